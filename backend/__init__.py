@@ -1,0 +1,1 @@
+"""Ledgerflow: a Celery task platform behind a FastAPI gateway for finance documents."""

@@ -1,0 +1,1 @@
+"""The HTTP gateway: one router per area, assembled in backend.api.main."""

@@ -1,0 +1,62 @@
+"""Registration, login (OAuth2 password flow) and the current user."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi.security import OAuth2PasswordRequestForm
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from backend.api.deps import CurrentUser, SessionDep, SettingsDep
+from backend.api.schemas import RegisterIn, TokenOut, UserOut
+from backend.models import User
+from backend.security import create_access_token, hash_password, verify_password
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+# Checked against when the email is unknown, so both failures take the same time.
+_DUMMY_HASH = hash_password("timing-equaliser")
+
+
+@router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserOut)
+def register(body: RegisterIn, session: SessionDep) -> User:
+    """Create an account; 409 if the email is taken."""
+    email = body.email.lower()
+    taken = HTTPException(status.HTTP_409_CONFLICT, detail="A user with this email already exists")
+    if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+        raise taken
+    user = User(email=email, password_hash=hash_password(body.password))
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError:  # registered concurrently
+        session.rollback()
+        raise taken from None
+    return user
+
+
+@router.post("/token", response_model=TokenOut)
+def login(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    settings: SettingsDep,
+) -> TokenOut:
+    """Exchange email (as ``username``) and password for a bearer token."""
+    user = session.scalar(select(User).where(User.email == form.username.lower()))
+    password_ok = verify_password(form.password, user.password_hash if user else _DUMMY_HASH)
+    if user is None or not password_ok or not user.is_active:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="Incorrect email or password",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    token, expires_in = create_access_token(str(user.id), settings)
+    return TokenOut(access_token=token, expires_in=expires_in)
+
+
+@router.get("/me", response_model=UserOut)
+def me(user: CurrentUser) -> User:
+    """The user the token belongs to."""
+    return user

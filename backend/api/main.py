@@ -1,0 +1,29 @@
+"""The FastAPI application: routers, and a refusal to start without a JWT secret."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+
+from backend.api import auth, health, tasks
+from backend.config import get_settings
+
+
+def create_app() -> FastAPI:
+    """Build the API; raises RuntimeError when JWT_SECRET_KEY is not configured."""
+    settings = get_settings()
+    if not settings.jwt_secret_key.strip():
+        raise RuntimeError(
+            "JWT_SECRET_KEY is empty: set it in the environment "
+            "(`make up` generates one into var/jwt_secret)"
+        )
+    logging.basicConfig(level=logging.INFO)
+    app = FastAPI(
+        title="Ledgerflow",
+        summary="Background jobs for finance documents: submit, watch, fetch results.",
+        version="0.1.0",
+    )
+    for router in (health.router, auth.router, tasks.router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,210 @@
+"""The user's tasks: list, status, live progress stream, result, cancel, retry."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated
+
+from celery.result import AsyncResult
+from fastapi import APIRouter, HTTPException, Query, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from backend.api.deps import CurrentUser, SessionDep, SettingsDep
+from backend.api.schemas import Message, TaskOut, TaskPage, TaskResultOut, TaskSubmitted
+from backend.db import get_engine, new_session
+from backend.models import TaskState, TaskStatus, User
+from backend.services import task_records
+from backend.services.retention import delete_unreferenced_files
+from backend.tasks.app import celery_app
+from backend.tasks.submission import QueueUnavailable, submit_task
+
+router = APIRouter(prefix="/tasks", tags=["tasks"])
+
+FINAL_STATES = {state.value for state in TaskState.final()}
+QUEUE_UNAVAILABLE = HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "task queue unavailable")
+# Seconds between two looks at the database while streaming or waiting for a cancel.
+POLL_SECONDS = 0.25
+
+
+def owned_task(session: Session, user: User, task_id: str) -> TaskStatus:
+    """The user's task with this id; 404 when it does not exist or belongs to someone else."""
+    task = session.scalar(
+        select(TaskStatus).where(TaskStatus.task_id == task_id, TaskStatus.user_id == user.id)
+    )
+    if task is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Task not found")
+    return task
+
+
+def submit_for_user(
+    user: User, task_name: str, kwargs: dict | None = None, file_path: str | None = None
+) -> TaskSubmitted:
+    """Submit a task owned by ``user``; 503 when the broker cannot be reached."""
+    try:
+        task_id = submit_task(get_engine(), user.id, task_name, kwargs, file_path)
+    except QueueUnavailable:
+        raise QUEUE_UNAVAILABLE from None
+    return TaskSubmitted(task_id=task_id)
+
+
+@router.get("", response_model=TaskPage)
+def list_tasks(
+    user: CurrentUser,
+    session: SessionDep,
+    status_: Annotated[TaskState | None, Query(alias="status")] = None,
+    task_name: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> TaskPage:
+    """The user's tasks, newest first, optionally filtered by status and task name."""
+    filters = [TaskStatus.user_id == user.id]
+    if status_ is not None:
+        filters.append(TaskStatus.status == status_.value)
+    if task_name:
+        filters.append(TaskStatus.task_name == task_name)
+    total = session.scalar(select(func.count()).select_from(TaskStatus).where(*filters))
+    rows = session.scalars(
+        select(TaskStatus)
+        .where(*filters)
+        .order_by(TaskStatus.created_at.desc(), TaskStatus.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return TaskPage(items=[TaskOut.model_validate(row) for row in rows], total=total or 0)
+
+
+@router.post("/ping", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted)
+def submit_ping(user: CurrentUser) -> TaskSubmitted:
+    """Queue the built-in ``ping`` task (a round trip through a worker)."""
+    return submit_for_user(user, "ping")
+
+
+@router.get("/{task_id}/status", response_model=TaskOut)
+def task_status(task_id: str, user: CurrentUser, session: SessionDep) -> TaskStatus:
+    """State and progress of one task."""
+    return owned_task(session, user, task_id)
+
+
+@router.get("/{task_id}/events")
+async def task_events(task_id: str, user: CurrentUser) -> StreamingResponse:
+    """Server-sent events: the task's status each time it changes, until it is final."""
+    await run_in_threadpool(_read_owned, user, task_id)  # 404 before the stream starts
+    return StreamingResponse(_status_stream(user, task_id), media_type="text/event-stream")
+
+
+def _read_owned(user: User, task_id: str) -> TaskOut:
+    with new_session() as session:
+        return TaskOut.model_validate(owned_task(session, user, task_id))
+
+
+async def _status_stream(user: User, task_id: str) -> AsyncIterator[str]:
+    last = None
+    while True:
+        try:
+            current = await run_in_threadpool(_read_owned, user, task_id)
+        except HTTPException:  # deleted while streaming
+            return
+        snapshot = current.model_dump_json()
+        if snapshot != last:
+            last = snapshot
+            yield f"event: status\ndata: {snapshot}\n\n"
+        if current.status in FINAL_STATES:
+            return
+        await asyncio.sleep(POLL_SECONDS)
+
+
+@router.get("/{task_id}/result", response_model=TaskResultOut)
+def task_result(task_id: str, user: CurrentUser, session: SessionDep) -> TaskResultOut:
+    """The result of a finished task; 409 while it is still pending or running."""
+    task = owned_task(session, user, task_id)
+    if task.status not in FINAL_STATES:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            detail=f"Task is {task.status}; its result is not ready yet",
+        )
+    return TaskResultOut(
+        task_id=task.task_id, status=task.status, result=task.result,
+        error_message=task.error_message,
+    )
+
+
+@router.post("/{task_id}/retry", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted)
+def retry_task(task_id: str, user: CurrentUser, session: SessionDep) -> TaskSubmitted:
+    """Run a FAILED or cancelled task again, with the same input, as a new task."""
+    task = owned_task(session, user, task_id)
+    if task.status not in (TaskState.FAILED.value, TaskState.REVOKED.value):
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            detail=f"Only FAILED or REVOKED tasks can be retried; this one is {task.status}",
+        )
+    return submit_for_user(user, task.task_name, task.kwargs, task.file_path)
+
+
+@router.delete("/{task_id}", response_model=Message)
+async def delete_task(task_id: str, user: CurrentUser, settings: SettingsDep) -> Message:
+    """Cancel a pending or running task, or delete a finished one with its result and files.
+
+    A running task is asked to stop at its next progress report, which rolls back
+    its partial work; only if it has not stopped within CANCEL_GRACE_SECONDS is its
+    process terminated (Celery's last resort).
+    """
+    engine = get_engine()
+    task = await run_in_threadpool(_read_owned, user, task_id)
+    if task.status in FINAL_STATES:
+        await run_in_threadpool(_delete_finished, task_id, settings.storage_dir)
+        return Message(message="Task result deleted")
+    if await run_in_threadpool(task_records.revoke_if_pending, engine, task_id):
+        await run_in_threadpool(_revoke_message, task_id, False)
+        return Message(message="Task cancelled")
+    await run_in_threadpool(task_records.request_cancel, engine, task_id)
+    final = await _wait_until_final(engine, task_id, settings.cancel_grace_seconds)
+    if final is None:
+        await run_in_threadpool(_revoke_message, task_id, True)
+        await run_in_threadpool(
+            task_records.mark_revoked, engine, task_id, "Cancelled (terminated)"
+        )
+        final = TaskState.REVOKED
+    if final is not TaskState.REVOKED:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            detail=f"Task finished ({final.value}) before it could be cancelled",
+        )
+    return Message(message="Task cancelled")
+
+
+async def _wait_until_final(engine: Engine, task_id: str, timeout: float) -> TaskState | None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        state = await run_in_threadpool(task_records.current_state, engine, task_id)
+        if state is None or state.value in FINAL_STATES:
+            return state or TaskState.REVOKED
+        await asyncio.sleep(POLL_SECONDS)
+    return None
+
+
+def _revoke_message(task_id: str, terminate: bool) -> None:
+    try:
+        celery_app.control.revoke(task_id, terminate=terminate)
+    except (BrokerError, RedisError, OSError):
+        raise QUEUE_UNAVAILABLE from None
+
+
+def _delete_finished(task_id: str, storage_dir: Path) -> None:
+    engine = get_engine()
+    with new_session() as session:
+        file_path = session.scalar(select(TaskStatus.file_path).where(TaskStatus.task_id == task_id))
+    task_records.delete_records(engine, [task_id])
+    if file_path:
+        delete_unreferenced_files(engine, {file_path}, storage_dir)
+    try:
+        AsyncResult(task_id, app=celery_app).forget()
+    except RedisError:
+        pass  # the backend copy expires by itself after RESULT_EXPIRES

@@ -1,0 +1,66 @@
+"""All settings, read once from the environment (and an optional ``.env`` file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = REPO_ROOT / "var"
+
+
+class Settings(BaseSettings):
+    """Ledgerflow's configuration. Every field is an environment variable of the same name."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = f"sqlite:///{VAR_DIR / 'ledgerflow.db'}"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    celery_broker_url: str | None = None
+    celery_result_backend: str | None = None
+
+    # Empty means "not configured": the API refuses to start (see backend/api/main.py).
+    jwt_secret_key: str = ""
+    jwt_algorithm: str = "HS256"
+    access_token_expire_minutes: int = Field(30, gt=0)
+
+    storage_dir: Path = VAR_DIR / "storage"
+    max_upload_mb: int = Field(20, gt=0)
+    task_retention_days: int = Field(7, gt=0)
+    failed_task_retention_days: int = Field(30, gt=0)
+    flower_basic_auth: str | None = None
+
+    # Celery behaviour (see backend/tasks/app.py for why each value).
+    task_time_limit: int = 1800
+    task_soft_time_limit: int = 1500
+    task_max_retries: int = 3
+    task_retry_backoff_seconds: float = 60.0
+    result_expires: int = 3600
+    worker_max_tasks_per_child: int = 1000
+    worker_prefetch_multiplier: int = 1
+    # Seconds between progress writes to the database from one task.
+    progress_write_interval: float = 0.5
+    # How long DELETE /tasks/{id} waits for a running task to stop by itself.
+    cancel_grace_seconds: float = 10.0
+    broker_publish_timeout: float = 3.0
+
+    @property
+    def broker_url(self) -> str:
+        return self.celery_broker_url or self.redis_url
+
+    @property
+    def result_backend(self) -> str:
+        return self.celery_result_backend or self.redis_url
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings; fails fast with a clear message when one is invalid."""
+    return Settings()

@@ -1,0 +1,41 @@
+"""Alembic environment: runs migrations against DATABASE_URL (or -x database_url=...)."""
+
+from alembic import context
+
+from backend.config import get_settings
+from backend.db import build_engine
+from backend.models import Base
+
+target_metadata = Base.metadata
+
+
+def _database_url() -> str:
+    return (
+        context.get_x_argument(as_dictionary=True).get("database_url")
+        or context.config.get_main_option("sqlalchemy.url")
+        or get_settings().database_url
+    )
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=_database_url(), target_metadata=target_metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    engine = build_engine(_database_url())
+    with engine.connect() as connection:
+        # render_as_batch lets ALTERs work on SQLite, which rebuilds the table for them.
+        context.configure(
+            connection=connection, target_metadata=target_metadata, render_as_batch=True
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

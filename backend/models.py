@@ -1,0 +1,173 @@
+"""Database tables as SQLAlchemy 2.0 typed models.
+
+The schema itself is created only by the alembic migrations in
+``backend/migrations``; these classes describe it for queries.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# JSONB on PostgreSQL, plain JSON text on SQLite.
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+# SQLite only auto-increments INTEGER PRIMARY KEY, so BIGINT ids fall back to it there.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+Money = Numeric(18, 2)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC timestamp, also on SQLite (which stores no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime}
+
+
+class TaskState(str, enum.Enum):
+    """The lifecycle of a tracked task, as stored in ``task_status.status``."""
+
+    PENDING = "PENDING"
+    PROCESSING = "PROCESSING"
+    RETRYING = "RETRYING"
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"
+    REVOKED = "REVOKED"
+
+    @classmethod
+    def final(cls) -> frozenset["TaskState"]:
+        return frozenset({cls.SUCCESS, cls.FAILED, cls.REVOKED})
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TaskStatus(Base):
+    """One row per task submitted through the API: its owner, state and progress."""
+
+    __tablename__ = "task_status"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(36), unique=True, index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    task_name: Mapped[str] = mapped_column(String(100))
+    queue: Mapped[str] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(20), index=True, default=TaskState.PENDING.value)
+    progress_percent: Mapped[int] = mapped_column(Integer, default=0)
+    progress_message: Mapped[str | None] = mapped_column(String(255))
+    # The task's keyword arguments, kept so that a failed task can be retried.
+    kwargs: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    result: Mapped[Any | None] = mapped_column(JSONType)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # A file this task owns (its upload or its output); removed with the row.
+    file_path: Mapped[str | None] = mapped_column(String(1024))
+    cancel_requested_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    started_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column()
+
+
+class Statement(Base):
+    """A parsed bank statement; its transactions are in ``transactions``."""
+
+    __tablename__ = "statements"
+    __table_args__ = (UniqueConstraint("user_id", "file_sha256"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    bank_source: Mapped[str | None] = mapped_column(String(200))
+    account_last4: Mapped[str | None] = mapped_column(String(4))
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    opening_balance: Mapped[Decimal | None] = mapped_column(Money)
+    closing_balance: Mapped[Decimal | None] = mapped_column(Money)
+    balance_check: Mapped[str] = mapped_column(String(20))
+    balance_mismatch_rows: Mapped[int] = mapped_column(Integer, default=0)
+    transaction_count: Mapped[int] = mapped_column(Integer, default=0)
+    page_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Transaction(Base):
+    """One statement line. ``amount`` is negative for money out, positive for money in."""
+
+    __tablename__ = "transactions"
+    __table_args__ = (
+        UniqueConstraint("statement_id", "position"),
+        Index("ix_transactions_user_id_date", "user_id", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    date: Mapped[date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    balance: Mapped[Decimal | None] = mapped_column(Money)
+    category: Mapped[str | None] = mapped_column(String(100))
+
+
+class CategoryRule(Base):
+    """A user's saved categorization rule; the matching rule with the largest priority wins."""
+
+    __tablename__ = "category_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    pattern: Mapped[str] = mapped_column(String(500))
+    match_type: Mapped[str] = mapped_column(String(10))
+    category: Mapped[str] = mapped_column(String(100))
+    amount_min: Mapped[Decimal | None] = mapped_column(Money)
+    amount_max: Mapped[Decimal | None] = mapped_column(Money)
+    direction: Mapped[str | None] = mapped_column(String(6))
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

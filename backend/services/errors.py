@@ -1,0 +1,13 @@
+"""Errors the domain raises; the task layer maps them to task outcomes."""
+
+
+class InvalidInputError(Exception):
+    """The input can never be processed (corrupt file, bad rule...): do not retry.
+
+    The message is shown to the user as the task's ``error_message``, so it must
+    be safe and helpful: say what is wrong, never include secrets or internals.
+    """
+
+
+class TransientError(Exception):
+    """A temporary failure (a service briefly away): the task is retried."""

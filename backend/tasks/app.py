@@ -1,0 +1,104 @@
+"""The Celery application: broker, queues, routes, limits, retries and the beat schedule."""
+
+from __future__ import annotations
+
+from celery import Celery
+from celery.schedules import crontab
+from celery.signals import worker_process_init
+from kombu import Queue
+
+from backend.config import VAR_DIR, Settings, get_settings
+
+QUEUES = ("pdf_processing", "bulk_operations", "reports", "default")
+DEFAULT_QUEUE = "default"
+# Every task the platform knows, and the queue its messages go to.
+TASK_QUEUES = {
+    "ping": DEFAULT_QUEUE,
+    "cleanup_old_results": DEFAULT_QUEUE,
+    "parse_pdf_async": "pdf_processing",
+    "extract_invoice_metadata_async": "pdf_processing",
+    "bulk_categorize_async": "bulk_operations",
+    "generate_report_async": "reports",
+}
+TASK_MODULES = ("backend.tasks.system",)
+
+
+def queue_for(task_name: str) -> str:
+    """The queue that ``task_name`` is routed to."""
+    return TASK_QUEUES.get(task_name, DEFAULT_QUEUE)
+
+
+def celery_config(settings: Settings) -> dict:
+    """Celery settings derived from ours; every value comes from the environment."""
+    # Redis redelivers an unacknowledged message after the visibility timeout. With
+    # acks_late a long task must finish (or hit its hard limit) well before that, or
+    # a second worker would start it again while the first is still running.
+    visibility_timeout = settings.task_time_limit * 2
+    redis_options = {"visibility_timeout": visibility_timeout, "socket_connect_timeout": 5}
+    return {
+        "broker_url": settings.broker_url,
+        "result_backend": settings.result_backend,
+        "broker_transport_options": redis_options,
+        "result_backend_transport_options": redis_options,
+        "broker_connection_retry_on_startup": True,
+        # The API answers 503 when the broker is down; it must find out quickly.
+        "broker_connection_timeout": settings.broker_publish_timeout,
+        "task_publish_retry_policy": {
+            "max_retries": 2,
+            "interval_start": 0,
+            "interval_step": 0.2,
+            "interval_max": 0.5,
+        },
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "timezone": "UTC",
+        "enable_utc": True,
+        "task_queues": [Queue(name) for name in QUEUES],
+        "task_default_queue": DEFAULT_QUEUE,
+        "task_routes": {name: {"queue": queue} for name, queue in TASK_QUEUES.items()},
+        "task_time_limit": settings.task_time_limit,
+        "task_soft_time_limit": settings.task_soft_time_limit,
+        # Nothing is lost when a worker dies: a message is acknowledged only after its
+        # task finished, and one whose worker process was killed goes back on the queue.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_cancel_long_running_tasks_on_connection_loss": True,
+        # Our tasks run for seconds to minutes: prefetching more than one would let a busy
+        # worker hoard messages that an idle one could run. For short tasks a larger value
+        # measured no faster here (shared/MEASURED.md: prefetch 4 vs 64, same throughput).
+        "worker_prefetch_multiplier": settings.worker_prefetch_multiplier,
+        "worker_max_tasks_per_child": settings.worker_max_tasks_per_child,
+        "result_expires": settings.result_expires,
+        "task_track_started": True,
+        # Flower shows tasks from events; send them without needing `-E`.
+        "worker_send_task_events": True,
+        "task_send_sent_event": True,
+        "beat_schedule_filename": str(VAR_DIR / "celerybeat-schedule"),
+        "beat_schedule": {
+            "cleanup-old-results-nightly": {
+                "task": "cleanup_old_results",
+                "schedule": crontab(hour=2, minute=0),
+            },
+        },
+    }
+
+
+def create_celery_app(settings: Settings | None = None) -> Celery:
+    """A configured Celery app with the platform's task modules imported."""
+    VAR_DIR.mkdir(exist_ok=True)  # beat keeps its schedule file there
+    app = Celery("ledgerflow")
+    app.conf.update(celery_config(settings or get_settings()))
+    app.conf.imports = TASK_MODULES
+    return app
+
+
+celery_app = create_celery_app()
+
+
+@worker_process_init.connect
+def _fresh_database_pool(**_kwargs) -> None:
+    # A forked pool process must not share the parent's database connections.
+    from backend.db import get_engine
+
+    get_engine().dispose(close=False)

@@ -1,0 +1,61 @@
+"""Submitting work: the task_status row first, then the message with the same task id."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
+from sqlalchemy import Engine, insert
+
+from backend.models import TaskState, TaskStatus, utcnow
+from backend.services import task_records
+from backend.tasks.app import celery_app, queue_for
+
+logger = logging.getLogger(__name__)
+
+
+class QueueUnavailable(Exception):
+    """The broker could not be reached; nothing was queued and no row was kept."""
+
+
+def submit_task(
+    engine: Engine,
+    user_id: int,
+    task_name: str,
+    kwargs: dict[str, Any] | None = None,
+    file_path: str | None = None,
+) -> str:
+    """Record a PENDING task for ``user_id`` and enqueue it; returns its task id.
+
+    The row is committed before the message is sent so that a fast worker always
+    finds it; if the broker refuses the message the row is deleted again.
+    """
+    task_id = str(uuid.uuid4())
+    kwargs = kwargs or {}
+    now = utcnow()
+    with engine.begin() as conn:
+        conn.execute(
+            insert(TaskStatus).values(
+                task_id=task_id,
+                user_id=user_id,
+                task_name=task_name,
+                queue=queue_for(task_name),
+                status=TaskState.PENDING.value,
+                progress_percent=0,
+                kwargs=kwargs,
+                attempts=0,
+                file_path=file_path,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    try:
+        celery_app.send_task(task_name, kwargs=kwargs, task_id=task_id)
+    except (BrokerError, RedisError, OSError) as exc:
+        logger.error("Could not enqueue %s: %s", task_name, exc)
+        task_records.delete_records(engine, [task_id])
+        raise QueueUnavailable() from exc
+    return task_id

@@ -1,0 +1,29 @@
+"""Platform tasks: the health-check ping and the nightly cleanup."""
+
+from __future__ import annotations
+
+from backend.config import get_settings
+from backend.db import get_engine
+from backend.models import utcnow
+from backend.services.retention import remove_expired_tasks
+from backend.tasks.app import celery_app
+from backend.tasks.base import TrackedTask
+
+
+@celery_app.task(bind=True, base=TrackedTask, name="ping")
+def ping(self: TrackedTask) -> str:
+    """Answer "pong": proves a worker consumes the default queue and can reach the database."""
+    return "pong"
+
+
+@celery_app.task(bind=True, base=TrackedTask, name="cleanup_old_results")
+def cleanup_old_results(self: TrackedTask) -> dict[str, int]:
+    """Remove finished tasks older than TASK_RETENTION_DAYS (FAILED: 30 days) and their files."""
+    settings = get_settings()
+    return remove_expired_tasks(
+        get_engine(),
+        settings.storage_dir,
+        now=utcnow(),
+        retention_days=settings.task_retention_days,
+        failed_retention_days=settings.failed_task_retention_days,
+    )

@@ -1,0 +1,10 @@
+"""Entry point for the Celery CLI, run from the repo root:
+
+    celery -A celery_app worker -Q pdf_processing,bulk_operations,reports,default
+    celery -A celery_app beat
+    celery -A celery_app flower
+"""
+
+from backend.tasks.app import celery_app as app
+
+celery = app
