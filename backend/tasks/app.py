@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import Celery
 from celery.schedules import crontab
 from celery.signals import worker_process_init
-from kombu import Queue
+from kombu import Exchange, Queue
 
 from backend.config import VAR_DIR, Settings, get_settings
 
@@ -54,7 +54,10 @@ def celery_config(settings: Settings) -> dict:
         "accept_content": ["json"],
         "timezone": "UTC",
         "enable_utc": True,
-        "task_queues": [Queue(name) for name in QUEUES],
+        # Each queue gets its own exchange and routing key. Left to Celery's defaults they
+        # all bind to exchange "default" with key "default", which on an AMQP broker
+        # (RabbitMQ) copies every message into every queue.
+        "task_queues": [Queue(name, Exchange(name), routing_key=name) for name in QUEUES],
         "task_default_queue": DEFAULT_QUEUE,
         "task_routes": {name: {"queue": queue} for name, queue in TASK_QUEUES.items()},
         "task_time_limit": settings.task_time_limit,

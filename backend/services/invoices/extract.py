@@ -1,0 +1,124 @@
+"""Extract :class:`InvoiceMetadata` from an invoice PDF, label by label.
+
+Only printed values are returned: nothing is computed (no tax = total - subtotal, no
+due date from payment terms) and a field without a recognisable label and value is None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+from backend.services.invoices.labels import Field, LabelHit, find_hits, text_below
+from backend.services.invoices.model import InvoiceMetadata
+from backend.services.invoices.parsing import Money, find_date, find_money, numeric_date_order
+from backend.services.invoices.pdf_text import Line, read_lines
+from backend.services.invoices.vendor import find_vendor
+
+T = TypeVar("T")
+
+# An invoice number is the first token after its label and holds a digit; "Invoice 1 of 2"
+# (pagination) is too short to be one.
+_INVOICE_NUMBER_RE = re.compile(r"[\s:#]*([A-Za-z0-9][\w/.-]*)")
+_MIN_INVOICE_NUMBER_LENGTH = 3
+
+
+def extract_invoice_metadata(path: str | Path) -> InvoiceMetadata:
+    """Read the invoice PDF at ``path`` and return the metadata it prints.
+
+    Raises ``InvalidInputError`` for encrypted, corrupt or image-only (text-less) PDFs.
+    """
+    lines = read_lines(path)
+    hits = find_hits(lines)
+    subtotal = _amount(hits, Field.SUBTOTAL)
+    tax = _tax(hits)
+    total = _amount(hits, Field.TOTAL)
+    currency = _currency((total, subtotal, tax), lines)
+    day_first = numeric_date_order((line.text for line in lines), currency)
+    date_in = partial(find_date, day_first=day_first)
+
+    return InvoiceMetadata(
+        invoice_number=_first_value(hits, lines, Field.INVOICE_NUMBER, _invoice_number),
+        invoice_date=_first_value(hits, lines, Field.INVOICE_DATE, date_in),
+        due_date=_first_value(hits, lines, Field.DUE_DATE, date_in),
+        vendor=find_vendor(lines, hits),
+        currency=currency,
+        subtotal=_decimal(subtotal),
+        tax=_decimal(tax),
+        total=_decimal(total),
+    )
+
+
+def _ranked(hits: Sequence[LabelHit], field: Field) -> list[list[LabelHit]]:
+    """The field's hits grouped by label rank, best rank first (empty groups dropped)."""
+    field_hits = [hit for hit in hits if hit.spec.field is field]
+    ranks = sorted({hit.spec.rank for hit in field_hits})
+    return [[hit for hit in field_hits if hit.spec.rank == rank] for rank in ranks]
+
+
+def _first_value(
+    hits: Sequence[LabelHit], lines: Sequence[Line], field: Field, parse: Callable[[str], T | None]
+) -> T | None:
+    """The first value ``parse`` accepts, best labels first: beside the label, else under it."""
+    for group in _ranked(hits, field):
+        for hit in group:
+            value = parse(hit.segment)
+            if value is None:
+                value = parse(text_below(hit, lines))
+            if value is not None:
+                return value
+    return None
+
+
+def _invoice_number(text: str) -> str | None:
+    """The invoice number at the start of ``text``, if the first token looks like one."""
+    match = _INVOICE_NUMBER_RE.match(text)
+    if not match:
+        return None
+    value = match[1].rstrip(".-/")
+    has_digit = any(char.isdigit() for char in value)
+    return value if has_digit and len(value) >= _MIN_INVOICE_NUMBER_LENGTH else None
+
+
+def _amount(hits: Sequence[LabelHit], field: Field) -> Money | None:
+    """The first amount after the field's last label (best label group that has one).
+
+    The last one: totals come after the lines, and running subtotals end with the overall one.
+    """
+    for group in _ranked(hits, field):
+        amounts = [money[0] for hit in group if (money := find_money(hit.segment))]
+        if amounts:
+            return amounts[-1]
+    return None
+
+
+def _tax(hits: Sequence[LabelHit]) -> Money | None:
+    """The printed tax amount: the last amount on a tax label's line segment.
+
+    Last, because tax lines print the taxed base first ("Tax 15% on $ 112.90 $ 16.94").
+    Several different tax amounts (one per rate) without a printed total tax -> None:
+    summing them would be computing, not reading.
+    """
+    for group in _ranked(hits, Field.TAX):
+        amounts = [money[-1] for hit in group if (money := find_money(hit.segment))]
+        if amounts:
+            return amounts[-1] if len({money.amount for money in amounts}) == 1 else None
+    return None
+
+
+def _currency(amounts: Iterable[Money | None], lines: Sequence[Line]) -> str | None:
+    """The currency printed with the total (else subtotal, tax), else the document's only one."""
+    for money in amounts:
+        if money and money.currency:
+            return money.currency
+    printed = {money.currency for line in lines for money in find_money(line.text)} - {None}
+    return printed.pop() if len(printed) == 1 else None
+
+
+def _decimal(money: Money | None) -> Decimal | None:
+    """The amount of ``money``, or ``None``."""
+    return None if money is None else money.amount

@@ -1,0 +1,66 @@
+"""Wording that gives a row or a heading its meaning: balances, totals, sections."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+
+class RowKind(Enum):
+    """What a table row is, judged from its description."""
+
+    TRANSACTION = "transaction"
+    OPENING = "opening"  # opening / previous balance: starts a running-balance chain
+    BROUGHT_FORWARD = "brought_forward"  # continues the chain from the previous page
+    CARRIED_FORWARD = "carried_forward"  # checkpoint at the bottom of a page
+    CLOSING = "closing"  # closing / new balance, total amount due
+    TOTAL = "total"  # totals and subtotals: not transactions
+
+
+def _normalise(text: str) -> str:
+    return " ".join(re.sub(r"[^\w/&']+", " ", text.lower()).split())
+
+
+_ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        (RowKind.BROUGHT_FORWARD, r"^(?:balance )?(?:brought forward|b/f|b/fwd|bfwd|brought fwd)\b"
+                                  r"|^balance forward\b"),
+        (RowKind.CARRIED_FORWARD, r"^(?:balance )?(?:carried forward|c/f|c/fwd|cfwd|carried fwd)\b"),
+        (RowKind.OPENING, r"^(?:opening|previous|prior|beginning|starting|start|initial|last month's|"
+                          r"last statement|previous statement) (?:statement )?(?:balance|bal)\b"
+                          r"|^balance (?:from|on) (?:previous|last) statement\b"),
+        (RowKind.CLOSING, r"^(?:closing|new|ending|end|final|current|statement) (?:balance|bal)\b"
+                          r"|^total (?:amount |balance )?(?:due|outstanding|payable)\b|^balance due\b"),
+        (RowKind.TOTAL, r"^(?:sub ?total|sub-total|grand total|total)\b|^totals?$"),
+    )
+)
+
+_SECTIONS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(r"^(?:deposits?|credits?|money in|paid in|receipts|incoming(?: payments)?|"
+                   r"(?:payments?|deposits?) and (?:other )?(?:credits|additions)|other credits|"
+                   r"payments received)$")),
+    (-1, re.compile(r"^(?:withdrawals?|debits?|money out|paid out|outgoing(?: payments)?|purchases|"
+                    r"withdrawals? and (?:other )?(?:debits|subtractions)|other debits|checks(?: paid)?|"
+                    r"cheques(?: paid)?|card (?:transactions|purchases)|purchases and (?:adjustments|advances)|"
+                    r"fees(?: charged)?|interest charged)$")),
+)
+_CONTINUED = re.compile(r"\s*\(?(?:continued|cont'd|cont)\)?$")
+
+
+def row_kind(description: str) -> RowKind:
+    """Classify a table row from its description (``"Balance brought forward"``...)."""
+    text = _normalise(description)
+    for kind, pattern in _ROW_KINDS:
+        if pattern.search(text):
+            return kind
+    return RowKind.TRANSACTION
+
+
+def section_sign(line_text: str) -> int | None:
+    """+1 / -1 if ``line_text`` is a section heading such as "Deposits" or "Money out", else None."""
+    text = _CONTINUED.sub("", _normalise(line_text))
+    for sign, pattern in _SECTIONS:
+        if pattern.match(text):
+            return sign
+    return None

@@ -1,0 +1,136 @@
+"""Words and text lines of a page, built from one ``pdfplumber`` ``extract_words`` call."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from statistics import median
+from typing import Any
+
+# Options for the single extract_words call per page. ``use_text_flow`` keeps the PDF's own
+# drawing order, so a cell whose text overflows onto its neighbours is not interleaved with
+# them character by character; ``return_chars`` lets us split glyphs that overlap (below).
+EXTRACT_WORDS_OPTIONS: Mapping[str, Any] = {"use_text_flow": True, "return_chars": True}
+# Two digits drawn over each other by more than this are separate numbers printed touching.
+_OVERLAP_SPLIT = 0.3
+_DIGIT_GROUP_HEAD = re.compile(r"^[(\-\u2212]?\d{1,3}(?: \d{3})*$")
+_DIGIT_GROUP_TAIL = re.compile(r"^\d{3}(?:[.,]\d{1,2})?(?:[)\-])?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word and its box (PDF points, origin top-left).
+
+    ``pieces`` is set when the word may really be several numbers printed touching each other
+    (see :func:`_overlapping_digit_pieces`); the column reader decides whether to use them.
+    """
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    pieces: tuple[Word, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """Words sharing a baseline, left to right."""
+
+    words: tuple[Word, ...]
+    top: float
+    bottom: float
+
+    @property
+    def text(self) -> str:
+        """The words joined by single spaces."""
+        return " ".join(word.text for word in self.words)
+
+
+def _overlapping_digit_pieces(chars: Sequence[Mapping[str, Any]]) -> tuple[Word, ...]:
+    """The word split where one digit is drawn over the previous one (empty if it never is).
+
+    Two right-aligned numbers that touch (``29.01.2016`` ending a description and ``1074935``
+    starting an amount column) come out of pdfplumber as one word; the only trace of the
+    boundary is that the second number's first glyph overlaps the first number's last one.
+    Tight fonts overlap digits too, hence pieces are only used for words that straddle columns.
+    """
+    cuts = [
+        index
+        for index in range(1, len(chars))
+        if chars[index]["x0"] < chars[index - 1]["x1"] - _OVERLAP_SPLIT
+        and chars[index - 1]["text"].isdigit()
+        and chars[index]["text"].isdigit()
+    ]
+    if not cuts:
+        return ()
+    bounds = [0, *cuts, len(chars)]
+    return tuple(_word_from_chars(chars[low:high]) for low, high in zip(bounds, bounds[1:]))
+
+
+def _word_from_chars(chars: Sequence[Mapping[str, Any]]) -> Word:
+    return Word(
+        "".join(char["text"] for char in chars),
+        min(char["x0"] for char in chars),
+        max(char["x1"] for char in chars),
+        min(char["top"] for char in chars),
+        max(char["bottom"] for char in chars),
+    )
+
+
+def words_from_pdfplumber(raw_words: Iterable[Mapping[str, Any]]) -> list[Word]:
+    """Convert ``extract_words`` output (called with :data:`EXTRACT_WORDS_OPTIONS`) to words."""
+    return [
+        Word(raw["text"], raw["x0"], raw["x1"], raw["top"], raw["bottom"], _overlapping_digit_pieces(raw["chars"]))
+        for raw in raw_words
+        if raw["text"].strip()
+    ]
+
+
+def _join_digit_groups(words: list[Word]) -> list[Word]:
+    """Join numbers printed with spaces as thousands separators (``1 234,56``) into one word."""
+    joined: list[Word] = []
+    for word in words:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and _DIGIT_GROUP_HEAD.match(previous.text)
+            and _DIGIT_GROUP_TAIL.match(word.text)
+            and 0 <= word.x0 - previous.x1 <= (word.bottom - word.top) * 0.5
+        ):
+            joined[-1] = Word(f"{previous.text} {word.text}", previous.x0, word.x1,
+                              min(previous.top, word.top), max(previous.bottom, word.bottom))
+        else:
+            joined.append(word)
+    return joined
+
+
+def group_lines(words: Iterable[Word]) -> list[Line]:
+    """Group words into lines (a word joins a line if its vertical middle falls inside it).
+
+    Within a line, numbers split by thousands spaces are joined back into one word.
+    """
+    lines: list[list[Word]] = []
+    band = (0.0, -1.0)
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        middle = (word.top + word.bottom) / 2
+        if lines and band[0] <= middle <= band[1]:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+            band = (word.top, word.bottom)
+    return [
+        Line(
+            tuple(_join_digit_groups(sorted(line, key=lambda w: w.x0))),
+            min(w.top for w in line),
+            max(w.bottom for w in line),
+        )
+        for line in lines
+    ]
+
+
+def typical_height(lines: Sequence[Line]) -> float:
+    """The median word height on these lines (10 points if there are none)."""
+    heights = [word.bottom - word.top for line in lines for word in line.words]
+    return median(heights) if heights else 10.0

@@ -1,0 +1,179 @@
+"""Statement details printed outside the transaction rows: bank, account, period, balances."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+from .amounts import PrintedAmount, parse_amount
+from .dates import DATE_IN_TEXT, RawDate, read_date
+from .keywords import RowKind, row_kind
+from .layout import Line, Word
+from .rows import TextLine
+
+_BANK_WORDS = re.compile(
+    r"\b(?:bank|banque|banco|banca|bancorp|bankcorp|sparkasse|credit union|building society|"
+    r"savings (?:bank|and loan)|caisse d'epargne)\b|\w+bank\b",
+    re.IGNORECASE,
+)
+_KNOWN_BANKS = re.compile(
+    r"\b(?:HSBC|Barclays|Lloyds|NatWest|Santander|Nationwide|Monzo|Revolut|Starling|Halifax|"
+    r"Chase|Citi(?:bank)?|Wells Fargo|Capital One|American Express|Amex|DBS|OCBC|UOB|POSB|"
+    r"ING|ABN AMRO|Rabobank|BNP Paribas|Soci[ée]t[ée] G[ée]n[ée]rale|Cr[ée]dit Agricole|"
+    r"Deutsche Bank|Commerzbank|N26|UBS|Credit Suisse|Intesa Sanpaolo|UniCredit|BBVA|CaixaBank|"
+    r"Westpac|ANZ|NAB|Commonwealth Bank|RBC|TD|Scotiabank|BMO|CIBC)\b"
+)
+# Words that say "this is a bank" rather than which bank, dropped from the slug.
+_GENERIC_BANK_WORDS = frozenset(
+    "the of du de des la le bank banque banco banca bancorp bankcorp sparebank sparkasse national "
+    "plc ag sa ltd limited inc na n co corp corporation company group building society savings "
+    "services financial trust".split()
+)
+_ACCOUNT_LABEL = re.compile(
+    r"\b(?:account|acct|a/c|card)\s*(?:number|no\.?|num|#)?\s*[:#.]?\s*(?P<value>[\dXx*•\u2022 \-]{4,})",
+    re.IGNORECASE,
+)
+_IBAN_LABEL = re.compile(r"\bIBAN\s*[:.]?\s*(?P<value>[A-Z]{2}\d{2}[A-Z0-9 ]{8,})")
+_CARD_NUMBER = re.compile(r"\b(?:\d{4}[ \-]){3}\d{4}\b|(?:[Xx*•\u2022]{2,}[ \-]?){1,3}\d{4}\b")
+_CONNECTOR = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|bis|au|al)\s*$", re.IGNORECASE)
+_CARD_WORDS = ("credit card", "card number", "minimum payment", "minimum due", "minimum amount due",
+               "credit limit", "card statement", "card account", "payment due date", "cardholder")
+_DOLLAR = re.compile(r"(?<![A-Za-z])\$|\bUSD\b")
+
+
+def _groups(line: Line) -> list[list[Word]]:
+    """Runs of words separated by less than a word height: a label, or a value."""
+    groups: list[list[Word]] = []
+    for word in line.words:
+        if groups and word.x0 - groups[-1][-1].x1 <= word.bottom - word.top:
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    return groups
+
+
+def _text(words: Sequence[Word]) -> str:
+    return " ".join(word.text for word in words)
+
+
+def labelled_values(lines: Sequence[TextLine]) -> Iterator[tuple[str, str]]:
+    """Yield (label, value) pairs: the text right of a label on its line, or just below it."""
+    for index, text_line in enumerate(lines):
+        groups = _groups(text_line.line)
+        for position, group in enumerate(groups):
+            label = _text(group)
+            if position + 1 < len(groups):
+                yield label, _text(groups[position + 1])
+            following = lines[index + 1] if index + 1 < len(lines) else None
+            if following is not None and following.page == text_line.page:
+                below = [w for w in following.line.words if w.x1 > group[0].x0 - 5 and w.x0 < group[-1].x1 + 5]
+                if below and following.line.top - text_line.line.bottom < 3 * (group[0].bottom - group[0].top):
+                    yield label, _text(below)
+
+
+def bank_slug(name: str) -> str | None:
+    """A short identifier for a bank name: ``"First Prairie National Bank"`` -> ``"first_prairie"``."""
+    words = [word for word in re.findall(r"[a-z0-9]+", name.lower()) if word not in _GENERIC_BANK_WORDS]
+    return "_".join(words) or None
+
+
+def find_bank(lines: Sequence[TextLine]) -> str | None:
+    """The bank (as :func:`bank_slug`) named at the top of page 1, or ``None`` if unsure.
+
+    A group of words naming a bank ("... Bank", "Building Society", a known bank) in the
+    first lines wins; otherwise a short heading printed clearly larger than the rest of
+    the page (the logo text). Nothing is guessed from running text.
+    """
+    first_page = [t.line for t in lines if t.page == 0][:15]
+    groups = [group for line in first_page for group in _groups(line)]
+    for group in groups:
+        text = _text(group)
+        if len(group) <= 6 and (_BANK_WORDS.search(text) or _KNOWN_BANKS.search(text)):
+            return bank_slug(text)
+    heights = sorted(word.bottom - word.top for line in first_page for word in line.words)
+    if heights:
+        typical = heights[len(heights) // 2]
+        for group in (g for line in first_page[:5] for g in _groups(line)):
+            tall = min(word.bottom - word.top for word in group) >= 1.3 * typical
+            if tall and len(group) <= 5 and any(ch.isalpha() for ch in _text(group)):
+                return bank_slug(_text(group))
+    return None
+
+
+def _last4(value: str) -> str | None:
+    digits = re.sub(r"\D", "", value)
+    return digits[-4:] if len(digits) >= 4 else None
+
+
+def find_account_last4(lines: Sequence[TextLine]) -> str | None:
+    """The last four digits of the account (or card) number; the rest is never kept."""
+    texts = [t.line.text for t in lines]
+    for pattern in (_ACCOUNT_LABEL, _IBAN_LABEL):
+        for text in texts:
+            found = pattern.search(text)
+            if found and (last4 := _last4(found.group("value"))):
+                return last4
+    for label, value in labelled_values(lines):
+        if re.search(r"\b(?:account|acct|card)\b", label, re.IGNORECASE) and re.fullmatch(r"[\dXx*• \-]{6,}", value):
+            return _last4(value)
+    for text in texts:
+        found = _CARD_NUMBER.search(text)
+        if found:
+            return _last4(found.group())
+    return None
+
+
+def dates_in_text(lines: Sequence[TextLine]) -> Iterator[tuple[int, RawDate]]:
+    """Every full date (with a year) printed in these lines, with its line index."""
+    for index, text_line in enumerate(lines):
+        for found in DATE_IN_TEXT.finditer(text_line.line.text):
+            raw = read_date(found.group())
+            if raw is not None and raw.year is not None:
+                yield index, raw
+
+
+def find_period(lines: Sequence[TextLine], day_first: bool) -> tuple[date | None, date | None]:
+    """The statement period: two dates on one line joined by "to", "-", "through"..."""
+    for text_line in lines:
+        text = text_line.line.text
+        matches = list(DATE_IN_TEXT.finditer(text))
+        for first, second in zip(matches, matches[1:]):
+            if _CONNECTOR.match(text[first.end() : second.start()]):
+                start = read_date(first.group())
+                end = read_date(second.group())
+                if start and end and (s := start.resolve(day_first)) and (e := end.resolve(day_first)) and s <= e:
+                    return s, e
+    return None, None
+
+
+def reference_date(lines: Sequence[TextLine], day_first: bool) -> date | None:
+    """The latest full date printed outside the table (statement date, due date...)."""
+    resolved = [d for _, raw in dates_in_text(lines) if (d := raw.resolve(day_first))]
+    return max(resolved) if resolved else None
+
+
+def find_balances(lines: Sequence[TextLine], decimal_comma: bool) -> dict[RowKind, PrintedAmount]:
+    """Opening and closing balances printed as labelled values ("Closing balance  £1,234.56")."""
+    found: dict[RowKind, PrintedAmount] = {}
+    for label, value in labelled_values(lines):
+        kind = row_kind(label)
+        if kind in (RowKind.OPENING, RowKind.BROUGHT_FORWARD):
+            kind = RowKind.OPENING
+        elif kind is not RowKind.CLOSING:
+            continue
+        amount = parse_amount(value, decimal_comma)
+        if amount is not None and kind not in found:
+            found[kind] = amount
+    return found
+
+
+def looks_like_card_statement(lines: Sequence[TextLine]) -> bool:
+    """Whether at least two credit-card phrases (card number, minimum payment...) are printed."""
+    text = " ".join(t.line.text for t in lines).lower()
+    return sum(phrase in text for phrase in _CARD_WORDS) >= 2
+
+
+def looks_american(texts: Sequence[str]) -> bool:
+    """Whether amounts are in US dollars (``$`` not preceded by letters like ``S$``, or USD)."""
+    return any(_DOLLAR.search(text) for text in texts)

@@ -1,0 +1,33 @@
+"""The parser's results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class ParsedTransaction:
+    """One transaction row."""
+
+    date: date
+    description: str  # wrapped lines joined with one space
+    amount: Decimal  # negative = money out, positive = money in
+    balance: Decimal | None  # the running balance printed on the row; None if not printed
+
+
+@dataclass(frozen=True)
+class ParsedStatement:
+    """A whole statement: its details, its transactions and whether they add up."""
+
+    bank_source: str | None
+    account_last4: str | None  # only the last 4 digits of the account number
+    period_start: date | None
+    period_end: date | None
+    opening_balance: Decimal | None
+    closing_balance: Decimal | None
+    balance_check: str  # "ok" | "mismatch" | "unavailable"
+    balance_mismatch_rows: int
+    page_count: int
+    transactions: tuple[ParsedTransaction, ...]

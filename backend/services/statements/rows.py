@@ -1,0 +1,115 @@
+"""Turning the lines of each page into raw table rows and free-text lines.
+
+:class:`TableReader` is fed one page at a time and keeps no page objects: only the rows it
+found (still as text, since amounts and dates are read once the whole statement has been seen)
+and the lines outside any table (for the metadata: bank, account, period, balances).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .columns import DATE, DESCRIPTION, MONEY_ROLES, ColumnLayout, detect_header
+from .dates import RawDate, read_date
+from .keywords import RowKind, row_kind, section_sign
+from .layout import Line, typical_height
+
+# A table ends where the next line is further below the previous one than this many word heights.
+_TABLE_GAP = 3.0
+
+
+@dataclass
+class RawRow:
+    """One table row as printed: its date, description lines and money cells (role -> text)."""
+
+    date: RawDate | None
+    description: list[str]
+    money: dict[str, str]
+    section: int | None = None
+
+    @property
+    def description_text(self) -> str:
+        """The description, wrapped lines joined with one space."""
+        return " ".join(self.description)
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A line of text outside the transaction rows, with its page index."""
+
+    page: int
+    line: Line
+
+
+@dataclass
+class TableReader:
+    """Reads the transaction rows of a statement, page after page."""
+
+    rows: list[RawRow] = field(default_factory=list)
+    text_lines: list[TextLine] = field(default_factory=list)
+    _layout: ColumnLayout | None = None
+    _active: bool = False
+    _row: RawRow | None = None
+    _section: int | None = None
+
+    def read_page(self, page: int, lines: Sequence[Line]) -> None:
+        """Read one page's lines (top to bottom)."""
+        gap_limit = _TABLE_GAP * typical_height(lines)
+        self._active, self._row = False, None
+        last_bottom = 0.0
+        for index, line in enumerate(lines):
+            sign = section_sign(line.text)
+            columns = None if sign is not None else detect_header(line)
+            if sign is not None:
+                self._section, self._row = sign, None
+            elif columns is not None:
+                self._layout = ColumnLayout(columns)
+                self._layout.learn(lines[index + 1 :])
+                self._active, self._row = True, None
+                last_bottom = line.bottom
+                continue
+            near = self._active and line.top - last_bottom <= gap_limit
+            if sign is None and self._layout is not None and self._read_row(self._layout, line, near):
+                self._active, last_bottom = True, line.bottom
+                continue
+            self.text_lines.append(TextLine(page, line))
+            if near:
+                last_bottom = line.bottom
+            else:
+                self._active = False
+
+    def _read_row(self, layout: ColumnLayout, line: Line, near: bool) -> bool:
+        """Add ``line`` to the rows (new row or continuation); false if it is not part of the table.
+
+        A line without a date continues the current row if all its words are in the
+        description column, or starts a row dated like the previous one if it prints an
+        amount and nothing in the date column (or reads as a balance or total row). Footers
+        spanning the page width are neither.
+        """
+        cells = layout.split(line)
+        date_words = cells.texts.get(DATE, [])
+        date = read_date(" ".join(date_words)) if date_words else None
+        description = cells.texts.get(DESCRIPTION, [])
+        if date_words and date is None:
+            description = date_words + description
+        text = " ".join(description)
+        money = {role: " ".join(cells.texts[role]) for role in MONEY_ROLES if role in cells.texts}
+        if not near:
+            if not (date and money):
+                return False
+        elif date is None:
+            if money and self._row is not None and not self._row.money and cells.landed <= {DESCRIPTION, *money}:
+                self._row.money.update(money)  # a wrapped row printing its amounts on its last line
+                self._row.description.append(text)
+                return True
+            if money and DATE in cells.landed and row_kind(text) is RowKind.TRANSACTION:
+                return False
+            if not money:
+                if self._row is None or cells.landed != {DESCRIPTION}:
+                    return False
+                self._row.description.append(text)
+                return True
+        self._row = RawRow(date, [text] if text else [], money, self._section)
+        self.rows.append(self._row)
+        return True

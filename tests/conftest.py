@@ -1,0 +1,224 @@
+"""The one fixture layer: real PostgreSQL, real Redis, a real Celery worker, the API client.
+
+Integration tests use the servers named by TEST_DATABASE_URL and TEST_REDIS_URL. When
+one is missing the tests that need it fail (not skip) with a message that says which
+server is missing and how to point the tests at one; unit tests still run.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TEST_DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+# A dedicated Redis database index that the tests may flush.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+STORAGE_DIR = Path(tempfile.mkdtemp(prefix="ledgerflow-test-storage-"))
+
+# Settings are read once per process, so the test configuration goes in before any
+# backend module is imported; the worker subprocess inherits the same environment.
+os.environ.update(
+    DATABASE_URL=TEST_DATABASE_URL,
+    REDIS_URL=TEST_REDIS_URL,
+    JWT_SECRET_KEY="test-only-secret-" + uuid.uuid4().hex,
+    STORAGE_DIR=str(STORAGE_DIR),
+    TASK_RETRY_BACKOFF_SECONDS="0.3",
+    PROGRESS_WRITE_INTERVAL="0.05",
+    CANCEL_GRACE_SECONDS="3",
+)
+for inherited in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+    os.environ.pop(inherited, None)
+
+WORKER_QUEUES = "pdf_processing,bulk_operations,reports,default"
+WORKER_LOG = STORAGE_DIR.parent / f"ledgerflow-test-worker-{os.getpid()}.log"
+
+
+def _postgres_problem() -> str | None:
+    from sqlalchemy import text
+
+    from backend.db import build_engine
+
+    engine = build_engine(TEST_DATABASE_URL)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # report any reason the server can't be used
+        return (
+            f"PostgreSQL is not reachable at {TEST_DATABASE_URL} ({type(exc).__name__}: "
+            f"{str(exc).strip().splitlines()[0]}). Start it or set TEST_DATABASE_URL."
+        )
+    finally:
+        engine.dispose()
+    return None
+
+
+def _redis_problem() -> str | None:
+    import redis
+
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        return f"Redis is not reachable at {TEST_REDIS_URL} ({exc}). Start it or set TEST_REDIS_URL."
+    return None
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [
+        f"postgres: {_postgres_problem() or 'ok ' + TEST_DATABASE_URL}",
+        f"redis: {_redis_problem() or 'ok ' + TEST_REDIS_URL}",
+    ]
+
+
+@pytest.fixture(scope="session")
+def database() -> Iterator[None]:
+    """A fresh schema in the test database, built by the alembic migrations."""
+    problem = _postgres_problem()
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from backend.db import get_engine
+
+    with get_engine().begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    config = Config(str(REPO_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(REPO_ROOT / "backend" / "migrations"))
+    config.set_main_option("sqlalchemy.url", TEST_DATABASE_URL)
+    command.upgrade(config, "head")
+    yield
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> None:
+    """The test Redis database, emptied once per run."""
+    problem = _redis_problem()
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    import redis
+
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+
+
+@pytest.fixture(scope="session")
+def worker(database: None, redis_server: None) -> Iterator[subprocess.Popen]:
+    """A real `celery worker` process on all four queues, with the test-only tasks."""
+    from backend.tasks.app import celery_app
+
+    log = WORKER_LOG.open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "celery_app", "worker",
+            "-Q", WORKER_QUEUES, "--include", "tests.support.tasks",
+            "--concurrency", "2", "--loglevel", "INFO", "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
+            "--without-gossip", "--without-mingle",
+        ],
+        cwd=REPO_ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        celery_app.send_task("ping").get(timeout=60)
+    except Exception:
+        process.kill()
+        pytest.fail(f"The Celery worker did not answer a ping:\n{WORKER_LOG.read_text()[-4000:]}")
+    yield process
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+    log.close()
+
+
+@pytest.fixture
+def clean_db(database: None) -> None:
+    """Every table emptied before the test."""
+    from sqlalchemy import text
+
+    from backend.db import get_engine
+
+    with get_engine().begin() as conn:
+        conn.execute(
+            text(
+                "TRUNCATE users, task_status, statements, transactions, category_rules "
+                "RESTART IDENTITY CASCADE"
+            )
+        )
+
+
+@pytest.fixture
+def client(clean_db: None, redis_server: None):
+    """The API, in process, over the test database and Redis."""
+    from fastapi.testclient import TestClient
+
+    from backend.api.main import create_app
+
+    with TestClient(create_app()) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def register(client) -> Callable[..., dict[str, str]]:
+    """Register a new user and return the Authorization header of their token."""
+
+    def _register(email: str | None = None, password: str = "correct horse") -> dict[str, str]:
+        email = email or f"user-{uuid.uuid4().hex[:8]}@example.com"
+        assert client.post("/auth/register", json={"email": email, "password": password}).status_code == 201
+        token = client.post("/auth/token", data={"username": email, "password": password})
+        return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+    return _register
+
+
+@pytest.fixture
+def auth_headers(register) -> dict[str, str]:
+    """The Authorization header of a freshly registered user."""
+    return register()
+
+
+@pytest.fixture
+def wait_for(client) -> Callable[..., dict]:
+    """Poll a task's status until ``done(status_json)`` holds; fails after ``timeout`` s."""
+
+    def _wait_for(
+        task_id: str, headers: dict[str, str], done: Callable[[dict], bool], timeout: float = 30
+    ) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            current = client.get(f"/tasks/{task_id}/status", headers=headers).json()
+            if done(current):
+                return current
+            if time.monotonic() > deadline:
+                pytest.fail(f"Task never reached the expected state; last seen: {current}")
+            time.sleep(0.05)
+
+    return _wait_for
+
+
+@pytest.fixture
+def submit(client, worker) -> Callable[..., str]:
+    """Submit any task (the test-only ones too) for the user of ``headers``, as the API does."""
+    from backend.db import get_engine
+    from backend.tasks.submission import submit_task
+
+    def _submit(headers: dict[str, str], task_name: str, **kwargs) -> str:
+        user_id = client.get("/auth/me", headers=headers).json()["id"]
+        return submit_task(get_engine(), user_id, task_name, kwargs)
+
+    return _submit

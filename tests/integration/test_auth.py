@@ -1,0 +1,109 @@
+"""Registration, tokens, and what happens to every kind of bad token."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from jose import jwt
+from sqlalchemy import update
+
+from backend.config import get_settings
+from backend.db import get_engine
+from backend.models import User
+
+
+def test_register_login_and_me(client):
+    created = client.post("/auth/register", json={"email": "Ann@Example.com", "password": "s3cret-pass"})
+    assert created.status_code == 201
+    assert created.json()["email"] == "ann@example.com"
+    assert "password" not in json.dumps(created.json())
+
+    token = client.post("/auth/token", data={"username": "ann@example.com", "password": "s3cret-pass"})
+    assert token.status_code == 200
+    body = token.json()
+    assert body["token_type"] == "bearer"
+    assert body["expires_in"] == 30 * 60
+
+    me = client.get("/auth/me", headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert me.status_code == 200 and me.json()["id"] == created.json()["id"]
+
+
+def test_registering_an_existing_email_is_409(client):
+    client.post("/auth/register", json={"email": "bob@example.com", "password": "password1"})
+    again = client.post("/auth/register", json={"email": "BOB@example.com", "password": "password2"})
+    assert again.status_code == 409
+    assert "already exists" in again.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"email": "carol@example.com", "password": "short"},
+        {"email": "not-an-email", "password": "long enough"},
+        {"email": "carol@example.com"},
+        {"email": "carol@example.com", "password": "x" * 73},
+    ],
+)
+def test_bad_registrations_are_422_with_a_detail(client, body):
+    response = client.post("/auth/register", json=body)
+    assert response.status_code == 422
+    assert response.json()["detail"]
+
+
+def test_wrong_password_is_401(client, register):
+    register(email="dan@example.com", password="right password")
+    response = client.post("/auth/token", data={"username": "dan@example.com", "password": "wrong password"})
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    unknown = client.post("/auth/token", data={"username": "nobody@example.com", "password": "whatever1"})
+    assert unknown.status_code == 401
+
+
+def _b64(data: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+def _user_id(client, headers) -> str:
+    return str(client.get("/auth/me", headers=headers).json()["id"])
+
+
+def _bad_tokens(user_id: str) -> dict[str, str]:
+    secret = get_settings().jwt_secret_key
+    now = datetime.now(timezone.utc)
+    valid = jwt.encode({"sub": user_id, "exp": now + timedelta(minutes=5)}, secret, algorithm="HS256")
+    header, payload, signature = valid.split(".")
+    return {
+        "expired": jwt.encode({"sub": user_id, "exp": now - timedelta(seconds=5)}, secret, algorithm="HS256"),
+        "tampered": f"{header}.{_b64({'sub': '1', 'exp': int((now + timedelta(minutes=5)).timestamp())})}.{signature}",
+        "alg none": f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{payload}.",
+        "wrong algorithm": jwt.encode({"sub": user_id, "exp": now + timedelta(minutes=5)}, secret, algorithm="HS512"),
+        "other secret": jwt.encode({"sub": user_id, "exp": now + timedelta(minutes=5)}, "not-ours", algorithm="HS256"),
+        "no exp": jwt.encode({"sub": user_id}, secret, algorithm="HS256"),
+        "no sub": jwt.encode({"exp": now + timedelta(minutes=5)}, secret, algorithm="HS256"),
+        "unknown user": jwt.encode({"sub": "987654", "exp": now + timedelta(minutes=5)}, secret, algorithm="HS256"),
+        "garbage": "not.a.token",
+    }
+
+
+def test_every_bad_token_is_401_with_bearer_challenge(client, auth_headers):
+    for name, token in _bad_tokens(_user_id(client, auth_headers)).items():
+        response = client.get("/tasks", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401, name
+        assert response.headers["WWW-Authenticate"] == "Bearer", name
+
+
+def test_missing_token_is_401(client):
+    for method, path in [("GET", "/tasks"), ("POST", "/tasks/ping"), ("GET", "/auth/me")]:
+        response = client.request(method, path)
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_a_deactivated_user_is_locked_out(client, auth_headers):
+    user_id = int(_user_id(client, auth_headers))
+    with get_engine().begin() as conn:
+        conn.execute(update(User).where(User.id == user_id).values(is_active=False))
+    assert client.get("/tasks", headers=auth_headers).status_code == 401

@@ -1,0 +1,59 @@
+"""With the broker unreachable, submitting answers 503 and leaves no row behind."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+from sqlalchemy import func, select
+
+from backend.db import get_engine
+from backend.models import TaskStatus
+from tests.conftest import REPO_ROOT
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_with_the_broker_down_submit_is_503_leaving_no_row_and_deep_health_says_so(client, auth_headers):
+    api_port, dead_port = _free_port(), _free_port()
+    env = dict(os.environ, CELERY_BROKER_URL=f"redis://127.0.0.1:{dead_port}/0")
+    api = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "backend.api.main:create_app", "--factory",
+         "--port", str(api_port), "--log-level", "warning"],
+        cwd=REPO_ROOT, env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{api_port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{base}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the API subprocess did not start"
+                time.sleep(0.2)
+
+        started = time.monotonic()
+        response = httpx.post(f"{base}/tasks/ping", headers=auth_headers, timeout=30)
+        elapsed = time.monotonic() - started
+        assert response.status_code == 503
+        assert response.json() == {"detail": "task queue unavailable"}
+        with get_engine().connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(TaskStatus)) == 0
+        print(f"503 answered in {elapsed:.2f} s")
+
+        health = httpx.get(f"{base}/health", params={"deep": "true"}, timeout=30)
+        assert health.status_code == 503
+        assert health.json()["detail"] == "unavailable: redis, worker"
+        assert health.json()["checks"]["database"] == "ok"
+    finally:
+        api.terminate()
+        api.wait(timeout=10)

@@ -1,0 +1,81 @@
+"""Cancelling: pending tasks are revoked, running ones stop cleanly, finished ones are deleted."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+
+from backend.db import get_engine
+from backend.models import CategoryRule
+
+
+def is_final(status: dict) -> bool:
+    return status["status"] in {"SUCCESS", "FAILED", "REVOKED"}
+
+
+def assert_worker_still_serves(client, headers, wait_for) -> None:
+    ping = client.post("/tasks/ping", headers=headers).json()["task_id"]
+    assert wait_for(ping, headers, is_final)["status"] == "SUCCESS"
+
+
+def test_cancelling_a_running_task_rolls_back_its_work_and_the_worker_survives(
+    client, auth_headers, submit, wait_for
+):
+    user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
+    marker = f"partial-{uuid.uuid4().hex}"
+    task_id = submit(auth_headers, "tests.partial_work", user_id=user_id, marker=marker, seconds=30)
+    wait_for(task_id, auth_headers, lambda s: s["status"] == "PROCESSING")
+
+    response = client.delete(f"/tasks/{task_id}", headers=auth_headers)
+    assert response.status_code == 200
+    assert response.json() == {"message": "Task cancelled"}
+
+    status = client.get(f"/tasks/{task_id}/status", headers=auth_headers).json()
+    assert status["status"] == "REVOKED"
+    with get_engine().connect() as conn:
+        written = conn.scalar(select(func.count()).where(CategoryRule.pattern == marker))
+    assert written == 0, "the cancelled task's partial write must be rolled back"
+    assert_worker_still_serves(client, auth_headers, wait_for)
+
+
+def test_a_task_that_ignores_the_cancel_is_terminated_after_the_grace_period(
+    client, auth_headers, submit, wait_for
+):
+    task_id = submit(auth_headers, "tests.uncooperative", seconds=60)
+    wait_for(task_id, auth_headers, lambda s: s["status"] == "PROCESSING")
+
+    response = client.delete(f"/tasks/{task_id}", headers=auth_headers)
+    assert response.status_code == 200
+    assert response.json() == {"message": "Task cancelled"}
+    assert client.get(f"/tasks/{task_id}/status", headers=auth_headers).json()["status"] == "REVOKED"
+    assert_worker_still_serves(client, auth_headers, wait_for)
+
+
+def test_cancelling_a_pending_task_revokes_it_before_it_runs(client, auth_headers, submit, wait_for):
+    # Occupy both worker processes (prefetch 1) so the next task waits in the queue.
+    blockers = [submit(auth_headers, "tests.uncooperative", seconds=60) for _ in range(2)]
+    for blocker in blockers:
+        wait_for(blocker, auth_headers, lambda s: s["status"] == "PROCESSING")
+    waiting = submit(auth_headers, "tests.progress_steps", steps=1, delay=0)
+    assert client.get(f"/tasks/{waiting}/status", headers=auth_headers).json()["status"] == "PENDING"
+
+    response = client.delete(f"/tasks/{waiting}", headers=auth_headers)
+    assert response.json() == {"message": "Task cancelled"}
+    for blocker in blockers:
+        assert client.delete(f"/tasks/{blocker}", headers=auth_headers).status_code == 200
+
+    assert_worker_still_serves(client, auth_headers, wait_for)
+    status = client.get(f"/tasks/{waiting}/status", headers=auth_headers).json()
+    assert status["status"] == "REVOKED" and status["started_at"] is None
+
+
+def test_deleting_a_finished_task_removes_it_and_its_result(client, auth_headers, wait_for):
+    task_id = client.post("/tasks/ping", headers=auth_headers).json()["task_id"]
+    wait_for(task_id, auth_headers, is_final)
+
+    response = client.delete(f"/tasks/{task_id}", headers=auth_headers)
+    assert response.status_code == 200
+    assert response.json() == {"message": "Task result deleted"}
+    assert client.get(f"/tasks/{task_id}/status", headers=auth_headers).status_code == 404
+    assert client.get(f"/tasks/{task_id}/result", headers=auth_headers).status_code == 404

@@ -1,0 +1,65 @@
+"""The alembic migrations build and remove the schema on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
+
+from backend.db import build_engine
+from tests.conftest import REPO_ROOT, TEST_DATABASE_URL
+
+TABLES = {"users", "task_status", "statements", "transactions", "category_rules"}
+
+
+def _alembic(url: str) -> Config:
+    config = Config(str(REPO_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(REPO_ROOT / "backend" / "migrations"))
+    config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+def _tables(url: str) -> set[str]:
+    engine = build_engine(url)
+    try:
+        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def _upgrade_downgrade_upgrade(url: str) -> None:
+    config = _alembic(url)
+    command.upgrade(config, "head")
+    assert _tables(url) == TABLES
+    command.check(config)  # the models and the migrations describe the same schema
+    command.downgrade(config, "base")
+    assert _tables(url) == set()
+    command.upgrade(config, "head")
+    assert _tables(url) == TABLES
+
+
+def test_migrations_on_sqlite(tmp_path):
+    _upgrade_downgrade_upgrade(f"sqlite:///{tmp_path / 'migrations.db'}")
+
+
+@pytest.fixture
+def scratch_postgres(database):
+    """A throwaway PostgreSQL database beside the test one."""
+    name = f"ledgerflow_migrations_{uuid.uuid4().hex[:8]}"
+    admin = build_engine(TEST_DATABASE_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_migrations_on_postgresql(scratch_postgres):
+    _upgrade_downgrade_upgrade(scratch_postgres)

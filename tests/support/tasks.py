@@ -1,0 +1,85 @@
+"""Tasks that exist only for the tests: they exercise the TrackedTask machinery.
+
+The test worker loads them with ``--include tests.support.tasks``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import redis
+from sqlalchemy import insert
+
+from backend.config import get_settings
+from backend.db import get_engine
+from backend.models import CategoryRule
+from backend.services.errors import InvalidInputError, TransientError
+from backend.tasks.app import celery_app
+from backend.tasks.base import TrackedTask
+
+
+@celery_app.task(bind=True, base=TrackedTask, name="tests.progress_steps")
+def progress_steps(self: TrackedTask, steps: int, delay: float) -> dict:
+    """Report progress ``steps`` times, ``delay`` seconds apart."""
+    for step in range(1, steps + 1):
+        time.sleep(delay)
+        self.progress(step * 100 / steps, f"Step {step}/{steps}")
+    return {"steps": steps}
+
+
+@celery_app.task(bind=True, base=TrackedTask, name="tests.flaky")
+def flaky(self: TrackedTask, counter_key: str, failures: int) -> dict:
+    """Fail with a transient error the first ``failures`` times, then succeed."""
+    calls = redis.Redis.from_url(get_settings().redis_url).incr(counter_key)
+    if calls <= failures:
+        raise TransientError(f"simulated outage {calls}")
+    return {"calls": calls}
+
+
+@celery_app.task(bind=True, base=TrackedTask, name="tests.invalid_input")
+def invalid_input(self: TrackedTask, counter_key: str) -> None:
+    """Always refuse its input (a permanent error): must not be retried."""
+    redis.Redis.from_url(get_settings().redis_url).incr(counter_key)
+    raise InvalidInputError("The document is not a bank statement")
+
+
+@celery_app.task(bind=True, base=TrackedTask, name="tests.crash")
+def crash(self: TrackedTask) -> None:
+    """Fail with an unexpected error whose text must not reach the user."""
+    raise RuntimeError("connection string postgres://admin:hunter2@db")
+
+
+@celery_app.task(bind=True, base=TrackedTask, name="tests.partial_work")
+def partial_work(self: TrackedTask, user_id: int, marker: str, seconds: float) -> None:
+    """Write a row, then keep reporting progress inside the same transaction."""
+    with get_engine().begin() as conn:
+        conn.execute(
+            insert(CategoryRule).values(
+                user_id=user_id, pattern=marker, match_type="contains", category="partial",
+                priority=0, created_at=time.strftime("%Y-%m-%d %H:%M:%S+00"),
+            )
+        )
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            self.progress(10, "Working")
+
+
+@celery_app.task(bind=True, base=TrackedTask, name="tests.uncooperative")
+def uncooperative(self: TrackedTask, seconds: float) -> None:
+    """Sleep without ever reporting progress, so a cancel can only terminate it."""
+    self.progress(1, "Sleeping")
+    time.sleep(seconds)
+
+
+@celery_app.task(bind=True, base=TrackedTask, name="tests.over_time", time_limit=2, soft_time_limit=1)
+def over_time(self: TrackedTask, ignore_soft_limit: bool) -> None:
+    """Run past its time limits (2 s hard, 1 s soft)."""
+    self.progress(1, "Started")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            time.sleep(0.1)
+        except Exception:
+            if not ignore_soft_limit:
+                raise
