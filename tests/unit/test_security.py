@@ -1,0 +1,38 @@
+"""Password hashing and token encoding, without a server."""
+
+from __future__ import annotations
+
+import pytest
+from jose import jwt
+
+from backend.config import Settings
+from backend.security import (
+    InvalidTokenError,
+    create_access_token,
+    decode_access_token,
+    hash_password,
+    verify_password,
+)
+
+SETTINGS = Settings(jwt_secret_key="unit-test-secret", access_token_expire_minutes=5)
+
+
+def test_password_hash_verifies_only_the_right_password():
+    hashed = hash_password("correct horse")
+    assert hashed != "correct horse"
+    assert verify_password("correct horse", hashed)
+    assert not verify_password("wrong horse", hashed)
+    assert not verify_password("anything", "not-a-bcrypt-hash")
+
+
+def test_token_round_trip_carries_subject_and_lifetime():
+    token, expires_in = create_access_token("42", SETTINGS)
+    assert expires_in == 300
+    assert decode_access_token(token, SETTINGS) == "42"
+    assert jwt.get_unverified_header(token)["alg"] == "HS256"
+
+
+def test_token_signed_with_another_key_is_refused():
+    token, _ = create_access_token("42", Settings(jwt_secret_key="someone-else"))
+    with pytest.raises(InvalidTokenError):
+        decode_access_token(token, SETTINGS)
