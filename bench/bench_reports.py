@@ -1,0 +1,158 @@
+"""Benchmark of the Excel transaction report writer (backend.services.reports).
+
+Usage::
+
+    .venv/bin/python bench/bench_reports.py [--rows 100000 1000000] [--variants report generate openpyxl]
+
+Each run writes a report of N deterministic generated rows in a fresh
+subprocess and prints the time, rows/s, file size and the child's peak RSS
+(from ``wait4``), flagging whether it stayed under 100 MB.  Variants
+(``report`` by default; compare them in the same session, the machine is
+shared and timings are noisy):
+
+* ``report``: ``write_transactions_report``;
+* ``generate``: only consuming the row generator (the input's own cost,
+  included in every other variant's time);
+* ``openpyxl``: plain openpyxl write-only mode, one ``WriteOnlyCell`` per
+  styled value (the Transactions sheet only), as a reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from backend.services.reports import write_transactions_report  # noqa: E402
+
+OUT_DIR = REPO / "bench" / "out"
+RSS_LIMIT_MB = 100
+VARIANTS = ("report", "generate", "openpyxl")
+
+CATEGORIES = ("Groceries", "Rent", "Salary", "Transport", "Utilities", "Eating out", None)
+MERCHANTS = ("TESCO STORES", "TFL TRAVEL", "AMAZON MKTPLACE", "M&S SIMPLY FOOD", "SHELL", "PRET A MANGER")
+
+
+def generate_rows(count: int, seed: int = 20240101) -> Iterator[tuple[datetime.date, str, Decimal, str | None]]:
+    """``count`` deterministic transactions over ~3 years, sorted by date (lazily)."""
+    rnd = random.Random(seed)
+    start = datetime.date(2022, 1, 1).toordinal()
+    span = 3 * 365
+    date = datetime.date.min
+    day = ""
+    for index in range(count):
+        ordinal = start + index * span // count
+        if ordinal != date.toordinal():
+            date = datetime.date.fromordinal(ordinal)
+            day = f"{date:%d %b}"
+        merchant = MERCHANTS[rnd.randrange(len(MERCHANTS))]
+        description = f"CARD PAYMENT TO {merchant} {rnd.randrange(10_000):04d} ON {day}"
+        amount = Decimal(rnd.randint(-250_000, 150_000)).scaleb(-2)
+        yield date, description, amount, CATEGORIES[index % len(CATEGORIES)]
+
+
+def run_child(variant: str, rows: int, out: Path) -> dict[str, float]:
+    """Run one variant in this process; return its timing (imports excluded)."""
+    started = time.perf_counter()
+    if variant == "report":
+        progress: list[int] = []
+        write_transactions_report(generate_rows(rows), out, on_progress=progress.append)
+    elif variant == "generate":
+        for _ in generate_rows(rows):
+            pass
+    elif variant == "openpyxl":
+        _write_plain_openpyxl(rows, out)
+    else:
+        raise ValueError(f"unknown variant {variant!r}")
+    return {"seconds": time.perf_counter() - started}
+
+
+def _write_plain_openpyxl(rows: int, out: Path) -> None:
+    """Reference: the Transactions sheet through openpyxl's public write-only API."""
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet("Transactions")
+    ws.append(["Date", "Description", "Amount", "Category"])
+    for date, description, amount, category in generate_rows(rows):
+        date_cell = WriteOnlyCell(ws, date)
+        date_cell.number_format = "yyyy-mm-dd"
+        amount_cell = WriteOnlyCell(ws, amount)
+        amount_cell.number_format = "#,##0.00"
+        ws.append([date_cell, description, amount_cell, category])
+    workbook.save(out)
+
+
+def measure(variant: str, rows: int) -> dict[str, object]:
+    """Run ``variant`` for ``rows`` rows in a fresh subprocess and measure it."""
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    out = OUT_DIR / f"bench_{variant}_{rows}.xlsx"
+    command = [sys.executable, __file__, "--child", variant, "--rows", str(rows), "--out", str(out)]
+    wall_started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    with child.stdout:
+        stdout = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)  # this child's own rusage (peak RSS)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - wall_started
+    if child.returncode != 0:
+        raise RuntimeError(f"{variant} with {rows} rows failed (exit {child.returncode})")
+    seconds = json.loads(stdout)["seconds"]
+    size = out.stat().st_size if out.exists() else 0
+    out.unlink(missing_ok=True)
+    peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+    return {
+        "variant": variant,
+        "rows": rows,
+        "seconds": seconds,
+        "wall": wall,
+        "rows_per_s": rows / seconds if seconds else float("inf"),
+        "size_mb": size / 1e6,
+        "peak_rss_mb": peak_mb,
+        "rss_ok": peak_mb < RSS_LIMIT_MB,
+    }
+
+
+def print_result(result: dict[str, object]) -> None:
+    """One line of the results table."""
+    print(
+        f"{result['variant']:<9} {result['rows']:>9,} rows  {result['seconds']:7.2f} s"
+        f" (wall {result['wall']:6.2f} s)  {result['rows_per_s']:>10,.0f} rows/s"
+        f"  {result['size_mb']:7.1f} MB file  peak RSS {result['peak_rss_mb']:6.1f} MB"
+        f"  {'OK' if result['rss_ok'] else 'OVER'} (< {RSS_LIMIT_MB} MB)",
+        flush=True,
+    )
+
+
+def main() -> None:
+    """Parse arguments; run as the parent (measuring) or as a child (working)."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--variants", choices=VARIANTS, nargs="+", default=["report"])
+    parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_child(args.child, args.rows[0], args.out)))
+        return
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}")
+    for rows in args.rows:
+        for variant in args.variants:
+            print_result(measure(variant, rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+"""Tests of the Excel transaction report (backend.services.reports)."""
+
+from __future__ import annotations
+
+import datetime
+import zipfile
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet import _writer as openpyxl_sheet_writer
+
+from backend.services.reports import (
+    CATEGORY_HEADERS,
+    DEFAULT_CURRENCY_FORMAT,
+    MONTHLY_HEADERS,
+    TRANSACTION_HEADERS,
+    ReportRow,
+    Totals,
+    write_transactions_report,
+)
+
+D = datetime.date
+CURRENCY = '"£"#,##0.00'
+
+ROWS = [
+    ReportRow(D(2024, 1, 2), "Salary ACME Ltd", Decimal("2500.00"), "Salary"),
+    ReportRow(D(2024, 1, 3), "Tesco & Co <Store 12>", Decimal("-45.10"), "Groceries"),
+    ReportRow(D(2024, 1, 3), "  padded  ", Decimal("-0.10"), "Groceries"),
+    ReportRow(D(2024, 1, 20), "Cash\x07 withdrawal", Decimal("-0.20"), None),
+    ReportRow(D(2024, 1, 31), "Refund", Decimal("0.10"), "Groceries"),
+    ReportRow(D(2024, 2, 1), "Rent February", Decimal("-1200.00"), "Rent"),
+    ReportRow(D(2024, 2, 14), "Zero-amount fee reversal", Decimal("0.00"), None),
+    ReportRow(D(2024, 2, 29), "Interest", Decimal("0.20"), "Uncategorized"),
+]
+
+EXPECTED_BY_CATEGORY = {
+    "Groceries": Totals(Decimal("0.10"), Decimal("45.20"), 3),
+    "Rent": Totals(Decimal("0"), Decimal("1200.00"), 1),
+    "Salary": Totals(Decimal("2500.00"), Decimal("0"), 1),
+    "Uncategorized": Totals(Decimal("0.20"), Decimal("0.20"), 3),
+}
+EXPECTED_BY_MONTH = {
+    D(2024, 1, 1): Totals(Decimal("2500.10"), Decimal("45.40"), 5),
+    D(2024, 2, 1): Totals(Decimal("0.20"), Decimal("1200.00"), 3),
+}
+
+
+@pytest.fixture()
+def report(tmp_path: Path) -> Path:
+    """The report of ``ROWS`` (as plain tuples, as a database cursor gives them)."""
+    path = tmp_path / "report.xlsx"
+    write_transactions_report((tuple(row) for row in ROWS), path, currency_format=CURRENCY)
+    return path
+
+
+def _values(ws) -> list[tuple]:
+    return list(ws.iter_rows(values_only=True))
+
+
+def _as_totals(row: tuple) -> Totals:
+    """Totals from a summary sheet row (key, in, out, net, count); checks net."""
+    _, money_in, money_out, net, count = row
+    totals = Totals(Decimal(str(money_in)), Decimal(str(money_out)), count)
+    assert Decimal(str(net)) == totals.net
+    return totals
+
+
+def test_sheets_are_named_and_ordered(report: Path) -> None:
+    assert openpyxl.load_workbook(report).sheetnames == ["Transactions", "By category", "Monthly"]
+
+
+def test_transactions_sheet_layout(report: Path) -> None:
+    ws = openpyxl.load_workbook(report)["Transactions"]
+    assert [cell.value for cell in ws[1]] == list(TRANSACTION_HEADERS)
+    assert all(cell.font.b for cell in ws[1])
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == f"A1:D{len(ROWS) + 1}"
+
+
+def test_transaction_cells_are_typed_dates_and_amounts(report: Path) -> None:
+    ws = openpyxl.load_workbook(report)["Transactions"]
+    data_rows = list(ws.iter_rows(min_row=2))
+    assert len(data_rows) == len(ROWS)
+    for (date_cell, _, amount_cell, _), expected in zip(data_rows, ROWS):
+        assert date_cell.is_date
+        assert date_cell.number_format == "yyyy-mm-dd"
+        assert date_cell.value.date() == expected.date
+        assert amount_cell.data_type == "n"
+        assert amount_cell.number_format == CURRENCY
+        assert Decimal(str(amount_cell.value)) == expected.amount
+
+
+def test_transaction_texts_are_escaped_and_cleaned(report: Path) -> None:
+    ws = openpyxl.load_workbook(report)["Transactions"]
+    descriptions = [row[1] for row in ws.iter_rows(min_row=2, values_only=True)]
+    categories = [row[3] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert descriptions[1] == "Tesco & Co <Store 12>"
+    assert descriptions[2] == "  padded  "
+    assert descriptions[3] == "Cash withdrawal"  # the control character is dropped
+    assert categories == [row.category for row in ROWS]
+
+
+def test_category_totals_are_exact(report: Path) -> None:
+    rows = _values(openpyxl.load_workbook(report)["By category"])
+    assert rows[0] == CATEGORY_HEADERS
+    assert {row[0]: _as_totals(row) for row in rows[1:]} == EXPECTED_BY_CATEGORY
+    assert [row[0] for row in rows[1:]] == list(EXPECTED_BY_CATEGORY)  # Uncategorized last
+
+
+def test_monthly_totals_are_exact(report: Path) -> None:
+    ws = openpyxl.load_workbook(report)["Monthly"]
+    rows = _values(ws)
+    assert rows[0] == MONTHLY_HEADERS
+    assert {row[0].date(): _as_totals(row) for row in rows[1:]} == EXPECTED_BY_MONTH
+    assert ws["A2"].number_format == "yyyy-mm"
+    assert ws["B2"].number_format == CURRENCY
+
+
+def test_summary_is_returned(tmp_path: Path) -> None:
+    summary = write_transactions_report(iter(ROWS), tmp_path / "r.xlsx")
+    assert summary.row_count == len(ROWS)
+    assert summary.by_category == EXPECTED_BY_CATEGORY
+    assert summary.by_month == EXPECTED_BY_MONTH
+
+
+def test_monthly_sheet_has_a_chart(report: Path) -> None:
+    with zipfile.ZipFile(report) as archive:
+        assert "xl/charts/chart1.xml" in archive.namelist()
+    charts = openpyxl.load_workbook(report)["Monthly"]._charts
+    assert len(charts) == 1
+    assert charts[0].tagname == "barChart"
+
+
+def test_default_currency_format(tmp_path: Path) -> None:
+    path = tmp_path / "r.xlsx"
+    write_transactions_report(ROWS[:1], path)
+    assert openpyxl.load_workbook(path)["Transactions"]["C2"].number_format == DEFAULT_CURRENCY_FORMAT
+
+
+def test_empty_report_has_only_headers(tmp_path: Path) -> None:
+    path = tmp_path / "empty.xlsx"
+    summary = write_transactions_report(iter(()), path)
+    assert summary.row_count == 0
+    wb = openpyxl.load_workbook(path)
+    assert _values(wb["Transactions"]) == [TRANSACTION_HEADERS]
+    assert _values(wb["By category"]) == [CATEGORY_HEADERS]
+    assert _values(wb["Monthly"]) == [MONTHLY_HEADERS]
+    assert wb["Transactions"].auto_filter.ref == "A1:D1"
+
+
+def test_progress_is_reported_every_n_rows(tmp_path: Path) -> None:
+    seen: list[int] = []
+    write_transactions_report(ROWS, tmp_path / "r.xlsx", on_progress=seen.append, progress_every=3)
+    assert seen == [3, 6]
+
+
+def test_long_text_is_cut_to_excel_limit(tmp_path: Path) -> None:
+    path = tmp_path / "r.xlsx"
+    write_transactions_report([ReportRow(D(2024, 1, 1), "x" * 40_000, Decimal(1), None)], path)
+    assert openpyxl.load_workbook(path)["Transactions"]["B2"].value == "x" * 32_767
+
+
+def _failing_rows(after: int) -> Iterator[ReportRow]:
+    yield from ROWS[:after]
+    raise RuntimeError("database connection lost")
+
+
+def test_error_mid_iteration_leaves_no_file(tmp_path: Path) -> None:
+    path = tmp_path / "report.xlsx"
+    with pytest.raises(RuntimeError, match="connection lost"):
+        write_transactions_report(_failing_rows(3), path)
+    assert list(tmp_path.iterdir()) == []
+    leftovers = [name for name in openpyxl_sheet_writer.ALL_TEMP_FILES if Path(name).exists()]
+    assert leftovers == []
+
+
+def test_error_keeps_previous_report(tmp_path: Path) -> None:
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(b"previous")
+    with pytest.raises(RuntimeError):
+        write_transactions_report(_failing_rows(3), path)
+    assert path.read_bytes() == b"previous"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_float_amounts_are_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "report.xlsx"
+    with pytest.raises(TypeError):
+        write_transactions_report([(D(2024, 1, 1), "x", 1.5, None)], path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_replaces_existing_report(tmp_path: Path) -> None:
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(b"previous")
+    write_transactions_report(ROWS, path)
+    assert openpyxl.load_workbook(path).sheetnames[0] == "Transactions"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_unusual_texts_round_trip(tmp_path: Path) -> None:
+    texts = ["Tab\there", "line 1\nline 2", "emoji 💶 ok", "nbsp\u00a0x", "a < b & c > d", " lead", "trail\t"]
+    rows = [ReportRow(D(2024, 1, 1), text, Decimal(1), f"{text} cat") for text in texts]
+    rows.append(ReportRow(D(2024, 1, 1), "lone \ud800 surrogate\ufffe", Decimal(1), "x\x00y"))
+    path = tmp_path / "r.xlsx"
+    write_transactions_report(rows, path)
+    read = list(openpyxl.load_workbook(path)["Transactions"].iter_rows(min_row=2, values_only=True))
+    assert [row[1] for row in read] == [*texts, "lone  surrogate"]
+    assert [row[3] for row in read] == [f"{text} cat" for text in texts] + ["xy"]
+
+
+@pytest.mark.parametrize("amount", [Decimal("NaN"), Decimal("Infinity")])
+def test_non_finite_amounts_are_rejected(tmp_path: Path, amount: Decimal) -> None:
+    with pytest.raises(ArithmeticError if amount.is_nan() else ValueError):
+        write_transactions_report([*ROWS, ReportRow(D(2024, 3, 1), "x", amount, None)], tmp_path / "r.xlsx")
+    assert list(tmp_path.iterdir()) == []
+    assert [name for name in openpyxl_sheet_writer.ALL_TEMP_FILES if Path(name).exists()] == []
