@@ -59,3 +59,21 @@ def get_session() -> Iterator[Session]:
     """FastAPI dependency: one session per request."""
     with new_session() as session:
         yield session
+
+
+def alembic_config(url: str):
+    """Alembic's configuration for the database at ``url`` (from any working directory)."""
+    from alembic.config import Config
+
+    root = Path(__file__).resolve().parent.parent
+    config = Config(str(root / "alembic.ini"))
+    config.set_main_option("script_location", str(root / "backend" / "migrations"))
+    config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+def upgrade_database(url: str) -> None:
+    """Apply every migration to the database at ``url``."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), "head")

@@ -8,6 +8,7 @@ server is missing and how to point the tests at one; unit tests still run.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -81,26 +82,50 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
+def truncate_all(engine) -> None:
+    """Empty every application table."""
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            for table in ("transactions", "statements", "category_rules", "task_status", "users"):
+                conn.execute(text(f"DELETE FROM {table}"))
+        else:
+            conn.execute(
+                text(
+                    "TRUNCATE users, task_status, statements, transactions, category_rules "
+                    "RESTART IDENTITY CASCADE"
+                )
+            )
+
+
 @pytest.fixture(scope="session")
 def database() -> Iterator[None]:
     """A fresh schema in the test database, built by the alembic migrations."""
     problem = _postgres_problem()
     if problem:
         pytest.fail(problem, pytrace=False)
-    from alembic import command
-    from alembic.config import Config
     from sqlalchemy import text
 
-    from backend.db import get_engine
+    from backend.db import get_engine, upgrade_database
 
     with get_engine().begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
-    config = Config(str(REPO_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(REPO_ROOT / "backend" / "migrations"))
-    config.set_main_option("sqlalchemy.url", TEST_DATABASE_URL)
-    command.upgrade(config, "head")
+    upgrade_database(TEST_DATABASE_URL)
     yield
+
+
+@pytest.fixture(scope="session")
+def sqlite_engine(tmp_path_factory: pytest.TempPathFactory):
+    """An engine on a migrated SQLite file: the development default database."""
+    from backend.db import build_engine, upgrade_database
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'ledgerflow.db'}"
+    upgrade_database(url)
+    engine = build_engine(url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -148,18 +173,12 @@ def worker(database: None, redis_server: None) -> Iterator[subprocess.Popen]:
 
 @pytest.fixture
 def clean_db(database: None) -> None:
-    """Every table emptied before the test."""
-    from sqlalchemy import text
-
+    """Every table and the storage folder emptied before the test."""
     from backend.db import get_engine
 
-    with get_engine().begin() as conn:
-        conn.execute(
-            text(
-                "TRUNCATE users, task_status, statements, transactions, category_rules "
-                "RESTART IDENTITY CASCADE"
-            )
-        )
+    shutil.rmtree(STORAGE_DIR, ignore_errors=True)
+    STORAGE_DIR.mkdir()
+    truncate_all(get_engine())
 
 
 @pytest.fixture

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import functools
 import io
-import math
 import re
 import time
 import unicodedata
@@ -36,15 +35,27 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from itertools import accumulate
-from re import _constants as sre_constants  # noqa: PLC2701 (no public regex parser)
-from re import _parser as sre_parser  # noqa: PLC2701
+from re import _constants as sre_constants  # no public regex parser
+from re import _parser as sre_parser
 from typing import Any, TypeVar
 
-from sqlalchemy import BigInteger, Column, Connection, MetaData, Select, String, Table
-from sqlalchemy import cast, func, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    MetaData,
+    Select,
+    String,
+    Table,
+    cast,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from backend.models import CategoryRule, Transaction
 from backend.services.errors import InvalidInputError
@@ -118,8 +129,8 @@ class Rule:
 
     def __post_init__(self) -> None:
         match_type = _parse_enum(MatchType, self.match_type, "match type")
-        direction = None if self.direction is None else _parse_enum(
-            Direction, self.direction, "direction"
+        direction = (
+            None if self.direction is None else _parse_enum(Direction, self.direction, "direction")
         )
         _check_text(self.category, "category", MAX_CATEGORY_LENGTH)
         _check_text(self.pattern, "pattern", MAX_PATTERN_LENGTH)
@@ -141,7 +152,7 @@ class Rule:
 
     def matches(self, description: str, amount: Decimal) -> bool:
         """Whether this rule matches one transaction (the reference semantics)."""
-        cents = _to_cents(Decimal(amount), ROUND_FLOOR)
+        cents = _to_cents(Decimal(amount), ROUND_HALF_UP)
         return self.accepts_amount(cents) and self._matches_text(description)
 
     def accepts_amount(self, cents: int) -> bool:
@@ -208,7 +219,7 @@ def _compile_regex(pattern: str) -> re.Pattern[str]:
 
 
 def _to_cents(amount: Decimal | None, rounding: str) -> int | None:
-    """An amount in whole cents; inexact bounds are rounded inwards by the caller's choice."""
+    """An amount in whole cents, rounded as the caller says (bounds round inwards)."""
     if amount is None:
         return None
     return int((amount * 100).to_integral_value(rounding=rounding))
@@ -229,7 +240,8 @@ def _required_literals(pattern: str) -> tuple[str, ...]:
 
     Empty when no such set of strings at least two characters long is found.
     Only valid as a filter on ASCII text: there ``re.IGNORECASE`` equals ASCII
-    case-folding, whereas on other text ``re`` also equates e.g. "ı" with "i".
+    case-folding, whereas on other text ``re`` also equates e.g. the dotless i (U+0131)
+    with "i".
     """
     literals = _sequence_literals(sre_parser.parse(pattern, re.IGNORECASE))
     if not literals or not all(len(text) >= 2 and text.isascii() for text in literals):
@@ -388,8 +400,9 @@ def categorize_transactions(
     timer = _PhaseTimer()
     query = _candidates_query(user_id, statement_id, overwrite)
     with timer.phase("count"):
-        total = connection.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    batch_size = max(1, min(BATCH_SIZE, math.ceil(total / 10)))
+        count = select(func.count()).select_from(_transactions).where(query.whereclause)
+        total = connection.execute(count).scalar_one()
+    batch_size = max(1, min(BATCH_SIZE, total // 10))
     matcher = RuleMatcher(rules)
     counts: Counter[str] = Counter()
     done = 0
@@ -399,7 +412,11 @@ def categorize_transactions(
     for ids, descriptions, cents in _read_batches(connection, query, batch_size, timer):
         with timer.phase("match"):
             winners = matcher.match(descriptions, cents)
-            changes = [(id_, rule.category) for id_, rule in zip(ids, winners) if rule is not None]
+            changes = [
+                (id_, rule.category)
+                for id_, rule in zip(ids, winners, strict=True)
+                if rule is not None
+            ]
             counts.update(category for _, category in changes)
         with timer.phase("stage"):
             stage.add(changes)
@@ -466,12 +483,13 @@ class _PhaseTimer:
             self.seconds[name] = self.seconds.get(name, 0.0) + elapsed
 
 
-Batch = tuple[list[int], list[str], list[int]]
+# Ids, descriptions and amounts in cents of a batch of transactions.
+_Columns = tuple[list[int], list[str], list[int]]
 
 
 def _read_batches(
     connection: Connection, query: Select[Any], batch_size: int, timer: _PhaseTimer
-) -> Iterator[Batch]:
+) -> Iterator[_Columns]:
     """The query's rows as column lists, ``batch_size`` rows at a time."""
     if _is_psycopg2(connection):
         rows_in_batches = _read_with_server_cursor(connection, query, batch_size)
@@ -483,7 +501,7 @@ def _read_batches(
             rows = next(rows_in_batches, None)
             if not rows:
                 return
-            ids, descriptions, cents = (list(column) for column in zip(*rows))
+            ids, descriptions, cents = (list(column) for column in zip(*rows, strict=True))
         yield ids, descriptions, cents
 
 
@@ -529,9 +547,7 @@ class _Stage:
             update(_transactions)
             .values(category=_pending.c.category)
             .where(_transactions.c.id == _pending.c.id)
-            .where(
-                target.is_distinct_from(_pending.c.category) if overwrite else target.is_(None)
-            )
+            .where(target.is_distinct_from(_pending.c.category) if overwrite else target.is_(None))
         )
         self.connection.execute(statement)
         _pending.drop(self.connection)
@@ -555,9 +571,7 @@ class _CopyStage(_Stage):
         super().apply(overwrite)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)
 def _copy_escape(text: str) -> str:
     """``text`` escaped for PostgreSQL's ``COPY`` text format."""
-    return (
-        text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    )
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")

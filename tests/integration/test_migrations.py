@@ -6,21 +6,13 @@ import uuid
 
 import pytest
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
-from backend.db import build_engine
-from tests.conftest import REPO_ROOT, TEST_DATABASE_URL
+from backend.db import alembic_config, build_engine
+from tests.conftest import TEST_DATABASE_URL
 
 TABLES = {"users", "task_status", "statements", "transactions", "category_rules"}
-
-
-def _alembic(url: str) -> Config:
-    config = Config(str(REPO_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(REPO_ROOT / "backend" / "migrations"))
-    config.set_main_option("sqlalchemy.url", url)
-    return config
 
 
 def _tables(url: str) -> set[str]:
@@ -32,7 +24,7 @@ def _tables(url: str) -> set[str]:
 
 
 def _upgrade_downgrade_upgrade(url: str) -> None:
-    config = _alembic(url)
+    config = alembic_config(url)
     command.upgrade(config, "head")
     assert _tables(url) == TABLES
     command.check(config)  # the models and the migrations describe the same schema

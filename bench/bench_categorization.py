@@ -1,0 +1,344 @@
+"""Benchmark bulk categorization on PostgreSQL: 100k and 1M transactions, 50 rules.
+
+Run: ``.venv/bin/python bench/bench_categorization.py [sizes...]``. The database
+(``BENCH_DATABASE_URL``, default ``postgresql://postgres@127.0.0.1:5432/ledgerflow_bench``)
+is wiped and rebuilt with the alembic migrations. Descriptions mix merchant
+names with store numbers, references, dates, card digits and places, so few repeat
+exactly; another user's transactions sit in the same table as noise.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from backend.db import build_engine, upgrade_database  # noqa: E402
+from backend.services.categorization import Rule, categorize_transactions  # noqa: E402
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/ledgerflow_bench"
+SIZES = (100_000, 1_000_000)
+USER_ID, OTHER_USER_ID = 1, 2
+# The other user's share of the table, relative to the benchmarked user's.
+NOISE_SHARE = 0.1
+TRANSACTIONS_PER_STATEMENT = 500
+
+# (merchant text, typical amount in pounds); rules below cover most of them.
+MERCHANTS = [
+    ("TESCO STORES", 35),
+    ("SAINSBURYS S/MKT", 40),
+    ("ASDA SUPERSTORE", 55),
+    ("LIDL GB", 25),
+    ("ALDI STORES", 30),
+    ("WAITROSE", 45),
+    ("M&S SIMPLY FOOD", 12),
+    ("AMZN MKTP UK", 25),
+    ("AMAZON.CO.UK", 30),
+    ("AMAZON PRIME", 9),
+    ("NETFLIX.COM", 11),
+    ("SPOTIFY P0", 10),
+    ("UBER *TRIP", 14),
+    ("UBER *EATS", 22),
+    ("DELIVEROO", 24),
+    ("JUST EAT", 21),
+    ("TFL TRAVEL CH", 7),
+    ("TRAINLINE.COM", 45),
+    ("SHELL", 60),
+    ("BP", 55),
+    ("ESSO", 58),
+    ("STARBUCKS", 5),
+    ("PRET A MANGER", 7),
+    ("COSTA COFFEE", 4),
+    ("MCDONALDS", 8),
+    ("BOOTS", 14),
+    ("IKEA", 120),
+    ("B&Q", 65),
+    ("APPLE.COM/BILL", 3),
+    ("GOOGLE *YOUTUBE", 12),
+    ("VODAFONE", 30),
+    ("EE LIMITED", 25),
+    ("BRITISH GAS", 90),
+    ("OCTOPUS ENERGY", 110),
+    ("THAMES WATER", 40),
+    ("COUNCIL TAX", 150),
+    ("VIRGIN MEDIA", 55),
+    ("SKY DIGITAL", 45),
+    ("AVIVA INSURANCE", 35),
+    ("PAYPAL *EBAY", 28),
+    ("ETSY.COM", 26),
+    ("ZARA", 60),
+    ("PRIMARK", 30),
+    ("JOHN LEWIS", 80),
+    ("ARGOS", 45),
+    ("CURRYS", 150),
+    ("EASYJET", 120),
+    ("RYANAIR", 90),
+    ("BOOKING.COM", 240),
+    ("AIRBNB", 300),
+    ("PUREGYM", 25),
+    ("NHS PRESCRIPTION", 10),
+    ("ATM CASH WITHDRAWAL", 50),
+]
+UNKNOWN_WORDS = [
+    "OLD",
+    "RED",
+    "LION",
+    "BAKERY",
+    "KEBAB",
+    "HOUSE",
+    "NAILS",
+    "BARBER",
+    "FLORIST",
+    "DELI",
+    "GARAGE",
+    "PHARMACY",
+    "TAVERN",
+    "NEWS",
+    "WINES",
+    "CAFE",
+    "STUDIO",
+    "MARKET",
+    "BOOKS",
+    "TYRES",
+]
+CITIES = ["LONDON", "LEEDS", "BRISTOL", "MANCHESTER", "YORK", "GLASGOW", "CARDIFF", "BATH"]
+SURNAMES = ["SMITH", "JONES", "TAYLOR", "BROWN", "WILSON", "PATEL", "KHAN", "EVANS", "LEWIS"]
+FIXED_DESCRIPTIONS = ["INTEREST PAID", "MONTHLY ACCOUNT FEE", "OVERDRAFT FEE", "CASH DEPOSIT"]
+
+RULES = [
+    *(
+        Rule(pattern, "contains", category)
+        for pattern, category in [
+            ("tesco", "Groceries"),
+            ("sainsbury", "Groceries"),
+            ("asda", "Groceries"),
+            ("lidl", "Groceries"),
+            ("aldi", "Groceries"),
+            ("waitrose", "Groceries"),
+            ("m&s simply", "Groceries"),
+            ("netflix", "Subscriptions"),
+            ("spotify", "Subscriptions"),
+            ("google *youtube", "Subscriptions"),
+            ("apple.com/bill", "Subscriptions"),
+            ("deliveroo", "Takeaway"),
+            ("just eat", "Takeaway"),
+            ("trainline", "Transport"),
+            ("starbucks", "Coffee"),
+            ("pret a manger", "Coffee"),
+            ("costa coffee", "Coffee"),
+            ("mcdonalds", "Eating out"),
+            ("boots", "Health"),
+            ("nhs prescription", "Health"),
+            ("ikea", "Home"),
+            ("b&q", "Home"),
+            ("vodafone", "Phone"),
+            ("ee limited", "Phone"),
+            ("british gas", "Utilities"),
+            ("octopus energy", "Utilities"),
+            ("thames water", "Utilities"),
+            ("council tax", "Council tax"),
+            ("virgin media", "Internet & TV"),
+            ("aviva", "Insurance"),
+            ("paypal *ebay", "Shopping"),
+            ("etsy", "Shopping"),
+            ("zara", "Clothes"),
+            ("primark", "Clothes"),
+            ("john lewis", "Shopping"),
+            ("puregym", "Fitness"),
+        ]
+    ),
+    Rule(r"\bamzn\b|\bamazon\b", "regex", "Shopping"),
+    Rule(r"^uber \*eats", "regex", "Takeaway", priority=1),
+    Rule(r"^uber \*trip", "regex", "Transport"),
+    Rule(r"\b(shell|bp|esso)\b", "regex", "Fuel"),
+    Rule(r"^(easyjet|ryanair)\b.*\b[a-z0-9]{2}\d{4}\b", "regex", "Travel"),
+    Rule(r"(booking\.com|airbnb).*\d", "regex", "Travel"),
+    Rule(r"\bsalary\b|\bpayroll\b", "regex", "Income", direction="credit"),
+    Rule("INTEREST PAID", "exact", "Interest", direction="credit"),
+    Rule("MONTHLY ACCOUNT FEE", "exact", "Bank fees"),
+    Rule("OVERDRAFT FEE", "exact", "Bank fees"),
+    Rule("tfl travel", "contains", "Transport", amount_max=Decimal("20")),
+    Rule("amazon", "contains", "Refunds", direction="credit", priority=2),
+    Rule("argos", "contains", "Electronics", amount_min=Decimal("100"), priority=1),
+    Rule("atm cash", "contains", "Cash", direction="debit", amount_min=Decimal("10")),
+]
+
+
+class DescriptionFaker:
+    """Realistic statement lines: the same merchant rarely yields the same text twice."""
+
+    def __init__(self, seed: int) -> None:
+        self.random = random.Random(seed)
+
+    def line(self, day: date) -> tuple[str, Decimal]:
+        """One ``(description, amount)``; about one line in eight is money in."""
+        roll = self.random.random()
+        if roll < 0.06:
+            return self._credit(day)
+        if roll < 0.08:
+            description = self.random.choice(FIXED_DESCRIPTIONS)
+            return description, self._amount(
+                5, credit=description in ("INTEREST PAID", "CASH DEPOSIT")
+            )
+        if roll < 0.23:
+            return self._unknown_merchant(day), self._amount(20, credit=False)
+        merchant, typical = self.random.choice(MERCHANTS)
+        return self._card_line(merchant, day), self._amount(typical, credit=roll > 0.985)
+
+    def _card_line(self, merchant: str, day: date) -> str:
+        r = self.random
+        shape = r.randrange(5)
+        if shape == 0:
+            return f"CARD PAYMENT TO {merchant} {r.randrange(1000, 9999)} ON {day:%d/%m}"
+        if shape == 1:
+            return f"{merchant} {r.choice(CITIES)} GB CARD {r.randrange(1000, 9999)}"
+        if shape == 2:
+            return f"DD {merchant} REF {r.choice('ABCDEFGHJK')}{r.randrange(10**7, 10**8)}"
+        if shape == 3:
+            return (
+                f"POS {day:%d%b}".upper()
+                + f" {merchant} *{r.randrange(16**6):06X} {r.choice(CITIES)}"
+            )
+        flight = f"{r.choice('UXFR')}{r.choice('2FKR')}{r.randrange(1000, 9999)}"
+        return f"{merchant} {flight} {day:%d%b%y}".upper()
+
+    def _unknown_merchant(self, day: date) -> str:
+        r = self.random
+        words = " ".join(r.sample(UNKNOWN_WORDS, 2))
+        return f"{words} {r.choice(CITIES)} {day:%d/%m} CARD {r.randrange(1000, 9999)}"
+
+    def _credit(self, day: date) -> tuple[str, Decimal]:
+        r = self.random
+        if r.random() < 0.3:
+            return f"SALARY ACME LTD {day:%b%y}".upper(), self._amount(2500, credit=True)
+        name = f"{r.choice('ABCDJKMPRS')} {r.choice(SURNAMES)}"
+        return f"FASTER PAYMENT FROM {name} REF {r.randrange(10**5, 10**6)}", self._amount(
+            80, credit=True
+        )
+
+    def _amount(self, typical: float, *, credit: bool) -> Decimal:
+        size = Decimal(f"{max(0.01, self.random.lognormvariate(0, 0.6) * typical):.2f}")
+        return size if credit else -size
+
+
+@dataclass
+class Loaded:
+    """What :func:`load` put in the database."""
+
+    transactions: int
+    distinct_descriptions: int
+    seconds: float
+
+
+def reset_schema(engine: Engine) -> None:
+    """Rebuild the schema with the migrations, then add the two users."""
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    upgrade_database(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        for user_id in (USER_ID, OTHER_USER_ID):
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, email, password_hash, is_active, is_admin, created_at)"
+                    " VALUES (:id, :email, 'x', true, false, now())"
+                ),
+                {"id": user_id, "email": f"bench{user_id}@example.com"},
+            )
+
+
+def load(engine: Engine, size: int) -> Loaded:
+    """Replace all statements and transactions: ``size`` for the user, plus noise."""
+    started = time.perf_counter()
+    plan = [(USER_ID, size), (OTHER_USER_ID, int(size * NOISE_SHARE))]
+    with engine.begin() as connection:
+        connection.execute(text("TRUNCATE statements, transactions RESTART IDENTITY CASCADE"))
+        cursor = connection.connection.driver_connection.cursor()
+        statement_rows = [
+            (user_id, number)
+            for user_id, count in plan
+            for number in range(-(-count // TRANSACTIONS_PER_STATEMENT))
+        ]
+        cursor.copy_expert(
+            "COPY statements (user_id, file_sha256, balance_check, balance_mismatch_rows,"
+            " transaction_count, page_count, created_at) FROM STDIN",
+            io.StringIO(
+                "".join(f"{u}\t{n:064}\tok\t0\t0\t0\t2026-11-01\n" for u, n in statement_rows)
+            ),
+        )
+        descriptions: set[str] = set()
+        buffer = io.StringIO()
+        for line in _transaction_lines(plan, descriptions):
+            buffer.write(line)
+        buffer.seek(0)
+        cursor.copy_expert(
+            "COPY transactions"
+            " (statement_id, user_id, position, date, description, amount, balance) FROM STDIN",
+            buffer,
+        )
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE statements, transactions"))
+        # Flush the load's dirty pages now rather than during the timed run.
+        connection.execute(text("CHECKPOINT"))
+    return Loaded(size, len(descriptions), time.perf_counter() - started)
+
+
+def _transaction_lines(plan: list[tuple[int, int]], descriptions: set[str]) -> Iterator[str]:
+    """COPY lines for each user's transactions; records the user's descriptions."""
+    faker = DescriptionFaker(seed=42)
+    statement_id = 0
+    for user_id, count in plan:
+        day = date(2020, 1, 1)
+        for index in range(count):
+            position = index % TRANSACTIONS_PER_STATEMENT
+            statement_id += position == 0
+            day += timedelta(days=faker.random.random() < 0.2)
+            description, amount = faker.line(day)
+            if user_id == USER_ID:
+                descriptions.add(description)
+            yield f"{statement_id}\t{user_id}\t{position}\t{day}\t{description}\t{amount}\t0\n"
+
+
+def run(engine: Engine, *, overwrite: bool) -> None:
+    """Categorize the user's transactions once, commit, and print the figures."""
+    started = time.perf_counter()
+    with engine.begin() as connection:
+        result = categorize_transactions(connection, USER_ID, RULES, overwrite=overwrite)
+    seconds = time.perf_counter() - started
+    considered = result.categorized + result.uncategorized
+    phases = ", ".join(f"{name} {value:.2f}" for name, value in result.seconds.items())
+    print(
+        f"  overwrite={overwrite!s:5}: {considered:>9,} considered in {seconds:6.2f} s"
+        f" = {considered / seconds:>9,.0f}/s, {result.categorized:,} categorized"
+        f" (phases, s: {phases}; commit {seconds - sum(result.seconds.values()):.2f})"
+    )
+
+
+def main() -> None:
+    sizes = [int(arg) for arg in sys.argv[1:]] or list(SIZES)
+    engine = build_engine(os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    reset_schema(engine)
+    print(f"{len(RULES)} rules")
+    for size in sizes:
+        loaded = load(engine, size)
+        print(
+            f"{size:,} transactions ({loaded.distinct_descriptions:,} distinct descriptions),"
+            f" loaded in {loaded.seconds:.1f} s"
+        )
+        run(engine, overwrite=False)
+        run(engine, overwrite=True)
+
+
+if __name__ == "__main__":
+    main()
