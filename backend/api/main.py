@@ -6,7 +6,7 @@ import logging
 
 from fastapi import FastAPI
 
-from backend.api import auth, health, tasks
+from backend.api import auth, categorization, health, invoices, reports, statements, tasks
 from backend.config import get_settings
 
 
@@ -24,6 +24,6 @@ def create_app() -> FastAPI:
         summary="Background jobs for finance documents: submit, watch, fetch results.",
         version="0.1.0",
     )
-    for router in (health.router, auth.router, tasks.router):
-        app.include_router(router)
+    for module in (health, auth, tasks, statements, categorization, reports, invoices):
+        app.include_router(module.router)
     return app

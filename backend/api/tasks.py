@@ -18,17 +18,16 @@ from sqlalchemy.orm import Session
 
 from backend.api.deps import CurrentUser, SessionDep, SettingsDep
 from backend.api.schemas import Message, TaskOut, TaskPage, TaskResultOut, TaskSubmitted
+from backend.api.submitting import QUEUE_UNAVAILABLE, submit_for_user
 from backend.db import get_engine, new_session
 from backend.models import TaskState, TaskStatus, User
 from backend.services import task_records
 from backend.services.retention import delete_unreferenced_files
 from backend.tasks.app import celery_app
-from backend.tasks.submission import QueueUnavailable, submit_task
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 
 FINAL_STATES = {state.value for state in TaskState.final()}
-QUEUE_UNAVAILABLE = HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "task queue unavailable")
 # Seconds between two looks at the database while streaming or waiting for a cancel.
 POLL_SECONDS = 0.25
 
@@ -41,17 +40,6 @@ def owned_task(session: Session, user: User, task_id: str) -> TaskStatus:
     if task is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Task not found")
     return task
-
-
-def submit_for_user(
-    user: User, task_name: str, kwargs: dict | None = None, file_path: str | None = None
-) -> TaskSubmitted:
-    """Submit a task owned by ``user``; 503 when the broker cannot be reached."""
-    try:
-        task_id = submit_task(get_engine(), user.id, task_name, kwargs, file_path)
-    except QueueUnavailable:
-        raise QUEUE_UNAVAILABLE from None
-    return TaskSubmitted(task_id=task_id)
 
 
 @router.get("", response_model=TaskPage)

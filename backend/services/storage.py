@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -20,3 +24,75 @@ def delete_files(paths: Iterable[str], storage_dir: Path) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+# A PDF's header may sit anywhere in its first kilobyte (PDF 1.7, annex H.3).
+PDF_MAGIC = b"%PDF-"
+PDF_HEADER_WINDOW = 1024
+
+
+class FileTooLarge(Exception):
+    """The upload passed the size limit; nothing was kept."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(f"The file is larger than the {max_bytes // (1024 * 1024)} MB limit")
+        self.max_bytes = max_bytes
+
+
+class NotAPdf(Exception):
+    """The upload's bytes are not a PDF, whatever its name says."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    path: Path
+    sha256: str
+    size: int
+
+
+class IncomingPdf:
+    """An upload written to disk chunk by chunk: size-limited, hashed, checked to be a PDF.
+
+    Use ``write()`` for each chunk as it arrives, then ``store()`` to keep it under
+    ``<storage>/<owner>/<sha256>.pdf`` (never the client's file name), or ``discard()``.
+    """
+
+    def __init__(self, storage_dir: Path, max_bytes: int) -> None:
+        self.storage_dir = storage_dir
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._hash = hashlib.sha256()
+        self._head = b""
+        incoming = storage_dir / "incoming"
+        incoming.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=incoming, suffix=".part")
+        self._file = os.fdopen(handle, "wb")
+        self._path = Path(name)
+
+    def write(self, chunk: bytes) -> None:
+        """Append a chunk; raises FileTooLarge or NotAPdf as soon as that is known."""
+        self.size += len(chunk)
+        if self.size > self.max_bytes:
+            raise FileTooLarge(self.max_bytes)
+        if len(self._head) < PDF_HEADER_WINDOW:
+            self._head += chunk[: PDF_HEADER_WINDOW - len(self._head)]
+            if len(self._head) >= PDF_HEADER_WINDOW and PDF_MAGIC not in self._head:
+                raise NotAPdf()
+        self._hash.update(chunk)
+        self._file.write(chunk)
+
+    def store(self, owner_id: int) -> StoredFile:
+        """Finish the upload and move it to its place; raises NotAPdf for a non-PDF."""
+        self._file.close()
+        if PDF_MAGIC not in self._head:
+            raise NotAPdf()
+        digest = self._hash.hexdigest()
+        target = self.storage_dir / str(owner_id) / f"{digest}.pdf"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self._path, target)  # the same content twice is stored once
+        return StoredFile(path=target, sha256=digest, size=self.size)
+
+    def discard(self) -> None:
+        """Drop the partial upload."""
+        self._file.close()
+        self._path.unlink(missing_ok=True)

@@ -20,7 +20,13 @@ TASK_QUEUES = {
     "bulk_categorize_async": "bulk_operations",
     "generate_report_async": "reports",
 }
-TASK_MODULES = ("backend.tasks.system",)
+TASK_MODULES = (
+    "backend.tasks.system",
+    "backend.tasks.statements",
+    "backend.tasks.invoices",
+    "backend.tasks.categorization",
+    "backend.tasks.reports",
+)
 
 
 def queue_for(task_name: str) -> str:

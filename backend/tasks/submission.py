@@ -27,13 +27,16 @@ def submit_task(
     task_name: str,
     kwargs: dict[str, Any] | None = None,
     file_path: str | None = None,
+    task_id: str | None = None,
 ) -> str:
     """Record a PENDING task for ``user_id`` and enqueue it; returns its task id.
+
+    ``task_id`` may be chosen by the caller (for an output file named after it).
 
     The row is committed before the message is sent so that a fast worker always
     finds it; if the broker refuses the message the row is deleted again.
     """
-    task_id = str(uuid.uuid4())
+    task_id = task_id or str(uuid.uuid4())
     kwargs = kwargs or {}
     now = utcnow()
     with engine.begin() as conn:

@@ -29,7 +29,9 @@ _NUMBER = {
 }
 _DECIMAL_TAIL = re.compile(r"\d([.,])\d{2}(?:\s*(?:CR|DR)\.?|[)\-])?$", re.IGNORECASE)
 # Words that are part of an amount without being one: CR/DR, a currency, a lone sign.
-_AMOUNT_PIECE = re.compile(rf"^(?:(?i:CR|DR|C|D)\.?|[A-Z]{{3}}|[A-Z]{{0,2}}[{_CURRENCY_SYMBOLS}]|[()+{_MINUS}])$")
+_AMOUNT_PIECE = re.compile(
+    rf"^(?:(?i:CR|DR|C|D)\.?|[A-Z]{{3}}|[A-Z]{{0,2}}[{_CURRENCY_SYMBOLS}]|[()+{_MINUS}])$"
+)
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,14 @@ def parse_amount(text: str, decimal_comma: bool = False) -> PrintedAmount | None
     return PrintedAmount(-value if negative else value, marker)
 
 
+def is_amount(text: str) -> bool:
+    """Whether ``text`` reads as an amount with either decimal separator."""
+    return parse_amount(text) is not None or parse_amount(text, decimal_comma=True) is not None
+
+
 def looks_like_amount_piece(word: str) -> bool:
     """Whether ``word`` can be (part of) a printed amount: a number, a sign, a currency, CR/DR."""
-    return bool(_AMOUNT_PIECE.match(word)) or any(parse_amount(word, comma) for comma in (False, True))
+    return bool(_AMOUNT_PIECE.match(word)) or is_amount(word)
 
 
 def uses_decimal_comma(samples: Iterable[str]) -> bool:

@@ -33,7 +33,8 @@ from .reconcile import OK, Checkpoint, Reconciliation, reconcile
 from .rows import RawRow, TableReader
 
 Entry = ParsedTransaction | Checkpoint
-_CHECKPOINTS = (RowKind.OPENING, RowKind.BROUGHT_FORWARD, RowKind.CARRIED_FORWARD, RowKind.CLOSING)
+_STARTS = (RowKind.OPENING, RowKind.BROUGHT_FORWARD)
+_ENDS = (RowKind.CLOSING, RowKind.CARRIED_FORWARD)
 
 
 class _RowReader:
@@ -74,7 +75,7 @@ class _RowReader:
         last_date: date | None = None
         for row in rows:
             kind = row_kind(row.description_text)
-            if kind in _CHECKPOINTS:
+            if kind in _STARTS or kind in _ENDS:
                 value = self.balance(row, polarity)
                 if value is None:
                     value = self.amount(row, polarity)
@@ -90,25 +91,46 @@ class _RowReader:
         return entries
 
 
+def _starting_checkpoint(entries: Sequence[Entry]) -> Checkpoint | None:
+    """The opening / brought-forward row printed before the first transaction, if any."""
+    for entry in entries:
+        if isinstance(entry, ParsedTransaction):
+            return None
+        if entry.kind in _STARTS:
+            return entry
+    return None
+
+
+def _ending_checkpoint(entries: Sequence[Entry]) -> Checkpoint | None:
+    """The closing / carried-forward row printed after the last transaction, if any."""
+    last = entries[-1] if entries else None
+    return last if isinstance(last, Checkpoint) and last.kind in _ENDS else None
+
+
 def _with_printed_balances(
     entries: list[Entry], printed: dict[RowKind, PrintedAmount], polarity: int
 ) -> list[Entry]:
     """Add the opening/closing balances printed outside the table when the table has none."""
-    kinds = {e.kind for e in entries if isinstance(e, Checkpoint)}
-    if RowKind.OPENING in printed and not kinds & {RowKind.OPENING, RowKind.BROUGHT_FORWARD}:
+    if RowKind.OPENING in printed and _starting_checkpoint(entries) is None:
         entries = [Checkpoint(RowKind.OPENING, printed[RowKind.OPENING].signed(polarity)), *entries]
-    if RowKind.CLOSING in printed and RowKind.CLOSING not in kinds:
+    if RowKind.CLOSING in printed and _ending_checkpoint(entries) is None:
         entries = [*entries, Checkpoint(RowKind.CLOSING, printed[RowKind.CLOSING].signed(polarity))]
     return entries
 
 
-def _opening_and_closing(entries: Sequence[Entry]) -> tuple[Decimal | None, Decimal | None]:
-    checkpoints = [e for e in entries if isinstance(e, Checkpoint)]
-    opening = next((c.value for c in checkpoints if c.kind in (RowKind.OPENING, RowKind.BROUGHT_FORWARD)), None)
-    closing = next((c.value for c in reversed(checkpoints) if c.kind is RowKind.CLOSING), None)
-    if closing is None and checkpoints and checkpoints[-1] is entries[-1] and checkpoints[-1].kind is RowKind.CARRIED_FORWARD:
-        closing = checkpoints[-1].value
-    return opening, closing
+def _reconciled_entries(
+    raw_rows: Sequence[RawRow], rows: _RowReader, printed: dict[RowKind, PrintedAmount], card: bool
+) -> tuple[list[Entry], Reconciliation]:
+    """The entries under the polarity that reconciles: card wording picks the first one tried."""
+    default = -1 if card else 1
+    entries = _with_printed_balances(rows.entries(raw_rows, default), printed, default)
+    result = reconcile(entries)
+    if result.status != OK:
+        other = _with_printed_balances(rows.entries(raw_rows, -default), printed, -default)
+        other_result = reconcile(other)
+        if other_result.status == OK:
+            return other, other_result
+    return entries, result
 
 
 def assemble(reader: TableReader, page_count: int) -> ParsedStatement:
@@ -123,34 +145,25 @@ def assemble(reader: TableReader, page_count: int) -> ParsedStatement:
     money_texts = [text for row in reader.rows for text in row.money.values()]
     decimal_comma = uses_decimal_comma(money_texts)
     row_dates = [row.date for row in reader.rows if row.date is not None]
-    american = looks_american(money_texts + [t.line.text for t in lines[:60]])
-    day_first = day_first_from_evidence(row_dates + [raw for _, raw in dates_in_text(lines)], american)
+    american = looks_american(money_texts + [t.line.text for t in lines])
+    day_first = day_first_from_evidence([*row_dates, *dates_in_text(lines)], american)
     period = find_period(lines, day_first)
     year_anchor = period if period[1] else (None, reference_date(lines, day_first))
     rows = _RowReader(decimal_comma, day_first, year_anchor)
     printed = find_balances(lines, decimal_comma)
 
-    default = -1 if looks_like_card_statement(lines) else 1
-    best: tuple[list[Entry], Reconciliation] | None = None
-    for polarity in (default, -default):
-        entries = _with_printed_balances(rows.entries(reader.rows, polarity), printed, polarity)
-        result = reconcile(entries)
-        if best is None or result.status == OK:
-            best = (entries, result)
-        if result.status == OK:
-            break
-    entries, result = best
+    entries, result = _reconciled_entries(reader.rows, rows, printed, card=looks_like_card_statement(lines))
     transactions = tuple(e for e in entries if isinstance(e, ParsedTransaction))
     if not transactions:
         raise InvalidInputError("The statement's transaction table has no transactions.")
-    opening, closing = _opening_and_closing(entries)
+    opening, closing = _starting_checkpoint(entries), _ending_checkpoint(entries)
     return ParsedStatement(
         bank_source=find_bank(lines),
         account_last4=find_account_last4(lines),
         period_start=period[0],
         period_end=period[1],
-        opening_balance=opening,
-        closing_balance=closing,
+        opening_balance=opening.value if opening else None,
+        closing_balance=closing.value if closing else None,
         balance_check=result.status,
         balance_mismatch_rows=result.mismatch_rows,
         page_count=page_count,

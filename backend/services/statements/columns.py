@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .amounts import looks_like_amount_piece, parse_amount
-from .layout import Line, Word
+from .amounts import is_amount, looks_like_amount_piece
+from .layout import Line, Word, run_text, word_runs
 
 DATE, VALUE_DATE, DESCRIPTION, OTHER = "date", "value_date", "description", "other"
 DEBIT, CREDIT, AMOUNT, BALANCE = "debit", "credit", "amount", "balance"
@@ -17,16 +17,28 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(rf"^(?:{pattern})$"))
     for role, pattern in (
         (VALUE_DATE, r"(?:value|val|valuta|effective) date"),
-        (DATE, r"(?:(?:transaction|trans|txn|tran|trx|posting|post|posted|booking|entry|vr|voucher|"
-               r"processed|process|sale) )?date|date (?:posted|of transaction)"),
-        (DESCRIPTION, r"(?:transaction |payment )?(?:description|details|narrative|particulars|memo|payee)"
-                      r"(?: of transaction)?|transactions?|reference and description"),
+        (
+            DATE,
+            (
+                r"(?:(?:transaction|trans|txn|tran|trx|posting|post|posted|booking|entry|vr|voucher|"
+                r"processed|process|sale) )?date|date (?:posted|of transaction)"
+            ),
+        ),
+        (
+            DESCRIPTION,
+            (
+                r"(?:transaction |payment )?(?:description|details|narrative|particulars|memo|payee)"
+                r"(?: of transaction)?|transactions?|reference and description"
+            ),
+        ),
         (DEBIT, r"debits?|withdrawals?|money out|paid out|out|dr|dr amt|(?:debit|withdrawal) amount"),
         (CREDIT, r"credits?|deposits?|money in|paid in|in|cr|cr amt|(?:credit|deposit) amount"),
         (AMOUNT, r"(?:transaction )?(?:amount|amt)"),
         (BALANCE, r"(?:running )?balance|bal|balance amount"),
     )
 )
+# Words of one header label are closer than this many word heights; labels are further apart.
+_LABEL_GAP = 0.5
 _PARENTHESES = re.compile(r"\([^)]*\)?")
 _CURRENCY_WORDS = re.compile(r"[$€£¥₹]|\b(?:in|of)?\s*\b[a-z]{3}\b$")
 
@@ -55,25 +67,14 @@ class Column:
 
 def classify_label(label: str) -> str:
     """The column role of a header label such as ``Money out (£)`` or ``Vr.Date``."""
-    text = _PARENTHESES.sub(" ", label.lower().replace(".", " ").replace("_", " "))
-    words = [word for word in text.replace(":", " ").split() if len(word) > 1 or word.isalpha() is False]
-    text = " ".join(words)
+    text = _PARENTHESES.sub(" ", label.lower().replace(".", " ").replace("_", " ").replace(":", " "))
+    # Stray single letters ("AMOUNT (SGD)I") are layout debris, not part of the label.
+    text = " ".join(word for word in text.split() if len(word) > 1 or not word.isalpha())
     for candidate in (text, _CURRENCY_WORDS.sub("", text).strip()):
         for role, pattern in _ROLE_PATTERNS:
             if pattern.match(candidate):
                 return role
     return OTHER
-
-
-def _header_labels(line: Line) -> list[tuple[str, float, float]]:
-    """Split a line into labels: runs of words separated by less than half a word height."""
-    labels: list[list[Word]] = []
-    for word in line.words:
-        if labels and word.x0 - labels[-1][-1].x1 <= (word.bottom - word.top) * 0.5:
-            labels[-1].append(word)
-        else:
-            labels.append([word])
-    return [(" ".join(w.text for w in label), label[0].x0, label[-1].x1) for label in labels]
 
 
 def detect_header(line: Line) -> list[Column] | None:
@@ -82,7 +83,10 @@ def detect_header(line: Line) -> list[Column] | None:
     A header has a date column, at least one money column (debit, credit, amount) and more
     recognised labels than unrecognised ones.
     """
-    columns = [Column(classify_label(text), x0, x1) for text, x0, x1 in _header_labels(line)]
+    columns = [
+        Column(classify_label(run_text(run)), min(w.x0 for w in run), max(w.x1 for w in run))
+        for run in word_runs(line, _LABEL_GAP)
+    ]
     roles = [column.role for column in columns]
     if DATE not in roles and VALUE_DATE in roles:
         columns[roles.index(VALUE_DATE)].role = DATE
@@ -122,7 +126,7 @@ class ColumnLayout:
         money = [c for c in self.columns if c.role in MONEY_ROLES]
         for word in (w for line in lines for w in line.words):
             hits = [c for c in self.columns if c.header_x1 > word.x0 and c.header_x0 < word.x1]
-            if len(hits) == 1 and hits[0] in money and parse_amount(word.text) is not None:
+            if len(hits) == 1 and hits[0] in money and is_amount(word.text):
                 column = hits[0]
                 index = self.columns.index(column)
                 low = self.columns[index - 1].header_x1 if index else float("-inf")

@@ -18,7 +18,19 @@ MONTHS: dict[str, int] = {
     for number, names in enumerate(
         (
             ("jan", "january", "januar", "janv", "janvier", "enero", "ene", "gennaio", "januari"),
-            ("feb", "february", "februar", "fev", "fevr", "février", "févr", "fév", "febrero", "febbraio", "februari"),
+            (
+                "feb",
+                "february",
+                "februar",
+                "fev",
+                "fevr",
+                "février",
+                "févr",
+                "fév",
+                "febrero",
+                "febbraio",
+                "februari",
+            ),
             ("mar", "march", "märz", "mrz", "mär", "mars", "marzo", "maart", "maa"),
             ("apr", "april", "avr", "avril", "abril", "abr", "aprile"),
             ("may", "mai", "mayo", "maggio", "mei", "mag"),

@@ -24,26 +24,51 @@ def _normalise(text: str) -> str:
 _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern))
     for kind, pattern in (
-        (RowKind.BROUGHT_FORWARD, r"^(?:balance )?(?:brought forward|b/f|b/fwd|bfwd|brought fwd)\b"
-                                  r"|^balance forward\b"),
+        (
+            RowKind.BROUGHT_FORWARD,
+            (
+                r"^(?:balance )?(?:brought forward|b/f|b/fwd|bfwd|brought fwd)\b"
+                r"|^balance forward\b"
+            ),
+        ),
         (RowKind.CARRIED_FORWARD, r"^(?:balance )?(?:carried forward|c/f|c/fwd|cfwd|carried fwd)\b"),
-        (RowKind.OPENING, r"^(?:opening|previous|prior|beginning|starting|start|initial|last month's|"
-                          r"last statement|previous statement) (?:statement )?(?:balance|bal)\b"
-                          r"|^balance (?:from|on) (?:previous|last) statement\b"),
-        (RowKind.CLOSING, r"^(?:closing|new|ending|end|final|current|statement) (?:balance|bal)\b"
-                          r"|^total (?:amount |balance )?(?:due|outstanding|payable)\b|^balance due\b"),
+        (
+            RowKind.OPENING,
+            (
+                r"^(?:opening|previous|prior|beginning|starting|start|initial|last month's|"
+                r"last statement|previous statement) (?:statement )?(?:balance|bal)\b"
+                r"|^balance (?:from|on) (?:previous|last) statement\b"
+            ),
+        ),
+        (
+            RowKind.CLOSING,
+            (
+                r"^(?:closing|new|ending|end|final|current|statement) (?:balance|bal)\b"
+                r"|^total (?:amount |balance )?(?:due|outstanding|payable)\b|^balance due\b"
+            ),
+        ),
         (RowKind.TOTAL, r"^(?:sub ?total|sub-total|grand total|total)\b|^totals?$"),
     )
 )
 
 _SECTIONS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(r"^(?:deposits?|credits?|money in|paid in|receipts|incoming(?: payments)?|"
-                   r"(?:payments?|deposits?) and (?:other )?(?:credits|additions)|other credits|"
-                   r"payments received)$")),
-    (-1, re.compile(r"^(?:withdrawals?|debits?|money out|paid out|outgoing(?: payments)?|purchases|"
-                    r"withdrawals? and (?:other )?(?:debits|subtractions)|other debits|checks(?: paid)?|"
-                    r"cheques(?: paid)?|card (?:transactions|purchases)|purchases and (?:adjustments|advances)|"
-                    r"fees(?: charged)?|interest charged)$")),
+    (
+        1,
+        re.compile(
+            r"^(?:deposits?|credits?|money in|paid in|receipts|incoming(?: payments)?|"
+            r"(?:payments?|deposits?) and (?:other )?(?:credits|additions)|other credits|"
+            r"payments received)$"
+        ),
+    ),
+    (
+        -1,
+        re.compile(
+            r"^(?:withdrawals?|debits?|money out|paid out|outgoing(?: payments)?|purchases|"
+            r"withdrawals? and (?:other )?(?:debits|subtractions)|other debits|checks(?: paid)?|"
+            r"cheques(?: paid)?|card (?:transactions|purchases)|purchases and (?:adjustments|advances)|"
+            r"fees(?: charged)?|interest charged)$"
+        ),
+    ),
 )
 _CONTINUED = re.compile(r"\s*\(?(?:continued|cont'd|cont)\)?$")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 from typing import Any
 
@@ -66,7 +67,7 @@ def _overlapping_digit_pieces(chars: Sequence[Mapping[str, Any]]) -> tuple[Word,
     if not cuts:
         return ()
     bounds = [0, *cuts, len(chars)]
-    return tuple(_word_from_chars(chars[low:high]) for low, high in zip(bounds, bounds[1:]))
+    return tuple(_word_from_chars(chars[low:high]) for low, high in pairwise(bounds))
 
 
 def _word_from_chars(chars: Sequence[Mapping[str, Any]]) -> Word:
@@ -82,7 +83,14 @@ def _word_from_chars(chars: Sequence[Mapping[str, Any]]) -> Word:
 def words_from_pdfplumber(raw_words: Iterable[Mapping[str, Any]]) -> list[Word]:
     """Convert ``extract_words`` output (called with :data:`EXTRACT_WORDS_OPTIONS`) to words."""
     return [
-        Word(raw["text"], raw["x0"], raw["x1"], raw["top"], raw["bottom"], _overlapping_digit_pieces(raw["chars"]))
+        Word(
+            raw["text"],
+            raw["x0"],
+            raw["x1"],
+            raw["top"],
+            raw["bottom"],
+            _overlapping_digit_pieces(raw["chars"]),
+        )
         for raw in raw_words
         if raw["text"].strip()
     ]
@@ -99,8 +107,13 @@ def _join_digit_groups(words: list[Word]) -> list[Word]:
             and _DIGIT_GROUP_TAIL.match(word.text)
             and 0 <= word.x0 - previous.x1 <= (word.bottom - word.top) * 0.5
         ):
-            joined[-1] = Word(f"{previous.text} {word.text}", previous.x0, word.x1,
-                              min(previous.top, word.top), max(previous.bottom, word.bottom))
+            joined[-1] = Word(
+                f"{previous.text} {word.text}",
+                previous.x0,
+                word.x1,
+                min(previous.top, word.top),
+                max(previous.bottom, word.bottom),
+            )
         else:
             joined.append(word)
     return joined
@@ -128,6 +141,34 @@ def group_lines(words: Iterable[Word]) -> list[Line]:
         )
         for line in lines
     ]
+
+
+def word_runs(line: Line, max_gap: float) -> list[list[Word]]:
+    """Split a line into runs of words (a label, a value) at gaps wider than ``max_gap`` word heights.
+
+    Words stacked above each other (a two-line table header) fall in the same run.
+    """
+    runs: list[list[Word]] = []
+    right = float("-inf")
+    for word in sorted(line.words, key=lambda w: w.x0):
+        if runs and word.x0 - right <= (word.bottom - word.top) * max_gap:
+            runs[-1].append(word)
+            right = max(right, word.x1)
+        else:
+            runs.append([word])
+            right = word.x1
+    return runs
+
+
+def run_text(run: Sequence[Word]) -> str:
+    """The words of a run in reading order: line by line, left to right."""
+    top, height = min(w.top for w in run), run[0].bottom - run[0].top
+    return " ".join(w.text for w in sorted(run, key=lambda w: (round((w.top - top) / height), w.x0)))
+
+
+def stack(upper: Line, lower: Line) -> Line:
+    """One line made of two (for a table header printed on two lines)."""
+    return Line(tuple(sorted(upper.words + lower.words, key=lambda w: w.x0)), upper.top, lower.bottom)
 
 
 def typical_height(lines: Sequence[Line]) -> float:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from datetime import date
+from itertools import pairwise
 
 from .amounts import PrintedAmount, parse_amount
 from .dates import DATE_IN_TEXT, RawDate, read_date
 from .keywords import RowKind, row_kind
-from .layout import Line, Word
+from .layout import Line, Word, run_text, word_runs
 from .rows import TextLine
 
 _BANK_WORDS = re.compile(
@@ -25,11 +26,13 @@ _KNOWN_BANKS = re.compile(
     r"Westpac|ANZ|NAB|Commonwealth Bank|RBC|TD|Scotiabank|BMO|CIBC)\b"
 )
 # Words that say "this is a bank" rather than which bank, dropped from the slug.
-_GENERIC_BANK_WORDS = frozenset(
-    "the of du de des la le bank banque banco banca bancorp bankcorp sparebank sparkasse national "
-    "plc ag sa ltd limited inc na n co corp corporation company group building society savings "
-    "services financial trust".split()
-)
+# fmt: off
+_GENERIC_BANK_WORDS = frozenset({
+    "the", "of", "du", "de", "des", "la", "le", "bank", "banque", "banco", "banca", "bancorp", "bankcorp",
+    "sparebank", "sparkasse", "national", "plc", "ag", "sa", "ltd", "limited", "inc", "na", "n", "co", "corp",
+    "corporation", "company", "group", "building", "society", "savings", "services", "financial", "trust",
+})
+# fmt: on
 _ACCOUNT_LABEL = re.compile(
     r"\b(?:account|acct|a/c|card)\s*(?:number|no\.?|num|#)?\s*[:#.]?\s*(?P<value>[\dXx*•\u2022 \-]{4,})",
     re.IGNORECASE,
@@ -37,39 +40,45 @@ _ACCOUNT_LABEL = re.compile(
 _IBAN_LABEL = re.compile(r"\bIBAN\s*[:.]?\s*(?P<value>[A-Z]{2}\d{2}[A-Z0-9 ]{8,})")
 _CARD_NUMBER = re.compile(r"\b(?:\d{4}[ \-]){3}\d{4}\b|(?:[Xx*•\u2022]{2,}[ \-]?){1,3}\d{4}\b")
 _CONNECTOR = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|bis|au|al)\s*$", re.IGNORECASE)
-_CARD_WORDS = ("credit card", "card number", "minimum payment", "minimum due", "minimum amount due",
-               "credit limit", "card statement", "card account", "payment due date", "cardholder")
+_CARD_WORDS = (
+    "credit card",
+    "card number",
+    "minimum payment",
+    "minimum due",
+    "minimum amount due",
+    "credit limit",
+    "card statement",
+    "card account",
+    "payment due date",
+    "cardholder",
+)
+# A value printed under its label overlaps it (give or take a few points) and is close below.
+_BELOW_SLACK, _BELOW_GAP = 5.0, 3.0
 _DOLLAR = re.compile(r"(?<![A-Za-z])\$|\bUSD\b")
 
 
 def _groups(line: Line) -> list[list[Word]]:
     """Runs of words separated by less than a word height: a label, or a value."""
-    groups: list[list[Word]] = []
-    for word in line.words:
-        if groups and word.x0 - groups[-1][-1].x1 <= word.bottom - word.top:
-            groups[-1].append(word)
-        else:
-            groups.append([word])
-    return groups
-
-
-def _text(words: Sequence[Word]) -> str:
-    return " ".join(word.text for word in words)
+    return word_runs(line, 1.0)
 
 
 def labelled_values(lines: Sequence[TextLine]) -> Iterator[tuple[str, str]]:
-    """Yield (label, value) pairs: the text right of a label on its line, or just below it."""
+    """Yield (label, value) pairs: a label's last word, the text right of it, or the text just below it."""
     for index, text_line in enumerate(lines):
         groups = _groups(text_line.line)
+        following = lines[index + 1] if index + 1 < len(lines) else None
         for position, group in enumerate(groups):
-            label = _text(group)
+            label = run_text(group)
+            if len(group) > 1:
+                yield run_text(group[:-1]), group[-1].text
             if position + 1 < len(groups):
-                yield label, _text(groups[position + 1])
-            following = lines[index + 1] if index + 1 < len(lines) else None
+                yield label, run_text(groups[position + 1])
             if following is not None and following.page == text_line.page:
-                below = [w for w in following.line.words if w.x1 > group[0].x0 - 5 and w.x0 < group[-1].x1 + 5]
-                if below and following.line.top - text_line.line.bottom < 3 * (group[0].bottom - group[0].top):
-                    yield label, _text(below)
+                height = group[0].bottom - group[0].top
+                left, right = group[0].x0 - _BELOW_SLACK, group[-1].x1 + _BELOW_SLACK
+                below = [w for w in following.line.words if w.x1 > left and w.x0 < right]
+                if below and following.line.top - text_line.line.bottom < height * _BELOW_GAP:
+                    yield label, run_text(below)
 
 
 def bank_slug(name: str) -> str | None:
@@ -88,7 +97,7 @@ def find_bank(lines: Sequence[TextLine]) -> str | None:
     first_page = [t.line for t in lines if t.page == 0][:15]
     groups = [group for line in first_page for group in _groups(line)]
     for group in groups:
-        text = _text(group)
+        text = run_text(group)
         if len(group) <= 6 and (_BANK_WORDS.search(text) or _KNOWN_BANKS.search(text)):
             return bank_slug(text)
     heights = sorted(word.bottom - word.top for line in first_page for word in line.words)
@@ -96,8 +105,8 @@ def find_bank(lines: Sequence[TextLine]) -> str | None:
         typical = heights[len(heights) // 2]
         for group in (g for line in first_page[:5] for g in _groups(line)):
             tall = min(word.bottom - word.top for word in group) >= 1.3 * typical
-            if tall and len(group) <= 5 and any(ch.isalpha() for ch in _text(group)):
-                return bank_slug(_text(group))
+            if tall and len(group) <= 5 and any(ch.isalpha() for ch in run_text(group)):
+                return bank_slug(run_text(group))
     return None
 
 
@@ -115,7 +124,9 @@ def find_account_last4(lines: Sequence[TextLine]) -> str | None:
             if found and (last4 := _last4(found.group("value"))):
                 return last4
     for label, value in labelled_values(lines):
-        if re.search(r"\b(?:account|acct|card)\b", label, re.IGNORECASE) and re.fullmatch(r"[\dXx*• \-]{6,}", value):
+        if re.search(r"\b(?:account|acct|card)\b", label, re.IGNORECASE) and re.fullmatch(
+            r"[\dXx*• \-]{6,}", value
+        ):
             return _last4(value)
     for text in texts:
         found = _CARD_NUMBER.search(text)
@@ -124,13 +135,13 @@ def find_account_last4(lines: Sequence[TextLine]) -> str | None:
     return None
 
 
-def dates_in_text(lines: Sequence[TextLine]) -> Iterator[tuple[int, RawDate]]:
-    """Every full date (with a year) printed in these lines, with its line index."""
-    for index, text_line in enumerate(lines):
+def dates_in_text(lines: Sequence[TextLine]) -> Iterator[RawDate]:
+    """Every full date (with a year) printed in these lines."""
+    for text_line in lines:
         for found in DATE_IN_TEXT.finditer(text_line.line.text):
             raw = read_date(found.group())
             if raw is not None and raw.year is not None:
-                yield index, raw
+                yield raw
 
 
 def find_period(lines: Sequence[TextLine], day_first: bool) -> tuple[date | None, date | None]:
@@ -138,18 +149,20 @@ def find_period(lines: Sequence[TextLine], day_first: bool) -> tuple[date | None
     for text_line in lines:
         text = text_line.line.text
         matches = list(DATE_IN_TEXT.finditer(text))
-        for first, second in zip(matches, matches[1:]):
-            if _CONNECTOR.match(text[first.end() : second.start()]):
-                start = read_date(first.group())
-                end = read_date(second.group())
-                if start and end and (s := start.resolve(day_first)) and (e := end.resolve(day_first)) and s <= e:
-                    return s, e
+        for first, second in pairwise(matches):
+            if not _CONNECTOR.match(text[first.end() : second.start()]):
+                continue
+            start, end = (read_date(found.group()) for found in (first, second))
+            start_date = start.resolve(day_first) if start else None
+            end_date = end.resolve(day_first) if end else None
+            if start_date and end_date and start_date <= end_date:
+                return start_date, end_date
     return None, None
 
 
 def reference_date(lines: Sequence[TextLine], day_first: bool) -> date | None:
     """The latest full date printed outside the table (statement date, due date...)."""
-    resolved = [d for _, raw in dates_in_text(lines) if (d := raw.resolve(day_first))]
+    resolved = [d for raw in dates_in_text(lines) if (d := raw.resolve(day_first))]
     return max(resolved) if resolved else None
 
 

@@ -7,16 +7,41 @@ and the lines outside any table (for the metadata: bank, account, period, balanc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .columns import DATE, DESCRIPTION, MONEY_ROLES, ColumnLayout, detect_header
+from .columns import DATE, DESCRIPTION, MONEY_ROLES, Column, ColumnLayout, detect_header
 from .dates import RawDate, read_date
 from .keywords import RowKind, row_kind, section_sign
-from .layout import Line, typical_height
+from .layout import Line, stack, typical_height
 
+_HEADER_WORD = re.compile(
+    r"\b(?:date|description|details|particulars|narrative|debits?|credits?|withdrawals?|deposits?|"
+    r"amount|balance|money|paid)\b",
+    re.IGNORECASE,
+)
+# The two lines of a two-line header are closer than this many word heights.
+_STACKED_GAP = 0.6
 # A table ends where the next line is further below the previous one than this many word heights.
 _TABLE_GAP = 3.0
+
+
+def _find_header(lines: Sequence[Line], index: int) -> tuple[list[Column], int] | None:
+    """The table header starting at ``lines[index]`` (on one line or two), and the index after it."""
+    line = lines[index]
+    if not _HEADER_WORD.search(line.text):  # cheap test first: most lines are rows
+        return None
+    columns = detect_header(line)
+    if columns is not None:
+        return columns, index + 1
+    if index + 1 < len(lines):
+        below = lines[index + 1]
+        if below.top - line.bottom < (line.bottom - line.top) * _STACKED_GAP:
+            columns = detect_header(stack(line, below))
+            if columns is not None:
+                return columns, index + 2
+    return None
 
 
 @dataclass
@@ -58,16 +83,19 @@ class TableReader:
         gap_limit = _TABLE_GAP * typical_height(lines)
         self._active, self._row = False, None
         last_bottom = 0.0
+        skip_to = 0
         for index, line in enumerate(lines):
+            if index < skip_to:
+                continue
             sign = section_sign(line.text)
-            columns = None if sign is not None else detect_header(line)
             if sign is not None:
                 self._section, self._row = sign, None
-            elif columns is not None:
+            elif (header := _find_header(lines, index)) is not None:
+                columns, skip_to = header
                 self._layout = ColumnLayout(columns)
-                self._layout.learn(lines[index + 1 :])
+                self._layout.learn(lines[skip_to:])
                 self._active, self._row = True, None
-                last_bottom = line.bottom
+                last_bottom = lines[skip_to - 1].bottom
                 continue
             near = self._active and line.top - last_bottom <= gap_limit
             if sign is None and self._layout is not None and self._read_row(self._layout, line, near):
@@ -99,9 +127,14 @@ class TableReader:
             if not (date and money):
                 return False
         elif date is None:
-            if money and self._row is not None and not self._row.money and cells.landed <= {DESCRIPTION, *money}:
+            if (
+                money
+                and self._row is not None
+                and not self._row.money
+                and cells.landed <= {DESCRIPTION, *money}
+            ):
                 self._row.money.update(money)  # a wrapped row printing its amounts on its last line
-                self._row.description.append(text)
+                self._row.description.extend([text] if text else [])
                 return True
             if money and DATE in cells.landed and row_kind(text) is RowKind.TRANSACTION:
                 return False

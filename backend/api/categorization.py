@@ -1,0 +1,88 @@
+"""Categorization rules (CRUD) and bulk categorization of transactions."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Response, status
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backend.api.deps import CurrentUser, SessionDep
+from backend.api.schemas import BulkCategorizeIn, RuleIn, RuleOut, RulePage, TaskSubmitted
+from backend.api.statements import owned_statement
+from backend.api.submitting import submit_for_user
+from backend.models import CategoryRule, User
+
+router = APIRouter(tags=["categorization"])
+
+
+def owned_rule(session: Session, user: User, rule_id: int) -> CategoryRule:
+    """The user's rule with this id; 404 when it is missing or someone else's."""
+    rule = session.get(CategoryRule, rule_id)
+    if rule is None or rule.user_id != user.id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Rule not found")
+    return rule
+
+
+@router.post("/rules", status_code=status.HTTP_201_CREATED, response_model=RuleOut)
+def create_rule(body: RuleIn, user: CurrentUser, session: SessionDep) -> CategoryRule:
+    """Save a rule; 422 for an invalid one (a bad regex, min above max...)."""
+    rule = CategoryRule(user_id=user.id, **body.model_dump())
+    session.add(rule)
+    session.commit()
+    return rule
+
+
+@router.get("/rules", response_model=RulePage)
+def list_rules(user: CurrentUser, session: SessionDep) -> RulePage:
+    """The user's rules, highest priority first."""
+    rules = session.scalars(
+        select(CategoryRule)
+        .where(CategoryRule.user_id == user.id)
+        .order_by(CategoryRule.priority.desc(), CategoryRule.id)
+    ).all()
+    return RulePage(items=[RuleOut.model_validate(rule) for rule in rules], total=len(rules))
+
+
+@router.get("/rules/{rule_id}", response_model=RuleOut)
+def get_rule(rule_id: int, user: CurrentUser, session: SessionDep) -> CategoryRule:
+    return owned_rule(session, user, rule_id)
+
+
+@router.put("/rules/{rule_id}", response_model=RuleOut)
+def replace_rule(rule_id: int, body: RuleIn, user: CurrentUser, session: SessionDep) -> CategoryRule:
+    """Replace every field of a rule."""
+    rule = owned_rule(session, user, rule_id)
+    for name, value in body.model_dump().items():
+        setattr(rule, name, value)
+    session.commit()
+    return rule
+
+
+@router.delete("/rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_rule(rule_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    session.delete(owned_rule(session, user, rule_id))
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/bulk_categorize_async", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted
+)
+def bulk_categorize(body: BulkCategorizeIn, user: CurrentUser, session: SessionDep) -> TaskSubmitted:
+    """Queue categorization of the user's (or one statement's) transactions.
+
+    Uses the rules in the body, else the user's saved rules; without ``overwrite``
+    transactions that already have a category are left alone.
+    """
+    if body.statement_id is not None:
+        owned_statement(session, user, body.statement_id)
+    if body.rules is None:
+        saved = session.scalar(
+            select(func.count()).select_from(CategoryRule).where(CategoryRule.user_id == user.id)
+        )
+        if not saved:
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                detail="No rules to apply: send 'rules' or save some with POST /rules",
+            )
+    return submit_for_user(user, "bulk_categorize_async", {"user_id": user.id, **body.model_dump(mode="json")})

@@ -1,0 +1,27 @@
+"""Invoice uploads for metadata extraction."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, status
+
+from backend.api.deps import CurrentUser, SettingsDep
+from backend.api.schemas import TaskSubmitted
+from backend.api.submitting import submit_upload
+from backend.api.uploads import PDF_UPLOAD_OPENAPI, receive_pdf
+
+router = APIRouter(prefix="/invoices", tags=["invoices"])
+
+
+@router.post(
+    "/extract_async",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=TaskSubmitted,
+    openapi_extra=PDF_UPLOAD_OPENAPI,
+)
+async def extract_invoice(request: Request, user: CurrentUser, settings: SettingsDep) -> TaskSubmitted:
+    """Queue an invoice PDF (multipart field ``file``) for metadata extraction."""
+    upload = await receive_pdf(request, settings, user.id)
+    return await submit_upload(
+        user, "extract_invoice_metadata_async", upload,
+        {"user_id": user.id, "file_path": str(upload.path)},
+    )

@@ -1,0 +1,59 @@
+"""Excel report generation and download."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, status
+from fastapi.responses import FileResponse
+from sqlalchemy import select
+
+from backend.api.deps import CurrentUser, SessionDep, SettingsDep
+from backend.api.schemas import ReportIn, TaskSubmitted
+from backend.api.statements import owned_statement
+from backend.api.submitting import submit_for_user
+from backend.models import TaskState, TaskStatus
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+
+REPORT_TASK = "generate_report_async"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.post("/generate_async", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted)
+def generate_report(
+    body: ReportIn, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> TaskSubmitted:
+    """Queue an .xlsx report of the user's transactions (optionally one statement, a date range)."""
+    if body.statement_id is not None:
+        owned_statement(session, user, body.statement_id)
+    report_id = str(uuid.uuid4())
+    output = settings.storage_dir / str(user.id) / "reports" / f"{report_id}.xlsx"
+    kwargs = {"user_id": user.id, "output_path": str(output), **body.model_dump(mode="json")}
+    return submit_for_user(user, REPORT_TASK, kwargs, file_path=str(output), task_id=report_id)
+
+
+@router.get("/{report_id}/download", response_class=FileResponse)
+def download_report(report_id: str, user: CurrentUser, session: SessionDep) -> FileResponse:
+    """Stream a finished report; 409 while it is still being written."""
+    task = session.scalar(
+        select(TaskStatus).where(
+            TaskStatus.task_id == report_id,
+            TaskStatus.user_id == user.id,
+            TaskStatus.task_name == REPORT_TASK,
+        )
+    )
+    if task is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Report not found")
+    if task.status != TaskState.SUCCESS.value:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, detail=f"Report task is {task.status}; no file to download"
+        )
+    if not task.file_path or not Path(task.file_path).is_file():
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="The report file no longer exists")
+    return FileResponse(
+        task.file_path,
+        media_type=XLSX_MEDIA_TYPE,
+        filename=f"ledgerflow-report-{task.created_at:%Y-%m-%d}-{report_id[:8]}.xlsx",
+    )

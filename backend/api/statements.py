@@ -1,0 +1,89 @@
+"""Statement uploads and the statements and transactions they produced."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request, status
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backend.api.deps import CurrentUser, SessionDep, SettingsDep
+from backend.api.schemas import (
+    StatementOut,
+    StatementPage,
+    TaskSubmitted,
+    TransactionOut,
+    TransactionPage,
+)
+from backend.api.submitting import submit_upload
+from backend.api.uploads import PDF_UPLOAD_OPENAPI, receive_pdf
+from backend.models import Statement, Transaction, User
+
+router = APIRouter(tags=["statements"])
+
+Limit = Annotated[int, Query(ge=1, le=1000)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+def owned_statement(session: Session, user: User, statement_id: int) -> Statement:
+    """The user's statement with this id; 404 when it is missing or someone else's."""
+    statement = session.get(Statement, statement_id)
+    if statement is None or statement.user_id != user.id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Statement not found")
+    return statement
+
+
+@router.post(
+    "/upload_pdf_async",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=TaskSubmitted,
+    openapi_extra=PDF_UPLOAD_OPENAPI,
+)
+async def upload_statement(request: Request, user: CurrentUser, settings: SettingsDep) -> TaskSubmitted:
+    """Queue a statement PDF (multipart field ``file``) for parsing; 413 too big, 415 not a PDF."""
+    upload = await receive_pdf(request, settings, user.id)
+    return await submit_upload(
+        user,
+        "parse_pdf_async",
+        upload,
+        {"user_id": user.id, "file_path": str(upload.path), "file_sha256": upload.sha256},
+    )
+
+
+@router.get("/statements", response_model=StatementPage)
+def list_statements(
+    user: CurrentUser, session: SessionDep, limit: Limit = 50, offset: Offset = 0
+) -> StatementPage:
+    """The user's imported statements, newest first."""
+    mine = Statement.user_id == user.id
+    rows = session.scalars(
+        select(Statement).where(mine).order_by(Statement.id.desc()).limit(limit).offset(offset)
+    ).all()
+    total = session.scalar(select(func.count()).select_from(Statement).where(mine)) or 0
+    return StatementPage(items=[StatementOut.model_validate(row) for row in rows], total=total)
+
+
+@router.get("/statements/{statement_id}", response_model=StatementOut)
+def get_statement(statement_id: int, user: CurrentUser, session: SessionDep) -> Statement:
+    """One statement's details: bank, account (last 4 digits), period, balances, check."""
+    return owned_statement(session, user, statement_id)
+
+
+@router.get("/statements/{statement_id}/transactions", response_model=TransactionPage)
+def list_transactions(
+    statement_id: int, user: CurrentUser, session: SessionDep, limit: Limit = 100, offset: Offset = 0
+) -> TransactionPage:
+    """The statement's transactions in printed order; ``amount`` < 0 is money out."""
+    statement = owned_statement(session, user, statement_id)
+    rows = session.scalars(
+        select(Transaction)
+        .where(Transaction.statement_id == statement.id)
+        .order_by(Transaction.position)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return TransactionPage(
+        items=[TransactionOut.model_validate(row) for row in rows],
+        total=statement.transaction_count,
+    )

@@ -1,0 +1,53 @@
+"""The transactions a report covers, streamed from the database in date order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Connection, Select, func, select
+
+from backend.models import Transaction
+
+# Rows fetched per round trip by the server-side cursor: big enough to be cheap,
+# small enough that memory stays flat whatever the report's size.
+FETCH_SIZE = 5_000
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Which of a user's transactions a report covers (every bound optional)."""
+
+    user_id: int
+    statement_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def query(self, *columns) -> Select:
+        filters = [Transaction.user_id == self.user_id]
+        if self.statement_id is not None:
+            filters.append(Transaction.statement_id == self.statement_id)
+        if self.date_from is not None:
+            filters.append(Transaction.date >= self.date_from)
+        if self.date_to is not None:
+            filters.append(Transaction.date <= self.date_to)
+        return select(*columns).where(*filters)
+
+
+def count_rows(conn: Connection, scope: ReportScope) -> int:
+    """How many transactions the report will hold."""
+    return conn.scalar(scope.query(func.count())) or 0
+
+
+def stream_rows(
+    conn: Connection, scope: ReportScope
+) -> Iterator[tuple[date, str, Decimal, str | None]]:
+    """(date, description, amount, category) rows, oldest first, via a server-side cursor."""
+    query = scope.query(
+        Transaction.date, Transaction.description, Transaction.amount, Transaction.category
+    ).order_by(Transaction.date, Transaction.id)
+    result = conn.execution_options(stream_results=True, yield_per=FETCH_SIZE).execute(query)
+    for row in result:
+        yield row.tuple()

@@ -1,0 +1,92 @@
+"""Saving parsed statements: all of a statement's transactions at once, never twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from backend.models import Statement, Transaction, utcnow
+from backend.services.statements import ParsedStatement
+
+
+def existing_statement_id(conn: Connection, user_id: int, file_sha256: str) -> int | None:
+    """The id of the statement this user already imported from this file, if any."""
+    return conn.scalar(
+        select(Statement.id).where(
+            Statement.user_id == user_id, Statement.file_sha256 == file_sha256
+        )
+    )
+
+
+def save_statement(
+    conn: Connection, user_id: int, file_sha256: str, parsed: ParsedStatement
+) -> int:
+    """Insert the statement and its transactions in the caller's transaction; returns its id.
+
+    The (user, file hash) pair is unique: when the same file was already imported
+    (an upload sent twice, or a task redelivered after a crash, even concurrently),
+    the existing statement's id is returned and nothing is inserted.
+    """
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement_id = conn.scalar(
+        dialect.insert(Statement)
+        .values(
+            user_id=user_id,
+            file_sha256=file_sha256,
+            bank_source=parsed.bank_source,
+            account_last4=parsed.account_last4,
+            period_start=parsed.period_start,
+            period_end=parsed.period_end,
+            opening_balance=parsed.opening_balance,
+            closing_balance=parsed.closing_balance,
+            balance_check=parsed.balance_check,
+            balance_mismatch_rows=parsed.balance_mismatch_rows,
+            transaction_count=len(parsed.transactions),
+            page_count=parsed.page_count,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "file_sha256"])
+        .returning(Statement.id)
+    )
+    if statement_id is None:
+        return existing_statement_id(conn, user_id, file_sha256)
+    if parsed.transactions:
+        conn.execute(
+            insert(Transaction),
+            [
+                {
+                    "statement_id": statement_id,
+                    "user_id": user_id,
+                    "position": position,
+                    "date": row.date,
+                    "description": row.description,
+                    "amount": row.amount,
+                    "balance": row.balance,
+                }
+                for position, row in enumerate(parsed.transactions)
+            ],
+        )
+    return statement_id
+
+
+def _text(value: Any) -> str | None:
+    """Decimals and dates as JSON strings ("-12.50", "2024-03-31")."""
+    return None if value is None else str(value)
+
+
+def statement_summary(statement: Statement) -> dict[str, Any]:
+    """The task result for an imported statement (money as strings, dates ISO)."""
+    return {
+        "statement_id": statement.id,
+        "transaction_count": statement.transaction_count,
+        "bank_source": statement.bank_source,
+        "account_last4": statement.account_last4,
+        "period_start": _text(statement.period_start),
+        "period_end": _text(statement.period_end),
+        "opening_balance": _text(statement.opening_balance),
+        "closing_balance": _text(statement.closing_balance),
+        "balance_check": statement.balance_check,
+        "balance_mismatch_rows": statement.balance_mismatch_rows,
+    }

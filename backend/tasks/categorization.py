@@ -1,0 +1,42 @@
+"""Bulk transaction categorization (queue ``bulk_operations``)."""
+
+from __future__ import annotations
+
+import logging
+
+from backend.db import get_engine
+from backend.services.categorization import Rule, categorize_transactions, load_rules
+from backend.tasks.app import celery_app
+from backend.tasks.base import TrackedTask
+
+logger = logging.getLogger(__name__)
+
+
+@celery_app.task(bind=True, base=TrackedTask, name="bulk_categorize_async")
+def bulk_categorize_async(
+    self: TrackedTask,
+    user_id: int,
+    statement_id: int | None = None,
+    rules: list[dict] | None = None,
+    overwrite: bool = False,
+) -> dict:
+    """Categorize the user's (or one statement's) transactions in one transaction."""
+    self.progress(0, "Loading rules")
+    with get_engine().begin() as conn:
+        active_rules = [Rule(**rule) for rule in rules] if rules else load_rules(conn, user_id)
+        outcome = categorize_transactions(
+            conn,
+            user_id,
+            active_rules,
+            statement_id=statement_id,
+            overwrite=overwrite,
+            on_progress=lambda done, total: self.progress(
+                99 * done / max(total, 1), f"Categorized {done}/{total} transactions"
+            ),
+        )
+    logger.info("Categorization phases (s): %s", outcome.seconds)
+    return {
+        "categorized": outcome.categorized,
+        "uncategorized": outcome.uncategorized,
+        "by_category": outcome.by_category,
+    }

@@ -1,0 +1,49 @@
+"""Excel reports of a user's transactions (queue ``reports``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from backend.db import get_engine
+from backend.services.report_data import ReportScope, count_rows, stream_rows
+from backend.services.reports import write_transactions_report
+from backend.tasks.app import celery_app
+from backend.tasks.base import TrackedTask
+
+
+@celery_app.task(bind=True, base=TrackedTask, name="generate_report_async")
+def generate_report_async(
+    self: TrackedTask,
+    user_id: int,
+    output_path: str,
+    statement_id: int | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> dict:
+    """Write the .xlsx report to ``output_path``, streaming rows from the database."""
+    scope = ReportScope(
+        user_id=user_id,
+        statement_id=statement_id,
+        date_from=date.fromisoformat(date_from) if date_from else None,
+        date_to=date.fromisoformat(date_to) if date_to else None,
+    )
+    path = Path(output_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with get_engine().connect() as conn:
+        total = count_rows(conn, scope)
+        self.progress(1, f"Writing {total} transactions")
+        summary = write_transactions_report(
+            stream_rows(conn, scope),
+            path,
+            on_progress=lambda written: self.progress(
+                1 + 98 * written / max(total, 1), f"Wrote {written}/{total} rows"
+            ),
+            progress_every=max(1_000, total // 20),
+        )
+    report_id = self.request.id
+    return {
+        "report_id": report_id,
+        "row_count": summary.row_count,
+        "download_url": f"/reports/{report_id}/download",
+    }

@@ -1,0 +1,35 @@
+"""Bank-statement PDFs → transactions (queue ``pdf_processing``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backend.db import get_engine, new_session
+from backend.models import Statement
+from backend.services.statement_store import existing_statement_id, save_statement, statement_summary
+from backend.services.statements import parse_statement
+from backend.tasks.app import celery_app
+from backend.tasks.base import TrackedTask
+
+PARSING_SHARE = 85  # percent of the progress bar spent parsing pages
+
+
+@celery_app.task(bind=True, base=TrackedTask, name="parse_pdf_async")
+def parse_pdf_async(self: TrackedTask, user_id: int, file_path: str, file_sha256: str) -> dict:
+    """Parse an uploaded statement and save its transactions, all at once, exactly once."""
+    engine = get_engine()
+    with engine.connect() as conn:
+        statement_id = existing_statement_id(conn, user_id, file_sha256)
+    if statement_id is None:
+        self.progress(1, "Parsing started")
+        parsed = parse_statement(
+            Path(file_path),
+            on_page=lambda done, total: self.progress(
+                1 + PARSING_SHARE * done / total, f"Parsing page {done}/{total}"
+            ),
+        )
+        self.progress(PARSING_SHARE + 5, f"Saving {len(parsed.transactions)} transactions")
+        with engine.begin() as conn:
+            statement_id = save_statement(conn, user_id, file_sha256, parsed)
+    with new_session() as session:
+        return statement_summary(session.get(Statement, statement_id))

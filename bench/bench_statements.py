@@ -1,0 +1,120 @@
+"""Benchmark the statement parser against pdfplumber's own ``extract_words``.
+
+Run from the repository root: ``.venv/bin/python bench/bench_statements.py [--pages 10 50 200]``.
+
+For each generated statement (``tests.support.statement_pdfs.make_long_statement``) it prints
+pages/s and transactions/s of ``parse_statement``, the time of a plain ``extract_words`` pass
+over the same file (one call per page, pages closed) and their ratio (target <= 1.3), then the
+peak RSS of a fresh subprocess parsing the largest file (target < 150 MB). Times are CPU
+seconds of this process (``time.process_time``), best of ``--repeat`` interleaved runs, so other
+work on a shared machine does not skew them much; wall time is printed for reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+import pdfplumber
+
+from backend.services.statements import parse_statement
+from tests.support.statement_pdfs import make_long_statement
+
+RATIO_TARGET = 1.3
+RSS_TARGET_MB = 150.0
+_CHILD = """
+import resource, sys
+sys.path.insert(0, {root!r})
+{body}
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+_CHILD_PARSE = "from backend.services.statements import parse_statement\nparse_statement({path!r})"
+_CHILD_WORDS = """import pdfplumber
+with pdfplumber.open({path!r}) as pdf:
+    for page in pdf.pages:
+        page.extract_words()
+        page.close()"""
+
+
+def extract_words_only(path: str | Path) -> int:
+    """The baseline: pdfplumber's default ``extract_words`` on every page; returns the word count."""
+    count = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            count += len(page.extract_words())
+            page.close()
+    return count
+
+
+def timed(function: Callable[[Path], object], path: Path) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of ``function(path)``."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    function(path)
+    return time.process_time() - cpu, time.perf_counter() - wall
+
+
+def peak_rss_mb(body: str) -> float:
+    """Peak resident memory (MB) of a fresh Python process running ``body``."""
+    code = _CHILD.format(root=str(REPO_ROOT), body=body)
+    output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    return int(output.split()[-1]) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def main() -> None:
+    """Generate the statements, time both sides, measure memory, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, nargs="+", default=[10, 50, 200])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    header = (
+        f"{'pages':>5} {'tx':>6} {'parse s':>8} {'pages/s':>8} {'tx/s':>7} {'words s':>8} {'ratio':>6} "
+        f"{'wall ratio':>10}  ok"
+    )
+    print(header)
+    print("-" * len(header))
+    with tempfile.TemporaryDirectory() as directory:
+        largest = None
+        for pages in args.pages:
+            path = Path(directory) / f"statement_{pages}.pdf"
+            truth = make_long_statement(path, pages)
+            parse_runs, word_runs = [], []
+            for _ in range(args.repeat):  # interleaved, so load changes hit both sides
+                word_runs.append(timed(extract_words_only, path))
+                parse_runs.append(timed(parse_statement, path))
+            (parse_s, parse_wall), (words_s, words_wall) = min(parse_runs), min(word_runs)
+            ratio = parse_s / words_s
+            parsed = parse_statement(path)
+            count = len(parsed.transactions)
+            exact = [(t.date, t.description, t.amount, t.balance) for t in parsed.transactions] == [
+                (t.date, t.description, t.amount, t.balance) for t in truth.transactions
+            ]
+            verdict = "yes" if ratio <= RATIO_TARGET and exact else "NO"
+            print(
+                f"{pages:>5} {count:>6} {parse_s:>8.2f} {pages / parse_s:>8.1f} {count / parse_s:>7.0f} "
+                f"{words_s:>8.2f} {ratio:>6.2f} {parse_wall / words_wall:>10.2f}  {verdict}"
+                f"{'' if exact else ' (transactions differ from truth)'}"
+            )
+            largest = (pages, path)
+        if largest is not None:
+            pages, path = largest
+            parse_mb = peak_rss_mb(_CHILD_PARSE.format(path=str(path)))
+            words_mb = peak_rss_mb(_CHILD_WORDS.format(path=str(path)))
+            verdict = "ok" if parse_mb < RSS_TARGET_MB else "OVER TARGET"
+            print(
+                f"\npeak RSS, fresh process, {pages} pages: parse_statement {parse_mb:.0f} MB "
+                f"(target < {RSS_TARGET_MB:.0f} MB: {verdict}); extract_words alone {words_mb:.0f} MB"
+            )
+    print(f"ratio = parse_statement CPU time / plain extract_words CPU time (target <= {RATIO_TARGET})")
+
+
+if __name__ == "__main__":
+    main()

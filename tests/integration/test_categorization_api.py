@@ -1,0 +1,131 @@
+"""Rules CRUD and bulk categorization through the API and a real worker."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.seed import seed_statement
+
+
+def is_final(status: dict) -> bool:
+    return status["status"] in {"SUCCESS", "FAILED", "REVOKED"}
+
+
+def me(client, headers) -> int:
+    return client.get("/auth/me", headers=headers).json()["id"]
+
+
+RULE = {"pattern": "coffee", "match_type": "contains", "category": "Eating out", "priority": 1}
+
+
+def test_rules_can_be_created_listed_replaced_and_deleted(client, auth_headers):
+    created = client.post("/rules", json=RULE, headers=auth_headers)
+    assert created.status_code == 201
+    rule = created.json()
+    assert rule["pattern"] == "coffee" and rule["direction"] is None
+
+    listing = client.get("/rules", headers=auth_headers).json()
+    assert listing["total"] == 1 and listing["items"][0]["id"] == rule["id"]
+
+    replaced = client.put(
+        f"/rules/{rule['id']}",
+        json={**RULE, "category": "Coffee", "amount_max": "20.00", "direction": "debit"},
+        headers=auth_headers,
+    )
+    assert replaced.status_code == 200
+    assert replaced.json()["category"] == "Coffee" and replaced.json()["amount_max"] == "20.00"
+
+    assert client.delete(f"/rules/{rule['id']}", headers=auth_headers).status_code == 204
+    assert client.get("/rules", headers=auth_headers).json() == {"items": [], "total": 0}
+
+
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ({**RULE, "pattern": "ab(", "match_type": "regex"}, "regex"),
+        ({**RULE, "match_type": "fuzzy"}, "match_type"),
+        ({**RULE, "direction": "sideways"}, "direction"),
+        ({**RULE, "amount_min": "50", "amount_max": "10"}, "amount"),
+        ({**RULE, "pattern": ""}, "pattern"),
+        ({"pattern": "x"}, "category"),
+    ],
+)
+def test_invalid_rules_are_422_and_not_saved(client, auth_headers, body, words):
+    response = client.post("/rules", json=body, headers=auth_headers)
+    assert response.status_code == 422
+    assert words in str(response.json()["detail"]).lower()
+    assert client.get("/rules", headers=auth_headers).json()["total"] == 0
+
+
+def test_another_users_rule_is_404(client, register):
+    alice, bob = register(), register()
+    rule_id = client.post("/rules", json=RULE, headers=alice).json()["id"]
+    assert client.put(f"/rules/{rule_id}", json=RULE, headers=bob).status_code == 404
+    assert client.delete(f"/rules/{rule_id}", headers=bob).status_code == 404
+    assert client.get("/rules", headers=bob).json()["total"] == 0
+
+
+def test_bulk_categorization_applies_the_highest_priority_matching_rule(
+    client, auth_headers, worker, wait_for
+):
+    statement_id = seed_statement(me(client, auth_headers), [
+        ("2024-03-01", "COFFEE HOUSE LONDON", "-3.20"),
+        ("2024-03-02", "Coffee beans wholesale", "-250.00"),
+        ("2024-03-03", "SALARY ACME LTD", "2500.00"),
+        ("2024-03-04", "MYSTERY SHOP", "-9.99"),
+    ])
+    rules = [
+        {"pattern": "coffee", "category": "Eating out", "priority": 1},
+        {"pattern": "coffee", "category": "Wholesale", "priority": 5, "amount_min": "100"},
+        {"pattern": "^salary", "match_type": "regex", "category": "Income", "direction": "credit"},
+    ]
+    submitted = client.post("/bulk_categorize_async", json={"statement_id": statement_id, "rules": rules},
+                            headers=auth_headers)
+    assert submitted.status_code == 202 and submitted.json()["status"] == "submitted"
+    task_id = submitted.json()["task_id"]
+    assert wait_for(task_id, auth_headers, is_final)["status"] == "SUCCESS"
+
+    result = client.get(f"/tasks/{task_id}/result", headers=auth_headers).json()["result"]
+    assert result == {
+        "categorized": 3, "uncategorized": 1,
+        "by_category": {"Eating out": 1, "Wholesale": 1, "Income": 1},
+    }
+    items = client.get(f"/statements/{statement_id}/transactions", headers=auth_headers).json()["items"]
+    assert [t["category"] for t in items] == ["Eating out", "Wholesale", "Income", None]
+
+
+def test_saved_rules_are_used_and_categorized_rows_kept_without_overwrite(
+    client, auth_headers, worker, wait_for
+):
+    statement_id = seed_statement(me(client, auth_headers), [("2024-03-01", "COFFEE", "-3.20")])
+    client.post("/rules", json=RULE, headers=auth_headers)
+    first = client.post("/bulk_categorize_async", json={}, headers=auth_headers).json()["task_id"]
+    wait_for(first, auth_headers, is_final)
+
+    client.put(f"/rules/{client.get('/rules', headers=auth_headers).json()['items'][0]['id']}",
+               json={**RULE, "category": "Coffee"}, headers=auth_headers)
+    kept = client.post("/bulk_categorize_async", json={}, headers=auth_headers).json()["task_id"]
+    wait_for(kept, auth_headers, is_final)
+    items = client.get(f"/statements/{statement_id}/transactions", headers=auth_headers).json()["items"]
+    assert items[0]["category"] == "Eating out"
+
+    overwritten = client.post("/bulk_categorize_async", json={"overwrite": True}, headers=auth_headers)
+    wait_for(overwritten.json()["task_id"], auth_headers, is_final)
+    items = client.get(f"/statements/{statement_id}/transactions", headers=auth_headers).json()["items"]
+    assert items[0]["category"] == "Coffee"
+
+
+def test_bulk_categorization_input_errors(client, register):
+    alice, bob = register(), register()
+    statement_id = seed_statement(me(client, alice), [("2024-03-01", "COFFEE", "-3.20")])
+
+    no_rules = client.post("/bulk_categorize_async", json={}, headers=bob)
+    assert no_rules.status_code == 422 and "No rules" in no_rules.json()["detail"]
+    foreign = client.post("/bulk_categorize_async", json={"statement_id": statement_id, "rules": [RULE]},
+                          headers=bob)
+    assert foreign.status_code == 404
+    bad_rule = client.post("/bulk_categorize_async",
+                           json={"rules": [{**RULE, "pattern": "(", "match_type": "regex"}]}, headers=bob)
+    assert bad_rule.status_code == 422
+    empty_rules = client.post("/bulk_categorize_async", json={"rules": []}, headers=bob)
+    assert empty_rules.status_code == 422

@@ -1,0 +1,194 @@
+"""Statement PDFs through the API: checks before queueing, parsing by the worker, results."""
+
+from __future__ import annotations
+
+
+import pytest
+from fpdf import FPDF
+from sqlalchemy import func, select
+
+from backend.config import get_settings
+from backend.db import get_engine
+from backend.models import TaskStatus, Transaction
+from tests.support import SAMPLES_DIR
+from tests.support.statement_pdfs import LAYOUTS
+
+
+def is_final(status: dict) -> bool:
+    return status["status"] in {"SUCCESS", "FAILED", "REVOKED"}
+
+
+def upload(client, headers, content: bytes, name: str = "statement.pdf"):
+    return client.post(
+        "/upload_pdf_async", headers=headers,
+        files={"file": (name, content, "application/pdf")},
+    )
+
+
+def parse(client, headers, wait_for, content: bytes) -> dict:
+    submitted = upload(client, headers, content)
+    assert submitted.status_code == 202, submitted.text
+    assert submitted.json()["status"] == "submitted"
+    task_id = submitted.json()["task_id"]
+    final = wait_for(task_id, headers, is_final, timeout=60)
+    return {**client.get(f"/tasks/{task_id}/result", headers=headers).json(), "status_row": final}
+
+
+def task_rows() -> int:
+    with get_engine().connect() as conn:
+        return conn.scalar(select(func.count()).select_from(TaskStatus))
+
+
+@pytest.fixture
+def statement_pdf(tmp_path) -> tuple[bytes, object]:
+    truth = LAYOUTS["northgate_uk"](tmp_path / "northgate.pdf")
+    return (tmp_path / "northgate.pdf").read_bytes(), truth
+
+
+def test_a_statement_is_parsed_into_its_transactions(client, auth_headers, worker, wait_for, statement_pdf):
+    content, truth = statement_pdf
+    outcome = parse(client, auth_headers, wait_for, content)
+    assert outcome["status"] == "SUCCESS", outcome
+    result = outcome["result"]
+    assert result["transaction_count"] == len(truth.transactions)
+    assert result["account_last4"] == truth.account_last4
+    assert result["balance_check"] == truth.balance_check
+    assert result["opening_balance"] == str(truth.opening_balance)
+    assert outcome["status_row"]["progress_message"] == "Done"
+
+    statement_id = result["statement_id"]
+    statement = client.get(f"/statements/{statement_id}", headers=auth_headers).json()
+    assert statement["transaction_count"] == len(truth.transactions)
+    page = client.get(
+        f"/statements/{statement_id}/transactions", params={"limit": 1000}, headers=auth_headers
+    ).json()
+    assert page["total"] == len(truth.transactions)
+    got = [(t["date"], t["description"], t["amount"], t["balance"]) for t in page["items"]]
+    want = [
+        (str(t.date), t.description, str(t.amount), None if t.balance is None else str(t.balance))
+        for t in truth.transactions
+    ]
+    assert got == want
+    listing = client.get("/statements", headers=auth_headers).json()
+    assert listing["total"] == 1 and listing["items"][0]["id"] == statement_id
+
+
+def test_the_same_file_twice_gives_the_same_statement_and_no_duplicates(
+    client, auth_headers, worker, wait_for, statement_pdf, submit
+):
+    content, truth = statement_pdf
+    first = parse(client, auth_headers, wait_for, content)["result"]
+    second = parse(client, auth_headers, wait_for, content)["result"]
+    assert second["statement_id"] == first["statement_id"]
+    # A redelivered message runs the task again with the same arguments.
+    with get_engine().connect() as conn:
+        kwargs = conn.scalar(select(TaskStatus.kwargs).where(TaskStatus.task_name == "parse_pdf_async"))
+    again = submit(auth_headers, "parse_pdf_async", **kwargs)
+    wait_for(again, auth_headers, is_final, timeout=60)
+    with get_engine().connect() as conn:
+        count = conn.scalar(select(func.count()).select_from(Transaction))
+    assert count == len(truth.transactions)
+
+
+def test_the_real_credit_card_sample_parses_to_its_52_transactions(client, auth_headers, worker, wait_for):
+    content = (SAMPLES_DIR / "statements" / "monopoly_example_credit_card.pdf").read_bytes()
+    outcome = parse(client, auth_headers, wait_for, content)
+    assert outcome["status"] == "SUCCESS", outcome
+    assert outcome["result"]["transaction_count"] == 52
+
+
+def test_a_non_pdf_is_415_before_anything_is_queued(client, auth_headers):
+    response = upload(client, auth_headers, b"PK\x03\x04 this is a zip, not a pdf" * 100, "looks.pdf")
+    assert response.status_code == 415
+    assert "not a PDF" in response.json()["detail"]
+    assert task_rows() == 0
+    assert not list(get_settings().storage_dir.glob("*/*.pdf"))
+
+
+def test_an_empty_file_is_415(client, auth_headers):
+    assert upload(client, auth_headers, b"").status_code == 415
+
+
+def test_too_big_is_413_even_without_a_content_length(client, auth_headers):
+    limit = get_settings().max_upload_bytes
+    boundary = "lfboundary"
+
+    def body():
+        yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n"
+               "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n").encode()
+        chunk = b"0" * (1024 * 1024)
+        for _ in range(limit // len(chunk) + 2):
+            yield chunk
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    response = client.post(
+        "/upload_pdf_async", headers={**auth_headers, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        content=body(),
+    )
+    assert response.status_code == 413
+    assert f"{limit // (1024 * 1024)} MB" in response.json()["detail"]
+    assert task_rows() == 0
+    assert not list((get_settings().storage_dir / "incoming").glob("*"))
+
+
+def test_too_big_by_content_length_is_refused_without_reading(client, auth_headers):
+    big = b"%PDF-1.4\n" + b"0" * (get_settings().max_upload_bytes + 1)
+    assert upload(client, auth_headers, big).status_code == 413
+
+
+@pytest.mark.parametrize(
+    "kwargs, detail",
+    [
+        ({"json": {"file": "x"}}, "multipart/form-data"),
+        ({"files": {"document": ("a.pdf", b"%PDF-1.4", "application/pdf")}}, "field 'file'"),
+    ],
+)
+def test_missing_file_field_is_422(client, auth_headers, kwargs, detail):
+    response = client.post("/upload_pdf_async", headers=auth_headers, **kwargs)
+    assert response.status_code == 422
+    assert detail in response.json()["detail"]
+
+
+def _text_less_pdf() -> bytes:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 60, style="F")
+    return bytes(pdf.output())
+
+
+def _encrypted_pdf() -> bytes:
+    pdf = FPDF()
+    pdf.set_encryption(owner_password="owner", user_password="user")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(text="Secret statement")
+    return bytes(pdf.output())
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"%PDF-1.4\n1 0 obj garbage that is no pdf at all\n%%EOF", "corrupt"),
+        (_text_less_pdf(), "no text"),
+        (_encrypted_pdf(), "password"),
+    ],
+    ids=["corrupt", "image-only", "encrypted"],
+)
+def test_unreadable_pdfs_fail_once_with_a_message_that_says_why(
+    client, auth_headers, worker, wait_for, content, words
+):
+    outcome = parse(client, auth_headers, wait_for, content)
+    assert outcome["status"] == "FAILED"
+    assert words in outcome["error_message"].lower()
+    assert outcome["status_row"]["attempts"] == 1
+    ping = client.post("/tasks/ping", headers=auth_headers).json()["task_id"]
+    assert wait_for(ping, auth_headers, is_final)["status"] == "SUCCESS"
+
+
+def test_another_users_statement_is_404(client, register, worker, wait_for, statement_pdf):
+    alice, bob = register(), register()
+    statement_id = parse(client, alice, wait_for, statement_pdf[0])["result"]["statement_id"]
+    for path in (f"/statements/{statement_id}", f"/statements/{statement_id}/transactions"):
+        response = client.get(path, headers=bob)
+        assert response.status_code == 404 and response.json() == {"detail": "Statement not found"}
+    assert client.get("/statements", headers=bob).json()["total"] == 0

@@ -1,0 +1,102 @@
+"""Amount parsing for the statement parser."""
+
+from decimal import Decimal
+
+import pytest
+
+from backend.services.statements.amounts import (
+    PrintedAmount,
+    looks_like_amount_piece,
+    parse_amount,
+    uses_decimal_comma,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "marker"),
+    [
+        ("1.00", "1.00", None),
+        ("-1.00", "-1.00", None),
+        ("\u22121.00", "-1.00", None),
+        ("(1,234.56)", "-1234.56", None),
+        ("1,234.56-", "-1234.56", None),
+        ("1,234.56 DR", "1234.56", "DR"),
+        ("1,234.56 CR", "1234.56", "CR"),
+        ("1207631 Cr.", "1207631", "CR"),
+        ("0 Dr.", "0", "DR"),
+        ("1,234,567.89", "1234567.89", None),
+        ("1 234.56", "1234.56", None),
+        ("$1,234.56", "1234.56", None),
+        ("S$22,800", "22800", None),
+        ("USD 5.00", "5.00", None),
+        ("-$42.00", "-42.00", None),
+        ("27614207", "27614207", None),
+    ],
+)
+def test_parse_amount_decimal_point(text: str, value: str, marker: str | None) -> None:
+    assert parse_amount(text) == PrintedAmount(Decimal(value), marker)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1.234,56", "1234.56"),
+        ("-1.234,56", "-1234.56"),
+        ("1 234,56", "1234.56"),
+        ("€ 399,00", "399.00"),
+        ("12,5", "12.5"),
+        ("1.234", "1234"),
+    ],
+)
+def test_parse_amount_decimal_comma(text: str, value: str) -> None:
+    assert parse_amount(text, decimal_comma=True) == PrintedAmount(Decimal(value))
+
+
+@pytest.mark.parametrize(
+    "text", ["", "abc", "29.01.2016", "141,144,156,", "1,23,4", "1.234,56", "12/07", "5488-2926", "1.2.3"]
+)
+def test_not_amounts(text: str) -> None:
+    assert parse_amount(text) is None
+
+
+def test_amounts_are_decimal_never_float() -> None:
+    parsed = parse_amount("0.10")
+    assert parsed is not None and isinstance(parsed.value, Decimal)
+    assert parsed.value + Decimal("0.20") == Decimal("0.30")
+
+
+@pytest.mark.parametrize(
+    ("printed", "polarity", "expected"),
+    [
+        (PrintedAmount(Decimal("4.20")), 1, "4.20"),
+        (PrintedAmount(Decimal("4.20")), -1, "-4.20"),  # card statement: unsigned charge is money out
+        (PrintedAmount(Decimal("-1.38")), -1, "1.38"),  # card statement: (1.38) is a credit
+        (PrintedAmount(Decimal(500), "CR"), -1, "500"),  # CR / DR do not depend on polarity
+        (PrintedAmount(Decimal(500), "DR"), 1, "-500"),
+    ],
+)
+def test_signed(printed: PrintedAmount, polarity: int, expected: str) -> None:
+    assert printed.signed(polarity) == Decimal(expected)
+
+
+def test_decimal_separator_from_evidence() -> None:
+    assert uses_decimal_comma(["1.234,56", "-12,00", "4.210,55"])
+    assert not uses_decimal_comma(["1,234.56", "12.00 CR", "(3.20)"])
+    assert not uses_decimal_comma(["1,234", "500"])  # no evidence: decimal point
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("1,234.56", True),
+        ("CR", True),
+        ("Dr.", True),
+        ("$", True),
+        ("USD", True),
+        ("-", True),
+        ("PAYMENT", False),
+        ("the", False),
+    ],
+)
+def test_amount_pieces(word: str, expected: bool) -> None:
+    assert looks_like_amount_piece(word) is expected

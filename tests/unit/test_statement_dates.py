@@ -1,0 +1,98 @@
+"""Date reading and year inference for the statement parser."""
+
+from datetime import date
+
+import pytest
+
+from backend.services.statements.dates import (
+    DATE_IN_TEXT,
+    RawDate,
+    day_first_from_evidence,
+    infer_year,
+    read_date,
+)
+
+NEW_YEAR = (date(2023, 12, 15), date(2024, 1, 14))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("05/01/2024", date(2024, 1, 5)),
+        ("05.01.2024", date(2024, 1, 5)),
+        ("2024-01-05", date(2024, 1, 5)),
+        ("05 Jan 2024", date(2024, 1, 5)),
+        ("5 January 2024", date(2024, 1, 5)),
+        ("05-Jan-24", date(2024, 1, 5)),
+        ("13-May-16", date(2016, 5, 13)),
+        ("Jan 5, 2024", date(2024, 1, 5)),
+        ("7. Mai 2014", date(2014, 5, 7)),
+        ("05/01/24", date(2024, 1, 5)),
+    ],
+)
+def test_full_dates_day_first(text: str, expected: date) -> None:
+    raw = read_date(text)
+    assert raw is not None and raw.resolve(day_first=True) == expected
+
+
+def test_month_first_order() -> None:
+    raw = read_date("01/05/2024")
+    assert raw is not None
+    assert raw.resolve(day_first=False) == date(2024, 1, 5)
+    assert raw.resolve(day_first=True) == date(2024, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("28 Dec", date(2023, 12, 28)),
+        ("3 Jan", date(2024, 1, 3)),
+        ("12th Jan", date(2024, 1, 12)),
+        ("28/12", date(2023, 12, 28)),
+        ("02/01", date(2024, 1, 2)),
+    ],
+)
+def test_year_from_period_across_new_year(text: str, expected: date) -> None:
+    raw = read_date(text)
+    assert raw is not None and raw.resolve(day_first=True, period=NEW_YEAR) == expected
+
+
+def test_month_first_without_year_across_new_year() -> None:
+    period = (date(2023, 12, 16), date(2024, 1, 15))
+    assert read_date("12/28").resolve(day_first=False, period=period) == date(2023, 12, 28)  # type: ignore[union-attr]
+    assert read_date("01/03").resolve(day_first=False, period=period) == date(2024, 1, 3)  # type: ignore[union-attr]
+
+
+def test_infer_year_from_statement_date_only() -> None:
+    assert infer_year(7, 31, None, date(2023, 8, 24)) == date(2023, 7, 31)
+    assert infer_year(12, 30, None, date(2024, 1, 5)) == date(2023, 12, 30)
+
+
+def test_infer_year_leap_day() -> None:
+    assert infer_year(2, 29, date(2024, 2, 1), date(2024, 2, 29)) == date(2024, 2, 29)
+
+
+@pytest.mark.parametrize("text", ["", "hello", "5488-2926", "12 34", "32/01/2024", "Opening", "12 Foo 2024"])
+def test_not_dates(text: str) -> None:
+    raw = read_date(text)
+    assert raw is None or raw.resolve(day_first=True) is None
+
+
+def test_invalid_day_resolves_to_none() -> None:
+    assert read_date("31/02/2024").resolve(day_first=True) is None  # type: ignore[union-attr]
+
+
+def test_day_first_evidence() -> None:
+    def numeric(first: int, second: int) -> RawDate:
+        return RawDate(first, second, 2024, fixed=False)
+
+    assert day_first_from_evidence([numeric(1, 2), numeric(13, 2)], american_hint=True)
+    assert not day_first_from_evidence([numeric(1, 2), numeric(2, 13)], american_hint=False)
+    assert not day_first_from_evidence([numeric(1, 2)], american_hint=True)  # no proof: USD says MM/DD
+    assert day_first_from_evidence([numeric(1, 2)], american_hint=False)
+    assert day_first_from_evidence([RawDate(13, 5, 2016, fixed=True), numeric(1, 2)], american_hint=False)
+
+
+def test_dates_in_running_text() -> None:
+    text = "Statement period: 15 December 2023 to 14 January 2024, due 02/10/2024 or Jan 5, 2024"
+    assert DATE_IN_TEXT.findall(text) == ["15 December 2023", "14 January 2024", "02/10/2024", "Jan 5, 2024"]

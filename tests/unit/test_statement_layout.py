@@ -1,0 +1,225 @@
+"""Pure helpers of the statement parser: lines, header columns, row wording, metadata."""
+
+import pytest
+
+from backend.services.statements.columns import (
+    AMOUNT,
+    BALANCE,
+    CREDIT,
+    DATE,
+    DEBIT,
+    DESCRIPTION,
+    OTHER,
+    VALUE_DATE,
+    ColumnLayout,
+    classify_label,
+    detect_header,
+)
+from backend.services.statements.keywords import RowKind, row_kind, section_sign
+from backend.services.statements.layout import Line, Word, group_lines
+from backend.services.statements.metadata import (
+    bank_slug,
+    find_account_last4,
+    find_period,
+)
+from backend.services.statements.rows import TextLine
+
+
+def word(text: str, x0: float, top: float = 100.0, width: float | None = None) -> Word:
+    return Word(text, x0, x0 + (width if width is not None else 5.0 * len(text)), top, top + 9.0)
+
+
+def line(*words: Word) -> Line:
+    return group_lines(words)[0]
+
+
+@pytest.mark.parametrize(
+    ("label", "role"),
+    [
+        ("Date", DATE),
+        ("TRANSACTION DATE", DATE),
+        ("Vr.Date", DATE),
+        ("Value date", VALUE_DATE),
+        ("Particulars", DESCRIPTION),
+        ("Transaction details", DESCRIPTION),
+        ("Narrative", DESCRIPTION),
+        ("Paid out", DEBIT),
+        ("Money out (£)", DEBIT),
+        ("Withdrawals", DEBIT),
+        ("Dr.Amt", DEBIT),
+        ("Paid in", CREDIT),
+        ("Deposits", CREDIT),
+        ("Cr.Amt", CREDIT),
+        ("AMOUNT (SGD)", AMOUNT),
+        ("Amount in EUR", AMOUNT),
+        ("Balance", BALANCE),
+        ("Chq/Ref No.", OTHER),
+        ("Type", OTHER),
+        ("STATEMENT DATE", OTHER),
+        ("TOTAL CREDIT LIMIT", OTHER),
+    ],
+)
+def test_classify_label(label: str, role: str) -> None:
+    assert classify_label(label) == role
+
+
+def test_header_needs_date_and_money_columns() -> None:
+    header = line(word("Date", 50), word("Description", 120), word("Amount", 400), word("Balance", 480))
+    columns = detect_header(header)
+    assert columns is not None and [c.role for c in columns] == [DATE, DESCRIPTION, AMOUNT, BALANCE]
+    summary = line(
+        word("STATEMENT", 50), word("DATE", 100), word("TOTAL", 200), word("CREDIT", 235), word("LIMIT", 270)
+    )
+    assert detect_header(summary) is None
+    assert detect_header(line(word("Date", 50), word("Description", 120))) is None
+
+
+def test_multi_word_labels_and_extra_columns() -> None:
+    header = line(
+        word("Date", 50),
+        word("Value", 100),
+        word("date", 128),
+        word("Narrative", 170),
+        word("Money", 380),
+        word("out", 408),
+        word("Money", 450),
+        word("in", 478),
+    )
+    columns = detect_header(header)
+    assert columns is not None
+    assert [c.role for c in columns] == [DATE, OTHER, DESCRIPTION, DEBIT, CREDIT]
+
+
+def test_words_assigned_to_columns_by_position() -> None:
+    layout = ColumnLayout(
+        detect_header(
+            line(word("Date", 50), word("Description", 120), word("Amount", 400), word("Balance", 480))
+        )
+        or []
+    )
+    row = line(
+        word("02/07", 50),
+        word("-1234", 120),
+        word("SHOP", 150),
+        word("SG", 300),
+        word("1,234.50", 395),
+        word("CR", 438),
+        word("9.00", 500),
+    )
+    cells = layout.split(row)
+    assert cells.texts == {
+        DATE: ["02/07"],
+        DESCRIPTION: ["-1234", "SHOP", "SG"],
+        AMOUNT: ["1,234.50", "CR"],
+        BALANCE: ["9.00"],
+    }
+
+
+def test_text_overflowing_into_money_columns_is_description() -> None:
+    layout = ColumnLayout(
+        detect_header(line(word("Date", 50), word("Description", 120), word("Amount", 400))) or []
+    )
+    cells = layout.split(
+        line(word("01/02/2024", 50), word("LONG", 120), word("NARRATIVE", 395), word("5.00", 420))
+    )
+    assert cells.texts[DESCRIPTION] == ["LONG", "NARRATIVE"]
+    assert cells.texts[AMOUNT] == ["5.00"]
+
+
+def test_numbers_with_space_thousands_are_one_word() -> None:
+    joined = line(word("PAY", 10), word("1", 300, width=4.0), word("234,56", 306, width=24.0))
+    assert [w.text for w in joined.words] == ["PAY", "1 234,56"]
+
+
+def test_words_on_the_same_baseline_form_one_line() -> None:
+    lines = group_lines([word("B", 100, top=101.0), word("A", 10, top=100.0), word("C", 10, top=120.0)])
+    assert [[w.text for w in ln.words] for ln in lines] == [["A", "B"], ["C"]]
+
+
+@pytest.mark.parametrize(
+    ("description", "kind"),
+    [
+        ("LAST MONTH'S BALANCE", RowKind.OPENING),
+        ("Opening Balance", RowKind.OPENING),
+        ("Beginning balance", RowKind.OPENING),
+        ("Balance brought forward", RowKind.BROUGHT_FORWARD),
+        ("BALANCE B/F", RowKind.BROUGHT_FORWARD),
+        ("Balance carried forward", RowKind.CARRIED_FORWARD),
+        ("Closing balance", RowKind.CLOSING),
+        ("New balance", RowKind.CLOSING),
+        ("TOTAL AMOUNT DUE", RowKind.CLOSING),
+        ("SUBTOTAL", RowKind.TOTAL),
+        ("Total deposits", RowKind.TOTAL),
+        ("TESCO STORES", RowKind.TRANSACTION),
+        ("PAYMENT BY INTERNET", RowKind.TRANSACTION),
+    ],
+)
+def test_row_kind(description: str, kind: RowKind) -> None:
+    assert row_kind(description) is kind
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("Deposits", 1),
+        ("Money in", 1),
+        ("Payments and credits", 1),
+        ("Withdrawals", -1),
+        ("Withdrawals (continued)", -1),
+        ("Money out", -1),
+        ("Purchases", -1),
+        ("Deposits 1,234.00", None),
+        ("TESCO", None),
+    ],
+)
+def test_section_sign(text: str, sign: int | None) -> None:
+    assert section_sign(text) == sign
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Northgate Bank plc", "northgate"),
+        ("First Prairie National Bank", "first_prairie"),
+        ("Banque du Littoral", "littoral"),
+        ("Kestrel Building Society", "kestrel"),
+        ("Bank", None),
+    ],
+)
+def test_bank_slug(name: str, slug: str | None) -> None:
+    assert bank_slug(name) == slug
+
+
+def text_lines(*texts: str) -> list[TextLine]:
+    return [
+        TextLine(0, line(*(word(t, 10 + 60 * i, top=20.0 * n) for i, t in enumerate(text.split()))))
+        for n, text in enumerate(texts, start=1)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "last4"),
+    [
+        ("Sort code 40-12-55 Account number 71234567", "4567"),
+        ("Card number: XXXX XXXX XXXX 7319", "7319"),
+        ("Account No. : 50120034567891 Currency : INR", "7891"),
+        ("DJ PARANCA 5488-2926-6730-9473", "9473"),
+        ("Current Account Statement", None),
+    ],
+)
+def test_account_last4_keeps_four_digits(text: str, last4: str | None) -> None:
+    assert find_account_last4(text_lines(text)) == last4
+
+
+def test_period() -> None:
+    from datetime import date
+
+    assert find_period(text_lines("Statement period: 15 December 2023 to 14 January 2024"), True) == (
+        date(2023, 12, 15),
+        date(2024, 1, 14),
+    )
+    assert find_period(text_lines("Period 12/16/2023 - 01/15/2024"), False) == (
+        date(2023, 12, 16),
+        date(2024, 1, 15),
+    )
+    assert find_period(text_lines("Printed 01/02/2024"), True) == (None, None)

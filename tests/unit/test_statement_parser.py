@@ -1,0 +1,290 @@
+"""End-to-end tests of ``parse_statement`` on real samples and generated statements."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+from backend.services.errors import InvalidInputError
+from backend.services.statements import ParsedStatement, parse_statement
+from tests.support import SAMPLES_DIR
+from tests.support.statement_pdfs import LAYOUTS, StatementTruth, make_long_statement
+
+STATEMENTS = SAMPLES_DIR / "statements"
+MONOPOLY = STATEMENTS / "monopoly_example_credit_card.pdf"
+LEDGER = STATEMENTS / "pdfplumber_issue_912_ledger.pdf"
+METADATA = (
+    "bank_source",
+    "account_last4",
+    "period_start",
+    "period_end",
+    "opening_balance",
+    "closing_balance",
+    "balance_check",
+    "balance_mismatch_rows",
+    "page_count",
+)
+
+
+def rows(statement: ParsedStatement | StatementTruth) -> list[tuple[date, str, Decimal, Decimal | None]]:
+    return [(t.date, t.description, t.amount, t.balance) for t in statement.transactions]
+
+
+# ------------------------------------------------------------------ real samples
+
+
+def test_monopoly_credit_card_matches_expected_csv() -> None:
+    with (STATEMENTS / "monopoly_example_credit_card.expected.csv").open(newline="") as handle:
+        expected = [
+            (date.fromisoformat(r["date"]), r["description"], Decimal(r["amount"]))
+            for r in csv.DictReader(handle)
+        ]
+    opening_row, expected = expected[0], expected[1:]  # LAST MONTH'S BALANCE is not a transaction
+    statement = parse_statement(MONOPOLY)
+    assert [(t.date, t.description, t.amount) for t in statement.transactions] == expected
+    assert len(statement.transactions) == 52
+    assert statement.opening_balance == opening_row[2] == Decimal("-412.16")
+    assert statement.closing_balance == Decimal("-702.10")
+    assert statement.balance_check == "ok" and statement.balance_mismatch_rows == 0
+    assert statement.account_last4 == "9473"
+    assert statement.page_count == 4
+    assert all(t.balance is None for t in statement.transactions)
+
+
+def test_ledger_vouchers_chain_from_each_pages_opening_balance() -> None:
+    statement = parse_statement(LEDGER)
+    got = [(t.date, t.amount, t.balance) for t in statement.transactions]
+    assert got == [
+        (date(2016, 5, 13), Decimal(-26406576), Decimal(1207631)),
+        (date(2016, 6, 25), Decimal(-132696), Decimal(1074935)),
+        (date(2016, 8, 19), Decimal(-1074935), Decimal(0)),
+        (date(2015, 8, 17), Decimal(979400), Decimal(25253600)),
+        (date(2015, 8, 17), Decimal(-6530000), Decimal(18723600)),
+        (date(2015, 9, 7), Decimal(-18723600), Decimal(0)),
+        (date(2015, 9, 7), Decimal(0), Decimal(0)),
+        (date(2015, 10, 20), Decimal(39784), Decimal(39784)),
+        (date(2015, 10, 20), Decimal(-39784), Decimal(0)),
+    ]
+    for opening, page in ((Decimal(27614207), got[:3]), (Decimal(24274200), got[3:])):
+        running = opening
+        for _, amount, balance in page:
+            running += amount
+            assert balance == running
+    assert statement.opening_balance == Decimal(27614207)
+    assert statement.balance_check == "ok" and statement.balance_mismatch_rows == 0
+    descriptions = [t.description for t in statement.transactions]
+    assert descriptions[1] == "Chq. No. 086352 BEING COMMISSION RETURNED TO PARTY"
+    assert descriptions[2] == "Chq. No. 086866 Being Payment against bill no.197 dated 29.01.2016"
+    assert descriptions[6].endswith("BEING INTERST PAID")
+
+
+# ------------------------------------------------------------ generated layouts
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_generated_layout(layout: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{layout}.pdf"
+    truth = LAYOUTS[layout](path)
+    progress: list[tuple[int, int]] = []
+    statement = parse_statement(path, on_page=lambda done, total: progress.append((done, total)))
+    assert rows(statement) == rows(truth)
+    assert {name: getattr(statement, name) for name in METADATA} == {
+        name: getattr(truth, name) for name in METADATA
+    }
+    assert progress == [(page, truth.page_count) for page in range(1, truth.page_count + 1)]
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_long_statement_page_breaks(layout: str, tmp_path: Path) -> None:
+    """Compact rows filling several pages: headers, footers and carried balances at every break."""
+    truth = make_long_statement(tmp_path / "long.pdf", 3, layout=layout)
+    statement = parse_statement(tmp_path / "long.pdf")
+    assert rows(statement) == rows(truth)
+    assert {name: getattr(statement, name) for name in METADATA} == {
+        name: getattr(truth, name) for name in METADATA
+    }
+
+
+def test_path_as_string(tmp_path: Path) -> None:
+    truth = LAYOUTS["kestrel_bs"](tmp_path / "k.pdf")
+    assert rows(parse_statement(str(tmp_path / "k.pdf"))) == rows(truth)
+
+
+# ------------------------------------------------------- hand-drawn edge cases
+
+Cell = tuple[float, str, str]  # (x mm, text, align "L" or "R" with x as the right edge)
+
+
+def _draw(path: Path, pages: list[list[list[Cell]]], pitch: float = 6.0) -> Path:
+    """Draw each page's lines of cells, ``pitch`` mm apart, with fpdf2 core fonts (9 pt)."""
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=9)
+    for lines in pages:
+        pdf.add_page()
+        for number, cells in enumerate(lines):
+            for x, text, align in cells:
+                width = pdf.get_string_width(text)
+                pdf.text(x - width if align == "R" else x, 20 + pitch * number, text)
+    pdf.output(str(path))
+    return path
+
+
+def _row(when: str, description: str, amount: str, balance: str = "") -> list[Cell]:
+    cells = [(15, when, "L"), (45, description, "L"), (160, amount, "R")]
+    return cells + ([(195, balance, "R")] if balance else [])
+
+
+HEADER = [(15, "Date", "L"), (45, "Description", "L"), (147, "Amount", "L"), (182, "Balance", "L")]
+
+
+def test_american_dates_one_date_per_day_and_page_without_header(tmp_path: Path) -> None:
+    """MM/DD/YYYY with no day above 12 ($ says American); a date printed once per day; page 2 has no header."""
+    page1 = [
+        [(15, "Acme Savings Bank", "L")],
+        [(15, "Account number: 000123456789", "L")],
+        [(15, "Statement period: 01/01/2024 to 01/12/2024", "L")],
+        [],
+        HEADER,
+        _row("01/01/2024", "Beginning balance", "", "$1,000.00"),
+        _row("01/02/2024", "COFFEE SHOP", "-4.50", "995.50"),
+        _row("", "BOOK STORE", "-20.00", "975.50"),
+        [(45, "CITY CENTRE BRANCH", "L")],
+    ]
+    page2 = [
+        [(15, "Acme Savings Bank - continued", "L")],
+        [],
+        _row("01/11/2024", "SALARY ACME INC", "2,000.00", "2,975.50"),
+        _row("01/12/2024", "Ending balance", "", "2,975.50"),
+    ]
+    statement = parse_statement(_draw(tmp_path / "us.pdf", [page1, page2]))
+    assert rows(statement) == [
+        (date(2024, 1, 2), "COFFEE SHOP", Decimal("-4.50"), Decimal("995.50")),
+        (date(2024, 1, 2), "BOOK STORE CITY CENTRE BRANCH", Decimal("-20.00"), Decimal("975.50")),
+        (date(2024, 1, 11), "SALARY ACME INC", Decimal("2000.00"), Decimal("2975.50")),
+    ]
+    assert (statement.period_start, statement.period_end) == (date(2024, 1, 1), date(2024, 1, 12))
+    assert (statement.opening_balance, statement.closing_balance) == (Decimal("1000.00"), Decimal("2975.50"))
+    assert statement.balance_check == "ok"
+    assert (statement.bank_source, statement.account_last4) == ("acme", "6789")
+
+
+def test_two_line_header_sections_and_amount_on_last_wrapped_line(tmp_path: Path) -> None:
+    """A header printed on two lines, "Money in" / "Money out" sections giving the sign of an unsigned
+    Amount column, the date after the amounts, and a wrapped row whose amount is on its last line."""
+
+    def row(description: str, amount: str, when: str) -> list[Cell]:
+        return [(15, description, "L"), (165, amount, "R"), (175, when, "L")]
+
+    page = [
+        [(15, "Opening balance 500.00", "L")],
+        [],
+        [(15, "Transaction", "L"), (150, "Amount", "L"), (175, "Booking", "L")],
+        [(15, "details", "L"), (150, "(EUR)", "L"), (175, "date", "L")],
+        [(15, "Money in", "L")],
+        row("SALARY", "1,000.00", "2024-03-01"),
+        [(15, "Money out", "L")],
+        row("RENT MARCH", "", "2024-03-02"),
+        [(15, "FLAT 4B", "L"), (165, "700.00", "R")],
+        row("GROCERIES", "50.25", "2024-03-05"),
+        [],
+        [],
+        [],
+        [(15, "Closing balance 749.75", "L")],
+    ]
+    statement = parse_statement(_draw(tmp_path / "sections.pdf", [page], pitch=3.8))
+    assert rows(statement) == [
+        (date(2024, 3, 1), "SALARY", Decimal("1000.00"), None),
+        (date(2024, 3, 2), "RENT MARCH FLAT 4B", Decimal("-700.00"), None),
+        (date(2024, 3, 5), "GROCERIES", Decimal("-50.25"), None),
+    ]
+    assert (statement.opening_balance, statement.closing_balance) == (Decimal("500.00"), Decimal("749.75"))
+    assert statement.balance_check == "ok"
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def _pdf_with_text(path: Path, *lines: str, password: str | None = None) -> Path:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    for number, text in enumerate(lines):
+        pdf.text(20, 20 + 8 * number, text)
+    if password:
+        pdf.set_encryption(owner_password="owner", user_password=password)
+    pdf.output(str(path))
+    return path
+
+
+def test_encrypted_pdf(tmp_path: Path) -> None:
+    path = _pdf_with_text(tmp_path / "locked.pdf", "Date Description Amount", password="secret")
+    with pytest.raises(InvalidInputError, match="password-protected"):
+        parse_statement(path)
+
+
+def test_scanned_pdf_without_text(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 100, style="F")  # a drawing, like a scanned page image: no text at all
+    pdf.output(str(tmp_path / "scan.pdf"))
+    with pytest.raises(
+        InvalidInputError, match=r"contains no text \(scanned image\?\); OCR is not supported"
+    ):
+        parse_statement(tmp_path / "scan.pdf")
+
+
+def test_pdf_without_transaction_table(tmp_path: Path) -> None:
+    path = _pdf_with_text(tmp_path / "letter.pdf", "Dear customer,", "Your new card is on its way.")
+    with pytest.raises(InvalidInputError, match="No transaction table"):
+        parse_statement(path)
+
+
+def test_table_without_transactions(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    for x, text in ((20, "Date"), (50, "Description"), (150, "Amount"), (180, "Balance")):
+        pdf.text(x, 30, text)
+    pdf.text(50, 38, "Opening balance")
+    pdf.text(180, 38, "100.00")
+    pdf.output(str(tmp_path / "empty.pdf"))
+    with pytest.raises(InvalidInputError, match="no transactions"):
+        parse_statement(tmp_path / "empty.pdf")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"not a pdf at all",
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage",
+        MONOPOLY.read_bytes()[:5000],
+    ],
+    ids=["empty", "text", "garbage", "truncated"],
+)
+def test_corrupt_pdf_raises_only_invalid_input(content: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "bad.pdf"
+    path.write_bytes(content)
+    with pytest.raises(InvalidInputError) as raised:
+        parse_statement(path)
+    assert "Traceback" not in str(raised.value) and str(path) not in str(raised.value)
+
+
+@pytest.mark.parametrize("cut", [0.1, 0.3, 0.5, 0.7, 0.9])
+def test_damaged_pdf_parses_or_raises_invalid_input(cut: float, tmp_path: Path) -> None:
+    """pdfminer recovers some damage and not other: either way no other exception escapes."""
+    content = bytearray(LEDGER.read_bytes())
+    start = int(len(content) * cut)
+    content[start : start + 4000] = bytes(4000)
+    (tmp_path / "damaged.pdf").write_bytes(
+        bytes(content[: int(len(content) * (cut + 0.05))]) + bytes(content[start:])
+    )
+    try:
+        parse_statement(tmp_path / "damaged.pdf")
+    except InvalidInputError:
+        pass
