@@ -156,6 +156,27 @@ def _text_less_pdf() -> bytes:
     return bytes(pdf.output())
 
 
+def _text_pdf(*lines: str) -> bytes:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for line in lines:
+        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _empty_statement_pdf() -> bytes:
+    """A statement whose table has its header and nothing under it."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.text(20, 20, "Northgate Bank   Statement period: 01/03/2024 to 31/03/2024")
+    for x, word in ((20, "Date"), (50, "Description"), (130, "Amount"), (170, "Balance")):
+        pdf.text(x, 40, word)
+    pdf.text(20, 50, "No transactions this period.")
+    return bytes(pdf.output())
+
+
 def _encrypted_pdf() -> bytes:
     pdf = FPDF()
     pdf.set_encryption(owner_password="owner", user_password="user")
@@ -171,8 +192,10 @@ def _encrypted_pdf() -> bytes:
         (b"%PDF-1.4\n1 0 obj garbage that is no pdf at all\n%%EOF", "corrupt"),
         (_text_less_pdf(), "no text"),
         (_encrypted_pdf(), "password"),
+        (_text_pdf("Dear customer,", "Thank you for your letter of 3 March."), "no transaction table"),
+        (_empty_statement_pdf(), "no transactions"),
     ],
-    ids=["corrupt", "image-only", "encrypted"],
+    ids=["corrupt", "image-only", "encrypted", "not-a-statement", "empty-statement"],
 )
 def test_unreadable_pdfs_fail_once_with_a_message_that_says_why(
     client, auth_headers, worker, wait_for, content, words

@@ -140,6 +140,8 @@ def assemble(reader: TableReader, page_count: int) -> ParsedStatement:
         InvalidInputError: no transaction table, or a table without transactions.
     """
     if not reader.rows:
+        if reader.found_table:
+            raise InvalidInputError("The statement's transaction table has no transactions.")
         raise InvalidInputError("No transaction table was found in this statement.")
     lines = reader.text_lines
     money_texts = [text for row in reader.rows for text in row.money.values()]

@@ -78,6 +78,11 @@ class TableReader:
     _row: RawRow | None = None
     _section: int | None = None
 
+    @property
+    def found_table(self) -> bool:
+        """Whether a transaction table's header was seen (even if no row followed it)."""
+        return self._layout is not None
+
     def read_page(self, page: int, lines: Sequence[Line]) -> None:
         """Read one page's lines (top to bottom)."""
         gap_limit = _TABLE_GAP * typical_height(lines)
