@@ -6,7 +6,7 @@ Usage::
 
 Each run writes a report of N deterministic generated rows in a fresh
 subprocess and prints the time, rows/s, file size and the child's peak RSS
-(from ``wait4``), flagging whether it stayed under 100 MB.  Variants
+(its own VmHWM, see bench/memory.py), flagging whether it stayed under 100 MB.  Variants
 (``report`` by default; compare them in the same session, the machine is
 shared and timings are noisy):
 
@@ -14,13 +14,18 @@ shared and timings are noisy):
 * ``generate``: only consuming the row generator (the input's own cost,
   included in every other variant's time);
 * ``openpyxl``: plain openpyxl write-only mode, one ``WriteOnlyCell`` per
-  styled value (the Transactions sheet only), as a reference.
+  styled value (the Transactions sheet only), as a reference;
+* ``task``: the ``generate_report_async`` task body in a process that has the
+  worker's modules loaded, reading the same rows from PostgreSQL
+  (``BENCH_DATABASE_URL``, loaded with COPY beforehand) through the server-side
+  cursor: what a worker process really spends.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import io
 import json
 import os
 import random
@@ -38,10 +43,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from backend.services.reports import write_transactions_report  # noqa: E402
+from memory import peak_rss_mb  # noqa: E402  (bench/memory.py, beside this script)
 
 OUT_DIR = REPO / "bench" / "out"
 RSS_LIMIT_MB = 100
-VARIANTS = ("report", "generate", "openpyxl")
+VARIANTS = ("report", "generate", "openpyxl", "task")
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/ledgerflow_bench"
+BENCH_USER_ID = 1
 
 CATEGORIES = ("Groceries", "Rent", "Salary", "Transport", "Utilities", "Eating out", None)
 MERCHANTS = ("TESCO STORES", "TFL TRAVEL", "AMAZON MKTPLACE", "M&S SIMPLY FOOD", "SHELL", "PRET A MANGER")
@@ -76,9 +84,16 @@ def run_child(variant: str, rows: int, out: Path) -> dict[str, float]:
             pass
     elif variant == "openpyxl":
         _write_plain_openpyxl(rows, out)
+    elif variant == "task":
+        from backend.tasks.app import celery_app
+        from backend.tasks.reports import generate_report_async
+
+        celery_app.loader.import_default_modules()  # everything a worker process has loaded
+        started = time.perf_counter()
+        generate_report_async.run(user_id=BENCH_USER_ID, output_path=str(out))
     else:
         raise ValueError(f"unknown variant {variant!r}")
-    return {"seconds": time.perf_counter() - started}
+    return {"seconds": time.perf_counter() - started, "peak_rss_mb": peak_rss_mb()}
 
 
 def _write_plain_openpyxl(rows: int, out: Path) -> None:
@@ -95,25 +110,61 @@ def _write_plain_openpyxl(rows: int, out: Path) -> None:
     workbook.save(out)
 
 
+def load_database(rows: int) -> str:
+    """Put the same ``rows`` generated rows into a freshly migrated bench database; its URL."""
+    from sqlalchemy import text
+
+    from backend.db import build_engine, upgrade_database
+
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    engine = build_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    upgrade_database(url)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO users (id, email, password_hash, is_active, is_admin, created_at) "
+            "VALUES (:id, 'bench@example.com', 'x', true, false, now())"), {"id": BENCH_USER_ID})
+        conn.execute(text(
+            "INSERT INTO statements (id, user_id, file_sha256, balance_check, balance_mismatch_rows,"
+            " transaction_count, page_count, created_at) VALUES (1, :id, 'bench', 'unavailable', 0,"
+            " :rows, 0, now())"), {"id": BENCH_USER_ID, "rows": rows})
+    lines = io.StringIO()
+    for position, (date, description, amount, category) in enumerate(generate_rows(rows)):
+        lines.write(f"1\t{BENCH_USER_ID}\t{position}\t{date}\t{description}\t{amount}\t{category}\n")
+    lines.seek(0)
+    raw = engine.raw_connection()
+    try:
+        raw.cursor().copy_expert(
+            "COPY transactions (statement_id, user_id, position, date, description, amount, category)"
+            " FROM STDIN", lines)
+        raw.commit()
+    finally:
+        raw.close()
+    engine.dispose()
+    return url
+
+
 def measure(variant: str, rows: int) -> dict[str, object]:
     """Run ``variant`` for ``rows`` rows in a fresh subprocess and measure it."""
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     out = OUT_DIR / f"bench_{variant}_{rows}.xlsx"
     command = [sys.executable, __file__, "--child", variant, "--rows", str(rows), "--out", str(out)]
+    env = dict(os.environ, DATABASE_URL=load_database(rows)) if variant == "task" else None
     wall_started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     assert child.stdout is not None
     with child.stdout:
         stdout = child.stdout.read()
-    _, status, usage = os.wait4(child.pid, 0)  # this child's own rusage (peak RSS)
-    child.returncode = os.waitstatus_to_exitcode(status)
+    child.wait()
     wall = time.perf_counter() - wall_started
     if child.returncode != 0:
         raise RuntimeError(f"{variant} with {rows} rows failed (exit {child.returncode})")
-    seconds = json.loads(stdout)["seconds"]
+    measured = json.loads(stdout)
+    seconds, peak_mb = measured["seconds"], measured["peak_rss_mb"]
     size = out.stat().st_size if out.exists() else 0
     out.unlink(missing_ok=True)
-    peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
     return {
         "variant": variant,
         "rows": rows,
@@ -141,7 +192,7 @@ def main() -> None:
     """Parse arguments; run as the parent (measuring) or as a child (working)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--variants", choices=VARIANTS, nargs="+", default=["report"])
+    parser.add_argument("--variants", choices=VARIANTS, nargs="+", default=["report", "task"])
     parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()

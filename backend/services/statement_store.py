@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from backend.models import Statement, Transaction, utcnow
-from backend.services.statements import ParsedStatement
+
+if TYPE_CHECKING:  # the parser (pdfplumber) is only loaded by the tasks that parse
+    from backend.services.statements import ParsedStatement
 
 
 def existing_statement_id(conn: Connection, user_id: int, file_sha256: str) -> int | None:

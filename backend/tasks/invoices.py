@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backend.services.invoices import extract_invoice_metadata
 from backend.tasks.app import celery_app
 from backend.tasks.base import TrackedTask
 
@@ -12,5 +11,8 @@ from backend.tasks.base import TrackedTask
 @celery_app.task(bind=True, base=TrackedTask, name="extract_invoice_metadata_async")
 def extract_invoice_metadata_async(self: TrackedTask, user_id: int, file_path: str) -> dict:
     """Read an uploaded invoice's number, dates, vendor and amounts (null when not printed)."""
+    # Imported on first use, like the statement parser (see backend/tasks/statements.py).
+    from backend.services.invoices import extract_invoice_metadata
+
     self.progress(10, "Reading the invoice")
     return extract_invoice_metadata(Path(file_path)).to_json()

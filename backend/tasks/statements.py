@@ -7,7 +7,6 @@ from pathlib import Path
 from backend.db import get_engine, new_session
 from backend.models import Statement
 from backend.services.statement_store import existing_statement_id, save_statement, statement_summary
-from backend.services.statements import parse_statement
 from backend.tasks.app import celery_app
 from backend.tasks.base import TrackedTask
 
@@ -21,6 +20,10 @@ def parse_pdf_async(self: TrackedTask, user_id: int, file_path: str, file_sha256
     with engine.connect() as conn:
         statement_id = existing_statement_id(conn, user_id, file_sha256)
     if statement_id is None:
+        # Imported on first use: pdfplumber and pdfminer cost ~30 MB per process, which a
+        # worker that only serves other queues (reports, bulk) should not carry.
+        from backend.services.statements import parse_statement
+
         self.progress(1, "Parsing started")
         parsed = parse_statement(
             Path(file_path),
