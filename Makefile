@@ -35,6 +35,7 @@ test: $(VENV)/.dev-installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev-installed
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk || echo "bench_api needs wrk: apt-get install wrk"
 	$(PY) bench/run_all.py
 
 migrate: $(VENV)/.runtime-installed

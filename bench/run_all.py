@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
-BENCHMARKS = ("bench_statements.py", "bench_categorization.py", "bench_reports.py")
+BENCHMARKS = ("bench_statements.py", "bench_categorization.py", "bench_reports.py", "bench_api.py")
 
 
 def main() -> int:

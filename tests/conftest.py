@@ -212,8 +212,11 @@ def auth_headers(register) -> dict[str, str]:
 
 
 @pytest.fixture
-def wait_for(client) -> Callable[..., dict]:
-    """Poll a task's status until ``done(status_json)`` holds; fails after ``timeout`` s."""
+def wait_for(client, worker) -> Callable[..., dict]:
+    """Poll a task's status until ``done(status_json)`` holds; fails after ``timeout`` s.
+
+    Waiting for a task only makes sense with a worker to run it, so this brings one.
+    """
 
     def _wait_for(
         task_id: str, headers: dict[str, str], done: Callable[[dict], bool], timeout: float = 30

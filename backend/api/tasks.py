@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated
 
-from celery.result import AsyncResult
 from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
@@ -192,7 +191,3 @@ def _delete_finished(task_id: str, storage_dir: Path) -> None:
     task_records.delete_records(engine, [task_id])
     if file_path:
         delete_unreferenced_files(engine, {file_path}, storage_dir)
-    try:
-        AsyncResult(task_id, app=celery_app).forget()
-    except RedisError:
-        pass  # the backend copy expires by itself after RESULT_EXPIRES

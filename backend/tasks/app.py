@@ -78,6 +78,10 @@ def celery_config(settings: Settings) -> dict:
         # measured no faster here (shared/MEASURED.md: prefetch 4 vs 64, same throughput).
         "worker_prefetch_multiplier": settings.worker_prefetch_multiplier,
         "worker_max_tasks_per_child": settings.worker_max_tasks_per_child,
+        # A task's result lives in its task_status row. Storing it in Redis as well costs
+        # worker throughput, and makes every API process subscribe to each submitted
+        # task's result channel; only ping and cleanup, whose callers wait on them, do.
+        "task_ignore_result": True,
         "result_expires": settings.result_expires,
         "task_track_started": True,
         # Flower shows tasks from events; send them without needing `-E`.

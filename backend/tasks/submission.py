@@ -56,7 +56,8 @@ def submit_task(
             )
         )
     try:
-        celery_app.send_task(task_name, kwargs=kwargs, task_id=task_id)
+        # The result is written to the row; nobody waits on the result backend.
+        celery_app.send_task(task_name, kwargs=kwargs, task_id=task_id, ignore_result=True)
     except (BrokerError, RedisError, OSError) as exc:
         logger.error("Could not enqueue %s: %s", task_name, exc)
         task_records.delete_records(engine, [task_id])

@@ -179,3 +179,11 @@ def test_events_stream_reports_each_change_until_final(client, auth_headers, sub
     percents = [s["progress_percent"] for s in statuses]
     assert percents == sorted(percents)
     assert len(statuses) >= 3
+
+
+def test_results_live_in_the_database_not_in_the_result_backend(client, auth_headers, wait_for):
+    task_id = client.post("/tasks/ping", headers=auth_headers).json()["task_id"]
+    assert wait_for(task_id, auth_headers, is_final)["status"] == "SUCCESS"
+    backend = redis.Redis.from_url(get_settings().redis_url)
+    assert backend.exists(f"celery-task-meta-{task_id}") == 0
+    assert client.get(f"/tasks/{task_id}/result", headers=auth_headers).json()["result"] == "pong"
