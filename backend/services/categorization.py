@@ -394,8 +394,9 @@ def categorize_transactions(
     caller's transaction, which the caller commits.
 
     ``on_progress(done, total)`` is called with rising ``done`` after each batch
-    (batches are at most a tenth of ``total``) and with ``(total, total)`` once
-    the categories are written.
+    is matched (batches are at most a tenth of ``total``); the last call,
+    ``(total, total)``, comes before the categories are written in one UPDATE,
+    which can take most of the time on large sets.
     """
     timer = _PhaseTimer()
     query = _candidates_query(user_id, statement_id, overwrite)
@@ -421,12 +422,10 @@ def categorize_transactions(
         with timer.phase("stage"):
             stage.add(changes)
         done += len(ids)
-        if on_progress is not None and done < total:
+        if on_progress is not None:
             on_progress(done, total)
     with timer.phase("update"):
         stage.apply(overwrite)
-    if on_progress is not None:
-        on_progress(total, total)
     categorized = sum(counts.values())
     return CategorizationResult(
         categorized=categorized,

@@ -67,11 +67,15 @@ class ProgressReporter:
         self.percent = 0
         self._last_write = float("-inf")
 
-    def report(self, percent: float, message: str | None = None) -> None:
-        """Record progress; raises TaskCancelled when the owner cancelled the task."""
+    def report(self, percent: float, message: str | None = None, force: bool = False) -> None:
+        """Record progress; raises TaskCancelled when the owner cancelled the task.
+
+        Calls closer together than the interval are not written, unless ``force``
+        (for a phase change whose message must be seen, like "Saving 1250 transactions").
+        """
         self.percent = max(self.percent, min(100, max(0, int(percent))))
         now = time.monotonic()
-        if self.task_id is None or now - self._last_write < self.interval:
+        if self.task_id is None or (not force and now - self._last_write < self.interval):
             return
         self._last_write = now
         if task_records.record_progress(get_engine(), self.task_id, self.percent, message):
@@ -94,11 +98,14 @@ class TrackedTask(Task):
 
     Request = TrackedRequest
 
-    def progress(self, percent: float, message: str | None = None) -> None:
-        """Report progress (0–100, never going back); stops the task if it was cancelled."""
+    def progress(self, percent: float, message: str | None = None, force: bool = False) -> None:
+        """Report progress (0–100, never going back); stops the task if it was cancelled.
+
+        Cheap to call often: writes are throttled, except with ``force`` (phase changes).
+        """
         reporter: ProgressReporter | None = getattr(self.request, "progress_reporter", None)
         if reporter is not None:
-            reporter.report(percent, message)
+            reporter.report(percent, message, force)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         task_id = self.request.id

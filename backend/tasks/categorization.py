@@ -30,9 +30,7 @@ def bulk_categorize_async(
             active_rules,
             statement_id=statement_id,
             overwrite=overwrite,
-            on_progress=lambda done, total: self.progress(
-                99 * done / max(total, 1), f"Categorized {done}/{total} transactions"
-            ),
+            on_progress=lambda done, total: _report(self, done, total),
         )
     logger.info("Categorization phases (s): %s", outcome.seconds)
     return {
@@ -40,3 +38,15 @@ def bulk_categorize_async(
         "uncategorized": outcome.uncategorized,
         "by_category": outcome.by_category,
     }
+
+
+def _report(task: TrackedTask, done: int, total: int) -> None:
+    """Matching fills the first 40 % of the bar, writing the categories the rest.
+
+    Measured at 1M transactions: reading and matching take about a third of the
+    time, the single UPDATE that writes the categories the other two thirds.
+    """
+    if done < total:
+        task.progress(40 * done / total, f"Matched {done}/{total} transactions")
+    else:
+        task.progress(40, f"Writing the categories of {total} transactions", force=True)

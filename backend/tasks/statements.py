@@ -24,14 +24,16 @@ def parse_pdf_async(self: TrackedTask, user_id: int, file_path: str, file_sha256
         # worker that only serves other queues (reports, bulk) should not carry.
         from backend.services.statements import parse_statement
 
-        self.progress(1, "Parsing started")
+        self.progress(1, "Parsing started", force=True)
         parsed = parse_statement(
             Path(file_path),
             on_page=lambda done, total: self.progress(
                 1 + PARSING_SHARE * done / total, f"Parsing page {done}/{total}"
             ),
         )
-        self.progress(PARSING_SHARE + 5, f"Saving {len(parsed.transactions)} transactions")
+        self.progress(
+            PARSING_SHARE + 5, f"Saving {len(parsed.transactions)} transactions", force=True
+        )
         with engine.begin() as conn:
             statement_id = save_statement(conn, user_id, file_sha256, parsed)
     with new_session() as session:
