@@ -1,0 +1,44 @@
+"""Bad input anywhere gets a 4xx with a JSON detail saying what is wrong, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from backend.db import get_engine
+from backend.models import CategoryRule, TaskStatus
+
+RULE = {"pattern": "coffee", "category": "Eating out"}
+
+CASES = [
+    ("POST", "/bulk_categorize_async", {"json": {"statement_id": "abc", "rules": [RULE]}}, 422),
+    ("POST", "/bulk_categorize_async", {"json": {"overwrite": "maybe", "rules": [RULE]}}, 422),
+    ("POST", "/bulk_categorize_async", {"json": {"statement_id": 999999, "rules": [RULE]}}, 404),
+    ("POST", "/bulk_categorize_async", {"content": b"not json", "headers": {"Content-Type": "application/json"}}, 422),
+    ("POST", "/rules", {"json": {**RULE, "priority": "high"}}, 422),
+    ("POST", "/rules", {"json": {**RULE, "amount_min": "ten"}}, 422),
+    ("POST", "/rules", {"json": [RULE]}, 422),
+    ("PUT", "/rules/999999", {"json": RULE}, 404),
+    ("DELETE", "/rules/999999", {}, 404),
+    ("GET", "/rules/abc", {}, 422),
+    ("POST", "/reports/generate_async", {"json": {"statement_id": 999999}}, 404),
+    ("POST", "/reports/generate_async", {"json": {"date_to": "2024-02-30"}}, 422),
+    ("GET", "/reports/not-a-report/download", {}, 404),
+    ("GET", "/statements/abc", {}, 422),
+    ("GET", "/statements/999999", {}, 404),
+    ("GET", "/statements/999999/transactions", {}, 404),
+    ("GET", "/statements", {"params": {"limit": 0}}, 422),
+    ("GET", "/tasks", {"params": {"limit": "many"}}, 422),
+    ("POST", "/upload_pdf_async", {"data": {"file": "just a string field"}}, 422),
+]
+
+
+@pytest.mark.parametrize("method, path, kwargs, expected", CASES, ids=[f"{c[0]} {c[1]} {c[3]}" for c in CASES])
+def test_bad_input_is_a_clear_4xx_and_writes_nothing(client, auth_headers, method, path, kwargs, expected):
+    headers = {**auth_headers, **kwargs.pop("headers", {})}
+    response = client.request(method, path, headers=headers, **kwargs)
+    assert response.status_code == expected, response.text
+    assert response.json()["detail"]
+    with get_engine().connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(TaskStatus)) == 0
+        assert conn.scalar(select(func.count()).select_from(CategoryRule)) == 0
