@@ -5,6 +5,7 @@ The test worker loads them with ``--include tests.support.tasks``.
 
 from __future__ import annotations
 
+import os
 import time
 
 import redis
@@ -83,3 +84,11 @@ def over_time(self: TrackedTask, ignore_soft_limit: bool) -> None:
         except Exception:
             if not ignore_soft_limit:
                 raise
+
+
+@celery_app.task(bind=True, base=TrackedTask, name="tests.report_pid")
+def report_pid(self: TrackedTask, seconds: float) -> dict:
+    """Say which process runs it (in the progress message), then work for ``seconds``."""
+    self.progress(10, f"pid {os.getpid()}", force=True)
+    time.sleep(seconds)
+    return {"pid": os.getpid()}
