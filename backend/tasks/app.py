@@ -8,6 +8,7 @@ from celery.signals import worker_process_init
 from kombu import Exchange, Queue
 
 from backend.config import VAR_DIR, Settings, get_settings
+from backend.tasks.logs import hide_task_results
 
 QUEUES = ("pdf_processing", "bulk_operations", "reports", "default")
 DEFAULT_QUEUE = "default"
@@ -103,6 +104,7 @@ def create_celery_app(settings: Settings | None = None) -> Celery:
     app = Celery("ledgerflow")
     app.conf.update(celery_config(settings or get_settings()))
     app.conf.imports = TASK_MODULES
+    hide_task_results()
     return app
 
 
