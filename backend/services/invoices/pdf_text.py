@@ -7,11 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfplumber.page import Page
-
-from backend.services.errors import InvalidInputError
+from backend.services.pdf_words import iter_page_words
 
 # Words whose tops differ by at most this many points are on the same line.
 _LINE_TOLERANCE = 3.0
@@ -51,37 +47,11 @@ def read_lines(path: str | Path) -> list[Line]:
     Raises ``InvalidInputError`` for encrypted, corrupt or text-less (scanned) PDFs.
     ``OSError`` (missing file, I/O trouble) is not the document's fault and propagates.
     """
-    try:
-        with pdfplumber.open(path, unicode_norm="NFC") as pdf:
-            pages_words = [_page_words(page) for page in pdf.pages]
-    except OSError:
-        raise
-    # pdfminer raises many exception types on malformed input (PSSyntaxError, KeyError...).
-    except Exception as exc:
-        raise InvalidInputError(_unreadable_message(exc)) from exc
-    lines = [line for index, words in enumerate(pages_words) for line in _group_lines(words, index)]
-    if not lines:
-        raise InvalidInputError(
-            "The PDF contains no text (it may be a scanned image); "
-            "scanned invoices are not supported."
-        )
-    return lines
-
-
-def _unreadable_message(exc: BaseException) -> str:
-    """A user-safe explanation of why pdfplumber could not read the file."""
-    causes = (exc, *exc.args, exc.__cause__)
-    if any(isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) for cause in causes):
-        return "The PDF is password-protected or encrypted; upload an unprotected copy."
-    return "The file could not be read as a PDF (it may be corrupt or truncated)."
-
-
-def _page_words(page: Page) -> list[dict[str, Any]]:
-    """The page's words; the page is closed afterwards to free its cached objects."""
-    try:
-        return page.extract_words()
-    finally:
-        page.close()
+    return [
+        line
+        for index, _, words in iter_page_words(path, unicode_norm="NFC")
+        for line in _group_lines(words, index)
+    ]
 
 
 def _group_lines(words: list[dict[str, Any]], page_index: int) -> list[Line]:
