@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     jwt_algorithm: str = "HS256"
     access_token_expire_minutes: int = Field(30, gt=0)
 
+    # Browser origins allowed to call the API (CORS), comma-separated; empty: none.
+    cors_origins: str = ""
+
     storage_dir: Path = VAR_DIR / "storage"
     max_upload_mb: int = Field(20, gt=0)
     task_retention_days: int = Field(7, gt=0)
@@ -54,6 +57,10 @@ class Settings(BaseSettings):
     @property
     def result_backend(self) -> str:
         return self.celery_result_backend or self.redis_url
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
     @property
     def max_upload_bytes(self) -> int:

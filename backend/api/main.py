@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from backend.api import auth, categorization, health, invoices, reports, statements, tasks
 from backend.config import get_settings
@@ -24,6 +25,14 @@ def create_app() -> FastAPI:
         summary="Background jobs for finance documents: submit, watch, fetch results.",
         version="0.1.0",
     )
+    if settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=["Content-Disposition"],  # the report's file name
+        )
     for module in (health, auth, tasks, statements, categorization, reports, invoices):
         app.include_router(module.router)
     return app

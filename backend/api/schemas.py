@@ -154,9 +154,12 @@ class RulePage(Page):
     items: list[RuleOut]
 
 
+MAX_INLINE_RULES = 1000
+
+
 class BulkCategorizeIn(BaseModel):
     statement_id: int | None = None
-    rules: list[RuleIn] | None = Field(default=None, min_length=1)
+    rules: list[RuleIn] | None = Field(default=None, min_length=1, max_length=MAX_INLINE_RULES)
     overwrite: bool = False
 
 

@@ -14,6 +14,7 @@ CASES = [
     ("POST", "/bulk_categorize_async", {"json": {"statement_id": "abc", "rules": [RULE]}}, 422),
     ("POST", "/bulk_categorize_async", {"json": {"overwrite": "maybe", "rules": [RULE]}}, 422),
     ("POST", "/bulk_categorize_async", {"json": {"statement_id": 999999, "rules": [RULE]}}, 404),
+    ("POST", "/bulk_categorize_async", {"json": {"rules": [RULE] * 1001}}, 422),
     ("POST", "/bulk_categorize_async", {"content": b"not json", "headers": {"Content-Type": "application/json"}}, 422),
     ("POST", "/rules", {"json": {**RULE, "priority": "high"}}, 422),
     ("POST", "/rules", {"json": {**RULE, "amount_min": "ten"}}, 422),
