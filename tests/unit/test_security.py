@@ -36,3 +36,11 @@ def test_token_signed_with_another_key_is_refused():
     token, _ = create_access_token("42", Settings(jwt_secret_key="someone-else"))
     with pytest.raises(InvalidTokenError):
         decode_access_token(token, SETTINGS)
+
+
+def test_the_api_refuses_to_start_without_a_jwt_secret(monkeypatch):
+    from backend.api import main
+
+    monkeypatch.setattr(main, "get_settings", lambda: Settings(jwt_secret_key="  "))
+    with pytest.raises(RuntimeError, match="JWT_SECRET_KEY is empty"):
+        main.create_app()
