@@ -17,10 +17,8 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -32,6 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from backend.db import build_engine, upgrade_database  # noqa: E402
+from tests.support.net import free_port, wait_until_answers  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/ledgerflow_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -46,12 +45,6 @@ def fresh_database(url: str) -> None:
     upgrade_database(url)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_api(database_url: str, redis_url: str, port: int) -> subprocess.Popen:
     env = dict(
         os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url,
@@ -62,15 +55,12 @@ def start_api(database_url: str, redis_url: str, port: int) -> subprocess.Popen:
          "--port", str(port), "--log-level", "warning", "--no-access-log"],
         cwd=REPO, env=env,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
-            return api
-        except httpx.TransportError:
-            time.sleep(0.2)
-    api.kill()
-    raise RuntimeError("the API did not start")
+    try:
+        wait_until_answers(f"http://127.0.0.1:{port}/health")
+    except TimeoutError:
+        api.kill()
+        raise
+    return api
 
 
 WRK_LINE = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)$|^Requests/sec:\s+([\d.]+)$")

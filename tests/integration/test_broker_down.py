@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,16 +13,11 @@ from sqlalchemy import func, select
 from backend.db import get_engine
 from backend.models import TaskStatus
 from tests.conftest import REPO_ROOT
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.net import free_port, wait_until_answers
 
 
 def test_with_the_broker_down_submit_is_503_leaving_no_row_and_deep_health_says_so(client, auth_headers):
-    api_port, dead_port = _free_port(), _free_port()
+    api_port, dead_port = free_port(), free_port()
     env = dict(os.environ, CELERY_BROKER_URL=f"redis://127.0.0.1:{dead_port}/0")
     api = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "backend.api.main:create_app", "--factory",
@@ -32,14 +26,7 @@ def test_with_the_broker_down_submit_is_503_leaving_no_row_and_deep_health_says_
     )
     try:
         base = f"http://127.0.0.1:{api_port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{base}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the API subprocess did not start"
-                time.sleep(0.2)
+        wait_until_answers(f"{base}/health")
 
         started = time.monotonic()
         response = httpx.post(f"{base}/tasks/ping", headers=auth_headers, timeout=30)

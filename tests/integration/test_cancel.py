@@ -8,10 +8,7 @@ from sqlalchemy import func, select
 
 from backend.db import get_engine
 from backend.models import CategoryRule
-
-
-def is_final(status: dict) -> bool:
-    return status["status"] in {"SUCCESS", "FAILED", "REVOKED"}
+from tests.support import is_final
 
 
 def assert_worker_still_serves(client, headers, wait_for) -> None:

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support import is_final
 from tests.support.seed import seed_statement
-
-
-def is_final(status: dict) -> bool:
-    return status["status"] in {"SUCCESS", "FAILED", "REVOKED"}
 
 
 def me(client, headers) -> int:

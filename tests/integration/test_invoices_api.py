@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support import SAMPLES_DIR
-
-
-def is_final(status: dict) -> bool:
-    return status["status"] in {"SUCCESS", "FAILED", "REVOKED"}
+from tests.support import SAMPLES_DIR, is_final
 
 
 def test_invoice_metadata_of_a_real_invoice(client, auth_headers, worker, wait_for):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,12 +14,7 @@ import redis
 from redis.connection import parse_url
 
 from tests.conftest import REPO_ROOT, TEST_REDIS_URL
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.net import answers, free_port
 
 
 def _stack_redis_url() -> str:
@@ -38,7 +32,7 @@ def _wait_until(check, timeout: float, what: str, stack: subprocess.Popen) -> No
 
 
 def test_the_stack_starts_answers_and_stops_cleanly(redis_server, tmp_path):
-    api_port, flower_port, redis_url = _free_port(), _free_port(), _stack_redis_url()
+    api_port, flower_port, redis_url = free_port(), free_port(), _stack_redis_url()
     redis.Redis.from_url(redis_url).flushdb()
     env = dict(
         os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'stack.db'}", REDIS_URL=redis_url,
@@ -60,7 +54,7 @@ def test_the_stack_starts_answers_and_stops_cleanly(redis_server, tmp_path):
     try:
         _wait_until(deep_health_ok, 90, "API, worker and database", stack)
         flower = f"http://127.0.0.1:{flower_port}/"
-        _wait_until(lambda: _answers(flower), 60, "Flower", stack)
+        _wait_until(lambda: answers(flower), 60, "Flower", stack)
         assert httpx.get(flower, timeout=5).status_code == 401
         assert httpx.get(flower, auth=("admin", "stack-test"), timeout=5).status_code == 200
         children = psutil.Process(stack.pid).children(recursive=True)
@@ -74,10 +68,3 @@ def test_the_stack_starts_answers_and_stops_cleanly(redis_server, tmp_path):
     assert not [child for child in children if child.is_running() and child.status() != "zombie"]
     redis.Redis.from_url(redis_url).flushdb()
 
-
-def _answers(url: str) -> bool:
-    try:
-        httpx.get(url, timeout=2)
-    except httpx.TransportError:
-        return False
-    return True

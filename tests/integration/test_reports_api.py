@@ -6,11 +6,8 @@ import io
 
 from openpyxl import load_workbook
 
+from tests.support import is_final
 from tests.support.seed import seed_statement
-
-
-def is_final(status: dict) -> bool:
-    return status["status"] in {"SUCCESS", "FAILED", "REVOKED"}
 
 
 def me(client, headers) -> int:

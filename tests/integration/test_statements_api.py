@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from fpdf import FPDF
 from sqlalchemy import func, select
@@ -10,12 +9,8 @@ from sqlalchemy import func, select
 from backend.config import get_settings
 from backend.db import get_engine
 from backend.models import TaskStatus, Transaction
-from tests.support import SAMPLES_DIR
+from tests.support import SAMPLES_DIR, is_final
 from tests.support.statement_pdfs import LAYOUTS
-
-
-def is_final(status: dict) -> bool:
-    return status["status"] in {"SUCCESS", "FAILED", "REVOKED"}
 
 
 def upload(client, headers, content: bytes, name: str = "statement.pdf"):

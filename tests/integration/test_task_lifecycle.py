@@ -7,12 +7,7 @@ import uuid
 import redis
 
 from backend.config import get_settings
-
-FINAL = {"SUCCESS", "FAILED", "REVOKED"}
-
-
-def is_final(status: dict) -> bool:
-    return status["status"] in FINAL
+from tests.support import is_final
 
 
 def test_ping_round_trip_ends_in_success_with_its_result(client, auth_headers, worker, wait_for):
