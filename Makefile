@@ -6,13 +6,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 QUEUES := pdf_processing,bulk_operations,reports,default
 
-.PHONY: up test bench migrate worker beat flower api clean help
+# The locks are compiled from pyproject.toml for every platform, on Python 3.11.
+LOCK_COMPILE := $(PY) -m uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 --quiet
+
+.PHONY: up test lint lock bench migrate worker beat flower api clean help
 
 help:
 	@echo "make up      run API :8000, worker, beat and Flower :5555 (Ctrl-C stops all)"
 	@echo "make test    run the test suite (needs PostgreSQL and Redis; see README)"
 	@echo "make bench   run the benchmarks in bench/ and print their figures"
 	@echo "make migrate apply the database migrations to DATABASE_URL"
+	@echo "make lint    run ruff and mypy (settings in pyproject.toml)"
+	@echo "make lock    recompile requirements*.txt from pyproject.toml after changing a dependency"
 	@echo "make worker | beat | flower | api   run one piece on its own"
 
 $(PY):
@@ -20,12 +25,13 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# Installs only what the locks pin, checked against their hashes.
 $(VENV)/.runtime-installed: requirements.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	@touch $@
 
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime-installed
 
 up: $(VENV)/.runtime-installed
@@ -33,6 +39,16 @@ up: $(VENV)/.runtime-installed
 
 test: $(VENV)/.dev-installed
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Both run even when the first finds something; the target fails if either did.
+lint: $(VENV)/.dev-installed
+	@status=0; $(PY) -m ruff check . || status=1; $(PY) -m mypy || status=1; exit $$status
+
+# The dev lock is constrained by the runtime one, so both pin the same versions.
+lock: | $(PY)
+	$(PY) -m pip install --quiet uv
+	$(LOCK_COMPILE) -o requirements.txt
+	$(LOCK_COMPILE) --extra dev --constraint requirements.txt -o requirements-dev.txt
 
 bench: $(VENV)/.dev-installed
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk || echo "bench_api needs wrk: apt-get install wrk"
