@@ -1,26 +1,128 @@
-"""docker-compose.yml runs every piece, one worker per queue, with secrets from the environment."""
+"""The deploy files: docker-compose.yml runs every piece with secrets from the environment, and
+the dependency locks match pyproject.toml.
+
+The compose file is checked without Docker, against the Compose specification's JSON schema
+vendored in tests/support/compose-spec.json. That file is `compose/config/compose_spec.json`
+from the docker-compose 1.29.2 wheel on PyPI (Apache License 2.0, Docker, Inc.), unchanged;
+the network here reaches only package registries and no package ships a newer copy.
+"""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
 
 import pytest
 import yaml
+from jsonschema import Draft201909Validator
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from backend.tasks.app import QUEUES
 from tests.support import REPO_ROOT
 
 COMPOSE = REPO_ROOT / "docker-compose.yml"
+COMPOSE_SCHEMA = REPO_ROOT / "tests" / "support" / "compose-spec.json"
 SECRETS = {"POSTGRES_PASSWORD": "x", "JWT_SECRET_KEY": "y", "FLOWER_BASIC_AUTH": "admin:z"}
 
+# ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?error}, ${NAME?error}, $NAME and $$.
+_VARIABLE = re.compile(
+    r"\$(?:(?P<escaped>\$)|\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}"
+    r"|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
+)
 
-def services() -> dict:
-    return yaml.safe_load(COMPOSE.read_text())["services"]
+
+class MissingVariable(Exception):
+    """A `${NAME:?message}` whose variable is not set."""
+
+
+def interpolate(value: Any, env: Mapping[str, str]) -> Any:
+    """``value`` with variables replaced the way `docker compose` does before validating."""
+    if isinstance(value, dict):
+        return {key: interpolate(item, env) for key, item in value.items()}
+    if isinstance(value, list):
+        return [interpolate(item, env) for item in value]
+    if not isinstance(value, str):
+        return value
+
+    def replace(match: re.Match[str]) -> str:
+        if match["escaped"]:
+            return "$"
+        name = match["braced"] or match["bare"]
+        op, arg = match["op"], match["arg"] or ""
+        unset = name not in env or (op is not None and op.startswith(":") and not env[name])
+        if op and op.endswith("?") and unset:
+            raise MissingVariable(f"{name}: {arg}")
+        if op and op.endswith("-") and unset:
+            return arg
+        return env.get(name, "")
+
+    return _VARIABLE.sub(replace, value)
+
+
+def compose(env: Mapping[str, str] = SECRETS) -> dict[str, Any]:
+    """docker-compose.yml as `docker compose config` sees it, with ``env`` as the environment."""
+    document = interpolate(yaml.safe_load(COMPOSE.read_text()), env)
+    assert isinstance(document, dict)
+    return document
+
+
+def services() -> dict[str, dict[str, Any]]:
+    return compose()["services"]
+
+
+def schema_errors(document: dict[str, Any]) -> list[str]:
+    schema = json.loads(COMPOSE_SCHEMA.read_text())
+    validator = Draft201909Validator(schema)
+    return [f"{error.json_path}: {error.message}" for error in validator.iter_errors(document)]
+
+
+def test_compose_file_follows_the_compose_specification():
+    assert schema_errors(compose()) == []
+
+
+@pytest.mark.parametrize(
+    ("mistake", "where"),
+    [
+        (lambda doc: doc["services"]["api"].update(depends_on_typo=["redis"]), "$.services.api"),
+        (lambda doc: doc["services"]["redis"]["healthcheck"].update(retries="ten"),
+         "$.services.redis.healthcheck.retries"),
+        (lambda doc: doc["services"]["api"].update(ports="8000:8000"), "$.services.api.ports"),
+    ],
+    ids=["unknown-key", "wrong-type", "list-expected"],
+)
+def test_the_schema_check_catches_mistakes(mistake, where):
+    document = compose()
+    mistake(document)
+    errors = schema_errors(document)
+    assert errors and errors[0].startswith(where), errors
 
 
 def test_compose_runs_the_whole_platform():
     assert {"postgres", "redis", "migrate", "api", "beat", "flower"} <= set(services())
+
+
+def test_every_service_has_an_image_or_a_build():
+    for name, service in services().items():
+        assert "image" in service or "build" in service, name
+
+
+def test_dependencies_exist_and_their_conditions_can_be_met():
+    all_services = services()
+    for name, service in all_services.items():
+        for dependency, condition in service.get("depends_on", {}).items():
+            assert dependency in all_services, f"{name} depends on unknown service {dependency}"
+            wanted = condition.get("condition", "service_started")
+            if wanted == "service_healthy":
+                assert "healthcheck" in all_services[dependency], (
+                    f"{name} waits for {dependency} to be healthy, but it has no healthcheck"
+                )
+            if wanted == "service_completed_successfully":
+                assert all_services[dependency].get("restart") == "no", (
+                    f"{name} waits for {dependency} to finish, but it is restarted"
+                )
 
 
 def test_compose_has_one_worker_per_queue():
@@ -28,23 +130,50 @@ def test_compose_has_one_worker_per_queue():
     for service in services().values():
         command = service.get("command", [])
         if "worker" in command:
-            queues.append(command[command.index("-Q") + 1])
+            queues.extend(command[command.index("-Q") + 1].split(","))
     assert sorted(queues) == sorted(QUEUES)
 
 
-def test_compose_takes_secrets_from_the_environment():
-    text = COMPOSE.read_text()
-    for name in SECRETS:
-        assert f"${{{name}:?" in text, f"{name} must be required, not defaulted"
+@pytest.mark.parametrize("secret", sorted(SECRETS))
+def test_compose_refuses_to_start_without_each_secret(secret):
+    env = {name: value for name, value in SECRETS.items() if name != secret}
+    with pytest.raises(MissingVariable, match=secret):
+        compose(env)
 
 
-@pytest.mark.skipif(
-    not (shutil.which("docker-compose") or shutil.which("docker")),
-    reason="no docker compose client on this machine",
+def test_flower_is_published_on_loopback_by_default():
+    assert services()["flower"]["ports"] == ["127.0.0.1:5555:5555"]
+    with_host = compose({**SECRETS, "FLOWER_HOST": "0.0.0.0"})  # noqa: S104 (the opt-in)
+    assert with_host["services"]["flower"]["ports"] == ["0.0.0.0:5555:5555"]
+
+
+def _locked_versions(lock_name: str) -> dict[str, str]:
+    text = (REPO_ROOT / lock_name).read_text()
+    pins = re.findall(r"^([A-Za-z0-9._-]+)==(\S+)", text, flags=re.MULTILINE)
+    return {canonicalize_name(name): version for name, version in pins}
+
+
+def _declared(group: str | None) -> list[Requirement]:
+    import tomllib
+
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    lines = project["dependencies"] if group is None else project["optional-dependencies"][group]
+    return [Requirement(line) for line in lines]
+
+
+@pytest.mark.parametrize(
+    ("lock_name", "groups"),
+    [("requirements.txt", [None]), ("requirements-dev.txt", [None, "dev"])],
 )
-def test_compose_config_is_valid():
-    client = ["docker-compose"] if shutil.which("docker-compose") else ["docker", "compose"]
-    completed = subprocess.run(
-        [*client, "-f", str(COMPOSE), "config", "-q"], env=SECRETS, capture_output=True, text=True
-    )
-    assert completed.returncode == 0, completed.stderr
+def test_the_locks_pin_every_declared_dependency_with_hashes(lock_name, groups):
+    locked = _locked_versions(lock_name)
+    for group in groups:
+        for requirement in _declared(group):
+            name = canonicalize_name(requirement.name)
+            assert name in locked, f"{name} is missing from {lock_name}: run `make lock`"
+            assert requirement.specifier.contains(locked[name], prereleases=True), (
+                f"{lock_name} pins {name}=={locked[name]}, outside {requirement}: run `make lock`"
+            )
+    text = (REPO_ROOT / lock_name).read_text()
+    unhashed = re.findall(r"^(\S+==\S+)(?! \\)$", text, flags=re.MULTILINE)
+    assert not unhashed, f"pins without hashes in {lock_name}: {unhashed}"
