@@ -36,6 +36,26 @@ class Settings(BaseSettings):
     failed_task_retention_days: int = Field(30, gt=0)
     flower_basic_auth: str | None = None
 
+    # Hostile input (see docs/architecture.md, "Limits on hostile input").
+    # Largest body of a request to any route but the PDF uploads (those use MAX_UPLOAD_MB).
+    max_request_body_kb: int = Field(1024, gt=0)
+    # GET /health?deep=true needs an admin's bearer token, or this secret in the
+    # X-Health-Token header; empty: admin token only.
+    health_token: str = ""
+    # Seconds a deep health result is reused: at most one worker ping per window.
+    health_cache_seconds: float = Field(5.0, ge=0)
+    # /auth/token and /auth/register attempts allowed per window, counted in Redis
+    # (0 = unlimited). Per account = per email address sent.
+    auth_rate_window_seconds: int = Field(300, gt=0)
+    auth_attempts_per_account: int = Field(10, ge=0)
+    auth_attempts_per_ip: int = Field(60, ge=0)
+    # Decoded bytes a PDF's streams may expand to, per page and per document, before
+    # the worker refuses it as a decompression bomb.
+    pdf_max_page_decompressed_mb: int = Field(64, gt=0)
+    pdf_max_document_decompressed_mb: int = Field(512, gt=0)
+    # Address space (RLIMIT_AS) of each worker pool process; 0 = unlimited.
+    worker_memory_limit_mb: int = Field(1024, ge=0)
+
     # Celery behaviour (see backend/tasks/app.py for why each value).
     task_time_limit: int = 1800
     task_soft_time_limit: int = 1500
@@ -65,6 +85,10 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def max_request_body_bytes(self) -> int:
+        return self.max_request_body_kb * 1024
 
 
 @lru_cache

@@ -1,14 +1,32 @@
-"""The FastAPI application: routers, and a refusal to start without a JWT secret."""
+"""The FastAPI application: routers, body-size limits, and a refusal to start without a JWT secret."""
 
 from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
 
 from backend.api import auth, categorization, health, invoices, reports, statements, tasks
+from backend.api.middleware import RequestSizeLimit
+from backend.api.uploads import PDF_UPLOAD_OPENAPI
 from backend.config import get_settings
+
+
+ROUTERS: tuple[APIRouter, ...] = tuple(
+    module.router for module in (health, auth, tasks, statements, categorization, reports, invoices)
+)
+
+
+def upload_paths(routers: tuple[APIRouter, ...]) -> frozenset[str]:
+    """The paths of the PDF upload routes, which limit their bodies themselves."""
+    return frozenset(
+        route.path
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute) and route.openapi_extra is PDF_UPLOAD_OPENAPI
+    )
 
 
 def create_app() -> FastAPI:
@@ -25,6 +43,15 @@ def create_app() -> FastAPI:
         summary="Background jobs for finance documents: submit, watch, fetch results.",
         version="0.1.0",
     )
+    for router in ROUTERS:
+        app.include_router(router)
+    uploads = upload_paths(ROUTERS)
+    max_body = settings.max_request_body_bytes
+    # Added before CORS so that CORS wraps it: a 413 still carries the CORS headers
+    # a browser needs to read it.
+    app.add_middleware(
+        RequestSizeLimit, limit_for=lambda path: None if path in uploads else max_body
+    )
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,
@@ -33,6 +60,4 @@ def create_app() -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
             expose_headers=["Content-Disposition"],  # the report's file name
         )
-    for module in (health, auth, tasks, statements, categorization, reports, invoices):
-        app.include_router(module.router)
     return app

@@ -2,7 +2,10 @@
 
 Starlette's form parsing would spool the whole file before the endpoint could look
 at it; here every chunk goes through ``IncomingPdf`` as it arrives, which stops at
-the size limit (413) and at the first kilobyte that is not a PDF (415).
+the size limit (413) and at the first kilobyte that is not a PDF (415). Everything
+else in the body (boundaries, part headers, other parts) counts against a small
+allowance of its own, so a flood of parts or huge part headers is refused (413) while
+it streams in instead of being parsed for as long as the client keeps sending.
 """
 
 from __future__ import annotations
@@ -15,8 +18,13 @@ from backend.config import Settings
 from backend.services.storage import FileTooLarge, IncomingPdf, NotAPdf, StoredFile
 
 FIELD_NAME = "file"
-# Room for the multipart boundaries and part headers around the file itself.
+# Room for the multipart boundaries, part headers and any other parts around the file:
+# a browser's form needs well under 1 KB.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
+# Per part: a browser sends 2 headers (Content-Disposition, Content-Type). python-multipart
+# refuses more, or a longer header line, with a parse error (its defaults, pinned here).
+MAX_PART_HEADERS = 8
+MAX_PART_HEADER_BYTES = 4096 + 128
 
 PDF_UPLOAD_OPENAPI = {
     "requestBody": {
@@ -36,6 +44,16 @@ PDF_UPLOAD_OPENAPI = {
 
 def _unprocessable(detail: str) -> HTTPException:
     return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=detail)
+
+
+def _too_large(detail: str) -> HTTPException:
+    return HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=detail)
+
+
+OTHER_PARTS_TOO_LARGE = (
+    f"The parts of the upload other than '{FIELD_NAME}' are larger than "
+    f"{MULTIPART_OVERHEAD_BYTES // 1024} KB; send only the PDF"
+)
 
 
 class _FilePart:
@@ -95,29 +113,37 @@ async def receive_pdf(request: Request, settings: Settings, owner_id: int) -> St
     declared = request.headers.get("content-length", "")
     limit = settings.max_upload_bytes
     if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD_BYTES:
-        raise HTTPException(
-            status.HTTP_413_CONTENT_TOO_LARGE, detail=str(FileTooLarge(limit))
-        )
+        raise _too_large(str(FileTooLarge(limit)))
     part = _FilePart()
-    parser = MultipartParser(options[b"boundary"], part.callbacks())
+    parser = MultipartParser(
+        options[b"boundary"],
+        part.callbacks(),
+        max_header_count=MAX_PART_HEADERS,
+        max_header_size=MAX_PART_HEADER_BYTES,
+    )
     incoming = IncomingPdf(settings.storage_dir, limit)
+    received = 0
     try:
         async for chunk in request.stream():
+            received += len(chunk)
             parser.write(chunk)
             for data in part.take():
                 incoming.write(data)
+            if received - incoming.size > MULTIPART_OVERHEAD_BYTES:
+                raise _too_large(OTHER_PARTS_TOO_LARGE)
         parser.finalize()
         if not part.found:
             raise _unprocessable(f"No file in the multipart field '{FIELD_NAME}'")
         return incoming.store(owner_id)
     except FileTooLarge as exc:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=str(exc)) from None
+        raise _too_large(str(exc)) from None
     except NotAPdf:
         raise HTTPException(
             status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
             detail="The file is not a PDF (its content has no %PDF- header)",
         ) from None
-    except MultipartParseError:
-        raise _unprocessable("The multipart body is malformed") from None
+    except MultipartParseError as exc:
+        # The parser's own words say which rule broke ("Maximum header count exceeded").
+        raise _unprocessable(f"The multipart body is malformed: {exc}") from None
     finally:
         incoming.discard()  # a no-op once stored
