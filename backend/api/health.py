@@ -1,22 +1,38 @@
-"""Liveness (``GET /health``) and a deep check of the database, Redis and a worker."""
+"""Liveness (``GET /health``) and a deep check of the database, Redis and a worker.
+
+The deep check sends a real task to a worker, so it is not for everyone: it needs an
+admin's bearer token or the shared secret HEALTH_TOKEN in the ``X-Health-Token`` header
+(for load balancers and monitors that hold no account). Its result is reused for
+HEALTH_CACHE_SECONDS, and concurrent callers wait for the one check in flight, so even
+an authorised flood costs at most one worker ping per window and API process.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import hmac
+import time
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from fastapi.security import OAuth2PasswordBearer
 from redis import Redis
 from sqlalchemy import text
 
-from backend.config import get_settings
-from backend.db import get_engine
+from backend.api.deps import SettingsDep, get_current_user
+from backend.config import Settings, get_settings
+from backend.db import get_engine, new_session
 from backend.tasks.app import celery_app
 
 router = APIRouter(tags=["health"])
 
 WORKER_TIMEOUT_SECONDS = 5.0
+HEALTH_TOKEN_HEADER = "X-Health-Token"
+# The token is optional here: the shallow check is open to all.
+optional_bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
 
 def _check_database() -> None:
@@ -49,11 +65,8 @@ def _run(check: Callable[[], None]) -> str:
     return "ok"
 
 
-@router.get("/health")
-async def health(deep: bool = False) -> JSONResponse:
-    """200 when the API is up; with ``deep=true`` also database, Redis and a worker ping."""
-    if not deep:
-        return JSONResponse({"status": "ok"})
+async def _deep_checks() -> tuple[int, dict[str, Any]]:
+    """Run every check once: (HTTP status, JSON body)."""
     checks = {"database": await run_in_threadpool(_run, CHECKS["database"]),
               "redis": await run_in_threadpool(_run, CHECKS["redis"])}
     # Without Redis no message can reach a worker; don't wait out the timeout for that.
@@ -63,8 +76,72 @@ async def health(deep: bool = False) -> JSONResponse:
     )
     failed = [name for name, outcome in checks.items() if outcome != "ok"]
     if failed:
-        return JSONResponse(
-            {"status": "unhealthy", "detail": f"unavailable: {', '.join(failed)}", "checks": checks},
-            status_code=503,
+        detail = f"unavailable: {', '.join(failed)}"
+        return 503, {"status": "unhealthy", "detail": detail, "checks": checks}
+    return 200, {"status": "ok", "checks": checks}
+
+
+class CachedResult:
+    """One result computed at most once per ``max_age`` seconds, with one computation in flight.
+
+    Callers that arrive while a computation runs wait for it and share its result.
+    """
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._value: Any = None
+        self._computed_at = float("-inf")
+
+    async def get(self, max_age: float, compute: Callable[[], Awaitable[Any]]) -> Any:
+        async with self._lock:
+            if time.monotonic() - self._computed_at >= max_age:
+                self._value = await compute()
+                self._computed_at = time.monotonic()
+            return self._value
+
+
+def _deep_result_cache(request: Request) -> CachedResult:
+    """The app's cache of the deep result (one per app: its lock belongs to the app's loop)."""
+    state = request.app.state
+    if not hasattr(state, "deep_health"):
+        state.deep_health = CachedResult()
+    return state.deep_health
+
+
+def _authorise_deep_check(token: str | None, health_token: str | None, settings: Settings) -> None:
+    """Pass with the shared secret or an admin's token; 401 or 403 otherwise."""
+    expected = settings.health_token.encode()
+    if expected and health_token and hmac.compare_digest(health_token.encode(), expected):
+        return
+    if token is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail=f"The deep health check needs an admin's bearer token "
+                   f"or the {HEALTH_TOKEN_HEADER} header",
+            headers={"WWW-Authenticate": "Bearer"},
         )
-    return JSONResponse({"status": "ok", "checks": checks})
+    with new_session() as session:
+        user = get_current_user(token, session, settings)  # 401 for a bad token
+        if not user.is_admin:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, detail="The deep health check is for administrators"
+            )
+
+
+@router.get("/health")
+async def health(
+    request: Request,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(optional_bearer)],
+    health_token: Annotated[str | None, Header(alias=HEALTH_TOKEN_HEADER)] = None,
+    deep: bool = False,
+) -> JSONResponse:
+    """200 when the API is up; with ``deep=true`` (admins or HEALTH_TOKEN) also database,
+    Redis and a worker ping, reused for HEALTH_CACHE_SECONDS."""
+    if not deep:
+        return JSONResponse({"status": "ok"})
+    await run_in_threadpool(_authorise_deep_check, token, health_token, settings)
+    status_code, body = await _deep_result_cache(request).get(
+        settings.health_cache_seconds, _deep_checks
+    )
+    return JSONResponse(body, status_code=status_code)
