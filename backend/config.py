@@ -70,6 +70,22 @@ class Settings(BaseSettings):
     cancel_grace_seconds: float = 10.0
     broker_publish_timeout: float = 3.0
 
+    # Nothing lost, nothing stuck (docs/architecture.md, "Leases and the reaper").
+    # Each worker node stamps the rows of the tasks it runs this often...
+    worker_heartbeat_seconds: float = Field(10.0, gt=0)
+    # ...and a PROCESSING row not stamped for this long has lost its worker: it runs again.
+    worker_lost_after_seconds: float = Field(30.0, gt=0)
+    # How often beat runs the reaper that finds such rows and lost messages.
+    reaper_interval_seconds: float = Field(15.0, gt=0)
+    # A PENDING/RETRYING row whose message has not started this long after it was sent
+    # (or was due) is sent again; the wait doubles with each re-send.
+    redispatch_after_seconds: float = Field(300.0, gt=0)
+    # A task whose worker died this many times ends FAILED (a poison task: OOM, segfault).
+    max_worker_losses: int = Field(3, ge=1)
+    # How long a worker keeps retrying its bookkeeping writes while the database is away
+    # before it hands the message back to the queue.
+    database_outage_patience_seconds: float = Field(300.0, ge=0)
+
     @property
     def broker_url(self) -> str:
         return self.celery_broker_url or self.redis_url

@@ -6,14 +6,22 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.config import get_settings
 
 
+# Execution option for connections that only read (see ``read_only``).
+READ_ONLY_OPTION = "ledgerflow_read_only"
+
+
 def _configure_sqlite(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN (below) instead of the sqlite3 module,
+    # which would always issue a deferred one.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets the API read while a worker writes; the busy timeout makes concurrent
     # writers (API, worker, beat) wait for the lock instead of failing at once.
@@ -22,6 +30,30 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _begin_sqlite(conn: Connection) -> None:
+    # A deferred transaction that reads and then writes fails at once with "database is
+    # locked" (SQLITE_BUSY_SNAPSHOT, the busy timeout does not apply) when another
+    # connection wrote in between: that stopped bulk categorization on the default
+    # database. BEGIN IMMEDIATE takes the write lock up front and waits for it instead.
+    # Long reads (report streaming, categorization's matching) use ``read_only`` so that
+    # they do not hold the write lock and block progress writes meanwhile.
+    read_only_ = conn.get_execution_options().get(READ_ONLY_OPTION, False)
+    conn.exec_driver_sql("BEGIN" if read_only_ else "BEGIN IMMEDIATE")
+
+
+def read_only(engine: Engine) -> Engine:
+    """``engine`` for transactions that only read: on SQLite they take no write lock."""
+    return engine.execution_options(**{READ_ONLY_OPTION: True})
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be used right now (down, restarting,
+    locked) rather than that a statement is wrong."""
+    return isinstance(exc, OperationalError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    )
 
 
 def build_engine(url: str) -> Engine:
@@ -35,8 +67,14 @@ def build_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
         return engine
-    return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # A short connect timeout: while the server is away, requests answer 503 quickly
+    # and workers go to their retry path instead of hanging on a dead address.
+    return create_engine(
+        parsed, pool_pre_ping=True, pool_size=10, max_overflow=20,
+        connect_args={"connect_timeout": 5},
+    )
 
 
 @lru_cache

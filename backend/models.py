@@ -87,6 +87,8 @@ class TaskStatus(Base):
     """One row per task submitted through the API: its owner, state and progress."""
 
     __tablename__ = "task_status"
+    # The reaper scans the unfinished rows every few seconds.
+    __table_args__ = (Index("ix_task_status_status_heartbeat", "status", "heartbeat_at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     task_id: Mapped[str] = mapped_column(String(36), unique=True, index=True)
@@ -110,6 +112,17 @@ class TaskStatus(Base):
     started_at: Mapped[datetime | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column()
+    # The lease of a running task: the worker node that runs it and when that node last
+    # said it still does (backend/tasks/heartbeat.py). A PROCESSING row whose heartbeat
+    # is older than WORKER_LOST_AFTER_SECONDS has lost its worker and is run again.
+    worker: Mapped[str | None] = mapped_column(String(255))
+    heartbeat_at: Mapped[datetime | None] = mapped_column()
+    # Runs that ended because the worker process or node died (a ceiling stops poison tasks).
+    worker_losses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the message was last sent (for a retry: when it is due), and how often the
+    # reaper had to send it again because it never arrived.
+    dispatched_at: Mapped[datetime | None] = mapped_column()
+    redispatches: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Statement(Base):

@@ -6,16 +6,21 @@ from typing import Any
 
 from fastapi import HTTPException, status
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.exc import DBAPIError
 
-from backend.config import get_settings
-from backend.db import get_engine
 from backend.api.schemas import TaskSubmitted
+from backend.config import get_settings
+from backend.db import database_unavailable, get_engine
 from backend.models import User
 from backend.services.retention import delete_unreferenced_files
-from backend.services.storage import StoredFile
+from backend.services.storage import StoredFile, delete_files
 from backend.tasks.submission import QueueUnavailable, submit_task
 
-QUEUE_UNAVAILABLE = HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "task queue unavailable")
+QUEUE_UNAVAILABLE = HTTPException(
+    status.HTTP_503_SERVICE_UNAVAILABLE,
+    "The task queue is unavailable right now; nothing was queued. Please try again shortly.",
+    headers={"Retry-After": "5"},
+)
 
 
 def submit_for_user(
@@ -36,12 +41,30 @@ def submit_for_user(
 async def submit_upload(
     user: User, task_name: str, upload: StoredFile, kwargs: dict[str, Any]
 ) -> TaskSubmitted:
-    """Submit a task that owns ``upload``; the file goes again if the task can't be queued."""
+    """Submit a task that owns ``upload``; the file goes again if the task can't be queued.
+
+    Whatever stops the submit (broker or database away), no file is left behind.
+    """
     path = str(upload.path)
     try:
         return await run_in_threadpool(submit_for_user, user, task_name, kwargs, path)
-    except HTTPException:
-        await run_in_threadpool(
-            delete_unreferenced_files, get_engine(), {path}, get_settings().storage_dir
-        )
+    except Exception:
+        await run_in_threadpool(_discard_upload, upload)
         raise
+
+
+def _discard_upload(upload: StoredFile) -> None:
+    """Remove an upload whose task was not submitted, unless another task refers to it.
+
+    With the database away the rows cannot be asked: a file this upload created is
+    removed anyway (a task that refers to it could only be a concurrent upload of the
+    same bytes, which is refused for the same reason), one stored earlier is kept.
+    """
+    storage_dir = get_settings().storage_dir
+    try:
+        delete_unreferenced_files(get_engine(), {str(upload.path)}, storage_dir)
+    except DBAPIError as exc:
+        if not database_unavailable(exc):
+            raise
+        if upload.created:
+            delete_files([str(upload.path)], storage_dir)

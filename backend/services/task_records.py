@@ -7,10 +7,11 @@ redelivered message, a cancel racing a finish) can never move a final task back.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import ColumnElement, Engine, case, delete, select, update
 
 from backend.models import TaskState, TaskStatus, utcnow
 
@@ -20,43 +21,244 @@ _FINAL = tuple(state.value for state in TaskState.final())
 
 
 class StartOutcome(enum.Enum):
-    TRACKED = "tracked"  # the row moved to PROCESSING
+    TRACKED = "tracked"  # the row moved to PROCESSING: this run holds the lease
     UNTRACKED = "untracked"  # no row: sent outside the API (beat, health check, CLI)
     SKIP = "skip"  # cancelled or already final: do not run
+    BUSY = "busy"  # another run holds a live lease (a duplicate delivery): come back later
 
 
-def mark_processing(engine: Engine, task_id: str) -> StartOutcome:
-    """Move a submitted (or redelivered) task to PROCESSING and count the attempt."""
+class ProgressOutcome(enum.Enum):
+    CONTINUE = "continue"
+    CANCELLED = "cancelled"  # the owner asked the task to stop
+    LEASE_LOST = "lease_lost"  # the row is no longer this run's (reclaimed, finished, removed)
+
+
+def _lease_expired(cutoff: datetime) -> ColumnElement[bool]:
+    heartbeat = _table.c.heartbeat_at
+    return (_table.c.status == TaskState.PROCESSING.value) & (
+        heartbeat.is_(None) | (heartbeat < cutoff)
+    )
+
+
+def _lost_run_values(max_losses: int, message: str) -> dict[str, Any]:
+    """SET clauses for a run that ended with its worker: count it, FAILED at the ceiling."""
+    at_ceiling = _table.c.worker_losses + 1 >= max_losses
     now = utcnow()
+    return {
+        "worker_losses": _table.c.worker_losses + 1,
+        "status": case(
+            (at_ceiling, TaskState.FAILED.value), else_=TaskState.RETRYING.value
+        ),
+        "error_message": case((at_ceiling, lost_worker_message(max_losses)), else_=message),
+        "completed_at": case((at_ceiling, now), else_=None),
+        "worker": None,
+        "heartbeat_at": None,
+        "dispatched_at": now,
+        "updated_at": now,
+    }
+
+
+def lost_worker_message(times: int) -> str:
+    """What the owner of a poison task reads once its worker died ``times`` times."""
+    return (
+        f"The worker processing this task died {times} times (out of memory or a crash), "
+        "so it was stopped to protect the other tasks. The file may be too large or damaged."
+    )
+
+
+def mark_processing(
+    engine: Engine, task_id: str, worker: str, lost_after_seconds: float, max_losses: int
+) -> StartOutcome:
+    """Take the task's lease and move it to PROCESSING, counting the attempt.
+
+    A row that is PROCESSING under a lease nobody renewed for ``lost_after_seconds``
+    belonged to a run whose worker died: taking it over counts a worker loss, and the
+    ``max_losses``-th loss ends the task FAILED instead of running it again.
+    """
+    now = utcnow()
+    taking_over = _table.c.status == TaskState.PROCESSING.value
     with engine.begin() as conn:
-        updated = conn.execute(
+        row = conn.execute(
             update(_table)
-            .where(_table.c.task_id == task_id, _table.c.status.in_(_ACTIVE))
-            .where(_table.c.cancel_requested_at.is_(None))
+            .where(_table.c.task_id == task_id, _table.c.cancel_requested_at.is_(None))
+            .where(
+                _table.c.status.in_((TaskState.PENDING.value, TaskState.RETRYING.value))
+                | _lease_expired(now - timedelta(seconds=lost_after_seconds))
+            )
             .values(
                 status=TaskState.PROCESSING.value,
                 attempts=_table.c.attempts + 1,
+                worker_losses=_table.c.worker_losses + case((taking_over, 1), else_=0),
+                worker=worker,
+                heartbeat_at=now,
                 started_at=now,
                 updated_at=now,
                 error_message=None,
             )
-        ).rowcount
-        if updated:
-            return StartOutcome.TRACKED
-        exists = conn.execute(select(_table.c.id).where(_table.c.task_id == task_id)).first()
-    return StartOutcome.SKIP if exists else StartOutcome.UNTRACKED
+            .returning(_table.c.worker_losses)
+        ).first()
+        if row is None:
+            current = conn.execute(
+                select(_table.c.status, _table.c.cancel_requested_at).where(
+                    _table.c.task_id == task_id
+                )
+            ).first()
+    if row is not None:
+        if row.worker_losses >= max_losses:
+            mark_failed(engine, task_id, lost_worker_message(row.worker_losses))
+            return StartOutcome.SKIP
+        return StartOutcome.TRACKED
+    if current is None:
+        return StartOutcome.UNTRACKED
+    leased = current.status == TaskState.PROCESSING.value and current.cancel_requested_at is None
+    return StartOutcome.BUSY if leased else StartOutcome.SKIP
 
 
-def record_progress(engine: Engine, task_id: str, percent: int, message: str | None) -> bool:
-    """Store the progress of a running task; returns True when a cancel was requested."""
+def record_progress(
+    engine: Engine, task_id: str, worker: str, percent: int, message: str | None
+) -> ProgressOutcome:
+    """Store the progress of this worker's run (renewing its lease) and say what to do next."""
+    now = utcnow()
     with engine.begin() as conn:
         row = conn.execute(
             update(_table)
             .where(_table.c.task_id == task_id, _table.c.status == TaskState.PROCESSING.value)
-            .values(progress_percent=percent, progress_message=message, updated_at=utcnow())
+            .where(_table.c.worker == worker)
+            .values(
+                progress_percent=percent, progress_message=message, updated_at=now,
+                heartbeat_at=now,
+            )
             .returning(_table.c.cancel_requested_at)
         ).first()
-    return row is not None and row.cancel_requested_at is not None
+    if row is None:
+        return ProgressOutcome.LEASE_LOST
+    return ProgressOutcome.CONTINUE if row.cancel_requested_at is None else ProgressOutcome.CANCELLED
+
+
+def renew_leases(engine: Engine, worker: str, task_ids: list[str]) -> int:
+    """The worker's heartbeat: stamp the rows of the tasks it is running right now."""
+    if not task_ids:
+        return 0
+    with engine.begin() as conn:
+        return conn.execute(
+            update(_table)
+            .where(_table.c.task_id.in_(task_ids), _table.c.worker == worker)
+            .where(_table.c.status == TaskState.PROCESSING.value)
+            .values(heartbeat_at=utcnow())
+        ).rowcount
+
+
+def release_lost_run(engine: Engine, task_id: str, max_losses: int, counts_as_loss: bool) -> bool:
+    """The worker process running the task died (or the worker is shutting down).
+
+    The row goes back to RETRYING so that the redelivered message runs at once; a death
+    ``counts_as_loss`` toward the ceiling, a shutdown that hands the task back does not.
+    """
+    values = (
+        _lost_run_values(max_losses, "The worker process running this task stopped; running it again")
+        if counts_as_loss
+        else {
+            "status": TaskState.RETRYING.value, "worker": None, "heartbeat_at": None,
+            "error_message": "Handed back to the queue by a worker that was shutting down",
+            "dispatched_at": utcnow(), "updated_at": utcnow(),
+        }
+    )
+    with engine.begin() as conn:
+        return bool(
+            conn.execute(
+                update(_table)
+                .where(_table.c.task_id == task_id, _table.c.status == TaskState.PROCESSING.value)
+                .values(**values)
+            ).rowcount
+        )
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """What is needed to send a task's message again."""
+
+    task_id: str
+    task_name: str
+    kwargs: dict[str, Any]
+    status: str
+
+
+def expired_leases(engine: Engine, lost_after_seconds: float) -> list[Dispatch]:
+    """PROCESSING rows whose worker stopped renewing the lease."""
+    cutoff = utcnow() - timedelta(seconds=lost_after_seconds)
+    return _dispatches(engine, _lease_expired(cutoff))
+
+
+def reclaim_expired_lease(
+    engine: Engine, task_id: str, lost_after_seconds: float, max_losses: int
+) -> TaskState | None:
+    """Take an expired lease back: RETRYING (to be sent again) or FAILED at the ceiling.
+
+    Returns the new state, or None when the run renewed its lease or finished meanwhile.
+    """
+    cutoff = utcnow() - timedelta(seconds=lost_after_seconds)
+    with engine.begin() as conn:
+        row = conn.execute(
+            update(_table)
+            .where(_table.c.task_id == task_id, _lease_expired(cutoff))
+            .values(
+                **_lost_run_values(
+                    max_losses, "The worker running this task stopped; running it again"
+                )
+            )
+            .returning(_table.c.status)
+        ).first()
+    return TaskState(row.status) if row else None
+
+
+def undelivered(engine: Engine, after_seconds: float) -> list[Dispatch]:
+    """PENDING/RETRYING rows whose message should have started by now but has not.
+
+    A row qualifies ``after_seconds`` × 2^(times already re-sent) after it was sent (or
+    its retry was due): a message lost with a broker that kept no data, or held by a
+    consumer that vanished. The doubling bounds the copies a long backlog can cause.
+    """
+    now = utcnow()
+    waiting = _table.c.status.in_((TaskState.PENDING.value, TaskState.RETRYING.value))
+    oldest_allowed = now - timedelta(seconds=after_seconds)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(_table.c.task_id, _table.c.dispatched_at, _table.c.redispatches)
+            .where(waiting, _table.c.cancel_requested_at.is_(None))
+            .where(_table.c.dispatched_at < oldest_allowed)
+        ).all()
+    due = [
+        row.task_id
+        for row in rows
+        if row.dispatched_at + timedelta(seconds=after_seconds * 2**row.redispatches) < now
+    ]
+    return _dispatches(engine, _table.c.task_id.in_(due)) if due else []
+
+
+def claim_redispatch(engine: Engine, task_id: str) -> bool:
+    """Stamp a re-send of a waiting task; False when it started or another reaper won."""
+    now = utcnow()
+    with engine.begin() as conn:
+        return bool(
+            conn.execute(
+                update(_table)
+                .where(
+                    _table.c.task_id == task_id,
+                    _table.c.status.in_((TaskState.PENDING.value, TaskState.RETRYING.value)),
+                )
+                .values(dispatched_at=now, redispatches=_table.c.redispatches + 1, updated_at=now)
+            ).rowcount
+        )
+
+
+def _dispatches(engine: Engine, condition: ColumnElement[bool]) -> list[Dispatch]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(_table.c.task_id, _table.c.task_name, _table.c.kwargs, _table.c.status)
+            .where(condition)
+            .order_by(_table.c.id)
+        ).all()
+    return [Dispatch(row.task_id, row.task_name, row.kwargs or {}, row.status) for row in rows]
 
 
 def _finish(
@@ -95,8 +297,9 @@ def mark_revoked(engine: Engine, task_id: str, message: str = "Cancelled") -> bo
     return _finish(engine, task_id, TaskState.REVOKED, progress_message=message)
 
 
-def mark_retrying(engine: Engine, task_id: str, error_message: str) -> bool:
-    """Record that a transient error happened and the task will run again."""
+def mark_retrying(engine: Engine, task_id: str, error_message: str, due_in: float) -> bool:
+    """Record that a transient error happened and the task will run again in ``due_in`` s."""
+    now = utcnow()
     with engine.begin() as conn:
         return bool(
             conn.execute(
@@ -105,7 +308,10 @@ def mark_retrying(engine: Engine, task_id: str, error_message: str) -> bool:
                 .values(
                     status=TaskState.RETRYING.value,
                     error_message=error_message,
-                    updated_at=utcnow(),
+                    worker=None,
+                    heartbeat_at=None,
+                    dispatched_at=now + timedelta(seconds=due_in),
+                    updated_at=now,
                 )
             ).rowcount
         )

@@ -16,6 +16,7 @@ DEFAULT_QUEUE = "default"
 TASK_QUEUES = {
     "ping": DEFAULT_QUEUE,
     "cleanup_old_results": DEFAULT_QUEUE,
+    "reap_stuck_tasks": DEFAULT_QUEUE,
     "parse_pdf_async": "pdf_processing",
     "extract_invoice_metadata_async": "pdf_processing",
     "bulk_categorize_async": "bulk_operations",
@@ -23,6 +24,7 @@ TASK_QUEUES = {
 }
 TASK_MODULES = (
     "backend.tasks.system",
+    "backend.tasks.recovery",
     "backend.tasks.statements",
     "backend.tasks.invoices",
     "backend.tasks.categorization",
@@ -73,7 +75,12 @@ def celery_config(settings: Settings) -> dict:
         # task finished, and one whose worker process was killed goes back on the queue.
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
-        "worker_cancel_long_running_tasks_on_connection_loss": True,
+        # When the broker connection drops (a Redis restart), let running tasks finish:
+        # their outcome goes to the database, not the broker. Cancelling them (True)
+        # failed with the same lost connection, and the message was then acknowledged
+        # instead of restored, so the task was dropped (reproduced with a Redis restart).
+        # A copy that comes back later finds the row final and is skipped.
+        "worker_cancel_long_running_tasks_on_connection_loss": False,
         # Our tasks run for seconds to minutes: prefetching more than one would let a busy
         # worker hoard messages that an idle one could run. For short tasks a larger value
         # measured no faster here (shared/MEASURED.md: prefetch 4 vs 64, same throughput).
@@ -93,6 +100,14 @@ def celery_config(settings: Settings) -> dict:
             "cleanup-old-results-nightly": {
                 "task": "cleanup_old_results",
                 "schedule": crontab(hour=2, minute=0),
+            },
+            # Re-sends tasks whose worker died and messages that never arrived
+            # (backend/tasks/recovery.py).
+            "reap-stuck-tasks": {
+                "task": "reap_stuck_tasks",
+                "schedule": settings.reaper_interval_seconds,
+                # A reaper run that waited longer than an interval is superseded.
+                "options": {"expires": settings.reaper_interval_seconds},
             },
         },
     }

@@ -16,20 +16,25 @@ from __future__ import annotations
 import logging
 import random
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from billiard.exceptions import WorkerLostError
 from celery import Task
-from celery.exceptions import Ignore, Retry, SoftTimeLimitExceeded
+from celery.exceptions import Ignore, Reject, Retry, SoftTimeLimitExceeded
+from celery.worker import state as worker_state
 from celery.worker.request import Request
+from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from backend.config import get_settings
-from backend.db import get_engine
+from backend.db import database_unavailable, get_engine
 from backend.services import task_records
 from backend.services.errors import InvalidInputError, TransientError
-from backend.services.task_records import StartOutcome
+from backend.services.task_records import ProgressOutcome, StartOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +47,48 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     TimeoutError,
 )
 INTERNAL_ERROR_MESSAGE = "Internal error while processing the task; the operators have been told."
+OUT_OF_MEMORY_MESSAGE = (
+    "The task needed more memory than a worker process may use; the file may be too large "
+    "or malformed."
+)
+_T = TypeVar("_T")
 
 
 class TaskCancelled(Exception):
     """Raised inside a task by ``progress()`` when its owner cancelled it."""
+
+
+class LeaseLost(Exception):
+    """Raised inside a task by ``progress()`` when its row is no longer this run's."""
+
+
+class OutOfMemory(Exception):
+    """A task ran out of its memory limit; raised instead of MemoryError, which Celery's
+    worker re-raises in its main process."""
+
+
+def patiently(operation: Callable[[], _T], what: str) -> _T:
+    """Run a bookkeeping write, waiting out a database outage of up to the configured patience.
+
+    Bookkeeping is what makes a task's outcome visible, so it must not be lost to a
+    database restart: it is retried with backoff (0.5 s doubling to 5 s). When the
+    database stays away longer, the message goes back to the queue (Reject with requeue)
+    instead of being acknowledged, so the task runs again later: nothing is dropped.
+    """
+    deadline = time.monotonic() + get_settings().database_outage_patience_seconds
+    delay = 0.5
+    while True:
+        try:
+            return operation()
+        except DBAPIError as exc:
+            if not database_unavailable(exc):
+                raise
+            if time.monotonic() + delay > deadline:
+                logger.error("Database still unavailable for %s; requeueing the message", what)
+                raise Reject(f"database unavailable for {what}", requeue=True) from exc
+            logger.warning("Database unavailable for %s; trying again in %.1f s", what, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 def retry_countdown(retries_done: int, base_seconds: float) -> float:
@@ -61,8 +104,9 @@ def retry_countdown(retries_done: int, base_seconds: float) -> float:
 class ProgressReporter:
     """Monotonic, clamped progress for one run of a task, written at most every interval."""
 
-    def __init__(self, task_id: str | None, interval: float) -> None:
+    def __init__(self, task_id: str | None, worker: str, interval: float) -> None:
         self.task_id = task_id
+        self.worker = worker
         self.interval = interval
         self.percent = 0
         self._last_write = float("-inf")
@@ -72,18 +116,32 @@ class ProgressReporter:
 
         Calls closer together than the interval are not written, unless ``force``
         (for a phase change whose message must be seen, like "Saving 1250 transactions").
+        Progress is best effort: while the database is away the task keeps working and
+        the next write after it returns catches up.
         """
         self.percent = max(self.percent, min(100, max(0, int(percent))))
         now = time.monotonic()
         if self.task_id is None or (not force and now - self._last_write < self.interval):
             return
         self._last_write = now
-        if task_records.record_progress(get_engine(), self.task_id, self.percent, message):
+        try:
+            outcome = task_records.record_progress(
+                get_engine(), self.task_id, self.worker, self.percent, message
+            )
+        except DBAPIError as exc:
+            if not database_unavailable(exc):
+                raise
+            logger.warning("Progress of %s not recorded: database unavailable", self.task_id)
+            return
+        if outcome is ProgressOutcome.CANCELLED:
             raise TaskCancelled()
+        if outcome is ProgressOutcome.LEASE_LOST:
+            raise LeaseLost()
 
 
 class TrackedRequest(Request):
-    """Runs in the worker's main process, where a hard time limit is noticed."""
+    """Runs in the worker's main process, where a hard time limit and a dead pool
+    process are noticed."""
 
     def on_timeout(self, soft: bool, timeout: float) -> None:
         super().on_timeout(soft, timeout)
@@ -91,6 +149,28 @@ class TrackedRequest(Request):
             task_records.mark_failed(
                 get_engine(), self.id, f"The task ran longer than its {timeout:.0f}-second limit"
             )
+
+    def on_failure(self, exc_info: Any, send_failed_event: bool = True, return_ok: bool = False) -> None:
+        exc = getattr(exc_info.exception, "exc", exc_info.exception)  # ExceptionWithTraceback
+        if isinstance(exc, WorkerLostError):
+            self._release_lost_run()
+        super().on_failure(exc_info, send_failed_event=send_failed_event, return_ok=return_ok)
+
+    def _release_lost_run(self) -> None:
+        """Before Celery requeues the message, put the row back to RETRYING (or FAILED at
+        the ceiling of worker deaths) so that the redelivery runs at once."""
+        # A worker that is shutting down terminates its pool: that hands the task back
+        # and is no fault of the task. (``celery.worker.state`` is Celery's documented
+        # worker-state module; should_stop/should_terminate are set by its shutdown.)
+        shutting_down = bool(worker_state.should_stop or worker_state.should_terminate)
+        settings = get_settings()
+        try:
+            task_records.release_lost_run(
+                get_engine(), self.id, settings.max_worker_losses, counts_as_loss=not shutting_down
+            )
+        except DBAPIError:
+            # The lease then expires and the reaper or the redelivery takes over.
+            logger.exception("Could not record the lost run of %s", self.id)
 
 
 class TrackedTask(Task):
@@ -112,47 +192,77 @@ class TrackedTask(Task):
         if task_id is None:  # called as a plain function, not from a worker
             return self.run(*args, **kwargs)
         engine = get_engine()
-        outcome = task_records.mark_processing(engine, task_id)
+        settings = get_settings()
+        worker = self.request.hostname or "unknown"
+        outcome = patiently(
+            lambda: task_records.mark_processing(
+                engine, task_id, worker, settings.worker_lost_after_seconds,
+                settings.max_worker_losses,
+            ),
+            "starting the task",
+        )
         if outcome is StartOutcome.SKIP:
             logger.info("Task %s was cancelled or already finished; not running it", task_id)
             raise Ignore()
+        if outcome is StartOutcome.BUSY:
+            self._come_back_later(settings.worker_lost_after_seconds)
         tracked_id = task_id if outcome is StartOutcome.TRACKED else None
         self.request.progress_reporter = ProgressReporter(
-            tracked_id, get_settings().progress_write_interval
+            tracked_id, worker, settings.progress_write_interval
         )
         try:
             result = self.run(*args, **kwargs)
         except TaskCancelled:
             logger.info("Task %s stopped after its owner cancelled it", task_id)
-            task_records.mark_revoked(engine, task_id)
+            patiently(lambda: task_records.mark_revoked(engine, task_id), "recording the cancel")
+            raise Ignore() from None
+        except LeaseLost:
+            logger.warning("Task %s: another run took over its lease; stopping this one", task_id)
             raise Ignore() from None
         except Retry:
             raise
         except InvalidInputError as exc:
-            task_records.mark_failed(engine, task_id, str(exc))
+            self._fail(engine, task_id, str(exc))
             raise
         except SoftTimeLimitExceeded:
-            limit = get_settings().task_soft_time_limit
-            task_records.mark_failed(
-                engine, task_id, f"The task ran longer than its {limit}-second limit"
-            )
+            limit = settings.task_soft_time_limit
+            self._fail(engine, task_id, f"The task ran longer than its {limit}-second limit")
             raise
+        except MemoryError:
+            logger.error("Task %s ran out of memory", task_id)
+            self._fail(engine, task_id, OUT_OF_MEMORY_MESSAGE)
+            raise OutOfMemory(OUT_OF_MEMORY_MESSAGE) from None
         except TRANSIENT_ERRORS as exc:
             raise self._retry_or_fail(engine, task_id, exc)  # noqa: B904 (Retry or exc itself)
         except Exception:
             logger.exception("Task %s failed with an unexpected error", task_id)
-            task_records.mark_failed(engine, task_id, INTERNAL_ERROR_MESSAGE)
+            self._fail(engine, task_id, INTERNAL_ERROR_MESSAGE)
             raise
         if tracked_id:
-            task_records.mark_success(engine, task_id, result)
+            patiently(
+                lambda: task_records.mark_success(engine, task_id, result), "recording the result"
+            )
         return result
+
+    def _fail(self, engine: Engine, task_id: str, message: str) -> None:
+        patiently(lambda: task_records.mark_failed(engine, task_id, message), "recording the failure")
+
+    def _come_back_later(self, seconds: float) -> None:
+        """A duplicate of a message whose run is alive elsewhere: look again once that run's
+        lease could have expired, so that if its worker dies this copy takes over."""
+        try:
+            self.signature_from_request(countdown=seconds).apply_async()
+        except (BrokerError, RedisError, OSError) as exc:
+            raise Reject("could not defer a duplicate delivery", requeue=True) from exc
+        logger.info("Task %s is running elsewhere; this copy looks again in %.0f s", self.request.id, seconds)
+        raise Ignore()
 
     def _retry_or_fail(self, engine: Engine, task_id: str, exc: BaseException) -> BaseException:
         """Schedule the next try (returning the Retry to raise), or record the failure."""
         settings = get_settings()
         retries_done, max_retries = self.request.retries, settings.task_max_retries
         if retries_done >= max_retries:
-            task_records.mark_failed(
+            self._fail(
                 engine,
                 task_id,
                 f"A service the task needs was unavailable; gave up after "
@@ -164,9 +274,19 @@ class TrackedTask(Task):
             "Task %s hit a transient error (%s); retry %d/%d in %.1f s",
             task_id, type(exc).__name__, retries_done + 1, max_retries, countdown,
         )
-        task_records.mark_retrying(
-            engine,
-            task_id,
-            f"Temporary failure; retry {retries_done + 1} of {max_retries} in {countdown:.0f} s",
+        # Written patiently: when the error was the database going away, this waits for
+        # it to return, so the outage costs one retry, not all of them.
+        patiently(
+            lambda: task_records.mark_retrying(
+                engine,
+                task_id,
+                f"Temporary failure; retry {retries_done + 1} of {max_retries} in {countdown:.0f} s",
+                countdown,
+            ),
+            "recording the retry",
         )
-        return self.retry(exc=exc, countdown=countdown, max_retries=max_retries, throw=False)
+        try:
+            return self.retry(exc=exc, countdown=countdown, max_retries=max_retries, throw=False)
+        except (BrokerError, RedisError, OSError) as send_error:
+            # The retry could not be sent: keep the message instead of acknowledging it.
+            raise Reject("could not send the retry", requeue=True) from send_error

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from backend.db import get_engine
+from backend.db import get_engine, read_only
 from backend.services.report_data import ReportScope, count_rows, stream_rows
 from backend.services.reports import write_transactions_report
 from backend.tasks.app import celery_app
@@ -30,7 +30,7 @@ def generate_report_async(
     )
     path = Path(output_path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with get_engine().connect() as conn:
+    with read_only(get_engine()).connect() as conn:
         total = count_rows(conn, scope)
         self.progress(1, f"Writing {total} transactions")
         summary = write_transactions_report(

@@ -53,13 +53,26 @@ def submit_task(
                 file_path=file_path,
                 created_at=now,
                 updated_at=now,
+                dispatched_at=now,
             )
         )
+    try:
+        dispatch(task_name, task_id, kwargs)
+    except QueueUnavailable:
+        task_records.delete_records(engine, [task_id])
+        raise
+    return task_id
+
+
+def dispatch(task_name: str, task_id: str, kwargs: dict[str, Any]) -> None:
+    """Send the message of a task whose row exists; QueueUnavailable when the broker is away.
+
+    The one way a message leaves the platform: the API's submits and the reaper's
+    re-sends alike (same routing, same task id, so the row's transitions dedupe runs).
+    """
     try:
         # The result is written to the row; nobody waits on the result backend.
         celery_app.send_task(task_name, kwargs=kwargs, task_id=task_id, ignore_result=True)
     except (BrokerError, RedisError, OSError) as exc:
         logger.error("Could not enqueue %s: %s", task_name, exc)
-        task_records.delete_records(engine, [task_id])
         raise QueueUnavailable() from exc
-    return task_id

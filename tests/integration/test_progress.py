@@ -9,7 +9,9 @@ from sqlalchemy import insert, select, update
 
 from backend.db import get_engine
 from backend.models import TaskStatus, User, utcnow
-from backend.tasks.base import ProgressReporter, TaskCancelled
+from backend.tasks.base import LeaseLost, ProgressReporter, TaskCancelled
+
+WORKER = "celery@test-node"
 
 
 @pytest.fixture
@@ -24,6 +26,7 @@ def running_task(clean_db) -> str:
         conn.execute(insert(TaskStatus).values(
             task_id=task_id, user_id=user_id, task_name="t", queue="default", status="PROCESSING",
             progress_percent=0, kwargs={}, attempts=1, created_at=now, updated_at=now,
+            worker=WORKER, heartbeat_at=now,
         ))
     return task_id
 
@@ -38,7 +41,7 @@ def stored(task_id: str) -> tuple[int, str | None]:
 
 
 def test_reports_inside_the_interval_are_not_written_unless_forced(running_task):
-    reporter = ProgressReporter(running_task, interval=60)
+    reporter = ProgressReporter(running_task, WORKER, interval=60)
     reporter.report(10, "Parsing page 1/3")
     assert stored(running_task) == (10, "Parsing page 1/3")
     reporter.report(20, "Parsing page 2/3")
@@ -48,14 +51,14 @@ def test_reports_inside_the_interval_are_not_written_unless_forced(running_task)
 
 
 def test_stored_progress_never_goes_back(running_task):
-    reporter = ProgressReporter(running_task, interval=0)
+    reporter = ProgressReporter(running_task, WORKER, interval=0)
     reporter.report(50, "Half")
     reporter.report(30, "Later, lower")
     assert stored(running_task) == (50, "Later, lower")
 
 
 def test_a_cancel_request_is_seen_at_the_next_written_report(running_task):
-    reporter = ProgressReporter(running_task, interval=60)
+    reporter = ProgressReporter(running_task, WORKER, interval=60)
     reporter.report(10, "Working")
     with get_engine().begin() as conn:
         conn.execute(update(TaskStatus).where(TaskStatus.task_id == running_task)
@@ -63,3 +66,14 @@ def test_a_cancel_request_is_seen_at_the_next_written_report(running_task):
     reporter.report(20, "Throttled: not written, not checked")
     with pytest.raises(TaskCancelled):
         reporter.report(30, "Phase change", force=True)
+
+
+def test_a_run_whose_lease_was_taken_over_stops_at_its_next_report(running_task):
+    reporter = ProgressReporter(running_task, WORKER, interval=0)
+    reporter.report(10, "Working")
+    with get_engine().begin() as conn:  # the reaper gave the task to another worker
+        conn.execute(update(TaskStatus).where(TaskStatus.task_id == running_task)
+                     .values(worker="celery@other-node"))
+    with pytest.raises(LeaseLost):
+        reporter.report(20, "Still working")
+    assert stored(running_task) == (10, "Working")

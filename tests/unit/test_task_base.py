@@ -15,7 +15,7 @@ def test_retries_back_off_exponentially_with_at_most_ten_percent_jitter(retries_
 
 
 def test_progress_is_clamped_and_never_goes_back():
-    reporter = ProgressReporter(task_id=None, interval=0)
+    reporter = ProgressReporter(task_id=None, worker="celery@unit", interval=0)
     reporter.report(-5)
     assert reporter.percent == 0
     reporter.report(40.7)

@@ -1,0 +1,123 @@
+"""Nothing stuck: leases renewed by each worker node, and the reaper that re-sends work.
+
+A running task's row carries a lease: the worker node that runs it (``worker``) and
+when that node last said so (``heartbeat_at``). Every worker node renews the leases
+of the tasks it runs, from a thread in its main process, every WORKER_HEARTBEAT_SECONDS.
+When a node dies (kill -9, power loss), its leases stop being renewed; the reaper, a
+beat task every REAPER_INTERVAL_SECONDS, finds rows whose lease is older than
+WORKER_LOST_AFTER_SECONDS and sends their message again (Redis would only give the
+unacknowledged message back after its visibility timeout, an hour). It also re-sends
+PENDING/RETRYING rows whose message never started (lost with a broker that kept no
+data). Runs are deduplicated by the row's transitions, so a re-send never runs a
+task twice at once, and a task whose workers keep dying ends FAILED at MAX_WORKER_LOSSES.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from celery.signals import worker_ready, worker_shutdown
+from celery.worker import state as worker_state
+from sqlalchemy.exc import DBAPIError
+
+from backend.config import get_settings
+from backend.db import get_engine
+from backend.models import TaskState
+from backend.services import task_records
+from backend.tasks.app import celery_app
+from backend.tasks.submission import QueueUnavailable, dispatch
+
+logger = logging.getLogger(__name__)
+# Seconds to wait for the worker nodes to say which tasks they are running.
+INSPECT_TIMEOUT_SECONDS = 2.0
+
+
+class LeaseKeeper(threading.Thread):
+    """Renews the leases of the tasks this worker node runs (its main process only)."""
+
+    def __init__(self, hostname: str, interval: float) -> None:
+        super().__init__(name="ledgerflow-lease-keeper", daemon=True)
+        self.hostname = hostname
+        self.interval = interval
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            running = [request.id for request in tuple(worker_state.active_requests)]
+            try:
+                task_records.renew_leases(get_engine(), self.hostname, running)
+            except DBAPIError as exc:  # the database is away: the leases age, nothing else
+                logger.warning("Could not renew task leases: %s", type(exc).__name__)
+
+
+_lease_keeper: LeaseKeeper | None = None
+
+
+@worker_ready.connect
+def _start_lease_keeper(sender: Any = None, **_kwargs: Any) -> None:
+    global _lease_keeper
+    _lease_keeper = LeaseKeeper(sender.hostname, get_settings().worker_heartbeat_seconds)
+    _lease_keeper.start()
+
+
+@worker_shutdown.connect
+def _stop_lease_keeper(**_kwargs: Any) -> None:
+    if _lease_keeper is not None:
+        _lease_keeper.stopped.set()
+
+
+def running_task_ids() -> set[str] | None:
+    """Ids of the tasks the live worker nodes say they are running; None if none answered."""
+    replies = celery_app.control.inspect(timeout=INSPECT_TIMEOUT_SECONDS).active()
+    if not replies:
+        return None
+    return {task["id"] for tasks in replies.values() for task in tasks}
+
+
+def reap() -> dict[str, int]:
+    """Re-send the tasks whose worker died and the messages that never arrived."""
+    settings = get_settings()
+    engine = get_engine()
+    counts = {"reclaimed": 0, "failed": 0, "redispatched": 0}
+    expired = task_records.expired_leases(engine, settings.worker_lost_after_seconds)
+    if expired:
+        # A lease can age without its worker being dead (its heartbeat thread starved,
+        # a database blip): a task a live worker says it runs is left alone.
+        alive = running_task_ids() or set()
+        for task in expired:
+            if task.task_id in alive:
+                continue
+            state = task_records.reclaim_expired_lease(
+                engine, task.task_id, settings.worker_lost_after_seconds,
+                settings.max_worker_losses,
+            )
+            if state is TaskState.FAILED:
+                counts["failed"] += 1
+                logger.error("Task %s failed: its worker died too often", task.task_id)
+            elif state is TaskState.RETRYING and _send(task):
+                counts["reclaimed"] += 1
+                logger.warning("Task %s lost its worker; sent it again", task.task_id)
+    for task in task_records.undelivered(engine, settings.redispatch_after_seconds):
+        if task_records.claim_redispatch(engine, task.task_id) and _send(task):
+            counts["redispatched"] += 1
+            logger.warning("Task %s (%s) never started; sent it again", task.task_id, task.status)
+    return counts
+
+
+def _send(task: task_records.Dispatch) -> bool:
+    try:
+        dispatch(task.task_name, task.task_id, task.kwargs)
+    except QueueUnavailable:
+        return False  # the row still says so; the next round tries again
+    return True
+
+
+@celery_app.task(name="reap_stuck_tasks", ignore_result=True)
+def reap_stuck_tasks() -> dict[str, int]:
+    """Beat's reaper (see the module docstring)."""
+    counts = reap()
+    if any(counts.values()):
+        logger.warning("Reaper: %s", counts)
+    return counts
