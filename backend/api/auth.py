@@ -1,15 +1,20 @@
-"""Registration, login (OAuth2 password flow) and the current user."""
+"""Registration, login (OAuth2 password flow) and the current user.
+
+Both registration and login are rate-limited per client IP and per email address
+(``backend/api/ratelimit.py``), before any password is hashed or checked.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from backend.api.deps import CurrentUser, SessionDep, SettingsDep
+from backend.api.ratelimit import enforce_auth_limits, forget_account_attempts
 from backend.api.schemas import RegisterIn, TokenOut, UserOut
 from backend.models import User
 from backend.security import create_access_token, hash_password, verify_password
@@ -21,9 +26,10 @@ _DUMMY_HASH = hash_password("timing-equaliser")
 
 
 @router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserOut)
-def register(body: RegisterIn, session: SessionDep) -> User:
-    """Create an account; 409 if the email is taken."""
+def register(body: RegisterIn, session: SessionDep, request: Request, settings: SettingsDep) -> User:
+    """Create an account; 409 if the email is taken, 429 after too many attempts."""
     email = body.email.lower()
+    enforce_auth_limits("register", request, email, settings)
     taken = HTTPException(status.HTTP_409_CONFLICT, detail="A user with this email already exists")
     if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise taken
@@ -42,9 +48,12 @@ def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
     settings: SettingsDep,
+    request: Request,
 ) -> TokenOut:
-    """Exchange email (as ``username``) and password for a bearer token."""
-    user = session.scalar(select(User).where(User.email == form.username.lower()))
+    """Exchange email (as ``username``) and password for a bearer token; 429 after too many attempts."""
+    email = form.username.lower()
+    enforce_auth_limits("login", request, email, settings)
+    user = session.scalar(select(User).where(User.email == email))
     password_ok = verify_password(form.password, user.password_hash if user else _DUMMY_HASH)
     if user is None or not password_ok or not user.is_active:
         raise HTTPException(
@@ -52,6 +61,7 @@ def login(
             detail="Incorrect email or password",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    forget_account_attempts("login", email, settings)
     token, expires_in = create_access_token(str(user.id), settings)
     return TokenOut(access_token=token, expires_in=expires_in)
 

@@ -27,12 +27,13 @@ def worker_pings_answered() -> int:
     return sum(1 for _ in redis.Redis.from_url(TEST_REDIS_URL).scan_iter("celery-task-meta-*"))
 
 
-def client_with(**overrides) -> TestClient:
-    """A client of an app whose settings differ from the test defaults by ``overrides``."""
+def client_with(client_ip: str = "testclient", **overrides) -> TestClient:
+    """A client (from ``client_ip``) of an app whose settings differ from the test defaults
+    by ``overrides``."""
     app = create_app()
     settings = get_settings().model_copy(update=overrides)
     app.dependency_overrides[get_settings] = lambda: settings
-    return TestClient(app)
+    return TestClient(app, client=(client_ip, 50000))
 
 
 def test_shallow_health_needs_no_token(client):
