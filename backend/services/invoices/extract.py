@@ -23,7 +23,8 @@ T = TypeVar("T")
 
 # An invoice number is the first token after its label and holds a digit; "Invoice 1 of 2"
 # (pagination) is too short to be one.
-_INVOICE_NUMBER_RE = re.compile(r"[\s:#]*([A-Za-z0-9][\w/.-]*)")
+# The leading run starts only where a run starts: one try per run, not per character.
+_INVOICE_NUMBER_RE = re.compile(r"(?<![\s:#])[\s:#]*([A-Za-z0-9][\w/.-]*)")
 _MIN_INVOICE_NUMBER_LENGTH = 3
 
 

@@ -46,6 +46,7 @@ _MONEY_RE = re.compile(
     rf"(?:\s?(?P<post>{_CODE}|{_SYMBOL})(?![A-Za-z])(?!\s?-?\d))?"
 )
 _DECIMALS_RE = re.compile(r"([.,])(\d{1,2})$")
+_NON_DIGITS = re.compile(r"\D")
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def _number_to_decimal(number: str) -> Decimal | None:
         integer, decimals = number[: tail.start()], tail.group(2)
         if tail.group(1) in integer:  # "1.234.56": one separator cannot be both
             return None
-    digits = re.sub(r"\D", "", integer)
+    digits = _NON_DIGITS.sub("", integer)
     return Decimal(f"{digits}.{decimals.ljust(2, '0')}")
 
 

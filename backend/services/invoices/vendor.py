@@ -23,6 +23,8 @@ _LEGAL_FORMS = frozenset({
 _TITLE_WORDS = frozenset({"invoice", "rechnung", "factuur", "facture", "from", "von", "van"})
 _SEPARATORS = frozenset({"-", "–", "|", "•", "·"})
 _MAX_NAME_WORDS = 5
+_LETTER = re.compile(r"[^\W\d_]")
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]")
 _WEBSITE_RE = re.compile(
     r"(?:https?://(?:www\.)?|(?<![\w@.])www\.)([a-z0-9-]+)\.[a-z]{2,}", re.IGNORECASE
 )
@@ -37,7 +39,7 @@ def find_vendor(lines: Sequence[Line], hits: Sequence[LabelHit]) -> str | None:
 def _labelled_vendor(hits: Sequence[LabelHit]) -> str | None:
     """The text after the first "Vendor:"-style label that has any."""
     values = (hit.segment.strip(" :") for hit in hits if hit.spec.field is Field.VENDOR)
-    return next((value for value in values if re.search(r"[^\W\d_]", value)), None)
+    return next((value for value in values if _LETTER.search(value)), None)
 
 
 def _legal_entity(lines: Sequence[Line]) -> str | None:
@@ -93,4 +95,4 @@ def _run_spelling(words: Sequence[Word], names: set[str]) -> str | None:
 
 def _squash(text: str) -> str:
     """Lower-case letters and digits only: "Azure Interior" -> "azureinterior"."""
-    return re.sub(r"[\W_]", "", text).lower()
+    return _NOT_ALPHANUMERIC.sub("", text).lower()

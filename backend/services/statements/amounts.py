@@ -16,11 +16,13 @@ Marker = Literal["CR", "DR"]
 # Spaces used as thousands separators: plain, no-break, narrow no-break, thin.
 _SPACES = " \u00a0\u202f\u2009"
 _CURRENCY_SYMBOLS = "$€£¥₹₩₽₺₪"
+# A whitespace run before an end-anchored suffix starts only where the run starts
+# (``(?<!\s)``): otherwise a search tries every space of a long run, O(n^2).
 _CURRENCY = re.compile(
     rf"^(?:[A-Z]{{1,2}}[{_CURRENCY_SYMBOLS}]|[{_CURRENCY_SYMBOLS}]|[A-Z]{{3}}(?=[\s\d]))\s*"
-    rf"|\s*(?:[{_CURRENCY_SYMBOLS}]|\b[A-Z]{{3}})$"
+    rf"|(?<!\s)\s*(?:[{_CURRENCY_SYMBOLS}]|\b[A-Z]{{3}})$"
 )
-_MARKER = re.compile(r"\s*\b(CR|DR|C|D)\.?$", re.IGNORECASE)
+_MARKER = re.compile(r"(?<!\s)\s*\b(CR|DR|C|D)\.?$", re.IGNORECASE)
 _MINUS = "-\u2212\u2013"
 # A number with optional thousands groups, before the locale's decimal separator is known.
 _NUMBER = {

@@ -17,8 +17,11 @@ class RowKind(Enum):
     TOTAL = "total"  # totals and subtotals: not transactions
 
 
+_PUNCTUATION = re.compile(r"[^\w/&']+")
+
+
 def _normalise(text: str) -> str:
-    return " ".join(re.sub(r"[^\w/&']+", " ", text.lower()).split())
+    return " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
 
 
 _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
@@ -70,7 +73,7 @@ _SECTIONS: tuple[tuple[int, re.Pattern[str]], ...] = (
         ),
     ),
 )
-_CONTINUED = re.compile(r"\s*\(?(?:continued|cont'd|cont)\)?$")
+_CONTINUED = re.compile(r"(?<!\s)\s*\(?(?:continued|cont'd|cont)\)?$")  # (?<!\s): one try per run
 
 
 def row_kind(description: str) -> RowKind:
