@@ -16,6 +16,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from backend.services.errors import InvalidInputError
+from backend.services.pdf_limits import OUT_OF_MEMORY, check_decompressed_size
 
 ENCRYPTED = "The PDF is password-protected; please upload an unprotected copy."
 UNREADABLE = "The file could not be read as a PDF (it may be corrupt or truncated)."
@@ -24,10 +25,18 @@ NO_TEXT = "The PDF contains no text (scanned image?); OCR is not supported."
 Words = list[dict[str, Any]]
 
 
-def _is_password_error(error: BaseException) -> bool:
-    """Whether ``error``, or the pdfminer error it wraps, says the PDF needs a password."""
+def _caused_by(error: BaseException, *kinds: type[BaseException]) -> bool:
+    """Whether ``error``, or the error pdfminer or pdfplumber wrapped in it, is one of ``kinds``."""
     causes = (error, *error.args, error.__cause__)
-    return any(isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) for cause in causes)
+    return any(isinstance(cause, kinds) for cause in causes)
+
+
+def _user_message(error: BaseException) -> str:
+    if _caused_by(error, MemoryError):  # past the worker's memory limit (WORKER_MEMORY_LIMIT_MB)
+        return OUT_OF_MEMORY
+    if _caused_by(error, PDFPasswordIncorrect, PDFEncryptionError):
+        return ENCRYPTED
+    return UNREADABLE
 
 
 @contextmanager
@@ -36,8 +45,8 @@ def _bad_pdf_is_invalid_input() -> Iterator[None]:
         yield
     except (InvalidInputError, OSError):
         raise  # a missing or unreadable file is the caller's problem, not a bad PDF
-    except Exception as error:  # whatever pdfminer raised for this file
-        raise InvalidInputError(ENCRYPTED if _is_password_error(error) else UNREADABLE) from error
+    except Exception as error:  # whatever pdfminer raised for this file, or MemoryError
+        raise InvalidInputError(_user_message(error)) from error
 
 
 def iter_page_words(
@@ -52,6 +61,7 @@ def iter_page_words(
     """
     saw_text = False
     with _bad_pdf_is_invalid_input():
+        check_decompressed_size(path)  # before pdfminer inflates anything
         pdf = pdfplumber.open(path, unicode_norm=unicode_norm)
     with pdf:
         with _bad_pdf_is_invalid_input():

@@ -1,0 +1,245 @@
+"""Refusing PDF decompression bombs before a PDF library inflates them.
+
+pdfminer (under pdfplumber) inflates every stream it touches in one call, with no
+limit: a 200 KB upload whose streams expand to 200 MB costs 200 MB of worker memory,
+and a 20 MB one (the upload limit) could ask for 20 GB. So before pdfplumber opens a
+file, ``check_decompressed_size`` walks the raw bytes of every stream (content
+streams, fonts, forms, object and cross-reference streams alike) through the
+stream's own filters, counting the output in small chunks and throwing it away, and
+refuses the file as soon as one stream passes the per-page budget or all of them
+together pass the per-document budget. Memory stays at one chunk; time is bounded
+by the budgets.
+
+Image streams count at their stored size: text extraction never decodes them, and a
+real statement's images do inflate (a 0.3 MB sample holds a 20 MB bitmap). The scan
+reads dictionaries from raw bytes, so where it can it does not let them lower a count:
+data that looks like zlib is inflated even when the dictionary names no such filter,
+and the longer of two candidate extents is taken. What it cannot see (a stream
+disguised as an image, encrypted streams, which need the key to inflate) is left to
+the worker's memory limit (WORKER_MEMORY_LIMIT_MB), which ends such a task FAILED too.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from pdfminer.ascii85 import ascii85decode, asciihexdecode
+from pdfminer.lzw import LZWDecoder
+
+from backend.services.errors import InvalidInputError
+
+MB = 1024 * 1024
+CHUNK_BYTES = 256 * 1024
+
+OUT_OF_MEMORY = (
+    "The PDF needs more memory to read than a worker may use; it is too large or "
+    "too complex to process (is it a decompression bomb?)."
+)
+
+# "stream" + end of line starts a stream's data; "endstream" is not a start.
+_STREAM_START = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+_OBJECT_START = re.compile(rb"\d+\s+\d+\s+obj\b")
+_LENGTH = re.compile(rb"/Length\s+(\d+)(\s+(\d+)\s+R)?")
+_FILTER_NAME = re.compile(rb"/(FlateDecode|Fl|LZWDecode|LZW|RunLengthDecode|RL|ASCIIHexDecode|AHx"
+                          rb"|ASCII85Decode|A85|DCTDecode|DCT|JPXDecode|JBIG2Decode|CCITTFaxDecode"
+                          rb"|CCF|Crypt)\b")
+_FILTER_ENTRY = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
+_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+# An integer object: what an indirect /Length points to.
+_INTEGER_OBJECT = re.compile(rb"(\d+)\s+(\d+)\s+obj\s*(\d+)\s*endobj")
+# How far back from "stream" to look for the stream's dictionary (a longer dictionary
+# only loses its filters, and zlib data is inflated anyway).
+_DICTIONARY_WINDOW = 4 * 1024
+FLATE = b"FlateDecode"
+
+
+@dataclass(frozen=True)
+class DecompressionLimits:
+    """How many bytes a PDF's streams may decode to: one page's worth, and in all."""
+
+    max_page_bytes: int
+    max_document_bytes: int
+
+    @classmethod
+    def from_settings(cls) -> DecompressionLimits:
+        from backend.config import get_settings
+
+        settings = get_settings()
+        return cls(
+            max_page_bytes=settings.pdf_max_page_decompressed_mb * MB,
+            max_document_bytes=settings.pdf_max_document_decompressed_mb * MB,
+        )
+
+
+class PdfTooLarge(InvalidInputError):
+    """The PDF expands past a decompression budget: refused, never retried."""
+
+    def __init__(self, limit_bytes: int, scope: str) -> None:
+        super().__init__(
+            f"The PDF expands to more than {limit_bytes // MB} MB {scope} when decompressed "
+            f"(is it a decompression bomb?); it was not processed."
+        )
+
+
+class _OverBudget(Exception):
+    pass
+
+
+def _inflate(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """FlateDecode, a chunk at a time; stops quietly at corrupt data, as pdfminer does."""
+    inflater = zlib.decompressobj()
+    try:
+        for chunk in chunks:
+            pending = chunk
+            while pending and not inflater.eof:
+                out = inflater.decompress(pending, CHUNK_BYTES)
+                pending = inflater.unconsumed_tail
+                if out:
+                    yield out
+            if inflater.eof:
+                return
+    except zlib.error:
+        return
+
+
+def _joined(chunks: Iterator[bytes], cap: int) -> bytes:
+    """All of ``chunks`` as one bytes object; _OverBudget past ``cap`` bytes."""
+    parts, size = [], 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > cap:
+            raise _OverBudget()
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _run_length(data: bytes) -> Iterator[bytes]:
+    """RunLengthDecode (PDF 32000-1, 7.4.5), a run at a time."""
+    index = 0
+    while index < len(data):
+        length = data[index]
+        if length == 128:
+            return
+        if length < 128:
+            yield data[index + 1 : index + 2 + length]
+            index += length + 2
+        else:
+            yield data[index + 1 : index + 2] * (257 - length)
+            index += 2
+
+
+def _decoded(raw: bytes, filters: list[bytes], budget: int) -> Iterator[bytes]:
+    """The stream's decoded bytes as chunks, filter after filter.
+
+    Filters whose output is never larger than their input (ASCII hex and 85) read their
+    whole input; an input past twice the budget could only decode past it anyway.
+    Filters that text extraction never applies (images) pass the data through.
+    """
+    chunks: Iterator[bytes] = iter([raw])
+    for name in filters:
+        if name in (FLATE, b"Fl"):
+            chunks = _inflate(chunks)
+        elif name in (b"LZWDecode", b"LZW"):
+            chunks = LZWDecoder(BytesIO(_joined(chunks, 2 * budget))).run()
+        elif name in (b"RunLengthDecode", b"RL"):
+            chunks = _run_length(_joined(chunks, 2 * budget))
+        elif name in (b"ASCIIHexDecode", b"AHx"):
+            chunks = iter([asciihexdecode(_joined(chunks, 2 * budget))])
+        elif name in (b"ASCII85Decode", b"A85"):
+            chunks = iter([ascii85decode(_joined(chunks, 2 * budget))])
+    return chunks
+
+
+def decoded_size(raw: bytes, filters: list[bytes], budget: int) -> int:
+    """How many bytes ``raw`` decodes to through ``filters``, counting to ``budget`` at most.
+
+    Returns a number above ``budget`` as soon as the output passes it, without
+    holding more than a chunk of the output at any time.
+    """
+    size = 0
+    try:
+        for chunk in _decoded(raw, filters, budget):
+            size += len(chunk)
+            if size > budget:
+                return size
+    except _OverBudget:
+        return budget + 1
+    return size
+
+
+def _looks_like_zlib(data: bytes) -> bool:
+    """Whether ``data`` starts with a zlib header (RFC 1950: deflate, checksum of 31)."""
+    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+
+
+@dataclass(frozen=True)
+class RawStream:
+    """A stream found in a PDF's bytes: its data and what its dictionary says about it."""
+
+    data: bytes
+    filters: list[bytes]
+    is_image: bool
+
+    def decoded_size(self, budget: int) -> int:
+        """Bytes the stream costs a text reader (see ``decoded_size``); zlib data is
+        inflated whatever the dictionary says, images count as stored."""
+        if self.is_image:
+            return len(self.data)
+        size = decoded_size(self.data, self.filters, budget)
+        if size <= budget and self.filters != [FLATE] and _looks_like_zlib(self.data):
+            size = max(size, decoded_size(self.data, [FLATE], budget))
+        return size
+
+
+def _integer_objects(pdf: bytes) -> dict[tuple[int, int], int]:
+    return {(int(m[1]), int(m[2])): int(m[3]) for m in _INTEGER_OBJECT.finditer(pdf)}
+
+
+def raw_streams(pdf: bytes) -> Iterator[RawStream]:
+    """Every stream in the bytes of a PDF, found the way a forgiving reader finds them.
+
+    The data runs from the end of line after ``stream`` up to the ``endstream`` that
+    follows its declared /Length (or the first one, without a usable /Length); when
+    the two disagree the longer extent is taken, since a reader may use either.
+    """
+    lengths: dict[tuple[int, int], int] | None = None
+    for match in _STREAM_START.finditer(pdf):
+        start = match.end()
+        window = pdf[max(0, match.start() - _DICTIONARY_WINDOW) : match.start()]
+        headers = list(_OBJECT_START.finditer(window))
+        dictionary = window[headers[-1].end() :] if headers else window
+        declared = None
+        if length := _LENGTH.search(dictionary):
+            if length[2]:  # an indirect /Length: look up the integer object it names
+                lengths = _integer_objects(pdf) if lengths is None else lengths
+                declared = lengths.get((int(length[1]), int(length[3])))
+            else:
+                declared = int(length[1])
+        end = pdf.find(b"endstream", start + min(declared or 0, len(pdf)))
+        filters: list[bytes] = []
+        if entry := _FILTER_ENTRY.search(dictionary):
+            filters = _FILTER_NAME.findall(entry[1])
+        yield RawStream(
+            data=pdf[start : end if end >= 0 else len(pdf)],
+            filters=filters,
+            is_image=bool(_IMAGE.search(dictionary)),
+        )
+
+
+def check_decompressed_size(path: str | Path, limits: DecompressionLimits | None = None) -> None:
+    """Raise PdfTooLarge when a stream of the PDF at ``path`` decodes past the limits."""
+    limits = limits or DecompressionLimits.from_settings()
+    pdf = Path(path).read_bytes()  # at most MAX_UPLOAD_MB
+    total = 0
+    for stream in raw_streams(pdf):
+        size = stream.decoded_size(min(limits.max_page_bytes, limits.max_document_bytes - total))
+        if size > limits.max_page_bytes:
+            raise PdfTooLarge(limits.max_page_bytes, "per page")
+        total += size
+        if total > limits.max_document_bytes:
+            raise PdfTooLarge(limits.max_document_bytes, "in all")

@@ -1,0 +1,193 @@
+"""Decompression bombs end FAILED with a clear message, and the worker lives on (issue 6, item 9).
+
+Before: a 200 KB PDF inflated to 200 MB in the worker (1000:1), and a 20 MB upload could
+take the pool process down. Now the raw streams are counted before pdfminer inflates
+anything, and each pool process has an address-space limit as the backstop.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import tracemalloc
+import zlib
+from pathlib import Path
+
+import psutil
+import pytest
+
+from backend.services.pdf_limits import (
+    MB,
+    OUT_OF_MEMORY,
+    DecompressionLimits,
+    PdfTooLarge,
+    check_decompressed_size,
+    decoded_size,
+)
+from tests.conftest import REPO_ROOT
+from tests.integration.test_request_limits import peak_rss
+from tests.support import SAMPLES_DIR, is_final
+from tests.support import hostile_pdfs
+from tests.support.statement_pdfs import LAYOUTS
+
+DEFAULT_LIMITS = DecompressionLimits(max_page_bytes=64 * MB, max_document_bytes=512 * MB)
+BOMBS = {
+    "200 MB content stream": hostile_pdfs.content_bomb_pdf,
+    "1 GB, deflated twice": hostile_pdfs.double_deflate_bomb_pdf,
+    "endstream decoy, indirect length": hostile_pdfs.hidden_length_bomb_pdf,
+}
+UPLOAD_ROUTES = ["/upload_pdf_async", "/invoices/extract_async"]
+
+
+@pytest.fixture(scope="module")
+def bomb_files(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("bombs")
+    files = {}
+    for name, build in BOMBS.items():
+        files[name] = folder / f"{len(files)}.pdf"
+        files[name].write_bytes(build())
+    return files
+
+
+@pytest.mark.parametrize("name", BOMBS)
+def test_a_bomb_is_refused_without_inflating_it(bomb_files, name):
+    assert bomb_files[name].stat().st_size < 300 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(PdfTooLarge, match="expands to more than 64 MB per page"):
+            check_decompressed_size(bomb_files[name], DEFAULT_LIMITS)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    print(f"\n{name}: refused, peak Python allocations {peak / MB:.1f} MB")
+    assert peak < 8 * MB  # the file and a chunk of output, never the inflated stream
+
+
+def test_the_document_budget_counts_every_page(tmp_path):
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(hostile_pdfs.many_pages_pdf(pages=5, inflated_bytes_per_page=MB))
+    check_decompressed_size(path, DecompressionLimits(max_page_bytes=2 * MB, max_document_bytes=6 * MB))
+    with pytest.raises(PdfTooLarge, match="more than 4 MB in all"):
+        check_decompressed_size(path, DecompressionLimits(max_page_bytes=2 * MB, max_document_bytes=4 * MB))
+
+
+def test_real_documents_are_far_inside_the_default_budgets(tmp_path):
+    samples = sorted(SAMPLES_DIR.glob("**/*.pdf"))
+    assert samples, f"no sample PDFs under {SAMPLES_DIR}"
+    for name, build in LAYOUTS.items():
+        build(tmp_path / f"{name}.pdf")
+    tight = DecompressionLimits(max_page_bytes=4 * MB, max_document_bytes=16 * MB)
+    for path in [*samples, *tmp_path.glob("*.pdf")]:
+        check_decompressed_size(path, tight)  # 16x below the defaults
+
+
+@pytest.mark.parametrize(
+    "data, filters, expected",
+    [
+        (zlib.compress(b"abc" * 1000), [b"FlateDecode"], 3000),
+        (zlib.compress(b"abc" * 1000).hex().encode() + b">", [b"ASCIIHexDecode", b"FlateDecode"], 3000),
+        (bytes([2]) + b"xyz" + bytes([129]) + b"q" + bytes([128]), [b"RunLengthDecode"], 3 + 128),
+        (b"stored as is", [], 12),
+        (b"\xff\xd8 a jpeg", [b"DCTDecode"], 9),
+        (zlib.compress(b"x" * 10_000), [b"FlateDecode"], 10_000),
+    ],
+    ids=["flate", "hex then flate", "run length", "no filter", "image filter", "over budget"],
+)
+def test_decoded_size_follows_the_filters(data, filters, expected):
+    budget = 5_000
+    size = decoded_size(data, filters, budget)
+    assert size == expected if expected <= budget else size > budget
+
+
+def upload(client, headers, route: str, content: bytes):
+    return client.post(route, headers=headers, files={"file": ("statement.pdf", content, "application/pdf")})
+
+
+def pool_processes_peak_rss(worker: subprocess.Popen) -> dict[int, int]:
+    return {child.pid: peak_rss(child.pid) for child in psutil.Process(worker.pid).children()}
+
+
+@pytest.mark.parametrize("route", UPLOAD_ROUTES)
+def test_a_bomb_upload_ends_failed_and_the_worker_keeps_serving(
+    client, auth_headers, worker, wait_for, bomb_files, tmp_path, route
+):
+    before = pool_processes_peak_rss(worker)
+    submitted = upload(client, auth_headers, route, bomb_files["200 MB content stream"].read_bytes())
+    assert submitted.status_code == 202, submitted.text
+    final = wait_for(submitted.json()["task_id"], auth_headers, is_final, timeout=60)
+    assert final["status"] == "FAILED"
+    assert "expands to more than 64 MB per page when decompressed" in final["error_message"]
+    growth = max(peak_rss(pid) - before.get(pid, 0) for pid in pool_processes_peak_rss(worker))
+    print(f"\npool process peak RSS grew by at most {growth / MB:.1f} MB")
+    # Loading pdfplumber on first use costs ~30 MB; inflating the bomb would cost 200 MB+.
+    assert growth < 100 * MB
+
+    LAYOUTS["northgate_uk"](tmp_path / "good.pdf")
+    good = upload(client, auth_headers, route, (tmp_path / "good.pdf").read_bytes())
+    assert wait_for(good.json()["task_id"], auth_headers, is_final, timeout=60)["status"] == "SUCCESS"
+    assert worker.poll() is None
+
+
+MEMORY_LIMIT_SCRIPT = textwrap.dedent(
+    """
+    import json, sys
+    from backend.services.errors import InvalidInputError
+    from backend.services.pdf_words import iter_page_words
+    from backend.tasks.limits import limit_worker_process_memory
+
+    limit_worker_process_memory()
+    outcomes = []
+    for path in sys.argv[1:]:
+        try:
+            pages = sum(1 for _ in iter_page_words(path))
+            outcomes.append(f"read {pages} page(s)")
+        except InvalidInputError as error:
+            outcomes.append(str(error))
+    print(json.dumps(outcomes))
+    """
+)
+
+
+def test_past_the_decompression_budgets_the_memory_limit_fails_the_read_cleanly(bomb_files, tmp_path):
+    """The backstop alone: budgets set out of the way, a 600 MB address-space limit as a
+    worker process gets it, a 1 GB bomb, then an ordinary statement in the same process."""
+    LAYOUTS["northgate_uk"](tmp_path / "good.pdf")
+    env = dict(
+        os.environ,
+        WORKER_MEMORY_LIMIT_MB="600",
+        PDF_MAX_PAGE_DECOMPRESSED_MB="100000",
+        PDF_MAX_DOCUMENT_DECOMPRESSED_MB="100000",
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", MEMORY_LIMIT_SCRIPT, str(bomb_files["1 GB, deflated twice"]), str(tmp_path / "good.pdf")],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    bomb, good = json.loads(run.stdout.strip().splitlines()[-1])
+    assert bomb == OUT_OF_MEMORY
+    assert good.startswith("read ") and good.endswith("page(s)")
+
+
+def test_the_memory_limit_is_off_at_zero_and_never_above_the_hard_limit():
+    script = textwrap.dedent(
+        """
+        import resource
+        from backend.tasks.limits import limit_process_memory
+        limit_process_memory(0)
+        assert resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY
+        resource.setrlimit(resource.RLIMIT_AS, (2048 * 1024 * 1024,) * 2)
+        limit_process_memory(4096)
+        assert resource.getrlimit(resource.RLIMIT_AS) == (2048 * 1024 * 1024,) * 2
+        limit_process_memory(700)
+        try:
+            bytearray(1024 * 1024 * 1024)
+        except MemoryError:
+            print("MemoryError")
+        """
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "MemoryError"
