@@ -18,7 +18,8 @@ from backend.services.invoices import (
     parse_date,
     parse_money,
 )
-from backend.services.invoices.parsing import Money, find_date, find_money, numeric_date_order
+from backend.services.document_text.dates import find_date, numeric_date_order
+from backend.services.document_text.money import Money, find_money
 from tests.support import SAMPLES_DIR
 from tests.support.invoice_pdfs import write_encrypted_pdf, write_text_pdf, write_textless_pdf
 
@@ -272,6 +273,23 @@ def test_extracts_generated_german_invoice_with_every_field(tmp_path: Path) -> N
         tax=Decimal("234.57"),
         total=Decimal("1469.13"),
     )
+
+
+def test_extracts_generated_invoice_with_french_month_names(tmp_path: Path) -> None:
+    """French months used to parse on statements only: the two date readers had drifted."""
+    path = write_text_pdf(
+        tmp_path / "fr.pdf",
+        [
+            "Atelier Dupont SARL",
+            "Invoice number: FA-2024-017",
+            "Invoice date: 3 février 2024",
+            "Due date: 4 mars 2024",
+            "Total 120,00 EUR",
+        ],
+    )
+    metadata = extract_invoice_metadata(path)
+    assert (metadata.invoice_date, metadata.due_date) == (date(2024, 2, 3), date(2024, 3, 4))
+    assert metadata.total == Decimal("120.00")
 
 
 def test_extracts_generated_us_invoice_with_every_field(tmp_path: Path) -> None:

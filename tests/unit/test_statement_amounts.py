@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from backend.services.statements.amounts import (
+from backend.services.document_text.money import (
     PrintedAmount,
     looks_like_amount_piece,
     parse_amount,

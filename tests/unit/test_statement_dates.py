@@ -4,11 +4,13 @@ from datetime import date
 
 import pytest
 
-from backend.services.statements.dates import (
+from backend.services.document_text.dates import (
     DATE_IN_TEXT,
+    MONTHS,
     RawDate,
     day_first_from_evidence,
     infer_year,
+    parse_date,
     read_date,
 )
 
@@ -96,3 +98,14 @@ def test_day_first_evidence() -> None:
 def test_dates_in_running_text() -> None:
     text = "Statement period: 15 December 2023 to 14 January 2024, due 02/10/2024 or Jan 5, 2024"
     assert DATE_IN_TEXT.findall(text) == ["15 December 2023", "14 January 2024", "02/10/2024", "Jan 5, 2024"]
+
+
+@pytest.mark.parametrize("name", sorted(MONTHS))
+def test_statement_and_invoice_readers_know_the_same_months(name: str) -> None:
+    """One month table for both readers: a month that parses on a statement parses on an invoice."""
+    expected = date(2024, MONTHS[name], 3)
+    for spelling in (name, name.capitalize(), name.upper()):
+        raw = read_date(f"3 {spelling} 2024")
+        assert raw is not None and raw.resolve(day_first=True) == expected
+        assert parse_date(f"3 {spelling} 2024") == expected
+        assert parse_date(f"{spelling} 3, 2024") == expected

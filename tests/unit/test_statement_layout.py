@@ -16,13 +16,12 @@ from backend.services.statements.columns import (
     detect_header,
 )
 from backend.services.statements.keywords import RowKind, row_kind, section_sign
-from backend.services.statements.layout import Line, Word, group_lines
+from backend.services.document_text.layout import Line, Word, group_lines
 from backend.services.statements.metadata import (
     bank_slug,
     find_account_last4,
     find_period,
 )
-from backend.services.statements.rows import TextLine
 
 
 def word(text: str, x0: float, top: float = 100.0, width: float | None = None) -> Word:
@@ -190,9 +189,9 @@ def test_bank_slug(name: str, slug: str | None) -> None:
     assert bank_slug(name) == slug
 
 
-def text_lines(*texts: str) -> list[TextLine]:
+def text_lines(*texts: str) -> list[Line]:
     return [
-        TextLine(0, line(*(word(t, 10 + 60 * i, top=20.0 * n) for i, t in enumerate(text.split()))))
+        line(*(word(t, 10 + 60 * i, top=20.0 * n) for i, t in enumerate(text.split())))
         for n, text in enumerate(texts, start=1)
     ]
 

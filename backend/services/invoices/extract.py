@@ -13,10 +13,11 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+from backend.services.document_text.dates import find_date, numeric_date_order
+from backend.services.document_text.layout import Line, read_page_lines
+from backend.services.document_text.money import Money, find_money
 from backend.services.invoices.labels import Field, LabelHit, find_hits, text_below
 from backend.services.invoices.model import InvoiceMetadata
-from backend.services.invoices.parsing import Money, find_date, find_money, numeric_date_order
-from backend.services.invoices.pdf_text import Line, read_lines
 from backend.services.invoices.vendor import find_vendor
 
 T = TypeVar("T")
@@ -33,7 +34,7 @@ def extract_invoice_metadata(path: str | Path) -> InvoiceMetadata:
 
     Raises ``InvalidInputError`` for encrypted, corrupt or image-only (text-less) PDFs.
     """
-    lines = read_lines(path)
+    lines = [line for _, _, page_lines in read_page_lines(path) for line in page_lines]
     hits = find_hits(lines)
     subtotal = _amount(hits, Field.SUBTOTAL)
     tax = _tax(hits)

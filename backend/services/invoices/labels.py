@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from backend.services.invoices.pdf_text import Line
+from backend.services.document_text.layout import Line
 
 
 class Field(Enum):

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from backend.services.document_text.layout import Line, Word
 from backend.services.invoices.labels import Field, LabelHit
-from backend.services.invoices.pdf_text import Line, Word
 
 _LEGAL_FORMS = frozenset({
     "GmbH", "AG", "KG", "UG", "SE", "e.K.", "B.V.", "BV", "N.V.", "NV", "Ltd", "Ltd.",

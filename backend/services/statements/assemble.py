@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from ..document_text.dates import day_first_from_evidence
+from ..document_text.money import PrintedAmount, parse_amount, uses_decimal_comma
 from ..errors import InvalidInputError
-from .amounts import PrintedAmount, parse_amount, uses_decimal_comma
 from .columns import AMOUNT, BALANCE, CREDIT, DEBIT
-from .dates import day_first_from_evidence
 from .keywords import RowKind, row_kind
 from .metadata import (
     dates_in_text,
@@ -147,7 +147,7 @@ def assemble(reader: TableReader, page_count: int) -> ParsedStatement:
     money_texts = [text for row in reader.rows for text in row.money.values()]
     decimal_comma = uses_decimal_comma(money_texts)
     row_dates = [row.date for row in reader.rows if row.date is not None]
-    american = looks_american(money_texts + [t.line.text for t in lines])
+    american = looks_american(money_texts + [line.text for line in lines])
     day_first = day_first_from_evidence([*row_dates, *dates_in_text(lines)], american)
     period = find_period(lines, day_first)
     year_anchor = period if period[1] else (None, reference_date(lines, day_first))

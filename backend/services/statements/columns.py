@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .amounts import is_amount, looks_like_amount_piece
-from .layout import Line, Word, run_text, word_runs
+from ..document_text.layout import Line, Word, run_text, word_runs
+from ..document_text.money import is_amount, looks_like_amount_piece
 
 DATE, VALUE_DATE, DESCRIPTION, OTHER = "date", "value_date", "description", "other"
 DEBIT, CREDIT, AMOUNT, BALANCE = "debit", "credit", "amount", "balance"

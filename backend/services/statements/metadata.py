@@ -7,11 +7,10 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from itertools import pairwise
 
-from .amounts import PrintedAmount, parse_amount
-from .dates import DATE_IN_TEXT, RawDate, read_date
+from ..document_text.dates import DATE_IN_TEXT, RawDate, read_date
+from ..document_text.layout import Line, Word, run_text, word_runs
+from ..document_text.money import PrintedAmount, parse_amount
 from .keywords import RowKind, row_kind
-from .layout import Line, Word, run_text, word_runs
-from .rows import TextLine
 
 _BANK_WORDS = re.compile(
     r"\b(?:bank|banque|banco|banca|bancorp|bankcorp|sparkasse|credit union|building society|"
@@ -73,10 +72,10 @@ def _groups(line: Line) -> list[list[Word]]:
     return word_runs(line, 1.0)
 
 
-def labelled_values(lines: Sequence[TextLine]) -> Iterator[tuple[str, str]]:
+def labelled_values(lines: Sequence[Line]) -> Iterator[tuple[str, str]]:
     """Yield (label, value) pairs: a label's last word, the text right of it, or the text just below it."""
     for index, text_line in enumerate(lines):
-        groups = _groups(text_line.line)
+        groups = _groups(text_line)
         following = lines[index + 1] if index + 1 < len(lines) else None
         for position, group in enumerate(groups):
             label = run_text(group)
@@ -87,8 +86,8 @@ def labelled_values(lines: Sequence[TextLine]) -> Iterator[tuple[str, str]]:
             if following is not None and following.page == text_line.page:
                 height = group[0].bottom - group[0].top
                 left, right = group[0].x0 - _BELOW_SLACK, group[-1].x1 + _BELOW_SLACK
-                below = [w for w in following.line.words if w.x1 > left and w.x0 < right]
-                if below and following.line.top - text_line.line.bottom < height * _BELOW_GAP:
+                below = [w for w in following.words if w.x1 > left and w.x0 < right]
+                if below and following.top - text_line.bottom < height * _BELOW_GAP:
                     yield label, run_text(below)
 
 
@@ -98,14 +97,14 @@ def bank_slug(name: str) -> str | None:
     return "_".join(words) or None
 
 
-def find_bank(lines: Sequence[TextLine]) -> str | None:
+def find_bank(lines: Sequence[Line]) -> str | None:
     """The bank (as :func:`bank_slug`) named at the top of page 1, or ``None`` if unsure.
 
     A group of words naming a bank ("... Bank", "Building Society", a known bank) in the
     first lines wins; otherwise a short heading printed clearly larger than the rest of
     the page (the logo text). Nothing is guessed from running text.
     """
-    first_page = [t.line for t in lines if t.page == 0][:15]
+    first_page = [line for line in lines if line.page == 0][:15]
     groups = [group for line in first_page for group in _groups(line)]
     for group in groups:
         text = run_text(group)
@@ -126,9 +125,9 @@ def _last4(value: str) -> str | None:
     return digits[-4:] if len(digits) >= 4 else None
 
 
-def find_account_last4(lines: Sequence[TextLine]) -> str | None:
+def find_account_last4(lines: Sequence[Line]) -> str | None:
     """The last four digits of the account (or card) number; the rest is never kept."""
-    texts = [t.line.text for t in lines]
+    texts = [line.text for line in lines]
     for pattern in (_ACCOUNT_LABEL, _IBAN_LABEL):
         for text in texts:
             found = pattern.search(text)
@@ -144,19 +143,19 @@ def find_account_last4(lines: Sequence[TextLine]) -> str | None:
     return None
 
 
-def dates_in_text(lines: Sequence[TextLine]) -> Iterator[RawDate]:
+def dates_in_text(lines: Sequence[Line]) -> Iterator[RawDate]:
     """Every full date (with a year) printed in these lines."""
     for text_line in lines:
-        for found in DATE_IN_TEXT.finditer(text_line.line.text):
+        for found in DATE_IN_TEXT.finditer(text_line.text):
             raw = read_date(found.group())
             if raw is not None and raw.year is not None:
                 yield raw
 
 
-def find_period(lines: Sequence[TextLine], day_first: bool) -> tuple[date | None, date | None]:
+def find_period(lines: Sequence[Line], day_first: bool) -> tuple[date | None, date | None]:
     """The statement period: two dates on one line joined by "to", "-", "through"..."""
     for text_line in lines:
-        text = text_line.line.text
+        text = text_line.text
         matches = list(DATE_IN_TEXT.finditer(text))
         for first, second in pairwise(matches):
             if not _CONNECTOR.match(text[first.end() : second.start()]):
@@ -169,13 +168,13 @@ def find_period(lines: Sequence[TextLine], day_first: bool) -> tuple[date | None
     return None, None
 
 
-def reference_date(lines: Sequence[TextLine], day_first: bool) -> date | None:
+def reference_date(lines: Sequence[Line], day_first: bool) -> date | None:
     """The latest full date printed outside the table (statement date, due date...)."""
     resolved = [d for raw in dates_in_text(lines) if (d := raw.resolve(day_first))]
     return max(resolved) if resolved else None
 
 
-def find_balances(lines: Sequence[TextLine], decimal_comma: bool) -> dict[RowKind, PrintedAmount]:
+def find_balances(lines: Sequence[Line], decimal_comma: bool) -> dict[RowKind, PrintedAmount]:
     """Opening and closing balances printed as labelled values ("Closing balance  £1,234.56")."""
     found: dict[RowKind, PrintedAmount] = {}
     for label, value in labelled_values(lines):
@@ -190,9 +189,9 @@ def find_balances(lines: Sequence[TextLine], decimal_comma: bool) -> dict[RowKin
     return found
 
 
-def looks_like_card_statement(lines: Sequence[TextLine]) -> bool:
+def looks_like_card_statement(lines: Sequence[Line]) -> bool:
     """Whether at least two credit-card phrases (card number, minimum payment...) are printed."""
-    text = " ".join(t.line.text for t in lines).lower()
+    text = " ".join(line.text for line in lines).lower()
     return sum(phrase in text for phrase in _CARD_WORDS) >= 2
 
 

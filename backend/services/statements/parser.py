@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..pdf_words import iter_page_words
+from ..document_text.layout import read_page_lines
 from .assemble import assemble
-from .layout import EXTRACT_WORDS_OPTIONS, group_lines, words_from_pdfplumber
 from .models import ParsedStatement
 from .rows import TableReader
 
@@ -26,8 +25,8 @@ def parse_statement(path: str | Path, on_page: ProgressCallback | None = None) -
     """
     reader = TableReader()
     page_count = 0
-    for index, page_count, raw_words in iter_page_words(path, **EXTRACT_WORDS_OPTIONS):
-        reader.read_page(index, group_lines(words_from_pdfplumber(raw_words)))
+    for index, page_count, lines in read_page_lines(path):
+        reader.read_page(index, lines)
         if on_page is not None:
             on_page(index + 1, page_count)
     return assemble(reader, page_count)

@@ -2,7 +2,7 @@
 
 :class:`TableReader` is fed one page at a time and keeps no page objects: only the rows it
 found (still as text, since amounts and dates are read once the whole statement has been seen)
-and the lines outside any table (for the metadata: bank, account, period, balances).
+and the lines outside any table (with their page, for the metadata: bank, account, period, balances).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..document_text.dates import RawDate, read_date
+from ..document_text.layout import Line, stack, typical_height
 from .columns import DATE, DESCRIPTION, MONEY_ROLES, Column, ColumnLayout, detect_header
-from .dates import RawDate, read_date
 from .keywords import RowKind, row_kind, section_sign
-from .layout import Line, stack, typical_height
 
 _HEADER_WORD = re.compile(
     r"\b(?:date|description|details|particulars|narrative|debits?|credits?|withdrawals?|deposits?|"
@@ -59,20 +59,12 @@ class RawRow:
         return " ".join(self.description)
 
 
-@dataclass(frozen=True)
-class TextLine:
-    """A line of text outside the transaction rows, with its page index."""
-
-    page: int
-    line: Line
-
-
 @dataclass
 class TableReader:
     """Reads the transaction rows of a statement, page after page."""
 
     rows: list[RawRow] = field(default_factory=list)
-    text_lines: list[TextLine] = field(default_factory=list)
+    text_lines: list[Line] = field(default_factory=list)
     _layout: ColumnLayout | None = None
     _active: bool = False
     _row: RawRow | None = None
@@ -106,7 +98,7 @@ class TableReader:
             if sign is None and self._layout is not None and self._read_row(self._layout, line, near):
                 self._active, last_bottom = True, line.bottom
                 continue
-            self.text_lines.append(TextLine(page, line))
+            self.text_lines.append(line)
             if near:
                 last_bottom = line.bottom
             else:

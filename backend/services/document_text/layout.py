@@ -1,18 +1,29 @@
-"""Words and text lines of a page, built from one ``pdfplumber`` ``extract_words`` call."""
+"""Words and text lines of a page, built from one ``pdfplumber`` ``extract_words`` call.
+
+Both parsers read documents as :class:`Line` objects made here: positioned words grouped by
+baseline, numbers printed with space thousands separators joined back into one word.
+"""
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
+from pathlib import Path
 from statistics import median
 from typing import Any
+
+from ..pdf_words import iter_page_words
 
 # Options for the single extract_words call per page. ``use_text_flow`` keeps the PDF's own
 # drawing order, so a cell whose text overflows onto its neighbours is not interleaved with
 # them character by character; ``return_chars`` lets us split glyphs that overlap (below).
 EXTRACT_WORDS_OPTIONS: Mapping[str, Any] = {"use_text_flow": True, "return_chars": True}
+# Composed characters (``é`` as one code point), whatever the PDF's font encoding did.
+UNICODE_NORM = "NFC"
 # Two digits drawn over each other by more than this are separate numbers printed touching.
 _OVERLAP_SPLIT = 0.3
 _DIGIT_GROUP_HEAD = re.compile(r"^[(\-\u2212]?\d{1,3}(?: \d{3})*$")
@@ -35,18 +46,37 @@ class Word:
     pieces: tuple[Word, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Line:
-    """Words sharing a baseline, left to right."""
+    """Words sharing a baseline, left to right, on page ``page`` (0-based)."""
 
     words: tuple[Word, ...]
     top: float
     bottom: float
+    page: int = 0
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The words joined by single spaces."""
         return " ".join(word.text for word in self.words)
+
+    def x_at(self, offset: int) -> float:
+        """Left edge of the word holding character ``offset`` of :attr:`text` (``inf`` past the end).
+
+        The space after a word counts as the word's.
+        """
+        if offset >= len(self.text):
+            return math.inf
+        next_start = 0
+        for word in self.words:
+            next_start += len(word.text) + 1
+            if offset < next_start:
+                return word.x0
+        return math.inf
+
+    def text_between(self, x_min: float, x_max: float) -> str:
+        """The words whose left edge lies in ``[x_min, x_max)``."""
+        return " ".join(word.text for word in self.words if x_min <= word.x0 < x_max)
 
 
 def _overlapping_digit_pieces(chars: Sequence[Mapping[str, Any]]) -> tuple[Word, ...]:
@@ -119,7 +149,7 @@ def _join_digit_groups(words: list[Word]) -> list[Word]:
     return joined
 
 
-def group_lines(words: Iterable[Word]) -> list[Line]:
+def group_lines(words: Iterable[Word], page: int = 0) -> list[Line]:
     """Group words into lines (a word joins a line if its vertical middle falls inside it).
 
     Within a line, numbers split by thousands spaces are joined back into one word.
@@ -138,9 +168,20 @@ def group_lines(words: Iterable[Word]) -> list[Line]:
             tuple(_join_digit_groups(sorted(line, key=lambda w: w.x0))),
             min(w.top for w in line),
             max(w.bottom for w in line),
+            page,
         )
         for line in lines
     ]
+
+
+def read_page_lines(path: str | Path) -> Iterator[tuple[int, int, list[Line]]]:
+    """Yield ``(page_index, page_count, lines)`` for each page of the PDF at ``path``.
+
+    One ``extract_words`` call per page (see :func:`~backend.services.pdf_words.iter_page_words`
+    for the errors a bad PDF raises); each page is closed once read.
+    """
+    for index, count, raw_words in iter_page_words(path, unicode_norm=UNICODE_NORM, **EXTRACT_WORDS_OPTIONS):
+        yield index, count, group_lines(words_from_pdfplumber(raw_words), index)
 
 
 def word_runs(line: Line, max_gap: float) -> list[list[Word]]:
@@ -168,7 +209,7 @@ def run_text(run: Sequence[Word]) -> str:
 
 def stack(upper: Line, lower: Line) -> Line:
     """One line made of two (for a table header printed on two lines)."""
-    return Line(tuple(sorted(upper.words + lower.words, key=lambda w: w.x0)), upper.top, lower.bottom)
+    return Line(tuple(sorted(upper.words + lower.words, key=lambda w: w.x0)), upper.top, lower.bottom, upper.page)
 
 
 def typical_height(lines: Sequence[Line]) -> float:

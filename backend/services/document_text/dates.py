@@ -1,0 +1,254 @@
+"""Reading dates in the many ways documents print them.
+
+Statement cells are read in two steps: :func:`read_date` turns text into a :class:`RawDate`
+without deciding between day-first and month-first or guessing a missing year; once the
+whole statement has been seen, :func:`day_first_from_evidence` picks the order and
+:meth:`RawDate.resolve` builds the :class:`datetime.date`.
+
+Dates in running text (invoices) are found with :func:`find_date` / :func:`parse_date`, with
+the order from :func:`numeric_date_order`. Both use the one month table, :data:`MONTHS`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from .tables import alternation
+
+# Month names and abbreviations per language (English, German, French, Spanish, Italian,
+# Dutch), accented and plain; one table for every reader. Lower case.
+_MONTH_NAMES: tuple[tuple[str, ...], ...] = (
+    ("jan", "january", "januar", "jänner", "jän", "janv", "janvier", "enero", "ene", "gennaio", "januari"),
+    ("feb", "february", "februar", "fev", "fevr", "février", "fevrier", "févr", "fév", "febrero", "febbraio",
+     "februari"),
+    ("mar", "march", "märz", "maerz", "mrz", "mär", "mars", "marzo", "maart", "maa", "mrt"),
+    ("apr", "april", "avr", "avril", "abril", "abr", "aprile"),
+    ("may", "mai", "mayo", "maggio", "mei", "mag"),
+    ("jun", "june", "juni", "juin", "junio", "giugno", "giu"),
+    ("jul", "july", "juli", "juil", "juillet", "julio", "luglio", "lug"),
+    ("aug", "august", "août", "aout", "agosto", "ago", "augustus"),
+    ("sep", "sept", "september", "septembre", "septiembre", "setiembre", "settembre", "set"),
+    ("oct", "october", "oktober", "okt", "octobre", "octubre", "ottobre", "ott"),
+    ("nov", "november", "novembre", "noviembre"),
+    ("dec", "december", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre"),
+)  # fmt: skip
+MONTHS: dict[str, int] = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
+
+_MONTH = r"(?P<mon>[A-Za-zÀ-ÿ]{3,10})\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|\.)?"
+_YEAR = r"(?P<year>\d{4}|'?\d{2})"
+_PATTERNS = (
+    re.compile(r"^(?P<year>\d{4})[-/.](?P<a>\d{1,2})[-/.](?P<b>\d{1,2})$"),  # ISO, year first
+    re.compile(r"^(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})(?:[/.\-](?P<year>\d{4}|\d{2}))?$"),
+    re.compile(rf"^{_DAY}[\s\-/]*{_MONTH}(?:[\s\-/,]+{_YEAR})?$"),
+    re.compile(rf"^{_MONTH}[\s\-/]*{_DAY},?(?:[\s\-/]+{_YEAR})?$"),
+)
+# Dates inside running text (statement period, statement date...).
+DATE_IN_TEXT = re.compile(
+    r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})"
+    r"|\d{1,2}(?:st|nd|rd|th)?[\s\-]+[A-Za-zÀ-ÿ]{3,10}\.?,?[\s\-]+\d{2,4}"
+    r"|[A-Za-zÀ-ÿ]{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b"
+)
+
+
+@dataclass(frozen=True)
+class RawDate:
+    """A date as printed.
+
+    ``first``/``second`` are the two day-and-month fields in printed order; when ``fixed`` is
+    true they are already (day, month) (month named, or ISO year-first order).
+    """
+
+    first: int
+    second: int
+    year: int | None
+    fixed: bool
+
+    def resolve(self, day_first: bool, period: tuple[date | None, date | None] = (None, None)) -> date | None:
+        """The calendar date, taking a missing year from the statement ``period``.
+
+        Returns ``None`` if the fields do not make a valid date.
+        """
+        day, month = (self.first, self.second) if self.fixed or day_first else (self.second, self.first)
+        try:
+            if self.year is not None:
+                return date(self.year, month, day)
+            return infer_year(month, day, *period)
+        except ValueError:
+            return None
+
+
+def full_year(text: str) -> int:
+    """``"2014"`` -> 2014; two-digit years (``"14"``, ``"'14"``): 00-69 -> 2000s, 70-99 -> 1900s."""
+    value = int(text.lstrip("'"))
+    if len(text.lstrip("'")) == 4:
+        return value
+    return 2000 + value if value < 70 else 1900 + value
+
+
+def read_date(text: str) -> RawDate | None:
+    """Read ``text`` (the whole of it) as a date, or return ``None``."""
+    text = " ".join(text.split()).strip(",")
+    for pattern in _PATTERNS:
+        found = pattern.match(text)
+        if not found:
+            continue
+        groups = found.groupdict()
+        year = full_year(groups["year"]) if groups.get("year") else None
+        if "mon" in groups:
+            month = MONTHS.get(groups["mon"].lower())
+            if month is None:
+                return None
+            raw = RawDate(int(groups["day"]), month, year, fixed=True)
+        elif pattern is _PATTERNS[0]:
+            raw = RawDate(int(groups["b"]), int(groups["a"]), year, fixed=True)
+        else:
+            raw = RawDate(int(groups["a"]), int(groups["b"]), year, fixed=False)
+        if 1 <= raw.first <= 31 and 1 <= raw.second <= 31 and (raw.fixed is False or raw.second <= 12):
+            return raw
+        return None
+    return None
+
+
+def day_first_from_evidence(dates: Iterable[RawDate], american_hint: bool) -> bool:
+    """Decide DD/MM (true) or MM/DD (false) for one statement.
+
+    A first field above 12 proves day-first, a second field above 12 proves month-first;
+    without proof, ``american_hint`` (USD or ``$`` amounts, US wording) chooses month-first.
+    """
+    for raw in dates:
+        if raw.fixed:
+            continue
+        if raw.first > 12:
+            return True
+        if raw.second > 12:
+            return False
+    return not american_hint
+
+
+def infer_year(month: int, day: int, start: date | None, end: date | None) -> date:
+    """The date with this month and day nearest to the statement period [start, end].
+
+    Handles periods across New Year: in a period 15 Dec 2023 - 14 Jan 2024, ``28 Dec`` is
+    2023-12-28 and ``3 Jan`` is 2024-01-03. Without any period the current year is used.
+    """
+    anchor_start, anchor_end = start or end, end or start
+    if anchor_start is None or anchor_end is None:
+        return date(date.today().year, month, day)
+
+    def distance(candidate: date) -> int:
+        if candidate < anchor_start:
+            return (anchor_start - candidate).days
+        return max(0, (candidate - anchor_end).days)
+
+    candidates = []
+    for year in range(anchor_start.year - 1, anchor_end.year + 2):
+        try:
+            candidates.append(date(year, month, day))
+        except ValueError:  # 29 Feb in a common year
+            continue
+    return min(candidates, key=distance)
+
+
+# ---------------------------------------------------------------- dates in running text
+
+_MONTH_WORD = alternation(MONTHS)
+_ISO_RE = re.compile(r"(?<!\d)(?<!\d[./-])(\d{4})-(\d{1,2})-(\d{1,2})(?!\d|[./-]\d)")
+_NUMERIC_RE = re.compile(
+    r"(?<!\d)(?<!\d[./-])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?!\d|[./-]\d)"
+)
+_DAY_MONTH_RE = re.compile(
+    rf"(?<!\d)(\d{{1,2}})(?:\.|st|nd|rd|th)?[\s-]*({_MONTH_WORD})(?!\w)\.?[\s,-]*(\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
+_MONTH_DAY_RE = re.compile(
+    rf"(?<!\w)({_MONTH_WORD})(?!\w)\.?\s*(\d{{1,2}})(?:st|nd|rd|th)?,?\s*(\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def parse_date(text: str, day_first: bool | None = None) -> date | None:
+    """Parse one printed date; ``None`` if ``text`` is not exactly a (valid) date.
+
+    Understands ISO ``2014-05-07``, ``07.05.2014`` / ``07.05.14`` (always day first),
+    ``05/07/2014`` and ``05-07-2014`` (order from ``day_first``; when it is ``None``
+    only unambiguous dates such as ``03/20/2023`` parse), and month names in every
+    language of :data:`MONTHS`: ``7. Mai 2014``, ``19 april 2014``, ``March 20, 2023``,
+    ``3 février 2024``.
+    """
+    stripped = text.strip()
+    return next(
+        (found for start, end, found in _dates_in(stripped, day_first)
+         if (start, end) == (0, len(stripped))),
+        None,
+    )
+
+
+def find_date(text: str, day_first: bool | None = None) -> date | None:
+    """The first date printed in ``text`` (see :func:`parse_date` for the formats)."""
+    candidates = sorted(_dates_in(text, day_first), key=lambda found: found[0])
+    return candidates[0][2] if candidates else None
+
+
+def numeric_date_order(texts: Iterable[str], currency: str | None) -> bool | None:
+    """Whether ``a/b/yyyy`` (and ``a-b-yyyy``) dates in a document are day first.
+
+    Evidence in the document wins (a first part above 12 means day first, a second part
+    above 12 month first). Without it: US-dollar documents write month first, documents
+    in any other known currency day first; unknown currency -> ``None`` (ambiguous).
+    """
+    day_first_seen = month_first_seen = False
+    for text in texts:
+        for match in _NUMERIC_RE.finditer(text):
+            if match[2] != ".":
+                day_first_seen |= int(match[1]) > 12
+                month_first_seen |= int(match[3]) > 12
+    if day_first_seen != month_first_seen:
+        return day_first_seen
+    if day_first_seen or currency is None:
+        return None
+    return currency != "USD"
+
+
+def _dates_in(text: str, day_first: bool | None) -> Iterator[tuple[int, int, date]]:
+    """Every valid date in ``text`` as ``(start, end, date)``."""
+    for match in _ISO_RE.finditer(text):
+        yield from _located(match, _safe_date(int(match[1]), int(match[2]), int(match[3])))
+    for match in _NUMERIC_RE.finditer(text):
+        yield from _located(match, _numeric_date(match, day_first))
+    for match in _DAY_MONTH_RE.finditer(text):
+        month = MONTHS[match[2].lower()]
+        yield from _located(match, _safe_date(int(match[3]), month, int(match[1])))
+    for match in _MONTH_DAY_RE.finditer(text):
+        month = MONTHS[match[1].lower()]
+        yield from _located(match, _safe_date(int(match[3]), month, int(match[2])))
+
+
+def _located(match: re.Match[str], found: date | None) -> Iterator[tuple[int, int, date]]:
+    """Yield ``found`` with the span of ``match``, unless it is not a valid date."""
+    if found is not None:
+        yield match.start(), match.end(), found
+
+
+def _numeric_date(match: re.Match[str], day_first: bool | None) -> date | None:
+    """Resolve ``a<sep>b<sep>year``; dotted dates are always day first."""
+    first, second, year = int(match[1]), int(match[3]), full_year(match[4])
+    if match[2] == "." or first > 12 or first == second:
+        day_first = True
+    elif second > 12:
+        day_first = False
+    if day_first is None:
+        return None
+    day, month = (first, second) if day_first else (second, first)
+    return _safe_date(year, month, day)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    """``date(year, month, day)``, or ``None`` when that day does not exist."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

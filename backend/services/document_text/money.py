@@ -1,0 +1,209 @@
+"""Reading money amounts as documents print them.
+
+Two readers share one set of tables (:mod:`.tables`):
+
+* :func:`parse_amount` reads one table cell of a statement (``1.234,56-``, ``(1,234.56)``,
+  ``1'234.50 Cr``) once the statement's decimal separator is known (:func:`uses_decimal_comma`);
+* :func:`find_money` / :func:`parse_money` find amounts in running text (invoices), where each
+  amount must tell its own decimal separator.
+
+Everything returns :class:`~decimal.Decimal`; floats are never used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from .tables import (
+    APOSTROPHES,
+    CURRENCY_CODES,
+    CURRENCY_SYMBOLS,
+    MINUS_SIGNS,
+    SPACES,
+    SYMBOL_CHARACTERS,
+    alternation,
+)
+
+Marker = Literal["CR", "DR"]
+
+
+# ---------------------------------------------------------------- statement cells
+
+# A whitespace run before an end-anchored suffix starts only where the run starts
+# (``(?<!\s)``): otherwise a search tries every space of a long run, O(n^2).
+_CELL_CURRENCY = re.compile(
+    rf"^(?:[A-Z]{{1,2}}[{SYMBOL_CHARACTERS}]|[{SYMBOL_CHARACTERS}]|[A-Z]{{3}}(?=[\s\d]))\s*"
+    rf"|(?<!\s)\s*(?:[{SYMBOL_CHARACTERS}]|\b[A-Z]{{3}})$"
+)
+_MARKER = re.compile(r"(?<!\s)\s*\b(CR|DR|C|D)\.?$", re.IGNORECASE)
+# A number with optional thousands groups (one separator throughout), 1-3 decimals.
+_CELL_NUMBER = {
+    False: re.compile(
+        rf"^(?:\d{{1,3}}(?:([,{SPACES}{APOSTROPHES}])\d{{3}}(?:\1\d{{3}})*)?|\d+)(?:\.\d{{1,3}})?$"
+    ),
+    True: re.compile(
+        rf"^(?:\d{{1,3}}(?:([.{SPACES}{APOSTROPHES}])\d{{3}}(?:\1\d{{3}})*)?|\d+)(?:,\d{{1,3}})?$"
+    ),
+}
+_DECIMAL_TAIL = re.compile(r"\d([.,])\d{2}(?:\s*(?:CR|DR)\.?|[)\-])?$", re.IGNORECASE)
+# Words that are part of an amount without being one: CR/DR, a currency, a lone sign.
+_AMOUNT_PIECE = re.compile(
+    rf"^(?:(?i:CR|DR|C|D)\.?|[A-Z]{{3}}|[A-Z]{{0,2}}[{SYMBOL_CHARACTERS}]|[()+{MINUS_SIGNS}])$"
+)
+
+
+@dataclass(frozen=True)
+class PrintedAmount:
+    """An amount as printed: ``value`` carries the printed sign, ``marker`` a CR/DR suffix."""
+
+    value: Decimal
+    marker: Marker | None = None
+
+    def signed(self, polarity: int) -> Decimal:
+        """The amount with money in positive.
+
+        A CR/DR marker is absolute (CR = in, DR = out); otherwise the printed sign is
+        multiplied by ``polarity`` (-1 where unsigned means money out, as on card statements).
+        """
+        if self.marker == "CR":
+            return abs(self.value)
+        if self.marker == "DR":
+            return -abs(self.value)
+        return self.value * polarity
+
+
+def parse_amount(text: str, decimal_comma: bool = False) -> PrintedAmount | None:
+    """Parse ``text`` as an amount, or return ``None`` if it is not one.
+
+    Accepts ``-1.00``, ``(1.00)``, ``1.00-``, ``- 125,80``, ``1.00 DR`` / ``CR``, currency
+    symbols or codes (``$``, ``S$``, ``EUR``), thousands separators (comma, dot, space,
+    apostrophe) and, when ``decimal_comma`` is true, ``1.234,56``.
+    """
+    text = text.strip()
+    marker: Marker | None = None
+    found = _MARKER.search(text)
+    if found and found.start() > 0:
+        marker = "CR" if found.group(1).upper().startswith("C") else "DR"
+        text = text[: found.start()].rstrip()
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1].strip()
+    text = _CELL_CURRENCY.sub("", text).strip()
+    if text[:1] in MINUS_SIGNS or text[-1:] in MINUS_SIGNS:
+        negative = True
+        text = (text[1:] if text[:1] in MINUS_SIGNS else text[:-1]).strip()
+    elif text[:1] == "+":
+        text = text[1:].strip()
+    text = _CELL_CURRENCY.sub("", text).strip()
+    match = _CELL_NUMBER[decimal_comma].match(text)
+    if not match:
+        return None
+    digits = text.replace(match.group(1) or "\0", "")
+    if decimal_comma:
+        digits = digits.replace(",", ".")
+    value = Decimal(digits)
+    return PrintedAmount(-value if negative else value, marker)
+
+
+def is_amount(text: str) -> bool:
+    """Whether ``text`` reads as an amount with either decimal separator."""
+    return parse_amount(text) is not None or parse_amount(text, decimal_comma=True) is not None
+
+
+def looks_like_amount_piece(word: str) -> bool:
+    """Whether ``word`` can be (part of) a printed amount: a number, a sign, a currency, CR/DR."""
+    return bool(_AMOUNT_PIECE.match(word)) or is_amount(word)
+
+
+def uses_decimal_comma(samples: Iterable[str]) -> bool:
+    """Decide a document's decimal separator from the amounts it prints.
+
+    Counts amounts ending in ``,dd`` against those ending in ``.dd``; a tie means a decimal point.
+    """
+    comma = dot = 0
+    for sample in samples:
+        found = _DECIMAL_TAIL.search(sample.strip())
+        if found:
+            if found.group(1) == ",":
+                comma += 1
+            else:
+                dot += 1
+    return comma > dot
+
+
+# ---------------------------------------------------------------- amounts in running text
+
+_CODE = alternation(CURRENCY_CODES)
+_SYMBOL = alternation(CURRENCY_SYMBOLS)
+# Thousands groups separated by "." "," an apostrophe or a no-break space, then 1-2 decimals.
+_TEXT_NUMBER = (
+    rf"\d{{1,3}}(?:[.,{APOSTROPHES}\u00a0\u202f]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d{{1,2}})?"
+)
+_MONEY_RE = re.compile(
+    rf"(?<![\w.,/])(?P<sign>-\s?)?(?:(?P<code>{_CODE})\s?)?(?:(?P<symbol>{_SYMBOL})\s?)?"
+    rf"(?P<sign2>-)?(?P<number>{_TEXT_NUMBER})(?![\w%/]|[.,]\d)"
+    # A trailing currency, unless it is the prefix of the next amount ("$ 112.90 $ 16.94").
+    rf"(?:\s?(?P<post>{_CODE}|{_SYMBOL})(?![A-Za-z])(?!\s?-?\d))?"
+)
+_DECIMALS_RE = re.compile(r"([.,])(\d{1,2})$")
+_NON_DIGITS = re.compile(r"\D")
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount found in text, with the currency printed next to it (if any)."""
+
+    amount: Decimal
+    currency: str | None
+
+
+def parse_money(text: str) -> Decimal | None:
+    """Parse one printed amount: ``"$ 42.00"``, ``"€ 399,00"``, ``"1.234,56"``, ``"1,234.56"``.
+
+    Returns ``None`` when ``text`` is not exactly one amount. A separator followed by
+    exactly three digits is a thousands separator (``"1.234"`` is 1234.00).
+    """
+    match = _MONEY_RE.fullmatch(text.strip())
+    money = _money_from_match(match) if match else None
+    return money.amount if money else None
+
+
+def find_money(text: str) -> list[Money]:
+    """All amounts in ``text`` that are recognisably money: with decimals or a currency.
+
+    Bare integers ("15 days", "Seite 2", VAT ids) are not money.
+    """
+    found = []
+    for match in _MONEY_RE.finditer(text):
+        money = _money_from_match(match)
+        has_decimals = _DECIMALS_RE.search(match["number"]) is not None
+        if money and (has_decimals or money.currency):
+            found.append(money)
+    return found
+
+
+def _money_from_match(match: re.Match[str]) -> Money | None:
+    """Build a Money from a ``_MONEY_RE`` match; ``None`` if its separators are inconsistent."""
+    amount = _number_to_decimal(match["number"])
+    if amount is None:
+        return None
+    if match["sign"] or match["sign2"]:
+        amount = -amount
+    marker = match["code"] or match["symbol"] or match["post"]
+    return Money(amount, CURRENCY_SYMBOLS.get(marker, marker) if marker else None)
+
+
+def _number_to_decimal(number: str) -> Decimal | None:
+    """``"1.234,56"`` -> ``Decimal("1234.56")``; always at least two decimal places."""
+    integer, decimals = number, ""
+    tail = _DECIMALS_RE.search(number)
+    if tail:
+        integer, decimals = number[: tail.start()], tail.group(2)
+        if tail.group(1) in integer:  # "1.234.56": one separator cannot be both
+            return None
+    digits = _NON_DIGITS.sub("", integer)
+    return Decimal(f"{digits}.{decimals.ljust(2, '0')}")

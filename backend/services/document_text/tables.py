@@ -1,0 +1,46 @@
+"""Character classes and tables shared by the money and date readers (the DRY home for them)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Spaces used as thousands separators: plain, no-break, narrow no-break, thin.
+SPACES = " \u00a0\u202f\u2009"
+# Apostrophes used as thousands separators (Swiss ``1'234.50``, typographic ``1’234.50``).
+APOSTROPHES = "'\u2019"
+# Minus signs: hyphen-minus, the real minus sign, an en dash used as one.
+MINUS_SIGNS = "-\u2212\u2013"
+
+# Currency symbols and the ISO 4217 code they stand for. A bare "$" is read as USD: documents
+# in other dollars print a prefixed symbol ("CA$", "A$", "S$") or an ISO code, which win.
+CURRENCY_SYMBOLS: dict[str, str] = {
+    "US$": "USD",
+    "CA$": "CAD",
+    "C$": "CAD",
+    "AU$": "AUD",
+    "A$": "AUD",
+    "S$": "SGD",
+    "HK$": "HKD",
+    "NZ$": "NZD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "₩": "KRW",
+    "₽": "RUB",
+    "₺": "TRY",
+    "₪": "ILS",
+    "$": "USD",
+}
+# The single characters among the symbols (for character classes).
+SYMBOL_CHARACTERS = "".join(sorted({symbol[-1] for symbol in CURRENCY_SYMBOLS}))
+CURRENCY_CODES = (
+    "EUR", "USD", "GBP", "CHF", "CAD", "AUD", "NZD", "JPY", "SEK", "NOK", "DKK", "PLN", "CZK",
+    "HUF", "SGD", "HKD", "INR", "ZAR", "MXN", "BRL", "CNY", "KWD", "BHD", "OMR", "JOD", "TND",
+)  # fmt: skip
+
+
+def alternation(options: Iterable[str]) -> str:
+    """A regex alternation of literal options, longest first so prefixes never win."""
+    return "|".join(re.escape(option) for option in sorted(options, key=len, reverse=True))
