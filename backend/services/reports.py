@@ -15,14 +15,20 @@ that same pass, so memory does not grow with the number of rows.
 
 Speed: openpyxl turns every value into a ``Cell`` object and serialises it as
 an XML element, which costs ~80 µs per row of four values (~80 s for a million
-rows).  The ``Transactions`` rows are therefore rendered directly as
-``<row>`` XML text inside openpyxl's write-only worksheet writer
-(:class:`_TransactionsSheetWriter`), at ~3 µs per row; everything else
-(styles, sheet view, column widths, autofilter, the small summary sheets, the
-chart and the zip package) is still produced by openpyxl.  The cell XML is the
-one openpyxl writes itself (inline strings, style ids from the workbook's
-style table).  That writer subclasses openpyxl internals (3.1): the tests read
-the reports back with openpyxl, so an incompatible upgrade makes them fail.
+rows).  The rows of every sheet are therefore rendered directly as ``<row>``
+XML text inside openpyxl's write-only worksheet writer
+(:class:`_RowsAsTextSheetWriter`), at ~3 µs per row; everything else (styles,
+sheet view, column widths, autofilter, the chart and the zip package) is still
+produced by openpyxl.  The cell XML is the one openpyxl writes itself (inline
+strings, style ids from the workbook's style table).  That writer subclasses
+openpyxl internals (3.1): the tests read the reports back with openpyxl, so an
+incompatible upgrade makes them fail.
+
+User text (descriptions, categories) is only ever written by
+:func:`_text_element`, as an inline string: a cell of type text, which a
+spreadsheet never evaluates, whatever it starts with (``=``, ``+``, ``-``,
+``@``...).  Through openpyxl's cells a text starting with ``=`` would become a
+formula.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.compat import safe_string
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import WorksheetWriter
@@ -127,10 +134,11 @@ class ReportSummary:
 
 @dataclass(frozen=True)
 class _StyleIds:
-    """Workbook style ids (``s`` attribute) of the raw ``Transactions`` cells."""
+    """Workbook style ids (``s`` attribute) of the cells written as text."""
 
     header: int
     date: int
+    month: int
     amount: int
 
 
@@ -154,9 +162,10 @@ def write_transactions_report(
 
     ``rows`` is iterated once, in order; it is never held in memory.
     ``on_progress(rows_written)`` is called after every ``progress_every``
-    rows (not at the end: the return means done).  The file appears at ``path`` only when complete (it is written to
-    a temporary file in the same directory, then renamed); on any error the
-    temporary file is removed and the exception propagates.
+    rows (not at the end: the return means done).  The file appears at
+    ``path`` only when complete (it is written to a temporary file in the same
+    directory, then renamed); on any error the temporary file is removed and
+    the exception propagates.
 
     Amounts must be ``Decimal`` (or ``int``): totals are computed exactly.
     Characters that XML cannot hold (control characters) are dropped from
@@ -192,44 +201,64 @@ def _build_workbook(
     by_category_sheet = workbook.create_sheet(CATEGORY_SHEET)
     monthly_sheet = workbook.create_sheet(MONTHLY_SHEET)
 
+    styles = _StyleIds(
+        header=_cell(transactions, None, font=Font(bold=True)).style_id,
+        date=_cell(transactions, None, number_format=DATE_FORMAT).style_id,
+        month=_cell(transactions, None, number_format=MONTH_FORMAT).style_id,
+        amount=_cell(transactions, None, number_format=currency_format).style_id,
+    )
     monthly_totals: _MonthlyTotals = {}
     render_rows = functools.partial(
         _write_transaction_rows,
         rows=rows,
-        styles=_StyleIds(
-            header=_cell(transactions, None, font=Font(bold=True)).style_id,
-            date=_cell(transactions, None, number_format=DATE_FORMAT).style_id,
-            amount=_cell(transactions, None, number_format=currency_format).style_id,
-        ),
+        styles=styles,
         epoch=workbook.epoch,
         totals=monthly_totals,
         on_progress=on_progress,
         progress_every=progress_every,
     )
-    row_count = _write_transactions_sheet(transactions, render_rows)
+    row_count = _write_sheet(
+        transactions, TRANSACTION_COLUMN_WIDTHS, render_rows, autofilter_to="D"
+    )
 
     by_category = _totals_by_category(monthly_totals)
     by_month = _totals_by_month(monthly_totals)
-    _write_summary_sheet(by_category_sheet, CATEGORY_HEADERS, by_category.items(), currency_format)
-    _write_summary_sheet(monthly_sheet, MONTHLY_HEADERS, by_month.items(), currency_format, MONTH_FORMAT)
-    if by_month:
+    if by_month:  # before the sheet is written: its tail links the chart
         _add_monthly_chart(monthly_sheet, len(by_month))
+    for sheet, headers, totals in (
+        (by_category_sheet, CATEGORY_HEADERS, by_category),
+        (monthly_sheet, MONTHLY_HEADERS, by_month),
+    ):
+        render_summary = functools.partial(
+            _write_summary_rows, headers=headers, totals=totals, styles=styles, epoch=workbook.epoch
+        )
+        _write_sheet(sheet, SUMMARY_COLUMN_WIDTHS, render_summary)
     return ReportSummary(row_count=row_count, by_category=by_category, by_month=by_month)
 
 
-def _write_transactions_sheet(ws: WriteOnlyWorksheet, render_rows: Callable[[_Write], int]) -> int:
-    """Write the ``Transactions`` sheet; ``render_rows`` writes its rows and returns their count."""
+def _write_sheet(
+    ws: WriteOnlyWorksheet,
+    column_widths: Mapping[str, int],
+    render_rows: Callable[[_Write], int],
+    autofilter_to: str | None = None,
+) -> int:
+    """Write a sheet whose header row stays in view; ``render_rows`` writes the rows.
+
+    ``render_rows`` returns how many rows it wrote below the header, which this
+    returns too; with ``autofilter_to`` (a column letter) the rows get an
+    autofilter from column A to that one.
+    """
     ws.freeze_panes = "A2"
-    for column, width in TRANSACTION_COLUMN_WIDTHS.items():
+    for column, width in column_widths.items():
         ws.column_dimensions[column].width = width
-    writer = _TransactionsSheetWriter(ws, render_rows)
+    writer = _RowsAsTextSheetWriter(ws, render_rows, autofilter_to)
     ws._writer = writer  # the writer openpyxl's close() and save() use for this sheet
     writer.write_top()
     ws.close()  # writes the rows, then the sheet's tail (autofilter...)
     return writer.row_count
 
 
-class _TransactionsSheetWriter(WorksheetWriter):
+class _RowsAsTextSheetWriter(WorksheetWriter):
     """openpyxl's write-only sheet writer, with ``<sheetData>`` written as XML text.
 
     openpyxl writes the parts before the rows (sheet view, columns...) and
@@ -240,8 +269,14 @@ class _TransactionsSheetWriter(WorksheetWriter):
     bytes per row) that openpyxl packs into the .xlsx on save, then removes.
     """
 
-    def __init__(self, ws: WriteOnlyWorksheet, render_rows: Callable[[_Write], int]):
+    def __init__(
+        self,
+        ws: WriteOnlyWorksheet,
+        render_rows: Callable[[_Write], int],
+        autofilter_to: str | None = None,
+    ):
         self._render_rows = render_rows
+        self._autofilter_to = autofilter_to
         self.row_count = 0
         super().__init__(ws)
 
@@ -252,7 +287,9 @@ class _TransactionsSheetWriter(WorksheetWriter):
         openpyxl's own stream yields its XML writer); ``None`` is ignored.
         """
         with open(self.out, "w", encoding="utf-8", buffering=1 << 20) as out:
-            out.write(f"<?xml version='1.0' encoding='utf-8'?>\n<worksheet xmlns=\"{SHEET_MAIN_NS}\">")
+            out.write(
+                f"<?xml version='1.0' encoding='utf-8'?>\n<worksheet xmlns=\"{SHEET_MAIN_NS}\">"
+            )
             try:
                 while True:
                     element = yield
@@ -265,13 +302,14 @@ class _TransactionsSheetWriter(WorksheetWriter):
             out.write("</worksheet>")
 
     def write_rows(self) -> None:
-        """Write ``<sheetData>``, and set the autofilter to the rows written."""
+        """Write ``<sheetData>``, and set the autofilter (if any) to the rows written."""
         write = self.xf.send(True)
         write("<sheetData>")
         self.row_count = self._render_rows(write)
         write("</sheetData>")
         self.xf.send(None)
-        self.ws.auto_filter.ref = f"A1:D{self.row_count + 1}"
+        if self._autofilter_to is not None:
+            self.ws.auto_filter.ref = f"A1:{self._autofilter_to}{self.row_count + 1}"
 
 
 def _write_transaction_rows(
@@ -290,7 +328,7 @@ def _write_transaction_rows(
     cached, and the month's totals are looked up only when the date changes.
     Returns the number of transactions written.
     """
-    _write_header_row(write, styles.header)
+    _write_header_row(write, TRANSACTION_HEADERS, styles.header)
     date_style, amount_style = str(styles.date), str(styles.amount)
     category_elements: dict[str, str] = {}
     next_progress = progress_every + 1 if on_progress is not None else -1
@@ -342,13 +380,43 @@ def _write_transaction_rows(
     return r - 1
 
 
-def _write_header_row(write: _Write, style: int) -> None:
-    """Write row 1 of ``Transactions``: the column titles, in the header style."""
+def _write_header_row(write: _Write, titles: Iterable[str], style: int) -> None:
+    """Write row 1: the column titles, in the header style."""
     cells = "".join(
-        f'<c r="{column}1" s="{style}" t="inlineStr"><is>{_text_element(title)}</is></c>'
-        for column, title in zip("ABCD", TRANSACTION_HEADERS)
+        f'<c r="{get_column_letter(index)}1" s="{style}" t="inlineStr">'
+        f"<is>{_text_element(title)}</is></c>"
+        for index, title in enumerate(titles, start=1)
     )
     write(f'<row r="1">{cells}</row>')
+
+
+def _write_summary_rows(
+    write: _Write,
+    *,
+    headers: tuple[str, ...],
+    totals: Mapping[str, Totals] | Mapping[datetime.date, Totals],
+    styles: _StyleIds,
+    epoch: datetime.datetime,
+) -> int:
+    """Write a header row and one row of totals (in, out, net, count) per key.
+
+    A key is a category (text) or a month (a date, shown as ``yyyy-mm``).
+    Returns the number of rows below the header.
+    """
+    _write_header_row(write, headers, styles.header)
+    r = 1
+    for key, total in totals.items():
+        r += 1
+        if isinstance(key, datetime.date):
+            first = f'<c r="A{r}" s="{styles.month}"><v>{safe_string(to_excel(key, epoch))}</v></c>'
+        else:
+            first = f'<c r="A{r}" t="inlineStr"><is>{_text_element(key)}</is></c>'
+        amounts = "".join(
+            f'<c r="{column}{r}" s="{styles.amount}"><v>{value}</v></c>'
+            for column, value in (("B", total.money_in), ("C", total.money_out), ("D", total.net))
+        )
+        write(f'<row r="{r}">{first}{amounts}<c r="E{r}" t="n"><v>{total.count}</v></c></row>')
+    return r - 1
 
 
 def _xml_text(text: str) -> tuple[str, str]:
@@ -356,11 +424,13 @@ def _xml_text(text: str) -> tuple[str, str]:
 
     Characters XML cannot hold are dropped, the text is cut to Excel's limit
     and escaped; the attribute keeps leading and trailing spaces (as openpyxl
-    does).
+    does).  A carriage return is written as a character reference: a reader
+    turns a literal one into a line feed (XML end-of-line handling).
     """
     text = _clean_text(text)
     space = _PRESERVE_SPACE if text != text.strip() else ""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), space
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace("\r", "&#13;"), space
 
 
 def _clean_text(text: str) -> str:
@@ -410,32 +480,12 @@ def _totals(accumulator: _Accumulator) -> Totals:
     return Totals(money_in=money_in, money_out=-money_out, count=count)
 
 
-def _write_summary_sheet(
-    ws: WriteOnlyWorksheet,
-    headers: tuple[str, ...],
-    totals: Iterable[tuple[object, Totals]],
-    currency_format: str,
-    key_format: str | None = None,
-) -> None:
-    """Write a header row and one row of totals (in, out, net, count) per key."""
-    ws.freeze_panes = "A2"
-    for column, width in SUMMARY_COLUMN_WIDTHS.items():
-        ws.column_dimensions[column].width = width
-    ws.append([_cell(ws, title, font=Font(bold=True)) for title in headers])
-    for key, total in totals:
-        ws.append(
-            [
-                _cell(ws, key, number_format=key_format),
-                _cell(ws, total.money_in, number_format=currency_format),
-                _cell(ws, total.money_out, number_format=currency_format),
-                _cell(ws, total.net, number_format=currency_format),
-                total.count,
-            ]
-        )
-
-
 def _cell(
-    ws: WriteOnlyWorksheet, value: object, *, number_format: str | None = None, font: Font | None = None
+    ws: WriteOnlyWorksheet,
+    value: object,
+    *,
+    number_format: str | None = None,
+    font: Font | None = None,
 ) -> WriteOnlyCell:
     """A write-only cell holding ``value`` with an optional number format and font."""
     cell = WriteOnlyCell(ws, value)
@@ -456,13 +506,16 @@ def _add_monthly_chart(ws: WriteOnlyWorksheet, month_count: int) -> None:
     chart.x_axis.delete = False  # openpyxl 3.1 hides the axes unless told
     chart.y_axis.delete = False
     chart.width = max(16.0, min(60.0, 1.2 * month_count))
-    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=1, max_row=month_count + 1), titles_from_data=True)
+    chart.add_data(
+        Reference(ws, min_col=2, max_col=3, min_row=1, max_row=month_count + 1),
+        titles_from_data=True,
+    )
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=month_count + 1))
     ws.add_chart(chart, "G2")
 
 
 def _save(workbook: Workbook, path: Path) -> None:
-    """Save ``workbook`` as a zip package at ``path`` (as openpyxl's ``save`` does, faster deflate)."""
+    """Save ``workbook`` as a zip package at ``path`` (as openpyxl's ``save`` does, but faster)."""
     with zipfile.ZipFile(
         path, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=_ZIP_COMPRESS_LEVEL
     ) as archive:

@@ -14,6 +14,7 @@ from openpyxl.worksheet import _writer as openpyxl_sheet_writer
 
 from backend.services.reports import (
     CATEGORY_HEADERS,
+    CATEGORY_SHEET,
     DEFAULT_CURRENCY_FORMAT,
     MONTHLY_HEADERS,
     TRANSACTION_HEADERS,
@@ -84,7 +85,7 @@ def test_transaction_cells_are_typed_dates_and_amounts(report: Path) -> None:
     ws = openpyxl.load_workbook(report)["Transactions"]
     data_rows = list(ws.iter_rows(min_row=2))
     assert len(data_rows) == len(ROWS)
-    for (date_cell, _, amount_cell, _), expected in zip(data_rows, ROWS):
+    for (date_cell, _, amount_cell, _), expected in zip(data_rows, ROWS, strict=True):
         assert date_cell.is_date
         assert date_cell.number_format == "yyyy-mm-dd"
         assert date_cell.value.date() == expected.date
@@ -137,7 +138,8 @@ def test_monthly_sheet_has_a_chart(report: Path) -> None:
 def test_default_currency_format(tmp_path: Path) -> None:
     path = tmp_path / "r.xlsx"
     write_transactions_report(ROWS[:1], path)
-    assert openpyxl.load_workbook(path)["Transactions"]["C2"].number_format == DEFAULT_CURRENCY_FORMAT
+    amount = openpyxl.load_workbook(path)["Transactions"]["C2"]
+    assert amount.number_format == DEFAULT_CURRENCY_FORMAT
 
 
 def test_empty_report_has_only_headers(tmp_path: Path) -> None:
@@ -202,7 +204,10 @@ def test_replaces_existing_report(tmp_path: Path) -> None:
 
 
 def test_unusual_texts_round_trip(tmp_path: Path) -> None:
-    texts = ["Tab\there", "line 1\nline 2", "emoji 💶 ok", "nbsp\u00a0x", "a < b & c > d", " lead", "trail\t"]
+    texts = [
+        "Tab\there", "line 1\nline 2", "emoji 💶 ok", "nbsp\u00a0x", "a < b & c > d", " lead",
+        "trail\t", "carriage\r\nreturn\r",
+    ]
     rows = [ReportRow(D(2024, 1, 1), text, Decimal(1), f"{text} cat") for text in texts]
     rows.append(ReportRow(D(2024, 1, 1), "lone \ud800 surrogate\ufffe", Decimal(1), "x\x00y"))
     path = tmp_path / "r.xlsx"
@@ -215,6 +220,34 @@ def test_unusual_texts_round_trip(tmp_path: Path) -> None:
 @pytest.mark.parametrize("amount", [Decimal("NaN"), Decimal("Infinity")])
 def test_non_finite_amounts_are_rejected(tmp_path: Path, amount: Decimal) -> None:
     with pytest.raises(ArithmeticError if amount.is_nan() else ValueError):
-        write_transactions_report([*ROWS, ReportRow(D(2024, 3, 1), "x", amount, None)], tmp_path / "r.xlsx")
+        write_transactions_report(
+            [*ROWS, ReportRow(D(2024, 3, 1), "x", amount, None)], tmp_path / "r.xlsx"
+        )
     assert list(tmp_path.iterdir()) == []
     assert [name for name in openpyxl_sheet_writer.ALL_TEMP_FILES if Path(name).exists()] == []
+
+
+FORMULA_LIKE = [
+    "=1+1", '=HYPERLINK("http://x","y")', "+SUM(A1:A2)", "-2+3", "@SUM(1)", "\t=1", "\r=1",
+    "=cmd|' /C calc'!A0",
+]
+
+
+def test_user_texts_that_look_like_formulas_stay_text(tmp_path: Path) -> None:
+    """Descriptions and categories are written as text cells, never as formulas."""
+    rows = [
+        ReportRow(D(2024, 1, day), text, Decimal(-1), f"{text} cat")
+        for day, text in enumerate(FORMULA_LIKE, start=1)
+    ]
+    path = tmp_path / "r.xlsx"
+    write_transactions_report(rows, path)
+    workbook = openpyxl.load_workbook(path)
+
+    transactions = list(workbook["Transactions"].iter_rows(min_row=2))
+    for cells, text in zip(transactions, FORMULA_LIKE, strict=True):
+        description, category = cells[1], cells[3]
+        assert (description.data_type, description.value) == ("s", text)
+        assert (category.data_type, category.value) == ("s", f"{text} cat")
+    labels = [row[0] for row in workbook[CATEGORY_SHEET].iter_rows(min_row=2)]
+    assert sorted(cell.value for cell in labels) == sorted(f"{text} cat" for text in FORMULA_LIKE)
+    assert {cell.data_type for cell in labels} == {"s"}
