@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     # A PENDING/RETRYING row whose message has not started this long after it was sent
     # (or was due) is sent again; the wait doubles with each re-send.
     redispatch_after_seconds: float = Field(300.0, gt=0)
+    # On a cold shutdown (SIGQUIT, or SIGTERM with REMAP_SIGTERM=SIGQUIT as `make up` and
+    # the compose file run the worker) running tasks get this long to finish; the rest
+    # are handed back to the queue at once for the next worker.
+    worker_shutdown_grace_seconds: float = Field(60.0, ge=0)
     # A task whose worker died this many times ends FAILED (a poison task: OOM, segfault).
     max_worker_losses: int = Field(3, ge=1)
     # How long a worker keeps retrying its bookkeeping writes while the database is away

@@ -148,20 +148,11 @@ def renew_leases(engine: Engine, worker: str, task_ids: list[str]) -> int:
         ).rowcount
 
 
-def release_lost_run(engine: Engine, task_id: str, max_losses: int, counts_as_loss: bool) -> bool:
-    """The worker process running the task died (or the worker is shutting down).
-
-    The row goes back to RETRYING so that the redelivered message runs at once; a death
-    ``counts_as_loss`` toward the ceiling, a shutdown that hands the task back does not.
-    """
-    values = (
-        _lost_run_values(max_losses, "The worker process running this task stopped; running it again")
-        if counts_as_loss
-        else {
-            "status": TaskState.RETRYING.value, "worker": None, "heartbeat_at": None,
-            "error_message": "Handed back to the queue by a worker that was shutting down",
-            "dispatched_at": utcnow(), "updated_at": utcnow(),
-        }
+def release_lost_run(engine: Engine, task_id: str, max_losses: int) -> bool:
+    """The worker process running the task died: back to RETRYING, so that the redelivered
+    message runs at once, or FAILED when this was the ``max_losses``-th death."""
+    values = _lost_run_values(
+        max_losses, "The worker process running this task stopped; running it again"
     )
     with engine.begin() as conn:
         return bool(
@@ -171,6 +162,21 @@ def release_lost_run(engine: Engine, task_id: str, max_losses: int, counts_as_lo
                 .values(**values)
             ).rowcount
         )
+
+
+def release_leases(engine: Engine, worker: str) -> int:
+    """A worker that is shutting down hands its unfinished tasks back (no worker loss)."""
+    now = utcnow()
+    with engine.begin() as conn:
+        return conn.execute(
+            update(_table)
+            .where(_table.c.worker == worker, _table.c.status == TaskState.PROCESSING.value)
+            .values(
+                status=TaskState.RETRYING.value, worker=None, heartbeat_at=None,
+                error_message="Handed back to the queue by a worker that was shutting down",
+                dispatched_at=now, updated_at=now,
+            )
+        ).rowcount
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,10 @@ def celery_config(settings: Settings) -> dict:
         # Our tasks run for seconds to minutes: prefetching more than one would let a busy
         # worker hoard messages that an idle one could run. For short tasks a larger value
         # measured no faster here (shared/MEASURED.md: prefetch 4 vs 64, same throughput).
+        # Soft shutdown: a cold shutdown waits this long for running tasks, then
+        # cancels them and returns their messages to the queue (not acknowledged), so
+        # a restart never leaves work waiting for the visibility timeout.
+        "worker_soft_shutdown_timeout": settings.worker_shutdown_grace_seconds,
         "worker_prefetch_multiplier": settings.worker_prefetch_multiplier,
         "worker_max_tasks_per_child": settings.worker_max_tasks_per_child,
         # A task's result lives in its task_status row. Storing it in Redis as well costs

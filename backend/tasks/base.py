@@ -159,15 +159,14 @@ class TrackedRequest(Request):
     def _release_lost_run(self) -> None:
         """Before Celery requeues the message, put the row back to RETRYING (or FAILED at
         the ceiling of worker deaths) so that the redelivery runs at once."""
-        # A worker that is shutting down terminates its pool: that hands the task back
-        # and is no fault of the task. (``celery.worker.state`` is Celery's documented
-        # worker-state module; should_stop/should_terminate are set by its shutdown.)
-        shutting_down = bool(worker_state.should_stop or worker_state.should_terminate)
-        settings = get_settings()
+        # A worker that is shutting down terminates its pool: that is no fault of the
+        # task, and the shutdown hands its tasks back (recovery.release_on_shutdown).
+        # ``celery.worker.state`` is Celery's worker-state module; its shutdown sets
+        # should_stop / should_terminate.
+        if worker_state.should_stop or worker_state.should_terminate:
+            return
         try:
-            task_records.release_lost_run(
-                get_engine(), self.id, settings.max_worker_losses, counts_as_loss=not shutting_down
-            )
+            task_records.release_lost_run(get_engine(), self.id, get_settings().max_worker_losses)
         except DBAPIError:
             # The lease then expires and the reaper or the redelivery takes over.
             logger.exception("Could not record the lost run of %s", self.id)
@@ -205,7 +204,7 @@ class TrackedTask(Task):
             logger.info("Task %s was cancelled or already finished; not running it", task_id)
             raise Ignore()
         if outcome is StartOutcome.BUSY:
-            self._come_back_later(settings.worker_lost_after_seconds)
+            self._come_back_later(settings.worker_heartbeat_seconds)
         tracked_id = task_id if outcome is StartOutcome.TRACKED else None
         self.request.progress_reporter = ProgressReporter(
             tracked_id, worker, settings.progress_write_interval

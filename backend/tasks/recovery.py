@@ -18,7 +18,7 @@ import logging
 import threading
 from typing import Any
 
-from celery.signals import worker_ready, worker_shutdown
+from celery import bootsteps
 from celery.worker import state as worker_state
 from sqlalchemy.exc import DBAPIError
 
@@ -52,20 +52,44 @@ class LeaseKeeper(threading.Thread):
                 logger.warning("Could not renew task leases: %s", type(exc).__name__)
 
 
-_lease_keeper: LeaseKeeper | None = None
+class LeaseKeeperStep(bootsteps.StartStopStep):
+    """Worker bootstep: runs the LeaseKeeper, and on a cold shutdown hands back the tasks
+    the node did not finish.
+
+    A cold shutdown cancels the running tasks and returns their messages to the queue;
+    the rows go back to RETRYING here, so the next worker runs them at once instead of
+    waiting for the lease to expire (a copy that arrives a moment before finds the lease
+    still held and looks again after WORKER_HEARTBEAT_SECONDS). A warm shutdown waits for
+    every task, so there is nothing to hand back then.
+    """
+
+    # After the pool (the consumer's start blocks, so nothing can come after it).
+    requires = ("celery.worker.components:Pool",)
+
+    def __init__(self, parent: Any, **kwargs: Any) -> None:
+        super().__init__(parent, **kwargs)
+        self.keeper: LeaseKeeper | None = None
+
+    def start(self, parent: Any) -> None:
+        self.keeper = LeaseKeeper(parent.hostname, get_settings().worker_heartbeat_seconds)
+        self.keeper.start()
+
+    def stop(self, parent: Any) -> None:
+        if self.keeper is not None:
+            self.keeper.stopped.set()
+
+    def terminate(self, parent: Any) -> None:
+        self.stop(parent)
+        try:
+            released = task_records.release_leases(get_engine(), parent.hostname)
+        except DBAPIError:
+            logger.exception("Could not hand the running tasks back; their leases will expire")
+            return
+        if released:
+            logger.warning("Handed %d unfinished task(s) back to the queue", released)
 
 
-@worker_ready.connect
-def _start_lease_keeper(sender: Any = None, **_kwargs: Any) -> None:
-    global _lease_keeper
-    _lease_keeper = LeaseKeeper(sender.hostname, get_settings().worker_heartbeat_seconds)
-    _lease_keeper.start()
-
-
-@worker_shutdown.connect
-def _stop_lease_keeper(**_kwargs: Any) -> None:
-    if _lease_keeper is not None:
-        _lease_keeper.stopped.set()
+celery_app.steps["worker"].add(LeaseKeeperStep)
 
 
 def running_task_ids() -> set[str] | None:

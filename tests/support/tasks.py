@@ -6,6 +6,7 @@ The test worker loads them with ``--include tests.support.tasks``.
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 import redis
@@ -91,4 +92,27 @@ def report_pid(self: TrackedTask, seconds: float) -> dict:
     """Say which process runs it (in the progress message), then work for ``seconds``."""
     self.progress(10, f"pid {os.getpid()}", force=True)
     time.sleep(seconds)
+    return {"pid": os.getpid()}
+
+
+@celery_app.task(bind=True, base=TrackedTask, name="tests.die_every_time")
+def die_every_time(self: TrackedTask, counter_key: str) -> None:
+    """A poison task: kills its own pool process (as the OOM killer or a segfault would)."""
+    redis.Redis.from_url(get_settings().redis_url).incr(counter_key)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@celery_app.task(bind=True, base=TrackedTask, name="tests.counted_work")
+def counted_work(self: TrackedTask, key: str, seconds: float) -> dict:
+    """Work for ``seconds`` with progress, counting starts and completed runs in Redis
+    (``<key>:started``, ``<key>:completed``), so a test can tell a lost task from a
+    duplicated one."""
+    counters = redis.Redis.from_url(get_settings().redis_url)
+    counters.incr(f"{key}:started")
+    self.progress(1, f"pid {os.getpid()}", force=True)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        self.progress(99 * (1 - (deadline - time.monotonic()) / seconds), "Working")
+    counters.incr(f"{key}:completed")
     return {"pid": os.getpid()}

@@ -1,0 +1,55 @@
+"""The fault suite's report: one line per scenario, printed at the end of the run.
+
+`make chaos` runs every scenario; `make test` runs them too (each takes seconds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+
+@dataclass
+class ScenarioOutcome:
+    """What a fault did to the work that was accepted before or during it."""
+
+    scenario: str
+    accepted: int
+    succeeded: int
+    duplicated: int
+    recovery_seconds: float
+    refused: int = 0
+
+    @property
+    def lost(self) -> int:
+        return self.accepted - self.succeeded
+
+
+OUTCOMES: list[ScenarioOutcome] = []
+
+
+@pytest.fixture
+def chaos_report():
+    """Record a scenario's outcome for the summary table (and return it for asserts)."""
+
+    def _record(outcome: ScenarioOutcome) -> ScenarioOutcome:
+        OUTCOMES.append(outcome)
+        return outcome
+
+    return _record
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if not OUTCOMES:
+        return
+    terminalreporter.section("fault scenarios")
+    terminalreporter.write_line(
+        f"{'scenario':<40} {'accepted':>8} {'refused':>8} {'succeeded':>9} {'lost':>5} "
+        f"{'duplicated':>10} {'recovery s':>10}"
+    )
+    for o in OUTCOMES:
+        terminalreporter.write_line(
+            f"{o.scenario:<40} {o.accepted:>8} {o.refused:>8} {o.succeeded:>9} {o.lost:>5} "
+            f"{o.duplicated:>10} {o.recovery_seconds:>10.1f}"
+        )

