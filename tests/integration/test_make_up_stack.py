@@ -1,70 +1,62 @@
-"""`make up`'s supervisor: the whole stack starts, answers, and stops cleanly on Ctrl-C."""
+"""`make up`'s supervisor: the whole stack starts, answers, keeps to loopback and private
+files, and stops cleanly on Ctrl-C."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
+import stat
 
 import httpx
 import psutil
-import redis
-from redis.connection import parse_url
+import pytest
 
-from tests.conftest import REPO_ROOT, TEST_REDIS_URL
-from tests.support.net import answers, free_port
-
-
-def _stack_redis_url() -> str:
-    # An index of its own: this stack's worker must not take the test worker's messages.
-    index = (int(parse_url(TEST_REDIS_URL).get("db", 0)) - 2) % 16
-    return TEST_REDIS_URL.rsplit("/", 1)[0] + f"/{index}"
+from tests.conftest import REPO_ROOT
+from tests.support.net import PrivateRedis, Stack, answers, port_is_free, still_alive
 
 
-def _wait_until(check, timeout: float, what: str, stack: subprocess.Popen) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert stack.poll() is None, f"the stack exited while waiting for {what}"
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.5)
+def mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_the_stack_starts_answers_and_stops_cleanly(redis_server, tmp_path):
-    api_port, flower_port, redis_url = free_port(), free_port(), _stack_redis_url()
-    redis.Redis.from_url(redis_url).flushdb()
-    env = dict(
-        os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'stack.db'}", REDIS_URL=redis_url,
-        API_PORT=str(api_port), FLOWER_PORT=str(flower_port), FLOWER_BASIC_AUTH="admin:stack-test",
-        STORAGE_DIR=str(tmp_path / "storage"),
-    )
-    stack = subprocess.Popen(
-        [sys.executable, "deploy/run_stack.py"], cwd=REPO_ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    api = f"http://127.0.0.1:{api_port}"
+@pytest.fixture
+def private_redis(tmp_path):
+    with PrivateRedis(tmp_path / "redis") as server:
+        yield server
+
+
+def test_the_stack_starts_answers_and_stops_cleanly(private_redis, tmp_path):
+    database = tmp_path / "stack.db"
+    stack = Stack(private_redis.url, f"sqlite:///{database}", tmp_path / "storage",
+                  HEALTH_TOKEN="stack-test-health").start()
 
     def deep_health_ok() -> bool:
         try:
-            return httpx.get(f"{api}/health", params={"deep": "true"}, timeout=10).status_code == 200
+            return httpx.get(f"{stack.api}/health", params={"deep": "true"}, timeout=10,
+                             headers={"X-Health-Token": "stack-test-health"}).is_success
         except httpx.TransportError:
             return False
 
     try:
-        _wait_until(deep_health_ok, 90, "API, worker and database", stack)
-        flower = f"http://127.0.0.1:{flower_port}/"
-        _wait_until(lambda: answers(flower), 60, "Flower", stack)
+        stack.wait_until(deep_health_ok, "API, worker and database")
+        flower = f"http://127.0.0.1:{stack.flower_port}/"
+        stack.wait_until(lambda: answers(flower), "Flower")
         assert httpx.get(flower, timeout=5).status_code == 401
         assert httpx.get(flower, auth=("admin", "stack-test"), timeout=5).status_code == 200
-        children = psutil.Process(stack.pid).children(recursive=True)
+        listening = [
+            connection.laddr.ip
+            for connection in stack.child("flower").net_connections(kind="inet")
+            if connection.status == psutil.CONN_LISTEN
+        ]
+        children = stack.descendants()
         assert len(children) >= 4
     finally:
-        stack.send_signal(signal.SIGINT)
-        output, _ = stack.communicate(timeout=60)
-    assert stack.returncode == 0, output
-    assert f"API      http://127.0.0.1:{api_port}" in output
+        output = stack.stop()
+    assert stack.process.returncode == 0, output
+    assert listening == ["127.0.0.1"], "Flower must listen on loopback only by default"
+    assert f"API      http://127.0.0.1:{stack.api_port}" in output
     assert "[ledgerflow] stopped" in output
-    assert not [child for child in children if child.is_running() and child.status() != "zombie"]
-    redis.Redis.from_url(redis_url).flushdb()
-
+    assert not still_alive(children)
+    assert port_is_free(stack.api_port) and port_is_free(stack.flower_port)
+    # Everything the stack wrote is private to its user.
+    assert mode(database) == 0o600
+    assert mode(tmp_path / "storage") == 0o700
+    assert mode(REPO_ROOT / "var") == 0o700

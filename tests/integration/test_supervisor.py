@@ -1,0 +1,217 @@
+"""`make up`'s supervisor under stress: stopping with tasks running, a second Ctrl-C, its own
+death, a crash-looping child; and the private files it creates."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import uuid
+
+import httpx
+import pytest
+import redis
+
+from tests.conftest import REPO_ROOT
+from tests.support import is_final
+from tests.support.net import PrivateRedis, Stack, port_is_free, still_alive, wait_until_gone
+
+TEST_TASKS = "--include tests.support.tasks --concurrency 2 --without-gossip --without-mingle"
+
+
+def load_run_stack():
+    """deploy/run_stack.py as a module (deploy/ is not a package)."""
+    path = REPO_ROOT / "deploy" / "run_stack.py"
+    spec = importlib.util.spec_from_file_location("run_stack", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    with PrivateRedis(tmp_path / "redis") as server:
+        yield server
+
+
+@pytest.fixture
+def make_stack(private_redis, tmp_path):
+    """Start a stack on the test's private Redis and SQLite file; every one is gone after."""
+    stacks: list[Stack] = []
+
+    def _make_stack(**env: str) -> Stack:
+        stack = Stack(private_redis.url, f"sqlite:///{tmp_path / 'stack.db'}",
+                      tmp_path / "storage", WORKER_ARGS=TEST_TASKS, **env)
+        stacks.append(stack.start())
+        stack.wait_until_serving()
+        return stack
+
+    yield _make_stack
+    for stack in stacks:
+        stack.kill_all()
+
+
+def register(stack: Stack) -> tuple[dict[str, str], int]:
+    """A new user of the stack's API: their Authorization header and id."""
+    email, password = f"user-{uuid.uuid4().hex[:8]}@example.com", "correct horse"
+    response = httpx.post(f"{stack.api}/auth/register", json={"email": email, "password": password})
+    assert response.status_code == 201, response.text
+    token = httpx.post(f"{stack.api}/auth/token", data={"username": email, "password": password})
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    return headers, httpx.get(f"{stack.api}/auth/me", headers=headers).json()["id"]
+
+
+def submit(stack: Stack, user_id: int, task_name: str, **kwargs) -> str:
+    """Submit a (test-only) task the way the API does, to the stack's database and broker."""
+    script = (
+        "import json, sys\n"
+        "from backend.db import get_engine\n"
+        "from backend.tasks.submission import submit_task\n"
+        "print(submit_task(get_engine(), int(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script, str(user_id), task_name, json.dumps(kwargs)],
+        cwd=REPO_ROOT, env=stack.env, capture_output=True, text=True, check=True, timeout=60,
+    )
+    return completed.stdout.strip().splitlines()[-1]
+
+
+def task_status(stack: Stack, headers: dict[str, str], task_id: str) -> dict:
+    return httpx.get(f"{stack.api}/tasks/{task_id}/status", headers=headers, timeout=5).json()
+
+
+def queued_messages(redis_url: str) -> int:
+    """Messages waiting in the default queue (where the test-only tasks go)."""
+    return redis.Redis.from_url(redis_url).llen("default")
+
+
+def task_status_in_db(stack: Stack, task_id: str) -> str:
+    """A task's status read from the stack's database (its API is down)."""
+    from sqlalchemy import text
+
+    from backend.db import build_engine
+
+    engine = build_engine(stack.env["DATABASE_URL"])
+    try:
+        with engine.connect() as conn:
+            return conn.execute(
+                text("SELECT status FROM task_status WHERE task_id = :id"), {"id": task_id}
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_stopping_lets_short_tasks_finish_and_hands_long_ones_back(make_stack, private_redis):
+    stack = make_stack(WORKER_SHUTDOWN_GRACE_SECONDS="4")
+    headers, user_id = register(stack)
+    short = submit(stack, user_id, "tests.progress_steps", steps=2, delay=1)
+    long = submit(stack, user_id, "tests.uncooperative", seconds=8)
+    stack.wait_until(
+        lambda: {task_status(stack, headers, t)["status"] for t in (short, long)} == {"PROCESSING"},
+        "both tasks to run",
+    )
+
+    output = stack.stop()
+
+    assert stack.process.returncode == 0, output
+    assert "worker did not stop in time" not in output and "killing worker" not in output, output
+    assert task_status_in_db(stack, short) == "SUCCESS"
+    # The unfinished one is back on the queue right away, not after the visibility timeout.
+    assert queued_messages(private_redis.url) == 1
+    assert task_status_in_db(stack, long) != "SUCCESS"
+
+    restarted = make_stack()
+    restarted.wait_until(lambda: is_final(task_status(restarted, headers, long)),
+                         "the handed-back task to finish after the restart")
+    assert task_status(restarted, headers, long)["status"] == "SUCCESS"
+    restarted.stop()
+
+
+def test_a_second_signal_hurries_the_shutdown_and_leaves_nothing_behind(make_stack, private_redis):
+    stack = make_stack(WORKER_SHUTDOWN_GRACE_SECONDS="300")
+    headers, user_id = register(stack)
+    long = submit(stack, user_id, "tests.uncooperative", seconds=300)
+    stack.wait_until(lambda: task_status(stack, headers, long)["status"] == "PROCESSING",
+                     "the task to run")
+    children = stack.descendants()
+
+    stack.process.send_signal(signal.SIGINT)
+    stack.wait_until(lambda: "[ledgerflow] stopping" in stack.output.text, "the shutdown to start")
+    output = stack.stop(signal.SIGTERM, timeout=45)
+
+    assert "again: the worker hands its tasks back now" in output
+    assert "worker did not stop in time" not in output and "killing worker" not in output, output
+    assert "[ledgerflow] stopped" in output
+    assert not still_alive(children), still_alive(children)
+    assert port_is_free(stack.api_port) and port_is_free(stack.flower_port)
+    assert queued_messages(private_redis.url) == 1
+
+
+def test_children_die_with_the_supervisor(make_stack):
+    stack = make_stack()
+    stack.wait_until(lambda: len(stack.descendants()) >= 5, "every child to start")
+    children = stack.descendants()
+
+    stack.process.kill()
+    stack.process.wait()
+
+    wait_until_gone(children)
+    assert port_is_free(stack.api_port) and port_is_free(stack.flower_port)
+
+
+def test_a_crash_looping_child_backs_off_while_the_others_serve(make_stack):
+    # Flower cannot bind a port that something else holds: it exits at once, every time.
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        stack = make_stack(FLOWER_PORT=str(squatter.getsockname()[1]))
+        stack.wait_until(lambda: "restarting it in 4 s" in stack.output.text,
+                         "the third crash of Flower")
+        assert httpx.get(f"{stack.api}/health", timeout=5).status_code == 200
+        output = stack.stop()
+    delays = [line.split("restarting it in ")[1].split(" s")[0]
+              for line in output.splitlines() if "flower exited" in line]
+    assert delays[:3] == ["1", "2", "4"], output
+    assert stack.process.returncode == 0
+
+
+def test_restart_back_off_doubles_up_to_a_minute_and_resets_after_a_stable_run():
+    run_stack = load_run_stack()
+    child = run_stack.Child("flower", ["true"])
+    child.process = subprocess.Popen(["true"])
+    child.process.wait()
+    delays = []
+    for _ in range(9):
+        child.started_at = 100.0
+        child.schedule_restart(now=100.5)
+        delays.append(child.restart_at - 100.5)
+    assert delays == [1, 2, 4, 8, 16, 32, 60, 60, 60]
+    child.started_at = 100.0
+    child.schedule_restart(now=100.0 + run_stack.STABLE_AFTER_SECONDS)
+    assert child.crashes_in_a_row == 1
+
+
+def test_secrets_are_created_private_from_the_start(tmp_path):
+    run_stack = load_run_stack()
+    previous = os.umask(0)  # a permissive umask must not leak into the file's mode
+    try:
+        value = run_stack.secret_from_file(tmp_path, "jwt_secret", lambda: "s3cret")
+    finally:
+        os.umask(previous)
+    assert value == "s3cret"
+    assert stat.S_IMODE((tmp_path / "jwt_secret").stat().st_mode) == 0o600
+    assert run_stack.secret_from_file(tmp_path, "jwt_secret", lambda: "other") == "s3cret"
+
+
+def test_an_older_looser_secret_file_is_tightened_and_kept(tmp_path):
+    run_stack = load_run_stack()
+    (tmp_path / "flower_auth").write_text("admin:old\n")
+    (tmp_path / "flower_auth").chmod(0o644)
+    assert run_stack.secret_from_file(tmp_path, "flower_auth", lambda: "admin:new") == "admin:old"
+    assert stat.S_IMODE((tmp_path / "flower_auth").stat().st_mode) == 0o600
