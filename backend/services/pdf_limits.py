@@ -14,22 +14,31 @@ Image streams count at their stored size: text extraction never decodes them, an
 real statement's images do inflate (a 0.3 MB sample holds a 20 MB bitmap). The scan
 reads dictionaries from raw bytes, so where it can it does not let them lower a count:
 data that looks like zlib is inflated even when the dictionary names no such filter,
-and the longer of two candidate extents is taken. What it cannot see (a stream
-disguised as an image, encrypted streams, which need the key to inflate) is left to
-the worker's memory limit (WORKER_MEMORY_LIMIT_MB), which ends such a task FAILED too.
+and the longer of two candidate extents is taken. 
+Once pdfplumber has opened the file, ``check_page_budgets`` counts again, page by page,
+through pdfminer's own view of the document: the streams each page draws from (its
+contents, forms, fonts), decrypted with the document's key, summed per page. That
+catches what the raw scan cannot see: encrypted streams, and a page split into many
+streams that are each small enough. What neither sees (a stream disguised as an
+image, a bomb in an encrypted object stream) is left to the worker's memory limit
+(WORKER_MEMORY_LIMIT_MB), which ends such a task FAILED as well.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from pdfminer.ascii85 import ascii85decode, asciihexdecode
 from pdfminer.lzw import LZWDecoder
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import PDFStream, resolve1
+from pdfminer.psparser import PSLiteral
 
 from backend.services.errors import InvalidInputError
 
@@ -243,3 +252,89 @@ def check_decompressed_size(path: str | Path, limits: DecompressionLimits | None
         total += size
         if total > limits.max_document_bytes:
             raise PdfTooLarge(limits.max_document_bytes, "in all")
+
+
+def _as_dict(value: Any) -> dict:
+    value = resolve1(value)
+    return value if isinstance(value, dict) else {}
+
+
+def _as_list(value: Any) -> list:
+    value = resolve1(value)
+    return value if isinstance(value, list) else []
+
+
+def _name(value: Any) -> str | None:
+    value = resolve1(value)
+    return value.name if isinstance(value, PSLiteral) else None
+
+
+def _page_streams(page: PDFPage) -> Iterator[PDFStream]:
+    """The streams a text reader may decode to read ``page``: its contents, the forms it
+    draws and their resources, its fonts' programs, ToUnicode maps and glyph procedures.
+
+    Images are left out (never decoded for text). Anything malformed is skipped here;
+    pdfminer reports it when it reads the page.
+    """
+    pending: list[Any] = list(page.contents)
+    resources: list[Any] = [page.resources]
+    expanded: set[int] = set()
+    while pending or resources:
+        if pending:
+            stream = resolve1(pending.pop())
+            if isinstance(stream, PDFStream):
+                yield stream
+            continue
+        resource = _as_dict(resources.pop())
+        if id(resource) in expanded:
+            continue
+        expanded.add(id(resource))
+        for xobject in _as_dict(resource.get("XObject")).values():
+            form = resolve1(xobject)
+            if isinstance(form, PDFStream) and _name(form.get("Subtype")) != "Image":
+                pending.append(form)
+                resources.append(form.get("Resources"))
+        for font_ref in _as_dict(resource.get("Font")).values():
+            font = _as_dict(font_ref)
+            for part in (font, *map(_as_dict, _as_list(font.get("DescendantFonts")))):
+                descriptor = _as_dict(part.get("FontDescriptor"))
+                pending += [part.get("ToUnicode"), *_as_dict(part.get("CharProcs")).values()]
+                pending += [descriptor.get(key) for key in ("FontFile", "FontFile2", "FontFile3")]
+                resources.append(part.get("Resources"))
+
+
+def _stream_decoded_size(stream: PDFStream, budget: int) -> int:
+    """What ``stream`` decodes to (up to ``budget``), decrypted as pdfminer would."""
+    if stream.rawdata is None:  # pdfminer has decoded it already
+        return len(stream.data or b"")
+    data = stream.rawdata
+    if stream.decipher is not None and stream.objid is not None and stream.genno is not None:
+        data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
+    names = [name.encode() for name in (_name(f) for f, _ in stream.get_filters()) if name]
+    return decoded_size(data, names, budget)
+
+
+def check_page_budgets(pages: Iterable[PDFPage], limits: DecompressionLimits | None = None) -> None:
+    """Raise PdfTooLarge when one page's streams, or all pages' together, decode past the limits.
+
+    A stream shared by many pages (a font) counts on each page, and once for the document.
+    """
+    limits = limits or DecompressionLimits.from_settings()
+    sizes: dict[int, int] = {}  # per stream, for the whole document
+    document_total = 0
+    for page in pages:
+        on_page: set[int] = set()
+        page_total = 0
+        for stream in _page_streams(page):
+            key = stream.objid if stream.objid is not None else id(stream)
+            if key in on_page:
+                continue
+            on_page.add(key)
+            if key not in sizes:
+                sizes[key] = _stream_decoded_size(stream, limits.max_page_bytes - page_total)
+                document_total += sizes[key]
+            page_total += sizes[key]
+            if page_total > limits.max_page_bytes:
+                raise PdfTooLarge(limits.max_page_bytes, "per page")
+            if document_total > limits.max_document_bytes:
+                raise PdfTooLarge(limits.max_document_bytes, "in all")

@@ -16,7 +16,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from backend.services.errors import InvalidInputError
-from backend.services.pdf_limits import OUT_OF_MEMORY, check_decompressed_size
+from backend.services.pdf_limits import OUT_OF_MEMORY, check_decompressed_size, check_page_budgets
 
 ENCRYPTED = "The PDF is password-protected; please upload an unprotected copy."
 UNREADABLE = "The file could not be read as a PDF (it may be corrupt or truncated)."
@@ -37,6 +37,18 @@ def _user_message(error: BaseException) -> str:
     if _caused_by(error, PDFPasswordIncorrect, PDFEncryptionError):
         return ENCRYPTED
     return UNREADABLE
+
+
+def _open_within_limits(path: str | Path, unicode_norm: str | None) -> pdfplumber.PDF:
+    """Open the PDF once its streams are known to stay inside the decompression budgets."""
+    check_decompressed_size(path)  # the raw bytes, before pdfminer inflates anything
+    pdf = pdfplumber.open(path, unicode_norm=unicode_norm)
+    try:
+        check_page_budgets(page.page_obj for page in pdf.pages)  # decrypted, page by page
+    except BaseException:
+        pdf.close()
+        raise
+    return pdf
 
 
 @contextmanager
@@ -61,8 +73,7 @@ def iter_page_words(
     """
     saw_text = False
     with _bad_pdf_is_invalid_input():
-        check_decompressed_size(path)  # before pdfminer inflates anything
-        pdf = pdfplumber.open(path, unicode_norm=unicode_norm)
+        pdf = _open_within_limits(path, unicode_norm)
     with pdf:
         with _bad_pdf_is_invalid_input():
             page_count = len(pdf.pages)

@@ -16,6 +16,7 @@ import tracemalloc
 import zlib
 from pathlib import Path
 
+import pdfplumber
 import psutil
 import pytest
 
@@ -25,6 +26,7 @@ from backend.services.pdf_limits import (
     DecompressionLimits,
     PdfTooLarge,
     check_decompressed_size,
+    check_page_budgets,
     decoded_size,
 )
 from tests.conftest import REPO_ROOT
@@ -74,14 +76,39 @@ def test_the_document_budget_counts_every_page(tmp_path):
         check_decompressed_size(path, DecompressionLimits(max_page_bytes=2 * MB, max_document_bytes=4 * MB))
 
 
+def check_pages(path: Path, limits: DecompressionLimits) -> None:
+    with pdfplumber.open(path) as pdf:
+        check_page_budgets((page.page_obj for page in pdf.pages), limits)
+
+
 def test_real_documents_are_far_inside_the_default_budgets(tmp_path):
-    samples = sorted(SAMPLES_DIR.glob("**/*.pdf"))
+    samples = sorted(SAMPLES_DIR.glob("**/*.pdf"))  # two of them encrypted
     assert samples, f"no sample PDFs under {SAMPLES_DIR}"
     for name, build in LAYOUTS.items():
         build(tmp_path / f"{name}.pdf")
     tight = DecompressionLimits(max_page_bytes=4 * MB, max_document_bytes=16 * MB)
     for path in [*samples, *tmp_path.glob("*.pdf")]:
         check_decompressed_size(path, tight)  # 16x below the defaults
+        check_pages(path, tight)
+
+
+def test_a_page_split_into_many_small_streams_is_counted_as_one_page(tmp_path):
+    path = tmp_path / "split.pdf"
+    path.write_bytes(hostile_pdfs.split_page_pdf(streams=4, inflated_bytes_each=600 * 1024))
+    limits = DecompressionLimits(max_page_bytes=MB, max_document_bytes=8 * MB)
+    check_decompressed_size(path, limits)  # each stream alone is small enough
+    with pytest.raises(PdfTooLarge, match="more than 1 MB per page"):
+        check_pages(path, limits)
+
+
+def test_encrypted_streams_are_counted_after_decryption(tmp_path):
+    path = tmp_path / "encrypted.pdf"
+    hostile_pdfs.encrypted_dense_pdf(path, lines=60_000)  # ~2.5 MB of content, encrypted
+    limits = DecompressionLimits(max_page_bytes=MB, max_document_bytes=8 * MB)
+    check_decompressed_size(path, limits)  # ciphertext does not inflate
+    with pytest.raises(PdfTooLarge, match="more than 1 MB per page"):
+        check_pages(path, limits)
+    check_pages(path, DecompressionLimits(max_page_bytes=4 * MB, max_document_bytes=8 * MB))
 
 
 @pytest.mark.parametrize(

@@ -111,3 +111,34 @@ def hidden_length_bomb_pdf(inflated_bytes: int = 200 * MB) -> bytes:
         b"<< /Length 6 0 R /Filter /FlateDecode >>\nstream\n%s\nendstream" % content,
         b"%d" % len(content),
     ])
+
+
+def split_page_pdf(streams: int, inflated_bytes_each: int) -> bytes:
+    """One page whose /Contents is ``streams`` streams, each inflating to ``inflated_bytes_each``:
+    every stream small enough on its own, the page as a whole not."""
+    parts = [stream(deflate_bomb(inflated_bytes_each, prefix=TEXT))] * streams
+    first_part = 5
+    refs = b" ".join(b"%d 0 R" % (first_part + index) for index in range(streams))
+    return assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        FONT,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 3 0 R >> >> /Contents [%s] >>" % refs,
+        *parts,
+    ])
+
+
+def encrypted_dense_pdf(path, lines: int) -> None:
+    """An RC4-encrypted PDF (empty user password, as many banks send them) with one page
+    drawing ``lines`` lines of text: ~40 bytes of content stream each once decrypted."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=8)
+    for line in range(lines):
+        pdf.text(10, 10 + line % 270, f"Line {line} of a dense page")
+    pdf.set_encryption(owner_password="owner-secret", user_password="")
+    pdf.output(str(path))
