@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Response, status
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.api.deps import CurrentUser, SessionDep
-from backend.api.schemas import BulkCategorizeIn, RuleIn, RuleOut, RulePage, TaskSubmitted
+from backend.api.schemas import (
+    MAX_INT32,
+    BulkCategorizeIn,
+    RuleIn,
+    RuleOut,
+    RulePage,
+    TaskSubmitted,
+)
 from backend.api.statements import owned_statement
 from backend.api.submitting import submit_for_user
 from backend.models import CategoryRule, User
+from backend.services.categorization import MAX_RULES
 
 router = APIRouter(tags=["categorization"])
+
+# category_rules.id is an INTEGER column.
+RuleId = Annotated[int, Path(ge=1, le=MAX_INT32)]
 
 
 def owned_rule(session: Session, user: User, rule_id: int) -> CategoryRule:
@@ -25,7 +38,14 @@ def owned_rule(session: Session, user: User, rule_id: int) -> CategoryRule:
 
 @router.post("/rules", status_code=status.HTTP_201_CREATED, response_model=RuleOut)
 def create_rule(body: RuleIn, user: CurrentUser, session: SessionDep) -> CategoryRule:
-    """Save a rule; 422 for an invalid one (a bad regex, min above max...)."""
+    """Save a rule; 422 for an invalid one (a bad regex, min above max...) or past MAX_RULES."""
+    saved = _count_rules(session, user)
+    if saved >= MAX_RULES:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail=f"You have {saved} rules, the most one user can keep is {MAX_RULES}: "
+            "delete or merge some before adding more",
+        )
     rule = CategoryRule(user_id=user.id, **body.model_dump())
     session.add(rule)
     session.commit()
@@ -44,12 +64,14 @@ def list_rules(user: CurrentUser, session: SessionDep) -> RulePage:
 
 
 @router.get("/rules/{rule_id}", response_model=RuleOut)
-def get_rule(rule_id: int, user: CurrentUser, session: SessionDep) -> CategoryRule:
+def get_rule(rule_id: RuleId, user: CurrentUser, session: SessionDep) -> CategoryRule:
     return owned_rule(session, user, rule_id)
 
 
 @router.put("/rules/{rule_id}", response_model=RuleOut)
-def replace_rule(rule_id: int, body: RuleIn, user: CurrentUser, session: SessionDep) -> CategoryRule:
+def replace_rule(
+    rule_id: RuleId, body: RuleIn, user: CurrentUser, session: SessionDep
+) -> CategoryRule:
     """Replace every field of a rule."""
     rule = owned_rule(session, user, rule_id)
     for name, value in body.model_dump().items():
@@ -59,7 +81,7 @@ def replace_rule(rule_id: int, body: RuleIn, user: CurrentUser, session: Session
 
 
 @router.delete("/rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_rule(rule_id: int, user: CurrentUser, session: SessionDep) -> Response:
+def delete_rule(rule_id: RuleId, user: CurrentUser, session: SessionDep) -> Response:
     session.delete(owned_rule(session, user, rule_id))
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -68,7 +90,9 @@ def delete_rule(rule_id: int, user: CurrentUser, session: SessionDep) -> Respons
 @router.post(
     "/bulk_categorize_async", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted
 )
-def bulk_categorize(body: BulkCategorizeIn, user: CurrentUser, session: SessionDep) -> TaskSubmitted:
+def bulk_categorize(
+    body: BulkCategorizeIn, user: CurrentUser, session: SessionDep
+) -> TaskSubmitted:
     """Queue categorization of the user's (or one statement's) transactions.
 
     Uses the rules in the body, else the user's saved rules; without ``overwrite``
@@ -76,13 +100,17 @@ def bulk_categorize(body: BulkCategorizeIn, user: CurrentUser, session: SessionD
     """
     if body.statement_id is not None:
         owned_statement(session, user, body.statement_id)
-    if body.rules is None:
-        saved = session.scalar(
-            select(func.count()).select_from(CategoryRule).where(CategoryRule.user_id == user.id)
+    if body.rules is None and not _count_rules(session, user):
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail="No rules to apply: send 'rules' or save some with POST /rules",
         )
-        if not saved:
-            raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_CONTENT,
-                detail="No rules to apply: send 'rules' or save some with POST /rules",
-            )
-    return submit_for_user(user, "bulk_categorize_async", {"user_id": user.id, **body.model_dump(mode="json")})
+    return submit_for_user(
+        user, "bulk_categorize_async", {"user_id": user.id, **body.model_dump(mode="json")}
+    )
+
+
+def _count_rules(session: Session, user: User) -> int:
+    """How many rules the user has saved."""
+    count = select(func.count()).select_from(CategoryRule).where(CategoryRule.user_id == user.id)
+    return session.scalar(count) or 0

@@ -18,7 +18,9 @@ router = APIRouter(prefix="/invoices", tags=["invoices"])
     response_model=TaskSubmitted,
     openapi_extra=PDF_UPLOAD_OPENAPI,
 )
-async def extract_invoice(request: Request, user: CurrentUser, settings: SettingsDep) -> TaskSubmitted:
+async def extract_invoice(
+    request: Request, user: CurrentUser, settings: SettingsDep
+) -> TaskSubmitted:
     """Queue an invoice PDF (multipart field ``file``) for metadata extraction."""
     upload = await receive_pdf(request, settings, user.id)
     return await submit_upload(

@@ -19,6 +19,7 @@ router = APIRouter(prefix="/reports", tags=["reports"])
 
 REPORT_TASK = "generate_report_async"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REPORT_NOT_FOUND = HTTPException(status.HTTP_404_NOT_FOUND, detail="Report not found")
 
 
 @router.post("/generate_async", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted)
@@ -37,6 +38,8 @@ def generate_report(
 @router.get("/{report_id}/download", response_class=FileResponse)
 def download_report(report_id: str, user: CurrentUser, session: SessionDep) -> FileResponse:
     """Stream a finished report; 409 while it is still being written."""
+    if not _is_uuid(report_id):  # e.g. a NUL, which PostgreSQL text cannot even compare
+        raise REPORT_NOT_FOUND
     task = session.scalar(
         select(TaskStatus).where(
             TaskStatus.task_id == report_id,
@@ -45,7 +48,7 @@ def download_report(report_id: str, user: CurrentUser, session: SessionDep) -> F
         )
     )
     if task is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Report not found")
+        raise REPORT_NOT_FOUND
     if task.status != TaskState.SUCCESS.value:
         raise HTTPException(
             status.HTTP_409_CONFLICT, detail=f"Report task is {task.status}; no file to download"
@@ -57,3 +60,12 @@ def download_report(report_id: str, user: CurrentUser, session: SessionDep) -> F
         media_type=XLSX_MEDIA_TYPE,
         filename=f"ledgerflow-report-{task.created_at:%Y-%m-%d}-{report_id[:8]}.xlsx",
     )
+
+
+def _is_uuid(text: str) -> bool:
+    """Whether ``text`` can be a report id (a UUID, as the server makes them)."""
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True

@@ -4,13 +4,28 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from backend.security import MAX_PASSWORD_BYTES
-from backend.services.categorization import Rule
+from backend.services.categorization import (
+    MAX_AMOUNT,
+    MAX_CATEGORY_LENGTH,
+    MAX_PATTERN_LENGTH,
+    MAX_PRIORITY,
+    MAX_RULES,
+    MIN_PRIORITY,
+    Rule,
+)
 from backend.services.errors import InvalidInputError
+
+# Largest value of a BIGINT column (statement ids) and of an INTEGER one (rule ids).
+MAX_BIGINT = 2**63 - 1
+MAX_INT32 = 2**31 - 1
+StatementId = Annotated[int, Field(ge=1, le=MAX_BIGINT)]
+# A bound on |amount|, as a Numeric(18, 2) column can hold it.
+AmountBound = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT)]
 
 
 class RegisterIn(BaseModel):
@@ -20,6 +35,9 @@ class RegisterIn(BaseModel):
     @field_validator("password")
     @classmethod
     def _fits_bcrypt(cls, value: str) -> str:
+        # bcrypt stops reading at a NUL: "password\x00..." would equal "password".
+        if "\x00" in value:
+            raise ValueError("password must not contain NUL characters")
         if len(value.encode()) > MAX_PASSWORD_BYTES:
             raise ValueError(f"password must be at most {MAX_PASSWORD_BYTES} bytes")
         return value
@@ -37,7 +55,7 @@ class UserOut(BaseModel):
 
 class TokenOut(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 (the scheme's name, not a secret)
     expires_in: int
 
 
@@ -122,20 +140,26 @@ class TransactionPage(Page):
 
 
 class RuleFields(BaseModel):
-    """A categorization rule; matching is case-insensitive, bounds apply to |amount|."""
+    """A categorization rule; matching is case-insensitive, bounds apply to |amount|.
 
-    pattern: str
+    ``regex`` patterns use RE2 syntax (linear-time matching): look-around,
+    backreferences, atomic groups and possessive quantifiers are refused.
+    """
+
+    pattern: str = Field(min_length=1, max_length=MAX_PATTERN_LENGTH)
     match_type: Literal["contains", "regex", "exact"] = "contains"
-    category: str
-    amount_min: Decimal | None = None
-    amount_max: Decimal | None = None
+    category: str = Field(min_length=1, max_length=MAX_CATEGORY_LENGTH)
+    amount_min: AmountBound | None = None
+    amount_max: AmountBound | None = None
     direction: Literal["debit", "credit"] | None = None
-    priority: int = 0
+    priority: int = Field(default=0, ge=MIN_PRIORITY, le=MAX_PRIORITY)
 
 
 class RuleIn(RuleFields):
+    """A rule as sent: :class:`Rule` validates the rest (NUL characters, the regex...)."""
+
     @model_validator(mode="after")
-    def _valid_rule(self) -> "RuleIn":
+    def _valid_rule(self) -> RuleIn:
         try:
             Rule(**self.model_dump())
         except InvalidInputError as exc:
@@ -154,22 +178,19 @@ class RulePage(Page):
     items: list[RuleOut]
 
 
-MAX_INLINE_RULES = 1000
-
-
 class BulkCategorizeIn(BaseModel):
-    statement_id: int | None = None
-    rules: list[RuleIn] | None = Field(default=None, min_length=1, max_length=MAX_INLINE_RULES)
+    statement_id: StatementId | None = None
+    rules: list[RuleIn] | None = Field(default=None, min_length=1, max_length=MAX_RULES)
     overwrite: bool = False
 
 
 class ReportIn(BaseModel):
-    statement_id: int | None = None
+    statement_id: StatementId | None = None
     date_from: date | None = None
     date_to: date | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> "ReportIn":
+    def _ordered(self) -> ReportIn:
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValueError("date_from must not be after date_to")
         return self

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.api.deps import CurrentUser, SessionDep, SettingsDep
 from backend.api.schemas import (
+    MAX_BIGINT,
     StatementOut,
     StatementPage,
     TaskSubmitted,
@@ -23,7 +24,9 @@ from backend.models import Statement, Transaction, User
 router = APIRouter(tags=["statements"])
 
 Limit = Annotated[int, Query(ge=1, le=1000)]
-Offset = Annotated[int, Query(ge=0)]
+# PostgreSQL's OFFSET and the statements' ids are BIGINT.
+Offset = Annotated[int, Query(ge=0, le=MAX_BIGINT)]
+StatementId = Annotated[int, Path(ge=1, le=MAX_BIGINT)]
 
 
 def owned_statement(session: Session, user: User, statement_id: int) -> Statement:
@@ -40,7 +43,9 @@ def owned_statement(session: Session, user: User, statement_id: int) -> Statemen
     response_model=TaskSubmitted,
     openapi_extra=PDF_UPLOAD_OPENAPI,
 )
-async def upload_statement(request: Request, user: CurrentUser, settings: SettingsDep) -> TaskSubmitted:
+async def upload_statement(
+    request: Request, user: CurrentUser, settings: SettingsDep
+) -> TaskSubmitted:
     """Queue a statement PDF (multipart field ``file``) for parsing; 413 too big, 415 not a PDF."""
     upload = await receive_pdf(request, settings, user.id)
     return await submit_upload(
@@ -65,14 +70,18 @@ def list_statements(
 
 
 @router.get("/statements/{statement_id}", response_model=StatementOut)
-def get_statement(statement_id: int, user: CurrentUser, session: SessionDep) -> Statement:
+def get_statement(statement_id: StatementId, user: CurrentUser, session: SessionDep) -> Statement:
     """One statement's details: bank, account (last 4 digits), period, balances, check."""
     return owned_statement(session, user, statement_id)
 
 
 @router.get("/statements/{statement_id}/transactions", response_model=TransactionPage)
 def list_transactions(
-    statement_id: int, user: CurrentUser, session: SessionDep, limit: Limit = 100, offset: Offset = 0
+    statement_id: StatementId,
+    user: CurrentUser,
+    session: SessionDep,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> TransactionPage:
     """The statement's transactions in printed order; ``amount`` < 0 is money out."""
     statement = owned_statement(session, user, statement_id)

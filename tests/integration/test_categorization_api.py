@@ -126,3 +126,65 @@ def test_bulk_categorization_input_errors(client, register):
     assert bad_rule.status_code == 422
     empty_rules = client.post("/bulk_categorize_async", json={"rules": []}, headers=bob)
     assert empty_rules.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "pattern, feature",
+    [
+        ("tesco(?= stores)", "look-ahead"),
+        ("(?<!direct )debit", "look-behind"),
+        (r"(\w)\1", "backreferences"),
+        (r"\d++", "possessive quantifiers"),
+    ],
+)
+def test_regexes_re2_cannot_run_are_422_saying_why(client, auth_headers, pattern, feature):
+    body = {**RULE, "pattern": pattern, "match_type": "regex"}
+    created = client.post("/rules", json=body, headers=auth_headers)
+    assert created.status_code == 422
+    assert f"Patterns with {feature} are not supported" in str(created.json()["detail"])
+
+    rule_id = client.post("/rules", json=RULE, headers=auth_headers).json()["id"]
+    replaced = client.put(f"/rules/{rule_id}", json=body, headers=auth_headers)
+    assert replaced.status_code == 422 and feature in str(replaced.json()["detail"])
+    assert client.get(f"/rules/{rule_id}", headers=auth_headers).json()["pattern"] == "coffee"
+
+    inline = client.post("/bulk_categorize_async", json={"rules": [body]}, headers=auth_headers)
+    assert inline.status_code == 422 and feature in str(inline.json()["detail"])
+
+
+def test_a_pattern_catastrophic_for_backtracking_categorizes_promptly(
+    client, auth_headers, worker, wait_for
+):
+    """``^(\\w+\\s?)+$`` on 55 characters ran for minutes on Python's re; RE2 is linear."""
+    words = "CARD PAYMENT TO THE CORNER SHOP LONDON GB 1234 REF 789"
+    statement_id = seed_statement(me(client, auth_headers), [
+        ("2024-03-01", words + "!", "-3.20"),  # 55 characters, no match: the slow case
+        ("2024-03-02", words, "-4.00"),
+    ])
+    rule = {"pattern": r"^(\w+\s?)+$", "match_type": "regex", "category": "Words only"}
+    task_id = client.post("/bulk_categorize_async", json={"rules": [rule]},
+                          headers=auth_headers).json()["task_id"]
+    # A guard against super-linear matching (minutes), not a benchmark.
+    assert wait_for(task_id, auth_headers, is_final, timeout=60)["status"] == "SUCCESS"
+    listing = client.get(f"/statements/{statement_id}/transactions", headers=auth_headers)
+    assert [t["category"] for t in listing.json()["items"]] == [None, "Words only"]
+
+
+def test_a_user_keeps_at_most_max_rules(client, auth_headers):
+    from sqlalchemy import insert
+
+    from backend.db import get_engine
+    from backend.models import CategoryRule
+    from backend.services.categorization import MAX_RULES
+
+    user_id = me(client, auth_headers)
+    with get_engine().begin() as conn:
+        conn.execute(insert(CategoryRule), [
+            {"user_id": user_id, "pattern": f"shop {n}", "match_type": "contains", "category": "C"}
+            for n in range(MAX_RULES - 1)
+        ])
+    assert client.post("/rules", json=RULE, headers=auth_headers).status_code == 201
+    refused = client.post("/rules", json=RULE, headers=auth_headers)
+    assert refused.status_code == 422
+    assert f"the most one user can keep is {MAX_RULES}" in refused.json()["detail"]
+    assert client.get("/rules", headers=auth_headers).json()["total"] == MAX_RULES
