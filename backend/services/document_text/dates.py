@@ -42,7 +42,8 @@ _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|\.)?"
 _YEAR = r"(?P<year>\d{4}|'?\d{2})"
 _PATTERNS = (
     re.compile(r"^(?P<year>\d{4})[-/.](?P<a>\d{1,2})[-/.](?P<b>\d{1,2})$"),  # ISO, year first
-    re.compile(r"^(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})(?:[/.\-](?P<year>\d{4}|\d{2}))?$"),
+    # "31.12." (German day and month without a year) ends with a dot.
+    re.compile(r"^(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})(?:[/.\-](?P<year>\d{4}|\d{2})|\.)?$"),
     re.compile(rf"^{_DAY}[\s\-/]*{_MONTH}(?:[\s\-/,]+{_YEAR})?$"),
     re.compile(rf"^{_MONTH}[\s\-/]*{_DAY},?(?:[\s\-/]+{_YEAR})?$"),
 )

@@ -40,10 +40,19 @@ _ENDS = (RowKind.CLOSING, RowKind.CARRIED_FORWARD)
 class _RowReader:
     """Reads the amounts and dates of raw rows under one set of statement-wide decisions."""
 
-    def __init__(self, decimal_comma: bool, day_first: bool, period: tuple[date | None, date | None]) -> None:
+    def __init__(
+        self,
+        decimal_comma: bool,
+        day_first: bool,
+        period: tuple[date | None, date | None],
+        signs_printed: bool = False,
+    ) -> None:
         self.decimal_comma = decimal_comma
         self.day_first = day_first
         self.period = period
+        # Section headings ("Deposits", "Other debits") sign unsigned amounts; where the
+        # document prints signs itself, the printed signs win.
+        self.signs_printed = signs_printed
 
     def money(self, row: RawRow, role: str) -> PrintedAmount | None:
         text = row.money.get(role)
@@ -55,7 +64,7 @@ class _RowReader:
         if debit is None and credit is None:
             if single is None:
                 return None
-            if single.marker is None and row.section is not None:
+            if single.marker is None and row.section is not None and not self.signs_printed:
                 return abs(single.value) * row.section
             return single.signed(polarity)
         total = Decimal(0)
@@ -133,6 +142,12 @@ def _reconciled_entries(
     return entries, result
 
 
+def _prints_negative_amounts(money_texts: Sequence[str], decimal_comma: bool) -> bool:
+    """Whether any amount of the table is printed with a minus sign or in parentheses."""
+    amounts = (parse_amount(text, decimal_comma) for text in money_texts)
+    return any(amount is not None and amount.marker is None and amount.value < 0 for amount in amounts)
+
+
 def assemble(reader: TableReader, page_count: int) -> ParsedStatement:
     """Build the statement from everything ``reader`` collected.
 
@@ -151,7 +166,8 @@ def assemble(reader: TableReader, page_count: int) -> ParsedStatement:
     day_first = day_first_from_evidence([*row_dates, *dates_in_text(lines)], american)
     period = find_period(lines, day_first)
     year_anchor = period if period[1] else (None, reference_date(lines, day_first))
-    rows = _RowReader(decimal_comma, day_first, year_anchor)
+    amount_texts = [text for row in reader.rows for role, text in row.money.items() if role != BALANCE]
+    rows = _RowReader(decimal_comma, day_first, year_anchor, _prints_negative_amounts(amount_texts, decimal_comma))
     printed = find_balances(lines, decimal_comma)
 
     entries, result = _reconciled_entries(reader.rows, rows, printed, card=looks_like_card_statement(lines))

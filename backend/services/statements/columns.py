@@ -3,44 +3,65 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..document_text.layout import Line, Word, run_text, word_runs
 from ..document_text.money import is_amount, looks_like_amount_piece
 
-DATE, VALUE_DATE, DESCRIPTION, OTHER = "date", "value_date", "description", "other"
+DATE, VALUE_DATE, POSTING_DATE = "date", "value_date", "posting_date"
+DESCRIPTION, OTHER = "description", "other"
 DEBIT, CREDIT, AMOUNT, BALANCE = "debit", "credit", "amount", "balance"
 MONEY_ROLES = (DEBIT, CREDIT, AMOUNT, BALANCE)
+# Dates that only stand in for the transaction date when the table prints no such column.
+_STAND_IN_DATES = (POSTING_DATE, VALUE_DATE)
 
+# Header labels per role, in English, German, French, Spanish, Italian and Dutch; matched
+# against the whole label, lower case, accents and dots removed, currency words dropped.
 _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(rf"^(?:{pattern})$"))
     for role, pattern in (
-        (VALUE_DATE, r"(?:value|val|valuta|effective) date"),
+        (
+            VALUE_DATE,
+            r"(?:value|val|valuta|effective) date|valuta(?:datum)?|wert(?:stellung)?|date (?:de )?valeur"
+            r"|valeur|fecha (?:de )?valor|valor|data (?:di )?valuta|valutadatum|rentedatum",
+        ),
+        (POSTING_DATE, r"(?:post|posting|posted) date|date posted"),
         (
             DATE,
-            (
-                r"(?:(?:transaction|trans|txn|tran|trx|posting|post|posted|booking|entry|vr|voucher|"
-                r"processed|process|sale) )?date|date (?:posted|of transaction)"
-            ),
+            r"(?:(?:transaction|trans|txn|tran|trx|booking|entry|vr|voucher|processed|process|sale|"
+            r"operation|op) )?date|date (?:of transaction|d'?operation|operation)|datum|buchungs?(?:tag|datum)"
+            r"|bu tag|tag|fecha(?: (?:de )?operacion)?|data(?: (?:di )?operazione)?|boekdatum|transactiedatum",
         ),
         (
             DESCRIPTION,
-            (
-                r"(?:transaction |payment )?(?:description|details|narrative|particulars|memo|payee)"
-                r"(?: of transaction)?|transactions?|reference and description"
-            ),
+            r"(?:transaction |payment |payment type and )?(?:description|details|narrative|particulars|memo|"
+            r"payee|text)(?: of transactions?)?|transactions?|reference and description"
+            r"|(?:buchungs|verwendungs)?(?:text|zweck)|beschreibung|vorgang(?:/buchungsinformation)?"
+            r"|libelle|(?:nature de l'?)?operations?|detail de l'?operation|concepto|descripcion|descrizione"
+            r"|omschrijving|mededeling(?:en)?",
         ),
-        (DEBIT, r"debits?|withdrawals?|money out|paid out|out|dr|dr amt|(?:debit|withdrawal) amount"),
-        (CREDIT, r"credits?|deposits?|money in|paid in|in|cr|cr amt|(?:credit|deposit) amount"),
-        (AMOUNT, r"(?:transaction )?(?:amount|amt)"),
-        (BALANCE, r"(?:running )?balance|bal|balance amount"),
+        (
+            DEBIT,
+            r"debits?|withdrawals?|money out|paid out|out|dr|dr amt|(?:debit|withdrawal) amount|belastung"
+            r"|lastschrift|soll|ausgang|cargos?|debito|addebiti|uscite|af|afschrijving",
+        ),
+        (
+            CREDIT,
+            r"credits?|deposits?|money in|paid in|in|cr|cr amt|(?:credit|deposit) amount|gutschrift|haben"
+            r"|eingang|abonos?|credito|accrediti|entrate|bij|bijschrijving",
+        ),
+        (AMOUNT, r"(?:transaction )?(?:amount|amt)|betrag|umsatz|montant|importe|bedrag|importo"),
+        (BALANCE, r"(?:running )?balance|bal|balance amount|saldo|solde|kontostand"),
     )
 )
 # Words of one header label are closer than this many word heights; labels are further apart.
 _LABEL_GAP = 0.5
 _PARENTHESES = re.compile(r"\([^)]*\)?")
-_CURRENCY_WORDS = re.compile(r"[$€£¥₹]|\b(?:in|of)?\s*\b[a-z]{3}\b$")
+_CURRENCY_WORDS = re.compile(r"[$€£¥₹]|\b(?:in|en|of)?\s*\b(?:[a-z]{3}|euros?)\b$")
+# Dot leaders join a header's labels into one word ("DATE..........AMOUNT.TRANSACTION").
+_LEADER_DOTS_SPLIT = re.compile(r"[^.]+")
 
 
 @dataclass
@@ -65,9 +86,15 @@ class Column:
         return max(self.x0 - word.x1, word.x0 - self.x1, 0.0)
 
 
+def _plain(text: str) -> str:
+    """Lower case without accents: ``Débit`` -> ``debit``."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def classify_label(label: str) -> str:
-    """The column role of a header label such as ``Money out (£)`` or ``Vr.Date``."""
-    text = _PARENTHESES.sub(" ", label.lower().replace(".", " ").replace("_", " ").replace(":", " "))
+    """The column role of a header label such as ``Money out (£)``, ``Vr.Date`` or ``Débit euros``."""
+    text = _PARENTHESES.sub(" ", _plain(label).replace(".", " ").replace("_", " ").replace(":", " "))
     # Stray single letters ("AMOUNT (SGD)I") are layout debris, not part of the label.
     text = " ".join(word for word in text.split() if len(word) > 1 or not word.isalpha())
     for candidate in (text, _CURRENCY_WORDS.sub("", text).strip()):
@@ -77,29 +104,63 @@ def classify_label(label: str) -> str:
     return OTHER
 
 
+def _leader_pieces(word: Word) -> list[Word]:
+    """A header word joined by dot leaders, split into its labels (positions by character count)."""
+    if word.text.count(".") < 2 or ".." not in word.text:
+        return [word]
+    width = (word.x1 - word.x0) / len(word.text)
+    return [
+        Word(found.group(), word.x0 + found.start() * width, word.x0 + found.end() * width, word.top, word.bottom)
+        for found in _LEADER_DOTS_SPLIT.finditer(word.text)
+    ]
+
+
 def detect_header(line: Line) -> list[Column] | None:
     """The columns if ``line`` is a transaction table header, else ``None``.
 
     A header has a date column, at least one money column (debit, credit, amount) and more
-    recognised labels than unrecognised ones.
+    recognised labels than unrecognised ones. A posting or value date stands in for the
+    transaction date only when the table prints none; neighbouring labels of one role
+    ("TRANSACTION" "DESCRIPTION") make one column; without any description label, the first
+    unrecognised label right of the date (``Wir haben für Sie gebucht``) is the description.
     """
-    columns = [
-        Column(classify_label(run_text(run)), min(w.x0 for w in run), max(w.x1 for w in run))
-        for run in word_runs(line, _LABEL_GAP)
-    ]
+    words = [piece for word in line.words for piece in _leader_pieces(word)]
+    runs = word_runs(Line(tuple(words), line.top, line.bottom, line.page), _LABEL_GAP)
+    columns = _merge_neighbours(
+        [Column(classify_label(run_text(run)), min(w.x0 for w in run), max(w.x1 for w in run)) for run in runs]
+    )
     roles = [column.role for column in columns]
-    if DATE not in roles and VALUE_DATE in roles:
-        columns[roles.index(VALUE_DATE)].role = DATE
-        roles = [column.role for column in columns]
-    known = sum(role not in (OTHER, VALUE_DATE) for role in roles)
+    if DATE not in roles:
+        stand_in = next((role for role in _STAND_IN_DATES if role in roles), None)
+        if stand_in is not None:
+            columns[roles.index(stand_in)].role = DATE
+            roles = [column.role for column in columns]
+    known = sum(role not in (OTHER, *_STAND_IN_DATES) for role in roles)
     if DATE not in roles or not {DEBIT, CREDIT, AMOUNT} & set(roles) or known <= len(roles) - known:
         return None
+    if DESCRIPTION not in roles:
+        date_x = next(column.x0 for column in columns if column.role == DATE)
+        unnamed = [column for column in columns if column.role == OTHER and column.x0 > date_x]
+        if unnamed:
+            unnamed[0].role = DESCRIPTION
     seen: set[str] = set()
     for column in columns:  # a second column with the same role (e.g. two dates) is extra info
-        if column.role in seen or column.role == VALUE_DATE:
+        if column.role in seen or column.role in _STAND_IN_DATES:
             column.role = OTHER
         seen.add(column.role)
     return columns
+
+
+def _merge_neighbours(columns: list[Column]) -> list[Column]:
+    """Adjacent text columns of the same role as one column."""
+    merged: list[Column] = []
+    for column in columns:
+        previous = merged[-1] if merged else None
+        if previous is not None and previous.role == column.role == DESCRIPTION:
+            merged[-1] = Column(DESCRIPTION, previous.x0, column.x1)
+        else:
+            merged.append(column)
+    return merged
 
 
 @dataclass

@@ -16,31 +16,30 @@ from ..document_text.layout import Line, stack, typical_height
 from .columns import DATE, DESCRIPTION, MONEY_ROLES, Column, ColumnLayout, detect_header
 from .keywords import RowKind, row_kind, section_sign
 
-_HEADER_WORD = re.compile(
-    r"\b(?:date|description|details|particulars|narrative|debits?|credits?|withdrawals?|deposits?|"
-    r"amount|balance|money|paid)\b",
-    re.IGNORECASE,
-)
-# The two lines of a two-line header are closer than this many word heights.
+# Every header has a date column: a cheap test before reading a line as a header.
+_HEADER_DATE_WORD = re.compile(r"dat[aeu]|\btag\b|fecha|buchung|wert|valeur|valuta", re.IGNORECASE)
+# The lines of a header printed on several lines are closer than this many word heights.
 _STACKED_GAP = 0.6
+_HEADER_LINES = 3
 # A table ends where the next line is further below the previous one than this many word heights.
 _TABLE_GAP = 3.0
 
 
 def _find_header(lines: Sequence[Line], index: int) -> tuple[list[Column], int] | None:
-    """The table header starting at ``lines[index]`` (on one line or two), and the index after it."""
-    line = lines[index]
-    if not _HEADER_WORD.search(line.text):  # cheap test first: most lines are rows
+    """The table header starting at ``lines[index]`` (on up to three lines), and the index after it."""
+    candidates = lines[index : index + _HEADER_LINES]
+    if not any(_HEADER_DATE_WORD.search(line.text) for line in candidates):  # cheap test first
         return None
-    columns = detect_header(line)
-    if columns is not None:
-        return columns, index + 1
-    if index + 1 < len(lines):
-        below = lines[index + 1]
-        if below.top - line.bottom < (line.bottom - line.top) * _STACKED_GAP:
-            columns = detect_header(stack(line, below))
-            if columns is not None:
-                return columns, index + 2
+    header = candidates[0]
+    for count, line in enumerate(candidates, start=1):
+        if count > 1:
+            previous = candidates[count - 2]
+            if line.top - previous.bottom >= (previous.bottom - previous.top) * _STACKED_GAP:
+                return None
+            header = stack(header, line)
+        columns = detect_header(header)
+        if columns is not None:
+            return columns, index + count
     return None
 
 
@@ -135,6 +134,8 @@ class TableReader:
                 return True
             if money and DATE in cells.landed and row_kind(text) is RowKind.TRANSACTION:
                 return False
+            if money and not text:
+                return False  # an amount with neither date nor description: a subtotal
             if not money:
                 if self._row is None or cells.landed != {DESCRIPTION}:
                     return False

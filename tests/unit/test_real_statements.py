@@ -1,0 +1,124 @@
+"""Real statements from public sources, parsed with the real parser (issue 7, item 4).
+
+Every ``<name>.pdf`` that has a ``<name>.expected.csv`` in ``../shared/samples/statements/``
+is a test case, picked up by globbing (see that folder's README for the format and what makes
+each document hard). Date, description (case- and whitespace-insensitive) and amount are
+compared row by row in document order; a failure prints a readable diff.
+
+A sample the parser does not read exactly yet is listed in :data:`NOT_YET_EXACT` with the
+concrete cause, as a strict xfail: once a fix makes it exact the XPASS fails, and the entry
+must go.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from backend.services.errors import InvalidInputError
+from backend.services.statements import ParsedStatement, parse_statement
+from tests.support import REPO_ROOT
+
+STATEMENTS_DIR = REPO_ROOT.parent / "shared" / "samples" / "statements"
+# The one expected file that starts with a balance row (monopoly's own output), per the README.
+_BALANCE_ROW_PREFIXES = ("last month's balance",)
+
+# name -> why the parser does not read it exactly yet (each entry is a strict xfail).
+NOT_YET_EXACT: dict[str, str] = {
+    "PB_KAZ_KtoNr_9999999999_06-04-2017_1200": "text layer without spaces and a watermark whose letters land inside words",
+    "cic_anonymised_2012-10-03": "French two-account PDF: header and margin text not read yet",
+    "ocbc_365_example": "OCR text layer: CAFÉ printed, CAFE in the text; 07/07 read as 07107",
+    "td_visa_2014": "text layer without spaces (PAYMENT-THANKYOU)",
+    "td_visa_2019": "text layer without spaces; the document does not add up",
+}
+
+# Documents whose printed figures do not add up: balance_check must say so.
+MISMATCHED = {"td_visa_2019"}
+
+
+@dataclass(frozen=True)
+class ExpectedRow:
+    """One transaction of an expected CSV."""
+
+    date: date
+    description: str
+    amount: Decimal
+
+    def line(self) -> str:
+        """The row as compared: ``date | amount | description`` (normalised description)."""
+        cents = self.amount.quantize(Decimal("0.01"))
+        amount = cents if cents == self.amount else self.amount
+        return f"{self.date.isoformat()} | {amount:>12} | {_normalised(self.description)}"
+
+
+def _normalised(description: str) -> str:
+    return " ".join(description.split()).casefold()
+
+
+def read_expected(path: Path) -> list[ExpectedRow]:
+    """The expected transactions of one sample, balance rows left out."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = [
+            ExpectedRow(date.fromisoformat(row["date"]), row["description"], Decimal(row["amount"]))
+            for row in csv.DictReader(handle)
+        ]
+    return [row for row in rows if not _normalised(row.description).startswith(_BALANCE_ROW_PREFIXES)]
+
+
+def parsed_rows(statement: ParsedStatement) -> list[ExpectedRow]:
+    return [ExpectedRow(t.date, t.description, t.amount) for t in statement.transactions]
+
+
+def readable_diff(expected: list[ExpectedRow], got: list[ExpectedRow]) -> str:
+    """A unified diff of the two row lists, one row per line (``date | amount | description``)."""
+    lines = difflib.unified_diff(
+        [row.line() for row in expected],
+        [row.line() for row in got],
+        fromfile="expected",
+        tofile="parsed",
+        lineterm="",
+        n=1,
+    )
+    return "\n".join(lines)
+
+
+def sample_names() -> list[str]:
+    return sorted(
+        pdf.stem for pdf in STATEMENTS_DIR.glob("*.pdf") if pdf.with_suffix(".expected.csv").exists()
+    )
+
+
+def _case(name: str) -> object:
+    if name in NOT_YET_EXACT:
+        return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=NOT_YET_EXACT[name]))
+    return name
+
+
+def test_samples_are_found() -> None:
+    """The shared folder is where the README says; an empty glob would pass silently."""
+    assert len(sample_names()) >= 9, f"no samples found in {STATEMENTS_DIR}"
+
+
+@pytest.mark.parametrize("name", [_case(name) for name in sample_names()])
+def test_real_statement_is_read_exactly(name: str) -> None:
+    expected = read_expected(STATEMENTS_DIR / f"{name}.expected.csv")
+    try:
+        statement = parse_statement(STATEMENTS_DIR / f"{name}.pdf")
+    except InvalidInputError as error:
+        pytest.fail(f"{name}: the parser refused the document: {error}")
+    got = parsed_rows(statement)
+    if [row.line() for row in got] != [row.line() for row in expected]:
+        pytest.fail(
+            f"{name}: {len(got)} rows parsed, {len(expected)} expected "
+            f"(descriptions compared case- and whitespace-insensitively)\n{readable_diff(expected, got)}"
+        )
+    if name in MISMATCHED:
+        assert statement.balance_check == "mismatch", "the document does not add up"
+    else:
+        assert statement.balance_check != "mismatch", statement.balance_mismatch_rows
