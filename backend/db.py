@@ -37,8 +37,8 @@ def _begin_sqlite(conn: Connection) -> None:
     # locked" (SQLITE_BUSY_SNAPSHOT, the busy timeout does not apply) when another
     # connection wrote in between: that stopped bulk categorization on the default
     # database. BEGIN IMMEDIATE takes the write lock up front and waits for it instead.
-    # Long reads (report streaming, categorization's matching) use ``read_only`` so that
-    # they do not hold the write lock and block progress writes meanwhile.
+    # Reads use ``read_only`` (ORM sessions by default, report streaming, categorization's
+    # matching) so that they hold no write lock and block nobody meanwhile.
     read_only_ = conn.get_execution_options().get(READ_ONLY_OPTION, False)
     conn.exec_driver_sql("BEGIN" if read_only_ else "BEGIN IMMEDIATE")
 
@@ -84,18 +84,29 @@ def get_engine() -> Engine:
 
 
 @lru_cache
-def _session_factory() -> sessionmaker[Session]:
-    return sessionmaker(bind=get_engine(), expire_on_commit=False)
+def _session_factory(writes: bool) -> sessionmaker[Session]:
+    engine = get_engine() if writes else read_only(get_engine())
+    return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def new_session() -> Session:
-    """A fresh ORM session; the caller closes it (use it as a context manager)."""
-    return _session_factory()()
+def new_session(writes: bool = False) -> Session:
+    """A fresh ORM session; the caller closes it (use it as a context manager).
+
+    Sessions read by default. One that will write (``writes=True``) takes SQLite's write
+    lock at its first statement; on PostgreSQL the two are the same.
+    """
+    return _session_factory(writes)()
 
 
 def get_session() -> Iterator[Session]:
-    """FastAPI dependency: one session per request."""
+    """FastAPI dependency: one reading session per request."""
     with new_session() as session:
+        yield session
+
+
+def get_write_session() -> Iterator[Session]:
+    """FastAPI dependency: a session for an endpoint that writes through the ORM."""
+    with new_session(writes=True) as session:
         yield session
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import bcrypt
@@ -39,8 +40,16 @@ def create_access_token(subject: str, settings: Settings) -> tuple[str, int]:
     return token, int(lifetime.total_seconds())
 
 
-def decode_access_token(token: str, settings: Settings) -> str:
-    """The subject of a valid token; raises InvalidTokenError otherwise.
+@dataclass(frozen=True)
+class TokenClaims:
+    """What a valid access token says: whose it is and until when."""
+
+    subject: str
+    expires_at: datetime
+
+
+def decode_access_token(token: str, settings: Settings) -> TokenClaims:
+    """The claims of a valid token; raises InvalidTokenError otherwise.
 
     The algorithm list is explicit, so ``alg: none`` or an algorithm other than the
     configured one is refused whatever the token's header says.
@@ -57,4 +66,4 @@ def decode_access_token(token: str, settings: Settings) -> str:
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject:
         raise InvalidTokenError("token has no subject")
-    return subject
+    return TokenClaims(subject, datetime.fromtimestamp(claims["exp"], timezone.utc))

@@ -9,14 +9,17 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from backend.config import Settings, get_settings
-from backend.db import get_session
+from backend.db import get_session, get_write_session
 from backend.models import User
-from backend.security import InvalidTokenError, decode_access_token
+from backend.security import InvalidTokenError, TokenClaims, decode_access_token
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token")
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
+# For endpoints that write through the ORM: on SQLite its transaction takes the write lock
+# up front, so a write after a read cannot fail because another connection wrote between.
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 
 
 def _unauthorized(detail: str) -> HTTPException:
@@ -27,14 +30,22 @@ def _unauthorized(detail: str) -> HTTPException:
     )
 
 
-def get_current_user(
-    token: Annotated[str, Depends(oauth2_scheme)], session: SessionDep, settings: SettingsDep
-) -> User:
-    """The active user the bearer token was issued to; 401 for anything else."""
+def get_token_claims(
+    token: Annotated[str, Depends(oauth2_scheme)], settings: SettingsDep
+) -> TokenClaims:
+    """The claims of the request's bearer token; 401 when it is not valid."""
     try:
-        subject = decode_access_token(token, settings)
+        return decode_access_token(token, settings)
     except InvalidTokenError:
         raise _unauthorized("Could not validate credentials") from None
+
+
+TokenClaimsDep = Annotated[TokenClaims, Depends(get_token_claims)]
+
+
+def get_current_user(claims: TokenClaimsDep, session: SessionDep) -> User:
+    """The active user the bearer token was issued to; 401 for anything else."""
+    subject = claims.subject
     user = session.get(User, int(subject)) if subject.isdigit() else None
     if user is None or not user.is_active:
         raise _unauthorized("Could not validate credentials")

@@ -22,7 +22,7 @@ from fastapi.security import OAuth2PasswordBearer
 from redis import Redis
 from sqlalchemy import text
 
-from backend.api.deps import SettingsDep, get_current_user
+from backend.api.deps import SettingsDep, get_current_user, get_token_claims
 from backend.config import Settings, get_settings
 from backend.db import get_engine, new_session
 from backend.tasks.app import celery_app
@@ -121,7 +121,8 @@ def _authorise_deep_check(token: str | None, health_token: str | None, settings:
             headers={"WWW-Authenticate": "Bearer"},
         )
     with new_session() as session:
-        user = get_current_user(token, session, settings)  # 401 for a bad token
+        # 401 for a bad token
+        user = get_current_user(get_token_claims(token, settings), session)
         if not user.is_admin:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN, detail="The deep health check is for administrators"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -15,20 +17,22 @@ from redis.exceptions import RedisError
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from backend.api.deps import CurrentUser, SessionDep, SettingsDep
+from backend.api.deps import CurrentUser, SessionDep, SettingsDep, TokenClaimsDep
 from backend.api.schemas import Message, TaskOut, TaskPage, TaskResultOut, TaskSubmitted
 from backend.api.submitting import QUEUE_UNAVAILABLE, submit_for_user
 from backend.db import get_engine, new_session
-from backend.models import TaskState, TaskStatus, User
-from backend.services import task_records
+from backend.models import TaskState, TaskStatus, User, utcnow
+from backend.services import task_events, task_records
 from backend.services.retention import delete_unreferenced_files
 from backend.tasks.app import celery_app
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 
 FINAL_STATES = {state.value for state in TaskState.final()}
-# Seconds between two looks at the database while streaming or waiting for a cancel.
+# Seconds between two looks at the database while waiting for a cancel.
 POLL_SECONDS = 0.25
+# A comment line on an idle event stream this often keeps proxies from closing it.
+KEEPALIVE_SECONDS = 15.0
 
 
 def owned_task(session: Session, user: User, task_id: str) -> TaskStatus:
@@ -79,11 +83,25 @@ def task_status(task_id: str, user: CurrentUser, session: SessionDep) -> TaskSta
     return owned_task(session, user, task_id)
 
 
-@router.get("/{task_id}/events")
-async def task_events(task_id: str, user: CurrentUser) -> StreamingResponse:
-    """Server-sent events: the task's status each time it changes, until it is final."""
+@router.get(
+    "/{task_id}/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"}},
+)
+async def stream_task_events(task_id: str, user: CurrentUser, claims: TokenClaimsDep) -> StreamingResponse:
+    """Server-sent events: ``status`` each time the task changes, until it is final.
+
+    Changes are pushed (the workers announce every status write over Redis), a comment
+    keeps the connection alive every KEEPALIVE_SECONDS, and the stream ends with an
+    ``expired`` event when the bearer token does (reconnect with a fresh one).
+    """
     await run_in_threadpool(_read_owned, user, task_id)  # 404 before the stream starts
-    return StreamingResponse(_status_stream(user, task_id), media_type="text/event-stream")
+    return StreamingResponse(
+        _status_stream(user, task_id, claims.expires_at),
+        media_type="text/event-stream",
+        # No caching, and no buffering by a reverse proxy (nginx), or events arrive late.
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 def _read_owned(user: User, task_id: str) -> TaskOut:
@@ -91,20 +109,30 @@ def _read_owned(user: User, task_id: str) -> TaskOut:
         return TaskOut.model_validate(owned_task(session, user, task_id))
 
 
-async def _status_stream(user: User, task_id: str) -> AsyncIterator[str]:
+async def _status_stream(user: User, task_id: str, token_expires_at: datetime) -> AsyncIterator[str]:
     last = None
-    while True:
-        try:
-            current = await run_in_threadpool(_read_owned, user, task_id)
-        except HTTPException:  # deleted while streaming
-            return
-        snapshot = current.model_dump_json()
-        if snapshot != last:
-            last = snapshot
-            yield f"event: status\ndata: {snapshot}\n\n"
-        if current.status in FINAL_STATES:
-            return
-        await asyncio.sleep(POLL_SECONDS)
+    last_sent = time.monotonic()
+    async with task_events.listen(task_id) as changes:
+        while True:
+            try:
+                current = await run_in_threadpool(_read_owned, user, task_id)
+            except HTTPException:  # deleted while streaming
+                return
+            snapshot = current.model_dump_json()
+            if snapshot != last:
+                last, last_sent = snapshot, time.monotonic()
+                yield f"event: status\ndata: {snapshot}\n\n"
+            if current.status in FINAL_STATES:
+                return
+            token_left = (token_expires_at - utcnow()).total_seconds()
+            if token_left <= 0:
+                yield 'event: expired\ndata: {"detail": "The access token expired"}\n\n'
+                return
+            if time.monotonic() - last_sent >= KEEPALIVE_SECONDS:
+                last_sent = time.monotonic()
+                yield ": keep-alive\n\n"
+            quiet_for = KEEPALIVE_SECONDS - (time.monotonic() - last_sent)
+            await changes.wait(max(0.0, min(quiet_for, token_left)))
 
 
 @router.get("/{task_id}/result", response_model=TaskResultOut)

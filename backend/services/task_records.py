@@ -14,10 +14,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, case, delete, select, update
 
 from backend.models import TaskState, TaskStatus, utcnow
+from backend.services.task_events import publish_change
 
 _table = TaskStatus.__table__
 _ACTIVE = (TaskState.PENDING.value, TaskState.PROCESSING.value, TaskState.RETRYING.value)
 _FINAL = tuple(state.value for state in TaskState.final())
+_IS_PROCESSING = _table.c.status == TaskState.PROCESSING.value
 
 
 class StartOutcome(enum.Enum):
@@ -35,7 +37,7 @@ class ProgressOutcome(enum.Enum):
 
 def _lease_expired(cutoff: datetime) -> ColumnElement[bool]:
     heartbeat = _table.c.heartbeat_at
-    return (_table.c.status == TaskState.PROCESSING.value) & (
+    return _IS_PROCESSING & (
         heartbeat.is_(None) | (heartbeat < cutoff)
     )
 
@@ -66,6 +68,21 @@ def lost_worker_message(times: int) -> str:
     )
 
 
+def _transition(
+    engine: Engine, task_id: str, condition: ColumnElement[bool], **values: Any
+) -> bool:
+    """One conditional UPDATE of one task's row; True (and listeners told) when it applied."""
+    with engine.begin() as conn:
+        changed = bool(
+            conn.execute(
+                update(_table).where(_table.c.task_id == task_id, condition).values(**values)
+            ).rowcount
+        )
+    if changed:
+        publish_change(task_id)
+    return changed
+
+
 def mark_processing(
     engine: Engine, task_id: str, worker: str, lost_after_seconds: float, max_losses: int
 ) -> StartOutcome:
@@ -76,7 +93,6 @@ def mark_processing(
     ``max_losses``-th loss ends the task FAILED instead of running it again.
     """
     now = utcnow()
-    taking_over = _table.c.status == TaskState.PROCESSING.value
     with engine.begin() as conn:
         row = conn.execute(
             update(_table)
@@ -88,7 +104,7 @@ def mark_processing(
             .values(
                 status=TaskState.PROCESSING.value,
                 attempts=_table.c.attempts + 1,
-                worker_losses=_table.c.worker_losses + case((taking_over, 1), else_=0),
+                worker_losses=_table.c.worker_losses + case((_IS_PROCESSING, 1), else_=0),
                 worker=worker,
                 heartbeat_at=now,
                 started_at=now,
@@ -107,6 +123,7 @@ def mark_processing(
         if row.worker_losses >= max_losses:
             mark_failed(engine, task_id, lost_worker_message(row.worker_losses))
             return StartOutcome.SKIP
+        publish_change(task_id)
         return StartOutcome.TRACKED
     if current is None:
         return StartOutcome.UNTRACKED
@@ -122,7 +139,7 @@ def record_progress(
     with engine.begin() as conn:
         row = conn.execute(
             update(_table)
-            .where(_table.c.task_id == task_id, _table.c.status == TaskState.PROCESSING.value)
+            .where(_table.c.task_id == task_id, _IS_PROCESSING)
             .where(_table.c.worker == worker)
             .values(
                 progress_percent=percent, progress_message=message, updated_at=now,
@@ -132,6 +149,7 @@ def record_progress(
         ).first()
     if row is None:
         return ProgressOutcome.LEASE_LOST
+    publish_change(task_id)
     return ProgressOutcome.CONTINUE if row.cancel_requested_at is None else ProgressOutcome.CANCELLED
 
 
@@ -143,7 +161,7 @@ def renew_leases(engine: Engine, worker: str, task_ids: list[str]) -> int:
         return conn.execute(
             update(_table)
             .where(_table.c.task_id.in_(task_ids), _table.c.worker == worker)
-            .where(_table.c.status == TaskState.PROCESSING.value)
+            .where(_IS_PROCESSING)
             .values(heartbeat_at=utcnow())
         ).rowcount
 
@@ -151,32 +169,29 @@ def renew_leases(engine: Engine, worker: str, task_ids: list[str]) -> int:
 def release_lost_run(engine: Engine, task_id: str, max_losses: int) -> bool:
     """The worker process running the task died: back to RETRYING, so that the redelivered
     message runs at once, or FAILED when this was the ``max_losses``-th death."""
-    values = _lost_run_values(
-        max_losses, "The worker process running this task stopped; running it again"
+    return _transition(
+        engine, task_id, _IS_PROCESSING,
+        **_lost_run_values(max_losses, "The worker process running this task stopped; running it again"),
     )
-    with engine.begin() as conn:
-        return bool(
-            conn.execute(
-                update(_table)
-                .where(_table.c.task_id == task_id, _table.c.status == TaskState.PROCESSING.value)
-                .values(**values)
-            ).rowcount
-        )
 
 
 def release_leases(engine: Engine, worker: str) -> int:
     """A worker that is shutting down hands its unfinished tasks back (no worker loss)."""
     now = utcnow()
     with engine.begin() as conn:
-        return conn.execute(
+        released = conn.execute(
             update(_table)
-            .where(_table.c.worker == worker, _table.c.status == TaskState.PROCESSING.value)
+            .where(_table.c.worker == worker, _IS_PROCESSING)
             .values(
                 status=TaskState.RETRYING.value, worker=None, heartbeat_at=None,
                 error_message="Handed back to the queue by a worker that was shutting down",
                 dispatched_at=now, updated_at=now,
             )
-        ).rowcount
+            .returning(_table.c.task_id)
+        ).scalars().all()
+    for task_id in released:
+        publish_change(task_id)
+    return len(released)
 
 
 @dataclass(frozen=True)
@@ -214,7 +229,10 @@ def reclaim_expired_lease(
             )
             .returning(_table.c.status)
         ).first()
-    return TaskState(row.status) if row else None
+    if row is None:
+        return None
+    publish_change(task_id)
+    return TaskState(row.status)
 
 
 def undelivered(engine: Engine, after_seconds: float) -> list[Dispatch]:
@@ -244,17 +262,10 @@ def undelivered(engine: Engine, after_seconds: float) -> list[Dispatch]:
 def claim_redispatch(engine: Engine, task_id: str) -> bool:
     """Stamp a re-send of a waiting task; False when it started or another reaper won."""
     now = utcnow()
-    with engine.begin() as conn:
-        return bool(
-            conn.execute(
-                update(_table)
-                .where(
-                    _table.c.task_id == task_id,
-                    _table.c.status.in_((TaskState.PENDING.value, TaskState.RETRYING.value)),
-                )
-                .values(dispatched_at=now, redispatches=_table.c.redispatches + 1, updated_at=now)
-            ).rowcount
-        )
+    return _transition(
+        engine, task_id, _table.c.status.in_((TaskState.PENDING.value, TaskState.RETRYING.value)),
+        dispatched_at=now, redispatches=_table.c.redispatches + 1, updated_at=now,
+    )
 
 
 def _dispatches(engine: Engine, condition: ColumnElement[bool]) -> list[Dispatch]:
@@ -275,14 +286,10 @@ def _finish(
     **values: Any,
 ) -> bool:
     now = utcnow()
-    with engine.begin() as conn:
-        return bool(
-            conn.execute(
-                update(_table)
-                .where(_table.c.task_id == task_id, _table.c.status.in_(from_states))
-                .values(status=state.value, updated_at=now, completed_at=now, **values)
-            ).rowcount
-        )
+    return _transition(
+        engine, task_id, _table.c.status.in_(from_states),
+        status=state.value, updated_at=now, completed_at=now, **values,
+    )
 
 
 def mark_success(engine: Engine, task_id: str, result: Any) -> bool:
@@ -306,21 +313,11 @@ def mark_revoked(engine: Engine, task_id: str, message: str = "Cancelled") -> bo
 def mark_retrying(engine: Engine, task_id: str, error_message: str, due_in: float) -> bool:
     """Record that a transient error happened and the task will run again in ``due_in`` s."""
     now = utcnow()
-    with engine.begin() as conn:
-        return bool(
-            conn.execute(
-                update(_table)
-                .where(_table.c.task_id == task_id, _table.c.status == TaskState.PROCESSING.value)
-                .values(
-                    status=TaskState.RETRYING.value,
-                    error_message=error_message,
-                    worker=None,
-                    heartbeat_at=None,
-                    dispatched_at=now + timedelta(seconds=due_in),
-                    updated_at=now,
-                )
-            ).rowcount
-        )
+    return _transition(
+        engine, task_id, _IS_PROCESSING,
+        status=TaskState.RETRYING.value, error_message=error_message, worker=None,
+        heartbeat_at=None, dispatched_at=now + timedelta(seconds=due_in), updated_at=now,
+    )
 
 
 def revoke_if_pending(engine: Engine, task_id: str) -> bool:
@@ -337,14 +334,7 @@ def revoke_if_pending(engine: Engine, task_id: str) -> bool:
 
 def request_cancel(engine: Engine, task_id: str) -> bool:
     """Flag a running task; its next progress report sees the flag and stops."""
-    with engine.begin() as conn:
-        return bool(
-            conn.execute(
-                update(_table)
-                .where(_table.c.task_id == task_id, _table.c.status == TaskState.PROCESSING.value)
-                .values(cancel_requested_at=utcnow())
-            ).rowcount
-        )
+    return _transition(engine, task_id, _IS_PROCESSING, cancel_requested_at=utcnow())
 
 
 def current_state(engine: Engine, task_id: str) -> TaskState | None:
