@@ -34,8 +34,6 @@ NOT_YET_EXACT: dict[str, str] = {
     "PB_KAZ_KtoNr_9999999999_06-04-2017_1200": "text layer without spaces and a watermark whose letters land inside words",
     "cic_anonymised_2012-10-03": "French two-account PDF: header and margin text not read yet",
     "ocbc_365_example": "OCR text layer: CAFÉ printed, CAFE in the text; 07/07 read as 07107",
-    "td_visa_2014": "text layer without spaces (PAYMENT-THANKYOU)",
-    "td_visa_2019": "text layer without spaces; the document does not add up",
 }
 
 # Documents whose printed figures do not add up: balance_check must say so.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
@@ -24,6 +24,14 @@ from ..pdf_words import iter_page_words
 EXTRACT_WORDS_OPTIONS: Mapping[str, Any] = {"use_text_flow": True, "return_chars": True}
 # Composed characters (``é`` as one code point), whatever the PDF's font encoding did.
 UNICODE_NORM = "NFC"
+# In a text layer without spaces, glyphs further apart than this many font sizes start a new
+# word (measured: 0.20-0.35 between words, under 0.16 for kerning and OCR noise)...
+_WORD_GAP = 0.17
+# ...on a page where such gaps are at least this common (per word; 0-2 % on pages with spaces).
+_SPACELESS_SHARE = 0.05
+# Letter-spaced text: at least this many single letters in a row, each at most this many
+# word heights from the next; a gap this many times the typical one between them ends a word.
+_MIN_SPACED_LETTERS, _LETTER_SPACING, _SPACED_WORD_GAP = 3, 2.0, 2.0
 # Two digits drawn over each other by more than this are separate numbers printed touching.
 _OVERLAP_SPLIT = 0.3
 _DIGIT_GROUP_HEAD = re.compile(r"^[(\-\u2212]?\d{1,3}(?: \d{3})*$")
@@ -110,20 +118,37 @@ def _word_from_chars(chars: Sequence[Mapping[str, Any]]) -> Word:
     )
 
 
-def words_from_pdfplumber(raw_words: Iterable[Mapping[str, Any]]) -> list[Word]:
-    """Convert ``extract_words`` output (called with :data:`EXTRACT_WORDS_OPTIONS`) to words."""
+def _gap_cuts(chars: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Indexes where a glyph starts clearly apart from the previous one: a word boundary."""
     return [
-        Word(
-            raw["text"],
-            raw["x0"],
-            raw["x1"],
-            raw["top"],
-            raw["bottom"],
-            _overlapping_digit_pieces(raw["chars"]),
-        )
-        for raw in raw_words
-        if raw["text"].strip()
+        index
+        for index in range(1, len(chars))
+        if chars[index]["x0"] - chars[index - 1]["x1"]
+        >= _WORD_GAP * (chars[index - 1].get("size") or chars[index - 1]["bottom"] - chars[index - 1]["top"])
     ]
+
+
+def words_from_pdfplumber(raw_words: Iterable[Mapping[str, Any]]) -> list[Word]:
+    """Convert one page's ``extract_words`` output (with :data:`EXTRACT_WORDS_OPTIONS`) to words.
+
+    Some text layers have no space characters at all (``PAYMENT-THANKYOU``): words are only
+    told apart by a gap narrower than pdfplumber's 3-point tolerance. A page where such gaps
+    are common is split at them; on a page with spaces they are kerning or OCR noise, kept.
+    """
+    raw_words = [raw for raw in raw_words if raw["text"].strip()]
+    cuts = [_gap_cuts(raw["chars"]) for raw in raw_words]
+    spaceless = sum(map(len, cuts)) >= _SPACELESS_SHARE * len(raw_words) > 0
+    words: list[Word] = []
+    for raw, word_cuts in zip(raw_words, cuts):
+        chars = raw["chars"]
+        if spaceless and word_cuts:
+            for low, high in pairwise([0, *word_cuts, len(chars)]):
+                piece = chars[low:high]
+                words.append(replace(_word_from_chars(piece), pieces=_overlapping_digit_pieces(piece)))
+        else:
+            pieces = _overlapping_digit_pieces(chars)
+            words.append(Word(raw["text"], raw["x0"], raw["x1"], raw["top"], raw["bottom"], pieces))
+    return words
 
 
 def _join_digit_groups(words: list[Word]) -> list[Word]:
@@ -149,10 +174,59 @@ def _join_digit_groups(words: list[Word]) -> list[Word]:
     return joined
 
 
+def _merged(words: Sequence[Word], separator: str = "") -> Word:
+    return Word(
+        separator.join(word.text for word in words),
+        words[0].x0,
+        words[-1].x1,
+        min(word.top for word in words),
+        max(word.bottom for word in words),
+    )
+
+
+def _join_spaced_letters(words: list[Word]) -> list[Word]:
+    """Re-form words printed letter-spaced (``A M Z N  M k t p  C A`` -> ``AMZN Mktp CA``).
+
+    A run of at least three single letters, each close to the next, is letter-spaced text;
+    inside it, a gap clearly wider than the typical one between letters separates words.
+    """
+    joined: list[Word] = []
+    index = 0
+    while index < len(words):
+        end = index
+        while (
+            end + 1 < len(words)
+            and _is_letter(words[end])
+            and _is_letter(words[end + 1])
+            and words[end + 1].x0 - words[end].x1 <= (words[end].bottom - words[end].top) * _LETTER_SPACING
+        ):
+            end += 1
+        if end - index + 1 < _MIN_SPACED_LETTERS:
+            joined.append(words[index])
+            index += 1
+            continue
+        run = words[index : end + 1]
+        gaps = [right.x0 - left.x1 for left, right in pairwise(run)]
+        typical = median(gaps)
+        start = 0
+        for position, gap in enumerate(gaps, start=1):
+            if gap > typical * _SPACED_WORD_GAP:
+                joined.append(_merged(run[start:position]))
+                start = position
+        joined.append(_merged(run[start:]))
+        index = end + 1
+    return joined
+
+
+def _is_letter(word: Word) -> bool:
+    return len(word.text) == 1 and word.text.isalpha()
+
+
 def group_lines(words: Iterable[Word], page: int = 0) -> list[Line]:
     """Group words into lines (a word joins a line if its vertical middle falls inside it).
 
-    Within a line, numbers split by thousands spaces are joined back into one word.
+    Within a line, numbers split by thousands spaces are joined back into one word, and
+    letter-spaced words are re-formed.
     """
     lines: list[list[Word]] = []
     band = (0.0, -1.0)
@@ -165,7 +239,7 @@ def group_lines(words: Iterable[Word], page: int = 0) -> list[Line]:
             band = (word.top, word.bottom)
     return [
         Line(
-            tuple(_join_digit_groups(sorted(line, key=lambda w: w.x0))),
+            tuple(_join_spaced_letters(_join_digit_groups(sorted(line, key=lambda w: w.x0)))),
             min(w.top for w in line),
             max(w.bottom for w in line),
             page,

@@ -56,6 +56,8 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (BALANCE, r"(?:running )?balance|bal|balance amount|saldo|solde|kontostand"),
     )
 )
+# Words further than this many word heights outside the table's columns are margin text.
+_MARGIN_SLACK = 1.5
 # Words of one header label are closer than this many word heights; labels are further apart.
 _LABEL_GAP = 0.5
 _PARENTHESES = re.compile(r"\([^)]*\)?")
@@ -208,6 +210,16 @@ class ColumnLayout:
         left = [c for c in text_columns if c.x0 <= word.x0]
         return max(left, key=lambda c: c.x0) if left else min(text_columns, key=lambda c: c.gap(word))
 
+    def _in_margin(self, word: Word) -> bool:
+        """Whether ``word`` lies well outside the table: margin text, a vertical reference code.
+
+        Only left of the first column, or right of a last column holding numbers (text
+        columns overflow to the right).
+        """
+        slack = (word.bottom - word.top) * _MARGIN_SLACK
+        first, last = self.columns[0], self.columns[-1]
+        return word.x1 < first.x0 - slack or (last.role in MONEY_ROLES and word.x0 > last.x1 + slack)
+
     def split(self, line: Line) -> Cells:
         """The texts of ``line`` per column role, left to right.
 
@@ -215,7 +227,7 @@ class ColumnLayout:
         overflowing its cell) go to the description.
         """
         cells = Cells()
-        pending = list(reversed(line.words))
+        pending = [word for word in reversed(line.words) if not self._in_margin(word)]
         while pending:
             word = pending.pop()
             role = self._column_for(word).role

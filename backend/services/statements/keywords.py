@@ -46,11 +46,14 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
         (
             RowKind.CLOSING,
             (
-                r"^(?:closing|new|ending|end|final|current|statement) (?:balance|bal)\b"
+                r"^(?:total )?(?:closing|new|ending|end|final|current|statement) (?:balance|bal)\b"
                 r"|^total (?:amount |balance )?(?:due|outstanding|payable)\b|^balance due\b"
             ),
         ),
-        (RowKind.TOTAL, r"^(?:sub ?total|sub-total|grand total|total)\b|^totals?$"),
+        (
+            RowKind.TOTAL,
+            r"^(?:sub ?total|sub-total|grand total|total)\b|^totals?$|^net (?:amount|activity|change)\b",
+        ),
     )
 )
 
@@ -73,6 +76,12 @@ _SECTIONS: tuple[tuple[int, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# A line under a card transaction giving its foreign amount or exchange rate: not description.
+_FOREIGN_CURRENCY_NOTE = re.compile(
+    r"^(?:@\s*)?(?:foreign (?:currency|amount|transaction)|original (?:currency|amount)"
+    r"|(?:exchange|conversion|fx) rate|rate)\b|^[A-Z]{3} \d[\d.,]*$|^\d[\d.,]* [A-Z]{3}$",
+    re.IGNORECASE,
+)
 _CONTINUED = re.compile(r"(?<!\s)\s*\(?(?:continued|cont'd|cont)\)?$")  # (?<!\s): one try per run
 
 
@@ -92,3 +101,8 @@ def section_sign(line_text: str) -> int | None:
         if pattern.match(text):
             return sign
     return None
+
+
+def is_foreign_currency_note(line_text: str) -> bool:
+    """Whether a line under a row only gives its foreign amount or exchange rate."""
+    return bool(_FOREIGN_CURRENCY_NOTE.match(line_text.strip()))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..document_text.dates import RawDate, read_date
 from ..document_text.layout import Line, stack, typical_height
 from .columns import DATE, DESCRIPTION, MONEY_ROLES, Column, ColumnLayout, detect_header
-from .keywords import RowKind, row_kind, section_sign
+from .keywords import RowKind, is_foreign_currency_note, row_kind, section_sign
 
 # Every header has a date column: a cheap test before reading a line as a header.
 _HEADER_DATE_WORD = re.compile(r"dat[aeu]|\btag\b|fecha|buchung|wert|valeur|valuta", re.IGNORECASE)
@@ -139,7 +139,8 @@ class TableReader:
             if not money:
                 if self._row is None or cells.landed != {DESCRIPTION}:
                     return False
-                self._row.description.append(text)
+                if not is_foreign_currency_note(text):
+                    self._row.description.append(text)
                 return True
         self._row = RawRow(date, [text] if text else [], money, self._section)
         self.rows.append(self._row)
