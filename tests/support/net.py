@@ -143,6 +143,9 @@ class Stack:
         self.repo_root = REPO_ROOT
         self.process: subprocess.Popen | None = None
         self.output: OutputCollector | None = None
+        # Every descendant seen, so that a failed test can clean up even after the
+        # supervisor itself is gone.
+        self.seen: dict[int, psutil.Process] = {}
 
     @property
     def api(self) -> str:
@@ -171,6 +174,7 @@ class Stack:
 
     def wait_until_serving(self) -> None:
         self.wait_until(lambda: answers(f"{self.api}/health"), "the API")
+        self.descendants()
 
     def child(self, marker: str) -> psutil.Process:
         """The supervisor's child whose command line contains ``marker`` (e.g. "flower")."""
@@ -182,7 +186,9 @@ class Stack:
 
     def descendants(self) -> list[psutil.Process]:
         assert self.process is not None
-        return psutil.Process(self.process.pid).children(recursive=True)
+        found = psutil.Process(self.process.pid).children(recursive=True)
+        self.seen.update((process.pid, process) for process in found)
+        return found
 
     def stop(self, sig: int = signal.SIGINT, timeout: float = 60) -> str:
         """Send ``sig``, wait for the supervisor to exit, and return its output."""
@@ -200,10 +206,11 @@ class Stack:
         """Clean up after a failed test: nothing the stack started may keep running."""
         if self.process is None:
             return
-        survivors = self.descendants() if self.process.poll() is None else []
+        if self.process.poll() is None:
+            self.descendants()
         self.process.kill()
         self.process.wait()
-        for process in survivors:
+        for process in still_alive(list(self.seen.values())):
             with contextlib.suppress(psutil.NoSuchProcess):
                 process.kill()
 

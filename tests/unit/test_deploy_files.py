@@ -141,6 +141,26 @@ def test_compose_refuses_to_start_without_each_secret(secret):
         compose(env)
 
 
+def _seconds(duration: str) -> float:
+    """A Compose duration ("75s", "1m30s", "500ms") in seconds."""
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001, "us": 1e-6}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|us|h|m|s)", duration)
+    assert "".join(number + unit for number, unit in parts) == duration, duration
+    return sum(float(number) * units[unit] for number, unit in parts)
+
+
+def test_workers_hand_unfinished_tasks_back_before_docker_kills_them():
+    workers = {name: s for name, s in services().items() if "worker" in s.get("command", [])}
+    assert workers
+    for name, worker in workers.items():
+        environment = worker["environment"]
+        assert environment["REMAP_SIGTERM"] == "SIGQUIT", name
+        grace = float(environment["WORKER_SHUTDOWN_GRACE_SECONDS"])
+        assert _seconds(worker["stop_grace_period"]) >= grace + 10, (
+            f"{name}: Docker's SIGKILL must come well after the {grace:.0f} s soft shutdown"
+        )
+
+
 def test_flower_is_published_on_loopback_by_default():
     assert services()["flower"]["ports"] == ["127.0.0.1:5555:5555"]
     with_host = compose({**SECRETS, "FLOWER_HOST": "0.0.0.0"})  # noqa: S104 (the opt-in)
