@@ -29,6 +29,8 @@ UNICODE_NORM = "NFC"
 _WORD_GAP = 0.17
 # ...on a page where such gaps are at least this common (per word; 0-2 % on pages with spaces).
 _SPACELESS_SHARE = 0.05
+# Words closer than this many points (touching, not overlapping) are one run of text.
+_TOUCHING = 0.01
 # Letter-spaced text: at least this many single letters in a row, each at most this many
 # word heights from the next; a gap this many times the typical one between them ends a word.
 _MIN_SPACED_LETTERS, _LETTER_SPACING, _SPACED_WORD_GAP = 3, 2.0, 2.0
@@ -118,6 +120,13 @@ def _word_from_chars(chars: Sequence[Mapping[str, Any]]) -> Word:
     )
 
 
+def is_spaceless(raw_words: Sequence[Mapping[str, Any]], cuts: Sequence[Sequence[int]] | None = None) -> bool:
+    """Whether a page's words are often glued together by narrow gaps (no space characters)."""
+    if cuts is None:
+        cuts = [_gap_cuts(raw["chars"]) for raw in raw_words]
+    return sum(map(len, cuts)) >= _SPACELESS_SHARE * len(raw_words) > 0
+
+
 def _gap_cuts(chars: Sequence[Mapping[str, Any]]) -> list[int]:
     """Indexes where a glyph starts clearly apart from the previous one: a word boundary."""
     return [
@@ -128,16 +137,17 @@ def _gap_cuts(chars: Sequence[Mapping[str, Any]]) -> list[int]:
     ]
 
 
-def words_from_pdfplumber(raw_words: Iterable[Mapping[str, Any]]) -> list[Word]:
+def words_from_pdfplumber(raw_words: Iterable[Mapping[str, Any]], spaceless: bool = False) -> list[Word]:
     """Convert one page's ``extract_words`` output (with :data:`EXTRACT_WORDS_OPTIONS`) to words.
 
     Some text layers have no space characters at all (``PAYMENT-THANKYOU``): words are only
     told apart by a gap narrower than pdfplumber's 3-point tolerance. A page where such gaps
-    are common is split at them; on a page with spaces they are kerning or OCR noise, kept.
+    are common (or any page when ``spaceless``, the document being known to be so) is split
+    at them; on a page with spaces they are kerning or OCR noise, kept.
     """
     raw_words = [raw for raw in raw_words if raw["text"].strip()]
     cuts = [_gap_cuts(raw["chars"]) for raw in raw_words]
-    spaceless = sum(map(len, cuts)) >= _SPACELESS_SHARE * len(raw_words) > 0
+    spaceless = spaceless or is_spaceless(raw_words, cuts)
     words: list[Word] = []
     for raw, word_cuts in zip(raw_words, cuts):
         chars = raw["chars"]
@@ -149,6 +159,17 @@ def words_from_pdfplumber(raw_words: Iterable[Mapping[str, Any]]) -> list[Word]:
             pieces = _overlapping_digit_pieces(chars)
             words.append(Word(raw["text"], raw["x0"], raw["x1"], raw["top"], raw["bottom"], pieces))
     return words
+
+
+def _join_touching(words: list[Word]) -> list[Word]:
+    """Join words that touch exactly: one run of text that the PDF drew in two pieces."""
+    joined: list[Word] = []
+    for word in words:
+        if joined and abs(word.x0 - joined[-1].x1) < _TOUCHING:
+            joined[-1] = _merged([joined[-1], word])
+        else:
+            joined.append(word)
+    return joined
 
 
 def _join_digit_groups(words: list[Word]) -> list[Word]:
@@ -239,7 +260,7 @@ def group_lines(words: Iterable[Word], page: int = 0) -> list[Line]:
             band = (word.top, word.bottom)
     return [
         Line(
-            tuple(_join_spaced_letters(_join_digit_groups(sorted(line, key=lambda w: w.x0)))),
+            tuple(_join_spaced_letters(_join_digit_groups(_join_touching(sorted(line, key=lambda w: w.x0))))),
             min(w.top for w in line),
             max(w.bottom for w in line),
             page,
@@ -254,8 +275,10 @@ def read_page_lines(path: str | Path) -> Iterator[tuple[int, int, list[Line]]]:
     One ``extract_words`` call per page (see :func:`~backend.services.pdf_words.iter_page_words`
     for the errors a bad PDF raises); each page is closed once read.
     """
+    spaceless = False  # once a page shows a text layer without spaces, the document has one
     for index, count, raw_words in iter_page_words(path, unicode_norm=UNICODE_NORM, **EXTRACT_WORDS_OPTIONS):
-        yield index, count, group_lines(words_from_pdfplumber(raw_words), index)
+        spaceless = spaceless or is_spaceless(raw_words)
+        yield index, count, group_lines(words_from_pdfplumber(raw_words, spaceless), index)
 
 
 def word_runs(line: Line, max_gap: float) -> list[list[Word]]:

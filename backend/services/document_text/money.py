@@ -119,6 +119,11 @@ def looks_like_amount_piece(word: str) -> bool:
     return bool(_AMOUNT_PIECE.match(word)) or is_amount(word)
 
 
+def has_decimal_part(text: str) -> bool:
+    """Whether ``text`` ends like an amount with two decimals (``12,90``, ``1.00 CR``, ``(3.15)``)."""
+    return _DECIMAL_TAIL.search(text.strip()) is not None
+
+
 def uses_decimal_comma(samples: Iterable[str]) -> bool:
     """Decide a document's decimal separator from the amounts it prints.
 

@@ -58,6 +58,8 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 # Words further than this many word heights outside the table's columns are margin text.
 _MARGIN_SLACK = 1.5
+# A word across this many columns is a rule or footer line, not part of a row.
+_SPANNED_COLUMNS = 3
 # Words of one header label are closer than this many word heights; labels are further apart.
 _LABEL_GAP = 0.5
 _PARENTHESES = re.compile(r"\([^)]*\)?")
@@ -181,21 +183,25 @@ class ColumnLayout:
         self.has_description = any(c.role == DESCRIPTION for c in self.columns)
 
     def learn(self, lines: Sequence[Line]) -> None:
-        """Widen money columns to the numbers printed under them.
+        """Widen columns to what is printed under them, never into the neighbouring headers.
 
-        Right-aligned numbers often stick out of their header; a number that overlaps exactly
-        one money header widens that column, never into the neighbouring headers.
+        Right-aligned numbers often stick out of their header: a number that overlaps exactly
+        one money header widens that column. Descriptions often start left of theirs: a word
+        that overlaps only the description header moves the column's left edge to it.
         """
-        money = [c for c in self.columns if c.role in MONEY_ROLES]
         for word in (w for line in lines for w in line.words):
             hits = [c for c in self.columns if c.header_x1 > word.x0 and c.header_x0 < word.x1]
-            if len(hits) == 1 and hits[0] in money and is_amount(word.text):
-                column = hits[0]
-                index = self.columns.index(column)
-                low = self.columns[index - 1].header_x1 if index else float("-inf")
-                high = self.columns[index + 1].header_x0 if index + 1 < len(self.columns) else float("inf")
+            if len(hits) != 1:
+                continue
+            column = hits[0]
+            index = self.columns.index(column)
+            low = self.columns[index - 1].header_x1 if index else float("-inf")
+            high = self.columns[index + 1].header_x0 if index + 1 < len(self.columns) else float("inf")
+            if column.role in MONEY_ROLES and is_amount(word.text):
                 column.x0 = max(min(column.x0, word.x0), low)
                 column.x1 = min(max(column.x1, word.x1), high)
+            elif column.role == DESCRIPTION:
+                column.x0 = max(min(column.x0, word.x0), low)
 
     def _column_for(self, word: Word) -> Column:
         best = max(self.columns, key=lambda c: c.overlap(word))
@@ -230,6 +236,9 @@ class ColumnLayout:
         pending = [word for word in reversed(line.words) if not self._in_margin(word)]
         while pending:
             word = pending.pop()
+            if sum(column.overlap(word) > 0 for column in self.columns) >= _SPANNED_COLUMNS:
+                cells.landed.add(OTHER)  # a rule or footer drawn across the table, not a cell
+                continue
             role = self._column_for(word).role
             cells.landed.add(role)
             if role in MONEY_ROLES and not looks_like_amount_piece(word.text):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from ..document_text.tables import CURRENCY_CODES, alternation
+
 
 class RowKind(Enum):
     """What a table row is, judged from its description."""
@@ -76,10 +78,11 @@ _SECTIONS: tuple[tuple[int, re.Pattern[str]], ...] = (
         ),
     ),
 )
+_CODES = alternation(CURRENCY_CODES)
 # A line under a card transaction giving its foreign amount or exchange rate: not description.
 _FOREIGN_CURRENCY_NOTE = re.compile(
     r"^(?:@\s*)?(?:foreign (?:currency|amount|transaction)|original (?:currency|amount)"
-    r"|(?:exchange|conversion|fx) rate|rate)\b|^[A-Z]{3} \d[\d.,]*$|^\d[\d.,]* [A-Z]{3}$",
+    rf"|(?:exchange|conversion|fx) rate|rate)\b|^(?:{_CODES}) \d[\d.,]*[.,]\d\d$|^\d[\d.,]*[.,]\d\d (?:{_CODES})$",
     re.IGNORECASE,
 )
 _CONTINUED = re.compile(r"(?<!\s)\s*\(?(?:continued|cont'd|cont)\)?$")  # (?<!\s): one try per run

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..document_text.dates import RawDate, read_date
 from ..document_text.layout import Line, stack, typical_height
+from ..document_text.money import has_decimal_part
 from .columns import DATE, DESCRIPTION, MONEY_ROLES, Column, ColumnLayout, detect_header
 from .keywords import RowKind, is_foreign_currency_note, row_kind, section_sign
 
@@ -77,7 +78,9 @@ class TableReader:
     def read_page(self, page: int, lines: Sequence[Line]) -> None:
         """Read one page's lines (top to bottom)."""
         gap_limit = _TABLE_GAP * typical_height(lines)
-        self._active, self._row = False, None
+        # The last row of the previous page may continue under this page's first header.
+        carried, self._row = self._row, None
+        self._active = False
         last_bottom = 0.0
         skip_to = 0
         for index, line in enumerate(lines):
@@ -90,7 +93,7 @@ class TableReader:
                 columns, skip_to = header
                 self._layout = ColumnLayout(columns)
                 self._layout.learn(lines[skip_to:])
-                self._active, self._row = True, None
+                self._active, self._row, carried = True, carried, None
                 last_bottom = lines[skip_to - 1].bottom
                 continue
             near = self._active and line.top - last_bottom <= gap_limit
@@ -136,6 +139,8 @@ class TableReader:
                 return False
             if money and not text:
                 return False  # an amount with neither date nor description: a subtotal
+            if money and not any(has_decimal_part(cell) for cell in money.values()):
+                return False  # "Page 1" in a footer: without a date, only a real amount makes a row
             if not money:
                 if self._row is None or cells.landed != {DESCRIPTION}:
                     return False
