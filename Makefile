@@ -64,7 +64,7 @@ beat: $(VENV)/.runtime-installed
 	$(PY) -m celery -A celery_app beat --loglevel INFO
 
 flower: $(VENV)/.runtime-installed
-	$(PY) -m celery -A celery_app flower --port=5555
+	$(PY) -m celery -A celery_app flower --address=$${FLOWER_HOST:-127.0.0.1} --port=5555
 
 api: $(VENV)/.runtime-installed
 	$(PY) -m uvicorn backend.api.main:create_app --factory --port 8000
