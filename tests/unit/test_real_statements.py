@@ -31,7 +31,6 @@ _BALANCE_ROW_PREFIXES = ("last month's balance",)
 
 # name -> why the parser does not read it exactly yet (each entry is a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
-    "PB_KAZ_KtoNr_9999999999_06-04-2017_1200": "text layer without spaces and a watermark whose letters land inside words",
     "ocbc_365_example": "OCR text layer: CAFÉ printed, CAFE in the text; 07/07 read as 07107",
 }
 

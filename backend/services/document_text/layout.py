@@ -29,6 +29,8 @@ UNICODE_NORM = "NFC"
 _WORD_GAP = 0.17
 # ...on a page where such gaps are at least this common (per word; 0-2 % on pages with spaces).
 _SPACELESS_SHARE = 0.05
+# Words taller than this many times the page's median word height are a watermark.
+_WATERMARK_HEIGHT = 5.0
 # Words closer than this many points (touching, not overlapping) are one run of text.
 _TOUCHING = 0.01
 # Letter-spaced text: at least this many single letters in a row, each at most this many
@@ -247,8 +249,13 @@ def group_lines(words: Iterable[Word], page: int = 0) -> list[Line]:
     """Group words into lines (a word joins a line if its vertical middle falls inside it).
 
     Within a line, numbers split by thousands spaces are joined back into one word, and
-    letter-spaced words are re-formed.
+    letter-spaced words are re-formed. Glyphs many times taller than the page's text (a
+    watermark across the page) are left out.
     """
+    words = list(words)
+    if words:  # a watermark's letters are many times taller than the text: not text lines
+        tallest = median(word.bottom - word.top for word in words) * _WATERMARK_HEIGHT
+        words = [word for word in words if word.bottom - word.top <= tallest]
     lines: list[list[Word]] = []
     band = (0.0, -1.0)
     for word in sorted(words, key=lambda w: (w.top, w.x0)):

@@ -32,7 +32,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             DATE,
             r"(?:(?:transaction|trans|txn|tran|trx|booking|entry|vr|voucher|processed|process|sale|"
             r"operation|op) )?date|date (?:of transaction|d'?operation|operation)|datum|buchungs?(?:tag|datum)"
-            r"|bu tag|tag|fecha(?: (?:de )?operacion)?|data(?: (?:di )?operazione)?|boekdatum|transactiedatum",
+            r"|bu tag|tag|buchung|fecha(?: (?:de )?operacion)?|data(?: (?:di )?operazione)?|boekdatum|transactiedatum",
         ),
         (
             DESCRIPTION,
@@ -58,6 +58,10 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 # Words further than this many word heights outside the table's columns are margin text.
 _MARGIN_SLACK = 1.5
+# A sign or currency printed apart before a number belongs to a money column starting within
+# this many word heights to its right; other pieces ("CR", ")") to the number before them.
+_LEADING_PIECE = re.compile(r"^(?:[-+(\u2212]|[A-Z]{3}|[A-Z]{0,2}[$€£¥₹])$")
+_SIGN_REACH = 2.0
 # A word across this many columns is a rule or footer line, not part of a row.
 _SPANNED_COLUMNS = 3
 # Words of one header label are closer than this many word heights; labels are further apart.
@@ -208,6 +212,11 @@ class ColumnLayout:
         if best.overlap(word) > 0:
             return best
         if looks_like_amount_piece(word.text) and not any(ch.isdigit() for ch in word.text):
+            if _LEADING_PIECE.match(word.text):  # "- 125,80", "+ 2.780,70", "EUR 12.00"
+                reach = word.x1 + (word.bottom - word.top) * _SIGN_REACH
+                right = [c for c in self.columns if c.role in MONEY_ROLES and word.x1 <= c.x0 <= reach]
+                if right:
+                    return min(right, key=lambda c: c.x0)
             left = [c for c in self.columns if c.role in MONEY_ROLES and c.x1 <= word.x0]
             if left:  # a lone "CR", "-" or currency code belongs to the number before it
                 return max(left, key=lambda c: c.x1)
