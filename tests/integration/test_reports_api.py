@@ -69,3 +69,32 @@ def test_deleting_a_report_task_deletes_its_file(client, auth_headers, worker, w
     assert client.get(f"/reports/{report_id}/download", headers=auth_headers).status_code == 200
     assert client.delete(f"/tasks/{report_id}", headers=auth_headers).json() == {"message": "Task result deleted"}
     assert client.get(f"/reports/{report_id}/download", headers=auth_headers).status_code == 404
+
+
+def test_user_texts_that_look_like_formulas_are_text_in_the_report(
+    client, auth_headers, worker, wait_for
+):
+    """Issue 6, item 14: a category or description starting with = + - @ is never a formula."""
+    texts = ["=1+1", "+SUM(A1:A2)", "-2+3", "@SUM(1)", '=HYPERLINK("http://x","y")']
+    seed_statement(me(client, auth_headers), [
+        (f"2024-01-{day:02}", f"{text} shop", "-1.00") for day, text in enumerate(texts, start=1)
+    ])
+    rules = [{"pattern": f"{text} shop", "match_type": "exact", "category": text} for text in texts]
+    categorized = client.post("/bulk_categorize_async", json={"rules": rules},
+                              headers=auth_headers).json()["task_id"]
+    assert wait_for(categorized, auth_headers, is_final)["status"] == "SUCCESS"
+    report_id = client.post("/reports/generate_async", json={},
+                            headers=auth_headers).json()["task_id"]
+    assert wait_for(report_id, auth_headers, is_final)["status"] == "SUCCESS"
+
+    download = client.get(f"/reports/{report_id}/download", headers=auth_headers)
+    workbook = load_workbook(io.BytesIO(download.content))
+    transactions = list(workbook["Transactions"].iter_rows(min_row=2))
+    assert [(row[1].data_type, row[1].value) for row in transactions] == [
+        ("s", f"{text} shop") for text in texts
+    ]
+    assert [(row[3].data_type, row[3].value) for row in transactions] == [("s", t) for t in texts]
+    labels = [row[0] for row in workbook["By category"].iter_rows(min_row=2)]
+    assert sorted((cell.data_type, cell.value) for cell in labels) == sorted(
+        ("s", text) for text in texts
+    )
