@@ -493,7 +493,7 @@ def categorize_transactions(
     timer = _PhaseTimer()
     query = _candidates_query(user_id, statement_id, overwrite)
     with timer.phase("count"):
-        count = select(func.count()).select_from(_transactions).where(query.whereclause)
+        count = query.with_only_columns(func.count(), maintain_column_froms=True)
         total = connection.execute(count).scalar_one()
     batch_size = max(1, min(BATCH_SIZE, total // 10))
     matcher = RuleMatcher(rules)
@@ -582,6 +582,7 @@ def _read_batches(
     connection: Connection, query: Select[Any], batch_size: int, timer: _PhaseTimer
 ) -> Iterator[_Columns]:
     """The query's rows as column lists, ``batch_size`` rows at a time."""
+    rows_in_batches: Iterator[Sequence[Any]]
     if _is_psycopg2(connection):
         rows_in_batches = _read_with_server_cursor(connection, query, batch_size)
     else:
@@ -601,7 +602,7 @@ def _read_with_server_cursor(
 ) -> Iterator[list[tuple[Any, ...]]]:
     """Stream a query through a psycopg2 named (server-side) cursor."""
     compiled = query.compile(dialect=connection.dialect)
-    with connection.connection.driver_connection.cursor(name="categorization_scan") as cursor:
+    with _driver_connection(connection).cursor(name="categorization_scan") as cursor:
         cursor.execute(str(compiled), compiled.params)
         while rows := cursor.fetchmany(batch_size):
             yield rows
@@ -609,6 +610,14 @@ def _read_with_server_cursor(
 
 def _is_psycopg2(connection: Connection) -> bool:
     return connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg2"
+
+
+def _driver_connection(connection: Connection) -> Any:
+    """The DB-API connection under ``connection`` (for psycopg2's cursors and COPY)."""
+    driver = connection.connection.driver_connection
+    if driver is None:
+        raise RuntimeError("the connection has been closed")
+    return driver
 
 
 class _Stage:
@@ -635,7 +644,7 @@ class _Stage:
         """Write the staged categories with one ``UPDATE ... FROM``, then drop the stage."""
         target = _transactions.c.category
         statement = (
-            update(_transactions)
+            update(Transaction)
             .values(category=_pending.c.category)
             .where(_transactions.c.id == _pending.c.id)
             .where(target.is_distinct_from(_pending.c.category) if overwrite else target.is_(None))
@@ -651,7 +660,7 @@ class _CopyStage(_Stage):
         if not changes:
             return
         lines = "".join(f"{id_}\t{_copy_escape(category)}\n" for id_, category in changes)
-        with self.connection.connection.driver_connection.cursor() as cursor:
+        with _driver_connection(self.connection).cursor() as cursor:
             cursor.copy_expert(
                 f"COPY {_pending.name} (id, category) FROM STDIN", io.StringIO(lines)
             )
