@@ -53,7 +53,8 @@ def login(
     """Exchange email (as ``username``) and password for a bearer token; 429 after too many attempts."""
     email = form.username.lower()
     enforce_auth_limits("login", request, email, settings)
-    user = session.scalar(select(User).where(User.email == email))
+    # No stored email holds a NUL, and PostgreSQL refuses one in a query parameter.
+    user = None if "\x00" in email else session.scalar(select(User).where(User.email == email))
     password_ok = verify_password(form.password, user.password_hash if user else _DUMMY_HASH)
     if user is None or not password_ok or not user.is_active:
         raise HTTPException(

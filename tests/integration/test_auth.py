@@ -107,3 +107,10 @@ def test_a_deactivated_user_is_locked_out(client, auth_headers):
     with get_engine().begin() as conn:
         conn.execute(update(User).where(User.id == user_id).values(is_active=False))
     assert client.get("/tasks", headers=auth_headers).status_code == 401
+
+
+@pytest.mark.parametrize("username", ["nul\x00@example.com", "\x00", "x" * 5000])
+def test_odd_usernames_are_a_plain_401(client, username):
+    response = client.post("/auth/token", data={"username": username, "password": "whatever1"})
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Incorrect email or password"
