@@ -9,6 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from backend.api import auth, categorization, health, invoices, reports, statements, tasks
+from backend.api.errors import install_error_handlers
 from backend.api.middleware import RequestSizeLimit
 from backend.api.uploads import PDF_UPLOAD_OPENAPI
 from backend.config import get_settings
@@ -45,6 +46,7 @@ def create_app() -> FastAPI:
     )
     for router in ROUTERS:
         app.include_router(router)
+    install_error_handlers(app)
     uploads = upload_paths(ROUTERS)
     max_body = settings.max_request_body_bytes
     # Added before CORS so that CORS wraps it: a 413 still carries the CORS headers

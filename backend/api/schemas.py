@@ -75,6 +75,8 @@ class TaskOut(BaseModel):
     progress_message: str | None
     error_message: str | None
     attempts: int
+    # Runs that ended because their worker died (the task stops FAILED at MAX_WORKER_LOSSES).
+    worker_losses: int
     created_at: datetime
     started_at: datetime | None
     updated_at: datetime

@@ -48,6 +48,8 @@ class StoredFile:
     path: Path
     sha256: str
     size: int
+    # False when the same content was already stored (another task may refer to it).
+    created: bool = True
 
 
 class IncomingPdf:
@@ -89,8 +91,9 @@ class IncomingPdf:
         digest = self._hash.hexdigest()
         target = self.storage_dir / str(owner_id) / f"{digest}.pdf"
         target.parent.mkdir(parents=True, exist_ok=True)
+        created = not target.exists()
         os.replace(self._path, target)  # the same content twice is stored once
-        return StoredFile(path=target, sha256=digest, size=self.size)
+        return StoredFile(path=target, sha256=digest, size=self.size, created=created)
 
     def discard(self) -> None:
         """Drop the partial upload."""
