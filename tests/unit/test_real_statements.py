@@ -31,7 +31,10 @@ _BALANCE_ROW_PREFIXES = ("last month's balance",)
 
 # name -> why the parser does not read it exactly yet (each entry is a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
-    "ocbc_365_example": "OCR text layer: CAFÉ printed, CAFE in the text; 07/07 read as 07107",
+    "ocbc_365_example": (
+        "scanned statement with an OCR text layer: the printed CAFÉ is CAFE in the text (4 rows), and "
+        "the date 07/07 is 07107, so that row cannot be dated; only OCR of the image would fix it"
+    ),
 }
 
 # Documents whose printed figures do not add up: balance_check must say so.

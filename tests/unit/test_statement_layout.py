@@ -10,6 +10,7 @@ from backend.services.statements.columns import (
     DEBIT,
     DESCRIPTION,
     OTHER,
+    POSTING_DATE,
     VALUE_DATE,
     ColumnLayout,
     classify_label,
@@ -52,6 +53,30 @@ def line(*words: Word) -> Line:
         ("AMOUNT (SGD)", AMOUNT),
         ("Amount in EUR", AMOUNT),
         ("Balance", BALANCE),
+        ("Bu.Tag", DATE),
+        ("Buchung", DATE),
+        ("Date opération", DATE),
+        ("Fecha", DATE),
+        ("Wert", VALUE_DATE),
+        ("Date valeur", VALUE_DATE),
+        ("Post Date", POSTING_DATE),
+        ("Trans Date", DATE),
+        ("Description of Transactions", DESCRIPTION),
+        ("Payment type and details", DESCRIPTION),
+        ("Buchungstext", DESCRIPTION),
+        ("Libellé", DESCRIPTION),
+        ("Opération", DESCRIPTION),
+        ("Omschrijving", DESCRIPTION),
+        ("Belastung in EUR", DEBIT),
+        ("Soll", DEBIT),
+        ("Débit euros", DEBIT),
+        ("Gutschrift in EUR", CREDIT),
+        ("Haben", CREDIT),
+        ("Crédit euros", CREDIT),
+        ("Betrag", AMOUNT),
+        ("Montant", AMOUNT),
+        ("Saldo", BALANCE),
+        ("Solde", BALANCE),
         ("Chq/Ref No.", OTHER),
         ("Type", OTHER),
         ("STATEMENT DATE", OTHER),
@@ -87,6 +112,40 @@ def test_multi_word_labels_and_extra_columns() -> None:
     columns = detect_header(header)
     assert columns is not None
     assert [c.role for c in columns] == [DATE, OTHER, DESCRIPTION, DEBIT, CREDIT]
+
+
+def test_transaction_date_wins_over_posting_date_and_unnamed_label_is_the_description() -> None:
+    header = line(
+        word("Post", 50), word("Date", 72), word("Bu.Tag", 120), word("Wert", 170), word("Wir", 220),
+        word("haben", 238), word("gebucht", 266), word("Belastung", 400), word("Gutschrift", 480),
+    )  # fmt: skip
+    columns = detect_header(header)
+    assert columns is not None
+    assert [c.role for c in columns] == [OTHER, DATE, OTHER, DESCRIPTION, DEBIT, CREDIT]
+
+
+def test_dot_leader_header_is_split_into_its_labels() -> None:
+    columns = detect_header(line(word("DATE..........AMOUNT.TRANSACTION", 80, width=188.0), word("DESCRIPTION", 277)))
+    assert columns is not None
+    assert [c.role for c in columns] == [DATE, AMOUNT, DESCRIPTION]
+
+
+def test_margin_text_and_rules_across_the_table_are_not_cells() -> None:
+    layout = ColumnLayout(
+        detect_header(line(word("Date", 50), word("Description", 120), word("Amount", 400))) or []
+    )
+    cells = layout.split(line(word("8", 12), word("01/02/2024", 50), word("SHOP", 120), word("5.00", 400)))
+    assert cells.texts == {DATE: ["01/02/2024"], DESCRIPTION: ["SHOP"], AMOUNT: ["5.00"]}
+    rule = layout.split(line(word("x" * 80, 40)))
+    assert rule.texts == {} and rule.landed == {OTHER}
+
+
+def test_sign_printed_apart_joins_the_number_after_it() -> None:
+    layout = ColumnLayout(
+        detect_header(line(word("Date", 50), word("Text", 120), word("Soll", 400), word("Haben", 480))) or []
+    )
+    cells = layout.split(line(word("21.01.", 50), word("TELEFON", 120), word("-", 390), word("125,80", 400)))
+    assert cells.texts[DEBIT] == ["-", "125,80"]
 
 
 def test_words_assigned_to_columns_by_position() -> None:
@@ -128,6 +187,19 @@ def test_text_overflowing_into_money_columns_is_description() -> None:
 def test_numbers_with_space_thousands_are_one_word() -> None:
     joined = line(word("PAY", 10), word("1", 300, width=4.0), word("234,56", 306, width=24.0))
     assert [w.text for w in joined.words] == ["PAY", "1 234,56"]
+
+
+def test_letter_spaced_words_are_re_formed() -> None:
+    letters = [("A", 140), ("M", 148), ("Z", 156), ("N", 164), ("M", 181), ("k", 189), ("t", 197), ("p", 205)]
+    joined = line(*(word(text, x0, width=5.0) for text, x0 in letters), word("CA", 230))
+    assert [w.text for w in joined.words] == ["AMZN", "Mktp", "CA"]
+
+
+def test_watermark_glyphs_do_not_merge_lines() -> None:
+    words = [word("ONE", 10, top=100.0), word("M", 50, top=60.0, width=150.0), word("TWO", 10, top=120.0)]
+    giant = Word("M", 50, 200, 60.0, 260.0)
+    lines = group_lines([*words[:1], giant, *words[2:]])
+    assert [[w.text for w in ln.words] for ln in lines] == [["ONE"], ["TWO"]]
 
 
 def test_words_on_the_same_baseline_form_one_line() -> None:

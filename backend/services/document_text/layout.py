@@ -10,7 +10,6 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
 from statistics import median
@@ -58,7 +57,7 @@ class Word:
     pieces: tuple[Word, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """Words sharing a baseline, left to right, on page ``page`` (0-based)."""
 
@@ -67,7 +66,7 @@ class Line:
     bottom: float
     page: int = 0
 
-    @cached_property
+    @property
     def text(self) -> str:
         """The words joined by single spaces."""
         return " ".join(word.text for word in self.words)
@@ -122,13 +121,6 @@ def _word_from_chars(chars: Sequence[Mapping[str, Any]]) -> Word:
     )
 
 
-def is_spaceless(raw_words: Sequence[Mapping[str, Any]], cuts: Sequence[Sequence[int]] | None = None) -> bool:
-    """Whether a page's words are often glued together by narrow gaps (no space characters)."""
-    if cuts is None:
-        cuts = [_gap_cuts(raw["chars"]) for raw in raw_words]
-    return sum(map(len, cuts)) >= _SPACELESS_SHARE * len(raw_words) > 0
-
-
 def _gap_cuts(chars: Sequence[Mapping[str, Any]]) -> list[int]:
     """Indexes where a glyph starts clearly apart from the previous one: a word boundary."""
     return [
@@ -139,28 +131,34 @@ def _gap_cuts(chars: Sequence[Mapping[str, Any]]) -> list[int]:
     ]
 
 
-def words_from_pdfplumber(raw_words: Iterable[Mapping[str, Any]], spaceless: bool = False) -> list[Word]:
-    """Convert one page's ``extract_words`` output (with :data:`EXTRACT_WORDS_OPTIONS`) to words.
+class PageWordReader:
+    """Turns each page's ``extract_words`` output (with :data:`EXTRACT_WORDS_OPTIONS`) into words.
 
     Some text layers have no space characters at all (``PAYMENT-THANKYOU``): words are only
-    told apart by a gap narrower than pdfplumber's 3-point tolerance. A page where such gaps
-    are common (or any page when ``spaceless``, the document being known to be so) is split
-    at them; on a page with spaces they are kerning or OCR noise, kept.
+    told apart by a gap narrower than pdfplumber's 3-point tolerance. Once a page shows such
+    gaps often, the document has that kind of text layer, and words are split at them on
+    that page and every later one; on pages with spaces they are kerning or OCR noise, kept.
     """
-    raw_words = [raw for raw in raw_words if raw["text"].strip()]
-    cuts = [_gap_cuts(raw["chars"]) for raw in raw_words]
-    spaceless = spaceless or is_spaceless(raw_words, cuts)
-    words: list[Word] = []
-    for raw, word_cuts in zip(raw_words, cuts):
-        chars = raw["chars"]
-        if spaceless and word_cuts:
-            for low, high in pairwise([0, *word_cuts, len(chars)]):
-                piece = chars[low:high]
-                words.append(replace(_word_from_chars(piece), pieces=_overlapping_digit_pieces(piece)))
-        else:
-            pieces = _overlapping_digit_pieces(chars)
-            words.append(Word(raw["text"], raw["x0"], raw["x1"], raw["top"], raw["bottom"], pieces))
-    return words
+
+    def __init__(self) -> None:
+        self.spaceless = False
+
+    def words(self, raw_words: Iterable[Mapping[str, Any]]) -> list[Word]:
+        """The page's words (see the class docstring for the splitting)."""
+        raw_words = [raw for raw in raw_words if raw["text"].strip()]
+        cuts = [_gap_cuts(raw["chars"]) for raw in raw_words]
+        self.spaceless = self.spaceless or sum(map(len, cuts)) >= _SPACELESS_SHARE * len(raw_words) > 0
+        words: list[Word] = []
+        for raw, word_cuts in zip(raw_words, cuts):
+            chars = raw["chars"]
+            if self.spaceless and word_cuts:
+                for low, high in pairwise([0, *word_cuts, len(chars)]):
+                    piece = chars[low:high]
+                    words.append(replace(_word_from_chars(piece), pieces=_overlapping_digit_pieces(piece)))
+            else:
+                pieces = _overlapping_digit_pieces(chars)
+                words.append(Word(raw["text"], raw["x0"], raw["x1"], raw["top"], raw["bottom"], pieces))
+        return words
 
 
 def _join_touching(words: list[Word]) -> list[Word]:
@@ -185,13 +183,7 @@ def _join_digit_groups(words: list[Word]) -> list[Word]:
             and _DIGIT_GROUP_TAIL.match(word.text)
             and 0 <= word.x0 - previous.x1 <= (word.bottom - word.top) * 0.5
         ):
-            joined[-1] = Word(
-                f"{previous.text} {word.text}",
-                previous.x0,
-                word.x1,
-                min(previous.top, word.top),
-                max(previous.bottom, word.bottom),
-            )
+            joined[-1] = _merged([previous, word], " ")
         else:
             joined.append(word)
     return joined
@@ -282,10 +274,9 @@ def read_page_lines(path: str | Path) -> Iterator[tuple[int, int, list[Line]]]:
     One ``extract_words`` call per page (see :func:`~backend.services.pdf_words.iter_page_words`
     for the errors a bad PDF raises); each page is closed once read.
     """
-    spaceless = False  # once a page shows a text layer without spaces, the document has one
+    reader = PageWordReader()
     for index, count, raw_words in iter_page_words(path, unicode_norm=UNICODE_NORM, **EXTRACT_WORDS_OPTIONS):
-        spaceless = spaceless or is_spaceless(raw_words)
-        yield index, count, group_lines(words_from_pdfplumber(raw_words, spaceless), index)
+        yield index, count, group_lines(reader.words(raw_words), index)
 
 
 def word_runs(line: Line, max_gap: float) -> list[list[Word]]:

@@ -127,7 +127,7 @@ def detect_header(line: Line) -> list[Column] | None:
     """The columns if ``line`` is a transaction table header, else ``None``.
 
     A header has a date column, at least one money column (debit, credit, amount) and more
-    recognised labels than unrecognised ones. A posting or value date stands in for the
+    recognised labels than unrecognised ones (other dates count as neither). A posting or value date stands in for the
     transaction date only when the table prints none; neighbouring labels of one role
     ("TRANSACTION" "DESCRIPTION") make one column; without any description label, the first
     unrecognised label right of the date (``Wir haben für Sie gebucht``) is the description.
@@ -144,7 +144,7 @@ def detect_header(line: Line) -> list[Column] | None:
             columns[roles.index(stand_in)].role = DATE
             roles = [column.role for column in columns]
     known = sum(role not in (OTHER, *_STAND_IN_DATES) for role in roles)
-    if DATE not in roles or not {DEBIT, CREDIT, AMOUNT} & set(roles) or known <= len(roles) - known:
+    if DATE not in roles or not {DEBIT, CREDIT, AMOUNT} & set(roles) or known <= roles.count(OTHER):
         return None
     if DESCRIPTION not in roles:
         date_x = next(column.x0 for column in columns if column.role == DATE)
@@ -207,10 +207,14 @@ class ColumnLayout:
             elif column.role == DESCRIPTION:
                 column.x0 = max(min(column.x0, word.x0), low)
 
-    def _column_for(self, word: Word) -> Column:
-        best = max(self.columns, key=lambda c: c.overlap(word))
-        if best.overlap(word) > 0:
-            return best
+    def _column_for(self, word: Word) -> Column | None:
+        """The column ``word`` belongs to; ``None`` for a rule or footer drawn across the table."""
+        overlaps = [column.overlap(word) for column in self.columns]
+        if sum(overlap > 0 for overlap in overlaps) >= _SPANNED_COLUMNS:
+            return None
+        best = max(range(len(overlaps)), key=overlaps.__getitem__)
+        if overlaps[best] > 0:
+            return self.columns[best]
         if looks_like_amount_piece(word.text) and not any(ch.isdigit() for ch in word.text):
             if _LEADING_PIECE.match(word.text):  # "- 125,80", "+ 2.780,70", "EUR 12.00"
                 reach = word.x1 + (word.bottom - word.top) * _SIGN_REACH
@@ -245,10 +249,11 @@ class ColumnLayout:
         pending = [word for word in reversed(line.words) if not self._in_margin(word)]
         while pending:
             word = pending.pop()
-            if sum(column.overlap(word) > 0 for column in self.columns) >= _SPANNED_COLUMNS:
-                cells.landed.add(OTHER)  # a rule or footer drawn across the table, not a cell
+            column = self._column_for(word)
+            if column is None:
+                cells.landed.add(OTHER)  # not a cell: keeps the line from continuing a row
                 continue
-            role = self._column_for(word).role
+            role = column.role
             cells.landed.add(role)
             if role in MONEY_ROLES and not looks_like_amount_piece(word.text):
                 if word.pieces:  # numbers printed touching: read them one by one
