@@ -30,7 +30,7 @@ from backend.tasks.app import celery_app
 router = APIRouter(tags=["health"])
 
 WORKER_TIMEOUT_SECONDS = 5.0
-HEALTH_TOKEN_HEADER = "X-Health-Token"
+HEALTH_TOKEN_HEADER = "X-Health-Token"  # noqa: S105 (a header name, not a secret)
 # The token is optional here: the shallow check is open to all.
 optional_bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
@@ -105,7 +105,8 @@ def _deep_result_cache(request: Request) -> CachedResult:
     state = request.app.state
     if not hasattr(state, "deep_health"):
         state.deep_health = CachedResult()
-    return state.deep_health
+    cache: CachedResult = state.deep_health
+    return cache
 
 
 def _authorise_deep_check(token: str | None, health_token: str | None, settings: Settings) -> None:

@@ -14,7 +14,6 @@ from backend.api.middleware import RequestSizeLimit
 from backend.api.uploads import PDF_UPLOAD_OPENAPI
 from backend.config import get_settings
 
-
 ROUTERS: tuple[APIRouter, ...] = tuple(
     module.router for module in (health, auth, tasks, statements, categorization, reports, invoices)
 )

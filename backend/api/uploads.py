@@ -10,12 +10,17 @@ it streams in instead of being parsed for as long as the client keeps sending.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import HTTPException, Request, status
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from backend.config import Settings
 from backend.services.storage import FileTooLarge, IncomingPdf, NotAPdf, StoredFile
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 FIELD_NAME = "file"
 # Room for the multipart boundaries, part headers and any other parts around the file:
@@ -67,7 +72,7 @@ class _FilePart:
         self.found = False
         self.pending: list[bytes] = []
 
-    def callbacks(self) -> dict:
+    def callbacks(self) -> MultipartCallbacks:
         return {
             "on_part_begin": self._begin,
             "on_header_field": lambda data, start, end: self._add("_field", data[start:end]),

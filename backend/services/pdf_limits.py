@@ -14,7 +14,7 @@ Image streams count at their stored size: text extraction never decodes them, an
 real statement's images do inflate (a 0.3 MB sample holds a 20 MB bitmap). The scan
 reads dictionaries from raw bytes, so where it can it does not let them lower a count:
 data that looks like zlib is inflated even when the dictionary names no such filter,
-and the longer of two candidate extents is taken. 
+and the longer of two candidate extents is taken.
 Once pdfplumber has opened the file, ``check_page_budgets`` counts again, page by page,
 through pdfminer's own view of the document: the streams each page draws from (its
 contents, forms, fonts), decrypted with the document's key, summed per page. That
@@ -266,7 +266,9 @@ def _as_list(value: Any) -> list:
 
 def _name(value: Any) -> str | None:
     value = resolve1(value)
-    return value.name if isinstance(value, PSLiteral) else None
+    if not isinstance(value, PSLiteral):
+        return None
+    return value.name if isinstance(value.name, str) else value.name.decode("latin-1")
 
 
 def _page_streams(page: PDFPage) -> Iterator[PDFStream]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -39,7 +39,10 @@ def _user_message(error: BaseException) -> str:
     return UNREADABLE
 
 
-def _open_within_limits(path: str | Path, unicode_norm: str | None) -> pdfplumber.PDF:
+UnicodeNorm = Literal["NFC", "NFKC", "NFD", "NFKD"]
+
+
+def _open_within_limits(path: str | Path, unicode_norm: UnicodeNorm | None) -> pdfplumber.PDF:
     """Open the PDF once its streams are known to stay inside the decompression budgets."""
     check_decompressed_size(path)  # the raw bytes, before pdfminer inflates anything
     pdf = pdfplumber.open(path, unicode_norm=unicode_norm)

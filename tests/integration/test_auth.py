@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from jose import jwt
@@ -72,18 +72,19 @@ def _user_id(client, headers) -> str:
 
 def _bad_tokens(user_id: str) -> dict[str, str]:
     secret = get_settings().jwt_secret_key
-    now = datetime.now(timezone.utc)
-    valid = jwt.encode({"sub": user_id, "exp": now + timedelta(minutes=5)}, secret, algorithm="HS256")
+    now = datetime.now(UTC)
+    soon = now + timedelta(minutes=5)
+    valid = jwt.encode({"sub": user_id, "exp": soon}, secret, algorithm="HS256")
     header, payload, signature = valid.split(".")
     return {
         "expired": jwt.encode({"sub": user_id, "exp": now - timedelta(seconds=5)}, secret, algorithm="HS256"),
-        "tampered": f"{header}.{_b64({'sub': '1', 'exp': int((now + timedelta(minutes=5)).timestamp())})}.{signature}",
+        "tampered": f"{header}.{_b64({'sub': '1', 'exp': int(soon.timestamp())})}.{signature}",
         "alg none": f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{payload}.",
-        "wrong algorithm": jwt.encode({"sub": user_id, "exp": now + timedelta(minutes=5)}, secret, algorithm="HS512"),
-        "other secret": jwt.encode({"sub": user_id, "exp": now + timedelta(minutes=5)}, "not-ours", algorithm="HS256"),
+        "wrong algorithm": jwt.encode({"sub": user_id, "exp": soon}, secret, algorithm="HS512"),
+        "other secret": jwt.encode({"sub": user_id, "exp": soon}, "not-ours", algorithm="HS256"),
         "no exp": jwt.encode({"sub": user_id}, secret, algorithm="HS256"),
-        "no sub": jwt.encode({"exp": now + timedelta(minutes=5)}, secret, algorithm="HS256"),
-        "unknown user": jwt.encode({"sub": "987654", "exp": now + timedelta(minutes=5)}, secret, algorithm="HS256"),
+        "no sub": jwt.encode({"exp": soon}, secret, algorithm="HS256"),
+        "unknown user": jwt.encode({"sub": "987654", "exp": soon}, secret, algorithm="HS256"),
         "garbage": "not.a.token",
     }
 

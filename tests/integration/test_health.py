@@ -66,7 +66,8 @@ def test_deep_health_for_a_non_admin_is_403(client, auth_headers):
 
 def test_the_shared_secret_header_opens_the_deep_check(clean_db, redis_server, worker):
     with client_with(health_token=HEALTH_SECRET, health_cache_seconds=0) as client:
-        assert client.get("/health", params=DEEP, headers={"X-Health-Token": HEALTH_SECRET}).status_code == 200
+        secret = {"X-Health-Token": HEALTH_SECRET}
+        assert client.get("/health", params=DEEP, headers=secret).status_code == 200
         wrong = client.get("/health", params=DEEP, headers={"X-Health-Token": "guess"})
         assert wrong.status_code == 401
     with client_with(health_token="") as client:  # no secret configured: no header opens it

@@ -31,8 +31,7 @@ from backend.services.pdf_limits import (
 )
 from tests.conftest import REPO_ROOT
 from tests.integration.test_request_limits import peak_rss
-from tests.support import SAMPLES_DIR, is_final
-from tests.support import hostile_pdfs
+from tests.support import SAMPLES_DIR, hostile_pdfs, is_final
 from tests.support.statement_pdfs import LAYOUTS
 
 DEFAULT_LIMITS = DecompressionLimits(max_page_bytes=64 * MB, max_document_bytes=512 * MB)
@@ -47,7 +46,7 @@ UPLOAD_ROUTES = ["/upload_pdf_async", "/invoices/extract_async"]
 @pytest.fixture(scope="module")
 def bomb_files(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("bombs")
-    files = {}
+    files: dict[str, Path] = {}
     for name, build in BOMBS.items():
         files[name] = folder / f"{len(files)}.pdf"
         files[name].write_bytes(build())
@@ -189,7 +188,8 @@ def test_past_the_decompression_budgets_the_memory_limit_fails_the_read_cleanly(
         PDF_MAX_DOCUMENT_DECOMPRESSED_MB="100000",
     )
     run = subprocess.run(
-        [sys.executable, "-c", MEMORY_LIMIT_SCRIPT, str(bomb_files["1 GB, deflated twice"]), str(tmp_path / "good.pdf")],
+        [sys.executable, "-c", MEMORY_LIMIT_SCRIPT,
+         str(bomb_files["1 GB, deflated twice"]), str(tmp_path / "good.pdf")],
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300,
     )
     assert run.returncode == 0, run.stderr[-3000:]
@@ -215,6 +215,8 @@ def test_the_memory_limit_is_off_at_zero_and_never_above_the_hard_limit():
             print("MemoryError")
         """
     )
-    run = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "MemoryError"

@@ -47,7 +47,9 @@ def assert_refused(response, window: int) -> None:
 
 
 def test_logins_per_account_are_limited_even_with_the_right_password(clean_db):
-    with client_with(auth_attempts_per_account=3, auth_attempts_per_ip=0, auth_rate_window_seconds=60) as client:
+    with client_with(
+        auth_attempts_per_account=3, auth_attempts_per_ip=0, auth_rate_window_seconds=60
+    ) as client:
         email = new_email()
         assert register(client, email).status_code == 201
         for _ in range(3):
@@ -109,7 +111,9 @@ def test_concurrent_attempts_are_counted_atomically():
 
 
 def test_the_limit_lifts_when_the_window_ends():
-    with client_with(auth_attempts_per_account=1, auth_attempts_per_ip=0, auth_rate_window_seconds=1) as client:
+    with client_with(
+        auth_attempts_per_account=1, auth_attempts_per_ip=0, auth_rate_window_seconds=1
+    ) as client:
         email = new_email()
         assert login(client, email).status_code == 401
         assert_refused(login(client, email), 1)

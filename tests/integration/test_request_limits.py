@@ -164,7 +164,9 @@ def _multipart(parts: list[tuple[str, bytes, str]], boundary: str = "b0undary") 
 
 
 PDF = b"%PDF-1.4\n" + b"0" * 2000
-FILE_HEADERS = 'Content-Disposition: form-data; name="file"; filename="s.pdf"\r\nContent-Type: application/pdf'
+FILE_HEADERS = (
+    'Content-Disposition: form-data; name="file"; filename="s.pdf"\r\nContent-Type: application/pdf'
+)
 
 
 def test_upload_parts_other_than_the_file_count_against_a_small_limit(client, auth_headers):
