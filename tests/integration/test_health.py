@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import redis
 from fastapi.testclient import TestClient
 from sqlalchemy import update
@@ -83,4 +85,16 @@ def test_an_authorised_flood_sends_one_ping_per_window(clean_db, redis_server, w
             for _ in range(25)
         ]
         assert {response.status_code for response in answers} == {200}
+        assert worker_pings_answered() - before == 1
+
+
+def test_concurrent_callers_share_the_check_in_flight(clean_db, redis_server, worker):
+    with client_with(health_token=HEALTH_SECRET, health_cache_seconds=600) as client:
+        before = worker_pings_answered()
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            secret = {"X-Health-Token": HEALTH_SECRET}
+            statuses = list(pool.map(
+                lambda _: client.get("/health", params=DEEP, headers=secret).status_code, range(24)
+            ))
+        assert statuses == [200] * 24
         assert worker_pings_answered() - before == 1

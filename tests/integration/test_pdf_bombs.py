@@ -20,6 +20,7 @@ import pdfplumber
 import psutil
 import pytest
 
+from backend.config import get_settings
 from backend.services.pdf_limits import (
     MB,
     OUT_OF_MEMORY,
@@ -220,3 +221,18 @@ def test_the_memory_limit_is_off_at_zero_and_never_above_the_hard_limit():
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "MemoryError"
+
+
+def test_the_workers_pool_processes_run_under_the_memory_limit(worker):
+    """Needs the worker_process_init hook in backend/tasks/app.py to call
+    ``limit_worker_process_memory`` (WORKER_MEMORY_LIMIT_MB, 1024 by default)."""
+    expected = get_settings().worker_memory_limit_mb * MB
+    children = psutil.Process(worker.pid).children()
+    assert children
+    for child in children:
+        limits = Path(f"/proc/{child.pid}/limits").read_text().splitlines()
+        address_space = next(line for line in limits if line.startswith("Max address space"))
+        assert address_space.split()[3] == str(expected), (
+            f"{address_space!r}: backend/tasks/app.py's worker_process_init handler must call "
+            "backend.tasks.limits.limit_worker_process_memory()"
+        )
