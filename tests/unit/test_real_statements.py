@@ -39,6 +39,12 @@ NOT_YET_EXACT: dict[str, str] = {
 
 # Documents whose printed figures do not add up: balance_check must say so.
 MISMATCHED = {"td_visa_2019"}
+# The bank's name as printed, where the document prints it in words the parser can find.
+BANK_NAMES = {
+    "dkb_mustermann": "Deutsche Kreditbank",
+    "PB_KAZ_KtoNr_9999999999_06-04-2017_1200": "Postbank Hamburg",
+    "usaa_sample_statement": "USAA FEDERAL SAVINGS BANK",
+}
 
 
 @dataclass(frozen=True)
@@ -121,3 +127,8 @@ def test_real_statement_is_read_exactly(name: str) -> None:
         assert statement.balance_check == "mismatch", "the document does not add up"
     else:
         assert statement.balance_check != "mismatch", statement.balance_mismatch_rows
+
+
+@pytest.mark.parametrize("name", sorted(BANK_NAMES))
+def test_bank_name_as_printed(name: str) -> None:
+    assert parse_statement(STATEMENTS_DIR / f"{name}.pdf").bank_name == BANK_NAMES[name]

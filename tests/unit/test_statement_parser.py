@@ -288,3 +288,67 @@ def test_damaged_pdf_parses_or_raises_invalid_input(cut: float, tmp_path: Path) 
         parse_statement(tmp_path / "damaged.pdf")
     except InvalidInputError:
         pass
+
+
+# ------------------------------------------------------------------ hints and warnings
+
+
+def _ambiguous_statement(path: Path) -> Path:
+    """Dates that read both ways (no day above 12), amounts in euros with a decimal comma."""
+    page = [
+        [(15, "Statement period: 01/02/2024 to 12/02/2024", "L")],
+        [],
+        HEADER,
+        _row("03/02/2024", "Bakery", "-4,50", "95,50"),
+        _row("05/02/2024", "Salary", "1.000,00", "1.095,50"),
+    ]
+    return _draw(path, [page])
+
+
+def test_parser_guesses_and_says_so(tmp_path: Path) -> None:
+    statement = parse_statement(_ambiguous_statement(tmp_path / "guess.pdf"))
+    assert [t.date for t in statement.transactions] == [date(2024, 2, 3), date(2024, 2, 5)]
+    assert [t.amount for t in statement.transactions] == [Decimal("-4.50"), Decimal("1000.00")]
+    assert statement.warnings == ("date order guessed as day/month: no date in the statement proves it",)
+
+
+def test_date_order_hint_overrides_the_guess(tmp_path: Path) -> None:
+    statement = parse_statement(_ambiguous_statement(tmp_path / "hint.pdf"), date_order="MDY")
+    assert [t.date for t in statement.transactions] == [date(2024, 3, 2), date(2024, 5, 2)]
+    assert statement.warnings == ()
+
+
+def test_decimal_hint_overrides_the_guess(tmp_path: Path) -> None:
+    """Whole amounts with dot thousands ("1.250") read as three decimals unless told otherwise."""
+    page = [HEADER, _row("03/02/2024", "Rent", "-1.250"), _row("05/02/2024", "Salary", "2.500")]
+    path = _draw(tmp_path / "thousands.pdf", [page])
+    assert [t.amount for t in parse_statement(path).transactions] == [Decimal("-1.250"), Decimal("2.500")]
+    hinted = parse_statement(path, decimal=",")
+    assert [t.amount for t in hinted.transactions] == [Decimal("-1250"), Decimal("2500")]
+
+
+@pytest.mark.parametrize(("hints", "message"), [({"date_order": "DDMM"}, "date_order"), ({"decimal": ";"}, "decimal")])
+def test_unknown_hint_is_a_clear_error(tmp_path: Path, hints: dict[str, str], message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message):
+        parse_statement(_ambiguous_statement(tmp_path / "bad.pdf"), **hints)
+
+
+def test_year_and_sign_warnings_on_a_card_statement() -> None:
+    statement = parse_statement(MONOPOLY)
+    assert statement.warnings == ("year inferred from the statement date",)
+
+
+def test_reconciliation_overruling_the_card_wording_is_a_warning(tmp_path: Path) -> None:
+    """Card words (minimum payment, credit limit) but CR balances that only add up with money in positive."""
+    page = [
+        [(15, "Credit limit 5,000.00  Minimum payment 25.00", "L")],
+        [],
+        HEADER,
+        _row("02/01/2024", "Opening balance", "", "100.00 CR"),
+        _row("03/01/2024", "Refund", "20.00", "120.00 CR"),
+        _row("04/01/2024", "Shop", "-5.00", "115.00 CR"),
+    ]
+    statement = parse_statement(_draw(tmp_path / "card.pdf", [page]))
+    assert [t.amount for t in statement.transactions] == [Decimal("20.00"), Decimal("-5.00")]
+    assert statement.balance_check == "ok"
+    assert "sign convention chosen by reconciliation" in statement.warnings

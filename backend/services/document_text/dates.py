@@ -114,11 +114,10 @@ def read_date(text: str) -> RawDate | None:
     return None
 
 
-def day_first_from_evidence(dates: Iterable[RawDate], american_hint: bool) -> bool:
-    """Decide DD/MM (true) or MM/DD (false) for one statement.
+def proven_day_first(dates: Iterable[RawDate]) -> bool | None:
+    """DD/MM (true) or MM/DD (false) if a date proves it, else ``None``.
 
-    A first field above 12 proves day-first, a second field above 12 proves month-first;
-    without proof, ``american_hint`` (USD or ``$`` amounts, US wording) chooses month-first.
+    A first field above 12 proves day-first, a second field above 12 proves month-first.
     """
     for raw in dates:
         if raw.fixed:
@@ -127,7 +126,17 @@ def day_first_from_evidence(dates: Iterable[RawDate], american_hint: bool) -> bo
             return True
         if raw.second > 12:
             return False
-    return not american_hint
+    return None
+
+
+def day_first_from_evidence(dates: Iterable[RawDate], american_hint: bool) -> bool:
+    """Decide DD/MM (true) or MM/DD (false) for one statement.
+
+    What the dates prove (:func:`proven_day_first`) wins; without proof, ``american_hint``
+    (USD or ``$`` amounts, US wording) chooses month-first.
+    """
+    proven = proven_day_first(dates)
+    return (not american_hint) if proven is None else proven
 
 
 def infer_year(month: int, day: int, start: date | None, end: date | None) -> date:

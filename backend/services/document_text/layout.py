@@ -28,8 +28,9 @@ UNICODE_NORM = "NFC"
 _WORD_GAP = 0.17
 # ...on a page where such gaps are at least this common (per word; 0-2 % on pages with spaces).
 _SPACELESS_SHARE = 0.05
-# Words taller than this many times the page's median word height are a watermark.
-_WATERMARK_HEIGHT = 5.0
+# Words taller than this many times the page's median word height, and than this many points
+# (so a page of tiny print keeps its normal text), are a watermark: Postbank's are 160-210 pt.
+_WATERMARK_HEIGHT, _WATERMARK_MIN = 5.0, 50.0
 # Words closer than this many points (touching, not overlapping) are one run of text.
 _TOUCHING = 0.01
 # Letter-spaced text: at least this many single letters in a row, each at most this many
@@ -246,7 +247,7 @@ def group_lines(words: Iterable[Word], page: int = 0) -> list[Line]:
     """
     words = list(words)
     if words:  # a watermark's letters are many times taller than the text: not text lines
-        tallest = median(word.bottom - word.top for word in words) * _WATERMARK_HEIGHT
+        tallest = max(median(word.bottom - word.top for word in words) * _WATERMARK_HEIGHT, _WATERMARK_MIN)
         words = [word for word in words if word.bottom - word.top <= tallest]
     lines: list[list[Word]] = []
     band = (0.0, -1.0)

@@ -13,16 +13,26 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from ..document_text.dates import day_first_from_evidence
+from ..document_text.dates import RawDate, proven_day_first
 from ..document_text.money import PrintedAmount, parse_amount, uses_decimal_comma
 from ..errors import InvalidInputError
 from .columns import AMOUNT, BALANCE, CREDIT, DEBIT
+from .hints import (
+    DAY_FIRST_GUESSED,
+    MONTH_FIRST_GUESSED,
+    SIGNS_BY_RECONCILIATION,
+    YEAR_ASSUMED,
+    YEAR_FROM_PERIOD,
+    YEAR_FROM_STATEMENT_DATE,
+    ParserHints,
+)
 from .keywords import RowKind, row_kind
 from .metadata import (
+    bank_slug,
     dates_in_text,
     find_account_last4,
     find_balances,
-    find_bank,
+    find_bank_name,
     find_period,
     looks_american,
     looks_like_card_statement,
@@ -129,8 +139,11 @@ def _with_printed_balances(
 
 def _reconciled_entries(
     raw_rows: Sequence[RawRow], rows: _RowReader, printed: dict[RowKind, PrintedAmount], card: bool
-) -> tuple[list[Entry], Reconciliation]:
-    """The entries under the polarity that reconciles: card wording picks the first one tried."""
+) -> tuple[list[Entry], Reconciliation, bool]:
+    """The entries under the polarity that reconciles: card wording picks the first one tried.
+
+    The last item says whether reconciliation overruled the wording.
+    """
     default = -1 if card else 1
     entries = _with_printed_balances(rows.entries(raw_rows, default), printed, default)
     result = reconcile(entries)
@@ -138,8 +151,8 @@ def _reconciled_entries(
         other = _with_printed_balances(rows.entries(raw_rows, -default), printed, -default)
         other_result = reconcile(other)
         if other_result.status == OK:
-            return other, other_result
-    return entries, result
+            return other, other_result, True
+    return entries, result, False
 
 
 def _prints_negative_amounts(money_texts: Sequence[str], decimal_comma: bool) -> bool:
@@ -148,8 +161,35 @@ def _prints_negative_amounts(money_texts: Sequence[str], decimal_comma: bool) ->
     return any(amount is not None and amount.marker is None and amount.value < 0 for amount in amounts)
 
 
-def assemble(reader: TableReader, page_count: int) -> ParsedStatement:
-    """Build the statement from everything ``reader`` collected.
+def _date_order(
+    dates: Sequence[RawDate], american: bool, hints: ParserHints, warnings: list[str]
+) -> bool:
+    """Day first? The user's hint, else what the dates prove, else a guess (with a warning)."""
+    if hints.day_first is not None:
+        return hints.day_first
+    proven = proven_day_first(dates)
+    if proven is not None:
+        return proven
+    if any(not raw.fixed for raw in dates):  # only numeric dates can be read both ways
+        warnings.append(MONTH_FIRST_GUESSED if american else DAY_FIRST_GUESSED)
+    return not american
+
+
+def _year_anchor(
+    reader: TableReader, period: tuple[date | None, date | None], day_first: bool, warnings: list[str]
+) -> tuple[date | None, date | None]:
+    """What dates printed without a year are placed near: the period, else the statement date."""
+    anchor = period if period[1] else (None, reference_date(reader.text_lines, day_first))
+    if any(row.date is not None and row.date.year is None for row in reader.rows):
+        if period[1]:
+            warnings.append(YEAR_FROM_PERIOD)
+        else:
+            warnings.append(YEAR_FROM_STATEMENT_DATE if anchor[1] else YEAR_ASSUMED)
+    return anchor
+
+
+def assemble(reader: TableReader, page_count: int, hints: ParserHints = ParserHints()) -> ParsedStatement:
+    """Build the statement from everything ``reader`` collected, ``hints`` overriding guesses.
 
     Raises:
         InvalidInputError: no transaction table, or a table without transactions.
@@ -159,24 +199,29 @@ def assemble(reader: TableReader, page_count: int) -> ParsedStatement:
             raise InvalidInputError("The statement's transaction table has no transactions.")
         raise InvalidInputError("No transaction table was found in this statement.")
     lines = reader.text_lines
+    warnings: list[str] = []
     money_texts = [text for row in reader.rows for text in row.money.values()]
-    decimal_comma = uses_decimal_comma(money_texts)
+    decimal_comma = hints.decimal_comma if hints.decimal_comma is not None else uses_decimal_comma(money_texts)
     row_dates = [row.date for row in reader.rows if row.date is not None]
     american = looks_american(money_texts + [line.text for line in lines])
-    day_first = day_first_from_evidence([*row_dates, *dates_in_text(lines)], american)
+    day_first = _date_order([*row_dates, *dates_in_text(lines)], american, hints, warnings)
     period = find_period(lines, day_first)
-    year_anchor = period if period[1] else (None, reference_date(lines, day_first))
+    year_anchor = _year_anchor(reader, period, day_first, warnings)
     amount_texts = [text for row in reader.rows for role, text in row.money.items() if role != BALANCE]
     rows = _RowReader(decimal_comma, day_first, year_anchor, _prints_negative_amounts(amount_texts, decimal_comma))
     printed = find_balances(lines, decimal_comma)
 
-    entries, result = _reconciled_entries(reader.rows, rows, printed, card=looks_like_card_statement(lines))
+    card = looks_like_card_statement(lines)
+    entries, result, overruled = _reconciled_entries(reader.rows, rows, printed, card)
+    if overruled:
+        warnings.append(SIGNS_BY_RECONCILIATION)
     transactions = tuple(e for e in entries if isinstance(e, ParsedTransaction))
     if not transactions:
         raise InvalidInputError("The statement's transaction table has no transactions.")
     opening, closing = _starting_checkpoint(entries), _ending_checkpoint(entries)
+    bank_name = find_bank_name(lines)
     return ParsedStatement(
-        bank_source=find_bank(lines),
+        bank_source=bank_slug(bank_name) if bank_name else None,
         account_last4=find_account_last4(lines),
         period_start=period[0],
         period_end=period[1],
@@ -186,4 +231,6 @@ def assemble(reader: TableReader, page_count: int) -> ParsedStatement:
         balance_mismatch_rows=result.mismatch_rows,
         page_count=page_count,
         transactions=transactions,
+        bank_name=bank_name,
+        warnings=tuple(warnings),
     )

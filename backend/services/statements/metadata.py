@@ -62,6 +62,7 @@ _CARD_WORDS = (
     "payment due date",
     "cardholder",
 )
+_NAME_SEPARATORS = frozenset({"-", "–", "—", "|", "•", "·"})
 # A value printed under its label overlaps it (give or take a few points) and is close below.
 _BELOW_SLACK, _BELOW_GAP = 5.0, 3.0
 _DOLLAR = re.compile(r"(?<![A-Za-z])\$|\bUSD\b")
@@ -97,27 +98,56 @@ def bank_slug(name: str) -> str | None:
     return "_".join(words) or None
 
 
-def find_bank(lines: Sequence[Line]) -> str | None:
-    """The bank (as :func:`bank_slug`) named at the top of page 1, or ``None`` if unsure.
+def find_bank_name(lines: Sequence[Line]) -> str | None:
+    """The bank's name as printed at the top of page 1, or ``None`` if unsure.
 
     A group of words naming a bank ("... Bank", "Building Society", a known bank) in the
     first lines wins; otherwise a short heading printed clearly larger than the rest of
-    the page (the logo text). Nothing is guessed from running text.
+    the page (the logo text). Nothing is guessed from running text. The address that often
+    follows on the same line ("Deutsche Kreditbank, Taubenstr. 7-9") is left out.
     """
     first_page = [line for line in lines if line.page == 0][:15]
     groups = [group for line in first_page for group in _groups(line)]
-    for group in groups:
+    for index, group in enumerate(groups):
         text = run_text(group)
         if len(group) <= 6 and (_BANK_WORDS.search(text) or _KNOWN_BANKS.search(text)):
-            return bank_slug(text)
+            if bank_slug(text) is None:  # "BANK" alone: the name is stacked above it
+                text = " ".join(run_text(above) for above in _stacked_above(groups[:index], group)) or text
+            return _printed_name(text)
     heights = sorted(word.bottom - word.top for line in first_page for word in line.words)
     if heights:
         typical = heights[len(heights) // 2]
         for group in (g for line in first_page[:5] for g in _groups(line)):
             tall = min(word.bottom - word.top for word in group) >= 1.3 * typical
             if tall and len(group) <= 5 and any(ch.isalpha() for ch in run_text(group)):
-                return bank_slug(run_text(group))
+                return _printed_name(run_text(group))
     return None
+
+
+def _stacked_above(groups: Sequence[list[Word]], last: list[Word]) -> list[list[Word]]:
+    """``last`` and the groups printed right above it, left-aligned with it (a name on several lines)."""
+    stacked = [last]
+    for group in reversed(groups):
+        top = stacked[0]
+        height = top[0].bottom - top[0].top
+        aligned = abs(group[0].x0 - top[0].x0) <= height
+        if aligned and 0 <= top[0].top - group[0].bottom <= height:
+            stacked.insert(0, group)
+        elif group[0].bottom <= top[0].top - height:
+            break
+    return stacked
+
+
+def _printed_name(text: str) -> str:
+    """The name at the start of ``text``: up to a comma, a separator or a word with a digit."""
+    kept: list[str] = []
+    for word in text.split():
+        if word in _NAME_SEPARATORS or any(char.isdigit() for char in word):
+            break
+        kept.append(word.rstrip(",;"))
+        if word.endswith((",", ";")):
+            break
+    return " ".join(kept) or text
 
 
 def _last4(value: str) -> str | None:

@@ -19,7 +19,12 @@ class ParsedTransaction:
 
 @dataclass(frozen=True)
 class ParsedStatement:
-    """A whole statement: its details, its transactions and whether they add up."""
+    """A whole statement: its details, its transactions and whether they add up.
+
+    ``bank_name`` is the bank's name as printed ("Deutsche Kreditbank"); ``bank_source`` a
+    stable slug of it. ``warnings`` says, in words a user understands, where the parser
+    guessed (date order, year, sign convention) rather than read.
+    """
 
     bank_source: str | None
     account_last4: str | None  # only the last 4 digits of the account number
@@ -31,3 +36,5 @@ class ParsedStatement:
     balance_mismatch_rows: int
     page_count: int
     transactions: tuple[ParsedTransaction, ...]
+    bank_name: str | None = None
+    warnings: tuple[str, ...] = ()

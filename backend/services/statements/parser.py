@@ -7,26 +7,37 @@ from pathlib import Path
 
 from ..document_text.layout import read_page_lines
 from .assemble import assemble
+from .hints import parser_hints
 from .models import ParsedStatement
 from .rows import TableReader
 
 ProgressCallback = Callable[[int, int], None]
 
 
-def parse_statement(path: str | Path, on_page: ProgressCallback | None = None) -> ParsedStatement:
+def parse_statement(
+    path: str | Path,
+    on_page: ProgressCallback | None = None,
+    *,
+    date_order: str | None = None,
+    decimal: str | None = None,
+) -> ParsedStatement:
     """Parse the statement PDF at ``path``.
 
     Each page's words are extracted once (``extract_words``), read, and the page closed;
-    ``on_page(pages_done, page_count)`` is called after each page.
+    ``on_page(pages_done, page_count)`` is called after each page. ``date_order``
+    (``DMY``/``MDY``/``YMD``) and ``decimal`` (``.``/``,``) override the parser's guesses for
+    the rare document that does not show them; the result's ``warnings`` say what was guessed.
 
     Raises:
-        InvalidInputError: the PDF is encrypted, corrupt, has no text (scanned), or has no
-            transaction table. Its message is safe to show to the user.
+        InvalidInputError: a hint outside those values, or the PDF is encrypted, corrupt,
+            has no text (scanned), or has no transaction table. Its message is safe to show
+            to the user.
     """
+    hints = parser_hints(date_order, decimal)
     reader = TableReader()
     page_count = 0
     for index, page_count, lines in read_page_lines(path):
         reader.read_page(index, lines)
         if on_page is not None:
             on_page(index + 1, page_count)
-    return assemble(reader, page_count)
+    return assemble(reader, page_count, hints)
