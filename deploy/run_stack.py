@@ -216,12 +216,19 @@ def children() -> list[Child]:
     ]
 
 
-def sqlite_file(database_url: str) -> Path | None:
-    """The file of a ``sqlite:///path`` URL, or None for other databases."""
+def in_repo(path: str | Path) -> Path:
+    """``path`` as the children see it: relative paths are relative to the repo root."""
+    return REPO_ROOT / path  # an absolute path stays as it is
+
+
+def sqlite_files(database_url: str) -> list[Path]:
+    """The files of a ``sqlite:///path`` database (with its WAL and shared memory), or []."""
     prefix = "sqlite:///"
     if not database_url.startswith(prefix) or database_url == prefix + ":memory:":
-        return None
-    return Path(database_url[len(prefix):].split("?", 1)[0])
+        return []
+    database = in_repo(database_url[len(prefix):].split("?", 1)[0])
+    return [database, database.with_name(database.name + "-wal"),
+            database.with_name(database.name + "-shm")]
 
 
 def prepare_environment() -> dict[str, str]:
@@ -235,10 +242,10 @@ def prepare_environment() -> dict[str, str]:
     if "FLOWER_BASIC_AUTH" not in env:
         env["FLOWER_BASIC_AUTH"] = secret_from_file(
             VAR_DIR, "flower_auth", lambda: f"admin:{secrets.token_urlsafe(12)}")
-    private_dir(Path(env.get("STORAGE_DIR", VAR_DIR / "storage")))
-    database = sqlite_file(env.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ledgerflow.db'}"))
-    if database is not None and database.exists():
-        database.chmod(0o600)  # one created before the umask was set may be looser
+    private_dir(in_repo(env.get("STORAGE_DIR", VAR_DIR / "storage")))
+    for database_file in sqlite_files(env.get("DATABASE_URL", f"sqlite:///{VAR_DIR}/ledgerflow.db")):
+        if database_file.exists():
+            database_file.chmod(0o600)  # one created before the umask was set may be looser
     return env
 
 

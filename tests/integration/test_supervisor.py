@@ -215,3 +215,23 @@ def test_an_older_looser_secret_file_is_tightened_and_kept(tmp_path):
     (tmp_path / "flower_auth").chmod(0o644)
     assert run_stack.secret_from_file(tmp_path, "flower_auth", lambda: "admin:new") == "admin:old"
     assert stat.S_IMODE((tmp_path / "flower_auth").stat().st_mode) == 0o600
+
+
+def test_files_left_by_an_older_version_are_made_private(tmp_path, monkeypatch):
+    run_stack = load_run_stack()
+    database, storage = tmp_path / "old.db", tmp_path / "storage"
+    for path in (database, tmp_path / "old.db-wal"):
+        path.write_bytes(b"")
+        path.chmod(0o644)
+    storage.mkdir(mode=0o755)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
+    monkeypatch.setenv("STORAGE_DIR", str(storage))
+    monkeypatch.setenv("FLOWER_BASIC_AUTH", "admin:x")  # no secret file written into var/
+    previous = os.umask(0o022)
+    try:
+        run_stack.prepare_environment()
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "old.db-wal").stat().st_mode) == 0o600
+    assert stat.S_IMODE(storage.stat().st_mode) == 0o700
