@@ -39,6 +39,9 @@ NOT_YET_EXACT: dict[str, str] = {
 
 # Documents whose printed figures do not add up: balance_check must say so.
 MISMATCHED = {"td_visa_2019"}
+# Documents whose printed balances the parser reads and checks (the others print none it
+# can use: DKB none at all, USAA only in a summary box, Postbank its old balance misprinted).
+RECONCILED = {"cic_anonymised_2012-10-03", "mercury_statement_20241105", "monopoly_example_credit_card", "td_visa_2014"}
 # The bank's name as printed, where the document prints it in words the parser can find.
 BANK_NAMES = {
     "dkb_mustermann": "Deutsche Kreditbank",
@@ -125,6 +128,8 @@ def test_real_statement_is_read_exactly(name: str) -> None:
         )
     if name in MISMATCHED:
         assert statement.balance_check == "mismatch", "the document does not add up"
+    elif name in RECONCILED:
+        assert (statement.balance_check, statement.balance_mismatch_rows) == ("ok", 0)
     else:
         assert statement.balance_check != "mismatch", statement.balance_mismatch_rows
 

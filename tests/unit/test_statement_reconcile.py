@@ -74,3 +74,16 @@ def test_a_second_opening_balance_starts_a_new_chain() -> None:
         tx("-50", "450"),
     ]
     assert reconcile(entries) == Reconciliation("ok", 0)
+
+
+def test_closing_ends_the_chain_until_the_next_balance() -> None:
+    """A second account printed after the first one's closing, without an opening of its own."""
+    entries = [
+        point(RowKind.OPENING, "100"),
+        tx("-30"),
+        point(RowKind.CLOSING, "70"),
+        tx("500"),
+        tx("-100"),
+        point(RowKind.CLOSING, "400"),
+    ]
+    assert reconcile(entries) == Reconciliation("ok", 0)

@@ -94,6 +94,9 @@ class _RowReader:
         last_date: date | None = None
         for row in rows:
             kind = row_kind(row.description_text)
+            if kind is RowKind.BALANCE:  # "balance at <date>": which one, its position says
+                open_chain = entries and not (isinstance(entries[-1], Checkpoint) and entries[-1].kind in _ENDS)
+                kind = RowKind.CLOSING if open_chain else RowKind.OPENING
             if kind in _STARTS or kind in _ENDS:
                 value = self.balance(row, polarity)
                 if value is None:

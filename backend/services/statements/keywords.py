@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import Enum
 
 from ..document_text.tables import CURRENCY_CODES, alternation
@@ -16,6 +17,7 @@ class RowKind(Enum):
     BROUGHT_FORWARD = "brought_forward"  # continues the chain from the previous page
     CARRIED_FORWARD = "carried_forward"  # checkpoint at the bottom of a page
     CLOSING = "closing"  # closing / new balance, total amount due
+    BALANCE = "balance"  # "balance at <date>": opening before the rows, closing after them
     TOTAL = "total"  # totals and subtotals: not transactions
 
 
@@ -23,7 +25,10 @@ _PUNCTUATION = re.compile(r"[^\w/&']+")
 
 
 def _normalise(text: str) -> str:
-    return " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
+    """Lower case, no accents, punctuation as spaces: ``Solde précédent :`` -> ``solde precedent``."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(_PUNCTUATION.sub(" ", plain).split())
 
 
 _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
@@ -43,6 +48,9 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"^(?:opening|previous|prior|beginning|starting|start|initial|last month's|"
                 r"last statement|previous statement) (?:statement )?(?:balance|bal)\b"
                 r"|^balance (?:from|on) (?:previous|last) statement\b"
+                r"|^(?:alter|vorheriger) (?:kontostand|saldo)\b|^saldovortrag\b|^anfangssaldo\b"
+                r"|^(?:ancien|precedent) solde\b|^solde (?:precedent|initial|d'?ouverture|anterieur)\b"
+                r"|^saldo (?:anterior|inicial|iniziale|precedente|vorig)\b|^(?:begin|vorig) ?saldo\b"
             ),
         ),
         (
@@ -50,7 +58,14 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
             (
                 r"^(?:total )?(?:closing|new|ending|end|final|current|statement) (?:balance|bal)\b"
                 r"|^total (?:amount |balance )?(?:due|outstanding|payable)\b|^balance due\b"
+                r"|^(?:neuer|aktueller) (?:kontostand|saldo)\b|^endsaldo\b|^(?:nouveau|dernier) solde\b"
+                r"|^solde (?:final|de cloture|nouveau)\b|^saldo (?:final|actual|finale)\b|^(?:eind|nieuw) ?saldo\b"
             ),
+        ),
+        (
+            RowKind.BALANCE,
+            r"^balance (?:as )?(?:at|on|of)\b|^solde (?:crediteur|debiteur|au)\b|^kontostand (?:am|vom|per)\b"
+            r"|^saldo (?:al|am|per|a)\b",
         ),
         (
             RowKind.TOTAL,

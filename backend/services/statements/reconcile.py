@@ -10,7 +10,9 @@ A running balance starts unknown and:
   ledger printed in the same file; nothing is compared);
 * a ``BROUGHT_FORWARD``, ``CARRIED_FORWARD`` or ``CLOSING`` checkpoint is compared with it
   when it is known (a difference is one mismatched row), then sets it (so a first
-  "brought forward" row acts as the opening balance);
+  "brought forward" row acts as the opening balance); a ``CLOSING`` one then ends the
+  chain: rows after it (a second account without a printed opening balance) are not
+  compared until a balance starts a new chain;
 * a transaction adds its amount when the balance is known; if the row prints a running
   balance, that balance is compared with it when known (a difference is one mismatched
   row), then the balance is re-synchronised to the printed value, so one wrong row is
@@ -66,7 +68,7 @@ def reconcile(entries: Iterable[ParsedTransaction | Checkpoint]) -> Reconciliati
         if isinstance(entry, Checkpoint):
             if entry.kind is not RowKind.OPENING:
                 compare(entry.value)
-            running = entry.value
+            running = None if entry.kind is RowKind.CLOSING else entry.value
             continue
         if running is not None:
             running += entry.amount

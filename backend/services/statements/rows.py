@@ -118,8 +118,8 @@ class TableReader:
         date_words = cells.texts.get(DATE, [])
         date = read_date(" ".join(date_words)) if date_words else None
         description = cells.texts.get(DESCRIPTION, [])
-        if date_words and date is None:
-            description = date_words + description
+        if date_words and date is None and row_kind(" ".join(description)) is RowKind.TRANSACTION:
+            description = date_words + description  # not a date after all ("-1234 SHOP")
         text = " ".join(description)
         money = {role: " ".join(cells.texts[role]) for role in MONEY_ROLES if role in cells.texts}
         if not near:
