@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from pdfplumber.page import Page
 
+from backend.services.document_text.dates import find_date, numeric_date_order
+from backend.services.document_text.money import Money, find_money
 from backend.services.errors import InvalidInputError
 from backend.services.invoices import (
     InvoiceMetadata,
@@ -18,8 +20,6 @@ from backend.services.invoices import (
     parse_date,
     parse_money,
 )
-from backend.services.document_text.dates import find_date, numeric_date_order
-from backend.services.document_text.money import Money, find_money
 from tests.support import SAMPLES_DIR
 from tests.support.invoice_pdfs import write_encrypted_pdf, write_text_pdf, write_textless_pdf
 
@@ -50,9 +50,7 @@ def test_parse_money(text: str, expected: str) -> None:
     assert parse_money(text) == Decimal(expected)
 
 
-@pytest.mark.parametrize(
-    "text", ["", "abc", "15%", "1.234.56", "12/03/2023", "NL810433941B01", "21.05.14"]
-)
+@pytest.mark.parametrize("text", ["", "abc", "15%", "1.234.56", "12/03/2023", "NL810433941B01", "21.05.14"])
 def test_parse_money_rejects_non_amounts(text: str) -> None:
     assert parse_money(text) is None
 

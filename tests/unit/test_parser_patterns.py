@@ -39,10 +39,58 @@ LENGTH = 10_000
 
 # Lines that real parsers choke on: long runs, repeated separators, near-numbers.
 _UNITS = (
-    "X", "x", "1", " ", "\u00a0", ".", ",", "-", "/", "'", "(", "*", "•", "$", "€", "a",
-    "1,", "1.", "1 ", "1-", "1/", "12/", "12.", "1'", "1,234", "1.234", "1 234", "01.01.",
-    "X ", "XX-", "X1", "aB1 ", "a1 b2-", "Ab ", "Cr ", "CR", "DR ", "Jan ", "1st ", "Mai ",
-    ".1", "- 1", "(1", "1)", "$1", "€ 1,", "X\t", "ä", "1\u2009", "# ", ": ", "total ",
+    "X",
+    "x",
+    "1",
+    " ",
+    "\u00a0",
+    ".",
+    ",",
+    "-",
+    "/",
+    "'",
+    "(",
+    "*",
+    "•",
+    "$",
+    "€",
+    "a",
+    "1,",
+    "1.",
+    "1 ",
+    "1-",
+    "1/",
+    "12/",
+    "12.",
+    "1'",
+    "1,234",
+    "1.234",
+    "1 234",
+    "01.01.",
+    "X ",
+    "XX-",
+    "X1",
+    "aB1 ",
+    "a1 b2-",
+    "Ab ",
+    "Cr ",
+    "CR",
+    "DR ",
+    "Jan ",
+    "1st ",
+    "Mai ",
+    ".1",
+    "- 1",
+    "(1",
+    "1)",
+    "$1",
+    "€ 1,",
+    "X\t",
+    "ä",
+    "1\u2009",
+    "# ",
+    ": ",
+    "total ",
 )
 # Realistic texts: whatever a pattern finds in them, minus its last character and repeated,
 # is a long almost-match of that pattern.
@@ -211,7 +259,7 @@ def _statement_pdf_with_line(path: Path, line: str) -> Path:
         ("03/01/2024", "Salary", "1,000.00", "1,095.50"),
     )
     for number, cells in enumerate(rows):
-        for x, cell in zip((10, 40, 100, 130), cells):
+        for x, cell in zip((10, 40, 100, 130), cells, strict=True):
             pdf.text(x, 30 + number * 6, cell)
     pdf.set_font("Helvetica", size=1)
     pdf.text(5, 15, line)

@@ -41,7 +41,12 @@ NOT_YET_EXACT: dict[str, str] = {
 MISMATCHED = {"td_visa_2019"}
 # Documents whose printed balances the parser reads and checks (the others print none it
 # can use: DKB none at all, USAA only in a summary box, Postbank its old balance misprinted).
-RECONCILED = {"cic_anonymised_2012-10-03", "mercury_statement_20241105", "monopoly_example_credit_card", "td_visa_2014"}
+RECONCILED = {
+    "cic_anonymised_2012-10-03",
+    "mercury_statement_20241105",
+    "monopoly_example_credit_card",
+    "td_visa_2014",
+}
 # The bank's name as printed, where the document prints it in words the parser can find.
 BANK_NAMES = {
     "dkb_mustermann": "Deutsche Kreditbank",

@@ -2,6 +2,7 @@
 
 import pytest
 
+from backend.services.document_text.layout import Line, Word, group_lines
 from backend.services.statements.columns import (
     AMOUNT,
     BALANCE,
@@ -17,7 +18,6 @@ from backend.services.statements.columns import (
     detect_header,
 )
 from backend.services.statements.keywords import RowKind, row_kind, section_sign
-from backend.services.document_text.layout import Line, Word, group_lines
 from backend.services.statements.metadata import (
     bank_slug,
     find_account_last4,
@@ -125,7 +125,9 @@ def test_transaction_date_wins_over_posting_date_and_unnamed_label_is_the_descri
 
 
 def test_dot_leader_header_is_split_into_its_labels() -> None:
-    columns = detect_header(line(word("DATE..........AMOUNT.TRANSACTION", 80, width=188.0), word("DESCRIPTION", 277)))
+    columns = detect_header(
+        line(word("DATE..........AMOUNT.TRANSACTION", 80, width=188.0), word("DESCRIPTION", 277))
+    )
     assert columns is not None
     assert [c.role for c in columns] == [DATE, AMOUNT, DESCRIPTION]
 

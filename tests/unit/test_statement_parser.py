@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from datetime import date
 from decimal import Decimal
@@ -143,7 +144,7 @@ HEADER = [(15, "Date", "L"), (45, "Description", "L"), (147, "Amount", "L"), (18
 
 
 def test_american_dates_one_date_per_day_and_page_without_header(tmp_path: Path) -> None:
-    """MM/DD/YYYY with no day above 12 ($ says American); a date printed once per day; page 2 has no header."""
+    """MM/DD/YYYY, no day above 12 ($ says American); a date printed once per day; page 2 has no header."""
     page1 = [
         [(15, "Acme Savings Bank", "L")],
         [(15, "Account number: 000123456789", "L")],
@@ -284,10 +285,8 @@ def test_damaged_pdf_parses_or_raises_invalid_input(cut: float, tmp_path: Path) 
     (tmp_path / "damaged.pdf").write_bytes(
         bytes(content[: int(len(content) * (cut + 0.05))]) + bytes(content[start:])
     )
-    try:
+    with contextlib.suppress(InvalidInputError):
         parse_statement(tmp_path / "damaged.pdf")
-    except InvalidInputError:
-        pass
 
 
 # ------------------------------------------------------------------ hints and warnings
@@ -327,7 +326,9 @@ def test_decimal_hint_overrides_the_guess(tmp_path: Path) -> None:
     assert [t.amount for t in hinted.transactions] == [Decimal("-1250"), Decimal("2500")]
 
 
-@pytest.mark.parametrize(("hints", "message"), [({"date_order": "DDMM"}, "date_order"), ({"decimal": ";"}, "decimal")])
+@pytest.mark.parametrize(
+    ("hints", "message"), [({"date_order": "DDMM"}, "date_order"), ({"decimal": ";"}, "decimal")]
+)
 def test_unknown_hint_is_a_clear_error(tmp_path: Path, hints: dict[str, str], message: str) -> None:
     with pytest.raises(InvalidInputError, match=message):
         parse_statement(_ambiguous_statement(tmp_path / "bad.pdf"), **hints)

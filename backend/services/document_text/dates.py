@@ -35,7 +35,9 @@ _MONTH_NAMES: tuple[tuple[str, ...], ...] = (
     ("nov", "november", "novembre", "noviembre"),
     ("dec", "december", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre"),
 )  # fmt: skip
-MONTHS: dict[str, int] = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
+MONTHS: dict[str, int] = {
+    name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names
+}
 
 _MONTH = r"(?P<mon>[A-Za-zÀ-ÿ]{3,10})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|\.)?"
@@ -167,9 +169,7 @@ def infer_year(month: int, day: int, start: date | None, end: date | None) -> da
 
 _MONTH_WORD = alternation(MONTHS)
 _ISO_RE = re.compile(r"(?<!\d)(?<!\d[./-])(\d{4})-(\d{1,2})-(\d{1,2})(?!\d|[./-]\d)")
-_NUMERIC_RE = re.compile(
-    r"(?<!\d)(?<!\d[./-])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?!\d|[./-]\d)"
-)
+_NUMERIC_RE = re.compile(r"(?<!\d)(?<!\d[./-])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?!\d|[./-]\d)")
 _DAY_MONTH_RE = re.compile(
     rf"(?<!\d)(\d{{1,2}})(?:\.|st|nd|rd|th)?[\s-]*({_MONTH_WORD})(?!\w)\.?[\s,-]*(\d{{4}})(?!\d)",
     re.IGNORECASE,
@@ -191,8 +191,7 @@ def parse_date(text: str, day_first: bool | None = None) -> date | None:
     """
     stripped = text.strip()
     return next(
-        (found for start, end, found in _dates_in(stripped, day_first)
-         if (start, end) == (0, len(stripped))),
+        (found for start, end, found in _dates_in(stripped, day_first) if (start, end) == (0, len(stripped))),
         None,
     )
 

@@ -150,7 +150,7 @@ class PageWordReader:
         cuts = [_gap_cuts(raw["chars"]) for raw in raw_words]
         self.spaceless = self.spaceless or sum(map(len, cuts)) >= _SPACELESS_SHARE * len(raw_words) > 0
         words: list[Word] = []
-        for raw, word_cuts in zip(raw_words, cuts):
+        for raw, word_cuts in zip(raw_words, cuts, strict=True):
             chars = raw["chars"]
             if self.spaceless and word_cuts:
                 for low, high in pairwise([0, *word_cuts, len(chars)]):
@@ -305,7 +305,9 @@ def run_text(run: Sequence[Word]) -> str:
 
 def stack(upper: Line, lower: Line) -> Line:
     """One line made of two (for a table header printed on two lines)."""
-    return Line(tuple(sorted(upper.words + lower.words, key=lambda w: w.x0)), upper.top, lower.bottom, upper.page)
+    return Line(
+        tuple(sorted(upper.words + lower.words, key=lambda w: w.x0)), upper.top, lower.bottom, upper.page
+    )
 
 
 def typical_height(lines: Sequence[Line]) -> float:

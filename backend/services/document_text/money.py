@@ -145,9 +145,7 @@ def uses_decimal_comma(samples: Iterable[str]) -> bool:
 _CODE = alternation(CURRENCY_CODES)
 _SYMBOL = alternation(CURRENCY_SYMBOLS)
 # Thousands groups separated by "." "," an apostrophe or a no-break space, then 1-2 decimals.
-_TEXT_NUMBER = (
-    rf"\d{{1,3}}(?:[.,{APOSTROPHES}\u00a0\u202f]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d{{1,2}})?"
-)
+_TEXT_NUMBER = rf"\d{{1,3}}(?:[.,{APOSTROPHES}\u00a0\u202f]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d{{1,2}})?"
 _MONEY_RE = re.compile(
     rf"(?<![\w.,/])(?P<sign>-\s?)?(?:(?P<code>{_CODE})\s?)?(?:(?P<symbol>{_SYMBOL})\s?)?"
     rf"(?P<sign2>-)?(?P<number>{_TEXT_NUMBER})(?![\w%/]|[.,]\d)"

@@ -30,6 +30,7 @@ class Field(Enum):
 # Per field, groups of labels, most specific group first. A leading "^" marks a generic
 # label: it only counts at the start of a line and never reads the value under it
 # (a bare "Date" mid-line is usually "Order date", one at the top of a table a column).
+# fmt: off
 _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
     Field.INVOICE_NUMBER: (
         ("invoice number", "invoice no.", "invoice no", "invoice #", "invoice nr.", "invoice id",
@@ -70,6 +71,7 @@ _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
         ("amount due", "balance due", "total due", "zu zahlen", "te betalen"),
     ),
 }
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -124,11 +126,7 @@ def _line_hits(line: Line, line_index: int) -> list[LabelHit]:
     "Total excl. VAT" is not a "Total".
     """
     candidates = sorted(
-        (
-            (match.start(), match.end(), spec)
-            for spec in _SPECS
-            for match in spec.pattern.finditer(line.text)
-        ),
+        ((match.start(), match.end(), spec) for spec in _SPECS for match in spec.pattern.finditer(line.text)),
         key=lambda candidate: (candidate[0], candidate[0] - candidate[1]),
     )
     chosen: list[tuple[int, int, LabelSpec]] = []
@@ -138,7 +136,7 @@ def _line_hits(line: Line, line_index: int) -> list[LabelHit]:
     ends = [start for start, _, _ in chosen[1:]] + [len(line.text)]
     return [
         LabelHit(spec, line_index, line.x_at(start), line.x_at(stop), line.text[end:stop])
-        for (start, end, spec), stop in zip(chosen, ends)
+        for (start, end, spec), stop in zip(chosen, ends, strict=False)  # ends has one more when empty
     ]
 
 

@@ -14,20 +14,49 @@ from collections.abc import Sequence
 from backend.services.document_text.layout import Line, Word
 from backend.services.invoices.labels import Field, LabelHit
 
-_LEGAL_FORMS = frozenset({
-    "GmbH", "AG", "KG", "UG", "SE", "e.K.", "B.V.", "BV", "N.V.", "NV", "Ltd", "Ltd.",
-    "Limited", "Inc", "Inc.", "LLC", "LLP", "PLC", "plc", "Corp", "Corp.", "Corporation",
-    "S.A.", "SA", "SAS", "SARL", "S.r.l.", "S.p.A.", "Oy", "AB", "ApS", "A/S",
-})
+_LEGAL_FORMS = frozenset(
+    {
+        "GmbH",
+        "AG",
+        "KG",
+        "UG",
+        "SE",
+        "e.K.",
+        "B.V.",
+        "BV",
+        "N.V.",
+        "NV",
+        "Ltd",
+        "Ltd.",
+        "Limited",
+        "Inc",
+        "Inc.",
+        "LLC",
+        "LLP",
+        "PLC",
+        "plc",
+        "Corp",
+        "Corp.",
+        "Corporation",
+        "S.A.",
+        "SA",
+        "SAS",
+        "SARL",
+        "S.r.l.",
+        "S.p.A.",
+        "Oy",
+        "AB",
+        "ApS",
+        "A/S",
+    }
+)
 # Words that end a company name when reading backwards from its legal form.
 _TITLE_WORDS = frozenset({"invoice", "rechnung", "factuur", "facture", "from", "von", "van"})
 _SEPARATORS = frozenset({"-", "–", "|", "•", "·"})
 _MAX_NAME_WORDS = 5
 _LETTER = re.compile(r"[^\W\d_]")
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]")
-_WEBSITE_RE = re.compile(
-    r"(?:https?://(?:www\.)?|(?<![\w@.])www\.)([a-z0-9-]+)\.[a-z]{2,}", re.IGNORECASE
-)
+_WEBSITE_RE = re.compile(r"(?:https?://(?:www\.)?|(?<![\w@.])www\.)([a-z0-9-]+)\.[a-z]{2,}", re.IGNORECASE)
 
 
 def find_vendor(lines: Sequence[Line], hits: Sequence[LabelHit]) -> str | None:
@@ -59,8 +88,13 @@ def _name_before(words: Sequence[str]) -> list[str]:
     name: list[str] = []
     for word in reversed(words):
         ends_phrase = word[-1] in ".:;,"
-        if (ends_phrase or word in _SEPARATORS or word.lower() in _TITLE_WORDS
-                or any(char.isdigit() for char in word) or len(name) == _MAX_NAME_WORDS):
+        if (
+            ends_phrase
+            or word in _SEPARATORS
+            or word.lower() in _TITLE_WORDS
+            or any(char.isdigit() for char in word)
+            or len(name) == _MAX_NAME_WORDS
+        ):
             break
         name.insert(0, word)
     return name

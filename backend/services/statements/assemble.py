@@ -95,7 +95,9 @@ class _RowReader:
         for row in rows:
             kind = row_kind(row.description_text)
             if kind is RowKind.BALANCE:  # "balance at <date>": which one, its position says
-                open_chain = entries and not (isinstance(entries[-1], Checkpoint) and entries[-1].kind in _ENDS)
+                open_chain = entries and not (
+                    isinstance(entries[-1], Checkpoint) and entries[-1].kind in _ENDS
+                )
                 kind = RowKind.CLOSING if open_chain else RowKind.OPENING
             if kind in _STARTS or kind in _ENDS:
                 value = self.balance(row, polarity)
@@ -164,9 +166,7 @@ def _prints_negative_amounts(money_texts: Sequence[str], decimal_comma: bool) ->
     return any(amount is not None and amount.marker is None and amount.value < 0 for amount in amounts)
 
 
-def _date_order(
-    dates: Sequence[RawDate], american: bool, hints: ParserHints, warnings: list[str]
-) -> bool:
+def _date_order(dates: Sequence[RawDate], american: bool, hints: ParserHints, warnings: list[str]) -> bool:
     """Day first? The user's hint, else what the dates prove, else a guess (with a warning)."""
     if hints.day_first is not None:
         return hints.day_first
@@ -191,7 +191,10 @@ def _year_anchor(
     return anchor
 
 
-def assemble(reader: TableReader, page_count: int, hints: ParserHints = ParserHints()) -> ParsedStatement:
+_NO_HINTS = ParserHints()
+
+
+def assemble(reader: TableReader, page_count: int, hints: ParserHints = _NO_HINTS) -> ParsedStatement:
     """Build the statement from everything ``reader`` collected, ``hints`` overriding guesses.
 
     Raises:
@@ -204,14 +207,18 @@ def assemble(reader: TableReader, page_count: int, hints: ParserHints = ParserHi
     lines = reader.text_lines
     warnings: list[str] = []
     money_texts = [text for row in reader.rows for text in row.money.values()]
-    decimal_comma = hints.decimal_comma if hints.decimal_comma is not None else uses_decimal_comma(money_texts)
+    decimal_comma = (
+        hints.decimal_comma if hints.decimal_comma is not None else uses_decimal_comma(money_texts)
+    )
     row_dates = [row.date for row in reader.rows if row.date is not None]
     american = looks_american(money_texts + [line.text for line in lines])
     day_first = _date_order([*row_dates, *dates_in_text(lines)], american, hints, warnings)
     period = find_period(lines, day_first)
     year_anchor = _year_anchor(reader, period, day_first, warnings)
     amount_texts = [text for row in reader.rows for role, text in row.money.items() if role != BALANCE]
-    rows = _RowReader(decimal_comma, day_first, year_anchor, _prints_negative_amounts(amount_texts, decimal_comma))
+    rows = _RowReader(
+        decimal_comma, day_first, year_anchor, _prints_negative_amounts(amount_texts, decimal_comma)
+    )
     printed = find_balances(lines, decimal_comma)
 
     card = looks_like_card_statement(lines)

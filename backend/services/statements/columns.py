@@ -31,8 +31,9 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             DATE,
             r"(?:(?:transaction|trans|txn|tran|trx|booking|entry|vr|voucher|processed|process|sale|"
-            r"operation|op) )?date|date (?:of transaction|d'?operation|operation)|datum|buchungs?(?:tag|datum)"
-            r"|bu tag|tag|buchung|fecha(?: (?:de )?operacion)?|data(?: (?:di )?operazione)?|boekdatum|transactiedatum",
+            r"operation|op) )?date|date (?:of transaction|d'?operation|operation)|datum"
+            r"|buchungs?(?:tag|datum)|bu tag|tag|buchung|fecha(?: (?:de )?operacion)?"
+            r"|data(?: (?:di )?operazione)?|boekdatum|transactiedatum",
         ),
         (
             DESCRIPTION,
@@ -118,7 +119,13 @@ def _leader_pieces(word: Word) -> list[Word]:
         return [word]
     width = (word.x1 - word.x0) / len(word.text)
     return [
-        Word(found.group(), word.x0 + found.start() * width, word.x0 + found.end() * width, word.top, word.bottom)
+        Word(
+            found.group(),
+            word.x0 + found.start() * width,
+            word.x0 + found.end() * width,
+            word.top,
+            word.bottom,
+        )
         for found in _LEADER_DOTS_SPLIT.finditer(word.text)
     ]
 
@@ -127,15 +134,19 @@ def detect_header(line: Line) -> list[Column] | None:
     """The columns if ``line`` is a transaction table header, else ``None``.
 
     A header has a date column, at least one money column (debit, credit, amount) and more
-    recognised labels than unrecognised ones (other dates count as neither). A posting or value date stands in for the
-    transaction date only when the table prints none; neighbouring labels of one role
+    recognised labels than unrecognised ones (other dates count as neither). A posting or
+    value date stands in for the transaction date only when the table prints none;
+    neighbouring labels of one role
     ("TRANSACTION" "DESCRIPTION") make one column; without any description label, the first
     unrecognised label right of the date (``Wir haben für Sie gebucht``) is the description.
     """
     words = [piece for word in line.words for piece in _leader_pieces(word)]
     runs = word_runs(Line(tuple(words), line.top, line.bottom, line.page), _LABEL_GAP)
     columns = _merge_neighbours(
-        [Column(classify_label(run_text(run)), min(w.x0 for w in run), max(w.x1 for w in run)) for run in runs]
+        [
+            Column(classify_label(run_text(run)), min(w.x0 for w in run), max(w.x1 for w in run))
+            for run in runs
+        ]
     )
     roles = [column.role for column in columns]
     if DATE not in roles:

@@ -59,7 +59,8 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"^(?:total )?(?:closing|new|ending|end|final|current|statement) (?:balance|bal)\b"
                 r"|^total (?:amount |balance )?(?:due|outstanding|payable)\b|^balance due\b"
                 r"|^(?:neuer|aktueller) (?:kontostand|saldo)\b|^endsaldo\b|^(?:nouveau|dernier) solde\b"
-                r"|^solde (?:final|de cloture|nouveau)\b|^saldo (?:final|actual|finale)\b|^(?:eind|nieuw) ?saldo\b"
+                r"|^solde (?:final|de cloture|nouveau)\b|^saldo (?:final|actual|finale)\b"
+                r"|^(?:eind|nieuw) ?saldo\b"
             ),
         ),
         (
@@ -97,7 +98,8 @@ _CODES = alternation(CURRENCY_CODES)
 # A line under a card transaction giving its foreign amount or exchange rate: not description.
 _FOREIGN_CURRENCY_NOTE = re.compile(
     r"^(?:@\s*)?(?:foreign (?:currency|amount|transaction)|original (?:currency|amount)"
-    rf"|(?:exchange|conversion|fx) rate|rate)\b|^(?:{_CODES}) \d[\d.,]*[.,]\d\d$|^\d[\d.,]*[.,]\d\d (?:{_CODES})$",
+    rf"|(?:exchange|conversion|fx) rate|rate)\b"
+    rf"|^(?:{_CODES}) \d[\d.,]*[.,]\d\d$|^\d[\d.,]*[.,]\d\d (?:{_CODES})$",
     re.IGNORECASE,
 )
 _CONTINUED = re.compile(r"(?<!\s)\s*\(?(?:continued|cont'd|cont)\)?$")  # (?<!\s): one try per run
