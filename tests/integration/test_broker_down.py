@@ -12,13 +12,15 @@ from sqlalchemy import func, select
 
 from backend.db import get_engine
 from backend.models import TaskStatus
+from backend.api.health import HEALTH_TOKEN_HEADER
 from tests.conftest import REPO_ROOT
 from tests.support.net import free_port, wait_until_answers
 
 
 def test_with_the_broker_down_submit_is_503_leaving_no_row_and_deep_health_says_so(client, auth_headers):
     api_port, dead_port = free_port(), free_port()
-    env = dict(os.environ, CELERY_BROKER_URL=f"redis://127.0.0.1:{dead_port}/0")
+    env = dict(os.environ, CELERY_BROKER_URL=f"redis://127.0.0.1:{dead_port}/0",
+               HEALTH_TOKEN="broker-down-test")
     api = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "backend.api.main:create_app", "--factory",
          "--port", str(api_port), "--log-level", "warning"],
@@ -38,7 +40,8 @@ def test_with_the_broker_down_submit_is_503_leaving_no_row_and_deep_health_says_
             assert conn.scalar(select(func.count()).select_from(TaskStatus)) == 0
         print(f"503 answered in {elapsed:.2f} s")
 
-        health = httpx.get(f"{base}/health", params={"deep": "true"}, timeout=30)
+        health = httpx.get(f"{base}/health", params={"deep": "true"}, timeout=30,
+                           headers={HEALTH_TOKEN_HEADER: "broker-down-test"})
         assert health.status_code == 503
         assert health.json()["detail"] == "unavailable: redis, worker"
         assert health.json()["checks"]["database"] == "ok"

@@ -25,6 +25,9 @@ from backend.services.categorization import (
 )
 from tests.conftest import truncate_all
 
+# Runs in the PostgreSQL pass of `make test`, against PostgreSQL and SQLite both.
+pytestmark = pytest.mark.postgres_only
+
 USER, OTHER_USER = 1, 2
 STATEMENT_A, STATEMENT_B, OTHER_STATEMENT = 1, 2, 3
 

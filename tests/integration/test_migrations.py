@@ -53,5 +53,6 @@ def scratch_postgres(database):
         admin.dispose()
 
 
+@pytest.mark.postgres_only
 def test_migrations_on_postgresql(scratch_postgres):
     _upgrade_downgrade_upgrade(scratch_postgres)

@@ -14,7 +14,7 @@ from sqlalchemy import insert
 
 from backend.config import get_settings
 from backend.db import get_engine
-from backend.models import CategoryRule
+from backend.models import CategoryRule, utcnow
 from backend.services.errors import InvalidInputError, TransientError
 from backend.tasks.app import celery_app
 from backend.tasks.base import TrackedTask
@@ -58,7 +58,7 @@ def partial_work(self: TrackedTask, user_id: int, marker: str, seconds: float) -
         conn.execute(
             insert(CategoryRule).values(
                 user_id=user_id, pattern=marker, match_type="contains", category="partial",
-                priority=0, created_at=time.strftime("%Y-%m-%d %H:%M:%S+00"),
+                priority=0, created_at=utcnow(),
             )
         )
         deadline = time.monotonic() + seconds
