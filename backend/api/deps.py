@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, status
@@ -20,6 +21,16 @@ SessionDep = Annotated[Session, Depends(get_session)]
 # For endpoints that write through the ORM: on SQLite its transaction takes the write lock
 # up front, so a write after a read cannot fail because another connection wrote between.
 WriteSessionDep = Annotated[Session, Depends(get_write_session)]
+
+
+def is_task_id(text: str) -> bool:
+    """Whether ``text`` can be a task id (a UUID, as the server makes them). Anything else
+    is answered 404 before a query: a NUL, say, PostgreSQL text cannot even compare."""
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _unauthorized(detail: str) -> HTTPException:

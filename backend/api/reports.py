@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import FileResponse
 from sqlalchemy import select
 
-from backend.api.deps import CurrentUser, SessionDep, SettingsDep
+from backend.api.deps import CurrentUser, SessionDep, SettingsDep, is_task_id
 from backend.api.schemas import ReportIn, TaskSubmitted
 from backend.api.statements import owned_statement
 from backend.api.submitting import submit_for_user
@@ -38,7 +38,7 @@ def generate_report(
 @router.get("/{report_id}/download", response_class=FileResponse)
 def download_report(report_id: str, user: CurrentUser, session: SessionDep) -> FileResponse:
     """Stream a finished report; 409 while it is still being written."""
-    if not _is_uuid(report_id):  # e.g. a NUL, which PostgreSQL text cannot even compare
+    if not is_task_id(report_id):  # e.g. a NUL, which PostgreSQL text cannot even compare
         raise REPORT_NOT_FOUND
     task = session.scalar(
         select(TaskStatus).where(
@@ -60,12 +60,3 @@ def download_report(report_id: str, user: CurrentUser, session: SessionDep) -> F
         media_type=XLSX_MEDIA_TYPE,
         filename=f"ledgerflow-report-{task.created_at:%Y-%m-%d}-{report_id[:8]}.xlsx",
     )
-
-
-def _is_uuid(text: str) -> bool:
-    """Whether ``text`` can be a report id (a UUID, as the server makes them)."""
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True

@@ -17,7 +17,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from backend.api.deps import CurrentUser, SessionDep, SettingsDep, TokenClaimsDep
+from backend.api.deps import CurrentUser, SessionDep, SettingsDep, TokenClaimsDep, is_task_id
 from backend.api.schemas import Message, TaskOut, TaskPage, TaskResultOut, TaskSubmitted
 from backend.api.submitting import QUEUE_UNAVAILABLE, submit_for_user
 from backend.db import get_engine, new_session
@@ -37,10 +37,10 @@ KEEPALIVE_SECONDS = 15.0
 
 def owned_task(session: Session, user: User, task_id: str) -> TaskStatus:
     """The user's task with this id; 404 when it does not exist or belongs to someone else."""
-    task = session.scalar(
+    task = is_task_id(task_id) and session.scalar(
         select(TaskStatus).where(TaskStatus.task_id == task_id, TaskStatus.user_id == user.id)
     )
-    if task is None:
+    if not task:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Task not found")
     return task
 
@@ -50,9 +50,9 @@ def list_tasks(
     user: CurrentUser,
     session: SessionDep,
     status_: Annotated[TaskState | None, Query(alias="status")] = None,
-    task_name: str | None = None,
+    task_name: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00]*$")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
 ) -> TaskPage:
     """The user's tasks, newest first, optionally filtered by status and task name."""
     filters = [TaskStatus.user_id == user.id]

@@ -68,3 +68,22 @@ def test_bad_input_is_a_clear_4xx_and_writes_nothing(client, auth_headers, metho
     with get_engine().connect() as conn:
         assert conn.scalar(select(func.count()).select_from(TaskStatus)) == 0
         assert conn.scalar(select(func.count()).select_from(CategoryRule)) == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/tasks/a%00b/status", "/tasks/a%00b/result", "/tasks/a%00b/events", "/tasks/not-a-uuid/status"],
+)
+def test_a_task_id_that_cannot_be_one_is_404(client, auth_headers, path):
+    response = client.get(path, headers=auth_headers)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Task not found"}
+
+
+@pytest.mark.parametrize(
+    "params", [{"task_name": "a\x00b"}, {"offset": str(2**63)}, {"task_name": "x" * 101}]
+)
+def test_task_list_filters_out_of_range_are_422(client, auth_headers, params):
+    response = client.get("/tasks", params=params, headers=auth_headers)
+    assert response.status_code == 422
+    assert response.json()["detail"]
