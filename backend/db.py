@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -46,6 +46,18 @@ def _begin_sqlite(conn: Connection) -> None:
 def read_only(engine: Engine) -> Engine:
     """``engine`` for transactions that only read: on SQLite they take no write lock."""
     return engine.execution_options(**{READ_ONLY_OPTION: True})
+
+
+def begin_read(connection: Connection) -> RootTransaction:
+    """Begin a transaction on ``connection`` that only reads (temporary tables aside)."""
+    connection.execution_options(**{READ_ONLY_OPTION: True})
+    return connection.begin()
+
+
+def begin_write(connection: Connection) -> RootTransaction:
+    """Begin a transaction on ``connection`` that writes (SQLite: BEGIN IMMEDIATE)."""
+    connection.execution_options(**{READ_ONLY_OPTION: False})
+    return connection.begin()
 
 
 def database_unavailable(exc: BaseException) -> bool:

@@ -313,7 +313,7 @@ def _transaction_lines(plan: list[tuple[int, int]], descriptions: set[str]) -> I
 def run(engine: Engine, *, overwrite: bool) -> None:
     """Categorize the user's transactions once, commit, and print the figures."""
     started = time.perf_counter()
-    with engine.begin() as connection:
+    with engine.connect() as connection:  # it runs and commits its own transactions
         result = categorize_transactions(connection, USER_ID, RULES, overwrite=overwrite)
     seconds = time.perf_counter() - started
     considered = result.categorized + result.uncategorized

@@ -65,6 +65,7 @@ from sqlalchemy import (
     update,
 )
 
+from backend.db import begin_read, begin_write
 from backend.models import CategoryRule, Transaction
 from backend.services.errors import InvalidInputError
 
@@ -101,8 +102,9 @@ _pending = Table(
     MetaData(),
     Column("id", BigInteger, nullable=False),
     Column("category", String(MAX_CATEGORY_LENGTH), nullable=False),
+    # Lives on the connection from the matching transaction to the writing one; apply()
+    # drops it (and open() drops a leftover of a run that failed half-way).
     prefixes=["TEMPORARY"],
-    postgresql_on_commit="DROP",
 )
 
 
@@ -482,8 +484,15 @@ def categorize_transactions(
     ``statement_id``); without ``overwrite`` only those without a category.
     Each considered transaction that a rule matches gets the winning rule's
     category; one that no rule matches is never modified (``overwrite`` does
-    not clear categories). All writes go through ``connection``, inside the
-    caller's transaction, which the caller commits.
+    not clear categories).
+
+    Runs two transactions on ``connection``, which must not be in one: the first
+    reads, matches and stages the changes in a temporary table, the second writes
+    them with one UPDATE. On SQLite the first is a read transaction, so the task's
+    progress writes (other connections) go on while it runs; one transaction that
+    read and then wrote would fail at its first write once another connection had
+    written ("database is locked"). An exception during matching (a cancel raised by
+    ``on_progress``) writes nothing.
 
     ``on_progress(done, total)`` is called with rising ``done`` after each batch
     is matched (batches are at most a tenth of ``total``); the last call,
@@ -492,31 +501,32 @@ def categorize_transactions(
     """
     timer = _PhaseTimer()
     query = _candidates_query(user_id, statement_id, overwrite)
-    with timer.phase("count"):
-        count = query.with_only_columns(func.count(), maintain_column_froms=True)
-        total = connection.execute(count).scalar_one()
-    batch_size = max(1, min(BATCH_SIZE, total // 10))
     matcher = RuleMatcher(rules)
     counts: Counter[str] = Counter()
     done = 0
     stage = _Stage.for_connection(connection)
-    with timer.phase("stage"):
-        stage.open()
-    for ids, descriptions, cents in _read_batches(connection, query, batch_size, timer):
-        with timer.phase("match"):
-            winners = matcher.match(descriptions, cents)
-            changes = [
-                (id_, rule.category)
-                for id_, rule in zip(ids, winners, strict=True)
-                if rule is not None
-            ]
-            counts.update(category for _, category in changes)
+    with begin_read(connection):
+        with timer.phase("count"):
+            count = select(func.count()).select_from(_transactions).where(query.whereclause)
+            total = connection.execute(count).scalar_one()
+        batch_size = max(1, min(BATCH_SIZE, total // 10))
         with timer.phase("stage"):
-            stage.add(changes)
-        done += len(ids)
-        if on_progress is not None:
-            on_progress(done, total)
-    with timer.phase("update"):
+            stage.open()
+        for ids, descriptions, cents in _read_batches(connection, query, batch_size, timer):
+            with timer.phase("match"):
+                winners = matcher.match(descriptions, cents)
+                changes = [
+                    (id_, rule.category)
+                    for id_, rule in zip(ids, winners, strict=True)
+                    if rule is not None
+                ]
+                counts.update(category for _, category in changes)
+            with timer.phase("stage"):
+                stage.add(changes)
+            done += len(ids)
+            if on_progress is not None:
+                on_progress(done, total)
+    with timer.phase("update"), begin_write(connection):
         stage.apply(overwrite)
     categorized = sum(counts.values())
     return CategorizationResult(

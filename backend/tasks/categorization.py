@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from backend.db import get_engine
+from backend.db import begin_read, get_engine
 from backend.services.categorization import Rule, categorize_transactions, load_rules
 from backend.tasks.app import celery_app
 from backend.tasks.base import TrackedTask
@@ -20,10 +20,14 @@ def bulk_categorize_async(
     rules: list[dict] | None = None,
     overwrite: bool = False,
 ) -> dict:
-    """Categorize the user's (or one statement's) transactions in one transaction."""
+    """Categorize the user's (or one statement's) transactions (see categorize_transactions)."""
     self.progress(0, "Loading rules")
-    with get_engine().begin() as conn:
-        active_rules = [Rule(**rule) for rule in rules] if rules else load_rules(conn, user_id)
+    with get_engine().connect() as conn:
+        if rules:
+            active_rules = [Rule(**rule) for rule in rules]
+        else:
+            with begin_read(conn):
+                active_rules = load_rules(conn, user_id)
         outcome = categorize_transactions(
             conn,
             user_id,

@@ -1,7 +1,8 @@
 """The set-based categorization against real databases: PostgreSQL and SQLite.
 
 Every test runs on both, with the schema built by the migrations (tests/conftest.py).
-Each test runs in a transaction that is rolled back, so tests leave no rows behind.
+categorize_transactions runs its own transactions, so each test commits its rows and
+the fixture deletes them afterwards.
 """
 
 from __future__ import annotations
@@ -66,11 +67,15 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
 
 @pytest.fixture
 def connection(engine: Engine) -> Iterator[Connection]:
-    """A connection in a transaction that is rolled back after the test."""
-    with engine.connect() as connection:
-        transaction = connection.begin()
-        yield connection
-        transaction.rollback()
+    """A connection outside any transaction; the rows a test adds are deleted after it."""
+    try:
+        with engine.connect() as connection:
+            yield connection
+            connection.rollback()
+    finally:
+        with engine.begin() as cleanup:
+            cleanup.execute(delete(Transaction))
+            cleanup.execute(delete(CategoryRule))
 
 
 # (statement, description, amount, category already set)
@@ -95,27 +100,29 @@ RULES = [
 
 
 def add_transactions(connection: Connection, lines: list[tuple[int, str, str, str | None]]) -> None:
-    """Insert statement lines; statements 1 and 2 are USER's, 3 is OTHER_USER's."""
-    connection.execute(
-        insert(Transaction),
-        [
-            {
-                "statement_id": statement,
-                "user_id": OTHER_USER if statement == OTHER_STATEMENT else USER,
-                "position": position,
-                "date": date(2026, 11, 1),
-                "description": description,
-                "amount": Decimal(amount),
-                "category": category,
-            }
-            for position, (statement, description, amount, category) in enumerate(lines)
-        ],
-    )
+    """Insert and commit statement lines; statements 1 and 2 are USER's, 3 is OTHER_USER's."""
+    with connection.begin():
+        connection.execute(
+            insert(Transaction),
+            [
+                {
+                    "statement_id": statement,
+                    "user_id": OTHER_USER if statement == OTHER_STATEMENT else USER,
+                    "position": position,
+                    "date": date(2026, 11, 1),
+                    "description": description,
+                    "amount": Decimal(amount),
+                    "category": category,
+                }
+                for position, (statement, description, amount, category) in enumerate(lines)
+            ],
+        )
 
 
 def categories(connection: Connection) -> dict[str, str | None]:
     """Each transaction's category, by description (descriptions are unique here)."""
-    rows = connection.execute(select(Transaction.description, Transaction.category))
+    with connection.begin():
+        rows = connection.execute(select(Transaction.description, Transaction.category)).all()
     return {description: category for description, category in rows}
 
 
@@ -162,9 +169,12 @@ def test_another_users_statement_changes_nothing(seeded: Connection) -> None:
 
 
 def test_overwrite_recategorizes_matches_and_keeps_unmatched_categories(seeded: Connection) -> None:
-    seeded.execute(
-        update(Transaction).where(Transaction.description == "Unknown shop").values(category="Old")
-    )
+    with seeded.begin():
+        seeded.execute(
+            update(Transaction)
+            .where(Transaction.description == "Unknown shop")
+            .values(category="Old")
+        )
 
     result = categorize_transactions(seeded, USER, RULES, overwrite=True)
 
@@ -194,18 +204,20 @@ def test_categories_are_written_verbatim(seeded: Connection) -> None:
     assert categories(seeded)["tesco online"] == odd
 
 
-def test_the_callers_rollback_undoes_everything(engine: Engine) -> None:
-    with engine.begin() as connection:
-        add_transactions(connection, LINES)
-    try:
-        with engine.connect() as connection:
-            categorize_transactions(connection, USER, RULES)
-            connection.rollback()
-        with engine.connect() as connection:
-            assert set(categories(connection).values()) == {None, "Manual"}
-    finally:
-        with engine.begin() as connection:
-            connection.execute(delete(Transaction))
+class Cancelled(Exception):
+    pass
+
+
+def test_a_cancel_while_matching_writes_nothing(seeded: Connection) -> None:
+    def cancel(done: int, total: int) -> None:
+        raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        categorize_transactions(seeded, USER, RULES, on_progress=cancel)
+
+    assert set(categories(seeded).values()) == {None, "Manual"}
+    # The connection is usable again (no transaction or stage left half-open).
+    assert categorize_transactions(seeded, USER, RULES).categorized == 6
 
 
 @pytest.mark.parametrize("count", [1, 7, 100, 2345])
