@@ -17,7 +17,7 @@ from backend.services.statements.columns import (
     classify_label,
     detect_header,
 )
-from backend.services.statements.keywords import RowKind, row_kind, section_sign
+from backend.services.statements.keywords import RowKind, is_foreign_currency_note, row_kind, section_sign
 from backend.services.statements.metadata import (
     bank_slug,
     find_account_last4,
@@ -305,3 +305,20 @@ def test_period() -> None:
         date(2024, 1, 15),
     )
     assert find_period(text_lines("Printed 01/02/2024"), True) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("FOREIGN CURRENCY 22.54 USD", True),
+        ("@ EXCHANGE RATE 1.10381", True),
+        ("Exchange rate 1.0842", True),
+        ("USD 22.54", True),
+        ("22.54 USD", True),
+        ("DEC 99999999", False),
+        ("RATE ADJUSTMENT REFUND", False),
+        ("KITCHENER", False),
+    ],
+)
+def test_foreign_currency_note(text: str, note: bool) -> None:
+    assert is_foreign_currency_note(text) is note
