@@ -97,8 +97,8 @@ _SECTIONS: tuple[tuple[int, re.Pattern[str]], ...] = (
 _CODES = alternation(CURRENCY_CODES)
 # A line under a card transaction giving its foreign amount or exchange rate: not description.
 _FOREIGN_CURRENCY_NOTE = re.compile(
-    r"^(?:foreign (?:currency|amount|transaction)|original (?:currency|amount)|(?:exchange|conversion|fx) rate"
-    r"|@ ?(?:exchange |conversion |fx )?rate)\b"
+    r"^(?:foreign (?:currency|amount|transaction)|original (?:currency|amount)"
+    r"|(?:exchange|conversion|fx) rate|@ ?(?:exchange |conversion |fx )?rate)\b"
     rf"|^(?:{_CODES}) \d[\d.,]*[.,]\d\d$|^\d[\d.,]*[.,]\d\d (?:{_CODES})$",
     re.IGNORECASE,
 )
