@@ -131,8 +131,11 @@ celery_app = create_celery_app()
 
 
 @worker_process_init.connect
-def _fresh_database_pool(**_kwargs) -> None:
+def _prepare_pool_process(**_kwargs) -> None:
     # A forked pool process must not share the parent's database connections.
     from backend.db import get_engine
+    from backend.tasks.limits import limit_worker_process_memory
 
     get_engine().dispose(close=False)
+    # A file that needs more memory fails its task instead of summoning the OOM killer.
+    limit_worker_process_memory()
