@@ -43,7 +43,10 @@ def chaos_report():
 def pytest_terminal_summary(terminalreporter) -> None:
     if not OUTCOMES:
         return
-    terminalreporter.section("fault scenarios")
+    from tests.support.chaos import PRODUCTION_CLOCKS
+
+    clocks = "default lease clocks" if PRODUCTION_CLOCKS else "short lease clocks (1 s / 4 s / 1 s)"
+    terminalreporter.section(f"fault scenarios, {clocks}")
     terminalreporter.write_line(
         f"{'scenario':<40} {'accepted':>8} {'refused':>8} {'succeeded':>9} {'lost':>5} "
         f"{'duplicated':>10} {'recovery s':>10}"

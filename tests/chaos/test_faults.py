@@ -210,7 +210,7 @@ def test_a_worker_node_killed_with_sigkill_has_its_tasks_running_again_within_a_
             stack.kill(doomed)  # the whole node: main process and pool, no goodbye
             killed_at = time.monotonic()
             stack.worker("survivor")
-            wait_until(lambda: sum(_runs(broker, list(tasks.values()), "started")) >= 4, 60,
+            wait_until(lambda: sum(_runs(broker, list(tasks.values()), "started")) >= 4, 90,
                        "both tasks to start again on the surviving node")
             running_again = time.monotonic() - killed_at
             wait_until(lambda: all_final(ids), 60, "both tasks to end")
