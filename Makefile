@@ -44,11 +44,13 @@ test: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	@status=0; $(PY) -m ruff check . || status=1; $(PY) -m mypy || status=1; exit $$status
 
-# The dev lock is constrained by the runtime one, so both pin the same versions.
+# The dev lock is constrained by the runtime one, so both pin the same versions. Pins
+# already in the locks are kept; to move one: make lock LOCK_ARGS="--upgrade-package celery"
+# (or LOCK_ARGS=--upgrade for everything).
 lock: | $(PY)
 	$(PY) -m pip install --quiet uv
-	$(LOCK_COMPILE) -o requirements.txt
-	$(LOCK_COMPILE) --extra dev --constraint requirements.txt -o requirements-dev.txt
+	$(LOCK_COMPILE) $(LOCK_ARGS) -o requirements.txt
+	$(LOCK_COMPILE) $(LOCK_ARGS) --extra dev --constraint requirements.txt -o requirements-dev.txt
 
 bench: $(VENV)/.dev-installed
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk || echo "bench_api needs wrk: apt-get install wrk"
