@@ -115,6 +115,20 @@ class TruthTransaction:
     balance: Decimal | None  # the running balance printed on that row, None if none
 
 
+# The statement-level fields of the truth that the parser's result must match.
+TRUTH_FIELDS = (
+    "bank_source",
+    "account_last4",
+    "period_start",
+    "period_end",
+    "opening_balance",
+    "closing_balance",
+    "balance_check",
+    "balance_mismatch_rows",
+    "page_count",
+)
+
+
 @dataclass(frozen=True)
 class StatementTruth:
     """What a correct parser must extract from one generated PDF."""
@@ -1216,3 +1230,223 @@ def make_long_statement(path: Path, pages: int, layout: str = "northgate_uk") ->
         raise RuntimeError(f"cannot fill exactly {pages} pages with layout {layout!r}")
     scenario = replace(scenario, seed=scenario.seed + count)
     return render_statement(Path(path), layout, spec, scenario, generate_transactions(scenario, count))
+
+
+# ---------------------------------------------------------------- layout grammar
+#
+# Instead of another hand-written layout, a grammar draws every choice at random from a
+# seed: language of the headers and balance wording, column order and extra columns, one
+# signed amount or debit/credit, a running balance or not (sometimes one that drifts:
+# "mismatch"), number format (comma, dot, space, apostrophe thousands; minus, parentheses,
+# trailing minus, CR/DR), date format, balances as table rows or as a summary, column
+# widths (so descriptions wrap), font size and statement length (so tables break across
+# pages). ``random_layout(seed)`` is
+# deterministic; ``write_random_layout(path, seed)`` renders it and returns its truth.
+
+
+@dataclass(frozen=True)
+class _Language:
+    """The words one language prints on a statement."""
+
+    headers: dict[str, tuple[str, ...]]  # column key -> header synonyms
+    opening: tuple[str, ...]
+    closing: tuple[str, ...]
+    title: str
+    account_template: str
+    period_template: str
+    banks: tuple[tuple[str, str], ...]  # (name as printed, its slug)
+
+
+_LANGUAGES: dict[str, _Language] = {
+    "en": _Language(
+        headers={
+            "date": ("Date", "Transaction date", "Posting date", "Txn Date"),
+            "post_date": ("Value date", "Effective date"),
+            "description": ("Description", "Transaction details", "Particulars", "Narrative", "Details",
+                            "Payment type and details", "Memo"),
+            "ref": ("Reference", "Ref no."),
+            "type": ("Type",),
+            "amount": ("Amount", "Transaction amount"),
+            "debit": ("Paid out", "Withdrawals", "Debits", "Money out", "Debit"),
+            "credit": ("Paid in", "Deposits", "Credits", "Money in", "Credit"),
+            "balance": ("Balance", "Running balance"),
+        },
+        opening=("Opening balance", "Previous balance", "Balance brought forward", "Beginning balance"),
+        closing=("Closing balance", "New balance", "Ending balance"),
+        title="Account statement",
+        account_template="Account number {number}",
+        period_template="Statement period: {start} to {end}",
+        banks=(("Harbour Savings Bank", "harbour"), ("Westmoor Bank plc", "westmoor")),
+    ),
+    "de": _Language(
+        headers={
+            "date": ("Datum", "Buchungstag", "Buchungsdatum"),
+            "post_date": ("Valuta", "Wertstellung"),
+            "description": ("Buchungstext", "Verwendungszweck", "Beschreibung", "Vorgang"),
+            "ref": ("Referenz",),
+            "type": ("Art",),
+            "amount": ("Betrag", "Umsatz"),
+            "debit": ("Soll", "Belastung", "Lastschrift"),
+            "credit": ("Haben", "Gutschrift"),
+            "balance": ("Saldo", "Kontostand"),
+        },
+        opening=("Alter Kontostand", "Saldovortrag", "Anfangssaldo"),
+        closing=("Neuer Kontostand", "Neuer Saldo", "Endsaldo"),
+        title="Kontoauszug",
+        account_template="Kontonummer {number}",
+        period_template="Kontoauszug vom {start} bis {end}",
+        banks=(("Nordbank eG", "nordbank_eg"), ("Rheinische Sparkasse", "rheinische")),
+    ),
+    "fr": _Language(
+        headers={
+            "date": ("Date", "Date opération"),
+            "post_date": ("Date valeur", "Valeur"),
+            "description": ("Libellé", "Opération", "Nature de l'opération"),
+            "ref": ("Référence",),
+            "type": ("Type",),
+            "amount": ("Montant",),
+            "debit": ("Débit", "Débit euros"),
+            "credit": ("Crédit", "Crédit euros"),
+            "balance": ("Solde",),
+        },
+        opening=("Solde précédent", "Ancien solde"),
+        closing=("Nouveau solde", "Solde final"),
+        title="Relevé de compte",
+        account_template="Numéro de compte {number}",
+        period_template="Période du {start} au {end}",
+        banks=(("Banque Populaire du Rhin", "populaire_rhin"), ("Banque de Savoie", "savoie")),
+    ),
+    "es": _Language(
+        headers={
+            "date": ("Fecha", "Fecha operación"),
+            "post_date": ("Fecha valor", "Valor"),
+            "description": ("Concepto", "Descripción"),
+            "ref": ("Referencia",),
+            "type": ("Tipo",),
+            "amount": ("Importe",),
+            "debit": ("Cargo", "Cargos"),
+            "credit": ("Abono", "Abonos"),
+            "balance": ("Saldo",),
+        },
+        opening=("Saldo anterior", "Saldo inicial"),
+        closing=("Saldo final",),
+        title="Extracto de cuenta",
+        account_template="Número de cuenta {number}",
+        period_template="Periodo del {start} al {end}",
+        banks=(("Banco del Sur", "del_sur"), ("Banco Mediterraneo", "mediterraneo")),
+    ),
+    "nl": _Language(
+        headers={
+            "date": ("Datum", "Boekdatum"),
+            "post_date": ("Valutadatum", "Rentedatum"),
+            "description": ("Omschrijving", "Mededelingen"),
+            "ref": ("Referentie",),
+            "type": ("Soort",),
+            "amount": ("Bedrag",),
+            "debit": ("Af",),
+            "credit": ("Bij",),
+            "balance": ("Saldo",),
+        },
+        opening=("Beginsaldo", "Vorig saldo"),
+        closing=("Eindsaldo", "Nieuw saldo"),
+        title="Rekeningafschrift",
+        account_template="Rekeningnummer {number}",
+        period_template="Periode {start} tot {end}",
+        banks=(("Polderbank", "polderbank"), ("Zuiderbank", "zuiderbank")),
+    ),
+}
+_GRAMMAR_MONEY = (
+    COMMA_MINUS, COMMA_PARENS, COMMA_TRAILING_MINUS, DOT_DECIMAL_COMMA, SPACE_DECIMAL_COMMA,
+    MoneyStyle(thousands="'"),
+    MoneyStyle(thousands="'", decimal=",", negative_prefix="", negative_suffix="-"),
+    COMMA_DR_CR,
+)
+# Day-first and named-month dates only: a numeric month-first date needs "$" evidence, which
+# the hand-written American layouts cover.
+_GRAMMAR_DATES = ("DD/MM/YYYY", "DD.MM.YYYY", "YYYY-MM-DD", "DD-Mon-YY", "DD Mon YYYY", "D Month YYYY")
+_GRAMMAR_POOLS = (GB_POOL, DE_POOL, FR_POOL, AU_POOL, IN_POOL, NO_POOL)
+_GRAMMAR_WIDTHS = {
+    "date": 20.0, "post_date": 20.0, "type": 11.0, "ref": 20.0, "money": 25.0, "description": 40.0,
+}  # fmt: skip
+_PAGE_LEFT, _PAGE_RIGHT = 12.0, 198.0
+_MM_PER_CHAR = 0.21  # a bold Helvetica character is about 0.6 em: 0.21 mm per point of size
+
+
+def random_layout(seed: int) -> tuple[LayoutSpec, Scenario]:
+    """One statement layout and its transactions, every choice drawn from ``seed``."""
+    rng = random.Random(seed)
+    language = _LANGUAGES[rng.choice(sorted(_LANGUAGES))]
+    bank_name, bank_source = rng.choice(language.banks)
+    split_money = rng.random() < 0.5
+    has_balance = rng.random() < 0.6
+    keys = ["date", *(key for key in ("post_date", "type", "ref") if rng.random() < 0.25), "description"]
+    money = ["debit", "credit"] if split_money else ["amount"]
+    if has_balance:
+        money.append("balance")
+    order = keys + money if rng.random() < 0.85 else [key for key in keys if key != "date"] + money + ["date"]
+    font_size = rng.choice((7.5, 8.0, 8.5, 9.0))
+    date_style = rng.choice(_GRAMMAR_DATES)
+    headers = {key: rng.choice(language.headers[key]) for key in order}
+
+    def width_of(key: str) -> float:  # wide enough for its header and its longest date
+        base = _GRAMMAR_WIDTHS["money" if key in money else key]
+        if key in ("date", "post_date"):
+            base = max(base, len(DATE_STYLES[date_style](date(2024, 9, 28))) * font_size * _MM_PER_CHAR + 3)
+        if key == "type":  # "EFTPOS" must not run into the description
+            base = max(base, len("EFTPOS") * font_size * _MM_PER_CHAR + 3)
+        return max(base, len(headers[key]) * font_size * _MM_PER_CHAR + 3)
+
+    fixed = sum(width_of(key) for key in order if key != "description")
+    room = _PAGE_RIGHT - _PAGE_LEFT - fixed - 2 * len(order)
+    description_width = max(min(room, rng.uniform(42.0, 80.0)), width_of("description"))
+    columns, x = [], _PAGE_LEFT
+    for key in order:
+        width = description_width if key == "description" else width_of(key)
+        columns.append(Column(key, headers[key], x, width, "R" if key in money else "L"))
+        x += width + 2
+    balances_in_table = has_balance and rng.random() < 0.6
+    opening_label, closing_label = rng.choice(language.opening), rng.choice(language.closing)
+    money_style = rng.choice(_GRAMMAR_MONEY)
+    start = date(2023, 1, 1) + timedelta(days=rng.randint(0, 700))
+    spec = LayoutSpec(
+        bank_name=bank_name,
+        bank_source=bank_source,
+        address_lines=(bank_name, f"{rng.randint(1, 99)} Market Street", "service line 0800 123 456"),
+        title=language.title,
+        customer_lines=("A. N. OTHER", "1 TEST ROAD"),
+        account_template=language.account_template,
+        account_number=str(rng.randint(10**7, 10**9)),
+        period_template=language.period_template,
+        period_date_style=rng.choice(("DD/MM/YYYY", "DD.MM.YYYY", "YYYY-MM-DD")),
+        columns=tuple(columns),
+        date_style=date_style,
+        money=money_style,
+        footer_lines=(f"{bank_name}. Registered office: 1 Market Street.",),
+        font_size=font_size,
+        line_height=rng.choice((3.8, 4.2, 4.6)),
+        row_gap=rng.choice((0.8, 1.5, 2.5)),
+        summary_title="" if balances_in_table else language.title,
+        summary=()
+        if balances_in_table
+        else (SummaryLine(opening_label, "opening"), SummaryLine(closing_label, "closing")),
+        opening_row=BalanceRow(opening_label, "balance") if balances_in_table else None,
+        closing_row=BalanceRow(closing_label, "balance") if balances_in_table else None,
+        # Some banks' printed running balance goes wrong from one row on: "mismatch".
+        balance_drift=(rng.randint(1, 5), Decimal("10.00")) if has_balance and rng.random() < 0.1 else None,
+    )
+    scenario = Scenario(
+        period_start=start,
+        period_end=start + timedelta(days=rng.randint(27, 33)),
+        opening=Decimal(rng.randint(50_000, 900_000)) / 100,
+        transaction_count=rng.randint(6, 70),
+        seed=seed,
+        pool=rng.choice(_GRAMMAR_POOLS),
+    )
+    return spec, scenario
+
+
+def write_random_layout(path: Path, seed: int) -> StatementTruth:
+    """Render :func:`random_layout` for ``seed`` at ``path`` and return what it prints."""
+    spec, scenario = random_layout(seed)
+    drafts = generate_transactions(scenario, scenario.transaction_count)
+    return render_statement(Path(path), f"grammar_{seed}", spec, scenario, drafts)

@@ -14,22 +14,12 @@ from fpdf import FPDF
 from backend.services.errors import InvalidInputError
 from backend.services.statements import ParsedStatement, parse_statement
 from tests.support import SAMPLES_DIR
-from tests.support.statement_pdfs import LAYOUTS, StatementTruth, make_long_statement
+from tests.support.statement_pdfs import LAYOUTS, TRUTH_FIELDS, StatementTruth, make_long_statement
 
 STATEMENTS = SAMPLES_DIR / "statements"
 MONOPOLY = STATEMENTS / "monopoly_example_credit_card.pdf"
 LEDGER = STATEMENTS / "pdfplumber_issue_912_ledger.pdf"
-METADATA = (
-    "bank_source",
-    "account_last4",
-    "period_start",
-    "period_end",
-    "opening_balance",
-    "closing_balance",
-    "balance_check",
-    "balance_mismatch_rows",
-    "page_count",
-)
+METADATA = TRUTH_FIELDS
 
 
 def rows(statement: ParsedStatement | StatementTruth) -> list[tuple[date, str, Decimal, Decimal | None]]:

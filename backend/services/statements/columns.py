@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..document_text.dates import read_date
 from ..document_text.layout import Line, Word, run_text, word_runs
 from ..document_text.money import is_amount, looks_like_amount_piece
 
@@ -188,6 +189,8 @@ class Cells:
 
     texts: dict[str, list[str]] = field(default_factory=dict)
     landed: set[str] = field(default_factory=set)
+    heights: list[float] = field(default_factory=list)  # of the words in cells (type size)
+    top: float = float("inf")  # of the highest word in cells (margin text left out)
 
 
 class ColumnLayout:
@@ -202,21 +205,25 @@ class ColumnLayout:
 
         Right-aligned numbers often stick out of their header: a number that overlaps exactly
         one money header widens that column. Descriptions often start left of theirs: a word
-        that overlaps only the description header moves the column's left edge to it.
+        that overlaps only the description header, on a line with a date under the date
+        header (a row, not a footer), moves the column's left edge to it.
         """
-        for word in (w for line in lines for w in line.words):
-            hits = [c for c in self.columns if c.header_x1 > word.x0 and c.header_x0 < word.x1]
-            if len(hits) != 1:
-                continue
-            column = hits[0]
-            index = self.columns.index(column)
-            low = self.columns[index - 1].header_x1 if index else float("-inf")
-            high = self.columns[index + 1].header_x0 if index + 1 < len(self.columns) else float("inf")
-            if column.role in MONEY_ROLES and is_amount(word.text):
-                column.x0 = max(min(column.x0, word.x0), low)
-                column.x1 = min(max(column.x1, word.x1), high)
-            elif column.role == DESCRIPTION:
-                column.x0 = max(min(column.x0, word.x0), low)
+        date_column = next(c for c in self.columns if c.role == DATE)
+        for line in lines:
+            dated = read_date(" ".join(w.text for w in line.words if date_column.overlap(w) > 0)) is not None
+            for word in line.words:
+                hits = [c for c in self.columns if c.header_x1 > word.x0 and c.header_x0 < word.x1]
+                if len(hits) != 1:
+                    continue
+                column = hits[0]
+                index = self.columns.index(column)
+                low = self.columns[index - 1].header_x1 if index else float("-inf")
+                high = self.columns[index + 1].header_x0 if index + 1 < len(self.columns) else float("inf")
+                if column.role in MONEY_ROLES and is_amount(word.text):
+                    column.x0 = max(min(column.x0, word.x0), low)
+                    column.x1 = min(max(column.x1, word.x1), high)
+                elif column.role == DESCRIPTION and dated:
+                    column.x0 = max(min(column.x0, word.x0), low)
 
     def _column_for(self, word: Word) -> Column | None:
         """The column ``word`` belongs to; ``None`` for a rule or footer drawn across the table."""
@@ -266,6 +273,8 @@ class ColumnLayout:
                 continue
             role = column.role
             cells.landed.add(role)
+            cells.heights.append(word.bottom - word.top)
+            cells.top = min(cells.top, word.top)
             if role in MONEY_ROLES and not looks_like_amount_piece(word.text):
                 if word.pieces:  # numbers printed touching: read them one by one
                     pending.extend(reversed(word.pieces))

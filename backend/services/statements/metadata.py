@@ -33,7 +33,8 @@ _GENERIC_BANK_WORDS = frozenset({
 })
 # fmt: on
 _ACCOUNT_LABEL = re.compile(
-    r"\b(?:account|acct|a/c|card)\s*(?:number|no\.?|num|#)?\s*[:#.]?\s*(?P<value>[\dXx*• \-]{4,})",
+    r"\b(?:account|acct|a/c|card|konto|compte|cuenta|rekening|conto)"
+    r"\s*(?:number|no\.?|num|nummer|nr\.?|#)?\s*[:#.]?\s*(?P<value>[\dXx*• \-]{4,})",
     re.IGNORECASE,
 )
 _IBAN_LABEL = re.compile(r"\bIBAN\s*[:.]?\s*(?P<value>[A-Z]{2}\d{2}[A-Z0-9 ]{8,})")
@@ -49,7 +50,7 @@ _ACCOUNT_WORD = re.compile(r"\b(?:account|acct|card)\b", re.IGNORECASE)
 _MASKED_NUMBER = re.compile(r"[\dXx*• \-]{6,}")
 _NON_DIGITS = re.compile(r"\D")
 _SLUG_WORDS = re.compile(r"[a-z0-9]+")
-_CONNECTOR = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|bis|au|al)\s*$", re.IGNORECASE)
+_CONNECTOR = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|bis|au|al|tot|a)\s*$", re.IGNORECASE)
 _CARD_WORDS = (
     "credit card",
     "card number",

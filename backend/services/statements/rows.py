@@ -8,13 +8,15 @@ and the lines outside any table (with their page, for the metadata: bank, accoun
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from statistics import median
 
 from ..document_text.dates import RawDate, read_date
 from ..document_text.layout import Line, stack, typical_height
 from ..document_text.money import has_decimal_part
-from .columns import DATE, DESCRIPTION, MONEY_ROLES, Column, ColumnLayout, detect_header
+from .columns import DATE, DESCRIPTION, MONEY_ROLES, Cells, Column, ColumnLayout, detect_header
 from .keywords import RowKind, is_foreign_currency_note, row_kind, section_sign
 
 # Every header has a date column: a cheap test before reading a line as a header.
@@ -22,6 +24,11 @@ _HEADER_DATE_WORD = re.compile(r"dat[aeu]|\btag\b|fecha|buchung|wert|valeur|valu
 # The lines of a header printed on several lines are closer than this many word heights.
 _STACKED_GAP = 0.6
 _HEADER_LINES = 3
+# A continuation line's words are within this share of the row's word height, and it is at
+# most this many times the usual distance between table lines below the last one (measured
+# over the last lines of the table, once there are enough of them).
+_SIZE_TOLERANCE = 0.15
+_PITCH_TOLERANCE, _PITCH_WINDOW, _MIN_PITCHES = 1.25, 50, 3
 # A table ends where the next line is further below the previous one than this many word heights.
 _TABLE_GAP = 3.0
 
@@ -68,6 +75,10 @@ class TableReader:
     _layout: ColumnLayout | None = None
     _active: bool = False
     _row: RawRow | None = None
+    _row_height: float = 0.0
+    _last_top: float | None = None  # top of the last table line on this page
+    _line_top: float = 0.0  # top of the line being read (its cells' words: no margin text)
+    _pitches: deque[float] = field(default_factory=lambda: deque(maxlen=_PITCH_WINDOW))
     _section: int | None = None
 
     @property
@@ -80,7 +91,7 @@ class TableReader:
         gap_limit = _TABLE_GAP * typical_height(lines)
         # The last row of the previous page may continue under this page's first header.
         carried, self._row = self._row, None
-        self._active = False
+        self._active, self._last_top = False, None
         last_bottom = 0.0
         skip_to = 0
         for index, line in enumerate(lines):
@@ -94,17 +105,32 @@ class TableReader:
                 self._layout = ColumnLayout(columns)
                 self._layout.learn(lines[skip_to:])
                 self._active, self._row, carried = True, carried, None
-                last_bottom = lines[skip_to - 1].bottom
+                last_bottom, self._last_top = lines[skip_to - 1].bottom, None
                 continue
             near = self._active and line.top - last_bottom <= gap_limit
             if sign is None and self._layout is not None and self._read_row(self._layout, line, near):
                 self._active, last_bottom = True, line.bottom
+                if self._last_top is not None:
+                    self._pitches.append(self._line_top - self._last_top)
+                self._last_top = self._line_top
                 continue
             self.text_lines.append(line)
             if near:
                 last_bottom = line.bottom
             else:
                 self._active = False
+
+    def _continues_row(self, cells: Cells) -> bool:
+        """Whether a line of description words only (``cells``) is the next line of the current row.
+
+        It must be printed in the row's type size and no further below the last table line
+        than table lines usually are: a page footer is smaller, or set apart.
+        """
+        if abs(median(cells.heights) - self._row_height) > self._row_height * _SIZE_TOLERANCE:
+            return False
+        if self._last_top is None or len(self._pitches) < _MIN_PITCHES:
+            return True
+        return self._line_top - self._last_top <= median(self._pitches) * _PITCH_TOLERANCE
 
     def _read_row(self, layout: ColumnLayout, line: Line, near: bool) -> bool:
         """Add ``line`` to the rows (new row or continuation); false if it is not part of the table.
@@ -115,6 +141,7 @@ class TableReader:
         spanning the page width are neither.
         """
         cells = layout.split(line)
+        self._line_top = cells.top if cells.heights else line.top
         date_words = cells.texts.get(DATE, [])
         date = read_date(" ".join(date_words)) if date_words else None
         description = cells.texts.get(DESCRIPTION, [])
@@ -142,11 +169,12 @@ class TableReader:
             if money and not any(has_decimal_part(cell) for cell in money.values()):
                 return False  # "Page 1" in a footer: without a date, only a real amount makes a row
             if not money:
-                if self._row is None or cells.landed != {DESCRIPTION}:
+                if self._row is None or cells.landed != {DESCRIPTION} or not self._continues_row(cells):
                     return False
                 if not is_foreign_currency_note(text):
                     self._row.description.append(text)
                 return True
         self._row = RawRow(date, [text] if text else [], money, self._section)
+        self._row_height = median(cells.heights) if cells.heights else 0.0
         self.rows.append(self._row)
         return True
