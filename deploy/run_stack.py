@@ -51,10 +51,21 @@ ALL_QUEUES = "pdf_processing,bulk_operations,reports,default"
 API_PORT = int(os.environ.get("API_PORT", "8000"))
 FLOWER_PORT = int(os.environ.get("FLOWER_PORT", "5555"))
 FLOWER_HOST = os.environ.get("FLOWER_HOST", "127.0.0.1")
-# How long running tasks get to finish when the stack stops, before they are handed back:
-# Settings.worker_shutdown_grace_seconds, which the worker reads from the same variable
-# (read here without importing the backend, so that the supervisor starts without it).
-WORKER_SHUTDOWN_GRACE_SECONDS = float(os.environ.get("WORKER_SHUTDOWN_GRACE_SECONDS", "60"))
+
+
+def setting(name: str, default: str) -> str:
+    """A backend setting as the children will read it: the environment, then the repo's .env
+    (read here without importing the backend, so that the supervisor starts without it)."""
+    if name in os.environ:
+        return os.environ[name]
+    from dotenv import dotenv_values  # python-dotenv: what pydantic-settings reads .env with
+
+    return dotenv_values(REPO_ROOT / ".env").get(name) or default
+
+
+# How long running tasks get to finish when the stack stops, before they are handed back
+# (Settings.worker_shutdown_grace_seconds, which the worker gives Celery's soft shutdown).
+WORKER_SHUTDOWN_GRACE_SECONDS = float(setting("WORKER_SHUTDOWN_GRACE_SECONDS", "60"))
 # After its grace the worker cancels its tasks, restores their messages and exits within
 # seconds; this bounds a worker that hangs there. Also the bound after a hurried stop.
 WORKER_EXIT_MARGIN_SECONDS = 15.0
