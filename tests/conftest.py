@@ -214,7 +214,7 @@ def clean_db(database: None) -> None:
     from backend.db import get_engine
 
     shutil.rmtree(STORAGE_DIR, ignore_errors=True)
-    STORAGE_DIR.mkdir()
+    STORAGE_DIR.mkdir(exist_ok=True)  # a worker may have written into it meanwhile
     truncate_all(get_engine())
 
 

@@ -19,6 +19,7 @@ import threading
 from typing import Any
 
 from celery import bootsteps
+from celery.signals import worker_shutdown
 from celery.worker import state as worker_state
 from sqlalchemy.exc import DBAPIError
 
@@ -80,13 +81,26 @@ class LeaseKeeperStep(bootsteps.StartStopStep):
 
     def terminate(self, parent: Any) -> None:
         self.stop(parent)
-        try:
-            released = task_records.release_leases(get_engine(), parent.hostname)
-        except DBAPIError:
-            logger.exception("Could not hand the running tasks back; their leases will expire")
-            return
-        if released:
-            logger.warning("Handed %d unfinished task(s) back to the queue", released)
+        hand_back(parent.hostname)
+
+
+def hand_back(hostname: str) -> None:
+    """Put the rows this node still leases back to RETRYING for the next worker."""
+    try:
+        released = task_records.release_leases(get_engine(), hostname)
+    except DBAPIError:
+        logger.exception("Could not hand the running tasks back; their leases will expire")
+        return
+    if released:
+        logger.warning("Handed %d unfinished task(s) back to the queue", released)
+
+
+@worker_shutdown.connect
+def _hand_back_after_stop(sender: Any = None, **_kwargs: Any) -> None:
+    # The stop path (a warm shutdown, also one turned cold by a second signal) does not
+    # run the bootstep's terminate(); whatever it left unfinished is handed back here.
+    if sender is not None:
+        hand_back(sender.hostname)
 
 
 celery_app.steps["worker"].add(LeaseKeeperStep)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import signal
 import time
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
@@ -24,7 +23,8 @@ from backend.models import Statement, TaskStatus, Transaction
 from tests.chaos.conftest import ScenarioOutcome
 from tests.conftest import TEST_DATABASE_URL
 from tests.support import FINAL_STATES
-from tests.support.chaos import PrivateRedis, TcpProxy, platform, wait_until
+from tests.support.chaos import TcpProxy, platform, wait_until
+from tests.support.net import PrivateRedis
 from tests.support.statement_pdfs import make_long_statement
 
 pytestmark = pytest.mark.usefixtures("clean_db")

