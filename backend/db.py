@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+from alembic.config import Config
 from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -13,12 +15,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.config import get_settings
 
-
 # Execution option for connections that only read (see ``read_only``).
 READ_ONLY_OPTION = "ledgerflow_read_only"
 
 
-def _configure_sqlite(dbapi_connection, _record) -> None:
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN (below) instead of the sqlite3 module,
     # which would always issue a deferred one.
     dbapi_connection.isolation_level = None
@@ -122,10 +123,8 @@ def get_write_session() -> Iterator[Session]:
         yield session
 
 
-def alembic_config(url: str):
+def alembic_config(url: str) -> Config:
     """Alembic's configuration for the database at ``url`` (from any working directory)."""
-    from alembic.config import Config
-
     root = Path(__file__).resolve().parent.parent
     config = Config(str(root / "alembic.ini"))
     config.set_main_option("script_location", str(root / "backend" / "migrations"))

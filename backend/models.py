@@ -7,7 +7,7 @@ The schema itself is created only by the alembic migrations in
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -38,7 +38,7 @@ Money = Numeric(18, 2)
 
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -49,7 +49,7 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
+            return value.replace(tzinfo=UTC)
         return value
 
 
@@ -57,7 +57,7 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime}
 
 
-class TaskState(str, enum.Enum):
+class TaskState(enum.StrEnum):
     """The lifecycle of a tracked task, as stored in ``task_status.status``."""
 
     PENDING = "PENDING"
@@ -68,7 +68,7 @@ class TaskState(str, enum.Enum):
     REVOKED = "REVOKED"
 
     @classmethod
-    def final(cls) -> frozenset["TaskState"]:
+    def final(cls) -> frozenset[TaskState]:
         return frozenset({cls.SUCCESS, cls.FAILED, cls.REVOKED})
 
 

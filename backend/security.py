@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import bcrypt
 from jose import JWTError, jwt
@@ -34,7 +34,7 @@ def verify_password(password: str, password_hash: str) -> bool:
 def create_access_token(subject: str, settings: Settings) -> tuple[str, int]:
     """A signed token for ``subject`` and its lifetime in seconds."""
     lifetime = timedelta(minutes=settings.access_token_expire_minutes)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     claims = {"sub": subject, "iat": now, "exp": now + lifetime}
     token = jwt.encode(claims, settings.jwt_secret_key, algorithm=settings.jwt_algorithm)
     return token, int(lifetime.total_seconds())
@@ -66,4 +66,4 @@ def decode_access_token(token: str, settings: Settings) -> TokenClaims:
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject:
         raise InvalidTokenError("token has no subject")
-    return TokenClaims(subject, datetime.fromtimestamp(claims["exp"], timezone.utc))
+    return TokenClaims(subject, datetime.fromtimestamp(claims["exp"], UTC))

@@ -24,8 +24,8 @@ from sqlalchemy import Engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backend.db import build_engine, upgrade_database  # noqa: E402
-from backend.services.categorization import Rule, categorize_transactions  # noqa: E402
+from backend.db import build_engine, upgrade_database
+from backend.services.categorization import Rule, categorize_transactions
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/ledgerflow_bench"
 SIZES = (100_000, 1_000_000)

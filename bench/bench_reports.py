@@ -42,8 +42,9 @@ from openpyxl.cell import WriteOnlyCell
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from backend.services.reports import write_transactions_report  # noqa: E402
 from memory import peak_rss_mb  # noqa: E402  (bench/memory.py, beside this script)
+
+from backend.services.reports import write_transactions_report  # noqa: E402
 
 OUT_DIR = REPO / "bench" / "out"
 RSS_LIMIT_MB = 100
@@ -55,7 +56,9 @@ CATEGORIES = ("Groceries", "Rent", "Salary", "Transport", "Utilities", "Eating o
 MERCHANTS = ("TESCO STORES", "TFL TRAVEL", "AMAZON MKTPLACE", "M&S SIMPLY FOOD", "SHELL", "PRET A MANGER")
 
 
-def generate_rows(count: int, seed: int = 20240101) -> Iterator[tuple[datetime.date, str, Decimal, str | None]]:
+def generate_rows(
+    count: int, seed: int = 20240101
+) -> Iterator[tuple[datetime.date, str, Decimal, str | None]]:
     """``count`` deterministic transactions over ~3 years, sorted by date (lazily)."""
     rnd = random.Random(seed)
     start = datetime.date(2022, 1, 1).toordinal()
@@ -190,7 +193,9 @@ def print_result(result: dict[str, object]) -> None:
 
 def main() -> None:
     """Parse arguments; run as the parent (measuring) or as a child (working)."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--variants", choices=VARIANTS, nargs="+", default=["report", "task"])
     parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)

@@ -24,10 +24,10 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-import pdfplumber
+import pdfplumber  # noqa: E402 (after the path, as every bench)
 
-from backend.services.statements import parse_statement
-from tests.support.statement_pdfs import make_long_statement
+from backend.services.statements import parse_statement  # noqa: E402
+from tests.support.statement_pdfs import make_long_statement  # noqa: E402
 
 RATIO_TARGET = 1.3
 RSS_TARGET_MB = 150.0

@@ -125,7 +125,7 @@ def truncate_all(engine) -> None:
     with engine.begin() as conn:
         if engine.dialect.name == "sqlite":
             for table in ("transactions", "statements", "category_rules", "task_status", "users"):
-                conn.execute(text(f"DELETE FROM {table}"))
+                conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (names from the tuple above)
         else:
             conn.execute(
                 text(

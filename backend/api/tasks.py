@@ -37,10 +37,12 @@ KEEPALIVE_SECONDS = 15.0
 
 def owned_task(session: Session, user: User, task_id: str) -> TaskStatus:
     """The user's task with this id; 404 when it does not exist or belongs to someone else."""
-    task = is_task_id(task_id) and session.scalar(
-        select(TaskStatus).where(TaskStatus.task_id == task_id, TaskStatus.user_id == user.id)
-    )
-    if not task:
+    task = None
+    if is_task_id(task_id):
+        task = session.scalar(
+            select(TaskStatus).where(TaskStatus.task_id == task_id, TaskStatus.user_id == user.id)
+        )
+    if task is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Task not found")
     return task
 

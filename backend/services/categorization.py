@@ -53,11 +53,13 @@ import re2
 from sqlalchemy import (
     BigInteger,
     Column,
+    ColumnElement,
     Connection,
     MetaData,
     Select,
     String,
     Table,
+    and_,
     cast,
     func,
     insert,
@@ -500,14 +502,15 @@ def categorize_transactions(
     which can take most of the time on large sets.
     """
     timer = _PhaseTimer()
-    query = _candidates_query(user_id, statement_id, overwrite)
+    candidates = _candidates(user_id, statement_id, overwrite)
+    query = _candidates_query(candidates)
     matcher = RuleMatcher(rules)
     counts: Counter[str] = Counter()
     done = 0
     stage = _Stage.for_connection(connection)
     with begin_read(connection):
         with timer.phase("count"):
-            count = select(func.count()).select_from(_transactions).where(query.whereclause)
+            count = select(func.count()).select_from(_transactions).where(candidates)
             total = connection.execute(count).scalar_one()
         batch_size = max(1, min(BATCH_SIZE, total // 10))
         with timer.phase("stage"):
@@ -556,16 +559,22 @@ def load_rules(connection: Connection, user_id: int) -> list[Rule]:
     return [Rule(**row._asdict()) for row in rows]
 
 
-def _candidates_query(user_id: int, statement_id: int | None, overwrite: bool) -> Select[Any]:
+def _candidates(user_id: int, statement_id: int | None, overwrite: bool) -> ColumnElement[bool]:
+    """Which transactions to consider."""
+    columns = _transactions.c
+    conditions = [columns.user_id == user_id]
+    if statement_id is not None:
+        conditions.append(columns.statement_id == statement_id)
+    if not overwrite:
+        conditions.append(columns.category.is_(None))
+    return and_(*conditions)
+
+
+def _candidates_query(candidates: ColumnElement[bool]) -> Select[Any]:
     """``(id, description, amount in cents)`` of the transactions to consider."""
     columns = _transactions.c
     cents = cast(func.round(columns.amount * 100), BigInteger)
-    query = select(columns.id, columns.description, cents).where(columns.user_id == user_id)
-    if statement_id is not None:
-        query = query.where(columns.statement_id == statement_id)
-    if not overwrite:
-        query = query.where(columns.category.is_(None))
-    return query
+    return select(columns.id, columns.description, cents).where(candidates)
 
 
 class _PhaseTimer:

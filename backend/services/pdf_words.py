@@ -65,7 +65,7 @@ def _bad_pdf_is_invalid_input() -> Iterator[None]:
 
 
 def iter_page_words(
-    path: str | Path, unicode_norm: str | None = None, **extract_options: Any
+    path: str | Path, unicode_norm: UnicodeNorm | None = None, **extract_options: Any
 ) -> Iterator[tuple[int, int, Words]]:
     """Yield ``(page_index, page_count, words)`` for each page of the PDF at ``path``.
 

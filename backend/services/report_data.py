@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
 
@@ -25,7 +26,7 @@ class ReportScope:
     date_from: date | None = None
     date_to: date | None = None
 
-    def query(self, *columns) -> Select:
+    def query(self, *columns: Any) -> Select[Any]:
         filters = [Transaction.user_id == self.user_id]
         if self.statement_id is not None:
             filters.append(Transaction.statement_id == self.statement_id)
@@ -49,4 +50,5 @@ def stream_rows(
         Transaction.date, Transaction.description, Transaction.amount, Transaction.category
     ).order_by(Transaction.date, Transaction.id)
     # Rows unpack like tuples; converting each one would cost more than the query.
-    yield from conn.execution_options(stream_results=True, yield_per=FETCH_SIZE).execute(query)
+    result = conn.execution_options(stream_results=True, yield_per=FETCH_SIZE).execute(query)
+    yield from result.tuples()  # typing only: no per-row work

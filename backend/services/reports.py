@@ -375,7 +375,7 @@ def _write_transaction_rows(
             accumulator[1] += amount
         accumulator[2] += 1
         if r == next_progress:
-            on_progress(r - 1)  # type: ignore[misc]  # next_progress is -1 without a callback
+            on_progress(r - 1)  # next_progress is -1 without a callback
             next_progress += progress_every
     return r - 1
 
@@ -505,7 +505,7 @@ def _add_monthly_chart(ws: WriteOnlyWorksheet, month_count: int) -> None:
     chart.x_axis.number_format = MONTH_FORMAT
     chart.x_axis.delete = False  # openpyxl 3.1 hides the axes unless told
     chart.y_axis.delete = False
-    chart.width = max(16.0, min(60.0, 1.2 * month_count))
+    chart.width = round(max(16.0, min(60.0, 1.2 * month_count)))  # cm
     chart.add_data(
         Reference(ws, min_col=2, max_col=3, min_row=1, max_row=month_count + 1),
         titles_from_data=True,

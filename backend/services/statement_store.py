@@ -52,8 +52,10 @@ def save_statement(
         .on_conflict_do_nothing(index_elements=["user_id", "file_sha256"])
         .returning(Statement.id)
     )
-    if statement_id is None:
-        return existing_statement_id(conn, user_id, file_sha256)
+    if statement_id is None:  # imported already (the conflict): that statement's id
+        existing = existing_statement_id(conn, user_id, file_sha256)
+        assert existing is not None  # noqa: S101 (the unique key just said it exists)
+        return existing
     if parsed.transactions:
         conn.execute(
             insert(Transaction),
@@ -70,7 +72,7 @@ def save_statement(
                 for position, row in enumerate(parsed.transactions)
             ],
         )
-    return statement_id
+    return int(statement_id)
 
 
 def _text(value: Any) -> str | None:

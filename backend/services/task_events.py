@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from functools import lru_cache
 
 import redis
@@ -82,9 +82,10 @@ class ChangeListener:
 async def listen(task_id: str, fallback_poll_seconds: float = 1.0) -> AsyncIterator[ChangeListener]:
     """Subscribe to ``task_id``'s changes for the duration of the block."""
     client = aioredis.Redis.from_url(get_settings().redis_url, socket_connect_timeout=2)
-    pubsub = client.pubsub()
+    subscription = client.pubsub()
+    pubsub: aioredis.client.PubSub | None = subscription
     try:
-        await pubsub.subscribe(channel(task_id))
+        await subscription.subscribe(channel(task_id))
     except redis.RedisError:
         logger.warning("Cannot subscribe to task changes; polling every %.0f s", fallback_poll_seconds)
         pubsub = None
@@ -92,8 +93,6 @@ async def listen(task_id: str, fallback_poll_seconds: float = 1.0) -> AsyncItera
         yield ChangeListener(pubsub, fallback_poll_seconds)
     finally:
         if pubsub is not None:
-            try:
+            with suppress(redis.RedisError):
                 await pubsub.aclose()
-            except redis.RedisError:
-                pass
         await client.aclose()

@@ -9,14 +9,14 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Engine, case, delete, select, update
+from sqlalchemy import ColumnElement, Engine, Table, case, delete, select, update
 
 from backend.models import TaskState, TaskStatus, utcnow
 from backend.services.task_events import publish_change
 
-_table = TaskStatus.__table__
+_table = cast(Table, TaskStatus.__table__)
 _ACTIVE = (TaskState.PENDING.value, TaskState.PROCESSING.value, TaskState.RETRYING.value)
 _FINAL = tuple(state.value for state in TaskState.final())
 _IS_PROCESSING = _table.c.status == TaskState.PROCESSING.value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import Celery
 from celery.schedules import crontab
 from celery.signals import worker_process_init
@@ -131,7 +133,7 @@ celery_app = create_celery_app()
 
 
 @worker_process_init.connect
-def _prepare_pool_process(**_kwargs) -> None:
+def _prepare_pool_process(**_kwargs: Any) -> None:
     # A forked pool process must not share the parent's database connections.
     from backend.db import get_engine
     from backend.tasks.limits import limit_worker_process_memory

@@ -39,7 +39,7 @@ from backend.services.task_records import ProgressOutcome, StartOutcome
 logger = logging.getLogger(__name__)
 
 # Errors that are worth another try: the database or Redis briefly away, a network blip.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     TransientError,
     OperationalError,
     RedisConnectionError,
@@ -97,8 +97,8 @@ def retry_countdown(retries_done: int, base_seconds: float) -> float:
     With the default base of 60 s the three retries wait about 60, 120 and 240 s; the
     jitter keeps many tasks that failed together from all coming back at once.
     """
-    delay = base_seconds * (2**retries_done)
-    return delay + random.uniform(0, delay * 0.1)
+    delay: float = base_seconds * (2**retries_done)
+    return delay + random.uniform(0, delay * 0.1)  # noqa: S311 (jitter, not a secret)
 
 
 class ProgressReporter:
@@ -175,7 +175,8 @@ class TrackedRequest(Request):
 class TrackedTask(Task):
     """Base class of every Ledgerflow task (see the module docstring)."""
 
-    Request = TrackedRequest
+    #: Celery's documented extension point for the worker-side request (by name).
+    Request = "backend.tasks.base:TrackedRequest"
 
     def progress(self, percent: float, message: str | None = None, force: bool = False) -> None:
         """Report progress (0–100, never going back); stops the task if it was cancelled.
@@ -206,7 +207,8 @@ class TrackedTask(Task):
         if outcome is StartOutcome.BUSY:
             self._come_back_later(settings.worker_heartbeat_seconds)
         tracked_id = task_id if outcome is StartOutcome.TRACKED else None
-        self.request.progress_reporter = ProgressReporter(
+        # The request context is Celery's per-run storage, open to any attribute.
+        self.request.progress_reporter = ProgressReporter(  # type: ignore[attr-defined]
             tracked_id, worker, settings.progress_write_interval
         )
         try:
@@ -256,7 +258,7 @@ class TrackedTask(Task):
         logger.info("Task %s is running elsewhere; this copy looks again in %.0f s", self.request.id, seconds)
         raise Ignore()
 
-    def _retry_or_fail(self, engine: Engine, task_id: str, exc: BaseException) -> BaseException:
+    def _retry_or_fail(self, engine: Engine, task_id: str, exc: Exception) -> BaseException:
         """Schedule the next try (returning the Retry to raise), or record the failure."""
         settings = get_settings()
         retries_done, max_retries = self.request.retries, settings.task_max_retries

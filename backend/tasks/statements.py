@@ -37,4 +37,4 @@ def parse_pdf_async(self: TrackedTask, user_id: int, file_path: str, file_sha256
         with engine.begin() as conn:
             statement_id = save_statement(conn, user_id, file_sha256, parsed)
     with new_session() as session:
-        return statement_summary(session.get(Statement, statement_id))
+        return statement_summary(session.get_one(Statement, statement_id))

@@ -59,7 +59,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("method, path, kwargs, expected", CASES, ids=[f"{c[0]} {c[1]} {c[3]}" for c in CASES])
+@pytest.mark.parametrize(
+    "method, path, kwargs, expected", CASES, ids=[f"{c[0]} {c[1]} {c[3]}" for c in CASES]
+)
 def test_bad_input_is_a_clear_4xx_and_writes_nothing(client, auth_headers, method, path, kwargs, expected):
     headers = {**auth_headers, **kwargs.pop("headers", {})}
     response = client.request(method, path, headers=headers, **kwargs)

@@ -10,9 +10,9 @@ import time
 import httpx
 from sqlalchemy import func, select
 
+from backend.api.health import HEALTH_TOKEN_HEADER
 from backend.db import get_engine
 from backend.models import TaskStatus
-from backend.api.health import HEALTH_TOKEN_HEADER
 from tests.conftest import REPO_ROOT
 from tests.support.net import free_port, wait_until_answers
 

@@ -33,7 +33,8 @@ def test_cleanup_removes_only_what_it_should(clean_db, worker):
             insert(User).values(email="c@example.com", password_hash="x", is_active=True,
                                 is_admin=False, created_at=utcnow()).returning(User.id)
         ).scalar_one()
-    old_file, shared_file, outside = storage / "old.pdf", storage / "shared.pdf", storage.parent / "outside.pdf"
+    old_file, shared_file = storage / "old.pdf", storage / "shared.pdf"
+    outside = storage.parent / "outside.pdf"
     for path in (old_file, shared_file, outside):
         path.write_bytes(b"%PDF-1.4")
 

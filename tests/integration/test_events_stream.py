@@ -7,7 +7,7 @@ import json
 import threading
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from jose import jwt
@@ -92,7 +92,7 @@ def test_an_idle_stream_gets_keep_alive_comments(client, auth_headers, stuck_tas
 def test_the_stream_ends_when_the_token_expires(client, auth_headers, stuck_task):
     settings = get_settings()
     user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     short_lived = jwt.encode(
         {"sub": str(user_id), "iat": now, "exp": now + timedelta(seconds=2)},
         settings.jwt_secret_key, algorithm=settings.jwt_algorithm,

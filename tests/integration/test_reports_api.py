@@ -30,7 +30,8 @@ def test_a_report_is_generated_and_downloaded(client, auth_headers, worker, wait
     report_id = submitted.json()["task_id"]
     assert wait_for(report_id, auth_headers, is_final)["status"] == "SUCCESS"
     result = client.get(f"/tasks/{report_id}/result", headers=auth_headers).json()["result"]
-    assert result == {"report_id": report_id, "row_count": 3, "download_url": f"/reports/{report_id}/download"}
+    download_url = f"/reports/{report_id}/download"
+    assert result == {"report_id": report_id, "row_count": 3, "download_url": download_url}
 
     download = client.get(result["download_url"], headers=auth_headers)
     assert download.status_code == 200
@@ -67,7 +68,8 @@ def test_deleting_a_report_task_deletes_its_file(client, auth_headers, worker, w
     report_id = client.post("/reports/generate_async", json={}, headers=auth_headers).json()["task_id"]
     wait_for(report_id, auth_headers, is_final)
     assert client.get(f"/reports/{report_id}/download", headers=auth_headers).status_code == 200
-    assert client.delete(f"/tasks/{report_id}", headers=auth_headers).json() == {"message": "Task result deleted"}
+    deleted = client.delete(f"/tasks/{report_id}", headers=auth_headers).json()
+    assert deleted == {"message": "Task result deleted"}
     assert client.get(f"/reports/{report_id}/download", headers=auth_headers).status_code == 404
 
 

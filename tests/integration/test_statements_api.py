@@ -117,7 +117,8 @@ def test_too_big_is_413_even_without_a_content_length(client, auth_headers):
         yield f"\r\n--{boundary}--\r\n".encode()
 
     response = client.post(
-        "/upload_pdf_async", headers={**auth_headers, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        "/upload_pdf_async",
+        headers={**auth_headers, "Content-Type": f"multipart/form-data; boundary={boundary}"},
         content=body(),
     )
     assert response.status_code == 413

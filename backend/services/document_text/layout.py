@@ -15,14 +15,14 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from ..pdf_words import iter_page_words
+from ..pdf_words import UnicodeNorm, iter_page_words
 
 # Options for the single extract_words call per page. ``use_text_flow`` keeps the PDF's own
 # drawing order, so a cell whose text overflows onto its neighbours is not interleaved with
 # them character by character; ``return_chars`` lets us split glyphs that overlap (below).
 EXTRACT_WORDS_OPTIONS: Mapping[str, Any] = {"use_text_flow": True, "return_chars": True}
 # Composed characters (``é`` as one code point), whatever the PDF's font encoding did.
-UNICODE_NORM = "NFC"
+UNICODE_NORM: UnicodeNorm = "NFC"
 # In a text layer without spaces, glyphs further apart than this many font sizes start a new
 # word (measured: 0.20-0.35 between words, under 0.16 for kerning and OCR noise)...
 _WORD_GAP = 0.17
