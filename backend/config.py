@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     cancel_grace_seconds: float = 10.0
     broker_publish_timeout: float = 3.0
 
-    # Nothing lost, nothing stuck (docs/architecture.md, "Leases and the reaper").
+    # Nothing lost, nothing stuck (docs/architecture.md, "Leases, not hope, for running tasks").
     # Each worker node stamps the rows of the tasks it runs this often...
     worker_heartbeat_seconds: float = Field(10.0, gt=0)
     # ...and a PROCESSING row not stamped for this long has lost its worker: it runs again.
