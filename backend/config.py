@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     cancel_grace_seconds: float = 10.0
     broker_publish_timeout: float = 3.0
 
+    # A user with this many tasks not yet final gets 429 on the next submit (fair share).
+    user_max_active_tasks: int = Field(50, ge=1)
+
     # Nothing lost, nothing stuck (docs/architecture.md, "Leases, not hope, for running tasks").
     # Each worker node stamps the rows of the tasks it runs this often...
     worker_heartbeat_seconds: float = Field(10.0, gt=0)

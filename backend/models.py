@@ -184,3 +184,19 @@ class CategoryRule(Base):
     direction: Mapped[str | None] = mapped_column(String(6))
     priority: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IdempotencyKey(Base):
+    """A client's ``Idempotency-Key`` and the answer its first request got (kept 24 h)."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    # SHA-256 of what the request asked for: the same key with another request is refused.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    # The first answer's body; null while that request is still being handled.
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -124,12 +124,16 @@ def truncate_all(engine) -> None:
 
     with engine.begin() as conn:
         if engine.dialect.name == "sqlite":
-            for table in ("transactions", "statements", "category_rules", "task_status", "users"):
+            for table in (
+                "transactions", "statements", "category_rules", "task_status",
+                "idempotency_keys", "users",
+            ):
                 conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (names from the tuple above)
         else:
             conn.execute(
                 text(
-                    "TRUNCATE users, task_status, statements, transactions, category_rules "
+                    "TRUNCATE users, task_status, statements, transactions, category_rules, "
+                    "idempotency_keys "
                     "RESTART IDENTITY CASCADE"
                 )
             )

@@ -18,7 +18,7 @@ from backend.api.schemas import (
     TaskSubmitted,
 )
 from backend.api.statements import owned_statement
-from backend.api.submitting import submit_for_user
+from backend.api.submitting import SubmitterDep
 from backend.models import CategoryRule, User
 from backend.services.categorization import MAX_RULES
 
@@ -91,7 +91,7 @@ def delete_rule(rule_id: RuleId, user: CurrentUser, session: SessionDep) -> Resp
     "/bulk_categorize_async", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted
 )
 def bulk_categorize(
-    body: BulkCategorizeIn, user: CurrentUser, session: SessionDep
+    body: BulkCategorizeIn, user: CurrentUser, session: SessionDep, submitter: SubmitterDep
 ) -> TaskSubmitted:
     """Queue categorization of the user's (or one statement's) transactions.
 
@@ -105,8 +105,9 @@ def bulk_categorize(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             detail="No rules to apply: send 'rules' or save some with POST /rules",
         )
-    return submit_for_user(
-        user, "bulk_categorize_async", {"user_id": user.id, **body.model_dump(mode="json")}
+    request = body.model_dump(mode="json")
+    return submitter.submit(
+        "bulk_categorize_async", {"user_id": user.id, **request}, request=request
     )
 
 

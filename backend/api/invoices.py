@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, status
 
 from backend.api.deps import CurrentUser, SettingsDep
 from backend.api.schemas import TaskSubmitted
-from backend.api.submitting import submit_upload
+from backend.api.submitting import SubmitterDep
 from backend.api.uploads import PDF_UPLOAD_OPENAPI, receive_pdf
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
@@ -19,11 +19,11 @@ router = APIRouter(prefix="/invoices", tags=["invoices"])
     openapi_extra=PDF_UPLOAD_OPENAPI,
 )
 async def extract_invoice(
-    request: Request, user: CurrentUser, settings: SettingsDep
+    request: Request, user: CurrentUser, settings: SettingsDep, submitter: SubmitterDep
 ) -> TaskSubmitted:
     """Queue an invoice PDF (multipart field ``file``) for metadata extraction."""
     upload = await receive_pdf(request, settings, user.id)
-    return await submit_upload(
-        user, "extract_invoice_metadata_async", upload,
+    return await submitter.submit_upload(
+        "extract_invoice_metadata_async", upload,
         {"user_id": user.id, "file_path": str(upload.path)},
     )

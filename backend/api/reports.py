@@ -12,7 +12,7 @@ from sqlalchemy import select
 from backend.api.deps import CurrentUser, SessionDep, SettingsDep, is_task_id
 from backend.api.schemas import ReportIn, TaskSubmitted
 from backend.api.statements import owned_statement
-from backend.api.submitting import submit_for_user
+from backend.api.submitting import SubmitterDep
 from backend.models import TaskState, TaskStatus
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -24,15 +24,22 @@ REPORT_NOT_FOUND = HTTPException(status.HTTP_404_NOT_FOUND, detail="Report not f
 
 @router.post("/generate_async", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted)
 def generate_report(
-    body: ReportIn, user: CurrentUser, session: SessionDep, settings: SettingsDep
+    body: ReportIn,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    submitter: SubmitterDep,
 ) -> TaskSubmitted:
     """Queue an .xlsx report of the user's transactions (optionally one statement, a date range)."""
     if body.statement_id is not None:
         owned_statement(session, user, body.statement_id)
     report_id = str(uuid.uuid4())
     output = settings.storage_dir / str(user.id) / "reports" / f"{report_id}.xlsx"
-    kwargs = {"user_id": user.id, "output_path": str(output), **body.model_dump(mode="json")}
-    return submit_for_user(user, REPORT_TASK, kwargs, file_path=str(output), task_id=report_id)
+    request = body.model_dump(mode="json")
+    kwargs = {"user_id": user.id, "output_path": str(output), **request}
+    return submitter.submit(
+        REPORT_TASK, kwargs, request=request, file_path=str(output), task_id=report_id
+    )
 
 
 @router.get("/{report_id}/download", response_class=FileResponse)

@@ -17,7 +17,7 @@ from backend.api.schemas import (
     TransactionOut,
     TransactionPage,
 )
-from backend.api.submitting import submit_upload
+from backend.api.submitting import SubmitterDep
 from backend.api.uploads import PDF_UPLOAD_OPENAPI, receive_pdf
 from backend.models import Statement, Transaction, User
 
@@ -44,12 +44,11 @@ def owned_statement(session: Session, user: User, statement_id: int) -> Statemen
     openapi_extra=PDF_UPLOAD_OPENAPI,
 )
 async def upload_statement(
-    request: Request, user: CurrentUser, settings: SettingsDep
+    request: Request, user: CurrentUser, settings: SettingsDep, submitter: SubmitterDep
 ) -> TaskSubmitted:
     """Queue a statement PDF (multipart field ``file``) for parsing; 413 too big, 415 not a PDF."""
     upload = await receive_pdf(request, settings, user.id)
-    return await submit_upload(
-        user,
+    return await submitter.submit_upload(
         "parse_pdf_async",
         upload,
         {"user_id": user.id, "file_path": str(upload.path), "file_sha256": upload.sha256},

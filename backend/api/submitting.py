@@ -1,17 +1,27 @@
-"""Submitting work on a user's behalf, the same way from every endpoint."""
+"""Submitting work on a user's behalf, the same way from every endpoint.
+
+Every endpoint that queues work takes a ``SubmitterDep``: it carries the user and the
+request's ``Idempotency-Key``, refuses a user who already has USER_MAX_ACTIVE_TASKS
+unfinished tasks (429), answers a repeated key with the first answer (and creates
+nothing), and turns a broker or database outage into 503.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import HTTPException, status
+from fastapi import Depends, Header, HTTPException, status
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import DBAPIError
 
+from backend.api.deps import CurrentUser
 from backend.api.schemas import TaskSubmitted
 from backend.config import get_settings
 from backend.db import database_unavailable, get_engine
 from backend.models import User
+from backend.services import idempotency, task_records
+from backend.services.idempotency import ClaimState
 from backend.services.retention import delete_unreferenced_files
 from backend.services.storage import StoredFile, delete_files
 from backend.tasks.submission import QueueUnavailable, submit_task
@@ -21,36 +31,106 @@ QUEUE_UNAVAILABLE = HTTPException(
     "The task queue is unavailable right now; nothing was queued. Please try again shortly.",
     headers={"Retry-After": "5"},
 )
+# Seconds a user over the active-task limit is told to wait.
+BUSY_RETRY_AFTER_SECONDS = 10
 
 
-def submit_for_user(
-    user: User,
-    task_name: str,
-    kwargs: dict[str, Any] | None = None,
-    file_path: str | None = None,
-    task_id: str | None = None,
-) -> TaskSubmitted:
-    """Submit a task owned by ``user``; 503 when the broker cannot be reached."""
-    try:
-        task_id = submit_task(get_engine(), user.id, task_name, kwargs, file_path, task_id)
-    except QueueUnavailable:
-        raise QUEUE_UNAVAILABLE from None
-    return TaskSubmitted(task_id=task_id)
+@dataclass(frozen=True)
+class Submitter:
+    """Queues tasks for one request's user (see the module docstring)."""
+
+    user: User
+    idempotency_key: str | None
+
+    def submit(
+        self,
+        task_name: str,
+        kwargs: dict[str, Any] | None = None,
+        *,
+        request: Any = None,
+        file_path: str | None = None,
+        task_id: str | None = None,
+    ) -> TaskSubmitted:
+        """Submit ``task_name``; ``request`` is what the client asked for (the JSON body,
+        the uploaded file's hash...), which a repeated Idempotency-Key must match."""
+        engine = get_engine()
+        key = self.idempotency_key
+        if key is not None:
+            fingerprint = idempotency.fingerprint({"task": task_name, "request": request})
+            claim = idempotency.claim(engine, self.user.id, key, fingerprint)
+            if claim.state is ClaimState.REPLAY:
+                return TaskSubmitted.model_validate(claim.response)
+            if claim.state is ClaimState.MISMATCH:
+                raise HTTPException(
+                    status.HTTP_422_UNPROCESSABLE_CONTENT,
+                    detail="This Idempotency-Key was already used for a different request",
+                )
+            if claim.state is ClaimState.IN_PROGRESS:
+                raise HTTPException(
+                    status.HTTP_409_CONFLICT,
+                    detail="A request with this Idempotency-Key is still being handled; "
+                    "try again in a moment",
+                    headers={"Retry-After": "1"},
+                )
+        try:
+            self._check_fair_share()
+            submitted = TaskSubmitted(
+                task_id=submit_task(engine, self.user.id, task_name, kwargs, file_path, task_id)
+            )
+        except BaseException as exc:
+            if key is not None:
+                idempotency.release(engine, self.user.id, key)
+            if isinstance(exc, QueueUnavailable):
+                raise QUEUE_UNAVAILABLE from None
+            raise
+        if key is not None:
+            idempotency.complete(engine, self.user.id, key, submitted.model_dump(mode="json"))
+        return submitted
+
+    async def submit_upload(
+        self, task_name: str, upload: StoredFile, kwargs: dict[str, Any]
+    ) -> TaskSubmitted:
+        """Submit a task that owns ``upload``; the file goes again if the task can't be
+        queued (whatever stopped it: broker or database away, limits)."""
+        path = str(upload.path)
+        request = {"file_sha256": upload.sha256}
+        try:
+            return await run_in_threadpool(
+                lambda: self.submit(task_name, kwargs, request=request, file_path=path)
+            )
+        except Exception:
+            await run_in_threadpool(_discard_upload, upload)
+            raise
+
+    def _check_fair_share(self) -> None:
+        """One user's thousand uploads must not starve everyone else's."""
+        limit = get_settings().user_max_active_tasks
+        if task_records.count_active(get_engine(), self.user.id) >= limit:
+            raise HTTPException(
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                detail=f"You already have {limit} tasks waiting or running; submit more "
+                "once some have finished",
+                headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
+            )
 
 
-async def submit_upload(
-    user: User, task_name: str, upload: StoredFile, kwargs: dict[str, Any]
-) -> TaskSubmitted:
-    """Submit a task that owns ``upload``; the file goes again if the task can't be queued.
+def get_submitter(
+    user: CurrentUser,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=idempotency.MAX_KEY_LENGTH,
+            description="Send the same key again (within 24 h) to get the first answer "
+            "instead of queueing the work twice.",
+        ),
+    ] = None,
+) -> Submitter:
+    return Submitter(user, idempotency_key)
 
-    Whatever stops the submit (broker or database away), no file is left behind.
-    """
-    path = str(upload.path)
-    try:
-        return await run_in_threadpool(submit_for_user, user, task_name, kwargs, path)
-    except Exception:
-        await run_in_threadpool(_discard_upload, upload)
-        raise
+
+SubmitterDep = Annotated[Submitter, Depends(get_submitter)]
 
 
 def _discard_upload(upload: StoredFile) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from backend.api.deps import CurrentUser, SessionDep, SettingsDep, TokenClaimsDep, is_task_id
 from backend.api.schemas import Message, TaskOut, TaskPage, TaskResultOut, TaskSubmitted
-from backend.api.submitting import QUEUE_UNAVAILABLE, submit_for_user
+from backend.api.submitting import QUEUE_UNAVAILABLE, SubmitterDep
 from backend.db import get_engine, new_session
 from backend.models import TaskState, TaskStatus, User, utcnow
 from backend.services import task_events, task_records
@@ -74,9 +74,9 @@ def list_tasks(
 
 
 @router.post("/ping", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted)
-def submit_ping(user: CurrentUser) -> TaskSubmitted:
+def submit_ping(submitter: SubmitterDep) -> TaskSubmitted:
     """Queue the built-in ``ping`` task (a round trip through a worker)."""
-    return submit_for_user(user, "ping")
+    return submitter.submit("ping")
 
 
 @router.get("/{task_id}/status", response_model=TaskOut)
@@ -153,7 +153,9 @@ def task_result(task_id: str, user: CurrentUser, session: SessionDep) -> TaskRes
 
 
 @router.post("/{task_id}/retry", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted)
-def retry_task(task_id: str, user: CurrentUser, session: SessionDep) -> TaskSubmitted:
+def retry_task(
+    task_id: str, user: CurrentUser, session: SessionDep, submitter: SubmitterDep
+) -> TaskSubmitted:
     """Run a FAILED or cancelled task again, with the same input, as a new task."""
     task = owned_task(session, user, task_id)
     if task.status not in (TaskState.FAILED.value, TaskState.REVOKED.value):
@@ -161,7 +163,9 @@ def retry_task(task_id: str, user: CurrentUser, session: SessionDep) -> TaskSubm
             status.HTTP_409_CONFLICT,
             detail=f"Only FAILED or REVOKED tasks can be retried; this one is {task.status}",
         )
-    return submit_for_user(user, task.task_name, task.kwargs, task.file_path)
+    return submitter.submit(
+        task.task_name, task.kwargs, request={"retry_of": task_id}, file_path=task.file_path
+    )
 
 
 @router.delete("/{task_id}", response_model=Message)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Engine, Table, case, delete, select, update
+from sqlalchemy import ColumnElement, Engine, Table, case, delete, func, select, update
 
 from backend.models import TaskState, TaskStatus, utcnow
 from backend.services.task_events import publish_change
@@ -335,6 +335,16 @@ def revoke_if_pending(engine: Engine, task_id: str) -> bool:
 def request_cancel(engine: Engine, task_id: str) -> bool:
     """Flag a running task; its next progress report sees the flag and stops."""
     return _transition(engine, task_id, _IS_PROCESSING, cancel_requested_at=utcnow())
+
+
+def count_active(engine: Engine, user_id: int) -> int:
+    """How many of the user's tasks are not final yet."""
+    with engine.connect() as conn:
+        return conn.scalar(
+            select(func.count())
+            .select_from(_table)
+            .where(_table.c.user_id == user_id, _table.c.status.in_(_ACTIVE))
+        ) or 0
 
 
 def current_state(engine: Engine, task_id: str) -> TaskState | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from backend.config import get_settings
 from backend.db import get_engine
 from backend.models import utcnow
+from backend.services import idempotency
 from backend.services.retention import remove_expired_tasks
 from backend.tasks.app import celery_app
 from backend.tasks.base import TrackedTask
@@ -18,12 +19,15 @@ def ping(self: TrackedTask) -> str:
 
 @celery_app.task(bind=True, base=TrackedTask, name="cleanup_old_results", ignore_result=False)
 def cleanup_old_results(self: TrackedTask) -> dict[str, int]:
-    """Remove finished tasks older than TASK_RETENTION_DAYS (FAILED: 30 days) and their files."""
+    """Remove finished tasks older than TASK_RETENTION_DAYS (FAILED: 30 days) and their files,
+    and Idempotency-Keys older than a day."""
     settings = get_settings()
-    return remove_expired_tasks(
+    now = utcnow()
+    removed = remove_expired_tasks(
         get_engine(),
         settings.storage_dir,
-        now=utcnow(),
+        now=now,
         retention_days=settings.task_retention_days,
         failed_retention_days=settings.failed_task_retention_days,
     )
+    return {**removed, "idempotency_keys_removed": idempotency.remove_expired(get_engine(), now)}

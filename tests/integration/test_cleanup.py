@@ -1,4 +1,5 @@
-"""The nightly cleanup removes only old finished tasks (FAILED kept 30 days) and their files."""
+"""The nightly cleanup removes only old finished tasks (FAILED kept 30 days), their files,
+and Idempotency-Keys past their day."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from sqlalchemy import insert, select
 
 from backend.config import get_settings
 from backend.db import get_engine
-from backend.models import TaskStatus, User, utcnow
+from backend.models import IdempotencyKey, TaskStatus, User, utcnow
 from backend.tasks.app import celery_app
 
 
-def _add_task(user_id: int, task_id: str, status: str, age_days: float, file_path: str | None = None) -> None:
+def _add_task(
+    user_id: int, task_id: str, status: str, age_days: float, file_path: str | None = None
+) -> None:
     finished = utcnow() - timedelta(days=age_days)
     with get_engine().begin() as conn:
         conn.execute(
@@ -46,10 +49,18 @@ def test_cleanup_removes_only_what_it_should(clean_db, worker):
     _add_task(user_id, "failed-20-days", "FAILED", 20)
     _add_task(user_id, "failed-31-days", "FAILED", 31, str(outside))
     _add_task(user_id, "old-but-running", "PROCESSING", 40)
+    with get_engine().begin() as conn:
+        for key, age in (("stale-key", timedelta(hours=25)), ("fresh-key", timedelta(hours=23))):
+            conn.execute(insert(IdempotencyKey).values(
+                user_id=user_id, key=key, fingerprint="f", response={"task_id": key},
+                created_at=utcnow() - age,
+            ))
 
     removed = celery_app.send_task("cleanup_old_results").get(timeout=30)
 
-    assert removed == {"tasks_removed": 4, "files_removed": 1}
+    assert removed == {"tasks_removed": 4, "files_removed": 1, "idempotency_keys_removed": 1}
+    with get_engine().connect() as conn:
+        assert set(conn.scalars(select(IdempotencyKey.key))) == {"fresh-key"}
     with get_engine().connect() as conn:
         left = set(conn.scalars(select(TaskStatus.task_id)))
     assert left == {"young-shared", "young-success", "failed-20-days", "old-but-running"}

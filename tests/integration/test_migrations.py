@@ -12,7 +12,9 @@ from sqlalchemy.engine import make_url
 from backend.db import alembic_config, build_engine
 from tests.conftest import TEST_DATABASE_URL
 
-TABLES = {"users", "task_status", "statements", "transactions", "category_rules"}
+TABLES = {
+    "users", "task_status", "statements", "transactions", "category_rules", "idempotency_keys"
+}
 
 
 def _tables(url: str) -> set[str]:

@@ -1,0 +1,169 @@
+"""Idempotent submits (the same Idempotency-Key gives the first answer and creates nothing)
+and fair share (a user with USER_MAX_ACTIVE_TASKS unfinished tasks gets 429)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from backend.config import get_settings
+from backend.db import get_engine
+from backend.models import Statement, TaskStatus, utcnow
+from tests.support import is_final
+from tests.support.statement_pdfs import LAYOUTS
+
+
+def task_count() -> int:
+    with get_engine().connect() as conn:
+        return conn.scalar(select(func.count()).select_from(TaskStatus)) or 0
+
+
+def keyed(headers: dict[str, str], key: str) -> dict[str, str]:
+    return {**headers, "Idempotency-Key": key}
+
+
+def test_the_same_key_twice_gives_one_task(client, auth_headers, worker, wait_for):
+    first = client.post("/tasks/ping", headers=keyed(auth_headers, "ping-1"))
+    again = client.post("/tasks/ping", headers=keyed(auth_headers, "ping-1"))
+
+    assert first.status_code == again.status_code == 202
+    assert again.json() == first.json()
+    assert task_count() == 1
+    assert wait_for(first.json()["task_id"], auth_headers, is_final)["status"] == "SUCCESS"
+    # Once the task has run, the key still answers with it (and queues nothing).
+    assert client.post("/tasks/ping", headers=keyed(auth_headers, "ping-1")).json() == first.json()
+    assert task_count() == 1
+
+
+def test_without_a_key_every_submit_is_new(client, auth_headers):
+    ids = {client.post("/tasks/ping", headers=auth_headers).json()["task_id"] for _ in range(2)}
+    assert len(ids) == 2
+
+
+def test_the_same_key_with_another_request_is_422(client, auth_headers):
+    headers = keyed(auth_headers, "categorize-1")
+    rules = [{"pattern": "tesco", "match_type": "contains", "category": "Groceries"}]
+    first = client.post("/bulk_categorize_async", json={"rules": rules}, headers=headers)
+    other = client.post(
+        "/bulk_categorize_async", json={"rules": rules, "overwrite": True}, headers=headers
+    )
+    elsewhere = client.post("/tasks/ping", headers=headers)
+
+    assert first.status_code == 202
+    assert other.status_code == elsewhere.status_code == 422
+    assert "different request" in other.json()["detail"]
+    assert task_count() == 1
+
+
+def test_keys_belong_to_their_user(client, register):
+    alice, bob = register(), register()
+    a = client.post("/tasks/ping", headers=keyed(alice, "shared-name"))
+    b = client.post("/tasks/ping", headers=keyed(bob, "shared-name"))
+    assert a.status_code == b.status_code == 202
+    assert a.json()["task_id"] != b.json()["task_id"]
+
+
+def test_a_repeated_upload_creates_nothing_and_another_file_is_refused(
+    client, auth_headers, tmp_path
+):
+    LAYOUTS["northgate_uk"](tmp_path / "a.pdf")
+    content = (tmp_path / "a.pdf").read_bytes()
+    headers = keyed(auth_headers, "upload-1")
+
+    def upload(data: bytes):
+        return client.post(
+            "/upload_pdf_async", headers=headers,
+            files={"file": ("statement.pdf", data, "application/pdf")},
+        )
+
+    first, again = upload(content), upload(content)
+    different = upload(content + b"\n% another file\n")
+
+    assert first.status_code == again.status_code == 202
+    assert again.json() == first.json()
+    assert different.status_code == 422
+    assert task_count() == 1
+    stored = list(get_settings().storage_dir.rglob("*.pdf"))
+    assert len(stored) == 1, "the refused upload left its file behind"
+
+
+@pytest.mark.parametrize("key", ["", "x" * 256])
+def test_a_key_that_is_empty_or_too_long_is_422(client, auth_headers, key):
+    response = client.post("/tasks/ping", headers=keyed(auth_headers, key))
+    assert response.status_code == 422
+    assert task_count() == 0
+
+
+def test_concurrent_requests_with_one_key_queue_one_task(client, auth_headers):
+    answers: list[tuple[int, dict]] = []
+
+    def send() -> None:
+        response = client.post("/tasks/ping", headers=keyed(auth_headers, "race-1"))
+        answers.append((response.status_code, response.json()))
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert task_count() == 1
+    accepted = {body["task_id"] for status, body in answers if status == 202}
+    assert len(accepted) == 1
+    # The others were told to come back (409) while the first was being handled.
+    assert all(status in (202, 409) for status, _ in answers)
+
+
+def _pending_tasks(user_id: int, count: int) -> None:
+    now = utcnow()
+    with get_engine().begin() as conn:
+        conn.execute(insert(TaskStatus), [
+            {"task_id": str(uuid.uuid4()), "user_id": user_id, "task_name": "ping",
+             "queue": "default", "status": "PENDING", "progress_percent": 0, "kwargs": {},
+             "attempts": 0, "created_at": now, "updated_at": now}
+            for _ in range(count)
+        ])
+
+
+def test_a_user_at_the_active_task_limit_gets_429_and_others_do_not(
+    client, register, monkeypatch
+):
+    monkeypatch.setattr(get_settings(), "user_max_active_tasks", 3)
+    busy, other = register(), register()
+    busy_id = client.get("/auth/me", headers=busy).json()["id"]
+    _pending_tasks(busy_id, 3)
+
+    refused = client.post("/tasks/ping", headers=keyed(busy, "over-limit"))
+    accepted = client.post("/tasks/ping", headers=other)
+
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"]
+    assert "3 tasks" in refused.json()["detail"]
+    assert accepted.status_code == 202
+    # The refused key was not used up: once a task finishes, the same key goes through.
+    with get_engine().begin() as conn:
+        conn.execute(
+            TaskStatus.__table__.update()
+            .where(TaskStatus.user_id == busy_id)
+            .values(status="SUCCESS")
+        )
+    assert client.post("/tasks/ping", headers=keyed(busy, "over-limit")).status_code == 202
+
+
+def test_uploads_over_the_limit_leave_no_file(client, auth_headers, monkeypatch, tmp_path):
+    monkeypatch.setattr(get_settings(), "user_max_active_tasks", 1)
+    _pending_tasks(client.get("/auth/me", headers=auth_headers).json()["id"], 1)
+    LAYOUTS["northgate_uk"](tmp_path / "a.pdf")
+
+    response = client.post(
+        "/upload_pdf_async", headers=auth_headers,
+        files={"file": ("statement.pdf", (tmp_path / "a.pdf").read_bytes(), "application/pdf")},
+    )
+
+    assert response.status_code == 429
+    assert not list(get_settings().storage_dir.rglob("*.pdf"))
+    with get_engine().connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Statement)) == 0
