@@ -347,7 +347,8 @@ def _xml(aggregate: Any) -> str:
 
 
 def _xml_text(text: str) -> str:
-    return _NOT_XML.sub(" ", text)
+    # libofx (GnuCash's reader) drops line breaks inside an element: make them spaces.
+    return _one_line(_NOT_XML.sub(" ", text))
 
 
 def _posted(day: date) -> datetime:

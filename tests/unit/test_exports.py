@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import subprocess
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
 from ofxtools.Parser import OFXTree
 from quiffen import Qif
 
@@ -118,8 +121,9 @@ def test_ofx_reads_back_with_ofxtools():
     assert [t.name for t in got] == [
         ROWS[0].description, ROWS[1].description, "A" * 32, "-@ fee",
     ]
-    # Longer descriptions go whole to MEMO; a control character XML cannot carry is a space.
-    assert got[2].memo == "A" * 40 + "  tail\nline"
+    # Longer descriptions go whole to MEMO; a control character XML cannot carry and a
+    # line break are spaces.
+    assert got[2].memo == "A" * 40 + "  tail line"
     assert got[1].name == "Café Müller & Söhne — Zürich"
     fitids = [t.fitid for t in got]
     assert len(set(fitids)) == 4
@@ -136,3 +140,28 @@ def test_ofx_has_one_statement_per_account_and_survives_no_rows():
     assert ofx.statements[1].ledgerbal.balamt == Decimal("0.00")
     empty = parse_ofx("".join(write_ofx([], {}, NOW)))
     assert empty.signonmsgsrsv1.sonrs.status.code == 0
+
+
+def test_ofx_reads_back_with_libofx_as_gnucash_imports_it(tmp_path):
+    """GnuCash imports OFX through libofx; its ofxdump prints what GnuCash would get."""
+    ofxdump = shutil.which("ofxdump")
+    if ofxdump is None:
+        pytest.skip("ofxdump not installed (Debian package 'ofx', libofx's tools)")
+    path = tmp_path / "export.ofx"
+    path.write_text("".join(write_ofx(ROWS, {7: ACCOUNT}, NOW)), encoding="utf-8")
+    dump = subprocess.run([ofxdump, str(path)], capture_output=True, text=True, check=True, timeout=60)
+    fields = [line.strip().partition(": ") for line in dump.stdout.splitlines()]
+    values = {}
+    for name, _, value in fields:
+        values.setdefault(name, []).append(value)
+    assert values["Total money amount"] == ["-12.50", "2500.00", "0.00", "-0.05"]
+    assert values["Financial institution's ID for this transaction"] == [
+        f"{'ab' * 8}-{position}" for position in range(4)
+    ]
+    assert values["Name of payee or transaction description"] == [
+        ROWS[0].description, ROWS[1].description, "A" * 32, "-@ fee",
+    ]
+    assert values["Extra transaction information (memo)"] == ["A" * 40 + "  tail line"]
+    assert values["Date posted"][0] == "Sun Mar  1 12:00:00 2026 UTC"
+    assert values["Ledger balance"] == ["3487.45"]
+    assert set(values["Account ID"]) == {"000000000  XXXX1234"}
