@@ -8,14 +8,15 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
-from backend.api import auth, categorization, health, invoices, reports, statements, tasks
+from backend.api import auth, categorization, health, invoices, reports, statements, tasks, transactions
 from backend.api.errors import install_error_handlers
 from backend.api.middleware import RequestSizeLimit
 from backend.api.uploads import PDF_UPLOAD_OPENAPI
 from backend.config import get_settings
 
 ROUTERS: tuple[APIRouter, ...] = tuple(
-    module.router for module in (health, auth, tasks, statements, categorization, reports, invoices)
+    module.router
+    for module in (health, auth, tasks, statements, transactions, categorization, reports, invoices)
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, status
+from fastapi.responses import StreamingResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -18,8 +19,10 @@ from backend.api.schemas import (
     TransactionPage,
 )
 from backend.api.submitting import SubmitterDep
+from backend.api.transactions import EXPORT_RESPONSES, FormatQuery, export_response
 from backend.api.uploads import PDF_UPLOAD_OPENAPI, receive_pdf
 from backend.models import Statement, Transaction, User
+from backend.services.exports import ExportFormat, ExportScope
 
 router = APIRouter(tags=["statements"])
 
@@ -95,3 +98,20 @@ def list_transactions(
         items=[TransactionOut.model_validate(row) for row in rows],
         total=statement.transaction_count,
     )
+
+
+@router.get(
+    "/statements/{statement_id}/export",
+    response_class=StreamingResponse,
+    responses=EXPORT_RESPONSES,
+)
+def export_statement(
+    statement_id: StatementId,
+    user: CurrentUser,
+    session: SessionDep,
+    export_format: FormatQuery = ExportFormat.CSV,
+) -> StreamingResponse:
+    """The statement's transactions as a csv, ofx (OFX 2.2), qif or json file."""
+    statement = owned_statement(session, user, statement_id)
+    scope = ExportScope(user_id=user.id, statement_id=statement.id)
+    return export_response(scope, export_format, f"ledgerflow-statement-{statement.id}")

@@ -48,7 +48,7 @@ from ofxtools.models import (
     STMTTRN,
     STMTTRNRS,
 )
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Select, func, select
 
 from backend.models import Statement, Transaction
 from backend.services.report_data import FETCH_SIZE, ReportScope
@@ -96,23 +96,13 @@ _MEDIA_TYPES = {
 
 
 @dataclass(frozen=True)
-class ExportScope:
-    """Which of a user's transactions an export holds (every bound optional)."""
+class ExportScope(ReportScope):
+    """Which of a user's transactions an export holds: a report's bounds, plus a category."""
 
-    user_id: int
-    statement_id: int | None = None
-    date_from: date | None = None
-    date_to: date | None = None
     category: str | None = None
 
-    def query(self, *columns: Any) -> Any:
-        """``SELECT columns`` over the scope's transactions (the report's filters, plus category)."""
-        query = ReportScope(
-            user_id=self.user_id,
-            statement_id=self.statement_id,
-            date_from=self.date_from,
-            date_to=self.date_to,
-        ).query(*columns)
+    def query(self, *columns: Any) -> Select[Any]:
+        query = super().query(*columns)
         if self.category is not None:
             query = query.where(Transaction.category == self.category)
         return query
@@ -256,9 +246,7 @@ def write_qif(rows: Iterable[ExportRow]) -> Iterator[str]:
         yield "".join(parts)
 
 
-def write_ofx(
-    rows: Iterable[ExportRow], accounts: Mapping[int, OfxAccount], now: datetime
-) -> Iterator[str]:
+def write_ofx(rows: Iterable[ExportRow], accounts: Mapping[int, OfxAccount], now: datetime) -> Iterator[str]:
     """An OFX 2.2 bank statement response, one STMTTRNRS per statement in ``rows``.
 
     ``accounts`` describes every statement that ``rows`` (ordered by statement) come from;

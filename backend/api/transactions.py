@@ -1,0 +1,105 @@
+"""A user's transactions across statements: exports and category edits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field, field_validator
+
+from backend.api.deps import CurrentUser, WriteSessionDep
+from backend.api.schemas import MAX_BIGINT, TransactionOut
+from backend.db import get_engine, read_only
+from backend.models import Transaction
+from backend.services.categorization import MAX_CATEGORY_LENGTH
+from backend.services.exports import ExportFormat, ExportScope, export_transactions
+
+router = APIRouter(tags=["transactions"])
+
+TransactionId = Annotated[int, Path(ge=1, le=MAX_BIGINT)]
+FormatQuery = Annotated[ExportFormat, Query(alias="format", description="csv, ofx (OFX 2.2), qif or json")]
+CategoryText = Annotated[str, Field(min_length=1, max_length=MAX_CATEGORY_LENGTH)]
+TRANSACTION_NOT_FOUND = HTTPException(status.HTTP_404_NOT_FOUND, detail="Transaction not found")
+
+
+def check_category_text(value: str | None) -> str | None:
+    """A category as given, or ValueError: blank, a NUL or a lone surrogate (which
+    PostgreSQL text cannot hold) is refused, as in a rule's category."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise ValueError("category must not be blank (send null to clear it)")
+    if "\x00" in value:
+        raise ValueError("category must not contain NUL characters")
+    if any("\ud800" <= char <= "\udfff" for char in value):
+        raise ValueError("category must not contain lone surrogate characters")
+    return value
+
+
+class CategoryIn(BaseModel):
+    """A transaction's new category; ``null`` clears it."""
+
+    category: CategoryText | None = Field(examples=["Groceries"])
+
+    _valid = field_validator("category")(check_category_text)
+
+
+def export_response(scope: ExportScope, export_format: ExportFormat, filename: str) -> StreamingResponse:
+    """Stream the scope's transactions as a download named ``filename`` + the format's extension."""
+    now = datetime.now(UTC)
+
+    def chunks() -> Iterator[str]:
+        # Its own connection: the request's session is closed before the body is sent.
+        with read_only(get_engine()).connect() as conn:
+            yield from export_transactions(conn, scope, export_format, now)
+
+    return StreamingResponse(
+        chunks(),
+        media_type=export_format.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}.{export_format.value}"'},
+    )
+
+
+EXPORT_RESPONSES: dict[int | str, dict] = {
+    200: {
+        "description": "The file, streamed",
+        "content": {fmt.media_type: {} for fmt in ExportFormat},
+    },
+}
+
+
+@router.get("/transactions/export", response_class=StreamingResponse, responses=EXPORT_RESPONSES)
+def export_my_transactions(
+    user: CurrentUser,
+    export_format: FormatQuery = ExportFormat.CSV,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    category: Annotated[str | None, Query(max_length=MAX_CATEGORY_LENGTH)] = None,
+) -> StreamingResponse:
+    """All the user's transactions (optionally a date range, one category) as a file."""
+    if date_from and date_to and date_from > date_to:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, detail="date_from must not be after date_to"
+        )
+    try:
+        check_category_text(category)
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
+    scope = ExportScope(user_id=user.id, date_from=date_from, date_to=date_to, category=category)
+    return export_response(scope, export_format, f"ledgerflow-transactions-{date.today():%Y-%m-%d}")
+
+
+@router.patch("/transactions/{transaction_id}", response_model=TransactionOut)
+def set_category(
+    transaction_id: TransactionId, body: CategoryIn, user: CurrentUser, session: WriteSessionDep
+) -> Transaction:
+    """Set or clear (``null``) one of the user's transactions' category."""
+    transaction = session.get(Transaction, transaction_id)
+    if transaction is None or transaction.user_id != user.id:
+        raise TRANSACTION_NOT_FOUND
+    transaction.category = body.category
+    session.commit()
+    return transaction

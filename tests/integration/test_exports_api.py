@@ -1,0 +1,256 @@
+"""Exports end to end: statements parsed by the real worker, exported in every format
+through the API and read back with real parsers (csv, json, ofxtools, quiffen)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from ofxtools.Parser import OFXTree
+from quiffen import Qif
+
+from backend.services.exports import formula_safe
+from tests.support import is_final
+from tests.support.statement_pdfs import LAYOUTS
+
+FORMATS = ("csv", "ofx", "qif", "json")
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "ofx": "application/x-ofx",
+    "qif": "application/x-qif",
+    "json": "application/json",
+}
+
+
+def import_statement(client, headers, wait_for, tmp_path, layout: str) -> int:
+    """Upload a generated statement, let the worker parse it, return its id."""
+    path = tmp_path / f"{layout}.pdf"
+    LAYOUTS[layout](path)
+    submitted = client.post(
+        "/upload_pdf_async", headers=headers,
+        files={"file": (path.name, path.read_bytes(), "application/pdf")},
+    )
+    assert submitted.status_code == 202, submitted.text
+    task_id = submitted.json()["task_id"]
+    final = wait_for(task_id, headers, is_final, timeout=60)
+    assert final["status"] == "SUCCESS", final
+    return client.get(f"/tasks/{task_id}/result", headers=headers).json()["result"]["statement_id"]
+
+
+def api_transactions(client, headers, statement_id: int) -> list[dict]:
+    page = client.get(
+        f"/statements/{statement_id}/transactions", params={"limit": 1000}, headers=headers
+    ).json()
+    assert len(page["items"]) == page["total"] > 0
+    return page["items"]
+
+
+def read_back(export_format: str, content: bytes, tmp_path) -> list[dict]:
+    """(date, description, amount, category) of each exported transaction, per its parser.
+
+    OFX has no category field: its ``category`` is None.
+    """
+    if export_format == "json":
+        return [
+            {**item, "amount": Decimal(item["amount"])}
+            for item in json.loads(content)["transactions"]
+        ]
+    if export_format == "csv":
+        return [
+            {**row, "amount": Decimal(row["amount"]), "category": row["category"] or None,
+             "id": int(row["id"])}
+            for row in csv.DictReader(io.StringIO(content.decode("utf-8"), newline=""))
+        ]
+    if export_format == "qif":
+        path = tmp_path / "export.qif"
+        path.write_bytes(content)
+        qif = Qif.parse(path, day_first=False)
+        accounts = list(qif.accounts.values())
+        transactions = accounts[0].transactions.get("Bank", []) if accounts else []
+        return [
+            {"date": t.date.date().isoformat(), "description": t.payee, "amount": t.amount,
+             "category": t.category.name if t.category else None}
+            for t in transactions
+        ]
+    tree = OFXTree()
+    tree.parse(io.BytesIO(content))
+    ofx = tree.convert()
+    return [
+        {"date": t.dtposted.date().isoformat(), "description": t.memo or t.name,
+         "amount": t.trnamt, "category": None, "fitid": t.fitid}
+        for statement in ofx.statements
+        for t in statement.banktranlist
+    ]
+
+
+def expected(export_format: str, transactions: list[dict]) -> list[dict]:
+    """What the API's transactions should look like once read back from ``export_format``."""
+    rows = []
+    for t in transactions:
+        row = {"date": t["date"], "description": t["description"], "amount": Decimal(t["amount"]),
+               "category": t["category"]}
+        if export_format == "csv":
+            row["description"] = formula_safe(row["description"])
+            row["category"] = formula_safe(row["category"]) if row["category"] else None
+        if export_format == "ofx":
+            row["category"] = None
+        rows.append(row)
+    return rows
+
+
+def comparable(rows: list[dict]) -> list[tuple]:
+    return [(r["date"], r["description"], r["amount"], r["category"]) for r in rows]
+
+
+def export(client, headers, path: str, export_format: str, **params):
+    response = client.get(path, params={"format": export_format, **params}, headers=headers)
+    assert response.status_code == 200, response.text
+    return response
+
+
+@pytest.fixture
+def statements(client, auth_headers, wait_for, tmp_path) -> list[int]:
+    return [
+        import_statement(client, auth_headers, wait_for, tmp_path, layout)
+        for layout in ("northgate_uk", "rheinufer_de")
+    ]
+
+
+def test_a_statement_exports_in_every_format_as_the_api_shows_it(
+    client, auth_headers, statements, tmp_path
+):
+    statement_id = statements[0]
+    transactions = api_transactions(client, auth_headers, statement_id)
+    first, last = transactions[0], transactions[-1]
+    for transaction, category in ((first, "=Groceries & Café"), (last, "Reisen über Land")):
+        patched = client.patch(
+            f"/transactions/{transaction['id']}", json={"category": category}, headers=auth_headers
+        )
+        assert patched.status_code == 200, patched.text
+        assert patched.json() == {**transaction, "category": category}
+    transactions = api_transactions(client, auth_headers, statement_id)
+    assert transactions[0]["category"] == "=Groceries & Café"
+
+    for export_format in FORMATS:
+        response = export(client, auth_headers, f"/statements/{statement_id}/export", export_format)
+        assert response.headers["content-type"] == MEDIA_TYPES[export_format]
+        assert response.headers["content-disposition"] == (
+            f'attachment; filename="ledgerflow-statement-{statement_id}.{export_format}"'
+        )
+        got = read_back(export_format, response.content, tmp_path)
+        assert comparable(got) == comparable(expected(export_format, transactions)), export_format
+        if export_format in ("csv", "json"):
+            assert [row["id"] for row in got] == [t["id"] for t in transactions]
+        if export_format == "ofx":
+            fitids = [row["fitid"] for row in got]
+            assert len(set(fitids)) == len(transactions)
+            again = export(client, auth_headers, f"/statements/{statement_id}/export", "ofx")
+            assert [row["fitid"] for row in read_back("ofx", again.content, tmp_path)] == fitids
+
+    # The CSV cell a spreadsheet would have run is text.
+    csv_text = export(client, auth_headers, f"/statements/{statement_id}/export", "csv").text
+    assert "'=Groceries & Café" in csv_text
+
+
+def test_the_ofx_describes_the_statements_account_and_period(client, auth_headers, statements):
+    statement = client.get(f"/statements/{statements[0]}", headers=auth_headers).json()
+    content = export(client, auth_headers, f"/statements/{statements[0]}/export", "ofx").content
+    tree = OFXTree()
+    tree.parse(io.BytesIO(content))
+    (ofx_statement,) = tree.convert().statements
+    assert ofx_statement.account.acctid == f"XXXX{statement['account_last4']}"
+    assert ofx_statement.banktranlist.dtstart.date().isoformat() == statement["period_start"]
+    assert ofx_statement.banktranlist.dtend.date().isoformat() == statement["period_end"]
+    assert ofx_statement.ledgerbal.balamt == Decimal(statement["closing_balance"])
+
+
+def test_the_transactions_export_filters_by_dates_and_category(
+    client, auth_headers, statements, tmp_path
+):
+    everything = [t for sid in statements for t in api_transactions(client, auth_headers, sid)]
+    for export_format in FORMATS:
+        response = export(client, auth_headers, "/transactions/export", export_format)
+        assert response.headers["content-type"] == MEDIA_TYPES[export_format]
+        assert response.headers["content-disposition"].startswith(
+            'attachment; filename="ledgerflow-transactions-'
+        )
+        got = read_back(export_format, response.content, tmp_path)
+        assert comparable(got) == comparable(expected(export_format, everything)), export_format
+
+    dates = sorted({t["date"] for t in everything})
+    date_from, date_to = dates[1], dates[-2]
+    in_range = [t for t in everything if date_from <= t["date"] <= date_to]
+    assert 0 < len(in_range) < len(everything)
+    response = export(client, auth_headers, "/transactions/export", "json",
+                      date_from=date_from, date_to=date_to)
+    assert comparable(read_back("json", response.content, tmp_path)) == comparable(
+        expected("json", in_range)
+    )
+    # The OFX of a date range says so in DTSTART/DTEND.
+    tree = OFXTree()
+    tree.parse(io.BytesIO(export(client, auth_headers, "/transactions/export", "ofx",
+                                 date_from=date_from, date_to=date_to).content))
+    for ofx_statement in tree.convert().statements:
+        assert ofx_statement.banktranlist.dtstart.date() >= date.fromisoformat(date_from)
+        assert ofx_statement.banktranlist.dtend.date() <= date.fromisoformat(date_to)
+
+    picked = [everything[0], everything[-1]]
+    for transaction in picked:
+        client.patch(f"/transactions/{transaction['id']}", json={"category": "Rent"},
+                     headers=auth_headers)
+    for export_format in FORMATS:
+        response = export(client, auth_headers, "/transactions/export", export_format,
+                          category="Rent")
+        got = read_back(export_format, response.content, tmp_path)
+        want = expected(export_format, [{**t, "category": "Rent"} for t in picked])
+        assert comparable(got) == comparable(want), export_format
+
+
+def test_exports_and_edits_are_the_owners_only(client, auth_headers, register, statements):
+    bob = register()
+    transaction = api_transactions(client, auth_headers, statements[0])[0]
+    for export_format in FORMATS:
+        response = client.get(
+            f"/statements/{statements[0]}/export", params={"format": export_format}, headers=bob
+        )
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Statement not found"}
+    patched = client.patch(f"/transactions/{transaction['id']}", json={"category": "Mine"}, headers=bob)
+    assert patched.status_code == 404
+    assert patched.json() == {"detail": "Transaction not found"}
+    assert api_transactions(client, auth_headers, statements[0])[0]["category"] == transaction["category"]
+    assert export(client, bob, "/transactions/export", "json").json() == {"transactions": []}
+    assert export(client, bob, "/transactions/export", "csv").text.count("\n") == 1  # the header
+
+
+def test_bad_export_and_category_requests_are_clear_4xx(client, auth_headers, statements):
+    statement_id = statements[0]
+    for path in (f"/statements/{statement_id}/export", "/transactions/export"):
+        response = client.get(path, params={"format": "xlsx"}, headers=auth_headers)
+        assert response.status_code == 422
+        assert "'csv', 'ofx', 'qif' or 'json'" in response.json()["detail"][0]["msg"]
+    reversed_range = client.get(
+        "/transactions/export", params={"date_from": "2026-02-01", "date_to": "2026-01-01"},
+        headers=auth_headers,
+    )
+    assert reversed_range.status_code == 422
+    assert reversed_range.json() == {"detail": "date_from must not be after date_to"}
+    nul = client.get("/transactions/export", params={"category": "a\x00b"}, headers=auth_headers)
+    assert nul.status_code == 422 and "NUL" in nul.json()["detail"]
+    assert client.get("/statements/999999/export", headers=auth_headers).status_code == 404
+
+    transaction_id = api_transactions(client, auth_headers, statement_id)[0]["id"]
+    url = f"/transactions/{transaction_id}"
+    for bad in ("", "   ", "x" * 101, "a\x00b", 5):
+        response = client.patch(url, json={"category": bad}, headers=auth_headers)
+        assert response.status_code == 422, bad
+        assert response.json()["detail"]
+    assert client.patch(url, json={"category": "x" * 100}, headers=auth_headers).status_code == 200
+    cleared = client.patch(url, json={"category": None}, headers=auth_headers)
+    assert cleared.status_code == 200 and cleared.json()["category"] is None
+    assert client.patch("/transactions/999999999", json={"category": "a"},
+                        headers=auth_headers).status_code == 404
