@@ -11,6 +11,9 @@ from __future__ import annotations
 import signal
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -23,7 +26,7 @@ from backend.models import Statement, TaskStatus, Transaction
 from tests.chaos.conftest import ScenarioOutcome
 from tests.conftest import TEST_DATABASE_URL
 from tests.support import FINAL_STATES
-from tests.support.chaos import TcpProxy, platform, wait_until
+from tests.support.chaos import Platform, TcpProxy, platform, wait_until
 from tests.support.net import PrivateRedis
 from tests.support.statement_pdfs import make_long_statement
 
@@ -86,22 +89,38 @@ def postgres_port() -> int:
     return make_url(TEST_DATABASE_URL).port or 5432
 
 
+@pytest.fixture
+def broker(tmp_path) -> Iterator[PrivateRedis]:
+    """The platform's Redis, private to the test (so it can be restarted or emptied)."""
+    server = PrivateRedis(tmp_path / "redis").start()
+    yield server
+    server.stop()
+
+
+@contextmanager
+def running_platform(
+    broker: PrivateRedis, tmp_path: Path, **env: str
+) -> Iterator[tuple[Platform, str, dict[str, str]]]:
+    """The API on ``broker`` (workers are the test's to start), and a registered user."""
+    env = {"REDIS_URL": broker.url, "STORAGE_DIR": str(tmp_path / "storage"), **env}
+    with platform(env, tmp_path / "logs") as stack:
+        api = stack.api()
+        yield stack, api, register(api)
+
+
 @pytest.mark.postgres_only  # a server to cut; the SQLite file has no outage
 def test_a_15_second_database_outage_loses_no_accepted_upload(
-    tmp_path, long_statement, chaos_report
+    tmp_path, broker, long_statement, chaos_report
 ):
     content, transactions_each = long_statement
     files = distinct_copies(content, 20)
     proxy = TcpProxy(postgres_port()).start()
-    broker = PrivateRedis(tmp_path / "redis").start()
     storage = tmp_path / "storage"
-    env = {"DATABASE_URL": proxy.url(TEST_DATABASE_URL), "REDIS_URL": broker.url,
-           "STORAGE_DIR": str(storage)}
     try:
-        with platform(env, tmp_path / "logs") as stack:
-            api = stack.api()
+        with running_platform(
+            broker, tmp_path, DATABASE_URL=proxy.url(TEST_DATABASE_URL)
+        ) as (stack, api, headers):
             stack.worker("db-outage")
-            headers = register(api)
             wait_for_worker(api, headers)
 
             accepted: list[str] = []
@@ -129,7 +148,6 @@ def test_a_15_second_database_outage_loses_no_accepted_upload(
             ))
     finally:
         proxy.cut()
-        broker.stop()
 
     assert outcome.lost == 0, stack.log("worker-db-outage")[-3000:]
     assert len(accepted) + len(refused) == 20 and len(refused) >= 1
@@ -148,143 +166,125 @@ def test_a_15_second_database_outage_loses_no_accepted_upload(
     assert not list((storage / "incoming").glob("*")) if (storage / "incoming").exists() else True
 
 
-def test_a_redis_restart_loses_no_running_or_queued_parse(tmp_path, long_statement, chaos_report):
+def test_a_redis_restart_loses_no_running_or_queued_parse(
+    tmp_path, broker, long_statement, chaos_report
+):
     content, transactions_each = long_statement
-    broker = PrivateRedis(tmp_path / "redis").start()
-    env = {"REDIS_URL": broker.url, "STORAGE_DIR": str(tmp_path / "storage")}
-    try:
-        with platform(env, tmp_path / "logs") as stack:
-            api = stack.api()
-            stack.worker("redis-restart")
-            headers = register(api)
-            wait_for_worker(api, headers)
-            accepted = [
-                upload(api, headers, file).json()["task_id"] for file in distinct_copies(content, 10)
-            ]
-            wait_until(lambda: "PROCESSING" in statuses(accepted).values(), 30, "a parse to run")
-            broker.restart(down_seconds=2)
-            restarted_at = time.monotonic()
-            wait_until(lambda: all_final(accepted), 180, "every accepted task to end")
-            outcome = chaos_report(ScenarioOutcome(
-                "Redis restarted mid-run (10 parses)", accepted=len(accepted),
-                succeeded=succeeded(accepted), duplicated=0,
-                recovery_seconds=time.monotonic() - restarted_at,
-            ))
-    finally:
-        broker.stop()
+    with running_platform(broker, tmp_path) as (stack, api, headers):
+        stack.worker("redis-restart")
+        wait_for_worker(api, headers)
+        accepted = [
+            upload(api, headers, file).json()["task_id"] for file in distinct_copies(content, 10)
+        ]
+        wait_until(lambda: "PROCESSING" in statuses(accepted).values(), 30, "a parse to run")
+        broker.restart(down_seconds=2)
+        restarted_at = time.monotonic()
+        wait_until(lambda: all_final(accepted), 180, "every accepted task to end")
+        outcome = chaos_report(ScenarioOutcome(
+            "Redis restarted mid-run (10 parses)", accepted=len(accepted),
+            succeeded=succeeded(accepted), duplicated=0,
+            recovery_seconds=time.monotonic() - restarted_at,
+        ))
     assert outcome.lost == 0, stack.log("worker-redis-restart")[-3000:]
     with get_engine().connect() as conn:
         counts = conn.execute(select(Statement.transaction_count)).scalars().all()
     assert counts == [transactions_each] * 10
 
 
-def _counted_tasks(stack, api: str, headers: dict[str, str], count: int, seconds: float) -> dict[str, str]:
-    """Submit ``count`` tests.counted_work tasks; returns {task_id: counter key}."""
-    user_id = httpx.get(f"{api}/auth/me", headers=headers).json()["id"]
-    keys = [f"counted-{uuid.uuid4().hex}" for _ in range(count)]
-    ids = stack.submit(user_id, "tests.counted_work", [{"key": k, "seconds": seconds} for k in keys])
-    return dict(zip(ids, keys, strict=True))
+class CountedTasks:
+    """tests.counted_work tasks, whose starts and completed runs are counted in Redis."""
 
+    def __init__(self, stack: Platform, api: str, headers: dict[str, str], broker: PrivateRedis,
+                 count: int, seconds: float) -> None:
+        user_id = httpx.get(f"{api}/auth/me", headers=headers).json()["id"]
+        self.keys = [f"counted-{uuid.uuid4().hex}" for _ in range(count)]
+        self.ids = stack.submit(
+            user_id, "tests.counted_work", [{"key": k, "seconds": seconds} for k in self.keys]
+        )
+        self.counters = redis.Redis.from_url(broker.url)
 
-def _runs(broker: PrivateRedis, keys: list[str], kind: str) -> list[int]:
-    client = redis.Redis.from_url(broker.url)
-    return [int(client.get(f"{key}:{kind}") or 0) for key in keys]
+    def runs(self, kind: str) -> list[int]:
+        """Per task, how many runs ``started`` or ``completed``."""
+        return [int(self.counters.get(f"{key}:{kind}") or 0) for key in self.keys]
+
+    def duplicated(self) -> int:
+        return sum(max(0, runs - 1) for runs in self.runs("completed"))
 
 
 def test_a_worker_node_killed_with_sigkill_has_its_tasks_running_again_within_a_minute(
-    tmp_path, chaos_report
+    tmp_path, broker, chaos_report
 ):
-    broker = PrivateRedis(tmp_path / "redis").start()
-    env = {"REDIS_URL": broker.url, "STORAGE_DIR": str(tmp_path / "storage")}
-    try:
-        with platform(env, tmp_path / "logs") as stack:
-            api = stack.api()
-            doomed = stack.worker("doomed")
-            stack.beat(tmp_path)
-            headers = register(api)
-            wait_for_worker(api, headers)
-            tasks = _counted_tasks(stack, api, headers, 2, seconds=6)
-            ids = list(tasks)
-            wait_until(lambda: set(statuses(ids).values()) == {"PROCESSING"}, 30, "both to run")
+    with running_platform(broker, tmp_path) as (stack, api, headers):
+        doomed = stack.worker("doomed")
+        stack.beat(tmp_path)
+        wait_for_worker(api, headers)
+        tasks = CountedTasks(stack, api, headers, broker, 2, seconds=6)
+        wait_until(lambda: set(statuses(tasks.ids).values()) == {"PROCESSING"}, 30, "both to run")
 
-            stack.kill(doomed)  # the whole node: main process and pool, no goodbye
-            killed_at = time.monotonic()
-            stack.worker("survivor")
-            wait_until(lambda: sum(_runs(broker, list(tasks.values()), "started")) >= 4, 90,
-                       "both tasks to start again on the surviving node")
-            running_again = time.monotonic() - killed_at
-            wait_until(lambda: all_final(ids), 60, "both tasks to end")
-            completed = _runs(broker, list(tasks.values()), "completed")
-            outcome = chaos_report(ScenarioOutcome(
-                "worker node SIGKILLed (2 running tasks)", accepted=2, succeeded=succeeded(ids),
-                duplicated=sum(max(0, runs - 1) for runs in completed),
-                recovery_seconds=running_again,
-            ))
-    finally:
-        broker.stop()
-    assert outcome.lost == 0 and outcome.duplicated == 0, completed
+        stack.kill(doomed)  # the whole node: main process and pool, no goodbye
+        killed_at = time.monotonic()
+        stack.worker("survivor")
+        wait_until(lambda: sum(tasks.runs("started")) >= 4, 90,
+                   "both tasks to start again on the surviving node")
+        running_again = time.monotonic() - killed_at
+        wait_until(lambda: all_final(tasks.ids), 60, "both tasks to end")
+        outcome = chaos_report(ScenarioOutcome(
+            "worker node SIGKILLed (2 running tasks)", accepted=2,
+            succeeded=succeeded(tasks.ids), duplicated=tasks.duplicated(),
+            recovery_seconds=running_again,
+        ))
+    assert outcome.lost == 0 and outcome.duplicated == 0, tasks.runs("completed")
     assert running_again < 60
     with get_engine().connect() as conn:
-        losses = conn.execute(select(TaskStatus.worker_losses).where(TaskStatus.task_id.in_(ids)))
-        assert set(losses.scalars()) == {1}
+        losses = conn.scalars(
+            select(TaskStatus.worker_losses).where(TaskStatus.task_id.in_(tasks.ids))
+        )
+        assert set(losses) == {1}
 
 
 def test_a_worker_stopped_mid_task_hands_it_back_and_the_next_worker_finishes_it(
-    tmp_path, chaos_report
+    tmp_path, broker, chaos_report
 ):
-    broker = PrivateRedis(tmp_path / "redis").start()
-    env = {"REDIS_URL": broker.url, "STORAGE_DIR": str(tmp_path / "storage"),
-           "WORKER_SHUTDOWN_GRACE_SECONDS": "2"}
-    try:
-        with platform(env, tmp_path / "logs") as stack:
-            api = stack.api()
-            first = stack.worker("first")
-            headers = register(api)
-            wait_for_worker(api, headers)
-            tasks = _counted_tasks(stack, api, headers, 1, seconds=30)
-            ids = list(tasks)
-            wait_until(lambda: statuses(ids) == {ids[0]: "PROCESSING"}, 30, "the task to run")
+    with running_platform(
+        broker, tmp_path, WORKER_SHUTDOWN_GRACE_SECONDS="2"
+    ) as (stack, api, headers):
+        first = stack.worker("first")
+        wait_for_worker(api, headers)
+        tasks = CountedTasks(stack, api, headers, broker, 1, seconds=30)
+        wait_until(lambda: list(statuses(tasks.ids).values()) == ["PROCESSING"], 30,
+                   "the task to run")
 
-            first.send_signal(signal.SIGQUIT)  # a cold shutdown, as `make up` and compose stop it
-            stopped_at = time.monotonic()
-            first.wait(timeout=30)
-            stack.worker("second")
-            wait_until(lambda: _runs(broker, list(tasks.values()), "started") == [2], 60,
-                       "the task to start on the next worker")
-            picked_up = time.monotonic() - stopped_at
-            wait_until(lambda: all_final(ids), 60, "the task to end")
-            outcome = chaos_report(ScenarioOutcome(
-                "worker stopped mid-task (cold, 2 s grace)", accepted=1, succeeded=succeeded(ids),
-                duplicated=max(0, _runs(broker, list(tasks.values()), "completed")[0] - 1),
-                recovery_seconds=picked_up,
-            ))
-    finally:
-        broker.stop()
+        first.send_signal(signal.SIGQUIT)  # a cold shutdown, as `make up` and compose stop it
+        stopped_at = time.monotonic()
+        first.wait(timeout=30)
+        stack.worker("second")
+        wait_until(lambda: tasks.runs("started") == [2], 60, "the task to start on the next worker")
+        picked_up = time.monotonic() - stopped_at
+        wait_until(lambda: all_final(tasks.ids), 60, "the task to end")
+        outcome = chaos_report(ScenarioOutcome(
+            "worker stopped mid-task (cold, 2 s grace)", accepted=1,
+            succeeded=succeeded(tasks.ids), duplicated=tasks.duplicated(),
+            recovery_seconds=picked_up,
+        ))
     assert outcome.lost == 0 and outcome.duplicated == 0
     with get_engine().connect() as conn:
-        losses = conn.scalar(select(TaskStatus.worker_losses).where(TaskStatus.task_id == ids[0]))
+        losses = conn.scalar(
+            select(TaskStatus.worker_losses).where(TaskStatus.task_id == tasks.ids[0])
+        )
     assert losses == 0  # a shutdown is not the task's fault
 
 
-def test_a_pending_task_whose_message_was_lost_is_sent_again(tmp_path, chaos_report):
-    broker = PrivateRedis(tmp_path / "redis").start()
-    env = {"REDIS_URL": broker.url, "STORAGE_DIR": str(tmp_path / "storage")}
-    try:
-        with platform(env, tmp_path / "logs") as stack:
-            api = stack.api()
-            headers = register(api)
-            tasks = _counted_tasks(stack, api, headers, 3, seconds=0.5)
-            ids = list(tasks)
-            redis.Redis.from_url(broker.url).flushall()  # a broker that kept nothing
-            lost_at = time.monotonic()
-            stack.worker("late")
-            stack.beat(tmp_path)
-            wait_until(lambda: all_final(ids), 90, "the lost tasks to be sent again and run")
-            outcome = chaos_report(ScenarioOutcome(
-                "messages lost with the broker (3 pending)", accepted=3, succeeded=succeeded(ids),
-                duplicated=sum(max(0, r - 1) for r in _runs(broker, list(tasks.values()), "completed")),
-                recovery_seconds=time.monotonic() - lost_at,
-            ))
-    finally:
-        broker.stop()
+def test_a_pending_task_whose_message_was_lost_is_sent_again(tmp_path, broker, chaos_report):
+    with running_platform(broker, tmp_path) as (stack, api, headers):
+        tasks = CountedTasks(stack, api, headers, broker, 3, seconds=0.5)
+        redis.Redis.from_url(broker.url).flushall()  # a broker that kept nothing
+        lost_at = time.monotonic()
+        stack.worker("late")
+        stack.beat(tmp_path)
+        wait_until(lambda: all_final(tasks.ids), 90, "the lost tasks to be sent again and run")
+        outcome = chaos_report(ScenarioOutcome(
+            "messages lost with the broker (3 pending)", accepted=3,
+            succeeded=succeeded(tasks.ids), duplicated=tasks.duplicated(),
+            recovery_seconds=time.monotonic() - lost_at,
+        ))
     assert outcome.lost == 0 and outcome.duplicated == 0
