@@ -277,6 +277,7 @@ def wait_for(client, worker) -> Callable[..., dict]:
 @pytest.fixture
 def submit(client, worker) -> Callable[..., str]:
     """Submit any task (the test-only ones too) for the user of ``headers``, as the API does."""
+    import tests.support.tasks  # noqa: F401 (declares the test-only task kinds)
     from backend.db import get_engine
     from backend.tasks.submission import submit_task
 

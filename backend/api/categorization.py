@@ -21,6 +21,7 @@ from backend.api.statements import owned_statement
 from backend.api.submitting import SubmitterDep
 from backend.models import CategoryRule, User
 from backend.services.categorization import MAX_RULES
+from backend.tasks.kinds import CATEGORIZE
 
 router = APIRouter(tags=["categorization"])
 
@@ -107,7 +108,7 @@ def bulk_categorize(
         )
     request = body.model_dump(mode="json")
     return submitter.submit(
-        "bulk_categorize_async", {"user_id": user.id, **request}, request=request
+        CATEGORIZE.name, {"user_id": user.id, **request}, request=request
     )
 
 

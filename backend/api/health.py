@@ -26,6 +26,7 @@ from backend.api.deps import SettingsDep, get_current_user, get_token_claims
 from backend.config import Settings, get_settings
 from backend.db import get_engine, new_session
 from backend.tasks.app import celery_app
+from backend.tasks.kinds import PING
 
 router = APIRouter(tags=["health"])
 
@@ -45,7 +46,7 @@ def _check_redis() -> None:
 
 
 def _check_worker() -> None:
-    reply = celery_app.send_task("ping").get(timeout=WORKER_TIMEOUT_SECONDS)
+    reply = celery_app.send_task(PING.name).get(timeout=WORKER_TIMEOUT_SECONDS)
     if reply != "pong":
         raise RuntimeError(f"unexpected reply {reply!r}")
 

@@ -8,6 +8,7 @@ from backend.api.deps import CurrentUser, SettingsDep
 from backend.api.schemas import TaskSubmitted
 from backend.api.submitting import SubmitterDep
 from backend.api.uploads import PDF_UPLOAD_OPENAPI, receive_pdf
+from backend.tasks.kinds import EXTRACT_INVOICE
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
 
@@ -24,6 +25,6 @@ async def extract_invoice(
     """Queue an invoice PDF (multipart field ``file``) for metadata extraction."""
     upload = await receive_pdf(request, settings, user.id)
     return await submitter.submit_upload(
-        "extract_invoice_metadata_async", upload,
+        EXTRACT_INVOICE.name, upload,
         {"user_id": user.id, "file_path": str(upload.path)},
     )

@@ -14,10 +14,10 @@ from backend.api.schemas import ReportIn, TaskSubmitted
 from backend.api.statements import owned_statement
 from backend.api.submitting import SubmitterDep
 from backend.models import TaskState, TaskStatus
+from backend.tasks.kinds import REPORT
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
-REPORT_TASK = "generate_report_async"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_NOT_FOUND = HTTPException(status.HTTP_404_NOT_FOUND, detail="Report not found")
 
@@ -38,7 +38,7 @@ def generate_report(
     request = body.model_dump(mode="json")
     kwargs = {"user_id": user.id, "output_path": str(output), **request}
     return submitter.submit(
-        REPORT_TASK, kwargs, request=request, file_path=str(output), task_id=report_id
+        REPORT.name, kwargs, request=request, file_path=str(output), task_id=report_id
     )
 
 
@@ -51,7 +51,7 @@ def download_report(report_id: str, user: CurrentUser, session: SessionDep) -> F
         select(TaskStatus).where(
             TaskStatus.task_id == report_id,
             TaskStatus.user_id == user.id,
-            TaskStatus.task_name == REPORT_TASK,
+            TaskStatus.task_name == REPORT.name,
         )
     )
     if task is None:

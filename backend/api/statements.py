@@ -23,6 +23,7 @@ from backend.api.transactions import EXPORT_RESPONSES, FormatQuery, export_respo
 from backend.api.uploads import PDF_UPLOAD_OPENAPI, receive_pdf
 from backend.models import Statement, Transaction, User
 from backend.services.exports import ExportFormat, ExportScope
+from backend.tasks.kinds import PARSE_STATEMENT
 
 router = APIRouter(tags=["statements"])
 
@@ -52,7 +53,7 @@ async def upload_statement(
     """Queue a statement PDF (multipart field ``file``) for parsing; 413 too big, 415 not a PDF."""
     upload = await receive_pdf(request, settings, user.id)
     return await submitter.submit_upload(
-        "parse_pdf_async",
+        PARSE_STATEMENT.name,
         upload,
         {"user_id": user.id, "file_path": str(upload.path), "file_sha256": upload.sha256},
     )

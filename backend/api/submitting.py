@@ -24,6 +24,7 @@ from backend.services import idempotency, task_records
 from backend.services.idempotency import ClaimState
 from backend.services.retention import delete_unreferenced_files
 from backend.services.storage import StoredFile, delete_files
+from backend.tasks.kinds import UnknownTask
 from backend.tasks.submission import QueueUnavailable, submit_task
 
 QUEUE_UNAVAILABLE = HTTPException(
@@ -82,6 +83,11 @@ class Submitter:
                 idempotency.release(engine, self.user.id, key)
             if isinstance(exc, QueueUnavailable):
                 raise QUEUE_UNAVAILABLE from None
+            if isinstance(exc, UnknownTask):  # a retry of a kind this release does not run
+                raise HTTPException(
+                    status.HTTP_409_CONFLICT,
+                    detail=f"Tasks of kind {task_name!r} can no longer be run; submit the work anew",
+                ) from None
             raise
         if key is not None:
             idempotency.complete(engine, self.user.id, key, submitted.model_dump(mode="json"))

@@ -25,6 +25,7 @@ from backend.models import TaskState, TaskStatus, User, utcnow
 from backend.services import task_events, task_records
 from backend.services.retention import delete_unreferenced_files
 from backend.tasks.app import celery_app
+from backend.tasks.kinds import PING
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 
@@ -76,7 +77,7 @@ def list_tasks(
 @router.post("/ping", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted)
 def submit_ping(submitter: SubmitterDep) -> TaskSubmitted:
     """Queue the built-in ``ping`` task (a round trip through a worker)."""
-    return submitter.submit("ping")
+    return submitter.submit(PING.name)
 
 
 @router.get("/{task_id}/status", response_model=TaskOut)

@@ -10,20 +10,9 @@ from celery.signals import worker_process_init
 from kombu import Exchange, Queue
 
 from backend.config import VAR_DIR, Settings, get_settings
+from backend.tasks.kinds import CLEANUP, DEFAULT_QUEUE, QUEUES, REAPER, declared
 from backend.tasks.logs import hide_task_results
 
-QUEUES = ("pdf_processing", "bulk_operations", "reports", "default")
-DEFAULT_QUEUE = "default"
-# Every task the platform knows, and the queue its messages go to.
-TASK_QUEUES = {
-    "ping": DEFAULT_QUEUE,
-    "cleanup_old_results": DEFAULT_QUEUE,
-    "reap_stuck_tasks": DEFAULT_QUEUE,
-    "parse_pdf_async": "pdf_processing",
-    "extract_invoice_metadata_async": "pdf_processing",
-    "bulk_categorize_async": "bulk_operations",
-    "generate_report_async": "reports",
-}
 TASK_MODULES = (
     "backend.tasks.system",
     "backend.tasks.recovery",
@@ -32,11 +21,6 @@ TASK_MODULES = (
     "backend.tasks.categorization",
     "backend.tasks.reports",
 )
-
-
-def queue_for(task_name: str) -> str:
-    """The queue that ``task_name`` is routed to."""
-    return TASK_QUEUES.get(task_name, DEFAULT_QUEUE)
 
 
 def celery_config(settings: Settings) -> dict:
@@ -70,7 +54,9 @@ def celery_config(settings: Settings) -> dict:
         # (RabbitMQ) copies every message into every queue.
         "task_queues": [Queue(name, Exchange(name), routing_key=name) for name in QUEUES],
         "task_default_queue": DEFAULT_QUEUE,
-        "task_routes": {name: {"queue": queue} for name, queue in TASK_QUEUES.items()},
+        # An unknown queue is an error, not a new queue nobody consumes.
+        "task_create_missing_queues": False,
+        "task_routes": {kind.name: {"queue": kind.queue} for kind in declared()},
         "task_time_limit": settings.task_time_limit,
         "task_soft_time_limit": settings.task_soft_time_limit,
         # Nothing is lost when a worker dies: a message is acknowledged only after its
@@ -104,13 +90,13 @@ def celery_config(settings: Settings) -> dict:
         "beat_schedule_filename": str(VAR_DIR / "celerybeat-schedule"),
         "beat_schedule": {
             "cleanup-old-results-nightly": {
-                "task": "cleanup_old_results",
+                "task": CLEANUP.name,
                 "schedule": crontab(hour=2, minute=0),
             },
             # Re-sends tasks whose worker died and messages that never arrived
             # (backend/tasks/recovery.py).
             "reap-stuck-tasks": {
-                "task": "reap_stuck_tasks",
+                "task": REAPER.name,
                 "schedule": settings.reaper_interval_seconds,
                 # A reaper run that waited longer than an interval is superseded.
                 "options": {"expires": settings.reaper_interval_seconds},

@@ -8,11 +8,12 @@ from backend.db import begin_read, get_engine
 from backend.services.categorization import Rule, categorize_transactions, load_rules
 from backend.tasks.app import celery_app
 from backend.tasks.base import TrackedTask
+from backend.tasks.kinds import CATEGORIZE
 
 logger = logging.getLogger(__name__)
 
 
-@celery_app.task(bind=True, base=TrackedTask, name="bulk_categorize_async")
+@celery_app.task(bind=True, base=TrackedTask, name=CATEGORIZE.name)
 def bulk_categorize_async(
     self: TrackedTask,
     user_id: int,

@@ -28,6 +28,7 @@ from backend.db import get_engine
 from backend.models import TaskState
 from backend.services import task_records
 from backend.tasks.app import celery_app
+from backend.tasks.kinds import REAPER
 from backend.tasks.submission import QueueUnavailable, dispatch
 
 logger = logging.getLogger(__name__)
@@ -152,7 +153,7 @@ def _send(task: task_records.Dispatch) -> bool:
     return True
 
 
-@celery_app.task(name="reap_stuck_tasks", ignore_result=True)
+@celery_app.task(name=REAPER.name, ignore_result=True)
 def reap_stuck_tasks() -> dict[str, int]:
     """Beat's reaper (see the module docstring)."""
     counts = reap()

@@ -10,9 +10,10 @@ from backend.services.report_data import ReportScope, count_rows, stream_rows
 from backend.services.reports import write_transactions_report
 from backend.tasks.app import celery_app
 from backend.tasks.base import TrackedTask
+from backend.tasks.kinds import REPORT
 
 
-@celery_app.task(bind=True, base=TrackedTask, name="generate_report_async")
+@celery_app.task(bind=True, base=TrackedTask, name=REPORT.name)
 def generate_report_async(
     self: TrackedTask,
     user_id: int,

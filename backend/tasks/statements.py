@@ -9,11 +9,12 @@ from backend.models import Statement
 from backend.services.statement_store import existing_statement_id, save_statement, statement_summary
 from backend.tasks.app import celery_app
 from backend.tasks.base import TrackedTask
+from backend.tasks.kinds import PARSE_STATEMENT
 
 PARSING_SHARE = 85  # percent of the progress bar spent parsing pages
 
 
-@celery_app.task(bind=True, base=TrackedTask, name="parse_pdf_async")
+@celery_app.task(bind=True, base=TrackedTask, name=PARSE_STATEMENT.name)
 def parse_pdf_async(self: TrackedTask, user_id: int, file_path: str, file_sha256: str) -> dict:
     """Parse an uploaded statement and save its transactions, all at once, exactly once."""
     engine = get_engine()

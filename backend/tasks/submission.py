@@ -12,7 +12,8 @@ from sqlalchemy import Engine, insert
 
 from backend.models import TaskState, TaskStatus, utcnow
 from backend.services import task_records
-from backend.tasks.app import celery_app, queue_for
+from backend.tasks.app import celery_app
+from backend.tasks.kinds import kind_named
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def submit_task(
                 task_id=task_id,
                 user_id=user_id,
                 task_name=task_name,
-                queue=queue_for(task_name),
+                queue=kind_named(task_name).queue,
                 status=TaskState.PENDING.value,
                 progress_percent=0,
                 kwargs=kwargs,
@@ -72,7 +73,10 @@ def dispatch(task_name: str, task_id: str, kwargs: dict[str, Any]) -> None:
     """
     try:
         # The result is written to the row; nobody waits on the result backend.
-        celery_app.send_task(task_name, kwargs=kwargs, task_id=task_id, ignore_result=True)
+        celery_app.send_task(
+            task_name, kwargs=kwargs, task_id=task_id, queue=kind_named(task_name).queue,
+            ignore_result=True,
+        )
     except (BrokerError, RedisError, OSError) as exc:
         logger.error("Could not enqueue %s: %s", task_name, exc)
         raise QueueUnavailable() from exc

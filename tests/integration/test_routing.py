@@ -1,4 +1,5 @@
-"""Each task's message lands once, in its own queue, in the real Redis broker."""
+"""Each task's message lands once, in its own queue, in the real Redis broker; unknown task
+names and queues are errors, not the default queue."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import pytest
 import redis
 
 from backend.config import get_settings
-from backend.tasks.app import QUEUES, TASK_QUEUES, create_celery_app
+from backend.tasks.app import create_celery_app
+from backend.tasks.kinds import QUEUES, UnknownTask, declare, declared, kind_named
 
 
-@pytest.mark.parametrize("task_name", sorted(TASK_QUEUES))
+@pytest.mark.parametrize("task_name", sorted(kind.name for kind in declared()))
 def test_a_message_goes_to_exactly_its_queue(redis_server, task_name):
     prefix = f"routing-test-{uuid.uuid4().hex}:"
     app = create_celery_app()
@@ -29,4 +31,35 @@ def test_a_message_goes_to_exactly_its_queue(redis_server, task_name):
     finally:
         client.delete(*client.keys(prefix + "*") or [prefix])
         app.close()
-    assert lengths == {queue: int(queue == TASK_QUEUES[task_name]) for queue in QUEUES}
+    assert lengths == {queue: int(queue == kind_named(task_name).queue) for queue in QUEUES}
+
+
+def test_unknown_task_names_and_queues_fail_loudly(clean_db):
+    from backend.db import get_engine
+    from backend.tasks.submission import submit_task
+
+    with pytest.raises(UnknownTask, match="parse_pdf_asnyc"):
+        submit_task(get_engine(), 1, "parse_pdf_asnyc", {})
+    with pytest.raises(ValueError, match="unknown queue 'pdf'"):
+        declare("tests.misrouted", "pdf")
+    with pytest.raises(ValueError, match="declared twice"):
+        declare("ping", "default")
+
+
+def test_retrying_a_task_of_a_kind_this_release_does_not_run_is_409(client, auth_headers):
+    from sqlalchemy import insert
+
+    from backend.db import get_engine
+    from backend.models import TaskStatus, utcnow
+
+    user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
+    task_id, now = str(uuid.uuid4()), utcnow()
+    with get_engine().begin() as conn:
+        conn.execute(insert(TaskStatus).values(
+            task_id=task_id, user_id=user_id, task_name="retired_task_async", queue="default",
+            status="FAILED", progress_percent=0, kwargs={}, attempts=1, created_at=now,
+            updated_at=now, completed_at=now,
+        ))
+    response = client.post(f"/tasks/{task_id}/retry", headers=auth_headers)
+    assert response.status_code == 409
+    assert "can no longer be run" in response.json()["detail"]

@@ -181,6 +181,7 @@ class Platform:
             "import json, sys\n"
             "from backend.db import get_engine\n"
             "from backend.tasks.submission import submit_task\n"
+            "import tests.support.tasks\n"
             "user_id, name, kwargs_list = json.loads(sys.argv[1])\n"
             "print(json.dumps([submit_task(get_engine(), user_id, name, k) for k in kwargs_list]))\n"
         )

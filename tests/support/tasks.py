@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Callable
+from typing import Any
 
 import redis
 from sqlalchemy import insert
@@ -18,9 +20,16 @@ from backend.models import CategoryRule, utcnow
 from backend.services.errors import InvalidInputError, TransientError
 from backend.tasks.app import celery_app
 from backend.tasks.base import TrackedTask
+from backend.tasks.kinds import DEFAULT_QUEUE, declare
 
 
-@celery_app.task(bind=True, base=TrackedTask, name="tests.progress_steps")
+def testing_task(name: str, **options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """A tracked task on the default queue, declared as a task kind like the platform's."""
+    declare(name, DEFAULT_QUEUE)
+    return celery_app.task(bind=True, base=TrackedTask, name=name, **options)
+
+
+@testing_task("tests.progress_steps")
 def progress_steps(self: TrackedTask, steps: int, delay: float) -> dict:
     """Report progress ``steps`` times, ``delay`` seconds apart."""
     for step in range(1, steps + 1):
@@ -29,7 +38,7 @@ def progress_steps(self: TrackedTask, steps: int, delay: float) -> dict:
     return {"steps": steps}
 
 
-@celery_app.task(bind=True, base=TrackedTask, name="tests.flaky")
+@testing_task("tests.flaky")
 def flaky(self: TrackedTask, counter_key: str, failures: int) -> dict:
     """Fail with a transient error the first ``failures`` times, then succeed."""
     calls = redis.Redis.from_url(get_settings().redis_url).incr(counter_key)
@@ -38,20 +47,20 @@ def flaky(self: TrackedTask, counter_key: str, failures: int) -> dict:
     return {"calls": calls}
 
 
-@celery_app.task(bind=True, base=TrackedTask, name="tests.invalid_input")
+@testing_task("tests.invalid_input")
 def invalid_input(self: TrackedTask, counter_key: str) -> None:
     """Always refuse its input (a permanent error): must not be retried."""
     redis.Redis.from_url(get_settings().redis_url).incr(counter_key)
     raise InvalidInputError("The document is not a bank statement")
 
 
-@celery_app.task(bind=True, base=TrackedTask, name="tests.crash")
+@testing_task("tests.crash")
 def crash(self: TrackedTask) -> None:
     """Fail with an unexpected error whose text must not reach the user."""
     raise RuntimeError("connection string postgres://admin:hunter2@db")
 
 
-@celery_app.task(bind=True, base=TrackedTask, name="tests.partial_work")
+@testing_task("tests.partial_work")
 def partial_work(self: TrackedTask, user_id: int, marker: str, seconds: float) -> None:
     """Write a row, then keep reporting progress inside the same transaction."""
     with get_engine().begin() as conn:
@@ -67,14 +76,14 @@ def partial_work(self: TrackedTask, user_id: int, marker: str, seconds: float) -
             self.progress(10, "Working")
 
 
-@celery_app.task(bind=True, base=TrackedTask, name="tests.uncooperative")
+@testing_task("tests.uncooperative")
 def uncooperative(self: TrackedTask, seconds: float) -> None:
     """Sleep without ever reporting progress, so a cancel can only terminate it."""
     self.progress(1, "Sleeping")
     time.sleep(seconds)
 
 
-@celery_app.task(bind=True, base=TrackedTask, name="tests.over_time", time_limit=2, soft_time_limit=1)
+@testing_task("tests.over_time", time_limit=2, soft_time_limit=1)
 def over_time(self: TrackedTask, ignore_soft_limit: bool) -> None:
     """Run past its time limits (2 s hard, 1 s soft)."""
     self.progress(1, "Started")
@@ -87,7 +96,7 @@ def over_time(self: TrackedTask, ignore_soft_limit: bool) -> None:
                 raise
 
 
-@celery_app.task(bind=True, base=TrackedTask, name="tests.report_pid")
+@testing_task("tests.report_pid")
 def report_pid(self: TrackedTask, seconds: float) -> dict:
     """Say which process runs it (in the progress message), then work for ``seconds``."""
     self.progress(10, f"pid {os.getpid()}", force=True)
@@ -95,14 +104,14 @@ def report_pid(self: TrackedTask, seconds: float) -> dict:
     return {"pid": os.getpid()}
 
 
-@celery_app.task(bind=True, base=TrackedTask, name="tests.die_every_time")
+@testing_task("tests.die_every_time")
 def die_every_time(self: TrackedTask, counter_key: str) -> None:
     """A poison task: kills its own pool process (as the OOM killer or a segfault would)."""
     redis.Redis.from_url(get_settings().redis_url).incr(counter_key)
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-@celery_app.task(bind=True, base=TrackedTask, name="tests.counted_work")
+@testing_task("tests.counted_work")
 def counted_work(self: TrackedTask, key: str, seconds: float) -> dict:
     """Work for ``seconds`` with progress, counting starts and completed runs in Redis
     (``<key>:started``, ``<key>:completed``), so a test can tell a lost task from a

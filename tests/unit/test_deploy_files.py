@@ -20,7 +20,7 @@ from jsonschema import Draft201909Validator
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from backend.tasks.app import QUEUES
+from backend.tasks.kinds import QUEUES
 from tests.support import REPO_ROOT
 
 COMPOSE = REPO_ROOT / "docker-compose.yml"
