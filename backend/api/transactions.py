@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Query, status
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, field_validator
+from starlette.background import BackgroundTask
 
 from backend.api.deps import CurrentUser, WriteSessionDep
 from backend.api.schemas import MAX_BIGINT, TransactionOut
@@ -49,17 +50,28 @@ class CategoryIn(BaseModel):
 
 def export_response(scope: ExportScope, export_format: ExportFormat, filename: str) -> StreamingResponse:
     """Stream the scope's transactions as a download named ``filename`` + the format's extension."""
-    now = datetime.now(UTC)
+    # Its own connection, closed when the body is done: the request's session may be
+    # closed before the body is sent. The queries run here, so that a database outage
+    # is a 503 before any byte of the file goes out.
+    conn = read_only(get_engine()).connect()
+    try:
+        chunks = export_transactions(conn, scope, export_format, datetime.now(UTC))
+    except BaseException:
+        conn.close()
+        raise
 
-    def chunks() -> Iterator[str]:
-        # Its own connection: the request's session is closed before the body is sent.
-        with read_only(get_engine()).connect() as conn:
-            yield from export_transactions(conn, scope, export_format, now)
+    def body() -> Iterator[str]:
+        try:
+            yield from chunks
+        finally:
+            conn.close()
 
     return StreamingResponse(
-        chunks(),
+        body(),
         media_type=export_format.media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}.{export_format.value}"'},
+        # Closes the connection too when the client went away before the body started.
+        background=BackgroundTask(conn.close),
     )
 
 

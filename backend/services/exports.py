@@ -136,7 +136,11 @@ class OfxAccount:
 
 
 def stream_export_rows(conn: Connection, scope: ExportScope) -> Iterator[ExportRow]:
-    """The scope's transactions by statement, in printed order, via a server-side cursor."""
+    """The scope's transactions by statement, in printed order, via a server-side cursor.
+
+    The query runs now (a database outage raises here, before anything is written);
+    the rows are fetched as the returned iterator is read.
+    """
     query = scope.query(
         Transaction.id,
         Transaction.statement_id,
@@ -148,8 +152,7 @@ def stream_export_rows(conn: Connection, scope: ExportScope) -> Iterator[ExportR
         Transaction.category,
     ).order_by(Transaction.statement_id, Transaction.position)
     result = conn.execution_options(stream_results=True, yield_per=FETCH_SIZE).execute(query)
-    for row in result:
-        yield ExportRow(*row)
+    return (ExportRow(*row) for row in result)
 
 
 def ofx_accounts(conn: Connection, scope: ExportScope) -> dict[int, OfxAccount]:
@@ -381,7 +384,10 @@ ROW_WRITERS: dict[ExportFormat, Writer] = {
 def export_transactions(
     conn: Connection, scope: ExportScope, export_format: ExportFormat, now: datetime
 ) -> Iterator[str]:
-    """The scope's transactions in ``export_format``, as text chunks read from ``conn``."""
+    """The scope's transactions in ``export_format``, as text chunks read from ``conn``.
+
+    The queries run before this returns; the chunks are written as they are read.
+    """
     rows = stream_export_rows(conn, scope)
     if export_format is ExportFormat.OFX:
         return write_ofx(rows, ofx_accounts(conn, scope), now)
