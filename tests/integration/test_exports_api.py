@@ -13,8 +13,9 @@ import pytest
 from ofxtools.Parser import OFXTree
 from quiffen import Qif
 
-from backend.services.exports import formula_safe
+from backend.services.exports import ROWS_PER_CHUNK, formula_safe
 from tests.support import is_final
+from tests.support.seed import seed_statement
 from tests.support.statement_pdfs import LAYOUTS
 
 FORMATS = ("csv", "ofx", "qif", "json")
@@ -254,3 +255,36 @@ def test_bad_export_and_category_requests_are_clear_4xx(client, auth_headers, st
     assert cleared.status_code == 200 and cleared.json()["category"] is None
     assert client.patch("/transactions/999999999", json={"category": "a"},
                         headers=auth_headers).status_code == 404
+
+
+def test_a_large_export_is_streamed_in_chunks(client, auth_headers, tmp_path):
+    """Rows go out as they are read (many chunks), and a statement that showed no period
+    or closing balance still makes a valid OFX (its transactions' dates, balance 0)."""
+    user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
+    count = 3 * ROWS_PER_CHUNK + 7
+    rows = [
+        (f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", f"Payee {i} ü", f"-{i % 500}.{i % 100:02d}")
+        for i in range(count)
+    ]
+    statement_id = seed_statement(user_id, rows)
+    for export_format in FORMATS:
+        with client.stream(
+            "GET", f"/statements/{statement_id}/export", params={"format": export_format},
+            headers=auth_headers,
+        ) as response:
+            assert response.status_code == 200
+            chunks = list(response.iter_raw())
+        assert len(chunks) > 3, export_format
+        got = read_back(export_format, b"".join(chunks), tmp_path)
+        assert len(got) == count, export_format
+        assert [(row["description"], row["amount"]) for row in got] == [
+            (text, Decimal(amount)) for _, text, amount in rows
+        ], export_format
+    tree = OFXTree()
+    tree.parse(io.BytesIO(export(client, auth_headers, f"/statements/{statement_id}/export", "ofx").content))
+    (ofx_statement,) = tree.convert().statements
+    dates = sorted(date.fromisoformat(day) for day, _, _ in rows)
+    assert ofx_statement.banktranlist.dtstart.date() == dates[0]
+    assert ofx_statement.banktranlist.dtend.date() == dates[-1]
+    assert ofx_statement.ledgerbal.balamt == Decimal("0.00")
+    assert ofx_statement.account.acctid == "XXXX0001"
