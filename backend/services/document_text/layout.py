@@ -26,8 +26,9 @@ UNICODE_NORM: UnicodeNorm = "NFC"
 # In a text layer without spaces, glyphs further apart than this many font sizes start a new
 # word (measured: 0.20-0.35 between words, under 0.16 for kerning and OCR noise)...
 _WORD_GAP = 0.17
-# ...on a page where such gaps are at least this common (per word; 0-2 % on pages with spaces).
-_SPACELESS_SHARE = 0.05
+# ...on a page where such gaps are at least this common (per word; 0-2 % on pages with spaces)
+# among its first words.
+_SPACELESS_SHARE, _SPACELESS_SAMPLE = 0.05, 300
 # Words taller than this many times the page's median word height, and than this many points
 # (so a page of tiny print keeps its normal text), are a watermark: Postbank's are 160-210 pt.
 _WATERMARK_HEIGHT, _WATERMARK_MIN = 5.0, 50.0
@@ -147,13 +148,16 @@ class PageWordReader:
     def words(self, raw_words: Iterable[Mapping[str, Any]]) -> list[Word]:
         """The page's words (see the class docstring for the splitting)."""
         raw_words = [raw for raw in raw_words if raw["text"].strip()]
-        cuts = [_gap_cuts(raw["chars"]) for raw in raw_words]
-        self.spaceless = self.spaceless or sum(map(len, cuts)) >= _SPACELESS_SHARE * len(raw_words) > 0
+        if not self.spaceless:  # the page's first words tell; no need to measure every glyph
+            sample = raw_words[:_SPACELESS_SAMPLE]
+            gaps = sum(len(_gap_cuts(raw["chars"])) for raw in sample)
+            self.spaceless = gaps >= _SPACELESS_SHARE * len(sample) > 0
         words: list[Word] = []
-        for raw, word_cuts in zip(raw_words, cuts, strict=True):
+        for raw in raw_words:
             chars = raw["chars"]
-            if self.spaceless and word_cuts:
-                for low, high in pairwise([0, *word_cuts, len(chars)]):
+            cuts = _gap_cuts(chars) if self.spaceless else []
+            if cuts:
+                for low, high in pairwise([0, *cuts, len(chars)]):
                     piece = chars[low:high]
                     words.append(replace(_word_from_chars(piece), pieces=_overlapping_digit_pieces(piece)))
             else:

@@ -26,8 +26,10 @@ _PUNCTUATION = re.compile(r"[^\w/&']+")
 
 def _normalise(text: str) -> str:
     """Lower case, no accents, punctuation as spaces: ``Solde précédent :`` -> ``solde precedent``."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    plain = text.lower()
+    if not plain.isascii():  # most lines are: skip the per-character pass
+        decomposed = unicodedata.normalize("NFKD", plain)
+        plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(_PUNCTUATION.sub(" ", plain).split())
 
 
