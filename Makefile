@@ -9,12 +9,13 @@ QUEUES := pdf_processing,bulk_operations,reports,default
 # The locks are compiled from pyproject.toml for every platform, on Python 3.11.
 LOCK_COMPILE := $(PY) -m uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 --quiet
 
-.PHONY: up test chaos lint lock bench migrate worker beat flower api clean help
+.PHONY: up test chaos accuracy lint lock bench migrate worker beat flower api clean help
 
 help:
 	@echo "make up      run API :8000, worker, beat and Flower :5555 (Ctrl-C stops all)"
 	@echo "make test    run the test suite on PostgreSQL + Redis, then on SQLite + embedded Redis"
 	@echo "make chaos   run the fault suite (outages, restarts, kills) and print recovery times"
+	@echo "make accuracy  parse 300 random statement layouts and print per-field accuracy"
 	@echo "make bench   run the benchmarks in bench/ and print their figures"
 	@echo "make migrate apply the database migrations to DATABASE_URL"
 	@echo "make lint    run ruff and mypy (settings in pyproject.toml)"
@@ -38,11 +39,17 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 up: $(VENV)/.runtime-installed
 	$(PY) deploy/run_stack.py
 
-# Two passes: everything on PostgreSQL + Redis, then the integration and fault suites on
-# the default back end `make up` uses (a SQLite file and the embedded redis-server).
-test: $(VENV)/.dev-installed
+# ruff and mypy first, then two passes: everything on PostgreSQL + Redis, then the
+# integration and fault suites on the default back end `make up` uses (a SQLite file and
+# the embedded redis-server).
+test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 	LEDGERFLOW_TEST_BACKEND=sqlite $(PY) -m pytest tests/integration tests/chaos $(PYTEST_ARGS)
+
+# All 300 random layouts of the statement grammar, with per-field precision and recall
+# (make test runs a fixed subset of 30: tests/unit/test_layout_grammar.py).
+accuracy: $(VENV)/.dev-installed
+	LEDGERFLOW_ACCURACY=1 $(PY) -m pytest tests/accuracy -q -s $(PYTEST_ARGS)
 
 # The fault suite on both back ends, then once more with the default lease clocks to
 # measure the recovery times an operator gets (BACKGROUND_JOBS_GUIDE.md, section 5).

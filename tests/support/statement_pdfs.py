@@ -94,11 +94,11 @@ transactions and compact rows (~40-45 rows per page) at an exact page count.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from fpdf import FPDF
 
@@ -322,7 +322,8 @@ class LayoutSpec:
     continued_top: str | None = None
     continued_bottom: str | None = None
     balance_on_last_row_of_day: bool = False
-    balance_drift: tuple[int, Decimal] | None = None  # (row index, error): "mismatch"; row must print a balance
+    # (row index, error): the statement does not add up ("mismatch"); that row prints a balance
+    balance_drift: tuple[int, Decimal] | None = None
     sections: tuple[Section, ...] = ()
     totals: tuple[TotalRow, ...] = ()
 
@@ -465,7 +466,8 @@ def _build_ledger(spec: LayoutSpec, scenario: Scenario, drafts: Sequence[DraftTr
         chain.append(chained)
         last_of_day = index + 1 == len(drafts) or drafts[index + 1].date != draft.date
         prints_balance = has_balance_column and (last_of_day or not spec.balance_on_last_row_of_day)
-        rows.append(TruthTransaction(draft.date, draft.description, draft.amount, chained if prints_balance else None))
+        balance = chained if prints_balance else None
+        rows.append(TruthTransaction(draft.date, draft.description, draft.amount, balance))
     return _Ledger(
         transactions=tuple(rows),
         chain=tuple(chain),
@@ -485,7 +487,7 @@ class _StatementPdf:
         self._wrapped: dict[tuple[str, float], list[str]] = {}
         self.pdf = FPDF(orientation="P", unit="mm", format=spec.page_format)
         self.pdf.set_auto_page_break(False)
-        self.pdf.set_creation_date(datetime(2024, 6, 1, tzinfo=timezone.utc))
+        self.pdf.set_creation_date(datetime(2024, 6, 1, tzinfo=UTC))
         self.pdf.set_title(f"{spec.bank_name} - {spec.title}")
         self.pdf.set_font(spec.font, "", spec.font_size)
         self.left = min(c.x for c in spec.columns)
@@ -669,7 +671,8 @@ class _StatementPdf:
         for x in edges:
             self.pdf.line(x, top - 0.5, x, bottom - self.spec.row_gap / 2)
         self.pdf.line(self.left, top - 0.5, self.right, top - 0.5)
-        self.pdf.line(self.left, top + self.spec.line_height + 0.7, self.right, top + self.spec.line_height + 0.7)
+        underline = top + self.spec.line_height + 0.7
+        self.pdf.line(self.left, underline, self.right, underline)
 
 
 def _transaction_cells(spec: LayoutSpec, draft: DraftTransaction, balance: Decimal | None,
@@ -712,7 +715,10 @@ def _balance_row_block(spec: LayoutSpec, row: BalanceRow, value: Decimal, when: 
     column = row.column
     if column == "side":
         column = "credit" if value >= 0 else "debit"
-    text = spec.money.unsigned(value) if column in ("debit", "credit") else spec.money.format(spec.sign_view * value)
+    if column in ("debit", "credit"):
+        text = spec.money.unsigned(value)
+    else:
+        text = spec.money.format(spec.sign_view * value)
     return _label_block(spec, row.label, ((column, text),), when if row.dated else None, balance_after=value)
 
 
@@ -778,7 +784,8 @@ def render_statement(path: Path, name: str, spec: LayoutSpec, scenario: Scenario
 
 GB_POOL = MerchantPool(
     debits=(
-        ("POS", "TESCO STORES 2041 LEEDS"), ("POS", "PRET A MANGER KINGS X"), ("DD", "THAMES WATER UTILITIES"),
+        ("POS", "TESCO STORES 2041 LEEDS"), ("POS", "PRET A MANGER KINGS X"),
+        ("DD", "THAMES WATER UTILITIES"),
         ("DD", "BRITISH GAS SERVICES"), ("POS", "SAINSBURYS S/MKT"), ("ATM", "CASH LINK BRIGGATE"),
         ("DD", "VODAFONE LTD"), ("POS", "TFL TRAVEL CHARGE"), ("POS", "AMAZON UK MARKETPLACE"),
         ("FPO", "PAYPAL PAYMENT"), ("DD", "LEEDS CITY COUNCIL TAX"), ("POS", "BOOTS 1123 BRIGGATE"),
@@ -794,7 +801,10 @@ DE_POOL = MerchantPool(
         ("ATM", "GELDAUTOMAT SPARKASSE"), ("SEPA", "ALLIANZ VERSICHERUNG"), ("CARD", "MÜLLER DROGERIE"),
         ("CARD", "BÄCKEREI SCHÜTZ"),
     ),
-    credits=(("SEPA", "GUTSCHRIFT ERSTATTUNG"), ("SEPA", "UMBUCHUNG TAGESGELD"), ("SEPA", "RÜCKZAHLUNG ZALANDO SE")),
+    credits=(
+        ("SEPA", "GUTSCHRIFT ERSTATTUNG"), ("SEPA", "UMBUCHUNG TAGESGELD"),
+        ("SEPA", "RÜCKZAHLUNG ZALANDO SE"),
+    ),
     top_up=("SEPA", "UMBUCHUNG VON SPARKONTO"),
 )
 FR_POOL = MerchantPool(
@@ -873,7 +883,8 @@ _CATALOGUE: dict[str, tuple[LayoutSpec, Scenario]] = {
             ),
             date_style="DD Mon",
             money=COMMA_MINUS,
-            footer_lines=("Northgate Bank plc. Registered in England and Wales No. 02065431. Registered office: "
+            footer_lines=("Northgate Bank plc. Registered in England and Wales No. 02065431. "
+                          "Registered office: "
                           "1 Market Street, Leeds LS1 4AB.",
                           "Authorised by the Prudential Regulation Authority. Sort code 40-12-55."),
             font_size=8.5, line_height=4.4, row_gap=4.6,
@@ -929,7 +940,9 @@ _CATALOGUE: dict[str, tuple[LayoutSpec, Scenario]] = {
             period_start=date(2024, 3, 1), period_end=date(2024, 3, 31), opening=Decimal("4210.55"),
             transaction_count=38, seed=2024, pool=DE_POOL,
             scripted=(
-                ScriptedTransaction(0, "SEPA", "MIETE MÄRZ WOHNUNG LINDENSTRASSE 7 HAUSVERWALTUNG KRÜGER", "-1180.00"),
+                ScriptedTransaction(
+                    0, "SEPA", "MIETE MÄRZ WOHNUNG LINDENSTRASSE 7 HAUSVERWALTUNG KRÜGER", "-1180.00"
+                ),
                 ScriptedTransaction(6, "SEPA", _SEPA_NARRATIVE, "-142.00"),
                 ScriptedTransaction(11, "SEPA", "-1234 ACME REFUND", "1234.00"),
                 ScriptedTransaction(27, "SEPA", "GEHALT MÄRZ ACME GMBH PERSONALNR 4471", "3980.12"),
@@ -991,10 +1004,12 @@ _CATALOGUE: dict[str, tuple[LayoutSpec, Scenario]] = {
             row_gap=1.4,
             currency_prefix="$",
             summary_title="Account summary",
-            summary=(SummaryLine("Beginning balance", "opening"), SummaryLine("Deposits and additions", "money_in"),
+            summary=(SummaryLine("Beginning balance", "opening"),
+                     SummaryLine("Deposits and additions", "money_in"),
                      SummaryLine("Withdrawals and subtractions", "money_out"),
                      SummaryLine("Ending balance", "closing")),
-            sections=(Section("Deposits", +1, "Total deposits"), Section("Withdrawals", -1, "Total withdrawals")),
+            sections=(Section("Deposits", +1, "Total deposits"),
+                      Section("Withdrawals", -1, "Total withdrawals")),
             continued_top="(continued)",
         ),
         Scenario(
@@ -1029,7 +1044,8 @@ _CATALOGUE: dict[str, tuple[LayoutSpec, Scenario]] = {
             sign_view=-1,
             currency_prefix="$",
             summary_title="Account summary",
-            summary=(SummaryLine("Previous balance", "opening"), SummaryLine("Payments and credits", "money_in"),
+            summary=(SummaryLine("Previous balance", "opening"),
+                     SummaryLine("Payments and credits", "money_in"),
                      SummaryLine("Purchases", "money_out"), SummaryLine("New balance", "closing"),
                      SummaryLine("Credit limit", text="$8,000.00"),
                      SummaryLine("Minimum payment due", text="$40.00"),
@@ -1114,7 +1130,9 @@ _CATALOGUE: dict[str, tuple[LayoutSpec, Scenario]] = {
             period_start=date(2024, 1, 1), period_end=date(2024, 1, 31), opening=Decimal("84210.40"),
             transaction_count=36, seed=91, pool=IN_POOL,
             scripted=(
-                ScriptedTransaction(0, "NEFT", "NEFT/SALARY JAN 2024/INFOSYS TECHNOLOGIES LTD/N0012234567", "95400.00"),
+                ScriptedTransaction(
+                    0, "NEFT", "NEFT/SALARY JAN 2024/INFOSYS TECHNOLOGIES LTD/N0012234567", "95400.00"
+                ),
                 ScriptedTransaction(4, "NEFT", "NEFT/RENT JANUARY/PRESTIGE ESTATES PROJECTS/HDFC0000123/"
                                                "FLAT 302 LAKEVIEW", "-28000.00"),
                 ScriptedTransaction(19, "ACH", "ACH/HDFC LIFE PREMIUM POLICY 20114455", "-12250.00"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -85,7 +86,8 @@ def test_every_page_repeats_bank_name_page_number_and_table_header(
     statement = statements[name]
     pages = len(statement.page_texts)
     first_lines = statement.page_texts[0].splitlines()
-    bank_name, table_header = first_lines[0], next(line for line in first_lines if line.startswith(("Date", "Ref", "Trans")))
+    bank_name = first_lines[0]
+    table_header = next(line for line in first_lines if line.startswith(("Date", "Ref", "Trans")))
     for number, text in enumerate(statement.page_texts, start=1):
         assert text.splitlines()[0] == bank_name
         assert table_header in text.splitlines()
@@ -97,7 +99,8 @@ def test_truth_is_self_consistent(statements: dict[str, RenderedStatement], name
     truth = statements[name].truth
     assert (truth.balance_check, truth.balance_mismatch_rows) == EXPECTED_CHECK[name]
     assert independent_balance_check(truth) == EXPECTED_CHECK[name]
-    if truth.opening_balance is not None and truth.closing_balance is not None and truth.balance_check == "ok":
+    balances = (truth.opening_balance, truth.closing_balance)
+    if None not in balances and truth.balance_check == "ok":
         assert truth.opening_balance + sum(t.amount for t in truth.transactions) == truth.closing_balance
     assert truth.period_start is not None and truth.period_end is not None
     for row in truth.transactions:
@@ -169,14 +172,15 @@ def test_format_and_case_coverage(statements: dict[str, RenderedStatement]) -> N
 def test_some_rows_print_no_balance(statements: dict[str, RenderedStatement]) -> None:
     rows = statements["northgate_uk"].truth.transactions
     assert any(row.balance is None for row in rows) and any(row.balance is not None for row in rows)
-    for current, following in zip(rows, rows[1:]):
+    for current, following in itertools.pairwise(rows):
         if current.balance is None:
             assert following.date == current.date  # only the day's last row prints a balance
 
 
 def test_wrapped_descriptions_are_joined(statements: dict[str, RenderedStatement]) -> None:
     descriptions = [row.description for s in statements.values() for row in s.truth.transactions]
-    wrapped = [d for d in descriptions if not any(d in line for s in statements.values() for line in s.text.splitlines())]
+    printed_lines = [line for s in statements.values() for line in s.text.splitlines()]
+    wrapped = [d for d in descriptions if not any(d in line for line in printed_lines)]
     assert len(wrapped) >= 4  # printed on 2-3 lines, so no single printed line holds the whole description
 
 
