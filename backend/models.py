@@ -134,7 +134,11 @@ class Statement(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     file_sha256: Mapped[str] = mapped_column(String(64))
+    # The bank's name as printed ("Nordbank Genossenschaft eG"); bank_source is its slug.
+    bank_name: Mapped[str | None] = mapped_column(String(200))
     bank_source: Mapped[str | None] = mapped_column(String(200))
+    # What the parser had to guess ("year inferred from the statement period", ...).
+    warnings: Mapped[list[str]] = mapped_column(JSONType, default=list, server_default="[]")
     account_last4: Mapped[str | None] = mapped_column(String(4))
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, status
 from backend.api.deps import CurrentUser, SettingsDep
 from backend.api.schemas import TaskSubmitted
 from backend.api.submitting import SubmitterDep
-from backend.api.uploads import PDF_UPLOAD_OPENAPI, receive_pdf
+from backend.api.uploads import pdf_upload_openapi, receive_pdf
 from backend.tasks.kinds import EXTRACT_INVOICE
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
@@ -17,13 +17,13 @@ router = APIRouter(prefix="/invoices", tags=["invoices"])
     "/extract_async",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=TaskSubmitted,
-    openapi_extra=PDF_UPLOAD_OPENAPI,
+    openapi_extra=pdf_upload_openapi(),
 )
 async def extract_invoice(
     request: Request, user: CurrentUser, settings: SettingsDep, submitter: SubmitterDep
 ) -> TaskSubmitted:
     """Queue an invoice PDF (multipart field ``file``) for metadata extraction."""
-    upload = await receive_pdf(request, settings, user.id)
+    upload = (await receive_pdf(request, settings, user.id)).file
     return await submitter.submit_upload(
         EXTRACT_INVOICE.name, upload,
         {"user_id": user.id, "file_path": str(upload.path)},

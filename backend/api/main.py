@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 from backend.api import auth, categorization, health, invoices, reports, statements, tasks, transactions
 from backend.api.errors import install_error_handlers
 from backend.api.middleware import RequestSizeLimit
-from backend.api.uploads import PDF_UPLOAD_OPENAPI
+from backend.api.uploads import is_pdf_upload
 from backend.config import get_settings
 
 ROUTERS: tuple[APIRouter, ...] = tuple(
@@ -26,7 +26,7 @@ def upload_paths(routers: tuple[APIRouter, ...]) -> frozenset[str]:
         route.path
         for router in routers
         for route in router.routes
-        if isinstance(route, APIRoute) and route.openapi_extra is PDF_UPLOAD_OPENAPI
+        if isinstance(route, APIRoute) and is_pdf_upload(route.openapi_extra)
     )
 
 

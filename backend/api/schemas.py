@@ -109,6 +109,7 @@ class StatementOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    bank_name: str | None
     bank_source: str | None
     account_last4: str | None
     period_start: date | None
@@ -119,6 +120,7 @@ class StatementOut(BaseModel):
     balance_mismatch_rows: int
     transaction_count: int
     page_count: int
+    warnings: list[str]
     created_at: datetime
 
 

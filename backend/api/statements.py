@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,14 +19,24 @@ from backend.api.schemas import (
     TransactionOut,
     TransactionPage,
 )
-from backend.api.submitting import SubmitterDep
+from backend.api.submitting import SubmitterDep, discard_upload
 from backend.api.transactions import EXPORT_RESPONSES, FormatQuery, export_response
-from backend.api.uploads import PDF_UPLOAD_OPENAPI, receive_pdf
+from backend.api.uploads import pdf_upload_openapi, receive_pdf
 from backend.models import Statement, Transaction, User
+from backend.services.errors import InvalidInputError
 from backend.services.exports import ExportFormat, ExportScope
+from backend.services.statements.hints import DATE_ORDERS, DECIMAL_MARKS, parser_hints
 from backend.tasks.kinds import PARSE_STATEMENT
 
 router = APIRouter(tags=["statements"])
+
+# Optional upload fields that override the parser's guesses (backend/services/statements/hints.py).
+STATEMENT_HINT_FIELDS = {
+    "date_order": {"type": "string", "enum": list(DATE_ORDERS),
+                   "description": "order of day, month and year in the statement's dates"},
+    "decimal": {"type": "string", "enum": list(DECIMAL_MARKS),
+                "description": "the decimal mark of the statement's amounts"},
+}
 
 Limit = Annotated[int, Query(ge=1, le=1000)]
 # PostgreSQL's OFFSET and the statements' ids are BIGINT.
@@ -45,17 +56,30 @@ def owned_statement(session: Session, user: User, statement_id: int) -> Statemen
     "/upload_pdf_async",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=TaskSubmitted,
-    openapi_extra=PDF_UPLOAD_OPENAPI,
+    openapi_extra=pdf_upload_openapi(STATEMENT_HINT_FIELDS),
 )
 async def upload_statement(
     request: Request, user: CurrentUser, settings: SettingsDep, submitter: SubmitterDep
 ) -> TaskSubmitted:
-    """Queue a statement PDF (multipart field ``file``) for parsing; 413 too big, 415 not a PDF."""
-    upload = await receive_pdf(request, settings, user.id)
+    """Queue a statement PDF (multipart field ``file``) for parsing; 413 too big, 415 not a PDF.
+
+    The optional fields ``date_order`` and ``decimal`` override the parser's guesses for
+    a statement that does not show them (422 for another value).
+    """
+    upload = await receive_pdf(request, settings, user.id, fields=STATEMENT_HINT_FIELDS)
+    hints = upload.fields
+    try:
+        parser_hints(**hints)  # refuse a bad value now, not in the task
+    except InvalidInputError as exc:
+        await run_in_threadpool(discard_upload, upload.file)
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
     return await submitter.submit_upload(
         PARSE_STATEMENT.name,
-        upload,
-        {"user_id": user.id, "file_path": str(upload.path), "file_sha256": upload.sha256},
+        upload.file,
+        {
+            "user_id": user.id, "file_path": str(upload.file.path),
+            "file_sha256": upload.file.sha256, **hints,
+        },
     )
 
 

@@ -105,7 +105,7 @@ class Submitter:
                 lambda: self.submit(task_name, kwargs, request=request, file_path=path)
             )
         except Exception:
-            await run_in_threadpool(_discard_upload, upload)
+            await run_in_threadpool(discard_upload, upload)
             raise
 
     def _check_fair_share(self) -> None:
@@ -139,7 +139,7 @@ def get_submitter(
 SubmitterDep = Annotated[Submitter, Depends(get_submitter)]
 
 
-def _discard_upload(upload: StoredFile) -> None:
+def discard_upload(upload: StoredFile) -> None:
     """Remove an upload whose task was not submitted, unless another task refers to it.
 
     With the database away the rows cannot be asked: a file this upload created is

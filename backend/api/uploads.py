@@ -10,7 +10,9 @@ it streams in instead of being parsed for as long as the client keeps sending.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from fastapi import HTTPException, Request, status
 from python_multipart.exceptions import MultipartParseError
@@ -31,20 +33,30 @@ MULTIPART_OVERHEAD_BYTES = 64 * 1024
 MAX_PART_HEADERS = 8
 MAX_PART_HEADER_BYTES = 4096 + 128
 
-PDF_UPLOAD_OPENAPI = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": [FIELD_NAME],
-                    "properties": {FIELD_NAME: {"type": "string", "format": "binary"}},
+# Marks the routes that read their body with receive_pdf (main.py exempts them from the
+# general body limit: they enforce MAX_UPLOAD_MB themselves).
+PDF_UPLOAD_MARKER = "x-ledgerflow-pdf-upload"
+
+
+def pdf_upload_openapi(fields: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The OpenAPI request body of a PDF upload: ``file``, and the optional text ``fields``."""
+    properties: dict[str, Any] = {FIELD_NAME: {"type": "string", "format": "binary"}}
+    properties.update(fields or {})
+    return {
+        PDF_UPLOAD_MARKER: True,
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {"type": "object", "required": [FIELD_NAME], "properties": properties}
                 }
-            }
+            },
         },
     }
-}
+
+
+def is_pdf_upload(openapi_extra: dict[str, Any] | None) -> bool:
+    return bool(openapi_extra and openapi_extra.get(PDF_UPLOAD_MARKER))
 
 
 def _unprocessable(detail: str) -> HTTPException:
@@ -61,8 +73,17 @@ OTHER_PARTS_TOO_LARGE = (
 )
 
 
+@dataclass(frozen=True)
+class PdfUpload:
+    """The stored PDF and the upload's other (small, text) form fields."""
+
+    file: StoredFile
+    fields: dict[str, str]
+
+
 class _FilePart:
-    """Collects the bytes of the ``file`` part while the parser walks the body."""
+    """Collects the bytes of the ``file`` part while the parser walks the body, and the
+    values of the other parts (bounded by MULTIPART_OVERHEAD_BYTES in receive_pdf)."""
 
     def __init__(self) -> None:
         self.headers: dict[bytes, bytes] = {}
@@ -71,6 +92,9 @@ class _FilePart:
         self.in_file = False
         self.found = False
         self.pending: list[bytes] = []
+        self._field_name: str | None = None
+        self._field_value = b""
+        self.fields: dict[str, bytes] = {}
 
     def callbacks(self) -> MultipartCallbacks:
         return {
@@ -95,23 +119,34 @@ class _FilePart:
 
     def _headers_finished(self) -> None:
         _, options = parse_options_header(self.headers.get(b"content-disposition", b""))
-        self.in_file = not self.found and options.get(b"name") == FIELD_NAME.encode()
+        name = options.get(b"name", b"")
+        self.in_file = not self.found and name == FIELD_NAME.encode()
+        self._field_name = None if self.in_file else name.decode("utf-8", "replace")
+        self._field_value = b""
 
     def _data(self, data: bytes, start: int, end: int) -> None:
         if self.in_file:
             self.pending.append(data[start:end])
+        elif self._field_name is not None:
+            self._field_value += data[start:end]
 
     def _end(self) -> None:
         if self.in_file:
             self.found, self.in_file = True, False
+        elif self._field_name is not None:
+            self.fields[self._field_name] = self._field_value
+            self._field_name = None
 
     def take(self) -> list[bytes]:
         chunks, self.pending = self.pending, []
         return chunks
 
 
-async def receive_pdf(request: Request, settings: Settings, owner_id: int) -> StoredFile:
-    """Store the PDF sent in the multipart field ``file``; 413, 415 or 422 when it can't be."""
+async def receive_pdf(
+    request: Request, settings: Settings, owner_id: int, fields: Collection[str] = ()
+) -> PdfUpload:
+    """Store the PDF sent in the multipart field ``file``, with the text ``fields`` it may
+    carry beside it (others are refused); 413, 415 or 422 when it can't be."""
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     if content_type != b"multipart/form-data" or not options.get(b"boundary"):
         raise _unprocessable(f"Send the PDF as multipart/form-data in the field '{FIELD_NAME}'")
@@ -139,7 +174,8 @@ async def receive_pdf(request: Request, settings: Settings, owner_id: int) -> St
         parser.finalize()
         if not part.found:
             raise _unprocessable(f"No file in the multipart field '{FIELD_NAME}'")
-        return incoming.store(owner_id)
+        values = _text_fields(part.fields, fields)
+        return PdfUpload(incoming.store(owner_id), values)
     except FileTooLarge as exc:
         raise _too_large(str(exc)) from None
     except NotAPdf:
@@ -152,3 +188,18 @@ async def receive_pdf(request: Request, settings: Settings, owner_id: int) -> St
         raise _unprocessable(f"The multipart body is malformed: {exc}") from None
     finally:
         incoming.discard()  # a no-op once stored
+
+
+def _text_fields(received: dict[str, bytes], allowed: Collection[str]) -> dict[str, str]:
+    """The upload's form fields as text; 422 for a field the route does not take."""
+    unknown = sorted(set(received) - set(allowed))
+    if unknown:
+        takes = ", ".join(allowed) if allowed else "none"
+        raise _unprocessable(
+            f"Unknown form field(s) {', '.join(map(repr, unknown))}: this upload takes "
+            f"'{FIELD_NAME}' and, besides it, {takes}"
+        )
+    try:
+        return {name: value.decode() for name, value in received.items()}
+    except UnicodeDecodeError:
+        raise _unprocessable("Form fields must be UTF-8 text") from None

@@ -37,7 +37,9 @@ def save_statement(
         .values(
             user_id=user_id,
             file_sha256=file_sha256,
+            bank_name=parsed.bank_name,
             bank_source=parsed.bank_source,
+            warnings=list(parsed.warnings),
             account_last4=parsed.account_last4,
             period_start=parsed.period_start,
             period_end=parsed.period_end,
@@ -85,6 +87,7 @@ def statement_summary(statement: Statement) -> dict[str, Any]:
     return {
         "statement_id": statement.id,
         "transaction_count": statement.transaction_count,
+        "bank_name": statement.bank_name,
         "bank_source": statement.bank_source,
         "account_last4": statement.account_last4,
         "period_start": _text(statement.period_start),
@@ -93,4 +96,5 @@ def statement_summary(statement: Statement) -> dict[str, Any]:
         "closing_balance": _text(statement.closing_balance),
         "balance_check": statement.balance_check,
         "balance_mismatch_rows": statement.balance_mismatch_rows,
+        "warnings": statement.warnings,
     }

@@ -15,8 +15,19 @@ PARSING_SHARE = 85  # percent of the progress bar spent parsing pages
 
 
 @celery_app.task(bind=True, base=TrackedTask, name=PARSE_STATEMENT.name)
-def parse_pdf_async(self: TrackedTask, user_id: int, file_path: str, file_sha256: str) -> dict:
-    """Parse an uploaded statement and save its transactions, all at once, exactly once."""
+def parse_pdf_async(
+    self: TrackedTask,
+    user_id: int,
+    file_path: str,
+    file_sha256: str,
+    date_order: str | None = None,
+    decimal: str | None = None,
+) -> dict:
+    """Parse an uploaded statement and save its transactions, all at once, exactly once.
+
+    ``date_order`` and ``decimal`` are the user's hints (optional: older messages and
+    retries of older tasks carry neither).
+    """
     engine = get_engine()
     with engine.connect() as conn:
         statement_id = existing_statement_id(conn, user_id, file_sha256)
@@ -31,6 +42,8 @@ def parse_pdf_async(self: TrackedTask, user_id: int, file_path: str, file_sha256
             on_page=lambda done, total: self.progress(
                 1 + PARSING_SHARE * done / total, f"Parsing page {done}/{total}"
             ),
+            date_order=date_order,
+            decimal=decimal,
         )
         self.progress(
             PARSING_SHARE + 5, f"Saving {len(parsed.transactions)} transactions", force=True

@@ -211,3 +211,48 @@ def test_another_users_statement_is_404(client, register, worker, wait_for, stat
         response = client.get(path, headers=bob)
         assert response.status_code == 404 and response.json() == {"detail": "Statement not found"}
     assert client.get("/statements", headers=bob).json()["total"] == 0
+
+
+def test_the_bank_name_as_printed_and_the_parsers_warnings_are_kept(
+    client, auth_headers, worker, wait_for, statement_pdf
+):
+    outcome = parse(client, auth_headers, wait_for, statement_pdf[0])
+    assert outcome["status"] == "SUCCESS", outcome
+    result = outcome["result"]
+    assert result["bank_name"] == "Northgate Bank plc"
+    assert isinstance(result["warnings"], list)
+    statement = client.get(f"/statements/{result['statement_id']}", headers=auth_headers).json()
+    assert statement["bank_name"] == "Northgate Bank plc"
+    assert statement["warnings"] == result["warnings"]
+    listing = client.get("/statements", headers=auth_headers).json()
+    assert listing["items"][0]["bank_name"] == "Northgate Bank plc"
+
+
+def test_parser_hints_travel_with_the_upload_and_bad_ones_are_422(
+    client, auth_headers, worker, wait_for, statement_pdf
+):
+    content = statement_pdf[0]
+
+    def upload_with(**fields: str):
+        return client.post(
+            "/upload_pdf_async", headers=auth_headers, data=fields,
+            files={"file": ("statement.pdf", content, "application/pdf")},
+        )
+
+    bad_order, bad_mark, unknown = (
+        upload_with(date_order="DDMM"), upload_with(decimal=";"), upload_with(currency="GBP"),
+    )
+    assert bad_order.status_code == bad_mark.status_code == unknown.status_code == 422
+    assert "DMY, MDY, YMD" in bad_order.json()["detail"]
+    assert "'currency'" in unknown.json()["detail"]
+    assert task_rows() == 0
+    assert not list(get_settings().storage_dir.rglob("*.pdf")), "a refused upload left its file"
+
+    submitted = upload_with(date_order="DMY", decimal=".")
+    assert submitted.status_code == 202
+    task_id = submitted.json()["task_id"]
+    final = wait_for(task_id, auth_headers, is_final, timeout=60)
+    assert final["status"] == "SUCCESS", final
+    with get_engine().connect() as conn:
+        kwargs = conn.scalar(select(TaskStatus.kwargs).where(TaskStatus.task_id == task_id))
+    assert kwargs["date_order"] == "DMY" and kwargs["decimal"] == "."
