@@ -128,7 +128,7 @@ class OfxAccount:
 
     statement_id: int
     file_sha256: str
-    bank_source: str | None
+    bank_name: str | None
     account_last4: str | None
     start: date
     end: date
@@ -170,7 +170,8 @@ def ofx_accounts(conn: Connection, scope: ExportScope) -> dict[int, OfxAccount]:
         select(
             Statement.id,
             Statement.file_sha256,
-            Statement.bank_source,
+            # The bank's name as printed, else its slug: the OFX's FI ORG.
+            func.coalesce(Statement.bank_name, Statement.bank_source),
             Statement.account_last4,
             Statement.period_start,
             Statement.period_end,
@@ -256,7 +257,7 @@ def write_ofx(rows: Iterable[ExportRow], accounts: Mapping[int, OfxAccount], now
     ``now`` is the server time written in the sign-on response.
     """
     yield str(make_header(version=OFX_VERSION))
-    first_bank = next((accounts[sid].bank_source for sid in accounts if accounts[sid].bank_source), None)
+    first_bank = next((account.bank_name for account in accounts.values() if account.bank_name), None)
     signon = SIGNONMSGSRSV1(
         sonrs=SONRS(
             status=_ofx_ok(),

@@ -162,7 +162,9 @@ def test_the_ofx_describes_the_statements_account_and_period(client, auth_header
     content = export(client, auth_headers, f"/statements/{statements[0]}/export", "ofx").content
     tree = OFXTree()
     tree.parse(io.BytesIO(content))
-    (ofx_statement,) = tree.convert().statements
+    ofx = tree.convert()
+    (ofx_statement,) = ofx.statements
+    assert ofx.signonmsgsrsv1.sonrs.fi.org == (statement["bank_name"] or statement["bank_source"])[:32]
     assert ofx_statement.account.acctid == f"XXXX{statement['account_last4']}"
     assert ofx_statement.banktranlist.dtstart.date().isoformat() == statement["period_start"]
     assert ofx_statement.banktranlist.dtend.date().isoformat() == statement["period_end"]
