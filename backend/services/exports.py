@@ -15,8 +15,10 @@ Formats, and what their importers need:
   last four digits), ``DTSTART``/``DTEND``, one ``STMTTRN`` per transaction with a
   ``FITID`` that stays the same across exports (importers skip what they already have
   by it), and ``LEDGERBAL`` (the statement's closing balance).
-* **QIF**: ``!Type:Bank`` with ``D`` (ISO dates, which no importer can read as
-  day-month or month-day), ``T``, ``P``, ``L`` and ``^``.
+* **QIF**: ``!Type:Bank`` with ``D``, ``T``, ``P``, ``L`` and ``^``. Dates are ISO
+  ``YYYY-MM-DD``: the four-digit year first rules out day-month-year and
+  month-day-year; GnuCash (qif-parse.scm) still weighs year-day-month, settles it from
+  any day past the 12th, and asks only when every day in the file is 1-12.
 * **JSON**: ``{"transactions": [...]}``, money as strings as everywhere in the API.
 """
 

@@ -91,7 +91,7 @@ def test_qif_reads_back_with_quiffen(tmp_path):
     ]
 
 
-def test_qif_dates_are_iso_so_no_reader_can_swap_day_and_month():
+def test_qif_dates_are_iso_year_first():
     text = "".join(write_qif(ROWS[:1]))
     assert text.splitlines()[:4] == ["!Type:Bank", "D2026-03-01", "T-12.50", f"P{ROWS[0].description}"]
 
