@@ -3,13 +3,11 @@ death, a crash-looping child; and the private files it creates."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
 import stat
 import subprocess
-import sys
 import uuid
 
 import httpx
@@ -17,9 +15,9 @@ import pytest
 import redis
 
 from deploy import run_stack
-from tests.conftest import REPO_ROOT
 from tests.support import is_final
 from tests.support.net import PrivateRedis, Stack, port_is_free, still_alive, wait_until_gone
+from tests.support.tasks import submit_elsewhere
 
 TEST_TASKS = "--include tests.support.tasks --concurrency 2 --without-gossip --without-mingle"
 
@@ -57,19 +55,9 @@ def register(stack: Stack) -> tuple[dict[str, str], int]:
     return headers, httpx.get(f"{stack.api}/auth/me", headers=headers).json()["id"]
 
 
-def submit(stack: Stack, user_id: int, task_name: str, **kwargs) -> str:
+def submit(stack: Stack, user_id: int, task_name: str, **kwargs: object) -> str:
     """Submit a (test-only) task the way the API does, to the stack's database and broker."""
-    script = (
-        "import json, sys\n"
-        "from backend.db import get_engine\n"
-        "from backend.tasks.submission import submit_task\n"
-        "print(submit_task(get_engine(), int(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])))"
-    )
-    completed = subprocess.run(
-        [sys.executable, "-c", script, str(user_id), task_name, json.dumps(kwargs)],
-        cwd=REPO_ROOT, env=stack.env, capture_output=True, text=True, check=True, timeout=60,
-    )
-    return completed.stdout.strip().splitlines()[-1]
+    return submit_elsewhere(stack.env, user_id, task_name, [kwargs])[0]
 
 
 def task_status(stack: Stack, headers: dict[str, str], task_id: str) -> dict:

@@ -8,7 +8,6 @@ its own session so that a test can SIGKILL a whole worker (main process and pool
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -175,21 +174,10 @@ class Platform:
         ])
 
     def submit(self, user_id: int, task_name: str, kwargs_list: list[dict]) -> list[str]:
-        """Submit tasks (test-only ones too) through the real submit path, in a process
-        with this platform's environment (so to its broker); returns the task ids."""
-        script = (
-            "import json, sys\n"
-            "from backend.db import get_engine\n"
-            "from backend.tasks.submission import submit_task\n"
-            "import tests.support.tasks\n"
-            "user_id, name, kwargs_list = json.loads(sys.argv[1])\n"
-            "print(json.dumps([submit_task(get_engine(), user_id, name, k) for k in kwargs_list]))\n"
-        )
-        output = subprocess.run(
-            [sys.executable, "-c", script, json.dumps([user_id, task_name, kwargs_list])],
-            cwd=REPO_ROOT, env=self.env, capture_output=True, text=True, check=True,
-        ).stdout
-        return json.loads(output.strip().splitlines()[-1])
+        """Submit tasks to this platform's database and broker; returns the task ids."""
+        from tests.support.tasks import submit_elsewhere
+
+        return submit_elsewhere(self.env, user_id, task_name, kwargs_list)
 
     def log(self, name: str) -> str:
         path = self.log_dir / f"{name}.log"

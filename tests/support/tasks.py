@@ -5,8 +5,11 @@ The test worker loads them with ``--include tests.support.tasks``.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -125,3 +128,25 @@ def counted_work(self: TrackedTask, key: str, seconds: float) -> dict:
         self.progress(99 * (1 - (deadline - time.monotonic()) / seconds), "Working")
     counters.incr(f"{key}:completed")
     return {"pid": os.getpid()}
+
+
+_SUBMIT_SCRIPT = """
+import json, sys
+import tests.support.tasks  # declares the test-only task kinds
+from backend.db import get_engine
+from backend.tasks.submission import submit_task
+user_id, name, kwargs_list = json.loads(sys.argv[1])
+print(json.dumps([submit_task(get_engine(), user_id, name, k) for k in kwargs_list]))
+"""
+
+
+def submit_elsewhere(env: dict[str, str], user_id: int, task_name: str, kwargs_list: list[dict]) -> list[str]:
+    """Submit tasks (test-only ones too) through the real submit path, from a process with
+    ``env`` (another stack's database and broker); returns the task ids."""
+    from tests.support import REPO_ROOT
+
+    completed = subprocess.run(
+        [sys.executable, "-c", _SUBMIT_SCRIPT, json.dumps([user_id, task_name, kwargs_list])],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True, timeout=60,
+    )
+    return list(json.loads(completed.stdout.strip().splitlines()[-1]))
