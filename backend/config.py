@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     cancel_grace_seconds: float = 10.0
     broker_publish_timeout: float = 3.0
 
+    # The currency OFX exports declare (CURDEF): statements do not record one.
+    ofx_currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
     # A user with this many tasks not yet final gets 429 on the next submit (fair share).
     user_max_active_tasks: int = Field(50, ge=1)
 

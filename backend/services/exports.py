@@ -52,11 +52,10 @@ from ofxtools.models import (
 )
 from sqlalchemy import Connection, Select, func, select
 
+from backend.config import get_settings
 from backend.models import Statement, Transaction
 from backend.services.report_data import FETCH_SIZE, ReportScope
 
-# TODO(lead): move to Settings. Statements record no currency; OFX requires one (CURDEF).
-OFX_CURRENCY = "USD"
 OFX_VERSION = 220
 # Rows written per chunk handed to the HTTP response (a few hundred KB at most).
 ROWS_PER_CHUNK = 500
@@ -297,7 +296,7 @@ def fitid(account: OfxAccount, position: int) -> str:
 def _ofx_statement_envelope(account: OfxAccount) -> tuple[str, str]:
     """The XML before and after a statement's STMTTRN elements."""
     statement = STMTRS(
-        curdef=OFX_CURRENCY,
+        curdef=get_settings().ofx_currency,  # statements record none; OFX needs one
         bankacctfrom=BANKACCTFROM(
             bankid=OFX_UNKNOWN_BANK_ID,
             acctid=masked_account_id(account.account_last4),
