@@ -197,3 +197,9 @@ def test_the_locks_pin_every_declared_dependency_with_hashes(lock_name, groups):
     text = (REPO_ROOT / lock_name).read_text()
     unhashed = re.findall(r"^(\S+==\S+)(?! \\)$", text, flags=re.MULTILINE)
     assert not unhashed, f"pins without hashes in {lock_name}: {unhashed}"
+
+
+def test_make_up_runs_a_worker_on_every_queue():
+    from deploy.run_stack import ALL_QUEUES
+
+    assert sorted(ALL_QUEUES.split(",")) == sorted(QUEUES)
