@@ -6,18 +6,18 @@ from __future__ import annotations
 import json
 import threading
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from jose import jwt
-from sqlalchemy import event, insert
+from sqlalchemy import event
 
 from backend.api import tasks as tasks_api
 from backend.config import get_settings
 from backend.db import get_engine
-from backend.models import TaskStatus, utcnow
+from backend.models import utcnow
 from backend.services import task_records
+from tests.support.seed import seed_task
 
 WORKER = "celery@stream-test"
 
@@ -26,14 +26,9 @@ WORKER = "celery@stream-test"
 def stuck_task(client, auth_headers) -> str:
     """A PROCESSING task that nothing will move unless the test does."""
     user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
-    task_id, now = str(uuid.uuid4()), utcnow()
-    with get_engine().begin() as conn:
-        conn.execute(insert(TaskStatus).values(
-            task_id=task_id, user_id=user_id, task_name="tests.progress_steps", queue="default",
-            status="PROCESSING", progress_percent=5, kwargs={}, attempts=1, created_at=now,
-            updated_at=now, worker=WORKER, heartbeat_at=now,
-        ))
-    return task_id
+    return seed_task(
+        user_id, "PROCESSING", progress_percent=5, attempts=1, worker=WORKER, heartbeat_at=utcnow()
+    )
 
 
 def events(lines) -> list[tuple[str, str]]:

@@ -4,15 +4,15 @@ and fair share (a user with USER_MAX_ACTIVE_TASKS unfinished tasks gets 429)."""
 from __future__ import annotations
 
 import threading
-import uuid
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from backend.config import get_settings
 from backend.db import get_engine
-from backend.models import Statement, TaskStatus, utcnow
+from backend.models import Statement, TaskStatus
 from tests.support import is_final
+from tests.support.seed import seed_task
 from tests.support.statement_pdfs import LAYOUTS
 
 
@@ -118,14 +118,8 @@ def test_concurrent_requests_with_one_key_queue_one_task(client, auth_headers):
 
 
 def _pending_tasks(user_id: int, count: int) -> None:
-    now = utcnow()
-    with get_engine().begin() as conn:
-        conn.execute(insert(TaskStatus), [
-            {"task_id": str(uuid.uuid4()), "user_id": user_id, "task_name": "ping",
-             "queue": "default", "status": "PENDING", "progress_percent": 0, "kwargs": {},
-             "attempts": 0, "created_at": now, "updated_at": now}
-            for _ in range(count)
-        ])
+    for _ in range(count):
+        seed_task(user_id, "PENDING")
 
 
 def test_a_user_at_the_active_task_limit_gets_429_and_others_do_not(

@@ -47,19 +47,11 @@ def test_unknown_task_names_and_queues_fail_loudly(clean_db):
 
 
 def test_retrying_a_task_of_a_kind_this_release_does_not_run_is_409(client, auth_headers):
-    from sqlalchemy import insert
-
-    from backend.db import get_engine
-    from backend.models import TaskStatus, utcnow
+    from backend.models import utcnow
+    from tests.support.seed import seed_task
 
     user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
-    task_id, now = str(uuid.uuid4()), utcnow()
-    with get_engine().begin() as conn:
-        conn.execute(insert(TaskStatus).values(
-            task_id=task_id, user_id=user_id, task_name="retired_task_async", queue="default",
-            status="FAILED", progress_percent=0, kwargs={}, attempts=1, created_at=now,
-            updated_at=now, completed_at=now,
-        ))
+    task_id = seed_task(user_id, "FAILED", "retired_task_async", completed_at=utcnow())
     response = client.post(f"/tasks/{task_id}/retry", headers=auth_headers)
     assert response.status_code == 409
     assert "can no longer be run" in response.json()["detail"]

@@ -1,12 +1,16 @@
-"""Put statements and transactions straight into the test database (for workloads that read them)."""
+"""Put statements, transactions and task rows straight into the test database."""
 
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import insert
+
 from backend.db import get_engine
+from backend.models import TaskStatus, utcnow
 from backend.services.statement_store import save_statement
 from backend.services.statements import ParsedStatement, ParsedTransaction
 
@@ -25,3 +29,20 @@ def seed_statement(user_id: int, rows: list[tuple[str, str, str]]) -> int:
     digest = hashlib.sha256(repr((user_id, rows)).encode()).hexdigest()
     with get_engine().begin() as conn:
         return save_statement(conn, user_id, digest, parsed)
+
+
+def seed_task(user_id: int, status: str, task_name: str = "ping", **values: object) -> str:
+    """Put a task_status row in ``status`` straight into the database; returns its task id.
+
+    For tests of what reads or moves rows (progress, streams, the reaper, limits) without
+    a message or a worker. ``values`` sets any other column (``worker``, ``completed_at``...).
+    """
+    now = utcnow()
+    row = {
+        "task_id": str(uuid.uuid4()), "user_id": user_id, "task_name": task_name,
+        "queue": "default", "status": status, "progress_percent": 0, "kwargs": {},
+        "attempts": 0, "created_at": now, "updated_at": now, **values,
+    }
+    with get_engine().begin() as conn:
+        conn.execute(insert(TaskStatus).values(row))
+    return str(row["task_id"])
