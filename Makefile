@@ -39,7 +39,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 # Programs from Debian that tests run: ofxdump (libofx, the OFX reader GnuCash uses) reads
 # the OFX exports back. Without root or the package mirror the test says it skipped why.
 $(VENV)/.system-tools: | $(PY)
-	@command -v ofxdump >/dev/null || { apt-get update -qq && apt-get install -y -qq ofx >/dev/null; } `# ofxdump` \
+	@command -v ofxdump >/dev/null || { apt-get update -qq && apt-get install -y -qq ofx >/dev/null; } \
 		|| echo "could not install Debian's 'ofx' (ofxdump): the libofx export test will skip"
 	@touch $@
 
