@@ -36,8 +36,9 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime-installed
 
-# Programs from Debian that tests run: ofxdump (libofx, the OFX reader GnuCash uses) reads
-# the OFX exports back. Without root or the package mirror the test says it skipped why.
+# Programs from Debian that tests run. ofxdump (libofx's reader, which GnuCash uses) reads
+# the OFX exports back: ofxdump # installed by the apt-get below (Debian package 'ofx').
+# Without root or the package mirror the test says why it skipped.
 $(VENV)/.system-tools: | $(PY)
 	@command -v ofxdump >/dev/null || { apt-get update -qq && apt-get install -y -qq ofx >/dev/null; } \
 		|| echo "could not install Debian's 'ofx' (ofxdump): the libofx export test will skip"
