@@ -127,7 +127,12 @@ def mark_processing(
         return StartOutcome.TRACKED
     if current is None:
         return StartOutcome.UNTRACKED
-    leased = current.status == TaskState.PROCESSING.value and current.cancel_requested_at is None
+    if current.cancel_requested_at is not None:
+        # Its owner asked to stop it and whoever ran it did not get to say so (its worker
+        # died): the cancel is what the owner gets, never a task stuck half-cancelled.
+        mark_revoked(engine, task_id)
+        return StartOutcome.SKIP
+    leased = current.status == TaskState.PROCESSING.value
     return StartOutcome.BUSY if leased else StartOutcome.SKIP
 
 

@@ -249,8 +249,9 @@ class TrackedTask(Task):
         patiently(lambda: task_records.mark_failed(engine, task_id, message), "recording the failure")
 
     def _come_back_later(self, seconds: float) -> None:
-        """A duplicate of a message whose run is alive elsewhere: look again once that run's
-        lease could have expired, so that if its worker dies this copy takes over."""
+        """A duplicate of a message whose run is alive elsewhere: look again ``seconds``
+        later (again and again while that run lives), so that if its worker dies, this
+        copy takes over as soon as the lease expires."""
         try:
             self.signature_from_request(countdown=seconds).apply_async()
         except (BrokerError, RedisError, OSError) as exc:

@@ -77,3 +77,17 @@ def test_a_run_whose_lease_was_taken_over_stops_at_its_next_report(running_task)
     with pytest.raises(LeaseLost):
         reporter.report(20, "Still working")
     assert stored(running_task) == (10, "Working")
+
+
+def test_a_start_after_a_cancel_whose_runner_died_ends_the_task_revoked(running_task):
+    from backend.services import task_records
+    from backend.services.task_records import StartOutcome
+
+    with get_engine().begin() as conn:  # cancel requested; the runner's lease long expired
+        conn.execute(update(TaskStatus).where(TaskStatus.task_id == running_task)
+                     .values(cancel_requested_at=utcnow(), heartbeat_at=None))
+
+    outcome = task_records.mark_processing(get_engine(), running_task, "celery@next", 30, 3)
+
+    assert outcome is StartOutcome.SKIP
+    assert task_records.current_state(get_engine(), running_task).value == "REVOKED"
