@@ -204,3 +204,15 @@ class IdempotencyKey(Base):
     # The first answer's body; null while that request is still being handled.
     response: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+# --- Batches (issue 8; migration 0005) -------------------------------------------------
+
+
+# --- Schedules (issue 8; migration 0006) -----------------------------------------------
+
+
+# --- Webhooks (issue 8; migration 0007) ------------------------------------------------
+
+
+# --- Worker nodes for monitoring (issue 8; migration 0008) -----------------------------
