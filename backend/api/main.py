@@ -8,15 +8,31 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
-from backend.api import auth, categorization, health, invoices, reports, statements, tasks, transactions
+from backend.api import (
+    auth,
+    categorization,
+    health,
+    invoices,
+    reports,
+    statements,
+    tasks,
+    transactions,
+)
 from backend.api.errors import install_error_handlers
 from backend.api.middleware import RequestSizeLimit
 from backend.api.uploads import is_pdf_upload
 from backend.config import get_settings
 
-ROUTERS: tuple[APIRouter, ...] = tuple(
-    module.router
-    for module in (health, auth, tasks, statements, transactions, categorization, reports, invoices)
+# One route table: a new router module is one more line here.
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    auth.router,
+    tasks.router,
+    statements.router,
+    transactions.router,
+    categorization.router,
+    reports.router,
+    invoices.router,
 )
 
 
