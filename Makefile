@@ -9,7 +9,7 @@ QUEUES := pdf_processing,bulk_operations,reports,default
 # The locks are compiled from pyproject.toml for every platform, on Python 3.11.
 LOCK_COMPILE := $(PY) -m uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 --quiet
 
-.PHONY: up test chaos accuracy lint lock bench migrate worker beat flower api clean help
+.PHONY: up test chaos accuracy lint lock bench bench-platform migrate worker beat flower api clean help
 
 help:
 	@echo "make up      run API :8000, worker, beat and Flower :5555 (Ctrl-C stops all)"
@@ -17,6 +17,7 @@ help:
 	@echo "make chaos   run the fault suite (outages, restarts, kills) and print recovery times"
 	@echo "make accuracy  parse 300 random statement layouts and print per-field accuracy"
 	@echo "make bench   run the benchmarks in bench/ and print their figures"
+	@echo "make bench-platform  Ledgerflow's cost per task against raw Celery, both back ends"
 	@echo "make migrate apply the database migrations to DATABASE_URL"
 	@echo "make lint    run ruff and mypy (settings in pyproject.toml)"
 	@echo "make lock    recompile requirements*.txt from pyproject.toml after changing a dependency"
@@ -81,6 +82,11 @@ lock: | $(PY)
 bench: $(VENV)/.dev-installed
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk || echo "bench_api needs wrk: apt-get install wrk"
 	$(PY) bench/run_all.py
+
+# Ledgerflow's cost per task against raw Celery and a bare FastAPI endpoint, side by side
+# on SQLite and PostgreSQL, with issue 9's targets printed beside the ratios.
+bench-platform: $(VENV)/.dev-installed
+	$(PY) bench/bench_platform.py
 
 migrate: $(VENV)/.runtime-installed
 	$(PY) -m alembic upgrade head

@@ -1,0 +1,305 @@
+"""What the platform costs per task, against raw Celery, measured side by side in one run.
+
+Run: ``make bench-platform`` or ``.venv/bin/python bench/bench_platform.py [--tasks 1000]``.
+
+Four set-ups, each started fresh, one after another on the same machine:
+
+- **Ledgerflow, SQLite** and **Ledgerflow, PostgreSQL**: the API as `make up` starts it
+  (uvicorn, one process) and one worker (``celery_app``, 2 pool processes, every queue);
+  ``--tasks`` no-op ``POST /tasks/ping`` from ``--clients`` concurrent HTTP clients, then
+  the wait until every ``task_status`` row is SUCCESS.
+- **raw Celery** (bench/raw_celery.py): a bare app with a no-op task and results on, the
+  same Redis, a worker with the same concurrency; ``send_task`` from the same number of
+  threads, then the wait until every result is ready.
+- **bare endpoint**: a FastAPI route that only calls ``apply_async``, under the same
+  uvicorn settings, driven by the same HTTP clients: the least any gateway can cost.
+
+Figures: submits per second, submit latency p50/p99, end-to-end tasks per second (first
+submit to last success). Printed with the ratios issue 9 sets targets for: Ledgerflow ÷
+raw Celery end to end (≥ 0.8), Ledgerflow submit ÷ bare endpoint submit (≥ 0.8), submit
+p99 at 16 clients (< 100 ms). The fair-share cap (USER_MAX_ACTIVE_TASKS) is raised for the
+run, since one user submits every task.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import redis
+from sqlalchemy import text
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from backend.db import build_engine, upgrade_database  # noqa: E402
+from backend.tasks.kinds import QUEUES  # noqa: E402
+from bench.raw_celery import QUEUE, app  # noqa: E402
+from tests.support.net import free_port, wait_until_answers  # noqa: E402
+
+POSTGRES_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/ledgerflow_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+WORKER_CONCURRENCY = 2
+TARGETS = {"end_to_end": 0.8, "submit": 0.8, "p99_ms": 100.0}
+
+
+@dataclass
+class Figures:
+    """One set-up's measurements."""
+
+    submitted_per_second: float
+    p50_ms: float
+    p99_ms: float
+    end_to_end_per_second: float | None = None
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def drive(submit: Callable[[object], None], make_client: Callable[[], object], tasks: int,
+          clients: int) -> tuple[float, list[float], float]:
+    """Run ``tasks`` submits from ``clients`` threads; (start time, latencies in ms, seconds)."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    remaining = iter(range(tasks))
+    errors: list[BaseException] = []
+
+    def client_loop() -> None:
+        client = make_client()
+        own: list[float] = []
+        try:
+            while True:
+                with lock:
+                    if next(remaining, None) is None:
+                        break
+                began = time.perf_counter()
+                submit(client)
+                own.append((time.perf_counter() - began) * 1000)
+        except BaseException as exc:  # reported after the threads are joined
+            errors.append(exc)
+        finally:
+            with lock:
+                latencies.extend(own)
+            close = getattr(client, "close", None)
+            if close:
+                close()
+
+    threads = [threading.Thread(target=client_loop) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise RuntimeError(f"{len(errors)} clients failed; first: {errors[0]!r}")
+    return started, latencies, time.perf_counter() - started
+
+
+def wait_for(check: Callable[[], bool], what: str, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"gave up waiting for {what}")
+        time.sleep(0.02)
+
+
+class Processes:
+    """Child processes with their output in one log file each, all stopped on exit."""
+
+    def __init__(self, log_dir: Path, env: dict[str, str]) -> None:
+        self.log_dir = log_dir
+        self.env = env
+        self.children: list[subprocess.Popen] = []
+
+    def start(self, name: str, command: list[str]) -> subprocess.Popen:
+        log = (self.log_dir / f"{name}.log").open("w")
+        child = subprocess.Popen(command, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.children.append(child)
+        return child
+
+    def uvicorn(self, app: str, factory: bool) -> str:
+        port = free_port()
+        self.start("api", [sys.executable, "-m", "uvicorn", app, *(["--factory"] if factory else []),
+                           "--port", str(port), "--log-level", "warning"])
+        base = f"http://127.0.0.1:{port}"
+        wait_until_answers(f"{base}/health" if factory else f"{base}/docs", timeout=60)
+        return base
+
+    def stop(self) -> None:
+        for child in self.children:
+            child.terminate()
+        for child in self.children:
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+@contextmanager
+def processes(log_dir: Path, env: dict[str, str]) -> Iterator[Processes]:
+    running = Processes(log_dir, env)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def http_submitter(base: str, path: str, headers: dict[str, str]) -> tuple[
+        Callable[[], object], Callable[[object], None]]:
+    def make_client() -> httpx.Client:
+        return httpx.Client(base_url=base, headers=headers, timeout=60)
+
+    def submit(client: object) -> None:
+        assert isinstance(client, httpx.Client)
+        answer = client.post(path)
+        if answer.status_code != 202:
+            raise RuntimeError(f"POST {path}: {answer.status_code} {answer.text[:200]}")
+    return make_client, submit
+
+
+def ledgerflow(database_url: str, work_dir: Path, tasks: int, clients: int) -> Figures:
+    """The platform as `make up` runs it, on ``database_url``."""
+    upgrade_database(database_url)
+    env = dict(
+        os.environ, DATABASE_URL=database_url, REDIS_URL=REDIS_URL, JWT_SECRET_KEY=uuid.uuid4().hex,
+        STORAGE_DIR=str(work_dir / "storage"), USER_MAX_ACTIVE_TASKS=str(tasks * 2),
+    )
+    with processes(work_dir, env) as running:
+        base = running.uvicorn("backend.api.main:create_app", factory=True)
+        running.start("worker", [sys.executable, "-m", "celery", "-A", "celery_app", "worker",
+                                 "-Q", ",".join(QUEUES), "--concurrency", str(WORKER_CONCURRENCY),
+                                 "--loglevel", "WARNING"])
+        credentials = {"email": "bench@example.com", "password": "bench-password-1"}
+        with httpx.Client(base_url=base, timeout=30) as client:
+            client.post("/auth/register", json=credentials)
+            token = client.post("/auth/token", data={
+                "username": credentials["email"], "password": credentials["password"]}).json()["access_token"]
+            headers = {"Authorization": f"Bearer {token}"}
+            # One task through first, so that the worker is up and nothing is cold.
+            first = client.post("/tasks/ping", headers=headers).json()["task_id"]
+            wait_for(lambda: client.get(f"/tasks/{first}/status", headers=headers).json()["status"]
+                     == "SUCCESS", "the worker to start")
+        engine = build_engine(database_url)
+
+        def succeeded() -> int:
+            with engine.connect() as conn:
+                return int(conn.execute(text(
+                    "SELECT count(*) FROM task_status WHERE status = 'SUCCESS'")).scalar_one())
+
+        make_client, submit = http_submitter(base, "/tasks/ping", headers)
+        started, latencies, submit_seconds = drive(submit, make_client, tasks, clients)
+        wait_for(lambda: succeeded() >= tasks + 1, f"{tasks} pings to succeed")
+        end_to_end = time.perf_counter() - started
+        engine.dispose()
+    return Figures(tasks / submit_seconds, statistics.median(latencies), percentile(latencies, 0.99),
+                   tasks / end_to_end)
+
+
+def raw_celery(work_dir: Path, tasks: int, clients: int) -> tuple[Figures, Figures]:
+    """Bare Celery end to end (send_task from threads), then the bare endpoint's submits."""
+    env = dict(os.environ, RAW_CELERY_REDIS_URL=REDIS_URL)
+
+    with processes(work_dir, env) as running:
+        running.start("raw-worker", [sys.executable, "-m", "celery", "-A", "bench.raw_celery", "worker",
+                                     "-Q", QUEUE, "--concurrency", str(WORKER_CONCURRENCY),
+                                     "--loglevel", "WARNING"])
+        app.send_task("raw_noop", queue=QUEUE).get(timeout=120)  # warm: the worker is up
+        results = []
+        results_lock = threading.Lock()
+
+        def submit(_client: object) -> None:
+            result = app.send_task("raw_noop", queue=QUEUE)
+            with results_lock:
+                results.append(result)
+
+        started, latencies, submit_seconds = drive(submit, lambda: None, tasks, clients)
+        for result in results:
+            result.get(timeout=600)
+        end_to_end = time.perf_counter() - started
+        raw = Figures(tasks / submit_seconds, statistics.median(latencies), percentile(latencies, 0.99),
+                      tasks / end_to_end)
+    with processes(work_dir, env) as running:
+        base = running.uvicorn("bench.raw_celery:bare_api", factory=False)
+        make_client, http_submit = http_submitter(base, "/ping", {})
+        _, latencies, submit_seconds = drive(http_submit, make_client, tasks, clients)
+        bare = Figures(tasks / submit_seconds, statistics.median(latencies), percentile(latencies, 0.99))
+    redis.Redis.from_url(REDIS_URL).delete(QUEUE)  # the bare endpoint's unconsumed messages
+    return raw, bare
+
+
+def fresh_postgres(url: str) -> None:
+    engine = build_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def row(name: str, figures: Figures) -> str:
+    end_to_end = f"{figures.end_to_end_per_second:8.0f}" if figures.end_to_end_per_second else "       -"
+    return (f"{name:<24} {figures.submitted_per_second:9.0f} {figures.p50_ms:8.1f} {figures.p99_ms:8.1f}"
+            f" {end_to_end}")
+
+
+def verdict(value: float, target: float, higher_is_better: bool = True) -> str:
+    met = value >= target if higher_is_better else value < target
+    return "met" if met else "MISSED"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=16)
+    args = parser.parse_args()
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    fresh_postgres(POSTGRES_URL)
+    with tempfile.TemporaryDirectory(prefix="ledgerflow-bench-platform-") as tmp:
+        work = Path(tmp)
+        for name in ("sqlite", "postgres", "raw"):
+            (work / name).mkdir()
+        results = {
+            "Ledgerflow, SQLite": ledgerflow(f"sqlite:///{work / 'sqlite' / 'bench.db'}", work / "sqlite",
+                                             args.tasks, args.clients),
+        }
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        results["Ledgerflow, PostgreSQL"] = ledgerflow(
+            POSTGRES_URL, work / "postgres", args.tasks, args.clients)
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        results["raw Celery"], results["bare endpoint"] = raw_celery(work / "raw", args.tasks, args.clients)
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+    print(f"{args.tasks} no-op tasks, {args.clients} concurrent clients, worker concurrency "
+          f"{WORKER_CONCURRENCY}, {os.cpu_count()} CPUs")
+    print(f"{'':<24} {'submit/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'e2e/s':>8}")
+    for name, figures in results.items():
+        print(row(name, figures))
+    raw, bare = results["raw Celery"], results["bare endpoint"]
+    print()
+    for name in ("Ledgerflow, SQLite", "Ledgerflow, PostgreSQL"):
+        figures = results[name]
+        assert figures.end_to_end_per_second and raw.end_to_end_per_second
+        e2e = figures.end_to_end_per_second / raw.end_to_end_per_second
+        submit = figures.submitted_per_second / bare.submitted_per_second
+        print(f"{name}: end to end {e2e:.2f}x raw Celery (target >= {TARGETS['end_to_end']}: "
+              f"{verdict(e2e, TARGETS['end_to_end'])}); submit {submit:.2f}x the bare endpoint "
+              f"(target >= {TARGETS['submit']}: {verdict(submit, TARGETS['submit'])}); submit p99 "
+              f"{figures.p99_ms:.0f} ms (target < {TARGETS['p99_ms']:.0f} ms: "
+              f"{verdict(figures.p99_ms, TARGETS['p99_ms'], higher_is_better=False)})")
+
+
+if __name__ == "__main__":
+    main()
