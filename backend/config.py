@@ -95,6 +95,12 @@ class Settings(BaseSettings):
     # before it hands the message back to the queue.
     database_outage_patience_seconds: float = Field(300.0, ge=0)
 
+    # Monitoring (BACKGROUND_JOBS_GUIDE.md, "Monitoring"). Accounts registered with one of
+    # these emails (comma-separated) are admins; `python -m backend.cli create-admin` promotes others.
+    admin_emails: str = ""
+    # Bearer token GET /metrics requires; empty: /metrics is open (bind the API to a private address).
+    metrics_token: str = ""
+
     @property
     def broker_url(self) -> str:
         return self.celery_broker_url or self.redis_url
@@ -106,6 +112,10 @@ class Settings(BaseSettings):
     @property
     def cors_origin_list(self) -> list[str]:
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @property
+    def admin_email_set(self) -> frozenset[str]:
+        return frozenset(e.strip().lower() for e in self.admin_emails.split(",") if e.strip())
 
     @property
     def max_upload_bytes(self) -> int:

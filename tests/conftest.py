@@ -57,6 +57,8 @@ os.environ.update(
     CANCEL_GRACE_SECONDS="3",
     # Every test registers from the same address; the limits have tests of their own.
     AUTH_ATTEMPTS_PER_IP="100000",
+    # This run's request metrics, apart from any other run's (backend/api/metrics.py).
+    PROMETHEUS_MULTIPROC_DIR=tempfile.mkdtemp(prefix="ledgerflow-test-metrics-"),
 )
 for inherited in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
     os.environ.pop(inherited, None)

@@ -18,6 +18,7 @@ from backend.api.ratelimit import enforce_auth_limits, forget_account_attempts
 from backend.api.schemas import RegisterIn, TokenOut, UserOut
 from backend.models import User
 from backend.security import create_access_token, hash_password, verify_password
+from backend.services.admins import is_admin_email
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -33,7 +34,10 @@ def register(body: RegisterIn, session: SessionDep, request: Request, settings: 
     taken = HTTPException(status.HTTP_409_CONFLICT, detail="A user with this email already exists")
     if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise taken
-    user = User(email=email, password_hash=hash_password(body.password))
+    user = User(
+        email=email, password_hash=hash_password(body.password),
+        is_admin=is_admin_email(email, settings.admin_email_set),
+    )
     session.add(user)
     try:
         session.commit()

@@ -64,3 +64,13 @@ def get_current_user(claims: TokenClaimsDep, session: SessionDep) -> User:
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_admin_user(user: CurrentUser) -> User:
+    """The current user if they are an admin (``users.is_admin``); 403 otherwise."""
+    if not user.is_admin:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="This needs an administrator's account")
+    return user
+
+
+AdminUser = Annotated[User, Depends(get_admin_user)]

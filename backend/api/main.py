@@ -9,10 +9,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from backend.api import (
+    admin,
     auth,
     categorization,
     health,
     invoices,
+    metrics,
     reports,
     statements,
     tasks,
@@ -33,6 +35,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     categorization.router,
     reports.router,
     invoices.router,
+    admin.router,
+    metrics.router,
 )
 
 
@@ -78,4 +82,6 @@ def create_app() -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
             expose_headers=["Content-Disposition"],  # the report's file name
         )
+    # Added last, so outermost: counts every answer, the 413s and CORS preflights too.
+    app.add_middleware(metrics.RequestMetrics)
     return app

@@ -15,7 +15,9 @@ task twice at once, and a task whose workers keep dying ends FAILED at MAX_WORKE
 from __future__ import annotations
 
 import logging
+import os
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from celery import bootsteps
@@ -26,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from backend.config import get_settings
 from backend.db import get_engine
 from backend.models import TaskState
-from backend.services import task_records
+from backend.services import monitoring, task_records
 from backend.tasks.app import celery_app
 from backend.tasks.kinds import REAPER
 from backend.tasks.submission import QueueUnavailable, dispatch
@@ -37,21 +39,32 @@ INSPECT_TIMEOUT_SECONDS = 2.0
 
 
 class LeaseKeeper(threading.Thread):
-    """Renews the leases of the tasks this worker node runs (its main process only)."""
+    """Renews the leases of the tasks this worker node runs (its main process only), and
+    records the node itself for the monitoring API (``worker_nodes``)."""
 
-    def __init__(self, hostname: str, interval: float) -> None:
+    def __init__(self, hostname: str, interval: float, queues: Callable[[], list[str]]) -> None:
         super().__init__(name="ledgerflow-lease-keeper", daemon=True)
         self.hostname = hostname
         self.interval = interval
+        self.queues = queues  # read at each beat: `celery control add_consumer` changes them
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        while not self.stopped.wait(self.interval):
+        starting = True  # until the first beat got through: the node's start is recorded
+        while True:
             running = [request.id for request in tuple(worker_state.active_requests)]
             try:
                 task_records.renew_leases(get_engine(), self.hostname, running)
+                monitoring.record_heartbeat(
+                    get_engine(), self.hostname, self.queues(), active=len(running),
+                    processed=sum(worker_state.total_count.values()), pid=os.getpid(),
+                    starting=starting,
+                )
+                starting = False
             except DBAPIError as exc:  # the database is away: the leases age, nothing else
                 logger.warning("Could not renew task leases: %s", type(exc).__name__)
+            if self.stopped.wait(self.interval):
+                return
 
 
 class LeaseKeeperStep(bootsteps.StartStopStep):
@@ -73,16 +86,23 @@ class LeaseKeeperStep(bootsteps.StartStopStep):
         self.keeper: LeaseKeeper | None = None
 
     def start(self, parent: Any) -> None:
-        self.keeper = LeaseKeeper(parent.hostname, get_settings().worker_heartbeat_seconds)
+        queues = parent.app.amqp.queues
+        self.keeper = LeaseKeeper(
+            parent.hostname, get_settings().worker_heartbeat_seconds,
+            lambda: list(queues.consume_from),
+        )
         self.keeper.start()
 
     def stop(self, parent: Any) -> None:
         if self.keeper is not None:
             self.keeper.stopped.set()
+            # A beat in flight would mark the node alive again after mark_offline.
+            self.keeper.join(timeout=5)
 
     def terminate(self, parent: Any) -> None:
         self.stop(parent)
         hand_back(parent.hostname)
+        mark_offline(parent.hostname)
 
 
 def hand_back(hostname: str) -> None:
@@ -96,12 +116,21 @@ def hand_back(hostname: str) -> None:
         logger.warning("Handed %d unfinished task(s) back to the queue", released)
 
 
+def mark_offline(hostname: str) -> None:
+    """Tell the monitoring API at once that this node stopped (instead of by its heartbeat's age)."""
+    try:
+        monitoring.mark_stopped(get_engine(), hostname)
+    except DBAPIError as exc:
+        logger.warning("Could not record the worker's stop: %s", type(exc).__name__)
+
+
 @worker_shutdown.connect
 def _hand_back_after_stop(sender: Any = None, **_kwargs: Any) -> None:
     # The stop path (a warm shutdown, also one turned cold by a second signal) does not
     # run the bootstep's terminate(); whatever it left unfinished is handed back here.
     if sender is not None:
         hand_back(sender.hostname)
+        mark_offline(sender.hostname)
 
 
 celery_app.steps["worker"].add(LeaseKeeperStep)
