@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -120,6 +121,9 @@ def wait_for(check: Callable[[], bool], what: str, timeout: float = 600) -> None
 class Processes:
     """Child processes with their output in one log file each, all stopped on exit."""
 
+    # Set by --profile: a folder for py-spy's collapsed stacks of the API and the worker.
+    profile_dir: Path | None = None
+
     def __init__(self, log_dir: Path, env: dict[str, str]) -> None:
         self.log_dir = log_dir
         self.env = env
@@ -138,6 +142,26 @@ class Processes:
         base = f"http://127.0.0.1:{port}"
         wait_until_answers(f"{base}/health" if factory else f"{base}/docs", timeout=60)
         return base
+
+    @contextmanager
+    def profiled(self) -> Iterator[None]:
+        """With --profile: py-spy records every child (and its pool) while the block runs."""
+        if self.profile_dir is None:
+            yield
+            return
+        profilers = [
+            subprocess.Popen(["py-spy", "record", "--format", "raw", "--subprocesses", "--nonblocking",
+                              "--pid", str(child.pid), "-o",
+                              str(self.profile_dir / f"{self.log_dir.name}-{number}.txt")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for number, child in enumerate(self.children)
+        ]
+        try:
+            yield
+        finally:
+            for profiler in profilers:
+                profiler.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+                profiler.wait(timeout=60)
 
     def stop(self) -> None:
         for child in self.children:
@@ -201,9 +225,10 @@ def ledgerflow(database_url: str, work_dir: Path, tasks: int, clients: int) -> F
                     "SELECT count(*) FROM task_status WHERE status = 'SUCCESS'")).scalar_one())
 
         make_client, submit = http_submitter(base, "/tasks/ping", headers)
-        started, latencies, submit_seconds = drive(submit, make_client, tasks, clients)
-        wait_for(lambda: succeeded() >= tasks + 1, f"{tasks} pings to succeed")
-        end_to_end = time.perf_counter() - started
+        with running.profiled():
+            started, latencies, submit_seconds = drive(submit, make_client, tasks, clients)
+            wait_for(lambda: succeeded() >= tasks + 1, f"{tasks} pings to succeed")
+            end_to_end = time.perf_counter() - started
         engine.dispose()
     return Figures(tasks / submit_seconds, statistics.median(latencies), percentile(latencies, 0.99),
                    tasks / end_to_end)
@@ -264,7 +289,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--profile", type=Path, help="record py-spy stacks of every process here")
     args = parser.parse_args()
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+        Processes.profile_dir = args.profile.resolve()
     redis.Redis.from_url(REDIS_URL).flushdb()
     fresh_postgres(POSTGRES_URL)
     with tempfile.TemporaryDirectory(prefix="ledgerflow-bench-platform-") as tmp:
