@@ -316,10 +316,11 @@ def _stream_decoded_size(stream: PDFStream, budget: int) -> int:
     return decoded_size(data, names, budget)
 
 
-def check_page_budgets(pages: Iterable[PDFPage], limits: DecompressionLimits | None = None) -> None:
+def check_page_budgets(pages: Iterable[PDFPage], limits: DecompressionLimits | None = None) -> int:
     """Raise PdfTooLarge when one page's streams, or all pages' together, decode past the limits.
 
     A stream shared by many pages (a font) counts on each page, and once for the document.
+    Returns what the document's streams decode to in all (each stream once).
     """
     limits = limits or DecompressionLimits.from_settings()
     sizes: dict[int, int] = {}  # per stream, for the whole document
@@ -340,3 +341,4 @@ def check_page_budgets(pages: Iterable[PDFPage], limits: DecompressionLimits | N
                 raise PdfTooLarge(limits.max_page_bytes, "per page")
             if document_total > limits.max_document_bytes:
                 raise PdfTooLarge(limits.max_document_bytes, "in all")
+    return document_total

@@ -3,6 +3,23 @@
 pdfminer raises dozens of unrelated exception types on malformed files (PSEOF,
 PDFSyntaxError, KeyError...). Statement parsing and invoice extraction both read
 PDFs through here, so a bad upload always ends with the same clear message.
+
+Two text layers give the same words (``extract_words(use_text_flow=True, return_chars=True)``):
+PDFium's character boxes (:mod:`backend.services.pdfium_words`, ~20x faster) and pdfplumber's.
+The file is always opened with pdfplumber first, because the decompression budgets
+(:mod:`backend.services.pdf_limits`) are checked through pdfminer's view of it before any
+library inflates a stream; then each page is read by PDFium unless
+
+* PDFium cannot open the document (pdfplumber then reports what is wrong with it), or its
+  streams decode to a quarter of the worker's memory limit or more (:func:`_pdfium_may_read`),
+* the page is rotated (``/Rotate``: pdfminer turns the coordinates, PDFium's are unrotated), or
+* PDFium's characters cannot be grouped as pdfplumber would group them
+  (:class:`~backend.services.pdfium_words.NotLikePdfplumber`: a space PDFium inferred inside a
+  word, as in text layers without space glyphs, OCR layers and PDFs that draw each glyph on its
+  own; or a glyph without text or box),
+
+in which case pdfplumber reads that page. Measured on the samples (docs/performance.md): every
+generated layout is read by PDFium whole; most real statements fall back on most pages.
 """
 
 from __future__ import annotations
@@ -13,16 +30,27 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pdfplumber
+import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+from backend.config import get_settings
 from backend.services.errors import InvalidInputError
-from backend.services.pdf_limits import OUT_OF_MEMORY, check_decompressed_size, check_page_budgets
+from backend.services.pdf_limits import MB, OUT_OF_MEMORY, check_decompressed_size, check_page_budgets
+from backend.services.pdfium_words import NotLikePdfplumber, UnicodeNorm, page_words
 
 ENCRYPTED = "The PDF is password-protected; please upload an unprotected copy."
 UNREADABLE = "The file could not be read as a PDF (it may be corrupt or truncated)."
 NO_TEXT = "The PDF contains no text (scanned image?); OCR is not supported."
 
 Words = list[dict[str, Any]]
+# The one extract_words call both layers make. ``use_text_flow`` keeps the PDF's own drawing
+# order, so a cell whose text overflows onto its neighbours is not interleaved with them
+# character by character; ``return_chars`` gives each word's glyphs (the layout splits glyphs
+# that overlap).
+EXTRACT_WORDS_OPTIONS: dict[str, Any] = {"use_text_flow": True, "return_chars": True}
+TextLayer = Literal["pdfium", "pdfplumber"]
+# PDFium reads documents whose streams decode to under 1/4 of the worker's memory limit.
+_PDFIUM_SHARE_OF_LIMIT = 4
 
 
 def _caused_by(error: BaseException, *kinds: type[BaseException]) -> bool:
@@ -39,19 +67,31 @@ def _user_message(error: BaseException) -> str:
     return UNREADABLE
 
 
-UnicodeNorm = Literal["NFC", "NFKC", "NFD", "NFKD"]
+def _open_within_limits(path: str | Path, unicode_norm: UnicodeNorm | None) -> tuple[pdfplumber.PDF, int]:
+    """Open the PDF once its streams are known to stay inside the decompression budgets.
 
-
-def _open_within_limits(path: str | Path, unicode_norm: UnicodeNorm | None) -> pdfplumber.PDF:
-    """Open the PDF once its streams are known to stay inside the decompression budgets."""
+    Returns the PDF and what its pages' streams decode to in all.
+    """
     check_decompressed_size(path)  # the raw bytes, before pdfminer inflates anything
     pdf = pdfplumber.open(path, unicode_norm=unicode_norm)
     try:
-        check_page_budgets(page.page_obj for page in pdf.pages)  # decrypted, page by page
+        decoded = check_page_budgets(page.page_obj for page in pdf.pages)  # decrypted, page by page
     except BaseException:
         pdf.close()
         raise
-    return pdf
+    return pdf, decoded
+
+
+def _pdfium_may_read(decoded_bytes: int) -> bool:
+    """Whether PDFium may read a document whose streams decode to ``decoded_bytes``.
+
+    PDFium allocates in C: past the worker's address-space limit (WORKER_MEMORY_LIMIT_MB) it
+    aborts the whole process, where pdfminer raises MemoryError and the task ends FAILED with a
+    message. So a document that could come near the limit (budgets raised, a bomb they let
+    through) is left to pdfplumber: PDFium only reads one that decodes to under a quarter of it.
+    """
+    limit_mb = get_settings().worker_memory_limit_mb
+    return limit_mb == 0 or decoded_bytes * _PDFIUM_SHARE_OF_LIMIT <= limit_mb * MB
 
 
 @contextmanager
@@ -64,30 +104,64 @@ def _bad_pdf_is_invalid_input() -> Iterator[None]:
         raise InvalidInputError(_user_message(error)) from error
 
 
+def _open_pdfium(path: str | Path) -> pdfium.PdfDocument | None:
+    """PDFium's view of a document pdfplumber has opened within the budgets (None if it refuses)."""
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return None
+
+
+def _pdfium_words(
+    document: pdfium.PdfDocument, index: int, page: Any, unicode_norm: UnicodeNorm | None
+) -> Words | None:
+    """The page's words from PDFium, or None where pdfplumber must read it (see the module doc)."""
+    if page.rotation:
+        return None
+    try:
+        pdfium_page = document[index]
+    except pdfium.PdfiumError:
+        return None
+    try:
+        return page_words(pdfium_page, page.height, unicode_norm)
+    except (NotLikePdfplumber, pdfium.PdfiumError):
+        return None
+    finally:
+        pdfium_page.close()
+
+
 def iter_page_words(
-    path: str | Path, unicode_norm: UnicodeNorm | None = None, **extract_options: Any
+    path: str | Path, unicode_norm: UnicodeNorm | None = None, layer: TextLayer = "pdfium"
 ) -> Iterator[tuple[int, int, Words]]:
     """Yield ``(page_index, page_count, words)`` for each page of the PDF at ``path``.
 
-    ``words`` is pdfplumber's ``extract_words(**extract_options)``; each page is closed
-    once read, so memory stays flat however long the document. Raises
-    ``InvalidInputError`` for an encrypted or corrupt PDF, and (after the last page)
-    for one without any text.
+    ``words`` is what pdfplumber's ``extract_words(**EXTRACT_WORDS_OPTIONS)`` returns, read by
+    PDFium where it gives the same words (``layer="pdfium"``, see the module doc) or always by
+    pdfplumber (``layer="pdfplumber"``); each page is closed once read, so memory stays flat
+    however long the document. Raises ``InvalidInputError`` for an encrypted or corrupt PDF,
+    and (after the last page) for one without any text.
     """
     saw_text = False
     with _bad_pdf_is_invalid_input():
-        pdf = _open_within_limits(path, unicode_norm)
-    with pdf:
-        with _bad_pdf_is_invalid_input():
-            page_count = len(pdf.pages)
-        for index in range(page_count):
+        pdf, decoded_bytes = _open_within_limits(path, unicode_norm)
+    fast = _open_pdfium(path) if layer == "pdfium" and _pdfium_may_read(decoded_bytes) else None
+    try:
+        with pdf:
             with _bad_pdf_is_invalid_input():
-                page = pdf.pages[index]
-                try:
-                    words = page.extract_words(**extract_options)
-                finally:
-                    page.close()  # drops the page's cached objects
-            saw_text = saw_text or bool(words)
-            yield index, page_count, words
+                page_count = len(pdf.pages)
+            for index in range(page_count):
+                with _bad_pdf_is_invalid_input():
+                    page = pdf.pages[index]
+                    try:
+                        words = None if fast is None else _pdfium_words(fast, index, page, unicode_norm)
+                        if words is None:
+                            words = page.extract_words(**EXTRACT_WORDS_OPTIONS)
+                    finally:
+                        page.close()  # drops the page's cached objects
+                saw_text = saw_text or bool(words)
+                yield index, page_count, words
+    finally:
+        if fast is not None:
+            fast.close()
     if not saw_text:
         raise InvalidInputError(NO_TEXT)

@@ -1,4 +1,4 @@
-"""Words and text lines of a page, built from one ``pdfplumber`` ``extract_words`` call.
+"""Words and text lines of a page, built from one ``extract_words``-shaped word list per page.
 
 Both parsers read documents as :class:`Line` objects made here: positioned words grouped by
 baseline, numbers printed with space thousands separators joined back into one word.
@@ -15,12 +15,8 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from ..pdf_words import UnicodeNorm, iter_page_words
+from ..pdf_words import TextLayer, UnicodeNorm, iter_page_words
 
-# Options for the single extract_words call per page. ``use_text_flow`` keeps the PDF's own
-# drawing order, so a cell whose text overflows onto its neighbours is not interleaved with
-# them character by character; ``return_chars`` lets us split glyphs that overlap (below).
-EXTRACT_WORDS_OPTIONS: Mapping[str, Any] = {"use_text_flow": True, "return_chars": True}
 # Composed characters (``é`` as one code point), whatever the PDF's font encoding did.
 UNICODE_NORM: UnicodeNorm = "NFC"
 # In a text layer without spaces, glyphs further apart than this many font sizes start a new
@@ -134,7 +130,7 @@ def _gap_cuts(chars: Sequence[Mapping[str, Any]]) -> list[int]:
 
 
 class PageWordReader:
-    """Turns each page's ``extract_words`` output (with :data:`EXTRACT_WORDS_OPTIONS`) into words.
+    """Turns each page's words (``extract_words`` with ``pdf_words.EXTRACT_WORDS_OPTIONS``) into words.
 
     Some text layers have no space characters at all (``PAYMENT-THANKYOU``): words are only
     told apart by a gap narrower than pdfplumber's 3-point tolerance. Once a page shows such
@@ -273,14 +269,15 @@ def group_lines(words: Iterable[Word], page: int = 0) -> list[Line]:
     ]
 
 
-def read_page_lines(path: str | Path) -> Iterator[tuple[int, int, list[Line]]]:
+def read_page_lines(path: str | Path, layer: TextLayer = "pdfium") -> Iterator[tuple[int, int, list[Line]]]:
     """Yield ``(page_index, page_count, lines)`` for each page of the PDF at ``path``.
 
-    One ``extract_words`` call per page (see :func:`~backend.services.pdf_words.iter_page_words`
-    for the errors a bad PDF raises); each page is closed once read.
+    One word extraction per page, by PDFium where it gives pdfplumber's words (see
+    :func:`~backend.services.pdf_words.iter_page_words` for the layers and the errors a bad PDF
+    raises); each page is closed once read.
     """
     reader = PageWordReader()
-    for index, count, raw_words in iter_page_words(path, unicode_norm=UNICODE_NORM, **EXTRACT_WORDS_OPTIONS):
+    for index, count, raw_words in iter_page_words(path, unicode_norm=UNICODE_NORM, layer=layer):
         yield index, count, group_lines(reader.words(raw_words), index)
 
 
