@@ -95,6 +95,11 @@ class Settings(BaseSettings):
     # before it hands the message back to the queue.
     database_outage_patience_seconds: float = Field(300.0, ge=0)
 
+    # Schedules (BACKGROUND_JOBS_GUIDE.md, "Schedules"): how many one user may keep, and
+    # how often beat looks for new, changed or deleted ones (at most 10 s, as promised).
+    max_schedules_per_user: int = Field(20, ge=0)
+    schedule_poll_seconds: float = Field(5.0, gt=0, le=10)
+
     # Monitoring (BACKGROUND_JOBS_GUIDE.md, "Monitoring"). Accounts registered with one of
     # these emails (comma-separated) are admins; `python -m backend.cli create-admin` promotes others.
     admin_emails: str = ""

@@ -123,6 +123,11 @@ class TaskStatus(Base):
     # reaper had to send it again because it never arrived.
     dispatched_at: Mapped[datetime | None] = mapped_column()
     redispatches: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The schedule this run was started by (backend/tasks/scheduler.py); unset for a run
+    # submitted by hand, and once its schedule is deleted.
+    schedule_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schedules.id", ondelete="SET NULL"), index=True
+    )
 
 
 class Statement(Base):
@@ -210,6 +215,32 @@ class IdempotencyKey(Base):
 
 
 # --- Schedules (issue 8; migration 0006) -----------------------------------------------
+
+
+class Schedule(Base):
+    """A user's schedule: run ``task`` with ``params`` at each time ``cron`` names in ``timezone``.
+
+    ``next_run_at`` is the next slot due (UTC). Beat claims a due slot by moving it on
+    with one conditional UPDATE, so only one beat ever starts a slot's run
+    (``backend/services/schedules.py``).
+    """
+
+    __tablename__ = "schedules"
+    # Beat asks for the enabled schedules that are due every few seconds.
+    __table_args__ = (Index("ix_schedules_enabled_next_run_at", "enabled", "next_run_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    task: Mapped[str] = mapped_column(String(20))
+    cron: Mapped[str] = mapped_column(String(100))
+    timezone: Mapped[str] = mapped_column(String(64))
+    # The task's request body, as POST /bulk_categorize_async or /reports/generate_async take it.
+    params: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+    next_run_at: Mapped[datetime] = mapped_column()
+    last_run_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # --- Webhooks (issue 8; migration 0007) ------------------------------------------------

@@ -16,6 +16,7 @@ from backend.api import (
     invoices,
     metrics,
     reports,
+    schedules,
     statements,
     tasks,
     transactions,
@@ -35,6 +36,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     categorization.router,
     reports.router,
     invoices.router,
+    schedules.router,
     admin.router,
     metrics.router,
 )
@@ -78,7 +80,7 @@ def create_app() -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origin_list,
-            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
             expose_headers=["Content-Disposition"],  # the report's file name
         )

@@ -88,6 +88,9 @@ def celery_config(settings: Settings) -> dict:
         "worker_send_task_events": True,
         "task_send_sent_event": True,
         "beat_schedule_filename": str(VAR_DIR / "celerybeat-schedule"),
+        # The entries below, plus the users' schedules read from the database
+        # (backend/tasks/scheduler.py): `celery beat` needs no -S flag for them.
+        "beat_scheduler": "backend.tasks.scheduler:DatabaseScheduler",
         "beat_schedule": {
             "cleanup-old-results-nightly": {
                 "task": CLEANUP.name,

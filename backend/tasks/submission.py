@@ -29,10 +29,12 @@ def submit_task(
     kwargs: dict[str, Any] | None = None,
     file_path: str | None = None,
     task_id: str | None = None,
+    schedule_id: int | None = None,
 ) -> str:
     """Record a PENDING task for ``user_id`` and enqueue it; returns its task id.
 
-    ``task_id`` may be chosen by the caller (for an output file named after it).
+    ``task_id`` may be chosen by the caller (for an output file named after it);
+    ``schedule_id`` marks a run that a schedule started (``backend/tasks/scheduler.py``).
 
     The row is committed before the message is sent so that a fast worker always
     finds it; if the broker refuses the message the row is deleted again.
@@ -55,6 +57,7 @@ def submit_task(
                 created_at=now,
                 updated_at=now,
                 dispatched_at=now,
+                schedule_id=schedule_id,
             )
         )
     try:

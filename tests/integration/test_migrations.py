@@ -13,7 +13,8 @@ from backend.db import alembic_config, build_engine
 from tests.conftest import TEST_DATABASE_URL
 
 TABLES = {
-    "users", "task_status", "statements", "transactions", "category_rules", "idempotency_keys"
+    "users", "task_status", "statements", "transactions", "category_rules", "idempotency_keys",
+    "schedules",
 }
 
 
