@@ -10,15 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from fastapi import APIRouter, HTTPException, Path, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.api.deps import CurrentUser, SessionDep, SettingsDep, WriteSessionDep
-from backend.api.schemas import MAX_INT32, BulkCategorizeIn, ReportIn, TaskOut, TaskPage
+from backend.api.schemas import MAX_INT32, BulkCategorizeIn, ReportIn, TaskPage
 from backend.api.statements import owned_statement
+from backend.api.tasks import Limit, Offset, task_page
 from backend.models import Schedule, TaskStatus, User, utcnow
 from backend.services import schedules
 from backend.services.schedules import MAX_CRON_LENGTH, ScheduleTask
@@ -218,24 +219,13 @@ def delete_schedule(schedule_id: ScheduleId, user: CurrentUser, session: WriteSe
 
 @router.get("/{schedule_id}/runs", response_model=TaskPage)
 def list_runs(
-    schedule_id: ScheduleId,
-    user: CurrentUser,
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
+    schedule_id: ScheduleId, user: CurrentUser, session: SessionDep, limit: Limit = 50,
+    offset: Offset = 0,
 ) -> TaskPage:
     """The tasks this schedule started, newest first."""
     owned_schedule(session, user, schedule_id)
-    filters = (TaskStatus.schedule_id == schedule_id, TaskStatus.user_id == user.id)
-    total = session.scalar(select(func.count()).select_from(TaskStatus).where(*filters))
-    rows = session.scalars(
-        select(TaskStatus)
-        .where(*filters)
-        .order_by(TaskStatus.created_at.desc(), TaskStatus.id.desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return TaskPage(items=[TaskOut.model_validate(row) for row in rows], total=total or 0)
+    filters = [TaskStatus.schedule_id == schedule_id, TaskStatus.user_id == user.id]
+    return task_page(session, filters, limit, offset)
 
 
 def _checked_params(session: Session, user: User, params: BaseModel) -> dict[str, Any]:

@@ -211,25 +211,25 @@ def claim_slot(
 def release_slot(engine: Engine, schedule_id: int, due: datetime, following: datetime) -> bool:
     """Give back a claimed slot whose run could not be queued, so that a later tick tries
     it again (only if nobody changed the schedule since the claim)."""
-    with engine.begin() as conn:
-        return bool(
-            conn.execute(
-                update(_table)
-                .where(_table.c.id == schedule_id, _table.c.next_run_at == following)
-                .values(next_run_at=due)
-            ).rowcount
-        )
+    return _update_if_next(engine, schedule_id, following, {"next_run_at": due})
 
 
 def pause_broken(engine: Engine, schedule_id: int, due: datetime) -> bool:
     """Disable a due schedule that no longer has a next slot (its zone left the time
     zone database, say), rather than look at it again at every tick."""
+    return _update_if_next(engine, schedule_id, due, {"enabled": False})
+
+
+def _update_if_next(
+    engine: Engine, schedule_id: int, expected: datetime, values: dict[str, Any]
+) -> bool:
+    """Change a schedule only if its next slot is still ``expected`` (nobody moved it)."""
     with engine.begin() as conn:
         return bool(
             conn.execute(
                 update(_table)
-                .where(_table.c.id == schedule_id, _table.c.next_run_at == due)
-                .values(enabled=False)
+                .where(_table.c.id == schedule_id, _table.c.next_run_at == expected)
+                .values(values)
             ).rowcount
         )
 
