@@ -82,6 +82,19 @@ class Settings(BaseSettings):
     worker_lost_after_seconds: float = Field(30.0, gt=0)
     # How often beat runs the reaper that finds such rows and lost messages.
     reaper_interval_seconds: float = Field(15.0, gt=0)
+    # Webhooks (BACKGROUND_JOBS_GUIDE.md, "Webhooks"). URLs that resolve to loopback,
+    # private, link-local or metadata addresses are refused unless this is true.
+    webhook_allow_private_networks: bool = False
+    # Seconds between the tries of a delivery, comma-separated: one try plus one per
+    # entry (the default: 5 tries over about an hour).
+    webhook_retry_schedule: str = Field(
+        "60,300,900,2400", pattern=r"^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$"
+    )
+    # Seconds one try may take (connect, send, the answer's headers).
+    webhook_timeout_seconds: float = Field(10.0, gt=0)
+    # How often beat sends the deliveries that are due but have no message under way.
+    webhook_sweep_seconds: float = Field(30.0, gt=0)
+
     # A PENDING/RETRYING row whose message has not started this long after it was sent
     # (or was due) is sent again; the wait doubles with each re-send.
     redispatch_after_seconds: float = Field(300.0, gt=0)
@@ -135,3 +148,8 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings; fails fast with a clear message when one is invalid."""
     return Settings()
+    @property
+    def webhook_retry_delays(self) -> tuple[float, ...]:
+        """WEBHOOK_RETRY_SCHEDULE as numbers: the wait before each retry of a delivery."""
+        return tuple(float(part) for part in self.webhook_retry_schedule.split(","))
+

@@ -268,3 +268,51 @@ class WorkerNode(Base):
     last_heartbeat: Mapped[datetime] = mapped_column(default=utcnow)
     # Set by a clean shutdown; a node that died without one goes offline by its heartbeat's age.
     stopped_at: Mapped[datetime | None] = mapped_column()
+class Webhook(Base):
+    """A URL a user registered to be told about events (``backend/services/webhooks.py``)."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    events: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # The HMAC key the deliveries are signed with. Stored as is, not hashed: signing needs
+    # the key itself. Shown to the user once, never logged.
+    secret: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookDelivery(Base):
+    """One event for one webhook: the outbox row, written in the transaction of the event.
+
+    ``status`` is pending until a 2xx (delivered) or the last try (failed). A pending row
+    is due at ``next_attempt_at``; ``locked_until`` is the lease of the try under way, and
+    ``dispatched_at`` when the last message sent for it was due (the sweep re-sends
+    after REDISPATCH_AFTER_SECONDS without a try).
+    """
+
+    __tablename__ = "webhook_deliveries"
+    # The sweep looks for pending rows that are due.
+    __table_args__ = (
+        Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(
+        ForeignKey("webhooks.id", ondelete="CASCADE"), index=True
+    )
+    event: Mapped[str] = mapped_column(String(40))
+    # The exact JSON body: every try sends (and signs) the same bytes.
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(255))
+    next_attempt_at: Mapped[datetime | None] = mapped_column()
+    locked_until: Mapped[datetime | None] = mapped_column()
+    dispatched_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+

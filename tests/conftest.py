@@ -31,6 +31,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 TEST_BACKEND = os.environ.get("LEDGERFLOW_TEST_BACKEND", "postgres")
 if TEST_BACKEND not in ("postgres", "sqlite"):
     raise RuntimeError(f"LEDGERFLOW_TEST_BACKEND={TEST_BACKEND!r}: use 'postgres' or 'sqlite'")
+from backend.tasks.kinds import QUEUES  # reads no settings: safe before the environment is set
+
 STORAGE_DIR = Path(tempfile.mkdtemp(prefix="ledgerflow-test-storage-"))
 if TEST_BACKEND == "sqlite":
     from tests.support.embedded import start_embedded_redis
@@ -60,10 +62,15 @@ os.environ.update(
     # This run's request metrics, apart from any other run's (backend/api/metrics.py).
     PROMETHEUS_MULTIPROC_DIR=tempfile.mkdtemp(prefix="ledgerflow-test-metrics-"),
 )
+    # The webhook tests' receiver listens on 127.0.0.1 (tests/integration/test_webhooks.py),
+    # and retries come after a second, not a minute.
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS="true",
+    WEBHOOK_RETRY_SCHEDULE="0.5,0.5",
+    WEBHOOK_TIMEOUT_SECONDS="2",
 for inherited in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
     os.environ.pop(inherited, None)
 
-WORKER_QUEUES = "pdf_processing,bulk_operations,reports,default"
+WORKER_QUEUES = ",".join(QUEUES)
 WORKER_LOG = STORAGE_DIR.parent / f"ledgerflow-test-worker-{os.getpid()}.log"
 
 

@@ -20,6 +20,7 @@ from backend.api import (
     statements,
     tasks,
     transactions,
+    webhooks,
 )
 from backend.api.errors import install_error_handlers
 from backend.api.middleware import RequestSizeLimit
@@ -36,6 +37,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     categorization.router,
     reports.router,
     invoices.router,
+    webhooks.router,
     schedules.router,
     admin.router,
     metrics.router,

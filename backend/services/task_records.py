@@ -14,12 +14,18 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Engine, Table, case, delete, func, select, update
 
 from backend.models import TaskState, TaskStatus, utcnow
+from backend.services import webhooks
 from backend.services.task_events import publish_change
 
 _table = cast(Table, TaskStatus.__table__)
 _ACTIVE = (TaskState.PENDING.value, TaskState.PROCESSING.value, TaskState.RETRYING.value)
 _FINAL = tuple(state.value for state in TaskState.final())
 _IS_PROCESSING = _table.c.status == TaskState.PROCESSING.value
+# What a transition returns: all that a final one tells the webhooks (services/webhooks.py).
+_OUTCOME = (
+    _table.c.task_id, _table.c.user_id, _table.c.task_name, _table.c.status,
+    _table.c.result, _table.c.error_message, _table.c.completed_at,
+)
 
 
 class StartOutcome(enum.Enum):
@@ -71,16 +77,25 @@ def lost_worker_message(times: int) -> str:
 def _transition(
     engine: Engine, task_id: str, condition: ColumnElement[bool], **values: Any
 ) -> bool:
-    """One conditional UPDATE of one task's row; True (and listeners told) when it applied."""
+    """One conditional UPDATE of one task's row; True (and listeners told) when it applied.
+
+    Every condition here admits only unfinished rows, so a transition that sets a final
+    status is the task's one final transition: its webhook deliveries are written in
+    the same transaction (the outbox) and sent once it committed.
+    """
     with engine.begin() as conn:
-        changed = bool(
-            conn.execute(
-                update(_table).where(_table.c.task_id == task_id, condition).values(**values)
-            ).rowcount
-        )
-    if changed:
+        row = conn.execute(
+            update(_table)
+            .where(_table.c.task_id == task_id, condition)
+            .values(**values)
+            .returning(*_OUTCOME)
+        ).first()
+        setting_status = row is not None and "status" in values
+        deliveries = webhooks.record_task_outcome(conn, row) if setting_status else []
+    if row is not None:
         publish_change(task_id)
-    return changed
+        webhooks.announce(deliveries)
+    return row is not None
 
 
 def mark_processing(
@@ -232,7 +247,7 @@ def reclaim_expired_lease(
                     max_losses, "The worker running this task stopped; running it again"
                 )
             )
-            .returning(_table.c.status)
+            .returning(*_OUTCOME)
         ).first()
     if row is None:
         return None
@@ -260,9 +275,12 @@ def undelivered(engine: Engine, after_seconds: float) -> list[Dispatch]:
         row.task_id
         for row in rows
         if row.dispatched_at + timedelta(seconds=after_seconds * 2**row.redispatches) < now
+        # FAILED at the ceiling of worker losses is the task's final transition (webhooks).
+        deliveries = webhooks.record_task_outcome(conn, row) if row is not None else []
     ]
     return _dispatches(engine, _table.c.task_id.in_(due)) if due else []
 
+    webhooks.announce(deliveries)
 
 def claim_redispatch(engine: Engine, task_id: str) -> bool:
     """Stamp a re-send of a waiting task; False when it started or another reaper won."""

@@ -10,7 +10,15 @@ from celery.signals import worker_process_init
 from kombu import Exchange, Queue
 
 from backend.config import VAR_DIR, Settings, get_settings
-from backend.tasks.kinds import CLEANUP, DEFAULT_QUEUE, QUEUES, REAPER, declared
+from backend.tasks.kinds import (
+    CLEANUP,
+    DEFAULT_QUEUE,
+    FINISH_BATCHES,
+    QUEUES,
+    REAPER,
+    SWEEP_WEBHOOKS,
+    declared,
+)
 from backend.tasks.logs import hide_task_results
 
 TASK_MODULES = (
@@ -21,6 +29,8 @@ TASK_MODULES = (
     "backend.tasks.categorization",
     "backend.tasks.reports",
 )
+    "backend.tasks.batches",
+    "backend.tasks.webhooks",
 
 
 def celery_config(settings: Settings) -> dict:
@@ -101,6 +111,19 @@ def celery_config(settings: Settings) -> dict:
             "reap-stuck-tasks": {
                 "task": REAPER.name,
                 "schedule": settings.reaper_interval_seconds,
+            # Finishes batches whose last task ended outside a worker's run (a cancel,
+            # the reaper) and moves their pipelines on (backend/tasks/batches.py).
+            "finish-batches": {
+                "task": FINISH_BATCHES.name,
+                "schedule": settings.reaper_interval_seconds,
+                "options": {"expires": settings.reaper_interval_seconds},
+            },
+            # Sends webhook deliveries whose message was lost (backend/tasks/webhooks.py).
+            "sweep-webhook-deliveries": {
+                "task": SWEEP_WEBHOOKS.name,
+                "schedule": settings.webhook_sweep_seconds,
+                "options": {"expires": settings.webhook_sweep_seconds},
+            },
                 # A reaper run that waited longer than an interval is superseded.
                 "options": {"expires": settings.reaper_interval_seconds},
             },

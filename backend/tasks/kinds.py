@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-QUEUES = ("pdf_processing", "bulk_operations", "reports", "default")
+# "webhooks" has its own queue so that a slow receiver never holds up the other work.
+QUEUES = ("pdf_processing", "bulk_operations", "reports", "default", "webhooks")
 DEFAULT_QUEUE = "default"
 
 
@@ -55,3 +56,8 @@ PARSE_STATEMENT = declare("parse_pdf_async", "pdf_processing")
 EXTRACT_INVOICE = declare("extract_invoice_metadata_async", "pdf_processing")
 CATEGORIZE = declare("bulk_categorize_async", "bulk_operations")
 REPORT = declare("generate_report_async", "reports")
+DELIVER_WEBHOOK = declare("deliver_webhook", "webhooks")
+SWEEP_WEBHOOKS = declare("sweep_webhook_deliveries", DEFAULT_QUEUE)
+# Beat's safety net for batches whose last item ended outside a worker's task run
+# (a cancel, the reaper): finishes them and moves their pipelines on (backend/tasks/batches.py).
+FINISH_BATCHES = declare("finish_batches", DEFAULT_QUEUE)

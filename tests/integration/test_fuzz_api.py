@@ -13,6 +13,7 @@ file runs in well under a minute on 2 cores); raise it for a deeper run, e.g.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Iterator
 
@@ -24,7 +25,9 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from backend.api.main import create_app
+from backend.api.webhooks import get_resolver
 from backend.services.rate_limits import KEY_PREFIX
+from backend.services.url_guard import UnresolvableHost
 from tests.conftest import TEST_REDIS_URL
 from tests.support.seed import seed_statement
 
@@ -57,6 +60,24 @@ def rate_limit_counters_cleared(redis_server) -> Iterator[None]:
     clear()
     yield
     clear()
+
+
+def loopback_only(host: str, port: int) -> list[str]:
+    """Resolves loopback IP literals only: fuzzed webhook URLs never cause a DNS lookup,
+    and nothing outside 127.0.0.0/8 can be registered (tests call loopback only)."""
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return [host]
+    except ValueError:
+        pass
+    raise UnresolvableHost(f"the host {host!r} does not resolve (fuzzing: loopback only)")
+
+
+@pytest.fixture(autouse=True)
+def webhook_urls_stay_on_loopback(client) -> Iterator[None]:
+    client.app.dependency_overrides[get_resolver] = lambda: loopback_only
+    yield
+    client.app.dependency_overrides.pop(get_resolver, None)
 
 
 @pytest.fixture

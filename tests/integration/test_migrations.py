@@ -15,6 +15,7 @@ from tests.conftest import TEST_DATABASE_URL
 TABLES = {
     "users", "task_status", "statements", "transactions", "category_rules", "idempotency_keys",
     "schedules",
+    "webhooks", "webhook_deliveries",
 }
 
 
