@@ -16,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import DBAPIError
 
 from backend.api.deps import CurrentUser
+from backend.api.errors import ApiError, ErrorCode, raises
 from backend.api.schemas import TaskSubmitted
 from backend.config import get_settings
 from backend.db import database_unavailable, get_engine
@@ -27,9 +28,10 @@ from backend.services.storage import StoredFile, delete_files
 from backend.tasks.kinds import UnknownTask
 from backend.tasks.submission import QueueUnavailable, submit_task
 
-QUEUE_UNAVAILABLE = HTTPException(
+QUEUE_UNAVAILABLE = ApiError(
     status.HTTP_503_SERVICE_UNAVAILABLE,
     "The task queue is unavailable right now; nothing was queued. Please try again shortly.",
+    ErrorCode.QUEUE_UNAVAILABLE,
     headers={"Retry-After": "5"},
 )
 # Seconds a user over the active-task limit is told to wait.
@@ -62,15 +64,17 @@ class Submitter:
             if claim.state is ClaimState.REPLAY:
                 return TaskSubmitted.model_validate(claim.response)
             if claim.state is ClaimState.MISMATCH:
-                raise HTTPException(
+                raise ApiError(
                     status.HTTP_422_UNPROCESSABLE_CONTENT,
-                    detail="This Idempotency-Key was already used for a different request",
+                    "This Idempotency-Key was already used for a different request",
+                    ErrorCode.IDEMPOTENCY_KEY_REUSED,
                 )
             if claim.state is ClaimState.IN_PROGRESS:
-                raise HTTPException(
+                raise ApiError(
                     status.HTTP_409_CONFLICT,
-                    detail="A request with this Idempotency-Key is still being handled; "
+                    "A request with this Idempotency-Key is still being handled; "
                     "try again in a moment",
+                    ErrorCode.IDEMPOTENCY_KEY_IN_USE,
                     headers={"Retry-After": "1"},
                 )
         try:
@@ -112,14 +116,16 @@ class Submitter:
         """One user's thousand uploads must not starve everyone else's."""
         limit = get_settings().user_max_active_tasks
         if task_records.count_active(get_engine(), self.user.id) >= limit:
-            raise HTTPException(
+            raise ApiError(
                 status.HTTP_429_TOO_MANY_REQUESTS,
-                detail=f"You already have {limit} tasks waiting or running; submit more "
+                f"You already have {limit} tasks waiting or running; submit more "
                 "once some have finished",
+                ErrorCode.TOO_MANY_ACTIVE_TASKS,
                 headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
             )
 
 
+@raises(409, 422, 429, 503)
 def get_submitter(
     user: CurrentUser,
     idempotency_key: Annotated[

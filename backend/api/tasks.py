@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Engine, func, select
 from sqlalchemy.orm import Session
 
 from backend.api.deps import CurrentUser, SessionDep, SettingsDep, TokenClaimsDep, is_task_id
+from backend.api.errors import error_responses
 from backend.api.schemas import Message, TaskOut, TaskPage, TaskResultOut, TaskSubmitted
 from backend.api.submitting import QUEUE_UNAVAILABLE, SubmitterDep
 from backend.db import get_engine, new_session
@@ -150,7 +151,7 @@ async def _status_stream(user: User, task_id: str, token_expires_at: datetime) -
             await changes.wait(max(0.0, min(quiet_for, token_left)))
 
 
-@router.get("/{task_id}/result", response_model=TaskResultOut)
+@router.get("/{task_id}/result", response_model=TaskResultOut, responses=error_responses(409))
 def task_result(task_id: str, user: CurrentUser, session: SessionDep) -> TaskResultOut:
     """The result of a finished task; 409 while it is still pending or running."""
     task = owned_task(session, user, task_id)
@@ -181,7 +182,7 @@ def retry_task(
     )
 
 
-@router.delete("/{task_id}", response_model=Message)
+@router.delete("/{task_id}", response_model=Message, responses=error_responses(409, 503))
 async def delete_task(task_id: str, user: CurrentUser, settings: SettingsDep) -> Message:
     """Cancel a pending or running task, or delete a finished one with its result and files.
 
