@@ -8,6 +8,7 @@ nothing), and turns a broker or database outage into 503.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -16,7 +17,6 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import DBAPIError
 
 from backend.api.deps import CurrentUser
-from backend.api.errors import ApiError, ErrorCode, raises
 from backend.api.schemas import TaskSubmitted
 from backend.config import get_settings
 from backend.db import database_unavailable, get_engine
@@ -28,10 +28,9 @@ from backend.services.storage import StoredFile, delete_files
 from backend.tasks.kinds import UnknownTask
 from backend.tasks.submission import QueueUnavailable, submit_task
 
-QUEUE_UNAVAILABLE = ApiError(
+QUEUE_UNAVAILABLE = HTTPException(
     status.HTTP_503_SERVICE_UNAVAILABLE,
     "The task queue is unavailable right now; nothing was queued. Please try again shortly.",
-    ErrorCode.QUEUE_UNAVAILABLE,
     headers={"Retry-After": "5"},
 )
 # Seconds a user over the active-task limit is told to wait.
@@ -56,46 +55,57 @@ class Submitter:
     ) -> TaskSubmitted:
         """Submit ``task_name``; ``request`` is what the client asked for (the JSON body,
         the uploaded file's hash...), which a repeated Idempotency-Key must match."""
+
+        def send() -> dict[str, Any]:
+            try:
+                sent = submit_task(get_engine(), self.user.id, task_name, kwargs, file_path, task_id)
+            except UnknownTask:  # a retry of a kind this release does not run
+                raise HTTPException(
+                    status.HTTP_409_CONFLICT,
+                    detail=f"Tasks of kind {task_name!r} can no longer be run; submit the work anew",
+                ) from None
+            return TaskSubmitted(task_id=sent).model_dump(mode="json")
+
+        answer = self.run({"task": task_name, "request": request}, send)
+        return TaskSubmitted.model_validate(answer)
+
+    def run(
+        self, request: Any, send: Callable[[], dict[str, Any]], new_tasks: int = 1
+    ) -> dict[str, Any]:
+        """Run ``send`` (which submits ``new_tasks`` tasks and returns the answer's JSON)
+        the way every submit runs: the answer of a repeated Idempotency-Key instead (for
+        the same ``request``), 429 over the active-task limit, 503 for a broker outage."""
         engine = get_engine()
         key = self.idempotency_key
         if key is not None:
-            fingerprint = idempotency.fingerprint({"task": task_name, "request": request})
+            fingerprint = idempotency.fingerprint(request)
             claim = idempotency.claim(engine, self.user.id, key, fingerprint)
             if claim.state is ClaimState.REPLAY:
-                return TaskSubmitted.model_validate(claim.response)
+                return claim.response or {}
             if claim.state is ClaimState.MISMATCH:
-                raise ApiError(
+                raise HTTPException(
                     status.HTTP_422_UNPROCESSABLE_CONTENT,
-                    "This Idempotency-Key was already used for a different request",
-                    ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    detail="This Idempotency-Key was already used for a different request",
                 )
             if claim.state is ClaimState.IN_PROGRESS:
-                raise ApiError(
+                raise HTTPException(
                     status.HTTP_409_CONFLICT,
-                    "A request with this Idempotency-Key is still being handled; "
+                    detail="A request with this Idempotency-Key is still being handled; "
                     "try again in a moment",
-                    ErrorCode.IDEMPOTENCY_KEY_IN_USE,
                     headers={"Retry-After": "1"},
                 )
         try:
-            self._check_fair_share()
-            submitted = TaskSubmitted(
-                task_id=submit_task(engine, self.user.id, task_name, kwargs, file_path, task_id)
-            )
+            self._check_fair_share(new_tasks)
+            answer = send()
         except BaseException as exc:
             if key is not None:
                 idempotency.release(engine, self.user.id, key)
             if isinstance(exc, QueueUnavailable):
                 raise QUEUE_UNAVAILABLE from None
-            if isinstance(exc, UnknownTask):  # a retry of a kind this release does not run
-                raise HTTPException(
-                    status.HTTP_409_CONFLICT,
-                    detail=f"Tasks of kind {task_name!r} can no longer be run; submit the work anew",
-                ) from None
             raise
         if key is not None:
-            idempotency.complete(engine, self.user.id, key, submitted.model_dump(mode="json"))
-        return submitted
+            idempotency.complete(engine, self.user.id, key, answer)
+        return answer
 
     async def submit_upload(
         self, task_name: str, upload: StoredFile, kwargs: dict[str, Any]
@@ -112,20 +122,21 @@ class Submitter:
             await run_in_threadpool(discard_upload, upload)
             raise
 
-    def _check_fair_share(self) -> None:
+    def _check_fair_share(self, new_tasks: int = 1) -> None:
         """One user's thousand uploads must not starve everyone else's."""
         limit = get_settings().user_max_active_tasks
-        if task_records.count_active(get_engine(), self.user.id) >= limit:
-            raise ApiError(
-                status.HTTP_429_TOO_MANY_REQUESTS,
-                f"You already have {limit} tasks waiting or running; submit more "
-                "once some have finished",
-                ErrorCode.TOO_MANY_ACTIVE_TASKS,
-                headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
-            )
+        active = task_records.count_active(get_engine(), self.user.id)
+        if active + new_tasks <= limit:
+            return
+        more = f" and this would add {new_tasks}" if new_tasks > 1 else ""
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail=f"You already have {active} tasks waiting or running{more}; one user may "
+            f"have {limit}: submit more once some have finished",
+            headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
+        )
 
 
-@raises(409, 422, 429, 503)
 def get_submitter(
     user: CurrentUser,
     idempotency_key: Annotated[

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -14,11 +14,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
-from sqlalchemy import ColumnElement, Engine, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from backend.api.deps import CurrentUser, SessionDep, SettingsDep, TokenClaimsDep, is_task_id
-from backend.api.errors import error_responses
 from backend.api.schemas import Message, TaskOut, TaskPage, TaskResultOut, TaskSubmitted
 from backend.api.submitting import QUEUE_UNAVAILABLE, SubmitterDep
 from backend.db import get_engine, new_session
@@ -49,15 +48,21 @@ def owned_task(session: Session, user: User, task_id: str) -> TaskStatus:
     return task
 
 
-# Paging of task listings (here, and a schedule's or a batch's runs).
-Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0, le=2**63 - 1)]
-
-
-def task_page(
-    session: Session, filters: list[ColumnElement[bool]], limit: int, offset: int
+@router.get("", response_model=TaskPage)
+def list_tasks(
+    user: CurrentUser,
+    session: SessionDep,
+    status_: Annotated[TaskState | None, Query(alias="status")] = None,
+    task_name: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00]*$")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
 ) -> TaskPage:
-    """One page of the tasks matching ``filters``, newest first, and how many match in all."""
+    """The user's tasks, newest first, optionally filtered by status and task name."""
+    filters = [TaskStatus.user_id == user.id]
+    if status_ is not None:
+        filters.append(TaskStatus.status == status_.value)
+    if task_name:
+        filters.append(TaskStatus.task_name == task_name)
     total = session.scalar(select(func.count()).select_from(TaskStatus).where(*filters))
     rows = session.scalars(
         select(TaskStatus)
@@ -67,24 +72,6 @@ def task_page(
         .offset(offset)
     ).all()
     return TaskPage(items=[TaskOut.model_validate(row) for row in rows], total=total or 0)
-
-
-@router.get("", response_model=TaskPage)
-def list_tasks(
-    user: CurrentUser,
-    session: SessionDep,
-    status_: Annotated[TaskState | None, Query(alias="status")] = None,
-    task_name: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00]*$")] = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
-) -> TaskPage:
-    """The user's tasks, newest first, optionally filtered by status and task name."""
-    filters = [TaskStatus.user_id == user.id]
-    if status_ is not None:
-        filters.append(TaskStatus.status == status_.value)
-    if task_name:
-        filters.append(TaskStatus.task_name == task_name)
-    return task_page(session, filters, limit, offset)
 
 
 @router.post("/ping", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted)
@@ -151,7 +138,7 @@ async def _status_stream(user: User, task_id: str, token_expires_at: datetime) -
             await changes.wait(max(0.0, min(quiet_for, token_left)))
 
 
-@router.get("/{task_id}/result", response_model=TaskResultOut, responses=error_responses(409))
+@router.get("/{task_id}/result", response_model=TaskResultOut)
 def task_result(task_id: str, user: CurrentUser, session: SessionDep) -> TaskResultOut:
     """The result of a finished task; 409 while it is still pending or running."""
     task = owned_task(session, user, task_id)
@@ -182,7 +169,7 @@ def retry_task(
     )
 
 
-@router.delete("/{task_id}", response_model=Message, responses=error_responses(409, 503))
+@router.delete("/{task_id}", response_model=Message)
 async def delete_task(task_id: str, user: CurrentUser, settings: SettingsDep) -> Message:
     """Cancel a pending or running task, or delete a finished one with its result and files.
 
@@ -195,17 +182,7 @@ async def delete_task(task_id: str, user: CurrentUser, settings: SettingsDep) ->
     if task.status in FINAL_STATES:
         await run_in_threadpool(_delete_finished, task_id, settings.storage_dir)
         return Message(message="Task result deleted")
-    if await run_in_threadpool(task_records.revoke_if_pending, engine, task_id):
-        await run_in_threadpool(_revoke_message, task_id, False)
-        return Message(message="Task cancelled")
-    await run_in_threadpool(task_records.request_cancel, engine, task_id)
-    final = await _wait_until_final(engine, task_id, settings.cancel_grace_seconds)
-    if final is None:
-        await run_in_threadpool(_revoke_message, task_id, True)
-        await run_in_threadpool(
-            task_records.mark_revoked, engine, task_id, "Cancelled (terminated)"
-        )
-        final = TaskState.REVOKED
+    final = (await cancel_tasks(engine, [task_id], settings.cancel_grace_seconds))[task_id]
     if final is not TaskState.REVOKED:
         raise HTTPException(
             status.HTTP_409_CONFLICT,
@@ -214,15 +191,44 @@ async def delete_task(task_id: str, user: CurrentUser, settings: SettingsDep) ->
     return Message(message="Task cancelled")
 
 
-async def _wait_until_final(engine: Engine, task_id: str, timeout: float) -> TaskState | None:
+async def cancel_tasks(
+    engine: Engine, task_ids: Sequence[str], grace_seconds: float
+) -> dict[str, TaskState]:
+    """Cancel unfinished tasks; returns each one's final state: REVOKED, or the state it
+    reached first. (DELETE /tasks/{id} for one task, DELETE /batches/{id} for a batch's.)
+
+    A waiting task is revoked at once. A running one is asked to stop at its next
+    progress report, which rolls back its partial work; only if it has not stopped
+    within ``grace_seconds`` (one grace period for all of them) is its process
+    terminated (Celery's last resort).
+    """
+    outcome: dict[str, TaskState] = {}
+    running: list[str] = []
+    for task_id in task_ids:
+        if await run_in_threadpool(task_records.revoke_if_pending, engine, task_id):
+            await run_in_threadpool(_revoke_message, task_id, False)
+            outcome[task_id] = TaskState.REVOKED
+        else:
+            await run_in_threadpool(task_records.request_cancel, engine, task_id)
+            running.append(task_id)
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        state = await run_in_threadpool(task_records.current_state, engine, task_id)
-        if state is None or state.value in FINAL_STATES:
-            return state or TaskState.REVOKED
+    deadline = loop.time() + grace_seconds
+    while running:
+        for task_id in list(running):
+            state = await run_in_threadpool(task_records.current_state, engine, task_id)
+            if state is None or state.value in FINAL_STATES:
+                outcome[task_id] = state or TaskState.REVOKED
+                running.remove(task_id)
+        if not running or loop.time() >= deadline:
+            break
         await asyncio.sleep(POLL_SECONDS)
-    return None
+    for task_id in running:
+        await run_in_threadpool(_revoke_message, task_id, True)
+        await run_in_threadpool(
+            task_records.mark_revoked, engine, task_id, "Cancelled (terminated)"
+        )
+        outcome[task_id] = TaskState.REVOKED
+    return outcome
 
 
 def _revoke_message(task_id: str, terminate: bool) -> None:

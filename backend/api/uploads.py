@@ -38,9 +38,13 @@ MAX_PART_HEADER_BYTES = 4096 + 128
 PDF_UPLOAD_MARKER = "x-ledgerflow-pdf-upload"
 
 
-def pdf_upload_openapi(fields: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The OpenAPI request body of a PDF upload: ``file``, and the optional text ``fields``."""
-    properties: dict[str, Any] = {FIELD_NAME: {"type": "string", "format": "binary"}}
+def pdf_upload_openapi(
+    fields: dict[str, dict[str, Any]] | None = None, file_field: str = FIELD_NAME, many: bool = False
+) -> dict[str, Any]:
+    """The OpenAPI request body of a PDF upload: ``file_field`` (repeated when ``many``),
+    and the optional text ``fields``."""
+    binary: dict[str, Any] = {"type": "string", "format": "binary"}
+    properties: dict[str, Any] = {file_field: {"type": "array", "items": binary} if many else binary}
     properties.update(fields or {})
     return {
         PDF_UPLOAD_MARKER: True,
@@ -48,7 +52,7 @@ def pdf_upload_openapi(fields: dict[str, dict[str, Any]] | None = None) -> dict[
             "required": True,
             "content": {
                 "multipart/form-data": {
-                    "schema": {"type": "object", "required": [FIELD_NAME], "properties": properties}
+                    "schema": {"type": "object", "required": [file_field], "properties": properties}
                 }
             },
         },
@@ -67,10 +71,18 @@ def _too_large(detail: str) -> HTTPException:
     return HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=detail)
 
 
-OTHER_PARTS_TOO_LARGE = (
-    f"The parts of the upload other than '{FIELD_NAME}' are larger than "
-    f"{MULTIPART_OVERHEAD_BYTES // 1024} KB; send only the PDF"
-)
+def _other_parts_too_large(file_field: str) -> str:
+    return (
+        f"The parts of the upload other than '{file_field}' are larger than "
+        f"{MULTIPART_OVERHEAD_BYTES // 1024} KB; send only the PDF"
+    )
+
+
+OTHER_PARTS_TOO_LARGE = _other_parts_too_large(FIELD_NAME)
+NOT_A_PDF = "The file is not a PDF (its content has no %PDF- header)"
+EMPTY_FILE = "The file is empty"
+# A client's file name is only ever shown back to it, never used as a path.
+MAX_FILENAME_LENGTH = 255
 
 
 @dataclass(frozen=True)
@@ -81,17 +93,75 @@ class PdfUpload:
     fields: dict[str, str]
 
 
-class _FilePart:
-    """Collects the bytes of the ``file`` part while the parser walks the body, and the
-    values of the other parts (bounded by MULTIPART_OVERHEAD_BYTES in receive_pdf)."""
+@dataclass(frozen=True)
+class ReceivedFile:
+    """One file of a multi-file upload: stored, or refused with a reason its owner can read."""
 
-    def __init__(self) -> None:
+    filename: str
+    file: StoredFile | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class PdfUploads:
+    """The files of a multi-file upload, in the order sent, and its text form fields."""
+
+    files: list[ReceivedFile]
+    fields: dict[str, str]
+
+
+class _IncomingFile:
+    """One file part being written to disk. In a lenient upload (a batch) a file that
+    breaks a rule keeps the reason and drops the rest of its bytes; otherwise the
+    rule's exception ends the request."""
+
+    def __init__(self, filename: str, incoming: IncomingPdf, lenient: bool) -> None:
+        self.filename = filename
+        self.incoming = incoming
+        self.lenient = lenient
+        self.error: str | None = None
+
+    def write(self, data: bytes) -> None:
+        if self.error is not None:
+            return
+        try:
+            self.incoming.write(data)
+        except (FileTooLarge, NotAPdf) as exc:
+            if not self.lenient:
+                raise
+            self.error = str(exc) if isinstance(exc, FileTooLarge) else NOT_A_PDF
+            self.incoming.discard()
+
+    def store(self, owner_id: int) -> ReceivedFile:
+        """Keep the file under its hash (NotAPdf for a non-PDF unless lenient)."""
+        if self.error is None:
+            try:
+                return ReceivedFile(self.filename, self.incoming.store(owner_id))
+            except NotAPdf:
+                if not self.lenient:
+                    raise
+                self.error = EMPTY_FILE if self.incoming.size == 0 else NOT_A_PDF
+        return ReceivedFile(self.filename, None, self.error)
+
+
+class _Parts:
+    """Walks the multipart body: each part named ``file_field`` (up to ``max_files``)
+    streams into its own IncomingPdf while the parser goes, the other parts are kept as
+    text values (bounded by MULTIPART_OVERHEAD_BYTES in _receive)."""
+
+    def __init__(
+        self, file_field: str, max_files: int, lenient: bool, settings: Settings
+    ) -> None:
+        self.file_field = file_field.encode()
+        self.max_files = max_files
+        self.lenient = lenient
+        self.settings = settings
         self.headers: dict[bytes, bytes] = {}
         self._field = b""
         self._value = b""
-        self.in_file = False
-        self.found = False
-        self.pending: list[bytes] = []
+        self.files: list[_IncomingFile] = []
+        self.current: _IncomingFile | None = None
+        self.file_bytes = 0
         self._field_name: str | None = None
         self._field_value = b""
         self.fields: dict[str, bytes] = {}
@@ -120,26 +190,43 @@ class _FilePart:
     def _headers_finished(self) -> None:
         _, options = parse_options_header(self.headers.get(b"content-disposition", b""))
         name = options.get(b"name", b"")
-        self.in_file = not self.found and name == FIELD_NAME.encode()
-        self._field_name = None if self.in_file else name.decode("utf-8", "replace")
-        self._field_value = b""
+        self.current, self._field_name = None, None
+        if name == self.file_field and len(self.files) < self.max_files:
+            filename = _client_filename(options.get(b"filename"), len(self.files) + 1)
+            incoming = IncomingPdf(self.settings.storage_dir, self.settings.max_upload_bytes)
+            self.current = _IncomingFile(filename, incoming, self.lenient)
+            self.files.append(self.current)
+        elif name == self.file_field and self.lenient:
+            raise _unprocessable(
+                f"Too many files: one upload takes at most {self.max_files} "
+                f"(MAX_BATCH_FILES); send the rest in another"
+            )
+        else:  # a second file in a single-file upload is refused as an unknown field
+            self._field_name = name.decode("utf-8", "replace")
+            self._field_value = b""
 
     def _data(self, data: bytes, start: int, end: int) -> None:
-        if self.in_file:
-            self.pending.append(data[start:end])
+        if self.current is not None:
+            self.file_bytes += end - start
+            self.current.write(data[start:end])
         elif self._field_name is not None:
             self._field_value += data[start:end]
 
     def _end(self) -> None:
-        if self.in_file:
-            self.found, self.in_file = True, False
-        elif self._field_name is not None:
+        if self._field_name is not None:
             self.fields[self._field_name] = self._field_value
-            self._field_name = None
+        self.current, self._field_name = None, None
 
-    def take(self) -> list[bytes]:
-        chunks, self.pending = self.pending, []
-        return chunks
+    def discard(self) -> None:
+        for part in self.files:
+            part.incoming.discard()  # a no-op once stored
+
+
+def _client_filename(raw: bytes | None, number: int) -> str:
+    """The file's name as the client sent it, without any folder, for display only."""
+    name = (raw or b"").decode("utf-8", "replace").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if char.isprintable()).strip()
+    return name[:MAX_FILENAME_LENGTH] or f"file-{number}"
 
 
 async def receive_pdf(
@@ -147,57 +234,96 @@ async def receive_pdf(
 ) -> PdfUpload:
     """Store the PDF sent in the multipart field ``file``, with the text ``fields`` it may
     carry beside it (others are refused); 413, 415 or 422 when it can't be."""
+    try:
+        files, values = await _receive(request, settings, owner_id, FIELD_NAME, 1, fields, False)
+    except FileTooLarge as exc:
+        raise _too_large(str(exc)) from None
+    except NotAPdf:
+        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, detail=NOT_A_PDF) from None
+    stored = files[0].file
+    if stored is None:  # unreachable: a single-file upload raises instead of keeping a reason
+        raise _unprocessable(files[0].error or NOT_A_PDF)
+    return PdfUpload(stored, values)
+
+
+async def receive_pdfs(
+    request: Request,
+    settings: Settings,
+    owner_id: int,
+    file_field: str,
+    max_files: int,
+    fields: Collection[str] = (),
+) -> PdfUploads:
+    """Store the PDFs sent in the repeated multipart field ``file_field`` (at most
+    ``max_files``), with the text ``fields`` beside them. A file that is too big, empty
+    or not a PDF is kept as a ReceivedFile with its reason, not refused; the request
+    fails (413, 422) only for a malformed body, too many files or other bad fields."""
+    files, values = await _receive(
+        request, settings, owner_id, file_field, max_files, fields, True
+    )
+    return PdfUploads(files, values)
+
+
+async def _receive(
+    request: Request,
+    settings: Settings,
+    owner_id: int,
+    file_field: str,
+    max_files: int,
+    fields: Collection[str],
+    lenient: bool,
+) -> tuple[list[ReceivedFile], dict[str, str]]:
+    """The one streaming multipart reader behind receive_pdf and receive_pdfs."""
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     if content_type != b"multipart/form-data" or not options.get(b"boundary"):
-        raise _unprocessable(f"Send the PDF as multipart/form-data in the field '{FIELD_NAME}'")
+        raise _unprocessable(f"Send the PDF as multipart/form-data in the field '{file_field}'")
     declared = request.headers.get("content-length", "")
-    limit = settings.max_upload_bytes
-    if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD_BYTES:
-        raise _too_large(str(FileTooLarge(limit)))
-    part = _FilePart()
+    # A lenient upload reads (and drops) a file past the limit, within this total.
+    most = settings.max_upload_bytes * max_files + MULTIPART_OVERHEAD_BYTES
+    if declared.isdigit() and int(declared) > most:
+        raise _too_large(
+            str(FileTooLarge(settings.max_upload_bytes)) if max_files == 1
+            else f"The upload is larger than {max_files} files of {settings.max_upload_mb} MB"
+        )
+    parts = _Parts(file_field, max_files, lenient, settings)
     parser = MultipartParser(
         options[b"boundary"],
-        part.callbacks(),
+        parts.callbacks(),
         max_header_count=MAX_PART_HEADERS,
         max_header_size=MAX_PART_HEADER_BYTES,
     )
-    incoming = IncomingPdf(settings.storage_dir, limit)
     received = 0
     try:
         async for chunk in request.stream():
             received += len(chunk)
             parser.write(chunk)
-            for data in part.take():
-                incoming.write(data)
-            if received - incoming.size > MULTIPART_OVERHEAD_BYTES:
-                raise _too_large(OTHER_PARTS_TOO_LARGE)
+            if received - parts.file_bytes > MULTIPART_OVERHEAD_BYTES:
+                raise _too_large(_other_parts_too_large(file_field))
+            if received > most:
+                raise _too_large(f"The upload is larger than {max_files} files of "
+                                 f"{settings.max_upload_mb} MB")
         parser.finalize()
-        if not part.found:
-            raise _unprocessable(f"No file in the multipart field '{FIELD_NAME}'")
-        values = _text_fields(part.fields, fields)
-        return PdfUpload(incoming.store(owner_id), values)
-    except FileTooLarge as exc:
-        raise _too_large(str(exc)) from None
-    except NotAPdf:
-        raise HTTPException(
-            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-            detail="The file is not a PDF (its content has no %PDF- header)",
-        ) from None
+        if not parts.files:
+            raise _unprocessable(f"No file in the multipart field '{file_field}'")
+        values = _text_fields(parts.fields, fields, file_field)
+        return [part.store(owner_id) for part in parts.files], values
     except MultipartParseError as exc:
         # The parser's own words say which rule broke ("Maximum header count exceeded").
         raise _unprocessable(f"The multipart body is malformed: {exc}") from None
     finally:
-        incoming.discard()  # a no-op once stored
+        parts.discard()
 
 
-def _text_fields(received: dict[str, bytes], allowed: Collection[str]) -> dict[str, str]:
+def _text_fields(
+    received: dict[str, bytes], allowed: Collection[str], file_field: str = FIELD_NAME
+) -> dict[str, str]:
     """The upload's form fields as text; 422 for a field the route does not take."""
     unknown = sorted(set(received) - set(allowed))
     if unknown:
         takes = ", ".join(allowed) if allowed else "none"
         raise _unprocessable(
             f"Unknown form field(s) {', '.join(map(repr, unknown))}: this upload takes "
-            f"'{FIELD_NAME}' and, besides it, {takes}"
+            f"'{file_field}' and, besides it, {takes}"
         )
     try:
         return {name: value.decode() for name, value in received.items()}

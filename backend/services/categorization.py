@@ -477,13 +477,15 @@ def categorize_transactions(
     rules: Sequence[Rule],
     *,
     statement_id: int | None = None,
+    statement_ids: Sequence[int] | None = None,
     overwrite: bool = False,
     on_progress: ProgressCallback | None = None,
 ) -> CategorizationResult:
     """Set the category of a user's transactions from ``rules``.
 
-    Considers the user's transactions (only the statement's with
-    ``statement_id``); without ``overwrite`` only those without a category.
+    Considers the user's transactions (only the statement's with ``statement_id``,
+    only those statements' with ``statement_ids``: a batch's); without ``overwrite``
+    only those without a category.
     Each considered transaction that a rule matches gets the winning rule's
     category; one that no rule matches is never modified (``overwrite`` does
     not clear categories).
@@ -502,7 +504,7 @@ def categorize_transactions(
     which can take most of the time on large sets.
     """
     timer = _PhaseTimer()
-    candidates = _candidates(user_id, statement_id, overwrite)
+    candidates = _candidates(user_id, statement_id, statement_ids, overwrite)
     query = _candidates_query(candidates)
     matcher = RuleMatcher(rules)
     counts: Counter[str] = Counter()
@@ -559,12 +561,16 @@ def load_rules(connection: Connection, user_id: int) -> list[Rule]:
     return [Rule(**row._asdict()) for row in rows]
 
 
-def _candidates(user_id: int, statement_id: int | None, overwrite: bool) -> ColumnElement[bool]:
+def _candidates(
+    user_id: int, statement_id: int | None, statement_ids: Sequence[int] | None, overwrite: bool
+) -> ColumnElement[bool]:
     """Which transactions to consider."""
     columns = _transactions.c
     conditions = [columns.user_id == user_id]
     if statement_id is not None:
         conditions.append(columns.statement_id == statement_id)
+    if statement_ids is not None:
+        conditions.append(columns.statement_id.in_(statement_ids))
     if not overwrite:
         conditions.append(columns.category.is_(None))
     return and_(*conditions)
@@ -620,7 +626,10 @@ def _read_with_server_cursor(
     connection: Connection, query: Select[Any], batch_size: int
 ) -> Iterator[list[tuple[Any, ...]]]:
     """Stream a query through a psycopg2 named (server-side) cursor."""
-    compiled = query.compile(dialect=connection.dialect)
+    # render_postcompile expands IN lists (a batch's statement ids) into plain parameters.
+    compiled = query.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
     with _driver_connection(connection).cursor(name="categorization_scan") as cursor:
         cursor.execute(str(compiled), compiled.params)
         while rows := cursor.fetchmany(batch_size):

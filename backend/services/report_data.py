@@ -25,11 +25,15 @@ class ReportScope:
     statement_id: int | None = None
     date_from: date | None = None
     date_to: date | None = None
+    # Several statements (a batch's); None: no bound.
+    statement_ids: tuple[int, ...] | None = None
 
     def query(self, *columns: Any) -> Select[Any]:
         filters = [Transaction.user_id == self.user_id]
         if self.statement_id is not None:
             filters.append(Transaction.statement_id == self.statement_id)
+        if self.statement_ids is not None:
+            filters.append(Transaction.statement_id.in_(self.statement_ids))
         if self.date_from is not None:
             filters.append(Transaction.date >= self.date_from)
         if self.date_to is not None:

@@ -20,8 +20,10 @@ def bulk_categorize_async(
     statement_id: int | None = None,
     rules: list[dict] | None = None,
     overwrite: bool = False,
+    statement_ids: list[int] | None = None,
 ) -> dict:
-    """Categorize the user's (or one statement's) transactions (see categorize_transactions)."""
+    """Categorize the user's (or one statement's, or a batch's statements') transactions
+    (see categorize_transactions); without ``rules``, with the user's saved ones."""
     self.progress(0, "Loading rules")
     with get_engine().connect() as conn:
         if rules:
@@ -34,6 +36,7 @@ def bulk_categorize_async(
             user_id,
             active_rules,
             statement_id=statement_id,
+            statement_ids=statement_ids,
             overwrite=overwrite,
             on_progress=lambda done, total: _report(self, done, total),
         )

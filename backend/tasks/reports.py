@@ -21,11 +21,14 @@ def generate_report_async(
     statement_id: int | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
+    statement_ids: list[int] | None = None,
 ) -> dict:
-    """Write the .xlsx report to ``output_path``, streaming rows from the database."""
+    """Write the .xlsx report to ``output_path``, streaming rows from the database
+    (``statement_ids``: only those statements', a batch's)."""
     scope = ReportScope(
         user_id=user_id,
         statement_id=statement_id,
+        statement_ids=tuple(statement_ids) if statement_ids is not None else None,
         date_from=date.fromisoformat(date_from) if date_from else None,
         date_to=date.fromisoformat(date_to) if date_to else None,
     )

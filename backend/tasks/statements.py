@@ -6,6 +6,7 @@ from pathlib import Path
 
 from backend.db import get_engine, new_session
 from backend.models import Statement
+from backend.services.errors import InvalidInputError
 from backend.services.statement_store import existing_statement_id, save_statement, statement_summary
 from backend.tasks.app import celery_app
 from backend.tasks.base import TrackedTask
@@ -32,6 +33,11 @@ def parse_pdf_async(
     with engine.connect() as conn:
         statement_id = existing_statement_id(conn, user_id, file_sha256)
     if statement_id is None:
+        if not Path(file_path).is_file():  # storage lost it (a volume not mounted, a restore)
+            raise InvalidInputError(
+                "The uploaded file is no longer stored; upload it again, or retry once "
+                "the storage is back"
+            )
         # Imported on first use: pdfplumber and pdfminer cost ~30 MB per process, which a
         # worker that only serves other queues (reports, bulk) should not carry.
         from backend.services.statements import parse_statement

@@ -8,13 +8,12 @@ from typing import Any
 
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
-from sqlalchemy import Engine, insert
+from sqlalchemy import Connection, Engine, insert
 
 from backend.models import TaskState, TaskStatus, utcnow
 from backend.services import task_records
 from backend.tasks.app import celery_app
 from backend.tasks.kinds import kind_named
-from backend.tasks.logs import message_headers
 
 logger = logging.getLogger(__name__)
 
@@ -31,41 +30,67 @@ def submit_task(
     file_path: str | None = None,
     task_id: str | None = None,
     schedule_id: int | None = None,
+    batch_id: int | None = None,
 ) -> str:
     """Record a PENDING task for ``user_id`` and enqueue it; returns its task id.
 
     ``task_id`` may be chosen by the caller (for an output file named after it);
-    ``schedule_id`` marks a run that a schedule started (``backend/tasks/scheduler.py``).
+    ``schedule_id`` marks a run that a schedule started (``backend/tasks/scheduler.py``),
+    ``batch_id`` an item or pipeline step of a batch (``backend/tasks/batches.py``).
 
     The row is committed before the message is sent so that a fast worker always
     finds it; if the broker refuses the message the row is deleted again.
     """
-    task_id = task_id or str(uuid.uuid4())
-    kwargs = kwargs or {}
-    now = utcnow()
     with engine.begin() as conn:
-        conn.execute(
-            insert(TaskStatus).values(
-                task_id=task_id,
-                user_id=user_id,
-                task_name=task_name,
-                queue=kind_named(task_name).queue,
-                status=TaskState.PENDING.value,
-                progress_percent=0,
-                kwargs=kwargs,
-                attempts=0,
-                file_path=file_path,
-                created_at=now,
-                updated_at=now,
-                dispatched_at=now,
-                schedule_id=schedule_id,
-            )
+        task_id = record_task(
+            conn, user_id, task_name, kwargs, file_path=file_path, task_id=task_id,
+            schedule_id=schedule_id, batch_id=batch_id,
         )
     try:
-        dispatch(task_name, task_id, kwargs)
+        dispatch(task_name, task_id, kwargs or {})
     except QueueUnavailable:
         task_records.delete_records(engine, [task_id])
         raise
+    return task_id
+
+
+def record_task(
+    conn: Connection,
+    user_id: int,
+    task_name: str,
+    kwargs: dict[str, Any] | None = None,
+    *,
+    file_path: str | None = None,
+    task_id: str | None = None,
+    schedule_id: int | None = None,
+    batch_id: int | None = None,
+) -> str:
+    """Insert a task's PENDING row in the caller's transaction; returns its task id.
+
+    For work recorded together (a batch's items): send each message with ``dispatch``
+    once the transaction committed. A message that cannot be sent then is re-sent by
+    the reaper (the row waits PENDING), as one lost by the broker would be.
+    """
+    task_id = task_id or str(uuid.uuid4())
+    now = utcnow()
+    conn.execute(
+        insert(TaskStatus).values(
+            task_id=task_id,
+            user_id=user_id,
+            task_name=task_name,
+            queue=kind_named(task_name).queue,
+            status=TaskState.PENDING.value,
+            progress_percent=0,
+            kwargs=kwargs or {},
+            attempts=0,
+            file_path=file_path,
+            created_at=now,
+            updated_at=now,
+            dispatched_at=now,
+            schedule_id=schedule_id,
+            batch_id=batch_id,
+        )
+    )
     return task_id
 
 
@@ -80,8 +105,6 @@ def dispatch(task_name: str, task_id: str, kwargs: dict[str, Any]) -> None:
         celery_app.send_task(
             task_name, kwargs=kwargs, task_id=task_id, queue=kind_named(task_name).queue,
             ignore_result=True,
-            # The request id of the API call (or task) that sends it, for the task's log lines.
-            headers=message_headers(),
         )
     except (BrokerError, RedisError, OSError) as exc:
         logger.error("Could not enqueue %s: %s", task_name, exc)

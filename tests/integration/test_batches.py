@@ -1,0 +1,362 @@
+"""Batches end to end: many statements in one upload, tracked per item, retried, cancelled,
+and run through the categorize → report pipeline, with a real worker and broker.
+
+Some tests pause the worker's ``pdf_processing`` consumer (Celery's remote control, as an
+operator would) so that a batch waits in the queue while the test does something to it:
+removes two stored files before they are parsed, cancels the batch.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from backend.config import get_settings
+from backend.db import get_engine
+from backend.models import Batch, TaskStatus
+from backend.tasks.app import celery_app
+from backend.tasks.kinds import FINISH_BATCHES, PARSE_STATEMENT
+from tests.support import is_final
+from tests.support.statement_pdfs import LAYOUTS, StatementTruth
+
+FINAL_BATCH_STATES = {"SUCCESS", "PARTIAL", "FAILED", "REVOKED"}
+NOT_A_PDF = "The file is not a PDF (its content has no %PDF- header)"
+
+
+def statement(tmp_path: Path, layout: str) -> tuple[bytes, StatementTruth]:
+    path = tmp_path / f"{layout}.pdf"
+    truth = LAYOUTS[layout](path)
+    return path.read_bytes(), truth
+
+
+def files_part(named: list[tuple[str, bytes]]) -> list[tuple[str, tuple[str, bytes, str]]]:
+    return [("files", (name, content, "application/pdf")) for name, content in named]
+
+
+def task_rows(name: str = PARSE_STATEMENT.name) -> int:
+    with get_engine().connect() as conn:
+        return conn.scalar(
+            select(func.count()).select_from(TaskStatus).where(TaskStatus.task_name == name)
+        ) or 0
+
+
+def batch_rows() -> int:
+    with get_engine().connect() as conn:
+        return conn.scalar(select(func.count()).select_from(Batch)) or 0
+
+
+@pytest.fixture
+def wait_batch(client, worker) -> Callable[..., dict]:
+    """Poll GET /batches/{id} until the batch is final (or ``done`` holds)."""
+
+    def _wait(
+        batch_id: str, headers: dict[str, str], done: Callable[[dict], bool] | None = None,
+        timeout: float = 90,
+    ) -> dict:
+        done = done or (lambda body: body["status"] in FINAL_BATCH_STATES)
+        deadline = time.monotonic() + timeout
+        while True:
+            body = client.get(f"/batches/{batch_id}", headers=headers).json()
+            if done(body):
+                return body
+            if time.monotonic() > deadline:
+                pytest.fail(f"The batch never got there; last seen: {body}")
+            time.sleep(0.1)
+
+    return _wait
+
+
+@contextmanager
+def statement_queue_paused() -> Iterator[None]:
+    """The worker stops taking statement messages (they wait in the queue) until the end."""
+    queue = PARSE_STATEMENT.queue
+    assert celery_app.control.cancel_consumer(queue, reply=True, timeout=5), "no worker answered"
+    try:
+        yield
+    finally:
+        assert celery_app.control.add_consumer(
+            queue, exchange=queue, routing_key=queue, reply=True, timeout=5
+        ), "no worker answered"
+
+
+def test_a_batch_of_ten_with_two_failures_is_partial_and_retry_runs_exactly_those(
+    client, auth_headers, worker, wait_batch, tmp_path
+):
+    layouts = list(LAYOUTS)[:10]
+    pdfs = [statement(tmp_path, layout) for layout in layouts]
+    # Two files fail for a reason the test can take away: the storage loses them between
+    # the upload and the parse (a volume that was not mounted), and they come back later.
+    with statement_queue_paused():
+        answer = client.post(
+            "/batches", files=files_part([(f"{name}.pdf", pdf) for name, (pdf, _) in zip(
+                layouts, pdfs, strict=True)]), headers=auth_headers,
+        )
+        assert answer.status_code == 202, answer.text
+        submitted = answer.json()
+        assert submitted["status"] == "submitted"
+        assert submitted["item_count"] == 10
+        assert [item["filename"] for item in submitted["items"]] == [f"{n}.pdf" for n in layouts]
+        batch_id = submitted["batch_id"]
+        assert client.get(f"/batches/{batch_id}", headers=auth_headers).json()["status"] == "PENDING"
+        user_dir = get_settings().storage_dir / str(client.get("/auth/me", headers=auth_headers).json()["id"])
+        lost = sorted(user_dir.glob("*.pdf"))[:2]
+        assert len(lost) == 2
+        for path in lost:
+            shutil.move(path, tmp_path / f"kept-{path.name}")
+
+    first = wait_batch(batch_id, auth_headers)
+    assert first["status"] == "PARTIAL"
+    assert (first["total"], first["succeeded"], first["failed"], first["pending"]) == (10, 8, 2, 0)
+    assert first["progress_percent"] == 100
+    failed = [item for item in first["items"] if item["status"] == "FAILED"]
+    assert len(failed) == 2
+    assert all("no longer stored" in item["error_message"] for item in failed)
+    assert all(item["statement_id"] is None for item in failed)
+    succeeded = [item for item in first["items"] if item["status"] == "SUCCESS"]
+    assert len({item["statement_id"] for item in succeeded}) == 8
+    before = {item["task_id"]: client.get(f"/tasks/{item['task_id']}/status", headers=auth_headers).json()
+              for item in succeeded}
+
+    for path in lost:  # the storage is back
+        shutil.move(tmp_path / f"kept-{path.name}", path)
+    retried = client.post(f"/batches/{batch_id}/retry_failed", headers=auth_headers)
+    assert retried.status_code == 202
+    assert retried.json() == {"retried": 2, "not_retryable": 0}
+
+    second = wait_batch(batch_id, auth_headers)
+    assert second["status"] == "SUCCESS", second
+    assert (second["succeeded"], second["failed"]) == (10, 0)
+    by_id = {item["item_id"]: item for item in second["items"]}
+    # Exactly the two failed items ran again, as new tasks; the others were not touched.
+    for item in failed:
+        again = by_id[item["item_id"]]
+        assert again["task_id"] != item["task_id"]
+        assert again["statement_id"] is not None
+        old = client.get(f"/tasks/{item['task_id']}/status", headers=auth_headers).json()
+        assert old["status"] == "FAILED"
+    for item in succeeded:
+        assert by_id[item["item_id"]]["task_id"] == item["task_id"]
+        now = client.get(f"/tasks/{item['task_id']}/status", headers=auth_headers).json()
+        assert now == before[item["task_id"]]
+    assert task_rows() == 12
+    assert client.get("/statements", headers=auth_headers).json()["total"] == 10
+
+    # Nothing failed now: another retry re-runs nothing.
+    assert client.post(f"/batches/{batch_id}/retry_failed", headers=auth_headers).json() == {
+        "retried": 0, "not_retryable": 0,
+    }
+    assert task_rows() == 12
+
+
+def test_refused_uploads_are_failed_items_and_cannot_be_rerun(
+    client, auth_headers, worker, wait_batch, tmp_path
+):
+    good, _ = statement(tmp_path, "northgate_uk")
+    too_big = b"%PDF-1.4\n" + b"0" * (get_settings().max_upload_bytes + 1)
+    answer = client.post(
+        "/batches",
+        files=files_part([
+            ("good.pdf", good), ("notes.txt", b"just some text, not a PDF at all"),
+            ("empty.pdf", b""), ("huge.pdf", too_big), ("C:\\Users\\ann\\again.pdf", good),
+        ]),
+        headers=auth_headers,
+    )
+    assert answer.status_code == 202, answer.text
+    assert [item["filename"] for item in answer.json()["items"]] == [
+        "good.pdf", "notes.txt", "empty.pdf", "huge.pdf", "again.pdf",
+    ]
+    body = wait_batch(answer.json()["batch_id"], auth_headers)
+
+    assert body["status"] == "PARTIAL"
+    items = {item["filename"]: item for item in body["items"]}
+    assert items["notes.txt"]["error_message"] == NOT_A_PDF
+    assert items["empty.pdf"]["error_message"] == "The file is empty"
+    assert "larger than the" in items["huge.pdf"]["error_message"]
+    for name in ("notes.txt", "empty.pdf", "huge.pdf"):
+        assert (items[name]["status"], items[name]["task_id"]) == ("FAILED", None)
+    # The same file twice in one batch is one statement (deduplicated by its hash).
+    assert items["good.pdf"]["status"] == items["again.pdf"]["status"] == "SUCCESS"
+    assert items["good.pdf"]["statement_id"] == items["again.pdf"]["statement_id"]
+    assert task_rows() == 2
+
+    retried = client.post(f"/batches/{body['batch_id']}/retry_failed", headers=auth_headers)
+    assert retried.status_code == 202
+    assert retried.json() == {"retried": 0, "not_retryable": 3}
+    assert task_rows() == 2
+
+
+def test_a_batch_of_only_refused_uploads_is_failed_at_once(client, auth_headers, wait_batch):
+    answer = client.post("/batches", files=files_part([("a.txt", b"x"), ("b.txt", b"y")]),
+                         headers=auth_headers)
+    assert answer.status_code == 202
+    body = wait_batch(answer.json()["batch_id"], auth_headers)
+    assert (body["status"], body["failed"], body["progress_percent"]) == ("FAILED", 2, 100)
+
+
+def test_then_categorize_report_runs_on_the_batch_statements(
+    client, auth_headers, worker, wait_for, wait_batch, tmp_path
+):
+    outside, _ = statement(tmp_path, "fjord_no")
+    outside_task = client.post("/upload_pdf_async", files={"file": ("o.pdf", outside, "application/pdf")},
+                               headers=auth_headers).json()["task_id"]
+    assert wait_for(outside_task, auth_headers, is_final)["status"] == "SUCCESS"
+    outside_id = client.get(f"/tasks/{outside_task}/result", headers=auth_headers).json()[
+        "result"]["statement_id"]
+    rule = {"pattern": ".", "match_type": "regex", "category": "Batched"}
+    assert client.post("/rules", json=rule, headers=auth_headers).status_code == 201
+    (first, first_truth), (second, second_truth) = (
+        statement(tmp_path, "northgate_uk"), statement(tmp_path, "rheinufer_de")
+    )
+
+    answer = client.post(
+        "/batches",
+        files=files_part([("a.pdf", first), ("b.pdf", second), ("bad.pdf", b"%PDF-1.4 broken")]),
+        data={"then": "categorize,report"},
+        headers=auth_headers,
+    )
+    assert answer.status_code == 202, answer.text
+    body = wait_batch(answer.json()["batch_id"], auth_headers)
+
+    # A failed item does not block the pipeline: it ran on what imported, and says so.
+    assert body["status"] == "PARTIAL"
+    assert body["then"] == "categorize,report"
+    assert [(step["step"], step["status"]) for step in body["steps"]] == [
+        ("categorize", "SUCCESS"), ("report", "SUCCESS"),
+    ]
+    assert "2 statement(s) that imported" in body["pipeline_note"]
+    assert body["report_id"] == body["steps"][1]["task_id"]
+    download = client.get(f"/reports/{body['report_id']}/download", headers=auth_headers)
+    assert download.status_code == 200
+    rows = list(load_workbook(io.BytesIO(download.content))["Transactions"].iter_rows(
+        min_row=2, values_only=True))
+    expected = sorted(t.description for t in first_truth.transactions + second_truth.transactions)
+    assert sorted(row[1] for row in rows) == expected
+    assert {row[3] for row in rows} == {"Batched"}
+    # The statement outside the batch was neither categorized nor reported.
+    outside_rows = client.get(f"/statements/{outside_id}/transactions", headers=auth_headers).json()
+    assert outside_rows["total"] > 0
+    assert {row["category"] for row in outside_rows["items"]} == {None}
+
+
+def test_delete_cancels_what_has_not_finished(client, auth_headers, worker, wait_batch, wait_for,
+                                              tmp_path):
+    pdfs = [statement(tmp_path, layout)[0] for layout in ("northgate_uk", "littoral_fr", "coral_au")]
+    with statement_queue_paused():
+        answer = client.post("/batches", files=files_part(
+            [(f"{n}.pdf", pdf) for n, pdf in enumerate(pdfs)]), data={"then": "categorize"},
+            headers=auth_headers)
+        batch_id = answer.json()["batch_id"]
+        cancelled = client.delete(f"/batches/{batch_id}", headers=auth_headers)
+        assert cancelled.status_code == 200
+        assert cancelled.json() == {"message": "Batch cancelled", "cancelled": 3}
+
+    body = client.get(f"/batches/{batch_id}", headers=auth_headers).json()
+    assert body["status"] == "REVOKED"
+    assert {item["status"] for item in body["items"]} == {"REVOKED"}
+    assert body["finished_at"] is not None
+    assert body["steps"] == [
+        {"step": "categorize", "task_id": None, "status": None, "error_message": None}
+    ]
+    assert client.delete(f"/batches/{batch_id}", headers=auth_headers).status_code == 409
+    assert client.post(f"/batches/{batch_id}/retry_failed", headers=auth_headers).status_code == 409
+    # The worker takes statements again: a later upload runs, the cancelled items never did.
+    later = client.post("/upload_pdf_async", files={"file": ("x.pdf", pdfs[0], "application/pdf")},
+                        headers=auth_headers).json()["task_id"]
+    assert wait_for(later, auth_headers, is_final)["status"] == "SUCCESS"
+    for item in client.get(f"/batches/{batch_id}", headers=auth_headers).json()["items"]:
+        status = client.get(f"/tasks/{item['task_id']}/status", headers=auth_headers).json()
+        assert (status["status"], status["attempts"]) == ("REVOKED", 0)
+
+
+def test_the_sweep_finishes_a_batch_whose_last_item_ended_outside_a_run(
+    client, auth_headers, worker, wait_batch, tmp_path
+):
+    pdf, _ = statement(tmp_path, "northgate_uk")
+    with statement_queue_paused():
+        batch_id = client.post("/batches", files=files_part([("a.pdf", pdf)]),
+                               headers=auth_headers).json()["batch_id"]
+        item = client.get(f"/batches/{batch_id}", headers=auth_headers).json()["items"][0]
+        # Cancelling the item itself (not the batch) ends it in the API, not in a worker.
+        assert client.delete(f"/tasks/{item['task_id']}", headers=auth_headers).status_code == 200
+    body = client.get(f"/batches/{batch_id}", headers=auth_headers).json()
+    assert (body["status"], body["pending"], body["finished_at"]) == ("PROCESSING", 0, None)
+
+    celery_app.send_task(FINISH_BATCHES.name)  # what beat sends every REAPER_INTERVAL_SECONDS
+    body = wait_batch(batch_id, auth_headers)
+    assert (body["status"], body["failed"]) == ("FAILED", 1)
+
+
+def test_someone_elses_batch_is_not_found(client, register, tmp_path):
+    owner, other = register(), register()
+    batch_id = client.post("/batches", files=files_part([("a.txt", b"x")]),
+                           headers=owner).json()["batch_id"]
+
+    assert client.get(f"/batches/{batch_id}", headers=owner).status_code == 200
+    for call in (client.get, client.delete):
+        assert call(f"/batches/{batch_id}", headers=other).status_code == 404
+    assert client.post(f"/batches/{batch_id}/retry_failed", headers=other).status_code == 404
+    assert client.get("/batches", headers=other).json() == {"items": [], "total": 0}
+    assert client.get("/batches/not-a-batch", headers=owner).status_code == 404
+    assert client.get("/batches", headers={}).status_code == 401
+
+
+def test_the_list_is_newest_first_and_paginated(client, auth_headers):
+    ids = [client.post("/batches", files=files_part([("a.txt", b"x")]),
+                       headers=auth_headers).json()["batch_id"] for _ in range(3)]
+    page = client.get("/batches?limit=2", headers=auth_headers).json()
+    assert page["total"] == 3
+    assert [batch["batch_id"] for batch in page["items"]] == ids[::-1][:2]
+    rest = client.get("/batches?limit=2&offset=2", headers=auth_headers).json()
+    assert [batch["batch_id"] for batch in rest["items"]] == ids[:1]
+
+
+def test_the_same_idempotency_key_twice_gives_one_batch(client, auth_headers, worker, tmp_path):
+    pdf, _ = statement(tmp_path, "northgate_uk")
+    headers = {**auth_headers, "Idempotency-Key": "batch-1"}
+    first = client.post("/batches", files=files_part([("a.pdf", pdf), ("b.txt", b"x")]),
+                        headers=headers)
+    again = client.post("/batches", files=files_part([("a.pdf", pdf), ("b.txt", b"x")]),
+                        headers=headers)
+    other = client.post("/batches", files=files_part([("a.pdf", pdf)]), headers=headers)
+
+    assert first.status_code == again.status_code == 202
+    assert again.json() == first.json()
+    assert other.status_code == 422
+    assert batch_rows() == 1
+    assert task_rows() == 1
+
+
+def test_a_batch_past_the_users_allowance_is_refused_whole(client, auth_headers, tmp_path):
+    limit = get_settings().user_max_active_tasks
+    pdf, _ = statement(tmp_path, "northgate_uk")
+    answer = client.post("/batches", files=files_part([(f"{n}.pdf", pdf) for n in range(limit + 1)]),
+                         headers=auth_headers)
+
+    assert answer.status_code == 429
+    assert f"would add {limit + 1}" in answer.json()["detail"]
+    assert answer.headers["Retry-After"]
+    assert batch_rows() == task_rows() == 0
+    assert list(get_settings().storage_dir.glob("*/*.pdf")) == []
+
+
+def test_bad_batch_requests_are_4xx(client, auth_headers):
+    most = get_settings().max_batch_files
+    too_many = client.post("/batches", files=files_part([(f"{n}.txt", b"x") for n in range(most + 1)]),
+                           headers=auth_headers)
+    assert too_many.status_code == 422
+    assert f"at most {most}" in too_many.json()["detail"]
+    assert client.post("/batches", data={"then": "report"}, files={"other": ("a", b"x")},
+                       headers=auth_headers).status_code == 422
+    bad_then = client.post("/batches", files=files_part([("a.txt", b"x")]), data={"then": "report"},
+                           headers=auth_headers)
+    assert bad_then.status_code == 422
+    assert "'then' must be" in bad_then.json()["detail"]
+    assert batch_rows() == 0
