@@ -39,10 +39,14 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 
 # Programs from Debian that tests run. ofxdump (libofx's reader, which GnuCash uses) reads
 # the OFX exports back: ofxdump # installed by the apt-get below (Debian package 'ofx').
-# Without root or the package mirror the test says why it skipped.
-$(VENV)/.system-tools: | $(PY)
+# Without root or the package mirror the test says why it skipped. chromium is the browser
+# the web app's test drives (tests/integration/test_web_app.py, through Playwright).
+# Rebuilt when the Makefile changes, so a new tool reaches existing checkouts too.
+$(VENV)/.system-tools: Makefile | $(PY)
 	@command -v ofxdump >/dev/null || { apt-get update -qq && apt-get install -y -qq ofx >/dev/null; } \
 		|| echo "could not install Debian's 'ofx' (ofxdump): the libofx export test will skip"
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+		|| echo "could not install Debian's 'chromium': the web app's browser test will fail"
 	@touch $@
 
 up: $(VENV)/.runtime-installed

@@ -15,12 +15,14 @@ from backend.api.schemas import (
     RuleIn,
     RuleOut,
     RulePage,
+    RulePreviewOut,
     TaskSubmitted,
 )
 from backend.api.statements import owned_statement
 from backend.api.submitting import SubmitterDep
 from backend.models import CategoryRule, User
-from backend.services.categorization import MAX_RULES
+from backend.services import transaction_queries
+from backend.services.categorization import MAX_RULES, Rule
 from backend.tasks.kinds import CATEGORIZE
 
 router = APIRouter(tags=["categorization"])
@@ -51,6 +53,14 @@ def create_rule(body: RuleIn, user: CurrentUser, session: SessionDep) -> Categor
     session.add(rule)
     session.commit()
     return rule
+
+
+@router.post("/rules/preview", response_model=RulePreviewOut)
+def preview_rule(body: RuleIn, user: CurrentUser, session: SessionDep) -> RulePreviewOut:
+    """Which of the user's transactions this rule would match (count and the newest five),
+    without saving it or changing anything; 422 for an invalid rule."""
+    preview = transaction_queries.preview_rule(session, user.id, Rule(**body.model_dump()))
+    return RulePreviewOut.model_validate(preview, from_attributes=True)
 
 
 @router.get("/rules", response_model=RulePage)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, status
+from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from backend.api.web_session import cookie_token
 from backend.config import Settings, get_settings
 from backend.db import get_session, get_write_session
 from backend.models import User
 from backend.security import InvalidTokenError, TokenClaims, decode_access_token
 
-oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token")
+# auto_error=False: without a Bearer header the web app's session cookie is looked at.
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -41,17 +43,27 @@ def _unauthorized(detail: str) -> HTTPException:
     )
 
 
-def get_token_claims(
-    token: Annotated[str, Depends(oauth2_scheme)], settings: SettingsDep
-) -> TokenClaims:
-    """The claims of the request's bearer token; 401 when it is not valid."""
+def get_token_claims(token: str, settings: Settings) -> TokenClaims:
+    """The claims of a bearer token; 401 when it is not valid."""
     try:
         return decode_access_token(token, settings)
     except InvalidTokenError:
         raise _unauthorized("Could not validate credentials") from None
 
 
-TokenClaimsDep = Annotated[TokenClaims, Depends(get_token_claims)]
+def request_token_claims(
+    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)], settings: SettingsDep
+) -> TokenClaims:
+    """The claims of the request's bearer token, else of the web app's session cookie
+    (403 for a state-changing request without its CSRF token); 401 when neither is valid."""
+    if token is None:
+        token = cookie_token(request, settings)
+    if token is None:
+        raise _unauthorized("Not authenticated")
+    return get_token_claims(token, settings)
+
+
+TokenClaimsDep = Annotated[TokenClaims, Depends(request_token_claims)]
 
 
 def get_current_user(claims: TokenClaimsDep, session: SessionDep) -> User:

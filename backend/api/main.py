@@ -21,6 +21,7 @@ from backend.api import (
     tasks,
     transactions,
     webhooks,
+    web,
 )
 from backend.api.errors import install_error_handlers
 from backend.api.middleware import RequestSizeLimit
@@ -41,6 +42,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     schedules.router,
     admin.router,
     metrics.router,
+    web.router,
 )
 
 

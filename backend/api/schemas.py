@@ -59,6 +59,14 @@ class TokenOut(BaseModel):
     expires_in: int
 
 
+class SessionOut(BaseModel):
+    """The web app's sign-in: who, and the CSRF token to echo in ``X-CSRF-Token``."""
+
+    user: UserOut
+    csrf_token: str
+    expires_in: int
+
+
 class TaskSubmitted(BaseModel):
     task_id: str
     status: str = "submitted"
@@ -198,3 +206,33 @@ class ReportIn(BaseModel):
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValueError("date_from must not be after date_to")
         return self
+
+
+class CategorySpending(BaseModel):
+    category: str | None = Field(description="null: transactions without a category")
+    amount: Decimal = Field(description="Money out, as a positive amount")
+    count: int
+
+
+class MonthTotals(BaseModel):
+    month: str = Field(examples=["2024-01"])
+    money_in: Decimal
+    money_out: Decimal = Field(description="Money out, as a positive amount")
+
+
+class SummaryOut(BaseModel):
+    """What the web app's charts draw: spending by category, money in and out by month."""
+
+    spending: list[CategorySpending]
+    months: list[MonthTotals]
+
+
+class RulePreviewOut(BaseModel):
+    """What a rule would match among the user's transactions, newest first, before saving it."""
+
+    matched: int
+    already_categorized: int = Field(
+        description="Matches that have a category already (kept unless overwrite is asked)"
+    )
+    scanned: int
+    examples: list[TransactionOut]

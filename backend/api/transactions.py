@@ -1,4 +1,5 @@
-"""A user's transactions across statements: exports and category edits."""
+"""A user's transactions across statements: the searchable list, the charts' summary,
+exports and category edits."""
 
 from __future__ import annotations
 
@@ -6,17 +7,24 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, field_validator
 from starlette.background import BackgroundTask
 
-from backend.api.deps import CurrentUser, WriteSessionDep
-from backend.api.schemas import MAX_BIGINT, TransactionOut
+from backend.api.deps import CurrentUser, SessionDep, WriteSessionDep
+from backend.api.schemas import MAX_BIGINT, SummaryOut, TransactionOut, TransactionPage
 from backend.db import get_engine, read_only
 from backend.models import Transaction
-from backend.services.categorization import MAX_CATEGORY_LENGTH
+from backend.services.categorization import MAX_CATEGORY_LENGTH, Direction
 from backend.services.exports import ExportFormat, ExportScope, export_transactions
+from backend.services.transaction_queries import (
+    TransactionFilter,
+    TransactionSort,
+    categories_in_use,
+    spending_summary,
+    transaction_page,
+)
 
 router = APIRouter(tags=["transactions"])
 
@@ -33,10 +41,15 @@ def check_category_text(value: str | None) -> str | None:
         return None
     if not value.strip():
         raise ValueError("category must not be blank (send null to clear it)")
+    return check_storable_text(value, "category")
+
+
+def check_storable_text(value: str, name: str) -> str:
+    """``value``, or ValueError when it holds a NUL or a lone surrogate."""
     if "\x00" in value:
-        raise ValueError("category must not contain NUL characters")
+        raise ValueError(f"{name} must not contain NUL characters")
     if any("\ud800" <= char <= "\udfff" for char in value):
-        raise ValueError("category must not contain lone surrogate characters")
+        raise ValueError(f"{name} must not contain lone surrogate characters")
     return value
 
 
@@ -102,6 +115,66 @@ def export_my_transactions(
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
     scope = ExportScope(user_id=user.id, date_from=date_from, date_to=date_to, category=category)
     return export_response(scope, export_format, f"ledgerflow-transactions-{date.today():%Y-%m-%d}")
+
+
+SearchText = Annotated[str | None, Query(max_length=200, description="Part of the description")]
+
+
+def transaction_filter(
+    user: CurrentUser,
+    q: SearchText = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    category: Annotated[str | None, Query(max_length=MAX_CATEGORY_LENGTH)] = None,
+    uncategorized: Annotated[bool, Query(description="Only those without a category")] = False,
+    direction: Annotated[Direction | None, Query(description="debit: money out, credit: money in")] = None,
+    statement_id: Annotated[int | None, Query(ge=1, le=MAX_BIGINT)] = None,
+) -> TransactionFilter:
+    """The query's filters over the user's transactions; 422 for a reversed date range,
+    text PostgreSQL cannot hold, or a category together with ``uncategorized``."""
+    try:
+        check_category_text(category)
+        check_storable_text(q or "", "q")
+        if date_from and date_to and date_from > date_to:
+            raise ValueError("date_from must not be after date_to")
+        if category is not None and uncategorized:
+            raise ValueError("ask for a category or for uncategorized, not both")
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
+    return TransactionFilter(
+        user_id=user.id, search=q or None, date_from=date_from, date_to=date_to,
+        category=category, uncategorized=uncategorized, direction=direction,
+        statement_id=statement_id,
+    )
+
+
+FilterDep = Annotated[TransactionFilter, Depends(transaction_filter)]
+
+
+@router.get("/transactions", response_model=TransactionPage)
+def list_my_transactions(
+    where: FilterDep,
+    session: SessionDep,
+    sort: TransactionSort = TransactionSort.DATE_DESC,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_BIGINT)] = 0,
+) -> TransactionPage:
+    """The user's transactions across statements: search, filter, sort (``-`` descending), page."""
+    rows, total = transaction_page(session, where, sort, limit, offset)
+    return TransactionPage(items=[TransactionOut.model_validate(row) for row in rows], total=total)
+
+
+@router.get("/transactions/categories", response_model=list[str])
+def list_categories(user: CurrentUser, session: SessionDep) -> list[str]:
+    """The categories the user's transactions have, alphabetically."""
+    return categories_in_use(session, user.id)
+
+
+@router.get("/transactions/summary", response_model=SummaryOut)
+def summarize(where: FilterDep, session: SessionDep) -> SummaryOut:
+    """Money out by category and money in/out by month, for the same filters as the list."""
+    summary = spending_summary(session, where)
+    return SummaryOut.model_validate(summary, from_attributes=True)
 
 
 @router.patch("/transactions/{transaction_id}", response_model=TransactionOut)

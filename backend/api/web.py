@@ -1,0 +1,57 @@
+"""The web app: its page at ``/`` and its static files under ``/web/``.
+
+Everything it shows comes from the JSON API in this same process; the files are plain
+HTML, CSS and JavaScript modules committed in ``backend/web/`` (nothing to build).
+The browser authenticates with the session cookie (``backend/api/web_session.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, status
+from fastapi.responses import FileResponse
+
+router = APIRouter(include_in_schema=False)
+
+WEB_ROOT = Path(__file__).resolve().parent.parent / "web"
+MEDIA_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".txt": "text/plain; charset=utf-8",
+}
+# Only this origin's scripts, styles and images; no inline script, no framing.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    # Revalidate on every load (an ETag answers 304), so a new version shows at once.
+    "Cache-Control": "no-cache",
+}
+NOT_FOUND = HTTPException(status.HTTP_404_NOT_FOUND, detail="Not found")
+
+
+def _file(path: Path) -> FileResponse:
+    return FileResponse(path, media_type=MEDIA_TYPES[path.suffix], headers=SECURITY_HEADERS)
+
+
+@router.get("/")
+def index() -> FileResponse:
+    """The web app's single page."""
+    return _file(WEB_ROOT / "index.html")
+
+
+@router.get("/web/{file_path:path}")
+def static_file(file_path: str) -> FileResponse:
+    """A file of the web app; 404 for anything outside ``backend/web`` or of another type."""
+    path = (WEB_ROOT / file_path).resolve()
+    if not path.is_relative_to(WEB_ROOT) or path.suffix not in MEDIA_TYPES or not path.is_file():
+        raise NOT_FOUND
+    return _file(path)

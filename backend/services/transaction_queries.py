@@ -1,0 +1,187 @@
+"""Reading a user's transactions: a filtered, sorted page, the spending summary the charts
+draw, and a rule's preview (which of them a rule would match)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy.orm import Session
+
+from backend.models import Transaction
+from backend.services.categorization import Direction, Rule
+
+# Rows read per round trip while a rule is previewed.
+PREVIEW_BATCH = 2_000
+
+
+class TransactionSort(StrEnum):
+    """Orders of the transactions table; a leading ``-`` is descending."""
+
+    DATE = "date"
+    DATE_DESC = "-date"
+    AMOUNT = "amount"
+    AMOUNT_DESC = "-amount"
+    DESCRIPTION = "description"
+    DESCRIPTION_DESC = "-description"
+    CATEGORY = "category"
+    CATEGORY_DESC = "-category"
+
+
+@dataclass(frozen=True)
+class TransactionFilter:
+    """Which of a user's transactions to show. ``search`` is a case-insensitive substring
+    of the description; ``uncategorized`` keeps those without a category."""
+
+    user_id: int
+    search: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    category: str | None = None
+    uncategorized: bool = False
+    direction: Direction | None = None
+    statement_id: int | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = [Transaction.user_id == self.user_id]
+        if self.search:
+            where.append(Transaction.description.ilike(f"%{_escape_like(self.search)}%", escape="\\"))
+        if self.date_from:
+            where.append(Transaction.date >= self.date_from)
+        if self.date_to:
+            where.append(Transaction.date <= self.date_to)
+        if self.category is not None:
+            where.append(Transaction.category == self.category)
+        if self.uncategorized:
+            where.append(Transaction.category.is_(None))
+        if self.direction is Direction.DEBIT:
+            where.append(Transaction.amount < 0)
+        elif self.direction is Direction.CREDIT:
+            where.append(Transaction.amount > 0)
+        if self.statement_id is not None:
+            where.append(Transaction.statement_id == self.statement_id)
+        return where
+
+
+def _escape_like(text: str) -> str:
+    """``text`` with LIKE's wildcards taken literally (a search for "50%" means 50%)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _ordered(query: Select[Any], sort: TransactionSort) -> Select[Any]:
+    column = {
+        "date": Transaction.date,
+        "amount": Transaction.amount,
+        "description": Transaction.description,
+        "category": Transaction.category,
+    }[sort.value.lstrip("-")]
+    descending = sort.value.startswith("-")
+    # The id breaks ties, so paging through equal dates neither repeats nor skips a row;
+    # within a statement ids follow the printed order.
+    if descending:
+        return query.order_by(column.desc(), Transaction.id.desc())
+    return query.order_by(column.asc(), Transaction.id.asc())
+
+
+def transaction_page(
+    session: Session, where: TransactionFilter, sort: TransactionSort, limit: int, offset: int
+) -> tuple[list[Transaction], int]:
+    """One page of the matching transactions, and how many match in all."""
+    conditions = where.conditions()
+    total = session.scalar(select(func.count()).select_from(Transaction).where(*conditions)) or 0
+    rows = session.scalars(
+        _ordered(select(Transaction).where(*conditions), sort).limit(limit).offset(offset)
+    ).all()
+    return list(rows), total
+
+
+def categories_in_use(session: Session, user_id: int) -> list[str]:
+    """The distinct categories of the user's transactions, alphabetically."""
+    return list(
+        session.scalars(
+            select(Transaction.category)
+            .where(Transaction.user_id == user_id, Transaction.category.is_not(None))
+            .group_by(Transaction.category)
+            .order_by(Transaction.category)
+        )
+    )
+
+
+@dataclass
+class Summary:
+    """Money out per category (largest first) and money in/out per month (oldest first)."""
+
+    spending: list[dict[str, Any]] = field(default_factory=list)
+    months: list[dict[str, Any]] = field(default_factory=list)
+
+
+def spending_summary(session: Session, where: TransactionFilter) -> Summary:
+    """What the charts draw, for the transactions ``where`` selects."""
+    conditions = where.conditions()
+    spent = session.execute(
+        select(Transaction.category, func.sum(Transaction.amount), func.count())
+        .where(*conditions, Transaction.amount < 0)
+        .group_by(Transaction.category)
+    ).all()
+    largest_first = sorted(
+        ((-Decimal(total), category, count) for category, total, count in spent),
+        key=lambda row: (-row[0], row[1] or ""),
+    )
+    spending = [
+        {"category": category, "amount": amount, "count": count}
+        for amount, category, count in largest_first
+    ]
+    # Grouped by day in SQL (portable), folded into months here: a year is at most 366 rows.
+    money_in = func.sum(case((Transaction.amount > 0, Transaction.amount), else_=0))
+    money_out = func.sum(case((Transaction.amount < 0, -Transaction.amount), else_=0))
+    months: dict[str, dict[str, Decimal]] = defaultdict(
+        lambda: {"money_in": Decimal(0), "money_out": Decimal(0)}
+    )
+    for day, day_in, day_out in session.execute(
+        select(Transaction.date, money_in, money_out).where(*conditions).group_by(Transaction.date)
+    ):
+        month = months[f"{day:%Y-%m}"]
+        month["money_in"] += Decimal(day_in or 0)
+        month["money_out"] += Decimal(day_out or 0)
+    return Summary(
+        spending=spending,
+        months=[{"month": month, **totals} for month, totals in sorted(months.items())],
+    )
+
+
+@dataclass
+class RulePreview:
+    """How many of the user's transactions a rule matches, and the first few of them."""
+
+    matched: int = 0
+    already_categorized: int = 0
+    scanned: int = 0
+    examples: list[Transaction] = field(default_factory=list)
+
+
+def preview_rule(session: Session, user_id: int, rule: Rule, example_count: int = 5) -> RulePreview:
+    """Run ``rule`` alone over every transaction of the user, newest first, without saving.
+
+    ``already_categorized`` counts the matches that have a category now (a categorize run
+    without ``overwrite`` leaves those alone)."""
+    preview = RulePreview()
+    rows = session.scalars(
+        select(Transaction)
+        .where(Transaction.user_id == user_id)
+        .order_by(Transaction.date.desc(), Transaction.id.desc())
+        .execution_options(yield_per=PREVIEW_BATCH)
+    )
+    for row in rows:
+        preview.scanned += 1
+        if not rule.matches(row.description, row.amount):
+            continue
+        preview.matched += 1
+        preview.already_categorized += row.category is not None
+        if len(preview.examples) < example_count:
+            preview.examples.append(row)
+    return preview

@@ -1,0 +1,138 @@
+// The JSON API, as the web app calls it: the session cookie authenticates, and every
+// request that changes state echoes the CSRF cookie in X-CSRF-Token.
+
+const CSRF_COOKIE = "lf_csrf";
+const CSRF_HEADER = "X-CSRF-Token";
+const FINAL = new Set(["SUCCESS", "FAILED", "REVOKED"]);
+
+export class ApiError extends Error {
+  constructor(status, detail) {
+    super(describe(detail, status));
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+/** A server's `detail` (a sentence, or FastAPI's list of field errors) in plain words. */
+export function describe(detail, status) {
+  if (typeof detail === "string" && detail) return detail;
+  if (Array.isArray(detail) && detail.length) {
+    return detail.map((item) => {
+      const where = (item.loc || []).filter((part) => part !== "body" && part !== "query").join(" ");
+      const message = String(item.msg || "is not valid").replace(/^Value error, /, "");
+      return where ? `${where}: ${message}` : message;
+    }).join("; ");
+  }
+  if (status === 0) return "Could not reach the server. Check your connection and try again.";
+  return `The server answered ${status}.`;
+}
+
+function csrfToken() {
+  const found = document.cookie.split("; ").find((part) => part.startsWith(`${CSRF_COOKIE}=`));
+  return found ? decodeURIComponent(found.slice(CSRF_COOKIE.length + 1)) : "";
+}
+
+/** Called when the session is gone (401): the app shows the sign-in page. */
+let onSignedOut = () => {};
+export function whenSignedOut(callback) { onSignedOut = callback; }
+
+/** fetch() a JSON endpoint; resolves to the parsed body, rejects with an ApiError. */
+export async function api(path, { method = "GET", json, form, signal } = {}) {
+  const headers = { Accept: "application/json" };
+  let body;
+  if (json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(json);
+  } else if (form !== undefined) {
+    body = form instanceof FormData ? form : new URLSearchParams(form);
+  }
+  if (method !== "GET" && method !== "HEAD") headers[CSRF_HEADER] = csrfToken();
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body, signal, credentials: "same-origin" });
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
+    throw new ApiError(0, null);
+  }
+  const text = await response.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+  if (!response.ok) {
+    if (response.status === 401 && !path.startsWith("/auth/")) onSignedOut(true);
+    throw new ApiError(response.status, data && data.detail);
+  }
+  return data;
+}
+
+/** A query string from an object, leaving out empty values. */
+export function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== "" && value !== false) search.set(key, value);
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+/**
+ * Upload one file (multipart field `file`) with XMLHttpRequest, whose upload events give
+ * a byte count. Returns { promise, abort }; the promise resolves to the JSON answer.
+ */
+export function uploadFile(path, file, onProgress) {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise((resolve, reject) => {
+    xhr.open("POST", path);
+    xhr.setRequestHeader(CSRF_HEADER, csrfToken());
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    };
+    xhr.onload = () => {
+      let data = null;
+      try { data = JSON.parse(xhr.responseText); } catch { data = null; }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data);
+      else {
+        if (xhr.status === 401) onSignedOut(true);
+        reject(new ApiError(xhr.status, data && data.detail));
+      }
+    };
+    xhr.onerror = () => reject(new ApiError(0, null));
+    xhr.onabort = () => reject(new DOMException("Upload cancelled", "AbortError"));
+    const body = new FormData();
+    body.append("file", file, file.name);
+    xhr.send(body);
+  });
+  return { promise, abort: () => xhr.abort() };
+}
+
+/**
+ * Follow a task: its status as the server pushes it (server-sent events on
+ * /tasks/{id}/events, authenticated by the cookie), until it is final.
+ * `onStatus(task)` runs for every change; returns a function that stops watching.
+ * If the stream breaks, the browser reconnects by itself; a final state closes it.
+ */
+export function watchTask(taskId, onStatus) {
+  const source = new EventSource(`/tasks/${encodeURIComponent(taskId)}/events`);
+  let closed = false;
+  const close = () => { closed = true; source.close(); };
+  source.addEventListener("status", (event) => {
+    const task = JSON.parse(event.data);
+    if (FINAL.has(task.status)) close();
+    onStatus(task);
+  });
+  source.addEventListener("expired", () => { close(); onSignedOut(true); });
+  source.onerror = async () => {
+    if (closed) return;
+    // The stream ended or broke: one look at the status says whether it is over, and
+    // whether we are still signed in (EventSource itself cannot tell a 401 apart).
+    try {
+      const task = await api(`/tasks/${encodeURIComponent(taskId)}/status`);
+      if (FINAL.has(task.status)) { close(); onStatus(task); }
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 404)) close();
+    }
+  };
+  return close;
+}
+
+export const isFinal = (status) => FINAL.has(status);

@@ -1,0 +1,227 @@
+// Upload: drop or pick statements; each file gets a live bar fed by server-sent events,
+// then its result or its error in plain words. Uploads go on while other pages are open.
+
+import { api, ApiError, isFinal, uploadFile, watchTask } from "../api.js";
+import {
+  accountText, balanceBadge, bankName, fill, formatBytes, formatPeriod, h, pageHead, plural, progressBar, toast,
+} from "../ui.js";
+
+const PARALLEL_UPLOADS = 3;
+// Upload answers that another try will not change (too big, not a PDF, a bad field).
+const PERMANENT = new Set([413, 415, 422]);
+
+const items = [];
+let nextId = 1;
+let redraw = () => {};
+
+function isPdf(file) {
+  return file.type === "application/pdf" || /\.pdf$/i.test(file.name);
+}
+
+function addFiles(files) {
+  let skipped = 0;
+  for (const file of files) {
+    if (!isPdf(file)) { skipped += 1; continue; }
+    items.push({ id: nextId++, file, status: "queued", percent: 0, message: "Waiting to upload", taskId: null, result: null, error: null });
+  }
+  if (skipped) toast(`${plural(skipped, "file")} skipped: only PDF statements can be uploaded.`, "error");
+  pump();
+  redraw();
+}
+
+/** Start queued uploads while fewer than PARALLEL_UPLOADS are sending. */
+function pump() {
+  const sending = items.filter((item) => item.status === "uploading").length;
+  const queued = items.filter((item) => item.status === "queued");
+  for (const item of queued.slice(0, Math.max(0, PARALLEL_UPLOADS - sending))) start(item);
+}
+
+function update(item, changes) {
+  Object.assign(item, changes);
+  if (item.draw) item.draw();
+  if (redraw.overall) redraw.overall();
+}
+
+async function start(item) {
+  update(item, { status: "uploading", percent: 0, message: "Uploading…", error: null });
+  const upload = uploadFile("/upload_pdf_async", item.file, (share) => {
+    update(item, { message: `Uploading… ${Math.round(share * 100)} %` });
+  });
+  item.abortUpload = upload.abort;
+  try {
+    const answer = await upload.promise;
+    item.abortUpload = null;
+    update(item, { status: "PENDING", taskId: answer.task_id, message: "Waiting for a worker" });
+    follow(item);
+  } catch (error) {
+    item.abortUpload = null;
+    if (error.name === "AbortError") update(item, { status: "cancelled", message: "Upload cancelled" });
+    else update(item, { status: "error", error, message: error.message });
+  }
+  pump();
+}
+
+function follow(item) {
+  item.stopWatch = watchTask(item.taskId, async (task) => {
+    const changes = { status: task.status, percent: task.progress_percent, message: task.progress_message || statusWords(task.status) };
+    if (task.status === "SUCCESS") {
+      changes.percent = 100;
+      try {
+        changes.result = (await api(`/tasks/${task.task_id}/result`)).result;
+        changes.message = "Done";
+      } catch (error) {
+        changes.message = `Done, but its result could not be read: ${error.message}`;
+      }
+    } else if (task.status === "FAILED") {
+      changes.message = task.error_message || "The statement could not be read.";
+    } else if (task.status === "REVOKED") {
+      changes.message = "Cancelled";
+    }
+    update(item, changes);
+  });
+}
+
+function statusWords(status) {
+  return { PENDING: "Waiting for a worker", STARTED: "Starting", RUNNING: "Working", RETRY: "Retrying shortly" }[status] || status;
+}
+
+async function cancel(item) {
+  if (item.status === "queued") { update(item, { status: "cancelled", message: "Cancelled before upload" }); return; }
+  if (item.abortUpload) { item.abortUpload(); return; }
+  if (!item.taskId || isFinal(item.status)) return;
+  update(item, { message: "Cancelling…" });
+  try {
+    await api(`/tasks/${item.taskId}`, { method: "DELETE" });
+  } catch (error) {
+    update(item, { message: error.message });
+  }
+}
+
+function retryable(item) {
+  if (item.status === "FAILED" || (item.status === "REVOKED" && item.taskId)) return true;
+  if (item.status === "cancelled") return true;
+  return item.status === "error" && !(item.error instanceof ApiError && PERMANENT.has(item.error.status));
+}
+
+async function retry(item) {
+  if (item.taskId && (item.status === "FAILED" || item.status === "REVOKED")) {
+    try {
+      const answer = await api(`/tasks/${item.taskId}/retry`, { method: "POST" });
+      update(item, { status: "PENDING", taskId: answer.task_id, percent: 0, result: null, message: "Waiting for a worker" });
+      follow(item);
+    } catch (error) {
+      update(item, { message: error.message });
+    }
+    return;
+  }
+  update(item, { status: "queued", percent: 0, taskId: null, message: "Waiting to upload" });
+  pump();
+}
+
+function stateOf(item) {
+  if (item.status === "SUCCESS") return "done";
+  if (item.status === "FAILED" || item.status === "error") return "failed";
+  if (item.status === "REVOKED" || item.status === "cancelled") return "cancelled";
+  return "";
+}
+
+function finished(item) {
+  return stateOf(item) !== "";
+}
+
+function resultView(result) {
+  return h("div.result", {},
+    h("span", {}, h("b", {}, bankName(result)), " · ", accountText(result.account_last4)),
+    h("span", {}, formatPeriod(result.period_start, result.period_end)),
+    h("span", {}, plural(result.transaction_count, "transaction")),
+    balanceBadge(result.balance_check, result.balance_mismatch_rows),
+    result.warnings && result.warnings.length ? h("span.muted", { title: result.warnings.join("\n") }, plural(result.warnings.length, "warning")) : null,
+    h("a", { href: `#/transactions?statement=${result.statement_id}` }, "View transactions →"));
+}
+
+function fileRow(item) {
+  const bar = progressBar(`Progress of ${item.file.name}`, { "data-testid": "upload-progress" });
+  const message = h("div.file-msg", { "aria-live": "polite" });
+  const actions = h("div.file-actions");
+  const resultBox = h("div");
+  const row = h("li.file", { "data-testid": "upload-item" },
+    h("div", {}, h("div.file-name", {}, item.file.name), h("div.muted.small", {}, formatBytes(item.file.size))),
+    actions, bar.el, message, resultBox);
+  item.draw = () => {
+    bar.set(item.percent, stateOf(item));
+    row.className = `file ${stateOf(item)}`;
+    message.textContent = item.message;
+    fill(actions,
+      !finished(item) ? h("button.btn.btn-secondary.btn-small", { type: "button", onclick: () => cancel(item), "aria-label": `Cancel ${item.file.name}` }, "Cancel") : null,
+      retryable(item) ? h("button.btn.btn-secondary.btn-small", { type: "button", onclick: () => retry(item), "aria-label": `Retry ${item.file.name}` }, "Retry") : null);
+    fill(resultBox, item.result ? resultView(item.result) : null);
+  };
+  item.draw();
+  return row;
+}
+
+export function uploadPage() {
+  const input = h("input", {
+    type: "file", id: "upload-input", multiple: true, accept: "application/pdf,.pdf", "data-testid": "upload-input",
+    "aria-describedby": "upload-help",
+  });
+  input.addEventListener("change", () => { addFiles([...input.files]); input.value = ""; });
+  const zone = h("label.dropzone", { for: "upload-input" },
+    icon(),
+    h("span.big", {}, "Drop bank statements here"),
+    h("span.muted", { id: "upload-help" }, "or press to choose PDF files · up to 20 MB each · as many as you like"),
+    input);
+  zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("dragging"); });
+  zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("dragging");
+    addFiles([...event.dataTransfer.files]);
+  });
+
+  const overallBar = progressBar("All uploads", { "data-testid": "upload-overall" });
+  const overallText = h("div.muted.small");
+  const cancelAll = h("button.btn.btn-secondary.btn-small", { type: "button", onclick: () => items.filter((i) => !finished(i)).forEach(cancel) }, "Cancel all");
+  const retryFailed = h("button.btn.btn-secondary.btn-small", { type: "button", "data-testid": "retry-failed", onclick: () => items.filter(retryable).forEach(retry) }, "Retry failed");
+  const clearDone = h("button.btn.btn-ghost.btn-small", { type: "button", onclick: () => { remove(items.filter(finished)); redraw(); } }, "Clear finished");
+  const list = h("ul.files", { "aria-label": "Uploaded files" });
+  const batch = h("section.card", { "aria-label": "Uploads" },
+    h("div.overall", {}, h("div", { style: "flex:1;min-width:200px" }, h("h2", {}, "Your uploads"), overallText), h("div.row", {}, retryFailed, cancelAll, clearDone)),
+    h("div", { style: "margin:.75rem 0 .25rem" }, overallBar.el),
+    list);
+
+  redraw = () => {
+    batch.hidden = items.length === 0;
+    fill(list, items.map(fileRow));
+    redraw.overall();
+  };
+  redraw.overall = () => {
+    if (!items.length) return;
+    const done = items.filter(finished).length;
+    const failed = items.filter((item) => stateOf(item) === "failed").length;
+    const percent = items.reduce((sum, item) => sum + (finished(item) ? 100 : item.percent), 0) / items.length;
+    overallBar.set(percent, done === items.length ? (failed ? "failed" : "done") : "");
+    overallText.textContent = `${done} of ${plural(items.length, "file")} finished${failed ? ` · ${failed} failed` : ""}`;
+    retryFailed.disabled = !items.some(retryable);
+    cancelAll.disabled = done === items.length;
+  };
+  redraw();
+
+  return h("div", {},
+    pageHead("Upload statements", "Bank and card statements as PDF. We read every page, find the transactions and check the balances."),
+    zone, h("div", { style: "height:1.25rem" }), batch);
+}
+
+function remove(gone) {
+  for (const item of gone) items.splice(items.indexOf(item), 1);
+}
+
+function icon() {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "40");
+  svg.setAttribute("height", "40");
+  svg.setAttribute("aria-hidden", "true");
+  svg.innerHTML = '<path fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round" d="M12 16V4m0 0l-4 4m4-4l4 4M4 16v2a2 2 0 002 2h12a2 2 0 002-2v-2"/>';
+  return svg;
+}

@@ -1,0 +1,157 @@
+"""GET /transactions (search, filters, sorting, pages), the charts' summary, the category
+list and a rule's preview: the user's own transactions only."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.support.seed import seed_statement
+
+ROWS = [
+    ("2024-01-03", "TESCO STORES 2041", "-25.50"),
+    ("2024-01-05", "ACME PAYROLL", "2000.00"),
+    ("2024-01-20", "Coffee 50% off_day", "-3.20"),
+    ("2024-02-02", "tesco express", "-12.00"),
+    ("2024-02-14", "RENT FEBRUARY", "-900.00"),
+    ("2024-02-28", "REFUND TESCO", "5.00"),
+]
+
+
+@pytest.fixture
+def mine(client, register, auth_headers) -> dict:
+    user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
+    statement_id = seed_statement(user_id, ROWS)
+    # Someone else's transactions, which must never show.
+    other = client.get("/auth/me", headers=register()).json()["id"]
+    seed_statement(other, [("2024-01-04", "TESCO ELSEWHERE", "-1.00")])
+    return {"headers": auth_headers, "statement_id": statement_id}
+
+
+def _list(client, mine, **params) -> dict:
+    answer = client.get("/transactions", params=params, headers=mine["headers"])
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def _categorize(client, mine, item: dict, category: str):
+    return client.patch(
+        f"/transactions/{item['id']}", json={"category": category}, headers=mine["headers"]
+    )
+
+
+def _descriptions(page: dict) -> list[str]:
+    return [item["description"] for item in page["items"]]
+
+
+def test_newest_first_by_default_and_only_mine(client, mine) -> None:
+    page = _list(client, mine)
+    assert page["total"] == len(ROWS)
+    assert _descriptions(page) == [row[1] for row in reversed(ROWS)]
+
+
+def test_search_is_case_insensitive_and_literal(client, mine) -> None:
+    assert _descriptions(_list(client, mine, q="tesco", sort="date")) == [
+        "TESCO STORES 2041", "tesco express", "REFUND TESCO",
+    ]
+    assert _descriptions(_list(client, mine, q="50%")) == ["Coffee 50% off_day"]
+    assert _list(client, mine, q="5_%")["total"] == 0  # wildcards mean themselves
+    assert _descriptions(_list(client, mine, q="off_day")) == ["Coffee 50% off_day"]
+
+
+def test_filters_combine(client, mine) -> None:
+    page = _list(client, mine, date_from="2024-02-01", date_to="2024-02-20", direction="debit")
+    assert _descriptions(page) == ["RENT FEBRUARY", "tesco express"]
+    credits = _list(client, mine, direction="credit", sort="amount")
+    assert _descriptions(credits) == ["REFUND TESCO", "ACME PAYROLL"]
+    assert _list(client, mine, statement_id=mine["statement_id"])["total"] == len(ROWS)
+    assert _list(client, mine, statement_id=mine["statement_id"] + 1)["total"] == 0
+
+
+def test_sorting_and_pages(client, mine) -> None:
+    amounts = [Decimal(item["amount"]) for item in _list(client, mine, sort="-amount")["items"]]
+    assert amounts == sorted(amounts, reverse=True)
+    first = _list(client, mine, sort="description", limit=4)
+    second = _list(client, mine, sort="description", limit=4, offset=4)
+    assert first["total"] == second["total"] == len(ROWS)
+    names = _descriptions(first) + _descriptions(second)
+    assert names == sorted((row[1] for row in ROWS), key=lambda text: text)  # binary order on both back ends
+
+
+def test_category_filters_and_the_category_list(client, mine) -> None:
+    items = _list(client, mine, q="tesco")["items"]
+    for item in items:
+        assert _categorize(client, mine, item, "Groceries").status_code == 200
+    assert _list(client, mine, category="Groceries")["total"] == 3
+    assert _list(client, mine, uncategorized="true")["total"] == len(ROWS) - 3
+    assert client.get("/transactions/categories", headers=mine["headers"]).json() == ["Groceries"]
+
+
+@pytest.mark.parametrize("params", [
+    {"date_from": "2024-02-01", "date_to": "2024-01-01"},
+    {"sort": "balance"},
+    {"direction": "sideways"},
+    {"limit": 0},
+    {"limit": 501},
+    {"q": "a\x00b"},
+    {"category": "Groceries", "uncategorized": "true"},
+    {"category": " "},
+])
+def test_bad_queries_are_422(client, mine, params) -> None:
+    answer = client.get("/transactions", params=params, headers=mine["headers"])
+    assert answer.status_code == 422
+    assert answer.json()["detail"]
+
+
+def test_needs_a_user(client) -> None:
+    for path in ("/transactions", "/transactions/summary", "/transactions/categories"):
+        assert client.get(path).status_code == 401
+
+
+def test_summary_totals_by_category_and_month(client, mine) -> None:
+    items = _list(client, mine, q="tesco")["items"]
+    for item in items:
+        _categorize(client, mine, item, "Groceries")
+    summary = client.get("/transactions/summary", headers=mine["headers"]).json()
+    spending = {row["category"]: (Decimal(row["amount"]), row["count"]) for row in summary["spending"]}
+    # REFUND TESCO is money in: not spending.
+    assert spending == {None: (Decimal("903.20"), 2), "Groceries": (Decimal("37.50"), 2)}
+    assert summary["spending"][0]["category"] is None  # largest first
+    months = {
+        row["month"]: (Decimal(row["money_in"]), Decimal(row["money_out"])) for row in summary["months"]
+    }
+    assert months == {
+        "2024-01": (Decimal("2000.00"), Decimal("28.70")),
+        "2024-02": (Decimal("5.00"), Decimal("912.00")),
+    }
+    february = client.get(
+        "/transactions/summary", params={"date_from": "2024-02-01"}, headers=mine["headers"]
+    ).json()
+    assert [row["month"] for row in february["months"]] == ["2024-02"]
+
+
+def test_rule_preview_counts_matches_without_saving(client, mine) -> None:
+    headers = mine["headers"]
+    first = _list(client, mine, q="TESCO STORES")["items"][0]
+    client.patch(f"/transactions/{first['id']}", json={"category": "Shopping"}, headers=headers)
+    rule = {"pattern": "tesco", "category": "Groceries", "direction": "debit"}
+    answer = client.post("/rules/preview", json=rule, headers=headers)
+    assert answer.status_code == 200, answer.text
+    preview = answer.json()
+    assert preview["matched"] == 2 and preview["already_categorized"] == 1
+    assert preview["scanned"] == len(ROWS)  # someone else's TESCO is not looked at
+    assert [item["description"] for item in preview["examples"]] == ["tesco express", "TESCO STORES 2041"]
+    regex_rule = {"pattern": "^(rent|acme)", "match_type": "regex", "category": "X"}
+    regex = client.post("/rules/preview", json=regex_rule, headers=headers)
+    assert regex.json()["matched"] == 2
+    assert client.get("/rules", headers=headers).json()["total"] == 0
+    assert _list(client, mine, category="Groceries")["total"] == 0
+
+
+def test_rule_preview_refuses_an_invalid_rule(client, mine) -> None:
+    look_ahead = {"pattern": "(?=x)", "match_type": "regex", "category": "X"}
+    answer = client.post("/rules/preview", json=look_ahead, headers=mine["headers"])
+    assert answer.status_code == 422
+    assert answer.json()["detail"]
+    assert client.post("/rules/preview", json={"pattern": "x", "category": "X"}).status_code == 401
