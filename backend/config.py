@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,8 +31,14 @@ class Settings(BaseSettings):
     # Browser origins allowed to call the API (CORS), comma-separated; empty: none.
     cors_origins: str = ""
 
+    # How the API and the workers log: "text" (human lines) or "json" (one JSON object per
+    # line with time, level, logger, message, request_id and task_id; see backend/logs.py).
+    log_format: Literal["text", "json"] = "text"
+
     storage_dir: Path = VAR_DIR / "storage"
     max_upload_mb: int = Field(20, gt=0)
+    # Files one POST /batches may carry (each within MAX_UPLOAD_MB).
+    max_batch_files: int = Field(100, ge=1)
     task_retention_days: int = Field(7, gt=0)
     failed_task_retention_days: int = Field(30, gt=0)
     flower_basic_auth: str | None = None
@@ -152,4 +159,3 @@ def get_settings() -> Settings:
     def webhook_retry_delays(self) -> tuple[float, ...]:
         """WEBHOOK_RETRY_SCHEDULE as numbers: the wait before each retry of a delivery."""
         return tuple(float(part) for part in self.webhook_retry_schedule.split(","))
-

@@ -123,6 +123,10 @@ class TaskStatus(Base):
     # reaper had to send it again because it never arrived.
     dispatched_at: Mapped[datetime | None] = mapped_column()
     redispatches: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The batch this task belongs to (an item's parse, or a step of the batch's pipeline).
+    batch_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("batches.id", ondelete="SET NULL"), index=True
+    )
     # The schedule this run was started by (backend/tasks/scheduler.py); unset for a run
     # submitted by hand, and once its schedule is deleted.
     schedule_id: Mapped[int | None] = mapped_column(
@@ -212,6 +216,44 @@ class IdempotencyKey(Base):
 
 
 # --- Batches (issue 8; migration 0005) -------------------------------------------------
+
+
+class Batch(Base):
+    """Statement uploads submitted together and tracked per item (``batch_items``), with
+    an optional pipeline (categorize, then report) that runs once every item is final."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    batch_id: Mapped[str] = mapped_column(String(36), unique=True)  # the public id
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The pipeline asked for (the form field ``then``): null, "categorize" or
+    # "categorize,report".
+    pipeline: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # The task ids of the pipeline's steps, each set once by the conditional UPDATE that
+    # starts it (backend/services/batches.py); null until the step starts.
+    categorize_task_id: Mapped[str | None] = mapped_column(String(36))
+    report_task_id: Mapped[str | None] = mapped_column(String(36))
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+    # Set once when every item and step is final (on_batch_finished); a retry clears it.
+    finished_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class BatchItem(Base):
+    """One file of a batch: its statement-parse task, or why the upload was refused."""
+
+    __tablename__ = "batch_items"
+    __table_args__ = (UniqueConstraint("batch_id", "position"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255))
+    # The item's current task; retry_failed moves it to the new task. Null for an upload
+    # that was refused (not a PDF, too big, empty): there is no file to run.
+    task_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    error_message: Mapped[str | None] = mapped_column(Text)
 
 
 # --- Schedules (issue 8; migration 0006) -----------------------------------------------

@@ -23,6 +23,7 @@ from redis import Redis
 from sqlalchemy import text
 
 from backend.api.deps import SettingsDep, get_current_user, get_token_claims
+from backend.api.errors import ErrorCode, error_responses
 from backend.config import Settings, get_settings
 from backend.db import get_engine, new_session
 from backend.tasks.app import celery_app
@@ -42,7 +43,16 @@ def _check_database() -> None:
 
 
 def _check_redis() -> None:
-    Redis.from_url(get_settings().broker_url, socket_connect_timeout=2, socket_timeout=2).ping()
+    """Redis (results, status events, rate limits) and the broker, when that is RabbitMQ."""
+    settings = get_settings()
+    redis_urls = {settings.redis_url}
+    if settings.broker_is_amqp:
+        with celery_app.connection_for_write() as connection:
+            connection.connect()
+    else:
+        redis_urls.add(settings.broker_url)
+    for url in redis_urls:
+        Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
 
 
 def _check_worker() -> None:
@@ -78,7 +88,8 @@ async def _deep_checks() -> tuple[int, dict[str, Any]]:
     failed = [name for name, outcome in checks.items() if outcome != "ok"]
     if failed:
         detail = f"unavailable: {', '.join(failed)}"
-        return 503, {"status": "unhealthy", "detail": detail, "checks": checks}
+        return 503, {"status": "unhealthy", "detail": detail,
+                     "code": ErrorCode.SERVICE_UNAVAILABLE.value, "checks": checks}
     return 200, {"status": "ok", "checks": checks}
 
 
@@ -131,7 +142,7 @@ def _authorise_deep_check(token: str | None, health_token: str | None, settings:
             )
 
 
-@router.get("/health")
+@router.get("/health", responses=error_responses(403, 503))
 async def health(
     request: Request,
     settings: SettingsDep,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
@@ -11,6 +9,7 @@ from fastapi.routing import APIRoute
 from backend.api import (
     admin,
     auth,
+    batches,
     categorization,
     health,
     invoices,
@@ -20,13 +19,15 @@ from backend.api import (
     statements,
     tasks,
     transactions,
-    webhooks,
     web,
+    webhooks,
 )
 from backend.api.errors import install_error_handlers
 from backend.api.middleware import RequestSizeLimit
+from backend.api.request_id import RequestIdMiddleware
 from backend.api.uploads import is_pdf_upload
 from backend.config import get_settings
+from backend.logs import REQUEST_ID_HEADER, configure_api_logging
 
 # One route table: a new router module is one more line here.
 ROUTERS: tuple[APIRouter, ...] = (
@@ -38,6 +39,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     categorization.router,
     reports.router,
     invoices.router,
+    batches.router,
     webhooks.router,
     schedules.router,
     admin.router,
@@ -64,7 +66,7 @@ def create_app() -> FastAPI:
             "JWT_SECRET_KEY is empty: set it in the environment "
             "(`make up` generates one into var/jwt_secret)"
         )
-    logging.basicConfig(level=logging.INFO)
+    configure_api_logging(settings.log_format)
     app = FastAPI(
         title="Ledgerflow",
         summary="Background jobs for finance documents: submit, watch, fetch results.",
@@ -85,9 +87,13 @@ def create_app() -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.cors_origin_list,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type"],
-            expose_headers=["Content-Disposition"],  # the report's file name
+            allow_headers=["Authorization", "Content-Type", REQUEST_ID_HEADER],
+            # The report's file name, and the request id to quote in a support request.
+            expose_headers=["Content-Disposition", REQUEST_ID_HEADER],
         )
     # Added last, so outermost: counts every answer, the 413s and CORS preflights too.
     app.add_middleware(metrics.RequestMetrics)
+    # Added last, so outermost: every answer carries X-Request-ID, and everything inside
+    # (routes, the tasks they submit, uvicorn's access line) sees the id.
+    app.add_middleware(RequestIdMiddleware)
     return app

@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import HTTPException, status
-from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backend.api.errors import error_response
 
 
 def too_large_detail(limit_bytes: int) -> str:
@@ -100,7 +101,5 @@ class RequestSizeLimit:
     @staticmethod
     async def _refuse(limit: int, scope: Scope, receive: Receive, send: Send) -> None:
         error = BodyTooLarge(limit)
-        response = JSONResponse(
-            {"detail": error.detail}, status_code=error.status_code, headers=error.headers
-        )
+        response = error_response(error.status_code, error.detail, headers=error.headers)
         await response(scope, receive, send)

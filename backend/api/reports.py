@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse
 from sqlalchemy import select
 
 from backend.api.deps import CurrentUser, SessionDep, SettingsDep, is_task_id
+from backend.api.errors import error_responses
 from backend.api.schemas import ReportIn, TaskSubmitted
 from backend.api.statements import owned_statement
 from backend.api.submitting import SubmitterDep
@@ -42,7 +43,12 @@ def generate_report(
     )
 
 
-@router.get("/{report_id}/download", response_class=FileResponse)
+@router.get(
+    "/{report_id}/download",
+    response_class=FileResponse,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "The .xlsx report"},
+               **error_responses(409)},
+)
 def download_report(report_id: str, user: CurrentUser, session: SessionDep) -> FileResponse:
     """Stream a finished report; 409 while it is still being written."""
     if not is_task_id(report_id):  # e.g. a NUL, which PostgreSQL text cannot even compare

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
+from backend.models import TaskState
 from backend.security import MAX_PASSWORD_BYTES
 from backend.services.categorization import (
     MAX_AMOUNT,
@@ -29,6 +30,10 @@ AmountBound = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT)]
 
 
 class RegisterIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"email": "ana@example.com", "password": "correct horse"}]}
+    )
+
     email: EmailStr
     password: str = Field(min_length=8)
 
@@ -69,7 +74,7 @@ class SessionOut(BaseModel):
 
 class TaskSubmitted(BaseModel):
     task_id: str
-    status: str = "submitted"
+    status: Literal["submitted"] = "submitted"
 
 
 class TaskOut(BaseModel):
@@ -78,7 +83,7 @@ class TaskOut(BaseModel):
     task_id: str
     task_name: str
     queue: str
-    status: str
+    status: TaskState
     progress_percent: int
     progress_message: str | None
     error_message: str | None
@@ -98,7 +103,7 @@ class TaskPage(BaseModel):
 
 class TaskResultOut(BaseModel):
     task_id: str
-    status: str
+    status: TaskState
     result: Any
     error_message: str | None
 
@@ -170,6 +175,11 @@ class RuleFields(BaseModel):
 class RuleIn(RuleFields):
     """A rule as sent: :class:`Rule` validates the rest (NUL characters, the regex...)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"pattern": "TESCO|SAINSBURY", "match_type": "regex", "category": "Groceries",
+         "direction": "debit", "priority": 10},
+    ]})
+
     @model_validator(mode="after")
     def _valid_rule(self) -> RuleIn:
         try:
@@ -191,12 +201,21 @@ class RulePage(Page):
 
 
 class BulkCategorizeIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"statement_id": 42, "overwrite": False},
+        {"rules": [{"pattern": "coffee", "category": "Eating out"}], "overwrite": True},
+    ]})
+
     statement_id: StatementId | None = None
     rules: list[RuleIn] | None = Field(default=None, min_length=1, max_length=MAX_RULES)
     overwrite: bool = False
 
 
 class ReportIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"date_from": "2024-01-01", "date_to": "2024-03-31"}, {"statement_id": 42},
+    ]})
+
     statement_id: StatementId | None = None
     date_from: date | None = None
     date_to: date | None = None

@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import DBAPIError
 
 from backend.api.deps import CurrentUser
+from backend.api.errors import ApiError, ErrorCode, raises
 from backend.api.schemas import TaskSubmitted
 from backend.config import get_settings
 from backend.db import database_unavailable, get_engine
@@ -28,9 +29,10 @@ from backend.services.storage import StoredFile, delete_files
 from backend.tasks.kinds import UnknownTask
 from backend.tasks.submission import QueueUnavailable, submit_task
 
-QUEUE_UNAVAILABLE = HTTPException(
+QUEUE_UNAVAILABLE = ApiError(
     status.HTTP_503_SERVICE_UNAVAILABLE,
     "The task queue is unavailable right now; nothing was queued. Please try again shortly.",
+    ErrorCode.QUEUE_UNAVAILABLE,
     headers={"Retry-After": "5"},
 )
 # Seconds a user over the active-task limit is told to wait.
@@ -83,15 +85,17 @@ class Submitter:
             if claim.state is ClaimState.REPLAY:
                 return claim.response or {}
             if claim.state is ClaimState.MISMATCH:
-                raise HTTPException(
+                raise ApiError(
                     status.HTTP_422_UNPROCESSABLE_CONTENT,
-                    detail="This Idempotency-Key was already used for a different request",
+                    "This Idempotency-Key was already used for a different request",
+                    ErrorCode.IDEMPOTENCY_KEY_REUSED,
                 )
             if claim.state is ClaimState.IN_PROGRESS:
-                raise HTTPException(
+                raise ApiError(
                     status.HTTP_409_CONFLICT,
-                    detail="A request with this Idempotency-Key is still being handled; "
+                    "A request with this Idempotency-Key is still being handled; "
                     "try again in a moment",
+                    ErrorCode.IDEMPOTENCY_KEY_IN_USE,
                     headers={"Retry-After": "1"},
                 )
         try:
@@ -129,14 +133,16 @@ class Submitter:
         if active + new_tasks <= limit:
             return
         more = f" and this would add {new_tasks}" if new_tasks > 1 else ""
-        raise HTTPException(
+        raise ApiError(
             status.HTTP_429_TOO_MANY_REQUESTS,
-            detail=f"You already have {active} tasks waiting or running{more}; one user may "
-            f"have {limit}: submit more once some have finished",
+            f"You already have {active} tasks waiting or running{more}; one user may have "
+            f"{limit}: submit more once some have finished",
+            ErrorCode.TOO_MANY_ACTIVE_TASKS,
             headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
         )
 
 
+@raises(409, 422, 429, 503)
 def get_submitter(
     user: CurrentUser,
     idempotency_key: Annotated[

@@ -14,10 +14,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
-from sqlalchemy import Engine, func, select
+from sqlalchemy import ColumnElement, Engine, func, select
 from sqlalchemy.orm import Session
 
 from backend.api.deps import CurrentUser, SessionDep, SettingsDep, TokenClaimsDep, is_task_id
+from backend.api.errors import error_responses
 from backend.api.schemas import Message, TaskOut, TaskPage, TaskResultOut, TaskSubmitted
 from backend.api.submitting import QUEUE_UNAVAILABLE, SubmitterDep
 from backend.db import get_engine, new_session
@@ -48,21 +49,15 @@ def owned_task(session: Session, user: User, task_id: str) -> TaskStatus:
     return task
 
 
-@router.get("", response_model=TaskPage)
-def list_tasks(
-    user: CurrentUser,
-    session: SessionDep,
-    status_: Annotated[TaskState | None, Query(alias="status")] = None,
-    task_name: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00]*$")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
+# Paging of task listings (here, and a schedule's or a batch's runs).
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0, le=2**63 - 1)]
+
+
+def task_page(
+    session: Session, filters: list[ColumnElement[bool]], limit: int, offset: int
 ) -> TaskPage:
-    """The user's tasks, newest first, optionally filtered by status and task name."""
-    filters = [TaskStatus.user_id == user.id]
-    if status_ is not None:
-        filters.append(TaskStatus.status == status_.value)
-    if task_name:
-        filters.append(TaskStatus.task_name == task_name)
+    """One page of the tasks matching ``filters``, newest first, and how many match in all."""
     total = session.scalar(select(func.count()).select_from(TaskStatus).where(*filters))
     rows = session.scalars(
         select(TaskStatus)
@@ -72,6 +67,24 @@ def list_tasks(
         .offset(offset)
     ).all()
     return TaskPage(items=[TaskOut.model_validate(row) for row in rows], total=total or 0)
+
+
+@router.get("", response_model=TaskPage)
+def list_tasks(
+    user: CurrentUser,
+    session: SessionDep,
+    status_: Annotated[TaskState | None, Query(alias="status")] = None,
+    task_name: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00]*$")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> TaskPage:
+    """The user's tasks, newest first, optionally filtered by status and task name."""
+    filters = [TaskStatus.user_id == user.id]
+    if status_ is not None:
+        filters.append(TaskStatus.status == status_.value)
+    if task_name:
+        filters.append(TaskStatus.task_name == task_name)
+    return task_page(session, filters, limit, offset)
 
 
 @router.post("/ping", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted)
@@ -138,7 +151,7 @@ async def _status_stream(user: User, task_id: str, token_expires_at: datetime) -
             await changes.wait(max(0.0, min(quiet_for, token_left)))
 
 
-@router.get("/{task_id}/result", response_model=TaskResultOut)
+@router.get("/{task_id}/result", response_model=TaskResultOut, responses=error_responses(409))
 def task_result(task_id: str, user: CurrentUser, session: SessionDep) -> TaskResultOut:
     """The result of a finished task; 409 while it is still pending or running."""
     task = owned_task(session, user, task_id)
@@ -169,7 +182,7 @@ def retry_task(
     )
 
 
-@router.delete("/{task_id}", response_model=Message)
+@router.delete("/{task_id}", response_model=Message, responses=error_responses(409, 503))
 async def delete_task(task_id: str, user: CurrentUser, settings: SettingsDep) -> Message:
     """Cancel a pending or running task, or delete a finished one with its result and files.
 

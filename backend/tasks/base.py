@@ -35,6 +35,7 @@ from backend.db import database_unavailable, get_engine
 from backend.services import task_records
 from backend.services.errors import InvalidInputError, TransientError
 from backend.services.task_records import ProgressOutcome, StartOutcome
+from backend.tasks.logs import note_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +143,11 @@ class ProgressReporter:
 class TrackedRequest(Request):
     """Runs in the worker's main process, where a hard time limit and a dead pool
     process are noticed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Before Celery logs "Task x[id] received": that line gets the request id too.
+        note_request_id(self.id, self.request_dict)
 
     def on_timeout(self, soft: bool, timeout: float) -> None:
         super().on_timeout(soft, timeout)

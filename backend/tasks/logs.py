@@ -1,8 +1,24 @@
-"""Keep task results out of the worker log: they hold balances and account digits."""
+"""The worker's log: task results kept out of it (they hold balances and account digits),
+JSON lines when LOG_FORMAT=json, and each task's lines tagged with its task id and the
+request id that its message carries (backend/logs.py)."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
+
+from celery import Task
+from celery.signals import after_setup_logger, after_setup_task_logger, task_postrun, task_prerun
+
+from backend.config import get_settings
+from backend.logs import (
+    REQUEST_ID_MESSAGE_HEADER,
+    remember_request_id,
+    request_id_var,
+    task_id_var,
+    use_json,
+    valid_request_id,
+)
 
 # The logger Celery writes "Task x[id] succeeded in 0.5s: <return value>" to.
 CELERY_TRACE_LOGGER = "celery.app.trace"
@@ -23,3 +39,42 @@ def hide_task_results() -> None:
     logger = logging.getLogger(CELERY_TRACE_LOGGER)
     if not any(isinstance(existing, HideTaskResults) for existing in logger.filters):
         logger.addFilter(HideTaskResults())
+
+
+# ------------------------------------------------- JSON lines and the request id in tasks
+
+
+def message_headers() -> dict[str, str]:
+    """The message headers that carry the current request id into a task (see backend/logs.py)."""
+    request_id = request_id_var.get()
+    return {REQUEST_ID_MESSAGE_HEADER: request_id} if request_id else {}
+
+
+def note_request_id(task_id: str | None, request_dict: dict[str, Any]) -> None:
+    """In the worker's main process: remember a received task's request id for its lines."""
+    request_id = request_dict.get(REQUEST_ID_MESSAGE_HEADER)
+    if task_id and isinstance(request_id, str) and valid_request_id(request_id):
+        remember_request_id(task_id, request_id)
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def _json_lines(logger: logging.Logger, **_kwargs: Any) -> None:
+    # Celery has just given the worker's (or beat's) loggers their handlers.
+    if get_settings().log_format == "json":
+        use_json(logger)
+
+
+@task_prerun.connect
+def _enter_task(task_id: str, task: Task, **_kwargs: Any) -> None:
+    request_id = task.request.get(REQUEST_ID_MESSAGE_HEADER)
+    task_id_var.set(task_id)
+    # A task that submits more work passes its request id on (dispatch reads it here).
+    request_id_var.set(request_id if isinstance(request_id, str) and valid_request_id(request_id)
+                       else None)
+
+
+@task_postrun.connect
+def _leave_task(**_kwargs: Any) -> None:
+    task_id_var.set(None)
+    request_id_var.set(None)

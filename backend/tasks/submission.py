@@ -14,6 +14,7 @@ from backend.models import TaskState, TaskStatus, utcnow
 from backend.services import task_records
 from backend.tasks.app import celery_app
 from backend.tasks.kinds import kind_named
+from backend.tasks.logs import message_headers
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +106,8 @@ def dispatch(task_name: str, task_id: str, kwargs: dict[str, Any]) -> None:
         celery_app.send_task(
             task_name, kwargs=kwargs, task_id=task_id, queue=kind_named(task_name).queue,
             ignore_result=True,
+            # The request id of the API call (or task) that sends it, for the task's log lines.
+            headers=message_headers(),
         )
     except (BrokerError, RedisError, OSError) as exc:
         logger.error("Could not enqueue %s: %s", task_name, exc)

@@ -79,7 +79,7 @@ def test_bad_input_is_a_clear_4xx_and_writes_nothing(client, auth_headers, metho
 def test_a_task_id_that_cannot_be_one_is_404(client, auth_headers, path):
     response = client.get(path, headers=auth_headers)
     assert response.status_code == 404
-    assert response.json() == {"detail": "Task not found"}
+    assert response.json() == {"detail": "Task not found", "code": "not_found"}
 
 
 @pytest.mark.parametrize(

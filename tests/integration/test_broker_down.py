@@ -35,6 +35,7 @@ def test_with_the_broker_down_submit_is_503_leaving_no_row_and_deep_health_says_
         elapsed = time.monotonic() - started
         assert response.status_code == 503
         assert "task queue is unavailable" in response.json()["detail"]
+        assert response.json()["code"] == "queue_unavailable"
         assert response.headers["retry-after"] == "5"
         with get_engine().connect() as conn:
             assert conn.scalar(select(func.count()).select_from(TaskStatus)) == 0
@@ -44,6 +45,7 @@ def test_with_the_broker_down_submit_is_503_leaving_no_row_and_deep_health_says_
                            headers={HEALTH_TOKEN_HEADER: "broker-down-test"})
         assert health.status_code == 503
         assert health.json()["detail"] == "unavailable: redis, worker"
+        assert health.json()["code"] == "service_unavailable"
         assert health.json()["checks"]["database"] == "ok"
     finally:
         api.terminate()

@@ -221,10 +221,10 @@ def test_exports_and_edits_are_the_owners_only(client, auth_headers, register, s
             f"/statements/{statements[0]}/export", params={"format": export_format}, headers=bob
         )
         assert response.status_code == 404
-        assert response.json() == {"detail": "Statement not found"}
+        assert response.json() == {"detail": "Statement not found", "code": "not_found"}
     patched = client.patch(f"/transactions/{transaction['id']}", json={"category": "Mine"}, headers=bob)
     assert patched.status_code == 404
-    assert patched.json() == {"detail": "Transaction not found"}
+    assert patched.json() == {"detail": "Transaction not found", "code": "not_found"}
     assert api_transactions(client, auth_headers, statements[0])[0]["category"] == transaction["category"]
     assert export(client, bob, "/transactions/export", "json").json() == {"transactions": []}
     assert export(client, bob, "/transactions/export", "csv").text.count("\n") == 1  # the header
@@ -235,13 +235,14 @@ def test_bad_export_and_category_requests_are_clear_4xx(client, auth_headers, st
     for path in (f"/statements/{statement_id}/export", "/transactions/export"):
         response = client.get(path, params={"format": "xlsx"}, headers=auth_headers)
         assert response.status_code == 422
-        assert "'csv', 'ofx', 'qif' or 'json'" in response.json()["detail"][0]["msg"]
+        assert "'csv', 'ofx', 'qif' or 'json'" in response.json()["errors"][0]["msg"]
     reversed_range = client.get(
         "/transactions/export", params={"date_from": "2026-02-01", "date_to": "2026-01-01"},
         headers=auth_headers,
     )
     assert reversed_range.status_code == 422
-    assert reversed_range.json() == {"detail": "date_from must not be after date_to"}
+    assert reversed_range.json() == {
+        "detail": "date_from must not be after date_to", "code": "validation_error"}
     nul = client.get("/transactions/export", params={"category": "a\x00b"}, headers=auth_headers)
     assert nul.status_code == 422 and "NUL" in nul.json()["detail"]
     assert client.get("/statements/999999/export", headers=auth_headers).status_code == 404

@@ -17,7 +17,7 @@ def test_another_users_task_is_404_everywhere(client, register, wait_for):
     ]:
         response = client.request(method, path, headers=bob)
         assert response.status_code == 404, path
-        assert response.json() == {"detail": "Task not found"}
+        assert response.json() == {"detail": "Task not found", "code": "not_found"}
     assert client.get("/tasks", headers=bob).json() == {"items": [], "total": 0}
     assert client.get(f"/tasks/{task_id}/status", headers=alice).status_code == 200
 

@@ -209,7 +209,8 @@ def test_another_users_statement_is_404(client, register, worker, wait_for, stat
     statement_id = parse(client, alice, wait_for, statement_pdf[0])["result"]["statement_id"]
     for path in (f"/statements/{statement_id}", f"/statements/{statement_id}/transactions"):
         response = client.get(path, headers=bob)
-        assert response.status_code == 404 and response.json() == {"detail": "Statement not found"}
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Statement not found", "code": "not_found"}
     assert client.get("/statements", headers=bob).json()["total"] == 0
 
 

@@ -1,0 +1,130 @@
+"""Log lines as text or JSON (LOG_FORMAT), tagged with the request and task they belong to.
+
+A request id comes in with an HTTP request (a valid ``X-Request-ID`` header, or one made
+here), goes back in the response's ``X-Request-ID`` header, and travels with every task
+that request submits (a header of the Celery message), so that one grep for it finds the
+API's lines and the worker's lines of the same piece of work. ``request_id_var`` and
+``task_id_var`` hold them for whatever runs on behalf of that request or task; the
+JSON formatter writes them into each line.
+
+With LOG_FORMAT=json every line is one JSON object:
+``{"time", "level", "logger", "message", "request_id"?, "task_id"?, "exc_info"?}``.
+Whatever the format, the JSON formatter blanks what looks like a secret in a message
+(bearer tokens, JWTs, passwords in URLs or ``password=...``): a library's error text
+may carry one even though the platform never logs one on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections import OrderedDict
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# The Celery message header that carries the request id into the task.
+REQUEST_ID_MESSAGE_HEADER = "ledgerflow_request_id"
+# A client's id is kept only if it is short and plain, so that it cannot forge log lines
+# or fill them; anything else is replaced by one made here.
+_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+
+request_id_var: ContextVar[str | None] = ContextVar("ledgerflow_request_id", default=None)
+task_id_var: ContextVar[str | None] = ContextVar("ledgerflow_task_id", default=None)
+
+REDACTED = "[redacted]"
+_SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # A JSON Web Token (the API's bearer tokens): three base64url parts, the first "eyJ".
+    (re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), REDACTED),
+    (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), rf"\1 {REDACTED}"),
+    # scheme://user:password@host
+    (re.compile(r"(://[^/\s:@]*:)[^@\s/]+@"), rf"\1{REDACTED}@"),
+    # password=..., "token": "...", secret: ...
+    (re.compile(r"(?i)\b([a-z_]*(?:password|passwd|secret|token)[a-z_]*)(['\"]?\s*[=:]\s*['\"]?)"
+                r"[^\s'\",&;}]+"), rf"\1\2{REDACTED}"),
+)
+
+
+def redact(text: str) -> str:
+    """``text`` with what looks like a secret replaced by [redacted]."""
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def valid_request_id(value: str | None) -> bool:
+    return value is not None and _VALID_REQUEST_ID.fullmatch(value) is not None
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _task_id_in(record: logging.LogRecord) -> str | None:
+    """The task id a Celery line names in its arguments ("Task x[id] received")."""
+    if record.name.startswith("celery.") and isinstance(record.args, dict):
+        task_id = record.args.get("id")
+        return task_id if isinstance(task_id, str) else None
+    return None
+
+
+# The request ids of the tasks a worker's main process received lately: its lines name a
+# task ("Task x[id] received") outside the task's own context, as it handles many at once.
+_request_id_of_task: OrderedDict[str, str] = OrderedDict()
+REMEMBERED_TASKS = 10_000
+
+
+def remember_request_id(task_id: str, request_id: str) -> None:
+    """Note the request id of a task whose lines are written outside its context."""
+    _request_id_of_task[task_id] = request_id
+    while len(_request_id_of_task) > REMEMBERED_TASKS:
+        _request_id_of_task.popitem(last=False)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record (see the module docstring)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        task_id = getattr(record, "task_id", None) or task_id_var.get() or _task_id_in(record)
+        request_id = (getattr(record, "request_id", None) or request_id_var.get()
+                      or (_request_id_of_task.get(task_id) if task_id else None))
+        if request_id:
+            entry["request_id"] = request_id
+        if task_id:
+            entry["task_id"] = task_id
+        if record.exc_info:
+            entry["exc_info"] = redact(self.formatException(record.exc_info))
+        if record.stack_info:
+            entry["stack_info"] = redact(self.formatStack(record.stack_info))
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def use_json(logger: logging.Logger) -> None:
+    """Give every handler of ``logger`` the JSON formatter."""
+    for handler in logger.handlers:
+        handler.setFormatter(JsonFormatter())
+
+
+# The loggers uvicorn sets up with handlers of their own (the access log does not propagate).
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+
+
+def configure_api_logging(log_format: str) -> None:
+    """The API process's logging: INFO to stderr, as text or JSON."""
+    if log_format != "json":
+        logging.basicConfig(level=logging.INFO)
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    for name in UVICORN_LOGGERS:
+        use_json(logging.getLogger(name))

@@ -1,0 +1,130 @@
+"""JSON log lines, the request id (header in, header out, into the task's message), and
+secrets kept out of the lines."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backend.api.main import create_app
+from backend.logs import (
+    REQUEST_ID_HEADER,
+    REQUEST_ID_MESSAGE_HEADER,
+    JsonFormatter,
+    redact,
+    remember_request_id,
+    request_id_var,
+    task_id_var,
+    valid_request_id,
+)
+from backend.tasks.logs import message_headers
+
+
+def line(message: str, *args: object, name: str = "backend.test", exc: bool = False) -> dict:
+    exc_info = None
+    if exc:
+        try:
+            raise RuntimeError("failed with password=hunter2")
+        except RuntimeError:
+            exc_info = sys.exc_info()
+    record = logging.LogRecord(name, logging.WARNING, __file__, 1, message, args or None, exc_info)
+    text = JsonFormatter().format(record)
+    assert "\n" not in text  # one object, one line
+    return json.loads(text)
+
+
+def test_a_line_has_time_level_logger_message():
+    entry = line("Queued %s", "ping")
+    assert entry["level"] == "WARNING" and entry["logger"] == "backend.test"
+    assert entry["message"] == "Queued ping"
+    assert entry["time"].endswith("+00:00")
+    assert "request_id" not in entry and "task_id" not in entry
+
+
+def test_the_request_and_task_ids_in_context_go_into_the_line():
+    request_token, task_token = request_id_var.set("req-1"), task_id_var.set("task-1")
+    try:
+        entry = line("working")
+    finally:
+        request_id_var.reset(request_token)
+        task_id_var.reset(task_token)
+    assert entry["request_id"] == "req-1" and entry["task_id"] == "task-1"
+
+
+def test_a_celery_line_naming_a_task_gets_its_task_and_request_id():
+    remember_request_id("t-42", "req-42")
+    entry = line("Task %(name)s[%(id)s] received", {"name": "ping", "id": "t-42"},
+                 name="celery.worker.strategy")
+    assert entry["task_id"] == "t-42" and entry["request_id"] == "req-42"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Authorization: Bearer abc.def-ghi", "abc.def-ghi"),
+        ("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl in a message", "c2lnbmF0dXJl"),
+        ("could not connect to postgresql://ledgerflow:s3cr3t@db:5432/ledgerflow", "s3cr3t"),
+        ("login form password=correct-horse&username=a", "correct-horse"),
+        ('{"access_token": "opaque-value", "x": 1}', "opaque-value"),
+        ("FLOWER_BASIC_AUTH=admin:pw JWT_SECRET_KEY=k3y", "k3y"),
+    ],
+)
+def test_secrets_are_blanked(text, secret):
+    assert secret not in redact(text)
+    assert secret not in line(text)["message"]
+
+
+def test_secrets_in_a_traceback_are_blanked():
+    entry = line("crashed", exc=True)
+    assert "RuntimeError" in entry["exc_info"] and "hunter2" not in entry["exc_info"]
+
+
+def test_ordinary_text_is_left_alone():
+    text = "Task parse_statement[3f2a] succeeded in 0.5s: 52 transactions, tokens of 3"
+    assert redact(text).startswith("Task parse_statement[3f2a] succeeded in 0.5s: 52 transactions")
+
+
+@pytest.mark.parametrize("value", ["3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b", "lb.abc:123_x"])
+def test_plain_request_ids_are_kept(value):
+    assert valid_request_id(value)
+
+
+@pytest.mark.parametrize("value", ["", "two words", "a\nforged line", "x" * 129, "-leading", "é"])
+def test_request_ids_that_could_forge_or_flood_lines_are_not(value):
+    assert not valid_request_id(value)
+
+
+def test_the_request_id_goes_into_the_message_headers():
+    assert message_headers() == {}
+    token = request_id_var.set("req-7")
+    try:
+        assert message_headers() == {REQUEST_ID_MESSAGE_HEADER: "req-7"}
+    finally:
+        request_id_var.reset(token)
+
+
+@pytest.fixture(scope="module")
+def api() -> TestClient:
+    return TestClient(create_app())
+
+
+def test_a_valid_incoming_request_id_is_sent_back(api):
+    response = api.get("/health", headers={REQUEST_ID_HEADER: "lb-1234"})
+    assert response.headers[REQUEST_ID_HEADER] == "lb-1234"
+
+
+@pytest.mark.parametrize("sent", [None, "bad id with spaces", "x" * 200])
+def test_otherwise_one_is_made(api, sent):
+    headers = {REQUEST_ID_HEADER: sent} if sent else {}
+    made = api.get("/health", headers=headers).headers[REQUEST_ID_HEADER]
+    assert valid_request_id(made) and made != sent and len(made) == 32
+    assert api.get("/health", headers=headers).headers[REQUEST_ID_HEADER] != made
+
+
+def test_error_answers_carry_it_too(api):
+    response = api.get("/no/such/route", headers={REQUEST_ID_HEADER: "err-1"})
+    assert response.status_code == 404 and response.headers[REQUEST_ID_HEADER] == "err-1"
