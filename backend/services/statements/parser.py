@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..document_text.layout import read_page_lines
+from ..pdf_words import TextLayer
 from .assemble import assemble
 from .hints import parser_hints
 from .models import ParsedStatement
@@ -20,10 +21,12 @@ def parse_statement(
     *,
     date_order: str | None = None,
     decimal: str | None = None,
+    layer: TextLayer = "pdfium",
 ) -> ParsedStatement:
     """Parse the statement PDF at ``path``.
 
-    Each page's words are extracted once (``extract_words``), read, and the page closed;
+    Each page's words are extracted once (by PDFium where it matches pdfplumber's
+    ``extract_words``, or by pdfplumber: ``layer``, see ``pdf_words``), read, and the page closed;
     ``on_page(pages_done, page_count)`` is called after each page. ``date_order``
     (``DMY``/``MDY``/``YMD``) and ``decimal`` (``.``/``,``) override the parser's guesses for
     the rare document that does not show them; the result's ``warnings`` say what was guessed.
@@ -36,7 +39,7 @@ def parse_statement(
     hints = parser_hints(date_order, decimal)
     reader = TableReader()
     page_count = 0
-    for index, page_count, lines in read_page_lines(path):
+    for index, page_count, lines in read_page_lines(path, layer):
         reader.read_page(index, lines)
         if on_page is not None:
             on_page(index + 1, page_count)
