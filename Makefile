@@ -102,7 +102,9 @@ beat: $(VENV)/.runtime-installed
 	$(PY) -m celery -A celery_app beat --loglevel INFO
 
 flower: $(VENV)/.runtime-installed
-	$(PY) -m celery -A celery_app flower --address=$${FLOWER_HOST:-127.0.0.1} --port=5555
+	@mkdir -p -m 700 var
+	$(PY) -m celery -A celery_app flower --address=$${FLOWER_HOST:-127.0.0.1} --port=5555 \
+		--persistent=True --db=var/flower.db --state_save_interval=60000
 
 api: $(VENV)/.runtime-installed
 	$(PY) -m uvicorn backend.api.main:create_app --factory --port 8000

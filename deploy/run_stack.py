@@ -51,6 +51,7 @@ ALL_QUEUES = "pdf_processing,bulk_operations,reports,default"
 API_PORT = int(os.environ.get("API_PORT", "8000"))
 FLOWER_PORT = int(os.environ.get("FLOWER_PORT", "5555"))
 FLOWER_HOST = os.environ.get("FLOWER_HOST", "127.0.0.1")
+FLOWER_DB = VAR_DIR / "flower.db"
 
 
 def setting(name: str, default: str) -> str:
@@ -223,7 +224,9 @@ def children() -> list[Child]:
               # SIGTERM means Celery's soft shutdown (see the module docstring).
               extra_env={"REMAP_SIGTERM": "SIGQUIT"}),
         Child("beat", [*celery, "beat", "--loglevel", "INFO"]),
-        Child("flower", [*celery, "flower", f"--address={FLOWER_HOST}", f"--port={FLOWER_PORT}"]),
+        # --persistent: Flower's task history survives a restart (saved every minute and on stop).
+        Child("flower", [*celery, "flower", f"--address={FLOWER_HOST}", f"--port={FLOWER_PORT}",
+                         "--persistent=True", f"--db={FLOWER_DB}", "--state_save_interval=60000"]),
     ]
 
 

@@ -203,3 +203,103 @@ def test_make_up_runs_a_worker_on_every_queue():
     from deploy.run_stack import ALL_QUEUES
 
     assert sorted(ALL_QUEUES.split(",")) == sorted(QUEUES)
+
+
+# ------------------------------------------------------------------ health checks (issue 10)
+
+
+def test_every_service_has_a_health_check():
+    for name, service in services().items():
+        check = service.get("healthcheck")
+        assert check, f"{name} has no healthcheck"
+        if check.get("disable"):
+            assert service.get("restart") == "no", f"{name}: only a one-shot job may go unchecked"
+            continue
+        assert check["test"][0] in ("CMD", "CMD-SHELL") and len(check["test"]) > 1, name
+        if "timeout" in check:
+            assert _seconds(check["timeout"]) <= _seconds(check.get("interval", "30s")), name
+
+
+def _dockerfile_instruction(name: str) -> str:
+    """The Dockerfile's ``name`` instruction, its continuation lines joined."""
+    text = (REPO_ROOT / "deploy" / "Dockerfile").read_text().replace("\\\n", " ")
+    found = re.findall(rf"^{name} (.*)$", text, flags=re.MULTILINE)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_the_image_checks_the_api_as_compose_does():
+    options, command = _dockerfile_instruction("HEALTHCHECK").split(" CMD ")
+    assert "--interval=" in options and "--timeout=" in options
+    assert json.loads(command) == services()["api"]["healthcheck"]["test"][1:]
+
+
+def _health_command(service: str) -> list[str]:
+    test = services()[service]["healthcheck"]["test"]
+    assert test[0] == "CMD" and test[1:3] == ["python", "deploy/healthcheck.py"], test
+    assert (REPO_ROOT / test[2]).is_file()
+    return test[3:]
+
+
+def test_the_api_and_flower_checks_ask_real_endpoints():
+    from flower.urls import handlers
+
+    kind, url = _health_command("api")
+    assert kind == "http" and url == "http://127.0.0.1:8000/health"
+    api_port = services()["api"]["command"][services()["api"]["command"].index("--port") + 1]
+    assert api_port == "8000"
+    kind, url = _health_command("flower")
+    assert kind == "http" and url == "http://127.0.0.1:5555/healthcheck"
+    assert "--port=5555" in services()["flower"]["command"]
+    routes = [getattr(handler, "regex", None) or re.compile(handler[0]) for handler in handlers]
+    assert any(route.fullmatch("/healthcheck") for route in routes)
+
+
+def test_the_beat_check_watches_the_schedule_file_beat_writes():
+    beat = services()["beat"]
+    schedule = beat["command"][beat["command"].index("--schedule") + 1]
+    kind, pattern, max_age = _health_command("beat")
+    assert kind == "fresh" and pattern == schedule + "*"
+    # Beat rewrites the file every 3 minutes (Celery's sync_every) while it sends the reaper.
+    from celery.beat import Scheduler
+
+    from backend.config import Settings as LedgerflowSettings
+
+    assert float(max_age) > Scheduler.sync_every + LedgerflowSettings().reaper_interval_seconds
+
+
+def test_each_worker_is_pinged_under_its_own_node_name():
+    workers = {name: s for name, s in services().items() if "worker" in s.get("command", [])}
+    assert workers
+    for name, worker in workers.items():
+        node = worker["command"][worker["command"].index("-n") + 1]
+        kind, shell = worker["healthcheck"]["test"]
+        assert kind == "CMD-SHELL", name
+        # $$HOSTNAME in the file is $HOSTNAME for the shell: the name %h gives the node.
+        assert f"inspect ping -d {node.replace('%h', '$HOSTNAME')} " in shell + " ", (name, shell)
+
+
+def test_flower_is_persistent_with_its_database_in_a_volume():
+    flower = services()["flower"]
+    command = flower["command"]
+    assert "--persistent=True" in command
+    database = next(arg.split("=", 1)[1] for arg in command if arg.startswith("--db="))
+    mounts = dict(volume.split(":")[::-1] for volume in flower["volumes"])
+    folder = database.rsplit("/", 1)[0]
+    assert folder in mounts and mounts[folder] in compose()["volumes"]
+    assert folder in _dockerfile_instruction("RUN useradd")  # the image makes it ledgerflow's
+
+
+def test_make_flower_and_make_up_run_flower_persistent_on_loopback(monkeypatch):
+    recipe = re.search(r"^flower:.*?\n((?:\t.*\n)+)", (REPO_ROOT / "Makefile").read_text(),
+                       flags=re.MULTILINE)
+    assert recipe
+    assert "--address=$${FLOWER_HOST:-127.0.0.1}" in recipe[1] and "--persistent=True" in recipe[1]
+    from deploy import run_stack
+
+    flower = next(child for child in run_stack.children() if child.name == "flower")
+    assert f"--address={run_stack.FLOWER_HOST}" in flower.command
+    assert "--persistent=True" in flower.command
+    assert f"--db={run_stack.VAR_DIR / 'flower.db'}" in flower.command
+    if "FLOWER_HOST" not in __import__("os").environ:
+        assert run_stack.FLOWER_HOST == "127.0.0.1"
