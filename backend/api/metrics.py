@@ -122,21 +122,59 @@ class RequestMetrics:
             return
         started = time.perf_counter()
         status_code = 500  # what the client gets if the app raises before answering
+        counted = False
 
-        async def send_and_note(message: Message) -> None:
-            nonlocal status_code
-            if message["type"] == "http.response.start":
-                status_code = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_and_note)
-        finally:
+        def count() -> None:
+            nonlocal counted
+            counted = True
             # The router stored the matched route in the scope: its template, not the path.
             route = getattr(scope.get("route"), "path", None) or UNMATCHED_ROUTE
             labels = (scope["method"], route, str(status_code))
             REQUESTS.labels(*labels).inc()
             REQUEST_SECONDS.labels(*labels).observe(time.perf_counter() - started)
+
+        async def send_and_count(message: Message) -> None:
+            nonlocal status_code
+            if message["type"] == "http.response.start":
+                status_code = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                # Counted before the last byte leaves: a client that has its answer can
+                # already see it counted in /metrics.
+                count()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_count)
+        finally:
+            if not counted:  # the app raised, or the client went away mid-answer
+                count()
+
+
+class RequestFilesCollector(Collector):
+    """The request metrics of every API process, summed from their files in the folder.
+
+    ``MultiProcessCollector`` with two races closed: a file that a process is creating
+    this instant is still empty (prometheus_client fails to read it), and a starting
+    process may remove a dead process's file between the listing and the reading.
+    """
+
+    def collect(self) -> Iterator[Metric]:
+        try:
+            return self._merge()
+        except FileNotFoundError:  # removed between the listing and the reading: list again
+            return self._merge()
+
+    @staticmethod
+    def _merge() -> Iterator[Metric]:
+        files = [str(path) for path in MULTIPROC_DIR.glob("*.db") if _has_data(path)]
+        return iter(MultiProcessCollector.merge(files, accumulate=True))
+
+
+def _has_data(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except FileNotFoundError:
+        return False
 
 
 class PlatformCollector(Collector):
@@ -195,7 +233,7 @@ def _authorise(request: Request, token: str) -> None:
 
 def _scrape() -> bytes:
     registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=str(MULTIPROC_DIR))
+    registry.register(RequestFilesCollector())
     registry.register(PlatformCollector())
     return generate_latest(registry)
 
