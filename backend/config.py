@@ -131,6 +131,11 @@ class Settings(BaseSettings):
         return self.celery_broker_url or self.redis_url
 
     @property
+    def broker_is_amqp(self) -> bool:
+        """True when the broker is RabbitMQ (amqp://, amqps://, pyamqp://), not Redis."""
+        return self.broker_url.split("://", 1)[0] in ("amqp", "amqps", "pyamqp")
+
+    @property
     def result_backend(self) -> str:
         return self.celery_result_backend or self.redis_url
 

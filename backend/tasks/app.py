@@ -6,8 +6,9 @@ from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 from kombu import Exchange, Queue
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from backend.config import VAR_DIR, Settings, get_settings
 from backend.tasks.kinds import (
@@ -28,9 +29,9 @@ TASK_MODULES = (
     "backend.tasks.invoices",
     "backend.tasks.categorization",
     "backend.tasks.reports",
-)
     "backend.tasks.batches",
     "backend.tasks.webhooks",
+)
 
 
 def celery_config(settings: Settings) -> dict:
@@ -43,7 +44,7 @@ def celery_config(settings: Settings) -> dict:
     return {
         "broker_url": settings.broker_url,
         "result_backend": settings.result_backend,
-        "broker_transport_options": redis_options,
+        **(_rabbitmq_config() if settings.broker_is_amqp else _redis_broker_config(redis_options)),
         "result_backend_transport_options": redis_options,
         "broker_connection_retry_on_startup": True,
         # The API answers 503 when the broker is down; it must find out quickly.
@@ -59,10 +60,6 @@ def celery_config(settings: Settings) -> dict:
         "accept_content": ["json"],
         "timezone": "UTC",
         "enable_utc": True,
-        # Each queue gets its own exchange and routing key. Left to Celery's defaults they
-        # all bind to exchange "default" with key "default", which on an AMQP broker
-        # (RabbitMQ) copies every message into every queue.
-        "task_queues": [Queue(name, Exchange(name), routing_key=name) for name in QUEUES],
         "task_default_queue": DEFAULT_QUEUE,
         # An unknown queue is an error, not a new queue nobody consumes.
         "task_create_missing_queues": False,
@@ -111,6 +108,9 @@ def celery_config(settings: Settings) -> dict:
             "reap-stuck-tasks": {
                 "task": REAPER.name,
                 "schedule": settings.reaper_interval_seconds,
+                # A reaper run that waited longer than an interval is superseded.
+                "options": {"expires": settings.reaper_interval_seconds},
+            },
             # Finishes batches whose last task ended outside a worker's run (a cancel,
             # the reaper) and moves their pipelines on (backend/tasks/batches.py).
             "finish-batches": {
@@ -124,10 +124,43 @@ def celery_config(settings: Settings) -> dict:
                 "schedule": settings.webhook_sweep_seconds,
                 "options": {"expires": settings.webhook_sweep_seconds},
             },
-                # A reaper run that waited longer than an interval is superseded.
-                "options": {"expires": settings.reaper_interval_seconds},
-            },
         },
+    }
+
+
+def _redis_broker_config(redis_options: dict[str, Any]) -> dict[str, Any]:
+    """Broker settings for Redis (the default, and what `make up` runs)."""
+    return {
+        "broker_transport_options": redis_options,
+        # Each queue gets its own exchange and routing key. Left to Celery's defaults they
+        # all bind to exchange "default" with key "default", which on an AMQP broker
+        # (RabbitMQ) copies every message into every queue.
+        "task_queues": [Queue(name, Exchange(name), routing_key=name) for name in QUEUES],
+    }
+
+
+def _rabbitmq_config() -> dict[str, Any]:
+    """Broker settings for RabbitMQ (CELERY_BROKER_URL=amqp://...), the production broker.
+
+    Quorum queues are replicated and durable: a message survives a broker node's loss.
+    They have no global QoS (Celery detects quorum queues and uses per-consumer
+    prefetch) and no priorities (we use none). A countdown (our retries, a duplicate
+    delivery looking again later) goes through Celery's native delayed delivery, which
+    routes only through topic exchanges; with a direct exchange Celery would hold the
+    message in the worker until it is due.
+    """
+    quorum = {"x-queue-type": "quorum"}
+    return {
+        # A send returns only once RabbitMQ has the message (publisher confirms), so a
+        # 202 means the message is stored, not merely written to a socket.
+        "broker_transport_options": {"confirm_publish": True},
+        "task_queues": [
+            Queue(name, Exchange(name, type="topic"), routing_key=name, queue_arguments=quorum)
+            for name in QUEUES
+        ],
+        "task_default_queue_type": "quorum",
+        "task_default_exchange_type": "topic",
+        "worker_detect_quorum_queues": True,
     }
 
 
@@ -153,3 +186,23 @@ def _prepare_pool_process(**_kwargs: Any) -> None:
     get_engine().dispose(close=False)
     # A file that needs more memory fails its task instead of summoning the OOM killer.
     limit_worker_process_memory()
+
+
+@worker_init.connect
+def _declare_every_queue(sender: Any = None, **_kwargs: Any) -> None:
+    # On RabbitMQ, Celery's native delayed delivery binds every queue the app knows to its
+    # delay exchanges when a worker starts; a queue whose exchange nobody declared yet (no
+    # worker of that queue started) fails to bind, and a countdown sent to it would be
+    # dropped. Every worker declares them all first. A queue declared earlier with other
+    # arguments (a classic queue of the same name) is refused here, loudly.
+    if sender is None or not get_settings().broker_is_amqp:
+        return
+    app: Celery = sender.app
+    with app.connection_for_write() as connection:
+        try:
+            connection.ensure_connection(max_retries=3)
+        except BrokerUnavailable:
+            return  # the worker's own start retries the broker and says so
+        channel = connection.default_channel
+        for queue in app.amqp.queues.values():
+            queue.bind(channel).declare()

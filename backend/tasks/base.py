@@ -14,6 +14,7 @@ REVOKED) without repeating any of that logic itself.
 from __future__ import annotations
 
 import logging
+import math
 import random
 import time
 from collections.abc import Callable
@@ -52,6 +53,8 @@ OUT_OF_MEMORY_MESSAGE = (
     "The task needed more memory than a worker process may use; the file may be too large "
     "or malformed."
 )
+# How long a node gets to answer "are you alive?" before its redelivered task is taken over.
+LIVENESS_TIMEOUT_SECONDS = 2.0
 _T = TypeVar("_T")
 
 
@@ -100,6 +103,13 @@ def retry_countdown(retries_done: int, base_seconds: float) -> float:
     """
     delay: float = base_seconds * (2**retries_done)
     return delay + random.uniform(0, delay * 0.1)  # noqa: S311 (jitter, not a secret)
+
+
+def deliverable_countdown(seconds: float) -> float:
+    """A countdown the broker can honour: RabbitMQ's native delayed delivery (quorum
+    queues) counts whole seconds and refuses a countdown that truncates to 0, so there
+    it is rounded up; Redis takes fractions."""
+    return float(math.ceil(seconds)) if get_settings().broker_is_amqp else seconds
 
 
 class ProgressReporter:
@@ -200,13 +210,19 @@ class TrackedTask(Task):
         engine = get_engine()
         settings = get_settings()
         worker = self.request.hostname or "unknown"
-        outcome = patiently(
-            lambda: task_records.mark_processing(
-                engine, task_id, worker, settings.worker_lost_after_seconds,
-                settings.max_worker_losses,
-            ),
-            "starting the task",
-        )
+
+        def start() -> StartOutcome:
+            return patiently(
+                lambda: task_records.mark_processing(
+                    engine, task_id, worker, settings.worker_lost_after_seconds,
+                    settings.max_worker_losses,
+                ),
+                "starting the task",
+            )
+
+        outcome = start()
+        if outcome is StartOutcome.BUSY and self._took_over_from_a_lost_node(engine, task_id):
+            outcome = start()
         if outcome is StartOutcome.SKIP:
             logger.info("Task %s was cancelled or already finished; not running it", task_id)
             raise Ignore()
@@ -254,12 +270,38 @@ class TrackedTask(Task):
     def _fail(self, engine: Engine, task_id: str, message: str) -> None:
         patiently(lambda: task_records.mark_failed(engine, task_id, message), "recording the failure")
 
+    def _took_over_from_a_lost_node(self, engine: Engine, task_id: str) -> bool:
+        """A redelivered message whose run another node holds: if that node is gone, take
+        its lease now (RETRYING, a worker loss counted) instead of waiting for it to expire.
+
+        RabbitMQ hands an unacknowledged message back the moment the connection of the
+        consumer that had it drops (a node killed with SIGKILL, a host lost), so the copy
+        arrives while the dead node's lease still looks alive. The node is asked directly;
+        one that answers (its broker connection dropped but it runs on) keeps its run,
+        and this copy looks again later.
+        """
+        delivery = self.request.delivery_info or {}
+        if not delivery.get("redelivered"):
+            return False
+        holder = task_records.lease_holder(engine, task_id)
+        if holder is None or holder == self.request.hostname:
+            return False  # a run on this node: it still holds the lease, or it will release it
+        if self.app.control.ping(destination=[holder], timeout=LIVENESS_TIMEOUT_SECONDS):
+            return False
+        state = task_records.reclaim_lease_of(
+            engine, task_id, holder, get_settings().max_worker_losses
+        )
+        if state is None:
+            return False
+        logger.warning("Task %s: its worker node %s is gone; running it here", task_id, holder)
+        return True
+
     def _come_back_later(self, seconds: float) -> None:
         """A duplicate of a message whose run is alive elsewhere: look again ``seconds``
         later (again and again while that run lives), so that if its worker dies, this
         copy takes over as soon as the lease expires."""
         try:
-            self.signature_from_request(countdown=seconds).apply_async()
+            self.signature_from_request(countdown=deliverable_countdown(seconds)).apply_async()
         except (BrokerError, RedisError, OSError) as exc:
             raise Reject("could not defer a duplicate delivery", requeue=True) from exc
         logger.info("Task %s is running elsewhere; this copy looks again in %.0f s", self.request.id, seconds)
@@ -277,7 +319,9 @@ class TrackedTask(Task):
                 f"{retries_done + 1} attempts. Please try again later.",
             )
             return exc
-        countdown = retry_countdown(retries_done, settings.task_retry_backoff_seconds)
+        countdown = deliverable_countdown(
+            retry_countdown(retries_done, settings.task_retry_backoff_seconds)
+        )
         logger.warning(
             "Task %s hit a transient error (%s); retry %d/%d in %.1f s",
             task_id, type(exc).__name__, retries_done + 1, max_retries, countdown,

@@ -29,6 +29,15 @@ class ScenarioOutcome:
 OUTCOMES: list[ScenarioOutcome] = []
 
 
+@pytest.fixture(autouse=True)
+def empty_task_queues() -> None:
+    """On RabbitMQ every scenario shares the test vhost: none starts with another's messages."""
+    from tests.conftest import TEST_BROKER, purge_task_queues
+
+    if TEST_BROKER == "rabbitmq":
+        purge_task_queues()
+
+
 @pytest.fixture
 def chaos_report():
     """Record a scenario's outcome for the summary table (and return it for asserts)."""

@@ -9,6 +9,7 @@ was lost and none ran its effect twice. Recovery times are printed in the summar
 from __future__ import annotations
 
 import signal
+import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from backend.db import get_engine
 from backend.models import Statement, TaskStatus, Transaction
+from backend.tasks.app import celery_app
 from tests.chaos.conftest import ScenarioOutcome
 from tests.conftest import TEST_DATABASE_URL
 from tests.support import FINAL_STATES
@@ -166,6 +168,7 @@ def test_a_15_second_database_outage_loses_no_accepted_upload(
     assert not list((storage / "incoming").glob("*")) if (storage / "incoming").exists() else True
 
 
+@pytest.mark.redis_broker
 def test_a_redis_restart_loses_no_running_or_queued_parse(
     tmp_path, broker, long_statement, chaos_report
 ):
@@ -274,6 +277,7 @@ def test_a_worker_stopped_mid_task_hands_it_back_and_the_next_worker_finishes_it
     assert losses == 0  # a shutdown is not the task's fault
 
 
+@pytest.mark.redis_broker  # emptying Redis loses no RabbitMQ message
 def test_a_pending_task_whose_message_was_lost_is_sent_again(tmp_path, broker, chaos_report):
     with running_platform(broker, tmp_path) as (stack, api, headers):
         tasks = CountedTasks(stack, api, headers, broker, 3, seconds=0.5)
@@ -288,3 +292,46 @@ def test_a_pending_task_whose_message_was_lost_is_sent_again(tmp_path, broker, c
             recovery_seconds=time.monotonic() - lost_at,
         ))
     assert outcome.lost == 0 and outcome.duplicated == 0
+
+
+@pytest.mark.rabbitmq_only
+def test_on_rabbitmq_a_worker_node_killed_with_sigkill_has_its_tasks_redelivered_at_once(
+    tmp_path, broker, chaos_report
+):
+    # No beat (so no reaper) and leases that would take an hour to expire: the tasks can
+    # only come back through RabbitMQ, which returns the unacknowledged messages of a
+    # connection the moment it drops, and the surviving node, which takes the lease of a
+    # redelivered task from a node that no longer answers.
+    with running_platform(
+        broker, tmp_path, WORKER_LOST_AFTER_SECONDS="3600", REDISPATCH_AFTER_SECONDS="3600"
+    ) as (stack, api, headers):
+        doomed = stack.worker("doomed")
+        wait_for_worker(api, headers)
+        tasks = CountedTasks(stack, api, headers, broker, 2, seconds=6)
+        wait_until(lambda: set(statuses(tasks.ids).values()) == {"PROCESSING"}, 30, "both to run")
+        stack.worker("survivor")
+        survivor = f"survivor@{socket.gethostname()}"
+        wait_until(lambda: bool(celery_app.control.ping(destination=[survivor], timeout=1)),
+                   60, "the second node to start")
+        assert tasks.runs("started") == [1, 1]  # both on the doomed node, none yet elsewhere
+
+        stack.kill(doomed)  # the whole node: main process and pool, no goodbye
+        killed_at = time.monotonic()
+        wait_until(lambda: sum(tasks.runs("started")) >= 4, 60,
+                   "both tasks to start again on the surviving node")
+        running_again = time.monotonic() - killed_at
+        wait_until(lambda: all_final(tasks.ids), 60, "both tasks to end")
+        outcome = chaos_report(ScenarioOutcome(
+            "RabbitMQ: node SIGKILLed (2 running)", accepted=2,
+            succeeded=succeeded(tasks.ids), duplicated=tasks.duplicated(),
+            recovery_seconds=running_again,
+        ))
+    assert outcome.lost == 0 and outcome.duplicated == 0, tasks.runs("completed")
+    assert tasks.runs("completed") == [1, 1]
+    with get_engine().connect() as conn:
+        rows = conn.execute(
+            select(TaskStatus.worker_losses, TaskStatus.worker, TaskStatus.status)
+            .where(TaskStatus.task_id.in_(tasks.ids))
+        ).all()
+    assert {(row.worker_losses, row.status) for row in rows} == {(1, "SUCCESS")}
+    assert "is gone; running it here" in stack.log("worker-survivor")

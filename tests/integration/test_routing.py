@@ -13,6 +13,7 @@ from backend.tasks.app import create_celery_app
 from backend.tasks.kinds import QUEUES, UnknownTask, declare, declared, kind_named
 
 
+@pytest.mark.redis_broker  # reads the queues as Redis lists
 @pytest.mark.parametrize("task_name", sorted(kind.name for kind in declared()))
 def test_a_message_goes_to_exactly_its_queue(redis_server, task_name):
     prefix = f"routing-test-{uuid.uuid4().hex}:"

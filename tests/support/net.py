@@ -141,6 +141,9 @@ class Stack:
             STORAGE_DIR=str(storage_dir), API_PORT=str(free_port()),
             FLOWER_PORT=str(free_port()), FLOWER_BASIC_AUTH="admin:stack-test",
         )
+        # The private Redis is the broker too, as with `make up`; in the RabbitMQ pass the
+        # test vhost belongs to the test worker, which would take this stack's messages.
+        self.env.pop("CELERY_BROKER_URL", None)
         self.env.update(env)
         self.api_port, self.flower_port = int(self.env["API_PORT"]), int(self.env["FLOWER_PORT"])
         self.repo_root = REPO_ROOT

@@ -20,6 +20,7 @@ from jsonschema import Draft201909Validator
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from backend.config import Settings
 from backend.tasks.kinds import QUEUES
 from tests.support import REPO_ROOT
 
@@ -303,3 +304,39 @@ def test_make_flower_and_make_up_run_flower_persistent_on_loopback(monkeypatch):
     assert f"--db={run_stack.VAR_DIR / 'flower.db'}" in flower.command
     if "FLOWER_HOST" not in __import__("os").environ:
         assert run_stack.FLOWER_HOST == "127.0.0.1"
+
+
+def test_the_rabbitmq_profile_adds_a_healthy_broker_and_changes_nothing_else():
+    all_services = services()
+    rabbitmq = all_services["rabbitmq"]
+    assert rabbitmq["profiles"] == ["rabbitmq"]
+    assert rabbitmq["healthcheck"]["test"][:2] == ["CMD", "rabbitmq-diagnostics"]
+    assert any(volume.startswith("rabbitmqdata:") for volume in rabbitmq["volumes"])
+    # `docker compose up` without the profile starts what it always did.
+    assert [name for name, service in all_services.items() if "profiles" in service] == ["rabbitmq"]
+    with_password = compose({**SECRETS, "RABBITMQ_PASSWORD": "s3cret"})["services"]["rabbitmq"]
+    assert with_password["environment"]["RABBITMQ_DEFAULT_PASS"] == "s3cret"
+    # Tasks acknowledge when they end: RabbitMQ must wait longer than the hard time limit.
+    erl_args = rabbitmq["environment"]["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"].split()
+    timeout_ms = int(erl_args[erl_args.index("consumer_timeout") + 1])
+    assert timeout_ms > Settings().task_time_limit * 1000
+
+
+def test_every_platform_process_takes_its_broker_from_the_environment():
+    url = "amqp://ledgerflow:s3cret@rabbitmq:5672/"
+    platform = {
+        name: service
+        for name, service in compose({**SECRETS, "CELERY_BROKER_URL": url})["services"].items()
+        if "build" in service
+    }
+    workers = {name for name, service in platform.items() if "worker" in service.get("command", [])}
+    assert {"api", "beat", "flower"} | workers <= set(platform) and workers
+    for name, service in platform.items():
+        assert service["environment"]["CELERY_BROKER_URL"] == url, name
+    # Unset, it is empty, which the settings read as "Redis is the broker too".
+    for name, service in services().items():
+        if "build" in service:
+            assert service["environment"]["CELERY_BROKER_URL"] == "", name
+    redis_only = Settings(celery_broker_url="", redis_url="redis://redis:6379/0")
+    assert redis_only.broker_url == "redis://redis:6379/0" and not redis_only.broker_is_amqp
+    assert Settings(celery_broker_url=url).broker_is_amqp
