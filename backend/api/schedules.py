@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.api.deps import CurrentUser, SessionDep, SettingsDep, WriteSessionDep
+from backend.api.errors import error_responses
 from backend.api.schemas import MAX_INT32, BulkCategorizeIn, ReportIn, TaskPage
 from backend.api.statements import owned_statement
 from backend.api.tasks import Limit, Offset, task_page
@@ -130,7 +131,11 @@ def owned_schedule(session: Session, user: User, schedule_id: int) -> Schedule:
     return schedule
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ScheduleOut)
+# 404: a statement_id in params that is not the user's.
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=ScheduleOut,
+    responses=error_responses(404),
+)
 def create_schedule(
     body: ScheduleIn, user: CurrentUser, session: WriteSessionDep, settings: SettingsDep
 ) -> ScheduleOut:
