@@ -16,6 +16,7 @@ TABLES = {
     "users", "task_status", "statements", "transactions", "category_rules", "idempotency_keys",
     "schedules",
     "webhooks", "webhook_deliveries",
+    "worker_nodes",
 }
 
 
