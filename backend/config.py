@@ -99,8 +99,9 @@ class Settings(BaseSettings):
     )
     # Seconds one try may take (connect, send, the answer's headers).
     webhook_timeout_seconds: float = Field(10.0, gt=0)
-    # How often beat sends the deliveries that are due but have no message under way.
-    webhook_sweep_seconds: float = Field(30.0, gt=0)
+    # How often beat sends the deliveries that have no message under way: those of
+    # batch.finished, and any whose message was lost.
+    webhook_sweep_seconds: float = Field(10.0, gt=0)
 
     # A PENDING/RETRYING row whose message has not started this long after it was sent
     # (or was due) is sent again; the wait doubles with each re-send.
@@ -155,12 +156,13 @@ class Settings(BaseSettings):
     def max_request_body_bytes(self) -> int:
         return self.max_request_body_kb * 1024
 
+    @property
+    def webhook_retry_delays(self) -> tuple[float, ...]:
+        """WEBHOOK_RETRY_SCHEDULE as numbers: the wait before each retry of a delivery."""
+        return tuple(float(part) for part in self.webhook_retry_schedule.split(","))
+
 
 @lru_cache
 def get_settings() -> Settings:
     """The process-wide settings; fails fast with a clear message when one is invalid."""
     return Settings()
-    @property
-    def webhook_retry_delays(self) -> tuple[float, ...]:
-        """WEBHOOK_RETRY_SCHEDULE as numbers: the wait before each retry of a delivery."""
-        return tuple(float(part) for part in self.webhook_retry_schedule.split(","))

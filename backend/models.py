@@ -288,28 +288,6 @@ class Schedule(Base):
 # --- Webhooks (issue 8; migration 0007) ------------------------------------------------
 
 
-# --- Worker nodes for monitoring (issue 8; migration 0008) -----------------------------
-
-
-class WorkerNode(Base):
-    """A Celery worker node as it last reported itself (``backend/tasks/recovery.py``).
-
-    Online while ``stopped_at`` is unset and ``last_heartbeat`` is younger than
-    WORKER_LOST_AFTER_SECONDS.
-    """
-
-    __tablename__ = "worker_nodes"
-
-    hostname: Mapped[str] = mapped_column(String(255), primary_key=True)
-    queues: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # Tasks running on the node at its last heartbeat, and tasks it finished since it started.
-    active: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    processed: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
-    pid: Mapped[int | None] = mapped_column(Integer)
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_heartbeat: Mapped[datetime] = mapped_column(default=utcnow)
-    # Set by a clean shutdown; a node that died without one goes offline by its heartbeat's age.
-    stopped_at: Mapped[datetime | None] = mapped_column()
 class Webhook(Base):
     """A URL a user registered to be told about events (``backend/services/webhooks.py``)."""
 
@@ -358,3 +336,25 @@ class WebhookDelivery(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+# --- Worker nodes for monitoring (issue 8; migration 0008) -----------------------------
+
+
+class WorkerNode(Base):
+    """A Celery worker node as it last reported itself (``backend/tasks/recovery.py``).
+
+    Online while ``stopped_at`` is unset and ``last_heartbeat`` is younger than
+    WORKER_LOST_AFTER_SECONDS.
+    """
+
+    __tablename__ = "worker_nodes"
+
+    hostname: Mapped[str] = mapped_column(String(255), primary_key=True)
+    queues: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Tasks running on the node at its last heartbeat, and tasks it finished since it started.
+    active: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    processed: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    pid: Mapped[int | None] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_heartbeat: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set by a clean shutdown; a node that died without one goes offline by its heartbeat's age.
+    stopped_at: Mapped[datetime | None] = mapped_column()

@@ -41,6 +41,7 @@ from sqlalchemy import (
 )
 
 from backend.models import Batch, BatchItem, TaskState, TaskStatus, utcnow
+from backend.services import webhooks
 from backend.services.errors import InvalidInputError
 
 logger = logging.getLogger(__name__)
@@ -464,6 +465,7 @@ def on_batch_finished(conn: Connection, batch: BatchView) -> None:
         "Batch %s finished: %s (%d succeeded, %d failed)",
         batch.batch_id, batch.status.value, batch.succeeded, batch.failed,
     )
+    webhooks.record_batch_finished(conn, batch)
 
 
 # --- cancel and retry --------------------------------------------------------------------

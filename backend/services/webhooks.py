@@ -141,9 +141,15 @@ def _body(payload: dict[str, Any]) -> str:
     return json.dumps(payload, separators=(",", ":"), default=str)
 
 
-def enqueue(conn: Connection, user_id: int, event: str, payload: dict[str, Any]) -> list[int]:
+def enqueue(
+    conn: Connection, user_id: int, event: str, payload: dict[str, Any], announced: bool = True
+) -> list[int]:
     """Write a delivery of ``event`` for each of the user's webhooks that asked for it,
-    inside the caller's transaction; returns their ids (for ``announce`` after commit)."""
+    inside the caller's transaction; returns their ids, for ``announce`` after the commit.
+
+    A caller that cannot announce after its commit passes ``announced=False``: beat's
+    sweep then sends them at its next run (WEBHOOK_SWEEP_SECONDS).
+    """
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
     hooks = conn.execute(
@@ -160,7 +166,8 @@ def enqueue(conn: Connection, user_id: int, event: str, payload: dict[str, Any])
             [
                 {
                     "webhook_id": webhook_id, "event": event, "body": body, "status": PENDING,
-                    "attempts": 0, "next_attempt_at": now, "dispatched_at": now,
+                    "attempts": 0, "next_attempt_at": now,
+                    "dispatched_at": now if announced else None,
                     "created_at": now, "updated_at": now,
                 }
                 for webhook_id in targets
@@ -186,6 +193,22 @@ def record_task_outcome(conn: Connection, task: Any) -> list[int]:
     if event == TASK_FAILED:
         payload["error"] = task.error_message
     return enqueue(conn, task.user_id, event, payload)
+
+
+def record_batch_finished(conn: Connection, batch: Any) -> None:
+    """The deliveries of ``batch.finished``, inside the transaction that finished the batch
+    (``services.batches.on_batch_finished``, a ``BatchView``). That transaction's callers
+    have no moment after its commit to announce them, so the sweep sends them."""
+    payload = {
+        "batch_id": batch.batch_id,
+        "status": batch.status.value,
+        "result": {
+            "total": batch.total, "succeeded": batch.succeeded, "failed": batch.failed,
+            "report_id": batch.report_id, "pipeline_note": batch.pipeline_note,
+        },
+        "occurred_at": (batch.finished_at or utcnow()).isoformat(),
+    }
+    enqueue(conn, batch.user_id, BATCH_FINISHED, payload, announced=False)
 
 
 # --- Delivering ---------------------------------------------------------------------
@@ -364,15 +387,21 @@ def deliver(
 
 
 def due_for_resend(engine: Engine, resend_after_seconds: float) -> list[int]:
-    """Claim a re-send of the pending deliveries that are due, not under way, and whose
-    last message should have arrived ``resend_after_seconds`` ago: it was lost."""
+    """Claim a send of the pending deliveries that are due, not under way, and either
+    never announced or whose last message should have arrived ``resend_after_seconds``
+    ago (it was lost)."""
     now = utcnow()
     row = WebhookDelivery
     due = (
         select(row.id)
         .where(row.status == PENDING, row.next_attempt_at <= now)
         .where(or_(row.locked_until.is_(None), row.locked_until < now))
-        .where(row.dispatched_at < now - timedelta(seconds=resend_after_seconds))
+        .where(
+            or_(
+                row.dispatched_at.is_(None),
+                row.dispatched_at < now - timedelta(seconds=resend_after_seconds),
+            )
+        )
         .order_by(row.id)
         .limit(SWEEP_BATCH)
     )

@@ -29,6 +29,7 @@ from backend.tasks.app import celery_app
 from backend.tasks.kinds import SWEEP_WEBHOOKS
 from tests.support import is_final
 from tests.support.net import free_port
+from tests.support.statement_pdfs import LAYOUTS
 
 ALL_EVENTS = ["task.succeeded", "task.failed", "batch.finished"]
 
@@ -314,3 +315,35 @@ def test_webhooks_are_their_owners_only(client, register, register_webhook):
     assert client.get("/webhooks", headers=ann).json() == []
     assert client.get(f"/webhooks/{hook['id']}/deliveries", headers=ann).status_code == 404
     assert client.delete(f"/webhooks/{hook['id']}", headers=ann).status_code == 404
+
+
+def test_a_finished_batch_is_delivered_once_by_the_sweep(
+    client, auth_headers, worker, receiver, register_webhook, tmp_path
+):
+    hook = register_webhook(auth_headers, receiver.url, ["batch.finished"])
+    layout = sorted(LAYOUTS)[0]
+    LAYOUTS[layout](tmp_path / "a.pdf")
+    files = [
+        ("files", ("a.pdf", (tmp_path / "a.pdf").read_bytes(), "application/pdf")),
+        ("files", ("b.pdf", b"not a pdf", "application/pdf")),
+    ]
+    answer = client.post("/batches", files=files, headers=auth_headers)
+    assert answer.status_code == 202, answer.text
+    batch_id = answer.json()["batch_id"]
+    # The delivery is written in the transaction that finishes the batch (in the worker)...
+    [pending] = deliveries_when(client, auth_headers, hook["id"], lambda rows: len(rows) == 1)
+    assert pending["event"] == "batch.finished"
+    # ...and sent by beat's sweep (every WEBHOOK_SWEEP_SECONDS; the tests run no beat).
+    celery_app.send_task(SWEEP_WEBHOOKS.name)
+    [request] = receiver.wait_for(1)
+    assert request.headers["X-Ledgerflow-Event"] == "batch.finished"
+    payload = verify(hook["secret"], request)
+    assert payload["batch_id"] == batch_id
+    assert payload["status"] == client.get(f"/batches/{batch_id}", headers=auth_headers).json()["status"]
+    assert payload["status"] == "PARTIAL"
+    result = payload["result"]
+    assert (result["total"], result["succeeded"], result["failed"]) == (2, 1, 1)
+    [delivered] = deliveries_when(
+        client, auth_headers, hook["id"], lambda rows: rows[0]["status"] == "delivered"
+    )
+    assert (delivered["attempts"], delivered["status_code"]) == (1, 200)
