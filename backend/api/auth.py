@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.api.deps import CurrentUser, SessionDep, SettingsDep
+from backend.api.deps import CurrentUser, SessionDep, SettingsDep, WriteSessionDep
 from backend.api.ratelimit import enforce_auth_limits, forget_account_attempts
 from backend.api.schemas import RegisterIn, SessionOut, TokenOut, UserOut
 from backend.api.web_session import clear_session_cookies, cookie_token, set_session_cookies
@@ -30,15 +30,23 @@ _DUMMY_HASH = hash_password("timing-equaliser")
 
 
 @router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserOut)
-def register(body: RegisterIn, session: SessionDep, request: Request, settings: SettingsDep) -> User:
-    """Create an account; 409 if the email is taken, 429 after too many attempts."""
+def register(
+    body: RegisterIn, session: WriteSessionDep, request: Request, settings: SettingsDep
+) -> User:
+    """Create an account; 409 if the email is taken, 429 after too many attempts.
+
+    A write session: on SQLite a read transaction that then inserts fails at once
+    ("database is locked") when a worker wrote in between. The password is hashed
+    before the first statement, so the write lock is not held through bcrypt.
+    """
     email = body.email.lower()
     enforce_auth_limits("register", request, email, settings)
     taken = HTTPException(status.HTTP_409_CONFLICT, detail="A user with this email already exists")
+    password_hash = hash_password(body.password)
     if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise taken
     user = User(
-        email=email, password_hash=hash_password(body.password),
+        email=email, password_hash=password_hash,
         is_admin=is_admin_email(email, settings.admin_email_set),
     )
     session.add(user)
