@@ -116,13 +116,19 @@ def test_a_user_uploads_reviews_categorizes_and_reports(
     assert cookies["lf_session"]["httpOnly"] and cookies["lf_session"]["sameSite"] == "Strict"
 
     # Upload two statements: each bar reaches 100 % and shows what was read.
+    # A third file is not a PDF at all: it fails, in plain words, and the others go on.
+    (tmp_path / "notes.pdf").write_text("these are my notes, not a statement")
     page.get_by_test_id("upload-input").set_input_files(
-        [tmp_path / f"{name}.pdf" for name in STATEMENTS]
+        [tmp_path / f"{name}.pdf" for name in STATEMENTS] + [tmp_path / "notes.pdf"]
     )
     bars = page.get_by_test_id("upload-progress")
-    expect(bars).to_have_count(2)
+    expect(bars).to_have_count(3)
     for index in range(2):
         expect(bars.nth(index)).to_have_attribute("aria-valuenow", "100", timeout=TASK_TIMEOUT_MS)
+    refused = page.get_by_test_id("upload-item").filter(has_text="notes.pdf")
+    expect(refused).to_contain_text("PDF")
+    expect(refused.get_by_role("button", name="Retry notes.pdf")).to_have_count(0)  # it would fail again
+    expect(page.get_by_text("3 of 3 files finished · 1 failed")).to_be_visible()
     for name, truth in truths.items():
         item = page.get_by_test_id("upload-item").filter(has_text=f"{name}.pdf")
         expect(item).to_contain_text(f"{len(truth.transactions)} transactions")

@@ -79,6 +79,11 @@ export function query(params) {
  * a byte count. Returns { promise, abort }; the promise resolves to the JSON answer.
  */
 export function uploadFile(path, file, onProgress) {
+  return uploadFiles(path, [file], "file", onProgress);
+}
+
+/** Several files in one multipart request, each in a repeated `field`. */
+export function uploadFiles(path, files, field, onProgress) {
   const xhr = new XMLHttpRequest();
   const promise = new Promise((resolve, reject) => {
     xhr.open("POST", path);
@@ -99,7 +104,7 @@ export function uploadFile(path, file, onProgress) {
     xhr.onerror = () => reject(new ApiError(0, null));
     xhr.onabort = () => reject(new DOMException("Upload cancelled", "AbortError"));
     const body = new FormData();
-    body.append("file", file, file.name);
+    for (const file of files) body.append(field, file, file.name);
     xhr.send(body);
   });
   return { promise, abort: () => xhr.abort() };

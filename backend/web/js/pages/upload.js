@@ -1,12 +1,12 @@
-// Upload: drop or pick statements; each file gets a live bar fed by server-sent events,
-// then its result or its error in plain words. Uploads go on while other pages are open.
+// Upload: drop or pick statements; they go up as one batch (POST /batches), and each file
+// gets a live bar fed by its task's server-sent events, then its result or its error in
+// plain words. Uploads go on while other pages are open.
 
-import { api, ApiError, isFinal, uploadFile, watchTask } from "../api.js";
+import { api, ApiError, isFinal, uploadFile, uploadFiles, watchTask } from "../api.js";
 import {
   accountText, balanceBadge, bankName, fill, formatBytes, formatPeriod, h, pageHead, plural, progressBar, toast,
 } from "../ui.js";
 
-const PARALLEL_UPLOADS = 3;
 // Upload answers that another try will not change (too big, not a PDF, a bad field).
 const PERMANENT = new Set([413, 415, 422]);
 
@@ -20,20 +20,51 @@ function isPdf(file) {
 
 function addFiles(files) {
   let skipped = 0;
+  const added = [];
   for (const file of files) {
     if (!isPdf(file)) { skipped += 1; continue; }
-    items.push({ id: nextId++, file, status: "queued", percent: 0, message: "Waiting to upload", taskId: null, result: null, error: null });
+    added.push({ id: nextId++, file, status: "queued", percent: 0, message: "Waiting to upload", taskId: null, result: null, error: null });
   }
   if (skipped) toast(`${plural(skipped, "file")} skipped: only PDF statements can be uploaded.`, "error");
-  pump();
+  items.push(...added);
+  if (added.length) sendBatch(added);
   redraw();
 }
 
-/** Start queued uploads while fewer than PARALLEL_UPLOADS are sending. */
-function pump() {
-  const sending = items.filter((item) => item.status === "uploading").length;
-  const queued = items.filter((item) => item.status === "queued");
-  for (const item of queued.slice(0, Math.max(0, PARALLEL_UPLOADS - sending))) start(item);
+/** Send new files as one batch, then follow each item's task. */
+async function sendBatch(batchItems) {
+  for (const item of batchItems) update(item, { status: "uploading", message: "Uploading…" });
+  const upload = uploadFiles("/batches", batchItems.map((item) => item.file), "files", (share) => {
+    for (const item of batchItems) update(item, { message: `Uploading… ${Math.round(share * 100)} %` });
+  });
+  for (const item of batchItems) item.abortUpload = upload.abort;
+  try {
+    const { batch_id: batchId } = await upload.promise;
+    for (const item of batchItems) { item.abortUpload = null; item.batchId = batchId; }
+    await syncBatch(batchId, batchItems);
+  } catch (error) {
+    for (const item of batchItems) {
+      item.abortUpload = null;
+      if (error.name === "AbortError") update(item, { status: "cancelled", message: "Upload cancelled" });
+      else update(item, { status: "error", error, message: error.message });
+    }
+  }
+}
+
+/** Read the batch's items (in upload order) and follow each one whose task is new. */
+async function syncBatch(batchId, batchItems) {
+  const batch = await api(`/batches/${encodeURIComponent(batchId)}`);
+  batch.items.forEach((remote, index) => {
+    const item = batchItems[index];
+    if (!item) return;
+    if (!remote.task_id) {  // refused at upload: not a PDF, empty, too large
+      update(item, { status: "error", error: new ApiError(422, remote.error_message), message: remote.error_message || "This file was refused." });
+    } else if (remote.task_id !== item.taskId) {
+      if (item.stopWatch) item.stopWatch();
+      update(item, { status: "PENDING", taskId: remote.task_id, percent: 0, result: null, message: "Waiting for a worker" });
+      follow(item);
+    }
+  });
 }
 
 function update(item, changes) {
@@ -58,7 +89,6 @@ async function start(item) {
     if (error.name === "AbortError") update(item, { status: "cancelled", message: "Upload cancelled" });
     else update(item, { status: "error", error, message: error.message });
   }
-  pump();
 }
 
 function follow(item) {
@@ -114,8 +144,47 @@ async function retry(item) {
     }
     return;
   }
-  update(item, { status: "queued", percent: 0, taskId: null, message: "Waiting to upload" });
-  pump();
+  start(item);  // never reached the server: send it again on its own
+}
+
+/** "Retry failed": a batch's FAILED items run again (POST /batches/{id}/retry_failed);
+ * cancelled ones and files that never reached the server are sent again one by one. */
+async function retryFailed() {
+  const failed = items.filter(retryable);
+  const byBatch = new Map();
+  for (const item of failed) {
+    if (item.batchId && item.status === "FAILED") {
+      if (!byBatch.has(item.batchId)) byBatch.set(item.batchId, []);
+      byBatch.get(item.batchId).push(item);
+    } else {
+      retry(item);
+    }
+  }
+  for (const [batchId] of byBatch) {
+    try {
+      await api(`/batches/${encodeURIComponent(batchId)}/retry_failed`, { method: "POST" });
+      await syncBatch(batchId, items.filter((item) => item.batchId === batchId));
+    } catch (error) {
+      toast(error.message, "error");
+    }
+  }
+}
+
+/** "Cancel all": each unfinished batch is cancelled (DELETE /batches/{id}). */
+async function cancelAll() {
+  const open = items.filter((item) => !finished(item));
+  const batchesOpen = new Set(open.filter((item) => item.batchId && item.taskId).map((item) => item.batchId));
+  for (const item of open) {
+    if (!item.batchId || !item.taskId) cancel(item);
+    else update(item, { message: "Cancelling…" });
+  }
+  for (const batchId of batchesOpen) {
+    try {
+      await api(`/batches/${encodeURIComponent(batchId)}`, { method: "DELETE" });
+    } catch (error) {
+      toast(error.message, "error");
+    }
+  }
 }
 
 function stateOf(item) {
@@ -181,12 +250,12 @@ export function uploadPage() {
 
   const overallBar = progressBar("All uploads", { "data-testid": "upload-overall" });
   const overallText = h("div.muted.small");
-  const cancelAll = h("button.btn.btn-secondary.btn-small", { type: "button", onclick: () => items.filter((i) => !finished(i)).forEach(cancel) }, "Cancel all");
-  const retryFailed = h("button.btn.btn-secondary.btn-small", { type: "button", "data-testid": "retry-failed", onclick: () => items.filter(retryable).forEach(retry) }, "Retry failed");
+  const cancelAllButton = h("button.btn.btn-secondary.btn-small", { type: "button", onclick: cancelAll }, "Cancel all");
+  const retryFailedButton = h("button.btn.btn-secondary.btn-small", { type: "button", "data-testid": "retry-failed", onclick: retryFailed }, "Retry failed");
   const clearDone = h("button.btn.btn-ghost.btn-small", { type: "button", onclick: () => { remove(items.filter(finished)); redraw(); } }, "Clear finished");
   const list = h("ul.files", { "aria-label": "Uploaded files" });
   const batch = h("section.card", { "aria-label": "Uploads" },
-    h("div.overall", {}, h("div", { style: "flex:1;min-width:200px" }, h("h2", {}, "Your uploads"), overallText), h("div.row", {}, retryFailed, cancelAll, clearDone)),
+    h("div.overall", {}, h("div", { style: "flex:1;min-width:200px" }, h("h2", {}, "Your uploads"), overallText), h("div.row", {}, retryFailedButton, cancelAllButton, clearDone)),
     h("div", { style: "margin:.75rem 0 .25rem" }, overallBar.el),
     list);
 
@@ -202,8 +271,8 @@ export function uploadPage() {
     const percent = items.reduce((sum, item) => sum + (finished(item) ? 100 : item.percent), 0) / items.length;
     overallBar.set(percent, done === items.length ? (failed ? "failed" : "done") : "");
     overallText.textContent = `${done} of ${plural(items.length, "file")} finished${failed ? ` · ${failed} failed` : ""}`;
-    retryFailed.disabled = !items.some(retryable);
-    cancelAll.disabled = done === items.length;
+    retryFailedButton.disabled = !items.some(retryable);
+    cancelAllButton.disabled = done === items.length;
   };
   redraw();
 
