@@ -291,6 +291,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--profile", type=Path, help="record py-spy stacks of every process here")
     args = parser.parse_args()
+    # A SIGTERM (timeout, Ctrl-C from make) unwinds, so that every started process is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
         Processes.profile_dir = args.profile.resolve()
