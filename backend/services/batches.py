@@ -33,6 +33,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Table,
+    delete,
     exists,
     func,
     insert,
@@ -553,6 +554,14 @@ def reopen(conn: Connection, batch_row_id: int) -> None:
         .where(_batches.c.id == batch_row_id)
         .values(finished_at=None, categorize_task_id=None, report_task_id=None)
     )
+
+
+def remove_finished_before(engine: Engine, cutoff: datetime) -> int:
+    """Delete the batches that finished before ``cutoff`` with their items (the nightly
+    cleanup, at the retention of finished tasks: a batch goes with its items' tasks, not
+    after them). Their tasks that remain (FAILED ones are kept longer) lose the batch id."""
+    with engine.begin() as conn:
+        return conn.execute(delete(_batches).where(_batches.c.finished_at < cutoff)).rowcount
 
 
 def is_cancelled(conn: Connection, batch_row_id: int) -> bool:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from backend.config import get_settings
 from backend.db import get_engine
 from backend.models import utcnow
-from backend.services import idempotency
+from backend.services import batches, idempotency
 from backend.services.retention import remove_expired_tasks
 from backend.tasks.app import celery_app
 from backend.tasks.base import TrackedTask
@@ -21,7 +23,7 @@ def ping(self: TrackedTask) -> str:
 @celery_app.task(bind=True, base=TrackedTask, name=CLEANUP.name, ignore_result=False)
 def cleanup_old_results(self: TrackedTask) -> dict[str, int]:
     """Remove finished tasks older than TASK_RETENTION_DAYS (FAILED: 30 days) and their files,
-    and Idempotency-Keys older than a day."""
+    batches finished that long ago, and Idempotency-Keys older than a day."""
     settings = get_settings()
     now = utcnow()
     removed = remove_expired_tasks(
@@ -31,4 +33,11 @@ def cleanup_old_results(self: TrackedTask) -> dict[str, int]:
         retention_days=settings.task_retention_days,
         failed_retention_days=settings.failed_task_retention_days,
     )
-    return {**removed, "idempotency_keys_removed": idempotency.remove_expired(get_engine(), now)}
+    batches_removed = batches.remove_finished_before(
+        get_engine(), now - timedelta(days=settings.task_retention_days)
+    )
+    return {
+        **removed,
+        "batches_removed": batches_removed,
+        "idempotency_keys_removed": idempotency.remove_expired(get_engine(), now),
+    }

@@ -1,5 +1,5 @@
 """The nightly cleanup removes only old finished tasks (FAILED kept 30 days), their files,
-and Idempotency-Keys past their day."""
+batches finished as long ago, and Idempotency-Keys past their day."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 
 from backend.config import get_settings
 from backend.db import get_engine
-from backend.models import IdempotencyKey, TaskStatus, User, utcnow
+from backend.models import Batch, IdempotencyKey, TaskStatus, User, utcnow
 from backend.tasks.app import celery_app
 
 
@@ -56,9 +56,19 @@ def test_cleanup_removes_only_what_it_should(clean_db, worker):
                 created_at=utcnow() - age,
             ))
 
+        for batch_id, age in (("old-batch", 8), ("young-batch", 6), ("running-batch", None)):
+            conn.execute(insert(Batch).values(
+                batch_id=batch_id, user_id=user_id, created_at=utcnow() - timedelta(days=40),
+                finished_at=None if age is None else utcnow() - timedelta(days=age),
+            ))
+
     removed = celery_app.send_task("cleanup_old_results").get(timeout=30)
 
-    assert removed == {"tasks_removed": 4, "files_removed": 1, "idempotency_keys_removed": 1}
+    assert removed == {
+        "tasks_removed": 4, "files_removed": 1, "batches_removed": 1, "idempotency_keys_removed": 1,
+    }
+    with get_engine().connect() as conn:
+        assert set(conn.scalars(select(Batch.batch_id))) == {"young-batch", "running-batch"}
     with get_engine().connect() as conn:
         assert set(conn.scalars(select(IdempotencyKey.key))) == {"fresh-key"}
     with get_engine().connect() as conn:
