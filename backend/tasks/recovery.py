@@ -55,10 +55,11 @@ class LeaseKeeper(threading.Thread):
             running = [request.id for request in tuple(worker_state.active_requests)]
             try:
                 task_records.renew_leases(get_engine(), self.hostname, running)
+                # Celery counts a task when it starts; the ones still running are not done.
+                started = sum(worker_state.total_count.values())
                 monitoring.record_heartbeat(
                     get_engine(), self.hostname, self.queues(), active=len(running),
-                    processed=sum(worker_state.total_count.values()), pid=os.getpid(),
-                    starting=starting,
+                    processed=max(0, started - len(running)), pid=os.getpid(), starting=starting,
                 )
                 starting = False
             except DBAPIError as exc:  # the database is away: the leases age, nothing else
