@@ -357,35 +357,6 @@ def _trim(conn: Connection, delivery_id: int) -> None:
         )
 
 
-def deliver(
-    engine: Engine,
-    delivery_id: int,
-    *,
-    allow_private: bool,
-    timeout: float,
-    lease_seconds: float,
-    delays: Sequence[float],
-    resolve: Resolver = url_guard.system_resolver,
-) -> float | None:
-    """Claim, send and record one try of a delivery; the seconds until the next try, or
-    None (over, or nothing to do: not due, under way elsewhere, or gone with its webhook).
-
-    ``lease_seconds`` must outlast the try (the caller's time limit), so that two tries
-    of one delivery never overlap.
-    """
-    claimed = claim(engine, delivery_id, lease_seconds)
-    if claimed is None:
-        return None
-    attempt = send(claimed, allow_private=allow_private, timeout=timeout, resolve=resolve)
-    retry_in = record_attempt(engine, claimed, attempt, delays)
-    logger.info(
-        "Webhook delivery %d try %d: %s%s", delivery_id, claimed.attempt,
-        attempt.status_code or attempt.error,
-        f"; next try in {retry_in:g} s" if retry_in is not None else "",
-    )
-    return retry_in
-
-
 def due_for_resend(engine: Engine, resend_after_seconds: float) -> list[int]:
     """Claim a send of the pending deliveries that are due, not under way, and either
     never announced or whose last message should have arrived ``resend_after_seconds``

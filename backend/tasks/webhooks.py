@@ -12,6 +12,7 @@ import logging
 import math
 from collections.abc import Sequence
 
+from celery.exceptions import SoftTimeLimitExceeded
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
@@ -19,6 +20,7 @@ from backend.config import get_settings
 from backend.db import get_engine
 from backend.services import webhooks
 from backend.tasks.app import celery_app
+from backend.tasks.base import deliverable_countdown
 from backend.tasks.kinds import DELIVER_WEBHOOK, SWEEP_WEBHOOKS
 
 logger = logging.getLogger(__name__)
@@ -36,7 +38,8 @@ def send_deliveries(delivery_ids: Sequence[int], countdown: float | None = None)
     for delivery_id in delivery_ids:
         celery_app.send_task(
             DELIVER_WEBHOOK.name, args=(delivery_id,), queue=DELIVER_WEBHOOK.queue,
-            countdown=countdown, ignore_result=True,
+            countdown=deliverable_countdown(countdown) if countdown else None,
+            ignore_result=True,
         )
 
 
@@ -50,12 +53,25 @@ webhooks.on_new_deliveries(send_deliveries)
     soft_time_limit=_TRY_SECONDS, time_limit=_HARD_LIMIT_SECONDS,
 )
 def deliver_webhook(delivery_id: int) -> None:
-    """One try of a delivery; schedules the next one when it should be retried."""
+    """One try of a delivery (nothing when it is not due, under way elsewhere, or gone
+    with its webhook); schedules the next one when it should be retried."""
     settings = get_settings()
-    retry_in = webhooks.deliver(
-        get_engine(), delivery_id, allow_private=settings.webhook_allow_private_networks,
-        timeout=settings.webhook_timeout_seconds, lease_seconds=_LEASE_SECONDS,
-        delays=settings.webhook_retry_delays,
+    engine = get_engine()
+    claimed = webhooks.claim(engine, delivery_id, _LEASE_SECONDS)
+    if claimed is None:
+        return
+    try:
+        attempt = webhooks.send(
+            claimed, allow_private=settings.webhook_allow_private_networks,
+            timeout=settings.webhook_timeout_seconds,
+        )
+    except SoftTimeLimitExceeded:  # a receiver that trickles its answer
+        attempt = webhooks.Attempt(None, f"no answer within {_TRY_SECONDS} s", retryable=True)
+    retry_in = webhooks.record_attempt(engine, claimed, attempt, settings.webhook_retry_delays)
+    logger.info(
+        "Webhook delivery %d, try %d: %s%s", delivery_id, claimed.attempt,
+        attempt.status_code or attempt.error,
+        f"; next try in {retry_in:g} s" if retry_in is not None else "",
     )
     if retry_in is None:
         return
