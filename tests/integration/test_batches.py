@@ -9,7 +9,9 @@ removes two stored files before they are parsed, cancels the batch.
 from __future__ import annotations
 
 import io
+import logging
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,9 +24,12 @@ from sqlalchemy import func, select
 from backend.config import get_settings
 from backend.db import get_engine
 from backend.models import Batch, TaskStatus
+from backend.services import batches
 from backend.tasks.app import celery_app
-from backend.tasks.kinds import FINISH_BATCHES, PARSE_STATEMENT
+from backend.tasks.batches import advance_batch
+from backend.tasks.kinds import CATEGORIZE, FINISH_BATCHES, PARSE_STATEMENT, REPORT
 from tests.support import is_final
+from tests.support.seed import seed_task
 from tests.support.statement_pdfs import LAYOUTS, StatementTruth
 
 FINAL_BATCH_STATES = {"SUCCESS", "PARTIAL", "FAILED", "REVOKED"}
@@ -233,6 +238,7 @@ def test_then_categorize_report_runs_on_the_batch_statements(
     ]
     assert "2 statement(s) that imported" in body["pipeline_note"]
     assert body["report_id"] == body["steps"][1]["task_id"]
+    assert task_rows(CATEGORIZE.name) == task_rows(REPORT.name) == 1  # each step ran once
     download = client.get(f"/reports/{body['report_id']}/download", headers=auth_headers)
     assert download.status_code == 200
     rows = list(load_workbook(io.BytesIO(download.content))["Transactions"].iter_rows(
@@ -360,3 +366,59 @@ def test_bad_batch_requests_are_4xx(client, auth_headers):
     assert bad_then.status_code == 422
     assert "'then' must be" in bad_then.json()["detail"]
     assert batch_rows() == 0
+
+
+def seeded_batch(user_id: int, pipeline: str | None, states: list[str]) -> tuple[int, str]:
+    """A batch whose items' tasks are already in ``states`` (no message, no worker)."""
+    with get_engine().begin() as conn:
+        row_id, batch_id = batches.create_batch(conn, user_id, pipeline)
+    for position, state in enumerate(states, start=1):
+        result = {"statement_id": position} if state == "SUCCESS" else None
+        task_id = seed_task(user_id, state, PARSE_STATEMENT.name, batch_id=row_id, result=result)
+        with get_engine().begin() as conn:
+            batches.add_item(conn, row_id, position, f"{position}.pdf", task_id)
+    return row_id, batch_id
+
+
+def in_threads(count: int, work: Callable[[], None]) -> None:
+    """Run ``work`` in ``count`` threads released together."""
+    start = threading.Barrier(count)
+
+    def run() -> None:
+        start.wait()
+        work()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def test_racing_completions_finish_a_batch_exactly_once(client, auth_headers, caplog):
+    user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
+    row_id, batch_id = seeded_batch(user_id, None, ["SUCCESS", "FAILED", "SUCCESS", "SUCCESS"])
+    assert client.get(f"/batches/{batch_id}", headers=auth_headers).json()["status"] == "PROCESSING"
+
+    with caplog.at_level(logging.INFO, logger=batches.__name__):
+        in_threads(8, lambda: advance_batch(get_engine(), row_id))
+
+    finishes = [record for record in caplog.records if f"Batch {batch_id} finished" in record.getMessage()]
+    assert len(finishes) == 1  # on_batch_finished ran once
+    body = client.get(f"/batches/{batch_id}", headers=auth_headers).json()
+    assert (body["status"], body["succeeded"], body["failed"]) == ("PARTIAL", 3, 1)
+
+
+def test_racing_completions_start_a_pipeline_step_exactly_once(
+    client, auth_headers, worker, wait_batch
+):
+    user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
+    row_id, batch_id = seeded_batch(user_id, "categorize", ["SUCCESS", "SUCCESS", "FAILED"])
+
+    in_threads(8, lambda: advance_batch(get_engine(), row_id))
+
+    assert task_rows(CATEGORIZE.name) == 1
+    body = wait_batch(batch_id, auth_headers)
+    assert body["status"] == "PARTIAL"
+    assert body["steps"][0]["status"] == "SUCCESS"
+    assert task_rows(CATEGORIZE.name) == 1
