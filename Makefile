@@ -89,9 +89,11 @@ bench: $(VENV)/.dev-installed
 	$(PY) bench/run_all.py
 
 # Ledgerflow's cost per task against raw Celery and a bare FastAPI endpoint, side by side
-# on SQLite and PostgreSQL, with issue 9's targets printed beside the ratios.
+# on SQLite and PostgreSQL, with issue 9's targets printed beside the ratios; then the
+# statement workload on 1, 2 and 4 worker processes and on two worker nodes.
 bench-platform: $(VENV)/.dev-installed
 	$(PY) bench/bench_platform.py
+	$(PY) bench/bench_scaling.py
 
 migrate: $(VENV)/.runtime-installed
 	$(PY) -m alembic upgrade head
