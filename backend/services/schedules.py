@@ -4,8 +4,8 @@ A schedule names its times with a five-field cron expression (minute hour day mo
 weekday, or an alias such as ``@daily``) read as wall-clock time in an IANA zone.
 ``next_run_at`` holds the next slot due, in UTC. Beat (``backend/tasks/scheduler.py``)
 claims a due slot with one conditional UPDATE that moves ``next_run_at`` on to the first
-slot after *now*: only one of several beats can win it, and slots missed while nothing
-ran are coalesced into that one run.
+slot after *now*, in the transaction that records the run: only one of several beats can
+win it, and slots missed while nothing ran are coalesced into that one run.
 
 Daylight saving time, for a zone that has it (the examples are Europe/London):
 - a wall-clock time the clocks skip (01:30 on the last Sunday of March) is run when the
@@ -27,7 +27,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo, available_timezones
 
 from croniter import CroniterBadDateError, CroniterError, croniter
-from sqlalchemy import Engine, Table, func, select, update
+from sqlalchemy import Connection, Engine, Table, func, select, update
 
 from backend.db import read_only
 from backend.models import Schedule, User
@@ -187,49 +187,36 @@ def earliest_next_run(engine: Engine) -> datetime | None:
 
 
 def claim_slot(
-    engine: Engine, schedule_id: int, due: datetime, following: datetime, now: datetime
+    conn: Connection, schedule_id: int, due: datetime, following: datetime, now: datetime
 ) -> ClaimedRun | None:
-    """Take the slot ``due`` of a schedule by moving ``next_run_at`` on to ``following``.
+    """Take the slot ``due`` of a schedule by moving ``next_run_at`` on to ``following``,
+    in the caller's transaction (which records the run's task row before it commits).
 
     One conditional UPDATE: of several beats that saw the same due slot, exactly one
     finds ``next_run_at`` still at ``due`` and wins; the others change nothing. None when
     this beat lost, or the schedule was paused, changed or deleted meanwhile.
     """
-    with engine.begin() as conn:
-        row = conn.execute(
-            update(_table)
-            .where(_table.c.id == schedule_id, _table.c.next_run_at == due)
-            .where(_table.c.enabled.is_(True))
-            .values(next_run_at=following, last_run_at=now)
-            .returning(_table.c.user_id, _table.c.task, _table.c.params)
-        ).first()
+    row = conn.execute(
+        update(_table)
+        .where(_table.c.id == schedule_id, _table.c.next_run_at == due)
+        .where(_table.c.enabled.is_(True))
+        .values(next_run_at=following, last_run_at=now)
+        .returning(_table.c.user_id, _table.c.task, _table.c.params)
+    ).first()
     if row is None:
         return None
     return ClaimedRun(schedule_id, row.user_id, ScheduleTask(row.task), dict(row.params))
 
 
-def release_slot(engine: Engine, schedule_id: int, due: datetime, following: datetime) -> bool:
-    """Give back a claimed slot whose run could not be queued, so that a later tick tries
-    it again (only if nobody changed the schedule since the claim)."""
-    return _update_if_next(engine, schedule_id, following, {"next_run_at": due})
-
-
 def pause_broken(engine: Engine, schedule_id: int, due: datetime) -> bool:
     """Disable a due schedule that no longer has a next slot (its zone left the time
     zone database, say), rather than look at it again at every tick."""
-    return _update_if_next(engine, schedule_id, due, {"enabled": False})
-
-
-def _update_if_next(
-    engine: Engine, schedule_id: int, expected: datetime, values: dict[str, Any]
-) -> bool:
-    """Change a schedule only if its next slot is still ``expected`` (nobody moved it)."""
     with engine.begin() as conn:
         return bool(
             conn.execute(
                 update(_table)
-                .where(_table.c.id == schedule_id, _table.c.next_run_at == expected)
-                .values(values)
+                .where(_table.c.id == schedule_id, _table.c.next_run_at == due)
+                .values(enabled=False)
             ).rowcount
         )
 

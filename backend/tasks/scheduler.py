@@ -7,22 +7,24 @@ SCHEDULE_POLL_SECONDS, it also reads the ``schedules`` table: a new, changed or 
 schedule takes effect at the next look, without a restart, and nothing about schedules
 is kept in memory between two looks.
 
-Each due slot is claimed with one conditional UPDATE (``schedules.claim_slot``) before
-its run is submitted, so a second beat started by mistake finds the slot taken and
-fires nothing. A run is an ordinary tracked task: its ``task_status`` row (with
-``schedule_id``) is written first, then the message, by ``submit_task``.
+Each due slot is claimed with one conditional UPDATE (``schedules.claim_slot``) in the
+transaction that records its run, so a second beat started by mistake finds the slot
+taken and fires nothing. A run is an ordinary tracked task: its ``task_status`` row
+(with ``schedule_id``) is committed first, then the message is sent (``record_task``,
+``dispatch``: the API's submit path).
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from celery.beat import PersistentScheduler
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from backend.config import get_settings
 from backend.db import get_engine
@@ -30,12 +32,12 @@ from backend.models import utcnow
 from backend.services import schedules
 from backend.services.schedules import ClaimedRun, DueSchedule, InvalidSchedule, ScheduleTask
 from backend.tasks.kinds import CATEGORIZE, REPORT
-from backend.tasks.submission import QueueUnavailable, submit_task
+from backend.tasks.submission import QueueUnavailable, dispatch, record_task
 
 logger = logging.getLogger(__name__)
 
-# Shortest sleep between two ticks, so that a slot given back (broker away) is tried
-# again promptly without spinning.
+# Shortest sleep between two ticks: a slot due right now is fired by this tick, so the
+# next can wait a little without spinning.
 MIN_WAIT_SECONDS = 0.5
 
 
@@ -79,38 +81,50 @@ def _fire(engine: Engine, due: DueSchedule) -> None:
         logger.error("Schedule %s paused: it can no longer run (%s)", due.id, exc)
         schedules.pause_broken(engine, due.id, due.next_run_at)
         return
-    run = schedules.claim_slot(engine, due.id, due.next_run_at, following, now)
-    if run is None:
-        # Another beat won the slot (a second beat is running), or the schedule was
-        # paused, changed or deleted since we read it.
-        logger.info("Schedule %s: slot %s not taken here (claimed elsewhere or changed)",
-                    due.id, _iso(due.next_run_at))
-        return
-    try:
-        task_id = _submit(engine, run)
-    except QueueUnavailable:
-        schedules.release_slot(engine, due.id, due.next_run_at, following)
-        logger.warning("Schedule %s: the broker is unavailable; its run will be tried again", due.id)
-        return
-    except IntegrityError:
-        logger.info("Schedule %s was deleted while its run was being submitted", due.id)
-        return
+    # The claim and the run's row commit together: a beat that dies in between leaves
+    # neither, and the slot is still due for the next look.
+    with engine.begin() as conn:
+        run = schedules.claim_slot(conn, due.id, due.next_run_at, following, now)
+        if run is None:
+            # Another beat won the slot (a second beat is running), or the schedule was
+            # paused, changed or deleted since we read it.
+            logger.info("Schedule %s: slot %s not taken here (claimed elsewhere or changed)",
+                        due.id, _iso(due.next_run_at))
+            return
+        request = _run_request(run)
+        task_id = record_task(
+            conn, run.user_id, request.task_name, request.kwargs, file_path=request.file_path,
+            task_id=request.task_id, schedule_id=run.schedule_id,
+        )
     logger.info("Schedule %s: slot %s runs as task %s (next slot %s)",
                 due.id, _iso(due.next_run_at), task_id, _iso(following))
+    try:
+        dispatch(request.task_name, task_id, request.kwargs)
+    except QueueUnavailable:
+        # The row waits PENDING; the reaper sends it once the broker is back, as it does
+        # for any message that never arrived.
+        logger.warning("Schedule %s: task %s is recorded but the broker is unavailable; "
+                       "the reaper will send it", due.id, task_id)
 
 
-def _submit(engine: Engine, run: ClaimedRun) -> str:
-    """Submit the run as the API's POST route for the same work would."""
+@dataclass(frozen=True)
+class RunRequest:
+    """A run's task, as the API's POST route for the same work would submit it."""
+
+    task_name: str
+    kwargs: dict[str, Any]
+    file_path: str | None = None
+    task_id: str | None = None
+
+
+def _run_request(run: ClaimedRun) -> RunRequest:
     kwargs = {"user_id": run.user_id, **run.params}
     if run.task is ScheduleTask.CATEGORIZE:
-        return submit_task(engine, run.user_id, CATEGORIZE.name, kwargs, schedule_id=run.schedule_id)
+        return RunRequest(CATEGORIZE.name, kwargs)
     # A report is named after its task id, as backend/api/reports.py names it.
     report_id = str(uuid.uuid4())
-    output = get_settings().storage_dir / str(run.user_id) / "reports" / f"{report_id}.xlsx"
-    return submit_task(
-        engine, run.user_id, REPORT.name, {**kwargs, "output_path": str(output)},
-        file_path=str(output), task_id=report_id, schedule_id=run.schedule_id,
-    )
+    output = str(get_settings().storage_dir / str(run.user_id) / "reports" / f"{report_id}.xlsx")
+    return RunRequest(REPORT.name, {**kwargs, "output_path": output}, output, report_id)
 
 
 def _iso(moment: datetime) -> str:

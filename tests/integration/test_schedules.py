@@ -195,7 +195,8 @@ def test_only_one_of_several_claims_of_a_slot_wins(client, auth_headers):
 
     def claim() -> None:
         start.wait()
-        outcomes.append(claim_slot(get_engine(), created["id"], due, due + timedelta(days=7), utcnow()))
+        with get_engine().begin() as conn:
+            outcomes.append(claim_slot(conn, created["id"], due, due + timedelta(days=7), utcnow()))
 
     threads = [threading.Thread(target=claim) for _ in range(4)]
     for thread in threads:
