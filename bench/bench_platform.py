@@ -47,6 +47,7 @@ sys.path.insert(0, str(REPO))
 
 from backend.db import build_engine, upgrade_database  # noqa: E402
 from backend.tasks.kinds import QUEUES  # noqa: E402
+from bench.bench_api import fresh_database  # noqa: E402
 from bench.raw_celery import QUEUE, app  # noqa: E402
 from tests.support.net import free_port, wait_until_answers  # noqa: E402
 
@@ -266,14 +267,6 @@ def raw_celery(work_dir: Path, tasks: int, clients: int) -> tuple[Figures, Figur
     return raw, bare
 
 
-def fresh_postgres(url: str) -> None:
-    engine = build_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
 def row(name: str, figures: Figures) -> str:
     end_to_end = f"{figures.end_to_end_per_second:8.0f}" if figures.end_to_end_per_second else "       -"
     return (f"{name:<24} {figures.submitted_per_second:9.0f} {figures.p50_ms:8.1f} {figures.p99_ms:8.1f}"
@@ -297,7 +290,7 @@ def main() -> None:
         args.profile.mkdir(parents=True, exist_ok=True)
         Processes.profile_dir = args.profile.resolve()
     redis.Redis.from_url(REDIS_URL).flushdb()
-    fresh_postgres(POSTGRES_URL)
+    fresh_database(POSTGRES_URL)
     with tempfile.TemporaryDirectory(prefix="ledgerflow-bench-platform-") as tmp:
         work = Path(tmp)
         for name in ("sqlite", "postgres", "raw"):

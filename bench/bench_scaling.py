@@ -33,9 +33,10 @@ from sqlalchemy import bindparam, text
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from backend.db import build_engine, upgrade_database  # noqa: E402
+from backend.db import build_engine  # noqa: E402
 from backend.tasks.kinds import PARSE_STATEMENT  # noqa: E402
-from bench.bench_platform import POSTGRES_URL, REDIS_URL, fresh_postgres, processes, wait_for  # noqa: E402
+from bench.bench_api import fresh_database  # noqa: E402
+from bench.bench_platform import POSTGRES_URL, REDIS_URL, processes, wait_for  # noqa: E402
 from tests.support.statement_pdfs import make_long_statement  # noqa: E402
 
 # (label, concurrency of each node): one node per entry in the tuple.
@@ -49,8 +50,7 @@ SETUPS: tuple[tuple[str, tuple[int, ...]], ...] = (
 
 def measure(nodes: tuple[int, ...], pdf: Path, statements: int, work_dir: Path) -> float:
     """Seconds from the first upload until every statement is parsed."""
-    fresh_postgres(POSTGRES_URL)
-    upgrade_database(POSTGRES_URL)
+    fresh_database(POSTGRES_URL)
     redis.Redis.from_url(REDIS_URL).flushdb()
     env = dict(os.environ, DATABASE_URL=POSTGRES_URL, REDIS_URL=REDIS_URL, JWT_SECRET_KEY=uuid.uuid4().hex,
                STORAGE_DIR=str(work_dir / "storage"))
