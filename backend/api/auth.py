@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.api.deps import CurrentUser, SessionDep, SettingsDep, WriteSessionDep
+from backend.api.errors import error_responses
 from backend.api.ratelimit import enforce_auth_limits, forget_account_attempts
 from backend.api.schemas import RegisterIn, SessionOut, TokenOut, UserOut
 from backend.api.web_session import clear_session_cookies, cookie_token, set_session_cookies
@@ -29,7 +30,10 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 _DUMMY_HASH = hash_password("timing-equaliser")
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserOut)
+@router.post(
+    "/register", status_code=status.HTTP_201_CREATED, response_model=UserOut,
+    responses=error_responses(409, 429),
+)
 def register(
     body: RegisterIn, session: WriteSessionDep, request: Request, settings: SettingsDep
 ) -> User:
@@ -58,7 +62,7 @@ def register(
     return user
 
 
-@router.post("/token", response_model=TokenOut)
+@router.post("/token", response_model=TokenOut, responses=error_responses(401, 429))
 def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
@@ -90,7 +94,7 @@ def _authenticate(
     return user
 
 
-@router.post("/session", response_model=SessionOut)
+@router.post("/session", response_model=SessionOut, responses=error_responses(401, 429))
 def sign_in(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
@@ -107,7 +111,9 @@ def sign_in(
     return SessionOut(user=UserOut.model_validate(user), csrf_token=csrf, expires_in=expires_in)
 
 
-@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/session", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(403)
+)
 def sign_out(request: Request, settings: SettingsDep) -> Response:
     """Sign out of the web app: both cookies are expired (CSRF token required with them)."""
     cookie_token(request, settings)

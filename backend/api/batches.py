@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from backend.api.deps import CurrentUser, SettingsDep, is_task_id
+from backend.api.errors import error_responses
 from backend.api.schemas import MAX_BIGINT
 from backend.api.submitting import SubmitterDep, discard_upload
 from backend.api.tasks import cancel_tasks
@@ -205,7 +206,8 @@ def _owned_row_id(user_id: int, batch_id: str) -> int:
 
 
 @router.post(
-    "/{batch_id}/retry_failed", status_code=status.HTTP_202_ACCEPTED, response_model=RetryOut
+    "/{batch_id}/retry_failed", status_code=status.HTTP_202_ACCEPTED, response_model=RetryOut,
+    responses=error_responses(409),
 )
 def retry_failed_items(
     batch_id: BatchId, user: CurrentUser, submitter: SubmitterDep
@@ -231,7 +233,7 @@ def retry_failed_items(
     return RetryOut.model_validate(answer)
 
 
-@router.delete("/{batch_id}", response_model=CancelOut)
+@router.delete("/{batch_id}", response_model=CancelOut, responses=error_responses(409))
 async def cancel_batch(batch_id: BatchId, user: CurrentUser, settings: SettingsDep) -> CancelOut:
     """Cancel what has not finished: waiting items at once, running ones the way
     DELETE /tasks/{id} stops a task (cooperatively, terminated after

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.api.deps import CurrentUser, SessionDep
+from backend.api.errors import error_responses
 from backend.api.schemas import (
     MAX_INT32,
     BulkCategorizeIn,
@@ -99,7 +100,8 @@ def delete_rule(rule_id: RuleId, user: CurrentUser, session: SessionDep) -> Resp
 
 
 @router.post(
-    "/bulk_categorize_async", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted
+    "/bulk_categorize_async", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted,
+    responses=error_responses(404),  # a statement_id that is not the user's
 )
 def bulk_categorize(
     body: BulkCategorizeIn, user: CurrentUser, session: SessionDep, submitter: SubmitterDep

@@ -9,6 +9,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from backend.api.errors import raises
 from backend.api.web_session import cookie_token
 from backend.config import Settings, get_settings
 from backend.db import get_session, get_write_session
@@ -51,6 +52,8 @@ def get_token_claims(token: str, settings: Settings) -> TokenClaims:
         raise _unauthorized("Could not validate credentials") from None
 
 
+# 403: the web app's CSRF check, on the methods that change something.
+@raises(403, methods=("POST", "PUT", "PATCH", "DELETE"))
 def request_token_claims(
     request: Request, token: Annotated[str | None, Depends(oauth2_scheme)], settings: SettingsDep
 ) -> TokenClaims:
@@ -78,6 +81,7 @@ def get_current_user(claims: TokenClaimsDep, session: SessionDep) -> User:
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
+@raises(403)
 def get_admin_user(user: CurrentUser) -> User:
     """The current user if they are an admin (``users.is_admin``); 403 otherwise."""
     if not user.is_admin:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import enum
 import json
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, TypeVar
 
@@ -143,7 +143,7 @@ class ValidationErrorOut(ErrorOut):
 
 
 STATUS_DESCRIPTIONS: dict[int, str] = {
-    400: "Bad request",
+    400: "The body could not be parsed at all",
     401: "Missing, invalid or expired credentials",
     403: "Authenticated, but not allowed to do this",
     404: "Not found, or not yours",
@@ -255,15 +255,19 @@ def install_error_handlers(app: FastAPI) -> None:
 # ---------------------------------------------------------------- the OpenAPI declarations
 
 _D = TypeVar("_D", bound=Callable[..., Any])
-# Statuses that a dependency may answer with, whichever route uses it (see ``raises``).
-_DEPENDENCY_ERRORS: dict[Callable[..., Any], frozenset[int]] = {}
+# Statuses that a dependency may answer with, whichever route uses it (see ``raises``),
+# and the HTTP methods they apply to (None: all).
+_DEPENDENCY_ERRORS: dict[Callable[..., Any], tuple[frozenset[int], frozenset[str] | None]] = {}
 
 
-def raises(*statuses: int) -> Callable[[_D], _D]:
-    """Mark a dependency as answering ``statuses``: every route using it declares them."""
+def raises(*statuses: int, methods: Iterable[str] | None = None) -> Callable[[_D], _D]:
+    """Mark a dependency as answering ``statuses`` (to requests of ``methods`` only, if
+    given): every route using it declares them."""
 
     def mark(dependency: _D) -> _D:
-        _DEPENDENCY_ERRORS[dependency] = frozenset(statuses)
+        _DEPENDENCY_ERRORS[dependency] = (
+            frozenset(statuses), None if methods is None else frozenset(methods)
+        )
         return dependency
 
     return mark
@@ -279,8 +283,11 @@ def _dependants(dependant: Dependant) -> Iterator[Dependant]:
         yield from _dependants(sub)
 
 
-def implied_statuses(route: APIRoute, openapi_extra: dict[str, Any] | None = None) -> set[int]:
-    """The error statuses a route can answer because of its shape and dependencies."""
+def implied_statuses(
+    route: APIRoute, openapi_extra: dict[str, Any] | None = None, method: str = "GET"
+) -> set[int]:
+    """The error statuses a route can answer to ``method`` because of its shape and
+    dependencies."""
     found: set[int] = set()
     takes_input = False
     for dependant in _dependants(route.dependant):
@@ -288,12 +295,16 @@ def implied_statuses(route: APIRoute, openapi_extra: dict[str, Any] | None = Non
             found |= {401, 503}  # the token's user is read from the database
         if dependant.call in _DATABASE_DEPENDENCIES:
             found.add(503)
-        if dependant.call is not None:
-            found |= _DEPENDENCY_ERRORS.get(dependant.call, frozenset())
+        if dependant.call is not None and dependant.call in _DEPENDENCY_ERRORS:
+            statuses, methods = _DEPENDENCY_ERRORS[dependant.call]
+            if methods is None or method.upper() in methods:
+                found |= statuses
         if dependant.path_params:
             found.add(404)
         if dependant.body_params:
-            found.add(413)  # the request-size limit (backend/api/middleware.py)
+            # The request-size limit (backend/api/middleware.py), and a body that cannot
+            # even be decoded (FastAPI's own 400).
+            found |= {400, 413}
         takes_input = takes_input or bool(
             dependant.path_params or dependant.query_params or dependant.header_params
             or dependant.cookie_params or dependant.body_params
@@ -324,12 +335,12 @@ def declare_errors(schema: dict[str, Any], routes: Sequence[BaseRoute]) -> None:
         if not isinstance(route, APIRoute) or not getattr(context, "include_in_schema", True):
             continue
         path_item = schema["paths"].get(context.path_format or route.path_format, {})
-        statuses = implied_statuses(route, getattr(context, "openapi_extra", None))
         for method in context.methods or route.methods or ():
             operation = path_item.get(method.lower())
             if operation is None:
                 continue
             responses = operation.setdefault("responses", {})
+            statuses = implied_statuses(route, getattr(context, "openapi_extra", None), method)
             for status_code in sorted(statuses):
                 responses.setdefault(str(status_code), {
                     "description": STATUS_DESCRIPTIONS.get(status_code, HTTPStatus(status_code).phrase),

@@ -61,6 +61,7 @@ from prometheus_client.registry import Collector  # noqa: E402
 from starlette.types import ASGIApp, Message, Receive, Scope, Send  # noqa: E402
 
 from backend.api.deps import SettingsDep  # noqa: E402
+from backend.api.errors import error_responses  # noqa: E402
 from backend.db import get_engine  # noqa: E402
 from backend.services import monitoring  # noqa: E402
 from backend.tasks.kinds import QUEUES  # noqa: E402
@@ -238,7 +239,10 @@ def _scrape() -> bytes:
     return generate_latest(registry)
 
 
-@router.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
+@router.get(
+    "/metrics", response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}, **error_responses(401)},
+)
 async def metrics(request: Request, settings: SettingsDep) -> Response:
     """Prometheus metrics (text format); with METRICS_TOKEN set, a bearer token is required."""
     _authorise(request, settings.metrics_token)

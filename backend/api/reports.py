@@ -23,7 +23,10 @@ XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 REPORT_NOT_FOUND = HTTPException(status.HTTP_404_NOT_FOUND, detail="Report not found")
 
 
-@router.post("/generate_async", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted)
+@router.post(
+    "/generate_async", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted,
+    responses=error_responses(404),  # a statement_id that is not the user's
+)
 def generate_report(
     body: ReportIn,
     user: CurrentUser,

@@ -32,7 +32,7 @@ IDS = [f"{method} {path}" for method, path, _ in OPERATIONS]
 PlainToken = Annotated[str, Depends(OAuth2PasswordBearer("token"))]
 
 
-def required_errors(operation: dict[str, Any]) -> dict[str, str]:
+def required_errors(operation: dict[str, Any], method: str = "GET") -> dict[str, str]:
     """The statuses ``operation`` must declare, each with the reason, from its shape."""
     parameters = operation.get("parameters", [])
     body = operation.get("requestBody")
@@ -40,10 +40,14 @@ def required_errors(operation: dict[str, Any]) -> dict[str, str]:
     if operation.get("security"):
         required["401"] = "it takes a bearer token"
         required["503"] = "it reads the token's user from the database"
+        if method in {"POST", "PUT", "PATCH", "DELETE"}:
+            required["403"] = "a cookie-authenticated change needs its CSRF token"
     if parameters or body:
         required["422"] = "it takes input"
     if any(parameter["in"] == "path" for parameter in parameters):
         required["404"] = "it names a resource in its path"
+    if body and "application/json" in body.get("content", {}):
+        required["400"] = "its JSON body may not even parse"
     if body:
         required["413"] = "it takes a body, which has a size limit"
     content = (body or {}).get("content", {})
@@ -64,7 +68,8 @@ def test_the_schema_has_routes_to_check():
 @pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS, ids=IDS)
 def test_every_route_declares_the_errors_its_shape_implies(method, path, operation):
     declared = set(operation["responses"])
-    missing = {status: why for status, why in required_errors(operation).items() if status not in declared}
+    missing = {status: why for status, why in required_errors(operation, method).items()
+               if status not in declared}
     assert not missing, f"{method} {path} does not declare {missing}"
 
 
