@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from backend.tasks.kinds import QUEUES
 from tests.conftest import REPO_ROOT, TEST_BACKEND
 from tests.support.chaos import wait_until
 from tests.support.net import answers, free_port
@@ -36,6 +37,7 @@ ARTIFACTS = REPO_ROOT / "tests" / "artifacts" / f"web-{TEST_BACKEND}"
 # Generous: two statements are parsed by a 2-process worker on a busy 2-core machine.
 TASK_TIMEOUT_MS = 120_000
 STATEMENTS = ("northgate_uk", "prairie_us")
+ADMIN_EMAIL = "ann@example.com"
 
 
 @pytest.fixture
@@ -47,6 +49,8 @@ def api_server(clean_db: None, worker: subprocess.Popen) -> Iterator[str]:
         [sys.executable, "-m", "uvicorn", "backend.api.main:create_app", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
+        # The test's user is an admin (the admin page), and its webhook may point here.
+        env={**os.environ, "ADMIN_EMAILS": ADMIN_EMAIL, "WEBHOOK_ALLOW_PRIVATE_NETWORKS": "true"},
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -108,7 +112,7 @@ def test_a_user_uploads_reviews_categorizes_and_reports(
     expect(page.get_by_test_id("login-submit")).to_have_text("Sign in")
     shot("01-sign-in")
     page.get_by_role("link", name="Create an account").click()
-    page.get_by_test_id("login-email").fill("ann@example.com")
+    page.get_by_test_id("login-email").fill(ADMIN_EMAIL)
     page.get_by_test_id("login-password").fill("correct horse battery")
     page.get_by_test_id("login-submit").click()
     expect(page.get_by_role("heading", name="Upload statements")).to_be_visible()
@@ -206,10 +210,27 @@ def test_a_user_uploads_reviews_categorizes_and_reports(
     assert len(rows) == total
     shot("06-reports")
 
+    # Schedules, webhooks and, for an admin, the operators' page.
+    page.get_by_role("link", name="Schedules", exact=True).click()
+    page.get_by_test_id("schedule-save").click()
+    expect(page.get_by_test_id("schedule-row")).to_have_count(1)
+    expect(page.get_by_test_id("schedule-row")).to_contain_text("0 6 * * 1")
+    shot("07-schedules")
+    page.get_by_role("link", name="Webhooks", exact=True).click()
+    page.get_by_test_id("webhook-url").fill("http://127.0.0.1:9/ledgerflow")
+    page.get_by_test_id("webhook-save").click()
+    expect(page.get_by_test_id("webhook-secret")).to_have_text(re.compile(r"\S{20,}"))
+    expect(page.get_by_test_id("webhook-row")).to_have_count(1)
+    shot("08-webhooks")
+    page.get_by_role("link", name="Admin", exact=True).click()
+    expect(page.get_by_test_id("queue-row")).to_have_count(len(QUEUES))
+    expect(page.get_by_test_id("throughput-chart")).to_contain_text("parse pdf")
+    shot("09-admin")
+
     # A phone: nothing wider than the screen, and every page still usable.
     page.set_viewport_size({"width": 375, "height": 812})
-    for route, name in (("transactions", "07-phone-transactions"), ("upload", "08-phone-upload"),
-                        ("reports", "09-phone-reports")):
+    for route, name in (("transactions", "10-phone-transactions"), ("upload", "11-phone-upload"),
+                        ("reports", "12-phone-reports"), ("rules", "13-phone-rules")):
         page.goto(f"{api_server}/#/{route}")
         expect(page.locator("main h1")).to_be_visible()
         page.wait_for_load_state("networkidle")
@@ -225,9 +246,9 @@ def test_a_user_uploads_reviews_categorizes_and_reports(
     expect(page.get_by_test_id("upload-input")).to_be_focused()
     page.keyboard.press("Shift+Tab")
     expect(page.get_by_test_id("sign-out")).to_be_focused()
-    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")  # the last link of the navigation, an admin's
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Reports")).to_be_focused()
+    expect(page.get_by_role("heading", name="Admin")).to_be_focused()
 
     # Sign out: the cookie is gone and the API says so.
     page.get_by_test_id("sign-out").click()

@@ -1,13 +1,16 @@
 // The web app's shell: who is signed in, the hash router, the navigation.
 
 import { api, whenSignedOut } from "./api.js";
-import { fill, h, toast } from "./ui.js";
+import { clearOldToasts, fill, h, toast } from "./ui.js";
 import { loginPage, signupPage } from "./pages/auth.js";
 import { uploadPage } from "./pages/upload.js";
 import { statementsPage } from "./pages/statements.js";
 import { transactionsPage } from "./pages/transactions.js";
 import { rulesPage } from "./pages/rules.js";
 import { reportsPage } from "./pages/reports.js";
+import { schedulesPage } from "./pages/schedules.js";
+import { webhooksPage } from "./pages/webhooks.js";
+import { adminPage } from "./pages/admin.js";
 
 const PAGES = {
   upload: { title: "Upload", render: uploadPage },
@@ -15,6 +18,9 @@ const PAGES = {
   transactions: { title: "Transactions", render: transactionsPage },
   rules: { title: "Rules", render: rulesPage },
   reports: { title: "Reports", render: reportsPage },
+  schedules: { title: "Schedules", render: schedulesPage },
+  webhooks: { title: "Webhooks", render: webhooksPage },
+  admin: { title: "Admin", render: adminPage },
 };
 const PUBLIC = {
   login: { title: "Sign in", render: loginPage },
@@ -51,6 +57,7 @@ async function render() {
     else link.removeAttribute("aria-current");
   }
   fill(main, h("p.loading", {}, "Loading…"));
+  clearOldToasts();
   const context = {
     params, user: state.user, go,
     onLeave(callback) { state.leave = callback; },
@@ -63,14 +70,17 @@ async function render() {
     fill(main, h("div.card", {}, h("h2", {}, "Something went wrong"), h("p", {}, error.message)));
   }
   if (document.activeElement === document.body || !main.contains(document.activeElement)) {
+    const first = main.querySelector("[autofocus]");
     const heading = main.querySelector("h1");
-    if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+    if (first) first.focus();
+    else if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
   }
 }
 
 function setUser(user) {
   state.user = user;
   document.getElementById("who").textContent = user ? user.email : "";
+  document.getElementById("admin-link").hidden = !(user && user.is_admin);
 }
 
 whenSignedOut((expired) => {

@@ -27,7 +27,7 @@ export function barChart(rows, { label, format }) {
   const labelWidth = 150;
   const valueWidth = 90;
   const height = Math.max(1, rows.length) * rowHeight + 8;
-  const max = Math.max(...rows.map((row) => row.value), 1);
+  const max = Math.max(...rows.map((row) => row.value)) || 1;
   const svg = svgNode("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": label });
   svg.append(svgNode("desc", {}, rows.map((row) => `${row.label}: ${format(row.value)}`).join("; ")));
   rows.forEach((row, index) => {
@@ -51,7 +51,7 @@ export function columnChart(months, { label, format }) {
   const bottom = 28;
   const top = 10;
   const plotHeight = height - bottom - top;
-  const max = Math.max(...months.flatMap((month) => [month.in, month.out]), 1);
+  const max = Math.max(...months.flatMap((month) => [month.in, month.out])) || 1;
   const svg = svgNode("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": label });
   svg.append(svgNode("desc", {}, months.map((m) => `${m.label}: in ${format(m.in)}, out ${format(m.out)}`).join("; ")));
   for (let step = 0; step <= 4; step += 1) {

@@ -114,9 +114,17 @@ export function accountText(last4) {
 
 export function toast(message, kind = "") {
   const box = document.getElementById("toasts");
-  const note = h(`div.toast${kind ? `.${kind}` : ""}`, {}, message);
+  const note = h(`div.toast${kind ? `.${kind}` : ""}`, { dataset: { at: String(Date.now()) } }, message);
   box.append(note);
   setTimeout(() => note.remove(), kind === "error" ? 7000 : 4000);
+}
+
+/** On a new page, notes older than a moment go (one just written, before the page
+ * changed, stays for its few seconds). */
+export function clearOldToasts() {
+  for (const note of document.querySelectorAll("#toasts .toast")) {
+    if (Date.now() - Number(note.dataset.at) > 1500) note.remove();
+  }
 }
 
 /** Read a form's fields into an object of trimmed strings. */

@@ -16,7 +16,7 @@ function authForm({ title, lead, submitLabel, passwordHint, autocomplete, onSubm
   const error = h("div.form-error", { role: "alert" });
   const submit = h("button.btn.btn-block", { type: "submit", "data-testid": "login-submit" }, submitLabel);
   const email = h("input", {
-    type: "email", name: "email", required: true, autocomplete: "email", "data-testid": "login-email",
+    type: "email", name: "email", required: true, autocomplete: "email", "data-testid": "login-email", autofocus: true,
     placeholder: "you@example.com",
   });
   const password = h("input", {

@@ -26,7 +26,7 @@ export async function statementsPage(context) {
       h("td.span-sm", {}, formatPeriod(statement.period_start, statement.period_end)),
       h("td.num", {}, plural(statement.transaction_count, "transaction")),
       h("td", {}, balanceBadge(statement.balance_check, statement.balance_mismatch_rows)),
-      h("td.span-sm", {}, h("span.muted.small", {}, "Export: "),
+      h("td.span-sm", {},
         FORMATS.map(([format, label], index) => [index ? " · " : "",
           h("a.small", { href: `/statements/${statement.id}/export?format=${format}`, download: "" , "aria-label": `Export as ${label}` }, label)])));
     return row;
@@ -41,7 +41,7 @@ export async function statementsPage(context) {
       h("div.table-wrap", {},
         h("table.stack-sm", {},
           h("caption.visually-hidden", {}, "Imported statements"),
-          h("thead", {}, h("tr", {}, ["Bank", "Account", "Period", "Transactions", "Balance check", "Download"].map((title, index) =>
+          h("thead", {}, h("tr", {}, ["Bank", "Account", "Period", "Transactions", "Balance check", "Export"].map((title, index) =>
             h(index === 3 ? "th.num" : "th", { scope: "col" }, title)))),
           h("tbody", {}, rows))),
       page.total > PAGE_SIZE ? pager : null));
