@@ -14,6 +14,7 @@ from tests.conftest import TEST_DATABASE_URL
 
 TABLES = {
     "users", "task_status", "statements", "transactions", "category_rules", "idempotency_keys",
+    "batches", "batch_items",
     "schedules",
     "webhooks", "webhook_deliveries",
     "worker_nodes",
