@@ -12,14 +12,12 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from backend.api.deps import CurrentUser, SessionDep, SettingsDep, WriteSessionDep
 from backend.api.errors import error_responses
 from backend.api.ratelimit import enforce_auth_limits, forget_account_attempts
 from backend.api.schemas import RegisterIn, SessionOut, TokenOut, UserOut
 from backend.api.web_session import clear_session_cookies, cookie_token, set_session_cookies
-from backend.config import Settings
 from backend.models import User
 from backend.security import create_access_token, hash_password, verify_password
 from backend.services.admins import is_admin_email
@@ -62,23 +60,14 @@ def register(
     return user
 
 
-@router.post("/token", response_model=TokenOut, responses=error_responses(401, 429))
-def login(
+def authenticated_user(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
     settings: SettingsDep,
     request: Request,
-) -> TokenOut:
-    """Exchange email (as ``username``) and password for a bearer token; 429 after too many attempts."""
-    user = _authenticate(form, session, settings, request)
-    token, expires_in = create_access_token(str(user.id), settings)
-    return TokenOut(access_token=token, expires_in=expires_in)
-
-
-def _authenticate(
-    form: OAuth2PasswordRequestForm, session: Session, settings: Settings, request: Request
 ) -> User:
-    """The active user these credentials belong to; 401 otherwise, 429 after too many attempts."""
+    """The active user the form's email (as ``username``) and password belong to; 401
+    otherwise, 429 after too many attempts."""
     email = form.username.lower()
     enforce_auth_limits("login", request, email, settings)
     # No stored email holds a NUL, and PostgreSQL refuses one in a query parameter.
@@ -94,18 +83,24 @@ def _authenticate(
     return user
 
 
+# The same check for the bearer token and the web app's cookie session.
+AuthenticatedUser = Annotated[User, Depends(authenticated_user)]
+
+
+@router.post("/token", response_model=TokenOut, responses=error_responses(401, 429))
+def login(user: AuthenticatedUser, settings: SettingsDep) -> TokenOut:
+    """Exchange email (as ``username``) and password for a bearer token; 429 after too many attempts."""
+    token, expires_in = create_access_token(str(user.id), settings)
+    return TokenOut(access_token=token, expires_in=expires_in)
+
+
 @router.post("/session", response_model=SessionOut, responses=error_responses(401, 429))
 def sign_in(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    session: SessionDep,
-    settings: SettingsDep,
-    request: Request,
-    response: Response,
+    user: AuthenticatedUser, settings: SettingsDep, request: Request, response: Response
 ) -> SessionOut:
     """The web app's sign-in: the same check as ``/auth/token``, but the token goes into an
     HttpOnly cookie, with a CSRF token (also in the readable ``lf_csrf`` cookie) that
     state-changing requests must echo in ``X-CSRF-Token``."""
-    user = _authenticate(form, session, settings, request)
     token, expires_in = create_access_token(str(user.id), settings)
     csrf = set_session_cookies(response, request, token, expires_in, settings)
     return SessionOut(user=UserOut.model_validate(user), csrf_token=csrf, expires_in=expires_in)
