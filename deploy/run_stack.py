@@ -412,6 +412,7 @@ def main() -> int:
     try:
         if supervisor.start():
             user = env["FLOWER_BASIC_AUTH"].split(":", 1)[0]
+            log(f"Web app  http://127.0.0.1:{API_PORT}  (open it in a browser)")
             log(f"API      http://127.0.0.1:{API_PORT}  (docs: http://127.0.0.1:{API_PORT}/docs)")
             log(f"Flower   http://{FLOWER_HOST}:{FLOWER_PORT}  (user {user!r}; password in "
                 "var/flower_auth unless FLOWER_BASIC_AUTH is set)")

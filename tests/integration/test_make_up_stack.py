@@ -37,6 +37,9 @@ def test_the_stack_starts_answers_and_stops_cleanly(private_redis, tmp_path):
 
     try:
         stack.wait_until(deep_health_ok, "API, worker and database")
+        # The web app comes with the API: `make up`, then open http://127.0.0.1:8000.
+        page = httpx.get(f"{stack.api}/", timeout=5)
+        assert page.status_code == 200 and '<script type="module"' in page.text
         flower = f"http://127.0.0.1:{stack.flower_port}/"
         stack.wait_until(lambda: answers(flower), "Flower")
         assert httpx.get(flower, timeout=5).status_code == 401
@@ -53,6 +56,7 @@ def test_the_stack_starts_answers_and_stops_cleanly(private_redis, tmp_path):
     assert stack.process.returncode == 0, output
     assert listening == ["127.0.0.1"], "Flower must listen on loopback only by default"
     assert f"API      http://127.0.0.1:{stack.api_port}" in output
+    assert f"Web app  http://127.0.0.1:{stack.api_port}" in output
     assert "[ledgerflow] stopped" in output
     assert not still_alive(children)
     assert port_is_free(stack.api_port) and port_is_free(stack.flower_port)
