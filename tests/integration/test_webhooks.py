@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import threading
 import time
@@ -27,6 +28,7 @@ from backend.models import WebhookDelivery, utcnow
 from backend.services import webhooks
 from backend.tasks.app import celery_app
 from backend.tasks.kinds import SWEEP_WEBHOOKS
+from tests.conftest import REPO_ROOT
 from tests.support import is_final
 from tests.support.net import free_port
 from tests.support.statement_pdfs import LAYOUTS
@@ -347,3 +349,51 @@ def test_a_finished_batch_is_delivered_once_by_the_sweep(
         client, auth_headers, hook["id"], lambda rows: rows[0]["status"] == "delivered"
     )
     assert (delivered["attempts"], delivered["status_code"]) == (1, 200)
+
+
+def documented_receiver(secret: str) -> type[BaseHTTPRequestHandler]:
+    """The receiver printed in BACKGROUND_JOBS_GUIDE.md's Webhooks section, with ``secret``."""
+    guide = (REPO_ROOT / "BACKGROUND_JOBS_GUIDE.md").read_text()
+    code = guide.split("\n## Webhooks\n", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    assert len([line for line in code.splitlines() if line.strip()]) <= 10
+    serve = 'http.server.HTTPServer(("", 8080), Receiver).serve_forever()'
+    assert serve in code and 'b"whsec_..."' in code
+    code = code.replace(serve, "").replace('b"whsec_..."', repr(secret.encode()))
+    namespace: dict = {}
+    exec(compile(code, "BACKGROUND_JOBS_GUIDE.md", "exec"), namespace)  # noqa: S102 (our own docs)
+    return namespace["Receiver"]
+
+
+def test_the_guides_receiver_accepts_a_real_delivery_and_refuses_forgeries(
+    client, auth_headers, wait_for, register_webhook
+):
+    # The port is needed for the URL before the secret exists: the handler comes after.
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    hook = register_webhook(auth_headers, url, ["task.succeeded"])
+    server.RequestHandlerClass = documented_receiver(hook["secret"])
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        task_id = client.post("/tasks/ping", headers=auth_headers).json()["task_id"]
+        wait_for(task_id, auth_headers, is_final)
+        [delivery] = deliveries_when(
+            client, auth_headers, hook["id"], lambda rows: rows and rows[0]["status"] != "pending"
+        )
+        assert (delivery["status"], delivery["status_code"]) == ("delivered", 204)
+
+        def answer(timestamp: str, signature: str) -> int:
+            connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=5)
+            connection.request("POST", "/", body=b"{}", headers={
+                "X-Ledgerflow-Timestamp": timestamp, "X-Ledgerflow-Signature": signature,
+            })
+            status = connection.getresponse().status
+            connection.close()
+            return status
+
+        now, old = str(int(time.time())), str(int(time.time()) - 3600)
+        assert answer(now, webhooks.sign(hook["secret"], now, b"{}")) == 204
+        assert answer(now, webhooks.sign("whsec_guessed", now, b"{}")) == 401
+        assert answer(old, webhooks.sign(hook["secret"], old, b"{}")) == 401  # a replay
+    finally:
+        server.shutdown()
+        server.server_close()
