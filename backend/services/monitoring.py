@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     and_,
     case,
+    delete,
     func,
     or_,
     select,
@@ -82,12 +83,14 @@ class WorkerView:
 
 def record_heartbeat(
     engine: Engine, hostname: str, queues: Sequence[str], active: int, processed: int, pid: int,
-    starting: bool = False,
+    starting: bool = False, forget_after: timedelta | None = None,
 ) -> None:
     """A worker node says it is alive: insert or refresh its row.
 
     ``starting`` marks the node's first heartbeat: its start time is reset and a
-    ``stopped_at`` left by its previous run is cleared.
+    ``stopped_at`` left by its previous run is cleared; nodes silent for longer than
+    ``forget_after`` are then removed (hostnames that will not come back, like those of
+    replaced containers, would otherwise stay listed as offline for ever).
     """
     now = utcnow()
     values: dict[str, Any] = {
@@ -101,6 +104,8 @@ def record_heartbeat(
         conn.execute(
             statement.on_conflict_do_update(index_elements=[_nodes.c.hostname], set_=refresh)
         )
+        if starting and forget_after is not None:
+            conn.execute(delete(_nodes).where(_nodes.c.last_heartbeat < now - forget_after))
 
 
 def mark_stopped(engine: Engine, hostname: str) -> None:

@@ -18,6 +18,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from celery import bootsteps
@@ -47,6 +48,8 @@ class LeaseKeeper(threading.Thread):
         self.hostname = hostname
         self.interval = interval
         self.queues = queues  # read at each beat: `celery control add_consumer` changes them
+        # Nodes silent this long are dropped from the monitoring API when this one starts.
+        self.forget_nodes_after = timedelta(days=get_settings().task_retention_days)
         self.stopped = threading.Event()
 
     def run(self) -> None:
@@ -60,6 +63,7 @@ class LeaseKeeper(threading.Thread):
                 monitoring.record_heartbeat(
                     get_engine(), self.hostname, self.queues(), active=len(running),
                     processed=max(0, started - len(running)), pid=os.getpid(), starting=starting,
+                    forget_after=self.forget_nodes_after,
                 )
                 starting = False
             except DBAPIError as exc:  # the database is away: the leases age, nothing else

@@ -14,10 +14,10 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from backend.db import get_engine
-from backend.models import TaskStatus, utcnow
+from backend.models import TaskStatus, WorkerNode, utcnow
 from backend.tasks.app import celery_app
 from backend.tasks.kinds import QUEUES
 from tests.conftest import REPO_ROOT, WORKER_QUEUES
@@ -130,6 +130,13 @@ def test_stopped_workers_show_offline_within_60_seconds(
 ):
     suffix = uuid.uuid4().hex[:8]
     stopped, killed = f"stopped-{suffix}@monitor", f"killed-{suffix}@monitor"
+    # A node last heard of longer ago than TASK_RETENTION_DAYS (7), and one more recently.
+    with get_engine().begin() as conn:
+        for hostname, days in ((f"gone-{suffix}@monitor", 8), (f"old-{suffix}@monitor", 6)):
+            heard = utcnow() - timedelta(days=days)
+            conn.execute(insert(WorkerNode).values(
+                hostname=hostname, queues=["default"], started_at=heard, last_heartbeat=heard,
+            ))
     nodes = {stopped: start_worker(stopped, "reports"), killed: start_worker(killed, "reports,default")}
 
     def statuses(api: TestClient) -> dict[str, dict]:
@@ -140,6 +147,9 @@ def test_stopped_workers_show_offline_within_60_seconds(
         poll(lambda: all(statuses(short_offline_client).get(name, {}).get("status") == "online"
                          for name in nodes), "the new worker nodes were not both online")
         assert statuses(client)[killed]["queues"] == ["default", "reports"]
+        # Starting nodes forget the long-silent one; the other is listed, offline.
+        assert f"gone-{suffix}@monitor" not in statuses(client)
+        assert statuses(client)[f"old-{suffix}@monitor"]["status"] == "offline"
 
         # A clean stop says so at once.
         nodes[stopped].send_signal(signal.SIGTERM)
