@@ -182,6 +182,32 @@ def test_missed_slots_run_once_and_paused_schedules_not_at_all(client, auth_head
     assert [item["id"] for item in listed["items"]] == [paused["id"]] and listed["total"] == 1
 
 
+def test_slots_both_beats_wake_for_are_each_run_once(client, auth_headers, beats):
+    """Ten slots due at the same instant: both beats sleep until it and race for every
+    one (their logs show the slots each lost); each slot still runs exactly once."""
+    statement_id = seed_statement(me(client, auth_headers), ROWS)
+    body = {"task": "categorize", "cron": "0 6 1 1 *",
+            "params": {"statement_id": statement_id, "rules": [{"pattern": "book", "category": "Books"}]}}
+    ids = [client.post("/schedules", json=body, headers=auth_headers).json()["id"] for _ in range(10)]
+    # Far enough ahead that both beats have had a look (and so sleep until it).
+    due = utcnow().replace(microsecond=0) + timedelta(seconds=NOTICE_SECONDS + 1)
+    with get_engine().begin() as conn:
+        conn.execute(update(Schedule).where(Schedule.id.in_(ids)).values(next_run_at=due))
+
+    def all_ran() -> bool:
+        return all(runs(client, auth_headers, schedule_id)["total"] >= 1 for schedule_id in ids)
+
+    wait_until(all_ran, NOTICE_SECONDS + 30, "a run of every slot")
+    time.sleep(NOTICE_SECONDS)  # any double would have been started by now
+    counts = {schedule_id: runs(client, auth_headers, schedule_id)["total"] for schedule_id in ids}
+    assert set(counts.values()) == {1}, counts
+    slot = due.isoformat(timespec="seconds")
+    started = {path.name: path.read_text().count(f"slot {slot} runs as task") for path in beats}
+    lost = {path.name: path.read_text().count(f"slot {slot} not taken here") for path in beats}
+    assert sum(started.values()) == 10, started
+    print(f"slots started per beat: {started}; claims lost per beat: {lost}")
+
+
 def test_only_one_of_several_claims_of_a_slot_wins(client, auth_headers):
     """The claim itself, raced by threads on their own connections: one run per slot."""
     created = client.post("/schedules", headers=auth_headers,
