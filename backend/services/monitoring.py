@@ -123,20 +123,22 @@ def list_workers(engine: Engine, offline_after_seconds: float) -> list[WorkerVie
     cutoff = utcnow() - timedelta(seconds=offline_after_seconds)
     with read_only(engine).begin() as conn:
         rows = conn.execute(select(_nodes).order_by(_nodes.c.hostname)).all()
-    views = [
-        WorkerView(
-            hostname=row.hostname,
-            status="online" if row.stopped_at is None and _aware(row.last_heartbeat) >= cutoff
-            else "offline",
-            queues=list(row.queues or []),
-            active=row.active if row.stopped_at is None else 0,
-            processed=row.processed,
-            last_heartbeat=_aware(row.last_heartbeat),
-            started_at=_aware(row.started_at),
-            stopped_at=row.stopped_at and _aware(row.stopped_at),
+    views = []
+    for row in rows:
+        online = row.stopped_at is None and _aware(row.last_heartbeat) >= cutoff
+        views.append(
+            WorkerView(
+                hostname=row.hostname,
+                status="online" if online else "offline",
+                queues=list(row.queues or []),
+                # What a node that is gone was running is no longer running there.
+                active=row.active if online else 0,
+                processed=row.processed,
+                last_heartbeat=_aware(row.last_heartbeat),
+                started_at=_aware(row.started_at),
+                stopped_at=row.stopped_at and _aware(row.stopped_at),
+            )
         )
-        for row in rows
-    ]
     return sorted(views, key=lambda view: (view.status != "online", view.hostname))
 
 
