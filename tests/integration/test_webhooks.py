@@ -46,11 +46,12 @@ class Received:
 @dataclass
 class Receiver:
     """Answers each POST with the next status scripted for its path (200 once the script
-    runs out); an answer given as a float is a delay in seconds before answering 200."""
+    runs out); an answer given as a float is a delay in seconds before answering 200, and
+    "trickle" sends the status line one byte a second (each byte within the timeout)."""
 
     url: str
     path: str
-    script: dict[str, list[int | float]] = field(default_factory=dict)
+    script: dict[str, list[int | float | str]] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     changed: threading.Condition = field(default_factory=threading.Condition)
 
@@ -73,6 +74,15 @@ def receiver() -> Iterator[Receiver]:
                 answer = answers.pop(0) if answers else 200
                 state.received.append(Received(self.path, dict(self.headers), body))
                 state.changed.notify_all()
+            if answer == "trickle":
+                try:
+                    for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n":
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(1)
+                except OSError:
+                    pass  # the worker gave up on it
+                return
             if isinstance(answer, float):
                 time.sleep(answer)
                 answer = 200
@@ -221,6 +231,20 @@ def test_tries_that_get_no_answer_are_retried(
     )
     assert delivery["attempts"] == 2 and delivery["status_code"] == 200
     assert len(receiver.wait_for(2)) == 2
+
+
+def test_a_receiver_that_trickles_its_answer_is_cut_off_and_retried(
+    client, auth_headers, wait_for, receiver, register_webhook
+):
+    # Every byte comes within the 2 s socket timeout; the try as a whole is cut off at 6 s.
+    hook = register_webhook(auth_headers, receiver.url, ["task.succeeded"])
+    receiver.script = {receiver.path: ["trickle"]}
+    task_id = client.post("/tasks/ping", headers=auth_headers).json()["task_id"]
+    wait_for(task_id, auth_headers, is_final)
+    [delivery] = deliveries_when(
+        client, auth_headers, hook["id"], lambda rows: rows and rows[0]["status"] == "delivered"
+    )
+    assert (delivery["attempts"], delivery["status_code"]) == (2, 200)
 
 
 def test_a_closed_port_is_retried_then_given_up(
