@@ -54,6 +54,9 @@ def beats(worker, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Pat
     try:
         wait_until(lambda: all("beat: Starting" in path.read_text() for path in logs), 60,
                    "both beats to start")
+        # The app's default scheduler: `celery beat` needs no -S flag.
+        assert all("scheduler -> backend.tasks.scheduler.DatabaseScheduler" in path.read_text()
+                   for path in logs)
         yield logs
     finally:
         for process in processes:
@@ -129,6 +132,9 @@ def test_a_schedule_fires_within_its_minute_once_although_two_beats_run(
     assert len(fired_here) == 1, f"fired by {fired_here}"
     assert when(client.get(f"/schedules/{schedule['id']}", headers=auth_headers)
                 .json()["last_run_at"]) >= slot
+    # The static entries of beat_schedule still run beside the database's schedules.
+    wait_until(lambda: all("Sending due task reap-stuck-tasks" in path.read_text() for path in beats),
+               2 * get_settings().reaper_interval_seconds + 5, "the reaper from both beats")
 
 
 def test_missed_slots_run_once_and_paused_schedules_not_at_all(client, auth_headers, beats):
