@@ -137,13 +137,12 @@ def check_url(url: str, *, allow_private: bool, resolve: Resolver = system_resol
             raise UnsafeUrl(f"the host {host!r} resolves to an invalid address") from None
     if not addresses:
         raise UnresolvableHost(f"the host {host!r} does not resolve")
-    if not allow_private:
-        for address in addresses:
-            if is_forbidden(address):
-                raise UnsafeUrl(
-                    f"the host {host!r} resolves to {address}, a loopback, private, link-local "
-                    "or otherwise non-public address; webhooks only go to public addresses"
-                )
+    # The message does not name the address: it would map internal names to addresses.
+    if not allow_private and any(is_forbidden(address) for address in addresses):
+        raise UnsafeUrl(
+            f"the host {host!r} resolves to a loopback, private, link-local or otherwise "
+            "non-public address; webhooks only go to public addresses"
+        )
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query

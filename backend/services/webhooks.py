@@ -30,6 +30,7 @@ from typing import Any, Literal, get_args
 from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from backend.db import read_only
 from backend.models import TaskState, Webhook, WebhookDelivery, utcnow
 from backend.services import url_guard
 from backend.services.url_guard import Resolver, UnresolvableHost, UnsafeUrl
@@ -376,11 +377,15 @@ def due_for_resend(engine: Engine, resend_after_seconds: float) -> list[int]:
         .order_by(row.id)
         .limit(SWEEP_BATCH)
     )
-    with engine.begin() as conn:
+    # A look first: most sweeps find nothing, and on SQLite a write transaction would
+    # take the database's write lock every WEBHOOK_SWEEP_SECONDS.
+    with read_only(engine).connect() as conn:
         ids = conn.execute(due).scalars().all()
-        if ids:
-            conn.execute(
-                update(row).where(row.id.in_(ids), row.status == PENDING).values(dispatched_at=now)
-            )
+    if not ids:
+        return []
+    with engine.begin() as conn:
+        conn.execute(
+            update(row).where(row.id.in_(ids), row.status == PENDING).values(dispatched_at=now)
+        )
     return list(ids)
 
