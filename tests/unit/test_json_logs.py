@@ -128,3 +128,17 @@ def test_otherwise_one_is_made(api, sent):
 def test_error_answers_carry_it_too(api):
     response = api.get("/no/such/route", headers={REQUEST_ID_HEADER: "err-1"})
     assert response.status_code == 404 and response.headers[REQUEST_ID_HEADER] == "err-1"
+
+
+def test_a_crash_answers_500_with_the_request_id():
+    app = create_app()
+
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/boom", boom)
+    with TestClient(app, raise_server_exceptions=False) as crashing:
+        response = crashing.get("/boom", headers={REQUEST_ID_HEADER: "crash-1"})
+    assert response.status_code == 500
+    assert response.json()["code"] == "internal_error"
+    assert response.headers[REQUEST_ID_HEADER] == "crash-1"
