@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from backend.api.deps import CurrentUser, SessionDep, SettingsDep, WriteSessionDep
 from backend.api.errors import error_responses
-from backend.api.schemas import MAX_INT32, BulkCategorizeIn, ReportIn, TaskPage
+from backend.api.schemas import MAX_INT32, BulkCategorizeIn, Page, ReportIn, TaskPage
 from backend.api.statements import owned_statement
 from backend.api.tasks import Limit, Offset, task_page
 from backend.models import Schedule, TaskStatus, User, utcnow
@@ -118,9 +118,8 @@ class ScheduleOut(BaseModel):
         return out if schedule.enabled else out.model_copy(update={"next_run_at": None})
 
 
-class SchedulePage(BaseModel):
+class SchedulePage(Page):
     items: list[ScheduleOut]
-    total: int
 
 
 def owned_schedule(session: Session, user: User, schedule_id: int) -> Schedule:
@@ -146,6 +145,9 @@ def create_schedule(
     (more often than once a minute), or past MAX_SCHEDULES_PER_USER schedules.
     """
     limit = settings.max_schedules_per_user
+    # Two creates at once must not both pass the count: they wait on the user's row
+    # (SQLite's write transaction serializes them anyway).
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
     kept = session.scalar(select(func.count()).select_from(Schedule).where(Schedule.user_id == user.id))
     if (kept or 0) >= limit:
         raise HTTPException(
