@@ -70,6 +70,8 @@ class CronSpec:
         try:
             for _ in range(_MAX_SKIPPED_SLOTS):
                 slot = slots.get_next(datetime)
+                if slot.astimezone(UTC) <= after:
+                    continue  # a wall time read with the other offset near a DST change
                 if every_hour or not _second_occurrence(slot, self.zone):
                     return slot.astimezone(UTC)
         except CroniterBadDateError:

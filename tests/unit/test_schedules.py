@@ -117,3 +117,21 @@ def test_a_zone_without_dst_is_a_fixed_offset() -> None:
     assert cron_spec("0 9 * * *", "Asia/Kolkata").next_slot(at("2026-11-30 00:00")) == at(
         "2026-11-30 03:30"
     )
+
+
+@pytest.mark.parametrize("start", ["2026-03-28 23:00", "2026-10-24 23:00"])
+def test_every_minute_through_a_dst_change_is_every_real_minute(start: str) -> None:
+    spec, moment = cron_spec("* * * * *", "Europe/London"), at(start)
+    for _ in range(4 * 60):
+        following = spec.next_slot(moment)
+        assert following - moment == timedelta(minutes=1)
+        moment = following
+
+
+@pytest.mark.parametrize("expression", ["30 1 * * *", "*/7 * * * *", "15 * * * *", "0 2 * * *"])
+def test_the_next_slot_is_always_later_around_dst_changes(expression: str) -> None:
+    spec = cron_spec(expression, "Europe/London")
+    for start in (at("2026-03-28 22:00"), at("2026-10-24 22:00")):
+        for step in range(0, 6 * 3600, 67):
+            moment = start + timedelta(seconds=step)
+            assert spec.next_slot(moment) > moment
