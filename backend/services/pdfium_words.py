@@ -15,7 +15,11 @@ return_chars=True)`` returns, so everything above (``document_text.layout``) rea
   ``top = mediabox height - y1``, as pdfplumber;
 * words split where pdfplumber splits them (``x_tolerance`` / ``y_tolerance`` 3, a space
   character, a change of upright-ness; see ``WordExtractor.char_begins_new_word``), ligatures
-  expanded in the word's text, characters normalised to NFC one by one.
+  expanded in the word's text, characters normalised to NFC one by one;
+* a page where that cannot be done surely raises :class:`NotLikePdfplumber` (pdfplumber reads
+  it): a gap near the tolerance, or a space PDFium inferred (``FPDFText_IsGenerated``) inside
+  a would-be word, unless a text object drawn between the two glyphs shows that a space glyph
+  stood there (PDFium drops text objects that draw only a space).
 
 The raw binding (``pypdfium2.raw``, pypdfium2's public ctypes API) is used for the per-character
 calls: the helper methods allocate a ctypes struct per call, which would cost more than PDFium.
@@ -37,6 +41,8 @@ UnicodeNorm = Literal["NFC", "NFKC", "NFD", "NFKD"]
 # pdfplumber's defaults (pdfplumber.utils.text.DEFAULT_X_TOLERANCE / DEFAULT_Y_TOLERANCE).
 X_TOLERANCE = 3.0
 Y_TOLERANCE = 3.0
+# Points either side of a tolerance where PDFium's box and pdfminer's may disagree (see _begins_word).
+_UNSURE = 1.0
 # pdfplumber.utils.text.LIGATURES: expanded in a word's text, kept as one char in its chars.
 _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 
@@ -60,8 +66,53 @@ def _word(chars: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _begins_word(char: dict[str, Any], previous: dict[str, Any]) -> bool:
+    """pdfplumber's ``char_begins_new_word`` (left to right), where PDFium's boxes settle it.
+
+    PDFium's advance widths and descents differ from pdfminer's by up to ~1-2.5 points for some
+    fonts (widths from the font program, not the PDF's /Widths), so a gap or a rise within
+    :data:`_UNSURE` of the 3-point tolerance could go either way: such a page is pdfplumber's.
+    """
+    if char["upright"] != previous["upright"] or char["x0"] < previous["x0"]:
+        return True
+    gap, rise = char["x0"] - previous["x1"], abs(char["top"] - previous["top"])
+    if gap > X_TOLERANCE + _UNSURE or rise > Y_TOLERANCE + _UNSURE:
+        return True
+    if gap <= X_TOLERANCE - _UNSURE and rise <= Y_TOLERANCE - _UNSURE:
+        return False
+    raise NotLikePdfplumber("a gap or rise too close to pdfplumber's tolerance")
+
+
 class NotLikePdfplumber(Exception):
     """PDFium's characters of this page cannot be grouped exactly as pdfplumber would group them."""
+
+
+def _address(handle: Any) -> int | None:
+    return ctypes.cast(handle, ctypes.c_void_p).value
+
+
+class _PageObjects:
+    """The page's top-level objects in drawing order, to see what lies between two glyphs."""
+
+    def __init__(self, page: pdfium.PdfPage) -> None:
+        count = pdfium_c.FPDFPage_CountObjects(page.raw)
+        handles = [pdfium_c.FPDFPage_GetObject(page.raw, index) for index in range(count)]
+        self.index = {_address(handle): position for position, handle in enumerate(handles)}
+        text = pdfium_c.FPDF_PAGEOBJ_TEXT
+        self.is_text = [pdfium_c.FPDFPageObj_GetType(handle) == text for handle in handles]
+
+    def glyph_between(self, before: Any, after: Any) -> bool:
+        """Whether a text object is drawn between the objects of two glyphs PDFium put a space between.
+
+        PDFium leaves out a text object that draws only a space and infers a space in its place;
+        between two objects drawn one after the other it infers a space from the gap alone
+        (pdfplumber splits only at the first). Glyphs of one object, of a form, or drawn out of
+        order: no telling.
+        """
+        first, second = self.index.get(_address(before)), self.index.get(_address(after))
+        if first is None or second is None or second <= first:
+            raise NotLikePdfplumber("a space PDFium inferred inside a word")
+        return any(self.is_text[first + 1 : second])
 
 
 def page_words(page: pdfium.PdfPage, height: float, unicode_norm: UnicodeNorm | None = None) -> Words:
@@ -73,9 +124,11 @@ def page_words(page: pdfium.PdfPage, height: float, unicode_norm: UnicodeNorm | 
     be): pdfplumber's ``top`` is ``height - y1`` in PDF user space.
 
     Raises:
-        NotLikePdfplumber: the page holds a glyph PDFium cannot place or name, or a space PDFium
-            inferred between two glyphs that would otherwise join one word (a real space glyph
-            pdfplumber splits at, or a mere gap it does not: PDFium cannot tell which).
+        NotLikePdfplumber: the page holds a glyph PDFium cannot place or name; a gap or rise
+            between two glyphs within 1 point of pdfplumber's tolerance (:func:`_begins_word`);
+            or a space PDFium inferred between two glyphs that would otherwise join one word
+            where the page's objects do not tell whether a space glyph was drawn there
+            (:meth:`_PageObjects.glyph_between`).
     """
     textpage = page.get_textpage()
     try:
@@ -85,10 +138,12 @@ def page_words(page: pdfium.PdfPage, height: float, unicode_norm: UnicodeNorm | 
         box_ref, matrix_ref = ctypes.byref(box), ctypes.byref(matrix)
         is_generated, unicode_of = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode
         loose_box, matrix_of = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetMatrix
-        font_size = pdfium_c.FPDFText_GetFontSize
+        font_size, text_object_of = pdfium_c.FPDFText_GetFontSize, pdfium_c.FPDFText_GetTextObject
+        objects: _PageObjects | None = None
         words: Words = []
         word: list[dict[str, Any]] = []
         previous: dict[str, Any] = {}
+        previous_index = 0
         generated_space = False
         for index in range(count):
             code = unicode_of(raw, index)
@@ -121,19 +176,18 @@ def page_words(page: pdfium.PdfPage, height: float, unicode_norm: UnicodeNorm | 
                 "size": size,
                 "upright": upright,
             }
-            if word and (
-                upright != previous["upright"]
-                or box.left < previous["x0"]
-                or box.left > previous["x1"] + X_TOLERANCE
-                or abs(top - previous["top"]) > Y_TOLERANCE
-            ):
+            if word and _begins_word(char, previous):
                 words.append(_word(word))
                 word = []
             elif word and generated_space:
-                raise NotLikePdfplumber("a space PDFium inferred inside a word")
+                if objects is None:
+                    objects = _PageObjects(page)
+                if objects.glyph_between(text_object_of(raw, previous_index), text_object_of(raw, index)):
+                    words.append(_word(word))
+                    word = []
             generated_space = False
             word.append(char)
-            previous = char
+            previous, previous_index = char, index
         if word:
             words.append(_word(word))
         return words

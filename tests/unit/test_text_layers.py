@@ -28,11 +28,22 @@ from tests.unit.test_real_statements import STATEMENTS_DIR
 # Points; measured worst case 2.36 (a font whose descriptor's descent differs from its program's).
 TOLERANCE = 2.5
 GRAMMAR_SEEDS = range(0, 300, 10)
-# Real samples PDFium reads whole, and ones it declines on every page, as measured: the first
-# have space glyphs where words end; the others a text layer without spaces (TD), one glyph per
-# drawing (Mercury) or spaces PDFium infers inside pdfplumber's words (CIC, OCR layer of OCBC).
+# Real samples as measured: PDFium reads the first whole, some pages of the second (where the
+# spaces it inferred stand for space glyphs drawn on their own, as Mercury draws every glyph),
+# and none of the last: a text layer without spaces (TD), an OCR layer (OCBC), gaps near the
+# 3-point tolerance or spaces PDFium infers inside pdfplumber's words (Postbank, CIC).
 READ_BY_PDFIUM = {"dkb_mustermann"}
-DECLINED = {"td_visa_2014", "mercury_statement_20241105", "cic_anonymised_2012-10-03", "ocbc_365_example"}
+PARTLY_READ_BY_PDFIUM = {
+    "mercury_statement_20241105",
+    "monopoly_example_credit_card",
+    "usaa_sample_statement",
+}
+DECLINED = {
+    "td_visa_2014",
+    "ocbc_365_example",
+    "cic_anonymised_2012-10-03",
+    "PB_KAZ_KtoNr_9999999999_06-04-2017_1200",
+}
 
 
 def real_samples() -> list[str]:
@@ -101,6 +112,8 @@ def test_real_sample_pages_pdfium_reads_have_pdfplumbers_words(name: str) -> Non
     accepted = [ok for _, ok in compare_pages(STATEMENTS_DIR / f"{name}.pdf")]
     if name in READ_BY_PDFIUM:
         assert all(accepted)
+    if name in PARTLY_READ_BY_PDFIUM:
+        assert any(accepted)
     if name in DECLINED:
         assert not any(accepted)
 
