@@ -108,10 +108,10 @@ def test_the_test_worker_is_online_with_its_queues(client, admin_headers, worker
 
 
 def start_worker(hostname: str, queues: str) -> subprocess.Popen:
-    """Another real worker node that heartbeats every second."""
+    """Another real worker node (with the test-only tasks) that heartbeats every second."""
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "celery_app", "worker", "-Q", queues,
-         "--pool", "solo", "--loglevel", "WARNING", "-n", hostname,
+         "--include", "tests.support.tasks", "--pool", "solo", "--loglevel", "WARNING", "-n", hostname,
          "--without-gossip", "--without-mingle"],
         cwd=REPO_ROOT, env=dict(os.environ, WORKER_HEARTBEAT_SECONDS="1"),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
@@ -137,7 +137,7 @@ def test_stopped_workers_show_offline_within_60_seconds(
             conn.execute(insert(WorkerNode).values(
                 hostname=hostname, queues=["default"], started_at=heard, last_heartbeat=heard,
             ))
-    nodes = {stopped: start_worker(stopped, "reports"), killed: start_worker(killed, "reports,default")}
+    nodes = {stopped: start_worker(stopped, "reports"), killed: start_worker(killed, "default")}
 
     def statuses(api: TestClient) -> dict[str, dict]:
         rows = api.get("/admin/workers", headers=admin_headers).json()
@@ -146,7 +146,8 @@ def test_stopped_workers_show_offline_within_60_seconds(
     try:
         poll(lambda: all(statuses(short_offline_client).get(name, {}).get("status") == "online"
                          for name in nodes), "the new worker nodes were not both online")
-        assert statuses(client)[killed]["queues"] == ["default", "reports"]
+        assert statuses(client)[killed]["queues"] == ["default"]
+        watch_a_task_run_on(stopped, client, short_offline_client, admin_headers)
         # Starting nodes forget the long-silent one; the other is listed, offline.
         assert f"gone-{suffix}@monitor" not in statuses(client)
         assert statuses(client)[f"old-{suffix}@monitor"]["status"] == "offline"
@@ -173,6 +174,37 @@ def test_stopped_workers_show_offline_within_60_seconds(
                 process.wait(timeout=10)
 
 
+def stop_consuming(queue: str, hostname: str) -> None:
+    """Make the worker node ``hostname`` stop taking messages from ``queue`` (Celery's
+    remote control); add_consumer undoes it."""
+    assert celery_app.control.cancel_consumer(queue, destination=[hostname], reply=True), (
+        f"{hostname} did not answer cancel_consumer"
+    )
+    # On Redis the cancel waits for the BRPOP in flight (kombu's 1-second timeout), which
+    # can still hand the node one message: let it end before anything is sent there.
+    time.sleep(2)
+
+
+def watch_a_task_run_on(hostname: str, client, short: TestClient, headers) -> None:
+    """Run a 3-second task on ``hostname``, the only consumer of "reports" while the test
+    worker leaves that queue: its row shows it active, then processed."""
+    def row() -> dict:
+        rows = short.get("/admin/workers", headers=headers).json()
+        return next(node for node in rows if node["hostname"] == hostname)
+
+    before = row()
+    assert before["active"] == 0
+    test_worker = session_worker_hostname(client, headers)
+    stop_consuming("reports", test_worker)
+    try:
+        celery_app.send_task("tests.progress_steps", kwargs={"steps": 3, "delay": 1.0}, queue="reports")
+        poll(lambda: row()["active"] == 1, "the running task was not counted active")
+        poll(lambda: row()["active"] == 0 and row()["processed"] == before["processed"] + 1,
+             "the finished task was not counted processed")
+    finally:
+        celery_app.control.add_consumer("reports", destination=[test_worker], reply=True)
+
+
 def queue_rows(client, headers) -> dict[str, dict]:
     response = client.get("/admin/queues", headers=headers)
     assert response.status_code == 200, response.text
@@ -184,10 +216,9 @@ def test_queue_depth_counts_messages_nobody_takes(client, admin_headers, worker)
     assert list(rows) == list(QUEUES)  # every declared queue, in declaration order
     assert all(row["consumers"] >= 1 for row in rows.values())  # the test worker
     hostname = session_worker_hostname(client, admin_headers)
-    # The test worker stops consuming "reports" for a while (Celery's remote control),
-    # so that what is sent there waits in the broker.
-    reply = celery_app.control.cancel_consumer("reports", destination=[hostname], reply=True)
-    assert reply, "the test worker did not answer cancel_consumer"
+    # The test worker stops consuming "reports" for a while, so that what is sent there
+    # waits in the broker.
+    stop_consuming("reports", hostname)
     try:
         # Its next heartbeat (every WORKER_HEARTBEAT_SECONDS) drops the queue from its row.
         poll(lambda: queue_rows(client, admin_headers)["reports"]["consumers"] == 0,
