@@ -20,17 +20,21 @@ When several rules match a transaction the one with the largest ``priority``
 wins; between rules of equal priority the one earlier in the list wins
 (:func:`load_rules` lists a user's saved rules oldest first).
 
-:func:`categorize_transactions` applies rules to up to millions of stored
-transactions without a query per row:
+:meth:`RuleMatcher.categories` is the one place rules are applied: a statement's
+transactions get their categories from it as they are imported
+(:func:`categorize_lines`, called by ``statement_store.save_statement``), so a
+fresh statement needs no UPDATE at all, and :func:`categorize_transactions`
+re-applies rules to up to millions of stored transactions without a query per row:
 
-1. read ``(id, description, amount in cents)`` in batches (a server-side cursor
-   on PostgreSQL);
+1. read ``(id, description, amount in cents, category)`` in batches (a
+   server-side cursor on PostgreSQL);
 2. match each batch in Python with :class:`RuleMatcher`, which searches each
    ``contains``/``exact`` pattern once through the whole batch's text rather
    than testing every rule against every row, and all regex rules at once with
    one RE2 set per row;
-3. stage the new categories in a temporary table (``COPY`` on PostgreSQL,
-   ``executemany`` elsewhere) and write them with one ``UPDATE ... FROM``.
+3. stage only the rows whose category changes in a temporary table (``COPY`` on
+   PostgreSQL, ``executemany`` elsewhere) and write them with one
+   ``UPDATE ... FROM``; when nothing changes, nothing is staged or written.
 """
 
 from __future__ import annotations
@@ -41,8 +45,8 @@ import time
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
@@ -153,6 +157,8 @@ class Rule:
     _needle: str | None = field(init=False, repr=False, compare=False)
     _min_cents: int | None = field(init=False, repr=False, compare=False)
     _max_cents: int | None = field(init=False, repr=False, compare=False)
+    # Whether the rule has a direction or bounds (RuleMatcher skips the check otherwise).
+    _filters_amount: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         match_type = _parse_enum(MatchType, self.match_type, "match type")
@@ -173,6 +179,7 @@ class Rule:
             ("_needle", None if regex is not None else _needle(self.pattern, match_type)),
             ("_min_cents", _to_cents(amount_min, ROUND_CEILING)),
             ("_max_cents", _to_cents(amount_max, ROUND_FLOOR)),
+            ("_filters_amount", (direction, amount_min, amount_max) != (None, None, None)),
         ):
             object.__setattr__(self, name, value)
 
@@ -358,9 +365,15 @@ class RuleMatcher:
         regex_rules = [rule for rule in self._rules if rule._regex is not None]
         self._regex_rows = _RegexRows(regex_rules) if regex_rules else None
 
+    def categories(self, descriptions: Sequence[str], cents: Sequence[int]) -> list[str | None]:
+        """The winning rule's category of each transaction (``None`` where none matches)."""
+        return [None if rule is None else rule.category for rule in self.match(descriptions, cents)]
+
     def match(self, descriptions: Sequence[str], cents: Sequence[int]) -> list[Rule | None]:
         """The winning rule of each transaction (``None`` where none matches)."""
         winners: list[Rule | None] = [None] * len(descriptions)
+        if not descriptions:
+            return winners
         regex_hits = iter(
             self._regex_rows.rows_matching(descriptions) if self._regex_rows else []
         )
@@ -372,9 +385,15 @@ class RuleMatcher:
             else:
                 batch = batch or _BatchText(descriptions)
                 rows = batch.rows_containing(rule._needle)
-            for row in rows:
-                if winners[row] is None and rule.accepts_amount(cents[row]):
-                    winners[row] = rule
+            if rule._filters_amount:
+                accepts = rule.accepts_amount
+                for row in rows:
+                    if winners[row] is None and accepts(cents[row]):
+                        winners[row] = rule
+            else:
+                for row in rows:
+                    if winners[row] is None:
+                        winners[row] = rule
         return winners
 
 
@@ -462,12 +481,16 @@ class CategorizationResult:
     when ``overwrite`` is true, and only their uncategorized ones otherwise.
     ``categorized`` of them matched a rule (``by_category`` splits them by the
     winning rule's category); ``uncategorized`` matched none and were left as
-    they were. ``seconds`` times the phases, for logs and benchmarks.
+    they were. ``written`` is how many rows the run changed: the matched ones
+    whose category was not already the winning rule's (0 when the rules have not
+    changed since the last run or the import). ``seconds`` times the phases, for
+    logs and benchmarks.
     """
 
     categorized: int
     uncategorized: int
     by_category: dict[str, int]
+    written: int = 0
     seconds: dict[str, float] = field(default_factory=dict, compare=False)
 
 
@@ -488,26 +511,26 @@ def categorize_transactions(
     only those without a category.
     Each considered transaction that a rule matches gets the winning rule's
     category; one that no rule matches is never modified (``overwrite`` does
-    not clear categories).
+    not clear categories). Only rows whose category changes are written.
 
     Runs two transactions on ``connection``, which must not be in one: the first
     reads, matches and stages the changes in a temporary table, the second writes
-    them with one UPDATE. On SQLite the first is a read transaction, so the task's
-    progress writes (other connections) go on while it runs; one transaction that
-    read and then wrote would fail at its first write once another connection had
-    written ("database is locked"). An exception during matching (a cancel raised by
-    ``on_progress``) writes nothing.
+    them with one UPDATE (and is skipped when nothing changes). On SQLite the first
+    is a read transaction, so the task's progress writes (other connections) go on
+    while it runs; one transaction that read and then wrote would fail at its first
+    write once another connection had written ("database is locked"). An exception
+    during matching (a cancel raised by ``on_progress``) writes nothing.
 
     ``on_progress(done, total)`` is called with rising ``done`` after each batch
     is matched (batches are at most a tenth of ``total``); the last call,
-    ``(total, total)``, comes before the categories are written in one UPDATE,
-    which can take most of the time on large sets.
+    ``(total, total)``, comes before the changed categories are written in one
+    UPDATE, which can take most of the time when many rows change.
     """
     timer = _PhaseTimer()
     candidates = _candidates(user_id, statement_id, statement_ids, overwrite)
     query = _candidates_query(candidates)
     matcher = RuleMatcher(rules)
-    counts: Counter[str] = Counter()
+    counts: Counter[str | None] = Counter()  # None: the rows no rule matched
     done = 0
     stage = _Stage.for_connection(connection)
     with begin_read(connection):
@@ -515,31 +538,52 @@ def categorize_transactions(
             count = select(func.count()).select_from(_transactions).where(candidates)
             total = connection.execute(count).scalar_one()
         batch_size = max(1, min(BATCH_SIZE, total // 10))
-        with timer.phase("stage"):
-            stage.open()
-        for ids, descriptions, cents in _read_batches(connection, query, batch_size, timer):
-            with timer.phase("match"):
-                winners = matcher.match(descriptions, cents)
-                changes = [
-                    (id_, rule.category)
-                    for id_, rule in zip(ids, winners, strict=True)
-                    if rule is not None
-                ]
-                counts.update(category for _, category in changes)
-            with timer.phase("stage"):
-                stage.add(changes)
-            done += len(ids)
-            if on_progress is not None:
-                on_progress(done, total)
-    with timer.phase("update"), begin_write(connection):
-        stage.apply(overwrite)
-    categorized = sum(counts.values())
+        # closing(): a cancel closes the server-side cursor before its transaction ends.
+        with closing(_read_batches(connection, query, batch_size, timer)) as batches:
+            for ids, descriptions, cents, current in batches:
+                with timer.phase("match"):
+                    new = matcher.categories(descriptions, cents)
+                    counts.update(new)
+                    # Only what changes is staged: re-running unchanged rules writes nothing.
+                    changes = [
+                        (id_, category)
+                        for id_, category, old in zip(ids, new, current, strict=True)
+                        if category is not None and category != old
+                    ]
+                if changes:
+                    with timer.phase("stage"):
+                        stage.add(changes)
+                done += len(ids)
+                if on_progress is not None:
+                    on_progress(done, total)
+    written = 0
+    if stage.staged:
+        with timer.phase("update"), begin_write(connection):
+            written = stage.apply(overwrite)
+    by_category = {category: n for category, n in counts.items() if category is not None}
+    categorized = sum(by_category.values())
     return CategorizationResult(
         categorized=categorized,
         uncategorized=done - categorized,
-        by_category=dict(counts),
+        by_category=by_category,
+        written=written,
         seconds=timer.seconds,
     )
+
+
+def categorize_lines(
+    rules: Sequence[Rule], lines: Sequence[tuple[str, Decimal]]
+) -> list[str | None]:
+    """The category ``rules`` give each ``(description, amount)`` line (``None``: no match).
+
+    For transactions not stored yet (a statement being imported): the same matching
+    as :func:`categorize_transactions`, amounts rounded to cents as there.
+    """
+    if not rules or not lines:
+        return [None] * len(lines)
+    descriptions = [description for description, _ in lines]
+    cents = [int((Decimal(amount) * 100).to_integral_value(ROUND_HALF_UP)) for _, amount in lines]
+    return RuleMatcher(rules).categories(descriptions, cents)
 
 
 def load_rules(connection: Connection, user_id: int) -> list[Rule]:
@@ -577,10 +621,10 @@ def _candidates(
 
 
 def _candidates_query(candidates: ColumnElement[bool]) -> Select[Any]:
-    """``(id, description, amount in cents)`` of the transactions to consider."""
+    """``(id, description, amount in cents, category)`` of the transactions to consider."""
     columns = _transactions.c
     cents = cast(func.round(columns.amount * 100), BigInteger)
-    return select(columns.id, columns.description, cents).where(candidates)
+    return select(columns.id, columns.description, cents, columns.category).where(candidates)
 
 
 class _PhaseTimer:
@@ -599,13 +643,13 @@ class _PhaseTimer:
             self.seconds[name] = self.seconds.get(name, 0.0) + elapsed
 
 
-# Ids, descriptions and amounts in cents of a batch of transactions.
-_Columns = tuple[list[int], list[str], list[int]]
+# Ids, descriptions, amounts in cents and current categories of a batch of transactions.
+_Columns = tuple[list[int], list[str], list[int], list[str | None]]
 
 
 def _read_batches(
     connection: Connection, query: Select[Any], batch_size: int, timer: _PhaseTimer
-) -> Iterator[_Columns]:
+) -> Generator[_Columns]:
     """The query's rows as column lists, ``batch_size`` rows at a time."""
     rows_in_batches: Iterator[Sequence[Any]]
     if _is_psycopg2(connection):
@@ -618,8 +662,10 @@ def _read_batches(
             rows = next(rows_in_batches, None)
             if not rows:
                 return
-            ids, descriptions, cents = (list(column) for column in zip(*rows, strict=True))
-        yield ids, descriptions, cents
+            ids, descriptions, cents, categories = (
+                list(column) for column in zip(*rows, strict=True)
+            )
+        yield ids, descriptions, cents, categories
 
 
 def _read_with_server_cursor(
@@ -649,27 +695,38 @@ def _driver_connection(connection: Connection) -> Any:
 
 
 class _Stage:
-    """The temporary table of pending changes, filled portably with ``executemany``."""
+    """The temporary table of pending changes, filled portably with ``executemany``.
+
+    Made on the first change (none made, none to write), in the reading transaction.
+    """
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self.staged = 0
 
     @staticmethod
     def for_connection(connection: Connection) -> _Stage:
         return _CopyStage(connection) if _is_psycopg2(connection) else _Stage(connection)
 
-    def open(self) -> None:
-        _pending.drop(self.connection, checkfirst=True)
-        _pending.create(self.connection)
-
     def add(self, changes: list[tuple[int, str]]) -> None:
-        if changes:
-            self.connection.execute(
-                insert(_pending), [{"id": id_, "category": cat} for id_, cat in changes]
-            )
+        if not self.staged:  # a run that failed half-way may have left one on this connection
+            _pending.drop(self.connection, checkfirst=True)
+            _pending.create(self.connection)
+        self._insert(changes)
+        self.staged += len(changes)
 
-    def apply(self, overwrite: bool) -> None:
-        """Write the staged categories with one ``UPDATE ... FROM``, then drop the stage."""
+    def _insert(self, changes: list[tuple[int, str]]) -> None:
+        self.connection.execute(
+            insert(_pending), [{"id": id_, "category": cat} for id_, cat in changes]
+        )
+
+    def apply(self, overwrite: bool) -> int:
+        """Write the staged categories with one ``UPDATE ... FROM``, drop the stage; the rows
+        written.
+
+        The guard repeats the reading transaction's test, for rows changed in between
+        (a category set by hand since is kept without ``overwrite``).
+        """
         target = _transactions.c.category
         statement = (
             update(Transaction)
@@ -677,26 +734,25 @@ class _Stage:
             .where(_transactions.c.id == _pending.c.id)
             .where(target.is_distinct_from(_pending.c.category) if overwrite else target.is_(None))
         )
-        self.connection.execute(statement)
+        written = self.connection.execute(statement).rowcount
         _pending.drop(self.connection)
+        return int(written)
 
 
 class _CopyStage(_Stage):
     """The stage on PostgreSQL with psycopg2, filled with ``COPY``."""
 
-    def add(self, changes: list[tuple[int, str]]) -> None:
-        if not changes:
-            return
+    def _insert(self, changes: list[tuple[int, str]]) -> None:
         lines = "".join(f"{id_}\t{_copy_escape(category)}\n" for id_, category in changes)
         with _driver_connection(self.connection).cursor() as cursor:
             cursor.copy_expert(
                 f"COPY {_pending.name} (id, category) FROM STDIN", io.StringIO(lines)
             )
 
-    def apply(self, overwrite: bool) -> None:
+    def apply(self, overwrite: bool) -> int:
         # Row counts let the planner pick a hash join instead of a nested loop.
         self.connection.exec_driver_sql(f"ANALYZE {_pending.name}")
-        super().apply(overwrite)
+        return super().apply(overwrite)
 
 
 @functools.lru_cache(maxsize=1024)

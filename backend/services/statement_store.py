@@ -8,6 +8,7 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from backend.models import Statement, Transaction, utcnow
+from backend.services.categorization import categorize_lines, load_rules
 
 if TYPE_CHECKING:  # the parser (pdfplumber) is only loaded by the tasks that parse
     from backend.services.statements import ParsedStatement
@@ -27,6 +28,8 @@ def save_statement(
 ) -> int:
     """Insert the statement and its transactions in the caller's transaction; returns its id.
 
+    Each transaction is saved with the category the user's saved rules give it (as
+    the bulk categorization would), so a fresh statement needs no UPDATE afterwards.
     The (user, file hash) pair is unique: when the same file was already imported
     (an upload sent twice, or a task redelivered after a crash, even concurrently),
     the existing statement's id is returned and nothing is inserted.
@@ -59,6 +62,10 @@ def save_statement(
         assert existing is not None  # noqa: S101 (the unique key just said it exists)
         return existing
     if parsed.transactions:
+        categories = categorize_lines(
+            load_rules(conn, user_id),
+            [(row.description, row.amount) for row in parsed.transactions],
+        )
         conn.execute(
             insert(Transaction),
             [
@@ -70,8 +77,11 @@ def save_statement(
                     "description": row.description,
                     "amount": row.amount,
                     "balance": row.balance,
+                    "category": category,
                 }
-                for position, row in enumerate(parsed.transactions)
+                for position, (row, category) in enumerate(
+                    zip(parsed.transactions, categories, strict=True)
+                )
             ],
         )
     return int(statement_id)

@@ -45,16 +45,18 @@ def bulk_categorize_async(
         "categorized": outcome.categorized,
         "uncategorized": outcome.uncategorized,
         "by_category": outcome.by_category,
+        "written": outcome.written,
     }
 
 
 def _report(task: TrackedTask, done: int, total: int) -> None:
-    """Matching fills the first 40 % of the bar, writing the categories the rest.
+    """Matching fills the first 40 % of the bar, writing the changed categories the rest.
 
-    Measured at 1M transactions: reading and matching take about a third of the
-    time, the single UPDATE that writes the categories the other two thirds.
+    Measured at 1M transactions all changing: reading and matching take about a third
+    of the time, the single UPDATE that writes the categories the other two thirds
+    (when few change, as after an import that applied the rules, it is quick).
     """
     if done < total:
         task.progress(40 * done / total, f"Matched {done}/{total} transactions")
     else:
-        task.progress(40, f"Writing the categories of {total} transactions", force=True)
+        task.progress(40, f"Writing the changed categories of {total} transactions", force=True)

@@ -6,6 +6,7 @@ import pytest
 
 from tests.support import is_final
 from tests.support.seed import seed_statement
+from tests.support.statement_pdfs import LAYOUTS
 
 
 def me(client, headers) -> int:
@@ -85,7 +86,7 @@ def test_bulk_categorization_applies_the_highest_priority_matching_rule(
     result = client.get(f"/tasks/{task_id}/result", headers=auth_headers).json()["result"]
     assert result == {
         "categorized": 3, "uncategorized": 1,
-        "by_category": {"Eating out": 1, "Wholesale": 1, "Income": 1},
+        "by_category": {"Eating out": 1, "Wholesale": 1, "Income": 1}, "written": 3,
     }
     items = client.get(f"/statements/{statement_id}/transactions", headers=auth_headers).json()["items"]
     assert [t["category"] for t in items] == ["Eating out", "Wholesale", "Income", None]
@@ -188,3 +189,33 @@ def test_a_user_keeps_at_most_max_rules(client, auth_headers):
     assert refused.status_code == 422
     assert f"the most one user can keep is {MAX_RULES}" in refused.json()["detail"]
     assert client.get("/rules", headers=auth_headers).json()["total"] == MAX_RULES
+
+
+def test_an_uploaded_statement_is_categorized_by_the_saved_rules_as_it_is_imported(
+    client, auth_headers, worker, wait_for, tmp_path
+):
+    """The parse task saves each transaction with its category: no bulk task runs."""
+    for rule in ({"pattern": ".", "match_type": "regex", "category": "Money out",
+                  "direction": "debit"},
+                 {"pattern": ".", "match_type": "regex", "category": "Big money in",
+                  "direction": "credit", "amount_min": "800"}):
+        assert client.post("/rules", json=rule, headers=auth_headers).status_code == 201
+    path = tmp_path / "statement.pdf"
+    truth = LAYOUTS["northgate_uk"](path)
+    task_id = client.post("/upload_pdf_async", headers=auth_headers,
+                          files={"file": ("s.pdf", path.read_bytes(), "application/pdf")}
+                          ).json()["task_id"]
+    assert wait_for(task_id, auth_headers, is_final)["status"] == "SUCCESS"
+    statement_id = client.get(f"/tasks/{task_id}/result", headers=auth_headers).json()[
+        "result"]["statement_id"]
+
+    items = client.get(f"/statements/{statement_id}/transactions?limit=500",
+                       headers=auth_headers).json()["items"]
+    expected = [
+        "Money out" if t.amount < 0 else "Big money in" if t.amount >= 800 else None
+        for t in truth.transactions
+    ]
+    assert [t["category"] for t in items] == expected
+    assert {"Money out", "Big money in", None} <= set(expected)
+    tasks = client.get("/tasks", headers=auth_headers).json()["items"]
+    assert [task["task_id"] for task in tasks] == [task_id]  # no categorization task ran

@@ -7,6 +7,7 @@ the fixture deletes them afterwards.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import random
 from collections.abc import Iterator
@@ -24,13 +25,16 @@ from backend.services.categorization import (
     categorize_transactions,
     load_rules,
 )
+from backend.services.statement_store import save_statement
+from backend.services.statements import ParsedStatement, ParsedTransaction
 from tests.conftest import truncate_all
 
 # Runs in the PostgreSQL pass of `make test`, against PostgreSQL and SQLite both.
 pytestmark = pytest.mark.postgres_only
 
 USER, OTHER_USER = 1, 2
-STATEMENT_A, STATEMENT_B, OTHER_STATEMENT = 1, 2, 3
+# Above the ids the statements sequence hands out to save_statement.
+STATEMENT_A, STATEMENT_B, OTHER_STATEMENT = 101, 102, 103
 
 
 @pytest.fixture(scope="module", params=["postgresql", "sqlite"])
@@ -100,7 +104,7 @@ RULES = [
 
 
 def add_transactions(connection: Connection, lines: list[tuple[int, str, str, str | None]]) -> None:
-    """Insert and commit statement lines; statements 1 and 2 are USER's, 3 is OTHER_USER's."""
+    """Insert and commit statement lines: STATEMENT_A and _B are USER's, the other OTHER_USER's."""
     with connection.begin():
         connection.execute(
             insert(Transaction),
@@ -139,6 +143,7 @@ def test_categorizes_only_the_users_uncategorized_transactions(seeded: Connectio
         categorized=6,
         uncategorized=1,
         by_category={"Groceries": 2, "Subscriptions": 1, "Income": 1, "Refunds": 1, "Coffee": 1},
+        written=6,
     )
     assert categories(seeded) == {
         "CARD PAYMENT TO TESCO STORES 1234": "Groceries",
@@ -156,7 +161,7 @@ def test_categorizes_only_the_users_uncategorized_transactions(seeded: Connectio
 def test_statement_id_limits_the_transactions_considered(seeded: Connection) -> None:
     result = categorize_transactions(seeded, USER, RULES, statement_id=STATEMENT_B)
 
-    assert result == CategorizationResult(2, 0, {"Groceries": 1, "Refunds": 1})
+    assert result == CategorizationResult(2, 0, {"Groceries": 1, "Refunds": 1}, written=2)
     changed = {d: c for d, c in categories(seeded).items() if c not in (None, "Manual")}
     assert changed == {"tesco online": "Groceries", "AMAZON REFUND": "Refunds"}
 
@@ -182,6 +187,7 @@ def test_overwrite_recategorizes_matches_and_keeps_unmatched_categories(seeded: 
         categorized=7,
         uncategorized=1,
         by_category={"Groceries": 3, "Subscriptions": 1, "Income": 1, "Refunds": 1, "Coffee": 1},
+        written=7,  # the six uncategorized that match, and TESCO EXPRESS's "Manual"
     )
     after = categories(seeded)
     assert after["TESCO EXPRESS"] == "Groceries"
@@ -282,3 +288,180 @@ def test_load_rules_lists_the_users_rules_oldest_first(connection: Connection) -
         Rule("b", "regex", "B", priority=2),
         Rule("a", "contains", "A", amount_min=Decimal("1.5"), direction="debit"),
     ]
+
+
+def test_rerunning_unchanged_rules_writes_no_row(seeded: Connection) -> None:
+    first = categorize_transactions(seeded, USER, RULES, overwrite=True)
+    before = categories(seeded)
+
+    again = categorize_transactions(seeded, USER, RULES, overwrite=True)
+
+    assert first.written == 7
+    # Every match is still counted, none is written: the categories are already those.
+    assert again == CategorizationResult(
+        categorized=7,
+        uncategorized=1,
+        by_category={"Groceries": 3, "Subscriptions": 1, "Income": 1, "Refunds": 1, "Coffee": 1},
+        written=0,
+    )
+    assert categories(seeded) == before
+
+
+def test_a_changed_rule_writes_only_the_rows_it_moves(seeded: Connection) -> None:
+    categorize_transactions(seeded, USER, RULES, overwrite=True)
+    renamed = [Rule("tesco", "contains", "Food"), *RULES[1:]]
+
+    result = categorize_transactions(seeded, USER, renamed, overwrite=True)
+
+    assert result.written == 3  # the user's three TESCO lines; the others already match
+    after = categories(seeded)
+    assert [d for d, c in after.items() if c == "Food"] == [
+        "CARD PAYMENT TO TESCO STORES 1234",
+        "TESCO EXPRESS",
+        "tesco online",
+    ]
+    assert after["TESCO"] is None  # someone else's
+
+
+def save_rules(connection: Connection, user_id: int, rules: list[Rule]) -> None:
+    """Store ``rules`` as ``user_id``'s saved rules (in this order, so oldest first)."""
+    with connection.begin():
+        connection.execute(
+            insert(CategoryRule),
+            [
+                {
+                    "user_id": user_id,
+                    "pattern": rule.pattern,
+                    "match_type": str(rule.match_type),
+                    "category": rule.category,
+                    "priority": rule.priority,
+                    "amount_min": rule.amount_min,
+                    "amount_max": rule.amount_max,
+                    "direction": None if rule.direction is None else str(rule.direction),
+                }
+                for rule in rules
+            ],
+        )
+
+
+def import_statement(connection: Connection, user_id: int, lines: list[tuple[str, str]]) -> int:
+    """Save a parsed statement of ``(description, amount)`` lines as the parse task does."""
+    parsed = ParsedStatement(
+        bank_source="Test Bank",
+        account_last4="0001",
+        period_start=None,
+        period_end=None,
+        opening_balance=None,
+        closing_balance=None,
+        balance_check="unavailable",
+        balance_mismatch_rows=0,
+        page_count=1,
+        transactions=tuple(
+            ParsedTransaction(date(2026, 11, 2), description, Decimal(amount), None)
+            for description, amount in lines
+        ),
+    )
+    with connection.begin():
+        digest = hashlib.sha256(repr((user_id, lines)).encode()).hexdigest()
+        return save_statement(connection, user_id, digest, parsed)
+
+
+def test_an_imported_statement_gets_the_users_rules_at_once(connection: Connection) -> None:
+    save_rules(connection, USER, RULES)
+    lines = [(description, amount) for _, description, amount, _ in LINES]
+
+    statement_id = import_statement(connection, USER, lines)
+    other_users = import_statement(connection, OTHER_USER, [("TESCO", "-10.00")])
+
+    with connection.begin():
+        rows = connection.execute(
+            select(Transaction.statement_id, Transaction.description, Transaction.category)
+            .order_by(Transaction.id)
+        ).all()
+    expected = {
+        description: next((r.category for r in RULES if r.matches(description, Decimal(a))), None)
+        for description, a in lines
+    }
+    assert {d: c for s, d, c in rows if s == statement_id} == expected
+    assert expected["TESCO EXPRESS"] == "Groceries" and expected["Unknown shop"] is None
+    assert [(s, c) for s, _, c in rows if s != statement_id] == [(other_users, None)]
+    # The bulk run has nothing left to write.
+    assert categorize_transactions(connection, USER, RULES, overwrite=True).written == 0
+
+
+def random_rules(rng: random.Random) -> list[Rule]:
+    """A mix of every rule kind, with clashing priorities, bounds and directions."""
+    patterns = [
+        ("tesco", "contains"),
+        ("TESCO STORES", "contains"),
+        ("amazon", "contains"),
+        ("straße", "contains"),
+        ("uber", "exact"),
+        ("Netflix.com", "exact"),
+        (r"^uber\b", "regex"),
+        (r"\b(shell|bp)\b", "regex"),
+        (r"\d{4}$", "regex"),
+        (r"café|cafe", "regex"),
+        (r"ı", "regex"),
+    ]
+    rules = []
+    for pattern, match_type in rng.sample(patterns, rng.randrange(3, len(patterns))):
+        low = rng.choice([None, Decimal(rng.randrange(0, 500)) / 100])
+        high = rng.choice([None, Decimal(rng.randrange(500, 900)) / 100])
+        rules.append(
+            Rule(
+                pattern,
+                match_type,
+                rng.choice(["A", "B", "C", "D"]),
+                priority=rng.randrange(-1, 3),
+                amount_min=low,
+                amount_max=high,
+                direction=rng.choice([None, "debit", "credit"]),
+            )
+        )
+    return rules
+
+
+def reference(rules: list[Rule], description: str, amount: str) -> str | None:
+    """The winner by the rules' definition: highest priority, then earliest, that matches."""
+    ranked = sorted(rules, key=lambda rule: -rule.priority)
+    return next((r.category for r in ranked if r.matches(description, Decimal(amount))), None)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_rules_give_the_reference_categories_and_write_only_changes(
+    connection: Connection, seed: int
+) -> None:
+    """Property: on random rules and lines, every row ends with the reference's winner
+    (or keeps its category when nothing matches), and ``written`` counts the rows changed."""
+    rng = random.Random(seed)
+    words = ["TESCO", "stores", "Amazon", "STRASSE", "straße", "uber", "Netflix.com", "shell",
+             "bp", "café", "CAFE", "I", "ı", "1234", "x", " "]
+    lines = [
+        (
+            rng.choice((STATEMENT_A, STATEMENT_B)),
+            f"{i:04}:" * rng.randrange(2) + " ".join(
+                rng.choice(words) for _ in range(rng.randrange(1, 4))
+            ),
+            str(Decimal(rng.randrange(-1000, 1000)) / 100),
+            rng.choice([None, None, "Manual", "A"]),
+        )
+        for i in range(1500)
+    ]
+    add_transactions(connection, lines)
+    with connection.begin():
+        ids = connection.execute(select(Transaction.id).order_by(Transaction.id)).scalars().all()
+    state = {id_: category for id_, (_, _, _, category) in zip(ids, lines, strict=True)}
+    for overwrite, rules in ((False, random_rules(rng)), (True, random_rules(rng))):
+        expected = dict(state)
+        for id_, (_, description, amount, _) in zip(ids, lines, strict=True):
+            if overwrite or state[id_] is None:
+                expected[id_] = reference(rules, description, amount) or state[id_]
+
+        result = categorize_transactions(connection, USER, rules, overwrite=overwrite)
+
+        with connection.begin():
+            rows = connection.execute(select(Transaction.id, Transaction.category)).all()
+        assert dict(rows) == expected
+        assert result.written == sum(expected[i] != state[i] for i in ids)
+        state = expected
