@@ -20,6 +20,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from backend.services.document_text.layout import UNICODE_NORM
+from backend.services.errors import InvalidInputError
 from backend.services.pdf_words import EXTRACT_WORDS_OPTIONS, iter_page_words
 from backend.services.pdfium_words import NotLikePdfplumber, page_words
 from tests.support.statement_pdfs import LAYOUTS, write_random_layout
@@ -153,3 +154,19 @@ def test_a_rotated_page_is_read_by_pdfplumber(tmp_path: Path) -> None:
     rotated = tmp_path / "rotated.pdf"
     assert _all_words(rotated, "pdfium")[1] == _all_words(rotated, "pdfplumber")[1]  # exactly: one library
     assert list(compare_pages(rotated)) == [(0, True), (1, False), (2, True)]
+
+
+def test_a_generated_statement_is_read_by_pdfium_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast path is really taken: with pdfplumber's extract_words broken, every page reads."""
+
+    def no_pdfplumber_words(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("pdfplumber read a page PDFium should have read")
+
+    LAYOUTS["northgate_uk"](tmp_path / "statement.pdf")
+    monkeypatch.setattr(pdfplumber.page.Page, "extract_words", no_pdfplumber_words)
+    assert all(_all_words(tmp_path / "statement.pdf", "pdfium"))
+    with pytest.raises(InvalidInputError) as refused:  # the reader's message for any failed read
+        _all_words(tmp_path / "statement.pdf", "pdfplumber")
+    assert "pdfplumber read a page" in str(refused.value.__cause__)
