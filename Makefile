@@ -14,7 +14,8 @@ LOCK_COMPILE := $(PY) -m uv pip compile pyproject.toml --generate-hashes --unive
 
 help:
 	@echo "make up      run API :8000, worker, beat and Flower :5555 (Ctrl-C stops all)"
-	@echo "make test    run the test suite on PostgreSQL + Redis, then on SQLite + embedded Redis"
+	@echo "make test    run the test suite on PostgreSQL + Redis, then on SQLite + embedded Redis,"
+	@echo "             then the broker tests with RabbitMQ as the broker"
 	@echo "make chaos   run the fault suite (outages, restarts, kills) and print recovery times"
 	@echo "make accuracy  parse 300 random statement layouts and print per-field accuracy"
 	@echo "make bench   run the benchmarks in bench/ and print their figures"
@@ -53,23 +54,43 @@ $(VENV)/.system-tools: Makefile | $(PY)
 up: $(VENV)/.runtime-installed
 	$(PY) deploy/run_stack.py
 
-# ruff and mypy first, then two passes: everything on PostgreSQL + Redis, then the
+# The third pass of `make test`, with RabbitMQ as the broker: the integration tests whose
+# outcome depends on the broker (lifecycle and retries, cancel, worker loss, progress,
+# reports, batches, webhooks' delayed retries, health, broker down, RabbitMQ's own),
+# one statement parse and one bulk categorization. The whole integration suite on
+# RabbitMQ took 11 min here (this subset 3.5), too long for every run: LEDGERFLOW_TEST_BROKER=rabbitmq
+# $(PY) -m pytest tests/integration runs it.
+RABBITMQ_SUITE := tests/integration/test_task_lifecycle.py tests/integration/test_cancel.py \
+	tests/integration/test_worker_loss.py tests/integration/test_progress.py \
+	tests/integration/test_reports_api.py tests/integration/test_batches.py \
+	tests/integration/test_webhooks.py tests/integration/test_health.py \
+	tests/integration/test_broker_down.py tests/integration/test_rabbitmq.py \
+	tests/integration/test_statements_api.py::test_a_statement_is_parsed_into_its_transactions \
+	tests/integration/test_categorization_api.py::test_bulk_categorization_applies_the_highest_priority_matching_rule
+
+# ruff and mypy first, then three passes: everything on PostgreSQL + Redis; the
 # integration and fault suites on the default back end `make up` uses (a SQLite file and
-# the embedded redis-server).
+# the embedded redis-server); and RABBITMQ_SUITE plus the RabbitMQ fault scenario with
+# RabbitMQ as the broker (127.0.0.1:5672, guest/guest, vhost /; TEST_RABBITMQ_URL to
+# change). The fault scenario runs apart: its worker nodes share the vhost's queues.
 test: lint $(VENV)/.system-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 	LEDGERFLOW_TEST_BACKEND=sqlite $(PY) -m pytest tests/integration tests/chaos $(PYTEST_ARGS)
+	LEDGERFLOW_TEST_BROKER=rabbitmq $(PY) -m pytest $(RABBITMQ_SUITE) $(PYTEST_ARGS)
+	LEDGERFLOW_TEST_BROKER=rabbitmq $(PY) -m pytest tests/chaos -m rabbitmq_only $(PYTEST_ARGS)
 
 # All 300 random layouts of the statement grammar, with per-field precision and recall
 # (make test runs a fixed subset of 30: tests/unit/test_layout_grammar.py).
 accuracy: $(VENV)/.dev-installed
 	LEDGERFLOW_ACCURACY=1 $(PY) -m pytest tests/accuracy -q -s $(PYTEST_ARGS)
 
-# The fault suite on both back ends, then once more with the default lease clocks to
-# measure the recovery times an operator gets (BACKGROUND_JOBS_GUIDE.md, section 5).
+# The fault suite on both back ends and with RabbitMQ as the broker (the faults of a
+# Redis broker skip there), then once more with the default lease clocks to measure the
+# recovery times an operator gets (BACKGROUND_JOBS_GUIDE.md, section 5).
 chaos: $(VENV)/.dev-installed
 	$(PY) -m pytest tests/chaos $(PYTEST_ARGS)
 	LEDGERFLOW_TEST_BACKEND=sqlite $(PY) -m pytest tests/chaos $(PYTEST_ARGS)
+	LEDGERFLOW_TEST_BROKER=rabbitmq $(PY) -m pytest tests/chaos $(PYTEST_ARGS)
 	LEDGERFLOW_CHAOS_CLOCKS=production $(PY) -m pytest tests/chaos $(PYTEST_ARGS)
 
 # Both run even when the first finds something; the target fails if either did.

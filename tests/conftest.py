@@ -129,14 +129,17 @@ def _rabbitmq_problem() -> str | None:
 
 
 def purge_task_queues() -> None:
-    """Empty the platform's task queues on the test vhost (messages of an earlier run)."""
+    """Empty the platform's task queues on the test vhost, and the queues where countdowns
+    wait (native delayed delivery): no message of an earlier run or scenario comes back."""
     from amqp.exceptions import NotFound
     from kombu import Connection
+    from kombu.transport.native_delayed_delivery import MAX_LEVEL, level_name
 
     from backend.tasks.kinds import QUEUES
 
+    delay_queues = [level_name(level) for level in range(MAX_LEVEL + 1)]
     with Connection(TEST_RABBITMQ_URL, connect_timeout=2) as connection:
-        for name in QUEUES:
+        for name in (*QUEUES, *delay_queues):
             channel = connection.channel()  # a missing queue closes the channel it was asked on
             try:
                 channel.queue_purge(name)

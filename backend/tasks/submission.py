@@ -6,6 +6,7 @@ import logging
 import uuid
 from typing import Any
 
+from amqp.exceptions import AMQPError, MessageNacked
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 from sqlalchemy import Connection, Engine, insert
@@ -109,6 +110,7 @@ def dispatch(task_name: str, task_id: str, kwargs: dict[str, Any]) -> None:
             # The request id of the API call (or task) that sends it, for the task's log lines.
             headers=message_headers(),
         )
-    except (BrokerError, RedisError, OSError) as exc:
+    except (BrokerError, RedisError, OSError, AMQPError, MessageNacked) as exc:
+        # AMQPError, MessageNacked: RabbitMQ refused the message or did not confirm it.
         logger.error("Could not enqueue %s: %s", task_name, exc)
         raise QueueUnavailable() from exc
