@@ -351,12 +351,17 @@ def _unsupported_feature(code: str, piece: str) -> str | None:
 class RuleMatcher:
     """Finds the winning rule of many transactions at once.
 
-    ``contains`` and ``exact`` rules are searched with ``str.find`` through one
-    text joining the whole batch's casefolded descriptions (an exact pattern is
-    searched with separators around it), so each costs a fast scan plus work per
-    hit rather than per row. All regex rules are matched together, one RE2 set
-    scan per row (:class:`_RegexRows`). Rules are tried from the highest priority
-    down and a row keeps the first rule that matches it.
+    Rules are tried from the highest priority down and a row keeps the first rule
+    that matches it. Two ways, with the same result:
+
+    - rows whose description is ASCII (most): one RE2 set holding every rule's
+      pattern, one scan per row (:class:`_AsciiRuleSet`), then the winner among the
+      few rules that matched;
+    - the others, and all rows should the set fail: ``contains`` and ``exact``
+      rules are searched with ``str.find`` through one text joining the rows'
+      casefolded descriptions (an exact pattern is searched with separators around
+      it), so each costs a fast scan plus work per hit rather than per row; all
+      regex rules are matched together, one RE2 set scan per row (:class:`_RegexRows`).
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
@@ -364,6 +369,7 @@ class RuleMatcher:
         self._rules = sorted(rules, key=lambda rule: -rule.priority)
         regex_rules = [rule for rule in self._rules if rule._regex is not None]
         self._regex_rows = _RegexRows(regex_rules) if regex_rules else None
+        self._ascii_set = _AsciiRuleSet.build(self._rules)
 
     def categories(self, descriptions: Sequence[str], cents: Sequence[int]) -> list[str | None]:
         """The winning rule's category of each transaction (``None`` where none matches)."""
@@ -371,6 +377,17 @@ class RuleMatcher:
 
     def match(self, descriptions: Sequence[str], cents: Sequence[int]) -> list[Rule | None]:
         """The winning rule of each transaction (``None`` where none matches)."""
+        if self._ascii_set is None:
+            return self._match_by_text(descriptions, cents)
+        winners, others = self._ascii_set.match(descriptions, cents)
+        if others:
+            found = self._match_by_text([descriptions[i] for i in others], [cents[i] for i in others])
+            for row, rule in zip(others, found, strict=True):
+                winners[row] = rule
+        return winners
+
+    def _match_by_text(self, descriptions: Sequence[str], cents: Sequence[int]) -> list[Rule | None]:
+        """:meth:`match` for any descriptions, by searching the batch's text."""
         winners: list[Rule | None] = [None] * len(descriptions)
         if not descriptions:
             return winners
@@ -395,6 +412,73 @@ class RuleMatcher:
                     if winners[row] is None:
                         winners[row] = rule
         return winners
+
+
+class _AsciiRuleSet:
+    """All of a matcher's rules in one RE2 set, for the rows whose description is ASCII.
+
+    On ASCII text, ``casefold()`` is ``lower()``, which is what RE2's case-insensitive
+    matching of an ASCII literal compares: a ``contains`` rule is the set pattern of its
+    casefolded text, escaped, an ``exact`` one the same anchored at both ends, and a
+    regex rule its own pattern (the same RE2 options). A rule whose casefolded text is
+    not ASCII (``ß`` folds to ``ss``, but ``é`` stays) can match no ASCII row: it is
+    left out. One scan per row costs about the same whatever the number of rules,
+    where searching the batch text costs a pass per rule.
+    """
+
+    def __init__(self, rules: list[Rule], match_set: Callable[[bytes], list[int] | None]) -> None:
+        self._rules = rules  # by set index: in priority order
+        self._always = len(rules)  # the index of the pattern that matches every text
+        self._match_set = match_set
+
+    @classmethod
+    def build(cls, rules: Sequence[Rule]) -> _AsciiRuleSet | None:
+        """The set of ``rules`` (in priority order), or None if RE2 cannot compile it."""
+        regex_set = re2.Set.SearchSet(_regex_options(REGEX_SET_MEMORY_BYTES))
+        members = []
+        try:
+            for rule in rules:
+                if rule._regex is not None:
+                    pattern = rule.pattern
+                else:
+                    folded = rule.pattern.casefold()
+                    if not folded.isascii():
+                        continue
+                    pattern = re2.escape(folded)
+                    if rule.match_type is MatchType.EXACT:
+                        pattern = f"^{pattern}$"  # RE2's $ is the very end, as for ==
+                regex_set.Add(pattern)
+                members.append(rule)
+            # Its absence from a row's result tells an automaton failure from "no rule".
+            regex_set.Add("")
+            regex_set.Compile()
+        except re2.error:  # too large together (hundreds of big patterns)
+            return None
+        return cls(members, regex_set.Match)
+
+    def match(
+        self, descriptions: Sequence[str], cents: Sequence[int]
+    ) -> tuple[list[Rule | None], list[int]]:
+        """The winner of each ASCII row, and the rows left for the text search (the
+        non-ASCII ones, and any the set's automaton failed on)."""
+        winners: list[Rule | None] = [None] * len(descriptions)
+        others: list[int] = []
+        rules, always, match_set = self._rules, self._always, self._match_set
+        for row, description in enumerate(descriptions):
+            hits = match_set(description.encode()) if description.isascii() else None
+            if not hits:
+                others.append(row)
+                continue
+            if len(hits) == 1:  # only the always-matching pattern: no rule
+                continue
+            for index in sorted(hits):
+                if index == always:  # a row that none of its rules' amounts accepts
+                    break
+                rule = rules[index]
+                if not rule._filters_amount or rule.accepts_amount(cents[row]):
+                    winners[row] = rule
+                    break
+        return winners, others
 
 
 class _RegexRows:

@@ -301,3 +301,40 @@ def test_matcher_agrees_with_the_reference_on_random_data(words: list[str]) -> N
     ]
     assert winners(rules, lines) == expected
     assert len(set(expected)) == len({rule.category for rule in rules}) + 1
+
+
+def test_the_ascii_set_and_the_text_search_agree_on_folding_edge_cases() -> None:
+    """Rows the RE2 set matches (ASCII) and rows the casefolded text search matches
+    (the others) get the reference's winner, including patterns that only casefold
+    to ASCII (Kelvin sign, capital sharp s) and ones that never match ASCII text."""
+    rng = random.Random(11)
+    rules = [
+        Rule("\u212a9", "contains", "Kelvin"),  # casefolds to "k9"
+        Rule("STRA\u1e9eE", "contains", "Road", priority=1),  # casefolds to "strasse"
+        Rule("caf\u00e9", "contains", "Coffee", amount_max=Decimal("5")),
+        Rule("Interest Paid", "exact", "Interest", direction="credit"),
+        Rule("inter", "contains", "Inter"),
+        Rule(r"^k\d\s", "regex", "K digit", priority=2),
+        Rule("a.b", "contains", "Literal dot"),  # escaped: no regex meaning in the set
+    ]
+    words = ["K9", "k9", "\u212a9", "Strasse", "STRA\u00dfE", "Caf\u00e9", "CAFE", "Interest",
+             "Paid", "INTEREST PAID", "a.b", "axb", " ", "\x00"]
+    by_rank = sorted(rules, key=lambda rule: -rule.priority)
+    lines = [
+        (
+            "".join(rng.choice(words) for _ in range(rng.randrange(0, 4))),
+            str(Decimal(rng.randrange(-900, 900)) / 100),
+        )
+        for _ in range(4000)
+    ]
+    expected = [
+        next((r.category for r in by_rank if r.matches(text, Decimal(amount))), None)
+        for text, amount in lines
+    ]
+    matcher = RuleMatcher(rules)
+    descriptions = [text for text, _ in lines]
+    cents = [int(Decimal(amount) * 100) for _, amount in lines]
+    assert winners(rules, lines) == expected
+    by_text = matcher._match_by_text(descriptions, cents)
+    assert [None if rule is None else rule.category for rule in by_text] == expected
+    assert len(set(expected)) == len({rule.category for rule in rules}) + 1
