@@ -34,11 +34,12 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psutil
 import redis
 from sqlalchemy import text
 
@@ -65,6 +66,10 @@ class Figures:
     p50_ms: float
     p99_ms: float
     end_to_end_per_second: float | None = None
+    # CPU milliseconds per task of the gateway and of the worker (with its pool): unlike
+    # the rates, hardly moved by other work on a shared machine.
+    api_cpu_ms: float | None = None
+    worker_cpu_ms: float | None = None
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -129,11 +134,24 @@ class Processes:
         self.log_dir = log_dir
         self.env = env
         self.children: list[subprocess.Popen] = []
+        self.named: dict[str, subprocess.Popen] = {}
+
+    def cpu_seconds(self, name: str) -> float:
+        """CPU time so far of the child ``name`` and every process below it."""
+        root = psutil.Process(self.named[name].pid)
+        times = root.cpu_times()
+        total = times.user + times.system + times.children_user + times.children_system
+        for process in root.children(recursive=True):
+            with suppress(psutil.NoSuchProcess):
+                own = process.cpu_times()
+                total += own.user + own.system
+        return total
 
     def start(self, name: str, command: list[str]) -> subprocess.Popen:
         log = (self.log_dir / f"{name}.log").open("w")
         child = subprocess.Popen(command, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         self.children.append(child)
+        self.named[name] = child
         return child
 
     def uvicorn(self, app: str, factory: bool) -> str:
@@ -226,13 +244,16 @@ def ledgerflow(database_url: str, work_dir: Path, tasks: int, clients: int) -> F
                     "SELECT count(*) FROM task_status WHERE status = 'SUCCESS'")).scalar_one())
 
         make_client, submit = http_submitter(base, "/tasks/ping", headers)
+        api_cpu, worker_cpu = running.cpu_seconds("api"), running.cpu_seconds("worker")
         with running.profiled():
             started, latencies, submit_seconds = drive(submit, make_client, tasks, clients)
             wait_for(lambda: succeeded() >= tasks + 1, f"{tasks} pings to succeed")
             end_to_end = time.perf_counter() - started
+        api_cpu = running.cpu_seconds("api") - api_cpu
+        worker_cpu = running.cpu_seconds("worker") - worker_cpu
         engine.dispose()
     return Figures(tasks / submit_seconds, statistics.median(latencies), percentile(latencies, 0.99),
-                   tasks / end_to_end)
+                   tasks / end_to_end, 1000 * api_cpu / tasks, 1000 * worker_cpu / tasks)
 
 
 def raw_celery(work_dir: Path, tasks: int, clients: int) -> tuple[Figures, Figures]:
@@ -252,25 +273,34 @@ def raw_celery(work_dir: Path, tasks: int, clients: int) -> tuple[Figures, Figur
             with results_lock:
                 results.append(result)
 
+        worker_cpu = running.cpu_seconds("raw-worker")
         started, latencies, submit_seconds = drive(submit, lambda: None, tasks, clients)
         for result in results:
             result.get(timeout=600)
         end_to_end = time.perf_counter() - started
+        worker_cpu = running.cpu_seconds("raw-worker") - worker_cpu
         raw = Figures(tasks / submit_seconds, statistics.median(latencies), percentile(latencies, 0.99),
-                      tasks / end_to_end)
+                      tasks / end_to_end, worker_cpu_ms=1000 * worker_cpu / tasks)
     with processes(work_dir, env) as running:
         base = running.uvicorn("bench.raw_celery:bare_api", factory=False)
         make_client, http_submit = http_submitter(base, "/ping", {})
+        api_cpu = running.cpu_seconds("api")
         _, latencies, submit_seconds = drive(http_submit, make_client, tasks, clients)
-        bare = Figures(tasks / submit_seconds, statistics.median(latencies), percentile(latencies, 0.99))
+        api_cpu = running.cpu_seconds("api") - api_cpu
+        bare = Figures(tasks / submit_seconds, statistics.median(latencies), percentile(latencies, 0.99),
+                       api_cpu_ms=1000 * api_cpu / tasks)
     redis.Redis.from_url(REDIS_URL).delete(QUEUE)  # the bare endpoint's unconsumed messages
     return raw, bare
 
 
+def cell(value: float | None, spec: str) -> str:
+    return format(value, spec) if value is not None else format("-", ">" + spec.split(".")[0])
+
+
 def row(name: str, figures: Figures) -> str:
-    end_to_end = f"{figures.end_to_end_per_second:8.0f}" if figures.end_to_end_per_second else "       -"
     return (f"{name:<24} {figures.submitted_per_second:9.0f} {figures.p50_ms:8.1f} {figures.p99_ms:8.1f}"
-            f" {end_to_end}")
+            f" {cell(figures.end_to_end_per_second, '8.0f')} {cell(figures.api_cpu_ms, '9.2f')}"
+            f" {cell(figures.worker_cpu_ms, '9.2f')}")
 
 
 def verdict(value: float, target: float, higher_is_better: bool = True) -> str:
@@ -308,7 +338,8 @@ def main() -> None:
 
     print(f"{args.tasks} no-op tasks, {args.clients} concurrent clients, worker concurrency "
           f"{WORKER_CONCURRENCY}, {os.cpu_count()} CPUs")
-    print(f"{'':<24} {'submit/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'e2e/s':>8}")
+    print(f"{'':<24} {'submit/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'e2e/s':>8} {'API cpu':>9}"
+          f" {'wkr cpu':>9}   (cpu: ms per task)")
     for name, figures in results.items():
         print(row(name, figures))
     raw, bare = results["raw Celery"], results["bare endpoint"]
@@ -323,6 +354,9 @@ def main() -> None:
               f"(target >= {TARGETS['submit']}: {verdict(submit, TARGETS['submit'])}); submit p99 "
               f"{figures.p99_ms:.0f} ms (target < {TARGETS['p99_ms']:.0f} ms: "
               f"{verdict(figures.p99_ms, TARGETS['p99_ms'], higher_is_better=False)})")
+        assert figures.api_cpu_ms and bare.api_cpu_ms and figures.worker_cpu_ms and raw.worker_cpu_ms
+        print(f"    CPU per task: gateway {figures.api_cpu_ms / bare.api_cpu_ms:.1f}x the bare endpoint's, "
+              f"worker {figures.worker_cpu_ms / raw.worker_cpu_ms:.1f}x raw Celery's")
 
 
 if __name__ == "__main__":
