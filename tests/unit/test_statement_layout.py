@@ -3,6 +3,7 @@
 import pytest
 
 from backend.services.document_text.layout import Line, Word, group_lines
+from backend.services.statements.bank_name import bank_slug
 from backend.services.statements.columns import (
     AMOUNT,
     BALANCE,
@@ -18,11 +19,7 @@ from backend.services.statements.columns import (
     detect_header,
 )
 from backend.services.statements.keywords import RowKind, is_foreign_currency_note, row_kind, section_sign
-from backend.services.statements.metadata import (
-    bank_slug,
-    find_account_last4,
-    find_period,
-)
+from backend.services.statements.metadata import find_account_last4, find_period
 
 
 def word(text: str, x0: float, top: float = 100.0, width: float | None = None) -> Word:

@@ -12,44 +12,9 @@ import re
 from collections.abc import Sequence
 
 from backend.services.document_text.layout import Line, Word
+from backend.services.document_text.names import LEGAL_FORMS
 from backend.services.invoices.labels import Field, LabelHit
 
-_LEGAL_FORMS = frozenset(
-    {
-        "GmbH",
-        "AG",
-        "KG",
-        "UG",
-        "SE",
-        "e.K.",
-        "B.V.",
-        "BV",
-        "N.V.",
-        "NV",
-        "Ltd",
-        "Ltd.",
-        "Limited",
-        "Inc",
-        "Inc.",
-        "LLC",
-        "LLP",
-        "PLC",
-        "plc",
-        "Corp",
-        "Corp.",
-        "Corporation",
-        "S.A.",
-        "SA",
-        "SAS",
-        "SARL",
-        "S.r.l.",
-        "S.p.A.",
-        "Oy",
-        "AB",
-        "ApS",
-        "A/S",
-    }
-)
 # Words that end a company name when reading backwards from its legal form.
 _TITLE_WORDS = frozenset({"invoice", "rechnung", "factuur", "facture", "from", "von", "van"})
 _SEPARATORS = frozenset({"-", "–", "|", "•", "·"})
@@ -76,7 +41,7 @@ def _legal_entity(lines: Sequence[Line]) -> str | None:
     for line in lines:
         words = [word.text for word in line.words]
         for position, word in enumerate(words):
-            if word.rstrip(",;") in _LEGAL_FORMS:
+            if word.rstrip(",;") in LEGAL_FORMS:
                 name = _name_before(words[:position])
                 if name:
                     return f"{' '.join(name)} {word.rstrip(',;')}"

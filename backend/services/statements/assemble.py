@@ -16,6 +16,7 @@ from decimal import Decimal
 from ..document_text.dates import RawDate, proven_day_first
 from ..document_text.money import PrintedAmount, parse_amount, uses_decimal_comma
 from ..errors import InvalidInputError
+from .bank_name import bank_slug, find_bank_name
 from .columns import AMOUNT, BALANCE, CREDIT, DEBIT
 from .hints import (
     DAY_FIRST_GUESSED,
@@ -28,11 +29,9 @@ from .hints import (
 )
 from .keywords import RowKind, row_kind
 from .metadata import (
-    bank_slug,
     dates_in_text,
     find_account_last4,
     find_balances,
-    find_bank_name,
     find_period,
     looks_american,
     looks_like_card_statement,

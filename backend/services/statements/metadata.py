@@ -12,26 +12,6 @@ from ..document_text.layout import Line, Word, run_text, word_runs
 from ..document_text.money import PrintedAmount, parse_amount
 from .keywords import RowKind, row_kind
 
-_BANK_WORDS = re.compile(
-    r"\b(?:bank|banque|banco|banca|bancorp|bankcorp|sparkasse|credit union|building society|"
-    r"savings (?:bank|and loan)|caisse d'epargne)\b|\b\w+bank\b",  # \b first: one try per word
-    re.IGNORECASE,
-)
-_KNOWN_BANKS = re.compile(
-    r"\b(?:HSBC|Barclays|Lloyds|NatWest|Santander|Nationwide|Monzo|Revolut|Starling|Halifax|"
-    r"Chase|Citi(?:bank)?|Wells Fargo|Capital One|American Express|Amex|DBS|OCBC|UOB|POSB|"
-    r"ING|ABN AMRO|Rabobank|BNP Paribas|Soci[ée]t[ée] G[ée]n[ée]rale|Cr[ée]dit Agricole|"
-    r"Deutsche Bank|Commerzbank|N26|UBS|Credit Suisse|Intesa Sanpaolo|UniCredit|BBVA|CaixaBank|"
-    r"Westpac|ANZ|NAB|Commonwealth Bank|RBC|TD|Scotiabank|BMO|CIBC)\b"
-)
-# Words that say "this is a bank" rather than which bank, dropped from the slug.
-# fmt: off
-_GENERIC_BANK_WORDS = frozenset({
-    "the", "of", "du", "de", "des", "la", "le", "bank", "banque", "banco", "banca", "bancorp", "bankcorp",
-    "sparebank", "sparkasse", "national", "plc", "ag", "sa", "ltd", "limited", "inc", "na", "n", "co", "corp",
-    "corporation", "company", "group", "building", "society", "savings", "services", "financial", "trust",
-})
-# fmt: on
 _ACCOUNT_LABEL = re.compile(
     r"\b(?:account|acct|a/c|card|konto|compte|cuenta|rekening|conto)"
     r"\s*(?:number|no\.?|num|nummer|nr\.?|#)?\s*[:#.]?\s*(?P<value>[\dXx*• \-]{4,})",
@@ -49,7 +29,6 @@ _CARD_NUMBER = re.compile(
 _ACCOUNT_WORD = re.compile(r"\b(?:account|acct|card)\b", re.IGNORECASE)
 _MASKED_NUMBER = re.compile(r"[\dXx*• \-]{6,}")
 _NON_DIGITS = re.compile(r"\D")
-_SLUG_WORDS = re.compile(r"[a-z0-9]+")
 _CONNECTOR = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|bis|au|al|tot|a)\s*$", re.IGNORECASE)
 _CARD_WORDS = (
     "credit card",
@@ -63,7 +42,6 @@ _CARD_WORDS = (
     "payment due date",
     "cardholder",
 )
-_NAME_SEPARATORS = frozenset({"-", "–", "—", "|", "•", "·"})
 # A value printed under its label overlaps it (give or take a few points) and is close below.
 _BELOW_SLACK, _BELOW_GAP = 5.0, 3.0
 _DOLLAR = re.compile(r"(?<![A-Za-z])\$|\bUSD\b")
@@ -91,64 +69,6 @@ def labelled_values(lines: Sequence[Line]) -> Iterator[tuple[str, str]]:
                 below = [w for w in following.words if w.x1 > left and w.x0 < right]
                 if below and following.top - text_line.bottom < height * _BELOW_GAP:
                     yield label, run_text(below)
-
-
-def bank_slug(name: str) -> str | None:
-    """A short identifier for a bank name: ``"First Prairie National Bank"`` -> ``"first_prairie"``."""
-    words = [word for word in _SLUG_WORDS.findall(name.lower()) if word not in _GENERIC_BANK_WORDS]
-    return "_".join(words) or None
-
-
-def find_bank_name(lines: Sequence[Line]) -> str | None:
-    """The bank's name as printed at the top of page 1, or ``None`` if unsure.
-
-    A group of words naming a bank ("... Bank", "Building Society", a known bank) in the
-    first lines wins; otherwise a short heading printed clearly larger than the rest of
-    the page (the logo text). Nothing is guessed from running text. The address that often
-    follows on the same line ("Deutsche Kreditbank, Taubenstr. 7-9") is left out.
-    """
-    first_page = [line for line in lines if line.page == 0][:15]
-    groups = [group for line in first_page for group in _groups(line)]
-    for index, group in enumerate(groups):
-        text = run_text(group)
-        if len(group) <= 6 and (_BANK_WORDS.search(text) or _KNOWN_BANKS.search(text)):
-            if bank_slug(text) is None:  # "BANK" alone: the name is stacked above it
-                text = " ".join(run_text(above) for above in _stacked_above(groups[:index], group)) or text
-            return _printed_name(text)
-    heights = sorted(word.bottom - word.top for line in first_page for word in line.words)
-    if heights:
-        typical = heights[len(heights) // 2]
-        for group in (g for line in first_page[:5] for g in _groups(line)):
-            tall = min(word.bottom - word.top for word in group) >= 1.3 * typical
-            if tall and len(group) <= 5 and any(ch.isalpha() for ch in run_text(group)):
-                return _printed_name(run_text(group))
-    return None
-
-
-def _stacked_above(groups: Sequence[list[Word]], last: list[Word]) -> list[list[Word]]:
-    """``last`` and the groups printed right above it, left-aligned with it (a name on several lines)."""
-    stacked = [last]
-    for group in reversed(groups):
-        top = stacked[0]
-        height = top[0].bottom - top[0].top
-        aligned = abs(group[0].x0 - top[0].x0) <= height
-        if aligned and 0 <= top[0].top - group[0].bottom <= height:
-            stacked.insert(0, group)
-        elif group[0].bottom <= top[0].top - height:
-            break
-    return stacked
-
-
-def _printed_name(text: str) -> str:
-    """The name at the start of ``text``: up to a comma, a separator or a word with a digit."""
-    kept: list[str] = []
-    for word in text.split():
-        if word in _NAME_SEPARATORS or any(char.isdigit() for char in word):
-            break
-        kept.append(word.rstrip(",;"))
-        if word.endswith((",", ";")):
-            break
-    return " ".join(kept) or text
 
 
 def _last4(value: str) -> str | None:
