@@ -128,19 +128,30 @@ def test_a_user_uploads_reviews_categorizes_and_reports(
     assert cookies["lf_session"]["httpOnly"] and cookies["lf_session"]["sameSite"] == "Strict"
 
     # Upload two statements: each bar reaches 100 % and shows what was read.
-    # A third file is not a PDF at all: it fails, in plain words, and the others go on.
+    # Two more files: one is not a PDF at all (refused at upload), one is a letter (its
+    # parse fails). Each says why in plain words, and the statements go on.
     (tmp_path / "notes.pdf").write_text("these are my notes, not a statement")
+    _write_letter(tmp_path / "letter.pdf")
     page.get_by_test_id("upload-input").set_input_files(
-        [tmp_path / f"{name}.pdf" for name in STATEMENTS] + [tmp_path / "notes.pdf"]
+        [tmp_path / f"{name}.pdf" for name in STATEMENTS]
+        + [tmp_path / "notes.pdf", tmp_path / "letter.pdf"]
     )
     bars = page.get_by_test_id("upload-progress")
-    expect(bars).to_have_count(3)
+    expect(bars).to_have_count(4)
     for index in range(2):
         expect(bars.nth(index)).to_have_attribute("aria-valuenow", "100", timeout=TASK_TIMEOUT_MS)
     refused = page.get_by_test_id("upload-item").filter(has_text="notes.pdf")
-    expect(refused).to_contain_text("PDF")
+    expect(refused).to_contain_text("not a PDF")
     expect(refused.get_by_role("button", name="Retry notes.pdf")).to_have_count(0)  # it would fail again
-    expect(page.get_by_text("3 of 3 files finished · 1 failed")).to_be_visible()
+    letter = page.get_by_test_id("upload-item").filter(has_text="letter.pdf")
+    expect(letter).to_contain_text("No transaction table was found", timeout=TASK_TIMEOUT_MS)
+    expect(page.get_by_text("4 of 4 files finished · 2 failed")).to_be_visible()
+    # "Retry failed" runs the letter again through the batch (a new task), which fails again.
+    page.get_by_test_id("retry-failed").click()
+    failed_parses = f"{api_server}/tasks?task_name=parse_pdf_async&status=FAILED"
+    wait_until(lambda: page.request.get(failed_parses).json()["total"] == 2, 60, "the retried parse")
+    expect(letter).to_contain_text("No transaction table was found")
+    expect(page.get_by_text("4 of 4 files finished · 2 failed")).to_be_visible()
     for name, truth in truths.items():
         item = page.get_by_test_id("upload-item").filter(has_text=f"{name}.pdf")
         expect(item).to_contain_text(f"{len(truth.transactions)} transactions")
@@ -263,6 +274,17 @@ def test_a_user_uploads_reviews_categorizes_and_reports(
     expect(page.get_by_test_id("login-email")).to_be_visible()
     assert page.request.get(f"{api_server}/auth/me").status == 401
     assert errors == [], f"JavaScript errors in the page: {errors}"
+
+
+def _write_letter(path: Path) -> None:
+    """A PDF that is a letter, not a statement: no transaction table to find."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text="Dear customer, thank you for your letter of 3 March.")
+    pdf.output(str(path))
 
 
 def _search_word(description: str) -> str:
