@@ -111,6 +111,10 @@ def test_a_user_uploads_reviews_categorizes_and_reports(
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # Console errors too (a Content-Security-Policy refusal is one), but not the browser's
+    # note of an answer's status: signed out, /auth/me is meant to answer 401.
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error"
+            and not message.text.startswith("Failed to load resource") else None)
 
     def shot(name: str) -> None:
         page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True, animations="disabled")
@@ -273,7 +277,7 @@ def test_a_user_uploads_reviews_categorizes_and_reports(
     page.get_by_test_id("sign-out").click()
     expect(page.get_by_test_id("login-email")).to_be_visible()
     assert page.request.get(f"{api_server}/auth/me").status == 401
-    assert errors == [], f"JavaScript errors in the page: {errors}"
+    assert errors == [], f"errors in the page: {errors}"
 
 
 def _write_letter(path: Path) -> None:
