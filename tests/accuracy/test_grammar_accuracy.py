@@ -43,7 +43,7 @@ def test_grammar_accuracy(tmp_path: Path) -> None:
             statement = parse_statement(path)
         except InvalidInputError as error:
             failures[seed] = str(error)
-            wrong_fields.update([*FIELDS, "bank_name", "transactions"])
+            wrong_fields.update([*FIELDS, "transactions"])
             continue
         parsed = [(t.date, t.description, t.amount, t.balance) for t in statement.transactions]
         parsed_rows += len(parsed)
@@ -52,13 +52,13 @@ def test_grammar_accuracy(tmp_path: Path) -> None:
             if remaining[row] > 0:
                 right_rows += 1
                 remaining[row] -= 1
-        wrong = differences(seed, truth, statement)
+        wrong = differences(truth, statement)
         wrong_fields.update(wrong.keys())
         if wrong:
             failures[seed] = wrong
         path.unlink()
     print(f"\nlayout grammar: {LAYOUT_COUNT - len(failures)} of {LAYOUT_COUNT} layouts exact")
-    for field in (*FIELDS, "bank_name", "transactions"):
+    for field in (*FIELDS, "transactions"):
         print(f"  {field:<22} {LAYOUT_COUNT - wrong_fields[field]:>4} / {LAYOUT_COUNT} exact")
     precision = right_rows / parsed_rows if parsed_rows else 0.0
     recall = right_rows / printed_rows if printed_rows else 0.0

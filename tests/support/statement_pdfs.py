@@ -117,6 +117,7 @@ class TruthTransaction:
 
 # The statement-level fields of the truth that the parser's result must match.
 TRUTH_FIELDS = (
+    "bank_name",
     "bank_source",
     "account_last4",
     "period_start",
@@ -144,6 +145,7 @@ class StatementTruth:
     balance_mismatch_rows: int
     page_count: int
     transactions: tuple[TruthTransaction, ...]
+    bank_name: str | None = None  # as printed at the top of every page
 
 
 def evaluate_balance_chain(
@@ -777,6 +779,7 @@ def render_statement(path: Path, name: str, spec: LayoutSpec, scenario: Scenario
         balance_mismatch_rows=breaking_rows,
         page_count=len(pages),
         transactions=rows,
+        bank_name=spec.bank_name,
     )
 
 
