@@ -20,12 +20,18 @@ function shortMoney(value) {
   return value.toFixed(0);
 }
 
+/** The drawing's width: the screen's, up to 560, so that text keeps its size on a phone. */
+function drawingWidth() {
+  return Math.max(280, Math.min(560, window.innerWidth - 64));
+}
+
 /** Bars of [{label, value}] (largest first), one row each. */
 export function barChart(rows, { label, format }) {
-  const width = 560;
+  const width = drawingWidth();
   const rowHeight = 30;
-  const labelWidth = 150;
-  const valueWidth = 90;
+  const labelWidth = Math.round(width * 0.3);
+  const valueWidth = 84;
+  const maxChars = Math.floor((labelWidth - 10) / 7.5);  // ~7 px per character at 12 px
   const height = Math.max(1, rows.length) * rowHeight + 8;
   const max = Math.max(...rows.map((row) => row.value)) || 1;
   const svg = svgNode("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": label });
@@ -33,7 +39,7 @@ export function barChart(rows, { label, format }) {
   rows.forEach((row, index) => {
     const y = index * rowHeight + 4;
     const barWidth = Math.max(2, ((width - labelWidth - valueWidth) * row.value) / max);
-    const name = row.label.length > 20 ? `${row.label.slice(0, 19)}…` : row.label;
+    const name = row.label.length > maxChars ? `${row.label.slice(0, maxChars - 1)}…` : row.label;
     svg.append(svgNode("text", { x: labelWidth - 10, y: y + 17, "text-anchor": "end" }, name));
     const bar = svgNode("rect", { x: labelWidth, y: y + 4, width: barWidth, height: rowHeight - 10, rx: 4, fill: row.color || COLORS.out });
     bar.append(svgNode("title", {}, `${row.label}: ${format(row.value)}`));
@@ -45,7 +51,7 @@ export function barChart(rows, { label, format }) {
 
 /** Paired columns per month: [{label, in, out}]. */
 export function columnChart(months, { label, format }) {
-  const width = 560;
+  const width = drawingWidth();
   const height = 240;
   const left = 48;
   const bottom = 28;

@@ -149,3 +149,14 @@ export function field(labelText, control, hint) {
   if (hintNode) control.setAttribute("aria-describedby", hintNode.id);
   return h("div.field", {}, h("label", { for: id }, labelText), control, hintNode);
 }
+
+/** Give each cell of a table the text of its column's heading (data-label), which a
+ * phone shows before the value once the table is stacked into rows. */
+export function labelCells(table) {
+  // A heading with data-label="" puts no label on its cells (a name, a row of buttons).
+  const headings = [...table.querySelectorAll("thead th")].map((th) => th.dataset.label ?? th.textContent.trim());
+  for (const row of table.querySelectorAll("tbody tr")) {
+    [...row.children].forEach((cell, index) => { if (headings[index]) cell.dataset.label = headings[index]; });
+  }
+  return table;
+}

@@ -2,10 +2,12 @@
 
 import { api } from "../api.js";
 import { barChart, COLORS } from "../chart.js";
-import { h, pageHead } from "../ui.js";
+import { h, labelCells, pageHead } from "../ui.js";
 
 const WINDOWS = [["15m", "15 minutes"], ["1h", "hour"], ["24h", "24 hours"], ["7d", "7 days"]];
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "medium" });
+
+const labelled = labelCells;
 
 function seconds(value) {
   return value === null || value === undefined ? "—" : `${value.toFixed(value < 10 ? 2 : 0)} s`;
@@ -25,15 +27,15 @@ export async function adminPage(context) {
     WINDOWS.map(([value, text]) => h("option", { value, selected: value === span }, `Last ${text}`)));
   windowBox.addEventListener("change", () => context.go("admin", { window: windowBox.value }));
 
-  const workerTable = workers.length ? h("div.table-wrap", {}, h("table.stack-sm", {},
-    h("thead", {}, h("tr", {}, ["Worker", "Status", "Queues", "Running", "Done", "Last heartbeat"].map((title) => h("th", { scope: "col" }, title)))),
+  const workerTable = workers.length ? h("div.table-wrap", {}, labelled(h("table.stack-sm.labelled", {},
+    h("thead", {}, h("tr", {}, ["Worker", "Status", "Queues", "Running", "Done", "Last heartbeat"].map((title, index) => h("th", { scope: "col", "data-label": index < 3 ? "" : null }, title)))),
     h("tbody", {}, workers.map((worker) => h("tr", { "data-testid": "worker-row" },
       h("td.span-sm", {}, h("code", {}, worker.hostname)),
       h("td", {}, h(`span.badge.${worker.status === "online" ? "badge-ok" : "badge-muted"}`, {}, worker.status)),
       h("td.span-sm.small", {}, worker.queues.join(", ")),
       h("td.num", {}, String(worker.active)),
       h("td.num", {}, worker.processed.toLocaleString()),
-      h("td.small", {}, when.format(new Date(worker.last_heartbeat))))))))
+      h("td.small", {}, when.format(new Date(worker.last_heartbeat)))))))))
     : h("p.empty", {}, "No worker has reported yet.");
 
   const queueView = queues.error ? h("p.form-error", {}, queues.error.message) : h("div.table-wrap", {}, h("table", {},
@@ -47,14 +49,14 @@ export async function adminPage(context) {
       stats.tasks.map((row) => ({ label: row.task_name.replace(/_async$/, "").replace(/_/g, " "), value: row.per_minute, color: COLORS.out })),
       { label: "Tasks finished per minute", format: (value) => `${value.toFixed(2)}/min` }))
     : h("p.empty", {}, "No task finished in this window.");
-  const statTable = stats.tasks.length ? h("div.table-wrap", {}, h("table.stack-sm", {},
-    h("thead", {}, h("tr", {}, ["Task", "Submitted", "Succeeded", "Failed", "Retried", "Median", "95th"].map((title, index) => h(index ? "th.num" : "th", { scope: "col" }, title)))),
+  const statTable = stats.tasks.length ? h("div.table-wrap", {}, labelled(h("table.stack-sm.labelled", {},
+    h("thead", {}, h("tr", {}, ["Task", "Submitted", "Succeeded", "Failed", "Retried", "Median", "95th"].map((title, index) => h(index ? "th.num" : "th", { scope: "col", "data-label": index ? null : "" }, title)))),
     h("tbody", {}, stats.tasks.map((row) => h("tr", {},
       h("td.span-sm", {}, row.task_name),
       h("td.num", {}, String(row.submitted)), h("td.num", {}, String(row.succeeded)),
       h("td.num", {}, row.failed ? h("span.badge.badge-danger", {}, String(row.failed)) : "0"),
       h("td.num", {}, String(row.retried)),
-      h("td.num", {}, seconds(row.p50_seconds)), h("td.num", {}, seconds(row.p95_seconds))))))) : null;
+      h("td.num", {}, seconds(row.p50_seconds)), h("td.num", {}, seconds(row.p95_seconds)))))))) : null;
 
   return h("div", {},
     pageHead("Admin", "Workers, queues and throughput of the whole platform.", windowBox),

@@ -1,7 +1,7 @@
 // Schedules: a report or a categorization at the times of a cron expression.
 
 import { api } from "../api.js";
-import { field, fill, formValues, h, pageHead, plural, toast } from "../ui.js";
+import { field, fill, formValues, h, labelCells, pageHead, plural, toast } from "../ui.js";
 
 const PRESETS = [
   ["0 6 * * 1", "Every Monday at 06:00"],
@@ -85,9 +85,9 @@ export async function schedulesPage(context) {
   return h("div", {},
     pageHead("Schedules", "Reports and categorization that run by themselves."),
     h("div.card", {}, h("h2", {}, plural(page.total, "schedule")),
-      rows.length ? h("div.table-wrap", {}, h("table.stack-sm", {},
-        h("thead", {}, h("tr", {}, ["What", "When", "Next run", "Last run", "Actions"].map((title) => h("th", { scope: "col" }, title)))),
-        h("tbody", {}, rows))) : h("p.empty", {}, "Nothing scheduled yet.")),
+      rows.length ? h("div.table-wrap", {}, labelCells(h("table.stack-sm.labelled", {},
+        h("thead", {}, h("tr", {}, ["What", "When", "Next run", "Last run", "Actions"].map((title, index) => h("th", { scope: "col", "data-label": index === 0 || index === 4 ? "" : null }, title)))),
+        h("tbody", {}, rows)))) : h("p.empty", {}, "Nothing scheduled yet.")),
     h("div.card", {}, h("h2", {}, "Add a schedule"), form),
     h("p.muted.small", {}, `Times are in the zone you pick (yours is ${zone}); next runs are shown in your browser's time.`));
 }

@@ -55,7 +55,7 @@ export async function transactionsPage(context) {
     h("option", { value: "debit", selected: filters.direction === "debit" }, "Money out"));
   const form = h("form.fields", { role: "search", "aria-label": "Filter transactions" },
     field("Search", searchBox), field("From", fromBox), field("To", toBox), field("Category", categoryBox), field("Direction", directionBox),
-    h("div.field", {}, h("span.label", { "aria-hidden": "true" }, "\u00a0"), h("div.row", {},
+    h("div.field", {}, h("span.label", { "aria-hidden": "true" }, "\u00a0"), h("div.row.tight", {},
       h("button.btn", { type: "submit" }, "Apply"),
       h("button.btn.btn-ghost", { type: "button", onclick: () => navigate({ q: "", date_from: "", date_to: "", category: "", direction: "", statement: "" }) }, "Clear"))));
   form.addEventListener("submit", (event) => {
