@@ -46,6 +46,7 @@ import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
@@ -367,9 +368,8 @@ class RuleMatcher:
     def __init__(self, rules: Sequence[Rule]) -> None:
         # sorted() is stable: among equal priorities the earlier rule comes first.
         self._rules = sorted(rules, key=lambda rule: -rule.priority)
-        regex_rules = [rule for rule in self._rules if rule._regex is not None]
-        self._regex_rows = _RegexRows(regex_rules) if regex_rules else None
         self._ascii_set = _AsciiRuleSet.build(self._rules)
+        self._regex_rows: _RegexRows | None = None  # made when a non-ASCII row needs it
 
     def categories(self, descriptions: Sequence[str], cents: Sequence[int]) -> list[str | None]:
         """The winning rule's category of each transaction (``None`` where none matches)."""
@@ -391,6 +391,9 @@ class RuleMatcher:
         winners: list[Rule | None] = [None] * len(descriptions)
         if not descriptions:
             return winners
+        regex_rules = [rule for rule in self._rules if rule._regex is not None]
+        if regex_rules and self._regex_rows is None:
+            self._regex_rows = _RegexRows(regex_rules)
         regex_hits = iter(
             self._regex_rows.rows_matching(descriptions) if self._regex_rows else []
         )
@@ -640,6 +643,8 @@ def categorize_transactions(
                 done += len(ids)
                 if on_progress is not None:
                     on_progress(done, total)
+        with timer.phase("stage"):
+            stage.flush()
     written = 0
     if stage.staged:
         with timer.phase("update"), begin_write(connection):
@@ -755,14 +760,27 @@ def _read_batches(
 def _read_with_server_cursor(
     connection: Connection, query: Select[Any], batch_size: int
 ) -> Iterator[list[tuple[Any, ...]]]:
-    """Stream a query through a psycopg2 named (server-side) cursor."""
+    """Stream a query through a psycopg2 named (server-side) cursor.
+
+    The next batch is fetched by a thread while the caller matches this one: psycopg2
+    waits for the server without holding the GIL, so the server's scan and the
+    matching overlap. The cursor is used by one thread at a time (never both at once);
+    the connection serializes the caller's COPYs with the fetches.
+    """
     # render_postcompile expands IN lists (a batch's statement ids) into plain parameters.
     compiled = query.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
     )
-    with _driver_connection(connection).cursor(name="categorization_scan") as cursor:
+    # Leaving the block (the end, an error, a cancel closing this generator) waits for
+    # the fetch in flight, then closes the cursor.
+    with (
+        _driver_connection(connection).cursor(name="categorization_scan") as cursor,
+        ThreadPoolExecutor(1, thread_name_prefix="categorization-read") as reader,
+    ):
         cursor.execute(str(compiled), compiled.params)
-        while rows := cursor.fetchmany(batch_size):
+        fetch = reader.submit(cursor.fetchmany, batch_size)
+        while rows := fetch.result():
+            fetch = reader.submit(cursor.fetchmany, batch_size)
             yield rows
 
 
@@ -793,16 +811,20 @@ class _Stage:
         return _CopyStage(connection) if _is_psycopg2(connection) else _Stage(connection)
 
     def add(self, changes: list[tuple[int, str]]) -> None:
-        if not self.staged:  # a run that failed half-way may have left one on this connection
-            _pending.drop(self.connection, checkfirst=True)
-            _pending.create(self.connection)
-        self._insert(changes)
-        self.staged += len(changes)
-
-    def _insert(self, changes: list[tuple[int, str]]) -> None:
+        if not self.staged:
+            self._create()
         self.connection.execute(
             insert(_pending), [{"id": id_, "category": cat} for id_, cat in changes]
         )
+        self.staged += len(changes)
+
+    def flush(self) -> None:
+        """Finish staging, once every batch is read (still in the reading transaction)."""
+
+    def _create(self) -> None:
+        # A run that failed half-way may have left one on this (pooled) connection.
+        _pending.drop(self.connection, checkfirst=True)
+        _pending.create(self.connection)
 
     def apply(self, overwrite: bool) -> int:
         """Write the staged categories with one ``UPDATE ... FROM``, drop the stage; the rows
@@ -824,14 +846,29 @@ class _Stage:
 
 
 class _CopyStage(_Stage):
-    """The stage on PostgreSQL with psycopg2, filled with ``COPY``."""
+    """The stage on PostgreSQL with psycopg2, filled with one ``COPY``.
 
-    def _insert(self, changes: list[tuple[int, str]]) -> None:
-        lines = "".join(f"{id_}\t{_copy_escape(category)}\n" for id_, category in changes)
+    The changes wait in memory (~20 bytes a row) until :meth:`flush`: while batches
+    are read, the next one is being fetched on the same connection by another
+    thread, and a COPY must not run then.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(connection)
+        self._lines = io.StringIO()
+
+    def add(self, changes: list[tuple[int, str]]) -> None:
+        self._lines.writelines(f"{id_}\t{_copy_escape(category)}\n" for id_, category in changes)
+        self.staged += len(changes)
+
+    def flush(self) -> None:
+        if not self.staged:
+            return
+        self._create()
+        self._lines.seek(0)
         with _driver_connection(self.connection).cursor() as cursor:
-            cursor.copy_expert(
-                f"COPY {_pending.name} (id, category) FROM STDIN", io.StringIO(lines)
-            )
+            cursor.copy_expert(f"COPY {_pending.name} (id, category) FROM STDIN", self._lines)
+        self._lines = io.StringIO()
 
     def apply(self, overwrite: bool) -> int:
         # Row counts let the planner pick a hash join instead of a nested loop.
