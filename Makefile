@@ -66,7 +66,8 @@ RABBITMQ_SUITE := tests/integration/test_task_lifecycle.py tests/integration/tes
 	tests/integration/test_webhooks.py tests/integration/test_health.py \
 	tests/integration/test_broker_down.py tests/integration/test_rabbitmq.py \
 	tests/integration/test_statements_api.py::test_a_statement_is_parsed_into_its_transactions \
-	tests/integration/test_categorization_api.py::test_bulk_categorization_applies_the_highest_priority_matching_rule
+	tests/integration/test_categorization_api.py::test_bulk_categorization_applies_the_highest_priority_matching_rule \
+	tests/integration/test_monitoring.py::test_queue_depth_counts_messages_nobody_takes
 
 # ruff and mypy first, then three passes: everything on PostgreSQL + Redis; the
 # integration and fault suites on the default back end `make up` uses (a SQLite file and
