@@ -71,7 +71,8 @@ export function plural(count, one, many = `${one}s`) {
 
 /**
  * A labelled progress bar (role=progressbar with aria-valuenow).
- * Returns { el, set(percent, state) } where state is "", "done", "failed" or "cancelled".
+ * Returns { el, set(percent, state) } where state is "", "done", "partial" (done, some
+ * parts failed), "failed" or "cancelled".
  */
 export function progressBar(label, attrs = {}) {
   const fillBar = h("span");
@@ -89,7 +90,7 @@ export function progressBar(label, attrs = {}) {
       fillBar.style.width = `${value}%`;
       bar.setAttribute("aria-valuenow", String(value));
       bar.className = `progress ${state}`.trim();
-      pct.textContent = `${value} %`;
+      pct.textContent = { failed: "Failed", cancelled: "Cancelled" }[state] || `${value} %`;
     },
   };
 }

@@ -269,7 +269,7 @@ export function uploadPage() {
     const done = items.filter(finished).length;
     const failed = items.filter((item) => stateOf(item) === "failed").length;
     const percent = items.reduce((sum, item) => sum + (finished(item) ? 100 : item.percent), 0) / items.length;
-    overallBar.set(percent, done === items.length ? (failed ? "failed" : "done") : "");
+    overallBar.set(percent, done === items.length ? (failed ? "partial" : "done") : "");
     overallText.textContent = `${done} of ${plural(items.length, "file")} finished${failed ? ` · ${failed} failed` : ""}`;
     retryFailedButton.disabled = !items.some(retryable);
     cancelAllButton.disabled = done === items.length;
