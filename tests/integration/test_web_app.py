@@ -38,6 +38,17 @@ ARTIFACTS = REPO_ROOT / "tests" / "artifacts" / f"web-{TEST_BACKEND}"
 TASK_TIMEOUT_MS = 120_000
 STATEMENTS = ("northgate_uk", "prairie_us")
 ADMIN_EMAIL = "ann@example.com"
+# Records each progress bar's values as the page sets them (window.barValues[label]).
+RECORD_BARS = """
+window.barValues = {};
+new MutationObserver((changes) => {
+  for (const change of changes) {
+    const bar = change.target;
+    const label = bar.getAttribute("aria-label");
+    (window.barValues[label] = window.barValues[label] || []).push(Number(bar.getAttribute("aria-valuenow")));
+  }
+}).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["aria-valuenow"] });
+"""
 # Each page of the app and its heading.
 PAGES = {
     "upload": "Upload statements", "statements": "Statements", "transactions": "Transactions",
@@ -136,6 +147,7 @@ def test_a_user_uploads_reviews_categorizes_and_reports(
     # parse fails). Each says why in plain words, and the statements go on.
     (tmp_path / "notes.pdf").write_text("these are my notes, not a statement")
     _write_letter(tmp_path / "letter.pdf")
+    page.evaluate(RECORD_BARS)
     page.get_by_test_id("upload-input").set_input_files(
         [tmp_path / f"{name}.pdf" for name in STATEMENTS]
         + [tmp_path / "notes.pdf", tmp_path / "letter.pdf"]
@@ -144,6 +156,11 @@ def test_a_user_uploads_reviews_categorizes_and_reports(
     expect(bars).to_have_count(4)
     for index in range(2):
         expect(bars.nth(index)).to_have_attribute("aria-valuenow", "100", timeout=TASK_TIMEOUT_MS)
+    # Every value a statement's bar showed, in order: it only ever moved forward.
+    seen = page.evaluate("window.barValues")
+    for name in STATEMENTS:
+        values = seen[f"Progress of {name}.pdf"]
+        assert values == sorted(values) and values[-1] == 100, (name, values)
     refused = page.get_by_test_id("upload-item").filter(has_text="notes.pdf")
     expect(refused).to_contain_text("not a PDF")
     expect(refused.get_by_role("button", name="Retry notes.pdf")).to_have_count(0)  # it would fail again
