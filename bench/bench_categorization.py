@@ -442,11 +442,14 @@ def main() -> None:
         imported = best(at_import(engine) for _ in range(REPEAT))
         if size == 1_000_000:
             verdict = "met" if same.wall < TARGET_SECONDS else "NOT met"
+            cpu = same.client_cpu + (same.server_cpu or 0)
+            cpu_verdict = "met" if cpu < TARGET_SECONDS else "NOT met"
             print(
                 f"  1M x {len(RULES)} rules, best of {REPEAT}: rules re-applied unchanged (as after"
-                f" import) {same.wall:.2f} s wall (CPU {same.client_cpu:.2f} s +"
-                f" {same.server_cpu or 0:.2f} s PostgreSQL); target < {TARGET_SECONDS:.0f} s:"
-                f" {verdict}. One rule changed: {changed.wall:.2f} s. Applied at import:"
+                f" import) {same.wall:.2f} s wall, target < {TARGET_SECONDS:.0f} s: {verdict};"
+                f" CPU {same.client_cpu:.2f} s + {same.server_cpu or 0:.2f} s PostgreSQL"
+                f" = {cpu:.2f} s: {cpu_verdict} (wall time waits for CPU on a shared machine)."
+                f" One rule changed: {changed.wall:.2f} s. Applied at import:"
                 f" {imported.client_cpu:.2f} CPU s over the 1M rows. Before: {BEFORE_SECONDS:.1f} s"
                 f" (every match staged and written; now only for never-categorized rows:"
                 f" {first.wall:.2f} s)"
