@@ -4,8 +4,8 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-# Every queue declared in backend/tasks/kinds.py (which needs nothing but the standard library).
-QUEUES = $(shell $(PYTHON) -c 'from backend.tasks.kinds import QUEUES; print(",".join(QUEUES))')
+# Every queue of backend/tasks/queues.py (which needs nothing but the standard library).
+QUEUES = $(shell $(PYTHON) -c 'from backend.tasks.queues import QUEUES; print(",".join(QUEUES))')
 
 # The locks are compiled from pyproject.toml for every platform, on Python 3.11.
 LOCK_COMPILE := $(PY) -m uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 --quiet

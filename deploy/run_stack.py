@@ -51,11 +51,11 @@ PYTHON = sys.executable
 
 
 def declared_queues() -> str:
-    """Every queue of backend/tasks/kinds.py, comma-separated. The module is run by its
+    """Every queue of backend/tasks/queues.py, comma-separated. The module is run by its
     path: it imports nothing but the standard library and reads no settings, so the
     supervisor still starts without the backend's dependencies."""
-    kinds = runpy.run_path(str(REPO_ROOT / "backend" / "tasks" / "kinds.py"))
-    return ",".join(kinds["QUEUES"])
+    queues = runpy.run_path(str(REPO_ROOT / "backend" / "tasks" / "queues.py"))
+    return ",".join(queues["QUEUES"])
 
 
 ALL_QUEUES = declared_queues()

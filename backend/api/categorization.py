@@ -120,7 +120,7 @@ def bulk_categorize(
         )
     request = body.model_dump(mode="json")
     return submitter.submit(
-        CATEGORIZE.name, {"user_id": user.id, **request}, request=request
+        CATEGORIZE, {"user_id": user.id, **request}, request=request
     )
 
 

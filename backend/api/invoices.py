@@ -25,6 +25,6 @@ async def extract_invoice(
     """Queue an invoice PDF (multipart field ``file``) for metadata extraction."""
     upload = (await receive_pdf(request, settings, user.id)).file
     return await submitter.submit_upload(
-        EXTRACT_INVOICE.name, upload,
+        EXTRACT_INVOICE, upload,
         {"user_id": user.id, "file_path": str(upload.path)},
     )

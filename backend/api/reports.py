@@ -42,7 +42,7 @@ def generate_report(
     request = body.model_dump(mode="json")
     kwargs = {"user_id": user.id, "output_path": str(output), **request}
     return submitter.submit(
-        REPORT.name, kwargs, request=request, file_path=str(output), task_id=report_id
+        REPORT, kwargs, request=request, file_path=str(output), task_id=report_id
     )
 
 

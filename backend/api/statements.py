@@ -74,7 +74,7 @@ async def upload_statement(
         await run_in_threadpool(discard_upload, upload.file)
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
     return await submitter.submit_upload(
-        PARSE_STATEMENT.name,
+        PARSE_STATEMENT,
         upload.file,
         {
             "user_id": user.id, "file_path": str(upload.file.path),

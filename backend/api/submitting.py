@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, HTTPException, status
+from fastapi import Depends, Header, status
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import DBAPIError
 
@@ -26,7 +26,7 @@ from backend.services import idempotency, task_records
 from backend.services.idempotency import ClaimState
 from backend.services.retention import delete_unreferenced_files
 from backend.services.storage import StoredFile, delete_files
-from backend.tasks.kinds import UnknownTask
+from backend.tasks.kinds import TaskKind
 from backend.tasks.submission import QueueUnavailable, submit_task
 
 QUEUE_UNAVAILABLE = ApiError(
@@ -48,27 +48,22 @@ class Submitter:
 
     def submit(
         self,
-        task_name: str,
+        kind: TaskKind,
         kwargs: dict[str, Any] | None = None,
         *,
         request: Any = None,
         file_path: str | None = None,
         task_id: str | None = None,
     ) -> TaskSubmitted:
-        """Submit ``task_name``; ``request`` is what the client asked for (the JSON body,
-        the uploaded file's hash...), which a repeated Idempotency-Key must match."""
+        """Submit a task of ``kind``; ``request`` is what the client asked for (the JSON
+        body, the uploaded file's hash...), which a repeated Idempotency-Key must match.
+        ``kwargs`` must fit the kind's argument model: a mistake is a bug (an exception)."""
 
         def send() -> dict[str, Any]:
-            try:
-                sent = submit_task(get_engine(), self.user.id, task_name, kwargs, file_path, task_id)
-            except UnknownTask:  # a retry of a kind this release does not run
-                raise HTTPException(
-                    status.HTTP_409_CONFLICT,
-                    detail=f"Tasks of kind {task_name!r} can no longer be run; submit the work anew",
-                ) from None
+            sent = submit_task(get_engine(), self.user.id, kind.name, kwargs, file_path, task_id)
             return TaskSubmitted(task_id=sent).model_dump(mode="json")
 
-        answer = self.run({"task": task_name, "request": request}, send)
+        answer = self.run({"task": kind.name, "request": request}, send)
         return TaskSubmitted.model_validate(answer)
 
     def run(
@@ -112,7 +107,7 @@ class Submitter:
         return answer
 
     async def submit_upload(
-        self, task_name: str, upload: StoredFile, kwargs: dict[str, Any]
+        self, kind: TaskKind, upload: StoredFile, kwargs: dict[str, Any]
     ) -> TaskSubmitted:
         """Submit a task that owns ``upload``; the file goes again if the task can't be
         queued (whatever stopped it: broker or database away, limits)."""
@@ -120,7 +115,7 @@ class Submitter:
         request = {"file_sha256": upload.sha256}
         try:
             return await run_in_threadpool(
-                lambda: self.submit(task_name, kwargs, request=request, file_path=path)
+                lambda: self.submit(kind, kwargs, request=request, file_path=path)
             )
         except Exception:
             await run_in_threadpool(discard_upload, upload)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
@@ -26,9 +27,11 @@ from backend.models import TaskState, TaskStatus, User, utcnow
 from backend.services import task_events, task_records
 from backend.services.retention import delete_unreferenced_files
 from backend.tasks.app import celery_app
-from backend.tasks.kinds import PING
+from backend.tasks.arguments import OLDER_RELEASE_MESSAGE, UnreadableArguments
+from backend.tasks.kinds import PING, UnknownTask, declared, kind_named
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
+logger = logging.getLogger(__name__)
 
 FINAL_STATES = {state.value for state in TaskState.final()}
 # Seconds between two looks at the database while waiting for a cancel.
@@ -47,6 +50,10 @@ def owned_task(session: Session, user: User, task_id: str) -> TaskStatus:
     if task is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Task not found")
     return task
+
+
+# Names of the kinds a user never sees in GET /tasks (backend/tasks/kinds.py: user_visible).
+HIDDEN_KINDS = tuple(kind.name for kind in declared() if not kind.user_visible)
 
 
 # Paging of task listings (here, and a schedule's or a batch's runs).
@@ -79,7 +86,8 @@ def list_tasks(
     offset: Offset = 0,
 ) -> TaskPage:
     """The user's tasks, newest first, optionally filtered by status and task name."""
-    filters = [TaskStatus.user_id == user.id]
+    # The platform's own chores are not the user's to see (none should carry a user id).
+    filters = [TaskStatus.user_id == user.id, TaskStatus.task_name.not_in(HIDDEN_KINDS)]
     if status_ is not None:
         filters.append(TaskStatus.status == status_.value)
     if task_name:
@@ -90,7 +98,7 @@ def list_tasks(
 @router.post("/ping", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted)
 def submit_ping(submitter: SubmitterDep) -> TaskSubmitted:
     """Queue the built-in ``ping`` task (a round trip through a worker)."""
-    return submitter.submit(PING.name)
+    return submitter.submit(PING)
 
 
 @router.get("/{task_id}/status", response_model=TaskOut)
@@ -170,16 +178,32 @@ def task_result(task_id: str, user: CurrentUser, session: SessionDep) -> TaskRes
 def retry_task(
     task_id: str, user: CurrentUser, session: SessionDep, submitter: SubmitterDep
 ) -> TaskSubmitted:
-    """Run a FAILED or cancelled task again, with the same input, as a new task."""
+    """Run a FAILED or cancelled task again, with the same input, as a new task.
+
+    The input was stored by this or an older release: it is read by the versioning rule
+    (``backend/tasks/arguments.py``), and 409 says so when it can no longer be.
+    """
     task = owned_task(session, user, task_id)
     if task.status not in (TaskState.FAILED.value, TaskState.REVOKED.value):
         raise HTTPException(
             status.HTTP_409_CONFLICT,
             detail=f"Only FAILED or REVOKED tasks can be retried; this one is {task.status}",
         )
-    return submitter.submit(
-        task.task_name, task.kwargs, request={"retry_of": task_id}, file_path=task.file_path
-    )
+    try:
+        kind = kind_named(task.task_name)
+    except UnknownTask:  # a kind this release does not run
+        kind = None
+    if kind is None or not kind.user_visible:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            detail=f"Tasks of kind {task.task_name!r} can no longer be run; submit the work anew",
+        )
+    try:
+        kwargs = kind.stored_kwargs(task.kwargs)
+    except UnreadableArguments as exc:
+        logger.warning("Retry of %s refused: %s", task_id, exc)
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=OLDER_RELEASE_MESSAGE) from None
+    return submitter.submit(kind, kwargs, request={"retry_of": task_id}, file_path=task.file_path)
 
 
 @router.delete("/{task_id}", response_model=Message, responses=error_responses(409, 503))

@@ -1,18 +1,20 @@
 """The tracked-task base: every task gets status, progress, retries and cancel from it.
 
-A task written as::
+A task of a declared kind (``backend/tasks/kinds.py``) written as::
 
-    @celery_app.task(bind=True, base=TrackedTask, name="my_task")
-    def my_task(self, x):
+    @tracked_task(MY_KIND)
+    def my_task(self, x: int) -> dict:
         self.progress(50, "Half way")
         return {"x": x}
 
 moves its ``task_status`` row PENDING → PROCESSING → SUCCESS (or RETRYING, FAILED,
-REVOKED) without repeating any of that logic itself.
+REVOKED) without repeating any of that logic itself, and gets its arguments read through
+the kind's argument model (the versioning rule of ``backend/tasks/arguments.py``).
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import math
 import random
@@ -36,6 +38,9 @@ from backend.db import database_unavailable, get_engine
 from backend.services import task_records
 from backend.services.errors import InvalidInputError, TransientError
 from backend.services.task_records import ProgressOutcome, StartOutcome
+from backend.tasks.app import celery_app
+from backend.tasks.arguments import OLDER_RELEASE_MESSAGE, UnreadableArguments
+from backend.tasks.kinds import TaskKind, kind_named
 from backend.tasks.logs import note_request_id
 
 logger = logging.getLogger(__name__)
@@ -194,6 +199,12 @@ class TrackedTask(Task):
     #: Celery's documented extension point for the worker-side request (by name).
     Request = "backend.tasks.base:TrackedRequest"
 
+    @property
+    def is_tracked(self) -> bool:
+        """Whether this run holds its task's ``task_status`` row (one sent through the API)."""
+        reporter: ProgressReporter | None = getattr(self.request, "progress_reporter", None)
+        return reporter is not None and reporter.task_id is not None
+
     def progress(self, percent: float, message: str | None = None, force: bool = False) -> None:
         """Report progress (0–100, never going back); stops the task if it was cancelled.
 
@@ -210,6 +221,15 @@ class TrackedTask(Task):
         engine = get_engine()
         settings = get_settings()
         worker = self.request.hostname or "unknown"
+        unreadable: UnreadableArguments | None = None
+        try:
+            kwargs = kind_named(self.name).stored_kwargs(kwargs)
+        except UnreadableArguments as exc:
+            unreadable = exc
+        else:
+            # A retry or a deferred copy is sent from the request: it carries the arguments
+            # as this release reads them (Celery checks them against the signature).
+            self.request.kwargs = kwargs
 
         def start() -> StartOutcome:
             return patiently(
@@ -229,6 +249,11 @@ class TrackedTask(Task):
         if outcome is StartOutcome.BUSY:
             self._come_back_later(settings.worker_heartbeat_seconds)
         tracked_id = task_id if outcome is StartOutcome.TRACKED else None
+        if unreadable is not None:
+            logger.error("Task %s not run: %s", task_id, unreadable)
+            if tracked_id:
+                self._fail(engine, task_id, OLDER_RELEASE_MESSAGE)
+            raise Ignore()
         # The request context is Celery's per-run storage, open to any attribute.
         self.request.progress_reporter = ProgressReporter(  # type: ignore[attr-defined]
             tracked_id, worker, settings.progress_write_interval
@@ -342,3 +367,26 @@ class TrackedTask(Task):
         except (BrokerError, RedisError, OSError) as send_error:
             # The retry could not be sent: keep the message instead of acknowledging it.
             raise Reject("could not send the retry", requeue=True) from send_error
+
+
+def tracked_task(kind: TaskKind, **options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """The decorator of a tracked task of ``kind`` (``celery_app.task`` with this base,
+    the kind's name, and ``options``).
+
+    The function's parameters (after ``self``) must be the fields of the kind's argument
+    model, required exactly where the model requires them: a task and its model that
+    disagree fail when the module is imported, not when a message arrives.
+    """
+
+    def register(function: Callable[..., Any]) -> Any:
+        parameters = list(inspect.signature(function).parameters.values())[1:]
+        signature = {p.name: p.default is inspect.Parameter.empty for p in parameters}
+        model = {name: field.is_required() for name, field in kind.arguments.model_fields.items()}
+        if signature != model:
+            raise TypeError(
+                f"task {kind.name!r}: parameters {signature} do not match "
+                f"{kind.arguments.__name__} {model} (name: required?)"
+            )
+        return celery_app.task(bind=True, base=TrackedTask, name=kind.name, **options)(function)
+
+    return register

@@ -35,7 +35,15 @@ from backend.services import batches, task_records
 from backend.services.batches import Step, StepStart
 from backend.services.storage import StoredFile
 from backend.tasks.app import celery_app
-from backend.tasks.kinds import CATEGORIZE, FINISH_BATCHES, PARSE_STATEMENT, REPORT
+from backend.tasks.arguments import UnreadableArguments
+from backend.tasks.kinds import (
+    CATEGORIZE,
+    FINISH_BATCHES,
+    PARSE_STATEMENT,
+    REPORT,
+    UnknownTask,
+    kind_named,
+)
 from backend.tasks.submission import QueueUnavailable, dispatch, record_task
 
 logger = logging.getLogger(__name__)
@@ -110,21 +118,30 @@ def retry_failed(engine: Engine, batch_row_id: int) -> dict[str, int]:
     POST /tasks/{id}/retry does), and open the batch again; ``{retried, not_retryable}``.
 
     Each item is moved to its new task with a conditional UPDATE in the transaction that
-    records the task, so two concurrent retries re-run an item once.
+    records the task, so two concurrent retries re-run an item once. Its input is read
+    as stored arguments are (``TaskKind.stored_kwargs``): an item recorded by an older
+    release runs again unless its input can no longer be read (then it is not retryable).
     """
     sends: list[tuple[str, str, dict[str, Any]]] = []
+    unreadable = 0
     with engine.begin() as conn:
         plan = batches.plan_retry(conn, batch_row_id)
         user_id = conn.execute(select(Batch.user_id).where(Batch.id == batch_row_id)).scalar_one()
         for item in plan.items:
+            try:
+                kwargs = kind_named(item.task_name).stored_kwargs(item.kwargs)
+            except (UnknownTask, UnreadableArguments) as exc:
+                logger.warning("Batch item %s not retried: %s", item.item_id, exc)
+                unreadable += 1
+                continue
             task_id = str(uuid.uuid4())
             if not batches.move_item(conn, item, task_id):
                 continue
             record_task(
-                conn, user_id, item.task_name, item.kwargs, file_path=item.file_path,
+                conn, user_id, item.task_name, kwargs, file_path=item.file_path,
                 task_id=task_id, batch_id=batch_row_id,
             )
-            sends.append((item.task_name, task_id, item.kwargs))
+            sends.append((item.task_name, task_id, kwargs))
         if sends:
             batches.reopen(conn, batch_row_id)
     for task_name, task_id, kwargs in sends:
@@ -132,7 +149,7 @@ def retry_failed(engine: Engine, batch_row_id: int) -> dict[str, int]:
             dispatch(task_name, task_id, kwargs)
         except QueueUnavailable:
             logger.warning("Retry of %s not sent; the reaper sends it", task_id)
-    return {"retried": len(sends), "not_retryable": plan.not_retryable}
+    return {"retried": len(sends), "not_retryable": plan.not_retryable + unreadable}
 
 
 def advance_batch(engine: Engine, batch_row_id: int) -> None:

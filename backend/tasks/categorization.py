@@ -6,14 +6,13 @@ import logging
 
 from backend.db import begin_read, get_engine
 from backend.services.categorization import Rule, categorize_transactions, load_rules
-from backend.tasks.app import celery_app
-from backend.tasks.base import TrackedTask
+from backend.tasks.base import TrackedTask, tracked_task
 from backend.tasks.kinds import CATEGORIZE
 
 logger = logging.getLogger(__name__)
 
 
-@celery_app.task(bind=True, base=TrackedTask, name=CATEGORIZE.name)
+@tracked_task(CATEGORIZE)
 def bulk_categorize_async(
     self: TrackedTask,
     user_id: int,

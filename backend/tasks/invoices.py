@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backend.tasks.app import celery_app
-from backend.tasks.base import TrackedTask
+from backend.tasks.base import TrackedTask, tracked_task
 from backend.tasks.kinds import EXTRACT_INVOICE
 
 
-@celery_app.task(bind=True, base=TrackedTask, name=EXTRACT_INVOICE.name)
+@tracked_task(EXTRACT_INVOICE)
 def extract_invoice_metadata_async(self: TrackedTask, user_id: int, file_path: str) -> dict:
     """Read an uploaded invoice's number, dates, vendor and amounts (null when not printed)."""
     # Imported on first use, like the statement parser (see backend/tasks/statements.py).

@@ -1,17 +1,31 @@
-"""Every kind of task the platform runs, declared once: its name and its queue.
+"""Every kind of task the platform runs, declared once: its name, its queue, what it
+accepts (an argument model, ``backend/tasks/arguments.py``) and whether users see it.
 
-The task decorators, the routers' submits, Celery's routes and the queue each row
-records all come from here, so a task name is never spelled twice. An unknown task name
-or queue fails loudly (``UnknownTask``) instead of falling back to a default queue.
+The task decorators, the routers' submits, Celery's routes, the queue each row records,
+the check of each submit's arguments and which tasks a user may list and retry all come
+from here, so a task name is never spelled twice. An unknown task name or queue fails
+loudly (``UnknownTask``) instead of falling back to a default queue.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-# "webhooks" has its own queue so that a slow receiver never holds up the other work.
-QUEUES = ("pdf_processing", "bulk_operations", "reports", "default", "webhooks")
-DEFAULT_QUEUE = "default"
+from backend.tasks.arguments import (
+    CategorizeArgs,
+    DeliverWebhookArgs,
+    ExtractInvoiceArgs,
+    NoArguments,
+    ParseStatementArgs,
+    ReportArgs,
+    TaskArguments,
+)
+
+# Re-exported: the queues are kept apart only so that they can be read without pydantic.
+from backend.tasks.queues import DEFAULT_QUEUE as DEFAULT_QUEUE
+from backend.tasks.queues import QUEUES as QUEUES
 
 
 class UnknownTask(LookupError):
@@ -20,20 +34,37 @@ class UnknownTask(LookupError):
 
 @dataclass(frozen=True)
 class TaskKind:
+    #: The Celery task name, also stored in ``task_status.task_name``.
     name: str
+    #: The queue its messages go to (one of QUEUES).
     queue: str
+    #: What the task accepts: checked at each submit, and how stored arguments are read.
+    arguments: type[TaskArguments]
+    #: Work a user asked for (listed, retried by its owner); False for the platform's chores.
+    user_visible: bool
+
+    def new_kwargs(self, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        """A submit's arguments, checked strictly (ValidationError for a typo: a bug)."""
+        return self.arguments.new_kwargs(kwargs)
+
+    def stored_kwargs(self, stored: object) -> dict[str, Any]:
+        """Arguments stored by this or an older release, read by the versioning rule
+        (``backend/tasks/arguments.py``); UnreadableArguments when they cannot be."""
+        return self.arguments.stored_kwargs(stored, self.name)
 
 
 _DECLARED: dict[str, TaskKind] = {}
 
 
-def declare(name: str, queue: str) -> TaskKind:
+def declare(
+    name: str, queue: str, arguments: type[TaskArguments], *, user_visible: bool
+) -> TaskKind:
     """Declare a task kind; a second declaration of a name or an unknown queue is an error."""
     if queue not in QUEUES:
         raise ValueError(f"task {name!r}: unknown queue {queue!r} (queues: {', '.join(QUEUES)})")
     if name in _DECLARED:
         raise ValueError(f"task {name!r} is declared twice")
-    kind = _DECLARED[name] = TaskKind(name, queue)
+    kind = _DECLARED[name] = TaskKind(name, queue, arguments, user_visible)
     return kind
 
 
@@ -49,15 +80,17 @@ def declared() -> tuple[TaskKind, ...]:
     return tuple(_DECLARED.values())
 
 
-PING = declare("ping", DEFAULT_QUEUE)
-CLEANUP = declare("cleanup_old_results", DEFAULT_QUEUE)
-REAPER = declare("reap_stuck_tasks", DEFAULT_QUEUE)
-PARSE_STATEMENT = declare("parse_pdf_async", "pdf_processing")
-EXTRACT_INVOICE = declare("extract_invoice_metadata_async", "pdf_processing")
-CATEGORIZE = declare("bulk_categorize_async", "bulk_operations")
-REPORT = declare("generate_report_async", "reports")
-DELIVER_WEBHOOK = declare("deliver_webhook", "webhooks")
-SWEEP_WEBHOOKS = declare("sweep_webhook_deliveries", DEFAULT_QUEUE)
+PING = declare("ping", DEFAULT_QUEUE, NoArguments, user_visible=True)
+CLEANUP = declare("cleanup_old_results", DEFAULT_QUEUE, NoArguments, user_visible=False)
+REAPER = declare("reap_stuck_tasks", DEFAULT_QUEUE, NoArguments, user_visible=False)
+PARSE_STATEMENT = declare("parse_pdf_async", "pdf_processing", ParseStatementArgs, user_visible=True)
+EXTRACT_INVOICE = declare(
+    "extract_invoice_metadata_async", "pdf_processing", ExtractInvoiceArgs, user_visible=True
+)
+CATEGORIZE = declare("bulk_categorize_async", "bulk_operations", CategorizeArgs, user_visible=True)
+REPORT = declare("generate_report_async", "reports", ReportArgs, user_visible=True)
+DELIVER_WEBHOOK = declare("deliver_webhook", "webhooks", DeliverWebhookArgs, user_visible=False)
+SWEEP_WEBHOOKS = declare("sweep_webhook_deliveries", DEFAULT_QUEUE, NoArguments, user_visible=False)
 # Beat's safety net for batches whose last item ended outside a worker's task run
 # (a cancel, the reaper): finishes them and moves their pipelines on (backend/tasks/batches.py).
-FINISH_BATCHES = declare("finish_batches", DEFAULT_QUEUE)
+FINISH_BATCHES = declare("finish_batches", DEFAULT_QUEUE, NoArguments, user_visible=False)

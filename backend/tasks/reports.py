@@ -8,12 +8,11 @@ from pathlib import Path
 from backend.db import get_engine, read_only
 from backend.services.report_data import ReportScope, count_rows, stream_rows
 from backend.services.reports import write_transactions_report
-from backend.tasks.app import celery_app
-from backend.tasks.base import TrackedTask
+from backend.tasks.base import TrackedTask, tracked_task
 from backend.tasks.kinds import REPORT
 
 
-@celery_app.task(bind=True, base=TrackedTask, name=REPORT.name)
+@tracked_task(REPORT)
 def generate_report_async(
     self: TrackedTask,
     user_id: int,

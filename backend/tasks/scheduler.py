@@ -31,6 +31,7 @@ from backend.db import get_engine
 from backend.models import utcnow
 from backend.services import schedules
 from backend.services.schedules import ClaimedRun, DueSchedule, InvalidSchedule, ScheduleTask
+from backend.tasks.arguments import UnreadableArguments
 from backend.tasks.kinds import CATEGORIZE, REPORT
 from backend.tasks.submission import QueueUnavailable, dispatch, record_task
 
@@ -83,19 +84,26 @@ def _fire(engine: Engine, due: DueSchedule) -> None:
         return
     # The claim and the run's row commit together: a beat that dies in between leaves
     # neither, and the slot is still due for the next look.
-    with engine.begin() as conn:
-        run = schedules.claim_slot(conn, due.id, due.next_run_at, following, now)
-        if run is None:
-            # Another beat won the slot (a second beat is running), or the schedule was
-            # paused, changed or deleted since we read it.
-            logger.info("Schedule %s: slot %s not taken here (claimed elsewhere or changed)",
-                        due.id, _iso(due.next_run_at))
-            return
-        request = _run_request(run)
-        task_id = record_task(
-            conn, run.user_id, request.task_name, request.kwargs, file_path=request.file_path,
-            task_id=request.task_id, schedule_id=run.schedule_id,
-        )
+    try:
+        with engine.begin() as conn:
+            run = schedules.claim_slot(conn, due.id, due.next_run_at, following, now)
+            if run is None:
+                # Another beat won the slot (a second beat is running), or the schedule was
+                # paused, changed or deleted since we read it.
+                logger.info("Schedule %s: slot %s not taken here (claimed elsewhere or changed)",
+                            due.id, _iso(due.next_run_at))
+                return
+            request = _run_request(run)
+            task_id = record_task(
+                conn, run.user_id, request.task_name, request.kwargs, file_path=request.file_path,
+                task_id=request.task_id, schedule_id=run.schedule_id,
+            )
+    except UnreadableArguments as exc:
+        # Parameters saved by an older release that this one cannot read: the claim rolled
+        # back, and the schedule is paused as one that can no longer run.
+        logger.error("Schedule %s paused: %s", due.id, exc)
+        schedules.pause_broken(engine, due.id, due.next_run_at)
+        return
     logger.info("Schedule %s: slot %s runs as task %s (next slot %s)",
                 due.id, _iso(due.next_run_at), task_id, _iso(following))
     try:
@@ -118,13 +126,16 @@ class RunRequest:
 
 
 def _run_request(run: ClaimedRun) -> RunRequest:
+    """The run's task; its parameters are stored arguments, read as a retry reads them
+    (UnreadableArguments when this release cannot)."""
     kwargs = {"user_id": run.user_id, **run.params}
     if run.task is ScheduleTask.CATEGORIZE:
-        return RunRequest(CATEGORIZE.name, kwargs)
+        return RunRequest(CATEGORIZE.name, CATEGORIZE.stored_kwargs(kwargs))
     # A report is named after its task id, as backend/api/reports.py names it.
     report_id = str(uuid.uuid4())
     output = str(get_settings().storage_dir / str(run.user_id) / "reports" / f"{report_id}.xlsx")
-    return RunRequest(REPORT.name, {**kwargs, "output_path": output}, output, report_id)
+    kwargs = REPORT.stored_kwargs({**kwargs, "output_path": output})
+    return RunRequest(REPORT.name, kwargs, output, report_id)
 
 
 def _iso(moment: datetime) -> str:

@@ -8,14 +8,13 @@ from backend.db import get_engine, new_session
 from backend.models import Statement
 from backend.services.errors import InvalidInputError
 from backend.services.statement_store import existing_statement_id, save_statement, statement_summary
-from backend.tasks.app import celery_app
-from backend.tasks.base import TrackedTask
+from backend.tasks.base import TrackedTask, tracked_task
 from backend.tasks.kinds import PARSE_STATEMENT
 
 PARSING_SHARE = 85  # percent of the progress bar spent parsing pages
 
 
-@celery_app.task(bind=True, base=TrackedTask, name=PARSE_STATEMENT.name)
+@tracked_task(PARSE_STATEMENT)
 def parse_pdf_async(
     self: TrackedTask,
     user_id: int,

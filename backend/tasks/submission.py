@@ -41,15 +41,17 @@ def submit_task(
     ``batch_id`` an item or pipeline step of a batch (``backend/tasks/batches.py``).
 
     The row is committed before the message is sent so that a fast worker always
-    finds it; if the broker refuses the message the row is deleted again.
+    finds it; if the broker refuses the message the row is deleted again. ``kwargs``
+    must fit the kind's argument model (see ``record_task``).
     """
+    kwargs = kind_named(task_name).new_kwargs(kwargs or {})
     with engine.begin() as conn:
         task_id = record_task(
             conn, user_id, task_name, kwargs, file_path=file_path, task_id=task_id,
             schedule_id=schedule_id, batch_id=batch_id,
         )
     try:
-        dispatch(task_name, task_id, kwargs or {})
+        dispatch(task_name, task_id, kwargs)
     except QueueUnavailable:
         task_records.delete_records(engine, [task_id])
         raise
@@ -72,7 +74,13 @@ def record_task(
     For work recorded together (a batch's items): send each message with ``dispatch``
     once the transaction committed. A message that cannot be sent then is re-sent by
     the reaper (the row waits PENDING), as one lost by the broker would be.
+
+    ``kwargs`` are checked against the kind's argument model (``backend/tasks/arguments.py``):
+    an unknown or missing key is a bug in the caller and raises ``pydantic.ValidationError``
+    here, before anything is stored (UnknownTask for an undeclared name).
     """
+    kind = kind_named(task_name)
+    stored = kind.new_kwargs(kwargs or {})
     task_id = task_id or str(uuid.uuid4())
     now = utcnow()
     conn.execute(
@@ -80,10 +88,10 @@ def record_task(
             task_id=task_id,
             user_id=user_id,
             task_name=task_name,
-            queue=kind_named(task_name).queue,
+            queue=kind.queue,
             status=TaskState.PENDING.value,
             progress_percent=0,
-            kwargs=kwargs or {},
+            kwargs=stored,
             attempts=0,
             file_path=file_path,
             created_at=now,

@@ -9,18 +9,17 @@ from backend.db import get_engine
 from backend.models import utcnow
 from backend.services import batches, idempotency
 from backend.services.retention import remove_expired_tasks
-from backend.tasks.app import celery_app
-from backend.tasks.base import TrackedTask
+from backend.tasks.base import TrackedTask, tracked_task
 from backend.tasks.kinds import CLEANUP, PING
 
 
-@celery_app.task(bind=True, base=TrackedTask, name=PING.name, ignore_result=False)
+@tracked_task(PING, ignore_result=False)
 def ping(self: TrackedTask) -> str:
     """Answer "pong": proves a worker consumes the default queue and can reach the database."""
     return "pong"
 
 
-@celery_app.task(bind=True, base=TrackedTask, name=CLEANUP.name, ignore_result=False)
+@tracked_task(CLEANUP, ignore_result=False)
 def cleanup_old_results(self: TrackedTask) -> dict[str, int]:
     """Remove finished tasks older than TASK_RETENTION_DAYS (FAILED: 30 days) and their files,
     batches finished that long ago, and Idempotency-Keys older than a day."""

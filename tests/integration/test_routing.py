@@ -10,6 +10,7 @@ import redis
 
 from backend.config import get_settings
 from backend.tasks.app import create_celery_app
+from backend.tasks.arguments import NoArguments
 from backend.tasks.kinds import QUEUES, UnknownTask, declare, declared, kind_named
 
 
@@ -42,9 +43,9 @@ def test_unknown_task_names_and_queues_fail_loudly(clean_db):
     with pytest.raises(UnknownTask, match="parse_pdf_asnyc"):
         submit_task(get_engine(), 1, "parse_pdf_asnyc", {})
     with pytest.raises(ValueError, match="unknown queue 'pdf'"):
-        declare("tests.misrouted", "pdf")
+        declare("tests.misrouted", "pdf", NoArguments, user_visible=False)
     with pytest.raises(ValueError, match="declared twice"):
-        declare("ping", "default")
+        declare("ping", "default", NoArguments, user_visible=True)
 
 
 def test_retrying_a_task_of_a_kind_this_release_does_not_run_is_409(client, auth_headers):

@@ -5,6 +5,7 @@ The test worker loads them with ``--include tests.support.tasks``.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import signal
@@ -12,24 +13,36 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_type_hints
 
 import redis
+from pydantic import create_model
 from sqlalchemy import insert
 
 from backend.config import get_settings
 from backend.db import get_engine
 from backend.models import CategoryRule, utcnow
 from backend.services.errors import InvalidInputError, TransientError
-from backend.tasks.app import celery_app
-from backend.tasks.base import TrackedTask
+from backend.tasks.arguments import TaskArguments
+from backend.tasks.base import TrackedTask, tracked_task
 from backend.tasks.kinds import DEFAULT_QUEUE, declare
 
 
 def testing_task(name: str, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """A tracked task on the default queue, declared as a task kind like the platform's."""
-    declare(name, DEFAULT_QUEUE)
-    return celery_app.task(bind=True, base=TrackedTask, name=name, **options)
+    """A tracked task on the default queue, declared as a task kind like the platform's,
+    with an argument model made from its parameters (the platform's are written out)."""
+
+    def register(function: Callable[..., Any]) -> Any:
+        parameters = list(inspect.signature(function).parameters.values())[1:]
+        hints = get_type_hints(function)
+        fields: dict[str, Any] = {
+            p.name: (hints[p.name], ... if p.default is inspect.Parameter.empty else p.default)
+            for p in parameters
+        }
+        model = create_model(f"{name}.Args", __base__=TaskArguments, **fields)
+        return tracked_task(declare(name, DEFAULT_QUEUE, model, user_visible=True), **options)(function)
+
+    return register
 
 
 @testing_task("tests.progress_steps")
