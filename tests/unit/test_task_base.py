@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from backend.tasks.base import ProgressReporter, retry_countdown
+from backend.config import Settings
+from backend.tasks import base
+from backend.tasks.base import ProgressReporter, deliverable_countdown, retry_countdown
 
 
 @pytest.mark.parametrize("retries_done, base_delay", [(0, 60), (1, 120), (2, 240)])
@@ -24,3 +26,17 @@ def test_progress_is_clamped_and_never_goes_back():
     assert reporter.percent == 40
     reporter.report(250)
     assert reporter.percent == 100
+
+
+@pytest.mark.parametrize(
+    ("broker", "seconds", "expected"),
+    [
+        ("amqp://guest:guest@rabbitmq:5672/", 0.3, 1.0),  # int(0.3) == 0 would be refused
+        ("amqp://guest:guest@rabbitmq:5672/", 60.0, 60.0),
+        ("amqp://guest:guest@rabbitmq:5672/", 60.4, 61.0),
+        ("redis://redis:6379/0", 0.3, 0.3),
+    ],
+)
+def test_countdowns_are_whole_seconds_on_rabbitmq_only(monkeypatch, broker, seconds, expected):
+    monkeypatch.setattr(base, "get_settings", lambda: Settings(celery_broker_url=broker))
+    assert deliverable_countdown(seconds) == expected
