@@ -96,6 +96,9 @@ REGEX_MEMORY_BYTES = 1 << 20
 REGEX_SET_MEMORY_BYTES = 64 << 20
 # Rows read, matched and staged per round trip (fewer when needed for progress).
 BATCH_SIZE = 50_000
+# Below this share of distinct descriptions in a batch, each is matched once (a memo);
+# above it, remembering them costs more than it saves.
+DISTINCT_SHARE_TO_GROUP = 0.75
 
 # Joins a batch's descriptions into one searchable text; patterns cannot contain it.
 _SEPARATOR = "\x00"
@@ -426,7 +429,8 @@ class _AsciiRuleSet:
     regex rule its own pattern (the same RE2 options). A rule whose casefolded text is
     not ASCII (``ß`` folds to ``ss``, but ``é`` stays) can match no ASCII row: it is
     left out. One scan per row costs about the same whatever the number of rules,
-    where searching the batch text costs a pass per rule.
+    where searching the batch text costs a pass per rule. When descriptions recur
+    within a batch, each distinct one is scanned once.
     """
 
     def __init__(self, rules: list[Rule], match_set: Callable[[bytes], list[int] | None]) -> None:
@@ -467,8 +471,15 @@ class _AsciiRuleSet:
         winners: list[Rule | None] = [None] * len(descriptions)
         others: list[int] = []
         rules, always, match_set = self._rules, self._always, self._match_set
+
+        def scan(description: str) -> list[int] | None:
+            return match_set(description.encode()) if description.isascii() else None
+
+        if len(set(descriptions)) < len(descriptions) * DISTINCT_SHARE_TO_GROUP:
+            # Many rows share a description (a user's recurring payees): scan each once.
+            scan = functools.cache(scan)
         for row, description in enumerate(descriptions):
-            hits = match_set(description.encode()) if description.isascii() else None
+            hits = scan(description)
             if not hits:
                 others.append(row)
                 continue

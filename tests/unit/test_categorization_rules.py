@@ -338,3 +338,26 @@ def test_the_ascii_set_and_the_text_search_agree_on_folding_edge_cases() -> None
     by_text = matcher._match_by_text(descriptions, cents)
     assert [None if rule is None else rule.category for rule in by_text] == expected
     assert len(set(expected)) == len({rule.category for rule in rules}) + 1
+
+
+def test_batches_of_recurring_and_of_distinct_descriptions_get_the_same_winners() -> None:
+    """A batch where descriptions recur is matched once per description (a memo), one of
+    distinct descriptions row by row: the amount filters still apply per row."""
+    rules = [
+        Rule("tesco", "contains", "Groceries", amount_max=Decimal("30")),
+        Rule("tesco", "contains", "Big shop", priority=-1),
+        Rule("refund", "contains", "Refunds", direction="credit", priority=1),
+        Rule(r"^salary\b", "regex", "Income"),
+    ]
+    texts = ["TESCO STORES", "tesco refund", "SALARY ACME", "Café", "other"]
+    amounts = ["-12.00", "-45.00", "30.00", "2500.00", "-3.00"]
+    recurring = [(text, amount) for text in texts for amount in amounts] * 20
+    distinct = [(f"{n} {text}", amount) for n, (text, amount) in enumerate(recurring)]
+    by_rank = sorted(rules, key=lambda rule: -rule.priority)
+    for lines in (recurring, distinct):
+        expected = [
+            next((r.category for r in by_rank if r.matches(text, Decimal(amount))), None)
+            for text, amount in lines
+        ]
+        assert winners(rules, lines) == expected
+    assert set(winners(rules, recurring)) == {"Groceries", "Big shop", "Refunds", "Income", None}
