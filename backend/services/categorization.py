@@ -28,10 +28,12 @@ re-applies rules to up to millions of stored transactions without a query per ro
 
 1. read ``(id, description, amount in cents, category)`` in batches (a
    server-side cursor on PostgreSQL);
-2. match each batch in Python with :class:`RuleMatcher`, which searches each
-   ``contains``/``exact`` pattern once through the whole batch's text rather
-   than testing every rule against every row, and all regex rules at once with
-   one RE2 set per row;
+2. match each batch in Python with :class:`RuleMatcher`: one RE2 set of every
+   rule scans each ASCII description once (each distinct one once, when they
+   recur); other descriptions are matched with full case folding by searching
+   each ``contains``/``exact`` pattern once through the batch's text, and all
+   regex rules at once with one RE2 set per row (the next batch is being read
+   meanwhile);
 3. stage only the rows whose category changes in a temporary table (``COPY`` on
    PostgreSQL, ``executemany`` elsewhere) and write them with one
    ``UPDATE ... FROM``; when nothing changes, nothing is staged or written.
