@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     pdf_max_document_decompressed_mb: int = Field(512, gt=0)
     # Address space (RLIMIT_AS) of each worker pool process; 0 = unlimited.
     worker_memory_limit_mb: int = Field(1024, ge=0)
+    # A statement of at least this many pages is read in parts of PARALLEL_PARSE_PAGES_PER_PART
+    # pages on every pdf_processing worker, then merged (backend/tasks/statement_parts.py);
+    # 0 = always one task.
+    parallel_parse_min_pages: int = Field(40, ge=0)
+    parallel_parse_pages_per_part: int = Field(20, gt=0)
 
     # Celery behaviour (see backend/tasks/app.py for why each value).
     task_time_limit: int = 1800

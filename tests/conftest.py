@@ -70,6 +70,10 @@ os.environ.update(
     TASK_RETRY_BACKOFF_SECONDS="0.3",
     PROGRESS_WRITE_INTERVAL="0.05",
     CANCEL_GRACE_SECONDS="3",
+    # Statements of 21+ pages are read in parts of 6 (tests/integration/test_statement_parts.py);
+    # the 20-page statements of the fault suite stay one task.
+    PARALLEL_PARSE_MIN_PAGES="21",
+    PARALLEL_PARSE_PAGES_PER_PART="6",
     # Every test registers from the same address; the limits have tests of their own.
     AUTH_ATTEMPTS_PER_IP="100000",
     # This run's request metrics, apart from any other run's (backend/api/metrics.py).

@@ -132,7 +132,10 @@ def _pdfium_words(
 
 
 def iter_page_words(
-    path: str | Path, unicode_norm: UnicodeNorm | None = None, layer: TextLayer = "pdfium"
+    path: str | Path,
+    unicode_norm: UnicodeNorm | None = None,
+    layer: TextLayer = "pdfium",
+    pages: range | None = None,
 ) -> Iterator[tuple[int, int, Words]]:
     """Yield ``(page_index, page_count, words)`` for each page of the PDF at ``path``.
 
@@ -141,6 +144,10 @@ def iter_page_words(
     pdfplumber (``layer="pdfplumber"``); each page is closed once read, so memory stays flat
     however long the document. Raises ``InvalidInputError`` for an encrypted or corrupt PDF,
     and (after the last page) for one without any text.
+
+    ``pages`` reads only those pages (a part of a long statement, see
+    ``services/statements/parts.py``); then whether the document has text at all is for
+    the caller to decide, from every part.
     """
     saw_text = False
     with _bad_pdf_is_invalid_input():
@@ -150,7 +157,7 @@ def iter_page_words(
         with pdf:
             with _bad_pdf_is_invalid_input():
                 page_count = len(pdf.pages)
-            for index in range(page_count):
+            for index in range(page_count) if pages is None else pages:
                 with _bad_pdf_is_invalid_input():
                     page = pdf.pages[index]
                     try:
@@ -164,5 +171,5 @@ def iter_page_words(
     finally:
         if fast is not None:
             fast.close()
-    if not saw_text:
+    if not saw_text and pages is None:
         raise InvalidInputError(NO_TEXT)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Engine, Table, case, delete, func, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Table, case, delete, func, select, update
 
 from backend.models import TaskState, TaskStatus, utcnow
 from backend.services import webhooks
@@ -21,6 +21,9 @@ _table = cast(Table, TaskStatus.__table__)
 _ACTIVE = (TaskState.PENDING.value, TaskState.PROCESSING.value, TaskState.RETRYING.value)
 _FINAL = tuple(state.value for state in TaskState.final())
 _IS_PROCESSING = _table.c.status == TaskState.PROCESSING.value
+# A PROCESSING row without a worker holds no lease: its run handed it to other tasks (a long
+# statement's parts, backend/tasks/statement_parts.py), which carry the leases and finish it.
+_HANDED_OVER = _IS_PROCESSING & _table.c.worker.is_(None)
 # What a transition returns: all that a final one tells the webhooks (services/webhooks.py).
 _OUTCOME = (
     _table.c.task_id, _table.c.user_id, _table.c.task_name, _table.c.status,
@@ -43,7 +46,7 @@ class ProgressOutcome(enum.Enum):
 
 def _lease_expired(cutoff: datetime) -> ColumnElement[bool]:
     heartbeat = _table.c.heartbeat_at
-    return _IS_PROCESSING & (
+    return _IS_PROCESSING & _table.c.worker.is_not(None) & (
         heartbeat.is_(None) | (heartbeat < cutoff)
     )
 
@@ -184,6 +187,66 @@ def renew_leases(engine: Engine, worker: str, task_ids: list[str]) -> int:
             .where(_IS_PROCESSING)
             .values(heartbeat_at=utcnow())
         ).rowcount
+
+
+def hand_over(conn: Connection, task_id: str, worker: str, message: str) -> bool:
+    """This worker's run hands its task to other tasks and ends without finishing it.
+
+    The row stays PROCESSING without a lease (``worker`` cleared), so neither the reaper
+    nor a redelivered message runs it again; the tasks it was handed to report its progress
+    (:func:`record_handed_over_progress`) and finish it. In the caller's transaction, the
+    one that records those tasks; call ``publish_change`` once it committed.
+    """
+    now = utcnow()
+    return conn.execute(
+        update(_table)
+        .where(_table.c.task_id == task_id, _IS_PROCESSING, _table.c.worker == worker)
+        .values(
+            worker=None, heartbeat_at=None, progress_message=message, updated_at=now,
+        )
+    ).rowcount == 1
+
+
+def record_handed_over_progress(
+    engine: Engine, task_id: str, percent: int, message: str | None
+) -> bool:
+    """Progress of a handed-over task, from the tasks doing its work (never going back);
+    False when its owner cancelled it or it ended meanwhile (the work should stop)."""
+    with engine.begin() as conn:
+        moved = conn.execute(
+            update(_table)
+            .where(_table.c.task_id == task_id, _HANDED_OVER, _table.c.progress_percent < percent)
+            .values(progress_percent=percent, progress_message=message, updated_at=utcnow())
+        ).rowcount
+        current = conn.execute(
+            select(_table.c.cancel_requested_at).where(_table.c.task_id == task_id, _HANDED_OVER)
+        ).first()
+    if moved:
+        publish_change(task_id)
+    return current is not None and current.cancel_requested_at is None
+
+
+def claim_last_step(
+    conn: Connection, task_id: str, helper_ids: list[str], percent: int, message: str
+) -> bool:
+    """Once every one of ``helper_ids`` succeeded, move the handed-over task to ``percent``
+    (above what its helpers report): true for exactly one caller, whichever helper ended
+    last, which then records the task's last step (a statement's merge) in the same
+    transaction. Call ``publish_change`` once it committed.
+    """
+    helpers = _table.alias("helpers")
+    succeeded = (
+        select(func.count())
+        .select_from(helpers)
+        .where(helpers.c.task_id.in_(helper_ids), helpers.c.status == TaskState.SUCCESS.value)
+        .scalar_subquery()
+    )
+    return conn.execute(
+        update(_table)
+        .where(_table.c.task_id == task_id, _HANDED_OVER, _table.c.cancel_requested_at.is_(None))
+        .where(_table.c.progress_percent < percent, succeeded == len(helper_ids))
+        .values(progress_percent=percent, progress_message=message, updated_at=utcnow())
+    ).rowcount == 1
 
 
 def release_lost_run(engine: Engine, task_id: str, max_losses: int) -> bool:

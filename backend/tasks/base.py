@@ -71,6 +71,11 @@ class LeaseLost(Exception):
     """Raised inside a task by ``progress()`` when its row is no longer this run's."""
 
 
+class HandedOver(Exception):
+    """Raised by a task whose run handed its row to other tasks (``task_records.hand_over``):
+    the run ends, the task does not; those tasks finish it."""
+
+
 class OutOfMemory(Exception):
     """A task ran out of its memory limit; raised instead of MemoryError, which Celery's
     worker re-raises in its main process."""
@@ -266,6 +271,9 @@ class TrackedTask(Task):
             raise Ignore() from None
         except LeaseLost:
             logger.warning("Task %s: another run took over its lease; stopping this one", task_id)
+            raise Ignore() from None
+        except HandedOver:
+            logger.info("Task %s handed its work to other tasks", task_id)
             raise Ignore() from None
         except Retry:
             raise

@@ -26,6 +26,7 @@ from backend.tasks.arguments import (
 # Re-exported: the queues are kept apart only so that they can be read without pydantic.
 from backend.tasks.queues import DEFAULT_QUEUE as DEFAULT_QUEUE
 from backend.tasks.queues import QUEUES as QUEUES
+from backend.tasks.statement_parts_arguments import MergeStatementPartsArgs, StatementPartArgs
 
 
 class UnknownTask(LookupError):
@@ -94,3 +95,11 @@ SWEEP_WEBHOOKS = declare("sweep_webhook_deliveries", DEFAULT_QUEUE, NoArguments,
 # Beat's safety net for batches whose last item ended outside a worker's task run
 # (a cancel, the reaper): finishes them and moves their pipelines on (backend/tasks/batches.py).
 FINISH_BATCHES = declare("finish_batches", DEFAULT_QUEUE, NoArguments, user_visible=False)
+# A long statement's page ranges, read on every pdf_processing worker, and their merge
+# (backend/tasks/statement_parts.py): work of a parse task, not listed on their own.
+PARSE_STATEMENT_PART = declare(
+    "parse_statement_part", "pdf_processing", StatementPartArgs, user_visible=False
+)
+MERGE_STATEMENT_PARTS = declare(
+    "merge_statement_parts", "pdf_processing", MergeStatementPartsArgs, user_visible=False
+)

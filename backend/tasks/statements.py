@@ -6,12 +6,17 @@ from pathlib import Path
 
 from backend.db import get_engine, new_session
 from backend.models import Statement
-from backend.services.errors import InvalidInputError
 from backend.services.statement_store import existing_statement_id, save_statement, statement_summary
 from backend.tasks.base import TrackedTask, tracked_task
 from backend.tasks.kinds import PARSE_STATEMENT
-
-PARSING_SHARE = 85  # percent of the progress bar spent parsing pages
+from backend.tasks.statement_parts import (
+    PARSING_SHARE,
+    SAVING,
+    LongStatement,
+    hand_to_parts,
+    parts_threshold,
+    require_upload,
+)
 
 
 @tracked_task(PARSE_STATEMENT)
@@ -32,27 +37,28 @@ def parse_pdf_async(
     with engine.connect() as conn:
         statement_id = existing_statement_id(conn, user_id, file_sha256)
     if statement_id is None:
-        if not Path(file_path).is_file():  # storage lost it (a volume not mounted, a restore)
-            raise InvalidInputError(
-                "The uploaded file is no longer stored; upload it again, or retry once "
-                "the storage is back"
-            )
+        require_upload(file_path)
         # Imported on first use: pdfplumber and pdfminer cost ~30 MB per process, which a
         # worker that only serves other queues (reports, bulk) should not carry.
         from backend.services.statements import parse_statement
 
         self.progress(1, "Parsing started", force=True)
-        parsed = parse_statement(
-            Path(file_path),
-            on_page=lambda done, total: self.progress(
-                1 + PARSING_SHARE * done / total, f"Parsing page {done}/{total}"
-            ),
-            date_order=date_order,
-            decimal=decimal,
-        )
-        self.progress(
-            PARSING_SHARE + 5, f"Saving {len(parsed.transactions)} transactions", force=True
-        )
+        split_at = parts_threshold(self)
+
+        def on_page(done: int, total: int) -> None:
+            if split_at is not None and total >= split_at:
+                raise LongStatement(total)  # known at the first page: read in parts instead
+            self.progress(1 + PARSING_SHARE * done / total, f"Parsing page {done}/{total}")
+
+        try:
+            parsed = parse_statement(
+                Path(file_path), on_page=on_page, date_order=date_order, decimal=decimal
+            )
+        except LongStatement as long:
+            # Read in parts on every pdf_processing worker: this run ends here, and the
+            # parts' merge finishes the task (backend/tasks/statement_parts.py).
+            hand_to_parts(self, user_id, file_path, long.pages)
+        self.progress(SAVING, f"Saving {len(parsed.transactions)} transactions", force=True)
         with engine.begin() as conn:
             statement_id = save_statement(conn, user_id, file_sha256, parsed)
     with new_session() as session:
