@@ -32,6 +32,7 @@ from backend.models import TaskState
 from backend.services import monitoring, task_records
 from backend.tasks.app import celery_app
 from backend.tasks.kinds import REAPER
+from backend.tasks.statement_parts import settle_handed_over
 from backend.tasks.submission import QueueUnavailable, dispatch
 
 logger = logging.getLogger(__name__)
@@ -176,6 +177,8 @@ def reap() -> dict[str, int]:
         if task_records.claim_redispatch(engine, task.task_id) and _send(task):
             counts["redispatched"] += 1
             logger.warning("Task %s (%s) never started; sent it again", task.task_id, task.status)
+    # A long statement's parse task whose part failed outside a run (backend/tasks/statement_parts.py).
+    counts["parts_settled"] = settle_handed_over(engine)
     return counts
 
 

@@ -41,7 +41,7 @@ from backend.services.errors import InvalidInputError
 from backend.services.statement_store import existing_statement_id, save_statement, statement_summary
 from backend.services.task_events import publish_change
 from backend.tasks.base import HandedOver, LeaseLost, TaskCancelled, TrackedTask, patiently, tracked_task
-from backend.tasks.kinds import MERGE_STATEMENT_PARTS, PARSE_STATEMENT_PART
+from backend.tasks.kinds import MERGE_STATEMENT_PARTS, PARSE_STATEMENT, PARSE_STATEMENT_PART
 from backend.tasks.submission import QueueUnavailable, dispatch, record_task
 
 logger = logging.getLogger(__name__)
@@ -299,6 +299,44 @@ def _advance_batch_of(engine: Engine, parent: str) -> None:
         batch_row_id = batches.batch_of_task(conn, parent)
     if batch_row_id is not None:
         advance_batch(engine, batch_row_id)
+
+
+def settle_handed_over(engine: Engine) -> int:
+    """Beat's reaper: move on the parse tasks waiting for parts that ended outside a run.
+
+    A part or merge whose worker died for the MAX_WORKER_LOSSES-th time is failed by the
+    worker's main process or the reaper, and a ``task_postrun`` that could not reach the
+    database did nothing: no run is left to move the parse task on, so this does (the
+    same steps, each a conditional UPDATE that applies once). Returns how many parse tasks
+    it ended.
+    """
+    waiting_parse = (
+        (TaskStatus.task_name == PARSE_STATEMENT.name)
+        & (TaskStatus.status == TaskState.PROCESSING.value)
+        & TaskStatus.worker.is_(None)
+    )
+    with engine.connect() as conn:
+        waiting = {
+            row.task_id: row.created_at
+            for row in conn.execute(select(TaskStatus.task_id, TaskStatus.created_at).where(waiting_parse))
+        }
+        if not waiting:
+            return 0
+        helpers = conn.execute(
+            select(TaskStatus.task_id, TaskStatus.task_name, TaskStatus.status, TaskStatus.kwargs)
+            .where(TaskStatus.task_name.in_(_HELPERS), TaskStatus.created_at >= min(waiting.values()))
+            .where(TaskStatus.status.in_([state.value for state in TaskState.final()]))
+        ).all()
+    moved = 0
+    for helper in helpers:
+        kwargs = helper.kwargs or {}
+        if kwargs.get("parent_task_id") not in waiting:
+            continue
+        _settle(engine, helper.task_id, kwargs, helper.task_name == PARSE_STATEMENT_PART.name)
+        if task_records.current_state(engine, kwargs["parent_task_id"]) is not TaskState.PROCESSING:
+            del waiting[kwargs["parent_task_id"]]
+            moved += 1
+    return moved
 
 
 @task_postrun.connect

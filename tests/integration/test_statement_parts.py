@@ -208,3 +208,22 @@ def test_a_long_statement_in_a_batch_finishes_the_batch(client, auth_headers, wo
     assert body["status"] == "SUCCESS", body
     parent = body["items"][0]["task_id"]
     assert len([row for row in helper_rows(parent) if row.task_name == PARSE_STATEMENT_PART.name]) == 4
+
+
+def test_a_part_failed_outside_a_run_fails_the_statement_at_the_reapers_next_round(
+    client, auth_headers, long_pdf: Path
+) -> None:
+    # The part's worker died for the last allowed time: the worker's main process (or the
+    # reaper) failed it, and no task_postrun ran to move the parse task on.
+    from backend.tasks.recovery import reap
+
+    engine = get_engine()
+    task_id, sends = handed_over_parse(client, auth_headers, str(long_pdf))
+    assert reap()["parts_settled"] == 0  # parts still to run: nothing to do
+    assert task_records.current_state(engine, task_id) is TaskState.PROCESSING
+    message = task_records.lost_worker_message(3)
+    assert task_records.mark_failed(engine, sends[2][0], message)
+    assert reap()["parts_settled"] == 1
+    row = client.get(f"/tasks/{task_id}/status", headers=auth_headers).json()
+    assert (row["status"], row["error_message"]) == ("FAILED", message)
+    assert reap()["parts_settled"] == 0
