@@ -3,6 +3,7 @@
 The beats are started the way an operator starts one (`celery -A celery_app beat`, no
 scheduler flag), twice, as if a second had been started by mistake; they run before any
 schedule exists, so everything they fire they found in the database without a restart.
+One test stops them all and starts two fresh ones, as after everything was down.
 """
 
 from __future__ import annotations
@@ -37,36 +38,58 @@ ROWS = [
 NOTICE_SECONDS = get_settings().schedule_poll_seconds + 2
 
 
-@pytest.fixture(scope="module")
-def beats(worker, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Path]]:
-    """Two beat processes; yields their log files."""
-    folder = tmp_path_factory.mktemp("beats")
-    processes, logs = [], []
-    for name in ("beat-a", "beat-b"):
-        log_path = folder / f"{name}.log"
-        with log_path.open("w") as log:
-            processes.append(subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "celery_app", "beat", "--loglevel", "INFO",
-                 "--schedule", str(folder / f"{name}-schedule")],
-                cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            ))
-        logs.append(log_path)
-    try:
-        wait_until(lambda: all("beat: Starting" in path.read_text() for path in logs), 60,
-                   "both beats to start")
+class Beats:
+    """This module's `celery beat` processes, each started as an operator starts one."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.running: dict[str, tuple[subprocess.Popen, Path]] = {}
+
+    def __iter__(self) -> Iterator[Path]:
+        """The log files of the beats running now."""
+        return iter([log for _, log in self.running.values()])
+
+    def start(self, *names: str) -> None:
+        """Start one beat per name, all at once, and wait until every one is up."""
+        started = []
+        for name in names:
+            log_path = self.folder / f"{name}.log"
+            with log_path.open("w") as log:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "celery", "-A", "celery_app", "beat", "--loglevel",
+                     "INFO", "--schedule", str(self.folder / f"{name}-schedule")],
+                    cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                )
+            self.running[name] = (process, log_path)
+            started.append(log_path)
+        wait_until(lambda: all("beat: Starting" in path.read_text() for path in started), 60,
+                   f"{', '.join(names)} to start")
         # The app's default scheduler: `celery beat` needs no -S flag.
         assert all("scheduler -> backend.tasks.scheduler.DatabaseScheduler" in path.read_text()
-                   for path in logs)
-        yield logs
-    finally:
-        for process in processes:
+                   for path in started)
+
+    def stop(self) -> None:
+        """Stop every running beat (SIGTERM, as an operator does) and wait until each is gone."""
+        for process, _ in self.running.values():
             os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
+        for process, _ in self.running.values():
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
+        self.running.clear()
+
+
+@pytest.fixture(scope="module")
+def beats(worker, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Beats]:
+    """Two beat processes (iterating gives the running ones' log files)."""
+    group = Beats(tmp_path_factory.mktemp("beats"))
+    try:
+        group.start("beat-a", "beat-b")
+        yield group
+    finally:
+        group.stop()
 
 
 def wait_until(check: Callable[[], object], timeout: float, what: str) -> None:
@@ -91,47 +114,96 @@ def when(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
-def test_a_schedule_fires_within_its_minute_once_although_two_beats_run(
+def test_schedules_made_or_changed_through_the_api_fire_in_their_minute_once_with_two_beats(
     client, auth_headers, beats
 ):
-    seed_statement(me(client, auth_headers), ROWS)
-    created = client.post("/schedules", headers=auth_headers, json={
-        "task": "report", "cron": "* * * * *", "timezone": "Europe/London",
-        "params": {"date_from": "2026-01-06"},
-    })
-    assert created.status_code == 201, created.text
-    schedule = created.json()
-    assert schedule["enabled"] is True and schedule["params"] == {
+    """One minute boundary, with both beats running throughout: A is created
+    ``* * * * *``; B is created for a day more than a year away, then changed to
+    ``* * * * *``; C is created ``* * * * *`` then paused, D then deleted. A and B each
+    run once in the coming minute, C and D never: beat took every change from the table."""
+    statement_id = seed_statement(me(client, auth_headers), ROWS)
+    # The changes must reach the table a full poll before the coming minute (and after the
+    # beats have read the first version): too close to it, take the one after.
+    now = utcnow()
+    left = 60 - now.second - now.microsecond / 1e6
+    if left < 2 * NOTICE_SECONDS + 5:
+        time.sleep(left + 0.5)
+
+    def create(body: dict) -> dict:
+        answer = client.post("/schedules", headers=auth_headers, json=body)
+        assert answer.status_code == 201, answer.text
+        return answer.json()
+
+    every_minute = {"task": "report", "cron": "* * * * *", "timezone": "Europe/London",
+                    "params": {"date_from": "2026-01-06"}}
+    a = create(every_minute)
+    b = create({"task": "categorize", "cron": "0 0 29 2 *",  # next on 29 February 2028
+                "params": {"statement_id": statement_id,
+                           "rules": [{"pattern": "coffee", "category": "Eating out"}]}})
+    c, d = create(every_minute), create(every_minute)
+    assert a["enabled"] is True and a["params"] == {
         "statement_id": None, "date_from": "2026-01-06", "date_to": None,
     }
-    slot = when(schedule["next_run_at"])
-    assert slot.second == 0 and slot > when(schedule["created_at"])
+    slot = when(a["next_run_at"])
+    assert slot.second == 0 and slot > when(a["created_at"])
+    assert when(c["next_run_at"]) == when(d["next_run_at"]) == slot
+    assert when(b["next_run_at"]) > slot + timedelta(days=365)
 
-    # It fires within 70 s of its minute and ends SUCCESS, as a report submitted by hand.
-    def first_run_final() -> bool:
-        page = runs(client, auth_headers, schedule["id"])
-        return page["total"] >= 1 and is_final(page["items"][-1])
+    time.sleep(NOTICE_SECONDS)  # both beats have read B, C and D as they were created
+    changed = client.patch(f"/schedules/{b['id']}", json={"cron": "* * * * *"}, headers=auth_headers)
+    assert changed.status_code == 200 and when(changed.json()["next_run_at"]) == slot, changed.text
+    paused = client.patch(f"/schedules/{c['id']}", json={"enabled": False}, headers=auth_headers)
+    assert paused.status_code == 200 and paused.json()["next_run_at"] is None
+    assert client.delete(f"/schedules/{d['id']}", headers=auth_headers).status_code == 204
 
-    wait_until(first_run_final, (slot - utcnow()).total_seconds() + 70, "the first run")
-    # Pause it at once, so that later slots do not blur the count of this one's runs.
-    paused = client.patch(f"/schedules/{schedule['id']}", json={"enabled": False}, headers=auth_headers)
-    assert paused.status_code == 200 and paused.json()["enabled"] is False
-    assert paused.json()["next_run_at"] is None
+    # A and B fire within 70 s of their minute and end SUCCESS, as tasks submitted by hand.
+    def first_runs_final() -> bool:
+        pages = [runs(client, auth_headers, schedule["id"]) for schedule in (a, b)]
+        return all(page["total"] >= 1 and is_final(page["items"][-1]) for page in pages)
+
+    wait_until(first_runs_final, (slot - utcnow()).total_seconds() + 70, "A's and B's first runs")
+    # Pause both at once, so that later slots do not blur the count of this one's runs.
+    for schedule in (a, b):
+        answer = client.patch(f"/schedules/{schedule['id']}", json={"enabled": False},
+                              headers=auth_headers)
+        assert answer.status_code == 200 and answer.json()["next_run_at"] is None
     time.sleep(NOTICE_SECONDS)  # both beats have looked at the table since
 
-    page = runs(client, auth_headers, schedule["id"])
-    of_the_slot = [run for run in page["items"] if when(run["created_at"]) < slot + timedelta(minutes=1)]
-    assert len(of_the_slot) == 1, f"one slot, {len(of_the_slot)} runs: {of_the_slot}"
-    run = page["items"][-1]
-    assert run["status"] == "SUCCESS" and run["task_name"] == "generate_report_async"
-    report_id = run["task_id"]
+    def of_the_slot(items: list[dict]) -> list[dict]:
+        return [item for item in items if when(item["created_at"]) < slot + timedelta(minutes=1)]
+
+    first = {}
+    for name, schedule in (("A", a), ("B", b)):
+        page = runs(client, auth_headers, schedule["id"])
+        assert len(of_the_slot(page["items"])) == 1, f"{name}: one slot, runs {page['items']}"
+        first[name] = page["items"][-1]
+        assert first[name]["status"] == "SUCCESS", first[name]
+        # Fired by exactly one of the two beats, for this slot.
+        line = (f"Schedule {schedule['id']}: slot {slot.isoformat(timespec='seconds')} "
+                f"runs as task {first[name]['task_id']}")
+        fired_here = [path.name for path in beats if line in path.read_text()]
+        assert len(fired_here) == 1, f"{name} fired by {fired_here}"
+        assert when(client.get(f"/schedules/{schedule['id']}", headers=auth_headers)
+                    .json()["last_run_at"]) >= slot
+    # The user's tasks of the minute are those two: neither C nor D ran.
+    tasks = client.get("/tasks", headers=auth_headers).json()["items"]
+    assert {task["task_id"] for task in of_the_slot(tasks)} == {
+        first["A"]["task_id"], first["B"]["task_id"],
+    }
+    assert runs(client, auth_headers, c["id"])["total"] == 0
+    assert client.get(f"/schedules/{d['id']}", headers=auth_headers).status_code == 404
+    for path in beats:
+        assert f"Schedule {c['id']}: slot" not in path.read_text()
+        assert f"Schedule {d['id']}: slot" not in path.read_text()
+
+    # The params went through: A reports two rows from 2026-01-06, B categorized with its rules.
+    assert first["A"]["task_name"] == "generate_report_async"
+    report_id = first["A"]["task_id"]
     result = client.get(f"/tasks/{report_id}/result", headers=auth_headers).json()["result"]
-    assert result["row_count"] == 2  # the params went through: two rows from 2026-01-06
+    assert result["row_count"] == 2
     assert client.get(result["download_url"], headers=auth_headers).status_code == 200
-    fired_here = [path.name for path in beats if f"runs as task {report_id}" in path.read_text()]
-    assert len(fired_here) == 1, f"fired by {fired_here}"
-    assert when(client.get(f"/schedules/{schedule['id']}", headers=auth_headers)
-                .json()["last_run_at"]) >= slot
+    result = client.get(f"/tasks/{first['B']['task_id']}/result", headers=auth_headers).json()["result"]
+    assert result["by_category"] == {"Eating out": 1}
     # The static entries of beat_schedule still run beside the database's schedules.
     wait_until(lambda: all("Sending due task reap-stuck-tasks" in path.read_text() for path in beats),
                2 * get_settings().reaper_interval_seconds + 5, "the reaper from both beats")
@@ -186,6 +258,51 @@ def test_missed_slots_run_once_and_paused_schedules_not_at_all(client, auth_head
     assert client.get(f"/tasks/{run['task_id']}/status", headers=auth_headers).json()["status"] == "SUCCESS"
     listed = client.get("/schedules", headers=auth_headers).json()
     assert [item["id"] for item in listed["items"]] == [paused["id"]] and listed["total"] == 1
+
+
+def test_slots_missed_while_every_beat_was_down_run_once_when_beat_starts(
+    client, auth_headers, beats
+):
+    """A real restart: every beat stopped, an hourly schedule's slots go by for five hours
+    (its next_run_at moved back, as after everything was down), then two fresh beats start
+    at once: the five slots run once, and the next slot is the first one after that run."""
+    statement_id = seed_statement(me(client, auth_headers), ROWS)
+    created = client.post("/schedules", headers=auth_headers, json={
+        "task": "categorize", "cron": "0 * * * *",
+        "params": {"statement_id": statement_id, "rules": [{"pattern": "book", "category": "Books"}]},
+    })
+    assert created.status_code == 201, created.text
+    hourly = created.json()
+    beats.stop()
+    missed = when(hourly["next_run_at"]) - timedelta(hours=5)
+    with get_engine().begin() as conn:
+        conn.execute(update(Schedule).where(Schedule.id == hourly["id"]).values(next_run_at=missed))
+    assert runs(client, auth_headers, hourly["id"])["total"] == 0
+
+    beats.start("beat-c", "beat-d")  # also the two beats the next tests expect
+    wait_until(lambda: runs(client, auth_headers, hourly["id"])["total"] >= 1, NOTICE_SECONDS + 10,
+               "the missed slots' run")
+    wait_until(lambda: is_final(runs(client, auth_headers, hourly["id"])["items"][0]), 30,
+               "the run to finish")
+    time.sleep(NOTICE_SECONDS)  # both beats have looked again: time for any other run to start
+
+    page = runs(client, auth_headers, hourly["id"])
+    assert page["total"] == 1, page  # five missed slots, one run
+    run = page["items"][0]
+    assert run["status"] == "SUCCESS"
+    result = client.get(f"/tasks/{run['task_id']}/result", headers=auth_headers).json()["result"]
+    assert result["by_category"] == {"Books": 1}
+    # Fired by one of the fresh beats, for the oldest missed slot, and no other slot ran.
+    fired = [line for path in beats for line in path.read_text().splitlines()
+             if f"Schedule {hourly['id']}: slot " in line and " runs as task " in line]
+    assert len(fired) == 1, fired
+    assert f"slot {missed.isoformat(timespec='seconds')} runs as task {run['task_id']}" in fired[0]
+    # next_run_at moved on to the first slot after the run, not to the next missed one.
+    after = client.get(f"/schedules/{hourly['id']}", headers=auth_headers).json()
+    ran_at = when(after["last_run_at"])
+    assert ran_at >= missed + timedelta(hours=4)  # after the last missed slot
+    hour_after = ran_at.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    assert when(after["next_run_at"]) == hour_after
 
 
 def test_slots_both_beats_wake_for_are_each_run_once(client, auth_headers, beats):
