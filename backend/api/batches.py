@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
-from backend.api.deps import CurrentUser, SettingsDep, is_task_id
+from backend.api.deps import CurrentUser, SettingsDep, is_task_id, not_found
 from backend.api.errors import error_responses
 from backend.api.schemas import MAX_BIGINT
 from backend.api.submitting import SubmitterDep, discard_upload
@@ -33,7 +33,6 @@ BATCH_FIELDS = {
         "transactions with your saved rules (and then write a report of them)",
     },
 }
-BATCH_NOT_FOUND = "Batch not found"
 BatchId = Annotated[str, Path(description="the batch_id POST /batches answered")]
 
 
@@ -190,7 +189,7 @@ def get_batch(batch_id: BatchId, user: CurrentUser) -> BatchOut:
         with get_engine().connect() as conn:
             view = batches.get_batch(conn, user.id, batch_id)
     if view is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=BATCH_NOT_FOUND)
+        raise not_found("Batch")
     return BatchOut.of(view)
 
 
@@ -201,7 +200,7 @@ def _owned_row_id(user_id: int, batch_id: str) -> int:
         with get_engine().connect() as conn:
             row_id = batches.owned_batch_row_id(conn, user_id, batch_id)
     if row_id is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=BATCH_NOT_FOUND)
+        raise not_found("Batch")
     return row_id
 
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, HTTPException, Path, Response, status
+from fastapi import APIRouter, HTTPException, Response, status
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.api.deps import CurrentUser, SessionDep
+from backend.api.deps import CurrentUser, OwnedRule, RuleId, SessionDep, owned
 from backend.api.errors import error_responses
 from backend.api.schemas import (
-    MAX_INT32,
     BulkCategorizeIn,
     RuleIn,
     RuleOut,
@@ -19,25 +16,13 @@ from backend.api.schemas import (
     RulePreviewOut,
     TaskSubmitted,
 )
-from backend.api.statements import owned_statement
 from backend.api.submitting import SubmitterDep
-from backend.models import CategoryRule, User
+from backend.models import CategoryRule, Statement, User
 from backend.services import transaction_queries
 from backend.services.categorization import MAX_RULES, Rule
 from backend.tasks.kinds import CATEGORIZE
 
 router = APIRouter(tags=["categorization"])
-
-# category_rules.id is an INTEGER column.
-RuleId = Annotated[int, Path(ge=1, le=MAX_INT32)]
-
-
-def owned_rule(session: Session, user: User, rule_id: int) -> CategoryRule:
-    """The user's rule with this id; 404 when it is missing or someone else's."""
-    rule = session.get(CategoryRule, rule_id)
-    if rule is None or rule.user_id != user.id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Rule not found")
-    return rule
 
 
 @router.post("/rules", status_code=status.HTTP_201_CREATED, response_model=RuleOut)
@@ -76,8 +61,8 @@ def list_rules(user: CurrentUser, session: SessionDep) -> RulePage:
 
 
 @router.get("/rules/{rule_id}", response_model=RuleOut)
-def get_rule(rule_id: RuleId, user: CurrentUser, session: SessionDep) -> CategoryRule:
-    return owned_rule(session, user, rule_id)
+def get_rule(rule: OwnedRule) -> CategoryRule:
+    return rule
 
 
 @router.put("/rules/{rule_id}", response_model=RuleOut)
@@ -85,7 +70,8 @@ def replace_rule(
     rule_id: RuleId, body: RuleIn, user: CurrentUser, session: SessionDep
 ) -> CategoryRule:
     """Replace every field of a rule."""
-    rule = owned_rule(session, user, rule_id)
+    # Not OwnedRule: its 404 would come before the 422 of an invalid body.
+    rule = owned(session, CategoryRule, user, rule_id, "Rule")
     for name, value in body.model_dump().items():
         setattr(rule, name, value)
     session.commit()
@@ -93,8 +79,8 @@ def replace_rule(
 
 
 @router.delete("/rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_rule(rule_id: RuleId, user: CurrentUser, session: SessionDep) -> Response:
-    session.delete(owned_rule(session, user, rule_id))
+def delete_rule(rule: OwnedRule, session: SessionDep) -> Response:
+    session.delete(rule)  # the request's one session: OwnedRule read the rule in it
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -112,7 +98,7 @@ def bulk_categorize(
     transactions that already have a category are left alone.
     """
     if body.statement_id is not None:
-        owned_statement(session, user, body.statement_id)
+        owned(session, Statement, user, body.statement_id, "Statement")
     if body.rules is None and not _count_rules(session, user):
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,

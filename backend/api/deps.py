@@ -1,19 +1,23 @@
-"""Dependencies shared by the routers: settings, database session, current user."""
+"""Dependencies shared by the routers: settings, database session, current user, and the
+user's own rows (``owned``; ``OwnedStatement``, ``OwnedTask``... for routes that need only
+the row), where someone else's id answers 404 as if it did not exist."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from backend.api.errors import raises
+from backend.api.errors import ApiError, ErrorCode, raises
+from backend.api.schemas import MAX_BIGINT, MAX_INT32
 from backend.api.web_session import cookie_token
 from backend.config import Settings, get_settings
 from backend.db import get_session, get_write_session
-from backend.models import User
+from backend.models import CategoryRule, Schedule, Statement, TaskStatus, User, Webhook
 from backend.security import InvalidTokenError, TokenClaims, decode_access_token
 
 # auto_error=False: without a Bearer header the web app's session cookie is looked at.
@@ -90,3 +94,74 @@ def get_admin_user(user: CurrentUser) -> User:
 
 
 AdminUser = Annotated[User, Depends(get_admin_user)]
+
+
+# The ids in the paths, bounded as their columns are: a number out of range is refused
+# (422) before it reaches a query, where it would overflow the column type.
+StatementId = Annotated[int, Path(ge=1, le=MAX_BIGINT)]
+RuleId = Annotated[int, Path(ge=1, le=MAX_INT32)]
+ScheduleId = Annotated[int, Path(ge=1, le=MAX_INT32)]
+WebhookId = Annotated[int, Path(ge=1, le=MAX_INT32)]
+
+# The rows a user owns (each has a ``user_id``).
+_Row = TypeVar("_Row", Statement, CategoryRule, Schedule, Webhook, TaskStatus)
+
+
+def not_found(what: str) -> ApiError:
+    """The 404 of a row that is missing or someone else's (the two look the same)."""
+    return ApiError(status.HTTP_404_NOT_FOUND, f"{what} not found", ErrorCode.NOT_FOUND)
+
+
+def owned(
+    session: Session,
+    model: type[_Row],
+    user: User,
+    row_id: Any,
+    what: str,
+    key: InstrumentedAttribute[Any] | None = None,
+) -> _Row:
+    """The ``user``'s ``model`` row whose ``key`` column (its ``id`` unless given) is
+    ``row_id``; 404 "<what> not found" when it is missing or someone else's: another
+    user's id must look exactly like one that does not exist."""
+    column = model.id if key is None else key
+    row = session.scalar(select(model).where(column == row_id, model.user_id == user.id))
+    if row is None:
+        raise not_found(what)
+    return row
+
+
+def owned_task(session: Session, user: User, task_id: str) -> TaskStatus:
+    """The user's task with this id; 404 also for text that cannot be a task id."""
+    if not is_task_id(task_id):
+        raise not_found("Task")
+    return owned(session, TaskStatus, user, task_id, "Task", key=TaskStatus.task_id)
+
+
+# For routes that need only the row (they read it, or change it in the same session:
+# FastAPI gives a request one SessionDep). Routes that write through WriteSessionDep,
+# or that must check their body before the id, call ``owned`` themselves.
+def _owned_task(task_id: str, user: CurrentUser, session: SessionDep) -> TaskStatus:
+    return owned_task(session, user, task_id)
+
+
+def _owned_statement(statement_id: StatementId, user: CurrentUser, session: SessionDep) -> Statement:
+    return owned(session, Statement, user, statement_id, "Statement")
+
+
+def _owned_rule(rule_id: RuleId, user: CurrentUser, session: SessionDep) -> CategoryRule:
+    return owned(session, CategoryRule, user, rule_id, "Rule")
+
+
+def _owned_schedule(schedule_id: ScheduleId, user: CurrentUser, session: SessionDep) -> Schedule:
+    return owned(session, Schedule, user, schedule_id, "Schedule")
+
+
+def _owned_webhook(webhook_id: WebhookId, user: CurrentUser, session: SessionDep) -> Webhook:
+    return owned(session, Webhook, user, webhook_id, "Webhook")
+
+
+OwnedTask = Annotated[TaskStatus, Depends(_owned_task)]
+OwnedStatement = Annotated[Statement, Depends(_owned_statement)]
+OwnedRule = Annotated[CategoryRule, Depends(_owned_rule)]
+OwnedSchedule = Annotated[Schedule, Depends(_owned_schedule)]
+OwnedWebhook = Annotated[Webhook, Depends(_owned_webhook)]

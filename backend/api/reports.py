@@ -9,18 +9,16 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import FileResponse
 from sqlalchemy import select
 
-from backend.api.deps import CurrentUser, SessionDep, SettingsDep, is_task_id
+from backend.api.deps import CurrentUser, SessionDep, SettingsDep, is_task_id, not_found, owned
 from backend.api.errors import error_responses
 from backend.api.schemas import ReportIn, TaskSubmitted
-from backend.api.statements import owned_statement
 from backend.api.submitting import SubmitterDep
-from backend.models import TaskState, TaskStatus
+from backend.models import Statement, TaskState, TaskStatus
 from backend.tasks.kinds import REPORT
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-REPORT_NOT_FOUND = HTTPException(status.HTTP_404_NOT_FOUND, detail="Report not found")
 
 
 @router.post(
@@ -36,7 +34,7 @@ def generate_report(
 ) -> TaskSubmitted:
     """Queue an .xlsx report of the user's transactions (optionally one statement, a date range)."""
     if body.statement_id is not None:
-        owned_statement(session, user, body.statement_id)
+        owned(session, Statement, user, body.statement_id, "Statement")
     report_id = str(uuid.uuid4())
     output = settings.storage_dir / str(user.id) / "reports" / f"{report_id}.xlsx"
     request = body.model_dump(mode="json")
@@ -55,7 +53,7 @@ def generate_report(
 def download_report(report_id: str, user: CurrentUser, session: SessionDep) -> FileResponse:
     """Stream a finished report; 409 while it is still being written."""
     if not is_task_id(report_id):  # e.g. a NUL, which PostgreSQL text cannot even compare
-        raise REPORT_NOT_FOUND
+        raise not_found("Report")
     task = session.scalar(
         select(TaskStatus).where(
             TaskStatus.task_id == report_id,
@@ -64,7 +62,7 @@ def download_report(report_id: str, user: CurrentUser, session: SessionDep) -> F
         )
     )
     if task is None:
-        raise REPORT_NOT_FOUND
+        raise not_found("Report")
     if task.status != TaskState.SUCCESS.value:
         raise HTTPException(
             status.HTTP_409_CONFLICT, detail=f"Report task is {task.status}; no file to download"

@@ -10,25 +10,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Response, status
+from fastapi import APIRouter, HTTPException, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.api.deps import CurrentUser, SessionDep, SettingsDep, WriteSessionDep
+from backend.api.deps import (
+    CurrentUser,
+    OwnedSchedule,
+    ScheduleId,
+    SessionDep,
+    SettingsDep,
+    WriteSessionDep,
+    owned,
+)
 from backend.api.errors import error_responses
-from backend.api.schemas import MAX_INT32, BulkCategorizeIn, Page, ReportIn, TaskPage
-from backend.api.statements import owned_statement
+from backend.api.schemas import BulkCategorizeIn, Page, ReportIn, TaskPage
 from backend.api.tasks import Limit, Offset, task_page
-from backend.models import Schedule, TaskStatus, User, utcnow
+from backend.models import Schedule, Statement, TaskStatus, User, utcnow
 from backend.services import schedules
 from backend.services.schedules import MAX_CRON_LENGTH, ScheduleTask
 
 router = APIRouter(prefix="/schedules", tags=["schedules"])
-
-# schedules.id is an INTEGER column.
-ScheduleId = Annotated[int, Path(ge=1, le=MAX_INT32)]
 
 
 def _cron(value: str) -> str:
@@ -122,14 +126,6 @@ class SchedulePage(Page):
     items: list[ScheduleOut]
 
 
-def owned_schedule(session: Session, user: User, schedule_id: int) -> Schedule:
-    """The user's schedule with this id; 404 when it is missing or someone else's."""
-    schedule = session.get(Schedule, schedule_id)
-    if schedule is None or schedule.user_id != user.id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Schedule not found")
-    return schedule
-
-
 # 404: a statement_id in params that is not the user's.
 @router.post(
     "", status_code=status.HTTP_201_CREATED, response_model=ScheduleOut,
@@ -178,8 +174,8 @@ def list_schedules(user: CurrentUser, session: SessionDep) -> SchedulePage:
 
 
 @router.get("/{schedule_id}", response_model=ScheduleOut)
-def get_schedule(schedule_id: ScheduleId, user: CurrentUser, session: SessionDep) -> ScheduleOut:
-    return ScheduleOut.of(owned_schedule(session, user, schedule_id))
+def get_schedule(schedule: OwnedSchedule) -> ScheduleOut:
+    return ScheduleOut.of(schedule)
 
 
 @router.patch("/{schedule_id}", response_model=ScheduleOut)
@@ -188,7 +184,8 @@ def update_schedule(
 ) -> ScheduleOut:
     """Change a schedule: ``{"enabled": false}`` pauses it, ``true`` resumes it from the
     next slot (slots passed while paused do not run); cron, timezone or params too."""
-    schedule = owned_schedule(session, user, schedule_id)
+    # Not OwnedSchedule: this writes through WriteSessionDep, the row must be read in it.
+    schedule = owned(session, Schedule, user, schedule_id, "Schedule")
     if body.params is not None:
         model = PARAMS[ScheduleTask(schedule.task)]
         try:
@@ -219,7 +216,7 @@ def update_schedule(
 @router.delete("/{schedule_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_schedule(schedule_id: ScheduleId, user: CurrentUser, session: WriteSessionDep) -> Response:
     """Delete a schedule; its past runs stay in GET /tasks."""
-    session.delete(owned_schedule(session, user, schedule_id))
+    session.delete(owned(session, Schedule, user, schedule_id, "Schedule"))
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -230,7 +227,7 @@ def list_runs(
     offset: Offset = 0,
 ) -> TaskPage:
     """The tasks this schedule started, newest first."""
-    owned_schedule(session, user, schedule_id)
+    owned(session, Schedule, user, schedule_id, "Schedule")
     filters = [TaskStatus.schedule_id == schedule_id, TaskStatus.user_id == user.id]
     return task_page(session, filters, limit, offset)
 
@@ -239,5 +236,5 @@ def _checked_params(session: Session, user: User, params: BaseModel) -> dict[str
     """The params as the task's kwargs take them; 404 for a statement that is not the user's."""
     statement_id = getattr(params, "statement_id", None)
     if statement_id is not None:
-        owned_statement(session, user, statement_id)
+        owned(session, Statement, user, statement_id, "Statement")
     return params.model_dump(mode="json")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from backend.api.deps import CurrentUser, SessionDep, SettingsDep
+from backend.api.deps import CurrentUser, OwnedStatement, SessionDep, SettingsDep, StatementId, owned
 from backend.api.schemas import (
     MAX_BIGINT,
     StatementOut,
@@ -22,7 +21,7 @@ from backend.api.schemas import (
 from backend.api.submitting import SubmitterDep, discard_upload
 from backend.api.transactions import EXPORT_RESPONSES, FormatQuery, export_response
 from backend.api.uploads import pdf_upload_openapi, receive_pdf
-from backend.models import Statement, Transaction, User
+from backend.models import Statement, Transaction
 from backend.services.errors import InvalidInputError
 from backend.services.exports import ExportFormat, ExportScope
 from backend.services.statements.hints import DATE_ORDERS, DECIMAL_MARKS, parser_hints
@@ -41,15 +40,6 @@ STATEMENT_HINT_FIELDS = {
 Limit = Annotated[int, Query(ge=1, le=1000)]
 # PostgreSQL's OFFSET and the statements' ids are BIGINT.
 Offset = Annotated[int, Query(ge=0, le=MAX_BIGINT)]
-StatementId = Annotated[int, Path(ge=1, le=MAX_BIGINT)]
-
-
-def owned_statement(session: Session, user: User, statement_id: int) -> Statement:
-    """The user's statement with this id; 404 when it is missing or someone else's."""
-    statement = session.get(Statement, statement_id)
-    if statement is None or statement.user_id != user.id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Statement not found")
-    return statement
 
 
 @router.post(
@@ -97,9 +87,9 @@ def list_statements(
 
 
 @router.get("/statements/{statement_id}", response_model=StatementOut)
-def get_statement(statement_id: StatementId, user: CurrentUser, session: SessionDep) -> Statement:
+def get_statement(statement: OwnedStatement) -> Statement:
     """One statement's details: bank, account (last 4 digits), period, balances, check."""
-    return owned_statement(session, user, statement_id)
+    return statement
 
 
 @router.get("/statements/{statement_id}/transactions", response_model=TransactionPage)
@@ -111,7 +101,8 @@ def list_transactions(
     offset: Offset = 0,
 ) -> TransactionPage:
     """The statement's transactions in printed order; ``amount`` < 0 is money out."""
-    statement = owned_statement(session, user, statement_id)
+    # Not OwnedStatement: its 404 would come before the 422 of a bad limit or offset.
+    statement = owned(session, Statement, user, statement_id, "Statement")
     rows = session.scalars(
         select(Transaction)
         .where(Transaction.statement_id == statement.id)
@@ -137,6 +128,6 @@ def export_statement(
     export_format: FormatQuery = ExportFormat.CSV,
 ) -> StreamingResponse:
     """The statement's transactions as a csv, ofx (OFX 2.2), qif or json file."""
-    statement = owned_statement(session, user, statement_id)
+    statement = owned(session, Statement, user, statement_id, "Statement")
     scope = ExportScope(user_id=user.id, statement_id=statement.id)
     return export_response(scope, export_format, f"ledgerflow-statement-{statement.id}")

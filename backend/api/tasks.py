@@ -18,7 +18,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import ColumnElement, Engine, func, select
 from sqlalchemy.orm import Session
 
-from backend.api.deps import CurrentUser, SessionDep, SettingsDep, TokenClaimsDep, is_task_id
+from backend.api.deps import CurrentUser, OwnedTask, SessionDep, SettingsDep, TokenClaimsDep, owned_task
 from backend.api.errors import error_responses
 from backend.api.schemas import Message, TaskOut, TaskPage, TaskResultOut, TaskSubmitted
 from backend.api.submitting import QUEUE_UNAVAILABLE, SubmitterDep
@@ -38,18 +38,6 @@ FINAL_STATES = {state.value for state in TaskState.final()}
 POLL_SECONDS = 0.25
 # A comment line on an idle event stream this often keeps proxies from closing it.
 KEEPALIVE_SECONDS = 15.0
-
-
-def owned_task(session: Session, user: User, task_id: str) -> TaskStatus:
-    """The user's task with this id; 404 when it does not exist or belongs to someone else."""
-    task = None
-    if is_task_id(task_id):
-        task = session.scalar(
-            select(TaskStatus).where(TaskStatus.task_id == task_id, TaskStatus.user_id == user.id)
-        )
-    if task is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Task not found")
-    return task
 
 
 # Names of the kinds a user never sees in GET /tasks (backend/tasks/kinds.py: user_visible).
@@ -102,9 +90,9 @@ def submit_ping(submitter: SubmitterDep) -> TaskSubmitted:
 
 
 @router.get("/{task_id}/status", response_model=TaskOut)
-def task_status(task_id: str, user: CurrentUser, session: SessionDep) -> TaskStatus:
+def task_status(task: OwnedTask) -> TaskStatus:
     """State and progress of one task."""
-    return owned_task(session, user, task_id)
+    return task
 
 
 @router.get(
@@ -160,9 +148,8 @@ async def _status_stream(user: User, task_id: str, token_expires_at: datetime) -
 
 
 @router.get("/{task_id}/result", response_model=TaskResultOut, responses=error_responses(409))
-def task_result(task_id: str, user: CurrentUser, session: SessionDep) -> TaskResultOut:
+def task_result(task: OwnedTask) -> TaskResultOut:
     """The result of a finished task; 409 while it is still pending or running."""
-    task = owned_task(session, user, task_id)
     if task.status not in FINAL_STATES:
         raise HTTPException(
             status.HTTP_409_CONFLICT,

@@ -5,20 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from backend.api.deps import CurrentUser, SessionDep, SettingsDep, WriteSessionDep
-from backend.api.schemas import MAX_INT32
-from backend.models import User, Webhook
+from backend.api.deps import (
+    CurrentUser,
+    OwnedWebhook,
+    SessionDep,
+    SettingsDep,
+    WebhookId,
+    WriteSessionDep,
+    owned,
+)
+from backend.models import Webhook
 from backend.services import webhooks
 from backend.services.url_guard import MAX_URL_LENGTH, Resolver, UnsafeUrl, system_resolver
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
-
-WebhookId = Annotated[int, Path(ge=1, le=MAX_INT32)]
 
 
 def get_resolver() -> Resolver:
@@ -59,14 +63,6 @@ class DeliveryOut(BaseModel):
     updated_at: datetime
 
 
-def owned_webhook(session: Session, user: User, webhook_id: int) -> Webhook:
-    """The user's webhook with this id; 404 when it is missing or someone else's."""
-    webhook = session.get(Webhook, webhook_id)
-    if webhook is None or webhook.user_id != user.id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Webhook not found")
-    return webhook
-
-
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=WebhookCreated)
 def create_webhook(
     body: WebhookIn,
@@ -97,18 +93,15 @@ def list_webhooks(user: CurrentUser, session: SessionDep) -> list[Webhook]:
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_webhook(webhook_id: WebhookId, user: CurrentUser, session: WriteSessionDep) -> Response:
     """Remove a webhook and its deliveries (pending ones are not sent)."""
-    session.delete(owned_webhook(session, user, webhook_id))
+    session.delete(owned(session, Webhook, user, webhook_id, "Webhook"))
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/{webhook_id}/deliveries", response_model=list[DeliveryOut])
-def list_deliveries(
-    webhook_id: WebhookId, user: CurrentUser, session: SessionDep
-) -> list[DeliveryOut]:
+def list_deliveries(webhook: OwnedWebhook, session: SessionDep) -> list[DeliveryOut]:
     """The webhook's last 100 deliveries, newest first."""
-    owned_webhook(session, user, webhook_id)
     return [
         DeliveryOut.model_validate(row)
-        for row in webhooks.recent_deliveries(session, webhook_id)
+        for row in webhooks.recent_deliveries(session, webhook.id)
     ]
