@@ -17,16 +17,17 @@ from backend.tasks.arguments import (
     CategorizeArgs,
     DeliverWebhookArgs,
     ExtractInvoiceArgs,
+    MergeStatementPartsArgs,
     NoArguments,
     ParseStatementArgs,
     ReportArgs,
+    StatementPartArgs,
     TaskArguments,
 )
 
 # Re-exported: the queues are kept apart only so that they can be read without pydantic.
 from backend.tasks.queues import DEFAULT_QUEUE as DEFAULT_QUEUE
 from backend.tasks.queues import QUEUES as QUEUES
-from backend.tasks.statement_parts_arguments import MergeStatementPartsArgs, StatementPartArgs
 
 
 class UnknownTask(LookupError):
