@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Response, status
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.api.deps import CurrentUser, OwnedRule, RuleId, SessionDep, owned
+from backend.api.deps import CurrentUser, OwnedRule, RuleId, SessionDep, WriteSessionDep, owned
 from backend.api.errors import error_responses
 from backend.api.schemas import (
     BulkCategorizeIn,
@@ -26,7 +26,7 @@ router = APIRouter(tags=["categorization"])
 
 
 @router.post("/rules", status_code=status.HTTP_201_CREATED, response_model=RuleOut)
-def create_rule(body: RuleIn, user: CurrentUser, session: SessionDep) -> CategoryRule:
+def create_rule(body: RuleIn, user: CurrentUser, session: WriteSessionDep) -> CategoryRule:
     """Save a rule; 422 for an invalid one (a bad regex, min above max...) or past MAX_RULES."""
     saved = _count_rules(session, user)
     if saved >= MAX_RULES:
@@ -67,7 +67,7 @@ def get_rule(rule: OwnedRule) -> CategoryRule:
 
 @router.put("/rules/{rule_id}", response_model=RuleOut)
 def replace_rule(
-    rule_id: RuleId, body: RuleIn, user: CurrentUser, session: SessionDep
+    rule_id: RuleId, body: RuleIn, user: CurrentUser, session: WriteSessionDep
 ) -> CategoryRule:
     """Replace every field of a rule."""
     # Not OwnedRule: its 404 would come before the 422 of an invalid body.
@@ -79,8 +79,9 @@ def replace_rule(
 
 
 @router.delete("/rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_rule(rule: OwnedRule, session: SessionDep) -> Response:
-    session.delete(rule)  # the request's one session: OwnedRule read the rule in it
+def delete_rule(rule_id: RuleId, user: CurrentUser, session: WriteSessionDep) -> Response:
+    # Not OwnedRule: the row is read in the write session that deletes it.
+    session.delete(owned(session, CategoryRule, user, rule_id, "Rule"))
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
