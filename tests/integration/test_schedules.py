@@ -59,6 +59,9 @@ class Beats:
                     [sys.executable, "-m", "celery", "-A", "celery_app", "beat", "--loglevel",
                      "INFO", "--schedule", str(self.folder / f"{name}-schedule")],
                     cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                    # Beat prints its banner on stdout, which is block-buffered into a file:
+                    # without this it can still be unwritten when the log says "Starting".
+                    env={**os.environ, "PYTHONUNBUFFERED": "1"},
                 )
             self.running[name] = (process, log_path)
             started.append(log_path)
