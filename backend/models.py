@@ -138,11 +138,15 @@ class Statement(Base):
     """A parsed bank statement; its transactions are in ``transactions``."""
 
     __tablename__ = "statements"
-    __table_args__ = (UniqueConstraint("user_id", "file_sha256"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "file_sha256", "part", name="uq_statements_user_id_file_sha256_part"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     file_sha256: Mapped[str] = mapped_column(String(64))
+    # Its place among the statements printed in that file (0-based; see migration 0009).
+    part: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The bank's name as printed ("Nordbank Genossenschaft eG"); bank_source is its slug.
     bank_name: Mapped[str | None] = mapped_column(String(200))
     bank_source: Mapped[str | None] = mapped_column(String(200))

@@ -14,32 +14,58 @@ if TYPE_CHECKING:  # the parser (pdfplumber) is only loaded by the tasks that pa
     from backend.services.statements import ParsedStatement
 
 
-def existing_statement_id(conn: Connection, user_id: int, file_sha256: str) -> int | None:
-    """The id of the statement this user already imported from this file, if any."""
-    return conn.scalar(
-        select(Statement.id).where(
-            Statement.user_id == user_id, Statement.file_sha256 == file_sha256
+def statement_ids(conn: Connection, user_id: int, file_sha256: str) -> list[int]:
+    """The ids of the statements this user already imported from this file, in document order
+    (one per statement the PDF prints; empty if none)."""
+    return list(
+        conn.scalars(
+            select(Statement.id)
+            .where(Statement.user_id == user_id, Statement.file_sha256 == file_sha256)
+            .order_by(Statement.part)
         )
     )
+
+
+def existing_statement_id(conn: Connection, user_id: int, file_sha256: str) -> int | None:
+    """The id of the (first) statement this user already imported from this file, if any."""
+    ids = statement_ids(conn, user_id, file_sha256)
+    return ids[0] if ids else None
 
 
 def save_statement(
     conn: Connection, user_id: int, file_sha256: str, parsed: ParsedStatement
 ) -> int:
-    """Insert the statement and its transactions in the caller's transaction; returns its id.
+    """Insert every statement of the document and their transactions in the caller's
+    transaction; returns the first one's id (:func:`statement_ids` gives them all).
 
     Each transaction is saved with the category the user's saved rules give it (as
     the bulk categorization would), so a fresh statement needs no UPDATE afterwards.
-    The (user, file hash) pair is unique: when the same file was already imported
+    The (user, file hash, part) triple is unique: when the same file was already imported
     (an upload sent twice, or a task redelivered after a crash, even concurrently),
-    the existing statement's id is returned and nothing is inserted.
+    the existing statement's id is returned and nothing is inserted (the parts are
+    inserted in one transaction, so the first one's conflict means all exist).
     """
+    first = _save_part(conn, user_id, file_sha256, 0, parsed)
+    if first is None:  # imported already (the conflict): that statement's id
+        existing = existing_statement_id(conn, user_id, file_sha256)
+        assert existing is not None  # noqa: S101 (the unique key just said it exists)
+        return existing
+    for part, statement in enumerate(parsed.more, start=1):
+        _save_part(conn, user_id, file_sha256, part, statement)
+    return first
+
+
+def _save_part(
+    conn: Connection, user_id: int, file_sha256: str, part: int, parsed: ParsedStatement
+) -> int | None:
+    """Insert one statement of the document and its transactions; ``None`` if it exists."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     statement_id = conn.scalar(
         dialect.insert(Statement)
         .values(
             user_id=user_id,
             file_sha256=file_sha256,
+            part=part,
             bank_name=parsed.bank_name,
             bank_source=parsed.bank_source,
             warnings=list(parsed.warnings),
@@ -54,13 +80,11 @@ def save_statement(
             page_count=parsed.page_count,
             created_at=utcnow(),
         )
-        .on_conflict_do_nothing(index_elements=["user_id", "file_sha256"])
+        .on_conflict_do_nothing(index_elements=["user_id", "file_sha256", "part"])
         .returning(Statement.id)
     )
-    if statement_id is None:  # imported already (the conflict): that statement's id
-        existing = existing_statement_id(conn, user_id, file_sha256)
-        assert existing is not None  # noqa: S101 (the unique key just said it exists)
-        return existing
+    if statement_id is None:
+        return None
     if parsed.transactions:
         categories = categorize_lines(
             load_rules(conn, user_id),
@@ -92,10 +116,12 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def statement_summary(statement: Statement) -> dict[str, Any]:
-    """The task result for an imported statement (money as strings, dates ISO)."""
+def statement_summary(statement: Statement, all_ids: list[int]) -> dict[str, Any]:
+    """The task result for an imported document: its first ``statement`` (money as strings,
+    dates ISO) and ``statement_ids``, every statement the PDF prints, in document order."""
     return {
         "statement_id": statement.id,
+        "statement_ids": all_ids,
         "transaction_count": statement.transaction_count,
         "bank_name": statement.bank_name,
         "bank_source": statement.bank_source,

@@ -38,7 +38,12 @@ from backend.db import get_engine, new_session
 from backend.models import Statement, TaskState, TaskStatus
 from backend.services import batches, task_records
 from backend.services.errors import InvalidInputError
-from backend.services.statement_store import existing_statement_id, save_statement, statement_summary
+from backend.services.statement_store import (
+    existing_statement_id,
+    save_statement,
+    statement_ids,
+    statement_summary,
+)
 from backend.services.task_events import publish_change
 from backend.tasks.base import HandedOver, LeaseLost, TaskCancelled, TrackedTask, patiently, tracked_task
 from backend.tasks.kinds import MERGE_STATEMENT_PARTS, PARSE_STATEMENT, PARSE_STATEMENT_PART
@@ -235,7 +240,8 @@ def merge_statement_parts(
         if statement_id is None:
             statement_id = save_statement(conn, user_id, file_sha256, parsed)
     with new_session() as session:
-        summary = statement_summary(session.get_one(Statement, statement_id))
+        ids = statement_ids(session.connection(), user_id, file_sha256)
+        summary = statement_summary(session.get_one(Statement, statement_id), ids)
     patiently(
         lambda: task_records.mark_success(engine, parent_task_id, summary), "finishing the parse task"
     )

@@ -6,7 +6,12 @@ from pathlib import Path
 
 from backend.db import get_engine, new_session
 from backend.models import Statement
-from backend.services.statement_store import existing_statement_id, save_statement, statement_summary
+from backend.services.statement_store import (
+    existing_statement_id,
+    save_statement,
+    statement_ids,
+    statement_summary,
+)
 from backend.tasks.base import TrackedTask, tracked_task
 from backend.tasks.kinds import PARSE_STATEMENT
 from backend.tasks.statement_parts import (
@@ -62,4 +67,5 @@ def parse_pdf_async(
         with engine.begin() as conn:
             statement_id = save_statement(conn, user_id, file_sha256, parsed)
     with new_session() as session:
-        return statement_summary(session.get_one(Statement, statement_id))
+        ids = statement_ids(session.connection(), user_id, file_sha256)
+        return statement_summary(session.get_one(Statement, statement_id), ids)

@@ -1471,3 +1471,44 @@ def write_random_layout(path: Path, seed: int) -> StatementTruth:
     spec, scenario = random_layout(seed)
     drafts = generate_transactions(scenario, scenario.transaction_count)
     return render_statement(Path(path), f"grammar_{seed}", spec, scenario, drafts)
+
+
+def write_bundle(path: Path, seeds: Sequence[int]) -> list[StatementTruth]:
+    """Several statements of one account in one PDF (issue 7, "Documents"), one after the other.
+
+    The layout, bank and account are the first seed's :func:`random_layout`; each statement
+    takes its transactions from its own seed and covers the period after the previous one,
+    opening at the previous closing balance (as a bank prints consecutive statements). Each
+    statement is rendered on its own pages and the pages are joined. Returns each statement's
+    truth, in document order.
+    """
+    import pypdfium2  # the PDF joiner; the statements are drawn by fpdf2 as always
+
+    spec, first = random_layout(seeds[0])
+    truths: list[StatementTruth] = []
+    bundle = pypdfium2.PdfDocument.new()
+    try:
+        for index, seed in enumerate(seeds):
+            scenario = first
+            if truths:
+                previous, own = truths[-1], random_layout(seed)[1]
+                # Every grammar layout prints its period and closing balance.
+                assert previous.period_end is not None and previous.closing_balance is not None
+                start = previous.period_end + timedelta(days=1)
+                scenario = replace(
+                    own, period_start=start, period_end=start + (own.period_end - own.period_start),
+                    opening=previous.closing_balance,
+                )
+            part = Path(path).with_name(f"{Path(path).stem}.part{index}.pdf")
+            drafts = generate_transactions(scenario, scenario.transaction_count)
+            truths.append(render_statement(part, f"bundle_{seed}", spec, scenario, drafts))
+            source = pypdfium2.PdfDocument(part)
+            try:
+                bundle.import_pages(source)
+            finally:
+                source.close()
+            part.unlink()
+        bundle.save(str(path))
+    finally:
+        bundle.close()
+    return truths

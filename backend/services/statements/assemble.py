@@ -10,10 +10,12 @@ otherwise).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 from ..document_text.dates import RawDate, proven_day_first
+from ..document_text.layout import Line
 from ..document_text.money import PrintedAmount, parse_amount, uses_decimal_comma
 from ..errors import InvalidInputError
 from .bank_name import bank_slug, find_bank_name
@@ -40,6 +42,7 @@ from .metadata import (
 from .models import ParsedStatement, ParsedTransaction
 from .reconcile import OK, Checkpoint, Reconciliation, reconcile
 from .rows import RawRow, TableReader
+from .split import split_statements
 
 Entry = ParsedTransaction | Checkpoint
 _STARTS = (RowKind.OPENING, RowKind.BROUGHT_FORWARD)
@@ -178,11 +181,12 @@ def _date_order(dates: Sequence[RawDate], american: bool, hints: ParserHints, wa
 
 
 def _year_anchor(
-    reader: TableReader, period: tuple[date | None, date | None], day_first: bool, warnings: list[str]
+    rows: Sequence[RawRow], lines: Sequence[Line], period: tuple[date | None, date | None], day_first: bool,
+    warnings: list[str],
 ) -> tuple[date | None, date | None]:
     """What dates printed without a year are placed near: the period, else the statement date."""
-    anchor = period if period[1] else (None, reference_date(reader.text_lines, day_first))
-    if any(row.date is not None and row.date.year is None for row in reader.rows):
+    anchor = period if period[1] else (None, reference_date(lines, day_first))
+    if any(row.date is not None and row.date.year is None for row in rows):
         if period[1]:
             warnings.append(YEAR_FROM_PERIOD)
         else:
@@ -212,23 +216,37 @@ def assemble(reader: TableReader, page_count: int, hints: ParserHints = _NO_HINT
     row_dates = [row.date for row in reader.rows if row.date is not None]
     american = looks_american(money_texts + [line.text for line in lines])
     day_first = _date_order([*row_dates, *dates_in_text(lines)], american, hints, warnings)
-    period = find_period(lines, day_first)
-    year_anchor = _year_anchor(reader, period, day_first, warnings)
     amount_texts = [text for row in reader.rows for role, text in row.money.items() if role != BALANCE]
-    rows = _RowReader(
-        decimal_comma, day_first, year_anchor, _prints_negative_amounts(amount_texts, decimal_comma)
-    )
-    printed = find_balances(lines, decimal_comma)
-
+    signs_printed = _prints_negative_amounts(amount_texts, decimal_comma)
     card = looks_like_card_statement(lines)
-    entries, result, overruled = _reconciled_entries(reader.rows, rows, printed, card)
+    bank_name = find_bank_name(lines)
+    parts = split_statements(reader.rows, lines, day_first)
+    statements = [
+        _statement(
+            part.rows, lines if len(parts) == 1 else part.lines, page_count, bank_name,
+            _RowReader(decimal_comma, day_first, (None, None), signs_printed), card, warnings,
+        )
+        for part in parts
+    ]
+    return replace(statements[0], more=tuple(statements[1:]))
+
+
+def _statement(
+    raw_rows: Sequence[RawRow], lines: Sequence[Line], page_count: int, bank_name: str | None,
+    rows: _RowReader, card: bool, document_warnings: Sequence[str],
+) -> ParsedStatement:
+    """One statement of the document, read and reconciled on its own under the document's decisions."""
+    warnings = list(document_warnings)
+    period = find_period(lines, rows.day_first)
+    rows.period = _year_anchor(raw_rows, lines, period, rows.day_first, warnings)
+    printed = find_balances(lines, rows.decimal_comma)
+    entries, result, overruled = _reconciled_entries(raw_rows, rows, printed, card)
     if overruled:
         warnings.append(SIGNS_BY_RECONCILIATION)
     transactions = tuple(e for e in entries if isinstance(e, ParsedTransaction))
     if not transactions:
         raise InvalidInputError("The statement's transaction table has no transactions.")
     opening, closing = _starting_checkpoint(entries), _ending_checkpoint(entries)
-    bank_name = find_bank_name(lines)
     return ParsedStatement(
         bank_source=bank_slug(bank_name) if bank_name else None,
         account_last4=find_account_last4(lines),

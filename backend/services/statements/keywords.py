@@ -104,6 +104,8 @@ _FOREIGN_CURRENCY_NOTE = re.compile(
     rf"|^(?:{_CODES}) \d[\d.,]*[.,]\d\d$|^\d[\d.,]*[.,]\d\d (?:{_CODES})$",
     re.IGNORECASE,
 )
+# A balance printed as words where an account has none yet ("SOLDE NUL"): an opening balance of 0.
+_ZERO_BALANCE = re.compile(r"^(?:solde nul|nil balance|zero balance|saldo null|saldo cero)$")
 _CONTINUED = re.compile(r"(?<!\s)\s*\(?(?:continued|cont'd|cont)\)?$")  # (?<!\s): one try per run
 
 
@@ -128,3 +130,8 @@ def section_sign(line_text: str) -> int | None:
 def is_foreign_currency_note(line_text: str) -> bool:
     """Whether a line under a row only gives its foreign amount or exchange rate."""
     return bool(_FOREIGN_CURRENCY_NOTE.match(line_text.strip()))
+
+
+def is_zero_balance(line_text: str) -> bool:
+    """Whether a line says, in words, that the balance is nil ("SOLDE NUL")."""
+    return bool(_ZERO_BALANCE.match(_normalise(line_text)))

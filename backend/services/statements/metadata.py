@@ -5,18 +5,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from datetime import date
+from decimal import Decimal
 from itertools import pairwise
 
 from ..document_text.dates import DATE_IN_TEXT, RawDate, read_date
 from ..document_text.layout import Line, Word, run_text, word_runs
 from ..document_text.money import PrintedAmount, parse_amount
-from .keywords import RowKind, row_kind
+from .keywords import RowKind, is_zero_balance, row_kind
 
 _ACCOUNT_LABEL = re.compile(
     r"\b(?:account|acct|a/c|card|konto|compte|cuenta|rekening|conto)"
     r"\s*(?:number|no\.?|num|nummer|nr\.?|#)?\s*[:#.]?\s*(?P<value>[\dXx*• \-]{4,})",
     re.IGNORECASE,
 )
+# "N° : M 00099999902" (French statements): a number sign, an optional holder letter, 8+ digits.
+_NUMBER_SIGN_LABEL = re.compile(r"\bN[°º]\s*:?\s*(?:[A-Z]\s+)?(?P<value>\d{8,})\b")
 _IBAN_LABEL = re.compile(r"\bIBAN\s*[:.]?\s*(?P<value>[A-Z]{2}\d{2}[A-Z0-9 ]{8,})")
 # A masked card number ("XXXX XXXX 1234", "****1234"). The mask is runs of 2+ mask characters
 # with a *mandatory* separator between runs, and starts only where a run starts: an optional
@@ -79,7 +82,7 @@ def _last4(value: str) -> str | None:
 def find_account_last4(lines: Sequence[Line]) -> str | None:
     """The last four digits of the account (or card) number; the rest is never kept."""
     texts = [line.text for line in lines]
-    for pattern in (_ACCOUNT_LABEL, _IBAN_LABEL):
+    for pattern in (_ACCOUNT_LABEL, _NUMBER_SIGN_LABEL, _IBAN_LABEL):
         for text in texts:
             found = pattern.search(text)
             if found and (last4 := _last4(found.group("value"))):
@@ -137,6 +140,8 @@ def find_balances(lines: Sequence[Line], decimal_comma: bool) -> dict[RowKind, P
         amount = parse_amount(value, decimal_comma)
         if amount is not None and kind not in found:
             found[kind] = amount
+    if RowKind.OPENING not in found and any(is_zero_balance(line.text) for line in lines):
+        found[RowKind.OPENING] = PrintedAmount(Decimal(0))
     return found
 
 

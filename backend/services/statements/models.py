@@ -23,7 +23,9 @@ class ParsedStatement:
 
     ``bank_name`` is the bank's name as printed ("Deutsche Kreditbank"); ``bank_source`` a
     stable slug of it. ``warnings`` says, in words a user understands, where the parser
-    guessed (date order, year, sign convention) rather than read.
+    guessed (date order, year, sign convention) rather than read. A PDF that prints several
+    statements (each with its own account or period and balances) is read as this one, the
+    first, with the others in ``more``, in document order, each reconciled on its own.
     """
 
     bank_source: str | None
@@ -38,3 +40,9 @@ class ParsedStatement:
     transactions: tuple[ParsedTransaction, ...]
     bank_name: str | None = None
     warnings: tuple[str, ...] = ()
+    more: tuple[ParsedStatement, ...] = ()
+
+    @property
+    def statements(self) -> tuple[ParsedStatement, ...]:
+        """Every statement of the document, in document order: this one, then ``more``."""
+        return (self, *self.more)

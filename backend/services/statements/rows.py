@@ -59,6 +59,9 @@ class RawRow:
     description: list[str]
     money: dict[str, str]
     section: int | None = None
+    # How many text lines (outside the table) were read before this row: where the row sits
+    # among them, so a document printing several statements can be cut between rows.
+    line_index: int = 0
 
     @property
     def description_text(self) -> str:
@@ -174,7 +177,7 @@ class TableReader:
                 if not is_foreign_currency_note(text):
                     self._row.description.append(text)
                 return True
-        self._row = RawRow(date, [text] if text else [], money, self._section)
+        self._row = RawRow(date, [text] if text else [], money, self._section, len(self.text_lines))
         self._row_height = median(cells.heights) if cells.heights else 0.0
         self.rows.append(self._row)
         return True

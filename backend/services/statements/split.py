@@ -1,0 +1,77 @@
+"""Several statements printed in one PDF: where one ends and the next begins.
+
+A bank's PDF may hold two accounts' statements, or one account's statements for two periods,
+one after the other, each with its own header (account number, period) and balances. The
+rows are cut between two consecutive rows where the text lines printed between them name an
+account number or a period other than the one the current statement prints: a page header
+repeating the same account and period cuts nothing. Each part is then reconciled on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ..document_text.layout import Line
+from .keywords import RowKind, row_kind
+from .metadata import find_account_last4, find_period
+from .rows import RawRow
+
+
+@dataclass(frozen=True)
+class Part:
+    """One statement's rows and the text lines printed with them (its header, its summary)."""
+
+    rows: list[RawRow]
+    lines: list[Line]
+
+
+def _identity(lines: Sequence[Line], day_first: bool) -> tuple[str | None, tuple[date, date] | None]:
+    """The account number (last 4) and period these lines print, each ``None`` if not printed."""
+    start, end = find_period(lines, day_first)
+    return find_account_last4(lines), (start, end) if start and end else None
+
+
+def _differs(current: object, new: object) -> bool:
+    """Both printed and not the same (something not printed cuts nothing)."""
+    return current is not None and new is not None and current != new
+
+
+def _boundary(lines: Sequence[Line], start: int, end: int) -> int:
+    """Where the next statement's lines start among ``lines[start:end]``: on the next page if
+    they run onto one (what was printed under the last row, such as a summary box or a footer,
+    stays with its statement), else right after the last row."""
+    for index in range(start, end):
+        if lines[index].page > lines[start].page:
+            return index
+    return start
+
+
+def split_statements(rows: Sequence[RawRow], lines: Sequence[Line], day_first: bool) -> list[Part]:
+    """Cut ``rows`` and the text ``lines`` into statements, in document order."""
+    cuts: list[tuple[int, int]] = []  # (row index, line index) where a statement starts
+    part_start_line = 0
+    has_transaction = False
+    for index, row in enumerate(rows):
+        if has_transaction:
+            previous = rows[index - 1]
+            between = lines[previous.line_index : row.line_index]
+            if between:
+                account, period = _identity(lines[part_start_line : previous.line_index], day_first)
+                new_account, new_period = _identity(between, day_first)
+                if _differs(account, new_account) or _differs(period, new_period):
+                    part_start_line = _boundary(lines, previous.line_index, row.line_index)
+                    cuts.append((index, part_start_line))
+                    has_transaction = False
+        has_transaction = has_transaction or row_kind(row.description_text) is RowKind.TRANSACTION
+    bounds = [(0, 0), *cuts, (len(rows), len(lines))]
+    parts: list[Part] = []
+    for (row_a, line_a), (row_b, line_b) in zip(bounds, bounds[1:], strict=False):
+        part = Part(list(rows[row_a:row_b]), list(lines[line_a:line_b]))
+        if parts and not any(row_kind(row.description_text) is RowKind.TRANSACTION for row in part.rows):
+            parts[-1].rows.extend(part.rows)  # only balance rows after the cut: not a statement
+            parts[-1].lines.extend(part.lines)
+        else:
+            parts.append(part)
+    return parts
