@@ -17,6 +17,22 @@ from backend.config import get_settings
 
 # Execution option for connections that only read (see ``read_only``).
 READ_ONLY_OPTION = "ledgerflow_read_only"
+# Each process's connection pool, on both back ends: POOL_SIZE kept open, up to
+# POOL_SIZE + POOL_OVERFLOW at a peak.
+POOL_SIZE = 10
+POOL_OVERFLOW = 20
+# A request holds at most this many pooled connections at once: its ORM session (the
+# current user, ownership checks) and one short transaction of a service (the submit's
+# INSERT, the idempotency claim) opened while the session is still open.
+CONNECTIONS_PER_REQUEST = 2
+
+
+def max_concurrent_requests() -> int:
+    """How many requests one API process may serve at once without the pool running dry:
+    past it, requests holding one connection wait for their second until the pool's timeout
+    (measured: 16 concurrent submits on SQLite's former 5+10 pool answered 500s).
+    ``backend/api/admission.py`` holds the others back."""
+    return (POOL_SIZE + POOL_OVERFLOW) // CONNECTIONS_PER_REQUEST
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -78,14 +94,17 @@ def build_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            parsed, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
+            connect_args={"check_same_thread": False},
+        )
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
     # A short connect timeout: while the server is away, requests answer 503 quickly
     # and workers go to their retry path instead of hanging on a dead address.
     return create_engine(
-        parsed, pool_pre_ping=True, pool_size=10, max_overflow=20,
+        parsed, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
         connect_args={"connect_timeout": 5},
     )
 

@@ -22,11 +22,13 @@ from backend.api import (
     web,
     webhooks,
 )
+from backend.api.admission import AdmissionLimit, event_stream_paths
 from backend.api.errors import install_error_handlers
 from backend.api.middleware import RequestSizeLimit
 from backend.api.request_id import RequestIdMiddleware
 from backend.api.uploads import is_pdf_upload
 from backend.config import get_settings
+from backend.db import max_concurrent_requests
 from backend.logs import REQUEST_ID_HEADER, configure_api_logging
 
 # One route table: a new router module is one more line here.
@@ -81,6 +83,11 @@ def create_app() -> FastAPI:
     # a browser needs to read it.
     app.add_middleware(
         RequestSizeLimit, limit_for=lambda path: None if path in uploads else max_body
+    )
+    app.add_middleware(
+        AdmissionLimit, limit=max_concurrent_requests(), exempt=event_stream_paths(
+            route for router in ROUTERS for route in router.routes
+        )
     )
     if settings.cors_origin_list:
         app.add_middleware(

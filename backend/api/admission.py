@@ -1,0 +1,48 @@
+"""Admission control: at most as many requests inside the app as the database pool can serve.
+
+A request may hold two pooled connections at once (its ORM session, opened by the
+current-user lookup and kept until the response, and a service's short transaction such
+as the submit's INSERT). With more requests in flight than half the pool, every
+connection can be held by a request waiting for its second one: they all wait until the
+pool's timeout and answer 500 (measured: 64 clients submitting at once). Requests past
+the limit wait here instead, before any dependency runs, which costs nothing while they
+wait (an await on a semaphore). Server-sent event streams, which stay open for minutes,
+are not counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import anyio
+from fastapi.routing import APIRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+EVENT_STREAM = "text/event-stream"
+
+
+def event_stream_paths(routes: Iterable[object]) -> tuple[re.Pattern[str], ...]:
+    """The path patterns of the routes that answer with server-sent events."""
+    return tuple(
+        route.path_regex
+        for route in routes
+        if isinstance(route, APIRoute)
+        and EVENT_STREAM in route.responses.get(200, {}).get("content", {})
+    )
+
+
+class AdmissionLimit:
+    """Pure ASGI middleware: ``limit`` HTTP requests in the app at once, the rest queue."""
+
+    def __init__(self, app: ASGIApp, limit: int, exempt: tuple[re.Pattern[str], ...]) -> None:
+        self.app = app
+        self.exempt = exempt
+        self.slots = anyio.Semaphore(limit)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or any(pattern.match(scope["path"]) for pattern in self.exempt):
+            await self.app(scope, receive, send)
+            return
+        async with self.slots:
+            await self.app(scope, receive, send)

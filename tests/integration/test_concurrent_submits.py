@@ -1,0 +1,83 @@
+"""Many clients at once against one real uvicorn process: every submit is answered, none 500.
+
+Sync endpoints run in a thread pool (40 threads by default) and each may hold two pooled
+database connections at once. With more threads than the pool could serve, requests
+holding one connection waited for a second until the pool's timeout, then answered 500
+(seen first in bench/bench_platform.py: 16 clients on SQLite's former 5+10 pool).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.conftest import REPO_ROOT
+from tests.support.net import free_port, wait_until_answers
+
+CLIENTS = 64
+SUBMITS_PER_CLIENT = 3
+
+
+@pytest.fixture
+def api_url(clean_db: None, redis_server: None) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "USER_MAX_ACTIVE_TASKS": str(CLIENTS * SUBMITS_PER_CLIENT + 10)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "backend.api.main:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        cwd=REPO_ROOT, env=env, start_new_session=True,
+    )
+    try:
+        wait_until_answers(f"http://127.0.0.1:{port}/health")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_more_concurrent_submits_than_pooled_connections_are_all_accepted(api_url):
+    credentials = {"email": f"crowd-{uuid.uuid4().hex[:8]}@example.com", "password": "crowd-password-1"}
+    with httpx.Client(base_url=api_url, timeout=30) as client:
+        assert client.post("/auth/register", json=credentials).status_code == 201
+        token = client.post("/auth/token", data={
+            "username": credentials["email"], "password": credentials["password"]}).json()["access_token"]
+    statuses: Counter[int] = Counter()
+    lock = threading.Lock()
+    start = threading.Barrier(CLIENTS)
+
+    def one_client() -> None:
+        with httpx.Client(base_url=api_url, timeout=60,
+                          headers={"Authorization": f"Bearer {token}"}) as client:
+            start.wait()
+            for _ in range(SUBMITS_PER_CLIENT):
+                status = client.post("/tasks/ping").status_code
+                with lock:
+                    statuses[status] += 1
+
+    threads = [threading.Thread(target=one_client) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == Counter({202: CLIENTS * SUBMITS_PER_CLIENT}), statuses
+
+
+def test_event_streams_do_not_take_an_admission_slot():
+    from backend.api.admission import event_stream_paths
+    from backend.api.main import ROUTERS
+
+    exempt = event_stream_paths(route for router in ROUTERS for route in router.routes)
+    assert any(pattern.match(f"/tasks/{uuid.uuid4()}/events") for pattern in exempt)
+    assert not any(pattern.match("/tasks/ping") for pattern in exempt)
