@@ -26,7 +26,7 @@ from backend.services import idempotency, task_records
 from backend.services.idempotency import ClaimState
 from backend.services.retention import delete_unreferenced_files
 from backend.services.storage import StoredFile, delete_files
-from backend.tasks.kinds import TaskKind
+from backend.tasks.kinds import TaskKind, hidden_names
 from backend.tasks.submission import QueueUnavailable, submit_task
 
 QUEUE_UNAVAILABLE = ApiError(
@@ -124,7 +124,8 @@ class Submitter:
     def _check_fair_share(self, new_tasks: int = 1) -> None:
         """One user's thousand uploads must not starve everyone else's."""
         limit = get_settings().user_max_active_tasks
-        active = task_records.count_active(get_engine(), self.user.id)
+        # A long statement's parts are its parse task's work, not more tasks of the user.
+        active = task_records.count_active(get_engine(), self.user.id, not_counted=hidden_names())
         if active + new_tasks <= limit:
             return
         more = f" and this would add {new_tasks}" if new_tasks > 1 else ""

@@ -28,7 +28,7 @@ from backend.services import task_events, task_records
 from backend.services.retention import delete_unreferenced_files
 from backend.tasks.app import celery_app
 from backend.tasks.arguments import OLDER_RELEASE_MESSAGE, UnreadableArguments
-from backend.tasks.kinds import PING, UnknownTask, declared, kind_named
+from backend.tasks.kinds import PING, UnknownTask, hidden_names, kind_named
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ KEEPALIVE_SECONDS = 15.0
 
 
 # Names of the kinds a user never sees in GET /tasks (backend/tasks/kinds.py: user_visible).
-HIDDEN_KINDS = tuple(kind.name for kind in declared() if not kind.user_visible)
+HIDDEN_KINDS = hidden_names()
 
 
 # Paging of task listings (here, and a schedule's or a batch's runs).

@@ -7,6 +7,7 @@ redelivered message, a cancel racing a finish) can never move a final task back.
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -449,14 +450,14 @@ def request_cancel(engine: Engine, task_id: str) -> bool:
     return _transition(engine, task_id, _IS_PROCESSING, cancel_requested_at=utcnow())
 
 
-def count_active(engine: Engine, user_id: int) -> int:
-    """How many of the user's tasks are not final yet."""
+def count_active(engine: Engine, user_id: int, not_counted: Collection[str] = ()) -> int:
+    """How many of the user's tasks are not final yet, leaving out the task names in
+    ``not_counted``."""
+    condition = [_table.c.user_id == user_id, _table.c.status.in_(_ACTIVE)]
+    if not_counted:
+        condition.append(_table.c.task_name.not_in(list(not_counted)))
     with engine.connect() as conn:
-        return conn.scalar(
-            select(func.count())
-            .select_from(_table)
-            .where(_table.c.user_id == user_id, _table.c.status.in_(_ACTIVE))
-        ) or 0
+        return conn.scalar(select(func.count()).select_from(_table).where(*condition)) or 0
 
 
 def current_state(engine: Engine, task_id: str) -> TaskState | None:

@@ -82,6 +82,12 @@ def declared() -> tuple[TaskKind, ...]:
     return tuple(_DECLARED.values())
 
 
+def hidden_names() -> tuple[str, ...]:
+    """The kinds a user neither sees nor is counted for: platform tasks, and work done on
+    behalf of one of the user's tasks (a long statement's parts and their merge)."""
+    return tuple(kind.name for kind in _DECLARED.values() if not kind.user_visible)
+
+
 PING = declare("ping", DEFAULT_QUEUE, NoArguments, user_visible=True)
 CLEANUP = declare("cleanup_old_results", DEFAULT_QUEUE, NoArguments, user_visible=False)
 REAPER = declare("reap_stuck_tasks", DEFAULT_QUEUE, NoArguments, user_visible=False)

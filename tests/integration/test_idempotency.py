@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from backend.config import get_settings
 from backend.db import get_engine
 from backend.models import Statement, TaskStatus
+from backend.tasks.kinds import PARSE_STATEMENT_PART
 from tests.support import is_final
 from tests.support.seed import seed_task
 from tests.support.statement_pdfs import LAYOUTS
@@ -145,6 +146,17 @@ def test_a_user_at_the_active_task_limit_gets_429_and_others_do_not(
             .values(status="SUCCESS")
         )
     assert client.post("/tasks/ping", headers=keyed(busy, "over-limit")).status_code == 202
+
+
+def test_a_long_statements_parts_do_not_count_against_the_limit(client, register, monkeypatch):
+    monkeypatch.setattr(get_settings(), "user_max_active_tasks", 2)
+    user = register()
+    user_id = client.get("/auth/me", headers=user).json()["id"]
+    seed_task(user_id, "PROCESSING")  # the parse task, waiting for its parts...
+    for _ in range(4):  # ...which are its work, not more tasks of the user
+        seed_task(user_id, "PENDING", task_name=PARSE_STATEMENT_PART.name)
+
+    assert client.post("/tasks/ping", headers=user).status_code == 202
 
 
 def test_uploads_over_the_limit_leave_no_file(client, auth_headers, monkeypatch, tmp_path):
