@@ -55,6 +55,8 @@ from tests.support.net import free_port, wait_until_answers  # noqa: E402
 POSTGRES_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/ledgerflow_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 WORKER_CONCURRENCY = 2
+# The profiler the dev dependencies install beside this interpreter (pyproject.toml).
+PY_SPY = Path(sys.executable).with_name("py-spy")
 TARGETS = {"end_to_end": 0.8, "submit": 0.8, "p99_ms": 100.0}
 
 
@@ -169,7 +171,7 @@ class Processes:
             yield
             return
         profilers = [
-            subprocess.Popen(["py-spy", "record", "--format", "raw", "--subprocesses", "--nonblocking",
+            subprocess.Popen([str(PY_SPY), "record", "--format", "raw", "--subprocesses", "--nonblocking",
                               "--pid", str(child.pid), "-o",
                               str(self.profile_dir / f"{self.log_dir.name}-{number}.txt")],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -317,6 +319,9 @@ def main() -> None:
     # A SIGTERM (timeout, Ctrl-C from make) unwinds, so that every started process is stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
     if args.profile:
+        if not PY_SPY.exists():
+            sys.exit(f"--profile needs py-spy at {PY_SPY}: it is a dev dependency, `make test` or "
+                     "`make bench-platform` installs it")
         args.profile.mkdir(parents=True, exist_ok=True)
         Processes.profile_dir = args.profile.resolve()
     redis.Redis.from_url(REDIS_URL).flushdb()
