@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api.deps import CurrentUser, SettingsDep, is_task_id, not_found
 from backend.api.errors import error_responses
@@ -49,6 +49,8 @@ class BatchSubmitted(BaseModel):
 
 
 class BatchItemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     item_id: int
     filename: str
     status: str
@@ -58,6 +60,8 @@ class BatchItemOut(BaseModel):
 
 
 class BatchStepOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     step: str
     task_id: str | None
     status: str | None
@@ -65,6 +69,10 @@ class BatchStepOut(BaseModel):
 
 
 class BatchOut(BaseModel):
+    """A batch as ``services.batches`` reads it (``BatchView``), read off its attributes."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     batch_id: str
     status: str
     total: int
@@ -73,7 +81,8 @@ class BatchOut(BaseModel):
     pending: int
     progress_percent: int
     report_id: str | None
-    then: str | None
+    # Called "then" in the request that asked for it.
+    then: str | None = Field(validation_alias="pipeline")
     pipeline_note: str | None
     steps: list[BatchStepOut]
     created_at: datetime
@@ -82,22 +91,7 @@ class BatchOut(BaseModel):
 
     @classmethod
     def of(cls, view: BatchView) -> BatchOut:
-        return cls(
-            batch_id=view.batch_id,
-            status=view.status.value,
-            total=view.total,
-            succeeded=view.succeeded,
-            failed=view.failed,
-            pending=view.pending,
-            progress_percent=view.progress_percent,
-            report_id=view.report_id,
-            then=view.pipeline,
-            pipeline_note=view.pipeline_note,
-            steps=[BatchStepOut(**vars(step)) for step in view.steps],
-            created_at=view.created_at,
-            finished_at=view.finished_at,
-            items=[BatchItemOut(**vars(item)) for item in view.items],
-        )
+        return cls.model_validate(view)
 
 
 class BatchPage(BaseModel):
