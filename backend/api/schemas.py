@@ -122,6 +122,9 @@ class StatementOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    # Its place among the statements printed in one uploaded file: 0, then 1, 2, ... when a
+    # PDF carries several (the upload's result lists them all in ``statement_ids``).
+    part: int
     bank_name: str | None
     bank_source: str | None
     account_last4: str | None

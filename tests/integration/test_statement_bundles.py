@@ -37,8 +37,9 @@ def test_two_statements_in_one_pdf_are_two_statements(client, auth_headers, work
     assert result["transaction_count"] == len(truths[0].transactions)
     listing = client.get("/statements", headers=auth_headers).json()
     assert listing["total"] == 2 and sorted(item["id"] for item in listing["items"]) == sorted(ids)
-    for statement_id, truth in zip(ids, truths, strict=True):
+    for part, (statement_id, truth) in enumerate(zip(ids, truths, strict=True)):
         statement = client.get(f"/statements/{statement_id}", headers=auth_headers).json()
+        assert statement["part"] == part
         assert (
             statement["period_start"], statement["period_end"],
             statement["opening_balance"], statement["closing_balance"],
