@@ -39,6 +39,15 @@ class StartOutcome(enum.Enum):
     BUSY = "busy"  # another run holds a live lease (a duplicate delivery): come back later
 
 
+@dataclass(frozen=True)
+class Start:
+    """What :func:`mark_processing` did, and for a TRACKED start the run's attempt number:
+    with the node, the lease this run holds (a later run on the same node has another)."""
+
+    outcome: StartOutcome
+    attempt: int | None = None
+
+
 class ProgressOutcome(enum.Enum):
     CONTINUE = "continue"
     CANCELLED = "cancelled"  # the owner asked the task to stop
@@ -104,12 +113,14 @@ def _transition(
 
 def mark_processing(
     engine: Engine, task_id: str, worker: str, lost_after_seconds: float, max_losses: int
-) -> StartOutcome:
+) -> Start:
     """Take the task's lease and move it to PROCESSING, counting the attempt.
 
     A row that is PROCESSING under a lease nobody renewed for ``lost_after_seconds``
     belonged to a run whose worker died: taking it over counts a worker loss, and the
-    ``max_losses``-th loss ends the task FAILED instead of running it again.
+    ``max_losses``-th loss ends the task FAILED instead of running it again. The lease is
+    the node *and* the attempt number returned: the run's own writes name both, so a run
+    whose lease another run took (on another node or on this one) is told so.
     """
     now = utcnow()
     with engine.begin() as conn:
@@ -130,7 +141,7 @@ def mark_processing(
                 updated_at=now,
                 error_message=None,
             )
-            .returning(_table.c.worker_losses)
+            .returning(_table.c.worker_losses, _table.c.attempts)
         ).first()
         if row is None:
             current = conn.execute(
@@ -141,30 +152,41 @@ def mark_processing(
     if row is not None:
         if row.worker_losses >= max_losses:
             mark_failed(engine, task_id, lost_worker_message(row.worker_losses))
-            return StartOutcome.SKIP
+            return Start(StartOutcome.SKIP)
         publish_change(task_id)
-        return StartOutcome.TRACKED
+        return Start(StartOutcome.TRACKED, row.attempts)
     if current is None:
-        return StartOutcome.UNTRACKED
+        return Start(StartOutcome.UNTRACKED)
     if current.cancel_requested_at is not None:
         # Its owner asked to stop it and whoever ran it did not get to say so (its worker
         # died): the cancel is what the owner gets, never a task stuck half-cancelled.
         mark_revoked(engine, task_id)
-        return StartOutcome.SKIP
+        return Start(StartOutcome.SKIP)
     leased = current.status == TaskState.PROCESSING.value
-    return StartOutcome.BUSY if leased else StartOutcome.SKIP
+    return Start(StartOutcome.BUSY if leased else StartOutcome.SKIP)
+
+
+def _held_by(worker: str, attempt: int | None) -> ColumnElement[bool]:
+    """The row is PROCESSING under this run's lease: its node and, when known, its attempt
+    (None: a caller that predates attempts in the lease, matched on the node alone)."""
+    held = _IS_PROCESSING & (_table.c.worker == worker)
+    return held if attempt is None else held & (_table.c.attempts == attempt)
 
 
 def record_progress(
-    engine: Engine, task_id: str, worker: str, percent: int, message: str | None
+    engine: Engine, task_id: str, worker: str, percent: int, message: str | None,
+    attempt: int | None = None,
 ) -> ProgressOutcome:
-    """Store the progress of this worker's run (renewing its lease) and say what to do next."""
+    """Store the progress of this worker's run (renewing its lease) and say what to do next.
+
+    ``attempt`` (from :func:`mark_processing`) makes it this run's lease and not just the
+    node's: a copy that took an expired lease on the same node is another run.
+    """
     now = utcnow()
     with engine.begin() as conn:
         row = conn.execute(
             update(_table)
-            .where(_table.c.task_id == task_id, _IS_PROCESSING)
-            .where(_table.c.worker == worker)
+            .where(_table.c.task_id == task_id, _held_by(worker, attempt))
             .values(
                 progress_percent=percent, progress_message=message, updated_at=now,
                 heartbeat_at=now,
@@ -250,11 +272,15 @@ def claim_last_step(
     ).rowcount == 1
 
 
-def release_lost_run(engine: Engine, task_id: str, max_losses: int) -> bool:
-    """The worker process running the task died: back to RETRYING, so that the redelivered
-    message runs at once, or FAILED when this was the ``max_losses``-th death."""
+def release_lost_run(engine: Engine, task_id: str, worker: str, max_losses: int) -> bool:
+    """A process of ``worker`` running the task died: back to RETRYING, so that the
+    redelivered message runs at once, or FAILED when this was the ``max_losses``-th death.
+
+    Only while ``worker`` holds the lease: the dead process may have been running a copy
+    that never held it, or a run whose lease another node has taken since.
+    """
     return _transition(
-        engine, task_id, _IS_PROCESSING,
+        engine, task_id, _held_by(worker, None),
         **_lost_run_values(max_losses, "The worker process running this task stopped; running it again"),
     )
 
@@ -423,11 +449,18 @@ def mark_revoked(engine: Engine, task_id: str, message: str = "Cancelled") -> bo
     return _finish(engine, task_id, TaskState.REVOKED, progress_message=message)
 
 
-def mark_retrying(engine: Engine, task_id: str, error_message: str, due_in: float) -> bool:
-    """Record that a transient error happened and the task will run again in ``due_in`` s."""
+def mark_retrying(
+    engine: Engine, task_id: str, error_message: str, due_in: float,
+    worker: str, attempt: int | None,
+) -> bool:
+    """Record that a transient error happened and the task will run again in ``due_in`` s.
+
+    Only from the run that holds the lease (``worker``, ``attempt``): False when another
+    run took it, which must then not be sent again (that run carries the task).
+    """
     now = utcnow()
     return _transition(
-        engine, task_id, _IS_PROCESSING,
+        engine, task_id, _held_by(worker, attempt),
         status=TaskState.RETRYING.value, error_message=error_message, worker=None,
         heartbeat_at=None, dispatched_at=now + timedelta(seconds=due_in), updated_at=now,
     )

@@ -125,9 +125,14 @@ def deliverable_countdown(seconds: float) -> float:
 class ProgressReporter:
     """Monotonic, clamped progress for one run of a task, written at most every interval."""
 
-    def __init__(self, task_id: str | None, worker: str, interval: float) -> None:
+    def __init__(
+        self, task_id: str | None, worker: str, interval: float, attempt: int | None = None
+    ) -> None:
         self.task_id = task_id
         self.worker = worker
+        # With the node, this run's lease (task_records.mark_processing): a later run of the
+        # same task on the same node has another attempt number.
+        self.attempt = attempt
         self.interval = interval
         self.percent = 0
         self._last_write = float("-inf")
@@ -147,7 +152,7 @@ class ProgressReporter:
         self._last_write = now
         try:
             outcome = task_records.record_progress(
-                get_engine(), self.task_id, self.worker, self.percent, message
+                get_engine(), self.task_id, self.worker, self.percent, message, self.attempt
             )
         except DBAPIError as exc:
             if not database_unavailable(exc):
@@ -192,7 +197,9 @@ class TrackedRequest(Request):
         if worker_state.should_stop or worker_state.should_terminate:
             return
         try:
-            task_records.release_lost_run(get_engine(), self.id, get_settings().max_worker_losses)
+            task_records.release_lost_run(
+                get_engine(), self.id, self.hostname, get_settings().max_worker_losses
+            )
         except DBAPIError:
             # The lease then expires and the reaper or the redelivery takes over.
             logger.exception("Could not record the lost run of %s", self.id)
@@ -236,7 +243,7 @@ class TrackedTask(Task):
             # as this release reads them (Celery checks them against the signature).
             self.request.kwargs = kwargs
 
-        def start() -> StartOutcome:
+        def start() -> task_records.Start:
             return patiently(
                 lambda: task_records.mark_processing(
                     engine, task_id, worker, settings.worker_lost_after_seconds,
@@ -245,9 +252,10 @@ class TrackedTask(Task):
                 "starting the task",
             )
 
-        outcome = start()
-        if outcome is StartOutcome.BUSY and self._took_over_from_a_lost_node(engine, task_id):
-            outcome = start()
+        started = start()
+        if started.outcome is StartOutcome.BUSY and self._took_over_from_a_lost_node(engine, task_id):
+            started = start()
+        outcome = started.outcome
         if outcome is StartOutcome.SKIP:
             logger.info("Task %s was cancelled or already finished; not running it", task_id)
             raise Ignore()
@@ -261,7 +269,7 @@ class TrackedTask(Task):
             raise Ignore()
         # The request context is Celery's per-run storage, open to any attribute.
         self.request.progress_reporter = ProgressReporter(  # type: ignore[attr-defined]
-            tracked_id, worker, settings.progress_write_interval
+            tracked_id, worker, settings.progress_write_interval, started.attempt
         )
         try:
             result = self.run(*args, **kwargs)
@@ -359,17 +367,26 @@ class TrackedTask(Task):
             "Task %s hit a transient error (%s); retry %d/%d in %.1f s",
             task_id, type(exc).__name__, retries_done + 1, max_retries, countdown,
         )
+        reporter: ProgressReporter | None = getattr(self.request, "progress_reporter", None)
+        worker = reporter.worker if reporter else self.request.hostname or "unknown"
         # Written patiently: when the error was the database going away, this waits for
         # it to return, so the outage costs one retry, not all of them.
-        patiently(
+        recorded = patiently(
             lambda: task_records.mark_retrying(
                 engine,
                 task_id,
                 f"Temporary failure; retry {retries_done + 1} of {max_retries} in {countdown:.0f} s",
                 countdown,
+                worker,
+                reporter.attempt if reporter else None,
             ),
             "recording the retry",
         )
+        if self.is_tracked and not recorded:
+            # Another run holds the lease now and carries the task: a retry of this one
+            # would be a second copy, and its row is not this run's to move back.
+            logger.warning("Task %s: another run took over its lease; not retrying this one", task_id)
+            return Ignore()
         try:
             return self.retry(exc=exc, countdown=countdown, max_retries=max_retries, throw=False)
         except (BrokerError, RedisError, OSError) as send_error:

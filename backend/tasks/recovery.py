@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError
 
 from backend.config import get_settings
 from backend.db import get_engine
+from backend.logs import new_request_id, request_id_var
 from backend.models import TaskState
 from backend.services import monitoring, task_records
 from backend.tasks.app import celery_app
@@ -38,6 +39,9 @@ from backend.tasks.submission import QueueUnavailable, dispatch
 logger = logging.getLogger(__name__)
 # Seconds to wait for the worker nodes to say which tasks they are running.
 INSPECT_TIMEOUT_SECONDS = 2.0
+# How the request id of a reaper's re-send starts: the submit's own id is not stored with
+# the row, so the re-send gets one of its own, marked as the reaper's.
+REAPER_REQUEST_ID_PREFIX = "reaper-"
 
 
 class LeaseKeeper(threading.Thread):
@@ -170,24 +174,35 @@ def reap() -> dict[str, int]:
             if state is TaskState.FAILED:
                 counts["failed"] += 1
                 logger.error("Task %s failed: its worker died too often", task.task_id)
-            elif state is TaskState.RETRYING and _send(task):
+            elif state is TaskState.RETRYING and (request_id := _send(task)):
                 counts["reclaimed"] += 1
-                logger.warning("Task %s lost its worker; sent it again", task.task_id)
+                logger.warning(
+                    "Task %s lost its worker; sent it again (request id %s)", task.task_id, request_id
+                )
     for task in task_records.undelivered(engine, settings.redispatch_after_seconds):
-        if task_records.claim_redispatch(engine, task.task_id) and _send(task):
+        if task_records.claim_redispatch(engine, task.task_id) and (request_id := _send(task)):
             counts["redispatched"] += 1
-            logger.warning("Task %s (%s) never started; sent it again", task.task_id, task.status)
+            logger.warning(
+                "Task %s (%s) never started; sent it again (request id %s)",
+                task.task_id, task.status, request_id,
+            )
     # A long statement's parse task whose part failed outside a run (backend/tasks/statement_parts.py).
     counts["parts_settled"] = settle_handed_over(engine)
     return counts
 
 
-def _send(task: task_records.Dispatch) -> bool:
+def _send(task: task_records.Dispatch) -> str | None:
+    """Send the task again under a request id of the reaper's (returned; None when the
+    broker is away), which its run's log lines carry as a submit's would."""
+    request_id = f"{REAPER_REQUEST_ID_PREFIX}{new_request_id()}"
+    token = request_id_var.set(request_id)  # dispatch puts it in the message's headers
     try:
         dispatch(task.task_name, task.task_id, task.kwargs)
     except QueueUnavailable:
-        return False  # the row still says so; the next round tries again
-    return True
+        return None  # the row still says so; the next round tries again
+    finally:
+        request_id_var.reset(token)
+    return request_id
 
 
 @celery_app.task(name=REAPER.name, ignore_result=True)

@@ -1,4 +1,5 @@
-"""Progress reports against a real task_status row: throttled, forced, monotonic, cancellable."""
+"""Progress reports against a real task_status row: throttled, forced, monotonic, cancellable,
+and the lease that says which run may write it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from sqlalchemy import insert, select, update
 
 from backend.db import get_engine
 from backend.models import TaskStatus, User, utcnow
+from backend.services import task_records
+from backend.services.task_records import StartOutcome
 from backend.tasks.base import LeaseLost, ProgressReporter, TaskCancelled
 
 WORKER = "celery@test-node"
@@ -80,14 +83,63 @@ def test_a_run_whose_lease_was_taken_over_stops_at_its_next_report(running_task)
 
 
 def test_a_start_after_a_cancel_whose_runner_died_ends_the_task_revoked(running_task):
-    from backend.services import task_records
-    from backend.services.task_records import StartOutcome
-
     with get_engine().begin() as conn:  # cancel requested; the runner's lease long expired
         conn.execute(update(TaskStatus).where(TaskStatus.task_id == running_task)
                      .values(cancel_requested_at=utcnow(), heartbeat_at=None))
 
-    outcome = task_records.mark_processing(get_engine(), running_task, "celery@next", 30, 3)
+    outcome = task_records.mark_processing(get_engine(), running_task, "celery@next", 30, 3).outcome
 
     assert outcome is StartOutcome.SKIP
     assert task_records.current_state(get_engine(), running_task).value == "REVOKED"
+
+
+# The lease is the node *and* the attempt. The fault suite's cold-shutdown scenario once saw
+# a run stop with "another run took over its lease" and the task then run by nobody; these
+# drive, in the order that breaks, the writes that could move a row under the run holding it.
+
+def take_expired_lease(task_id: str, worker: str) -> task_records.Start:
+    """Another copy of the message starts after the lease expired (lost_after 0 s)."""
+    return task_records.mark_processing(get_engine(), task_id, worker, 0, 3)
+
+
+def row(task_id: str) -> tuple[str, str | None, int]:
+    with get_engine().connect() as conn:
+        found = conn.execute(
+            select(TaskStatus.status, TaskStatus.worker, TaskStatus.attempts)
+            .where(TaskStatus.task_id == task_id)
+        ).one()
+    return found.status, found.worker, found.attempts
+
+
+def test_a_run_whose_lease_a_copy_on_the_same_node_took_stops_at_its_next_report(running_task):
+    first = ProgressReporter(running_task, WORKER, interval=0, attempt=1)
+    first.report(10, "Working")
+    second = take_expired_lease(running_task, WORKER)  # same node: only the attempt differs
+    assert second.outcome is StartOutcome.TRACKED and second.attempt == 2
+
+    with pytest.raises(LeaseLost):  # before: the node matched, and both runs went on
+        first.report(20, "Still working")
+    ProgressReporter(running_task, WORKER, interval=0, attempt=2).report(30, "The copy's run")
+    assert stored(running_task) == (30, "The copy's run")
+
+
+def test_a_run_that_lost_its_lease_cannot_move_the_row_of_the_run_that_holds_it(running_task):
+    take_expired_lease(running_task, "celery@next-node")
+
+    # The first run's transient error: its retry must not hand the task back, and the
+    # second run must keep its lease (before: the row went RETRYING under it).
+    assert not task_records.mark_retrying(get_engine(), running_task, "Temporary", 1, WORKER, 1)
+    # The first node's pool process died: the lost run held no lease any more.
+    assert not task_records.release_lost_run(get_engine(), running_task, WORKER, 3)
+    # The first node shut down and hands back what it still holds: nothing of this task.
+    assert task_records.release_leases(get_engine(), WORKER) == 0
+
+    assert row(running_task) == ("PROCESSING", "celery@next-node", 2)
+
+
+def test_the_run_that_holds_the_lease_can_still_retry_and_be_released(running_task):
+    assert task_records.mark_retrying(get_engine(), running_task, "Temporary", 1, WORKER, 1)
+    assert row(running_task) == ("RETRYING", None, 1)
+    started = take_expired_lease(running_task, WORKER)
+    assert task_records.release_lost_run(get_engine(), running_task, WORKER, 3)
+    assert started.attempt == 2 and row(running_task) == ("RETRYING", None, 2)

@@ -121,7 +121,7 @@ def handed_over_parse(client, headers, file_path: str) -> tuple[str, list]:
             conn, user_id, PARSE_STATEMENT.name,
             {"user_id": user_id, "file_path": file_path, "file_sha256": "0" * 64},
         )
-    assert task_records.mark_processing(engine, task_id, "node@test", 60, 3).value == "tracked"
+    assert task_records.mark_processing(engine, task_id, "node@test", 60, 3).outcome.value == "tracked"
     sends = record_parts(engine, task_id, "node@test", user_id, file_path, PAGES, 6)
     assert sends is not None and len(sends) == 4
     return task_id, sends
@@ -172,7 +172,7 @@ def test_the_reaper_leaves_a_task_handed_to_its_parts_alone(clean_db, register, 
             conn, user_id, PARSE_STATEMENT.name,
             {"user_id": user_id, "file_path": "/nowhere.pdf", "file_sha256": "0" * 64},
         )
-    assert task_records.mark_processing(engine, task_id, "node@test", 60, 3).value == "tracked"
+    assert task_records.mark_processing(engine, task_id, "node@test", 60, 3).outcome.value == "tracked"
     assert [d.task_id for d in task_records.expired_leases(engine, 0)] == [task_id]
     with engine.begin() as conn:
         assert task_records.hand_over(conn, task_id, "node@test", "Parsing 50 pages in 3 parts")
@@ -180,7 +180,7 @@ def test_the_reaper_leaves_a_task_handed_to_its_parts_alone(clean_db, register, 
     assert task_records.expired_leases(engine, 0) == []
     assert task_records.reclaim_expired_lease(engine, task_id, 0, 3) is None
     # ...nor does a redelivered copy of its message run it again.
-    assert task_records.mark_processing(engine, task_id, "other@test", 0, 3).value == "busy"
+    assert task_records.mark_processing(engine, task_id, "other@test", 0, 3).outcome.value == "busy"
     assert task_records.record_handed_over_progress(engine, task_id, 40, "Parsing page 20/50")
     assert task_records.record_handed_over_progress(engine, task_id, 30, "back")  # not written
     assert task_records.current_state(engine, task_id) is TaskState.PROCESSING
