@@ -21,6 +21,7 @@ from sqlalchemy import (
     case,
     delete,
     func,
+    literal,
     select,
     update,
 )
@@ -461,13 +462,21 @@ def request_cancel(engine: Engine, task_id: str) -> bool:
     return _transition(engine, task_id, _IS_PROCESSING, cancel_requested_at=utcnow())
 
 
-def active_count(user_id: int, not_counted: Collection[str] = ()) -> ScalarSelect[int]:
+def active_count(
+    user_id: int | ColumnElement[int], not_counted: Collection[str] = ()
+) -> ScalarSelect[int]:
     """The fair-share count as a scalar subquery: how many of the user's tasks are not
     final yet, leaving out the task names in ``not_counted``. A subquery, so that the
-    submit's INSERT can carry it (backend/tasks/submission.py, ``ActiveTaskCap``)."""
-    condition = [_table.c.user_id == user_id, _table.c.status.in_(_ACTIVE)]
+    submit's INSERT can carry it (backend/tasks/submission.py, ``ActiveTaskCap``).
+
+    The names are plain bound parameters, not an "expanding" IN, which SQLAlchemy
+    renders anew at every execution of a compiled statement (seen in the submit's profile).
+    """
+    condition = [
+        _table.c.user_id == user_id, _table.c.status.in_([literal(state) for state in _ACTIVE])
+    ]
     if not_counted:
-        condition.append(_table.c.task_name.not_in(list(not_counted)))
+        condition.append(_table.c.task_name.not_in([literal(name) for name in sorted(not_counted)]))
     return select(func.count()).select_from(_table).where(*condition).scalar_subquery()
 
 
