@@ -87,8 +87,12 @@ class TaskStatus(Base):
     """One row per task submitted through the API: its owner, state and progress."""
 
     __tablename__ = "task_status"
-    # The reaper scans the unfinished rows every few seconds.
-    __table_args__ = (Index("ix_task_status_status_heartbeat", "status", "heartbeat_at"),)
+    __table_args__ = (
+        # The reaper scans the unfinished rows every few seconds.
+        Index("ix_task_status_status_heartbeat", "status", "heartbeat_at"),
+        # Each submit counts the user's unfinished tasks (USER_MAX_ACTIVE_TASKS, migration 0010).
+        Index("ix_task_status_user_id_status", "user_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     task_id: Mapped[str] = mapped_column(String(36), unique=True, index=True)

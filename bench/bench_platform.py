@@ -49,11 +49,16 @@ sys.path.insert(0, str(REPO))
 from backend.db import build_engine, upgrade_database  # noqa: E402
 from backend.tasks.kinds import QUEUES  # noqa: E402
 from bench.bench_api import fresh_database  # noqa: E402
-from bench.raw_celery import QUEUE, app  # noqa: E402
 from tests.support.net import free_port, wait_until_answers  # noqa: E402
 
 POSTGRES_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/ledgerflow_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+# The raw Celery app of this process must send where its worker (started with the same
+# variable) listens: without it, it used raw_celery.py's default index whatever
+# BENCH_REDIS_URL said, and two runs side by side shared that index.
+os.environ["RAW_CELERY_REDIS_URL"] = REDIS_URL
+from bench.raw_celery import QUEUE, app  # noqa: E402
+
 WORKER_CONCURRENCY = 2
 # The profiler the dev dependencies install beside this interpreter (pyproject.toml).
 PY_SPY = Path(sys.executable).with_name("py-spy")

@@ -23,7 +23,15 @@ from backend.security import InvalidTokenError, TokenClaims, decode_access_token
 # auto_error=False: without a Bearer header the web app's session cookie is looked at.
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+async def current_settings() -> Settings:
+    """FastAPI dependency: the process-wide settings. A coroutine, so that FastAPI calls it
+    on the event loop: a plain function would cost every request a hop to the threadpool
+    and back (docs/performance.md). Tests override this one to change a setting."""
+    return get_settings()
+
+
+SettingsDep = Annotated[Settings, Depends(current_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 # For endpoints that write through the ORM: on SQLite its transaction takes the write lock
 # up front, so a write after a read cannot fail because another connection wrote between.
@@ -40,7 +48,8 @@ def is_task_id(text: str) -> bool:
     return True
 
 
-def _unauthorized(detail: str) -> HTTPException:
+def unauthorized(detail: str = "Could not validate credentials") -> HTTPException:
+    """The 401 of a request without valid credentials."""
     return HTTPException(
         status_code=status.HTTP_401_UNAUTHORIZED,
         detail=detail,
@@ -53,32 +62,42 @@ def get_token_claims(token: str, settings: Settings) -> TokenClaims:
     try:
         return decode_access_token(token, settings)
     except InvalidTokenError:
-        raise _unauthorized("Could not validate credentials") from None
+        raise unauthorized() from None
 
 
 # 403: the web app's CSRF check, on the methods that change something.
 @raises(403, methods=("POST", "PUT", "PATCH", "DELETE"))
-def request_token_claims(
+async def request_token_claims(
     request: Request, token: Annotated[str | None, Depends(oauth2_scheme)], settings: SettingsDep
 ) -> TokenClaims:
     """The claims of the request's bearer token, else of the web app's session cookie
-    (403 for a state-changing request without its CSRF token); 401 when neither is valid."""
+    (403 for a state-changing request without its CSRF token); 401 when neither is valid.
+
+    A coroutine although it blocks on nothing: FastAPI runs it on the event loop instead
+    of a threadpool hop (the JWT check takes tens of microseconds)."""
     if token is None:
         token = cookie_token(request, settings)
     if token is None:
-        raise _unauthorized("Not authenticated")
+        raise unauthorized("Not authenticated")
     return get_token_claims(token, settings)
 
 
 TokenClaimsDep = Annotated[TokenClaims, Depends(request_token_claims)]
 
 
+def token_user_id(claims: TokenClaims) -> int:
+    """The id of the user the token was issued to (not yet checked against ``users``);
+    401 for a subject that cannot be one."""
+    if not claims.subject.isdigit():
+        raise unauthorized()
+    return int(claims.subject)
+
+
 def get_current_user(claims: TokenClaimsDep, session: SessionDep) -> User:
     """The active user the bearer token was issued to; 401 for anything else."""
-    subject = claims.subject
-    user = session.get(User, int(subject)) if subject.isdigit() else None
+    user = session.get(User, token_user_id(claims))
     if user is None or not user.is_active:
-        raise _unauthorized("Could not validate credentials")
+        raise unauthorized()
     return user
 
 

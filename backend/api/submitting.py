@@ -1,9 +1,15 @@
 """Submitting work on a user's behalf, the same way from every endpoint.
 
-Every endpoint that queues work takes a ``SubmitterDep``: it carries the user and the
-request's ``Idempotency-Key``, refuses a user who already has USER_MAX_ACTIVE_TASKS
-unfinished tasks (429), answers a repeated key with the first answer (and creates
-nothing), and turns a broker or database outage into 503.
+Every endpoint that queues work takes a ``SubmitterDep``: it carries the token's user
+and the request's ``Idempotency-Key``, refuses a user who already has
+USER_MAX_ACTIVE_TASKS unfinished tasks (429) or who is gone or disabled (401), answers a
+repeated key with the first answer (and creates nothing), and turns a broker or database
+outage into 503.
+
+A plain submit is one SQL statement: the INSERT of the task's row checks the user and
+the count itself (``ActiveTaskCap``, backend/tasks/submission.py), and the user is not
+read before (no ORM session, docs/performance.md). Endpoints that need the user's row
+for other reasons still take ``CurrentUser``.
 """
 
 from __future__ import annotations
@@ -16,18 +22,23 @@ from fastapi import Depends, Header, status
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import DBAPIError
 
-from backend.api.deps import CurrentUser
+from backend.api.deps import TokenClaimsDep, token_user_id, unauthorized
 from backend.api.errors import ApiError, ErrorCode, raises
 from backend.api.schemas import TaskSubmitted
 from backend.config import get_settings
 from backend.db import database_unavailable, get_engine
-from backend.models import User
-from backend.services import idempotency, task_records
+from backend.services import idempotency
 from backend.services.idempotency import ClaimState
 from backend.services.retention import delete_unreferenced_files
 from backend.services.storage import StoredFile, delete_files
 from backend.tasks.kinds import TaskKind, hidden_names
-from backend.tasks.submission import QueueUnavailable, submit_task
+from backend.tasks.submission import (
+    ActiveTaskCap,
+    NotAdmitted,
+    QueueUnavailable,
+    submit_task,
+    user_standing,
+)
 
 QUEUE_UNAVAILABLE = ApiError(
     status.HTTP_503_SERVICE_UNAVAILABLE,
@@ -37,13 +48,16 @@ QUEUE_UNAVAILABLE = ApiError(
 )
 # Seconds a user over the active-task limit is told to wait.
 BUSY_RETRY_AFTER_SECONDS = 10
+# A long statement's parts are its parse task's work, not more tasks of the user.
+NOT_COUNTED = frozenset(hidden_names())
 
 
 @dataclass(frozen=True)
 class Submitter:
     """Queues tasks for one request's user (see the module docstring)."""
 
-    user: User
+    # Taken from the token: whether the user exists and is active is checked by the submit.
+    user_id: int
     idempotency_key: str | None
 
     def submit(
@@ -60,23 +74,36 @@ class Submitter:
         ``kwargs`` must fit the kind's argument model: a mistake is a bug (an exception)."""
 
         def send() -> dict[str, Any]:
-            sent = submit_task(get_engine(), self.user.id, kind.name, kwargs, file_path, task_id)
+            sent = submit_task(
+                get_engine(), self.user_id, kind.name, kwargs, file_path, task_id,
+                cap=ActiveTaskCap(get_settings().user_max_active_tasks, NOT_COUNTED),
+            )
             return TaskSubmitted(task_id=sent).model_dump(mode="json")
 
-        answer = self.run({"task": kind.name, "request": request}, send)
+        answer = self.run({"task": kind.name, "request": request}, send, send_admits=True)
         return TaskSubmitted.model_validate(answer)
 
     def run(
-        self, request: Any, send: Callable[[], dict[str, Any]], new_tasks: int = 1
+        self,
+        request: Any,
+        send: Callable[[], dict[str, Any]],
+        new_tasks: int = 1,
+        *,
+        send_admits: bool = False,
     ) -> dict[str, Any]:
         """Run ``send`` (which submits ``new_tasks`` tasks and returns the answer's JSON)
         the way every submit runs: the answer of a repeated Idempotency-Key instead (for
-        the same ``request``), 429 over the active-task limit, 503 for a broker outage."""
+        the same ``request``), 401 for a user who is gone or disabled, 429 over the
+        active-task limit, 503 for a broker outage. ``send_admits``: ``send`` checks the
+        user and the limit itself (an ``ActiveTaskCap``, NotAdmitted when refused)."""
         engine = get_engine()
         key = self.idempotency_key
         if key is not None:
+            # The key's row belongs to the user: a gone or disabled user gets no claim.
+            if user_standing(engine, self.user_id, NOT_COUNTED) is None:
+                raise unauthorized()
             fingerprint = idempotency.fingerprint(request)
-            claim = idempotency.claim(engine, self.user.id, key, fingerprint)
+            claim = idempotency.claim(engine, self.user_id, key, fingerprint)
             if claim.state is ClaimState.REPLAY:
                 return claim.response or {}
             if claim.state is ClaimState.MISMATCH:
@@ -94,17 +121,34 @@ class Submitter:
                     headers={"Retry-After": "1"},
                 )
         try:
-            self._check_fair_share(new_tasks)
-            answer = send()
+            answer = self._send_admitted(send, new_tasks, send_admits)
         except BaseException as exc:
             if key is not None:
-                idempotency.release(engine, self.user.id, key)
+                idempotency.release(engine, self.user_id, key)
             if isinstance(exc, QueueUnavailable):
                 raise QUEUE_UNAVAILABLE from None
             raise
         if key is not None:
-            idempotency.complete(engine, self.user.id, key, answer)
+            idempotency.complete(engine, self.user_id, key, answer)
         return answer
+
+    def _send_admitted(
+        self, send: Callable[[], dict[str, Any]], new_tasks: int, send_admits: bool
+    ) -> dict[str, Any]:
+        """``send``, if the user may add ``new_tasks`` tasks; 401 or 429 if not."""
+        if not send_admits:
+            self._refuse_unless_admitted(new_tasks)
+            return send()
+        try:
+            return send()
+        except NotAdmitted:
+            # Refused by the INSERT: find out why. If the count fell meanwhile (a task
+            # ended between the two statements), the submit goes ahead after all.
+            self._refuse_unless_admitted(new_tasks)
+        try:
+            return send()
+        except NotAdmitted:
+            raise self._too_many(get_settings().user_max_active_tasks, new_tasks) from None
 
     async def submit_upload(
         self, kind: TaskKind, upload: StoredFile, kwargs: dict[str, Any]
@@ -121,15 +165,21 @@ class Submitter:
             await run_in_threadpool(discard_upload, upload)
             raise
 
-    def _check_fair_share(self, new_tasks: int = 1) -> None:
-        """One user's thousand uploads must not starve everyone else's."""
+    def _refuse_unless_admitted(self, new_tasks: int) -> None:
+        """401 for a user who is gone or disabled; 429 when ``new_tasks`` more would take
+        the user past USER_MAX_ACTIVE_TASKS: one user's thousand uploads must not starve
+        everyone else's."""
+        active = user_standing(get_engine(), self.user_id, NOT_COUNTED)
+        if active is None:
+            raise unauthorized()
+        if active + new_tasks > get_settings().user_max_active_tasks:
+            raise self._too_many(active, new_tasks)
+
+    @staticmethod
+    def _too_many(active: int, new_tasks: int) -> ApiError:
         limit = get_settings().user_max_active_tasks
-        # A long statement's parts are its parse task's work, not more tasks of the user.
-        active = task_records.count_active(get_engine(), self.user.id, not_counted=hidden_names())
-        if active + new_tasks <= limit:
-            return
         more = f" and this would add {new_tasks}" if new_tasks > 1 else ""
-        raise ApiError(
+        return ApiError(
             status.HTTP_429_TOO_MANY_REQUESTS,
             f"You already have {active} tasks waiting or running{more}; one user may have "
             f"{limit}: submit more once some have finished",
@@ -139,8 +189,8 @@ class Submitter:
 
 
 @raises(409, 422, 429, 503)
-def get_submitter(
-    user: CurrentUser,
+async def get_submitter(
+    claims: TokenClaimsDep,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -152,7 +202,7 @@ def get_submitter(
         ),
     ] = None,
 ) -> Submitter:
-    return Submitter(user, idempotency_key)
+    return Submitter(token_user_id(claims), idempotency_key)
 
 
 SubmitterDep = Annotated[Submitter, Depends(get_submitter)]

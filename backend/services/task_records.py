@@ -12,7 +12,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, Engine, Table, case, delete, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    ScalarSelect,
+    Table,
+    case,
+    delete,
+    func,
+    literal,
+    select,
+    update,
+)
 
 from backend.models import TaskState, TaskStatus, utcnow
 from backend.services import webhooks
@@ -483,14 +495,22 @@ def request_cancel(engine: Engine, task_id: str) -> bool:
     return _transition(engine, task_id, _IS_PROCESSING, cancel_requested_at=utcnow())
 
 
-def count_active(engine: Engine, user_id: int, not_counted: Collection[str] = ()) -> int:
-    """How many of the user's tasks are not final yet, leaving out the task names in
-    ``not_counted``."""
-    condition = [_table.c.user_id == user_id, _table.c.status.in_(_ACTIVE)]
+def active_count(
+    user_id: int | ColumnElement[int], not_counted: Collection[str] = ()
+) -> ScalarSelect[int]:
+    """The fair-share count as a scalar subquery: how many of the user's tasks are not
+    final yet, leaving out the task names in ``not_counted``. A subquery, so that the
+    submit's INSERT can carry it (backend/tasks/submission.py, ``ActiveTaskCap``).
+
+    The names are plain bound parameters, not an "expanding" IN, which SQLAlchemy
+    renders anew at every execution of a compiled statement (seen in the submit's profile).
+    """
+    condition = [
+        _table.c.user_id == user_id, _table.c.status.in_([literal(state) for state in _ACTIVE])
+    ]
     if not_counted:
-        condition.append(_table.c.task_name.not_in(list(not_counted)))
-    with engine.connect() as conn:
-        return conn.scalar(select(func.count()).select_from(_table).where(*condition)) or 0
+        condition.append(_table.c.task_name.not_in([literal(name) for name in sorted(not_counted)]))
+    return select(func.count()).select_from(_table).where(*condition).scalar_subquery()
 
 
 def current_state(engine: Engine, task_id: str) -> TaskState | None:

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from jose import jwt
-from sqlalchemy import update
+from sqlalchemy import delete, func, select, update
 
 from backend.config import get_settings
 from backend.db import get_engine
-from backend.models import User
+from backend.models import TaskStatus, User
 
 
 def test_register_login_and_me(client):
@@ -108,6 +108,26 @@ def test_a_deactivated_user_is_locked_out(client, auth_headers):
     with get_engine().begin() as conn:
         conn.execute(update(User).where(User.id == user_id).values(is_active=False))
     assert client.get("/tasks", headers=auth_headers).status_code == 401
+    # A submit reads no user row first: its INSERT checks the user, and records nothing.
+    for headers in (auth_headers, {**auth_headers, "Idempotency-Key": "k-1"}):
+        assert client.post("/tasks/ping", headers=headers).status_code == 401
+    assert _task_rows(user_id) == 0
+
+
+def test_a_deleted_users_token_submits_nothing(client, auth_headers):
+    user_id = int(_user_id(client, auth_headers))
+    with get_engine().begin() as conn:
+        conn.execute(delete(User).where(User.id == user_id))
+    for headers in (auth_headers, {**auth_headers, "Idempotency-Key": "k-1"}):
+        response = client.post("/tasks/ping", headers=headers)
+        assert response.status_code == 401 and response.headers["WWW-Authenticate"] == "Bearer"
+    assert _task_rows(user_id) == 0
+
+
+def _task_rows(user_id: int) -> int:
+    with get_engine().connect() as conn:
+        rows = select(func.count()).select_from(TaskStatus).where(TaskStatus.user_id == user_id)
+        return conn.scalar(rows) or 0
 
 
 @pytest.mark.parametrize("username", ["nul\x00@example.com", "\x00", "x" * 5000])

@@ -8,6 +8,7 @@ import redis
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from backend.api.deps import current_settings
 from backend.api.main import create_app
 from backend.config import get_settings
 from backend.db import get_engine
@@ -34,7 +35,7 @@ def client_with(client_ip: str = "testclient", **overrides) -> TestClient:
     by ``overrides``."""
     app = create_app()
     settings = get_settings().model_copy(update=overrides)
-    app.dependency_overrides[get_settings] = lambda: settings
+    app.dependency_overrides[current_settings] = lambda: settings
     return TestClient(app, client=(client_ip, 50000))
 
 
