@@ -54,6 +54,9 @@ from tests.support.net import free_port, wait_until_answers  # noqa: E402
 
 POSTGRES_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/ledgerflow_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+# The raw app read its own URL when imported: this process sends to the Redis its worker
+# (started with RAW_CELERY_REDIS_URL=REDIS_URL below) consumes, whatever BENCH_REDIS_URL says.
+app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL)
 WORKER_CONCURRENCY = 2
 # The profiler the dev dependencies install beside this interpreter (pyproject.toml).
 PY_SPY = Path(sys.executable).with_name("py-spy")
