@@ -25,9 +25,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
-from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Table, delete, exists, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from backend.db import read_only
@@ -177,12 +177,21 @@ def enqueue(
     )
 
 
+def exist_for(user_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """Whether the user ``user_id`` (a column of the statement) has any webhook.
+
+    Asked in the RETURNING of a task's transition, so that the common case, no webhook,
+    costs no second statement (``record_task_outcome``)."""
+    return exists().where(cast(Table, Webhook.__table__).c.user_id == user_id)
+
+
 def record_task_outcome(conn: Connection, task: Any) -> list[int]:
     """The deliveries of a task that just became SUCCESS or FAILED (nothing for other
     states), inside the transaction of that transition. ``task`` has the row's
-    task_id, user_id, task_name, status, result, error_message and completed_at."""
+    task_id, user_id, task_name, status, result, error_message and completed_at, and
+    ``has_webhooks`` (``exist_for`` its user, read by the same transition)."""
     event = TASK_STATE_EVENTS.get(task.status)
-    if event is None:
+    if event is None or not task.has_webhooks:
         return []
     payload: dict[str, Any] = {
         "task_id": task.task_id,
