@@ -11,15 +11,12 @@ the test fail until its entry goes), listing the seeds and what differed.
 from __future__ import annotations
 
 import os
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from backend.services.errors import InvalidInputError
-from backend.services.statements import parse_statement
+from tests.accuracy.scoring import score_documents
 from tests.support.statement_pdfs import write_random_layout
-from tests.unit.test_layout_grammar import FIELDS, differences
 
 LAYOUT_COUNT = 300
 # seed -> why the parser does not read that layout exactly yet; must match the failures seen.
@@ -31,41 +28,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_grammar_accuracy(tmp_path: Path) -> None:
-    wrong_fields: Counter[str] = Counter()
-    failures: dict[int, object] = {}
-    printed_rows = parsed_rows = right_rows = 0
-    for seed in range(LAYOUT_COUNT):
-        path = tmp_path / f"grammar_{seed}.pdf"
-        truth = write_random_layout(path, seed)
-        printed = [(t.date, t.description, t.amount, t.balance) for t in truth.transactions]
-        printed_rows += len(printed)
-        try:
-            statement = parse_statement(path)
-        except InvalidInputError as error:
-            failures[seed] = str(error)
-            wrong_fields.update([*FIELDS, "transactions"])
-            continue
-        parsed = [(t.date, t.description, t.amount, t.balance) for t in statement.transactions]
-        parsed_rows += len(parsed)
-        remaining = Counter(printed)
-        for row in parsed:
-            if remaining[row] > 0:
-                right_rows += 1
-                remaining[row] -= 1
-        wrong = differences(truth, statement)
-        wrong_fields.update(wrong.keys())
-        if wrong:
-            failures[seed] = wrong
-        path.unlink()
-    print(f"\nlayout grammar: {LAYOUT_COUNT - len(failures)} of {LAYOUT_COUNT} layouts exact")
-    for field in (*FIELDS, "transactions"):
-        print(f"  {field:<22} {LAYOUT_COUNT - wrong_fields[field]:>4} / {LAYOUT_COUNT} exact")
-    precision = right_rows / parsed_rows if parsed_rows else 0.0
-    recall = right_rows / printed_rows if printed_rows else 0.0
-    print(f"  transaction rows: precision {precision:.4f}, recall {recall:.4f} ({printed_rows} printed)")
-    for seed, wrong in failures.items():
-        print(
-            f"  seed {seed}: {wrong}"
-            + (f" (known: {KNOWN_FAILURES[seed]})" if seed in KNOWN_FAILURES else "")
-        )
+    failures = score_documents(
+        "layout grammar", write_random_layout, range(LAYOUT_COUNT), tmp_path, KNOWN_FAILURES
+    )
     assert set(failures) == set(KNOWN_FAILURES)

@@ -328,6 +328,8 @@ class LayoutSpec:
     balance_drift: tuple[int, Decimal] | None = None
     sections: tuple[Section, ...] = ()
     totals: tuple[TotalRow, ...] = ()
+    # A wrapped description's first line is printed above the line with the date and amounts.
+    description_above: bool = False
 
     @property
     def column_keys(self) -> frozenset[str]:
@@ -700,9 +702,12 @@ def _transaction_block(writer: _StatementPdf, draft: DraftTransaction, row: Trut
     spec = writer.spec
     cells = _transaction_cells(spec, draft, row.balance, unsigned_amount)
     description = writer.wrap(draft.description, spec.column("description").width)
+    above = description[:1] if spec.description_above and len(description) > 1 else []
+    description = description[len(above):]
     first = tuple((k, v) for k, v in cells.items() if v) + (("description", description[0]),)
     rest = tuple(((("description", text),)) for text in description[1:])
-    return Block(lines=(first,) + rest, balance_after=chain_balance)
+    lines = tuple(((("description", text),)) for text in above) + (first,) + rest
+    return Block(lines=lines, balance_after=chain_balance)
 
 
 def _label_block(spec: LayoutSpec, label: str, cells: Iterable[tuple[str, str]],
@@ -1512,3 +1517,202 @@ def write_bundle(path: Path, seeds: Sequence[int]) -> list[StatementTruth]:
     finally:
         bundle.close()
     return truths
+
+
+# ------------------------------------------------- ambiguous layouts (issue 7, item 2)
+#
+# Documents that a template cannot read without knowing the bank, and that a human reads by
+# checking that they add up: numeric dates that read both day-first and month-first, money
+# columns whose headers do not say which is money out, description lines printed above the
+# line with the date and amounts. Each is :func:`random_layout`'s spec with one ambiguity
+# applied (a second one now and then), so the rest of the grammar varies as usual.
+
+AMBIGUITIES = ("date_order", "column_roles", "description_above")
+# Money-column headers that do not say which side they are on (the same label twice).
+_NEUTRAL_MONEY_HEADERS = ("EUR", "GBP", "CHF", "NOK")
+
+
+def _ambiguous_dates(
+    rng: random.Random, spec: LayoutSpec, scenario: Scenario
+) -> tuple[LayoutSpec, Scenario]:
+    """Numeric dates, day-first or month-first, in a period whose every day is at most 12."""
+    day_first = rng.random() < 0.5
+    date_style = "DD/MM/YYYY" if day_first else rng.choice(("MM/DD/YYYY", "MM/DD"))
+    start = date(2023 + rng.randint(0, 1), rng.randint(1, 12), rng.randint(1, 3))
+    scenario = replace(scenario, period_start=start, period_end=start + timedelta(days=rng.randint(5, 9)))
+    return (
+        replace(spec, date_style=date_style, period_date_style="DD/MM/YYYY" if day_first else "MM/DD/YYYY"),
+        scenario,
+    )
+
+
+def _ambiguous_columns(rng: random.Random, spec: LayoutSpec) -> LayoutSpec:
+    """Debit and credit columns under headers that do not say their side, or that say the wrong one.
+
+    Neutral: the same currency code over both columns, in either order. Swapped: the
+    headers of the holder's ledger, where money leaving the bank account is a credit.
+    Neither can be read without checking the sums, so a drifting balance ("mismatch") is
+    only kept where the headers' usual order (money out first) is the truth.
+    """
+    debit, credit = spec.column("debit"), spec.column("credit")
+    if rng.random() < 0.5:
+        label = rng.choice(_NEUTRAL_MONEY_HEADERS)
+        debit, credit = replace(debit, header=label), replace(credit, header=label)
+        if rng.random() < 0.5:  # money in first
+            debit, credit = (
+                replace(debit, x=credit.x, width=credit.width),
+                replace(credit, x=debit.x, width=debit.width),
+            )
+            spec = replace(spec, balance_drift=None)
+    else:
+        debit, credit = replace(debit, header=credit.header), replace(credit, header=debit.header)
+        spec = replace(spec, balance_drift=None)
+    columns = tuple({"debit": debit, "credit": credit}.get(c.key, c) for c in spec.columns)
+    return replace(spec, columns=tuple(sorted(columns, key=lambda c: c.x)))
+
+
+# Reference tails that make descriptions wrap to 2-4 lines (card, mandate, terminal numbers).
+_DESCRIPTION_TAILS = ("", "REF 0042-7781", "CARD 4471 REF 0042-7781 ONLINE",
+                      "MANDATE GB-2024-0033 CREDITOR ID GB98ZZZ0999 TERMINAL 00481 ONLINE PURCHASE")
+
+
+def _long_descriptions(pool: MerchantPool) -> MerchantPool:
+    """``pool`` with a reference tail after most descriptions, so that they wrap."""
+
+    def longer(entries: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        return tuple(
+            (kind, f"{text} {_DESCRIPTION_TAILS[index % len(_DESCRIPTION_TAILS)]}".strip())
+            for index, (kind, text) in enumerate(entries)
+        )
+
+    return replace(pool, debits=longer(pool.debits), credits=longer(pool.credits))
+
+
+def random_ambiguous_layout(seed: int) -> tuple[LayoutSpec, Scenario, tuple[str, ...]]:
+    """:func:`random_layout` with ambiguities applied, every choice drawn from ``seed``.
+
+    Returns the spec, the scenario and the names of the ambiguities applied (from
+    :data:`AMBIGUITIES`; ``seed % 3`` picks the first, so every kind recurs every 3 seeds).
+    """
+    rng = random.Random(f"ambiguous-{seed}")
+    first = AMBIGUITIES[seed % len(AMBIGUITIES)]
+    chosen = [first, *(other for other in AMBIGUITIES if other != first and rng.random() < 0.25)]
+    base = seed
+    spec, scenario = random_layout(base)
+    while "column_roles" in chosen and "debit" not in spec.column_keys:  # needs two money columns
+        base += 1_000_003
+        spec, scenario = random_layout(base)
+    if "date_order" in chosen:
+        spec, scenario = _ambiguous_dates(rng, spec, scenario)
+    if "column_roles" in chosen:
+        spec = _ambiguous_columns(rng, spec)
+    if "description_above" in chosen:
+        spec = replace(spec, description_above=True)
+        scenario = replace(scenario, pool=_long_descriptions(scenario.pool))
+    return spec, scenario, tuple(chosen)
+
+
+def write_ambiguous_layout(path: Path, seed: int) -> StatementTruth:
+    """Render :func:`random_ambiguous_layout` for ``seed`` at ``path`` and return what it prints."""
+    spec, scenario, _ = random_ambiguous_layout(seed)
+    drafts = generate_transactions(scenario, scenario.transaction_count)
+    return render_statement(Path(path), f"ambiguous_{seed}", spec, scenario, drafts)
+
+
+# ------------------------------------------ card statements with cardholder sections
+
+_CARDHOLDERS = ("J SMITH", "A SMITH", "M GARCIA", "L CHEN", "R PATEL")
+_CARD_DATE_STYLES = ("MM/DD", "DD Mon", "MM/DD/YYYY")
+# How the card prints credits: unsigned in their own section, "CR" after them, a minus before.
+_CARD_CREDIT_STYLES = ("section", "cr", "minus")
+
+
+def write_card_statement(path: Path, seed: int) -> StatementTruth:
+    """A credit-card statement with a payments/credits section and one section per cardholder.
+
+    Each cardholder section starts with a heading ``Card ending 1234 - J SMITH`` and ends with
+    a ``Total card ending 1234`` line; payments (and, depending on the credit style, refunds)
+    are listed in a "Payments and credits" section, first or last, with its own total. Card
+    convention: balances are owed amounts (negative in truth), purchases money out.
+    """
+    rng = random.Random(f"card-{seed}")
+    holders = rng.sample(_CARDHOLDERS, rng.randint(2, 3))
+    cards = [f"{rng.randint(1000, 9999)}" for _ in holders]
+    credit_style = rng.choice(_CARD_CREDIT_STYLES)
+    money = {"section": COMMA_MINUS, "cr": COMMA_CR_CREDITS, "minus": COMMA_MINUS}[credit_style]
+    date_style = rng.choice(_CARD_DATE_STYLES)
+    dated = [Column("date", "Trans date", 14, 20)]
+    if rng.random() < 0.5:
+        dated.append(Column("post_date", "Post date", 36, 20))
+    description_x = dated[-1].x + dated[-1].width + 2
+    columns = (*dated, Column("description", "Description", description_x, rng.uniform(70.0, 100.0)),
+               Column("amount", "Amount", 166, 36, "R"))
+    start = date(2023, 1, 1) + timedelta(days=rng.randint(0, 700))
+    spec = LayoutSpec(
+        bank_name="Summit Card Services",
+        bank_source="summit_card",
+        address_lines=("PO Box 6000", "Wilmington, DE 19850", "summitcard.com"),
+        title="Summit Rewards Visa Statement",
+        customer_lines=(holders[0], "88 HARBOR VIEW DR", "SEATTLE WA 98121"),
+        account_template="Card number: {number}",
+        account_number=f"XXXX XXXX XXXX {cards[0]}",
+        period_template="Statement period: {start} - {end}",
+        period_date_style="MM/DD/YYYY",
+        columns=columns,
+        date_style=date_style,
+        money=money,
+        footer_lines=("Summit Card Services is a division of Summit National Bank, N.A. Member FDIC.",),
+        page_format="Letter",
+        font_size=rng.choice((7.5, 8.0, 8.5)),
+        row_gap=rng.choice((0.8, 1.2, 2.0)),
+        sign_view=-1,
+        currency_prefix="$",
+        summary_title="Account summary",
+        summary=(SummaryLine("Previous balance", "opening"), SummaryLine("Payments and credits", "money_in"),
+                 SummaryLine("Purchases", "money_out"), SummaryLine("New balance", "closing"),
+                 SummaryLine("Credit limit", text="$8,000.00"),
+                 SummaryLine("Minimum payment due", text="$40.00")),
+    )
+    scenario = Scenario(
+        period_start=start, period_end=start + timedelta(days=rng.randint(27, 31)),
+        opening=-Decimal(rng.randint(10_000, 400_000)) / 100, transaction_count=rng.randint(8, 60),
+        seed=seed, pool=CARD_POOL, credit_ratio=0.12, balance_floor=None,
+        scripted=(ScriptedTransaction(rng.randint(0, 10), "PAY", "PAYMENT - THANK YOU", "500.00"),),
+    )
+    drafts = generate_transactions(scenario, scenario.transaction_count)
+    owner = [rng.randrange(len(holders)) for _ in drafts]
+    writer = _StatementPdf(spec, (scenario.period_start, scenario.period_end))
+    ledger = _build_ledger(spec, scenario, drafts)
+
+    def rows(indices: Sequence[int], heading: str, total_label: str) -> list[Block]:
+        blocks = [Block(lines=((("_heading", heading),),), keep_with_next=True)]
+        blocks += [_transaction_block(writer, drafts[i], ledger.transactions[i], ledger.chain[i],
+                                      credit_style == "section") for i in indices]
+        total = sum((-drafts[i].amount for i in indices), Decimal("0.00"))  # as the card prints it
+        text = money.unsigned(total) if credit_style == "section" else money.format(total)
+        blocks.append(_label_block(spec, total_label, (("amount", "$" + text),)))
+        return blocks
+
+    in_payments = [
+        i for i, d in enumerate(drafts) if d.amount > 0 and (credit_style == "section" or d.kind == "PAY")
+    ]
+    sections: list[tuple[list[int], str, str]] = [
+        ([i for i in range(len(drafts)) if owner[i] == n and i not in in_payments],
+         f"Card ending {card} - {holder}", f"Total card ending {card}")
+        for n, (holder, card) in enumerate(zip(holders, cards, strict=True))
+    ]
+    payments = (in_payments, "Payments and credits", "Total payments and credits")
+    sections = [payments, *sections] if rng.random() < 0.6 else [*sections, payments]
+    sections = [section for section in sections if section[0]]
+    blocks = [block for section in sections for block in rows(*section)]
+    printed = tuple(ledger.transactions[i] for section in sections for i in section[0])
+    pages = writer.paginate(blocks)
+    writer.render(pages, ledger, Path(path))
+    status, breaking_rows = evaluate_balance_chain(ledger.opening, ledger.closing, printed)
+    return StatementTruth(
+        layout=f"card_{seed}", bank_source=spec.bank_source, account_last4=cards[0],
+        period_start=scenario.period_start, period_end=scenario.period_end,
+        opening_balance=ledger.opening, closing_balance=ledger.closing, balance_check=status,
+        balance_mismatch_rows=breaking_rows, page_count=len(pages), transactions=printed,
+        bank_name=spec.bank_name,
+    )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from ..document_text.dates import read_date
 from ..document_text.layout import Line, Word, run_text, word_runs
 from ..document_text.money import is_amount, looks_like_amount_piece
+from ..document_text.tables import CURRENCY_CODES, CURRENCY_SYMBOLS
 
 DATE, VALUE_DATE, POSTING_DATE = "date", "value_date", "posting_date"
 DESCRIPTION, OTHER = "description", "other"
@@ -58,6 +59,8 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (BALANCE, r"(?:running )?balance|bal|balance amount|saldo|solde|kontostand"),
     )
 )
+# A money header that is only a currency ("EUR", "£"): an amount column that does not say its side.
+_CURRENCY_LABELS = frozenset(code.lower() for code in (*CURRENCY_CODES, *CURRENCY_SYMBOLS))
 # Words further than this many word heights outside the table's columns are margin text.
 _MARGIN_SLACK = 1.5
 # A sign or currency printed apart before a number belongs to a money column starting within
@@ -81,6 +84,8 @@ class Column:
     role: str
     x0: float
     x1: float
+    # Debit or credit by position only: the header printed the same label over both columns.
+    side_guessed: bool = False
     header_x0: float = field(init=False)
     header_x1: float = field(init=False)
 
@@ -107,6 +112,8 @@ def classify_label(label: str) -> str:
     text = _PARENTHESES.sub(" ", _plain(label).replace(".", " ").replace("_", " ").replace(":", " "))
     # Stray single letters ("AMOUNT (SGD)I") are layout debris, not part of the label.
     text = " ".join(word for word in text.split() if len(word) > 1 or not word.isalpha())
+    if text.strip() in _CURRENCY_LABELS:
+        return AMOUNT
     for candidate in (text, _CURRENCY_WORDS.sub("", text).strip()):
         for role, pattern in _ROLE_PATTERNS:
             if pattern.match(candidate):
@@ -158,6 +165,7 @@ def detect_header(line: Line) -> list[Column] | None:
     known = sum(role not in (OTHER, *_STAND_IN_DATES) for role in roles)
     if DATE not in roles or not {DEBIT, CREDIT, AMOUNT} & set(roles) or known <= roles.count(OTHER):
         return None
+    _guess_sides(columns)
     if DESCRIPTION not in roles:
         date_x = next(column.x0 for column in columns if column.role == DATE)
         unnamed = [column for column in columns if column.role == OTHER and column.x0 > date_x]
@@ -169,6 +177,20 @@ def detect_header(line: Line) -> list[Column] | None:
             column.role = OTHER
         seen.add(column.role)
     return columns
+
+
+def _guess_sides(columns: list[Column]) -> None:
+    """Two amount columns and no debit or credit one: money out left, money in right, as guessed.
+
+    Such a header ("EUR" over both columns) does not say which side is which; the left-to-right
+    order is the usual one (Paid out | Paid in), and reconciliation swaps it when only the
+    other order adds up (``assemble``).
+    """
+    amounts = [column for column in columns if column.role == AMOUNT]
+    if len(amounts) != 2 or any(column.role in (DEBIT, CREDIT) for column in columns):
+        return
+    for column, role in zip(amounts, (DEBIT, CREDIT), strict=True):
+        column.role, column.side_guessed = role, True
 
 
 def _merge_neighbours(columns: list[Column]) -> list[Column]:
