@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+
+import pytest
 
 from backend.services.errors import InvalidInputError
 from backend.services.statements import parse_statement
 from tests.support.statement_pdfs import StatementTruth
 from tests.unit.test_layout_grammar import FIELDS, differences
+
+# The accuracy runs are slow (minutes): only ``make accuracy`` (LEDGERFLOW_ACCURACY=1) runs them.
+only_in_accuracy_runs = pytest.mark.skipif(
+    os.environ.get("LEDGERFLOW_ACCURACY") != "1", reason="the full accuracy run: make accuracy"
+)
 
 
 def score_documents(

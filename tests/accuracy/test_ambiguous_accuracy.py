@@ -7,12 +7,9 @@ recall, and fails unless the documents not read exactly are exactly the known on
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
-
-from tests.accuracy.scoring import score_documents
+from tests.accuracy.scoring import only_in_accuracy_runs, score_documents
 from tests.support.statement_pdfs import write_ambiguous_layout, write_card_statement
 
 DOCUMENT_COUNT = 150
@@ -20,9 +17,7 @@ DOCUMENT_COUNT = 150
 KNOWN_AMBIGUOUS_FAILURES: dict[int, str] = {}
 KNOWN_CARD_FAILURES: dict[int, str] = {}
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("LEDGERFLOW_ACCURACY") != "1", reason="the full accuracy run: make accuracy"
-)
+pytestmark = only_in_accuracy_runs
 
 
 def test_ambiguous_layout_accuracy(tmp_path: Path) -> None:

@@ -10,21 +10,16 @@ the test fail until its entry goes), listing the seeds and what differed.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
-
-from tests.accuracy.scoring import score_documents
+from tests.accuracy.scoring import only_in_accuracy_runs, score_documents
 from tests.support.statement_pdfs import write_random_layout
 
 LAYOUT_COUNT = 300
 # seed -> why the parser does not read that layout exactly yet; must match the failures seen.
 KNOWN_FAILURES: dict[int, str] = {}
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("LEDGERFLOW_ACCURACY") != "1", reason="the full accuracy run: make accuracy"
-)
+pytestmark = only_in_accuracy_runs
 
 
 def test_grammar_accuracy(tmp_path: Path) -> None:
