@@ -87,8 +87,11 @@ kestrel_mismatch      Same as kestrel_bs but one printed running balance is wron
 ====================  =====================================================================
 
 Every layout prints a bank name at the top, an account number, a statement period
-and amounts >= 1,000.  ``make_long_statement`` renders any layout with many seeded
-transactions and compact rows (~40-45 rows per page) at an exact page count.
+and amounts >= 1,000. Beyond these, ``random_layout`` draws layouts from a grammar,
+``random_ambiguous_layout`` adds what only reconciliation or geometry can resolve, and
+``write_card_statement`` prints several cardholders' sections and a payments section.
+``make_long_statement`` renders any layout with many seeded transactions and compact rows
+(~40-45 rows per page) at an exact page count.
 """
 
 from __future__ import annotations
@@ -330,6 +333,9 @@ class LayoutSpec:
     totals: tuple[TotalRow, ...] = ()
     # A wrapped description's first line is printed above the line with the date and amounts.
     description_above: bool = False
+    # The date and amounts of a wrapped row are drawn this many lines below its first line
+    # (0.5: between its first two lines, as banks that centre them vertically do).
+    dated_offset: float = 0.0
 
     @property
     def column_keys(self) -> frozenset[str]:
@@ -443,6 +449,7 @@ class Block:
     bold: bool = False
     balance_after: Decimal | None = None  # printed-chain balance after this block
     keep_with_next: bool = False
+    dated_offset: float = 0.0  # lines below the first line at which its non-description cells are drawn
 
 
 @dataclass(frozen=True)
@@ -634,7 +641,9 @@ class _StatementPdf:
                     self._put(self.left, line_y, self.right - self.left, text, style="B", size=9.5)
                 else:
                     column = self.spec.column(key)
-                    self._put(column.x, line_y, column.width, text, align=column.align,
+                    shifted = line_index == 0 and key != "description"
+                    shift = block.dated_offset * self.spec.line_height if shifted else 0.0
+                    self._put(column.x, line_y + shift, column.width, text, align=column.align,
                               style="B" if block.bold else "")
         y += self.block_height(block)
         if self.spec.ruled:
@@ -707,7 +716,8 @@ def _transaction_block(writer: _StatementPdf, draft: DraftTransaction, row: Trut
     first = tuple((k, v) for k, v in cells.items() if v) + (("description", description[0]),)
     rest = tuple(((("description", text),)) for text in description[1:])
     lines = tuple(((("description", text),)) for text in above) + (first,) + rest
-    return Block(lines=lines, balance_after=chain_balance)
+    offset = spec.dated_offset if len(lines) > 1 else 0.0
+    return Block(lines=lines, balance_after=chain_balance, dated_offset=offset)
 
 
 def _label_block(spec: LayoutSpec, label: str, cells: Iterable[tuple[str, str]],
@@ -1524,8 +1534,10 @@ def write_bundle(path: Path, seeds: Sequence[int]) -> list[StatementTruth]:
 # Documents that a template cannot read without knowing the bank, and that a human reads by
 # checking that they add up: numeric dates that read both day-first and month-first, money
 # columns whose headers do not say which is money out, description lines printed above the
-# line with the date and amounts. Each is :func:`random_layout`'s spec with one ambiguity
-# applied (a second one now and then), so the rest of the grammar varies as usual.
+# line with the date and amounts (a whole line, or the amounts half a line down between a
+# description's first two lines, with rows evenly spaced or set apart). Each is
+# :func:`random_layout`'s spec with one ambiguity applied (a second one now and then), so the
+# rest of the grammar varies as usual.
 
 AMBIGUITIES = ("date_order", "column_roles", "description_above")
 # Money-column headers that do not say which side they are on (the same label twice).
@@ -1606,8 +1618,11 @@ def random_ambiguous_layout(seed: int) -> tuple[LayoutSpec, Scenario, tuple[str,
         spec, scenario = _ambiguous_dates(rng, spec, scenario)
     if "column_roles" in chosen:
         spec = _ambiguous_columns(rng, spec)
-    if "description_above" in chosen:
-        spec = replace(spec, description_above=True)
+    if "description_above" in chosen:  # a whole line above, or the amounts centred on the first two lines
+        if rng.random() < 0.5:
+            spec = replace(spec, description_above=True)
+        else:
+            spec = replace(spec, dated_offset=0.5, row_gap=rng.choice((0.0, spec.row_gap)))
         scenario = replace(scenario, pool=_long_descriptions(scenario.pool))
     return spec, scenario, tuple(chosen)
 

@@ -135,7 +135,9 @@ class TableReader:
             layout = self._layout
             if sign is None and layout is not None and self._read_row(layout, line, near, following):
                 self._active, last_bottom = True, line.bottom
-                if self._last_top is not None:
+                # Only lines stacked clear of each other measure the pitch: an amount drawn
+                # between two lines of its description (half a line down) does not.
+                if self._last_top is not None and self._line_top - self._last_top >= self._row_height:
                     self._pitches.append(self._line_top - self._last_top)
                 self._last_top = self._line_top
                 continue
@@ -206,9 +208,11 @@ class TableReader:
 
         Lines read below the previous row's dated line (``_tail``) are split at the widest gap
         of that stretch when it is clearly wider than every other (rows are set apart more than
-        a row's lines are): the lines after it move to this row. Evenly spaced lines stay with
-        the row above (the common layout): gaps are the only evidence, since the amounts, and so
-        reconciliation, are the same either way.
+        a row's lines are): the lines after it move to this row. Failing that, a last line
+        clearly closer to this dated line than the description lines are to each other is this
+        row's (amounts drawn between a description's first two lines, half a line down). Evenly
+        spaced lines stay with the row above (the common layout): gaps are the only evidence,
+        since the amounts, and so reconciliation, are the same either way.
 
         Lines waiting right above it (``_leads``: nothing on this page to continue, or too far
         below the row before, and a line's pitch above this dated line) are its first lines,
@@ -228,13 +232,17 @@ class TableReader:
             return []
         chain = [self._dated_top, *(top_ for _, top_ in self._tail), top]
         gaps = [lower - upper for upper, lower in pairwise(chain)]
+        tolerance = self._row_height * _BOUNDARY_GAP
         widest = max(range(len(gaps)), key=gaps.__getitem__)
-        others = max(gap for index, gap in enumerate(gaps) if index != widest)
-        if gaps[widest] - others <= self._row_height * _BOUNDARY_GAP:
+        if gaps[widest] - max(gap for index, gap in enumerate(gaps) if index != widest) > tolerance:
+            cut = widest  # rows set apart: the row ends at the widest gap
+        elif len(gaps) > 2 and gaps[-1] < min(gaps[1:-1]) - tolerance:
+            cut = len(gaps) - 2  # the last line hugs the next dated line, closer than lines stack
+        else:
             return []
-        if widest == len(gaps) - 1:
+        if cut == len(gaps) - 1:
             return []
-        moved = [text for text, _ in self._tail[widest:] if text is not None]
+        moved = [text for text, _ in self._tail[cut:] if text is not None]
         del self._row.description[len(self._row.description) - len(moved) :]
         return moved
 
