@@ -16,6 +16,11 @@ from pathlib import Path
 import pytest
 
 from backend.services.statements import parse_statement
+from backend.services.statements.hints import (
+    COLUMNS_BY_RECONCILIATION,
+    COLUMNS_GUESSED,
+    DATE_ORDER_BY_RECONCILIATION,
+)
 from backend.services.statements.keywords import is_card_section_heading
 from tests.support.statement_pdfs import (
     AMBIGUITIES,
@@ -59,6 +64,19 @@ def test_a_statement_that_does_not_add_up_stays_a_mismatch(ambiguity: str, tmp_p
     statement = parse_statement(tmp_path / f"drift_{seed}.pdf")
     assert (truth.balance_check, truth.balance_mismatch_rows) == ("mismatch", 1)
     assert differences(truth, statement) == {}
+    if ambiguity == "column_roles":  # one currency code over both columns: sides by position, said so
+        assert COLUMNS_GUESSED in statement.warnings
+
+
+@pytest.mark.parametrize(
+    ("ambiguity", "warning"),
+    [("date_order", DATE_ORDER_BY_RECONCILIATION), ("column_roles", COLUMNS_BY_RECONCILIATION)],
+)
+def test_a_reading_chosen_by_reconciliation_says_so(ambiguity: str, warning: str, tmp_path: Path) -> None:
+    layouts = ((seed, random_ambiguous_layout(seed)) for seed in FAST_SEEDS)
+    seed = next(seed for seed, (spec, _, kind) in layouts if kind[0] == ambiguity and not spec.balance_drift)
+    write_ambiguous_layout(tmp_path / f"chosen_{seed}.pdf", seed)
+    assert warning in parse_statement(tmp_path / f"chosen_{seed}.pdf").warnings
 
 
 @pytest.mark.parametrize(

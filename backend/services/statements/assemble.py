@@ -185,9 +185,8 @@ def _reconciled_entries(
     """
     default = -1 if card else 1
     two_columns = any(DEBIT in row.money or CREDIT in row.money for row in raw_rows)
-    readings = [_Reading(default), *([_Reading(default, True)] if two_columns else []), _Reading(-default)]
-    if two_columns:
-        readings.append(_Reading(-default, True))
+    sides = (False, True) if two_columns else (False,)
+    readings = [_Reading(polarity, swapped) for polarity in (default, -default) for swapped in sides]
     tried = []
     for reading in readings:
         entries = _with_printed_balances(
