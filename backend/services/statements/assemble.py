@@ -58,6 +58,7 @@ class _RowReader:
         day_first: bool,
         period: tuple[date | None, date | None],
         signs_printed: bool = False,
+        balance_only: bool = False,
     ) -> None:
         self.decimal_comma = decimal_comma
         self.day_first = day_first
@@ -65,6 +66,8 @@ class _RowReader:
         # Section headings ("Deposits", "Other debits") sign unsigned amounts; where the
         # document prints signs itself, the printed signs win.
         self.signs_printed = signs_printed
+        # A table printing a running balance and no amounts: each amount is the balance's change.
+        self.balance_only = balance_only
 
     def money(self, row: RawRow, role: str) -> PrintedAmount | None:
         text = row.money.get(role)
@@ -90,10 +93,15 @@ class _RowReader:
         printed = self.money(row, BALANCE)
         return printed.signed(polarity) if printed is not None else None
 
-    def entries(self, rows: Sequence[RawRow], polarity: int) -> list[Entry]:
-        """Transactions and balance checkpoints in printed order; totals and empty rows dropped."""
+    def entries(self, rows: Sequence[RawRow], polarity: int, opening: Decimal | None = None) -> list[Entry]:
+        """Transactions and balance checkpoints in printed order; totals and empty rows dropped.
+
+        ``opening`` (printed outside the table) starts the running balance that a balance-only
+        table's amounts are the changes of.
+        """
         entries: list[Entry] = []
         last_date: date | None = None
+        running = opening
         for row in rows:
             kind = row_kind(row.description_text)
             if kind is RowKind.BALANCE:  # "balance at <date>": which one, its position says
@@ -107,13 +115,17 @@ class _RowReader:
                     value = self.amount(row, polarity)
                 if value is not None:
                     entries.append(Checkpoint(kind, value))
+                    running = value
                 continue
-            amount = self.amount(row, polarity)
+            amount, balance = self.amount(row, polarity), self.balance(row, polarity)
+            if amount is None and self.balance_only and balance is not None and running is not None:
+                amount = balance - running
             when = row.date.resolve(self.day_first, self.period) if row.date else last_date
             if kind is RowKind.TOTAL or amount is None or when is None:
                 continue
             last_date = when
-            entries.append(ParsedTransaction(when, row.description_text, amount, self.balance(row, polarity)))
+            running = balance if balance is not None else None if running is None else running + amount
+            entries.append(ParsedTransaction(when, row.description_text, amount, balance))
         return entries
 
 
@@ -152,10 +164,16 @@ def _reconciled_entries(
     The last item says whether reconciliation overruled the wording.
     """
     default = -1 if card else 1
-    entries = _with_printed_balances(rows.entries(raw_rows, default), printed, default)
+    opening = printed.get(RowKind.OPENING)
+
+    def read(polarity: int) -> list[Entry]:
+        start = opening.signed(polarity) if opening is not None else None
+        return _with_printed_balances(rows.entries(raw_rows, polarity, start), printed, polarity)
+
+    entries = read(default)
     result = reconcile(entries)
     if result.status != OK:
-        other = _with_printed_balances(rows.entries(raw_rows, -default), printed, -default)
+        other = read(-default)
         other_result = reconcile(other)
         if other_result.status == OK:
             return other, other_result, True
@@ -224,7 +242,8 @@ def assemble(reader: TableReader, page_count: int, hints: ParserHints = _NO_HINT
     statements = [
         _statement(
             part.rows, lines if len(parts) == 1 else part.lines, page_count, bank_name,
-            _RowReader(decimal_comma, day_first, (None, None), signs_printed), card, warnings,
+            _RowReader(decimal_comma, day_first, (None, None), signs_printed, balance_only=not amount_texts),
+            card, warnings,
         )
         for part in parts
     ]

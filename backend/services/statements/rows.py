@@ -15,8 +15,8 @@ from statistics import median
 
 from ..document_text.dates import RawDate, read_date
 from ..document_text.layout import Line, stack, typical_height
-from ..document_text.money import has_decimal_part
-from .columns import DATE, DESCRIPTION, MONEY_ROLES, Cells, Column, ColumnLayout, detect_header
+from ..document_text.money import has_decimal_part, prints_sign
+from .columns import AMOUNT, DATE, DESCRIPTION, MONEY_ROLES, OTHER, Cells, Column, ColumnLayout, detect_header
 from .keywords import RowKind, is_foreign_currency_note, row_kind, section_sign
 
 # Every header has a date column: a cheap test before reading a line as a header.
@@ -34,21 +34,35 @@ _TABLE_GAP = 3.0
 
 
 def _find_header(lines: Sequence[Line], index: int) -> tuple[list[Column], int] | None:
-    """The table header starting at ``lines[index]`` (on up to three lines), and the index after it."""
+    """The table header starting at ``lines[index]`` (on up to three lines), and the index after it.
+
+    A header read on its first lines takes in the close lines under it when with them it still
+    makes a header, with no fewer named columns and no more unnamed ones ("Date  Effective  ...
+    Credit" over "date  amount": the second line alone reads as a header too, and would replace
+    the real one; "Date" / "of" / "transaction" reads as a date column on three lines, not on
+    two; a "Money in" section heading under a header adds nothing).
+    """
     candidates = lines[index : index + _HEADER_LINES]
     if not any(_HEADER_DATE_WORD.search(line.text) for line in candidates):  # cheap test first
         return None
     header = candidates[0]
+    found: tuple[list[Column], int] | None = None
     for count, line in enumerate(candidates, start=1):
         if count > 1:
             previous = candidates[count - 2]
             if line.top - previous.bottom >= (previous.bottom - previous.top) * _STACKED_GAP:
-                return None
+                return found
             header = stack(header, line)
         columns = detect_header(header)
-        if columns is not None:
-            return columns, index + count
-    return None
+        if columns is not None and (found is None or _header_score(columns) >= _header_score(found[0])):
+            found = (columns, index + count)
+    return found
+
+
+def _header_score(columns: Sequence[Column]) -> tuple[int, int]:
+    """Named columns, and minus the unnamed ones: a better reading of a header scores higher."""
+    unnamed = sum(column.role == OTHER for column in columns)
+    return len(columns) - unnamed, -unnamed
 
 
 @dataclass
@@ -83,6 +97,7 @@ class TableReader:
     _line_top: float = 0.0  # top of the line being read (its cells' words: no margin text)
     _pitches: deque[float] = field(default_factory=lambda: deque(maxlen=_PITCH_WINDOW))
     _section: int | None = None
+    _signed_amounts: bool = False  # an amount of the table was printed with its sign
 
     @property
     def found_table(self) -> bool:
@@ -101,6 +116,8 @@ class TableReader:
             if index < skip_to:
                 continue
             sign = section_sign(line.text)
+            if sign is not None and self._continues_description(line):
+                sign = None  # "NEFT/INTEREST" / "CREDIT": a wrapped description, not a heading
             if sign is not None:
                 self._section, self._row = sign, None
             elif (header := _find_header(lines, index)) is not None:
@@ -122,6 +139,22 @@ class TableReader:
                 last_bottom = line.bottom
             else:
                 self._active = False
+
+    def _continues_description(self, line: Line) -> bool:
+        """Whether ``line`` prints only description words in the place of the current row's next line.
+
+        Only in a table whose columns or printed signs give each amount's sign: a heading such as
+        "Money out" signs the unsigned amounts of one amount column.
+        """
+        if not self._active or self._row is None or self._layout is None:
+            return False
+        if self._layout.has_role(AMOUNT) and not self._signed_amounts:
+            return False
+        cells = self._layout.split(line)
+        if cells.landed != {DESCRIPTION}:
+            return False
+        self._line_top = cells.top
+        return self._continues_row(cells)
 
     def _continues_row(self, cells: Cells) -> bool:
         """Whether a line of description words only (``cells``) is the next line of the current row.
@@ -177,6 +210,7 @@ class TableReader:
                 if not is_foreign_currency_note(text):
                     self._row.description.append(text)
                 return True
+        self._signed_amounts = self._signed_amounts or (AMOUNT in money and prints_sign(money[AMOUNT]))
         self._row = RawRow(date, [text] if text else [], money, self._section, len(self.text_lines))
         self._row_height = median(cells.heights) if cells.heights else 0.0
         self.rows.append(self._row)
