@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -20,25 +21,37 @@ only_in_accuracy_runs = pytest.mark.skipif(
 )
 
 
+@dataclasses.dataclass
+class Score:
+    """What one run found: the seeds not read exactly (with what differed), and per grammar
+    variation (``StatementTruth.features``) how many documents showed it and were read exactly."""
+
+    failures: dict[int, object] = dataclasses.field(default_factory=dict)
+    shown: Counter[str] = dataclasses.field(default_factory=Counter)
+    shown_exact: Counter[str] = dataclasses.field(default_factory=Counter)
+
+
 def score_documents(
     label: str,
     write: Callable[[Path, int], StatementTruth],
     seeds: Sequence[int],
     folder: Path,
     known: Mapping[int, str],
-) -> dict[int, object]:
-    """Write and parse each seed's document and print how well it was read; return the failures.
+) -> Score:
+    """Write and parse each seed's document and print how well it was read.
 
     Prints, per field, how many documents the parser read exactly, and for transactions the
     precision (parsed rows that are right) and recall (printed rows that were found), then
     every seed not read exactly with what differed (and why, where ``known`` says).
     """
     wrong_fields: Counter[str] = Counter()
-    failures: dict[int, object] = {}
+    score = Score()
+    failures = score.failures
     printed_rows = parsed_rows = right_rows = 0
     for seed in seeds:
         path = folder / f"{label.replace(' ', '_')}_{seed}.pdf"
         truth = write(path, seed)
+        score.shown.update(truth.features)
         printed = [(t.date, t.description, t.amount, t.balance) for t in truth.transactions]
         printed_rows += len(printed)
         try:
@@ -58,6 +71,8 @@ def score_documents(
         wrong_fields.update(wrong.keys())
         if wrong:
             failures[seed] = wrong
+        else:
+            score.shown_exact.update(truth.features)
         path.unlink()
     count = len(seeds)
     print(f"\n{label}: {count - len(failures)} of {count} documents exact")
@@ -68,4 +83,4 @@ def score_documents(
     print(f"  transaction rows: precision {precision:.4f}, recall {recall:.4f} ({printed_rows} printed)")
     for seed, wrong in failures.items():
         print(f"  seed {seed}: {wrong}" + (f" (known: {known[seed]})" if seed in known else ""))
-    return failures
+    return score

@@ -21,14 +21,14 @@ pytestmark = only_in_accuracy_runs
 
 
 def test_ambiguous_layout_accuracy(tmp_path: Path) -> None:
-    failures = score_documents(
+    score = score_documents(
         "ambiguous layouts", write_ambiguous_layout, range(DOCUMENT_COUNT), tmp_path, KNOWN_AMBIGUOUS_FAILURES
     )
-    assert set(failures) == set(KNOWN_AMBIGUOUS_FAILURES)
+    assert set(score.failures) == set(KNOWN_AMBIGUOUS_FAILURES)
 
 
 def test_card_statement_accuracy(tmp_path: Path) -> None:
-    failures = score_documents(
+    score = score_documents(
         "card statements", write_card_statement, range(DOCUMENT_COUNT), tmp_path, KNOWN_CARD_FAILURES
     )
-    assert set(failures) == set(KNOWN_CARD_FAILURES)
+    assert set(score.failures) == set(KNOWN_CARD_FAILURES)

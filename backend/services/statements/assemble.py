@@ -76,6 +76,7 @@ class _RowReader:
         day_first: bool,
         period: tuple[date | None, date | None],
         signs_printed: bool = False,
+        balance_only: bool = False,
     ) -> None:
         self.decimal_comma = decimal_comma
         self.day_first = day_first
@@ -83,6 +84,8 @@ class _RowReader:
         # Section headings ("Deposits", "Other debits") sign unsigned amounts; where the
         # document prints signs itself, the printed signs win.
         self.signs_printed = signs_printed
+        # A table printing a running balance and no amounts: each amount is the balance's change.
+        self.balance_only = balance_only
 
     def money(self, row: RawRow, role: str) -> PrintedAmount | None:
         text = row.money.get(role)
@@ -113,10 +116,17 @@ class _RowReader:
         printed = self.money(row, BALANCE)
         return printed.signed(polarity) if printed is not None else None
 
-    def entries(self, rows: Sequence[RawRow], polarity: int, swapped: bool = False) -> list[Entry]:
-        """Transactions and balance checkpoints in printed order; totals and empty rows dropped."""
+    def entries(
+        self, rows: Sequence[RawRow], polarity: int, opening: Decimal | None = None, swapped: bool = False
+    ) -> list[Entry]:
+        """Transactions and balance checkpoints in printed order; totals and empty rows dropped.
+
+        ``opening`` (printed outside the table) starts the running balance that a balance-only
+        table's amounts are the changes of.
+        """
         entries: list[Entry] = []
         last_date: date | None = None
+        running = opening
         for row in rows:
             kind = row_kind(row.description_text)
             if kind is RowKind.BALANCE:  # "balance at <date>": which one, its position says
@@ -130,13 +140,17 @@ class _RowReader:
                     value = self.amount(row, polarity, swapped)
                 if value is not None:
                     entries.append(Checkpoint(kind, value))
+                    running = value
                 continue
-            amount = self.amount(row, polarity, swapped)
+            amount, balance = self.amount(row, polarity, swapped), self.balance(row, polarity)
+            if amount is None and self.balance_only and balance is not None and running is not None:
+                amount = balance - running
             when = row.date.resolve(self.day_first, self.period) if row.date else last_date
             if kind is RowKind.TOTAL or amount is None or when is None:
                 continue
             last_date = when
-            entries.append(ParsedTransaction(when, row.description_text, amount, self.balance(row, polarity)))
+            running = balance if balance is not None else None if running is None else running + amount
+            entries.append(ParsedTransaction(when, row.description_text, amount, balance))
         return entries
 
 
@@ -184,13 +198,14 @@ def _reconciled_entries(
     kept when none reconciles.
     """
     default = -1 if card else 1
+    opening = printed.get(RowKind.OPENING)
     two_columns = any(DEBIT in row.money or CREDIT in row.money for row in raw_rows)
     sides = (False, True) if two_columns else (False,)
-    readings = [_Reading(polarity, swapped) for polarity in (default, -default) for swapped in sides]
     tried = []
-    for reading in readings:
+    for reading in (_Reading(polarity, swapped) for polarity in (default, -default) for swapped in sides):
+        start = opening.signed(reading.polarity) if opening is not None else None
         entries = _with_printed_balances(
-            rows.entries(raw_rows, reading.polarity, reading.swapped), printed, reading.polarity
+            rows.entries(raw_rows, reading.polarity, start, reading.swapped), printed, reading.polarity
         )
         result = reconcile(entries)
         if result.status == OK:
@@ -300,8 +315,8 @@ def assemble(reader: TableReader, page_count: int, hints: ParserHints = _NO_HINT
     statements = [
         _statement(
             part.rows, lines if len(parts) == 1 else part.lines, page_count, bank_name,
-            _RowReader(decimal_comma, day_first, (None, None), signs_printed), card, warnings,
-            reader.sides_guessed,
+            _RowReader(decimal_comma, day_first, (None, None), signs_printed, balance_only=not amount_texts),
+            card, warnings, reader.sides_guessed,
         )
         for part in parts
     ]

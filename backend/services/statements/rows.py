@@ -16,8 +16,8 @@ from statistics import median
 
 from ..document_text.dates import RawDate, read_date
 from ..document_text.layout import Line, stack, typical_height
-from ..document_text.money import has_decimal_part
-from .columns import DATE, DESCRIPTION, MONEY_ROLES, Cells, Column, ColumnLayout, detect_header
+from ..document_text.money import has_decimal_part, prints_sign
+from .columns import AMOUNT, DATE, DESCRIPTION, MONEY_ROLES, OTHER, Cells, Column, ColumnLayout, detect_header
 from .keywords import RowKind, is_card_section_heading, is_foreign_currency_note, row_kind, section_sign
 
 # Every header has a date column: a cheap test before reading a line as a header.
@@ -31,7 +31,7 @@ _HEADER_LINES = 3
 _SIZE_TOLERANCE = 0.15
 _PITCH_TOLERANCE, _PITCH_WINDOW, _MIN_PITCHES = 1.25, 50, 3
 # Row boundaries between two dated lines: where the gap between table lines is wider than every
-# other gap of that stretch by more than this many word heights (see ``_split_tail``).
+# other gap of that stretch by more than this many word heights (see ``_lines_above``).
 _BOUNDARY_GAP = 0.15
 # A description line printed above a row's dated line is at most this many word heights above it.
 _ABOVE_PITCH = 1.8
@@ -40,21 +40,35 @@ _TABLE_GAP = 3.0
 
 
 def _find_header(lines: Sequence[Line], index: int) -> tuple[list[Column], int] | None:
-    """The table header starting at ``lines[index]`` (on up to three lines), and the index after it."""
+    """The table header starting at ``lines[index]`` (on up to three lines), and the index after it.
+
+    A header read on its first lines takes in the close lines under it when with them it still
+    makes a header, with no fewer named columns and no more unnamed ones ("Date  Effective  ...
+    Credit" over "date  amount": the second line alone reads as a header too, and would replace
+    the real one; "Date" / "of" / "transaction" reads as a date column on three lines, not on
+    two; a "Money in" section heading under a header adds nothing).
+    """
     candidates = lines[index : index + _HEADER_LINES]
     if not any(_HEADER_DATE_WORD.search(line.text) for line in candidates):  # cheap test first
         return None
     header = candidates[0]
+    found: tuple[list[Column], int] | None = None
     for count, line in enumerate(candidates, start=1):
         if count > 1:
             previous = candidates[count - 2]
             if line.top - previous.bottom >= (previous.bottom - previous.top) * _STACKED_GAP:
-                return None
+                return found
             header = stack(header, line)
         columns = detect_header(header)
-        if columns is not None:
-            return columns, index + count
-    return None
+        if columns is not None and (found is None or _header_score(columns) >= _header_score(found[0])):
+            found = (columns, index + count)
+    return found
+
+
+def _header_score(columns: Sequence[Column]) -> tuple[int, int]:
+    """Named columns, and minus the unnamed ones: a better reading of a header scores higher."""
+    unnamed = sum(column.role == OTHER for column in columns)
+    return len(columns) - unnamed, -unnamed
 
 
 @dataclass
@@ -101,6 +115,7 @@ class TableReader:
     _above: int = 0  # wrapped rows read with a line above their dated line
     _below: int = 0  # wrapped rows read with every line below it
     _row_above: bool = False  # the current row has a line above its dated line
+    _signed_amounts: bool = False  # an amount of the table was printed with its sign
 
     @property
     def found_table(self) -> bool:
@@ -120,6 +135,8 @@ class TableReader:
                 continue
             sign = section_sign(line.text)
             following = lines[index + 1] if index + 1 < len(lines) else None
+            if sign is not None and self._continues_description(line):
+                sign = None  # "NEFT/INTEREST" / "CREDIT": a wrapped description, not a heading
             if sign is not None:
                 self._flush_leads()
                 self._section, self._row = sign, None
@@ -149,6 +166,22 @@ class TableReader:
                 self._active = False
         self._flush_leads()
 
+    def _continues_description(self, line: Line) -> bool:
+        """Whether ``line`` prints only description words in the place of the current row's next line.
+
+        Only in a table whose columns or printed signs give each amount's sign: a heading such as
+        "Money out" signs the unsigned amounts of one amount column.
+        """
+        if not self._active or self._row is None or self._layout is None:
+            return False
+        if self._layout.has_role(AMOUNT) and not self._signed_amounts:
+            return False
+        cells = self._layout.split(line)
+        if cells.landed != {DESCRIPTION}:
+            return False
+        self._line_top = cells.top
+        return self._continues_row(cells)
+
     def _continues_row(self, cells: Cells) -> bool:
         """Whether a line of description words only (``cells``) is the next line of the current row.
 
@@ -168,17 +201,17 @@ class TableReader:
         return abs(median(cells.heights) - self._row_height) <= self._row_height * _SIZE_TOLERANCE
 
     def _starts_row_below(self, layout: ColumnLayout, line: Line, following: Line | None) -> bool:
-        """Whether ``following`` is a dated line with amounts, at a line's pitch under ``line``."""
+        """Whether ``following`` starts a row (amounts, and a date or none), a line's pitch under ``line``."""
         if following is None or following.page != line.page:
             return False
         height = median(word.bottom - word.top for word in line.words)
         if following.top - line.top > height * _ABOVE_PITCH:
             return False
         cells = layout.split(following)
-        date_words = cells.texts.get(DATE, [])
-        return bool(date_words) and read_date(" ".join(date_words)) is not None and any(
-            role in cells.texts for role in MONEY_ROLES
-        )
+        amounts = [" ".join(cells.texts[role]) for role in MONEY_ROLES if role in cells.texts]
+        date_words = cells.texts.get(DATE)
+        dated = read_date(" ".join(date_words)) is not None if date_words else DATE not in cells.landed
+        return dated and any(has_decimal_part(amount) for amount in amounts)
 
     def _continue_row(self, text: str) -> None:
         """Add a description-only line to the current row (a currency note only to its geometry)."""
@@ -228,8 +261,21 @@ class TableReader:
             self._leads = leads
             self._flush_leads()
             return []
-        if self._row is None or self._dated_top is None or not self._tail:
+        cut = self._tail_cut(top)
+        if self._row is None or cut is None:
             return []
+        moved = [text for text, _ in self._tail[cut:] if text is not None]
+        del self._row.description[len(self._row.description) - len(moved) :]
+        return moved
+
+    def _tail_cut(self, top: float) -> int | None:
+        """Where the lines below the current row's dated line end, for a row starting at ``top``.
+
+        The index in ``_tail`` of the first line that belongs to the new row (see
+        :meth:`_lines_above`), or ``None`` when they all stay.
+        """
+        if self._row is None or self._dated_top is None or not self._tail:
+            return None
         chain = [self._dated_top, *(top_ for _, top_ in self._tail), top]
         gaps = [lower - upper for upper, lower in pairwise(chain)]
         tolerance = self._row_height * _BOUNDARY_GAP
@@ -239,12 +285,8 @@ class TableReader:
         elif len(gaps) > 2 and gaps[-1] < min(gaps[1:-1]) - tolerance:
             cut = len(gaps) - 2  # the last line hugs the next dated line, closer than lines stack
         else:
-            return []
-        if cut == len(gaps) - 1:
-            return []
-        moved = [text for text, _ in self._tail[cut:] if text is not None]
-        del self._row.description[len(self._row.description) - len(moved) :]
-        return moved
+            return None
+        return None if cut == len(gaps) - 1 else cut
 
     def _read_row(self, layout: ColumnLayout, line: Line, near: bool, following: Line | None = None) -> bool:
         """Add ``line`` to the rows (new row or continuation); false if it is not part of the table.
@@ -282,8 +324,8 @@ class TableReader:
                 return True
             if money and DATE in cells.landed and row_kind(text) is RowKind.TRANSACTION:
                 return False
-            if money and not text:
-                return False  # an amount with neither date nor description: a subtotal
+            if money and not text and not self._leads and self._tail_cut(self._line_top) is None:
+                return False  # an amount with neither date nor description (nor lines above): a subtotal
             if money and not any(has_decimal_part(cell) for cell in money.values()):
                 return False  # "Page 1" in a footer: without a date, only a real amount makes a row
             if not money:
@@ -305,6 +347,7 @@ class TableReader:
             self._above += self._row_above
             self._below += not self._row_above
         self._row_above = bool(above)
+        self._signed_amounts = self._signed_amounts or (AMOUNT in money and prints_sign(money[AMOUNT]))
         description = [*above, *([text] if text else [])]
         self._row = RawRow(date, description, money, self._section, len(self.text_lines))
         self._row_height = median(cells.heights) if cells.heights else 0.0
