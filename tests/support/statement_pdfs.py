@@ -1753,7 +1753,7 @@ def write_bundle(path: Path, seeds: Sequence[int]) -> list[StatementTruth]:
                 start = previous.period_end + timedelta(days=1)
                 scenario = replace(
                     own, period_start=start, period_end=start + (own.period_end - own.period_start),
-                    opening=previous.closing_balance,
+                    opening=previous.closing_balance, decimals=first.decimals,  # the account's currency
                 )
             part = Path(path).with_name(f"{Path(path).stem}.part{index}.pdf")
             drafts = generate_transactions(scenario, scenario.transaction_count)

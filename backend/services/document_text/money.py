@@ -56,9 +56,10 @@ _DECIMAL_TAIL = re.compile(
     rf"\d([.,])(\d{{2,3}})(?:\s*(?:CR|DR)\.?)?(?:\s*(?:[A-Z]{{3}}|[{SYMBOL_CHARACTERS}]))?[)\-]?$",
     re.IGNORECASE,
 )
-# Words that are part of an amount without being one: CR/DR, a currency, a lone sign.
+# Words that are part of an amount without being one: CR/DR, a currency (closing the
+# parentheses of "(198.91 €)"), a lone sign.
 _AMOUNT_PIECE = re.compile(
-    rf"^(?:(?i:CR|DR|C|D)\.?|[A-Z]{{3}}|[A-Z]{{0,2}}[{SYMBOL_CHARACTERS}]|[()+{MINUS_SIGNS}])$"
+    rf"^(?:(?i:CR|DR|C|D)\.?|(?:[A-Z]{{3}}|[A-Z]{{0,2}}[{SYMBOL_CHARACTERS}])\)?|[()+{MINUS_SIGNS}])$"
 )
 
 
@@ -96,6 +97,7 @@ def parse_amount(text: str, decimal_comma: bool = False) -> PrintedAmount | None
         marker = "CR" if (found.group(1) or found.group(2)).upper().startswith("C") else "DR"
         text = text[: found.start()].rstrip()
     negative = False
+    text = _CELL_CURRENCY.sub("", text).strip()  # "CHF (54.67)"
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1].strip()
     text = _CELL_CURRENCY.sub("", text).strip()
@@ -128,7 +130,8 @@ def prints_sign(text: str) -> bool:
 
 def looks_like_amount_piece(word: str) -> bool:
     """Whether ``word`` can be (part of) a printed amount: a number, a sign, a currency, CR/DR."""
-    return bool(_AMOUNT_PIECE.match(word)) or is_amount(word)
+    opened = word[1:] if word[:1] == "(" and word[-1:] != ")" else None  # "(198.91" of "(198.91 €)"
+    return bool(_AMOUNT_PIECE.match(word)) or is_amount(word) or (opened is not None and is_amount(opened))
 
 
 def has_decimal_part(text: str) -> bool:
