@@ -294,7 +294,9 @@ class TableReader:
         A line without a date continues the current row if all its words are in the
         description column, or starts a row dated like the previous one if it prints an
         amount and nothing in the date column (or reads as a balance or total row). Footers
-        spanning the page width are neither.
+        spanning the page width are neither. A description-only line right above a line that
+        starts a row (``following``) may be that row's first line: it waits for it, and
+        :meth:`_lines_above` decides. A line naming a card starts a card's section.
         """
         cells = layout.split(line)
         self._line_top = cells.top if cells.heights else line.top
