@@ -17,7 +17,7 @@ help:
 	@echo "make test    run the test suite on PostgreSQL + Redis, then on SQLite + embedded Redis,"
 	@echo "             then the broker tests with RabbitMQ as the broker"
 	@echo "make chaos   run the fault suite (outages, restarts, kills) and print recovery times"
-	@echo "make accuracy  parse 300 random statement layouts and print per-field accuracy"
+	@echo "make accuracy  parse 300 random statement layouts, 150 ambiguous ones and 150 card statements; print per-field accuracy"
 	@echo "make bench   run the benchmarks in bench/ and print their figures"
 	@echo "make bench-platform  Ledgerflow's cost per task against raw Celery, both back ends"
 	@echo "make migrate apply the database migrations to DATABASE_URL"

@@ -87,8 +87,11 @@ kestrel_mismatch      Same as kestrel_bs but one printed running balance is wron
 ====================  =====================================================================
 
 Every layout prints a bank name at the top, an account number, a statement period
-and amounts >= 1,000.  ``make_long_statement`` renders any layout with many seeded
-transactions and compact rows (~40-45 rows per page) at an exact page count.
+and amounts >= 1,000. Beyond these, ``random_layout`` draws layouts from a grammar,
+``random_ambiguous_layout`` adds what only reconciliation or geometry can resolve, and
+``write_card_statement`` prints several cardholders' sections and a payments section.
+``make_long_statement`` renders any layout with many seeded transactions and compact rows
+(~40-45 rows per page) at an exact page count.
 """
 
 from __future__ import annotations
@@ -146,6 +149,7 @@ class StatementTruth:
     page_count: int
     transactions: tuple[TruthTransaction, ...]
     bank_name: str | None = None  # as printed at the top of every page
+    features: tuple[str, ...] = ()  # the grammar variations that show in this PDF (see random_layout)
 
 
 def evaluate_balance_chain(
@@ -192,19 +196,24 @@ class MoneyStyle:
     negative_prefix: str = "-"
     negative_suffix: str = ""
     positive_suffix: str = ""
+    decimals: int = 2  # 3 for KWD, BHD, OMR...
+    currency_before: str = ""  # printed next to the number, inside the sign: "-€1,234.56"
+    currency_after: str = ""  # " EUR": "1,234.56 EUR"
 
     def format(self, value: Decimal) -> str:
         """Format a signed value, e.g. ``-1234.5`` -> ``(1,234.50)`` for parentheses style."""
-        whole, fraction = f"{abs(value).quantize(CENT):f}".split(".")
+        whole, fraction = f"{abs(value).quantize(Decimal(1).scaleb(-self.decimals)):f}".split(".")
         groups = []
         while len(whole) > 3:
             groups.insert(0, whole[-3:])
             whole = whole[:-3]
         groups.insert(0, whole)
-        body = self.thousands.join(groups) + self.decimal + fraction
+        body = self.thousands.join(groups) + self.decimal + fraction + self.currency_after
+        code = self.currency_before if self.currency_before.endswith(" ") else ""  # "EUR -1.00", "-€1.00"
+        body = self.currency_before.removeprefix(code) + body
         if value < 0:
-            return self.negative_prefix + body + self.negative_suffix
-        return body + self.positive_suffix
+            return code + self.negative_prefix + body + self.negative_suffix
+        return code + body + self.positive_suffix
 
     def unsigned(self, value: Decimal) -> str:
         """Format the magnitude only (separate debit/credit columns, totals)."""
@@ -237,6 +246,23 @@ DATE_STYLES: dict[str, Callable[[date], str]] = {
     "MM/DD/YYYY": lambda d: f"{d.month:02d}/{d.day:02d}/{d.year}",
     "D Month YYYY": lambda d: f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}",
 }
+
+# Core PDF fonts print latin-1 only; "€", "’" and a thin space need a Unicode font. DejaVu Sans
+# comes with the machine (Debian's fonts-dejavu-core, beside fontconfig).
+UNICODE_FONT = "DejaVu"
+_UNICODE_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+# Distance between the lines of a stacked table header, in mm per point of type size (1.15 lines).
+HEADER_LINE_PITCH = 0.3528 * 1.15
+
+
+def _add_unicode_font(pdf: FPDF) -> None:
+    for style, name in _UNICODE_FONT_FILES.items():
+        font_file = _FONT_DIR / name
+        if not font_file.exists():
+            raise FileNotFoundError(f"{font_file} is missing: install Debian's fonts-dejavu-core")
+        pdf.add_font(UNICODE_FONT, style, str(font_file))
+
 
 # ------------------------------------------------------------------ layout specs
 
@@ -328,6 +354,14 @@ class LayoutSpec:
     balance_drift: tuple[int, Decimal] | None = None
     sections: tuple[Section, ...] = ()
     totals: tuple[TotalRow, ...] = ()
+    date_once_per_day: bool = False  # the date printed on the first row of each day only
+    split_rows: bool = False  # a wrapped description may continue at the top of the next page
+    features: tuple[str, ...] = ()  # the grammar's variations this layout uses (for coverage)
+    # A wrapped description's first line is printed above the line with the date and amounts.
+    description_above: bool = False
+    # The date and amounts of a wrapped row are drawn this many lines below its first line
+    # (0.5: between its first two lines, as banks that centre them vertically do).
+    dated_offset: float = 0.0
 
     @property
     def column_keys(self) -> frozenset[str]:
@@ -378,6 +412,7 @@ class Scenario:
     scripted: tuple[ScriptedTransaction, ...] = ()
     credit_ratio: float = 0.15
     balance_floor: Decimal | None = Decimal("0")
+    decimals: int = 2  # 3: amounts in fils/baisa (KWD, BHD, OMR)
 
 
 @dataclass(frozen=True)
@@ -419,7 +454,9 @@ def generate_transactions(scenario: Scenario, count: int) -> list[DraftTransacti
             if floor is not None and running + amount < floor:
                 kind, description = scenario.pool.top_up
                 amount = Decimal("2500.00")
-        amount = amount.quantize(CENT)
+        if scenario.decimals == 3:  # a draw only for three-decimal currencies: other seeds unchanged
+            amount += Decimal(rng.randint(0, 9) * (1 if amount > 0 else -1)) / 1000
+        amount = amount.quantize(Decimal(1).scaleb(-scenario.decimals))
         running += amount
         second_date = min(day + timedelta(days=rng.choice((0, 0, 1, 2))), scenario.period_end)
         drafts.append(
@@ -441,6 +478,7 @@ class Block:
     bold: bool = False
     balance_after: Decimal | None = None  # printed-chain balance after this block
     keep_with_next: bool = False
+    dated_offset: float = 0.0  # lines below the first line at which its non-description cells are drawn
 
 
 @dataclass(frozen=True)
@@ -487,10 +525,13 @@ class _StatementPdf:
         self.spec = spec
         self.period = period
         self._wrapped: dict[tuple[str, float], list[str]] = {}
+        self.split_rows = 0  # rows whose description went on at the top of the next page
         self.pdf = FPDF(orientation="P", unit="mm", format=spec.page_format)
         self.pdf.set_auto_page_break(False)
         self.pdf.set_creation_date(datetime(2024, 6, 1, tzinfo=UTC))
         self.pdf.set_title(f"{spec.bank_name} - {spec.title}")
+        if spec.font == UNICODE_FONT:
+            _add_unicode_font(self.pdf)
         self.pdf.set_font(spec.font, "", spec.font_size)
         self.left = min(c.x for c in spec.columns)
         self.right = max(c.x + c.width for c in spec.columns)
@@ -574,9 +615,14 @@ class _StatementPdf:
         return self.spec.currency_prefix + self.spec.money.unsigned(getattr(ledger, line.quantity))
 
     def table_header(self, y: float, draw: bool) -> float:
+        """Column headers, each on one line or stacked on two or three ("Paid" / "out")."""
+        stacked = max(len(column.header.split("\n")) for column in self.spec.columns)
+        pitch = self.spec.font_size * HEADER_LINE_PITCH if stacked > 1 else self.spec.line_height
         for column in self.spec.columns:
-            self._put(column.x, y, column.width, column.header, align=column.align, style="B", draw=draw)
-        y += self.spec.line_height + 1.5
+            for index, part in enumerate(column.header.split("\n")):
+                self._put(column.x, y + index * pitch, column.width, part, align=column.align, style="B",
+                          draw=draw)
+        y += (stacked - 1) * pitch + self.spec.line_height + 1.5
         if draw and not self.spec.ruled:
             self.pdf.set_line_width(0.2)
             self.pdf.line(self.left, y - 0.8, self.right, y - 0.8)
@@ -617,12 +663,25 @@ class _StatementPdf:
             needed = self.block_height(block)
             if block.keep_with_next and index + 1 < len(blocks):
                 needed += self.block_height(blocks[index + 1])
+            if needed > room and pages[-1] and self.spec.split_rows and not block.keep_with_next:
+                head, block = self.split_block(block, room)
+                if head is not None:
+                    pages[-1].append(head)
             if needed > room and pages[-1]:
                 pages.append([])
                 room = self.body_bottom(False) - self.body_top(2) - 2 * carry
             pages[-1].append(block)
             room -= self.block_height(block)
         return pages
+
+    def split_block(self, block: Block, room: float) -> tuple[Block | None, Block]:
+        """The lines of ``block`` that fit in ``room``, and the rest for the next page (None if none fit)."""
+        fitting = int((room - self.spec.row_gap) // self.spec.line_height)
+        if not 0 < fitting < len(block.lines):
+            return None, block
+        head = replace(block, lines=block.lines[:fitting], balance_after=None)
+        self.split_rows += 1
+        return head, replace(block, lines=block.lines[fitting:])
 
     def draw_block(self, block: Block, y: float) -> float:
         for line_index, cells in enumerate(block.lines):
@@ -632,7 +691,9 @@ class _StatementPdf:
                     self._put(self.left, line_y, self.right - self.left, text, style="B", size=9.5)
                 else:
                     column = self.spec.column(key)
-                    self._put(column.x, line_y, column.width, text, align=column.align,
+                    shifted = line_index == 0 and key != "description"
+                    shift = block.dated_offset * self.spec.line_height if shifted else 0.0
+                    self._put(column.x, line_y + shift, column.width, text, align=column.align,
                               style="B" if block.bold else "")
         y += self.block_height(block)
         if self.spec.ruled:
@@ -696,13 +757,19 @@ def _transaction_cells(spec: LayoutSpec, draft: DraftTransaction, balance: Decim
 
 
 def _transaction_block(writer: _StatementPdf, draft: DraftTransaction, row: TruthTransaction,
-                       chain_balance: Decimal, unsigned_amount: bool) -> Block:
+                       chain_balance: Decimal, unsigned_amount: bool, show_date: bool = True) -> Block:
     spec = writer.spec
     cells = _transaction_cells(spec, draft, row.balance, unsigned_amount)
+    if not show_date:
+        cells.pop("date")
     description = writer.wrap(draft.description, spec.column("description").width)
+    above = description[:1] if spec.description_above and len(description) > 1 else []
+    description = description[len(above):]
     first = tuple((k, v) for k, v in cells.items() if v) + (("description", description[0]),)
     rest = tuple(((("description", text),)) for text in description[1:])
-    return Block(lines=(first,) + rest, balance_after=chain_balance)
+    lines = tuple(((("description", text),)) for text in above) + (first,) + rest
+    offset = spec.dated_offset if len(lines) > 1 else 0.0
+    return Block(lines=lines, balance_after=chain_balance, dated_offset=offset)
 
 
 def _label_block(spec: LayoutSpec, label: str, cells: Iterable[tuple[str, str]],
@@ -744,7 +811,8 @@ def _build_blocks(writer: _StatementPdf, scenario: Scenario, drafts: Sequence[Dr
                                        (("amount", spec.currency_prefix + spec.money.unsigned(total)),)))
             printed_order.extend(members)
     else:
-        blocks.extend(_transaction_block(writer, drafts[i], ledger.transactions[i], ledger.chain[i], False)
+        blocks.extend(_transaction_block(writer, drafts[i], ledger.transactions[i], ledger.chain[i], False,
+                                         show_date=not _same_day_as_previous(spec, drafts, i))
                       for i in indices)
         printed_order = indices
     for total_row in spec.totals:
@@ -754,6 +822,11 @@ def _build_blocks(writer: _StatementPdf, scenario: Scenario, drafts: Sequence[Dr
     if spec.closing_row:
         blocks.append(_balance_row_block(spec, spec.closing_row, ledger.closing, scenario.period_end))
     return blocks, tuple(ledger.transactions[i] for i in printed_order)
+
+
+def _same_day_as_previous(spec: LayoutSpec, drafts: Sequence[DraftTransaction], index: int) -> bool:
+    """Whether a layout printing each date once leaves row ``index``'s date out."""
+    return spec.date_once_per_day and index > 0 and drafts[index - 1].date == drafts[index].date
 
 
 def render_statement(path: Path, name: str, spec: LayoutSpec, scenario: Scenario,
@@ -780,7 +853,19 @@ def render_statement(path: Path, name: str, spec: LayoutSpec, scenario: Scenario
         page_count=len(pages),
         transactions=rows,
         bank_name=spec.bank_name,
+        features=_features_shown(spec, drafts, len(pages), writer.split_rows),
     )
+
+
+def _features_shown(spec: LayoutSpec, drafts: Sequence[DraftTransaction], pages: int, split_rows: int
+                    ) -> tuple[str, ...]:
+    """The layout's grammar features that this rendering actually printed."""
+    shown = {
+        "carry_rows": pages > 1,
+        "split_description": split_rows > 0,
+        "date_once_per_day": any(_same_day_as_previous(spec, drafts, i) for i in range(len(drafts))),
+    }
+    return tuple(feature for feature in spec.features if shown.get(feature, True))
 
 
 # ----------------------------------------------------------------- merchant pools
@@ -1261,8 +1346,16 @@ def make_long_statement(path: Path, pages: int, layout: str = "northgate_uk") ->
 # "mismatch"), number format (comma, dot, space, apostrophe thousands; minus, parentheses,
 # trailing minus, CR/DR), date format, balances as table rows or as a summary, column
 # widths (so descriptions wrap), font size and statement length (so tables break across
-# pages). ``random_layout(seed)`` is
-# deterministic; ``write_random_layout(path, seed)`` renders it and returns its truth.
+# pages). On top of those, from a second random stream of the same seed (so the choices above
+# are what they always were), the variations of GRAMMAR_FEATURES: a running balance and no
+# amount column (amounts are its deltas), headers on two or three lines ("Paid" / "out"),
+# carried/brought-forward rows at page breaks, the date printed on a day's first row only,
+# Cr/Dr marks with and without a space, thin-space and "’" thousands, currency symbols and
+# codes before or after the number, three-decimal currencies (KWD, BHD, OMR), account numbers
+# printed long with leading zeros, in blocks, masked or after a sort code, and a wrapped
+# description continuing at the top of the next page. ``random_layout(seed)`` is
+# deterministic; ``write_random_layout(path, seed)`` renders it and returns its truth, whose
+# ``features`` are the variations the PDF really shows.
 
 
 @dataclass(frozen=True)
@@ -1391,12 +1484,128 @@ _GRAMMAR_WIDTHS = {
 }  # fmt: skip
 _PAGE_LEFT, _PAGE_RIGHT = 12.0, 198.0
 _MM_PER_CHAR = 0.21  # a bold Helvetica character is about 0.6 em: 0.21 mm per point of size
+_MM_PER_CHAR_UNICODE = 0.25  # DejaVu Sans (UNICODE_FONT) is wider
+
+# Variations added for issue 7 (each drawn from its own random stream, see _grammar_features,
+# so the choices above stay what they were for every seed).
+GRAMMAR_FEATURES = (
+    "balance_only", "stacked_headers", "carry_rows", "date_once_per_day", "money_marks",
+    "currency", "three_decimals", "account_format", "split_description",
+)
+# Headers printed on two or three lines, per language and column key.
+_STACKED_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "date": ("Transaction\ndate", "Date\nof\ntransaction"),
+        "post_date": ("Value\ndate", "Effective\ndate"),
+        "description": ("Transaction\ndetails", "Details\nof\ntransactions", "Payment type\nand details"),
+        "amount": ("Transaction\namount",),
+        "debit": ("Paid\nout", "Money\nout", "Debit\namount"),
+        "credit": ("Paid\nin", "Money\nin", "Credit\namount"),
+        "balance": ("Running\nbalance", "Balance\namount"),
+    },
+    "de": {"amount": ("Betrag\nEUR",), "debit": ("Soll\nEUR",), "credit": ("Haben\nEUR",),
+           "balance": ("Saldo\nEUR", "Kontostand\nin EUR")},
+    "fr": {"date": ("Date\nopération",), "post_date": ("Date\nvaleur",), "debit": ("Débit\neuros",),
+           "credit": ("Crédit\neuros",)},
+    "es": {"date": ("Fecha\noperación",), "post_date": ("Fecha\nvalor",)},
+    "nl": {"amount": ("Bedrag\nEUR",), "debit": ("Af\nEUR",), "credit": ("Bij\nEUR",),
+           "balance": ("Saldo\nEUR",)},
+}
+# (carried forward, brought forward) rows at page breaks, per language.
+_CARRY_LABELS: dict[str, tuple[tuple[str, str], ...]] = {
+    "en": (("Balance carried forward", "Balance brought forward"), ("Carried forward", "Brought forward")),
+    "de": (("Übertrag auf Folgeseite", "Übertrag von Vorseite"),),
+    "fr": (("Solde à reporter", "Solde reporté"),),
+    "es": (("Suma y sigue", "Suma anterior"),),
+    "nl": (("Saldo naar volgende pagina", "Saldo van vorige pagina"),),
+}
+# Number formats beyond _GRAMMAR_MONEY: thin-space and typographic-apostrophe thousands, Cr/Dr
+# marks with and without a space.
+_MARKED_MONEY = (
+    MoneyStyle(thousands="\u2009", decimal=","),
+    MoneyStyle(thousands="\u2019"),
+    MoneyStyle(negative_prefix="", negative_suffix=" Dr", positive_suffix=" Cr"),
+    MoneyStyle(negative_prefix="", negative_suffix="Dr", positive_suffix="Cr"),
+    MoneyStyle(negative_prefix="", negative_suffix="DR", positive_suffix="CR"),
+)
+_CURRENCIES = ("€", "£", "$", "EUR", "CHF", "GBP")
+_THREE_DECIMAL_CURRENCIES = ("KWD", "BHD", "OMR")
+# How the account number is printed: (template, number) from a seeded 11-digit number.
+_SORT_CODE_WORDS = {"en": "Sort code", "de": "BLZ", "fr": "Code banque", "es": "Entidad", "nl": "Bankcode"}
+
+
+def _grammar_features(seed: int) -> random.Random:
+    """The random stream of the issue-7 variations (independent of the layout's main stream)."""
+    return random.Random(seed * 1_000_003 + 7)
+
+
+def _stacked_headers(extra: random.Random, language: str, headers: dict[str, str]) -> bool:
+    """Replace some headers with ones printed on two or three lines; whether any was."""
+    options = _STACKED_HEADERS[language]
+    stacked = False
+    for key in headers:
+        if key in options and extra.random() < 0.6:
+            headers[key] = extra.choice(options[key])
+            stacked = True
+    return stacked
+
+
+def _money_variation(
+    extra: random.Random, date_style: str
+) -> tuple[Callable[[MoneyStyle], MoneyStyle], list[str]]:
+    """Marks, a currency, three decimals: the number format's issue-7 variations, drawn now and
+    applied to the layout's number format later; and their feature names."""
+    features = []
+    marked = extra.choice(_MARKED_MONEY) if extra.random() < 0.2 else None
+    if marked is not None:
+        features.append("money_marks")
+    # "$" reads as American (month-first) dates: only with dates that say which is which (and
+    # the period is then printed YYYY-MM-DD, see random_layout).
+    currencies = [c for c in _CURRENCIES if c != "$" or date_style not in ("DD/MM/YYYY", "DD.MM.YYYY")]
+    currency, decimals = None, 2
+    if extra.random() < 0.1:
+        currency, decimals = extra.choice(_THREE_DECIMAL_CURRENCIES), 3
+        features.append("three_decimals")
+    elif extra.random() < 0.2:
+        currency = extra.choice(currencies)
+        features.append("currency")
+    before = extra.random() < 0.5
+
+    def apply(money: MoneyStyle) -> MoneyStyle:
+        money = marked or money
+        if decimals == 3 and money.decimal != ".":
+            money = replace(money, thousands=",", decimal=".")
+        if currency is None:
+            return money
+        spaced = f"{currency} " if len(currency) == 3 else currency
+        if before or money.negative_suffix.strip(")") or money.positive_suffix:  # "1.00- EUR" is not printed
+            return replace(money, decimals=decimals, currency_before=spaced)
+        return replace(money, decimals=decimals, currency_after=f" {currency}")
+
+    return apply, features
+
+
+def _account_format(extra: random.Random, language: str, template: str) -> tuple[str, str]:
+    """(template, number) of an account number printed long, grouped, masked or after a sort code."""
+    digits = f"{extra.randint(10**9, 10**11 - 1):011d}"
+    style = extra.choice(("long", "grouped", "masked", "sort_code"))
+    if style == "long":
+        return template, digits.rjust(15, "0")
+    if style == "grouped":
+        return template, " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+    if style == "masked":
+        return template, extra.choice(("****", "XXXX XXXX ", "******")) + digits[-4:]
+    sort_code = f"{extra.randint(10, 99)}-{extra.randint(10, 99)}-{extra.randint(10, 99)}"
+    return f"{_SORT_CODE_WORDS[language]} {sort_code}    {template}", digits[-8:]
 
 
 def random_layout(seed: int) -> tuple[LayoutSpec, Scenario]:
     """One statement layout and its transactions, every choice drawn from ``seed``."""
     rng = random.Random(seed)
-    language = _LANGUAGES[rng.choice(sorted(_LANGUAGES))]
+    extra = _grammar_features(seed)
+    features: list[str] = []
+    language_code = rng.choice(sorted(_LANGUAGES))
+    language = _LANGUAGES[language_code]
     bank_name, bank_source = rng.choice(language.banks)
     split_money = rng.random() < 0.5
     has_balance = rng.random() < 0.6
@@ -1404,22 +1613,48 @@ def random_layout(seed: int) -> tuple[LayoutSpec, Scenario]:
     money = ["debit", "credit"] if split_money else ["amount"]
     if has_balance:
         money.append("balance")
+    if has_balance and extra.random() < 0.2:  # a running balance only: amounts are its deltas
+        money = ["balance"]
+        features.append("balance_only")
     order = keys + money if rng.random() < 0.85 else [key for key in keys if key != "date"] + money + ["date"]
     font_size = rng.choice((7.5, 8.0, 8.5, 9.0))
     date_style = rng.choice(_GRAMMAR_DATES)
     headers = {key: rng.choice(language.headers[key]) for key in order}
+    if extra.random() < 0.25 and _stacked_headers(extra, language_code, headers):
+        features.append("stacked_headers")
+    carry = has_balance and extra.random() < 0.3
+    carry_labels = extra.choice(_CARRY_LABELS[language_code]) if carry else None
+    date_once = extra.random() < 0.2
+    money_variation, money_features = _money_variation(extra, date_style)
+    features += money_features
+    extra_money_width = 8.0 if {"currency", "three_decimals"} & set(money_features) else 0.0
+    unicode_font = _needs_unicode(money_variation(COMMA_MINUS))  # the variations decide it
+    mm_per_char = _MM_PER_CHAR_UNICODE if unicode_font else _MM_PER_CHAR
 
     def width_of(key: str) -> float:  # wide enough for its header and its longest date
         base = _GRAMMAR_WIDTHS["money" if key in money else key]
         if key in ("date", "post_date"):
-            base = max(base, len(DATE_STYLES[date_style](date(2024, 9, 28))) * font_size * _MM_PER_CHAR + 3)
+            base = max(base, len(DATE_STYLES[date_style](date(2024, 9, 28))) * font_size * mm_per_char + 3)
         if key == "type":  # "EFTPOS" must not run into the description
-            base = max(base, len("EFTPOS") * font_size * _MM_PER_CHAR + 3)
-        return max(base, len(headers[key]) * font_size * _MM_PER_CHAR + 3)
+            base = max(base, len("EFTPOS") * font_size * mm_per_char + 3)
+        if key in money and extra_money_width:
+            base += extra_money_width
+        return max(base, max(map(len, headers[key].split("\n"))) * font_size * mm_per_char + 3)
 
+    account_format = None
+    if extra.random() < 0.4:
+        account_format = _account_format(extra, language_code, language.account_template)
+    if account_format is not None:
+        features.append("account_format")
+    split_rows = carry_labels is None and extra.random() < 0.3
+    features += ["carry_rows"] * bool(carry_labels) + ["date_once_per_day"] * date_once
+    features += ["split_description"] * split_rows
     fixed = sum(width_of(key) for key in order if key != "description")
     room = _PAGE_RIGHT - _PAGE_LEFT - fixed - 2 * len(order)
     description_width = max(min(room, rng.uniform(42.0, 80.0)), width_of("description"))
+    if split_rows:  # narrow descriptions wrap, so a page break more often falls inside one
+        header_width = max(map(len, headers["description"].split("\n"))) * font_size * mm_per_char + 3
+        description_width = max(28.0, header_width)
     columns, x = [], _PAGE_LEFT
     for key in order:
         width = description_width if key == "description" else width_of(key)
@@ -1427,22 +1662,26 @@ def random_layout(seed: int) -> tuple[LayoutSpec, Scenario]:
         x += width + 2
     balances_in_table = has_balance and rng.random() < 0.6
     opening_label, closing_label = rng.choice(language.opening), rng.choice(language.closing)
-    money_style = rng.choice(_GRAMMAR_MONEY)
+    money_style = money_variation(rng.choice(_GRAMMAR_MONEY))
     start = date(2023, 1, 1) + timedelta(days=rng.randint(0, 700))
+    street = rng.randint(1, 99)
+    drawn_account = str(rng.randint(10**7, 10**9))  # drawn even when unused: later choices stay as they were
+    account_template, account_number = account_format or (language.account_template, drawn_account)
     spec = LayoutSpec(
         bank_name=bank_name,
         bank_source=bank_source,
-        address_lines=(bank_name, f"{rng.randint(1, 99)} Market Street", "service line 0800 123 456"),
+        address_lines=(bank_name, f"{street} Market Street", "service line 0800 123 456"),
         title=language.title,
         customer_lines=("A. N. OTHER", "1 TEST ROAD"),
-        account_template=language.account_template,
-        account_number=str(rng.randint(10**7, 10**9)),
+        account_template=account_template,
+        account_number=account_number,
         period_template=language.period_template,
-        period_date_style=rng.choice(("DD/MM/YYYY", "DD.MM.YYYY", "YYYY-MM-DD")),
+        period_date_style=_period_style(rng.choice(("DD/MM/YYYY", "DD.MM.YYYY", "YYYY-MM-DD")), money_style),
         columns=tuple(columns),
         date_style=date_style,
         money=money_style,
         footer_lines=(f"{bank_name}. Registered office: 1 Market Street.",),
+        font=UNICODE_FONT if unicode_font else "Helvetica",
         font_size=font_size,
         line_height=rng.choice((3.8, 4.2, 4.6)),
         row_gap=rng.choice((0.8, 1.5, 2.5)),
@@ -1453,17 +1692,34 @@ def random_layout(seed: int) -> tuple[LayoutSpec, Scenario]:
         opening_row=BalanceRow(opening_label, "balance") if balances_in_table else None,
         closing_row=BalanceRow(closing_label, "balance") if balances_in_table else None,
         # Some banks' printed running balance goes wrong from one row on: "mismatch".
-        balance_drift=(rng.randint(1, 5), Decimal("10.00")) if has_balance and rng.random() < 0.1 else None,
+        balance_drift=(rng.randint(1, 5), Decimal("10.00")) if has_balance and rng.random() < 0.1
+        and "balance_only" not in features else None,  # deltas of a drifting balance are no amounts
+        carry_labels=carry_labels,
+        date_once_per_day=date_once,
+        split_rows=split_rows,
+        features=tuple(f for f in GRAMMAR_FEATURES if f in features),
     )
     scenario = Scenario(
         period_start=start,
         period_end=start + timedelta(days=rng.randint(27, 33)),
         opening=Decimal(rng.randint(50_000, 900_000)) / 100,
-        transaction_count=rng.randint(6, 70),
+        transaction_count=max(rng.randint(6, 70), 60 if split_rows else 0),  # pages to break
         seed=seed,
         pool=rng.choice(_GRAMMAR_POOLS),
+        decimals=money_style.decimals,
     )
     return spec, scenario
+
+
+def _period_style(drawn: str, money: MoneyStyle) -> str:
+    """The period's date format: a day-first numeric one is read month-first next to "$"."""
+    return "YYYY-MM-DD" if "$" in money.currency_before + money.currency_after else drawn
+
+
+def _needs_unicode(money: MoneyStyle) -> bool:
+    """Whether amounts print characters outside latin-1 (the core PDF fonts)."""
+    sample = money.format(Decimal("-1234.5")) + money.format(Decimal("1234.5"))
+    return not all(ord(char) < 256 for char in sample)
 
 
 def write_random_layout(path: Path, seed: int) -> StatementTruth:
@@ -1497,7 +1753,7 @@ def write_bundle(path: Path, seeds: Sequence[int]) -> list[StatementTruth]:
                 start = previous.period_end + timedelta(days=1)
                 scenario = replace(
                     own, period_start=start, period_end=start + (own.period_end - own.period_start),
-                    opening=previous.closing_balance,
+                    opening=previous.closing_balance, decimals=first.decimals,  # the account's currency
                 )
             part = Path(path).with_name(f"{Path(path).stem}.part{index}.pdf")
             drafts = generate_transactions(scenario, scenario.transaction_count)
@@ -1512,3 +1768,210 @@ def write_bundle(path: Path, seeds: Sequence[int]) -> list[StatementTruth]:
     finally:
         bundle.close()
     return truths
+
+
+# ------------------------------------------------- ambiguous layouts (issue 7, item 2)
+#
+# Documents that a template cannot read without knowing the bank, and that a human reads by
+# checking that they add up: numeric dates that read both day-first and month-first, money
+# columns whose headers do not say which is money out, description lines printed above the
+# line with the date and amounts (a whole line, or the amounts half a line down between a
+# description's first two lines, with rows evenly spaced or set apart). Each is
+# :func:`random_layout`'s spec with one ambiguity applied (a second one now and then), so the
+# rest of the grammar varies as usual.
+
+AMBIGUITIES = ("date_order", "column_roles", "description_above")
+# Money-column headers that do not say which side they are on (the same label twice).
+_NEUTRAL_MONEY_HEADERS = ("EUR", "GBP", "CHF", "NOK")
+
+
+def _ambiguous_dates(
+    rng: random.Random, spec: LayoutSpec, scenario: Scenario
+) -> tuple[LayoutSpec, Scenario]:
+    """Numeric dates, day-first or month-first, in a period whose every day is at most 12."""
+    day_first = rng.random() < 0.5
+    date_style = "DD/MM/YYYY" if day_first else rng.choice(("MM/DD/YYYY", "MM/DD"))
+    start = date(2023 + rng.randint(0, 1), rng.randint(1, 12), rng.randint(1, 3))
+    scenario = replace(scenario, period_start=start, period_end=start + timedelta(days=rng.randint(5, 9)))
+    return (
+        replace(spec, date_style=date_style, period_date_style="DD/MM/YYYY" if day_first else "MM/DD/YYYY"),
+        scenario,
+    )
+
+
+def _ambiguous_columns(rng: random.Random, spec: LayoutSpec) -> LayoutSpec:
+    """Debit and credit columns under headers that do not say their side, or that say the wrong one.
+
+    Neutral: the same currency code over both columns, in either order. Swapped: the
+    headers of the holder's ledger, where money leaving the bank account is a credit.
+    Neither can be read without checking the sums, so a drifting balance ("mismatch") is
+    only kept where the headers' usual order (money out first) is the truth.
+    """
+    debit, credit = spec.column("debit"), spec.column("credit")
+    if rng.random() < 0.5:
+        label = rng.choice(_NEUTRAL_MONEY_HEADERS)
+        debit, credit = replace(debit, header=label), replace(credit, header=label)
+        if rng.random() < 0.5:  # money in first
+            debit, credit = (
+                replace(debit, x=credit.x, width=credit.width),
+                replace(credit, x=debit.x, width=debit.width),
+            )
+            spec = replace(spec, balance_drift=None)
+    else:
+        debit, credit = replace(debit, header=credit.header), replace(credit, header=debit.header)
+        spec = replace(spec, balance_drift=None)
+    columns = tuple({"debit": debit, "credit": credit}.get(c.key, c) for c in spec.columns)
+    return replace(spec, columns=tuple(sorted(columns, key=lambda c: c.x)))
+
+
+# Reference tails that make descriptions wrap to 2-4 lines (card, mandate, terminal numbers).
+_DESCRIPTION_TAILS = ("", "REF 0042-7781", "CARD 4471 REF 0042-7781 ONLINE",
+                      "MANDATE GB-2024-0033 CREDITOR ID GB98ZZZ0999 TERMINAL 00481 ONLINE PURCHASE")
+
+
+def _long_descriptions(pool: MerchantPool) -> MerchantPool:
+    """``pool`` with a reference tail after most descriptions, so that they wrap."""
+
+    def longer(entries: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        return tuple(
+            (kind, f"{text} {_DESCRIPTION_TAILS[index % len(_DESCRIPTION_TAILS)]}".strip())
+            for index, (kind, text) in enumerate(entries)
+        )
+
+    return replace(pool, debits=longer(pool.debits), credits=longer(pool.credits))
+
+
+def random_ambiguous_layout(seed: int) -> tuple[LayoutSpec, Scenario, tuple[str, ...]]:
+    """:func:`random_layout` with ambiguities applied, every choice drawn from ``seed``.
+
+    Returns the spec, the scenario and the names of the ambiguities applied (from
+    :data:`AMBIGUITIES`; ``seed % 3`` picks the first, so every kind recurs every 3 seeds).
+    """
+    rng = random.Random(f"ambiguous-{seed}")
+    first = AMBIGUITIES[seed % len(AMBIGUITIES)]
+    chosen = [first, *(other for other in AMBIGUITIES if other != first and rng.random() < 0.25)]
+    base = seed
+    spec, scenario = random_layout(base)
+    while "column_roles" in chosen and "debit" not in spec.column_keys:  # needs two money columns
+        base += 1_000_003
+        spec, scenario = random_layout(base)
+    if "date_order" in chosen:
+        spec, scenario = _ambiguous_dates(rng, spec, scenario)
+    if "column_roles" in chosen:
+        spec = _ambiguous_columns(rng, spec)
+    if "description_above" in chosen:  # a whole line above, or the amounts centred on the first two lines
+        # A page break between a description's first line and its dated line would leave nothing
+        # on the first page to tell the two apart: such rows are kept whole.
+        spec = replace(spec, split_rows=False)
+        if rng.random() < 0.5:
+            spec = replace(spec, description_above=True)
+        else:
+            spec = replace(spec, dated_offset=0.5, row_gap=rng.choice((0.0, spec.row_gap)))
+        scenario = replace(scenario, pool=_long_descriptions(scenario.pool))
+    return spec, scenario, tuple(chosen)
+
+
+def write_ambiguous_layout(path: Path, seed: int) -> StatementTruth:
+    """Render :func:`random_ambiguous_layout` for ``seed`` at ``path`` and return what it prints."""
+    spec, scenario, _ = random_ambiguous_layout(seed)
+    drafts = generate_transactions(scenario, scenario.transaction_count)
+    return render_statement(Path(path), f"ambiguous_{seed}", spec, scenario, drafts)
+
+
+# ------------------------------------------ card statements with cardholder sections
+
+_CARDHOLDERS = ("J SMITH", "A SMITH", "M GARCIA", "L CHEN", "R PATEL")
+_CARD_DATE_STYLES = ("MM/DD", "DD Mon", "MM/DD/YYYY")
+# How the card prints credits: unsigned in their own section, "CR" after them, a minus before.
+_CARD_CREDIT_STYLES = ("section", "cr", "minus")
+
+
+def write_card_statement(path: Path, seed: int) -> StatementTruth:
+    """A credit-card statement with a payments/credits section and one section per cardholder.
+
+    Each cardholder section starts with a heading ``Card ending 1234 - J SMITH`` and ends with
+    a ``Total card ending 1234`` line; payments (and, depending on the credit style, refunds)
+    are listed in a "Payments and credits" section, first or last, with its own total. Card
+    convention: balances are owed amounts (negative in truth), purchases money out.
+    """
+    rng = random.Random(f"card-{seed}")
+    holders = rng.sample(_CARDHOLDERS, rng.randint(2, 3))
+    cards = [f"{rng.randint(1000, 9999)}" for _ in holders]
+    credit_style = rng.choice(_CARD_CREDIT_STYLES)
+    money = {"section": COMMA_MINUS, "cr": COMMA_CR_CREDITS, "minus": COMMA_MINUS}[credit_style]
+    date_style = rng.choice(_CARD_DATE_STYLES)
+    dated = [Column("date", "Trans date", 14, 20)]
+    if rng.random() < 0.5:
+        dated.append(Column("post_date", "Post date", 36, 20))
+    description_x = dated[-1].x + dated[-1].width + 2
+    columns = (*dated, Column("description", "Description", description_x, rng.uniform(70.0, 100.0)),
+               Column("amount", "Amount", 166, 36, "R"))
+    start = date(2023, 1, 1) + timedelta(days=rng.randint(0, 700))
+    spec = LayoutSpec(
+        bank_name="Summit Card Services",
+        bank_source="summit_card",
+        address_lines=("PO Box 6000", "Wilmington, DE 19850", "summitcard.com"),
+        title="Summit Rewards Visa Statement",
+        customer_lines=(holders[0], "88 HARBOR VIEW DR", "SEATTLE WA 98121"),
+        account_template="Card number: {number}",
+        account_number=f"XXXX XXXX XXXX {cards[0]}",
+        period_template="Statement period: {start} - {end}",
+        period_date_style="MM/DD/YYYY",
+        columns=columns,
+        date_style=date_style,
+        money=money,
+        footer_lines=("Summit Card Services is a division of Summit National Bank, N.A. Member FDIC.",),
+        page_format="Letter",
+        font_size=rng.choice((7.5, 8.0, 8.5)),
+        row_gap=rng.choice((0.8, 1.2, 2.0)),
+        sign_view=-1,
+        currency_prefix="$",
+        summary_title="Account summary",
+        summary=(SummaryLine("Previous balance", "opening"), SummaryLine("Payments and credits", "money_in"),
+                 SummaryLine("Purchases", "money_out"), SummaryLine("New balance", "closing"),
+                 SummaryLine("Credit limit", text="$8,000.00"),
+                 SummaryLine("Minimum payment due", text="$40.00")),
+    )
+    scenario = Scenario(
+        period_start=start, period_end=start + timedelta(days=rng.randint(27, 31)),
+        opening=-Decimal(rng.randint(10_000, 400_000)) / 100, transaction_count=rng.randint(8, 60),
+        seed=seed, pool=CARD_POOL, credit_ratio=0.12, balance_floor=None,
+        scripted=(ScriptedTransaction(rng.randint(0, 10), "PAY", "PAYMENT - THANK YOU", "500.00"),),
+    )
+    drafts = generate_transactions(scenario, scenario.transaction_count)
+    owner = [rng.randrange(len(holders)) for _ in drafts]
+    writer = _StatementPdf(spec, (scenario.period_start, scenario.period_end))
+    ledger = _build_ledger(spec, scenario, drafts)
+
+    def rows(indices: Sequence[int], heading: str, total_label: str) -> list[Block]:
+        blocks = [Block(lines=((("_heading", heading),),), keep_with_next=True)]
+        blocks += [_transaction_block(writer, drafts[i], ledger.transactions[i], ledger.chain[i],
+                                      credit_style == "section") for i in indices]
+        total = sum((-drafts[i].amount for i in indices), Decimal("0.00"))  # as the card prints it
+        text = money.unsigned(total) if credit_style == "section" else money.format(total)
+        blocks.append(_label_block(spec, total_label, (("amount", "$" + text),)))
+        return blocks
+
+    in_payments = [
+        i for i, d in enumerate(drafts) if d.amount > 0 and (credit_style == "section" or d.kind == "PAY")
+    ]
+    sections: list[tuple[list[int], str, str]] = [
+        ([i for i in range(len(drafts)) if owner[i] == n and i not in in_payments],
+         f"Card ending {card} - {holder}", f"Total card ending {card}")
+        for n, (holder, card) in enumerate(zip(holders, cards, strict=True))
+    ]
+    payments = (in_payments, "Payments and credits", "Total payments and credits")
+    sections = [payments, *sections] if rng.random() < 0.6 else [*sections, payments]
+    sections = [section for section in sections if section[0]]
+    blocks = [block for section in sections for block in rows(*section)]
+    printed = tuple(ledger.transactions[i] for section in sections for i in section[0])
+    pages = writer.paginate(blocks)
+    writer.render(pages, ledger, Path(path))
+    status, breaking_rows = evaluate_balance_chain(ledger.opening, ledger.closing, printed)
+    return StatementTruth(
+        layout=f"card_{seed}", bank_source=spec.bank_source, account_last4=cards[0],
+        period_start=scenario.period_start, period_end=scenario.period_end,
+        opening_balance=ledger.opening, closing_balance=ledger.closing, balance_check=status,
+        balance_mismatch_rows=breaking_rows, page_count=len(pages), transactions=printed,
+        bank_name=spec.bank_name,
+    )

@@ -225,7 +225,7 @@ def test_patterns_are_collected() -> None:
     """The walk finds the patterns of every parser module, including ones nested in tables."""
     names = set(PATTERNS)
     assert len(PATTERNS) > 40
-    for expected in ("metadata._CARD_NUMBER", "labels._SPECS", "columns._ROLE_PATTERNS"):
+    for expected in ("keywords.CARD_NUMBER", "labels._SPECS", "columns._ROLE_PATTERNS"):
         assert any(expected in name for name in names), expected
 
 

@@ -31,6 +31,12 @@ from backend.services.document_text.money import (
         ("USD 5.00", "5.00", None),
         ("-$42.00", "-42.00", None),
         ("27614207", "27614207", None),
+        ("2,548.09Cr", "2548.09", "CR"),  # CR/DR touching the number
+        ("130.00Dr", "130.00", "DR"),
+        ("1\u2019234.50", "1234.50", None),
+        ("CHF (54.67)", "-54.67", None),  # a currency code before parentheses
+        ("(198.91 €)", "-198.91", None),
+        ("BHD 1,142.553", "1142.553", None),  # three decimals
     ],
 )
 def test_parse_amount_decimal_point(text: str, value: str, marker: str | None) -> None:
@@ -46,6 +52,7 @@ def test_parse_amount_decimal_point(text: str, value: str, marker: str | None) -
         ("€ 399,00", "399.00"),
         ("12,5", "12.5"),
         ("1.234", "1234"),
+        ("1\u2009234,56 €", "1234.56"),
     ],
 )
 def test_parse_amount_decimal_comma(text: str, value: str) -> None:
@@ -53,7 +60,8 @@ def test_parse_amount_decimal_comma(text: str, value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "abc", "29.01.2016", "141,144,156,", "1,23,4", "1.234,56", "12/07", "5488-2926", "1.2.3"]
+    "text",
+    ["", "abc", "29.01.2016", "141,144,156,", "1,23,4", "1.234,56", "12/07", "5488-2926", "1.2.3", "3D"],
 )
 def test_not_amounts(text: str) -> None:
     assert parse_amount(text) is None
@@ -83,6 +91,8 @@ def test_decimal_separator_from_evidence() -> None:
     assert uses_decimal_comma(["1.234,56", "-12,00", "4.210,55"])
     assert not uses_decimal_comma(["1,234.56", "12.00 CR", "(3.20)"])
     assert not uses_decimal_comma(["1,234", "500"])  # no evidence: decimal point
+    assert uses_decimal_comma(["1 234,56 €", "(12,50 EUR)", "8,00Cr"])  # a currency or mark after
+    assert not uses_decimal_comma(["12.345", "1,234.567"])  # three decimals: no vote either way
 
 
 @pytest.mark.parametrize(
@@ -94,7 +104,10 @@ def test_decimal_separator_from_evidence() -> None:
         ("$", True),
         ("USD", True),
         ("-", True),
+        ("€)", True),  # the end of "(198.91 €)"
+        ("(198.91", True),
         ("PAYMENT", False),
+        ("(SEE", False),
         ("the", False),
     ],
 )

@@ -294,10 +294,42 @@ def _ambiguous_statement(path: Path) -> Path:
     return _draw(path, [page])
 
 
-def test_parser_guesses_and_says_so(tmp_path: Path) -> None:
+def test_parser_reads_the_date_order_off_the_period_and_says_so(tmp_path: Path) -> None:
+    """Read month first, the period would run from 2 Jan to 2 Dec with rows on 2 Mar and 2 May."""
     statement = parse_statement(_ambiguous_statement(tmp_path / "guess.pdf"))
     assert [t.date for t in statement.transactions] == [date(2024, 2, 3), date(2024, 2, 5)]
     assert [t.amount for t in statement.transactions] == [Decimal("-4.50"), Decimal("1000.00")]
+    assert statement.warnings == ("date order chosen by reconciliation",)
+
+
+def test_month_first_dates_without_dollars_are_read_off_the_period(tmp_path: Path) -> None:
+    """No "$" (the old guess: day first), but only month first puts the rows inside a short period."""
+    page = [
+        [(15, "Statement period: 03/01/2024 to 03/09/2024", "L")],
+        [],
+        HEADER,
+        _row("03/02/2024", "Bakery", "-4.50", "95.50"),
+        _row("03/04/2024", "Salary", "1,000.00", "1,095.50"),
+        _row("03/09/2024", "Rent", "-800.00", "295.50"),
+    ]
+    path = _draw(tmp_path / "mdy.pdf", [page])
+    statement = parse_statement(path)
+    assert [t.date for t in statement.transactions] == [date(2024, 3, 2), date(2024, 3, 4), date(2024, 3, 9)]
+    assert (statement.period_start, statement.period_end) == (date(2024, 3, 1), date(2024, 3, 9))
+    assert statement.warnings == ("date order chosen by reconciliation",)
+    hinted = parse_statement(path, date_order="DMY")  # the user's word still wins
+    assert [t.date for t in hinted.transactions] == [date(2024, 2, 3), date(2024, 4, 3), date(2024, 9, 3)]
+    assert hinted.warnings == ()
+
+
+def test_dates_that_fit_both_ways_alike_are_guessed_and_say_so(tmp_path: Path) -> None:
+    """04/04 and 05/05 are the same days either way round: nothing to choose by, the guess stays."""
+    page = [
+        HEADER,
+        _row("04/04/2024", "Bakery", "-4.50", "95.50"),
+        _row("05/05/2024", "Salary", "10.00", "105.50"),
+    ]
+    statement = parse_statement(_draw(tmp_path / "tie.pdf", [page]))
     assert statement.warnings == ("date order guessed as day/month: no date in the statement proves it",)
 
 

@@ -16,6 +16,7 @@ from statistics import median
 from typing import Any
 
 from ..pdf_words import TextLayer, UnicodeNorm, iter_page_words
+from .tables import SYMBOL_CHARACTERS
 
 # Composed characters (``é`` as one code point), whatever the PDF's font encoding did.
 UNICODE_NORM: UnicodeNorm = "NFC"
@@ -35,8 +36,10 @@ _TOUCHING = 0.01
 _MIN_SPACED_LETTERS, _LETTER_SPACING, _SPACED_WORD_GAP = 3, 2.0, 2.0
 # Two digits drawn over each other by more than this are separate numbers printed touching.
 _OVERLAP_SPLIT = 0.3
-_DIGIT_GROUP_HEAD = re.compile(r"^[(\-\u2212]?\d{1,3}(?: \d{3})*$")
-_DIGIT_GROUP_TAIL = re.compile(r"^\d{3}(?:[.,]\d{1,2})?(?:[)\-])?$")
+# A number's first digit group may carry a sign or a currency symbol ("-€1 234,56"), its last
+# group up to three decimals and a closing mark ("234,56-", "234.500)", "234,56Cr").
+_DIGIT_GROUP_HEAD = re.compile(rf"^[(\-\u2212]?[{SYMBOL_CHARACTERS}]?\d{{1,3}}(?: \d{{3}})*$")
+_DIGIT_GROUP_TAIL = re.compile(r"^\d{3}(?:[.,]\d{1,3})?(?:[)\-]|(?i:CR|DR))?$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,8 @@ _CELL_CURRENCY = re.compile(
     rf"^(?:[A-Z]{{1,2}}[{SYMBOL_CHARACTERS}]|[{SYMBOL_CHARACTERS}]|[A-Z]{{3}}(?=[\s\d]))\s*"
     rf"|(?<!\s)\s*(?:[{SYMBOL_CHARACTERS}]|\b[A-Z]{{3}})$"
 )
-_MARKER = re.compile(r"(?<!\s)\s*\b(CR|DR|C|D)\.?$", re.IGNORECASE)
+# "1.00 CR", "1.00 d", or touching the number: "1.00Cr" (two letters only: "3D" is no amount).
+_MARKER = re.compile(r"(?<!\s)(?:\s*\b(CR|DR|C|D)|(?<=\d)(CR|DR))\.?$", re.IGNORECASE)
 # A number with optional thousands groups (one separator throughout), 1-3 decimals.
 _CELL_NUMBER = {
     False: re.compile(
@@ -49,10 +50,16 @@ _CELL_NUMBER = {
         rf"^(?:\d{{1,3}}(?:([.{SPACES}{APOSTROPHES}])\d{{3}}(?:\1\d{{3}})*)?|\d+)(?:,\d{{1,3}})?$"
     ),
 }
-_DECIMAL_TAIL = re.compile(r"\d([.,])\d{2}(?:\s*(?:CR|DR)\.?|[)\-])?$", re.IGNORECASE)
-# Words that are part of an amount without being one: CR/DR, a currency, a lone sign.
+# Two decimals, or three (KWD, BHD, OMR: too ambiguous with thousands to tell the separator).
+# A currency may follow ("1.234,56 €", "(12.50 EUR)").
+_DECIMAL_TAIL = re.compile(
+    rf"\d([.,])(\d{{2,3}})(?:\s*(?:CR|DR)\.?)?(?:\s*(?:[A-Z]{{3}}|[{SYMBOL_CHARACTERS}]))?[)\-]?$",
+    re.IGNORECASE,
+)
+# Words that are part of an amount without being one: CR/DR, a currency (closing the
+# parentheses of "(198.91 €)"), a lone sign.
 _AMOUNT_PIECE = re.compile(
-    rf"^(?:(?i:CR|DR|C|D)\.?|[A-Z]{{3}}|[A-Z]{{0,2}}[{SYMBOL_CHARACTERS}]|[()+{MINUS_SIGNS}])$"
+    rf"^(?:(?i:CR|DR|C|D)\.?|(?:[A-Z]{{3}}|[A-Z]{{0,2}}[{SYMBOL_CHARACTERS}])\)?|[()+{MINUS_SIGNS}])$"
 )
 
 
@@ -87,9 +94,10 @@ def parse_amount(text: str, decimal_comma: bool = False) -> PrintedAmount | None
     marker: Marker | None = None
     found = _MARKER.search(text)
     if found and found.start() > 0:
-        marker = "CR" if found.group(1).upper().startswith("C") else "DR"
+        marker = "CR" if (found.group(1) or found.group(2)).upper().startswith("C") else "DR"
         text = text[: found.start()].rstrip()
     negative = False
+    text = _CELL_CURRENCY.sub("", text).strip()  # "CHF (54.67)"
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1].strip()
     text = _CELL_CURRENCY.sub("", text).strip()
@@ -114,13 +122,20 @@ def is_amount(text: str) -> bool:
     return parse_amount(text) is not None or parse_amount(text, decimal_comma=True) is not None
 
 
+def prints_sign(text: str) -> bool:
+    """Whether ``text`` is an amount printed with its sign: negative, or with CR/DR."""
+    amount = parse_amount(text) or parse_amount(text, decimal_comma=True)
+    return amount is not None and (amount.marker is not None or amount.value < 0)
+
+
 def looks_like_amount_piece(word: str) -> bool:
     """Whether ``word`` can be (part of) a printed amount: a number, a sign, a currency, CR/DR."""
-    return bool(_AMOUNT_PIECE.match(word)) or is_amount(word)
+    opened = word[1:] if word[:1] == "(" and word[-1:] != ")" else None  # "(198.91" of "(198.91 €)"
+    return bool(_AMOUNT_PIECE.match(word)) or is_amount(word) or (opened is not None and is_amount(opened))
 
 
 def has_decimal_part(text: str) -> bool:
-    """Whether ``text`` ends like an amount with two decimals (``12,90``, ``1.00 CR``, ``(3.15)``)."""
+    """Whether ``text`` ends like an amount with 2 or 3 decimals (``12,90``, ``1.00 CR``, ``(3.15)``)."""
     return _DECIMAL_TAIL.search(text.strip()) is not None
 
 
@@ -132,7 +147,7 @@ def uses_decimal_comma(samples: Iterable[str]) -> bool:
     comma = dot = 0
     for sample in samples:
         found = _DECIMAL_TAIL.search(sample.strip())
-        if found:
+        if found and len(found.group(2)) == 2:
             if found.group(1) == ",":
                 comma += 1
             else:

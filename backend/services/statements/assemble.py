@@ -1,26 +1,44 @@
 """From raw rows and text lines to a :class:`ParsedStatement`.
 
 Decisions that need the whole statement are taken here, from evidence: the decimal
-separator, day-first or month-first dates, the year of dates printed without one, and the
-*polarity* of unsigned amounts (money in on bank statements, money out on card statements;
-the polarity under which the balances reconcile wins, the card-statement wording decides
-otherwise).
+separator, day-first or month-first dates, the year of dates printed without one, which of
+two money columns is money out, and the *polarity* of unsigned amounts (money in on bank
+statements, money out on card statements).
+
+Where the print leaves a choice open, the statement is read the way a person checks one:
+
+* **Column sides and polarity.** The reading under which the balances reconcile (opening +
+  amounts = closing, every printed running balance chained) wins, trying first what the
+  document says (its headers, its card wording), then the debit and credit columns swapped,
+  then the other polarity. Swapping the columns and flipping the polarity negate every figure
+  alike, so both reconcile together; the swap is tried first because a bank account's
+  unsigned balance is money the holder has, and headers written from the other side's books
+  ("Debit" for money paid in) are the likelier cause. When no reading reconciles, the one the
+  document's own words give is kept, and ``balance_check`` says ``mismatch``.
+* **Date order** (numeric dates that read both ways, every day at most 12): amounts do not
+  depend on it, so the dates' own evidence decides: the reading under which the statement
+  period is readable, the dates fall inside it and run in printed order, and, failing that,
+  lie closest together (a statement covers weeks, not the same day of successive months).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
-from ..document_text.dates import RawDate, proven_day_first
+from ..document_text.dates import proven_day_first
 from ..document_text.layout import Line
 from ..document_text.money import PrintedAmount, parse_amount, uses_decimal_comma
 from ..errors import InvalidInputError
 from .bank_name import bank_slug, find_bank_name
 from .columns import AMOUNT, BALANCE, CREDIT, DEBIT
 from .hints import (
+    COLUMNS_BY_RECONCILIATION,
+    COLUMNS_GUESSED,
+    DATE_ORDER_BY_RECONCILIATION,
     DAY_FIRST_GUESSED,
     MONTH_FIRST_GUESSED,
     SIGNS_BY_RECONCILIATION,
@@ -58,6 +76,7 @@ class _RowReader:
         day_first: bool,
         period: tuple[date | None, date | None],
         signs_printed: bool = False,
+        balance_only: bool = False,
     ) -> None:
         self.decimal_comma = decimal_comma
         self.day_first = day_first
@@ -65,14 +84,21 @@ class _RowReader:
         # Section headings ("Deposits", "Other debits") sign unsigned amounts; where the
         # document prints signs itself, the printed signs win.
         self.signs_printed = signs_printed
+        # A table printing a running balance and no amounts: each amount is the balance's change.
+        self.balance_only = balance_only
 
     def money(self, row: RawRow, role: str) -> PrintedAmount | None:
         text = row.money.get(role)
         return parse_amount(text, self.decimal_comma) if text else None
 
-    def amount(self, row: RawRow, polarity: int) -> Decimal | None:
-        """The row's signed amount (money in positive), or ``None`` if it prints none."""
+    def amount(self, row: RawRow, polarity: int, swapped: bool = False) -> Decimal | None:
+        """The row's signed amount (money in positive), or ``None`` if it prints none.
+
+        ``swapped`` reads the debit column as money in and the credit column as money out.
+        """
         debit, credit, single = self.money(row, DEBIT), self.money(row, CREDIT), self.money(row, AMOUNT)
+        if swapped:
+            debit, credit = credit, debit
         if debit is None and credit is None:
             if single is None:
                 return None
@@ -90,10 +116,17 @@ class _RowReader:
         printed = self.money(row, BALANCE)
         return printed.signed(polarity) if printed is not None else None
 
-    def entries(self, rows: Sequence[RawRow], polarity: int) -> list[Entry]:
-        """Transactions and balance checkpoints in printed order; totals and empty rows dropped."""
+    def entries(
+        self, rows: Sequence[RawRow], polarity: int, opening: Decimal | None = None, swapped: bool = False
+    ) -> list[Entry]:
+        """Transactions and balance checkpoints in printed order; totals and empty rows dropped.
+
+        ``opening`` (printed outside the table) starts the running balance that a balance-only
+        table's amounts are the changes of.
+        """
         entries: list[Entry] = []
         last_date: date | None = None
+        running = opening
         for row in rows:
             kind = row_kind(row.description_text)
             if kind is RowKind.BALANCE:  # "balance at <date>": which one, its position says
@@ -104,16 +137,20 @@ class _RowReader:
             if kind in _STARTS or kind in _ENDS:
                 value = self.balance(row, polarity)
                 if value is None:
-                    value = self.amount(row, polarity)
+                    value = self.amount(row, polarity, swapped)
                 if value is not None:
                     entries.append(Checkpoint(kind, value))
+                    running = value
                 continue
-            amount = self.amount(row, polarity)
+            amount, balance = self.amount(row, polarity, swapped), self.balance(row, polarity)
+            if amount is None and self.balance_only and balance is not None and running is not None:
+                amount = balance - running
             when = row.date.resolve(self.day_first, self.period) if row.date else last_date
             if kind is RowKind.TOTAL or amount is None or when is None:
                 continue
             last_date = when
-            entries.append(ParsedTransaction(when, row.description_text, amount, self.balance(row, polarity)))
+            running = balance if balance is not None else None if running is None else running + amount
+            entries.append(ParsedTransaction(when, row.description_text, amount, balance))
         return entries
 
 
@@ -144,22 +181,37 @@ def _with_printed_balances(
     return entries
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """One way to read a statement's amounts: which column is money out, what unsigned means."""
+
+    polarity: int  # +1: unsigned amounts and balances are money in / held; -1: out / owed
+    swapped: bool = False  # the credit column is money out and the debit column money in
+
+
 def _reconciled_entries(
     raw_rows: Sequence[RawRow], rows: _RowReader, printed: dict[RowKind, PrintedAmount], card: bool
-) -> tuple[list[Entry], Reconciliation, bool]:
-    """The entries under the polarity that reconciles: card wording picks the first one tried.
+) -> tuple[list[Entry], Reconciliation, _Reading]:
+    """The entries under the first reading that reconciles, in the order of the module docstring.
 
-    The last item says whether reconciliation overruled the wording.
+    The document's own reading (headers as printed, card wording's polarity) comes first and is
+    kept when none reconciles.
     """
     default = -1 if card else 1
-    entries = _with_printed_balances(rows.entries(raw_rows, default), printed, default)
-    result = reconcile(entries)
-    if result.status != OK:
-        other = _with_printed_balances(rows.entries(raw_rows, -default), printed, -default)
-        other_result = reconcile(other)
-        if other_result.status == OK:
-            return other, other_result, True
-    return entries, result, False
+    opening = printed.get(RowKind.OPENING)
+    two_columns = any(DEBIT in row.money or CREDIT in row.money for row in raw_rows)
+    sides = (False, True) if two_columns else (False,)
+    tried = []
+    for reading in (_Reading(polarity, swapped) for polarity in (default, -default) for swapped in sides):
+        start = opening.signed(reading.polarity) if opening is not None else None
+        entries = _with_printed_balances(
+            rows.entries(raw_rows, reading.polarity, start, reading.swapped), printed, reading.polarity
+        )
+        result = reconcile(entries)
+        if result.status == OK:
+            return entries, result, reading
+        tried.append((entries, result, reading))
+    return tried[0]
 
 
 def _prints_negative_amounts(money_texts: Sequence[str], decimal_comma: bool) -> bool:
@@ -168,16 +220,56 @@ def _prints_negative_amounts(money_texts: Sequence[str], decimal_comma: bool) ->
     return any(amount is not None and amount.marker is None and amount.value < 0 for amount in amounts)
 
 
-def _date_order(dates: Sequence[RawDate], american: bool, hints: ParserHints, warnings: list[str]) -> bool:
-    """Day first? The user's hint, else what the dates prove, else a guess (with a warning)."""
+def _date_order(
+    rows: Sequence[RawRow], lines: Sequence[Line], american: bool, hints: ParserHints, warnings: list[str]
+) -> bool:
+    """Day first? The user's hint, else what the dates prove, else what fits the statement best.
+
+    Without proof, both readings are scored by :func:`_date_misfit`; the better one wins (with
+    a warning that reconciliation chose it), and on a tie the currency's custom decides (with
+    a warning that it is a guess).
+    """
     if hints.day_first is not None:
         return hints.day_first
+    dates = [*(row.date for row in rows if row.date is not None), *dates_in_text(lines)]
     proven = proven_day_first(dates)
     if proven is not None:
         return proven
-    if any(not raw.fixed for raw in dates):  # only numeric dates can be read both ways
+    guess = not american
+    if all(raw.fixed for raw in dates):  # only numeric dates can be read both ways
+        return guess
+    as_guessed, other = _date_misfit(rows, lines, guess), _date_misfit(rows, lines, not guess)
+    if as_guessed == other:
         warnings.append(MONTH_FIRST_GUESSED if american else DAY_FIRST_GUESSED)
-    return not american
+        return guess
+    warnings.append(DATE_ORDER_BY_RECONCILIATION)
+    return guess if as_guessed < other else not guess
+
+
+# A transaction may be dated a few days before the period it is billed in (card statements).
+_PERIOD_SLACK = timedelta(days=7)
+
+
+def _date_misfit(rows: Sequence[RawRow], lines: Sequence[Line], day_first: bool) -> tuple[int, int]:
+    """How badly the row dates fit the statement when read ``day_first``: (misfits, span in days).
+
+    Misfits: a statement period that cannot be read (counts as every row missing it), dates
+    that do not exist, dates outside the period, and steps back in printed order. The span
+    from the earliest to the latest date breaks ties: read the other way, the days of one
+    month become the same day of successive months.
+    """
+    period = find_period(lines, day_first)
+    anchor = period if period[1] else (None, reference_date(lines, day_first))
+    resolved = [row.date.resolve(day_first, anchor) for row in rows if row.date is not None]
+    dates = [when for when in resolved if when is not None]
+    misfits = len(resolved) - len(dates) + sum(later < earlier for earlier, later in pairwise(dates))
+    if period[0] is not None and period[1] is not None:
+        start, end = period[0] - _PERIOD_SLACK, period[1] + _PERIOD_SLACK
+        misfits += sum(not start <= when <= end for when in dates)
+        dates += [period[0], period[1]]
+    elif find_period(lines, not day_first)[1] is not None:  # printed, but unreadable this way round
+        misfits += len(resolved)
+    return misfits, (max(dates) - min(dates)).days if dates else 0
 
 
 def _year_anchor(
@@ -213,9 +305,8 @@ def assemble(reader: TableReader, page_count: int, hints: ParserHints = _NO_HINT
     decimal_comma = (
         hints.decimal_comma if hints.decimal_comma is not None else uses_decimal_comma(money_texts)
     )
-    row_dates = [row.date for row in reader.rows if row.date is not None]
     american = looks_american(money_texts + [line.text for line in lines])
-    day_first = _date_order([*row_dates, *dates_in_text(lines)], american, hints, warnings)
+    day_first = _date_order(reader.rows, lines, american, hints, warnings)
     amount_texts = [text for row in reader.rows for role, text in row.money.items() if role != BALANCE]
     signs_printed = _prints_negative_amounts(amount_texts, decimal_comma)
     card = looks_like_card_statement(lines)
@@ -224,7 +315,8 @@ def assemble(reader: TableReader, page_count: int, hints: ParserHints = _NO_HINT
     statements = [
         _statement(
             part.rows, lines if len(parts) == 1 else part.lines, page_count, bank_name,
-            _RowReader(decimal_comma, day_first, (None, None), signs_printed), card, warnings,
+            _RowReader(decimal_comma, day_first, (None, None), signs_printed, balance_only=not amount_texts),
+            card, warnings, reader.sides_guessed,
         )
         for part in parts
     ]
@@ -233,16 +325,20 @@ def assemble(reader: TableReader, page_count: int, hints: ParserHints = _NO_HINT
 
 def _statement(
     raw_rows: Sequence[RawRow], lines: Sequence[Line], page_count: int, bank_name: str | None,
-    rows: _RowReader, card: bool, document_warnings: Sequence[str],
+    rows: _RowReader, card: bool, document_warnings: Sequence[str], sides_guessed: bool = False,
 ) -> ParsedStatement:
     """One statement of the document, read and reconciled on its own under the document's decisions."""
     warnings = list(document_warnings)
     period = find_period(lines, rows.day_first)
     rows.period = _year_anchor(raw_rows, lines, period, rows.day_first, warnings)
     printed = find_balances(lines, rows.decimal_comma)
-    entries, result, overruled = _reconciled_entries(raw_rows, rows, printed, card)
-    if overruled:
+    entries, result, reading = _reconciled_entries(raw_rows, rows, printed, card)
+    if reading.polarity != (-1 if card else 1):
         warnings.append(SIGNS_BY_RECONCILIATION)
+    if reading.swapped or (sides_guessed and result.status == OK):
+        warnings.append(COLUMNS_BY_RECONCILIATION)
+    elif sides_guessed:
+        warnings.append(COLUMNS_GUESSED)
     transactions = tuple(e for e in entries if isinstance(e, ParsedTransaction))
     if not transactions:
         raise InvalidInputError("The statement's transaction table has no transactions.")

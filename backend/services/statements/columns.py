@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from ..document_text.dates import read_date
 from ..document_text.layout import Line, Word, run_text, word_runs
 from ..document_text.money import is_amount, looks_like_amount_piece
+from ..document_text.tables import CURRENCY_CODES, CURRENCY_SYMBOLS
 
 DATE, VALUE_DATE, POSTING_DATE = "date", "value_date", "posting_date"
 DESCRIPTION, OTHER = "description", "other"
@@ -58,6 +59,8 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (BALANCE, r"(?:running )?balance|bal|balance amount|saldo|solde|kontostand"),
     )
 )
+# A money header that is only a currency ("EUR", "£"): an amount column that does not say its side.
+_CURRENCY_LABELS = frozenset(code.lower() for code in (*CURRENCY_CODES, *CURRENCY_SYMBOLS))
 # Words further than this many word heights outside the table's columns are margin text.
 _MARGIN_SLACK = 1.5
 # A sign or currency printed apart before a number belongs to a money column starting within
@@ -81,6 +84,8 @@ class Column:
     role: str
     x0: float
     x1: float
+    # Debit or credit by position only: the header printed the same label over both columns.
+    side_guessed: bool = False
     header_x0: float = field(init=False)
     header_x1: float = field(init=False)
 
@@ -96,6 +101,13 @@ class Column:
         return max(self.x0 - word.x1, word.x0 - self.x1, 0.0)
 
 
+def _trails_amount(previous: Word, word: Word) -> bool:
+    """Whether ``word`` is a currency or CR/DR printed just after the amount ``previous``."""
+    close = word.x0 - previous.x1 <= (word.bottom - word.top) * _SIGN_REACH
+    pieces = looks_like_amount_piece(word.text) and not any(ch.isdigit() for ch in word.text)
+    return close and pieces and is_amount(previous.text)
+
+
 def _plain(text: str) -> str:
     """Lower case without accents: ``Débit`` -> ``debit``."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -107,6 +119,8 @@ def classify_label(label: str) -> str:
     text = _PARENTHESES.sub(" ", _plain(label).replace(".", " ").replace("_", " ").replace(":", " "))
     # Stray single letters ("AMOUNT (SGD)I") are layout debris, not part of the label.
     text = " ".join(word for word in text.split() if len(word) > 1 or not word.isalpha())
+    if text.strip() in _CURRENCY_LABELS:
+        return AMOUNT
     for candidate in (text, _CURRENCY_WORDS.sub("", text).strip()):
         for role, pattern in _ROLE_PATTERNS:
             if pattern.match(candidate):
@@ -134,10 +148,10 @@ def _leader_pieces(word: Word) -> list[Word]:
 def detect_header(line: Line) -> list[Column] | None:
     """The columns if ``line`` is a transaction table header, else ``None``.
 
-    A header has a date column, at least one money column (debit, credit, amount) and more
-    recognised labels than unrecognised ones (other dates count as neither). A posting or
-    value date stands in for the transaction date only when the table prints none;
-    neighbouring labels of one role
+    A header has a date column, at least one money column (debit, credit, amount; or only a
+    balance, under a named description column) and more recognised labels than unrecognised
+    ones (other dates count as neither). A posting or value date stands in for the transaction
+    date only when the table prints none; neighbouring labels of one role
     ("TRANSACTION" "DESCRIPTION") make one column; without any description label, the first
     unrecognised label right of the date (``Wir haben für Sie gebucht``) is the description.
     """
@@ -156,8 +170,12 @@ def detect_header(line: Line) -> list[Column] | None:
             columns[roles.index(stand_in)].role = DATE
             roles = [column.role for column in columns]
     known = sum(role not in (OTHER, *_STAND_IN_DATES) for role in roles)
-    if DATE not in roles or not {DEBIT, CREDIT, AMOUNT} & set(roles) or known <= roles.count(OTHER):
+    # A running balance without amounts (they are its deltas) makes a table only under a named
+    # description column: "Date  Balance" alone is a daily-balance summary.
+    money = bool({DEBIT, CREDIT, AMOUNT} & set(roles)) or (BALANCE in roles and DESCRIPTION in roles)
+    if DATE not in roles or not money or known <= roles.count(OTHER):
         return None
+    _guess_sides(columns)
     if DESCRIPTION not in roles:
         date_x = next(column.x0 for column in columns if column.role == DATE)
         unnamed = [column for column in columns if column.role == OTHER and column.x0 > date_x]
@@ -169,6 +187,20 @@ def detect_header(line: Line) -> list[Column] | None:
             column.role = OTHER
         seen.add(column.role)
     return columns
+
+
+def _guess_sides(columns: list[Column]) -> None:
+    """Two amount columns and no debit or credit one: money out left, money in right, as guessed.
+
+    Such a header ("EUR" over both columns) does not say which side is which; the left-to-right
+    order is the usual one (Paid out | Paid in), and reconciliation swaps it when only the
+    other order adds up (``assemble``).
+    """
+    amounts = [column for column in columns if column.role == AMOUNT]
+    if len(amounts) != 2 or any(column.role in (DEBIT, CREDIT) for column in columns):
+        return
+    for column, role in zip(amounts, (DEBIT, CREDIT), strict=True):
+        column.role, column.side_guessed = role, True
 
 
 def _merge_neighbours(columns: list[Column]) -> list[Column]:
@@ -200,18 +232,24 @@ class ColumnLayout:
         self.columns = sorted(columns, key=lambda c: c.x0)
         self.has_description = any(c.role == DESCRIPTION for c in self.columns)
 
+    def has_role(self, role: str) -> bool:
+        """Whether a column of the table has ``role``."""
+        return any(column.role == role for column in self.columns)
+
     def learn(self, lines: Sequence[Line]) -> None:
         """Widen columns to what is printed under them, never into the neighbouring headers.
 
         Right-aligned numbers often stick out of their header: a number that overlaps exactly
-        one money header widens that column. Descriptions often start left of theirs: a word
+        one money header widens that column, and so does one followed by a currency or CR/DR
+        that overlaps it ("230.11 CHF" under "Soll"). Descriptions often start left of theirs: a word
         that overlaps only the description header, on a line with a date under the date
         header (a row, not a footer), moves the column's left edge to it.
         """
         date_column = next(c for c in self.columns if c.role == DATE)
         for line in lines:
             dated = read_date(" ".join(w.text for w in line.words if date_column.overlap(w) > 0)) is not None
-            for word in line.words:
+            for position, word in enumerate(line.words):
+                previous = line.words[position - 1]
                 hits = [c for c in self.columns if c.header_x1 > word.x0 and c.header_x0 < word.x1]
                 if len(hits) != 1:
                     continue
@@ -222,6 +260,8 @@ class ColumnLayout:
                 if column.role in MONEY_ROLES and is_amount(word.text):
                     column.x0 = max(min(column.x0, word.x0), low)
                     column.x1 = min(max(column.x1, word.x1), high)
+                elif column.role in MONEY_ROLES and position and _trails_amount(previous, word):
+                    column.x0 = max(min(column.x0, previous.x0), low)
                 elif column.role == DESCRIPTION and dated:
                     column.x0 = max(min(column.x0, word.x0), low)
 

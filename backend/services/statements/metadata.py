@@ -11,7 +11,7 @@ from itertools import pairwise
 from ..document_text.dates import DATE_IN_TEXT, RawDate, read_date
 from ..document_text.layout import Line, Word, run_text, word_runs
 from ..document_text.money import PrintedAmount, parse_amount
-from .keywords import RowKind, is_zero_balance, row_kind
+from .keywords import CARD_NUMBER, RowKind, is_zero_balance, row_kind
 
 _ACCOUNT_LABEL = re.compile(
     r"\b(?:account|acct|a/c|card|konto|compte|cuenta|rekening|conto)"
@@ -21,14 +21,6 @@ _ACCOUNT_LABEL = re.compile(
 # "N° : M 00099999902" (French statements): a number sign, an optional holder letter, 8+ digits.
 _NUMBER_SIGN_LABEL = re.compile(r"\bN[°º]\s*:?\s*(?:[A-Z]\s+)?(?P<value>\d{8,})\b")
 _IBAN_LABEL = re.compile(r"\bIBAN\s*[:.]?\s*(?P<value>[A-Z]{2}\d{2}[A-Z0-9 ]{8,})")
-# A masked card number ("XXXX XXXX 1234", "****1234"). The mask is runs of 2+ mask characters
-# with a *mandatory* separator between runs, and starts only where a run starts: an optional
-# separator between runs (the old ``(?:X{2,}[ -]?){1,3}``) lets a run of n X's split in O(n^3)
-# ways, 11 s for 300 X's.
-_CARD_NUMBER = re.compile(
-    r"\b(?:\d{4}[ \-]){3}\d{4}\b"
-    r"|(?<![Xx*•])[Xx*•]{2,}(?:[ \-][Xx*•]{2,}){0,2}[ \-]?\d{4}\b"
-)
 _ACCOUNT_WORD = re.compile(r"\b(?:account|acct|card)\b", re.IGNORECASE)
 _MASKED_NUMBER = re.compile(r"[\dXx*• \-]{6,}")
 _NON_DIGITS = re.compile(r"\D")
@@ -91,7 +83,7 @@ def find_account_last4(lines: Sequence[Line]) -> str | None:
         if _ACCOUNT_WORD.search(label) and _MASKED_NUMBER.fullmatch(value):
             return _last4(value)
     for text in texts:
-        found = _CARD_NUMBER.search(text)
+        found = CARD_NUMBER.search(text)
         if found:
             return _last4(found.group())
     return None

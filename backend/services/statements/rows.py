@@ -11,13 +11,14 @@ import re
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from statistics import median
 
 from ..document_text.dates import RawDate, read_date
 from ..document_text.layout import Line, stack, typical_height
-from ..document_text.money import has_decimal_part
-from .columns import DATE, DESCRIPTION, MONEY_ROLES, Cells, Column, ColumnLayout, detect_header
-from .keywords import RowKind, is_foreign_currency_note, row_kind, section_sign
+from ..document_text.money import has_decimal_part, prints_sign
+from .columns import AMOUNT, DATE, DESCRIPTION, MONEY_ROLES, OTHER, Cells, Column, ColumnLayout, detect_header
+from .keywords import RowKind, is_card_section_heading, is_foreign_currency_note, row_kind, section_sign
 
 # Every header has a date column: a cheap test before reading a line as a header.
 _HEADER_DATE_WORD = re.compile(r"dat[aeu]|\btag\b|fecha|buchung|wert|valeur|valuta", re.IGNORECASE)
@@ -29,26 +30,45 @@ _HEADER_LINES = 3
 # over the last lines of the table, once there are enough of them).
 _SIZE_TOLERANCE = 0.15
 _PITCH_TOLERANCE, _PITCH_WINDOW, _MIN_PITCHES = 1.25, 50, 3
+# Row boundaries between two dated lines: where the gap between table lines is wider than every
+# other gap of that stretch by more than this many word heights (see ``_lines_above``).
+_BOUNDARY_GAP = 0.15
+# A description line printed above a row's dated line is at most this many word heights above it.
+_ABOVE_PITCH = 1.8
 # A table ends where the next line is further below the previous one than this many word heights.
 _TABLE_GAP = 3.0
 
 
 def _find_header(lines: Sequence[Line], index: int) -> tuple[list[Column], int] | None:
-    """The table header starting at ``lines[index]`` (on up to three lines), and the index after it."""
+    """The table header starting at ``lines[index]`` (on up to three lines), and the index after it.
+
+    A header read on its first lines takes in the close lines under it when with them it still
+    makes a header, with no fewer named columns and no more unnamed ones ("Date  Effective  ...
+    Credit" over "date  amount": the second line alone reads as a header too, and would replace
+    the real one; "Date" / "of" / "transaction" reads as a date column on three lines, not on
+    two; a "Money in" section heading under a header adds nothing).
+    """
     candidates = lines[index : index + _HEADER_LINES]
     if not any(_HEADER_DATE_WORD.search(line.text) for line in candidates):  # cheap test first
         return None
     header = candidates[0]
+    found: tuple[list[Column], int] | None = None
     for count, line in enumerate(candidates, start=1):
         if count > 1:
             previous = candidates[count - 2]
             if line.top - previous.bottom >= (previous.bottom - previous.top) * _STACKED_GAP:
-                return None
+                return found
             header = stack(header, line)
         columns = detect_header(header)
-        if columns is not None:
-            return columns, index + count
-    return None
+        if columns is not None and (found is None or _header_score(columns) >= _header_score(found[0])):
+            found = (columns, index + count)
+    return found
+
+
+def _header_score(columns: Sequence[Column]) -> tuple[int, int]:
+    """Named columns, and minus the unnamed ones: a better reading of a header scores higher."""
+    unnamed = sum(column.role == OTHER for column in columns)
+    return len(columns) - unnamed, -unnamed
 
 
 @dataclass
@@ -75,6 +95,8 @@ class TableReader:
 
     rows: list[RawRow] = field(default_factory=list)
     text_lines: list[Line] = field(default_factory=list)
+    # Whether a table's debit and credit columns were told apart by position only.
+    sides_guessed: bool = False
     _layout: ColumnLayout | None = None
     _active: bool = False
     _row: RawRow | None = None
@@ -83,6 +105,17 @@ class TableReader:
     _line_top: float = 0.0  # top of the line being read (its cells' words: no margin text)
     _pitches: deque[float] = field(default_factory=lambda: deque(maxlen=_PITCH_WINDOW))
     _section: int | None = None
+    # Row boundaries (see ``_lines_above``): the top of the current row's dated line on this page
+    # (None for a row carried over from the previous page), the (text, top) of the description
+    # lines read below it (text None for a foreign-currency note), description lines waiting for
+    # the row under them, and how often the document's gaps put lines above / below a dated line.
+    _dated_top: float | None = None
+    _tail: list[tuple[str | None, float]] = field(default_factory=list)
+    _leads: list[tuple[Line, str]] = field(default_factory=list)
+    _above: int = 0  # wrapped rows read with a line above their dated line
+    _below: int = 0  # wrapped rows read with every line below it
+    _row_above: bool = False  # the current row has a line above its dated line
+    _signed_amounts: bool = False  # an amount of the table was printed with its sign
 
     @property
     def found_table(self) -> bool:
@@ -94,34 +127,60 @@ class TableReader:
         gap_limit = _TABLE_GAP * typical_height(lines)
         # The last row of the previous page may continue under this page's first header.
         carried, self._row = self._row, None
-        self._active, self._last_top = False, None
+        self._active, self._last_top, self._dated_top, self._tail = False, None, None, []
         last_bottom = 0.0
         skip_to = 0
         for index, line in enumerate(lines):
             if index < skip_to:
                 continue
             sign = section_sign(line.text)
+            following = lines[index + 1] if index + 1 < len(lines) else None
+            if sign is not None and self._continues_description(line):
+                sign = None  # "NEFT/INTEREST" / "CREDIT": a wrapped description, not a heading
             if sign is not None:
+                self._flush_leads()
                 self._section, self._row = sign, None
             elif (header := _find_header(lines, index)) is not None:
                 columns, skip_to = header
+                self.sides_guessed |= any(column.side_guessed for column in columns)
                 self._layout = ColumnLayout(columns)
                 self._layout.learn(lines[skip_to:])
                 self._active, self._row, carried = True, carried, None
                 last_bottom, self._last_top = lines[skip_to - 1].bottom, None
                 continue
             near = self._active and line.top - last_bottom <= gap_limit
-            if sign is None and self._layout is not None and self._read_row(self._layout, line, near):
+            layout = self._layout
+            if sign is None and layout is not None and self._read_row(layout, line, near, following):
                 self._active, last_bottom = True, line.bottom
-                if self._last_top is not None:
+                # Only lines stacked clear of each other measure the pitch: an amount drawn
+                # between two lines of its description (half a line down) does not.
+                if self._last_top is not None and self._line_top - self._last_top >= self._row_height:
                     self._pitches.append(self._line_top - self._last_top)
                 self._last_top = self._line_top
                 continue
+            self._flush_leads()
             self.text_lines.append(line)
             if near:
                 last_bottom = line.bottom
             else:
                 self._active = False
+        self._flush_leads()
+
+    def _continues_description(self, line: Line) -> bool:
+        """Whether ``line`` prints only description words in the place of the current row's next line.
+
+        Only in a table whose columns or printed signs give each amount's sign: a heading such as
+        "Money out" signs the unsigned amounts of one amount column.
+        """
+        if not self._active or self._row is None or self._layout is None:
+            return False
+        if self._layout.has_role(AMOUNT) and not self._signed_amounts:
+            return False
+        cells = self._layout.split(line)
+        if cells.landed != {DESCRIPTION}:
+            return False
+        self._line_top = cells.top
+        return self._continues_row(cells)
 
     def _continues_row(self, cells: Cells) -> bool:
         """Whether a line of description words only (``cells``) is the next line of the current row.
@@ -135,13 +194,109 @@ class TableReader:
             return True
         return self._line_top - self._last_top <= median(self._pitches) * _PITCH_TOLERANCE
 
-    def _read_row(self, layout: ColumnLayout, line: Line, near: bool) -> bool:
+    def _same_size(self, cells: Cells) -> bool:
+        """Whether ``cells`` are in the type size of the table's rows (any size before the first row)."""
+        if not self._row_height:
+            return True
+        return abs(median(cells.heights) - self._row_height) <= self._row_height * _SIZE_TOLERANCE
+
+    def _starts_row_below(self, layout: ColumnLayout, line: Line, following: Line | None) -> bool:
+        """Whether ``following`` starts a row (amounts, and a date or none), a line's pitch under ``line``."""
+        if following is None or following.page != line.page:
+            return False
+        height = median(word.bottom - word.top for word in line.words)
+        if following.top - line.top > height * _ABOVE_PITCH:
+            return False
+        cells = layout.split(following)
+        amounts = [" ".join(cells.texts[role]) for role in MONEY_ROLES if role in cells.texts]
+        date_words = cells.texts.get(DATE)
+        dated = read_date(" ".join(date_words)) is not None if date_words else DATE not in cells.landed
+        return dated and any(has_decimal_part(amount) for amount in amounts)
+
+    def _continue_row(self, text: str) -> None:
+        """Add a description-only line to the current row (a currency note only to its geometry)."""
+        if self._row is None:
+            return
+        note = is_foreign_currency_note(text)
+        if not note:
+            self._row.description.append(text)
+        if self._dated_top is not None:
+            self._tail.append((None if note else text, self._line_top))
+
+    def _flush_leads(self) -> None:
+        """Lines that waited for a row under them and got none: as they were read before.
+
+        Under a page's first header they continue the row carried over from the previous page;
+        anywhere else they are text outside the table.
+        """
+        leads, self._leads = self._leads, []
+        for line, text in leads:
+            if self._row is not None and self._dated_top is None:
+                self._row.description.append(text)
+            else:
+                self.text_lines.append(line)
+
+    def _lines_above(self, top: float, transaction: bool) -> list[str]:
+        """The description lines that belong to the row whose dated line starts at ``top``.
+
+        Lines read below the previous row's dated line (``_tail``) are split at the widest gap
+        of that stretch when it is clearly wider than every other (rows are set apart more than
+        a row's lines are): the lines after it move to this row. Failing that, a last line
+        clearly closer to this dated line than the description lines are to each other is this
+        row's (amounts drawn between a description's first two lines, half a line down). Evenly
+        spaced lines stay with the row above (the common layout): gaps are the only evidence,
+        since the amounts, and so reconciliation, are the same either way.
+
+        Lines waiting right above it (``_leads``: nothing on this page to continue, or too far
+        below the row before, and a line's pitch above this dated line) are its first lines,
+        unless they may continue the row carried over from the previous page: then the
+        document's habit decides, counted over its wrapped rows so far (``_above`` with a line
+        above the dated line, ``_below`` without); continuing the carried row wins a tie.
+        """
+        if self._leads:
+            leads, self._leads = self._leads, []
+            carried = self._row is not None and self._dated_top is None
+            if transaction and (not carried or self._above > self._below):
+                return [text for _, text in leads]
+            self._leads = leads
+            self._flush_leads()
+            return []
+        cut = self._tail_cut(top)
+        if self._row is None or cut is None:
+            return []
+        moved = [text for text, _ in self._tail[cut:] if text is not None]
+        del self._row.description[len(self._row.description) - len(moved) :]
+        return moved
+
+    def _tail_cut(self, top: float) -> int | None:
+        """Where the lines below the current row's dated line end, for a row starting at ``top``.
+
+        The index in ``_tail`` of the first line that belongs to the new row (see
+        :meth:`_lines_above`), or ``None`` when they all stay.
+        """
+        if self._row is None or self._dated_top is None or not self._tail:
+            return None
+        chain = [self._dated_top, *(top_ for _, top_ in self._tail), top]
+        gaps = [lower - upper for upper, lower in pairwise(chain)]
+        tolerance = self._row_height * _BOUNDARY_GAP
+        widest = max(range(len(gaps)), key=gaps.__getitem__)
+        if gaps[widest] - max(gap for index, gap in enumerate(gaps) if index != widest) > tolerance:
+            cut = widest  # rows set apart: the row ends at the widest gap
+        elif len(gaps) > 2 and gaps[-1] < min(gaps[1:-1]) - tolerance:
+            cut = len(gaps) - 2  # the last line hugs the next dated line, closer than lines stack
+        else:
+            return None
+        return None if cut == len(gaps) - 1 else cut
+
+    def _read_row(self, layout: ColumnLayout, line: Line, near: bool, following: Line | None = None) -> bool:
         """Add ``line`` to the rows (new row or continuation); false if it is not part of the table.
 
         A line without a date continues the current row if all its words are in the
         description column, or starts a row dated like the previous one if it prints an
         amount and nothing in the date column (or reads as a balance or total row). Footers
-        spanning the page width are neither.
+        spanning the page width are neither. A description-only line right above a line that
+        starts a row (``following``) may be that row's first line: it waits for it, and
+        :meth:`_lines_above` decides. A line naming a card starts a card's section.
         """
         cells = layout.split(line)
         self._line_top = cells.top if cells.heights else line.top
@@ -152,6 +307,9 @@ class TableReader:
             description = date_words + description  # not a date after all ("-1234 SHOP")
         text = " ".join(description)
         money = {role: " ".join(cells.texts[role]) for role in MONEY_ROLES if role in cells.texts}
+        if near and date is None and not money and is_card_section_heading(line.text):
+            self._section, self._row = None, None  # one card's section starts: no sign, no row to continue
+            return False
         if not near:
             if not (date and money):
                 return False
@@ -164,20 +322,37 @@ class TableReader:
             ):
                 self._row.money.update(money)  # a wrapped row printing its amounts on its last line
                 self._row.description.extend([text] if text else [])
+                self._dated_top, self._tail = self._line_top, []
                 return True
             if money and DATE in cells.landed and row_kind(text) is RowKind.TRANSACTION:
                 return False
-            if money and not text:
-                return False  # an amount with neither date nor description: a subtotal
+            if money and not text and not self._leads and self._tail_cut(self._line_top) is None:
+                return False  # an amount with neither date nor description (nor lines above): a subtotal
             if money and not any(has_decimal_part(cell) for cell in money.values()):
                 return False  # "Page 1" in a footer: without a date, only a real amount makes a row
             if not money:
-                if self._row is None or cells.landed != {DESCRIPTION} or not self._continues_row(cells):
+                if cells.landed != {DESCRIPTION} or not self._same_size(cells):
                     return False
-                if not is_foreign_currency_note(text):
-                    self._row.description.append(text)
+                if self._row is not None and self._dated_top is not None and self._continues_row(cells):
+                    self._continue_row(text)
+                    return True
+                if not is_foreign_currency_note(text) and self._starts_row_below(layout, line, following):
+                    self._leads.append((line, text))
+                    return True
+                if self._row is None or not self._continues_row(cells):
+                    return False
+                self._continue_row(text)
                 return True
-        self._row = RawRow(date, [text] if text else [], money, self._section, len(self.text_lines))
+        above = self._lines_above(self._line_top, row_kind(text) is RowKind.TRANSACTION)
+        self._flush_leads()
+        if self._row is not None and len(self._row.description) > 1:  # a wrapped row is complete
+            self._above += self._row_above
+            self._below += not self._row_above
+        self._row_above = bool(above)
+        self._signed_amounts = self._signed_amounts or (AMOUNT in money and prints_sign(money[AMOUNT]))
+        description = [*above, *([text] if text else [])]
+        self._row = RawRow(date, description, money, self._section, len(self.text_lines))
         self._row_height = median(cells.heights) if cells.heights else 0.0
+        self._dated_top, self._tail = self._line_top, []
         self.rows.append(self._row)
         return True
