@@ -42,13 +42,16 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 # Programs from Debian that tests run. ofxdump (libofx's reader, which GnuCash uses) reads
 # the OFX exports back: ofxdump # installed by the apt-get below (Debian package 'ofx').
 # Without root or the package mirror the test says why it skipped. chromium is the browser
-# the web app's test drives (tests/integration/test_web_app.py, through Playwright).
+# the web app's test drives (tests/integration/test_web_app.py, through Playwright);
+# DejaVu Sans draws the statement grammar's €, ’ and thin spaces (tests/support/statement_pdfs.py).
 # Rebuilt when the Makefile changes, so a new tool reaches existing checkouts too.
 $(VENV)/.system-tools: Makefile | $(PY)
 	@command -v ofxdump >/dev/null || { apt-get update -qq && apt-get install -y -qq ofx >/dev/null; } \
 		|| echo "could not install Debian's 'ofx' (ofxdump): the libofx export test will skip"
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 		|| echo "could not install Debian's 'chromium': the web app's browser test will fail"
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { apt-get update -qq && apt-get install -y -qq fonts-dejavu-core >/dev/null; } \
+		|| echo "could not install Debian's 'fonts-dejavu-core': the statement grammar's tests will fail"
 	@touch $@
 
 up: $(VENV)/.runtime-installed
@@ -83,7 +86,7 @@ test: lint $(VENV)/.system-tools
 
 # All 300 random layouts of the statement grammar, with per-field precision and recall
 # (make test runs a fixed subset of 30: tests/unit/test_layout_grammar.py).
-accuracy: $(VENV)/.dev-installed
+accuracy: $(VENV)/.dev-installed $(VENV)/.system-tools
 	LEDGERFLOW_ACCURACY=1 $(PY) -m pytest tests/accuracy -q -s $(PYTEST_ARGS)
 
 # The fault suite on both back ends and with RabbitMQ as the broker (the faults of a
