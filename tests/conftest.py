@@ -70,6 +70,9 @@ os.environ.update(
     TASK_RETRY_BACKOFF_SECONDS="0.3",
     PROGRESS_WRITE_INTERVAL="0.05",
     CANCEL_GRACE_SECONDS="3",
+    # Beat reads the schedules table every second, not every 5 s: the schedule tests wait
+    # a poll (plus slack) wherever they give beat time to see a change or fire a double.
+    SCHEDULE_POLL_SECONDS="1",
     # Statements of 21+ pages are read in parts of 6 (tests/integration/test_statement_parts.py);
     # the 20-page statements of the fault suite stay one task.
     PARALLEL_PARSE_MIN_PAGES="21",
