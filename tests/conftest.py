@@ -77,6 +77,10 @@ os.environ.update(
     # the 20-page statements of the fault suite stay one task.
     PARALLEL_PARSE_MIN_PAGES="21",
     PARALLEL_PARSE_PAGES_PER_PART="6",
+    # bcrypt's cheapest cost: nearly every test registers and signs in a user, which at
+    # the default 12 costs half a second of CPU each (tests/unit/test_security.py checks
+    # that the default stays 12).
+    PASSWORD_HASH_ROUNDS="4",
     # Every test registers from the same address; the limits have tests of their own.
     AUTH_ATTEMPTS_PER_IP="100000",
     # This run's request metrics, apart from any other run's (backend/api/metrics.py).
