@@ -78,8 +78,8 @@ RABBITMQ_SUITE := tests/integration/test_task_lifecycle.py tests/integration/tes
 # they start a SQLite file and a Redis of their own whatever the pass (make up's
 # supervisor, compose's health checks), or check only what the API answers before any
 # workload runs (CORS, error shapes, body limits, the cookie layer, the PDF reader's
-# budgets), so a second run on
-# SQLite could not come out differently; every workload still runs on both.
+# budgets), so a second run on SQLite could not come out differently; every workload
+# still runs on both.
 # Each long pass ends with its slowest tests, to see where make test's time goes.
 test: lint $(VENV)/.system-tools
 	$(PY) -m pytest --durations=15 $(PYTEST_ARGS)
