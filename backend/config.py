@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     auth_rate_window_seconds: int = Field(300, gt=0)
     auth_attempts_per_account: int = Field(10, ge=0)
     auth_attempts_per_ip: int = Field(60, ge=0)
+    # bcrypt's cost for new password hashes (2^rounds rounds: ~0.25 s of CPU at 12). A
+    # hash keeps the cost it was made with, so a change needs no migration. The tests
+    # use 4: every test registers a user, and 12 cost them minutes of make test.
+    password_hash_rounds: int = Field(12, ge=4, le=31)
     # Decoded bytes a PDF's streams may expand to, per page and per document, before
     # the worker refuses it as a decompression bomb.
     pdf_max_page_decompressed_mb: int = Field(64, gt=0)

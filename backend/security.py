@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import bcrypt
 from jose import JWTError, jwt
 
-from backend.config import Settings
+from backend.config import Settings, get_settings
 
 # bcrypt only looks at the first 72 bytes; longer passwords are rejected at registration.
 MAX_PASSWORD_BYTES = 72
@@ -19,8 +19,8 @@ class InvalidTokenError(Exception):
 
 
 def hash_password(password: str) -> str:
-    """A salted bcrypt hash of ``password``."""
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
+    """A salted bcrypt hash of ``password``, at PASSWORD_HASH_ROUNDS."""
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(get_settings().password_hash_rounds)).decode()
 
 
 def verify_password(password: str, password_hash: str) -> bool:

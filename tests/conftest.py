@@ -70,10 +70,17 @@ os.environ.update(
     TASK_RETRY_BACKOFF_SECONDS="0.3",
     PROGRESS_WRITE_INTERVAL="0.05",
     CANCEL_GRACE_SECONDS="3",
+    # Beat reads the schedules table every second, not every 5 s: the schedule tests wait
+    # a poll (plus slack) wherever they give beat time to see a change or fire a double.
+    SCHEDULE_POLL_SECONDS="1",
     # Statements of 21+ pages are read in parts of 6 (tests/integration/test_statement_parts.py);
     # the 20-page statements of the fault suite stay one task.
     PARALLEL_PARSE_MIN_PAGES="21",
     PARALLEL_PARSE_PAGES_PER_PART="6",
+    # bcrypt's cheapest cost: nearly every test registers and signs in a user, which at
+    # the default 12 costs half a second of CPU each (tests/unit/test_security.py checks
+    # that the default stays 12).
+    PASSWORD_HASH_ROUNDS="4",
     # Every test registers from the same address; the limits have tests of their own.
     AUTH_ATTEMPTS_PER_IP="100000",
     # This run's request metrics, apart from any other run's (backend/api/metrics.py).
@@ -171,6 +178,11 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers", "redis_broker: injects a fault into a Redis broker; skipped on RabbitMQ"
+    )
+    config.addinivalue_line(
+        "markers", "backend_independent: its outcome cannot depend on this run's back end (it "
+        "starts servers of its own, or checks only what the API answers before any workload "
+        "runs); the SQLite pass of `make test` deselects it, as the PostgreSQL pass runs it"
     )
     config.addinivalue_line(
         "markers", "rabbitmq_only: needs RabbitMQ as the broker (LEDGERFLOW_TEST_BROKER=rabbitmq)"

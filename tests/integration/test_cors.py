@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from backend.api.main import create_app
 from backend.config import get_settings
+
+# Response headers set by the CORS middleware: no query, no task.
+pytestmark = pytest.mark.backend_independent
 
 PREFLIGHT = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization"}
 

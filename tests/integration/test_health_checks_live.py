@@ -20,7 +20,14 @@ from tests.conftest import REPO_ROOT
 from tests.support.net import PrivateRedis, free_port
 from tests.unit.test_deploy_files import services
 
+# Compose's check commands against processes on a Redis of their own: what they prove
+# (a ping answered, a schedule file written, Flower up) does not touch the database.
+pytestmark = pytest.mark.backend_independent
+
 VENV_BIN = str(Path(sys.executable).parent)
+# The workers' check (`celery inspect ping ... -t 10`) waits all its 10 s where no node can
+# answer (none by that name, or it is stopped): the checks meant to fail wait 2 s instead.
+SHORT_REPLY_WAIT = {"-t 10": "-t 2"}
 
 
 @pytest.fixture
@@ -73,12 +80,14 @@ def test_the_worker_check_pings_its_own_node(environment, tmp_path):
                "--without-gossip", "--without-mingle"]
     worker = start(command, environment, tmp_path / "worker.log")
     test = compose_worker["healthcheck"]["test"]
+    assert all(wait in test[1] for wait in SHORT_REPLY_WAIT), test
     try:
         eventually(lambda: run_check(test, environment) == 0, "worker-pdf")
-        assert run_check(test, {**environment, "HOSTNAME": "elsewhere"}) != 0  # no such node
+        assert run_check(test, {**environment, "HOSTNAME": "elsewhere"},
+                         **SHORT_REPLY_WAIT) != 0  # no such node
     finally:
         stop(worker)
-    assert run_check(test, environment) != 0  # a stopped worker is unhealthy
+    assert run_check(test, environment, **SHORT_REPLY_WAIT) != 0  # a stopped worker is unhealthy
 
 
 def test_the_beat_check_sees_beat_write_its_schedule(environment, tmp_path):

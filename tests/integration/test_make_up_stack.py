@@ -12,6 +12,9 @@ import pytest
 from tests.conftest import REPO_ROOT
 from tests.support.net import PrivateRedis, Stack, answers, port_is_free, still_alive
 
+# Its stack runs on a SQLite file and a Redis of its own whatever the pass's back end.
+pytestmark = pytest.mark.backend_independent
+
 
 def mode(path) -> int:
     return stat.S_IMODE(path.stat().st_mode)

@@ -40,6 +40,7 @@ def _upgrade_downgrade_upgrade(url: str) -> None:
     assert _tables(url) == TABLES
 
 
+@pytest.mark.backend_independent  # a SQLite file of its own in either pass
 def test_migrations_on_sqlite(tmp_path):
     _upgrade_downgrade_upgrade(f"sqlite:///{tmp_path / 'migrations.db'}")
 

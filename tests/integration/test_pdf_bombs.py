@@ -14,6 +14,8 @@ import sys
 import textwrap
 import tracemalloc
 import zlib
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import pdfplumber
@@ -45,22 +47,28 @@ UPLOAD_ROUTES = ["/upload_pdf_async", "/invoices/extract_async"]
 
 
 @pytest.fixture(scope="module")
-def bomb_files(tmp_path_factory) -> dict[str, Path]:
+def bomb_file(tmp_path_factory) -> Callable[[str], Path]:
+    """The bomb called ``name``, built on first use: compressing the 1 GB one is slow, and
+    the SQLite pass runs only the upload test, which needs the 200 MB one."""
     folder = tmp_path_factory.mktemp("bombs")
-    files: dict[str, Path] = {}
-    for name, build in BOMBS.items():
-        files[name] = folder / f"{len(files)}.pdf"
-        files[name].write_bytes(build())
-    return files
+
+    @cache
+    def _bomb_file(name: str) -> Path:
+        path = folder / f"{list(BOMBS).index(name)}.pdf"
+        path.write_bytes(BOMBS[name]())
+        return path
+
+    return _bomb_file
 
 
+@pytest.mark.backend_independent  # the reader's budgets, in this process
 @pytest.mark.parametrize("name", BOMBS)
-def test_a_bomb_is_refused_without_inflating_it(bomb_files, name):
-    assert bomb_files[name].stat().st_size < 300 * 1024
+def test_a_bomb_is_refused_without_inflating_it(bomb_file, name):
+    assert bomb_file(name).stat().st_size < 300 * 1024
     tracemalloc.start()
     try:
         with pytest.raises(PdfTooLarge, match="expands to more than 64 MB per page"):
-            check_decompressed_size(bomb_files[name], DEFAULT_LIMITS)
+            check_decompressed_size(bomb_file(name), DEFAULT_LIMITS)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -68,6 +76,7 @@ def test_a_bomb_is_refused_without_inflating_it(bomb_files, name):
     assert peak < 8 * MB  # the file and a chunk of output, never the inflated stream
 
 
+@pytest.mark.backend_independent  # the reader's budgets, in this process
 def test_the_document_budget_counts_every_page(tmp_path):
     path = tmp_path / "pages.pdf"
     path.write_bytes(hostile_pdfs.many_pages_pdf(pages=5, inflated_bytes_per_page=MB))
@@ -81,6 +90,7 @@ def check_pages(path: Path, limits: DecompressionLimits) -> None:
         check_page_budgets((page.page_obj for page in pdf.pages), limits)
 
 
+@pytest.mark.backend_independent  # the reader's budgets, in this process
 def test_real_documents_are_far_inside_the_default_budgets(tmp_path):
     samples = sorted(SAMPLES_DIR.glob("**/*.pdf"))  # two of them encrypted
     assert samples, f"no sample PDFs under {SAMPLES_DIR}"
@@ -92,6 +102,7 @@ def test_real_documents_are_far_inside_the_default_budgets(tmp_path):
         check_pages(path, tight)
 
 
+@pytest.mark.backend_independent  # the reader's budgets, in this process
 def test_a_page_split_into_many_small_streams_is_counted_as_one_page(tmp_path):
     path = tmp_path / "split.pdf"
     path.write_bytes(hostile_pdfs.split_page_pdf(streams=4, inflated_bytes_each=600 * 1024))
@@ -101,6 +112,7 @@ def test_a_page_split_into_many_small_streams_is_counted_as_one_page(tmp_path):
         check_pages(path, limits)
 
 
+@pytest.mark.backend_independent  # the reader's budgets, in this process
 def test_encrypted_streams_are_counted_after_decryption(tmp_path):
     path = tmp_path / "encrypted.pdf"
     hostile_pdfs.encrypted_dense_pdf(path, lines=60_000)  # ~2.5 MB of content, encrypted
@@ -111,6 +123,7 @@ def test_encrypted_streams_are_counted_after_decryption(tmp_path):
     check_pages(path, DecompressionLimits(max_page_bytes=4 * MB, max_document_bytes=8 * MB))
 
 
+@pytest.mark.backend_independent  # the reader's budgets, in this process
 @pytest.mark.parametrize(
     "data, filters, expected",
     [
@@ -139,10 +152,10 @@ def pool_processes_peak_rss(worker: subprocess.Popen) -> dict[int, int]:
 
 @pytest.mark.parametrize("route", UPLOAD_ROUTES)
 def test_a_bomb_upload_ends_failed_and_the_worker_keeps_serving(
-    client, auth_headers, worker, wait_for, bomb_files, tmp_path, route
+    client, auth_headers, worker, wait_for, bomb_file, tmp_path, route
 ):
     before = pool_processes_peak_rss(worker)
-    submitted = upload(client, auth_headers, route, bomb_files["200 MB content stream"].read_bytes())
+    submitted = upload(client, auth_headers, route, bomb_file("200 MB content stream").read_bytes())
     assert submitted.status_code == 202, submitted.text
     final = wait_for(submitted.json()["task_id"], auth_headers, is_final, timeout=60)
     assert final["status"] == "FAILED"
@@ -178,7 +191,8 @@ MEMORY_LIMIT_SCRIPT = textwrap.dedent(
 )
 
 
-def test_past_the_decompression_budgets_the_memory_limit_fails_the_read_cleanly(bomb_files, tmp_path):
+@pytest.mark.backend_independent  # the memory limit, in a process of its own
+def test_past_the_decompression_budgets_the_memory_limit_fails_the_read_cleanly(bomb_file, tmp_path):
     """The backstop alone: budgets set out of the way, a 600 MB address-space limit as a
     worker process gets it, a 1 GB bomb, then an ordinary statement in the same process."""
     LAYOUTS["northgate_uk"](tmp_path / "good.pdf")
@@ -190,7 +204,7 @@ def test_past_the_decompression_budgets_the_memory_limit_fails_the_read_cleanly(
     )
     run = subprocess.run(
         [sys.executable, "-c", MEMORY_LIMIT_SCRIPT,
-         str(bomb_files["1 GB, deflated twice"]), str(tmp_path / "good.pdf")],
+         str(bomb_file("1 GB, deflated twice")), str(tmp_path / "good.pdf")],
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300,
     )
     assert run.returncode == 0, run.stderr[-3000:]
@@ -199,6 +213,7 @@ def test_past_the_decompression_budgets_the_memory_limit_fails_the_read_cleanly(
     assert good.startswith("read ") and good.endswith("page(s)")
 
 
+@pytest.mark.backend_independent  # the memory limit, in a process of its own
 def test_the_memory_limit_is_off_at_zero_and_never_above_the_hard_limit():
     script = textwrap.dedent(
         """

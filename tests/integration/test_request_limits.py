@@ -24,6 +24,9 @@ from backend.config import get_settings
 from tests.conftest import REPO_ROOT
 from tests.support.net import free_port, wait_until_answers
 
+# Bodies are refused before anything reads them, let alone a database.
+pytestmark = pytest.mark.backend_independent
+
 BOMB_BYTES = 49 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 # A guard, not a benchmark: the limit (1 MB) plus the noise of a Python process.

@@ -19,6 +19,9 @@ from tests.support import is_final
 from tests.support.net import PrivateRedis, Stack, port_is_free, still_alive, wait_until_gone
 from tests.support.tasks import submit_elsewhere
 
+# Its stacks run on a SQLite file and a Redis of their own whatever the pass's back end.
+pytestmark = pytest.mark.backend_independent
+
 TEST_TASKS = "--include tests.support.tasks --concurrency 2 --without-gossip --without-mingle"
 
 

@@ -3,11 +3,16 @@ Bearer API left as it was, and the page and its files served from the same proce
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from backend.api.main import create_app
 from backend.api.web_session import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from tests.support.seed import seed_task
+
+# The cookie and CSRF layer in front of the routes; what the routes then do with the
+# database the Bearer tests of each workload check on both back ends.
+pytestmark = pytest.mark.backend_independent
 
 RULE = {"pattern": "coffee", "category": "Eating out"}
 

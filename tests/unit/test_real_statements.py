@@ -24,8 +24,9 @@ from pathlib import Path
 import pytest
 
 from backend.services.errors import InvalidInputError
-from backend.services.statements import ParsedStatement, parse_statement
+from backend.services.statements import ParsedStatement
 from tests.support import REPO_ROOT
+from tests.support.samples import parsed_sample
 
 STATEMENTS_DIR = REPO_ROOT.parent / "shared" / "samples" / "statements"
 # The one expected file that starts with a balance row (monopoly's own output), per the README.
@@ -153,7 +154,7 @@ def test_samples_are_found() -> None:
 def test_real_statement_is_read_exactly(name: str) -> None:
     expected = read_expected(STATEMENTS_DIR / f"{name}.expected.csv")
     try:
-        statement = parse_statement(STATEMENTS_DIR / f"{name}.pdf")
+        statement = parsed_sample(STATEMENTS_DIR / f"{name}.pdf")
     except InvalidInputError as error:
         pytest.fail(f"{name}: the parser refused the document: {error}")
     got = parsed_rows(statement)
@@ -183,13 +184,13 @@ def test_every_sample_has_its_bank_name_recorded() -> None:
 @pytest.mark.parametrize("name", sorted(BANK_NAMES))
 def test_bank_name_as_printed(name: str) -> None:
     """The bank's name exactly as printed, or ``None`` where only a logo image names it."""
-    assert parse_statement(STATEMENTS_DIR / f"{name}.pdf").bank_name == BANK_NAMES[name]
+    assert parsed_sample(STATEMENTS_DIR / f"{name}.pdf").bank_name == BANK_NAMES[name]
 
 
 def test_two_accounts_in_one_pdf_are_two_statements() -> None:
     """CIC prints two accounts' statements in one PDF (README): each is read and reconciled on
     its own, with its own balances; the second's opening balance is printed as ``SOLDE NUL``."""
-    statement = parse_statement(STATEMENTS_DIR / "cic_anonymised_2012-10-03.pdf")
+    statement = parsed_sample(STATEMENTS_DIR / "cic_anonymised_2012-10-03.pdf")
     assert [
         (part.account_last4, part.opening_balance, part.closing_balance, len(part.transactions))
         for part in statement.statements

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from jose import jwt
 
-from backend.config import Settings
+from backend.config import Settings, get_settings
 from backend.security import (
     InvalidTokenError,
     create_access_token,
@@ -23,6 +23,13 @@ def test_password_hash_verifies_only_the_right_password():
     assert verify_password("correct horse", hashed)
     assert not verify_password("wrong horse", hashed)
     assert not verify_password("anything", "not-a-bcrypt-hash")
+
+
+def test_hashes_cost_password_hash_rounds_and_production_keeps_bcrypts_12():
+    # The test run sets 4 (tests/conftest.py); a hash records its cost ("$2b$04$...").
+    rounds = get_settings().password_hash_rounds
+    assert hash_password("correct horse").startswith(f"$2b${rounds:02d}$")
+    assert Settings.model_fields["password_hash_rounds"].default == 12
 
 
 def test_token_round_trip_carries_subject_and_lifetime():

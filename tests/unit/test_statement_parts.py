@@ -17,6 +17,7 @@ from backend.services.errors import InvalidInputError
 from backend.services.statements import ParsedStatement, parse_statement
 from backend.services.statements.parts import PageLines, merge_parts, part_ranges, read_part
 from tests.support import SAMPLES_DIR
+from tests.support.samples import parsed_sample
 from tests.support.statement_pdfs import make_long_statement, write_random_layout
 
 
@@ -78,7 +79,7 @@ REAL = sorted((SAMPLES_DIR / "statements").glob("*.pdf"))
 def test_real_statements_merged_from_single_pages_are_the_serial_parse(path: Path) -> None:
     # Real text layers: pages left to pdfplumber, spaceless layers, rotated pages.
     try:
-        serial: ParsedStatement | str = parse_statement(path)
+        serial: ParsedStatement | str = parsed_sample(path)  # the run's one serial parse
     except InvalidInputError as error:
         serial = str(error)
     try:
