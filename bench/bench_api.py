@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 import redis
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -37,6 +37,16 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 
 
 def fresh_database(url: str) -> None:
+    """An empty, migrated bench database at ``url``; the database is created when missing
+    (a new machine has only ``test`` and ``postgres``), through the server's ``postgres``."""
+    target = make_url(url)
+    server = build_engine(target.set(database="postgres").render_as_string(hide_password=False))
+    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        exists = text("SELECT 1 FROM pg_database WHERE datname = :name")
+        if conn.scalar(exists, {"name": target.database}) is None:
+            quoted = server.dialect.identifier_preparer.quote(target.database or "")
+            conn.execute(text(f"CREATE DATABASE {quoted}"))
+    server.dispose()
     engine = build_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))

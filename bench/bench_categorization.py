@@ -41,8 +41,9 @@ from sqlalchemy import Engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backend.db import build_engine, upgrade_database
+from backend.db import build_engine
 from backend.services.categorization import Rule, categorize_lines, categorize_transactions
+from bench.bench_api import fresh_database
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/ledgerflow_bench"
 SIZES = (100_000, 1_000_000)
@@ -265,10 +266,7 @@ class Loaded:
 
 def reset_schema(engine: Engine) -> None:
     """Rebuild the schema with the migrations, then add the two users."""
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    upgrade_database(engine.url.render_as_string(hide_password=False))
+    fresh_database(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         for user_id in (USER_ID, OTHER_USER_ID):
             connection.execute(

@@ -117,14 +117,12 @@ def load_database(rows: int) -> str:
     """Put the same ``rows`` generated rows into a freshly migrated bench database; its URL."""
     from sqlalchemy import text
 
-    from backend.db import build_engine, upgrade_database
+    from backend.db import build_engine
+    from bench.bench_api import fresh_database
 
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    fresh_database(url)
     engine = build_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    upgrade_database(url)
     with engine.begin() as conn:
         conn.execute(text(
             "INSERT INTO users (id, email, password_hash, is_active, is_admin, created_at) "
