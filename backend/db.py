@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.config import get_settings
@@ -25,6 +26,10 @@ POOL_OVERFLOW = 20
 # current user, ownership checks) and one short transaction of a service (the submit's
 # INSERT, the idempotency claim) opened while the session is still open.
 CONNECTIONS_PER_REQUEST = 2
+# A pooled PostgreSQL connection that sat unused for longer than this is pinged before
+# use (``_ping_if_idle``); one that was in use a moment ago is not.
+PING_AFTER_IDLE_SECONDS = 1.0
+_CHECKED_IN_AT = "ledgerflow_checked_in_at"
 
 
 def max_concurrent_requests() -> int:
@@ -85,6 +90,36 @@ def database_unavailable(exc: BaseException) -> bool:
     )
 
 
+def _ping_if_idle(engine: Engine) -> None:
+    """Ping a pooled connection before use only when it sat idle for a while.
+
+    SQLAlchemy's ``pool_pre_ping`` pings at every checkout: a round trip, twice per task
+    run and once per submit. A connection used a moment ago is very likely alive, and if
+    the server went away in between, the statement fails with a disconnect error, which
+    invalidates every pooled connection older than it (SQLAlchemy does that on any
+    disconnect), so the callers' retry (workers) or 503 (API) meets fresh connections.
+    After an outage or a quiet spell, connections are older than the limit: pinged as
+    before, so the first request after a database restart still succeeds. Raising
+    DisconnectionError from a checkout listener is the pool's documented way to have
+    the connection replaced and the checkout tried again.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def stamp(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_CHECKED_IN_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        checked_in_at = record.info.get(_CHECKED_IN_AT)
+        # None: opened by this checkout, nothing to check.
+        if checked_in_at is None or time.monotonic() - checked_in_at < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"idle connection failed its ping: {type(exc).__name__}") from exc
+
+
 def build_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite files get their folder, WAL mode and foreign keys."""
     parsed = make_url(url)
@@ -103,10 +138,11 @@ def build_engine(url: str) -> Engine:
         return engine
     # A short connect timeout: while the server is away, requests answer 503 quickly
     # and workers go to their retry path instead of hanging on a dead address.
-    return create_engine(
-        parsed, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
-        connect_args={"connect_timeout": 5},
+    engine = create_engine(
+        parsed, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, connect_args={"connect_timeout": 5},
     )
+    _ping_if_idle(engine)
+    return engine
 
 
 @lru_cache
