@@ -91,8 +91,12 @@ def celery_config(settings: Settings) -> dict:
         "task_ignore_result": True,
         "result_expires": settings.result_expires,
         "task_track_started": True,
-        # Flower shows tasks from events; send them without needing `-E`.
-        "worker_send_task_events": True,
+        # No task events unless somebody watches: three Redis publishes per task, a fifth
+        # of the worker's CPU per short task (docs/performance.md). Flower, the one
+        # consumer, turns them on in every worker it sees (its --enable_events, on by
+        # default, every 5 s), so its task list is unchanged; `celery worker -E` or
+        # `celery control enable_events` do the same for other monitors.
+        "worker_send_task_events": False,
         # But not the "task-sent" event: it is one more Redis publish in every API submit
         # (0.5 ms of the gateway's ~4 ms CPU per submit, bench/bench_platform.py), and
         # the PENDING row in task_status already says what Flower's SENT state would.
