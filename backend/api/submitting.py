@@ -9,7 +9,9 @@ outage into 503.
 A plain submit is one SQL statement: the INSERT of the task's row checks the user and
 the count itself (``ActiveTaskCap``, backend/tasks/submission.py), and the user is not
 read before (no ORM session, docs/performance.md). Endpoints that need the user's row
-for other reasons still take ``CurrentUser``.
+for other reasons still take ``CurrentUser``. A submit of one task with an
+Idempotency-Key claims the key with its answer in the transaction that records the task
+(one transaction; the key is never left "in progress" by a request that died).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, status
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from backend.api.deps import TokenClaimsDep, token_user_id, unauthorized
@@ -28,7 +31,7 @@ from backend.api.schemas import TaskSubmitted
 from backend.config import get_settings
 from backend.db import database_unavailable, get_engine
 from backend.services import idempotency
-from backend.services.idempotency import ClaimState
+from backend.services.idempotency import Claim, ClaimState
 from backend.services.retention import delete_unreferenced_files
 from backend.services.storage import StoredFile, delete_files
 from backend.tasks.kinds import TaskKind, hidden_names
@@ -52,6 +55,14 @@ BUSY_RETRY_AFTER_SECONDS = 10
 NOT_COUNTED = frozenset(hidden_names())
 
 
+class _KeyUsed(Exception):
+    """The Idempotency-Key was claimed before (``claim``: what its first use left)."""
+
+    def __init__(self, claim: Claim) -> None:
+        super().__init__(claim.state.value)
+        self.claim = claim
+
+
 @dataclass(frozen=True)
 class Submitter:
     """Queues tasks for one request's user (see the module docstring)."""
@@ -72,16 +83,51 @@ class Submitter:
         """Submit a task of ``kind``; ``request`` is what the client asked for (the JSON
         body, the uploaded file's hash...), which a repeated Idempotency-Key must match.
         ``kwargs`` must fit the kind's argument model: a mistake is a bug (an exception)."""
+        cap = ActiveTaskCap(get_settings().user_max_active_tasks, NOT_COUNTED)
+        if self.idempotency_key is not None:
+            return self._submit_keyed(self.idempotency_key, kind, kwargs, request, file_path, task_id, cap)
 
         def send() -> dict[str, Any]:
-            sent = submit_task(
-                get_engine(), self.user_id, kind.name, kwargs, file_path, task_id,
-                cap=ActiveTaskCap(get_settings().user_max_active_tasks, NOT_COUNTED),
-            )
+            sent = submit_task(get_engine(), self.user_id, kind.name, kwargs, file_path, task_id, cap=cap)
             return TaskSubmitted(task_id=sent).model_dump(mode="json")
 
-        answer = self.run({"task": kind.name, "request": request}, send, send_admits=True)
-        return TaskSubmitted.model_validate(answer)
+        return TaskSubmitted.model_validate(self.run({}, send, send_admits=True))
+
+    def _submit_keyed(
+        self, key: str, kind: TaskKind, kwargs: dict[str, Any] | None, request: Any,
+        file_path: str | None, task_id: str | None, cap: ActiveTaskCap,
+    ) -> TaskSubmitted:
+        """A submit with an Idempotency-Key: the key is claimed with its answer in the
+        transaction that records the task (``idempotency.claim_in``), so one transaction
+        does what a claim, the INSERT and the completion did in three, and no request that
+        died half-way leaves the key "in progress"."""
+        engine = get_engine()
+        fingerprint = idempotency.fingerprint({"task": kind.name, "request": request})
+
+        def claim_answered(conn: Connection, chosen_id: str) -> None:
+            answer = TaskSubmitted(task_id=chosen_id).model_dump(mode="json")
+            claim = idempotency.claim_in(conn, self.user_id, key, fingerprint, answer)
+            if claim.state is not ClaimState.CLAIMED:
+                raise _KeyUsed(claim)
+
+        def send() -> dict[str, Any]:
+            try:
+                sent = submit_task(engine, self.user_id, kind.name, kwargs, file_path, task_id,
+                                   cap=cap, alongside=claim_answered)
+            except QueueUnavailable:
+                # The row went again (submit_task): so does the claim, so that the client
+                # may try the same key once the queue is back.
+                idempotency.release(engine, self.user_id, key, answered=True)
+                raise QUEUE_UNAVAILABLE from None
+            return TaskSubmitted(task_id=sent).model_dump(mode="json")
+
+        try:
+            return TaskSubmitted.model_validate(self._send_admitted(send, 1, send_admits=True))
+        except _KeyUsed as used:
+            # Seen before: a user who is gone or disabled meanwhile still gets 401.
+            if user_standing(engine, self.user_id, NOT_COUNTED) is None:
+                raise unauthorized() from None
+            return TaskSubmitted.model_validate(self._answer_for_used_key(used.claim))
 
     def run(
         self,
@@ -104,22 +150,8 @@ class Submitter:
                 raise unauthorized()
             fingerprint = idempotency.fingerprint(request)
             claim = idempotency.claim(engine, self.user_id, key, fingerprint)
-            if claim.state is ClaimState.REPLAY:
-                return claim.response or {}
-            if claim.state is ClaimState.MISMATCH:
-                raise ApiError(
-                    status.HTTP_422_UNPROCESSABLE_CONTENT,
-                    "This Idempotency-Key was already used for a different request",
-                    ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                )
-            if claim.state is ClaimState.IN_PROGRESS:
-                raise ApiError(
-                    status.HTTP_409_CONFLICT,
-                    "A request with this Idempotency-Key is still being handled; "
-                    "try again in a moment",
-                    ErrorCode.IDEMPOTENCY_KEY_IN_USE,
-                    headers={"Retry-After": "1"},
-                )
+            if claim.state is not ClaimState.CLAIMED:
+                return self._answer_for_used_key(claim)
         try:
             answer = self._send_admitted(send, new_tasks, send_admits)
         except BaseException as exc:
@@ -131,6 +163,26 @@ class Submitter:
         if key is not None:
             idempotency.complete(engine, self.user_id, key, answer)
         return answer
+
+    @staticmethod
+    def _answer_for_used_key(claim: Claim) -> dict[str, Any]:
+        """The answer to a request whose Idempotency-Key was used before: the first
+        answer (same request), 422 (another request) or 409 (the first still running)."""
+        if claim.state is ClaimState.REPLAY:
+            return claim.response or {}
+        if claim.state is ClaimState.MISMATCH:
+            raise ApiError(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                "This Idempotency-Key was already used for a different request",
+                ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            )
+        raise ApiError(
+            status.HTTP_409_CONFLICT,
+            "A request with this Idempotency-Key is still being handled; "
+            "try again in a moment",
+            ErrorCode.IDEMPOTENCY_KEY_IN_USE,
+            headers={"Retry-After": "1"},
+        )
 
     def _send_admitted(
         self, send: Callable[[], dict[str, Any]], new_tasks: int, send_admits: bool

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
@@ -73,6 +74,7 @@ def submit_task(
     schedule_id: int | None = None,
     batch_id: int | None = None,
     cap: ActiveTaskCap | None = None,
+    alongside: Callable[[Connection, str], None] | None = None,
 ) -> str:
     """Record a PENDING task for ``user_id`` and enqueue it; returns its task id.
 
@@ -83,14 +85,20 @@ def submit_task(
     The row is committed before the message is sent so that a fast worker always
     finds it; if the broker refuses the message the row is deleted again. ``kwargs``
     must fit the kind's argument model (see ``record_task``). With a ``cap`` the row is
-    written only if the cap admits the user (NotAdmitted otherwise).
+    written only if the cap admits the user (NotAdmitted otherwise). ``alongside(conn,
+    task_id)`` writes what must commit or roll back with the row (an Idempotency-Key
+    claimed with its answer) in the same transaction, after the row (whose INSERT checks
+    the user first); it may raise to write nothing.
     """
     kwargs = kind_named(task_name).new_kwargs(kwargs or {})
+    task_id = task_id or str(uuid.uuid4())
     with engine.begin() as conn:
         task_id = record_task(
             conn, user_id, task_name, kwargs, file_path=file_path, task_id=task_id,
             schedule_id=schedule_id, batch_id=batch_id, cap=cap,
         )
+        if alongside is not None:
+            alongside(conn, task_id)
     try:
         dispatch(task_name, task_id, kwargs)
     except QueueUnavailable:

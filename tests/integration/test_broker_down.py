@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from backend.api.health import HEALTH_TOKEN_HEADER
 from backend.db import get_engine
-from backend.models import TaskStatus
+from backend.models import IdempotencyKey, TaskStatus
 from tests.conftest import REPO_ROOT
 from tests.support.net import free_port, wait_until_answers
 
@@ -40,6 +40,16 @@ def test_with_the_broker_down_submit_is_503_leaving_no_row_and_deep_health_says_
         with get_engine().connect() as conn:
             assert conn.scalar(select(func.count()).select_from(TaskStatus)) == 0
         print(f"503 answered in {elapsed:.2f} s")
+
+        # With an Idempotency-Key (claimed with its answer in the row's transaction), the
+        # key goes with the row: the same key works once the queue is back (here: the
+        # test's API, whose broker is up).
+        keyed = {**auth_headers, "Idempotency-Key": "while-the-broker-is-down"}
+        assert httpx.post(f"{base}/tasks/ping", headers=keyed, timeout=30).status_code == 503
+        with get_engine().connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(TaskStatus)) == 0
+            assert conn.scalar(select(func.count()).select_from(IdempotencyKey)) == 0
+        assert client.post("/tasks/ping", headers=keyed).status_code == 202
 
         health = httpx.get(f"{base}/health", params={"deep": "true"}, timeout=30,
                            headers={HEALTH_TOKEN_HEADER: "broker-down-test"})
