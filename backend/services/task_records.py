@@ -266,21 +266,25 @@ def renew_leases(engine: Engine, worker: str, task_ids: list[str]) -> int:
 
 _HAND_OVER = (
     update(_table)
-    .where(_BY_ID, _ON_NODE)
+    .where(_BY_ID, _HELD)
     .values(worker=None, heartbeat_at=None, progress_message=bindparam("b_message"), updated_at=_NOW)
 )
 
 
-def hand_over(conn: Connection, task_id: str, worker: str, message: str) -> bool:
+def hand_over(
+    conn: Connection, task_id: str, worker: str, attempt: int | None, message: str
+) -> bool:
     """This worker's run hands its task to other tasks and ends without finishing it.
 
-    The row stays PROCESSING without a lease (``worker`` cleared), so neither the reaper
-    nor a redelivered message runs it again; the tasks it was handed to report its progress
+    Only from the run that holds the lease (``worker``, ``attempt``). The row stays
+    PROCESSING without a lease (``worker`` cleared), so neither the reaper nor a
+    redelivered message runs it again; the tasks it was handed to report its progress
     (:func:`record_handed_over_progress`) and finish it. In the caller's transaction, the
     one that records those tasks; call ``publish_change`` once it committed.
     """
     return conn.execute(_HAND_OVER, {
-        "b_task_id": task_id, "b_worker": worker, "b_message": message, "b_now": utcnow(),
+        "b_task_id": task_id, "b_worker": worker, "b_attempt": attempt, "b_message": message,
+        "b_now": utcnow(),
     }).rowcount == 1
 
 
