@@ -24,9 +24,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 # JSONB on PostgreSQL, plain JSON text on SQLite.
@@ -83,6 +84,31 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Batch(Base):
+    """Statement uploads submitted together and tracked per item (``batch_items``), with
+    an optional pipeline (categorize, then report) that runs once every item is final.
+
+    Declared before ``TaskStatus``, whose rows read its public id (issue 8; migration 0005).
+    """
+
+    __tablename__ = "batches"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    batch_id: Mapped[str] = mapped_column(String(36), unique=True)  # the public id
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The pipeline asked for (the form field ``then``): null, "categorize" or
+    # "categorize,report".
+    pipeline: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # The task ids of the pipeline's steps, each set once by the conditional UPDATE that
+    # starts it (backend/services/batches.py); null until the step starts.
+    categorize_task_id: Mapped[str | None] = mapped_column(String(36))
+    report_task_id: Mapped[str | None] = mapped_column(String(36))
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+    # Set once when every item and step is final (on_batch_finished); a retry clears it.
+    finished_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
 class TaskStatus(Base):
     """One row per task submitted through the API: its owner, state and progress."""
 
@@ -130,6 +156,12 @@ class TaskStatus(Base):
     # The batch this task belongs to (an item's parse, or a step of the batch's pipeline).
     batch_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("batches.id", ondelete="SET NULL"), index=True
+    )
+    # ...and that batch's public id (``Batch.batch_id``, what GET /tasks/{id}/status shows),
+    # read in the row's own SELECT (a subquery on the batches' primary key), never a query
+    # of its own.
+    batch_public_id: Mapped[str | None] = column_property(
+        select(Batch.batch_id).where(Batch.id == batch_id).correlate_except(Batch).scalar_subquery()
     )
     # The schedule this run was started by (backend/tasks/scheduler.py); unset for a run
     # submitted by hand, and once its schedule is deleted.
@@ -223,29 +255,7 @@ class IdempotencyKey(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
-# --- Batches (issue 8; migration 0005) -------------------------------------------------
-
-
-class Batch(Base):
-    """Statement uploads submitted together and tracked per item (``batch_items``), with
-    an optional pipeline (categorize, then report) that runs once every item is final."""
-
-    __tablename__ = "batches"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    batch_id: Mapped[str] = mapped_column(String(36), unique=True)  # the public id
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    # The pipeline asked for (the form field ``then``): null, "categorize" or
-    # "categorize,report".
-    pipeline: Mapped[str | None] = mapped_column(String(40))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    # The task ids of the pipeline's steps, each set once by the conditional UPDATE that
-    # starts it (backend/services/batches.py); null until the step starts.
-    categorize_task_id: Mapped[str | None] = mapped_column(String(36))
-    report_task_id: Mapped[str | None] = mapped_column(String(36))
-    cancelled_at: Mapped[datetime | None] = mapped_column()
-    # Set once when every item and step is final (on_batch_finished); a retry clears it.
-    finished_at: Mapped[datetime | None] = mapped_column(index=True)
+# --- Batches (issue 8; migration 0005; the Batch itself is above TaskStatus) -------------
 
 
 class BatchItem(Base):

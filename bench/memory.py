@@ -5,13 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def _status_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} in /proc/self/status (Linux only)")
+
+
 def peak_rss_mb() -> float:
-    """This process's own peak resident set size (VmHWM), in MiB.
+    """This process's own peak resident set size (VmHWM), in MiB: since it started, or
+    since :func:`reset_peak_rss`.
 
     Not ``getrusage``: Linux carries ``ru_maxrss`` across ``exec``, so a benchmark
     child started from a parent that had grown big would report the parent's peak.
     """
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc/self/status (Linux only)")
+    return _status_mb("VmHWM")
+
+
+def rss_mb() -> float:
+    """This process's resident set size right now (VmRSS), in MiB."""
+    return _status_mb("VmRSS")
+
+
+def reset_peak_rss() -> None:
+    """Start :func:`peak_rss_mb` again from the current RSS (Linux 4.0+, ``clear_refs`` 5),
+    so that a peak measured after it is the work's and not the imports' before it."""
+    Path("/proc/self/clear_refs").write_text("5")

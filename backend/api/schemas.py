@@ -90,6 +90,9 @@ class TaskOut(BaseModel):
     attempts: int
     # Runs that ended because their worker died (the task stops FAILED at MAX_WORKER_LOSSES).
     worker_losses: int
+    # The public id of the batch the task belongs to (GET /batches/{batch_id}): an item's
+    # parse or a step of its pipeline; null for a task submitted on its own.
+    batch_id: str | None = Field(validation_alias="batch_public_id")
     created_at: datetime
     started_at: datetime | None
     updated_at: datetime

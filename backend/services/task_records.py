@@ -19,8 +19,10 @@ from sqlalchemy import (
     Connection,
     Engine,
     Integer,
+    Row,
     ScalarSelect,
     Table,
+    Text,
     Update,
     bindparam,
     case,
@@ -80,24 +82,6 @@ def _lease_expired(cutoff: datetime | ColumnElement[datetime]) -> ColumnElement[
     )
 
 
-def _lost_run_values(max_losses: int, message: str) -> dict[str, Any]:
-    """SET clauses for a run that ended with its worker: count it, FAILED at the ceiling."""
-    at_ceiling = _table.c.worker_losses + 1 >= max_losses
-    now = utcnow()
-    return {
-        "worker_losses": _table.c.worker_losses + 1,
-        "status": case(
-            (at_ceiling, TaskState.FAILED.value), else_=TaskState.RETRYING.value
-        ),
-        "error_message": case((at_ceiling, lost_worker_message(max_losses)), else_=message),
-        "completed_at": case((at_ceiling, now), else_=None),
-        "worker": None,
-        "heartbeat_at": None,
-        "dispatched_at": now,
-        "updated_at": now,
-    }
-
-
 def lost_worker_message(times: int) -> str:
     """What the owner of a poison task reads once its worker died ``times`` times."""
     return (
@@ -138,7 +122,14 @@ def _transition(
 def _run_transition(
     engine: Engine, task_id: str, statement: Update, params: dict[str, Any], setting_status: bool
 ) -> bool:
-    """Run a ``_transition_statement``; True (and listeners told) when it applied.
+    """Run a ``_transition_statement``; True (and listeners told) when it applied."""
+    return _apply(engine, task_id, statement, params, setting_status) is not None
+
+
+def _apply(
+    engine: Engine, task_id: str, statement: Update, params: dict[str, Any], setting_status: bool
+) -> Row[Any] | None:
+    """Run a ``_transition_statement``; the row it returned (and listeners told), or None.
 
     Every condition here admits only unfinished rows, so a transition that sets a final
     status is the task's one final transition: its webhook deliveries are written in
@@ -151,7 +142,7 @@ def _run_transition(
     if row is not None:
         publish_change(task_id)
         webhooks.announce(deliveries)
-    return row is not None
+    return row
 
 
 _START = (
@@ -215,21 +206,18 @@ def mark_processing(
     return Start(StartOutcome.BUSY if leased else StartOutcome.SKIP)
 
 
-def _held_by(worker: str, attempt: int | None) -> ColumnElement[bool]:
-    """The row is PROCESSING under this run's lease: its node and, when known, its attempt
-    (None: a caller that predates attempts in the lease, matched on the node alone)."""
-    held = _IS_PROCESSING & (_table.c.worker == worker)
-    return held if attempt is None else held & (_table.c.attempts == attempt)
-
-
-# ``b_attempt`` None: a caller that predates attempts in the lease, matched on the node alone.
+# A run's lease, the one condition of every write that only the run holding it may make:
+# the row is PROCESSING under its node (``b_worker``) and attempt (``b_attempt``, from
+# mark_processing; a later run on the same node has another). ``b_attempt`` None: a caller
+# that does not know the run's attempt (the worker's main process that saw a pool process
+# die, a node known gone), matched on the node alone.
+_ON_NODE = _IS_PROCESSING & (_table.c.worker == bindparam("b_worker"))
 _ATTEMPT = bindparam("b_attempt", type_=Integer)
+_HELD = _ON_NODE & (_ATTEMPT.is_(None) | (_table.c.attempts == _ATTEMPT))
+
 _PROGRESS = (
     update(_table)
-    .where(
-        _BY_ID, _IS_PROCESSING, _table.c.worker == bindparam("b_worker"),
-        _ATTEMPT.is_(None) | (_table.c.attempts == _ATTEMPT),
-    )
+    .where(_BY_ID, _HELD)
     .values(
         progress_percent=bindparam("b_percent"), progress_message=bindparam("b_message"),
         updated_at=_NOW, heartbeat_at=_NOW,
@@ -258,35 +246,46 @@ def record_progress(
     return ProgressOutcome.CONTINUE if row.cancel_requested_at is None else ProgressOutcome.CANCELLED
 
 
+# The node's heartbeat renews every lease it holds, whichever attempt.
+_RENEW = (
+    update(_table)
+    .where(_table.c.task_id.in_(bindparam("b_task_ids", expanding=True)), _ON_NODE)
+    .values(heartbeat_at=_NOW)
+)
+
+
 def renew_leases(engine: Engine, worker: str, task_ids: list[str]) -> int:
     """The worker's heartbeat: stamp the rows of the tasks it is running right now."""
     if not task_ids:
         return 0
     with engine.begin() as conn:
         return conn.execute(
-            update(_table)
-            .where(_table.c.task_id.in_(task_ids), _table.c.worker == worker)
-            .where(_IS_PROCESSING)
-            .values(heartbeat_at=utcnow())
+            _RENEW, {"b_task_ids": task_ids, "b_worker": worker, "b_now": utcnow()}
         ).rowcount
 
 
-def hand_over(conn: Connection, task_id: str, worker: str, message: str) -> bool:
+_HAND_OVER = (
+    update(_table)
+    .where(_BY_ID, _HELD)
+    .values(worker=None, heartbeat_at=None, progress_message=bindparam("b_message"), updated_at=_NOW)
+)
+
+
+def hand_over(
+    conn: Connection, task_id: str, worker: str, attempt: int | None, message: str
+) -> bool:
     """This worker's run hands its task to other tasks and ends without finishing it.
 
-    The row stays PROCESSING without a lease (``worker`` cleared), so neither the reaper
-    nor a redelivered message runs it again; the tasks it was handed to report its progress
+    Only from the run that holds the lease (``worker``, ``attempt``). The row stays
+    PROCESSING without a lease (``worker`` cleared), so neither the reaper nor a
+    redelivered message runs it again; the tasks it was handed to report its progress
     (:func:`record_handed_over_progress`) and finish it. In the caller's transaction, the
     one that records those tasks; call ``publish_change`` once it committed.
     """
-    now = utcnow()
-    return conn.execute(
-        update(_table)
-        .where(_table.c.task_id == task_id, _IS_PROCESSING, _table.c.worker == worker)
-        .values(
-            worker=None, heartbeat_at=None, progress_message=message, updated_at=now,
-        )
-    ).rowcount == 1
+    return conn.execute(_HAND_OVER, {
+        "b_task_id": task_id, "b_worker": worker, "b_attempt": attempt, "b_message": message,
+        "b_now": utcnow(),
+    }).rowcount == 1
 
 
 def record_handed_over_progress(
@@ -331,6 +330,45 @@ def claim_last_step(
     ).rowcount == 1
 
 
+# A run that ended with its worker: counted, and FAILED at the ceiling (``b_max_losses``,
+# when the owner reads ``b_ceiling_message``), else RETRYING with ``b_message``.
+_AT_CEILING = _table.c.worker_losses + 1 >= bindparam("b_max_losses", type_=Integer)
+_LOST_RUN = update(_table).values(
+    worker_losses=_table.c.worker_losses + 1,
+    status=case((_AT_CEILING, TaskState.FAILED.value), else_=TaskState.RETRYING.value),
+    error_message=case(
+        (_AT_CEILING, bindparam("b_ceiling_message", type_=Text)),
+        else_=bindparam("b_message", type_=Text),
+    ),
+    completed_at=case((_AT_CEILING, _NOW), else_=None),
+    worker=None,
+    heartbeat_at=None,
+    dispatched_at=_NOW,
+    updated_at=_NOW,
+).returning(*_OUTCOME)
+# The run holding the lease is lost (its process died, or its node is gone) / nobody
+# renewed the lease since ``b_lease_cutoff``.
+_RELEASE_HELD = _LOST_RUN.where(_BY_ID, _HELD)
+_RELEASE_EXPIRED = _LOST_RUN.where(
+    _BY_ID, _lease_expired(_param("b_lease_cutoff", _table.c.heartbeat_at))
+)
+
+
+def _release(
+    engine: Engine, task_id: str, statement: Update, max_losses: int, message: str,
+    **params: Any,
+) -> TaskState | None:
+    """Run ``_RELEASE_HELD`` or ``_RELEASE_EXPIRED``: the new state, None when it did not apply.
+
+    FAILED at the ceiling of worker losses is the task's final transition (webhooks).
+    """
+    row = _apply(engine, task_id, statement, {
+        "b_now": utcnow(), "b_max_losses": max_losses, "b_message": message,
+        "b_ceiling_message": lost_worker_message(max_losses), **params,
+    }, setting_status=True)
+    return None if row is None else TaskState(row.status)
+
+
 def release_lost_run(engine: Engine, task_id: str, worker: str, max_losses: int) -> bool:
     """A process of ``worker`` running the task died: back to RETRYING, so that the
     redelivered message runs at once, or FAILED when this was the ``max_losses``-th death.
@@ -338,25 +376,30 @@ def release_lost_run(engine: Engine, task_id: str, worker: str, max_losses: int)
     Only while ``worker`` holds the lease: the dead process may have been running a copy
     that never held it, or a run whose lease another node has taken since.
     """
-    return _transition(
-        engine, task_id, _held_by(worker, None),
-        **_lost_run_values(max_losses, "The worker process running this task stopped; running it again"),
+    return _release(
+        engine, task_id, _RELEASE_HELD, max_losses,
+        "The worker process running this task stopped; running it again",
+        b_worker=worker, b_attempt=None,
+    ) is not None
+
+
+_RELEASE_ON_SHUTDOWN = (
+    update(_table)
+    .where(_ON_NODE)
+    .values(
+        status=TaskState.RETRYING.value, worker=None, heartbeat_at=None,
+        error_message="Handed back to the queue by a worker that was shutting down",
+        dispatched_at=_NOW, updated_at=_NOW,
     )
+    .returning(_table.c.task_id)
+)
 
 
 def release_leases(engine: Engine, worker: str) -> int:
     """A worker that is shutting down hands its unfinished tasks back (no worker loss)."""
-    now = utcnow()
     with engine.begin() as conn:
         released = conn.execute(
-            update(_table)
-            .where(_table.c.worker == worker, _IS_PROCESSING)
-            .values(
-                status=TaskState.RETRYING.value, worker=None, heartbeat_at=None,
-                error_message="Handed back to the queue by a worker that was shutting down",
-                dispatched_at=now, updated_at=now,
-            )
-            .returning(_table.c.task_id)
+            _RELEASE_ON_SHUTDOWN, {"b_worker": worker, "b_now": utcnow()}
         ).scalars().all()
     for task_id in released:
         publish_change(task_id)
@@ -379,6 +422,9 @@ def expired_leases(engine: Engine, lost_after_seconds: float) -> list[Dispatch]:
     return _dispatches(engine, _lease_expired(cutoff))
 
 
+_RECLAIMED = "The worker running this task stopped; running it again"
+
+
 def reclaim_expired_lease(
     engine: Engine, task_id: str, lost_after_seconds: float, max_losses: int
 ) -> TaskState | None:
@@ -386,8 +432,10 @@ def reclaim_expired_lease(
 
     Returns the new state, or None when the run renewed its lease or finished meanwhile.
     """
-    cutoff = utcnow() - timedelta(seconds=lost_after_seconds)
-    return _reclaim(engine, task_id, _lease_expired(cutoff), max_losses)
+    return _release(
+        engine, task_id, _RELEASE_EXPIRED, max_losses, _RECLAIMED,
+        b_lease_cutoff=utcnow() - timedelta(seconds=lost_after_seconds),
+    )
 
 
 def lease_holder(engine: Engine, task_id: str) -> str | None:
@@ -407,30 +455,9 @@ def reclaim_lease_of(
 
     Returns the new state, or None when the row is no longer ``holder``'s running task.
     """
-    return _reclaim(engine, task_id, _IS_PROCESSING & (_table.c.worker == holder), max_losses)
-
-
-def _reclaim(
-    engine: Engine, task_id: str, condition: ColumnElement[bool], max_losses: int
-) -> TaskState | None:
-    with engine.begin() as conn:
-        row = conn.execute(
-            update(_table)
-            .where(_table.c.task_id == task_id, condition)
-            .values(
-                **_lost_run_values(
-                    max_losses, "The worker running this task stopped; running it again"
-                )
-            )
-            .returning(*_OUTCOME)
-        ).first()
-        # FAILED at the ceiling of worker losses is the task's final transition (webhooks).
-        deliveries = webhooks.record_task_outcome(conn, row) if row is not None else []
-    if row is None:
-        return None
-    publish_change(task_id)
-    webhooks.announce(deliveries)
-    return TaskState(row.status)
+    return _release(
+        engine, task_id, _RELEASE_HELD, max_losses, _RECLAIMED, b_worker=holder, b_attempt=None
+    )
 
 
 def undelivered(engine: Engine, after_seconds: float) -> list[Dispatch]:
@@ -514,6 +541,13 @@ def mark_revoked(engine: Engine, task_id: str, message: str = "Cancelled") -> bo
     return _finish(engine, task_id, TaskState.REVOKED, progress_message=message)
 
 
+_RETRY = _transition_statement(
+    _HELD,
+    status=TaskState.RETRYING.value, error_message=bindparam("b_error", type_=Text), worker=None,
+    heartbeat_at=None, dispatched_at=_param("b_due", _table.c.dispatched_at), updated_at=_NOW,
+)
+
+
 def mark_retrying(
     engine: Engine, task_id: str, error_message: str, due_in: float,
     worker: str, attempt: int | None,
@@ -524,11 +558,10 @@ def mark_retrying(
     run took it, which must then not be sent again (that run carries the task).
     """
     now = utcnow()
-    return _transition(
-        engine, task_id, _held_by(worker, attempt),
-        status=TaskState.RETRYING.value, error_message=error_message, worker=None,
-        heartbeat_at=None, dispatched_at=now + timedelta(seconds=due_in), updated_at=now,
-    )
+    return _run_transition(engine, task_id, _RETRY, {
+        "b_worker": worker, "b_attempt": attempt, "b_error": error_message,
+        "b_due": now + timedelta(seconds=due_in), "b_now": now,
+    }, setting_status=True)
 
 
 def revoke_if_pending(engine: Engine, task_id: str) -> bool:

@@ -217,6 +217,15 @@ class TrackedTask(Task):
         reporter: ProgressReporter | None = getattr(self.request, "progress_reporter", None)
         return reporter is not None and reporter.task_id is not None
 
+    @property
+    def lease(self) -> tuple[str, int | None]:
+        """This run's lease: its node and attempt (task_records.mark_processing), which the
+        writes that only the lease holder may make name; no attempt before the run started."""
+        reporter: ProgressReporter | None = getattr(self.request, "progress_reporter", None)
+        if reporter is None:
+            return self.request.hostname or "unknown", None
+        return reporter.worker, reporter.attempt
+
     def progress(self, percent: float, message: str | None = None, force: bool = False) -> None:
         """Report progress (0–100, never going back); stops the task if it was cancelled.
 
@@ -367,8 +376,7 @@ class TrackedTask(Task):
             "Task %s hit a transient error (%s); retry %d/%d in %.1f s",
             task_id, type(exc).__name__, retries_done + 1, max_retries, countdown,
         )
-        reporter: ProgressReporter | None = getattr(self.request, "progress_reporter", None)
-        worker = reporter.worker if reporter else self.request.hostname or "unknown"
+        worker, attempt = self.lease
         # Written patiently: when the error was the database going away, this waits for
         # it to return, so the outage costs one retry, not all of them.
         recorded = patiently(
@@ -378,7 +386,7 @@ class TrackedTask(Task):
                 f"Temporary failure; retry {retries_done + 1} of {max_retries} in {countdown:.0f} s",
                 countdown,
                 worker,
-                reporter.attempt if reporter else None,
+                attempt,
             ),
             "recording the retry",
         )

@@ -95,8 +95,9 @@ def parts_threshold(task: TrackedTask) -> int | None:
 def hand_to_parts(task: TrackedTask, user_id: int, file_path: str, pages: int) -> NoReturn:
     """Record and send the parts of this run's statement and end the run (HandedOver)."""
     parent = str(task.request.id)  # a tracked run has one
+    worker, attempt = task.lease
     sends = record_parts(
-        get_engine(), parent, task.request.hostname or "unknown", user_id, file_path, pages,
+        get_engine(), parent, worker, attempt, user_id, file_path, pages,
         get_settings().parallel_parse_pages_per_part,
     )
     if sends is None:
@@ -107,18 +108,19 @@ def hand_to_parts(task: TrackedTask, user_id: int, file_path: str, pages: int) -
 
 
 def record_parts(
-    engine: Engine, parent: str, worker: str, user_id: int, file_path: str, pages: int, per_part: int
+    engine: Engine, parent: str, worker: str, attempt: int | None, user_id: int, file_path: str,
+    pages: int, per_part: int,
 ) -> list[tuple[str, dict[str, Any]]] | None:
-    """Record the part tasks of ``parent`` (run by ``worker``) and hand it over to them, in
-    one transaction; their (task id, arguments), or None when ``worker`` does not hold the
-    task's lease."""
+    """Record the part tasks of ``parent`` (run by ``worker``, its ``attempt``) and hand it
+    over to them, in one transaction; their (task id, arguments), or None when that run does
+    not hold the task's lease."""
     from backend.services.statements.parts import part_ranges
 
     ranges = part_ranges(pages, per_part)
     sends: list[tuple[str, dict[str, Any]]] = []
     with engine.begin() as conn:
         message = f"Parsing {pages} pages in {len(ranges)} parts"
-        if not task_records.hand_over(conn, parent, worker, message):
+        if not task_records.hand_over(conn, parent, worker, attempt, message):
             return None
         for index in range(len(ranges)):
             kwargs = {

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import Engine, event, func, select
 
 from backend.config import get_settings
 from backend.db import get_engine
@@ -393,6 +393,34 @@ def in_threads(count: int, work: Callable[[], None]) -> None:
         thread.start()
     for thread in threads:
         thread.join()
+
+
+def test_a_tasks_status_names_its_batch_without_a_query_of_its_own(client, auth_headers):
+    user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
+    _, batch_id = seeded_batch(user_id, None, ["SUCCESS"])
+    in_batch = client.get(f"/batches/{batch_id}", headers=auth_headers).json()["items"][0]["task_id"]
+    alone = seed_task(user_id, "SUCCESS", PARSE_STATEMENT.name)
+
+    def status_read(task_id: str) -> tuple[dict, list[str]]:
+        """GET /tasks/{id}/status, and the SQL statements the API ran for it."""
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany) -> None:
+            statements.append(statement)
+
+        event.listen(Engine, "before_cursor_execute", record)
+        try:
+            body = client.get(f"/tasks/{task_id}/status", headers=auth_headers).json()
+        finally:
+            event.remove(Engine, "before_cursor_execute", record)
+        return body, statements
+
+    (in_batch_body, statements), (alone_body, _) = status_read(in_batch), status_read(alone)
+    assert (in_batch_body["batch_id"], alone_body["batch_id"]) == (batch_id, None)
+    # The batch's id came in the row's own SELECT: one statement reads either table.
+    assert len([sql for sql in statements if "task_status" in sql or "batches" in sql]) == 1
+    listed = client.get("/tasks", headers=auth_headers).json()["items"]
+    assert {item["task_id"]: item["batch_id"] for item in listed} == {in_batch: batch_id, alone: None}
 
 
 def test_racing_completions_finish_a_batch_exactly_once(client, auth_headers, caplog):

@@ -143,3 +143,18 @@ def test_the_run_that_holds_the_lease_can_still_retry_and_be_released(running_ta
     started = take_expired_lease(running_task, WORKER)
     assert task_records.release_lost_run(get_engine(), running_task, WORKER, 3)
     assert started.attempt == 2 and row(running_task) == ("RETRYING", None, 2)
+
+
+def test_a_run_whose_lease_a_copy_on_the_same_node_took_cannot_hand_the_task_over(running_task):
+    take_expired_lease(running_task, WORKER)  # same node: only the attempt differs
+
+    # The first run finds its statement long: it must not hand over the row of the run
+    # that holds it now (before: the node matched, the row lost its lease under the second
+    # run, and the first run's parts and the second run both went on).
+    with get_engine().begin() as conn:
+        assert not task_records.hand_over(conn, running_task, WORKER, 1, "Parsing 50 pages in 3 parts")
+    assert row(running_task) == ("PROCESSING", WORKER, 2)
+
+    with get_engine().begin() as conn:
+        assert task_records.hand_over(conn, running_task, WORKER, 2, "Parsing 50 pages in 3 parts")
+    assert row(running_task) == ("PROCESSING", None, 2)

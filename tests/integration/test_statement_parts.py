@@ -121,8 +121,9 @@ def handed_over_parse(client, headers, file_path: str) -> tuple[str, list]:
             conn, user_id, PARSE_STATEMENT.name,
             {"user_id": user_id, "file_path": file_path, "file_sha256": "0" * 64},
         )
-    assert task_records.mark_processing(engine, task_id, "node@test", 60, 3).outcome.value == "tracked"
-    sends = record_parts(engine, task_id, "node@test", user_id, file_path, PAGES, 6)
+    started = task_records.mark_processing(engine, task_id, "node@test", 60, 3)
+    assert started.outcome.value == "tracked"
+    sends = record_parts(engine, task_id, "node@test", started.attempt, user_id, file_path, PAGES, 6)
     assert sends is not None and len(sends) == 4
     return task_id, sends
 
@@ -172,11 +173,14 @@ def test_the_reaper_leaves_a_task_handed_to_its_parts_alone(clean_db, register, 
             conn, user_id, PARSE_STATEMENT.name,
             {"user_id": user_id, "file_path": "/nowhere.pdf", "file_sha256": "0" * 64},
         )
-    assert task_records.mark_processing(engine, task_id, "node@test", 60, 3).outcome.value == "tracked"
+    started = task_records.mark_processing(engine, task_id, "node@test", 60, 3)
+    assert started.outcome.value == "tracked"
     assert [d.task_id for d in task_records.expired_leases(engine, 0)] == [task_id]
     with engine.begin() as conn:
-        assert task_records.hand_over(conn, task_id, "node@test", "Parsing 50 pages in 3 parts")
-        assert not task_records.hand_over(conn, task_id, "node@test", "again")
+        assert task_records.hand_over(
+            conn, task_id, "node@test", started.attempt, "Parsing 50 pages in 3 parts"
+        )
+        assert not task_records.hand_over(conn, task_id, "node@test", started.attempt, "again")
     assert task_records.expired_leases(engine, 0) == []
     assert task_records.reclaim_expired_lease(engine, task_id, 0, 3) is None
     # ...nor does a redelivered copy of its message run it again.
