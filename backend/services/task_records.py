@@ -41,6 +41,15 @@ _table = cast(Table, TaskStatus.__table__)
 _ACTIVE = (TaskState.PENDING.value, TaskState.PROCESSING.value, TaskState.RETRYING.value)
 _FINAL = tuple(state.value for state in TaskState.final())
 _IS_PROCESSING = _table.c.status == TaskState.PROCESSING.value
+
+
+def _status_in(states: Collection[str]) -> ColumnElement[bool]:
+    """``status IN (...)`` with plain bound parameters, not SQLAlchemy's "expanding" IN,
+    which is rendered anew at every execution of a compiled statement (5 % of the worker's
+    CPU when the lease and success transitions used it, docs/performance.md)."""
+    return _table.c.status.in_([literal(state) for state in states])
+
+
 # A PROCESSING row without a worker holds no lease: its run handed it to other tasks (a long
 # statement's parts, backend/tasks/statement_parts.py), which carry the leases and finish it.
 _HANDED_OVER = _IS_PROCESSING & _table.c.worker.is_(None)
@@ -149,7 +158,7 @@ _START = (
     update(_table)
     .where(_BY_ID, _table.c.cancel_requested_at.is_(None))
     .where(
-        _table.c.status.in_((TaskState.PENDING.value, TaskState.RETRYING.value))
+        _status_in((TaskState.PENDING.value, TaskState.RETRYING.value))
         | _lease_expired(_param("b_lease_cutoff", _table.c.heartbeat_at))
     )
     .values(
@@ -518,7 +527,7 @@ def _finish(
 
 
 _SUCCEED = _transition_statement(
-    _table.c.status.in_(_ACTIVE),
+    _status_in(_ACTIVE),
     status=TaskState.SUCCESS.value, updated_at=_NOW, completed_at=_NOW,
     result=_param("b_result", _table.c.result), progress_percent=100, progress_message="Done",
 )
@@ -588,12 +597,10 @@ def active_count(
     final yet, leaving out the task names in ``not_counted``. A subquery, so that the
     submit's INSERT can carry it (backend/tasks/submission.py, ``ActiveTaskCap``).
 
-    The names are plain bound parameters, not an "expanding" IN, which SQLAlchemy
-    renders anew at every execution of a compiled statement (seen in the submit's profile).
+    The states and names are plain bound parameters (``_status_in``), as the submit's
+    profile asked for.
     """
-    condition = [
-        _table.c.user_id == user_id, _table.c.status.in_([literal(state) for state in _ACTIVE])
-    ]
+    condition = [_table.c.user_id == user_id, _status_in(_ACTIVE)]
     if not_counted:
         condition.append(_table.c.task_name.not_in([literal(name) for name in sorted(not_counted)]))
     return select(func.count()).select_from(_table).where(*condition).scalar_subquery()
