@@ -30,6 +30,7 @@ from backend.api.uploads import is_pdf_upload
 from backend.config import get_settings
 from backend.db import max_concurrent_requests
 from backend.logs import REQUEST_ID_HEADER, configure_api_logging
+from backend.runtime import freeze_startup_heap
 
 # One route table: a new router module is one more line here.
 ROUTERS: tuple[APIRouter, ...] = (
@@ -103,4 +104,5 @@ def create_app() -> FastAPI:
     # Added last, so outermost: every answer carries X-Request-ID, and everything inside
     # (routes, the tasks they submit, uvicorn's access line) sees the id.
     app.add_middleware(RequestIdMiddleware)
+    freeze_startup_heap()
     return app

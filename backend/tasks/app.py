@@ -196,6 +196,14 @@ def _prepare_pool_process(**_kwargs: Any) -> None:
 
 
 @worker_init.connect
+def _freeze_startup_heap(**_kwargs: Any) -> None:
+    # Before the pool processes are forked: see backend/runtime.py.
+    from backend.runtime import freeze_startup_heap
+
+    freeze_startup_heap()
+
+
+@worker_init.connect
 def _declare_every_queue(sender: Any = None, **_kwargs: Any) -> None:
     # On RabbitMQ, Celery's native delayed delivery binds every queue the app knows to its
     # delay exchanges when a worker starts; a queue whose exchange nobody declared yet (no
