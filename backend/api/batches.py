@@ -144,7 +144,7 @@ async def create_batch(
         answer = await run_in_threadpool(
             submitter.run,
             fingerprint,
-            lambda: submit_batch(get_engine(), user.id, files, pipeline),
+            lambda record_answer: submit_batch(get_engine(), user.id, files, pipeline, record_answer),
             sum(file.stored is not None for file in files),
         )
     except InvalidInputError as exc:
@@ -220,7 +220,7 @@ def retry_failed_items(
         retryable = len(batches.plan_retry(conn, row_id).items)
     answer = submitter.run(
         {"task": "batch_retry_failed", "request": {"batch_id": batch_id}},
-        lambda: retry_failed(engine, row_id),
+        lambda record_answer: retry_failed(engine, row_id, record_answer),
         retryable,
     )
     return RetryOut.model_validate(answer)

@@ -9,9 +9,10 @@ outage into 503.
 A plain submit is one SQL statement: the INSERT of the task's row checks the user and
 the count itself (``ActiveTaskCap``, backend/tasks/submission.py), and the user is not
 read before (no ORM session, docs/performance.md). Endpoints that need the user's row
-for other reasons still take ``CurrentUser``. A submit of one task with an
+for other reasons still take ``CurrentUser``. A submit with an
 Idempotency-Key claims the key with its answer in the transaction that records the task
-(one transaction; the key is never left "in progress" by a request that died).
+(one transaction; the key is never left "in progress" by a request that died); so do
+batches, in the transaction that records the batch.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from backend.tasks.submission import (
     ActiveTaskCap,
     NotAdmitted,
     QueueUnavailable,
+    RecordAnswer,
+    nothing_to_record,
     submit_task,
     user_standing,
 )
@@ -84,55 +87,22 @@ class Submitter:
         body, the uploaded file's hash...), which a repeated Idempotency-Key must match.
         ``kwargs`` must fit the kind's argument model: a mistake is a bug (an exception)."""
         cap = ActiveTaskCap(get_settings().user_max_active_tasks, NOT_COUNTED)
-        if self.idempotency_key is not None:
-            return self._submit_keyed(self.idempotency_key, kind, kwargs, request, file_path, task_id, cap)
 
-        def send() -> dict[str, Any]:
-            sent = submit_task(get_engine(), self.user_id, kind.name, kwargs, file_path, task_id, cap=cap)
+        def send(record_answer: RecordAnswer) -> dict[str, Any]:
+            def with_answer(conn: Connection, chosen_id: str) -> None:
+                record_answer(conn, TaskSubmitted(task_id=chosen_id).model_dump(mode="json"))
+
+            sent = submit_task(get_engine(), self.user_id, kind.name, kwargs, file_path, task_id,
+                               cap=cap, alongside=with_answer)
             return TaskSubmitted(task_id=sent).model_dump(mode="json")
 
-        return TaskSubmitted.model_validate(self.run({}, send, send_admits=True))
-
-    def _submit_keyed(
-        self, key: str, kind: TaskKind, kwargs: dict[str, Any] | None, request: Any,
-        file_path: str | None, task_id: str | None, cap: ActiveTaskCap,
-    ) -> TaskSubmitted:
-        """A submit with an Idempotency-Key: the key is claimed with its answer in the
-        transaction that records the task (``idempotency.claim_in``), so one transaction
-        does what a claim, the INSERT and the completion did in three, and no request that
-        died half-way leaves the key "in progress"."""
-        engine = get_engine()
-        fingerprint = idempotency.fingerprint({"task": kind.name, "request": request})
-
-        def claim_answered(conn: Connection, chosen_id: str) -> None:
-            answer = TaskSubmitted(task_id=chosen_id).model_dump(mode="json")
-            claim = idempotency.claim_in(conn, self.user_id, key, fingerprint, answer)
-            if claim.state is not ClaimState.CLAIMED:
-                raise _KeyUsed(claim)
-
-        def send() -> dict[str, Any]:
-            try:
-                sent = submit_task(engine, self.user_id, kind.name, kwargs, file_path, task_id,
-                                   cap=cap, alongside=claim_answered)
-            except QueueUnavailable:
-                # The row went again (submit_task): so does the claim, so that the client
-                # may try the same key once the queue is back.
-                idempotency.release(engine, self.user_id, key, answered=True)
-                raise QUEUE_UNAVAILABLE from None
-            return TaskSubmitted(task_id=sent).model_dump(mode="json")
-
-        try:
-            return TaskSubmitted.model_validate(self._send_admitted(send, 1, send_admits=True))
-        except _KeyUsed as used:
-            # Seen before: a user who is gone or disabled meanwhile still gets 401.
-            if user_standing(engine, self.user_id, NOT_COUNTED) is None:
-                raise unauthorized() from None
-            return TaskSubmitted.model_validate(self._answer_for_used_key(used.claim))
+        answer = self.run({"task": kind.name, "request": request}, send, send_admits=True)
+        return TaskSubmitted.model_validate(answer)
 
     def run(
         self,
         request: Any,
-        send: Callable[[], dict[str, Any]],
+        send: Callable[[RecordAnswer], dict[str, Any]],
         new_tasks: int = 1,
         *,
         send_admits: bool = False,
@@ -141,28 +111,47 @@ class Submitter:
         the way every submit runs: the answer of a repeated Idempotency-Key instead (for
         the same ``request``), 401 for a user who is gone or disabled, 429 over the
         active-task limit, 503 for a broker outage. ``send_admits``: ``send`` checks the
-        user and the limit itself (an ``ActiveTaskCap``, NotAdmitted when refused)."""
-        engine = get_engine()
+        user and the limit itself (an ``ActiveTaskCap``, NotAdmitted when refused).
+
+        ``send`` hands its answer to the ``RecordAnswer`` it is given in the transaction
+        that records its work: with an Idempotency-Key, that claims the key with the
+        answer (``idempotency.claim_in``), so the key commits or rolls back with the work,
+        and a request that died half-way leaves no key "in progress"; a key used before
+        rolls the work back and answers as its first use decides.
+        """
         key = self.idempotency_key
-        if key is not None:
-            # The key's row belongs to the user: a gone or disabled user gets no claim.
-            if user_standing(engine, self.user_id, NOT_COUNTED) is None:
-                raise unauthorized()
-            fingerprint = idempotency.fingerprint(request)
-            claim = idempotency.claim(engine, self.user_id, key, fingerprint)
-            if claim.state is not ClaimState.CLAIMED:
-                return self._answer_for_used_key(claim)
-        try:
-            answer = self._send_admitted(send, new_tasks, send_admits)
-        except BaseException as exc:
-            if key is not None:
-                idempotency.release(engine, self.user_id, key)
-            if isinstance(exc, QueueUnavailable):
+        if key is None:
+            try:
+                return self._send_admitted(lambda: send(nothing_to_record), new_tasks, send_admits)
+            except QueueUnavailable:
                 raise QUEUE_UNAVAILABLE from None
-            raise
-        if key is not None:
-            idempotency.complete(engine, self.user_id, key, answer)
-        return answer
+        fingerprint = idempotency.fingerprint(request)
+
+        def claim_with_answer(conn: Connection, answer: dict[str, Any]) -> None:
+            claim = idempotency.claim_in(conn, self.user_id, key, fingerprint, answer)
+            if claim.state is not ClaimState.CLAIMED:
+                raise _KeyUsed(claim)
+
+        engine = get_engine()
+        try:
+            return self._send_admitted(lambda: send(claim_with_answer), new_tasks, send_admits)
+        except _KeyUsed as used:
+            # Seen before: a user who is gone or disabled meanwhile still gets 401.
+            if user_standing(engine, self.user_id, NOT_COUNTED) is None:
+                raise unauthorized() from None
+            return self._answer_for_used_key(used.claim)
+        except QueueUnavailable:
+            # ``send`` removed its work again: the key goes with it, so that the client
+            # may use it again once the queue is back.
+            idempotency.release(engine, self.user_id, key)
+            raise QUEUE_UNAVAILABLE from None
+        except ApiError as refused:
+            # Over the active-task limit now, but the key may have been used before: a
+            # client that repeats a request that got through gets its first answer.
+            first = idempotency.first_use(engine, self.user_id, key, fingerprint)
+            if refused.status_code != status.HTTP_429_TOO_MANY_REQUESTS or first is None:
+                raise
+            return self._answer_for_used_key(first)
 
     @staticmethod
     def _answer_for_used_key(claim: Claim) -> dict[str, Any]:

@@ -1,13 +1,11 @@
 """Idempotent submits: the first answer to a (user, Idempotency-Key) is the answer for 24 h.
 
-A key is claimed by inserting its row before the work is submitted (the unique key
-on (user, key) decides between concurrent requests), completed with the answer, or
-released when the submit failed so that the client can try again with the same key.
-
-A submit of one task claims the key *with* its answer (the task id is chosen before),
-in the transaction that records the task (``claim_in``): the key is never seen without
-its answer, so no request that died half-way can leave it "in progress" for a day, and
-the submit costs one transaction instead of three.
+A key is claimed *with* its answer in the transaction that records the work it answers
+for (``claim_in``; the unique key on (user, key) decides between concurrent requests:
+the later one waits, then reads the first answer). So the key commits or rolls back with
+the work, no request that died half-way can leave it "in progress" for a day, and a
+submit costs one transaction. A key whose work was undone (the queue refused its message)
+is released so that the client can try again with it.
 """
 
 from __future__ import annotations
@@ -19,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, select, update
+from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from backend.models import IdempotencyKey, utcnow
@@ -29,10 +27,12 @@ MAX_KEY_LENGTH = 255
 
 
 class ClaimState(enum.Enum):
-    CLAIMED = "claimed"  # first use: go ahead, then complete() or release()
+    CLAIMED = "claimed"  # first use: the answer is recorded with the work
     REPLAY = "replay"  # seen before with the same request: answer with ``response``
     MISMATCH = "mismatch"  # seen before with another request
-    IN_PROGRESS = "in_progress"  # the first request with this key is still being handled
+    # A key without its answer: only claims made by the release before 2026-11-30, which
+    # claimed first and completed after the work, leave those (until they expire).
+    IN_PROGRESS = "in_progress"
 
 
 @dataclass(frozen=True)
@@ -47,18 +47,11 @@ def fingerprint(request: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def claim(engine: Engine, user_id: int, key: str, request_fingerprint: str) -> Claim:
-    """Claim ``key`` for this request, or say what its first use left."""
-    with engine.begin() as conn:
-        return claim_in(conn, user_id, key, request_fingerprint)
-
-
 def claim_in(
-    conn: Connection, user_id: int, key: str, request_fingerprint: str,
-    response: dict[str, Any] | None = None,
+    conn: Connection, user_id: int, key: str, request_fingerprint: str, response: dict[str, Any]
 ) -> Claim:
-    """``claim`` in the caller's transaction; with ``response``, the key is claimed
-    already answered (it commits or rolls back with the work it answers for)."""
+    """Claim ``key`` with ``response`` in the caller's transaction (the one that records
+    the work), or say what its first use left."""
     now = utcnow()
     # A key older than its lifetime is free again.
     conn.execute(
@@ -76,11 +69,30 @@ def claim_in(
     ).rowcount
     if inserted:
         return Claim(ClaimState.CLAIMED)
+    first = _first_use(conn, user_id, key, request_fingerprint, now)
+    if first is None:  # cannot be: the INSERT met a row the DELETE above kept
+        raise RuntimeError(f"Idempotency key of user {user_id} neither claimed nor found")
+    return first
+
+
+def first_use(engine: Engine, user_id: int, key: str, request_fingerprint: str) -> Claim | None:
+    """What the first use of ``key`` left for a request with ``request_fingerprint``;
+    None for a key not used (or past its lifetime)."""
+    with engine.connect() as conn:
+        return _first_use(conn, user_id, key, request_fingerprint, utcnow())
+
+
+def _first_use(
+    conn: Connection, user_id: int, key: str, request_fingerprint: str, now: datetime
+) -> Claim | None:
     first = conn.execute(
         select(IdempotencyKey.fingerprint, IdempotencyKey.response).where(
-            IdempotencyKey.user_id == user_id, IdempotencyKey.key == key
+            IdempotencyKey.user_id == user_id, IdempotencyKey.key == key,
+            IdempotencyKey.created_at >= now - KEY_LIFETIME,
         )
-    ).one()
+    ).first()
+    if first is None:
+        return None
     if first.fingerprint != request_fingerprint:
         return Claim(ClaimState.MISMATCH)
     if first.response is None:
@@ -88,24 +100,13 @@ def claim_in(
     return Claim(ClaimState.REPLAY, first.response)
 
 
-def complete(engine: Engine, user_id: int, key: str, response: dict[str, Any]) -> None:
-    """Record the answer the claimed request got."""
+def release(engine: Engine, user_id: int, key: str) -> None:
+    """Forget a key whose work was undone (the queue refused it), so that the same key
+    can be used again."""
     with engine.begin() as conn:
         conn.execute(
-            update(IdempotencyKey)
-            .where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
-            .values(response=response)
+            delete(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
         )
-
-
-def release(engine: Engine, user_id: int, key: str, answered: bool = False) -> None:
-    """Forget a claim whose request failed, so that the same key can be used again
-    (``answered``: one claimed with its answer by ``claim_in``, whose work was undone)."""
-    condition = [IdempotencyKey.user_id == user_id, IdempotencyKey.key == key]
-    if not answered:
-        condition.append(IdempotencyKey.response.is_(None))
-    with engine.begin() as conn:
-        conn.execute(delete(IdempotencyKey).where(*condition))
 
 
 def remove_expired(engine: Engine, now: datetime) -> int:

@@ -44,7 +44,13 @@ from backend.tasks.kinds import (
     UnknownTask,
     kind_named,
 )
-from backend.tasks.submission import QueueUnavailable, dispatch, record_task
+from backend.tasks.submission import (
+    QueueUnavailable,
+    RecordAnswer,
+    dispatch,
+    nothing_to_record,
+    record_task,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -63,10 +69,12 @@ class BatchFile:
 
 
 def submit_batch(
-    engine: Engine, user_id: int, files: list[BatchFile], pipeline: str | None
+    engine: Engine, user_id: int, files: list[BatchFile], pipeline: str | None,
+    record_answer: RecordAnswer = nothing_to_record,
 ) -> dict[str, Any]:
     """Record a batch, its items and their parse tasks in one transaction, then send the
-    messages; returns the 202 answer ``{batch_id, status, item_count, items}``.
+    messages; returns the 202 answer ``{batch_id, status, item_count, items}``, which
+    ``record_answer`` records in the same transaction.
 
     When the broker refuses the first message nothing was sent: the batch is removed
     again and QueueUnavailable raised (503). One refused later (the broker went away
@@ -90,6 +98,8 @@ def submit_batch(
                 sends.append((task_id, kwargs))
             item_id = batches.add_item(conn, row_id, position, file.filename, task_id, file.error)
             items.append({"item_id": item_id, "filename": file.filename})
+        answer = {"batch_id": batch_id, "status": "submitted", "item_count": len(items), "items": items}
+        record_answer(conn, answer)
     for number, (task_id, kwargs) in enumerate(sends):
         try:
             dispatch(PARSE_STATEMENT.name, task_id, kwargs)
@@ -104,7 +114,7 @@ def submit_batch(
             break
     if not sends:  # every upload was refused: the batch is over already
         advance_batch(engine, row_id)
-    return {"batch_id": batch_id, "status": "submitted", "item_count": len(items), "items": items}
+    return answer
 
 
 def _remove_batch(engine: Engine, row_id: int, task_ids: list[str]) -> None:
@@ -113,9 +123,12 @@ def _remove_batch(engine: Engine, row_id: int, task_ids: list[str]) -> None:
         conn.execute(delete(Batch).where(Batch.id == row_id))
 
 
-def retry_failed(engine: Engine, batch_row_id: int) -> dict[str, int]:
+def retry_failed(
+    engine: Engine, batch_row_id: int, record_answer: RecordAnswer = nothing_to_record
+) -> dict[str, Any]:
     """Run the batch's FAILED items again, each as a new task with the same input (as
-    POST /tasks/{id}/retry does), and open the batch again; ``{retried, not_retryable}``.
+    POST /tasks/{id}/retry does), and open the batch again; ``{retried, not_retryable}``,
+    which ``record_answer`` records in the same transaction.
 
     Each item is moved to its new task with a conditional UPDATE in the transaction that
     records the task, so two concurrent retries re-run an item once. Its input is read
@@ -144,12 +157,14 @@ def retry_failed(engine: Engine, batch_row_id: int) -> dict[str, int]:
             sends.append((item.task_name, task_id, kwargs))
         if sends:
             batches.reopen(conn, batch_row_id)
+        answer = {"retried": len(sends), "not_retryable": plan.not_retryable + unreadable}
+        record_answer(conn, answer)
     for task_name, task_id, kwargs in sends:
         try:
             dispatch(task_name, task_id, kwargs)
         except QueueUnavailable:
             logger.warning("Retry of %s not sent; the reaper sends it", task_id)
-    return {"retried": len(sends), "not_retryable": plan.not_retryable + unreadable}
+    return answer
 
 
 def advance_batch(engine: Engine, batch_row_id: int) -> None:

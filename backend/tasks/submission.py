@@ -27,6 +27,16 @@ _USERS = cast(Table, User.__table__)
 _TASKS = cast(Table, TaskStatus.__table__)
 
 
+# Records a submit's answer in the transaction that records its work (the API's
+# Idempotency-Key, claimed with its answer: backend/api/submitting.py); may raise to
+# roll the work back.
+RecordAnswer = Callable[[Connection, dict[str, Any]], None]
+
+
+def nothing_to_record(_conn: Connection, _answer: dict[str, Any]) -> None:
+    """The ``RecordAnswer`` of a submit without an Idempotency-Key."""
+
+
 class QueueUnavailable(Exception):
     """The broker could not be reached; nothing was queued and no row was kept."""
 

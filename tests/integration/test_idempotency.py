@@ -148,6 +148,22 @@ def test_a_user_at_the_active_task_limit_gets_429_and_others_do_not(
     assert client.post("/tasks/ping", headers=keyed(busy, "over-limit")).status_code == 202
 
 
+def test_a_repeated_request_that_got_through_gets_its_answer_even_at_the_limit(
+    client, register, monkeypatch
+):
+    monkeypatch.setattr(get_settings(), "user_max_active_tasks", 3)
+    user = register()
+    first = client.post("/tasks/ping", headers=keyed(user, "got-through"))
+    assert first.status_code == 202
+    # At the limit now, whether or not a worker ran the first ping meanwhile.
+    _pending_tasks(client.get("/auth/me", headers=user).json()["id"], 3)
+
+    # The client did not see the first answer (a timeout) and sends the request again.
+    again = client.post("/tasks/ping", headers=keyed(user, "got-through"))
+    assert (again.status_code, again.json()) == (202, first.json())
+    assert client.post("/tasks/ping", headers=keyed(user, "a-new-one")).status_code == 429
+
+
 def test_a_long_statements_parts_do_not_count_against_the_limit(client, register, monkeypatch):
     monkeypatch.setattr(get_settings(), "user_max_active_tasks", 2)
     user = register()
