@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
 import time
+import weakref
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.config import get_settings
 
+logger = logging.getLogger(__name__)
 # Execution option for connections that only read (see ``read_only``).
 READ_ONLY_OPTION = "ledgerflow_read_only"
 # Each process's connection pool, on both back ends: POOL_SIZE kept open, up to
@@ -30,6 +36,11 @@ CONNECTIONS_PER_REQUEST = 2
 # use (``_ping_if_idle``); one that was in use a moment ago is not.
 PING_AFTER_IDLE_SECONDS = 1.0
 _CHECKED_IN_AT = "ledgerflow_checked_in_at"
+# How long a SQLite writer waits for the write lock before "database is locked".
+SQLITE_BUSY_TIMEOUT_SECONDS = 10
+# How long a fork waits for the threads that use the database (``outside_forks``): one
+# busy timeout plus the statements that then run.
+FORK_WAIT_SECONDS = SQLITE_BUSY_TIMEOUT_SECONDS + 5
 
 
 def max_concurrent_requests() -> int:
@@ -49,7 +60,7 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # writers (API, worker, beat) wait for the lock instead of failing at once.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
@@ -63,6 +74,75 @@ def _begin_sqlite(conn: Connection) -> None:
     # matching) so that they hold no write lock and block nobody meanwhile.
     read_only_ = conn.get_execution_options().get(READ_ONLY_OPTION, False)
     conn.exec_driver_sql("BEGIN" if read_only_ else "BEGIN IMMEDIATE")
+
+
+class _ForkGate:
+    """Keeps SQLite out of this process's forks (the Celery worker forks its pool processes).
+
+    SQLite keeps a process's locks in that process's memory as well as in the file (the
+    unix VFS's per-file and shared-memory bookkeeping, and its C mutexes), and fork()
+    copies that memory. A child forked while another thread of the parent held the
+    write lock inherits "a connection of this process holds the write lock" with no
+    thread left to release it, and its own connections get "database is locked" for
+    ever; one forked while that thread was opening a connection inherits a locked mutex
+    and hangs at its first connect (both reproduced with the worker, whose lease keeper
+    thread writes while the main thread forks a pool process after each one it lost).
+    SQLite's rule is that no connection may be open across fork(). So a fork waits
+    until no thread is inside ``outside_forks()``, lets none enter until it is done,
+    and closes the SQLite engines' pooled connections: the child starts with none.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition(threading.Lock())
+        self._inside = 0
+        self._forking = False
+        self.sqlite_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+        os.register_at_fork(
+            before=self._before_fork,
+            after_in_parent=self._after_fork,
+            after_in_child=self._after_fork_in_child,
+        )
+
+    @contextmanager
+    def outside_forks(self) -> Iterator[None]:
+        with self._lock:
+            self._lock.wait_for(lambda: not self._forking)
+            self._inside += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._inside -= 1
+                self._lock.notify_all()
+
+    def _before_fork(self) -> None:
+        self._lock.acquire()  # held until the fork is done (_after_fork)
+        self._forking = True
+        if not self._lock.wait_for(lambda: self._inside == 0, FORK_WAIT_SECONDS):
+            logger.warning("Forking while %d thread(s) use the database", self._inside)
+        for engine in list(self.sqlite_engines):
+            engine.dispose()  # closes the pooled connections (none is checked out now)
+
+    def _after_fork(self) -> None:
+        self._forking = False
+        self._lock.notify_all()
+        self._lock.release()
+
+    def _after_fork_in_child(self) -> None:
+        self._inside = 0  # a timed-out wait: those threads do not exist in the child
+        self._after_fork()
+
+
+_FORK_GATE = _ForkGate()
+
+
+def outside_forks() -> AbstractContextManager[None]:
+    """Use the database in this block with no fork() of this process meanwhile.
+
+    For a thread other than the main one, in a process that forks (the worker's lease
+    keeper): see ``_ForkGate``. Never fork inside the block (the fork would wait for it).
+    """
+    return _FORK_GATE.outside_forks()
 
 
 def read_only(engine: Engine) -> Engine:
@@ -127,14 +207,17 @@ def build_engine(url: str) -> Engine:
         # SQLAlchemy 2.1 defaults to psycopg 3; we ship psycopg2.
         parsed = parsed.set(drivername="postgresql+psycopg2")
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        on_disk = parsed.database not in (None, "", ":memory:")
+        if on_disk:
+            Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             parsed, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
             connect_args={"check_same_thread": False},
         )
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
+        if on_disk:  # none of its connections stays open across a fork (_ForkGate)
+            _FORK_GATE.sqlite_engines.add(engine)
         return engine
     # A short connect timeout: while the server is away, requests answer 503 quickly
     # and workers go to their retry path instead of hanging on a dead address.

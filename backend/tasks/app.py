@@ -186,7 +186,8 @@ celery_app = create_celery_app()
 
 @worker_process_init.connect
 def _prepare_pool_process(**_kwargs: Any) -> None:
-    # A forked pool process must not share the parent's database connections.
+    # A forked pool process must not share the parent's database connections (PostgreSQL's
+    # sockets; SQLite's the parent closed before forking, backend/db.py _ForkGate).
     from backend.db import get_engine
     from backend.tasks.limits import limit_worker_process_memory
 

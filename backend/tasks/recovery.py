@@ -27,7 +27,7 @@ from celery.worker import state as worker_state
 from sqlalchemy.exc import DBAPIError
 
 from backend.config import get_settings
-from backend.db import get_engine
+from backend.db import get_engine, outside_forks
 from backend.logs import new_request_id, request_id_var
 from backend.models import TaskState
 from backend.services import monitoring, task_records
@@ -62,14 +62,17 @@ class LeaseKeeper(threading.Thread):
         while True:
             running = [request.id for request in tuple(worker_state.active_requests)]
             try:
-                task_records.renew_leases(get_engine(), self.hostname, running)
-                # Celery counts a task when it starts; the ones still running are not done.
-                started = sum(worker_state.total_count.values())
-                monitoring.record_heartbeat(
-                    get_engine(), self.hostname, self.queues(), active=len(running),
-                    processed=max(0, started - len(running)), pid=os.getpid(), starting=starting,
-                    forget_after=self.forget_nodes_after,
-                )
+                # This thread runs beside the main one, which forks the pool processes: a
+                # fork amid these writes would leave SQLite's locks broken in the child.
+                with outside_forks():
+                    task_records.renew_leases(get_engine(), self.hostname, running)
+                    # Celery counts a task when it starts; the ones still running are not done.
+                    started = sum(worker_state.total_count.values())
+                    monitoring.record_heartbeat(
+                        get_engine(), self.hostname, self.queues(), active=len(running),
+                        processed=max(0, started - len(running)), pid=os.getpid(),
+                        starting=starting, forget_after=self.forget_nodes_after,
+                    )
                 starting = False
             except DBAPIError as exc:  # the database is away: the leases age, nothing else
                 logger.warning("Could not renew task leases: %s", type(exc).__name__)

@@ -7,10 +7,9 @@ import os
 import signal
 import uuid
 
-import pytest
 import redis
 
-from tests.conftest import TEST_BACKEND, TEST_REDIS_URL
+from tests.conftest import TEST_REDIS_URL
 from tests.support import is_final
 
 
@@ -30,16 +29,9 @@ def test_a_task_whose_worker_process_is_killed_runs_again_and_succeeds(
     assert result["pid"] != first_pid
 
 
-# Quarantined on SQLite only (non-strict: reported as XPASS/XFAIL every run; strict on
-# PostgreSQL). Seen once in a fresh-clone run (2026-11-30, main at 5dcf76e): after the third
-# SIGKILL the poison task ended FAILED as it must, but the ping sent next waited on
-# "Database unavailable for starting the task" for over a minute: a SQLite write lock held
-# by nobody alive. Suspected: a pool process forked while the main process keeps pooled
-# SQLite connections (SQLite's in-process lock state does not survive fork); not proven.
-@pytest.mark.xfail(
-    TEST_BACKEND == "sqlite", strict=False,
-    reason="intermittent on SQLite: after pool processes are SIGKILLed, a write lock can stay held",
-)
+# Each death forks a new pool process. On SQLite one forked amid the lease keeper's write
+# could never write (the ping then waited on "Database unavailable" for ever, seen once on
+# 2026-11-30): fixed in backend/db.py (_ForkGate), tests/integration/test_sqlite_forks.py.
 def test_a_task_that_kills_its_worker_every_time_fails_after_three_deaths(
     client, auth_headers, submit, wait_for
 ):
