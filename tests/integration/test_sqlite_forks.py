@@ -4,21 +4,30 @@ The Celery worker forks a pool process after each one it loses, while its lease 
 thread writes leases (backend/tasks/recovery.py). SQLite keeps a process's locks in
 memory too, and a child forked amid a write inherited "this process holds the write lock"
 with nobody left to release it: every write of that pool process then failed with
-"database is locked" (backend/db.py, ``_ForkGate``). Real SQLite file, real fork.
+"database is locked" (backend/db.py, ``_ForkGate``). Real SQLite files, real forks: a bare
+one amid another thread's write (fails every time without the gate), and a real worker's
+pool processes killed and replaced while its lease keeper writes all the time (without
+the gate a new pool process could not write by the second or third round, 9 runs of 9).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
+from contextlib import suppress
 from pathlib import Path
 
+import psutil
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, insert, select, text
 
-from backend.db import build_engine, outside_forks
+from backend.db import build_engine, outside_forks, upgrade_database
+from backend.models import TaskStatus, User
+from tests.support.chaos import platform, wait_until
+from tests.support.net import PrivateRedis
 
 pytestmark = pytest.mark.backend_independent  # a SQLite file of its own in either pass
 
@@ -62,4 +71,53 @@ def test_a_child_forked_while_another_thread_writes_can_write(tmp_path: Path) ->
     with engine.connect() as conn:
         markers = set(conn.execute(text("SELECT marker FROM marks")).scalars())
     assert markers == {"parent", "child"}
+    engine.dispose()
+
+
+
+# Rounds of killing both pool processes of a worker whose lease keeper writes all the time.
+POOL_ROUNDS = 5
+
+
+def pool_processes(worker: psutil.Process, killed: set[int]) -> set[int]:
+    """The live pool processes of ``worker`` that were not killed."""
+    alive = set()
+    for child in worker.children():
+        with suppress(psutil.NoSuchProcess):
+            if child.status() != psutil.STATUS_ZOMBIE and child.pid not in killed:
+                alive.add(child.pid)
+    return alive
+
+
+def statuses(engine: Engine, task_ids: list[str]) -> set[str]:
+    with engine.connect() as conn:
+        return set(conn.scalars(select(TaskStatus.status).where(TaskStatus.task_id.in_(task_ids))))
+
+
+def test_pool_processes_forked_while_the_lease_keeper_writes_can_all_write(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'worker.db'}"
+    upgrade_database(url)
+    engine = build_engine(url)
+    with engine.begin() as conn:
+        user_id = conn.execute(
+            insert(User).values(email="forks@example.com", password_hash="-").returning(User.id)
+        ).scalar_one()
+    with PrivateRedis(tmp_path / "redis") as broker, platform({
+        "DATABASE_URL": url, "REDIS_URL": broker.url, "CELERY_BROKER_URL": broker.url,
+        "CELERY_RESULT_BACKEND": broker.url,
+        # Forks then land amid the lease keeper's writes (every 10 s by default).
+        "WORKER_HEARTBEAT_SECONDS": "0.005",
+    }, tmp_path / "logs") as stack:
+        worker = psutil.Process(stack.worker("forks", queues="default").pid)
+        killed: set[int] = set()
+        for _ in range(POOL_ROUNDS + 1):
+            wait_until(lambda: len(pool_processes(worker, killed)) == 2, 60, "a new pool")  # noqa: B023
+            pool = pool_processes(worker, killed)
+            # Two tasks of 0.5 s at once, one in each pool process as a rule: each writes.
+            ids = stack.submit(user_id, "tests.report_pid", [{"seconds": 0.5}] * 2)
+            wait_until(lambda: statuses(engine, ids) == {"SUCCESS"}, 40,  # noqa: B023
+                       f"both pool processes to write (see {tmp_path / 'logs'})")
+            for pid in pool:
+                os.kill(pid, signal.SIGKILL)  # the worker forks a new one for each
+            killed |= pool
     engine.dispose()
