@@ -14,8 +14,8 @@ LOCK_COMPILE := $(PY) -m uv pip compile pyproject.toml --generate-hashes --unive
 
 help:
 	@echo "make up      run API :8000, worker, beat and Flower :5555 (Ctrl-C stops all)"
-	@echo "make test    run the test suite on PostgreSQL + Redis, then on SQLite + embedded Redis,"
-	@echo "             then the broker tests with RabbitMQ as the broker"
+	@echo "make test    run the test suite on PostgreSQL + Redis, then the broker tests with RabbitMQ"
+	@echo "             as the broker; beside them, on SQLite + embedded Redis"
 	@echo "make chaos   run the fault suite (outages, restarts, kills) and print recovery times"
 	@echo "make accuracy  parse 300 random statement layouts, 150 ambiguous ones and 150 card statements; print per-field accuracy"
 	@echo "make bench   run the benchmarks in bench/ and print their figures"
@@ -77,19 +77,31 @@ RABBITMQ_SUITE := tests/integration/test_task_lifecycle.py tests/integration/tes
 # the embedded redis-server); and RABBITMQ_SUITE plus the RabbitMQ fault scenario with
 # RabbitMQ as the broker (127.0.0.1:5672, guest/guest, vhost /; TEST_RABBITMQ_URL to
 # change). The fault scenario runs apart: its worker nodes share the vhost's queues.
-# The SQLite pass leaves out the tests marked backend_independent (tests/conftest.py):
+# The tests marked backend_independent (tests/conftest.py) run in the SQLite pass only:
 # they start a SQLite file and a Redis of their own whatever the pass (make up's
 # supervisor, compose's health checks), or check only what the API answers before any
 # workload runs (CORS, error shapes, body limits, the cookie layer, the PDF reader's
-# budgets), so a second run on SQLite could not come out differently; every workload
-# still runs on both.
-# Each long pass ends with its slowest tests, to see where make test's time goes.
+# budgets), so a second run on PostgreSQL could not come out differently; every
+# workload still runs on both.
+# The SQLite pass shares no server with the other two (its database is a file, its Redis
+# the embedded one on a port of its own), so it runs beside them: the passes mostly wait
+# on real clocks (leases, retries, a schedule's minute), not on the CPU. The PostgreSQL
+# and RabbitMQ passes share TEST_DATABASE_URL and TEST_REDIS_URL, so they run one after
+# the other. Each pass's output is printed whole when it ends (--output-sync), with its
+# slowest tests; the target fails if any pass failed (-k lets the others finish).
 test: lint $(VENV)/.system-tools
-	$(PY) -m pytest --durations=15 $(PYTEST_ARGS)
-	LEDGERFLOW_TEST_BACKEND=sqlite $(PY) -m pytest tests/integration tests/chaos \
-		-m "not backend_independent" --durations=15 $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory -j2 -k --output-sync=target test-postgres test-sqlite
+
+# The two lanes of `make test`, without its lint and system tools.
+.PHONY: test-postgres test-sqlite
+test-postgres:
+	$(PY) -m pytest -m "not backend_independent" --durations=15 $(PYTEST_ARGS)
 	LEDGERFLOW_TEST_BROKER=rabbitmq $(PY) -m pytest $(RABBITMQ_SUITE) $(PYTEST_ARGS)
 	LEDGERFLOW_TEST_BROKER=rabbitmq $(PY) -m pytest tests/chaos -m rabbitmq_only $(PYTEST_ARGS)
+
+test-sqlite:
+	LEDGERFLOW_TEST_BACKEND=sqlite $(PY) -m pytest tests/integration tests/chaos \
+		--durations=15 $(PYTEST_ARGS)
 
 # All 300 random layouts of the statement grammar, with per-field precision and recall
 # (make test runs a fixed subset of 30: tests/unit/test_layout_grammar.py).

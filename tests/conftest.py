@@ -182,7 +182,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "backend_independent: its outcome cannot depend on this run's back end (it "
         "starts servers of its own, or checks only what the API answers before any workload "
-        "runs); the SQLite pass of `make test` deselects it, as the PostgreSQL pass runs it"
+        "runs); the PostgreSQL pass of `make test` deselects it, as the SQLite pass runs it"
     )
     config.addinivalue_line(
         "markers", "rabbitmq_only: needs RabbitMQ as the broker (LEDGERFLOW_TEST_BROKER=rabbitmq)"

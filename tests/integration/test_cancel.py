@@ -55,8 +55,10 @@ def test_a_task_that_ignores_the_cancel_is_terminated_after_the_grace_period(
 
 
 def test_cancelling_a_pending_task_revokes_it_before_it_runs(client, auth_headers, submit, wait_for):
-    # Occupy both worker processes (prefetch 1) so the next task waits in the queue.
-    blockers = [submit(auth_headers, "tests.uncooperative", seconds=60) for _ in range(2)]
+    # Occupy both worker processes (prefetch 1) so the next task waits in the queue. The
+    # blockers stop at their next progress write once cancelled: ones that ignored the cancel
+    # (the next test's) would cost the grace period and two new pool processes here.
+    blockers = [submit(auth_headers, "tests.progress_steps", steps=600, delay=0.1) for _ in range(2)]
     for blocker in blockers:
         wait_for(blocker, auth_headers, lambda s: s["status"] == "PROCESSING")
     waiting = submit(auth_headers, "tests.progress_steps", steps=1, delay=0)

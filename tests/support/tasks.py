@@ -99,6 +99,17 @@ def uncooperative(self: TrackedTask, seconds: float) -> None:
     time.sleep(seconds)
 
 
+@testing_task("tests.long_first_run")
+def long_first_run(self: TrackedTask, counter_key: str, first_seconds: float,
+                   then_seconds: float) -> dict:
+    """Sleep without reporting progress: ``first_seconds`` on its first run, ``then_seconds``
+    on any later one (a run handed back at shutdown, counted in Redis at ``counter_key``)."""
+    runs = redis.Redis.from_url(get_settings().redis_url).incr(counter_key)
+    self.progress(1, "Sleeping")
+    time.sleep(first_seconds if runs == 1 else then_seconds)
+    return {"runs": runs}
+
+
 @testing_task("tests.over_time", time_limit=2, soft_time_limit=1)
 def over_time(self: TrackedTask, ignore_soft_limit: bool) -> None:
     """Run past its time limits (2 s hard, 1 s soft)."""
