@@ -87,10 +87,11 @@ RABBITMQ_SUITE := tests/integration/test_task_lifecycle.py tests/integration/tes
 # the embedded one on a port of its own), so it runs beside them: the passes mostly wait
 # on real clocks (leases, retries, a schedule's minute), not on the CPU. The PostgreSQL
 # and RabbitMQ passes share TEST_DATABASE_URL and TEST_REDIS_URL, so they run one after
-# the other. Each pass's output is printed whole when it ends (--output-sync), with its
-# slowest tests; the target fails if any pass failed (-k lets the others finish).
+# the other. The two lanes' output comes line by line as it is written (--output-sync=line:
+# a hung test shows while it hangs, not after), each pass with its slowest tests; the
+# target fails if any pass failed (-k lets the other lane finish).
 test: lint $(VENV)/.system-tools
-	@$(MAKE) --no-print-directory -j2 -k --output-sync=target test-postgres test-sqlite
+	@$(MAKE) --no-print-directory -j2 -k --output-sync=line test-postgres test-sqlite
 
 # The two lanes of `make test`, without its lint and system tools.
 .PHONY: test-postgres test-sqlite
