@@ -40,6 +40,8 @@ from backend.services.task_events import publish_change
 _table = cast(Table, TaskStatus.__table__)
 _ACTIVE = (TaskState.PENDING.value, TaskState.PROCESSING.value, TaskState.RETRYING.value)
 _FINAL = tuple(state.value for state in TaskState.final())
+# Sent and not running yet: what a worker may start.
+_WAITING = (TaskState.PENDING.value, TaskState.RETRYING.value)
 _IS_PROCESSING = _table.c.status == TaskState.PROCESSING.value
 
 
@@ -158,7 +160,7 @@ _START = (
     update(_table)
     .where(_BY_ID, _table.c.cancel_requested_at.is_(None))
     .where(
-        _status_in((TaskState.PENDING.value, TaskState.RETRYING.value))
+        _status_in(_WAITING)
         | _lease_expired(_param("b_lease_cutoff", _table.c.heartbeat_at))
     )
     .values(
@@ -477,7 +479,7 @@ def undelivered(engine: Engine, after_seconds: float) -> list[Dispatch]:
     consumer that vanished. The doubling bounds the copies a long backlog can cause.
     """
     now = utcnow()
-    waiting = _table.c.status.in_((TaskState.PENDING.value, TaskState.RETRYING.value))
+    waiting = _status_in(_WAITING)
     oldest_allowed = now - timedelta(seconds=after_seconds)
     with engine.connect() as conn:
         rows = conn.execute(
@@ -497,7 +499,7 @@ def claim_redispatch(engine: Engine, task_id: str) -> bool:
     """Stamp a re-send of a waiting task; False when it started or another reaper won."""
     now = utcnow()
     return _transition(
-        engine, task_id, _table.c.status.in_((TaskState.PENDING.value, TaskState.RETRYING.value)),
+        engine, task_id, _status_in(_WAITING),
         dispatched_at=now, redispatches=_table.c.redispatches + 1, updated_at=now,
     )
 
@@ -521,7 +523,7 @@ def _finish(
 ) -> bool:
     now = utcnow()
     return _transition(
-        engine, task_id, _table.c.status.in_(from_states),
+        engine, task_id, _status_in(from_states),
         status=state.value, updated_at=now, completed_at=now, **values,
     )
 
@@ -579,7 +581,7 @@ def revoke_if_pending(engine: Engine, task_id: str) -> bool:
         engine,
         task_id,
         TaskState.REVOKED,
-        from_states=(TaskState.PENDING.value, TaskState.RETRYING.value),
+        from_states=_WAITING,
         progress_message="Cancelled",
         cancel_requested_at=utcnow(),
     )
@@ -623,7 +625,7 @@ def finished_before(
     with engine.connect() as conn:
         rows = conn.execute(
             select(_table.c.task_id, _table.c.file_path).where(
-                _table.c.status.in_(_FINAL),
+                _status_in(_FINAL),
                 (
                     (_table.c.status == TaskState.FAILED.value) & (completed < failed_cutoff)
                 )
