@@ -11,15 +11,17 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.config import get_settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 logger = logging.getLogger(__name__)
 # Execution option for connections that only read (see ``read_only``).
@@ -263,6 +265,11 @@ def get_write_session() -> Iterator[Session]:
 
 def alembic_config(url: str) -> Config:
     """Alembic's configuration for the database at ``url`` (from any working directory)."""
+    # Imported here: alembic (with mako and pygments) is ~9.5 MB that every worker and
+    # API process held for the one command that migrates (docs/performance.md, "Worker
+    # memory").
+    from alembic.config import Config
+
     root = Path(__file__).resolve().parent.parent
     config = Config(str(root / "alembic.ini"))
     config.set_main_option("script_location", str(root / "backend" / "migrations"))

@@ -14,6 +14,7 @@ the kind's argument model (the versioning rule of ``backend/tasks/arguments.py``
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import logging
 import math
@@ -103,6 +104,23 @@ def patiently(operation: Callable[[], _T], what: str) -> _T:
             logger.warning("Database unavailable for %s; trying again in %.1f s", what, delay)
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
+
+
+def require_installed(*modules: str) -> None:
+    """Raise ModuleNotFoundError now unless every one of ``modules`` is installed.
+
+    For the libraries a task imports only on first use, so that a worker process need
+    not hold them until it runs that task (docs/performance.md, "Worker memory"): called
+    where the task module is imported, it keeps a missing dependency failing the
+    worker's start, as an import there did, instead of the first task. ``find_spec`` of
+    a top-level name locates the package without importing it.
+    """
+    missing = [name for name in modules if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ModuleNotFoundError(
+            f"not installed: {', '.join(missing)} (pip install -r requirements.txt)",
+            name=missing[0],
+        )
 
 
 def retry_countdown(retries_done: int, base_seconds: float) -> float:

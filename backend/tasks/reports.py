@@ -7,9 +7,11 @@ from pathlib import Path
 
 from backend.db import get_engine, read_only
 from backend.services.report_data import ReportScope, count_rows, stream_rows
-from backend.services.reports import write_transactions_report
-from backend.tasks.base import TrackedTask, tracked_task
+from backend.tasks.base import TrackedTask, require_installed, tracked_task
 from backend.tasks.kinds import REPORT
+
+# The report writer's library, imported on first use (below); a worker without it fails at start.
+require_installed("openpyxl")
 
 
 @tracked_task(REPORT)
@@ -31,6 +33,10 @@ def generate_report_async(
         date_from=date.fromisoformat(date_from) if date_from else None,
         date_to=date.fromisoformat(date_to) if date_to else None,
     )
+    # Imported on first use, as the statement parser is: openpyxl (with Pillow) is ~8 MB
+    # that a worker serving only other queues should not carry.
+    from backend.services.reports import write_transactions_report
+
     path = Path(output_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with read_only(get_engine()).connect() as conn:

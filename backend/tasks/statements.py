@@ -12,7 +12,7 @@ from backend.services.statement_store import (
     statement_ids,
     statement_summary,
 )
-from backend.tasks.base import TrackedTask, tracked_task
+from backend.tasks.base import TrackedTask, require_installed, tracked_task
 from backend.tasks.kinds import PARSE_STATEMENT
 from backend.tasks.statement_parts import (
     PARSING_SHARE,
@@ -22,6 +22,10 @@ from backend.tasks.statement_parts import (
     parts_threshold,
     require_upload,
 )
+
+# The statement and invoice parsers import these on first use (below, and in
+# backend/tasks/invoices.py and statement_parts.py); a worker without them fails at start.
+require_installed("pdfplumber", "pdfminer", "pypdfium2")
 
 
 @tracked_task(PARSE_STATEMENT)
