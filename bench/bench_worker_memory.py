@@ -1,16 +1,18 @@
 """A worker node's memory: its main process and each pool process, idle and after work.
 
-Run: ``.venv/bin/python bench/bench_worker_memory.py [--concurrency 2 --statements 4]``.
-PostgreSQL (``BENCH_DATABASE_URL``) and Redis (``BENCH_REDIS_URL``), as in production.
+Run: ``.venv/bin/python bench/bench_worker_memory.py [--concurrency 2 --statements 4
+--queues pdf_processing,default]``. PostgreSQL (``BENCH_DATABASE_URL``) and Redis
+(``BENCH_REDIS_URL``), as in production.
 
 Starts the API (one uvicorn process) and one worker as ``make up`` does (``celery_app``,
-every queue, prefork with ``--concurrency`` pool processes, forked after the app and its
-task modules are imported) on a clean database. Printed, for the main process and each
-pool process: RSS, USS and PSS (bench/memory.py says what each counts), once the worker
-is ready and again after the work: one statement parse and one report alone (the first
-of each, timed from submit to SUCCESS: the modules a task imports on first use are in
-it), then ``--statements`` parses and as many reports submitted at once (so that every
-pool process runs some), then one more of each alone (timed: warm), then 20 pings.
+every queue unless ``--queues`` says which, prefork with ``--concurrency`` pool
+processes, forked once the app, its task modules and what its queues' tasks import on
+first use are loaded: backend/tasks/app.py FIRST_USE_MODULES) on a clean database.
+Printed, for the main process and each pool process: RSS, USS and PSS (bench/memory.py
+says what each counts), once the worker is ready and again after the work: for
+statements, then for reports (if the queues carry them), one alone (the first, timed
+from submit to SUCCESS), ``--statements`` submitted at once (so that every pool process
+runs some), one more alone (timed: warm); then 20 pings.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import redis
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from backend.tasks.kinds import QUEUES  # noqa: E402
+from backend.tasks.kinds import PARSE_STATEMENT, PING, QUEUES, REPORT  # noqa: E402
 from bench.bench_api import fresh_database  # noqa: E402
 from bench.bench_platform import POSTGRES_URL, REDIS_URL, processes, wait_for  # noqa: E402
 from bench.memory import ProcessMemory, process_memory  # noqa: E402
@@ -81,7 +83,7 @@ class Client:
         upload = {"file": ("statement.pdf", pdf.read_bytes(), "application/pdf")}
         return self.submit("/upload_pdf_async", files=upload)
 
-    def report(self) -> str:
+    def report(self, _pdf: Path) -> str:
         return self.submit("/reports/generate_async", json={})
 
     def status(self, task: str) -> str:
@@ -105,7 +107,13 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--statements", type=int, default=4, help="statements and reports, each, at once")
     parser.add_argument("--pages", type=int, default=5)
+    parser.add_argument("--queues", default=",".join(QUEUES), help="the worker's -Q")
     args = parser.parse_args()
+    queues = args.queues.split(",")
+    if PING.queue not in queues:
+        parser.error(f"--queues must include {PING.queue} (the pings)")
+    statements = PARSE_STATEMENT.queue in queues
+    reports = REPORT.queue in queues
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
     fresh_database(POSTGRES_URL)
     redis.Redis.from_url(REDIS_URL).flushdb()
@@ -119,31 +127,34 @@ def main() -> None:
             http.base_url = httpx.URL(running.uvicorn("backend.api.main:create_app", factory=True))
             users = [Client(http, number) for number in range(args.statements + 2)]
             worker = running.start("worker", [
-                sys.executable, "-m", "celery", "-A", "celery_app", "worker", "-Q", ",".join(QUEUES),
+                sys.executable, "-m", "celery", "-A", "celery_app", "worker", "-Q", args.queues,
                 "--concurrency", str(args.concurrency), "--loglevel", "INFO"])
             log = work / "worker.log"
             wait_for(lambda: " ready." in log.read_text(), "the worker to be ready", timeout=120)
             time.sleep(1)  # the pool processes' own start (worker_process_init) settles
             idle = snapshot(worker.pid)
-            first = users[0]
-            first_statement = first.timed(first.statement(pdf))
-            first_report = first.timed(first.report())
-            at_once = [(user, user.statement(pdf)) for user in users[1:-1]]
-            at_once += [(user, user.report()) for user in users[1:-1]]
-            for user, task in at_once:
-                user.wait(task)
-            last = users[-1]
-            warm_statement = last.timed(last.statement(pdf))
-            warm_report = last.timed(last.report())
+            first, last = users[0], users[-1]
+            timings = []
+            for served, what, submit in ((statements, "statement", Client.statement),
+                                         (reports, "report", Client.report)):
+                if not served:
+                    continue
+                cold = first.timed(submit(first, pdf))
+                at_once = [(user, submit(user, pdf)) for user in users[1:-1]]
+                for user, task in at_once:
+                    user.wait(task)
+                timings.append(f"{what} first {cold:.2f} s, warm {last.timed(submit(last, pdf)):.2f} s")
             for _ in range(20):
                 last.wait(last.submit("/tasks/ping"))
             worked = snapshot(worker.pid)
-    print(f"one worker node, every queue, prefork --concurrency {args.concurrency}, {os.cpu_count()} CPUs")
+    print(f"one worker node, -Q {args.queues}, prefork --concurrency {args.concurrency}, "
+          f"{os.cpu_count()} CPUs")
     print_snapshot("ready, before any task", idle)
-    print_snapshot(f"after {args.statements + 2} statements of {args.pages} pages, as many reports, 20 pings",
-                   worked)
-    print(f"submit to SUCCESS: statement first {first_statement:.2f} s, warm {warm_statement:.2f} s; "
-          f"report first {first_report:.2f} s, warm {warm_report:.2f} s")
+    work_done = [f"{args.statements + 2} statements of {args.pages} pages"] if statements else []
+    work_done += [f"{args.statements + 2} reports"] if reports else []
+    print_snapshot(f"after {', '.join([*work_done, '20 pings'])}", worked)
+    if timings:
+        print("submit to SUCCESS: " + "; ".join(timings))
 
 
 if __name__ == "__main__":

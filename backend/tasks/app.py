@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from celery import Celery
@@ -14,10 +15,15 @@ from backend.config import VAR_DIR, Settings, get_settings
 from backend.tasks.kinds import (
     CLEANUP,
     DEFAULT_QUEUE,
+    EXTRACT_INVOICE,
     FINISH_BATCHES,
+    PARSE_STATEMENT,
+    PARSE_STATEMENT_PART,
     QUEUES,
     REAPER,
+    REPORT,
     SWEEP_WEBHOOKS,
+    TaskKind,
     declared,
 )
 from backend.tasks.logs import hide_task_results
@@ -31,6 +37,19 @@ TASK_MODULES = (
     "backend.tasks.reports",
     "backend.tasks.batches",
     "backend.tasks.webhooks",
+)
+
+# What these tasks import on first use rather than with their task module (the PDF
+# libraries, ~30 MB; openpyxl, ~8 MB), so that no process holds them without need: the
+# API, a worker whose queues carry none of these kinds. A worker whose queues do carry
+# one imports its modules before forking its pool (below), so that its pool processes
+# share those pages instead of each importing a private copy on its first such task
+# (docs/performance.md, "Worker memory").
+FIRST_USE_MODULES: tuple[tuple[TaskKind, str], ...] = (
+    (PARSE_STATEMENT, "backend.services.statements"),
+    (PARSE_STATEMENT_PART, "backend.services.statements.parts"),
+    (EXTRACT_INVOICE, "backend.services.invoices"),
+    (REPORT, "backend.services.reports"),
 )
 
 
@@ -194,6 +213,17 @@ def _prepare_pool_process(**_kwargs: Any) -> None:
     get_engine().dispose(close=False)
     # A file that needs more memory fails its task instead of summoning the OOM killer.
     limit_worker_process_memory()
+
+
+@worker_init.connect  # connected first: what it imports is frozen with the rest
+def _import_what_the_queues_need(sender: Any = None, **_kwargs: Any) -> None:
+    # By now the worker has selected its queues (-Q); all of them when none was given.
+    if sender is None:
+        return
+    consumed = set(sender.app.amqp.queues.consume_from)
+    for kind, module in FIRST_USE_MODULES:
+        if kind.queue in consumed:
+            importlib.import_module(module)
 
 
 @worker_init.connect

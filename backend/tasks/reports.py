@@ -34,7 +34,8 @@ def generate_report_async(
         date_to=date.fromisoformat(date_to) if date_to else None,
     )
     # Imported on first use, as the statement parser is: openpyxl (with Pillow) is ~8 MB
-    # that a worker serving only other queues should not carry.
+    # that a worker serving only other queues should not carry; a worker of this queue
+    # imports it before forking (backend/tasks/app.py FIRST_USE_MODULES).
     from backend.services.reports import write_transactions_report
 
     path = Path(output_path)

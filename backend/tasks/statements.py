@@ -48,7 +48,8 @@ def parse_pdf_async(
     if statement_id is None:
         require_upload(file_path)
         # Imported on first use: pdfplumber and pdfminer cost ~30 MB per process, which a
-        # worker that only serves other queues (reports, bulk) should not carry.
+        # worker that only serves other queues (reports, bulk) should not carry; a worker
+        # of this queue imports it before forking (backend/tasks/app.py FIRST_USE_MODULES).
         from backend.services.statements import parse_statement
 
         self.progress(1, "Parsing started", force=True)

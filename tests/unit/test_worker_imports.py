@@ -1,6 +1,6 @@
-"""What a worker imports at start: the Celery app and its task modules, not the HTTP layer
-and not the libraries only some tasks need (they are imported on first use, so that each
-pool process does not carry them from the fork: docs/performance.md, "Worker memory")."""
+"""What a worker imports at start: the Celery app and its task modules, not the HTTP layer,
+and the libraries only some tasks need only when its queues carry those tasks
+(backend/tasks/app.py FIRST_USE_MODULES; docs/performance.md, "Worker memory")."""
 
 from __future__ import annotations
 
@@ -13,34 +13,66 @@ import pytest
 from backend.tasks.base import require_installed
 from tests.support import REPO_ROOT
 
-# Loaded by `celery -A celery_app worker` before it forks its pool: the app module, then
-# every module of its `imports` setting (backend/tasks/app.py TASK_MODULES).
-_WORKER_START = """
+# Loaded by `celery -A celery_app worker` before it sets up the worker: the app module,
+# then every module of its `imports` setting (backend/tasks/app.py TASK_MODULES).
+_WORKER_APP = """
 import json, sys
 import celery_app
 celery_app.app.loader.import_default_modules()
 print(json.dumps(sorted(sys.modules)))
 """
 
+# A worker of the queues in argv[1], set up as `celery worker -Q ...` sets it up until it
+# forks its pool (worker_init included); not started: no broker connection.
+_WORKER_OF_QUEUES = """
+import json, sys
+import celery_app
+celery_app.app.WorkController(queues=sys.argv[1].split(","), pool_cls="solo", hostname="imports@test")
+print(json.dumps(sorted(sys.modules)))
+"""
+
 # Top-level packages (and backend.api): the HTTP layer, the migrations, and the
-# libraries of one task each (statements and invoices: PDF; reports: openpyxl).
-NOT_AT_START = (
+# libraries of some tasks only (statements and invoices: PDF; reports: openpyxl).
+NOT_WITH_THE_APP = (
     "backend.api", "fastapi", "starlette", "uvicorn", "jose", "bcrypt",
     "alembic", "mako", "pygments",
     "pdfplumber", "pdfminer", "pypdfium2", "openpyxl", "PIL",
 )
 
 
-def test_a_worker_starts_without_the_http_layer_or_any_tasks_heavy_library():
-    done = subprocess.run([sys.executable, "-c", _WORKER_START], cwd=REPO_ROOT,
+def _loaded(program: str, *args: str) -> set[str]:
+    """The modules a fresh interpreter holds after running ``program``."""
+    done = subprocess.run([sys.executable, "-c", program, *args], cwd=REPO_ROOT,
                           capture_output=True, text=True, timeout=120, check=True)
-    loaded = set(json.loads(done.stdout))
+    return set(json.loads(done.stdout))
+
+
+def _present(loaded: set[str], *packages: str) -> list[str]:
+    """Those of ``packages`` of which ``loaded`` holds the package or a module of it."""
+    return [
+        name for name in packages
+        if any(module == name or module.startswith(f"{name}.") for module in loaded)
+    ]
+
+
+def test_the_worker_app_and_its_task_modules_import_no_http_layer_and_no_tasks_library():
+    loaded = _loaded(_WORKER_APP)
     # The worker's own modules are there: the check below is not vacuous.
     assert {"celery_app", "backend.tasks.statements", "backend.tasks.reports"} <= loaded
-    assert [
-        name for name in NOT_AT_START
-        if any(module == name or module.startswith(f"{name}.") for module in loaded)
-    ] == []
+    assert _present(loaded, *NOT_WITH_THE_APP) == []
+
+
+@pytest.mark.parametrize(("queues", "expected"), [
+    ("default,bulk_operations,webhooks", []),
+    ("reports", ["openpyxl"]),
+    ("pdf_processing", ["pdfplumber", "pypdfium2"]),
+    ("pdf_processing,reports,default", ["pdfplumber", "pypdfium2", "openpyxl"]),
+])
+def test_a_worker_imports_before_forking_what_its_queues_tasks_need(queues, expected):
+    loaded = _loaded(_WORKER_OF_QUEUES, queues)
+    assert _present(loaded, "pdfplumber", "pypdfium2", "openpyxl") == expected
+    # Never the HTTP layer or the migrations.
+    assert _present(loaded, "backend.api", "fastapi", "starlette", "alembic") == []
 
 
 def test_a_library_imported_on_first_use_that_is_missing_fails_at_once():
