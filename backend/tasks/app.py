@@ -46,7 +46,7 @@ TASK_MODULES = (
 # share those pages instead of each importing a private copy on its first such task
 # (docs/performance.md, "Worker memory").
 FIRST_USE_MODULES: tuple[tuple[TaskKind, str], ...] = (
-    (PARSE_STATEMENT, "backend.services.statements"),
+    (PARSE_STATEMENT, "backend.services.statements.parser"),
     (PARSE_STATEMENT_PART, "backend.services.statements.parts"),
     (EXTRACT_INVOICE, "backend.services.invoices"),
     (REPORT, "backend.services.reports"),

@@ -1,6 +1,7 @@
 """What a worker imports at start: the Celery app and its task modules, not the HTTP layer,
 and the libraries only some tasks need only when its queues carry those tasks
-(backend/tasks/app.py FIRST_USE_MODULES; docs/performance.md, "Worker memory")."""
+(backend/tasks/app.py FIRST_USE_MODULES; docs/performance.md, "Worker memory"). And what
+the API imports: none of the tasks' libraries either."""
 
 from __future__ import annotations
 
@@ -38,6 +39,15 @@ NOT_WITH_THE_APP = (
     "alembic", "mako", "pygments",
     "pdfplumber", "pdfminer", "pypdfium2", "openpyxl", "PIL",
 )
+
+
+# The API as uvicorn builds it (`backend.api.main:create_app --factory`).
+_API_APP = """
+import json, sys
+from backend.api.main import create_app
+create_app()
+print(json.dumps(sorted(sys.modules)))
+"""
 
 
 def _loaded(program: str, *args: str) -> set[str]:
@@ -79,3 +89,11 @@ def test_a_library_imported_on_first_use_that_is_missing_fails_at_once():
     require_installed("openpyxl", "pdfplumber")  # installed: nothing happens
     with pytest.raises(ModuleNotFoundError, match="not installed: no_such_library_here"):
         require_installed("openpyxl", "no_such_library_here")
+
+
+def test_the_api_imports_none_of_the_libraries_only_tasks_use():
+    # The upload form's parser hints live in the statements package: importing them must
+    # not load the parser, and with it the PDF libraries (backend/services/statements/__init__.py).
+    loaded = _loaded(_API_APP)
+    assert {"backend.api.statements", "backend.services.statements.hints"} <= loaded
+    assert _present(loaded, "pdfplumber", "pdfminer", "pypdfium2", "openpyxl", "PIL", "alembic") == []
