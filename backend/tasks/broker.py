@@ -3,8 +3,8 @@ per command.
 
 kombu's Redis channel makes a new ``redis.Redis`` object for every publish, ack and
 queue size it sends (``Channel.conn_or_acquire``), and redis-py's constructor fills a
-table of ~170 response callbacks each time: ~90 µs of CPU, 12 % of a submit's
-``send_task`` in the API (docs/performance.md, "Round 4"). The object holds no
+table of ~170 response callbacks each time: ~90-130 µs of CPU, a quarter of what a
+submit's ``send_task`` cost the API (docs/performance.md, "Round 4"). The object holds no
 connection of its own (it borrows one from the channel's pool for each command), and a
 channel is used by one thread at a time (Celery hands producers out of a pool), so one
 object per channel does the same work. Celery picks this class through its public
