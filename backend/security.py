@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import bcrypt
 from jose import JWTError, jwt
@@ -52,18 +54,35 @@ def decode_access_token(token: str, settings: Settings) -> TokenClaims:
     """The claims of a valid token; raises InvalidTokenError otherwise.
 
     The algorithm list is explicit, so ``alg: none`` or an algorithm other than the
-    configured one is refused whatever the token's header says.
+    configured one is refused whatever the token's header says. A token verified before
+    is not verified again (``_verified``), but its expiry is checked at every use.
     """
+    subject, expires = _verified(token, settings.jwt_secret_key, settings.jwt_algorithm)
+    # The check python-jose makes (``exp`` against the current whole second, no leeway),
+    # made here again because a cached answer skips jose.
+    if expires < int(time.time()):
+        raise InvalidTokenError("Signature has expired.")
+    return TokenClaims(subject, datetime.fromtimestamp(expires, UTC))
+
+
+# A client sends the same token with every request, and checking its signature and
+# claims cost ~60 µs of the API's CPU per request (docs/performance.md, "Round 4").
+# Only a token that verified is kept, under the exact token text and the key and
+# algorithm it was checked with: a token changed in one byte, or a key rotated in the
+# settings, is verified afresh. Tokens cannot be revoked (a disabled user is refused by
+# the database, not by the token), so between two uses only the expiry can change, and
+# ``decode_access_token`` checks it every time. Bounded: 4,096 tokens of ~200 bytes.
+@lru_cache(maxsize=4096)
+def _verified(token: str, key: str, algorithm: str) -> tuple[str, int]:
+    """The subject and expiry (epoch seconds) of a token that verifies; InvalidTokenError
+    otherwise (not cached: lru_cache keeps only answers)."""
     try:
         claims = jwt.decode(
-            token,
-            settings.jwt_secret_key,
-            algorithms=[settings.jwt_algorithm],
-            options={"require_sub": True, "require_exp": True},
+            token, key, algorithms=[algorithm], options={"require_sub": True, "require_exp": True}
         )
     except JWTError as exc:
         raise InvalidTokenError(str(exc)) from exc
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject:
         raise InvalidTokenError("token has no subject")
-    return TokenClaims(subject, datetime.fromtimestamp(claims["exp"], UTC))
+    return subject, int(claims["exp"])

@@ -12,6 +12,7 @@ from kombu import Exchange, Queue
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from backend.config import VAR_DIR, Settings, get_settings
+from backend.tasks import broker
 from backend.tasks.kinds import (
     CLEANUP,
     DEFAULT_QUEUE,
@@ -63,7 +64,8 @@ def celery_config(settings: Settings) -> dict:
     return {
         "broker_url": settings.broker_url,
         "result_backend": settings.result_backend,
-        **(_rabbitmq_config() if settings.broker_is_amqp else _redis_broker_config(redis_options)),
+        **(_rabbitmq_config() if settings.broker_is_amqp
+           else _redis_broker_config(redis_options, settings.broker_url.split("://", 1)[0])),
         "result_backend_transport_options": redis_options,
         "broker_connection_retry_on_startup": True,
         # The API answers 503 when the broker is down; it must find out quickly.
@@ -154,9 +156,12 @@ def celery_config(settings: Settings) -> dict:
     }
 
 
-def _redis_broker_config(redis_options: dict[str, Any]) -> dict[str, Any]:
+def _redis_broker_config(redis_options: dict[str, Any], scheme: str) -> dict[str, Any]:
     """Broker settings for Redis (the default, and what `make up` runs)."""
     return {
+        # One redis-py client object per channel, not per command (backend/tasks/broker.py);
+        # a Sentinel URL keeps kombu's Sentinel transport.
+        **({"broker_transport": broker.TRANSPORT} if scheme in ("redis", "rediss") else {}),
         "broker_transport_options": redis_options,
         # Each queue gets its own exchange and routing key. Left to Celery's defaults they
         # all bind to exchange "default" with key "default", which on an AMQP broker

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from jose import jwt
 
@@ -51,3 +53,32 @@ def test_the_api_refuses_to_start_without_a_jwt_secret(monkeypatch):
     monkeypatch.setattr(main, "get_settings", lambda: Settings(jwt_secret_key="  "))
     with pytest.raises(RuntimeError, match="JWT_SECRET_KEY is empty"):
         main.create_app()
+
+
+def _signed(claims: dict[str, object], key: str = "unit-test-secret") -> str:
+    return jwt.encode(claims, key, algorithm="HS256")
+
+
+def test_a_token_verified_before_is_refused_once_it_expires():
+    # Verified tokens are cached (decode_access_token): the cache must not outlive ``exp``.
+    expires = int(time.time()) + 1
+    token = _signed({"sub": "42", "exp": expires})
+    assert decode_access_token(token, SETTINGS).subject == "42"
+    while int(time.time()) <= expires:
+        assert decode_access_token(token, SETTINGS).subject == "42"
+        time.sleep(0.05)
+    with pytest.raises(InvalidTokenError, match="expired"):
+        decode_access_token(token, SETTINGS)
+
+
+def test_a_token_verified_before_is_refused_with_another_key_or_a_changed_byte():
+    token = _signed({"sub": "42", "exp": int(time.time()) + 60})
+    assert decode_access_token(token, SETTINGS).subject == "42"
+    with pytest.raises(InvalidTokenError):
+        decode_access_token(token, Settings(jwt_secret_key="rotated-secret"))
+    header, payload, signature = token.split(".")
+    other_payload = _signed({"sub": "1", "exp": int(time.time()) + 60}).split(".")[1]
+    for tampered in (f"{header}.{other_payload}.{signature}",
+                     f"{header}.{payload}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"):
+        with pytest.raises(InvalidTokenError):
+            decode_access_token(tampered, SETTINGS)
