@@ -18,7 +18,7 @@ help:
 	@echo "             as the broker; beside them, on SQLite + embedded Redis"
 	@echo "make chaos   run the fault suite (outages, restarts, kills) and print recovery times"
 	@echo "make accuracy  parse 300 random statement layouts, 150 ambiguous ones and 150 card statements; print per-field accuracy"
-	@echo "make bench   run the benchmarks in bench/ and print their figures"
+	@echo "make bench   run the benchmarks in bench/ and print their figures (make test runs each at its smallest)"
 	@echo "make bench-platform  Ledgerflow's cost per task against raw Celery, both back ends"
 	@echo "make migrate apply the database migrations to DATABASE_URL"
 	@echo "make lint    run ruff and mypy (settings in pyproject.toml)"
@@ -44,14 +44,22 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 # Without root or the package mirror the test says why it skipped. chromium is the browser
 # the web app's test drives (tests/integration/test_web_app.py, through Playwright);
 # DejaVu Sans draws the statement grammar's €, ’ and thin spaces (tests/support/statement_pdfs.py).
+# The benchmarks' tools too (bench-tools below): `make test` runs every benchmark at its
+# smallest (tests/integration/test_benches.py).
 # Rebuilt when the Makefile changes, so a new tool reaches existing checkouts too.
-$(VENV)/.system-tools: Makefile | $(PY)
+$(VENV)/.system-tools: Makefile $(VENV)/.bench-tools | $(PY)
 	@command -v ofxdump >/dev/null || { apt-get update -qq && apt-get install -y -qq ofx >/dev/null; } \
 		|| echo "could not install Debian's 'ofx' (ofxdump): the libofx export test will skip"
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 		|| echo "could not install Debian's 'chromium': the web app's browser test will fail"
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { apt-get update -qq && apt-get install -y -qq fonts-dejavu-core >/dev/null; } \
 		|| echo "could not install Debian's 'fonts-dejavu-core': the statement grammar's tests will fail"
+	@touch $@
+
+# Programs from Debian that the benchmarks run: wrk drives the API's HTTP (bench/bench_api.py).
+$(VENV)/.bench-tools: Makefile | $(PY)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
+		|| echo "could not install Debian's 'wrk': bench_api (and its smoke test) will fail"
 	@touch $@
 
 up: $(VENV)/.runtime-installed
@@ -82,9 +90,12 @@ RABBITMQ_SUITE := tests/integration/test_task_lifecycle.py tests/integration/tes
 # supervisor, compose's health checks), or check only what the API answers before any
 # workload runs (CORS, error shapes, body limits, the cookie layer, the PDF reader's
 # budgets), so a second run on PostgreSQL could not come out differently; every
-# workload still runs on both.
-# The SQLite pass shares no server with the other two (its database is a file, its Redis
-# the embedded one on a port of its own), so it runs beside them: the passes mostly wait
+# workload still runs on both. Among them, the benchmarks' smoke run (every script of
+# `make bench` and `make bench-platform` at its smallest, about 2 min): on a redis-server
+# of its own and, on TEST_DATABASE_URL's server, a database of its own (its name +
+# _bench, created when missing).
+# The SQLite pass shares no database or Redis with the other two (its database is a file,
+# its Redis the embedded one on a port of its own), so it runs beside them: the passes mostly wait
 # on real clocks (leases, retries, a schedule's minute), not on the CPU. The PostgreSQL
 # and RabbitMQ passes share TEST_DATABASE_URL and TEST_REDIS_URL, so they run one after
 # the other. The two lanes' output comes line by line as it is written (--output-sync=line:
@@ -130,14 +141,17 @@ lock: | $(PY)
 	$(LOCK_COMPILE) $(LOCK_ARGS) -o requirements.txt
 	$(LOCK_COMPILE) $(LOCK_ARGS) --extra dev --constraint requirements.txt -o requirements-dev.txt
 
-bench: $(VENV)/.dev-installed
-	@command -v wrk >/dev/null || apt-get install -y -qq wrk || echo "bench_api needs wrk: apt-get install wrk"
+# Every benchmark of bench/ but bench-platform's, at full size (run_all.py's BENCHMARKS).
+# `make test` runs each of both targets' benchmarks once at its smallest sizes, against its
+# own servers (tests/integration/test_benches.py): it checks that they run and print their
+# figures and target lines, not what the figures are.
+bench: $(VENV)/.dev-installed $(VENV)/.bench-tools
 	$(PY) bench/run_all.py
 
 # Ledgerflow's cost per task against raw Celery and a bare FastAPI endpoint, side by side
 # on SQLite and PostgreSQL, with issue 9's targets printed beside the ratios; then the
 # statement workload on 1, 2 and 4 worker processes and on two worker nodes.
-bench-platform: $(VENV)/.dev-installed
+bench-platform: $(VENV)/.dev-installed $(VENV)/.bench-tools
 	$(PY) bench/bench_platform.py
 	$(PY) bench/bench_scaling.py
 

@@ -1,6 +1,6 @@
 """Benchmark categorization on PostgreSQL: 100k and 1M transactions, 50 rules.
 
-Run: ``.venv/bin/python bench/bench_categorization.py [sizes...]``. The database
+Run: ``.venv/bin/python bench/bench_categorization.py [sizes...]`` (default 100000 1000000). The database
 (``BENCH_DATABASE_URL``, default ``postgresql://postgres@127.0.0.1:5432/ledgerflow_bench``)
 is wiped and rebuilt with the alembic migrations. Descriptions mix merchant
 names with store numbers, references, dates, card digits and places, so few repeat
@@ -53,6 +53,7 @@ NOISE_SHARE = 0.1
 TRANSACTIONS_PER_STATEMENT = 500
 # Issue 9's target for 1M transactions × 50 rules, and the time measured before it
 # (README, November 2026: read, match, then COPY + one UPDATE of every matched row).
+TARGET_SIZE = 1_000_000
 TARGET_SECONDS = 5.0
 BEFORE_SECONDS = 15.0
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
@@ -438,20 +439,27 @@ def main() -> None:
             ]
         )
         imported = best(at_import(engine) for _ in range(REPEAT))
-        if size == 1_000_000:
-            verdict = "met" if same.wall < TARGET_SECONDS else "NOT met"
-            cpu = same.client_cpu + (same.server_cpu or 0)
-            cpu_verdict = "met" if cpu < TARGET_SECONDS else "NOT met"
-            print(
-                f"  1M x {len(RULES)} rules, best of {REPEAT}: rules re-applied unchanged (as after"
-                f" import) {same.wall:.2f} s wall, target < {TARGET_SECONDS:.0f} s: {verdict};"
-                f" CPU {same.client_cpu:.2f} s + {same.server_cpu or 0:.2f} s PostgreSQL"
-                f" = {cpu:.2f} s: {cpu_verdict} (wall time waits for CPU on a shared machine)."
-                f" One rule changed: {changed.wall:.2f} s. Applied at import:"
-                f" {imported.client_cpu:.2f} CPU s over the 1M rows. Before: {BEFORE_SECONDS:.1f} s"
-                f" (every match staged and written; now only for never-categorized rows:"
-                f" {first.wall:.2f} s)"
-            )
+        summary(size, first, same, changed, imported)
+
+
+def summary(size: int, first: Timing, same: Timing, changed: Timing, imported: Timing) -> None:
+    """The best runs of ``size`` rows; held against the target only at the 1M it is set for."""
+    cpu = same.client_cpu + (same.server_cpu or 0)
+    if size == TARGET_SIZE:
+        verdict = "met" if same.wall < TARGET_SECONDS else "NOT met"
+        cpu_verdict = "met" if cpu < TARGET_SECONDS else "NOT met"
+    else:
+        verdict = cpu_verdict = f"not judged at {size:,} rows"
+    print(
+        f"  {size:,} x {len(RULES)} rules, best of {REPEAT}: rules re-applied unchanged (as after"
+        f" import) {same.wall:.2f} s wall, target < {TARGET_SECONDS:.0f} s at 1M: {verdict};"
+        f" CPU {same.client_cpu:.2f} s + {same.server_cpu or 0:.2f} s PostgreSQL"
+        f" = {cpu:.2f} s: {cpu_verdict} (wall time waits for CPU on a shared machine)."
+        f" One rule changed: {changed.wall:.2f} s. Applied at import:"
+        f" {imported.client_cpu:.2f} CPU s over the {size:,} rows. Before, at 1M: {BEFORE_SECONDS:.1f} s"
+        f" (every match staged and written; now only for never-categorized rows:"
+        f" {first.wall:.2f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Scale-out of the statement workload: 1, 2 and 4 worker processes, and two worker nodes.
 
-Run: ``.venv/bin/python bench/bench_scaling.py [--statements 16 --pages 20]`` (part of
-``make bench-platform``). PostgreSQL (``BENCH_DATABASE_URL``) and Redis
+Run: ``.venv/bin/python bench/bench_scaling.py [--statements 16 --pages 20]
+[--setups 1 2 4 2,2]`` (part of ``make bench-platform``). PostgreSQL (``BENCH_DATABASE_URL``) and Redis
 (``BENCH_REDIS_URL``), as in production.
 
 Each set-up starts the API (one uvicorn process) and its workers fresh on a clean
@@ -11,6 +11,8 @@ duplicate of another) and waits until every task is SUCCESS. Printed: statements
 minute, pages per second, and the speed-up against one worker process. The set-ups:
 one node with ``--concurrency`` 1, 2 and 4, and two nodes (distinct ``--hostname``)
 with 2 each, sharing the broker, as ``docker compose up --scale worker=2`` runs them.
+``--setups`` picks others: one per argument, each node's concurrency separated by commas
+(the speed-up is against the first).
 A speed-up is bounded by the machine's cores (printed): past them, more processes only
 queue for the CPU.
 """
@@ -39,13 +41,23 @@ from bench.bench_api import fresh_database  # noqa: E402
 from bench.bench_platform import POSTGRES_URL, REDIS_URL, processes, wait_for  # noqa: E402
 from tests.support.statement_pdfs import make_long_statement  # noqa: E402
 
-# (label, concurrency of each node): one node per entry in the tuple.
-SETUPS: tuple[tuple[str, tuple[int, ...]], ...] = (
-    ("1 node x 1 process", (1,)),
-    ("1 node x 2 processes", (2,)),
-    ("1 node x 4 processes", (4,)),
-    ("2 nodes x 2 processes", (2, 2)),
-)
+# The concurrency of each node: one node per entry in the tuple.
+SETUPS: tuple[tuple[int, ...], ...] = ((1,), (2,), (4,), (2, 2))
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 'es' if noun.endswith('s') else 's'}"
+
+
+def label(nodes: tuple[int, ...]) -> str:
+    """"1 node x 2 processes"; nodes of unequal concurrency are listed one by one."""
+    each = plural(nodes[0], "process") if len(set(nodes)) == 1 else "+".join(map(str, nodes)) + " processes"
+    return f"{plural(len(nodes), 'node')} x {each}"
+
+
+def setup(text: str) -> tuple[int, ...]:
+    """``--setups`` argument "2,2": two nodes of concurrency 2."""
+    return tuple(int(concurrency) for concurrency in text.split(","))
 
 
 def measure(nodes: tuple[int, ...], pdf: Path, statements: int, work_dir: Path) -> float:
@@ -96,6 +108,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--statements", type=int, default=16)
     parser.add_argument("--pages", type=int, default=20)
+    parser.add_argument("--setups", type=setup, nargs="+", default=list(SETUPS),
+                        help="each node's concurrency, comma-separated; one argument per set-up")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
     with tempfile.TemporaryDirectory(prefix="ledgerflow-bench-scaling-") as tmp:
@@ -103,15 +117,15 @@ def main() -> None:
         pdf = work / "statement.pdf"
         make_long_statement(pdf, args.pages)
         results = []
-        for label, nodes in SETUPS:
-            run_dir = work / label.replace(" ", "_")
+        for number, nodes in enumerate(args.setups):
+            run_dir = work / f"setup-{number}"
             run_dir.mkdir()
-            results.append((label, measure(nodes, pdf, args.statements, run_dir)))
+            results.append((label(nodes), measure(nodes, pdf, args.statements, run_dir)))
     print(f"{args.statements} statements of {args.pages} pages, PostgreSQL + Redis, {os.cpu_count()} CPUs")
     print(f"{'':<24} {'seconds':>8} {'stmts/min':>10} {'pages/s':>8} {'speed-up':>9}")
     baseline = results[0][1]
-    for label, seconds in results:
-        print(f"{label:<24} {seconds:8.1f} {60 * args.statements / seconds:10.1f} "
+    for name, seconds in results:
+        print(f"{name:<24} {seconds:8.1f} {60 * args.statements / seconds:10.1f} "
               f"{args.statements * args.pages / seconds:8.1f} {baseline / seconds:8.2f}x")
 
 

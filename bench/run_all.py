@@ -12,7 +12,13 @@ import sys
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
-BENCHMARKS = ("bench_statements.py", "bench_categorization.py", "bench_reports.py", "bench_api.py")
+# bench_worker_memory.py runs here rather than in `make bench-platform` (the platform's cost
+# per task against raw Celery, and scale-out): its figures are a worker's memory, beside
+# bench_statements' and bench_reports' RSS targets.
+BENCHMARKS = (
+    "bench_statements.py", "bench_categorization.py", "bench_reports.py", "bench_api.py",
+    "bench_worker_memory.py",
+)
 
 
 def main() -> int:

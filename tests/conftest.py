@@ -42,6 +42,12 @@ if TEST_BROKER not in ("redis", "rabbitmq"):
     raise RuntimeError(f"LEDGERFLOW_TEST_BROKER={TEST_BROKER!r}: use 'redis' or 'rabbitmq'")
 TEST_RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
 STORAGE_DIR = Path(tempfile.mkdtemp(prefix="ledgerflow-test-storage-"))
+# The PostgreSQL server of this run, whatever its back end: the benchmarks' smoke test
+# (tests/integration/test_benches.py) needs one in the SQLite pass too.
+TEST_POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+# The environment the run was started in, before the test settings below: the benchmarks'
+# smoke test runs them in it, as `make bench` does.
+LAUNCH_ENVIRON = dict(os.environ)
 if TEST_BACKEND == "sqlite":
     from tests.support.embedded import start_embedded_redis
 
@@ -49,9 +55,7 @@ if TEST_BACKEND == "sqlite":
     TEST_DATABASE_URL = f"sqlite:///{_SQLITE_DIR / 'ledgerflow.db'}"
     TEST_REDIS_URL = start_embedded_redis(_SQLITE_DIR / "redis") + "/15"
 else:
-    TEST_DATABASE_URL = os.environ.get(
-        "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
-    )
+    TEST_DATABASE_URL = TEST_POSTGRES_URL
     # A dedicated Redis database index that the tests may flush.
     TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -95,18 +99,18 @@ WORKER_QUEUES = ",".join(QUEUES)
 WORKER_LOG = STORAGE_DIR.parent / f"ledgerflow-test-worker-{os.getpid()}.log"
 
 
-def _database_problem() -> str | None:
+def database_problem(url: str = TEST_DATABASE_URL) -> str | None:
     from sqlalchemy import text
 
     from backend.db import build_engine
 
-    engine = build_engine(TEST_DATABASE_URL)
+    engine = build_engine(url)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as exc:  # report any reason the server can't be used
         return (
-            f"The database is not reachable at {TEST_DATABASE_URL} ({type(exc).__name__}: "
+            f"The database is not reachable at {url} ({type(exc).__name__}: "
             f"{str(exc).strip().splitlines()[0]}). Start it or set TEST_DATABASE_URL."
         )
     finally:
@@ -166,7 +170,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [
         f"back end: {TEST_BACKEND}",
         f"broker: {broker}",
-        f"database: {_database_problem() or 'ok ' + TEST_DATABASE_URL}",
+        f"database: {database_problem() or 'ok ' + TEST_DATABASE_URL}",
         f"redis: {_redis_problem() or 'ok ' + TEST_REDIS_URL}",
     ]
 
@@ -225,7 +229,7 @@ def truncate_all(engine) -> None:
 @pytest.fixture(scope="session")
 def database() -> Iterator[None]:
     """A fresh schema in the test database, built by the alembic migrations."""
-    problem = _database_problem()
+    problem = database_problem()
     if problem:
         pytest.fail(problem, pytrace=False)
     from sqlalchemy import text
