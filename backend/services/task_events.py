@@ -40,9 +40,9 @@ class _Notifier:
     """This process's one Redis connection for change notifications, with the server's
     replies switched off (``CLIENT REPLY OFF``): a PUBLISH is then one socket write.
 
-    Through a pooled redis-py client a PUBLISH cost 75-90 µs of CPU here, most of it
+    Through a pooled redis-py client a PUBLISH cost 45-120 µs of CPU here, most of it
     waiting for and parsing a reply nobody reads; written on a connection whose replies
-    are off, 6-7 µs (two per task run: a twentieth of a worker's CPU per short task,
+    are off, 7-13 µs (two per task run: 0.1-0.2 ms of a worker's CPU per short task,
     docs/performance.md "Round 4"). A notification carries no state, so what the reply
     would have told (an error, a dropped connection noticed one write late) costs at
     most a notification, which listeners make up at their next keep-alive. A server
@@ -55,33 +55,43 @@ class _Notifier:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._pool: redis.ConnectionPool | None = None
         self._connection: Connection | None = None
         self._reads_replies = False
         os.register_at_fork(after_in_child=self._forget_parents)
 
     def _forget_parents(self) -> None:
         self._lock = threading.Lock()  # a parent's thread may have held it at the fork
-        self._connection = None
+        self._pool = self._connection = None
 
     def _connect(self) -> Connection:
         pool = redis.ConnectionPool.from_url(
             get_settings().redis_url, socket_connect_timeout=0.5, socket_timeout=0.5
         )
-        connection = pool.get_connection()
+        connection = pool.get_connection()  # checked out for good: never released
+        self._pool = pool
+        try:
+            self._reads_replies = not self._replies_switched_off(connection)
+        except BaseException:
+            connection.disconnect()
+            raise
+        return connection
+
+    @staticmethod
+    def _replies_switched_off(connection: Connection) -> bool:
+        """Send CLIENT REPLY OFF; False when the server refuses the command."""
         # OFF then ON: a server that knows CLIENT REPLY answers only the ON; one that
-        # does not answers the OFF with an error (raised here).
+        # does not answers both, with errors.
         connection.send_command("CLIENT", "REPLY", "OFF")
         connection.send_command("CLIENT", "REPLY", "ON")
         try:
             connection.read_response()
         except redis.ResponseError:
             with suppress(redis.ResponseError):
-                connection.read_response()  # the ON's answer, an error too
-            self._reads_replies = True
-            return connection
+                connection.read_response()  # the ON's answer
+            return False
         connection.send_command("CLIENT", "REPLY", "OFF")
-        self._reads_replies = False
-        return connection
+        return True
 
     def publish(self, channel_name: str) -> None:
         """Send one notification; raises redis.RedisError (or OSError) when it could not."""
