@@ -104,7 +104,8 @@ class _Notifier:
                     self._connection.read_response()
             except BaseException:
                 # Whatever interrupted it (an error, a soft time limit raised mid-write),
-                # the stream may hold half a command: the next notification reconnects.
+                # the stream may hold half a command: the next notification reconnects,
+                # through _connect (redis-py would reconnect by itself, replies on).
                 self._connection.disconnect()
                 self._connection = None
                 raise

@@ -81,24 +81,31 @@ def test_a_dropped_connection_is_replaced(notifier, subscriber, monkeypatch):
     monkeypatch.setattr(task_events, "PUBLISH_BACKOFF_SECONDS", 0.0)
     task_id = str(uuid.uuid4())
     subscriber.subscribe(task_events.channel(task_id))
-    task_events.publish_change(task_id)
-    assert received(subscriber, 1) == [task_events.channel(task_id)]
     admin = redis.Redis.from_url(TEST_REDIS_URL)
-    # The server drops it (a restart, a timeout): found by its last command.
-    killed = sum(
-        admin.client_kill_filter(_id=client["id"])
-        for client in admin.client_list()
-        if client["cmd"] == "publish"
-    )
+    database = str(admin.connection_pool.connection_kwargs.get("db", 0))
+    before = {client["id"] for client in admin.client_list()}
+    task_events.publish_change(task_id)  # connects
+    assert received(subscriber, 1) == [task_events.channel(task_id)]
+    # The server drops it (a restart, a timeout). It is the one connection that appeared
+    # since and last sent a PUBLISH on the test database: nobody else's is touched.
+    ours = [
+        client["id"] for client in admin.client_list()
+        if client["id"] not in before and client["cmd"] == "publish" and client["db"] == database
+    ]
+    assert len(ours) == 1, ours
+    assert admin.client_kill_filter(_id=ours[0]) == 1
     admin.close()
-    assert killed >= 1
     # The write that meets the reset fails (a warning, no exception); a later one reconnects.
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
+    while not received(subscriber, 1, timeout=0.1):
+        assert time.monotonic() < deadline, "no notification arrived after the connection was dropped"
         task_events.publish_change(task_id)
-        if received(subscriber, 1, timeout=0.1):
-            return
-    pytest.fail("no notification arrived after the connection was dropped")
+    # The new connection has its replies off too (redis-py alone would reconnect without).
+    for _ in range(20):
+        task_events.publish_change(task_id)
+    assert len(received(subscriber, 20)) == 20
+    assert notifier._connection is not None
+    assert not notifier._connection.can_read(timeout=0.2)
 
 
 def test_a_server_that_refuses_client_reply_gets_its_replies_read(notifier, subscriber, monkeypatch):
