@@ -182,7 +182,12 @@ def exist_for(user_id: ColumnElement[int]) -> ColumnElement[bool]:
 
     Asked in the RETURNING of a task's transition, so that the common case, no webhook,
     costs no second statement (``record_task_outcome``)."""
-    return exists().where(cast(Table, Webhook.__table__).c.user_id == user_id)
+    # The owners come from a derived table whose column is not called ``user_id``: SQLite's
+    # RETURNING names columns without their table (SQLAlchemy renders them bare there), and
+    # ``webhooks.user_id = task_status.user_id`` became ``user_id = user_id``, which SQLite
+    # read as the webhook's own column, true for every task once anybody had a webhook.
+    owners = select(cast(Table, Webhook.__table__).c.user_id.label("owner")).subquery("owners")
+    return exists().where(owners.c.owner == user_id)
 
 
 def record_task_outcome(conn: Connection, task: Any) -> list[int]:

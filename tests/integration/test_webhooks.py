@@ -20,17 +20,18 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, insert, update
 
 from backend.config import get_settings
 from backend.db import get_engine
-from backend.models import WebhookDelivery, utcnow
-from backend.services import webhooks
+from backend.models import Webhook, WebhookDelivery, utcnow
+from backend.services import task_records, webhooks
 from backend.tasks.app import celery_app
 from backend.tasks.kinds import SWEEP_WEBHOOKS
 from tests.conftest import REPO_ROOT
 from tests.support import is_final
 from tests.support.net import free_port
+from tests.support.seed import seed_task
 from tests.support.statement_pdfs import LAYOUTS
 
 ALL_EVENTS = ["task.succeeded", "task.failed", "batch.finished"]
@@ -421,3 +422,28 @@ def test_the_guides_receiver_accepts_a_real_delivery_and_refuses_forgeries(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_only_a_task_whose_owner_has_a_webhook_looks_them_up(client, register):
+    """The final transition's RETURNING says whether the owner has a webhook
+    (``webhooks.exist_for``); only then does it read them. On SQLite that column once
+    said yes for every task as soon as anybody had a webhook (a bare ``user_id = user_id``)."""
+    other, owner = (client.get("/auth/me", headers=register()).json()["id"] for _ in range(2))
+    with get_engine().begin() as conn:
+        conn.execute(insert(Webhook).values(
+            user_id=owner, url="https://example.com/hook", events=ALL_EVENTS, secret="s" * 32,
+        ))
+    lookups: list[str] = []
+
+    def count(_conn, _cursor, statement: str, *_args) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "webhooks" in statement:
+            lookups.append(statement)
+
+    event.listen(get_engine(), "before_cursor_execute", count)
+    try:
+        assert task_records.mark_success(get_engine(), seed_task(other, "PENDING"), "pong")
+        assert lookups == []  # its owner has none: no second statement
+        assert task_records.mark_success(get_engine(), seed_task(owner, "PENDING"), "pong")
+        assert len(lookups) == 1
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", count)
