@@ -138,6 +138,7 @@ bench: $(VENV)/.dev-installed
 # on SQLite and PostgreSQL, with issue 9's targets printed beside the ratios; then the
 # statement workload on 1, 2 and 4 worker processes and on two worker nodes.
 bench-platform: $(VENV)/.dev-installed
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk || echo "bench_platform needs wrk: apt-get install wrk"
 	$(PY) bench/bench_platform.py
 	$(PY) bench/bench_scaling.py
 
