@@ -1,29 +1,39 @@
 """What the platform costs per task, against raw Celery, measured side by side in one run.
 
-Run: ``make bench-platform`` or ``.venv/bin/python bench/bench_platform.py [--tasks 1000]``.
+Run: ``make bench-platform`` or ``.venv/bin/python bench/bench_platform.py [--tasks 1000]``
+(needs ``wrk``, which `make bench-platform` installs: ``apt-get install wrk``).
 
 Five set-ups, each started fresh, one after another on the same machine:
 
 - **Ledgerflow, SQLite** and **Ledgerflow, PostgreSQL**: the API as `make up` starts it
   (uvicorn, one process) and one worker (``celery_app``, 2 pool processes, every queue);
-  ``--tasks`` no-op ``POST /tasks/ping`` from ``--clients`` concurrent HTTP clients, then
-  the wait until every ``task_status`` row is SUCCESS. The worker runs while the submits
-  are made, as it does in production.
+  ``--tasks`` no-op ``POST /tasks/ping``, then the wait until every ``task_status`` row is
+  SUCCESS. The worker runs while the submits are made, as it does in production.
 - **raw Celery** (bench/raw_celery.py): a bare app with a no-op task and results on, the
-  same Redis, a worker with the same concurrency; ``send_task`` from the same number of
-  threads, then the wait until every result is ready.
+  same Redis, a worker with the same concurrency; ``send_task`` from ``--clients`` threads
+  in this process (issue 9's definition), then the wait until every result is SUCCESS.
 - **bare endpoint + worker**: a FastAPI route that only calls ``apply_async``, under the
-  same uvicorn settings, driven by the same HTTP clients, with the raw worker consuming its
-  tasks meanwhile: the least any HTTP gateway can cost, under the same load as Ledgerflow's
-  submits (their worker runs too). Its end-to-end rate is the ceiling of any HTTP gateway.
+  same uvicorn settings, with the raw worker consuming its tasks meanwhile: the least any
+  HTTP gateway can cost, under the same load as Ledgerflow's submits (their worker runs
+  too). Its end-to-end rate is the ceiling of any HTTP gateway.
 - **bare endpoint alone**: the same without a worker (the baseline of earlier rounds,
   printed for comparison).
 
-Figures: submits per second, submit latency p50/p99, end-to-end tasks per second (first
-submit to last success). Printed with the ratios issue 9 sets targets for: Ledgerflow ÷
-raw Celery end to end (≥ 0.8), Ledgerflow submit ÷ bare endpoint + worker submit (≥ 0.8), submit
-p99 at 16 clients (< 100 ms). The fair-share cap (USER_MAX_ACTIVE_TASKS) is raised for the
-run, since one user submits every task.
+The load of the HTTP set-ups is wrk, a C process of its own (one thread, ``--clients``
+connections, each sending its next request when its answer came: the issue's concurrent
+clients), sending exactly ``--tasks`` requests (bench/wrk_submits.lua) and failing the run
+if any answer is not 202. Until 2026-11-30 it was ``--clients`` Python threads with httpx
+in this process, whose CPU (a large share of the 2-core machine) and GIL contention were
+counted in every submit latency. Latencies p50/p99 are wrk's (exact, over every request);
+the submit rate is ``--tasks`` over wrk's run time.
+
+Figures: submits per second, submit latency p50/p99, end-to-end tasks per second (from
+the start of the load to the last success: Ledgerflow's SUCCESS rows; the raw app's
+results of the task ids sent, read with one MGET a poll), and CPU milliseconds per task of
+the gateway and of the worker with its pool. Printed with the ratios issue 9 sets targets
+for: Ledgerflow ÷ raw Celery end to end (≥ 0.8), Ledgerflow submit ÷ bare endpoint + worker
+submit (≥ 0.8), submit p99 at 16 clients (< 100 ms). The fair-share cap
+(USER_MAX_ACTIVE_TASKS) is raised for the run, since one user submits every task.
 """
 
 from __future__ import annotations
@@ -161,18 +171,19 @@ def wrk_submits(url: str, tasks: int, connections: int, headers: dict[str, str] 
 
 
 def wait_for_results(task_ids: list[str]) -> None:
-    """Until the raw app's result of every task in ``task_ids`` is SUCCESS (one MGET a poll)."""
-    keys = [app.backend.get_key_for_task(task_id) for task_id in task_ids]
+    """Until the raw app's result of every task in ``task_ids`` is SUCCESS; each poll reads
+    (one MGET) only the results not seen yet, so as not to load the Redis the worker uses."""
+    pending = [app.backend.get_key_for_task(task_id) for task_id in task_ids]
     client = redis.Redis.from_url(REDIS_URL)
 
     def all_succeeded() -> bool:
-        values = client.mget(keys)
-        if None in values:
-            return False
-        statuses = {json.loads(value)["status"] for value in values}
-        if statuses != {"SUCCESS"}:
+        nonlocal pending
+        values = client.mget(pending)
+        statuses = {json.loads(value)["status"] for value in values if value is not None}
+        if statuses - {"SUCCESS"}:
             raise RuntimeError(f"raw tasks ended {statuses}")
-        return True
+        pending = [key for key, value in zip(pending, values, strict=True) if value is None]
+        return not pending
 
     wait_for(all_succeeded, f"{len(task_ids)} raw tasks to succeed")
     client.close()
