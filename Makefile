@@ -56,7 +56,8 @@ $(VENV)/.system-tools: Makefile $(VENV)/.bench-tools | $(PY)
 		|| echo "could not install Debian's 'fonts-dejavu-core': the statement grammar's tests will fail"
 	@touch $@
 
-# Programs from Debian that the benchmarks run: wrk drives the API's HTTP (bench/bench_api.py).
+# Programs from Debian that the benchmarks run: wrk drives the API's HTTP (bench/bench_api.py,
+# bench/bench_platform.py).
 $(VENV)/.bench-tools: Makefile | $(PY)
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
 		|| echo "could not install Debian's 'wrk': bench_api (and its smoke test) will fail"

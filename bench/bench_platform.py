@@ -1,35 +1,47 @@
 """What the platform costs per task, against raw Celery, measured side by side in one run.
 
-Run: ``make bench-platform`` or ``.venv/bin/python bench/bench_platform.py [--tasks 1000]``.
+Run: ``make bench-platform`` or ``.venv/bin/python bench/bench_platform.py [--tasks 1000]``
+(needs ``wrk``, which `make bench-platform` installs: ``apt-get install wrk``).
 
 Five set-ups, each started fresh, one after another on the same machine:
 
 - **Ledgerflow, SQLite** and **Ledgerflow, PostgreSQL**: the API as `make up` starts it
   (uvicorn, one process) and one worker (``celery_app``, 2 pool processes, every queue);
-  ``--tasks`` no-op ``POST /tasks/ping`` from ``--clients`` concurrent HTTP clients, then
-  the wait until every ``task_status`` row is SUCCESS. The worker runs while the submits
-  are made, as it does in production.
+  ``--tasks`` no-op ``POST /tasks/ping``, then the wait until every ``task_status`` row is
+  SUCCESS. The worker runs while the submits are made, as it does in production.
 - **raw Celery** (bench/raw_celery.py): a bare app with a no-op task and results on, the
-  same Redis, a worker with the same concurrency; ``send_task`` from the same number of
-  threads, then the wait until every result is ready.
+  same Redis, a worker with the same concurrency; ``send_task`` from ``--clients`` threads
+  in this process (issue 9's definition), then the wait until every result is SUCCESS.
 - **bare endpoint + worker**: a FastAPI route that only calls ``apply_async``, under the
-  same uvicorn settings, driven by the same HTTP clients, with the raw worker consuming its
-  tasks meanwhile: the least any HTTP gateway can cost, under the same load as Ledgerflow's
-  submits (their worker runs too). Its end-to-end rate is the ceiling of any HTTP gateway.
+  same uvicorn settings, with the raw worker consuming its tasks meanwhile: the least any
+  HTTP gateway can cost, under the same load as Ledgerflow's submits (their worker runs
+  too). Its end-to-end rate is the ceiling of any HTTP gateway.
 - **bare endpoint alone**: the same without a worker (the baseline of earlier rounds,
   printed for comparison).
 
-Figures: submits per second, submit latency p50/p99, end-to-end tasks per second (first
-submit to last success). Printed with the ratios issue 9 sets targets for: Ledgerflow ÷
-raw Celery end to end (≥ 0.8), Ledgerflow submit ÷ bare endpoint + worker submit (≥ 0.8), submit
-p99 at 16 clients (< 100 ms). The fair-share cap (USER_MAX_ACTIVE_TASKS) is raised for the
-run, since one user submits every task.
+The load of the HTTP set-ups is wrk, a C process of its own (one thread, ``--clients``
+connections, each sending its next request when its answer came: the issue's concurrent
+clients), sending exactly ``--tasks`` requests (bench/wrk_submits.lua) and failing the run
+if any answer is not 202. Until 2026-11-30 it was ``--clients`` Python threads with httpx
+in this process, whose CPU (a large share of the 2-core machine) and GIL contention were
+counted in every submit latency. Latencies p50/p99 are wrk's (exact, over every request);
+the submit rate is ``--tasks`` over wrk's run time.
+
+Figures: submits per second, submit latency p50/p99, end-to-end tasks per second (from
+the start of the load to the last success: Ledgerflow's SUCCESS rows; the raw app's
+results of the task ids sent, read with one MGET a poll), and CPU milliseconds per task of
+the gateway and of the worker with its pool. Printed with the ratios issue 9 sets targets
+for: Ledgerflow ÷ raw Celery end to end (≥ 0.8), Ledgerflow submit ÷ bare endpoint + worker
+submit (≥ 0.8), submit p99 at 16 clients (< 100 ms). The fair-share cap
+(USER_MAX_ACTIVE_TASKS) is raised for the run, since one user submits every task.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -67,6 +79,7 @@ from bench.raw_celery import QUEUE, app  # noqa: E402
 WORKER_CONCURRENCY = 2
 # The profiler the dev dependencies install beside this interpreter (pyproject.toml).
 PY_SPY = Path(sys.executable).with_name("py-spy")
+WRK_SCRIPT = REPO / "bench" / "wrk_submits.lua"
 TARGETS = {"end_to_end": 0.8, "submit": 0.8, "p99_ms": 100.0}
 
 
@@ -89,33 +102,32 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def drive(submit: Callable[[object], None], make_client: Callable[[], object], tasks: int,
-          clients: int) -> tuple[float, list[float], float]:
-    """Run ``tasks`` submits from ``clients`` threads; (start time, latencies in ms, seconds)."""
+def drive(submit: Callable[[], str], tasks: int, clients: int) -> tuple[float, list[float], float, list[str]]:
+    """Raw Celery's load: ``tasks`` submits from ``clients`` threads in this process;
+    (start time, latencies in ms, seconds, the task ids)."""
     latencies: list[float] = []
+    task_ids: list[str] = []
     lock = threading.Lock()
     remaining = iter(range(tasks))
     errors: list[BaseException] = []
 
     def client_loop() -> None:
-        client = make_client()
         own: list[float] = []
+        ids: list[str] = []
         try:
             while True:
                 with lock:
                     if next(remaining, None) is None:
                         break
                 began = time.perf_counter()
-                submit(client)
+                ids.append(submit())
                 own.append((time.perf_counter() - began) * 1000)
         except BaseException as exc:  # reported after the threads are joined
             errors.append(exc)
         finally:
             with lock:
                 latencies.extend(own)
-            close = getattr(client, "close", None)
-            if close:
-                close()
+                task_ids.extend(ids)
 
     threads = [threading.Thread(target=client_loop) for _ in range(clients)]
     started = time.perf_counter()
@@ -125,7 +137,59 @@ def drive(submit: Callable[[object], None], make_client: Callable[[], object], t
         thread.join()
     if errors:
         raise RuntimeError(f"{len(errors)} clients failed; first: {errors[0]!r}")
-    return started, latencies, time.perf_counter() - started
+    return started, latencies, time.perf_counter() - started, task_ids
+
+
+@dataclass
+class WrkRun:
+    """One fixed-count wrk run: its start on this process's clock and wrk's figures."""
+
+    started: float
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    task_ids: list[str]
+
+
+def wrk_submits(url: str, tasks: int, connections: int, headers: dict[str, str] | None = None) -> WrkRun:
+    """Exactly ``tasks`` ``POST url`` from wrk (one thread, ``connections`` connections; see
+    bench/wrk_submits.lua); raises unless every one was answered 202."""
+    env = dict(os.environ, WRK_TASKS=str(tasks), WRK_STATUS="202", WRK_IDS="1")
+    # wrk stops at the last answer; the duration only bounds a run that lost one (a broken
+    # connection's request is never answered), which then fails below instead of hanging.
+    seconds = 60 + tasks // 5
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "120s", "-s", str(WRK_SCRIPT)]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    started = time.perf_counter()
+    finished = subprocess.run([*command, url], env=env, capture_output=True, text=True, timeout=seconds + 60)
+    lines = [line for line in finished.stdout.splitlines() if line.startswith("WRK_JSON ")]
+    if finished.returncode or not lines:
+        raise RuntimeError(f"wrk failed ({finished.returncode}):\n{finished.stdout}{finished.stderr}")
+    figures = json.loads(lines[-1].removeprefix("WRK_JSON "))
+    if (figures["unexpected"] or figures["socket_errors"] or figures["sent"] != tasks
+            or figures["answered"] != tasks or len(figures["ids"]) != tasks):
+        raise RuntimeError(f"POST {url}: not {tasks} answers 202: {figures | {'ids': len(figures['ids'])}}")
+    return WrkRun(started, figures["seconds"], figures["p50_ms"], figures["p99_ms"], figures["ids"])
+
+
+def wait_for_results(task_ids: list[str]) -> None:
+    """Until the raw app's result of every task in ``task_ids`` is SUCCESS; each poll reads
+    (one MGET) only the results not seen yet, so as not to load the Redis the worker uses."""
+    pending = [app.backend.get_key_for_task(task_id) for task_id in task_ids]
+    client = redis.Redis.from_url(REDIS_URL)
+
+    def all_succeeded() -> bool:
+        nonlocal pending
+        values = client.mget(pending)
+        statuses = {json.loads(value)["status"] for value in values if value is not None}
+        if statuses - {"SUCCESS"}:
+            raise RuntimeError(f"raw tasks ended {statuses}")
+        pending = [key for key, value in zip(pending, values, strict=True) if value is None]
+        return not pending
+
+    wait_for(all_succeeded, f"{len(task_ids)} raw tasks to succeed")
+    client.close()
 
 
 def wait_for(check: Callable[[], bool], what: str, timeout: float = 600) -> None:
@@ -215,25 +279,6 @@ def processes(log_dir: Path, env: dict[str, str]) -> Iterator[Processes]:
         running.stop()
 
 
-def http_submitter(base: str, path: str, headers: dict[str, str], task_ids: list[str] | None = None,
-                   ids_lock: threading.Lock | None = None) -> tuple[
-        Callable[[], object], Callable[[object], None]]:
-    """A client factory and a submit for ``POST path``; each answer's task id goes to
-    ``task_ids`` when given."""
-    def make_client() -> httpx.Client:
-        return httpx.Client(base_url=base, headers=headers, timeout=60)
-
-    def submit(client: object) -> None:
-        assert isinstance(client, httpx.Client)
-        answer = client.post(path)
-        if answer.status_code != 202:
-            raise RuntimeError(f"POST {path}: {answer.status_code} {answer.text[:200]}")
-        if task_ids is not None and ids_lock is not None:
-            with ids_lock:
-                task_ids.append(answer.json()["task_id"])
-    return make_client, submit
-
-
 def ledgerflow(database_url: str, work_dir: Path, tasks: int, clients: int) -> Figures:
     """The platform as `make up` runs it, on ``database_url``."""
     upgrade_database(database_url)
@@ -263,23 +308,23 @@ def ledgerflow(database_url: str, work_dir: Path, tasks: int, clients: int) -> F
                 return int(conn.execute(text(
                     "SELECT count(*) FROM task_status WHERE status = 'SUCCESS'")).scalar_one())
 
-        make_client, submit = http_submitter(base, "/tasks/ping", headers)
         api_cpu, worker_cpu = running.cpu_seconds("api"), running.cpu_seconds("worker")
         with running.profiled():
-            started, latencies, submit_seconds = drive(submit, make_client, tasks, clients)
+            load = wrk_submits(f"{base}/tasks/ping", tasks, clients, headers)
             wait_for(lambda: succeeded() >= tasks + 1, f"{tasks} pings to succeed")
-            end_to_end = time.perf_counter() - started
+            end_to_end = time.perf_counter() - load.started
         api_cpu = running.cpu_seconds("api") - api_cpu
         worker_cpu = running.cpu_seconds("worker") - worker_cpu
         engine.dispose()
-    return Figures(tasks / submit_seconds, statistics.median(latencies), percentile(latencies, 0.99),
-                   tasks / end_to_end, 1000 * api_cpu / tasks, 1000 * worker_cpu / tasks)
+    return Figures(tasks / load.seconds, load.p50_ms, load.p99_ms, tasks / end_to_end,
+                   1000 * api_cpu / tasks, 1000 * worker_cpu / tasks)
 
 
 def raw_celery(work_dir: Path, tasks: int, clients: int) -> dict[str, Figures]:
-    """The baselines: bare Celery end to end (``send_task`` from threads); the bare endpoint
-    with the same raw worker consuming its tasks (what Ledgerflow's submits are measured
-    beside: its worker runs meanwhile); the bare endpoint alone, as before."""
+    """The baselines: bare Celery end to end (``send_task`` from threads in this process,
+    issue 9's definition); the bare endpoint with the same raw worker consuming its tasks
+    (what Ledgerflow's submits are measured beside: its worker runs meanwhile); the bare
+    endpoint alone, as before."""
     env = dict(os.environ, RAW_CELERY_REDIS_URL=REDIS_URL)
     figures: dict[str, Figures] = {}
     with processes(work_dir, env) as running:
@@ -287,41 +332,31 @@ def raw_celery(work_dir: Path, tasks: int, clients: int) -> dict[str, Figures]:
                                      "-Q", QUEUE, "--concurrency", str(WORKER_CONCURRENCY),
                                      "--loglevel", "WARNING"])
         app.send_task("raw_noop", queue=QUEUE).get(timeout=120)  # warm: the worker is up
-        task_ids: list[str] = []
-        ids_lock = threading.Lock()
+        worker_cpu = running.cpu_seconds("raw-worker")
+        started, latencies, submit_seconds, task_ids = drive(
+            lambda: app.send_task("raw_noop", queue=QUEUE).id, tasks, clients)
+        wait_for_results(task_ids)
+        end_to_end = time.perf_counter() - started
+        figures["raw Celery"] = Figures(
+            tasks / submit_seconds, statistics.median(latencies), percentile(latencies, 0.99),
+            tasks / end_to_end, None, 1000 * (running.cpu_seconds("raw-worker") - worker_cpu) / tasks)
 
-        def send(_client: object) -> None:
-            task_id = app.send_task("raw_noop", queue=QUEUE).id
-            with ids_lock:
-                task_ids.append(task_id)
-
-        def measure(submit: Callable[[object], None], make_client: Callable[[], object]) -> Figures:
-            task_ids.clear()
-            api_cpu = running.cpu_seconds("api") if "api" in running.named else 0.0
-            worker_cpu = running.cpu_seconds("raw-worker")
-            started, latencies, submit_seconds = drive(submit, make_client, tasks, clients)
-            for task_id in list(task_ids):
-                app.AsyncResult(task_id).get(timeout=600)
-            end_to_end = time.perf_counter() - started
-            return Figures(
-                tasks / submit_seconds, statistics.median(latencies), percentile(latencies, 0.99),
-                tasks / end_to_end,
-                1000 * (running.cpu_seconds("api") - api_cpu) / tasks if "api" in running.named else None,
-                1000 * (running.cpu_seconds("raw-worker") - worker_cpu) / tasks)
-
-        figures["raw Celery"] = measure(send, lambda: None)
         base = running.uvicorn("bench.raw_celery:bare_api", factory=False)
-        make_client, http_submit = http_submitter(base, "/ping", {}, task_ids, ids_lock)
-        figures["bare endpoint + worker"] = measure(http_submit, make_client)
+        api_cpu, worker_cpu = running.cpu_seconds("api"), running.cpu_seconds("raw-worker")
+        load = wrk_submits(f"{base}/ping", tasks, clients)
+        wait_for_results(load.task_ids)
+        end_to_end = time.perf_counter() - load.started
+        figures["bare endpoint + worker"] = Figures(
+            tasks / load.seconds, load.p50_ms, load.p99_ms, tasks / end_to_end,
+            1000 * (running.cpu_seconds("api") - api_cpu) / tasks,
+            1000 * (running.cpu_seconds("raw-worker") - worker_cpu) / tasks)
     with processes(work_dir, env) as running:
         base = running.uvicorn("bench.raw_celery:bare_api", factory=False)
-        make_client, http_submit = http_submitter(base, "/ping", {})
         api_cpu = running.cpu_seconds("api")
-        _, latencies, submit_seconds = drive(http_submit, make_client, tasks, clients)
-        api_cpu = running.cpu_seconds("api") - api_cpu
+        load = wrk_submits(f"{base}/ping", tasks, clients)
         figures["bare endpoint alone"] = Figures(
-            tasks / submit_seconds, statistics.median(latencies), percentile(latencies, 0.99),
-            api_cpu_ms=1000 * api_cpu / tasks)
+            tasks / load.seconds, load.p50_ms, load.p99_ms,
+            api_cpu_ms=1000 * (running.cpu_seconds("api") - api_cpu) / tasks)
     redis.Redis.from_url(REDIS_URL).delete(QUEUE)  # the lone endpoint's unconsumed messages
     return figures
 
@@ -347,6 +382,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--profile", type=Path, help="record py-spy stacks of every process here")
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("bench_platform drives the HTTP set-ups with wrk: apt-get install wrk "
+                 "(`make bench-platform` installs it)")
     # A SIGTERM (timeout, Ctrl-C from make) unwinds, so that every started process is stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
     if args.profile:
@@ -374,6 +412,8 @@ def main() -> None:
 
     print(f"{args.tasks} no-op tasks, {args.clients} concurrent clients, worker concurrency "
           f"{WORKER_CONCURRENCY}, {os.cpu_count()} CPUs")
+    print(f"Load: the HTTP set-ups driven by wrk (one thread, {args.clients} connections, a process of its "
+          f"own; latencies are wrk's); raw Celery by {args.clients} send_task threads in the bench process")
     print(f"{'':<24} {'submit/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'e2e/s':>8} {'API cpu':>9}"
           f" {'wkr cpu':>9}   (cpu: ms per task)")
     for name, figures in results.items():
