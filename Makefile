@@ -60,7 +60,7 @@ $(VENV)/.system-tools: Makefile $(VENV)/.bench-tools | $(PY)
 # bench/bench_platform.py).
 $(VENV)/.bench-tools: Makefile | $(PY)
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
-		|| echo "could not install Debian's 'wrk': bench_api (and its smoke test) will fail"
+		|| echo "could not install Debian's 'wrk': bench_api and bench_platform (and their smoke tests) will fail"
 	@touch $@
 
 up: $(VENV)/.runtime-installed
