@@ -112,6 +112,13 @@ class Settings(BaseSettings):
     # batch.finished, and any whose message was lost.
     webhook_sweep_seconds: float = Field(10.0, gt=0)
 
+    # Threads one API process runs its route code in at once (the synchronous routes and
+    # dependencies, with their database calls); 0: 2 on SQLite, 4 on PostgreSQL. Threads
+    # past these only contend for the process's GIL (and on SQLite for its one writer):
+    # at 16 concurrent submits anyio's default of 40 gave the same throughput with a p99
+    # of 1-1.4 s on SQLite, 2 gave ~0.1 s (docs/performance.md, "Round 4").
+    api_threads: int = Field(0, ge=0)
+
     # A PENDING/RETRYING row whose message has not started this long after it was sent
     # (or was due) is sent again; the wait doubles with each re-send.
     redispatch_after_seconds: float = Field(300.0, gt=0)
@@ -144,6 +151,13 @@ class Settings(BaseSettings):
     def broker_is_amqp(self) -> bool:
         """True when the broker is RabbitMQ (amqp://, amqps://, pyamqp://), not Redis."""
         return self.broker_url.split("://", 1)[0] in ("amqp", "amqps", "pyamqp")
+
+    @property
+    def api_thread_limit(self) -> int:
+        """API_THREADS, or its default for the database (see the field)."""
+        if self.api_threads:
+            return self.api_threads
+        return 2 if self.database_url.startswith("sqlite") else 4
 
     @property
     def result_backend(self) -> str:

@@ -1,4 +1,5 @@
-"""Admission control: at most as many requests inside the app as the database pool can serve.
+"""Admission control: at most as many requests inside the app as the database pool can serve,
+and at most API_THREADS of them running route code at once.
 
 A request may hold two pooled connections at once (its ORM session, opened by the
 current-user lookup and kept until the response, and a service's short transaction such
@@ -13,11 +14,16 @@ are not counted.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 
 import anyio
+import anyio.to_thread
+from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from backend.config import get_settings
 
 EVENT_STREAM = "text/event-stream"
 
@@ -46,3 +52,21 @@ class AdmissionLimit:
             return
         async with self.slots:
             await self.app(scope, receive, send)
+
+
+@asynccontextmanager
+async def route_threads(_app: FastAPI) -> AsyncIterator[None]:
+    """Lifespan: at most ``Settings.api_thread_limit`` threads run route code at once.
+
+    FastAPI runs synchronous routes and dependencies in anyio's worker threads, up to its
+    default limiter's tokens (40). One process cannot run more Python at once than its
+    GIL allows, so past a few threads more only contend for it, and on SQLite for its one
+    writer, whose waiters sleep (up to 100 ms a try): with 16 concurrent submits the
+    throughput was the same at 40 and at 2-4 threads, the p99 ten times higher on SQLite
+    and the worker beside the API got less CPU (docs/performance.md, "Round 4"). Requests
+    waiting for a thread wait in the event loop, where a slow client's upload or a
+    server-sent event stream costs no thread either. The limiter is the event loop's own
+    (anyio's public ``current_default_thread_limiter``), set once it runs.
+    """
+    anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().api_thread_limit
+    yield

@@ -22,7 +22,7 @@ from backend.api import (
     web,
     webhooks,
 )
-from backend.api.admission import AdmissionLimit, event_stream_paths
+from backend.api.admission import AdmissionLimit, event_stream_paths, route_threads
 from backend.api.errors import install_error_handlers
 from backend.api.middleware import RequestSizeLimit
 from backend.api.request_id import RequestIdMiddleware
@@ -74,6 +74,7 @@ def create_app() -> FastAPI:
         title="Ledgerflow",
         summary="Background jobs for finance documents: submit, watch, fetch results.",
         version="0.1.0",
+        lifespan=route_threads,
     )
     for router in ROUTERS:
         app.include_router(router)
