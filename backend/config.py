@@ -113,7 +113,7 @@ class Settings(BaseSettings):
     webhook_sweep_seconds: float = Field(10.0, gt=0)
 
     # Threads one API process runs its route code in at once (the synchronous routes and
-    # dependencies, with their database calls); 0: 2 on SQLite, 4 on PostgreSQL. Threads
+    # dependencies, with their database calls); 0: 2 on SQLite, 6 on PostgreSQL. Threads
     # past these only contend for the process's GIL (and on SQLite for its one writer):
     # at 16 concurrent submits anyio's default of 40 gave the same throughput with a p99
     # of 1-1.4 s on SQLite, 2 gave ~0.1 s (docs/performance.md, "Round 4").
@@ -157,7 +157,7 @@ class Settings(BaseSettings):
         """API_THREADS, or its default for the database (see the field)."""
         if self.api_threads:
             return self.api_threads
-        return 2 if self.database_url.startswith("sqlite") else 4
+        return 2 if self.database_url.startswith("sqlite") else 6
 
     @property
     def result_backend(self) -> str:

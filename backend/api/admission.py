@@ -62,8 +62,9 @@ async def route_threads(_app: FastAPI) -> AsyncIterator[None]:
     default limiter's tokens (40). One process cannot run more Python at once than its
     GIL allows, so past a few threads more only contend for it, and on SQLite for its one
     writer, whose waiters sleep (up to 100 ms a try): with 16 concurrent submits the
-    throughput was the same at 40 and at 2-4 threads, the p99 ten times higher on SQLite
-    and the worker beside the API got less CPU (docs/performance.md, "Round 4"). Requests
+    throughput was the same or higher at 2 (SQLite) or 6 (PostgreSQL) threads than at 40,
+    the p99 a tenth on SQLite and two thirds on PostgreSQL, and the worker beside the API
+    got more of the CPU (docs/performance.md, "Round 4"). Requests
     waiting for a thread wait in the event loop, where a slow client's upload or a
     server-sent event stream costs no thread either. The limiter is the event loop's own
     (anyio's public ``current_default_thread_limiter``), set once it runs.

@@ -1,5 +1,5 @@
 """backend/api/admission.py ``route_threads``: at most API_THREADS threads run route code at
-once in one API process (the rest wait in the event loop), 2 on SQLite and 4 on
+once in one API process (the rest wait in the event loop), 2 on SQLite and 6 on
 PostgreSQL unless set."""
 
 from __future__ import annotations
@@ -67,5 +67,5 @@ def test_without_the_limit_every_request_runs_at_once():
 
 def test_the_default_follows_the_database():
     assert Settings(database_url="sqlite:///var/ledgerflow.db").api_thread_limit == 2
-    assert Settings(database_url="postgresql://db/ledgerflow").api_thread_limit == 4
+    assert Settings(database_url="postgresql://db/ledgerflow").api_thread_limit == 6
     assert Settings(database_url="sqlite:///var/ledgerflow.db", api_threads=8).api_thread_limit == 8
