@@ -148,9 +148,14 @@ class Settings(BaseSettings):
         return self.celery_broker_url or self.redis_url
 
     @property
+    def broker_scheme(self) -> str:
+        """The broker URL's scheme: ``redis``, ``rediss``, ``sentinel``, ``amqp``..."""
+        return self.broker_url.split("://", 1)[0]
+
+    @property
     def broker_is_amqp(self) -> bool:
         """True when the broker is RabbitMQ (amqp://, amqps://, pyamqp://), not Redis."""
-        return self.broker_url.split("://", 1)[0] in ("amqp", "amqps", "pyamqp")
+        return self.broker_scheme in ("amqp", "amqps", "pyamqp")
 
     @property
     def api_thread_limit(self) -> int:

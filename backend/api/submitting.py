@@ -148,8 +148,10 @@ class Submitter:
         except ApiError as refused:
             # Over the active-task limit now, but the key may have been used before: a
             # client that repeats a request that got through gets its first answer.
+            if refused.status_code != status.HTTP_429_TOO_MANY_REQUESTS:
+                raise
             first = idempotency.first_use(engine, self.user_id, key, fingerprint)
-            if refused.status_code != status.HTTP_429_TOO_MANY_REQUESTS or first is None:
+            if first is None:
                 raise
             return self._answer_for_used_key(first)
 

@@ -69,7 +69,7 @@ class _Notifier:
             get_settings().redis_url, socket_connect_timeout=0.5, socket_timeout=0.5
         )
         connection = pool.get_connection()  # checked out for good: never released
-        self._pool = pool
+        self._pool = pool  # kept as long as the connection it lent
         try:
             self._reads_replies = not self._replies_switched_off(connection)
         except BaseException:

@@ -65,7 +65,7 @@ def celery_config(settings: Settings) -> dict:
         "broker_url": settings.broker_url,
         "result_backend": settings.result_backend,
         **(_rabbitmq_config() if settings.broker_is_amqp
-           else _redis_broker_config(redis_options, settings.broker_url.split("://", 1)[0])),
+           else _redis_broker_config(redis_options, settings.broker_scheme)),
         "result_backend_transport_options": redis_options,
         "broker_connection_retry_on_startup": True,
         # The API answers 503 when the broker is down; it must find out quickly.
