@@ -30,7 +30,10 @@ the submit rate is ``--tasks`` over wrk's run time.
 Figures: submits per second, submit latency p50/p99, end-to-end tasks per second (from
 the start of the load to the last success: Ledgerflow's SUCCESS rows; the raw app's
 results of the task ids sent, read with one MGET a poll), and CPU milliseconds per task of
-the gateway and of the worker with its pool. Printed with the ratios issue 9 sets targets
+the gateway, of the worker with its pool, of the PostgreSQL backends serving the bench
+database and of Redis (``ServerCpu``), and of all of them together (raw Celery's with its
+sending threads, which do the gateway's part there): with every core busy, the end-to-end
+rate can be at most the ratio of those totals. Printed with the ratios issue 9 sets targets
 for: Ledgerflow ÷ raw Celery end to end (≥ 0.8), Ledgerflow submit ÷ bare endpoint + worker
 submit (≥ 0.8), submit p99 at 16 clients (< 100 ms). The fair-share cap
 (USER_MAX_ACTIVE_TASKS) is raised for the run, since one user submits every task.
@@ -54,11 +57,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import psutil
 import redis
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -95,6 +99,20 @@ class Figures:
     # the rates, hardly moved by other work on a shared machine.
     api_cpu_ms: float | None = None
     worker_cpu_ms: float | None = None
+    # The servers' CPU milliseconds per task (ServerCpu): PostgreSQL's backends (None on
+    # SQLite, which runs inside the API and the worker) and Redis.
+    database_cpu_ms: float | None = None
+    redis_cpu_ms: float | None = None
+    # Raw Celery only: its 16 sending threads in this process (the gateway's work there).
+    sender_cpu_ms: float | None = None
+
+    @property
+    def total_cpu_ms(self) -> float:
+        """CPU per task of every process measured: what bounds the end-to-end rate on a
+        machine whose cores are all busy."""
+        parts = (self.api_cpu_ms, self.worker_cpu_ms, self.database_cpu_ms, self.redis_cpu_ms,
+                 self.sender_cpu_ms)
+        return sum(part for part in parts if part is not None)
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -171,6 +189,62 @@ def wrk_submits(url: str, tasks: int, connections: int, headers: dict[str, str] 
             or figures["answered"] != tasks or len(figures["ids"]) != tasks):
         raise RuntimeError(f"POST {url}: not {tasks} answers 202: {figures | {'ids': len(figures['ids'])}}")
     return WrkRun(started, figures["seconds"], figures["p50_ms"], figures["p99_ms"], figures["ids"])
+
+
+def listening_pid(port: int) -> int | None:
+    """The process listening on TCP ``port`` of this machine, if one can be seen."""
+    with suppress(psutil.AccessDenied):
+        for connection in psutil.net_connections(kind="tcp"):
+            if connection.status == psutil.CONN_LISTEN and connection.laddr.port == port and connection.pid:
+                return connection.pid
+    return None
+
+
+class ServerCpu:
+    """CPU seconds so far of the servers one set-up's tasks go through, on this machine.
+
+    The database: the PostgreSQL backends connected to the bench database (their process
+    title names it), not the server's background writers; none on SQLite, which runs in
+    the API and the worker, whose figures count it, or for a server on another host. A
+    backend that exits in the window loses its time (the pools keep theirs open). Redis:
+    the redis-server listening on ``REDIS_URL``'s port. Other work on the same servers
+    would be counted too: the bench's own polls are, at most 50 a second.
+    """
+
+    def __init__(self, database_url: str | None) -> None:
+        self.database: str | None = None
+        if database_url is not None:
+            url = make_url(database_url)
+            if url.get_backend_name() == "postgresql" and url.host in (None, "127.0.0.1", "localhost"):
+                self.database = url.database
+        self.redis_pid = listening_pid(redis_port(REDIS_URL))
+
+    def seconds(self) -> tuple[float | None, float | None]:
+        """(the database's backends, Redis) in CPU seconds, None where not measured."""
+        database: float | None = None
+        if self.database is not None:
+            database = 0.0
+            for process in psutil.process_iter(["cmdline"]):
+                title = " ".join(process.info["cmdline"] or ())
+                if title.startswith("postgres: ") and f" {self.database} " in title:
+                    with suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                        own = process.cpu_times()
+                        database += own.user + own.system
+        redis_seconds: float | None = None
+        if self.redis_pid is not None:
+            with suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                own = psutil.Process(self.redis_pid).cpu_times()
+                redis_seconds = own.user + own.system
+        return database, redis_seconds
+
+
+def redis_port(url: str) -> int:
+    """The TCP port of a redis:// URL (6379 when it names none)."""
+    return urlsplit(url).port or 6379
+
+
+def per_task_ms(before: float | None, after: float | None, tasks: int) -> float | None:
+    return None if before is None or after is None else 1000 * (after - before) / tasks
 
 
 def wait_for_results(task_ids: list[str]) -> None:
@@ -308,16 +382,21 @@ def ledgerflow(database_url: str, work_dir: Path, tasks: int, clients: int) -> F
                 return int(conn.execute(text(
                     "SELECT count(*) FROM task_status WHERE status = 'SUCCESS'")).scalar_one())
 
+        servers = ServerCpu(database_url)
         api_cpu, worker_cpu = running.cpu_seconds("api"), running.cpu_seconds("worker")
+        (database_cpu, redis_cpu) = servers.seconds()
         with running.profiled():
             load = wrk_submits(f"{base}/tasks/ping", tasks, clients, headers)
             wait_for(lambda: succeeded() >= tasks + 1, f"{tasks} pings to succeed")
             end_to_end = time.perf_counter() - load.started
         api_cpu = running.cpu_seconds("api") - api_cpu
         worker_cpu = running.cpu_seconds("worker") - worker_cpu
+        (database_after, redis_after) = servers.seconds()
         engine.dispose()
     return Figures(tasks / load.seconds, load.p50_ms, load.p99_ms, tasks / end_to_end,
-                   1000 * api_cpu / tasks, 1000 * worker_cpu / tasks)
+                   1000 * api_cpu / tasks, 1000 * worker_cpu / tasks,
+                   per_task_ms(database_cpu, database_after, tasks),
+                   per_task_ms(redis_cpu, redis_after, tasks))
 
 
 def raw_celery(work_dir: Path, tasks: int, clients: int) -> dict[str, Figures]:
@@ -332,24 +411,30 @@ def raw_celery(work_dir: Path, tasks: int, clients: int) -> dict[str, Figures]:
                                      "-Q", QUEUE, "--concurrency", str(WORKER_CONCURRENCY),
                                      "--loglevel", "WARNING"])
         app.send_task("raw_noop", queue=QUEUE).get(timeout=120)  # warm: the worker is up
-        worker_cpu = running.cpu_seconds("raw-worker")
+        servers, this_process = ServerCpu(None), psutil.Process()
+        worker_cpu, (_, redis_cpu) = running.cpu_seconds("raw-worker"), servers.seconds()
+        senders_cpu = sum(this_process.cpu_times()[:2])
         started, latencies, submit_seconds, task_ids = drive(
             lambda: app.send_task("raw_noop", queue=QUEUE).id, tasks, clients)
         wait_for_results(task_ids)
         end_to_end = time.perf_counter() - started
         figures["raw Celery"] = Figures(
             tasks / submit_seconds, statistics.median(latencies), percentile(latencies, 0.99),
-            tasks / end_to_end, None, 1000 * (running.cpu_seconds("raw-worker") - worker_cpu) / tasks)
+            tasks / end_to_end, None, 1000 * (running.cpu_seconds("raw-worker") - worker_cpu) / tasks,
+            redis_cpu_ms=per_task_ms(redis_cpu, servers.seconds()[1], tasks),
+            sender_cpu_ms=per_task_ms(senders_cpu, sum(this_process.cpu_times()[:2]), tasks))
 
         base = running.uvicorn("bench.raw_celery:bare_api", factory=False)
         api_cpu, worker_cpu = running.cpu_seconds("api"), running.cpu_seconds("raw-worker")
+        (_, redis_cpu) = servers.seconds()
         load = wrk_submits(f"{base}/ping", tasks, clients)
         wait_for_results(load.task_ids)
         end_to_end = time.perf_counter() - load.started
         figures["bare endpoint + worker"] = Figures(
             tasks / load.seconds, load.p50_ms, load.p99_ms, tasks / end_to_end,
             1000 * (running.cpu_seconds("api") - api_cpu) / tasks,
-            1000 * (running.cpu_seconds("raw-worker") - worker_cpu) / tasks)
+            1000 * (running.cpu_seconds("raw-worker") - worker_cpu) / tasks,
+            redis_cpu_ms=per_task_ms(redis_cpu, servers.seconds()[1], tasks))
     with processes(work_dir, env) as running:
         base = running.uvicorn("bench.raw_celery:bare_api", factory=False)
         api_cpu = running.cpu_seconds("api")
@@ -368,7 +453,8 @@ def cell(value: float | None, spec: str) -> str:
 def row(name: str, figures: Figures) -> str:
     return (f"{name:<24} {figures.submitted_per_second:9.0f} {figures.p50_ms:8.1f} {figures.p99_ms:8.1f}"
             f" {cell(figures.end_to_end_per_second, '8.0f')} {cell(figures.api_cpu_ms, '9.2f')}"
-            f" {cell(figures.worker_cpu_ms, '9.2f')}")
+            f" {cell(figures.worker_cpu_ms, '9.2f')} {cell(figures.database_cpu_ms, '8.2f')}"
+            f" {cell(figures.redis_cpu_ms, '9.2f')} {figures.total_cpu_ms:8.2f}")
 
 
 def verdict(value: float, target: float, higher_is_better: bool = True) -> str:
@@ -415,7 +501,7 @@ def main() -> None:
     print(f"Load: the HTTP set-ups driven by wrk (one thread, {args.clients} connections, a process of its "
           f"own; latencies are wrk's); raw Celery by {args.clients} send_task threads in the bench process")
     print(f"{'':<24} {'submit/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'e2e/s':>8} {'API cpu':>9}"
-          f" {'wkr cpu':>9}   (cpu: ms per task)")
+          f" {'wkr cpu':>9} {'DB cpu':>8} {'Redis cpu':>9} {'all cpu':>8}   (cpu: ms per task)")
     for name, figures in results.items():
         print(row(name, figures))
     raw, bare = results["raw Celery"], results["bare endpoint + worker"]
@@ -441,7 +527,9 @@ def main() -> None:
               f"endpoint's with its worker: {bare.p99_ms:.0f} ms)")
         assert figures.api_cpu_ms and bare.api_cpu_ms and figures.worker_cpu_ms and raw.worker_cpu_ms
         print(f"    CPU per task: gateway {figures.api_cpu_ms / bare.api_cpu_ms:.1f}x the bare endpoint's, "
-              f"worker {figures.worker_cpu_ms / raw.worker_cpu_ms:.1f}x raw Celery's")
+              f"worker {figures.worker_cpu_ms / raw.worker_cpu_ms:.1f}x raw Celery's; everything counted "
+              f"{figures.total_cpu_ms / raw.total_cpu_ms:.1f}x raw Celery's, so with every core busy its end "
+              f"to end can reach at most ~{raw.total_cpu_ms / figures.total_cpu_ms:.2f}x raw Celery's")
 
 
 if __name__ == "__main__":
