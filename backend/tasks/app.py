@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
+import logging
+import os
+from collections.abc import Callable
 from typing import Any
 
 from celery import Celery
+from celery.exceptions import WorkerTerminate
 from celery.schedules import crontab
 from celery.signals import worker_init, worker_process_init
 from kombu import Exchange, Queue
@@ -206,6 +211,28 @@ def create_celery_app(settings: Settings | None = None) -> Celery:
 
 
 celery_app = create_celery_app()
+logger = logging.getLogger(__name__)
+
+
+def _stops_the_start(receiver: Callable[..., None]) -> Callable[..., None]:
+    """A ``worker_init`` receiver whose failure stops the worker's start.
+
+    Celery's signal dispatch catches a receiver's exception, logs it and goes on, so the
+    worker would start without what the receiver prepares and fail later, task by task
+    (a module that does not import) or in a loop (a queue RabbitMQ refuses).
+    ``WorkerTerminate`` is a SystemExit, which the dispatch lets through: the worker
+    exits with EX_SOFTWARE and the reason as its last log line.
+    """
+
+    @functools.wraps(receiver)
+    def stopping(*args: Any, **kwargs: Any) -> None:
+        try:
+            receiver(*args, **kwargs)
+        except Exception as exc:
+            logger.critical("The worker cannot start: %s: %s", type(exc).__name__, exc, exc_info=exc)
+            raise WorkerTerminate(os.EX_SOFTWARE) from exc
+
+    return stopping
 
 
 @worker_process_init.connect
@@ -221,6 +248,7 @@ def _prepare_pool_process(**_kwargs: Any) -> None:
 
 
 @worker_init.connect  # connected first: what it imports is frozen with the rest
+@_stops_the_start
 def _import_what_the_queues_need(sender: Any = None, **_kwargs: Any) -> None:
     # By now the worker has selected its queues (-Q); all of them when none was given.
     if sender is None:
@@ -240,12 +268,13 @@ def _freeze_startup_heap(**_kwargs: Any) -> None:
 
 
 @worker_init.connect
+@_stops_the_start
 def _declare_every_queue(sender: Any = None, **_kwargs: Any) -> None:
     # On RabbitMQ, Celery's native delayed delivery binds every queue the app knows to its
     # delay exchanges when a worker starts; a queue whose exchange nobody declared yet (no
     # worker of that queue started) fails to bind, and a countdown sent to it would be
     # dropped. Every worker declares them all first. A queue declared earlier with other
-    # arguments (a classic queue of the same name) is refused here, loudly.
+    # arguments (a classic queue of the same name) is refused here, and the worker does not start.
     if sender is None or not get_settings().broker_is_amqp:
         return
     app: Celery = sender.app

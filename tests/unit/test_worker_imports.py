@@ -6,6 +6,7 @@ the API imports: none of the tasks' libraries either."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -89,6 +90,30 @@ def test_a_library_imported_on_first_use_that_is_missing_fails_at_once():
     require_installed("openpyxl", "pdfplumber")  # installed: nothing happens
     with pytest.raises(ModuleNotFoundError, match="not installed: no_such_library_here"):
         require_installed("openpyxl", "no_such_library_here")
+
+
+# The same worker, but the module its queue's tasks need does not import (None in
+# sys.modules makes any import of it raise ImportError, as a broken install would).
+_WORKER_WITH_A_BROKEN_MODULE = """
+import sys
+sys.modules[sys.argv[2]] = None
+import celery_app
+celery_app.app.WorkController(queues=[sys.argv[1]], pool_cls="solo", hostname="broken@test")
+print("the worker was set up")
+"""
+
+
+def test_a_worker_whose_queues_need_a_module_that_does_not_import_does_not_start():
+    # Celery's signal dispatch only logs a worker_init receiver's exception: the worker
+    # would have started and failed each report task instead (backend/tasks/app.py).
+    done = subprocess.run(
+        [sys.executable, "-c", _WORKER_WITH_A_BROKEN_MODULE, "reports", "backend.services.reports"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == os.EX_SOFTWARE, done.stderr
+    assert "the worker was set up" not in done.stdout
+    assert "The worker cannot start: ModuleNotFoundError" in done.stderr
+    assert "backend.services.reports" in done.stderr
 
 
 def test_the_api_imports_none_of_the_libraries_only_tasks_use():
