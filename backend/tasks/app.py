@@ -279,10 +279,13 @@ def _declare_every_queue(sender: Any = None, **_kwargs: Any) -> None:
         return
     app: Celery = sender.app
     with app.connection_for_write() as connection:
+        away: tuple[type[BaseException], ...] = (BrokerUnavailable, *connection.connection_errors)
         try:
             connection.ensure_connection(max_retries=3)
-        except BrokerUnavailable:
-            return  # the worker's own start retries the broker and says so
-        channel = connection.default_channel
-        for queue in app.amqp.queues.values():
-            queue.bind(channel).declare()
+            channel = connection.default_channel
+            for queue in app.amqp.queues.values():
+                queue.bind(channel).declare()
+        except away:
+            # The broker away or gone meanwhile: the worker's own start retries it and
+            # says so. A refused declaration is a channel error and stops the start.
+            return
