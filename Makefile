@@ -80,12 +80,16 @@ RABBITMQ_SUITE := tests/integration/test_task_lifecycle.py tests/integration/tes
 	tests/integration/test_statements_api.py::test_a_statement_is_parsed_into_its_transactions \
 	tests/integration/test_categorization_api.py::test_bulk_categorization_applies_the_highest_priority_matching_rule \
 	tests/integration/test_monitoring.py::test_queue_depth_counts_messages_nobody_takes
+# The fault scenario that needs RabbitMQ (the rest run in the other two passes and in
+# `make chaos`), in the same session, after RABBITMQ_SUITE: its worker nodes share the
+# vhost with the run's worker, which the fault suite stops first (tests/chaos/conftest.py).
+RABBITMQ_FAULTS := tests/chaos/test_faults.py::test_on_rabbitmq_a_worker_node_killed_with_sigkill_has_its_tasks_redelivered_at_once
 
 # ruff and mypy first, then three passes: everything on PostgreSQL + Redis; the
 # integration and fault suites on the default back end `make up` uses (a SQLite file and
 # the embedded redis-server); and RABBITMQ_SUITE plus the RabbitMQ fault scenario with
 # RabbitMQ as the broker (127.0.0.1:5672, guest/guest, vhost /; TEST_RABBITMQ_URL to
-# change). The fault scenario runs apart: its worker nodes share the vhost's queues.
+# change).
 # The tests marked backend_independent (tests/conftest.py) run in the SQLite pass only:
 # they start a SQLite file and a Redis of their own whatever the pass (make up's
 # supervisor, compose's health checks), or check only what the API answers before any
@@ -109,8 +113,7 @@ test: lint $(VENV)/.system-tools
 .PHONY: test-postgres test-sqlite
 test-postgres:
 	$(PY) -m pytest -m "not backend_independent" --durations=15 $(PYTEST_ARGS)
-	LEDGERFLOW_TEST_BROKER=rabbitmq $(PY) -m pytest $(RABBITMQ_SUITE) $(PYTEST_ARGS)
-	LEDGERFLOW_TEST_BROKER=rabbitmq $(PY) -m pytest tests/chaos -m rabbitmq_only $(PYTEST_ARGS)
+	LEDGERFLOW_TEST_BROKER=rabbitmq $(PY) -m pytest $(RABBITMQ_SUITE) $(RABBITMQ_FAULTS) $(PYTEST_ARGS)
 
 test-sqlite:
 	LEDGERFLOW_TEST_BACKEND=sqlite $(PY) -m pytest tests/integration tests/chaos \

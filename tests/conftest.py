@@ -272,36 +272,78 @@ def redis_server() -> None:
         purge_task_queues()
 
 
-@pytest.fixture(scope="session")
-def worker(database: None, redis_server: None) -> Iterator[subprocess.Popen]:
-    """A real `celery worker` process on all four queues, with the test-only tasks."""
-    from backend.tasks.app import celery_app
+class SessionWorker:
+    """The run's `celery worker` on every queue, with the test-only tasks: started when a
+    test first needs it (the ``worker`` fixture) and stopped at the end of the run, or
+    earlier by a test that needs the broker's queues to itself (the fault suite on
+    RabbitMQ, whose worker nodes share the test vhost with it); the next test that needs
+    it then starts it again."""
 
-    log = WORKER_LOG.open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "celery", "-A", "celery_app", "worker",
-            "-Q", WORKER_QUEUES, "--include", "tests.support.tasks",
-            "--concurrency", "2", "--loglevel", "INFO", "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
-            "--without-gossip", "--without-mingle",
-        ],
-        cwd=REPO_ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        celery_app.send_task("ping").get(timeout=60)
-    except Exception:
-        process.kill()
-        pytest.fail(f"The Celery worker did not answer a ping:\n{WORKER_LOG.read_text()[-4000:]}")
-    yield process
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-    log.close()
+    def __init__(self) -> None:
+        # One node name for the whole run, restarts included: the monitoring API lists
+        # one test node (tests/integration/test_monitoring.py).
+        self.name = f"test-{uuid.uuid4().hex[:8]}@%h"
+        self.process: subprocess.Popen | None = None
+        self.failed: str | None = None
+
+    def start(self) -> subprocess.Popen:
+        """The running worker, started first if it is not (or was stopped)."""
+        # A worker that died on its own is returned as it is, not started again: the
+        # test that needs it should see that it died.
+        if self.process is not None:
+            return self.process
+        if self.failed:
+            pytest.fail(self.failed, pytrace=False)  # once is enough: no 60 s wait per module
+        from backend.tasks.app import celery_app
+
+        with WORKER_LOG.open("a") as log:  # the child keeps its own copy of the descriptor
+            self.process = subprocess.Popen(
+                [
+                    sys.executable, "-m", "celery", "-A", "celery_app", "worker",
+                    "-Q", WORKER_QUEUES, "--include", "tests.support.tasks",
+                    "--concurrency", "2", "--loglevel", "INFO", "-n", self.name,
+                    "--without-gossip", "--without-mingle",
+                ],
+                cwd=REPO_ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            celery_app.send_task("ping").get(timeout=60)
+        except Exception:
+            self.stop()
+            self.failed = f"The Celery worker did not answer a ping:\n{WORKER_LOG.read_text()[-4000:]}"
+            pytest.fail(self.failed)
+        return self.process
+
+    def stop(self) -> None:
+        """A warm shutdown (its running tasks finish or are handed back), then SIGKILL
+        after 20 s; nothing if it is not running."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def session_worker(database: None, redis_server: None) -> Iterator[SessionWorker]:
+    """The run's worker, to start or stop; tests ask for ``worker``."""
+    node = SessionWorker()
+    yield node
+    node.stop()
+
+
+@pytest.fixture(scope="module")
+def worker(session_worker: SessionWorker) -> subprocess.Popen:
+    """A real `celery worker` process on every queue, with the test-only tasks: one for
+    the whole run (module scope only so that it can be started again after a stop)."""
+    return session_worker.start()
 
 
 @pytest.fixture

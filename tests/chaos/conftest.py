@@ -30,12 +30,18 @@ OUTCOMES: list[ScenarioOutcome] = []
 
 
 @pytest.fixture(autouse=True)
-def empty_task_queues() -> None:
-    """On RabbitMQ every scenario shares the test vhost: none starts with another's messages."""
+def task_queues_to_itself(request: pytest.FixtureRequest) -> None:
+    """On RabbitMQ every scenario shares the test vhost (on Redis each has a broker of its
+    own): none starts with another's messages, nor beside a consumer that is not its own.
+    The run's worker (``worker`` in tests/conftest.py), up if an integration test ran
+    before in the same run, consumes every queue: it would take the scenario's tasks
+    (and count their runs in its own Redis). It is stopped here, and started again by
+    the next test that needs it."""
     from tests.conftest import TEST_BROKER, purge_task_queues
 
     if TEST_BROKER == "rabbitmq":
-        purge_task_queues()
+        request.getfixturevalue("session_worker").stop()
+        purge_task_queues()  # after the stop: what it handed back is gone too
 
 
 @pytest.fixture
