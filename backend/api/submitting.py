@@ -92,8 +92,10 @@ class Submitter:
             def with_answer(conn: Connection, chosen_id: str) -> None:
                 record_answer(conn, TaskSubmitted(task_id=chosen_id).model_dump(mode="json"))
 
+            # Without an Idempotency-Key nothing commits with the row: its INSERT alone.
+            alongside = None if record_answer is nothing_to_record else with_answer
             sent = submit_task(get_engine(), self.user_id, kind.name, kwargs, file_path, task_id,
-                               cap=cap, alongside=with_answer)
+                               cap=cap, alongside=alongside)
             return TaskSubmitted(task_id=sent).model_dump(mode="json")
 
         answer = self.run({"task": kind.name, "request": request}, send, send_admits=True)

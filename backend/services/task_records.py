@@ -33,6 +33,7 @@ from sqlalchemy import (
     update,
 )
 
+from backend.db import one_statement
 from backend.models import TaskState, TaskStatus, utcnow
 from backend.services import webhooks
 from backend.services.task_events import publish_change
@@ -189,12 +190,15 @@ def mark_processing(
     whose lease another run took (on another node or on this one) is told so.
     """
     now = utcnow()
-    with engine.begin() as conn:
+    with one_statement(engine) as conn:
         row = conn.execute(_START, {
             "b_task_id": task_id, "b_now": now, "b_worker": worker,
             "b_lease_cutoff": now - timedelta(seconds=lost_after_seconds),
         }).first()
-        if row is None:
+    if row is None:
+        # Why not (rare: a duplicate, a cancel, an unknown task). Read after the UPDATE, as
+        # in one READ COMMITTED transaction: each statement sees what committed before it.
+        with engine.connect() as conn:
             current = conn.execute(
                 select(_table.c.status, _table.c.cancel_requested_at).where(
                     _table.c.task_id == task_id
@@ -535,11 +539,26 @@ _SUCCEED = _transition_statement(
 )
 
 
+# The same, for an owner without webhooks: no outbox to write, so one statement is the
+# whole transaction (``db.one_statement``).
+_SUCCEED_ALONE = _SUCCEED.where(~webhooks.exist_for(_table.c.user_id))
+
+
 def mark_success(engine: Engine, task_id: str, result: Any) -> bool:
-    """Record the result of a task that finished."""
-    return _run_transition(
-        engine, task_id, _SUCCEED, {"b_now": utcnow(), "b_result": result}, setting_status=True
-    )
+    """Record the result of a task that finished.
+
+    Tried first as one statement that applies only when the owner has no webhook (most
+    owners): its own transaction, without BEGIN and COMMIT. When it does not apply (the
+    owner has webhooks, or the task is final already), the transition runs as every final
+    one does, its outbox rows in its transaction (``_apply``).
+    """
+    params = {"b_now": utcnow(), "b_result": result}
+    with one_statement(engine) as conn:
+        applied = conn.execute(_SUCCEED_ALONE, {"b_task_id": task_id, **params}).first()
+    if applied is not None:
+        publish_change(task_id)
+        return True
+    return _run_transition(engine, task_id, _SUCCEED, params, setting_status=True)
 
 
 def mark_failed(engine: Engine, task_id: str, error_message: str) -> bool:

@@ -14,6 +14,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 from sqlalchemy import Connection, Engine, Insert, Integer, Table, bindparam, insert, select
 
+from backend.db import one_statement
 from backend.models import TaskState, TaskStatus, User, utcnow
 from backend.services import task_records
 from backend.tasks.app import celery_app
@@ -102,7 +103,8 @@ def submit_task(
     """
     kwargs = kind_named(task_name).new_kwargs(kwargs or {})
     task_id = task_id or str(uuid.uuid4())
-    with engine.begin() as conn:
+    # The row alone is one statement (``record_task``): its own transaction.
+    with engine.begin() if alongside is not None else one_statement(engine) as conn:
         task_id = record_task(
             conn, user_id, task_name, kwargs, file_path=file_path, task_id=task_id,
             schedule_id=schedule_id, batch_id=batch_id, cap=cap,
@@ -129,7 +131,8 @@ def record_task(
     batch_id: int | None = None,
     cap: ActiveTaskCap | None = None,
 ) -> str:
-    """Insert a task's PENDING row in the caller's transaction; returns its task id.
+    """Insert a task's PENDING row in the caller's transaction (one statement); returns
+    its task id.
 
     For work recorded together (a batch's items): send each message with ``dispatch``
     once the transaction committed. A message that cannot be sent then is re-sent by
