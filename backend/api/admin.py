@@ -15,13 +15,14 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from backend.api.deps import AdminUser, SettingsDep
+from backend.api.routing import OneHopRoute
 from backend.db import get_engine
 from backend.models import utcnow
 from backend.services import monitoring
 from backend.tasks.kinds import QUEUES
 from backend.tasks.queue_depths import BrokerUnavailable, queue_depths
 
-router = APIRouter(prefix="/admin", tags=["admin"])
+router = APIRouter(prefix="/admin", tags=["admin"], route_class=OneHopRoute)
 
 
 class WorkerOut(BaseModel):

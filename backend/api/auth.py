@@ -16,13 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from backend.api.deps import CurrentUser, SessionDep, SettingsDep, WriteSessionDep
 from backend.api.errors import error_responses
 from backend.api.ratelimit import enforce_auth_limits, forget_account_attempts
+from backend.api.routing import OneHopRoute
 from backend.api.schemas import RegisterIn, SessionOut, TokenOut, UserOut
 from backend.api.web_session import clear_session_cookies, cookie_token, set_session_cookies
 from backend.models import User
 from backend.security import create_access_token, hash_password, verify_password
 from backend.services.admins import is_admin_email
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], route_class=OneHopRoute)
 
 # Checked against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = hash_password("timing-equaliser")

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api.deps import CurrentUser, SettingsDep, is_task_id, not_found
 from backend.api.errors import error_responses
+from backend.api.routing import OneHopRoute
 from backend.api.schemas import MAX_BIGINT
 from backend.api.submitting import SubmitterDep, discard_upload
 from backend.api.tasks import cancel_tasks
@@ -22,7 +23,7 @@ from backend.services.batches import PIPELINES, BatchView
 from backend.services.errors import InvalidInputError
 from backend.tasks.batches import BatchFile, advance_batch, retry_failed, submit_batch
 
-router = APIRouter(prefix="/batches", tags=["batches"])
+router = APIRouter(prefix="/batches", tags=["batches"], route_class=OneHopRoute)
 
 FILES_FIELD = "files"
 PIPELINE_FIELD = "then"

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from backend.api.deps import CurrentUser, OwnedRule, RuleId, SessionDep, WriteSessionDep, owned
 from backend.api.errors import error_responses
+from backend.api.routing import OneHopRoute
 from backend.api.schemas import (
     BulkCategorizeIn,
     RuleIn,
@@ -22,7 +23,7 @@ from backend.services import transaction_queries
 from backend.services.categorization import MAX_RULES, Rule
 from backend.tasks.kinds import CATEGORIZE
 
-router = APIRouter(tags=["categorization"])
+router = APIRouter(tags=["categorization"], route_class=OneHopRoute)
 
 
 @router.post("/rules", status_code=status.HTTP_201_CREATED, response_model=RuleOut)

@@ -24,12 +24,13 @@ from sqlalchemy import text
 
 from backend.api.deps import SettingsDep, get_current_user, get_token_claims
 from backend.api.errors import ErrorCode, error_responses
+from backend.api.routing import OneHopRoute
 from backend.config import Settings, get_settings
 from backend.db import get_engine, new_session
 from backend.tasks.app import celery_app
 from backend.tasks.kinds import PING
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=OneHopRoute)
 
 WORKER_TIMEOUT_SECONDS = 5.0
 HEALTH_TOKEN_HEADER = "X-Health-Token"  # noqa: S105 (a header name, not a secret)

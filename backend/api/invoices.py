@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, status
 
 from backend.api.deps import CurrentUser, SettingsDep
+from backend.api.routing import OneHopRoute
 from backend.api.schemas import TaskSubmitted
 from backend.api.submitting import SubmitterDep
 from backend.api.uploads import pdf_upload_openapi, receive_pdf
 from backend.tasks.kinds import EXTRACT_INVOICE
 
-router = APIRouter(prefix="/invoices", tags=["invoices"])
+router = APIRouter(prefix="/invoices", tags=["invoices"], route_class=OneHopRoute)
 
 
 @router.post(

@@ -62,13 +62,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send  # noqa: E402
 
 from backend.api.deps import SettingsDep  # noqa: E402
 from backend.api.errors import error_responses  # noqa: E402
+from backend.api.routing import OneHopRoute  # noqa: E402
 from backend.db import get_engine  # noqa: E402
 from backend.services import monitoring  # noqa: E402
 from backend.tasks.kinds import QUEUES  # noqa: E402
 from backend.tasks.queue_depths import BrokerUnavailable, queue_depths  # noqa: E402
 
 logger = logging.getLogger(__name__)
-router = APIRouter(tags=["monitoring"])
+router = APIRouter(tags=["monitoring"], route_class=OneHopRoute)
 
 _PROCESS_FILE = re.compile(r"_(\d+)\.db")
 # Requests that matched no route share one label: a scan of random paths must not

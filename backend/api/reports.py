@@ -11,12 +11,13 @@ from sqlalchemy import select
 
 from backend.api.deps import CurrentUser, SessionDep, SettingsDep, is_task_id, not_found, owned
 from backend.api.errors import error_responses
+from backend.api.routing import OneHopRoute
 from backend.api.schemas import ReportIn, TaskSubmitted
 from backend.api.submitting import SubmitterDep
 from backend.models import Statement, TaskState, TaskStatus
 from backend.tasks.kinds import REPORT
 
-router = APIRouter(prefix="/reports", tags=["reports"])
+router = APIRouter(prefix="/reports", tags=["reports"], route_class=OneHopRoute)
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

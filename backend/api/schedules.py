@@ -26,13 +26,14 @@ from backend.api.deps import (
     owned,
 )
 from backend.api.errors import error_responses
+from backend.api.routing import OneHopRoute
 from backend.api.schemas import BulkCategorizeIn, Page, ReportIn, TaskPage
 from backend.api.tasks import Limit, Offset, task_page
 from backend.models import Schedule, Statement, TaskStatus, User, utcnow
 from backend.services import schedules
 from backend.services.schedules import MAX_CRON_LENGTH, ScheduleTask
 
-router = APIRouter(prefix="/schedules", tags=["schedules"])
+router = APIRouter(prefix="/schedules", tags=["schedules"], route_class=OneHopRoute)
 
 
 def _cron(value: str) -> str:

@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import func, select
 
 from backend.api.deps import CurrentUser, OwnedStatement, SessionDep, SettingsDep, StatementId, owned
+from backend.api.routing import OneHopRoute
 from backend.api.schemas import (
     MAX_BIGINT,
     StatementOut,
@@ -27,7 +28,7 @@ from backend.services.exports import ExportFormat, ExportScope
 from backend.services.statements.hints import DATE_ORDERS, DECIMAL_MARKS, parser_hints
 from backend.tasks.kinds import PARSE_STATEMENT
 
-router = APIRouter(tags=["statements"])
+router = APIRouter(tags=["statements"], route_class=OneHopRoute)
 
 # Optional upload fields that override the parser's guesses (backend/services/statements/hints.py).
 STATEMENT_HINT_FIELDS = {

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from backend.api.deps import CurrentUser, OwnedTask, SessionDep, SettingsDep, TokenClaimsDep, owned_task
 from backend.api.errors import error_responses
+from backend.api.routing import OneHopRoute
 from backend.api.schemas import Message, TaskOut, TaskPage, TaskResultOut, TaskSubmitted
 from backend.api.submitting import QUEUE_UNAVAILABLE, SubmitterDep
 from backend.db import get_engine, new_session
@@ -30,7 +31,7 @@ from backend.tasks.app import celery_app
 from backend.tasks.arguments import OLDER_RELEASE_MESSAGE, UnreadableArguments
 from backend.tasks.kinds import PING, UnknownTask, hidden_names, kind_named
 
-router = APIRouter(prefix="/tasks", tags=["tasks"])
+router = APIRouter(prefix="/tasks", tags=["tasks"], route_class=OneHopRoute)
 logger = logging.getLogger(__name__)
 
 FINAL_STATES = {state.value for state in TaskState.final()}

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, field_validator
 from starlette.background import BackgroundTask
 
 from backend.api.deps import CurrentUser, SessionDep, WriteSessionDep
+from backend.api.routing import OneHopRoute
 from backend.api.schemas import MAX_BIGINT, SummaryOut, TransactionOut, TransactionPage
 from backend.db import get_engine, read_only
 from backend.models import Transaction
@@ -26,7 +27,7 @@ from backend.services.transaction_queries import (
     transaction_page,
 )
 
-router = APIRouter(tags=["transactions"])
+router = APIRouter(tags=["transactions"], route_class=OneHopRoute)
 
 TransactionId = Annotated[int, Path(ge=1, le=MAX_BIGINT)]
 FormatQuery = Annotated[ExportFormat, Query(alias="format", description="csv, ofx (OFX 2.2), qif or json")]

@@ -12,7 +12,9 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import FileResponse
 
-router = APIRouter(include_in_schema=False)
+from backend.api.routing import OneHopRoute
+
+router = APIRouter(include_in_schema=False, route_class=OneHopRoute)
 
 WEB_ROOT = Path(__file__).resolve().parent.parent / "web"
 MEDIA_TYPES = {

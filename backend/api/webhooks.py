@@ -18,11 +18,12 @@ from backend.api.deps import (
     WriteSessionDep,
     owned,
 )
+from backend.api.routing import OneHopRoute
 from backend.models import Webhook
 from backend.services import webhooks
 from backend.services.url_guard import MAX_URL_LENGTH, Resolver, UnsafeUrl, system_resolver
 
-router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+router = APIRouter(prefix="/webhooks", tags=["webhooks"], route_class=OneHopRoute)
 
 
 def get_resolver() -> Resolver:
