@@ -4,9 +4,10 @@ FastAPI runs a plain ``def`` route in anyio's worker threads, and then, because 
 was not a coroutine, validates its return value against the response model in a worker
 thread *again* (``serialize_response(..., is_coroutine=False)``). Each hop hands the
 request to a thread and back (the waking ``Condition.notify`` alone was 12 % of the API's
-samples, docs/performance.md "Round 4"), and with ``API_THREADS`` (backend/api/admission.py)
-the second one also queues for a thread behind other requests' route bodies, though
-validating our response models is microseconds of work. ``OneHopRoute`` hands FastAPI a
+samples, docs/performance.md "Round 4"), and with ``API_THREADS``
+(backend/api/admission.py) the second one also queues for a thread behind other requests'
+route bodies, though validating our response models is microseconds of work (measured in
+docs/performance.md, "Round 5: one thread hop per request"). ``OneHopRoute`` hands FastAPI a
 coroutine that runs the route's body in a worker thread, exactly as FastAPI would
 (``run_in_threadpool``: the same limiter, the request's context copied into the thread),
 so FastAPI treats the route as a coroutine and validates and serialises its answer on the
