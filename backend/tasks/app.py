@@ -235,8 +235,27 @@ def _stops_the_start(receiver: Callable[..., None]) -> Callable[..., None]:
     return stopping
 
 
+# The worker's main process, noted before it forks its pool (``_note_the_main_process``).
+_main_process_pid: int | None = None
+
+
+def leave_if_orphaned(main_pid: int | None) -> None:
+    """End this pool process at once if the main process that forked it is gone.
+
+    Celery asks the kernel to kill a pool process when its parent dies (PR_SET_PDEATHSIG),
+    but only once the child runs its initializer: a parent killed between the fork and
+    that call (a `make up` supervisor killed while the worker starts) sends nothing, and
+    the orphans, each holding its siblings' pipe ends, would wait for work for ever.
+    """
+    # A solo pool initialises "its pool process" in the main process itself.
+    if main_pid is not None and os.getpid() != main_pid and os.getppid() != main_pid:
+        os._exit(1)
+
+
 @worker_process_init.connect
 def _prepare_pool_process(**_kwargs: Any) -> None:
+    # After Celery set the parent-death signal (its process_initializer, before this signal).
+    leave_if_orphaned(_main_process_pid)
     # A forked pool process must not share the parent's database connections (PostgreSQL's
     # sockets; SQLite's the parent closed before forking, backend/db.py _ForkGate).
     from backend.db import get_engine
@@ -257,6 +276,14 @@ def _import_what_the_queues_need(sender: Any = None, **_kwargs: Any) -> None:
     for kind, module in FIRST_USE_MODULES:
         if kind.queue in consumed:
             importlib.import_module(module)
+
+
+@worker_init.connect
+def _note_the_main_process(**_kwargs: Any) -> None:
+    # In the main process, before the fork: pool processes inherit it (a spawned one,
+    # which imports this module afresh, sees None and is not checked).
+    global _main_process_pid
+    _main_process_pid = os.getpid()
 
 
 @worker_init.connect
