@@ -12,6 +12,7 @@ import psutil
 import pytest
 
 from backend.tasks import app as worker_app
+from tests.support import REPO_ROOT
 
 # A child forks a grandchild and dies at once; the grandchild, orphaned before it could
 # look, then runs the check with the pid of the parent it was forked by, as a pool process
@@ -40,8 +41,7 @@ def test_a_pool_process_whose_parent_is_alive_carries_on(monkeypatch):
 
 def test_an_orphaned_pool_process_ends_itself():
     started = time.time()
-    subprocess.run([sys.executable, "-c", _ORPHAN], check=True, timeout=30,
-                   cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    subprocess.run([sys.executable, "-c", _ORPHAN], check=True, timeout=30, cwd=REPO_ROOT)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         orphans = [
