@@ -19,6 +19,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str = f"sqlite:///{VAR_DIR / 'ledgerflow.db'}"
+    # PostgreSQL plans a task's hot writes once per connection (backend/db.py
+    # ``prepared``); false behind a pooler in transaction mode (PgBouncer), which would
+    # lose them between transactions.
+    database_prepared_statements: bool = True
     redis_url: str = "redis://127.0.0.1:6379/0"
     celery_broker_url: str | None = None
     celery_result_backend: str | None = None

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import re
 import threading
 import time
 import weakref
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, ExecutionContext, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import Executable
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from backend.config import get_settings
 
@@ -37,6 +42,16 @@ POOL_OVERFLOW = 20
 # current user, ownership checks) and one short transaction of a service (the submit's
 # INSERT, the idempotency claim) opened while the session is still open.
 CONNECTIONS_PER_REQUEST = 2
+# Execution option of a statement PostgreSQL plans once per connection (see ``prepared``).
+PREPARED_OPTION = "ledgerflow_prepared"
+# ``Connection.info`` key: the names this DBAPI connection has prepared.
+_PREPARED_NAMES = "ledgerflow_prepared_names"
+_PREPARED_SINCE = "ledgerflow_prepared_since"
+# SQLSTATEs of an EXECUTE whose prepared statement is gone or stale (``_use_prepared``).
+_PREPARED_STATEMENT_LOST = frozenset({
+    "26000",  # invalid_sql_statement_name: "prepared statement ... does not exist"
+    "0A000",  # feature_not_supported: "cached plan must not change result type"
+})
 # A pooled PostgreSQL connection that sat unused for longer than this is pinged before
 # use (``_ping_if_idle``); one that was in use a moment ago is not.
 PING_AFTER_IDLE_SECONDS = 1.0
@@ -200,6 +215,143 @@ def one_statement(engine: Engine) -> Iterator[Connection]:
                 driver.autocommit = False
 
 
+_Statement = TypeVar("_Statement", bound=Executable)
+
+
+def prepared(statement: _Statement) -> _Statement:
+    """Mark one of the hot statements (a task's writes, run for every task): on PostgreSQL
+    each pooled connection plans it once and then only executes it (``_use_prepared``).
+    Elsewhere, or with ``DATABASE_PREPARED_STATEMENTS=false``, it runs as any other."""
+    return statement.execution_options(**{PREPARED_OPTION: True})
+
+
+# psycopg2's escaped percent sign, or one of its named placeholders (read in one pass, so
+# a "%%(x)s" in a literal stays text).
+_PERCENT_OR_PLACEHOLDER = re.compile(r"%%|%\((\w+)\)s")
+
+
+@dataclass(frozen=True)
+class _PreparedForm:
+    """A statement as PostgreSQL's ``PREPARE`` and ``EXECUTE`` commands."""
+
+    name: str
+    prepare: str  # PREPARE lf_<digest> (types) AS <statement with $1, $2, ...>
+    execute: str  # EXECUTE lf_<digest>(%(name)s, ...): psycopg2's placeholders, same parameters
+
+    @classmethod
+    def of(cls, statement: str, context: ExecutionContext) -> _PreparedForm:
+        """From the statement psycopg2 would run: each ``%(name)s`` becomes ``$n`` (the
+        same name, the same n) with the bind's own type, so the parameters SQLAlchemy
+        converted (JSON, timestamps) are passed exactly as they would have been."""
+        compiled = context.compiled
+        if not isinstance(compiled, SQLCompiler):  # a marked statement always compiles to SQL
+            raise TypeError("only a SQLAlchemy statement can be prepared")
+        number: dict[str, int] = {}
+
+        def to_server(match: re.Match[str]) -> str:
+            # PREPARE goes out without parameters, so psycopg2 leaves "%%" as it is: the
+            # server needs "%".
+            if match.group(1) is None:
+                return "%"
+            return f"${number.setdefault(match.group(1), len(number) + 1)}"
+
+        body = _PERCENT_OR_PLACEHOLDER.sub(to_server, statement)
+        names = list(number)
+        types = ", ".join(
+            context.dialect.type_compiler_instance.process(compiled.binds[name].type)
+            for name in names
+        )
+        prepared_name = "lf_" + hashlib.sha256(statement.encode()).hexdigest()[:20]
+        arguments = ", ".join(f"%({name})s" for name in names)
+        return cls(
+            prepared_name,
+            f"PREPARE {prepared_name} ({types}) AS {body}",
+            f"EXECUTE {prepared_name}({arguments})",
+        )
+
+
+def _use_prepared(engine: Engine) -> None:
+    """Run the statements marked ``prepared`` as server-side prepared statements.
+
+    psycopg2 sends every statement as text, which PostgreSQL parses and plans anew: for
+    a task's three writes that was half of the CPU its backends spent (measured in
+    docs/performance.md, "Prepared task writes"). A marked statement is prepared on each
+    DBAPI connection the first time it runs there (its name is the digest of its text,
+    remembered in ``Connection.info``, which SQLAlchemy clears when the connection is
+    replaced) and executed from then on, still through SQLAlchemy: the same parameters,
+    the same error handling and invalidation. Prepared statements outlive a rollback,
+    not the session.
+    """
+    statements = _PreparedStatements()
+    # Events of the dialect, not of the engine's connections: a connection event makes
+    # every Connection join the engine's dispatchers (350 more Python calls per task).
+    event.listen(engine, "do_execute", statements.execute)
+    event.listen(engine, "handle_error", statements.handle_error)
+
+
+class _PreparedStatements:
+    """One engine's prepared statements (``_use_prepared``), and when to stop preparing.
+
+    An EXECUTE that finds its statement gone (a pooler that moved the session) or stale
+    (a migration changed the columns it returns) is handled as a lost connection: the
+    pool's connections are replaced (and prepare again) and the caller's retry for an
+    unavailable database runs it again. Losses that come back on connections prepared
+    after the last loss mean a pooler in transaction mode (PgBouncer), which loses them
+    every time: after ``GIVE_UP_AFTER`` such rounds this process runs them unprepared and
+    says so once (``DATABASE_PREPARED_STATEMENTS=false`` avoids the rounds).
+    """
+
+    GIVE_UP_AFTER = 3
+
+    def __init__(self) -> None:
+        self.forms: dict[str, _PreparedForm] = {}  # by statement text: the handful marked
+        self.enabled = True
+        self.losses = 0
+        self.last_loss_at = float("-inf")
+
+    def execute(
+        self, cursor: Any, statement: str, parameters: Any, context: ExecutionContext
+    ) -> bool | None:
+        """``do_execute``: a marked statement goes out as its EXECUTE (True: done here)."""
+        if not self.enabled or not context.execution_options.get(PREPARED_OPTION):
+            return None
+        form = self.forms.get(statement)
+        if form is None:
+            form = self.forms[statement] = _PreparedForm.of(statement, context)
+        info = context.root_connection.info
+        prepared_here = info.setdefault(_PREPARED_NAMES, set())
+        if form.name not in prepared_here:
+            cursor.execute(form.prepare)
+            prepared_here.add(form.name)
+            info.setdefault(_PREPARED_SINCE, time.monotonic())
+        cursor.execute(form.execute, parameters)
+        return True
+
+    def handle_error(self, context: ExceptionContext) -> None:
+        """``handle_error``: a lost or stale prepared statement replaces the connections."""
+        code = getattr(context.original_exception, "pgcode", None)
+        execution = context.execution_context
+        if code not in _PREPARED_STATEMENT_LOST or execution is None or not (
+            execution.execution_options.get(PREPARED_OPTION)
+        ):
+            return
+        context.is_disconnect = True
+        connection = context.connection
+        prepared_since = connection.info.get(_PREPARED_SINCE, 0.0) if connection else 0.0
+        if prepared_since <= self.last_loss_at:
+            return  # prepared before the last loss: the same round of replacements
+        self.last_loss_at = time.monotonic()
+        self.losses += 1
+        if self.losses >= self.GIVE_UP_AFTER and self.enabled:
+            self.enabled = False
+            logger.warning(
+                "PostgreSQL lost this process's prepared statements %d times on fresh "
+                "connections (a pooler in transaction mode?): running them unprepared from "
+                "now on; set DATABASE_PREPARED_STATEMENTS=false behind such a pooler",
+                self.losses,
+            )
+
+
 def database_unavailable(exc: BaseException) -> bool:
     """Whether ``exc`` says the database cannot be used right now (down, restarting,
     locked) rather than that a statement is wrong."""
@@ -238,8 +390,11 @@ def _ping_if_idle(engine: Engine) -> None:
             raise DisconnectionError(f"idle connection failed its ping: {type(exc).__name__}") from exc
 
 
-def build_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get their folder, WAL mode and foreign keys."""
+def build_engine(url: str, prepared_statements: bool = True) -> Engine:
+    """An engine for ``url``; SQLite files get their folder, WAL mode and foreign keys.
+
+    ``prepared_statements``: on PostgreSQL, run the statements marked ``prepared`` as
+    server-side prepared statements (``DATABASE_PREPARED_STATEMENTS``)."""
     parsed = make_url(url)
     if parsed.drivername == "postgresql":
         # SQLAlchemy 2.1 defaults to psycopg 3; we ship psycopg2.
@@ -263,13 +418,16 @@ def build_engine(url: str) -> Engine:
         parsed, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, connect_args={"connect_timeout": 5},
     )
     _ping_if_idle(engine)
+    if prepared_statements:
+        _use_prepared(engine)
     return engine
 
 
 @lru_cache
 def get_engine() -> Engine:
     """This process's engine, built from ``DATABASE_URL``."""
-    return build_engine(get_settings().database_url)
+    settings = get_settings()
+    return build_engine(settings.database_url, settings.database_prepared_statements)
 
 
 @lru_cache

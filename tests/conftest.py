@@ -357,6 +357,16 @@ def clean_db(database: None) -> None:
 
 
 @pytest.fixture
+def quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No broker message and no change event: for tests that look only at the database."""
+    from backend.services import task_records
+    from backend.tasks import submission
+
+    monkeypatch.setattr(submission, "dispatch", lambda *_args: None)
+    monkeypatch.setattr(task_records, "publish_change", lambda _task_id: None)
+
+
+@pytest.fixture
 def client(clean_db: None, redis_server: None):
     """The API, in process, over the test database and Redis."""
     from fastapi.testclient import TestClient

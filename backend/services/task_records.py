@@ -7,6 +7,7 @@ redelivered message, a cancel racing a finish) can never move a final task back.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Integer,
     Row,
     ScalarSelect,
+    String,
     Table,
     Text,
     Update,
@@ -28,12 +30,12 @@ from sqlalchemy import (
     case,
     delete,
     func,
-    literal,
+    literal_column,
     select,
     update,
 )
 
-from backend.db import one_statement
+from backend.db import one_statement, prepared
 from backend.models import TaskState, TaskStatus, utcnow
 from backend.services import webhooks
 from backend.services.task_events import publish_change
@@ -46,11 +48,28 @@ _WAITING = (TaskState.PENDING.value, TaskState.RETRYING.value)
 _IS_PROCESSING = _table.c.status == TaskState.PROCESSING.value
 
 
+def _constant(name: str) -> ColumnElement[str]:
+    """One of our own names (a state, a task kind) written into the SQL as a constant.
+
+    Not a bound parameter: the planner then knows the value, so a prepared statement's
+    plan made once for all executions (``backend/db.py`` ``prepared``) is as good as one
+    made for each. Measured on the submit's capped INSERT: with its states as parameters
+    PostgreSQL planned it anew at every execution (a generic plan could not know which
+    states are rare); docs/performance.md, "Prepared task writes". Not SQLAlchemy's
+    "expanding" IN either, which is rendered anew at every execution of a compiled
+    statement (5 % of the worker's CPU when the lease and success used it).
+    """
+    if not _PLAIN_NAME.fullmatch(name):  # only names of ours, never anything to quote
+        raise ValueError(f"not a plain name: {name!r}")
+    return literal_column(f"'{name}'", String())
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+
+
 def _status_in(states: Collection[str]) -> ColumnElement[bool]:
-    """``status IN (...)`` with plain bound parameters, not SQLAlchemy's "expanding" IN,
-    which is rendered anew at every execution of a compiled statement (5 % of the worker's
-    CPU when the lease and success transitions used it, docs/performance.md)."""
-    return _table.c.status.in_([literal(state) for state in states])
+    """``status IN ('PENDING', ...)``, its states SQL constants (``_constant``)."""
+    return _table.c.status.in_([_constant(state) for state in states])
 
 
 # A PROCESSING row without a worker holds no lease: its run handed it to other tasks (a long
@@ -157,7 +176,7 @@ def _apply(
     return row
 
 
-_START = (
+_START = prepared(
     update(_table)
     .where(_BY_ID, _table.c.cancel_requested_at.is_(None))
     .where(
@@ -230,7 +249,7 @@ _ON_NODE = _IS_PROCESSING & (_table.c.worker == bindparam("b_worker"))
 _ATTEMPT = bindparam("b_attempt", type_=Integer)
 _HELD = _ON_NODE & (_ATTEMPT.is_(None) | (_table.c.attempts == _ATTEMPT))
 
-_PROGRESS = (
+_PROGRESS = prepared(
     update(_table)
     .where(_BY_ID, _HELD)
     .values(
@@ -532,11 +551,11 @@ def _finish(
     )
 
 
-_SUCCEED = _transition_statement(
+_SUCCEED = prepared(_transition_statement(
     _status_in(_ACTIVE),
     status=TaskState.SUCCESS.value, updated_at=_NOW, completed_at=_NOW,
     result=_param("b_result", _table.c.result), progress_percent=100, progress_message="Done",
-)
+))
 
 
 # The same, for an owner without webhooks: no outbox to write, so one statement is the
@@ -618,12 +637,11 @@ def active_count(
     final yet, leaving out the task names in ``not_counted``. A subquery, so that the
     submit's INSERT can carry it (backend/tasks/submission.py, ``ActiveTaskCap``).
 
-    The states and names are plain bound parameters (``_status_in``), as the submit's
-    profile asked for.
+    The states and names are SQL constants (``_constant``).
     """
     condition = [_table.c.user_id == user_id, _status_in(_ACTIVE)]
     if not_counted:
-        condition.append(_table.c.task_name.not_in([literal(name) for name in sorted(not_counted)]))
+        condition.append(_table.c.task_name.not_in([_constant(name) for name in sorted(not_counted)]))
     return select(func.count()).select_from(_table).where(*condition).scalar_subquery()
 
 

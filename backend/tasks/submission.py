@@ -14,7 +14,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 from sqlalchemy import Connection, Engine, Insert, Integer, Table, bindparam, insert, select
 
-from backend.db import one_statement
+from backend.db import one_statement, prepared
 from backend.models import TaskState, TaskStatus, User, utcnow
 from backend.services import task_records
 from backend.tasks.app import celery_app
@@ -166,7 +166,7 @@ def record_task(
         batch_id=batch_id,
     )
     if cap is None:
-        conn.execute(insert(TaskStatus).values(row))
+        conn.execute(prepared(insert(TaskStatus).values(row)))
         return task_id
     admitted = conn.execute(
         _capped_insert(tuple(row), cap.not_counted), {**row, _CAP_USER: user_id, _CAP_LIMIT: cap.limit}
@@ -196,7 +196,7 @@ def _capped_insert(columns: tuple[str, ...], not_counted: frozenset[str]) -> Ins
         _USERS.c.is_active.is_(True),
         task_records.active_count(user, not_counted) < bindparam(_CAP_LIMIT, type_=Integer()),
     )
-    return insert(TaskStatus).from_select(columns, chosen)
+    return prepared(insert(TaskStatus).from_select(columns, chosen))
 
 
 def dispatch(task_name: str, task_id: str, kwargs: dict[str, Any]) -> None:

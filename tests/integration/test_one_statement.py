@@ -5,7 +5,6 @@ connections."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,10 +13,11 @@ from sqlalchemy import Engine, event, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from backend.db import build_engine, one_statement
-from backend.models import TaskState, TaskStatus, User, Webhook, WebhookDelivery, utcnow
+from backend.models import TaskState, TaskStatus, WebhookDelivery, utcnow
 from backend.services import task_records, webhooks
 from backend.tasks import submission
 from tests.conftest import TEST_BACKEND, TEST_DATABASE_URL
+from tests.support.seed import seed_user
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
@@ -47,30 +47,9 @@ class Statements:
         self.sent.append((statement.split(None, 1)[0].upper(), in_transaction))
 
 
-def new_user(engine: Engine, with_webhook: bool = False) -> int:
-    with engine.begin() as conn:
-        user_id = conn.execute(
-            insert(User).values(email=f"{uuid.uuid4().hex[:8]}@example.com", password_hash="x")
-            .returning(User.id)
-        ).scalar_one()
-        if with_webhook:
-            conn.execute(insert(Webhook).values(
-                user_id=user_id, url="https://hooks.example.com/", events=[webhooks.TASK_SUCCEEDED],
-                secret="s",
-            ))
-    return int(user_id)
-
-
-@pytest.fixture
-def quiet(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No broker message and no change event: only the database is looked at here."""
-    monkeypatch.setattr(submission, "dispatch", lambda *_args: None)
-    monkeypatch.setattr(task_records, "publish_change", lambda _task_id: None)
-
-
 @pytest.mark.usefixtures("quiet")
 def test_a_task_s_three_writes_are_each_one_statement_without_begin_or_commit(engine):
-    user_id = new_user(engine)
+    user_id = seed_user(engine)
     seen = Statements(engine)
     task_id = submission.submit_task(engine, user_id, "ping", cap=submission.ActiveTaskCap(10))
     start = task_records.mark_processing(engine, task_id, "node-1", 60, 3)
@@ -96,7 +75,7 @@ def test_postgresql_runs_the_statement_as_the_first_of_its_transaction(engine):
 
 
 def test_a_transaction_on_the_same_connection_still_commits_or_rolls_back_whole(engine):
-    user_id = new_user(engine)
+    user_id = seed_user(engine)
     with one_statement(engine) as conn:
         conn.execute(insert(TaskStatus).values(_row(user_id, "first")))
     seen = Statements(engine)
@@ -112,7 +91,7 @@ def test_a_transaction_on_the_same_connection_still_commits_or_rolls_back_whole(
 
 
 def test_a_failed_single_statement_leaves_the_connection_transactional(engine):
-    user_id = new_user(engine)
+    user_id = seed_user(engine)
     with engine.begin() as conn:
         conn.execute(insert(TaskStatus).values(_row(user_id, "taken")))
     with pytest.raises(IntegrityError), one_statement(engine) as conn:
@@ -126,7 +105,7 @@ def test_a_failed_single_statement_leaves_the_connection_transactional(engine):
 
 @pytest.mark.usefixtures("quiet")
 def test_a_success_with_webhooks_commits_its_outbox_rows_with_the_status(engine, monkeypatch):
-    user_id = new_user(engine, with_webhook=True)
+    user_id = seed_user(engine, with_webhook=True)
     task_id = submission.submit_task(engine, user_id, "ping")
     task_records.mark_processing(engine, task_id, "node-1", 60, 3)
     monkeypatch.setattr(webhooks, "announce", lambda _ids: None)

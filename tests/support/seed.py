@@ -7,12 +7,28 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import insert
+from sqlalchemy import Engine, insert
 
 from backend.db import get_engine
-from backend.models import TaskStatus, utcnow
+from backend.models import TaskStatus, User, Webhook, utcnow
+from backend.services import webhooks
 from backend.services.statement_store import save_statement
 from backend.services.statements import ParsedStatement, ParsedTransaction
+
+
+def seed_user(engine: Engine, with_webhook: bool = False) -> int:
+    """A user put straight into the database (optionally with a webhook); returns its id."""
+    with engine.begin() as conn:
+        user_id = conn.execute(
+            insert(User).values(email=f"{uuid.uuid4().hex[:8]}@example.com", password_hash="x")
+            .returning(User.id)
+        ).scalar_one()
+        if with_webhook:
+            conn.execute(insert(Webhook).values(
+                user_id=user_id, url="https://hooks.example.com/", events=[webhooks.TASK_SUCCEEDED],
+                secret="s",
+            ))
+    return int(user_id)
 
 
 def seed_statement(user_id: int, rows: list[tuple[str, str, str]]) -> int:

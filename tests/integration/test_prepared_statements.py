@@ -1,0 +1,217 @@
+"""A task's hot writes run as server-side prepared statements on PostgreSQL
+(backend/db.py ``prepared``, ``_use_prepared``): planned once per pooled connection, with
+the same rows as a result, and a connection whose statement is gone or stale is replaced
+as a lost one would be."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    insert,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy.exc import DBAPIError
+
+from backend.db import build_engine, database_unavailable, prepared
+from backend.models import TaskStatus
+from backend.services import task_records
+from backend.tasks import submission
+from tests.conftest import TEST_DATABASE_URL
+from tests.support.seed import seed_user
+
+pytestmark = pytest.mark.usefixtures("clean_db")
+
+
+def engine_for(prepared_statements: bool) -> Engine:
+    """An engine of its own: used one call after the other, its pool holds one connection."""
+    return build_engine(TEST_DATABASE_URL, prepared_statements=prepared_statements)
+
+
+@pytest.fixture
+def engine() -> Iterator[Engine]:
+    engine = engine_for(prepared_statements=True)
+    yield engine
+    engine.dispose()
+
+
+def prepared_runs(engine: Engine) -> dict[str, int]:
+    """What the pool's one connection has prepared, and how often each ran (the server's
+    own count of the plans it used)."""
+    with engine.connect() as conn:
+        return dict(conn.execute(text(
+            "SELECT name, generic_plans + custom_plans FROM pg_prepared_statements"
+        )).all())
+
+
+def run_a_task(engine: Engine, user_id: int, result: Any) -> str:
+    """What every task costs the database: the submit's row, the lease, the success."""
+    task_id = submission.submit_task(engine, user_id, "ping", cap=submission.ActiveTaskCap(10))
+    start = task_records.mark_processing(engine, task_id, "node-1", 60, 3)
+    assert start.outcome is task_records.StartOutcome.TRACKED
+    assert task_records.mark_success(engine, task_id, result)
+    return task_id
+
+
+def stored(engine: Engine, task_id: str) -> dict[str, Any]:
+    with engine.connect() as conn:
+        row = conn.execute(select(TaskStatus.__table__).where(TaskStatus.task_id == task_id)).one()
+    return row._asdict()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.usefixtures("quiet")
+def test_a_task_s_writes_are_planned_once_per_connection_and_store_the_same_row(engine):
+    user_id = seed_user(engine)
+    result = {"pong": True, "text": "100% ünïcode", "n": [1, 2.5, None]}
+    first = run_a_task(engine, user_id, result)
+    # Prepared at their first run on this connection (the capped INSERT, the lease, the
+    # success), then only executed.
+    assert list(prepared_runs(engine).values()) == [1, 1, 1]
+    later = [run_a_task(engine, user_id, result) for _ in range(5)]
+    assert list(prepared_runs(engine).values()) == [6, 6, 6]
+
+    plain_engine = engine_for(prepared_statements=False)
+    try:
+        plain = run_a_task(plain_engine, user_id, result)
+        assert prepared_runs(plain_engine) == {}
+    finally:
+        plain_engine.dispose()
+
+    # Every column of the row, the JSON result and the timestamps included, is what the
+    # plain statements store.
+    differs_by_run = {"id", "task_id", "created_at", "updated_at", "dispatched_at", "started_at",
+                      "heartbeat_at", "completed_at"}
+    reference = {k: v for k, v in stored(engine, plain).items() if k not in differs_by_run}
+    for task_id in [first, *later]:
+        row = stored(engine, task_id)
+        assert {k: v for k, v in row.items() if k not in differs_by_run} == reference
+        assert row["result"] == result
+        assert row["completed_at"].tzinfo is not None
+        assert row["started_at"] <= row["completed_at"]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.usefixtures("quiet")
+def test_a_connection_whose_prepared_statement_is_gone_is_replaced(engine):
+    """A pooler that moved the session, or anything that ran DEALLOCATE: the write fails
+    as on a lost connection (the callers retry those) and the next one succeeds."""
+    user_id = seed_user(engine)
+    run_a_task(engine, user_id, "first")
+    assert len(prepared_runs(engine)) == 3
+    with engine.connect() as conn:
+        conn.exec_driver_sql("DEALLOCATE ALL")
+        conn.commit()
+    with pytest.raises(DBAPIError) as lost:
+        submission.submit_task(engine, user_id, "ping", cap=submission.ActiveTaskCap(10))
+    assert database_unavailable(lost.value)
+    # The retry meets a new connection, which prepares again.
+    task_id = run_a_task(engine, user_id, "second")
+    assert stored(engine, task_id)["result"] == "second"
+    assert list(prepared_runs(engine).values()) == [1, 1, 1]
+
+
+@pytest.mark.postgres_only
+def test_a_prepared_statement_made_stale_by_a_migration_is_replaced(engine):
+    """PostgreSQL replans a prepared statement after most schema changes, but not one whose
+    result columns changed type ("cached plan must not change result type"): that
+    connection is replaced, and the statement prepared again."""
+    probe = Table(
+        f"prepared_probe_{uuid.uuid4().hex[:8]}", MetaData(),
+        Column("id", Integer, primary_key=True), Column("value", Integer),
+    )
+    read = prepared(select(probe.c.value).where(probe.c.id == bindparam("b_id")))
+    probe.create(engine)
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(probe).values(id=1, value=7))
+        with engine.connect() as conn:
+            assert conn.execute(read, {"b_id": 1}).scalar_one() == 7
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"ALTER TABLE {probe.name} ALTER COLUMN value TYPE bigint")
+        with pytest.raises(DBAPIError) as stale, engine.connect() as conn:
+            conn.execute(read, {"b_id": 1})
+        assert database_unavailable(stale.value)
+        with engine.connect() as conn:
+            assert conn.execute(read, {"b_id": 1}).scalar_one() == 7
+    finally:
+        probe.drop(engine)
+
+
+@pytest.mark.postgres_only
+def test_percent_signs_and_placeholder_lookalikes_in_the_text_stay_text(engine):
+    """psycopg2 escapes a literal "%" as "%%"; the prepared form has "%" and keeps a
+    literal that looks like a placeholder as it is."""
+    read = prepared(select(
+        literal_column("'50% off %(x)s'").label("literal"), bindparam("b_value", type_=String),
+    ))
+    with engine.connect() as conn:
+        for value in ("5%", "%(b_value)s", "plain"):
+            assert tuple(conn.execute(read, {"b_value": value}).one()) == ("50% off %(x)s", value)
+        runs = conn.execute(text("SELECT generic_plans + custom_plans FROM pg_prepared_statements"))
+        assert runs.scalars().all() == [3]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.usefixtures("quiet")
+def test_turned_off_a_marked_statement_runs_as_written():
+    """DATABASE_PREPARED_STATEMENTS=false (behind a pooler in transaction mode)."""
+    engine = engine_for(prepared_statements=False)
+    try:
+        run_a_task(engine, seed_user(engine), "pong")
+        assert prepared_runs(engine) == {}
+    finally:
+        engine.dispose()
+
+
+def lose_prepared_statements(engine: Engine, connections: int = 1) -> None:
+    """Have ``connections`` pooled connections prepare the task's writes, then lose them
+    (as under a pooler in transaction mode), and make a write on each meet the loss."""
+    user_id = seed_user(engine)
+    held = [engine.connect() for _ in range(connections)]
+    try:
+        for conn in held:
+            with conn.begin():
+                submission.record_task(conn, user_id, "ping", cap=submission.ActiveTaskCap(100))
+            conn.exec_driver_sql("DEALLOCATE ALL")
+            conn.commit()
+        for conn in held:
+            with pytest.raises(DBAPIError) as lost, conn.begin():
+                submission.record_task(conn, user_id, "ping", cap=submission.ActiveTaskCap(100))
+            assert database_unavailable(lost.value)
+    finally:
+        for conn in held:
+            conn.close()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.usefixtures("quiet")
+def test_a_pooler_that_keeps_losing_them_turns_them_off(engine, caplog):
+    """Losses that come back on fresh connections (PgBouncer in transaction mode): after
+    three rounds the process runs the statements unprepared, and says why, once."""
+    # Two connections losing theirs at once are one round (one migration, one pooler hiccup).
+    user_id = seed_user(engine)
+    lose_prepared_statements(engine, connections=2)
+    lose_prepared_statements(engine, connections=2)
+    engine.dispose()  # one connection again, which prepared_runs sees
+    run_a_task(engine, user_id, "still prepared")
+    assert list(prepared_runs(engine).values()) == [1, 1, 1]
+    assert "unprepared" not in caplog.text
+
+    lose_prepared_statements(engine)
+    engine.dispose()
+    run_a_task(engine, user_id, "unprepared")
+    assert prepared_runs(engine) == {}
+    assert caplog.text.count("DATABASE_PREPARED_STATEMENTS=false") == 1
