@@ -219,9 +219,21 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "rabbitmq_only: needs RabbitMQ as the broker (LEDGERFLOW_TEST_BROKER=rabbitmq)"
     )
+    config.addinivalue_line(
+        "markers", "fault_suite: a scenario of the fault suite, given to every test in tests/chaos/ "
+        "by its folder; `make test`'s RabbitMQ pass selects 'not fault_suite or rabbitmq_only'"
+    )
 
 
+FAULT_SUITE_DIR = REPO_ROOT / "tests" / "chaos"
+
+
+# Before -m deselects (pytest's own hook): the RabbitMQ pass selects by fault_suite.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.is_relative_to(FAULT_SUITE_DIR):
+            item.add_marker(pytest.mark.fault_suite)
     skips = {
         "postgres_only": (TEST_BACKEND == "sqlite", "PostgreSQL-only; this run is on SQLite"),
         "redis_broker": (TEST_BROKER == "rabbitmq", "a Redis broker's fault; the broker is RabbitMQ"),
