@@ -106,7 +106,7 @@ RABBITMQ_FAULTS := tests/chaos -m "not fault_suite or rabbitmq_only"
 # _bench, created when missing).
 # The SQLite pass shares no database or Redis with the other two (its database is a file,
 # its Redis the embedded one on a port of its own), so it runs beside them: the passes mostly wait
-# on real clocks (leases, retries, a schedule's minute), not on the CPU. The PostgreSQL
+# on real clocks (leases, retries, beat's polls), not on the CPU. The PostgreSQL
 # and RabbitMQ passes share TEST_DATABASE_URL and TEST_REDIS_URL, so they run one after
 # the other. A pytest session locks what it shares before its first test (the test database,
 # the Redis db, the RabbitMQ vhost, the benchmarks' database: tests/support/session_lock.py),
