@@ -79,11 +79,16 @@ RABBITMQ_SUITE := tests/integration/test_task_lifecycle.py tests/integration/tes
 	tests/integration/test_broker_down.py tests/integration/test_rabbitmq.py \
 	tests/integration/test_statements_api.py::test_a_statement_is_parsed_into_its_transactions \
 	tests/integration/test_categorization_api.py::test_bulk_categorization_applies_the_highest_priority_matching_rule \
-	tests/integration/test_monitoring.py::test_queue_depth_counts_messages_nobody_takes
-# The fault scenario that needs RabbitMQ (the rest run in the other two passes and in
-# `make chaos`), in the same session, after RABBITMQ_SUITE: its worker nodes share the
+	tests/integration/test_monitoring.py::test_queue_depth_counts_messages_nobody_takes \
+	tests/integration/test_session_lock.py::test_a_second_session_on_what_this_one_uses_stops_at_once_naming_this_one
+# The fault scenarios that need RabbitMQ (the rest run in the other two passes and in
+# `make chaos`), in the same session, after RABBITMQ_SUITE: their worker nodes share the
 # vhost with the run's worker, which the fault suite stops first (tests/chaos/conftest.py).
-RABBITMQ_FAULTS := tests/chaos/test_faults.py::test_on_rabbitmq_a_worker_node_killed_with_sigkill_has_its_tasks_redelivered_at_once
+# Chosen by marker (tests/conftest.py gives every test of tests/chaos/ fault_suite), not
+# by name: a new rabbitmq_only scenario runs without being listed here; RABBITMQ_SUITE's
+# tests are no fault_suite's, so the -m leaves them all
+# (tests/integration/test_make_test_passes.py checks both).
+RABBITMQ_FAULTS := tests/chaos -m "not fault_suite or rabbitmq_only"
 
 # ruff and mypy first, then three passes: everything on PostgreSQL + Redis; the
 # integration and fault suites on the default back end `make up` uses (a SQLite file and
@@ -101,9 +106,12 @@ RABBITMQ_FAULTS := tests/chaos/test_faults.py::test_on_rabbitmq_a_worker_node_ki
 # _bench, created when missing).
 # The SQLite pass shares no database or Redis with the other two (its database is a file,
 # its Redis the embedded one on a port of its own), so it runs beside them: the passes mostly wait
-# on real clocks (leases, retries, a schedule's minute), not on the CPU. The PostgreSQL
+# on real clocks (leases, retries, beat's polls), not on the CPU. The PostgreSQL
 # and RabbitMQ passes share TEST_DATABASE_URL and TEST_REDIS_URL, so they run one after
-# the other. The two lanes' output comes line by line as it is written (--output-sync=line:
+# the other. A pytest session locks what it shares before its first test (the test database,
+# the Redis db, the RabbitMQ vhost, the benchmarks' database: tests/support/session_lock.py),
+# so a second `make test` on the same servers stops at once (exit 75) naming the first.
+# The two lanes' output comes line by line as it is written (--output-sync=line:
 # a hung test shows while it hangs, not after), each pass with its slowest tests; the
 # target fails if any pass failed (-k lets the other lane finish).
 test: lint $(VENV)/.system-tools

@@ -14,6 +14,10 @@ is the RabbitMQ at TEST_RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672/
 vhost ``/``; its task queues are purged at the start of the run) instead of Redis, which
 stays the result backend and the event channel. Tests marked ``redis_broker`` (faults
 of a Redis broker) skip on RabbitMQ; ``rabbitmq_only`` tests run only there.
+
+A session locks the servers' resources its tests use before the first one runs, and stops
+at once if another session holds one (``pytest_collection_finish``,
+tests/support/session_lock.py).
 """
 
 from __future__ import annotations
@@ -27,11 +31,13 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from backend.tasks.kinds import QUEUES  # reads no settings: safe before the environment is set
+from tests.support.session_lock import SESSION_LOCKED_EXIT, SessionLocks
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEST_BACKEND = os.environ.get("LEDGERFLOW_TEST_BACKEND", "postgres")
@@ -163,6 +169,28 @@ def purge_task_queues() -> None:
             channel.close()
 
 
+@contextmanager
+def scratch_postgres_database(prefix: str) -> Iterator[str]:
+    """The URL of a throwaway database on this run's PostgreSQL server, dropped after."""
+    from sqlalchemy import make_url, text
+
+    from backend.db import build_engine
+
+    problem = database_problem(TEST_POSTGRES_URL)
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = build_engine(TEST_POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(TEST_POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     broker = "redis (the Redis above)"
     if TEST_BROKER == "rabbitmq":
@@ -191,9 +219,21 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "rabbitmq_only: needs RabbitMQ as the broker (LEDGERFLOW_TEST_BROKER=rabbitmq)"
     )
+    config.addinivalue_line(
+        "markers", "fault_suite: a scenario of the fault suite, given to every test in tests/chaos/ "
+        "by its folder; `make test`'s RabbitMQ pass selects 'not fault_suite or rabbitmq_only'"
+    )
 
 
+FAULT_SUITE_DIR = REPO_ROOT / "tests" / "chaos"
+
+
+# Before -m deselects (pytest's own hook): the RabbitMQ pass selects by fault_suite.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.is_relative_to(FAULT_SUITE_DIR):
+            item.add_marker(pytest.mark.fault_suite)
     skips = {
         "postgres_only": (TEST_BACKEND == "sqlite", "PostgreSQL-only; this run is on SQLite"),
         "redis_broker": (TEST_BROKER == "rabbitmq", "a Redis broker's fault; the broker is RabbitMQ"),
@@ -203,6 +243,45 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for marker, (skipped, reason) in skips.items():
             if skipped and marker in item.keywords:
                 item.add_marker(pytest.mark.skip(reason=reason))
+
+
+SESSION_LOCKS: SessionLocks | None = None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Lock what the collected tests will use (tests/support/session_lock.py), or stop the
+    session at once if another one holds it: the test database and Redis db of this back
+    end, the RabbitMQ vhost on that broker, the benchmarks' database. Keyed on what is
+    really shared, so `make test`'s two lanes (which share none of it) run side by side.
+    Unit tests alone, and --collect-only, lock nothing."""
+    global SESSION_LOCKS
+    from sqlalchemy import make_url
+
+    if session.config.option.collectonly:
+        return
+    used = {name for item in session.items for name in getattr(item, "fixturenames", ())}
+    locks = SessionLocks()
+    if TEST_BACKEND == "postgres" and "database" in used:
+        locks.postgres(TEST_DATABASE_URL, "test database")
+    if TEST_BACKEND == "postgres" and "redis_server" in used:
+        locks.redis(TEST_REDIS_URL)
+    if TEST_BROKER == "rabbitmq" and "redis_server" in used:  # where the queues are purged
+        locks.rabbitmq(TEST_RABBITMQ_URL)
+    if "bench_environ" in used:  # tests/integration/test_benches.py: <test database>_bench
+        # Locked in the test database, whose name it carries: no lock to take where it may
+        # not exist yet.
+        bench_database = f"{make_url(TEST_POSTGRES_URL).database}_bench"
+        locks.postgres(TEST_POSTGRES_URL, "benchmarks' database", bench_database)
+    refusal = locks.refusal()
+    if refusal:
+        locks.release()
+        pytest.exit(refusal, returncode=SESSION_LOCKED_EXIT)
+    SESSION_LOCKS = locks
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if SESSION_LOCKS is not None:
+        SESSION_LOCKS.release()
 
 
 def truncate_all(engine) -> None:

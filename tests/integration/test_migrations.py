@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from alembic import command
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect
 
 from backend.db import alembic_config, build_engine
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import scratch_postgres_database
 
 TABLES = {
     "users", "task_status", "statements", "transactions", "category_rules", "idempotency_keys",
@@ -48,16 +45,8 @@ def test_migrations_on_sqlite(tmp_path):
 @pytest.fixture
 def scratch_postgres(database):
     """A throwaway PostgreSQL database beside the test one."""
-    name = f"ledgerflow_migrations_{uuid.uuid4().hex[:8]}"
-    admin = build_engine(TEST_DATABASE_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres_database("ledgerflow_migrations") as url:
+        yield url
 
 
 @pytest.mark.postgres_only
