@@ -41,6 +41,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
+from backend.api.routing import dependency_function
 from backend.api.uploads import is_pdf_upload
 from backend.db import database_unavailable, get_session, get_write_session
 from backend.logs import REQUEST_ID_HEADER, request_id_var
@@ -291,12 +292,13 @@ def implied_statuses(
     found: set[int] = set()
     takes_input = False
     for dependant in _dependants(route.dependant):
-        if isinstance(dependant.call, SecurityBase):
+        call = dependency_function(dependant.call)  # OneHopRoute's stand-ins
+        if isinstance(call, SecurityBase):
             found |= {401, 503}  # the token's user is read from the database
-        if dependant.call in _DATABASE_DEPENDENCIES:
+        if call in _DATABASE_DEPENDENCIES:
             found.add(503)
-        if dependant.call is not None and dependant.call in _DEPENDENCY_ERRORS:
-            statuses, methods = _DEPENDENCY_ERRORS[dependant.call]
+        if call is not None and call in _DEPENDENCY_ERRORS:
+            statuses, methods = _DEPENDENCY_ERRORS[call]
             if methods is None or method.upper() in methods:
                 found |= statuses
         if dependant.path_params:

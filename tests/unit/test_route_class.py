@@ -23,6 +23,7 @@ from backend.api.routing import OneHopRoute, runs_in_a_thread
 
 seen: dict[str, int] = {}  # where each step ran: thread ids
 order: list[str] = []
+events: list[str] = []  # the yield dependency's and the body's steps (deferring_app)
 request_tag: ContextVar[str | None] = ContextVar("request_tag", default=None)
 
 
@@ -45,6 +46,7 @@ async def on_the_loop(tag: str = "none") -> str:
 
 
 def sync_dependency(tag: Annotated[str, Depends(on_the_loop)]) -> str:
+    seen["sync dependency"] = threading.get_ident()
     order.append("sync dependency")
     return tag
 
@@ -91,10 +93,17 @@ def build(route_class: type[APIRoute]) -> FastAPI:
 
 
 @pytest.fixture(params=[OneHopRoute, APIRoute], ids=["OneHopRoute", "APIRoute"])
-def client(request: pytest.FixtureRequest) -> Iterator[TestClient]:
+def route_class(request: pytest.FixtureRequest) -> type[APIRoute]:
+    """Each test of the answers runs with both route classes, from a clean slate."""
     seen.clear()
     order.clear()
-    with TestClient(build(request.param)) as test_client:
+    events.clear()
+    return request.param
+
+
+@pytest.fixture
+def client(route_class: type[APIRoute]) -> Iterator[TestClient]:
+    with TestClient(build(route_class)) as test_client:
         yield test_client
 
 
@@ -126,10 +135,11 @@ def test_a_sync_route_takes_one_thread_hop_and_is_validated_on_the_loop(thread_h
         assert len(thread_hops) == 1
         thread_hops.clear()
         assert client.get("/things/7?tag=a").json() == {"value": 7}
-    # The sync dependency and the background task are hops of their own, as with FastAPI
-    # alone; the body is one more, not two.
-    assert [hop.func.__name__ for hop in thread_hops] == ["sync_dependency", "read_thing", "append"]
+    # The sync dependency runs in the body's hop (RequestCalls.run); the background task
+    # is a hop of its own, as with FastAPI alone (which makes three before it).
+    assert [hop.func.__name__ for hop in thread_hops] == ["run", "append"]
     assert seen["endpoint"] != seen["loop"]
+    assert seen["sync dependency"] == seen["endpoint"]
     assert seen["validation"] == seen["loop"]
 
 
@@ -196,3 +206,119 @@ def test_every_route_of_the_api_takes_one_hop():
     api_routes = [route for route in routes if isinstance(route, APIRoute)]
     assert api_routes
     assert [route.path for route in api_routes if not isinstance(route, OneHopRoute)] == []
+
+
+# Synchronous dependencies solved in the body's thread (OneHopRoute.deferred_functions).
+
+
+def opened() -> Iterator[str]:
+    """A yield dependency, like backend.db.get_session: notes its enter and its exit."""
+    events.append(f"enter {threading.get_ident() == seen.get('loop')}")
+    try:
+        yield "resource"
+    except Exception as error:
+        events.append(f"exit with {getattr(error, 'status_code', type(error).__name__)}")
+        raise
+    else:
+        events.append("exit")
+
+
+def counted(resource: Annotated[str, Depends(opened)]) -> int:
+    events.append("counted")
+    return len(events)
+
+
+def refusing(resource: Annotated[str, Depends(opened)], refuse: bool = False) -> str:
+    """Like get_current_user: its own error (401) before a later parameter's 422."""
+    if refuse:
+        raise HTTPException(401, "refused")
+    return resource
+
+
+async def async_user_of(count: Annotated[int, Depends(counted)]) -> int:
+    return count  # a coroutine using a sync dependency: FastAPI must call that one itself
+
+
+def deferring_app(route_class: type[APIRoute]) -> FastAPI:
+    router = APIRouter(route_class=route_class)
+
+    @router.get("/resource/{number}")
+    def use(number: int, resource: Annotated[str, Depends(refusing)],
+            first: Annotated[int, Depends(counted)], again: Annotated[int, Depends(counted)],
+            fresh: Annotated[int, Depends(counted, use_cache=False)]) -> dict[str, Any]:
+        events.append("body")
+        if number == 404:
+            raise HTTPException(404, "no such resource")
+        return {"resource": resource, "counts": [first, again, fresh]}
+
+    @router.get("/streamed")
+    def streamed(resource: Annotated[str, Depends(opened)]) -> StreamingResponse:
+        events.append("body")
+        return StreamingResponse(iter([resource]), media_type="text/plain")
+
+    @router.get("/async-user")
+    def async_user(count: Annotated[int, Depends(async_user_of)]) -> int:
+        return count
+
+    app = FastAPI()
+    app.include_router(router)
+    return app
+
+
+@pytest.fixture
+def deferring(route_class: type[APIRoute]) -> Iterator[TestClient]:
+    with TestClient(deferring_app(route_class)) as test_client:
+        yield test_client
+
+
+def test_sync_dependencies_answer_as_before(deferring):
+    # The same calls in the same order, with FastAPI's cache (one ``counted`` for two
+    # uses, one more for use_cache=False), the yield dependency exited once.
+    assert deferring.get("/resource/7").json() == {"resource": "resource", "counts": [2, 2, 3]}
+    assert events == ["enter False", "counted", "counted", "body", "exit"]
+    events.clear()
+    assert deferring.get("/resource/404").json() == {"detail": "no such resource"}
+    assert events[-2:] == ["body", "exit with 404"]  # the body's error thrown in
+    events.clear()
+    # The dependency's own error comes before the 422 of a later parameter, as before;
+    # without it, the 422, and the dependencies FastAPI would have called are called.
+    assert deferring.get("/resource/x?refuse=true").status_code == 401
+    assert events == ["enter False", "exit with 401"]
+    events.clear()
+    assert deferring.get("/resource/x").status_code == 422
+    assert events == ["enter False", "counted", "counted", "exit with RequestValidationError"]
+    events.clear()
+    assert deferring.get("/streamed").text == "resource"
+    assert events == ["enter False", "body", "exit"]  # exited after the streamed body
+
+
+def test_sync_dependencies_run_in_the_bodys_hop(thread_hops):
+    seen.clear()
+    app = deferring_app(OneHopRoute)
+    deferred = {route.path: {function.__name__ for function in route.deferred_functions}
+                for route in (context.original_route for context in iter_route_contexts(app.routes))
+                if isinstance(route, OneHopRoute)}
+    assert deferred == {"/resource/{number}": {"opened", "counted", "refusing"},
+                        "/streamed": {"opened"}, "/async-user": set()}
+    with TestClient(app) as client:
+        thread_hops.clear()
+        client.get("/resource/7")
+        assert [getattr(hop, "func", hop).__name__ for hop in thread_hops] == ["run"]
+        thread_hops.clear()
+        client.get("/streamed")  # the yield dependency is exited after the answer is sent
+        hops = [getattr(hop, "func", hop).__name__ for hop in thread_hops]
+        assert (hops[0], set(hops[1:-1]), hops[-1]) == ("run", {"_next"}, "exit")  # the body's chunks between
+        thread_hops.clear()
+        # A coroutine uses the sync dependency: FastAPI calls every one itself, as before.
+        assert client.get("/async-user").status_code == 200
+        assert len(thread_hops) == 4
+
+
+def test_an_override_of_a_deferred_dependency_is_honoured():
+    app = deferring_app(OneHopRoute)
+    app.dependency_overrides[refusing] = lambda: "overridden"
+    with TestClient(app) as client:
+        assert client.get("/resource/1").json()["resource"] == "overridden"
+    app.dependency_overrides.clear()
+    with TestClient(app) as client:
+        assert client.get("/resource/1").json()["resource"] == "resource"
