@@ -83,6 +83,7 @@ UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 def wrk(url: str, token: str, connections: int, seconds: int, method: str = "GET") -> dict[str, float]:
     """Requests/s and p50/p99 latency (ms) of wrk against ``url``."""
     script = REPO / "bench" / "out" / f"wrk-{method.lower()}.lua"
+    script.parent.mkdir(exist_ok=True)  # run alone, not only from run_all.py, which makes it
     script.write_text(f'wrk.method = "{method}"\n')
     output = subprocess.run(
         ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency",
