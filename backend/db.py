@@ -219,8 +219,9 @@ _Statement = TypeVar("_Statement", bound=Executable)
 
 
 def prepared(statement: _Statement) -> _Statement:
-    """Mark one of the hot statements (a task's writes, run for every task): on PostgreSQL
-    each pooled connection plans it once and then only executes it (``_use_prepared``).
+    """Mark one of the hot statements (a task's writes; the reads of every request on one
+    row): on PostgreSQL each pooled connection plans it once and then only executes it
+    (``_use_prepared``).
     Elsewhere, or with ``DATABASE_PREPARED_STATEMENTS=false``, it runs as any other."""
     return statement.execution_options(**{PREPARED_OPTION: True})
 
@@ -263,6 +264,8 @@ class _PreparedForm:
         )
         prepared_name = "lf_" + hashlib.sha256(statement.encode()).hexdigest()[:20]
         arguments = ", ".join(f"%({name})s" for name in names)
+        if not names:  # PostgreSQL takes no empty parentheses here
+            return cls(prepared_name, f"PREPARE {prepared_name} AS {body}", f"EXECUTE {prepared_name}")
         return cls(
             prepared_name,
             f"PREPARE {prepared_name} ({types}) AS {body}",

@@ -16,7 +16,7 @@ from backend.api.errors import ApiError, ErrorCode, raises
 from backend.api.schemas import MAX_BIGINT, MAX_INT32
 from backend.api.web_session import cookie_token
 from backend.config import Settings, get_settings
-from backend.db import get_session, get_write_session
+from backend.db import PREPARED_OPTION, get_session, get_write_session, prepared
 from backend.models import CategoryRule, Schedule, Statement, TaskStatus, User, Webhook
 from backend.security import InvalidTokenError, TokenClaims, decode_access_token
 
@@ -95,7 +95,8 @@ def token_user_id(claims: TokenClaims) -> int:
 
 def get_current_user(claims: TokenClaimsDep, session: SessionDep) -> User:
     """The active user the bearer token was issued to; 401 for anything else."""
-    user = session.get(User, token_user_id(claims))
+    # Prepared on PostgreSQL (backend/db.py ``prepared``): every authenticated request runs it.
+    user = session.get(User, token_user_id(claims), execution_options={PREPARED_OPTION: True})
     if user is None or not user.is_active:
         raise unauthorized()
     return user
@@ -143,7 +144,8 @@ def owned(
     ``row_id``; 404 "<what> not found" when it is missing or someone else's: another
     user's id must look exactly like one that does not exist."""
     column = model.id if key is None else key
-    row = session.scalar(select(model).where(column == row_id, model.user_id == user.id))
+    # Prepared: the read of every request on one row (a task's status, polled while it runs).
+    row = session.scalar(prepared(select(model).where(column == row_id, model.user_id == user.id)))
     if row is None:
         raise not_found(what)
     return row

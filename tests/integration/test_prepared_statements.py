@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -153,15 +154,17 @@ def test_a_prepared_statement_made_stale_by_a_migration_is_replaced(engine):
 @pytest.mark.postgres_only
 def test_percent_signs_and_placeholder_lookalikes_in_the_text_stay_text(engine):
     """psycopg2 escapes a literal "%" as "%%"; the prepared form has "%" and keeps a
-    literal that looks like a placeholder as it is."""
+    literal that looks like a placeholder as it is (with parameters or none)."""
     read = prepared(select(
         literal_column("'50% off %(x)s'").label("literal"), bindparam("b_value", type_=String),
     ))
+    constant = prepared(select(literal_column("'100%'").label("literal")))  # no parameter
     with engine.connect() as conn:
         for value in ("5%", "%(b_value)s", "plain"):
             assert tuple(conn.execute(read, {"b_value": value}).one()) == ("50% off %(x)s", value)
+            assert conn.execute(constant).scalar_one() == "100%"
         runs = conn.execute(text("SELECT generic_plans + custom_plans FROM pg_prepared_statements"))
-        assert runs.scalars().all() == [3]
+        assert runs.scalars().all() == [3, 3]
 
 
 @pytest.mark.postgres_only
@@ -215,3 +218,21 @@ def test_a_pooler_that_keeps_losing_them_turns_them_off(engine, caplog):
     run_a_task(engine, user_id, "unprepared")
     assert prepared_runs(engine) == {}
     assert caplog.text.count("DATABASE_PREPARED_STATEMENTS=false") == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.usefixtures("quiet")
+def test_the_reads_of_every_request_on_a_task_are_prepared_too(engine):
+    """The current user and the owned row (backend/api/deps.py): what a status poll reads."""
+    from sqlalchemy.orm import Session
+
+    from backend.api.deps import get_current_user, owned_task
+    from backend.security import TokenClaims
+
+    user_id = seed_user(engine)
+    task_id = run_a_task(engine, user_id, "pong")
+    claims = TokenClaims(subject=str(user_id), expires_at=datetime.now(UTC))
+    for _ in range(3):
+        with Session(engine) as session:
+            assert owned_task(session, get_current_user(claims, session), task_id).task_id == task_id
+    assert sorted(prepared_runs(engine).values()) == [1, 1, 1, 3, 3]
