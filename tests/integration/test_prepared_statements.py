@@ -25,9 +25,12 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
+from backend.api.deps import get_current_user, owned_task
 from backend.db import build_engine, database_unavailable, prepared
 from backend.models import TaskStatus
+from backend.security import TokenClaims
 from backend.services import task_records
 from backend.tasks import submission
 from tests.conftest import TEST_DATABASE_URL
@@ -224,11 +227,6 @@ def test_a_pooler_that_keeps_losing_them_turns_them_off(engine, caplog):
 @pytest.mark.usefixtures("quiet")
 def test_the_reads_of_every_request_on_a_task_are_prepared_too(engine):
     """The current user and the owned row (backend/api/deps.py): what a status poll reads."""
-    from sqlalchemy.orm import Session
-
-    from backend.api.deps import get_current_user, owned_task
-    from backend.security import TokenClaims
-
     user_id = seed_user(engine)
     task_id = run_a_task(engine, user_id, "pong")
     claims = TokenClaims(subject=str(user_id), expires_at=datetime.now(UTC))
