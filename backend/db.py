@@ -308,7 +308,6 @@ class _PreparedStatements:
 
     def __init__(self) -> None:
         self.forms: dict[str, _PreparedForm] = {}  # by statement text: the handful marked
-        self.enabled = True
         self.losses = 0
         self.last_loss_at = float("-inf")
 
@@ -316,7 +315,7 @@ class _PreparedStatements:
         self, cursor: Any, statement: str, parameters: Any, context: ExecutionContext
     ) -> bool | None:
         """``do_execute``: a marked statement goes out as its EXECUTE (True: done here)."""
-        if not self.enabled or not context.execution_options.get(PREPARED_OPTION):
+        if self.losses >= self.GIVE_UP_AFTER or not context.execution_options.get(PREPARED_OPTION):
             return None
         form = self.forms.get(statement)
         if form is None:
@@ -345,8 +344,7 @@ class _PreparedStatements:
             return  # prepared before the last loss: the same round of replacements
         self.last_loss_at = time.monotonic()
         self.losses += 1
-        if self.losses >= self.GIVE_UP_AFTER and self.enabled:
-            self.enabled = False
+        if self.losses == self.GIVE_UP_AFTER:  # from now on nothing is prepared, nor lost
             logger.warning(
                 "PostgreSQL lost this process's prepared statements %d times on fresh "
                 "connections (a pooler in transaction mode?): running them unprepared from "
