@@ -3,7 +3,7 @@
 Run: ``make bench-platform`` or ``.venv/bin/python bench/bench_platform.py [--tasks 1000]``
 (needs ``wrk``, which `make bench-platform` installs: ``apt-get install wrk``).
 
-Five set-ups, each started fresh, one after another on the same machine:
+Six set-ups, each started fresh, one after another on the same machine:
 
 - **Ledgerflow, SQLite** and **Ledgerflow, PostgreSQL**: the API as `make up` starts it
   (uvicorn, one process) and one worker (``celery_app``, 2 pool processes, every queue);
@@ -16,6 +16,11 @@ Five set-ups, each started fresh, one after another on the same machine:
   same uvicorn settings, with the raw worker consuming its tasks meanwhile: the least any
   HTTP gateway can cost, under the same load as Ledgerflow's submits (their worker runs
   too). Its end-to-end rate is the ceiling of any HTTP gateway.
+- **bare + a row per task**: the same endpoint and worker keeping a row per task in the
+  PostgreSQL bench database, with nothing else (bench/raw_celery.py: psycopg2, prepared
+  statements, the row committed before the message, the lease and the success a committed
+  conditional UPDATE each; no result in Redis, as the row holds it): the least a gateway
+  that keeps the database as the source of truth of a task's state can cost.
 - **bare endpoint alone**: the same without a worker (the baseline of earlier rounds,
   printed for comparison).
 
@@ -61,6 +66,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import psutil
+import psycopg2
 import redis
 from sqlalchemy import make_url, text
 
@@ -78,13 +84,15 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 # variable) listens: without it, it used raw_celery.py's default index whatever
 # BENCH_REDIS_URL said, and two runs side by side shared that index.
 os.environ["RAW_CELERY_REDIS_URL"] = REDIS_URL
-from bench.raw_celery import QUEUE, app  # noqa: E402
+from bench.raw_celery import QUEUE, app, create_tracked_table  # noqa: E402
 
 WORKER_CONCURRENCY = 2
 # The profiler the dev dependencies install beside this interpreter (pyproject.toml).
 PY_SPY = Path(sys.executable).with_name("py-spy")
 WRK_SCRIPT = REPO / "bench" / "wrk_submits.lua"
 TARGETS = {"end_to_end": 0.8, "submit": 0.8, "p99_ms": 100.0}
+# The set-up that keeps a row per task with nothing else (bench/raw_celery.py).
+TRACKED = "bare + a row per task"
 
 
 @dataclass
@@ -241,6 +249,11 @@ class ServerCpu:
 def redis_port(url: str) -> int:
     """The TCP port of a redis:// URL (6379 when it names none)."""
     return urlsplit(url).port or 6379
+
+
+def libpq_url(url: str) -> str:
+    """``url`` (SQLAlchemy's form, a driver maybe named) as psycopg2 takes it."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def per_task_ms(before: float | None, after: float | None, tasks: int) -> float | None:
@@ -404,7 +417,8 @@ def raw_celery(work_dir: Path, tasks: int, clients: int) -> dict[str, Figures]:
     issue 9's definition); the bare endpoint with the same raw worker consuming its tasks
     (what Ledgerflow's submits are measured beside: its worker runs meanwhile); the bare
     endpoint alone, as before."""
-    env = dict(os.environ, RAW_CELERY_REDIS_URL=REDIS_URL)
+    env = dict(os.environ, RAW_CELERY_REDIS_URL=REDIS_URL, RAW_CELERY_DATABASE_URL=libpq_url(POSTGRES_URL))
+    create_tracked_table(libpq_url(POSTGRES_URL))
     figures: dict[str, Figures] = {}
     with processes(work_dir, env) as running:
         running.start("raw-worker", [sys.executable, "-m", "celery", "-A", "bench.raw_celery", "worker",
@@ -435,6 +449,30 @@ def raw_celery(work_dir: Path, tasks: int, clients: int) -> dict[str, Figures]:
             1000 * (running.cpu_seconds("api") - api_cpu) / tasks,
             1000 * (running.cpu_seconds("raw-worker") - worker_cpu) / tasks,
             redis_cpu_ms=per_task_ms(redis_cpu, servers.seconds()[1], tasks))
+
+        # The same endpoint and worker keeping a row per task in PostgreSQL (raw_celery.py).
+        tracked = ServerCpu(POSTGRES_URL)
+        with psycopg2.connect(libpq_url(POSTGRES_URL)) as conn:
+            conn.autocommit = True
+
+            def tracked_succeeded() -> int:
+                with conn.cursor() as cursor:
+                    cursor.execute("SELECT count(*) FROM raw_tracked WHERE status = 'SUCCESS'")
+                    return int(cursor.fetchone()[0])
+
+            httpx.post(f"{base}/ping-tracked", timeout=30).raise_for_status()  # warm: connections
+            wait_for(lambda: tracked_succeeded() == 1, "the first tracked task to succeed")
+            api_cpu, worker_cpu = running.cpu_seconds("api"), running.cpu_seconds("raw-worker")
+            database_cpu, redis_cpu = tracked.seconds()
+            load = wrk_submits(f"{base}/ping-tracked", tasks, clients)
+            wait_for(lambda: tracked_succeeded() >= tasks + 1, f"{tasks} tracked tasks to succeed")
+            end_to_end = time.perf_counter() - load.started
+            database_after, redis_after = tracked.seconds()
+        figures[TRACKED] = Figures(
+            tasks / load.seconds, load.p50_ms, load.p99_ms, tasks / end_to_end,
+            1000 * (running.cpu_seconds("api") - api_cpu) / tasks,
+            1000 * (running.cpu_seconds("raw-worker") - worker_cpu) / tasks,
+            per_task_ms(database_cpu, database_after, tasks), per_task_ms(redis_cpu, redis_after, tasks))
     with processes(work_dir, env) as running:
         base = running.uvicorn("bench.raw_celery:bare_api", factory=False)
         api_cpu = running.cpu_seconds("api")
@@ -511,6 +549,14 @@ def main() -> None:
     print(f"The least an HTTP gateway costs: the bare endpoint with its worker runs end to end "
           f"{bare.end_to_end_per_second / raw.end_to_end_per_second:.2f}x raw Celery (which sends "
           "from threads in-process, without HTTP)")
+    floor = results[TRACKED]
+    assert floor.end_to_end_per_second
+    floor_e2e = floor.end_to_end_per_second / raw.end_to_end_per_second
+    print(f"The least a tracked task costs: the same keeping a row per task in PostgreSQL (committed INSERT "
+          f"before the message; the lease and the success, a committed conditional UPDATE each; prepared; "
+          f"nothing else) runs end to end {floor_e2e:.2f}x raw Celery; everything counted it costs "
+          f"{floor.total_cpu_ms / raw.total_cpu_ms:.1f}x raw Celery's CPU per task, so with every core "
+          f"busy it can reach at most ~{raw.total_cpu_ms / floor.total_cpu_ms:.2f}x")
     for name in ("Ledgerflow, SQLite", "Ledgerflow, PostgreSQL"):
         figures = results[name]
         assert figures.end_to_end_per_second

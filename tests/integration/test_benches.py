@@ -75,7 +75,8 @@ SMOKES = {
     # Its HTTP set-ups are driven by wrk (bench/wrk_submits.lua): exactly --tasks requests.
     "bench_platform.py": Smoke(
         ("--tasks", "10", "--clients", "2"),
-        (r"^Load: the HTTP set-ups driven by wrk",
+        (r"^Load: the HTTP set-ups driven by wrk", r"^bare \+ a row per task\s+\d+ ",
+         r"^The least a tracked task costs: .* runs end to end [\d.]+x raw Celery",
          *(rf"^Ledgerflow, {back_end}: .*target" for back_end in ("SQLite", "PostgreSQL")))),
     # One set-up of two nodes (the set-ups differ only in their nodes' count and concurrency).
     "bench_scaling.py": Smoke(
