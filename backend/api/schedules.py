@@ -54,19 +54,11 @@ Zone = Annotated[str, Field(min_length=1, max_length=64, examples=["Europe/Londo
                  AfterValidator(_zone)]
 
 
-# What each task accepts: the body of the POST route for the same work, where a key it
-# does not know is an error (a typo would otherwise widen the run to everything).
-class ScheduledReport(ReportIn):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ScheduledCategorization(BulkCategorizeIn):
-    model_config = ConfigDict(extra="forbid")
-
-
+# What each task accepts: the body of the POST route for the same work (which refuses a
+# key it does not know: a typo would otherwise widen the run to everything).
 PARAMS: dict[ScheduleTask, type[BaseModel]] = {
-    ScheduleTask.REPORT: ScheduledReport,
-    ScheduleTask.CATEGORIZE: ScheduledCategorization,
+    ScheduleTask.REPORT: ReportIn,
+    ScheduleTask.CATEGORIZE: BulkCategorizeIn,
 }
 
 
@@ -80,12 +72,12 @@ class _ScheduleFields(BaseModel):
 
 class ReportScheduleIn(_ScheduleFields):
     task: Literal[ScheduleTask.REPORT]
-    params: ScheduledReport = Field(default_factory=ScheduledReport)
+    params: ReportIn = Field(default_factory=ReportIn)
 
 
 class CategorizationScheduleIn(_ScheduleFields):
     task: Literal[ScheduleTask.CATEGORIZE]
-    params: ScheduledCategorization = Field(default_factory=ScheduledCategorization)
+    params: BulkCategorizeIn = Field(default_factory=BulkCategorizeIn)
 
 
 ScheduleIn = Annotated[ReportScheduleIn | CategorizationScheduleIn, Field(discriminator="task")]

@@ -178,10 +178,12 @@ class RuleFields(BaseModel):
     priority: int = Field(default=0, ge=MIN_PRIORITY, le=MAX_PRIORITY)
 
 
+# The bodies of requests that start or shape work refuse keys they do not know (422): a
+# typo such as "statment_id" would otherwise widen the run to every transaction.
 class RuleIn(RuleFields):
     """A rule as sent: :class:`Rule` validates the rest (NUL characters, the regex...)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"pattern": "TESCO|SAINSBURY", "match_type": "regex", "category": "Groceries",
          "direction": "debit", "priority": 10},
     ]})
@@ -207,7 +209,7 @@ class RulePage(Page):
 
 
 class BulkCategorizeIn(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"statement_id": 42, "overwrite": False},
         {"rules": [{"pattern": "coffee", "category": "Eating out"}], "overwrite": True},
     ]})
@@ -218,7 +220,7 @@ class BulkCategorizeIn(BaseModel):
 
 
 class ReportIn(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"date_from": "2024-01-01", "date_to": "2024-03-31"}, {"statement_id": 42},
     ]})
 

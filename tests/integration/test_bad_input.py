@@ -10,6 +10,15 @@ from backend.models import CategoryRule, TaskStatus
 
 RULE = {"pattern": "coffee", "category": "Eating out"}
 
+TYPOS = [
+    ("POST", "/bulk_categorize_async", {"json": {"statment_id": 2, "overwrite": True}}, 422),
+    ("POST", "/reports/generate_async", {"json": {"statment_id": 2}}, 422),
+    ("POST", "/rules/preview", {"json": {**RULE, "directon": "debit"}}, 422),
+    ("POST", "/rules", {"json": {**RULE, "priorty": 5}}, 422),
+    ("PUT", "/rules/1", {"json": {**RULE, "catgory": "Food"}}, 422),
+    ("POST", "/bulk_categorize_async", {"json": {"rules": [{**RULE, "amount_mni": 5}]}}, 422),
+]
+
 CASES = [
     ("POST", "/bulk_categorize_async", {"json": {"statement_id": "abc", "rules": [RULE]}}, 422),
     ("POST", "/bulk_categorize_async", {"json": {"overwrite": "maybe", "rules": [RULE]}}, 422),
@@ -56,6 +65,9 @@ CASES = [
     ("GET", "/statements/1/transactions", {"params": {"offset": 2**63}}, 422),
     ("POST", "/auth/register",
      {"json": {"email": "nul@example.com", "password": "correct\x00horse"}}, 422),
+    # A key the body does not know (a typo) is refused, not ignored: ignored, "statment_id"
+    # would widen a categorization with overwrite, or a report, to every transaction.
+    *TYPOS,
 ]
 
 
@@ -89,3 +101,13 @@ def test_task_list_filters_out_of_range_are_422(client, auth_headers, params):
     response = client.get("/tasks", params=params, headers=auth_headers)
     assert response.status_code == 422
     assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("method, path, kwargs, expected", TYPOS, ids=[f"{c[0]} {c[1]}" for c in TYPOS])
+def test_an_unknown_key_is_named_in_the_422(client, auth_headers, method, path, kwargs, expected):
+    response = client.request(method, path, headers=auth_headers, **kwargs)
+    assert response.status_code == 422, response.text
+    typo = next(key for key in ("statment_id", "directon", "priorty", "catgory", "amount_mni")
+                if key in str(kwargs["json"]))
+    assert any(error["loc"][-1] == typo and error["type"] == "extra_forbidden"
+               for error in response.json()["errors"]), response.json()
