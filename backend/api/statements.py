@@ -71,6 +71,7 @@ async def upload_statement(
             "user_id": user.id, "file_path": str(upload.file.path),
             "file_sha256": upload.file.sha256, **hints,
         },
+        fields=hints,
     )
 
 

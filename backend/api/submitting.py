@@ -196,12 +196,15 @@ class Submitter:
             raise self._too_many(get_settings().user_max_active_tasks, new_tasks) from None
 
     async def submit_upload(
-        self, kind: TaskKind, upload: StoredFile, kwargs: dict[str, Any]
+        self, kind: TaskKind, upload: StoredFile, kwargs: dict[str, Any],
+        fields: dict[str, str] | None = None,
     ) -> TaskSubmitted:
         """Submit a task that owns ``upload``; the file goes again if the task can't be
-        queued (whatever stopped it: broker or database away, limits)."""
+        queued (whatever stopped it: broker or database away, limits). ``fields``: the
+        form's other fields, which are part of the request an Idempotency-Key stands for
+        (the same file with other parser hints is another request: 422, not the old task)."""
         path = str(upload.path)
-        request = {"file_sha256": upload.sha256}
+        request = {"file_sha256": upload.sha256, **(fields or {})}
         try:
             return await run_in_threadpool(
                 lambda: self.submit(kind, kwargs, request=request, file_path=path)

@@ -91,6 +91,25 @@ def test_a_repeated_upload_creates_nothing_and_another_file_is_refused(
     assert len(stored) == 1, "the refused upload left its file behind"
 
 
+def test_the_same_file_with_other_parser_hints_is_another_request(client, auth_headers, tmp_path):
+    LAYOUTS["northgate_uk"](tmp_path / "a.pdf")
+    content = (tmp_path / "a.pdf").read_bytes()
+
+    def upload(**hints: str):
+        return client.post(
+            "/upload_pdf_async", headers=keyed(auth_headers, "hinted-1"), data=hints,
+            files={"file": ("statement.pdf", content, "application/pdf")},
+        )
+
+    first, again = upload(date_order="DMY"), upload(date_order="DMY")
+    assert first.status_code == again.status_code == 202 and again.json() == first.json()
+    for other in ({"date_order": "MDY"}, {}, {"date_order": "DMY", "decimal": ","}):
+        refused = upload(**other)
+        assert refused.status_code == 422, (other, refused.text)
+        assert refused.json()["code"] == "idempotency_key_reused"
+    assert task_count() == 1
+
+
 @pytest.mark.parametrize("key", ["", "x" * 256])
 def test_a_key_that_is_empty_or_too_long_is_422(client, auth_headers, key):
     response = client.post("/tasks/ping", headers=keyed(auth_headers, key))
