@@ -9,7 +9,7 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
-from sqlalchemy.engine import ExceptionContext, ExecutionContext, make_url
+from sqlalchemy.engine import Dialect, ExceptionContext, ExecutionContext, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import UpdateBase
 
 from backend.config import get_settings
 
@@ -240,13 +241,10 @@ class _PreparedForm:
     execute: str  # EXECUTE lf_<digest>(%(name)s, ...): psycopg2's placeholders, same parameters
 
     @classmethod
-    def of(cls, statement: str, context: ExecutionContext) -> _PreparedForm:
+    def of(cls, statement: str, compiled: SQLCompiler, dialect: Dialect) -> _PreparedForm:
         """From the statement psycopg2 would run: each ``%(name)s`` becomes ``$n`` (the
         same name, the same n) with the bind's own type, so the parameters SQLAlchemy
         converted (JSON, timestamps) are passed exactly as they would have been."""
-        compiled = context.compiled
-        if not isinstance(compiled, SQLCompiler):  # a marked statement always compiles to SQL
-            raise TypeError("only a SQLAlchemy statement can be prepared")
         number: dict[str, int] = {}
 
         def to_server(match: re.Match[str]) -> str:
@@ -259,7 +257,7 @@ class _PreparedForm:
         body = _PERCENT_OR_PLACEHOLDER.sub(to_server, statement)
         names = list(number)
         types = ", ".join(
-            context.dialect.type_compiler_instance.process(compiled.binds[name].type)
+            dialect.type_compiler_instance.process(compiled.binds[name].type)
             for name in names
         )
         prepared_name = "lf_" + hashlib.sha256(statement.encode()).hexdigest()[:20]
@@ -290,6 +288,7 @@ def _use_prepared(engine: Engine) -> None:
     # every Connection join the engine's dispatchers (350 more Python calls per task).
     event.listen(engine, "do_execute", statements.execute)
     event.listen(engine, "handle_error", statements.handle_error)
+    _PREPARED_BY_ENGINE[engine] = statements
 
 
 class _PreparedStatements:
@@ -311,23 +310,35 @@ class _PreparedStatements:
         self.losses = 0
         self.last_loss_at = float("-inf")
 
+    @property
+    def given_up(self) -> bool:
+        return self.losses >= self.GIVE_UP_AFTER
+
     def execute(
         self, cursor: Any, statement: str, parameters: Any, context: ExecutionContext
     ) -> bool | None:
         """``do_execute``: a marked statement goes out as its EXECUTE (True: done here)."""
-        if self.losses >= self.GIVE_UP_AFTER or not context.execution_options.get(PREPARED_OPTION):
+        if self.given_up or not context.execution_options.get(PREPARED_OPTION):
             return None
         form = self.forms.get(statement)
         if form is None:
-            form = self.forms[statement] = _PreparedForm.of(statement, context)
-        info = context.root_connection.info
+            compiled = context.compiled
+            if not isinstance(compiled, SQLCompiler):  # a marked statement always compiles to SQL
+                raise TypeError("only a SQLAlchemy statement can be prepared")
+            form = self.forms[statement] = _PreparedForm.of(statement, compiled, context.dialect)
+        self.run(cursor, context.root_connection.info, form, parameters)
+        return True
+
+    @staticmethod
+    def run(cursor: Any, info: dict[Any, Any], form: _PreparedForm, parameters: Any) -> None:
+        """EXECUTE ``form`` on the DBAPI connection whose ``info`` this is, preparing it
+        there first if it has not yet."""
         prepared_here = info.setdefault(_PREPARED_NAMES, set())
         if form.name not in prepared_here:
             cursor.execute(form.prepare)
             prepared_here.add(form.name)
             info.setdefault(_PREPARED_SINCE, time.monotonic())
         cursor.execute(form.execute, parameters)
-        return True
 
     def handle_error(self, context: ExceptionContext) -> None:
         """``handle_error``: a lost or stale prepared statement replaces the connections."""
@@ -351,6 +362,117 @@ class _PreparedStatements:
                 "now on; set DATABASE_PREPARED_STATEMENTS=false behind such a pooler",
                 self.losses,
             )
+
+
+# The engines whose marked statements run prepared (``_use_prepared``), with their state.
+_PREPARED_BY_ENGINE: weakref.WeakKeyDictionary[Engine, _PreparedStatements] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@dataclass(frozen=True)
+class _DriverForm:
+    """A marked statement made ready to run on psycopg2 directly (``first_row_alone``)."""
+
+    prepared: _PreparedForm
+    compiled: SQLCompiler
+    # Each parameter's conversion, as SQLAlchemy would apply it (JSON, timestamps).
+    converters: dict[str, Any]
+    columns: tuple[str, ...]  # what its RETURNING gives back, in order
+
+    @classmethod
+    def of(cls, statement: UpdateBase, dialect: Dialect) -> _DriverForm:
+        compiled = statement.compile(dialect=dialect)
+        if not isinstance(compiled, SQLCompiler):
+            raise TypeError("only a SQLAlchemy statement can run at the driver's level")
+        # keys(): a ColumnCollection iterates its columns, not their names.
+        columns = tuple(str(key) for key in statement.exported_columns.keys())  # noqa: SIM118
+        for column in statement.exported_columns:
+            # Rows come back as psycopg2 reads them: a type SQLAlchemy would convert
+            # (a JSON or UTC-timestamp column) would come back otherwise than through it.
+            if column.type.dialect_impl(dialect).result_processor(dialect, None) is not None:
+                raise TypeError(f"RETURNING {column} needs a conversion: run it through SQLAlchemy")
+        converters = {}
+        for bind, name in compiled.bind_names.items():  # each parameter by its rendered name
+            converter = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if converter is not None:
+                converters[name] = converter
+        return cls(_PreparedForm.of(compiled.string, compiled, dialect), compiled, converters, columns)
+
+    def parameters(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The statement's parameters (its own constants with ``values``), converted."""
+        parameters = dict(self.compiled.construct_params(values))
+        for name, convert in self.converters.items():
+            parameters[name] = convert(parameters[name])
+        return parameters
+
+
+_DRIVER_FORMS: dict[UpdateBase, _DriverForm] = {}
+
+
+def first_row_alone(
+    engine: Engine, statement: UpdateBase, parameters: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """Run ``statement`` (an INSERT, UPDATE or DELETE marked ``prepared``) as its own
+    transaction, as ``one_statement`` does; the first row of its RETURNING, or None.
+
+    For the two writes of every task run, the lease and the success: on PostgreSQL with
+    prepared statements, the EXECUTE goes to psycopg2 on a pooled connection directly,
+    without SQLAlchemy's execution path around it (its Connection, transaction, context
+    and result cost twice what psycopg2 itself spends on such a statement, measured in
+    docs/performance.md "The worker's two writes at the driver's level"). Same
+    statement, same prepared name, same parameters, same pool and its pings. When
+    psycopg2 raises, the connection is dropped if it is lost (or its prepared statement
+    is) and the statement runs again through SQLAlchemy, whose error handling decides:
+    it invalidates the pool and raises what callers retry on (``database_unavailable``)
+    exactly as before. Running it twice is safe for these statements: each is a
+    conditional UPDATE that a row already moved no longer matches. Elsewhere (SQLite,
+    ``DATABASE_PREPARED_STATEMENTS=false``, a pooler that lost them) it runs through
+    SQLAlchemy only.
+    """
+    statements = _PREPARED_BY_ENGINE.get(engine)
+    if statements is not None and not statements.given_up:
+        form = _DRIVER_FORMS.get(statement)
+        if form is None:
+            form = _DRIVER_FORMS[statement] = _DriverForm.of(statement, engine.dialect)
+        row = _run_on_driver(engine, form, parameters)
+        if row is not _FAILED_ON_DRIVER:
+            return None if row is None else dict(zip(form.columns, row, strict=True))
+    with one_statement(engine) as conn:
+        mapped = conn.execute(statement, parameters).mappings().first()
+    return None if mapped is None else dict(mapped)
+
+
+_FAILED_ON_DRIVER = object()
+
+
+def _run_on_driver(engine: Engine, form: _DriverForm, parameters: Mapping[str, Any]) -> Any:
+    """``form``'s EXECUTE in psycopg2's autocommit mode on a pooled connection: its first
+    row (a tuple), None, or ``_FAILED_ON_DRIVER`` when psycopg2 raised."""
+    values = form.parameters(parameters)
+    proxied = engine.raw_connection()
+    driver: Any = proxied.driver_connection  # psycopg2's connection
+    try:
+        driver.autocommit = True
+        cursor = proxied.cursor()
+        try:
+            _PreparedStatements.run(cursor, proxied.info, form.prepared, values)
+            return cursor.fetchone() if cursor.description is not None else None
+        finally:
+            cursor.close()
+    except engine.dialect.loaded_dbapi.Error as exc:
+        lost = getattr(exc, "pgcode", None) in _PREPARED_STATEMENT_LOST or engine.dialect.is_disconnect(
+            exc, driver, None
+        )
+        if lost:
+            proxied.invalidate(exc)  # closed, never handed out again
+        logger.info("Task write failed on the driver (%s); running it through SQLAlchemy",
+                    type(exc).__name__)
+        return _FAILED_ON_DRIVER
+    finally:
+        if not driver.closed:
+            driver.autocommit = False
+        proxied.close()  # back to the pool (or gone, if invalidated)
 
 
 def database_unavailable(exc: BaseException) -> bool:

@@ -35,7 +35,7 @@ from sqlalchemy import (
     update,
 )
 
-from backend.db import one_statement, prepared
+from backend.db import first_row_alone, prepared
 from backend.models import TaskState, TaskStatus, utcnow
 from backend.services import webhooks
 from backend.services.task_events import publish_change
@@ -135,9 +135,12 @@ _BY_ID = _table.c.task_id == bindparam("b_task_id")
 _NOW = _param("b_now", _table.c.updated_at)
 
 
-def _transition_statement(condition: ColumnElement[bool], **values: Any) -> Update:
+def _transition_statement(
+    condition: ColumnElement[bool], returning: tuple[ColumnElement[Any], ...] = _OUTCOME,
+    **values: Any,
+) -> Update:
     """The conditional UPDATE of one task's row (``b_task_id``) that ``_transition`` runs."""
-    return update(_table).where(_BY_ID, condition).values(**values).returning(*_OUTCOME)
+    return update(_table).where(_BY_ID, condition).values(**values).returning(*returning)
 
 
 def _transition(
@@ -209,11 +212,10 @@ def mark_processing(
     whose lease another run took (on another node or on this one) is told so.
     """
     now = utcnow()
-    with one_statement(engine) as conn:
-        row = conn.execute(_START, {
-            "b_task_id": task_id, "b_now": now, "b_worker": worker,
-            "b_lease_cutoff": now - timedelta(seconds=lost_after_seconds),
-        }).first()
+    row = first_row_alone(engine, _START, {
+        "b_task_id": task_id, "b_now": now, "b_worker": worker,
+        "b_lease_cutoff": now - timedelta(seconds=lost_after_seconds),
+    })
     if row is None:
         # Why not (rare: a duplicate, a cancel, an unknown task). Read after the UPDATE, as
         # in one READ COMMITTED transaction: each statement sees what committed before it.
@@ -224,11 +226,11 @@ def mark_processing(
                 )
             ).first()
     if row is not None:
-        if row.worker_losses >= max_losses:
-            mark_failed(engine, task_id, lost_worker_message(row.worker_losses))
+        if row["worker_losses"] >= max_losses:
+            mark_failed(engine, task_id, lost_worker_message(row["worker_losses"]))
             return Start(StartOutcome.SKIP)
         publish_change(task_id)
-        return Start(StartOutcome.TRACKED, row.attempts)
+        return Start(StartOutcome.TRACKED, row["attempts"])
     if current is None:
         return Start(StartOutcome.UNTRACKED)
     if current.cancel_requested_at is not None:
@@ -551,16 +553,17 @@ def _finish(
     )
 
 
-_SUCCEED = prepared(_transition_statement(
-    _status_in(_ACTIVE),
+_SUCCESS: dict[str, Any] = dict(
     status=TaskState.SUCCESS.value, updated_at=_NOW, completed_at=_NOW,
     result=_param("b_result", _table.c.result), progress_percent=100, progress_message="Done",
-))
-
-
+)
+_SUCCEED = prepared(_transition_statement(_status_in(_ACTIVE), **_SUCCESS))
 # The same, for an owner without webhooks: no outbox to write, so one statement is the
-# whole transaction (``db.one_statement``).
-_SUCCEED_ALONE = _SUCCEED.where(~webhooks.exist_for(_table.c.user_id))
+# whole transaction (``db.first_row_alone``), which tells only whether it applied.
+_SUCCEED_ALONE = prepared(_transition_statement(
+    _status_in(_ACTIVE) & ~webhooks.exist_for(_table.c.user_id),
+    returning=(_table.c.task_id,), **_SUCCESS,
+))
 
 
 def mark_success(engine: Engine, task_id: str, result: Any) -> bool:
@@ -572,9 +575,7 @@ def mark_success(engine: Engine, task_id: str, result: Any) -> bool:
     one does, its outbox rows in its transaction (``_apply``).
     """
     params = {"b_now": utcnow(), "b_result": result}
-    with one_statement(engine) as conn:
-        applied = conn.execute(_SUCCEED_ALONE, {"b_task_id": task_id, **params}).first()
-    if applied is not None:
+    if first_row_alone(engine, _SUCCEED_ALONE, {"b_task_id": task_id, **params}) is not None:
         publish_change(task_id)
         return True
     return _run_transition(engine, task_id, _SUCCEED, params, setting_status=True)

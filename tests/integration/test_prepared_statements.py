@@ -19,16 +19,18 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
+    event,
     insert,
     literal_column,
     select,
     text,
+    update,
 )
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from backend.api.deps import get_current_user, owned_task
-from backend.db import build_engine, database_unavailable, prepared
+from backend.db import build_engine, database_unavailable, first_row_alone, prepared
 from backend.models import TaskStatus
 from backend.security import TokenClaims
 from backend.services import task_records
@@ -234,3 +236,70 @@ def test_the_reads_of_every_request_on_a_task_are_prepared_too(engine):
         with Session(engine) as session:
             assert owned_task(session, get_current_user(claims, session), task_id).task_id == task_id
     assert sorted(prepared_runs(engine).values()) == [1, 1, 1, 3, 3]
+
+
+def statements_through_sqlalchemy(engine: Engine) -> list[str]:
+    """Collects the statements that go through SQLAlchemy's execution path on ``engine``."""
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+@pytest.mark.postgres_only
+@pytest.mark.usefixtures("quiet")
+def test_the_lease_and_the_success_run_at_the_driver_s_level(engine):
+    """db.first_row_alone: psycopg2 directly, the statement prepared under the same name."""
+    user_id = seed_user(engine)
+    run_a_task(engine, user_id, "warm")  # prepares all three on the pool's connection
+    through_sqlalchemy = statements_through_sqlalchemy(engine)
+    task_id = submission.submit_task(engine, user_id, "ping", cap=submission.ActiveTaskCap(10))
+    submitted = len(through_sqlalchemy)
+    assert task_records.mark_processing(engine, task_id, "node-1", 60, 3).attempt == 1
+    assert task_records.mark_success(engine, task_id, {"n": 1})
+    assert len(through_sqlalchemy) == submitted  # neither went through SQLAlchemy
+    assert list(prepared_runs(engine).values()) == [2, 2, 2]
+    assert stored(engine, task_id)["result"] == {"n": 1}
+    # The same calls on a final row: nothing applies, and both say so.
+    assert task_records.mark_processing(engine, task_id, "node-1", 60, 3).outcome is (
+        task_records.StartOutcome.SKIP
+    )
+    assert not task_records.mark_success(engine, task_id, {"n": 2})
+    assert stored(engine, task_id)["result"] == {"n": 1}
+
+
+@pytest.mark.postgres_only
+@pytest.mark.usefixtures("quiet")
+@pytest.mark.parametrize("loss", ["killed", "deallocated"])
+def test_a_driver_level_write_on_a_lost_connection_runs_again_through_sqlalchemy(engine, loss):
+    """The pooled connection died (server restarted, killed) or lost its prepared
+    statements: the write is not lost; it runs again through SQLAlchemy on a new one."""
+    user_id = seed_user(engine)
+    run_a_task(engine, user_id, "warm")
+    task_id = submission.submit_task(engine, user_id, "ping", cap=submission.ActiveTaskCap(10))
+    with engine.connect() as conn:  # the pool's one connection
+        backend = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        if loss == "deallocated":
+            conn.exec_driver_sql("DEALLOCATE ALL")
+        conn.commit()
+    if loss == "killed":
+        killer = engine_for(prepared_statements=False)
+        with killer.connect() as other:
+            other.exec_driver_sql(f"SELECT pg_terminate_backend({backend})")
+        killer.dispose()
+    through_sqlalchemy = statements_through_sqlalchemy(engine)
+    start = task_records.mark_processing(engine, task_id, "node-1", 60, 3)
+    assert start.outcome is task_records.StartOutcome.TRACKED
+    assert any("UPDATE task_status" in sql for sql in through_sqlalchemy)  # the second way
+    assert task_records.mark_success(engine, task_id, "done")
+    assert stored(engine, task_id)["status"] == "SUCCESS"
+    assert stored(engine, task_id)["attempts"] == 1  # run once, not twice
+
+
+def test_a_statement_whose_returned_columns_need_converting_is_refused():
+    """Rows come back as psycopg2 reads them: a UTC timestamp would not be SQLAlchemy's."""
+    engine = build_engine("postgresql://nobody@127.0.0.1:1/none")  # never connects
+    returning_a_timestamp = prepared(
+        update(TaskStatus.__table__).values(result=None).returning(TaskStatus.completed_at)
+    )
+    with pytest.raises(TypeError, match="needs a conversion"):
+        first_row_alone(engine, returning_a_timestamp, {})
