@@ -348,6 +348,18 @@ def test_generated_invoice_with_only_a_total_leaves_the_rest_none(tmp_path: Path
     assert extract_invoice_metadata(path) == replace(empty, currency="EUR", total=Decimal("42.00"))
 
 
+@pytest.mark.parametrize("lines", [
+    ["Dear customer,", "your new card is on its way.", "Acme Bank GmbH, Berlin"],
+    ["Meeting notes", "Agenda: 3 items, room 12, 10:30", "Next meeting in two weeks"],
+])
+def test_a_document_without_any_invoice_field_fails_clearly(tmp_path: Path, lines: list[str]) -> None:
+    """A letter sent to the invoice endpoint by mistake: FAILED with a message that says
+    so, not a SUCCESS whose every field is null."""
+    path = write_text_pdf(tmp_path / "letter.pdf", lines)
+    with pytest.raises(InvalidInputError, match="does not look like an invoice"):
+        extract_invoice_metadata(path)
+
+
 def test_several_tax_rates_without_a_tax_total_give_no_tax(tmp_path: Path) -> None:
     path = write_text_pdf(
         tmp_path / "two-rates.pdf",

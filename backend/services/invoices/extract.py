@@ -16,6 +16,7 @@ from typing import TypeVar
 from backend.services.document_text.dates import find_date, numeric_date_order
 from backend.services.document_text.layout import Line, read_page_lines
 from backend.services.document_text.money import Money, find_money
+from backend.services.errors import InvalidInputError
 from backend.services.invoices.labels import Field, LabelHit, find_hits, text_below
 from backend.services.invoices.model import InvoiceMetadata
 from backend.services.invoices.vendor import find_vendor
@@ -27,12 +28,19 @@ T = TypeVar("T")
 # The leading run starts only where a run starts: one try per run, not per character.
 _INVOICE_NUMBER_RE = re.compile(r"(?<![\s:#])[\s:#]*([A-Za-z0-9][\w/.-]*)")
 _MIN_INVOICE_NUMBER_LENGTH = 3
+NOT_AN_INVOICE_MESSAGE = (
+    "This document does not look like an invoice: no invoice number, date or amount "
+    "could be found in it. Upload an invoice PDF with selectable text."
+)
 
 
 def extract_invoice_metadata(path: str | Path) -> InvoiceMetadata:
     """Read the invoice PDF at ``path`` and return the metadata it prints.
 
-    Raises ``InvalidInputError`` for encrypted, corrupt or image-only (text-less) PDFs.
+    Raises ``InvalidInputError`` for encrypted, corrupt or image-only (text-less) PDFs,
+    and for a document that prints none of an invoice's fields (no number, date or
+    amount): a letter or a bank statement sent here by mistake is told so, not answered
+    with a row of nulls that looks like an invoice nobody could read.
     """
     lines = [line for _, _, page_lines in read_page_lines(path) for line in page_lines]
     hits = find_hits(lines)
@@ -43,7 +51,7 @@ def extract_invoice_metadata(path: str | Path) -> InvoiceMetadata:
     day_first = numeric_date_order((line.text for line in lines), currency)
     date_in = partial(find_date, day_first=day_first)
 
-    return InvoiceMetadata(
+    metadata = InvoiceMetadata(
         invoice_number=_first_value(hits, lines, Field.INVOICE_NUMBER, _invoice_number),
         invoice_date=_first_value(hits, lines, Field.INVOICE_DATE, date_in),
         due_date=_first_value(hits, lines, Field.DUE_DATE, date_in),
@@ -53,6 +61,14 @@ def extract_invoice_metadata(path: str | Path) -> InvoiceMetadata:
         tax=_decimal(tax),
         total=_decimal(total),
     )
+    # The vendor and currency alone say nothing: any letterhead names a company.
+    invoice_fields = (
+        metadata.invoice_number, metadata.invoice_date, metadata.due_date,
+        metadata.subtotal, metadata.tax, metadata.total,
+    )
+    if all(value is None for value in invoice_fields):
+        raise InvalidInputError(NOT_AN_INVOICE_MESSAGE)
+    return metadata
 
 
 def _ranked(hits: Sequence[LabelHit], field: Field) -> list[list[LabelHit]]:
