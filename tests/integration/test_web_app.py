@@ -412,6 +412,17 @@ def test_upload_results_show_every_statement_and_retry_only_what_can_help(
     )
     assert judged == [True] + [False] * failed_parses["total"] and failed_parses["total"] == 2
 
+    # In the page itself: a cancelled parse can run again, so it offers Retry.
+    long_statement = tmp_path / "long.pdf"
+    statement_pdfs.make_long_statement(long_statement, pages=20)
+    page.get_by_test_id("upload-input").set_input_files([long_statement])
+    running = page.get_by_test_id("upload-item").filter(has_text="long.pdf")
+    expect(running).to_contain_text(re.compile("Waiting for a worker|Starting|Working|Parsing"))
+    running.get_by_role("button", name="Cancel long.pdf").click()
+    expect(running).to_contain_text("Cancelled", timeout=TASK_TIMEOUT_MS)
+    expect(running.get_by_role("button", name="Retry long.pdf")).to_be_visible()
+    expect(page.get_by_test_id("retry-failed")).to_be_enabled()
+
     # The statement's transactions: its chip names it in words.
     plain.get_by_role("link", name="View transactions of this statement").click()
     chip = page.get_by_test_id("statement-chip")

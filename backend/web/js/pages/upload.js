@@ -255,7 +255,12 @@ function statementResult(statement, which) {
 function fileRow(item) {
   const bar = progressBar(`Progress of ${item.file.name}`, { "data-testid": "upload-progress" });
   const message = h("div.file-msg", { "aria-live": "polite" });
-  const actions = h("div.file-actions");
+  // The buttons are made once and shown or hidden: redrawn at every progress event, they
+  // would be new elements under the pointer, and a click or the keyboard focus on the old
+  // one would be lost.
+  const cancelButton = h("button.btn.btn-secondary.btn-small", { type: "button", onclick: () => cancel(item), "aria-label": `Cancel ${item.file.name}` }, "Cancel");
+  const retryButton = h("button.btn.btn-secondary.btn-small", { type: "button", onclick: () => retry(item), "aria-label": `Retry ${item.file.name}` }, "Retry");
+  const actions = h("div.file-actions", {}, cancelButton, retryButton);
   const resultBox = h("div");
   const row = h("li.file", { "data-testid": "upload-item" },
     h("div", {}, h("div.file-name", {}, item.file.name), h("div.muted.small", {}, formatBytes(item.file.size))),
@@ -264,10 +269,12 @@ function fileRow(item) {
     bar.set(item.percent, stateOf(item));
     row.className = `file ${stateOf(item)}`;
     message.textContent = item.message;
-    fill(actions,
-      !finished(item) ? h("button.btn.btn-secondary.btn-small", { type: "button", onclick: () => cancel(item), "aria-label": `Cancel ${item.file.name}` }, "Cancel") : null,
-      retryable(item) ? h("button.btn.btn-secondary.btn-small", { type: "button", onclick: () => retry(item), "aria-label": `Retry ${item.file.name}` }, "Retry") : null);
-    fill(resultBox, item.statements ? resultView(item.statements) : null);
+    cancelButton.hidden = finished(item);
+    retryButton.hidden = !retryable(item);
+    if (resultBox.shown !== item.statements) {  // (the same reason)
+      resultBox.shown = item.statements;
+      fill(resultBox, item.statements ? resultView(item.statements) : null);
+    }
   };
   item.draw();
   return row;
