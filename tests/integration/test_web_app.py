@@ -432,6 +432,13 @@ def test_upload_results_show_every_statement_and_retry_only_what_can_help(
     page.get_by_role("link", name="Statements", exact=True).click()
     row = page.get_by_test_id("statement-row").filter(has_text="Account not printed")
     expect(row.get_by_test_id("statement-warnings")).to_contain_text(warnings[0])
+    # On a phone, the warnings and the statements of a file wrap within the screen.
+    page.set_viewport_size({"width": 375, "height": 812})
+    for route in ("statements", "upload"):
+        page.goto(f"{api_server}/#/{route}")
+        expect(page.get_by_test_id("statement-warnings").first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, route
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # A refused form: one readable line per field, not the API's paths and prefixes.
     page.get_by_role("link", name="Schedules", exact=True).click()
