@@ -17,7 +17,7 @@ from backend.api.deps import CurrentUser, SessionDep, SettingsDep, WriteSessionD
 from backend.api.errors import error_responses
 from backend.api.ratelimit import enforce_auth_limits, forget_account_attempts
 from backend.api.routing import OneHopRoute
-from backend.api.schemas import RegisterIn, SessionOut, TokenOut, UserOut
+from backend.api.schemas import MeOut, RegisterIn, SessionOut, TokenOut, UserOut
 from backend.api.web_session import clear_session_cookies, cookie_token, set_session_cookies
 from backend.models import User
 from backend.security import create_access_token, hash_password, verify_password
@@ -118,7 +118,8 @@ def sign_out(request: Request, settings: SettingsDep) -> Response:
     return response
 
 
-@router.get("/me", response_model=UserOut)
-def me(user: CurrentUser) -> User:
-    """The user the token belongs to."""
-    return user
+@router.get("/me", response_model=MeOut)
+def me(user: CurrentUser, settings: SettingsDep) -> MeOut:
+    """The user the token belongs to, and the upload limit that applies to them."""
+    fields = UserOut.model_validate(user).model_dump()
+    return MeOut(**fields, max_upload_bytes=settings.max_upload_bytes)

@@ -58,6 +58,13 @@ class UserOut(BaseModel):
     created_at: datetime | None = None
 
 
+class MeOut(UserOut):
+    """``GET /auth/me``: the user, and the largest PDF they may upload (MAX_UPLOAD_MB), so a
+    client can refuse a larger file before sending it rather than after."""
+
+    max_upload_bytes: int
+
+
 class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 (the scheme's name, not a secret)

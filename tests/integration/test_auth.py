@@ -31,6 +31,14 @@ def test_register_login_and_me(client):
     assert me.status_code == 200 and me.json()["id"] == created.json()["id"]
 
 
+def test_me_says_the_upload_limit(client, auth_headers):
+    """The web app refuses a file over the limit before sending it: it reads it here."""
+    from backend.config import get_settings
+
+    me = client.get("/auth/me", headers=auth_headers).json()
+    assert me["max_upload_bytes"] == get_settings().max_upload_mb * 1024 * 1024
+
+
 def test_registering_an_existing_email_is_409(client):
     client.post("/auth/register", json={"email": "bob@example.com", "password": "password1"})
     again = client.post("/auth/register", json={"email": "BOB@example.com", "password": "password2"})

@@ -6,30 +6,56 @@ const CSRF_HEADER = "X-CSRF-Token";
 const FINAL = new Set(["SUCCESS", "FAILED", "REVOKED"]);
 
 export class ApiError extends Error {
-  constructor(status, detail) {
-    super(describe(detail, status));
+  /** `body` is the server's error answer: `{detail, code}`, and for a 422 `errors`. */
+  constructor(status, body) {
+    const messages = describe(body, status);
+    super(messages.join("\n"));
     this.status = status;
-    this.detail = detail;
+    this.detail = body && body.detail;
+    this.messages = messages;
   }
 }
 
-/** A server's `detail` (a sentence, or FastAPI's list of field errors) in plain words. */
-export function describe(detail, status) {
-  if (typeof detail === "string" && detail) return detail;
-  if (Array.isArray(detail) && detail.length) {
-    return detail.map((item) => {
-      const where = (item.loc || []).filter((part) => part !== "body" && part !== "query").join(" ");
-      const message = String(item.msg || "is not valid").replace(/^Value error, /, "");
-      return where ? `${where}: ${message}` : message;
-    }).join("; ");
+/** A field's name as words: "amount_min" → "Amount min". */
+function fieldWords(name) {
+  const words = String(name).replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Pydantic's "Value error, must be …" without the prefix, as a sentence. */
+function sentence(message) {
+  const text = String(message || "is not valid").replace(/^Value error, /, "");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** What went wrong, as lines a person can read: a 422's `errors` one per line, as
+ * "Field: message" (the field is the last name in `loc`: "body", "query" and a union's
+ * tag are not the user's words); any other error's `detail` sentence as it is. */
+export function describe(body, status) {
+  const errors = body && Array.isArray(body.errors) ? body.errors : [];
+  if (errors.length) {
+    return errors.map((error) => {
+      const names = (error.loc || []).filter((part) => typeof part === "string" && !["body", "query", "path"].includes(part));
+      const message = sentence(error.msg);
+      return names.length ? `${fieldWords(names[names.length - 1])}: ${message}` : message;
+    });
   }
-  if (status === 0) return "Could not reach the server. Check your connection and try again.";
-  return `The server answered ${status}.`;
+  const detail = body && body.detail;
+  if (typeof detail === "string" && detail) return [detail];
+  if (status === 0) return ["Could not reach the server. Check your connection and try again."];
+  return [`The server answered ${status}.`];
 }
 
 function csrfToken() {
   const found = document.cookie.split("; ").find((part) => part.startsWith(`${CSRF_COOKIE}=`));
   return found ? decodeURIComponent(found.slice(CSRF_COOKIE.length + 1)) : "";
+}
+
+/** Whether the browser holds a session: the CSRF cookie is set and expired with the
+ * session cookie (which page scripts cannot read). Without it, asking /auth/me is sure to
+ * answer 401, which the browser logs as an error: the app does not ask. */
+export function hasSession() {
+  return csrfToken() !== "";
 }
 
 /** Called when the session is gone (401): the app shows the sign-in page. */
@@ -59,7 +85,7 @@ export async function api(path, { method = "GET", json, form, signal } = {}) {
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
   if (!response.ok) {
     if (response.status === 401 && !path.startsWith("/auth/")) onSignedOut(true);
-    throw new ApiError(response.status, data && data.detail);
+    throw new ApiError(response.status, data);
   }
   return data;
 }
@@ -98,7 +124,7 @@ export function uploadFiles(path, files, field, onProgress) {
       if (xhr.status >= 200 && xhr.status < 300) resolve(data);
       else {
         if (xhr.status === 401) onSignedOut(true);
-        reject(new ApiError(xhr.status, data && data.detail));
+        reject(new ApiError(xhr.status, data));
       }
     };
     xhr.onerror = () => reject(new ApiError(0, null));
@@ -141,3 +167,16 @@ export function watchTask(taskId, onStatus) {
 }
 
 export const isFinal = (status) => FINAL.has(status);
+
+/**
+ * Whether running a finished task again can end differently. A cancelled task: yes. A
+ * FAILED one: only if it failed for a reason outside its input, which the task layer shows
+ * as more than one run (it retried a service that was away, or runs were lost with their
+ * worker). A failure on its one and only run is its input's (not a statement, password
+ * protected, no table; or a time limit or bug the same file meets again): the same file
+ * would fail the same way.
+ */
+export function retryCanHelp(task) {
+  if (task.status === "REVOKED") return true;
+  return task.status === "FAILED" && (task.attempts > 1 || task.worker_losses > 0);
+}

@@ -1,6 +1,6 @@
 // The web app's shell: who is signed in, the hash router, the navigation.
 
-import { api, whenSignedOut } from "./api.js";
+import { api, hasSession, whenSignedOut } from "./api.js";
 import { clearOldToasts, fill, h, toast } from "./ui.js";
 import { loginPage, signupPage } from "./pages/auth.js";
 import { uploadPage } from "./pages/upload.js";
@@ -100,7 +100,7 @@ window.addEventListener("hashchange", render);
 
 (async function start() {
   try {
-    setUser(await api("/auth/me"));
+    setUser(hasSession() ? await api("/auth/me") : null);
   } catch {
     setUser(null);
   }

@@ -62,7 +62,7 @@ export function formatMonth(text) {
 export function formatBytes(bytes) {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${Number((bytes / 1024 / 1024).toFixed(1))} MB`;  // "20 MB", "1.4 MB"
 }
 
 export function plural(count, one, many = `${one}s`) {
@@ -103,6 +103,15 @@ export function balanceBadge(check, mismatchRows = 0) {
       mismatchRows ? `${plural(mismatchRows, "row")} off` : "Balances off");
   }
   return h("span.badge.badge-muted", { title: "The statement prints no balances to check against" }, "Not checkable");
+}
+
+/** What the parser had to guess about a statement, in plain view (a tooltip is missed,
+ * and unreachable by touch and keyboard); nothing when it guessed nothing. */
+export function statementWarnings(warnings) {
+  if (!warnings || !warnings.length) return null;
+  return h("div.warnings", { "data-testid": "statement-warnings" },
+    h("b", {}, warnings.length === 1 ? "Worth checking: " : `${warnings.length} things worth checking: `),
+    warnings.map((warning, index) => [index ? "; " : "", warning]));
 }
 
 export function bankName(item) {

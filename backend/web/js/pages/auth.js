@@ -7,9 +7,11 @@ function brand() {
   return h("div.brand", {}, h("img", { src: "/web/img/logo.svg", alt: "", width: 36, height: 36 }), h("span", {}, "Ledgerflow"));
 }
 
+/** Sign in, then read who we are as a reload would (/auth/me: the user and their upload
+ * limit), so the app knows one shape of the user whichever way it started. */
 async function signIn(email, password) {
-  const answer = await api("/auth/session", { method: "POST", form: { username: email, password } });
-  return answer.user;
+  await api("/auth/session", { method: "POST", form: { username: email, password } });
+  return api("/auth/me");
 }
 
 function authForm({ title, lead, submitLabel, passwordHint, autocomplete, onSubmit, switchText, switchLink, switchLabel }) {

@@ -1,7 +1,7 @@
 // The user's statements: bank, account, period, transaction count, balance check.
 
 import { api, query } from "../api.js";
-import { accountText, balanceBadge, bankName, formatDate, formatPeriod, h, pageHead, plural } from "../ui.js";
+import { accountText, balanceBadge, bankName, formatDate, formatPeriod, h, pageHead, plural, statementWarnings } from "../ui.js";
 
 const PAGE_SIZE = 50;
 const FORMATS = [["csv", "CSV"], ["ofx", "OFX"], ["qif", "QIF"], ["json", "JSON"]];
@@ -21,7 +21,8 @@ export async function statementsPage(context) {
     const row = h("tr.clickable", { "data-testid": "statement-row", onclick: (event) => { if (!event.target.closest("a")) open(statement); } },
       h("td", {},
         h("div", {}, h("a", { href: `#/transactions?statement=${statement.id}`, "aria-label": `Transactions of ${bankName(statement)} ${accountText(statement.account_last4)}` }, bankName(statement))),
-        h("div.muted.small", {}, `Imported ${formatDate(statement.created_at)}`)),
+        h("div.muted.small", {}, `Imported ${formatDate(statement.created_at)}`),
+        statementWarnings(statement.warnings)),
       h("td.nowrap", {}, accountText(statement.account_last4)),
       h("td.span-sm", {}, formatPeriod(statement.period_start, statement.period_end)),
       h("td.num", {}, plural(statement.transaction_count, "transaction")),

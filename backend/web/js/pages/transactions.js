@@ -2,7 +2,7 @@
 // each row edited in place (PATCH /transactions/{id}).
 
 import { api, query } from "../api.js";
-import { field, fill, formatDate, formatMoney, h, pageHead, toast } from "../ui.js";
+import { accountText, bankName, field, fill, formatDate, formatMoney, formatPeriod, h, pageHead, toast } from "../ui.js";
 
 const SORTABLE = [["date", "Date"], ["description", "Description"], ["category", "Category"], ["amount", "Amount"]];
 const UNCATEGORIZED = "__none__";
@@ -65,7 +65,7 @@ export async function transactionsPage(context) {
   for (const select of [categoryBox, directionBox]) select.addEventListener("change", () => form.requestSubmit());
 
   const statementChip = filters.statement ? h("div.row", { style: "margin-bottom:1rem" },
-    h("span.chip", {}, statement ? `${statement.bank_name || "Statement"} ••${statement.account_last4 || "—"}` : `Statement ${filters.statement}`,
+    h("span.chip", { "data-testid": "statement-chip" }, statement ? `${bankName(statement)} · ${accountText(statement.account_last4)} · ${formatPeriod(statement.period_start, statement.period_end)}` : `Statement ${filters.statement}`,
       h("button.btn.btn-ghost.btn-icon", { type: "button", "aria-label": "Show all statements", onclick: () => navigate({ statement: "" }) }, "×"))) : null;
 
   const header = h("tr", {}, SORTABLE.map(([key, label]) => {

@@ -2,9 +2,10 @@
 // gets a live bar fed by its task's server-sent events, then its result or its error in
 // plain words. Uploads go on while other pages are open.
 
-import { api, ApiError, isFinal, uploadFile, uploadFiles, watchTask } from "../api.js";
+import { api, isFinal, retryCanHelp, uploadFile, uploadFiles, watchTask } from "../api.js";
 import {
-  accountText, balanceBadge, bankName, fill, formatBytes, formatPeriod, h, pageHead, plural, progressBar, toast,
+  accountText, balanceBadge, bankName, fill, formatBytes, formatPeriod, h, pageHead, plural, progressBar,
+  statementWarnings, toast,
 } from "../ui.js";
 
 // Upload answers that another try will not change (too big, not a PDF, a bad field).
@@ -13,6 +14,9 @@ const PERMANENT = new Set([413, 415, 422]);
 const items = [];
 let nextId = 1;
 let redraw = () => {};
+// The largest file the API takes (GET /auth/me's max_upload_bytes): a larger one is refused
+// here, before its megabytes go up only to be turned away.
+let maxUploadBytes = null;
 
 function isPdf(file) {
   return file.type === "application/pdf" || /\.pdf$/i.test(file.name);
@@ -21,14 +25,28 @@ function isPdf(file) {
 function addFiles(files) {
   let skipped = 0;
   const added = [];
+  const sending = [];
   for (const file of files) {
     if (!isPdf(file)) { skipped += 1; continue; }
-    added.push({ id: nextId++, file, status: "queued", percent: 0, message: "Waiting to upload", taskId: null, result: null, error: null });
+    const item = { id: nextId++, file, status: "queued", percent: 0, message: "Waiting to upload", taskId: null, task: null, statements: null, refused: false };
+    if (maxUploadBytes && file.size > maxUploadBytes) {
+      Object.assign(item, { status: "error", refused: true, message: `Not sent: larger than the ${formatBytes(maxUploadBytes)} limit for one file.` });
+    } else {
+      sending.push(item);
+    }
+    added.push(item);
   }
   if (skipped) toast(`${plural(skipped, "file")} skipped: only PDF statements can be uploaded.`, "error");
   items.push(...added);
-  if (added.length) sendBatch(added);
+  if (sending.length) sendBatch(sending);
   redraw();
+}
+
+/** An upload that failed before any task ran: refused for good (4xx about the file), or
+ * worth sending again (the connection, a busy server). */
+function uploadFailed(item, error) {
+  if (error.name === "AbortError") update(item, { status: "cancelled", message: "Upload cancelled" });
+  else update(item, { status: "error", refused: PERMANENT.has(error.status), message: error.message });
 }
 
 /** Send new files as one batch, then follow each item's task. */
@@ -45,8 +63,7 @@ async function sendBatch(batchItems) {
   } catch (error) {
     for (const item of batchItems) {
       item.abortUpload = null;
-      if (error.name === "AbortError") update(item, { status: "cancelled", message: "Upload cancelled" });
-      else update(item, { status: "error", error, message: error.message });
+      uploadFailed(item, error);
     }
   }
 }
@@ -58,10 +75,10 @@ async function syncBatch(batchId, batchItems) {
     const item = batchItems[index];
     if (!item) return;
     if (!remote.task_id) {  // refused at upload: not a PDF, empty, too large
-      update(item, { status: "error", error: new ApiError(422, remote.error_message), message: remote.error_message || "This file was refused." });
+      update(item, { status: "error", refused: true, message: remote.error_message || "This file was refused." });
     } else if (remote.task_id !== item.taskId) {
       if (item.stopWatch) item.stopWatch();
-      update(item, { status: "PENDING", taskId: remote.task_id, percent: 0, result: null, message: "Waiting for a worker" });
+      update(item, { status: "PENDING", taskId: remote.task_id, task: null, percent: 0, statements: null, message: "Waiting for a worker" });
       follow(item);
     }
   });
@@ -74,7 +91,7 @@ function update(item, changes) {
 }
 
 async function start(item) {
-  update(item, { status: "uploading", percent: 0, message: "Uploading…", error: null });
+  update(item, { status: "uploading", percent: 0, message: "Uploading…", refused: false });
   const upload = uploadFile("/upload_pdf_async", item.file, (share) => {
     update(item, { message: `Uploading… ${Math.round(share * 100)} %` });
   });
@@ -82,22 +99,21 @@ async function start(item) {
   try {
     const answer = await upload.promise;
     item.abortUpload = null;
-    update(item, { status: "PENDING", taskId: answer.task_id, message: "Waiting for a worker" });
+    update(item, { status: "PENDING", taskId: answer.task_id, task: null, message: "Waiting for a worker" });
     follow(item);
   } catch (error) {
     item.abortUpload = null;
-    if (error.name === "AbortError") update(item, { status: "cancelled", message: "Upload cancelled" });
-    else update(item, { status: "error", error, message: error.message });
+    uploadFailed(item, error);
   }
 }
 
 function follow(item) {
   item.stopWatch = watchTask(item.taskId, async (task) => {
-    const changes = { status: task.status, percent: task.progress_percent, message: task.progress_message || statusWords(task.status) };
+    const changes = { status: task.status, task, percent: task.progress_percent, message: task.progress_message || statusWords(task.status) };
     if (task.status === "SUCCESS") {
       changes.percent = 100;
       try {
-        changes.result = (await api(`/tasks/${task.task_id}/result`)).result;
+        changes.statements = await statementsOf((await api(`/tasks/${task.task_id}/result`)).result);
         changes.message = "Done";
       } catch (error) {
         changes.message = `Done, but its result could not be read: ${error.message}`;
@@ -109,6 +125,15 @@ function follow(item) {
     }
     update(item, changes);
   });
+}
+
+/** Every statement a parse imported, in document order: the task result describes the
+ * first and lists them all in `statement_ids` (a PDF may print several); the others are
+ * read from /statements/{id}. One that cannot be read now keeps its link. */
+async function statementsOf(result) {
+  const ids = result.statement_ids || [result.statement_id];
+  const rest = await Promise.all(ids.slice(1).map((id) => api(`/statements/${id}`).catch(() => ({ id }))));
+  return [{ ...result, id: result.statement_id }, ...rest];
 }
 
 function statusWords(status) {
@@ -127,17 +152,20 @@ async function cancel(item) {
   }
 }
 
+/** Whether trying again can end differently: a task that ran, as its record says
+ * (retryCanHelp); a cancelled upload; an upload the network or a busy server stopped. A
+ * file refused for what it is (too large, not a PDF) would be refused again. */
 function retryable(item) {
-  if (item.status === "FAILED" || (item.status === "REVOKED" && item.taskId)) return true;
+  if (item.task && isFinal(item.task.status)) return retryCanHelp(item.task);
   if (item.status === "cancelled") return true;
-  return item.status === "error" && !(item.error instanceof ApiError && PERMANENT.has(item.error.status));
+  return item.status === "error" && !item.refused;
 }
 
 async function retry(item) {
   if (item.taskId && (item.status === "FAILED" || item.status === "REVOKED")) {
     try {
       const answer = await api(`/tasks/${item.taskId}/retry`, { method: "POST" });
-      update(item, { status: "PENDING", taskId: answer.task_id, percent: 0, result: null, message: "Waiting for a worker" });
+      update(item, { status: "PENDING", taskId: answer.task_id, task: null, percent: 0, statements: null, message: "Waiting for a worker" });
       follow(item);
     } catch (error) {
       update(item, { message: error.message });
@@ -147,18 +175,21 @@ async function retry(item) {
   start(item);  // never reached the server: send it again on its own
 }
 
-/** "Retry failed": a batch's FAILED items run again (POST /batches/{id}/retry_failed);
- * cancelled ones and files that never reached the server are sent again one by one. */
+/** "Retry failed": what can end differently runs again. A batch whose FAILED items all can
+ * runs them again as a batch (POST /batches/{id}/retry_failed, which retries every FAILED
+ * item); otherwise, and for cancelled ones and files that never reached the server, each
+ * goes again on its own. */
 async function retryFailed() {
-  const failed = items.filter(retryable);
   const byBatch = new Map();
-  for (const item of failed) {
-    if (item.batchId && item.status === "FAILED") {
-      if (!byBatch.has(item.batchId)) byBatch.set(item.batchId, []);
-      byBatch.get(item.batchId).push(item);
-    } else {
-      retry(item);
-    }
+  for (const item of items.filter((one) => one.batchId && one.status === "FAILED")) {
+    if (!byBatch.has(item.batchId)) byBatch.set(item.batchId, []);
+    byBatch.get(item.batchId).push(item);
+  }
+  for (const [batchId, failed] of byBatch) {
+    if (!failed.every(retryable)) byBatch.delete(batchId);
+  }
+  for (const item of items.filter(retryable)) {
+    if (!(item.batchId && item.status === "FAILED" && byBatch.has(item.batchId))) retry(item);
   }
   for (const [batchId] of byBatch) {
     try {
@@ -198,20 +229,38 @@ function finished(item) {
   return stateOf(item) !== "";
 }
 
-function resultView(result) {
-  return h("div.result", {},
-    h("span", {}, h("b", {}, bankName(result)), " · ", accountText(result.account_last4)),
-    h("span", {}, formatPeriod(result.period_start, result.period_end)),
-    h("span", {}, plural(result.transaction_count, "transaction")),
-    balanceBadge(result.balance_check, result.balance_mismatch_rows),
-    result.warnings && result.warnings.length ? h("span.muted", { title: result.warnings.join("\n") }, plural(result.warnings.length, "warning")) : null,
-    h("a", { href: `#/transactions?statement=${result.statement_id}` }, "View transactions →"));
+/** What a file gave: each statement it prints, with its warnings and a link to its
+ * transactions. */
+function resultView(statements) {
+  const many = statements.length > 1;
+  return h("div.results", {},
+    many ? h("p.small", {}, h("b", {}, `${plural(statements.length, "statement")} in this file`)) : null,
+    statements.map((statement, index) => statementResult(statement, many ? `statement ${index + 1} of ${statements.length}` : "this statement")));
+}
+
+function statementResult(statement, which) {
+  const link = h("a", { href: `#/transactions?statement=${statement.id}`, "aria-label": `View transactions of ${which}` }, "View transactions →");
+  if (statement.transaction_count === undefined) {  // not readable just now
+    return h("div.result", { "data-testid": "upload-statement" }, h("span", {}, `Imported as ${which}`), link);
+  }
+  return h("div.result", { "data-testid": "upload-statement" },
+    h("span", {}, h("b", {}, bankName(statement)), " · ", accountText(statement.account_last4)),
+    h("span", {}, formatPeriod(statement.period_start, statement.period_end)),
+    h("span", {}, plural(statement.transaction_count, "transaction")),
+    balanceBadge(statement.balance_check, statement.balance_mismatch_rows),
+    link,
+    statementWarnings(statement.warnings));
 }
 
 function fileRow(item) {
   const bar = progressBar(`Progress of ${item.file.name}`, { "data-testid": "upload-progress" });
   const message = h("div.file-msg", { "aria-live": "polite" });
-  const actions = h("div.file-actions");
+  // The buttons are made once and shown or hidden: redrawn at every progress event, they
+  // would be new elements under the pointer, and a click or the keyboard focus on the old
+  // one would be lost.
+  const cancelButton = h("button.btn.btn-secondary.btn-small", { type: "button", onclick: () => cancel(item), "aria-label": `Cancel ${item.file.name}` }, "Cancel");
+  const retryButton = h("button.btn.btn-secondary.btn-small", { type: "button", onclick: () => retry(item), "aria-label": `Retry ${item.file.name}` }, "Retry");
+  const actions = h("div.file-actions", {}, cancelButton, retryButton);
   const resultBox = h("div");
   const row = h("li.file", { "data-testid": "upload-item" },
     h("div", {}, h("div.file-name", {}, item.file.name), h("div.muted.small", {}, formatBytes(item.file.size))),
@@ -220,16 +269,19 @@ function fileRow(item) {
     bar.set(item.percent, stateOf(item));
     row.className = `file ${stateOf(item)}`;
     message.textContent = item.message;
-    fill(actions,
-      !finished(item) ? h("button.btn.btn-secondary.btn-small", { type: "button", onclick: () => cancel(item), "aria-label": `Cancel ${item.file.name}` }, "Cancel") : null,
-      retryable(item) ? h("button.btn.btn-secondary.btn-small", { type: "button", onclick: () => retry(item), "aria-label": `Retry ${item.file.name}` }, "Retry") : null);
-    fill(resultBox, item.result ? resultView(item.result) : null);
+    cancelButton.hidden = finished(item);
+    retryButton.hidden = !retryable(item);
+    if (resultBox.shown !== item.statements) {  // (the same reason)
+      resultBox.shown = item.statements;
+      fill(resultBox, item.statements ? resultView(item.statements) : null);
+    }
   };
   item.draw();
   return row;
 }
 
-export function uploadPage() {
+export function uploadPage(context) {
+  maxUploadBytes = (context.user && context.user.max_upload_bytes) || null;
   const input = h("input", {
     type: "file", id: "upload-input", multiple: true, accept: "application/pdf,.pdf", "data-testid": "upload-input",
     "aria-describedby": "upload-help",
@@ -238,7 +290,7 @@ export function uploadPage() {
   const zone = h("label.dropzone", { for: "upload-input" },
     icon(),
     h("span.big", {}, "Drop bank statements here"),
-    h("span.muted", { id: "upload-help" }, "or press to choose PDF files · up to 20 MB each · as many as you like"),
+    h("span.muted", { id: "upload-help" }, "or press to choose PDF files", maxUploadBytes ? ` · up to ${formatBytes(maxUploadBytes)} each` : "", " · as many as you like"),
     input);
   zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("dragging"); });
   zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
