@@ -257,3 +257,45 @@ def test_parser_hints_travel_with_the_upload_and_bad_ones_are_422(
     with get_engine().connect() as conn:
         kwargs = conn.scalar(select(TaskStatus.kwargs).where(TaskStatus.task_id == task_id))
     assert kwargs["date_order"] == "DMY" and kwargs["decimal"] == "."
+
+
+def upload_hinted(client, headers, content: bytes, **hints: str):
+    return client.post(
+        "/upload_pdf_async", headers=headers, data=hints,
+        files={"file": ("statement.pdf", content, "application/pdf")},
+    )
+
+
+def parse_hinted(client, headers, wait_for, content: bytes, **hints: str) -> dict:
+    submitted = upload_hinted(client, headers, content, **hints)
+    assert submitted.status_code == 202, submitted.text
+    task_id = submitted.json()["task_id"]
+    final = wait_for(task_id, headers, is_final, timeout=60)
+    return {**client.get(f"/tasks/{task_id}/result", headers=headers).json(), "status_row": final}
+
+
+def test_rows_left_out_for_their_date_are_a_warning_and_a_wrong_hint_a_failure(
+    client, auth_headers, worker, wait_for, tmp_path
+):
+    """QA: an MDY hint on a DMY statement dropped 17 of 29 rows with warnings []."""
+    from tests.unit.test_statement_parser import _day_first_statement
+
+    few = _day_first_statement(tmp_path / "few.pdf", [1, 2, 3, 13, 4]).read_bytes()
+    outcome = parse_hinted(client, auth_headers, wait_for, few, date_order="MDY")
+    assert outcome["status"] == "SUCCESS", outcome
+    warning = (
+        "1 transaction row skipped: its printed date cannot be read as MDY (the date_order hint), "
+        "e.g. '13/03/2024'"
+    )
+    assert outcome["result"]["transaction_count"] == 4
+    assert outcome["result"]["warnings"] == [warning]
+    statement = client.get(f"/statements/{outcome['result']['statement_id']}", headers=auth_headers)
+    assert statement.json()["warnings"] == [warning]
+
+    most = _day_first_statement(tmp_path / "most.pdf", [1, 13, 14, 15, 2]).read_bytes()
+    failed = parse_hinted(client, auth_headers, wait_for, most, date_order="MDY")
+    assert failed["status"] == "FAILED"
+    assert failed["error_message"].startswith("The date_order hint MDY does not fit this statement")
+    assert "(e.g. '13/03/2024')" in failed["error_message"]
+    assert failed["status_row"]["attempts"] == 1
+    assert parse_hinted(client, auth_headers, wait_for, most, date_order="DMY")["status"] == "SUCCESS"
