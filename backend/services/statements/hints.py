@@ -68,3 +68,26 @@ def parser_hints(date_order: str | None = None, decimal: str | None = None) -> P
         date_order=order,
     )
 
+
+def hint_record(date_order: str | None = None, decimal: str | None = None) -> dict[str, str]:
+    """The hints as a statement records them: only those given, ``date_order`` in capitals
+    (``{}`` for none). An upload of the same file must give the same record.
+
+    Raises:
+        InvalidInputError: a value :func:`parser_hints` refuses.
+    """
+    hints = parser_hints(date_order, decimal)
+    record = {"date_order": hints.date_order} if hints.date_order is not None else {}
+    return record | ({"decimal": decimal} if decimal is not None else {})
+
+
+def describe_hints(record: dict[str, str] | None) -> str:
+    """A hint record in a user's words: "date_order=MDY, decimal=','", "no parser hints"."""
+    if record is None:
+        return "parser hints that were not recorded (imported before they were)"
+    if not record:
+        return "no parser hints"
+    return ", ".join(
+        f"{name}={value}" if name == "date_order" else f"{name}='{value}'"
+        for name, value in sorted(record.items())
+    )
