@@ -77,8 +77,10 @@ async def upload_statement(
         # (which checks the latter again, for an upload racing this one).
         record = hint_record(**hints)
         await run_in_threadpool(_imported_with, user.id, upload.file.sha256, record)
-    except InvalidInputError as exc:
+    except Exception as exc:  # the file goes whatever stopped it (the database away: 503)
         await run_in_threadpool(discard_upload, upload.file)
+        if not isinstance(exc, InvalidInputError):
+            raise
         refused = isinstance(exc, ImportedWithOtherHints)
         code = status.HTTP_409_CONFLICT if refused else status.HTTP_422_UNPROCESSABLE_CONTENT
         raise HTTPException(code, detail=str(exc)) from None

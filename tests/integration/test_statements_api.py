@@ -7,6 +7,7 @@ import hashlib
 import pytest
 from fpdf import FPDF
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 
 from backend.config import get_settings
 from backend.db import get_engine
@@ -385,3 +386,19 @@ def test_a_statement_imported_before_hints_were_recorded_matches_only_an_upload_
     assert refused.status_code == 409
     assert "read with parser hints that were not recorded" in refused.json()["detail"]
     assert "this upload gives decimal=','" in refused.json()["detail"]
+
+
+def test_an_upload_whose_check_finds_the_database_away_is_503_and_leaves_no_file(
+    client, auth_headers, statement_pdf, monkeypatch
+):
+    """The check for an earlier import reads the database before anything is queued."""
+    import backend.api.statements
+
+    def database_away(*_: object) -> None:
+        raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(backend.api.statements, "_imported_with", database_away)
+    response = upload_hinted(client, auth_headers, statement_pdf[0], date_order="DMY")
+    assert response.status_code == 503 and response.json()["code"] == "database_unavailable"
+    assert task_rows() == 0
+    assert not list(get_settings().storage_dir.rglob("*.pdf")), "the refused upload left its file"
