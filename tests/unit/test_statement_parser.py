@@ -395,6 +395,12 @@ def test_rows_whose_printed_date_is_no_date_are_counted_in_a_warning(tmp_path: P
     )
 
 
+def test_the_ocr_sample_says_which_row_it_could_not_date() -> None:
+    """Its text layer reads 07/07 as "07107": the row is lost (README's accuracy table), not unnoticed."""
+    statement = parse_statement(STATEMENTS / "ocbc_365_example.pdf")
+    assert "1 transaction row skipped: its printed date cannot be read, e.g. '07107'" in statement.warnings
+
+
 @pytest.mark.parametrize(
     ("hints", "message"), [({"date_order": "DDMM"}, "date_order"), ({"decimal": ";"}, "decimal")]
 )

@@ -117,10 +117,11 @@ def read_date(text: str) -> RawDate | None:
 
 
 # The shape of a numeric date (day, month and maybe year, or year first): what a date column
-# printed when read_date refuses it (a day or month out of range, "32/01", "2024-13-05"),
-# unlike the account numbers, currencies or names that stray into that column.
+# printed when read_date refuses it (a day or month out of range, "32/01", "2024-13-05"; an
+# OCR text layer's "07107" for 07/07, a separator read as a digit), unlike the account
+# numbers (8 digits or more), currencies or names that stray into that column.
 _DATE_SHAPE = re.compile(
-    r"^(?:\d{1,2}[/.\-]\d{1,2}(?:[/.\-](?:\d{4}|\d{2}))?\.?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})$"
+    r"^(?:\d{1,2}[/.\-]\d{1,2}(?:[/.\-](?:\d{4}|\d{2}))?\.?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{3,6})$"
 )
 
 
