@@ -188,6 +188,10 @@ class Statement(Base):
     bank_source: Mapped[str | None] = mapped_column(String(200))
     # What the parser had to guess ("year inferred from the statement period", ...).
     warnings: Mapped[list[str]] = mapped_column(JSONType, default=list, server_default="[]")
+    # The upload's parser hints it was read with ({"date_order": "DMY", "decimal": ","}, {}
+    # for none): the same file sent again must name the same ones (migration 0011). NULL:
+    # imported before they were recorded.
+    parser_hints: Mapped[dict[str, str] | None] = mapped_column(JSONType)
     account_last4: Mapped[str | None] = mapped_column(String(4))
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)

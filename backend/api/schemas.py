@@ -147,6 +147,9 @@ class StatementOut(BaseModel):
     transaction_count: int
     page_count: int
     warnings: list[str]
+    # The upload's parser hints it was read with ({} for none; null: not recorded, imported
+    # before 2026-12-01). The same file uploaded with other hints is refused (409).
+    parser_hints: dict[str, str] | None
     created_at: datetime
 
 

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from sqlalchemy import func, select
 
-from backend.api.deps import CurrentUser, OwnedStatement, SessionDep, SettingsDep, StatementId, owned
+from backend.api.deps import (
+    CurrentUser,
+    OwnedStatement,
+    SessionDep,
+    SettingsDep,
+    StatementId,
+    WriteSessionDep,
+    owned,
+)
 from backend.api.routing import OneHopRoute
 from backend.api.schemas import (
     MAX_BIGINT,
@@ -22,10 +30,13 @@ from backend.api.schemas import (
 from backend.api.submitting import SubmitterDep, discard_upload
 from backend.api.transactions import EXPORT_RESPONSES, FormatQuery, export_response
 from backend.api.uploads import pdf_upload_openapi, receive_pdf
+from backend.db import get_engine
 from backend.models import Statement, Transaction
 from backend.services.errors import InvalidInputError
 from backend.services.exports import ExportFormat, ExportScope
-from backend.services.statements.hints import DATE_ORDERS, DECIMAL_MARKS, parser_hints
+from backend.services.statement_store import ImportedWithOtherHints, existing_statement_id
+from backend.services.statement_store import delete_statement as delete_statement_rows
+from backend.services.statements.hints import DATE_ORDERS, DECIMAL_MARKS, hint_record
 from backend.tasks.kinds import PARSE_STATEMENT
 
 router = APIRouter(tags=["statements"], route_class=OneHopRoute)
@@ -55,15 +66,24 @@ async def upload_statement(
     """Queue a statement PDF (multipart field ``file``) for parsing; 413 too big, 415 not a PDF.
 
     The optional fields ``date_order`` and ``decimal`` override the parser's guesses for
-    a statement that does not show them (422 for another value).
+    a statement that does not show them (422 for another value). A file imported already
+    is read again only after its statements are deleted: sent with the same hints it gets
+    them back (the task's result), with other hints 409 names them and their hints.
     """
     upload = await receive_pdf(request, settings, user.id, fields=STATEMENT_HINT_FIELDS)
     hints = upload.fields
     try:
-        parser_hints(**hints)  # refuse a bad value now, not in the task
-    except InvalidInputError as exc:
+        # A bad value, or a file read already with other hints: refused now, not in the task
+        # (which checks the latter again, for an upload racing this one).
+        record = hint_record(**hints)
+        await run_in_threadpool(_imported_with, user.id, upload.file.sha256, record)
+    except Exception as exc:  # the file goes whatever stopped it (the database away: 503)
         await run_in_threadpool(discard_upload, upload.file)
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
+        if not isinstance(exc, InvalidInputError):
+            raise
+        refused = isinstance(exc, ImportedWithOtherHints)
+        code = status.HTTP_409_CONFLICT if refused else status.HTTP_422_UNPROCESSABLE_CONTENT
+        raise HTTPException(code, detail=str(exc)) from None
     return await submitter.submit_upload(
         PARSE_STATEMENT,
         upload.file,
@@ -73,6 +93,12 @@ async def upload_statement(
         },
         fields=hints,
     )
+
+
+def _imported_with(user_id: int, file_sha256: str, hints: dict[str, str]) -> None:
+    """ImportedWithOtherHints if the user imported this file with other parser hints."""
+    with get_engine().connect() as conn:
+        existing_statement_id(conn, user_id, file_sha256, hints)
 
 
 @router.get("/statements", response_model=StatementPage)
@@ -92,6 +118,18 @@ def list_statements(
 def get_statement(statement: OwnedStatement) -> Statement:
     """One statement's details: bank, account (last 4 digits), period, balances, check."""
     return statement
+
+
+@router.delete("/statements/{statement_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_statement(statement_id: StatementId, user: CurrentUser, session: WriteSessionDep) -> Response:
+    """Delete the statement and its transactions, in one transaction (204). Its file may
+    then be uploaded again, with other parser hints; the other statements the same file
+    printed (``part``) are not touched."""
+    # Not OwnedStatement: the row is read in the write session that deletes it.
+    statement = owned(session, Statement, user, statement_id, "Statement")
+    delete_statement_rows(session.connection(), statement.id)
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/statements/{statement_id}/transactions", response_model=TransactionPage)

@@ -1,14 +1,25 @@
-"""Saving parsed statements: all of a statement's transactions at once, never twice."""
+"""Saving parsed statements: all of a statement's transactions at once, never twice.
+
+A file is imported once per user, read with the parser hints of its upload, which its
+statements record. The same file sent again with the same hints gets those statements
+back; with other hints it is refused (:class:`ImportedWithOtherHints`) until the user
+deletes them (:func:`delete_statement`): reading it again beside them would duplicate
+every transaction, and replacing them would lose what the user did with them meanwhile
+(categories, reports, batches naming their ids).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from backend.models import Statement, Transaction, utcnow
 from backend.services.categorization import categorize_lines, load_rules
+from backend.services.errors import InvalidInputError
+from backend.services.statements.hints import describe_hints
 
 if TYPE_CHECKING:  # the parser (pdfplumber) is only loaded by the tasks that parse
     from backend.services.statements import ParsedStatement
@@ -26,37 +37,86 @@ def statement_ids(conn: Connection, user_id: int, file_sha256: str) -> list[int]
     )
 
 
-def existing_statement_id(conn: Connection, user_id: int, file_sha256: str) -> int | None:
-    """The id of the (first) statement this user already imported from this file, if any."""
-    ids = statement_ids(conn, user_id, file_sha256)
-    return ids[0] if ids else None
+class ImportedWithOtherHints(InvalidInputError):
+    """The file was imported already, read with other parser hints than this upload's."""
+
+    def __init__(
+        self, ids: Sequence[int], recorded: dict[str, str] | None, requested: dict[str, str]
+    ) -> None:
+        self.statement_ids = list(ids)
+        which = (
+            f"statement {ids[0]}" if len(ids) == 1 else f"statements {', '.join(map(str, ids))}"
+        )
+        paths = " and ".join(f"DELETE /statements/{statement_id}" for statement_id in ids)
+        super().__init__(
+            f"This file was already imported as {which}, read with {describe_hints(recorded)}; "
+            f"this upload gives {describe_hints(requested)}. A statement is not read again "
+            f"with other hints beside itself (its transactions would be there twice): "
+            f"{paths} to import it again with these."
+        )
+
+
+def existing_statement_id(
+    conn: Connection, user_id: int, file_sha256: str, hints: dict[str, str] | None = None
+) -> int | None:
+    """The id of the (first) statement this user already imported from this file, if any.
+
+    With ``hints`` (the upload's :func:`~backend.services.statements.hints.hint_record`),
+    statements read with other ones are refused: ImportedWithOtherHints. A statement
+    imported before hints were recorded matches an upload without any.
+    """
+    rows = conn.execute(
+        select(Statement.id, Statement.parser_hints)
+        .where(Statement.user_id == user_id, Statement.file_sha256 == file_sha256)
+        .order_by(Statement.part)
+    ).all()
+    if not rows:
+        return None
+    recorded = rows[0].parser_hints
+    if hints is not None and (recorded if recorded is not None else {}) != hints:
+        raise ImportedWithOtherHints([row.id for row in rows], recorded, hints)
+    return int(rows[0].id)
 
 
 def save_statement(
-    conn: Connection, user_id: int, file_sha256: str, parsed: ParsedStatement
+    conn: Connection, user_id: int, file_sha256: str, parsed: ParsedStatement,
+    hints: dict[str, str] | None = None,
 ) -> int:
-    """Insert every statement of the document and their transactions in the caller's
-    transaction; returns the first one's id (:func:`statement_ids` gives them all).
+    """Insert every statement of the document, read with the upload's ``hints`` (none when
+    not given), and their
+    transactions in the caller's transaction; returns the first one's id
+    (:func:`statement_ids` gives them all).
 
     Each transaction is saved with the category the user's saved rules give it (as
     the bulk categorization would), so a fresh statement needs no UPDATE afterwards.
     The (user, file hash, part) triple is unique: when the same file was already imported
     (an upload sent twice, or a task redelivered after a crash, even concurrently),
     the existing statement's id is returned and nothing is inserted (the parts are
-    inserted in one transaction, so the first one's conflict means all exist).
+    inserted in one transaction, so the first one's conflict means all exist), or
+    ImportedWithOtherHints when it was read with other hints.
     """
-    first = _save_part(conn, user_id, file_sha256, 0, parsed)
+    record = {} if hints is None else hints
+    first = _save_part(conn, user_id, file_sha256, 0, parsed, record)
     if first is None:  # imported already (the conflict): that statement's id
-        existing = existing_statement_id(conn, user_id, file_sha256)
+        existing = existing_statement_id(conn, user_id, file_sha256, record)
         assert existing is not None  # noqa: S101 (the unique key just said it exists)
         return existing
     for part, statement in enumerate(parsed.more, start=1):
-        _save_part(conn, user_id, file_sha256, part, statement)
+        _save_part(conn, user_id, file_sha256, part, statement, record)
     return first
 
 
+def delete_statement(conn: Connection, statement_id: int) -> None:
+    """Delete a statement and its transactions, in the caller's transaction. Nothing else
+    refers to a statement: task results, batches and reports made from it keep its id as
+    a record of what they did."""
+    conn.execute(delete(Transaction).where(Transaction.statement_id == statement_id))
+    conn.execute(delete(Statement).where(Statement.id == statement_id))
+
+
 def _save_part(
-    conn: Connection, user_id: int, file_sha256: str, part: int, parsed: ParsedStatement
+    conn: Connection, user_id: int, file_sha256: str, part: int, parsed: ParsedStatement,
+    hints: dict[str, str],
 ) -> int | None:
     """Insert one statement of the document and its transactions; ``None`` if it exists."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
@@ -69,6 +129,7 @@ def _save_part(
             bank_name=parsed.bank_name,
             bank_source=parsed.bank_source,
             warnings=list(parsed.warnings),
+            parser_hints=hints,
             account_last4=parsed.account_last4,
             period_start=parsed.period_start,
             period_end=parsed.period_end,
@@ -133,4 +194,5 @@ def statement_summary(statement: Statement, all_ids: list[int]) -> dict[str, Any
         "balance_check": statement.balance_check,
         "balance_mismatch_rows": statement.balance_mismatch_rows,
         "warnings": statement.warnings,
+        "parser_hints": statement.parser_hints,
     }

@@ -44,6 +44,7 @@ from backend.services.statement_store import (
     statement_ids,
     statement_summary,
 )
+from backend.services.statements.hints import hint_record
 from backend.services.task_events import publish_change
 from backend.tasks.base import HandedOver, LeaseLost, TaskCancelled, TrackedTask, patiently, tracked_task
 from backend.tasks.kinds import MERGE_STATEMENT_PARTS, PARSE_STATEMENT, PARSE_STATEMENT_PART
@@ -237,10 +238,11 @@ def merge_statement_parts(
     saving = f"Saving {len(parsed.transactions)} transactions"
     if not task_records.record_handed_over_progress(engine, parent_task_id, SAVING, saving):
         raise TaskCancelled()
+    hints = hint_record(date_order, decimal)
     with engine.begin() as conn:
-        statement_id = existing_statement_id(conn, user_id, file_sha256)
+        statement_id = existing_statement_id(conn, user_id, file_sha256, hints)
         if statement_id is None:
-            statement_id = save_statement(conn, user_id, file_sha256, parsed)
+            statement_id = save_statement(conn, user_id, file_sha256, parsed, hints)
     with new_session() as session:
         ids = statement_ids(session.connection(), user_id, file_sha256)
         summary = statement_summary(session.get_one(Statement, statement_id), ids)

@@ -12,6 +12,7 @@ from backend.services.statement_store import (
     statement_ids,
     statement_summary,
 )
+from backend.services.statements.hints import hint_record
 from backend.tasks.base import TrackedTask, require_installed, tracked_task
 from backend.tasks.kinds import PARSE_STATEMENT
 from backend.tasks.statement_parts import (
@@ -40,11 +41,15 @@ def parse_pdf_async(
     """Parse an uploaded statement and save its transactions, all at once, exactly once.
 
     ``date_order`` and ``decimal`` are the user's hints (optional: older messages and
-    retries of older tasks carry neither).
+    retries of older tasks carry neither). A file imported already gives its statements
+    back when read with the same hints, and fails the task when read with others
+    (``statement_store.ImportedWithOtherHints``: the message names them and says how to
+    import it again).
     """
+    hints = hint_record(date_order, decimal)
     engine = get_engine()
     with engine.connect() as conn:
-        statement_id = existing_statement_id(conn, user_id, file_sha256)
+        statement_id = existing_statement_id(conn, user_id, file_sha256, hints)
     if statement_id is None:
         require_upload(file_path)
         # Imported on first use: pdfplumber and pdfminer cost ~30 MB per process, which a
@@ -70,7 +75,7 @@ def parse_pdf_async(
             hand_to_parts(self, user_id, file_path, long.pages)
         self.progress(SAVING, f"Saving {len(parsed.transactions)} transactions", force=True)
         with engine.begin() as conn:
-            statement_id = save_statement(conn, user_id, file_sha256, parsed)
+            statement_id = save_statement(conn, user_id, file_sha256, parsed, hints)
     with new_session() as session:
         ids = statement_ids(session.connection(), user_id, file_sha256)
         return statement_summary(session.get_one(Statement, statement_id), ids)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from fpdf import FPDF
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 
 from backend.config import get_settings
 from backend.db import get_engine
-from backend.models import TaskStatus, Transaction
+from backend.models import Statement, TaskStatus, Transaction
+from backend.services.statement_store import save_statement
+from backend.services.statements import parse_statement
 from tests.support import SAMPLES_DIR, is_final
 from tests.support.statement_pdfs import LAYOUTS
 
@@ -20,8 +25,16 @@ def upload(client, headers, content: bytes, name: str = "statement.pdf"):
     )
 
 
-def parse(client, headers, wait_for, content: bytes) -> dict:
-    submitted = upload(client, headers, content)
+def upload_hinted(client, headers, content: bytes, **hints: str):
+    """Upload with the parser hints as form fields."""
+    return client.post(
+        "/upload_pdf_async", headers=headers, data=hints,
+        files={"file": ("statement.pdf", content, "application/pdf")},
+    )
+
+
+def parse(client, headers, wait_for, content: bytes, **hints: str) -> dict:
+    submitted = upload_hinted(client, headers, content, **hints)
     assert submitted.status_code == 202, submitted.text
     assert submitted.json()["status"] == "submitted"
     task_id = submitted.json()["task_id"]
@@ -257,3 +270,135 @@ def test_parser_hints_travel_with_the_upload_and_bad_ones_are_422(
     with get_engine().connect() as conn:
         kwargs = conn.scalar(select(TaskStatus.kwargs).where(TaskStatus.task_id == task_id))
     assert kwargs["date_order"] == "DMY" and kwargs["decimal"] == "."
+
+
+def transaction_rows() -> int:
+    with get_engine().connect() as conn:
+        return conn.scalar(select(func.count()).select_from(Transaction))
+
+
+def test_a_statement_is_deleted_with_its_transactions_by_its_owner_only(
+    client, register, worker, wait_for, statement_pdf
+):
+    """DELETE /statements/{id} answered 405: a statement read with a wrong hint could never go."""
+    alice, bob = register(), register()
+    content, truth = statement_pdf
+    statement_id = parse(client, alice, wait_for, content)["result"]["statement_id"]
+    assert transaction_rows() == len(truth.transactions)
+
+    assert client.delete(f"/statements/{statement_id}").status_code == 401
+    refused = client.delete(f"/statements/{statement_id}", headers=bob)
+    assert refused.status_code == 404
+    assert refused.json() == {"detail": "Statement not found", "code": "not_found"}
+    assert client.get(f"/statements/{statement_id}", headers=alice).status_code == 200
+
+    deleted = client.delete(f"/statements/{statement_id}", headers=alice)
+    assert deleted.status_code == 204 and deleted.content == b""
+    assert transaction_rows() == 0
+    for path in (f"/statements/{statement_id}", f"/statements/{statement_id}/transactions"):
+        assert client.get(path, headers=alice).status_code == 404
+    assert client.get("/statements", headers=alice).json()["total"] == 0
+    assert client.delete(f"/statements/{statement_id}", headers=alice).status_code == 404
+
+
+def test_the_same_file_with_other_hints_is_refused_until_its_statement_is_deleted(
+    client, auth_headers, worker, wait_for, statement_pdf, submit
+):
+    """QA: the same PDF sent again with corrected hints got the old parse back, silently."""
+    content, truth = statement_pdf
+    first = parse(client, auth_headers, wait_for, content, date_order="MDY")
+    assert first["status"] == "SUCCESS", first
+    statement_id = first["result"]["statement_id"]
+    assert first["result"]["parser_hints"] == {"date_order": "MDY"}
+    statement = client.get(f"/statements/{statement_id}", headers=auth_headers).json()
+    assert statement["parser_hints"] == {"date_order": "MDY"}
+
+    # The same hints (in any case) are the same request: the same statement, nothing added.
+    again = parse(client, auth_headers, wait_for, content, date_order="mdy")
+    assert again["result"]["statement_id"] == statement_id
+    tasks_before = task_rows()
+
+    for other in ({"date_order": "DMY"}, {}, {"date_order": "MDY", "decimal": "."}):
+        refused = upload_hinted(client, auth_headers, content, **other)
+        assert refused.status_code == 409, (other, refused.text)
+        detail = refused.json()["detail"]
+        assert f"already imported as statement {statement_id}, read with date_order=MDY" in detail
+        assert f"DELETE /statements/{statement_id} to import it again" in detail
+    assert task_rows() == tasks_before, "a refused upload queued a task"
+    assert list(get_settings().storage_dir.rglob("*.pdf")), "the refusal removed the file in use"
+
+    # An upload that got past that check (one racing the first, a batch's) fails in the task.
+    with get_engine().connect() as conn:
+        kwargs = conn.scalar(select(TaskStatus.kwargs).where(TaskStatus.task_name == "parse_pdf_async"))
+    racing = submit(auth_headers, "parse_pdf_async", **{**kwargs, "date_order": "DMY"})
+    failed = wait_for(racing, auth_headers, is_final, timeout=60)
+    assert failed["status"] == "FAILED" and failed["attempts"] == 1
+    assert f"DELETE /statements/{statement_id} to import it again" in failed["error_message"]
+    assert transaction_rows() == len(truth.transactions)
+
+    assert client.delete(f"/statements/{statement_id}", headers=auth_headers).status_code == 204
+    fresh = parse(client, auth_headers, wait_for, content, date_order="DMY")
+    assert fresh["status"] == "SUCCESS", fresh
+    assert fresh["result"]["parser_hints"] == {"date_order": "DMY"}
+    assert transaction_rows() == len(truth.transactions)
+
+
+def test_rows_left_out_for_their_date_are_a_warning_and_a_wrong_hint_a_failure(
+    client, auth_headers, worker, wait_for, tmp_path
+):
+    """QA: an MDY hint on a DMY statement dropped 17 of 29 rows with warnings []."""
+    from tests.unit.test_statement_parser import _day_first_statement
+
+    few = _day_first_statement(tmp_path / "few.pdf", [1, 2, 3, 13, 4]).read_bytes()
+    outcome = parse(client, auth_headers, wait_for, few, date_order="MDY")
+    assert outcome["status"] == "SUCCESS", outcome
+    warning = (
+        "1 transaction row skipped: its printed date cannot be read as MDY (the date_order hint), "
+        "e.g. '13/03/2024'"
+    )
+    assert outcome["result"]["transaction_count"] == 4
+    assert outcome["result"]["warnings"] == [warning]
+    statement = client.get(f"/statements/{outcome['result']['statement_id']}", headers=auth_headers)
+    assert statement.json()["warnings"] == [warning]
+
+    most = _day_first_statement(tmp_path / "most.pdf", [1, 13, 14, 15, 2]).read_bytes()
+    failed = parse(client, auth_headers, wait_for, most, date_order="MDY")
+    assert failed["status"] == "FAILED"
+    assert failed["error_message"].startswith("The date_order hint MDY does not fit this statement")
+    assert "(e.g. '13/03/2024')" in failed["error_message"]
+    assert failed["status_row"]["attempts"] == 1
+    assert parse(client, auth_headers, wait_for, most, date_order="DMY")["status"] == "SUCCESS"
+
+
+def test_a_statement_imported_before_hints_were_recorded_matches_only_an_upload_without(
+    client, auth_headers, statement_pdf, tmp_path
+):
+    content = statement_pdf[0]
+    user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
+    parsed = parse_statement(tmp_path / "northgate.pdf")
+    with get_engine().begin() as conn:
+        statement_id = save_statement(conn, user_id, hashlib.sha256(content).hexdigest(), parsed)
+        conn.execute(update(Statement).values(parser_hints=None))
+    assert client.get(f"/statements/{statement_id}", headers=auth_headers).json()["parser_hints"] is None
+
+    assert upload_hinted(client, auth_headers, content).status_code == 202
+    refused = upload_hinted(client, auth_headers, content, decimal=",")
+    assert refused.status_code == 409
+    assert "read with parser hints that were not recorded" in refused.json()["detail"]
+    assert "this upload gives decimal=','" in refused.json()["detail"]
+
+
+def test_an_upload_whose_check_finds_the_database_away_is_503_and_leaves_no_file(
+    client, auth_headers, statement_pdf, monkeypatch
+):
+    """The check for an earlier import reads the database before anything is queued."""
+    import backend.api.statements
+
+    def database_away(*_: object) -> None:
+        raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(backend.api.statements, "_imported_with", database_away)
+    response = upload_hinted(client, auth_headers, statement_pdf[0], date_order="DMY")
+    assert response.status_code == 503 and response.json()["code"] == "database_unavailable"
+    assert task_rows() == 0
+    assert not list(get_settings().storage_dir.rglob("*.pdf")), "the refused upload left its file"

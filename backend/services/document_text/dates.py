@@ -116,6 +116,20 @@ def read_date(text: str) -> RawDate | None:
     return None
 
 
+# The shape of a numeric date (day, month and maybe year, or year first): what a date column
+# printed when read_date refuses it (a day or month out of range, "32/01", "2024-13-05"; an
+# OCR text layer's "07107" for 07/07, a separator read as a digit), unlike the account
+# numbers (8 digits or more), currencies or names that stray into that column.
+_DATE_SHAPE = re.compile(
+    r"^(?:\d{1,2}[/.\-]\d{1,2}(?:[/.\-](?:\d{4}|\d{2}))?\.?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{3,6})$"
+)
+
+
+def looks_like_date(text: str) -> bool:
+    """Whether ``text`` is shaped like a numeric date, whether or not it is a valid one."""
+    return bool(_DATE_SHAPE.match(" ".join(text.split())))
+
+
 def proven_day_first(dates: Iterable[RawDate]) -> bool | None:
     """DD/MM (true) or MM/DD (false) if a date proves it, else ``None``.
 

@@ -23,13 +23,14 @@ Where the print leaves a choice open, the statement is read the way a person che
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
 
-from ..document_text.dates import proven_day_first
+from ..document_text.dates import looks_like_date, proven_day_first
 from ..document_text.layout import Line
 from ..document_text.money import PrintedAmount, parse_amount, uses_decimal_comma
 from ..errors import InvalidInputError
@@ -46,6 +47,8 @@ from .hints import (
     YEAR_FROM_PERIOD,
     YEAR_FROM_STATEMENT_DATE,
     ParserHints,
+    date_order_misfit,
+    skipped_rows_warning,
 )
 from .keywords import RowKind, row_kind
 from .metadata import (
@@ -60,7 +63,7 @@ from .metadata import (
 from .models import ParsedStatement, ParsedTransaction
 from .reconcile import OK, Checkpoint, Reconciliation, reconcile
 from .rows import RawRow, TableReader
-from .split import split_statements
+from .split import Part, split_statements
 
 Entry = ParsedTransaction | Checkpoint
 _STARTS = (RowKind.OPENING, RowKind.BROUGHT_FORWARD)
@@ -307,30 +310,90 @@ def assemble(reader: TableReader, page_count: int, hints: ParserHints = _NO_HINT
     )
     american = looks_american(money_texts + [line.text for line in lines])
     day_first = _date_order(reader.rows, lines, american, hints, warnings)
+    if hints.date_order is not None:
+        _refuse_misfit_hint(reader.rows, hints.date_order, day_first)
     amount_texts = [text for row in reader.rows for role, text in row.money.items() if role != BALANCE]
     signs_printed = _prints_negative_amounts(amount_texts, decimal_comma)
     card = looks_like_card_statement(lines)
     bank_name = find_bank_name(lines)
     parts = split_statements(reader.rows, lines, day_first)
+    undated = _undated_by_part(reader.undated, parts)
     statements = [
         _statement(
             part.rows, lines if len(parts) == 1 else part.lines, page_count, bank_name,
             _RowReader(decimal_comma, day_first, (None, None), signs_printed, balance_only=not amount_texts),
             card, warnings, reader.sides_guessed,
+            _Skipped(undated[index], hints.date_order),
         )
-        for part in parts
+        for index, part in enumerate(parts)
     ]
     return replace(statements[0], more=tuple(statements[1:]))
+
+
+@dataclass(frozen=True)
+class _Skipped:
+    """What a statement's warning about rows left out for their date needs: the date texts of
+    the table lines the reader left out (``TableReader.undated``), and the user's date_order."""
+
+    undated: Sequence[str] = ()
+    date_order: str | None = None
+
+
+def _is_transaction(row: RawRow) -> bool:
+    return bool(row.money) and row_kind(row.description_text) is RowKind.TRANSACTION
+
+
+def _refuse_misfit_hint(rows: Sequence[RawRow], date_order: str, day_first: bool) -> None:
+    """Fail the statement when the user's date_order hint makes most of its dated rows impossible
+    dates that read the other way round ("15/03/2024" as MDY): the hint is wrong, and the rows it
+    leaves would be misdated too (day and month swapped).
+
+    Raises:
+        InvalidInputError: with a message naming the hint and an example date.
+    """
+    dated = [row for row in rows if row.date is not None and _is_transaction(row)]
+    misread = [
+        row for row in dated
+        if row.date is not None
+        and row.date.resolve(day_first) is None
+        and row.date.resolve(not day_first) is not None
+    ]
+    if len(misread) * 2 > len(dated):
+        raise InvalidInputError(date_order_misfit(date_order, len(misread), len(dated), misread[0].date_text))
+
+
+def _undated_by_part(undated: Sequence[tuple[int, str]], parts: Sequence[Part]) -> list[list[str]]:
+    """The date texts of the skipped table lines that look like dates, given to the statement
+    (``parts``) they were printed in: the last one starting at or before them."""
+    starts = [part.rows[0].line_index if part.rows else 0 for part in parts]
+    by_part: list[list[str]] = [[] for _ in parts]
+    for line_index, text in undated:
+        if looks_like_date(text):
+            by_part[max(bisect_right(starts, line_index) - 1, 0)].append(text)
+    return by_part
 
 
 def _statement(
     raw_rows: Sequence[RawRow], lines: Sequence[Line], page_count: int, bank_name: str | None,
     rows: _RowReader, card: bool, document_warnings: Sequence[str], sides_guessed: bool = False,
+    skipped: _Skipped = _Skipped(),
 ) -> ParsedStatement:
-    """One statement of the document, read and reconciled on its own under the document's decisions."""
+    """One statement of the document, read and reconciled on its own under the document's decisions.
+
+    Transaction rows whose printed date is not a date (read in the document's order) are left
+    out, as are the table lines the reader could not date: a warning says how many, with an
+    example, so that no row goes missing unnoticed.
+    """
     warnings = list(document_warnings)
     period = find_period(lines, rows.day_first)
     rows.period = _year_anchor(raw_rows, lines, period, rows.day_first, warnings)
+    unreadable = [*skipped.undated, *(
+        row.date_text for row in raw_rows
+        if row.date is not None and _is_transaction(row)
+        and row.date.resolve(rows.day_first, rows.period) is None
+    )]
+    if unreadable:
+        warnings.append(skipped_rows_warning(len(unreadable), unreadable[0], skipped.date_order))
     printed = find_balances(lines, rows.decimal_comma)
     entries, result, reading = _reconciled_entries(raw_rows, rows, printed, card)
     if reading.polarity != (-1 if card else 1):

@@ -82,6 +82,7 @@ class RawRow:
     # How many text lines (outside the table) were read before this row: where the row sits
     # among them, so a document printing several statements can be cut between rows.
     line_index: int = 0
+    date_text: str = ""  # the date as printed, for a warning when it cannot be resolved
 
     @property
     def description_text(self) -> str:
@@ -95,6 +96,10 @@ class TableReader:
 
     rows: list[RawRow] = field(default_factory=list)
     text_lines: list[Line] = field(default_factory=list)
+    # Table lines that print an amount and a description but no readable date, left out of the
+    # rows: (their place among ``text_lines``, the date column's text), for the statement's
+    # warning that rows were skipped.
+    undated: list[tuple[int, str]] = field(default_factory=list)
     # Whether a table's debit and credit columns were told apart by position only.
     sides_guessed: bool = False
     _layout: ColumnLayout | None = None
@@ -325,6 +330,7 @@ class TableReader:
                 self._dated_top, self._tail = self._line_top, []
                 return True
             if money and DATE in cells.landed and row_kind(text) is RowKind.TRANSACTION:
+                self.undated.append((len(self.text_lines), " ".join(date_words)))
                 return False
             if money and not text and not self._leads and self._tail_cut(self._line_top) is None:
                 return False  # an amount with neither date nor description (nor lines above): a subtotal
@@ -351,7 +357,9 @@ class TableReader:
         self._row_above = bool(above)
         self._signed_amounts = self._signed_amounts or (AMOUNT in money and prints_sign(money[AMOUNT]))
         description = [*above, *([text] if text else [])]
-        self._row = RawRow(date, description, money, self._section, len(self.text_lines))
+        self._row = RawRow(
+            date, description, money, self._section, len(self.text_lines), " ".join(date_words)
+        )
         self._row_height = median(cells.heights) if cells.heights else 0.0
         self._dated_top, self._tail = self._line_top, []
         self.rows.append(self._row)
