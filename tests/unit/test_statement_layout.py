@@ -1,5 +1,7 @@
 """Pure helpers of the statement parser: lines, header columns, row wording, metadata."""
 
+from decimal import Decimal
+
 import pytest
 
 from backend.services.document_text.layout import Line, Word, group_lines
@@ -19,7 +21,7 @@ from backend.services.statements.columns import (
     detect_header,
 )
 from backend.services.statements.keywords import RowKind, is_foreign_currency_note, row_kind, section_sign
-from backend.services.statements.metadata import find_account_last4, find_period
+from backend.services.statements.metadata import find_account_last4, find_balances, find_period
 
 
 def word(text: str, x0: float, top: float = 100.0, width: float | None = None) -> Word:
@@ -304,6 +306,24 @@ def test_period() -> None:
     assert find_period(text_lines("Printed 01/02/2024"), True) == (None, None)
 
 
+def test_period_between_the_previous_statement_and_this_one() -> None:
+    """TD prints only its statement date and the previous one's: the period starts the day after."""
+    from datetime import date
+
+    lines = text_lines("STATEMENT DATE: August 15, 2014", "PREVIOUS STATEMENT: July 14, 2014")
+    assert find_period(lines, False) == (date(2014, 7, 15), date(2014, 8, 15))
+    lines = text_lines("Previous statement date 14/07/2014", "Statement closing date 15/08/2014")
+    assert find_period(lines, True) == (date(2014, 7, 15), date(2014, 8, 15))
+    # a printed period wins; one date alone, or the previous one not before this one, is no period
+    printed = text_lines(
+        "PREVIOUS STATEMENT: November 14, 2019", "STATEMENT PERIOD: November 15, 2019 to December 16, 2019"
+    )
+    assert find_period(printed, False) == (date(2019, 11, 15), date(2019, 12, 16))
+    assert find_period(text_lines("STATEMENT DATE 01/09/14"), False) == (None, None)
+    swapped = text_lines("STATEMENT DATE: July 14, 2014", "PREVIOUS STATEMENT: August 15, 2014")
+    assert find_period(swapped, False) == (None, None)
+
+
 @pytest.mark.parametrize(
     ("text", "note"),
     [
@@ -319,3 +339,50 @@ def test_period() -> None:
 )
 def test_foreign_currency_note(text: str, note: bool) -> None:
     assert is_foreign_currency_note(text) is note
+
+
+def test_balances_under_a_label_printed_on_two_lines() -> None:
+    """USAA's summary box: "BALANCE / LAST STATEMENT" over 217.00, "BALANCE THIS / STATEMENT"
+    over 75.79, beside other two-line labels and their figures."""
+    lines = [
+        line(word("BALANCE", 109, 248.8), word("DEBITS", 174, 248.8), word("BALANCE", 472, 248.8),
+             word("THIS", 511, 248.8)),
+        line(word("LAST", 93, 257.1), word("STATEMENT", 117, 257.1), word("PAID", 178, 257.1),
+             word("STATEMENT", 481, 257.1)),
+        line(word("217.00", 133, 275.8), word("6", 194, 275.8), word("75.79", 514, 275.8)),
+    ]  # fmt: skip
+    printed = find_balances(lines, decimal_comma=False)
+    assert {kind: amount.value for kind, amount in printed.items()} == {
+        RowKind.OPENING: Decimal("217.00"),
+        RowKind.CLOSING: Decimal("75.79"),
+    }
+
+
+def test_a_balance_right_aligned_in_the_column_its_label_heads() -> None:
+    """Postbank: "Alter Kontostand" over "EUR", its figure further right in the same box column,
+    the decimal comma misprinted as a dot (the statement's other figures print 1.830,00)."""
+    lines = [
+        line(word("Auszug", 75, 364.0), word("IBAN", 160, 364.0), word("Alter", 392, 364.0),
+             word("Kontostand", 411, 364.0)),
+        line(word("001", 75, 374.5), word("DE31", 160, 374.5), word("EUR", 392, 374.5), word("+", 502, 374.5),
+             word("2.853.82", 509, 374.5)),
+        line(word("Zinssatz", 75, 554.2), word("Neuer", 391, 554.2), word("Kontostand", 420, 554.2)),
+        line(word("15,25", 75, 565.8), word("EUR", 391, 565.8), word("+", 500, 565.8),
+             word("5.314,05", 508, 565.8)),
+    ]  # fmt: skip
+    printed = find_balances(lines, decimal_comma=True)
+    assert {kind: amount.value for kind, amount in printed.items()} == {
+        RowKind.OPENING: Decimal("2853.82"),
+        RowKind.CLOSING: Decimal("5314.05"),
+    }
+
+
+def test_a_value_below_stops_at_the_next_label_s_column() -> None:
+    """Under "Closing balance" only its own column: the next label's figure is not its value."""
+    lines = [
+        line(word("Closing", 50, 100.0), word("balance", 90, 100.0), word("Credit", 300, 100.0),
+             word("limit", 335, 100.0)),
+        line(word("GBP", 50, 112.0), word("1,000.00", 300, 112.0)),
+    ]  # fmt: skip
+    assert find_balances(lines, decimal_comma=False) == {}
+
