@@ -91,12 +91,14 @@ STATEMENT_FIGURES: dict[str, list[Figures]] = {
 # The bank's name as the parser must return it, for every sample. The expected CSVs carry no
 # bank name, so the truth is read off page 1 of each PDF (rendered and its text layer), with the
 # bank named in the README's "bank / country" column. ``None`` where page 1 prints the name only
-# as a drawn logo or image: the text layer has no name to read, and any answer would be a guess.
+# as a drawn logo or image (and no known bank's web or e-mail domain in its letterhead): the text
+# layer has no name to read, and any answer would be a guess.
 BANK_NAMES: dict[str, str | None] = {
     # letterhead, top right of page 1 (Postbank demo account, DE)
     "PB_KAZ_KtoNr_9999999999_06-04-2017_1200": "Postbank Hamburg",
-    # CIC, FR: the "CIC" of the "CIC Est" logo is drawn, only "Est" is text; then an agency address
-    "cic_anonymised_2012-10-03": None,
+    # CIC, FR: the "CIC" of the "CIC Est" logo is drawn, only "Est" is text; the letterhead's
+    # contact line under it ("... 33999@cic.fr BIC : XXXXX") gives the bank by its domain
+    "cic_anonymised_2012-10-03": "CIC",
     # the sender line above the address window, "Deutsche Kreditbank, Taubenstr. 7-9, 10117 Berlin"
     "dkb_mustermann": "Deutsche Kreditbank",
     # Mercury card, US: an "m" logo image; the name appears only inside www.mercurycards.com
