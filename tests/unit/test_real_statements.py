@@ -248,3 +248,56 @@ def test_two_accounts_in_one_pdf_are_two_statements() -> None:
         for part in statement.statements
     ] == [("9902", Decimal("1968.07"), Decimal("926.30"), 23), ("9905", Decimal(0), Decimal("2400.00"), 6)]
 
+
+# The pdfplumber ledger has no expected CSV (README: "none shipped"); its rows, transcribed from
+# the text layer: (date, particulars, amount, balance; Dr. out, Cr. in). Two parties' ledgers,
+# one a page, each from its own "Opening Balance" row. The first row's particulars run on as
+# one line under the amount columns and past the balance (drawn clipped, whole in the text).
+LEDGER = STATEMENTS_DIR / "pdfplumber_issue_912_ledger.pdf"
+LEDGER_STATEMENTS: list[tuple[Decimal, list[tuple[date, str, Decimal, Decimal]]]] = [
+    (
+        Decimal("27614207"),
+        [
+            (
+                date(2016, 5, 13),
+                "Chq. No. 085900 BILL NO.133, 132, 139, ,138, 143, 140, 142, 141, 144, 156, 155, 154, 164, "
+                "163, 165, 166, 167, 176, 175, 179, 178, 186, 185, 187, 192, 193 DT.16.12.2015 RICE PAYMENT",
+                Decimal("-26406576"),
+                Decimal("1207631"),
+            ),
+            (date(2016, 6, 25), "Chq. No. 086352 BEING COMMISSION RETURNED TO PARTY", Decimal("-132696"),
+             Decimal("1074935")),
+            (date(2016, 8, 19), "Chq. No. 086866 Being Payment against bill no.197 dated 29.01.2016",
+             Decimal("-1074935"), Decimal(0)),
+        ],
+    ),
+    (
+        Decimal("24274200"),
+        [
+            (date(2015, 8, 17), "BEING EXCHANGE RATE DIFF", Decimal("979400"), Decimal("25253600")),
+            (date(2015, 8, 17), "BEING TRF", Decimal("-6530000"), Decimal("18723600")),
+            (date(2015, 9, 7), "280000,$,@66.87, B.Ref-, Inv- BEING TRF", Decimal("-18723600"),
+             Decimal(0)),
+            (date(2015, 9, 7), "0,$,@0, B.Ref-, Inv- BEING INTERST PAID", Decimal(0), Decimal(0)),
+            (date(2015, 10, 20),
+             "610,$,@65.22, B.Ref-, Inv- Being the amount vide performa no DS03/13/D111161",
+             Decimal("39784"), Decimal("39784")),
+            (date(2015, 10, 20), "610,$,@65.22, B.Ref-, Inv- BEING IMPORT PYMNET FOR LICENSE KEY",
+             Decimal("-39784"), Decimal(0)),
+        ],
+    ),
+]  # fmt: skip
+
+
+def test_ledgers_one_a_page_are_separate_statements_with_whole_particulars() -> None:
+    """Page 2 starts another party's ledger with its own opening balance (not the balance page 1
+    ended on): a statement of its own, not page 1's continued. A particulars cell printed on
+    past the table's last column is read whole, not cut where the column ends."""
+    statement = parsed_sample(LEDGER)
+    got = [
+        (part.opening_balance, [(t.date, t.description, t.amount, t.balance) for t in part.transactions])
+        for part in statement.statements
+    ]
+    assert got == LEDGER_STATEMENTS
+    checks = [(part.balance_check, part.balance_mismatch_rows) for part in statement.statements]
+    assert checks == [("ok", 0), ("ok", 0)]

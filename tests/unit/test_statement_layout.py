@@ -141,6 +141,29 @@ def test_margin_text_and_rules_across_the_table_are_not_cells() -> None:
     assert rule.texts == {} and rule.landed == {OTHER}
 
 
+def test_a_description_running_on_past_the_last_column_is_read_whole() -> None:
+    """A ledger's particulars printed as one line under the amounts and past the balance (drawn
+    clipped, whole in the text): words a word space apart carry on; margin text stands apart."""
+    layout = ColumnLayout(
+        detect_header(
+            line(word("Date", 50), word("Particulars", 120), word("Dr.Amt", 400), word("Balance", 480))
+        )
+        or []
+    )
+    row = line(
+        word("13-May-16", 50), word("BILL", 120), word("NO.133,", 145), word("5.00", 400),
+        word("164,", 440), word("9.00", 480), word("165,", 518), word("193", 541), word("RICE", 560),
+        word("PAYMENT", 583),
+    )  # fmt: skip
+    cells = layout.split(row)
+    assert cells.texts[DESCRIPTION] == ["BILL", "NO.133,", "164,", "165,", "193", "RICE", "PAYMENT"]
+    assert (cells.texts[DEBIT], cells.texts[BALANCE]) == (["5.00"], ["9.00"])
+    # margin text a few word heights right of the figures, or right after a figure, is not carried on
+    for margin in (word("P", 560), word("REF", 530)):
+        cells = layout.split(line(word("13-May-16", 50), word("SHOP", 120), word("9.00", 480), margin))
+        assert cells.texts == {DATE: ["13-May-16"], DESCRIPTION: ["SHOP"], BALANCE: ["9.00"]}
+
+
 def test_sign_printed_apart_joins_the_number_after_it() -> None:
     layout = ColumnLayout(
         detect_header(line(word("Date", 50), word("Text", 120), word("Soll", 400), word("Haben", 480))) or []
@@ -386,3 +409,29 @@ def test_a_value_below_stops_at_the_next_label_s_column() -> None:
     ]  # fmt: skip
     assert find_balances(lines, decimal_comma=False) == {}
 
+
+def test_an_opening_balance_not_carrying_on_starts_another_statement() -> None:
+    """One ledger per party, one a page, no account or period printed: page 2's "Opening
+    Balance" is not the balance page 1 ended on, so a statement of its own starts there; an
+    opening balance repeating the last one (printed atop each page) cuts nothing."""
+    from backend.services.document_text.dates import read_date
+    from backend.services.statements.rows import RawRow
+    from backend.services.statements.split import split_statements
+
+    def ledger(second_opening: str) -> list[list[str]]:
+        day = read_date("01-Apr-16")
+        rows = [
+            RawRow(day, ["Opening Balance"], {CREDIT: "27614207", BALANCE: "27614207"}, line_index=2),
+            RawRow(day, ["Chq. No. 086866"], {DEBIT: "27614207", BALANCE: "0 Dr."}, line_index=2),
+            RawRow(day, ["Opening Balance"], {CREDIT: second_opening, BALANCE: second_opening}, line_index=4),
+            RawRow(day, ["BEING TRF"], {CREDIT: "5", BALANCE: f"{int(second_opening) + 5} Cr"}, line_index=4),
+        ]
+        lines = text_lines("3549", "XYZ Pvt Ltd", "3222", "ABC LTD")
+        parts = split_statements(rows, lines, day_first=True)
+        return [[row.description_text for row in part.rows] for part in parts]
+
+    assert ledger("24274200") == [
+        ["Opening Balance", "Chq. No. 086866"],
+        ["Opening Balance", "BEING TRF"],
+    ]
+    assert len(ledger("0")) == 1

@@ -311,7 +311,7 @@ def assemble(reader: TableReader, page_count: int, hints: ParserHints = _NO_HINT
     signs_printed = _prints_negative_amounts(amount_texts, decimal_comma)
     card = looks_like_card_statement(lines)
     bank_name = find_bank_name(lines)
-    parts = split_statements(reader.rows, lines, day_first)
+    parts = split_statements(reader.rows, lines, day_first, decimal_comma)
     statements = [
         _statement(
             part.rows, lines if len(parts) == 1 else part.lines, page_count, bank_name,
