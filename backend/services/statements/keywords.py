@@ -132,7 +132,7 @@ _ZERO_BALANCE = re.compile(r"^(?:solde nul|nil balance|zero balance|saldo null|s
 STATEMENT_DATES = re.compile(
     r"\b(?:(?P<previous>(?:previous|last|prior) statement(?: (?:closing )?date)?)"
     r"|(?P<current>(?:statement (?:closing )?|closing )date|date of (?:this )?statement))"
-    rf"\s*:?\s*(?P<date>{DATE_IN_TEXT.pattern})",
+    rf"\s*(?::\s*)?(?P<date>{DATE_IN_TEXT.pattern})",
     re.IGNORECASE,
 )
 _CONTINUED = re.compile(r"(?<!\s)\s*\(?(?:continued|cont'd|cont)\)?$")  # (?<!\s): one try per run

@@ -152,7 +152,7 @@ def _period_between_statements(lines: Sequence[Line], day_first: bool) -> tuple[
     "STATEMENT DATE: August 15, 2014" / "PREVIOUS STATEMENT: July 14, 2014": the period starts
     the day after the previous statement (as the same bank's statements that print the period
     show: previous November 14, period November 15 to December 16). Both must be printed, the
-    first of each kind counts, and the previous one must come first.
+    first of each kind counts, and the previous one must be the earlier.
     """
     found: dict[str, date] = {}
     for text_line in lines:
