@@ -43,23 +43,62 @@ NOT_YET_EXACT: dict[str, str] = {
 
 # Documents whose printed figures do not add up: balance_check must say so.
 MISMATCHED = {"td_visa_2019"}
-# Documents whose printed balances the parser reads and checks (the others print none it
-# can use: DKB none at all, USAA only in a summary box, Postbank its old balance misprinted).
+# Documents whose printed balances the parser reads and checks (DKB prints none).
 RECONCILED = {
+    "PB_KAZ_KtoNr_9999999999_06-04-2017_1200",
     "cic_anonymised_2012-10-03",
     "mercury_statement_20241105",
     "monopoly_example_credit_card",
     "td_visa_2014",
+    "usaa_sample_statement",
+}
+# Per statement, in document order: (account last 4, period start, period end, opening balance,
+# closing balance), as printed outside the rows (money in positive: a card's balance owed is
+# negative); None where the document prints none. Read off each PDF's text layer.
+Figures = tuple[str | None, date | None, date | None, Decimal | None, Decimal | None]
+STATEMENT_FIGURES: dict[str, list[Figures]] = {
+    # "vom 01.01.2020 bis 02.02.2020"; in a box "Alter Kontostand  EUR + 2.853.82" (the decimal
+    # comma misprinted as a dot) and "Neuer Kontostand  EUR + 5.314,05", the number right of
+    # the column its label heads
+    "PB_KAZ_KtoNr_9999999999_06-04-2017_1200": [
+        ("9999", date(2020, 1, 1), date(2020, 2, 2), Decimal("2853.82"), Decimal("5314.05")),
+    ],
+    # balance rows "SOLDE CREDITEUR AU 03/09/2012" / "SOLDE NUL"; no period printed as one
+    "cic_anonymised_2012-10-03": [
+        ("9902", None, None, Decimal("1968.07"), Decimal("926.30")),
+        ("9905", None, None, Decimal(0), Decimal("2400.00")),
+    ],
+    # "vom 31.12.2019 bis 03.01.2020"; no balances
+    "dkb_mustermann": [("7899", date(2019, 12, 31), date(2020, 1, 3), None, None)],
+    # "October 06, 2024 - November 05, 2024", "Previous Balance" / "New Balance"
+    "mercury_statement_20241105": [
+        ("0123", date(2024, 10, 6), date(2024, 11, 5), Decimal("-2452.23"), Decimal("-2461.81")),
+    ],
+    # only a STATEMENT DATE (01-07-2023) printed: no period
+    "monopoly_example_credit_card": [("9473", None, None, Decimal("-412.16"), Decimal("-702.10"))],
+    "ocbc_365_example": [("9473", None, None, Decimal("-412.16"), Decimal("-702.10"))],
+    # "STATEMENT DATE: August 15, 2014" under "PREVIOUS STATEMENT: July 14, 2014": the period
+    # runs from the day after the previous statement (as 2019's prints it: previous November 14,
+    # period November 15 to December 16)
+    "td_visa_2014": [(None, date(2014, 7, 15), date(2014, 8, 15), Decimal("-6619.48"), Decimal("-6967.31"))],
+    "td_visa_2019": [
+        (None, date(2019, 11, 15), date(2019, 12, 16), Decimal("-5982.67"), Decimal("-6054.12")),
+    ],
+    # a summary box: "BALANCE / LAST STATEMENT" over 217.00, "BALANCE THIS / STATEMENT" over
+    # 75.79 (labels on two lines); only a STATEMENT DATE (01/09/14): no period
+    "usaa_sample_statement": [("6789", None, None, Decimal("217.00"), Decimal("75.79"))],
 }
 # The bank's name as the parser must return it, for every sample. The expected CSVs carry no
 # bank name, so the truth is read off page 1 of each PDF (rendered and its text layer), with the
 # bank named in the README's "bank / country" column. ``None`` where page 1 prints the name only
-# as a drawn logo or image: the text layer has no name to read, and any answer would be a guess.
+# as a drawn logo or image (and no known bank's web or e-mail domain in its letterhead): the text
+# layer has no name to read, and any answer would be a guess.
 BANK_NAMES: dict[str, str | None] = {
     # letterhead, top right of page 1 (Postbank demo account, DE)
     "PB_KAZ_KtoNr_9999999999_06-04-2017_1200": "Postbank Hamburg",
-    # CIC, FR: the "CIC" of the "CIC Est" logo is drawn, only "Est" is text; then an agency address
-    "cic_anonymised_2012-10-03": None,
+    # CIC, FR: the "CIC" of the "CIC Est" logo is drawn, only "Est" is text; the letterhead's
+    # contact line under it ("... 33999@cic.fr BIC : XXXXX") gives the bank by its domain
+    "cic_anonymised_2012-10-03": "CIC",
     # the sender line above the address window, "Deutsche Kreditbank, Taubenstr. 7-9, 10117 Berlin"
     "dkb_mustermann": "Deutsche Kreditbank",
     # Mercury card, US: an "m" logo image; the name appears only inside www.mercurycards.com
@@ -178,8 +217,20 @@ def test_real_statement_is_read_exactly(name: str) -> None:
 
 
 def test_every_sample_has_its_bank_name_recorded() -> None:
-    """A new sample needs its bank name (or ``None``) read off its page 1 into :data:`BANK_NAMES`."""
+    """A new sample needs its bank name (or ``None``) read off its page 1 into :data:`BANK_NAMES`,
+    and its printed figures into :data:`STATEMENT_FIGURES`."""
     assert sorted(BANK_NAMES) == sample_names()
+    assert sorted(STATEMENT_FIGURES) == sample_names()
+
+
+@pytest.mark.parametrize("name", sorted(STATEMENT_FIGURES))
+def test_printed_period_and_balances(name: str) -> None:
+    """Each statement's account, period and opening and closing balances, as printed."""
+    statement = parsed_sample(STATEMENTS_DIR / f"{name}.pdf")
+    assert [
+        (part.account_last4, part.period_start, part.period_end, part.opening_balance, part.closing_balance)
+        for part in statement.statements
+    ] == STATEMENT_FIGURES[name]
 
 
 @pytest.mark.parametrize("name", sorted(BANK_NAMES))
@@ -196,3 +247,57 @@ def test_two_accounts_in_one_pdf_are_two_statements() -> None:
         (part.account_last4, part.opening_balance, part.closing_balance, len(part.transactions))
         for part in statement.statements
     ] == [("9902", Decimal("1968.07"), Decimal("926.30"), 23), ("9905", Decimal(0), Decimal("2400.00"), 6)]
+
+
+# The pdfplumber ledger has no expected CSV (README: "none shipped"); its rows, transcribed from
+# the text layer: (date, particulars, amount, balance; Dr. out, Cr. in). Two parties' ledgers,
+# one a page, each from its own "Opening Balance" row. The first row's particulars run on as
+# one line under the amount columns and past the balance (drawn clipped, whole in the text).
+LEDGER = STATEMENTS_DIR / "pdfplumber_issue_912_ledger.pdf"
+LEDGER_STATEMENTS: list[tuple[Decimal, list[tuple[date, str, Decimal, Decimal]]]] = [
+    (
+        Decimal("27614207"),
+        [
+            (
+                date(2016, 5, 13),
+                "Chq. No. 085900 BILL NO.133, 132, 139, ,138, 143, 140, 142, 141, 144, 156, 155, 154, 164, "
+                "163, 165, 166, 167, 176, 175, 179, 178, 186, 185, 187, 192, 193 DT.16.12.2015 RICE PAYMENT",
+                Decimal("-26406576"),
+                Decimal("1207631"),
+            ),
+            (date(2016, 6, 25), "Chq. No. 086352 BEING COMMISSION RETURNED TO PARTY", Decimal("-132696"),
+             Decimal("1074935")),
+            (date(2016, 8, 19), "Chq. No. 086866 Being Payment against bill no.197 dated 29.01.2016",
+             Decimal("-1074935"), Decimal(0)),
+        ],
+    ),
+    (
+        Decimal("24274200"),
+        [
+            (date(2015, 8, 17), "BEING EXCHANGE RATE DIFF", Decimal("979400"), Decimal("25253600")),
+            (date(2015, 8, 17), "BEING TRF", Decimal("-6530000"), Decimal("18723600")),
+            (date(2015, 9, 7), "280000,$,@66.87, B.Ref-, Inv- BEING TRF", Decimal("-18723600"),
+             Decimal(0)),
+            (date(2015, 9, 7), "0,$,@0, B.Ref-, Inv- BEING INTERST PAID", Decimal(0), Decimal(0)),
+            (date(2015, 10, 20),
+             "610,$,@65.22, B.Ref-, Inv- Being the amount vide performa no DS03/13/D111161",
+             Decimal("39784"), Decimal("39784")),
+            (date(2015, 10, 20), "610,$,@65.22, B.Ref-, Inv- BEING IMPORT PYMNET FOR LICENSE KEY",
+             Decimal("-39784"), Decimal(0)),
+        ],
+    ),
+]  # fmt: skip
+
+
+def test_ledgers_one_a_page_are_separate_statements_with_whole_particulars() -> None:
+    """Page 2 starts another party's ledger with its own opening balance (not the balance page 1
+    ended on): a statement of its own, not page 1's continued. A particulars cell printed on
+    past the table's last column is read whole, not cut where the column ends."""
+    statement = parsed_sample(LEDGER)
+    got = [
+        (part.opening_balance, [(t.date, t.description, t.amount, t.balance) for t in part.transactions])
+        for part in statement.statements
+    ]
+    assert got == LEDGER_STATEMENTS
+    checks = [(part.balance_check, part.balance_mismatch_rows) for part in statement.statements]
+    assert checks == [("ok", 0), ("ok", 0)]

@@ -8,6 +8,7 @@ from backend.services.document_text.money import (
     PrintedAmount,
     looks_like_amount_piece,
     parse_amount,
+    parse_amount_leniently,
     uses_decimal_comma,
 )
 
@@ -65,6 +66,28 @@ def test_parse_amount_decimal_comma(text: str, value: str) -> None:
 )
 def test_not_amounts(text: str) -> None:
     assert parse_amount(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal_comma", "value"),
+    [
+        ("EUR + 2.853.82", True, "2853.82"),  # Postbank's old balance, among 1.830,00 and 5.314,05
+        ("1,234,56 CR", False, "1234.56"),
+    ],
+)
+def test_a_balance_with_the_other_decimal_separator_is_read_leniently(
+    text: str, decimal_comma: bool, value: str
+) -> None:
+    assert parse_amount(text, decimal_comma) is None
+    amount = parse_amount_leniently(text, decimal_comma)
+    assert amount is not None and amount.value == Decimal(value)
+
+
+def test_lenient_reading_reads_as_printed_first_and_refuses_what_is_no_amount() -> None:
+    assert parse_amount_leniently("5.314,05", decimal_comma=True) == PrintedAmount(Decimal("5314.05"))
+    assert parse_amount_leniently("1.234", decimal_comma=True) == PrintedAmount(Decimal("1234"))
+    assert parse_amount_leniently("1,234.56", decimal_comma=True) is None  # two separators, both ways
+    assert parse_amount_leniently("page 2.12", decimal_comma=True) is None
 
 
 def test_amounts_are_decimal_never_float() -> None:

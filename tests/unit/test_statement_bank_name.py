@@ -49,16 +49,41 @@ def test_a_product_title_is_not_the_bank_even_with_a_known_brand() -> None:
     assert find_bank_name(lines) == "TD CANADA TRUST"
 
 
-def test_a_logo_without_text_gives_none_not_a_guess() -> None:
-    """CIC prints its name as a drawn logo: only "Est" is text; nothing else names a bank."""
-    lines = [
+def cic_letterhead(contact: str) -> list[Line]:
+    """CIC's page 1: the name a drawn logo, only "Est" text, then the agency and its contacts."""
+    return [
         row("Est", 34, height=20),
         row("AGENCE DE QUELQUEPART", 62, height=9),
         row("28 RUE DE MATIGNON 28200 TOUILLON", 72, height=9),
+        row(contact, 82, height=9),
         row("M ENN UNO", 162, height=10),
         row("RELEVE ET INFORMATIONS BANCAIRES", 290, height=12),
         *body(),
     ]
+
+
+def test_a_logo_without_text_gives_none_not_a_guess() -> None:
+    """Nothing in the text names a bank: no name, not a guess."""
+    assert find_bank_name(cic_letterhead("08 01 02 03 04 FAX 03 01 02 03 04 BIC : XXXXX")) is None
+
+
+@pytest.mark.parametrize(
+    ("contact", "name"),
+    [
+        ("08 01 02 03 04 FAX 03 01 02 03 04 33999@cic.fr BIC : XXXXX", "CIC"),
+        ("Online: https://www.wellsfargo.com/help", "Wells Fargo"),
+        ("www.mercurycards.com", None),  # a domain, but of no bank the parser knows
+        ("ecrivez-nous: m.dupont@gmail.com", None),
+    ],
+)
+def test_a_logo_s_bank_is_named_by_the_domain_of_its_letterhead(contact: str, name: str | None) -> None:
+    """CIC's logo is drawn, but the contact line under it prints the bank's e-mail domain."""
+    assert find_bank_name(cic_letterhead(contact)) == name
+
+
+def test_a_known_bank_s_domain_below_the_letterhead_names_nothing() -> None:
+    """A domain in the running text ("pay at www.hsbc.com") is not the letterhead's."""
+    lines = [*cic_letterhead("BIC : XXXXX"), row("Payments to your HSBC card: www.hsbc.com", 700)]
     assert find_bank_name(lines) is None
 
 

@@ -1,5 +1,7 @@
 """Pure helpers of the statement parser: lines, header columns, row wording, metadata."""
 
+from decimal import Decimal
+
 import pytest
 
 from backend.services.document_text.layout import Line, Word, group_lines
@@ -19,7 +21,7 @@ from backend.services.statements.columns import (
     detect_header,
 )
 from backend.services.statements.keywords import RowKind, is_foreign_currency_note, row_kind, section_sign
-from backend.services.statements.metadata import find_account_last4, find_period
+from backend.services.statements.metadata import find_account_last4, find_balances, find_period
 
 
 def word(text: str, x0: float, top: float = 100.0, width: float | None = None) -> Word:
@@ -137,6 +139,29 @@ def test_margin_text_and_rules_across_the_table_are_not_cells() -> None:
     assert cells.texts == {DATE: ["01/02/2024"], DESCRIPTION: ["SHOP"], AMOUNT: ["5.00"]}
     rule = layout.split(line(word("x" * 80, 40)))
     assert rule.texts == {} and rule.landed == {OTHER}
+
+
+def test_a_description_running_on_past_the_last_column_is_read_whole() -> None:
+    """A ledger's particulars printed as one line under the amounts and past the balance (drawn
+    clipped, whole in the text): words a word space apart carry on; margin text stands apart."""
+    layout = ColumnLayout(
+        detect_header(
+            line(word("Date", 50), word("Particulars", 120), word("Dr.Amt", 400), word("Balance", 480))
+        )
+        or []
+    )
+    row = line(
+        word("13-May-16", 50), word("BILL", 120), word("NO.133,", 145), word("5.00", 400),
+        word("164,", 440), word("9.00", 480), word("165,", 518), word("193", 541), word("RICE", 560),
+        word("PAYMENT", 583),
+    )  # fmt: skip
+    cells = layout.split(row)
+    assert cells.texts[DESCRIPTION] == ["BILL", "NO.133,", "164,", "165,", "193", "RICE", "PAYMENT"]
+    assert (cells.texts[DEBIT], cells.texts[BALANCE]) == (["5.00"], ["9.00"])
+    # margin text a few word heights right of the figures, or right after a figure, is not carried on
+    for margin in (word("P", 560), word("REF", 530)):
+        cells = layout.split(line(word("13-May-16", 50), word("SHOP", 120), word("9.00", 480), margin))
+        assert cells.texts == {DATE: ["13-May-16"], DESCRIPTION: ["SHOP"], BALANCE: ["9.00"]}
 
 
 def test_sign_printed_apart_joins_the_number_after_it() -> None:
@@ -304,6 +329,24 @@ def test_period() -> None:
     assert find_period(text_lines("Printed 01/02/2024"), True) == (None, None)
 
 
+def test_period_between_the_previous_statement_and_this_one() -> None:
+    """TD prints only its statement date and the previous one's: the period starts the day after."""
+    from datetime import date
+
+    lines = text_lines("STATEMENT DATE: August 15, 2014", "PREVIOUS STATEMENT: July 14, 2014")
+    assert find_period(lines, False) == (date(2014, 7, 15), date(2014, 8, 15))
+    lines = text_lines("Previous statement date 14/07/2014", "Statement closing date 15/08/2014")
+    assert find_period(lines, True) == (date(2014, 7, 15), date(2014, 8, 15))
+    # a printed period wins; one date alone, or the previous one not before this one, is no period
+    printed = text_lines(
+        "PREVIOUS STATEMENT: November 14, 2019", "STATEMENT PERIOD: November 15, 2019 to December 16, 2019"
+    )
+    assert find_period(printed, False) == (date(2019, 11, 15), date(2019, 12, 16))
+    assert find_period(text_lines("STATEMENT DATE 01/09/14"), False) == (None, None)
+    swapped = text_lines("STATEMENT DATE: July 14, 2014", "PREVIOUS STATEMENT: August 15, 2014")
+    assert find_period(swapped, False) == (None, None)
+
+
 @pytest.mark.parametrize(
     ("text", "note"),
     [
@@ -319,3 +362,76 @@ def test_period() -> None:
 )
 def test_foreign_currency_note(text: str, note: bool) -> None:
     assert is_foreign_currency_note(text) is note
+
+
+def test_balances_under_a_label_printed_on_two_lines() -> None:
+    """USAA's summary box: "BALANCE / LAST STATEMENT" over 217.00, "BALANCE THIS / STATEMENT"
+    over 75.79, beside other two-line labels and their figures."""
+    lines = [
+        line(word("BALANCE", 109, 248.8), word("DEBITS", 174, 248.8), word("BALANCE", 472, 248.8),
+             word("THIS", 511, 248.8)),
+        line(word("LAST", 93, 257.1), word("STATEMENT", 117, 257.1), word("PAID", 178, 257.1),
+             word("STATEMENT", 481, 257.1)),
+        line(word("217.00", 133, 275.8), word("6", 194, 275.8), word("75.79", 514, 275.8)),
+    ]  # fmt: skip
+    printed = find_balances(lines, decimal_comma=False)
+    assert {kind: amount.value for kind, amount in printed.items()} == {
+        RowKind.OPENING: Decimal("217.00"),
+        RowKind.CLOSING: Decimal("75.79"),
+    }
+
+
+def test_a_balance_right_aligned_in_the_column_its_label_heads() -> None:
+    """Postbank: "Alter Kontostand" over "EUR", its figure further right in the same box column,
+    the decimal comma misprinted as a dot (the statement's other figures print 1.830,00)."""
+    lines = [
+        line(word("Auszug", 75, 364.0), word("IBAN", 160, 364.0), word("Alter", 392, 364.0),
+             word("Kontostand", 411, 364.0)),
+        line(word("001", 75, 374.5), word("DE31", 160, 374.5), word("EUR", 392, 374.5), word("+", 502, 374.5),
+             word("2.853.82", 509, 374.5)),
+        line(word("Zinssatz", 75, 554.2), word("Neuer", 391, 554.2), word("Kontostand", 420, 554.2)),
+        line(word("15,25", 75, 565.8), word("EUR", 391, 565.8), word("+", 500, 565.8),
+             word("5.314,05", 508, 565.8)),
+    ]  # fmt: skip
+    printed = find_balances(lines, decimal_comma=True)
+    assert {kind: amount.value for kind, amount in printed.items()} == {
+        RowKind.OPENING: Decimal("2853.82"),
+        RowKind.CLOSING: Decimal("5314.05"),
+    }
+
+
+def test_a_value_below_stops_at_the_next_label_s_column() -> None:
+    """Under "Closing balance" only its own column: the next label's figure is not its value."""
+    lines = [
+        line(word("Closing", 50, 100.0), word("balance", 90, 100.0), word("Credit", 300, 100.0),
+             word("limit", 335, 100.0)),
+        line(word("GBP", 50, 112.0), word("1,000.00", 300, 112.0)),
+    ]  # fmt: skip
+    assert find_balances(lines, decimal_comma=False) == {}
+
+
+def test_an_opening_balance_not_carrying_on_starts_another_statement() -> None:
+    """One ledger per party, one a page, no account or period printed: page 2's "Opening
+    Balance" is not the balance page 1 ended on, so a statement of its own starts there; an
+    opening balance repeating the last one (printed atop each page) cuts nothing."""
+    from backend.services.document_text.dates import read_date
+    from backend.services.statements.rows import RawRow
+    from backend.services.statements.split import split_statements
+
+    def ledger(second_opening: str) -> list[list[str]]:
+        day = read_date("01-Apr-16")
+        rows = [
+            RawRow(day, ["Opening Balance"], {CREDIT: "27614207", BALANCE: "27614207"}, line_index=2),
+            RawRow(day, ["Chq. No. 086866"], {DEBIT: "27614207", BALANCE: "0 Dr."}, line_index=2),
+            RawRow(day, ["Opening Balance"], {CREDIT: second_opening, BALANCE: second_opening}, line_index=4),
+            RawRow(day, ["BEING TRF"], {CREDIT: "5", BALANCE: f"{int(second_opening) + 5} Cr"}, line_index=4),
+        ]
+        lines = text_lines("3549", "XYZ Pvt Ltd", "3222", "ABC LTD")
+        parts = split_statements(rows, lines, day_first=True)
+        return [[row.description_text for row in part.rows] for part in parts]
+
+    assert ledger("24274200") == [
+        ["Opening Balance", "Chq. No. 086866"],
+        ["Opening Balance", "BEING TRF"],
+    ]
+    assert len(ledger("0")) == 1

@@ -49,8 +49,9 @@ def test_monopoly_credit_card_matches_expected_csv() -> None:
 
 
 def test_ledger_vouchers_chain_from_each_pages_opening_balance() -> None:
+    """Each page is a party's ledger of its own (see ``test_real_statements.py`` for the rows)."""
     statement = parse_statement(LEDGER)
-    got = [(t.date, t.amount, t.balance) for t in statement.transactions]
+    got = [(t.date, t.amount, t.balance) for part in statement.statements for t in part.transactions]
     assert got == [
         (date(2016, 5, 13), Decimal(-26406576), Decimal(1207631)),
         (date(2016, 6, 25), Decimal(-132696), Decimal(1074935)),
@@ -67,9 +68,9 @@ def test_ledger_vouchers_chain_from_each_pages_opening_balance() -> None:
         for _, amount, balance in page:
             running += amount
             assert balance == running
-    assert statement.opening_balance == Decimal(27614207)
-    assert statement.balance_check == "ok" and statement.balance_mismatch_rows == 0
-    descriptions = [t.description for t in statement.transactions]
+    assert [part.opening_balance for part in statement.statements] == [Decimal(27614207), Decimal(24274200)]
+    assert all((part.balance_check, part.balance_mismatch_rows) == ("ok", 0) for part in statement.statements)
+    descriptions = [t.description for part in statement.statements for t in part.transactions]
     assert descriptions[1] == "Chq. No. 086352 BEING COMMISSION RETURNED TO PARTY"
     assert descriptions[2] == "Chq. No. 086866 Being Payment against bill no.197 dated 29.01.2016"
     assert descriptions[6].endswith("BEING INTERST PAID")

@@ -117,6 +117,22 @@ def parse_amount(text: str, decimal_comma: bool = False) -> PrintedAmount | None
     return PrintedAmount(-value if negative else value, marker)
 
 
+# The last separator before an amount's final two digits (a currency or CR may follow).
+_LAST_DECIMALS = re.compile(r"[.,](?=\d{2}\D*$)")
+
+
+def parse_amount_leniently(text: str, decimal_comma: bool = False) -> PrintedAmount | None:
+    """:func:`parse_amount`, else with the separator before the final two digits read as the
+    decimal one: a figure printed once with the other separator (``+ 2.853.82`` on a statement
+    of ``1.830,00``). Only for a figure its label names (a balance), never for a table cell."""
+    amount = parse_amount(text, decimal_comma)
+    found = _LAST_DECIMALS.search(text) if amount is None else None
+    if found is None:
+        return amount
+    separator = "," if decimal_comma else "."
+    return parse_amount(f"{text[: found.start()]}{separator}{text[found.end() :]}", decimal_comma)
+
+
 def is_amount(text: str) -> bool:
     """Whether ``text`` reads as an amount with either decimal separator."""
     return parse_amount(text) is not None or parse_amount(text, decimal_comma=True) is not None

@@ -34,14 +34,21 @@ BANK_WORDS = re.compile(
     r"caja|spaarbank)\b|\b\w+bank\b",
     re.IGNORECASE,
 )
-# Banks printed by their brand alone, without a bank word ("HSBC", "OCBC", "TD Canada Trust").
-KNOWN_BANKS = re.compile(
-    r"\b(?:HSBC|Barclays|Lloyds|NatWest|Santander|Nationwide|Monzo|Revolut|Starling|Halifax|"
-    r"Chase|Citi(?:bank)?|Wells Fargo|Capital One|American Express|Amex|DBS|OCBC|UOB|POSB|"
-    r"ING|ABN AMRO|Rabobank|BNP Paribas|Soci[ée]t[ée] G[ée]n[ée]rale|Cr[ée]dit Agricole|"
-    r"Deutsche Bank|Commerzbank|N26|UBS|Credit Suisse|Intesa Sanpaolo|UniCredit|BBVA|CaixaBank|"
-    r"Westpac|ANZ|NAB|Commonwealth Bank|RBC|TD|Scotiabank|BMO|CIBC)\b"
-)
+# Banks printed by their brand alone, without a bank word ("HSBC", "OCBC", "TD Canada Trust"),
+# spelt as they print it (accented names both ways).
+KNOWN_BANK_NAMES = (
+    "HSBC", "Barclays", "Lloyds", "NatWest", "Santander", "Nationwide", "Monzo", "Revolut", "Starling",
+    "Halifax", "Chase", "Citi", "Citibank", "Wells Fargo", "Capital One", "American Express", "Amex", "DBS",
+    "OCBC", "UOB", "POSB", "ING", "ABN AMRO", "Rabobank", "BNP Paribas", "Société Générale",
+    "Societe Generale", "Crédit Agricole", "Credit Agricole", "CIC", "Deutsche Bank", "Commerzbank", "N26",
+    "UBS", "Credit Suisse", "Intesa Sanpaolo", "UniCredit", "BBVA", "CaixaBank", "Westpac", "ANZ", "NAB",
+    "Commonwealth Bank", "RBC", "TD", "Scotiabank", "BMO", "CIBC",
+)  # fmt: skip
+KNOWN_BANKS = re.compile(rf"\b(?:{alternation(KNOWN_BANK_NAMES)})\b")
+# A known bank by the name its web or e-mail domain spells ("cic" of "33999@cic.fr", "wellsfargo").
+KNOWN_BANK_DOMAINS: dict[str, str] = {
+    name.casefold().replace(" ", ""): name for name in KNOWN_BANK_NAMES if name.isascii()
+}
 # Words that say "this is a bank" rather than which bank (dropped from a bank's slug), lower case.
 GENERIC_BANK_WORDS = frozenset(
     {
@@ -71,3 +78,5 @@ SALUTATIONS = frozenset(
 _CONTACT_MARKERS = ("www.", "http://", "https://", "BIC", "SWIFT")
 # The bank's contact block: a web address, a BIC or SWIFT code printed near its name.
 CONTACT_LINE = re.compile(rf"(?<![\w.])(?:{alternation(_CONTACT_MARKERS)})", re.IGNORECASE)
+# The host of a web or e-mail address ("www.cic.fr", "33999@cic.fr", "https://online.hsbc.co.uk").
+WEB_HOST = re.compile(r"(?:@|(?<![\w.])www\.|https?://)(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)+)", re.IGNORECASE)

@@ -316,7 +316,7 @@ def assemble(reader: TableReader, page_count: int, hints: ParserHints = _NO_HINT
     signs_printed = _prints_negative_amounts(amount_texts, decimal_comma)
     card = looks_like_card_statement(lines)
     bank_name = find_bank_name(lines)
-    parts = split_statements(reader.rows, lines, day_first)
+    parts = split_statements(reader.rows, lines, day_first, decimal_comma)
     undated = _undated_by_part(reader.undated, parts)
     statements = [
         _statement(

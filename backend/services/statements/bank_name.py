@@ -7,8 +7,11 @@ a digit, a separator) and says it is an organisation: a bank word ("Bank", "Banq
 evidence and where they are printed: a larger type than the page's text, the top of page 1,
 a web address or BIC/SWIFT code beside them. A customer's name (after a salutation), a
 product or document title ("TD Emerald Flex Rate Card", "Current Account Statement"), a
-label ("Postbank Direkt-Service:") and running text never qualify. Nothing qualifying means
-``None``: a logo drawn as an image has no text to read, and a guess would be a wrong name.
+label ("Postbank Direkt-Service:") and running text never qualify. Where nothing qualifies
+(the name drawn as a logo), a well-known bank whose web or e-mail domain the letterhead prints
+("33999@cic.fr" under CIC's drawn logo) is the name, spelt as the table of known banks spells
+it. Otherwise ``None``: a logo drawn as an image has no text to read, and a guess would be a
+wrong name ("www.mercurycards.com" names no bank the parser knows).
 """
 
 from __future__ import annotations
@@ -22,12 +25,14 @@ from ..document_text.names import (
     BANK_WORDS,
     CONTACT_LINE,
     GENERIC_BANK_WORDS,
+    KNOWN_BANK_DOMAINS,
     KNOWN_BANKS,
     LEGAL_FORMS,
     NAME_PARTICLES,
     ORGANISATION_ENDINGS,
     PRODUCT_ENDINGS,
     SALUTATIONS,
+    WEB_HOST,
 )
 
 _SLUG_WORDS = re.compile(r"[a-z0-9]+")
@@ -78,7 +83,19 @@ def find_bank_name(lines: Sequence[Line]) -> str | None:
             score += large + near_contact + (line.top <= top_limit)
             if best is None or score > best[0]:
                 best = (score, " ".join(_clean(word.text) for word in words))
-    return best[1] if best else None
+    if best is not None:
+        return best[1]
+    return _bank_of_domain([line for line in page if line.top <= top_limit])
+
+
+def _bank_of_domain(letterhead: Sequence[Line]) -> str | None:
+    """The known bank whose web or e-mail domain ``letterhead`` prints ("33999@cic.fr": CIC)."""
+    for line in letterhead:
+        for found in WEB_HOST.finditer(line.text):
+            for label in found.group("host").casefold().split("."):
+                if label in KNOWN_BANK_DOMAINS:
+                    return KNOWN_BANK_DOMAINS[label]
+    return None
 
 
 def _name_words(run: Sequence[Word]) -> list[Word]:

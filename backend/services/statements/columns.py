@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from ..document_text.dates import read_date
 from ..document_text.layout import Line, Word, run_text, word_runs
@@ -63,6 +64,8 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _CURRENCY_LABELS = frozenset(code.lower() for code in (*CURRENCY_CODES, *CURRENCY_SYMBOLS))
 # Words further than this many word heights outside the table's columns are margin text.
 _MARGIN_SLACK = 1.5
+# Words of one run of text are at most this many word heights apart (a word space is 0.3-0.7).
+_RUN_ON_GAP = 1.0
 # A sign or currency printed apart before a number belongs to a money column starting within
 # this many word heights to its right; other pieces ("CR", ")") to the number before them.
 _LEADING_PIECE = re.compile(r"^(?:[-+(\u2212]|[A-Z]{3}|[A-Z]{0,2}[$€£¥₹])$")
@@ -297,17 +300,41 @@ class ColumnLayout:
         first, last = self.columns[0], self.columns[-1]
         return word.x1 < first.x0 - slack or (last.role in MONEY_ROLES and word.x0 > last.x1 + slack)
 
+    def _run_on(self, words: Sequence[Word]) -> list[Word]:
+        """The words right of the table that carry on the text of a cell: each a word space
+        from the word before it, the first after a word of the table that is no amount.
+
+        A description printed as one long line runs on under the money columns and past the
+        last one (a ledger's particulars, clipped on the page, whole in its text); margin text
+        stands apart (a vertical reference code, several word heights off the figures).
+        """
+        if not self.has_description:
+            return []
+        run_on: list[Word] = []
+        for previous, word in pairwise(words):
+            if not self._in_margin(word) or word.x1 < self.columns[0].x0:
+                continue
+            carried = previous in run_on or not (
+                self._in_margin(previous) or looks_like_amount_piece(previous.text)
+            )
+            if carried and 0 <= word.x0 - previous.x1 <= (word.bottom - word.top) * _RUN_ON_GAP:
+                run_on.append(word)
+        return run_on
+
     def split(self, line: Line) -> Cells:
         """The texts of ``line`` per column role, left to right.
 
         Words that cannot be part of an amount but fall in a money column (a description
-        overflowing its cell) go to the description.
+        overflowing its cell) go to the description, and so do words running on past the last
+        column (:meth:`_run_on`); other margin text is left out.
         """
         cells = Cells()
-        pending = [word for word in reversed(line.words) if not self._in_margin(word)]
+        run_on = self._run_on(line.words)
+        pending = [word for word in reversed(line.words) if word in run_on or not self._in_margin(word)]
+        description = next((column for column in self.columns if column.role == DESCRIPTION), None)
         while pending:
             word = pending.pop()
-            column = self._column_for(word)
+            column = description if word in run_on else self._column_for(word)
             if column is None:
                 cells.landed.add(OTHER)  # not a cell: keeps the line from continuing a row
                 continue

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from enum import Enum
 
+from ..document_text.dates import DATE_IN_TEXT
 from ..document_text.tables import CURRENCY_CODES, alternation
 
 
@@ -54,7 +55,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
             (
                 r"^(?:opening|previous|prior|beginning|starting|start|initial|last month's|"
                 r"last statement|previous statement) (?:statement )?(?:balance|bal)\b"
-                r"|^balance (?:from|on) (?:previous|last) statement\b"
+                r"|^balance (?:from |on )?(?:previous|last|prior) statement\b"
                 r"|^(?:alter|vorheriger) (?:kontostand|saldo)\b|^saldovortrag\b|^anfangssaldo\b"
                 r"|^(?:ancien|precedent) solde\b|^solde (?:precedent|initial|d'?ouverture|anterieur)\b"
                 r"|^saldo (?:anterior|inicial|iniziale|precedente|vorig)\b|^(?:begin|vorig) ?saldo\b"
@@ -64,7 +65,8 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
             RowKind.CLOSING,
             (
                 r"^(?:total )?(?:closing|new|ending|end|final|current|statement) (?:balance|bal)\b"
-                r"|^total (?:amount |balance )?(?:due|outstanding|payable)\b|^balance due\b"
+                r"|^total (?:amount |balance )?(?:due|outstanding|payable)\b"
+                r"|^balance (?:due|this statement)\b"
                 r"|^(?:neuer|aktueller) (?:kontostand|saldo)\b|^endsaldo\b|^(?:nouveau|dernier) solde\b"
                 r"|^solde (?:final|de cloture|nouveau)\b|^saldo (?:final|actual|finale)\b"
                 r"|^(?:eind|nieuw) ?saldo\b"
@@ -125,6 +127,14 @@ _FOREIGN_CURRENCY_NOTE = re.compile(
 )
 # A balance printed as words where an account has none yet ("SOLDE NUL"): an opening balance of 0.
 _ZERO_BALANCE = re.compile(r"^(?:solde nul|nil balance|zero balance|saldo null|saldo cero)$")
+# A statement's date and its previous statement's, each after its label ("STATEMENT DATE: August
+# 15, 2014", "PREVIOUS STATEMENT: July 14, 2014"): where no period is printed, they bound it.
+STATEMENT_DATES = re.compile(
+    r"\b(?:(?P<previous>(?:previous|last|prior) statement(?: (?:closing )?date)?)"
+    r"|(?P<current>(?:statement (?:closing )?|closing )date|date of (?:this )?statement))"
+    rf"\s*(?::\s*)?(?P<date>{DATE_IN_TEXT.pattern})",
+    re.IGNORECASE,
+)
 _CONTINUED = re.compile(r"(?<!\s)\s*\(?(?:continued|cont'd|cont)\)?$")  # (?<!\s): one try per run
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
 
 from ..document_text.dates import DATE_IN_TEXT, RawDate, read_date
 from ..document_text.layout import Line, Word, run_text, word_runs
-from ..document_text.money import PrintedAmount, parse_amount
-from .keywords import CARD_NUMBER, RowKind, is_zero_balance, row_kind
+from ..document_text.money import PrintedAmount, parse_amount_leniently
+from .keywords import CARD_NUMBER, STATEMENT_DATES, RowKind, is_zero_balance, row_kind
 
 _ACCOUNT_LABEL = re.compile(
     r"\b(?:account|acct|a/c|card|konto|compte|cuenta|rekening|conto)"
@@ -39,6 +39,8 @@ _CARD_WORDS = (
 )
 # A value printed under its label overlaps it (give or take a few points) and is close below.
 _BELOW_SLACK, _BELOW_GAP = 5.0, 3.0
+# The lines of a label printed on two lines are at most this many word heights apart.
+_STACKED_GAP = 0.6
 _DOLLAR = re.compile(r"(?<![A-Za-z])\$|\bUSD\b")
 
 
@@ -48,22 +50,50 @@ def _groups(line: Line) -> list[list[Word]]:
 
 
 def labelled_values(lines: Sequence[Line]) -> Iterator[tuple[str, str]]:
-    """Yield (label, value) pairs: a label's last word, the text right of it, or the text just below it."""
+    """Yield (label, value) pairs: a label's last word, the text right of it, or the text just below it.
+
+    Below a label, the value is first the words under the label itself, then every word of its
+    column: up to the next label on the label's line (a right-aligned figure under a left-aligned
+    label: "Neuer Kontostand" over "EUR   + 5.314,05"). A label printed on two lines (a summary
+    box's "BALANCE / LAST STATEMENT") is also read whole with the value under its last line.
+    """
     for index, text_line in enumerate(lines):
         groups = _groups(text_line)
         following = lines[index + 1] if index + 1 < len(lines) else None
+        above = lines[index - 1] if index and lines[index - 1].page == text_line.page else None
         for position, group in enumerate(groups):
             label = run_text(group)
             if len(group) > 1:
                 yield run_text(group[:-1]), group[-1].text
             if position + 1 < len(groups):
                 yield label, run_text(groups[position + 1])
-            if following is not None and following.page == text_line.page:
-                height = group[0].bottom - group[0].top
-                left, right = group[0].x0 - _BELOW_SLACK, group[-1].x1 + _BELOW_SLACK
-                below = [w for w in following.words if w.x1 > left and w.x0 < right]
-                if below and following.top - text_line.bottom < height * _BELOW_GAP:
-                    yield label, run_text(below)
+            if following is None or following.page != text_line.page:
+                continue
+            height = group[0].bottom - group[0].top
+            if following.top - text_line.bottom >= height * _BELOW_GAP:
+                continue
+            left, right = group[0].x0 - _BELOW_SLACK, group[-1].x1 + _BELOW_SLACK
+            column_end = groups[position + 1][0].x0 if position + 1 < len(groups) else float("inf")
+            under = [w for w in following.words if w.x1 > left and w.x0 < right]
+            in_column = [w for w in following.words if w.x1 > left and w.x0 < column_end]
+            values = [run_text(words) for words in (under, in_column) if words]
+            labels = [label]
+            stacked = _label_above(above, group) if above is not None else []
+            if stacked:
+                labels.append(run_text([*stacked, *group]))
+            for value in dict.fromkeys(values):
+                for name in labels:
+                    yield name, value
+
+
+def _label_above(above: Line, group: Sequence[Word]) -> list[Word]:
+    """The words of the line right above ``group`` that head the same column: the first line of
+    a label printed on two lines (none if that line is not stacked close on top)."""
+    height = group[0].bottom - group[0].top
+    if group[0].top - above.bottom > height * _STACKED_GAP:
+        return []
+    left, right = group[0].x0 - _BELOW_SLACK, group[-1].x1 + _BELOW_SLACK
+    return [w for w in above.words if w.x1 > left and w.x0 < right]
 
 
 def _last4(value: str) -> str | None:
@@ -99,7 +129,9 @@ def dates_in_text(lines: Sequence[Line]) -> Iterator[RawDate]:
 
 
 def find_period(lines: Sequence[Line], day_first: bool) -> tuple[date | None, date | None]:
-    """The statement period: two dates on one line joined by "to", "-", "through"..."""
+    """The statement period: two dates on one line joined by "to", "-", "through"...; failing
+    that, from the day after the previous statement's date to this statement's date, each
+    printed after its label (see :func:`_period_between_statements`)."""
     for text_line in lines:
         text = text_line.text
         matches = list(DATE_IN_TEXT.finditer(text))
@@ -111,7 +143,29 @@ def find_period(lines: Sequence[Line], day_first: bool) -> tuple[date | None, da
             end_date = end.resolve(day_first) if end else None
             if start_date and end_date and start_date <= end_date:
                 return start_date, end_date
-    return None, None
+    return _period_between_statements(lines, day_first)
+
+
+def _period_between_statements(lines: Sequence[Line], day_first: bool) -> tuple[date | None, date | None]:
+    """The period a statement covers when it prints only its own date and the previous one's.
+
+    "STATEMENT DATE: August 15, 2014" / "PREVIOUS STATEMENT: July 14, 2014": the period starts
+    the day after the previous statement (as the same bank's statements that print the period
+    show: previous November 14, period November 15 to December 16). Both must be printed, the
+    first of each kind counts, and the previous one must be the earlier.
+    """
+    found: dict[str, date] = {}
+    for text_line in lines:
+        for match in STATEMENT_DATES.finditer(text_line.text):
+            kind = "previous" if match.group("previous") else "current"
+            raw = read_date(match.group("date"))
+            when = raw.resolve(day_first) if raw is not None and raw.year is not None else None
+            if when is not None:
+                found.setdefault(kind, when)
+    previous, current = found.get("previous"), found.get("current")
+    if previous is None or current is None or previous >= current:
+        return None, None
+    return previous + timedelta(days=1), current
 
 
 def reference_date(lines: Sequence[Line], day_first: bool) -> date | None:
@@ -129,7 +183,7 @@ def find_balances(lines: Sequence[Line], decimal_comma: bool) -> dict[RowKind, P
             kind = RowKind.OPENING
         elif kind is not RowKind.CLOSING:
             continue
-        amount = parse_amount(value, decimal_comma)
+        amount = parse_amount_leniently(value, decimal_comma)
         if amount is not None and kind not in found:
             found[kind] = amount
     if RowKind.OPENING not in found and any(is_zero_balance(line.text) for line in lines):

@@ -4,7 +4,10 @@ A bank's PDF may hold two accounts' statements, or one account's statements for 
 one after the other, each with its own header (account number, period) and balances. The
 rows are cut between two consecutive rows where the text lines printed between them name an
 account number or a period other than the one the current statement prints: a page header
-repeating the same account and period cuts nothing. Each part is then reconciled on its own.
+repeating the same account and period cuts nothing. A ledger per party (one a page, no account
+number or period printed) is cut where an opening-balance row follows transactions without
+carrying on from them: its balance is not the one the row before it ended on (a statement that
+repeats its balance at the top of each page cuts nothing). Each part is then reconciled on its own.
 """
 
 from __future__ import annotations
@@ -12,8 +15,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from ..document_text.layout import Line
+from ..document_text.money import parse_amount
+from .columns import BALANCE, MONEY_ROLES
 from .keywords import RowKind, row_kind
 from .metadata import find_account_last4, find_period
 from .rows import RawRow
@@ -48,7 +54,25 @@ def _boundary(lines: Sequence[Line], start: int, end: int) -> int:
     return start
 
 
-def split_statements(rows: Sequence[RawRow], lines: Sequence[Line], day_first: bool) -> list[Part]:
+def _printed_balance(row: RawRow, decimal_comma: bool) -> Decimal | None:
+    """The balance a row prints (a balance row without a balance column: its one figure)."""
+    roles = (BALANCE,) if BALANCE in row.money else MONEY_ROLES
+    texts = [row.money[role] for role in roles if role in row.money]
+    amount = parse_amount(texts[0], decimal_comma) if len(texts) == 1 else None
+    return amount.signed(1) if amount is not None else None
+
+
+def _opens_anew(previous: RawRow, row: RawRow, decimal_comma: bool) -> bool:
+    """Whether ``row`` is an opening balance other than the balance ``previous`` ended on."""
+    if row_kind(row.description_text) is not RowKind.OPENING:
+        return False
+    ended, opening = _printed_balance(previous, decimal_comma), _printed_balance(row, decimal_comma)
+    return ended is not None and opening is not None and ended != opening
+
+
+def split_statements(
+    rows: Sequence[RawRow], lines: Sequence[Line], day_first: bool, decimal_comma: bool = False
+) -> list[Part]:
     """Cut ``rows`` and the text ``lines`` into statements, in document order."""
     cuts: list[tuple[int, int]] = []  # (row index, line index) where a statement starts
     part_start_line = 0
@@ -57,7 +81,11 @@ def split_statements(rows: Sequence[RawRow], lines: Sequence[Line], day_first: b
         if has_transaction:
             previous = rows[index - 1]
             between = lines[previous.line_index : row.line_index]
-            if between:
+            if _opens_anew(previous, row, decimal_comma):
+                part_start_line = _boundary(lines, previous.line_index, row.line_index)
+                cuts.append((index, part_start_line))
+                has_transaction = False
+            elif between:
                 account, period = _identity(lines[part_start_line : previous.line_index], day_first)
                 new_account, new_period = _identity(between, day_first)
                 if _differs(account, new_account) or _differs(period, new_period):
