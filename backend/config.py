@@ -20,7 +20,9 @@ VAR_DIR = REPO_ROOT / "var"
 class Settings(BaseSettings):
     """Ledgerflow's configuration. Every field is an environment variable of the same name."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # An empty variable is an unset one (its default): docker-compose.yml passes every
+    # setting as ${NAME:-}. Unknown names are judged by get_settings (unknown_settings).
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
 
     database_url: str = f"sqlite:///{VAR_DIR / 'ledgerflow.db'}"
     # PostgreSQL plans a task's hot writes once per connection (backend/db.py
