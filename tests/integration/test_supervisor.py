@@ -218,3 +218,24 @@ def test_files_left_by_an_older_version_are_made_private(tmp_path, monkeypatch):
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "old.db-wal").stat().st_mode) == 0o600
     assert stat.S_IMODE(storage.stat().st_mode) == 0o700
+
+
+def test_stopping_ends_as_soon_as_the_running_tasks_have(make_stack, private_redis):
+    # A grace far longer than the task: the worker must not sit out the rest of it.
+    stack = make_stack(WORKER_SHUTDOWN_GRACE_SECONDS="300")
+    headers, user_id = register(stack)
+    short = submit(stack, user_id, "tests.progress_steps", steps=3, delay=1)
+    stack.wait_until(lambda: task_status(stack, headers, short)["status"] == "PROCESSING",
+                     "the task to run")
+
+    # Liveness bound only: far below the 300 s grace, far above the task's 3 s.
+    output = stack.stop(timeout=60)
+
+    assert stack.process.returncode == 0, output
+    assert task_status_in_db(stack, short) == "SUCCESS"
+    assert queued_messages(private_redis.url) == 0  # finished, so nothing handed back
+    waiting = output.index("Soft shutdown: running tasks get up to 300 s")
+    finished = output.index("Soft shutdown: every running task finished after")
+    assert waiting < finished, output
+    assert "the grace of 300 s is over" not in output and "worker did not stop" not in output
+
