@@ -296,11 +296,14 @@ def test_make_flower_and_make_up_run_flower_persistent_on_loopback(monkeypatch):
     recipe = re.search(r"^flower:.*?\n((?:\t.*\n)+)", (REPO_ROOT / "Makefile").read_text(),
                        flags=re.MULTILINE)
     assert recipe
-    assert "--address=$${FLOWER_HOST:-127.0.0.1}" in recipe[1] and "--persistent=True" in recipe[1]
+    # One command line for both: make flower is the supervisor's Flower, alone.
+    assert recipe[1].strip() == "$(PY) deploy/run_stack.py flower"
     from deploy import run_stack
 
     flower = next(child for child in run_stack.children() if child.name == "flower")
+    assert flower.command == run_stack.flower_command()
     assert f"--address={run_stack.FLOWER_HOST}" in flower.command
+    assert f"--port={run_stack.FLOWER_PORT}" in flower.command
     assert "--persistent=True" in flower.command
     assert f"--db={run_stack.VAR_DIR / 'flower.db'}" in flower.command
     if "FLOWER_HOST" not in __import__("os").environ:
