@@ -19,8 +19,9 @@ What an operator can rely on:
   while it keeps crashing, and starts again from 1 s once it has run for a minute;
   the other children keep serving meanwhile.
 - Ctrl-C (or SIGTERM) stops everything. The worker runs with REMAP_SIGTERM=SIGQUIT, as
-  in docker-compose.yml, so SIGTERM starts Celery's soft shutdown: running tasks get
-  WORKER_SHUTDOWN_GRACE_SECONDS (default 60) to finish, then the rest are cancelled,
+  in docker-compose.yml, so SIGTERM starts Celery's soft shutdown: running tasks get up
+  to WORKER_SHUTDOWN_GRACE_SECONDS (default 60) to finish (the worker exits as soon as
+  they have: backend/tasks/shutdown.py), then the rest are cancelled,
   their messages go back to the queue and their rows back to RETRYING, so the next
   start runs them at once (no waiting for the visibility timeout or a lease to expire).
   A second Ctrl-C only hurries this along: the worker hands its tasks back now, the
