@@ -176,10 +176,10 @@ worker: $(VENV)/.runtime-installed
 beat: $(VENV)/.runtime-installed
 	$(PY) -m celery -A celery_app beat --loglevel INFO
 
+# Flower as `make up` runs it: FLOWER_HOST, FLOWER_PORT, the password in var/flower_auth
+# (or FLOWER_BASIC_AUTH), its database in var/ (deploy/run_stack.py).
 flower: $(VENV)/.runtime-installed
-	@mkdir -p -m 700 var
-	$(PY) -m celery -A celery_app flower --address=$${FLOWER_HOST:-127.0.0.1} --port=5555 \
-		--persistent=True --db=var/flower.db --state_save_interval=60000
+	$(PY) deploy/run_stack.py flower
 
 api: $(VENV)/.runtime-installed
 	$(PY) -m uvicorn backend.api.main:create_app --factory --port 8000

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
+import os
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from dotenv import dotenv_values
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -16,7 +20,9 @@ VAR_DIR = REPO_ROOT / "var"
 class Settings(BaseSettings):
     """Ledgerflow's configuration. Every field is an environment variable of the same name."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # An empty variable is an unset one (its default): docker-compose.yml passes every
+    # setting as ${NAME:-}. Unknown names are judged by get_settings (unknown_settings).
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
 
     database_url: str = f"sqlite:///{VAR_DIR / 'ledgerflow.db'}"
     # PostgreSQL plans a task's hot writes once per connection (backend/db.py
@@ -194,7 +200,82 @@ class Settings(BaseSettings):
         return tuple(float(part) for part in self.webhook_retry_schedule.split(","))
 
 
+# Names that are no settings but belong beside them, in the environment or the .env file:
+# read by `make up` (deploy/run_stack.py), docker-compose.yml, Celery, prometheus_client
+# and the test suite (README.md, "Configuration").
+COMPANION_NAMES = frozenset({
+    "API_HOST", "API_PORT", "FLOWER_HOST", "FLOWER_PORT", "WORKER_ARGS",
+    "POSTGRES_PASSWORD", "RABBITMQ_PASSWORD", "WORKER_STOP_GRACE_PERIOD", "REMAP_SIGTERM",
+    "PROMETHEUS_MULTIPROC_DIR", "LEDGERFLOW_TEST_BACKEND", "LEDGERFLOW_TEST_BROKER",
+    "LEDGERFLOW_CHAOS_CLOCKS", "LEDGERFLOW_ACCURACY",
+})
+# Families of them an .env file may hold too: Flower's own options (FLOWER_<option>) and
+# Compose's (COMPOSE_PROJECT_NAME...).
+COMPANION_PREFIXES = ("FLOWER_", "COMPOSE_")
+# A name that is none of ours is judged only where it is clearly meant for us: anywhere
+# under this prefix (settings have none: LEDGERFLOW_DATABASE_URL would be ignored), or
+# within this similarity (difflib's ratio) of a setting: WORKER_SHUTDOWN_GRACE_SECOND
+# is 0.98 from WORKER_SHUTDOWN_GRACE_SECONDS, while the unrelated names a process
+# inherits (REDIS_PORT, which Kubernetes sets for a service called redis, 0.74 from
+# REDIS_URL; PYTHONPATH; HOSTNAME) stay below it.
+OUR_PREFIX = "LEDGERFLOW_"
+TYPO_SIMILARITY = 0.85
+
+
+class UnknownSettingError(ValueError):
+    """A name meant for Ledgerflow that is none of its settings: a typo would otherwise be
+    ignored in silence and its default used."""
+
+
+def setting_names() -> frozenset[str]:
+    """Every setting's environment variable."""
+    return frozenset(name.upper() for name in Settings.model_fields)
+
+
+def unknown_settings(
+    environ: Mapping[str, str], env_file: Mapping[str, str | None] | None = None
+) -> list[str]:
+    """What is wrong with the names of ``environ`` and of the .env file's ``env_file``: one
+    line per unknown name meant for Ledgerflow, naming the closest setting (docs/architecture.md,
+    "Unknown settings fail the start")."""
+    settings = setting_names()
+    known = settings | COMPANION_NAMES
+    problems = []
+    for source, names, whole_file in (("the environment", environ, False),
+                                      (".env", env_file or {}, True)):
+        for name in sorted(names):
+            upper = name.upper()
+            if upper in known:
+                continue
+            unprefixed = upper.removeprefix(OUR_PREFIX)
+            close = difflib.get_close_matches(unprefixed, settings, n=1, cutoff=TYPO_SIMILARITY)
+            # TEST_DATABASE_URL, BENCH_REDIS_URL: another program's copy of a setting, not a typo.
+            if not upper.startswith(OUR_PREFIX) and any(s in upper for s in settings):
+                close = []
+            meant_for_us = (
+                upper.startswith(OUR_PREFIX) or close
+                or (whole_file and not upper.startswith(COMPANION_PREFIXES))
+            )
+            if not meant_for_us:
+                continue
+            if not close:
+                close = difflib.get_close_matches(unprefixed, known, n=1, cutoff=0.6)
+            if upper.startswith(OUR_PREFIX) and unprefixed in settings:
+                hint = f"settings have no prefix: {unprefixed}"
+            else:
+                hint = f"did you mean {close[0]}?" if close else "no setting is close to it"
+            problems.append(f"unknown setting {name} in {source}: {hint}")
+    return problems
+
+
 @lru_cache
 def get_settings() -> Settings:
-    """The process-wide settings; fails fast with a clear message when one is invalid."""
+    """The process-wide settings; fails fast with a clear message when one is invalid, or
+    when a name meant as a setting is none (README.md, "Configuration", lists them)."""
+    env_file = Path(str(Settings.model_config.get("env_file")))
+    problems = unknown_settings(os.environ, dotenv_values(env_file) if env_file.is_file() else {})
+    if problems:
+        raise UnknownSettingError(
+            "; ".join(problems) + " (the settings are listed in README.md, \"Configuration\")"
+        )
     return Settings()

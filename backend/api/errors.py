@@ -173,12 +173,21 @@ def error_body(status_code: int, detail: str, code: str | None = None) -> dict[s
     return {"detail": detail, "code": code or code_for_status(status_code)}
 
 
+def error_headers(status_code: int, headers: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``headers`` plus what the status promises: every 503 carries a Retry-After
+    (RETRY_AFTER_SECONDS unless the raiser chose one), as README.md's contract says."""
+    found = dict(headers or {})
+    if status_code == 503 and not any(name.lower() == "retry-after" for name in found):
+        found["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return found
+
+
 def error_response(
     status_code: int, detail: str, code: str | None = None, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
     return JSONResponse(
         error_body(status_code, detail, code), status_code=status_code,
-        headers=dict(headers) if headers else None,
+        headers=error_headers(status_code, headers) or None,
     )
 
 
@@ -232,7 +241,7 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
                    type(exc).__name__)
     return error_response(
         status.HTTP_503_SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE_DETAIL,
-        ErrorCode.DATABASE_UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        ErrorCode.DATABASE_UNAVAILABLE,
     )
 
 

@@ -23,7 +23,7 @@ from redis import Redis
 from sqlalchemy import text
 
 from backend.api.deps import SettingsDep, get_current_user, get_token_claims
-from backend.api.errors import ErrorCode, error_responses
+from backend.api.errors import ErrorCode, error_headers, error_responses
 from backend.api.routing import OneHopRoute
 from backend.config import Settings, get_settings
 from backend.db import get_engine, new_session
@@ -159,4 +159,5 @@ async def health(
     status_code, body = await _deep_result_cache(request).get(
         settings.health_cache_seconds, _deep_checks
     )
-    return JSONResponse(body, status_code=status_code)
+    # An unhealthy answer is an error answer: its 503 says when to ask again.
+    return JSONResponse(body, status_code=status_code, headers=error_headers(status_code))

@@ -105,9 +105,10 @@ def celery_config(settings: Settings) -> dict:
         # Our tasks run for seconds to minutes: prefetching more than one would let a busy
         # worker hoard messages that an idle one could run. For short tasks a larger value
         # measured no faster here (shared/MEASURED.md: prefetch 4 vs 64, same throughput).
-        # Soft shutdown: a cold shutdown waits this long for running tasks, then
-        # cancels them and returns their messages to the queue (not acknowledged), so
-        # a restart never leaves work waiting for the visibility timeout.
+        # Soft shutdown: a cold shutdown waits up to this long for running tasks (less
+        # once they have all ended: backend/tasks/shutdown.py), then cancels them and
+        # returns their messages to the queue (not acknowledged), so a restart never
+        # leaves work waiting for the visibility timeout.
         "worker_soft_shutdown_timeout": settings.worker_shutdown_grace_seconds,
         "worker_prefetch_multiplier": settings.worker_prefetch_multiplier,
         "worker_max_tasks_per_child": settings.worker_max_tasks_per_child,
@@ -284,6 +285,15 @@ def _note_the_main_process(**_kwargs: Any) -> None:
     # which imports this module afresh, sees None and is not checked).
     global _main_process_pid
     _main_process_pid = os.getpid()
+
+
+@worker_init.connect
+def _end_the_grace_when_the_tasks_end(sender: Any = None, **_kwargs: Any) -> None:
+    # Before the pool processes are forked: they share its task board with this process.
+    if sender is not None:
+        from backend.tasks import shutdown
+
+        shutdown.install(sender)
 
 
 @worker_init.connect

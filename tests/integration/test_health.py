@@ -99,3 +99,19 @@ def test_concurrent_callers_share_the_check_in_flight(clean_db, redis_server, wo
             ))
         assert statuses == [200] * 24
         assert worker_pings_answered() - before == 1
+
+
+def test_an_unhealthy_deep_check_says_when_to_ask_again(clean_db, redis_server, monkeypatch):
+    from backend.api import health
+    from backend.api.errors import RETRY_AFTER_SECONDS
+
+    def busy_worker() -> None:  # every pool process busy: the ping is not answered in time
+        raise TimeoutError("no reply")
+
+    monkeypatch.setitem(health.CHECKS, "worker", busy_worker)
+    with client_with(health_token=HEALTH_SECRET, health_cache_seconds=0) as client:
+        response = client.get("/health", params=DEEP, headers={"X-Health-Token": HEALTH_SECRET})
+    assert response.status_code == 503
+    assert response.json()["code"] == "service_unavailable"
+    assert response.json()["checks"]["worker"] == "failed: TimeoutError"
+    assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)

@@ -8,6 +8,7 @@ import signal
 import socket
 import stat
 import subprocess
+import sys
 import uuid
 
 import httpx
@@ -16,7 +17,15 @@ import redis
 
 from deploy import run_stack
 from tests.support import is_final
-from tests.support.net import PrivateRedis, Stack, port_is_free, still_alive, wait_until_gone
+from tests.support.net import (
+    PrivateRedis,
+    Stack,
+    free_port,
+    port_is_free,
+    still_alive,
+    wait_until_answers,
+    wait_until_gone,
+)
 from tests.support.tasks import submit_elsewhere
 
 # Its stacks run on a SQLite file and a Redis of their own whatever the pass's back end.
@@ -218,3 +227,90 @@ def test_files_left_by_an_older_version_are_made_private(tmp_path, monkeypatch):
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "old.db-wal").stat().st_mode) == 0o600
     assert stat.S_IMODE(storage.stat().st_mode) == 0o700
+
+
+def test_stopping_ends_as_soon_as_the_running_tasks_have(make_stack, private_redis):
+    # A grace far longer than the task: the worker must not sit out the rest of it.
+    stack = make_stack(WORKER_SHUTDOWN_GRACE_SECONDS="300")
+    headers, user_id = register(stack)
+    short = submit(stack, user_id, "tests.progress_steps", steps=3, delay=1)
+    stack.wait_until(lambda: task_status(stack, headers, short)["status"] == "PROCESSING",
+                     "the task to run")
+
+    # Liveness bound only: far below the 300 s grace, far above the task's 3 s.
+    output = stack.stop(timeout=60)
+
+    assert stack.process.returncode == 0, output
+    assert task_status_in_db(stack, short) == "SUCCESS"
+    assert queued_messages(private_redis.url) == 0  # finished, so nothing handed back
+    waiting = output.index("Soft shutdown: running tasks get up to 300 s")
+    finished = output.index("Soft shutdown: every running task finished after")
+    assert waiting < finished, output
+    assert "the grace of 300 s is over" not in output and "worker did not stop" not in output
+
+
+def test_make_up_never_uses_a_redis_it_did_not_start(tmp_path):
+    # Without REDIS_URL it used whatever answered on 127.0.0.1:6379 (another program's
+    # Redis, db 0) without a word. Now the embedded one, on a port of its own; run apart
+    # because the supervisor spawns from one thread only.
+    probe = (
+        "import sys; from pathlib import Path; import redis; from deploy import run_stack\n"
+        "run_stack.VAR_DIR = run_stack.REPO_ROOT = Path(sys.argv[1])\n"
+        "supervisor = run_stack.Supervisor([], {})\n"
+        "supervisor.start_redis()\n"
+        "try:\n"
+        "    assert redis.Redis.from_url(supervisor.env['REDIS_URL']).ping()\n"
+        "    print('URL', supervisor.env['REDIS_URL'])\n"
+        "finally:\n"
+        "    supervisor.stop_redis()\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    ran = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], env=env, cwd=run_stack.REPO_ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    url = ran.stdout.split("URL ", 1)[1].strip()
+    assert url != "redis://127.0.0.1:6379/0" and url.startswith("redis://127.0.0.1:")
+    assert "started the embedded Redis on " + url in ran.stdout
+    assert (tmp_path / "redis" / "appendonlydir").exists() or any((tmp_path / "redis").iterdir())
+
+
+def test_settings_in_the_env_file_win_over_generated_secrets(tmp_path, monkeypatch):
+    # make up generated var/jwt_secret and var/flower_auth and put them in the children's
+    # environment, where they hid the operator's JWT_SECRET_KEY and FLOWER_BASIC_AUTH in .env.
+    (tmp_path / ".env").write_text("JWT_SECRET_KEY=from-dotenv\nFLOWER_BASIC_AUTH=ops:from-dotenv\n")
+    monkeypatch.setattr(run_stack, "REPO_ROOT", tmp_path)
+    monkeypatch.setattr(run_stack, "VAR_DIR", tmp_path / "var")
+    for name in ("JWT_SECRET_KEY", "FLOWER_BASIC_AUTH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("STORAGE_DIR", str(tmp_path / "storage"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'stack.db'}")
+    previous = os.umask(0o022)
+    try:
+        env = run_stack.prepare_environment()
+        assert env["JWT_SECRET_KEY"] == "from-dotenv"
+        assert env["FLOWER_BASIC_AUTH"] == "ops:from-dotenv"
+        assert not (tmp_path / "var" / "jwt_secret").exists()
+        (tmp_path / ".env").unlink()  # nothing set: generated once, then reused (make flower too)
+        generated = run_stack.prepare_environment()["FLOWER_BASIC_AUTH"]
+        assert generated.startswith("admin:")
+        assert (tmp_path / "var" / "flower_auth").read_text().strip() == generated
+    finally:
+        os.umask(previous)
+
+
+def test_make_flower_runs_flower_as_make_up_does(private_redis):
+    port = free_port()
+    env = {**os.environ, "REDIS_URL": private_redis.url, "FLOWER_PORT": str(port),
+           "FLOWER_BASIC_AUTH": "admin:make-flower-test"}
+    env.pop("CELERY_BROKER_URL", None)
+    flower = subprocess.Popen([sys.executable, "deploy/run_stack.py", "flower"], env=env,
+                              cwd=run_stack.REPO_ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_until_answers(url)
+        assert httpx.get(url, timeout=5).status_code == 401
+        assert httpx.get(url, auth=("admin", "make-flower-test"), timeout=5).status_code == 200
+    finally:
+        flower.terminate()
+        flower.wait(timeout=30)

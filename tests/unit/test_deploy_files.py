@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -295,11 +296,14 @@ def test_make_flower_and_make_up_run_flower_persistent_on_loopback(monkeypatch):
     recipe = re.search(r"^flower:.*?\n((?:\t.*\n)+)", (REPO_ROOT / "Makefile").read_text(),
                        flags=re.MULTILINE)
     assert recipe
-    assert "--address=$${FLOWER_HOST:-127.0.0.1}" in recipe[1] and "--persistent=True" in recipe[1]
+    # One command line for both: make flower is the supervisor's Flower, alone.
+    assert recipe[1].strip() == "$(PY) deploy/run_stack.py flower"
     from deploy import run_stack
 
     flower = next(child for child in run_stack.children() if child.name == "flower")
+    assert flower.command == run_stack.flower_command()
     assert f"--address={run_stack.FLOWER_HOST}" in flower.command
+    assert f"--port={run_stack.FLOWER_PORT}" in flower.command
     assert "--persistent=True" in flower.command
     assert f"--db={run_stack.VAR_DIR / 'flower.db'}" in flower.command
     if "FLOWER_HOST" not in __import__("os").environ:
@@ -340,3 +344,104 @@ def test_every_platform_process_takes_its_broker_from_the_environment():
     redis_only = Settings(celery_broker_url="", redis_url="redis://redis:6379/0")
     assert redis_only.broker_url == "redis://redis:6379/0" and not redis_only.broker_is_amqp
     assert Settings(celery_broker_url=url).broker_is_amqp
+
+
+# ------------------------------------------------------------------ the image and its inputs
+
+
+def _dockerignored(path: str) -> bool:
+    """Whether .dockerignore keeps ``path`` (relative to the build context) out of the
+    image: Docker's rules, the last matching pattern wins and ``!`` takes back, a pattern
+    matching a folder excludes everything under it."""
+    from fnmatch import fnmatchcase
+
+    ignored = False
+    for line in (REPO_ROOT / ".dockerignore").read_text().splitlines():
+        pattern = line.strip()
+        if not pattern or pattern.startswith("#"):
+            continue
+        negated = pattern.startswith("!")
+        pattern = pattern.lstrip("!").strip("/")
+        parts = path.split("/")
+        prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+        matches = any(
+            fnmatchcase(prefix, pattern)
+            or (pattern.startswith("**/") and fnmatchcase(prefix.rsplit("/", 1)[-1], pattern[3:]))
+            for prefix in prefixes
+        )
+        if matches:
+            ignored = not negated
+    return ignored
+
+
+@pytest.mark.parametrize(
+    "path", [".env", ".env.production", "var/jwt_secret", "var/flower_auth", ".git/config",
+             ".venv/bin/python", "backend/__pycache__/config.cpython-311.pyc"],
+)
+def test_secrets_and_local_state_stay_out_of_the_image(path):
+    assert _dockerignored(path), f"{path} would be copied into the image"
+
+
+@pytest.mark.parametrize("path", ["backend/config.py", "deploy/healthcheck.py", "requirements.txt"])
+def test_the_code_goes_into_the_image(path):
+    assert not _dockerignored(path)
+
+
+def test_the_image_user_can_write_where_the_platform_writes():
+    from backend.api.metrics import MULTIPROC_ENV
+    from backend.config import VAR_DIR
+
+    workdir = _dockerfile_instruction("WORKDIR").strip()
+    assert _dockerfile_instruction("USER").strip() == "ledgerflow"
+    # The code is root's (not writable by the process); var/ is made the user's own.
+    text = (REPO_ROOT / "deploy" / "Dockerfile").read_text().replace("\\\n", " ")
+    made_own = [
+        line for line in re.findall(r"^RUN (.*)$", text, flags=re.MULTILINE)
+        if "chown ledgerflow:ledgerflow" in line
+    ]
+    var_in_image = f"{workdir}/{VAR_DIR.relative_to(REPO_ROOT)}"
+    assert any(re.search(rf"mkdir -p( -m 700)? {re.escape(var_in_image)}\b", line)
+               and var_in_image in line.split("chown", 1)[1] for line in made_own), made_own
+    # What the platform writes without a setting lands there: the metrics, beat's schedule.
+    assert MULTIPROC_ENV not in services()["api"]["environment"]
+    from backend.tasks.app import celery_config
+
+    assert Path(celery_config(Settings())["beat_schedule_filename"]).parent == VAR_DIR
+    assert not re.search(r"^COPY --chown", text, flags=re.MULTILINE), "the code must stay root's"
+
+
+def test_the_api_is_published_on_loopback_by_default():
+    assert services()["api"]["ports"] == ["127.0.0.1:8000:8000"]
+    opened = compose({**SECRETS, "API_HOST": "0.0.0.0"})  # noqa: S104 (the opt-in)
+    assert opened["services"]["api"]["ports"] == ["0.0.0.0:8000:8000"]
+
+
+# Settings a service sets itself rather than passing through: Flower's password (Flower
+# only) and the workers' shutdown grace (the workers, tied to their stop_grace_period).
+SET_PER_SERVICE = {"FLOWER_BASIC_AUTH": "flower", "WORKER_SHUTDOWN_GRACE_SECONDS": "worker"}
+
+
+def test_every_setting_reaches_every_platform_process():
+    from backend.config import setting_names
+
+    given = {name: f"value-of-{name}" for name in setting_names() - {"FLOWER_BASIC_AUTH"}}
+    platform = {name: service for name, service in compose({**SECRETS, **given})["services"].items()
+                if "build" in service}
+    for name, service in platform.items():
+        environment = service["environment"]
+        wanted = {setting for setting, owner in SET_PER_SERVICE.items() if owner in name}
+        missing = setting_names() - set(environment) - (set(SET_PER_SERVICE) - wanted)
+        assert not missing, f"{name} does not get {sorted(missing)}"
+        for setting in ("METRICS_TOKEN", "HEALTH_TOKEN", "LOG_FORMAT", "MAX_UPLOAD_MB"):
+            assert environment[setting] == given[setting], (name, setting)
+
+
+def test_a_setting_compose_passes_unset_keeps_its_default(monkeypatch):
+    environment = services()["worker-default"]["environment"]
+    for name, value in environment.items():
+        monkeypatch.setenv(name, str(value))
+    passed = Settings(_env_file=None)
+    defaults = Settings.model_construct()  # the declared defaults, no environment read
+    for name in Settings.model_fields:
+        if environment.get(name.upper()) == "":
+            assert getattr(passed, name) == getattr(defaults, name), name
