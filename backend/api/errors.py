@@ -6,9 +6,10 @@
   finer one (``database_unavailable``, ``idempotency_key_in_use``...). It is a plain
   string in the schema, not an enum, so that a code added later does not break
   generated clients that parse enums strictly.
-- A 422 from request validation also carries ``errors``: FastAPI's list of what failed,
+- A 422 also carries ``errors``: from request validation FastAPI's list of what failed,
   each ``{loc, msg, type}`` (the sent value is left out), while ``detail`` says the same
-  in one sentence ("query.limit: Input should be less than or equal to 200").
+  in one sentence ("query.limit: Input should be less than or equal to 200"); from a
+  route's own check one entry with an empty ``loc`` and the detail as its ``msg``.
 
 The handlers here cover HTTPException (any raised in a route or dependency, and
 Starlette's 404/405), request validation, a database outage (503) and bugs (500), so a
@@ -137,8 +138,8 @@ class FieldError(BaseModel):
 
 
 class ValidationErrorOut(ErrorOut):
-    """A 422: ``detail`` in one sentence, ``errors`` one entry per failed input (may be empty
-    when the route checked its input itself)."""
+    """A 422: ``detail`` in one sentence, ``errors`` one entry per failed input (one entry
+    with an empty ``loc`` when the route checked its input itself)."""
 
     errors: list[FieldError] = Field(default_factory=list)
 
@@ -185,9 +186,14 @@ def error_headers(status_code: int, headers: Mapping[str, str] | None = None) ->
 def error_response(
     status_code: int, detail: str, code: str | None = None, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
+    body = error_body(status_code, detail, code)
+    if status_code == 422:
+        # A route's own check of its input (a bad regex, a cron expression, a parser hint):
+        # ``errors`` as for request validation, so a client reads every 422 one way; its one
+        # entry is about the request as a whole (no ``loc``), the detail its message.
+        body["errors"] = [{"loc": [], "msg": detail, "type": "value_error"}]
     return JSONResponse(
-        error_body(status_code, detail, code), status_code=status_code,
-        headers=error_headers(status_code, headers) or None,
+        body, status_code=status_code, headers=error_headers(status_code, headers) or None,
     )
 
 
