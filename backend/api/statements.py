@@ -76,7 +76,10 @@ async def upload_statement(
         # A bad value, or a file read already with other hints: refused now, not in the task
         # (which checks the latter again, for an upload racing this one).
         record = hint_record(**hints)
-        await run_in_threadpool(_imported_with, user.id, upload.file.sha256, record)
+        # A repeated Idempotency-Key answers as its first use decided (below): the same
+        # task, or 422 for another request, not a 409 that depends on how far it got.
+        if not await run_in_threadpool(submitter.key_used_before, PARSE_STATEMENT, upload.file, hints):
+            await run_in_threadpool(_imported_with, user.id, upload.file.sha256, record)
     except Exception as exc:  # the file goes whatever stopped it (the database away: 503)
         await run_in_threadpool(discard_upload, upload.file)
         if not isinstance(exc, InvalidInputError):

@@ -98,8 +98,22 @@ class Submitter:
                                cap=cap, alongside=alongside)
             return TaskSubmitted(task_id=sent).model_dump(mode="json")
 
-        answer = self.run({"task": kind.name, "request": request}, send, send_admits=True)
+        answer = self.run(_keyed_request(kind, request), send, send_admits=True)
         return TaskSubmitted.model_validate(answer)
+
+    def key_used_before(
+        self, kind: TaskKind, upload: StoredFile, fields: dict[str, str] | None = None
+    ) -> bool:
+        """Whether the request's Idempotency-Key was used before, for this upload
+        (``submit_upload``'s request) or another request. Its answer is then the first
+        use's (or 422), whatever else the endpoint would refuse the upload for now: a
+        client repeating a request gets the same answer however the world moved on."""
+        if self.idempotency_key is None:
+            return False
+        request = _keyed_request(kind, _upload_request(upload, fields))
+        return idempotency.first_use(
+            get_engine(), self.user_id, self.idempotency_key, idempotency.fingerprint(request)
+        ) is not None
 
     def run(
         self,
@@ -204,7 +218,7 @@ class Submitter:
         form's other fields, which are part of the request an Idempotency-Key stands for
         (the same file with other parser hints is another request: 422, not the old task)."""
         path = str(upload.path)
-        request = {"file_sha256": upload.sha256, **(fields or {})}
+        request = _upload_request(upload, fields)
         try:
             return await run_in_threadpool(
                 lambda: self.submit(kind, kwargs, request=request, file_path=path)
@@ -234,6 +248,16 @@ class Submitter:
             ErrorCode.TOO_MANY_ACTIVE_TASKS,
             headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
         )
+
+
+def _keyed_request(kind: TaskKind, request: Any) -> dict[str, Any]:
+    """What an Idempotency-Key stands for: the task and what the client asked for."""
+    return {"task": kind.name, "request": request}
+
+
+def _upload_request(upload: StoredFile, fields: dict[str, str] | None) -> dict[str, Any]:
+    """What an upload asks for: the file (by its hash) and the form's other fields."""
+    return {"file_sha256": upload.sha256, **(fields or {})}
 
 
 @raises(409, 422, 429, 503)

@@ -91,22 +91,29 @@ def test_a_repeated_upload_creates_nothing_and_another_file_is_refused(
     assert len(stored) == 1, "the refused upload left its file behind"
 
 
-def test_the_same_file_with_other_parser_hints_is_another_request(client, auth_headers, tmp_path):
+def test_the_same_file_with_other_parser_hints_is_another_request(
+    client, auth_headers, tmp_path, wait_for
+):
     LAYOUTS["northgate_uk"](tmp_path / "a.pdf")
     content = (tmp_path / "a.pdf").read_bytes()
 
-    def upload(**hints: str):
+    def upload(key: str = "hinted-1", **hints: str):
         return client.post(
-            "/upload_pdf_async", headers=keyed(auth_headers, "hinted-1"), data=hints,
+            "/upload_pdf_async", headers=keyed(auth_headers, key), data=hints,
             files={"file": ("statement.pdf", content, "application/pdf")},
         )
 
     first, again = upload(date_order="DMY"), upload(date_order="DMY")
     assert first.status_code == again.status_code == 202 and again.json() == first.json()
+    # Imported by now: the file read with other hints is refused (409) for a new key, but
+    # the key used before answers as its first use decided, before the file is judged.
+    wait_for(first.json()["task_id"], auth_headers, lambda s: s["status"] == "SUCCESS")
     for other in ({"date_order": "MDY"}, {}, {"date_order": "DMY", "decimal": ","}):
         refused = upload(**other)
         assert refused.status_code == 422, (other, refused.text)
         assert refused.json()["code"] == "idempotency_key_reused"
+    assert upload(date_order="DMY").json() == first.json()
+    assert upload("hinted-2", date_order="MDY").status_code == 409
     assert task_count() == 1
 
 
