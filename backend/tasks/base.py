@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from billiard.exceptions import WorkerLostError
+from billiard.exceptions import Terminated, WorkerLostError
 from celery import Task
 from celery.exceptions import Ignore, Reject, Retry, SoftTimeLimitExceeded
 from celery.worker import state as worker_state
@@ -203,7 +203,19 @@ class TrackedRequest(Request):
         exc = getattr(exc_info.exception, "exc", exc_info.exception)  # ExceptionWithTraceback
         if isinstance(exc, WorkerLostError):
             self._release_lost_run()
+        elif isinstance(exc, Terminated):
+            self._record_terminated()
         super().on_failure(exc_info, send_failed_event=send_failed_event, return_ok=return_ok)
+
+    def _record_terminated(self) -> None:
+        """The pool process a cancel terminated (``revoke(terminate=True)``, the API's last
+        resort) is gone: only now is the task REVOKED, so its record cannot be removed
+        while its work may still run."""
+        try:
+            task_records.mark_revoked(get_engine(), self.id, "Cancelled (terminated)")
+        except DBAPIError:
+            # The row keeps its cancel flag: the reaper's re-send records REVOKED.
+            logger.exception("Could not record the cancel of %s", self.id)
 
     def _release_lost_run(self) -> None:
         """Before Celery requeues the message, put the row back to RETRYING (or FAILED at
