@@ -472,13 +472,23 @@ def reclaim_expired_lease(
     )
 
 
-def lease_holder(engine: Engine, task_id: str) -> str | None:
-    """The worker node that holds the task's lease; None unless the task is PROCESSING."""
+@dataclass(frozen=True)
+class Lease:
+    """Who holds a running task's lease: the worker node, and when its run took it."""
+
+    worker: str
+    started_at: datetime
+
+
+def lease_holder(engine: Engine, task_id: str) -> Lease | None:
+    """The lease of the task; None unless the task is PROCESSING under a worker node."""
     with engine.connect() as conn:
-        holder: str | None = conn.scalar(
-            select(_table.c.worker).where(_table.c.task_id == task_id, _IS_PROCESSING)
-        )
-    return holder
+        row = conn.execute(
+            select(_table.c.worker, _table.c.started_at).where(
+                _table.c.task_id == task_id, _IS_PROCESSING, _table.c.worker.is_not(None)
+            )
+        ).first()
+    return None if row is None else Lease(row.worker, row.started_at)
 
 
 def reclaim_lease_of(

@@ -21,11 +21,13 @@ import math
 import random
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from billiard.exceptions import Terminated, WorkerLostError
 from celery import Task
 from celery.exceptions import Ignore, Reject, Retry, SoftTimeLimitExceeded
+from celery.signals import worker_init
 from celery.worker import state as worker_state
 from celery.worker.request import Request
 from kombu.exceptions import OperationalError as BrokerError
@@ -36,6 +38,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from backend.config import get_settings
 from backend.db import database_unavailable, get_engine
+from backend.models import utcnow
 from backend.services import task_records
 from backend.services.errors import InvalidInputError, TransientError
 from backend.services.task_records import ProgressOutcome, StartOutcome
@@ -62,6 +65,16 @@ OUT_OF_MEMORY_MESSAGE = (
 # How long a node gets to answer "are you alive?" before its redelivered task is taken over.
 LIVENESS_TIMEOUT_SECONDS = 2.0
 _T = TypeVar("_T")
+# When this worker node's main process started (``worker_init``, before its pool processes
+# are forked, which inherit it); None outside a worker. A lease taken under this node's
+# name before then was taken by an earlier process of the same name, which is gone.
+NODE_STARTED_AT: datetime | None = None
+
+
+@worker_init.connect
+def _note_node_start(**_kwargs: Any) -> None:
+    global NODE_STARTED_AT
+    NODE_STARTED_AT = utcnow()
 
 
 class TaskCancelled(Exception):
@@ -363,10 +376,18 @@ class TrackedTask(Task):
         delivery = self.request.delivery_info or {}
         if not delivery.get("redelivered"):
             return False
-        holder = task_records.lease_holder(engine, task_id)
-        if holder is None or holder == self.request.hostname:
-            return False  # a run on this node: it still holds the lease, or it will release it
-        if self.app.control.ping(destination=[holder], timeout=LIVENESS_TIMEOUT_SECONDS):
+        lease = task_records.lease_holder(engine, task_id)
+        if lease is None:
+            return False
+        holder = lease.worker
+        if holder == self.request.hostname:
+            # The same name: a run of this node, which still holds the lease or will release
+            # it, unless the run began before this node started. Then it was the run of an
+            # earlier node of the same name (restarted after a crash: `make up` names every
+            # worker celery@<host>), which is gone; a ping would be answered by this node.
+            if NODE_STARTED_AT is None or lease.started_at >= NODE_STARTED_AT:
+                return False
+        elif self.app.control.ping(destination=[holder], timeout=LIVENESS_TIMEOUT_SECONDS):
             return False
         state = task_records.reclaim_lease_of(
             engine, task_id, holder, get_settings().max_worker_losses
