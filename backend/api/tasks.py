@@ -29,7 +29,7 @@ from backend.services import task_events, task_records
 from backend.services.retention import delete_unreferenced_files
 from backend.tasks.app import celery_app
 from backend.tasks.arguments import OLDER_RELEASE_MESSAGE, UnreadableArguments
-from backend.tasks.kinds import PING, UnknownTask, hidden_names, kind_named
+from backend.tasks.kinds import PING, UnknownTask, declared, hidden_names, kind_named
 
 router = APIRouter(prefix="/tasks", tags=["tasks"], route_class=OneHopRoute)
 logger = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ def task_page(
     return TaskPage(items=[TaskOut.model_validate(row) for row in rows], total=total or 0)
 
 
-@router.get("", response_model=TaskPage)
+@router.get("", response_model=TaskPage, responses=error_responses(422))
 def list_tasks(
     user: CurrentUser,
     session: SessionDep,
@@ -81,14 +81,37 @@ def list_tasks(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> TaskPage:
-    """The user's tasks, newest first, optionally filtered by status and task name."""
+    """The user's tasks, newest first, optionally filtered by status and task name.
+
+    An unknown status or task name is 422 naming the known ones (a typo such as
+    ``parse_pdf`` would otherwise look like a user with no such tasks).
+    """
     # The platform's own chores are not the user's to see (none should carry a user id).
     filters = [TaskStatus.user_id == user.id, TaskStatus.task_name.not_in(HIDDEN_KINDS)]
     if status_ is not None:
         filters.append(TaskStatus.status == status_.value)
     if task_name:
         filters.append(TaskStatus.task_name == task_name)
+        if not _is_task_name(session, user, task_name):
+            known = ", ".join(sorted(kind.name for kind in declared() if kind.user_visible))
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                detail=f"Unknown task_name {task_name!r}; the task names are: {known}",
+            )
     return task_page(session, filters, limit, offset)
+
+
+def _is_task_name(session: Session, user: User, task_name: str) -> bool:
+    """A kind this release declares, or one the user has tasks of (an older release's)."""
+    try:
+        kind_named(task_name)
+    except UnknownTask:
+        return session.scalar(
+            select(TaskStatus.id).where(
+                TaskStatus.user_id == user.id, TaskStatus.task_name == task_name
+            ).limit(1)
+        ) is not None
+    return True
 
 
 @router.post("/ping", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted)

@@ -134,6 +134,21 @@ def test_task_list_is_newest_first_and_filters(client, auth_headers, submit, wai
     assert page["total"] == 2 and [item["task_id"] for item in page["items"]] == [first]
 
 
+def test_an_unknown_task_name_or_status_filter_is_422_naming_the_known_ones(client, auth_headers):
+    # Found by QA: ?task_name=unknown answered 200 with an empty list, as if the user had
+    # no such tasks.
+    response = client.get("/tasks", params={"task_name": "parse_pdf"}, headers=auth_headers)
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert "'parse_pdf'" in detail and "parse_pdf_async" in detail and "bulk_categorize_async" in detail
+    assert "cleanup_old_results" not in detail  # the platform's chores are not the user's
+    response = client.get("/tasks", params={"status": "DONE"}, headers=auth_headers)
+    assert response.status_code == 422
+    assert "'PENDING'" in response.json()["detail"] and "'REVOKED'" in response.json()["detail"]
+    known = client.get("/tasks", params={"task_name": "parse_pdf_async"}, headers=auth_headers)
+    assert known.status_code == 200 and known.json()["total"] == 0
+
+
 def test_bad_list_parameters_get_422_with_detail(client, auth_headers):
     for params in ({"status": "DONE"}, {"limit": 0}, {"offset": -1}):
         response = client.get("/tasks", params=params, headers=auth_headers)
