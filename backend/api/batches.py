@@ -79,6 +79,8 @@ class BatchOut(BaseModel):
     total: int
     succeeded: int
     failed: int
+    # Items cancelled, on their own or with the batch (REVOKED): not counted as failed.
+    cancelled: int
     pending: int
     progress_percent: int
     report_id: str | None
