@@ -113,6 +113,12 @@ def _lease_expired(cutoff: datetime | ColumnElement[datetime]) -> ColumnElement[
     )
 
 
+# What a row's progress shows once it FAILED (the percent stays: how far it got), and while
+# it waits to run again (RETRYING: the next run starts its work over, from 0 %).
+FAILED_PROGRESS = "Failed"
+RUN_AGAIN_PROGRESS = "Waiting to run again"
+
+
 def lost_worker_message(times: int) -> str:
     """What the owner of a poison task reads once its worker died ``times`` times."""
     return (
@@ -375,6 +381,8 @@ _LOST_RUN = update(_table).values(
         else_=bindparam("b_message", type_=Text),
     ),
     completed_at=case((_AT_CEILING, _NOW), else_=None),
+    progress_percent=case((_AT_CEILING, _table.c.progress_percent), else_=0),
+    progress_message=case((_AT_CEILING, FAILED_PROGRESS), else_=RUN_AGAIN_PROGRESS),
     worker=None,
     heartbeat_at=None,
     dispatched_at=_NOW,
@@ -423,6 +431,7 @@ _RELEASE_ON_SHUTDOWN = (
     .values(
         status=TaskState.RETRYING.value, worker=None, heartbeat_at=None,
         error_message="Handed back to the queue by a worker that was shutting down",
+        progress_percent=0, progress_message=RUN_AGAIN_PROGRESS,
         dispatched_at=_NOW, updated_at=_NOW,
     )
     .returning(_table.c.task_id)
@@ -592,7 +601,10 @@ def mark_success(engine: Engine, task_id: str, result: Any) -> bool:
 
 def mark_failed(engine: Engine, task_id: str, error_message: str) -> bool:
     """Record a failure with a message that is safe to show the task's owner."""
-    return _finish(engine, task_id, TaskState.FAILED, error_message=error_message)
+    return _finish(
+        engine, task_id, TaskState.FAILED, error_message=error_message,
+        progress_message=FAILED_PROGRESS,
+    )
 
 
 def mark_revoked(engine: Engine, task_id: str, message: str = "Cancelled") -> bool:
@@ -604,6 +616,7 @@ _RETRY = _transition_statement(
     _HELD,
     status=TaskState.RETRYING.value, error_message=bindparam("b_error", type_=Text), worker=None,
     heartbeat_at=None, dispatched_at=_param("b_due", _table.c.dispatched_at), updated_at=_NOW,
+    progress_percent=0, progress_message=RUN_AGAIN_PROGRESS,
 )
 
 

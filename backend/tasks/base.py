@@ -270,7 +270,7 @@ class TrackedTask(Task):
         return reporter.worker, reporter.attempt
 
     def progress(self, percent: float, message: str | None = None, force: bool = False) -> None:
-        """Report progress (0–100, never going back); stops the task if it was cancelled.
+        """Report progress (0–100, never going back within this run); stops the task if it was cancelled.
 
         Cheap to call often: writes are throttled, except with ``force`` (phase changes).
         """
