@@ -253,6 +253,10 @@ class TrackedTask(Task):
 
     #: Celery's documented extension point for the worker-side request (by name).
     Request = "backend.tasks.base:TrackedRequest"
+    #: Celery's "expected exceptions": its failure line is INFO without a traceback. Input
+    #: that can never be processed is the user's error, not a fault of ours; __call__
+    #: logs it once at WARNING (real bugs stay ERROR with their traceback).
+    throws = (InvalidInputError,)
 
     @property
     def is_tracked(self) -> bool:
@@ -338,6 +342,7 @@ class TrackedTask(Task):
         except Retry:
             raise
         except InvalidInputError as exc:
+            logger.warning("Task %s refused its input: %s", task_id, exc)
             self._fail(engine, task_id, str(exc))
             raise
         except SoftTimeLimitExceeded:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import time
 import uuid
 
 import redis
 
 from backend.config import get_settings
+from tests.conftest import WORKER_LOG
 from tests.support import is_final
 
 
@@ -87,6 +90,37 @@ def test_permanent_error_fails_once_with_its_clean_message(client, auth_headers,
     assert final["error_message"] == "The document is not a bank statement"
     assert final["attempts"] == 1
     assert int(redis.Redis.from_url(get_settings().redis_url).get(counter)) == 1
+
+
+def worker_lines(task_id: str, expected: str) -> list[str]:
+    """The worker log's lines about ``task_id`` with what follows each (a traceback), once
+    one of them holds ``expected`` (Celery logs a failure just after the row says so)."""
+    deadline = time.monotonic() + 10
+    while True:
+        text = WORKER_LOG.read_text(errors="replace")
+        # A record starts with "[<time>: <LEVEL>/<process>]"; a traceback continues it.
+        records = re.split(r"\n(?=\[\d{4}-)", text)
+        found = [record for record in records if task_id in record]
+        if any(expected in record for record in found) or time.monotonic() > deadline:
+            return found
+
+
+def test_a_users_bad_input_is_logged_as_a_warning_without_a_traceback(
+    client, auth_headers, submit, wait_for
+):
+    # Found by QA: a file that is not a statement was logged at ERROR with a traceback,
+    # like a bug of ours.
+    refused = submit(auth_headers, "tests.invalid_input", counter_key=uuid.uuid4().hex)
+    assert wait_for(refused, auth_headers, is_final)["status"] == "FAILED"
+    lines = worker_lines(refused, "raised expected")
+    assert any("WARNING" in line and "The document is not a bank statement" in line for line in lines), lines
+    assert not any("ERROR" in line or "Traceback" in line for line in lines), lines
+
+    # A bug of ours stays an error, with its traceback.
+    crashed = submit(auth_headers, "tests.crash")
+    assert wait_for(crashed, auth_headers, is_final)["status"] == "FAILED"
+    lines = worker_lines(crashed, "raised unexpected")
+    assert any("ERROR" in line and "Traceback" in line for line in lines), lines
 
 
 def test_unexpected_error_fails_without_leaking_internals(client, auth_headers, submit, wait_for):
