@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from billiard.exceptions import Terminated, WorkerLostError
 from celery import Task
 from celery.exceptions import Ignore, Reject, Retry, SoftTimeLimitExceeded
-from celery.signals import worker_init
+from celery.signals import task_unknown, worker_init
 from celery.worker import state as worker_state
 from celery.worker.request import Request
 from kombu.exceptions import OperationalError as BrokerError
@@ -456,6 +456,28 @@ class TrackedTask(Task):
         except (BrokerError, RedisError, OSError) as send_error:
             # The retry could not be sent: keep the message instead of acknowledging it.
             raise Reject("could not send the retry", requeue=True) from send_error
+
+
+def unknown_task_message(name: str | None) -> str:
+    """What the owner of a task reads when no worker runs tasks of its name."""
+    return f"No worker runs tasks named {name!r}, so this one was not run; submit the work anew."
+
+
+@task_unknown.connect
+def _fail_unknown_task(
+    name: str | None = None, id: str | None = None, **_kwargs: Any  # the signal's names
+) -> None:
+    """A message for a task name this worker does not know (a typo in `celery call`, a kind
+    an older release had): Celery logs it and drops the message (documented signal
+    ``task_unknown``, in the worker's main process). A row of that id ends FAILED with a
+    message instead of waiting for ever."""
+    if not id:
+        return
+    try:
+        if task_records.mark_failed(get_engine(), id, unknown_task_message(name)):
+            logger.warning("Task %s of unknown name %r marked FAILED", id, name)
+    except DBAPIError:
+        logger.exception("Could not record that task %s of unknown name %r failed", id, name)
 
 
 def tracked_task(kind: TaskKind, **options: Any) -> Callable[[Callable[..., Any]], Any]:
