@@ -37,8 +37,9 @@ logger = logging.getLogger(__name__)
 FINAL_STATES = {state.value for state in TaskState.final()}
 # Seconds between two looks at the database while waiting for a cancel.
 POLL_SECONDS = 0.25
-# Seconds a cancel waits for the worker to confirm that a terminated process stopped.
-TERMINATE_CONFIRM_SECONDS = 5.0
+# Seconds a cancel waits for the worker to confirm that a terminated process stopped. The
+# pool notices a dead process late: 2.7 s after a SIGTERM that killed at once, measured here.
+TERMINATE_CONFIRM_SECONDS = 10.0
 # What DELETE answers (202) for a task whose process was told to stop and has not yet.
 STILL_STOPPING = (
     "Cancel requested; the task is being stopped and shows REVOKED once its worker has "

@@ -105,7 +105,7 @@ def test_a_terminated_task_is_revoked_only_once_its_process_has_stopped(
 ):
     # Found by QA: DELETE answered "Task cancelled" as soon as it had sent the kill, and a
     # second DELETE at once removed the record while the process was still running.
-    task_id, exited_key = _running_slow_to_die(submit, wait_for, auth_headers, dying_seconds=1.5)
+    task_id, exited_key = _running_slow_to_die(submit, wait_for, auth_headers, dying_seconds=1)
 
     response = client.delete(f"/tasks/{task_id}", headers=auth_headers)
     assert response.status_code == 200, response.text
@@ -128,7 +128,7 @@ def test_a_second_delete_while_the_task_is_still_stopping_cancels_again_and_keep
     # Its process outlives the kill by longer than the API waits for the worker to confirm
     # (TERMINATE_CONFIRM_SECONDS): DELETE says the cancel is under way (202), and the
     # second DELETE, sent at once, does not remove the record of a task still running.
-    task_id, exited_key = _running_slow_to_die(submit, wait_for, auth_headers, dying_seconds=7)
+    task_id, exited_key = _running_slow_to_die(submit, wait_for, auth_headers, dying_seconds=12)
 
     first = client.delete(f"/tasks/{task_id}", headers=auth_headers)
     assert first.status_code == 202, first.text
