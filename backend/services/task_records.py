@@ -612,6 +612,17 @@ def mark_revoked(engine: Engine, task_id: str, message: str = "Cancelled") -> bo
     return _finish(engine, task_id, TaskState.REVOKED, progress_message=message)
 
 
+def mark_terminated(engine: Engine, task_id: str) -> bool:
+    """A run that its owner's cancel terminated has stopped: REVOKED. Only for a task whose
+    cancel was requested: a worker's shutdown terminates its runs too, and those run again."""
+    now = utcnow()
+    return _transition(
+        engine, task_id, _status_in(_ACTIVE) & _table.c.cancel_requested_at.is_not(None),
+        status=TaskState.REVOKED.value, updated_at=now, completed_at=now,
+        progress_message="Cancelled (terminated)",
+    )
+
+
 _RETRY = _transition_statement(
     _HELD,
     status=TaskState.RETRYING.value, error_message=bindparam("b_error", type_=Text), worker=None,

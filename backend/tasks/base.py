@@ -223,9 +223,10 @@ class TrackedRequest(Request):
     def _record_terminated(self) -> None:
         """The pool process a cancel terminated (``revoke(terminate=True)``, the API's last
         resort) is gone: only now is the task REVOKED, so its record cannot be removed
-        while its work may still run."""
+        while its work may still run. (A shutdown's terminated runs have no cancel flag:
+        they are handed back, recovery.hand_back.)"""
         try:
-            task_records.mark_revoked(get_engine(), self.id, "Cancelled (terminated)")
+            task_records.mark_terminated(get_engine(), self.id)
         except DBAPIError:
             # The row keeps its cancel flag: the reaper's re-send records REVOKED.
             logger.exception("Could not record the cancel of %s", self.id)
