@@ -79,6 +79,8 @@ class BatchOut(BaseModel):
     total: int
     succeeded: int
     failed: int
+    # Items cancelled, on their own or with the batch (REVOKED): not counted as failed.
+    cancelled: int
     pending: int
     progress_percent: int
     report_id: str | None
@@ -249,5 +251,9 @@ async def cancel_batch(batch_id: BatchId, user: CurrentUser, settings: SettingsD
         )
     outcome = await cancel_tasks(engine, task_ids, settings.cancel_grace_seconds)
     await run_in_threadpool(advance_batch, engine, row_id)
-    cancelled = sum(state is TaskState.REVOKED for state in outcome.values())
+    # A task still being stopped (PROCESSING) is cancelled too: it ends REVOKED once its
+    # worker confirms (cancel_tasks).
+    cancelled = sum(
+        state in (TaskState.REVOKED, TaskState.PROCESSING) for state in outcome.values()
+    )
     return CancelOut(message="Batch cancelled", cancelled=cancelled)

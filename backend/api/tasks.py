@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from kombu.exceptions import OperationalError as BrokerError
@@ -29,7 +29,7 @@ from backend.services import task_events, task_records
 from backend.services.retention import delete_unreferenced_files
 from backend.tasks.app import celery_app
 from backend.tasks.arguments import OLDER_RELEASE_MESSAGE, UnreadableArguments
-from backend.tasks.kinds import PING, UnknownTask, hidden_names, kind_named
+from backend.tasks.kinds import PING, UnknownTask, declared, hidden_names, kind_named
 
 router = APIRouter(prefix="/tasks", tags=["tasks"], route_class=OneHopRoute)
 logger = logging.getLogger(__name__)
@@ -37,6 +37,14 @@ logger = logging.getLogger(__name__)
 FINAL_STATES = {state.value for state in TaskState.final()}
 # Seconds between two looks at the database while waiting for a cancel.
 POLL_SECONDS = 0.25
+# Seconds a cancel waits for the worker to confirm that a terminated process stopped. The
+# pool notices a dead process late: 2.7 s after a SIGTERM that killed at once, measured here.
+TERMINATE_CONFIRM_SECONDS = 10.0
+# What DELETE answers (202) for a task whose process was told to stop and has not yet.
+STILL_STOPPING = (
+    "Cancel requested; the task is being stopped and shows REVOKED once its worker has "
+    "stopped it. Its record stays until then."
+)
 # A comment line on an idle event stream this often keeps proxies from closing it.
 KEEPALIVE_SECONDS = 15.0
 
@@ -65,7 +73,7 @@ def task_page(
     return TaskPage(items=[TaskOut.model_validate(row) for row in rows], total=total or 0)
 
 
-@router.get("", response_model=TaskPage)
+@router.get("", response_model=TaskPage, responses=error_responses(422))
 def list_tasks(
     user: CurrentUser,
     session: SessionDep,
@@ -74,14 +82,37 @@ def list_tasks(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> TaskPage:
-    """The user's tasks, newest first, optionally filtered by status and task name."""
+    """The user's tasks, newest first, optionally filtered by status and task name.
+
+    An unknown status or task name is 422 naming the known ones (a typo such as
+    ``parse_pdf`` would otherwise look like a user with no such tasks).
+    """
     # The platform's own chores are not the user's to see (none should carry a user id).
     filters = [TaskStatus.user_id == user.id, TaskStatus.task_name.not_in(HIDDEN_KINDS)]
     if status_ is not None:
         filters.append(TaskStatus.status == status_.value)
     if task_name:
         filters.append(TaskStatus.task_name == task_name)
+        if not _is_task_name(session, user, task_name):
+            known = ", ".join(sorted(kind.name for kind in declared() if kind.user_visible))
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                detail=f"Unknown task_name {task_name!r}; the task names are: {known}",
+            )
     return task_page(session, filters, limit, offset)
+
+
+def _is_task_name(session: Session, user: User, task_name: str) -> bool:
+    """A kind this release declares, or one the user has tasks of (an older release's)."""
+    try:
+        kind_named(task_name)
+    except UnknownTask:
+        return session.scalar(
+            select(TaskStatus.id).where(
+                TaskStatus.user_id == user.id, TaskStatus.task_name == task_name
+            ).limit(1)
+        ) is not None
+    return True
 
 
 @router.post("/ping", status_code=status.HTTP_202_ACCEPTED, response_model=TaskSubmitted)
@@ -194,13 +225,20 @@ def retry_task(
     return submitter.submit(kind, kwargs, request={"retry_of": task_id}, file_path=task.file_path)
 
 
-@router.delete("/{task_id}", response_model=Message, responses=error_responses(409, 503))
-async def delete_task(task_id: str, user: CurrentUser, settings: SettingsDep) -> Message:
+@router.delete(
+    "/{task_id}", response_model=Message,
+    responses={202: {"model": Message, "description": STILL_STOPPING}, **error_responses(409, 503)},
+)
+async def delete_task(
+    task_id: str, user: CurrentUser, settings: SettingsDep, response: Response
+) -> Message:
     """Cancel a pending or running task, or delete a finished one with its result and files.
 
     A running task is asked to stop at its next progress report, which rolls back
     its partial work; only if it has not stopped within CANCEL_GRACE_SECONDS is its
-    process terminated (Celery's last resort).
+    process terminated (Celery's last resort). 200 once it stopped (REVOKED); 202 while
+    its worker has not yet confirmed that it stopped: the row stays, and a DELETE sent
+    meanwhile cancels again (idempotent) instead of removing it.
     """
     engine = get_engine()
     task = await run_in_threadpool(_read_owned, user, task_id)
@@ -208,6 +246,9 @@ async def delete_task(task_id: str, user: CurrentUser, settings: SettingsDep) ->
         await run_in_threadpool(_delete_finished, task_id, settings.storage_dir)
         return Message(message="Task result deleted")
     final = (await cancel_tasks(engine, [task_id], settings.cancel_grace_seconds))[task_id]
+    if final is TaskState.PROCESSING:
+        response.status_code = status.HTTP_202_ACCEPTED
+        return Message(message=STILL_STOPPING)
     if final is not TaskState.REVOKED:
         raise HTTPException(
             status.HTTP_409_CONFLICT,
@@ -219,13 +260,19 @@ async def delete_task(task_id: str, user: CurrentUser, settings: SettingsDep) ->
 async def cancel_tasks(
     engine: Engine, task_ids: Sequence[str], grace_seconds: float
 ) -> dict[str, TaskState]:
-    """Cancel unfinished tasks; returns each one's final state: REVOKED, or the state it
-    reached first. (DELETE /tasks/{id} for one task, DELETE /batches/{id} for a batch's.)
+    """Cancel unfinished tasks; returns each one's state: REVOKED, the final state it
+    reached first, or PROCESSING for one still being stopped. (DELETE /tasks/{id} for one
+    task, DELETE /batches/{id} for a batch's.)
 
     A waiting task is revoked at once. A running one is asked to stop at its next
     progress report, which rolls back its partial work; only if it has not stopped
     within ``grace_seconds`` (one grace period for all of them) is its process
-    terminated (Celery's last resort).
+    terminated (Celery's last resort). A terminated task becomes REVOKED when the worker's
+    main process has seen its process die (``TrackedRequest.on_failure``), never when the
+    kill was only sent: the record cannot be removed while the work may still run. One
+    whose worker does not confirm within TERMINATE_CONFIRM_SECONDS (its node is gone, or
+    the process ignores the signal) stays PROCESSING with its cancel flag: the worker, or
+    the reaper once the node's lease expired, records REVOKED.
     """
     outcome: dict[str, TaskState] = {}
     running: list[str] = []
@@ -236,8 +283,22 @@ async def cancel_tasks(
         else:
             await run_in_threadpool(task_records.request_cancel, engine, task_id)
             running.append(task_id)
+    await _wait_until_final(engine, running, outcome, grace_seconds)
+    for task_id in running:
+        await run_in_threadpool(_revoke_message, task_id, True)
+    await _wait_until_final(engine, running, outcome, TERMINATE_CONFIRM_SECONDS)
+    for task_id in running:
+        outcome[task_id] = TaskState.PROCESSING
+    return outcome
+
+
+async def _wait_until_final(
+    engine: Engine, running: list[str], outcome: dict[str, TaskState], seconds: float
+) -> None:
+    """Poll the rows of ``running`` for up to ``seconds``; each that ends is moved from
+    ``running`` to ``outcome`` (a row deleted meanwhile counts as REVOKED)."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + grace_seconds
+    deadline = loop.time() + seconds
     while running:
         for task_id in list(running):
             state = await run_in_threadpool(task_records.current_state, engine, task_id)
@@ -245,15 +306,8 @@ async def cancel_tasks(
                 outcome[task_id] = state or TaskState.REVOKED
                 running.remove(task_id)
         if not running or loop.time() >= deadline:
-            break
+            return
         await asyncio.sleep(POLL_SECONDS)
-    for task_id in running:
-        await run_in_threadpool(_revoke_message, task_id, True)
-        await run_in_threadpool(
-            task_records.mark_revoked, engine, task_id, "Cancelled (terminated)"
-        )
-        outcome[task_id] = TaskState.REVOKED
-    return outcome
 
 
 def _revoke_message(task_id: str, terminate: bool) -> None:

@@ -152,6 +152,7 @@ class BatchView:
     total: int
     succeeded: int
     failed: int
+    cancelled: int
     pending: int
     progress_percent: int
     report_id: str | None
@@ -223,15 +224,18 @@ def _summarize(batch: Any, items: list[ItemView], steps: list[StepView]) -> Batc
     final = {state.value for state in TaskState.final()}
     total = len(items)
     succeeded = sum(item.status == TaskState.SUCCESS.value for item in items)
-    failed = sum(item.status in final and item.status != TaskState.SUCCESS.value for item in items)
-    pending = total - succeeded - failed
+    failed = sum(item.status == TaskState.FAILED.value for item in items)
+    # Items cancelled on their own (DELETE /tasks/{id}) or with the batch: not failures.
+    cancelled = sum(item.status == TaskState.REVOKED.value for item in items)
+    pending = total - succeeded - failed - cancelled
     if batch.cancelled_at is not None:
         status = BatchState.REVOKED
     elif batch.finished_at is not None:
         status = (
-            BatchState.SUCCESS if failed == 0
-            else BatchState.FAILED if succeeded == 0
-            else BatchState.PARTIAL
+            BatchState.SUCCESS if succeeded == total
+            else BatchState.PARTIAL if succeeded
+            else BatchState.FAILED if failed
+            else BatchState.REVOKED  # every item cancelled
         )
     elif pending == total and all(item.status == TaskState.PENDING.value for item in items):
         status = BatchState.PENDING
@@ -239,7 +243,7 @@ def _summarize(batch: Any, items: list[ItemView], steps: list[StepView]) -> Batc
         status = BatchState.PROCESSING
     # Items and pipeline steps each count as one unit of work; 100 only once finished.
     units = total + len(steps)
-    done = succeeded + failed + sum(step.status in final for step in steps)
+    done = succeeded + failed + cancelled + sum(step.status in final for step in steps)
     progress = 100 if batch.finished_at is not None else min(99, 100 * done // max(units, 1))
     return BatchView(
         batch_id=batch.batch_id,
@@ -248,11 +252,12 @@ def _summarize(batch: Any, items: list[ItemView], steps: list[StepView]) -> Batc
         total=total,
         succeeded=succeeded,
         failed=failed,
+        cancelled=cancelled,
         pending=pending,
         progress_percent=progress,
         report_id=batch.report_task_id,
         pipeline=batch.pipeline,
-        pipeline_note=_pipeline_note(batch, succeeded, failed, steps),
+        pipeline_note=_pipeline_note(batch, succeeded, failed, cancelled, steps),
         steps=steps,
         created_at=batch.created_at,
         finished_at=batch.finished_at,
@@ -260,7 +265,9 @@ def _summarize(batch: Any, items: list[ItemView], steps: list[StepView]) -> Batc
     )
 
 
-def _pipeline_note(batch: Any, succeeded: int, failed: int, steps: list[StepView]) -> str | None:
+def _pipeline_note(
+    batch: Any, succeeded: int, failed: int, cancelled: int, steps: list[StepView]
+) -> str | None:
     """What the pipeline did (or why it did not run), in words."""
     if not steps:
         return None
@@ -279,10 +286,14 @@ def _pipeline_note(batch: Any, succeeded: int, failed: int, steps: list[StepView
         if batch.finished_at is not None:
             return "No statement was imported, so the pipeline did not run."
         return "The pipeline runs once every item has finished."
-    if failed:
+    left_out = [
+        f"the {count} item(s) that {what}"
+        for count, what in ((failed, "failed"), (cancelled, "were cancelled")) if count
+    ]
+    if left_out:
         return (
             f"The pipeline runs on the {succeeded} statement(s) that imported; "
-            f"the {failed} item(s) that failed are left out."
+            f"{' and '.join(left_out)} are left out."
         )
     return f"The pipeline runs on all {succeeded} statement(s)."
 
@@ -463,8 +474,8 @@ def on_batch_finished(conn: Connection, batch: BatchView) -> None:
     that recorded it: anything written on ``conn`` here commits with the finish or not at
     all. A retry_failed that re-runs items opens the batch again, so it can finish again."""
     logger.info(
-        "Batch %s finished: %s (%d succeeded, %d failed)",
-        batch.batch_id, batch.status.value, batch.succeeded, batch.failed,
+        "Batch %s finished: %s (%d succeeded, %d failed, %d cancelled)",
+        batch.batch_id, batch.status.value, batch.succeeded, batch.failed, batch.cancelled,
     )
     webhooks.record_batch_finished(conn, batch)
 

@@ -5,7 +5,9 @@ class InvalidInputError(Exception):
     """The input can never be processed (corrupt file, bad rule...): do not retry.
 
     The message is shown to the user as the task's ``error_message``, so it must
-    be safe and helpful: say what is wrong, never include secrets or internals.
+    be safe and helpful: say what is wrong, never include secrets or internals. The
+    worker logs it at WARNING without a traceback (the user's error, not a bug of ours;
+    ``TrackedTask.throws``); any other exception is logged at ERROR with its traceback.
     """
 
 

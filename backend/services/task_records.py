@@ -113,6 +113,12 @@ def _lease_expired(cutoff: datetime | ColumnElement[datetime]) -> ColumnElement[
     )
 
 
+# What a row's progress shows once it FAILED (the percent stays: how far it got), and while
+# it waits to run again (RETRYING: the next run starts its work over, from 0 %).
+FAILED_PROGRESS = "Failed"
+RUN_AGAIN_PROGRESS = "Waiting to run again"
+
+
 def lost_worker_message(times: int) -> str:
     """What the owner of a poison task reads once its worker died ``times`` times."""
     return (
@@ -377,6 +383,8 @@ _LOST_RUN = update(_table).values(
         else_=bindparam("b_message", type_=Text),
     ),
     completed_at=case((_AT_CEILING, _NOW), else_=None),
+    progress_percent=case((_AT_CEILING, _table.c.progress_percent), else_=0),
+    progress_message=case((_AT_CEILING, FAILED_PROGRESS), else_=RUN_AGAIN_PROGRESS),
     worker=None,
     heartbeat_at=None,
     dispatched_at=_NOW,
@@ -425,6 +433,7 @@ _RELEASE_ON_SHUTDOWN = (
     .values(
         status=TaskState.RETRYING.value, worker=None, heartbeat_at=None,
         error_message="Handed back to the queue by a worker that was shutting down",
+        progress_percent=0, progress_message=RUN_AGAIN_PROGRESS,
         dispatched_at=_NOW, updated_at=_NOW,
     )
     .returning(_table.c.task_id)
@@ -474,13 +483,23 @@ def reclaim_expired_lease(
     )
 
 
-def lease_holder(engine: Engine, task_id: str) -> str | None:
-    """The worker node that holds the task's lease; None unless the task is PROCESSING."""
+@dataclass(frozen=True)
+class Lease:
+    """Who holds a running task's lease: the worker node, and when its run took it."""
+
+    worker: str
+    started_at: datetime
+
+
+def lease_holder(engine: Engine, task_id: str) -> Lease | None:
+    """The lease of the task; None unless the task is PROCESSING under a worker node."""
     with engine.connect() as conn:
-        holder: str | None = conn.scalar(
-            select(_table.c.worker).where(_table.c.task_id == task_id, _IS_PROCESSING)
-        )
-    return holder
+        row = conn.execute(
+            select(_table.c.worker, _table.c.started_at).where(
+                _table.c.task_id == task_id, _IS_PROCESSING, _table.c.worker.is_not(None)
+            )
+        ).first()
+    return None if row is None else Lease(row.worker, row.started_at)
 
 
 def reclaim_lease_of(
@@ -583,7 +602,10 @@ def mark_success(engine: Engine, task_id: str, result: Any) -> bool:
 
 def mark_failed(engine: Engine, task_id: str, error_message: str) -> bool:
     """Record a failure with a message that is safe to show the task's owner."""
-    return _finish(engine, task_id, TaskState.FAILED, error_message=error_message)
+    return _finish(
+        engine, task_id, TaskState.FAILED, error_message=error_message,
+        progress_message=FAILED_PROGRESS,
+    )
 
 
 def mark_revoked(engine: Engine, task_id: str, message: str = "Cancelled") -> bool:
@@ -591,10 +613,22 @@ def mark_revoked(engine: Engine, task_id: str, message: str = "Cancelled") -> bo
     return _finish(engine, task_id, TaskState.REVOKED, progress_message=message)
 
 
+def mark_terminated(engine: Engine, task_id: str) -> bool:
+    """A run that its owner's cancel terminated has stopped: REVOKED. Only for a task whose
+    cancel was requested: a worker's shutdown terminates its runs too, and those run again."""
+    now = utcnow()
+    return _transition(
+        engine, task_id, _status_in(_ACTIVE) & _table.c.cancel_requested_at.is_not(None),
+        status=TaskState.REVOKED.value, updated_at=now, completed_at=now,
+        progress_message="Cancelled (terminated)",
+    )
+
+
 _RETRY = _transition_statement(
     _HELD,
     status=TaskState.RETRYING.value, error_message=bindparam("b_error", type_=Text), worker=None,
     heartbeat_at=None, dispatched_at=_param("b_due", _table.c.dispatched_at), updated_at=_NOW,
+    progress_percent=0, progress_message=RUN_AGAIN_PROGRESS,
 )
 
 

@@ -219,7 +219,7 @@ def record_batch_finished(conn: Connection, batch: Any) -> None:
         "status": batch.status.value,
         "result": {
             "total": batch.total, "succeeded": batch.succeeded, "failed": batch.failed,
-            "report_id": batch.report_id, "pipeline_note": batch.pipeline_note,
+            "cancelled": batch.cancelled, "report_id": batch.report_id, "pipeline_note": batch.pipeline_note,
         },
         "occurred_at": (batch.finished_at or utcnow()).isoformat(),
     }

@@ -21,11 +21,13 @@ import math
 import random
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
-from billiard.exceptions import WorkerLostError
+from billiard.exceptions import Terminated, WorkerLostError
 from celery import Task
 from celery.exceptions import Ignore, Reject, Retry, SoftTimeLimitExceeded
+from celery.signals import task_unknown, worker_init
 from celery.worker import state as worker_state
 from celery.worker.request import Request
 from kombu.exceptions import OperationalError as BrokerError
@@ -36,6 +38,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from backend.config import get_settings
 from backend.db import database_unavailable, get_engine
+from backend.models import utcnow
 from backend.services import task_records
 from backend.services.errors import InvalidInputError, TransientError
 from backend.services.task_records import ProgressOutcome, StartOutcome
@@ -62,6 +65,16 @@ OUT_OF_MEMORY_MESSAGE = (
 # How long a node gets to answer "are you alive?" before its redelivered task is taken over.
 LIVENESS_TIMEOUT_SECONDS = 2.0
 _T = TypeVar("_T")
+# When this worker node's main process started (``worker_init``, before its pool processes
+# are forked, which inherit it); None outside a worker. A lease taken under this node's
+# name before then was taken by an earlier process of the same name, which is gone.
+NODE_STARTED_AT: datetime | None = None
+
+
+@worker_init.connect
+def _note_node_start(**_kwargs: Any) -> None:
+    global NODE_STARTED_AT
+    NODE_STARTED_AT = utcnow()
 
 
 class TaskCancelled(Exception):
@@ -203,7 +216,20 @@ class TrackedRequest(Request):
         exc = getattr(exc_info.exception, "exc", exc_info.exception)  # ExceptionWithTraceback
         if isinstance(exc, WorkerLostError):
             self._release_lost_run()
+        elif isinstance(exc, Terminated):
+            self._record_terminated()
         super().on_failure(exc_info, send_failed_event=send_failed_event, return_ok=return_ok)
+
+    def _record_terminated(self) -> None:
+        """The pool process a cancel terminated (``revoke(terminate=True)``, the API's last
+        resort) is gone: only now is the task REVOKED, so its record cannot be removed
+        while its work may still run. (A shutdown's terminated runs have no cancel flag:
+        they are handed back, recovery.hand_back.)"""
+        try:
+            task_records.mark_terminated(get_engine(), self.id)
+        except DBAPIError:
+            # The row keeps its cancel flag: the reaper's re-send records REVOKED.
+            logger.exception("Could not record the cancel of %s", self.id)
 
     def _release_lost_run(self) -> None:
         """Before Celery requeues the message, put the row back to RETRYING (or FAILED at
@@ -228,6 +254,10 @@ class TrackedTask(Task):
 
     #: Celery's documented extension point for the worker-side request (by name).
     Request = "backend.tasks.base:TrackedRequest"
+    #: Celery's "expected exceptions": its failure line is INFO without a traceback. Input
+    #: that can never be processed is the user's error, not a fault of ours; __call__
+    #: logs it once at WARNING (real bugs stay ERROR with their traceback).
+    throws = (InvalidInputError,)
 
     @property
     def is_tracked(self) -> bool:
@@ -245,7 +275,7 @@ class TrackedTask(Task):
         return reporter.worker, reporter.attempt
 
     def progress(self, percent: float, message: str | None = None, force: bool = False) -> None:
-        """Report progress (0–100, never going back); stops the task if it was cancelled.
+        """Report progress (0–100, never going back within this run); stops the task if it was cancelled.
 
         Cheap to call often: writes are throttled, except with ``force`` (phase changes).
         """
@@ -313,6 +343,7 @@ class TrackedTask(Task):
         except Retry:
             raise
         except InvalidInputError as exc:
+            logger.warning("Task %s refused its input: %s", task_id, exc)
             self._fail(engine, task_id, str(exc))
             raise
         except SoftTimeLimitExceeded:
@@ -351,10 +382,18 @@ class TrackedTask(Task):
         delivery = self.request.delivery_info or {}
         if not delivery.get("redelivered"):
             return False
-        holder = task_records.lease_holder(engine, task_id)
-        if holder is None or holder == self.request.hostname:
-            return False  # a run on this node: it still holds the lease, or it will release it
-        if self.app.control.ping(destination=[holder], timeout=LIVENESS_TIMEOUT_SECONDS):
+        lease = task_records.lease_holder(engine, task_id)
+        if lease is None:
+            return False
+        holder = lease.worker
+        if holder == self.request.hostname:
+            # The same name: a run of this node, which still holds the lease or will release
+            # it, unless the run began before this node started. Then it was the run of an
+            # earlier node of the same name (restarted after a crash: `make up` names every
+            # worker celery@<host>), which is gone; a ping would be answered by this node.
+            if NODE_STARTED_AT is None or lease.started_at >= NODE_STARTED_AT:
+                return False
+        elif self.app.control.ping(destination=[holder], timeout=LIVENESS_TIMEOUT_SECONDS):
             return False
         state = task_records.reclaim_lease_of(
             engine, task_id, holder, get_settings().max_worker_losses
@@ -418,6 +457,28 @@ class TrackedTask(Task):
         except (BrokerError, RedisError, OSError) as send_error:
             # The retry could not be sent: keep the message instead of acknowledging it.
             raise Reject("could not send the retry", requeue=True) from send_error
+
+
+def unknown_task_message(name: str | None) -> str:
+    """What the owner of a task reads when no worker runs tasks of its name."""
+    return f"No worker runs tasks named {name!r}, so this one was not run; submit the work anew."
+
+
+@task_unknown.connect
+def _fail_unknown_task(
+    name: str | None = None, id: str | None = None, **_kwargs: Any  # the signal's names
+) -> None:
+    """A message for a task name this worker does not know (a typo in `celery call`, a kind
+    an older release had): Celery logs it and drops the message (documented signal
+    ``task_unknown``, in the worker's main process). A row of that id ends FAILED with a
+    message instead of waiting for ever."""
+    if not id:
+        return
+    try:
+        if task_records.mark_failed(get_engine(), id, unknown_task_message(name)):
+            logger.warning("Task %s of unknown name %r marked FAILED", id, name)
+    except DBAPIError:
+        logger.exception("Could not record that task %s of unknown name %r failed", id, name)
 
 
 def tracked_task(kind: TaskKind, **options: Any) -> Callable[[Callable[..., Any]], Any]:

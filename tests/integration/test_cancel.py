@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
+import redis
 from sqlalchemy import func, select
 
 from backend.db import get_engine
@@ -83,3 +85,59 @@ def test_deleting_a_finished_task_removes_it_and_its_result(client, auth_headers
     assert response.json() == {"message": "Task result deleted"}
     assert client.get(f"/tasks/{task_id}/status", headers=auth_headers).status_code == 404
     assert client.get(f"/tasks/{task_id}/result", headers=auth_headers).status_code == 404
+
+
+def _running_slow_to_die(submit, wait_for, headers, dying_seconds: float) -> tuple[str, str]:
+    """A running ``tests.slow_to_die`` task, and the Redis key it sets as its process exits."""
+    exited_key = f"exited-{uuid.uuid4().hex}"
+    task_id = submit(headers, "tests.slow_to_die", exited_key=exited_key,
+                     dying_seconds=dying_seconds, seconds=60)
+    wait_for(task_id, headers, lambda s: s["status"] == "PROCESSING")
+    return task_id, exited_key
+
+
+def _exited(exited_key: str) -> bool:
+    return redis.Redis.from_url(os.environ["REDIS_URL"]).get(exited_key) == b"1"
+
+
+def test_a_terminated_task_is_revoked_only_once_its_process_has_stopped(
+    client, auth_headers, submit, wait_for
+):
+    # Found by QA: DELETE answered "Task cancelled" as soon as it had sent the kill, and a
+    # second DELETE at once removed the record while the process was still running.
+    task_id, exited_key = _running_slow_to_die(submit, wait_for, auth_headers, dying_seconds=1)
+
+    response = client.delete(f"/tasks/{task_id}", headers=auth_headers)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"message": "Task cancelled"}
+    assert _exited(exited_key), "REVOKED while the task's process still ran"
+    status = client.get(f"/tasks/{task_id}/status", headers=auth_headers).json()
+    assert status["status"] == "REVOKED"
+    assert status["progress_message"] == "Cancelled (terminated)"
+
+    # Nothing runs any more: the record may go now, as any finished task's.
+    assert client.delete(f"/tasks/{task_id}", headers=auth_headers).json() == {
+        "message": "Task result deleted"
+    }
+    assert_worker_still_serves(client, auth_headers, wait_for)
+
+
+def test_a_second_delete_while_the_task_is_still_stopping_cancels_again_and_keeps_the_record(
+    client, auth_headers, submit, wait_for
+):
+    # Its process outlives the kill by longer than the API waits for the worker to confirm
+    # (TERMINATE_CONFIRM_SECONDS): DELETE says the cancel is under way (202), and the
+    # second DELETE, sent at once, does not remove the record of a task still running.
+    task_id, exited_key = _running_slow_to_die(submit, wait_for, auth_headers, dying_seconds=12)
+
+    first = client.delete(f"/tasks/{task_id}", headers=auth_headers)
+    assert first.status_code == 202, first.text
+    assert "being stopped" in first.json()["message"]
+    assert client.get(f"/tasks/{task_id}/status", headers=auth_headers).json()["status"] == "PROCESSING"
+
+    second = client.delete(f"/tasks/{task_id}", headers=auth_headers)
+    assert second.status_code == 200, second.text
+    assert second.json() == {"message": "Task cancelled"}
+    assert _exited(exited_key)
+    assert client.get(f"/tasks/{task_id}/status", headers=auth_headers).json()["status"] == "REVOKED"
+    assert_worker_still_serves(client, auth_headers, wait_for)

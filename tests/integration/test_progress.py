@@ -158,3 +158,38 @@ def test_a_run_whose_lease_a_copy_on_the_same_node_took_cannot_hand_the_task_ove
     with get_engine().begin() as conn:
         assert task_records.hand_over(conn, running_task, WORKER, 2, "Parsing 50 pages in 3 parts")
     assert row(running_task) == ("PROCESSING", None, 2)
+
+
+# Found by QA: a FAILED task kept "Parsing page 3" at 43 % as if it were still at it, and a
+# retry went RETRYING 29 % → PROCESSING 3 % although progress "never goes back".
+
+def test_a_failed_task_keeps_how_far_it_got_and_says_it_failed(running_task):
+    ProgressReporter(running_task, WORKER, interval=0, attempt=1).report(43, "Parsing page 3")
+    assert task_records.mark_failed(get_engine(), running_task, "The PDF is damaged")
+    assert stored(running_task) == (43, task_records.FAILED_PROGRESS)
+
+
+@pytest.mark.parametrize("how", ["retry", "lost run", "shutdown", "expired lease"])
+def test_a_task_that_will_run_again_starts_its_progress_over(running_task, how):
+    engine = get_engine()
+    ProgressReporter(running_task, WORKER, interval=0, attempt=1).report(29, "Parsing page 3")
+    if how == "retry":
+        assert task_records.mark_retrying(engine, running_task, "Temporary", 1, WORKER, 1)
+    elif how == "lost run":
+        assert task_records.release_lost_run(engine, running_task, WORKER, 3)
+    elif how == "shutdown":
+        assert task_records.release_leases(engine, WORKER) == 1
+    else:
+        assert task_records.reclaim_expired_lease(engine, running_task, 0, 3).value == "RETRYING"
+    assert stored(running_task) == (0, task_records.RUN_AGAIN_PROGRESS)
+    # The next run's progress then only goes up, from where that run starts.
+    take_expired_lease(running_task, "celery@next-node")
+    ProgressReporter(running_task, "celery@next-node", interval=0, attempt=2).report(3, "Parsing page 1")
+    assert stored(running_task) == (3, "Parsing page 1")
+
+
+def test_a_task_whose_worker_died_too_often_keeps_how_far_it_got(running_task):
+    ProgressReporter(running_task, WORKER, interval=0, attempt=1).report(43, "Parsing page 3")
+    assert task_records.release_lost_run(get_engine(), running_task, WORKER, 1)
+    assert row(running_task)[0] == "FAILED"
+    assert stored(running_task) == (43, task_records.FAILED_PROGRESS)

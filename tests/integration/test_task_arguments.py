@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 
 from backend.db import get_engine
 from backend.models import TaskStatus, utcnow
+from backend.tasks.app import celery_app
 from backend.tasks.arguments import OLDER_RELEASE_MESSAGE
-from backend.tasks.kinds import CATEGORIZE
+from backend.tasks.base import unknown_task_message
+from backend.tasks.kinds import CATEGORIZE, DEFAULT_QUEUE
 from backend.tasks.submission import dispatch, submit_task
 from tests.support import is_final
 from tests.support.seed import seed_statement, seed_task
@@ -90,3 +92,17 @@ def test_a_submit_with_a_mistyped_argument_fails_loudly_and_records_nothing(clea
         submit_task(get_engine(), 1, CATEGORIZE.name, {"user_id": 1, "overwirte": True})
     with get_engine().connect() as conn:
         assert conn.scalar(select(func.count()).select_from(TaskStatus)) == 0
+
+
+def test_a_message_no_worker_knows_ends_its_task_failed_with_a_message(
+    client, auth_headers, worker, wait_for
+):
+    # Found by QA: `celery -A celery_app call <unknown name>` was dropped by the worker
+    # with a log line, and a row of it (an older release's kind) stayed PENDING for ever.
+    task_id = seed_task(me(client, auth_headers), "PENDING", "tests.no_such_task")
+    celery_app.send_task("tests.no_such_task", task_id=task_id, queue=DEFAULT_QUEUE)
+
+    final = wait_for(task_id, auth_headers, is_final)
+    assert final["status"] == "FAILED"
+    assert final["error_message"] == unknown_task_message("tests.no_such_task")
+    assert "'tests.no_such_task'" in final["error_message"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import time
 import uuid
 
 import redis
 
 from backend.config import get_settings
+from tests.conftest import WORKER_LOG
 from tests.support import is_final
 
 
@@ -89,6 +92,37 @@ def test_permanent_error_fails_once_with_its_clean_message(client, auth_headers,
     assert int(redis.Redis.from_url(get_settings().redis_url).get(counter)) == 1
 
 
+def worker_lines(task_id: str, expected: str) -> list[str]:
+    """The worker log's lines about ``task_id`` with what follows each (a traceback), once
+    one of them holds ``expected`` (Celery logs a failure just after the row says so)."""
+    deadline = time.monotonic() + 10
+    while True:
+        text = WORKER_LOG.read_text(errors="replace")
+        # A record starts with "[<time>: <LEVEL>/<process>]"; a traceback continues it.
+        records = re.split(r"\n(?=\[\d{4}-)", text)
+        found = [record for record in records if task_id in record]
+        if any(expected in record for record in found) or time.monotonic() > deadline:
+            return found
+
+
+def test_a_users_bad_input_is_logged_as_a_warning_without_a_traceback(
+    client, auth_headers, submit, wait_for
+):
+    # Found by QA: a file that is not a statement was logged at ERROR with a traceback,
+    # like a bug of ours.
+    refused = submit(auth_headers, "tests.invalid_input", counter_key=uuid.uuid4().hex)
+    assert wait_for(refused, auth_headers, is_final)["status"] == "FAILED"
+    lines = worker_lines(refused, "raised expected")
+    assert any("WARNING" in line and "The document is not a bank statement" in line for line in lines), lines
+    assert not any("ERROR" in line or "Traceback" in line for line in lines), lines
+
+    # A bug of ours stays an error, with its traceback.
+    crashed = submit(auth_headers, "tests.crash")
+    assert wait_for(crashed, auth_headers, is_final)["status"] == "FAILED"
+    lines = worker_lines(crashed, "raised unexpected")
+    assert any("ERROR" in line and "Traceback" in line for line in lines), lines
+
+
 def test_unexpected_error_fails_without_leaking_internals(client, auth_headers, submit, wait_for):
     task_id = submit(auth_headers, "tests.crash")
 
@@ -132,6 +166,21 @@ def test_task_list_is_newest_first_and_filters(client, auth_headers, submit, wai
     assert [item["task_id"] for item in pings["items"]] == [first]
     page = client.get("/tasks", params={"limit": 1, "offset": 1}, headers=auth_headers).json()
     assert page["total"] == 2 and [item["task_id"] for item in page["items"]] == [first]
+
+
+def test_an_unknown_task_name_or_status_filter_is_422_naming_the_known_ones(client, auth_headers):
+    # Found by QA: ?task_name=unknown answered 200 with an empty list, as if the user had
+    # no such tasks.
+    response = client.get("/tasks", params={"task_name": "parse_pdf"}, headers=auth_headers)
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert "'parse_pdf'" in detail and "parse_pdf_async" in detail and "bulk_categorize_async" in detail
+    assert "cleanup_old_results" not in detail  # the platform's chores are not the user's
+    response = client.get("/tasks", params={"status": "DONE"}, headers=auth_headers)
+    assert response.status_code == 422
+    assert "'PENDING'" in response.json()["detail"] and "'REVOKED'" in response.json()["detail"]
+    known = client.get("/tasks", params={"task_name": "parse_pdf_async"}, headers=auth_headers)
+    assert known.status_code == 200 and known.json()["total"] == 0
 
 
 def test_bad_list_parameters_get_422_with_detail(client, auth_headers):

@@ -99,6 +99,25 @@ def uncooperative(self: TrackedTask, seconds: float) -> None:
     time.sleep(seconds)
 
 
+@testing_task("tests.slow_to_die")
+def slow_to_die(self: TrackedTask, exited_key: str, dying_seconds: float, seconds: float) -> None:
+    """Sleep without progress (a cancel can only terminate it) and take ``dying_seconds``
+    to die when terminated, as a process flushing a large file would; sets ``exited_key``
+    in Redis just before it exits."""
+
+    def die_slowly(signum: int, frame: Any) -> None:
+        time.sleep(dying_seconds)
+        redis.Redis.from_url(get_settings().redis_url).set(exited_key, "1")
+        os._exit(1)
+
+    previous = signal.signal(signal.SIGTERM, die_slowly)
+    try:
+        self.progress(1, "Sleeping")
+        time.sleep(seconds)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @testing_task("tests.long_first_run")
 def long_first_run(self: TrackedTask, counter_key: str, first_seconds: float,
                    then_seconds: float) -> dict:
