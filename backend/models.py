@@ -153,6 +153,9 @@ class TaskStatus(Base):
     # reaper had to send it again because it never arrived.
     dispatched_at: Mapped[datetime | None] = mapped_column()
     redispatches: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # For a FAILED task: whether running it again can help (the platform's failure, not
+    # the input's; task_records.mark_failed). NULL: not failed, or failed before 0012.
+    retryable: Mapped[bool | None] = mapped_column()
     # The batch this task belongs to (an item's parse, or a step of the batch's pipeline).
     batch_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("batches.id", ondelete="SET NULL"), index=True
@@ -168,6 +171,14 @@ class TaskStatus(Base):
     schedule_id: Mapped[int | None] = mapped_column(
         ForeignKey("schedules.id", ondelete="SET NULL"), index=True
     )
+
+    @property
+    def can_run_again(self) -> bool:
+        """Whether running the task again can help: it was cancelled, or it FAILED for a
+        reason that was not its input's (``retryable``)."""
+        if self.status == TaskState.REVOKED.value:
+            return True
+        return self.status == TaskState.FAILED.value and bool(self.retryable)
 
 
 class Statement(Base):

@@ -210,7 +210,8 @@ def retry_failed_items(
 ) -> RetryOut:
     """Run the batch's FAILED items again, each as a new task with the same file (a
     statement that was imported meanwhile is found by its hash, not imported twice).
-    Uploads that were refused have no file to run: they are counted in
+    Only failures another run can help (``retryable`` on their task: a service away, a
+    bug); the others, and uploads that were refused (no file to run), are counted in
     ``not_retryable``. The batch is open again until they end, and its pipeline runs
     again."""
     row_id = _owned_row_id(user.id, batch_id)

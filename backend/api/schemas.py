@@ -97,6 +97,9 @@ class TaskOut(BaseModel):
     attempts: int
     # Runs that ended because their worker died (the task stops FAILED at MAX_WORKER_LOSSES).
     worker_losses: int
+    # Whether running it again can help: a cancelled task, or one that FAILED for the
+    # platform's reasons (a service away through every retry, a bug), not its input's.
+    retryable: bool = Field(validation_alias="can_run_again")
     # The public id of the batch the task belongs to (GET /batches/{batch_id}): an item's
     # parse or a step of its pipeline; null for a task submitted on its own.
     batch_id: str | None = Field(validation_alias="batch_public_id")

@@ -522,8 +522,9 @@ class FailedItem:
 @dataclass(frozen=True)
 class RetryPlan:
     items: list[FailedItem]
-    # FAILED items with nothing to run: refused uploads (no file was kept) and items
-    # whose task record was deleted.
+    # FAILED items that running again cannot help: refused uploads (no file was kept),
+    # items whose task record was deleted, and tasks that failed for their input's
+    # reasons (``task_status.retryable``: a damaged file fails the same way again).
     not_retryable: int
 
 
@@ -532,7 +533,7 @@ def plan_retry(conn: Connection, batch_row_id: int) -> RetryPlan:
     rows = conn.execute(
         select(
             _items.c.id, _items.c.task_id, _tasks.c.status, _tasks.c.task_name,
-            _tasks.c.kwargs, _tasks.c.file_path,
+            _tasks.c.kwargs, _tasks.c.file_path, _tasks.c.retryable,
         )
         .select_from(_items.outerjoin(_tasks, _tasks.c.task_id == _items.c.task_id))
         .where(_items.c.batch_id == batch_row_id)
@@ -541,9 +542,13 @@ def plan_retry(conn: Connection, batch_row_id: int) -> RetryPlan:
     retryable = [
         FailedItem(row.id, row.task_id, row.task_name, row.kwargs or {}, row.file_path)
         for row in rows
-        if row.status == TaskState.FAILED.value
+        if row.status == TaskState.FAILED.value and row.retryable
     ]
-    not_retryable = sum(row.task_id is None or row.status is None for row in rows)
+    not_retryable = sum(
+        row.task_id is None or row.status is None
+        or (row.status == TaskState.FAILED.value and not row.retryable)
+        for row in rows
+    )
     return RetryPlan(retryable, not_retryable)
 
 

@@ -600,11 +600,19 @@ def mark_success(engine: Engine, task_id: str, result: Any) -> bool:
     return _run_transition(engine, task_id, _SUCCEED, params, setting_status=True)
 
 
-def mark_failed(engine: Engine, task_id: str, error_message: str) -> bool:
-    """Record a failure with a message that is safe to show the task's owner."""
+def mark_failed(
+    engine: Engine, task_id: str, error_message: str, *, retryable: bool = False
+) -> bool:
+    """Record a failure with a message that is safe to show the task's owner.
+
+    ``retryable``: running the task again can help, because the failure was the
+    platform's (a service away through every retry, a bug the operators are told of),
+    not the input's (a damaged file, a time limit the same file meets again); clients
+    offer a retry on it, and a batch's retry_failed runs only those again.
+    """
     return _finish(
         engine, task_id, TaskState.FAILED, error_message=error_message,
-        progress_message=FAILED_PROGRESS,
+        progress_message=FAILED_PROGRESS, retryable=retryable,
     )
 
 

@@ -344,7 +344,7 @@ class TrackedTask(Task):
             raise
         except InvalidInputError as exc:
             logger.warning("Task %s refused its input: %s", task_id, exc)
-            self._fail(engine, task_id, str(exc))
+            self._fail(engine, task_id, str(exc), retryable=exc.retryable)
             raise
         except SoftTimeLimitExceeded:
             limit = settings.task_soft_time_limit
@@ -358,7 +358,8 @@ class TrackedTask(Task):
             raise self._retry_or_fail(engine, task_id, exc)  # noqa: B904 (Retry or exc itself)
         except Exception:
             logger.exception("Task %s failed with an unexpected error", task_id)
-            self._fail(engine, task_id, INTERNAL_ERROR_MESSAGE)
+            # Ours, not the input's: once the operators fix it, the same input may run.
+            self._fail(engine, task_id, INTERNAL_ERROR_MESSAGE, retryable=True)
             raise
         if tracked_id:
             patiently(
@@ -366,8 +367,11 @@ class TrackedTask(Task):
             )
         return result
 
-    def _fail(self, engine: Engine, task_id: str, message: str) -> None:
-        patiently(lambda: task_records.mark_failed(engine, task_id, message), "recording the failure")
+    def _fail(self, engine: Engine, task_id: str, message: str, retryable: bool = False) -> None:
+        patiently(
+            lambda: task_records.mark_failed(engine, task_id, message, retryable=retryable),
+            "recording the failure",
+        )
 
     def _took_over_from_a_lost_node(self, engine: Engine, task_id: str) -> bool:
         """A redelivered message whose run another node holds: if that node is gone, take
@@ -424,6 +428,7 @@ class TrackedTask(Task):
                 task_id,
                 f"A service the task needs was unavailable; gave up after "
                 f"{retries_done + 1} attempts. Please try again later.",
+                retryable=True,
             )
             return exc
         countdown = deliverable_countdown(

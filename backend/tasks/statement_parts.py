@@ -65,7 +65,7 @@ def require_upload(file_path: str) -> Path:
     """The uploaded file; InvalidInputError when storage lost it (a volume not mounted, a restore)."""
     path = Path(file_path)
     if not path.is_file():
-        raise InvalidInputError(STORAGE_LOST)
+        raise InvalidInputError(STORAGE_LOST, retryable=True)  # the storage may come back
     return path
 
 
@@ -283,7 +283,8 @@ def _settle(engine: Engine, task_id: str, kwargs: dict[str, Any], is_part: bool)
     """Move the parse task on after one of its parts or its merge ended."""
     with engine.connect() as conn:
         row = conn.execute(
-            select(TaskStatus.status, TaskStatus.error_message).where(TaskStatus.task_id == task_id)
+            select(TaskStatus.status, TaskStatus.error_message, TaskStatus.retryable)
+            .where(TaskStatus.task_id == task_id)
         ).first()
     if row is None:
         return
@@ -291,7 +292,10 @@ def _settle(engine: Engine, task_id: str, kwargs: dict[str, Any], is_part: bool)
     if row.status == TaskState.SUCCESS.value and is_part:
         _start_merge(engine, kwargs)
     elif row.status == TaskState.FAILED.value:
-        task_records.mark_failed(engine, parent, row.error_message or "A part of the parse failed")
+        task_records.mark_failed(
+            engine, parent, row.error_message or "A part of the parse failed",
+            retryable=bool(row.retryable),
+        )
     elif row.status == TaskState.REVOKED.value:
         task_records.mark_revoked(engine, parent)
     elif row.status != TaskState.SUCCESS.value:

@@ -29,6 +29,7 @@ from backend.tasks.app import celery_app
 from backend.tasks.batches import advance_batch
 from backend.tasks.kinds import CATEGORIZE, FINISH_BATCHES, PARSE_STATEMENT, REPORT
 from tests.support import is_final
+from tests.support.invoice_pdfs import write_text_pdf
 from tests.support.seed import seed_task
 from tests.support.statement_pdfs import LAYOUTS, StatementTruth
 
@@ -159,6 +160,41 @@ def test_a_batch_of_ten_with_two_failures_is_partial_and_retry_runs_exactly_thos
         "retried": 0, "not_retryable": 0,
     }
     assert task_rows() == 12
+
+
+def test_retry_failed_runs_only_the_failures_another_run_can_help(
+    client, auth_headers, worker, wait_batch, tmp_path
+):
+    """A letter is no statement however often it runs; a file the storage lost may be back.
+    retry_failed runs the second again and counts the first in not_retryable."""
+    good, _ = statement(tmp_path, "northgate_uk")
+    letter = write_text_pdf(tmp_path / "letter.pdf", ["Dear customer,", "thank you."]).read_bytes()
+    with statement_queue_paused():
+        answer = client.post(
+            "/batches", files=files_part([("letter.pdf", letter), ("good.pdf", good)]),
+            headers=auth_headers,
+        )
+        assert answer.status_code == 202, answer.text
+        batch_id = answer.json()["batch_id"]
+        user_dir = get_settings().storage_dir / str(client.get("/auth/me", headers=auth_headers).json()["id"])
+        stored_good = next(path for path in user_dir.glob("*.pdf") if path.read_bytes() == good)
+        shutil.move(stored_good, tmp_path / "kept.pdf")
+
+    first = wait_batch(batch_id, auth_headers)
+    assert (first["failed"], first["succeeded"]) == (2, 0), first
+    verdicts = {
+        item["filename"]: client.get(f"/tasks/{item['task_id']}/status", headers=auth_headers).json()
+        for item in first["items"]
+    }
+    assert verdicts["letter.pdf"]["retryable"] is False
+    assert verdicts["good.pdf"]["retryable"] is True, verdicts["good.pdf"]["error_message"]
+
+    shutil.move(tmp_path / "kept.pdf", stored_good)  # the storage is back
+    retried = client.post(f"/batches/{batch_id}/retry_failed", headers=auth_headers)
+    assert retried.json() == {"retried": 1, "not_retryable": 1}
+    second = wait_batch(batch_id, auth_headers)
+    assert (second["failed"], second["succeeded"]) == (1, 1), second
+    assert task_rows() == 3
 
 
 def test_refused_uploads_are_failed_items_and_cannot_be_rerun(

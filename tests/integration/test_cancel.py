@@ -37,6 +37,7 @@ def test_cancelling_a_running_task_rolls_back_its_work_and_the_worker_survives(
 
     status = client.get(f"/tasks/{task_id}/status", headers=auth_headers).json()
     assert status["status"] == "REVOKED"
+    assert status["retryable"] is True  # a cancelled task may run again
     with get_engine().connect() as conn:
         written = conn.scalar(select(func.count()).where(CategoryRule.pattern == marker))
     assert written == 0, "the cancelled task's partial write must be rolled back"

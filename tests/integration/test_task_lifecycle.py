@@ -77,6 +77,7 @@ def test_a_task_that_keeps_failing_transiently_gives_up_after_three_retries(
     assert final["status"] == "FAILED"
     assert final["attempts"] == 4
     assert "gave up after 4 attempts" in final["error_message"]
+    assert final["retryable"] is True  # the service was away, not the input wrong
     assert "RETRYING" in statuses
     assert int(redis.Redis.from_url(get_settings().redis_url).get(counter)) == 4
 
@@ -89,6 +90,7 @@ def test_permanent_error_fails_once_with_its_clean_message(client, auth_headers,
     assert final["status"] == "FAILED"
     assert final["error_message"] == "The document is not a bank statement"
     assert final["attempts"] == 1
+    assert final["retryable"] is False  # the same input fails the same way
     assert int(redis.Redis.from_url(get_settings().redis_url).get(counter)) == 1
 
 
@@ -130,6 +132,7 @@ def test_unexpected_error_fails_without_leaking_internals(client, auth_headers, 
     assert final["status"] == "FAILED"
     assert "hunter2" not in final["error_message"]
     assert final["error_message"].startswith("Internal error")
+    assert final["retryable"] is True  # a bug of ours: the operators may fix it
 
 
 def test_hard_time_limit_ends_failed_and_the_worker_goes_on(client, auth_headers, submit, wait_for):
@@ -138,8 +141,10 @@ def test_hard_time_limit_ends_failed_and_the_worker_goes_on(client, auth_headers
     final = wait_for(task_id, auth_headers, is_final)
     assert final["status"] == "FAILED"
     assert "2-second limit" in final["error_message"]
+    assert final["retryable"] is False  # the same input takes as long again
     ping = client.post("/tasks/ping", headers=auth_headers).json()["task_id"]
-    assert wait_for(ping, auth_headers, is_final)["status"] == "SUCCESS"
+    done = wait_for(ping, auth_headers, is_final)
+    assert done["status"] == "SUCCESS" and done["retryable"] is False
 
 
 def test_soft_time_limit_ends_failed_with_a_message(client, auth_headers, submit, wait_for):
@@ -148,6 +153,7 @@ def test_soft_time_limit_ends_failed_with_a_message(client, auth_headers, submit
     final = wait_for(task_id, auth_headers, is_final)
     assert final["status"] == "FAILED"
     assert "limit" in final["error_message"]
+    assert final["retryable"] is False
 
 
 def test_task_list_is_newest_first_and_filters(client, auth_headers, submit, wait_for):

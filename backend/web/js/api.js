@@ -169,14 +169,12 @@ export function watchTask(taskId, onStatus) {
 export const isFinal = (status) => FINAL.has(status);
 
 /**
- * Whether running a finished task again can end differently. A cancelled task: yes. A
- * FAILED one: only if it failed for a reason outside its input, which the task layer shows
- * as more than one run (it retried a service that was away, or runs were lost with their
- * worker). A failure on its one and only run is its input's (not a statement, password
- * protected, no table; or a time limit or bug the same file meets again): the same file
- * would fail the same way.
+ * Whether running a finished task again can end differently, as the server says
+ * (`retryable`): a cancelled task, or one that FAILED for a reason outside its input (a
+ * service away through every retry, storage that lost the file, a bug). A failure of the
+ * input itself (not a statement, password protected, no table, a time limit the same file
+ * meets again) would end the same way.
  */
 export function retryCanHelp(task) {
-  if (task.status === "REVOKED") return true;
-  return task.status === "FAILED" && (task.attempts > 1 || task.worker_losses > 0);
+  return Boolean(task.retryable);
 }

@@ -175,21 +175,17 @@ async function retry(item) {
   start(item);  // never reached the server: send it again on its own
 }
 
-/** "Retry failed": what can end differently runs again. A batch whose FAILED items all can
- * runs them again as a batch (POST /batches/{id}/retry_failed, which retries every FAILED
- * item); otherwise, and for cancelled ones and files that never reached the server, each
- * goes again on its own. */
+/** "Retry failed": what can end differently runs again. A batch's FAILED items that can
+ * run again as a batch (POST /batches/{id}/retry_failed, which retries only those);
+ * cancelled ones and files that never reached the server each go again on their own. */
 async function retryFailed() {
   const byBatch = new Map();
-  for (const item of items.filter((one) => one.batchId && one.status === "FAILED")) {
+  for (const item of items.filter((one) => one.batchId && one.status === "FAILED" && retryable(one))) {
     if (!byBatch.has(item.batchId)) byBatch.set(item.batchId, []);
     byBatch.get(item.batchId).push(item);
   }
-  for (const [batchId, failed] of byBatch) {
-    if (!failed.every(retryable)) byBatch.delete(batchId);
-  }
   for (const item of items.filter(retryable)) {
-    if (!(item.batchId && item.status === "FAILED" && byBatch.has(item.batchId))) retry(item);
+    if (!(item.batchId && item.status === "FAILED")) retry(item);
   }
   for (const [batchId] of byBatch) {
     try {
