@@ -218,6 +218,7 @@ def test_an_uploaded_statement_is_categorized_by_the_saved_rules_as_it_is_import
     ]
     assert [t["category"] for t in items] == expected
     assert {"Money out", "Big money in", None} <= set(expected)
+    assert [t["category_source"] for t in items] == [c and "rule" for c in expected]
     tasks = client.get("/tasks", headers=auth_headers).json()["items"]
     assert [task["task_id"] for task in tasks] == [task_id]  # no categorization task ran
 
