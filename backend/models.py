@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     select,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
@@ -71,6 +72,17 @@ class TaskState(enum.StrEnum):
     @classmethod
     def final(cls) -> frozenset[TaskState]:
         return frozenset({cls.SUCCESS, cls.FAILED, cls.REVOKED})
+
+
+class CategorySource(enum.StrEnum):
+    """Who set a transaction's category, as stored in ``transactions.category_source``
+    (NULL: nobody, the transaction has no category)."""
+
+    #: A categorization rule, at import or in a bulk run: a later run may change it.
+    RULE = "rule"
+    #: The user (PATCH /transactions/{id}), also to "no category": runs leave it alone
+    #: unless they ask for ``include_manual``.
+    MANUAL = "manual"
 
 
 class User(Base):
@@ -222,6 +234,12 @@ class Transaction(Base):
     __table_args__ = (
         UniqueConstraint("statement_id", "position"),
         Index("ix_transactions_user_id_date", "user_id", "date"),
+        # Only the manual picks (few): a categorization counts those it keeps from it.
+        Index(
+            "ix_transactions_user_id_manual", "user_id",
+            postgresql_where=text("category_source = 'manual'"),
+            sqlite_where=text("category_source = 'manual'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -235,6 +253,8 @@ class Transaction(Base):
     amount: Mapped[Decimal] = mapped_column(Money)
     balance: Mapped[Decimal | None] = mapped_column(Money)
     category: Mapped[str | None] = mapped_column(String(100))
+    # A CategorySource value; categories set before 2026-12-01 count as "rule".
+    category_source: Mapped[str | None] = mapped_column(String(6))
 
 
 class CategoryRule(Base):

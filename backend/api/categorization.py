@@ -97,7 +97,8 @@ def bulk_categorize(
     """Queue categorization of the user's (or one statement's) transactions.
 
     Uses the rules in the body, else the user's saved rules; without ``overwrite``
-    transactions that already have a category are left alone.
+    transactions that already have a category are left alone, without
+    ``include_manual`` those whose category was set or cleared by hand.
     """
     if body.statement_id is not None:
         owned(session, Statement, user, body.statement_id, "Statement")

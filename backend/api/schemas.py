@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
-from backend.models import TaskState
+from backend.models import CategorySource, TaskState
 from backend.security import MAX_PASSWORD_BYTES
 from backend.services.categorization import (
     MAX_AMOUNT,
@@ -169,6 +169,11 @@ class TransactionOut(BaseModel):
     amount: Decimal = Field(description="Negative for money out, positive for money in")
     balance: Decimal | None
     category: str | None
+    category_source: CategorySource | None = Field(
+        description="Who set the category: 'rule' (at import or by a categorization run) or"
+        " 'manual' (PATCH /transactions/{id}, also to null: runs leave it alone unless they"
+        " ask for include_manual); null when nobody did (no category)"
+    )
 
 
 class TransactionPage(Page):
@@ -229,7 +234,16 @@ class BulkCategorizeIn(BaseModel):
 
     statement_id: StatementId | None = None
     rules: list[RuleIn] | None = Field(default=None, min_length=1, max_length=MAX_RULES)
-    overwrite: bool = False
+    overwrite: bool = Field(
+        default=False,
+        description="Also re-categorize transactions that have a category from the rules"
+        " (one that no rule matches keeps its category); false: only those without one",
+    )
+    include_manual: bool = Field(
+        default=False,
+        description="Let the rules change categories set or cleared by hand too (they"
+        " become the rules'); false: those are kept and counted in the result's manual_kept",
+    )
 
 
 class ReportIn(BaseModel):
@@ -273,6 +287,10 @@ class RulePreviewOut(BaseModel):
     matched: int
     already_categorized: int = Field(
         description="Matches that have a category already (kept unless overwrite is asked)"
+    )
+    set_by_hand: int = Field(
+        description="Matches whose category was set or cleared by hand (kept unless"
+        " include_manual is asked)"
     )
     scanned: int
     examples: list[TransactionOut]

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from starlette.background import BackgroundTask
 
 from backend.api.deps import CurrentUser, SessionDep, WriteSessionDep
 from backend.api.routing import OneHopRoute
 from backend.api.schemas import MAX_BIGINT, SummaryOut, TransactionOut, TransactionPage
 from backend.db import get_engine, read_only
-from backend.models import Transaction
+from backend.models import CategorySource, Transaction
 from backend.services.categorization import MAX_CATEGORY_LENGTH, Direction
 from backend.services.exports import ExportFormat, ExportScope, export_transactions
 from backend.services.transaction_queries import (
@@ -55,11 +55,35 @@ def check_storable_text(value: str, name: str) -> str:
 
 
 class CategoryIn(BaseModel):
-    """A transaction's new category; ``null`` clears it."""
+    """A transaction's new category, picked by hand; ``null`` clears it.
+
+    A pick, also of no category, is kept by categorization runs unless they ask for
+    ``include_manual``. ``{"category": null, "category_source": null}`` hands the
+    transaction back to the rules: no category, and the next run may give it one.
+    """
+
+    # A typo ("catgory_source") would otherwise make a pick the user meant to undo.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"category": "Groceries"}, {"category": None}, {"category": None, "category_source": None},
+    ]})
 
     category: CategoryText | None = Field(examples=["Groceries"])
+    category_source: Literal[CategorySource.MANUAL] | None = Field(
+        default=CategorySource.MANUAL,
+        description="'manual' (the default): the rules leave this pick alone; null, only"
+        " with a null category: no category, for the rules to give",
+    )
 
     _valid = field_validator("category")(check_category_text)
+
+    @model_validator(mode="after")
+    def _source_fits(self) -> CategoryIn:
+        if self.category is not None and self.category_source is None:
+            raise ValueError(
+                "a category set here is a manual pick: category_source null only goes with"
+                " a null category (to hand the transaction back to the rules)"
+            )
+        return self
 
 
 def export_response(scope: ExportScope, export_format: ExportFormat, filename: str) -> StreamingResponse:
@@ -130,6 +154,10 @@ def transaction_filter(
     uncategorized: Annotated[bool, Query(description="Only those without a category")] = False,
     direction: Annotated[Direction | None, Query(description="debit: money out, credit: money in")] = None,
     statement_id: Annotated[int | None, Query(ge=1, le=MAX_BIGINT)] = None,
+    category_source: Annotated[
+        CategorySource | None,
+        Query(description="rule: categories the rules set; manual: those set or cleared by hand"),
+    ] = None,
 ) -> TransactionFilter:
     """The query's filters over the user's transactions; 422 for a reversed date range,
     text PostgreSQL cannot hold, or a category together with ``uncategorized``."""
@@ -145,7 +173,7 @@ def transaction_filter(
     return TransactionFilter(
         user_id=user.id, search=q or None, date_from=date_from, date_to=date_to,
         category=category, uncategorized=uncategorized, direction=direction,
-        statement_id=statement_id,
+        statement_id=statement_id, category_source=category_source,
     )
 
 
@@ -182,10 +210,12 @@ def summarize(where: FilterDep, session: SessionDep) -> SummaryOut:
 def set_category(
     transaction_id: TransactionId, body: CategoryIn, user: CurrentUser, session: WriteSessionDep
 ) -> Transaction:
-    """Set or clear (``null``) one of the user's transactions' category."""
+    """Set or clear (``null``) one of the user's transactions' category by hand (rules then
+    leave it alone), or hand it back to the rules (both ``null``)."""
     transaction = session.get(Transaction, transaction_id)
     if transaction is None or transaction.user_id != user.id:
         raise TRANSACTION_NOT_FOUND
     transaction.category = body.category
+    transaction.category_source = body.category_source
     session.commit()
     return transaction

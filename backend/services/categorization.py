@@ -26,7 +26,7 @@ transactions get their categories from it as they are imported
 fresh statement needs no UPDATE at all, and :func:`categorize_transactions`
 re-applies rules to up to millions of stored transactions without a query per row:
 
-1. read ``(id, description, amount in cents, category)`` in batches (a
+1. read ``(id, description, amount in cents, rule-made category)`` in batches (a
    server-side cursor on PostgreSQL);
 2. match each batch in Python with :class:`RuleMatcher`: one RE2 set of every
    rule scans each ASCII description once (each distinct one once, when they
@@ -37,6 +37,10 @@ re-applies rules to up to millions of stored transactions without a query per ro
 3. stage only the rows whose category changes in a temporary table (``COPY`` on
    PostgreSQL, ``executemany`` elsewhere) and write them with one
    ``UPDATE ... FROM``; when nothing changes, nothing is staged or written.
+
+A category the user set or cleared by hand (``category_source = 'manual'``) is never
+read, matched or written unless the run asks for ``include_manual``; what rules write
+is marked ``'rule'``.
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    case,
     cast,
     func,
     insert,
@@ -75,7 +80,7 @@ from sqlalchemy import (
 )
 
 from backend.db import begin_read, begin_write
-from backend.models import CategoryRule, Transaction
+from backend.models import CategoryRule, CategorySource, Transaction
 from backend.services.errors import InvalidInputError
 
 ProgressCallback = Callable[[int, int], None]
@@ -578,19 +583,23 @@ class CategorizationResult:
     """What one categorization run did, over the transactions it considered.
 
     The transactions considered are the user's (or the statement's) transactions
-    when ``overwrite`` is true, and only their uncategorized ones otherwise.
-    ``categorized`` of them matched a rule (``by_category`` splits them by the
-    winning rule's category); ``uncategorized`` matched none and were left as
+    when ``overwrite`` is true, and only their uncategorized ones otherwise; either
+    way without those whose category was set or cleared by hand, unless
+    ``include_manual``: ``manual_kept`` counts the ones left alone for that.
+    ``categorized`` of the considered matched a rule (``by_category`` splits them by
+    the winning rule's category); ``uncategorized`` matched none and were left as
     they were. ``written`` is how many rows the run changed: the matched ones
     whose category was not already the winning rule's (0 when the rules have not
-    changed since the last run or the import). ``seconds`` times the phases, for
-    logs and benchmarks.
+    changed since the last run or the import), and with ``include_manual`` the
+    manual picks a rule now gives the same category (they become the rule's).
+    ``seconds`` times the phases, for logs and benchmarks.
     """
 
     categorized: int
     uncategorized: int
     by_category: dict[str, int]
     written: int = 0
+    manual_kept: int = 0
     seconds: dict[str, float] = field(default_factory=dict, compare=False)
 
 
@@ -602,16 +611,19 @@ def categorize_transactions(
     statement_id: int | None = None,
     statement_ids: Sequence[int] | None = None,
     overwrite: bool = False,
+    include_manual: bool = False,
     on_progress: ProgressCallback | None = None,
 ) -> CategorizationResult:
     """Set the category of a user's transactions from ``rules``.
 
     Considers the user's transactions (only the statement's with ``statement_id``,
     only those statements' with ``statement_ids``: a batch's); without ``overwrite``
-    only those without a category.
+    only those without a category. Those whose category the user set or cleared by
+    hand are left out unless ``include_manual``.
     Each considered transaction that a rule matches gets the winning rule's
-    category; one that no rule matches is never modified (``overwrite`` does
-    not clear categories). Only rows whose category changes are written.
+    category, marked as the rules'; one that no rule matches is never modified
+    (``overwrite`` does not clear categories, nor hand a manual pick to the rules).
+    Only rows whose category (or its source) changes are written.
 
     Runs two transactions on ``connection``, which must not be in one: the first
     reads, matches and stages the changes in a temporary table, the second writes
@@ -627,16 +639,23 @@ def categorize_transactions(
     UPDATE, which can take most of the time when many rows change.
     """
     timer = _PhaseTimer()
-    candidates = _candidates(user_id, statement_id, statement_ids, overwrite)
-    query = _candidates_query(candidates)
+    reach = _reach(user_id, statement_id, statement_ids, overwrite)
+    source, by_hand = _transactions.c.category_source, CategorySource.MANUAL.value
+    manual = source == by_hand
+    # Not ~manual: NOT (NULL = 'manual') is NULL, which would leave out the uncategorized.
+    candidates = reach if include_manual else and_(reach, source.is_distinct_from(by_hand))
+    query = _candidates_query(candidates, include_manual)
     matcher = RuleMatcher(rules)
     counts: Counter[str | None] = Counter()  # None: the rows no rule matched
     done = 0
     stage = _Stage.for_connection(connection)
     with begin_read(connection):
         with timer.phase("count"):
-            count = select(func.count()).select_from(_transactions).where(candidates)
-            total = connection.execute(count).scalar_one()
+            # Two counts rather than one over ``candidates``: the first can be read from
+            # the (user_id, date) index alone, the second from the index of manual picks.
+            total = _count(connection, reach)
+            manual_kept = 0 if include_manual else _count(connection, and_(reach, manual))
+            total -= manual_kept
         batch_size = max(1, min(BATCH_SIZE, total // 10))
         # closing(): a cancel closes the server-side cursor before its transaction ends.
         with closing(_read_batches(connection, query, batch_size, timer)) as batches:
@@ -661,7 +680,7 @@ def categorize_transactions(
     written = 0
     if stage.staged:
         with timer.phase("update"), begin_write(connection):
-            written = stage.apply(overwrite)
+            written = stage.apply(_write_guard(overwrite, include_manual))
     by_category = {category: n for category, n in counts.items() if category is not None}
     categorized = sum(by_category.values())
     return CategorizationResult(
@@ -669,6 +688,7 @@ def categorize_transactions(
         uncategorized=done - categorized,
         by_category=by_category,
         written=written,
+        manual_kept=manual_kept,
         seconds=timer.seconds,
     )
 
@@ -707,10 +727,10 @@ def load_rules(connection: Connection, user_id: int) -> list[Rule]:
     return [Rule(**row._asdict()) for row in rows]
 
 
-def _candidates(
+def _reach(
     user_id: int, statement_id: int | None, statement_ids: Sequence[int] | None, overwrite: bool
 ) -> ColumnElement[bool]:
-    """Which transactions to consider."""
+    """Which transactions to consider, manual picks included."""
     columns = _transactions.c
     conditions = [columns.user_id == user_id]
     if statement_id is not None:
@@ -722,11 +742,45 @@ def _candidates(
     return and_(*conditions)
 
 
-def _candidates_query(candidates: ColumnElement[bool]) -> Select[Any]:
-    """``(id, description, amount in cents, category)`` of the transactions to consider."""
+def _count(connection: Connection, where: ColumnElement[bool]) -> int:
+    count = select(func.count()).select_from(_transactions).where(where)
+    return int(connection.execute(count).scalar_one())
+
+
+def _candidates_query(candidates: ColumnElement[bool], include_manual: bool) -> Select[Any]:
+    """``(id, description, amount in cents, rule-made category)`` of the transactions to
+    consider.
+
+    The last is the category when a rule set it, and NULL for a manual pick (read only
+    with ``include_manual``): a rule's match then differs from it, so the row is written
+    and becomes the rule's even when the category stays the same.
+    """
     columns = _transactions.c
     cents = cast(func.round(columns.amount * 100), BigInteger)
-    return select(columns.id, columns.description, cents, columns.category).where(candidates)
+    current: ColumnElement[Any] = columns.category
+    if include_manual:
+        is_manual = columns.category_source == CategorySource.MANUAL.value
+        current = case((is_manual, None), else_=columns.category)
+    return select(columns.id, columns.description, cents, current).where(candidates)
+
+
+def _write_guard(overwrite: bool, include_manual: bool) -> ColumnElement[bool]:
+    """Which staged rows the UPDATE may still write: the reading transaction's test again,
+    for rows changed in between (a category set by hand since is kept, unless
+    ``include_manual``; without ``overwrite`` one set at all is)."""
+    columns = _transactions.c
+    source = columns.category_source
+    conditions = []
+    if not include_manual:
+        conditions.append(source.is_distinct_from(CategorySource.MANUAL.value))
+    if overwrite:
+        conditions.append(
+            columns.category.is_distinct_from(_pending.c.category)
+            | source.is_distinct_from(CategorySource.RULE.value)
+        )
+    else:
+        conditions.append(columns.category.is_(None))
+    return and_(*conditions)
 
 
 class _PhaseTimer:
@@ -839,19 +893,17 @@ class _Stage:
         _pending.drop(self.connection, checkfirst=True)
         _pending.create(self.connection)
 
-    def apply(self, overwrite: bool) -> int:
-        """Write the staged categories with one ``UPDATE ... FROM``, drop the stage; the rows
-        written.
-
-        The guard repeats the reading transaction's test, for rows changed in between
-        (a category set by hand since is kept without ``overwrite``).
-        """
-        target = _transactions.c.category
+    def apply(self, guard: ColumnElement[bool]) -> int:
+        """Write the staged categories, as the rules', with one ``UPDATE ... FROM`` where
+        ``guard`` holds (:func:`_write_guard`), drop the stage; the rows written."""
         statement = (
             update(Transaction)
-            .values(category=_pending.c.category)
+            .values(
+                category=_pending.c.category,
+                category_source=CategorySource.RULE.value,
+            )
             .where(_transactions.c.id == _pending.c.id)
-            .where(target.is_distinct_from(_pending.c.category) if overwrite else target.is_(None))
+            .where(guard)
         )
         written = self.connection.execute(statement).rowcount
         _pending.drop(self.connection)
@@ -883,10 +935,10 @@ class _CopyStage(_Stage):
             cursor.copy_expert(f"COPY {_pending.name} (id, category) FROM STDIN", self._lines)
         self._lines = io.StringIO()
 
-    def apply(self, overwrite: bool) -> int:
+    def apply(self, guard: ColumnElement[bool]) -> int:
         # Row counts let the planner pick a hash join instead of a nested loop.
         self.connection.exec_driver_sql(f"ANALYZE {_pending.name}")
-        return super().apply(overwrite)
+        return super().apply(guard)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from backend.models import Statement, Transaction, utcnow
+from backend.models import CategorySource, Statement, Transaction, utcnow
 from backend.services.categorization import categorize_lines, load_rules
 from backend.services.errors import InvalidInputError
 from backend.services.statements.hints import describe_hints
@@ -87,8 +87,9 @@ def save_statement(
     transactions in the caller's transaction; returns the first one's id
     (:func:`statement_ids` gives them all).
 
-    Each transaction is saved with the category the user's saved rules give it (as
-    the bulk categorization would), so a fresh statement needs no UPDATE afterwards.
+    Each transaction is saved with the category the user's saved rules give it, marked
+    as the rules' (as the bulk categorization would), so a fresh statement needs no
+    UPDATE afterwards.
     The (user, file hash, part) triple is unique: when the same file was already imported
     (an upload sent twice, or a task redelivered after a crash, even concurrently),
     the existing statement's id is returned and nothing is inserted (the parts are
@@ -163,6 +164,7 @@ def _save_part(
                     "amount": row.amount,
                     "balance": row.balance,
                     "category": category,
+                    "category_source": None if category is None else CategorySource.RULE.value,
                 }
                 for position, (row, category) in enumerate(
                     zip(parsed.transactions, categories, strict=True)

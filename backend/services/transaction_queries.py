@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
-from backend.models import Transaction
+from backend.models import CategorySource, Transaction
 from backend.services.categorization import Direction, Rule
 
 # Rows read per round trip while a rule is previewed.
@@ -36,7 +36,8 @@ class TransactionSort(StrEnum):
 @dataclass(frozen=True)
 class TransactionFilter:
     """Which of a user's transactions to show. ``search`` is a case-insensitive substring
-    of the description; ``uncategorized`` keeps those without a category."""
+    of the description; ``uncategorized`` keeps those without a category;
+    ``category_source`` those whose category the rules, or the user, set."""
 
     user_id: int
     search: str | None = None
@@ -46,6 +47,7 @@ class TransactionFilter:
     uncategorized: bool = False
     direction: Direction | None = None
     statement_id: int | None = None
+    category_source: CategorySource | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:
         where: list[ColumnElement[bool]] = [Transaction.user_id == self.user_id]
@@ -65,6 +67,8 @@ class TransactionFilter:
             where.append(Transaction.amount > 0)
         if self.statement_id is not None:
             where.append(Transaction.statement_id == self.statement_id)
+        if self.category_source is not None:
+            where.append(Transaction.category_source == self.category_source.value)
         return where
 
 
@@ -160,6 +164,7 @@ class RulePreview:
 
     matched: int = 0
     already_categorized: int = 0
+    set_by_hand: int = 0
     scanned: int = 0
     examples: list[Transaction] = field(default_factory=list)
 
@@ -168,7 +173,8 @@ def preview_rule(session: Session, user_id: int, rule: Rule, example_count: int 
     """Run ``rule`` alone over every transaction of the user, newest first, without saving.
 
     ``already_categorized`` counts the matches that have a category now (a categorize run
-    without ``overwrite`` leaves those alone)."""
+    without ``overwrite`` leaves those alone), ``set_by_hand`` those whose category (or its
+    absence) the user chose (one without ``include_manual`` leaves those alone)."""
     preview = RulePreview()
     rows = session.scalars(
         select(Transaction)
@@ -182,6 +188,7 @@ def preview_rule(session: Session, user_id: int, rule: Rule, example_count: int 
             continue
         preview.matched += 1
         preview.already_categorized += row.category is not None
+        preview.set_by_hand += row.category_source == CategorySource.MANUAL
         if len(preview.examples) < example_count:
             preview.examples.append(row)
     return preview

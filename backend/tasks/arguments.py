@@ -109,6 +109,8 @@ class CategorizeArgs(TaskArguments):
     # Inline rules; None: the user's saved rules.
     rules: list[RuleArgs] | None = None
     overwrite: bool = False
+    # Categories set or cleared by hand may change too.
+    include_manual: bool = False
     # A batch's statements (its pipeline step).
     statement_ids: list[int] | None = None
 

@@ -20,6 +20,7 @@ def bulk_categorize_async(
     rules: list[dict] | None = None,
     overwrite: bool = False,
     statement_ids: list[int] | None = None,
+    include_manual: bool = False,
 ) -> dict:
     """Categorize the user's (or one statement's, or a batch's statements') transactions
     (see categorize_transactions); without ``rules``, with the user's saved ones."""
@@ -37,6 +38,7 @@ def bulk_categorize_async(
             statement_id=statement_id,
             statement_ids=statement_ids,
             overwrite=overwrite,
+            include_manual=include_manual,
             on_progress=lambda done, total: _report(self, done, total),
         )
     logger.info("Categorization phases (s): %s", outcome.seconds)
@@ -45,6 +47,7 @@ def bulk_categorize_async(
         "uncategorized": outcome.uncategorized,
         "by_category": outcome.by_category,
         "written": outcome.written,
+        "manual_kept": outcome.manual_kept,
     }
 
 

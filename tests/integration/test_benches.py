@@ -57,6 +57,7 @@ SMOKES = {
         (r"^300 transactions \(\d+ distinct descriptions\)",
          *(rf"^  {run}\s.* considered, .* written: " for run in ("first run", "same rules", "only unmatched",
                                                                  "one rule changed")),
+         r"^  picks kept\s.* considered, .* picked by hand kept, 0 written: ",
          r"^  at import .* categorized: ",
          r"^  300 x \d+ rules, best of 1: .* target < \d+ s at 1M: not judged at 300 rows;"),
         (("BENCH_REPEAT", "1"),)),

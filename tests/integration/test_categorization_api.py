@@ -87,6 +87,7 @@ def test_bulk_categorization_applies_the_highest_priority_matching_rule(
     assert result == {
         "categorized": 3, "uncategorized": 1,
         "by_category": {"Eating out": 1, "Wholesale": 1, "Income": 1}, "written": 3,
+        "manual_kept": 0,
     }
     items = client.get(f"/statements/{statement_id}/transactions", headers=auth_headers).json()["items"]
     assert [t["category"] for t in items] == ["Eating out", "Wholesale", "Income", None]
@@ -217,5 +218,113 @@ def test_an_uploaded_statement_is_categorized_by_the_saved_rules_as_it_is_import
     ]
     assert [t["category"] for t in items] == expected
     assert {"Money out", "Big money in", None} <= set(expected)
+    assert [t["category_source"] for t in items] == [c and "rule" for c in expected]
     tasks = client.get("/tasks", headers=auth_headers).json()["items"]
     assert [task["task_id"] for task in tasks] == [task_id]  # no categorization task ran
+
+
+def run_categorization(client, headers, wait_for, body: dict) -> dict:
+    """POST /bulk_categorize_async with ``body``, wait for the worker, return its result."""
+    submitted = client.post("/bulk_categorize_async", json=body, headers=headers)
+    assert submitted.status_code == 202, submitted.text
+    task_id = submitted.json()["task_id"]
+    assert wait_for(task_id, headers, is_final)["status"] == "SUCCESS"
+    return client.get(f"/tasks/{task_id}/result", headers=headers).json()["result"]
+
+
+def test_re_applying_edited_rules_keeps_the_categories_picked_by_hand(
+    client, auth_headers, worker, wait_for
+):
+    """The QA report: a user picks categories by hand, edits a rule, re-applies the rules
+    with overwrite; the picks must survive (and the result say how many were kept)."""
+    statement_id = seed_statement(me(client, auth_headers), [
+        ("2024-03-01", "COFFEE HOUSE LONDON", "-3.20"),
+        ("2024-03-02", "COFFEE BEANS GIFT BOX", "-25.00"),
+        ("2024-03-03", "TESCO STORES", "-40.00"),
+        ("2024-03-04", "MYSTERY SHOP", "-9.99"),
+    ])
+    coffee = client.post("/rules", json=RULE, headers=auth_headers).json()
+    client.post("/rules", json={"pattern": "tesco", "category": "Groceries"}, headers=auth_headers)
+    run_categorization(client, auth_headers, wait_for, {})
+    items = client.get(f"/statements/{statement_id}/transactions", headers=auth_headers).json()["items"]
+    assert [(t["category"], t["category_source"]) for t in items] == [
+        ("Eating out", "rule"), ("Eating out", "rule"), ("Groceries", "rule"), (None, None),
+    ]
+
+    gift, tesco = items[1]["id"], items[2]["id"]
+    picked = client.patch(f"/transactions/{gift}", json={"category": "Gifts"}, headers=auth_headers)
+    assert picked.status_code == 200
+    assert picked.json()["category"] == "Gifts" and picked.json()["category_source"] == "manual"
+    cleared = client.patch(f"/transactions/{tesco}", json={"category": None}, headers=auth_headers)
+    assert (cleared.json()["category"], cleared.json()["category_source"]) == (None, "manual")
+
+    client.put(f"/rules/{coffee['id']}", json={**RULE, "category": "Coffee"}, headers=auth_headers)
+    result = run_categorization(client, auth_headers, wait_for, {"overwrite": True})
+    assert result == {
+        "categorized": 1, "uncategorized": 1, "by_category": {"Coffee": 1}, "written": 1,
+        "manual_kept": 2,
+    }
+    items = client.get(f"/statements/{statement_id}/transactions", headers=auth_headers).json()["items"]
+    assert [(t["category"], t["category_source"]) for t in items] == [
+        ("Coffee", "rule"), ("Gifts", "manual"), (None, "manual"), (None, None),
+    ]
+    # The list and its filters show the same.
+    listed = client.get("/transactions?category=Gifts", headers=auth_headers).json()["items"]
+    assert [t["category_source"] for t in listed] == ["manual"]
+
+    # Asked for explicitly, the rules take the picks over (and they become the rules').
+    result = run_categorization(
+        client, auth_headers, wait_for, {"overwrite": True, "include_manual": True}
+    )
+    assert (result["written"], result["manual_kept"]) == (2, 0)
+    items = client.get(f"/statements/{statement_id}/transactions", headers=auth_headers).json()["items"]
+    assert [(t["category"], t["category_source"]) for t in items] == [
+        ("Coffee", "rule"), ("Coffee", "rule"), ("Groceries", "rule"), (None, None),
+    ]
+
+
+def test_a_transaction_can_be_handed_back_to_the_rules(client, auth_headers, worker, wait_for):
+    statement_id = seed_statement(me(client, auth_headers), [("2024-03-01", "COFFEE", "-3.20")])
+    transaction_id = client.get(
+        f"/statements/{statement_id}/transactions", headers=auth_headers
+    ).json()["items"][0]["id"]
+    client.patch(f"/transactions/{transaction_id}", json={"category": None}, headers=auth_headers)
+    client.post("/rules", json=RULE, headers=auth_headers)
+    assert run_categorization(client, auth_headers, wait_for, {})["manual_kept"] == 1
+
+    handed_back = client.patch(f"/transactions/{transaction_id}",
+                               json={"category": None, "category_source": None}, headers=auth_headers)
+    assert handed_back.status_code == 200
+    assert (handed_back.json()["category"], handed_back.json()["category_source"]) == (None, None)
+    result = run_categorization(client, auth_headers, wait_for, {})
+    assert (result["written"], result["manual_kept"]) == (1, 0)
+    item = client.get(f"/statements/{statement_id}/transactions", headers=auth_headers).json()["items"][0]
+    assert (item["category"], item["category_source"]) == ("Eating out", "rule")
+
+
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ({"category": "Gifts", "category_source": None}, "category_source null only goes"),
+        ({"category": "Gifts", "category_source": "rule"}, "category_source"),
+        ({"category": "Gifts", "catgory_source": None}, "catgory_source"),
+    ],
+)
+def test_a_category_patch_that_cannot_be_meant_is_422(client, auth_headers, body, words):
+    statement_id = seed_statement(me(client, auth_headers), [("2024-03-01", "COFFEE", "-3.20")])
+    item = client.get(f"/statements/{statement_id}/transactions", headers=auth_headers).json()["items"][0]
+    response = client.patch(f"/transactions/{item['id']}", json=body, headers=auth_headers)
+    assert response.status_code == 422
+    assert words in str(response.json()["detail"])
+    after = client.get(f"/statements/{statement_id}/transactions", headers=auth_headers).json()["items"][0]
+    assert after == item
+
+
+def test_include_manual_is_a_known_key_and_typos_are_refused(client, auth_headers):
+    client.post("/rules", json=RULE, headers=auth_headers)
+    typo = client.post("/bulk_categorize_async", json={"overwrite": True, "include_manuals": True},
+                       headers=auth_headers)
+    assert typo.status_code == 422 and "include_manuals" in str(typo.json()["detail"])
+    wrong = client.post("/bulk_categorize_async", json={"include_manual": "maybe"},
+                        headers=auth_headers)
+    assert wrong.status_code == 422

@@ -103,8 +103,15 @@ RULES = [
 ]
 
 
-def add_transactions(connection: Connection, lines: list[tuple[int, str, str, str | None]]) -> None:
-    """Insert and commit statement lines: STATEMENT_A and _B are USER's, the other OTHER_USER's."""
+def add_transactions(
+    connection: Connection,
+    lines: list[tuple[int, str, str, str | None]],
+    sources: list[str | None] | None = None,
+) -> None:
+    """Insert and commit statement lines: STATEMENT_A and _B are USER's, the other OTHER_USER's;
+    ``sources``: each line's category_source (none given: NULL, as a category set before the
+    column existed, which counts as the rules')."""
+    sources = sources or [None] * len(lines)
     with connection.begin():
         connection.execute(
             insert(Transaction),
@@ -117,8 +124,11 @@ def add_transactions(connection: Connection, lines: list[tuple[int, str, str, st
                     "description": description,
                     "amount": Decimal(amount),
                     "category": category,
+                    "category_source": source,
                 }
-                for position, (statement, description, amount, category) in enumerate(lines)
+                for position, ((statement, description, amount, category), source) in enumerate(
+                    zip(lines, sources, strict=True)
+                )
             ],
         )
 
@@ -375,16 +385,26 @@ def test_an_imported_statement_gets_the_users_rules_at_once(connection: Connecti
 
     with connection.begin():
         rows = connection.execute(
-            select(Transaction.statement_id, Transaction.description, Transaction.category)
-            .order_by(Transaction.id)
+            select(
+                Transaction.statement_id,
+                Transaction.description,
+                Transaction.category,
+                Transaction.category_source,
+            ).order_by(Transaction.id)
         ).all()
     expected = {
         description: next((r.category for r in RULES if r.matches(description, Decimal(a))), None)
         for description, a in lines
     }
-    assert {d: c for s, d, c in rows if s == statement_id} == expected
+    assert {d: c for s, d, c, _ in rows if s == statement_id} == expected
     assert expected["TESCO EXPRESS"] == "Groceries" and expected["Unknown shop"] is None
-    assert [(s, c) for s, _, c in rows if s != statement_id] == [(other_users, None)]
+    # The rules' categories are marked as theirs; no category, no source.
+    assert {d: src for s, d, c, src in rows if s == statement_id} == {
+        d: None if c is None else "rule" for d, c in expected.items()
+    }
+    assert [(s, c, src) for s, _, c, src in rows if s != statement_id] == [
+        (other_users, None, None)
+    ]
     # The bulk run has nothing left to write.
     assert categorize_transactions(connection, USER, RULES, overwrite=True).written == 0
 
@@ -464,4 +484,152 @@ def test_random_rules_give_the_reference_categories_and_write_only_changes(
             rows = connection.execute(select(Transaction.id, Transaction.category)).all()
         assert dict(rows) == expected
         assert result.written == sum(expected[i] != state[i] for i in ids)
+        state = expected
+
+
+def sources(connection: Connection) -> dict[str, tuple[str | None, str | None]]:
+    """Each transaction's (category, category_source), by description."""
+    with connection.begin():
+        rows = connection.execute(
+            select(Transaction.description, Transaction.category, Transaction.category_source)
+        ).all()
+    return {description: (category, source) for description, category, source in rows}
+
+
+# (statement, description, amount, category, source): what a user has after an import,
+# two picks by hand and a third that cleared a category by hand.
+PICKED = [
+    (STATEMENT_A, "TESCO STORES", "-12.50", "Groceries", "rule"),
+    (STATEMENT_A, "TESCO PETROL", "-60.00", "Fuel", "manual"),
+    (STATEMENT_A, "TESCO MOBILE", "-15.00", None, "manual"),
+    (STATEMENT_B, "tesco online", "-80.00", "Groceries", "manual"),
+    (STATEMENT_B, "Netflix.com", "-9.99", None, None),
+]
+
+
+@pytest.fixture
+def picked(connection: Connection) -> Connection:
+    add_transactions(
+        connection, [line[:4] for line in PICKED], [line[4] for line in PICKED]
+    )
+    return connection
+
+
+def test_overwrite_changes_the_rules_categories_and_keeps_the_picks_by_hand(
+    picked: Connection,
+) -> None:
+    """The QA report: re-applying an edited rule with overwrite wiped the manual picks."""
+    edited = [Rule("tesco", "contains", "Food"), *RULES[1:]]
+
+    result = categorize_transactions(picked, USER, edited, overwrite=True)
+
+    assert sources(picked) == {
+        "TESCO STORES": ("Food", "rule"),
+        "TESCO PETROL": ("Fuel", "manual"),
+        "TESCO MOBILE": (None, "manual"),  # no category, by hand, is a pick too
+        "tesco online": ("Groceries", "manual"),
+        "Netflix.com": ("Subscriptions", "rule"),
+    }
+    assert result == CategorizationResult(
+        categorized=2, uncategorized=0, by_category={"Food": 1, "Subscriptions": 1},
+        written=2, manual_kept=3,
+    )
+
+
+def test_without_overwrite_a_category_cleared_by_hand_stays_cleared(picked: Connection) -> None:
+    result = categorize_transactions(picked, USER, RULES)
+
+    assert sources(picked)["TESCO MOBILE"] == (None, "manual")
+    assert sources(picked)["Netflix.com"] == ("Subscriptions", "rule")
+    # Only the uncategorized are in reach without overwrite: of the picks, the cleared one.
+    assert (result.categorized, result.written, result.manual_kept) == (1, 1, 1)
+
+
+def test_include_manual_hands_the_picks_to_the_rules(picked: Connection) -> None:
+    result = categorize_transactions(picked, USER, RULES, overwrite=True, include_manual=True)
+
+    assert sources(picked) == {
+        "TESCO STORES": ("Groceries", "rule"),
+        "TESCO PETROL": ("Groceries", "rule"),
+        "TESCO MOBILE": ("Groceries", "rule"),
+        # The rule's category already: written all the same, to make it the rules'.
+        "tesco online": ("Groceries", "rule"),
+        "Netflix.com": ("Subscriptions", "rule"),
+    }
+    assert (result.categorized, result.written, result.manual_kept) == (5, 4, 0)
+    again = categorize_transactions(picked, USER, RULES, overwrite=True, include_manual=True)
+    assert again.written == 0
+
+
+def test_include_manual_without_overwrite_fills_only_what_was_cleared_by_hand(
+    picked: Connection,
+) -> None:
+    result = categorize_transactions(picked, USER, RULES, include_manual=True)
+
+    after = sources(picked)
+    assert after["TESCO MOBILE"] == ("Groceries", "rule")
+    assert after["TESCO PETROL"] == ("Fuel", "manual")
+    assert (result.categorized, result.written, result.manual_kept) == (2, 2, 0)
+
+
+def test_a_pick_made_while_a_run_matches_is_not_overwritten(
+    engine: Engine, picked: Connection
+) -> None:
+    """The write repeats the read's test: a PATCH between the two keeps its pick."""
+
+    def pick_by_hand(done: int, total: int) -> None:
+        if done == total:  # matched, not written yet
+            with engine.begin() as other:
+                other.execute(
+                    update(Transaction)
+                    .where(Transaction.description == "TESCO STORES")
+                    .values(category="Treats", category_source="manual")
+                )
+
+    edited = [Rule("tesco", "contains", "Food"), *RULES[1:]]
+    result = categorize_transactions(picked, USER, edited, overwrite=True, on_progress=pick_by_hand)
+
+    assert sources(picked)["TESCO STORES"] == ("Treats", "manual")
+    assert result.written == 1  # Netflix only
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_picks_are_kept_unless_included(connection: Connection, seed: int) -> None:
+    """Property: over rows in every state (uncategorized, the rules', picked or cleared by
+    hand) and every (overwrite, include_manual), a row in reach gets the reference winner
+    as the rules', any other row is unchanged, ``written`` counts the changed rows and
+    ``manual_kept`` the picks left out."""
+    rng = random.Random(seed)
+    words = ["TESCO", "stores", "Amazon", "uber", "Netflix.com", "shell", "café", "1234", "x"]
+    states = [(None, None), ("A", "rule"), ("B", "manual"), (None, "manual"), ("A", "manual")]
+    lines, line_sources = [], []
+    for i in range(600):
+        category, source = rng.choice(states)
+        description = f"{i:04} " + " ".join(rng.choice(words) for _ in range(rng.randrange(1, 4)))
+        amount = str(Decimal(rng.randrange(-1000, 1000)) / 100)
+        lines.append((rng.choice((STATEMENT_A, STATEMENT_B)), description, amount, category))
+        line_sources.append(source)
+    add_transactions(connection, lines, line_sources)
+    state = {line[1]: (line[3], source) for line, source in zip(lines, line_sources, strict=True)}
+    for overwrite, include_manual in itertools.product((False, True), repeat=2):
+        rules = random_rules(rng)
+        expected, kept = dict(state), 0
+        for _, description, amount, _ in lines:
+            category, source = state[description]
+            if not (overwrite or category is None):
+                continue
+            if source == "manual" and not include_manual:
+                kept += 1
+                continue
+            winner = reference(rules, description, amount)
+            if winner is not None:
+                expected[description] = (winner, "rule")
+
+        result = categorize_transactions(
+            connection, USER, rules, overwrite=overwrite, include_manual=include_manual
+        )
+
+        assert sources(connection) == expected
+        assert result.written == sum(expected[d] != state[d] for d in state)
+        assert result.manual_kept == kept
         state = expected

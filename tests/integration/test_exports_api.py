@@ -132,7 +132,7 @@ def test_a_statement_exports_in_every_format_as_the_api_shows_it(
             f"/transactions/{transaction['id']}", json={"category": category}, headers=auth_headers
         )
         assert patched.status_code == 200, patched.text
-        assert patched.json() == {**transaction, "category": category}
+        assert patched.json() == {**transaction, "category": category, "category_source": "manual"}
     transactions = api_transactions(client, auth_headers, statement_id)
     assert transactions[0]["category"] == "=Groceries & Café"
 

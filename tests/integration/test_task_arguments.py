@@ -34,7 +34,7 @@ def test_a_task_stored_by_an_older_release_is_retried_with_its_arguments_read_by
         ("2024-03-01", "COFFEE HOUSE", "-3.20"), ("2024-03-02", "RENT", "-900.00"),
     ])
     # As an older release stored it: a key this one dropped ("dry_run"), and none of the
-    # keys it added since ("overwrite", "statement_ids").
+    # keys it added since ("overwrite", "statement_ids", "include_manual").
     old = seed_task(
         user_id, "FAILED", CATEGORIZE.name, queue=CATEGORIZE.queue, completed_at=utcnow(),
         error_message="A service the task needs was unavailable",
@@ -53,7 +53,7 @@ def test_a_task_stored_by_an_older_release_is_retried_with_its_arguments_read_by
             "amount_min": None, "amount_max": None, "direction": None, "priority": 0}
     assert stored_kwargs(task_id) == {
         "user_id": user_id, "statement_id": statement_id, "overwrite": False,
-        "statement_ids": None, "rules": [rule],
+        "statement_ids": None, "rules": [rule], "include_manual": False,
     }
 
 

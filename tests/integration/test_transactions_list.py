@@ -88,6 +88,18 @@ def test_category_filters_and_the_category_list(client, mine) -> None:
     assert client.get("/transactions/categories", headers=mine["headers"]).json() == ["Groceries"]
 
 
+def test_the_picks_by_hand_can_be_listed(client, mine) -> None:
+    """category_source=manual lists what the user set or cleared by hand (what runs keep)."""
+    items = _list(client, mine, q="tesco", sort="date")["items"]
+    _categorize(client, mine, items[0], "Groceries")
+    client.patch(f"/transactions/{items[1]['id']}", json={"category": None}, headers=mine["headers"])
+    picks = _list(client, mine, category_source="manual", sort="date")
+    assert _descriptions(picks) == ["TESCO STORES 2041", "tesco express"]
+    assert [item["category_source"] for item in picks["items"]] == ["manual", "manual"]
+    assert _list(client, mine, category_source="rule")["total"] == 0  # no rule ran
+    assert _list(client, mine, category_source="manual", uncategorized="true")["total"] == 1
+
+
 @pytest.mark.parametrize("params", [
     {"date_from": "2024-02-01", "date_to": "2024-01-01"},
     {"sort": "balance"},
@@ -97,6 +109,7 @@ def test_category_filters_and_the_category_list(client, mine) -> None:
     {"q": "a\x00b"},
     {"category": "Groceries", "uncategorized": "true"},
     {"category": " "},
+    {"category_source": "robot"},
 ])
 def test_bad_queries_are_422(client, mine, params) -> None:
     answer = client.get("/transactions", params=params, headers=mine["headers"])
@@ -140,6 +153,7 @@ def test_rule_preview_counts_matches_without_saving(client, mine) -> None:
     assert answer.status_code == 200, answer.text
     preview = answer.json()
     assert preview["matched"] == 2 and preview["already_categorized"] == 1
+    assert preview["set_by_hand"] == 1  # the PATCH above: a run keeps it
     assert preview["scanned"] == len(ROWS)  # someone else's TESCO is not looked at
     assert [item["description"] for item in preview["examples"]] == ["tesco express", "TESCO STORES 2041"]
     regex_rule = {"pattern": "^(rent|acme)", "match_type": "regex", "category": "X"}

@@ -208,8 +208,9 @@ def test_a_user_uploads_reviews_categorizes_and_reports(
     editor.fill("Coffee & snacks")
     editor.press("Enter")
     expect(first.get_by_test_id("category-cell")).to_have_text(re.compile("Coffee & snacks"))
+    expect(first.get_by_test_id("category-manual")).to_have_text("by hand")
     saved = page.request.get(f"{api_server}/transactions?category=Coffee%20%26%20snacks").json()
-    assert saved["total"] == 1
+    assert saved["total"] == 1 and saved["items"][0]["category_source"] == "manual"
     shot("04-transactions")
 
     # Rules: preview says how many would match, then the rule is saved and applied.
@@ -223,14 +224,16 @@ def test_a_user_uploads_reviews_categorizes_and_reports(
     )
     page.get_by_test_id("rule-save").click()
     expect(page.get_by_test_id("rule-row")).to_have_count(1)
+    page.get_by_label(re.compile("Also replace categories set by rules")).check()
     page.get_by_test_id("categorize-now").click()
     expect(page.get_by_test_id("categorize-progress")).to_have_attribute(
         "aria-valuenow", "100", timeout=TASK_TIMEOUT_MS
     )
-    expect(page.get_by_text(re.compile(r"Done: .* categorized"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Done: .* categorized.* 1 category set by hand kept\."))
+           ).to_be_visible()
     shot("05-rules")
     grocery = page.request.get(f"{api_server}/transactions?category=Groceries&limit=1").json()
-    # The one edited by hand keeps its category (no overwrite).
+    # The one edited by hand keeps its category, also with overwrite.
     assert grocery["total"] == expected_hits - (word.casefold() in _first_listed(page, api_server))
 
     # Reports: charts drawn from the data; a report generated and downloaded.

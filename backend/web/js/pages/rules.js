@@ -88,6 +88,7 @@ export async function rulesPage(context) {
         h("b", {}, result.matched ? `Matches ${plural(result.matched, "transaction")}` : "Matches no transaction"),
         ` of ${result.scanned.toLocaleString()}`,
         result.already_categorized ? h("span.muted", {}, ` · ${result.already_categorized} already have a category`) : null,
+        result.set_by_hand ? h("span.muted", {}, ` · ${result.set_by_hand} set by hand (kept)`) : null,
         result.examples.length ? h("ul", {}, result.examples.map((tx) => h("li", {},
           h("span.muted", {}, formatDate(tx.date), " · "), tx.description, " · ", h("b", {}, formatMoney(tx.amount)),
           tx.category ? h("span.muted", {}, ` (now ${tx.category})`) : null))) : null));
@@ -171,7 +172,8 @@ export async function rulesPage(context) {
         if (task.status === "SUCCESS") {
           runBar.set(100, "done");
           const { result } = await api(`/tasks/${taskId}/result`);
-          runMessage.textContent = `Done: ${plural(result.categorized, "transaction")} categorized, ${result.uncategorized.toLocaleString()} left without a category.`;
+          const kept = result.manual_kept ? ` ${plural(result.manual_kept, "category", "categories")} set by hand kept.` : "";
+          runMessage.textContent = `Done: ${plural(result.categorized, "transaction")} categorized, ${result.uncategorized.toLocaleString()} left without a category.${kept}`;
           runButton.disabled = false;
         } else if (task.status === "FAILED" || task.status === "REVOKED") {
           runMessage.textContent = task.error_message || "Categorization stopped.";
@@ -191,6 +193,6 @@ export async function rulesPage(context) {
     h("div.card", {}, formTitle, form),
     h("div.card", {}, h("h2", {}, "Categorize now"),
       h("p.muted", {}, "Apply your rules to your transactions. Transactions you categorized yourself are kept unless you tick the box."),
-      h("div.row", {}, runButton, h("label.check", { for: "overwrite" }, overwrite, "Also replace existing categories")),
+      h("div.row", {}, runButton, h("label.check", { for: "overwrite" }, overwrite, "Also replace categories set by rules (those set by hand are kept)")),
       h("div", { style: "margin-top:.9rem" }, runBar.el), runMessage));
 }

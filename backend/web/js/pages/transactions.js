@@ -107,8 +107,11 @@ export async function transactionsPage(context) {
 function categoryCell(item) {
   const cell = h("td", { "data-testid": "category-cell" });
   const show = () => {
-    fill(cell, h("button.cat-btn", { type: "button", "aria-label": `Category of ${item.description}: ${item.category || "none"}. Change`, onclick: edit },
-      item.category ? h("span", {}, item.category) : h("span.cat-none", {}, "Add category"),
+    const byHand = item.category_source === "manual";
+    fill(cell, h("button.cat-btn", { type: "button", "aria-label": `Category of ${item.description}: ${item.category || "none"}${byHand ? ", set by hand" : ""}. Change`, onclick: edit },
+      item.category ? h("span", {}, item.category) : h("span.cat-none", {}, byHand ? "None (by hand)" : "Add category"),
+      // Rules leave a category set by hand alone: the mark says why a run did not change it.
+      byHand && item.category ? h("span.cat-manual", { title: "Set by hand: rules leave it alone", "aria-hidden": "true", "data-testid": "category-manual" }, "by hand") : null,
       h("span.pencil", { "aria-hidden": "true" }, "✎")));
   };
   const edit = () => {
@@ -120,6 +123,7 @@ function categoryCell(item) {
       try {
         const saved = await api(`/transactions/${item.id}`, { method: "PATCH", json: { category: value || null } });
         item.category = saved.category;
+        item.category_source = saved.category_source;
         show();
         cell.querySelector("button").focus();
         toast(value ? `Categorized as ${value}` : "Category cleared");
