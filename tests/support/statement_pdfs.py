@@ -1975,3 +1975,28 @@ def write_card_statement(path: Path, seed: int) -> StatementTruth:
         balance_mismatch_rows=breaking_rows, page_count=len(pages), transactions=printed,
         bank_name=spec.bank_name,
     )
+
+
+def redownloaded(content: bytes, download: int = 1) -> bytes:
+    """The same statement PDF as the bank serves it on another ``download``: another creation
+    date and document id, the pages untouched. Each value keeps its length, so the file's
+    cross-reference offsets still hold; the bytes (and their SHA-256) differ."""
+    import hashlib
+    import re
+
+    fresh = hashlib.sha256(content + str(download).encode()).hexdigest().upper()
+
+    def creation(match: re.Match[bytes]) -> bytes:
+        digits = match.group(2)
+        # Another day of the same month: a valid date, same length.
+        day = (int(digits[6:8]) + download - 1) % 28 + 1 if len(digits) >= 8 else 1
+        return match.group(1) + digits[:6] + f"{day:02d}".encode() + digits[8:]
+
+    def document_id(match: re.Match[bytes]) -> bytes:
+        return match.group(1) + fresh[: len(match.group(2))].encode()
+
+    changed = re.sub(rb"(/CreationDate\s*\(D:)(\d{8,14})", creation, content)
+    changed = re.sub(rb"(/ID\s*\[\s*<)([0-9A-Fa-f]+)", document_id, changed)
+    if changed == content:
+        raise ValueError("no creation date or document id to change in this PDF")
+    return changed
