@@ -139,6 +139,7 @@ class SavedDocument:
 
     @property
     def first(self) -> int:
+        """The first statement's id: the one the result describes."""
         return self.ids[0]
 
     def warnings(self) -> list[str]:
