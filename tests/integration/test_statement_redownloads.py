@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,24 @@ def test_a_long_statement_read_in_parts_is_recognised_too(
         f"This statement was already imported as statement {imported['statement_id']}"
     )
     assert _counts() == counts
+
+
+def test_a_batch_with_the_statement_in_two_files_imports_it_once(
+    client, auth_headers, worker, tmp_path
+) -> None:
+    truth = LAYOUTS["coral_au"](tmp_path / "coral.pdf")
+    first, second = _two_downloads(tmp_path / "coral.pdf")
+    answer = client.post(
+        "/batches", headers=auth_headers,
+        files=[("files", (name, content, "application/pdf"))
+               for name, content in (("march.pdf", first), ("march (1).pdf", second))],
+    )
+    assert answer.status_code == 202, answer.text
+    batch_id = answer.json()["batch_id"]
+    deadline = time.monotonic() + 90
+    while (body := client.get(f"/batches/{batch_id}", headers=auth_headers).json())["status"] != "SUCCESS":
+        assert time.monotonic() < deadline and body["status"] in ("PENDING", "PROCESSING"), body
+        time.sleep(0.2)
+    ids = {item["statement_id"] for item in body["items"]}
+    assert len(ids) == 1 and None not in ids
+    assert _counts() == (1, len(truth.transactions))
