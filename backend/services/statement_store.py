@@ -131,28 +131,31 @@ ALREADY_IMPORTED = "already imported as statement {id} (same account, period and
 @dataclass(frozen=True)
 class SavedDocument:
     """What saving a document did: ``ids``, each of its statements' id in document order
-    (new, or the one the user had imported already), and ``known``, the statements it
-    printed that were imported before from another file (nothing was added for them)."""
+    (new, or the one the user had imported already), and ``known_parts``, the places (in
+    ``ids``) of the statements imported before from another file, or printed twice in this
+    one: nothing was added for them."""
 
     ids: list[int]
-    known: list[int] = field(default_factory=list)
+    known_parts: list[int] = field(default_factory=list)
 
     @property
     def first(self) -> int:
         """The first statement's id: the one the result describes."""
         return self.ids[0]
 
+    @property
+    def known(self) -> list[int]:
+        """The ids of the statements there already, in document order."""
+        return [self.ids[part] for part in self.known_parts]
+
     def warnings(self) -> list[str]:
         """The result's words for the statements that were there already."""
-        if not self.known:
-            return []
-        if self.ids == self.known and len(self.ids) == 1:
+        if self.known_parts == [0] and len(self.ids) == 1:
             return [f"This statement was {ALREADY_IMPORTED.format(id=self.ids[0])}; nothing was added"]
-        total = len(self.ids)
         return [
-            f"Statement {self.ids.index(known) + 1} of {total} in this file was "
-            f"{ALREADY_IMPORTED.format(id=known)}; nothing was added for it"
-            for known in self.known
+            f"Statement {part + 1} of {len(self.ids)} in this file was "
+            f"{ALREADY_IMPORTED.format(id=self.ids[part])}; nothing was added for it"
+            for part in self.known_parts
         ]
 
 
@@ -171,11 +174,11 @@ def save_statement(
     upload sent twice, a task redelivered after a crash), which gives that file's
     statements back (or ImportedWithOtherHints when they were read with other hints); and
     (user, :func:`content_fingerprint`), the same statement from another file, which is
-    skipped and named in ``known``.
+    skipped and named in ``known_parts``.
     """
     record = {} if hints is None else hints
     ids: list[int] = []
-    known: list[int] = []
+    known_parts: list[int] = []
     for part, statement in enumerate(parsed.statements):
         fingerprint = content_fingerprint(statement)
         statement_id = _save_part(conn, user_id, file_sha256, part, statement, record, fingerprint)
@@ -203,9 +206,9 @@ def save_statement(
         )
         if same is None:  # neither key conflicted: only a bug gets here
             raise RuntimeError(f"statement {part} of {file_sha256} neither inserted nor found")
+        known_parts.append(len(ids))
         ids.append(int(same))
-        known.append(int(same))
-    return SavedDocument(ids, known)
+    return SavedDocument(ids, known_parts)
 
 
 def delete_statement(conn: Connection, statement_id: int) -> None:

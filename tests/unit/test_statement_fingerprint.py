@@ -114,13 +114,20 @@ def test_consecutive_statements_of_one_account_differ(tmp_path: Path) -> None:
 
 def test_the_result_warns_of_each_statement_imported_already() -> None:
     assert SavedDocument([7]).warnings() == []
-    assert SavedDocument([7], [7]).warnings() == [
+    assert SavedDocument([7], [0]).warnings() == [
         "This statement was already imported as statement 7 (same account, period and "
         "transactions); nothing was added"
     ]
-    assert SavedDocument([7, 8, 12], [7, 8]).warnings() == [
+    assert SavedDocument([7, 8, 12], [0, 1]).warnings() == [
         "Statement 1 of 3 in this file was already imported as statement 7 (same account, "
         "period and transactions); nothing was added for it",
         "Statement 2 of 3 in this file was already imported as statement 8 (same account, "
         "period and transactions); nothing was added for it",
+    ]
+    # A PDF printing one statement twice: the second copy is the first one's.
+    twice = SavedDocument([7, 7], [1])
+    assert twice.known == [7]
+    assert twice.warnings() == [
+        "Statement 2 of 2 in this file was already imported as statement 7 (same account, "
+        "period and transactions); nothing was added for it"
     ]
