@@ -199,6 +199,8 @@ class Statement(Base):
     __tablename__ = "statements"
     __table_args__ = (
         UniqueConstraint("user_id", "file_sha256", "part", name="uq_statements_user_id_file_sha256_part"),
+        # The same statement from other bytes (a re-download) is imported once per user.
+        UniqueConstraint("user_id", "content_sha256", name="uq_statements_user_id_content_sha256"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -215,6 +217,10 @@ class Statement(Base):
     # for none): the same file sent again must name the same ones (migration 0011). NULL:
     # imported before they were recorded.
     parser_hints: Mapped[dict[str, str] | None] = mapped_column(JSONType)
+    # What the statement says (statement_store.content_fingerprint): a re-download of it,
+    # whose bytes differ, is not imported again (migration 0014). NULL: nothing to identify
+    # it by, or a second copy imported before 0014; NULLs never match.
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
     account_last4: Mapped[str | None] = mapped_column(String(4))
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)

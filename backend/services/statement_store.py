@@ -6,11 +6,20 @@ back; with other hints it is refused (:class:`ImportedWithOtherHints`) until the
 deletes them (:func:`delete_statement`): reading it again beside them would duplicate
 every transaction, and replacing them would lose what the user did with them meanwhile
 (categories, reports, batches naming their ids).
+
+A statement is imported once per user whatever file carries it: the same statement
+downloaded again (other bytes: the PDF's creation date, its ids) has the same
+:func:`content_fingerprint`, unique per user, and is not saved again; the task's result
+points at the statement already imported and says so in its warnings.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, insert, select
@@ -78,33 +87,129 @@ def existing_statement_id(
     return int(rows[0].id)
 
 
+FINGERPRINT_VERSION = "ledgerflow-statement-v1"  # changes only with what defines "the same"
+
+
+def _money(value: Decimal | None) -> str | None:
+    """A canonical amount: "12.5", "12.50" and "12.500" are one amount, "-0" is "0"."""
+    if value is None:
+        return None
+    text = format(value.normalize(), "f")
+    return "0" if text in {"-0", "0"} else text
+
+
+def content_fingerprint(parsed: ParsedStatement) -> str | None:
+    """The SHA-256 of what makes this statement the statement it is, or None when it prints
+    nothing to tell it from another (no transaction and no period).
+
+    It covers the account (last 4 digits), the period, the opening and closing balances and
+    the transactions in printed order, each as (date, amount, description); not the bank's
+    name, the page count, the parser's warnings or the upload's hints, which a re-download or
+    a newer parser may read differently. Amounts are compared as numbers ("12.50" = "12.5"),
+    descriptions with their runs of white space made one space (text extraction may space a
+    re-rendered file differently); letters keep their case. See docs/architecture.md.
+    """
+    if not parsed.transactions and parsed.period_start is None and parsed.period_end is None:
+        return None
+    content = {
+        "v": FINGERPRINT_VERSION,
+        "account_last4": parsed.account_last4,
+        "period": [_text(parsed.period_start), _text(parsed.period_end)],
+        "balances": [_money(parsed.opening_balance), _money(parsed.closing_balance)],
+        "transactions": [
+            [row.date.isoformat(), _money(row.amount), " ".join(row.description.split())]
+            for row in parsed.transactions
+        ],
+    }
+    encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+ALREADY_IMPORTED = "already imported as statement {id} (same account, period and transactions)"
+
+
+@dataclass(frozen=True)
+class SavedDocument:
+    """What saving a document did: ``ids``, each of its statements' id in document order
+    (new, or the one the user had imported already), and ``known_parts``, the places (in
+    ``ids``) of the statements imported before from another file, or printed twice in this
+    one: nothing was added for them."""
+
+    ids: list[int]
+    known_parts: list[int] = field(default_factory=list)
+
+    @property
+    def first(self) -> int:
+        """The first statement's id: the one the result describes."""
+        return self.ids[0]
+
+    @property
+    def known(self) -> list[int]:
+        """The ids of the statements there already, in document order."""
+        return [self.ids[part] for part in self.known_parts]
+
+    def warnings(self) -> list[str]:
+        """The result's words for the statements that were there already."""
+        if self.known_parts == [0] and len(self.ids) == 1:
+            return [f"This statement was {ALREADY_IMPORTED.format(id=self.ids[0])}; nothing was added"]
+        return [
+            f"Statement {part + 1} of {len(self.ids)} in this file was "
+            f"{ALREADY_IMPORTED.format(id=self.ids[part])}; nothing was added for it"
+            for part in self.known_parts
+        ]
+
+
 def save_statement(
     conn: Connection, user_id: int, file_sha256: str, parsed: ParsedStatement,
     hints: dict[str, str] | None = None,
-) -> int:
-    """Insert every statement of the document, read with the upload's ``hints`` (none when
-    not given), and their
-    transactions in the caller's transaction; returns the first one's id
-    (:func:`statement_ids` gives them all).
+) -> SavedDocument:
+    """Insert every statement of the document the user does not have yet, read with the
+    upload's ``hints`` (none when not given), and their transactions, in the caller's
+    transaction.
 
     Each transaction is saved with the category the user's saved rules give it, marked
     as the rules' (as the bulk categorization would), so a fresh statement needs no
     UPDATE afterwards.
-    The (user, file hash, part) triple is unique: when the same file was already imported
-    (an upload sent twice, or a task redelivered after a crash, even concurrently),
-    the existing statement's id is returned and nothing is inserted (the parts are
-    inserted in one transaction, so the first one's conflict means all exist), or
-    ImportedWithOtherHints when it was read with other hints.
+    Two keys keep an import single, even concurrently (``INSERT … ON CONFLICT DO NOTHING``
+    waits for a racing insert's commit): (user, file hash, part), the same file again (an
+    upload sent twice, a task redelivered after a crash), which gives that file's
+    statements back (or ImportedWithOtherHints when they were read with other hints); and
+    (user, :func:`content_fingerprint`), the same statement from another file, which is
+    skipped and named in ``known_parts``.
     """
     record = {} if hints is None else hints
-    first = _save_part(conn, user_id, file_sha256, 0, parsed, record)
-    if first is None:  # imported already (the conflict): that statement's id
-        existing = existing_statement_id(conn, user_id, file_sha256, record)
-        assert existing is not None  # noqa: S101 (the unique key just said it exists)
-        return existing
-    for part, statement in enumerate(parsed.more, start=1):
-        _save_part(conn, user_id, file_sha256, part, statement, record)
-    return first
+    ids: list[int] = []
+    known_parts: list[int] = []
+    for part, statement in enumerate(parsed.statements):
+        fingerprint = content_fingerprint(statement)
+        statement_id = _save_part(conn, user_id, file_sha256, part, statement, record, fingerprint)
+        if statement_id is not None:
+            ids.append(statement_id)
+            continue
+        same_file = conn.execute(
+            select(Statement.id, Statement.parser_hints).where(
+                Statement.user_id == user_id, Statement.file_sha256 == file_sha256,
+                Statement.part == part,
+            )
+        ).first()
+        if same_file is not None:  # this file imported already: that statement, if same hints
+            recorded = same_file.parser_hints
+            if (recorded if recorded is not None else {}) != record:
+                raise ImportedWithOtherHints(
+                    statement_ids(conn, user_id, file_sha256), recorded, record
+                )
+            ids.append(int(same_file.id))
+            continue
+        same = conn.scalar(
+            select(Statement.id).where(
+                Statement.user_id == user_id, Statement.content_sha256 == fingerprint
+            )
+        )
+        if same is None:  # neither key conflicted: only a bug gets here
+            raise RuntimeError(f"statement {part} of {file_sha256} neither inserted nor found")
+        known_parts.append(len(ids))
+        ids.append(int(same))
+    return SavedDocument(ids, known_parts)
 
 
 def delete_statement(conn: Connection, statement_id: int) -> None:
@@ -117,9 +222,10 @@ def delete_statement(conn: Connection, statement_id: int) -> None:
 
 def _save_part(
     conn: Connection, user_id: int, file_sha256: str, part: int, parsed: ParsedStatement,
-    hints: dict[str, str],
+    hints: dict[str, str], fingerprint: str | None,
 ) -> int | None:
-    """Insert one statement of the document and its transactions; ``None`` if it exists."""
+    """Insert one statement of the document and its transactions; ``None`` if either key
+    says it exists."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     statement_id = conn.scalar(
         dialect.insert(Statement)
@@ -131,6 +237,7 @@ def _save_part(
             bank_source=parsed.bank_source,
             warnings=list(parsed.warnings),
             parser_hints=hints,
+            content_sha256=fingerprint,
             account_last4=parsed.account_last4,
             period_start=parsed.period_start,
             period_end=parsed.period_end,
@@ -142,7 +249,7 @@ def _save_part(
             page_count=parsed.page_count,
             created_at=utcnow(),
         )
-        .on_conflict_do_nothing(index_elements=["user_id", "file_sha256", "part"])
+        .on_conflict_do_nothing()  # either unique key: the caller tells which
         .returning(Statement.id)
     )
     if statement_id is None:
@@ -179,12 +286,15 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def statement_summary(statement: Statement, all_ids: list[int]) -> dict[str, Any]:
+def statement_summary(statement: Statement, saved: SavedDocument) -> dict[str, Any]:
     """The task result for an imported document: its first ``statement`` (money as strings,
-    dates ISO) and ``statement_ids``, every statement the PDF prints, in document order."""
+    dates ISO), ``statement_ids``, every statement the PDF prints, in document order, and
+    ``already_imported``, those of them the user had imported before from another file
+    (its ``warnings`` say so after the statement's own)."""
     return {
         "statement_id": statement.id,
-        "statement_ids": all_ids,
+        "statement_ids": saved.ids,
+        "already_imported": saved.known,
         "transaction_count": statement.transaction_count,
         "bank_name": statement.bank_name,
         "bank_source": statement.bank_source,
@@ -195,6 +305,6 @@ def statement_summary(statement: Statement, all_ids: list[int]) -> dict[str, Any
         "closing_balance": _text(statement.closing_balance),
         "balance_check": statement.balance_check,
         "balance_mismatch_rows": statement.balance_mismatch_rows,
-        "warnings": statement.warnings,
+        "warnings": [*statement.warnings, *saved.warnings()],
         "parser_hints": statement.parser_hints,
     }

@@ -39,6 +39,7 @@ from backend.models import Statement, TaskState, TaskStatus
 from backend.services import batches, task_records
 from backend.services.errors import InvalidInputError
 from backend.services.statement_store import (
+    SavedDocument,
     existing_statement_id,
     save_statement,
     statement_ids,
@@ -240,16 +241,16 @@ def merge_statement_parts(
         raise TaskCancelled()
     hints = hint_record(date_order, decimal)
     with engine.begin() as conn:
-        statement_id = existing_statement_id(conn, user_id, file_sha256, hints)
-        if statement_id is None:
-            statement_id = save_statement(conn, user_id, file_sha256, parsed, hints)
+        if existing_statement_id(conn, user_id, file_sha256, hints) is not None:
+            saved = SavedDocument(statement_ids(conn, user_id, file_sha256))
+        else:
+            saved = save_statement(conn, user_id, file_sha256, parsed, hints)
     with new_session() as session:
-        ids = statement_ids(session.connection(), user_id, file_sha256)
-        summary = statement_summary(session.get_one(Statement, statement_id), ids)
+        summary = statement_summary(session.get_one(Statement, saved.first), saved)
     patiently(
         lambda: task_records.mark_success(engine, parent_task_id, summary), "finishing the parse task"
     )
-    return {"statement_id": statement_id}
+    return {"statement_id": saved.first}
 
 
 def _start_merge(engine: Engine, kwargs: dict[str, Any]) -> None:

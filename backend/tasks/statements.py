@@ -7,6 +7,7 @@ from pathlib import Path
 from backend.db import get_engine, new_session
 from backend.models import Statement
 from backend.services.statement_store import (
+    SavedDocument,
     existing_statement_id,
     save_statement,
     statement_ids,
@@ -44,13 +45,17 @@ def parse_pdf_async(
     retries of older tasks carry neither). A file imported already gives its statements
     back when read with the same hints, and fails the task when read with others
     (``statement_store.ImportedWithOtherHints``: the message names them and says how to
-    import it again).
+    import it again). Another file printing a statement the user has (a re-download)
+    succeeds without adding it: the result names the statement already imported.
     """
     hints = hint_record(date_order, decimal)
     engine = get_engine()
     with engine.connect() as conn:
-        statement_id = existing_statement_id(conn, user_id, file_sha256, hints)
-    if statement_id is None:
+        if existing_statement_id(conn, user_id, file_sha256, hints) is not None:
+            saved = SavedDocument(statement_ids(conn, user_id, file_sha256))
+        else:
+            saved = None
+    if saved is None:
         require_upload(file_path)
         # Imported on first use: pdfplumber and pdfminer cost ~30 MB per process, which a
         # worker that only serves other queues (reports, bulk) should not carry; a worker
@@ -75,7 +80,6 @@ def parse_pdf_async(
             hand_to_parts(self, user_id, file_path, long.pages)
         self.progress(SAVING, f"Saving {len(parsed.transactions)} transactions", force=True)
         with engine.begin() as conn:
-            statement_id = save_statement(conn, user_id, file_sha256, parsed, hints)
+            saved = save_statement(conn, user_id, file_sha256, parsed, hints)
     with new_session() as session:
-        ids = statement_ids(session.connection(), user_id, file_sha256)
-        return statement_summary(session.get_one(Statement, statement_id), ids)
+        return statement_summary(session.get_one(Statement, saved.first), saved)

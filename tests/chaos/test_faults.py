@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -47,10 +48,15 @@ def long_statement(tmp_path_factory) -> tuple[bytes, int]:
     return path.read_bytes(), len(truth.transactions)
 
 
-def distinct_copies(content: bytes, count: int) -> list[bytes]:
-    """``count`` files with the same statement and different bytes (so different hashes):
-    a PDF reader ignores a comment after the end-of-file marker."""
-    return [content + f"\n% copy {n}\n".encode() for n in range(count)]
+def distinct_statements(directory: Path, count: int) -> list[bytes]:
+    """``count`` files, each another statement of the long one's size (its opening balance
+    moved by 1000 a copy): a user imports each statement once, whatever file carries it."""
+    files = []
+    for number in range(count):
+        path = directory / f"statement-{number}.pdf"
+        make_long_statement(path, STATEMENT_PAGES, opening_shift=Decimal(1000 * number))
+        files.append(path.read_bytes())
+    return files
 
 
 def register(api: str) -> dict[str, str]:
@@ -116,8 +122,8 @@ def running_platform(
 def test_a_15_second_database_outage_loses_no_accepted_upload(
     tmp_path, broker, long_statement, chaos_report
 ):
-    content, transactions_each = long_statement
-    files = distinct_copies(content, 20)
+    _, transactions_each = long_statement
+    files = distinct_statements(tmp_path, 20)
     proxy = TcpProxy(postgres_port()).start()
     storage = tmp_path / "storage"
     try:
@@ -174,12 +180,12 @@ def test_a_15_second_database_outage_loses_no_accepted_upload(
 def test_a_redis_restart_loses_no_running_or_queued_parse(
     tmp_path, broker, long_statement, chaos_report
 ):
-    content, transactions_each = long_statement
+    _, transactions_each = long_statement
     with running_platform(broker, tmp_path) as (stack, api, headers):
         stack.worker("redis-restart")
         wait_for_worker(api, headers)
         accepted = [
-            upload(api, headers, file).json()["task_id"] for file in distinct_copies(content, 10)
+            upload(api, headers, file).json()["task_id"] for file in distinct_statements(tmp_path, 10)
         ]
         wait_until(lambda: "PROCESSING" in statuses(accepted).values(), 30, "a parse to run")
         broker.restart(down_seconds=2)

@@ -373,7 +373,7 @@ def import_statement(connection: Connection, user_id: int, lines: list[tuple[str
     )
     with connection.begin():
         digest = hashlib.sha256(repr((user_id, lines)).encode()).hexdigest()
-        return save_statement(connection, user_id, digest, parsed)
+        return save_statement(connection, user_id, digest, parsed).first
 
 
 def test_an_imported_statement_gets_the_users_rules_at_once(connection: Connection) -> None:

@@ -87,3 +87,90 @@ def test_categories_set_before_their_source_was_recorded_count_as_the_rules(tmp_
     finally:
         engine.dispose()
     assert [tuple(row) for row in rows] == [("TESCO", "Groceries", "rule"), ("SHOP", None, None)]
+
+
+def _statements_imported_before_0014(url: str, tmp_path) -> tuple[list[int], object]:
+    """At revision 0013 (the one before fingerprints): one user who imported the same
+    parsed statement twice (two files), and another statement; returns the statements'
+    ids and the parsed statement."""
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from backend.services.statements import parse_statement
+    from tests.support.statement_pdfs import LAYOUTS
+
+    command.upgrade(alembic_config(url), "0013")
+    LAYOUTS["northgate_uk"](tmp_path / "northgate.pdf")
+    parsed = parse_statement(tmp_path / "northgate.pdf")
+    users = sa.table("users", *(sa.column(name) for name in (
+        "id", "email", "password_hash", "is_active", "is_admin", "created_at")))
+    statements = sa.table("statements", sa.column("id"), sa.column("user_id"), sa.column("file_sha256"),
+                          sa.column("part"), sa.column("warnings", sa.JSON), sa.column("account_last4"),
+                          sa.column("period_start", sa.Date), sa.column("period_end", sa.Date),
+                          sa.column("opening_balance", sa.Numeric(18, 2)),
+                          sa.column("closing_balance", sa.Numeric(18, 2)), sa.column("balance_check"),
+                          sa.column("balance_mismatch_rows"), sa.column("transaction_count"),
+                          sa.column("page_count"), sa.column("created_at"))
+    transactions = sa.table("transactions", sa.column("statement_id"), sa.column("user_id"),
+                            sa.column("position"), sa.column("date", sa.Date), sa.column("description"),
+                            sa.column("amount", sa.Numeric(18, 2)), sa.column("balance", sa.Numeric(18, 2)))
+    engine = build_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.insert(users).values(
+                id=1, email="a@example.com", password_hash="x", is_active=True, is_admin=False,
+                created_at=datetime.now(UTC),
+            ))
+            ids = []
+            for index, (digest, rows) in enumerate(
+                [("a" * 64, parsed.transactions), ("b" * 64, parsed.transactions),
+                 ("c" * 64, parsed.transactions[:-1])]
+            ):
+                ids.append(conn.scalar(sa.insert(statements).values(
+                    id=index + 1, user_id=1, file_sha256=digest, part=0, warnings=[],
+                    account_last4=parsed.account_last4, period_start=parsed.period_start,
+                    period_end=parsed.period_end, opening_balance=parsed.opening_balance,
+                    closing_balance=parsed.closing_balance, balance_check="ok", balance_mismatch_rows=0,
+                    transaction_count=len(rows), page_count=1, created_at=datetime.now(UTC),
+                ).returning(statements.c.id)))
+                # Saved in another order than printed: the position says the order.
+                conn.execute(sa.insert(transactions), [
+                    {"statement_id": ids[-1], "user_id": 1, "position": position, "date": row.date,
+                     "description": row.description, "amount": row.amount, "balance": row.balance}
+                    for position, row in reversed(list(enumerate(rows)))
+                ])
+    finally:
+        engine.dispose()
+    return ids, parsed
+
+
+def _fingerprints_after_upgrade(url: str, tmp_path) -> None:
+    from sqlalchemy import select
+
+    from backend.models import Statement
+    from backend.services.statement_store import content_fingerprint
+
+    (first, twice, shorter), parsed = _statements_imported_before_0014(url, tmp_path)
+    command.upgrade(alembic_config(url), "head")
+    engine = build_engine(url)
+    try:
+        with engine.connect() as conn:
+            stored = dict(conn.execute(select(Statement.id, Statement.content_sha256)).all())
+    finally:
+        engine.dispose()
+    # The oldest gets what the parse of a re-download gives; its duplicate keeps NULL.
+    assert stored[first] == content_fingerprint(parsed)  # type: ignore[arg-type]
+    assert stored[twice] is None
+    assert stored[shorter] not in (None, stored[first])
+
+
+@pytest.mark.backend_independent
+def test_statements_imported_before_get_their_fingerprint_on_sqlite(tmp_path):
+    """A re-download of a statement imported before 0014 is recognised too."""
+    _fingerprints_after_upgrade(f"sqlite:///{tmp_path / 'migrations.db'}", tmp_path)
+
+
+@pytest.mark.postgres_only
+def test_statements_imported_before_get_their_fingerprint_on_postgresql(scratch_postgres, tmp_path):
+    _fingerprints_after_upgrade(scratch_postgres, tmp_path)

@@ -377,7 +377,7 @@ def test_a_statement_imported_before_hints_were_recorded_matches_only_an_upload_
     user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
     parsed = parse_statement(tmp_path / "northgate.pdf")
     with get_engine().begin() as conn:
-        statement_id = save_statement(conn, user_id, hashlib.sha256(content).hexdigest(), parsed)
+        statement_id = save_statement(conn, user_id, hashlib.sha256(content).hexdigest(), parsed).first
         conn.execute(update(Statement).values(parser_hints=None))
     assert client.get(f"/statements/{statement_id}", headers=auth_headers).json()["parser_hints"] is None
 

@@ -44,7 +44,7 @@ def seed_statement(user_id: int, rows: list[tuple[str, str, str]]) -> int:
     )
     digest = hashlib.sha256(repr((user_id, rows)).encode()).hexdigest()
     with get_engine().begin() as conn:
-        return save_statement(conn, user_id, digest, parsed)
+        return save_statement(conn, user_id, digest, parsed).first
 
 
 def seed_task(user_id: int, status: str, task_name: str = "ping", **values: object) -> str:

@@ -101,6 +101,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 from fpdf import FPDF
@@ -1314,8 +1315,27 @@ LONG_LINE_HEIGHT = 4.3  # compact rows for benchmarks: ~40-45 rows per page
 LONG_ROW_GAP = 0.6
 
 
-def make_long_statement(path: Path, pages: int, layout: str = "northgate_uk") -> StatementTruth:
-    """Render ``layout`` with compact rows and as many seeded transactions as fill exactly ``pages`` pages."""
+def make_long_statement(
+    path: Path, pages: int, layout: str = "northgate_uk", opening_shift: Decimal = Decimal(0)
+) -> StatementTruth:
+    """Render ``layout`` with compact rows and as many seeded transactions as fill exactly ``pages`` pages.
+
+    ``opening_shift`` moves the opening balance (and so every printed balance) by that much:
+    another statement with the same rows and pages, for tests that need several distinct
+    statements of one size (a user imports each statement once, whatever file carries it).
+    """
+    spec, scenario = _CATALOGUE[layout]
+    spec = replace(spec, line_height=LONG_LINE_HEIGHT, row_gap=LONG_ROW_GAP)
+    count = _long_statement_count(pages, layout)
+    scenario = replace(scenario, seed=scenario.seed + count)
+    drafts = generate_transactions(scenario, count)  # drawn from the unshifted balances
+    shifted = replace(scenario, opening=scenario.opening + opening_shift)
+    return render_statement(Path(path), layout, spec, shifted, drafts)
+
+
+@cache
+def _long_statement_count(pages: int, layout: str) -> int:
+    """How many seeded transactions fill exactly ``pages`` pages of ``layout`` in compact rows."""
     if pages < 1:
         raise ValueError("pages must be >= 1")
     spec, scenario = _CATALOGUE[layout]
@@ -1334,8 +1354,7 @@ def make_long_statement(path: Path, pages: int, layout: str = "northgate_uk") ->
     count = next((c for c in range(low, max(low - 60, 0), -1) if page_count(c) == pages), None)
     if count is None:
         raise RuntimeError(f"cannot fill exactly {pages} pages with layout {layout!r}")
-    scenario = replace(scenario, seed=scenario.seed + count)
-    return render_statement(Path(path), layout, spec, scenario, generate_transactions(scenario, count))
+    return count
 
 
 # ---------------------------------------------------------------- layout grammar
@@ -1975,3 +1994,28 @@ def write_card_statement(path: Path, seed: int) -> StatementTruth:
         balance_mismatch_rows=breaking_rows, page_count=len(pages), transactions=printed,
         bank_name=spec.bank_name,
     )
+
+
+def redownloaded(content: bytes, download: int = 1) -> bytes:
+    """The same statement PDF as the bank serves it on another ``download``: another creation
+    date and document id, the pages untouched. Each value keeps its length, so the file's
+    cross-reference offsets still hold; the bytes (and their SHA-256) differ."""
+    import hashlib
+    import re
+
+    fresh = hashlib.sha256(content + str(download).encode()).hexdigest().upper()
+
+    def creation(match: re.Match[bytes]) -> bytes:
+        digits = match.group(2)
+        # Another day of the same month: a valid date, same length.
+        day = (int(digits[6:8]) + download - 1) % 28 + 1 if len(digits) >= 8 else 1
+        return match.group(1) + digits[:6] + f"{day:02d}".encode() + digits[8:]
+
+    def document_id(match: re.Match[bytes]) -> bytes:
+        return match.group(1) + fresh[: len(match.group(2))].encode()
+
+    changed = re.sub(rb"(/CreationDate\s*\(D:)(\d{8,14})", creation, content)
+    changed = re.sub(rb"(/ID\s*\[\s*<)([0-9A-Fa-f]+)", document_id, changed)
+    if changed == content:
+        raise ValueError("no creation date or document id to change in this PDF")
+    return changed
