@@ -1,5 +1,7 @@
 """Alembic environment: runs migrations against DATABASE_URL (or -x database_url=...)."""
 
+from typing import Any
+
 from alembic import context
 
 from backend.config import get_settings
@@ -26,12 +28,28 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = build_engine(_database_url())
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        driver: Any = connection.connection.driver_connection  # sqlite3's, in autocommit mode
+        if sqlite:
+            # SQLite rebuilds a table for most ALTERs (batch mode: a new table, the rows
+            # copied, the old one dropped). With foreign keys on, dropping the old table
+            # deletes every row that refers to it (ON DELETE CASCADE): a rebuild of
+            # `statements` emptied `transactions`. SQLite's own procedure for schema changes
+            # (sqlite.org/lang_altertable.html): keys off, outside any transaction (the
+            # driver's own connection: SQLAlchemy's would begin one), checked before commit.
+            driver.execute("PRAGMA foreign_keys=OFF")
         # render_as_batch lets ALTERs work on SQLite, which rebuilds the table for them.
         context.configure(
             connection=connection, target_metadata=target_metadata, render_as_batch=True
         )
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
+        if sqlite:
+            driver.execute("PRAGMA foreign_keys=ON")
     engine.dispose()
 
 

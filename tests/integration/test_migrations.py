@@ -55,6 +55,41 @@ def test_migrations_on_postgresql(scratch_postgres):
 
 
 @pytest.mark.backend_independent
+def test_rebuilding_a_table_on_sqlite_keeps_the_rows_that_refer_to_it(tmp_path):
+    """SQLite rebuilds `statements` for 0009 and 0014 (a new table, the rows copied, the old
+    one dropped): with foreign keys on, the drop deleted every transaction (ON DELETE
+    CASCADE). Migrations run with them off and checked (backend/migrations/env.py)."""
+    url = f"sqlite:///{tmp_path / 'rebuilt.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0008")
+    engine = build_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO users (id, email, password_hash, is_active, is_admin, created_at)"
+                " VALUES (1, 'a@example.com', 'x', 1, 0, '2026-11-30')"
+            ))
+            conn.execute(text(
+                "INSERT INTO statements (id, user_id, file_sha256, balance_check,"
+                " balance_mismatch_rows, transaction_count, page_count, created_at)"
+                " VALUES (1, 1, 'f', 'ok', 0, 2, 1, '2026-11-30')"
+            ))
+            conn.execute(text(
+                "INSERT INTO transactions (statement_id, user_id, position, date, description,"
+                " amount) VALUES (1, 1, 0, '2026-11-01', 'TESCO', -3),"
+                " (1, 1, 1, '2026-11-02', 'SHOP', -4)"
+            ))
+        command.upgrade(config, "head")
+        with engine.connect() as conn:
+            kept = conn.execute(text("SELECT description FROM transactions ORDER BY position")).all()
+            foreign_keys = conn.exec_driver_sql("PRAGMA foreign_keys").scalar()
+    finally:
+        engine.dispose()
+    assert [row.description for row in kept] == ["TESCO", "SHOP"]
+    assert foreign_keys == 1  # the application's connections still enforce them
+
+
+@pytest.mark.backend_independent
 def test_categories_set_before_their_source_was_recorded_count_as_the_rules(tmp_path):
     """0013 adds transactions.category_source: a category already set becomes 'rule' (no
     record says which were picked by hand; 'rule' keeps what runs do with them), none
