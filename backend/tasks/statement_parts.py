@@ -55,7 +55,7 @@ logger = logging.getLogger(__name__)
 
 PARSING_SHARE = 85  # percent of the progress bar spent parsing pages
 # The parts take the parse task to at most 1 + PARSING_SHARE; the merge's claim is above that.
-MERGING, SAVING = PARSING_SHARE + 2, PARSING_SHARE + 5
+MERGE_WAITING, MERGING, SAVING = PARSING_SHARE + 2, PARSING_SHARE + 3, PARSING_SHARE + 5
 STORAGE_LOST = (
     "The uploaded file is no longer stored; upload it again, or retry once the storage is back"
 )
@@ -234,6 +234,9 @@ def merge_statement_parts(
         ).scalars().all()
     if len(results) != part_count:  # the merge starts once all succeeded: only a bug gets here
         raise RuntimeError(f"{parent_task_id}: {len(results)} of {part_count} parts succeeded")
+    merging = f"Merging {page_total} pages"
+    if not task_records.record_handed_over_progress(engine, parent_task_id, MERGING, merging):
+        raise TaskCancelled()
     pages = [PageLines.from_json(page) for result in results for page in result["pages"]]
     parsed = merge_parts(pages, page_total, date_order=date_order, decimal=decimal)
     saving = f"Saving {len(parsed.transactions)} transactions"
@@ -269,8 +272,11 @@ def _start_merge(engine: Engine, kwargs: dict[str, Any]) -> None:
     }
     merge_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"ledgerflow:{parent}:merge"))
     with engine.begin() as conn:
-        message = f"Merging {kwargs['page_total']} pages"
-        if not task_records.claim_last_step(conn, parent, _part_ids(parent, part_count), MERGING, message):
+        # Honest while the merge waits in the queue behind other work: it has not started.
+        message = f"All {kwargs['page_total']} pages read; waiting for a worker to merge them"
+        if not task_records.claim_last_step(
+            conn, parent, _part_ids(parent, part_count), MERGE_WAITING, message
+        ):
             return
         record_task(conn, kwargs["user_id"], MERGE_STATEMENT_PARTS.name, merge_kwargs, task_id=merge_id)
     publish_change(parent)

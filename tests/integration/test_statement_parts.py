@@ -18,6 +18,7 @@ from backend.db import get_engine
 from backend.models import Statement, TaskState, TaskStatus, Transaction
 from backend.services import task_records
 from backend.services.statements import parse_statement
+from backend.tasks import statement_parts
 from backend.tasks.kinds import MERGE_STATEMENT_PARTS, PARSE_STATEMENT, PARSE_STATEMENT_PART
 from backend.tasks.statement_parts import STORAGE_LOST, part_task_id, record_parts, send_parts
 from backend.tasks.submission import record_task
@@ -193,6 +194,37 @@ def test_the_reaper_leaves_a_task_handed_to_its_parts_alone(clean_db, register, 
     with engine.connect() as conn:
         row = conn.execute(select(TaskStatus).where(TaskStatus.task_id == task_id)).one()
     assert (row.status, row.progress_percent, row.worker) == ("PROCESSING", 50, None)
+
+
+def test_a_merge_waiting_in_the_queue_says_so(clean_db, register, client, monkeypatch) -> None:
+    """All pages read, the merge sent but not started (behind other work on its queue): the
+    parse task says it waits, not "Merging" for as long as the queue is long (found by QA)."""
+    engine = get_engine()
+    user_id = client.get("/auth/me", headers=register()).json()["id"]
+    with engine.begin() as conn:
+        task_id = record_task(
+            conn, user_id, PARSE_STATEMENT.name,
+            {"user_id": user_id, "file_path": "/nowhere.pdf", "file_sha256": "0" * 64},
+        )
+    started = task_records.mark_processing(engine, task_id, "node@test", 60, 3)
+    sends = record_parts(engine, task_id, "node@test", started.attempt, user_id, "/nowhere.pdf", 12, 6)
+    assert sends is not None and len(sends) == 2
+    for part_id, _kwargs in sends:
+        assert task_records.mark_processing(engine, part_id, "node@test", 60, 3).attempt == 1
+        assert task_records.mark_success(engine, part_id, {"pages": []})
+    sent: list[str] = []
+    monkeypatch.setattr(statement_parts, "dispatch", lambda name, *_args: sent.append(name))
+    statement_parts._start_merge(engine, sends[-1][1])  # what the last part's end runs
+
+    assert sent == [MERGE_STATEMENT_PARTS.name]
+    with engine.connect() as conn:
+        row = conn.execute(select(TaskStatus).where(TaskStatus.task_id == task_id)).one()
+    assert row.progress_message == "All 12 pages read; waiting for a worker to merge them"
+    assert row.progress_percent == statement_parts.MERGE_WAITING
+    # The merge says it merges once it runs (and progress only rises).
+    assert task_records.record_handed_over_progress(
+        engine, task_id, statement_parts.MERGING, "Merging 12 pages"
+    )
 
 
 def test_a_long_statement_in_a_batch_finishes_the_batch(client, auth_headers, worker, long_pdf: Path) -> None:
