@@ -35,6 +35,11 @@ from sqlalchemy.types import TypeDecorator
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 # SQLite only auto-increments INTEGER PRIMARY KEY, so BIGINT ids fall back to it there.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+# Tables whose ids users hold (in paths, task results, tokens) and may see deleted: on
+# SQLite an id is otherwise reused once the highest row is deleted, so an old reference
+# (a task's statement_ids, a client's rule id, a token's user id) would name a newer row.
+# PostgreSQL's sequences never reuse one. Migration 0015.
+NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
 Money = Numeric(18, 2)
 
 
@@ -87,6 +92,7 @@ class CategorySource(enum.StrEnum):
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -201,6 +207,7 @@ class Statement(Base):
         UniqueConstraint("user_id", "file_sha256", "part", name="uq_statements_user_id_file_sha256_part"),
         # The same statement from other bytes (a re-download) is imported once per user.
         UniqueConstraint("user_id", "content_sha256", name="uq_statements_user_id_content_sha256"),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -246,6 +253,7 @@ class Transaction(Base):
             postgresql_where=text("category_source = 'manual'"),
             sqlite_where=text("category_source = 'manual'"),
         ),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -267,6 +275,7 @@ class CategoryRule(Base):
     """A user's saved categorization rule; the matching rule with the largest priority wins."""
 
     __tablename__ = "category_rules"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -328,7 +337,9 @@ class Schedule(Base):
 
     __tablename__ = "schedules"
     # Beat asks for the enabled schedules that are due every few seconds.
-    __table_args__ = (Index("ix_schedules_enabled_next_run_at", "enabled", "next_run_at"),)
+    __table_args__ = (
+        Index("ix_schedules_enabled_next_run_at", "enabled", "next_run_at"), NEVER_REUSED_IDS,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -351,6 +362,7 @@ class Webhook(Base):
     """A URL a user registered to be told about events (``backend/services/webhooks.py``)."""
 
     __tablename__ = "webhooks"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -90,6 +90,40 @@ def test_rebuilding_a_table_on_sqlite_keeps_the_rows_that_refer_to_it(tmp_path):
 
 
 @pytest.mark.backend_independent
+def test_on_sqlite_a_deleted_row_s_id_is_never_given_to_a_new_one(tmp_path):
+    """Without AUTOINCREMENT SQLite gives the highest id + 1: deleting the newest statement
+    (or rule, schedule, webhook, user) handed its id to the next one, so an old reference
+    (a task result's statement_ids, a token's user id) named another row (migration 0015;
+    its tables rebuilt with their rows, indexes and foreign keys)."""
+    url = f"sqlite:///{tmp_path / 'ids.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0014")
+    engine = build_engine(url)
+    rule = ("INSERT INTO category_rules (user_id, pattern, match_type, category, priority,"
+            " created_at) VALUES (1, :pattern, 'contains', 'Food', 10, '2026-12-01')")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO users (id, email, password_hash, is_active, is_admin, created_at)"
+                " VALUES (1, 'a@example.com', 'x', 1, 0, '2026-11-30')"
+            ))
+            conn.execute(text(rule), [{"pattern": "first"}, {"pattern": "second"}])
+        command.upgrade(config, "head")
+        with engine.begin() as conn:
+            kept = conn.execute(text("SELECT id, pattern FROM category_rules ORDER BY id")).all()
+            conn.execute(text("DELETE FROM category_rules WHERE pattern = 'second'"))
+            conn.execute(text(rule), {"pattern": "third"})
+            ids = dict(conn.execute(text("SELECT pattern, id FROM category_rules")).all())
+        index = inspect(engine).get_indexes("transactions")
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in kept] == [(1, "first"), (2, "second")]
+    assert ids == {"first": 1, "third": 3}  # not 2, the deleted one's
+    manual = next(i for i in index if i["name"] == "ix_transactions_user_id_manual")
+    assert "manual" in str(manual["dialect_options"]["sqlite_where"])  # still partial
+
+
+@pytest.mark.backend_independent
 def test_categories_set_before_their_source_was_recorded_count_as_the_rules(tmp_path):
     """0013 adds transactions.category_source: a category already set becomes 'rule' (no
     record says which were picked by hand; 'rule' keeps what runs do with them), none
