@@ -18,6 +18,13 @@ TABLES = {
 }
 
 
+# The one user the data-keeping tests below insert, at whichever revision.
+A_USER = (
+    "INSERT INTO users (id, email, password_hash, is_active, is_admin, created_at)"
+    " VALUES (1, 'a@example.com', 'x', 1, 0, '2026-11-30')"
+)
+
+
 def _tables(url: str) -> set[str]:
     engine = build_engine(url)
     try:
@@ -65,10 +72,7 @@ def test_rebuilding_a_table_on_sqlite_keeps_the_rows_that_refer_to_it(tmp_path):
     engine = build_engine(url)
     try:
         with engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO users (id, email, password_hash, is_active, is_admin, created_at)"
-                " VALUES (1, 'a@example.com', 'x', 1, 0, '2026-11-30')"
-            ))
+            conn.execute(text(A_USER))
             conn.execute(text(
                 "INSERT INTO statements (id, user_id, file_sha256, balance_check,"
                 " balance_mismatch_rows, transaction_count, page_count, created_at)"
@@ -103,10 +107,7 @@ def test_on_sqlite_a_deleted_row_s_id_is_never_given_to_a_new_one(tmp_path):
             " created_at) VALUES (1, :pattern, 'contains', 'Food', 10, '2026-12-01')")
     try:
         with engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO users (id, email, password_hash, is_active, is_admin, created_at)"
-                " VALUES (1, 'a@example.com', 'x', 1, 0, '2026-11-30')"
-            ))
+            conn.execute(text(A_USER))
             conn.execute(text(rule), [{"pattern": "first"}, {"pattern": "second"}])
         command.upgrade(config, "head")
         with engine.begin() as conn:
@@ -134,10 +135,7 @@ def test_categories_set_before_their_source_was_recorded_count_as_the_rules(tmp_
     engine = build_engine(url)
     try:
         with engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO users (id, email, password_hash, is_active, is_admin, created_at)"
-                " VALUES (1, 'a@example.com', 'x', 1, 0, '2026-11-30')"
-            ))
+            conn.execute(text(A_USER))
             conn.execute(text(
                 "INSERT INTO statements (id, user_id, file_sha256, part, balance_check,"
                 " balance_mismatch_rows, transaction_count, page_count, created_at)"

@@ -165,16 +165,22 @@ def test_a_part_that_fails_fails_the_statement_with_its_message(
     assert {row.status for row in rows} <= {"FAILED", "REVOKED"}
 
 
-def test_the_reaper_leaves_a_task_handed_to_its_parts_alone(clean_db, register, client) -> None:
-    # A handed-over row holds no lease: however old, it is not a lost run to send again.
+def running_parse_task(user_id: int) -> tuple[str, task_records.Start]:
+    """A parse task of a file that is nowhere, leased by node@test (not sent to a worker)."""
     engine = get_engine()
-    user_id = client.get("/auth/me", headers=register()).json()["id"]
     with engine.begin() as conn:
         task_id = record_task(
             conn, user_id, PARSE_STATEMENT.name,
             {"user_id": user_id, "file_path": "/nowhere.pdf", "file_sha256": "0" * 64},
         )
-    started = task_records.mark_processing(engine, task_id, "node@test", 60, 3)
+    return task_id, task_records.mark_processing(engine, task_id, "node@test", 60, 3)
+
+
+def test_the_reaper_leaves_a_task_handed_to_its_parts_alone(clean_db, register, client) -> None:
+    # A handed-over row holds no lease: however old, it is not a lost run to send again.
+    engine = get_engine()
+    user_id = client.get("/auth/me", headers=register()).json()["id"]
+    task_id, started = running_parse_task(user_id)
     assert started.outcome.value == "tracked"
     assert [d.task_id for d in task_records.expired_leases(engine, 0)] == [task_id]
     with engine.begin() as conn:
@@ -201,12 +207,7 @@ def test_a_merge_waiting_in_the_queue_says_so(clean_db, register, client, monkey
     parse task says it waits, not "Merging" for as long as the queue is long (found by QA)."""
     engine = get_engine()
     user_id = client.get("/auth/me", headers=register()).json()["id"]
-    with engine.begin() as conn:
-        task_id = record_task(
-            conn, user_id, PARSE_STATEMENT.name,
-            {"user_id": user_id, "file_path": "/nowhere.pdf", "file_sha256": "0" * 64},
-        )
-    started = task_records.mark_processing(engine, task_id, "node@test", 60, 3)
+    task_id, started = running_parse_task(user_id)
     sends = record_parts(engine, task_id, "node@test", started.attempt, user_id, "/nowhere.pdf", 12, 6)
     assert sends is not None and len(sends) == 2
     for part_id, _kwargs in sends:
