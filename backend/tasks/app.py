@@ -7,6 +7,7 @@ import importlib
 import logging
 import os
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from celery import Celery
@@ -238,6 +239,10 @@ def _stops_the_start(receiver: Callable[..., None]) -> Callable[..., None]:
 
 # The worker's main process, noted before it forks its pool (``_note_the_main_process``).
 _main_process_pid: int | None = None
+# When this worker node's main process started (noted with it; its pool processes inherit
+# it); None outside a worker. A lease taken under this node's name before then was taken by
+# an earlier process of the same name, which is gone (TrackedTask._took_over_from_a_lost_node).
+NODE_STARTED_AT: datetime | None = None
 
 
 def leave_if_orphaned(main_pid: int | None) -> None:
@@ -283,8 +288,9 @@ def _import_what_the_queues_need(sender: Any = None, **_kwargs: Any) -> None:
 def _note_the_main_process(**_kwargs: Any) -> None:
     # In the main process, before the fork: pool processes inherit it (a spawned one,
     # which imports this module afresh, sees None and is not checked).
-    global _main_process_pid
+    global _main_process_pid, NODE_STARTED_AT
     _main_process_pid = os.getpid()
+    NODE_STARTED_AT = datetime.now(UTC)
 
 
 @worker_init.connect

@@ -21,13 +21,12 @@ import math
 import random
 import time
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, TypeVar
 
 from billiard.exceptions import Terminated, WorkerLostError
 from celery import Task
 from celery.exceptions import Ignore, Reject, Retry, SoftTimeLimitExceeded
-from celery.signals import task_unknown, worker_init
+from celery.signals import task_unknown
 from celery.worker import state as worker_state
 from celery.worker.request import Request
 from kombu.exceptions import OperationalError as BrokerError
@@ -38,10 +37,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from backend.config import get_settings
 from backend.db import database_unavailable, get_engine
-from backend.models import utcnow
 from backend.services import task_records
 from backend.services.errors import InvalidInputError, TransientError
 from backend.services.task_records import ProgressOutcome, StartOutcome
+from backend.tasks import app as task_app
 from backend.tasks.app import celery_app
 from backend.tasks.arguments import OLDER_RELEASE_MESSAGE, UnreadableArguments
 from backend.tasks.kinds import TaskKind, kind_named
@@ -65,16 +64,6 @@ OUT_OF_MEMORY_MESSAGE = (
 # How long a node gets to answer "are you alive?" before its redelivered task is taken over.
 LIVENESS_TIMEOUT_SECONDS = 2.0
 _T = TypeVar("_T")
-# When this worker node's main process started (``worker_init``, before its pool processes
-# are forked, which inherit it); None outside a worker. A lease taken under this node's
-# name before then was taken by an earlier process of the same name, which is gone.
-NODE_STARTED_AT: datetime | None = None
-
-
-@worker_init.connect
-def _note_node_start(**_kwargs: Any) -> None:
-    global NODE_STARTED_AT
-    NODE_STARTED_AT = utcnow()
 
 
 class TaskCancelled(Exception):
@@ -395,7 +384,8 @@ class TrackedTask(Task):
             # it, unless the run began before this node started. Then it was the run of an
             # earlier node of the same name (restarted after a crash: `make up` names every
             # worker celery@<host>), which is gone; a ping would be answered by this node.
-            if NODE_STARTED_AT is None or lease.started_at >= NODE_STARTED_AT:
+            started_at = task_app.NODE_STARTED_AT
+            if started_at is None or lease.started_at >= started_at:
                 return False
         elif self.app.control.ping(destination=[holder], timeout=LIVENESS_TIMEOUT_SECONDS):
             return False
