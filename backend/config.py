@@ -88,7 +88,9 @@ class Settings(BaseSettings):
     task_max_retries: int = 3
     task_retry_backoff_seconds: float = 60.0
     result_expires: int = 3600
-    worker_max_tasks_per_child: int = 1000
+    # Pool process recycling (backend/tasks/app.py): by peak memory, not by a task count.
+    worker_max_memory_per_child_mb: int = Field(512, ge=0)
+    worker_max_tasks_per_child: int = Field(0, ge=0)
     worker_prefetch_multiplier: int = 1
     # Seconds between progress writes to the database from one task.
     progress_write_interval: float = 0.5

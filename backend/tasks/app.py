@@ -112,7 +112,16 @@ def celery_config(settings: Settings) -> dict:
         # leaves work waiting for the visibility timeout.
         "worker_soft_shutdown_timeout": settings.worker_shutdown_grace_seconds,
         "worker_prefetch_multiplier": settings.worker_prefetch_multiplier,
-        "worker_max_tasks_per_child": settings.worker_max_tasks_per_child,
+        # A pool process is replaced once its peak resident memory passed the ceiling
+        # (checked after each task: a PDF parse that bloated it hands that memory back),
+        # not after a count of tasks. Replacing by count stalled work: a task handed to a
+        # pool process in the moment it exits at its count waits for the pool's next
+        # maintenance round, up to 5 s (celery/celery#9588; reproduced here with pings:
+        # one task in each recycle waited 0.2-5.0 s, docs/performance.md "Recycling pool
+        # processes"). Memory-heavy tasks still meet it, rarely; a count stays available
+        # (0 = never, as Celery's None; Celery refuses 0 itself).
+        "worker_max_memory_per_child": settings.worker_max_memory_per_child_mb * 1024 or None,
+        "worker_max_tasks_per_child": settings.worker_max_tasks_per_child or None,
         # A task's result lives in its task_status row. Storing it in Redis as well costs
         # worker throughput, and makes every API process subscribe to each submitted
         # task's result channel; only ping and cleanup, whose callers wait on them, do.
