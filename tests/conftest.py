@@ -37,6 +37,7 @@ from pathlib import Path
 import pytest
 
 from backend.tasks.kinds import QUEUES  # reads no settings: safe before the environment is set
+from tests.support import SAMPLES_DIR  # a path only: imports nothing of the platform
 from tests.support.session_lock import SESSION_LOCKED_EXIT, SessionLocks
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -204,6 +205,13 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if not SAMPLES_DIR.is_dir():
+        # Dozens of tests read them, some while being collected: one clear line instead of
+        # their FileNotFoundErrors.
+        raise pytest.UsageError(
+            f"The real sample documents are missing: {SAMPLES_DIR} (the shared folder beside "
+            "this repository, ../shared, holds the statements and invoices the tests read)"
+        )
     config.addinivalue_line(
         "markers", "postgres_only: needs PostgreSQL itself (COPY, a server outage); "
         "skipped when the suite runs on the SQLite back end"
