@@ -40,7 +40,28 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 # (a task's statement_ids, a client's rule id, a token's user id) would name a newer row.
 # PostgreSQL's sequences never reuse one. Migration 0015.
 NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
-Money = Numeric(18, 2)
+_CENT = Decimal("0.01")
+
+
+class Money(TypeDecorator):
+    """An amount of money: up to 15 digits before the point and three after it, since
+    the dinars of Kuwait, Bahrain, Jordan and the rials of Oman count in thousandths
+    (a statement's ``1,142.553``). Migration 0016; it was NUMERIC(18, 2), which rounded
+    their third decimal away when saved.
+
+    Read back with two decimals when the third is zero (``12.30``, not ``12.300``) and
+    three when it is not, so that the amounts of two-decimal currencies read as before
+    everywhere they go (the API's JSON, exports, reports) and the others keep theirs.
+    """
+
+    impl = Numeric(18, 3)
+    cache_ok = True
+
+    def process_result_value(self, value: Decimal | None, dialect: Any) -> Decimal | None:
+        if value is None:
+            return None
+        cents = value.quantize(_CENT)
+        return cents if cents == value else value
 
 
 def utcnow() -> datetime:

@@ -25,8 +25,8 @@ from backend.services.errors import InvalidInputError
 MAX_BIGINT = 2**63 - 1
 MAX_INT32 = 2**31 - 1
 StatementId = Annotated[int, Field(ge=1, le=MAX_BIGINT)]
-# A bound on |amount|, as a Numeric(18, 2) column can hold it.
-AmountBound = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT)]
+# A bound on |amount|, as a ``Money`` column can hold it (thousandths at most).
+AmountBound = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, decimal_places=3)]
 
 
 class RegisterIn(BaseModel):

@@ -26,7 +26,7 @@ transactions get their categories from it as they are imported
 fresh statement needs no UPDATE at all, and :func:`categorize_transactions`
 re-applies rules to up to millions of stored transactions without a query per row:
 
-1. read ``(id, description, amount in cents, rule-made category)`` in batches (a
+1. read ``(id, description, amount in thousandths, rule-made category)`` in batches (a
    server-side cursor on PostgreSQL);
 2. match each batch in Python with :class:`RuleMatcher`: one RE2 set of every
    rule scans each ASCII description once (each distinct one once, when they
@@ -90,8 +90,10 @@ MAX_PATTERN_LENGTH = 500
 MAX_CATEGORY_LENGTH = 100
 # Most rules one categorization takes (inline in a request, or saved by one user).
 MAX_RULES = 1000
-# Largest bound a ``Numeric(18, 2)`` column holds.
-MAX_AMOUNT = Decimal("9999999999999999.99")
+# Amounts are matched as whole numbers of the finest unit a ``Money`` column holds.
+THOUSANDTHS_PER_UNIT = 1000
+# Largest bound a ``Money`` column (NUMERIC(18, 3)) holds.
+MAX_AMOUNT = Decimal("999999999999999.999")
 # ``priority`` is a 32-bit INTEGER column.
 MIN_PRIORITY, MAX_PRIORITY = -(2**31), 2**31 - 1
 # RE2's memory budget for one rule's compiled pattern and its matching automata.
@@ -166,8 +168,8 @@ class Rule:
     _regex: Any = field(init=False, repr=False, compare=False)
     # contains/exact: the string to find in the batch text (see _BatchText).
     _needle: str | None = field(init=False, repr=False, compare=False)
-    _min_cents: int | None = field(init=False, repr=False, compare=False)
-    _max_cents: int | None = field(init=False, repr=False, compare=False)
+    _min_thousandths: int | None = field(init=False, repr=False, compare=False)
+    _max_thousandths: int | None = field(init=False, repr=False, compare=False)
     # Whether the rule has a direction or bounds (RuleMatcher skips the check otherwise).
     _filters_amount: bool = field(init=False, repr=False, compare=False)
 
@@ -188,27 +190,28 @@ class Rule:
             ("amount_max", amount_max),
             ("_regex", regex),
             ("_needle", None if regex is not None else _needle(self.pattern, match_type)),
-            ("_min_cents", _to_cents(amount_min, ROUND_CEILING)),
-            ("_max_cents", _to_cents(amount_max, ROUND_FLOOR)),
+            ("_min_thousandths", _to_thousandths(amount_min, ROUND_CEILING)),
+            ("_max_thousandths", _to_thousandths(amount_max, ROUND_FLOOR)),
             ("_filters_amount", (direction, amount_min, amount_max) != (None, None, None)),
         ):
             object.__setattr__(self, name, value)
 
     def matches(self, description: str, amount: Decimal) -> bool:
         """Whether this rule matches one transaction (the reference semantics)."""
-        cents = _to_cents(Decimal(amount), ROUND_HALF_UP)
-        return cents is not None and self.accepts_amount(cents) and self._matches_text(description)
+        thousandths = _to_thousandths(Decimal(amount), ROUND_HALF_UP)
+        return (thousandths is not None and self.accepts_amount(thousandths)
+                and self._matches_text(description))
 
-    def accepts_amount(self, cents: int) -> bool:
-        """Whether an amount, in signed cents, passes the bounds and direction."""
-        if self.direction is Direction.DEBIT and cents >= 0:
+    def accepts_amount(self, thousandths: int) -> bool:
+        """Whether an amount, in signed thousandths, passes the bounds and direction."""
+        if self.direction is Direction.DEBIT and thousandths >= 0:
             return False
-        if self.direction is Direction.CREDIT and cents <= 0:
+        if self.direction is Direction.CREDIT and thousandths <= 0:
             return False
-        size = abs(cents)
-        if self._min_cents is not None and size < self._min_cents:
+        size = abs(thousandths)
+        if self._min_thousandths is not None and size < self._min_thousandths:
             return False
-        return self._max_cents is None or size <= self._max_cents
+        return self._max_thousandths is None or size <= self._max_thousandths
 
     def _matches_text(self, description: str) -> bool:
         if self._regex is not None:
@@ -271,11 +274,12 @@ def _parse_bound(value: Any, label: str) -> Decimal | None:
     return bound
 
 
-def _to_cents(amount: Decimal | None, rounding: str) -> int | None:
-    """An amount in whole cents, rounded as the caller says (bounds round inwards)."""
+def _to_thousandths(amount: Decimal | None, rounding: str) -> int | None:
+    """An amount in whole thousandths (the finest unit a ``Money`` column holds), rounded
+    as the caller says (bounds round inwards)."""
     if amount is None:
         return None
-    return int((amount * 100).to_integral_value(rounding=rounding))
+    return int((amount * THOUSANDTHS_PER_UNIT).to_integral_value(rounding=rounding))
 
 
 def _needle(pattern: str, match_type: MatchType) -> str:
@@ -381,22 +385,22 @@ class RuleMatcher:
         self._ascii_set = _AsciiRuleSet.build(self._rules)
         self._regex_rows: _RegexRows | None = None  # made when a non-ASCII row needs it
 
-    def categories(self, descriptions: Sequence[str], cents: Sequence[int]) -> list[str | None]:
+    def categories(self, descriptions: Sequence[str], thousandths: Sequence[int]) -> list[str | None]:
         """The winning rule's category of each transaction (``None`` where none matches)."""
-        return [None if rule is None else rule.category for rule in self.match(descriptions, cents)]
+        return [None if rule is None else rule.category for rule in self.match(descriptions, thousandths)]
 
-    def match(self, descriptions: Sequence[str], cents: Sequence[int]) -> list[Rule | None]:
+    def match(self, descriptions: Sequence[str], thousandths: Sequence[int]) -> list[Rule | None]:
         """The winning rule of each transaction (``None`` where none matches)."""
         if self._ascii_set is None:
-            return self._match_by_text(descriptions, cents)
-        winners, others = self._ascii_set.match(descriptions, cents)
+            return self._match_by_text(descriptions, thousandths)
+        winners, others = self._ascii_set.match(descriptions, thousandths)
         if others:
-            found = self._match_by_text([descriptions[i] for i in others], [cents[i] for i in others])
+            found = self._match_by_text([descriptions[i] for i in others], [thousandths[i] for i in others])
             for row, rule in zip(others, found, strict=True):
                 winners[row] = rule
         return winners
 
-    def _match_by_text(self, descriptions: Sequence[str], cents: Sequence[int]) -> list[Rule | None]:
+    def _match_by_text(self, descriptions: Sequence[str], thousandths: Sequence[int]) -> list[Rule | None]:
         """:meth:`match` for any descriptions, by searching the batch's text."""
         winners: list[Rule | None] = [None] * len(descriptions)
         if not descriptions:
@@ -418,7 +422,7 @@ class RuleMatcher:
             if rule._filters_amount:
                 accepts = rule.accepts_amount
                 for row in rows:
-                    if winners[row] is None and accepts(cents[row]):
+                    if winners[row] is None and accepts(thousandths[row]):
                         winners[row] = rule
             else:
                 for row in rows:
@@ -471,7 +475,7 @@ class _AsciiRuleSet:
         return cls(members, regex_set.Match)
 
     def match(
-        self, descriptions: Sequence[str], cents: Sequence[int]
+        self, descriptions: Sequence[str], thousandths: Sequence[int]
     ) -> tuple[list[Rule | None], list[int]]:
         """The winner of each ASCII row, and the rows left for the text search (the
         non-ASCII ones, and any the set's automaton failed on)."""
@@ -496,7 +500,7 @@ class _AsciiRuleSet:
                 if index == always:  # a row that none of its rules' amounts accepts
                     break
                 rule = rules[index]
-                if not rule._filters_amount or rule.accepts_amount(cents[row]):
+                if not rule._filters_amount or rule.accepts_amount(thousandths[row]):
                     winners[row] = rule
                     break
         return winners, others
@@ -659,9 +663,9 @@ def categorize_transactions(
         batch_size = max(1, min(BATCH_SIZE, total // 10))
         # closing(): a cancel closes the server-side cursor before its transaction ends.
         with closing(_read_batches(connection, query, batch_size, timer)) as batches:
-            for ids, descriptions, cents, current in batches:
+            for ids, descriptions, thousandths, current in batches:
                 with timer.phase("match"):
-                    new = matcher.categories(descriptions, cents)
+                    new = matcher.categories(descriptions, thousandths)
                     counts.update(new)
                     # Only what changes is staged: re-running unchanged rules writes nothing.
                     changes = [
@@ -699,13 +703,15 @@ def categorize_lines(
     """The category ``rules`` give each ``(description, amount)`` line (``None``: no match).
 
     For transactions not stored yet (a statement being imported): the same matching
-    as :func:`categorize_transactions`, amounts rounded to cents as there.
+    as :func:`categorize_transactions`, amounts in thousandths as there.
     """
     if not rules or not lines:
         return [None] * len(lines)
     descriptions = [description for description, _ in lines]
-    cents = [int((Decimal(amount) * 100).to_integral_value(ROUND_HALF_UP)) for _, amount in lines]
-    return RuleMatcher(rules).categories(descriptions, cents)
+    thousandths = [
+        int((Decimal(amount) * THOUSANDTHS_PER_UNIT).to_integral_value(ROUND_HALF_UP)) for _, amount in lines
+    ]
+    return RuleMatcher(rules).categories(descriptions, thousandths)
 
 
 def load_rules(connection: Connection, user_id: int) -> list[Rule]:
@@ -748,7 +754,7 @@ def _count(connection: Connection, where: ColumnElement[bool]) -> int:
 
 
 def _candidates_query(candidates: ColumnElement[bool], include_manual: bool) -> Select[Any]:
-    """``(id, description, amount in cents, rule-made category)`` of the transactions to
+    """``(id, description, amount in thousandths, rule-made category)`` of the transactions to
     consider.
 
     The last is the category when a rule set it, and NULL for a manual pick (read only
@@ -756,12 +762,12 @@ def _candidates_query(candidates: ColumnElement[bool], include_manual: bool) -> 
     and becomes the rule's even when the category stays the same.
     """
     columns = _transactions.c
-    cents = cast(func.round(columns.amount * 100), BigInteger)
+    thousandths = cast(func.round(columns.amount * THOUSANDTHS_PER_UNIT), BigInteger)
     current: ColumnElement[Any] = columns.category
     if include_manual:
         is_manual = columns.category_source == CategorySource.MANUAL.value
         current = case((is_manual, None), else_=columns.category)
-    return select(columns.id, columns.description, cents, current).where(candidates)
+    return select(columns.id, columns.description, thousandths, current).where(candidates)
 
 
 def _write_guard(overwrite: bool, include_manual: bool) -> ColumnElement[bool]:
@@ -799,7 +805,7 @@ class _PhaseTimer:
             self.seconds[name] = self.seconds.get(name, 0.0) + elapsed
 
 
-# Ids, descriptions, amounts in cents and current categories of a batch of transactions.
+# Ids, descriptions, amounts in thousandths and current categories of a batch of transactions.
 _Columns = tuple[list[int], list[str], list[int], list[str | None]]
 
 
@@ -818,10 +824,10 @@ def _read_batches(
             rows = next(rows_in_batches, None)
             if not rows:
                 return
-            ids, descriptions, cents, categories = (
+            ids, descriptions, thousandths, categories = (
                 list(column) for column in zip(*rows, strict=True)
             )
-        yield ids, descriptions, cents, categories
+        yield ids, descriptions, thousandths, categories
 
 
 def _read_with_server_cursor(

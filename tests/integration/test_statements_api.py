@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 
 import pytest
 from fpdf import FPDF
@@ -15,7 +16,7 @@ from backend.models import Statement, TaskStatus, Transaction
 from backend.services.statement_store import save_statement
 from backend.services.statements import parse_statement
 from tests.support import SAMPLES_DIR, is_final
-from tests.support.statement_pdfs import LAYOUTS
+from tests.support.statement_pdfs import LAYOUTS, write_random_layout
 
 
 def upload(client, headers, content: bytes, name: str = "statement.pdf"):
@@ -402,3 +403,39 @@ def test_an_upload_whose_check_finds_the_database_away_is_503_and_leaves_no_file
     assert response.status_code == 503 and response.json()["code"] == "database_unavailable"
     assert task_rows() == 0
     assert not list(get_settings().storage_dir.rglob("*.pdf")), "the refused upload left its file"
+
+
+# A generated layout (tests/support/statement_pdfs.py random_layout) in a currency that
+# counts thousandths (KWD, BHD, OMR): its amounts print three decimals.
+THREE_DECIMAL_LAYOUT_SEED = 0
+
+
+def test_a_three_decimal_currency_keeps_its_thousandths_from_the_pdf_to_the_api(
+    client, auth_headers, worker, wait_for, tmp_path
+):
+    """Saved as NUMERIC(18, 2), 1,142.553 came back as 1142.55 and the rows no longer added
+    up to the balances (migration 0016)."""
+    path = tmp_path / "dinars.pdf"
+    truth = write_random_layout(path, THREE_DECIMAL_LAYOUT_SEED)
+    assert any(t.amount != t.amount.quantize(Decimal("0.01")) for t in truth.transactions)
+    outcome = parse(client, auth_headers, wait_for, path.read_bytes())
+    assert outcome["status"] == "SUCCESS", outcome
+    statement_id = outcome["result"]["statement_id"]
+    page = client.get(
+        f"/statements/{statement_id}/transactions", params={"limit": 1000}, headers=auth_headers
+    ).json()
+    got = [(Decimal(t["amount"]), None if t["balance"] is None else Decimal(t["balance"]))
+           for t in page["items"]]
+    assert got == [(t.amount, t.balance) for t in truth.transactions]
+    statement = client.get(f"/statements/{statement_id}", headers=auth_headers).json()
+    assert Decimal(statement["closing_balance"]) == truth.closing_balance
+    assert outcome["result"]["balance_check"] == "ok"
+
+
+def test_amounts_of_two_decimal_currencies_read_back_with_two(clean_db):
+    """NUMERIC(18, 3) pads to 12.300: ``Money`` gives 12.30 back, and 12.345 as it is."""
+    money = Transaction.__table__.c.amount.type
+    assert money.process_result_value(Decimal("12.300"), None) == Decimal("12.30")
+    assert str(money.process_result_value(Decimal("12.300"), None)) == "12.30"
+    assert str(money.process_result_value(Decimal("-0.005"), None)) == "-0.005"
+    assert money.process_result_value(None, None) is None

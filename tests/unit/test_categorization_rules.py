@@ -10,17 +10,17 @@ from decimal import Decimal
 import pytest
 
 from backend.services import categorization
-from backend.services.categorization import Direction, MatchType, Rule, RuleMatcher
+from backend.services.categorization import THOUSANDTHS_PER_UNIT, Direction, MatchType, Rule, RuleMatcher
 from backend.services.errors import InvalidInputError
 
 
 def winners(rules: list[Rule], lines: list[tuple[str, str]]) -> list[str | None]:
     """The winning category of each ``(description, amount)`` line, via RuleMatcher."""
     descriptions = [description for description, _ in lines]
-    cents = [int(Decimal(amount) * 100) for _, amount in lines]
+    thousandths = [int(Decimal(amount) * THOUSANDTHS_PER_UNIT) for _, amount in lines]
     return [
         None if rule is None else rule.category
-        for rule in RuleMatcher(rules).match(descriptions, cents)
+        for rule in RuleMatcher(rules).match(descriptions, thousandths)
     ]
 
 
@@ -144,8 +144,8 @@ class TestValidation:
             ({"priority": 2**31}, "Priority must be between -2147483648 and 2147483647"),
             ({"priority": -(2**31) - 1}, "Priority must be between"),
             ({"priority": 10**30}, "Priority must be between"),
-            ({"amount_max": "1e999999"}, "amount_max must be at most 9999999999999999.99"),
-            ({"amount_min": "10000000000000000"}, "amount_min must be at most"),
+            ({"amount_max": "1e999999"}, "amount_max must be at most 999999999999999.999"),
+            ({"amount_min": "1000000000000000"}, "amount_min must be at most"),
             ({"category": "Food\x00"}, "The category must not contain NUL characters"),
             ({"pattern": "a\x00", "match_type": "regex"}, "The pattern must not contain NUL"),
             ({"category": "\ud800"}, "must not contain lone surrogate characters"),
@@ -166,8 +166,8 @@ class TestValidation:
         assert Rule("x", "contains", "C", amount_min=5, amount_max=5).matches("x", Decimal("-5"))
 
     def test_the_extremes_of_the_columns_are_accepted(self) -> None:
-        rule = Rule("x", "contains", "C", priority=2**31 - 1, amount_max="9999999999999999.99")
-        assert rule.matches("x", Decimal("-9999999999999999.99"))
+        rule = Rule("x", "contains", "C", priority=2**31 - 1, amount_max="999999999999999.999")
+        assert rule.matches("x", Decimal("-999999999999999.999"))
         assert Rule("x", "contains", "C", priority=-(2**31)).priority == -(2**31)
 
 
@@ -333,9 +333,9 @@ def test_the_ascii_set_and_the_text_search_agree_on_folding_edge_cases() -> None
     ]
     matcher = RuleMatcher(rules)
     descriptions = [text for text, _ in lines]
-    cents = [int(Decimal(amount) * 100) for _, amount in lines]
+    thousandths = [int(Decimal(amount) * THOUSANDTHS_PER_UNIT) for _, amount in lines]
     assert winners(rules, lines) == expected
-    by_text = matcher._match_by_text(descriptions, cents)
+    by_text = matcher._match_by_text(descriptions, thousandths)
     assert [None if rule is None else rule.category for rule in by_text] == expected
     assert len(set(expected)) == len({rule.category for rule in rules}) + 1
 
@@ -361,3 +361,11 @@ def test_batches_of_recurring_and_of_distinct_descriptions_get_the_same_winners(
         ]
         assert winners(rules, lines) == expected
     assert set(winners(rules, recurring)) == {"Groceries", "Big shop", "Refunds", "Income", None}
+
+
+def test_bounds_in_thousandths_tell_three_decimal_amounts_apart() -> None:
+    """Dinars count in thousandths: a bound of 12.345 takes 12.345 and leaves 12.344."""
+    rule = Rule("fee", "contains", "Fees", amount_min="12.345")
+    assert rule.matches("bank fee", Decimal("-12.345"))
+    assert not rule.matches("bank fee", Decimal("-12.344"))
+    assert winners([rule], [("bank fee", "-12.345"), ("bank fee", "-12.344")]) == ["Fees", None]
