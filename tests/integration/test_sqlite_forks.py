@@ -22,12 +22,11 @@ from pathlib import Path
 
 import psutil
 import pytest
-from sqlalchemy import Engine, insert, select, text
+from sqlalchemy import Engine, select, text
 
-from backend.db import build_engine, outside_forks, upgrade_database
-from backend.models import TaskStatus, User
-from tests.support.chaos import platform, wait_until
-from tests.support.net import PrivateRedis
+from backend.db import build_engine, outside_forks
+from backend.models import TaskStatus
+from tests.support.chaos import platform_on_own_sqlite, wait_until
 
 pytestmark = pytest.mark.backend_independent  # a SQLite file of its own in either pass
 
@@ -95,19 +94,8 @@ def statuses(engine: Engine, task_ids: list[str]) -> set[str]:
 
 
 def test_pool_processes_forked_while_the_lease_keeper_writes_can_all_write(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'worker.db'}"
-    upgrade_database(url)
-    engine = build_engine(url)
-    with engine.begin() as conn:
-        user_id = conn.execute(
-            insert(User).values(email="forks@example.com", password_hash="-").returning(User.id)
-        ).scalar_one()
-    with PrivateRedis(tmp_path / "redis") as broker, platform({
-        "DATABASE_URL": url, "REDIS_URL": broker.url, "CELERY_BROKER_URL": broker.url,
-        "CELERY_RESULT_BACKEND": broker.url,
-        # Forks then land amid the lease keeper's writes (every 10 s by default).
-        "WORKER_HEARTBEAT_SECONDS": "0.005",
-    }, tmp_path / "logs") as stack:
+    # Forks then land amid the lease keeper's writes (every 10 s by default).
+    with platform_on_own_sqlite(tmp_path, WORKER_HEARTBEAT_SECONDS="0.005") as (stack, engine, user_id):
         worker = psutil.Process(stack.worker("forks", queues="default").pid)
         killed: set[int] = set()
         for _ in range(POOL_ROUNDS + 1):
@@ -120,4 +108,3 @@ def test_pool_processes_forked_while_the_lease_keeper_writes_can_all_write(tmp_p
             for pid in pool:
                 os.kill(pid, signal.SIGKILL)  # the worker forks a new one for each
             killed |= pool
-    engine.dispose()

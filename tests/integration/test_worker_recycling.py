@@ -12,14 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from backend.config import Settings
-from backend.db import build_engine, upgrade_database
-from backend.models import TaskStatus, User
+from backend.models import TaskStatus
 from backend.tasks.app import celery_config
-from tests.support.chaos import platform, wait_until
-from tests.support.net import PrivateRedis
+from tests.support.chaos import platform_on_own_sqlite, wait_until
 
 pytestmark = pytest.mark.backend_independent  # a SQLite file and a Redis of its own
 
@@ -33,29 +31,17 @@ def test_by_default_pool_processes_are_replaced_by_memory_not_by_count() -> None
 
 
 def test_a_pool_process_over_its_memory_ceiling_is_replaced_and_loses_no_task(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'recycling.db'}"
-    upgrade_database(url)
-    engine = build_engine(url)
-    with engine.begin() as conn:
-        user_id = conn.execute(
-            insert(User).values(email="recycling@example.com", password_hash="-").returning(User.id)
-        ).scalar_one()
-    with PrivateRedis(tmp_path / "redis") as broker, platform({
-        "DATABASE_URL": url, "REDIS_URL": broker.url, "CELERY_BROKER_URL": broker.url,
-        "CELERY_RESULT_BACKEND": broker.url,
-        # Below any Python process's resident memory: a new pool process after every task.
-        "WORKER_MAX_MEMORY_PER_CHILD_MB": "1",
-    }, tmp_path / "logs") as stack:
+    # Below any Python process's resident memory: a new pool process after every task.
+    with platform_on_own_sqlite(tmp_path, WORKER_MAX_MEMORY_PER_CHILD_MB="1") as (stack, engine, user_id):
         stack.worker("recycling", concurrency=1, queues="default")
         ids = stack.submit(user_id, "tests.report_pid", [{"seconds": 0}] * 3)
 
         def outcomes() -> list[tuple[str, dict | None]]:
             with engine.connect() as conn:
-                return list(conn.execute(
-                    select(TaskStatus.status, TaskStatus.result).where(TaskStatus.task_id.in_(ids))))
+                return [(row.status, row.result) for row in conn.execute(
+                    select(TaskStatus.status, TaskStatus.result).where(TaskStatus.task_id.in_(ids)))]
 
         wait_until(lambda: [status for status, _ in outcomes()] == ["SUCCESS"] * 3, 90,
                    f"three tasks over three pool processes (see {tmp_path / 'logs'})")
-    pids = {result["pid"] for _, result in outcomes() if result}
+        pids = {result["pid"] for _, result in outcomes() if result}
     assert len(pids) == 3, f"each task in a new pool process: {pids}"
-    engine.dispose()

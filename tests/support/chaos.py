@@ -18,9 +18,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tests.support import REPO_ROOT
 from tests.support.net import free_port, wait_until_answers
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 # `make chaos` also runs the suite with the lease clocks at their defaults, to measure the
 # recovery an operator gets; otherwise short clocks keep each scenario to seconds.
@@ -209,3 +213,30 @@ def platform(env: dict[str, str], log_dir: Path) -> Iterator[Platform]:
         yield stack
     finally:
         stack.stop_all()
+
+
+@contextmanager
+def platform_on_own_sqlite(tmp_path: Path, **env: str) -> Iterator[tuple[Platform, Engine, int]]:
+    """The platform's processes (started by the test) on a SQLite file and a Redis of their
+    own, with ``env``: (the platform, an engine on that file, the id of a user in it)."""
+    from sqlalchemy import insert
+
+    from backend.db import build_engine, upgrade_database
+    from backend.models import User
+    from tests.support.net import PrivateRedis
+
+    url = f"sqlite:///{tmp_path / 'platform.db'}"
+    upgrade_database(url)
+    engine = build_engine(url)
+    with engine.begin() as conn:
+        user_id = conn.execute(
+            insert(User).values(email="platform@example.com", password_hash="-").returning(User.id)
+        ).scalar_one()
+    try:
+        with PrivateRedis(tmp_path / "redis") as broker, platform({
+            "DATABASE_URL": url, "REDIS_URL": broker.url, "CELERY_BROKER_URL": broker.url,
+            "CELERY_RESULT_BACKEND": broker.url, **env,
+        }, tmp_path / "logs") as stack:
+            yield stack, engine, user_id
+    finally:
+        engine.dispose()
