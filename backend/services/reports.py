@@ -67,7 +67,9 @@ CATEGORY_HEADERS = ("Category", "In", "Out", "Net", "Count")
 MONTHLY_HEADERS = ("Month", "In", "Out", "Net", "Count")
 UNCATEGORIZED = "Uncategorized"
 
-DEFAULT_CURRENCY_FORMAT = "#,##0.00;[Red]-#,##0.00"
+# Two decimals, and a third where the amount has one (dinars count thousandths: 1,142.553;
+# Excel's "#" after the point shows a digit only when it is not a trailing zero).
+DEFAULT_CURRENCY_FORMAT = "#,##0.00#;[Red]-#,##0.00#"
 DATE_FORMAT = "yyyy-mm-dd"
 MONTH_FORMAT = "yyyy-mm"
 TRANSACTION_COLUMN_WIDTHS = {"A": 12, "B": 60, "C": 16, "D": 24}

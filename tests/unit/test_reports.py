@@ -142,6 +142,15 @@ def test_default_currency_format(tmp_path: Path) -> None:
     assert amount.number_format == DEFAULT_CURRENCY_FORMAT
 
 
+def test_a_third_decimal_is_kept_and_shown_by_the_default_format(tmp_path: Path) -> None:
+    path = tmp_path / "dinars.xlsx"
+    write_transactions_report([ReportRow(D(2024, 1, 2), "Fee", Decimal("-1142.553"), "Fees")], path)
+    amount = openpyxl.load_workbook(path)["Transactions"]["C2"]
+    assert amount.value == -1142.553
+    positive, negative = amount.number_format.split(";")
+    assert positive.endswith(".00#") and negative.endswith(".00#"), amount.number_format
+
+
 def test_empty_report_has_only_headers(tmp_path: Path) -> None:
     path = tmp_path / "empty.xlsx"
     summary = write_transactions_report(iter(()), path)
