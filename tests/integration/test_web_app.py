@@ -143,6 +143,12 @@ def test_a_user_uploads_reviews_categorizes_and_reports(
     expect(page.get_by_role("heading", name="Upload statements")).to_be_visible()
     cookies = {cookie["name"]: cookie for cookie in context.cookies()}
     assert cookies["lf_session"]["httpOnly"] and cookies["lf_session"]["sameSite"] == "Strict"
+    # Amounts as the pages show them: two decimals, three where a currency counts thousandths.
+    shown = page.evaluate("""async () => {
+        const { formatMoney } = await import("/web/js/ui.js");
+        return ["-1142.553", "12.3", "2500.00"].map(formatMoney);
+    }""")
+    assert [text.replace("\u2212", "-") for text in shown] == ["-1,142.553", "12.30", "2,500.00"], shown
 
     # Upload two statements: each bar reaches 100 % and shows what was read.
     # Two more files: one is not a PDF at all (refused at upload), one is a letter (its

@@ -35,7 +35,8 @@ export function fill(node, ...children) {
   return node;
 }
 
-const money = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+// Two decimals, three where the amount has them (dinars count thousandths: 1,142.553).
+const money = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 3 });
 export function formatMoney(value) {
   if (value === null || value === undefined) return "—";
   return money.format(Number(value));

@@ -42,8 +42,8 @@ export async function rulesPage(context) {
     match_type: h("select", { name: "match_type" }, Object.entries({ contains: "Description contains", exact: "Description is exactly", regex: "Regular expression" }).map(([value, text]) => h("option", { value }, text))),
     category: h("input", { type: "text", name: "category", required: true, maxLength: 100, list: "rule-categories", placeholder: "e.g. Groceries", "data-testid": "rule-category" }),
     direction: h("select", { name: "direction" }, h("option", { value: "" }, "In or out"), h("option", { value: "debit" }, "Money out"), h("option", { value: "credit" }, "Money in")),
-    amount_min: h("input", { type: "number", name: "amount_min", min: "0", step: "0.01", inputMode: "decimal" }),
-    amount_max: h("input", { type: "number", name: "amount_max", min: "0", step: "0.01", inputMode: "decimal" }),
+    amount_min: h("input", { type: "number", name: "amount_min", min: "0", step: "0.001", inputMode: "decimal" }),
+    amount_max: h("input", { type: "number", name: "amount_max", min: "0", step: "0.001", inputMode: "decimal" }),
     priority: h("input", { type: "number", name: "priority", step: "1", value: "0" }),
   };
   const previewBox = h("div", { "aria-live": "polite" });
