@@ -372,9 +372,11 @@ _PREPARED_BY_ENGINE: weakref.WeakKeyDictionary[Engine, _PreparedStatements] = (
 
 @dataclass(frozen=True)
 class _DriverForm:
-    """A marked statement made ready to run on psycopg2 directly (``first_row_alone``)."""
+    """A marked statement made ready to run on the driver directly (``first_row_alone``)."""
 
-    prepared: _PreparedForm
+    # PostgreSQL: its PREPARE and EXECUTE; None on SQLite, whose sqlite3 module keeps its
+    # own cache of compiled statements, keyed by their text.
+    prepared: _PreparedForm | None
     compiled: SQLCompiler
     # Each parameter's conversion, as SQLAlchemy would apply it (JSON, timestamps).
     converters: dict[str, Any]
@@ -388,7 +390,7 @@ class _DriverForm:
         # keys(): a ColumnCollection iterates its columns, not their names.
         columns = tuple(str(key) for key in statement.exported_columns.keys())  # noqa: SIM118
         for column in statement.exported_columns:
-            # Rows come back as psycopg2 reads them: a type SQLAlchemy would convert
+            # Rows come back as the driver reads them: a type SQLAlchemy would convert
             # (a JSON or UTC-timestamp column) would come back otherwise than through it.
             if column.type.dialect_impl(dialect).result_processor(dialect, None) is not None:
                 raise TypeError(f"RETURNING {column} needs a conversion: run it through SQLAlchemy")
@@ -397,7 +399,9 @@ class _DriverForm:
             converter = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if converter is not None:
                 converters[name] = converter
-        return cls(_PreparedForm.of(compiled.string, compiled, dialect), compiled, converters, columns)
+        prepared = (_PreparedForm.of(compiled.string, compiled, dialect)
+                    if dialect.name == "postgresql" else None)
+        return cls(prepared, compiled, converters, columns)
 
     def parameters(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The statement's parameters (its own constants with ``values``), converted."""
@@ -406,8 +410,15 @@ class _DriverForm:
             parameters[name] = convert(parameters[name])
         return parameters
 
+    def execute(self, cursor: Any, info: dict[Any, Any], values: Mapping[str, Any]) -> None:
+        """Send the statement with ``values`` (``parameters``' result) on ``cursor``."""
+        if self.prepared is not None:
+            _PreparedStatements.run(cursor, info, self.prepared, values)
+        else:  # sqlite3's qmark style: the values in the order the text names them
+            cursor.execute(self.compiled.string, [values[name] for name in self.compiled.positiontup or ()])
 
-_DRIVER_FORMS: dict[UpdateBase, _DriverForm] = {}
+
+_DRIVER_FORMS: dict[tuple[UpdateBase, str], _DriverForm] = {}  # by statement and dialect
 
 
 def first_row_alone(
@@ -416,25 +427,27 @@ def first_row_alone(
     """Run ``statement`` (an INSERT, UPDATE or DELETE marked ``prepared``) as its own
     transaction, as ``one_statement`` does; the first row of its RETURNING, or None.
 
-    For the two writes of every task run, the lease and the success: on PostgreSQL with
-    prepared statements, the EXECUTE goes to psycopg2 on a pooled connection directly,
-    without SQLAlchemy's execution path around it (its Connection, transaction, context
-    and result cost twice what psycopg2 itself spends on such a statement, measured in
-    docs/performance.md "The worker's two writes at the driver's level"). Same
-    statement, same prepared name, same parameters, same pool and its pings. When
-    psycopg2 raises, the connection is dropped if it is lost (or its prepared statement
-    is) and the statement runs again through SQLAlchemy, whose error handling decides:
-    it invalidates the pool and raises what callers retry on (``database_unavailable``)
-    exactly as before. Running it twice is safe for these statements: each is a
-    conditional UPDATE that a row already moved no longer matches. Elsewhere (SQLite,
-    ``DATABASE_PREPARED_STATEMENTS=false``, a pooler that lost them) it runs through
-    SQLAlchemy only.
+    For the two writes of every task run, the lease and the success: the statement goes
+    to the driver on a pooled connection directly, without SQLAlchemy's execution path
+    around it (its Connection, transaction, context and result cost twice what the driver
+    itself spends on such a statement, measured in docs/performance.md "The worker's two
+    writes at the driver's level"). On PostgreSQL with prepared statements, the EXECUTE of
+    the same prepared statement in psycopg2's autocommit mode; on SQLite the same text in
+    sqlite3's autocommit mode, which every pooled connection is in (``_configure_sqlite``:
+    SQLAlchemy sends its BEGINs itself), under the same busy timeout. Same parameters,
+    same pool and its pings. When the driver raises, the connection is dropped if it is
+    lost (or its prepared statement is) and the statement runs again through SQLAlchemy,
+    whose error handling decides: it invalidates the pool and raises what callers retry
+    on (``database_unavailable``) exactly as before. Running it twice is safe for these
+    statements: each is a conditional UPDATE that a row already moved no longer matches.
+    Elsewhere (``DATABASE_PREPARED_STATEMENTS=false``, a pooler that lost them) it runs
+    through SQLAlchemy only.
     """
-    statements = _PREPARED_BY_ENGINE.get(engine)
-    if statements is not None and not statements.given_up:
-        form = _DRIVER_FORMS.get(statement)
+    if _runs_on_the_driver(engine):
+        key = (statement, engine.dialect.name)
+        form = _DRIVER_FORMS.get(key)
         if form is None:
-            form = _DRIVER_FORMS[statement] = _DriverForm.of(statement, engine.dialect)
+            form = _DRIVER_FORMS[key] = _DriverForm.of(statement, engine.dialect)
         row = _run_on_driver(engine, form, parameters)
         if row is not _FAILED_ON_DRIVER:
             return None if row is None else dict(zip(form.columns, row, strict=True))
@@ -443,20 +456,29 @@ def first_row_alone(
     return None if mapped is None else dict(mapped)
 
 
+def _runs_on_the_driver(engine: Engine) -> bool:
+    if engine.dialect.name == "sqlite":
+        return True
+    statements = _PREPARED_BY_ENGINE.get(engine)
+    return statements is not None and not statements.given_up
+
+
 _FAILED_ON_DRIVER = object()
 
 
 def _run_on_driver(engine: Engine, form: _DriverForm, parameters: Mapping[str, Any]) -> Any:
-    """``form``'s EXECUTE in psycopg2's autocommit mode on a pooled connection: its first
-    row (a tuple), None, or ``_FAILED_ON_DRIVER`` when psycopg2 raised."""
+    """``form``'s statement in the driver's autocommit mode on a pooled connection: its
+    first row (a tuple), None, or ``_FAILED_ON_DRIVER`` when the driver raised."""
     values = form.parameters(parameters)
     proxied = engine.raw_connection()
-    driver: Any = proxied.driver_connection  # psycopg2's connection
+    driver: Any = proxied.driver_connection  # psycopg2's or sqlite3's connection
+    postgres = form.prepared is not None
     try:
-        driver.autocommit = True
+        if postgres:
+            driver.autocommit = True
         cursor = proxied.cursor()
         try:
-            _PreparedStatements.run(cursor, proxied.info, form.prepared, values)
+            form.execute(cursor, proxied.info, values)
             return cursor.fetchone() if cursor.description is not None else None
         finally:
             cursor.close()
@@ -470,7 +492,7 @@ def _run_on_driver(engine: Engine, form: _DriverForm, parameters: Mapping[str, A
                     type(exc).__name__)
         return _FAILED_ON_DRIVER
     finally:
-        if not driver.closed:
+        if postgres and not driver.closed:
             driver.autocommit = False
         proxied.close()  # back to the pool (or gone, if invalidated)
 

@@ -5,6 +5,7 @@ as a lost one would be."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -30,12 +31,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from backend.api.deps import get_current_user, owned_task
-from backend.db import build_engine, database_unavailable, first_row_alone, prepared
+from backend.db import build_engine, database_unavailable, first_row_alone, prepared, upgrade_database
 from backend.models import TaskStatus
 from backend.security import TokenClaims
 from backend.services import task_records
 from backend.tasks import submission
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import TEST_BACKEND, TEST_DATABASE_URL
 from tests.support.seed import seed_user
 
 pytestmark = pytest.mark.usefixtures("clean_db")
@@ -245,10 +246,10 @@ def statements_through_sqlalchemy(engine: Engine) -> list[str]:
     return seen
 
 
-@pytest.mark.postgres_only
 @pytest.mark.usefixtures("quiet")
 def test_the_lease_and_the_success_run_at_the_driver_s_level(engine):
-    """db.first_row_alone: psycopg2 directly, the statement prepared under the same name."""
+    """db.first_row_alone: the driver directly (psycopg2: the statement prepared under the
+    same name; sqlite3: the same text), and the same row stored."""
     user_id = seed_user(engine)
     run_a_task(engine, user_id, "warm")  # prepares all three on the pool's connection
     through_sqlalchemy = statements_through_sqlalchemy(engine)
@@ -257,8 +258,14 @@ def test_the_lease_and_the_success_run_at_the_driver_s_level(engine):
     assert task_records.mark_processing(engine, task_id, "node-1", 60, 3).attempt == 1
     assert task_records.mark_success(engine, task_id, {"n": 1})
     assert len(through_sqlalchemy) == submitted  # neither went through SQLAlchemy
-    assert list(prepared_runs(engine).values()) == [2, 2, 2]
-    assert stored(engine, task_id)["result"] == {"n": 1}
+    if TEST_BACKEND == "postgres":
+        assert list(prepared_runs(engine).values()) == [2, 2, 2]
+    row = stored(engine, task_id)
+    assert (row["status"], row["result"], row["attempts"]) == ("SUCCESS", {"n": 1}, 1)
+    assert row["started_at"] <= row["completed_at"] and row["completed_at"].tzinfo is not None
+    with engine.connect() as conn:  # nothing left open on the pool's connection
+        driver = conn.connection.driver_connection
+        assert (driver.autocommit is False) if TEST_BACKEND == "postgres" else not driver.in_transaction
     # The same calls on a final row: nothing applies, and both say so.
     assert task_records.mark_processing(engine, task_id, "node-1", 60, 3).outcome is (
         task_records.StartOutcome.SKIP
@@ -293,6 +300,37 @@ def test_a_driver_level_write_on_a_lost_connection_runs_again_through_sqlalchemy
     assert task_records.mark_success(engine, task_id, "done")
     assert stored(engine, task_id)["status"] == "SUCCESS"
     assert stored(engine, task_id)["attempts"] == 1  # run once, not twice
+
+
+def set_query_only(engine: Engine, switch: str) -> None:
+    """SQLite's PRAGMA query_only on the pooled connection (sent on the driver: with it ON,
+    SQLAlchemy's own BEGIN IMMEDIATE is refused too)."""
+    pooled = engine.raw_connection()
+    pooled.driver_connection.execute(f"PRAGMA query_only = {switch}")
+    pooled.close()
+
+
+@pytest.mark.backend_independent  # a SQLite file of its own in either pass
+@pytest.mark.usefixtures("quiet")
+def test_a_driver_level_write_that_sqlite_refuses_goes_through_sqlalchemy_s_handling(tmp_path, caplog):
+    """The driver's error is not the caller's: the write runs again through SQLAlchemy,
+    which raises its own DBAPIError (what ``patiently`` and ``database_unavailable`` know),
+    and the row is left as it was. The refusal is SQLite's own: a connection set read-only."""
+    url = f"sqlite:///{tmp_path / 'refusing.db'}"
+    upgrade_database(url)
+    engine = build_engine(url)
+    user_id = seed_user(engine)
+    task_id = submission.submit_task(engine, user_id, "ping", cap=submission.ActiveTaskCap(10))
+    set_query_only(engine, "ON")  # on the pool's one connection, which every call below reuses
+    through_sqlalchemy = statements_through_sqlalchemy(engine)
+    with caplog.at_level(logging.INFO, logger="backend.db"), pytest.raises(DBAPIError, match="readonly"):
+        task_records.mark_processing(engine, task_id, "node-1", 60, 3)
+    assert "Task write failed on the driver (OperationalError)" in caplog.text  # the first way
+    assert any("UPDATE task_status" in sql for sql in through_sqlalchemy)  # the second way
+    set_query_only(engine, "OFF")
+    assert stored(engine, task_id)["status"] == "PENDING"
+    assert task_records.mark_processing(engine, task_id, "node-1", 60, 3).attempt == 1
+    engine.dispose()
 
 
 def test_a_statement_whose_returned_columns_need_converting_is_refused():
