@@ -41,6 +41,8 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 # PostgreSQL's sequences never reuse one. Migration 0015.
 NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
 _CENT = Decimal("0.01")
+# The largest amount a ``Money`` column holds.
+MONEY_MAX = Decimal("999999999999999.999")
 
 
 class Money(TypeDecorator):

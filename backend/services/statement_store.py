@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from backend.models import CategorySource, Statement, Transaction, utcnow
+from backend.models import MONEY_MAX, CategorySource, Statement, Transaction, utcnow
 from backend.services.categorization import categorize_lines, load_rules
 from backend.services.errors import InvalidInputError
 from backend.services.statements.hints import describe_hints
@@ -178,6 +178,7 @@ def save_statement(
     skipped and named in ``known_parts``.
     """
     record = {} if hints is None else hints
+    _check_amounts_fit(parsed)
     ids: list[int] = []
     known_parts: list[int] = []
     for part, statement in enumerate(parsed.statements):
@@ -210,6 +211,21 @@ def save_statement(
         known_parts.append(len(ids))
         ids.append(int(same))
     return SavedDocument(ids, known_parts)
+
+
+def _check_amounts_fit(parsed: ParsedStatement) -> None:
+    """InvalidInputError for an amount no ``Money`` column holds (a number of 16 digits or
+    more read as an amount): the user's file, not a database error."""
+    for statement in parsed.statements:
+        amounts = [statement.opening_balance, statement.closing_balance]
+        for line in statement.transactions:
+            amounts += [line.amount, line.balance]
+        too_large = next((value for value in amounts if value is not None and abs(value) > MONEY_MAX), None)
+        if too_large is not None:
+            raise InvalidInputError(
+                f"The statement shows an amount of {too_large:,f}, larger than any account holds "
+                f"(at most {MONEY_MAX:,f}): this file cannot be read as a bank statement"
+            )
 
 
 def delete_statement(conn: Connection, statement_id: int) -> None:

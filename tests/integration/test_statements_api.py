@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from backend.config import get_settings
 from backend.db import get_engine
 from backend.models import Statement, TaskStatus, Transaction
+from backend.services.errors import InvalidInputError
 from backend.services.statement_store import save_statement
 from backend.services.statements import parse_statement
 from tests.support import SAMPLES_DIR, is_final
@@ -439,3 +441,21 @@ def test_amounts_of_two_decimal_currencies_read_back_with_two(clean_db):
     assert str(money.process_result_value(Decimal("12.300"), None)) == "12.30"
     assert str(money.process_result_value(Decimal("-0.005"), None)) == "-0.005"
     assert money.process_result_value(None, None) is None
+
+
+def test_an_amount_no_account_holds_is_the_file_s_error_and_nothing_is_saved(
+    client, auth_headers, statement_pdf, tmp_path
+):
+    """A 16-digit number read as an amount would overflow the column as a database error
+    (a FAILED task saying an internal error happened); it is the file's, said plainly."""
+    content = statement_pdf[0]
+    user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
+    parsed = parse_statement(tmp_path / "northgate.pdf")
+    first, *others = parsed.transactions
+    absurd = replace(parsed, transactions=(replace(first, amount=Decimal("-1234567890123456.00")), *others))
+    refused = pytest.raises(InvalidInputError, match="larger than any account holds")
+    with get_engine().begin() as conn, refused:
+        save_statement(conn, user_id, hashlib.sha256(content).hexdigest(), absurd)
+    with get_engine().connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Statement)) == 0
+        assert conn.scalar(select(func.count()).select_from(Transaction)) == 0
