@@ -495,6 +495,12 @@ def row(name: str, figures: Figures) -> str:
             f" {cell(figures.redis_cpu_ms, '9.2f')} {figures.total_cpu_ms:8.2f}")
 
 
+def ratio(value: float | None, base: float | None, spec: str = ".1f") -> str:
+    """``value / base`` as "1.2x"; "n/a" when either was too small to measure (psutil counts
+    CPU in 10 ms ticks: a smoke run of 10 tasks may see none)."""
+    return f"{value / base:{spec}}x" if value and base else "n/a"
+
+
 def verdict(value: float, target: float, higher_is_better: bool = True) -> str:
     met = value >= target if higher_is_better else value < target
     return "met" if met else "MISSED"
@@ -555,8 +561,8 @@ def main() -> None:
     print(f"The least a tracked task costs: the same keeping a row per task in PostgreSQL (committed INSERT "
           f"before the message; the lease and the success, a committed conditional UPDATE each; prepared; "
           f"nothing else) runs end to end {floor_e2e:.2f}x raw Celery; everything counted it costs "
-          f"{floor.total_cpu_ms / raw.total_cpu_ms:.1f}x raw Celery's CPU per task, so with every core "
-          f"busy it can reach at most ~{raw.total_cpu_ms / floor.total_cpu_ms:.2f}x")
+          f"{ratio(floor.total_cpu_ms, raw.total_cpu_ms)} raw Celery's CPU per task, so with every core "
+          f"busy it can reach at most ~{ratio(raw.total_cpu_ms, floor.total_cpu_ms, '.2f')}")
     for name in ("Ledgerflow, SQLite", "Ledgerflow, PostgreSQL"):
         figures = results[name]
         assert figures.end_to_end_per_second
@@ -571,11 +577,11 @@ def main() -> None:
               f"submit p99 {figures.p99_ms:.0f} ms (target < {TARGETS['p99_ms']:.0f} ms: "
               f"{verdict(figures.p99_ms, TARGETS['p99_ms'], higher_is_better=False)}; the bare "
               f"endpoint's with its worker: {bare.p99_ms:.0f} ms)")
-        assert figures.api_cpu_ms and bare.api_cpu_ms and figures.worker_cpu_ms and raw.worker_cpu_ms
-        print(f"    CPU per task: gateway {figures.api_cpu_ms / bare.api_cpu_ms:.1f}x the bare endpoint's, "
-              f"worker {figures.worker_cpu_ms / raw.worker_cpu_ms:.1f}x raw Celery's; everything counted "
-              f"{figures.total_cpu_ms / raw.total_cpu_ms:.1f}x raw Celery's, so with every core busy its end "
-              f"to end can reach at most ~{raw.total_cpu_ms / figures.total_cpu_ms:.2f}x raw Celery's")
+        print(f"    CPU per task: gateway {ratio(figures.api_cpu_ms, bare.api_cpu_ms)} the bare endpoint's, "
+              f"worker {ratio(figures.worker_cpu_ms, raw.worker_cpu_ms)} raw Celery's; everything counted "
+              f"{ratio(figures.total_cpu_ms, raw.total_cpu_ms)} raw Celery's, so with every core busy "
+              f"its end to end can reach at most ~{ratio(raw.total_cpu_ms, figures.total_cpu_ms, '.2f')} "
+              "raw Celery's")
 
 
 if __name__ == "__main__":
