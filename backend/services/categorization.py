@@ -190,16 +190,15 @@ class Rule:
             ("amount_max", amount_max),
             ("_regex", regex),
             ("_needle", None if regex is not None else _needle(self.pattern, match_type)),
-            ("_min_thousandths", _to_thousandths(amount_min, ROUND_CEILING)),
-            ("_max_thousandths", _to_thousandths(amount_max, ROUND_FLOOR)),
+            ("_min_thousandths", None if amount_min is None else _thousandths(amount_min, ROUND_CEILING)),
+            ("_max_thousandths", None if amount_max is None else _thousandths(amount_max, ROUND_FLOOR)),
             ("_filters_amount", (direction, amount_min, amount_max) != (None, None, None)),
         ):
             object.__setattr__(self, name, value)
 
     def matches(self, description: str, amount: Decimal) -> bool:
         """Whether this rule matches one transaction (the reference semantics)."""
-        thousandths = _to_thousandths(Decimal(amount), ROUND_HALF_UP)
-        return (thousandths is not None and self.accepts_amount(thousandths)
+        return (self.accepts_amount(_thousandths(Decimal(amount), ROUND_HALF_UP))
                 and self._matches_text(description))
 
     def accepts_amount(self, thousandths: int) -> bool:
@@ -274,11 +273,9 @@ def _parse_bound(value: Any, label: str) -> Decimal | None:
     return bound
 
 
-def _to_thousandths(amount: Decimal | None, rounding: str) -> int | None:
+def _thousandths(amount: Decimal, rounding: str) -> int:
     """An amount in whole thousandths (the finest unit a ``Money`` column holds), rounded
     as the caller says (bounds round inwards)."""
-    if amount is None:
-        return None
     return int((amount * THOUSANDTHS_PER_UNIT).to_integral_value(rounding=rounding))
 
 
@@ -708,9 +705,7 @@ def categorize_lines(
     if not rules or not lines:
         return [None] * len(lines)
     descriptions = [description for description, _ in lines]
-    thousandths = [
-        int((Decimal(amount) * THOUSANDTHS_PER_UNIT).to_integral_value(ROUND_HALF_UP)) for _, amount in lines
-    ]
+    thousandths = [_thousandths(Decimal(amount), ROUND_HALF_UP) for _, amount in lines]
     return RuleMatcher(rules).categories(descriptions, thousandths)
 
 
