@@ -101,6 +101,20 @@ class TaskState(enum.StrEnum):
     def final(cls) -> frozenset[TaskState]:
         return frozenset({cls.SUCCESS, cls.FAILED, cls.REVOKED})
 
+    @classmethod
+    def unfinished(cls) -> tuple[TaskState, ...]:
+        """The states of a task not final yet, in the one order every SQL text lists them
+        (an index's predicate matches a query's only when written the same way)."""
+        return (cls.PENDING, cls.PROCESSING, cls.RETRYING)
+
+
+# ``status IN ('PENDING', 'PROCESSING', 'RETRYING')``: the predicate of the partial index
+# the fair-share count reads (``ix_task_status_unfinished_by_user``, migration 0017) and
+# the condition task_records writes into that count, from the same states.
+UNFINISHED_CONDITION = "status IN ({})".format(
+    ", ".join(f"'{state.value}'" for state in TaskState.unfinished())
+)
+
 
 class CategorySource(enum.StrEnum):
     """Who set a transaction's category, as stored in ``transactions.category_source``
@@ -155,10 +169,24 @@ class TaskStatus(Base):
 
     __tablename__ = "task_status"
     __table_args__ = (
-        # The reaper scans the unfinished rows every few seconds.
+        # The reaper scans the unfinished rows every few seconds; also every read by status.
         Index("ix_task_status_status_heartbeat", "status", "heartbeat_at"),
-        # Each submit counts the user's unfinished tasks (USER_MAX_ACTIVE_TASKS, migration 0010).
-        Index("ix_task_status_user_id_status", "user_id", "status"),
+        # Each submit counts the user's unfinished tasks (USER_MAX_ACTIVE_TASKS): an index of
+        # those rows alone, which no plan can turn into a walk through the user's history
+        # (migration 0017).
+        Index(
+            "ix_task_status_unfinished_by_user", "user_id",
+            postgresql_where=text(UNFINISHED_CONDITION), sqlite_where=text(UNFINISHED_CONDITION),
+        ),
+        # Most tasks belong to no batch and no schedule: their rows are not in these indexes.
+        Index(
+            "ix_task_status_batch_id", "batch_id",
+            postgresql_where=text("batch_id IS NOT NULL"), sqlite_where=text("batch_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_task_status_schedule_id", "schedule_id",
+            postgresql_where=text("schedule_id IS NOT NULL"), sqlite_where=text("schedule_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -168,7 +196,7 @@ class TaskStatus(Base):
     )
     task_name: Mapped[str] = mapped_column(String(100))
     queue: Mapped[str] = mapped_column(String(50))
-    status: Mapped[str] = mapped_column(String(20), index=True, default=TaskState.PENDING.value)
+    status: Mapped[str] = mapped_column(String(20), default=TaskState.PENDING.value)
     progress_percent: Mapped[int] = mapped_column(Integer, default=0)
     progress_message: Mapped[str | None] = mapped_column(String(255))
     # The task's keyword arguments, kept so that a failed task can be retried.
@@ -198,9 +226,7 @@ class TaskStatus(Base):
     # the input's; task_records.mark_failed). NULL: not failed, or failed before 0012.
     retryable: Mapped[bool | None] = mapped_column()
     # The batch this task belongs to (an item's parse, or a step of the batch's pipeline).
-    batch_id: Mapped[int | None] = mapped_column(
-        BigId, ForeignKey("batches.id", ondelete="SET NULL"), index=True
-    )
+    batch_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("batches.id", ondelete="SET NULL"))
     # ...and that batch's public id (``Batch.batch_id``, what GET /tasks/{id}/status shows),
     # read in the row's own SELECT (a subquery on the batches' primary key), never a query
     # of its own.
@@ -209,9 +235,7 @@ class TaskStatus(Base):
     )
     # The schedule this run was started by (backend/tasks/scheduler.py); unset for a run
     # submitted by hand, and once its schedule is deleted.
-    schedule_id: Mapped[int | None] = mapped_column(
-        ForeignKey("schedules.id", ondelete="SET NULL"), index=True
-    )
+    schedule_id: Mapped[int | None] = mapped_column(ForeignKey("schedules.id", ondelete="SET NULL"))
 
     @property
     def can_run_again(self) -> bool:

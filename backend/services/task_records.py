@@ -41,7 +41,7 @@ from backend.services import webhooks
 from backend.services.task_events import publish_change
 
 _table = cast(Table, TaskStatus.__table__)
-_ACTIVE = (TaskState.PENDING.value, TaskState.PROCESSING.value, TaskState.RETRYING.value)
+_ACTIVE = tuple(state.value for state in TaskState.unfinished())
 _FINAL = tuple(state.value for state in TaskState.final())
 # Sent and not running yet: what a worker may start.
 _WAITING = (TaskState.PENDING.value, TaskState.RETRYING.value)

@@ -1,0 +1,89 @@
+"""The fair-share count of every submit (``ActiveTaskCap``, in the submit's INSERT) reads
+the user's unfinished tasks and nothing else: not the user's finished history, not other
+users' unfinished tasks, whatever the planner knows of the table (migration 0017)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, Engine, insert, select, text
+
+from backend.api.submitting import NOT_COUNTED
+from backend.db import build_engine, upgrade_database
+from backend.models import TaskState, TaskStatus, utcnow
+from backend.services import task_records
+from tests.conftest import TEST_BACKEND, scratch_postgres_database
+from tests.support.seed import seed_user
+
+HISTORY = 2_000  # the user's finished tasks
+UNFINISHED = 3  # the user's tasks the count is about
+OTHERS_UNFINISHED = 500  # another user's backlog
+
+
+@pytest.fixture
+def new_install(tmp_path: Path) -> Iterator[Engine]:
+    """A database migrated a moment ago: PostgreSQL has no statistics of its tables yet."""
+    if TEST_BACKEND == "sqlite":
+        url = f"sqlite:///{tmp_path / 'new.db'}"
+        upgrade_database(url)
+        engine = build_engine(url)
+        yield engine
+        engine.dispose()
+        return
+    with scratch_postgres_database("lf_fair_share") as url:
+        upgrade_database(url)
+        engine = build_engine(url)
+        yield engine
+        engine.dispose()
+
+
+def add_tasks(engine: Engine, user_id: int, count: int, state: TaskState) -> None:
+    now = utcnow()
+    rows = [
+        dict(task_id=str(uuid.uuid4()), user_id=user_id, task_name="ping", queue="default",
+             status=state.value, kwargs={}, created_at=now, updated_at=now)
+        for _ in range(count)
+    ]
+    with engine.begin() as conn:
+        conn.execute(insert(TaskStatus), rows)
+
+
+def rows_read(conn: Connection, count_sql: str) -> int:
+    """PostgreSQL: how many task_status rows the count's plan read (returned or filtered out)."""
+    (plan,) = conn.execute(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {count_sql}")).scalar_one()
+    if isinstance(plan, str):
+        plan = json.loads(plan)[0]
+
+    def read(node: dict[str, Any]) -> int:
+        own = 0
+        if node.get("Relation Name") == "task_status":
+            own = (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
+                   + node.get("Rows Removed by Index Recheck", 0)) * node["Actual Loops"]
+        return own + sum(read(child) for child in node.get("Plans", ()))
+
+    return read(plan["Plan"])
+
+
+@pytest.mark.parametrize("analyzed", [False, True], ids=["new install", "analyzed"])
+def test_the_count_reads_only_the_users_unfinished_tasks(new_install: Engine, analyzed: bool) -> None:
+    engine = new_install
+    user_id, other_id = seed_user(engine), seed_user(engine)
+    add_tasks(engine, user_id, HISTORY, TaskState.SUCCESS)
+    add_tasks(engine, user_id, UNFINISHED, TaskState.PENDING)
+    add_tasks(engine, other_id, OTHERS_UNFINISHED, TaskState.PROCESSING)
+    with engine.connect() as conn:
+        if analyzed:
+            conn.execute(text("ANALYZE task_status"))
+        count = select(task_records.active_count(user_id, NOT_COUNTED))
+        assert conn.execute(count).scalar_one() == UNFINISHED
+        count_sql = str(count.compile(engine, compile_kwargs={"literal_binds": True}))
+        if engine.dialect.name == "sqlite":
+            plan = " ".join(row[-1] for row in conn.execute(text(f"EXPLAIN QUERY PLAN {count_sql}")))
+            assert "ix_task_status_unfinished_by_user" in plan, plan
+        else:
+            assert rows_read(conn, count_sql) == UNFINISHED
