@@ -10,16 +10,23 @@ Formats, and what their importers need:
 * **CSV**: a header row, amounts as plain decimal strings, UTF-8. Text cells that a
   spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or
   a carriage return) are prefixed with ``'`` so that it shows them as text.
+  ``category_source`` follows ``category``: ``rule``, ``manual`` or empty (see
+  :class:`backend.models.CategorySource`), so that a user reconciling the books can tell
+  their own picks from the rules'.
 * **OFX**: version 2.2 (XML), every element built and validated by ``ofxtools``; one
   ``STMTTRNRS`` per statement with ``BANKACCTFROM`` (the account number masked to its
   last four digits), ``DTSTART``/``DTEND``, one ``STMTTRN`` per transaction with a
   ``FITID`` that stays the same across exports (importers skip what they already have
-  by it), and ``LEDGERBAL`` (the statement's closing balance).
+  by it), and ``LEDGERBAL`` (the statement's closing balance). OFX has no category
+  field, so neither the category nor who set it is written.
 * **QIF**: ``!Type:Bank`` with ``D``, ``T``, ``P``, ``L`` and ``^``. Dates are ISO
   ``YYYY-MM-DD``: the four-digit year first rules out day-month-year and
   month-day-year; GnuCash (qif-parse.scm) still weighs year-day-month, settles it from
-  any day past the 12th, and asks only when every day in the file is 1-12.
-* **JSON**: ``{"transactions": [...]}``, money as strings as everywhere in the API.
+  any day past the 12th, and asks only when every day in the file is 1-12. ``L`` holds
+  the category alone: QIF has no standard field for who set it, so it is not written
+  (a made-up field or a suffix in ``L`` would break or mislead importers).
+* **JSON**: ``{"transactions": [...]}``, money as strings as everywhere in the API;
+  ``category_source`` as in the API's transactions (``"rule"``, ``"manual"`` or null).
 """
 
 from __future__ import annotations
@@ -67,7 +74,9 @@ OFX_UNKNOWN_BANK_ID = "000000000"
 # where an importer converting midnight UTC to local time would show the day before.
 POSTING_TIME = time(12, 0, tzinfo=UTC)
 
-CSV_COLUMNS = ("id", "statement_id", "date", "description", "amount", "balance", "category")
+CSV_COLUMNS = (
+    "id", "statement_id", "date", "description", "amount", "balance", "category", "category_source",
+)
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 cannot carry, even escaped: control characters but tab, LF and CR.
@@ -121,6 +130,9 @@ class ExportRow:
     amount: Decimal
     balance: Decimal | None
     category: str | None
+    # Who set the category: a CategorySource value as stored (None: nobody). ``manual``
+    # with no category is a category cleared by hand.
+    category_source: str | None
 
 
 @dataclass(frozen=True)
@@ -151,6 +163,7 @@ def stream_export_rows(conn: Connection, scope: ExportScope) -> Iterator[ExportR
         Transaction.amount,
         Transaction.balance,
         Transaction.category,
+        Transaction.category_source,
     ).order_by(Transaction.statement_id, Transaction.position)
     result = conn.execution_options(stream_results=True, yield_per=FETCH_SIZE).execute(query)
     return (ExportRow(*row) for row in result)
@@ -206,6 +219,8 @@ def write_csv(rows: Iterable[ExportRow]) -> Iterator[str]:
                     _money(row.amount),
                     _money(row.balance),
                     formula_safe(row.category or ""),
+                    # Only ever rule or manual, but every text cell goes the same way.
+                    formula_safe(row.category_source or ""),
                 )
             )
         yield _drain(buffer)
@@ -231,6 +246,7 @@ def write_json(rows: Iterable[ExportRow]) -> Iterator[str]:
                 "amount": _money(row.amount),
                 "balance": _money(row.balance) if row.balance is not None else None,
                 "category": row.category,
+                "category_source": row.category_source,
             }
             parts.append(separator + json.dumps(item, ensure_ascii=False))
             separator = ",\n"

@@ -51,9 +51,12 @@ def api_transactions(client, headers, statement_id: int) -> list[dict]:
 
 
 def read_back(export_format: str, content: bytes, tmp_path) -> list[dict]:
-    """(date, description, amount, category) of each exported transaction, per its parser.
+    """(date, description, amount, category, category_source) of each exported
+    transaction, per its parser.
 
-    OFX has no category field: its ``category`` is None.
+    OFX has no category field: its ``category`` is None; only CSV and JSON say who set
+    the category (QIF and OFX have no standard field for it): elsewhere ``category_source``
+    is None.
     """
     if export_format == "json":
         return [
@@ -63,7 +66,7 @@ def read_back(export_format: str, content: bytes, tmp_path) -> list[dict]:
     if export_format == "csv":
         return [
             {**row, "amount": Decimal(row["amount"]), "category": row["category"] or None,
-             "id": int(row["id"])}
+             "category_source": row["category_source"] or None, "id": int(row["id"])}
             for row in csv.DictReader(io.StringIO(content.decode("utf-8"), newline=""))
         ]
     if export_format == "qif":
@@ -74,7 +77,7 @@ def read_back(export_format: str, content: bytes, tmp_path) -> list[dict]:
         transactions = accounts[0].transactions.get("Bank", []) if accounts else []
         return [
             {"date": t.date.date().isoformat(), "description": t.payee, "amount": t.amount,
-             "category": t.category.name if t.category else None}
+             "category": t.category.name if t.category else None, "category_source": None}
             for t in transactions
         ]
     tree = OFXTree()
@@ -82,7 +85,7 @@ def read_back(export_format: str, content: bytes, tmp_path) -> list[dict]:
     ofx = tree.convert()
     return [
         {"date": t.dtposted.date().isoformat(), "description": t.memo or t.name,
-         "amount": t.trnamt, "category": None, "fitid": t.fitid}
+         "amount": t.trnamt, "category": None, "category_source": None, "fitid": t.fitid}
         for statement in ofx.statements
         for t in statement.banktranlist
     ]
@@ -93,18 +96,21 @@ def expected(export_format: str, transactions: list[dict]) -> list[dict]:
     rows = []
     for t in transactions:
         row = {"date": t["date"], "description": t["description"], "amount": Decimal(t["amount"]),
-               "category": t["category"]}
+               "category": t["category"], "category_source": t["category_source"]}
         if export_format == "csv":
             row["description"] = formula_safe(row["description"])
             row["category"] = formula_safe(row["category"]) if row["category"] else None
         if export_format == "ofx":
             row["category"] = None
+        if export_format in ("qif", "ofx"):
+            row["category_source"] = None
         rows.append(row)
     return rows
 
 
 def comparable(rows: list[dict]) -> list[tuple]:
-    return [(r["date"], r["description"], r["amount"], r["category"]) for r in rows]
+    return [(r["date"], r["description"], r["amount"], r["category"], r["category_source"])
+            for r in rows]
 
 
 def export(client, headers, path: str, export_format: str, **params):
@@ -155,6 +161,51 @@ def test_a_statement_exports_in_every_format_as_the_api_shows_it(
     # The CSV cell a spreadsheet would have run is text.
     csv_text = export(client, auth_headers, f"/statements/{statement_id}/export", "csv").text
     assert "'=Groceries & Café" in csv_text
+
+
+def test_the_csv_and_json_say_who_set_each_category(client, auth_headers, statements, wait_for):
+    """A category set by a rule says ``rule``, one picked or cleared by hand ``manual``,
+    no category nothing: what a user reconciling the books needs to tell their picks."""
+    statement_id = statements[0]
+    by_rule, picked, cleared = api_transactions(client, auth_headers, statement_id)[:3]
+    rule = {"pattern": by_rule["description"], "match_type": "exact", "category": "+By rule"}
+    submitted = client.post("/bulk_categorize_async", json={"rules": [rule]}, headers=auth_headers)
+    assert submitted.status_code == 202, submitted.text
+    assert wait_for(submitted.json()["task_id"], auth_headers, is_final)["status"] == "SUCCESS"
+    for transaction, category in ((picked, "Mine"), (cleared, None)):
+        patched = client.patch(
+            f"/transactions/{transaction['id']}", json={"category": category}, headers=auth_headers
+        )
+        assert patched.status_code == 200, patched.text
+    transactions = api_transactions(client, auth_headers, statement_id)
+    by_id = {t["id"]: t for t in transactions}
+    assert [(by_id[t["id"]]["category"], by_id[t["id"]]["category_source"])
+            for t in (by_rule, picked, cleared)] == [
+        ("+By rule", "rule"), ("Mine", "manual"), (None, "manual"),
+    ]
+    assert any(t["category"] is None and t["category_source"] is None for t in transactions)
+
+    everything = [t for sid in statements for t in api_transactions(client, auth_headers, sid)]
+    for path, shown in (
+        (f"/statements/{statement_id}/export", transactions), ("/transactions/export", everything),
+    ):
+        csv_text = export(client, auth_headers, path, "csv").text
+        assert csv_text.splitlines()[0] == (
+            "id,statement_id,date,description,amount,balance,category,category_source"
+        )
+        rows = list(csv.DictReader(io.StringIO(csv_text, newline="")))
+        assert [(int(r["id"]), r["category"], r["category_source"]) for r in rows] == [
+            (t["id"], formula_safe(t["category"] or ""), t["category_source"] or "")
+            for t in shown
+        ]
+        items = export(client, auth_headers, path, "json").json()["transactions"]
+        assert list(items[0])[6:] == ["category", "category_source"]
+        assert [(i["id"], i["category"], i["category_source"]) for i in items] == [
+            (t["id"], t["category"], t["category_source"]) for t in shown
+        ]
+        # QIF and OFX carry no such field; neither grows a made-up one.
+        for export_format in ("qif", "ofx"):
+            assert "manual" not in export(client, auth_headers, path, export_format).text
 
 
 def test_the_ofx_describes_the_statements_account_and_period(client, auth_headers, statements):
@@ -209,7 +260,9 @@ def test_the_transactions_export_filters_by_dates_and_category(
         response = export(client, auth_headers, "/transactions/export", export_format,
                           category="Rent")
         got = read_back(export_format, response.content, tmp_path)
-        want = expected(export_format, [{**t, "category": "Rent"} for t in picked])
+        want = expected(
+            export_format, [{**t, "category": "Rent", "category_source": "manual"} for t in picked]
+        )
         assert comparable(got) == comparable(want), export_format
 
 

@@ -25,13 +25,18 @@ from backend.services.exports import (
     write_qif,
 )
 
+# Who set each category: a rule, the user, nobody (no category), the user again.
 ROWS = [
     ExportRow(
-        11, 7, 0, date(2026, 3, 1), '=HYPERLINK("http://x")', Decimal("-12.50"), Decimal("987.50"), "+sum"
+        11, 7, 0, date(2026, 3, 1), '=HYPERLINK("http://x")', Decimal("-12.50"), Decimal("987.50"), "+sum",
+        "rule",
     ),
-    ExportRow(12, 7, 1, date(2026, 3, 2), "Café Müller & Söhne — Zürich", Decimal("2500.00"), None, "Gehalt"),
-    ExportRow(13, 7, 2, date(2026, 3, 31), "A" * 40 + "\x01 tail\nline", Decimal("0.00"), None, None),
-    ExportRow(14, 7, 3, date(2026, 3, 31), "-@ fee", Decimal("-0.05"), Decimal("3487.45"), "@cat"),
+    ExportRow(
+        12, 7, 1, date(2026, 3, 2), "Café Müller & Söhne — Zürich", Decimal("2500.00"), None, "Gehalt",
+        "manual",
+    ),
+    ExportRow(13, 7, 2, date(2026, 3, 31), "A" * 40 + "\x01 tail\nline", Decimal("0.00"), None, None, None),
+    ExportRow(14, 7, 3, date(2026, 3, 31), "-@ fee", Decimal("-0.05"), Decimal("3487.45"), "@cat", "manual"),
 ]
 ACCOUNT = OfxAccount(7, "ab" * 32, "Northgate Bank", "1234", date(2026, 3, 1), date(2026, 3, 31),
                      Decimal("3487.45"))
@@ -56,11 +61,21 @@ def test_csv_reads_back_with_formula_safe_text_and_plain_amounts():
     assert [r["amount"] for r in rows] == ["-12.50", "2500.00", "0.00", "-0.05"]
     assert [r["balance"] for r in rows] == ["987.50", "", "", "3487.45"]
     assert rows[2]["description"] == ROWS[2].description  # a line break stays inside its cell
+    assert [r["category_source"] for r in rows] == ["rule", "manual", "", "manual"]
     assert [r["date"] for r in rows] == ["2026-03-01", "2026-03-02", "2026-03-31", "2026-03-31"]
 
 
+def test_csv_category_source_is_formula_safe_like_every_text_cell():
+    # The database holds only rule or manual; the writer must not trust that.
+    row = ExportRow(1, 7, 0, date(2026, 3, 1), "x", Decimal("1.00"), None, "c", "=cmd")
+    (got,) = csv.DictReader(io.StringIO("".join(write_csv([row])), newline=""))
+    assert got["category_source"] == "'=cmd"
+
+
 def test_csv_of_nothing_is_the_header():
-    assert "".join(write_csv([])) == "id,statement_id,date,description,amount,balance,category\r\n"
+    assert "".join(write_csv([])) == (
+        "id,statement_id,date,description,amount,balance,category,category_source\r\n"
+    )
 
 
 def test_json_keeps_ids_text_and_money_as_strings():
@@ -69,8 +84,12 @@ def test_json_keeps_ids_text_and_money_as_strings():
     assert [i["id"] for i in items] == [11, 12, 13, 14]
     assert items[0] == {
         "id": 11, "statement_id": 7, "date": "2026-03-01", "description": ROWS[0].description,
-        "amount": "-12.50", "balance": "987.50", "category": "+sum",
+        "amount": "-12.50", "balance": "987.50", "category": "+sum", "category_source": "rule",
     }
+    assert list(items[0]) == [  # category_source right after category, as in the CSV
+        "id", "statement_id", "date", "description", "amount", "balance", "category", "category_source",
+    ]
+    assert [i["category_source"] for i in items] == ["rule", "manual", None, "manual"]
     assert items[1]["description"] == "Café Müller & Söhne — Zürich"
     assert items[1]["balance"] is None and items[2]["category"] is None
     assert json.loads("".join(write_json([]))) == {"transactions": []}
@@ -133,7 +152,7 @@ def test_ofx_reads_back_with_ofxtools():
 
 def test_ofx_has_one_statement_per_account_and_survives_no_rows():
     other = OfxAccount(8, "cd" * 32, None, None, date(2026, 4, 1), date(2026, 4, 30), None)
-    rows = [*ROWS[:2], ExportRow(20, 8, 0, date(2026, 4, 2), "Rent", Decimal("-900.00"), None, None)]
+    rows = [*ROWS[:2], ExportRow(20, 8, 0, date(2026, 4, 2), "Rent", Decimal("-900.00"), None, None, None)]
     ofx = parse_ofx("".join(write_ofx(rows, {7: ACCOUNT, 8: other}, NOW)))
     assert [s.account.acctid for s in ofx.statements] == ["XXXX1234", "XXXXUNKNOWN"]
     assert [len(s.banktranlist) for s in ofx.statements] == [2, 1]
