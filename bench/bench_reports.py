@@ -57,6 +57,8 @@ REPORT_RSS_LIMIT_MB = 100
 VARIANTS = ("report", "generate", "openpyxl", "task")
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/ledgerflow_bench"
 BENCH_USER_ID = 1
+# NULL in COPY's text format.
+NULL = "\\N"
 
 CATEGORIES = ("Groceries", "Rent", "Salary", "Transport", "Utilities", "Eating out", None)
 MERCHANTS = ("TESCO STORES", "TFL TRAVEL", "AMAZON MKTPLACE", "M&S SIMPLY FOOD", "SHELL", "PRET A MANGER")
@@ -64,8 +66,9 @@ MERCHANTS = ("TESCO STORES", "TFL TRAVEL", "AMAZON MKTPLACE", "M&S SIMPLY FOOD",
 
 def generate_rows(
     count: int, seed: int = 20240101
-) -> Iterator[tuple[datetime.date, str, Decimal, str | None]]:
-    """``count`` deterministic transactions over ~3 years, sorted by date (lazily)."""
+) -> Iterator[tuple[datetime.date, str, Decimal, str | None, str | None]]:
+    """``count`` deterministic transactions over ~3 years, sorted by date (lazily); one
+    category in five picked by hand, the others set by a rule."""
     rnd = random.Random(seed)
     start = datetime.date(2022, 1, 1).toordinal()
     span = 3 * 365
@@ -79,7 +82,9 @@ def generate_rows(
         merchant = MERCHANTS[rnd.randrange(len(MERCHANTS))]
         description = f"CARD PAYMENT TO {merchant} {rnd.randrange(10_000):04d} ON {day}"
         amount = Decimal(rnd.randint(-250_000, 150_000)).scaleb(-2)
-        yield date, description, amount, CATEGORIES[index % len(CATEGORIES)]
+        category = CATEGORIES[index % len(CATEGORIES)]
+        source = None if category is None else "manual" if index % 5 == 0 else "rule"
+        yield date, description, amount, category, source
 
 
 def run_child(variant: str, rows: int, out: Path) -> dict[str, float]:
@@ -113,13 +118,13 @@ def _write_plain_openpyxl(rows: int, out: Path) -> None:
     """Reference: the Transactions sheet through openpyxl's public write-only API."""
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet("Transactions")
-    ws.append(["Date", "Description", "Amount", "Category"])
-    for date, description, amount, category in generate_rows(rows):
+    ws.append(["Date", "Description", "Amount", "Category", "Category source"])
+    for date, description, amount, category, source in generate_rows(rows):
         date_cell = WriteOnlyCell(ws, date)
         date_cell.number_format = "yyyy-mm-dd"
         amount_cell = WriteOnlyCell(ws, amount)
         amount_cell.number_format = "#,##0.00"
-        ws.append([date_cell, description, amount_cell, category])
+        ws.append([date_cell, description, amount_cell, category, source])
     workbook.save(out)
 
 
@@ -142,14 +147,15 @@ def load_database(rows: int) -> str:
             " transaction_count, page_count, created_at) VALUES (1, :id, 'bench', 'unavailable', 0,"
             " :rows, 0, now())"), {"id": BENCH_USER_ID, "rows": rows})
     lines = io.StringIO()
-    for position, (date, description, amount, category) in enumerate(generate_rows(rows)):
-        lines.write(f"1\t{BENCH_USER_ID}\t{position}\t{date}\t{description}\t{amount}\t{category}\n")
+    for position, (date, description, amount, category, source) in enumerate(generate_rows(rows)):
+        lines.write(f"1\t{BENCH_USER_ID}\t{position}\t{date}\t{description}\t{amount}\t{category or NULL}"
+                    f"\t{source or NULL}\n")
     lines.seek(0)
     raw = engine.raw_connection()
     try:
         raw.cursor().copy_expert(
-            "COPY transactions (statement_id, user_id, position, date, description, amount, category)"
-            " FROM STDIN", lines)
+            "COPY transactions (statement_id, user_id, position, date, description, amount, category,"
+            " category_source) FROM STDIN", lines)
         raw.commit()
     finally:
         raw.close()

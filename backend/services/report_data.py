@@ -48,10 +48,12 @@ def count_rows(conn: Connection, scope: ReportScope) -> int:
 
 def stream_rows(
     conn: Connection, scope: ReportScope
-) -> Iterator[tuple[date, str, Decimal, str | None]]:
-    """(date, description, amount, category) rows, oldest first, via a server-side cursor."""
+) -> Iterator[tuple[date, str, Decimal, str | None, str | None]]:
+    """(date, description, amount, category, category_source) rows, oldest first, via a
+    server-side cursor."""
     query = scope.query(
-        Transaction.date, Transaction.description, Transaction.amount, Transaction.category
+        Transaction.date, Transaction.description, Transaction.amount, Transaction.category,
+        Transaction.category_source,
     ).order_by(Transaction.date, Transaction.id)
     # Rows unpack like tuples; converting each one would cost more than the query.
     result = conn.execution_options(stream_results=True, yield_per=FETCH_SIZE).execute(query)

@@ -3,7 +3,8 @@
 The workbook has three sheets:
 
 * ``Transactions``: one row per transaction (real date and number cells, a
-  currency number format, frozen header, autofilter);
+  currency number format, frozen header, autofilter), with who set its category
+  (``rule`` or ``manual``, as in the API and the CSV export; empty: nobody);
 * ``By category``: money in, money out, net and count per category
   (transactions without a category are reported as ``Uncategorized``);
 * ``Monthly``: the same totals per calendar month, with a bar chart of money
@@ -62,7 +63,7 @@ from openpyxl.xml.functions import tostring
 TRANSACTIONS_SHEET = "Transactions"
 CATEGORY_SHEET = "By category"
 MONTHLY_SHEET = "Monthly"
-TRANSACTION_HEADERS = ("Date", "Description", "Amount", "Category")
+TRANSACTION_HEADERS = ("Date", "Description", "Amount", "Category", "Category source")
 CATEGORY_HEADERS = ("Category", "In", "Out", "Net", "Count")
 MONTHLY_HEADERS = ("Month", "In", "Out", "Net", "Count")
 UNCATEGORIZED = "Uncategorized"
@@ -72,7 +73,7 @@ UNCATEGORIZED = "Uncategorized"
 DEFAULT_CURRENCY_FORMAT = "#,##0.00#;[Red]-#,##0.00#"
 DATE_FORMAT = "yyyy-mm-dd"
 MONTH_FORMAT = "yyyy-mm"
-TRANSACTION_COLUMN_WIDTHS = {"A": 12, "B": 60, "C": 16, "D": 24}
+TRANSACTION_COLUMN_WIDTHS = {"A": 12, "B": 60, "C": 16, "D": 24, "E": 16}
 SUMMARY_COLUMN_WIDTHS = {"A": 24, "B": 16, "C": 16, "D": 16, "E": 10}
 
 #: Excel's limit on the length of a cell's text.
@@ -89,16 +90,23 @@ _ZIP_COMPRESS_LEVEL = 1
 class ReportRow(NamedTuple):
     """One transaction line of the report.
 
-    A plain tuple ``(date, description, amount, category)`` (e.g. a database
-    cursor's row) is accepted wherever a ``ReportRow`` is: rows are unpacked,
-    never accessed by name.  ``amount`` is negative for
-    money out and positive for money in.
+    A plain tuple ``(date, description, amount, category, category_source)``
+    (e.g. a database cursor's row) is accepted wherever a ``ReportRow`` is: rows
+    are unpacked, never accessed by name.  ``amount`` is negative for money out
+    and positive for money in; ``category_source`` is who set the category, a
+    :class:`backend.models.CategorySource` value (``manual`` also with no
+    category: cleared by hand) or None (nobody).
     """
 
     date: datetime.date
     description: str
     amount: Decimal
     category: str | None
+    category_source: str | None
+
+
+#: A report row as a plain tuple (what a database cursor gives).
+_RowTuple = tuple[datetime.date, str, Decimal, str | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -153,7 +161,7 @@ _MonthlyTotals = dict[tuple[int, int], dict[str | None, _Accumulator]]
 
 
 def write_transactions_report(
-    rows: Iterable[ReportRow | tuple[datetime.date, str, Decimal, str | None]],
+    rows: Iterable[ReportRow | _RowTuple],
     path: Path | str,
     *,
     currency_format: str = DEFAULT_CURRENCY_FORMAT,
@@ -193,7 +201,7 @@ def write_transactions_report(
 
 def _build_workbook(
     workbook: Workbook,
-    rows: Iterable[tuple[datetime.date, str, Decimal, str | None]],
+    rows: Iterable[_RowTuple],
     currency_format: str,
     on_progress: Callable[[int], None] | None,
     progress_every: int,
@@ -220,7 +228,8 @@ def _build_workbook(
         progress_every=progress_every,
     )
     row_count = _write_sheet(
-        transactions, TRANSACTION_COLUMN_WIDTHS, render_rows, autofilter_to="D"
+        transactions, TRANSACTION_COLUMN_WIDTHS, render_rows,
+        autofilter_to=get_column_letter(len(TRANSACTION_HEADERS)),
     )
 
     by_category = _totals_by_category(monthly_totals)
@@ -316,7 +325,7 @@ class _RowsAsTextSheetWriter(WorksheetWriter):
 
 def _write_transaction_rows(
     write: _Write,
-    rows: Iterable[tuple[datetime.date, str, Decimal, str | None]],
+    rows: Iterable[_RowTuple],
     *,
     styles: _StyleIds,
     epoch: datetime.datetime,
@@ -326,19 +335,21 @@ def _write_transaction_rows(
 ) -> int:
     """Write the header and one ``<row>`` per transaction; add each to ``totals``.
 
-    This is the hot loop (once per transaction): dates and category texts are
-    cached, and the month's totals are looked up only when the date changes.
+    This is the hot loop (once per transaction): dates, category and category
+    source texts are cached, and the month's totals are looked up only when the
+    date changes.
     Returns the number of transactions written.
     """
     _write_header_row(write, TRANSACTION_HEADERS, styles.header)
     date_style, amount_style = str(styles.date), str(styles.amount)
-    category_elements: dict[str, str] = {}
+    # The <t> element of each category and category source text met so far.
+    text_elements: dict[str, str] = {}
     next_progress = progress_every + 1 if on_progress is not None else -1
     last_date: datetime.date | None = None
     serial = ""
     month_totals: dict[str | None, _Accumulator] = {}
     r = 1
-    for date, description, amount, category in rows:
+    for date, description, amount, category, category_source in rows:
         r += 1
         i = str(r)
         if date != last_date:
@@ -361,13 +372,18 @@ def _write_transaction_rows(
             f'<c r="B{i}" t="inlineStr"><is><t{space}>{description}</t></is></c>'
             f'<c r="C{i}" s="{amount_style}"><v>{str(amount)}</v></c>'
         )
-        if category is None:
-            write(f"{cells}</row>")
-        else:
-            element = category_elements.get(category)
+        if category is not None:
+            element = text_elements.get(category)
             if element is None:
-                element = category_elements[category] = _text_element(category)
-            write(f'{cells}<c r="D{i}" t="inlineStr"><is>{element}</is></c></row>')
+                element = text_elements[category] = _text_element(category)
+            cells += f'<c r="D{i}" t="inlineStr"><is>{element}</is></c>'
+        # Also without a category: "manual" then says the user cleared it.
+        if category_source is not None:
+            element = text_elements.get(category_source)
+            if element is None:
+                element = text_elements[category_source] = _text_element(category_source)
+            cells += f'<c r="E{i}" t="inlineStr"><is>{element}</is></c>'
+        write(f"{cells}</row>")
         accumulator = month_totals.get(category)
         if accumulator is None:
             accumulator = month_totals[category] = [_ZERO, _ZERO, 0]

@@ -45,6 +45,36 @@ def test_a_report_is_generated_and_downloaded(client, auth_headers, worker, wait
     assert [row[1] for row in rows] == ["RENT", "GROCER", "REFUND"]
 
 
+def test_the_report_says_who_set_each_category(client, auth_headers, worker, wait_for):
+    """Column E: ``rule`` for a rule's category, ``manual`` for a pick or a clearing by
+    hand, empty for no category."""
+    rule = {"pattern": "salary", "category": "Income"}
+    assert client.post("/rules", json=rule, headers=auth_headers).status_code == 201
+    statement_id = seed_statement(me(client, auth_headers), ROWS)  # categorized at import
+    salary, rent, grocer, _ = client.get(
+        f"/statements/{statement_id}/transactions", headers=auth_headers
+    ).json()["items"]
+    assert (salary["category"], salary["category_source"]) == ("Income", "rule")
+    for transaction, category in ((rent, "Housing"), (grocer, None)):
+        patched = client.patch(
+            f"/transactions/{transaction['id']}", json={"category": category}, headers=auth_headers
+        )
+        assert patched.status_code == 200, patched.text
+    report_id = client.post("/reports/generate_async", json={},
+                            headers=auth_headers).json()["task_id"]
+    assert wait_for(report_id, auth_headers, is_final)["status"] == "SUCCESS"
+
+    download = client.get(f"/reports/{report_id}/download", headers=auth_headers)
+    sheet = load_workbook(io.BytesIO(download.content))["Transactions"]
+    assert [cell.value for cell in sheet[1]][3:] == ["Category", "Category source"]
+    assert [row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        ("SALARY", 2500, "Income", "rule"),
+        ("RENT", -1200, "Housing", "manual"),
+        ("GROCER", -85.1, None, "manual"),
+        ("REFUND", 12, None, None),
+    ]
+
+
 def test_report_errors(client, register, worker, wait_for):
     alice, bob = register(), register()
     statement_id = seed_statement(me(client, alice), ROWS)

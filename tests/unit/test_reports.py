@@ -26,15 +26,16 @@ from backend.services.reports import (
 D = datetime.date
 CURRENCY = '"£"#,##0.00'
 
+# Categories set by a rule, picked by hand, cleared by hand (None, "manual") or by nobody.
 ROWS = [
-    ReportRow(D(2024, 1, 2), "Salary ACME Ltd", Decimal("2500.00"), "Salary"),
-    ReportRow(D(2024, 1, 3), "Tesco & Co <Store 12>", Decimal("-45.10"), "Groceries"),
-    ReportRow(D(2024, 1, 3), "  padded  ", Decimal("-0.10"), "Groceries"),
-    ReportRow(D(2024, 1, 20), "Cash\x07 withdrawal", Decimal("-0.20"), None),
-    ReportRow(D(2024, 1, 31), "Refund", Decimal("0.10"), "Groceries"),
-    ReportRow(D(2024, 2, 1), "Rent February", Decimal("-1200.00"), "Rent"),
-    ReportRow(D(2024, 2, 14), "Zero-amount fee reversal", Decimal("0.00"), None),
-    ReportRow(D(2024, 2, 29), "Interest", Decimal("0.20"), "Uncategorized"),
+    ReportRow(D(2024, 1, 2), "Salary ACME Ltd", Decimal("2500.00"), "Salary", "rule"),
+    ReportRow(D(2024, 1, 3), "Tesco & Co <Store 12>", Decimal("-45.10"), "Groceries", "rule"),
+    ReportRow(D(2024, 1, 3), "  padded  ", Decimal("-0.10"), "Groceries", "manual"),
+    ReportRow(D(2024, 1, 20), "Cash\x07 withdrawal", Decimal("-0.20"), None, None),
+    ReportRow(D(2024, 1, 31), "Refund", Decimal("0.10"), "Groceries", "rule"),
+    ReportRow(D(2024, 2, 1), "Rent February", Decimal("-1200.00"), "Rent", "manual"),
+    ReportRow(D(2024, 2, 14), "Zero-amount fee reversal", Decimal("0.00"), None, "manual"),
+    ReportRow(D(2024, 2, 29), "Interest", Decimal("0.20"), "Uncategorized", "rule"),
 ]
 
 EXPECTED_BY_CATEGORY = {
@@ -75,17 +76,19 @@ def test_sheets_are_named_and_ordered(report: Path) -> None:
 
 def test_transactions_sheet_layout(report: Path) -> None:
     ws = openpyxl.load_workbook(report)["Transactions"]
-    assert [cell.value for cell in ws[1]] == list(TRANSACTION_HEADERS)
+    assert [cell.value for cell in ws[1]] == [
+        "Date", "Description", "Amount", "Category", "Category source",
+    ]
     assert all(cell.font.b for cell in ws[1])
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:D{len(ROWS) + 1}"
+    assert ws.auto_filter.ref == f"A1:E{len(ROWS) + 1}"  # the category source is filtered too
 
 
 def test_transaction_cells_are_typed_dates_and_amounts(report: Path) -> None:
     ws = openpyxl.load_workbook(report)["Transactions"]
     data_rows = list(ws.iter_rows(min_row=2))
     assert len(data_rows) == len(ROWS)
-    for (date_cell, _, amount_cell, _), expected in zip(data_rows, ROWS, strict=True):
+    for (date_cell, _, amount_cell, *_), expected in zip(data_rows, ROWS, strict=True):
         assert date_cell.is_date
         assert date_cell.number_format == "yyyy-mm-dd"
         assert date_cell.value.date() == expected.date
@@ -102,6 +105,14 @@ def test_transaction_texts_are_escaped_and_cleaned(report: Path) -> None:
     assert descriptions[2] == "  padded  "
     assert descriptions[3] == "Cash withdrawal"  # the control character is dropped
     assert categories == [row.category for row in ROWS]
+
+
+def test_transactions_say_who_set_their_category(report: Path) -> None:
+    rows = list(openpyxl.load_workbook(report)["Transactions"].iter_rows(min_row=2))
+    assert [(row[3].value, row[4].value) for row in rows] == [
+        (row.category, row.category_source) for row in ROWS
+    ]
+    assert {row[4].data_type for row in rows if row[4].value is not None} == {"s"}
 
 
 def test_category_totals_are_exact(report: Path) -> None:
@@ -144,7 +155,7 @@ def test_default_currency_format(tmp_path: Path) -> None:
 
 def test_a_third_decimal_is_kept_and_shown_by_the_default_format(tmp_path: Path) -> None:
     path = tmp_path / "dinars.xlsx"
-    write_transactions_report([ReportRow(D(2024, 1, 2), "Fee", Decimal("-1142.553"), "Fees")], path)
+    write_transactions_report([ReportRow(D(2024, 1, 2), "Fee", Decimal("-1142.553"), "Fees", "rule")], path)
     amount = openpyxl.load_workbook(path)["Transactions"]["C2"]
     assert amount.value == -1142.553
     positive, negative = amount.number_format.split(";")
@@ -159,7 +170,7 @@ def test_empty_report_has_only_headers(tmp_path: Path) -> None:
     assert _values(wb["Transactions"]) == [TRANSACTION_HEADERS]
     assert _values(wb["By category"]) == [CATEGORY_HEADERS]
     assert _values(wb["Monthly"]) == [MONTHLY_HEADERS]
-    assert wb["Transactions"].auto_filter.ref == "A1:D1"
+    assert wb["Transactions"].auto_filter.ref == "A1:E1"
 
 
 def test_progress_is_reported_every_n_rows(tmp_path: Path) -> None:
@@ -170,7 +181,7 @@ def test_progress_is_reported_every_n_rows(tmp_path: Path) -> None:
 
 def test_long_text_is_cut_to_excel_limit(tmp_path: Path) -> None:
     path = tmp_path / "r.xlsx"
-    write_transactions_report([ReportRow(D(2024, 1, 1), "x" * 40_000, Decimal(1), None)], path)
+    write_transactions_report([ReportRow(D(2024, 1, 1), "x" * 40_000, Decimal(1), None, None)], path)
     assert openpyxl.load_workbook(path)["Transactions"]["B2"].value == "x" * 32_767
 
 
@@ -200,7 +211,7 @@ def test_error_keeps_previous_report(tmp_path: Path) -> None:
 def test_float_amounts_are_rejected(tmp_path: Path) -> None:
     path = tmp_path / "report.xlsx"
     with pytest.raises(TypeError):
-        write_transactions_report([(D(2024, 1, 1), "x", 1.5, None)], path)
+        write_transactions_report([(D(2024, 1, 1), "x", 1.5, None, None)], path)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -217,8 +228,8 @@ def test_unusual_texts_round_trip(tmp_path: Path) -> None:
         "Tab\there", "line 1\nline 2", "emoji 💶 ok", "nbsp\u00a0x", "a < b & c > d", " lead",
         "trail\t", "carriage\r\nreturn\r",
     ]
-    rows = [ReportRow(D(2024, 1, 1), text, Decimal(1), f"{text} cat") for text in texts]
-    rows.append(ReportRow(D(2024, 1, 1), "lone \ud800 surrogate\ufffe", Decimal(1), "x\x00y"))
+    rows = [ReportRow(D(2024, 1, 1), text, Decimal(1), f"{text} cat", "rule") for text in texts]
+    rows.append(ReportRow(D(2024, 1, 1), "lone \ud800 surrogate\ufffe", Decimal(1), "x\x00y", "manual"))
     path = tmp_path / "r.xlsx"
     write_transactions_report(rows, path)
     read = list(openpyxl.load_workbook(path)["Transactions"].iter_rows(min_row=2, values_only=True))
@@ -230,7 +241,7 @@ def test_unusual_texts_round_trip(tmp_path: Path) -> None:
 def test_non_finite_amounts_are_rejected(tmp_path: Path, amount: Decimal) -> None:
     with pytest.raises(ArithmeticError if amount.is_nan() else ValueError):
         write_transactions_report(
-            [*ROWS, ReportRow(D(2024, 3, 1), "x", amount, None)], tmp_path / "r.xlsx"
+            [*ROWS, ReportRow(D(2024, 3, 1), "x", amount, None, None)], tmp_path / "r.xlsx"
         )
     assert list(tmp_path.iterdir()) == []
     assert [name for name in openpyxl_sheet_writer.ALL_TEMP_FILES if Path(name).exists()] == []
@@ -245,7 +256,7 @@ FORMULA_LIKE = [
 def test_user_texts_that_look_like_formulas_stay_text(tmp_path: Path) -> None:
     """Descriptions and categories are written as text cells, never as formulas."""
     rows = [
-        ReportRow(D(2024, 1, day), text, Decimal(-1), f"{text} cat")
+        ReportRow(D(2024, 1, day), text, Decimal(-1), f"{text} cat", "manual")
         for day, text in enumerate(FORMULA_LIKE, start=1)
     ]
     path = tmp_path / "r.xlsx"
