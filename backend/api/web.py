@@ -7,6 +7,9 @@ The browser authenticates with the session cookie (``backend/api/web_session.py`
 
 from __future__ import annotations
 
+import base64
+import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, status
@@ -26,34 +29,50 @@ MEDIA_TYPES = {
     ".ico": "image/x-icon",
     ".txt": "text/plain; charset=utf-8",
 }
-# Only this origin's scripts, styles and images; no inline script, no framing.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    # Revalidate on every load (an ETag answers 304), so a new version shows at once.
-    "Cache-Control": "no-cache",
-}
+# Only this origin's scripts, styles and images; no inline script but those named by their
+# hash (security_headers), no framing.
+POLICY = (
+    "default-src 'self'; script-src 'self'{scripts}; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
 NOT_FOUND = HTTPException(status.HTTP_404_NOT_FOUND, detail="Not found")
 
 
-def _file(path: Path) -> FileResponse:
+def security_headers(inline_scripts: Iterable[str] = ()) -> dict[str, str]:
+    """The headers of every page and file we serve; ``inline_scripts`` are the exact texts
+    of a page's inline scripts, which its policy then allows by their SHA-256, and no other."""
+    hashes = "".join(
+        f" 'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
+        for script in inline_scripts
+    )
+    return {
+        "Content-Security-Policy": POLICY.format(scripts=hashes),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        # Revalidate on every load (an ETag answers 304), so a new version shows at once.
+        "Cache-Control": "no-cache",
+    }
+
+
+SECURITY_HEADERS = security_headers()
+
+
+def file_response(root: Path, file_path: str) -> FileResponse:
+    """``file_path`` under the resolved folder ``root``, with our headers; 404 for anything
+    outside it, of a type not in MEDIA_TYPES, or missing."""
+    path = (root / file_path).resolve()
+    if not path.is_relative_to(root) or path.suffix not in MEDIA_TYPES or not path.is_file():
+        raise NOT_FOUND
     return FileResponse(path, media_type=MEDIA_TYPES[path.suffix], headers=SECURITY_HEADERS)
 
 
 @router.get("/")
 def index() -> FileResponse:
     """The web app's single page."""
-    return _file(WEB_ROOT / "index.html")
+    return file_response(WEB_ROOT, "index.html")
 
 
 @router.get("/web/{file_path:path}")
 def static_file(file_path: str) -> FileResponse:
     """A file of the web app; 404 for anything outside ``backend/web`` or of another type."""
-    path = (WEB_ROOT / file_path).resolve()
-    if not path.is_relative_to(WEB_ROOT) or path.suffix not in MEDIA_TYPES or not path.is_file():
-        raise NOT_FOUND
-    return _file(path)
+    return file_response(WEB_ROOT, file_path)
