@@ -8,6 +8,7 @@ from fastapi.routing import APIRoute
 
 from backend.api import (
     admin,
+    api_docs,
     auth,
     batches,
     categorization,
@@ -48,6 +49,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin.router,
     metrics.router,
     web.router,
+    api_docs.router,
 )
 
 
@@ -75,6 +77,10 @@ def create_app() -> FastAPI:
         summary="Background jobs for finance documents: submit, watch, fetch results.",
         version="0.1.0",
         lifespan=route_threads,
+        # /docs is backend/api/api_docs.py's: FastAPI's loads Swagger UI from a CDN. No
+        # /redoc: ReDoc would come from a CDN too.
+        docs_url=None,
+        redoc_url=None,
     )
     for router in ROUTERS:
         app.include_router(router)

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -30,9 +31,12 @@ from tests.support.statement_pdfs import LAYOUTS, write_bundle
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless and quiet: no GPU, no first-run or background traffic (the test machine has no
 # network but the loopback).
+# DOCS_HOST names the API as a deployment's host would (test_the_api_docs_need_no_other_host).
+DOCS_HOST = "ledgerflow.test"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    f"--host-resolver-rules=MAP {DOCS_HOST} 127.0.0.1",
 ]
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts" / f"web-{TEST_BACKEND}"
 # Generous: two statements are parsed by a 2-process worker on a busy 2-core machine.
@@ -463,6 +467,58 @@ def test_upload_results_show_every_statement_and_retry_only_what_can_help(
     page.wait_for_load_state("networkidle")
     assert [text for text in console if not text.startswith("Failed to load resource")] == []
 
+
+
+def test_the_api_docs_need_no_other_host(api_server: str, browser: Any) -> None:
+    """/docs on a network that reaches nothing but the API (FastAPI's default page loads
+    Swagger UI from a CDN: blank there). The page is opened under a name that is not
+    loopback's, as a deployment's is (Swagger UI treats localhost apart: it would ask
+    swagger.io to validate a schema elsewhere in its standalone layout); every request to
+    another host is refused and noted."""
+    from playwright.sync_api import Route, expect
+
+    expect.set_options(timeout=20_000)
+    origin = f"http://{DOCS_HOST}:{urlsplit(api_server).port}"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    asked: list[str] = []
+    elsewhere: list[str] = []
+
+    def only_the_api(route: Route) -> None:
+        url = route.request.url
+        asked.append(url)
+        if url.startswith(f"{origin}/"):
+            route.continue_()
+        else:
+            elsewhere.append(url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", only_the_api)
+    page = context.new_page()
+    errors: list[str] = []  # the console's too: a Content-Security-Policy refusal is one
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+
+    page.goto(f"{origin}/docs")
+    page.wait_for_load_state("networkidle")
+    assert elsewhere == [], f"/docs asked other hosts: {elsewhere}"
+    # Every operation of the schema is listed, POST /tasks/ping among them.
+    schema = page.request.get(f"{api_server}/openapi.json").json()
+    operations = sum(len(methods) for methods in schema["paths"].values())
+    ping = page.locator(".opblock-post").filter(has=page.locator('[data-path="/tasks/ping"]'))
+    expect(ping).to_have_count(1)
+    expect(page.locator(".opblock")).to_have_count(operations)
+    assert errors == [], f"errors in /docs: {errors}"
+    # Try it out: the call goes to the API under the page's policy (401: no token given).
+    ping.locator(".opblock-summary").click()
+    ping.get_by_role("button", name="Try it out").click()
+    ping.get_by_role("button", name="Execute").click()
+    expect(ping.locator(".live-responses-table .response .response-col_status")).to_have_text("401")
+    page.wait_for_load_state("networkidle")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "30-api-docs.png", animations="disabled")
+    assert elsewhere == [], f"/docs asked other hosts: {elsewhere}"
+    assert f"{origin}/docs/assets/swagger-ui-bundle.js" in asked, asked
+    assert [error for error in errors if "status of 401" not in error] == [], errors
 
 def _write_without_account(path: Path) -> None:
     """A statement that prints no account number (the parser then says what it guessed)."""
