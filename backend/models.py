@@ -178,6 +178,9 @@ class TaskStatus(Base):
             "ix_task_status_unfinished_by_user", "user_id",
             postgresql_where=text(UNFINISHED_CONDITION), sqlite_where=text(UNFINISHED_CONDITION),
         ),
+        # A user's tasks, and those in one state (GET /tasks?status=); also the cascade from
+        # users. Every row is in it.
+        Index("ix_task_status_user_id_status", "user_id", "status"),
         # Most tasks belong to no batch and no schedule: their rows are not in these indexes.
         Index(
             "ix_task_status_batch_id", "batch_id",
@@ -191,9 +194,7 @@ class TaskStatus(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     task_id: Mapped[str] = mapped_column(String(36), unique=True, index=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     task_name: Mapped[str] = mapped_column(String(100))
     queue: Mapped[str] = mapped_column(String(50))
     status: Mapped[str] = mapped_column(String(20), default=TaskState.PENDING.value)
