@@ -323,6 +323,15 @@ class _RowsAsTextSheetWriter(WorksheetWriter):
             self.ws.auto_filter.ref = f"A1:{self._autofilter_to}{self.row_count + 1}"
 
 
+class _TextElements(dict[str, str]):
+    """The ``<t>`` element of each cell text met so far (a report's categories and their
+    sources repeat), built at its first use: a hit is a plain dict lookup."""
+
+    def __missing__(self, text: str) -> str:
+        element = self[text] = _text_element(text)
+        return element
+
+
 def _write_transaction_rows(
     write: _Write,
     rows: Iterable[_RowTuple],
@@ -342,8 +351,7 @@ def _write_transaction_rows(
     """
     _write_header_row(write, TRANSACTION_HEADERS, styles.header)
     date_style, amount_style = str(styles.date), str(styles.amount)
-    # The <t> element of each category and category source text met so far.
-    text_elements: dict[str, str] = {}
+    text_elements = _TextElements()
     next_progress = progress_every + 1 if on_progress is not None else -1
     last_date: datetime.date | None = None
     serial = ""
@@ -373,16 +381,10 @@ def _write_transaction_rows(
             f'<c r="C{i}" s="{amount_style}"><v>{str(amount)}</v></c>'
         )
         if category is not None:
-            element = text_elements.get(category)
-            if element is None:
-                element = text_elements[category] = _text_element(category)
-            cells += f'<c r="D{i}" t="inlineStr"><is>{element}</is></c>'
+            cells += f'<c r="D{i}" t="inlineStr"><is>{text_elements[category]}</is></c>'
         # Also without a category: "manual" then says the user cleared it.
         if category_source is not None:
-            element = text_elements.get(category_source)
-            if element is None:
-                element = text_elements[category_source] = _text_element(category_source)
-            cells += f'<c r="E{i}" t="inlineStr"><is>{element}</is></c>'
+            cells += f'<c r="E{i}" t="inlineStr"><is>{text_elements[category_source]}</is></c>'
         write(f"{cells}</row>")
         accumulator = month_totals.get(category)
         if accumulator is None:

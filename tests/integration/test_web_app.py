@@ -29,10 +29,10 @@ from tests.support.net import answers, free_port
 from tests.support.statement_pdfs import LAYOUTS, write_bundle
 
 CHROMIUM = Path("/usr/bin/chromium")
-# Headless and quiet: no GPU, no first-run or background traffic (the test machine has no
-# network but the loopback).
-# DOCS_HOST names the API as a deployment's host would (test_the_api_docs_need_no_other_host).
+# A name for the API as a deployment's host would have (test_the_api_docs_need_no_other_host).
 DOCS_HOST = "ledgerflow.test"
+# Headless and quiet: no GPU, no first-run or background traffic (the test machine has no
+# network but the loopback); DOCS_HOST resolves to the loopback.
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -468,7 +468,6 @@ def test_upload_results_show_every_statement_and_retry_only_what_can_help(
     assert [text for text in console if not text.startswith("Failed to load resource")] == []
 
 
-
 def test_the_api_docs_need_no_other_host(api_server: str, browser: Any) -> None:
     """/docs on a network that reaches nothing but the API (FastAPI's default page loads
     Swagger UI from a CDN: blank there). The page is opened under a name that is not
@@ -519,6 +518,7 @@ def test_the_api_docs_need_no_other_host(api_server: str, browser: Any) -> None:
     assert elsewhere == [], f"/docs asked other hosts: {elsewhere}"
     assert f"{origin}/docs/assets/swagger-ui-bundle.js" in asked, asked
     assert [error for error in errors if "status of 401" not in error] == [], errors
+
 
 def _write_without_account(path: Path) -> None:
     """A statement that prints no account number (the parser then says what it guessed)."""
