@@ -32,8 +32,9 @@ from backend.tasks.kinds import (
     SWEEP_WEBHOOKS,
     TaskKind,
     declared,
+    quiet_names,
 )
-from backend.tasks.logs import hide_task_results
+from backend.tasks.logs import install_log_filters
 
 TASK_MODULES = (
     "backend.tasks.system",
@@ -217,7 +218,7 @@ def create_celery_app(settings: Settings | None = None) -> Celery:
     app = Celery("ledgerflow")
     app.conf.update(celery_config(settings or get_settings()))
     app.conf.imports = TASK_MODULES
-    hide_task_results()
+    install_log_filters(quiet_names())
     return app
 
 

@@ -478,7 +478,7 @@ def _fail_unknown_task(
 
 def tracked_task(kind: TaskKind, **options: Any) -> Callable[[Callable[..., Any]], Any]:
     """The decorator of a tracked task of ``kind`` (``celery_app.task`` with this base,
-    the kind's name, and ``options``).
+    the kind's task options, and ``options``).
 
     The function's parameters (after ``self``) must be the fields of the kind's argument
     model, required exactly where the model requires them: a task and its model that
@@ -494,6 +494,6 @@ def tracked_task(kind: TaskKind, **options: Any) -> Callable[[Callable[..., Any]
                 f"task {kind.name!r}: parameters {signature} do not match "
                 f"{kind.arguments.__name__} {model} (name: required?)"
             )
-        return celery_app.task(bind=True, base=TrackedTask, name=kind.name, **options)(function)
+        return celery_app.task(bind=True, base=TrackedTask, **kind.task_options, **options)(function)
 
     return register

@@ -215,7 +215,7 @@ def _after_batch_task(task_id: str | None = None, task: Task | None = None, **_:
         logger.exception("Could not move the batch of task %s on", task_id)
 
 
-@celery_app.task(name=FINISH_BATCHES.name, ignore_result=True)
+@celery_app.task(**FINISH_BATCHES.task_options, ignore_result=True)
 def finish_batches() -> int:
     """Beat's sweep: move on every unfinished batch (a no-op for those still running)."""
     engine = get_engine()

@@ -44,6 +44,17 @@ class TaskKind:
     arguments: type[TaskArguments]
     #: Work a user asked for (listed, retried by its owner); False for the platform's chores.
     user_visible: bool
+    #: A chore beat sends every few seconds, day and night (the reaper, the sweeps): its runs
+    #: send no task events and Celery's lines about them are DEBUG, else they would fill
+    #: Flower's task list and the log (``backend/tasks/logs.py``, ``QuietChores``).
+    quiet: bool = False
+
+    @property
+    def task_options(self) -> dict[str, Any]:
+        """What its Celery task is registered with (``celery_app.task(**kind.task_options)``):
+        its name, and for a quiet kind no task events (Celery's ``Task.send_events``, which
+        holds even while a monitor has them on)."""
+        return {"name": self.name, "send_events": not self.quiet}
 
     def new_kwargs(self, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         """A submit's arguments, checked strictly (ValidationError for a typo: a bug)."""
@@ -59,14 +70,15 @@ _DECLARED: dict[str, TaskKind] = {}
 
 
 def declare(
-    name: str, queue: str, arguments: type[TaskArguments], *, user_visible: bool
+    name: str, queue: str, arguments: type[TaskArguments], *, user_visible: bool,
+    quiet: bool = False,
 ) -> TaskKind:
     """Declare a task kind; a second declaration of a name or an unknown queue is an error."""
     if queue not in QUEUES:
         raise ValueError(f"task {name!r}: unknown queue {queue!r} (queues: {', '.join(QUEUES)})")
     if name in _DECLARED:
         raise ValueError(f"task {name!r} is declared twice")
-    kind = _DECLARED[name] = TaskKind(name, queue, arguments, user_visible)
+    kind = _DECLARED[name] = TaskKind(name, queue, arguments, user_visible, quiet)
     return kind
 
 
@@ -88,9 +100,16 @@ def hidden_names() -> tuple[str, ...]:
     return tuple(kind.name for kind in _DECLARED.values() if not kind.user_visible)
 
 
+def quiet_names() -> frozenset[str]:
+    """The kinds declared ``quiet``: the chores beat sends every few seconds."""
+    return frozenset(kind.name for kind in _DECLARED.values() if kind.quiet)
+
+
 PING = declare("ping", DEFAULT_QUEUE, NoArguments, user_visible=True)
 CLEANUP = declare("cleanup_old_results", DEFAULT_QUEUE, NoArguments, user_visible=False)
-REAPER = declare("reap_stuck_tasks", DEFAULT_QUEUE, NoArguments, user_visible=False)
+REAPER = declare(
+    "reap_stuck_tasks", DEFAULT_QUEUE, NoArguments, user_visible=False, quiet=True
+)
 PARSE_STATEMENT = declare("parse_pdf_async", "pdf_processing", ParseStatementArgs, user_visible=True)
 EXTRACT_INVOICE = declare(
     "extract_invoice_metadata_async", "pdf_processing", ExtractInvoiceArgs, user_visible=True
@@ -98,10 +117,14 @@ EXTRACT_INVOICE = declare(
 CATEGORIZE = declare("bulk_categorize_async", "bulk_operations", CategorizeArgs, user_visible=True)
 REPORT = declare("generate_report_async", "reports", ReportArgs, user_visible=True)
 DELIVER_WEBHOOK = declare("deliver_webhook", "webhooks", DeliverWebhookArgs, user_visible=False)
-SWEEP_WEBHOOKS = declare("sweep_webhook_deliveries", DEFAULT_QUEUE, NoArguments, user_visible=False)
+SWEEP_WEBHOOKS = declare(
+    "sweep_webhook_deliveries", DEFAULT_QUEUE, NoArguments, user_visible=False, quiet=True
+)
 # Beat's safety net for batches whose last item ended outside a worker's task run
 # (a cancel, the reaper): finishes them and moves their pipelines on (backend/tasks/batches.py).
-FINISH_BATCHES = declare("finish_batches", DEFAULT_QUEUE, NoArguments, user_visible=False)
+FINISH_BATCHES = declare(
+    "finish_batches", DEFAULT_QUEUE, NoArguments, user_visible=False, quiet=True
+)
 # A long statement's page ranges, read on every pdf_processing worker, and their merge
 # (backend/tasks/statement_parts.py): work of a parse task, not listed on their own.
 PARSE_STATEMENT_PART = declare(

@@ -1,6 +1,7 @@
 """The worker's log: task results kept out of it (they hold balances and account digits),
-JSON lines when LOG_FORMAT=json, and each task's lines tagged with its task id and the
-request id that its message carries (backend/logs.py)."""
+the chores beat sends every few seconds at DEBUG, JSON lines when LOG_FORMAT=json, and each
+task's lines tagged with its task id and the request id that its message carries
+(backend/logs.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ from backend.logs import (
 
 # The logger Celery writes "Task x[id] succeeded in 0.5s: <return value>" to.
 CELERY_TRACE_LOGGER = "celery.app.trace"
+# Where the worker writes "Task x[id] received", and beat "Sending due task entry (x)".
+CELERY_RECEIVED_LOGGER = "celery.worker.strategy"
+CELERY_BEAT_LOGGER = "celery.beat"
 HIDDEN = "<result stored in task_status>"
 
 
@@ -34,11 +38,42 @@ class HideTaskResults(logging.Filter):
         return True
 
 
-def hide_task_results() -> None:
-    """Install the filter (idempotent)."""
-    logger = logging.getLogger(CELERY_TRACE_LOGGER)
-    if not any(isinstance(existing, HideTaskResults) for existing in logger.filters):
-        logger.addFilter(HideTaskResults())
+class QuietChores(logging.Filter):
+    """Makes Celery's INFO lines about the quiet chores' runs (received, succeeded, sent by
+    beat) DEBUG lines: beat sends one every few seconds, and at INFO they were most of the
+    log. Their warnings and errors, and the chores' own lines, pass as they are."""
+
+    def __init__(self, task_names: frozenset[str]) -> None:
+        super().__init__()
+        self.task_names = task_names
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.INFO or _task_named(record) not in self.task_names:
+            return True
+        record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+def _task_named(record: logging.LogRecord) -> object:
+    """The task a line of Celery's is about: the worker's lines carry their context as a
+    dict (``name``); beat's "Sending due task %s (%s)" the entry and the task name."""
+    if isinstance(record.args, dict):
+        return record.args.get("name")
+    if record.name == CELERY_BEAT_LOGGER and isinstance(record.args, tuple) and len(record.args) == 2:
+        return record.args[1]
+    return None
+
+
+def install_log_filters(quiet_tasks: frozenset[str]) -> None:
+    """Install the filters on Celery's loggers (idempotent): results hidden, and the
+    lines about ``quiet_tasks`` (``backend/tasks/kinds.py``) at DEBUG."""
+    trace = logging.getLogger(CELERY_TRACE_LOGGER)
+    if not any(isinstance(existing, HideTaskResults) for existing in trace.filters):
+        trace.addFilter(HideTaskResults())
+    for name in (CELERY_TRACE_LOGGER, CELERY_RECEIVED_LOGGER, CELERY_BEAT_LOGGER):
+        logger = logging.getLogger(name)
+        if not any(isinstance(existing, QuietChores) for existing in logger.filters):
+            logger.addFilter(QuietChores(quiet_tasks))
 
 
 # ------------------------------------------------- JSON lines and the request id in tasks

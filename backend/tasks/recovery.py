@@ -208,7 +208,7 @@ def _send(task: task_records.Dispatch) -> str | None:
     return request_id
 
 
-@celery_app.task(name=REAPER.name, ignore_result=True)
+@celery_app.task(**REAPER.task_options, ignore_result=True)
 def reap_stuck_tasks() -> dict[str, int]:
     """Beat's reaper (see the module docstring)."""
     counts = reap()

@@ -49,7 +49,7 @@ webhooks.on_new_deliveries(send_deliveries)
 
 
 @celery_app.task(
-    name=DELIVER_WEBHOOK.name, ignore_result=True,
+    **DELIVER_WEBHOOK.task_options, ignore_result=True,
     soft_time_limit=_TRY_SECONDS, time_limit=_HARD_LIMIT_SECONDS,
 )
 def deliver_webhook(delivery_id: int) -> None:
@@ -82,7 +82,7 @@ def deliver_webhook(delivery_id: int) -> None:
         logger.warning("Could not schedule the next try of webhook delivery %d", delivery_id)
 
 
-@celery_app.task(name=SWEEP_WEBHOOKS.name, ignore_result=True)
+@celery_app.task(**SWEEP_WEBHOOKS.task_options, ignore_result=True)
 def sweep_webhook_deliveries() -> int:
     """Beat's safety net: send the deliveries that are due but whose message was lost."""
     due = webhooks.due_for_resend(get_engine(), get_settings().redispatch_after_seconds)

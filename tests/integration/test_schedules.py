@@ -56,8 +56,9 @@ class Beats:
             log_path = self.folder / f"{name}.log"
             with log_path.open("w") as log:
                 process = subprocess.Popen(
+                    # DEBUG: beat's line about sending a quiet chore (the reaper) is DEBUG.
                     [sys.executable, "-m", "celery", "-A", "celery_app", "beat", "--loglevel",
-                     "INFO", "--schedule", str(self.folder / f"{name}-schedule")],
+                     "DEBUG", "--schedule", str(self.folder / f"{name}-schedule")],
                     cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                     # Beat prints its banner on stdout, which is block-buffered into a file:
                     # without this it can still be unwritten when the log says "Starting".

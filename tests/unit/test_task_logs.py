@@ -1,4 +1,4 @@
-"""Task results never reach the worker log."""
+"""Task results never reach the worker log; the frequent chores' lines are DEBUG lines."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ import logging
 
 from celery.app.trace import LOG_SUCCESS
 
-from backend.tasks.logs import CELERY_TRACE_LOGGER, HIDDEN, HideTaskResults
+from backend.tasks.logs import (
+    CELERY_BEAT_LOGGER,
+    CELERY_RECEIVED_LOGGER,
+    CELERY_TRACE_LOGGER,
+    HIDDEN,
+    HideTaskResults,
+    QuietChores,
+)
 
 
 def test_the_success_line_loses_its_return_value_and_keeps_the_rest():
@@ -23,3 +30,44 @@ def test_the_filter_is_installed_with_the_celery_app():
     import backend.tasks.app  # noqa: F401 (creating the app installs it)
 
     assert any(isinstance(f, HideTaskResults) for f in logging.getLogger(CELERY_TRACE_LOGGER).filters)
+
+
+def quiet_line(logger: str, level: int, msg: str, args: tuple) -> tuple[bool, logging.LogRecord]:
+    record = logging.LogRecord(logger, level, __file__, 1, msg, args, None)
+    return QuietChores(frozenset({"reap_stuck_tasks"})).filter(record), record
+
+
+def test_a_quiet_chores_info_lines_become_debug_lines():
+    logging.getLogger(CELERY_BEAT_LOGGER).setLevel(logging.INFO)
+    try:
+        shown, record = quiet_line(CELERY_BEAT_LOGGER, logging.INFO,
+                                   "Scheduler: Sending due task %s (%s)",
+                                   ("reap-stuck-tasks", "reap_stuck_tasks"))
+        assert not shown and record.levelname == "DEBUG"
+        logging.getLogger(CELERY_BEAT_LOGGER).setLevel(logging.DEBUG)
+        shown, record = quiet_line(CELERY_BEAT_LOGGER, logging.INFO,
+                                   "Scheduler: Sending due task %s (%s)",
+                                   ("reap-stuck-tasks", "reap_stuck_tasks"))
+        assert shown and record.levelno == logging.DEBUG
+    finally:
+        logging.getLogger(CELERY_BEAT_LOGGER).setLevel(logging.NOTSET)
+
+
+def test_other_tasks_and_a_chores_errors_pass_as_they_are():
+    received = "Task %(name)s[%(id)s] received"
+    shown, record = quiet_line(CELERY_RECEIVED_LOGGER, logging.INFO, received,
+                               ({"name": "parse_pdf_async", "id": "t1"},))
+    assert shown and record.levelno == logging.INFO
+    shown, record = quiet_line(CELERY_TRACE_LOGGER, logging.ERROR, "Task %(name)s[%(id)s] raised",
+                               ({"name": "reap_stuck_tasks", "id": "t2"},))
+    assert shown and record.levelno == logging.ERROR
+    shown, record = quiet_line(CELERY_BEAT_LOGGER, logging.INFO, "Scheduler: Sending due task %s (%s)",
+                               ("cleanup-old-results-nightly", "cleanup_old_results"))
+    assert shown and record.levelno == logging.INFO
+
+
+def test_the_quiet_filter_is_installed_on_celerys_three_loggers():
+    import backend.tasks.app  # noqa: F401 (creating the app installs it)
+
+    for name in (CELERY_TRACE_LOGGER, CELERY_RECEIVED_LOGGER, CELERY_BEAT_LOGGER):
+        assert any(isinstance(f, QuietChores) for f in logging.getLogger(name).filters), name
