@@ -35,9 +35,9 @@ _BALANCE_ROW_PREFIXES = ("last month's balance",)
 # name -> why the parser does not read it exactly yet (each entry is a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
     "ocbc_365_example": (
-        "scanned statement with an OCR text layer: the printed CAFÉ is CAFE in the text (4 rows), and "
-        "the date 07/07 is 07107, so that row cannot be dated; a fresh OCR of the page images does not "
-        "fix it either (tesseract 5.3, eng, at 300 dpi reads 07/07 but CAFE as well, 2026-11-30)"
+        "scanned statement with an OCR text layer: the printed CAFÉ is CAFE in the text (4 rows); a "
+        "fresh OCR of the page images does not fix it either (tesseract 5.3, eng, at 300 dpi: CAFE as "
+        "well, 2026-11-30). Its date 07107 (07/07) is read in the shape of the date above since 2026-12-01"
     ),
 }
 

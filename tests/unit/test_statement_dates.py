@@ -12,6 +12,7 @@ from backend.services.document_text.dates import (
     infer_year,
     parse_date,
     read_date,
+    repaired_date_text,
 )
 
 NEW_YEAR = (date(2023, 12, 15), date(2024, 1, 14))
@@ -109,3 +110,22 @@ def test_statement_and_invoice_readers_know_the_same_months(name: str) -> None:
         assert raw is not None and raw.resolve(day_first=True) == expected
         assert parse_date(f"3 {spelling} 2024") == expected
         assert parse_date(f"{spelling} 3, 2024") == expected
+
+
+@pytest.mark.parametrize(
+    ("printed", "above", "read_as"),
+    [
+        ("07107", "06/07", "07/07"),  # the OCR sample's row
+        ("07l07l2024", "06/07/2024", "07/07/2024"),
+        ("07|07", "06.07", "07.07"),
+        ("07/07", "06/07", None),  # nothing misread: read_date reads it
+        ("07107", "06/07/2024", None),  # another shape
+        ("07807", "06/07", None),  # an 8 is no separator
+        ("A7107", "06/07", None),  # a letter where a digit goes
+        ("07107", "12345", None),  # the row above printed no date
+    ],
+)
+def test_a_separator_read_as_a_digit_is_read_in_the_shape_of_the_date_above(
+    printed: str, above: str, read_as: str | None
+) -> None:
+    assert repaired_date_text(printed, above) == read_as

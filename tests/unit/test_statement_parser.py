@@ -396,10 +396,55 @@ def test_rows_whose_printed_date_is_no_date_are_counted_in_a_warning(tmp_path: P
     )
 
 
-def test_the_ocr_sample_says_which_row_it_could_not_date() -> None:
-    """Its text layer reads 07/07 as "07107": the row is lost (README's accuracy table), not unnoticed."""
+def test_a_date_whose_separator_a_scan_read_as_a_digit_is_read_in_the_shape_above(tmp_path: Path) -> None:
+    """An OCR text layer's "07107" under "06/07/2024"'s shape is 07/07: the row is kept (it was
+    left out before, and the statement did not add up), and the warning says how it was read."""
+    page = [
+        HEADER,
+        _row("01/03/2024", "Bakery", "-4.50", "95.50"),
+        _row("07I03I2024", "Misread", "-2.00", "93.50"),
+        _row("14/03/2024", "Salary", "100.00", "193.50"),
+        _row("1510312024", "Misread too", "-3.00", "190.50"),
+    ]
+    statement = parse_statement(_draw(tmp_path / "scanned.pdf", [page]))
+    assert [(t.date.isoformat(), t.description) for t in statement.transactions] == [
+        ("2024-03-01", "Bakery"), ("2024-03-07", "Misread"), ("2024-03-14", "Salary"),
+        ("2024-03-15", "Misread too"),
+    ]
+    assert statement.balance_check == "ok"
+    assert statement.warnings == (
+        "2 dates read in the shape of the date above, e.g. '07I03I2024' as '07/03/2024' "
+        "(a scanned statement's text, which read a separator as a digit)",
+    )
+
+
+def test_a_number_in_the_date_column_is_not_read_as_a_misread_date(tmp_path: Path) -> None:
+    """Only a separator's place may hold the misread character, and the date read must be one:
+    "3210312024" (day 32) and "1283512024" (an 8 where the separator goes) are not dates."""
+    page = [
+        HEADER,
+        _row("01/03/2024", "Bakery", "-4.50"),
+        _row("3210312024", "Garbled", "-2.00"),
+        _row("1283512024", "Garbled too", "-3.00"),
+        _row("14/03/2024", "Salary", "100.00"),
+    ]
+    statement = parse_statement(_draw(tmp_path / "numbers.pdf", [page]))
+    assert [t.description for t in statement.transactions] == ["Bakery", "Salary"]
+    assert not any("shape of the date above" in warning for warning in statement.warnings)
+
+
+def test_the_ocr_sample_reads_the_date_its_text_layer_misprints() -> None:
+    """Its text layer reads 07/07 as "07107": the row is read as 07/07 (it was left out, and the
+    card's balance did not add up), and the warning says so."""
     statement = parse_statement(STATEMENTS / "ocbc_365_example.pdf")
-    assert "1 transaction row skipped: its printed date cannot be read, e.g. '07107'" in statement.warnings
+    assert (statement.balance_check, len(statement.transactions)) == ("ok", 52)
+    assert [t.description for t in statement.transactions if t.date.isoformat() == "2023-07-07"] == [
+        "MORNING BITES CAFE SINGAPORE SG"
+    ]
+    assert (
+        "1 date read in the shape of the date above, e.g. '07107' as '07/07' "
+        "(a scanned statement's text, which read a separator as a digit)"
+    ) in statement.warnings
 
 
 @pytest.mark.parametrize(

@@ -130,6 +130,31 @@ def looks_like_date(text: str) -> bool:
     return bool(_DATE_SHAPE.match(" ".join(text.split())))
 
 
+# What an OCR text layer makes of a date's separator: "07107" for 07/07.
+_SEPARATOR_MISREADS = frozenset("1lI|!")
+
+
+def repaired_date_text(text: str, neighbour: str) -> str | None:
+    """``text`` in the shape of ``neighbour`` (a date printed in the same column just
+    before), where ``neighbour`` prints a separator and ``text`` a character an OCR text
+    layer makes of one: "07107" beside "06/07" -> "07/07". None unless every other
+    character matches the shape (a digit where it prints a digit) and one was misread.
+    """
+    text, neighbour = " ".join(text.split()), " ".join(neighbour.split())
+    if len(text) != len(neighbour) or read_date(neighbour) is None:
+        return None
+    repaired = []
+    for char, model in zip(text, neighbour, strict=True):
+        if model.isdigit() and char.isdigit() or char == model:
+            repaired.append(char)
+        elif not model.isdigit() and char in _SEPARATOR_MISREADS:
+            repaired.append(model)
+        else:
+            return None
+    read = "".join(repaired)
+    return read if read != text else None
+
+
 def proven_day_first(dates: Iterable[RawDate]) -> bool | None:
     """DD/MM (true) or MM/DD (false) if a date proves it, else ``None``.
 

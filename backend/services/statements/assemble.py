@@ -48,6 +48,7 @@ from .hints import (
     YEAR_FROM_STATEMENT_DATE,
     ParserHints,
     date_order_misfit,
+    misread_dates_warning,
     skipped_rows_warning,
 )
 from .keywords import RowKind, row_kind
@@ -394,6 +395,13 @@ def _statement(
     )]
     if unreadable:
         warnings.append(skipped_rows_warning(len(unreadable), unreadable[0], skipped.date_order))
+    misread = [
+        row for row in raw_rows
+        if row.date_read_as and row.date is not None and _is_transaction(row)
+        and row.date.resolve(rows.day_first, rows.period) is not None
+    ]
+    if misread:
+        warnings.append(misread_dates_warning(len(misread), misread[0].date_text, misread[0].date_read_as))
     printed = find_balances(lines, rows.decimal_comma)
     entries, result, reading = _reconciled_entries(raw_rows, rows, printed, card)
     if reading.polarity != (-1 if card else 1):

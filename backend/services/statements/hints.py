@@ -32,6 +32,15 @@ def skipped_rows_warning(count: int, example: str, date_order: str | None) -> st
     return f"{rows} skipped: {their} printed date cannot be read{read}, e.g. '{example}'"
 
 
+def misread_dates_warning(count: int, printed: str, read_as: str) -> str:
+    """The warning for rows whose printed date was read in the shape of the date above it."""
+    dates = "1 date" if count == 1 else f"{count} dates"
+    return (
+        f"{dates} read in the shape of the date above, e.g. '{printed}' as '{read_as}' "
+        "(a scanned statement's text, which read a separator as a digit)"
+    )
+
+
 def date_order_misfit(date_order: str, misread: int, dated: int, example: str) -> str:
     """Why a statement is refused when the user's date_order hint contradicts most of its dates."""
     return (

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from statistics import median
 
-from ..document_text.dates import RawDate, read_date
+from ..document_text.dates import RawDate, read_date, repaired_date_text
 from ..document_text.layout import Line, stack, typical_height
 from ..document_text.money import has_decimal_part, prints_sign
 from .columns import AMOUNT, DATE, DESCRIPTION, MONEY_ROLES, OTHER, Cells, Column, ColumnLayout, detect_header
@@ -83,6 +83,9 @@ class RawRow:
     # among them, so a document printing several statements can be cut between rows.
     line_index: int = 0
     date_text: str = ""  # the date as printed, for a warning when it cannot be resolved
+    # The date as read when the printed one had to be read in the shape of the date above it
+    # (an OCR text layer's "07107" under "06/07": "07/07"), for the statement's warning.
+    date_read_as: str = ""
 
     @property
     def description_text(self) -> str:
@@ -121,6 +124,7 @@ class TableReader:
     _below: int = 0  # wrapped rows read with every line below it
     _row_above: bool = False  # the current row has a line above its dated line
     _signed_amounts: bool = False  # an amount of the table was printed with its sign
+    _last_date_text: str = ""  # the date column's text of the last dated row, as printed
 
     @property
     def found_table(self) -> bool:
@@ -215,8 +219,20 @@ class TableReader:
         cells = layout.split(following)
         amounts = [" ".join(cells.texts[role]) for role in MONEY_ROLES if role in cells.texts]
         date_words = cells.texts.get(DATE)
-        dated = read_date(" ".join(date_words)) is not None if date_words else DATE not in cells.landed
+        dated = self._date_of(date_words)[0] is not None if date_words else DATE not in cells.landed
         return dated and any(has_decimal_part(amount) for amount in amounts)
+
+    def _date_of(self, date_words: Sequence[str]) -> tuple[RawDate | None, str]:
+        """The date a date cell prints, and the text it was read as when that is not the
+        printed one: a scan's text layer that read a separator as a digit ("07107" under
+        "06/07") is read in the shape of the date above it (``repaired_date_text``)."""
+        printed = " ".join(date_words)
+        date = read_date(printed)
+        if date is not None or not self._last_date_text:
+            return date, ""
+        repaired = repaired_date_text(printed, self._last_date_text)
+        date = read_date(repaired) if repaired else None
+        return (date, repaired) if date is not None and repaired else (None, "")
 
     def _continue_row(self, text: str) -> None:
         """Add a description-only line to the current row (a currency note only to its geometry)."""
@@ -306,7 +322,7 @@ class TableReader:
         cells = layout.split(line)
         self._line_top = cells.top if cells.heights else line.top
         date_words = cells.texts.get(DATE, [])
-        date = read_date(" ".join(date_words)) if date_words else None
+        date, date_read_as = self._date_of(date_words) if date_words else (None, "")
         description = cells.texts.get(DESCRIPTION, [])
         if date_words and date is None and row_kind(" ".join(description)) is RowKind.TRANSACTION:
             description = date_words + description  # not a date after all ("-1234 SHOP")
@@ -358,8 +374,11 @@ class TableReader:
         self._signed_amounts = self._signed_amounts or (AMOUNT in money and prints_sign(money[AMOUNT]))
         description = [*above, *([text] if text else [])]
         self._row = RawRow(
-            date, description, money, self._section, len(self.text_lines), " ".join(date_words)
+            date, description, money, self._section, len(self.text_lines), " ".join(date_words),
+            date_read_as,
         )
+        if date is not None:
+            self._last_date_text = " ".join(date_words)
         self._row_height = median(cells.heights) if cells.heights else 0.0
         self._dated_top, self._tail = self._line_top, []
         self.rows.append(self._row)
