@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from kombu import Connection
 
 from backend.tasks.app import celery_app
 from backend.tasks.kinds import CLEANUP, FINISH_BATCHES, PING, REAPER, SWEEP_WEBHOOKS, quiet_names
@@ -31,7 +32,16 @@ def test_the_frequent_chores_are_the_quiet_ones():
 
 
 @pytest.fixture
-def task_events(worker) -> Iterator[list[dict]]:
+def control(worker) -> Iterator[Connection]:
+    """A broker connection of the test's own for remote control: a reply's wait leaves a
+    read pending on its socket (kombu's BRPOP), and on a pooled connection every process
+    this one forks later would hang closing it (kombu's after-fork cleanup)."""
+    with celery_app.connection_for_write() as connection:
+        yield connection
+
+
+@pytest.fixture
+def task_events(control: Connection) -> Iterator[list[dict]]:
     """Every task event the workers send while the test runs, with events turned on as
     Flower turns them on (`enable_events`), and off again afterwards."""
     received: list[dict] = []
@@ -39,7 +49,7 @@ def task_events(worker) -> Iterator[list[dict]]:
         receiver = celery_app.events.Receiver(connection, handlers={"*": received.append})
         capture = threading.Thread(target=receiver.capture, kwargs={"limit": None}, daemon=True)
         capture.start()
-        celery_app.control.enable_events()
+        celery_app.control.enable_events(connection=control)
         try:
             # Pings until one's events arrive: the events are on and the receiver listens.
             def a_ping_seen() -> bool:
@@ -50,12 +60,14 @@ def task_events(worker) -> Iterator[list[dict]]:
             wait_until(a_ping_seen, 30, "a ping's task events")
             yield received
         finally:
-            celery_app.control.disable_events()
+            celery_app.control.disable_events(connection=control)
             receiver.should_stop = True
             capture.join(timeout=10)
 
 
-def test_a_quiet_chore_sends_no_task_event_and_no_info_line(task_events: list[dict]):
+def test_a_quiet_chore_sends_no_task_event_and_no_info_line(
+    task_events: list[dict], control: Connection
+):
     log_start = WORKER_LOG.stat().st_size
     chores = [celery_app.send_task(kind.name).id for kind in QUIET]
     ping = celery_app.send_task(PING.name).id
@@ -66,7 +78,7 @@ def test_a_quiet_chore_sends_no_task_event_and_no_info_line(task_events: list[di
     wait_until(ping_done, 30, "the ping to succeed")
 
     def chores_done() -> bool:
-        active = celery_app.control.inspect(timeout=1).active() or {}
+        active = celery_app.control.inspect(timeout=1, connection=control).active() or {}
         running = {task["id"] for tasks in active.values() for task in tasks}
         return not running & set(chores)
 
