@@ -12,8 +12,11 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import multiprocessing
+import os
 import pkgutil
 import re
+import signal
+import traceback
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -201,12 +204,24 @@ def run_guarded(action: Callable[..., None], args: tuple[object, ...], steps: in
     """Run ``action(*args, report)`` in a forked process and return what it reported.
 
     ``action`` sends one message per finished step; a step that takes longer than
-    ``GUARD_SECONDS`` raises :class:`GuardOverrun` (the child is killed).
+    ``GUARD_SECONDS`` raises :class:`GuardOverrun` (the child is killed). The child is a
+    bare ``os.fork``: multiprocessing's would run the session's after-fork hooks in it, and
+    kombu's closes the broker connections it inherited, which blocks for good on one that
+    an earlier test left waiting for a reply (a hang every pattern would report as a guard
+    overrun).
     """
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=action, args=(*args, sender), daemon=True)
-    child.start()
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    child = os.fork()
+    if child == 0:
+        status = 0
+        try:
+            receiver.close()
+            action(*args, sender)
+        except BaseException:
+            traceback.print_exc()
+            status = 1
+        finally:
+            os._exit(status)  # no pytest or interpreter teardown in the child
     sender.close()
     messages: list[object] = []
     try:
@@ -216,8 +231,8 @@ def run_guarded(action: Callable[..., None], args: tuple[object, ...], steps: in
             messages.append(receiver.recv())
         return messages
     finally:
-        child.kill()
-        child.join()
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
         receiver.close()
 
 
