@@ -418,6 +418,26 @@ def test_a_date_whose_separator_a_scan_read_as_a_digit_is_read_in_the_shape_abov
     )
 
 
+def test_consecutive_misread_dates_are_each_read_in_the_shape_above(tmp_path: Path) -> None:
+    """A scan misreads the same separator again and again: a misread date under another
+    misread one is read in the shape the one above was read as."""
+    page = [
+        HEADER,
+        _row("01/03/2024", "Bakery", "-4.50", "95.50"),
+        _row("07I03I2024", "Misread", "-2.00", "93.50"),
+        _row("08I03I2024", "Misread again", "-3.00", "90.50"),
+    ]
+    statement = parse_statement(_draw(tmp_path / "scanned-twice.pdf", [page]))
+    assert [(t.date.isoformat(), t.description) for t in statement.transactions] == [
+        ("2024-03-01", "Bakery"), ("2024-03-07", "Misread"), ("2024-03-08", "Misread again"),
+    ]
+    assert statement.balance_check == "ok"
+    assert (
+        "2 dates read in the shape of the date above, e.g. '07I03I2024' as '07/03/2024' "
+        "(a scanned statement's text, which read a separator as a digit)"
+    ) in statement.warnings
+
+
 def test_a_number_in_the_date_column_is_not_read_as_a_misread_date(tmp_path: Path) -> None:
     """Only a separator's place may hold the misread character, and the date read must be one:
     "3210312024" (day 32) and "1283512024" (an 8 where the separator goes) are not dates."""

@@ -378,7 +378,8 @@ class TableReader:
             date_read_as,
         )
         if date is not None:
-            self._last_date_text = " ".join(date_words)
+            # As read: a scan that misreads one date's separators misreads the next one's too.
+            self._last_date_text = date_read_as or " ".join(date_words)
         self._row_height = median(cells.heights) if cells.heights else 0.0
         self._dated_top, self._tail = self._line_top, []
         self.rows.append(self._row)
