@@ -145,7 +145,7 @@ def repaired_date_text(text: str, neighbour: str) -> str | None:
         return None
     repaired = []
     for char, model in zip(text, neighbour, strict=True):
-        if model.isdigit() and char.isdigit() or char == model:
+        if (model.isdigit() and char.isdigit()) or char == model:
             repaired.append(char)
         elif not model.isdigit() and char in _SEPARATOR_MISREADS:
             repaired.append(model)

@@ -231,8 +231,10 @@ class TableReader:
         if date is not None or not self._last_date_text:
             return date, ""
         repaired = repaired_date_text(printed, self._last_date_text)
-        date = read_date(repaired) if repaired else None
-        return (date, repaired) if date is not None and repaired else (None, "")
+        if repaired is None:
+            return None, ""
+        date = read_date(repaired)
+        return (date, repaired) if date is not None else (None, "")
 
     def _continue_row(self, text: str) -> None:
         """Add a description-only line to the current row (a currency note only to its geometry)."""
