@@ -45,6 +45,9 @@ POOL_OVERFLOW = 20
 CONNECTIONS_PER_REQUEST = 2
 # Execution option of a statement PostgreSQL plans once per connection (see ``prepared``).
 PREPARED_OPTION = "ledgerflow_prepared"
+# Execution option of a statement that runs after a transaction-scoped advisory lock
+# (see ``serialized_by``): (the lock's class, the name of the parameter holding its key).
+SERIALIZED_OPTION = "ledgerflow_serialized_by"
 # ``Connection.info`` key: the names this DBAPI connection has prepared.
 _PREPARED_NAMES = "ledgerflow_prepared_names"
 _PREPARED_SINCE = "ledgerflow_prepared_since"
@@ -227,6 +230,29 @@ def prepared(statement: _Statement) -> _Statement:
     return statement.execution_options(**{PREPARED_OPTION: True})
 
 
+def serialized_by(statement: _Statement, lock_class: int, key_parameter: str) -> _Statement:
+    """Run ``statement`` once no other transaction holds the same lock: on PostgreSQL the
+    lock ``pg_advisory_xact_lock(lock_class, :key_parameter)`` is taken first, in the same
+    round trip and the same transaction, and held until that transaction ends.
+
+    For a check and the write it guards in one statement (the submit's count of the
+    user's tasks in its INSERT): under READ COMMITTED a statement sees what was committed
+    when it began, so two that began together would each miss the other's row. Taken
+    first, the lock makes the second begin only after the first committed, and it sees
+    that row. ``key_parameter`` is one of the statement's own parameters (an int4).
+    On SQLite, whose writes take the database's one write lock, it runs as any other.
+    """
+    return statement.execution_options(**{SERIALIZED_OPTION: (lock_class, key_parameter)})
+
+
+def _lock_first(option: tuple[int, str] | None) -> str:
+    """The SQL that ``serialized_by`` puts before its statement (psycopg2's placeholders)."""
+    if option is None:
+        return ""
+    lock_class, key_parameter = option
+    return f"SELECT pg_advisory_xact_lock({int(lock_class)}, %({key_parameter})s); "
+
+
 # psycopg2's escaped percent sign, or one of its named placeholders (read in one pass, so
 # a "%%(x)s" in a literal stays text).
 _PERCENT_OR_PLACEHOLDER = re.compile(r"%%|%\((\w+)\)s")
@@ -271,8 +297,9 @@ class _PreparedForm:
         )
 
 
-def _use_prepared(engine: Engine) -> None:
-    """Run the statements marked ``prepared`` as server-side prepared statements.
+def _use_prepared(engine: Engine, prepares: bool) -> None:
+    """Run the statements marked ``prepared`` as server-side prepared statements (unless
+    ``prepares`` is False), and those marked ``serialized_by`` after their lock.
 
     psycopg2 sends every statement as text, which PostgreSQL parses and plans anew: for
     a task's three writes that was half of the CPU its backends spent (measured in
@@ -283,7 +310,7 @@ def _use_prepared(engine: Engine) -> None:
     the same error handling and invalidation. Prepared statements outlive a rollback,
     not the session.
     """
-    statements = _PreparedStatements()
+    statements = _PreparedStatements(prepares)
     # Events of the dialect, not of the engine's connections: a connection event makes
     # every Connection join the engine's dispatchers (350 more Python calls per task).
     event.listen(engine, "do_execute", statements.execute)
@@ -305,40 +332,51 @@ class _PreparedStatements:
 
     GIVE_UP_AFTER = 3
 
-    def __init__(self) -> None:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled  # DATABASE_PREPARED_STATEMENTS
         self.forms: dict[str, _PreparedForm] = {}  # by statement text: the handful marked
         self.losses = 0
         self.last_loss_at = float("-inf")
 
     @property
-    def given_up(self) -> bool:
-        return self.losses >= self.GIVE_UP_AFTER
+    def prepares(self) -> bool:
+        """Whether marked statements run prepared (not turned off, not given up)."""
+        return self.enabled and self.losses < self.GIVE_UP_AFTER
 
     def execute(
         self, cursor: Any, statement: str, parameters: Any, context: ExecutionContext
     ) -> bool | None:
-        """``do_execute``: a marked statement goes out as its EXECUTE (True: done here)."""
-        if self.given_up or not context.execution_options.get(PREPARED_OPTION):
-            return None
+        """``do_execute``: a marked statement goes out as its EXECUTE, after its lock if it
+        has one (``serialized_by``); True: done here."""
+        options = context.execution_options
+        lock_first = _lock_first(options.get(SERIALIZED_OPTION))
+        if not (self.prepares and options.get(PREPARED_OPTION)):
+            if not lock_first:
+                return None
+            cursor.execute(lock_first + statement, parameters)
+            return True
         form = self.forms.get(statement)
         if form is None:
             compiled = context.compiled
             if not isinstance(compiled, SQLCompiler):  # a marked statement always compiles to SQL
                 raise TypeError("only a SQLAlchemy statement can be prepared")
             form = self.forms[statement] = _PreparedForm.of(statement, compiled, context.dialect)
-        self.run(cursor, context.root_connection.info, form, parameters)
+        self.run(cursor, context.root_connection.info, form, parameters, lock_first)
         return True
 
     @staticmethod
-    def run(cursor: Any, info: dict[Any, Any], form: _PreparedForm, parameters: Any) -> None:
+    def run(
+        cursor: Any, info: dict[Any, Any], form: _PreparedForm, parameters: Any, lock_first: str = ""
+    ) -> None:
         """EXECUTE ``form`` on the DBAPI connection whose ``info`` this is, preparing it
-        there first if it has not yet."""
+        there first if it has not yet; ``lock_first`` (``_lock_first``) goes out with the
+        EXECUTE, as one query: one transaction, whose last result the cursor holds."""
         prepared_here = info.setdefault(_PREPARED_NAMES, set())
         if form.name not in prepared_here:
             cursor.execute(form.prepare)
             prepared_here.add(form.name)
             info.setdefault(_PREPARED_SINCE, time.monotonic())
-        cursor.execute(form.execute, parameters)
+        cursor.execute(lock_first + form.execute, parameters)
 
     def handle_error(self, context: ExceptionContext) -> None:
         """``handle_error``: a lost or stale prepared statement replaces the connections."""
@@ -460,7 +498,7 @@ def _runs_on_the_driver(engine: Engine) -> bool:
     if engine.dialect.name == "sqlite":
         return True
     statements = _PREPARED_BY_ENGINE.get(engine)
-    return statements is not None and not statements.given_up
+    return statements is not None and statements.prepares
 
 
 _FAILED_ON_DRIVER = object()
@@ -563,8 +601,7 @@ def build_engine(url: str, prepared_statements: bool = True) -> Engine:
         parsed, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, connect_args={"connect_timeout": 5},
     )
     _ping_if_idle(engine)
-    if prepared_statements:
-        _use_prepared(engine)
+    _use_prepared(engine, prepared_statements)
     return engine
 
 

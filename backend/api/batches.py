@@ -147,7 +147,9 @@ async def create_batch(
         answer = await run_in_threadpool(
             submitter.run,
             fingerprint,
-            lambda record_answer: submit_batch(get_engine(), user.id, files, pipeline, record_answer),
+            lambda record_answer: submit_batch(
+                get_engine(), user.id, files, pipeline, record_answer, submitter.cap
+            ),
             sum(file.stored is not None for file in files),
         )
     except InvalidInputError as exc:
@@ -224,7 +226,7 @@ def retry_failed_items(
         retryable = len(batches.plan_retry(conn, row_id).items)
     answer = submitter.run(
         {"task": "batch_retry_failed", "request": {"batch_id": batch_id}},
-        lambda record_answer: retry_failed(engine, row_id, record_answer),
+        lambda record_answer: retry_failed(engine, row_id, record_answer, submitter.cap),
         retryable,
     )
     return RetryOut.model_validate(answer)

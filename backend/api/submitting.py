@@ -8,7 +8,9 @@ outage into 503.
 
 A plain submit is one SQL statement: the INSERT of the task's row checks the user and
 the count itself (``ActiveTaskCap``, backend/tasks/submission.py), and the user is not
-read before (no ORM session, docs/performance.md). Endpoints that need the user's row
+read before (no ORM session, docs/performance.md); a batch checks them in the
+transaction that records it, before it writes. Either way the check is exact when the
+user's submits arrive at the same instant. Endpoints that need the user's row
 for other reasons still take ``CurrentUser``. A submit with an
 Idempotency-Key claims the key with its answer in the transaction that records the task
 (one transaction; the key is never left "in progress" by a request that died); so do
@@ -86,7 +88,7 @@ class Submitter:
         """Submit a task of ``kind``; ``request`` is what the client asked for (the JSON
         body, the uploaded file's hash...), which a repeated Idempotency-Key must match.
         ``kwargs`` must fit the kind's argument model: a mistake is a bug (an exception)."""
-        cap = ActiveTaskCap(get_settings().user_max_active_tasks, NOT_COUNTED)
+        cap = self.cap
 
         def send(record_answer: RecordAnswer) -> dict[str, Any]:
             def with_answer(conn: Connection, chosen_id: str) -> None:
@@ -98,8 +100,13 @@ class Submitter:
                                cap=cap, alongside=alongside)
             return TaskSubmitted(task_id=sent).model_dump(mode="json")
 
-        answer = self.run(_keyed_request(kind, request), send, send_admits=True)
+        answer = self.run(_keyed_request(kind, request), send)
         return TaskSubmitted.model_validate(answer)
+
+    @property
+    def cap(self) -> ActiveTaskCap:
+        """What each ``send`` given to ``run`` checks before it records its tasks."""
+        return ActiveTaskCap(get_settings().user_max_active_tasks, NOT_COUNTED)
 
     def key_used_before(
         self, kind: TaskKind, upload: StoredFile, fields: dict[str, str] | None = None
@@ -120,14 +127,13 @@ class Submitter:
         request: Any,
         send: Callable[[RecordAnswer], dict[str, Any]],
         new_tasks: int = 1,
-        *,
-        send_admits: bool = False,
     ) -> dict[str, Any]:
         """Run ``send`` (which submits ``new_tasks`` tasks and returns the answer's JSON)
         the way every submit runs: the answer of a repeated Idempotency-Key instead (for
         the same ``request``), 401 for a user who is gone or disabled, 429 over the
-        active-task limit, 503 for a broker outage. ``send_admits``: ``send`` checks the
-        user and the limit itself (an ``ActiveTaskCap``, NotAdmitted when refused).
+        active-task limit, 503 for a broker outage. ``send`` checks the user and the
+        limit itself, with ``cap``, in the transaction that records its tasks
+        (NotAdmitted when refused).
 
         ``send`` hands its answer to the ``RecordAnswer`` it is given in the transaction
         that records its work: with an Idempotency-Key, that claims the key with the
@@ -138,7 +144,7 @@ class Submitter:
         key = self.idempotency_key
         if key is None:
             try:
-                return self._send_admitted(lambda: send(nothing_to_record), new_tasks, send_admits)
+                return self._send_admitted(lambda: send(nothing_to_record), new_tasks)
             except QueueUnavailable:
                 raise QUEUE_UNAVAILABLE from None
         fingerprint = idempotency.fingerprint(request)
@@ -150,7 +156,7 @@ class Submitter:
 
         engine = get_engine()
         try:
-            return self._send_admitted(lambda: send(claim_with_answer), new_tasks, send_admits)
+            return self._send_admitted(lambda: send(claim_with_answer), new_tasks)
         except _KeyUsed as used:
             # Seen before: a user who is gone or disabled meanwhile still gets 401.
             if user_standing(engine, self.user_id, NOT_COUNTED) is None:
@@ -191,17 +197,12 @@ class Submitter:
             headers={"Retry-After": "1"},
         )
 
-    def _send_admitted(
-        self, send: Callable[[], dict[str, Any]], new_tasks: int, send_admits: bool
-    ) -> dict[str, Any]:
+    def _send_admitted(self, send: Callable[[], dict[str, Any]], new_tasks: int) -> dict[str, Any]:
         """``send``, if the user may add ``new_tasks`` tasks; 401 or 429 if not."""
-        if not send_admits:
-            self._refuse_unless_admitted(new_tasks)
-            return send()
         try:
             return send()
         except NotAdmitted:
-            # Refused by the INSERT: find out why. If the count fell meanwhile (a task
+            # Refused by its check: find out why. If the count fell meanwhile (a task
             # ended between the two statements), the submit goes ahead after all.
             self._refuse_unless_admitted(new_tasks)
         try:

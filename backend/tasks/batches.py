@@ -45,6 +45,7 @@ from backend.tasks.kinds import (
     kind_named,
 )
 from backend.tasks.submission import (
+    ActiveTaskCap,
     QueueUnavailable,
     RecordAnswer,
     dispatch,
@@ -70,11 +71,12 @@ class BatchFile:
 
 def submit_batch(
     engine: Engine, user_id: int, files: list[BatchFile], pipeline: str | None,
-    record_answer: RecordAnswer = nothing_to_record,
+    record_answer: RecordAnswer = nothing_to_record, cap: ActiveTaskCap | None = None,
 ) -> dict[str, Any]:
     """Record a batch, its items and their parse tasks in one transaction, then send the
     messages; returns the 202 answer ``{batch_id, status, item_count, items}``, which
-    ``record_answer`` records in the same transaction.
+    ``record_answer`` records in the same transaction. With a ``cap`` nothing is recorded
+    unless it admits all the parse tasks (NotAdmitted).
 
     When the broker refuses the first message nothing was sent: the batch is removed
     again and QueueUnavailable raised (503). One refused later (the broker went away
@@ -83,6 +85,8 @@ def submit_batch(
     sends: list[tuple[str, dict[str, Any]]] = []
     items = []
     with engine.begin() as conn:
+        if cap is not None:
+            cap.admit(conn, user_id, sum(file.stored is not None for file in files))
         row_id, batch_id = batches.create_batch(conn, user_id, pipeline)
         for position, file in enumerate(files, start=1):
             task_id = None
@@ -124,11 +128,13 @@ def _remove_batch(engine: Engine, row_id: int, task_ids: list[str]) -> None:
 
 
 def retry_failed(
-    engine: Engine, batch_row_id: int, record_answer: RecordAnswer = nothing_to_record
+    engine: Engine, batch_row_id: int, record_answer: RecordAnswer = nothing_to_record,
+    cap: ActiveTaskCap | None = None,
 ) -> dict[str, Any]:
     """Run the batch's FAILED items again, each as a new task with the same input (as
     POST /tasks/{id}/retry does), and open the batch again; ``{retried, not_retryable}``,
-    which ``record_answer`` records in the same transaction.
+    which ``record_answer`` records in the same transaction. With a ``cap`` nothing is
+    recorded unless it admits every item to retry (NotAdmitted).
 
     Each item is moved to its new task with a conditional UPDATE in the transaction that
     records the task, so two concurrent retries re-run an item once. Its input is read
@@ -140,6 +146,8 @@ def retry_failed(
     with engine.begin() as conn:
         plan = batches.plan_retry(conn, batch_row_id)
         user_id = conn.execute(select(Batch.user_id).where(Batch.id == batch_row_id)).scalar_one()
+        if cap is not None:
+            cap.admit(conn, user_id, len(plan.items))
         for item in plan.items:
             try:
                 kwargs = kind_named(item.task_name).stored_kwargs(item.kwargs)

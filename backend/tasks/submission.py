@@ -12,9 +12,9 @@ from typing import Any, cast
 from amqp.exceptions import AMQPError, MessageNacked
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
-from sqlalchemy import Connection, Engine, Insert, Integer, Table, bindparam, insert, select
+from sqlalchemy import Connection, Engine, Insert, Integer, Select, Table, bindparam, insert, select
 
-from backend.db import one_statement, prepared
+from backend.db import one_statement, prepared, serialized_by
 from backend.models import TaskState, TaskStatus, User, utcnow
 from backend.services import task_records
 from backend.tasks.app import celery_app
@@ -46,33 +46,58 @@ class NotAdmitted(Exception):
     """The submit's ``ActiveTaskCap`` refused it; nothing was recorded or sent."""
 
 
+# The class of the active-task cap's lock (PostgreSQL's pg_advisory_xact_lock(int4, int4),
+# the user's id its key): a constant no other advisory lock of the database uses ("LFCA").
+CAP_LOCK_CLASS = 0x4C46_4341
+_CAP_USER, _CAP_LIMIT = "cap_user_id", "cap_limit"
+
+
 @dataclass(frozen=True)
 class ActiveTaskCap:
     """Who may submit: a user who exists and is active, with fewer than ``limit`` tasks
     not final yet (task names in ``not_counted`` aside).
 
-    Checked by the INSERT of the task's row itself (``record_task``), so that a submit
-    costs one statement and one pooled connection, and a user disabled or deleted a
-    moment ago is refused by that very statement. On PostgreSQL, as with a count before
-    the INSERT, submits at the same instant may each see the count one below the limit;
-    SQLite's write lock makes the check exact there.
+    A single task is checked by the INSERT of its row itself (``record_task``), so that
+    a submit costs one statement and one pooled connection, and a user disabled or
+    deleted a moment ago is refused by that very statement; several recorded together
+    (a batch) by ``admit`` in their transaction. Exact when a user's submits arrive at
+    the same instant: on PostgreSQL each check takes the user's cap lock first
+    (``serialized_by``: in the same round trip, held until its transaction commits), so
+    it counts every task a submit admitted before it; on SQLite the write lock does that.
     """
 
     limit: int
     not_counted: frozenset[str] = frozenset()
+
+    def admit(self, conn: Connection, user_id: int, new_tasks: int) -> None:
+        """In the transaction that will record ``new_tasks`` tasks of the user, before it
+        writes anything: NotAdmitted unless the user exists, is active and has room for
+        them all. On PostgreSQL the cap's lock is held from here until that transaction
+        ends, so that no other submit of the user counts in between."""
+        row = conn.execute(_standing(self.not_counted, serialized=True), {_CAP_USER: user_id}).first()
+        if row is None or not row[0] or row[1] + new_tasks > self.limit:
+            raise NotAdmitted()
 
 
 def user_standing(engine: Engine, user_id: int, not_counted: frozenset[str]) -> int | None:
     """How many tasks the user has that are not final yet (as ``ActiveTaskCap`` counts
     them); None for a user who is gone or not active."""
     with engine.connect() as conn:
-        row = conn.execute(
-            select(_USERS.c.is_active, task_records.active_count(user_id, not_counted))
-            .where(_USERS.c.id == user_id)
-        ).first()
+        row = conn.execute(_standing(not_counted, serialized=False), {_CAP_USER: user_id}).first()
     if row is None or not row[0]:
         return None
     return int(row[1])
+
+
+@lru_cache
+def _standing(not_counted: frozenset[str], serialized: bool) -> Select[bool, int]:
+    """SELECT users.is_active, (the user's unfinished tasks) FROM users WHERE users.id =
+    :user; ``serialized``: after the cap's lock (``ActiveTaskCap.admit``)."""
+    user = bindparam(_CAP_USER, type_=_USERS.c.id.type)
+    standing = select(_USERS.c.is_active, task_records.active_count(user, not_counted)).where(
+        _USERS.c.id == user
+    )
+    return serialized_by(standing, CAP_LOCK_CLASS, _CAP_USER) if serialized else standing
 
 
 def submit_task(
@@ -176,13 +201,11 @@ def record_task(
     return task_id
 
 
-_CAP_USER, _CAP_LIMIT = "cap_user_id", "cap_limit"
-
-
 @lru_cache
 def _capped_insert(columns: tuple[str, ...], not_counted: frozenset[str]) -> Insert:
     """INSERT INTO task_status (columns) SELECT :task_id, ... FROM users WHERE users.id = :user
-    AND users.is_active AND (the user's unfinished tasks) < :limit.
+    AND users.is_active AND (the user's unfinished tasks) < :limit, after the cap's lock
+    (``ActiveTaskCap``).
 
     Built once with bound parameters: SQLAlchemy then reuses its compiled form, where
     building the statement per submit cost a third of the submit's CPU (profile in
@@ -196,7 +219,9 @@ def _capped_insert(columns: tuple[str, ...], not_counted: frozenset[str]) -> Ins
         _USERS.c.is_active.is_(True),
         task_records.active_count(user, not_counted) < bindparam(_CAP_LIMIT, type_=Integer()),
     )
-    return prepared(insert(TaskStatus).from_select(columns, chosen))
+    return serialized_by(
+        prepared(insert(TaskStatus).from_select(columns, chosen)), CAP_LOCK_CLASS, _CAP_USER
+    )
 
 
 def dispatch(task_name: str, task_id: str, kwargs: dict[str, Any]) -> None:
