@@ -280,8 +280,9 @@ class TrackedTask(Task):
         settings = get_settings()
         worker = self.request.hostname or "unknown"
         unreadable: UnreadableArguments | None = None
+        kind = kind_named(self.name)
         try:
-            kwargs = kind_named(self.name).stored_kwargs(kwargs)
+            kwargs = kind.stored_kwargs(kwargs)
         except UnreadableArguments as exc:
             unreadable = exc
         else:
@@ -307,6 +308,11 @@ class TrackedTask(Task):
             raise Ignore()
         if outcome is StartOutcome.BUSY:
             self._come_back_later(settings.worker_heartbeat_seconds)
+        if outcome is StartOutcome.UNTRACKED and not kind.runs_without_row:
+            # Its row came first (submit_task): without it, nobody is told of this run.
+            logger.warning("Task %s (%s) has no row: its submit was undone or its record "
+                           "removed; not running it", task_id, self.name)
+            raise Ignore()
         tracked_id = task_id if outcome is StartOutcome.TRACKED else None
         if unreadable is not None:
             logger.error("Task %s not run: %s", task_id, unreadable)

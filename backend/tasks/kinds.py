@@ -48,6 +48,12 @@ class TaskKind:
     #: send no task events and Celery's lines about them are DEBUG, else they would fill
     #: Flower's task list and the log (``backend/tasks/logs.py``, ``QuietChores``).
     quiet: bool = False
+    #: May run from a message that has no ``task_status`` row: beat's chores, webhook
+    #: deliveries and the health check's ping are sent without one. Any other kind's message
+    #: follows its row (``submit_task``), so one that finds none is not run: its submit was
+    #: undone (the broker kept a message whose confirmation was lost, and the client got
+    #: 503) or its record was removed since (``TrackedTask``).
+    runs_without_row: bool = False
 
     @property
     def task_options(self) -> dict[str, Any]:
@@ -71,14 +77,14 @@ _DECLARED: dict[str, TaskKind] = {}
 
 def declare(
     name: str, queue: str, arguments: type[TaskArguments], *, user_visible: bool,
-    quiet: bool = False,
+    quiet: bool = False, runs_without_row: bool = False,
 ) -> TaskKind:
     """Declare a task kind; a second declaration of a name or an unknown queue is an error."""
     if queue not in QUEUES:
         raise ValueError(f"task {name!r}: unknown queue {queue!r} (queues: {', '.join(QUEUES)})")
     if name in _DECLARED:
         raise ValueError(f"task {name!r} is declared twice")
-    kind = _DECLARED[name] = TaskKind(name, queue, arguments, user_visible, quiet)
+    kind = _DECLARED[name] = TaskKind(name, queue, arguments, user_visible, quiet, runs_without_row)
     return kind
 
 
@@ -105,10 +111,14 @@ def quiet_names() -> frozenset[str]:
     return frozenset(kind.name for kind in _DECLARED.values() if kind.quiet)
 
 
-PING = declare("ping", DEFAULT_QUEUE, NoArguments, user_visible=True)
-CLEANUP = declare("cleanup_old_results", DEFAULT_QUEUE, NoArguments, user_visible=False)
+# A no-op: the health check's probe (without a row) as well as a user's task.
+PING = declare("ping", DEFAULT_QUEUE, NoArguments, user_visible=True, runs_without_row=True)
+CLEANUP = declare(
+    "cleanup_old_results", DEFAULT_QUEUE, NoArguments, user_visible=False, runs_without_row=True
+)
 REAPER = declare(
-    "reap_stuck_tasks", DEFAULT_QUEUE, NoArguments, user_visible=False, quiet=True
+    "reap_stuck_tasks", DEFAULT_QUEUE, NoArguments, user_visible=False, quiet=True,
+    runs_without_row=True,
 )
 PARSE_STATEMENT = declare("parse_pdf_async", "pdf_processing", ParseStatementArgs, user_visible=True)
 EXTRACT_INVOICE = declare(
@@ -116,14 +126,18 @@ EXTRACT_INVOICE = declare(
 )
 CATEGORIZE = declare("bulk_categorize_async", "bulk_operations", CategorizeArgs, user_visible=True)
 REPORT = declare("generate_report_async", "reports", ReportArgs, user_visible=True)
-DELIVER_WEBHOOK = declare("deliver_webhook", "webhooks", DeliverWebhookArgs, user_visible=False)
+DELIVER_WEBHOOK = declare(
+    "deliver_webhook", "webhooks", DeliverWebhookArgs, user_visible=False, runs_without_row=True
+)
 SWEEP_WEBHOOKS = declare(
-    "sweep_webhook_deliveries", DEFAULT_QUEUE, NoArguments, user_visible=False, quiet=True
+    "sweep_webhook_deliveries", DEFAULT_QUEUE, NoArguments, user_visible=False, quiet=True,
+    runs_without_row=True,
 )
 # Beat's safety net for batches whose last item ended outside a worker's task run
 # (a cancel, the reaper): finishes them and moves their pipelines on (backend/tasks/batches.py).
 FINISH_BATCHES = declare(
-    "finish_batches", DEFAULT_QUEUE, NoArguments, user_visible=False, quiet=True
+    "finish_batches", DEFAULT_QUEUE, NoArguments, user_visible=False, quiet=True,
+    runs_without_row=True,
 )
 # A long statement's page ranges, read on every pdf_processing worker, and their merge
 # (backend/tasks/statement_parts.py): work of a parse task, not listed on their own.

@@ -237,3 +237,27 @@ def test_results_live_in_the_database_not_in_the_result_backend(client, auth_hea
     backend = redis.Redis.from_url(get_settings().redis_url)
     assert backend.exists(f"celery-task-meta-{task_id}") == 0
     assert client.get(f"/tasks/{task_id}/result", headers=auth_headers).json()["result"] == "pong"
+
+
+def test_work_whose_row_is_gone_is_not_run(worker):
+    """A message that finds no row (its submit was undone after the broker kept it: a
+    publisher confirmation lost, and the client told 503) is not run; the health check's
+    rowless ping still is."""
+    from backend.tasks.app import celery_app
+    from backend.tasks.kinds import DEFAULT_QUEUE, PING
+
+    key = f"rowless-{uuid.uuid4().hex[:8]}"
+    task_id = str(uuid.uuid4())
+    celery_app.send_task("tests.counted_work", kwargs={"key": key, "seconds": 0.1},
+                         task_id=task_id, queue=DEFAULT_QUEUE)
+    # Two rowless pings one after the other: by their answers the worker has long taken
+    # the message sent before them.
+    for _ in range(2):
+        assert celery_app.send_task(PING.name).get(timeout=60) == "pong"
+    deadline = time.monotonic() + 10
+    while task_id not in WORKER_LOG.read_text(errors="replace") and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+    log = WORKER_LOG.read_text(errors="replace")
+    assert re.search(rf"Task {task_id} \(tests.counted_work\) has no row", log)
+    assert redis.Redis.from_url(get_settings().redis_url).get(f"{key}:started") is None

@@ -28,7 +28,9 @@ from backend.tasks.base import TrackedTask, tracked_task
 from backend.tasks.kinds import DEFAULT_QUEUE, declare
 
 
-def testing_task(name: str, **options: Any) -> Callable[[Callable[..., Any]], Any]:
+def testing_task(
+    name: str, runs_without_row: bool = False, **options: Any
+) -> Callable[[Callable[..., Any]], Any]:
     """A tracked task on the default queue, declared as a task kind like the platform's,
     with an argument model made from its parameters (the platform's are written out)."""
 
@@ -40,12 +42,14 @@ def testing_task(name: str, **options: Any) -> Callable[[Callable[..., Any]], An
             for p in parameters
         }
         model = create_model(f"{name}.Args", __base__=TaskArguments, **fields)
-        return tracked_task(declare(name, DEFAULT_QUEUE, model, user_visible=True), **options)(function)
+        kind = declare(name, DEFAULT_QUEUE, model, user_visible=True, runs_without_row=runs_without_row)
+        return tracked_task(kind, **options)(function)
 
     return register
 
 
-@testing_task("tests.progress_steps")
+# Runs without a row too: tests/integration/test_monitoring.py sends it straight to a queue.
+@testing_task("tests.progress_steps", runs_without_row=True)
 def progress_steps(self: TrackedTask, steps: int, delay: float) -> dict:
     """Report progress ``steps`` times, ``delay`` seconds apart."""
     for step in range(1, steps + 1):
