@@ -29,15 +29,63 @@ COMPOSE = REPO_ROOT / "docker-compose.yml"
 COMPOSE_SCHEMA = REPO_ROOT / "tests" / "support" / "compose-spec.json"
 SECRETS = {"POSTGRES_PASSWORD": "x", "JWT_SECRET_KEY": "y", "FLOWER_BASIC_AUTH": "admin:z"}
 
-# ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?error}, ${NAME?error}, $NAME and $$.
-_VARIABLE = re.compile(
-    r"\$(?:(?P<escaped>\$)|\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}"
-    r"|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
-)
+# ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?error}, ${NAME?error}, $NAME and $$; a
+# default or an error may hold variables itself (${NAME:-${OTHER}}), as Compose v2 allows.
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_OPERATOR = re.compile(r":?[-?]")
 
 
 class MissingVariable(Exception):
     """A `${NAME:?message}` whose variable is not set."""
+
+
+def _substitute(text: str, env: Mapping[str, str]) -> str:
+    """``text`` with its variables replaced; a default is read only when it is used."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] != "$":
+            out.append(text[i])
+            i += 1
+            continue
+        if text.startswith("$$", i):
+            out.append("$")
+            i += 2
+            continue
+        if not text.startswith("${", i):
+            bare = _NAME.match(text, i + 1)
+            if bare is None:
+                out.append("$")
+                i += 1
+                continue
+            out.append(env.get(bare[0], ""))
+            i = bare.end()
+            continue
+        name = _NAME.match(text, i + 2)
+        assert name is not None, f"not a variable: {text[i:]}"
+        # The closing brace of this expression, past any nested ${...}.
+        depth, j = 1, name.end()
+        while depth:
+            assert j < len(text), f"unclosed: {text[i:]}"
+            if text.startswith("${", j):
+                depth, j = depth + 1, j + 2
+                continue
+            if text[j] == "}":
+                depth -= 1
+            j += 1
+        inner = text[name.end():j - 1]
+        op = _OPERATOR.match(inner)
+        assert op is not None or not inner, f"unsupported: {text[i:j]}"
+        arg = inner[op.end():] if op else ""
+        value = env.get(name[0])
+        unset = value is None or (op is not None and op[0].startswith(":") and not value)
+        if op and op[0].endswith("?") and unset:
+            raise MissingVariable(f"{name[0]}: {_substitute(arg, env)}")
+        if op and op[0].endswith("-") and unset:
+            out.append(_substitute(arg, env))
+        else:
+            out.append(value or "")
+        i = j
+    return "".join(out)
 
 
 def interpolate(value: Any, env: Mapping[str, str]) -> Any:
@@ -48,20 +96,7 @@ def interpolate(value: Any, env: Mapping[str, str]) -> Any:
         return [interpolate(item, env) for item in value]
     if not isinstance(value, str):
         return value
-
-    def replace(match: re.Match[str]) -> str:
-        if match["escaped"]:
-            return "$"
-        name = match["braced"] or match["bare"]
-        op, arg = match["op"], match["arg"] or ""
-        unset = name not in env or (op is not None and op.startswith(":") and not env[name])
-        if op and op.endswith("?") and unset:
-            raise MissingVariable(f"{name}: {arg}")
-        if op and op.endswith("-") and unset:
-            return arg
-        return env.get(name, "")
-
-    return _VARIABLE.sub(replace, value)
+    return _substitute(value, env)
 
 
 def compose(env: Mapping[str, str] = SECRETS) -> dict[str, Any]:
@@ -161,6 +196,43 @@ def test_workers_hand_unfinished_tasks_back_before_docker_kills_them():
         assert _seconds(worker["stop_grace_period"]) >= grace + 10, (
             f"{name}: Docker's SIGKILL must come well after the {grace:.0f} s soft shutdown"
         )
+
+
+def test_the_interpolation_reads_nested_defaults_as_compose_does():
+    template = "${A:-x-${B:?need B}-y}/${C-}$$D"
+    assert interpolate(template, {"A": "a"}) == "a/$D"
+    assert interpolate(template, {"A": "", "B": "b", "C": "c"}) == "x-b-y/c$D"
+    with pytest.raises(MissingVariable, match="B: need B"):
+        interpolate(template, {})
+
+
+# Settings the compose file sets itself, or gives only to the containers that use them.
+FIXED_IN_COMPOSE = {"STORAGE_DIR": "/data/storage"}  # the shared volume's mount point
+ONLY_FOR = {"WORKER_SHUTDOWN_GRACE_SECONDS": "worker", "FLOWER_BASIC_AUTH": "flower"}
+
+
+def test_every_setting_reaches_every_app_container_from_the_environment():
+    """README.md: every setting reaches the containers from the environment or .env; an
+    operator's DATABASE_URL or REDIS_URL (external servers) is not replaced by the bundled ones."""
+    for setting in sorted(name.upper() for name in Settings.model_fields):
+        value = f"operator-{setting.lower()}"
+        platform = {name: service for name, service in
+                    compose({**SECRETS, setting: value})["services"].items() if "build" in service}
+        assert platform
+        for name, service in platform.items():
+            environment = service["environment"]
+            if setting in FIXED_IN_COMPOSE:
+                assert environment[setting] == FIXED_IN_COMPOSE[setting], (name, setting)
+            elif setting in ONLY_FOR and ONLY_FOR[setting] not in service["command"]:
+                assert setting not in environment, (name, setting)
+            else:
+                assert environment.get(setting) == value, f"{name} does not get {setting}"
+
+
+def test_unset_the_bundled_servers_are_used():
+    environment = services()["api"]["environment"]
+    assert environment["DATABASE_URL"] == "postgresql://ledgerflow:x@postgres:5432/ledgerflow"
+    assert environment["REDIS_URL"] == "redis://redis:6379/0"
 
 
 def test_flower_is_published_on_loopback_by_default():
