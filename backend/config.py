@@ -221,6 +221,9 @@ COMPANION_PREFIXES = ("FLOWER_", "COMPOSE_")
 # inherits (REDIS_PORT, which Kubernetes sets for a service called redis, 0.74 from
 # REDIS_URL; PYTHONPATH; HOSTNAME) stay below it.
 OUR_PREFIX = "LEDGERFLOW_"
+# The test suite's servers (tests/conftest.py), read from the test run's environment only:
+# in .env they would stop every process as unknown names, and the hint says where they go.
+TEST_SERVER_NAMES = frozenset({"TEST_DATABASE_URL", "TEST_REDIS_URL", "TEST_RABBITMQ_URL"})
 TYPO_SIMILARITY = 0.85
 
 
@@ -264,6 +267,8 @@ def unknown_settings(
                 close = difflib.get_close_matches(unprefixed, known, n=1, cutoff=0.6)
             if upper.startswith(OUR_PREFIX) and unprefixed in settings:
                 hint = f"settings have no prefix: {unprefixed}"
+            elif upper in TEST_SERVER_NAMES:
+                hint = "the tests read it from their environment only: set it there, not in .env"
             else:
                 hint = f"did you mean {close[0]}?" if close else "no setting is close to it"
             problems.append(f"unknown setting {name} in {source}: {hint}")

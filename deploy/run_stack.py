@@ -32,7 +32,8 @@ What an operator can rely on:
 - Children die with the supervisor even when it is killed with SIGKILL
   (PR_SET_PDEATHSIG), so no orphan keeps a port busy for the next `make up`.
 
-WORKER_ARGS adds arguments to the worker's command line (e.g. `--concurrency 8`).
+WORKER_ARGS adds arguments to the worker's command line (e.g. `--concurrency 8`); it is
+read from the environment, then the .env file, like the rest.
 """
 
 from __future__ import annotations
@@ -257,7 +258,7 @@ class Child:
 
 def children() -> list[Child]:
     celery = [PYTHON, "-m", "celery", "-A", "celery_app"]
-    worker_args = shlex.split(os.environ.get("WORKER_ARGS", ""))
+    worker_args = shlex.split(setting("WORKER_ARGS", ""))
     return [
         Child("api", [PYTHON, "-m", "uvicorn", "backend.api.main:create_app", "--factory",
                       "--host", API_HOST, "--port", str(API_PORT)]),

@@ -382,6 +382,21 @@ def test_make_flower_and_make_up_run_flower_persistent_on_loopback(monkeypatch):
         assert run_stack.FLOWER_HOST == "127.0.0.1"
 
 
+def test_make_up_reads_worker_args_from_the_env_file_too(monkeypatch, tmp_path):
+    """README.md: the variables are read from the environment, then from .env."""
+    from deploy import run_stack
+
+    def worker_command() -> list[str]:
+        return next(child for child in run_stack.children() if child.name == "worker").command
+
+    monkeypatch.setattr(run_stack, "REPO_ROOT", tmp_path)
+    monkeypatch.delenv("WORKER_ARGS", raising=False)
+    (tmp_path / ".env").write_text("WORKER_ARGS=--concurrency 3 -n pdf@%h\n")
+    assert worker_command()[-4:] == ["--concurrency", "3", "-n", "pdf@%h"]
+    monkeypatch.setenv("WORKER_ARGS", "--concurrency 5")  # the environment comes first
+    assert worker_command()[-2:] == ["--concurrency", "5"]
+
+
 def test_the_rabbitmq_profile_adds_a_healthy_broker_and_changes_nothing_else():
     all_services = services()
     rabbitmq = all_services["rabbitmq"]

@@ -81,3 +81,14 @@ def test_every_name_of_the_env_file_must_be_known():
     assert unknown_settings({}, {"GREETING": "hello"}) == [
         "unknown setting GREETING in .env: no setting is close to it"
     ]
+
+
+@pytest.mark.parametrize("name", ["TEST_DATABASE_URL", "TEST_REDIS_URL", "TEST_RABBITMQ_URL"])
+def test_a_test_server_in_the_env_file_stops_the_start_saying_where_it_belongs(name):
+    """The tests read their servers from the environment only (tests/conftest.py): in .env
+    such a name is still refused, with a hint that points there, not at a setting."""
+    assert unknown_settings({}, {name: "postgresql://db/test"}) == [
+        f"unknown setting {name} in .env: the tests read it from their environment only: "
+        "set it there, not in .env"
+    ]
+    assert unknown_settings({name: "postgresql://db/test"}) == []
