@@ -13,6 +13,9 @@ to them, so each is one conditional UPDATE and only its winner acts:
   still null and nothing is active, and the winner calls ``on_batch_finished``: the one
   place to hook the ``batch.finished`` event.
 
+Both are decided in a transaction that locks the batch row first (``_locked_batch_row``),
+so that its reads see every task recorded by a retry that committed meanwhile.
+
 ``advance`` is called after every task of a batch ends (a worker signal), by the API
 after a cancel or an all-refused upload, and by beat's sweep as a safety net (a task
 that ended outside a worker's run: cancelled while waiting, failed by the reaper).
@@ -395,15 +398,43 @@ def advance(engine: Engine, batch_row_id: int, record_step: RecordStep) -> StepS
         if _nothing_to_do(conn, batch_row_id):
             return None
     with engine.begin() as conn:
-        if _nothing_to_do(conn, batch_row_id):
+        # The batch row's lock first, in a statement of its own, and only then the look
+        # at its tasks: see _locked_batch_row.
+        batch = _locked_batch_row(conn, batch_row_id)
+        if batch is None or batch.finished_at is not None or _any_item_active(conn, batch_row_id):
             return None
-        batch = _batch_row(conn, _batches.c.id == batch_row_id)
         if batch.cancelled_at is None:
             started, waiting = _next_step(conn, batch, record_step)
             if started is not None or waiting:
                 return started
         _finish(conn, batch_row_id)
     return None
+
+
+def _locked_batch_row(conn: Connection, batch_row_id: int) -> Any:
+    """The batch row, locked until the transaction ends (None when it is gone).
+
+    Every transaction that makes a task of the batch active changes the batch row too
+    (retry_failed opens the batch again, a step's claim sets its task id), so once this
+    lock is ours each of those has either committed, and the statements after this one
+    see its tasks (under READ COMMITTED each statement reads what was committed when it
+    began), or writes the batch row only after this transaction ends (a retry then opens
+    the batch again, whatever this one decided). Deciding in the conditional
+    UPDATE alone did not: an UPDATE that waits for the row's lock re-reads only that row
+    once it has it (EvalPlanQual), while its subqueries over the items and tasks keep the
+    snapshot taken before it waited, without the task the retry had just recorded.
+    FOR NO KEY UPDATE is the lock those UPDATEs take anyway; it lets the inserts of tasks
+    and items that reference the batch (their foreign keys' KEY SHARE) go on meanwhile.
+    SQLite renders no FOR UPDATE: its write transaction (BEGIN IMMEDIATE) holds the
+    database's one write lock from its start, and reads what was committed before it.
+    """
+    return conn.execute(
+        select(_batches).where(_batches.c.id == batch_row_id).with_for_update(key_share=True)
+    ).first()
+
+
+def _any_item_active(conn: Connection, batch_row_id: int) -> bool:
+    return bool(conn.scalar(select(_items_active(batch_row_id))))
 
 
 def _nothing_to_do(conn: Connection, batch_row_id: int) -> bool:

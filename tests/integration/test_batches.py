@@ -19,18 +19,20 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, event, func, select, text
 
 from backend.config import get_settings
 from backend.db import get_engine
-from backend.models import Batch, TaskStatus
-from backend.services import batches
+from backend.models import Batch, TaskState, TaskStatus
+from backend.services import batches, task_records
+from backend.tasks import batches as batch_tasks
 from backend.tasks.app import celery_app
 from backend.tasks.batches import advance_batch
 from backend.tasks.kinds import CATEGORIZE, FINISH_BATCHES, PARSE_STATEMENT, REPORT
+from backend.tasks.submission import record_task
 from tests.support import is_final
 from tests.support.invoice_pdfs import write_text_pdf
-from tests.support.seed import seed_task
+from tests.support.seed import seed_statement, seed_task
 from tests.support.statement_pdfs import LAYOUTS, StatementTruth
 
 FINAL_BATCH_STATES = {"SUCCESS", "PARTIAL", "FAILED", "REVOKED"}
@@ -499,3 +501,114 @@ def test_racing_completions_start_a_pipeline_step_exactly_once(
     assert body["status"] == "PARTIAL"
     assert body["steps"][0]["status"] == "SUCCESS"
     assert task_rows(CATEGORIZE.name) == 1
+
+
+def _until_it_waits_for_the_retry(finisher: threading.Thread, began: threading.Event) -> None:
+    """Return once ``finisher`` waits for the lock the retry's transaction holds."""
+    engine = get_engine()
+    assert began.wait(10), "advance_batch never ran a statement"
+    if engine.dialect.name == "sqlite":
+        # Its BEGIN IMMEDIATE waits for the retry's write lock (the busy timeout, 10 s);
+        # SQLite lists no waits, so give it the time to get there.
+        time.sleep(0.3)
+        return
+    deadline = time.monotonic() + 10
+    with engine.connect() as conn:
+        while not conn.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )):
+            assert finisher.is_alive() and time.monotonic() < deadline, "advance_batch never waited"
+            time.sleep(0.05)
+            conn.rollback()  # a fresh snapshot of pg_stat_activity each time
+
+
+def _retry_while_the_other_item_moves_the_batch_on(
+    client, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch, pipeline: str | None
+) -> tuple[int, str, list[str]]:
+    """A batch of two items: the first has just succeeded, the second failed (retryable).
+    POST /batches/{id}/retry_failed runs while the first item's task_postrun moves the
+    batch on (``advance_batch``): that call comes to the batch row while the retry's
+    transaction, which recorded the new PENDING task and opened the batch again, has not
+    committed yet. Returns (the batch's row id, its public id, the task ids sent)."""
+    engine = get_engine()
+    user_id = client.get("/auth/me", headers=headers).json()["id"]
+    with engine.begin() as conn:
+        row_id, batch_id = batches.create_batch(conn, user_id, pipeline)
+        ids = []
+        for position in (1, 2):
+            kwargs = {"user_id": user_id, "file_path": f"/nowhere-{position}.pdf",
+                      "file_sha256": f"{position}" * 64}
+            task_id = record_task(conn, user_id, PARSE_STATEMENT.name, kwargs,
+                                  file_path=kwargs["file_path"], batch_id=row_id)
+            batches.add_item(conn, row_id, position, f"s{position}.pdf", task_id)
+            ids.append(task_id)
+    succeeded, failed = ids
+    for task_id in ids:
+        task_records.mark_processing(engine, task_id, "node@test", 60, 3)
+    assert task_records.mark_failed(engine, failed, "Redis away", retryable=True)
+    statement_id = seed_statement(user_id, [("2024-03-01", "Coffee", "-3.50")])
+    assert task_records.mark_success(engine, succeeded, {"statement_id": statement_id})
+    sent: list[str] = []
+    monkeypatch.setattr(batch_tasks, "dispatch", lambda name, task_id, _kw: sent.append(task_id))
+
+    finisher = threading.Thread(target=batch_tasks.advance_batch, args=(engine, row_id))
+    began = threading.Event()
+
+    def note_its_first_statement(*_args) -> None:
+        if threading.current_thread() is finisher:
+            began.set()
+
+    def record_answer(_conn, _answer) -> None:
+        # Inside retry_failed's transaction, after it opened the batch again.
+        finisher.start()
+        _until_it_waits_for_the_retry(finisher, began)
+
+    event.listen(engine, "before_cursor_execute", note_its_first_statement)
+    try:
+        answer = batch_tasks.retry_failed(engine, row_id, record_answer)
+        finisher.join(timeout=30)
+    finally:
+        event.remove(engine, "before_cursor_execute", note_its_first_statement)
+    assert not finisher.is_alive()
+    assert answer == {"retried": 1, "not_retryable": 0}
+    return row_id, batch_id, sent
+
+
+def test_a_batch_does_not_finish_while_an_item_retried_a_moment_ago_is_still_pending(
+    client, auth_headers, monkeypatch, caplog
+) -> None:
+    with caplog.at_level(logging.INFO, logger=batches.__name__):
+        row_id, batch_id, sent = _retry_while_the_other_item_moves_the_batch_on(
+            client, auth_headers, monkeypatch, None
+        )
+
+    [retried] = sent
+    assert task_records.current_state(get_engine(), retried) is TaskState.PENDING
+    with get_engine().connect() as conn:
+        finished_at = conn.scalar(select(Batch.finished_at).where(Batch.id == row_id))
+    view = client.get(f"/batches/{batch_id}", headers=auth_headers).json()
+    assert finished_at is None, (
+        f"batch marked finished at {finished_at} while its retried item {retried} is PENDING; "
+        f"GET /batches says status={view['status']} progress={view['progress_percent']} "
+        f"pending={view['pending']}"
+    )
+    assert (view["status"], view["pending"], view["progress_percent"]) == ("PROCESSING", 1, 50)
+    assert not [record for record in caplog.records if "finished" in record.getMessage()]
+
+
+def test_a_pipeline_step_does_not_start_while_an_item_retried_a_moment_ago_is_still_pending(
+    client, auth_headers, monkeypatch
+) -> None:
+    row_id, batch_id, sent = _retry_while_the_other_item_moves_the_batch_on(
+        client, auth_headers, monkeypatch, "categorize"
+    )
+
+    retried = sent[0]
+    assert task_records.current_state(get_engine(), retried) is TaskState.PENDING
+    view = client.get(f"/batches/{batch_id}", headers=auth_headers).json()
+    assert view["steps"] == [
+        {"step": "categorize", "task_id": None, "status": None, "error_message": None}
+    ], f"the categorize step started while the retried item {retried} is PENDING"
+    assert sent == [retried] and task_rows(CATEGORIZE.name) == 0
+    assert (view["status"], view["pending"], view["finished_at"]) == ("PROCESSING", 1, None)
