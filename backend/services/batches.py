@@ -44,6 +44,7 @@ from sqlalchemy import (
     update,
 )
 
+from backend.db import read_only
 from backend.models import Batch, BatchItem, TaskState, TaskStatus, utcnow
 from backend.services import webhooks
 from backend.services.errors import InvalidInputError
@@ -394,7 +395,7 @@ def advance(engine: Engine, batch_row_id: int, record_step: RecordStep) -> StepS
     """
     # A look first: most calls (an item ends, others still run) write nothing, and on
     # SQLite a write transaction would take the database's write lock.
-    with engine.connect() as conn:
+    with read_only(engine).connect() as conn:
         if _nothing_to_do(conn, batch_row_id):
             return None
     with engine.begin() as conn:
