@@ -576,6 +576,10 @@ def _ping_if_idle(engine: Engine) -> None:
 def build_engine(url: str, prepared_statements: bool = True) -> Engine:
     """An engine for ``url``; SQLite files get their folder, WAL mode and foreign keys.
 
+    Both hide their statements' parameters from errors and logs (``hide_parameters``):
+    they are user data (balances, account digits, e-mail addresses), and an error's text
+    goes to the logs with its traceback.
+
     ``prepared_statements``: on PostgreSQL, run the statements marked ``prepared`` as
     server-side prepared statements (``DATABASE_PREPARED_STATEMENTS``)."""
     parsed = make_url(url)
@@ -587,7 +591,7 @@ def build_engine(url: str, prepared_statements: bool = True) -> Engine:
         if on_disk:
             Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            parsed, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
+            parsed, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, hide_parameters=True,
             connect_args={"check_same_thread": False},
         )
         event.listen(engine, "connect", _configure_sqlite)
@@ -598,7 +602,8 @@ def build_engine(url: str, prepared_statements: bool = True) -> Engine:
     # A short connect timeout: while the server is away, requests answer 503 quickly
     # and workers go to their retry path instead of hanging on a dead address.
     engine = create_engine(
-        parsed, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, connect_args={"connect_timeout": 5},
+        parsed, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, hide_parameters=True,
+        connect_args={"connect_timeout": 5},
     )
     _ping_if_idle(engine)
     _use_prepared(engine, prepared_statements)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import traceback
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from fpdf import FPDF
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from backend.config import get_settings
 from backend.db import get_engine
-from backend.models import Statement, TaskStatus, Transaction
+from backend.models import Statement, TaskStatus, Transaction, utcnow
 from backend.services.errors import InvalidInputError
 from backend.services.statement_store import save_statement
 from backend.services.statements import parse_statement
@@ -459,3 +460,16 @@ def test_an_amount_no_account_holds_is_the_file_s_error_and_nothing_is_saved(
     with get_engine().connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Statement)) == 0
         assert conn.scalar(select(func.count()).select_from(Transaction)) == 0
+
+
+def test_a_failing_statement_s_error_holds_none_of_its_values(clean_db):
+    """An error's text, traceback included, is what the logs get: the engine keeps the
+    statement's parameters (a user's balances and account digits) out of it."""
+    row = {"user_id": 987654, "file_sha256": "f" * 64, "bank_name": "Secretbank",
+           "account_last4": "4567", "opening_balance": Decimal("2418.07"),
+           "balance_check": "ok", "warnings": [], "created_at": utcnow()}
+    with pytest.raises(DBAPIError) as failed, get_engine().begin() as conn:
+        conn.execute(insert(Statement).values(row))  # no such user: a foreign-key error
+    told = "".join(traceback.format_exception(failed.value))
+    leaked = [value for value in ("Secretbank", "4567", "2418.07") if value in told]
+    assert not leaked, f"the error shows the statement's values {leaked}:\n{told}"
