@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, String, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import InstrumentedAttribute
 
 from backend.models import MONEY_MAX, CategorySource, Statement, Transaction, utcnow
 from backend.services.categorization import categorize_lines, load_rules
@@ -228,6 +229,47 @@ def _check_amounts_fit(parsed: ParsedStatement) -> None:
             )
 
 
+# Ends a text shortened to fit its column, so that it reads as shortened.
+ELLIPSIS = "…"
+
+
+def _length(column: InstrumentedAttribute[str | None]) -> int | None:
+    """The number of characters a ``String(n)`` column holds (None: any)."""
+    kind = column.type
+    return kind.length if isinstance(kind, String) else None
+
+
+def _fitted(
+    column: InstrumentedAttribute[str | None], text: str | None, mark: str = ELLIPSIS
+) -> str | None:
+    """``text`` cut to what ``column`` holds, ending in ``mark`` when cut (PostgreSQL
+    refuses a longer value as an error; SQLite would keep it)."""
+    limit = _length(column)
+    if text is None or limit is None or len(text) <= limit:
+        return text
+    return text[: limit - len(mark)].rstrip() + mark
+
+
+def _printed_text(parsed: ParsedStatement) -> dict[str, Any]:
+    """The statement's columns of text as the document prints it, of any length, fitted
+    to theirs: the bank's name shortened (a warning says so), its slug cut plainly (it
+    stays ``[a-z0-9_]``). A long name does not make the statement unreadable, so it is
+    imported, not refused (unlike an amount, ``_check_amounts_fit``). The transactions'
+    descriptions are ``Text``: any length fits."""
+    name = _fitted(Statement.bank_name, parsed.bank_name)
+    warnings = list(parsed.warnings)
+    if name != parsed.bank_name:
+        warnings.append(
+            f"The bank's name printed on the statement is longer than "
+            f"{_length(Statement.bank_name)} characters; it is kept shortened"
+        )
+    return {
+        "bank_name": name,
+        "bank_source": _fitted(Statement.bank_source, parsed.bank_source, mark=""),
+        "warnings": warnings,
+    }
+
+
 def delete_statement(conn: Connection, statement_id: int) -> None:
     """Delete a statement and its transactions, in the caller's transaction. Nothing else
     refers to a statement: task results, batches and reports made from it keep its id as
@@ -249,9 +291,7 @@ def _save_part(
             user_id=user_id,
             file_sha256=file_sha256,
             part=part,
-            bank_name=parsed.bank_name,
-            bank_source=parsed.bank_source,
-            warnings=list(parsed.warnings),
+            **_printed_text(parsed),
             parser_hints=hints,
             content_sha256=fingerprint,
             account_last4=parsed.account_last4,

@@ -18,7 +18,8 @@ from backend.models import Statement, TaskStatus, Transaction, utcnow
 from backend.services.errors import InvalidInputError
 from backend.services.statement_store import save_statement
 from backend.services.statements import parse_statement
-from tests.support import SAMPLES_DIR, is_final
+from tests.conftest import WORKER_LOG
+from tests.support import SAMPLES_DIR, is_final, statement_pdfs
 from tests.support.statement_pdfs import LAYOUTS, write_random_layout
 
 
@@ -460,6 +461,42 @@ def test_an_amount_no_account_holds_is_the_file_s_error_and_nothing_is_saved(
     with get_engine().connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Statement)) == 0
         assert conn.scalar(select(func.count()).select_from(Transaction)) == 0
+
+
+def _statement_with_a_bank_name_of(path, name: str) -> object:
+    """The northgate layout with ``name`` printed as its bank's name."""
+    spec, scenario = statement_pdfs._CATALOGUE["northgate_uk"]
+    spec = replace(
+        spec, bank_name=name,
+        address_lines=tuple(line.replace(spec.bank_name, name) for line in spec.address_lines),
+    )
+    drafts = statement_pdfs.generate_transactions(scenario, scenario.transaction_count)
+    return statement_pdfs.render_statement(path, "northgate_uk", spec, scenario, drafts)
+
+
+def test_a_bank_name_longer_than_its_column_is_imported_shortened(
+    client, auth_headers, worker, wait_for, tmp_path
+):
+    """A printed name of 244 characters overflowed String(200) on PostgreSQL: the task
+    failed as an internal error that "retrying can help", and the worker logged the
+    INSERT's parameters (balances, account digits). The name is the statement's to show,
+    not a reason to refuse it."""
+    name = "Northgate" + "x" * 230 + " Bank"  # one long 'word' and "Bank": a bank's name
+    truth = _statement_with_a_bank_name_of(tmp_path / "statement.pdf", name)
+    log_start = WORKER_LOG.stat().st_size if WORKER_LOG.exists() else 0
+    outcome = parse(client, auth_headers, wait_for, (tmp_path / "statement.pdf").read_bytes())
+    assert outcome["status"] == "SUCCESS", outcome
+    shortened = outcome["result"]["bank_name"]
+    assert len(shortened) == 200 and shortened.endswith("…") and name.startswith(shortened[:-1])
+    assert any("kept shortened" in warning for warning in outcome["result"]["warnings"])
+    statement = client.get(f"/statements/{outcome['result']['statement_id']}", headers=auth_headers)
+    assert statement.json()["bank_name"] == shortened
+    assert Decimal(statement.json()["closing_balance"]) == truth.closing_balance
+    log = WORKER_LOG.read_bytes()[log_start:].decode(errors="replace")
+    # What the failed INSERT's parameters showed in the worker's log.
+    shown = (f"'closing_balance': Decimal('{truth.closing_balance}')",
+             f"'account_last4': '{truth.account_last4}'")
+    assert not [text for text in shown if text in log], log
 
 
 def test_a_failing_statement_s_error_holds_none_of_its_values(clean_db):
