@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fastapi import HTTPException, Request, status
-from python_multipart.exceptions import MultipartParseError
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from backend.config import Settings
@@ -286,14 +286,15 @@ async def _receive(
             else f"The upload is larger than {max_files} files of {settings.max_upload_mb} MB"
         )
     parts = _Parts(file_field, max_files, lenient, settings)
-    parser = MultipartParser(
-        options[b"boundary"],
-        parts.callbacks(),
-        max_header_count=MAX_PART_HEADERS,
-        max_header_size=MAX_PART_HEADER_BYTES,
-    )
     received = 0
     try:
+        # Inside the try: the constructor refuses a boundary longer than the parser takes.
+        parser = MultipartParser(
+            options[b"boundary"],
+            parts.callbacks(),
+            max_header_count=MAX_PART_HEADERS,
+            max_header_size=MAX_PART_HEADER_BYTES,
+        )
         async for chunk in request.stream():
             received += len(chunk)
             parser.write(chunk)
@@ -307,8 +308,9 @@ async def _receive(
             raise _unprocessable(f"No file in the multipart field '{file_field}'")
         values = _text_fields(parts.fields, fields, file_field)
         return [part.store(owner_id) for part in parts.files], values
-    except MultipartParseError as exc:
-        # The parser's own words say which rule broke ("Maximum header count exceeded").
+    except FormParserError as exc:
+        # The parser's own words say which rule broke ("Maximum header count exceeded",
+        # "Boundary length 300 exceeds maximum of 256").
         raise _unprocessable(f"The multipart body is malformed: {exc}") from None
     finally:
         parts.discard()

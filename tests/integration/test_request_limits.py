@@ -201,3 +201,13 @@ def test_oversized_part_headers_are_refused(client, auth_headers, part_headers):
     response = client.post("/upload_pdf_async", content=body, headers={**auth_headers, **headers})
     assert response.status_code == 422
     assert "Maximum header" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("path", ["/upload_pdf_async", "/invoices/extract_async", "/batches"])
+def test_a_boundary_longer_than_the_parser_takes_is_422(client, auth_headers, path):
+    """python-multipart takes a boundary of at most 256 bytes (RFC 2046 allows 70): its
+    constructor refused a longer one outside the handling of its parse errors, a 500."""
+    body, headers = _multipart([(FILE_HEADERS, PDF, "")], boundary="b" * 257)
+    response = client.post(path, content=body, headers={**auth_headers, **headers})
+    assert response.status_code == 422, response.text
+    assert "malformed" in response.json()["detail"]
