@@ -5,7 +5,8 @@ at it; here every chunk goes through ``IncomingPdf`` as it arrives, which stops 
 the size limit (413) and at the first kilobyte that is not a PDF (415). Everything
 else in the body (boundaries, part headers, other parts) counts against a small
 allowance of its own, so a flood of parts or huge part headers is refused (413) while
-it streams in instead of being parsed for as long as the client keeps sending.
+it streams in instead of being parsed for as long as the client keeps sending. A body
+that ends before its closing boundary is refused (422): its last file is cut short.
 """
 
 from __future__ import annotations
@@ -79,6 +80,10 @@ def _other_parts_too_large(file_field: str) -> str:
 
 
 OTHER_PARTS_TOO_LARGE = _other_parts_too_large(FIELD_NAME)
+CUT_OFF = (
+    "The multipart body ends before its closing boundary: the upload was cut off; "
+    "send it again"
+)
 NOT_A_PDF = "The file is not a PDF (its content has no %PDF- header)"
 EMPTY_FILE = "The file is empty"
 # A client's file name is only ever shown back to it, never used as a path.
@@ -165,6 +170,8 @@ class _Parts:
         self._field_name: str | None = None
         self._field_value = b""
         self.fields: dict[str, bytes] = {}
+        # Set at the closing boundary: until then the last part may be cut short.
+        self.ended = False
 
     def callbacks(self) -> MultipartCallbacks:
         return {
@@ -175,6 +182,7 @@ class _Parts:
             "on_headers_finished": self._headers_finished,
             "on_part_data": self._data,
             "on_part_end": self._end,
+            "on_end": self._body_end,
         }
 
     def _add(self, attribute: str, data: bytes) -> None:
@@ -216,6 +224,9 @@ class _Parts:
         if self._field_name is not None:
             self.fields[self._field_name] = self._field_value
         self.current, self._field_name = None, None
+
+    def _body_end(self) -> None:
+        self.ended = True
 
     def discard(self) -> None:
         for part in self.files:
@@ -306,6 +317,10 @@ async def _receive(
         parser.finalize()
         if not parts.files:
             raise _unprocessable(f"No file in the multipart field '{file_field}'")
+        # finalize() does not check that the body was complete: a client that stopped
+        # mid-file would otherwise have the part it sent stored as the whole PDF.
+        if not parts.ended:
+            raise _unprocessable(CUT_OFF)
         values = _text_fields(parts.fields, fields, file_field)
         return [part.store(owner_id) for part in parts.files], values
     except FormParserError as exc:

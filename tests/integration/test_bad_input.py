@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from backend.config import get_settings
 from backend.db import get_engine
-from backend.models import CategoryRule, TaskStatus
+from backend.models import Batch, CategoryRule, TaskStatus
 
 RULE = {"pattern": "coffee", "category": "Eating out"}
 
@@ -82,6 +83,30 @@ def test_bad_input_is_a_clear_4xx_and_writes_nothing(client, auth_headers, metho
     with get_engine().connect() as conn:
         assert conn.scalar(select(func.count()).select_from(TaskStatus)) == 0
         assert conn.scalar(select(func.count()).select_from(CategoryRule)) == 0
+
+
+CUT_OFF_PDF = b"%PDF-1.4\n" + b"A" * 5000 + b"\n%%EOF\n"
+
+
+@pytest.mark.parametrize(
+    "path, field",
+    [("/upload_pdf_async", "file"), ("/invoices/extract_async", "file"), ("/batches", "files")],
+)
+def test_a_body_cut_off_inside_the_file_stores_and_queues_nothing(client, auth_headers, path, field):
+    """A body that stops mid-file (no closing boundary: a client or proxy gave up) was
+    taken as complete: 202, and a task queued on the truncated copy of the PDF."""
+    head = (f'--B\r\nContent-Disposition: form-data; name="{field}"; filename="a.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n").encode()
+    response = client.post(
+        path, content=head + CUT_OFF_PDF[:3000],  # no "\r\n--B--"
+        headers={**auth_headers, "Content-Type": "multipart/form-data; boundary=B"},
+    )
+    assert response.status_code == 422, response.text
+    assert "cut off" in response.json()["detail"]
+    with get_engine().connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(TaskStatus)) == 0
+        assert conn.scalar(select(func.count()).select_from(Batch)) == 0
+    assert not list(get_settings().storage_dir.rglob("*.pdf")), "the cut-off upload left its file"
 
 
 @pytest.mark.parametrize(
