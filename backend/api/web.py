@@ -59,9 +59,15 @@ SECURITY_HEADERS = security_headers()
 
 def file_response(root: Path, file_path: str) -> FileResponse:
     """``file_path`` under the resolved folder ``root``, with our headers; 404 for anything
-    outside it, of a type not in MEDIA_TYPES, or missing."""
-    path = (root / file_path).resolve()
-    if not path.is_relative_to(root) or path.suffix not in MEDIA_TYPES or not path.is_file():
+    outside it, of a type not in MEDIA_TYPES, missing, or no name a file can have."""
+    try:
+        path = (root / file_path).resolve()
+        found = path.is_relative_to(root) and path.suffix in MEDIA_TYPES and path.is_file()
+    except (ValueError, OSError):
+        # A NUL in the path (ValueError) or a name longer than the file system takes
+        # (ENAMETOOLONG): no file of ours has such a name.
+        found = False
+    if not found:
         raise NOT_FOUND
     return FileResponse(path, media_type=MEDIA_TYPES[path.suffix], headers=SECURITY_HEADERS)
 

@@ -140,3 +140,16 @@ def test_the_page_and_its_files_are_served(client) -> None:
         answer = client.get(outside)
         assert answer.status_code == 404, outside
         assert "detail" in answer.json()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/web/a%00b.js", "/web/%00", "/web/" + "a" * 300 + ".js", "/web/" + "a" * 300 + "/x.js"],
+    ids=["nul", "bare-nul", "long-name", "long-folder"],
+)
+def test_a_path_no_file_can_have_is_404(client, path) -> None:
+    """A NUL (Path.resolve raises ValueError) or a name longer than the file system takes
+    (Path.is_file raises ENAMETOOLONG) answered 500."""
+    answer = client.get(path)
+    assert answer.status_code == 404, answer.text
+    assert answer.json()["detail"] == "Not found"
