@@ -239,11 +239,15 @@ def mark_processing(
         return Start(StartOutcome.TRACKED, row["attempts"])
     if current is None:
         return Start(StartOutcome.UNTRACKED)
-    if current.cancel_requested_at is not None:
+    if current.cancel_requested_at is not None and revoke_unheld(
+        engine, task_id, lost_after_seconds
+    ):
         # Its owner asked to stop it and whoever ran it did not get to say so (its worker
         # died): the cancel is what the owner gets, never a task stuck half-cancelled.
-        mark_revoked(engine, task_id)
         return Start(StartOutcome.SKIP)
+    # A run still holds it (a live lease, or handed over to its parts), cancelled or not:
+    # this copy must not run, nor say REVOKED while that run goes on. It looks again later
+    # and finds the task final once that run stopped, or takes over if its worker dies.
     leased = current.status == TaskState.PROCESSING.value
     return Start(StartOutcome.BUSY if leased else StartOutcome.SKIP)
 
@@ -619,6 +623,21 @@ def mark_failed(
 def mark_revoked(engine: Engine, task_id: str, message: str = "Cancelled") -> bool:
     """Record that the task was cancelled; its partial work was rolled back."""
     return _finish(engine, task_id, TaskState.REVOKED, progress_message=message)
+
+
+def revoke_unheld(engine: Engine, task_id: str, lost_after_seconds: float) -> bool:
+    """REVOKED for a task whose cancel was requested and that no run holds any more: waiting
+    (PENDING/RETRYING: nothing runs it) or PROCESSING under a lease nobody renewed for
+    ``lost_after_seconds`` (its worker died). False while a run holds it: only once that run
+    stopped may the task say REVOKED (its record could be removed while the work goes on).
+    """
+    now = utcnow()
+    unheld = _status_in(_WAITING) | _lease_expired(now - timedelta(seconds=lost_after_seconds))
+    return _transition(
+        engine, task_id, _table.c.cancel_requested_at.is_not(None) & unheld,
+        status=TaskState.REVOKED.value, updated_at=now, completed_at=now,
+        progress_message="Cancelled",
+    )
 
 
 def mark_terminated(engine: Engine, task_id: str) -> bool:

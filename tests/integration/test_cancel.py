@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 import uuid
 
 import pytest
@@ -10,8 +12,12 @@ import redis
 from sqlalchemy import func, select
 
 from backend.db import get_engine
-from backend.models import CategoryRule
+from backend.models import CategoryRule, TaskState, TaskStatus
+from backend.services import task_records
+from backend.services.task_records import ProgressOutcome, StartOutcome
+from backend.tasks.submission import dispatch
 from tests.support import is_final
+from tests.support.seed import seed_task
 
 
 def assert_worker_still_serves(client, headers, wait_for) -> None:
@@ -142,3 +148,79 @@ def test_a_second_delete_while_the_task_is_still_stopping_cancels_again_and_keep
     assert _exited(exited_key)
     assert client.get(f"/tasks/{task_id}/status", headers=auth_headers).json()["status"] == "REVOKED"
     assert_worker_still_serves(client, auth_headers, wait_for)
+
+
+def test_a_copy_of_a_cancelled_tasks_message_neither_runs_it_nor_revokes_it_while_its_run_goes_on(
+    client, register
+):
+    # Copies of a message are part of the design (the reaper re-sends a row still waiting
+    # in a backlog, RabbitMQ redelivers after a connection drop). A copy that comes after the
+    # owner's cancel, while the run holding the lease has not stopped, once recorded REVOKED:
+    # DELETE then answered "Task cancelled" and a second DELETE removed the record of work
+    # that went on.
+    engine = get_engine()
+    user_id = client.get("/auth/me", headers=register()).json()["id"]
+    task_id = seed_task(user_id, "PENDING")
+    run = task_records.mark_processing(engine, task_id, "celery@running", 30, 3)
+    assert run.outcome is StartOutcome.TRACKED
+    assert task_records.request_cancel(engine, task_id)  # DELETE; the run has not stopped yet
+
+    copy = task_records.mark_processing(engine, task_id, "celery@other", 30, 3)
+
+    assert copy.outcome is StartOutcome.BUSY  # not run: it looks again later
+    assert task_records.current_state(engine, task_id) is TaskState.PROCESSING
+    # The run sees the cancel at its next report and stops: REVOKED now, and the copy's
+    # next look finds the task over.
+    progress = task_records.record_progress(engine, task_id, "celery@running", 10, None, run.attempt)
+    assert progress is ProgressOutcome.CANCELLED
+    assert task_records.mark_revoked(engine, task_id)
+    assert task_records.mark_processing(engine, task_id, "celery@other", 30, 3).outcome is (
+        StartOutcome.SKIP
+    )
+
+
+def test_a_copy_of_the_message_does_not_make_delete_answer_cancelled_while_the_run_goes_on(
+    client, auth_headers, submit, wait_for
+):
+    # The same on the real worker: a copy of the message reaches its second process after
+    # the cancel flag, while the first one still runs the task (it reports no progress, so
+    # only a terminate could stop it before its end).
+    exited_key = f"exited-{uuid.uuid4().hex}"
+    task_id = submit(auth_headers, "tests.slow_to_die", exited_key=exited_key,
+                     dying_seconds=1, seconds=16)
+    wait_for(task_id, auth_headers, lambda s: s["status"] == "PROCESSING")
+    engine = get_engine()
+    with engine.connect() as conn:
+        kwargs = conn.scalar(select(TaskStatus.kwargs).where(TaskStatus.task_id == task_id))
+    answers: list = []
+    deleting = threading.Thread(
+        target=lambda: answers.append(client.delete(f"/tasks/{task_id}", headers=auth_headers))
+    )
+    deleting.start()
+    deadline = time.monotonic() + 10
+    while _cancel_requested_at(task_id) is None:
+        assert time.monotonic() < deadline, "DELETE never flagged the task"
+        time.sleep(0.05)
+    dispatch("tests.slow_to_die", task_id, kwargs)  # what a re-send or a redelivery does
+    deleting.join(timeout=60)
+    assert answers, "DELETE did not answer"
+    stopped = _exited(exited_key)
+    state = task_records.current_state(engine, task_id)
+
+    # "Task cancelled" (and REVOKED) only once the process stopped. The terminate may miss
+    # the run here: Celery's worker finds a request to terminate by task id, and the copy
+    # on the same worker took that id's place; DELETE then says the cancel is under way
+    # (202), which is true, and the run ends on its own.
+    assert answers[0].status_code in (200, 202), answers[0].text
+    assert stopped or answers[0].status_code == 202, "DELETE said cancelled while the task ran"
+    assert stopped or state is TaskState.PROCESSING, f"{state} while the task's process still ran"
+    final = wait_for(task_id, auth_headers, is_final)
+    assert final["status"] in ("REVOKED", "SUCCESS"), final
+    assert_worker_still_serves(client, auth_headers, wait_for)
+
+
+def _cancel_requested_at(task_id: str):
+    with get_engine().connect() as conn:
+        return conn.scalar(
+            select(TaskStatus.cancel_requested_at).where(TaskStatus.task_id == task_id)
+        )
