@@ -272,7 +272,8 @@ async def cancel_tasks(
     kill was only sent: the record cannot be removed while the work may still run. One
     whose worker does not confirm within TERMINATE_CONFIRM_SECONDS (its node is gone, or
     the process ignores the signal) stays PROCESSING with its cancel flag: the worker, or
-    the reaper once the node's lease expired, records REVOKED.
+    the reaper once the node's lease expired, records REVOKED (the reaper does not send
+    a cancelled task again).
     """
     outcome: dict[str, TaskState] = {}
     running: list[str] = []

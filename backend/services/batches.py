@@ -17,8 +17,9 @@ Both are decided in a transaction that locks the batch row first (``_locked_batc
 so that its reads see every task recorded by a retry that committed meanwhile.
 
 ``advance`` is called after every task of a batch ends (a worker signal), by the API
-after a cancel or an all-refused upload, and by beat's sweep as a safety net (a task
-that ended outside a worker's run: cancelled while waiting, failed by the reaper).
+after a cancel or an all-refused upload, by the reaper after it ended a task (failed at
+the worker-loss ceiling, cancelled with its worker gone), and by beat's sweep as a safety
+net (a task that ended outside a worker's run: cancelled while waiting).
 """
 
 from __future__ import annotations

@@ -116,6 +116,7 @@ def _lease_expired(cutoff: datetime | ColumnElement[datetime]) -> ColumnElement[
 # What a row's progress shows once it FAILED (the percent stays: how far it got), and while
 # it waits to run again (RETRYING: the next run starts its work over, from 0 %).
 FAILED_PROGRESS = "Failed"
+CANCELLED_PROGRESS = "Cancelled"
 RUN_AGAIN_PROGRESS = "Waiting to run again"
 
 
@@ -377,18 +378,31 @@ def claim_last_step(
 
 
 # A run that ended with its worker: counted, and FAILED at the ceiling (``b_max_losses``,
-# when the owner reads ``b_ceiling_message``), else RETRYING with ``b_message``.
+# when the owner reads ``b_ceiling_message``), else RETRYING with ``b_message``. A task
+# whose owner asked to cancel it is REVOKED instead: its run is gone, so the cancel is
+# done, and sending it again would only have the next copy record it, if any copy came
+# (the terminate's broadcast puts its id in the surviving workers' revoked sets, which
+# discard the message).
+_CANCELLED = _table.c.cancel_requested_at.is_not(None)
 _AT_CEILING = _table.c.worker_losses + 1 >= bindparam("b_max_losses", type_=Integer)
+_ENDS = _CANCELLED | _AT_CEILING
 _LOST_RUN = update(_table).values(
     worker_losses=_table.c.worker_losses + 1,
-    status=case((_AT_CEILING, TaskState.FAILED.value), else_=TaskState.RETRYING.value),
+    status=case(
+        (_CANCELLED, TaskState.REVOKED.value), (_AT_CEILING, TaskState.FAILED.value),
+        else_=TaskState.RETRYING.value,
+    ),
     error_message=case(
+        (_CANCELLED, _table.c.error_message),
         (_AT_CEILING, bindparam("b_ceiling_message", type_=Text)),
         else_=bindparam("b_message", type_=Text),
     ),
-    completed_at=case((_AT_CEILING, _NOW), else_=None),
-    progress_percent=case((_AT_CEILING, _table.c.progress_percent), else_=0),
-    progress_message=case((_AT_CEILING, FAILED_PROGRESS), else_=RUN_AGAIN_PROGRESS),
+    completed_at=case((_ENDS, _NOW), else_=None),
+    progress_percent=case((_ENDS, _table.c.progress_percent), else_=0),
+    progress_message=case(
+        (_CANCELLED, CANCELLED_PROGRESS), (_AT_CEILING, FAILED_PROGRESS),
+        else_=RUN_AGAIN_PROGRESS,
+    ),
     worker=None,
     heartbeat_at=None,
     dispatched_at=_NOW,
@@ -408,7 +422,8 @@ def _release(
 ) -> TaskState | None:
     """Run ``_RELEASE_HELD`` or ``_RELEASE_EXPIRED``: the new state, None when it did not apply.
 
-    FAILED at the ceiling of worker losses is the task's final transition (webhooks).
+    FAILED at the ceiling of worker losses, or REVOKED for a task whose cancel was
+    requested, is the task's final transition (webhooks).
     """
     row = _apply(engine, task_id, statement, {
         "b_now": utcnow(), "b_max_losses": max_losses, "b_message": message,
@@ -419,7 +434,8 @@ def _release(
 
 def release_lost_run(engine: Engine, task_id: str, worker: str, max_losses: int) -> bool:
     """A process of ``worker`` running the task died: back to RETRYING, so that the
-    redelivered message runs at once, or FAILED when this was the ``max_losses``-th death.
+    redelivered message runs at once, or FAILED when this was the ``max_losses``-th death
+    (REVOKED when its owner asked to cancel it: nothing runs it any more).
 
     Only while ``worker`` holds the lease: the dead process may have been running a copy
     that never held it, or a run whose lease another node has taken since.
@@ -477,7 +493,8 @@ _RECLAIMED = "The worker running this task stopped; running it again"
 def reclaim_expired_lease(
     engine: Engine, task_id: str, lost_after_seconds: float, max_losses: int
 ) -> TaskState | None:
-    """Take an expired lease back: RETRYING (to be sent again) or FAILED at the ceiling.
+    """Take an expired lease back: RETRYING (to be sent again) or FAILED at the ceiling;
+    REVOKED when its owner asked to cancel it (the run that held it is gone).
 
     Returns the new state, or None when the run renewed its lease or finished meanwhile.
     """
@@ -510,7 +527,8 @@ def reclaim_lease_of(
     engine: Engine, task_id: str, holder: str, max_losses: int
 ) -> TaskState | None:
     """Take the lease from ``holder``, a worker node known to be gone, without waiting for
-    the lease to expire: RETRYING (to run now) or FAILED at the ceiling.
+    the lease to expire: RETRYING (to run now) or FAILED at the ceiling (REVOKED when its
+    cancel was requested).
 
     Returns the new state, or None when the row is no longer ``holder``'s running task.
     """
@@ -525,6 +543,7 @@ def undelivered(engine: Engine, after_seconds: float) -> list[Dispatch]:
     A row qualifies ``after_seconds`` × 2^(times already re-sent) after it was sent (or
     its retry was due): a message lost with a broker that kept no data, or held by a
     consumer that vanished. The doubling bounds the copies a long backlog can cause.
+    Rows whose cancel was requested are not sent again: :func:`abandoned_cancels` ends them.
     """
     now = utcnow()
     waiting = _status_in(_WAITING)
@@ -541,6 +560,24 @@ def undelivered(engine: Engine, after_seconds: float) -> list[Dispatch]:
         if row.dispatched_at + timedelta(seconds=after_seconds * 2**row.redispatches) < now
     ]
     return _dispatches(engine, _table.c.task_id.in_(due)) if due else []
+
+
+def abandoned_cancels(engine: Engine, after_seconds: float) -> list[str]:
+    """PENDING/RETRYING rows whose cancel was requested and that have waited ``after_seconds``
+    since they were sent (or due) without a run recording it, for :func:`revoke_unheld`.
+
+    A run flagged for cancel that went back to waiting (a retry, a shutdown's hand-back, a
+    lost run from before the reaper revoked those) is revoked by its next copy; when none
+    comes (the terminate's broadcast put its id in every worker's revoked set, the re-send
+    failed), nothing else would end it.
+    """
+    cutoff = utcnow() - timedelta(seconds=after_seconds)
+    with engine.connect() as conn:
+        return list(conn.execute(
+            select(_table.c.task_id)
+            .where(_status_in(_WAITING), _CANCELLED, _table.c.dispatched_at < cutoff)
+            .order_by(_table.c.id)
+        ).scalars())
 
 
 def claim_redispatch(engine: Engine, task_id: str) -> bool:
@@ -634,9 +671,9 @@ def revoke_unheld(engine: Engine, task_id: str, lost_after_seconds: float) -> bo
     now = utcnow()
     unheld = _status_in(_WAITING) | _lease_expired(now - timedelta(seconds=lost_after_seconds))
     return _transition(
-        engine, task_id, _table.c.cancel_requested_at.is_not(None) & unheld,
+        engine, task_id, _CANCELLED & unheld,
         status=TaskState.REVOKED.value, updated_at=now, completed_at=now,
-        progress_message="Cancelled",
+        progress_message=CANCELLED_PROGRESS,
     )
 
 

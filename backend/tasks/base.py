@@ -217,12 +217,14 @@ class TrackedRequest(Request):
         try:
             task_records.mark_terminated(get_engine(), self.id)
         except DBAPIError:
-            # The row keeps its cancel flag: the reaper's re-send records REVOKED.
+            # The row keeps its cancel flag: once its lease expired (this node renews only
+            # the runs it has), the reaper records REVOKED.
             logger.exception("Could not record the cancel of %s", self.id)
 
     def _release_lost_run(self) -> None:
         """Before Celery requeues the message, put the row back to RETRYING (or FAILED at
-        the ceiling of worker deaths) so that the redelivery runs at once."""
+        the ceiling of worker deaths, REVOKED when its cancel was requested) so that the
+        redelivery runs at once."""
         # A worker that is shutting down terminates its pool: that is no fault of the
         # task, and the shutdown hands its tasks back (recovery.release_on_shutdown).
         # ``celery.worker.state`` is Celery's worker-state module; its shutdown sets

@@ -11,8 +11,9 @@ step is a row the reaper can recover, and the moment to move on is decided by
 conditional UPDATEs (``backend/services/batches.py``), once.
 
 ``advance_batch`` runs after each task of a batch ends (``task_postrun``, in the pool
-process that ran it), and beat's ``finish_batches`` sweeps the batches left unfinished
-by a task that ended outside a run (cancelled while waiting, failed by the reaper).
+process that ran it, or the reaper for a task it ended), and beat's ``finish_batches``
+sweeps the batches left unfinished by a task that ended outside a run (cancelled while
+waiting, or when moving the batch on failed).
 """
 
 from __future__ import annotations
@@ -207,12 +208,11 @@ def _record_step(conn: Connection, start: StepStart) -> None:
     )
 
 
-@task_postrun.connect
-def _after_batch_task(task_id: str | None = None, task: Task | None = None, **_: Any) -> None:
-    """A task of a batch ended (or was handed back): see whether the batch moves on."""
-    if task_id is None or task is None or task.name not in _BATCH_TASKS:
-        return
-    engine = get_engine()
+def advance_batch_of(engine: Engine, task_id: str) -> None:
+    """A task ended: move its batch on, if it belongs to one.
+
+    Errors are logged, not raised: beat's sweep moves the batch on later.
+    """
     try:
         with engine.connect() as conn:
             batch_row_id = batches.batch_of_task(conn, task_id)
@@ -221,6 +221,14 @@ def _after_batch_task(task_id: str | None = None, task: Task | None = None, **_:
     except (SQLAlchemyError, QueueUnavailable):
         # The database is away: beat's sweep finishes the batch later.
         logger.exception("Could not move the batch of task %s on", task_id)
+
+
+@task_postrun.connect
+def _after_batch_task(task_id: str | None = None, task: Task | None = None, **_: Any) -> None:
+    """A task of a batch ended (or was handed back): see whether the batch moves on."""
+    if task_id is None or task is None or task.name not in _BATCH_TASKS:
+        return
+    advance_batch_of(get_engine(), task_id)
 
 
 @celery_app.task(**FINISH_BATCHES.task_options, ignore_result=True)

@@ -10,6 +10,8 @@ unacknowledged message back after its visibility timeout, an hour). It also re-s
 PENDING/RETRYING rows whose message never started (lost with a broker that kept no
 data). Runs are deduplicated by the row's transitions, so a re-send never runs a
 task twice at once, and a task whose workers keep dying ends FAILED at MAX_WORKER_LOSSES.
+A task whose owner asked to cancel it is never sent again: an expired lease of one is
+recorded REVOKED (its run is gone), and so is one left waiting with its cancel flag.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from backend.logs import new_request_id, request_id_var
 from backend.models import TaskState
 from backend.services import monitoring, task_records
 from backend.tasks.app import celery_app
+from backend.tasks.batches import advance_batch_of
 from backend.tasks.kinds import REAPER
 from backend.tasks.statement_parts import settle_handed_over
 from backend.tasks.submission import QueueUnavailable, dispatch
@@ -158,30 +161,44 @@ def running_task_ids() -> set[str] | None:
 
 
 def reap() -> dict[str, int]:
-    """Re-send the tasks whose worker died and the messages that never arrived."""
+    """Re-send the tasks whose worker died and the messages that never arrived; end the
+    cancelled ones that nothing runs any more."""
     settings = get_settings()
     engine = get_engine()
-    counts = {"reclaimed": 0, "failed": 0, "redispatched": 0}
+    counts = {"reclaimed": 0, "failed": 0, "revoked": 0, "redispatched": 0}
     expired = task_records.expired_leases(engine, settings.worker_lost_after_seconds)
-    if expired:
-        # A lease can age without its worker being dead (its heartbeat thread starved,
-        # a database blip): a task a live worker says it runs is left alone.
-        alive = running_task_ids() or set()
-        for task in expired:
-            if task.task_id in alive:
-                continue
-            state = task_records.reclaim_expired_lease(
-                engine, task.task_id, settings.worker_lost_after_seconds,
-                settings.max_worker_losses,
+    abandoned = task_records.abandoned_cancels(engine, settings.redispatch_after_seconds)
+    # A lease can age without its worker being dead (its heartbeat thread starved, a
+    # database blip), and a row can wait while its run is still stopping (a shutdown hands
+    # it back before the pool stops): a task a live worker says it runs is left alone.
+    alive = (running_task_ids() or set()) if expired or abandoned else set()
+    for task in expired:
+        if task.task_id in alive:
+            continue
+        state = task_records.reclaim_expired_lease(
+            engine, task.task_id, settings.worker_lost_after_seconds,
+            settings.max_worker_losses,
+        )
+        if state is TaskState.FAILED:
+            counts["failed"] += 1
+            logger.error("Task %s failed: its worker died too often", task.task_id)
+        elif state is TaskState.REVOKED:
+            counts["revoked"] += 1
+            logger.warning("Task %s lost its worker while being cancelled: cancelled", task.task_id)
+        elif state is TaskState.RETRYING and (request_id := _send(task)):
+            counts["reclaimed"] += 1
+            logger.warning(
+                "Task %s lost its worker; sent it again (request id %s)", task.task_id, request_id
             )
-            if state is TaskState.FAILED:
-                counts["failed"] += 1
-                logger.error("Task %s failed: its worker died too often", task.task_id)
-            elif state is TaskState.RETRYING and (request_id := _send(task)):
-                counts["reclaimed"] += 1
-                logger.warning(
-                    "Task %s lost its worker; sent it again (request id %s)", task.task_id, request_id
-                )
+        if state in (TaskState.FAILED, TaskState.REVOKED):
+            advance_batch_of(engine, task.task_id)  # no run ended it: no task_postrun did
+    for task_id in abandoned:
+        if task_id not in alive and task_records.revoke_unheld(
+            engine, task_id, settings.worker_lost_after_seconds
+        ):
+            counts["revoked"] += 1
+            logger.warning("Task %s was waiting with its cancel requested: cancelled", task_id)
+            advance_batch_of(engine, task_id)
     for task in task_records.undelivered(engine, settings.redispatch_after_seconds):
         if task_records.claim_redispatch(engine, task.task_id) and (request_id := _send(task)):
             counts["redispatched"] += 1

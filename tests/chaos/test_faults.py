@@ -11,6 +11,7 @@ from __future__ import annotations
 import signal
 import socket
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -31,7 +32,7 @@ from backend.tasks.kinds import DEFAULT_QUEUE
 from tests.chaos.conftest import ScenarioOutcome
 from tests.conftest import TEST_DATABASE_URL
 from tests.support import FINAL_STATES
-from tests.support.chaos import Platform, TcpProxy, platform, wait_until
+from tests.support.chaos import PRODUCTION_CLOCKS, Platform, TcpProxy, platform, wait_until
 from tests.support.net import PrivateRedis
 from tests.support.statement_pdfs import make_long_statement
 
@@ -324,6 +325,50 @@ def test_a_pending_task_whose_message_was_lost_is_sent_again(tmp_path, broker, c
             recovery_seconds=time.monotonic() - lost_at,
         ))
     assert outcome.lost == 0 and outcome.duplicated == 0
+
+
+@pytest.mark.redis_broker  # the lease's expiry and the reaper, not RabbitMQ's redelivery
+def test_a_task_cancelled_while_its_worker_node_dies_ends_revoked(tmp_path, broker):
+    # DELETE on a running task whose node dies before the grace's terminate. The terminate's
+    # broadcast reaches the surviving node, which keeps the id in its revoked set and so
+    # discards any copy of the message: a re-send could never end the task. It once stayed
+    # RETRYING for ever; the reaper now records the cancel once the lease expired.
+    with running_platform(broker, tmp_path) as (stack, api, headers):
+        doomed = stack.worker("doomed")
+        stack.beat(tmp_path)
+        wait_for_worker(api, headers)
+        user_id = httpx.get(f"{api}/auth/me", headers=headers).json()["id"]
+        # Sleeps without progress: only a terminate could stop it.
+        [task_id] = stack.submit(user_id, "tests.uncooperative", [{"seconds": 120}])
+        wait_until(lambda: statuses([task_id]) == {task_id: "PROCESSING"}, 30, "the task to run")
+        stack.worker("survivor")
+        wait_until(lambda: "ready" in stack.log("worker-survivor"), 60, "the survivor to start")
+
+        answers: list[httpx.Response] = []
+        deleting = threading.Thread(target=lambda: answers.append(
+            httpx.delete(f"{api}/tasks/{task_id}", headers=headers, timeout=60)
+        ))
+        deleting.start()
+        wait_until(lambda: cancel_requested(task_id), 10, "the cancel flag")
+        stack.kill(doomed)  # the node dies before the grace period's terminate
+        deleting.join(timeout=60)
+        # 200 once the reaper recorded REVOKED within DELETE's wait (short clocks), else
+        # 202 "being stopped" (the default 30-second lease outlasts it).
+        assert answers and answers[0].status_code in (200, 202), answers
+
+        # Lease lost after 4 s, reaper every 1 s: 30 s is many times what REVOKED takes.
+        wait_until(lambda: all_final([task_id]), 120 if PRODUCTION_CLOCKS else 30,
+                   "the cancelled task to end")
+        survivor_log = stack.log("worker-survivor")
+    assert statuses([task_id]) == {task_id: "REVOKED"}
+    assert f"[{task_id}] received" not in survivor_log, "the cancelled task was sent again"
+
+
+def cancel_requested(task_id: str) -> bool:
+    with get_engine().connect() as conn:
+        return conn.scalar(
+            select(TaskStatus.cancel_requested_at).where(TaskStatus.task_id == task_id)
+        ) is not None
 
 
 # Leases that would take an hour to expire, no re-send of a waiting task for an hour.
