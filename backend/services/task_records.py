@@ -354,14 +354,9 @@ def record_handed_over_progress(
     return current is not None and current.cancel_requested_at is None
 
 
-def claim_last_step(
-    conn: Connection, task_id: str, helper_ids: list[str], percent: int, message: str
-) -> bool:
-    """Once every one of ``helper_ids`` succeeded, move the handed-over task to ``percent``
-    (above what its helpers report): true for exactly one caller, whichever helper ended
-    last, which then records the task's last step (a statement's merge) in the same
-    transaction. Call ``publish_change`` once it committed.
-    """
+def _before_last_step(helper_ids: list[str], percent: int) -> ColumnElement[bool]:
+    """A handed-over task every one of whose ``helper_ids`` succeeded and whose last step
+    (set up at ``percent``, above what its helpers report) nobody has claimed yet."""
     helpers = _table.alias("helpers")
     succeeded = (
         select(func.count())
@@ -369,12 +364,42 @@ def claim_last_step(
         .where(helpers.c.task_id.in_(helper_ids), helpers.c.status == TaskState.SUCCESS.value)
         .scalar_subquery()
     )
+    return _HANDED_OVER & (_table.c.progress_percent < percent) & (succeeded == len(helper_ids))
+
+
+def claim_last_step(
+    conn: Connection, task_id: str, helper_ids: list[str], percent: int, message: str
+) -> bool:
+    """Once every one of ``helper_ids`` succeeded, move the handed-over task to ``percent``
+    (above what its helpers report): true for exactly one caller, whichever helper ended
+    last, which then records the task's last step (a statement's merge) in the same
+    transaction. Not for a task whose cancel was requested (:func:`revoke_before_last_step`).
+    Call ``publish_change`` once it committed.
+    """
     return conn.execute(
         update(_table)
-        .where(_table.c.task_id == task_id, _HANDED_OVER, _table.c.cancel_requested_at.is_(None))
-        .where(_table.c.progress_percent < percent, succeeded == len(helper_ids))
+        .where(_table.c.task_id == task_id, _table.c.cancel_requested_at.is_(None))
+        .where(_before_last_step(helper_ids, percent))
         .values(progress_percent=percent, progress_message=message, updated_at=utcnow())
     ).rowcount == 1
+
+
+def revoke_before_last_step(
+    engine: Engine, task_id: str, helper_ids: list[str], percent: int
+) -> bool:
+    """REVOKED for a handed-over task whose owner cancelled it after every one of
+    ``helper_ids`` succeeded, before its last step was claimed (:func:`claim_last_step`).
+
+    Nothing runs it then: its helpers ended before they could see the cancel, and no last
+    step exists. The work is not done either (a statement is saved by its merge), so the
+    cancel is what the owner gets, as for a cancel that a running merge sees.
+    """
+    now = utcnow()
+    return _transition(
+        engine, task_id, _CANCELLED & _before_last_step(helper_ids, percent),
+        status=TaskState.REVOKED.value, updated_at=now, completed_at=now,
+        progress_message=CANCELLED_PROGRESS,
+    )
 
 
 # A run that ended with its worker: counted, and FAILED at the ceiling (``b_max_losses``,

@@ -16,7 +16,9 @@ Celery chord: a message the reaper sends again carries no chord callback, and th
 results are in ``task_status``, not the result backend. No task waits for another (a
 two-process pool would deadlock): each part ends, and the last one's ``task_postrun`` starts
 the merge. A part or merge that fails fails the parse task with its message; one cancelled
-cancels it; a cancelled parse task stops its parts (they check it at each progress write).
+cancels it; a cancelled parse task stops its parts (they check it at each progress write)
+and its merge, and one cancelled once every part succeeded, before a merge was set up, is
+REVOKED by the last part's end (or the reaper's next round) instead of merged.
 A worker lost under a part is recovered as for any task: the part's row has the lease.
 """
 
@@ -257,7 +259,8 @@ def merge_statement_parts(
 
 
 def _start_merge(engine: Engine, kwargs: dict[str, Any]) -> None:
-    """After a part succeeded: the last one records and sends the merge."""
+    """After a part succeeded: the last one records and sends the merge, or revokes the
+    parse task when its owner cancelled it meanwhile."""
     from backend.services.statements.parts import part_ranges
 
     parent = kwargs["parent_task_id"]
@@ -271,14 +274,20 @@ def _start_merge(engine: Engine, kwargs: dict[str, Any]) -> None:
         "date_order": parent_kwargs.get("date_order"), "decimal": parent_kwargs.get("decimal"),
     }
     merge_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"ledgerflow:{parent}:merge"))
+    part_ids = _part_ids(parent, part_count)
     with engine.begin() as conn:
         # Honest while the merge waits in the queue behind other work: it has not started.
         message = f"All {kwargs['page_total']} pages read; waiting for a worker to merge them"
-        if not task_records.claim_last_step(
-            conn, parent, _part_ids(parent, part_count), MERGE_WAITING, message
-        ):
-            return
-        record_task(conn, kwargs["user_id"], MERGE_STATEMENT_PARTS.name, merge_kwargs, task_id=merge_id)
+        claimed = task_records.claim_last_step(conn, parent, part_ids, MERGE_WAITING, message)
+        if claimed:
+            record_task(
+                conn, kwargs["user_id"], MERGE_STATEMENT_PARTS.name, merge_kwargs, task_id=merge_id
+            )
+    if not claimed:
+        # Cancelled after its last part had reported: no part is left to see the cancel
+        # and no merge will run, so the cancel is recorded here (else PROCESSING for ever).
+        task_records.revoke_before_last_step(engine, parent, part_ids, MERGE_WAITING)
+        return
     publish_change(parent)
     try:
         dispatch(MERGE_STATEMENT_PARTS.name, merge_id, merge_kwargs)

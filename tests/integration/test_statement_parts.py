@@ -264,3 +264,59 @@ def test_a_part_failed_outside_a_run_fails_the_statement_at_the_reapers_next_rou
     row = client.get(f"/tasks/{task_id}/status", headers=auth_headers).json()
     assert (row["status"], row["error_message"]) == ("FAILED", message)
     assert reap()["parts_settled"] == 0
+
+
+def parts_all_succeeded_then_cancelled(client, headers, monkeypatch) -> tuple[str, list, list[str]]:
+    """A parse task whose two parts both succeeded, cancelled (DELETE's flag) before any
+    merge was set up; the merges sent are recorded in the list returned, not sent."""
+    engine = get_engine()
+    user_id = client.get("/auth/me", headers=headers).json()["id"]
+    task_id, started = running_parse_task(user_id)
+    sends = record_parts(engine, task_id, "node@test", started.attempt, user_id, "/nowhere.pdf", 12, 6)
+    assert sends is not None and len(sends) == 2
+    for part_id, _kwargs in sends:
+        assert task_records.mark_processing(engine, part_id, "node@test", 60, 3).attempt == 1
+        assert task_records.mark_success(engine, part_id, {"pages": []})
+    sent: list[str] = []
+    monkeypatch.setattr(statement_parts, "dispatch", lambda name, *_args: sent.append(name))
+    assert task_records.request_cancel(engine, task_id)  # what DELETE /tasks/{id} does first
+    return task_id, sends, sent
+
+
+def test_a_statement_cancelled_once_its_last_part_succeeded_is_revoked_not_merged(
+    clean_db, register, client, monkeypatch
+) -> None:
+    # The cancel came after the last part's last progress write (where a part sees it) and
+    # before that part's end set up the merge. No part is left to see it and no merge is
+    # set up for a cancelled task: it stayed PROCESSING for ever, and every DELETE said 202.
+    # The statement is saved by the merge, so the work is not done: REVOKED, as for a
+    # cancel that a running merge sees.
+    headers = register()
+    task_id, sends, sent = parts_all_succeeded_then_cancelled(client, headers, monkeypatch)
+
+    statement_parts._after_helper(  # the last part's task_postrun
+        task_id=sends[-1][0], task=statement_parts.parse_statement_part, kwargs=sends[-1][1]
+    )
+
+    assert sent == []  # no merge
+    status = client.get(f"/tasks/{task_id}/status", headers=headers).json()
+    assert (status["status"], status["progress_message"]) == ("REVOKED", "Cancelled")
+    assert client.delete(f"/tasks/{task_id}", headers=headers).json() == {
+        "message": "Task result deleted"
+    }
+
+
+def test_a_statement_cancelled_once_its_parts_succeeded_is_revoked_by_the_reaper(
+    clean_db, register, client, monkeypatch
+) -> None:
+    # The same, the last part's process killed before its task_postrun: the reaper's next
+    # round settles the parse task.
+    from backend.tasks.recovery import reap
+
+    headers = register()
+    task_id, _sends, sent = parts_all_succeeded_then_cancelled(client, headers, monkeypatch)
+
+    assert reap()["parts_settled"] == 1
+
+    assert sent == []
+    assert task_records.current_state(get_engine(), task_id) is TaskState.REVOKED
