@@ -246,6 +246,14 @@ class BulkCategorizeIn(BaseModel):
     )
 
 
+def reversed_dates(date_from: date | None, date_to: date | None) -> str | None:
+    """What is wrong with a date range whose start is after its end, in words a person
+    reads (the web app shows it as it is); None when the range is fine."""
+    if date_from and date_to and date_from > date_to:
+        return f"The start date ({date_from}) must not be after the end date ({date_to})"
+    return None
+
+
 class ReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"date_from": "2024-01-01", "date_to": "2024-03-31"}, {"statement_id": 42},
@@ -257,8 +265,9 @@ class ReportIn(BaseModel):
 
     @model_validator(mode="after")
     def _ordered(self) -> ReportIn:
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ValueError("date_from must not be after date_to")
+        problem = reversed_dates(self.date_from, self.date_to)
+        if problem:
+            raise ValueError(problem)
         return self
 
 

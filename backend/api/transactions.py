@@ -14,7 +14,13 @@ from starlette.background import BackgroundTask
 
 from backend.api.deps import CurrentUser, SessionDep, WriteSessionDep
 from backend.api.routing import OneHopRoute
-from backend.api.schemas import MAX_BIGINT, SummaryOut, TransactionOut, TransactionPage
+from backend.api.schemas import (
+    MAX_BIGINT,
+    SummaryOut,
+    TransactionOut,
+    TransactionPage,
+    reversed_dates,
+)
 from backend.db import get_engine, read_only
 from backend.models import CategorySource, Transaction
 from backend.services.categorization import MAX_CATEGORY_LENGTH, Direction
@@ -130,10 +136,9 @@ def export_my_transactions(
     category: Annotated[str | None, Query(max_length=MAX_CATEGORY_LENGTH)] = None,
 ) -> StreamingResponse:
     """All the user's transactions (optionally a date range, one category) as a file."""
-    if date_from and date_to and date_from > date_to:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, detail="date_from must not be after date_to"
-        )
+    problem = reversed_dates(date_from, date_to)
+    if problem:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=problem)
     try:
         check_category_text(category)
     except ValueError as exc:
@@ -164,8 +169,9 @@ def transaction_filter(
     try:
         check_category_text(category)
         check_storable_text(q or "", "q")
-        if date_from and date_to and date_from > date_to:
-            raise ValueError("date_from must not be after date_to")
+        problem = reversed_dates(date_from, date_to)
+        if problem:
+            raise ValueError(problem)
         if category is not None and uncategorized:
             raise ValueError("ask for a category or for uncategorized, not both")
     except ValueError as exc:

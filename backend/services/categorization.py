@@ -250,10 +250,14 @@ def _check_priority(priority: Any) -> None:
 
 
 def _parse_bounds(amount_min: Any, amount_max: Any) -> tuple[Decimal | None, Decimal | None]:
-    low = _parse_bound(amount_min, "amount_min")
-    high = _parse_bound(amount_max, "amount_max")
+    # The messages name the bounds in words, as a person filling in a form reads them: the
+    # web app and API clients show them as they are.
+    low = _parse_bound(amount_min, "The minimum amount")
+    high = _parse_bound(amount_max, "The maximum amount")
     if low is not None and high is not None and low > high:
-        raise InvalidInputError(f"amount_min ({low}) must not be greater than amount_max ({high})")
+        raise InvalidInputError(
+            f"The minimum amount ({low}) must not be greater than the maximum amount ({high})"
+        )
     return low, high
 
 

@@ -295,8 +295,10 @@ def test_bad_export_and_category_requests_are_clear_4xx(client, auth_headers, st
     )
     assert reversed_range.status_code == 422
     assert reversed_range.json() == {
-        "detail": "date_from must not be after date_to", "code": "validation_error",
-        "errors": [{"loc": [], "msg": "date_from must not be after date_to", "type": "value_error"}]}
+        "detail": "The start date (2026-02-01) must not be after the end date (2026-01-01)",
+        "code": "validation_error",
+        "errors": [{"loc": [], "type": "value_error",
+                    "msg": "The start date (2026-02-01) must not be after the end date (2026-01-01)"}]}
     nul = client.get("/transactions/export", params={"category": "a\x00b"}, headers=auth_headers)
     assert nul.status_code == 422 and "NUL" in nul.json()["detail"]
     assert client.get("/statements/999999/export", headers=auth_headers).status_code == 404
