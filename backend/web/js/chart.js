@@ -49,16 +49,27 @@ export function barChart(rows, { label, format }) {
   return svg;
 }
 
-/** Paired columns per month: [{label, in, out}]. */
+// The narrowest a month's pair of columns and its tick may be; more months than fit the
+// screen widen the drawing, which its box then scrolls sideways (.chart-scroll).
+const MIN_SLOT = 46;
+
+/** Paired columns per month: [{label, in, out, tick}] (tick: the lines under the pair,
+ * e.g. ["Aug", "2015"]; the label by default). The drawing is wider than the screen when
+ * every month does not fit; its `dataset.wide` says so. */
 export function columnChart(months, { label, format }) {
-  const width = drawingWidth();
-  const height = 240;
   const left = 48;
-  const bottom = 28;
+  const width = Math.max(drawingWidth(), Math.ceil(left + MIN_SLOT * months.length));
+  const height = 250;
+  const bottom = 38;
   const top = 10;
   const plotHeight = height - bottom - top;
   const max = Math.max(...months.flatMap((month) => [month.in, month.out])) || 1;
   const svg = svgNode("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": label });
+  if (width > drawingWidth()) {  // drawn at its own size, not squeezed into the box
+    svg.setAttribute("width", width);
+    svg.setAttribute("height", height);
+    svg.dataset.wide = "true";
+  }
   svg.append(svgNode("desc", {}, months.map((m) => `${m.label}: in ${format(m.in)}, out ${format(m.out)}`).join("; ")));
   for (let step = 0; step <= 4; step += 1) {
     const value = (max * step) / 4;
@@ -76,7 +87,11 @@ export function columnChart(months, { label, format }) {
       bar.append(svgNode("title", {}, `${month.label} · ${word}: ${format(month[key])}`));
       svg.append(bar);
     });
-    svg.append(svgNode("text", { x: center, y: height - 8, "text-anchor": "middle" }, month.label));
+    const tick = svgNode("text", { x: center, y: height - 22, "text-anchor": "middle" });
+    (month.tick || [month.label]).forEach((line, row) => {
+      tick.append(svgNode("tspan", { x: center, dy: row ? 14 : 0 }, line));
+    });
+    svg.append(tick);
   });
   return svg;
 }

@@ -54,10 +54,21 @@ export function formatPeriod(start, end) {
   return `${formatDate(start)} – ${formatDate(end)}`;
 }
 
-const monthFormat = new Intl.DateTimeFormat(undefined, { month: "short", year: "2-digit" });
-export function formatMonth(text) {
+// A four-digit year: "Aug 15" reads as the 15th of August.
+const monthFormat = new Intl.DateTimeFormat(undefined, { month: "short", year: "numeric" });
+const monthOnly = new Intl.DateTimeFormat(undefined, { month: "short" });
+function monthDate(text) {
   const [year, month] = text.split("-").map(Number);
-  return monthFormat.format(new Date(year, month - 1, 1));
+  return new Date(year, month - 1, 1);
+}
+/** "2015-08" → "Aug 2015". */
+export function formatMonth(text) {
+  return monthFormat.format(monthDate(text));
+}
+/** "2015-08" → ["Aug", "2015"]: a chart's tick, on two lines. */
+export function monthTick(text) {
+  const date = monthDate(text);
+  return [monthOnly.format(date), String(date.getFullYear())];
 }
 
 export function formatBytes(bytes) {

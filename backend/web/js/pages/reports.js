@@ -1,18 +1,25 @@
 // Reports: generate an Excel report (progress bar), download it; and two charts of the
 // same selection: spending by category and money in/out by month.
 
-import { api, query, watchTask } from "../api.js";
+import { api, ApiError, query, watchTask } from "../api.js";
 import { barChart, columnChart, COLORS } from "../chart.js";
-import { accountText, bankName, field, fill, formatDate, formatMoney, formatMonth, h, pageHead, plural, progressBar } from "../ui.js";
+import { accountText, bankName, field, fill, formatDate, formatMoney, formatMonth, h, monthTick, pageHead, plural, progressBar } from "../ui.js";
 
 const TOP_CATEGORIES = 8;
 
 export async function reportsPage(context) {
   const params = context.params;
   const selection = { statement_id: params.get("statement") || "", date_from: params.get("from") || "", date_to: params.get("to") || "" };
+  // A selection the API refuses (a From date after the To date) is said next to the
+  // form, which stays to be corrected; anything else is the page's error.
+  let refused = null;
   const [statements, summary, recent] = await Promise.all([
     api("/statements?limit=200"),
-    api(`/transactions/summary${query(selection)}`),
+    api(`/transactions/summary${query(selection)}`).catch((error) => {
+      if (!(error instanceof ApiError) || error.status !== 422) throw error;
+      refused = error.message;
+      return null;
+    }),
     api("/tasks?task_name=generate_report_async&limit=5"),
   ]);
 
@@ -22,6 +29,7 @@ export async function reportsPage(context) {
       `${bankName(s)} ${accountText(s.account_last4)} · ${formatDate(s.period_start)}`)));
   const fromBox = h("input", { type: "date", value: selection.date_from });
   const toBox = h("input", { type: "date", value: selection.date_to });
+  const formError = h("div.form-error", { role: "alert", "data-testid": "filter-error" }, refused);
   const form = h("form.fields", { "aria-label": "What to report on" },
     field("Statement", statementBox), field("From", fromBox), field("To", toBox),
     h("div.field", {}, h("span.label", { "aria-hidden": "true" }, "\u00a0"), h("button.btn.btn-secondary", { type: "submit" }, "Update charts")));
@@ -76,10 +84,15 @@ export async function reportsPage(context) {
 
   return h("div", {},
     pageHead("Reports", "Charts of your spending, and an Excel workbook of the transactions to keep or share."),
-    h("div.card", {}, form),
-    h("div.grid-2", {},
+    h("div.card", {}, formError, form),
+    // Statements do not record their currency: totals over several add their amounts as
+    // printed, which is only meaningful when they share one. Said where the totals are.
+    summary && !selection.statement_id && statements.total > 1 ? h("p.note", { "data-testid": "currency-note" },
+      "Amounts are added up as printed: Ledgerflow does not record which currency a statement is in, ",
+      "so totals over statements in different currencies mix them. Pick one statement above for figures in a single currency.") : null,
+    summary ? h("div.grid-2", {},
       h("section.card", { "aria-labelledby": "spend-title" }, h("h2", { id: "spend-title" }, "Spending by category"), spendingChart(summary.spending)),
-      h("section.card", { "aria-labelledby": "months-title" }, h("h2", { id: "months-title" }, "Money in and out by month"), monthsChart(summary.months))),
+      h("section.card", { "aria-labelledby": "months-title" }, h("h2", { id: "months-title" }, "Money in and out by month"), monthsChart(summary.months))) : null,
     h("div", { style: "height:1.25rem" }),
     h("section.card", { "aria-labelledby": "report-title" },
       h("h2", { id: "report-title" }, "Excel report"),
@@ -100,10 +113,18 @@ function spendingChart(spending) {
   return h("div.chart", { "data-testid": "spending-chart" }, barChart(rows, { label: "Spending by category", format: formatMoney }));
 }
 
+/** Every month of the selection: when they do not all fit, the chart scrolls sideways,
+ * opens at the newest, and says so. */
 function monthsChart(months) {
   if (!months.length) return h("p.empty", {}, "No transactions in this selection.");
-  const data = months.slice(-12).map((month) => ({ label: formatMonth(month.month), in: Number(month.money_in), out: Number(month.money_out) }));
+  const data = months.map((month) => ({ label: formatMonth(month.month), tick: monthTick(month.month), in: Number(month.money_in), out: Number(month.money_out) }));
+  const drawing = columnChart(data, { label: "Money in and out by month", format: formatMoney });
+  const box = h("div.chart-scroll", { "data-testid": "months-scroll", tabindex: drawing.dataset.wide ? "0" : null, "aria-label": drawing.dataset.wide ? "Months, scrollable" : null }, drawing);
+  if (drawing.dataset.wide) requestAnimationFrame(() => { box.scrollLeft = box.scrollWidth; });
+  const span = months.length > 1 ? `${formatMonth(months[0].month)} – ${formatMonth(months[months.length - 1].month)}` : formatMonth(months[0].month);
   return h("div.chart", { "data-testid": "months-chart" },
     h("div.legend", {}, h("span", {}, h("i", { style: `background:${COLORS.in}` }), "Money in"), h("span", {}, h("i", { style: `background:${COLORS.out}` }), "Money out")),
-    columnChart(data, { label: "Money in and out by month", format: formatMoney }));
+    box,
+    h("p.muted.small", { "data-testid": "months-span" }, `${plural(months.length, "month")}: ${span}`,
+      drawing.dataset.wide ? " · scroll sideways for the earlier ones" : ""));
 }
