@@ -1,7 +1,7 @@
 // Transactions across statements: search, filters, sorting, pages, and the category of
 // each row edited in place (PATCH /transactions/{id}).
 
-import { api, query } from "../api.js";
+import { api, ApiError, query } from "../api.js";
 import { accountText, bankName, field, fill, formatDate, formatMoney, formatPeriod, h, pageHead, toast } from "../ui.js";
 
 const SORTABLE = [["date", "Date"], ["description", "Description"], ["category", "Category"], ["amount", "Amount"]];
@@ -25,8 +25,15 @@ export async function transactionsPage(context) {
     statement_id: filters.statement,
     ...(filters.category === UNCATEGORIZED ? { uncategorized: "true" } : { category: filters.category }),
   };
+  // Filters the API refuses (a From date after the To date) are said next to the form,
+  // which stays to be corrected; anything else is the page's error.
+  let refused = null;
   const [page, categories, statement] = await Promise.all([
-    api(`/transactions${query({ ...apiQuery, sort: filters.sort, limit: filters.size, offset: filters.offset })}`),
+    api(`/transactions${query({ ...apiQuery, sort: filters.sort, limit: filters.size, offset: filters.offset })}`).catch((error) => {
+      if (!(error instanceof ApiError) || error.status !== 422) throw error;
+      refused = error.message;
+      return null;
+    }),
     api("/transactions/categories"),
     filters.statement ? api(`/statements/${encodeURIComponent(filters.statement)}`).catch(() => null) : null,
   ]);
@@ -53,6 +60,7 @@ export async function transactionsPage(context) {
     h("option", { value: "" }, "In and out"),
     h("option", { value: "credit", selected: filters.direction === "credit" }, "Money in"),
     h("option", { value: "debit", selected: filters.direction === "debit" }, "Money out"));
+  const formError = h("div.form-error", { role: "alert", "data-testid": "filter-error" }, refused);
   const form = h("form.fields", { role: "search", "aria-label": "Filter transactions" },
     field("Search", searchBox), field("From", fromBox), field("To", toBox), field("Category", categoryBox), field("Direction", directionBox),
     h("div.field", {}, h("span.label", { "aria-hidden": "true" }, "\u00a0"), h("div.row.tight", {},
@@ -76,6 +84,14 @@ export async function transactionsPage(context) {
       h("button.sort", { type: "button", onclick: () => navigate({ sort: next }), "aria-label": `Sort by ${label}` }, label, active ? (descending ? " ↓" : " ↑") : ""));
   }));
 
+  if (!page) {
+    return h("div", {},
+      pageHead("Transactions", "Every transaction from your statements. Click a category to change it."),
+      h("div.card", {}, formError, form),
+      statementChip,
+      datalist);
+  }
+
   const rows = page.items.map((item) => h("tr", { "data-testid": "transaction-row", dataset: { id: item.id } },
     h("td.nowrap", {}, formatDate(item.date)),
     h("td.desc.span-sm", {}, item.description),
@@ -98,7 +114,7 @@ export async function transactionsPage(context) {
 
   return h("div", {},
     pageHead("Transactions", "Every transaction from your statements. Click a category to change it."),
-    h("div.card", {}, form),
+    h("div.card", {}, formError, form),
     statementChip,
     h("div.card", {}, table, pager, datalist));
 }
