@@ -24,6 +24,11 @@ export async function schedulesPage(context) {
   const preset = h("select", {}, PRESETS.map(([value, text]) => h("option", { value }, text)));
   const cron = h("input", { type: "text", name: "cron", value: PRESETS[0][0], required: true, spellcheck: false, "data-testid": "schedule-cron" });
   preset.addEventListener("change", () => { if (preset.value) cron.value = preset.value; else cron.focus(); });
+  // The menu says what the expression is: a preset's words only while it is that preset's.
+  cron.addEventListener("input", () => {
+    const known = PRESETS.find(([value]) => value && value === cron.value.trim().replace(/\s+/g, " "));
+    preset.value = known ? known[0] : "";
+  });
   const timezone = h("input", { type: "text", name: "timezone", value: zone, required: true });
   const overwrite = h("input", { type: "checkbox", id: "schedule-overwrite" });
   const overwriteRow = h("label.check", { for: "schedule-overwrite", hidden: true }, overwrite, "Also replace existing categories");
