@@ -263,6 +263,9 @@ class Statement(Base):
     file_sha256: Mapped[str] = mapped_column(String(64))
     # Its place among the statements printed in that file (0-based; see migration 0009).
     part: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The name of the file it was uploaded as ("march.pdf"), for telling statements apart
+    # when they print no bank or account; NULL: not known (migration 0018).
+    filename: Mapped[str | None] = mapped_column(String(255))
     # The bank's name as printed ("Nordbank Genossenschaft eG"); bank_source is its slug.
     bank_name: Mapped[str | None] = mapped_column(String(200))
     bank_source: Mapped[str | None] = mapped_column(String(200))

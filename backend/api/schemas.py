@@ -138,6 +138,9 @@ class StatementOut(BaseModel):
     # Its place among the statements printed in one uploaded file: 0, then 1, 2, ... when a
     # PDF carries several (the upload's result lists them all in ``statement_ids``).
     part: int
+    # The name of the file it was uploaded as; null for one imported before 2026-12-01
+    # that no batch named.
+    filename: str | None
     bank_name: str | None
     bank_source: str | None
     account_last4: str | None

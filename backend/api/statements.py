@@ -92,7 +92,7 @@ async def upload_statement(
         upload.file,
         {
             "user_id": user.id, "file_path": str(upload.file.path),
-            "file_sha256": upload.file.sha256, **hints,
+            "file_sha256": upload.file.sha256, "filename": upload.filename, **hints,
         },
         fields=hints,
     )

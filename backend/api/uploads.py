@@ -96,6 +96,8 @@ class PdfUpload:
 
     file: StoredFile
     fields: dict[str, str]
+    # The file's name as the client sent it (no folder), for display only.
+    filename: str = ""
 
 
 @dataclass(frozen=True)
@@ -254,7 +256,7 @@ async def receive_pdf(
     stored = files[0].file
     if stored is None:  # unreachable: a single-file upload raises instead of keeping a reason
         raise _unprocessable(files[0].error or NOT_A_PDF)
-    return PdfUpload(stored, values)
+    return PdfUpload(stored, values, files[0].filename)
 
 
 async def receive_pdfs(

@@ -162,11 +162,12 @@ class SavedDocument:
 
 def save_statement(
     conn: Connection, user_id: int, file_sha256: str, parsed: ParsedStatement,
-    hints: dict[str, str] | None = None,
+    hints: dict[str, str] | None = None, filename: str | None = None,
 ) -> SavedDocument:
     """Insert every statement of the document the user does not have yet, read with the
     upload's ``hints`` (none when not given), and their transactions, in the caller's
-    transaction.
+    transaction. ``filename``, the name the file was uploaded as, is recorded with the
+    statements inserted (one imported before keeps the name it came with).
 
     Each transaction is saved with the category the user's saved rules give it, marked
     as the rules' (as the bulk categorization would), so a fresh statement needs no
@@ -184,7 +185,9 @@ def save_statement(
     known_parts: list[int] = []
     for part, statement in enumerate(parsed.statements):
         fingerprint = content_fingerprint(statement)
-        statement_id = _save_part(conn, user_id, file_sha256, part, statement, record, fingerprint)
+        statement_id = _save_part(
+            conn, user_id, file_sha256, part, statement, record, fingerprint, filename
+        )
         if statement_id is not None:
             ids.append(statement_id)
             continue
@@ -280,7 +283,7 @@ def delete_statement(conn: Connection, statement_id: int) -> None:
 
 def _save_part(
     conn: Connection, user_id: int, file_sha256: str, part: int, parsed: ParsedStatement,
-    hints: dict[str, str], fingerprint: str | None,
+    hints: dict[str, str], fingerprint: str | None, filename: str | None = None,
 ) -> int | None:
     """Insert one statement of the document and its transactions; ``None`` if either key
     says it exists."""
@@ -291,6 +294,7 @@ def _save_part(
             user_id=user_id,
             file_sha256=file_sha256,
             part=part,
+            filename=_fitted(Statement.filename, filename or None),
             **_printed_text(parsed),
             parser_hints=hints,
             content_sha256=fingerprint,

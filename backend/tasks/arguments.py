@@ -81,6 +81,8 @@ class ParseStatementArgs(TaskArguments):
     # The user's hints (POST /upload_pdf_async); older rows carry neither.
     date_order: str | None = None
     decimal: str | None = None
+    # The name the file was uploaded as, kept with its statements; older rows carry none.
+    filename: str | None = None
 
 
 class ExtractInvoiceArgs(TaskArguments):
@@ -148,3 +150,4 @@ class MergeStatementPartsArgs(TaskArguments):
     page_total: int
     date_order: str | None = None
     decimal: str | None = None
+    filename: str | None = None

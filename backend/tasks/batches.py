@@ -94,7 +94,7 @@ def submit_batch(
             if file.stored is not None:
                 kwargs = {
                     "user_id": user_id, "file_path": str(file.stored.path),
-                    "file_sha256": file.stored.sha256,
+                    "file_sha256": file.stored.sha256, "filename": file.filename,
                 }
                 task_id = record_task(
                     conn, user_id, PARSE_STATEMENT.name, kwargs,

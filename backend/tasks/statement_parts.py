@@ -221,6 +221,7 @@ def merge_statement_parts(
     page_total: int,
     date_order: str | None = None,
     decimal: str | None = None,
+    filename: str | None = None,
 ) -> dict:
     """Merge the parts' pages, reconcile and save the statement once; finish the parse task."""
     from backend.services.statements.parts import PageLines, merge_parts, part_ranges
@@ -249,7 +250,7 @@ def merge_statement_parts(
         if existing_statement_id(conn, user_id, file_sha256, hints) is not None:
             saved = SavedDocument(statement_ids(conn, user_id, file_sha256))
         else:
-            saved = save_statement(conn, user_id, file_sha256, parsed, hints)
+            saved = save_statement(conn, user_id, file_sha256, parsed, hints, filename)
     with new_session() as session:
         summary = statement_summary(session.get_one(Statement, saved.first), saved)
     patiently(
@@ -272,6 +273,7 @@ def _start_merge(engine: Engine, kwargs: dict[str, Any]) -> None:
         "file_sha256": parent_kwargs.get("file_sha256", ""),
         "pages_per_part": kwargs["pages_per_part"], "page_total": kwargs["page_total"],
         "date_order": parent_kwargs.get("date_order"), "decimal": parent_kwargs.get("decimal"),
+        "filename": parent_kwargs.get("filename"),
     }
     merge_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"ledgerflow:{parent}:merge"))
     part_ids = _part_ids(parent, part_count)

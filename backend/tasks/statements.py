@@ -38,11 +38,13 @@ def parse_pdf_async(
     file_sha256: str,
     date_order: str | None = None,
     decimal: str | None = None,
+    filename: str | None = None,
 ) -> dict:
     """Parse an uploaded statement and save its transactions, all at once, exactly once.
 
     ``date_order`` and ``decimal`` are the user's hints (optional: older messages and
-    retries of older tasks carry neither). A file imported already gives its statements
+    retries of older tasks carry neither); ``filename``, the name it was uploaded as, is
+    kept with the statements it adds. A file imported already gives its statements
     back when read with the same hints, and fails the task when read with others
     (``statement_store.ImportedWithOtherHints``: the message names them and says how to
     import it again). Another file printing a statement the user has (a re-download)
@@ -80,6 +82,6 @@ def parse_pdf_async(
             hand_to_parts(self, user_id, file_path, long.pages)
         self.progress(SAVING, f"Saving {len(parsed.transactions)} transactions", force=True)
         with engine.begin() as conn:
-            saved = save_statement(conn, user_id, file_sha256, parsed, hints)
+            saved = save_statement(conn, user_id, file_sha256, parsed, hints, filename)
     with new_session() as session:
         return statement_summary(session.get_one(Statement, saved.first), saved)

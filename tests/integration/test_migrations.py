@@ -241,3 +241,63 @@ def test_statements_imported_before_get_their_fingerprint_on_sqlite(tmp_path):
 @pytest.mark.postgres_only
 def test_statements_imported_before_get_their_fingerprint_on_postgresql(scratch_postgres, tmp_path):
     _fingerprints_after_upgrade(scratch_postgres, tmp_path)
+
+
+def _filenames_after_upgrade(url: str) -> None:
+    """Statements imported through a batch before 0018 get the name of the batch item's
+    file, by its task's result; one uploaded alone keeps NULL."""
+    import sqlalchemy as sa
+
+    command.upgrade(alembic_config(url), "0017")
+    engine = build_engine(url)
+    now = "2026-11-30 10:00:00"
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(A_USER.replace("1, 0,", "true, false,")
+                              if conn.dialect.name == "postgresql" else A_USER))
+            for statement_id in (1, 2, 3):
+                conn.execute(text(
+                    "INSERT INTO statements (id, user_id, file_sha256, part, warnings, balance_check,"
+                    " balance_mismatch_rows, transaction_count, page_count, created_at)"
+                    " VALUES (:id, 1, :sha, 0, '[]', 'ok', 0, 0, 1, :now)"
+                ), {"id": statement_id, "sha": str(statement_id) * 64, "now": now})
+            conn.execute(text(
+                "INSERT INTO batches (id, batch_id, user_id, created_at) VALUES (1, 'b-1', 1, :now)"
+            ), {"now": now})
+            tasks = sa.table("task_status", *(sa.column(name) for name in (
+                "task_id", "user_id", "task_name", "queue", "status", "progress_percent",
+                "attempts", "created_at", "updated_at", "worker_losses", "redispatches")),
+                sa.column("kwargs", sa.JSON), sa.column("result", sa.JSON))
+            for task_id, result in (("t-1", {"statement_id": 1, "statement_ids": [1, 2]}),
+                                    ("t-2", {"statement_id": 2, "statement_ids": [2]})):
+                conn.execute(sa.insert(tasks).values(
+                    task_id=task_id, user_id=1, task_name="parse_pdf_async", queue="pdf_processing",
+                    status="SUCCESS", progress_percent=100, kwargs={}, attempts=1, created_at=now,
+                    updated_at=now, worker_losses=0, redispatches=0, result=result,
+                ))
+            for item_id, name, task_id in ((1, "two-statements.pdf", "t-1"), (2, "again.pdf", "t-2")):
+                conn.execute(text(
+                    "INSERT INTO batch_items (id, batch_id, position, filename, task_id)"
+                    " VALUES (:id, 1, :id, :name, :task)"
+                ), {"id": item_id, "name": name, "task": task_id})
+    finally:
+        engine.dispose()
+    command.upgrade(alembic_config(url), "head")
+    engine = build_engine(url)
+    try:
+        with engine.connect() as conn:
+            names = dict(conn.execute(text("SELECT id, filename FROM statements")).all())
+    finally:
+        engine.dispose()
+    # Both statements of the first file are named by it; the second item does not rename one.
+    assert names == {1: "two-statements.pdf", 2: "two-statements.pdf", 3: None}
+
+
+@pytest.mark.backend_independent
+def test_statements_imported_by_a_batch_before_get_their_file_name_on_sqlite(tmp_path):
+    _filenames_after_upgrade(f"sqlite:///{tmp_path / 'migrations.db'}")
+
+
+@pytest.mark.postgres_only
+def test_statements_imported_by_a_batch_before_get_their_file_name_on_postgresql(scratch_postgres):
+    _filenames_after_upgrade(scratch_postgres)

@@ -104,6 +104,7 @@ def test_a_long_statement_parsed_in_parts_is_the_serial_parse(
             .order_by(Transaction.id)
         ).all()
     assert statement.page_count == PAGES
+    assert statement.filename == "long.pdf"  # the merge saves it with the upload's name
     assert [tuple(row) for row in stored] == [
         (t.date, t.description, t.amount, t.balance) for t in serial.transactions
     ]

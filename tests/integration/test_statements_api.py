@@ -86,6 +86,32 @@ def test_a_statement_is_parsed_into_its_transactions(client, auth_headers, worke
     assert listing["total"] == 1 and listing["items"][0]["id"] == statement_id
 
 
+def test_each_statement_is_listed_with_the_name_of_the_file_it_was_uploaded_as(
+    client, auth_headers, worker, wait_for, tmp_path
+):
+    """Statements that print no bank or account are told apart by their file's name, sent
+    alone or in a batch; the same file sent again under another name keeps the first."""
+    alone = LAYOUTS["northgate_uk"](tmp_path / "a.pdf")
+    LAYOUTS["prairie_us"](tmp_path / "b.pdf")
+    submitted = upload(client, auth_headers, (tmp_path / "a.pdf").read_bytes(), "scans/march.pdf")
+    assert submitted.status_code == 202, submitted.text
+    assert wait_for(submitted.json()["task_id"], auth_headers, is_final, timeout=60)["status"] == "SUCCESS"
+    batch = client.post("/batches", headers=auth_headers, files=[
+        ("files", ("april statement.pdf", (tmp_path / "b.pdf").read_bytes(), "application/pdf")),
+        ("files", ("copy of march.pdf", (tmp_path / "a.pdf").read_bytes(), "application/pdf")),
+    ])
+    assert batch.status_code == 202, batch.text
+    for item in client.get(f"/batches/{batch.json()['batch_id']}", headers=auth_headers).json()["items"]:
+        assert wait_for(item["task_id"], auth_headers, is_final, timeout=60)["status"] == "SUCCESS"
+
+    listing = client.get("/statements", headers=auth_headers).json()
+    named = {item["account_last4"]: item["filename"] for item in listing["items"]}
+    assert named[alone.account_last4] == "march.pdf"  # no folder, the first name kept
+    assert sorted(named.values()) == ["april statement.pdf", "march.pdf"]
+    one = client.get(f"/statements/{listing['items'][0]['id']}", headers=auth_headers).json()
+    assert one["filename"] == "april statement.pdf"
+
+
 def test_the_same_file_twice_gives_the_same_statement_and_no_duplicates(
     client, auth_headers, worker, wait_for, statement_pdf, submit
 ):
