@@ -1,7 +1,8 @@
-// The user's statements: bank, account, period, transaction count, balance check.
+// The user's statements: bank, the file they came from, account, period, transaction
+// count, balance check; exports, and Delete (after a confirmation) for a wrong upload.
 
 import { api, query } from "../api.js";
-import { accountText, balanceBadge, bankName, formatDate, formatPeriod, h, pageHead, plural, statementWarnings } from "../ui.js";
+import { accountText, balanceBadge, bankName, formatDate, formatPeriod, h, pageHead, plural, statementWarnings, toast } from "../ui.js";
 
 const PAGE_SIZE = 50;
 const FORMATS = [["csv", "CSV"], ["ofx", "OFX"], ["qif", "QIF"], ["json", "JSON"]];
@@ -17,10 +18,29 @@ export async function statementsPage(context) {
       h("a.btn", { href: "#/upload" }, "Upload your first statement")));
   }
   const open = (statement) => context.go("transactions", { statement: statement.id });
+  const remove = async (statement, button) => {
+    const name = statement.filename ? `"${statement.filename}"` : `${bankName(statement)} ${accountText(statement.account_last4)}`;
+    if (!window.confirm(`Delete the statement ${name} and its ${plural(statement.transaction_count, "transaction")}? This cannot be undone.`)) return;
+    button.disabled = true;
+    try {
+      await api(`/statements/${statement.id}`, { method: "DELETE" });
+      toast(`Deleted ${name}`);
+      // The last row of a later page gone: the page before it.
+      const next = page.items.length === 1 && offset > 0 ? Math.max(0, offset - PAGE_SIZE) : offset;
+      context.go("statements", next ? { offset: next } : undefined);
+    } catch (err) {
+      button.disabled = false;
+      toast(err.message, "error");
+    }
+  };
   const rows = page.items.map((statement) => {
-    const row = h("tr.clickable", { "data-testid": "statement-row", onclick: (event) => { if (!event.target.closest("a")) open(statement); } },
+    const label = `${bankName(statement)} ${accountText(statement.account_last4)}${statement.filename ? ` (${statement.filename})` : ""}`;
+    const deleteButton = h("button.btn.btn-danger.btn-small", { type: "button", "aria-label": `Delete ${label}`, "data-testid": "statement-delete" }, "Delete");
+    deleteButton.addEventListener("click", () => remove(statement, deleteButton));
+    const row = h("tr.clickable", { "data-testid": "statement-row", onclick: (event) => { if (!event.target.closest("a, button")) open(statement); } },
       h("td", {},
-        h("div", {}, h("a", { href: `#/transactions?statement=${statement.id}`, "aria-label": `Transactions of ${bankName(statement)} ${accountText(statement.account_last4)}` }, bankName(statement))),
+        h("div", {}, h("a", { href: `#/transactions?statement=${statement.id}`, "aria-label": `Transactions of ${label}` }, bankName(statement))),
+        statement.filename ? h("div.small.filename", { "data-testid": "statement-filename", title: "The file it was uploaded as" }, statement.filename) : null,
         h("div.muted.small", {}, `Imported ${formatDate(statement.created_at)}`),
         statementWarnings(statement.warnings)),
       h("td.nowrap", {}, accountText(statement.account_last4)),
@@ -29,7 +49,8 @@ export async function statementsPage(context) {
       h("td", {}, balanceBadge(statement.balance_check, statement.balance_mismatch_rows)),
       h("td.span-sm", {},
         FORMATS.map(([format, label], index) => [index ? " · " : "",
-          h("a.small", { href: `/statements/${statement.id}/export?format=${format}`, download: "" , "aria-label": `Export as ${label}` }, label)])));
+          h("a.small", { href: `/statements/${statement.id}/export?format=${format}`, download: "" , "aria-label": `Export as ${label}` }, label)])),
+      h("td", {}, deleteButton));
     return row;
   });
   const pager = h("div.pager", {},
@@ -42,8 +63,8 @@ export async function statementsPage(context) {
       h("div.table-wrap", {},
         h("table.stack-sm", {},
           h("caption.visually-hidden", {}, "Imported statements"),
-          h("thead", {}, h("tr", {}, ["Bank", "Account", "Period", "Transactions", "Balance check", "Export"].map((title, index) =>
-            h(index === 3 ? "th.num" : "th", { scope: "col" }, title)))),
+          h("thead", {}, h("tr", {}, ["Bank", "Account", "Period", "Transactions", "Balance check", "Export", ""].map((title, index) =>
+            h(index === 3 ? "th.num" : "th", { scope: "col" }, title || h("span.visually-hidden", {}, "Actions"))))),
           h("tbody", {}, rows))),
       page.total > PAGE_SIZE ? pager : null));
 }
