@@ -55,6 +55,15 @@ def test_invalid_rules_are_422_and_not_saved(client, auth_headers, body, words):
     assert client.get("/rules", headers=auth_headers).json()["total"] == 0
 
 
+def test_reversed_amount_bounds_are_said_in_words(client, auth_headers):
+    """The message names the bounds as the rule form does, not as amount_min/amount_max."""
+    response = client.post("/rules", json={**RULE, "amount_min": "500", "amount_max": "100"},
+                           headers=auth_headers)
+    assert response.status_code == 422
+    assert [error["msg"] for error in response.json()["errors"]] == [
+        "Value error, The minimum amount (500) must not be greater than the maximum amount (100)"]
+
+
 def test_another_users_rule_is_404(client, register):
     alice, bob = register(), register()
     rule_id = client.post("/rules", json=RULE, headers=alice).json()["id"]

@@ -117,6 +117,17 @@ def test_bad_queries_are_422(client, mine, params) -> None:
     assert answer.json()["detail"]
 
 
+def test_a_reversed_date_range_is_said_in_words(client, mine) -> None:
+    """The detail is shown as it is (the web app's filters): no field names in it."""
+    for path in ("/transactions", "/transactions/summary"):
+        answer = client.get(path, params={"date_from": "2024-02-01", "date_to": "2024-01-01"},
+                            headers=mine["headers"])
+        assert answer.status_code == 422
+        assert answer.json()["detail"] == (
+            "The start date (2024-02-01) must not be after the end date (2024-01-01)"
+        )
+
+
 def test_needs_a_user(client) -> None:
     for path in ("/transactions", "/transactions/summary", "/transactions/categories"):
         assert client.get(path).status_code == 401
