@@ -562,3 +562,160 @@ def _first_listed(page: Any, api_server: str) -> str:
     """The description of the transaction edited by hand (newest first, as listed)."""
     edited = page.request.get(f"{api_server}/transactions?category=Coffee%20%26%20snacks").json()
     return str(edited["items"][0]["description"]).casefold()
+
+
+# --- The pages' audit (reports, statements, filters, schedules) ---------------------------
+
+
+def _signed_up(browser: Any, api_server: str, email: str) -> tuple[Any, Any, list[str]]:
+    """A new user signed up in a fresh page; the page, its context and its errors."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(api_server)
+    page.get_by_role("link", name="Create an account").click()
+    page.get_by_test_id("login-email").fill(email)
+    page.get_by_test_id("login-password").fill("correct horse battery")
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_role("heading", name="Upload statements")).to_be_visible()
+    return page, context, errors
+
+
+def _seeded_statements(user_id: int) -> tuple[int, int]:
+    """Two statements: one of 17 months (Aug 2015 to Dec 2016) uploaded as "old-account.pdf",
+    one of a single month whose file name is not known."""
+    from sqlalchemy import update
+
+    from backend.db import get_engine
+    from backend.models import Statement
+    from tests.support.seed import seed_statement
+
+    long_rows = [(f"{2015 + (8 + n - 1) // 12}-{(8 + n - 1) % 12 + 1:02d}-10", f"SHOP {n}", "-12.50")
+                 for n in range(17)]
+    older = seed_statement(user_id, long_rows)
+    newer = seed_statement(user_id, [("2024-03-05", "CAFE", "-4.20"), ("2024-03-06", "SALARY", "900.00")])
+    with get_engine().begin() as conn:
+        conn.execute(update(Statement).where(Statement.id == older).values(filename="old-account.pdf"))
+    return older, newer
+
+
+def test_reports_show_every_month_with_its_year_and_say_amounts_are_not_converted(
+    api_server: str, browser: Any
+) -> None:
+    """The audit: the months chart kept the last 12 months without saying so; "Aug 15" read
+    as a day; spending of statements in different currencies was added up unsaid; a From
+    date after the To date replaced the page with "Something went wrong — Date_from…"."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+    page, _, errors = _signed_up(browser, api_server, "cleo@example.com")
+    user_id = page.request.get(f"{api_server}/auth/me").json()["id"]
+    older, _ = _seeded_statements(user_id)
+
+    page.goto(f"{api_server}/#/reports")
+    chart = page.get_by_test_id("months-chart")
+    expect(chart.get_by_test_id("months-span")).to_contain_text("18 months")
+    expect(chart.get_by_test_id("months-span")).to_contain_text("2015")
+    expect(chart.get_by_test_id("months-span")).to_contain_text("2024")
+    # Every month is drawn, the oldest too, each with its four-digit year.
+    labels = chart.locator("svg desc").text_content() or ""
+    assert labels.count(": in ") == 18 and "2015" in labels, labels
+    month = page.evaluate("""async () => (await import("/web/js/ui.js")).formatMonth("2015-08")""")
+    assert month.endswith("2015"), month
+    # More months than fit: the box scrolls sideways and opens at the newest.
+    box = chart.get_by_test_id("months-scroll")
+    assert box.evaluate("(el) => el.scrollWidth > el.clientWidth")
+    page.wait_for_function("""() => {
+        const el = document.querySelector('[data-testid="months-scroll"]');
+        return el.scrollLeft > 0 && el.scrollLeft + el.clientWidth >= el.scrollWidth - 1;
+    }""")
+    expect(chart).to_contain_text("scroll sideways")
+    # All statements: the page says amounts are added as printed; one statement: no need.
+    expect(page.get_by_test_id("currency-note")).to_contain_text("does not record which currency")
+    page.goto(f"{api_server}/#/reports?statement={older}")
+    expect(page.get_by_test_id("months-chart")).to_be_visible()
+    expect(page.get_by_test_id("currency-note")).to_have_count(0)
+    # A phone: the wide chart scrolls within its card, the page does not.
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{api_server}/#/reports")
+    expect(page.get_by_test_id("months-chart")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # A reversed range: said next to the form, which keeps what was typed.
+    page.get_by_role("textbox", name="From").fill("2024-02-01")
+    page.get_by_role("textbox", name="To").fill("2024-01-01")
+    page.get_by_role("button", name="Update charts").click()
+    expect(page.get_by_test_id("filter-error")).to_have_text(
+        "The start date (2024-02-01) must not be after the end date (2024-01-01)")
+    expect(page.get_by_text("Something went wrong")).to_have_count(0)
+    expect(page.get_by_role("textbox", name="From")).to_have_value("2024-02-01")
+    expect(page.get_by_test_id("report-generate")).to_be_visible()
+    assert errors == [], errors
+
+
+def test_statements_show_their_file_and_can_be_deleted_and_filters_keep_the_page(
+    api_server: str, browser: Any
+) -> None:
+    """The audit: statements printing no bank or account could not be told apart nor a wrong
+    one deleted; a reversed date range on Transactions replaced the page; the schedule's
+    When menu kept a preset's words over a typed cron expression."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+    page, _, errors = _signed_up(browser, api_server, "dan@example.com")
+    user_id = page.request.get(f"{api_server}/auth/me").json()["id"]
+    older, newer = _seeded_statements(user_id)
+
+    page.get_by_role("link", name="Statements", exact=True).click()
+    rows = page.get_by_test_id("statement-row")
+    expect(rows).to_have_count(2)
+    named = rows.filter(has_text="old-account.pdf")
+    expect(named.get_by_test_id("statement-filename")).to_have_text("old-account.pdf")
+    assert page.request.get(f"{api_server}/statements/{older}").json()["filename"] == "old-account.pdf"
+
+    # Delete asks first: dismissed, nothing goes; accepted, the statement and its
+    # transactions go, and the page stays on the list.
+    questions: list[str] = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    named.get_by_role("button", name=re.compile("^Delete")).click()
+    expect(rows).to_have_count(2)
+    assert questions and "old-account.pdf" in questions[0] and "17 transactions" in questions[0], questions
+    page.once("dialog", lambda dialog: dialog.accept())
+    named.get_by_role("button", name=re.compile("^Delete")).click()
+    expect(rows).to_have_count(1)
+    expect(page.locator("main h1")).to_have_text("Statements")
+    assert page.request.get(f"{api_server}/statements/{older}").status == 404
+    assert page.request.get(f"{api_server}/transactions").json()["total"] == 2
+    assert [item["id"] for item in page.request.get(f"{api_server}/statements").json()["items"]] == [newer]
+
+    # Transactions: a reversed range is said next to the filters, which keep their values.
+    page.get_by_role("link", name="Transactions", exact=True).click()
+    expect(page.get_by_test_id("transaction-row")).to_have_count(2)
+    page.get_by_label("From").fill("2024-03-06")
+    page.get_by_label("To").fill("2024-03-05")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_test_id("filter-error")).to_have_text(
+        "The start date (2024-03-06) must not be after the end date (2024-03-05)")
+    expect(page.get_by_text("Something went wrong")).to_have_count(0)
+    expect(page.get_by_label("From")).to_have_value("2024-03-06")
+    expect(page.get_by_label("To")).to_have_value("2024-03-05")
+    page.get_by_label("From").fill("2024-03-01")
+    page.get_by_label("To").fill("2024-03-31")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_test_id("transaction-row")).to_have_count(2)
+    expect(page.get_by_test_id("filter-error")).to_be_empty()
+
+    # Schedules: the When menu follows the expression typed.
+    page.get_by_role("link", name="Schedules", exact=True).click()
+    when = page.get_by_label("When")
+    expect(when).to_have_value("0 6 * * 1")
+    page.get_by_test_id("schedule-cron").fill("15 3 * * 2")
+    expect(when).to_have_value("")
+    assert when.evaluate("(el) => el.selectedOptions[0].textContent") == "Custom cron expression…"
+    page.get_by_test_id("schedule-cron").fill("0 7 * * *")
+    expect(when).to_have_value("0 7 * * *")
+    assert errors == [], errors
