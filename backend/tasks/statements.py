@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import Connection, select
+
 from backend.db import get_engine, new_session
-from backend.models import Statement
+from backend.models import Statement, TaskStatus
 from backend.services.statement_store import (
     SavedDocument,
     existing_statement_id,
@@ -48,13 +50,16 @@ def parse_pdf_async(
     back when read with the same hints, and fails the task when read with others
     (``statement_store.ImportedWithOtherHints``: the message names them and says how to
     import it again). Another file printing a statement the user has (a re-download)
-    succeeds without adding it: the result names the statement already imported.
+    succeeds without adding it: the result names the statement already imported. So
+    does the same file sent again (``already_imported``, and the warning saying nothing
+    was added), unless this very task imported it on an earlier run (a message
+    redelivered after its worker died): that import is this task's own.
     """
     hints = hint_record(date_order, decimal)
     engine = get_engine()
     with engine.connect() as conn:
         if existing_statement_id(conn, user_id, file_sha256, hints) is not None:
-            saved = SavedDocument(statement_ids(conn, user_id, file_sha256))
+            saved = _imported_before(conn, user_id, file_sha256, self.request.id)
         else:
             saved = None
     if saved is None:
@@ -85,3 +90,27 @@ def parse_pdf_async(
             saved = save_statement(conn, user_id, file_sha256, parsed, hints, filename)
     with new_session() as session:
         return statement_summary(session.get_one(Statement, saved.first), saved)
+
+
+def _imported_before(
+    conn: Connection, user_id: int, file_sha256: str, task_id: str | None
+) -> SavedDocument:
+    """The statements the user imported from this very file before: each is named in the
+    result's ``already_imported`` (nothing was added for it), as a re-download's is,
+    except those saved after this task was submitted, which an earlier run of this same
+    task saved (it was redelivered after its worker died before recording its result).
+    Run outside a worker (no task id), every one was there before."""
+    ids = statement_ids(conn, user_id, file_sha256)
+    submitted = None
+    if task_id is not None:
+        submitted = conn.scalar(select(TaskStatus.created_at).where(TaskStatus.task_id == task_id))
+    if submitted is None:
+        return SavedDocument(ids, list(range(len(ids))))
+    earlier = set(
+        conn.scalars(
+            select(Statement.id).where(
+                Statement.id.in_(ids), Statement.created_at < submitted
+            )
+        )
+    )
+    return SavedDocument(ids, [part for part, id_ in enumerate(ids) if id_ in earlier])
