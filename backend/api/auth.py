@@ -120,6 +120,9 @@ def sign_out(request: Request, settings: SettingsDep) -> Response:
 
 @router.get("/me", response_model=MeOut)
 def me(user: CurrentUser, settings: SettingsDep) -> MeOut:
-    """The user the token belongs to, and the upload limit that applies to them."""
+    """The user the token belongs to, and the upload limits that apply to them."""
     fields = UserOut.model_validate(user).model_dump()
-    return MeOut(**fields, max_upload_bytes=settings.max_upload_bytes)
+    return MeOut(
+        **fields, max_upload_bytes=settings.max_upload_bytes,
+        max_batch_files=settings.max_batch_files, max_active_tasks=settings.user_max_active_tasks,
+    )

@@ -58,6 +58,10 @@ class BatchItemOut(BaseModel):
     statement_id: int | None
     error_message: str | None
     task_id: str | None
+    # Its task's progress (as GET /tasks/{task_id}/status gives it): one poll of the batch
+    # follows every file, where a stream per file would take a browser's every connection.
+    progress_percent: int
+    progress_message: str | None
 
 
 class BatchStepOut(BaseModel):

@@ -60,9 +60,14 @@ class UserOut(BaseModel):
 
 class MeOut(UserOut):
     """``GET /auth/me``: the user, and the largest PDF they may upload (MAX_UPLOAD_MB), so a
-    client can refuse a larger file before sending it rather than after."""
+    client can refuse a larger file before sending it rather than after, and the most files
+    one ``POST /batches`` takes (MAX_BATCH_FILES) and the most tasks they may have waiting
+    or running (USER_MAX_ACTIVE_TASKS), so it can send more files as several batches, each
+    once there is room for it."""
 
     max_upload_bytes: int
+    max_batch_files: int
+    max_active_tasks: int
 
 
 class TokenOut(BaseModel):

@@ -137,6 +137,9 @@ class ItemView:
     statement_id: int | None
     error_message: str | None
     task_id: str | None
+    # Its task's progress as the worker last wrote it (0 for a refused upload).
+    progress_percent: int = 0
+    progress_message: str | None = None
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,8 @@ def _item_rows(conn: Connection, batch_row_ids: Sequence[int]) -> dict[int, list
         select(
             _items.c.batch_id, _items.c.id, _items.c.filename, _items.c.task_id,
             _items.c.error_message, _tasks.c.status, _tasks.c.result,
-            _tasks.c.error_message.label("task_error"),
+            _tasks.c.error_message.label("task_error"), _tasks.c.progress_percent,
+            _tasks.c.progress_message,
         )
         .select_from(_items.outerjoin(_tasks, _tasks.c.task_id == _items.c.task_id))
         .where(_items.c.batch_id.in_(batch_row_ids))
@@ -197,7 +201,10 @@ def _item_rows(conn: Connection, batch_row_ids: Sequence[int]) -> dict[int, list
         if status == TaskState.SUCCESS.value and isinstance(row.result, dict):
             statement_id = row.result.get("statement_id")
         found[row.batch_id].append(
-            ItemView(row.id, row.filename, status, statement_id, error, row.task_id)
+            ItemView(
+                row.id, row.filename, status, statement_id, error, row.task_id,
+                row.progress_percent or 0, row.progress_message,
+            )
         )
     return found
 
