@@ -136,34 +136,136 @@ export function uploadFiles(path, files, field, onProgress) {
   return { promise, abort: () => xhr.abort() };
 }
 
+// A browser opens at most 6 HTTP/1.1 connections to one host, and an event stream holds
+// one for as long as its task runs: one stream per file of a 40-file upload took them all,
+// and every other request of the app (a page's data, a cancel) waited behind them. So at
+// most MAX_STREAMS tasks are streamed at once; the others are polled, each poll a short
+// request that gives its connection back, and take a stream when one is free.
+export const MAX_STREAMS = 2;
+const POLL_MS = 1000;
+let streamsOpen = 0;
+const waitingForStream = [];
+
+function freeStream() {
+  streamsOpen -= 1;
+  while (waitingForStream.length && streamsOpen < MAX_STREAMS) {
+    const next = waitingForStream.shift();
+    if (next()) break;  // a watcher closed meanwhile declines, and the next one is asked
+  }
+}
+
+/** How many event streams the app holds open now (never more than MAX_STREAMS). */
+export function openStreams() {
+  return streamsOpen;
+}
+
 /**
- * Follow a task: its status as the server pushes it (server-sent events on
- * /tasks/{id}/events, authenticated by the cookie), until it is final.
- * `onStatus(task)` runs for every change; returns a function that stops watching.
- * If the stream breaks, the browser reconnects by itself; a final state closes it.
+ * Follow a task until it is final: `onStatus(task)` runs for every change (the task's
+ * /status record); returns a function that stops watching. Its status is pushed by the
+ * server (server-sent events on /tasks/{id}/events, authenticated by the cookie) while
+ * fewer than MAX_STREAMS streams are open, else read every second until one is free. If a
+ * stream breaks, the browser reconnects by itself; a final state closes it.
  */
 export function watchTask(taskId, onStatus) {
-  const source = new EventSource(`/tasks/${encodeURIComponent(taskId)}/events`);
+  const path = `/tasks/${encodeURIComponent(taskId)}`;
   let closed = false;
-  const close = () => { closed = true; source.close(); };
-  source.addEventListener("status", (event) => {
-    const task = JSON.parse(event.data);
+  let source = null;
+  let timer = null;
+  let waiting = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearTimeout(timer);
+    if (source) { source.close(); source = null; freeStream(); }
+  };
+  const report = (task) => {
+    if (closed) return;
     if (FINAL.has(task.status)) close();
     onStatus(task);
-  });
-  source.addEventListener("expired", () => { close(); onSignedOut(true); });
-  source.onerror = async () => {
-    if (closed) return;
-    // The stream ended or broke: one look at the status says whether it is over, and
-    // whether we are still signed in (EventSource itself cannot tell a 401 apart).
-    try {
-      const task = await api(`/tasks/${encodeURIComponent(taskId)}/status`);
-      if (FINAL.has(task.status)) { close(); onStatus(task); }
-    } catch (error) {
-      if (error instanceof ApiError && (error.status === 401 || error.status === 404)) close();
-    }
   };
-  return close;
+  // Whether we may go on after a failed read: not once signed out or the task is gone.
+  const gone = (error) => error instanceof ApiError && (error.status === 401 || error.status === 404);
+
+  async function poll() {
+    timer = null;
+    if (closed || source) return;
+    try {
+      report(await api(`${path}/status`));
+    } catch (error) {
+      if (gone(error)) { close(); return; }
+    }
+    if (!closed && !source) timer = setTimeout(poll, POLL_MS);
+  }
+
+  function stream() {
+    waiting = false;
+    if (closed) return false;
+    streamsOpen += 1;
+    clearTimeout(timer);
+    timer = null;
+    source = new EventSource(`${path}/events`);
+    source.addEventListener("status", (event) => report(JSON.parse(event.data)));
+    source.addEventListener("expired", () => { close(); onSignedOut(true); });
+    source.onerror = async () => {
+      if (closed) return;
+      // The stream ended or broke: one look at the status says whether it is over, and
+      // whether we are still signed in (EventSource itself cannot tell a 401 apart).
+      try {
+        const task = await api(`${path}/status`);
+        if (FINAL.has(task.status)) report(task);
+      } catch (error) {
+        if (gone(error)) close();
+      }
+    };
+    return true;
+  }
+
+  if (streamsOpen < MAX_STREAMS) stream();
+  else {
+    waiting = true;
+    waitingForStream.push(stream);
+    poll();
+  }
+  return () => {
+    if (waiting) waitingForStream.splice(waitingForStream.indexOf(stream), 1);
+    waiting = false;
+    close();
+  };
+}
+
+/**
+ * Follow a batch's items (GET /batches/{id}: each item's task, state and progress) with
+ * one request a second, whatever the number of files, until every item is final:
+ * `onBatch(batch)` runs for each answer. A failed read (the server restarting) is tried
+ * again, less often; signed out or the batch gone, it stops. Returns a function that stops.
+ */
+export function watchBatch(batchId, onBatch) {
+  let stopped = false;
+  let timer = null;
+  let failures = 0;
+  async function poll() {
+    timer = null;
+    if (stopped) return;
+    try {
+      const batch = await api(`/batches/${encodeURIComponent(batchId)}`);
+      failures = 0;
+      if (stopped) return;
+      if (batch.items.every((item) => FINAL.has(item.status))) stopped = true;
+      onBatch(batch);
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 404)) stopped = true;
+      failures += 1;
+    }
+    if (!stopped) timer = setTimeout(poll, backoff(failures, POLL_MS));
+  }
+  poll();
+  return () => { stopped = true; clearTimeout(timer); };
+}
+
+/** The wait before the next try after `failures` failed ones in a row: `first`, doubled
+ * each time, at most 30 s. */
+export function backoff(failures, first = 1000) {
+  return Math.min(first * 2 ** Math.max(0, failures - 1), 30_000);
 }
 
 export const isFinal = (status) => FINAL.has(status);
