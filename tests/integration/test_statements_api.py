@@ -129,6 +129,26 @@ def test_the_same_file_twice_gives_the_same_statement_and_no_duplicates(
     assert count == len(truth.transactions)
 
 
+def test_the_same_file_again_says_its_statement_was_already_imported(
+    client, auth_headers, worker, wait_for, statement_pdf
+):
+    """As a re-download of the statement does: named in already_imported, with the
+    warning that nothing was added (it read as a new import: already_imported [])."""
+    content, _ = statement_pdf
+    first = parse(client, auth_headers, wait_for, content)["result"]
+    assert first["already_imported"] == []
+    assert not any("already imported" in warning for warning in first["warnings"])
+    again = parse(client, auth_headers, wait_for, content)
+    assert again["status"] == "SUCCESS", again
+    result = again["result"]
+    assert result["statement_id"] == first["statement_id"]
+    assert result["already_imported"] == [first["statement_id"]]
+    assert result["warnings"][-1] == (
+        f"This statement was already imported as statement {first['statement_id']} "
+        "(same account, period and transactions); nothing was added"
+    )
+
+
 def test_the_real_credit_card_sample_parses_to_its_52_transactions(client, auth_headers, worker, wait_for):
     content = (SAMPLES_DIR / "statements" / "monopoly_example_credit_card.pdf").read_bytes()
     outcome = parse(client, auth_headers, wait_for, content)

@@ -468,6 +468,155 @@ def test_upload_results_show_every_statement_and_retry_only_what_can_help(
     assert [text for text in console if not text.startswith("Failed to load resource")] == []
 
 
+# Counts the event streams the page opens and closes (window.streams: open now, most at once).
+COUNT_STREAMS = """
+window.streams = { open: 0, most: 0, opened: 0 };
+const Streamed = window.EventSource;
+window.EventSource = class extends Streamed {
+  constructor(...args) {
+    super(...args);
+    window.streams.opened += 1;
+    window.streams.open += 1;
+    window.streams.most = Math.max(window.streams.most, window.streams.open);
+  }
+  close() {
+    if (this.readyState !== Streamed.CLOSED) window.streams.open -= 1;
+    super.close();
+  }
+};
+"""
+
+
+def _sign_up(page: Any, api_server: str, email: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(api_server)
+    page.get_by_role("link", name="Create an account").click()
+    page.get_by_test_id("login-email").fill(email)
+    page.get_by_test_id("login-password").fill("correct horse battery")
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_role("heading", name="Upload statements")).to_be_visible()
+
+
+def test_many_files_leave_the_app_its_connections_and_cancel_all_cancels_each(
+    api_server: str, browser: Any, tmp_path: Path
+) -> None:
+    """What the audit found: one event stream per file took the browser's six connections
+    to the API; the seventh file's progress, other pages and Cancel all waited behind
+    them ("5 of 40 finished" while the server had finished 36; Cancel all cancelled 4)."""
+    from decimal import Decimal
+
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(COUNT_STREAMS)
+    page = context.new_page()
+    _sign_up(page, api_server, "cleo@example.com")
+    files = []
+    for number in range(10):  # ten distinct statements of 20 pages: each runs a while
+        path = tmp_path / f"long-{number}.pdf"
+        statement_pdfs.make_long_statement(path, pages=20, opening_shift=Decimal(number))
+        files.append(path)
+    page.get_by_test_id("upload-input").set_input_files(files)
+    rows = page.get_by_test_id("upload-item")
+    expect(rows).to_have_count(10)
+    expect(rows.filter(has_text="Uploading")).to_have_count(0)
+
+    # Another page while the ten run: it asks the API and shows the answer.
+    page.get_by_role("link", name="Transactions", exact=True).click()
+    expect(page.get_by_role("heading", name="Transactions")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"No transactions|\d+–\d+ of \d+")).first).to_be_visible()
+    page.get_by_role("link", name="Upload", exact=True).click()
+    expect(page.get_by_test_id("upload-item")).to_have_count(10)
+
+    # Cancel all: every file that had not finished ends cancelled, as the server says.
+    page.get_by_role("button", name="Cancel all").click()
+    expect(page.get_by_text("10 of 10 files finished")).to_be_visible(timeout=TASK_TIMEOUT_MS)
+    tasks = page.request.get(f"{api_server}/tasks?task_name=parse_pdf_async&limit=50").json()["items"]
+    states = sorted(task["status"] for task in tasks)
+    # (Ten 20-page parses on a 2-process worker: the last ones are still waiting.)
+    assert len(tasks) == 10 and set(states) <= {"SUCCESS", "REVOKED"} and "REVOKED" in states, states
+    rows = page.get_by_test_id("upload-item")
+    expect(rows.filter(has_text="Cancelled")).to_have_count(states.count("REVOKED"))
+    expect(rows.filter(has_text="Done")).to_have_count(states.count("SUCCESS"))
+    streams = page.evaluate("window.streams")
+    assert streams["most"] <= 2, f"the page held {streams['most']} event streams at once"
+    assert streams["open"] == 0, streams
+
+
+def test_more_files_than_a_batch_takes_go_up_as_several_batches(
+    api_server: str, browser: Any, tmp_path: Path
+) -> None:
+    """What the audit found: 101 files were refused whole, with a message naming the
+    server's setting, on a page that says "as many as you like"."""
+    from playwright.sync_api import expect
+
+    from backend.config import get_settings
+
+    expect.set_options(timeout=20_000)
+    settings = get_settings()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_up(page, api_server, "dora@example.com")
+    count = settings.max_batch_files + 1
+    files = []
+    for number in range(count):  # notes, not PDFs: each refused on its own, at once
+        path = tmp_path / f"note-{number:03}.pdf"
+        path.write_text(f"note {number}, not a statement")
+        files.append(path)
+    page.get_by_test_id("upload-input").set_input_files(files)
+    expect(page.get_by_text(f"{count} of {count} files finished · {count} failed")).to_be_visible(
+        timeout=TASK_TIMEOUT_MS
+    )
+    expect(page.get_by_test_id("upload-item").filter(has_text="not a PDF")).to_have_count(count)
+    size = min(settings.max_batch_files, settings.user_max_active_tasks)
+    # The number of files in each batch the server received.
+    batches = [batch["total"] for batch in page.request.get(f"{api_server}/batches").json()["items"]]
+    assert sum(batches) == count and max(batches) <= size, batches
+    assert len(batches) == -(-count // size), batches
+    assert "MAX_" not in page.locator("main").inner_text()
+
+
+def test_a_result_is_read_again_until_it_comes_and_a_file_sent_twice_adds_nothing(
+    api_server: str, browser: Any, tmp_path: Path
+) -> None:
+    """What the audit found: a result that could not be read once (the server restarting)
+    was never read; the same file sent again looked like a new import."""
+    from playwright.sync_api import Route, expect
+
+    expect.set_options(timeout=20_000)
+    truth = LAYOUTS["northgate_uk"](tmp_path / "northgate.pdf")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    failed: list[str] = []
+
+    def fail_once(route: Route) -> None:
+        if not failed:
+            failed.append(route.request.url)
+            route.abort("connectionrefused")
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/tasks/[^/]+/result$"), fail_once)
+    _sign_up(page, api_server, "emil@example.com")
+    page.get_by_test_id("upload-input").set_input_files([tmp_path / "northgate.pdf"])
+    first = page.get_by_test_id("upload-item").first
+    expect(first).to_contain_text("could not be read yet", timeout=TASK_TIMEOUT_MS)
+    first.get_by_role("button", name="Retry northgate.pdf").click()
+    expect(first).to_contain_text(f"{len(truth.transactions)} transactions")
+    expect(first).to_contain_text("Done")
+    expect(first).not_to_contain_text("already imported")
+    assert len(failed) == 1
+
+    # The same file again: its statement is there already, and the page says so.
+    page.get_by_test_id("upload-input").set_input_files([tmp_path / "northgate.pdf"])
+    second = page.get_by_test_id("upload-item").nth(1)
+    expect(second).to_contain_text("already imported, nothing added", timeout=TASK_TIMEOUT_MS)
+    expect(second.get_by_test_id("already-imported")).to_have_count(1)
+    expect(first.get_by_test_id("already-imported")).to_have_count(0)
+
+
 def test_the_api_docs_need_no_other_host(api_server: str, browser: Any) -> None:
     """/docs on a network that reaches nothing but the API (FastAPI's default page loads
     Swagger UI from a CDN: blank there). The page is opened under a name that is not
