@@ -165,8 +165,12 @@ export function openStreams() {
  * server (server-sent events on /tasks/{id}/events, authenticated by the cookie) while
  * fewer than MAX_STREAMS streams are open, else read every second until one is free. If a
  * stream breaks, the browser reconnects by itself; a final state closes it.
+ * With `onlyStream`, a task that would be polled is not watched at all (null is returned):
+ * for a caller that follows it some other way (a batch's poll) and takes a stream only
+ * when one is free, for livelier progress.
  */
-export function watchTask(taskId, onStatus) {
+export function watchTask(taskId, onStatus, { onlyStream = false } = {}) {
+  if (onlyStream && streamsOpen >= MAX_STREAMS) return null;
   const path = `/tasks/${encodeURIComponent(taskId)}`;
   let closed = false;
   let source = null;

@@ -120,8 +120,9 @@ let busyFailures = 0;
 
 /** Follow a batch's items (in upload order) with one poll of the batch until each is
  * final (api.watchBatch): its state and progress on every file's row; a final one's
- * record and result are read once. An item retried on its own (POST /tasks/{id}/retry)
- * runs a task outside the batch: its row follows that task instead. */
+ * record and result are read once. While one of the app's few event streams is free, a
+ * running item takes it too, for progress as it happens. An item retried on its own
+ * (POST /tasks/{id}/retry) runs a task outside the batch: its row follows that task. */
 function followBatch(batchId, batchItems) {
   const watching = batchWatches.get(batchId);
   if (watching) watching();
@@ -141,9 +142,15 @@ function followBatch(batchId, batchItems) {
       }
       if (item.shownFinal === item.taskId) return;  // its end is shown (or being read)
       if (isFinal(remote.status)) {
+        if (item.stopWatch) item.stopWatch();
+        item.stopWatch = null;
         item.shownFinal = item.taskId;
         finish(item);
-      } else {
+        return;
+      }
+      if (!item.stopWatch) streamItem(item);
+      // A streamed row takes the poll's word only when it is ahead (the stream stalled).
+      if (!item.stopWatch || remote.progress_percent > item.percent) {
         update(item, {
           status: remote.status, percent: Math.max(item.percent, remote.progress_percent),
           message: remote.progress_message || statusWords(remote.status),
@@ -151,6 +158,17 @@ function followBatch(batchId, batchItems) {
       }
     });
   }));
+}
+
+/** A batch item's task on one of the app's event streams, if one is free (it gives the
+ * stream back when it ends, and the batch's poll takes the row again). */
+function streamItem(item) {
+  const taskId = item.taskId;
+  item.stopWatch = watchTask(taskId, (task) => {
+    if (item.taskId !== taskId || item.shownFinal === taskId) return;
+    if (isFinal(task.status)) { item.stopWatch = null; item.shownFinal = taskId; }
+    show(item, task);
+  }, { onlyStream: true });
 }
 
 // Each followed batch's stop function, by batch id.
