@@ -37,6 +37,10 @@ def test_me_says_the_upload_limit(client, auth_headers):
 
     me = client.get("/auth/me", headers=auth_headers).json()
     assert me["max_upload_bytes"] == get_settings().max_upload_mb * 1024 * 1024
+    # ...and how many files a batch takes, and the user may have running: it sends more
+    # as several batches.
+    assert me["max_batch_files"] == get_settings().max_batch_files
+    assert me["max_active_tasks"] == get_settings().user_max_active_tasks
 
 
 def test_registering_an_existing_email_is_409(client):

@@ -130,6 +130,8 @@ def test_a_batch_of_ten_with_two_failures_is_partial_and_retry_runs_exactly_thos
     assert all(item["statement_id"] is None for item in failed)
     succeeded = [item for item in first["items"] if item["status"] == "SUCCESS"]
     assert len({item["statement_id"] for item in succeeded}) == 8
+    # Each item carries its task's progress: one read of the batch follows every file.
+    assert all((item["progress_percent"], item["progress_message"]) == (100, "Done") for item in succeeded)
     before = {item["task_id"]: client.get(f"/tasks/{item['task_id']}/status", headers=auth_headers).json()
               for item in succeeded}
 
