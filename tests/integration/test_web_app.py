@@ -425,16 +425,33 @@ def test_upload_results_show_every_statement_and_retry_only_what_can_help(
     )
     assert judged == [True] + [False] * failed_parses["total"] and failed_parses["total"] == 2
 
-    # In the page itself: a cancelled parse can run again, so it offers Retry.
+    # In the page itself: a cancelled parse can run again, so it offers Retry. Both of the
+    # worker's processes are kept busy meanwhile, so that the parse is still waiting when
+    # the cancel comes (a parse that finished first left nothing to cancel).
+    blockers = [
+        submit_task(get_engine(), user_id, "tests.progress_steps", {"steps": 1200, "delay": 0.1})
+        for _ in range(2)
+    ]
+    wait_until(lambda: all(page.request.get(f"{api_server}/tasks/{blocker}/status").json()["status"]
+                           == "PROCESSING" for blocker in blockers), 60, "the blockers")
     long_statement = tmp_path / "long.pdf"
     statement_pdfs.make_long_statement(long_statement, pages=20)
     page.get_by_test_id("upload-input").set_input_files([long_statement])
     running = page.get_by_test_id("upload-item").filter(has_text="long.pdf")
-    expect(running).to_contain_text(re.compile("Waiting for a worker|Starting|Working|Parsing"))
+    expect(running).to_contain_text("Waiting for a worker")
     running.get_by_role("button", name="Cancel long.pdf").click()
     expect(running).to_contain_text("Cancelled", timeout=TASK_TIMEOUT_MS)
     expect(running.get_by_role("button", name="Retry long.pdf")).to_be_visible()
     expect(page.get_by_test_id("retry-failed")).to_be_enabled()
+    # As the page sends an unsafe request: the session cookie with its CSRF token.
+    from backend.api.web_session import CSRF_COOKIE, CSRF_HEADER
+
+    csrf = next(cookie["value"] for cookie in context.cookies() if cookie["name"] == CSRF_COOKIE)
+    for blocker in blockers:
+        cancelled = page.request.delete(f"{api_server}/tasks/{blocker}", headers={CSRF_HEADER: csrf})
+        assert cancelled.status in (200, 202), cancelled.text()
+    wait_until(lambda: all(page.request.get(f"{api_server}/tasks/{blocker}/status").json()["status"]
+                           == "REVOKED" for blocker in blockers), 60, "the blockers' cancel")
 
     # The statement's transactions: its chip names it in words.
     plain.get_by_role("link", name="View transactions of this statement").click()
