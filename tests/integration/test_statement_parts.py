@@ -207,15 +207,7 @@ def test_a_merge_waiting_in_the_queue_says_so(clean_db, register, client, monkey
     """All pages read, the merge sent but not started (behind other work on its queue): the
     parse task says it waits, not "Merging" for as long as the queue is long (found by QA)."""
     engine = get_engine()
-    user_id = client.get("/auth/me", headers=register()).json()["id"]
-    task_id, started = running_parse_task(user_id)
-    sends = record_parts(engine, task_id, "node@test", started.attempt, user_id, "/nowhere.pdf", 12, 6)
-    assert sends is not None and len(sends) == 2
-    for part_id, _kwargs in sends:
-        assert task_records.mark_processing(engine, part_id, "node@test", 60, 3).attempt == 1
-        assert task_records.mark_success(engine, part_id, {"pages": []})
-    sent: list[str] = []
-    monkeypatch.setattr(statement_parts, "dispatch", lambda name, *_args: sent.append(name))
+    task_id, sends, sent = parts_all_succeeded(client, register(), monkeypatch)
     statement_parts._start_merge(engine, sends[-1][1])  # what the last part's end runs
 
     assert sent == [MERGE_STATEMENT_PARTS.name]
@@ -267,9 +259,9 @@ def test_a_part_failed_outside_a_run_fails_the_statement_at_the_reapers_next_rou
     assert reap()["parts_settled"] == 0
 
 
-def parts_all_succeeded_then_cancelled(client, headers, monkeypatch) -> tuple[str, list, list[str]]:
-    """A parse task whose two parts both succeeded, cancelled (DELETE's flag) before any
-    merge was set up; the merges sent are recorded in the list returned, not sent."""
+def parts_all_succeeded(client, headers, monkeypatch) -> tuple[str, list, list[str]]:
+    """A parse task of 12 pages whose two parts both succeeded, before any merge was set
+    up; the messages sent from then on are recorded in the list returned, not sent."""
     engine = get_engine()
     user_id = client.get("/auth/me", headers=headers).json()["id"]
     task_id, started = running_parse_task(user_id)
@@ -280,7 +272,13 @@ def parts_all_succeeded_then_cancelled(client, headers, monkeypatch) -> tuple[st
         assert task_records.mark_success(engine, part_id, {"pages": []})
     sent: list[str] = []
     monkeypatch.setattr(statement_parts, "dispatch", lambda name, *_args: sent.append(name))
-    assert task_records.request_cancel(engine, task_id)  # what DELETE /tasks/{id} does first
+    return task_id, sends, sent
+
+
+def parts_all_succeeded_then_cancelled(client, headers, monkeypatch) -> tuple[str, list, list[str]]:
+    """The same (``parts_all_succeeded``), cancelled (DELETE's flag) before any merge was set up."""
+    task_id, sends, sent = parts_all_succeeded(client, headers, monkeypatch)
+    assert task_records.request_cancel(get_engine(), task_id)  # what DELETE /tasks/{id} does first
     return task_id, sends, sent
 
 

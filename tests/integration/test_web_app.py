@@ -735,18 +735,12 @@ def _first_listed(page: Any, api_server: str) -> str:
 
 def _signed_up(browser: Any, api_server: str, email: str) -> tuple[Any, Any, list[str]]:
     """A new user signed up in a fresh page; the page, its context and its errors."""
-    from playwright.sync_api import expect
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(api_server)
-    page.get_by_role("link", name="Create an account").click()
-    page.get_by_test_id("login-email").fill(email)
-    page.get_by_test_id("login-password").fill("correct horse battery")
-    page.get_by_test_id("login-submit").click()
-    expect(page.get_by_role("heading", name="Upload statements")).to_be_visible()
+    _sign_up(page, api_server, email)
     return page, context, errors
 
 
