@@ -393,7 +393,7 @@ def test_only_one_of_several_claims_of_a_slot_wins(client, auth_headers):
         ({"task": "report", "cron": "0 6 * * 1", "timezone": "../../etc/passwd"}, "unknown time zone"),
         ({"task": "backup", "cron": "0 6 * * 1"}, "report"),
         ({"task": "report", "cron": "0 6 * * 1", "params": {"date_from": "2026-02-01",
-                                                           "date_to": "2026-01-01"}}, "date_from"),
+                                                           "date_to": "2026-01-01"}}, "start date"),
         ({"task": "report", "cron": "0 6 * * 1", "params": {"statment_id": 3}}, "statment_id"),
         ({"task": "categorize", "cron": "0 6 * * 1", "params": {"rules": []}}, "rules"),
     ],
