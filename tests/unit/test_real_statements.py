@@ -301,3 +301,41 @@ def test_ledgers_one_a_page_are_separate_statements_with_whole_particulars() -> 
     assert got == LEDGER_STATEMENTS
     checks = [(part.balance_check, part.balance_mismatch_rows) for part in statement.statements]
     assert checks == [("ok", 0), ("ok", 0)]
+
+
+# Every sample PDF (with or without an expected CSV) -> the currency of each of its statements,
+# and the evidence for it. ``None``: the document does not show it, and the parser does not guess.
+CURRENCIES: dict[str, tuple[str | None, ...]] = {
+    # "Alter Kontostand  EUR + 2.853.82", "Neuer Kontostand  EUR + 5.314,05"
+    "PB_KAZ_KtoNr_9999999999_06-04-2017_1200": ("EUR",),
+    # "en euros", "€" and "EUR +1.600,00" outside the table: both accounts
+    "cic_anonymised_2012-10-03": ("EUR", "EUR"),
+    # header "Belastung in EUR  Gutschrift in EUR"
+    "dkb_mustermann": ("EUR",),
+    # "$" only, with "payable ... in U.S. dollars" the one dollar named
+    "mercury_statement_20241105": ("USD",),
+    # header "AMOUNT (SGD)", "S$22,058.11"
+    "monopoly_example_credit_card": ("SGD",),
+    "ocbc_365_example": ("SGD",),
+    # an Indian party ledger printing no currency (the "$" of "280000,$,@66.87" is in a row's
+    # particulars, a foreign payment): unknown, not INR or USD
+    "pdfplumber_issue_912_ledger": (None, None),
+    # header "AMOUNT($)" and "$" amounts on a TD CANADA TRUST card; its USD are foreign-currency
+    # lines ("FOREIGN CURRENCY 22.54 USD"), and its words name several dollars
+    "td_visa_2014": ("CAD",),
+    "td_visa_2019": ("CAD",),
+    # a "$" only on the reconciliation form, USAA FEDERAL SAVINGS BANK (US dollars only)
+    "usaa_sample_statement": ("USD",),
+}
+
+
+def test_every_sample_has_its_currency_recorded() -> None:
+    """A new sample PDF needs its currency (or ``None``) in :data:`CURRENCIES`."""
+    assert sorted(CURRENCIES) == sorted(pdf.stem for pdf in STATEMENTS_DIR.glob("*.pdf"))
+
+
+@pytest.mark.parametrize("name", sorted(CURRENCIES))
+def test_currency_as_printed(name: str) -> None:
+    """Each statement's ISO 4217 currency, from what the document prints."""
+    statement = parsed_sample(STATEMENTS_DIR / f"{name}.pdf")
+    assert tuple(part.currency for part in statement.statements) == CURRENCIES[name]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
@@ -189,10 +189,15 @@ _NON_DIGITS = re.compile(r"\D")
 
 @dataclass(frozen=True)
 class Money:
-    """An amount found in text, with the currency printed next to it (if any)."""
+    """An amount found in text, with the currency printed next to it (if any).
+
+    ``printed`` is that currency's code or symbol as printed (``"$"``, ``"S$"``, ``"EUR"``):
+    ``currency`` reads a bare ``"$"`` as USD, which a statement must not (``statements.currency``).
+    """
 
     amount: Decimal
     currency: str | None
+    printed: str | None = field(default=None, compare=False)
 
 
 def parse_money(text: str) -> Decimal | None:
@@ -228,7 +233,7 @@ def _money_from_match(match: re.Match[str]) -> Money | None:
     if match["sign"] or match["sign2"]:
         amount = -amount
     marker = match["code"] or match["symbol"] or match["post"]
-    return Money(amount, CURRENCY_SYMBOLS.get(marker, marker) if marker else None)
+    return Money(amount, CURRENCY_SYMBOLS.get(marker, marker) if marker else None, marker)
 
 
 def _number_to_decimal(number: str) -> Decimal | None:

@@ -44,6 +44,12 @@ KNOWN_BANK_NAMES = (
     "UBS", "Credit Suisse", "Intesa Sanpaolo", "UniCredit", "BBVA", "CaixaBank", "Westpac", "ANZ", "NAB",
     "Commonwealth Bank", "RBC", "TD", "Scotiabank", "BMO", "CIBC",
 )  # fmt: skip
+# Banks that keep accounts in one dollar only, by a name they print (lower case): on their
+# statements a bare "$" is that dollar. Only banks the parser names (``find_bank_name``).
+DOLLAR_BANKS: dict[str, str] = {
+    "td canada trust": "CAD", "rbc royal bank": "CAD", "cibc": "CAD", "desjardins": "CAD",
+    "ocbc": "SGD", "dbs": "SGD", "posb": "SGD", "usaa": "USD",
+}  # fmt: skip
 KNOWN_BANKS = re.compile(rf"\b(?:{alternation(KNOWN_BANK_NAMES)})\b")
 # A known bank by the name its web or e-mail domain spells ("cic" of "33999@cic.fr", "wellsfargo").
 KNOWN_BANK_DOMAINS: dict[str, str] = {

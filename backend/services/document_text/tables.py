@@ -12,8 +12,9 @@ APOSTROPHES = "'\u2019"
 # Minus signs: hyphen-minus, the real minus sign, an en dash used as one.
 MINUS_SIGNS = "-\u2212\u2013"
 
-# Currency symbols and the ISO 4217 code they stand for. A bare "$" is read as USD: documents
-# in other dollars print a prefixed symbol ("CA$", "A$", "S$") or an ISO code, which win.
+# Currency symbols and the ISO 4217 code they stand for. A bare "$" is read as USD by the invoice
+# reader: documents in other dollars print a prefixed symbol ("CA$", "A$", "S$") or an ISO code,
+# which win. Statements treat it as :data:`AMBIGUOUS_DOLLAR` (see ``statements.currency``).
 CURRENCY_SYMBOLS: dict[str, str] = {
     "US$": "USD",
     "CA$": "CAD",
@@ -39,6 +40,17 @@ CURRENCY_CODES = (
     "EUR", "USD", "GBP", "CHF", "CAD", "AUD", "NZD", "JPY", "SEK", "NOK", "DKK", "PLN", "CZK",
     "HUF", "SGD", "HKD", "INR", "ZAR", "MXN", "BRL", "CNY", "KWD", "BHD", "OMR", "JOD", "TND",
 )  # fmt: skip
+
+
+# The symbol every dollar currency prints: on a statement it names no currency by itself.
+AMBIGUOUS_DOLLAR = "$"
+# The currencies a bare "$" can stand for.
+DOLLAR_CURRENCIES = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"})
+# A dollar named in words ("payable in U.S. dollars", "All charges are in Singapore Dollars").
+DOLLAR_NAMES: dict[str, str] = {
+    "u.s.": "USD", "us": "USD", "american": "USD", "canadian": "CAD", "australian": "AUD",
+    "new zealand": "NZD", "singapore": "SGD", "hong kong": "HKD",
+}  # fmt: skip
 
 
 def alternation(options: Iterable[str]) -> str:

@@ -36,6 +36,7 @@ from ..document_text.money import PrintedAmount, parse_amount, uses_decimal_comm
 from ..errors import InvalidInputError
 from .bank_name import bank_slug, find_bank_name
 from .columns import AMOUNT, BALANCE, CREDIT, DEBIT
+from .currency import find_currency
 from .hints import (
     COLUMNS_BY_RECONCILIATION,
     COLUMNS_GUESSED,
@@ -317,6 +318,9 @@ def assemble(reader: TableReader, page_count: int, hints: ParserHints = _NO_HINT
     signs_printed = _prints_negative_amounts(amount_texts, decimal_comma)
     card = looks_like_card_statement(lines)
     bank_name = find_bank_name(lines)
+    currency = find_currency(
+        reader.header_texts, money_texts, [line.text for line in lines], reader.foreign_notes, bank_name
+    )
     parts = split_statements(reader.rows, lines, day_first, decimal_comma)
     undated = _undated_by_part(reader.undated, parts)
     statements = [
@@ -328,6 +332,7 @@ def assemble(reader: TableReader, page_count: int, hints: ParserHints = _NO_HINT
         )
         for index, part in enumerate(parts)
     ]
+    statements = [replace(statement, currency=currency) for statement in statements]
     return replace(statements[0], more=tuple(statements[1:]))
 
 

@@ -23,9 +23,11 @@ class ParsedStatement:
 
     ``bank_name`` is the bank's name as printed ("Deutsche Kreditbank"); ``bank_source`` a
     stable slug of it. ``warnings`` says, in words a user understands, where the parser
-    guessed (date order, year, sign convention) rather than read. A PDF that prints several
-    statements (each with its own account or period and balances) is read as this one, the
-    first, with the others in ``more``, in document order, each reconciled on its own.
+    guessed (date order, year, sign convention) rather than read. ``currency`` is the ISO 4217
+    code of its amounts when the document shows it (``statements.currency``), else ``None``.
+    A PDF that prints several statements (each with its own account or period and balances)
+    is read as this one, the first, with the others in ``more``, in document order, each
+    reconciled on its own.
     """
 
     bank_source: str | None
@@ -39,6 +41,7 @@ class ParsedStatement:
     page_count: int
     transactions: tuple[ParsedTransaction, ...]
     bank_name: str | None = None
+    currency: str | None = None
     warnings: tuple[str, ...] = ()
     more: tuple[ParsedStatement, ...] = ()
 

@@ -103,6 +103,10 @@ class TableReader:
     # rows: (their place among ``text_lines``, the date column's text), for the statement's
     # warning that rows were skipped.
     undated: list[tuple[int, str]] = field(default_factory=list)
+    # The text of each table header (for the statement's currency: "AMOUNT (SGD)").
+    header_texts: list[str] = field(default_factory=list)
+    # Foreign-currency lines under rows ("FOREIGN CURRENCY 22.54 USD"): not the statement's currency.
+    foreign_notes: list[str] = field(default_factory=list)
     # Whether a table's debit and credit columns were told apart by position only.
     sides_guessed: bool = False
     _layout: ColumnLayout | None = None
@@ -151,6 +155,7 @@ class TableReader:
                 self._section, self._row = sign, None
             elif (header := _find_header(lines, index)) is not None:
                 columns, skip_to = header
+                self.header_texts.append(" ".join(line.text for line in lines[index:skip_to]))
                 self.sides_guessed |= any(column.side_guessed for column in columns)
                 self._layout = ColumnLayout(columns)
                 self._layout.learn(lines[skip_to:])
@@ -241,7 +246,9 @@ class TableReader:
         if self._row is None:
             return
         note = is_foreign_currency_note(text)
-        if not note:
+        if note:
+            self.foreign_notes.append(text)
+        else:
             self._row.description.append(text)
         if self._dated_top is not None:
             self._tail.append((None if note else text, self._line_top))
