@@ -279,6 +279,9 @@ class Statement(Base):
     # whose bytes differ, is not imported again (migration 0014). NULL: nothing to identify
     # it by, or a second copy imported before 0014; NULLs never match.
     content_sha256: Mapped[str | None] = mapped_column(String(64))
+    # The ISO 4217 code of its amounts, as the document shows it ("EUR"); NULL: not shown,
+    # or imported before it was recorded (migration 0019). Amounts of different ones never add up.
+    currency: Mapped[str | None] = mapped_column(String(3))
     account_last4: Mapped[str | None] = mapped_column(String(4))
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)

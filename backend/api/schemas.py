@@ -148,6 +148,11 @@ class StatementOut(BaseModel):
     filename: str | None
     bank_name: str | None
     bank_source: str | None
+    currency: str | None = Field(
+        description="ISO 4217 code of its amounts as the document shows it ('EUR'); null: the"
+        " document does not show it (a bare '$' alone), or imported before it was recorded",
+        examples=["EUR"],
+    )
     account_last4: str | None
     period_start: date | None
     period_end: date | None
@@ -279,23 +284,38 @@ class ReportIn(BaseModel):
         return self
 
 
+_SUMMARY_CURRENCY = Field(
+    default=None,
+    description="ISO 4217 code of the statements these amounts come from; null: statements whose"
+    " currency is unknown (their own group). Amounts of different currencies are never added up",
+    examples=["EUR"],
+)
+
+
 class CategorySpending(BaseModel):
+    currency: str | None = _SUMMARY_CURRENCY
     category: str | None = Field(description="null: transactions without a category")
     amount: Decimal = Field(description="Money out, as a positive amount")
     count: int
 
 
 class MonthTotals(BaseModel):
+    currency: str | None = _SUMMARY_CURRENCY
     month: str = Field(examples=["2024-01"])
     money_in: Decimal
     money_out: Decimal = Field(description="Money out, as a positive amount")
 
 
 class SummaryOut(BaseModel):
-    """What the web app's charts draw: spending by category, money in and out by month."""
+    """What the web app's charts draw: spending by category, money in and out by month, each
+    per statement currency (one entry per currency and category / month; since 2026-12-01)."""
 
     spending: list[CategorySpending]
     months: list[MonthTotals]
+    currencies: list[str | None] = Field(
+        default_factory=list,
+        description="The currencies present, by code, null (unknown) last: one chart each",
+    )
 
 
 class RulePreviewOut(BaseModel):

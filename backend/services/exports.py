@@ -146,6 +146,8 @@ class OfxAccount:
     start: date
     end: date
     closing_balance: Decimal | None
+    # The statement's ISO 4217 currency; None (unknown): OFX_CURRENCY is written instead.
+    currency: str | None = None
 
 
 def stream_export_rows(conn: Connection, scope: ExportScope) -> Iterator[ExportRow]:
@@ -190,15 +192,16 @@ def ofx_accounts(conn: Connection, scope: ExportScope) -> dict[int, OfxAccount]:
             Statement.period_start,
             Statement.period_end,
             Statement.closing_balance,
+            Statement.currency,
             spans.c[1],
             spans.c[2],
         ).join(spans, spans.c.statement_id == Statement.id)
     )
     accounts = {}
-    for id_, sha, bank, last4, period_start, period_end, closing, first, last in rows:
+    for id_, sha, bank, last4, period_start, period_end, closing, currency, first, last in rows:
         start = max(filter(None, (period_start or first, scope.date_from)))
         end = min(filter(None, (period_end or last, scope.date_to)))
-        accounts[id_] = OfxAccount(id_, sha, bank, last4, start, end, closing)
+        accounts[id_] = OfxAccount(id_, sha, bank, last4, start, end, closing, currency)
     return accounts
 
 
@@ -312,7 +315,8 @@ def fitid(account: OfxAccount, position: int) -> str:
 def _ofx_statement_envelope(account: OfxAccount) -> tuple[str, str]:
     """The XML before and after a statement's STMTTRN elements."""
     statement = STMTRS(
-        curdef=get_settings().ofx_currency,  # statements record none; OFX needs one
+        # OFX needs one: the statement's own, else the configured default.
+        curdef=account.currency or get_settings().ofx_currency,
         bankacctfrom=BANKACCTFROM(
             bankid=OFX_UNKNOWN_BANK_ID,
             acctid=masked_account_id(account.account_last4),

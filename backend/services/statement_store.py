@@ -269,6 +269,7 @@ def _printed_text(parsed: ParsedStatement) -> dict[str, Any]:
     return {
         "bank_name": name,
         "bank_source": _fitted(Statement.bank_source, parsed.bank_source, mark=""),
+        "currency": parsed.currency,
         "warnings": warnings,
     }
 
@@ -358,6 +359,7 @@ def statement_summary(statement: Statement, saved: SavedDocument) -> dict[str, A
         "transaction_count": statement.transaction_count,
         "bank_name": statement.bank_name,
         "bank_source": statement.bank_source,
+        "currency": statement.currency,
         "account_last4": statement.account_last4,
         "period_start": _text(statement.period_start),
         "period_end": _text(statement.period_end),

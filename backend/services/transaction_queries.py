@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
-from backend.models import CategorySource, Transaction
+from backend.models import CategorySource, Statement, Transaction
 from backend.services.categorization import Direction, Rule
 
 # Rows read per round trip while a rule is previewed.
@@ -118,43 +118,58 @@ def categories_in_use(session: Session, user_id: int) -> list[str]:
 
 @dataclass
 class Summary:
-    """Money out per category (largest first) and money in/out per month (oldest first)."""
+    """Money out per (currency, category), largest first within a currency, and money in/out
+    per (currency, month), oldest first; currencies in code order, unknown (``None``) last.
+    Amounts of different currencies are never added together."""
 
     spending: list[dict[str, Any]] = field(default_factory=list)
     months: list[dict[str, Any]] = field(default_factory=list)
+    currencies: list[str | None] = field(default_factory=list)
+
+
+def _currency_order(currency: str | None) -> tuple[bool, str]:
+    """Currencies by code, the unknown one last."""
+    return currency is None, currency or ""
 
 
 def spending_summary(session: Session, where: TransactionFilter) -> Summary:
-    """What the charts draw, for the transactions ``where`` selects."""
+    """What the charts draw, for the transactions ``where`` selects, per statement currency."""
     conditions = where.conditions()
+    currency = Statement.currency
     spent = session.execute(
-        select(Transaction.category, func.sum(Transaction.amount), func.count())
+        select(currency, Transaction.category, func.sum(Transaction.amount), func.count())
+        .join(Statement, Statement.id == Transaction.statement_id)
         .where(*conditions, Transaction.amount < 0)
-        .group_by(Transaction.category)
+        .group_by(currency, Transaction.category)
     ).all()
     largest_first = sorted(
-        ((-Decimal(total), category, count) for category, total, count in spent),
-        key=lambda row: (-row[0], row[1] or ""),
+        ((code, -Decimal(total), category, count) for code, category, total, count in spent),
+        key=lambda row: (_currency_order(row[0]), -row[1], row[2] or ""),
     )
     spending = [
-        {"category": category, "amount": amount, "count": count}
-        for amount, category, count in largest_first
+        {"currency": code, "category": category, "amount": amount, "count": count}
+        for code, amount, category, count in largest_first
     ]
-    # Grouped by day in SQL (portable), folded into months here: a year is at most 366 rows.
+    # Grouped by day in SQL (portable), folded into months here: a year is at most 366 rows a currency.
     money_in = func.sum(case((Transaction.amount > 0, Transaction.amount), else_=0))
     money_out = func.sum(case((Transaction.amount < 0, -Transaction.amount), else_=0))
-    months: dict[str, dict[str, Decimal]] = defaultdict(
+    months: dict[tuple[str | None, str], dict[str, Decimal]] = defaultdict(
         lambda: {"money_in": Decimal(0), "money_out": Decimal(0)}
     )
-    for day, day_in, day_out in session.execute(
-        select(Transaction.date, money_in, money_out).where(*conditions).group_by(Transaction.date)
+    for code, day, day_in, day_out in session.execute(
+        select(currency, Transaction.date, money_in, money_out)
+        .join(Statement, Statement.id == Transaction.statement_id)
+        .where(*conditions)
+        .group_by(currency, Transaction.date)
     ):
-        month = months[f"{day:%Y-%m}"]
+        month = months[(code, f"{day:%Y-%m}")]
         month["money_in"] += Decimal(day_in or 0)
         month["money_out"] += Decimal(day_out or 0)
+    ordered = sorted(months.items(), key=lambda item: (_currency_order(item[0][0]), item[0][1]))
     return Summary(
         spending=spending,
-        months=[{"month": month, **totals} for month, totals in sorted(months.items())],
+        months=[{"currency": code, "month": month, **totals} for (code, month), totals in ordered],
+        currencies=sorted({code for code, _ in months}, key=_currency_order),
     )
 
 

@@ -180,3 +180,26 @@ def test_rule_preview_refuses_an_invalid_rule(client, mine) -> None:
     assert answer.status_code == 422
     assert answer.json()["detail"]
     assert client.post("/rules/preview", json={"pattern": "x", "category": "X"}).status_code == 401
+
+
+def test_summary_never_adds_currencies_together(client, mine) -> None:
+    """Each figure is one currency's (the statement's); unknown currency is a group of its own."""
+    user_id = client.get("/auth/me", headers=mine["headers"]).json()["id"]
+    statement_id = seed_statement(user_id, [("2024-01-10", "CAFE PARIS", "-7.00")], currency="EUR")
+    seed_statement(user_id, [("2024-01-11", "TIM HORTONS", "-4.00"), ("2024-01-12", "PAY", "10.00")], "CAD")
+    summary = client.get("/transactions/summary", headers=mine["headers"]).json()
+    assert summary["currencies"] == ["CAD", "EUR", None]
+    spending = [(row["currency"], row["category"], Decimal(row["amount"])) for row in summary["spending"]]
+    assert spending == [
+        ("CAD", None, Decimal("4.00")), ("EUR", None, Decimal("7.00")), (None, None, Decimal("940.70")),
+    ]
+    months = [(row["currency"], row["month"], Decimal(row["money_in"]), Decimal(row["money_out"]))
+              for row in summary["months"]]
+    assert months == [
+        ("CAD", "2024-01", Decimal("10.00"), Decimal("4.00")),
+        ("EUR", "2024-01", Decimal(0), Decimal("7.00")),
+        (None, "2024-01", Decimal("2000.00"), Decimal("28.70")),
+        (None, "2024-02", Decimal("5.00"), Decimal("912.00")),
+    ]
+    statement = client.get(f"/statements/{statement_id}", headers=mine["headers"]).json()
+    assert statement["currency"] == "EUR"

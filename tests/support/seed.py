@@ -31,8 +31,9 @@ def seed_user(engine: Engine, with_webhook: bool = False) -> int:
     return int(user_id)
 
 
-def seed_statement(user_id: int, rows: list[tuple[str, str, str]]) -> int:
-    """Save a statement of (ISO date, description, amount) rows for ``user_id``; returns its id."""
+def seed_statement(user_id: int, rows: list[tuple[str, str, str]], currency: str | None = None) -> int:
+    """Save a statement of (ISO date, description, amount) rows for ``user_id``, in ``currency``
+    (ISO 4217; None: unknown); returns its id."""
     transactions = tuple(
         ParsedTransaction(date.fromisoformat(day), text, Decimal(amount), None)
         for day, text, amount in rows
@@ -40,9 +41,9 @@ def seed_statement(user_id: int, rows: list[tuple[str, str, str]]) -> int:
     parsed = ParsedStatement(
         bank_source="Seed Bank", account_last4="0001", period_start=None, period_end=None,
         opening_balance=None, closing_balance=None, balance_check="unavailable",
-        balance_mismatch_rows=0, page_count=1, transactions=transactions,
+        balance_mismatch_rows=0, page_count=1, transactions=transactions, currency=currency,
     )
-    digest = hashlib.sha256(repr((user_id, rows)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((user_id, rows, currency)).encode()).hexdigest()
     with get_engine().begin() as conn:
         return save_statement(conn, user_id, digest, parsed).first
 

@@ -184,3 +184,11 @@ def test_ofx_reads_back_with_libofx_as_gnucash_imports_it(tmp_path):
     assert values["Date posted"][0] == "Sun Mar  1 12:00:00 2026 UTC"
     assert values["Ledger balance"] == ["3487.45"]
     assert set(values["Account ID"]) == {"000000000  XXXX1234"}
+
+
+def test_ofx_names_each_statements_currency_and_the_setting_where_unknown():
+    """A Canadian statement is CAD in OFX; one whose currency is unknown says OFX_CURRENCY."""
+    canadian = OfxAccount(8, "cd" * 32, None, "9876", date(2026, 4, 1), date(2026, 4, 30), None, "CAD")
+    rows = [*ROWS[:2], ExportRow(20, 8, 0, date(2026, 4, 2), "Rent", Decimal("-900.00"), None, None, None)]
+    ofx = parse_ofx("".join(write_ofx(rows, {7: ACCOUNT, 8: canadian}, NOW)))
+    assert [s.curdef for s in ofx.statements] == ["USD", "CAD"]
