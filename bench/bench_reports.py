@@ -66,9 +66,10 @@ MERCHANTS = ("TESCO STORES", "TFL TRAVEL", "AMAZON MKTPLACE", "M&S SIMPLY FOOD",
 
 def generate_rows(
     count: int, seed: int = 20240101
-) -> Iterator[tuple[datetime.date, str, Decimal, str | None, str | None]]:
+) -> Iterator[tuple[datetime.date, str, Decimal, str | None, str | None, str | None]]:
     """``count`` deterministic transactions over ~3 years, sorted by date (lazily); one
-    category in five picked by hand, the others set by a rule."""
+    category in five picked by hand, the others set by a rule; in euros, one in four in
+    Canadian dollars (statements of two currencies)."""
     rnd = random.Random(seed)
     start = datetime.date(2022, 1, 1).toordinal()
     span = 3 * 365
@@ -84,7 +85,7 @@ def generate_rows(
         amount = Decimal(rnd.randint(-250_000, 150_000)).scaleb(-2)
         category = CATEGORIES[index % len(CATEGORIES)]
         source = None if category is None else "manual" if index % 5 == 0 else "rule"
-        yield date, description, amount, category, source
+        yield date, description, amount, category, source, "CAD" if index % 4 == 0 else "EUR"
 
 
 def run_child(variant: str, rows: int, out: Path) -> dict[str, float]:

@@ -47,7 +47,11 @@ def preview_rule(body: RuleIn, user: CurrentUser, session: SessionDep) -> RulePr
     """Which of the user's transactions this rule would match (count and the newest five),
     without saving it or changing anything; 422 for an invalid rule."""
     preview = transaction_queries.preview_rule(session, user.id, Rule(**body.model_dump()))
-    return RulePreviewOut.model_validate(preview, from_attributes=True)
+    out = RulePreviewOut.model_validate(preview, from_attributes=True)
+    codes = transaction_queries.statement_currencies(session, (row.statement_id for row in preview.examples))
+    for item, row in zip(out.examples, preview.examples, strict=True):
+        item.currency = codes.get(row.statement_id)
+    return out
 
 
 @router.get("/rules", response_model=RulePage)

@@ -187,6 +187,19 @@ class TransactionOut(BaseModel):
         " 'manual' (PATCH /transactions/{id}, also to null: runs leave it alone unless they"
         " ask for include_manual); null when nobody did (no category)"
     )
+    currency: str | None = Field(
+        default=None,
+        description="ISO 4217 code of its statement's amounts ('EUR'); null: the statement does"
+        " not show it",
+        examples=["EUR"],
+    )
+
+    @classmethod
+    def of(cls, transaction: object, currency: str | None) -> TransactionOut:
+        """A transaction (ORM row) as sent, with its statement's currency."""
+        out = cls.model_validate(transaction)
+        out.currency = currency
+        return out
 
 
 class TransactionPage(Page):
@@ -304,6 +317,7 @@ class MonthTotals(BaseModel):
     month: str = Field(examples=["2024-01"])
     money_in: Decimal
     money_out: Decimal = Field(description="Money out, as a positive amount")
+    count: int = Field(default=0, description="How many transactions (in and out)")
 
 
 class SummaryOut(BaseModel):

@@ -154,7 +154,7 @@ def list_transactions(
         .offset(offset)
     ).all()
     return TransactionPage(
-        items=[TransactionOut.model_validate(row) for row in rows],
+        items=[TransactionOut.of(row, statement.currency) for row in rows],
         total=statement.transaction_count,
     )
 

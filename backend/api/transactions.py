@@ -30,6 +30,7 @@ from backend.services.transaction_queries import (
     TransactionSort,
     categories_in_use,
     spending_summary,
+    statement_currencies,
     transaction_page,
 )
 
@@ -196,7 +197,8 @@ def list_my_transactions(
 ) -> TransactionPage:
     """The user's transactions across statements: search, filter, sort (``-`` descending), page."""
     rows, total = transaction_page(session, where, sort, limit, offset)
-    return TransactionPage(items=[TransactionOut.model_validate(row) for row in rows], total=total)
+    items = [TransactionOut.of(row, currency) for row, currency in rows]
+    return TransactionPage(items=items, total=total)
 
 
 @router.get("/transactions/categories", response_model=list[str])
@@ -215,7 +217,7 @@ def summarize(where: FilterDep, session: SessionDep) -> SummaryOut:
 @router.patch("/transactions/{transaction_id}", response_model=TransactionOut)
 def set_category(
     transaction_id: TransactionId, body: CategoryIn, user: CurrentUser, session: WriteSessionDep
-) -> Transaction:
+) -> TransactionOut:
     """Set or clear (``null``) one of the user's transactions' category by hand (rules then
     leave it alone), or hand it back to the rules (both ``null``)."""
     transaction = session.get(Transaction, transaction_id)
@@ -224,4 +226,5 @@ def set_category(
     transaction.category = body.category
     transaction.category_source = body.category_source
     session.commit()
-    return transaction
+    currency = statement_currencies(session, [transaction.statement_id]).get(transaction.statement_id)
+    return TransactionOut.of(transaction, currency)

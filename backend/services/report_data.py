@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
 
-from backend.models import Transaction
+from backend.models import Statement, Transaction
 
 # Rows fetched per round trip by the server-side cursor: big enough to be cheap,
 # small enough that memory stays flat whatever the report's size.
@@ -48,13 +48,17 @@ def count_rows(conn: Connection, scope: ReportScope) -> int:
 
 def stream_rows(
     conn: Connection, scope: ReportScope
-) -> Iterator[tuple[date, str, Decimal, str | None, str | None]]:
-    """(date, description, amount, category, category_source) rows, oldest first, via a
-    server-side cursor."""
-    query = scope.query(
-        Transaction.date, Transaction.description, Transaction.amount, Transaction.category,
-        Transaction.category_source,
-    ).order_by(Transaction.date, Transaction.id)
+) -> Iterator[tuple[date, str, Decimal, str | None, str | None, str | None]]:
+    """(date, description, amount, category, category_source, currency) rows, oldest first,
+    via a server-side cursor; ``currency`` is the statement's (ISO 4217, None: unknown)."""
+    query = (
+        scope.query(
+            Transaction.date, Transaction.description, Transaction.amount, Transaction.category,
+            Transaction.category_source, Statement.currency,
+        )
+        .join(Statement, Statement.id == Transaction.statement_id)
+        .order_by(Transaction.date, Transaction.id)
+    )
     # Rows unpack like tuples; converting each one would cost more than the query.
     result = conn.execution_options(stream_results=True, yield_per=FETCH_SIZE).execute(query)
     yield from result.tuples()  # typing only: no per-row work

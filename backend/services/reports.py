@@ -4,11 +4,17 @@ The workbook has three sheets:
 
 * ``Transactions``: one row per transaction (real date and number cells, a
   currency number format, frozen header, autofilter), with who set its category
-  (``rule`` or ``manual``, as in the API and the CSV export; empty: nobody);
-* ``By category``: money in, money out, net and count per category
+  (``rule`` or ``manual``, as in the API and the CSV export; empty: nobody) and
+  the currency of its statement (ISO 4217; empty: not known);
+* ``By category``: money in, money out, net and count per currency and category
   (transactions without a category are reported as ``Uncategorized``);
-* ``Monthly``: the same totals per calendar month, with a bar chart of money
-  in and out per month.
+* ``Monthly``: the same totals per currency and calendar month, with a bar chart
+  of money in and out per month for each currency.
+
+Amounts of different currencies are never added together: every total is one
+currency's (statements whose currency is unknown make a group of their own, with
+an empty Currency cell), and the summary rows are ordered by currency (by code,
+the unknown one last), then by category or month.
 
 Rows are consumed exactly once, as they arrive (typically from a server-side
 database cursor), and the per-category and per-month totals are computed in
@@ -50,6 +56,8 @@ from typing import NamedTuple
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import StrRef
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.compat import safe_string
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -63,9 +71,10 @@ from openpyxl.xml.functions import tostring
 TRANSACTIONS_SHEET = "Transactions"
 CATEGORY_SHEET = "By category"
 MONTHLY_SHEET = "Monthly"
-TRANSACTION_HEADERS = ("Date", "Description", "Amount", "Category", "Category source")
-CATEGORY_HEADERS = ("Category", "In", "Out", "Net", "Count")
-MONTHLY_HEADERS = ("Month", "In", "Out", "Net", "Count")
+# The currency comes last on every sheet: the columns reports had before keep their places.
+TRANSACTION_HEADERS = ("Date", "Description", "Amount", "Category", "Category source", "Currency")
+CATEGORY_HEADERS = ("Category", "In", "Out", "Net", "Count", "Currency")
+MONTHLY_HEADERS = ("Month", "In", "Out", "Net", "Count", "Currency")
 UNCATEGORIZED = "Uncategorized"
 
 # Two decimals, and a third where the amount has one (dinars count thousandths: 1,142.553;
@@ -73,8 +82,10 @@ UNCATEGORIZED = "Uncategorized"
 DEFAULT_CURRENCY_FORMAT = "#,##0.00#;[Red]-#,##0.00#"
 DATE_FORMAT = "yyyy-mm-dd"
 MONTH_FORMAT = "yyyy-mm"
-TRANSACTION_COLUMN_WIDTHS = {"A": 12, "B": 60, "C": 16, "D": 24, "E": 16}
-SUMMARY_COLUMN_WIDTHS = {"A": 24, "B": 16, "C": 16, "D": 16, "E": 10}
+TRANSACTION_COLUMN_WIDTHS = {"A": 12, "B": 60, "C": 16, "D": 24, "E": 16, "F": 10}
+SUMMARY_COLUMN_WIDTHS = {"A": 24, "B": 16, "C": 16, "D": 16, "E": 10, "F": 10}
+# Rows between the tops of two currencies' monthly charts (a chart is ~15 rows high).
+CHART_ROWS = 18
 
 #: Excel's limit on the length of a cell's text.
 MAX_CELL_TEXT = 32_767
@@ -90,12 +101,13 @@ _ZIP_COMPRESS_LEVEL = 1
 class ReportRow(NamedTuple):
     """One transaction line of the report.
 
-    A plain tuple ``(date, description, amount, category, category_source)``
-    (e.g. a database cursor's row) is accepted wherever a ``ReportRow`` is: rows
-    are unpacked, never accessed by name.  ``amount`` is negative for money out
-    and positive for money in; ``category_source`` is who set the category, a
-    :class:`backend.models.CategorySource` value (``manual`` also with no
-    category: cleared by hand) or None (nobody).
+    A plain tuple ``(date, description, amount, category, category_source,
+    currency)`` (e.g. a database cursor's row) is accepted wherever a
+    ``ReportRow`` is: rows are unpacked, never accessed by name.  ``amount`` is
+    negative for money out and positive for money in; ``category_source`` is who
+    set the category, a :class:`backend.models.CategorySource` value (``manual``
+    also with no category: cleared by hand) or None (nobody); ``currency`` the
+    statement's ISO 4217 code, None when unknown.
     """
 
     date: datetime.date
@@ -103,10 +115,14 @@ class ReportRow(NamedTuple):
     amount: Decimal
     category: str | None
     category_source: str | None
+    currency: str | None = None
 
 
 #: A report row as a plain tuple (what a database cursor gives).
-_RowTuple = tuple[datetime.date, str, Decimal, str | None, str | None]
+_RowTuple = tuple[datetime.date, str, Decimal, str | None, str | None, str | None]
+#: A currency (ISO 4217; None: unknown) and what its amounts are totalled by.
+_CategoryKey = tuple[str | None, str]
+_MonthKey = tuple[str | None, datetime.date]
 
 
 @dataclass(frozen=True)
@@ -131,15 +147,16 @@ class Totals:
 class ReportSummary:
     """What was written: the row count and the totals shown on the summary sheets.
 
-    ``by_category`` is keyed by the category as shown (``Uncategorized`` for
-    transactions without one), in the sheet's order (alphabetical,
-    ``Uncategorized`` last); ``by_month`` by the first day of each month, in
-    calendar order.
+    ``by_category`` is keyed by (currency, the category as shown:
+    ``Uncategorized`` for transactions without one), ``by_month`` by (currency,
+    the first day of each month); both in the sheet's order: by currency (code
+    order, None, unknown, last), then alphabetical (``Uncategorized`` last) or in
+    calendar order.  No total adds two currencies.
     """
 
     row_count: int
-    by_category: Mapping[str, Totals]
-    by_month: Mapping[datetime.date, Totals]
+    by_category: Mapping[_CategoryKey, Totals]
+    by_month: Mapping[_MonthKey, Totals]
 
 
 @dataclass(frozen=True)
@@ -156,8 +173,8 @@ class _StyleIds:
 _Write = Callable[[str], object]
 #: Running totals of one (month, category): [money in, money out (<= 0), count].
 _Accumulator = list
-#: Running totals by (year, month), then by category as given (None included).
-_MonthlyTotals = dict[tuple[int, int], dict[str | None, _Accumulator]]
+#: Running totals by (currency, year, month), then by category as given (None included).
+_MonthlyTotals = dict[tuple[str | None, int, int], dict[str | None, _Accumulator]]
 
 
 def write_transactions_report(
@@ -234,8 +251,12 @@ def _build_workbook(
 
     by_category = _totals_by_category(monthly_totals)
     by_month = _totals_by_month(monthly_totals)
-    if by_month:  # before the sheet is written: its tail links the chart
-        _add_monthly_chart(monthly_sheet, len(by_month))
+    # Before the sheet is written (its tail links the charts): one chart per currency, of
+    # its rows (consecutive: ordered by currency first), never one mixing currencies.
+    first_row = 2
+    for index, (currency, month_count) in enumerate(_counts_by_currency(by_month)):
+        _add_monthly_chart(monthly_sheet, first_row, month_count, currency, index)
+        first_row += month_count
     for sheet, headers, totals in (
         (by_category_sheet, CATEGORY_HEADERS, by_category),
         (monthly_sheet, MONTHLY_HEADERS, by_month),
@@ -354,16 +375,21 @@ def _write_transaction_rows(
     text_elements = _TextElements()
     next_progress = progress_every + 1 if on_progress is not None else -1
     last_date: datetime.date | None = None
+    last_currency: str | None = None
     serial = ""
     month_totals: dict[str | None, _Accumulator] = {}
     r = 1
-    for date, description, amount, category, category_source in rows:
+    for date, description, amount, category, category_source, currency in rows:
         r += 1
         i = str(r)
         if date != last_date:
             last_date = date
             serial = safe_string(to_excel(date, epoch))  # as openpyxl writes it
-            month_totals = totals.setdefault((date.year, date.month), {})
+            last_currency = currency
+            month_totals = totals.setdefault((currency, date.year, date.month), {})
+        elif currency != last_currency:  # statements of several currencies on one day
+            last_currency = currency
+            month_totals = totals.setdefault((currency, date.year, date.month), {})
         # Most descriptions need no escaping: test that cheaply, inline.
         space = ""
         if (
@@ -385,6 +411,8 @@ def _write_transaction_rows(
         # Also without a category: "manual" then says the user cleared it.
         if category_source is not None:
             cells += f'<c r="E{i}" t="inlineStr"><is>{text_elements[category_source]}</is></c>'
+        if currency is not None:
+            cells += f'<c r="F{i}" t="inlineStr"><is>{text_elements[currency]}</is></c>'
         write(f"{cells}</row>")
         accumulator = month_totals.get(category)
         if accumulator is None:
@@ -414,18 +442,19 @@ def _write_summary_rows(
     write: _Write,
     *,
     headers: tuple[str, ...],
-    totals: Mapping[str, Totals] | Mapping[datetime.date, Totals],
+    totals: Mapping[_CategoryKey, Totals] | Mapping[_MonthKey, Totals],
     styles: _StyleIds,
     epoch: datetime.datetime,
 ) -> int:
-    """Write a header row and one row of totals (in, out, net, count) per key.
+    """Write a header row and one row of totals (in, out, net, count, currency) per key.
 
-    A key is a category (text) or a month (a date, shown as ``yyyy-mm``).
+    A key is (currency, a category: text) or (currency, a month: a date, shown as
+    ``yyyy-mm``); an unknown currency (None) leaves its cell empty.
     Returns the number of rows below the header.
     """
     _write_header_row(write, headers, styles.header)
     r = 1
-    for key, total in totals.items():
+    for (currency, key), total in totals.items():
         r += 1
         if isinstance(key, datetime.date):
             first = f'<c r="A{r}" s="{styles.month}"><v>{safe_string(to_excel(key, epoch))}</v></c>'
@@ -435,7 +464,9 @@ def _write_summary_rows(
             f'<c r="{column}{r}" s="{styles.amount}"><v>{value}</v></c>'
             for column, value in (("B", total.money_in), ("C", total.money_out), ("D", total.net))
         )
-        write(f'<row r="{r}">{first}{amounts}<c r="E{r}" t="n"><v>{total.count}</v></c></row>')
+        count = f'<c r="E{r}" t="n"><v>{total.count}</v></c>'
+        code = f'<c r="F{r}" t="inlineStr"><is>{_text_element(currency)}</is></c>' if currency else ""
+        write(f'<row r="{r}">{first}{amounts}{count}{code}</row>')
     return r - 1
 
 
@@ -464,26 +495,44 @@ def _text_element(text: str) -> str:
     return f"<t{space}>{escaped}</t>"
 
 
-def _totals_by_category(monthly_totals: _MonthlyTotals) -> dict[str, Totals]:
-    """Totals per category label, sorted by label, ``Uncategorized`` last."""
-    sums: dict[str, _Accumulator] = {}
-    for categories in monthly_totals.values():
+def _currency_order(currency: str | None) -> tuple[bool, str]:
+    """Currencies by code, the unknown one (None) last."""
+    return currency is None, currency or ""
+
+
+def _totals_by_category(monthly_totals: _MonthlyTotals) -> dict[_CategoryKey, Totals]:
+    """Totals per (currency, category label): by currency, then by label, ``Uncategorized``
+    last."""
+    sums: dict[_CategoryKey, _Accumulator] = {}
+    for (currency, _, _), categories in monthly_totals.items():
         for category, accumulator in categories.items():
             label = _clean_text(category) if category else UNCATEGORIZED
-            _add(sums.setdefault(label, [_ZERO, _ZERO, 0]), accumulator)
-    ordered = sorted(sums, key=lambda label: (label == UNCATEGORIZED, label.casefold(), label))
-    return {label: _totals(sums[label]) for label in ordered}
+            _add(sums.setdefault((currency, label), [_ZERO, _ZERO, 0]), accumulator)
+    ordered = sorted(
+        sums,
+        key=lambda key: (_currency_order(key[0]), key[1] == UNCATEGORIZED, key[1].casefold(), key[1]),
+    )
+    return {key: _totals(sums[key]) for key in ordered}
 
 
-def _totals_by_month(monthly_totals: _MonthlyTotals) -> dict[datetime.date, Totals]:
-    """Totals per month (keyed by its first day), in calendar order."""
-    by_month: dict[datetime.date, Totals] = {}
-    for (year, month), categories in sorted(monthly_totals.items()):
+def _totals_by_month(monthly_totals: _MonthlyTotals) -> dict[_MonthKey, Totals]:
+    """Totals per (currency, month keyed by its first day): by currency, in calendar order."""
+    by_month: dict[_MonthKey, Totals] = {}
+    ordered = sorted(monthly_totals.items(), key=lambda item: (_currency_order(item[0][0]), item[0][1:]))
+    for (currency, year, month), categories in ordered:
         month_sum: _Accumulator = [_ZERO, _ZERO, 0]
         for accumulator in categories.values():
             _add(month_sum, accumulator)
-        by_month[datetime.date(year, month, 1)] = _totals(month_sum)
+        by_month[(currency, datetime.date(year, month, 1))] = _totals(month_sum)
     return by_month
+
+
+def _counts_by_currency(by_month: Mapping[_MonthKey, Totals]) -> list[tuple[str | None, int]]:
+    """Each currency of ``by_month`` (in its order) and how many months it has."""
+    counts: dict[str | None, int] = {}
+    for currency, _ in by_month:
+        counts[currency] = counts.get(currency, 0) + 1
+    return list(counts.items())
 
 
 def _add(target: _Accumulator, source: _Accumulator) -> None:
@@ -516,22 +565,26 @@ def _cell(
     return cell
 
 
-def _add_monthly_chart(ws: WriteOnlyWorksheet, month_count: int) -> None:
-    """Add a bar chart of money in and out per month, beside the table."""
+def _add_monthly_chart(
+    ws: WriteOnlyWorksheet, first_row: int, month_count: int, currency: str | None, index: int
+) -> None:
+    """Add a bar chart of one currency's money in and out per month (its rows: ``first_row``
+    and the ``month_count`` - 1 below), beside the table, the ``index``-th from the top."""
     chart = BarChart()
-    chart.title = "Money in and out per month"
+    chart.title = f"Money in and out per month ({currency or 'currency not known'})"
     chart.y_axis.title = "Amount"
     chart.x_axis.title = "Month"
     chart.x_axis.number_format = MONTH_FORMAT
     chart.x_axis.delete = False  # openpyxl 3.1 hides the axes unless told
     chart.y_axis.delete = False
     chart.width = round(max(16.0, min(60.0, 1.2 * month_count)))  # cm
-    chart.add_data(
-        Reference(ws, min_col=2, max_col=3, min_row=1, max_row=month_count + 1),
-        titles_from_data=True,
-    )
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=month_count + 1))
-    ws.add_chart(chart, "G2")
+    last_row = first_row + month_count - 1
+    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=first_row, max_row=last_row))
+    # The series' names: the headers' (titles_from_data would take the row above the range).
+    for series, column in zip(chart.series, ("B", "C"), strict=True):
+        series.tx = SeriesLabel(strRef=StrRef(f"'{ws.title}'!${column}$1"))
+    chart.set_categories(Reference(ws, min_col=1, min_row=first_row, max_row=last_row))
+    ws.add_chart(chart, f"H{2 + CHART_ROWS * index}")
 
 
 def _save(workbook: Workbook, path: Path) -> None:

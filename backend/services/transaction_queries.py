@@ -4,17 +4,21 @@ draw, and a rule's preview (which of them a rule would match)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from backend.models import CategorySource, Statement, Transaction
 from backend.services.categorization import Direction, Rule
+
+# The columns of a query the transactions table orders.
+_Columns = TypeVarTuple("_Columns")
 
 # Rows read per round trip while a rule is previewed.
 PREVIEW_BATCH = 2_000
@@ -77,7 +81,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _ordered(query: Select[Any], sort: TransactionSort) -> Select[Any]:
+def _ordered(query: Select[*_Columns], sort: TransactionSort) -> Select[*_Columns]:
     column = {
         "date": Transaction.date,
         "amount": Transaction.amount,
@@ -94,14 +98,29 @@ def _ordered(query: Select[Any], sort: TransactionSort) -> Select[Any]:
 
 def transaction_page(
     session: Session, where: TransactionFilter, sort: TransactionSort, limit: int, offset: int
-) -> tuple[list[Transaction], int]:
-    """One page of the matching transactions, and how many match in all."""
+) -> tuple[list[tuple[Transaction, str | None]], int]:
+    """One page of the matching transactions, each with its statement's currency (ISO 4217,
+    ``None``: unknown), and how many match in all."""
     conditions = where.conditions()
+    # The count needs no statement: its conditions are all on transactions.
     total = session.scalar(select(func.count()).select_from(Transaction).where(*conditions)) or 0
-    rows = session.scalars(
-        _ordered(select(Transaction).where(*conditions), sort).limit(limit).offset(offset)
-    ).all()
-    return list(rows), total
+    # The currency looked up by the statement's primary key as a correlated subquery, which
+    # PostgreSQL evaluates after the sort and limit, for the page's rows only: a plain join
+    # is made before sorting, for every matching row (sorted by amount, 200,000 rows: 58 ms
+    # instead of 30).
+    currency = select(Statement.currency).where(Statement.id == Transaction.statement_id)
+    page = _ordered(select(Transaction, currency.scalar_subquery()).where(*conditions), sort)
+    rows = session.execute(page.limit(limit).offset(offset)).all()
+    return [(transaction, currency) for transaction, currency in rows], total
+
+
+def statement_currencies(session: Session, statement_ids: Iterable[int]) -> dict[int, str | None]:
+    """The currency of each of these statements (ISO 4217; ``None``: unknown), by id."""
+    ids = set(statement_ids)
+    if not ids:
+        return {}
+    rows = session.execute(select(Statement.id, Statement.currency).where(Statement.id.in_(ids)))
+    return {statement_id: currency for statement_id, currency in rows}
 
 
 def categories_in_use(session: Session, user_id: int) -> list[str]:
@@ -153,11 +172,11 @@ def spending_summary(session: Session, where: TransactionFilter) -> Summary:
     # Grouped by day in SQL (portable), folded into months here: a year is at most 366 rows a currency.
     money_in = func.sum(case((Transaction.amount > 0, Transaction.amount), else_=0))
     money_out = func.sum(case((Transaction.amount < 0, -Transaction.amount), else_=0))
-    months: dict[tuple[str | None, str], dict[str, Decimal]] = defaultdict(
-        lambda: {"money_in": Decimal(0), "money_out": Decimal(0)}
+    months: dict[tuple[str | None, str], dict[str, Any]] = defaultdict(
+        lambda: {"money_in": Decimal(0), "money_out": Decimal(0), "count": 0}
     )
-    for code, day, day_in, day_out in session.execute(
-        select(currency, Transaction.date, money_in, money_out)
+    for code, day, day_in, day_out, day_count in session.execute(
+        select(currency, Transaction.date, money_in, money_out, func.count())
         .join(Statement, Statement.id == Transaction.statement_id)
         .where(*conditions)
         .group_by(currency, Transaction.date)
@@ -165,6 +184,7 @@ def spending_summary(session: Session, where: TransactionFilter) -> Summary:
         month = months[(code, f"{day:%Y-%m}")]
         month["money_in"] += Decimal(day_in or 0)
         month["money_out"] += Decimal(day_out or 0)
+        month["count"] += day_count
     ordered = sorted(months.items(), key=lambda item: (_currency_order(item[0][0]), item[0][1]))
     return Summary(
         spending=spending,

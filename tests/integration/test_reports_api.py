@@ -66,12 +66,12 @@ def test_the_report_says_who_set_each_category(client, auth_headers, worker, wai
 
     download = client.get(f"/reports/{report_id}/download", headers=auth_headers)
     sheet = load_workbook(io.BytesIO(download.content))["Transactions"]
-    assert [cell.value for cell in sheet[1]][3:] == ["Category", "Category source"]
+    assert [cell.value for cell in sheet[1]][3:] == ["Category", "Category source", "Currency"]
     assert [row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
-        ("SALARY", 2500, "Income", "rule"),
-        ("RENT", -1200, "Housing", "manual"),
-        ("GROCER", -85.1, None, "manual"),
-        ("REFUND", 12, None, None),
+        ("SALARY", 2500, "Income", "rule", None),
+        ("RENT", -1200, "Housing", "manual", None),
+        ("GROCER", -85.1, None, "manual", None),
+        ("REFUND", 12, None, None, None),
     ]
 
 
@@ -133,3 +133,30 @@ def test_user_texts_that_look_like_formulas_are_text_in_the_report(
     assert sorted((cell.data_type, cell.value) for cell in labels) == sorted(
         ("s", text) for text in texts
     )
+
+
+def test_the_report_keeps_each_currency_apart(client, auth_headers, worker, wait_for):
+    """Statements in euros and Canadian dollars: each transaction says its statement's
+    currency, and every total is one currency's, never a sum of both."""
+    user_id = me(client, auth_headers)
+    seed_statement(user_id, [("2024-01-10", "CAFE PARIS", "-7.00"), ("2024-01-31", "PAIE", "100.00")], "EUR")
+    seed_statement(user_id, [("2024-01-11", "TIM HORTONS", "-4.00")], "CAD")
+    report_id = client.post("/reports/generate_async", json={}, headers=auth_headers).json()["task_id"]
+    assert wait_for(report_id, auth_headers, is_final)["status"] == "SUCCESS"
+
+    download = client.get(f"/reports/{report_id}/download", headers=auth_headers)
+    workbook = load_workbook(io.BytesIO(download.content))
+    transactions = list(workbook["Transactions"].iter_rows(values_only=True))
+    assert transactions[0][5] == "Currency"
+    assert [(row[1], row[5]) for row in transactions[1:]] == [
+        ("CAFE PARIS", "EUR"), ("TIM HORTONS", "CAD"), ("PAIE", "EUR"),
+    ]
+    by_category = list(workbook["By category"].iter_rows(values_only=True))
+    assert by_category[0] == ("Category", "In", "Out", "Net", "Count", "Currency")
+    assert [(row[5], row[0], row[1], row[2], row[4]) for row in by_category[1:]] == [
+        ("CAD", "Uncategorized", 0, 4, 1), ("EUR", "Uncategorized", 100, 7, 2),
+    ]
+    monthly = list(workbook["Monthly"].iter_rows(min_row=2, values_only=True))
+    assert [(row[5], f"{row[0]:%Y-%m}", row[1], row[2]) for row in monthly] == [
+        ("CAD", "2024-01", 0, 4), ("EUR", "2024-01", 100, 7),
+    ]

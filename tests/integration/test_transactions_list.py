@@ -203,3 +203,29 @@ def test_summary_never_adds_currencies_together(client, mine) -> None:
     ]
     statement = client.get(f"/statements/{statement_id}", headers=mine["headers"]).json()
     assert statement["currency"] == "EUR"
+
+
+def test_each_transaction_says_its_statements_currency(client, mine) -> None:
+    """The listing joins each row's statement (one query): ``currency`` its ISO code, null
+    when the statement does not show it; the statement's list, a category change and a
+    rule's preview say it too."""
+    headers = mine["headers"]
+    user_id = client.get("/auth/me", headers=headers).json()["id"]
+    euros = seed_statement(user_id, [("2024-03-01", "CAFE PARIS", "-7.00")], currency="EUR")
+    seed_statement(user_id, [("2024-03-02", "TIM HORTONS", "-4.00")], currency="CAD")
+    page = _list(client, mine, sort="-date", limit=3)
+    assert [(item["description"], item["currency"]) for item in page["items"]] == [
+        ("TIM HORTONS", "CAD"), ("CAFE PARIS", "EUR"), ("REFUND TESCO", None),
+    ]
+    assert page["total"] == len(ROWS) + 2
+    listed = client.get(f"/statements/{euros}/transactions", headers=headers).json()["items"]
+    assert [item["currency"] for item in listed] == ["EUR"]
+    patched = _categorize(client, mine, listed[0], "Coffee")
+    assert patched.status_code == 200 and patched.json()["currency"] == "EUR"
+    preview = client.post("/rules/preview", json={"pattern": "tim", "category": "Coffee"}, headers=headers)
+    assert [item["currency"] for item in preview.json()["examples"]] == ["CAD"]
+    summary = client.get("/transactions/summary", headers=headers).json()
+    counts = {(row["currency"], row["month"]): row["count"] for row in summary["months"]}
+    assert counts == {
+        ("CAD", "2024-03"): 1, ("EUR", "2024-03"): 1, (None, "2024-01"): 3, (None, "2024-02"): 3,
+    }

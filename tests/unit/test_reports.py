@@ -38,15 +38,16 @@ ROWS = [
     ReportRow(D(2024, 2, 29), "Interest", Decimal("0.20"), "Uncategorized", "rule"),
 ]
 
+# Keyed by (currency, category / month): these rows' statements' currency is not known.
 EXPECTED_BY_CATEGORY = {
-    "Groceries": Totals(Decimal("0.10"), Decimal("45.20"), 3),
-    "Rent": Totals(Decimal("0"), Decimal("1200.00"), 1),
-    "Salary": Totals(Decimal("2500.00"), Decimal("0"), 1),
-    "Uncategorized": Totals(Decimal("0.20"), Decimal("0.20"), 3),
+    (None, "Groceries"): Totals(Decimal("0.10"), Decimal("45.20"), 3),
+    (None, "Rent"): Totals(Decimal("0"), Decimal("1200.00"), 1),
+    (None, "Salary"): Totals(Decimal("2500.00"), Decimal("0"), 1),
+    (None, "Uncategorized"): Totals(Decimal("0.20"), Decimal("0.20"), 3),
 }
 EXPECTED_BY_MONTH = {
-    D(2024, 1, 1): Totals(Decimal("2500.10"), Decimal("45.40"), 5),
-    D(2024, 2, 1): Totals(Decimal("0.20"), Decimal("1200.00"), 3),
+    (None, D(2024, 1, 1)): Totals(Decimal("2500.10"), Decimal("45.40"), 5),
+    (None, D(2024, 2, 1)): Totals(Decimal("0.20"), Decimal("1200.00"), 3),
 }
 
 
@@ -63,8 +64,8 @@ def _values(ws) -> list[tuple]:
 
 
 def _as_totals(row: tuple) -> Totals:
-    """Totals from a summary sheet row (key, in, out, net, count); checks net."""
-    _, money_in, money_out, net, count = row
+    """Totals from a summary sheet row (key, in, out, net, count, currency); checks net."""
+    _, money_in, money_out, net, count, _ = row
     totals = Totals(Decimal(str(money_in)), Decimal(str(money_out)), count)
     assert Decimal(str(net)) == totals.net
     return totals
@@ -77,11 +78,11 @@ def test_sheets_are_named_and_ordered(report: Path) -> None:
 def test_transactions_sheet_layout(report: Path) -> None:
     ws = openpyxl.load_workbook(report)["Transactions"]
     assert [cell.value for cell in ws[1]] == [
-        "Date", "Description", "Amount", "Category", "Category source",
+        "Date", "Description", "Amount", "Category", "Category source", "Currency",
     ]
     assert all(cell.font.b for cell in ws[1])
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:E{len(ROWS) + 1}"  # the category source is filtered too
+    assert ws.auto_filter.ref == f"A1:F{len(ROWS) + 1}"  # the source and currency are filtered too
 
 
 def test_transaction_cells_are_typed_dates_and_amounts(report: Path) -> None:
@@ -118,15 +119,15 @@ def test_transactions_say_who_set_their_category(report: Path) -> None:
 def test_category_totals_are_exact(report: Path) -> None:
     rows = _values(openpyxl.load_workbook(report)["By category"])
     assert rows[0] == CATEGORY_HEADERS
-    assert {row[0]: _as_totals(row) for row in rows[1:]} == EXPECTED_BY_CATEGORY
-    assert [row[0] for row in rows[1:]] == list(EXPECTED_BY_CATEGORY)  # Uncategorized last
+    assert {(row[5], row[0]): _as_totals(row) for row in rows[1:]} == EXPECTED_BY_CATEGORY
+    assert [(row[5], row[0]) for row in rows[1:]] == list(EXPECTED_BY_CATEGORY)  # Uncategorized last
 
 
 def test_monthly_totals_are_exact(report: Path) -> None:
     ws = openpyxl.load_workbook(report)["Monthly"]
     rows = _values(ws)
     assert rows[0] == MONTHLY_HEADERS
-    assert {row[0].date(): _as_totals(row) for row in rows[1:]} == EXPECTED_BY_MONTH
+    assert {(row[5], row[0].date()): _as_totals(row) for row in rows[1:]} == EXPECTED_BY_MONTH
     assert ws["A2"].number_format == "yyyy-mm"
     assert ws["B2"].number_format == CURRENCY
 
@@ -170,7 +171,7 @@ def test_empty_report_has_only_headers(tmp_path: Path) -> None:
     assert _values(wb["Transactions"]) == [TRANSACTION_HEADERS]
     assert _values(wb["By category"]) == [CATEGORY_HEADERS]
     assert _values(wb["Monthly"]) == [MONTHLY_HEADERS]
-    assert wb["Transactions"].auto_filter.ref == "A1:E1"
+    assert wb["Transactions"].auto_filter.ref == "A1:F1"
 
 
 def test_progress_is_reported_every_n_rows(tmp_path: Path) -> None:
@@ -211,7 +212,7 @@ def test_error_keeps_previous_report(tmp_path: Path) -> None:
 def test_float_amounts_are_rejected(tmp_path: Path) -> None:
     path = tmp_path / "report.xlsx"
     with pytest.raises(TypeError):
-        write_transactions_report([(D(2024, 1, 1), "x", 1.5, None, None)], path)
+        write_transactions_report([(D(2024, 1, 1), "x", 1.5, None, None, None)], path)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -271,3 +272,48 @@ def test_user_texts_that_look_like_formulas_stay_text(tmp_path: Path) -> None:
     labels = [row[0] for row in workbook[CATEGORY_SHEET].iter_rows(min_row=2)]
     assert sorted(cell.value for cell in labels) == sorted(f"{text} cat" for text in FORMULA_LIKE)
     assert {cell.data_type for cell in labels} == {"s"}
+
+
+# Statements in euros, Canadian dollars and an unknown currency, interleaved by date.
+MIXED = [
+    ReportRow(D(2024, 1, 2), "CAFE PARIS", Decimal("-7.00"), "Coffee", "rule", "EUR"),
+    ReportRow(D(2024, 1, 2), "TIM HORTONS", Decimal("-4.00"), "Coffee", "rule", "CAD"),
+    ReportRow(D(2024, 1, 3), "PAIE", Decimal("100.00"), "Salary", "rule", "EUR"),
+    ReportRow(D(2024, 1, 3), "CASH", Decimal("-1.00"), None, None, None),
+    ReportRow(D(2024, 2, 1), "TIM HORTONS", Decimal("-2.50"), "Coffee", "manual", "CAD"),
+    ReportRow(D(2024, 2, 1), "BOULANGERIE", Decimal("-3.00"), "Coffee", "rule", "EUR"),
+]
+
+
+def test_currencies_are_never_added_together(tmp_path: Path) -> None:
+    """Every total is one currency's, a Currency column says whose (empty: not known), and
+    each currency's months get their own chart."""
+    path = tmp_path / "mixed.xlsx"
+    summary = write_transactions_report(iter(MIXED), path)
+    assert summary.by_category == {
+        ("CAD", "Coffee"): Totals(Decimal(0), Decimal("6.50"), 2),
+        ("EUR", "Coffee"): Totals(Decimal(0), Decimal("10.00"), 2),
+        ("EUR", "Salary"): Totals(Decimal("100.00"), Decimal(0), 1),
+        (None, "Uncategorized"): Totals(Decimal(0), Decimal("1.00"), 1),
+    }
+    assert list(summary.by_month) == [
+        ("CAD", D(2024, 1, 1)), ("CAD", D(2024, 2, 1)), ("EUR", D(2024, 1, 1)), ("EUR", D(2024, 2, 1)),
+        (None, D(2024, 1, 1)),
+    ]
+    assert summary.by_month[("EUR", D(2024, 1, 1))] == Totals(Decimal("100.00"), Decimal("7.00"), 2)
+    workbook = openpyxl.load_workbook(path)
+    transactions = list(workbook["Transactions"].iter_rows(min_row=2, values_only=True))
+    assert [row[5] for row in transactions] == [row.currency for row in MIXED]
+    by_category = _values(workbook["By category"])
+    assert [(row[5], row[0]) for row in by_category[1:]] == list(summary.by_category)
+    assert {(row[5], row[0]): _as_totals(row) for row in by_category[1:]} == summary.by_category
+    monthly = workbook["Monthly"]
+    assert [(row[5], row[0].date()) for row in _values(monthly)[1:]] == list(summary.by_month)
+    charts = monthly._charts
+    assert len(charts) == 3  # CAD, EUR, unknown: no chart draws two currencies
+    with zipfile.ZipFile(path) as archive:
+        xml = [archive.read(f"xl/charts/chart{n}.xml").decode() for n in (1, 2, 3)]
+    # Each chart draws its currency's rows (and takes the series' names from the headers).
+    assert "(CAD)" in xml[0] and "'Monthly'!$B$2:$B$3" in xml[0] and "'Monthly'!$C$1" in xml[0]
+    assert "(EUR)" in xml[1] and "'Monthly'!$C$4:$C$5" in xml[1]
+    assert "(currency not known)" in xml[2] and "'Monthly'!$B$6<" in xml[2]
