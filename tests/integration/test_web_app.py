@@ -762,7 +762,7 @@ def _seeded_statements(user_id: int) -> tuple[int, int]:
     return older, newer
 
 
-def test_reports_show_every_month_with_its_year_and_say_amounts_are_not_converted(
+def test_reports_show_every_month_with_its_year_and_say_when_the_currency_is_unknown(
     api_server: str, browser: Any
 ) -> None:
     """The audit: the months chart kept the last 12 months without saying so; "Aug 15" read
@@ -793,11 +793,13 @@ def test_reports_show_every_month_with_its_year_and_say_amounts_are_not_converte
         return el.scrollLeft > 0 && el.scrollLeft + el.clientWidth >= el.scrollWidth - 1;
     }""")
     expect(chart).to_contain_text("scroll sideways")
-    # All statements: the page says amounts are added as printed; one statement: no need.
-    expect(page.get_by_test_id("currency-note")).to_contain_text("does not record which currency")
+    # Neither statement shows its currency: one group, its amounts as printed, and said so
+    # (statements of several currencies: test_reports_keep_each_currency_apart).
+    expect(page.get_by_test_id("currency-unknown")).to_contain_text("do not show which currency")
+    expect(page.get_by_test_id("currency-select")).to_have_count(0)
     page.goto(f"{api_server}/#/reports?statement={older}")
     expect(page.get_by_test_id("months-chart")).to_be_visible()
-    expect(page.get_by_test_id("currency-note")).to_have_count(0)
+    expect(page.get_by_test_id("chart-currency").first).to_have_text(" · Currency not shown")
     # A phone: the wide chart scrolls within its card, the page does not.
     page.set_viewport_size({"width": 375, "height": 812})
     page.goto(f"{api_server}/#/reports")
@@ -878,4 +880,63 @@ def test_statements_show_their_file_and_can_be_deleted_and_filters_keep_the_page
     assert when.evaluate("(el) => el.selectedOptions[0].textContent") == "Custom cron expression…"
     page.get_by_test_id("schedule-cron").fill("0 7 * * *")
     expect(when).to_have_value("0 7 * * *")
+    assert errors == [], errors
+
+
+def test_reports_keep_each_currency_apart_and_amounts_show_their_currency(
+    api_server: str, browser: Any
+) -> None:
+    """Statements in euros and in Canadian dollars: the Reports page shows each currency's
+    figures on their own, labelled with it (at first the one with the most transactions),
+    never one figure adding both; Statements and Transactions show the currency too."""
+    from playwright.sync_api import expect
+
+    from tests.support.seed import seed_statement
+
+    expect.set_options(timeout=20_000)
+    page, _, errors = _signed_up(browser, api_server, "erin@example.com")
+    user_id = page.request.get(f"{api_server}/auth/me").json()["id"]
+    seed_statement(user_id, [
+        ("2024-01-10", "CAFE PARIS", "-7.00"), ("2024-01-12", "BOULANGERIE", "-3.50"),
+        ("2024-01-31", "PAIE", "100.00"),
+    ], currency="EUR")
+    seed_statement(user_id, [("2024-01-11", "TIM HORTONS", "-4.00")], currency="CAD")
+    # The figures as the page formats them (the browser's locale): each with its currency.
+    euros, dollars, summed, plain = page.evaluate("""async () => {
+        const { formatMoney } = await import("/web/js/ui.js");
+        return [formatMoney("10.50", "EUR"), formatMoney("4.00", "CAD"), formatMoney("14.50"),
+                formatMoney("4.00", null)];
+    }""")
+    assert "€" in euros and euros != dollars and "$" in dollars, (euros, dollars)
+    assert not re.search(r"[^\d.,\s-]", plain), plain  # unknown: a plain number, no sign
+
+    page.goto(f"{api_server}/#/reports")
+    menu = page.get_by_test_id("currency-select")
+    expect(menu).to_have_value("EUR")  # 3 transactions in euros, 1 in dollars
+    expect(menu.locator("option")).to_have_text(["CAD · 1 transaction", "EUR · 3 transactions"])
+    spending = page.get_by_test_id("spending-chart")
+    expect(page.get_by_test_id("chart-currency").first).to_have_text(" · EUR")
+    expect(spending.locator("svg desc")).to_have_text(f"Uncategorized: {euros}")
+    expect(page.get_by_test_id("months-chart").locator("svg desc")).to_contain_text(euros)
+    page.get_by_label("Currency").select_option("CAD")
+    expect(page.get_by_test_id("chart-currency").first).to_have_text(" · CAD")
+    expect(spending.locator("svg desc")).to_have_text(f"Uncategorized: {dollars}")
+    # Never the two added up, anywhere on the page, and no note saying they might be.
+    body = page.locator("main").inner_text()
+    assert summed not in body and "14.5" not in body, body
+    expect(page.get_by_test_id("currency-note")).to_have_count(0)
+    # Asked for in the address: that currency first.
+    page.goto(f"{api_server}/#/reports?currency=CAD")
+    expect(page.get_by_test_id("currency-select")).to_have_value("CAD")
+
+    page.get_by_role("link", name="Statements", exact=True).click()
+    expect(page.get_by_test_id("statement-currency")).to_have_count(2)
+    assert sorted(page.get_by_test_id("statement-currency").all_inner_texts()) == ["CAD", "EUR"]
+    page.get_by_role("link", name="Transactions", exact=True).click()
+    rows = page.get_by_test_id("transaction-row")
+    expect(rows).to_have_count(4)
+    expect(rows.filter(has_text="TIM HORTONS").get_by_test_id("transaction-amount")).to_have_text(
+        page.evaluate("""async () => (await import("/web/js/ui.js")).formatMoney("-4.00", "CAD")"""))
+    expect(rows.filter(has_text="CAFE PARIS").get_by_test_id("transaction-amount")).to_have_text(
+        page.evaluate("""async () => (await import("/web/js/ui.js")).formatMoney("-7.00", "EUR")"""))
     assert errors == [], errors

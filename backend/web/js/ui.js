@@ -37,9 +37,35 @@ export function fill(node, ...children) {
 
 // Two decimals, three where the amount has them (dinars count thousandths: 1,142.553).
 const money = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 3 });
-export function formatMoney(value) {
+// One formatter per currency code met: the currency's own decimals (yen none), up to three.
+const moneyIn = new Map();
+function currencyFormat(code) {
+  if (!moneyIn.has(code)) {
+    let format = null;
+    try {
+      const own = new Intl.NumberFormat(undefined, { style: "currency", currency: code }).resolvedOptions();
+      format = new Intl.NumberFormat(undefined, { style: "currency", currency: code, maximumFractionDigits: Math.max(3, own.maximumFractionDigits) });
+    } catch {
+      format = null;  // not a code Intl knows: the number, then the code as it came
+    }
+    moneyIn.set(code, format);
+  }
+  return moneyIn.get(code);
+}
+
+/** An amount in its currency ("€1,234.50", "CA$4.00"): `currency` an ISO 4217 code; none
+ * (the statement does not show it) gives the plain number, with no symbol. A second
+ * argument that is not a string (an index, when mapped) counts as none. */
+export function formatMoney(value, currency = null) {
   if (value === null || value === undefined) return "—";
-  return money.format(Number(value));
+  if (typeof currency !== "string" || !currency) return money.format(Number(value));
+  const format = currencyFormat(currency);
+  return format ? format.format(Number(value)) : `${money.format(Number(value))} ${currency}`;
+}
+
+/** A currency as a page names it: its code, or words when it is not known. */
+export function currencyName(currency) {
+  return currency || "Currency not shown";
 }
 
 const dayFormat = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric" });

@@ -1,9 +1,10 @@
 // Reports: generate an Excel report (progress bar), download it; and two charts of the
-// same selection: spending by category and money in/out by month.
+// same selection: spending by category and money in/out by month, in one currency at a
+// time (the statements' own; amounts of different currencies are never added up).
 
 import { api, ApiError, query, watchTask } from "../api.js";
 import { barChart, columnChart, COLORS } from "../chart.js";
-import { accountText, bankName, field, fill, formatDate, formatMoney, formatMonth, h, monthTick, pageHead, plural, progressBar } from "../ui.js";
+import { accountText, bankName, currencyName, field, fill, formatDate, formatMoney, formatMonth, h, monthTick, pageHead, plural, progressBar } from "../ui.js";
 
 const TOP_CATEGORIES = 8;
 
@@ -85,18 +86,11 @@ export async function reportsPage(context) {
   return h("div", {},
     pageHead("Reports", "Charts of your spending, and an Excel workbook of the transactions to keep or share."),
     h("div.card", {}, formError, form),
-    // Statements do not record their currency: totals over several add their amounts as
-    // printed, which is only meaningful when they share one. Said where the totals are.
-    summary && !selection.statement_id && statements.total > 1 ? h("p.note", { "data-testid": "currency-note" },
-      "Amounts are added up as printed: Ledgerflow does not record which currency a statement is in, ",
-      "so totals over statements in different currencies mix them. Pick one statement above for figures in a single currency.") : null,
-    summary ? h("div.grid-2", {},
-      h("section.card", { "aria-labelledby": "spend-title" }, h("h2", { id: "spend-title" }, "Spending by category"), spendingChart(summary.spending)),
-      h("section.card", { "aria-labelledby": "months-title" }, h("h2", { id: "months-title" }, "Money in and out by month"), monthsChart(summary.months))) : null,
+    summary ? currencyCharts(summary, params.get("currency")) : null,
     h("div", { style: "height:1.25rem" }),
     h("section.card", { "aria-labelledby": "report-title" },
       h("h2", { id: "report-title" }, "Excel report"),
-      h("p.muted", {}, "One workbook with the transactions of the selection above, their categories and totals."),
+      h("p.muted", {}, "One workbook with the transactions of the selection above, their categories and currency, and totals per currency."),
       h("div.row", {}, generate, download),
       h("div", { style: "margin-top:.9rem" }, bar.el), message, recentList));
 }
@@ -105,20 +99,59 @@ function downloadLink(taskId, text) {
   return h("a.btn.btn-secondary", { href: `/reports/${taskId}/download`, download: "", "data-testid": "report-download" }, text);
 }
 
-function spendingChart(spending) {
+/** The charts of one currency at a time: statements keep their own currency, and figures
+ * of two are never added up. Several in the selection: a menu picks one (at first the
+ * one with the most transactions, or `asked`: a code, or "none" for the unknown one). */
+function currencyCharts(summary, asked) {
+  const currencies = summary.currencies || [];
+  const counts = new Map(currencies.map((currency) => [currency, 0]));
+  for (const month of summary.months) counts.set(month.currency, (counts.get(month.currency) || 0) + (month.count || 0));
+  const valueOf = (currency) => currency ?? "none";
+  const busiest = currencies.reduce((best, currency) => (counts.get(currency) > counts.get(best) ? currency : best), currencies[0] ?? null);
+  const first = currencies.find((currency) => valueOf(currency) === asked) ?? busiest;
+  const charts = h("div", { "data-testid": "currency-charts" });
+  const show = (currency) => fill(charts, chartsIn(summary, currency, currencies.length > 0));
+  show(first);
+  if (currencies.length < 2) return charts;
+  const menu = h("select", { name: "currency", "data-testid": "currency-select", style: "width:auto;min-width:14rem;max-width:100%" },
+    currencies.map((currency) => h("option", { value: valueOf(currency), selected: currency === first },
+      `${currencyName(currency)} · ${plural(counts.get(currency), "transaction")}`)));
+  menu.addEventListener("change", () => show(currencies.find((currency) => valueOf(currency) === menu.value) ?? null));
+  return h("div", {},
+    h("div.card", { "data-testid": "currency-pick" },
+      field("Currency", menu, `This selection holds ${currencies.length} currencies: the charts show one at a time, as the statements print them (never converted or added together).`)),
+    charts);
+}
+
+function chartsIn(summary, currency, any) {
+  const label = any ? currencyName(currency) : null;
+  const title = (text, id) => h("h2", { id }, text, label ? h("span.muted", { "data-testid": "chart-currency" }, ` · ${label}`) : null);
+  const format = (value) => formatMoney(value, currency);
+  return [
+    any && !currency ? h("p.note", { "data-testid": "currency-unknown" },
+      "These statements do not show which currency they are in: their amounts are shown as printed, without a currency sign.") : null,
+    h("div.grid-2", {},
+      h("section.card", { "aria-labelledby": "spend-title" }, title("Spending by category", "spend-title"),
+        spendingChart(summary.spending.filter((row) => row.currency === currency), format)),
+      h("section.card", { "aria-labelledby": "months-title" }, title("Money in and out by month", "months-title"),
+        monthsChart(summary.months.filter((month) => month.currency === currency), format))),
+  ];
+}
+
+function spendingChart(spending, format) {
   if (!spending.length) return h("p.empty", {}, "No money out in this selection.");
   const rows = spending.slice(0, TOP_CATEGORIES).map((row) => ({ label: row.category || "Uncategorized", value: Number(row.amount), color: row.category ? COLORS.out : COLORS.muted }));
   const rest = spending.slice(TOP_CATEGORIES);
   if (rest.length) rows.push({ label: `${plural(rest.length, "other")}`, value: rest.reduce((sum, row) => sum + Number(row.amount), 0), color: COLORS.muted });
-  return h("div.chart", { "data-testid": "spending-chart" }, barChart(rows, { label: "Spending by category", format: formatMoney }));
+  return h("div.chart", { "data-testid": "spending-chart" }, barChart(rows, { label: "Spending by category", format }));
 }
 
 /** Every month of the selection: when they do not all fit, the chart scrolls sideways,
  * opens at the newest, and says so. */
-function monthsChart(months) {
+function monthsChart(months, format) {
   if (!months.length) return h("p.empty", {}, "No transactions in this selection.");
   const data = months.map((month) => ({ label: formatMonth(month.month), tick: monthTick(month.month), in: Number(month.money_in), out: Number(month.money_out) }));
-  const drawing = columnChart(data, { label: "Money in and out by month", format: formatMoney });
+  const drawing = columnChart(data, { label: "Money in and out by month", format });
   const box = h("div.chart-scroll", { "data-testid": "months-scroll", tabindex: drawing.dataset.wide ? "0" : null, "aria-label": drawing.dataset.wide ? "Months, scrollable" : null }, drawing);
   if (drawing.dataset.wide) requestAnimationFrame(() => { box.scrollLeft = box.scrollWidth; });
   const span = months.length > 1 ? `${formatMonth(months[0].month)} – ${formatMonth(months[months.length - 1].month)}` : formatMonth(months[0].month);

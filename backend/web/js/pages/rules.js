@@ -90,7 +90,7 @@ export async function rulesPage(context) {
         result.already_categorized ? h("span.muted", {}, ` · ${result.already_categorized} already have a category`) : null,
         result.set_by_hand ? h("span.muted", {}, ` · ${result.set_by_hand} set by hand (kept)`) : null,
         result.examples.length ? h("ul", {}, result.examples.map((tx) => h("li", {},
-          h("span.muted", {}, formatDate(tx.date), " · "), tx.description, " · ", h("b", {}, formatMoney(tx.amount)),
+          h("span.muted", {}, formatDate(tx.date), " · "), tx.description, " · ", h("b", {}, formatMoney(tx.amount, tx.currency)),
           tx.category ? h("span.muted", {}, ` (now ${tx.category})`) : null))) : null));
     } catch (err) {
       fill(previewBox);

@@ -1,5 +1,5 @@
-// The user's statements: bank, the file they came from, account, period, transaction
-// count, balance check; exports, and Delete (after a confirmation) for a wrong upload.
+// The user's statements: bank, the file they came from, account, currency, period,
+// transaction count, balance check; exports, and Delete (after a confirmation) for a wrong upload.
 
 import { api, query } from "../api.js";
 import { accountText, balanceBadge, bankName, formatDate, formatPeriod, h, pageHead, plural, statementWarnings, toast } from "../ui.js";
@@ -44,6 +44,9 @@ export async function statementsPage(context) {
         h("div.muted.small", {}, `Imported ${formatDate(statement.created_at)}`),
         statementWarnings(statement.warnings)),
       h("td.nowrap", {}, accountText(statement.account_last4)),
+      // The currency the statement prints; a dash when it shows none (a bare "$" alone).
+      h("td.nowrap", { "data-testid": "statement-currency", title: statement.currency ? null : "The statement does not show its currency" },
+        statement.currency || h("span.muted", {}, "Not shown")),
       h("td.span-sm", {}, formatPeriod(statement.period_start, statement.period_end)),
       h("td.num", {}, plural(statement.transaction_count, "transaction")),
       h("td", {}, balanceBadge(statement.balance_check, statement.balance_mismatch_rows)),
@@ -63,8 +66,8 @@ export async function statementsPage(context) {
       h("div.table-wrap", {},
         h("table.stack-sm", {},
           h("caption.visually-hidden", {}, "Imported statements"),
-          h("thead", {}, h("tr", {}, ["Bank", "Account", "Period", "Transactions", "Balance check", "Export", ""].map((title, index) =>
-            h(index === 3 ? "th.num" : "th", { scope: "col" }, title || h("span.visually-hidden", {}, "Actions"))))),
+          h("thead", {}, h("tr", {}, ["Bank", "Account", "Currency", "Period", "Transactions", "Balance check", "Export", ""].map((title, index) =>
+            h(index === 4 ? "th.num" : "th", { scope: "col" }, title || h("span.visually-hidden", {}, "Actions"))))),
           h("tbody", {}, rows))),
       page.total > PAGE_SIZE ? pager : null));
 }

@@ -73,7 +73,7 @@ export async function transactionsPage(context) {
   for (const select of [categoryBox, directionBox]) select.addEventListener("change", () => form.requestSubmit());
 
   const statementChip = filters.statement ? h("div.row", { style: "margin-bottom:1rem" },
-    h("span.chip", { "data-testid": "statement-chip" }, statement ? `${bankName(statement)} · ${accountText(statement.account_last4)} · ${formatPeriod(statement.period_start, statement.period_end)}` : `Statement ${filters.statement}`,
+    h("span.chip", { "data-testid": "statement-chip" }, statement ? [bankName(statement), accountText(statement.account_last4), statement.currency, formatPeriod(statement.period_start, statement.period_end)].filter(Boolean).join(" · ") : `Statement ${filters.statement}`,
       h("button.btn.btn-ghost.btn-icon", { type: "button", "aria-label": "Show all statements", onclick: () => navigate({ statement: "" }) }, "×"))) : null;
 
   const header = h("tr", {}, SORTABLE.map(([key, label]) => {
@@ -96,7 +96,9 @@ export async function transactionsPage(context) {
     h("td.nowrap", {}, formatDate(item.date)),
     h("td.desc.span-sm", {}, item.description),
     categoryCell(item),
-    h("td.num", { class: Number(item.amount) > 0 ? "amount-in" : "amount-out" }, Number(item.amount) > 0 ? `+${formatMoney(item.amount)}` : formatMoney(item.amount))));
+    // In its statement's currency (no sign when the statement does not show it).
+    h("td.num", { class: Number(item.amount) > 0 ? "amount-in" : "amount-out", "data-testid": "transaction-amount" },
+      Number(item.amount) > 0 ? `+${formatMoney(item.amount, item.currency)}` : formatMoney(item.amount, item.currency))));
 
   const first = page.total ? filters.offset + 1 : 0;
   const last = filters.offset + page.items.length;
