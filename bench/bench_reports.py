@@ -64,6 +64,11 @@ CATEGORIES = ("Groceries", "Rent", "Salary", "Transport", "Utilities", "Eating o
 MERCHANTS = ("TESCO STORES", "TFL TRAVEL", "AMAZON MKTPLACE", "M&S SIMPLY FOOD", "SHELL", "PRET A MANGER")
 
 
+# The statements the "task" variant's rows are loaded into, by id: one per currency that
+# ``generate_rows`` gives.
+STATEMENT_OF_CURRENCY = {1: "EUR", 2: "CAD"}
+
+
 def generate_rows(
     count: int, seed: int = 20240101
 ) -> Iterator[tuple[datetime.date, str, Decimal, str | None, str | None, str | None]]:
@@ -143,14 +148,19 @@ def load_database(rows: int) -> str:
         conn.execute(text(
             "INSERT INTO users (id, email, password_hash, is_active, is_admin, created_at) "
             "VALUES (:id, 'bench@example.com', 'x', true, false, now())"), {"id": BENCH_USER_ID})
-        conn.execute(text(
-            "INSERT INTO statements (id, user_id, file_sha256, balance_check, balance_mismatch_rows,"
-            " transaction_count, page_count, created_at) VALUES (1, :id, 'bench', 'unavailable', 0,"
-            " :rows, 0, now())"), {"id": BENCH_USER_ID, "rows": rows})
+        # One statement per currency of the generated rows.
+        for statement_id, currency in STATEMENT_OF_CURRENCY.items():
+            conn.execute(text(
+                "INSERT INTO statements (id, user_id, file_sha256, balance_check, balance_mismatch_rows,"
+                " transaction_count, page_count, currency, created_at) VALUES (:statement, :id,"
+                " :sha, 'unavailable', 0, :rows, 0, :currency, now())"),
+                {"statement": statement_id, "id": BENCH_USER_ID, "sha": f"bench-{currency}",
+                 "rows": rows, "currency": currency})
+    statement_of = {currency: statement_id for statement_id, currency in STATEMENT_OF_CURRENCY.items()}
     lines = io.StringIO()
-    for position, (date, description, amount, category, source) in enumerate(generate_rows(rows)):
-        lines.write(f"1\t{BENCH_USER_ID}\t{position}\t{date}\t{description}\t{amount}\t{category or NULL}"
-                    f"\t{source or NULL}\n")
+    for position, (date, description, amount, category, source, currency) in enumerate(generate_rows(rows)):
+        lines.write(f"{statement_of[currency]}\t{BENCH_USER_ID}\t{position}\t{date}\t{description}\t{amount}"
+                    f"\t{category or NULL}\t{source or NULL}\n")
     lines.seek(0)
     raw = engine.raw_connection()
     try:
