@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ import httpx
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tests.support.crowd import together
 from tests.support.net import free_port, wait_until_answers
 
 CLIENTS = 64
@@ -53,24 +53,12 @@ def test_more_concurrent_submits_than_pooled_connections_are_all_accepted(api_ur
         assert client.post("/auth/register", json=credentials).status_code == 201
         token = client.post("/auth/token", data={
             "username": credentials["email"], "password": credentials["password"]}).json()["access_token"]
-    statuses: Counter[int] = Counter()
-    lock = threading.Lock()
-    start = threading.Barrier(CLIENTS)
-
-    def one_client() -> None:
+    def one_client() -> list[int]:
         with httpx.Client(base_url=api_url, timeout=60,
                           headers={"Authorization": f"Bearer {token}"}) as client:
-            start.wait()
-            for _ in range(SUBMITS_PER_CLIENT):
-                status = client.post("/tasks/ping").status_code
-                with lock:
-                    statuses[status] += 1
+            return [client.post("/tasks/ping").status_code for _ in range(SUBMITS_PER_CLIENT)]
 
-    threads = [threading.Thread(target=one_client) for _ in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = Counter(status for statuses in together(one_client, CLIENTS) for status in statuses)
     assert statuses == Counter({202: CLIENTS * SUBMITS_PER_CLIENT}), statuses
 
 

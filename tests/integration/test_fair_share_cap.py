@@ -10,7 +10,6 @@ On SQLite the write lock does the same."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -26,6 +25,7 @@ from backend.services.storage import StoredFile
 from backend.tasks import submission
 from backend.tasks.batches import BatchFile, submit_batch
 from tests.conftest import TEST_BACKEND, TEST_DATABASE_URL
+from tests.support.crowd import together
 from tests.support.seed import seed_user
 
 pytestmark = pytest.mark.usefixtures("clean_db", "quiet", "no_batch_messages")
@@ -56,26 +56,15 @@ def no_batch_messages(monkeypatch: pytest.MonkeyPatch) -> None:
 def at_once(submit: Callable[[], object], clients: int = CLIENTS) -> Counter[str]:
     """Run ``submit`` from ``clients`` threads released together: how many were admitted
     and how many refused (NotAdmitted)."""
-    outcomes: Counter[str] = Counter()
-    lock = threading.Lock()
-    start = threading.Barrier(clients)
 
-    def one() -> None:
-        start.wait()
+    def one() -> str:
         try:
             submit()
-            outcome = "admitted"
         except submission.NotAdmitted:
-            outcome = "refused"
-        with lock:
-            outcomes[outcome] += 1
+            return "refused"
+        return "admitted"
 
-    threads = [threading.Thread(target=one) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    return Counter(together(one, clients))
 
 
 def tasks_of(engine: Engine, user_id: int) -> int:
