@@ -292,25 +292,45 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         SESSION_LOCKS.release()
 
 
-def truncate_all(engine) -> None:
-    """Empty every application table."""
-    from sqlalchemy import text
+# Tries of the TRUNCATE between tests: see ``truncate_all``.
+TRUNCATE_TRIES = 5
 
-    with engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
+
+def truncate_all(engine) -> None:
+    """Empty every application table.
+
+    On PostgreSQL the TRUNCATE locks its tables one after the other, and the session's
+    worker may still be ending an earlier test's work in a transaction that locks two of
+    them in the other order (a batch moved on: its row, then its tasks). The server then
+    breaks the deadlock by cancelling one of the two; when that is the TRUNCATE, it is
+    simply tried again, the other transaction having gone on.
+    """
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
             for table in (
                 "transactions", "statements", "category_rules", "task_status",
                 "idempotency_keys", "users",
             ):
                 conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (names from the tuple above)
-        else:
-            conn.execute(
-                text(
-                    "TRUNCATE users, task_status, statements, transactions, category_rules, "
-                    "idempotency_keys "
-                    "RESTART IDENTITY CASCADE"
+        return
+    for attempt in range(1, TRUNCATE_TRIES + 1):
+        try:
+            with engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "TRUNCATE users, task_status, statements, transactions, category_rules, "
+                        "idempotency_keys "
+                        "RESTART IDENTITY CASCADE"
+                    )
                 )
-            )
+            return
+        except OperationalError as exc:
+            deadlock = getattr(exc.orig, "pgcode", None) == "40P01"
+            if not deadlock or attempt == TRUNCATE_TRIES:
+                raise
 
 
 @pytest.fixture(scope="session")
