@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     Update,
+    and_,
     bindparam,
     case,
     delete,
@@ -504,6 +505,8 @@ class Dispatch:
     task_name: str
     kwargs: dict[str, Any]
     status: str
+    # When its message was last sent (or its retry due), for :func:`unclaim_redispatch`.
+    dispatched_at: datetime | None = None
 
 
 def expired_leases(engine: Engine, lost_after_seconds: float) -> list[Dispatch]:
@@ -605,23 +608,42 @@ def abandoned_cancels(engine: Engine, after_seconds: float) -> list[str]:
         ).scalars())
 
 
-def claim_redispatch(engine: Engine, task_id: str) -> bool:
-    """Stamp a re-send of a waiting task; False when it started or another reaper won."""
+def claim_redispatch(engine: Engine, task_id: str) -> datetime | None:
+    """Stamp a re-send of a waiting task: the stamp, or None when it started or another
+    reaper won."""
     now = utcnow()
-    return _transition(
+    claimed = _transition(
         engine, task_id, _status_in(_WAITING),
         dispatched_at=now, redispatches=_table.c.redispatches + 1, updated_at=now,
+    )
+    return now if claimed else None
+
+
+def unclaim_redispatch(engine: Engine, task: Dispatch, claimed_at: datetime) -> bool:
+    """Take back a re-send whose message could not be sent (the broker is away): the row is
+    due again at the next round, and a failed try does not double its next wait as a sent
+    copy does (a long broker outage would otherwise delay it by as long again). False when
+    it has started or been stamped since."""
+    return _transition(
+        engine, task.task_id,
+        and_(_status_in(_WAITING), _table.c.dispatched_at == claimed_at,
+             _table.c.redispatches > 0),
+        dispatched_at=task.dispatched_at, redispatches=_table.c.redispatches - 1,
     )
 
 
 def _dispatches(engine: Engine, condition: ColumnElement[bool]) -> list[Dispatch]:
     with engine.connect() as conn:
         rows = conn.execute(
-            select(_table.c.task_id, _table.c.task_name, _table.c.kwargs, _table.c.status)
+            select(_table.c.task_id, _table.c.task_name, _table.c.kwargs, _table.c.status,
+                   _table.c.dispatched_at)
             .where(condition)
             .order_by(_table.c.id)
         ).all()
-    return [Dispatch(row.task_id, row.task_name, row.kwargs or {}, row.status) for row in rows]
+    return [
+        Dispatch(row.task_id, row.task_name, row.kwargs or {}, row.status, row.dispatched_at)
+        for row in rows
+    ]
 
 
 def _finish(

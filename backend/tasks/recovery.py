@@ -200,12 +200,18 @@ def reap() -> dict[str, int]:
             logger.warning("Task %s was waiting with its cancel requested: cancelled", task_id)
             advance_batch_of(engine, task_id)
     for task in task_records.undelivered(engine, settings.redispatch_after_seconds):
-        if task_records.claim_redispatch(engine, task.task_id) and (request_id := _send(task)):
-            counts["redispatched"] += 1
-            logger.warning(
-                "Task %s (%s) never started; sent it again (request id %s)",
-                task.task_id, task.status, request_id,
-            )
+        if (claimed_at := task_records.claim_redispatch(engine, task.task_id)) is None:
+            continue
+        if (request_id := _send(task)) is None:
+            # The broker is away: this try is taken back (the row is due again next round,
+            # its wait not doubled) and the rest wait for that round too.
+            task_records.unclaim_redispatch(engine, task, claimed_at)
+            break
+        counts["redispatched"] += 1
+        logger.warning(
+            "Task %s (%s) never started; sent it again (request id %s)",
+            task.task_id, task.status, request_id,
+        )
     # A long statement's parse task whose part failed outside a run (backend/tasks/statement_parts.py).
     counts["parts_settled"] = settle_handed_over(engine)
     return counts

@@ -3,12 +3,16 @@ worker: nothing runs them)."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from celery.signals import before_task_publish
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from backend.db import get_engine
 from backend.logs import REQUEST_ID_MESSAGE_HEADER, valid_request_id
@@ -19,6 +23,8 @@ from backend.tasks import recovery
 from backend.tasks.kinds import PARSE_STATEMENT
 from backend.tasks.recovery import REAPER_REQUEST_ID_PREFIX, reap
 from backend.tasks.submission import record_task
+from tests.conftest import REPO_ROOT
+from tests.support.net import free_port
 from tests.support.seed import seed_task
 
 
@@ -110,3 +116,37 @@ def test_a_cancelled_task_left_waiting_is_revoked_once_it_should_have_started(
     assert (counts.get("revoked"), counts["redispatched"], nothing_runs) == (1, 0, [])
     # Its run may still be stopping: it gets the time any waiting message gets.
     assert task_records.current_state(get_engine(), just_handed_back) is TaskState.RETRYING
+
+
+def test_a_re_send_the_broker_refused_is_taken_back_and_sent_at_the_next_round(
+    client, auth_headers
+):
+    # A reaper whose broker went away between its round's start and its re-sends (a real
+    # process with a broker URL nothing listens on). A try that sent nothing must not count
+    # as a re-send: that would double the row's next wait, so a long outage delayed it as
+    # long again once the broker was back.
+    user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
+    day_ago = utcnow() - timedelta(days=1)
+    lost = [seed_task(user_id, "PENDING", dispatched_at=day_ago) for _ in range(3)]
+    env = dict(os.environ, CELERY_BROKER_URL=f"redis://127.0.0.1:{free_port()}/0")
+    reaper = subprocess.run(
+        [sys.executable, "-c",
+         "import json; from backend.tasks.recovery import reap; print(json.dumps(reap()))"],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert reaper.returncode == 0, reaper.stderr
+    assert json.loads(reaper.stdout.splitlines()[-1])["redispatched"] == 0
+    # One refused send ends the round: the other rows are not tried against a dead broker.
+    assert reaper.stderr.count("Could not enqueue") == 1
+    with get_engine().connect() as conn:
+        rows = conn.execute(select(TaskStatus.dispatched_at, TaskStatus.redispatches,
+                                   TaskStatus.status).where(TaskStatus.task_id.in_(lost))).all()
+    assert [(row.redispatches, row.status) for row in rows] == [(0, "PENDING")] * 3
+    assert all(abs(row.dispatched_at - day_ago) < timedelta(seconds=1) for row in rows)
+
+    # With the broker back, the next round sends all three, each counted once.
+    assert reap()["redispatched"] == 3
+    with get_engine().connect() as conn:
+        counts = conn.execute(select(TaskStatus.redispatches)
+                              .where(TaskStatus.task_id.in_(lost))).scalars().all()
+    assert counts == [1, 1, 1]
