@@ -29,6 +29,7 @@ from backend.services import task_events, task_records
 from backend.services.retention import delete_unreferenced_files
 from backend.tasks.app import celery_app
 from backend.tasks.arguments import OLDER_RELEASE_MESSAGE, UnreadableArguments
+from backend.tasks.control import TERMINATE_RUN
 from backend.tasks.kinds import PING, UnknownTask, declared, hidden_names, kind_named
 
 router = APIRouter(prefix="/tasks", tags=["tasks"], route_class=OneHopRoute)
@@ -312,8 +313,12 @@ async def _wait_until_final(
 
 
 def _revoke_message(task_id: str, terminate: bool) -> None:
+    """Keep the task's queued copies from starting; with ``terminate``, also stop its run
+    on whichever node has it (backend/tasks/control.py says why not Celery's terminate)."""
     try:
-        celery_app.control.revoke(task_id, terminate=terminate)
+        celery_app.control.revoke(task_id)
+        if terminate:
+            celery_app.control.broadcast(TERMINATE_RUN, arguments={"task_id": task_id})
     except (BrokerError, RedisError, OSError):
         raise QUEUE_UNAVAILABLE from None
 

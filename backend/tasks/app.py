@@ -36,7 +36,10 @@ from backend.tasks.kinds import (
 )
 from backend.tasks.logs import install_log_filters
 
-TASK_MODULES = (
+# What a worker imports at start (Celery's ``imports``): the task modules and the
+# remote-control command of a cancel's last resort.
+WORKER_MODULES = (
+    "backend.tasks.control",
     "backend.tasks.system",
     "backend.tasks.recovery",
     "backend.tasks.statements",
@@ -217,7 +220,7 @@ def create_celery_app(settings: Settings | None = None) -> Celery:
     VAR_DIR.mkdir(exist_ok=True)  # beat keeps its schedule file there
     app = Celery("ledgerflow")
     app.conf.update(celery_config(settings or get_settings()))
-    app.conf.imports = TASK_MODULES
+    app.conf.imports = WORKER_MODULES
     install_log_filters(quiet_names())
     return app
 

@@ -15,6 +15,7 @@ from backend.db import get_engine
 from backend.models import CategoryRule, TaskState, TaskStatus
 from backend.services import task_records
 from backend.services.task_records import ProgressOutcome, StartOutcome
+from backend.tasks.app import celery_app
 from backend.tasks.submission import dispatch
 from tests.support import is_final
 from tests.support.seed import seed_task
@@ -61,6 +62,36 @@ def test_a_task_that_ignores_the_cancel_is_terminated_after_the_grace_period(
     assert response.json() == {"message": "Task cancelled"}
     assert client.get(f"/tasks/{task_id}/status", headers=auth_headers).json()["status"] == "REVOKED"
     assert_worker_still_serves(client, auth_headers, wait_for)
+
+
+def test_a_run_whose_message_came_again_to_its_node_is_still_terminated(
+    client, auth_headers, submit, wait_for
+):
+    # A second copy of a running task's message on the same node (a reaper's re-send of a
+    # message that waited behind a backlog, a redelivery) finds the live lease and looks
+    # again later. Celery's table of requests by task id then names that copy, not the
+    # run, and revoke(terminate=True) missed the run: DELETE answered 202 and the task
+    # ran on to SUCCESS.
+    task_id = submit(auth_headers, "tests.uncooperative", seconds=60)
+    wait_for(task_id, auth_headers, lambda s: s["status"] == "PROCESSING")
+    with get_engine().connect() as conn:
+        kwargs = conn.scalar(select(TaskStatus.kwargs).where(TaskStatus.task_id == task_id))
+    dispatch("tests.uncooperative", task_id, kwargs)
+    deadline = time.monotonic() + 30
+    while not _scheduled_on_a_node(task_id):  # the copy, put back for later
+        assert time.monotonic() < deadline, "the duplicate was never put back for later"
+        time.sleep(0.2)
+
+    response = client.delete(f"/tasks/{task_id}", headers=auth_headers)
+
+    assert (response.status_code, response.json()) == (200, {"message": "Task cancelled"})
+    assert client.get(f"/tasks/{task_id}/status", headers=auth_headers).json()["status"] == "REVOKED"
+    assert_worker_still_serves(client, auth_headers, wait_for)
+
+
+def _scheduled_on_a_node(task_id: str) -> bool:
+    replies = celery_app.control.inspect(timeout=1).scheduled() or {}
+    return any(entry["request"]["id"] == task_id for entries in replies.values() for entry in entries)
 
 
 def test_cancelling_a_pending_task_revokes_it_before_it_runs(client, auth_headers, submit, wait_for):

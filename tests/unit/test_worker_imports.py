@@ -16,7 +16,7 @@ from backend.tasks.base import require_installed
 from tests.support import REPO_ROOT
 
 # Loaded by `celery -A celery_app worker` before it sets up the worker: the app module,
-# then every module of its `imports` setting (backend/tasks/app.py TASK_MODULES).
+# then every module of its `imports` setting (backend/tasks/app.py WORKER_MODULES).
 _WORKER_APP = """
 import json, sys
 import celery_app
