@@ -304,7 +304,7 @@ def prepare_environment() -> dict[str, str]:
     # variable in their environment would hide it).
     env["JWT_SECRET_KEY"] = setting("JWT_SECRET_KEY", "") or secret_from_file(
         VAR_DIR, "jwt_secret", lambda: secrets.token_urlsafe(48))
-    # Flower reads its password from its environment only.
+    # Flower gets the generated password in its environment (flowerconfig.py adds .env's).
     env["FLOWER_BASIC_AUTH"] = setting("FLOWER_BASIC_AUTH", "") or secret_from_file(
         VAR_DIR, "flower_auth", lambda: f"admin:{secrets.token_urlsafe(12)}")
     private_dir(in_repo(env.get("STORAGE_DIR", VAR_DIR / "storage")))
