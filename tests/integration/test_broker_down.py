@@ -60,3 +60,30 @@ def test_with_the_broker_down_submit_is_503_leaving_no_row_and_deep_health_says_
     finally:
         api.terminate()
         api.wait(timeout=10)
+
+
+def test_with_rabbitmq_down_deep_health_names_the_broker_not_redis(clean_db, redis_server):
+    # In production RabbitMQ is the broker and Redis only keeps events, counters and results:
+    # an operator told "redis" failed would look at the wrong server.
+    api_port, dead_port = free_port(), free_port()
+    env = dict(os.environ, CELERY_BROKER_URL=f"amqp://guest:guest@127.0.0.1:{dead_port}//",
+               HEALTH_TOKEN="broker-down-test")
+    api = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "backend.api.main:create_app", "--factory",
+         "--port", str(api_port), "--log-level", "warning"],
+        cwd=REPO_ROOT, env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{api_port}"
+        wait_until_answers(f"{base}/health")
+        health = httpx.get(f"{base}/health", params={"deep": "true"}, timeout=30,
+                           headers={HEALTH_TOKEN_HEADER: "broker-down-test"})
+    finally:
+        api.terminate()
+        api.wait(timeout=10)
+    assert health.status_code == 503
+    assert health.json()["detail"] == "unavailable: broker, worker"
+    checks = health.json()["checks"]
+    assert (checks["database"], checks["redis"]) == ("ok", "ok")
+    assert checks["broker"].startswith("failed: ")
+    assert checks["worker"] == "skipped: broker unavailable"
