@@ -1,4 +1,5 @@
-"""Liveness (``GET /health``) and a deep check of the database, Redis and a worker.
+"""Liveness (``GET /health``) and a deep check of the database, Redis, the broker when it is
+RabbitMQ, and a worker.
 
 The deep check sends a real task to a worker, so it is not for everyone: it needs an
 admin's bearer token or the shared secret HEALTH_TOKEN in the ``X-Health-Token`` header
@@ -44,16 +45,19 @@ def _check_database() -> None:
 
 
 def _check_redis() -> None:
-    """Redis (results, status events, rate limits) and the broker, when that is RabbitMQ."""
+    """Redis (results, status events, rate limits), and the broker when that is a Redis too."""
     settings = get_settings()
     redis_urls = {settings.redis_url}
-    if settings.broker_is_amqp:
-        with celery_app.connection_for_write() as connection:
-            connection.connect()
-    else:
+    if not settings.broker_is_amqp:
         redis_urls.add(settings.broker_url)
     for url in redis_urls:
         Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+
+
+def _check_broker() -> None:
+    """RabbitMQ, when it is the broker: named apart, so that its outage is not called Redis's."""
+    with celery_app.connection_for_write() as connection:
+        connection.connect()
 
 
 def _check_worker() -> None:
@@ -65,6 +69,7 @@ def _check_worker() -> None:
 CHECKS: dict[str, Callable[[], None]] = {
     "database": _check_database,
     "redis": _check_redis,
+    "broker": _check_broker,  # RabbitMQ only (_deep_checks)
     "worker": _check_worker,
 }
 
@@ -81,10 +86,14 @@ async def _deep_checks() -> tuple[int, dict[str, Any]]:
     """Run every check once: (HTTP status, JSON body)."""
     checks = {"database": await run_in_threadpool(_run, CHECKS["database"]),
               "redis": await run_in_threadpool(_run, CHECKS["redis"])}
-    # Without Redis no message can reach a worker; don't wait out the timeout for that.
+    if get_settings().broker_is_amqp:
+        checks["broker"] = await run_in_threadpool(_run, CHECKS["broker"])
+    # Without the broker no message reaches a worker, and without Redis no reply comes back
+    # (the result backend): don't wait out the timeout for either.
+    away = next((name for name in ("broker", "redis") if checks.get(name, "ok") != "ok"), None)
     checks["worker"] = (
         await run_in_threadpool(_run, CHECKS["worker"])
-        if checks["redis"] == "ok" else "skipped: redis unavailable"
+        if away is None else f"skipped: {away} unavailable"
     )
     failed = [name for name, outcome in checks.items() if outcome != "ok"]
     if failed:
@@ -152,7 +161,7 @@ async def health(
     deep: bool = False,
 ) -> JSONResponse:
     """200 when the API is up; with ``deep=true`` (admins or HEALTH_TOKEN) also database,
-    Redis and a worker ping, reused for HEALTH_CACHE_SECONDS."""
+    Redis, RabbitMQ when it is the broker, and a worker ping, reused for HEALTH_CACHE_SECONDS."""
     if not deep:
         return JSONResponse({"status": "ok"})
     await run_in_threadpool(_authorise_deep_check, token, health_token, settings)
