@@ -1,7 +1,7 @@
 """Entry point for the Celery CLI, run from the repo root:
 
-    celery -A celery_app worker -Q pdf_processing,bulk_operations,reports,default
-    celery -A celery_app beat
+    celery -A celery_app worker -Q pdf_processing,bulk_operations,reports,default,webhooks --loglevel INFO
+    celery -A celery_app beat --loglevel INFO
     celery -A celery_app flower
 """
 
