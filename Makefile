@@ -54,6 +54,8 @@ $(VENV)/.system-tools: Makefile $(VENV)/.bench-tools | $(PY)
 		|| echo "could not install Debian's 'chromium': the web app's browser test will fail"
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { apt-get update -qq && apt-get install -y -qq fonts-dejavu-core >/dev/null; } \
 		|| echo "could not install Debian's 'fonts-dejavu-core': the statement grammar's tests will fail"
+	@PATH="$$PATH:/usr/sbin" command -v pgbouncer >/dev/null || { apt-get update -qq && apt-get install -y -qq pgbouncer >/dev/null; } \
+		|| echo "could not install Debian's 'pgbouncer': the test of the writes behind PgBouncer will fail"
 	@touch $@
 
 # Programs from Debian that the benchmarks run: wrk drives the API's HTTP (bench/bench_api.py,

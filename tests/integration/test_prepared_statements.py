@@ -37,6 +37,7 @@ from backend.security import TokenClaims
 from backend.services import task_records
 from backend.tasks import submission
 from tests.conftest import TEST_BACKEND, TEST_DATABASE_URL
+from tests.support.net import PrivatePgBouncer
 from tests.support.seed import seed_user
 
 pytestmark = pytest.mark.usefixtures("clean_db")
@@ -223,6 +224,37 @@ def test_a_pooler_that_keeps_losing_them_turns_them_off(engine, caplog):
     engine.dispose()
     run_a_task(engine, user_id, "unprepared")
     assert prepared_runs(engine) == {}
+    assert caplog.text.count("DATABASE_PREPARED_STATEMENTS=false") == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.usefixtures("quiet")
+def test_behind_a_real_pgbouncer_a_process_stops_preparing_instead_of_failing(tmp_path, caplog):
+    """The guide's "Scaling out": PgBouncer in transaction mode in front of PostgreSQL, and
+    DATABASE_PREPARED_STATEMENTS left at its default. A process whose connection lands in a
+    server session where another process already prepared the statement (PostgreSQL:
+    "prepared statement ... already exists") must not answer 500 or fail the task: that is
+    a pooler, so it runs them unprepared from then on and says why; meanwhile its callers
+    see an unavailable database, which they retry (workers) or answer 503 (API)."""
+    with PrivatePgBouncer(tmp_path / "pgbouncer", TEST_DATABASE_URL) as pgbouncer:
+        url = pgbouncer.url_for(TEST_DATABASE_URL)
+        first = build_engine(url)  # one process: prepares the task's writes in the one session
+        user_id = seed_user(first)
+        run_a_task(first, user_id, "first process")
+        first.dispose()
+        second = build_engine(url)  # another process, its first connection in that session
+        outcomes = []
+        try:
+            for attempt in range(4):
+                try:
+                    run_a_task(second, user_id, attempt)
+                    outcomes.append("done")
+                except DBAPIError as exc:
+                    assert database_unavailable(exc), f"a 500, a FAILED task: {exc}"
+                    outcomes.append("retried")
+        finally:
+            second.dispose()
+    assert outcomes[-3:] == ["done"] * 3, outcomes
     assert caplog.text.count("DATABASE_PREPARED_STATEMENTS=false") == 1
 
 

@@ -107,6 +107,71 @@ class PrivateRedis:
         self.stop()
 
 
+class PrivatePgBouncer:
+    """A PgBouncer of the test's own in transaction mode (as the guide's "Scaling out" puts it in
+    front of PostgreSQL), on a free loopback port, with one server connection per database: a
+    client's next transaction runs in the session another client used before.
+
+    Debian's `pgbouncer` (`make test` installs it); it refuses to run as root, so as nobody then.
+    """
+
+    def __init__(self, directory: Path, database_url: str) -> None:
+        from sqlalchemy.engine import make_url
+
+        self.directory = directory
+        self.server = make_url(database_url)
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    def url_for(self, database_url: str) -> str:
+        """``database_url`` (a database of the same server) through this PgBouncer."""
+        from sqlalchemy.engine import make_url
+
+        through = make_url(database_url).set(host="127.0.0.1", port=self.port)
+        return through.render_as_string(hide_password=False)
+
+    def start(self) -> PrivatePgBouncer:
+        import getpass
+        import shutil
+
+        binary = shutil.which("pgbouncer", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
+        if binary is None:
+            raise RuntimeError("PgBouncer is not installed: apt-get install pgbouncer (make test does)")
+        self.directory.mkdir(parents=True, exist_ok=True)
+        user = self.server.username or getpass.getuser()
+        (self.directory / "users.txt").write_text(f'"{user}" "{self.server.password or ""}"\n')
+        config = self.directory / "pgbouncer.ini"
+        config.write_text(
+            "[databases]\n"
+            f"* = host={self.server.host or '127.0.0.1'} port={self.server.port or 5432}\n"
+            "[pgbouncer]\n"
+            f"listen_addr = 127.0.0.1\nlisten_port = {self.port}\nunix_socket_dir =\n"
+            f"auth_type = trust\nauth_file = {self.directory / 'users.txt'}\n"
+            "pool_mode = transaction\ndefault_pool_size = 1\n"
+            "ignore_startup_parameters = extra_float_digits,options\n"
+        )
+        as_nobody = ["-u", "nobody"] if os.geteuid() == 0 else []
+        self.process = subprocess.Popen([binary, *as_nobody, str(config)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 15
+        while port_is_free(self.port):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"PgBouncer did not start on port {self.port}")
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=15)
+
+    def __enter__(self) -> PrivatePgBouncer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
 class OutputCollector:
     """Reads a process's output on a thread (so a full pipe never blocks it) and keeps it."""
 
