@@ -55,7 +55,12 @@ _PREPARED_SINCE = "ledgerflow_prepared_since"
 _PREPARED_STATEMENT_LOST = frozenset({
     "26000",  # invalid_sql_statement_name: "prepared statement ... does not exist"
     "0A000",  # feature_not_supported: "cached plan must not change result type"
+    "42P05",  # duplicate_prepared_statement: see _SESSION_OF_ANOTHER_CLIENT
 })
+# A PREPARE of a name this connection never prepared, which its session holds already:
+# another client prepared it there. Only a pooler in transaction mode (PgBouncer) hands
+# one server session to several clients, so no rounds of losses are needed to tell.
+_SESSION_OF_ANOTHER_CLIENT = "42P05"
 # A pooled PostgreSQL connection that sat unused for longer than this is pinged before
 # use (``_ping_if_idle``); one that was in use a moment ago is not.
 PING_AFTER_IDLE_SECONDS = 1.0
@@ -327,7 +332,9 @@ class _PreparedStatements:
     unavailable database runs it again. Losses that come back on connections prepared
     after the last loss mean a pooler in transaction mode (PgBouncer), which loses them
     every time: after ``GIVE_UP_AFTER`` such rounds this process runs them unprepared and
-    says so once (``DATABASE_PREPARED_STATEMENTS=false`` avoids the rounds).
+    says so once (``DATABASE_PREPARED_STATEMENTS=false`` avoids the rounds). A PREPARE that
+    finds the name taken in its session (another client's statement: a pooler shares
+    sessions, PostgreSQL never does) gives up at once, the connection replaced the same way.
     """
 
     GIVE_UP_AFTER = 3
@@ -387,18 +394,23 @@ class _PreparedStatements:
         ):
             return
         context.is_disconnect = True
+        pooled = code == _SESSION_OF_ANOTHER_CLIENT
         connection = context.connection
         prepared_since = connection.info.get(_PREPARED_SINCE, 0.0) if connection else 0.0
-        if prepared_since <= self.last_loss_at:
+        if not pooled and prepared_since <= self.last_loss_at:
             return  # prepared before the last loss: the same round of replacements
         self.last_loss_at = time.monotonic()
-        self.losses += 1
-        if self.losses == self.GIVE_UP_AFTER:  # from now on nothing is prepared, nor lost
+        was_preparing = self.prepares
+        self.losses = self.GIVE_UP_AFTER if pooled else self.losses + 1
+        if was_preparing and not self.prepares:  # from now on nothing is prepared, nor lost
+            reason = (
+                "gave this process a session where another client had prepared its statements"
+                if pooled else
+                f"lost this process's prepared statements {self.losses} times on fresh connections"
+            )
             logger.warning(
-                "PostgreSQL lost this process's prepared statements %d times on fresh "
-                "connections (a pooler in transaction mode?): running them unprepared from "
-                "now on; set DATABASE_PREPARED_STATEMENTS=false behind such a pooler",
-                self.losses,
+                "PostgreSQL %s (a pooler in transaction mode?): running them unprepared from "
+                "now on; set DATABASE_PREPARED_STATEMENTS=false behind such a pooler", reason,
             )
 
 
