@@ -42,6 +42,19 @@ def test_an_unknown_name_in_the_env_file_stops_the_start(tmp_path):
     assert "unknown setting JWT_SECRET in .env: did you mean JWT_SECRET_KEY?" in started.stderr
 
 
+@pytest.mark.parametrize(("name", "value"), [("REMAP_SIGTERM", "SIGQUIT"),
+                                           ("PROMETHEUS_MULTIPROC_DIR", "/srv/metrics")])
+def test_a_name_read_from_the_environment_only_stops_the_start_from_the_env_file(name, value, tmp_path):
+    """Celery reads REMAP_SIGTERM (billiard, as the celery command loads, before any setting)
+    and the API PROMETHEUS_MULTIPROC_DIR from the process's environment only. In .env they
+    were taken without a word and ignored: a worker stopped by its supervisor's SIGTERM made
+    a warm shutdown, waiting for every task however long, instead of the guide's cold one."""
+    (tmp_path / ".env").write_text(f"{name}={value}\n")
+    started = start(STARTS["worker"], tmp_path)
+    assert started.returncode != 0, started.stderr
+    assert f"{name} in .env: it is read from the environment only" in started.stderr, started.stderr
+
+
 def test_the_same_start_goes_on_with_the_names_spelled_right(tmp_path):
     (tmp_path / ".env").write_text("JWT_SECRET_KEY=s3cret\nPOSTGRES_PASSWORD=x\n")
     started = start(STARTS["worker"], tmp_path, WORKER_SHUTDOWN_GRACE_SECONDS="5")
