@@ -211,6 +211,13 @@ COMPANION_NAMES = frozenset({
     "PROMETHEUS_MULTIPROC_DIR", "LEDGERFLOW_TEST_BACKEND", "LEDGERFLOW_TEST_BROKER",
     "LEDGERFLOW_CHAOS_CLOCKS", "LEDGERFLOW_ACCURACY",
 })
+# Companions their readers take from the process's environment only, before any setting is
+# read: in .env they would be ignored in silence (a worker's SIGTERM a warm shutdown), so
+# there they stop the start, saying who reads them.
+ENVIRONMENT_ONLY_NAMES = {
+    "REMAP_SIGTERM": "Celery's billiard reads it as the celery command loads",
+    "PROMETHEUS_MULTIPROC_DIR": "prometheus_client's own, read by the API as it starts",
+}
 # Families of them an .env file may hold too: Flower's own options (FLOWER_<option>) and
 # Compose's (COMPOSE_PROJECT_NAME...).
 COMPANION_PREFIXES = ("FLOWER_", "COMPOSE_")
@@ -250,6 +257,10 @@ def unknown_settings(
                                       (".env", env_file or {}, True)):
         for name in sorted(names):
             upper = name.upper()
+            if whole_file and upper in ENVIRONMENT_ONLY_NAMES:
+                problems.append(f"{name} in .env: it is read from the environment only "
+                                f"({ENVIRONMENT_ONLY_NAMES[upper]}): set it there, not in .env")
+                continue
             if upper in known:
                 continue
             unprefixed = upper.removeprefix(OUR_PREFIX)
