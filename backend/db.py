@@ -595,8 +595,9 @@ def build_engine(url: str, prepared_statements: bool = True) -> Engine:
     ``prepared_statements``: on PostgreSQL, run the statements marked ``prepared`` as
     server-side prepared statements (``DATABASE_PREPARED_STATEMENTS``)."""
     parsed = make_url(url)
-    if parsed.drivername == "postgresql":
-        # SQLAlchemy 2.1 defaults to psycopg 3; we ship psycopg2.
+    # SQLAlchemy 2.1 defaults to psycopg 3; we ship psycopg2. ``postgres://`` is the
+    # scheme many hosts hand out (Heroku, Render, Fly), which SQLAlchemy no longer reads.
+    if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg2")
     if parsed.get_backend_name() == "sqlite":
         on_disk = parsed.database not in (None, "", ":memory:")

@@ -61,6 +61,16 @@ def test_migrations_on_postgresql(scratch_postgres):
     _upgrade_downgrade_upgrade(scratch_postgres)
 
 
+@pytest.mark.postgres_only
+def test_a_postgres_url_as_hosts_hand_it_out_migrates(scratch_postgres):
+    # Heroku, Render and Fly hand out postgres://, a scheme SQLAlchemy no longer reads
+    # ("Can't load plugin: sqlalchemy.dialects:postgres").
+    url = scratch_postgres.replace("postgresql://", "postgres://", 1)
+    assert url.startswith("postgres://")
+    command.upgrade(alembic_config(url), "head")
+    assert _tables(url) == TABLES
+
+
 @pytest.mark.backend_independent
 def test_rebuilding_a_table_on_sqlite_keeps_the_rows_that_refer_to_it(tmp_path):
     """SQLite rebuilds `statements` for 0009 and 0014 (a new table, the rows copied, the old
