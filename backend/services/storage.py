@@ -15,6 +15,16 @@ def is_inside(path: Path, root: Path) -> bool:
     return path.resolve().is_relative_to(root.resolve())
 
 
+def private_dir(path: Path) -> None:
+    """Make ``path`` and each missing folder above it readable by this user only (0700),
+    whoever started the process and with whatever umask: a folder lists its owner's id
+    and the content hashes of their statements. (``mkdir(parents=True)`` gives the
+    parents it makes the default mode.)"""
+    missing = [folder for folder in (path, *path.parents) if not folder.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+
+
 def delete_files(paths: Iterable[str], storage_dir: Path) -> int:
     """Delete the given files that live under ``storage_dir``; returns how many went."""
     removed = 0
@@ -66,7 +76,7 @@ class IncomingPdf:
         self._hash = hashlib.sha256()
         self._head = b""
         incoming = storage_dir / "incoming"
-        incoming.mkdir(parents=True, exist_ok=True)
+        private_dir(incoming)
         handle, name = tempfile.mkstemp(dir=incoming, suffix=".part")
         self._file = os.fdopen(handle, "wb")
         self._path = Path(name)
@@ -90,7 +100,7 @@ class IncomingPdf:
             raise NotAPdf()
         digest = self._hash.hexdigest()
         target = self.storage_dir / str(owner_id) / f"{digest}.pdf"
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         created = not target.exists()
         os.replace(self._path, target)  # the same content twice is stored once
         return StoredFile(path=target, sha256=digest, size=self.size, created=created)

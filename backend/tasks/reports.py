@@ -7,6 +7,7 @@ from pathlib import Path
 
 from backend.db import get_engine, read_only
 from backend.services.report_data import ReportScope, count_rows, stream_rows
+from backend.services.storage import private_dir
 from backend.tasks.base import TrackedTask, require_installed, tracked_task
 from backend.tasks.kinds import REPORT
 
@@ -39,7 +40,7 @@ def generate_report_async(
     from backend.services.reports import write_transactions_report
 
     path = Path(output_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     with read_only(get_engine()).connect() as conn:
         total = count_rows(conn, scope)
         self.progress(1, f"Writing {total} transactions")
