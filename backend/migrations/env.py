@@ -1,5 +1,6 @@
 """Alembic environment: runs migrations against DATABASE_URL (or -x database_url=...)."""
 
+from logging.config import fileConfig
 from typing import Any
 
 from alembic import context
@@ -9,6 +10,11 @@ from backend.db import build_engine
 from backend.models import Base
 
 target_metadata = Base.metadata
+
+# From the `alembic` command, its log lines ("Running upgrade 0018 -> 0019") as alembic.ini
+# says; a program that migrates in its own process (the tests) keeps its logging as it is.
+if context.config.cmd_opts is not None and context.config.config_file_name is not None:
+    fileConfig(context.config.config_file_name, disable_existing_loggers=False)
 
 
 def _database_url() -> str:

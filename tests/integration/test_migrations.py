@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from backend.db import alembic_config, build_engine
-from tests.conftest import scratch_postgres_database
+from tests.conftest import REPO_ROOT, scratch_postgres_database
 
 TABLES = {
     "users", "task_status", "statements", "transactions", "category_rules", "idempotency_keys",
@@ -47,6 +52,18 @@ def _upgrade_downgrade_upgrade(url: str) -> None:
 @pytest.mark.backend_independent  # a SQLite file of its own in either pass
 def test_migrations_on_sqlite(tmp_path):
     _upgrade_downgrade_upgrade(f"sqlite:///{tmp_path / 'migrations.db'}")
+
+
+@pytest.mark.backend_independent
+def test_the_alembic_command_says_what_it_applies(tmp_path):
+    # alembic.ini's logging was never applied: `alembic upgrade head`, the guide's step
+    # before starting new code, printed nothing, applied or not.
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}")
+    done = subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=REPO_ROOT,
+                          env=env, capture_output=True, text=True, timeout=120, check=True)
+    assert "Running upgrade  -> 0001" in done.stderr
+    head = ScriptDirectory.from_config(alembic_config(env["DATABASE_URL"])).get_current_head()
+    assert f"-> {head}," in done.stderr
 
 
 @pytest.fixture
