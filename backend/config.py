@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from dotenv import dotenv_values
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -154,6 +154,18 @@ class Settings(BaseSettings):
     admin_emails: str = ""
     # Bearer token GET /metrics requires; empty: /metrics is open (bind the API to a private address).
     metrics_token: str = ""
+
+    @model_validator(mode="after")
+    def _lease_outlives_a_missed_renewal(self) -> Settings:
+        # A lease given up sooner than two renewals apart is taken from live runs: each
+        # one whose renewal came late would run again beside itself.
+        if self.worker_lost_after_seconds < 2 * self.worker_heartbeat_seconds:
+            raise ValueError(
+                f"WORKER_LOST_AFTER_SECONDS ({self.worker_lost_after_seconds:g}) must be at least"
+                f" twice WORKER_HEARTBEAT_SECONDS ({self.worker_heartbeat_seconds:g}): a lease"
+                " renewed that seldom would be taken from a live worker and its task run twice"
+            )
+        return self
 
     @property
     def broker_url(self) -> str:

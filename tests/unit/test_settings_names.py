@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from backend.config import unknown_settings
+from backend.config import Settings, unknown_settings
 from tests.support import REPO_ROOT
 
 # What `celery -A celery_app worker` and `make api` import first.
@@ -105,3 +106,12 @@ def test_a_test_server_in_the_env_file_stops_the_start_saying_where_it_belongs(n
         "set it there, not in .env"
     ]
     assert unknown_settings({name: "postgresql://db/test"}) == []
+
+
+def test_a_lease_given_up_before_two_renewals_stops_the_start(monkeypatch):
+    monkeypatch.setenv("WORKER_HEARTBEAT_SECONDS", "20")
+    monkeypatch.setenv("WORKER_LOST_AFTER_SECONDS", "30")
+    with pytest.raises(ValidationError, match="must be at least twice WORKER_HEARTBEAT_SECONDS"):
+        Settings()
+    monkeypatch.setenv("WORKER_LOST_AFTER_SECONDS", "40")
+    assert Settings().worker_lost_after_seconds == 40
