@@ -89,3 +89,30 @@ def test_the_environment_wins_over_the_env_file(checkout, flower_env, tmp_path):
     finally:
         stop(flower)
     assert (from_file, from_environment) == (401, 200), (tmp_path / "flower.log").read_text()[-2000:]
+
+
+def test_flower_with_no_sign_in_anywhere_does_not_start(checkout, flower_env, tmp_path):
+    flower, _url = run_flower(checkout, flower_env, tmp_path / "flower.log")
+    try:
+        flower.wait(timeout=60)
+    finally:
+        stop(flower)
+    assert flower.returncode != 0
+    assert "Set FLOWER_BASIC_AUTH=user:password" in (tmp_path / "flower.log").read_text()
+
+
+def test_a_sign_in_on_the_command_line_is_enough(checkout, flower_env, tmp_path):
+    port = free_port()
+    flower = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "celery_app", "flower", "--address=127.0.0.1",
+         f"--port={port}", "--basic-auth=admin:on-the-command-line"],
+        cwd=checkout, env=flower_env, stdout=(tmp_path / "flower.log").open("w"),
+        stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        wait_until_answers(f"http://127.0.0.1:{port}/", timeout=60)
+        signed_in = httpx.get(f"http://127.0.0.1:{port}/tasks", auth=("admin", "on-the-command-line"),
+                              timeout=10).status_code
+    finally:
+        stop(flower)
+    assert signed_in == 200, (tmp_path / "flower.log").read_text()[-2000:]
