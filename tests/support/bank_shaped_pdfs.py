@@ -1,0 +1,1399 @@
+"""Statements in the shapes of real banks' statements, drawn word by word at explicit positions.
+
+Written from what public sample statements of each bank look like (section headings, column
+headers, date and amount formats, page furniture), not from the parser's own layout grammar
+(``statement_pdfs``): each one carries the quirks its bank prints, e.g. per-section totals and a
+daily-balance grid (Chase), a check-number column and a balance only on a day's last row (Wells
+Fargo), a date only on the first row of a day and carried/brought-forward lines (Barclays, HSBC),
+payment-type codes (HSBC), value-date lines under rows (N26), trailing currency signs, decimal
+commas, reference and exchange-rate lines (Amex, Revolut), and a year that turns inside the
+period (Chase, Capital One).
+
+Each ``write_*`` function draws its PDF and returns the :class:`Truth`: every transaction as the
+samples README defines the expected output (date ISO, description lines joined by spaces with
+reference/card-number/exchange-rate lines left out, money out negative, document order), the
+running balance where the row prints one, and the opening and closing balances the document
+prints (a card's balance owed negative).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from fpdf import FPDF
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@dataclass(frozen=True)
+class Row:
+    date: date
+    description: str
+    amount: Decimal
+    balance: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Truth:
+    rows: tuple[Row, ...]
+    opening: Decimal | None
+    closing: Decimal | None
+
+
+def D(text: str | int) -> Decimal:
+    return Decimal(text)
+
+
+def us(amount: Decimal, sign: str = "", dollar: str = "") -> str:
+    """``1,234.56``; ``sign`` ``-`` prints a leading minus for negatives; ``dollar`` a currency prefix."""
+    text = f"{abs(amount):,.2f}"
+    return f"{'-' if amount < 0 and sign else ''}{dollar}{text}"
+
+
+def eu(amount: Decimal, signed: bool = False) -> str:
+    """``1.234,56`` (``-1.234,56`` when ``signed`` and negative)."""
+    text = f"{abs(amount):,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return f"-{text}" if signed and amount < 0 else text
+
+
+class Sheet:
+    """An fpdf2 document where every word is placed at an explicit x (mm) on a baseline y (mm)."""
+
+    def __init__(self, fmt: str = "A4", size: float = 8) -> None:
+        self.pdf = FPDF(unit="mm", format=fmt)
+        self.pdf.set_auto_page_break(False)
+        self.pdf.alias_nb_pages()
+        self.pdf.add_font("Sans", "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.pdf.add_font("Sans", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.size = size
+        self.pages = 0
+
+    def new_page(self) -> int:
+        self.pdf.add_page()
+        self.pages += 1
+        return self.pages
+
+    def text(self, x: float, y: float, text: str, bold: bool = False, size: float | None = None) -> None:
+        self.pdf.set_font("Sans", "B" if bold else "", size or self.size)
+        self.pdf.text(x, y, text)
+
+    def right(self, x: float, y: float, text: str, bold: bool = False, size: float | None = None) -> None:
+        """Right-aligned at ``x``, as banks print amount columns."""
+        self.pdf.set_font("Sans", "B" if bold else "", size or self.size)
+        self.pdf.text(x - self.pdf.get_string_width(text), y, text)
+
+    def save(self, path: Path) -> None:
+        self.pdf.output(str(path))
+
+
+class Flow:
+    """A y cursor down the pages: a new page (header, footer, carried/brought lines) when full."""
+
+    def __init__(
+        self,
+        sheet: Sheet,
+        header: Callable[[int], float],
+        bottom: float,
+        leave: Callable[[float], None] | None = None,
+        enter: Callable[[float], float] | None = None,
+        first_bottom: float | None = None,
+    ) -> None:
+        self.sheet, self.header, self.bottom, self.leave, self.enter = sheet, header, bottom, leave, enter
+        self.first_bottom = first_bottom or bottom
+        self.y = header(sheet.new_page())
+
+    def need(self, height: float) -> float:
+        if self.y + height > (self.first_bottom if self.sheet.pages == 1 else self.bottom):
+            if self.leave is not None:
+                self.leave(self.y)
+            self.y = self.header(self.sheet.new_page())
+            if self.enter is not None:
+                self.y = self.enter(self.y)
+        y = self.y
+        self.y += height
+        return y
+
+
+def running(opening: Decimal, items: Sequence[tuple[date, str, Decimal]]) -> list[Row]:
+    rows, balance = [], opening
+    for day, text, amount in items:
+        balance += amount
+        rows.append(Row(day, text, amount, balance))
+    return rows
+
+
+def last_balance(rows: Sequence[Row]) -> Decimal:
+    balance = rows[-1].balance
+    assert balance is not None
+    return balance
+
+
+# --- Chase (US checking): sections give the sign, per-section totals, a daily balance grid --------
+
+
+def write_chase(path: Path) -> Truth:
+    s = Sheet("Letter", 8)
+    opening = D("5432.10")
+    deposits = [
+        (date(2023, 12, 15), ["Remote Online Deposit 1"], D("1250.00")),
+        (date(2023, 12, 29), ["Payroll Acme Corp PPD ID: 9111111101"], D("2875.40")),
+        (date(2024, 1, 5), ["Zelle Payment From Jane Doe Jpm99a1b2c3d"], D("150.00")),
+        (date(2024, 1, 12), ["Payroll Acme Corp PPD ID: 9111111101"], D("2875.40")),
+    ]
+    withdrawals = [
+        (date(2023, 12, 18), ["Card Purchase 12/16 Whole Foods Mkt #10234 Seattle WA Card 1234"], D("87.23")),
+        (
+            date(2023, 12, 20),
+            [
+                "Orig CO Name:Comcast Orig ID:0000123456 Desc Date:231219 CO Entry",
+                "Descr:Cable Sec:Web Trace#:021000021234567 Eed:231220 Ind ID:",
+                "Ind Name:John Doe",
+            ],
+            D("129.99"),
+        ),
+        (date(2023, 12, 22), ["Zelle Payment To John Landlord 19384756"], D("1800.00")),
+        (
+            date(2023, 12, 26),
+            ["Card Purchase 12/23 Amazon.Com*Rt4Yu6 Amzn.Com/Bill WA Card 1234"],
+            D("45.67"),
+        ),
+        (
+            date(2024, 1, 2),
+            [
+                "Orig CO Name:Geico Orig ID:9876543210 Desc Date:240102 CO Entry",
+                "Descr:Prem Coll Sec:PPD Trace#:021000029876543 Eed:240102 Ind ID:",
+            ],
+            D("212.50"),
+        ),
+        (date(2024, 1, 3), ["Card Purchase 01/02 Shell Oil 57444 Seattle WA Card 1234"], D("61.08")),
+        (date(2024, 1, 8), ["Online Payment 18273645 To Chase Card 01/08"], D("1000.00")),
+        (date(2024, 1, 10), ["Card Purchase 01/09 Starbucks Store 0251 Seattle WA Card 1234"], D("6.45")),
+        (date(2024, 1, 11), ["Atm Withdrawal 01/11 1st Ave Seattle WA Card 1234"], D("200.00")),
+    ]
+    total_in = sum((a for _, _, a in deposits), D(0))
+    total_out = sum((a for _, _, a in withdrawals), D(0))
+    closing = opening + total_in - total_out
+    account = "000000123456789"
+
+    def header(page: int) -> float:
+        s.text(15, 15, "JPMorgan Chase Bank, N.A.", bold=True)
+        s.text(15, 19, "P O Box 182051")
+        s.text(15, 23, "Columbus, OH 43218 - 2051")
+        s.text(130, 15, "December 14, 2023 through January 12, 2024")
+        s.text(130, 19, f"Account Number: {account}")
+        s.right(200, 268, f"Page {page}")
+        if page == 1:
+            s.text(15, 35, "JOHN DOE")
+            s.text(15, 39, "123 MAIN ST")
+            s.text(15, 43, "SEATTLE WA 98101-1234")
+            s.text(15, 58, "CHECKING SUMMARY", bold=True)
+            s.text(60, 58, "Chase Total Checking", bold=True)
+            s.text(120, 63, "INSTANCES")
+            s.right(195, 63, "AMOUNT")
+            summary = [
+                ("Beginning Balance", "", us(opening, dollar="$")),
+                ("Deposits and Additions", str(len(deposits)), us(total_in)),
+                ("Electronic Withdrawals", str(len(withdrawals)), us(-total_out, sign="-")),
+                ("Ending Balance", str(len(deposits) + len(withdrawals)), us(closing, dollar="$")),
+            ]
+            for i, (label, count, amount) in enumerate(summary):
+                s.text(15, 68 + 4 * i, label)
+                s.right(135, 68 + 4 * i, count)
+                s.right(195, 68 + 4 * i, amount)
+            return 95
+        return 32
+
+    flow = Flow(s, header, 255, first_bottom=150)
+
+    def section(title: str, items: list[tuple[date, list[str], Decimal]], total_label: str) -> None:
+        y = flow.need(14)
+        s.text(15, y, title, bold=True)
+        s.text(15, y + 6, "DATE", bold=True)
+        s.text(35, y + 6, "DESCRIPTION", bold=True)
+        s.right(195, y + 6, "AMOUNT", bold=True)
+        for index, (day, lines, amount) in enumerate(items):
+            y = flow.need(4 * len(lines) + 1)
+            s.text(15, y, day.strftime("%m/%d"))
+            for k, line in enumerate(lines):
+                s.text(35, y + 4 * k, line)
+            s.right(195, y, us(amount, dollar="$" if index == 0 else ""))
+        y = flow.need(6)
+        s.text(15, y + 1, total_label, bold=True)
+        s.right(195, y + 1, us(sum((a for _, _, a in items), D(0)), dollar="$"), bold=True)
+
+    section("DEPOSITS AND ADDITIONS", deposits, "Total Deposits and Additions")
+    flow.need(4)
+    section("ELECTRONIC WITHDRAWALS", withdrawals, "Total Electronic Withdrawals")
+    # The daily ending balance grid: dates and amounts three to a line, not transactions.
+    events = sorted([(d, a) for d, _, a in deposits] + [(d, -a) for d, _, a in withdrawals])
+    daily: dict[date, Decimal] = {}
+    balance = opening
+    for day, amount in events:
+        balance += amount
+        daily[day] = balance
+    y = flow.need(14)
+    s.text(15, y, "DAILY ENDING BALANCE", bold=True)
+    for col in range(3):
+        s.text(15 + 62 * col, y + 6, "DATE", bold=True)
+        s.right(70 + 62 * col, y + 6, "AMOUNT", bold=True)
+    cells = list(daily.items())
+    for start in range(0, len(cells), 3):
+        y = flow.need(4)
+        for col, (day, amount) in enumerate(cells[start : start + 3]):
+            s.text(15 + 62 * col, y, day.strftime("%m/%d"))
+            s.right(70 + 62 * col, y, us(amount, dollar="$" if start == 0 and col == 0 else ""))
+    y = flow.need(10)
+    s.text(15, y + 4, "SERVICE CHARGE SUMMARY", bold=True)
+    s.save(path)
+    rows = [Row(d, " ".join(lines), a) for d, lines, a in deposits]
+    rows += [Row(d, " ".join(lines), -a) for d, lines, a in withdrawals]
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Bank of America (US checking): signed amounts, "- continued" section on the next page ----------
+
+
+def write_bank_of_america(path: Path) -> Truth:
+    s = Sheet("Letter", 8)
+    opening = D("2345.67")
+    deposits = [
+        (date(2023, 12, 1), "ZELLE FROM JANE DOE ON 12/01 REF # PP0ABC1234 DINNER", D("60.00")),
+        (
+            date(2023, 12, 15),
+            "ACME CORP DES:PAYROLL ID:XXXXX12345 INDN:DOE,JOHN CO ID:XXXXX98765 PPD",
+            D("2450.00"),
+        ),
+        (
+            date(2023, 12, 29),
+            "ACME CORP DES:PAYROLL ID:XXXXX12345 INDN:DOE,JOHN CO ID:XXXXX98765 PPD",
+            D("2450.00"),
+        ),
+        (date(2023, 12, 29), "Online Banking transfer from SAV 4567 Confirmation# 1234567890", D("1000.00")),
+    ]
+    withdrawals = [
+        (
+            date(2023, 12, 1),
+            "CHECKCARD 1129 TRADER JOE S #123 SAN FRANCISCO CA 24431063334100001234567",
+            D("-64.21"),
+        ),
+        (
+            date(2023, 12, 4),
+            "PGE DES:WEB ONLINE ID:XXXXX3412 INDN:JOHN DOE CO ID:XXXXX40640 WEB",
+            D("-112.48"),
+        ),
+        (
+            date(2023, 12, 5),
+            "CHECKCARD 1204 UBER *TRIP HELP.UBER.COM CA 24492153338728394756102",
+            D("-18.92"),
+        ),
+        (date(2023, 12, 8), 'Zelle payment to LANDLORD LLC for "Dec rent"; Conf# a1b2c3d4e', D("-2100.00")),
+        (
+            date(2023, 12, 11),
+            "BKOFAMERICA ATM 12/11 #000001234 WITHDRWL MARKET ST SAN FRANCISCO CA",
+            D("-200.00"),
+        ),
+        (
+            date(2023, 12, 12),
+            "CHECKCARD 1211 NETFLIX.COM NETFLIX.COM CA 24692163345000112233445",
+            D("-15.49"),
+        ),
+        (
+            date(2023, 12, 14),
+            "AMERICAN EXPRESS DES:ACH PMT ID:A1234 INDN:JOHN DOE CO ID:XXXXX31001 WEB",
+            D("-1423.65"),
+        ),
+        (date(2023, 12, 18), "PURCHASE 1216 SAFEWAY #1234 SAN FRANCISCO CA", D("-87.30")),
+        (
+            date(2023, 12, 20),
+            "CHECKCARD 1219 SQ *BLUE BOTTLE COFFEE San Francisco CA 24011343353000",
+            D("-6.50"),
+        ),
+        (
+            date(2023, 12, 22),
+            "VERIZON WIRELESS DES:PAYMENTS ID:XXXXX5678 INDN:JOHN DOE CO ID:XXXXX WEB",
+            D("-89.99"),
+        ),
+        (
+            date(2023, 12, 26),
+            "CHECKCARD 1223 AMAZON.COM*RT4YU6 AMZN.COM/BILLWA 24431063359000123",
+            D("-45.67"),
+        ),
+        (
+            date(2023, 12, 27),
+            "CHASE CREDIT CRD DES:EPAY ID:XXXXX8899 INDN:JOHN DOE CO ID:XXXXX WEB",
+            D("-350.00"),
+        ),
+        (date(2023, 12, 28), "CHECKCARD 1227 SHELL OIL 57444 SAN FRANCISCO CA 24055233361000", D("-52.10")),
+    ]
+    fees = [(date(2023, 12, 29), "Monthly Maintenance Fee", D("-12.00"))]
+    total_in = sum((a for _, _, a in deposits), D(0))
+    total_out = sum((a for _, _, a in withdrawals), D(0))
+    total_fees = sum((a for _, _, a in fees), D(0))
+    closing = opening + total_in + total_out + total_fees
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Bank of America, N.A.", bold=True)
+        s.text(15, 18, "P.O. Box 15284")
+        s.text(15, 22, "Wilmington, DE 19850")
+        s.text(110, 14, "Your Adv Plus Banking", bold=True)
+        s.text(110, 18, "for December 1, 2023 to December 31, 2023")
+        s.text(110, 22, "Account number: 1234 5678 9012")
+        s.text(15, 266, "Page " + str(page))
+        if page == 1:
+            s.text(15, 36, "JOHN DOE")
+            s.text(15, 40, "742 EVERGREEN TER")
+            s.text(15, 44, "SAN FRANCISCO, CA 94110")
+            s.text(15, 58, "Account summary", bold=True)
+            summary = [
+                ("Beginning balance on December 1, 2023", us(opening, dollar="$")),
+                ("Deposits and other additions", us(total_in)),
+                ("Withdrawals and other subtractions", us(total_out, sign="-")),
+                ("Checks", "-0.00"),
+                ("Service fees", us(total_fees, sign="-")),
+                ("Ending balance on December 31, 2023", us(closing, dollar="$")),
+            ]
+            for i, (label, amount) in enumerate(summary):
+                s.text(15, 64 + 4 * i, label)
+                s.right(110, 64 + 4 * i, amount)
+            return 96
+        return 34
+
+    def leave(y: float) -> None:
+        s.right(200, 258, "continued on the next page")
+
+    flow = Flow(s, header, 250, leave=leave)
+    current = {"title": ""}
+
+    def enter(y: float) -> float:
+        s.text(15, y, f"{current['title']} - continued", bold=True)
+        s.text(15, y + 5, "Date", bold=True)
+        s.text(38, y + 5, "Description", bold=True)
+        s.right(200, y + 5, "Amount", bold=True)
+        return y + 10
+
+    flow.enter = enter
+
+    def section(title: str, items: list[tuple[date, str, Decimal]], total: str) -> None:
+        current["title"] = title
+        y = flow.need(12)
+        s.text(15, y, title, bold=True)
+        s.text(15, y + 5, "Date", bold=True)
+        s.text(38, y + 5, "Description", bold=True)
+        s.right(200, y + 5, "Amount", bold=True)
+        for day, text, amount in items:
+            # long descriptions wrap after about 60 characters, as BofA's narrow column does
+            words, lines, line = text.split(), [], ""
+            for word in words:
+                if line and len(line) + 1 + len(word) > 60:
+                    lines.append(line)
+                    line = word
+                else:
+                    line = f"{line} {word}".strip()
+            lines.append(line)
+            y = flow.need(4 * len(lines) + 1)
+            s.text(15, y, day.strftime("%m/%d/%y"))
+            for k, part in enumerate(lines):
+                s.text(38, y + 4 * k, part)
+            s.right(200, y, us(amount, sign="-"))
+        y = flow.need(8)
+        s.text(15, y + 1, total, bold=True)
+        s.right(200, y + 1, us(sum((a for _, _, a in items), D(0)), sign="-", dollar="$"), bold=True)
+
+    section("Deposits and other additions", deposits, "Total deposits and other additions")
+    section("Withdrawals and other subtractions", withdrawals, "Total withdrawals and other subtractions")
+    section("Service fees", fees, "Total service fees")
+    s.save(path)
+    rows = [Row(d, t, a) for d, t, a in deposits + withdrawals + fees]
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Wells Fargo (US checking): check number column, two amount columns, daily balance on some rows ---
+
+
+def write_wells_fargo(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    opening = D("1234.56")
+    # (date, check number, description lines, credit, debit)
+    items: list[tuple[date, str, list[str], Decimal, Decimal]] = [
+        (
+            date(2024, 1, 2),
+            "",
+            ["Purchase authorized on 12/30 Safeway #1234 Oakland CA", "S383365123456789 Card 1234"],
+            D(0),
+            D("76.54"),
+        ),
+        (
+            date(2024, 1, 2),
+            "",
+            ["Online Transfer From Doe J Everyday Checking xxxxxx4567", "Ref #Ib0Lqrwxyz on 01/02/24"],
+            D("500.00"),
+            D(0),
+        ),
+        (date(2024, 1, 3), "1234", ["Check"], D(0), D("150.00")),
+        (date(2024, 1, 5), "", ["Acme Corp Payroll 240105 0000123456 Doe John"], D("2104.33"), D(0)),
+        (
+            date(2024, 1, 5),
+            "",
+            [
+                "Recurring Payment authorized on 01/04 Spotify USA",
+                "877-7781161 NY S464004567890123 Card 1234",
+            ],
+            D(0),
+            D("10.99"),
+        ),
+        (date(2024, 1, 5), "", ["PG&E Web Online 010424 12345678901234 John Doe"], D(0), D("98.20")),
+        (date(2024, 1, 9), "1235", ["Check"], D(0), D("1200.00")),
+        (
+            date(2024, 1, 10),
+            "",
+            ["ATM Withdrawal authorized on 01/10 1 Broadway Oakland CA", "0001234 ATM ID 0123A Card 1234"],
+            D(0),
+            D("100.00"),
+        ),
+        (
+            date(2024, 1, 12),
+            "",
+            ["Purchase authorized on 01/11 Trader Joe's #123 Oakland CA", "S584011234567890 Card 1234"],
+            D(0),
+            D("54.12"),
+        ),
+        (
+            date(2024, 1, 16),
+            "",
+            ["Zelle From Smith Jane on 01/16 Ref # Wfct0Abc1234 Dinner"],
+            D("45.00"),
+            D(0),
+        ),
+        (date(2024, 1, 16), "", ["Comcast 8773 Xfinity 240115 123456789 John Doe"], D(0), D("89.99")),
+        (date(2024, 1, 19), "", ["Acme Corp Payroll 240119 0000123456 Doe John"], D("2104.33"), D(0)),
+        (date(2024, 1, 22), "1236", ["Check"], D(0), D("64.00")),
+        (
+            date(2024, 1, 23),
+            "",
+            ["Purchase authorized on 01/22 Amazon.com*Rt4Yu6 Amzn.com/bill", "WA S304022345678901 Card 1234"],
+            D(0),
+            D("45.67"),
+        ),
+        (date(2024, 1, 26), "", ["Wells Fargo Card Ccpymt 240126 1234567890 Doe John"], D(0), D("750.00")),
+        (date(2024, 1, 31), "", ["Monthly Service Fee"], D(0), D("10.00")),
+    ]
+    total_in = sum((c for *_, c, _ in items), D(0))
+    total_out = sum((d for *_, d in items), D(0))
+    closing = opening + total_in - total_out
+    columns = (15, 30, 48, 152, 176, 200)
+
+    def table_header(y: float) -> float:
+        s.text(columns[0], y + 4, "Date", bold=True)
+        s.text(columns[1] - 2, y, "Check", bold=True)
+        s.text(columns[1] - 2, y + 4, "Number", bold=True)
+        s.text(columns[2], y + 4, "Description", bold=True)
+        s.right(columns[3], y, "Deposits/", bold=True)
+        s.right(columns[3], y + 4, "Credits", bold=True)
+        s.right(columns[4], y, "Withdrawals/", bold=True)
+        s.right(columns[4], y + 4, "Debits", bold=True)
+        s.right(columns[5], y, "Ending daily", bold=True)
+        s.right(columns[5], y + 4, "balance", bold=True)
+        return y + 9
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Wells Fargo Everyday Checking", bold=True, size=11)
+        s.text(15, 20, "January 31, 2024")
+        s.right(200, 20, "Page " + str(page))
+        if page == 1:
+            s.text(15, 32, "JOHN DOE")
+            s.text(15, 36, "1 BROADWAY")
+            s.text(15, 40, "OAKLAND CA 94607-1234")
+            s.text(15, 52, "Statement period activity summary", bold=True)
+            summary = [
+                ("Beginning balance on 1/1", us(opening, dollar="$")),
+                ("Deposits/Additions", us(total_in)),
+                ("Withdrawals/Subtractions", "- " + us(total_out)),
+                ("Ending balance on 1/31", us(closing, dollar="$")),
+            ]
+            for i, (label, amount) in enumerate(summary):
+                s.text(15, 58 + 4 * i, label)
+                s.right(95, 58 + 4 * i, amount)
+            s.text(110, 58, "Account number: 1234567890")
+            s.text(110, 62, "JOHN DOE")
+            s.text(15, 84, "Transaction history", bold=True)
+            return table_header(90)
+        s.text(15, 30, "Transaction history (continued)", bold=True)
+        return table_header(36)
+
+    flow = Flow(s, header, 250, first_bottom=140)
+    balance = opening
+    rows: list[Row] = []
+    for i, (day, check, lines, credit, debit) in enumerate(items):
+        balance += credit - debit
+        last_of_day = i + 1 == len(items) or items[i + 1][0] != day
+        y = flow.need(3.6 * len(lines) + 1)
+        s.text(columns[0], y, f"{day.month}/{day.day}")
+        if check:
+            s.right(columns[1] + 8, y, check)
+        for k, line in enumerate(lines):
+            s.text(columns[2], y + 3.6 * k, line)
+        if credit:
+            s.right(columns[3], y, us(credit))
+        if debit:
+            s.right(columns[4], y, us(debit))
+        if last_of_day:
+            s.right(columns[5], y, us(balance))
+        rows.append(Row(day, " ".join(lines), credit - debit, balance if last_of_day else None))
+    y = flow.need(10)
+    s.text(columns[2], y + 1, "Ending balance on 1/31", bold=True)
+    s.right(columns[5], y + 1, us(closing), bold=True)
+    s.text(columns[2], y + 5, "Totals", bold=True)
+    s.right(columns[3], y + 5, us(total_in, dollar="$"), bold=True)
+    s.right(columns[4], y + 5, us(total_out, dollar="$"), bold=True)
+    s.text(
+        15,
+        y + 12,
+        "The Ending Daily Balance does not reflect any pending withdrawals or holds on deposited funds",
+    )
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Barclays (UK current account): date on a day's first row only, balance on its last -----------
+
+
+def write_barclays(path: Path) -> Truth:
+    s = Sheet("A4", 8)
+    opening = D("1234.56")
+    items = [
+        (date(2024, 1, 2), ["Card Payment to Tesco Stores 3456", "On 31 Dec"], D("-23.45")),
+        (date(2024, 1, 2), ["Direct Debit to Thames Water"], D("-45.00")),
+        (date(2024, 1, 3), ["Contactless Payment Pret A Manger", "On 02 Jan"], D("-6.20")),
+        (date(2024, 1, 5), ["Bill Payment to J Smith"], D("-650.00")),
+        (date(2024, 1, 8), ["Direct Credit From Acme Ltd", "Salary"], D("2345.67")),
+        (date(2024, 1, 8), ["Card Payment to Sainsburys S/Mkt", "On 06 Jan"], D("-54.30")),
+        (date(2024, 1, 8), ["Direct Debit to Vodafone Ltd"], D("-32.00")),
+        (
+            date(2024, 1, 10),
+            ["Cash Machine Withdrawal at Barclays Bank", "Bank Street On 10 Jan"],
+            D("-100.00"),
+        ),
+        (date(2024, 1, 12), ["Card Payment to Amazon.co.uk*AB12C", "On 11 Jan"], D("-1299.99")),
+        (date(2024, 1, 15), ["Direct Debit to British Gas"], D("-88.00")),
+        (date(2024, 1, 15), ["Standing Order to Savings"], D("-200.00")),
+        (date(2024, 1, 19), ["Received From Jane Smith", "Dinner"], D("25.00")),
+        (date(2024, 1, 22), ["Card Payment to Uber Trip", "On 20 Jan"], D("-14.75")),
+        (date(2024, 1, 26), ["Direct Debit to Council Tax"], D("-142.00")),
+        (date(2024, 1, 29), ["Card Payment to Tfl Travel Ch", "On 27 Jan"], D("-8.40")),
+        (date(2024, 1, 31), ["Interest Paid Gross"], D("0.42")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, lines, a in items])
+    closing = last_balance(rows)
+    cols = (18, 36, 150, 172, 194)
+
+    def table_header(y: float) -> float:
+        s.text(cols[0], y, "Date", bold=True)
+        s.text(cols[1], y, "Description", bold=True)
+        s.right(cols[2], y, "Money out £", bold=True)
+        s.right(cols[3], y, "Money in £", bold=True)
+        s.right(cols[4], y, "Balance £", bold=True)
+        return y + 6
+
+    def header(page: int) -> float:
+        s.text(18, 14, "Barclays Bank UK PLC", bold=True)
+        s.text(18, 18, "Mr J Smith")
+        s.text(130, 14, "Sort Code 20-00-00  Account No 12345678")
+        s.text(130, 18, "1 Jan - 31 Jan 2024")
+        s.right(194, 285, f"Page {page}")
+        s.text(18, 285, "Barclays Bank UK PLC. Authorised by the Prudential Regulation Authority.", size=6)
+        if page == 1:
+            s.text(18, 32, "Your transactions", bold=True, size=10)
+            y = table_header(40)
+            s.text(cols[0], y, "1 Jan")
+            s.text(cols[1], y, "Start balance")
+            s.right(cols[4], y, us(opening))
+            return y + 5
+        return table_header(30)
+
+    balance_at_break = {"value": opening}
+
+    def leave(y: float) -> None:
+        s.text(cols[1], y + 1, "Balance carried forward", bold=True)
+        s.right(cols[4], y + 1, us(balance_at_break["value"]), bold=True)
+
+    def enter(y: float) -> float:
+        s.text(cols[1], y, "Balance brought forward", bold=True)
+        s.right(cols[4], y, us(balance_at_break["value"]), bold=True)
+        return y + 5
+
+    flow = Flow(s, header, 150, leave=leave, enter=enter)
+    previous_day = None
+    for i, ((day, lines, amount), row) in enumerate(zip(items, rows, strict=True)):
+        last_of_day = i + 1 == len(items) or items[i + 1][0] != day
+        y = flow.need(4 * len(lines) + 1)
+        if day != previous_day or flow.sheet.pages > 1 and y < 40:
+            s.text(cols[0], y, f"{day.day} {day:%b}")
+        previous_day = day
+        for k, line in enumerate(lines):
+            s.text(cols[1], y + 4 * k, line)
+        s.right(cols[2] if amount < 0 else cols[3], y, us(amount))
+        if last_of_day:
+            s.right(cols[4], y, us(last_balance([row])))
+        balance_at_break["value"] = last_balance([row])
+    y = flow.need(6)
+    s.text(cols[0], y, "31 Jan")
+    s.text(cols[1], y, "End balance", bold=True)
+    s.right(cols[4], y, us(closing), bold=True)
+    s.save(path)
+    shown = [
+        Row(
+            r.date,
+            r.description,
+            r.amount,
+            r.balance if i + 1 == len(items) or items[i + 1][0] != r.date else None,
+        )
+        for i, r in enumerate(rows)
+    ]
+    return Truth(tuple(shown), opening, closing)
+
+
+# --- HSBC UK: payment-type codes, date once per day, overdrawn balances with a D suffix ------------
+
+
+def write_hsbc(path: Path) -> Truth:
+    s = Sheet("A4", 8)
+    opening = D("412.30")
+    items = [
+        (date(2024, 2, 1), "VIS", ["TESCO STORES 2345", "LONDON"], D("-12.34")),
+        (date(2024, 2, 1), ")))", ["PRET A MANGER", "LONDON"], D("-4.85")),
+        (date(2024, 2, 2), "DD", ["THAMES WATER"], D("-45.00")),
+        (date(2024, 2, 2), "BP", ["J SMITH", "RENT FEB"], D("-650.00")),
+        (date(2024, 2, 5), "VIS", ["AMAZON.CO.UK*AB1CD", "AMAZON.CO.UK"], D("-23.99")),
+        (date(2024, 2, 6), "CR", ["ACME LTD", "SALARY"], D("2150.00")),
+        (date(2024, 2, 6), "DD", ["VODAFONE LTD"], D("-32.00")),
+        (date(2024, 2, 9), "ATM", ["HSBC CASH 09FEB", "LONDON"], D("-50.00")),
+        (date(2024, 2, 12), "SO", ["SAVINGS ACCOUNT"], D("-300.00")),
+        (date(2024, 2, 14), ")))", ["TFL TRAVEL CH", "TFL.GOV.UK/CP"], D("-7.20")),
+        (date(2024, 2, 16), "VIS", ["SAINSBURYS S/MKT", "LONDON"], D("-61.47")),
+        (date(2024, 2, 20), "DD", ["BRITISH GAS"], D("-95.00")),
+        (date(2024, 2, 23), "CR", ["J BLOGGS", "CONCERT TICKETS"], D("40.00")),
+        (date(2024, 2, 26), "VIS", ["ARGOS LTD", "LONDON"], D("-89.99")),
+        (date(2024, 2, 28), "DD", ["COUNCIL TAX"], D("-142.00")),
+    ]
+    rows = running(opening, [(d, f"{code} {' '.join(lines)}", a) for d, code, lines, a in items])
+    closing = last_balance(rows)
+    cols = (16, 36, 47, 150, 172, 196)
+
+    def bal(amount: Decimal | None) -> str:
+        assert amount is not None
+        return us(amount) + (" D" if amount < 0 else "")
+
+    def table_header(y: float) -> float:
+        s.text(cols[0], y, "Date", bold=True)
+        s.text(cols[1], y, "Payment type and details", bold=True)
+        s.right(cols[3], y, "Paid out", bold=True)
+        s.right(cols[4], y, "Paid in", bold=True)
+        s.right(cols[5], y, "Balance", bold=True)
+        return y + 6
+
+    def header(page: int) -> float:
+        s.text(16, 14, "HSBC UK Bank plc", bold=True, size=10)
+        s.text(16, 19, "Your Statement")
+        s.text(120, 14, "Account Name  MR JOHN SMITH")
+        s.text(120, 18, "Sortcode 40-11-22  Account Number 81234567")
+        s.text(120, 22, "01 February to 29 February 2024")
+        s.text(16, 286, "HSBC UK Bank plc. Registered in England number 9928412.", size=6)
+        s.right(196, 286, f"Page {page}", size=6)
+        if page == 1:
+            s.text(16, 34, "Your Bank Account details", bold=True)
+            return table_header(42)
+        return table_header(32)
+
+    carried = {"value": opening}
+
+    def leave(y: float) -> None:
+        s.text(cols[1], y + 1, "BALANCE CARRIED FORWARD", bold=True)
+        s.right(cols[5], y + 1, bal(carried["value"]), bold=True)
+
+    def enter(y: float) -> float:
+        s.text(cols[1], y, "BALANCE BROUGHT FORWARD", bold=True)
+        s.right(cols[5], y, bal(carried["value"]), bold=True)
+        return y + 5
+
+    flow = Flow(s, header, 140, leave=leave, enter=enter)
+    y = flow.need(5)
+    s.text(cols[0], y, "01 Feb 24")
+    s.text(cols[1], y, "BALANCE BROUGHT FORWARD", bold=True)
+    s.right(cols[5], y, bal(opening), bold=True)
+    previous = None
+    for i, ((day, code, lines, amount), row) in enumerate(zip(items, rows, strict=True)):
+        last_of_day = i + 1 == len(items) or items[i + 1][0] != day
+        pages = s.pages
+        y = flow.need(4 * len(lines) + 1)
+        if day != previous or s.pages != pages:
+            s.text(cols[0], y, day.strftime("%d %b %y"))
+        previous = day
+        s.text(cols[1], y, code)
+        for k, line in enumerate(lines):
+            s.text(cols[2], y + 4 * k, line)
+        s.right(cols[3] if amount < 0 else cols[4], y + 4 * (len(lines) - 1), us(amount))
+        if last_of_day:
+            s.right(cols[5], y + 4 * (len(lines) - 1), bal(row.balance))
+        carried["value"] = last_balance([row])
+    y = flow.need(6)
+    s.text(cols[0], y, "29 Feb 24")
+    s.text(cols[1], y, "BALANCE CARRIED FORWARD", bold=True)
+    s.right(cols[5], y, bal(closing), bold=True)
+    s.save(path)
+    shown = [
+        Row(
+            r.date,
+            r.description,
+            r.amount,
+            r.balance if i + 1 == len(items) or items[i + 1][0] != r.date else None,
+        )
+        for i, r in enumerate(rows)
+    ]
+    return Truth(tuple(shown), opening, closing)
+
+
+# --- Revolut (GBP account): £ amounts, a balance on every row, card and exchange-rate lines --------
+
+
+def write_revolut(path: Path) -> Truth:
+    s = Sheet("A4", 8)
+    opening = D("1000.00")
+    # (date, description, extra lines (left out of the truth), amount)
+    items = [
+        (date(2024, 1, 2), "Tesco Metro", ["Card: 459675******1234"], D("-12.34")),
+        (date(2024, 1, 3), "Transfer from ACME LTD", [], D("2000.00")),
+        (
+            date(2024, 1, 5),
+            "Amazon.com",
+            ["Card: 459675******1234", "USD 45.00", "Revolut Rate £1.00 = $1.2650"],
+            D("-35.57"),
+        ),
+        (date(2024, 1, 8), "To JOHN LANDLORD", [], D("-1200.00")),
+        (date(2024, 1, 10), "Uber", ["Card: 459675******1234"], D("-18.40")),
+        (date(2024, 1, 15), "Exchanged to EUR", [], D("-200.00")),
+        (date(2024, 1, 19), "Netflix", ["Card: 459675******1234"], D("-10.99")),
+        (date(2024, 1, 24), "Refund from Amazon.com", ["Card: 459675******1234"], D("35.57")),
+        (date(2024, 1, 29), "Pret A Manger", ["Card: 459675******1234"], D("-5.25")),
+    ]
+    rows = running(opening, [(d, t, a) for d, t, _, a in items])
+    closing = last_balance(rows)
+    assert closing is not None
+    money_out = -sum((a for *_, a in items if a < 0), D(0))
+    money_in = sum((a for *_, a in items if a > 0), D(0))
+    cols = (15, 45, 150, 172, 196)
+
+    def gbp(amount: Decimal) -> str:
+        return us(amount, dollar="£")
+
+    def table_header(y: float) -> float:
+        s.text(cols[0], y, "Date", bold=True)
+        s.text(cols[1], y, "Description", bold=True)
+        s.right(cols[2], y, "Money out", bold=True)
+        s.right(cols[3], y, "Money in", bold=True)
+        s.right(cols[4], y, "Balance", bold=True)
+        return y + 6
+
+    def header(page: int) -> float:
+        s.text(15, 14, "GBP Statement", bold=True, size=14)
+        s.text(15, 20, "Generated on the 2 February 2024")
+        s.text(150, 14, "Revolut Ltd", bold=True)
+        s.text(15, 286, "Revolut Ltd is registered in England and Wales (No. 08804411)", size=6)
+        s.right(196, 286, "Page " + str(page), size=6)
+        if page == 1:
+            s.text(15, 30, "JOHN SMITH")
+            s.text(15, 34, "1 High Street, London, E1 6AN")
+            s.text(15, 46, "Balance summary", bold=True)
+            s.text(15, 52, "Product", bold=True)
+            for x, label in (
+                (95, "Opening balance"),
+                (125, "Money out"),
+                (155, "Money in"),
+                (190, "Closing balance"),
+            ):
+                s.right(x, 52, label, bold=True)
+            s.text(15, 57, "Account (Current Account)")
+            for x, amount in ((95, opening), (125, money_out), (155, money_in), (190, closing)):
+                s.right(x, 57, gbp(amount))
+            s.text(15, 62, "Total")
+            for x, amount in ((95, opening), (125, money_out), (155, money_in), (190, closing)):
+                s.right(x, 62, gbp(amount))
+            s.text(15, 74, "Account transactions from 1 January 2024 to 31 January 2024", bold=True)
+            return table_header(82)
+        return table_header(30)
+
+    flow = Flow(s, header, 270, first_bottom=140)
+    for (day, text, extra, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4 + 3.5 * len(extra) + 1.5)
+        s.text(cols[0], y, f"{day:%b} {day.day}, {day.year}")
+        s.text(cols[1], y, text)
+        for k, line in enumerate(extra):
+            s.text(cols[1], y + 3.5 * (k + 1), line, size=6.5)
+        s.right(cols[2] if amount < 0 else cols[3], y, gbp(amount))
+        assert row.balance is not None
+        s.right(cols[4], y, gbp(row.balance))
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- N26 (DE): booking date column, amounts -12,50€, value-date and purpose lines under rows -------
+
+
+def write_n26(path: Path) -> Truth:
+    s = Sheet("A4", 8)
+    opening = D("1523.40")
+    # (booking date, name, purpose lines (in the truth), value date, amount)
+    items = [
+        (date(2024, 1, 2), "REWE Markt GmbH", ["Mastercard • Lebensmittel"], date(2024, 1, 2), D("-23.45")),
+        (
+            date(2024, 1, 3),
+            "Max Mustermann",
+            ["Verwendungszweck Miete Januar"],
+            date(2024, 1, 3),
+            D("-850.00"),
+        ),
+        (date(2024, 1, 4), "Spotify AB", ["Mastercard • Medien & Elektronik"], date(2024, 1, 3), D("-9.99")),
+        (
+            date(2024, 1, 5),
+            "Arbeitgeber GmbH",
+            ["Verwendungszweck Gehalt Januar 2024"],
+            date(2024, 1, 5),
+            D("3250.00"),
+        ),
+        (date(2024, 1, 9), "Deutsche Bahn", ["Mastercard • Reisen & Urlaub"], date(2024, 1, 8), D("-129.90")),
+        (
+            date(2024, 1, 12),
+            "Stadtwerke München",
+            ["Verwendungszweck Abschlag Strom", "Kundennummer 123456"],
+            date(2024, 1, 12),
+            D("-78.00"),
+        ),
+        (date(2024, 1, 15), "Erika Musterfrau", ["Verwendungszweck Pizza"], date(2024, 1, 15), D("12.50")),
+        (
+            date(2024, 1, 22),
+            "Amazon EU S.a.r.L.",
+            ["Mastercard • Shopping"],
+            date(2024, 1, 20),
+            D("-1045.99"),
+        ),
+        (date(2024, 1, 29), "Bargeldabhebung ATM", ["Mastercard • Bargeld"], date(2024, 1, 29), D("-100.00")),
+    ]
+    closing = opening + sum((a for *_, a in items), D(0))
+
+    def euro(amount: Decimal) -> str:
+        return ("+" if amount > 0 else "") + eu(amount, signed=True) + "€"
+
+    def header(page: int) -> float:
+        s.text(15, 14, "N26", bold=True, size=16)
+        s.text(120, 14, "Max Mustermann")
+        s.text(120, 18, "IBAN: DE12 1001 1001 2345 6789 01")
+        s.text(120, 22, "BIC: NTSBDEB1XXX")
+        s.text(15, 286, "N26 Bank AG, Voltairestraße 8, 10179 Berlin", size=6)
+        s.right(196, 286, f"{page}", size=6)
+        if page == 1:
+            s.text(15, 36, "Kontoauszug", bold=True, size=12)
+            s.text(15, 42, "01.01.2024 bis 31.01.2024")
+            s.right(196, 42, "Erstellt am 01.02.2024")
+            y = 54
+        else:
+            y = 32
+        s.text(15, y, "Beschreibung", bold=True)
+        s.text(120, y, "Verbuchungsdatum", bold=True)
+        s.right(196, y, "Betrag", bold=True)
+        return y + 7
+
+    flow = Flow(s, header, 270, first_bottom=150)
+    for booked, name, lines, valued, amount in items:
+        y = flow.need(4.5 + 3.5 * (len(lines) + 1) + 2)
+        s.text(15, y, name, bold=True)
+        s.text(120, y, booked.strftime("%d.%m.%Y"))
+        s.right(196, y, euro(amount), bold=True)
+        for k, line in enumerate(lines):
+            s.text(15, y + 4 + 3.5 * k, line, size=7)
+        s.text(15, y + 4 + 3.5 * len(lines), f"Wertstellung {valued:%d.%m.%Y}", size=7)
+    y = flow.need(20)
+    s.text(15, y + 4, "Kontostand am 01.01.2024", bold=True)
+    s.right(196, y + 4, eu(opening) + "€")
+    s.text(15, y + 9, "Ausgänge")
+    s.right(196, y + 9, eu(sum((a for *_, a in items if a < 0), D(0)), signed=True) + "€")
+    s.text(15, y + 13, "Eingänge")
+    s.right(196, y + 13, "+" + eu(sum((a for *_, a in items if a > 0), D(0))) + "€")
+    s.text(15, y + 18, "Dein neuer Kontostand", bold=True)
+    s.right(196, y + 18, eu(closing) + "€", bold=True)
+    s.save(path)
+    rows = [Row(b, " ".join([n, *lines]), a) for b, n, lines, _, a in items]
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- ING (NL): Af / Bij columns, dd-mm-yyyy, a code column, 2-3 line descriptions ------------------
+
+
+def write_ing(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("2310.15")
+    items = [
+        (
+            date(2024, 3, 1),
+            "BA",
+            ["Albert Heijn 1403 AMSTERDAM", "Pasvolgnr: 003 01-03-2024 12:14"],
+            D("-34.67"),
+        ),
+        (
+            date(2024, 3, 1),
+            "IC",
+            [
+                "Vattenfall Klantenservice N.V.",
+                "Omschrijving: Termijnbedrag maart",
+                "Machtiging ID: 100234567",
+            ],
+            D("-125.00"),
+        ),
+        (date(2024, 3, 4), "GT", ["J. de Vries", "Omschrijving: Huur maart"], D("-1150.00")),
+        (date(2024, 3, 5), "OV", ["Werkgever B.V.", "Omschrijving: Salaris maart 2024"], D("3412.88")),
+        (date(2024, 3, 8), "BA", ["NS Groep IZ NS Reizigers", "UTRECHT"], D("-24.40")),
+        (date(2024, 3, 12), "IC", ["Ziggo Services BV", "Omschrijving: Factuur 20240312"], D("-62.50")),
+        (date(2024, 3, 15), "OV", ["M. Jansen", "Omschrijving: Terugbetaling etentje"], D("18.75")),
+        (date(2024, 3, 20), "GM", ["ING Amsterdam Centraal", "Geldautomaat"], D("-50.00")),
+        (date(2024, 3, 27), "BA", ["Bol.com", "UTRECHT"], D("-1249.00")),
+    ]
+    closing = opening + sum((a for *_, a in items), D(0))
+    cols = (15, 38, 128, 160, 190)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "ING Bank N.V.", bold=True, size=11)
+        s.text(120, 14, "Rekeningoverzicht", bold=True, size=10)
+        s.text(120, 19, "IBAN NL12 INGB 0001 2345 67")
+        s.text(120, 23, "Periode 01-03-2024 t/m 31-03-2024")
+        s.right(190, 286, f"Blad {page}", size=6)
+        if page == 1:
+            s.text(15, 34, "Dhr J. Jansen")
+            s.text(15, 46, "Beginsaldo per 01-03-2024")
+            s.right(190, 46, eu(opening))
+            s.text(15, 50, "Eindsaldo per 31-03-2024")
+            s.right(190, 50, eu(closing))
+            y = 62
+        else:
+            y = 32
+        s.text(cols[0], y, "Datum", bold=True)
+        s.text(cols[1], y, "Naam / Omschrijving", bold=True)
+        s.text(cols[2] - 10, y, "Code", bold=True)
+        s.right(cols[3], y, "Af", bold=True)
+        s.right(cols[4], y, "Bij", bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 270, first_bottom=110)
+    rows = []
+    for day, code, lines, amount in items:
+        y = flow.need(3.6 * len(lines) + 1.5)
+        s.text(cols[0], y, day.strftime("%d-%m-%Y"))
+        for k, line in enumerate(lines):
+            s.text(cols[1], y + 3.6 * k, line)
+        s.text(cols[2] - 10, y, code)
+        s.right(cols[3] if amount < 0 else cols[4], y, eu(amount))
+        rows.append(Row(day, " ".join(lines), amount))
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Santander (ES): Fecha Operación / Fecha Valor / Concepto / Importe / Saldo ---------------------
+
+
+def write_santander(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("3456.78")
+    items = [
+        (
+            date(2024, 4, 1),
+            date(2024, 4, 1),
+            ["Compra Mercadona Calle Mayor, Madrid, Tarjeta 4176xxxxxxxx1234,", "Comision 0,00"],
+            D("-56.32"),
+        ),
+        (
+            date(2024, 4, 2),
+            date(2024, 4, 2),
+            ["Recibo Iberdrola Clientes S.A.U. Nº Recibo 0049 1234 567890123"],
+            D("-87.45"),
+        ),
+        (
+            date(2024, 4, 3),
+            date(2024, 4, 3),
+            ["Transferencia Inmediata De Garcia Lopez Juan, Concepto Cena"],
+            D("25.00"),
+        ),
+        (date(2024, 4, 5), date(2024, 4, 5), ["Nomina Recibida Empresa Ejemplo S.L."], D("2150.00")),
+        (
+            date(2024, 4, 8),
+            date(2024, 4, 6),
+            ["Pago Movil En Renfe Viajeros, Madrid, Tarj. :*1234"],
+            D("-48.90"),
+        ),
+        (
+            date(2024, 4, 10),
+            date(2024, 4, 10),
+            ["Transferencia A Favor De Inmobiliaria Sol S.L. Concepto: Alquiler", "Abril 2024"],
+            D("-1100.00"),
+        ),
+        (
+            date(2024, 4, 15),
+            date(2024, 4, 15),
+            ["Retirada De Efectivo En Cajero Santander, Tarj. :*1234"],
+            D("-200.00"),
+        ),
+        (date(2024, 4, 22), date(2024, 4, 22), ["Bizum De Maria Perez Concepto Regalo"], D("30.00")),
+        (
+            date(2024, 4, 29),
+            date(2024, 4, 29),
+            ["Compra El Corte Ingles, Madrid, Tarjeta 4176xxxxxxxx1234"],
+            D("-1234.56"),
+        ),
+        (date(2024, 4, 30), date(2024, 4, 30), ["Comision Mantenimiento"], D("-5.00")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, _, lines, a in items])
+    closing = last_balance(rows)
+    cols = (15, 35, 55, 170, 195)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Banco Santander, S.A.", bold=True, size=11)
+        s.text(120, 14, "Extracto de cuenta")
+        s.text(120, 18, "Cuenta: ES12 0049 1234 5612 3456 7890")
+        s.text(120, 22, "Periodo: 01/04/2024 - 30/04/2024")
+        s.text(15, 286, "Banco Santander, S.A. Paseo de Pereda 9-12, 39004 Santander. CIF A39000013", size=6)
+        s.right(195, 286, f"Pág. {page}", size=6)
+        y = 36 if page == 1 else 30
+        s.text(cols[0], y, "Fecha", bold=True)
+        s.text(cols[0], y + 3.5, "Operación", bold=True)
+        s.text(cols[1], y, "Fecha", bold=True)
+        s.text(cols[1], y + 3.5, "Valor", bold=True)
+        s.text(cols[2], y + 3.5, "Concepto", bold=True)
+        s.right(cols[3], y + 3.5, "Importe", bold=True)
+        s.right(cols[4], y + 3.5, "Saldo", bold=True)
+        y += 9
+        if page == 1:
+            s.text(cols[2], y, "Saldo anterior")
+            s.right(cols[4], y, eu(opening))
+            y += 5
+        return y
+
+    flow = Flow(s, header, 270, first_bottom=90)
+    for (booked, valued, lines, amount), row in zip(items, rows, strict=True):
+        y = flow.need(3.6 * len(lines) + 1.5)
+        s.text(cols[0], y, booked.strftime("%d/%m/%Y"))
+        s.text(cols[1], y, valued.strftime("%d/%m/%Y"))
+        for k, line in enumerate(lines):
+            s.text(cols[2], y + 3.6 * k, line)
+        s.right(cols[3], y, eu(amount, signed=True))
+        assert row.balance is not None
+        s.right(cols[4], y, eu(row.balance, signed=True))
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- An Italian bank: Data contabile / Data valuta / Dare / Avere, SALDO INIZIALE/FINALE rows -------
+
+
+def write_italian(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("4210.33")
+    items = [
+        (
+            date(2024, 5, 2),
+            date(2024, 5, 2),
+            ["PAGAMENTO POS 23,45 EUR DEL 30.04.2024 A (ITA)", "ESSELUNGA MILANO CARTA N. *1234"],
+            D("-23.45"),
+        ),
+        (
+            date(2024, 5, 3),
+            date(2024, 5, 3),
+            ["BONIFICO A VOSTRO FAVORE", "DA: ROSSI MARIO", "PER: RIMBORSO CENA"],
+            D("40.00"),
+        ),
+        (
+            date(2024, 5, 6),
+            date(2024, 5, 6),
+            ["ADDEBITO DIRETTO SDD", "ENEL ENERGIA S.P.A. BOLLETTA 004512"],
+            D("-98.70"),
+        ),
+        (
+            date(2024, 5, 10),
+            date(2024, 5, 10),
+            ["ACCREDITO STIPENDIO", "DA: AZIENDA ESEMPIO SRL"],
+            D("2480.00"),
+        ),
+        (date(2024, 5, 13), date(2024, 5, 11), ["PRELIEVO BANCOMAT ATM 1234 DEL 11.05.2024"], D("-250.00")),
+        (
+            date(2024, 5, 20),
+            date(2024, 5, 20),
+            ["BONIFICO DISPOSTO A FAVORE DI", "IMMOBILIARE ESEMPIO SRL", "PER: AFFITTO MAGGIO"],
+            D("-1150.00"),
+        ),
+        (
+            date(2024, 5, 27),
+            date(2024, 5, 27),
+            ["PAGAMENTO POS 1.120,00 EUR DEL 25.05.2024 A (ITA)", "MEDIAWORLD MILANO CARTA N. *1234"],
+            D("-1120.00"),
+        ),
+        (date(2024, 5, 31), date(2024, 5, 31), ["CANONE MENSILE CONTO"], D("-7.50")),
+    ]
+    closing = opening + sum((a for *_, a in items), D(0))
+    cols = (15, 35, 55, 170, 195)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Banca Esempio S.p.A.", bold=True, size=11)
+        s.text(120, 14, "ESTRATTO CONTO CORRENTE")
+        s.text(120, 18, "Conto corrente n. 000012345678")
+        s.text(120, 22, "Periodo dal 01.05.2024 al 31.05.2024")
+        s.right(195, 286, f"Pagina {page}", size=6)
+        y = 36 if page == 1 else 30
+        s.text(cols[0], y, "Data", bold=True)
+        s.text(cols[0], y + 3.5, "contabile", bold=True)
+        s.text(cols[1], y, "Data", bold=True)
+        s.text(cols[1], y + 3.5, "valuta", bold=True)
+        s.text(cols[2], y + 3.5, "Descrizione operazioni", bold=True)
+        s.right(cols[3], y + 3.5, "Dare", bold=True)
+        s.right(cols[4], y + 3.5, "Avere", bold=True)
+        return y + 9
+
+    carried = {"value": opening}
+
+    def leave(y: float) -> None:
+        s.text(cols[2], y + 1, "SALDO A RIPORTARE", bold=True)
+        s.right(cols[4], y + 1, eu(carried["value"]), bold=True)
+
+    def enter(y: float) -> float:
+        s.text(cols[2], y, "SALDO RIPORTATO", bold=True)
+        s.right(cols[4], y, eu(carried["value"]), bold=True)
+        return y + 5
+
+    flow = Flow(s, header, 270, leave=leave, enter=enter, first_bottom=75)
+    y = flow.need(5)
+    s.text(cols[0], y, "30.04.2024")
+    s.text(cols[2], y, "SALDO INIZIALE", bold=True)
+    s.right(cols[4], y, eu(opening), bold=True)
+    for booked, valued, lines, amount in items:
+        y = flow.need(3.6 * len(lines) + 1.5)
+        s.text(cols[0], y, booked.strftime("%d.%m.%Y"))
+        s.text(cols[1], y, valued.strftime("%d.%m.%Y"))
+        for k, line in enumerate(lines):
+            s.text(cols[2], y + 3.6 * k, line)
+        s.right(cols[3] if amount < 0 else cols[4], y, eu(amount))
+        carried["value"] += amount
+    y = flow.need(5)
+    s.text(cols[0], y, "31.05.2024")
+    s.text(cols[2], y, "SALDO FINALE", bold=True)
+    s.right(cols[4], y, eu(closing), bold=True)
+    s.save(path)
+    rows = [Row(d, " ".join(lines), a) for d, _, lines, a in items]
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- American Express (US card): MM/DD/YY, posting-date stars, multi-line merchants, -$ credits -----
+
+
+def write_amex(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    previous = D("845.20")
+    payments: list[tuple[date, list[str], list[str], Decimal]] = [
+        (date(2024, 1, 5), ["ONLINE PAYMENT - THANK YOU"], [], D("845.20"))
+    ]
+    credits = [
+        (date(2024, 1, 12), ["AMAZON MARKETPLACE NA PA AMZN.COM/BILL WA"], ["MERCHANDISE"], D("23.99"))
+    ]
+    # (date, description lines, left-out lines (reference numbers, foreign currency), charge)
+    charges = [
+        (
+            date(2023, 12, 27),
+            ["DELTA AIR LINES ATLANTA GA", "DELTA AIR LINES"],
+            ["Ticket Number: 00612345678901"],
+            D("412.60"),
+        ),
+        (date(2023, 12, 29), ["UBER TRIP HELP.UBER.COM CA"], [], D("23.45")),
+        (
+            date(2024, 1, 2),
+            ["CAFE DE FLORE PARIS", "RESTAURANT"],
+            ["01/02/24 EURO", "45.00 Euro", "1.09222 exchange rate"],
+            D("49.15"),
+        ),
+        (date(2024, 1, 6), ["WHOLEFDS SEA 10234 SEATTLE WA", "GROCERY STORE"], [], D("134.72")),
+        (
+            date(2024, 1, 9),
+            ["AMAZON MARKETPLACE NA PA AMZN.COM/BILL WA", "MERCHANDISE"],
+            ["Reference: 320240090123456789"],
+            D("23.99"),
+        ),
+        (
+            date(2024, 1, 14),
+            ["HILTON HOTELS NEW YORK NY", "LODGING"],
+            ["Arrival Date: 01/12/24 Departure Date: 01/14/24"],
+            D("1289.34"),
+        ),
+        (date(2024, 1, 18), ["STARBUCKS STORE 00251 SEATTLE WA"], [], D("6.45")),
+        (date(2024, 1, 21), ["NETFLIX.COM LOS GATOS CA", "DIGITAL SERVICES"], [], D("15.49")),
+    ]
+    new_charges = sum((a for *_, a in charges), D(0))
+    total_credits = sum((a for *_, a in payments + credits), D(0))
+    new_balance = previous - total_credits + new_charges
+
+    def header(page: int) -> float:
+        s.text(15, 14, "American Express", bold=True, size=11)
+        s.text(15, 19, "The Platinum Card®")
+        s.text(130, 14, "JOHN DOE")
+        s.text(130, 18, "Closing Date 01/25/24")
+        s.text(130, 22, "Account Ending 1-01001")
+        s.right(200, 268, f"p. {page}", size=6)
+        if page == 1:
+            s.text(15, 34, "Account Summary", bold=True)
+            summary = [
+                ("Previous Balance", us(previous, dollar="$")),
+                ("Payments/Credits", "-" + us(total_credits, dollar="$")),
+                ("New Charges", "+" + us(new_charges, dollar="$")),
+                ("Fees", "+$0.00"),
+                ("Interest Charged", "+$0.00"),
+                ("New Balance", "=" + us(new_balance, dollar="$")),
+            ]
+            for i, (label, amount) in enumerate(summary):
+                s.text(15, 40 + 4 * i, label)
+                s.right(90, 40 + 4 * i, amount)
+            s.text(110, 40, "Payment Due Date 02/19/24")
+            s.text(110, 44, "Minimum Payment Due $40.00")
+            return 72
+        return 32
+
+    flow = Flow(s, header, 255, first_bottom=140)
+
+    def section(
+        title: str, items: list[tuple[date, list[str], list[str], Decimal]], sign: str, star: bool
+    ) -> None:
+        y = flow.need(11)
+        s.text(15, y, title, bold=True)
+        s.text(15, y + 5, "Detail", bold=True)
+        if star:
+            s.text(40, y + 5, "*Indicates posting date", size=6)
+        s.right(200, y + 5, "Amount", bold=True)
+        for day, lines, extra, amount in items:
+            y = flow.need(3.6 * (len(lines) + len(extra)) + 1.5)
+            s.text(15, y, day.strftime("%m/%d/%y") + ("*" if star else ""))
+            for k, line in enumerate(lines):
+                s.text(40, y + 3.6 * k, line)
+            for k, line in enumerate(extra):
+                s.text(40 if ":" in line else 110, y + 3.6 * (len(lines) + k), line)
+            s.right(200, y, sign + us(amount, dollar="$"))
+        y = flow.need(6)
+        s.text(40, y + 1, f"Total {title}", bold=True)
+        s.right(200, y + 1, sign + us(sum((a for *_, a in items), D(0)), dollar="$"), bold=True)
+
+    section("Payments", payments, "-", True)
+    section("Credits", credits, "-", False)
+    y = flow.need(6)
+    s.text(15, y, "JOHN DOE", bold=True)
+    s.text(60, y, "Card Ending 1-01001")
+    section("New Charges", charges, "", False)
+    s.save(path)
+    rows = [Row(d, " ".join(lines), a) for d, lines, _, a in payments + credits]
+    rows += [Row(d, " ".join(lines), -a) for d, lines, _, a in charges]
+    return Truth(tuple(rows), -previous, -new_balance)
+
+
+# --- Capital One (US card): Trans Date / Post Date "Dec 28", "- $500.00" payments, year turns --------
+
+
+def write_capital_one(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    previous = D("1204.77")
+    payments = [
+        (date(2023, 12, 28), date(2023, 12, 28), "CAPITAL ONE MOBILE PYMT Authdate 28-Dec", D("1204.77"))
+    ]
+    transactions = [
+        (date(2023, 12, 15), date(2023, 12, 16), "SAFEWAY #1234 OAKLAND CA", D("84.12")),
+        (date(2023, 12, 18), date(2023, 12, 19), "SHELL OIL 57444 OAKLAND CA", D("52.30")),
+        (date(2023, 12, 22), date(2023, 12, 23), "AMAZON.COM*RT4YU6 AMZN.COM/BILLWA", D("1345.67")),
+        (date(2023, 12, 31), date(2024, 1, 2), "SPOTIFY USA 877-7781161NY", D("10.99")),
+        (date(2024, 1, 3), date(2024, 1, 4), "TST* BLUE BOTTLE COFFEE OAKLAND CA", D("7.25")),
+        (date(2024, 1, 8), date(2024, 1, 9), "UBER *TRIP HELP.UBER.COMCA", D("21.48")),
+        (date(2024, 1, 11), date(2024, 1, 12), "TARGET 00012345 OAKLAND CA", D("63.09")),
+    ]
+    fees = D(0)
+    total_tx = sum((a for *_, a in transactions), D(0))
+    total_pay = sum((a for *_, a in payments), D(0))
+    new_balance = previous - total_pay + total_tx + fees
+    cols = (15, 35, 55, 200)
+
+    def table_header(y: float) -> float:
+        s.text(cols[0], y, "Trans Date", bold=True)
+        s.text(cols[1], y, "Post Date", bold=True)
+        s.text(cols[2], y, "Description", bold=True)
+        s.right(cols[3], y, "Amount", bold=True)
+        return y + 5
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Capital One", bold=True, size=12)
+        s.text(120, 14, "Quicksilver Card | World Elite Mastercard ending in 5678")
+        s.text(120, 18, "Dec 14, 2023 - Jan 13, 2024 | 31 days in Billing Cycle")
+        s.right(200, 268, f"Page {page}", size=6)
+        if page == 1:
+            s.text(15, 30, "Payment Information", bold=True)
+            s.text(15, 35, "New Balance")
+            s.right(80, 35, us(new_balance, dollar="$"))
+            s.text(15, 39, "Minimum Payment Due")
+            s.right(80, 39, "$41.00")
+            s.text(15, 47, "Credit Limit")
+            s.right(80, 47, "$5,000.00")
+            s.text(15, 51, "Available Credit")
+            s.right(80, 51, us(D("5000.00") - new_balance, dollar="$"))
+            s.text(110, 30, "Account Summary", bold=True)
+            summary = [
+                ("Previous Balance", us(previous, dollar="$")),
+                ("Payments", "- " + us(total_pay, dollar="$")),
+                ("Other Credits", "- $0.00"),
+                ("Transactions", "+ " + us(total_tx, dollar="$")),
+                ("Cash Advances", "+ $0.00"),
+                ("Fees Charged", "+ $0.00"),
+                ("Interest Charged", "+ $0.00"),
+                ("New Balance", "= " + us(new_balance, dollar="$")),
+            ]
+            for i, (label, amount) in enumerate(summary):
+                s.text(110, 35 + 4 * i, label)
+                s.right(200, 35 + 4 * i, amount)
+            return 80
+        return 30
+
+    flow = Flow(s, header, 255, first_bottom=130)
+    y = flow.need(8)
+    s.text(15, y, "Transactions", bold=True, size=10)
+    y = flow.need(6)
+    s.text(15, y, "Visit capitalone.com to see detailed transactions.", size=6)
+    y = flow.need(6)
+    s.text(15, y, "Payments, Credits and Adjustments", bold=True)
+    flow.y = table_header(flow.y)
+    for tdate, pdate, text, amount in payments:
+        y = flow.need(4)
+        s.text(cols[0], y, f"{tdate:%b} {tdate.day}")
+        s.text(cols[1], y, f"{pdate:%b} {pdate.day}")
+        s.text(cols[2], y, text)
+        s.right(cols[3], y, "- " + us(amount, dollar="$"))
+    y = flow.need(8)
+    s.text(15, y + 2, "JOHN DOE #5678: Transactions", bold=True)
+    flow.y = table_header(flow.y)
+    for tdate, pdate, text, amount in transactions:
+        y = flow.need(4)
+        s.text(cols[0], y, f"{tdate:%b} {tdate.day}")
+        s.text(cols[1], y, f"{pdate:%b} {pdate.day}")
+        s.text(cols[2], y, text)
+        s.right(cols[3], y, us(amount, dollar="$"))
+    y = flow.need(6)
+    s.text(cols[2], y + 1, "JOHN DOE #5678: Total Transactions", bold=True)
+    s.right(cols[3], y + 1, us(total_tx, dollar="$"), bold=True)
+    y = flow.need(12)
+    s.text(15, y + 2, "Fees", bold=True)
+    s.text(cols[2], y + 6, "Total Fees for This Period", bold=True)
+    s.right(cols[3], y + 6, "$0.00", bold=True)
+    y = flow.need(12)
+    s.text(15, y + 2, "Interest Charged", bold=True)
+    s.text(cols[2], y + 6, "Total Interest for This Period", bold=True)
+    s.right(cols[3], y + 6, "$0.00", bold=True)
+    s.save(path)
+    rows = [Row(t, text, a) for t, _, text, a in payments]
+    rows += [Row(t, text, -a) for t, _, text, a in transactions]
+    return Truth(tuple(rows), -previous, -new_balance)
