@@ -49,10 +49,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "'Beginning balance on December 1, 2023 $2,345.67': the date's year 2023 is read as the "
         "opening (and closing) balance, so the statement does not add up"
     ),
-    "barclays": (
-        "the period '1 Jan - 31 Jan 2024': DATE_IN_TEXT reads '1 Jan - 31' as 1 Jan 2031 (the spaced "
-        "range dash taken for a date separator, 31 for a two-digit year), so every row is dated 2031"
-    ),
     "n26": "'Verbuchungsdatum' (N26's booking-date header) is no date label: no table found",
     "santander": (
         "no closing balance: the end balance is printed only as the last row's Saldo, and "

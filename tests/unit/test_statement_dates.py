@@ -99,6 +99,8 @@ def test_day_first_evidence() -> None:
 def test_dates_in_running_text() -> None:
     text = "Statement period: 15 December 2023 to 14 January 2024, due 02/10/2024 or Jan 5, 2024"
     assert DATE_IN_TEXT.findall(text) == ["15 December 2023", "14 January 2024", "02/10/2024", "Jan 5, 2024"]
+    # A spaced dash joins a range (Barclays' "1 Jan - 31 Jan 2024"): "1 Jan - 31" is no date of 2031.
+    assert DATE_IN_TEXT.findall("1 Jan - 31 Jan 2024, printed 01-Apr-16") == ["31 Jan 2024", "01-Apr-16"]
 
 
 @pytest.mark.parametrize("name", sorted(MONTHS))

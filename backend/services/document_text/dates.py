@@ -49,10 +49,12 @@ _PATTERNS = (
     re.compile(rf"^{_DAY}[\s\-/]*{_MONTH}(?:[\s\-/,]+{_YEAR})?$"),
     re.compile(rf"^{_MONTH}[\s\-/]*{_DAY},?(?:[\s\-/]+{_YEAR})?$"),
 )
-# Dates inside running text (statement period, statement date...).
+# Dates inside running text (statement period, statement date...). Between a month name and
+# its year a dash is one only unspaced ("01-Apr-16"): a spaced one joins a range, and in
+# "1 Jan - 31 Jan 2024" (Barclays' period) "1 Jan - 31" is no date of 2031.
 DATE_IN_TEXT = re.compile(
     r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})"
-    r"|\d{1,2}(?:st|nd|rd|th)?[\s\-]+[A-Za-zÀ-ÿ]{3,10}\.?,?[\s\-]+\d{2,4}"
+    r"|\d{1,2}(?:st|nd|rd|th)?[\s\-]+[A-Za-zÀ-ÿ]{3,10}\.?,?(?:\s+|-)\d{2,4}"
     r"|[A-Za-zÀ-ÿ]{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b"
 )
 
