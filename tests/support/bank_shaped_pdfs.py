@@ -915,7 +915,7 @@ def write_n26(path: Path) -> Truth:
             s.text(15, y + 4 + 3.5 * k, line, size=7)
         s.text(15, y + 4 + 3.5 * len(lines), f"Wertstellung {valued:%d.%m.%Y}", size=7)
     y = flow.need(20)
-    s.text(15, y + 4, "Kontostand am 01.01.2024", bold=True)
+    s.text(15, y + 4, "Dein alter Kontostand", bold=True)
     s.right(196, y + 4, eu(opening) + "€")
     s.text(15, y + 9, "Ausgänge")
     s.right(196, y + 9, eu(sum((a for *_, a in items if a < 0), D(0)), signed=True) + "€")

@@ -32,7 +32,6 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
     "n26": banks.write_n26,
     "ing": banks.write_ing,
     "santander": banks.write_santander,
-    "italian": banks.write_italian,
     "amex": banks.write_amex,
     "capital_one": banks.write_capital_one,
 }
@@ -49,12 +48,15 @@ NOT_YET_EXACT: dict[str, str] = {
         "'Beginning balance on December 1, 2023 $2,345.67': the date's year 2023 is read as the "
         "opening (and closing) balance, so the statement does not add up"
     ),
-    "n26": "'Verbuchungsdatum' (N26's booking-date header) is no date label: no table found",
+    "n26": (
+        "the 'Wertstellung 02.01.2024' value-date line under each row is read into its description, and "
+        "the summary under the table ('Dein alter Kontostand', 'Ausgänge', 'Eingänge', 'Dein neuer "
+        "Kontostand') gives no opening balance and 3 extra rows"
+    ),
     "santander": (
         "no closing balance: the end balance is printed only as the last row's Saldo, and "
         "closing_balance stays None"
     ),
-    "italian": "'Data contabile' is no date label and 'Dare'/'Avere' no debit/credit labels: no table found",
     "amex": (
         "Amex's detail header prints no date label ('Detail  *Indicates posting date  Amount'): "
         "no table found"

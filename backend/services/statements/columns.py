@@ -35,8 +35,8 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             DATE,
             r"(?:(?:transaction|trans|txn|tran|trx|booking|entry|vr|voucher|processed|process|sale|"
             r"operation|op) )?date|date (?:of transaction|d'?operation|operation)|datum"
-            r"|buchungs?(?:tag|datum)|bu tag|tag|buchung|fecha(?: (?:de )?operacion)?"
-            r"|data(?: (?:di )?operazione)?|boekdatum|transactiedatum",
+            r"|(?:ver)?buchungs?(?:tag|datum)|bu tag|tag|buchung|fecha(?: (?:de )?operacion)?"
+            r"|data(?: (?:di )?operazione| contabile| registrazione)?|boekdatum|transactiedatum",
         ),
         (
             DESCRIPTION,
@@ -49,12 +49,12 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             DEBIT,
             r"debits?|withdrawals?|money out|paid out|out|dr|dr amt|(?:debit|withdrawal) amount|belastung"
-            r"|lastschrift|soll|ausgang|cargos?|debito|addebiti|uscite|af|afschrijving",
+            r"|lastschrift|soll|ausgang|cargos?|debito|addebiti|uscite|dare|af|afschrijving",
         ),
         (
             CREDIT,
             r"credits?|deposits?|money in|paid in|in|cr|cr amt|(?:credit|deposit) amount|gutschrift|haben"
-            r"|eingang|abonos?|credito|accrediti|entrate|bij|bijschrijving",
+            r"|eingang|abonos?|credito|accrediti|entrate|avere|bij|bijschrijving",
         ),
         (AMOUNT, r"(?:transaction )?(?:amount|amt)|betrag|umsatz|montant|importe|bedrag|importo"),
         (BALANCE, r"(?:running )?balance|bal|balance amount|saldo|solde|kontostand"),
