@@ -48,11 +48,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "'Beginning balance on December 1, 2023 $2,345.67': the date's year 2023 is read as the "
         "opening (and closing) balance, so the statement does not add up"
     ),
-    "n26": (
-        "the 'Wertstellung 02.01.2024' value-date line under each row is read into its description, and "
-        "the summary under the table ('Dein alter Kontostand', 'Ausgänge', 'Eingänge', 'Dein neuer "
-        "Kontostand') gives no opening balance and 3 extra rows"
-    ),
     "santander": (
         "no closing balance: the end balance is printed only as the last row's Saldo, and "
         "closing_balance stays None"

@@ -20,7 +20,13 @@ from backend.services.statements.columns import (
     classify_label,
     detect_header,
 )
-from backend.services.statements.keywords import RowKind, is_foreign_currency_note, row_kind, section_sign
+from backend.services.statements.keywords import (
+    RowKind,
+    is_foreign_currency_note,
+    is_value_date_note,
+    row_kind,
+    section_sign,
+)
 from backend.services.statements.metadata import find_account_last4, find_balances, find_period
 
 
@@ -253,6 +259,10 @@ def test_words_on_the_same_baseline_form_one_line() -> None:
         ("Alter Kontostand", RowKind.OPENING),
         ("Nouveau solde", RowKind.CLOSING),
         ("Neuer Kontostand", RowKind.CLOSING),
+        ("Dein alter Kontostand", RowKind.OPENING),
+        ("Dein neuer Kontostand", RowKind.CLOSING),
+        ("Your new balance", RowKind.CLOSING),
+        ("Ausgänge", RowKind.TOTAL),
         ("SOLDE CREDITEUR AU 03/09/2012", RowKind.BALANCE),
         ("Balance at 31 March", RowKind.BALANCE),
         ("SALDO RIPORTATO", RowKind.BROUGHT_FORWARD),
@@ -441,3 +451,17 @@ def test_an_opening_balance_not_carrying_on_starts_another_statement() -> None:
         ["Opening Balance", "BEING TRF"],
     ]
     assert len(ledger("0")) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("Wertstellung 03.01.2024", True),
+        ("Valuta: 03.01.", True),
+        ("Value date 03/01/2024", True),
+        ("Wertstellung der Miete", False),
+        ("Gutschrift 03.01.2024", False),
+    ],
+)
+def test_value_date_note(text: str, note: bool) -> None:
+    assert is_value_date_note(text) is note

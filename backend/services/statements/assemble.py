@@ -156,7 +156,24 @@ class _RowReader:
             last_date = when
             running = balance if balance is not None else None if running is None else running + amount
             entries.append(ParsedTransaction(when, row.description_text, amount, balance))
+        return _summary_opening_first(entries)
+
+
+def _summary_opening_first(entries: list[Entry]) -> list[Entry]:
+    """An opening balance printed in a summary under the rows opens the statement.
+
+    N26 prints its table first and then "Dein alter Kontostand / Ausgänge / Eingänge / Dein
+    neuer Kontostand": where no opening is printed before the first transaction, the one after
+    the last transaction is where the chain starts (a new account's opening has rows after it).
+    """
+    last = max((i for i, entry in enumerate(entries) if isinstance(entry, ParsedTransaction)), default=None)
+    if last is None or _starting_checkpoint(entries) is not None:
         return entries
+    for index in range(last + 1, len(entries)):
+        entry = entries[index]
+        if isinstance(entry, Checkpoint) and entry.kind is RowKind.OPENING:
+            return [entry, *entries[:index], *entries[index + 1 :]]
+    return entries
 
 
 def _starting_checkpoint(entries: Sequence[Entry]) -> Checkpoint | None:

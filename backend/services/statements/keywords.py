@@ -81,7 +81,8 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
         ),
         (
             RowKind.TOTAL,
-            r"^(?:sub ?total|sub-total|grand total|total)\b|^totals?$|^net (?:amount|activity|change)\b",
+            r"^(?:sub ?total|sub-total|grand total|total)\b|^totals?$|^net (?:amount|activity|change)\b"
+            r"|^(?:summe )?(?:zahlungs)?(?:ausgange|eingange)$",
         ),
     )
 )
@@ -127,6 +128,13 @@ _FOREIGN_CURRENCY_NOTE = re.compile(
     rf"|^(?:{_CODES}) \d[\d.,]*[.,]\d\d$|^\d[\d.,]*[.,]\d\d (?:{_CODES})$",
     re.IGNORECASE,
 )
+# A line under a row giving only its value date ("Wertstellung 03.01.2024", N26): the row's date
+# is its booking date, so the line is neither description nor a row of its own.
+_VALUE_DATE_NOTE = re.compile(
+    r"^(?:wertstellung|valuta|value date|val date|valeur|date de valeur|fecha valor|data valuta|rentedatum)"
+    rf"\s*:?\s*(?:{DATE_IN_TEXT.pattern}|\d{{1,2}}[./-]\d{{1,2}}\.?)$",
+    re.IGNORECASE,
+)
 # A balance printed as words where an account has none yet ("SOLDE NUL"): an opening balance of 0.
 _ZERO_BALANCE = re.compile(r"^(?:solde nul|nil balance|zero balance|saldo null|saldo cero)$")
 # A statement's date and its previous statement's, each after its label ("STATEMENT DATE: August
@@ -140,9 +148,13 @@ STATEMENT_DATES = re.compile(
 _CONTINUED = re.compile(r"(?<!\s)\s*\(?(?:continued|cont'd|cont)\)?$")  # (?<!\s): one try per run
 
 
+# "Your" before a balance label ("Dein neuer Kontostand", N26; "Your new balance"): the label follows.
+_POSSESSIVE = re.compile(r"^(?:your|dein|deine|ihr|ihre|votre|uw|su|tu|il tuo|il suo) ")
+
+
 def row_kind(description: str) -> RowKind:
     """Classify a table row from its description (``"Balance brought forward"``...)."""
-    text = _normalise(description)
+    text = _POSSESSIVE.sub("", _normalise(description))
     for kind, pattern in _ROW_KINDS:
         if pattern.search(text):
             return kind
@@ -161,6 +173,11 @@ def section_sign(line_text: str) -> int | None:
 def is_foreign_currency_note(line_text: str) -> bool:
     """Whether a line under a row only gives its foreign amount or exchange rate."""
     return bool(_FOREIGN_CURRENCY_NOTE.match(line_text.strip()))
+
+
+def is_value_date_note(line_text: str) -> bool:
+    """Whether a line under a row only gives its value date ("Wertstellung 03.01.2024")."""
+    return bool(_VALUE_DATE_NOTE.match(line_text.strip()))
 
 
 def is_zero_balance(line_text: str) -> bool:

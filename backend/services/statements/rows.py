@@ -18,7 +18,14 @@ from ..document_text.dates import RawDate, read_date, repaired_date_text
 from ..document_text.layout import Line, stack, typical_height
 from ..document_text.money import has_decimal_part, prints_sign
 from .columns import AMOUNT, DATE, DESCRIPTION, MONEY_ROLES, OTHER, Cells, Column, ColumnLayout, detect_header
-from .keywords import RowKind, is_card_section_heading, is_foreign_currency_note, row_kind, section_sign
+from .keywords import (
+    RowKind,
+    is_card_section_heading,
+    is_foreign_currency_note,
+    is_value_date_note,
+    row_kind,
+    section_sign,
+)
 
 # Every header has a date column: a cheap test before reading a line as a header.
 _HEADER_DATE_WORD = re.compile(r"dat[aeu]|\btag\b|fecha|buchung|wert|valeur|valuta", re.IGNORECASE)
@@ -248,10 +255,10 @@ class TableReader:
         note = is_foreign_currency_note(text)
         if note:
             self.foreign_notes.append(text)
-        else:
+        elif not is_value_date_note(text):
             self._row.description.append(text)
         if self._dated_top is not None:
-            self._tail.append((None if note else text, self._line_top))
+            self._tail.append((None if note or is_value_date_note(text) else text, self._line_top))
 
     def _flush_leads(self) -> None:
         """Lines that waited for a row under them and got none: as they were read before.
