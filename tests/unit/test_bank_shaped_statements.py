@@ -56,10 +56,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "Amex's detail header prints no date label ('Detail  *Indicates posting date  Amount'): "
         "no table found"
     ),
-    "capital_one": (
-        "the cardholder subtotal 'JOHN DOE #5678: Total Transactions $1,584.90' is read as a "
-        "transaction: total rows must start with 'total'"
-    ),
 }
 
 

@@ -263,6 +263,7 @@ def test_words_on_the_same_baseline_form_one_line() -> None:
         ("Dein neuer Kontostand", RowKind.CLOSING),
         ("Your new balance", RowKind.CLOSING),
         ("Ausgänge", RowKind.TOTAL),
+        ("JOHN DOE #5678: Total Transactions", RowKind.TOTAL),
         ("SOLDE CREDITEUR AU 03/09/2012", RowKind.BALANCE),
         ("Balance at 31 March", RowKind.BALANCE),
         ("SALDO RIPORTATO", RowKind.BROUGHT_FORWARD),

@@ -82,7 +82,10 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
         (
             RowKind.TOTAL,
             r"^(?:sub ?total|sub-total|grand total|total)\b|^totals?$|^net (?:amount|activity|change)\b"
-            r"|^(?:summe )?(?:zahlungs)?(?:ausgange|eingange)$",
+            r"|^(?:summe )?(?:zahlungs)?(?:ausgange|eingange)$"
+            # a cardholder's subtotal after their name ("JOHN DOE #5678: Total Transactions")
+            r"|\btotal (?:new )?(?:transactions|charges|purchases|payments|credits|fees|interest)"
+            r"(?: for this (?:period|statement))?$",
         ),
     )
 )
