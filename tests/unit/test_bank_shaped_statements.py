@@ -41,12 +41,7 @@ NOT_YET_EXACT: dict[str, str] = {
     "chase": (
         "'ELECTRONIC WITHDRAWALS' is no debit section heading (only bare 'withdrawals' is), so its 9 "
         "unsigned rows read as money in; the 'DAILY ENDING BALANCE' grid (header 'DATE AMOUNT DATE "
-        "AMOUNT DATE AMOUNT') is taken for a transaction table (5 extra rows); the closing balance is "
-        "read as 13, the INSTANCES count printed between 'Ending Balance' and its amount"
-    ),
-    "bank_of_america": (
-        "'Beginning balance on December 1, 2023 $2,345.67': the date's year 2023 is read as the "
-        "opening (and closing) balance, so the statement does not add up"
+        "AMOUNT DATE AMOUNT') is taken for a transaction table (5 extra rows)"
     ),
     "santander": (
         "no closing balance: the end balance is printed only as the last row's Saldo, and "

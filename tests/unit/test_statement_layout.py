@@ -417,6 +417,23 @@ def test_a_balance_right_aligned_in_the_column_its_label_heads() -> None:
     }
 
 
+def test_a_balance_past_a_date_s_year_or_a_count_column() -> None:
+    """Bank of America: "Beginning balance on December 1, 2023  $2,345.67" (the year is no
+    balance); Chase: "Ending Balance  13  $9,039.98" (13 is its INSTANCES column)."""
+    lines = [
+        line(word("Beginning", 50, 100.0), word("balance", 92, 100.0), word("on", 126, 100.0),
+             word("December", 138, 100.0), word("1,", 176, 100.0), word("2023", 186, 100.0),
+             word("$2,345.67", 300, 100.0)),
+        line(word("Ending", 50, 112.0), word("Balance", 80, 112.0), word("13", 250, 112.0),
+             word("$9,039.98", 300, 112.0)),
+    ]  # fmt: skip
+    printed = find_balances(lines, decimal_comma=False)
+    assert {kind: amount.value for kind, amount in printed.items()} == {
+        RowKind.OPENING: Decimal("2345.67"),
+        RowKind.CLOSING: Decimal("9039.98"),
+    }
+
+
 def test_a_value_below_stops_at_the_next_label_s_column() -> None:
     """Under "Closing balance" only its own column: the next label's figure is not its value."""
     lines = [

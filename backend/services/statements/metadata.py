@@ -41,6 +41,11 @@ _CARD_WORDS = (
 _BELOW_SLACK, _BELOW_GAP = 5.0, 3.0
 # The lines of a label printed on two lines are at most this many word heights apart.
 _STACKED_GAP = 0.6
+# A bare whole number of up to four digits after a balance label is rarely the balance: a count
+# ("Ending Balance  13  $9,039.98", Chase's INSTANCES column) or the year ending a date in the label
+# ("Beginning balance on December 1, 2023  $2,345.67", Bank of America). Taken only when nothing
+# else is printed for that label.
+_COUNT_OR_YEAR = re.compile(r"^\d{1,4}$")
 _DOLLAR = re.compile(r"(?<![A-Za-z])\$|\bUSD\b")
 
 
@@ -67,6 +72,8 @@ def labelled_values(lines: Sequence[Line]) -> Iterator[tuple[str, str]]:
                 yield run_text(group[:-1]), group[-1].text
             if position + 1 < len(groups):
                 yield label, run_text(groups[position + 1])
+                if position + 2 < len(groups) and _COUNT_OR_YEAR.match(run_text(groups[position + 1])):
+                    yield label, run_text(groups[position + 2])  # past a count column to the figure
             if following is None or following.page != text_line.page:
                 continue
             height = group[0].bottom - group[0].top
@@ -177,6 +184,7 @@ def reference_date(lines: Sequence[Line], day_first: bool) -> date | None:
 def find_balances(lines: Sequence[Line], decimal_comma: bool) -> dict[RowKind, PrintedAmount]:
     """Opening and closing balances printed as labelled values ("Closing balance  £1,234.56")."""
     found: dict[RowKind, PrintedAmount] = {}
+    weak: dict[RowKind, PrintedAmount] = {}
     for label, value in labelled_values(lines):
         kind = row_kind(label)
         if kind in (RowKind.OPENING, RowKind.BROUGHT_FORWARD):
@@ -184,8 +192,9 @@ def find_balances(lines: Sequence[Line], decimal_comma: bool) -> dict[RowKind, P
         elif kind is not RowKind.CLOSING:
             continue
         amount = parse_amount_leniently(value, decimal_comma)
-        if amount is not None and kind not in found:
-            found[kind] = amount
+        if amount is not None:
+            (weak if _COUNT_OR_YEAR.match(value.strip()) else found).setdefault(kind, amount)
+    found = {**weak, **found}
     if RowKind.OPENING not in found and any(is_zero_balance(line.text) for line in lines):
         found[RowKind.OPENING] = PrintedAmount(Decimal(0))
     return found
