@@ -424,7 +424,7 @@ def test_a_balance_past_a_date_s_year_or_a_count_column() -> None:
         line(word("Beginning", 50, 100.0), word("balance", 92, 100.0), word("on", 126, 100.0),
              word("December", 138, 100.0), word("1,", 176, 100.0), word("2023", 186, 100.0),
              word("$2,345.67", 300, 100.0)),
-        line(word("Ending", 50, 112.0), word("Balance", 80, 112.0), word("13", 250, 112.0),
+        line(word("Ending", 50, 112.0), word("Balance", 84, 112.0), word("13", 250, 112.0),
              word("$9,039.98", 300, 112.0)),
     ]  # fmt: skip
     printed = find_balances(lines, decimal_comma=False)
