@@ -102,6 +102,8 @@ _SECTIONS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (
         -1,
         re.compile(
+            r"^(?:(?:electronic|atm|atm & debit card|atm and debit card|debit card|card|online|other) )?"
+            r"(?:withdrawals?|debits?)$|"
             r"^(?:withdrawals?|debits?|money out|paid out|outgoing(?: payments)?|purchases|"
             r"withdrawals? and (?:other )?(?:debits|subtractions)|other debits|checks(?: paid)?|"
             r"cheques(?: paid)?|card (?:transactions|purchases)|purchases and (?:adjustments|advances)|"
