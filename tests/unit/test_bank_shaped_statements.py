@@ -38,10 +38,6 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
-    "chase": (
-        "the 'DAILY ENDING BALANCE' grid (header 'DATE AMOUNT DATE AMOUNT DATE AMOUNT') is taken for "
-        "a transaction table, or read on as rows of the withdrawals table above it (4-5 extra rows)"
-    ),
     "santander": (
         "no closing balance: the end balance is printed only as the last row's Saldo, and "
         "closing_balance stays None"

@@ -19,6 +19,7 @@ from backend.services.statements.columns import (
     ColumnLayout,
     classify_label,
     detect_header,
+    is_balance_grid_header,
 )
 from backend.services.statements.keywords import (
     RowKind,
@@ -435,6 +436,15 @@ def test_a_balance_past_a_date_s_year_or_a_count_column() -> None:
         RowKind.OPENING: Decimal("2345.67"),
         RowKind.CLOSING: Decimal("9039.98"),
     }
+
+
+def test_a_daily_balance_grid_is_no_table_header() -> None:
+    """Chase's DAILY ENDING BALANCE: "DATE AMOUNT" three times across the page."""
+    labels = [("DATE", 50), ("AMOUNT", 150), ("DATE", 220), ("AMOUNT", 320), ("DATE", 390), ("AMOUNT", 490)]
+    grid = line(*(word(text, x) for text, x in labels))
+    assert detect_header(grid) is None
+    assert is_balance_grid_header(grid)
+    assert not is_balance_grid_header(line(word("DATE", 50), word("DESCRIPTION", 100), word("AMOUNT", 400)))
 
 
 def test_a_value_below_stops_at_the_next_label_s_column() -> None:

@@ -158,15 +158,10 @@ def detect_header(line: Line) -> list[Column] | None:
     ("TRANSACTION" "DESCRIPTION") make one column; without any description label, the first
     unrecognised label right of the date (``Wir haben für Sie gebucht``) is the description.
     """
-    words = [piece for word in line.words for piece in _leader_pieces(word)]
-    runs = word_runs(Line(tuple(words), line.top, line.bottom, line.page), _LABEL_GAP)
-    columns = _merge_neighbours(
-        [
-            Column(classify_label(run_text(run)), min(w.x0 for w in run), max(w.x1 for w in run))
-            for run in runs
-        ]
-    )
+    columns = _labelled_columns(line)
     roles = [column.role for column in columns]
+    if _is_grid(roles):
+        return None
     if DATE not in roles:
         stand_in = next((role for role in _STAND_IN_DATES if role in roles), None)
         if stand_in is not None:
@@ -190,6 +185,31 @@ def detect_header(line: Line) -> list[Column] | None:
             column.role = OTHER
         seen.add(column.role)
     return columns
+
+
+def _labelled_columns(line: Line) -> list[Column]:
+    """The header labels of ``line`` as columns, each with the role its label names."""
+    words = [piece for word in line.words for piece in _leader_pieces(word)]
+    runs = word_runs(Line(tuple(words), line.top, line.bottom, line.page), _LABEL_GAP)
+    return _merge_neighbours(
+        [
+            Column(classify_label(run_text(run)), min(w.x0 for w in run), max(w.x1 for w in run))
+            for run in runs
+        ]
+    )
+
+
+def _is_grid(roles: Sequence[str]) -> bool:
+    """Only date and money labels, each repeated side by side: "DATE AMOUNT DATE AMOUNT DATE
+    AMOUNT", a grid of daily balances (Chase's DAILY ENDING BALANCE), no transactions (TD's
+    "DATE DATE ACTIVITY DESCRIPTION AMOUNT" names more)."""
+    money = sum(role in MONEY_ROLES for role in roles)
+    return roles.count(DATE) > 1 and money > 1 and roles.count(DATE) + money == len(roles)
+
+
+def is_balance_grid_header(line: Line) -> bool:
+    """Whether ``line`` heads a grid of daily balances (see :func:`_is_grid`): it ends the table above."""
+    return _is_grid([column.role for column in _labelled_columns(line)])
 
 
 def _guess_sides(columns: list[Column]) -> None:

@@ -17,7 +17,18 @@ from statistics import median
 from ..document_text.dates import RawDate, read_date, repaired_date_text
 from ..document_text.layout import Line, stack, typical_height
 from ..document_text.money import has_decimal_part, prints_sign
-from .columns import AMOUNT, DATE, DESCRIPTION, MONEY_ROLES, OTHER, Cells, Column, ColumnLayout, detect_header
+from .columns import (
+    AMOUNT,
+    DATE,
+    DESCRIPTION,
+    MONEY_ROLES,
+    OTHER,
+    Cells,
+    Column,
+    ColumnLayout,
+    detect_header,
+    is_balance_grid_header,
+)
 from .keywords import (
     RowKind,
     is_card_section_heading,
@@ -140,7 +151,7 @@ class TableReader:
     @property
     def found_table(self) -> bool:
         """Whether a transaction table's header was seen (even if no row followed it)."""
-        return self._layout is not None
+        return bool(self.header_texts)
 
     def read_page(self, page: int, lines: Sequence[Line]) -> None:
         """Read one page's lines (top to bottom)."""
@@ -169,6 +180,11 @@ class TableReader:
                 self._active, self._row, carried = True, carried, None
                 last_bottom, self._last_top = lines[skip_to - 1].bottom, None
                 continue
+            elif self._layout is not None and _HEADER_DATE_WORD.search(line.text) and is_balance_grid_header(
+                line
+            ):  # a grid of daily balances ends the transaction table: its dated figures are no rows
+                self._flush_leads()
+                self._layout, self._row, self._active = None, None, False
             near = self._active and line.top - last_bottom <= gap_limit
             layout = self._layout
             if sign is None and layout is not None and self._read_row(layout, line, near, following):
