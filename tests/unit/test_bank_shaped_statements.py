@@ -32,6 +32,7 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
     "n26": banks.write_n26,
     "ing": banks.write_ing,
     "santander": banks.write_santander,
+    "italian": banks.write_italian,
     "amex": banks.write_amex,
     "capital_one": banks.write_capital_one,
 }
