@@ -1311,6 +1311,7 @@ def write_capital_one(path: Path) -> Truth:
         (date(2023, 12, 22), date(2023, 12, 23), "AMAZON.COM*RT4YU6 AMZN.COM/BILLWA", D("1345.67")),
         (date(2023, 12, 31), date(2024, 1, 2), "SPOTIFY USA 877-7781161NY", D("10.99")),
         (date(2024, 1, 3), date(2024, 1, 4), "TST* BLUE BOTTLE COFFEE OAKLAND CA", D("7.25")),
+        (date(2024, 1, 6), date(2024, 1, 7), "TOTAL WINE & MORE 1234 OAKLAND CA", D("42.17")),
         (date(2024, 1, 8), date(2024, 1, 9), "UBER *TRIP HELP.UBER.COMCA", D("21.48")),
         (date(2024, 1, 11), date(2024, 1, 12), "TARGET 00012345 OAKLAND CA", D("63.09")),
     ]
