@@ -39,10 +39,6 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
-    "capital_one": (
-        "the purchase 'TOTAL WINE & MORE 1234 OAKLAND CA' (a US chain) is dropped as a total row: "
-        "any description starting with 'total' is one, even on a row with its own date"
-    ),
     "santander": (
         "no closing balance: the end balance is printed only as the last row's Saldo, and "
         "closing_balance stays None (every row and the balance check are right). Not changed here: "

@@ -151,7 +151,8 @@ class _RowReader:
             if amount is None and self.balance_only and balance is not None and running is not None:
                 amount = balance - running
             when = row.date.resolve(self.day_first, self.period) if row.date else last_date
-            if kind is RowKind.TOTAL or amount is None or when is None:
+            # A total prints no date of its own: a dated "TOTAL WINE & MORE" or "TOTAL ACCESS" is a purchase.
+            if (kind is RowKind.TOTAL and row.date is None) or amount is None or when is None:
                 continue
             last_date = when
             running = balance if balance is not None else None if running is None else running + amount
