@@ -1,0 +1,113 @@
+"""Operations on the same user data that overlap, with the real worker: what one request
+removes while another is half-way must not be what the other needed.
+
+Each race is made deterministic by pausing one request between two of its own steps (an
+``threading.Event`` in the API process, which the tests run in-process) while the other
+runs whole."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from backend.api import statements as statements_api
+from tests.support import is_final
+from tests.support.statement_pdfs import LAYOUTS
+
+UPLOAD = "/upload_pdf_async"
+
+
+def _upload(client, headers: dict[str, str], content: bytes, **hints: str):
+    return client.post(
+        UPLOAD, headers=headers, data=hints,
+        files={"file": ("statement.pdf", content, "application/pdf")},
+    )
+
+
+class PausedUpload:
+    """A statement upload running in its own thread, held after its file is stored and
+    its checks are done, before its task is submitted."""
+
+    def __init__(self, client, headers: dict[str, str], content: bytes) -> None:
+        self.stored = threading.Event()
+        self.go = threading.Event()
+        self.response = None
+        self._thread = threading.Thread(
+            target=lambda: setattr(self, "response", _upload(client, headers, content))
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+        assert self.stored.wait(30), "the upload never got to its submit"
+
+    def finish(self):
+        self.go.set()
+        self._thread.join(60)
+        assert not self._thread.is_alive(), "the upload never answered"
+        return self.response
+
+
+@pytest.fixture
+def paused_upload(client, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., PausedUpload]]:
+    """Makes the next statement upload stop between storing its file and submitting its
+    task (the API's check of the file's earlier imports is its last step before that)."""
+    made: list[PausedUpload] = []
+    original = statements_api._imported_with
+
+    def pausing(*args):
+        original(*args)
+        upload = made[-1]
+        upload.stored.set()
+        assert upload.go.wait(60), "the test never let the upload go on"
+
+    def make(headers: dict[str, str], content: bytes) -> PausedUpload:
+        monkeypatch.setattr(statements_api, "_imported_with", pausing)
+        made.append(PausedUpload(client, headers, content))
+        return made[-1]
+
+    yield make
+    for upload in made:  # never leave a request thread waiting
+        upload.go.set()
+
+
+@pytest.mark.parametrize("deleter", ["refused_upload", "deleted_task"])
+def test_an_upload_keeps_its_file_when_another_request_removes_the_same_file_meanwhile(
+    client, auth_headers, worker, wait_for, paused_upload, tmp_path, deleter
+) -> None:
+    """Uploads are stored by owner and content hash, so two requests can name the same
+    file. A request that removes a file checked that no task row refers to it, but an
+    upload stores its file before it records its task: removed in between, the upload
+    answered 202 and its task then FAILED saying the file is no longer stored.
+    The removers: another upload of the same bytes that is refused (a bad hint: 422),
+    and DELETE /tasks/{id} of an earlier, finished task of the same file (the user
+    deleted the statement to import it again, and clears the old task meanwhile)."""
+    LAYOUTS["northgate_uk"](tmp_path / "statement.pdf")
+    content = (tmp_path / "statement.pdf").read_bytes()
+    earlier = None
+    if deleter == "deleted_task":
+        first = _upload(client, auth_headers, content)
+        assert first.status_code == 202, first.text
+        earlier = first.json()["task_id"]
+        assert wait_for(earlier, auth_headers, is_final, timeout=60)["status"] == "SUCCESS"
+        result = client.get(f"/tasks/{earlier}/result", headers=auth_headers).json()["result"]
+        gone = client.delete(f"/statements/{result['statement_id']}", headers=auth_headers)
+        assert gone.status_code == 204
+
+    upload = paused_upload(auth_headers, content)
+    upload.start()
+    if deleter == "refused_upload":
+        refused = _upload(client, auth_headers, content, date_order="day-first")
+        assert refused.status_code == 422, refused.text
+    else:
+        removed = client.delete(f"/tasks/{earlier}", headers=auth_headers)
+        assert removed.status_code == 200, removed.text
+    submitted = upload.finish()
+
+    assert submitted.status_code == 202, submitted.text
+    task_id = submitted.json()["task_id"]
+    final = wait_for(task_id, auth_headers, is_final, timeout=60)
+    assert (final["status"], final["error_message"]) == ("SUCCESS", None)
+    result = client.get(f"/tasks/{task_id}/result", headers=auth_headers).json()["result"]
+    assert result["already_imported"] == [] and result["transaction_count"] > 0
