@@ -21,6 +21,7 @@ from backend.models import TaskState
 from backend.services import batches
 from backend.services.batches import PIPELINES, BatchView
 from backend.services.errors import InvalidInputError
+from backend.services.storage import drop_staged
 from backend.tasks.batches import BatchFile, advance_batch, retry_failed, submit_batch
 
 router = APIRouter(prefix="/batches", tags=["batches"], route_class=OneHopRoute)
@@ -162,6 +163,10 @@ async def create_batch(
     except Exception:
         await _discard(upload)
         raise
+    finally:
+        for file in upload.files:  # not placed: a repeated Idempotency-Key's first answer
+            if file.file is not None:
+                drop_staged(file.file)
     return BatchSubmitted.model_validate(answer)
 
 

@@ -35,8 +35,8 @@ from backend.config import get_settings
 from backend.db import database_unavailable, get_engine
 from backend.services import idempotency
 from backend.services.idempotency import Claim, ClaimState
-from backend.services.retention import delete_unreferenced_files
-from backend.services.storage import StoredFile, delete_files
+from backend.services.retention import delete_unreferenced_files, place_uploads
+from backend.services.storage import StoredFile, delete_files, drop_staged
 from backend.tasks.kinds import TaskKind, hidden_names
 from backend.tasks.submission import (
     ActiveTaskCap,
@@ -84,18 +84,24 @@ class Submitter:
         request: Any = None,
         file_path: str | None = None,
         task_id: str | None = None,
+        upload: StoredFile | None = None,
     ) -> TaskSubmitted:
         """Submit a task of ``kind``; ``request`` is what the client asked for (the JSON
         body, the uploaded file's hash...), which a repeated Idempotency-Key must match.
-        ``kwargs`` must fit the kind's argument model: a mistake is a bug (an exception)."""
+        ``kwargs`` must fit the kind's argument model: a mistake is a bug (an exception).
+        ``upload``, the task's file, is placed in the transaction that records the task."""
         cap = self.cap
 
         def send(record_answer: RecordAnswer) -> dict[str, Any]:
             def with_answer(conn: Connection, chosen_id: str) -> None:
+                if upload is not None:
+                    place_uploads(conn, [upload])
                 record_answer(conn, TaskSubmitted(task_id=chosen_id).model_dump(mode="json"))
 
-            # Without an Idempotency-Key nothing commits with the row: its INSERT alone.
-            alongside = None if record_answer is nothing_to_record else with_answer
+            # Without an Idempotency-Key or an upload nothing commits with the row: its
+            # INSERT alone.
+            alone = record_answer is nothing_to_record and upload is None
+            alongside = None if alone else with_answer
             sent = submit_task(get_engine(), self.user_id, kind.name, kwargs, file_path, task_id,
                                cap=cap, alongside=alongside)
             return TaskSubmitted(task_id=sent).model_dump(mode="json")
@@ -222,11 +228,13 @@ class Submitter:
         request = _upload_request(upload, fields)
         try:
             return await run_in_threadpool(
-                lambda: self.submit(kind, kwargs, request=request, file_path=path)
+                lambda: self.submit(kind, kwargs, request=request, file_path=path, upload=upload)
             )
         except Exception:
             await run_in_threadpool(discard_upload, upload)
             raise
+        finally:
+            drop_staged(upload)  # not placed: a repeated Idempotency-Key's first answer
 
     def _refuse_unless_admitted(self, new_tasks: int) -> None:
         """401 for a user who is gone or disabled; 429 when ``new_tasks`` more would take
@@ -282,12 +290,14 @@ SubmitterDep = Annotated[Submitter, Depends(get_submitter)]
 
 
 def discard_upload(upload: StoredFile) -> None:
-    """Remove an upload whose task was not submitted, unless another task refers to it.
+    """Remove an upload whose task was not submitted: its staged copy, and the file at its
+    path unless a task refers to it.
 
     With the database away the rows cannot be asked: a file this upload created is
     removed anyway (a task that refers to it could only be a concurrent upload of the
     same bytes, which is refused for the same reason), one stored earlier is kept.
     """
+    drop_staged(upload)
     storage_dir = get_settings().storage_dir
     try:
         delete_unreferenced_files(get_engine(), {str(upload.path)}, storage_dir)

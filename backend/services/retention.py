@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from backend.models import TaskStatus
 from backend.services import task_records
-from backend.services.storage import delete_files
+from backend.services.storage import StoredFile, delete_files, place
+
+# The class of the stored files' locks (PostgreSQL's pg_advisory_xact_lock(int4, int4), a
+# key per path): a constant no other advisory lock of the database uses ("LFFL").
+FILE_LOCK_CLASS = 0x4C46_464C
 
 
 def remove_expired_tasks(
@@ -39,13 +45,44 @@ def remove_expired_tasks(
 
 
 def delete_unreferenced_files(engine: Engine, paths: set[str], storage_dir: Path) -> int:
-    """Delete those of ``paths`` that no task_status row refers to any more."""
+    """Delete those of ``paths`` that no task_status row refers to any more.
+
+    The check and the deletion hold the files' locks (``hold_files``), which an upload of
+    the same bytes holds while it places its file and records its task
+    (``place_uploads``): the upload's row is either seen here, or its file put back after.
+    """
     if not paths:
         return 0
-    with engine.connect() as conn:
+    with engine.begin() as conn:
+        hold_files(conn, paths)
         still_used = set(
             conn.execute(
                 select(TaskStatus.file_path).where(TaskStatus.file_path.in_(paths))
             ).scalars()
         )
-    return delete_files(paths - still_used, storage_dir)
+        return delete_files(paths - still_used, storage_dir)
+
+
+def place_uploads(conn: Connection, uploads: Collection[StoredFile]) -> None:
+    """Move uploads to their paths, in the write transaction that records their tasks
+    (after their rows, whose INSERT takes the user's cap lock first: always that order),
+    holding the files' locks until it ends."""
+    hold_files(conn, {str(upload.path) for upload in uploads})
+    for upload in uploads:
+        place(upload)
+
+
+def hold_files(conn: Connection, paths: Collection[str]) -> None:
+    """Wait until no other transaction holds the lock of any of ``paths``, and hold them
+    until the caller's write transaction ends. On PostgreSQL an advisory lock per path,
+    taken in one order (no two holders wait for each other); on SQLite the write
+    transaction's lock, the database's one, is that lock already."""
+    if conn.dialect.name != "postgresql":
+        return
+    for key in sorted({_file_key(path) for path in paths}):
+        conn.execute(select(func.pg_advisory_xact_lock(FILE_LOCK_CLASS, key)))
+
+
+def _file_key(path: str) -> int:
+    """A path's lock key, an int4 (two paths sharing one only wait for each other)."""
+    return zlib.crc32(path.encode()) - 2**31

@@ -53,19 +53,50 @@ class NotAPdf(Exception):
     """The upload's bytes are not a PDF, whatever its name says."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class StoredFile:
+    """An upload received whole: ``path`` is where it lives once its task is recorded.
+
+    Until then its bytes wait in ``staged``, a file of its own under ``incoming/``: the
+    same content of the same owner has one ``path``, which a request removing that file
+    (another upload of the same bytes refused, the deletion of a finished task that had
+    it, the nightly cleanup) may delete whenever no task row refers to it. The upload
+    moves its copy there (:func:`place`) in the transaction that records its task, under
+    the lock those removals take (``retention.place_uploads``), so that a removal comes
+    either before (and the upload puts the file back) or after (and sees the row).
+    """
+
     path: Path
     sha256: str
     size: int
-    # False when the same content was already stored (another task may refer to it).
-    created: bool = True
+    staged: Path | None = None
+    # Whether placing it created ``path`` (False: the same content was there already,
+    # for another task, or not placed yet).
+    created: bool = False
+
+
+def place(upload: StoredFile) -> None:
+    """Move the upload's own copy to its ``path`` (the same content there already is
+    replaced by the same bytes); nothing once placed."""
+    if upload.staged is None:
+        return
+    private_dir(upload.path.parent)
+    upload.created = not upload.path.exists()
+    os.replace(upload.staged, upload.path)
+    upload.staged = None
+
+
+def drop_staged(upload: StoredFile) -> None:
+    """Remove the upload's own copy if it was never placed (its task was not recorded)."""
+    staged, upload.staged = upload.staged, None
+    if staged is not None:
+        staged.unlink(missing_ok=True)
 
 
 class IncomingPdf:
     """An upload written to disk chunk by chunk: size-limited, hashed, checked to be a PDF.
 
-    Use ``write()`` for each chunk as it arrives, then ``store()`` to keep it under
+    Use ``write()`` for each chunk as it arrives, then ``store()`` to keep it for
     ``<storage>/<owner>/<sha256>.pdf`` (never the client's file name), or ``discard()``.
     """
 
@@ -80,6 +111,7 @@ class IncomingPdf:
         handle, name = tempfile.mkstemp(dir=incoming, suffix=".part")
         self._file = os.fdopen(handle, "wb")
         self._path = Path(name)
+        self._handed_over = False
 
     def write(self, chunk: bytes) -> None:
         """Append a chunk; raises FileTooLarge or NotAPdf as soon as that is known."""
@@ -94,18 +126,18 @@ class IncomingPdf:
         self._file.write(chunk)
 
     def store(self, owner_id: int) -> StoredFile:
-        """Finish the upload and move it to its place; raises NotAPdf for a non-PDF."""
+        """Finish the upload; raises NotAPdf for a non-PDF. The file stays staged (its
+        own name under ``incoming/``) until its task is recorded: ``StoredFile``."""
         self._file.close()
         if PDF_MAGIC not in self._head:
             raise NotAPdf()
         digest = self._hash.hexdigest()
         target = self.storage_dir / str(owner_id) / f"{digest}.pdf"
-        private_dir(target.parent)
-        created = not target.exists()
-        os.replace(self._path, target)  # the same content twice is stored once
-        return StoredFile(path=target, sha256=digest, size=self.size, created=created)
+        self._handed_over = True  # the StoredFile owns the staged copy from now on
+        return StoredFile(path=target, sha256=digest, size=self.size, staged=self._path)
 
     def discard(self) -> None:
-        """Drop the partial upload."""
+        """Drop the partial upload (nothing once stored: ``drop_staged`` then)."""
         self._file.close()
-        self._path.unlink(missing_ok=True)
+        if not self._handed_over:
+            self._path.unlink(missing_ok=True)

@@ -34,6 +34,7 @@ from backend.db import get_engine
 from backend.models import Batch
 from backend.services import batches, task_records
 from backend.services.batches import Step, StepStart
+from backend.services.retention import place_uploads
 from backend.services.storage import StoredFile
 from backend.tasks.app import celery_app
 from backend.tasks.arguments import UnreadableArguments
@@ -103,6 +104,9 @@ def submit_batch(
                 sends.append((task_id, kwargs))
             item_id = batches.add_item(conn, row_id, position, file.filename, task_id, file.error)
             items.append({"item_id": item_id, "filename": file.filename})
+        # The files reach their paths with their rows, under the locks of the requests that
+        # remove files (backend/services/storage.py, StoredFile).
+        place_uploads(conn, [file.stored for file in files if file.stored is not None])
         answer = {"batch_id": batch_id, "status": "submitted", "item_count": len(items), "items": items}
         record_answer(conn, answer)
     for number, (task_id, kwargs) in enumerate(sends):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import stat
 
-from backend.services.storage import IncomingPdf, delete_files, is_inside
+from backend.services.storage import IncomingPdf, delete_files, is_inside, place
 
 
 def test_paths_escaping_the_storage_dir_are_not_inside(tmp_path):
@@ -37,6 +37,7 @@ def test_stored_uploads_and_their_folders_are_the_user_s_alone_under_a_usual_uma
         upload = IncomingPdf(root, max_bytes=1 << 20)
         upload.write(b"%PDF-1.7\n" + b"x" * 2048)
         stored = upload.store(owner_id=7)
+        place(stored)
     finally:
         os.umask(before)
     modes = {path.relative_to(tmp_path).as_posix(): stat.S_IMODE(path.stat().st_mode)
