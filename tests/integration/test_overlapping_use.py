@@ -111,3 +111,52 @@ def test_an_upload_keeps_its_file_when_another_request_removes_the_same_file_mea
     assert (final["status"], final["error_message"]) == ("SUCCESS", None)
     result = client.get(f"/tasks/{task_id}/result", headers=auth_headers).json()["result"]
     assert result["already_imported"] == [] and result["transaction_count"] > 0
+
+
+@pytest.fixture
+def imported_statement(client, auth_headers, worker, wait_for, tmp_path) -> int:
+    """A statement of the user's, imported by the worker; the id."""
+    LAYOUTS["northgate_uk"](tmp_path / "statement.pdf")
+    submitted = _upload(client, auth_headers, (tmp_path / "statement.pdf").read_bytes())
+    assert submitted.status_code == 202, submitted.text
+    task_id = submitted.json()["task_id"]
+    assert wait_for(task_id, auth_headers, is_final, timeout=60)["status"] == "SUCCESS"
+    return client.get(f"/tasks/{task_id}/result", headers=auth_headers).json()["result"]["statement_id"]
+
+
+# Work on one statement, which the API checks is the user's when it is submitted (404).
+WORK_ON_ONE_STATEMENT = {
+    "report": ("/reports/generate_async", {}),
+    "categorization": ("/bulk_categorize_async", {"overwrite": True}),
+}
+
+
+@pytest.mark.parametrize("work", list(WORK_ON_ONE_STATEMENT))
+def test_work_on_a_statement_deleted_while_it_waited_fails_saying_so(
+    client, auth_headers, session_worker, wait_for, imported_statement, work
+) -> None:
+    """A report or a categorization of one statement is refused at submit (404) when the
+    statement is not the user's. Deleted while the task waited in the queue (the worker
+    busy, or away: here stopped), the task ran on nothing and SUCCEEDED: an empty report,
+    "0 categorized". A schedule naming a statement the user deleted (to import it again
+    with other hints: it gets another id) made such an empty report every week, each a
+    SUCCESS."""
+    path, body = WORK_ON_ONE_STATEMENT[work]
+    statement = imported_statement
+    rule = client.post("/rules", headers=auth_headers,
+                       json={"pattern": "zzz-never", "category": "Never"})
+    assert rule.status_code == 201, rule.text
+    session_worker.stop()
+    try:
+        submitted = client.post(path, headers=auth_headers,
+                                json={**body, "statement_id": statement})
+        assert submitted.status_code == 202, submitted.text
+        gone = client.delete(f"/statements/{statement}", headers=auth_headers)
+        assert gone.status_code == 204, gone.text
+    finally:
+        session_worker.start()
+    task_id = submitted.json()["task_id"]
+    final = wait_for(task_id, auth_headers, is_final, timeout=60)
+    assert final["status"] == "FAILED", final
+    assert final["error_message"].startswith(f"Statement {statement} was deleted"), final
+    assert final["retryable"] is False
