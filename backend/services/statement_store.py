@@ -274,10 +274,25 @@ def _printed_text(parsed: ParsedStatement) -> dict[str, Any]:
     }
 
 
+def require_statement(conn: Connection, user_id: int, statement_id: int, work: str) -> None:
+    """InvalidInputError unless the user still has the statement that ``work`` ("this
+    report") names: the API checked it when the work was submitted, but the user may have
+    deleted it while the work waited, and work on nothing is no success (an empty report
+    every week from a schedule that names it)."""
+    found = conn.scalar(
+        select(Statement.id).where(Statement.id == statement_id, Statement.user_id == user_id)
+    )
+    if found is None:
+        raise InvalidInputError(
+            f"Statement {statement_id} was deleted after {work} was requested, so there is "
+            f"nothing to work on; a schedule that names it needs another statement_id"
+        )
+
+
 def delete_statement(conn: Connection, statement_id: int) -> None:
     """Delete a statement and its transactions, in the caller's transaction. Nothing else
     refers to a statement: task results, batches and reports made from it keep its id as
-    a record of what they did."""
+    a record of what they did; work waiting to run on it fails (:func:`require_statement`)."""
     conn.execute(delete(Transaction).where(Transaction.statement_id == statement_id))
     conn.execute(delete(Statement).where(Statement.id == statement_id))
 

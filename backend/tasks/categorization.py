@@ -6,6 +6,7 @@ import logging
 
 from backend.db import begin_read, get_engine
 from backend.services.categorization import Rule, categorize_transactions, load_rules
+from backend.services.statement_store import require_statement
 from backend.tasks.base import TrackedTask, tracked_task
 from backend.tasks.kinds import CATEGORIZE
 
@@ -26,11 +27,10 @@ def bulk_categorize_async(
     (see categorize_transactions); without ``rules``, with the user's saved ones."""
     self.progress(0, "Loading rules")
     with get_engine().connect() as conn:
-        if rules:
-            active_rules = [Rule(**rule) for rule in rules]
-        else:
-            with begin_read(conn):
-                active_rules = load_rules(conn, user_id)
+        with begin_read(conn):
+            if statement_id is not None:
+                require_statement(conn, user_id, statement_id, "this categorization")
+            active_rules = [Rule(**rule) for rule in rules] if rules else load_rules(conn, user_id)
         outcome = categorize_transactions(
             conn,
             user_id,

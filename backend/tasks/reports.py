@@ -7,6 +7,7 @@ from pathlib import Path
 
 from backend.db import get_engine, read_only
 from backend.services.report_data import ReportScope, count_rows, stream_rows
+from backend.services.statement_store import require_statement
 from backend.services.storage import private_dir
 from backend.tasks.base import TrackedTask, require_installed, tracked_task
 from backend.tasks.kinds import REPORT
@@ -42,6 +43,8 @@ def generate_report_async(
     path = Path(output_path)
     private_dir(path.parent)
     with read_only(get_engine()).connect() as conn:
+        if statement_id is not None:
+            require_statement(conn, user_id, statement_id, "this report")
         total = count_rows(conn, scope)
         self.progress(1, f"Writing {total} transactions")
         summary = write_transactions_report(
