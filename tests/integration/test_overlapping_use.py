@@ -8,11 +8,16 @@ runs whole."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from sqlalchemy import func, select, text
 
 from backend.api import statements as statements_api
+from backend.db import get_engine
+from backend.models import Transaction
+from backend.services.statement_store import delete_statement
 from tests.support import is_final
 from tests.support.statement_pdfs import LAYOUTS
 
@@ -160,3 +165,59 @@ def test_work_on_a_statement_deleted_while_it_waited_fails_saying_so(
     assert final["status"] == "FAILED", final
     assert final["error_message"].startswith(f"Statement {statement} was deleted"), final
     assert final["retryable"] is False
+
+
+def _wait_until_a_session_waits_for_a_lock(engine, still_running: Callable[[], bool]) -> None:
+    """Return once some session of the test database waits for a lock (PostgreSQL)."""
+    deadline = time.monotonic() + 30
+    with engine.connect() as conn:
+        while not conn.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )):
+            assert still_running() and time.monotonic() < deadline, "nothing ever waited"
+            time.sleep(0.05)
+            conn.rollback()  # a fresh snapshot of pg_stat_activity each time
+
+
+@pytest.mark.postgres_only
+def test_an_ofx_export_reads_its_transactions_and_their_statements_at_one_moment(
+    client, auth_headers, imported_statement
+) -> None:
+    """An OFX export reads the transactions (a server-side cursor), then the statements
+    they come from (each one's account, period, closing balance). Each query saw what was
+    committed when it began (READ COMMITTED): a statement deleted between the two left
+    rows whose statement the second did not find, and the download broke off half-way
+    (KeyError in the writer after its first bytes were sent). Held here: the statements
+    table is locked while the export runs, so that its second query waits; the statement
+    is deleted meanwhile. On SQLite a read transaction sees one snapshot already."""
+    engine = get_engine()
+    outcome: dict[str, object] = {}
+
+    def export() -> None:
+        try:
+            outcome["response"] = client.get(
+                "/transactions/export", params={"format": "ofx"}, headers=auth_headers
+            )
+        except Exception as exc:  # handed to the test's thread
+            outcome["error"] = exc
+
+    with engine.connect() as holder:
+        holder.execute(text("LOCK TABLE statements IN ACCESS EXCLUSIVE MODE"))
+        running = threading.Thread(target=export)
+        running.start()
+        _wait_until_a_session_waits_for_a_lock(engine, running.is_alive)
+        transactions = holder.scalar(
+            select(func.count()).select_from(Transaction)
+            .where(Transaction.statement_id == imported_statement)
+        )
+        delete_statement(holder, imported_statement)
+        holder.commit()
+    running.join(60)
+    assert not running.is_alive(), "the export never answered"
+    assert "error" not in outcome, repr(outcome.get("error"))
+    response = outcome["response"]
+    assert response.status_code == 200, response.text
+    # The export as it was when it began: the statement whole, with every transaction.
+    assert response.text.rstrip().endswith("</OFX>"), response.text[-200:]
+    assert response.text.count("<STMTTRN>") == transactions
