@@ -183,6 +183,25 @@ def read_only(engine: Engine) -> Engine:
     return engine.execution_options(**{READ_ONLY_OPTION: True})
 
 
+def snapshot_reader(engine: Engine) -> Connection:
+    """A connection for reads that must agree with each other (one file made of several
+    queries: an export's rows and their statements, a report's count and its rows): its
+    transaction reads the database as it was at its first query.
+
+    SQLite's read transaction does that already. PostgreSQL's READ COMMITTED gives each
+    statement what was committed when it began, so a statement deleted between two
+    queries was in the first and not the second (an OFX export broke off half-way); the
+    transaction is made REPEATABLE READ (and READ ONLY), before its first statement."""
+    connection = read_only(engine).connect()
+    if connection.dialect.name == "postgresql":
+        try:
+            connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        except BaseException:
+            connection.close()
+            raise
+    return connection
+
+
 def begin_read(connection: Connection) -> RootTransaction:
     """Begin a transaction on ``connection`` that only reads (temporary tables aside)."""
     connection.execution_options(**{READ_ONLY_OPTION: True})

@@ -21,7 +21,7 @@ from backend.api.schemas import (
     TransactionPage,
     reversed_dates,
 )
-from backend.db import get_engine, read_only
+from backend.db import get_engine, snapshot_reader
 from backend.models import CategorySource, Transaction
 from backend.services.categorization import MAX_CATEGORY_LENGTH, Direction
 from backend.services.exports import ExportFormat, ExportScope, export_transactions
@@ -98,7 +98,8 @@ def export_response(scope: ExportScope, export_format: ExportFormat, filename: s
     # Its own connection, closed when the body is done: the request's session may be
     # closed before the body is sent. The queries run here, so that a database outage
     # is a 503 before any byte of the file goes out.
-    conn = read_only(get_engine()).connect()
+    # One snapshot: the OFX writer looks up each row's statement, read by a second query.
+    conn = snapshot_reader(get_engine())
     try:
         chunks = export_transactions(conn, scope, export_format, datetime.now(UTC))
     except BaseException:
