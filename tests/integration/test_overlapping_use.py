@@ -12,11 +12,11 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 
 from backend.api import statements as statements_api
 from backend.db import get_engine
-from backend.models import Transaction
+from backend.models import CategoryRule, Schedule, Transaction
 from backend.services.statement_store import delete_statement
 from tests.support import is_final
 from tests.support.statement_pdfs import LAYOUTS
@@ -221,3 +221,100 @@ def test_an_ofx_export_reads_its_transactions_and_their_statements_at_one_moment
     # The export as it was when it began: the statement whole, with every transaction.
     assert response.text.rstrip().endswith("</OFX>"), response.text[-200:]
     assert response.text.count("<STMTTRN>") == transactions
+
+
+def _a_rule(client, headers) -> tuple[type, int]:
+    made = client.post("/rules", headers=headers, json={"pattern": "tesco", "category": "Food"})
+    assert made.status_code == 201, made.text
+    return CategoryRule, made.json()["id"]
+
+
+def _a_schedule(client, headers) -> tuple[type, int]:
+    made = client.post("/schedules", headers=headers, json={
+        "task": "categorize", "cron": "0 6 * * 1", "params": {"overwrite": False},
+    })
+    assert made.status_code == 201, made.text
+    return Schedule, made.json()["id"]
+
+
+# A change of one row, and the row made for it: (make it, the request, its body, the 404).
+CHANGES = {
+    "rule": (_a_rule, "PUT", "/rules/{id}", {"pattern": "tesco", "category": "Groceries"},
+             "Rule not found"),
+    "schedule": (_a_schedule, "PATCH", "/schedules/{id}", {"enabled": False},
+                 "Schedule not found"),
+}
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_change_to_a_row_deleted_meanwhile_is_404_not_500(
+    client, auth_headers, change
+) -> None:
+    """PUT /rules/{id} and PATCH /schedules/{id} read the row, then write it. Deleted by
+    another request in between (DELETE of the same row), the write matched no row and
+    the ORM raised StaleDataError: 500. Held here: the row is locked by another
+    transaction, which deletes it and commits while the change waits. On SQLite a writing
+    session holds the database's write lock from its first read."""
+    make, method, path, body, missing = CHANGES[change]
+    model, row_id = make(client, auth_headers)
+    engine = get_engine()
+    outcome: dict[str, object] = {}
+
+    def send() -> None:
+        try:
+            outcome["response"] = client.request(
+                method, path.format(id=row_id), headers=auth_headers, json=body
+            )
+        except Exception as exc:  # handed to the test's thread
+            outcome["error"] = exc
+
+    with engine.connect() as holder:
+        holder.execute(select(model.id).where(model.id == row_id).with_for_update())
+        running = threading.Thread(target=send)
+        running.start()
+        _wait_until_a_session_waits_for_a_lock(engine, running.is_alive)
+        holder.execute(delete(model).where(model.id == row_id))
+        holder.commit()
+    running.join(60)
+    assert not running.is_alive(), "the change never answered"
+    assert "error" not in outcome, repr(outcome.get("error"))
+    response = outcome["response"]
+    assert (response.status_code, response.json()["detail"]) == (404, missing), response.text
+
+
+@pytest.mark.postgres_only
+def test_a_category_picked_for_a_transaction_whose_statement_is_deleted_meanwhile_is_404(
+    client, auth_headers, imported_statement
+) -> None:
+    """PATCH /transactions/{id} reads the transaction, then writes its category; DELETE
+    /statements/{id} of its statement committed in between made the write match no row:
+    StaleDataError, 500. Held as above: the transaction's row locked by the deletion."""
+    listed = client.get(f"/statements/{imported_statement}/transactions", headers=auth_headers)
+    transaction_id = listed.json()["items"][0]["id"]
+    engine = get_engine()
+    outcome: dict[str, object] = {}
+
+    def send() -> None:
+        try:
+            outcome["response"] = client.patch(
+                f"/transactions/{transaction_id}", headers=auth_headers, json={"category": "Rent"}
+            )
+        except Exception as exc:  # handed to the test's thread
+            outcome["error"] = exc
+
+    with engine.connect() as holder:
+        holder.execute(
+            select(Transaction.id)
+            .where(Transaction.statement_id == imported_statement).with_for_update()
+        )
+        running = threading.Thread(target=send)
+        running.start()
+        _wait_until_a_session_waits_for_a_lock(engine, running.is_alive)
+        delete_statement(holder, imported_statement)
+        holder.commit()
+    running.join(60)
+    assert not running.is_alive(), "the change never answered"
+    assert "error" not in outcome, repr(outcome.get("error"))
+    response = outcome["response"]
+    assert (response.status_code, response.json()["detail"]) == (404, "Transaction not found")
