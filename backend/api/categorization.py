@@ -76,7 +76,7 @@ def replace_rule(
 ) -> CategoryRule:
     """Replace every field of a rule."""
     # Not OwnedRule: its 404 would come before the 422 of an invalid body.
-    rule = owned(session, CategoryRule, user, rule_id, "Rule")
+    rule = owned(session, CategoryRule, user, rule_id, "Rule", for_update=True)
     for name, value in body.model_dump().items():
         setattr(rule, name, value)
     session.commit()
@@ -86,7 +86,7 @@ def replace_rule(
 @router.delete("/rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_rule(rule_id: RuleId, user: CurrentUser, session: WriteSessionDep) -> Response:
     # Not OwnedRule: the row is read in the write session that deletes it.
-    session.delete(owned(session, CategoryRule, user, rule_id, "Rule"))
+    session.delete(owned(session, CategoryRule, user, rule_id, "Rule", for_update=True))
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

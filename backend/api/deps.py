@@ -139,13 +139,21 @@ def owned(
     row_id: Any,
     what: str,
     key: InstrumentedAttribute[Any] | None = None,
+    for_update: bool = False,
 ) -> _Row:
     """The ``user``'s ``model`` row whose ``key`` column (its ``id`` unless given) is
     ``row_id``; 404 "<what> not found" when it is missing or someone else's: another
-    user's id must look exactly like one that does not exist."""
+    user's id must look exactly like one that does not exist.
+
+    ``for_update``, for a route that changes or deletes the row in ``session`` (a
+    WriteSessionDep): the row stays locked until its commit. Read without the lock, a row
+    that another request deleted before the change was written made the ORM's UPDATE
+    match nothing (StaleDataError: 500); with it, the other request waits, or went first
+    and this one answers 404. (SQLite's writing session holds the write lock already.)"""
     column = model.id if key is None else key
+    query = select(model).where(column == row_id, model.user_id == user.id)
     # Prepared: the read of every request on one row (a task's status, polled while it runs).
-    row = session.scalar(prepared(select(model).where(column == row_id, model.user_id == user.id)))
+    row = session.scalar(prepared(query.with_for_update() if for_update else query))
     if row is None:
         raise not_found(what)
     return row

@@ -178,7 +178,7 @@ def update_schedule(
     """Change a schedule: ``{"enabled": false}`` pauses it, ``true`` resumes it from the
     next slot (slots passed while paused do not run); cron, timezone or params too."""
     # Not OwnedSchedule: this writes through WriteSessionDep, the row must be read in it.
-    schedule = owned(session, Schedule, user, schedule_id, "Schedule")
+    schedule = owned(session, Schedule, user, schedule_id, "Schedule", for_update=True)
     if body.params is not None:
         model = PARAMS[ScheduleTask(schedule.task)]
         try:
@@ -209,7 +209,7 @@ def update_schedule(
 @router.delete("/{schedule_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_schedule(schedule_id: ScheduleId, user: CurrentUser, session: WriteSessionDep) -> Response:
     """Delete a schedule; its past runs stay in GET /tasks."""
-    session.delete(owned(session, Schedule, user, schedule_id, "Schedule"))
+    session.delete(owned(session, Schedule, user, schedule_id, "Schedule", for_update=True))
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -221,7 +221,8 @@ def set_category(
 ) -> TransactionOut:
     """Set or clear (``null``) one of the user's transactions' category by hand (rules then
     leave it alone), or hand it back to the rules (both ``null``)."""
-    transaction = session.get(Transaction, transaction_id)
+    # Locked until the commit: a DELETE of its statement waits, or went first (404).
+    transaction = session.get(Transaction, transaction_id, with_for_update=True)
     if transaction is None or transaction.user_id != user.id:
         raise TRANSACTION_NOT_FOUND
     transaction.category = body.category

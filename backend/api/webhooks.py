@@ -94,7 +94,7 @@ def list_webhooks(user: CurrentUser, session: SessionDep) -> list[Webhook]:
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_webhook(webhook_id: WebhookId, user: CurrentUser, session: WriteSessionDep) -> Response:
     """Remove a webhook and its deliveries (pending ones are not sent)."""
-    session.delete(owned(session, Webhook, user, webhook_id, "Webhook"))
+    session.delete(owned(session, Webhook, user, webhook_id, "Webhook", for_update=True))
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
