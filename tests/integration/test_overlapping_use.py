@@ -7,16 +7,17 @@ runs whole."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, insert, select, text
 
 from backend.api import statements as statements_api
 from backend.db import get_engine
-from backend.models import CategoryRule, Schedule, Transaction
+from backend.models import CategoryRule, Schedule, Statement, Transaction, utcnow
 from backend.services.statement_store import delete_statement
 from tests.support import is_final
 from tests.support.statement_pdfs import LAYOUTS
@@ -318,3 +319,82 @@ def test_a_category_picked_for_a_transaction_whose_statement_is_deleted_meanwhil
     assert "error" not in outcome, repr(outcome.get("error"))
     response = outcome["response"]
     assert (response.status_code, response.json()["detail"]) == (404, "Transaction not found")
+
+
+@pytest.mark.postgres_only
+def test_an_import_whose_statement_is_deleted_as_it_finishes_succeeds_and_stays_deleted(
+    client, auth_headers, worker, wait_for, tmp_path
+) -> None:
+    """The statement task saved the statement and its transactions, committed, then read
+    the statement again for its result. Deleted by its owner in between (DELETE
+    /statements/{id}: the list shows it as soon as it committed), that read found nothing:
+    the task FAILED with "Internal error" and as retryable, and a retry imported the
+    statement its owner had just deleted.
+    Held here, with locks only: another transaction's uncommitted row with the same file
+    key makes the task's INSERT wait; the statements table is then locked (its request
+    queued behind the task's transaction), the blocking row rolled back, so that the task
+    commits and its next read of the statements waits behind that lock, whose holder
+    deletes the statement first."""
+    LAYOUTS["northgate_uk"](tmp_path / "statement.pdf")
+    content = (tmp_path / "statement.pdf").read_bytes()
+    user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
+    engine = get_engine()
+    locked, deleted = threading.Event(), threading.Event()
+
+    def lock_then_delete() -> None:
+        with engine.connect() as holder:
+            holder.execute(text("LOCK TABLE statements IN ACCESS EXCLUSIVE MODE"))
+            locked.set()
+            assert waiting_or_done.wait(60)
+            for statement_id in holder.scalars(select(Statement.id).where(Statement.user_id == user_id)):
+                delete_statement(holder, statement_id)
+            holder.commit()
+        deleted.set()
+
+    waiting_or_done = threading.Event()
+    with engine.connect() as blocker:
+        blocker.execute(insert(Statement).values(
+            user_id=user_id, file_sha256=hashlib.sha256(content).hexdigest(), part=0,
+            balance_check="unknown", warnings=[], created_at=utcnow(),
+        ))
+        submitted = _upload(client, auth_headers, content)
+        assert submitted.status_code == 202, submitted.text
+        task_id = submitted.json()["task_id"]
+        _wait_until_waiting(engine, 1)  # the task's INSERT, behind the uncommitted row
+        deleter = threading.Thread(target=lock_then_delete)
+        deleter.start()
+        _wait_until_waiting(engine, 2)  # and the lock of the table, behind the task
+        blocker.rollback()
+    assert locked.wait(60), "the statements table was never locked"
+    # The task's read after its commit waits behind the lock (or, reading inside its
+    # transaction, it has finished already).
+    deadline = time.monotonic() + 30
+    while not _waiting(engine) and not is_final(
+        client.get(f"/tasks/{task_id}/status", headers=auth_headers).json()
+    ):
+        assert time.monotonic() < deadline, "the task neither waited nor finished"
+        time.sleep(0.05)
+    waiting_or_done.set()
+    deleter.join(60)
+    assert deleted.is_set(), "the statement was never deleted"
+
+    final = wait_for(task_id, auth_headers, is_final, timeout=60)
+    assert (final["status"], final["error_message"]) == ("SUCCESS", None), final
+    result = client.get(f"/tasks/{task_id}/result", headers=auth_headers).json()["result"]
+    assert result["transaction_count"] > 0
+    assert client.get("/statements", headers=auth_headers).json()["total"] == 0
+
+
+def _waiting(engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )))
+
+
+def _wait_until_waiting(engine, sessions: int) -> None:
+    deadline = time.monotonic() + 30
+    while _waiting(engine) < sessions:
+        assert time.monotonic() < deadline, f"fewer than {sessions} session(s) ever waited"
+        time.sleep(0.05)
