@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, String, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from backend.models import MONEY_MAX, CategorySource, Statement, Transaction, utcnow
 from backend.services.categorization import categorize_lines, load_rules
@@ -360,6 +360,14 @@ def _save_part(
 def _text(value: Any) -> str | None:
     """Decimals and dates as JSON strings ("-12.50", "2024-03-31")."""
     return None if value is None else str(value)
+
+
+def imported_summary(conn: Connection, saved: SavedDocument) -> dict[str, Any]:
+    """:func:`statement_summary` of the document's first statement, read in ``conn``'s
+    transaction: the one that saved or found it. Read after that transaction, a statement
+    its owner deleted meanwhile was not there, and the task that imported it failed."""
+    with Session(bind=conn) as session:
+        return statement_summary(session.get_one(Statement, saved.first), saved)
 
 
 def statement_summary(statement: Statement, saved: SavedDocument) -> dict[str, Any]:

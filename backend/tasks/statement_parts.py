@@ -36,16 +36,16 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from backend.config import get_settings
-from backend.db import get_engine, new_session
-from backend.models import Statement, TaskState, TaskStatus
+from backend.db import get_engine
+from backend.models import TaskState, TaskStatus
 from backend.services import batches, task_records
 from backend.services.errors import InvalidInputError
 from backend.services.statement_store import (
     SavedDocument,
     existing_statement_id,
+    imported_summary,
     save_statement,
     statement_ids,
-    statement_summary,
 )
 from backend.services.statements.hints import hint_record
 from backend.services.task_events import publish_change
@@ -251,8 +251,7 @@ def merge_statement_parts(
             saved = SavedDocument(statement_ids(conn, user_id, file_sha256))
         else:
             saved = save_statement(conn, user_id, file_sha256, parsed, hints, filename)
-    with new_session() as session:
-        summary = statement_summary(session.get_one(Statement, saved.first), saved)
+        summary = imported_summary(conn, saved)
     patiently(
         lambda: task_records.mark_success(engine, parent_task_id, summary), "finishing the parse task"
     )

@@ -6,14 +6,14 @@ from pathlib import Path
 
 from sqlalchemy import Connection, select
 
-from backend.db import get_engine, new_session
+from backend.db import get_engine, snapshot_reader
 from backend.models import Statement, TaskStatus
 from backend.services.statement_store import (
     SavedDocument,
     existing_statement_id,
+    imported_summary,
     save_statement,
     statement_ids,
-    statement_summary,
 )
 from backend.services.statements.hints import hint_record
 from backend.tasks.base import TrackedTask, require_installed, tracked_task
@@ -57,39 +57,38 @@ def parse_pdf_async(
     """
     hints = hint_record(date_order, decimal)
     engine = get_engine()
-    with engine.connect() as conn:
+    # One snapshot: the statements found are still there when the result describes them.
+    with snapshot_reader(engine) as conn:
         if existing_statement_id(conn, user_id, file_sha256, hints) is not None:
-            saved = _imported_before(conn, user_id, file_sha256, self.request.id)
-        else:
-            saved = None
-    if saved is None:
-        require_upload(file_path)
-        # Imported on first use: pdfplumber and pdfminer cost ~30 MB per process, which a
-        # worker that only serves other queues (reports, bulk) should not carry; a worker
-        # of this queue imports it before forking (backend/tasks/app.py FIRST_USE_MODULES).
-        from backend.services.statements import parse_statement
-
-        self.progress(1, "Parsing started", force=True)
-        split_at = parts_threshold(self)
-
-        def on_page(done: int, total: int) -> None:
-            if split_at is not None and total >= split_at:
-                raise LongStatement(total)  # known at the first page: read in parts instead
-            self.progress(1 + PARSING_SHARE * done / total, f"Parsing page {done}/{total}")
-
-        try:
-            parsed = parse_statement(
-                Path(file_path), on_page=on_page, date_order=date_order, decimal=decimal
+            return imported_summary(
+                conn, _imported_before(conn, user_id, file_sha256, self.request.id)
             )
-        except LongStatement as long:
-            # Read in parts on every pdf_processing worker: this run ends here, and the
-            # parts' merge finishes the task (backend/tasks/statement_parts.py).
-            hand_to_parts(self, user_id, file_path, long.pages)
-        self.progress(SAVING, f"Saving {len(parsed.transactions)} transactions", force=True)
-        with engine.begin() as conn:
-            saved = save_statement(conn, user_id, file_sha256, parsed, hints, filename)
-    with new_session() as session:
-        return statement_summary(session.get_one(Statement, saved.first), saved)
+    require_upload(file_path)
+    # Imported on first use: pdfplumber and pdfminer cost ~30 MB per process, which a
+    # worker that only serves other queues (reports, bulk) should not carry; a worker
+    # of this queue imports it before forking (backend/tasks/app.py FIRST_USE_MODULES).
+    from backend.services.statements import parse_statement
+
+    self.progress(1, "Parsing started", force=True)
+    split_at = parts_threshold(self)
+
+    def on_page(done: int, total: int) -> None:
+        if split_at is not None and total >= split_at:
+            raise LongStatement(total)  # known at the first page: read in parts instead
+        self.progress(1 + PARSING_SHARE * done / total, f"Parsing page {done}/{total}")
+
+    try:
+        parsed = parse_statement(
+            Path(file_path), on_page=on_page, date_order=date_order, decimal=decimal
+        )
+    except LongStatement as long:
+        # Read in parts on every pdf_processing worker: this run ends here, and the
+        # parts' merge finishes the task (backend/tasks/statement_parts.py).
+        hand_to_parts(self, user_id, file_path, long.pages)
+    self.progress(SAVING, f"Saving {len(parsed.transactions)} transactions", force=True)
+    with engine.begin() as conn:
+        saved = save_statement(conn, user_id, file_sha256, parsed, hints, filename)
+        return imported_summary(conn, saved)
 
 
 def _imported_before(
