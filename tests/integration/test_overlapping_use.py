@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, insert, select, text
 from backend.api import statements as statements_api
 from backend.db import get_engine
 from backend.models import CategoryRule, Schedule, Statement, Transaction, utcnow
+from backend.services.categorization import MAX_RULES
 from backend.services.statement_store import delete_statement
 from tests.support import is_final
 from tests.support.statement_pdfs import LAYOUTS
@@ -398,3 +399,42 @@ def _wait_until_waiting(engine, sessions: int) -> None:
     while _waiting(engine) < sessions:
         assert time.monotonic() < deadline, f"fewer than {sessions} session(s) ever waited"
         time.sleep(0.05)
+
+
+@pytest.mark.postgres_only
+def test_two_rules_saved_at_once_do_not_take_a_user_past_the_most_one_keeps(
+    client, auth_headers
+) -> None:
+    """POST /rules counted the user's rules, then inserted one. Two requests at once both
+    counted MAX_RULES - 1 and both saved: MAX_RULES + 1 rules (a burst of n, n - 1 over),
+    past the bound that caps a categorization's regex memory. Held here: the rules table
+    is locked against writes while both requests run, so that each has counted before
+    either writes (POST /schedules serializes its count on the user's row for this)."""
+    user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
+    engine = get_engine()
+    with engine.begin() as conn:
+        conn.execute(insert(CategoryRule), [
+            {"user_id": user_id, "pattern": f"shop {n}", "match_type": "contains",
+             "category": "Shops", "priority": 0, "created_at": utcnow()}
+            for n in range(MAX_RULES - 1)
+        ])
+    answers: list = []
+
+    def save() -> None:
+        answers.append(client.post("/rules", headers=auth_headers,
+                                   json={"pattern": "tesco", "category": "Food"}))
+
+    with engine.connect() as holder:
+        holder.execute(text("LOCK TABLE category_rules IN SHARE MODE"))
+        savers = [threading.Thread(target=save) for _ in range(2)]
+        for saver in savers:
+            saver.start()
+        _wait_until_waiting(engine, 2)
+        holder.commit()
+    for saver in savers:
+        saver.join(60)
+    assert sorted(answer.status_code for answer in answers) == [201, 422], [a.text for a in answers]
+    with engine.connect() as conn:
+        kept = conn.scalar(select(func.count()).select_from(CategoryRule)
+                           .where(CategoryRule.user_id == user_id))
+    assert kept == MAX_RULES
