@@ -29,6 +29,9 @@ router = APIRouter(tags=["categorization"], route_class=OneHopRoute)
 @router.post("/rules", status_code=status.HTTP_201_CREATED, response_model=RuleOut)
 def create_rule(body: RuleIn, user: CurrentUser, session: WriteSessionDep) -> CategoryRule:
     """Save a rule; 422 for an invalid one (a bad regex, min above max...) or past MAX_RULES."""
+    # Two saves at once must not both pass the count: they wait on the user's row (as
+    # POST /schedules does; SQLite's write transaction serializes them anyway).
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
     saved = _count_rules(session, user)
     if saved >= MAX_RULES:
         raise HTTPException(
