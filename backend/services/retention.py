@@ -16,6 +16,10 @@ from backend.services.storage import StoredFile, delete_files, place
 # The class of the stored files' locks (PostgreSQL's pg_advisory_xact_lock(int4, int4), a
 # key per path): a constant no other advisory lock of the database uses ("LFFL").
 FILE_LOCK_CLASS = 0x4C46_464C
+# Files checked and deleted per transaction: each holds an advisory lock until it ends, and
+# PostgreSQL's lock table has room for max_locks_per_transaction (64) per connection, shared:
+# the nightly cleanup's thousands of files at once would run out of it.
+FILES_PER_TRANSACTION = 50
 
 
 def remove_expired_tasks(
@@ -51,16 +55,19 @@ def delete_unreferenced_files(engine: Engine, paths: set[str], storage_dir: Path
     the same bytes holds while it places its file and records its task
     (``place_uploads``): the upload's row is either seen here, or its file put back after.
     """
-    if not paths:
-        return 0
-    with engine.begin() as conn:
-        hold_files(conn, paths)
-        still_used = set(
-            conn.execute(
-                select(TaskStatus.file_path).where(TaskStatus.file_path.in_(paths))
-            ).scalars()
-        )
-        return delete_files(paths - still_used, storage_dir)
+    ordered = sorted(paths)
+    removed = 0
+    for start in range(0, len(ordered), FILES_PER_TRANSACTION):
+        some = set(ordered[start : start + FILES_PER_TRANSACTION])
+        with engine.begin() as conn:
+            hold_files(conn, some)
+            still_used = set(
+                conn.execute(
+                    select(TaskStatus.file_path).where(TaskStatus.file_path.in_(some))
+                ).scalars()
+            )
+            removed += delete_files(some - still_used, storage_dir)
+    return removed
 
 
 def place_uploads(conn: Connection, uploads: Collection[StoredFile]) -> None:
