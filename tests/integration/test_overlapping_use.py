@@ -11,10 +11,12 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, insert, select, text
 
+from backend.api import reports as reports_api
 from backend.api import statements as statements_api
 from backend.db import get_engine
 from backend.models import CategoryRule, Schedule, Statement, Transaction, utcnow
@@ -438,3 +440,59 @@ def test_two_rules_saved_at_once_do_not_take_a_user_past_the_most_one_keeps(
         kept = conn.scalar(select(func.count()).select_from(CategoryRule)
                            .where(CategoryRule.user_id == user_id))
     assert kept == MAX_RULES
+
+
+def test_a_report_deleted_as_its_download_starts_is_404_not_500(
+    client, auth_headers, worker, wait_for, imported_statement, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GET /reports/{id}/download checked that the file was there, then handed its path to
+    Starlette's FileResponse, which looks it up again as the response starts. Deleted in
+    between (DELETE /tasks/{id} of the report, or the nightly cleanup of an old one), the
+    second look raised RuntimeError: 500. Held here: the download stops right after its
+    first look at the file (whichever it is) until the report is deleted."""
+    submitted = client.post("/reports/generate_async", headers=auth_headers, json={})
+    assert submitted.status_code == 202, submitted.text
+    report_id = submitted.json()["task_id"]
+    assert wait_for(report_id, auth_headers, is_final, timeout=60)["status"] == "SUCCESS"
+
+    looked, go = threading.Event(), threading.Event()
+
+    def pause() -> None:
+        if not looked.is_set():
+            looked.set()
+            assert go.wait(30), "the test never let the download go on"
+
+    class PausingPath(type(Path())):  # type: ignore[misc]
+        """The download's path: it stops once the route first touched the file."""
+
+        def is_file(self, *args, **kwargs):
+            found = super().is_file(*args, **kwargs)
+            pause()
+            return found
+
+        def open(self, *args, **kwargs):
+            pause()
+            return super().open(*args, **kwargs)
+
+    monkeypatch.setattr(reports_api, "Path", PausingPath)
+    outcome: dict[str, object] = {}
+
+    def download() -> None:
+        try:
+            outcome["response"] = client.get(f"/reports/{report_id}/download", headers=auth_headers)
+        except Exception as exc:  # handed to the test's thread
+            outcome["error"] = exc
+
+    running = threading.Thread(target=download)
+    running.start()
+    try:
+        assert looked.wait(30), "the download never looked at its file"
+        assert client.delete(f"/tasks/{report_id}", headers=auth_headers).status_code == 200
+    finally:
+        go.set()
+        running.join(60)
+    assert "error" not in outcome, repr(outcome.get("error"))
+    response = outcome["response"]
+    assert (response.status_code, response.json()["detail"]) == (
+        404, "The report file no longer exists"
+    ), response.text
