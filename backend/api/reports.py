@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from fastapi import APIRouter, HTTPException, status
-from fastapi.responses import FileResponse
+from fastapi.responses import StreamingResponse
 from sqlalchemy import select
+from starlette.background import BackgroundTask
 
 from backend.api.deps import CurrentUser, SessionDep, SettingsDep, is_task_id, not_found, owned
 from backend.api.errors import error_responses
@@ -20,6 +24,8 @@ from backend.tasks.kinds import REPORT
 router = APIRouter(prefix="/reports", tags=["reports"], route_class=OneHopRoute)
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What a download reads from its file per chunk sent (Starlette's FileResponse sends 64 KiB).
+DOWNLOAD_CHUNK_BYTES = 64 * 1024
 
 
 @router.post(
@@ -47,11 +53,11 @@ def generate_report(
 
 @router.get(
     "/{report_id}/download",
-    response_class=FileResponse,
+    response_class=StreamingResponse,
     responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "The .xlsx report"},
                **error_responses(409)},
 )
-def download_report(report_id: str, user: CurrentUser, session: SessionDep) -> FileResponse:
+def download_report(report_id: str, user: CurrentUser, session: SessionDep) -> StreamingResponse:
     """Stream a finished report; 409 while it is still being written."""
     if not is_task_id(report_id):  # e.g. a NUL, which PostgreSQL text cannot even compare
         raise not_found("Report")
@@ -68,10 +74,30 @@ def download_report(report_id: str, user: CurrentUser, session: SessionDep) -> F
         raise HTTPException(
             status.HTTP_409_CONFLICT, detail=f"Report task is {task.status}; no file to download"
         )
-    if not task.file_path or not Path(task.file_path).is_file():
+    # Opened here, and sent from this handle: a file deleted once it is open (DELETE of the
+    # task, the nightly cleanup) is still read whole. Looked up by path as the response
+    # starts (FileResponse), one deleted in between was a 500.
+    try:
+        # Closed by the response: at the end of its body, or by its background task.
+        handle = Path(task.file_path).open("rb") if task.file_path else None  # noqa: SIM115
+    except (FileNotFoundError, IsADirectoryError):
+        handle = None
+    if handle is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="The report file no longer exists")
-    return FileResponse(
-        task.file_path,
+    name = f"ledgerflow-report-{task.created_at:%Y-%m-%d}-{report_id[:8]}.xlsx"
+    return StreamingResponse(
+        _chunks(handle),
         media_type=XLSX_MEDIA_TYPE,
-        filename=f"ledgerflow-report-{task.created_at:%Y-%m-%d}-{report_id[:8]}.xlsx",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Length": str(os.fstat(handle.fileno()).st_size),
+        },
+        # Closes it too when the client went away before the body started.
+        background=BackgroundTask(handle.close),
     )
+
+
+def _chunks(handle: BinaryIO) -> Iterator[bytes]:
+    with handle:
+        while chunk := handle.read(DOWNLOAD_CHUNK_BYTES):
+            yield chunk
