@@ -30,8 +30,9 @@ router = APIRouter(tags=["categorization"], route_class=OneHopRoute)
 def create_rule(body: RuleIn, user: CurrentUser, session: WriteSessionDep) -> CategoryRule:
     """Save a rule; 422 for an invalid one (a bad regex, min above max...) or past MAX_RULES."""
     # Two saves at once must not both pass the count: they wait on the user's row (as
-    # POST /schedules does; SQLite's write transaction serializes them anyway).
-    session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    # POST /schedules does; SQLite's write transaction serializes them anyway). FOR NO KEY
+    # UPDATE: the user's other inserts (their foreign keys' KEY SHARE) need not wait.
+    session.execute(select(User.id).where(User.id == user.id).with_for_update(key_share=True))
     saved = _count_rules(session, user)
     if saved >= MAX_RULES:
         raise HTTPException(
