@@ -22,8 +22,9 @@ library inflates a stream; then each page is read by PDFium unless
 in which case pdfplumber reads that page. Measured on the samples (docs/performance.md): every
 generated layout is read by PDFium whole; of the real samples' 32 pages, 6.
 
-Either layer's words lose any control character (a NUL a ToUnicode map gave a glyph) here,
-before anything reads or stores them.
+Either layer's words lose any control character (a NUL a ToUnicode map gave a glyph) and lone
+surrogate here, before anything reads or stores them; PDFium's two halves of a character past
+U+FFFF are joined into it (``pdfium_words``).
 """
 
 from __future__ import annotations
@@ -59,8 +60,9 @@ _PDFIUM_SHARE_OF_LIMIT = 4
 # Control characters (C0, DEL, C1), which a text layer gives a glyph it has no text for
 # (a ToUnicode map sending it to U+0000, say). No statement prints one, and the stores
 # differ on them: PostgreSQL text refuses a NUL (the import failed as an internal error)
-# where SQLite kept it, and the CSV and QIF exports then carried it.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# where SQLite kept it, and the CSV and QIF exports then carried it. Also lone surrogates
+# (a ToUnicode map giving half of a UTF-16 pair), which neither store can encode.
+_UNSTORABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _caused_by(error: BaseException, *kinds: type[BaseException]) -> bool:
@@ -140,16 +142,17 @@ def _pdfium_words(
         pdfium_page.close()
 
 
-def _without_control_characters(words: Words) -> Words:
-    """``words`` with no control character in their text or their glyphs' (one left with
-    none is dropped), whichever layer read them: the one place both layers' words pass."""
-    if not any(_CONTROL.search(word["text"]) for word in words):
+def _storable(words: Words) -> Words:
+    """``words`` with no control character or lone surrogate in their text or their glyphs'
+    (one left with none is dropped), whichever layer read them: the one place both layers'
+    words pass."""
+    if not any(_UNSTORABLE.search(word["text"]) for word in words):
         return words
     kept = []
     for word in words:
-        text = _CONTROL.sub("", word["text"])
+        text = _UNSTORABLE.sub("", word["text"])
         if text:
-            chars = [{**char, "text": _CONTROL.sub("", char["text"])} for char in word["chars"]]
+            chars = [{**char, "text": _UNSTORABLE.sub("", char["text"])} for char in word["chars"]]
             kept.append({**word, "text": text, "chars": [char for char in chars if char["text"]]})
     return kept
 
@@ -189,7 +192,7 @@ def iter_page_words(
                             words = page.extract_words(**EXTRACT_WORDS_OPTIONS)
                     finally:
                         page.close()  # drops the page's cached objects
-                words = _without_control_characters(words)
+                words = _storable(words)
                 saw_text = saw_text or bool(words)
                 yield index, page_count, words
     finally:

@@ -47,6 +47,16 @@ _UNSURE = 1.0
 _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 
 
+# PDFium gives a character past U+FFFF (an emoji, 𝔸) as its two UTF-16 halves, at two character
+# indexes with the same box: each alone is a lone surrogate, which no UTF-8 store can encode.
+_HIGH_SURROGATES, _LOW_SURROGATES = range(0xD800, 0xDC00), range(0xDC00, 0xE000)
+
+
+def _astral(high: int, low: int) -> int:
+    """The code point of a UTF-16 surrogate pair."""
+    return 0x10000 + ((high - _HIGH_SURROGATES.start) << 10) + (low - _LOW_SURROGATES.start)
+
+
 def _char_text(code: int, unicode_norm: UnicodeNorm | None) -> str:
     """One character's text, normalised as pdfplumber normalises each char (``unicode_norm``)."""
     text = chr(code)
@@ -145,12 +155,21 @@ def page_words(page: pdfium.PdfPage, height: float, unicode_norm: UnicodeNorm | 
         previous: dict[str, Any] = {}
         previous_index = 0
         generated_space = False
+        second_half = -1
         for index in range(count):
+            if index == second_half:
+                continue
             code = unicode_of(raw, index)
             if is_generated(raw, index) == 1:  # a space or line break PDFium inferred
                 generated_space = generated_space or code == 32
                 continue
-            if code == 0 or not loose_box(raw, index, box_ref) or not matrix_of(raw, index, matrix_ref):
+            if _HIGH_SURROGATES.start <= code < _HIGH_SURROGATES.stop and index + 1 < count:
+                low = unicode_of(raw, index + 1)
+                if _LOW_SURROGATES.start <= low < _LOW_SURROGATES.stop:
+                    code, second_half = _astral(code, low), index + 1
+            if code == 0 or _HIGH_SURROGATES.start <= code < _LOW_SURROGATES.stop:
+                raise NotLikePdfplumber("a glyph without text, or half of a character's")
+            if not loose_box(raw, index, box_ref) or not matrix_of(raw, index, matrix_ref):
                 raise NotLikePdfplumber("a glyph without text or box")
             text = _char_text(code, unicode_norm)
             if text.isspace():  # a real space glyph ends the word (keep_blank_chars=False)

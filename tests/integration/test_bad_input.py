@@ -165,7 +165,6 @@ def test_a_nul_in_a_statements_text_is_left_out_on_both_back_ends(client, auth_h
         assert b"\x00" not in export.content and b"\\u0000" not in export.content, export_format
 
 
-
 def test_a_character_outside_the_bmp_in_a_statement_is_read_whole(client, auth_headers, wait_for):
     """PDFium names a character past U+FFFF as two UTF-16 halves, one per character index:
     each became a lone surrogate in the description, which neither back end can encode,
