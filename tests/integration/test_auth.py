@@ -147,3 +147,26 @@ def test_odd_usernames_are_a_plain_401(client, username):
     response = client.post("/auth/token", data={"username": username, "password": "whatever1"})
     assert response.status_code == 401
     assert response.json()["detail"] == "Incorrect email or password"
+
+
+# The same address in another spelling: decomposed accents (as macOS keyboards type them),
+# the domain in IDNA's ASCII form, a full-width letter in the domain.
+@pytest.mark.parametrize(
+    "email, other_spelling",
+    [
+        ("anne\u0301@example.com", "ann\u00e9@example.com"),
+        ("bob@xn--bcher-kva.de", "bob@b\u00fccher.de"),
+        ("carl@\uff45xample.com", "Carl@EXAMPLE.com"),
+    ],
+)
+def test_an_address_signs_in_in_any_spelling_it_can_register_with(client, email, other_spelling):
+    """Registration stores the address normalized (email-validator: NFC, the domain as
+    Unicode); sign-in only lower-cased what it was given, so the very address a user
+    registered with was refused (401) and only the stored spelling worked."""
+    for address, expected in ((email, 201), (other_spelling, 409)):  # one account per address
+        registered = client.post("/auth/register", json={"email": address, "password": "correct horse"})
+        assert registered.status_code == expected, registered.text
+    for username in (email, other_spelling):
+        for path in ("/auth/token", "/auth/session"):
+            response = client.post(path, data={"username": username, "password": "correct horse"})
+            assert response.status_code == 200, (username, path, response.text)
