@@ -22,6 +22,7 @@ from backend.api.web_session import clear_session_cookies, cookie_token, set_ses
 from backend.models import User
 from backend.security import create_access_token, hash_password, verify_password
 from backend.services.admins import is_admin_email
+from backend.services.emails import canonical_email
 
 router = APIRouter(prefix="/auth", tags=["auth"], route_class=OneHopRoute)
 
@@ -42,7 +43,7 @@ def register(
     ("database is locked") when a worker wrote in between. The password is hashed
     before the first statement, so the write lock is not held through bcrypt.
     """
-    email = body.email.lower()
+    email = canonical_email(body.email) or body.email.lower()  # EmailStr: always an address
     enforce_auth_limits("register", request, email, settings)
     taken = HTTPException(status.HTTP_409_CONFLICT, detail="A user with this email already exists")
     password_hash = hash_password(body.password)
@@ -69,10 +70,12 @@ def authenticated_user(
 ) -> User:
     """The active user the form's email (as ``username``) and password belong to; 401
     otherwise, 429 after too many attempts."""
-    email = form.username.lower()
+    # The address as registration stored it; text that is no address (a NUL, which
+    # PostgreSQL refuses in a query parameter, say) belongs to no account.
+    canonical = canonical_email(form.username)
+    email = canonical or form.username.lower()
     enforce_auth_limits("login", request, email, settings)
-    # No stored email holds a NUL, and PostgreSQL refuses one in a query parameter.
-    user = None if "\x00" in email else session.scalar(select(User).where(User.email == email))
+    user = None if canonical is None else session.scalar(select(User).where(User.email == canonical))
     password_ok = verify_password(form.password, user.password_hash if user else _DUMMY_HASH)
     if user is None or not password_ok or not user.is_active:
         raise HTTPException(
