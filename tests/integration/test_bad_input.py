@@ -174,3 +174,25 @@ def test_a_character_outside_the_bmp_in_a_statement_is_read_whole(client, auth_h
     )
     assert final["status"] == "SUCCESS", final
     assert saved == ["CAFE \U0001d538BC SHOP", "TESCO STORES"]
+
+
+@pytest.mark.parametrize(
+    "path, file_field, fields",
+    [
+        ("/upload_pdf_async", "file", [("date_order", b"DMY"), ("date_order", b"MDY")]),
+        ("/upload_pdf_async", "file", [("decimal", b","), ("decimal", b".")]),
+        ("/batches", "files", [("then", b"categorize,report"), ("then", b"categorize")]),
+    ],
+)
+def test_a_form_field_sent_twice_is_422_not_the_last_value(client, auth_headers, path, file_field, fields):
+    """Two values for one parser hint (or pipeline) contradict each other: the last one
+    silently won, and the statement was read with a date order the client also denied."""
+    parts = [(file_field, ("a.pdf", CUT_OFF_PDF, "application/pdf"))]
+    parts += [(name, (None, value)) for name, value in fields]
+    response = client.post(path, files=parts, headers=auth_headers)
+    assert response.status_code == 422, response.text
+    assert f"'{fields[0][0]}'" in response.json()["detail"]
+    with get_engine().connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(TaskStatus)) == 0
+        assert conn.scalar(select(func.count()).select_from(Batch)) == 0
+    assert not list(get_settings().storage_dir.rglob("*.pdf"))
