@@ -214,6 +214,12 @@ class _Parts:
         else:  # a second file in a single-file upload is refused as an unknown field
             self._field_name = name.decode("utf-8", "replace")
             self._field_value = b""
+            if self._field_name in self.fields:
+                # Two values contradict each other (date_order=DMY and date_order=MDY):
+                # refused, where the last one used to win silently.
+                raise _unprocessable(
+                    f"The form field {self._field_name!r} was sent twice; send each field once"
+                )
 
     def _data(self, data: bytes, start: int, end: int) -> None:
         if self.current is not None:
