@@ -196,3 +196,26 @@ def test_a_form_field_sent_twice_is_422_not_the_last_value(client, auth_headers,
         assert conn.scalar(select(func.count()).select_from(TaskStatus)) == 0
         assert conn.scalar(select(func.count()).select_from(Batch)) == 0
     assert not list(get_settings().storage_dir.rglob("*.pdf"))
+
+
+@pytest.mark.parametrize(
+    "bound",
+    ["999999999999999.999", "123456789012345.678", "99999999999999.999", "999999999999.999",
+     "0e999999999", "1E+2", "0.001"],
+)
+def test_a_rule_bound_the_api_accepts_reads_back_as_it_answered(client, auth_headers, bound):
+    """SQLite keeps a NUMERIC as a double (15 significant digits): a bound up to the
+    documented 999999999999999.999 was saved rounded (123456789012345.678 read back as
+    .672), and one past 10^15 after rounding made GET /rules a 500 for good (the stored
+    value broke the output's own limit). An exponent was echoed as sent ("0E+999999999")
+    where the rule then reads "0.00"."""
+    created = client.post("/rules", headers=auth_headers,
+                          json={"pattern": "big", "category": "Big", "amount_max": bound})
+    if created.status_code == 422:
+        return  # refused, saying why: nothing to read back
+    assert created.status_code == 201, created.text
+    one = client.get(f"/rules/{created.json()['id']}", headers=auth_headers)
+    listed = client.get("/rules", headers=auth_headers)
+    assert one.status_code == 200 and listed.status_code == 200, (one.text, listed.text)
+    assert one.json()["amount_max"] == created.json()["amount_max"]
+    assert listed.json()["items"][0]["amount_max"] == created.json()["amount_max"]
