@@ -41,8 +41,21 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 # PostgreSQL's sequences never reuse one. Migration 0015.
 NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
 _CENT = Decimal("0.01")
+_THOUSANDTH = Decimal("0.001")
 # The largest amount a ``Money`` column holds.
 MONEY_MAX = Decimal("999999999999999.999")
+# The largest amount with thousandths both back ends keep exactly: SQLite stores a NUMERIC
+# as a double, whose 15 significant digits hold thousandths only below 10^12 (a rule bound
+# of 123456789012345.678 read back as .672 there, and one near MONEY_MAX as 10^15).
+MONEY_EXACT_MAX = Decimal("999999999999.999")
+
+
+def as_money(value: Decimal) -> Decimal:
+    """``value`` as a ``Money`` column reads it back: thousandths, shown with two decimals
+    when the third is zero (``12.30``, ``1142.553``; ``1E+2`` is ``100.00``)."""
+    thousandths = value.quantize(_THOUSANDTH)
+    cents = thousandths.quantize(_CENT)
+    return cents if cents == thousandths else thousandths
 
 
 class Money(TypeDecorator):
@@ -60,10 +73,7 @@ class Money(TypeDecorator):
     cache_ok = True
 
     def process_result_value(self, value: Decimal | None, dialect: Any) -> Decimal | None:
-        if value is None:
-            return None
-        cents = value.quantize(_CENT)
-        return cents if cents == value else value
+        return None if value is None else as_money(value)
 
 
 def utcnow() -> datetime:

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
-from backend.models import CategorySource, TaskState
+from backend.models import CategorySource, TaskState, as_money
 from backend.security import MAX_PASSWORD_BYTES
 from backend.services.categorization import (
     MAX_AMOUNT,
@@ -25,7 +25,7 @@ from backend.services.errors import InvalidInputError
 MAX_BIGINT = 2**63 - 1
 MAX_INT32 = 2**31 - 1
 StatementId = Annotated[int, Field(ge=1, le=MAX_BIGINT)]
-# A bound on |amount|, as a ``Money`` column can hold it (thousandths at most).
+# A bound on |amount|, as a ``Money`` column holds it on both back ends (thousandths at most).
 AmountBound = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, decimal_places=3)]
 
 
@@ -244,7 +244,16 @@ class RuleIn(RuleFields):
 class RuleOut(RuleFields):
     model_config = ConfigDict(from_attributes=True)
 
+    # As stored: a rule saved when bounds went up to MONEY_MAX is listed as it is.
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
     id: int
+
+    @field_validator("amount_min", "amount_max")
+    @classmethod
+    def _as_stored(cls, value: Decimal | None) -> Decimal | None:
+        # The answer to a POST or PUT shows a bound as every GET will ("1E+2": "100.00").
+        return None if value is None else as_money(value)
     created_at: datetime
 
 

@@ -80,7 +80,7 @@ from sqlalchemy import (
 )
 
 from backend.db import begin_read, begin_write
-from backend.models import MONEY_MAX, CategoryRule, CategorySource, Transaction
+from backend.models import MONEY_EXACT_MAX, CategoryRule, CategorySource, Transaction
 from backend.services.errors import InvalidInputError
 
 ProgressCallback = Callable[[int, int], None]
@@ -92,8 +92,9 @@ MAX_CATEGORY_LENGTH = 100
 MAX_RULES = 1000
 # Amounts are matched as whole numbers of the finest unit a ``Money`` column holds.
 THOUSANDTHS_PER_UNIT = 1000
-# Largest bound a ``Money`` column holds.
-MAX_AMOUNT = MONEY_MAX
+# Largest bound a rule keeps: one both back ends store exactly (a bound past it was
+# saved rounded on SQLite, and GET /rules failed on the rounded value).
+MAX_AMOUNT = MONEY_EXACT_MAX
 # ``priority`` is a 32-bit INTEGER column.
 MIN_PRIORITY, MAX_PRIORITY = -(2**31), 2**31 - 1
 # RE2's memory budget for one rule's compiled pattern and its matching automata.
