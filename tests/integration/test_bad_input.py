@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pytest
 from sqlalchemy import func, select
 
@@ -138,11 +141,14 @@ def test_an_unknown_key_is_named_in_the_422(client, auth_headers, method, path, 
                for error in response.json()["errors"]), response.json()
 
 
-def _import_statement(client, headers, wait_for, descriptions: list[str]) -> tuple[dict, list[str]]:
-    """Upload a statement printing ``descriptions``; its final status and the descriptions saved."""
+def _import_statement(
+    client, headers, wait_for, descriptions: list[str], **printed: Any
+) -> tuple[dict, list[str]]:
+    """Upload a statement printing ``descriptions`` (and ``printed``: its dates, its period);
+    its final status and the descriptions saved."""
     from tests.support.hostile_pdfs import statement_with_descriptions
 
-    pdf = statement_with_descriptions(descriptions)
+    pdf = statement_with_descriptions(descriptions, **printed)
     response = client.post("/upload_pdf_async", headers=headers,
                            files={"file": ("statement.pdf", pdf, "application/pdf")})
     assert response.status_code == 202, response.text
@@ -219,3 +225,21 @@ def test_a_rule_bound_the_api_accepts_reads_back_as_it_answered(client, auth_hea
     assert one.status_code == 200 and listed.status_code == 200, (one.text, listed.text)
     assert one.json()["amount_max"] == created.json()["amount_max"]
     assert listed.json()["items"][0]["amount_max"] == created.json()["amount_max"]
+
+
+def test_a_date_printed_before_1900_is_a_row_that_cannot_be_read(client, auth_headers, wait_for):
+    """A misprinted year (0001) was saved as it is: the OFX export then wrote DTPOSTED
+    "10102120000.000" (strftime gives year 1 one digit, not four), the summary's month
+    "1-01", and the report an Excel date before 1900, which Excel cannot show."""
+    final, saved = _import_statement(
+        client, auth_headers, wait_for, ["COFFEE SHOP", "MISPRINTED", "TESCO STORES"],
+        dates=["02/03/2024", "03/03/0001", "04/03/2024"],
+    )
+    assert final["status"] == "SUCCESS", final
+    assert saved == ["COFFEE SHOP", "TESCO STORES"]
+    result = client.get(f"/tasks/{final['task_id']}/result", headers=auth_headers).json()["result"]
+    assert any("03/03/0001" in warning for warning in result["warnings"]), result["warnings"]
+    ofx = client.get("/transactions/export", params={"format": "ofx"}, headers=auth_headers).text
+    assert re.findall(r"<DTPOSTED>(\d+)", ofx) == ["20240302120000", "20240304120000"]
+    months = client.get("/transactions/summary", headers=auth_headers).json()["months"]
+    assert [month["month"] for month in months] == ["2024-03"]

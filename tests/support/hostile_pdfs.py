@@ -144,10 +144,13 @@ def encrypted_dense_pdf(path, lines: int) -> None:
     pdf.output(str(path))
 
 
-def statement_with_descriptions(descriptions: list[str]) -> bytes:
+def statement_with_descriptions(
+    descriptions: list[str], dates: list[str] | None = None, period: str = "01/03/2024 to 31/03/2024"
+) -> bytes:
     """A one-page statement (DejaVu Sans, so any character it has a glyph for is drawn with
     its text) whose transactions carry ``descriptions`` as printed: the hostile ones hold
-    what a text layer can hand the parser, a NUL or a character outside the BMP."""
+    what a text layer can hand the parser, a NUL or a character outside the BMP. ``dates``
+    (DD/MM/YYYY) are printed instead of 02/03/2024, 03/03/2024..."""
     from fpdf import FPDF
 
     from tests.support.statement_pdfs import _add_unicode_font
@@ -158,7 +161,7 @@ def statement_with_descriptions(descriptions: list[str]) -> bytes:
     pdf.set_font("DejaVu", size=16)
     pdf.text(20, 20, "Northgate Bank plc")
     pdf.set_font("DejaVu", size=10)
-    pdf.text(20, 30, "Statement period 01/03/2024 to 31/03/2024")
+    pdf.text(20, 30, f"Statement period {period}")
     y, balance = 50, 1000.0
     for x, heading in [(20, "Date"), (50, "Description"), (140, "Amount"), (170, "Balance")]:
         pdf.text(x, y, heading)
@@ -168,7 +171,7 @@ def statement_with_descriptions(descriptions: list[str]) -> bytes:
     for number, description in enumerate(descriptions, start=1):
         y, amount = y + 7, -1.25 * number
         balance += amount
-        pdf.text(20, y, f"{number + 1:02d}/03/2024")
+        pdf.text(20, y, dates[number - 1] if dates else f"{number + 1:02d}/03/2024")
         pdf.text(50, y, description)
         pdf.text(140, y, f"{amount:.2f}")
         pdf.text(170, y, f"{balance:.2f}")
