@@ -38,6 +38,11 @@ _MONTH_NAMES: tuple[tuple[str, ...], ...] = (
 MONTHS: dict[str, int] = {
     name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names
 }
+# No document we read was printed before 1900, and what a date goes on to (Excel, whose
+# dates start in 1900; OFX's YYYYMMDD, which strftime writes with a one-digit year 1; the
+# summary's months) cannot show an earlier one: a year such as 0001 is a misprint, read
+# as a date that cannot be read (its statement row is skipped, with a warning saying so).
+EARLIEST_YEAR = 1900
 
 _MONTH = r"(?P<mon>[A-Za-zÀ-ÿ]{3,10})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|\.)?"
@@ -78,9 +83,9 @@ class RawDate:
         Returns ``None`` if the fields do not make a valid date.
         """
         day, month = (self.first, self.second) if self.fixed or day_first else (self.second, self.first)
+        if self.year is not None:
+            return _safe_date(self.year, month, day)
         try:
-            if self.year is not None:
-                return date(self.year, month, day)
             return infer_year(month, day, *period)
         except ValueError:
             return None
@@ -297,7 +302,10 @@ def _numeric_date(match: re.Match[str], day_first: bool | None) -> date | None:
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
-    """``date(year, month, day)``, or ``None`` when that day does not exist."""
+    """``date(year, month, day)``, or ``None`` when that day does not exist (or is dated
+    before :data:`EARLIEST_YEAR`)."""
+    if year < EARLIEST_YEAR:
+        return None
     try:
         return date(year, month, day)
     except ValueError:
