@@ -447,3 +447,21 @@ def test_only_a_task_whose_owner_has_a_webhook_looks_them_up(client, register):
         assert len(lookups) == 1
     finally:
         event.remove(get_engine(), "before_cursor_execute", count)
+
+
+def test_a_url_with_non_ascii_characters_is_delivered_percent_encoded(
+    client, auth_headers, wait_for, receiver, register_webhook
+):
+    """A URL such as .../hé?q=例 was registered (201), then every try crashed in the worker
+    (http.client writes the request line in ASCII): the delivery stayed pending with no
+    error, was sent again by the sweep every REDISPATCH_AFTER_SECONDS, and each crash
+    logged the URL's path and query, where receivers often keep a token."""
+    hook = register_webhook(auth_headers, receiver.url + "/h\u00e9?q=\u00e9\u4f8b", ["task.succeeded"])
+    task_id = client.post("/tasks/ping", headers=auth_headers).json()["task_id"]
+    assert wait_for(task_id, auth_headers, is_final)["status"] == "SUCCESS"
+    [request] = receiver.wait_for(1)
+    assert request.path == f"{receiver.path}/h%C3%A9?q=%C3%A9%E4%BE%8B"
+    [delivery] = deliveries_when(
+        client, auth_headers, hook["id"], lambda rows: rows and rows[0]["status"] == "delivered"
+    )
+    assert delivery["attempts"] == 1
