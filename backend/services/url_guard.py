@@ -22,9 +22,10 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 # (host, port) -> the IP addresses it resolves to, as strings.
 Resolver = Callable[[str, int], Sequence[str]]
@@ -143,9 +144,12 @@ def check_url(url: str, *, allow_private: bool, resolve: Resolver = system_resol
             f"the host {host!r} resolves to a loopback, private, link-local or otherwise "
             "non-public address; webhooks only go to public addresses"
         )
-    path = parts.path or "/"
+    # Non-ASCII in the path or query (an IRI: .../hé?q=例) percent-encoded as UTF-8, as a
+    # browser sends it: http.client writes the request line in ASCII, so every try of
+    # such a URL crashed in the worker. ASCII is kept as written (existing %XX included).
+    path = quote(parts.path or "/", safe=string.punctuation)
     if parts.query:
-        path += "?" + parts.query
+        path += "?" + quote(parts.query, safe=string.punctuation)
     return Target(scheme, host, port, path, str(addresses[0]))
 
 
