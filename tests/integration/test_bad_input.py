@@ -243,3 +243,21 @@ def test_a_date_printed_before_1900_is_a_row_that_cannot_be_read(client, auth_he
     assert re.findall(r"<DTPOSTED>(\d+)", ofx) == ["20240302120000", "20240304120000"]
     months = client.get("/transactions/summary", headers=auth_headers).json()["months"]
     assert [month["month"] for month in months] == ["2024-03"]
+
+
+def test_a_decimal_hint_the_amounts_contradict_fails_saying_so(client, auth_headers, wait_for):
+    """decimal=',' on a statement printing -1.25 and 998.75 made every amount unreadable, and
+    the task failed with "The statement's transaction table has no transactions.", which
+    says nothing of the hint (a date_order the dates contradict is named in its message)."""
+    from tests.support.hostile_pdfs import statement_with_descriptions
+
+    pdf = statement_with_descriptions(["COFFEE SHOP", "TESCO STORES", "PLAIN SHOP"])
+    response = client.post("/upload_pdf_async", headers=auth_headers, data={"decimal": ","},
+                           files={"file": ("statement.pdf", pdf, "application/pdf")})
+    assert response.status_code == 202, response.text
+    final = wait_for(response.json()["task_id"], auth_headers,
+                     lambda status: status["status"] in ("SUCCESS", "FAILED"), timeout=60)
+    assert final["status"] == "FAILED"
+    assert "decimal hint ','" in final["error_message"], final["error_message"]
+    assert "'-1.25'" in final["error_message"] or "'1000.00'" in final["error_message"]
+    assert final["retryable"] is False
