@@ -155,20 +155,25 @@ def has_decimal_part(text: str) -> bool:
     return _DECIMAL_TAIL.search(text.strip()) is not None
 
 
+def decimal_tails(samples: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The amounts among ``samples`` that end in ``,dd`` and those that end in ``.dd``: two
+    decimals, which no thousands separator is followed by, so each shows its decimal mark."""
+    comma: list[str] = []
+    dot: list[str] = []
+    for sample in samples:
+        found = _DECIMAL_TAIL.search(sample.strip())
+        if found and len(found.group(2)) == 2:
+            (comma if found.group(1) == "," else dot).append(sample.strip())
+    return comma, dot
+
+
 def uses_decimal_comma(samples: Iterable[str]) -> bool:
     """Decide a document's decimal separator from the amounts it prints.
 
     Counts amounts ending in ``,dd`` against those ending in ``.dd``; a tie means a decimal point.
     """
-    comma = dot = 0
-    for sample in samples:
-        found = _DECIMAL_TAIL.search(sample.strip())
-        if found and len(found.group(2)) == 2:
-            if found.group(1) == ",":
-                comma += 1
-            else:
-                dot += 1
-    return comma > dot
+    comma, dot = decimal_tails(samples)
+    return len(comma) > len(dot)
 
 
 # ---------------------------------------------------------------- amounts in running text

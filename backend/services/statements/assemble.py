@@ -32,7 +32,7 @@ from itertools import pairwise
 
 from ..document_text.dates import looks_like_date, proven_day_first
 from ..document_text.layout import Line
-from ..document_text.money import PrintedAmount, parse_amount, uses_decimal_comma
+from ..document_text.money import PrintedAmount, decimal_tails, parse_amount, uses_decimal_comma
 from ..errors import InvalidInputError
 from .bank_name import bank_slug, find_bank_name
 from .columns import AMOUNT, BALANCE, CREDIT, DEBIT
@@ -49,6 +49,7 @@ from .hints import (
     YEAR_FROM_STATEMENT_DATE,
     ParserHints,
     date_order_misfit,
+    decimal_misfit,
     misread_dates_warning,
     skipped_rows_warning,
 )
@@ -332,6 +333,8 @@ def assemble(reader: TableReader, page_count: int, hints: ParserHints = _NO_HINT
     day_first = _date_order(reader.rows, lines, american, hints, warnings)
     if hints.date_order is not None:
         _refuse_misfit_hint(reader.rows, hints.date_order, day_first)
+    if hints.decimal_comma is not None:
+        _refuse_misfit_decimal(money_texts, hints.decimal_comma)
     amount_texts = [text for row in reader.rows for role, text in row.money.items() if role != BALANCE]
     signs_printed = _prints_negative_amounts(amount_texts, decimal_comma)
     card = looks_like_card_statement(lines)
@@ -384,6 +387,23 @@ def _refuse_misfit_hint(rows: Sequence[RawRow], date_order: str, day_first: bool
     ]
     if len(misread) * 2 > len(dated):
         raise InvalidInputError(date_order_misfit(date_order, len(misread), len(dated), misread[0].date_text))
+
+
+def _refuse_misfit_decimal(money_texts: Sequence[str], decimal_comma: bool) -> None:
+    """Fail the statement when the user's decimal hint is the other mark than most of its
+    amounts with two decimals print (``-1.25`` with ``decimal=,``): read by the hint, those
+    amounts are not amounts, and the statement would fail without a word about the hint
+    ("has no transactions") or, with a few left, be read wrong.
+
+    Raises:
+        InvalidInputError: with a message naming the hint and an example amount.
+    """
+    comma, dot = decimal_tails(money_texts)
+    misread = dot if decimal_comma else comma
+    if len(misread) * 2 > len(comma) + len(dot):
+        raise InvalidInputError(
+            decimal_misfit("," if decimal_comma else ".", len(misread), len(comma) + len(dot), misread[0])
+        )
 
 
 def _undated_by_part(undated: Sequence[tuple[int, str]], parts: Sequence[Part]) -> list[list[str]]:

@@ -51,6 +51,17 @@ def date_order_misfit(date_order: str, misread: int, dated: int, example: str) -
     )
 
 
+def decimal_misfit(decimal: str, misread: int, amounts: int, example: str) -> str:
+    """Why a statement is refused when the user's decimal hint contradicts most of its amounts."""
+    other = "." if decimal == "," else ","
+    return (
+        f"The decimal hint '{decimal}' does not fit this statement: {misread} of its {amounts} "
+        f"amounts with two decimals print '{other}' as the decimal mark (e.g. '{example}'). "
+        "Upload it again with the decimal mark the statement uses, or without decimal to let "
+        "the parser decide."
+    )
+
+
 @dataclass(frozen=True)
 class ParserHints:
     """Overrides for the parser's guesses; ``None`` lets the document decide."""
