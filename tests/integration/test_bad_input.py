@@ -261,3 +261,22 @@ def test_a_decimal_hint_the_amounts_contradict_fails_saying_so(client, auth_head
     assert "decimal hint ','" in final["error_message"], final["error_message"]
     assert "'-1.25'" in final["error_message"] or "'1000.00'" in final["error_message"]
     assert final["retryable"] is False
+
+
+def test_a_refused_statement_leaves_its_amounts_out_of_the_worker_log(client, auth_headers, wait_for):
+    """The worker logged every refusal's message ("Task … refused its input: <message>"), and
+    the messages quote the document: an amount its decimal hint misreads, an amount past what
+    a column holds, a date the date_order hint misreads. Balances are a user's data, kept out
+    of the log (task results are replaced by a placeholder for that reason)."""
+    from tests.conftest import WORKER_LOG
+    from tests.support.hostile_pdfs import statement_with_descriptions
+
+    pdf = statement_with_descriptions(["COFFEE SHOP", "TESCO STORES"], opening=73519.42)
+    response = client.post("/upload_pdf_async", headers=auth_headers, data={"decimal": ","},
+                           files={"file": ("statement.pdf", pdf, "application/pdf")})
+    task_id = response.json()["task_id"]
+    final = wait_for(task_id, auth_headers, lambda status: status["status"] in ("SUCCESS", "FAILED"),
+                     timeout=60)
+    assert final["status"] == "FAILED" and "73519.42" in final["error_message"]  # the user is told
+    refusals = [line for line in WORKER_LOG.read_text().splitlines() if task_id in line]
+    assert refusals and not any("73519" in line for line in refusals), refusals

@@ -145,7 +145,10 @@ def encrypted_dense_pdf(path, lines: int) -> None:
 
 
 def statement_with_descriptions(
-    descriptions: list[str], dates: list[str] | None = None, period: str = "01/03/2024 to 31/03/2024"
+    descriptions: list[str],
+    dates: list[str] | None = None,
+    period: str = "01/03/2024 to 31/03/2024",
+    opening: float = 1000.0,
 ) -> bytes:
     """A one-page statement (DejaVu Sans, so any character it has a glyph for is drawn with
     its text) whose transactions carry ``descriptions`` as printed: the hostile ones hold
@@ -162,7 +165,7 @@ def statement_with_descriptions(
     pdf.text(20, 20, "Northgate Bank plc")
     pdf.set_font("DejaVu", size=10)
     pdf.text(20, 30, f"Statement period {period}")
-    y, balance = 50, 1000.0
+    y, balance = 50, opening
     for x, heading in [(20, "Date"), (50, "Description"), (140, "Amount"), (170, "Balance")]:
         pdf.text(x, y, heading)
     y += 8
