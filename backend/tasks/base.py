@@ -340,7 +340,9 @@ class TrackedTask(Task):
         except Retry:
             raise
         except InvalidInputError as exc:
-            logger.warning("Task %s refused its input: %s", task_id, exc)
+            # The message, which may quote the document, goes to the task's error_message
+            # only (backend/tasks/logs.py hides it in Celery's own line too).
+            logger.warning("Task %s refused its input (%s)", task_id, type(exc).__name__)
             self._fail(engine, task_id, str(exc), retryable=exc.retryable)
             raise
         except SoftTimeLimitExceeded:

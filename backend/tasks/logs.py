@@ -1,7 +1,7 @@
-"""The worker's log: task results kept out of it (they hold balances and account digits),
-the chores beat sends every few seconds at DEBUG, JSON lines when LOG_FORMAT=json, and each
-task's lines tagged with its task id and the request id that its message carries
-(backend/logs.py)."""
+"""The worker's log: task results kept out of it (they hold balances and account digits), and
+so are the messages of input refusals (they quote the document), the chores beat sends every
+few seconds at DEBUG, JSON lines when LOG_FORMAT=json, and each task's lines tagged with its
+task id and the request id that its message carries (backend/logs.py)."""
 
 from __future__ import annotations
 
@@ -27,14 +27,27 @@ CELERY_TRACE_LOGGER = "celery.app.trace"
 CELERY_RECEIVED_LOGGER = "celery.worker.strategy"
 CELERY_BEAT_LOGGER = "celery.beat"
 HIDDEN = "<result stored in task_status>"
+# An input refusal's message quotes the document (an amount its decimal hint misreads, one
+# past what a column holds, a date its date_order misreads): the user reads it in the
+# task's error_message; the log names only the exception's class.
+HIDDEN_REFUSAL = "(<message stored in task_status>)"
+# Celery's description of a failure line for an exception in the task's ``throws``.
+_EXPECTED = "raised expected"
 
 
 class HideTaskResults(logging.Filter):
-    """Replaces the return value in Celery's success line; every other record passes as is."""
+    """Replaces the return value in Celery's success line, and the message of an input
+    refusal in its failure line; every other record passes as is."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, dict) and "return_value" in record.args:
             record.args = {**record.args, "return_value": HIDDEN}
+        if isinstance(record.args, dict) and record.args.get("description") == _EXPECTED:
+            hidden = str(record.args.get("exc", "")).split("(", 1)[0] + HIDDEN_REFUSAL
+            record.args = {**record.args, "exc": hidden}
+            data = record.__dict__.get("data")  # Celery's ``extra``, the same context again
+            if isinstance(data, dict):
+                record.__dict__["data"] = {**data, "exc": hidden}
         return True
 
 
