@@ -172,6 +172,9 @@ class _Parts:
         self._field_name: str | None = None
         self._field_value = b""
         self.fields: dict[str, bytes] = {}
+        # Text fields sent more than once: refused once the body has been read (a flood of
+        # parts is a 413 first), where the last value used to win silently.
+        self.repeated: list[str] = []
         # Set at the closing boundary: until then the last part may be cut short.
         self.ended = False
 
@@ -215,11 +218,7 @@ class _Parts:
             self._field_name = name.decode("utf-8", "replace")
             self._field_value = b""
             if self._field_name in self.fields:
-                # Two values contradict each other (date_order=DMY and date_order=MDY):
-                # refused, where the last one used to win silently.
-                raise _unprocessable(
-                    f"The form field {self._field_name!r} was sent twice; send each field once"
-                )
+                self.repeated.append(self._field_name)
 
     def _data(self, data: bytes, start: int, end: int) -> None:
         if self.current is not None:
@@ -329,6 +328,11 @@ async def _receive(
         # mid-file would otherwise have the part it sent stored as the whole PDF.
         if not parts.ended:
             raise _unprocessable(CUT_OFF)
+        if parts.repeated:
+            # Two values contradict each other (date_order=DMY and date_order=MDY).
+            raise _unprocessable(
+                f"The form field {parts.repeated[0]!r} was sent twice; send each field once"
+            )
         values = _text_fields(parts.fields, fields, file_field)
         return [part.store(owner_id) for part in parts.files], values
     except FormParserError as exc:
