@@ -118,8 +118,26 @@ def use_json(logger: logging.Logger) -> None:
 UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
 
+class AccessLineWithoutQuery(logging.Filter):
+    """uvicorn's access lines with their query strings cut to ``?…``: a search (``q=``),
+    a merchant or an amount filtered on is the user's data."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # uvicorn's access record: (client address, method, path with query, HTTP version, status).
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            path, query_follows, _query = args[2].partition("?")
+            if query_follows:
+                record.args = (args[0], args[1], f"{path}?…", *args[3:])
+        return True
+
+
 def configure_api_logging(log_format: str) -> None:
-    """The API process's logging: INFO to stderr, as text or JSON."""
+    """The API process's logging: INFO to stderr, as text or JSON; access lines without
+    their query strings."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(known, AccessLineWithoutQuery) for known in access.filters):
+        access.addFilter(AccessLineWithoutQuery())
     if log_format != "json":
         logging.basicConfig(level=logging.INFO)
         return
