@@ -42,6 +42,10 @@ def create_access_token(subject: str, settings: Settings) -> tuple[str, int]:
     return token, int(lifetime.total_seconds())
 
 
+# The last second a token may expire at: the end of year 9999, the last a date can say.
+LATEST_EXPIRY = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp())
+
+
 @dataclass(frozen=True)
 class TokenClaims:
     """What a valid access token says: whose it is and until when."""
@@ -85,4 +89,8 @@ def _verified(token: str, key: str, algorithm: str) -> tuple[str, int]:
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject:
         raise InvalidTokenError("token has no subject")
-    return subject, int(claims["exp"])
+    expires = int(claims["exp"])
+    # An expiry past what a date can say (exp 1e30) would fail as a 500 where it is shown.
+    if expires > LATEST_EXPIRY:
+        raise InvalidTokenError("token expiry out of range")
+    return subject, expires

@@ -88,9 +88,14 @@ TokenClaimsDep = Annotated[TokenClaims, Depends(request_token_claims)]
 def token_user_id(claims: TokenClaims) -> int:
     """The id of the user the token was issued to (not yet checked against ``users``);
     401 for a subject that cannot be one."""
-    if not claims.subject.isdigit():
+    # ASCII digits only (``str.isdigit`` takes '²', which int() refuses) and an id the
+    # users table can hold: a subject past either was a 500, not a 401.
+    if not (claims.subject.isascii() and claims.subject.isdigit()):
         raise unauthorized()
-    return int(claims.subject)
+    user_id = int(claims.subject)
+    if user_id > MAX_BIGINT:
+        raise unauthorized()
+    return user_id
 
 
 def get_current_user(claims: TokenClaimsDep, session: SessionDep) -> User:

@@ -97,6 +97,11 @@ def _bad_tokens(user_id: str) -> dict[str, str]:
         "no exp": jwt.encode({"sub": user_id}, secret, algorithm="HS256"),
         "no sub": jwt.encode({"exp": soon}, secret, algorithm="HS256"),
         "unknown user": jwt.encode({"sub": "987654", "exp": soon}, secret, algorithm="HS256"),
+        # Signed with the key but saying what no token of ours says: each was a 500.
+        "superscript subject": jwt.encode({"sub": "²", "exp": soon}, secret, algorithm="HS256"),
+        "subject past any id": jwt.encode({"sub": "9" * 30, "exp": soon}, secret, algorithm="HS256"),
+        "expiry past any date": jwt.encode({"sub": user_id, "exp": 10**30}, secret, algorithm="HS256"),
+        "expiry as a huge float": jwt.encode({"sub": user_id, "exp": 1e300}, secret, algorithm="HS256"),
         "garbage": "not.a.token",
     }
 
