@@ -68,6 +68,8 @@ from typing import Annotated, Any, get_args, get_origin
 
 import anyio
 import anyio.to_thread
+from fastapi.dependencies.models import Dependant
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -368,6 +370,9 @@ class OneHopRoute(APIRoute):
         super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        return refusing_unknown_query_names(self._handler(), query_names(self.dependant))
+
+    def _handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         deferred = self.deferred_functions
         if not deferred:
@@ -390,3 +395,36 @@ class OneHopRoute(APIRoute):
                 _request_calls.reset(token)
 
         return one_hop_handler
+
+
+def query_names(dependant: Dependant) -> frozenset[str]:
+    """The query parameters a route reads: its own and its dependencies', as sent (alias)."""
+    names = {param.alias for param in dependant.query_params}
+    for dependency in dependant.dependencies:
+        names |= query_names(dependency)
+    return frozenset(names)
+
+
+def refusing_unknown_query_names(
+    handler: Callable[[Request], Coroutine[Any, Any, Response]], known: frozenset[str]
+) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+    """``handler``, answering 422 for a query parameter the route does not read, as a body
+    key it does not know is: ignored, a misspelt or misplaced filter widened the answer
+    (``/transactions/export?statement_id=3`` exported every statement)."""
+
+    async def checked(request: Request) -> Response:
+        unknown = [name for name in dict.fromkeys(request.query_params.keys()) if name not in known]
+        if unknown:
+            raise RequestValidationError([
+                {"type": "extra_forbidden", "loc": ("query", name),
+                 "msg": f"Unknown query parameter; this endpoint reads {_listed(known)}",
+                 "input": request.query_params[name]}
+                for name in unknown
+            ])
+        return await handler(request)
+
+    return checked
+
+
+def _listed(names: frozenset[str]) -> str:
+    return ", ".join(sorted(names)) if names else "none"

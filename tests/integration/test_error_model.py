@@ -123,3 +123,18 @@ def test_500_is_the_error_model_and_tells_nothing_inside(failing_app):
     assert response.status_code == 500
     assert response.json()["code"] == "internal_error"
     assert "hunter2" not in response.text
+
+
+def test_a_query_parameter_the_route_does_not_read_is_422_naming_it(client, auth_headers):
+    # Ignored, it widened the answer: /transactions/export?statement_id=3 (a parameter of
+    # /transactions, not of the export) exported every statement's transactions.
+    response = client.get("/transactions/export", params={"statement_id": "3", "format": "csv"},
+                          headers=auth_headers)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["errors"][0]["loc"] == ["query", "statement_id"]
+    assert "this endpoint reads category, date_from, date_to, format" in body["errors"][0]["msg"]
+    assert "statement_id" in body["detail"]
+    # What the route reads through its dependencies counts as read (paging, filters).
+    assert client.get("/transactions", params={"statement_id": "3", "limit": "5"},
+                      headers=auth_headers).status_code == 200
