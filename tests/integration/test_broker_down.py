@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 
 import httpx
@@ -13,22 +11,15 @@ from sqlalchemy import func, select
 from backend.api.health import HEALTH_TOKEN_HEADER
 from backend.db import get_engine
 from backend.models import IdempotencyKey, TaskStatus
-from tests.conftest import REPO_ROOT
-from tests.support.net import free_port, wait_until_answers
+from tests.support.net import free_port, running_api
 
 
 def test_with_the_broker_down_submit_is_503_leaving_no_row_and_deep_health_says_so(client, auth_headers):
-    api_port, dead_port = free_port(), free_port()
+    dead_port = free_port()
     env = dict(os.environ, CELERY_BROKER_URL=f"redis://127.0.0.1:{dead_port}/0",
                HEALTH_TOKEN="broker-down-test")
-    api = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "backend.api.main:create_app", "--factory",
-         "--port", str(api_port), "--log-level", "warning"],
-        cwd=REPO_ROOT, env=env,
-    )
-    try:
-        base = f"http://127.0.0.1:{api_port}"
-        wait_until_answers(f"{base}/health")
+    with running_api(env) as api:
+        base = api.base
 
         started = time.monotonic()
         response = httpx.post(f"{base}/tasks/ping", headers=auth_headers, timeout=30)
@@ -57,30 +48,18 @@ def test_with_the_broker_down_submit_is_503_leaving_no_row_and_deep_health_says_
         assert health.json()["detail"] == "unavailable: redis, worker"
         assert health.json()["code"] == "service_unavailable"
         assert health.json()["checks"]["database"] == "ok"
-    finally:
-        api.terminate()
-        api.wait(timeout=10)
 
 
 def test_with_rabbitmq_down_deep_health_names_the_broker_not_redis(clean_db, redis_server):
     # In production RabbitMQ is the broker and Redis only keeps events, counters and results:
     # an operator told "redis" failed would look at the wrong server.
-    api_port, dead_port = free_port(), free_port()
+    dead_port = free_port()
     env = dict(os.environ, CELERY_BROKER_URL=f"amqp://guest:guest@127.0.0.1:{dead_port}//",
                HEALTH_TOKEN="broker-down-test")
-    api = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "backend.api.main:create_app", "--factory",
-         "--port", str(api_port), "--log-level", "warning"],
-        cwd=REPO_ROOT, env=env,
-    )
-    try:
-        base = f"http://127.0.0.1:{api_port}"
-        wait_until_answers(f"{base}/health")
+    with running_api(env) as api:
+        base = api.base
         health = httpx.get(f"{base}/health", params={"deep": "true"}, timeout=30,
                            headers={HEALTH_TOKEN_HEADER: "broker-down-test"})
-    finally:
-        api.terminate()
-        api.wait(timeout=10)
     assert health.status_code == 503
     assert health.json()["detail"] == "unavailable: broker, worker"
     checks = health.json()["checks"]

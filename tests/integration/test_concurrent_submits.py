@@ -9,9 +9,6 @@ holding one connection waited for a second until the pool's timeout, then answer
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -19,9 +16,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import REPO_ROOT
 from tests.support.crowd import together
-from tests.support.net import free_port, wait_until_answers
+from tests.support.net import running_api
 
 CLIENTS = 64
 SUBMITS_PER_CLIENT = 3
@@ -29,22 +25,9 @@ SUBMITS_PER_CLIENT = 3
 
 @pytest.fixture
 def api_url(clean_db: None, redis_server: None) -> Iterator[str]:
-    port = free_port()
     env = {**os.environ, "USER_MAX_ACTIVE_TASKS": str(CLIENTS * SUBMITS_PER_CLIENT + 10)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "backend.api.main:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=REPO_ROOT, env=env, start_new_session=True,
-    )
-    try:
-        wait_until_answers(f"http://127.0.0.1:{port}/health")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+    with running_api(env) as api:
+        yield api.base
 
 
 def test_more_concurrent_submits_than_pooled_connections_are_all_accepted(api_url):

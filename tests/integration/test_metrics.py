@@ -5,9 +5,6 @@ and the METRICS_TOKEN guard."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -19,9 +16,8 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
 from backend.tasks.kinds import QUEUES
-from tests.conftest import REPO_ROOT
 from tests.integration.test_health import client_with
-from tests.support.net import free_port, wait_until_answers
+from tests.support.net import running_api
 
 REQUESTS = "ledgerflow_http_requests"
 
@@ -101,23 +97,8 @@ def test_metrics_token_is_required_when_set(clean_db, redis_server):
 def two_process_api(database, redis_server) -> Iterator[tuple[str, Path]]:
     """uvicorn with 2 worker processes and a metrics folder of its own: (base URL, folder)."""
     folder = Path(tempfile.mkdtemp(prefix="ledgerflow-test-metrics-2p-"))
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "backend.api.main:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--log-level", "warning"],
-        cwd=REPO_ROOT, env=dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(folder)),
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_answers(f"{base}/health", timeout=60)
-        yield base, folder
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+    with running_api(dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(folder)), "--workers", "2") as api:
+        yield api.base, folder
 
 
 def health_requests_per_process(folder: Path) -> dict[str, float]:

@@ -8,12 +8,8 @@ same body sent without a token cost 226 MB before the 401.
 from __future__ import annotations
 
 import json
-import os
 import select
-import signal
 import socket
-import subprocess
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -21,8 +17,7 @@ import psutil
 import pytest
 
 from backend.config import get_settings
-from tests.conftest import REPO_ROOT
-from tests.support.net import free_port, wait_until_answers
+from tests.support.net import running_api
 
 # Bodies are refused before anything reads them, let alone a database.
 pytestmark = pytest.mark.backend_independent
@@ -96,22 +91,8 @@ def raw_post(port: int, path: str, chunks: Iterable[bytes], content_length: int 
 @pytest.fixture(scope="module")
 def api_server(database) -> Iterator[tuple[int, int]]:
     """A real uvicorn process serving the API: yields (port, pid)."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "backend.api.main:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=REPO_ROOT,
-        start_new_session=True,
-    )
-    try:
-        wait_until_answers(f"http://127.0.0.1:{port}/health")
-        yield port, process.pid
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+    with running_api() as api:
+        yield api.port, api.pid
 
 
 @pytest.mark.parametrize("framing", ["content-length", "chunked"])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from backend.tasks.kinds import QUEUES
 from tests.conftest import REPO_ROOT, TEST_BACKEND
 from tests.support import statement_pdfs
 from tests.support.chaos import wait_until
-from tests.support.net import answers, free_port
+from tests.support.net import running_api
 from tests.support.statement_pdfs import LAYOUTS, write_bundle
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -65,28 +65,11 @@ PAGES = {
 @pytest.fixture
 def api_server(clean_db: None, worker: subprocess.Popen) -> Iterator[str]:
     """A real uvicorn process serving the API and the web app; yields its base URL."""
-    port = free_port()
-    log = (Path(os.environ["STORAGE_DIR"]).parent / f"ledgerflow-web-api-{port}.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "backend.api.main:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
-        # The test's user is an admin (the admin page), and its webhook may point here.
-        env={**os.environ, "ADMIN_EMAILS": ADMIN_EMAIL, "WEBHOOK_ALLOW_PRIVATE_NETWORKS": "true"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: process.poll() is not None or answers(f"{base}/health"), 60, "the API")
-        if process.poll() is not None:
-            pytest.fail(f"The API did not start:\n{Path(log.name).read_text()[-3000:]}")
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    log = Path(os.environ["STORAGE_DIR"]).parent / f"ledgerflow-web-api-{uuid.uuid4().hex[:8]}.log"
+    # The test's user is an admin (the admin page), and its webhook may point here.
+    env = {**os.environ, "ADMIN_EMAILS": ADMIN_EMAIL, "WEBHOOK_ALLOW_PRIVATE_NETWORKS": "true"}
+    with running_api(env, log=log) as api:
+        yield api.base
 
 
 @pytest.fixture

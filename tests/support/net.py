@@ -11,13 +11,16 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 import httpx
 import psutil
 import redis
+
+from tests.support import REPO_ROOT
 
 
 def free_port() -> int:
@@ -43,6 +46,55 @@ def wait_until_answers(url: str, timeout: float = 30) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"nothing answered at {url} within {timeout:.0f} s")
         time.sleep(0.2)
+
+
+@dataclass(frozen=True)
+class ApiServer:
+    """A running API process: where it answers and its pid."""
+
+    port: int
+    pid: int
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@contextlib.contextmanager
+def running_api(
+    env: Mapping[str, str] | None = None, *uvicorn_args: str, log: Path | None = None,
+    log_level: str = "warning", timeout: float = 60,
+) -> Iterator[ApiServer]:
+    """The API as a real uvicorn process, as `make api` serves it (the app factory), on a
+    free port of 127.0.0.1, with ``env`` (the test's environment by default) and its output
+    in ``log`` (the test's otherwise); stopped with SIGTERM when done, killed after 20 s."""
+    port = free_port()
+    output = log.open("w") if log is not None else None
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "backend.api.main:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", log_level, *uvicorn_args],
+        cwd=REPO_ROOT, env=dict(env if env is not None else os.environ),
+        stdout=output, stderr=subprocess.STDOUT if output else None, start_new_session=True,
+    )
+    try:
+        server = ApiServer(port, process.pid)
+        deadline = time.monotonic() + timeout
+        while not answers(f"{server.base}/health"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                said = f":\n{log.read_text()[-3000:]}" if log is not None else " (its output is above)"
+                raise RuntimeError(f"the API did not start{said}")
+            time.sleep(0.2)
+        yield server
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        if output is not None:
+            output.close()
 
 
 def port_is_free(port: int) -> bool:
@@ -199,8 +251,6 @@ class Stack:
     Redis and database given by the caller, its output collected."""
 
     def __init__(self, redis_url: str, database_url: str, storage_dir: Path, **env: str) -> None:
-        from tests.support import REPO_ROOT
-
         self.env = dict(
             os.environ, REDIS_URL=redis_url, DATABASE_URL=database_url,
             STORAGE_DIR=str(storage_dir), API_PORT=str(free_port()),
