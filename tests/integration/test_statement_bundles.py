@@ -49,7 +49,7 @@ def test_two_statements_in_one_pdf_are_two_statements(client, auth_headers, work
             str(truth.opening_balance), str(truth.closing_balance),
             "ok", len(truth.transactions), truth.account_last4,
         )
-        export = client.get(f"/statements/{statement_id}/export", params={"export_format": "csv"},
+        export = client.get(f"/statements/{statement_id}/export", params={"format": "csv"},
                             headers=auth_headers)
         assert export.status_code == 200, export.text
         rows = list(csv.DictReader(io.StringIO(export.text)))
