@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,7 @@ import pytest
 
 from backend.tasks.kinds import QUEUES  # reads no settings: safe before the environment is set
 from tests.support import SAMPLES_DIR  # a path only: imports nothing of the platform
+from tests.support.net import stop_process
 from tests.support.session_lock import SESSION_LOCKED_EXIT, SessionLocks
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -430,12 +430,7 @@ class SessionWorker:
         process, self.process = self.process, None
         if process is None:
             return
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop_process(process, timeout=20)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ every setting is, the environment and then the repo's .env."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ import httpx
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.support.net import PrivateRedis, free_port, wait_until_answers
+from tests.support.net import PrivateRedis, free_port, stop_process, wait_until_answers
 
 # Flower on a Redis of its own: what it serves does not depend on the database.
 pytestmark = pytest.mark.backend_independent
@@ -51,16 +50,6 @@ def run_flower(checkout: Path, env: dict[str, str], log: Path) -> tuple[subproce
     return process, f"http://127.0.0.1:{port}/"
 
 
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
 def test_flower_takes_its_password_from_the_env_file(checkout, flower_env, tmp_path):
     (checkout / ".env").write_text("FLOWER_BASIC_AUTH=admin:from-the-env-file\n")
     flower, url = run_flower(checkout, flower_env, tmp_path / "flower.log")
@@ -69,7 +58,7 @@ def test_flower_takes_its_password_from_the_env_file(checkout, flower_env, tmp_p
         anonymous = httpx.get(f"{url}tasks", timeout=10).status_code
         signed_in = httpx.get(f"{url}tasks", auth=("admin", "from-the-env-file"), timeout=10).status_code
     finally:
-        stop(flower)
+        stop_process(flower)
     log = (tmp_path / "flower.log").read_text()[-2000:]
     # Without it Flower serves every task's arguments and result (balances, account digits)
     # to anyone who reaches its port.
@@ -87,7 +76,7 @@ def test_the_environment_wins_over_the_env_file(checkout, flower_env, tmp_path):
         from_environment = httpx.get(f"{url}tasks", auth=("admin", "from-the-environment"),
                                      timeout=10).status_code
     finally:
-        stop(flower)
+        stop_process(flower)
     assert (from_file, from_environment) == (401, 200), (tmp_path / "flower.log").read_text()[-2000:]
 
 
@@ -96,7 +85,7 @@ def test_flower_with_no_sign_in_anywhere_does_not_start(checkout, flower_env, tm
     try:
         flower.wait(timeout=60)
     finally:
-        stop(flower)
+        stop_process(flower)
     assert flower.returncode != 0
     assert "Set FLOWER_BASIC_AUTH=user:password" in (tmp_path / "flower.log").read_text()
 
@@ -114,5 +103,5 @@ def test_a_sign_in_on_the_command_line_is_enough(checkout, flower_env, tmp_path)
         signed_in = httpx.get(f"http://127.0.0.1:{port}/tasks", auth=("admin", "on-the-command-line"),
                               timeout=10).status_code
     finally:
-        stop(flower)
+        stop_process(flower)
     assert signed_in == 200, (tmp_path / "flower.log").read_text()[-2000:]

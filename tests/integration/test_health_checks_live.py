@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import glob
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.support.net import PrivateRedis, free_port
+from tests.support.net import PrivateRedis, free_port, stop_process
 from tests.unit.test_deploy_files import services
 
 # Compose's check commands against processes on a Redis of their own: what they prove
@@ -45,16 +44,6 @@ def environment(tmp_path) -> Iterator[dict[str, str]]:
 def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log.open("w"),
                             stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 def run_check(test: list[str], env: dict[str, str], **replace: str) -> int:
@@ -90,7 +79,7 @@ def test_the_worker_check_pings_its_own_node(environment, tmp_path):
         assert run_check(test, {**environment, "HOSTNAME": "elsewhere"},
                          **SHORT_REPLY_WAIT) != 0  # no such node
     finally:
-        stop(worker)
+        stop_process(worker)
     assert run_check(test, environment, **SHORT_REPLY_WAIT) != 0  # a stopped worker is unhealthy
 
 
@@ -105,7 +94,7 @@ def test_the_beat_check_sees_beat_write_its_schedule(environment, tmp_path):
     try:
         eventually(lambda: run_check(test, environment, **here) == 0, "beat")
     finally:
-        stop(beat)
+        stop_process(beat)
     # The same check on a schedule nobody writes any more.
     stale = time.time() - 3600
     for path in glob.glob(str(tmp_path / "celerybeat-schedule*")):
@@ -126,6 +115,6 @@ def test_the_flower_check_and_its_persistent_history(environment, tmp_path):
     try:
         eventually(lambda: run_check(test, environment, **{":5555/": f":{port}/"}) == 0, "flower")
     finally:
-        stop(flower)
+        stop_process(flower)
     assert glob.glob(str(tmp_path / "flower.db*")), (tmp_path / "flower.log").read_text()[-2000:]
     assert run_check(test, environment, **{":5555/": f":{port}/"}) != 0

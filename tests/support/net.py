@@ -48,6 +48,18 @@ def wait_until_answers(url: str, timeout: float = 30) -> None:
         time.sleep(0.2)
 
 
+def stop_process(process: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM (a server's or a worker's clean stop), then SIGKILL to its whole session
+    (started with ``start_new_session``) after ``timeout`` seconds; nothing if it ended."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
 @dataclass(frozen=True)
 class ApiServer:
     """A running API process: where it answers and its pid."""
@@ -86,13 +98,7 @@ def running_api(
             time.sleep(0.2)
         yield server
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process(process, timeout=20)
         if output is not None:
             output.close()
 
