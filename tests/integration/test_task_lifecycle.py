@@ -220,7 +220,9 @@ def test_only_failed_or_cancelled_tasks_can_be_retried(client, auth_headers, wai
 
 
 def test_events_stream_reports_each_change_until_final(client, auth_headers, submit):
-    task_id = submit(auth_headers, "tests.progress_steps", steps=4, delay=0.3)
+    # Long enough (6 s) that the stream opens while the task still has changes to report,
+    # also on a slow machine: with 1.2 s of work the run was nearly over before it did.
+    task_id = submit(auth_headers, "tests.progress_steps", steps=20, delay=0.3)
 
     with client.stream("GET", f"/tasks/{task_id}/events", headers=auth_headers) as stream:
         assert stream.headers["content-type"].startswith("text/event-stream")
