@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -46,6 +48,28 @@ def create_access_token(subject: str, settings: Settings) -> tuple[str, int]:
 LATEST_EXPIRY = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp())
 
 
+# A token in JWS compact form: three base64url segments without padding (RFC 7515, 2 and
+# 7.1). python-jose's decoder is lenient where this is not: it drops characters outside
+# the alphabet and padding ("token=", "token@@@" verified as the token), and a last
+# character whose unused low bits differ ("...k" vs "...l") decodes to the same bytes.
+# Only the one spelling a signer produces is accepted, so a token has one text.
+COMPACT_TOKEN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+
+
+def is_canonical_compact_token(token: str) -> bool:
+    """Whether ``token`` is exactly what a signer writes: three segments, each the
+    unpadded base64url encoding of the bytes it decodes to."""
+    if COMPACT_TOKEN.fullmatch(token) is None:
+        return False
+    for segment in token.split("."):
+        if len(segment) % 4 == 1:  # no byte string encodes to this length
+            return False
+        decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        if base64.urlsafe_b64encode(decoded).rstrip(b"=").decode() != segment:
+            return False
+    return True
+
+
 @dataclass(frozen=True)
 class TokenClaims:
     """What a valid access token says: whose it is and until when."""
@@ -80,6 +104,8 @@ def decode_access_token(token: str, settings: Settings) -> TokenClaims:
 def _verified(token: str, key: str, algorithm: str) -> tuple[str, int]:
     """The subject and expiry (epoch seconds) of a token that verifies; InvalidTokenError
     otherwise (not cached: lru_cache keeps only answers)."""
+    if not is_canonical_compact_token(token):
+        raise InvalidTokenError("token is not in JWS compact form")
     try:
         claims = jwt.decode(
             token, key, algorithms=[algorithm], options={"require_sub": True, "require_exp": True}

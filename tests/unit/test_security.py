@@ -82,3 +82,22 @@ def test_a_token_verified_before_is_refused_with_another_key_or_a_changed_byte()
                      f"{header}.{payload}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"):
         with pytest.raises(InvalidTokenError):
             decode_access_token(tampered, SETTINGS)
+
+
+def test_a_token_with_anything_appended_or_a_second_spelling_is_refused():
+    # python-jose alone verified all of these as the token itself: it drops padding and
+    # characters outside base64url, and ignores the unused low bits of the last character.
+    token = _signed({"sub": "42", "exp": int(time.time()) + 60})
+    assert decode_access_token(token, SETTINGS).subject == "42"
+    header, payload, signature = token.split(".")
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    same_bytes_other_spelling = [
+        f"{header}.{payload}.{signature[:-1]}{c}"
+        for c in alphabet
+        if c != signature[-1] and alphabet.index(c) // 4 == alphabet.index(signature[-1]) // 4
+    ]
+    assert same_bytes_other_spelling  # a 32-byte HMAC leaves 2 unused bits: 3 spellings
+    for variant in [token + "=", token + "==", token + "@@@", f"{header}=.{payload}.{signature}",
+                    f" {token}", *same_bytes_other_spelling]:
+        with pytest.raises(InvalidTokenError):
+            decode_access_token(variant, SETTINGS)
