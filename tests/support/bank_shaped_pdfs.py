@@ -7,7 +7,11 @@ daily-balance grid (Chase), a check-number column and a balance only on a day's 
 Fargo), a date only on the first row of a day and carried/brought-forward lines (Barclays, HSBC),
 payment-type codes (HSBC), value-date lines under rows (N26), trailing currency signs, decimal
 commas, reference and exchange-rate lines (Amex, Revolut), and a year that turns inside the
-period (Chase, Capital One).
+period (Chase, Capital One). A second set, drawn the same way, adds Monzo, NatWest, TD Canada Trust,
+Commonwealth Bank, a German Volksbank, BNP Paribas, UBS, HDFC Bank, DBS and Navy Federal: one signed
+amount column, amounts on a description's last line, the date after the amounts, CR/DR/OD and S/H
+balance suffixes, Übertrag and carried-forward lines, and ``1 234,56`` / ``1'234.50`` /
+``1,23,456.78`` digit grouping.
 
 Each ``write_*`` function draws its PDF and returns the :class:`Truth`: every transaction as the
 samples README defines the expected output (date ISO, description lines joined by spaces with
@@ -1398,3 +1402,935 @@ def write_capital_one(path: Path) -> Truth:
     rows = [Row(t, text, a) for t, _, text, a in payments]
     rows += [Row(t, text, -a) for t, _, text, a in transactions]
     return Truth(tuple(rows), -previous, -new_balance)
+
+
+# --- Amount spellings of the banks below ------------------------------------------------------------
+
+
+def lakh(amount: Decimal) -> str:
+    """Indian grouping: ``1,23,456.78`` (thousands, then pairs of digits)."""
+    whole, cents = f"{abs(amount):.2f}".split(".")
+    head, tail = whole[:-3], whole[-3:]
+    pairs = []
+    while len(head) > 2:
+        pairs.insert(0, head[-2:])
+        head = head[:-2]
+    return ",".join([p for p in [head, *pairs] if p] + [tail]) + "." + cents
+
+
+def swiss(amount: Decimal) -> str:
+    """Swiss grouping: ``1'234.50``."""
+    return f"{abs(amount):,.2f}".replace(",", "'")
+
+
+def french(amount: Decimal) -> str:
+    """French grouping: ``1 234,56`` (a space between thousands, a decimal comma)."""
+    return f"{abs(amount):,.2f}".replace(",", " ").replace(".", ",")
+
+
+def _page_footer(s: Sheet, text: str, page_label: str, y: float = 286, right: float = 196) -> None:
+    s.text(15, y, text, size=6)
+    s.right(right, y, page_label, size=6)
+
+
+# --- Monzo (UK app bank): dd/mm/yyyy, one signed amount, a balance on every row, conversion lines ---
+
+
+def write_monzo(path: Path) -> Truth:
+    s = Sheet("A4", 8)
+    opening = D("842.17")
+    # (date, description lines, left-out lines (conversion rate), signed amount)
+    items: list[tuple[date, list[str], list[str], Decimal]] = [
+        (date(2023, 12, 18), ["TESCO STORES 3456", "LONDON GBR"], [], D("-23.40")),
+        (date(2023, 12, 20), ["ACME LTD", "SALARY DEC"], [], D("2450.00")),
+        (date(2023, 12, 22), ["Savings Pot"], [], D("-300.00")),
+        (
+            date(2023, 12, 27),
+            ["AMAZON.COM", "SEATTLE USA"],
+            ["Amount: USD -56.99. Conversion rate: 1.265."],
+            D("-45.05"),
+        ),
+        (date(2024, 1, 2), ["TFL TRAVEL CH", "TFL.GOV.UK/CP GBR"], [], D("-7.20")),
+        (date(2024, 1, 5), ["J SMITH", "RENT JAN"], [], D("-950.00")),
+        (date(2024, 1, 8), ["PRET A MANGER", "LONDON GBR"], [], D("-4.85")),
+        (date(2024, 1, 12), ["Savings Pot"], [], D("150.00")),
+        (date(2024, 1, 15), ["DELIVEROO", "LONDON GBR"], [], D("-18.60")),
+        (date(2024, 1, 19), ["JANE DOE", "DINNER"], [], D("25.00")),
+        (date(2024, 1, 24), ["SPOTIFY", "STOCKHOLM SWE"], [], D("-10.99")),
+        (date(2024, 1, 29), ["CURRYS", "LONDON GBR"], [], D("-1299.00")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, lines, _, a in items])
+    closing = last_balance(rows)
+    outgoings = sum((a for *_, a in items if a < 0), D(0))
+    deposits = sum((a for *_, a in items if a > 0), D(0))
+    cols = (15, 40, 165, 195)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Monzo Bank Limited", bold=True, size=11)
+        s.text(15, 19, "Personal Account statement")
+        s.text(120, 14, "Sort code: 04-00-04   Account number: 12345678")
+        s.text(120, 18, "IBAN: GB12 MONZ 0400 0412 3456 78")
+        s.text(120, 22, "01/12/2023 - 31/01/2024")
+        _page_footer(
+            s,
+            "Monzo Bank Limited is a company registered in England No. 09446231. "
+            "Registered Office: Broadwalk House, 5 Appold St, London EC2A 2AG",
+            f"Page {page}",
+        )
+        y = 34
+        if page == 1:
+            s.text(15, 32, "JOHN SMITH")
+            s.text(15, 36, "1 HIGH STREET, LONDON, E1 6AN")
+            s.text(120, 32, "Personal Account balance")
+            s.right(195, 32, us(closing, sign="-", dollar="£"), bold=True)
+            s.text(120, 36, "Total outgoings")
+            s.right(195, 36, "-" + us(outgoings, dollar="£"))
+            s.text(120, 40, "Total deposits")
+            s.right(195, 40, us(deposits, dollar="£"))
+            y = 52
+        s.text(cols[0], y, "Date", bold=True)
+        s.text(cols[1], y, "Description", bold=True)
+        s.right(cols[2], y, "(GBP) Amount", bold=True)
+        s.right(cols[3], y, "(GBP) Balance", bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 270, first_bottom=120)
+    for (day, lines, extra, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4 * len(lines) + 3.5 * len(extra) + 2)
+        s.text(cols[0], y, day.strftime("%d/%m/%Y"))
+        for k, line in enumerate(lines):
+            s.text(cols[1], y + 4 * k, line)
+        for k, line in enumerate(extra):
+            s.text(cols[1], y + 4 * len(lines) + 3.5 * k, line, size=6.5)
+        s.right(cols[2], y, us(amount, sign="-"))
+        s.right(cols[3], y, us(last_balance([row]), sign="-"))
+    s.save(path)
+    return Truth(tuple(rows), None, closing)
+
+
+# --- NatWest (UK): date once per day, amounts on a description's last line, OD balances ------------
+
+
+def write_natwest(path: Path) -> Truth:
+    s = Sheet("A4", 8)
+    opening = D("612.38")
+    items = [
+        (
+            date(2023, 12, 18),
+            ["Automated Credit HOUGHTON R&M Y", "FP 18/12/23 1046 4NJBRZ78GT3X"],
+            D("150.00"),
+        ),
+        (date(2023, 12, 18), ["Card Transaction 1234 16DEC23 C", "TESCO STORES 3456 LONDON GB"], D("-34.12")),
+        (date(2023, 12, 19), ["Direct Debit THAMES WATER", "REF 00123456789"], D("-45.00")),
+        (
+            date(2023, 12, 21),
+            ["OnLine Transaction J SMITH RENT", "VIA MOBILE - PYMT FP 21/12/23 10"],
+            D("-1100.00"),
+        ),
+        (date(2023, 12, 22), ["Automated Credit ACME LTD SALARY", "FP 22/12/23 0000 SAL DEC"], D("2310.55")),
+        (
+            date(2023, 12, 27),
+            ["Card Transaction 1234 24DEC23", "AMAZON.CO.UK*AB12C AMAZON.CO.UK"],
+            D("-67.99"),
+        ),
+        (date(2023, 12, 29), ["Direct Debit VODAFONE LTD"], D("-32.00")),
+        (date(2024, 1, 2), ["Cash Withdrawal NATWEST 02JAN"], D("-100.00")),
+        (date(2024, 1, 2), ["Card Transaction 1234 31DEC23", "SAINSBURYS S/MKT LONDON GB"], D("-58.40")),
+        (date(2024, 1, 8), ["Automated Credit J BLOGGS", "FP 08/01/24 TICKETS"], D("40.00")),
+        (date(2024, 1, 10), ["Standing Order SAVINGS ACCOUNT"], D("-250.00")),
+        (date(2024, 1, 15), ["Direct Debit BRITISH GAS", "REF 98765432"], D("-95.00")),
+        (date(2024, 1, 17), ["Charges ACCOUNT FEE"], D("-2.00")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, lines, a in items])
+    closing = last_balance(rows)
+    assert min(last_balance([r]) for r in rows) < 0  # an overdrawn stretch, printed with OD
+    paid_in = sum((a for *_, a in items if a > 0), D(0))
+    withdrawn = -sum((a for *_, a in items if a < 0), D(0))
+    cols = (15, 42, 140, 166, 195)
+
+    def bal(amount: Decimal) -> str:
+        return us(amount) + (" OD" if amount < 0 else "")
+
+    def header(page: int) -> float:
+        s.text(15, 14, "NatWest", bold=True, size=12)
+        s.text(120, 14, "Statement", bold=True)
+        s.text(120, 18, "Account Name  MR JOHN SMITH")
+        s.text(120, 22, "Sort Code 60-12-12   Account No 27104001")
+        _page_footer(
+            s,
+            "National Westminster Bank Plc. Registered Office: 250 Bishopsgate, London EC2M 4AA. "
+            "Registered in England and Wales No. 929027",
+            f"Page {page}",
+        )
+        y = 32
+        if page == 1:
+            s.text(15, 32, "Period Covered 18 DEC 2023 to 17 JAN 2024")
+            summary = [
+                ("Previous Balance", us(opening, dollar="£")),
+                ("Paid In", us(paid_in, dollar="£")),
+                ("Withdrawn", us(withdrawn, dollar="£")),
+                ("New Balance", us(closing, dollar="£")),
+            ]
+            for i, (label, amount) in enumerate(summary):
+                s.text(15, 38 + 4 * i, label)
+                s.right(80, 38 + 4 * i, amount)
+            y = 62
+        s.text(cols[0], y, "Date", bold=True)
+        s.text(cols[1], y, "Description", bold=True)
+        s.right(cols[2], y, "Paid In(£)", bold=True)
+        s.right(cols[3], y, "Withdrawn(£)", bold=True)
+        s.right(cols[4], y, "Balance(£)", bold=True)
+        return y + 6
+
+    carried = {"value": opening}
+    shown_day: dict[str, date | None] = {"day": None}
+
+    def enter(y: float) -> float:
+        s.text(cols[1], y, "BROUGHT FORWARD")
+        s.right(cols[4], y, bal(carried["value"]))
+        shown_day["day"] = None
+        return y + 5
+
+    flow = Flow(s, header, 270, enter=enter, first_bottom=110)
+    y = flow.need(5)
+    s.text(cols[0], y, "18 DEC 2023")
+    s.text(cols[1], y, "BROUGHT FORWARD")
+    s.right(cols[4], y, bal(opening))
+    shown_day["day"] = date(2023, 12, 18)
+    for (day, lines, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4 * len(lines) + 1)
+        if day != shown_day["day"]:
+            s.text(cols[0], y, f"{day.day:02d} {day:%b} {day.year}".upper())
+        shown_day["day"] = day
+        for k, line in enumerate(lines):
+            s.text(cols[1], y + 4 * k, line)
+        last = y + 4 * (len(lines) - 1)
+        s.right(cols[2] if amount > 0 else cols[3], last, us(amount))
+        s.right(cols[4], last, bal(last_balance([row])))
+        carried["value"] = last_balance([row])
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- TD Canada Trust (CA chequing): description first, date after the amounts (JAN02), day balances -
+
+
+def write_td_canada(path: Path) -> Truth:
+    s = Sheet("Letter", 8)
+    opening = D("1834.27")
+    items = [
+        (date(2023, 12, 29), "FPOS LOBLAWS #1234", D("-87.16")),
+        (date(2023, 12, 29), "SEND E-TFR ***Bxy", D("-40.00")),
+        (date(2024, 1, 2), "ROGERS BPY", D("-95.40")),
+        (date(2024, 1, 2), "TD ATM W/D 004567", D("-100.00")),
+        (date(2024, 1, 5), "PAYROLL DEP", D("2245.18")),
+        (date(2024, 1, 8), "TFR-TO C/C", D("-650.00")),
+        (date(2024, 1, 10), "HYDRO ONE _V", D("-112.35")),
+        (date(2024, 1, 15), "E-TRANSFER ***dGh", D("75.00")),
+        (date(2024, 1, 15), "GC 1234-WITHDRAW", D("-60.00")),
+        (date(2024, 1, 19), "PAYROLL DEP", D("2245.18")),
+        (date(2024, 1, 22), "INS PREM", D("-143.20")),
+        (date(2024, 1, 26), "MORTGAGE PAYMENT", D("-1675.44")),
+        (date(2024, 1, 31), "MONTHLY ACCOUNT FEE", D("-16.95")),
+    ]
+    rows = running(opening, items)
+    cols = (15, 120, 145, 152, 195)
+
+    def mmmdd(day: date) -> str:
+        return f"{day:%b}{day.day:02d}".upper()
+
+    def header(page: int) -> float:
+        s.text(15, 14, "TD Canada Trust", bold=True, size=12)
+        s.text(120, 14, "STATEMENT OF ACCOUNT")
+        s.text(120, 18, "Branch No. 1234   Account No. 5678901")
+        s.text(120, 22, "Statement From - To  DEC 29/23 - JAN 31/24")
+        s.right(195, 268, f"Page {page}", size=6)
+        s.text(15, 268, "TD Canada Trust", size=6)
+        y = 32
+        if page == 1:
+            s.text(15, 30, "JOHN DOE")
+            s.text(15, 34, "100 KING ST W")
+            s.text(15, 38, "TORONTO ON  M5X 1A9")
+            s.text(120, 34, "EVERY DAY CHEQUING ACCOUNT", bold=True)
+            y = 50
+        s.text(cols[0], y, "DESCRIPTION", bold=True)
+        s.right(cols[1], y, "WITHDRAWALS", bold=True)
+        s.right(cols[2], y, "DEPOSITS", bold=True)
+        s.text(cols[3], y, "DATE", bold=True)
+        s.right(cols[4], y, "BALANCE", bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 250, first_bottom=95)
+    y = flow.need(5)
+    s.text(cols[0], y, "BALANCE FORWARD")
+    s.text(cols[3], y, "DEC29")
+    s.right(cols[4], y, us(opening))
+    shown = []
+    for i, ((day, text, amount), row) in enumerate(zip(items, rows, strict=True)):
+        last_of_day = i + 1 == len(items) or items[i + 1][0] != day
+        y = flow.need(4.5)
+        s.text(cols[0], y, text)
+        s.right(cols[1] if amount < 0 else cols[2], y, us(amount))
+        s.text(cols[3], y, mmmdd(day))
+        if last_of_day:
+            s.right(cols[4], y, us(last_balance([row])))
+        shown.append(Row(day, text, amount, row.balance if last_of_day else None))
+    s.save(path)
+    return Truth(tuple(shown), opening, None)
+
+
+# --- Commonwealth Bank (AU): Debit / Credit / Balance with CR and DR, card and value-date lines -----
+
+
+def write_commbank(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("412.85")
+    # (date, description lines, left-out lines (card, value date, foreign amount), signed amount)
+    items: list[tuple[date, list[str], list[str], Decimal]] = [
+        (
+            date(2023, 12, 18),
+            ["WOOLWORTHS 1234 SYDNEY NS AUS"],
+            ["Card xx1234", "Value Date: 16/12/2023"],
+            D("-86.40"),
+        ),
+        (date(2023, 12, 19), ["Transfer To J Smith", "NetBank Rent Dec"], [], D("-520.00")),
+        (date(2023, 12, 21), ["Direct Credit 012345 ACME PTY LTD", "SALARY"], [], D("3105.66")),
+        (
+            date(2023, 12, 27),
+            ["AMAZON MKTPLC US SEATTLE WA USA"],
+            ["Card xx1234", "USD 45.00"],
+            D("-68.95"),
+        ),
+        (date(2023, 12, 27), ["International Transaction Fee"], [], D("-2.07")),
+        (date(2024, 1, 2), ["Wdl ATM CBA ATM TOWN HALL SYD NSW AUS"], ["Card xx1234"], D("-200.00")),
+        (date(2024, 1, 3), ["BPAY AGL ENERGY", "Ref 123456789"], [], D("-412.33")),
+        (date(2024, 1, 8), ["Fast Transfer From J Bloggs", "dinner"], [], D("45.00")),
+        (date(2024, 1, 10), ["Transfer to xx9876 CommBank app", "Savings"], [], D("-1000.00")),
+        (
+            date(2024, 1, 12),
+            ["JB HI FI MOORE PARK NS AUS"],
+            ["Card xx1234", "Value Date: 10/01/2024"],
+            D("-1399.00"),
+        ),
+        (date(2024, 1, 15), ["Account Fee"], [], D("-4.00")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, lines, _, a in items])
+    closing = last_balance(rows)
+    assert min(last_balance([r]) for r in rows) < 0  # overdrawn at the end: a DR balance
+    cols = (15, 33, 140, 163, 196)
+
+    def bal(amount: Decimal) -> str:
+        return us(amount, dollar="$") + (" DR" if amount < 0 else " CR")
+
+    def header(page: int) -> float:
+        s.text(15, 14, "CommBank", bold=True, size=12)
+        s.text(120, 14, "Smart Access")
+        s.text(120, 18, "Account Number  06 2000 12345678")
+        s.text(120, 22, "Period  16 Dec 2023 - 15 Jan 2024")
+        s.right(196, 286, f"Statement 12 (Page {page})", size=6)
+        s.text(
+            15,
+            286,
+            "Commonwealth Bank of Australia ABN 48 123 123 124 AFSL and Australian credit licence 234945",
+            size=6,
+        )
+        y = 34
+        if page == 1:
+            s.text(15, 32, "MR JOHN SMITH")
+            s.text(15, 36, "1 GEORGE ST, SYDNEY NSW 2000")
+            y = 50
+        s.text(cols[0], y, "Date", bold=True)
+        s.text(cols[1], y, "Transaction", bold=True)
+        s.right(cols[2], y, "Debit", bold=True)
+        s.right(cols[3], y, "Credit", bold=True)
+        s.right(cols[4], y, "Balance", bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 270, first_bottom=105)
+    y = flow.need(5)
+    s.text(cols[0], y, "16 Dec 2023")
+    s.text(cols[1], y, "OPENING BALANCE", bold=True)
+    s.right(cols[4], y, bal(opening))
+    for (day, lines, extra, amount), row in zip(items, rows, strict=True):
+        y = flow.need(3.6 * (len(lines) + len(extra)) + 1.5)
+        s.text(cols[0], y, f"{day.day:02d} {day:%b}")
+        for k, line in enumerate(lines + extra):
+            s.text(cols[1], y + 3.6 * k, line)
+        s.right(cols[2] if amount < 0 else cols[3], y, us(amount))
+        s.right(cols[4], y, bal(last_balance([row])))
+    y = flow.need(6)
+    s.text(cols[0], y + 1, "15 Jan 2024")
+    s.text(cols[1], y + 1, "CLOSING BALANCE", bold=True)
+    s.right(cols[4], y + 1, bal(closing), bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- A German Volksbank: Bu-Tag / Wert without a year, S and H suffixes, Übertrag between pages ----
+
+
+def write_volksbank(path: Path) -> Truth:
+    s = Sheet("A4", 8)
+    opening = D("1873.42")
+    items = [
+        (
+            date(2023, 12, 29),
+            date(2023, 12, 29),
+            ["Kartenzahlung girocard", "EDEKA Markt Musterstadt"],
+            D("-54.21"),
+        ),
+        (
+            date(2023, 12, 29),
+            date(2023, 12, 29),
+            ["Dauerauftrag", "Hausverwaltung Schmidt", "Miete Januar"],
+            D("-890.00"),
+        ),
+        (
+            date(2024, 1, 2),
+            date(2024, 1, 2),
+            ["Basislastschrift", "Stadtwerke Musterstadt GmbH", "Abschlag Strom Januar"],
+            D("-78.00"),
+        ),
+        (date(2024, 1, 3), date(2024, 1, 2), ["Kartenzahlung girocard", "DB Vertrieb GmbH"], D("-129.90")),
+        (
+            date(2024, 1, 5),
+            date(2024, 1, 5),
+            ["Überweisungsgutschr.", "Arbeitgeber GmbH", "Gehalt Januar 2024"],
+            D("3250.00"),
+        ),
+        (date(2024, 1, 9), date(2024, 1, 9), ["Auszahlung Geldautomat", "VR-Bank GA 1234"], D("-200.00")),
+        (date(2024, 1, 15), date(2024, 1, 15), ["Gutschrift", "Erika Musterfrau", "Pizza"], D("12.50")),
+        (
+            date(2024, 1, 22),
+            date(2024, 1, 20),
+            ["Basislastschrift", "Amazon EU S.a.r.L.", "Bestellung 302-1234567"],
+            D("-1045.99"),
+        ),
+        (date(2024, 1, 31), date(2024, 1, 31), ["Abschluss", "Kontoführungsentgelt"], D("-6.90")),
+    ]
+    closing = opening + sum((a for *_, a in items), D(0))
+    cols = (15, 30, 46, 192)
+
+    def sh(amount: Decimal) -> str:
+        return eu(amount) + (" S" if amount < 0 else " H")
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Volksbank Musterstadt eG", bold=True, size=11)
+        s.text(120, 14, f"Kontoauszug 1/2024   Blatt {page}")
+        s.text(120, 18, "IBAN DE12 1234 5678 0001 2345 67")
+        s.text(120, 22, "erstellt am 31.01.2024")
+        s.text(15, 286, "Bitte beachten Sie die Hinweise auf der Rückseite.", size=6)
+        s.right(196, 286, f"Blatt {page}", size=6)
+        y = 34 if page == 1 else 30
+        s.text(cols[0], y, "Bu-Tag", bold=True)
+        s.text(cols[1], y, "Wert", bold=True)
+        s.text(cols[2], y, "Vorgang", bold=True)
+        return y + 6
+
+    carried = {"value": opening}
+
+    def leave(y: float) -> None:
+        s.right(150, y + 1, f"Übertrag auf Blatt {s.pages + 1}", bold=True)
+        s.right(cols[3], y + 1, sh(carried["value"]), bold=True)
+
+    def enter(y: float) -> float:
+        s.right(150, y, f"Übertrag von Blatt {s.pages - 1}", bold=True)
+        s.right(cols[3], y, sh(carried["value"]), bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 265, leave=leave, enter=enter, first_bottom=100)
+    y = flow.need(6)
+    s.right(150, y, "alter Kontostand vom 28.12.2023", bold=True)
+    s.right(cols[3], y, sh(opening), bold=True)
+    for booked, valued, lines, amount in items:
+        y = flow.need(3.8 * len(lines) + 1.5)
+        s.text(cols[0], y, booked.strftime("%d.%m."))
+        s.text(cols[1], y, valued.strftime("%d.%m."))
+        for k, line in enumerate(lines):
+            s.text(cols[2], y + 3.8 * k, line)
+        s.right(cols[3], y, sh(amount))
+        carried["value"] += amount
+    y = flow.need(8)
+    s.right(150, y + 2, "neuer Kontostand vom 31.01.2024", bold=True)
+    s.right(cols[3], y + 2, sh(closing), bold=True)
+    s.save(path)
+    rows = [Row(b, " ".join(lines), a) for b, _, lines, a in items]
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- BNP Paribas (FR): Date / Nature / Valeur / Débit / Crédit, dd.mm, 1 234,56, SOLDE CREDITEUR ----
+
+
+def write_bnp(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("1523.64")
+    # (date, value date, description lines, left-out lines (exchange rate), signed amount)
+    items: list[tuple[date, date, list[str], list[str], Decimal]] = [
+        (
+            date(2023, 12, 11),
+            date(2023, 12, 9),
+            ["FACTURE CARTE DU 081223 CARREFOUR CITY PARIS 11"],
+            [],
+            D("-23.45"),
+        ),
+        (
+            date(2023, 12, 14),
+            date(2023, 12, 14),
+            ["PRLV SEPA EDF CLIENTS PARTICULIERS", "ECHEANCE DECEMBRE 2023"],
+            [],
+            D("-87.00"),
+        ),
+        (date(2023, 12, 20), date(2023, 12, 20), ["RETRAIT DAB 201223 PARIS BNP 0123"], [], D("-60.00")),
+        (
+            date(2023, 12, 22),
+            date(2023, 12, 22),
+            ["VIR SEPA RECU /DE ACME SAS /MOTIF SALAIRE", "DECEMBRE 2023"],
+            [],
+            D("2845.12"),
+        ),
+        (
+            date(2023, 12, 29),
+            date(2023, 12, 28),
+            ["FACTURE CARTE DU 271223 AMAZON US SEATTLE"],
+            ["USD 56,99 1 EURO = 1,1035 USD"],
+            D("-51.64"),
+        ),
+        (
+            date(2024, 1, 2),
+            date(2024, 1, 2),
+            ["VIREMENT SEPA EMIS /MOTIF LOYER JANVIER", "/BEN SCI DES LILAS"],
+            [],
+            D("-1150.00"),
+        ),
+        (date(2024, 1, 3), date(2024, 1, 3), ["PRLV SEPA FREE MOBILE"], [], D("-19.99")),
+        (
+            date(2024, 1, 5),
+            date(2024, 1, 5),
+            ["VIR SEPA RECU /DE DUPONT MARIE", "/MOTIF REMBOURSEMENT RESTAURANT"],
+            [],
+            D("35.00"),
+        ),
+        (date(2024, 1, 8), date(2024, 1, 8), ["COMMISSIONS", "COTISATION ESPRIT LIBRE"], [], D("-8.30")),
+    ]
+    closing = opening + sum((a for *_, a in items), D(0))
+    debits = -sum((a for *_, a in items if a < 0), D(0))
+    credits = sum((a for *_, a in items if a > 0), D(0))
+    cols = (15, 30, 135, 172, 196)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "BNP PARIBAS", bold=True, size=12)
+        s.text(110, 14, "RELEVE DE COMPTE CHEQUES", bold=True)
+        s.text(110, 18, "du 9 décembre 2023 au 8 janvier 2024")
+        s.text(110, 22, "IBAN : FR76 3000 4012 3400 0123 4567 890")
+        _page_footer(s, "BNP PARIBAS SA au capital de 2 294 954 818 € - 662 042 449 RCS Paris", f"P. {page}")
+        y = 34 if page == 1 else 30
+        s.text(cols[0], y, "Date", bold=True)
+        s.text(cols[1], y, "Nature des opérations", bold=True)
+        s.text(cols[2], y, "Valeur", bold=True)
+        s.right(cols[3], y, "Débit", bold=True)
+        s.right(cols[4], y, "Crédit", bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 270, first_bottom=90)
+    y = flow.need(5)
+    s.text(cols[1], y, "SOLDE CREDITEUR AU 08.12.2023", bold=True)
+    s.right(cols[4], y, french(opening), bold=True)
+    for booked, valued, lines, extra, amount in items:
+        y = flow.need(3.6 * (len(lines) + len(extra)) + 1.5)
+        s.text(cols[0], y, booked.strftime("%d.%m"))
+        for k, line in enumerate(lines + extra):
+            s.text(cols[1], y + 3.6 * k, line)
+        s.text(cols[2], y, valued.strftime("%d.%m"))
+        s.right(cols[3] if amount < 0 else cols[4], y, french(amount))
+    y = flow.need(12)
+    s.text(cols[1], y + 1, "TOTAL DES OPERATIONS", bold=True)
+    s.right(cols[3], y + 1, french(debits), bold=True)
+    s.right(cols[4], y + 1, french(credits), bold=True)
+    s.text(cols[1], y + 6, "SOLDE CREDITEUR AU 08.01.2024", bold=True)
+    s.right(cols[4], y + 6, french(closing), bold=True)
+    s.save(path)
+    rows = [Row(b, " ".join(lines), a) for b, _, lines, _, a in items]
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- UBS (CH): Datum / Text / Belastung / Gutschrift / Valuta / Saldo, 1'234.50, Saldovortrag ------
+
+
+def write_ubs(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("8412.35")
+    # (date, value date, text lines, left-out lines (foreign amount and rate), signed amount)
+    items: list[tuple[date, date, list[str], list[str], Decimal]] = [
+        (date(2024, 1, 3), date(2024, 1, 3), ["Zahlung Debit Card", "Migros Zürich HB"], [], D("-46.85")),
+        (
+            date(2024, 1, 4),
+            date(2024, 1, 4),
+            ["e-banking-Auftrag", "Vermieter AG, 8001 Zürich", "Miete Februar"],
+            [],
+            D("-2350.00"),
+        ),
+        (date(2024, 1, 8), date(2024, 1, 8), ["Bezug Bancomat", "UBS Zürich Paradeplatz"], [], D("-300.00")),
+        (
+            date(2024, 1, 10),
+            date(2024, 1, 9),
+            ["Zahlung Debit Card", "Amazon.de Luxemburg"],
+            ["EUR 89.90 Kurs 0.9612"],
+            D("-86.41"),
+        ),
+        (
+            date(2024, 1, 25),
+            date(2024, 1, 25),
+            ["Gutschrift", "Arbeitgeber AG", "Lohn Januar"],
+            [],
+            D("7845.60"),
+        ),
+        (
+            date(2024, 1, 26),
+            date(2024, 1, 26),
+            ["e-banking-Auftrag", "Krankenkasse Beispiel AG", "Prämie Januar"],
+            [],
+            D("-412.70"),
+        ),
+        (date(2024, 1, 29), date(2024, 1, 29), ["Zahlung Debit Card", "Coop Pronto Bern"], [], D("-12.40")),
+        (date(2024, 1, 31), date(2024, 1, 31), ["Saldo Dienstleistungspreise"], [], D("-15.00")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, _, lines, _, a in items])
+    closing = last_balance(rows)
+    debits = -sum((a for *_, a in items if a < 0), D(0))
+    credits = sum((a for *_, a in items if a > 0), D(0))
+    cols = (15, 34, 132, 155, 160, 196)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "UBS Switzerland AG", bold=True, size=11)
+        s.text(115, 14, "Kontoauszug Privatkonto CHF", bold=True)
+        s.text(115, 18, "IBAN CH12 0023 0230 1234 5678 A")
+        s.text(115, 22, "01.01.2024 - 31.01.2024")
+        _page_footer(s, "UBS Switzerland AG, Postfach, 8098 Zürich", f"Seite {page}")
+        y = 34 if page == 1 else 30
+        s.text(cols[0], y, "Datum", bold=True)
+        s.text(cols[1], y, "Text", bold=True)
+        s.right(cols[2], y, "Belastung", bold=True)
+        s.right(cols[3], y, "Gutschrift", bold=True)
+        s.text(cols[4], y, "Valuta", bold=True)
+        s.right(cols[5], y, "Saldo", bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 270, first_bottom=85)
+    y = flow.need(5)
+    s.text(cols[0], y, "01.01.2024")
+    s.text(cols[1], y, "Saldovortrag")
+    s.right(cols[5], y, swiss(opening))
+    for (booked, valued, lines, extra, amount), row in zip(items, rows, strict=True):
+        y = flow.need(3.6 * (len(lines) + len(extra)) + 1.5)
+        s.text(cols[0], y, booked.strftime("%d.%m.%Y"))
+        for k, line in enumerate(lines + extra):
+            s.text(cols[1], y + 3.6 * k, line)
+        s.right(cols[2] if amount < 0 else cols[3], y, swiss(amount))
+        s.text(cols[4], y, valued.strftime("%d.%m.%Y"))
+        s.right(cols[5], y, swiss(last_balance([row])))
+    y = flow.need(12)
+    s.text(cols[1], y + 1, "Umsatztotal", bold=True)
+    s.right(cols[2], y + 1, swiss(debits), bold=True)
+    s.right(cols[3], y + 1, swiss(credits), bold=True)
+    s.text(cols[0], y + 6, "31.01.2024")
+    s.text(cols[1], y + 6, "Schlusssaldo", bold=True)
+    s.right(cols[5], y + 6, swiss(closing), bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- HDFC Bank (IN): dd/mm/yy, Chq./Ref.No., lakh grouping, wrapped narrations, summary at the end --
+
+
+def write_hdfc(path: Path) -> Truth:
+    s = Sheet("A4", 6.5)
+    opening = D("184520.35")
+    # (date, narration lines, reference, value date, signed amount)
+    items = [
+        (
+            date(2023, 12, 16),
+            ["UPI-SWIGGY LIMITED-SWIGGY@ICICI-", "ICIC0DC0099-PAYMENT FROM PHONE"],
+            "0000335012345678",
+            date(2023, 12, 16),
+            D("-486.00"),
+        ),
+        (
+            date(2023, 12, 20),
+            ["NEFT CR-CITI0000004-ACME TECHNOLOGIES", "PVT LTD-RAHUL SHARMA-CITIN23456789"],
+            "CITIN23456789",
+            date(2023, 12, 20),
+            D("125000.00"),
+        ),
+        (
+            date(2023, 12, 22),
+            ["ATW-416021XXXXXX1234-S1ANMU12-MUMBAI"],
+            "0000000000004512",
+            date(2023, 12, 22),
+            D("-10000.00"),
+        ),
+        (
+            date(2023, 12, 28),
+            ["IMPS-335812345678-PRIYA LANDLORD-", "HDFC-XXXXXXX5678-RENT DEC"],
+            "0000335812345678",
+            date(2023, 12, 28),
+            D("-35000.00"),
+        ),
+        (
+            date(2024, 1, 2),
+            ["POS 416021XXXXXX1234 AMAZON PAY INDIA"],
+            "0000000000002233",
+            date(2024, 1, 2),
+            D("-2349.00"),
+        ),
+        (
+            date(2024, 1, 5),
+            ["SI-HDFC LIFE INSURANCE-POLICY 12345678"],
+            "0000000000000988",
+            date(2024, 1, 5),
+            D("-18500.00"),
+        ),
+        (
+            date(2024, 1, 8),
+            ["UPI-RAVI KUMAR-RAVIK@OKAXIS-UTIB0001234-", "DINNER SHARE"],
+            "0000400812345678",
+            date(2024, 1, 8),
+            D("1250.00"),
+        ),
+        (
+            date(2024, 1, 10),
+            ["ACH D- TP ACH ICICIPRULIFE-1234567890"],
+            "0000000000007788",
+            date(2024, 1, 10),
+            D("-5000.00"),
+        ),
+        (
+            date(2024, 1, 13),
+            ["CREDIT INTEREST CAPITALISED"],
+            "0000000000000000",
+            date(2024, 1, 13),
+            D("1023.55"),
+        ),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, lines, _, _, a in items])
+    closing = last_balance(rows)
+    debits = -sum((a for *_, a in items if a < 0), D(0))
+    credits = sum((a for *_, a in items if a > 0), D(0))
+    cols = (10, 26, 94, 120, 155, 178, 202)
+
+    def header(page: int) -> float:
+        s.text(10, 12, "HDFC BANK LIMITED", bold=True, size=10)
+        s.right(202, 12, f"Page No .: {page}")
+        s.text(10, 18, "MR. RAHUL SHARMA")
+        s.text(10, 22, "FLAT 12, SEA VIEW APTS, MUMBAI 400050")
+        s.text(120, 18, "Account No : 50100123456789  SAVINGS A/C")
+        s.text(120, 22, "Statement From : 15/12/2023 To : 14/01/2024")
+        s.text(
+            10,
+            287,
+            "HDFC BANK LIMITED  *Closing balance includes funds earmarked for hold and uncleared funds",
+            size=5.5,
+        )
+        y = 32 if page == 1 else 30
+        s.text(10, y - 3, "Statement of account", bold=True)
+        s.text(cols[0], y + 3, "Date", bold=True)
+        s.text(cols[1], y + 3, "Narration", bold=True)
+        s.text(cols[2], y + 3, "Chq./Ref.No.", bold=True)
+        s.text(cols[3], y + 3, "Value Dt", bold=True)
+        s.right(cols[4], y + 3, "Withdrawal Amt.", bold=True)
+        s.right(cols[5], y + 3, "Deposit Amt.", bold=True)
+        s.right(cols[6], y + 3, "Closing Balance", bold=True)
+        return y + 9
+
+    flow = Flow(s, header, 272, first_bottom=70)
+    for (day, lines, ref, valued, amount), row in zip(items, rows, strict=True):
+        y = flow.need(3.2 * len(lines) + 1.5)
+        s.text(cols[0], y, day.strftime("%d/%m/%y"))
+        for k, line in enumerate(lines):
+            s.text(cols[1], y + 3.2 * k, line)
+        s.text(cols[2], y, ref)
+        s.text(cols[3], y, valued.strftime("%d/%m/%y"))
+        s.right(cols[4] if amount < 0 else cols[5], y, lakh(amount))
+        s.right(cols[6], y, lakh(last_balance([row])))
+    y = flow.need(16)
+    s.text(10, y + 2, "STATEMENT SUMMARY :-", bold=True)
+    labels = ("Opening Balance", "Dr Count", "Cr Count", "Debits", "Credits", "Closing Bal")
+    values = (
+        lakh(opening),
+        str(sum(1 for *_, a in items if a < 0)),
+        str(sum(1 for *_, a in items if a > 0)),
+        lakh(debits),
+        lakh(credits),
+        lakh(closing),
+    )
+    for k, (label, value) in enumerate(zip(labels, values, strict=True)):
+        s.right(45 + 31 * k, y + 7, label, bold=True)
+        s.right(45 + 31 * k, y + 11, value)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- DBS (SG): Withdrawal (-) / Deposit (+), Balance Carried Forward on each page and at the end ----
+
+
+def write_dbs(path: Path) -> Truth:
+    s = Sheet("A4", 8)
+    opening = D("6234.10")
+    items = [
+        (date(2024, 3, 1), ["Debit Card Transaction", "NTUC FP-BEDOK SINGAPORE SGP"], D("-84.35")),
+        (date(2024, 3, 4), ["FAST Payment / Receipt", "JOHN TAN", "OTHR dinner"], D("42.00")),
+        (date(2024, 3, 5), ["GIRO - Standing Instruction", "SP DIGITAL PTE LTD"], D("-132.80")),
+        (date(2024, 3, 8), ["Cash Withdrawal", "DBS ATM BEDOK MALL"], D("-200.00")),
+        (date(2024, 3, 11), ["Debit Card Transaction", "GRAB *A-5TGH2 SINGAPORE SGP"], D("-18.60")),
+        (date(2024, 3, 15), ["Funds Transfer", "TOP-UP TO PAYLAH!"], D("-50.00")),
+        (date(2024, 3, 20), ["Inward Credit-FAST", "ACME PTE LTD SALARY"], D("5800.00")),
+        (
+            date(2024, 3, 22),
+            ["Advice FAST Payment / Receipt", "LIM PROPERTY MGMT", "OTHR rent april"],
+            D("-2600.00"),
+        ),
+        (date(2024, 3, 28), ["Debit Card Transaction", "COURTS MEGASTORE SINGAPORE SGP"], D("-1499.00")),
+        (date(2024, 3, 31), ["Interest Earned"], D("2.35")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, lines, a in items])
+    closing = last_balance(rows)
+    withdrawals = -sum((a for *_, a in items if a < 0), D(0))
+    deposits = sum((a for *_, a in items if a > 0), D(0))
+    cols = (15, 38, 142, 168, 196)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "DBS", bold=True, size=14)
+        s.text(110, 14, "Consolidated Statement", bold=True)
+        s.text(110, 18, "01 Mar 2024 to 31 Mar 2024")
+        _page_footer(s, "DBS Bank Ltd  Co. Reg. No. 196800306E", f"Page {page}")
+        y = 32
+        if page == 1:
+            s.text(15, 32, "MR TAN AH KOW")
+            s.text(15, 36, "BLK 123 BEDOK NORTH AVE 1 #01-23 SINGAPORE 460123")
+            s.text(15, 48, "DBS Multiplier Account   Account No. 123-456789-0", bold=True)
+            s.text(15, 52, "Currency: SINGAPORE DOLLAR")
+            y = 60
+        s.text(cols[0], y, "Date", bold=True)
+        s.text(cols[1], y, "Description", bold=True)
+        s.right(cols[2], y, "Withdrawal (-)", bold=True)
+        s.right(cols[3], y, "Deposit (+)", bold=True)
+        s.right(cols[4], y, "Balance", bold=True)
+        return y + 6
+
+    carried = {"value": opening}
+
+    def leave(y: float) -> None:
+        s.text(cols[1], y + 1, "Balance Carried Forward", bold=True)
+        s.right(cols[4], y + 1, us(carried["value"]), bold=True)
+
+    def enter(y: float) -> float:
+        s.text(cols[1], y, "Balance Brought Forward", bold=True)
+        s.right(cols[4], y, us(carried["value"]), bold=True)
+        return y + 5
+
+    flow = Flow(s, header, 265, leave=leave, enter=enter, first_bottom=115)
+    y = flow.need(5)
+    s.text(cols[1], y, "Balance Brought Forward", bold=True)
+    s.right(cols[4], y, us(opening), bold=True)
+    for (day, lines, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4 * len(lines) + 1)
+        s.text(cols[0], y, day.strftime("%d/%m/%Y"))
+        for k, line in enumerate(lines):
+            s.text(cols[1], y + 4 * k, line)
+        s.right(cols[2] if amount < 0 else cols[3], y, us(amount))
+        s.right(cols[4], y, us(last_balance([row])))
+        carried["value"] = last_balance([row])
+    y = flow.need(12)
+    s.text(cols[1], y + 1, "Total", bold=True)
+    s.right(cols[2], y + 1, us(withdrawals), bold=True)
+    s.right(cols[3], y + 1, us(deposits), bold=True)
+    s.text(cols[1], y + 6, "Balance Carried Forward", bold=True)
+    s.right(cols[4], y + 6, us(closing), bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Navy Federal Credit Union (US): MM-DD dates, trailing-minus debits, Beginning/Ending Balance rows
+
+
+def write_navy_federal(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    opening = D("1934.62")
+    items = [
+        (date(2023, 12, 15), "POS Debit- Debit Card 1234 12-13-23 Safeway #1234 Oakland CA", D("-45.67")),
+        (date(2023, 12, 18), "Deposit - ACH Paid From ACME CORP PAYROLL", D("1875.40")),
+        (date(2023, 12, 18), "Transfer To Shares", D("-200.00")),
+        (date(2023, 12, 22), "Paid To - Verizon Wireless", D("-89.99")),
+        (date(2023, 12, 26), "ATM Withdrawal - 1 Broadway Oakland CA", D("-100.00")),
+        (
+            date(2023, 12, 29),
+            "POS Debit- Debit Card 1234 12-28-23 Amazon.com*Rt4Yu6 Amzn.com/bill WA",
+            D("-63.14"),
+        ),
+        (date(2024, 1, 2), "Deposit - ACH Paid From ACME CORP PAYROLL", D("1875.40")),
+        (date(2024, 1, 3), "Paid To - Navy Federal Credit Card", D("-750.00")),
+        (date(2024, 1, 8), "Zelle Transfer To John Landlord Conf# 1a2b3c", D("-1600.00")),
+        (date(2024, 1, 10), "POS Credit Adjustment 1234 Transaction 01-09-24 Safeway #1234", D("12.30")),
+        (date(2024, 1, 12), "Dividend", D("0.42")),
+    ]
+    rows = running(opening, items)
+    closing = last_balance(rows)
+    credits = sum((a for *_, a in items if a > 0), D(0))
+    debits = -sum((a for *_, a in items if a < 0), D(0))
+    cols = (15, 30, 172, 200)
+
+    def trailing(amount: Decimal) -> str:
+        return us(amount) + ("-" if amount < 0 else "")
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Navy Federal Credit Union", bold=True, size=11)
+        s.text(120, 14, "Statement of Account")
+        s.text(120, 18, "Statement Period 12/15/23 - 01/14/24")
+        s.text(120, 22, "Access No. 1234567")
+        s.text(15, 268, "Navy Federal Credit Union, PO Box 3000, Merrifield VA 22119-3000", size=6)
+        s.right(200, 268, f"Page {page}", size=6)
+        y = 32
+        if page == 1:
+            s.text(15, 32, "Summary of your deposit accounts", bold=True)
+            labels = (
+                "Previous Balance",
+                "Deposits/Credits",
+                "Withdrawals/Debits",
+                "Ending Balance",
+                "YTD Dividends",
+            )
+            values = (
+                us(opening, dollar="$"),
+                us(credits, dollar="$"),
+                us(debits, dollar="$"),
+                us(closing, dollar="$"),
+                "$4.87",
+            )
+            s.text(15, 41, "Everyday Checking")
+            for k, (label, value) in enumerate(zip(labels, values, strict=True)):
+                s.right(85 + 28 * k, 37, label, bold=True, size=6.5)
+                s.right(85 + 28 * k, 41, value)
+            s.text(15, 54, "Everyday Checking - 1234567890", bold=True)
+            y = 60
+        s.text(cols[0], y, "Date", bold=True)
+        s.text(cols[1], y, "Transaction Detail", bold=True)
+        s.right(cols[2], y, "Amount($)", bold=True)
+        s.right(cols[3], y, "Balance($)", bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 255, first_bottom=110)
+    y = flow.need(5)
+    s.text(cols[0], y, "12-15")
+    s.text(cols[1], y, "Beginning Balance")
+    s.right(cols[3], y, us(opening))
+    for (day, text, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4.5)
+        s.text(cols[0], y, day.strftime("%m-%d"))
+        s.text(cols[1], y, text)
+        s.right(cols[2], y, trailing(amount))
+        s.right(cols[3], y, us(last_balance([row])))
+    y = flow.need(6)
+    s.text(cols[0], y + 1, "01-14")
+    s.text(cols[1], y + 1, "Ending Balance")
+    s.right(cols[3], y + 1, us(closing))
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)

@@ -4,7 +4,11 @@ Each layout was written from what public sample statements of that bank look lik
 reading the parser's own layout grammar, so they test it on shapes its authors did not choose:
 per-section signs and totals, a daily-balance grid, check numbers, dates only on a day's first
 row, payment-type codes, value-date lines, Af/Bij and Dare/Avere columns, a year that turns
-inside the period. Rows are compared exactly (date, description case- and whitespace-
+inside the period; and, in a second set, app-bank signed amounts (Monzo), amounts on a
+description's last line and OD balances (NatWest), the date after the amounts (TD Canada Trust),
+CR/DR balances and card lines (CommBank), S/H suffixes and Übertrag lines (a Volksbank), French,
+Swiss and Indian digit grouping (BNP Paribas, UBS, HDFC), carried-forward lines (DBS) and
+trailing-minus debits (Navy Federal). Rows are compared exactly (date, description case- and whitespace-
 insensitively, amount, and the running balance where the row prints one, ``None`` where it
 does not), and the statement must add up with the opening and closing balances it prints.
 
@@ -35,6 +39,16 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
     "italian": banks.write_italian,
     "amex": banks.write_amex,
     "capital_one": banks.write_capital_one,
+    "monzo": banks.write_monzo,
+    "natwest": banks.write_natwest,
+    "td_canada": banks.write_td_canada,
+    "commbank": banks.write_commbank,
+    "volksbank": banks.write_volksbank,
+    "bnp": banks.write_bnp,
+    "ubs": banks.write_ubs,
+    "hdfc": banks.write_hdfc,
+    "dbs": banks.write_dbs,
+    "navy_federal": banks.write_navy_federal,
 }
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
@@ -51,6 +65,49 @@ NOT_YET_EXACT: dict[str, str] = {
         "payment's '01/05/24*' (posting-date star) is no date, so the row is lost; 'New Balance "
         "=$1,931.20' gives no closing; the foreign-spend lines ('01/02/24 EURO', '45.00 Euro', "
         "'1.09222 exchange rate') and 'Reference:' / 'Ticket Number:' lines join the descriptions"
+    ),
+    "monzo": (
+        "no closing balance: the end balance is printed only as 'Personal Account balance £808.08' "
+        "in the page-1 summary (and as the last row's balance), and closing_balance stays None. "
+        "Every row, the left-out conversion-rate line and the balance check are right"
+    ),
+    "natwest": (
+        "2 of 13 rows read (the 22 DEC and 08 JAN 'Automated Credit' rows): every row whose amount "
+        "is in the 'Withdrawn(£)' column is lost, and so is the first row (18 DEC), whose date is "
+        "printed only on the BROUGHT FORWARD line above it; balance check mismatch. With the header "
+        "spelled 'Paid Out(£)' and a date on every row (an experiment, not this layout) all 13 are "
+        "read, but the overdrawn balance '416.74 OD' is read as +416.74 and 'OD' joins the description"
+    ),
+    "td_canada": (
+        "every year is wrong: 'DEC29' is read as 2030-12-29 and 'JAN02' as 2031-01-02 (the period "
+        "is printed 'DEC 29/23 - JAN 31/24'; without that line the year is 2026). Descriptions, "
+        "amounts, the day balances and the BALANCE FORWARD opening are right"
+    ),
+    "commbank": (
+        "only the first row (18 Dec WOOLWORTHS) is read; the 10 after it and the CLOSING BALANCE "
+        "are lost. The 'Card xx1234' line under a card purchase is what stops it: without the card "
+        "lines (an experiment) all 11 rows and the closing $129.24 DR are read exactly, and the "
+        "'Value Date:' and 'USD 45.00' lines on their own do no harm"
+    ),
+    "volksbank": (
+        "'No transaction table was found': the column header is only 'Bu-Tag Wert Vorgang', with no "
+        "amount label. With a 'Betrag EUR' label added (an experiment) still no rows are read; with "
+        "that label and signed amounts instead of the 'S'/'H' suffixes all 9 are read, but two rows "
+        "get the Wert date (02.01., 20.01.) instead of the Bu-Tag date (03.01., 22.01.)"
+    ),
+    "bnp": (
+        "the exchange-rate line 'USD 56,99 1 EURO = 1,1035 USD' under the Amazon card payment joins "
+        "its description. Every other row, both SOLDE CREDITEUR balances and the balance check are right"
+    ),
+    "ubs": (
+        "the 'Umsatztotal' line (3'223.36 and 7'845.60) is read as a 9th transaction of +4,622.24; "
+        "the 'Schlusssaldo' 13'034.59 gives no closing (None); the 'EUR 89.90 Kurs 0.9612' line joins "
+        "the Amazon row's description. Apostrophe thousands and the Saldovortrag opening are right"
+    ),
+    "hdfc": (
+        "'No transaction table was found'. With the 'Closing Balance' header spelled 'Balance' (an "
+        "experiment) the table is found, but a row whose narration wraps loses its balance into the "
+        "description ('upi-swiggy limited-swiggy@icici 1,84,034.35 icic0dc0099-...', balance None)"
     ),
 }
 
