@@ -9,9 +9,11 @@ JSON formatter writes them into each line.
 
 With LOG_FORMAT=json every line is one JSON object:
 ``{"time", "level", "logger", "message", "request_id"?, "task_id"?, "exc_info"?}``.
-Whatever the format, the JSON formatter blanks what looks like a secret in a message
-(bearer tokens, JWTs, passwords in URLs or ``password=...``): a library's error text
-may carry one even though the platform never logs one on purpose.
+Whatever the format, every handler of the API and of the Celery processes blanks what
+looks like a secret in a message, a traceback or a stack (``RedactSecrets``): bearer
+tokens, JWTs, passwords in URLs or ``password=...``, and PostgreSQL's DETAIL and CONTEXT
+lines, which quote the row at fault ("Key (email)=(...) already exists"). A library's
+error text may carry one even though the platform never logs one on purpose.
 """
 
 from __future__ import annotations
@@ -45,6 +47,13 @@ _SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
     # password=..., "token": "...", secret: ...
     (re.compile(r"(?i)\b([a-z_]*(?:password|passwd|secret|token)[a-z_]*)(['\"]?\s*[=:]\s*['\"]?)"
                 r"[^\s'\",&;}]+"), rf"\1\2{REDACTED}"),
+    # PostgreSQL's DETAIL and CONTEXT quote the row or value at fault: "Key (email)=(a@b.c)
+    # already exists", "Failing row contains (...)", "COPY transactions, line 3, column
+    # description: ...", another user's data maybe, which hide_parameters (the statement's
+    # parameters) does not cover. Each ends with its line, or at a "\n" as an exception's
+    # repr writes it (Celery's "raised unexpected: IntegrityError('...\nDETAIL: ...')").
+    # No \b before it: in a repr the "n" of a "\n" precedes it.
+    (re.compile(r"(DETAIL|CONTEXT):[^\n]*?(?=\\n|\n|$)"), rf"\1: {REDACTED}"),
 )
 
 
@@ -84,15 +93,44 @@ def remember_request_id(task_id: str, request_id: str) -> None:
         _request_id_of_task.popitem(last=False)
 
 
+class RedactSecrets(logging.Filter):
+    """A handler's filter: the record's message, traceback and stack with what ``redact``
+    blanks, before any formatter (text or JSON) writes them. On the handler, not on a
+    logger: it sees every record written, whichever logger it propagated from."""
+
+    _TRACEBACKS = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        safe = redact(message)
+        if safe != message:
+            # The JSON formatter finds a Celery line's task id in its arguments, gone now.
+            record.__dict__["task_id"] = getattr(record, "task_id", None) or _task_id_in(record)
+            record.msg, record.args = safe, None
+        if record.exc_info and not record.exc_text:
+            # The formatters write exc_text when it is set (logging.Formatter caches it there).
+            record.exc_text = self._TRACEBACKS.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        data = record.__dict__.get("data")  # Celery's ``extra``: its failure line's context
+        if isinstance(data, dict):
+            record.__dict__["data"] = {key: redact(value) if isinstance(value, str) else value
+                                       for key, value in data.items()}
+        return True
+
+
 class JsonFormatter(logging.Formatter):
-    """One JSON object per record (see the module docstring)."""
+    """One JSON object per record (see the module docstring); ``RedactSecrets`` on its
+    handler has blanked the secrets."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": redact(record.getMessage()),
+            "message": record.getMessage(),
         }
         task_id = getattr(record, "task_id", None) or task_id_var.get() or _task_id_in(record)
         request_id = (getattr(record, "request_id", None) or request_id_var.get()
@@ -101,17 +139,23 @@ class JsonFormatter(logging.Formatter):
             entry["request_id"] = request_id
         if task_id:
             entry["task_id"] = task_id
-        if record.exc_info:
-            entry["exc_info"] = redact(self.formatException(record.exc_info))
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)  # logging.Formatter's cache
+        if record.exc_text:
+            entry["exc_info"] = record.exc_text
         if record.stack_info:
-            entry["stack_info"] = redact(self.formatStack(record.stack_info))
+            entry["stack_info"] = self.formatStack(record.stack_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def use_json(logger: logging.Logger) -> None:
-    """Give every handler of ``logger`` the JSON formatter."""
+def secure_handlers(logger: logging.Logger, log_format: str) -> None:
+    """Every handler of ``logger``: secrets blanked (``RedactSecrets``, once), and JSON
+    lines when ``log_format`` is "json"."""
     for handler in logger.handlers:
-        handler.setFormatter(JsonFormatter())
+        if not any(isinstance(known, RedactSecrets) for known in handler.filters):
+            handler.addFilter(RedactSecrets())
+        if log_format == "json":
+            handler.setFormatter(JsonFormatter())
 
 
 # The loggers uvicorn sets up with handlers of their own (the access log does not propagate).
@@ -133,16 +177,14 @@ class AccessLineWithoutQuery(logging.Filter):
 
 
 def configure_api_logging(log_format: str) -> None:
-    """The API process's logging: INFO to stderr, as text or JSON; access lines without
-    their query strings."""
+    """The API process's logging: INFO to stderr, as text or JSON, secrets blanked; access
+    lines without their query strings."""
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(known, AccessLineWithoutQuery) for known in access.filters):
         access.addFilter(AccessLineWithoutQuery())
-    if log_format != "json":
+    if log_format == "json":
+        logging.basicConfig(level=logging.INFO, handlers=[logging.StreamHandler()], force=True)
+    else:
         logging.basicConfig(level=logging.INFO)
-        return
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
-    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
-    for name in UVICORN_LOGGERS:
-        use_json(logging.getLogger(name))
+    for logger in (logging.getLogger(), *map(logging.getLogger, UVICORN_LOGGERS)):
+        secure_handlers(logger, log_format)

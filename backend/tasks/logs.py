@@ -1,7 +1,9 @@
 """The worker's log: task results kept out of it (they hold balances and account digits), and
-so are the messages of input refusals (they quote the document), the chores beat sends every
-few seconds at DEBUG, JSON lines when LOG_FORMAT=json, and each task's lines tagged with its
-task id and the request id that its message carries (backend/logs.py)."""
+so are the messages of input refusals (they quote the document), the task messages Celery
+writes at DEBUG (their arguments), the document readers' DEBUG lines (the text they read);
+the chores beat sends every few seconds at DEBUG, secrets blanked, JSON lines when
+LOG_FORMAT=json, and each task's lines tagged with its task id and the request id that its
+message carries (backend/logs.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +18,8 @@ from backend.logs import (
     REQUEST_ID_MESSAGE_HEADER,
     remember_request_id,
     request_id_var,
+    secure_handlers,
     task_id_var,
-    use_json,
     valid_request_id,
 )
 
@@ -26,6 +28,13 @@ CELERY_TRACE_LOGGER = "celery.app.trace"
 # Where the worker writes "Task x[id] received", and beat "Sending due task entry (x)".
 CELERY_RECEIVED_LOGGER = "celery.worker.strategy"
 CELERY_BEAT_LOGGER = "celery.beat"
+# Where the worker writes, at DEBUG, "TaskPool: Apply <function> (args:... kwargs:...)": the
+# task's whole message, its arguments too (an upload's file name, a categorization's rules).
+CELERY_POOL_LOGGER = "celery.pool"
+HIDDEN_MESSAGE = "<the task's message>"
+# Libraries whose DEBUG lines quote the document they read (pdfminer: "nextline: 9, b'...'",
+# the statement's text): they stay at INFO whatever the worker's level.
+DOCUMENT_READERS = ("pdfminer", "pdfplumber")
 HIDDEN = "<result stored in task_status>"
 # An input refusal's message quotes the document (an amount its decimal hint misreads, one
 # past what a column holds, a date its date_order misreads): the user reads it in the
@@ -48,6 +57,16 @@ class HideTaskResults(logging.Filter):
             data = record.__dict__.get("data")  # Celery's ``extra``, the same context again
             if isinstance(data, dict):
                 record.__dict__["data"] = {**data, "exc": hidden}
+        return True
+
+
+class HideTaskMessages(logging.Filter):
+    """Replaces the message (arguments included) in the pool's DEBUG "TaskPool: Apply" line;
+    the line itself stays, and the task's name and id are in its "received" line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) == 3:
+            record.args = (record.args[0], HIDDEN_MESSAGE, HIDDEN_MESSAGE)
         return True
 
 
@@ -78,11 +97,15 @@ def _task_named(record: logging.LogRecord) -> object:
 
 
 def install_log_filters(quiet_tasks: frozenset[str]) -> None:
-    """Install the filters on Celery's loggers (idempotent): results hidden, and the
-    lines about ``quiet_tasks`` (``backend/tasks/kinds.py``) at DEBUG."""
-    trace = logging.getLogger(CELERY_TRACE_LOGGER)
-    if not any(isinstance(existing, HideTaskResults) for existing in trace.filters):
-        trace.addFilter(HideTaskResults())
+    """Install the filters on Celery's loggers (idempotent): results and messages hidden,
+    and the lines about ``quiet_tasks`` (``backend/tasks/kinds.py``) at DEBUG; the document
+    readers' loggers at INFO."""
+    for name, hiding in ((CELERY_TRACE_LOGGER, HideTaskResults), (CELERY_POOL_LOGGER, HideTaskMessages)):
+        logger = logging.getLogger(name)
+        if not any(isinstance(existing, hiding) for existing in logger.filters):
+            logger.addFilter(hiding())
+    for name in DOCUMENT_READERS:
+        logging.getLogger(name).setLevel(logging.INFO)
     for name in (CELERY_TRACE_LOGGER, CELERY_RECEIVED_LOGGER, CELERY_BEAT_LOGGER):
         logger = logging.getLogger(name)
         if not any(isinstance(existing, QuietChores) for existing in logger.filters):
@@ -107,10 +130,9 @@ def note_request_id(task_id: str | None, request_dict: dict[str, Any]) -> None:
 
 @after_setup_logger.connect
 @after_setup_task_logger.connect
-def _json_lines(logger: logging.Logger, **_kwargs: Any) -> None:
+def _secure_lines(logger: logging.Logger, **_kwargs: Any) -> None:
     # Celery has just given the worker's (or beat's) loggers their handlers.
-    if get_settings().log_format == "json":
-        use_json(logger)
+    secure_handlers(logger, get_settings().log_format)
 
 
 @task_prerun.connect

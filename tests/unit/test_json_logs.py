@@ -15,6 +15,7 @@ from backend.logs import (
     REQUEST_ID_HEADER,
     REQUEST_ID_MESSAGE_HEADER,
     JsonFormatter,
+    RedactSecrets,
     redact,
     remember_request_id,
     request_id_var,
@@ -32,6 +33,7 @@ def line(message: str, *args: object, name: str = "backend.test", exc: bool = Fa
         except RuntimeError:
             exc_info = sys.exc_info()
     record = logging.LogRecord(name, logging.WARNING, __file__, 1, message, args or None, exc_info)
+    assert RedactSecrets().filter(record)  # as on every handler of the API and the workers
     text = JsonFormatter().format(record)
     assert "\n" not in text  # one object, one line
     return json.loads(text)
@@ -71,6 +73,17 @@ def test_a_celery_line_naming_a_task_gets_its_task_and_request_id():
         ("login form password=correct-horse&username=a", "correct-horse"),
         ('{"access_token": "opaque-value", "x": 1}', "opaque-value"),
         ("FLOWER_BASIC_AUTH=admin:pw JWT_SECRET_KEY=k3y", "k3y"),
+        # PostgreSQL's DETAIL names the row at fault, in a traceback's line and in the repr
+        # of the exception that Celery's failure line writes.
+        ('duplicate key value violates unique constraint "users_email_key"\n'
+         "DETAIL:  Key (email)=(ann@example.com) already exists.\n[SQL: INSERT INTO users]",
+         "ann@example.com"),
+        ("raised unexpected: IntegrityError('(psycopg2.errors.UniqueViolation) duplicate key\\n"
+         "DETAIL:  Key (email)=(ann@example.com) already exists.\\n')", "ann@example.com"),
+        ('new row violates check constraint "amount"\nDETAIL:  Failing row contains (7, 12.50)',
+         "12.50"),
+        ("CONTEXT:  COPY transactions, line 3, column description: \"DR SMITH CLINIC\"",
+         "SMITH"),
     ],
 )
 def test_secrets_are_blanked(text, secret):
@@ -81,6 +94,23 @@ def test_secrets_are_blanked(text, secret):
 def test_secrets_in_a_traceback_are_blanked():
     entry = line("crashed", exc=True)
     assert "RuntimeError" in entry["exc_info"] and "hunter2" not in entry["exc_info"]
+
+
+def test_secrets_are_blanked_in_text_lines_too(caplog):
+    """The filter is on the handler, whatever its formatter: text is the default format."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    handler.addFilter(RedactSecrets())
+    error = "insert failed\nDETAIL:  Key (email)=(ann@example.com) already exists."
+    try:
+        raise RuntimeError(error)
+    except RuntimeError:
+        record = logging.LogRecord("backend.test", logging.ERROR, __file__, 1,
+                                   "login password=%s", ("hunter2",), sys.exc_info())
+    assert handler.filter(record)
+    text = handler.format(record)
+    assert "hunter2" not in text and "ann@example.com" not in text, text
+    assert "RuntimeError: insert failed" in text and "DETAIL: [redacted]" in text, text
 
 
 def test_ordinary_text_is_left_alone():

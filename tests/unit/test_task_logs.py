@@ -8,9 +8,12 @@ from celery.app.trace import LOG_SUCCESS
 
 from backend.tasks.logs import (
     CELERY_BEAT_LOGGER,
+    CELERY_POOL_LOGGER,
     CELERY_RECEIVED_LOGGER,
     CELERY_TRACE_LOGGER,
     HIDDEN,
+    HIDDEN_MESSAGE,
+    HideTaskMessages,
     HideTaskResults,
     QuietChores,
 )
@@ -30,6 +33,21 @@ def test_the_filter_is_installed_with_the_celery_app():
     import backend.tasks.app  # noqa: F401 (creating the app installs it)
 
     assert any(isinstance(f, HideTaskResults) for f in logging.getLogger(CELERY_TRACE_LOGGER).filters)
+
+
+def test_the_pools_debug_line_loses_the_task_message():
+    """Celery's "TaskPool: Apply" line quotes the whole message: the task's arguments."""
+    import backend.tasks.app  # noqa: F401 (creating the app installs the filter)
+
+    message = ("parse_pdf_async", "t1", {"task": "parse_pdf_async"},
+               b'[[], {"filename": "march-payslip.pdf"}]')
+    record = logging.LogRecord(CELERY_POOL_LOGGER, logging.DEBUG, __file__, 1,
+                               "TaskPool: Apply %s (args:%s kwargs:%s)",
+                               ("<function fast_trace_task>", repr(message), "{}"), None)
+    assert HideTaskMessages().filter(record)
+    assert record.getMessage() == (f"TaskPool: Apply <function fast_trace_task> "
+                                   f"(args:{HIDDEN_MESSAGE} kwargs:{HIDDEN_MESSAGE})")
+    assert any(isinstance(f, HideTaskMessages) for f in logging.getLogger(CELERY_POOL_LOGGER).filters)
 
 
 def quiet_line(logger: str, level: int, msg: str, args: tuple) -> tuple[bool, logging.LogRecord]:
