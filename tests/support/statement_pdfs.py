@@ -2019,3 +2019,15 @@ def redownloaded(content: bytes, download: int = 1) -> bytes:
     if changed == content:
         raise ValueError("no creation date or document id to change in this PDF")
     return changed
+
+
+def write_layout_with(
+    path: Path, name: str, extra: Sequence[ScriptedTransaction]
+) -> StatementTruth:
+    """Write the ``name`` statement of LAYOUTS with ``extra`` transactions printed among its
+    own: a description a test can look for (in a log, say)."""
+    spec, scenario = _CATALOGUE[name]
+    scenario = replace(scenario, scripted=(*scenario.scripted, *extra),
+                       transaction_count=scenario.transaction_count + len(extra))
+    drafts = generate_transactions(scenario, scenario.transaction_count)
+    return render_statement(Path(path), name, spec, scenario, drafts)

@@ -21,7 +21,7 @@ from sqlalchemy import insert
 
 from backend.config import get_settings
 from backend.db import get_engine
-from backend.models import CategoryRule, utcnow
+from backend.models import CategoryRule, User, utcnow
 from backend.services.errors import InvalidInputError, TransientError
 from backend.tasks.arguments import TaskArguments
 from backend.tasks.base import TrackedTask, tracked_task
@@ -175,6 +175,14 @@ def counted_work(self: TrackedTask, key: str, seconds: float) -> dict:
         self.progress(99 * (1 - (deadline - time.monotonic()) / seconds), "Working")
     counters.incr(f"{key}:completed")
     return {"pid": os.getpid()}
+
+
+@testing_task("tests.register_again")
+def register_again(self: TrackedTask, email: str) -> None:
+    """Insert a user of ``email``, which is taken: a database error inside a task, whose
+    PostgreSQL DETAIL names the address ("Key (email)=(...) already exists")."""
+    with get_engine().begin() as conn:
+        conn.execute(insert(User).values(email=email, password_hash="x", created_at=utcnow()))
 
 
 _SUBMIT_SCRIPT = """
