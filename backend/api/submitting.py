@@ -25,6 +25,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, status
 from fastapi.concurrency import run_in_threadpool
+from pydantic import AfterValidator
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -269,6 +270,15 @@ def _upload_request(upload: StoredFile, fields: dict[str, str] | None) -> dict[s
     return {"file_sha256": upload.sha256, **(fields or {})}
 
 
+def _key_as_sent(key: str | None) -> str | None:
+    """The Idempotency-Key, or ValueError (a 422) for one ``idempotency.check_key`` refuses.
+    The server hands a header over decoded as ISO-8859-1, one character per byte sent, so
+    the key is stored and compared as exactly the bytes the client sent."""
+    if key is not None:
+        idempotency.check_key(key.encode("latin-1"))
+    return key
+
+
 @raises(409, 422, 429, 503)
 async def get_submitter(
     claims: TokenClaimsDep,
@@ -277,10 +287,12 @@ async def get_submitter(
         Header(
             alias="Idempotency-Key",
             min_length=1,
-            max_length=idempotency.MAX_KEY_LENGTH,
             description="Send the same key again (within 24 h) to get the first answer "
-            "instead of queueing the work twice.",
+            f"instead of queueing the work twice. 1-{idempotency.MAX_KEY_BYTES} bytes, no "
+            "control characters; compared byte for byte.",
+            json_schema_extra={"maxLength": idempotency.MAX_KEY_BYTES},
         ),
+        AfterValidator(_key_as_sent),
     ] = None,
 ) -> Submitter:
     return Submitter(token_user_id(claims), idempotency_key)

@@ -23,7 +23,23 @@ from sqlalchemy.dialects import postgresql, sqlite
 from backend.models import IdempotencyKey, utcnow
 
 KEY_LIFETIME = timedelta(hours=24)
-MAX_KEY_LENGTH = 255
+# A key is the bytes of its header, at most this many (``idempotency_keys.key`` is
+# String(255)). Bytes, not characters: a header carries bytes and no charset, so a
+# non-ASCII character counts as the bytes its client sent for it (2 to 4 in UTF-8).
+MAX_KEY_BYTES = 255
+
+
+def check_key(key: bytes) -> None:
+    """ValueError, saying why, for a key the table does not store as sent: over
+    :data:`MAX_KEY_BYTES`, or holding a control character (a NUL, which PostgreSQL's text
+    cannot hold, was a 500 there; none belongs in a key on either back end)."""
+    if len(key) > MAX_KEY_BYTES:
+        raise ValueError(
+            f"must be at most {MAX_KEY_BYTES} bytes, not {len(key)} (a non-ASCII character "
+            "counts as its 2 to 4 bytes in UTF-8; a UUID is 36)"
+        )
+    if any(byte < 0x20 or byte == 0x7F for byte in key):
+        raise ValueError("must not contain control characters (bytes 0x00-0x1F and 0x7F)")
 
 
 class ClaimState(enum.Enum):

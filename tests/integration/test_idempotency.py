@@ -22,7 +22,7 @@ def task_count() -> int:
         return conn.scalar(select(func.count()).select_from(TaskStatus)) or 0
 
 
-def keyed(headers: dict[str, str], key: str) -> dict[str, str]:
+def keyed(headers: dict[str, str], key: str | bytes) -> dict[str, str | bytes]:
     return {**headers, "Idempotency-Key": key}
 
 
@@ -121,6 +121,46 @@ def test_the_same_file_with_other_parser_hints_is_another_request(
 def test_a_key_that_is_empty_or_too_long_is_422(client, auth_headers, key):
     response = client.post("/tasks/ping", headers=keyed(auth_headers, key))
     assert response.status_code == 422
+    assert task_count() == 0
+
+
+def test_a_key_is_limited_in_bytes_and_the_422_says_so(client, auth_headers):
+    """A header is bytes: how a client encodes a non-ASCII character (UTF-8 from curl,
+    ISO-8859-1 from a browser) is not known, so the limit counts the bytes sent."""
+    at_limit = ("é" * 127 + "x").encode()  # 255 bytes in UTF-8, 128 characters
+    over = ("é" * 128).encode()  # 256 bytes, 128 characters
+
+    first = client.post("/tasks/ping", headers=keyed(auth_headers, at_limit))
+    again = client.post("/tasks/ping", headers=keyed(auth_headers, at_limit))
+    refused = client.post("/tasks/ping", headers=keyed(auth_headers, over))
+
+    assert first.status_code == again.status_code == 202
+    assert again.json() == first.json()
+    assert refused.status_code == 422
+    assert "at most 255 bytes" in refused.json()["detail"]
+    assert task_count() == 1
+
+
+def test_a_key_is_compared_byte_for_byte(client, auth_headers):
+    """No collation, case folding, Unicode normalization or truncation: keys that differ
+    in a byte are two keys, and the full 255 bytes are kept (two keys differing only in
+    their last byte). (The TestClient sends str headers as UTF-8, so it cannot send the
+    ISO-8859-1 bytes a browser would.)"""
+    keys = [b"Key", b"key", "é".encode(), "e\u0301".encode(), b"k" * 254 + b"a", b"k" * 254 + b"b"]
+    ids = {client.post("/tasks/ping", headers=keyed(auth_headers, key)).json()["task_id"] for key in keys}
+    assert len(ids) == len(keys) == task_count()
+    assert client.post("/tasks/ping", headers=keyed(auth_headers, b"k" * 254 + b"a")).json()[
+        "task_id"] in ids
+    assert task_count() == len(keys)
+
+
+@pytest.mark.parametrize("key", [b"a\x00b", b"a\x1fb", b"a\tb", b"a\x7fb"])
+def test_a_key_with_a_control_character_is_422(client, auth_headers, key):
+    """A NUL cannot be stored on PostgreSQL (it was a 500 there); no control character is
+    part of a key, on either back end."""
+    response = client.post("/tasks/ping", headers=keyed(auth_headers, key))
+    assert response.status_code == 422
+    assert "control character" in response.json()["detail"]
     assert task_count() == 0
 
 
