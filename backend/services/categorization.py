@@ -4,7 +4,14 @@ A :class:`Rule` says "transactions whose description matches ``pattern`` (and,
 optionally, whose absolute amount lies in ``[amount_min, amount_max]`` and whose
 direction is ``debit``/``credit``) belong to ``category``". Matching is
 case-insensitive: ``contains`` and ``exact`` compare ``str.casefold()``-ed text,
-``regex`` runs on RE2 (``google-re2``) with case-insensitive matching.
+``regex`` runs on RE2 (``google-re2``) with case-insensitive matching. It is blind to
+the Unicode normalization form too: a pattern and a description are both matched in NFC
+(``é`` one code point), so ``cafe\u0301`` typed with a combining accent matches ``CAFÉ``
+and the other way round. A PDF that draws an accent as its own glyph gives decomposed
+text, which is stored as read (the statement's fingerprint, the exports and the API keep
+what the document printed) and composed only to be matched; rules keep the pattern as
+typed. So rows and rules saved decomposed before match with no migration. A letter
+without its accent is still another letter (``cafe`` does not match ``café``).
 
 Users write the regexes, so they run on an engine whose matching time is linear
 in the text whatever the pattern: with Python's backtracking ``re``,
@@ -165,6 +172,8 @@ class Rule:
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
     direction: Direction | str | None = None
+    # The pattern as matched: composed (NFC), as descriptions are (see _composed).
+    _text: str = field(init=False, repr=False, compare=False)
     # The compiled RE2 pattern of a regex rule (the package has no public type for it).
     _regex: Any = field(init=False, repr=False, compare=False)
     # contains/exact: the string to find in the batch text (see _BatchText).
@@ -183,14 +192,16 @@ class Rule:
         _check_text(self.pattern, "pattern", MAX_PATTERN_LENGTH)
         _check_priority(self.priority)
         amount_min, amount_max = _parse_bounds(self.amount_min, self.amount_max)
-        regex = _compile_regex(self.pattern) if match_type is MatchType.REGEX else None
+        text = _composed(self.pattern)
+        regex = _compile_regex(text) if match_type is MatchType.REGEX else None
         for name, value in (
             ("match_type", match_type),
+            ("_text", text),
             ("direction", direction),
             ("amount_min", amount_min),
             ("amount_max", amount_max),
             ("_regex", regex),
-            ("_needle", None if regex is not None else _needle(self.pattern, match_type)),
+            ("_needle", None if regex is not None else _needle(text, match_type)),
             ("_min_thousandths", None if amount_min is None else _thousandths(amount_min, ROUND_CEILING)),
             ("_max_thousandths", None if amount_max is None else _thousandths(amount_max, ROUND_FLOOR)),
             ("_filters_amount", (direction, amount_min, amount_max) != (None, None, None)),
@@ -215,10 +226,10 @@ class Rule:
 
     def _matches_text(self, description: str) -> bool:
         if self._regex is not None:
-            return self._regex.search(_utf8(description)) is not None
+            return self._regex.search(_utf8(_composed(description))) is not None
         if self.match_type is MatchType.EXACT:
-            return description.casefold() == self.pattern.casefold()
-        return self.pattern.casefold() in description.casefold()
+            return _folded(description) == _folded(self._text)
+        return _folded(self._text) in _folded(description)
 
 
 def _parse_enum(enum: type[_Choice], value: Any, label: str) -> _Choice:
@@ -288,8 +299,19 @@ def _needle(pattern: str, match_type: MatchType) -> str:
     """What :class:`RuleMatcher` looks for in a batch's text (see ``Rule._needle``)."""
     if any(unicodedata.category(char) == "Cc" for char in pattern):
         raise InvalidInputError("The pattern must not contain control characters")
-    folded = pattern.casefold()
+    folded = _folded(pattern)
     return _SEPARATOR + folded + _SEPARATOR if match_type is MatchType.EXACT else folded
+
+
+def _composed(text: str) -> str:
+    """``text`` in NFC, the one form rules match in (ASCII text is in every form already)."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def _folded(text: str) -> str:
+    """``text`` as ``contains`` and ``exact`` compare it: composed, case-folded, and composed
+    again (folding may decompose: ``ǰ`` folds to ``j`` and U+030C)."""
+    return _composed(_composed(text).casefold())
 
 
 def _utf8(text: str) -> bytes:
@@ -407,6 +429,7 @@ class RuleMatcher:
         winners: list[Rule | None] = [None] * len(descriptions)
         if not descriptions:
             return winners
+        descriptions = [_composed(text) for text in descriptions]
         regex_rules = [rule for rule in self._rules if rule._regex is not None]
         if regex_rules and self._regex_rows is None:
             self._regex_rows = _RegexRows(regex_rules)
@@ -459,9 +482,9 @@ class _AsciiRuleSet:
         try:
             for rule in rules:
                 if rule._regex is not None:
-                    pattern = rule.pattern
+                    pattern = rule._text
                 else:
-                    folded = rule.pattern.casefold()
+                    folded = _folded(rule._text)
                     if not folded.isascii():
                         continue
                     pattern = re2.escape(folded)
@@ -525,7 +548,7 @@ class _RegexRows:
         self._always = len(rules)
         regex_set = re2.Set.SearchSet(_regex_options(REGEX_SET_MEMORY_BYTES))
         for rule in rules:
-            regex_set.Add(rule.pattern)
+            regex_set.Add(rule._text)
         regex_set.Add("")
         try:
             regex_set.Compile()
@@ -568,7 +591,7 @@ class _BatchText:
             joined = raw.lower()
         else:
             folded = [
-                text.casefold().replace(_SEPARATOR, _SEPARATOR_STAND_IN) for text in descriptions
+                _folded(text).replace(_SEPARATOR, _SEPARATOR_STAND_IN) for text in descriptions
             ]
             joined = _SEPARATOR.join(folded)
         self.text = _SEPARATOR + joined + _SEPARATOR

@@ -633,3 +633,42 @@ def test_random_picks_are_kept_unless_included(connection: Connection, seed: int
         assert result.written == sum(expected[d] != state[d] for d in state)
         assert result.manual_kept == kept
         state = expected
+
+
+# Accented text in either Unicode normalization form: é as one code point (NFC, as typed on
+# most keyboards) or as e and U+0301 (NFD: a PDF that draws the accent as its own glyph
+# gives that, and so does text pasted from macOS file names).
+ACCENT_RULES = [
+    Rule("cafe\u0301", "contains", "Coffee"),  # decomposed pattern
+    Rule("zoë", "exact", "Friends"),  # composed pattern
+    Rule("^cre\u0300me ", "regex", "Dessert"),  # decomposed regex
+    Rule("^ñandú", "regex", "Travel"),  # composed regex
+]
+ACCENT_CATEGORIES = {
+    "CAFÉ NERO": "Coffee",  # composed
+    "ZOE\u0308": "Friends",  # decomposed, upper case
+    "Crème brûlée": "Dessert",  # composed
+    "N\u0303andu\u0301 tours": "Travel",  # decomposed
+    "cafe tours": None,  # a letter without its accent is another letter
+}
+
+
+def test_rules_match_whatever_the_normalization_form_of_either_side(
+    connection: Connection,
+) -> None:
+    """Stored rows (the bulk run), a statement being imported, and the reference match
+    the same letters however their accents are encoded; what is stored is left as read."""
+    add_transactions(connection, [(STATEMENT_A, text, "-1.00", None) for text in ACCENT_CATEGORIES])
+    categorize_transactions(connection, USER, ACCENT_RULES)
+    assert categories(connection) == ACCENT_CATEGORIES
+
+    with connection.begin():
+        connection.execute(delete(Transaction))
+    save_rules(connection, USER, ACCENT_RULES)
+    import_statement(connection, USER, [(text, "-1.00") for text in ACCENT_CATEGORIES])
+    assert categories(connection) == ACCENT_CATEGORIES
+
+    assert {
+        text: next((r.category for r in ACCENT_RULES if r.matches(text, Decimal(-1))), None)
+        for text in ACCENT_CATEGORIES
+    } == ACCENT_CATEGORIES
