@@ -50,6 +50,16 @@ MONEY_MAX = Decimal("999999999999999.999")
 MONEY_EXACT_MAX = Decimal("999999999999.999")
 
 
+def unstorable_money(value: Decimal) -> str | None:
+    """Why a ``Money`` column would not give ``value`` back exactly on both back ends
+    (words to follow "the amount is ..."), or None when it would."""
+    if abs(value) > MONEY_EXACT_MAX:
+        return f"larger than {MONEY_EXACT_MAX:,f}, the most both databases store exactly"
+    if as_money(value) != value:
+        return "given with more than three decimals, which an amount is stored with"
+    return None
+
+
 def as_money(value: Decimal) -> Decimal:
     """``value`` as a ``Money`` column reads it back: thousandths, shown with two decimals
     when the third is zero (``12.30``, ``1142.553``; ``1E+2`` is ``100.00``)."""

@@ -26,7 +26,7 @@ from sqlalchemy import Connection, String, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from backend.models import MONEY_MAX, CategorySource, Statement, Transaction, utcnow
+from backend.models import CategorySource, Statement, Transaction, unstorable_money, utcnow
 from backend.services.categorization import categorize_lines, load_rules
 from backend.services.errors import InvalidInputError
 from backend.services.statements.hints import describe_hints
@@ -218,18 +218,24 @@ def save_statement(
 
 
 def _check_amounts_fit(parsed: ParsedStatement) -> None:
-    """InvalidInputError for an amount no ``Money`` column holds (a number of 16 digits or
-    more read as an amount): the user's file, not a database error."""
-    for statement in parsed.statements:
-        amounts = [statement.opening_balance, statement.closing_balance]
-        for line in statement.transactions:
-            amounts += [line.amount, line.balance]
-        too_large = next((value for value in amounts if value is not None and abs(value) > MONEY_MAX), None)
-        if too_large is not None:
-            raise InvalidInputError(
-                f"The statement shows an amount of {too_large:,f}, larger than any account holds "
-                f"(at most {MONEY_MAX:,f}): this file cannot be read as a bank statement"
-            )
+    """InvalidInputError, naming the row, for an amount a ``Money`` column would not give
+    back as read (``models.unstorable_money``: past MONEY_EXACT_MAX, the limit of rule
+    bounds too, SQLite's double rounds thousandths; a fourth decimal both round): the
+    file's problem, said before anything is written, not a number quietly changed."""
+    several = len(parsed.statements) > 1
+    for part, statement in enumerate(parsed.statements, start=1):
+        where = f"Statement {part} of the file: " if several else ""
+        amounts = [("the opening balance", statement.opening_balance),
+                   ("the closing balance", statement.closing_balance)]
+        for row, line in enumerate(statement.transactions, start=1):
+            place = f"row {row} ({line.date.isoformat()}, {_shortened(line.description, 60)!r})"
+            amounts += [(f"the amount of {place}", line.amount),
+                        (f"the balance of {place}", line.balance)]
+        for name, value in amounts:
+            problem = None if value is None else unstorable_money(value)
+            if problem is not None:
+                said = f"{where}{name} is {value:,f}, {problem}: the statement was not imported"
+                raise InvalidInputError(said[0].upper() + said[1:])
 
 
 # Ends a text shortened to fit its column, so that it reads as shortened.
@@ -248,9 +254,12 @@ def _fitted(
     """``text`` cut to what ``column`` holds, ending in ``mark`` when cut (PostgreSQL
     refuses a longer value as an error; SQLite would keep it)."""
     limit = _length(column)
-    if text is None or limit is None or len(text) <= limit:
-        return text
-    return text[: limit - len(mark)].rstrip() + mark
+    return text if text is None or limit is None else _shortened(text, limit, mark)
+
+
+def _shortened(text: str, limit: int, mark: str = ELLIPSIS) -> str:
+    """``text`` in at most ``limit`` characters, ending in ``mark`` when cut."""
+    return text if len(text) <= limit else text[: limit - len(mark)].rstrip() + mark
 
 
 def _printed_text(parsed: ParsedStatement) -> dict[str, Any]:

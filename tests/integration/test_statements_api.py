@@ -501,9 +501,38 @@ def test_an_amount_no_account_holds_is_the_file_s_error_and_nothing_is_saved(
     parsed = parse_statement(tmp_path / "northgate.pdf")
     first, *others = parsed.transactions
     absurd = replace(parsed, transactions=(replace(first, amount=Decimal("-1234567890123456.00")), *others))
-    refused = pytest.raises(InvalidInputError, match="larger than any account holds")
+    refused = pytest.raises(InvalidInputError, match="larger than 999,999,999,999.999")
     with get_engine().begin() as conn, refused:
         save_statement(conn, user_id, hashlib.sha256(content).hexdigest(), absurd)
+    with get_engine().connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Statement)) == 0
+        assert conn.scalar(select(func.count()).select_from(Transaction)) == 0
+
+
+@pytest.mark.parametrize(
+    ("amount", "why"),
+    [
+        # 16 significant digits: SQLite kept the double 98765432109876.546875, read back as .547.
+        ("-98765432109876.54", "larger than 999,999,999,999.999"),
+        ("-1000000000000.00", "larger than 999,999,999,999.999"),
+        ("-12.3456", "more than three decimals"),
+    ],
+)
+def test_an_amount_a_database_would_not_give_back_exactly_is_refused_naming_its_row(
+    client, auth_headers, statement_pdf, tmp_path, amount, why
+):
+    """"Right numbers": an amount is saved as read or not at all. Past 999,999,999,999.999
+    SQLite (a double) rounds thousandths, and a fourth decimal either database rounds:
+    such a statement is refused, naming the row, with the same limit as rule bounds."""
+    content = statement_pdf[0]
+    user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
+    parsed = parse_statement(tmp_path / "northgate.pdf")
+    first, second, *others = parsed.transactions
+    odd = replace(second, amount=Decimal(amount))
+    refused = pytest.raises(InvalidInputError, match=f"row 2 [(]{odd.date.isoformat()}.*{why}")
+    with get_engine().begin() as conn, refused:
+        save_statement(conn, user_id, hashlib.sha256(content).hexdigest(),
+                       replace(parsed, transactions=(first, odd, *others)))
     with get_engine().connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Statement)) == 0
         assert conn.scalar(select(func.count()).select_from(Transaction)) == 0
