@@ -44,13 +44,20 @@ INVOICES_DIR = SAMPLES_DIR / "invoices"
         ("12,5", "12.50"),
         ("1.234", "1234.00"),
         ("42", "42.00"),
+        # Both separators: the last, printed once, is the decimal one, whatever its digits
+        # (KWD, BHD and OMR have three decimals; read as thousands it was 1,142,553.00).
+        ("KWD 1,142.553", "1142.553"),
+        ("1.142,553 BHD", "1142.553"),
+        ("1,234,567.891", "1234567.891"),
     ],
 )
 def test_parse_money(text: str, expected: str) -> None:
     assert parse_money(text) == Decimal(expected)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "15%", "1.234.56", "12/03/2023", "NL810433941B01", "21.05.14"])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "15%", "1.234.56", "1,234.567,890", "12/03/2023", "NL810433941B01", "21.05.14"]
+)
 def test_parse_money_rejects_non_amounts(text: str) -> None:
     assert parse_money(text) is None
 

@@ -242,10 +242,22 @@ def _money_from_match(match: re.Match[str]) -> Money | None:
 
 
 def _number_to_decimal(number: str) -> Decimal | None:
-    """``"1.234,56"`` -> ``Decimal("1234.56")``; always at least two decimal places."""
+    """``"1.234,56"`` -> ``Decimal("1234.56")``; always at least two decimal places.
+
+    Where both ``.`` and ``,`` are printed, the last one, printed once, is the decimal
+    separator whatever the digits after it: ``1,142.553`` (KWD, BHD and OMR print three
+    decimals) is 1142.553. With one of them only, three digits after it are a thousands
+    group (``1.234`` is 1234.00): the text alone cannot tell.
+    """
     integer, decimals = number, ""
+    separators = [char for char in number if char in ".,"]
     tail = _DECIMALS_RE.search(number)
-    if tail:
+    if tail is None and len(set(separators)) == 2:
+        if separators.count(separators[-1]) > 1:  # "1,234.567,890": groups of both kinds
+            return None
+        cut = number.rindex(separators[-1])
+        integer, decimals = number[:cut], number[cut + 1 :]
+    elif tail:
         integer, decimals = number[: tail.start()], tail.group(2)
         if tail.group(1) in integer:  # "1.234.56": one separator cannot be both
             return None
