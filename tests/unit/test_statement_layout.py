@@ -350,6 +350,19 @@ def test_period() -> None:
     assert find_period(text_lines("Printed 01/02/2024"), True) == (None, None)
 
 
+def test_a_period_whose_start_prints_no_year_takes_the_end_s() -> None:
+    """Barclays prints "1 Jan - 31 Jan 2024": the start's year is the end's, or the one before
+    where that would start the period after its end (a period across New Year)."""
+    from datetime import date
+
+    assert find_period(text_lines("1 Jan - 31 Jan 2024"), True) == (date(2024, 1, 1), date(2024, 1, 31))
+    assert find_period(text_lines("15 Dec to 14 Jan 2024"), True) == (date(2023, 12, 15), date(2024, 1, 14))
+    assert find_period(text_lines("Dec 14 - Jan 13, 2024"), False) == (date(2023, 12, 14), date(2024, 1, 13))
+    assert find_period(text_lines("1 Jan - 31 Dec 2024"), True) == (date(2024, 1, 1), date(2024, 12, 31))
+    # words before a dash that are no date leave the period unread
+    assert find_period(text_lines("Page 3 - 31 Jan 2024"), True) == (None, None)
+
+
 def test_period_between_the_previous_statement_and_this_one() -> None:
     """TD prints only its statement date and the previous one's: the period starts the day after."""
     from datetime import date

@@ -55,12 +55,19 @@ _PATTERNS = (
     re.compile(rf"^{_MONTH}[\s\-/]*{_DAY},?(?:[\s\-/]+{_YEAR})?$"),
 )
 # Dates inside running text (statement period, statement date...). Between a month name and
-# its year a dash is one only unspaced ("01-Apr-16"): a spaced one joins a range, and in
-# "1 Jan - 31 Jan 2024" (Barclays' period) "1 Jan - 31" is no date of 2031.
+# its day or year a dash is one only unspaced ("01-Apr-16"): a spaced one joins a range, and in
+# "1 Jan - 31 Jan 2024" (Barclays' period) "1 Jan - 31" is no date of 2031, nor in
+# "Dec 14 - Jan 13, 2024" "14 - Jan 13" one of 2013.
 DATE_IN_TEXT = re.compile(
     r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})"
-    r"|\d{1,2}(?:st|nd|rd|th)?[\s\-]+[A-Za-zÀ-ÿ]{3,10}\.?,?(?:\s+|-)\d{2,4}"
+    r"|\d{1,2}(?:st|nd|rd|th)?(?:\s+|-)[A-Za-zÀ-ÿ]{3,10}\.?,?(?:\s+|-)\d{2,4}"
     r"|[A-Za-zÀ-ÿ]{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b"
+)
+# A day and a named month without a year ("1 Jan", "Dec 14"), in running text: the start of a
+# period whose year is printed once, at its end ("1 Jan - 31 Jan 2024", Barclays). Only a
+# pattern: :func:`read_date` tells a month name from another word ("Page 3").
+YEARLESS_DATE_IN_TEXT = (
+    r"\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-zÀ-ÿ]{3,10}\.?|[A-Za-zÀ-ÿ]{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?"
 )
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
 
-from ..document_text.dates import DATE_IN_TEXT, RawDate, read_date
+from ..document_text.dates import DATE_IN_TEXT, YEARLESS_DATE_IN_TEXT, RawDate, read_date
 from ..document_text.layout import Line, Word, run_text, word_runs
 from ..document_text.money import PrintedAmount, parse_amount_leniently
 from .keywords import CARD_NUMBER, STATEMENT_DATES, RowKind, is_zero_balance, row_kind
@@ -24,7 +25,13 @@ _IBAN_LABEL = re.compile(r"\bIBAN\s*[:.]?\s*(?P<value>[A-Z]{2}\d{2}[A-Z0-9 ]{8,}
 _ACCOUNT_WORD = re.compile(r"\b(?:account|acct|card)\b", re.IGNORECASE)
 _MASKED_NUMBER = re.compile(r"[\dXx*• \-]{6,}")
 _NON_DIGITS = re.compile(r"\D")
-_CONNECTOR = re.compile(r"^\s*(?:-|–|—|to|through|thru|until|till|bis|au|al|tot|a)\s*$", re.IGNORECASE)
+# What joins a period's two dates: "1 Jan - 31 Jan", "15 December 2023 to 14 January 2024".
+_CONNECTORS = r"-|–|—|to|through|thru|until|till|bis|au|al|tot|a"
+_CONNECTOR = re.compile(rf"^\s*(?:{_CONNECTORS})\s*$", re.IGNORECASE)
+# A period's start printed without a year, right before the connector to its end's full date.
+_YEARLESS_START = re.compile(
+    rf"(?<!\S)(?P<start>{YEARLESS_DATE_IN_TEXT})\s*(?:{_CONNECTORS})\s*$", re.IGNORECASE
+)
 _CARD_WORDS = (
     "credit card",
     "card number",
@@ -137,6 +144,7 @@ def dates_in_text(lines: Sequence[Line]) -> Iterator[RawDate]:
 
 def find_period(lines: Sequence[Line], day_first: bool) -> tuple[date | None, date | None]:
     """The statement period: two dates on one line joined by "to", "-", "through"...; failing
+    that, a start without a year joined to a full date (:func:`_period_with_one_year`); failing
     that, from the day after the previous statement's date to this statement's date, each
     printed after its label (see :func:`_period_between_statements`)."""
     for text_line in lines:
@@ -150,7 +158,29 @@ def find_period(lines: Sequence[Line], day_first: bool) -> tuple[date | None, da
             end_date = end.resolve(day_first) if end else None
             if start_date and end_date and start_date <= end_date:
                 return start_date, end_date
-    return _period_between_statements(lines, day_first)
+    period = _period_with_one_year(lines, day_first)
+    return period if period[1] else _period_between_statements(lines, day_first)
+
+
+def _period_with_one_year(lines: Sequence[Line], day_first: bool) -> tuple[date | None, date | None]:
+    """A period whose year is printed once, after its end: "1 Jan - 31 Jan 2024" (Barclays).
+
+    The start is in the end's year, or the year before where that would put it after the end
+    ("15 Dec - 14 Jan 2024").
+    """
+    for text_line in lines:
+        text = text_line.text
+        for found in DATE_IN_TEXT.finditer(text):
+            before = _YEARLESS_START.search(text[: found.start()])
+            start, end = read_date(before.group("start")) if before else None, read_date(found.group())
+            end_date = end.resolve(day_first) if end else None
+            if start is None or start.year is not None or end_date is None:
+                continue
+            for year in (end_date.year, end_date.year - 1):
+                start_date = replace(start, year=year).resolve(day_first)
+                if start_date is not None and start_date <= end_date:
+                    return start_date, end_date
+    return None, None
 
 
 def _period_between_statements(lines: Sequence[Line], day_first: bool) -> tuple[date | None, date | None]:
