@@ -108,7 +108,10 @@ def content_fingerprint(parsed: ParsedStatement) -> str | None:
     name, the page count, the parser's warnings or the upload's hints, which a re-download or
     a newer parser may read differently. Amounts are compared as numbers ("12.50" = "12.5"),
     descriptions with their runs of white space made one space (text extraction may space a
-    re-rendered file differently); letters keep their case. See docs/architecture.md.
+    re-rendered file differently); letters keep their case. A closing balance that is only
+    the last row's running balance (``closing_from_last_row``) counts as none: statements
+    imported before the parser read it have none, and a re-download of one must match it.
+    See docs/architecture.md.
     """
     if not parsed.transactions and parsed.period_start is None and parsed.period_end is None:
         return None
@@ -116,7 +119,10 @@ def content_fingerprint(parsed: ParsedStatement) -> str | None:
         "v": FINGERPRINT_VERSION,
         "account_last4": parsed.account_last4,
         "period": [_text(parsed.period_start), _text(parsed.period_end)],
-        "balances": [_money(parsed.opening_balance), _money(parsed.closing_balance)],
+        "balances": [
+            _money(parsed.opening_balance),
+            None if parsed.closing_from_last_row else _money(parsed.closing_balance),
+        ],
         "transactions": [
             [row.date.isoformat(), _money(row.amount), " ".join(row.description.split())]
             for row in parsed.transactions

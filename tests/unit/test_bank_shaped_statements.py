@@ -53,12 +53,6 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
-    "santander": (
-        "no closing balance: the end balance is printed only as the last row's Saldo, and "
-        "closing_balance stays None (every row and the balance check are right). Not changed here: "
-        "closing_balance is part of each statement's content fingerprint, so taking the last row's "
-        "balance would re-key every such statement already imported"
-    ),
     "amex": (
         "Amex's detail header prints no date label ('Detail  *Indicates posting date  Amount'): "
         "no table found. With a 'Date' label added (an experiment, not this layout) more show: the "
@@ -145,3 +139,4 @@ def test_bank_shaped_statement_is_read_exactly(name: str, tmp_path: Path) -> Non
     path = tmp_path / f"{name}.pdf"
     truth = WRITERS[name](path)
     assert differences(truth, parse_statement(path)) == []
+

@@ -48,6 +48,18 @@ def test_the_same_content_has_the_same_fingerprint_whatever_the_reading_details(
     assert content_fingerprint(_statement(transactions=tuple(rows))) == fingerprint
 
 
+def test_a_closing_balance_read_off_the_last_row_keeps_the_fingerprint_it_had_without_one() -> None:
+    """A statement printing its end balance only as the last row's running balance (Santander)
+    was imported with no closing balance before the parser read that one: a re-download of it
+    must still be that statement, so such a closing balance is left out, as it was."""
+    rows = _rows(_statement())
+    without = content_fingerprint(_statement(closing_balance=None))
+    read_off = _statement(closing_balance=rows[-1].balance, closing_from_last_row=True)
+    assert content_fingerprint(read_off) == without
+    # a printed closing balance is part of it, as before
+    assert content_fingerprint(_statement(closing_balance=rows[-1].balance)) != without
+
+
 def test_amounts_are_numbers_and_descriptions_keep_their_case_but_not_their_spacing() -> None:
     fingerprint = content_fingerprint(_statement())
     rows = _rows(_statement())

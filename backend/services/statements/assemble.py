@@ -194,6 +194,16 @@ def _ending_checkpoint(entries: Sequence[Entry]) -> Checkpoint | None:
     return last if isinstance(last, Checkpoint) and last.kind in _ENDS else None
 
 
+def _last_running_balance(entries: Sequence[Entry], result: Reconciliation) -> Decimal | None:
+    """The balance the statement ends on where it prints no closing balance but its last row
+    prints a running balance (Santander's Saldo): only when every printed balance chains, so
+    that the last row printed is the last in time (not a statement printed newest first)."""
+    last = entries[-1] if entries else None
+    if result.status != OK or not isinstance(last, ParsedTransaction):
+        return None
+    return last.balance
+
+
 def _with_printed_balances(
     entries: list[Entry], printed: dict[RowKind, PrintedAmount], polarity: int
 ) -> list[Entry]:
@@ -457,17 +467,19 @@ def _statement(
     if not transactions:
         raise InvalidInputError("The statement's transaction table has no transactions.")
     opening, closing = _starting_checkpoint(entries), _ending_checkpoint(entries)
+    last_balance = None if closing else _last_running_balance(entries, result)
     return ParsedStatement(
         bank_source=bank_slug(bank_name) if bank_name else None,
         account_last4=find_account_last4(lines),
         period_start=period[0],
         period_end=period[1],
         opening_balance=opening.value if opening else None,
-        closing_balance=closing.value if closing else None,
+        closing_balance=closing.value if closing else last_balance,
         balance_check=result.status,
         balance_mismatch_rows=result.mismatch_rows,
         page_count=page_count,
         transactions=transactions,
         bank_name=bank_name,
         warnings=tuple(warnings),
+        closing_from_last_row=last_balance is not None,
     )

@@ -27,7 +27,9 @@ class ParsedStatement:
     code of its amounts when the document shows it (``statements.currency``), else ``None``.
     A PDF that prints several statements (each with its own account or period and balances)
     is read as this one, the first, with the others in ``more``, in document order, each
-    reconciled on its own.
+    reconciled on its own. ``closing_from_last_row`` says the closing balance is not printed
+    as one but is the last row's running balance (Santander prints its end balance only
+    there), read so only when every printed balance chains (``balance_check`` ``ok``).
     """
 
     bank_source: str | None
@@ -44,6 +46,7 @@ class ParsedStatement:
     currency: str | None = None
     warnings: tuple[str, ...] = ()
     more: tuple[ParsedStatement, ...] = ()
+    closing_from_last_row: bool = False
 
     @property
     def statements(self) -> tuple[ParsedStatement, ...]:
