@@ -1303,7 +1303,9 @@ def write_amex(path: Path) -> Truth:
 # --- Capital One (US card): Trans Date / Post Date "Dec 28", "- $500.00" payments, year turns --------
 
 
-def write_capital_one(path: Path) -> Truth:
+def write_capital_one(path: Path, credit_limit: bool = True) -> Truth:
+    """``credit_limit=False`` leaves out the Credit Limit / Available Credit lines (a card whose
+    statement prints none: a charge card, or a layout that prints them on another page)."""
     s = Sheet("Letter", 7.5)
     previous = D("1204.77")
     payments = [
@@ -1343,10 +1345,11 @@ def write_capital_one(path: Path) -> Truth:
             s.right(80, 35, us(new_balance, dollar="$"))
             s.text(15, 39, "Minimum Payment Due")
             s.right(80, 39, "$41.00")
-            s.text(15, 47, "Credit Limit")
-            s.right(80, 47, "$5,000.00")
-            s.text(15, 51, "Available Credit")
-            s.right(80, 51, us(D("5000.00") - new_balance, dollar="$"))
+            if credit_limit:
+                s.text(15, 47, "Credit Limit")
+                s.right(80, 47, "$5,000.00")
+                s.text(15, 51, "Available Credit")
+                s.right(80, 51, us(D("5000.00") - new_balance, dollar="$"))
             s.text(110, 30, "Account Summary", bold=True)
             summary = [
                 ("Previous Balance", us(previous, dollar="$")),

@@ -140,3 +140,12 @@ def test_bank_shaped_statement_is_read_exactly(name: str, tmp_path: Path) -> Non
     truth = WRITERS[name](path)
     assert differences(truth, parse_statement(path)) == []
 
+
+def test_a_card_statement_printing_no_credit_limit_is_still_read_as_a_card(tmp_path: Path) -> None:
+    """Its payment due is what says the balance is owed: without the Credit Limit / Available
+    Credit lines both sign conventions add up, so only the document's wording can tell."""
+    path = tmp_path / "capital_one_no_limit.pdf"
+    truth = banks.write_capital_one(path, credit_limit=False)
+    statement = parse_statement(path)
+    assert differences(truth, statement) == []
+    assert "sign convention chosen by reconciliation" not in statement.warnings

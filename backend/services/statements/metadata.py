@@ -32,16 +32,18 @@ _CONNECTOR = re.compile(rf"^\s*(?:{_CONNECTORS})\s*$", re.IGNORECASE)
 _YEARLESS_START = re.compile(
     rf"(?<!\S)(?P<start>{YEARLESS_DATE_IN_TEXT})\s*(?:{_CONNECTORS})\s*$", re.IGNORECASE
 )
+# A payment asked of the holder: the balance is owed. One of these makes a card statement
+# (or a loan's: owed all the same); no account statement asks for a minimum payment.
+_PAYMENT_DUE_WORDS = ("minimum payment", "minimum due", "minimum amount due", "payment due date")
+# Words that a bank account's statement may print too ("CREDIT CARD PAYMENT" in a row's text):
+# two of them, or one with a payment due, make a card statement.
 _CARD_WORDS = (
+    *_PAYMENT_DUE_WORDS,
     "credit card",
     "card number",
-    "minimum payment",
-    "minimum due",
-    "minimum amount due",
     "credit limit",
     "card statement",
     "card account",
-    "payment due date",
     "cardholder",
 )
 # A value printed under its label overlaps it (give or take a few points) and is close below.
@@ -231,8 +233,12 @@ def find_balances(lines: Sequence[Line], decimal_comma: bool) -> dict[RowKind, P
 
 
 def looks_like_card_statement(lines: Sequence[Line]) -> bool:
-    """Whether at least two credit-card phrases (card number, minimum payment...) are printed."""
+    """Whether a payment is due (a minimum payment, a payment due date), or at least two
+    credit-card phrases (card number, credit limit...) are printed. Both sign conventions add
+    up alike (they negate every figure), so only these words say whether the balance is owed."""
     text = " ".join(line.text for line in lines).lower()
+    if any(phrase in text for phrase in _PAYMENT_DUE_WORDS):
+        return True
     return sum(phrase in text for phrase in _CARD_WORDS) >= 2
 
 
