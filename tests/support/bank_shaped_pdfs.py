@@ -565,7 +565,8 @@ def write_wells_fargo(path: Path) -> Truth:
 # --- Barclays (UK current account): date on a day's first row only, balance on its last -----------
 
 
-def write_barclays(path: Path) -> Truth:
+def write_barclays(path: Path, more: Sequence[tuple[date, list[str], Decimal]] = ()) -> Truth:
+    """``more``: rows added to the statement, each after the rows of its day (undated there)."""
     s = Sheet("A4", 8)
     opening = D("1234.56")
     items = [
@@ -590,6 +591,7 @@ def write_barclays(path: Path) -> Truth:
         (date(2024, 1, 29), ["Card Payment to Tfl Travel Ch", "On 27 Jan"], D("-8.40")),
         (date(2024, 1, 31), ["Interest Paid Gross"], D("0.42")),
     ]
+    items = sorted([*items, *more], key=lambda item: item[0])  # stable: a day's own rows first
     rows = running(opening, [(d, " ".join(lines), a) for d, lines, a in items])
     closing = last_balance(rows)
     cols = (18, 36, 150, 172, 194)

@@ -18,6 +18,8 @@ A layout the parser does not read exactly yet is a strict xfail naming the concr
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
@@ -149,3 +151,13 @@ def test_a_card_statement_printing_no_credit_limit_is_still_read_as_a_card(tmp_p
     statement = parse_statement(path)
     assert differences(truth, statement) == []
     assert "sign convention chosen by reconciliation" not in statement.warnings
+
+
+def test_an_undated_purchase_whose_description_starts_with_total_is_a_purchase(tmp_path: Path) -> None:
+    """Where a date prints only on a day's first row, "Total Wine & More" on a day's second row
+    has no date either, like a total line: its amount sums no rows above it, and the day's
+    balance adds up only with it."""
+    path = tmp_path / "barclays_total_wine.pdf"
+    wine = (date(2024, 1, 8), ["TOTAL WINE & MORE 1234 LONDON"], D("-42.17"))
+    truth = banks.write_barclays(path, more=[wine])
+    assert differences(truth, parse_statement(path)) == []

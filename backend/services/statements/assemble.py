@@ -123,17 +123,26 @@ class _RowReader:
         return printed.signed(polarity) if printed is not None else None
 
     def entries(
-        self, rows: Sequence[RawRow], polarity: int, opening: Decimal | None = None, swapped: bool = False
+        self, rows: Sequence[RawRow], polarity: int, opening: Decimal | None = None, swapped: bool = False,
+        total_lookalikes: bool = False,
     ) -> list[Entry]:
         """Transactions and balance checkpoints in printed order; totals and empty rows dropped.
 
         ``opening`` (printed outside the table) starts the running balance that a balance-only
-        table's amounts are the changes of.
+        table's amounts are the changes of. With ``total_lookalikes``, an undated row reading
+        as a total whose amount sums no rows above it is a transaction ("TOTAL WINE & MORE" on
+        a day's second row, where dates print on a day's first row only): see
+        :func:`_reconciled_entries` for when that reading is taken.
         """
         entries: list[Entry] = []
         last_date: date | None = None
         running = opening
+        sums = _SumsAbove()
+        section = rows[0].section if rows else None
         for row in rows:
+            if row.section != section:
+                sums.restart()
+                section = row.section
             kind = row_kind(row.description_text)
             if kind is RowKind.BALANCE:  # "balance at <date>": which one, its position says
                 open_chain = entries and not (
@@ -153,12 +162,44 @@ class _RowReader:
                 amount = balance - running
             when = row.date.resolve(self.day_first, self.period) if row.date else last_date
             # A total prints no date of its own: a dated "TOTAL WINE & MORE" or "TOTAL ACCESS" is a purchase.
-            if (kind is RowKind.TOTAL and row.date is None) or amount is None or when is None:
+            lookalike = total_lookalikes and amount is not None and not sums.adds_up_to(amount)
+            if kind is RowKind.TOTAL and row.date is None and not lookalike:
+                sums.restart()
                 continue
+            if amount is None or when is None:
+                continue
+            sums.add(amount)
             last_date = when
             running = balance if balance is not None else None if running is None else running + amount
             entries.append(ParsedTransaction(when, row.description_text, amount, balance))
         return _summary_opening_first(entries)
+
+
+@dataclass
+class _SumsAbove:
+    """What a total line can sum: the money in and out of the rows since the last total or
+    section heading, and of every row so far (a statement's totals under its sections')."""
+
+    since_in: Decimal = Decimal(0)
+    since_out: Decimal = Decimal(0)
+    all_in: Decimal = Decimal(0)
+    all_out: Decimal = Decimal(0)
+
+    def add(self, amount: Decimal) -> None:
+        if amount > 0:
+            self.since_in += amount
+            self.all_in += amount
+        else:
+            self.since_out -= amount
+            self.all_out -= amount
+
+    def restart(self) -> None:
+        self.since_in = self.since_out = Decimal(0)
+
+    def adds_up_to(self, amount: Decimal) -> bool:
+        """Whether ``amount`` (either sign) is one of these sums, or their difference."""
+        sums = (self.since_in, self.since_out, self.all_in, self.all_out)
+        return abs(amount) in {*sums, abs(self.since_in - self.since_out), abs(self.all_in - self.all_out)}
 
 
 def _summary_opening_first(entries: list[Entry]) -> list[Entry]:
@@ -229,22 +270,27 @@ def _reconciled_entries(
     """The entries under the first reading that reconciles, in the order of the module docstring.
 
     The document's own reading (headers as printed, card wording's polarity) comes first and is
-    kept when none reconciles.
+    kept when none reconciles. Undated lines reading as totals are totals; only where no
+    reading reconciles so are those whose amount sums no rows above them taken as
+    transactions (a "TOTAL WINE & MORE" purchase under a day's first row), each reading again.
     """
     default = -1 if card else 1
     opening = printed.get(RowKind.OPENING)
     two_columns = any(DEBIT in row.money or CREDIT in row.money for row in raw_rows)
     sides = (False, True) if two_columns else (False,)
+    readings = [_Reading(polarity, swapped) for polarity in (default, -default) for swapped in sides]
     tried = []
-    for reading in (_Reading(polarity, swapped) for polarity in (default, -default) for swapped in sides):
-        start = opening.signed(reading.polarity) if opening is not None else None
-        entries = _with_printed_balances(
-            rows.entries(raw_rows, reading.polarity, start, reading.swapped), printed, reading.polarity
-        )
-        result = reconcile(entries)
-        if result.status == OK:
-            return entries, result, reading
-        tried.append((entries, result, reading))
+    for lookalikes in (False, True):
+        for reading in readings:
+            start = opening.signed(reading.polarity) if opening is not None else None
+            entries = _with_printed_balances(
+                rows.entries(raw_rows, reading.polarity, start, reading.swapped, lookalikes),
+                printed, reading.polarity,
+            )
+            result = reconcile(entries)
+            if result.status == OK:
+                return entries, result, reading
+            tried.append((entries, result, reading))
     return tried[0]
 
 
