@@ -57,10 +57,11 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 NOT_YET_EXACT: dict[str, str] = {
     "amex": (
         "Amex's detail header prints no date label ('Detail  *Indicates posting date  Amount'): "
-        "no table found. With a 'Date' label added (an experiment, not this layout) more show: the "
-        "payment's '01/05/24*' (posting-date star) is no date, so the row is lost; 'New Balance "
-        "=$1,931.20' gives no closing; the foreign-spend lines ('01/02/24 EURO', '45.00 Euro', "
-        "'1.09222 exchange rate') and 'Reference:' / 'Ticket Number:' lines join the descriptions"
+        "no table found. (The payment's '01/05/24*' posting-date star and 'New Balance "
+        "=$1,931.20' are read since 2026-12-01.) Beyond the header: the foreign-spend lines "
+        "('01/02/24 EURO', '45.00 Euro', '1.09222 exchange rate'), the credit's 'MERCHANDISE' "
+        "printed right of its description, and 'Reference:' / 'Ticket Number:' / 'Arrival Date:' "
+        "lines would join the descriptions"
     ),
     "monzo": (
         "no closing balance: the end balance is printed only as 'Personal Account balance £808.08' "

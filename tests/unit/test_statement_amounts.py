@@ -136,3 +136,10 @@ def test_decimal_separator_from_evidence() -> None:
 )
 def test_amount_pieces(word: str, expected: bool) -> None:
     assert looks_like_amount_piece(word) is expected
+
+
+def test_a_summary_figure_after_its_operator_is_read() -> None:
+    """A summary box prints its sum ("New Balance =$1,931.20", Amex; "= $1,627.07", Capital One)."""
+    assert parse_amount_leniently("=$1,931.20") == PrintedAmount(Decimal("1931.20"))
+    assert parse_amount_leniently("= $1,627.07") == PrintedAmount(Decimal("1627.07"))
+    assert parse_amount_leniently("=") is None

@@ -131,3 +131,9 @@ def test_a_separator_read_as_a_digit_is_read_in_the_shape_of_the_date_above(
     printed: str, above: str, read_as: str | None
 ) -> None:
     assert repaired_date_text(printed, above) == read_as
+
+
+def test_a_date_marked_with_a_footnote_star_is_the_date() -> None:
+    """Amex marks a posting date with a star ('01/05/24*', "*Indicates posting date")."""
+    assert read_date("01/05/24*") == read_date("01/05/24") is not None
+    assert read_date("*") is None

@@ -107,8 +107,11 @@ def full_year(text: str) -> int:
 
 
 def read_date(text: str) -> RawDate | None:
-    """Read ``text`` (the whole of it) as a date, or return ``None``."""
-    text = " ".join(text.split()).strip(",")
+    """Read ``text`` (the whole of it) as a date, or return ``None``.
+
+    A footnote star after it is no part of it ("01/05/24*": Amex's "*Indicates posting date").
+    """
+    text = " ".join(text.split()).strip(",").rstrip("*")
     for pattern in _PATTERNS:
         found = pattern.match(text)
         if not found:

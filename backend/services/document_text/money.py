@@ -117,6 +117,8 @@ def parse_amount(text: str, decimal_comma: bool = False) -> PrintedAmount | None
     return PrintedAmount(-value if negative else value, marker)
 
 
+# "= $1,627.07": the sum of a summary box's lines, printed after its operator.
+_SUM_SIGN = re.compile(r"^\s*=\s*")
 # The last separator before an amount's final two digits (a currency or CR may follow).
 _LAST_DECIMALS = re.compile(r"[.,](?=\d{2}\D*$)")
 
@@ -124,7 +126,9 @@ _LAST_DECIMALS = re.compile(r"[.,](?=\d{2}\D*$)")
 def parse_amount_leniently(text: str, decimal_comma: bool = False) -> PrintedAmount | None:
     """:func:`parse_amount`, else with the separator before the final two digits read as the
     decimal one: a figure printed once with the other separator (``+ 2.853.82`` on a statement
-    of ``1.830,00``). Only for a figure its label names (a balance), never for a table cell."""
+    of ``1.830,00``). Only for a figure its label names (a balance), never for a table cell.
+    An equals sign before it is a summary's sum ("New Balance =$1,931.20"), not part of it."""
+    text = _SUM_SIGN.sub("", text)
     amount = parse_amount(text, decimal_comma)
     found = _LAST_DECIMALS.search(text) if amount is None else None
     if found is None:
