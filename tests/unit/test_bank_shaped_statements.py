@@ -63,11 +63,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "printed right of its description, and 'Reference:' / 'Ticket Number:' / 'Arrival Date:' "
         "lines would join the descriptions"
     ),
-    "monzo": (
-        "no closing balance: the end balance is printed only as 'Personal Account balance £808.08' "
-        "in the page-1 summary (and as the last row's balance), and closing_balance stays None. "
-        "Every row, the left-out conversion-rate line and the balance check are right"
-    ),
     "natwest": (
         "2 of 13 rows read (the 22 DEC and 08 JAN 'Automated Credit' rows): every row whose amount "
         "is in the 'Withdrawn(£)' column is lost, and so is the first row (18 DEC), whose date is "
