@@ -621,6 +621,8 @@ class CategorizationResult:
     whose category was not already the winning rule's (0 when the rules have not
     changed since the last run or the import), and with ``include_manual`` the
     manual picks a rule now gives the same category (they become the rule's).
+    A row the run was to change but that was deleted before its write (its statement
+    deleted by its owner meanwhile) is in none of the counts.
     ``seconds`` times the phases, for logs and benchmarks.
     """
 
@@ -709,8 +711,12 @@ def categorize_transactions(
     written = 0
     if stage.staged:
         with timer.phase("update"), begin_write(connection):
-            written = stage.apply(_write_guard(overwrite, include_manual))
-    by_category = {category: n for category, n in counts.items() if category is not None}
+            written, deleted = stage.apply(_write_guard(overwrite, include_manual))
+        # Rows deleted between the read and the write (their statement deleted by its
+        # owner) were matched but are no longer there: they are not counted.
+        counts.subtract(deleted)
+        done -= deleted.total()
+    by_category = {category: n for category, n in counts.items() if category is not None and n}
     categorized = sum(by_category.values())
     return CategorizationResult(
         categorized=categorized,
@@ -922,9 +928,10 @@ class _Stage:
         _pending.drop(self.connection, checkfirst=True)
         _pending.create(self.connection)
 
-    def apply(self, guard: ColumnElement[bool]) -> int:
+    def apply(self, guard: ColumnElement[bool]) -> tuple[int, Counter[str | None]]:
         """Write the staged categories, as the rules', with one ``UPDATE ... FROM`` where
-        ``guard`` holds (:func:`_write_guard`), drop the stage; the rows written."""
+        ``guard`` holds (:func:`_write_guard`), drop the stage; the rows written, and the
+        staged rows deleted since they were read, by category."""
         statement = (
             update(Transaction)
             .values(
@@ -934,9 +941,20 @@ class _Stage:
             .where(_transactions.c.id == _pending.c.id)
             .where(guard)
         )
-        written = self.connection.execute(statement).rowcount
+        written = int(self.connection.execute(statement).rowcount)
+        deleted: Counter[str | None] = Counter()
+        if written < self.staged:  # some not written: deleted, or changed by hand meanwhile
+            still_there = select(_transactions.c.id).where(_transactions.c.id == _pending.c.id)
+            deleted.update({
+                category: count
+                for category, count in self.connection.execute(
+                    select(_pending.c.category, func.count())
+                    .where(~still_there.exists())
+                    .group_by(_pending.c.category)
+                )
+            })
         _pending.drop(self.connection)
-        return int(written)
+        return written, deleted
 
 
 class _CopyStage(_Stage):
@@ -964,7 +982,7 @@ class _CopyStage(_Stage):
             cursor.copy_expert(f"COPY {_pending.name} (id, category) FROM STDIN", self._lines)
         self._lines = io.StringIO()
 
-    def apply(self, guard: ColumnElement[bool]) -> int:
+    def apply(self, guard: ColumnElement[bool]) -> tuple[int, Counter[str | None]]:
         # Row counts let the planner pick a hash join instead of a nested loop.
         self.connection.exec_driver_sql(f"ANALYZE {_pending.name}")
         return super().apply(guard)

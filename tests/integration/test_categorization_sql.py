@@ -672,3 +672,28 @@ def test_rules_match_whatever_the_normalization_form_of_either_side(
         text: next((r.category for r in ACCENT_RULES if r.matches(text, Decimal(-1))), None)
         for text in ACCENT_CATEGORIES
     } == ACCENT_CATEGORIES
+
+
+def test_transactions_deleted_while_a_run_matches_are_not_counted(
+    engine: Engine, seeded: Connection
+) -> None:
+    """The run reads and matches in one transaction and writes in another. A statement's
+    transactions deleted by its owner in between (DELETE /statements/{id}) were counted as
+    categorized, in ``by_category`` too, though the write found none of them to change:
+    the result counts only the rows there when it writes."""
+
+    def delete_statement_b(done: int, total: int) -> None:
+        if done == total:  # matched, not written yet
+            with engine.begin() as other:
+                other.execute(delete(Transaction).where(Transaction.statement_id == STATEMENT_B))
+
+    result = categorize_transactions(seeded, USER, RULES, on_progress=delete_statement_b)
+
+    # STATEMENT_B's "tesco online" (Groceries) and "AMAZON REFUND" (Refunds) are gone.
+    assert result == CategorizationResult(
+        categorized=4,
+        uncategorized=1,
+        by_category={"Groceries": 1, "Subscriptions": 1, "Income": 1, "Coffee": 1},
+        written=4,
+    )
+    assert "tesco online" not in categories(seeded)
