@@ -233,11 +233,14 @@ def retry_failed_items(
                 status.HTTP_409_CONFLICT, detail="The batch was cancelled; submit its files anew"
             )
         retryable = len(batches.plan_retry(conn, row_id).items)
-    answer = submitter.run(
-        {"task": "batch_retry_failed", "request": {"batch_id": batch_id}},
-        lambda record_answer: retry_failed(engine, row_id, record_answer, submitter.cap),
-        retryable,
-    )
+    try:
+        answer = submitter.run(
+            {"task": "batch_retry_failed", "request": {"batch_id": batch_id}},
+            lambda record_answer: retry_failed(engine, row_id, record_answer, submitter.cap),
+            retryable,
+        )
+    except batches.BatchGone:  # removed by the nightly cleanup since the look above
+        raise not_found("Batch") from None
     return RetryOut.model_validate(answer)
 
 

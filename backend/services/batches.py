@@ -13,7 +13,7 @@ to them, so each is one conditional UPDATE and only its winner acts:
   still null and nothing is active, and the winner calls ``on_batch_finished``: the one
   place to hook the ``batch.finished`` event.
 
-Both are decided in a transaction that locks the batch row first (``_locked_batch_row``),
+Both are decided in a transaction that locks the batch row first (``locked_batch_row``),
 so that its reads see every task recorded by a retry that committed meanwhile.
 
 ``advance`` is called after every task of a batch ends (a worker signal), by the API
@@ -408,8 +408,8 @@ def advance(engine: Engine, batch_row_id: int, record_step: RecordStep) -> StepS
             return None
     with engine.begin() as conn:
         # The batch row's lock first, in a statement of its own, and only then the look
-        # at its tasks: see _locked_batch_row.
-        batch = _locked_batch_row(conn, batch_row_id)
+        # at its tasks: see locked_batch_row.
+        batch = locked_batch_row(conn, batch_row_id)
         if batch is None or batch.finished_at is not None or _any_item_active(conn, batch_row_id):
             return None
         if batch.cancelled_at is None:
@@ -420,7 +420,7 @@ def advance(engine: Engine, batch_row_id: int, record_step: RecordStep) -> StepS
     return None
 
 
-def _locked_batch_row(conn: Connection, batch_row_id: int) -> Any:
+def locked_batch_row(conn: Connection, batch_row_id: int) -> Any:
     """The batch row, locked until the transaction ends (None when it is gone).
 
     Every transaction that makes a task of the batch active changes the batch row too
@@ -568,6 +568,10 @@ class RetryPlan:
     not_retryable: int
 
 
+class BatchGone(Exception):
+    """The batch was removed (the nightly cleanup) before this transaction locked it."""
+
+
 def plan_retry(conn: Connection, batch_row_id: int) -> RetryPlan:
     """The batch's FAILED items, those that can run again and how many cannot."""
     rows = conn.execute(
@@ -614,8 +618,13 @@ def reopen(conn: Connection, batch_row_id: int) -> None:
 
 def remove_finished_before(engine: Engine, cutoff: datetime) -> int:
     """Delete the batches that finished before ``cutoff`` with their items (the nightly
-    cleanup, at the retention of finished tasks: a batch goes with its items' tasks, not
-    after them). Their tasks that remain (FAILED ones are kept longer) lose the batch id."""
+    cleanup, at the retention of finished tasks). Their tasks, kept while the batch was
+    (``task_records.finished_before``), lose the batch id and go by their own age.
+
+    A batch retried meanwhile is open again (``finished_at`` NULL) and stays: the
+    DELETE's test is made again on the row once it holds its lock (PostgreSQL), which
+    ``retry_failed`` holds from its start (``locked_batch_row``); SQLite's write lock
+    orders the two whole. A retry that comes second finds no batch (BatchGone)."""
     with engine.begin() as conn:
         return conn.execute(delete(_batches).where(_batches.c.finished_at < cutoff)).rowcount
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, func, select
 
 from backend.models import TaskStatus
-from backend.services import task_records
+from backend.services import batches, idempotency, task_records
 from backend.services.storage import StoredFile, delete_files, place
 
 # The class of the stored files' locks (PostgreSQL's pg_advisory_xact_lock(int4, int4), a
@@ -20,6 +20,23 @@ FILE_LOCK_CLASS = 0x4C46_464C
 # PostgreSQL's lock table has room for max_locks_per_transaction (64) per connection, shared:
 # the nightly cleanup's thousands of files at once would run out of it.
 FILES_PER_TRANSACTION = 50
+
+
+def nightly_cleanup(
+    engine: Engine, storage_dir: Path, now: datetime, retention_days: int,
+    failed_retention_days: int,
+) -> dict[str, int]:
+    """The nightly cleanup: batches finished longer ago than the retention, final tasks
+    as old (FAILED ones kept longer) and their files, and Idempotency-Keys past their day;
+    how many of each went. The batches first: their tasks are kept while they are
+    (``task_records.finished_before``), and go with them the same night."""
+    batches_removed = batches.remove_finished_before(engine, now - timedelta(days=retention_days))
+    removed = remove_expired_tasks(engine, storage_dir, now, retention_days, failed_retention_days)
+    return {
+        **removed,
+        "batches_removed": batches_removed,
+        "idempotency_keys_removed": idempotency.remove_expired(engine, now),
+    }
 
 
 def remove_expired_tasks(

@@ -803,12 +803,19 @@ def current_state(engine: Engine, task_id: str) -> TaskState | None:
 def finished_before(
     engine: Engine, cutoff: datetime, failed_cutoff: datetime
 ) -> list[tuple[str, str | None]]:
-    """(task_id, file_path) of final tasks old enough to remove; FAILED ones keep longer."""
+    """(task_id, file_path) of final tasks old enough to remove; FAILED ones keep longer.
+
+    Not a batch's tasks (its items and pipeline steps): they are kept while their batch
+    is, which a retry of its failed items keeps open however old the others are (its
+    pipeline then runs on their statements too); the batch's removal leaves them
+    without a batch (``batches.remove_finished_before``), and they go by their age then.
+    A task never joins a batch after it was recorded, so this look cannot go stale."""
     completed = _table.c.completed_at
     with engine.connect() as conn:
         rows = conn.execute(
             select(_table.c.task_id, _table.c.file_path).where(
                 _status_in(_FINAL),
+                _table.c.batch_id.is_(None),
                 (
                     (_table.c.status == TaskState.FAILED.value) & (completed < failed_cutoff)
                 )

@@ -26,7 +26,7 @@ from typing import Any
 
 from celery import Task
 from celery.signals import task_postrun
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import Connection, Engine, delete
 from sqlalchemy.exc import SQLAlchemyError
 
 from backend.config import get_settings
@@ -149,8 +149,13 @@ def retry_failed(
     sends: list[tuple[str, str, dict[str, Any]]] = []
     unreadable = 0
     with engine.begin() as conn:
+        # The batch row's lock first: the nightly cleanup's removal of a batch finished
+        # long ago then either came before (BatchGone) or sees it open again and keeps it.
+        batch = batches.locked_batch_row(conn, batch_row_id)
+        if batch is None:
+            raise batches.BatchGone()
         plan = batches.plan_retry(conn, batch_row_id)
-        user_id = conn.execute(select(Batch.user_id).where(Batch.id == batch_row_id)).scalar_one()
+        user_id = batch.user_id
         if cap is not None:
             cap.admit(conn, user_id, len(plan.items))
         for item in plan.items:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from backend.config import get_settings
 from backend.db import get_engine
 from backend.models import utcnow
-from backend.services import batches, idempotency
-from backend.services.retention import remove_expired_tasks
+from backend.services.retention import nightly_cleanup
 from backend.tasks.base import TrackedTask, tracked_task
 from backend.tasks.kinds import CLEANUP, PING
 
@@ -24,19 +21,10 @@ def cleanup_old_results(self: TrackedTask) -> dict[str, int]:
     """Remove finished tasks older than TASK_RETENTION_DAYS (FAILED: 30 days) and their files,
     batches finished that long ago, and Idempotency-Keys older than a day."""
     settings = get_settings()
-    now = utcnow()
-    removed = remove_expired_tasks(
+    return nightly_cleanup(
         get_engine(),
         settings.storage_dir,
-        now=now,
+        now=utcnow(),
         retention_days=settings.task_retention_days,
         failed_retention_days=settings.failed_task_retention_days,
     )
-    batches_removed = batches.remove_finished_before(
-        get_engine(), now - timedelta(days=settings.task_retention_days)
-    )
-    return {
-        **removed,
-        "batches_removed": batches_removed,
-        "idempotency_keys_removed": idempotency.remove_expired(get_engine(), now),
-    }

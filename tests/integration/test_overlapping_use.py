@@ -11,18 +11,26 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text, update
 
 from backend.api import reports as reports_api
 from backend.api import statements as statements_api
+from backend.config import get_settings
 from backend.db import get_engine
-from backend.models import CategoryRule, Schedule, Statement, Transaction, utcnow
+from backend.models import Batch, CategoryRule, Schedule, Statement, TaskStatus, Transaction, utcnow
+from backend.services import batches, task_records
 from backend.services.categorization import MAX_RULES
+from backend.services.retention import nightly_cleanup
 from backend.services.statement_store import delete_statement
+from backend.tasks import batches as batch_tasks
+from backend.tasks.kinds import CATEGORIZE, PARSE_STATEMENT
+from backend.tasks.submission import record_task
 from tests.support import is_final
+from tests.support.seed import seed_statement
 from tests.support.statement_pdfs import LAYOUTS
 
 UPLOAD = "/upload_pdf_async"
@@ -496,3 +504,61 @@ def test_a_report_deleted_as_its_download_starts_is_404_not_500(
     assert (response.status_code, response.json()["detail"]) == (
         404, "The report file no longer exists"
     ), response.text
+
+
+def _an_old_batch_with_a_failure_to_retry(user_id: int, days_ago: float) -> tuple[int, int, str]:
+    """A batch with the categorize pipeline, finished ``days_ago`` days ago: its first item
+    SUCCEEDED then (a statement), its second FAILED retryable. (its row id, the first
+    item's statement id, the second item's task id)"""
+    engine = get_engine()
+    with engine.begin() as conn:
+        row_id, _ = batches.create_batch(conn, user_id, "categorize")
+        ids = []
+        for position in (1, 2):
+            kwargs = {"user_id": user_id, "file_path": f"/nowhere-{position}.pdf",
+                      "file_sha256": f"{position}" * 64}
+            task_id = record_task(conn, user_id, PARSE_STATEMENT.name, kwargs,
+                                  file_path=kwargs["file_path"], batch_id=row_id)
+            batches.add_item(conn, row_id, position, f"s{position}.pdf", task_id)
+            ids.append(task_id)
+    succeeded, failed = ids
+    for task_id in ids:
+        task_records.mark_processing(engine, task_id, "node@test", 60, 3)
+    statement_id = seed_statement(user_id, [("2024-03-01", "Coffee", "-3.50")])
+    assert task_records.mark_success(engine, succeeded, {"statement_id": statement_id})
+    assert task_records.mark_failed(engine, failed, "Redis away", retryable=True)
+    then = utcnow() - timedelta(days=days_ago)
+    with engine.begin() as conn:
+        conn.execute(update(TaskStatus).where(TaskStatus.task_id.in_(ids)).values(completed_at=then))
+        conn.execute(update(Batch).where(Batch.id == row_id).values(finished_at=then))
+    return row_id, statement_id, failed
+
+
+def test_a_batch_retried_as_its_items_expire_keeps_them_for_its_pipeline(
+    client, auth_headers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch retried (POST /batches/{id}/retry_failed) on the day its items reach the
+    retention: the nightly cleanup then removed its SUCCEEDED items' tasks, old enough,
+    while the retried one still ran (the batch, open again, was kept), and the pipeline
+    that started once the retried item ended categorized its statement alone, leaving
+    out those it had imported before. A task of a batch now goes with its batch."""
+    engine = get_engine()
+    user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
+    row_id, imported_before, failed = _an_old_batch_with_a_failure_to_retry(user_id, 8)
+    sent: list[tuple[str, str, dict]] = []
+    monkeypatch.setattr(batch_tasks, "dispatch", lambda *message: sent.append(message))
+
+    assert batch_tasks.retry_failed(engine, row_id) == {"retried": 1, "not_retryable": 0}
+    settings = get_settings()
+    removed = nightly_cleanup(engine, settings.storage_dir, utcnow(),
+                              settings.task_retention_days, settings.failed_task_retention_days)
+
+    [(_, retried, _)] = sent
+    task_records.mark_processing(engine, retried, "node@test", 60, 3)
+    imported_now = seed_statement(user_id, [("2024-04-01", "Tea", "-2.50")])
+    assert task_records.mark_success(engine, retried, {"statement_id": imported_now})
+    batch_tasks.advance_batch(engine, row_id)
+
+    [(name, _, kwargs)] = sent[1:]
+    assert (name, kwargs["statement_ids"]) == (CATEGORIZE.name, [imported_before, imported_now])
+    assert (removed["tasks_removed"], removed["batches_removed"]) == (0, 0), removed
