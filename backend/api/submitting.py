@@ -36,7 +36,12 @@ from backend.config import get_settings
 from backend.db import database_unavailable, get_engine
 from backend.services import idempotency
 from backend.services.idempotency import Claim, ClaimState
-from backend.services.retention import delete_unreferenced_files, place_uploads
+from backend.services.retention import (
+    UploadRemoved,
+    delete_unreferenced_files,
+    place_uploads,
+    removed_uploads,
+)
 from backend.services.storage import StoredFile, delete_files, drop_staged
 from backend.tasks.kinds import TaskKind, hidden_names
 from backend.tasks.submission import (
@@ -86,22 +91,27 @@ class Submitter:
         file_path: str | None = None,
         task_id: str | None = None,
         upload: StoredFile | None = None,
+        stored_upload: str | None = None,
     ) -> TaskSubmitted:
         """Submit a task of ``kind``; ``request`` is what the client asked for (the JSON
         body, the uploaded file's hash...), which a repeated Idempotency-Key must match.
         ``kwargs`` must fit the kind's argument model: a mistake is a bug (an exception).
-        ``upload``, the task's file, is placed in the transaction that records the task."""
+        ``upload``, the task's file, is placed in the transaction that records the task;
+        ``stored_upload``, a file stored before that the task reads (a retry's), is held
+        there: UploadRemoved when it was deleted on purpose (``retention.removed_uploads``)."""
         cap = self.cap
 
         def send(record_answer: RecordAnswer) -> dict[str, Any]:
             def with_answer(conn: Connection, chosen_id: str) -> None:
                 if upload is not None:
                     place_uploads(conn, [upload])
+                if stored_upload is not None and removed_uploads(conn, [stored_upload], [chosen_id]):
+                    raise UploadRemoved()
                 record_answer(conn, TaskSubmitted(task_id=chosen_id).model_dump(mode="json"))
 
-            # Without an Idempotency-Key or an upload nothing commits with the row: its
+            # Without an Idempotency-Key or a file nothing commits with the row: its
             # INSERT alone.
-            alone = record_answer is nothing_to_record and upload is None
+            alone = record_answer is nothing_to_record and upload is None and stored_upload is None
             alongside = None if alone else with_answer
             sent = submit_task(get_engine(), self.user_id, kind.name, kwargs, file_path, task_id,
                                cap=cap, alongside=alongside)

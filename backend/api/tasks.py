@@ -18,7 +18,15 @@ from redis.exceptions import RedisError
 from sqlalchemy import ColumnElement, Engine, func, select
 from sqlalchemy.orm import Session
 
-from backend.api.deps import CurrentUser, OwnedTask, SessionDep, SettingsDep, TokenClaimsDep, owned_task
+from backend.api.deps import (
+    CurrentUser,
+    OwnedTask,
+    SessionDep,
+    SettingsDep,
+    TokenClaimsDep,
+    not_found,
+    owned_task,
+)
 from backend.api.errors import error_responses
 from backend.api.routing import OneHopRoute
 from backend.api.schemas import Message, TaskOut, TaskPage, TaskResultOut, TaskSubmitted
@@ -26,7 +34,7 @@ from backend.api.submitting import QUEUE_UNAVAILABLE, SubmitterDep
 from backend.db import get_engine, new_session
 from backend.models import TaskState, TaskStatus, User, utcnow
 from backend.services import task_events, task_records
-from backend.services.retention import delete_unreferenced_files
+from backend.services.retention import UploadRemoved, delete_unreferenced_files
 from backend.tasks.app import celery_app
 from backend.tasks.arguments import OLDER_RELEASE_MESSAGE, UnreadableArguments
 from backend.tasks.control import TERMINATE_RUN
@@ -201,7 +209,9 @@ def retry_task(
     """Run a FAILED or cancelled task again, with the same input, as a new task.
 
     The input was stored by this or an older release: it is read by the versioning rule
-    (``backend/tasks/arguments.py``), and 409 says so when it can no longer be.
+    (``backend/tasks/arguments.py``), and 409 says so when it can no longer be. A task
+    deleted while its retry is submitted is 404, with nothing queued: its uploaded file
+    went with it (no other task had it), which no run could read.
     """
     task = owned_task(session, user, task_id)
     if task.status not in (TaskState.FAILED.value, TaskState.REVOKED.value):
@@ -223,7 +233,13 @@ def retry_task(
     except UnreadableArguments as exc:
         logger.warning("Retry of %s refused: %s", task_id, exc)
         raise HTTPException(status.HTTP_409_CONFLICT, detail=OLDER_RELEASE_MESSAGE) from None
-    return submitter.submit(kind, kwargs, request={"retry_of": task_id}, file_path=task.file_path)
+    try:
+        return submitter.submit(
+            kind, kwargs, request={"retry_of": task_id}, file_path=task.file_path,
+            stored_upload=kind.upload_read(kwargs),
+        )
+    except UploadRemoved:  # DELETE /tasks/{id} (or the cleanup) removed it, and its file
+        raise not_found("Task") from None
 
 
 @router.delete(

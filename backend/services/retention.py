@@ -87,6 +87,33 @@ def delete_unreferenced_files(engine: Engine, paths: set[str], storage_dir: Path
     return removed
 
 
+class UploadRemoved(Exception):
+    """A stored upload a task was about to read again (a retry's) was deleted on purpose:
+    its last task was removed (DELETE /tasks/{id}, the nightly cleanup) meanwhile."""
+
+
+def removed_uploads(
+    conn: Connection, paths: Collection[str], recording: Collection[str] = ()
+) -> set[str]:
+    """Hold the locks of ``paths``, stored uploads that the tasks this write transaction
+    records read (a retry's: the file of the task it runs again), until it ends; return
+    those a removal deleted on purpose: gone, and no task row but those of ``recording``
+    (the task ids this transaction records) refers to them (``delete_unreferenced_files``
+    deletes only such files). A removal after this transaction sees its rows. A file gone
+    while a row still refers to it was lost by the storage (a volume not mounted): its task
+    runs and fails saying so, retryable, as any task whose file the storage lost."""
+    hold_files(conn, paths)
+    gone = {path for path in paths if not Path(path).is_file()}
+    if not gone:
+        return set()
+    referred = conn.scalars(
+        select(TaskStatus.file_path).where(
+            TaskStatus.file_path.in_(gone), TaskStatus.task_id.not_in(list(recording))
+        )
+    )
+    return gone - set(referred)
+
+
 def place_uploads(conn: Connection, uploads: Collection[StoredFile]) -> None:
     """Move uploads to their paths, in the write transaction that records their tasks
     (after their rows, whose INSERT takes the user's cap lock first: always that order),

@@ -34,7 +34,7 @@ from backend.db import get_engine
 from backend.models import Batch
 from backend.services import batches, task_records
 from backend.services.batches import Step, StepStart
-from backend.services.retention import place_uploads
+from backend.services.retention import place_uploads, removed_uploads
 from backend.services.storage import StoredFile
 from backend.tasks.app import celery_app
 from backend.tasks.arguments import UnreadableArguments
@@ -144,10 +144,12 @@ def retry_failed(
     Each item is moved to its new task with a conditional UPDATE in the transaction that
     records the task, so two concurrent retries re-run an item once. Its input is read
     as stored arguments are (``TaskKind.stored_kwargs``): an item recorded by an older
-    release runs again unless its input can no longer be read (then it is not retryable).
+    release runs again unless its input can no longer be read (then it is not retryable),
+    and neither does one whose uploaded file was deleted on purpose (its task deleted by its
+    owner meanwhile: ``retention.removed_uploads``, held until the transaction ends).
     """
     sends: list[tuple[str, str, dict[str, Any]]] = []
-    unreadable = 0
+    cannot_run = 0
     with engine.begin() as conn:
         # The batch row's lock first: the nightly cleanup's removal of a batch finished
         # long ago then either came before (BatchGone) or sees it open again and keeps it.
@@ -158,12 +160,22 @@ def retry_failed(
         user_id = batch.user_id
         if cap is not None:
             cap.admit(conn, user_id, len(plan.items))
+        readable: list[tuple[batches.FailedItem, dict[str, Any], str | None]] = []
         for item in plan.items:
             try:
-                kwargs = kind_named(item.task_name).stored_kwargs(item.kwargs)
+                kind = kind_named(item.task_name)
+                kwargs = kind.stored_kwargs(item.kwargs)
             except (UnknownTask, UnreadableArguments) as exc:
                 logger.warning("Batch item %s not retried: %s", item.item_id, exc)
-                unreadable += 1
+                cannot_run += 1
+                continue
+            readable.append((item, kwargs, kind.upload_read(kwargs)))
+        # An item whose task its owner deleted since the plan was read, and with it the
+        # file no other task had, cannot run again (its item says its task was deleted).
+        removed = removed_uploads(conn, {path for _, _, path in readable if path is not None})
+        for item, kwargs, path in readable:
+            if path in removed:
+                cannot_run += 1
                 continue
             task_id = str(uuid.uuid4())
             if not batches.move_item(conn, item, task_id):
@@ -175,7 +187,7 @@ def retry_failed(
             sends.append((item.task_name, task_id, kwargs))
         if sends:
             batches.reopen(conn, batch_row_id)
-        answer = {"retried": len(sends), "not_retryable": plan.not_retryable + unreadable}
+        answer = {"retried": len(sends), "not_retryable": plan.not_retryable + cannot_run}
         record_answer(conn, answer)
     for task_name, task_id, kwargs in sends:
         try:

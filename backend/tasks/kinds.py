@@ -66,6 +66,12 @@ class TaskKind:
         """A submit's arguments, checked strictly (ValidationError for a typo: a bug)."""
         return self.arguments.new_kwargs(kwargs)
 
+    def upload_read(self, kwargs: Mapping[str, Any]) -> str | None:
+        """The stored upload a task of this kind with these arguments reads (its
+        ``file_path`` argument: statements, invoices), or None. A report's file is its
+        output (``output_path``), made by the task."""
+        return kwargs["file_path"] if "file_path" in self.arguments.model_fields else None
+
     def stored_kwargs(self, stored: object) -> dict[str, Any]:
         """Arguments stored by this or an older release, read by the versioning rule
         (``backend/tasks/arguments.py``); UnreadableArguments when they cannot be."""

@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 
 from backend.api import reports as reports_api
 from backend.api import statements as statements_api
+from backend.api import tasks as tasks_api
 from backend.config import get_settings
 from backend.db import get_engine
 from backend.models import Batch, CategoryRule, Schedule, Statement, TaskStatus, Transaction, utcnow
@@ -30,7 +31,7 @@ from backend.tasks import batches as batch_tasks
 from backend.tasks.kinds import CATEGORIZE, PARSE_STATEMENT
 from backend.tasks.submission import record_task
 from tests.support import is_final
-from tests.support.seed import seed_statement
+from tests.support.seed import seed_statement, seed_task
 from tests.support.statement_pdfs import LAYOUTS
 
 UPLOAD = "/upload_pdf_async"
@@ -562,3 +563,63 @@ def test_a_batch_retried_as_its_items_expire_keeps_them_for_its_pipeline(
     [(name, _, kwargs)] = sent[1:]
     assert (name, kwargs["statement_ids"]) == (CATEGORIZE.name, [imported_before, imported_now])
     assert (removed["tasks_removed"], removed["batches_removed"]) == (0, 0), removed
+
+
+def test_a_retry_whose_task_and_file_are_deleted_meanwhile_is_404_not_a_task_that_fails(
+    client, auth_headers, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """POST /tasks/{id}/retry of a FAILED statement task read the task, then recorded the
+    new one with the same stored file. DELETE /tasks/{id} of that task in between removed
+    its row and, no row referring to it any more, its file: the retry answered 202 and its
+    task FAILED "The uploaded file is no longer stored; ... retry once the storage is back",
+    marked retryable, which no retry could help (the file was deleted on purpose, not lost
+    by the storage). Held here: the retry stops once it read the task, until the DELETE
+    answered. Now the retry records its task holding the file's lock and finds the file
+    removed with its task: the task is gone, 404, and nothing is queued."""
+    user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
+    LAYOUTS["northgate_uk"](tmp_path / "statement.pdf")
+    content = (tmp_path / "statement.pdf").read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    stored = get_settings().storage_dir / str(user_id) / f"{digest}.pdf"
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    stored.write_bytes(content)
+    failed = seed_task(
+        user_id, "FAILED", PARSE_STATEMENT.name, file_path=str(stored), retryable=True,
+        kwargs={"user_id": user_id, "file_path": str(stored), "file_sha256": digest},
+        error_message="Temporary failure", completed_at=utcnow(),
+    )
+
+    read, go = threading.Event(), threading.Event()
+    original = tasks_api.kind_named
+
+    def pausing(name: str):
+        kind = original(name)
+        read.set()
+        assert go.wait(30), "the test never let the retry go on"
+        return kind
+
+    monkeypatch.setattr(tasks_api, "kind_named", pausing)
+    outcome: dict[str, object] = {}
+
+    def retry() -> None:
+        try:
+            outcome["response"] = client.post(f"/tasks/{failed}/retry", headers=auth_headers)
+        except Exception as exc:  # handed to the test's thread
+            outcome["error"] = exc
+
+    running = threading.Thread(target=retry)
+    running.start()
+    try:
+        assert read.wait(30), "the retry never read its task"
+        removed = client.delete(f"/tasks/{failed}", headers=auth_headers)
+        assert removed.status_code == 200, removed.text
+        assert not stored.exists()
+    finally:
+        go.set()
+        running.join(60)
+    assert "error" not in outcome, repr(outcome.get("error"))
+    response = outcome["response"]
+    assert (response.status_code, response.json().get("detail")) == (404, "Task not found"), response.text
+    with get_engine().connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(TaskStatus)
+                           .where(TaskStatus.user_id == user_id)) == 0
