@@ -507,17 +507,24 @@ def test_a_report_deleted_as_its_download_starts_is_404_not_500(
     ), response.text
 
 
-def _an_old_batch_with_a_failure_to_retry(user_id: int, days_ago: float) -> tuple[int, int, str]:
+def _an_old_batch_with_a_failure_to_retry(
+    user_id: int, days_ago: float, files: Path | None = None
+) -> tuple[int, int, str]:
     """A batch with the categorize pipeline, finished ``days_ago`` days ago: its first item
-    SUCCEEDED then (a statement), its second FAILED retryable. (its row id, the first
-    item's statement id, the second item's task id)"""
+    SUCCEEDED then (a statement), its second FAILED retryable; their files stored in
+    ``files`` (None: none stored). (its row id, the first item's statement id, the second
+    item's task id)"""
     engine = get_engine()
     with engine.begin() as conn:
         row_id, _ = batches.create_batch(conn, user_id, "categorize")
         ids = []
         for position in (1, 2):
-            kwargs = {"user_id": user_id, "file_path": f"/nowhere-{position}.pdf",
+            path = Path("/nowhere") if files is None else files
+            kwargs = {"user_id": user_id, "file_path": str(path / f"{position}.pdf"),
                       "file_sha256": f"{position}" * 64}
+            if files is not None:
+                files.mkdir(parents=True, exist_ok=True)
+                (files / f"{position}.pdf").write_bytes(b"%PDF-1.4")
             task_id = record_task(conn, user_id, PARSE_STATEMENT.name, kwargs,
                                   file_path=kwargs["file_path"], batch_id=row_id)
             batches.add_item(conn, row_id, position, f"s{position}.pdf", task_id)
@@ -623,3 +630,36 @@ def test_a_retry_whose_task_and_file_are_deleted_meanwhile_is_404_not_a_task_tha
     with get_engine().connect() as conn:
         assert conn.scalar(select(func.count()).select_from(TaskStatus)
                            .where(TaskStatus.user_id == user_id)) == 0
+
+
+@pytest.mark.postgres_only
+def test_a_batch_item_whose_task_is_deleted_as_the_batch_is_retried_is_not_run_again(
+    client, auth_headers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """POST /batches/{id}/retry_failed read the FAILED items, then recorded their new tasks
+    with the same files. DELETE /tasks/{id} of an item's task in between removed the file
+    too (no other row had it), and the new task FAILED "no longer stored", retryable.
+    Held here: the retry stops once it read its plan while the task is deleted. On SQLite
+    the retry's write transaction holds the database's write lock from its start."""
+    engine = get_engine()
+    user_id = client.get("/auth/me", headers=auth_headers).json()["id"]
+    files = get_settings().storage_dir / str(user_id)
+    row_id, _, failed = _an_old_batch_with_a_failure_to_retry(user_id, 1, files)
+    sent: list[tuple[str, str, dict]] = []
+    monkeypatch.setattr(batch_tasks, "dispatch", lambda *message: sent.append(message))
+    original = batches.plan_retry
+
+    def delete_the_task_after(conn, batch_row_id):
+        plan = original(conn, batch_row_id)
+        removed = client.delete(f"/tasks/{failed}", headers=auth_headers)
+        assert removed.status_code == 200, removed.text
+        return plan
+
+    monkeypatch.setattr(batches, "plan_retry", delete_the_task_after)
+    answer = batch_tasks.retry_failed(engine, row_id)
+
+    assert not (files / "2.pdf").exists()
+    assert (answer, sent) == ({"retried": 0, "not_retryable": 1}, [])
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(TaskStatus)
+                           .where(TaskStatus.task_name == PARSE_STATEMENT.name)) == 1
