@@ -29,10 +29,9 @@ from backend.tasks import batches as batch_tasks
 from backend.tasks.app import celery_app
 from backend.tasks.batches import advance_batch
 from backend.tasks.kinds import CATEGORIZE, FINISH_BATCHES, PARSE_STATEMENT, REPORT
-from backend.tasks.submission import record_task
 from tests.support import is_final
 from tests.support.invoice_pdfs import write_text_pdf
-from tests.support.seed import seed_statement, seed_task
+from tests.support.seed import seed_batch, seed_task
 from tests.support.statement_pdfs import LAYOUTS, StatementTruth
 
 FINAL_BATCH_STATES = {"SUCCESS", "PARTIAL", "FAILED", "REVOKED"}
@@ -535,22 +534,8 @@ def _retry_while_the_other_item_moves_the_batch_on(
     committed yet. Returns (the batch's row id, its public id, the task ids sent)."""
     engine = get_engine()
     user_id = client.get("/auth/me", headers=headers).json()["id"]
-    with engine.begin() as conn:
-        row_id, batch_id = batches.create_batch(conn, user_id, pipeline)
-        ids = []
-        for position in (1, 2):
-            kwargs = {"user_id": user_id, "file_path": f"/nowhere-{position}.pdf",
-                      "file_sha256": f"{position}" * 64}
-            task_id = record_task(conn, user_id, PARSE_STATEMENT.name, kwargs,
-                                  file_path=kwargs["file_path"], batch_id=row_id)
-            batches.add_item(conn, row_id, position, f"s{position}.pdf", task_id)
-            ids.append(task_id)
-    succeeded, failed = ids
-    for task_id in ids:
-        task_records.mark_processing(engine, task_id, "node@test", 60, 3)
-    assert task_records.mark_failed(engine, failed, "Redis away", retryable=True)
-    statement_id = seed_statement(user_id, [("2024-03-01", "Coffee", "-3.50")])
-    assert task_records.mark_success(engine, succeeded, {"statement_id": statement_id})
+    seeded = seed_batch(user_id, pipeline)
+    row_id, batch_id = seeded.row_id, seeded.batch_id
     sent: list[str] = []
     monkeypatch.setattr(batch_tasks, "dispatch", lambda name, task_id, _kw: sent.append(task_id))
 

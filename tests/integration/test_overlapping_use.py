@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, insert, select, text, update
@@ -29,9 +30,8 @@ from backend.services.retention import nightly_cleanup
 from backend.services.statement_store import delete_statement
 from backend.tasks import batches as batch_tasks
 from backend.tasks.kinds import CATEGORIZE, PARSE_STATEMENT
-from backend.tasks.submission import record_task
 from tests.support import is_final
-from tests.support.seed import seed_statement, seed_task
+from tests.support.seed import seed_batch, seed_statement, seed_task
 from tests.support.statement_pdfs import LAYOUTS
 
 UPLOAD = "/upload_pdf_async"
@@ -180,6 +180,34 @@ def test_work_on_a_statement_deleted_while_it_waited_fails_saying_so(
     assert final["retryable"] is False
 
 
+class RequestInThread:
+    """A request sent from a thread of its own, started at once, while the test holds
+    what it waits for."""
+
+    def __init__(self, send: Callable[[], Any]) -> None:
+        self._outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                self._outcome["response"] = send()
+            except Exception as exc:  # handed to the test's thread
+                self._outcome["error"] = exc
+
+        self._thread = threading.Thread(target=run)
+        self._thread.start()
+
+    def is_alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def response(self, what: str) -> Any:
+        """Its response once it answered (within 60 s); what it raised is raised here."""
+        self._thread.join(60)
+        assert not self._thread.is_alive(), f"{what} never answered"
+        if "error" in self._outcome:
+            raise self._outcome["error"]
+        return self._outcome["response"]
+
+
 def _wait_until_a_session_waits_for_a_lock(engine, still_running: Callable[[], bool]) -> None:
     """Return once some session of the test database waits for a lock (PostgreSQL)."""
     deadline = time.monotonic() + 30
@@ -205,20 +233,11 @@ def test_an_ofx_export_reads_its_transactions_and_their_statements_at_one_moment
     table is locked while the export runs, so that its second query waits; the statement
     is deleted meanwhile. On SQLite a read transaction sees one snapshot already."""
     engine = get_engine()
-    outcome: dict[str, object] = {}
-
-    def export() -> None:
-        try:
-            outcome["response"] = client.get(
-                "/transactions/export", params={"format": "ofx"}, headers=auth_headers
-            )
-        except Exception as exc:  # handed to the test's thread
-            outcome["error"] = exc
-
     with engine.connect() as holder:
         holder.execute(text("LOCK TABLE statements IN ACCESS EXCLUSIVE MODE"))
-        running = threading.Thread(target=export)
-        running.start()
+        running = RequestInThread(lambda: client.get(
+            "/transactions/export", params={"format": "ofx"}, headers=auth_headers
+        ))
         _wait_until_a_session_waits_for_a_lock(engine, running.is_alive)
         transactions = holder.scalar(
             select(func.count()).select_from(Transaction)
@@ -226,10 +245,7 @@ def test_an_ofx_export_reads_its_transactions_and_their_statements_at_one_moment
         )
         delete_statement(holder, imported_statement)
         holder.commit()
-    running.join(60)
-    assert not running.is_alive(), "the export never answered"
-    assert "error" not in outcome, repr(outcome.get("error"))
-    response = outcome["response"]
+    response = running.response("the export")
     assert response.status_code == 200, response.text
     # The export as it was when it began: the statement whole, with every transaction.
     assert response.text.rstrip().endswith("</OFX>"), response.text[-200:]
@@ -272,27 +288,15 @@ def test_a_change_to_a_row_deleted_meanwhile_is_404_not_500(
     make, method, path, body, missing = CHANGES[change]
     model, row_id = make(client, auth_headers)
     engine = get_engine()
-    outcome: dict[str, object] = {}
-
-    def send() -> None:
-        try:
-            outcome["response"] = client.request(
-                method, path.format(id=row_id), headers=auth_headers, json=body
-            )
-        except Exception as exc:  # handed to the test's thread
-            outcome["error"] = exc
-
     with engine.connect() as holder:
         holder.execute(select(model.id).where(model.id == row_id).with_for_update())
-        running = threading.Thread(target=send)
-        running.start()
+        running = RequestInThread(lambda: client.request(
+            method, path.format(id=row_id), headers=auth_headers, json=body
+        ))
         _wait_until_a_session_waits_for_a_lock(engine, running.is_alive)
         holder.execute(delete(model).where(model.id == row_id))
         holder.commit()
-    running.join(60)
-    assert not running.is_alive(), "the change never answered"
-    assert "error" not in outcome, repr(outcome.get("error"))
-    response = outcome["response"]
+    response = running.response("the change")
     assert (response.status_code, response.json()["detail"]) == (404, missing), response.text
 
 
@@ -306,30 +310,18 @@ def test_a_category_picked_for_a_transaction_whose_statement_is_deleted_meanwhil
     listed = client.get(f"/statements/{imported_statement}/transactions", headers=auth_headers)
     transaction_id = listed.json()["items"][0]["id"]
     engine = get_engine()
-    outcome: dict[str, object] = {}
-
-    def send() -> None:
-        try:
-            outcome["response"] = client.patch(
-                f"/transactions/{transaction_id}", headers=auth_headers, json={"category": "Rent"}
-            )
-        except Exception as exc:  # handed to the test's thread
-            outcome["error"] = exc
-
     with engine.connect() as holder:
         holder.execute(
             select(Transaction.id)
             .where(Transaction.statement_id == imported_statement).with_for_update()
         )
-        running = threading.Thread(target=send)
-        running.start()
+        running = RequestInThread(lambda: client.patch(
+            f"/transactions/{transaction_id}", headers=auth_headers, json={"category": "Rent"}
+        ))
         _wait_until_a_session_waits_for_a_lock(engine, running.is_alive)
         delete_statement(holder, imported_statement)
         holder.commit()
-    running.join(60)
-    assert not running.is_alive(), "the change never answered"
-    assert "error" not in outcome, repr(outcome.get("error"))
-    response = outcome["response"]
+    response = running.response("the change")
     assert (response.status_code, response.json()["detail"]) == (404, "Transaction not found")
 
 
@@ -484,24 +476,15 @@ def test_a_report_deleted_as_its_download_starts_is_404_not_500(
             return super().open(*args, **kwargs)
 
     monkeypatch.setattr(reports_api, "Path", PausingPath)
-    outcome: dict[str, object] = {}
-
-    def download() -> None:
-        try:
-            outcome["response"] = client.get(f"/reports/{report_id}/download", headers=auth_headers)
-        except Exception as exc:  # handed to the test's thread
-            outcome["error"] = exc
-
-    running = threading.Thread(target=download)
-    running.start()
+    running = RequestInThread(
+        lambda: client.get(f"/reports/{report_id}/download", headers=auth_headers)
+    )
     try:
         assert looked.wait(30), "the download never looked at its file"
         assert client.delete(f"/tasks/{report_id}", headers=auth_headers).status_code == 200
     finally:
         go.set()
-        running.join(60)
-    assert "error" not in outcome, repr(outcome.get("error"))
-    response = outcome["response"]
+    response = running.response("the download")
     assert (response.status_code, response.json()["detail"]) == (
         404, "The report file no longer exists"
     ), response.text
@@ -511,35 +494,15 @@ def _an_old_batch_with_a_failure_to_retry(
     user_id: int, days_ago: float, files: Path | None = None
 ) -> tuple[int, int, str]:
     """A batch with the categorize pipeline, finished ``days_ago`` days ago: its first item
-    SUCCEEDED then (a statement), its second FAILED retryable; their files stored in
-    ``files`` (None: none stored). (its row id, the first item's statement id, the second
-    item's task id)"""
-    engine = get_engine()
-    with engine.begin() as conn:
-        row_id, _ = batches.create_batch(conn, user_id, "categorize")
-        ids = []
-        for position in (1, 2):
-            path = Path("/nowhere") if files is None else files
-            kwargs = {"user_id": user_id, "file_path": str(path / f"{position}.pdf"),
-                      "file_sha256": f"{position}" * 64}
-            if files is not None:
-                files.mkdir(parents=True, exist_ok=True)
-                (files / f"{position}.pdf").write_bytes(b"%PDF-1.4")
-            task_id = record_task(conn, user_id, PARSE_STATEMENT.name, kwargs,
-                                  file_path=kwargs["file_path"], batch_id=row_id)
-            batches.add_item(conn, row_id, position, f"s{position}.pdf", task_id)
-            ids.append(task_id)
-    succeeded, failed = ids
-    for task_id in ids:
-        task_records.mark_processing(engine, task_id, "node@test", 60, 3)
-    statement_id = seed_statement(user_id, [("2024-03-01", "Coffee", "-3.50")])
-    assert task_records.mark_success(engine, succeeded, {"statement_id": statement_id})
-    assert task_records.mark_failed(engine, failed, "Redis away", retryable=True)
+    SUCCEEDED then (a statement), its second FAILED retryable (``seed_batch``). (its row
+    id, the first item's statement id, the second item's task id)"""
+    seeded = seed_batch(user_id, "categorize", files)
     then = utcnow() - timedelta(days=days_ago)
-    with engine.begin() as conn:
-        conn.execute(update(TaskStatus).where(TaskStatus.task_id.in_(ids)).values(completed_at=then))
-        conn.execute(update(Batch).where(Batch.id == row_id).values(finished_at=then))
-    return row_id, statement_id, failed
+    with get_engine().begin() as conn:
+        conn.execute(update(TaskStatus).where(TaskStatus.task_id.in_([seeded.succeeded, seeded.failed]))
+                     .values(completed_at=then))
+        conn.execute(update(Batch).where(Batch.id == seeded.row_id).values(finished_at=then))
+    return seeded.row_id, seeded.statement_id, seeded.failed
 
 
 def test_a_batch_retried_as_its_items_expire_keeps_them_for_its_pipeline(
@@ -606,16 +569,7 @@ def test_a_retry_whose_task_and_file_are_deleted_meanwhile_is_404_not_a_task_tha
         return kind
 
     monkeypatch.setattr(tasks_api, "kind_named", pausing)
-    outcome: dict[str, object] = {}
-
-    def retry() -> None:
-        try:
-            outcome["response"] = client.post(f"/tasks/{failed}/retry", headers=auth_headers)
-        except Exception as exc:  # handed to the test's thread
-            outcome["error"] = exc
-
-    running = threading.Thread(target=retry)
-    running.start()
+    running = RequestInThread(lambda: client.post(f"/tasks/{failed}/retry", headers=auth_headers))
     try:
         assert read.wait(30), "the retry never read its task"
         removed = client.delete(f"/tasks/{failed}", headers=auth_headers)
@@ -623,9 +577,7 @@ def test_a_retry_whose_task_and_file_are_deleted_meanwhile_is_404_not_a_task_tha
         assert not stored.exists()
     finally:
         go.set()
-        running.join(60)
-    assert "error" not in outcome, repr(outcome.get("error"))
-    response = outcome["response"]
+    response = running.response("the retry")
     assert (response.status_code, response.json().get("detail")) == (404, "Task not found"), response.text
     with get_engine().connect() as conn:
         assert conn.scalar(select(func.count()).select_from(TaskStatus)

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import Engine, insert
 
 from backend.db import get_engine
 from backend.models import TaskStatus, User, Webhook, utcnow
-from backend.services import webhooks
+from backend.services import batches, task_records, webhooks
 from backend.services.statement_store import save_statement
 from backend.services.statements import ParsedStatement, ParsedTransaction
+from backend.tasks.kinds import PARSE_STATEMENT
+from backend.tasks.submission import record_task
 
 
 def seed_user(engine: Engine, with_webhook: bool = False) -> int:
@@ -63,3 +67,42 @@ def seed_task(user_id: int, status: str, task_name: str = "ping", **values: obje
     with get_engine().begin() as conn:
         conn.execute(insert(TaskStatus).values(row))
     return str(row["task_id"])
+
+
+@dataclass(frozen=True)
+class SeededBatch:
+    """A batch of two statement items put straight into the database (``seed_batch``)."""
+
+    row_id: int
+    batch_id: str
+    succeeded: str  # the first item's task: SUCCESS, its statement ``statement_id``
+    failed: str  # the second item's: FAILED, retryable
+    statement_id: int
+
+
+def seed_batch(user_id: int, pipeline: str | None, files: Path | None = None) -> SeededBatch:
+    """A batch (with ``pipeline``) not finished yet, whose first item SUCCEEDED and second
+    FAILED (retryable: "Redis away"); their files written into ``files`` (None: none
+    stored, they name paths that do not exist)."""
+    engine = get_engine()
+    where = Path("/nowhere") if files is None else files
+    with engine.begin() as conn:
+        row_id, batch_id = batches.create_batch(conn, user_id, pipeline)
+        ids = []
+        for position in (1, 2):
+            kwargs = {"user_id": user_id, "file_path": str(where / f"{position}.pdf"),
+                      "file_sha256": f"{position}" * 64}
+            if files is not None:
+                files.mkdir(parents=True, exist_ok=True)
+                (files / f"{position}.pdf").write_bytes(b"%PDF-1.4")
+            task_id = record_task(conn, user_id, PARSE_STATEMENT.name, kwargs,
+                                  file_path=kwargs["file_path"], batch_id=row_id)
+            batches.add_item(conn, row_id, position, f"s{position}.pdf", task_id)
+            ids.append(task_id)
+    succeeded, failed = ids
+    for task_id in ids:
+        task_records.mark_processing(engine, task_id, "node@test", 60, 3)
+    assert task_records.mark_failed(engine, failed, "Redis away", retryable=True)
+    statement_id = seed_statement(user_id, [("2024-03-01", "Coffee", "-3.50")])
+    assert task_records.mark_success(engine, succeeded, {"statement_id": statement_id})
+    return SeededBatch(row_id, batch_id, succeeded, failed, statement_id)
