@@ -70,11 +70,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "spelled 'Paid Out(£)' and a date on every row (an experiment, not this layout) all 13 are "
         "read, but the overdrawn balance '416.74 OD' is read as +416.74 and 'OD' joins the description"
     ),
-    "td_canada": (
-        "every year is wrong: 'DEC29' is read as 2030-12-29 and 'JAN02' as 2031-01-02 (the period "
-        "is printed 'DEC 29/23 - JAN 31/24'; without that line the year is 2026). Descriptions, "
-        "amounts, the day balances and the BALANCE FORWARD opening are right"
-    ),
     "commbank": (
         "only the first row (18 Dec WOOLWORTHS) is read; the 10 after it and the CLOSING BALANCE "
         "are lost. The 'Card xx1234' line under a card purchase is what stops it: without the card "

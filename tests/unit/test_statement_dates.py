@@ -101,6 +101,8 @@ def test_dates_in_running_text() -> None:
     assert DATE_IN_TEXT.findall(text) == ["15 December 2023", "14 January 2024", "02/10/2024", "Jan 5, 2024"]
     # A spaced dash joins a range (Barclays' "1 Jan - 31 Jan 2024"): "1 Jan - 31" is no date of 2031.
     assert DATE_IN_TEXT.findall("1 Jan - 31 Jan 2024, printed 01-Apr-16") == ["31 Jan 2024", "01-Apr-16"]
+    # A month name before day/year (TD Canada Trust's "DEC 29/23 - JAN 31/24"): "23 - JAN 31" is no date.
+    assert DATE_IN_TEXT.findall("From - To  DEC 29/23 - JAN 31/24") == ["DEC 29/23", "JAN 31/24"]
 
 
 @pytest.mark.parametrize("name", sorted(MONTHS))

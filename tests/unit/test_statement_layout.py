@@ -347,6 +347,10 @@ def test_period() -> None:
         date(2023, 12, 16),
         date(2024, 1, 15),
     )
+    assert find_period(text_lines("Statement From - To  DEC 29/23 - JAN 31/24"), False) == (
+        date(2023, 12, 29),
+        date(2024, 1, 31),
+    )
     assert find_period(text_lines("Printed 01/02/2024"), True) == (None, None)
 
 

@@ -57,9 +57,12 @@ _PATTERNS = (
 # Dates inside running text (statement period, statement date...). Between a month name and
 # its day or year a dash is one only unspaced ("01-Apr-16"): a spaced one joins a range, and in
 # "1 Jan - 31 Jan 2024" (Barclays' period) "1 Jan - 31" is no date of 2031, nor in
-# "Dec 14 - Jan 13, 2024" "14 - Jan 13" one of 2013.
+# "Dec 14 - Jan 13, 2024" "14 - Jan 13" one of 2013. A month name before a day and a slashed
+# year ("DEC 29/23", TD Canada Trust) is one date: read from the day, in
+# "DEC 29/23 - JAN 31/24" "23 - JAN 31" would be a date of 2031.
 DATE_IN_TEXT = re.compile(
     r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})"
+    rf"|(?i:{alternation(MONTHS)})\.?\s*\d{{1,2}}/(?:\d{{4}}|\d{{2}})"
     r"|\d{1,2}(?:st|nd|rd|th)?(?:\s+|-)[A-Za-zÀ-ÿ]{3,10}\.?,?(?:\s+|-)\d{2,4}"
     r"|[A-Za-zÀ-ÿ]{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b"
 )
