@@ -63,13 +63,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "printed right of its description, and 'Reference:' / 'Ticket Number:' / 'Arrival Date:' "
         "lines would join the descriptions"
     ),
-    "natwest": (
-        "2 of 13 rows read (the 22 DEC and 08 JAN 'Automated Credit' rows): every row whose amount "
-        "is in the 'Withdrawn(£)' column is lost, and so is the first row (18 DEC), whose date is "
-        "printed only on the BROUGHT FORWARD line above it; balance check mismatch. With the header "
-        "spelled 'Paid Out(£)' and a date on every row (an experiment, not this layout) all 13 are "
-        "read, but the overdrawn balance '416.74 OD' is read as +416.74 and 'OD' joins the description"
-    ),
     "commbank": (
         "only the first row (18 Dec WOOLWORTHS) is read; the 10 after it and the CLOSING BALANCE "
         "are lost. The 'Card xx1234' line under a card purchase is what stops it: without the card "

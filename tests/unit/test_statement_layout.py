@@ -52,6 +52,7 @@ def line(*words: Word) -> Line:
         ("Paid out", DEBIT),
         ("Money out (£)", DEBIT),
         ("Withdrawals", DEBIT),
+        ("Withdrawn(£)", DEBIT),
         ("Dr.Amt", DEBIT),
         ("Paid in", CREDIT),
         ("Deposits", CREDIT),

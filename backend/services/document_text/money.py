@@ -39,8 +39,15 @@ _CELL_CURRENCY = re.compile(
     rf"^(?:[A-Z]{{1,2}}[{SYMBOL_CHARACTERS}]|[{SYMBOL_CHARACTERS}]|[A-Z]{{3}}(?=[\s\d]))\s*"
     rf"|(?<!\s)\s*(?:[{SYMBOL_CHARACTERS}]|\b[A-Z]{{3}})$"
 )
+# Suffixes that say an amount's side: money in (credit) or out (debit; "OD", overdrawn, is a
+# balance owed: NatWest's "416.74 OD").
+_IN_MARKERS, _OUT_MARKERS = ("CR", "C"), ("DR", "D", "OD")
+_MARKERS = alternation((*_IN_MARKERS, *_OUT_MARKERS))
+_TWO_LETTER_MARKERS = alternation(m for m in (*_IN_MARKERS, *_OUT_MARKERS) if len(m) == 2)
 # "1.00 CR", "1.00 d", or touching the number: "1.00Cr" (two letters only: "3D" is no amount).
-_MARKER = re.compile(r"(?<!\s)(?:\s*\b(CR|DR|C|D)|(?<=\d)(CR|DR))\.?$", re.IGNORECASE)
+_MARKER = re.compile(
+    rf"(?<!\s)(?:\s*\b({_MARKERS})|(?<=\d)({_TWO_LETTER_MARKERS}))\.?$", re.IGNORECASE
+)
 # A number with optional thousands groups (one separator throughout), 1-3 decimals.
 _CELL_NUMBER = {
     False: re.compile(
@@ -53,13 +60,13 @@ _CELL_NUMBER = {
 # Two decimals, or three (KWD, BHD, OMR: too ambiguous with thousands to tell the separator).
 # A currency may follow ("1.234,56 €", "(12.50 EUR)").
 _DECIMAL_TAIL = re.compile(
-    rf"\d([.,])(\d{{2,3}})(?:\s*(?:CR|DR)\.?)?(?:\s*(?:[A-Z]{{3}}|[{SYMBOL_CHARACTERS}]))?[)\-]?$",
+    rf"\d([.,])(\d{{2,3}})(?:\s*(?:{_TWO_LETTER_MARKERS})\.?)?(?:\s*(?:[A-Z]{{3}}|[{SYMBOL_CHARACTERS}]))?[)\-]?$",
     re.IGNORECASE,
 )
 # Words that are part of an amount without being one: CR/DR, a currency (closing the
 # parentheses of "(198.91 €)"), a lone sign.
 _AMOUNT_PIECE = re.compile(
-    rf"^(?:(?i:CR|DR|C|D)\.?|(?:[A-Z]{{3}}|[A-Z]{{0,2}}[{SYMBOL_CHARACTERS}])\)?|[()+{MINUS_SIGNS}])$"
+    rf"^(?:(?i:{_MARKERS})\.?|(?:[A-Z]{{3}}|[A-Z]{{0,2}}[{SYMBOL_CHARACTERS}])\)?|[()+{MINUS_SIGNS}])$"
 )
 
 
@@ -94,7 +101,7 @@ def parse_amount(text: str, decimal_comma: bool = False) -> PrintedAmount | None
     marker: Marker | None = None
     found = _MARKER.search(text)
     if found and found.start() > 0:
-        marker = "CR" if (found.group(1) or found.group(2)).upper().startswith("C") else "DR"
+        marker = "CR" if (found.group(1) or found.group(2)).upper() in _IN_MARKERS else "DR"
         text = text[: found.start()].rstrip()
     negative = False
     text = _CELL_CURRENCY.sub("", text).strip()  # "CHF (54.67)"

@@ -156,6 +156,10 @@ class _RowReader:
                 if value is not None:
                     entries.append(Checkpoint(kind, value))
                     running = value
+                # A date printed once a day may stand on the balance line (NatWest's "18 DEC 2023
+                # BROUGHT FORWARD"): the undated rows under it are of that day.
+                if row.date is not None:
+                    last_date = row.date.resolve(self.day_first, self.period) or last_date
                 continue
             amount, balance = self.amount(row, polarity, swapped), self.balance(row, polarity)
             if amount is None and self.balance_only and balance is not None and running is not None:

@@ -49,7 +49,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             DEBIT,
             r"debits?|withdrawals?|money out|paid out|out|dr|dr amt|(?:debit|withdrawal) amount|belastung"
-            r"|lastschrift|soll|ausgang|cargos?|debito|addebiti|uscite|dare|af|afschrijving",
+            r"|lastschrift|soll|ausgang|cargos?|debito|addebiti|uscite|dare|af|afschrijving|withdrawn",
         ),
         (
             CREDIT,
