@@ -63,12 +63,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "printed right of its description, and 'Reference:' / 'Ticket Number:' / 'Arrival Date:' "
         "lines would join the descriptions"
     ),
-    "commbank": (
-        "only the first row (18 Dec WOOLWORTHS) is read; the 10 after it and the CLOSING BALANCE "
-        "are lost. The 'Card xx1234' line under a card purchase is what stops it: without the card "
-        "lines (an experiment) all 11 rows and the closing $129.24 DR are read exactly, and the "
-        "'Value Date:' and 'USD 45.00' lines on their own do no harm"
-    ),
     "volksbank": (
         "'No transaction table was found': the column header is only 'Bu-Tag Wert Vorgang', with no "
         "amount label. With a 'Betrag EUR' label added (an experiment) still no rows are read; with "

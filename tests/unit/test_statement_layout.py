@@ -23,6 +23,7 @@ from backend.services.statements.columns import (
 )
 from backend.services.statements.keywords import (
     RowKind,
+    is_card_note,
     is_foreign_currency_note,
     is_value_date_note,
     row_kind,
@@ -401,6 +402,21 @@ def test_period_between_the_previous_statement_and_this_one() -> None:
 )
 def test_foreign_currency_note(text: str, note: bool) -> None:
     assert is_foreign_currency_note(text) is note
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("Card xx1234", True),  # CommBank, under a card purchase
+        ("Card No. XXXX XXXX XXXX 1234", True),
+        ("card ending 1234", True),
+        ("Card ending 1234 - J SMITH", False),  # names a cardholder: a section heading
+        ("Transfer to xx9876 CommBank app", False),
+        ("Card", False),
+    ],
+)
+def test_card_note(text: str, note: bool) -> None:
+    assert is_card_note(text) is note
 
 
 def test_balances_under_a_label_printed_on_two_lines() -> None:

@@ -125,6 +125,13 @@ _CARD_SECTION = re.compile(
     r"\bcard\s{1,3}(?:ending(?:\s{1,3}in)?|no\.?|number|nr\.?|#)[\s:#.]{0,3}[Xx*•\s\-]{0,24}\d{4}(?!\d)",
     re.IGNORECASE,
 )
+# A line under a card purchase naming only the card it was paid with ("Card xx1234", CommBank;
+# "Card ending 1234"): a detail of that row, neither description nor a card section's heading.
+_CARD_NOTE = re.compile(
+    r"^card(?:\s{1,3}(?:ending(?:\s{1,3}in)?|no\.?|number|nr\.?|#))?[\s:#.]{0,3}"
+    rf"(?:{CARD_NUMBER.pattern}|(?<=[\s:#.])\d{{4}})$",
+    re.IGNORECASE,
+)
 _CODES = alternation(CURRENCY_CODES)
 # A line under a card transaction giving its foreign amount or exchange rate: not description.
 _FOREIGN_CURRENCY_NOTE = re.compile(
@@ -183,6 +190,11 @@ def is_foreign_currency_note(line_text: str) -> bool:
 def is_value_date_note(line_text: str) -> bool:
     """Whether a line under a row only gives its value date ("Wertstellung 03.01.2024")."""
     return bool(_VALUE_DATE_NOTE.match(line_text.strip()))
+
+
+def is_card_note(line_text: str) -> bool:
+    """Whether a line under a row only names the card it was paid with ("Card xx1234")."""
+    return bool(_CARD_NOTE.match(line_text.strip()))
 
 
 def is_zero_balance(line_text: str) -> bool:

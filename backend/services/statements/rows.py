@@ -31,6 +31,7 @@ from .columns import (
 )
 from .keywords import (
     RowKind,
+    is_card_note,
     is_card_section_heading,
     is_foreign_currency_note,
     is_value_date_note,
@@ -231,6 +232,17 @@ class TableReader:
             return True
         return self._line_top - self._last_top <= median(self._pitches) * _PITCH_TOLERANCE
 
+    def _details_transaction(self, cells: Cells) -> bool:
+        """Whether a description-only line (``cells``) is printed as the next line of the current
+        transaction row: a card purchase's "Card xx1234" is that row's detail, not a card section's
+        heading (which follows a header, a section heading or a total, not a purchase)."""
+        row = self._row
+        return (
+            row is not None and bool(row.money) and self._dated_top is not None
+            and row_kind(row.description_text) is RowKind.TRANSACTION
+            and cells.landed == {DESCRIPTION} and self._continues_row(cells)
+        )
+
     def _same_size(self, cells: Cells) -> bool:
         """Whether ``cells`` are in the type size of the table's rows (any size before the first row)."""
         if not self._row_height:
@@ -269,12 +281,13 @@ class TableReader:
         if self._row is None:
             return
         note = is_foreign_currency_note(text)
+        detail = note or is_value_date_note(text) or is_card_note(text)
         if note:
             self.foreign_notes.append(text)
-        elif not is_value_date_note(text):
+        if not detail:
             self._row.description.append(text)
         if self._dated_top is not None:
-            self._tail.append((None if note or is_value_date_note(text) else text, self._line_top))
+            self._tail.append((None if detail else text, self._line_top))
 
     def _flush_leads(self) -> None:
         """Lines that waited for a row under them and got none: as they were read before.
@@ -360,7 +373,10 @@ class TableReader:
             description = date_words + description  # not a date after all ("-1234 SHOP")
         text = " ".join(description)
         money = {role: " ".join(cells.texts[role]) for role in MONEY_ROLES if role in cells.texts}
-        if near and date is None and not money and is_card_section_heading(line.text):
+        if (
+            near and date is None and not money and is_card_section_heading(line.text)
+            and not self._details_transaction(cells)
+        ):
             self._section, self._row = None, None  # one card's section starts: no sign, no row to continue
             return False
         if not near:
