@@ -15,7 +15,8 @@ return_chars=True)`` returns, so everything above (``document_text.layout``) rea
   ``top = mediabox height - y1``, as pdfplumber;
 * words split where pdfplumber splits them (``x_tolerance`` / ``y_tolerance`` 3, a space
   character, a change of upright-ness; see ``WordExtractor.char_begins_new_word``), ligatures
-  expanded in the word's text, characters normalised to NFC one by one;
+  expanded in the word's text, characters normalised to NFC one by one, and a hyphen ending a
+  line, which PDFium gives as U+0002, read as the hyphen pdfminer reads;
 * a page where that cannot be done surely raises :class:`NotLikePdfplumber` (pdfplumber reads
   it): a gap near the tolerance, or a space PDFium inferred (``FPDFText_IsGenerated``) inside
   a would-be word, unless a text object drawn between the two glyphs shows that a space glyph
@@ -57,9 +58,15 @@ def _astral(high: int, low: int) -> int:
     return 0x10000 + ((high - _HIGH_SURROGATES.start) << 10) + (low - _LOW_SURROGATES.start)
 
 
+# PDFium gives a hyphen that ends a line of text ("SWIGGY@ICICI-" over the narration's next
+# line, HDFC) as U+0002, its mark for a word broken at the line's end; the glyph is the hyphen
+# pdfminer reads (a soft hyphen, U+00AD, would be marked too: no statement we read prints one).
+_LINE_END_HYPHEN = 0x02
+
+
 def _char_text(code: int, unicode_norm: UnicodeNorm | None) -> str:
     """One character's text, normalised as pdfplumber normalises each char (``unicode_norm``)."""
-    text = chr(code)
+    text = "-" if code == _LINE_END_HYPHEN else chr(code)
     return text if code < 128 or unicode_norm is None else unicodedata.normalize(unicode_norm, text)
 
 

@@ -24,6 +24,7 @@ from backend.services.errors import InvalidInputError
 from backend.services.pdf_words import EXTRACT_WORDS_OPTIONS, iter_page_words
 from backend.services.pdfium_words import NotLikePdfplumber, page_words
 from tests.support.statement_pdfs import LAYOUTS, write_random_layout
+from tests.unit.test_bank_shaped_statements import WRITERS as BANK_SHAPES
 from tests.unit.test_real_statements import STATEMENTS_DIR
 
 # Points; measured worst case 2.36 (a font whose descriptor's descent differs from its program's).
@@ -123,6 +124,14 @@ def test_real_sample_pages_pdfium_reads_have_pdfplumbers_words(name: str) -> Non
 def test_fixed_layouts_are_read_by_pdfium_with_pdfplumbers_words(name: str, tmp_path: Path) -> None:
     LAYOUTS[name](tmp_path / f"{name}.pdf")
     assert all(ok for _, ok in compare_pages(tmp_path / f"{name}.pdf"))
+
+
+@pytest.mark.parametrize("name", sorted(BANK_SHAPES))
+def test_bank_shaped_layouts_are_read_by_pdfium_with_pdfplumbers_words(name: str, tmp_path: Path) -> None:
+    """HDFC's narration lines end in a hyphen ("UPI-SWIGGY LIMITED-SWIGGY@ICICI-"), which PDFium
+    marks as a line-end hyphen (U+0002): that mark is the hyphen pdfplumber reads."""
+    BANK_SHAPES[name](tmp_path / f"{name}.pdf")
+    assert any(accepted for _, accepted in compare_pages(tmp_path / f"{name}.pdf"))
 
 
 @pytest.mark.parametrize("seed", GRAMMAR_SEEDS)
