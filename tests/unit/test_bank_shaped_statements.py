@@ -78,11 +78,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "the 'Schlusssaldo' 13'034.59 gives no closing (None); the 'EUR 89.90 Kurs 0.9612' line joins "
         "the Amazon row's description. Apostrophe thousands and the Saldovortrag opening are right"
     ),
-    "hdfc": (
-        "'No transaction table was found'. With the 'Closing Balance' header spelled 'Balance' (an "
-        "experiment) the table is found, but a row whose narration wraps loses its balance into the "
-        "description ('upi-swiggy limited-swiggy@icici 1,84,034.35 icic0dc0099-...', balance None)"
-    ),
 }
 
 

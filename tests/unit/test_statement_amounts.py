@@ -39,6 +39,8 @@ from backend.services.document_text.money import (
         ("CHF (54.67)", "-54.67", None),  # a currency code before parentheses
         ("(198.91 €)", "-198.91", None),
         ("BHD 1,142.553", "1142.553", None),  # three decimals
+        ("1,84,034.35", "184034.35", None),  # Indian grouping: lakh and crore (HDFC)
+        ("12,34,56,789.00", "123456789.00", None),
     ],
 )
 def test_parse_amount_decimal_point(text: str, value: str, marker: str | None) -> None:
@@ -63,7 +65,10 @@ def test_parse_amount_decimal_comma(text: str, value: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "abc", "29.01.2016", "141,144,156,", "1,23,4", "1.234,56", "12/07", "5488-2926", "1.2.3", "3D"],
+    [
+        "", "abc", "29.01.2016", "141,144,156,", "1,23,4", "1,23,45.00", "1,234,56.00", "1.234,56", "12/07",
+        "5488-2926", "1.2.3", "3D",
+    ],
 )
 def test_not_amounts(text: str) -> None:
     assert parse_amount(text) is None

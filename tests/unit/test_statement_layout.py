@@ -89,6 +89,9 @@ def line(*words: Word) -> Line:
         ("Montant", AMOUNT),
         ("Saldo", BALANCE),
         ("Solde", BALANCE),
+        ("Narration", DESCRIPTION),  # HDFC
+        ("Closing Balance", BALANCE),
+        ("Value Dt", VALUE_DATE),
         ("Chq/Ref No.", OTHER),
         ("Type", OTHER),
         ("STATEMENT DATE", OTHER),

@@ -48,10 +48,12 @@ _TWO_LETTER_MARKERS = alternation(m for m in (*_IN_MARKERS, *_OUT_MARKERS) if le
 _MARKER = re.compile(
     rf"(?<!\s)(?:\s*\b({_MARKERS})|(?<=\d)({_TWO_LETTER_MARKERS}))\.?$", re.IGNORECASE
 )
-# A number with optional thousands groups (one separator throughout), 1-3 decimals.
+# A number with optional thousands groups (one separator throughout), 1-3 decimals; with a
+# decimal point also Indian grouping, lakh and crore in pairs of digits ("1,84,034.35", HDFC).
 _CELL_NUMBER = {
     False: re.compile(
-        rf"^(?:\d{{1,3}}(?:([,{SPACES}{APOSTROPHES}])\d{{3}}(?:\1\d{{3}})*)?|\d+)(?:\.\d{{1,3}})?$"
+        rf"^(?:\d{{1,3}}(?:([,{SPACES}{APOSTROPHES}])\d{{3}}(?:\1\d{{3}})*)?|\d{{1,2}}(?:(,)\d{{2}})+,\d{{3}}|\d+)"
+        r"(?:\.\d{1,3})?$"
     ),
     True: re.compile(
         rf"^(?:\d{{1,3}}(?:([.{SPACES}{APOSTROPHES}])\d{{3}}(?:\1\d{{3}})*)?|\d+)(?:,\d{{1,3}})?$"
@@ -117,7 +119,8 @@ def parse_amount(text: str, decimal_comma: bool = False) -> PrintedAmount | None
     match = _CELL_NUMBER[decimal_comma].match(text)
     if not match:
         return None
-    digits = text.replace(match.group(1) or "\0", "")
+    separator = next((group for group in match.groups() if group), "\0")
+    digits = text.replace(separator, "")
     if decimal_comma:
         digits = digits.replace(",", ".")
     value = Decimal(digits)

@@ -28,7 +28,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             VALUE_DATE,
             r"(?:value|val|valuta|effective) date|valuta(?:datum)?|wert(?:stellung)?|date (?:de )?valeur"
-            r"|valeur|fecha (?:de )?valor|valor|data (?:di )?valuta|valutadatum|rentedatum",
+            r"|valeur|fecha (?:de )?valor|valor|data (?:di )?valuta|valutadatum|rentedatum|value dt",
         ),
         (POSTING_DATE, r"(?:post|posting|posted) date|date posted"),
         (
@@ -44,7 +44,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"payee|text)(?: of transactions?)?|transactions?|reference and description"
             r"|(?:buchungs|verwendungs)?(?:text|zweck)|beschreibung|vorgang(?:/buchungsinformation)?"
             r"|libelle|(?:nature de l'?)?operations?|detail de l'?operation|concepto|descripcion|descrizione"
-            r"|omschrijving|mededeling(?:en)?",
+            r"|omschrijving|mededeling(?:en)?|narration",
         ),
         (
             DEBIT,
@@ -57,7 +57,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|eingang|abonos?|credito|accrediti|entrate|avere|bij|bijschrijving",
         ),
         (AMOUNT, r"(?:transaction )?(?:amount|amt)|betrag|umsatz|montant|importe|bedrag|importo"),
-        (BALANCE, r"(?:running )?balance|bal|balance amount|saldo|solde|kontostand"),
+        (BALANCE, r"(?:running |closing )?balance|bal|balance amount|saldo|solde|kontostand"),
     )
 )
 # A money header that is only a currency ("EUR", "£"): an amount column that does not say its side.

@@ -396,8 +396,11 @@ class TableReader:
             if money and DATE in cells.landed and row_kind(text) is RowKind.TRANSACTION:
                 self.undated.append((len(self.text_lines), " ".join(date_words)))
                 return False
-            if money and not text and not self._leads and self._tail_cut(self._line_top) is None:
-                return False  # an amount with neither date nor description (nor lines above): a subtotal
+            worded = any(char.isalpha() for char in text)  # figures alone describe nothing
+            if money and not worded and not self._leads and self._tail_cut(self._line_top) is None:
+                # An amount with neither date nor description (nor lines above): a subtotal, or a
+                # summary's figures under their labels (HDFC's "1,84,520.35  6  3  71,335.00 ...").
+                return False
             if money and not any(has_decimal_part(cell) for cell in money.values()):
                 return False  # "Page 1" in a footer: without a date, only a real amount makes a row
             if not money:
