@@ -63,12 +63,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "printed right of its description, and 'Reference:' / 'Ticket Number:' / 'Arrival Date:' "
         "lines would join the descriptions"
     ),
-    "volksbank": (
-        "'No transaction table was found': the column header is only 'Bu-Tag Wert Vorgang', with no "
-        "amount label. With a 'Betrag EUR' label added (an experiment) still no rows are read; with "
-        "that label and signed amounts instead of the 'S'/'H' suffixes all 9 are read, but two rows "
-        "get the Wert date (02.01., 20.01.) instead of the Bu-Tag date (03.01., 22.01.)"
-    ),
     "bnp": (
         "the exchange-rate line 'USD 56,99 1 EURO = 1,1035 USD' under the Amazon card payment joins "
         "its description. Every other row, both SOLDE CREDITEUR balances and the balance check are right"

@@ -6,6 +6,7 @@ import pytest
 
 from backend.services.document_text.money import (
     PrintedAmount,
+    has_decimal_part,
     looks_like_amount_piece,
     parse_amount,
     parse_amount_leniently,
@@ -61,6 +62,13 @@ def test_parse_amount_decimal_point(text: str, value: str, marker: str | None) -
 )
 def test_parse_amount_decimal_comma(text: str, value: str) -> None:
     assert parse_amount(text, decimal_comma=True) == PrintedAmount(Decimal(value))
+
+
+def test_soll_and_haben_suffixes_give_the_side() -> None:
+    """German statements mark money out S (Soll) and money in H (Haben): "54,21 S", "3.250,00 H"."""
+    assert parse_amount("54,21 S", decimal_comma=True) == PrintedAmount(Decimal("54.21"), "DR")
+    assert parse_amount("3.250,00 H", decimal_comma=True) == PrintedAmount(Decimal("3250.00"), "CR")
+    assert has_decimal_part("1.873,42 H")
 
 
 @pytest.mark.parametrize(

@@ -62,6 +62,7 @@ def line(*words: Word) -> Line:
         ("Amount in EUR", AMOUNT),
         ("Balance", BALANCE),
         ("Bu.Tag", DATE),
+        ("Bu-Tag", DATE),
         ("Buchung", DATE),
         ("Date opération", DATE),
         ("Fecha", DATE),
@@ -111,6 +112,22 @@ def test_header_needs_date_and_money_columns() -> None:
     )
     assert detect_header(summary) is None
     assert detect_header(line(word("Date", 50), word("Description", 120))) is None
+
+
+def test_a_header_naming_no_money_column_heads_the_amounts_printed_right_of_it() -> None:
+    """A Volksbank prints "Bu-Tag  Wert  Vorgang" over rows whose amounts stand right-aligned far
+    right, with an S/H suffix: the dated lines under it that end in an amount give that column."""
+    header = line(word("Bu-Tag", 40), word("Wert", 85), word("Vorgang", 130))
+    rows = [
+        line(word("29.12.", 40, top=top), word("29.12.", 85, top=top), word("Miete", 130, top=top),
+             word(figure, 545 - 5 * len(figure) - 10, top=top), word(side, 540, top=top))
+        for top, figure, side in ((120, "890,00", "S"), (140, "3.250,00", "H"))
+    ]  # fmt: skip
+    columns = detect_header(header, rows)
+    assert columns is not None and [c.role for c in columns] == [DATE, OTHER, DESCRIPTION, AMOUNT]
+    assert columns[-1].x0 == 495 and columns[-1].x1 == 545
+    assert detect_header(header) is None  # nothing under it: no table
+    assert detect_header(header, rows[:1]) is None  # one amount is no column
 
 
 def test_multi_word_labels_and_extra_columns() -> None:

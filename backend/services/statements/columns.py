@@ -10,7 +10,7 @@ from itertools import pairwise
 
 from ..document_text.dates import read_date
 from ..document_text.layout import Line, Word, run_text, word_runs
-from ..document_text.money import is_amount, looks_like_amount_piece
+from ..document_text.money import has_decimal_part, is_amount, looks_like_amount_piece
 from ..document_text.tables import CURRENCY_CODES, CURRENCY_SYMBOLS
 
 DATE, VALUE_DATE, POSTING_DATE = "date", "value_date", "posting_date"
@@ -35,7 +35,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             DATE,
             r"(?:(?:transaction|trans|txn|tran|trx|booking|entry|vr|voucher|processed|process|sale|"
             r"operation|op) )?date|date (?:of transaction|d'?operation|operation)|datum"
-            r"|(?:ver)?buchungs?(?:tag|datum)|bu tag|tag|buchung|fecha(?: (?:de )?operacion)?"
+            r"|(?:ver)?buchungs?(?:tag|datum)|bu[ -]?tag|tag|buchung|fecha(?: (?:de )?operacion)?"
             r"|data(?: (?:di )?operazione| contabile| registrazione)?|boekdatum|transactiedatum",
         ),
         (
@@ -76,6 +76,10 @@ _SPANNED_COLUMNS = 3
 _LABEL_GAP = 0.5
 _PARENTHESES = re.compile(r"\([^)]*\)?")
 _CURRENCY_WORDS = re.compile(r"[$€£¥₹]|\b(?:in|en|of)?\s*\b(?:[a-z]{3}|euros?)\b$")
+# A header naming no money column ("Bu-Tag  Wert  Vorgang", a Volksbank) heads amounts printed
+# right of its labels: at least this many of the dated lines among the next ones under it end in
+# one, their right edges within a word height of each other (amounts are right-aligned).
+_UNLABELLED_MIN_ROWS, _UNLABELLED_LOOKAHEAD = 2, 20
 # Dot leaders join a header's labels into one word ("DATE..........AMOUNT.TRANSACTION").
 _LEADER_DOTS_SPLIT = re.compile(r"[^.]+")
 
@@ -148,11 +152,13 @@ def _leader_pieces(word: Word) -> list[Word]:
     ]
 
 
-def detect_header(line: Line) -> list[Column] | None:
+def detect_header(line: Line, below: Sequence[Line] = ()) -> list[Column] | None:
     """The columns if ``line`` is a transaction table header, else ``None``.
 
     A header has a date column, at least one money column (debit, credit, amount; or only a
-    balance, under a named description column) and more recognised labels than unrecognised
+    balance, under a named description column; or, under named date and description columns
+    only, amounts printed right of them on the dated lines ``below``, see
+    :func:`_unlabelled_amounts`) and more recognised labels than unrecognised
     ones (other dates count as neither). A posting or value date stands in for the transaction
     date only when the table prints none; neighbouring labels of one role
     ("TRANSACTION" "DESCRIPTION") make one column; without any description label, the first
@@ -171,7 +177,10 @@ def detect_header(line: Line) -> list[Column] | None:
     # A running balance without amounts (they are its deltas) makes a table only under a named
     # description column: "Date  Balance" alone is a daily-balance summary.
     money = bool({DEBIT, CREDIT, AMOUNT} & set(roles)) or (BALANCE in roles and DESCRIPTION in roles)
-    if DATE not in roles or not money or known <= roles.count(OTHER):
+    unlabelled = None
+    if not money and DATE in roles and DESCRIPTION in roles:
+        unlabelled = _unlabelled_amounts(columns, below)
+    if DATE not in roles or not (money or unlabelled) or known <= roles.count(OTHER):
         return None
     _guess_sides(columns)
     if DESCRIPTION not in roles:
@@ -184,7 +193,32 @@ def detect_header(line: Line) -> list[Column] | None:
         if column.role in seen or column.role in _STAND_IN_DATES:
             column.role = OTHER
         seen.add(column.role)
-    return columns
+    return columns if unlabelled is None else [*columns, unlabelled]
+
+
+def _unlabelled_amounts(columns: Sequence[Column], below: Sequence[Line]) -> Column | None:
+    """The amount column a header without money labels heads: where the dated lines under it
+    (the next :data:`_UNLABELLED_LOOKAHEAD`) end in an amount with decimals right of every label,
+    with a side suffix or not ("54,21 S"), right-aligned; ``None`` unless enough of them do."""
+    date_column = next(column for column in columns if column.role == DATE)
+    labels_end = max(column.x1 for column in columns)
+    spans: list[tuple[float, float, float]] = []  # x0, x1, word height of each line's amount
+    for line in below[:_UNLABELLED_LOOKAHEAD]:
+        words = line.words
+        if read_date(" ".join(w.text for w in words if date_column.overlap(w) > 0)) is None:
+            continue
+        end = len(words) - 1
+        if end > 0 and _trails_amount(words[end - 1], words[end]):
+            end -= 1  # a suffix after the number: "S", "CR", "EUR"
+        figure = words[end]
+        if figure.x0 > labels_end and is_amount(figure.text) and has_decimal_part(figure.text):
+            spans.append((figure.x0, words[-1].x1, figure.bottom - figure.top))
+    if len(spans) < _UNLABELLED_MIN_ROWS:
+        return None
+    rights = [x1 for _, x1, _ in spans]
+    if max(rights) - min(rights) > min(height for *_, height in spans):
+        return None
+    return Column(AMOUNT, min(x0 for x0, *_ in spans), max(rights))
 
 
 def _labelled_columns(line: Line) -> list[Column]:

@@ -78,7 +78,7 @@ def _find_header(lines: Sequence[Line], index: int) -> tuple[list[Column], int] 
             if line.top - previous.bottom >= (previous.bottom - previous.top) * _STACKED_GAP:
                 return found
             header = stack(header, line)
-        columns = detect_header(header)
+        columns = detect_header(header, lines[index + count :])
         if columns is not None and (found is None or _header_score(columns) >= _header_score(found[0])):
             found = (columns, index + count)
     return found
