@@ -63,14 +63,10 @@ NOT_YET_EXACT: dict[str, str] = {
         "printed right of its description, and 'Reference:' / 'Ticket Number:' / 'Arrival Date:' "
         "lines would join the descriptions"
     ),
-    "bnp": (
-        "the exchange-rate line 'USD 56,99 1 EURO = 1,1035 USD' under the Amazon card payment joins "
-        "its description. Every other row, both SOLDE CREDITEUR balances and the balance check are right"
-    ),
     "ubs": (
         "the 'Umsatztotal' line (3'223.36 and 7'845.60) is read as a 9th transaction of +4,622.24; "
-        "the 'Schlusssaldo' 13'034.59 gives no closing (None); the 'EUR 89.90 Kurs 0.9612' line joins "
-        "the Amazon row's description. Apostrophe thousands and the Saldovortrag opening are right"
+        "the 'Schlusssaldo' 13'034.59 gives no closing (None). Apostrophe thousands, the Saldovortrag "
+        "opening and the 'EUR 89.90 Kurs 0.9612' line (a foreign-currency note) are right"
     ),
 }
 

@@ -41,6 +41,12 @@ CURRENCY_CODES = (
     "HUF", "SGD", "HKD", "INR", "ZAR", "MXN", "BRL", "CNY", "KWD", "BHD", "OMR", "JOD", "TND",
 )  # fmt: skip
 
+# Currencies named in words beside a foreign amount ("45.00 Euro", "1 EURO = 1,1035 USD"). Lower case.
+CURRENCY_NAMES = (
+    "euro", "euros", "dollar", "dollars", "pound", "pounds", "sterling", "franc", "francs", "yen",
+    "rupee", "rupees", "krone", "kroner", "kronor", "zloty",
+)  # fmt: skip
+
 
 # The symbol every dollar currency prints: on a statement it names no currency by itself.
 AMBIGUOUS_DOLLAR = "$"

@@ -7,7 +7,7 @@ import unicodedata
 from enum import Enum
 
 from ..document_text.dates import DATE_IN_TEXT
-from ..document_text.tables import CURRENCY_CODES, alternation
+from ..document_text.tables import CURRENCY_CODES, CURRENCY_NAMES, alternation
 
 
 class RowKind(Enum):
@@ -133,11 +133,25 @@ _CARD_NOTE = re.compile(
     re.IGNORECASE,
 )
 _CODES = alternation(CURRENCY_CODES)
+# The pieces of a foreign-currency line: a currency (code or name), a rate's label or sign, and
+# figures (the foreign amount, the rate, the date it was converted on).
+_CURRENCY_WORD = rf"(?:{_CODES}|{alternation(CURRENCY_NAMES)})"
+_RATE_WORD = (
+    r"(?:(?:exchange|conversion|fx) )?rate|(?:wechsel|umrechnungs)?kurs|taux(?: de change)?|cours"
+    r"|(?:tipo de )?cambio|tasso(?: di cambio)?|(?:wissel)?koers|[=@]"
+)
+_FIGURE = r"[-+]?\d[\d.,'\u2019/]*"
+_NOTE_PIECE = rf"(?:{_CURRENCY_WORD}|{_RATE_WORD}|{_FIGURE})"
 # A line under a card transaction giving its foreign amount or exchange rate: not description.
+# Either after a label ("FOREIGN CURRENCY 22.54 USD"), or only the pieces above, one a currency
+# or rate and one a figure with a separator, in any order ("45.00 Euro", "01/02/24 EURO",
+# "1.09222 exchange rate", "USD 56,99 1 EURO = 1,1035 USD", "EUR 89.90 Kurs 0.9612"); "EURO
+# 2024" is no note.
 _FOREIGN_CURRENCY_NOTE = re.compile(
     r"^(?:foreign (?:currency|amount|transaction)|original (?:currency|amount)"
     r"|(?:exchange|conversion|fx) rate|@ ?(?:exchange |conversion |fx )?rate)\b"
-    rf"|^(?:{_CODES}) \d[\d.,]*[.,]\d\d$|^\d[\d.,]*[.,]\d\d (?:{_CODES})$",
+    rf"|^(?=.*\d[.,'\u2019/]\d)(?=.*?(?<!\w)(?:{_CURRENCY_WORD}|{_RATE_WORD})(?!\w))"
+    rf"{_NOTE_PIECE}(?:\s+{_NOTE_PIECE})*$",
     re.IGNORECASE,
 )
 # A line under a row giving only its value date ("Wertstellung 03.01.2024", N26): the row's date
