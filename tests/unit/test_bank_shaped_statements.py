@@ -63,11 +63,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "printed right of its description, and 'Reference:' / 'Ticket Number:' / 'Arrival Date:' "
         "lines would join the descriptions"
     ),
-    "ubs": (
-        "the 'Umsatztotal' line (3'223.36 and 7'845.60) is read as a 9th transaction of +4,622.24; "
-        "the 'Schlusssaldo' 13'034.59 gives no closing (None). Apostrophe thousands, the Saldovortrag "
-        "opening and the 'EUR 89.90 Kurs 0.9612' line (a foreign-currency note) are right"
-    ),
 }
 
 

@@ -286,6 +286,8 @@ def test_words_on_the_same_baseline_form_one_line() -> None:
         ("Dein neuer Kontostand", RowKind.CLOSING),
         ("Your new balance", RowKind.CLOSING),
         ("Ausgänge", RowKind.TOTAL),
+        ("Umsatztotal", RowKind.TOTAL),
+        ("Schlusssaldo", RowKind.CLOSING),
         ("JOHN DOE #5678: Total Transactions", RowKind.TOTAL),
         ("SOLDE CREDITEUR AU 03/09/2012", RowKind.BALANCE),
         ("Balance at 31 March", RowKind.BALANCE),

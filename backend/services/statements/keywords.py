@@ -71,7 +71,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^balance (?:due|this statement)\b"
                 r"|^(?:neuer|aktueller) (?:kontostand|saldo)\b|^endsaldo\b|^(?:nouveau|dernier) solde\b"
                 r"|^solde (?:final|de cloture|nouveau)\b|^saldo (?:final|actual|finale)\b"
-                r"|^(?:eind|nieuw) ?saldo\b"
+                r"|^(?:eind|nieuw) ?saldo\b|^schluss ?saldo\b"
             ),
         ),
         (
@@ -82,7 +82,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
         (
             RowKind.TOTAL,
             r"^(?:sub ?total|sub-total|grand total|total)\b|^totals?$|^net (?:amount|activity|change)\b"
-            r"|^(?:summe )?(?:zahlungs)?(?:ausgange|eingange)$"
+            r"|^(?:summe )?(?:zahlungs)?(?:ausgange|eingange)$|^umsatz ?(?:total|summe)\b"
             # a cardholder's subtotal after their name ("JOHN DOE #5678: Total Transactions")
             r"|\btotal (?:new )?(?:transactions|charges|purchases|payments|credits|fees|interest)"
             r"(?: for this (?:period|statement))?$",
