@@ -56,12 +56,10 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 # name -> why the parser does not read it exactly yet (each a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
     "amex": (
-        "Amex's detail header prints no date label ('Detail  *Indicates posting date  Amount'): "
-        "no table found. (The payment's '01/05/24*' posting-date star and 'New Balance "
-        "=$1,931.20' are read since 2026-12-01.) Beyond the header: the foreign-spend lines "
-        "('01/02/24 EURO', '45.00 Euro', '1.09222 exchange rate'), the credit's 'MERCHANDISE' "
-        "printed right of its description, and 'Reference:' / 'Ticket Number:' / 'Arrival Date:' "
-        "lines would join the descriptions"
+        "the credit's 'MERCHANDISE' printed right of where its description ends, and the "
+        "'Reference:' / 'Ticket Number:' / 'Arrival Date:' lines join the descriptions. (Its detail "
+        "header, 'Detail  *Indicates posting date  Amount', labels no date: the date column is taken "
+        "from the row under it; its foreign-spend lines are currency notes.)"
     ),
 }
 

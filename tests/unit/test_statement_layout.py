@@ -156,6 +156,23 @@ def test_transaction_date_wins_over_posting_date_and_unnamed_label_is_the_descri
     assert [c.role for c in columns] == [OTHER, DATE, OTHER, DESCRIPTION, DEBIT, CREDIT]
 
 
+def test_a_header_labelling_no_date_takes_it_from_the_row_under_it() -> None:
+    """Amex: "Detail" heads both the date and the description ("*Indicates posting date" is
+    a footnote's label, or nothing), and the first row starts with its date."""
+    for note in ([word("*Indicates", 113, width=31), word("posting", 145), word("date", 170)], []):
+        header = line(word("Detail", 43), *note, word("Amount", 534))
+        row = line(word("01/05/24*", 43, 110), word("ONLINE", 113, 110), word("-$845.20", 533, 110))
+        assert detect_header(header) is None
+        layout = ColumnLayout(detect_header(header, [row]) or [])
+        assert [c.role for c in layout.columns] == [DATE, DESCRIPTION, AMOUNT]
+        assert layout.split(row).texts == {DATE: ["01/05/24*"], DESCRIPTION: ["ONLINE"], AMOUNT: ["-$845.20"]}
+    # a line under it that starts with no date, or prints no amount, gives no date column
+    undated = line(word("ONLINE", 113, 110), word("-$845.20", 533, 110))
+    assert detect_header(line(word("Detail", 43), word("Amount", 534)), [undated]) is None
+    no_amount = line(word("01/05/24", 43, 110), word("ONLINE", 113, 110))
+    assert detect_header(line(word("Detail", 43), word("Amount", 534)), [no_amount]) is None
+
+
 def test_dot_leader_header_is_split_into_its_labels() -> None:
     columns = detect_header(
         line(word("DATE..........AMOUNT.TRANSACTION", 80, width=188.0), word("DESCRIPTION", 277))

@@ -40,7 +40,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             DESCRIPTION,
-            r"(?:transaction |payment |payment type and )?(?:description|details|narrative|particulars|memo|"
+            r"(?:transaction |payment |payment type and )?(?:description|details?|narrative|particulars|memo|"
             r"payee|text)(?: of transactions?)?|transactions?|reference and description"
             r"|(?:buchungs|verwendungs)?(?:text|zweck)|beschreibung|vorgang(?:/buchungsinformation)?"
             r"|libelle|(?:nature de l'?)?operations?|detail de l'?operation|concepto|descripcion|descrizione"
@@ -72,6 +72,8 @@ _LEADING_PIECE = re.compile(r"^(?:[-+(\u2212]|[A-Z]{3}|[A-Z]{0,2}[$€£¥₹])$
 _SIGN_REACH = 2.0
 # A word across this many columns is a rule or footer line, not part of a row.
 _SPANNED_COLUMNS = 3
+# A date that a header labels nowhere is read from at most this many words starting a row under it.
+_DATE_WORDS = 3
 # Words of one header label are closer than this many word heights; labels are further apart.
 _LABEL_GAP = 0.5
 _PARENTHESES = re.compile(r"\([^)]*\)?")
@@ -160,7 +162,9 @@ def detect_header(line: Line, below: Sequence[Line] = ()) -> list[Column] | None
     only, amounts printed right of them on the dated lines ``below``, see
     :func:`_unlabelled_amounts`) and more recognised labels than unrecognised
     ones (other dates count as neither). A posting or value date stands in for the transaction
-    date only when the table prints none; neighbouring labels of one role
+    date only when the table prints none; a header labelling no date at all but a description
+    and money ("Detail  Amount") takes its date column from the first line ``below`` it, when
+    that starts with a date (:func:`_dates_below`). Neighbouring labels of one role
     ("TRANSACTION" "DESCRIPTION") make one column; without any description label, the first
     unrecognised label right of the date (``Wir haben für Sie gebucht``) is the description.
     """
@@ -172,7 +176,9 @@ def detect_header(line: Line, below: Sequence[Line] = ()) -> list[Column] | None
         stand_in = next((role for role in _STAND_IN_DATES if role in roles), None)
         if stand_in is not None:
             columns[roles.index(stand_in)].role = DATE
-            roles = [column.role for column in columns]
+        elif below and DESCRIPTION in roles and {DEBIT, CREDIT, AMOUNT} & set(roles):
+            columns = _dates_below(columns, below[0])
+        roles = [column.role for column in columns]
     known = sum(role not in (OTHER, *_STAND_IN_DATES) for role in roles)
     # A running balance without amounts (they are its deltas) makes a table only under a named
     # description column: "Date  Balance" alone is a daily-balance summary.
@@ -219,6 +225,40 @@ def _unlabelled_amounts(columns: Sequence[Column], below: Sequence[Line]) -> Col
     if max(rights) - min(rights) > min(height for *_, height in spans):
         return None
     return Column(AMOUNT, min(x0 for x0, *_ in spans), max(rights))
+
+
+def leading_date_words(line: Line) -> int:
+    """How many words (up to :data:`_DATE_WORDS`, one at least left after them) start ``line``
+    with a date; 0 if it does not start with one."""
+    return next(
+        (
+            count
+            for count in range(min(_DATE_WORDS, len(line.words) - 1), 0, -1)
+            if read_date(" ".join(word.text for word in line.words[:count])) is not None
+        ),
+        0,
+    )
+
+
+def _dates_below(columns: list[Column], row: Line) -> list[Column]:
+    """``columns`` with a date column where ``row`` (the first line under them) prints its date.
+
+    Only if ``row`` starts with a date (:func:`leading_date_words`) and prints an amount after
+    it; else ``columns`` unchanged. The labels the date lies under head the dates (Amex's
+    "Detail" over "01/05/24* ONLINE PAYMENT"): they give way to the date column, and a
+    description label among them moves right of it (to the first unnamed label there, as in
+    :func:`detect_header`, or to the date column's right edge).
+    """
+    found = leading_date_words(row)
+    if not found or not any(is_amount(word.text) for word in row.words[found:]):
+        return columns
+    x0, x1 = row.words[0].x0, row.words[found - 1].x1
+    dates = Column(DATE, x0, x1)
+    kept = [column for column in columns if column.role in MONEY_ROLES or column.x1 <= x0 or column.x0 >= x1]
+    unnamed_right = any(column.role == OTHER and column.x0 >= x1 for column in kept)
+    if not any(column.role == DESCRIPTION for column in kept) and not unnamed_right:
+        kept.append(Column(DESCRIPTION, x1, x1))
+    return sorted([*kept, dates], key=lambda column: column.x0)
 
 
 def _labelled_columns(line: Line) -> list[Column]:

@@ -28,6 +28,7 @@ from .columns import (
     ColumnLayout,
     detect_header,
     is_balance_grid_header,
+    leading_date_words,
 )
 from .keywords import (
     RowKind,
@@ -68,7 +69,10 @@ def _find_header(lines: Sequence[Line], index: int) -> tuple[list[Column], int] 
     two; a "Money in" section heading under a header adds nothing).
     """
     candidates = lines[index : index + _HEADER_LINES]
-    if not any(_HEADER_DATE_WORD.search(line.text) for line in candidates):  # cheap test first
+    # Cheap tests first: a date label, or (for a header labelling no date) a date under the line.
+    if not any(_HEADER_DATE_WORD.search(line.text) for line in candidates) and not (
+        index + 1 < len(lines) and leading_date_words(lines[index + 1])
+    ):
         return None
     header = candidates[0]
     found: tuple[list[Column], int] | None = None
