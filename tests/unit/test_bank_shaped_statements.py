@@ -54,14 +54,7 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 }
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
-NOT_YET_EXACT: dict[str, str] = {
-    "amex": (
-        "the credit's 'MERCHANDISE' printed right of where its description ends, and the "
-        "'Reference:' / 'Ticket Number:' / 'Arrival Date:' lines join the descriptions. (Its detail "
-        "header, 'Detail  *Indicates posting date  Amount', labels no date: the date column is taken "
-        "from the row under it; its foreign-spend lines are currency notes.)"
-    ),
-}
+NOT_YET_EXACT: dict[str, str] = {}
 
 
 def _row(date: object, description: str, amount: object, balance: object) -> tuple[object, ...]:

@@ -25,6 +25,7 @@ from backend.services.statements.keywords import (
     RowKind,
     is_card_note,
     is_foreign_currency_note,
+    is_reference_note,
     is_value_date_note,
     row_kind,
     section_sign,
@@ -464,6 +465,22 @@ def test_foreign_currency_note(text: str, note: bool) -> None:
 )
 def test_card_note(text: str, note: bool) -> None:
     assert is_card_note(text) is note
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("Reference: 320240090123456789", True),
+        ("Ticket Number: 00612345678901", True),
+        ("Arrival Date: 01/12/24 Departure Date: 01/14/24", True),
+        ("REF 0042-7781", False),  # no label: part of the description
+        ("Reference: see attached", False),
+        ("VIR SEPA RECU /DE: ACME SAS", False),
+        ("PAYMENT TO JOHN: 12 EGGS AND MILK", False),
+    ],
+)
+def test_reference_note(text: str, note: bool) -> None:
+    assert is_reference_note(text) is note
 
 
 def test_balances_under_a_label_printed_on_two_lines() -> None:

@@ -320,6 +320,9 @@ class Cells:
     landed: set[str] = field(default_factory=set)
     heights: list[float] = field(default_factory=list)  # of the words in cells (type size)
     top: float = float("inf")  # of the highest word in cells (margin text left out)
+    # Where the description's words start and end on the line (x), for a line printed beside it.
+    text_x0: float = float("inf")
+    text_x1: float = float("-inf")
 
 
 class ColumnLayout:
@@ -442,5 +445,7 @@ class ColumnLayout:
                     continue
                 if self.has_description:
                     role = DESCRIPTION
+            if role == DESCRIPTION:
+                cells.text_x0, cells.text_x1 = min(cells.text_x0, word.x0), max(cells.text_x1, word.x1)
             cells.texts.setdefault(role, []).append(word.text)
         return cells

@@ -161,6 +161,13 @@ _VALUE_DATE_NOTE = re.compile(
     rf"\s*:?\s*(?:{DATE_IN_TEXT.pattern}|\d{{1,2}}[./-]\d{{1,2}}\.?)$",
     re.IGNORECASE,
 )
+# A label: one to three words and a colon ("Reference:", "Ticket Number:", "Omschrijving:").
+_LABEL = r"[^\W\d][\w.'-]*(?: [^\W\d][\w.'-]*){0,2}:"
+_LABELLED = re.compile(rf"^{_LABEL}(?:\s|$)")
+# A line under a row printing only labelled references, each a label, then a code with a digit
+# ("Reference: 320240090123456789", "Ticket Number: 00612345678901", "Arrival Date: 01/12/24
+# Departure Date: 01/14/24", Amex): details of the row, not its description.
+_REFERENCE_NOTE = re.compile(rf"^(?:{_LABEL} ?[^\s\d]*\d\S*(?: |$))+$")
 # A balance printed as words where an account has none yet ("SOLDE NUL"): an opening balance of 0.
 _ZERO_BALANCE = re.compile(r"^(?:solde nul|nil balance|zero balance|saldo null|saldo cero)$")
 # A statement's date and its previous statement's, each after its label ("STATEMENT DATE: August
@@ -209,6 +216,16 @@ def is_value_date_note(line_text: str) -> bool:
 def is_card_note(line_text: str) -> bool:
     """Whether a line under a row only names the card it was paid with ("Card xx1234")."""
     return bool(_CARD_NOTE.match(line_text.strip()))
+
+
+def is_reference_note(line_text: str) -> bool:
+    """Whether a line under a row only gives labelled references ("Reference: 3202400901")."""
+    return bool(_REFERENCE_NOTE.match(" ".join(line_text.split())))
+
+
+def starts_with_label(line_text: str) -> bool:
+    """Whether a line starts with a label and a colon ("Omschrijving: Huur maart")."""
+    return bool(_LABELLED.match(" ".join(line_text.split())))
 
 
 def is_zero_balance(line_text: str) -> bool:

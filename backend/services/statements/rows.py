@@ -35,9 +35,11 @@ from .keywords import (
     is_card_note,
     is_card_section_heading,
     is_foreign_currency_note,
+    is_reference_note,
     is_value_date_note,
     row_kind,
     section_sign,
+    starts_with_label,
 )
 
 # Every header has a date column: a cheap test before reading a line as a header.
@@ -86,6 +88,12 @@ def _find_header(lines: Sequence[Line], index: int) -> tuple[list[Column], int] 
         if columns is not None and (found is None or _header_score(columns) >= _header_score(found[0])):
             found = (columns, index + count)
     return found
+
+
+def _is_note(text: str) -> bool:
+    """Whether a line under a row only gives its foreign amount, value date or references: no
+    first line of a row's description."""
+    return is_foreign_currency_note(text) or is_value_date_note(text) or is_reference_note(text)
 
 
 def _header_score(columns: Sequence[Column]) -> tuple[int, int]:
@@ -152,6 +160,8 @@ class TableReader:
     _row_above: bool = False  # the current row has a line above its dated line
     _signed_amounts: bool = False  # an amount of the table was printed with its sign
     _last_date_text: str = ""  # the date column's text of the last dated row, as printed
+    _text_right: float | None = None  # where the current row's description ends (x), if it has one
+    _labelled_descriptions: bool = False  # a description line read so far starts with "Label:"
 
     @property
     def found_table(self) -> bool:
@@ -280,18 +290,36 @@ class TableReader:
         date = read_date(repaired)
         return (date, repaired) if date is not None else (None, "")
 
-    def _continue_row(self, text: str) -> None:
-        """Add a description-only line to the current row (a currency note only to its geometry)."""
+    def _continue_row(self, text: str, cells: Cells) -> None:
+        """Add a description-only line to the current row (a note only to its geometry).
+
+        Notes are foreign-currency and value-date lines, a line printed beside the description
+        (starting right of where each of its lines ends: a wrapped line starts at the
+        description's left, Amex's "MERCHANDISE" under a credit is its category), and lines of
+        labelled references ("Reference: 3202400901"), unless the document prints its
+        descriptions as labelled lines (ING's "Omschrijving: Huur maart" over "Machtiging ID:
+        100234567": then each is part of it).
+        """
         if self._row is None:
             return
-        note = is_foreign_currency_note(text)
-        detail = note or is_value_date_note(text) or is_card_note(text)
-        if note:
+        if is_foreign_currency_note(text):
             self.foreign_notes.append(text)
-        if not detail:
+        aside = self._text_right is not None and cells.text_x0 > self._text_right
+        reference = is_reference_note(text) and not self._labelled_descriptions
+        note = (aside or reference or is_foreign_currency_note(text) or is_value_date_note(text)
+                or is_card_note(text))
+        if not note:
             self._row.description.append(text)
+            self._labelled_descriptions |= starts_with_label(text)
+            self._widen_text(cells)
         if self._dated_top is not None:
-            self._tail.append((None if detail else text, self._line_top))
+            self._tail.append((None if note else text, self._line_top))
+
+    def _widen_text(self, cells: Cells) -> None:
+        """Take the description words of ``cells``, a line of the current row, into where its
+        description ends (unknown stays unknown: lines above the dated line were not measured)."""
+        if self._text_right is not None:
+            self._text_right = max(self._text_right, cells.text_x1)
 
     def _flush_leads(self) -> None:
         """Lines that waited for a row under them and got none: as they were read before.
@@ -395,6 +423,7 @@ class TableReader:
             ):
                 self._row.money.update(money)  # a wrapped row printing its amounts on its last line
                 self._row.description.extend([text] if text else [])
+                self._widen_text(cells)
                 self._dated_top, self._tail = self._line_top, []
                 return True
             if money and DATE in cells.landed and row_kind(text) is RowKind.TRANSACTION:
@@ -411,14 +440,14 @@ class TableReader:
                 if cells.landed != {DESCRIPTION} or not self._same_size(cells):
                     return False
                 if self._row is not None and self._dated_top is not None and self._continues_row(cells):
-                    self._continue_row(text)
+                    self._continue_row(text, cells)
                     return True
-                if not is_foreign_currency_note(text) and self._starts_row_below(layout, line, following):
+                if not _is_note(text) and self._starts_row_below(layout, line, following):
                     self._leads.append((line, text))
                     return True
                 if self._row is None or not self._continues_row(cells):
                     return False
-                self._continue_row(text)
+                self._continue_row(text, cells)
                 return True
         above = self._lines_above(self._line_top, row_kind(text) is RowKind.TRANSACTION)
         self._flush_leads()
@@ -437,5 +466,6 @@ class TableReader:
             self._last_date_text = date_read_as or " ".join(date_words)
         self._row_height = median(cells.heights) if cells.heights else 0.0
         self._dated_top, self._tail = self._line_top, []
+        self._text_right = cells.text_x1 if text and not above else None
         self.rows.append(self._row)
         return True
