@@ -2339,3 +2339,907 @@ def write_navy_federal(path: Path) -> Truth:
     s.right(cols[3], y + 1, us(closing))
     s.save(path)
     return Truth(tuple(rows), opening, closing)
+
+
+# --- A third set: ten more banks, drawn from what their public sample statements look like ---------
+
+
+def day_end_balances(rows: Sequence[Row]) -> tuple[Row, ...]:
+    """The rows with a balance only on each day's last row, as statements printing day balances show."""
+    return tuple(
+        Row(
+            r.date,
+            r.description,
+            r.amount,
+            r.balance if i + 1 == len(rows) or rows[i + 1].date != r.date else None,
+        )
+        for i, r in enumerate(rows)
+    )
+
+
+def polish(amount: Decimal, signed: bool = True) -> str:
+    """Polish grouping: ``-1 234,56`` (a space between thousands, a decimal comma, a leading minus)."""
+    return ("-" if signed and amount < 0 else "") + french(amount)
+
+
+# --- Citibank (US checking): Amount Subtracted / Amount Added / Balance, MM/DD, year turns, totals ----
+
+
+def write_citibank(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    opening = D("1263.77")
+    items = [
+        (
+            date(2023, 12, 14),
+            ["Debit Card Purchase 12/13 05:32p #1234", "TRADER JOE S #555 NEW YORK NY"],
+            D("-64.18"),
+        ),
+        (date(2023, 12, 15), ["ACH Electronic Credit", "ACME CORP PAYROLL PPD"], D("2150.00")),
+        (date(2023, 12, 18), ["Check # 1045"], D("-350.00")),
+        (date(2023, 12, 19), ["ACH Electronic Debit", "CON ED OF NY INTELL CK 1234567"], D("-112.43")),
+        (date(2023, 12, 22), ["Zelle To: MARIA LOPEZ", "Ref # CTIxyz7Q2 Rent share"], D("-800.00")),
+        (
+            date(2023, 12, 27),
+            ["ATM Withdrawal 12/27 10:14a #1234", "CITIBANK ATM 0123 BROADWAY NY"],
+            D("-200.00"),
+        ),
+        (date(2023, 12, 29), ["ACH Electronic Credit", "ACME CORP PAYROLL PPD"], D("2150.00")),
+        (
+            date(2024, 1, 2),
+            ["Debit Card Purchase 12/31 11:02a #1234", "NETFLIX.COM LOS GATOS CA"],
+            D("-15.49"),
+        ),
+        (date(2024, 1, 3), ["Online Transfer to Savings 40501305071"], D("-1000.00")),
+        (date(2024, 1, 5), ["Zelle From: DAVID KIM", "Ref # CTI82kdq1 Concert tickets"], D("85.00")),
+        (
+            date(2024, 1, 9),
+            ["Debit Card Purchase 01/08 07:45p #1234", "WHOLEFDS HOU 10236 NEW YORK NY"],
+            D("-132.67"),
+        ),
+        (date(2024, 1, 11), ["Monthly Service Fee"], D("-25.00")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, lines, a in items])
+    closing = last_balance(rows)
+    subtracted = -sum((a for *_, a in items if a < 0), D(0))
+    added = sum((a for *_, a in items if a > 0), D(0))
+    cols = (15, 30, 148, 174, 200)
+
+    def table_header(y: float) -> float:
+        s.text(cols[0], y, "Date", bold=True)
+        s.text(cols[1], y, "Description", bold=True)
+        s.right(cols[2], y, "Amount Subtracted", bold=True)
+        s.right(cols[3], y, "Amount Added", bold=True)
+        s.right(cols[4], y, "Balance", bold=True)
+        return y + 6
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Citibank, N.A.", bold=True, size=11)
+        s.text(130, 14, "Statement Period")
+        s.text(130, 18, "Dec. 13 - Jan. 12, 2024")
+        s.text(130, 22, "Account 123456789")
+        s.text(15, 268, "Citibank, N.A. Member FDIC. Equal Housing Lender.", size=6)
+        s.right(200, 268, f"Page {page}", size=6)
+        if page == 1:
+            s.text(15, 32, "JANE Q CUSTOMER")
+            s.text(15, 36, "100 MAIN ST APT 4B  NEW YORK NY 10001")
+            s.text(15, 48, "CHECKING ACTIVITY", bold=True, size=9)
+            s.text(15, 53, "Regular Checking", bold=True)
+            s.text(15, 57, "123456789")
+            s.text(60, 57, f"Beginning Balance: {us(opening, dollar='$')}")
+            s.text(60, 61, f"Ending Balance: {us(closing, dollar='$')}")
+            return table_header(70)
+        s.text(15, 32, "CHECKING ACTIVITY - Regular Checking (continued)", bold=True)
+        return table_header(38)
+
+    flow = Flow(s, header, 255, first_bottom=140)
+    y = flow.need(5)
+    s.text(cols[0], y, "12/13")
+    s.text(cols[1], y, "Beginning Balance")
+    s.right(cols[4], y, us(opening))
+    for (day, lines, amount), row in zip(items, rows, strict=True):
+        y = flow.need(3.8 * len(lines) + 1.5)
+        s.text(cols[0], y, day.strftime("%m/%d"))
+        for k, line in enumerate(lines):
+            s.text(cols[1], y + 3.8 * k, line)
+        s.right(cols[2] if amount < 0 else cols[3], y, us(amount))
+        s.right(cols[4], y, us(last_balance([row])))
+    y = flow.need(12)
+    s.text(cols[1], y + 1, "Total Subtracted/Added", bold=True)
+    s.right(cols[2], y + 1, us(subtracted), bold=True)
+    s.right(cols[3], y + 1, us(added), bold=True)
+    s.text(cols[0], y + 6, "01/12")
+    s.text(cols[1], y + 6, "Ending Balance", bold=True)
+    s.right(cols[4], y + 6, us(closing), bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Lloyds Bank (UK): Date / Description / Type / Money In / Money Out / Balance, "02 Jan 24" ------
+
+
+def write_lloyds(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("1265.34")
+    # (date, description, type code in its own column, signed amount)
+    items = [
+        (date(2024, 1, 2), "TESCO STORES 3456 CD 1234", "DEB", D("-23.45")),
+        (date(2024, 1, 2), "THAMES WATER UTILITI", "DD", D("-38.00")),
+        (date(2024, 1, 3), "J SMITH RENT JAN", "FPO", D("-650.00")),
+        (date(2024, 1, 5), "PRET A MANGER CD 1234", "DEB", D("-7.85")),
+        (date(2024, 1, 8), "LLOYDS BANK BRISTOL", "CPT", D("-50.00")),
+        (date(2024, 1, 10), "HMRC CHILD BENEFIT", "BGC", D("102.40")),
+        (date(2024, 1, 12), "VODAFONE LTD", "DD", D("-29.00")),
+        (date(2024, 1, 15), "SAVINGS 30-96-73 12345678", "SO", D("-200.00")),
+        (date(2024, 1, 18), "A JONES DINNER", "FPI", D("24.50")),
+        (date(2024, 1, 22), "AMAZON.CO.UK*AB12CD CD 1234", "DEB", D("-45.99")),
+        (date(2024, 1, 25), "ACME LTD SALARY", "BGC", D("2187.63")),
+        (date(2024, 1, 26), "COUNCIL TAX BRISTOL", "DD", D("-156.00")),
+        (date(2024, 1, 29), "SAINSBURYS S/MKT CD 1234", "DEB", D("-62.14")),
+        (date(2024, 1, 31), "CLUB LLOYDS FEE", "PAY", D("-3.00")),
+    ]
+    rows = running(opening, [(d, text, a) for d, text, _, a in items])
+    closing = last_balance(rows)
+    money_in = sum((a for *_, a in items if a > 0), D(0))
+    money_out = -sum((a for *_, a in items if a < 0), D(0))
+    cols = (15, 37, 112, 145, 172, 196)
+
+    def table_header(y: float) -> float:
+        s.text(cols[0], y, "Date", bold=True)
+        s.text(cols[1], y, "Description", bold=True)
+        s.text(cols[2], y, "Type", bold=True)
+        s.right(cols[3], y, "Money In (£)", bold=True)
+        s.right(cols[4], y, "Money Out (£)", bold=True)
+        s.right(cols[5], y, "Balance (£)", bold=True)
+        return y + 6
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Lloyds Bank", bold=True, size=12)
+        s.text(120, 14, "Statement number 96")
+        s.text(120, 18, "Sort Code 30-96-73  Account Number 67458460")
+        s.text(15, 286, "Lloyds Bank plc, 25 Gresham Street, London, EC2V 7HN.", size=6)
+        s.right(196, 286, f"Page {page}", size=6)
+        if page == 1:
+            s.text(15, 30, "CLASSIC ACCOUNT  01 January 2024 to 31 January 2024", bold=True)
+            s.text(15, 38, "Your Account", bold=True)
+            summary = [
+                ("Balance on 01 January 2024", us(opening, dollar="£")),
+                ("Money In", us(money_in, dollar="£")),
+                ("Money Out", us(money_out, dollar="£")),
+                ("Balance on 31 January 2024", us(closing, dollar="£")),
+            ]
+            for k, (label, value) in enumerate(summary):
+                s.text(15, 43 + 4 * k, label)
+                s.right(90, 43 + 4 * k, value)
+            s.text(15, 66, "Your Transactions", bold=True, size=9)
+            return table_header(73)
+        return table_header(30)
+
+    flow = Flow(s, header, 272, first_bottom=120)
+    y = flow.need(5)
+    s.text(cols[0], y, "01 Jan 24")
+    s.text(cols[1], y, "BALANCE BROUGHT FORWARD")
+    s.right(cols[5], y, us(opening))
+    for (day, text, code, amount), row in zip(items, rows, strict=True):
+        y = flow.need(5)
+        s.text(cols[0], y, day.strftime("%d %b %y"))
+        s.text(cols[1], y, text)
+        s.text(cols[2], y, code)
+        s.right(cols[3] if amount > 0 else cols[4], y, us(amount))
+        s.right(cols[5], y, us(last_balance([row])))
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- FNB (ZA): "02 Jan", Cr on credits and balances only, an Accrued Bank Charges column ------------
+
+
+def write_fnb(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("8432.15")
+    # (date, description lines, signed amount, accrued bank charge printed beside it)
+    items = [
+        (date(2023, 12, 15), ["POS Purchase Checkers Sandton", "412345*1234 14 Dec"], D("-612.48"), ""),
+        (date(2023, 12, 18), ["FNB App Payment To", "Landlord Rent Jan"], D("-7500.00"), "2.10"),
+        (date(2023, 12, 20), ["Magtape Credit ACME Pty Ltd Salary"], D("24850.00"), ""),
+        (date(2023, 12, 22), ["ATM Cash", "Sandton City 412345*1234"], D("-1000.00"), "10.00"),
+        (date(2023, 12, 27), ["Debit Order Discovery Health", "12345678"], D("-4312.00"), ""),
+        (date(2023, 12, 29), ["Internet Pmt To Eskom Prepaid", "Meter 0412345678"], D("-500.00"), "2.10"),
+        (date(2024, 1, 2), ["#Monthly Account Fee"], D("-115.00"), ""),
+        (date(2024, 1, 3), ["POS Purchase Woolworths Rosebank", "412345*1234 02 Jan"], D("-1243.90"), ""),
+        (date(2024, 1, 8), ["FNB App Transfer From Savings"], D("2000.00"), ""),
+        (date(2024, 1, 10), ["Send Money App Dr", "Thabo M 0821234567"], D("-350.00"), "1.00"),
+        (date(2024, 1, 12), ["Interest Credit"], D("3.48"), ""),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, lines, a, _ in items])
+    closing = last_balance(rows)
+    cols = (13, 28, 148, 174, 198)
+
+    def rand(amount: Decimal) -> str:
+        return us(amount) + ("Cr" if amount > 0 else "")
+
+    def balance(amount: Decimal) -> str:
+        return us(amount) + ("Cr" if amount >= 0 else "Dr")
+
+    def header(page: int) -> float:
+        s.text(13, 14, "First National Bank", bold=True, size=12)
+        s.text(120, 14, "Tax Invoice / Statement", bold=True)
+        s.text(120, 18, "Gold Cheque Account : 62123456789")
+        s.text(120, 22, "Statement Period : 15 December 2023 to 14 January 2024")
+        s.text(
+            13,
+            287,
+            "First National Bank - a division of FirstRand Bank Limited. An Authorised Financial",
+            size=5.5,
+        )
+        s.text(13, 290, "Services and Credit Provider (NCRCP20).", size=5.5)
+        s.right(198, 287, f"Page {page}", size=6)
+        y = 34
+        if page == 1:
+            s.text(13, 32, "MR T NKOSI")
+            s.text(13, 36, "12 OXFORD ROAD ROSEBANK 2196")
+            s.text(13, 46, "Opening Balance")
+            s.right(80, 46, balance(opening))
+            s.text(13, 50, "Closing Balance")
+            s.right(80, 50, balance(closing))
+            y = 62
+        s.text(13, y - 5, "Transactions in RAND (ZAR)", bold=True)
+        s.text(cols[0], y, "Date", bold=True)
+        s.text(cols[1], y, "Description", bold=True)
+        s.right(cols[2], y, "Amount", bold=True)
+        s.right(cols[3], y, "Balance", bold=True)
+        s.right(cols[4], y - 3.5, "Accrued", bold=True)
+        s.right(cols[4], y, "Bank Charges", bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 270, first_bottom=125)
+    y = flow.need(5)
+    s.text(cols[1], y, "Opening Balance")
+    s.right(cols[3], y, balance(opening))
+    for (day, lines, amount, charge), row in zip(items, rows, strict=True):
+        y = flow.need(3.8 * len(lines) + 1.5)
+        s.text(cols[0], y, f"{day.day:02d} {day:%b}")
+        for k, line in enumerate(lines):
+            s.text(cols[1], y + 3.8 * k, line)
+        s.right(cols[2], y, rand(amount))
+        s.right(cols[3], y, balance(last_balance([row])))
+        if charge:
+            s.right(cols[4], y, charge)
+    y = flow.need(6)
+    s.text(cols[1], y + 1, "Closing Balance", bold=True)
+    s.right(cols[3], y + 1, balance(closing), bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Maybank (MY): bilingual headers, dd/mm/yy, trailing + and - on amounts, TOTAL CREDIT / DEBIT ---
+
+
+def write_maybank(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("3412.56")
+    items = [
+        (date(2024, 1, 2), ["SALE DEBIT", "TESCO STORES (M) SDN BHD"], D("-87.40")),
+        (date(2024, 1, 3), ["FPX PAYMENT FR A/", "TNB * 0123456789"], D("-156.30")),
+        (date(2024, 1, 5), ["TRANSFER FR A/C", "AHMAD BIN ALI *", "duit makan"], D("45.00")),
+        (date(2024, 1, 8), ["CASH WITHDRAWAL", "MBB ATM KL SENTRAL"], D("-300.00")),
+        (date(2024, 1, 10), ["TRANSFER TO A/C", "SITI BINTI OMAR *", "sewa rumah jan"], D("-950.00")),
+        (date(2024, 1, 15), ["DEBIT ADVICE", "ANNUAL CARD FEE"], D("-8.00")),
+        (date(2024, 1, 25), ["IBG CREDIT", "SYARIKAT MAJU SDN BHD", "GAJI JAN 2024"], D("4850.00")),
+        (date(2024, 1, 26), ["SALE DEBIT", "SHELL MALAYSIA TRADING", "PETALING JAYA"], D("-120.00")),
+        (date(2024, 1, 29), ["DUITNOW QR", "NASI KANDAR PELITA *"], D("-23.50")),
+        (date(2024, 1, 31), ["PROFIT PAID"], D("1.27")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, lines, a in items])
+    closing = last_balance(rows)
+    credits = sum((a for *_, a in items if a > 0), D(0))
+    debits = -sum((a for *_, a in items if a < 0), D(0))
+    cols = (15, 38, 160, 196)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Maybank Islamic Berhad (787435-M)", bold=True, size=10)
+        s.text(120, 14, "STATEMENT DATE : 31/01/24")
+        s.text(120, 18, "ACCOUNT NUMBER : 1621 2345 6789")
+        s.text(120, 22, "SAVINGS ACCOUNT-i")
+        s.text(15, 286, "PROTECTED BY PIDM UP TO RM250,000 FOR EACH DEPOSITOR", size=6)
+        s.right(196, 286, f"MUKA/ PAGE : {page}", size=6)
+        y = 36
+        if page == 1:
+            s.text(15, 30, "NUR AISYAH BINTI HASSAN")
+            y = 44
+        s.text(cols[0], y, "TARIKH MASUK", bold=True, size=6.5)
+        s.text(cols[1], y, "BUTIR URUSNIAGA", bold=True, size=6.5)
+        s.right(cols[2], y, "JUMLAH URUSNIAGA", bold=True, size=6.5)
+        s.right(cols[3], y, "BAKI PENYATA", bold=True, size=6.5)
+        s.text(cols[0], y + 3.5, "ENTRY DATE", bold=True, size=6.5)
+        s.text(cols[1], y + 3.5, "TRANSACTION DESCRIPTION", bold=True, size=6.5)
+        s.right(cols[2], y + 3.5, "TRANSACTION AMOUNT", bold=True, size=6.5)
+        s.right(cols[3], y + 3.5, "STATEMENT BALANCE", bold=True, size=6.5)
+        return y + 9
+
+    flow = Flow(s, header, 272, first_bottom=110)
+    y = flow.need(5)
+    s.text(cols[1], y, "BEGINNING BALANCE")
+    s.right(cols[3], y, us(opening))
+    for (day, lines, amount), row in zip(items, rows, strict=True):
+        y = flow.need(3.6 * len(lines) + 1.5)
+        s.text(cols[0], y, day.strftime("%d/%m/%y"))
+        for k, line in enumerate(lines):
+            s.text(cols[1], y + 3.6 * k, line)
+        s.right(cols[2], y, us(amount) + ("-" if amount < 0 else "+"))
+        s.right(cols[3], y, us(last_balance([row])))
+    y = flow.need(16)
+    s.text(cols[1], y + 1, "ENDING BALANCE :", bold=True)
+    s.right(cols[3], y + 1, us(closing), bold=True)
+    s.text(cols[1], y + 5, "TOTAL CREDIT :", bold=True)
+    s.right(cols[3], y + 5, us(credits), bold=True)
+    s.text(cols[1], y + 9, "TOTAL DEBIT :", bold=True)
+    s.right(cols[3], y + 9, us(debits), bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- BBVA México: FECHA OPER / LIQ "18/DIC", CARGOS / ABONOS, two balance columns on a day's last row
+
+
+SPANISH_MONTHS = ("ENE", "FEB", "MAR", "ABR", "MAY", "JUN", "JUL", "AGO", "SEP", "OCT", "NOV", "DIC")
+
+
+def write_bbva_mexico(path: Path) -> Truth:
+    s = Sheet("Letter", 6.5)
+    opening = D("18452.30")
+    # (date, description lines, reference column, signed amount)
+    items = [
+        (
+            date(2023, 12, 18),
+            ["T17 SPEI ENVIADO BANORTE", "0181223RENTA DICIEMBRE"],
+            "0012345678",
+            D("-8000.00"),
+        ),
+        (date(2023, 12, 18), ["A15 OXXO GAS SUC 1234"], "", D("-650.00")),
+        (date(2023, 12, 20), ["W02 DEPOSITO DE TERCERO", "REFBNTC00012345 BMRCASH"], "", D("1500.00")),
+        (date(2023, 12, 22), ["P14 PAGO CUENTA DE TERCERO", "BNET 0123456789 NOMINA"], "", D("21350.75")),
+        (date(2023, 12, 26), ["A15 WALMART SUPERCENTER"], "", D("-2184.60")),
+        (
+            date(2023, 12, 26),
+            ["T20 SPEI RECIBIDOSANTANDER", "0261223REEMBOLSO CENA"],
+            "0087654321",
+            D("480.00"),
+        ),
+        (date(2023, 12, 29), ["S39 SERV BANCA INTERNET", "OPCOMISION"], "", D("-17.40")),
+        (date(2024, 1, 2), ["G30 RECIBO CFE 0123456789"], "", D("-845.00")),
+        (date(2024, 1, 5), ["T17 SPEI ENVIADO AZTECA", "0050124PRESTAMO MAMA"], "0011223344", D("-3000.00")),
+        (date(2024, 1, 8), ["A15 AMAZON MX MARKETPLACE"], "", D("-1299.00")),
+        (date(2024, 1, 12), ["P14 PAGO CUENTA DE TERCERO", "BNET 0123456789 NOMINA"], "", D("21350.75")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, lines, _, a in items])
+    closing = last_balance(rows)
+    shown = day_end_balances(rows)
+    charges = [a for *_, a in items if a < 0]
+    deposits = [a for *_, a in items if a > 0]
+    cols = (14, 27, 42, 110, 144, 165, 186, 207)
+
+    def mx_date(day: date) -> str:
+        return f"{day.day:02d}/{SPANISH_MONTHS[day.month - 1]}"
+
+    def header(page: int) -> float:
+        s.text(
+            14, 12, "BBVA MÉXICO, S.A., INSTITUCIÓN DE BANCA MÚLTIPLE, GRUPO FINANCIERO BBVA MÉXICO", size=5.5
+        )
+        s.text(14, 18, "Estado de Cuenta", bold=True, size=10)
+        s.text(14, 22, "Libretón Básico Cuenta Digital")
+        s.text(130, 18, "Periodo DEL 15/12/2023 AL 14/01/2024")
+        s.text(130, 22, "No. de Cuenta 0123456789")
+        s.right(204, 12, f"PAGINA {page}", size=6)
+        y = 32
+        if page == 1:
+            s.text(14, 30, "Comportamiento", bold=True)
+            summary = [
+                ("Saldo Anterior", "", us(opening)),
+                ("Depósitos / Abonos (+)", str(len(deposits)), us(sum(deposits, D(0)))),
+                ("Retiros / Cargos (-)", str(len(charges)), us(-sum(charges, D(0)))),
+                ("Saldo Final (+)", "", us(closing)),
+            ]
+            for k, (label, count, value) in enumerate(summary):
+                s.text(14, 35 + 3.6 * k, label)
+                s.right(80, 35 + 3.6 * k, count)
+                s.right(110, 35 + 3.6 * k, value)
+            y = 56
+        s.text(14, y, "Detalle de Movimientos Realizados", bold=True)
+        s.text(cols[0], y + 5, "FECHA", bold=True)
+        s.text(cols[6] - 20, y + 5, "SALDO", bold=True)
+        s.text(cols[0], y + 8.5, "OPER", bold=True)
+        s.text(cols[1], y + 8.5, "LIQ", bold=True)
+        s.text(cols[2], y + 8.5, "COD. DESCRIPCIÓN", bold=True)
+        s.text(cols[3], y + 8.5, "REFERENCIA", bold=True)
+        s.right(cols[4], y + 8.5, "CARGOS", bold=True)
+        s.right(cols[5], y + 8.5, "ABONOS", bold=True)
+        s.right(cols[6], y + 8.5, "OPERACIÓN", bold=True)
+        s.right(cols[7], y + 8.5, "LIQUIDACIÓN", bold=True)
+        return y + 14
+
+    flow = Flow(s, header, 255, first_bottom=120)
+    for (day, lines, reference, amount), row in zip(items, shown, strict=True):
+        y = flow.need(3.4 * len(lines) + 1.5)
+        s.text(cols[0], y, mx_date(day))
+        s.text(cols[1], y, mx_date(day))
+        for k, line in enumerate(lines):
+            s.text(cols[2], y + 3.4 * k, line)
+        if reference:
+            s.text(cols[3], y, reference)
+        s.right(cols[4] if amount < 0 else cols[5], y, us(amount))
+        if row.balance is not None:
+            s.right(cols[6], y, us(row.balance))
+            s.right(cols[7], y, us(row.balance))
+    y = flow.need(14)
+    s.text(14, y + 1, "Total de Movimientos", bold=True)
+    s.text(14, y + 5, "TOTAL IMPORTE CARGOS")
+    s.right(90, y + 5, us(-sum(charges, D(0))))
+    s.text(100, y + 5, "TOTAL MOVIMIENTOS CARGOS")
+    s.right(160, y + 5, str(len(charges)))
+    s.text(14, y + 9, "TOTAL IMPORTE ABONOS")
+    s.right(90, y + 9, us(sum(deposits, D(0))))
+    s.text(100, y + 9, "TOTAL MOVIMIENTOS ABONOS")
+    s.right(160, y + 9, str(len(deposits)))
+    s.save(path)
+    return Truth(shown, opening, closing)
+
+
+# --- Sparkasse (DE): Datum / Erläuterung / Betrag Soll EUR / Betrag Haben EUR, Kontostand lines -----
+
+
+def write_sparkasse(path: Path) -> Truth:
+    s = Sheet("A4", 8)
+    opening = D("2318.44")
+    items = [
+        (date(2023, 12, 1), ["Dauerauftrag", "Max Vermieter", "Miete Dezember Whg 3 OG"], D("-895.00")),
+        (date(2023, 12, 4), ["Kartenzahlung girocard", "REWE Markt GmbH//Koeln/DE"], D("-54.37")),
+        (
+            date(2023, 12, 5),
+            ["Lastschrift", "Stadtwerke Koeln GmbH", "Abschlag Strom Dezember 2023"],
+            D("-78.00"),
+        ),
+        (date(2023, 12, 8), ["Bargeldauszahlung", "GA NR00001234 BLZ37050198 0"], D("-100.00")),
+        (date(2023, 12, 11), ["Gutschrift Überweisung", "Anna Schmidt", "Geschenk Weihnachten"], D("50.00")),
+        (
+            date(2023, 12, 14),
+            ["Lastschrift", "Telekom Deutschland GmbH", "Festnetz Rechnung 12/2023"],
+            D("-39.95"),
+        ),
+        (date(2023, 12, 18), ["Kartenzahlung girocard", "DM Drogerie Markt//Koeln/DE"], D("-23.15")),
+        (date(2023, 12, 27), ["Gehalt/Rente", "ACME GmbH", "Lohn/Gehalt 12/2023"], D("3245.80")),
+        (
+            date(2023, 12, 28),
+            ["Lastschrift", "HUK-COBURG Versicherung", "Kfz-Versicherung 2024"],
+            D("-412.60"),
+        ),
+        (date(2023, 12, 29), ["Entgeltabrechnung", "siehe Anlage"], D("-8.90")),
+    ]
+    closing = opening + sum((a for *_, a in items), D(0))
+    cols = (15, 36, 165, 196)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Sparkasse KölnBonn", bold=True, size=12)
+        s.text(120, 14, "Kontoauszug 12/2023", bold=True)
+        s.text(120, 18, "Giro Komfort, IBAN DE12 3705 0198 0012 3456 78")
+        s.text(120, 22, "Frau Erika Mustermann")
+        _page_footer(s, "Sparkasse KölnBonn · Hahnenstraße 57 · 50667 Köln", f"Blatt {page}")
+        y = 36 if page == 1 else 32
+        s.text(cols[0], y, "Datum", bold=True)
+        s.text(cols[1], y, "Erläuterung", bold=True)
+        s.right(cols[2], y, "Betrag Soll EUR", bold=True)
+        s.right(cols[3], y, "Betrag Haben EUR", bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 270, first_bottom=95)
+    y = flow.need(6)
+    s.text(cols[1], y, "Kontostand am 30.11.2023, Auszug Nr. 11", bold=True)
+    s.right(cols[3], y, eu(opening), bold=True)
+    rows = []
+    for day, lines, amount in items:
+        y = flow.need(3.8 * len(lines) + 2)
+        s.text(cols[0], y, day.strftime("%d.%m.%Y"))
+        for k, line in enumerate(lines):
+            s.text(cols[1], y + 3.8 * k, line)
+        s.right(cols[2] if amount < 0 else cols[3], y, eu(amount))
+        rows.append(Row(day, " ".join(lines), amount))
+    y = flow.need(8)
+    s.text(cols[1], y + 2, "Kontostand am 31.12.2023 um 20:14 Uhr", bold=True)
+    s.right(cols[3], y + 2, eu(closing), bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Danske Bank (DK): Dato / Tekst / Rentedato / Beløb / Saldo, dd.mm.yy, a negative balance, FX line -
+
+
+def write_danske(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("1834.50")
+    # (date, text lines, left-out lines (foreign amount and rate), signed amount)
+    items: list[tuple[date, list[str], list[str], Decimal]] = [
+        (date(2023, 12, 18), ["Dankort-køb Netto Vesterbro"], [], D("-312.75")),
+        (date(2023, 12, 19), ["Visa/Dankort køb ZALANDO SE BERLIN"], ["EUR 45,00 kurs 746,12"], D("-335.75")),
+        (date(2023, 12, 21), ["Husleje Boligselskabet Nord"], [], D("-6450.00")),
+        (date(2023, 12, 22), ["MobilePay: Jens Hansen", "Julefrokost"], [], D("250.00")),
+        (date(2023, 12, 28), ["Løn ACME A/S"], [], D("28412.37")),
+        (date(2023, 12, 29), ["Overførsel til opsparing"], [], D("-5000.00")),
+        (date(2024, 1, 2), ["Betalingsservice TDC NET", "Bredbånd januar"], [], D("-299.00")),
+        (date(2024, 1, 5), ["Visa/Dankort køb AMAZON EU SARL"], ["EUR 62,99 kurs 746,28"], D("-470.08")),
+        (date(2024, 1, 8), ["Kontant hævning Danske Bank Nørreport"], [], D("-1000.00")),
+        (date(2024, 1, 12), ["Gebyr Danske Konto"], [], D("-35.00")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, lines, _, a in items])
+    closing = last_balance(rows)
+    cols = (15, 34, 132, 168, 196)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Danske Bank", bold=True, size=12)
+        s.text(120, 14, "Kontoudskrift", bold=True)
+        s.text(120, 18, "Konto 1234-1234567890 Danske Konto")
+        s.text(120, 22, "Periode 15.12.23 - 14.01.24")
+        _page_footer(
+            s, "Danske Bank A/S · Holmens Kanal 2-12 · 1092 København K · CVR-nr. 61 12 62 28", f"Side {page}"
+        )
+        y = 34 if page == 1 else 30
+        s.text(cols[0], y, "Dato", bold=True)
+        s.text(cols[1], y, "Tekst", bold=True)
+        s.text(cols[2], y, "Rentedato", bold=True)
+        s.right(cols[3], y, "Beløb", bold=True)
+        s.right(cols[4], y, "Saldo", bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 270, first_bottom=80)
+    y = flow.need(5)
+    s.text(cols[0], y, "15.12.23")
+    s.text(cols[1], y, "Saldo primo")
+    s.right(cols[4], y, eu(opening, signed=True))
+    for (day, lines, extra, amount), row in zip(items, rows, strict=True):
+        y = flow.need(3.6 * (len(lines) + len(extra)) + 1.5)
+        s.text(cols[0], y, day.strftime("%d.%m.%y"))
+        for k, line in enumerate(lines + extra):
+            s.text(cols[1], y + 3.6 * k, line)
+        s.text(cols[2], y, day.strftime("%d.%m.%y"))
+        s.right(cols[3], y, eu(amount, signed=True))
+        s.right(cols[4], y, eu(last_balance([row]), signed=True))
+    y = flow.need(6)
+    s.text(cols[0], y + 1, "14.01.24")
+    s.text(cols[1], y + 1, "Saldo ultimo", bold=True)
+    s.right(cols[4], y + 1, eu(closing, signed=True), bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- PKO Bank Polski (PL): Data operacji / waluty stacked, Kwota and Saldo before Opis transakcji ----
+
+
+def write_pko_bp(path: Path) -> Truth:
+    s = Sheet("A4", 7)
+    opening = D("4512.37")
+    # (operation date, value date, type, description lines, left-out lines, signed amount)
+    items: list[tuple[date, date, str, list[str], list[str], Decimal]] = [
+        (
+            date(2024, 2, 1),
+            date(2024, 2, 1),
+            "Przelew z rachunku",
+            ["Nazwa odbiorcy: Jan Kowalski", "Tytuł: Czynsz luty 2024"],
+            [],
+            D("-2100.00"),
+        ),
+        (
+            date(2024, 2, 2),
+            date(2024, 2, 5),
+            "Płatność kartą",
+            ["Lokalizacja: Adres: ŻABKA Z1234 K.1", "Miasto: WARSZAWA Kraj: POLSKA"],
+            [],
+            D("-34.97"),
+        ),
+        (
+            date(2024, 2, 5),
+            date(2024, 2, 5),
+            "Przelew na rachunek",
+            ["Nazwa nadawcy: ACME SP. Z O.O.", "Tytuł: Wynagrodzenie za 01/2024"],
+            [],
+            D("8640.15"),
+        ),
+        (
+            date(2024, 2, 7),
+            date(2024, 2, 9),
+            "Płatność kartą",
+            ["Lokalizacja: Adres: SPOTIFY P2A3B4", "Miasto: STOCKHOLM Kraj: SZWECJA"],
+            ["Oryginalna kwota operacji: 5,99 EUR"],
+            D("-26.11"),
+        ),
+        (
+            date(2024, 2, 12),
+            date(2024, 2, 12),
+            "Wypłata z bankomatu",
+            ["Lokalizacja: Adres: Marszałkowska 104", "Miasto: WARSZAWA Kraj: POLSKA"],
+            [],
+            D("-400.00"),
+        ),
+        (
+            date(2024, 2, 15),
+            date(2024, 2, 15),
+            "Zlecenie stałe",
+            ["Nazwa odbiorcy: PGE OBRÓT S.A.", "Tytuł: Prąd nr klienta 1234567"],
+            [],
+            D("-185.40"),
+        ),
+        (
+            date(2024, 2, 20),
+            date(2024, 2, 20),
+            "Przelew na telefon przychodz.",
+            ["Nazwa nadawcy: Anna Nowak", "Tytuł: Za bilety do kina"],
+            [],
+            D("60.00"),
+        ),
+        (
+            date(2024, 2, 29),
+            date(2024, 2, 29),
+            "Opłata",
+            ["Tytuł: Opłata za prowadzenie rachunku"],
+            [],
+            D("-7.00"),
+        ),
+    ]
+    rows = running(opening, [(d, " ".join([kind, *lines]), a) for d, _, kind, lines, _, a in items])
+    closing = last_balance(rows)
+    credits = [a for *_, a in items if a > 0]
+    debits = [a for *_, a in items if a < 0]
+    cols = (15, 36, 103, 130, 136)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "PKO BANK POLSKI", bold=True, size=12)
+        s.text(115, 14, "Wyciąg z rachunku nr 2/2024", bold=True)
+        s.text(115, 18, "Nr rachunku 12 1020 1026 0000 1202 0123 4567")
+        s.text(115, 22, "Za okres od 01.02.2024 do 29.02.2024")
+        _page_footer(
+            s,
+            "Powszechna Kasa Oszczędności Bank Polski Spółka Akcyjna, ul. Puławska 15, 02-515 Warszawa",
+            f"Strona {page}",
+        )
+        y = 36
+        if page == 1:
+            s.text(15, 32, f"Saldo początkowe: {polish(opening)} PLN")
+            s.text(15, 36, f"Suma uznań ({len(credits)}): {polish(sum(credits, D(0)))} PLN")
+            s.text(15, 40, f"Suma obciążeń ({len(debits)}): {polish(-sum(debits, D(0)))} PLN")
+            s.text(15, 44, f"Saldo końcowe: {polish(closing)} PLN")
+            y = 54
+        s.text(cols[0], y, "Data operacji", bold=True)
+        s.text(cols[0], y + 3.5, "Data waluty", bold=True)
+        s.text(cols[1], y, "Typ transakcji", bold=True)
+        s.right(cols[2], y, "Kwota", bold=True)
+        s.right(cols[3], y, "Saldo po", bold=True)
+        s.right(cols[3], y + 3.5, "transakcji", bold=True)
+        s.text(cols[4], y, "Opis transakcji", bold=True)
+        return y + 9
+
+    flow = Flow(s, header, 272, first_bottom=110)
+    for (day, valued, kind, lines, extra, amount), row in zip(items, rows, strict=True):
+        y = flow.need(3.4 * max(2, len(lines) + len(extra)) + 2)
+        s.text(cols[0], y, day.strftime("%d.%m.%Y"))
+        s.text(cols[0], y + 3.4, valued.strftime("%d.%m.%Y"))
+        s.text(cols[1], y, kind)
+        s.right(cols[2], y, polish(amount))
+        s.right(cols[3], y, polish(last_balance([row])))
+        for k, line in enumerate(lines + extra):
+            s.text(cols[4], y + 3.4 * k, line)
+    y = flow.need(6)
+    s.text(cols[1], y + 1, f"Saldo końcowe: {polish(closing)} PLN", bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Banco do Brasil: Dt. balancete / Ag. origem / Lote / Histórico / Documento / Valor C-D / Saldo --
+
+
+def write_banco_do_brasil(path: Path) -> Truth:
+    s = Sheet("A4", 6.8)
+    opening = D("2345.67")
+    # (date, history lines, agency, batch, document, signed amount)
+    items = [
+        (
+            date(2024, 3, 1),
+            ["Pix - Enviado", "01/03 09:12 Maria Souza"],
+            "0000",
+            "99021",
+            "10101",
+            D("-150.00"),
+        ),
+        (
+            date(2024, 3, 1),
+            ["Compra com Cartão", "01/03 12:31 PAO DE ACUCAR"],
+            "0000",
+            "14020",
+            "723104",
+            D("-287.45"),
+        ),
+        (
+            date(2024, 3, 4),
+            ["Pagamento de Boleto", "ENEL DISTRIBUICAO SP"],
+            "0000",
+            "13105",
+            "30401",
+            D("-212.38"),
+        ),
+        (date(2024, 3, 5), ["Proventos", "EMPRESA EXEMPLO LTDA"], "1234", "09903", "500101", D("4850.00")),
+        (
+            date(2024, 3, 5),
+            ["Pagamento de Boleto", "ALUGUEL IMOBILIARIA SOL"],
+            "0000",
+            "13105",
+            "30402",
+            D("-2600.00"),
+        ),
+        (date(2024, 3, 8), ["Pix - Recebido", "08/03 18:40 Joao Lima"], "0000", "99020", "80801", D("75.50")),
+        (
+            date(2024, 3, 11),
+            ["Saque c/cartão", "11/03 10:05 TAA 12345"],
+            "3456",
+            "15005",
+            "111001",
+            D("-300.00"),
+        ),
+        (
+            date(2024, 3, 15),
+            ["Compra com Cartão", "14/03 20:17 MAGAZINE LUIZA"],
+            "0000",
+            "14020",
+            "723988",
+            D("-3899.00"),
+        ),
+        (
+            date(2024, 3, 20),
+            ["Pix - Recebido", "20/03 08:02 Carlos Pereira"],
+            "0000",
+            "99020",
+            "82001",
+            D("1200.00"),
+        ),
+        (
+            date(2024, 3, 28),
+            ["Tarifa Pacote de Serviços", "Cobrança referente 03/2024"],
+            "0000",
+            "13113",
+            "32801",
+            D("-32.50"),
+        ),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, lines, *_, a in items])
+    closing = last_balance(rows)
+    shown = day_end_balances(rows)
+    cols = (12, 30, 48, 64, 77, 142, 170, 198)
+
+    def brl(amount: Decimal) -> str:
+        return f"{eu(amount)} {'D' if amount < 0 else 'C'}"
+
+    def header(page: int) -> float:
+        s.text(12, 14, "Banco do Brasil", bold=True, size=12)
+        s.text(115, 14, "Extrato de conta corrente", bold=True)
+        s.text(115, 18, "Agência 1234-5  Conta corrente 12345-6")
+        s.text(115, 22, "Período: 01/03/2024 a 31/03/2024")
+        _page_footer(
+            s, "Serviço de Atendimento ao Consumidor - SAC 0800 729 0722", f"Página {page}", right=198
+        )
+        y = 34 if page == 1 else 30
+        s.text(12, y - 4, "Lançamentos", bold=True)
+        for x, label in zip(
+            cols[:5], ("Dt. balancete", "Dt. movimento", "Ag. origem", "Lote", "Histórico"), strict=True
+        ):
+            s.text(x, y, label, bold=True, size=6)
+        s.right(cols[5], y, "Documento", bold=True)
+        s.right(cols[6], y, "Valor R$", bold=True)
+        s.right(cols[7], y, "Saldo", bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 272, first_bottom=85)
+    y = flow.need(5)
+    s.text(cols[0], y, "29/02/2024")
+    s.text(cols[3], y, "0")
+    s.text(cols[4], y, "Saldo Anterior")
+    s.right(cols[7], y, brl(opening))
+    for (day, lines, agency, batch, document, amount), row in zip(items, shown, strict=True):
+        y = flow.need(3.4 * len(lines) + 1.5)
+        s.text(cols[0], y, day.strftime("%d/%m/%Y"))
+        s.text(cols[1], y, day.strftime("%d/%m/%Y"))
+        s.text(cols[2], y, agency)
+        s.text(cols[3], y, batch)
+        for k, line in enumerate(lines):
+            s.text(cols[4], y + 3.4 * k, line)
+        s.right(cols[5], y, document)
+        s.right(cols[6], y, brl(amount))
+        if row.balance is not None:
+            s.right(cols[7], y, brl(row.balance))
+    y = flow.need(6)
+    s.text(cols[0], y + 1, "31/03/2024")
+    s.text(cols[4], y + 1, "S A L D O", bold=True)
+    s.right(cols[7], y + 1, brl(closing), bold=True)
+    s.save(path)
+    return Truth(shown, opening, closing)
+
+
+# --- RBC Royal Bank (CA): date on a day's first row, balance on its last, "-" overdrawn balances ----
+
+
+def write_rbc(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    opening = D("1254.36")
+    items = [
+        (date(2023, 12, 15), ["Interac purchase - 3456", "SHOPPERS DRUG MART"], D("-42.17")),
+        (date(2023, 12, 15), ["e-Transfer sent", "John Smith 8HJ2KQ"], D("-120.00")),
+        (date(2023, 12, 18), ["Online Banking payment - 1234", "ROGERS"], D("-95.40")),
+        (date(2023, 12, 20), ["Online Banking transfer - 5678", "to Savings"], D("-1100.00")),
+        (date(2023, 12, 21), ["Interac purchase - 7788", "LOBLAWS #1123"], D("-186.92")),
+        (date(2023, 12, 22), ["Payroll Deposit", "ACME INC"], D("2384.51")),
+        (date(2023, 12, 22), ["Mortgage payment", "RBC ROYAL MTG"], D("-1650.00")),
+        (date(2023, 12, 29), ["ATM withdrawal - PY123456"], D("-200.00")),
+        (date(2024, 1, 2), ["Monthly fee"], D("-16.95")),
+        (date(2024, 1, 5), ["e-Transfer received", "Mary Chen 9KD7PL"], D("60.00")),
+        (date(2024, 1, 5), ["Interac purchase - 1122", "TIM HORTONS #2041"], D("-8.45")),
+        (date(2024, 1, 12), ["Payroll Deposit", "ACME INC"], D("2384.51")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, lines, a in items])
+    closing = last_balance(rows)
+    shown = day_end_balances(rows)
+    deposits = sum((a for *_, a in items if a > 0), D(0))
+    withdrawals = -sum((a for *_, a in items if a < 0), D(0))
+    cols = (15, 33, 132, 168, 200)
+
+    def table_header(y: float) -> float:
+        s.text(cols[0], y, "Date", bold=True)
+        s.text(cols[1], y, "Description", bold=True)
+        s.right(cols[2], y, "Cheques & Debits ($)", bold=True)
+        s.right(cols[3], y, "Deposits & Credits ($)", bold=True)
+        s.right(cols[4], y, "Balance ($)", bold=True)
+        return y + 6
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Royal Bank of Canada", bold=True, size=11)
+        s.text(120, 14, "RBC Day to Day Banking", bold=True)
+        s.text(120, 18, "Your account number: 01234-5678901")
+        s.text(120, 22, "From December 15, 2023 to January 14, 2024")
+        s.text(
+            15,
+            268,
+            "® / ™ Trademark(s) of Royal Bank of Canada. RBC and Royal Bank are registered trademarks.",
+            size=5.5,
+        )
+        s.right(200, 268, f"{page}", size=6)
+        if page == 1:
+            s.text(15, 32, "Summary of your account for this period", bold=True)
+            summary = [
+                ("Your opening balance on December 15, 2023", us(opening, dollar="$")),
+                ("Total deposits into your account", "+ " + us(deposits)),
+                ("Total withdrawals from your account", "- " + us(withdrawals)),
+                ("Your closing balance on January 14, 2024", "= " + us(closing, dollar="$")),
+            ]
+            for k, (label, value) in enumerate(summary):
+                s.text(15, 37 + 4 * k, label)
+                s.right(120, 37 + 4 * k, value)
+            s.text(15, 58, "Details of your account activity", bold=True)
+            return table_header(64)
+        s.text(15, 32, "Details of your account activity - continued", bold=True)
+        return table_header(38)
+
+    flow = Flow(s, header, 255, first_bottom=120)
+    y = flow.need(5)
+    s.text(cols[0], y, "15 Dec")
+    s.text(cols[1], y, "Opening Balance")
+    s.right(cols[4], y, us(opening, sign="-"))
+    previous: date | None = date(2023, 12, 15)
+    for (day, lines, amount), row in zip(items, shown, strict=True):
+        pages = s.pages
+        y = flow.need(3.8 * len(lines) + 1.5)
+        if day != previous or s.pages != pages:
+            s.text(cols[0], y, f"{day.day} {day:%b}")
+        previous = day
+        for k, line in enumerate(lines):
+            s.text(cols[1], y + 3.8 * k, line)
+        s.right(cols[2] if amount < 0 else cols[3], y, us(amount))
+        if row.balance is not None:
+            s.right(cols[4], y, us(row.balance, sign="-"))
+    y = flow.need(6)
+    s.text(cols[1], y + 1, "Closing Balance", bold=True)
+    s.right(cols[4], y + 1, us(closing, sign="-"), bold=True)
+    s.save(path)
+    return Truth(shown, opening, closing)
