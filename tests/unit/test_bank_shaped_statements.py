@@ -69,10 +69,6 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
-    "maybank": (
-        "the credits, printed with a trailing plus (45.00+, 4,850.00+, 1.27+), are not read: 7 rows of 10,"
-        " and no row gets the STATEMENT BALANCE printed beside it (balance None on every row)"
-    ),
     "bbva_mexico": (
         "'No transaction table was found' under FECHA OPER / LIQ / COD. DESCRIPCIÓN / REFERENCIA /"
         " CARGOS / ABONOS / SALDO OPERACIÓN / LIQUIDACIÓN with '18/DIC' dates"

@@ -158,3 +158,14 @@ def test_a_summary_figure_after_its_operator_is_read() -> None:
     assert parse_amount_leniently("=$1,931.20") == PrintedAmount(Decimal("1931.20"))
     assert parse_amount_leniently("= $1,627.07") == PrintedAmount(Decimal("1627.07"))
     assert parse_amount_leniently("=") is None
+
+
+def test_a_trailing_plus_is_a_printed_sign_like_a_trailing_minus() -> None:
+    """Maybank prints every amount's side after it: "45.00+" money in, "12.50-" money out."""
+    assert parse_amount("45.00+") == PrintedAmount(Decimal("45.00"))
+    assert parse_amount("4,850.00+") == PrintedAmount(Decimal("4850.00"))
+    assert parse_amount("12.50-") == PrintedAmount(Decimal("-12.50"))
+    assert parse_amount("1.234,56+", decimal_comma=True) == PrintedAmount(Decimal("1234.56"))
+    assert has_decimal_part("45.00+")
+    assert uses_decimal_comma(["1.234,56+", "12,50-", "3,00+"])
+    assert parse_amount("+") is None and parse_amount("5+5") is None

@@ -93,6 +93,7 @@ def line(*words: Word) -> Line:
         ("Solde", BALANCE),
         ("Narration", DESCRIPTION),  # HDFC
         ("Closing Balance", BALANCE),
+        ("STATEMENT BALANCE", BALANCE),  # Maybank's, under "BAKI PENYATA"
         ("Value Dt", VALUE_DATE),
         ("Chq/Ref No.", OTHER),
         ("Type", OTHER),

@@ -62,7 +62,7 @@ _CELL_NUMBER = {
 # Two decimals, or three (KWD, BHD, OMR: too ambiguous with thousands to tell the separator).
 # A currency may follow ("1.234,56 €", "(12.50 EUR)").
 _DECIMAL_TAIL = re.compile(
-    rf"\d([.,])(\d{{2,3}})(?:\s*(?:{_MARKERS})\.?)?(?:\s*(?:[A-Z]{{3}}|[{SYMBOL_CHARACTERS}]))?[)\-]?$",
+    rf"\d([.,])(\d{{2,3}})(?:\s*(?:{_MARKERS})\.?)?(?:\s*(?:[A-Z]{{3}}|[{SYMBOL_CHARACTERS}]))?[)\-+]?$",
     re.IGNORECASE,
 )
 # Words that are part of an amount without being one: CR/DR, a currency (closing the
@@ -95,7 +95,7 @@ class PrintedAmount:
 def parse_amount(text: str, decimal_comma: bool = False) -> PrintedAmount | None:
     """Parse ``text`` as an amount, or return ``None`` if it is not one.
 
-    Accepts ``-1.00``, ``(1.00)``, ``1.00-``, ``- 125,80``, ``1.00 DR`` / ``CR``, currency
+    Accepts ``-1.00``, ``(1.00)``, ``1.00-``, ``1.00+``, ``- 125,80``, ``1.00 DR`` / ``CR``, currency
     symbols or codes (``$``, ``S$``, ``EUR``), thousands separators (comma, dot, space,
     apostrophe) and, when ``decimal_comma`` is true, ``1.234,56``.
     """
@@ -113,8 +113,8 @@ def parse_amount(text: str, decimal_comma: bool = False) -> PrintedAmount | None
     if text[:1] in MINUS_SIGNS or text[-1:] in MINUS_SIGNS:
         negative = True
         text = (text[1:] if text[:1] in MINUS_SIGNS else text[:-1]).strip()
-    elif text[:1] == "+":
-        text = text[1:].strip()
+    elif text[:1] == "+" or text[-1:] == "+":  # "+45.00", or its side after it: "45.00+" (Maybank)
+        text = (text[1:] if text[:1] == "+" else text[:-1]).strip()
     text = _CELL_CURRENCY.sub("", text).strip()
     match = _CELL_NUMBER[decimal_comma].match(text)
     if not match:

@@ -57,7 +57,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|eingang|abonos?|credito|accrediti|entrate|avere|bij|bijschrijving",
         ),
         (AMOUNT, r"(?:transaction )?(?:amount|amt)|betrag|umsatz|montant|importe|bedrag|importo"),
-        (BALANCE, r"(?:running |closing )?balance|bal|balance amount|saldo|solde|kontostand"),
+        (BALANCE, r"(?:running |closing |statement )?balance|bal|balance amount|saldo|solde|kontostand"),
     )
 )
 # A money header that is only a currency ("EUR", "£"): an amount column that does not say its side.
