@@ -87,12 +87,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "'No transaction table was found' under Dt. balancete / Dt. movimento / Ag. origem / Lote /"
         " Histórico / Documento / Valor R$ / Saldo with '150,00 D' and '4.850,00 C' amounts"
     ),
-    "rbc": (
-        "a day's rows printed without a balance are merged into the next row: 22 Dec's 2,384.51 deposit"
-        " and 1,650.00 mortgage payment read as one row of +734.51 dated 21 Dec, 15 Dec's two rows as one"
-        " -162.17 row without 'Interac purchase - 3456', 5 Jan's two as one +51.55 row dated 2 Jan:"
-        " 9 rows of 12"
-    ),
 }
 
 

@@ -94,6 +94,11 @@ def line(*words: Word) -> Line:
         ("Narration", DESCRIPTION),  # HDFC
         ("Closing Balance", BALANCE),
         ("STATEMENT BALANCE", BALANCE),  # Maybank's, under "BAKI PENYATA"
+        ("Cheques & Debits ($)", DEBIT),  # RBC: two kinds of money out under one label
+        ("Deposits & Credits ($)", CREDIT),
+        ("Withdrawals and Debits", DEBIT),
+        ("Date and Description", OTHER),  # two roles: no one column
+        ("Fees & Charges", OTHER),
         ("Value Dt", VALUE_DATE),
         ("Chq/Ref No.", OTHER),
         ("Type", OTHER),

@@ -77,6 +77,8 @@ _DATE_WORDS = 3
 # Words of one header label are closer than this many word heights; labels are further apart.
 _LABEL_GAP = 0.5
 _PARENTHESES = re.compile(r"\([^)]*\)?")
+# "&" or "and" between the parts of one label ("Cheques & Debits").
+_LABEL_JOINS = re.compile(r"\s+(?:&|and)\s+")
 _CURRENCY_WORDS = re.compile(r"[$€£¥₹]|\b(?:in|en|of)?\s*\b(?:[a-z]{3}|euros?)\b$")
 # A header naming no money column ("Bu-Tag  Wert  Vorgang", a Volksbank) heads amounts printed
 # right of its labels: at least this many of the dated lines among the next ones under it end in
@@ -130,11 +132,27 @@ def classify_label(label: str) -> str:
     text = " ".join(word for word in text.split() if len(word) > 1 or not word.isalpha())
     if text.strip() in _CURRENCY_LABELS:
         return AMOUNT
+    role = _named_role(text)
+    if role != OTHER:
+        return role
+    return _joined_label_role(text)
+
+
+def _named_role(text: str) -> str:
+    """The role a plain label (``text``, as :func:`classify_label` prepares it) names, with or
+    without the currency words after it; ``OTHER`` if none."""
     for candidate in (text, _CURRENCY_WORDS.sub("", text).strip()):
         for role, pattern in _ROLE_PATTERNS:
             if pattern.match(candidate):
                 return role
     return OTHER
+
+
+def _joined_label_role(text: str) -> str:
+    """The money role of a label joining kinds of one side ("Cheques & Debits", "Deposits and
+    Credits", RBC): the one money role its named parts share; ``OTHER`` if they name none or two."""
+    roles = {role for role in map(_named_role, _LABEL_JOINS.split(text)) if role != OTHER}
+    return roles.pop() if len(roles) == 1 and roles <= set(MONEY_ROLES) else OTHER
 
 
 def _leader_pieces(word: Word) -> list[Word]:
