@@ -76,9 +76,6 @@ NOT_YET_EXACT: dict[str, str] = {
     "sparkasse": (
         "'No transaction table was found' under Datum / Erläuterung / Betrag Soll EUR / Betrag Haben EUR"
     ),
-    "danske": (
-        "'No transaction table was found' under Dato / Tekst / Rentedato / Beløb / Saldo (dd.mm.yy dates)"
-    ),
     "pko_bp": (
         "'No transaction table was found' under Data operacji (Data waluty) / Typ transakcji / Kwota /"
         " Saldo po transakcji / Opis transakcji"

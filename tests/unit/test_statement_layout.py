@@ -31,6 +31,7 @@ from backend.services.statements.keywords import (
     section_sign,
 )
 from backend.services.statements.metadata import find_account_last4, find_balances, find_period
+from backend.services.statements.rows import TableReader
 
 
 def word(text: str, x0: float, top: float = 100.0, width: float | None = None) -> Word:
@@ -99,6 +100,10 @@ def line(*words: Word) -> Line:
         ("Withdrawals and Debits", DEBIT),
         ("Date and Description", OTHER),  # two roles: no one column
         ("Fees & Charges", OTHER),
+        ("Dato", DATE),  # Danish (Danske Bank)
+        ("Tekst", DESCRIPTION),
+        ("Rentedato", VALUE_DATE),
+        ("Beløb", AMOUNT),
         ("Value Dt", VALUE_DATE),
         ("Chq/Ref No.", OTHER),
         ("Type", OTHER),
@@ -178,6 +183,17 @@ def test_a_header_labelling_no_date_takes_it_from_the_row_under_it() -> None:
     assert detect_header(line(word("Detail", 43), word("Amount", 534)), [undated]) is None
     no_amount = line(word("01/05/24", 43, 110), word("ONLINE", 113, 110))
     assert detect_header(line(word("Detail", 43), word("Amount", 534)), [no_amount]) is None
+
+
+def test_a_header_whose_date_label_is_danish_is_found() -> None:
+    """Danske Bank's "Dato  Tekst  Rentedato  Beløb  Saldo" heads the table (the cheap test
+    for a date label let "Dato" by only as "Rentedato")."""
+    header = line(word("Dato", 43), word("Tekst", 96), word("Beløb", 452), word("Saldo", 532))
+    row = line(word("18.12.23", 43, 115), word("Netto", 96, 115), word("-312,75", 447, 115),
+               word("1.521,75", 522, 115))  # fmt: skip
+    reader = TableReader()
+    reader.read_page(0, [header, row])
+    assert reader.found_table and [r.money for r in reader.rows] == [{AMOUNT: "-312,75", BALANCE: "1.521,75"}]
 
 
 def test_dot_leader_header_is_split_into_its_labels() -> None:
@@ -312,6 +328,8 @@ def test_words_on_the_same_baseline_form_one_line() -> None:
         ("Ausgänge", RowKind.TOTAL),
         ("Umsatztotal", RowKind.TOTAL),
         ("Schlusssaldo", RowKind.CLOSING),
+        ("Saldo primo", RowKind.OPENING),  # Danish: the balance at the period's start and end
+        ("Saldo ultimo", RowKind.CLOSING),
         ("JOHN DOE #5678: Total Transactions", RowKind.TOTAL),
         ("SOLDE CREDITEUR AU 03/09/2012", RowKind.BALANCE),
         ("Balance at 31 March", RowKind.BALANCE),

@@ -28,7 +28,8 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             VALUE_DATE,
             r"(?:value|val|valuta|effective) date|valuta(?:datum)?|wert(?:stellung)?|date (?:de )?valeur"
-            r"|valeur|fecha (?:de )?valor|valor|data (?:di )?valuta|valutadatum|rentedatum|value dt",
+            r"|valeur|fecha (?:de )?valor|valor|data (?:di )?valuta|valutadatum|rentedatum|value dt"
+            r"|rentedato",
         ),
         (POSTING_DATE, r"(?:post|posting|posted) date|date posted"),
         (
@@ -36,7 +37,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:(?:transaction|trans|txn|tran|trx|booking|entry|vr|voucher|processed|process|sale|"
             r"operation|op) )?date|date (?:of transaction|d'?operation|operation)|datum"
             r"|(?:ver)?buchungs?(?:tag|datum)|bu[ -]?tag|tag|buchung|fecha(?: (?:de )?operacion)?"
-            r"|data(?: (?:di )?operazione| contabile| registrazione)?|boekdatum|transactiedatum",
+            r"|data(?: (?:di )?operazione| contabile| registrazione)?|boekdatum|transactiedatum|dato",
         ),
         (
             DESCRIPTION,
@@ -44,7 +45,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"payee|text)(?: of transactions?)?|transactions?|reference and description"
             r"|(?:buchungs|verwendungs)?(?:text|zweck)|beschreibung|vorgang(?:/buchungsinformation)?"
             r"|libelle|(?:nature de l'?)?operations?|detail de l'?operation|concepto|descripcion|descrizione"
-            r"|omschrijving|mededeling(?:en)?|narration",
+            r"|omschrijving|mededeling(?:en)?|narration|tekst",
         ),
         (
             DEBIT,
@@ -56,7 +57,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"credits?|deposits?|money in|paid in|in|cr|cr amt|(?:credit|deposit) amount|gutschrift|haben"
             r"|eingang|abonos?|credito|accrediti|entrate|avere|bij|bijschrijving",
         ),
-        (AMOUNT, r"(?:transaction )?(?:amount|amt)|betrag|umsatz|montant|importe|bedrag|importo"),
+        (AMOUNT, r"(?:transaction )?(?:amount|amt)|betrag|umsatz|montant|importe|bedrag|importo|beløb"),
         (BALANCE, r"(?:running |closing |statement )?balance|bal|balance amount|saldo|solde|kontostand"),
     )
 )

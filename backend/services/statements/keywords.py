@@ -61,6 +61,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^(?:alter|vorheriger) (?:kontostand|saldo)\b|^saldovortrag\b|^anfangssaldo\b"
                 r"|^(?:ancien|precedent) solde\b|^solde (?:precedent|initial|d'?ouverture|anterieur)\b"
                 r"|^saldo (?:anterior|inicial|iniziale|precedente|vorig)\b|^(?:begin|vorig) ?saldo\b"
+                r"|^saldo primo\b"
             ),
         ),
         (
@@ -72,6 +73,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^(?:neuer|aktueller) (?:kontostand|saldo)\b|^endsaldo\b|^(?:nouveau|dernier) solde\b"
                 r"|^solde (?:final|de cloture|nouveau)\b|^saldo (?:final|actual|finale)\b"
                 r"|^(?:eind|nieuw) ?saldo\b|^schluss ?saldo\b"
+                r"|^saldo ultimo\b"
             ),
         ),
         (

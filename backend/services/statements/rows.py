@@ -43,7 +43,7 @@ from .keywords import (
 )
 
 # Every header has a date column: a cheap test before reading a line as a header.
-_HEADER_DATE_WORD = re.compile(r"dat[aeu]|\btag\b|fecha|buchung|wert|valeur|valuta", re.IGNORECASE)
+_HEADER_DATE_WORD = re.compile(r"dat[aeu]|\btag\b|fecha|buchung|wert|valeur|valuta|\bdato\b", re.IGNORECASE)
 # The lines of a header printed on several lines are closer than this many word heights.
 _STACKED_GAP = 0.6
 _HEADER_LINES = 3
