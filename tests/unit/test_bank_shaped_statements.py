@@ -73,9 +73,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "'No transaction table was found' under FECHA OPER / LIQ / COD. DESCRIPCIÓN / REFERENCIA /"
         " CARGOS / ABONOS / SALDO OPERACIÓN / LIQUIDACIÓN with '18/DIC' dates"
     ),
-    "sparkasse": (
-        "'No transaction table was found' under Datum / Erläuterung / Betrag Soll EUR / Betrag Haben EUR"
-    ),
     "pko_bp": (
         "'No transaction table was found' under Data operacji (Data waluty) / Typ transakcji / Kwota /"
         " Saldo po transakcji / Opis transakcji"

@@ -104,6 +104,11 @@ def line(*words: Word) -> Line:
         ("Tekst", DESCRIPTION),
         ("Rentedato", VALUE_DATE),
         ("Beløb", AMOUNT),
+        ("Erläuterung", DESCRIPTION),  # Sparkasse
+        ("Betrag Soll EUR", DEBIT),  # an amount label, then its side
+        ("Betrag Haben EUR", CREDIT),
+        ("Amount Debit", DEBIT),
+        ("Betrag Wert", OTHER),
         ("Value Dt", VALUE_DATE),
         ("Chq/Ref No.", OTHER),
         ("Type", OTHER),

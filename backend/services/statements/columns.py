@@ -45,7 +45,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"payee|text)(?: of transactions?)?|transactions?|reference and description"
             r"|(?:buchungs|verwendungs)?(?:text|zweck)|beschreibung|vorgang(?:/buchungsinformation)?"
             r"|libelle|(?:nature de l'?)?operations?|detail de l'?operation|concepto|descripcion|descrizione"
-            r"|omschrijving|mededeling(?:en)?|narration|tekst",
+            r"|omschrijving|mededeling(?:en)?|narration|tekst|erlauterung(?:en)?",
         ),
         (
             DEBIT,
@@ -136,7 +136,7 @@ def classify_label(label: str) -> str:
     role = _named_role(text)
     if role != OTHER:
         return role
-    return _joined_label_role(text)
+    return _joined_label_role(text) if _LABEL_JOINS.search(text) else _sided_amount_role(text)
 
 
 def _named_role(text: str) -> str:
@@ -154,6 +154,17 @@ def _joined_label_role(text: str) -> str:
     Credits", RBC): the one money role its named parts share; ``OTHER`` if they name none or two."""
     roles = {role for role in map(_named_role, _LABEL_JOINS.split(text)) if role != OTHER}
     return roles.pop() if len(roles) == 1 and roles <= set(MONEY_ROLES) else OTHER
+
+
+def _sided_amount_role(text: str) -> str:
+    """The side an amount label names after it ("Betrag Soll EUR", Sparkasse; "Amount Debit"):
+    ``DEBIT`` or ``CREDIT``, else ``OTHER``."""
+    words = text.split()
+    for cut in range(1, len(words)):
+        if _named_role(" ".join(words[:cut])) == AMOUNT:
+            side = _named_role(" ".join(words[cut:]))
+            return side if side in (DEBIT, CREDIT) else OTHER
+    return OTHER
 
 
 def _leader_pieces(word: Word) -> list[Word]:
