@@ -69,10 +69,6 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
-    "bbva_mexico": (
-        "'No transaction table was found' under FECHA OPER / LIQ / COD. DESCRIPCIÓN / REFERENCIA /"
-        " CARGOS / ABONOS / SALDO OPERACIÓN / LIQUIDACIÓN with '18/DIC' dates"
-    ),
     "pko_bp": (
         "'No transaction table was found' under Data operacji (Data waluty) / Typ transakcji / Kwota /"
         " Saldo po transakcji / Opis transakcji"

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from backend.services.document_text.layout import Line, Word, group_lines
+from backend.services.document_text.layout import Line, Word, group_lines, stack
 from backend.services.statements.bank_name import bank_slug
 from backend.services.statements.columns import (
     AMOUNT,
@@ -110,6 +110,9 @@ def line(*words: Word) -> Line:
         ("Amount Debit", DEBIT),
         ("Betrag Wert", OTHER),
         ("Value Dt", VALUE_DATE),
+        ("FECHA OPER", DATE),  # BBVA México: the operation date, over "LIQ" (settlement)
+        ("COD. DESCRIPCIÓN", DESCRIPTION),
+        ("SALDO OPERACIÓN", BALANCE),
         ("Chq/Ref No.", OTHER),
         ("Type", OTHER),
         ("STATEMENT DATE", OTHER),
@@ -199,6 +202,21 @@ def test_a_header_whose_date_label_is_danish_is_found() -> None:
     reader = TableReader()
     reader.read_page(0, [header, row])
     assert reader.found_table and [r.money for r in reader.rows] == [{AMOUNT: "-312,75", BALANCE: "1.521,75"}]
+
+
+def test_a_group_label_heads_only_the_labels_it_is_printed_over() -> None:
+    """BBVA México prints "SALDO" over its two balance columns "OPERACIÓN  LIQUIDACIÓN", a word
+    space right of "ABONOS" on the line under it: it heads the balance, not the credits."""
+    upper = line(word("FECHA", 40), word("SALDO", 470))
+    lower = line(
+        word("OPER", 40, 111), word("LIQ", 77, 111), word("COD.", 119, 111), word("DESCRIPCIÓN", 141, 111),
+        word("REFERENCIA", 312, 111), word("CARGOS", 378, 111), word("ABONOS", 437, 111),
+        word("OPERACIÓN", 484, 111), word("LIQUIDACIÓN", 538, 111),
+    )  # fmt: skip
+    columns = detect_header(stack(upper, lower))
+    assert columns is not None
+    assert [c.role for c in columns] == [DATE, OTHER, DESCRIPTION, OTHER, DEBIT, CREDIT, BALANCE, OTHER]
+    assert [c.x0 for c in columns if c.role in (CREDIT, BALANCE)] == [437, 470]
 
 
 def test_dot_leader_header_is_split_into_its_labels() -> None:

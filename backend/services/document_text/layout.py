@@ -287,18 +287,27 @@ def read_page_lines(path: str | Path, layer: TextLayer = "pdfium") -> Iterator[t
 def word_runs(line: Line, max_gap: float) -> list[list[Word]]:
     """Split a line into runs of words (a label, a value) at gaps wider than ``max_gap`` word heights.
 
-    Words stacked above each other (a two-line table header) fall in the same run.
+    Words stacked above each other (a two-line table header) fall in the same run where they
+    overlap across: a word only near one on the other line stays apart (a group label such as
+    "SALDO" over "OPERACIÓN  LIQUIDACIÓN" ends a word space right of the label "ABONOS" under
+    the line it is on, and heads only the columns it is printed over).
     """
     runs: list[list[Word]] = []
-    right = float("-inf")
     for word in sorted(line.words, key=lambda w: w.x0):
-        if runs and word.x0 - right <= (word.bottom - word.top) * max_gap:
+        if runs and any(_continues_run(other, word, max_gap) for other in runs[-1]):
             runs[-1].append(word)
-            right = max(right, word.x1)
         else:
             runs.append([word])
-            right = word.x1
     return runs
+
+
+def _continues_run(left: Word, word: Word, max_gap: float) -> bool:
+    """Whether ``word`` (starting no further left than ``left``) runs on from ``left``: within
+    ``max_gap`` word heights on the same line, or overlapping it across on the line above or below."""
+    stacked = word.top >= left.bottom or left.top >= word.bottom
+    if stacked:
+        return word.x0 < left.x1
+    return word.x0 - left.x1 <= (word.bottom - word.top) * max_gap
 
 
 def run_text(run: Sequence[Word]) -> str:

@@ -36,7 +36,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             DATE,
             r"(?:(?:transaction|trans|txn|tran|trx|booking|entry|vr|voucher|processed|process|sale|"
             r"operation|op) )?date|date (?:of transaction|d'?operation|operation)|datum"
-            r"|(?:ver)?buchungs?(?:tag|datum)|bu[ -]?tag|tag|buchung|fecha(?: (?:de )?operacion)?"
+            r"|(?:ver)?buchungs?(?:tag|datum)|bu[ -]?tag|tag|buchung|fecha(?: (?:de )?oper(?:acion)?)?"
             r"|data(?: (?:di )?operazione| contabile| registrazione)?|boekdatum|transactiedatum|dato",
         ),
         (
@@ -45,7 +45,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"payee|text)(?: of transactions?)?|transactions?|reference and description"
             r"|(?:buchungs|verwendungs)?(?:text|zweck)|beschreibung|vorgang(?:/buchungsinformation)?"
             r"|libelle|(?:nature de l'?)?operations?|detail de l'?operation|concepto|descripcion|descrizione"
-            r"|omschrijving|mededeling(?:en)?|narration|tekst|erlauterung(?:en)?",
+            r"|cod descripcion|omschrijving|mededeling(?:en)?|narration|tekst|erlauterung(?:en)?",
         ),
         (
             DEBIT,
@@ -58,7 +58,11 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|eingang|abonos?|credito|accrediti|entrate|avere|bij|bijschrijving",
         ),
         (AMOUNT, r"(?:transaction )?(?:amount|amt)|betrag|umsatz|montant|importe|bedrag|importo|beløb"),
-        (BALANCE, r"(?:running |closing |statement )?balance|bal|balance amount|saldo|solde|kontostand"),
+        (
+            BALANCE,
+            r"(?:running |closing |statement )?balance|bal|balance amount|saldo|solde|kontostand"
+            r"|saldo (?:de )?(?:operacion|liquidacion)",
+        ),
     )
 )
 # A money header that is only a currency ("EUR", "£"): an amount column that does not say its side.
