@@ -293,21 +293,24 @@ def word_runs(line: Line, max_gap: float) -> list[list[Word]]:
     the line it is on, and heads only the columns it is printed over).
     """
     runs: list[list[Word]] = []
+    bands: list[list[float]] = []  # top, bottom and right edge of the last run's words, per printed line
     for word in sorted(line.words, key=lambda w: w.x0):
-        if runs and any(_continues_run(other, word, max_gap) for other in runs[-1]):
+        band = next((b for b in bands if word.top < b[1] and b[0] < word.bottom), None)
+        reach = (word.bottom - word.top) * max_gap
+        # on its own line within reach of the run's right edge, or across one printed above or below
+        joins = (band is not None and word.x0 - band[2] <= reach) or any(
+            word.x0 < other[2] for other in bands if other is not band
+        )
+        if runs and joins:
             runs[-1].append(word)
+            if band is None:
+                bands.append([word.top, word.bottom, word.x1])
+            else:
+                band[2] = max(band[2], word.x1)
         else:
             runs.append([word])
+            bands = [[word.top, word.bottom, word.x1]]
     return runs
-
-
-def _continues_run(left: Word, word: Word, max_gap: float) -> bool:
-    """Whether ``word`` (starting no further left than ``left``) runs on from ``left``: within
-    ``max_gap`` word heights on the same line, or overlapping it across on the line above or below."""
-    stacked = word.top >= left.bottom or left.top >= word.bottom
-    if stacked:
-        return word.x0 < left.x1
-    return word.x0 - left.x1 <= (word.bottom - word.top) * max_gap
 
 
 def run_text(run: Sequence[Word]) -> str:
