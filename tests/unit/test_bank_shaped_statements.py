@@ -68,16 +68,7 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 }
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
-NOT_YET_EXACT: dict[str, str] = {
-    "pko_bp": (
-        "'No transaction table was found' under Data operacji (Data waluty) / Typ transakcji / Kwota /"
-        " Saldo po transakcji / Opis transakcji"
-    ),
-    "banco_do_brasil": (
-        "'No transaction table was found' under Dt. balancete / Dt. movimento / Ag. origem / Lote /"
-        " Histórico / Documento / Valor R$ / Saldo with '150,00 D' and '4.850,00 C' amounts"
-    ),
-}
+NOT_YET_EXACT: dict[str, str] = {}
 
 
 def _row(date: object, description: str, amount: object, balance: object) -> tuple[object, ...]:

@@ -31,7 +31,7 @@ from backend.services.statements.keywords import (
     section_sign,
 )
 from backend.services.statements.metadata import find_account_last4, find_balances, find_period
-from backend.services.statements.rows import TableReader
+from backend.services.statements.rows import TableReader, _find_header
 
 
 def word(text: str, x0: float, top: float = 100.0, width: float | None = None) -> Word:
@@ -113,6 +113,15 @@ def line(*words: Word) -> Line:
         ("FECHA OPER", DATE),  # BBVA México: the operation date, over "LIQ" (settlement)
         ("COD. DESCRIPCIÓN", DESCRIPTION),
         ("SALDO OPERACIÓN", BALANCE),
+        ("Data operacji", DATE),  # PKO BP
+        ("Typ transakcji", DESCRIPTION),
+        ("Kwota", AMOUNT),
+        ("Saldo po transakcji", BALANCE),
+        ("Opis transakcji", DESCRIPTION),
+        ("Dt. balancete", DATE),  # Banco do Brasil
+        ("Histórico", DESCRIPTION),
+        ("Valor R$", AMOUNT),  # a label naming a currency heads money...
+        ("Valor", VALUE_DATE),  # ...where "Valor" alone (Spanish) heads the value dates
         ("Chq/Ref No.", OTHER),
         ("Type", OTHER),
         ("STATEMENT DATE", OTHER),
@@ -217,6 +226,52 @@ def test_a_group_label_heads_only_the_labels_it_is_printed_over() -> None:
     assert columns is not None
     assert [c.role for c in columns] == [DATE, OTHER, DESCRIPTION, OTHER, DEBIT, CREDIT, BALANCE, OTHER]
     assert [c.x0 for c in columns if c.role in (CREDIT, BALANCE)] == [437, 470]
+
+
+def test_a_date_stacked_over_a_value_date_and_a_description_right_of_the_amounts() -> None:
+    """PKO BP: "Data operacji" over "Data waluty" heads both dates of a row, the value date on
+    the row's next line; "Typ transakcji" and "Opis transakcji", apart, are both its description,
+    and words of the description past its header are no pieces of the balance left of it."""
+    header = [
+        line(word("Data", 43, width=18), word("operacji", 64, width=31), word("Typ", 102, width=14),
+             word("transakcji", 119, width=39), word("Kwota", 267, width=25), word("Saldo", 334, width=22),
+             word("po", 359, width=10), word("Opis", 386, width=17), word("transakcji", 405, width=39)),
+        line(word("Data", 43, 110, width=18), word("waluty", 64, 110, width=26),
+             word("transakcji", 330, 110, width=39)),
+    ]  # fmt: skip
+    rows = [
+        line(word("15.02.2024", 43, 125), word("Zlecenie", 102, 125), word("-185,40", 257, 125),
+             word("10 406,04", 324, 125), word("Nazwa", 386, 125), word("odbiorcy:", 414, 125),
+             word("PGE", 461, 125), word("S.A.", 479, 125)),
+        line(word("16.02.2024", 43, 135), word("Tytuł:", 386, 135), word("Prąd", 418, 135)),
+        line(word("20.02.2024", 43, 150), word("Opłata", 102, 150), word("-7,00", 272, 150),
+             word("10 399,04", 324, 150)),
+        line(word("20.02.2024", 43, 160)),
+    ]  # fmt: skip
+    reader = TableReader()
+    reader.read_page(0, [*header, *rows])
+    assert [(row.date_text, row.description, row.money) for row in reader.rows] == [
+        (
+            "15.02.2024",
+            ["Zlecenie Nazwa odbiorcy: PGE S.A.", "Tytuł: Prąd"],
+            {AMOUNT: "-185,40", BALANCE: "10 406,04"},
+        ),
+        ("20.02.2024", ["Opłata"], {AMOUNT: "-7,00", BALANCE: "10 399,04"}),
+    ]
+
+
+def test_a_second_description_label_does_not_make_one_line_of_a_header_the_better_reading() -> None:
+    """"Transaction" over "date": read alone, the top line names two description columns
+    ("Transaction", "Narrative"), which names no more than the two lines read together."""
+    lines = [
+        line(word("Transaction", 37, width=45), word("Effective", 103, width=34), word("date", 139, width=16),
+             word("Reference", 184, width=39), word("Narrative", 247, width=34),
+             word("Balance", 495, width=31)),
+        line(word("date", 37, 109.5, width=16), word("amount", 497, 109.5, width=29)),
+    ]  # fmt: skip
+    found = _find_header(lines, 0)
+    assert found is not None and found[1] == 2
+    assert [c.role for c in found[0]] == [DATE, OTHER, OTHER, DESCRIPTION, BALANCE]
 
 
 def test_dot_leader_header_is_split_into_its_labels() -> None:
@@ -488,6 +543,8 @@ def test_period_between_the_previous_statement_and_this_one() -> None:
         ("1.09222 exchange rate", True),
         ("USD 56,99 1 EURO = 1,1035 USD", True),
         ("EUR 89.90 Kurs 0.9612", True),
+        ("Oryginalna kwota operacji: 5,99 EUR", True),  # after a label of any wording
+        ("Tytuł: Czynsz luty 2024", False),
         ("EURO 2024", False),
         ("Kurs 12 Yoga", False),
         ("DEC 99999999", False),
@@ -544,6 +601,20 @@ def test_balances_under_a_label_printed_on_two_lines() -> None:
     assert {kind: amount.value for kind, amount in printed.items()} == {
         RowKind.OPENING: Decimal("217.00"),
         RowKind.CLOSING: Decimal("75.79"),
+    }
+
+
+def test_a_balance_a_word_space_after_its_label_s_colon() -> None:
+    """PKO BP: "Saldo początkowe: 4 512,37 PLN", the figure and its currency one run with the label."""
+    lines = [
+        line(word("Saldo", 43), word("początkowe:", 64), word("4 512,37", 110), word("PLN", 144)),
+        line(word("Saldo", 43, 130), word("końcowe:", 64, 130), word("10 459,04", 100, 130),
+             word("PLN", 148, 130)),
+    ]  # fmt: skip
+    printed = find_balances(lines, decimal_comma=True)
+    assert {kind: amount.value for kind, amount in printed.items()} == {
+        RowKind.OPENING: Decimal("4512.37"),
+        RowKind.CLOSING: Decimal("10459.04"),
     }
 
 

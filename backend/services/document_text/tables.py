@@ -24,6 +24,7 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "S$": "SGD",
     "HK$": "HKD",
     "NZ$": "NZD",
+    "R$": "BRL",
     "€": "EUR",
     "£": "GBP",
     "¥": "JPY",

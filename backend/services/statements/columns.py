@@ -29,7 +29,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             VALUE_DATE,
             r"(?:value|val|valuta|effective) date|valuta(?:datum)?|wert(?:stellung)?|date (?:de )?valeur"
             r"|valeur|fecha (?:de )?valor|valor|data (?:di )?valuta|valutadatum|rentedatum|value dt"
-            r"|rentedato",
+            r"|rentedato|data waluty",
         ),
         (POSTING_DATE, r"(?:post|posting|posted) date|date posted"),
         (
@@ -37,7 +37,8 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:(?:transaction|trans|txn|tran|trx|booking|entry|vr|voucher|processed|process|sale|"
             r"operation|op) )?date|date (?:of transaction|d'?operation|operation)|datum"
             r"|(?:ver)?buchungs?(?:tag|datum)|bu[ -]?tag|tag|buchung|fecha(?: (?:de )?oper(?:acion)?)?"
-            r"|data(?: (?:di )?operazione| contabile| registrazione)?|boekdatum|transactiedatum|dato",
+            r"|data(?: (?:di )?operazione| contabile| registrazione)?|boekdatum|transactiedatum|dato"
+            r"|data operacji|(?:data|dt) (?:do |de )?(?:balancete|movimento|lancamento)",
         ),
         (
             DESCRIPTION,
@@ -45,7 +46,8 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"payee|text)(?: of transactions?)?|transactions?|reference and description"
             r"|(?:buchungs|verwendungs)?(?:text|zweck)|beschreibung|vorgang(?:/buchungsinformation)?"
             r"|libelle|(?:nature de l'?)?operations?|detail de l'?operation|concepto|descripcion|descrizione"
-            r"|cod descripcion|omschrijving|mededeling(?:en)?|narration|tekst|erlauterung(?:en)?",
+            r"|cod descripcion|omschrijving|mededeling(?:en)?|narration|tekst|erlauterung(?:en)?"
+            r"|(?:opis|typ) (?:transakcji|operacji)|opis|historico",
         ),
         (
             DEBIT,
@@ -57,11 +59,11 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"credits?|deposits?|money in|paid in|in|cr|cr amt|(?:credit|deposit) amount|gutschrift|haben"
             r"|eingang|abonos?|credito|accrediti|entrate|avere|bij|bijschrijving",
         ),
-        (AMOUNT, r"(?:transaction )?(?:amount|amt)|betrag|umsatz|montant|importe|bedrag|importo|beløb"),
+        (AMOUNT, r"(?:transaction )?(?:amount|amt)|betrag|umsatz|montant|importe|bedrag|importo|beløb|kwota"),
         (
             BALANCE,
             r"(?:running |closing |statement )?balance|bal|balance amount|saldo|solde|kontostand"
-            r"|saldo (?:de )?(?:operacion|liquidacion)",
+            r"|saldo (?:de )?(?:operacion|liquidacion)|saldo po (?:transakcji|operacji)",
         ),
     )
 )
@@ -84,7 +86,7 @@ _LABEL_GAP = 0.5
 _PARENTHESES = re.compile(r"\([^)]*\)?")
 # "&" or "and" between the parts of one label ("Cheques & Debits").
 _LABEL_JOINS = re.compile(r"\s+(?:&|and)\s+")
-_CURRENCY_WORDS = re.compile(r"[$€£¥₹]|\b(?:in|en|of)?\s*\b(?:[a-z]{3}|euros?)\b$")
+_CURRENCY_WORDS = re.compile(r"(?:\b[a-z]{1,2})?[$€£¥₹]|\b(?:in|en|of)?\s*\b(?:[a-z]{3}|euros?)\b$")
 # A header naming no money column ("Bu-Tag  Wert  Vorgang", a Volksbank) heads amounts printed
 # right of its labels: at least this many of the dated lines among the next ones under it end in
 # one, their right edges within a word height of each other (amounts are right-aligned).
@@ -102,6 +104,9 @@ class Column:
     x1: float
     # Debit or credit by position only: the header printed the same label over both columns.
     side_guessed: bool = False
+    # A date column labelled with a second date under the first ("Data operacji" over "Data
+    # waluty"): each row prints that second date on its next line, in this column.
+    dates_stacked: bool = False
     header_x0: float = field(init=False)
     header_x1: float = field(init=False)
 
@@ -146,10 +151,13 @@ def classify_label(label: str) -> str:
 def _named_role(text: str) -> str:
     """The role a plain label (``text``, as :func:`classify_label` prepares it) names, with or
     without the currency words after it; ``OTHER`` if none."""
+    names_currency = any(word in _CURRENCY_LABELS for word in text.split())
     for candidate in (text, _CURRENCY_WORDS.sub("", text).strip()):
         for role, pattern in _ROLE_PATTERNS:
             if pattern.match(candidate):
-                return role
+                # A label naming a currency heads money: "Valor R$" (Banco do Brasil) is the amount,
+                # where "Valor" alone (Spanish) is the value date.
+                return AMOUNT if names_currency and role in (DATE, *_STAND_IN_DATES) else role
     return OTHER
 
 
@@ -230,8 +238,8 @@ def detect_header(line: Line, below: Sequence[Line] = ()) -> list[Column] | None
             unnamed[0].role = DESCRIPTION
     seen: set[str] = set()
     for column in columns:  # a second column with the same role (e.g. two dates) is extra info
-        if column.role in seen or column.role in _STAND_IN_DATES:
-            column.role = OTHER
+        if (column.role in seen and column.role != DESCRIPTION) or column.role in _STAND_IN_DATES:
+            column.role = OTHER  # two description columns (PKO's "Typ" and "Opis") are read as one text
         seen.add(column.role)
     return columns if unlabelled is None else [*columns, unlabelled]
 
@@ -299,12 +307,24 @@ def _labelled_columns(line: Line) -> list[Column]:
     """The header labels of ``line`` as columns, each with the role its label names."""
     words = [piece for word in line.words for piece in _leader_pieces(word)]
     runs = word_runs(Line(tuple(words), line.top, line.bottom, line.page), _LABEL_GAP)
-    return _merge_neighbours(
-        [
-            Column(classify_label(run_text(run)), min(w.x0 for w in run), max(w.x1 for w in run))
-            for run in runs
-        ]
-    )
+    return _merge_neighbours([_run_column(run) for run in runs])
+
+
+def _run_column(run: Sequence[Word]) -> Column:
+    """The column a header label heads, with the role it names; a label read as none whose top
+    line and the rest each name one on their own is two labels stacked over one column ("Data
+    operacji" over "Data waluty", PKO BP: the operation date, its value date printed under it in
+    each row), headed by the top one."""
+    column = Column(classify_label(run_text(run)), min(w.x0 for w in run), max(w.x1 for w in run))
+    top = min(word.top for word in run)
+    upper = [word for word in run if word.top < top + (word.bottom - word.top) / 2]
+    if column.role == OTHER and len(upper) < len(run):
+        upper_role = classify_label(run_text(upper))
+        lower_role = classify_label(run_text([word for word in run if word not in upper]))
+        if OTHER not in (upper_role, lower_role):
+            column.role = upper_role
+            column.dates_stacked = upper_role == DATE and lower_role in (DATE, *_STAND_IN_DATES)
+    return column
 
 
 def _is_grid(roles: Sequence[str]) -> bool:
@@ -414,8 +434,13 @@ class ColumnLayout:
                 if right:
                     return min(right, key=lambda c: c.x0)
             left = [c for c in self.columns if c.role in MONEY_ROLES and c.x1 <= word.x0]
-            if left:  # a lone "CR", "-" or currency code belongs to the number before it
-                return max(left, key=lambda c: c.x1)
+            before = max(left, key=lambda c: c.x1) if left else None
+            # a lone "CR", "-" or currency code belongs to the number before it, unless a text
+            # column starts between them (PKO's description right of its amounts: "PGE", "Z")
+            if before is not None and not any(
+                c.role not in MONEY_ROLES and before.x1 <= c.x0 <= word.x0 for c in self.columns
+            ):
+                return before
         # Text is left-aligned under its header: prefer the nearest text column starting on the left.
         text_columns = [c for c in self.columns if c.role not in MONEY_ROLES] or self.columns
         left = [c for c in text_columns if c.x0 <= word.x0]

@@ -61,7 +61,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^(?:alter|vorheriger) (?:kontostand|saldo)\b|^saldovortrag\b|^anfangssaldo\b"
                 r"|^(?:ancien|precedent) solde\b|^solde (?:precedent|initial|d'?ouverture|anterieur)\b"
                 r"|^saldo (?:anterior|inicial|iniziale|precedente|vorig)\b|^(?:begin|vorig) ?saldo\b"
-                r"|^saldo primo\b"
+                r"|^saldo primo\b|^saldo poczatkowe\b"
             ),
         ),
         (
@@ -72,7 +72,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^balance (?:due|this statement)\b"
                 r"|^(?:neuer|aktueller) (?:kontostand|saldo)\b|^endsaldo\b|^(?:nouveau|dernier) solde\b"
                 r"|^solde (?:final|de cloture|nouveau)\b|^saldo (?:final|actual|finale)\b"
-                r"|^(?:eind|nieuw) ?saldo\b|^schluss ?saldo\b"
+                r"|^(?:eind|nieuw) ?saldo\b|^schluss ?saldo\b|^saldo koncowe\b"
                 r"|^saldo ultimo\b"
             ),
         ),
@@ -143,16 +143,18 @@ _RATE_WORD = (
     r"|(?:tipo de )?cambio|tasso(?: di cambio)?|(?:wissel)?koers|[=@]"
 )
 _FIGURE = r"[-+]?\d[\d.,'\u2019/]*"
+# A label: one to three words and a colon ("Reference:", "Ticket Number:", "Omschrijving:").
+_LABEL = r"[^\W\d][\w.'-]*(?: [^\W\d][\w.'-]*){0,2}:"
 _NOTE_PIECE = rf"(?:{_CURRENCY_WORD}|{_RATE_WORD}|{_FIGURE})"
 # A line under a card transaction giving its foreign amount or exchange rate: not description.
 # Either after a label ("FOREIGN CURRENCY 22.54 USD"), or only the pieces above, one a currency
 # or rate and one a figure with a separator, in any order ("45.00 Euro", "01/02/24 EURO",
 # "1.09222 exchange rate", "USD 56,99 1 EURO = 1,1035 USD", "EUR 89.90 Kurs 0.9612"); "EURO
-# 2024" is no note.
+# 2024" is no note. The pieces may follow a label of any wording ("Oryginalna kwota operacji: 5,99 EUR").
 _FOREIGN_CURRENCY_NOTE = re.compile(
     r"^(?:foreign (?:currency|amount|transaction)|original (?:currency|amount)"
     r"|(?:exchange|conversion|fx) rate|@ ?(?:exchange |conversion |fx )?rate)\b"
-    rf"|^(?=.*\d[.,'\u2019/]\d)(?=.*?(?<!\w)(?:{_CURRENCY_WORD}|{_RATE_WORD})(?!\w))"
+    rf"|^(?:{_LABEL}\s*)?(?=.*\d[.,'\u2019/]\d)(?=.*?(?<!\w)(?:{_CURRENCY_WORD}|{_RATE_WORD})(?!\w))"
     rf"{_NOTE_PIECE}(?:\s+{_NOTE_PIECE})*$",
     re.IGNORECASE,
 )
@@ -163,8 +165,6 @@ _VALUE_DATE_NOTE = re.compile(
     rf"\s*:?\s*(?:{DATE_IN_TEXT.pattern}|\d{{1,2}}[./-]\d{{1,2}}\.?)$",
     re.IGNORECASE,
 )
-# A label: one to three words and a colon ("Reference:", "Ticket Number:", "Omschrijving:").
-_LABEL = r"[^\W\d][\w.'-]*(?: [^\W\d][\w.'-]*){0,2}:"
 _LABELLED = re.compile(rf"^{_LABEL}(?:\s|$)")
 # A line under a row printing only labelled references, each a label, then a code with a digit
 # ("Reference: 320240090123456789", "Ticket Number: 00612345678901", "Arrival Date: 01/12/24

@@ -64,7 +64,8 @@ def _groups(line: Line) -> list[list[Word]]:
 
 
 def labelled_values(lines: Sequence[Line]) -> Iterator[tuple[str, str]]:
-    """Yield (label, value) pairs: a label's last word, the text right of it, or the text just below it.
+    """Yield (label, value) pairs: a label's last word, the text right of it or of its colon, or the
+    text just below it.
 
     Below a label, the value is first the words under the label itself, then every word of its
     column: up to the next label on the label's line (a right-aligned figure under a left-aligned
@@ -79,6 +80,10 @@ def labelled_values(lines: Sequence[Line]) -> Iterator[tuple[str, str]]:
             label = run_text(group)
             if len(group) > 1:
                 yield run_text(group[:-1]), group[-1].text
+            # a label's colon, a word space from its value ("Saldo początkowe: 4 512,37 PLN")
+            colon = next((i for i, word in enumerate(group[:-2]) if word.text.endswith(":")), None)
+            if colon is not None:
+                yield run_text(group[: colon + 1]), run_text(group[colon + 1 :])
             if position + 1 < len(groups):
                 yield label, run_text(groups[position + 1])
                 if position + 2 < len(groups) and _COUNT_OR_YEAR.match(run_text(groups[position + 1])):

@@ -43,7 +43,9 @@ from .keywords import (
 )
 
 # Every header has a date column: a cheap test before reading a line as a header.
-_HEADER_DATE_WORD = re.compile(r"dat[aeu]|\btag\b|fecha|buchung|wert|valeur|valuta|\bdato\b", re.IGNORECASE)
+_HEADER_DATE_WORD = re.compile(
+    r"dat[aeu]|\btag\b|fecha|buchung|wert|valeur|valuta|\bdato\b|\bdt\b", re.IGNORECASE
+)
 # The lines of a header printed on several lines are closer than this many word heights.
 _STACKED_GAP = 0.6
 _HEADER_LINES = 3
@@ -97,9 +99,10 @@ def _is_note(text: str) -> bool:
 
 
 def _header_score(columns: Sequence[Column]) -> tuple[int, int]:
-    """Named columns, and minus the unnamed ones: a better reading of a header scores higher."""
-    unnamed = sum(column.role == OTHER for column in columns)
-    return len(columns) - unnamed, -unnamed
+    """Roles named, and minus the columns naming none or one named already (a second description
+    column): a better reading of a header scores higher."""
+    named = {column.role for column in columns if column.role != OTHER}
+    return len(named), len(named) - len(columns)
 
 
 @dataclass
@@ -162,6 +165,7 @@ class TableReader:
     _last_date_text: str = ""  # the date column's text of the last dated row, as printed
     _text_right: float | None = None  # where the current row's description ends (x), if it has one
     _labelled_descriptions: bool = False  # a description line read so far starts with "Label:"
+    _second_date_due: bool = False  # the next line may print the current row's second date
 
     @property
     def found_table(self) -> bool:
@@ -400,6 +404,13 @@ class TableReader:
         self._line_top = cells.top if cells.heights else line.top
         date_words = cells.texts.get(DATE, [])
         date, date_read_as = self._date_of(date_words) if date_words else (None, "")
+        second_date_due, self._second_date_due = self._second_date_due, False
+        if second_date_due and date is not None and not {*MONEY_ROLES} & cells.landed:
+            # The row's value date, under its date where the header stacks the two: no new row.
+            date, date_words = None, []
+            cells.landed.discard(DATE)
+            if not cells.landed:
+                return True
         description = cells.texts.get(DESCRIPTION, [])
         if date_words and date is None and row_kind(" ".join(description)) is RowKind.TRANSACTION:
             description = date_words + description  # not a date after all ("-1234 SHOP")
@@ -467,5 +478,8 @@ class TableReader:
         self._row_height = median(cells.heights) if cells.heights else 0.0
         self._dated_top, self._tail = self._line_top, []
         self._text_right = cells.text_x1 if text and not above else None
+        self._second_date_due = date is not None and any(
+            column.dates_stacked for column in layout.columns if column.role == DATE
+        )
         self.rows.append(self._row)
         return True
