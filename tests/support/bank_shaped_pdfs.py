@@ -3243,3 +3243,1055 @@ def write_rbc(path: Path) -> Truth:
     s.right(cols[4], y + 1, us(closing, sign="-"), bold=True)
     s.save(path)
     return Truth(shown, opening, closing)
+
+
+# --- A fourth set: payment apps, a broker, card issuers and banks not drawn above ----------------
+
+
+def number_pages(s: Sheet, label: str, x: float, y: float) -> None:
+    """``label`` (e.g. ``"Page {page} of {pages}"``) right-aligned at ``x`` on every page, once the
+    page count is known."""
+    for page in range(1, s.pages + 1):
+        s.pdf.page = page
+        s.pdf.font_family = ""  # fpdf2 keeps one font state, not each page's: select it again
+        s.right(x, y, label.format(page=page, pages=s.pages), size=6)
+    s.pdf.page = s.pages
+
+
+# --- PayPal (US monthly account statement): Gross / Fee / Net per row, no running balance ------------
+
+
+def write_paypal(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    opening = D("512.40")
+    # (date, type line, counterparty line, transaction ID (left out), gross, fee)
+    items = [
+        (date(2024, 1, 2), "Mobile Payment", "From: Jane Smith", "1AB23456CD7890123", D("120.00"), D("0")),
+        (date(2024, 1, 4), "Express Checkout Payment", "eBay Inc.", "2CD34567EF8901234", D("-45.99"), D("0")),
+        (
+            date(2024, 1, 6),
+            "Payment Received",
+            "Sarah Lee - Invoice 1043",
+            "3EF45678GH9012345",
+            D("250.00"),
+            D("-9.22"),
+        ),
+        (
+            date(2024, 1, 9),
+            "PreApproved Payment Bill User Payment",
+            "Spotify USA",
+            "4GH56789JK0123456",
+            D("-10.99"),
+            D("0"),
+        ),
+        (
+            date(2024, 1, 12),
+            "General Withdrawal",
+            "Bank Account ****1234",
+            "5JK67890LM1234567",
+            D("-300.00"),
+            D("0"),
+        ),
+        (date(2024, 1, 15), "Payment Refund", "eBay Inc.", "6LM78901NP2345678", D("45.99"), D("0")),
+        (date(2024, 1, 20), "Mobile Payment", "To: Mike Brown", "7NP89012QR3456789", D("-60.00"), D("0")),
+        (
+            date(2024, 1, 26),
+            "Payment Received",
+            "Tom Green - Invoice 1044",
+            "8QR90123ST4567890",
+            D("80.00"),
+            D("-3.28"),
+        ),
+        (
+            date(2024, 1, 29),
+            "Bank Deposit to PP Account",
+            "Bank Account ****1234",
+            "9ST01234UV5678901",
+            D("100.00"),
+            D("0"),
+        ),
+    ]
+    rows = [Row(d, f"{kind} {who}", gross + fee) for d, kind, who, _, gross, fee in items]
+    money_in = sum((g for *_, g, _ in items if g > 0), D(0))
+    money_out = sum((g for *_, g, _ in items if g < 0), D(0))
+    fees = sum((f for *_, f in items), D(0))
+    closing = opening + money_in + money_out + fees
+    cols = (15, 38, 128, 152, 174, 200)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "PayPal", bold=True, size=14)
+        s.text(120, 14, "Monthly account statement", bold=True)
+        s.text(120, 18, "January 1, 2024 - January 31, 2024")
+        s.text(120, 22, "Account ID: K7QPZ3XW2M9LY  john.doe@example.com")
+        s.text(15, 262, "PayPal, Inc. 2211 North First Street, San Jose, CA 95131", size=6)
+        y = 34
+        if page == 1:
+            s.text(15, 32, "JOHN DOE")
+            s.text(15, 36, "42 ELM STREET, PORTLAND, OR 97201")
+            s.text(15, 46, "Balance summary (USD)", bold=True)
+            summary = [
+                ("Beginning balance", us(opening, sign="-", dollar="$")),
+                ("Money in", us(money_in, dollar="$")),
+                ("Fees", us(fees, sign="-", dollar="$")),
+                ("Money out", us(money_out, sign="-", dollar="$")),
+                ("Ending balance", us(closing, sign="-", dollar="$")),
+            ]
+            for k, (label, value) in enumerate(summary):
+                s.text(15, 51 + 4 * k, label)
+                s.right(85, 51 + 4 * k, value)
+            s.text(110, 51, "Holds and pending transactions are not shown on this statement.", size=6)
+            y = 80
+        s.text(15, y, "Activity", bold=True, size=9)
+        y += 5
+        s.text(cols[0], y, "DATE", bold=True)
+        s.text(cols[1], y, "DESCRIPTION", bold=True)
+        s.text(cols[2] - 14, y, "CURRENCY", bold=True)
+        s.right(cols[3], y, "AMOUNT", bold=True)
+        s.right(cols[4], y, "FEES", bold=True)
+        s.right(cols[5], y, "TOTAL", bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 250, first_bottom=135)
+    for d, kind, who, ref, gross, fee in items:
+        y = flow.need(12)
+        s.text(cols[0], y, d.strftime("%m/%d/%Y"))
+        s.text(cols[1], y, kind)
+        s.text(cols[1], y + 3.6, who)
+        s.text(cols[1], y + 7.2, f"ID: {ref}", size=6)
+        s.text(cols[2] - 14, y, "USD")
+        s.right(cols[3], y, us(gross, sign="-"))
+        s.right(cols[4], y, us(fee, sign="-"))
+        s.right(cols[5], y, us(gross + fee, sign="-"))
+    number_pages(s, "Page {page} of {pages}", 200, 262)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Wise (EUR balance statement): printed newest first, the date under each description ----------
+# Wise's PDF statements list a balance's activity newest first, each row's date (and the transfer
+# or card reference) on a small line under its description, and the balance after it in "Amount".
+
+
+def write_wise(path: Path) -> Truth:
+    s = Sheet("A4", 8)
+    opening = D("1840.25")
+    # oldest first: (date, description, reference line (left out), signed amount)
+    items = [
+        (
+            date(2024, 1, 3),
+            "Card transaction of 23.40 EUR issued by Rewe Berlin",
+            "Transaction: CARD-1183920441",
+            D("-23.40"),
+        ),
+        (
+            date(2024, 1, 5),
+            "Received money from Acme GmbH with reference INV-2024-001",
+            "Transaction: TRANSFER-902113847",
+            D("1500.00"),
+        ),
+        (
+            date(2024, 1, 8),
+            "Converted 200.00 GBP to 232.26 EUR",
+            "Transaction: BALANCE-71829304  Exchange rate: 1.1613",
+            D("232.26"),
+        ),
+        (
+            date(2024, 1, 10),
+            "Sent money to Maria Rossi",
+            "Transaction: TRANSFER-903377120  Reference: January rent",
+            D("-450.00"),
+        ),
+        (
+            date(2024, 1, 14),
+            "Card transaction of 15.00 USD issued by Netflix.com Los Gatos",
+            "Transaction: CARD-1190082713  Exchange rate: 1.0815",
+            D("-13.87"),
+        ),
+        (
+            date(2024, 1, 20),
+            "Direct debit payment to Vodafone GmbH",
+            "Transaction: DIRECT_DEBIT-5521098",
+            D("-39.99"),
+        ),
+        (
+            date(2024, 1, 27),
+            "Cash withdrawal of 100.00 EUR issued by Sparkasse Berlin",
+            "Transaction: CARD-1201187456",
+            D("-100.00"),
+        ),
+    ]
+    chronological = running(opening, [(d, text, a) for d, text, _, a in items])
+    closing = last_balance(chronological)
+    printed = list(zip(items, chronological, strict=True))[::-1]
+    cols = (15, 150, 172, 196)
+
+    def header(page: int) -> float:
+        s.text(15, 15, "Wise", bold=True, size=16)
+        s.right(196, 15, "EUR statement", bold=True, size=11)
+        s.right(196, 20, "1 January 2024 [GMT+01:00] - 31 January 2024 [GMT+01:00]")
+        s.right(196, 24, "Generated on: 2 February 2024")
+        s.text(15, 284, "Wise Europe SA, Rue du Trône 100, 3rd floor, Brussels, 1050, Belgium", size=6)
+        y = 36
+        if page == 1:
+            s.text(15, 34, "Account Holder", bold=True)
+            s.text(15, 38, "Jane Doe")
+            s.text(15, 42, "Torstraße 12, 10119 Berlin, Germany")
+            s.text(120, 34, "IBAN  BE12 9670 1234 5678", size=7)
+            s.text(120, 38, "Swift/BIC  TRWIBEB1XXX", size=7)
+            s.text(15, 54, "EUR on 31 January 2024 [GMT+01:00]", bold=True, size=10)
+            s.right(196, 54, f"{us(closing)} EUR", bold=True, size=10)
+            y = 64
+        s.text(cols[0], y, "Description", bold=True)
+        s.right(cols[1], y, "Incoming", bold=True)
+        s.right(cols[2], y, "Outgoing", bold=True)
+        s.right(cols[3], y, "Amount", bold=True)
+        return y + 7
+
+    flow = Flow(s, header, 272, first_bottom=150)
+    for (day, text, ref, amount), row in printed:
+        y = flow.need(12)
+        s.text(cols[0], y, text, bold=True)
+        s.text(cols[0], y + 4, f"{day.day} {day:%B %Y}", size=6.5)
+        s.text(cols[0] + 30, y + 4, ref, size=6.5)
+        s.right(cols[1] if amount > 0 else cols[2], y, us(amount, sign="-"))
+        s.right(cols[3], y, us(last_balance([row])))
+    y = flow.need(10)
+    s.text(
+        cols[0],
+        y + 3,
+        "This is not a bank statement issued by a credit institution. Wise Europe SA is an",
+        size=6,
+    )
+    s.text(cols[0], y + 6, "electronic money institution authorised by the National Bank of Belgium.", size=6)
+    number_pages(s, "{page} / {pages}", 196, 284)
+    s.save(path)
+    return Truth(tuple(row for _, row in printed), None, closing)
+
+
+# --- Charles Schwab (US brokerage): Transaction Detail, MM/DD settle/trade dates, (1,234.56) -------
+
+
+def write_schwab(path: Path) -> Truth:
+    s = Sheet("Letter", 7)
+    opening = D("3250.00")
+    # (settle, trade, transaction, description, quantity, unit price, charges, total)
+    items: list[tuple[date, date | None, str, str, str, str, str, Decimal]] = [
+        (date(2023, 12, 1), None, "Deposit", "TRANSFER FUNDS FROM BANK ****6789", "", "", "", D("2000.00")),
+        (
+            date(2023, 12, 5),
+            date(2023, 12, 1),
+            "Purchase",
+            "VANGUARD TOTAL STOCK MKT ETF: VTI",
+            "8.0000",
+            "221.4500",
+            "",
+            D("-1771.60"),
+        ),
+        (
+            date(2023, 12, 12),
+            date(2023, 12, 8),
+            "Sale",
+            "APPLE INC: AAPL",
+            "(5.0000)",
+            "195.7100",
+            "(0.02)",
+            D("978.53"),
+        ),
+        (date(2023, 12, 14), None, "Qualified Dividend", "MICROSOFT CORP: MSFT", "", "", "", D("7.50")),
+        (date(2023, 12, 22), None, "Withdrawal", "FUNDS TRANSFER TO BANK ****6789", "", "", "", D("-500.00")),
+        (
+            date(2023, 12, 28),
+            date(2023, 12, 27),
+            "Purchase",
+            "SCHWAB S&P 500 INDEX: SWPPX",
+            "25.0000",
+            "72.3000",
+            "",
+            D("-1807.50"),
+        ),
+        (
+            date(2023, 12, 29),
+            None,
+            "Bank Interest",
+            "BANK INT 120123-122923 SCHWAB BANK",
+            "",
+            "",
+            "",
+            D("1.23"),
+        ),
+    ]
+    rows = [Row(d, f"{kind} {text}", total) for d, _, kind, text, *_, total in items]
+    closing = opening + sum((r.amount for r in rows), D(0))
+
+    def paren(amount: Decimal) -> str:
+        return f"({us(amount)})" if amount < 0 else us(amount)
+
+    cols = (15, 30, 45, 72, 140, 158, 180, 203)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "charles", bold=True, size=12)
+        s.text(15, 19, "SCHWAB", bold=True, size=12)
+        s.text(60, 14, "Schwab One® Account of", size=7)
+        s.text(60, 18, "JOHN Q DOE", bold=True)
+        s.text(140, 14, "Statement Period")
+        s.text(140, 18, "December 1-31, 2023", bold=True)
+        s.text(140, 22, "Account Number 1234-5678")
+        s.text(15, 268, "Schwab One® Account of JOHN Q DOE  Account Number 1234-5678", size=6)
+        if page == 1:
+            s.text(15, 36, "Cash Transactions Summary", bold=True, size=9)
+            summary = [
+                ("Starting Cash*", paren(opening)),
+                ("Deposits", paren(D("2000.00"))),
+                ("Withdrawals", paren(D("-500.00"))),
+                ("Purchases", paren(D("-3579.10"))),
+                ("Sales/Redemptions", paren(D("978.53"))),
+                ("Dividends/Interest", paren(D("8.73"))),
+                ("Ending Cash*", paren(closing)),
+            ]
+            for k, (label, value) in enumerate(summary):
+                s.text(15, 42 + 4 * k, label)
+                s.right(90, 42 + 4 * k, value)
+            s.text(
+                15,
+                72,
+                "*Cash (or cash equivalents) includes Bank Sweep deposits held at Schwab Bank.",
+                size=6,
+            )
+            y = 84
+        else:
+            y = 34
+        s.text(15, y, "Transaction Detail", bold=True, size=9)
+        y += 5
+        s.text(cols[0], y, "Settle", bold=True)
+        s.text(cols[1], y, "Trade", bold=True)
+        s.text(cols[0], y + 3.5, "Date", bold=True)
+        s.text(cols[1], y + 3.5, "Date", bold=True)
+        s.text(cols[2], y + 3.5, "Transaction", bold=True)
+        s.text(cols[3], y + 3.5, "Description", bold=True)
+        s.right(cols[4], y + 3.5, "Quantity", bold=True)
+        s.right(cols[5], y, "Unit", bold=True)
+        s.right(cols[5], y + 3.5, "Price", bold=True)
+        s.right(cols[6], y, "Charges and", bold=True)
+        s.right(cols[6], y + 3.5, "Interest", bold=True)
+        s.right(cols[7], y, "Total", bold=True)
+        s.right(cols[7], y + 3.5, "Amount", bold=True)
+        return y + 9
+
+    flow = Flow(s, header, 255)
+    for settle, trade, kind, text, qty, price, charges, total in items:
+        y = flow.need(5)
+        s.text(cols[0], y, settle.strftime("%m/%d"))
+        if trade is not None:
+            s.text(cols[1], y, trade.strftime("%m/%d"))
+        s.text(cols[2], y, kind)
+        s.text(cols[3], y, text)
+        s.right(cols[4], y, qty)
+        s.right(cols[5], y, price)
+        s.right(cols[6], y, charges)
+        s.right(cols[7], y, paren(total))
+    y = flow.need(8)
+    s.text(cols[3], y + 2, "Total Transactions", bold=True)
+    s.right(cols[7], y + 2, paren(closing - opening), bold=True)
+    number_pages(s, "{page} of {pages}", 203, 268)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Chase credit card (US): ACCOUNT ACTIVITY by section, MM/DD, EXCHG RATE lines, an interest table -
+
+
+def write_chase_card(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    previous = D("1204.77")
+    # (date, description, left-out lines (foreign currency), amount as printed: credits negative)
+    payments = [(date(2023, 12, 28), "Payment Thank You-Mobile", [], D("-1204.77"))]
+    purchases = [
+        (date(2023, 12, 16), "SAFEWAY #1234 OAKLAND CA", [], D("84.12")),
+        (date(2023, 12, 21), "UNITED 0162345678901 800-932-2732 TX", [], D("386.40")),
+        (
+            date(2023, 12, 27),
+            "LE PETIT CAFE PARIS",
+            ["12/27 EURO", "50.00 X 1.092200 (EXCHG RATE)"],
+            D("54.61"),
+        ),
+        (date(2023, 12, 30), "AMAZON MKTPL*R47TY2QW0 Amzn.com/bill WA", [], D("29.99")),
+        (date(2024, 1, 3), "NETFLIX.COM 866-579-7172 CA", [], D("15.49")),
+        (date(2024, 1, 9), "TST* BLUE BOTTLE COFFEE OAKLAND CA", [], D("6.75")),
+    ]
+    fees = [(date(2023, 12, 27), "FOREIGN TRANSACTION FEE", [], D("1.64"))]
+    interest = [(date(2024, 1, 14), "PURCHASE INTEREST CHARGE", [], D("8.21"))]
+    everything = payments + purchases + fees + interest
+    total = {
+        name: sum((a for *_, a in group), D(0))
+        for name, group in (("pay", payments), ("buy", purchases), ("fee", fees), ("int", interest))
+    }
+    new_balance = previous + sum(total.values(), D(0))
+
+    def header(page: int) -> float:
+        s.text(15, 14, "CHASE FREEDOM: ULTIMATE REWARDS® SUMMARY", bold=True)
+        s.text(130, 14, "Manage your account online at: www.chase.com/cardhelp", size=6)
+        s.text(15, 266, "JOHN DOE", size=6)
+        s.text(60, 266, "Statement Date: 01/14/24", size=6)
+        if page == 1:
+            s.text(15, 24, "ACCOUNT SUMMARY", bold=True, size=9)
+            s.text(15, 29, "Account Number: XXXX XXXX XXXX 4321")
+            summary = [
+                ("Previous Balance", us(previous, dollar="$")),
+                ("Payment, Credits", "-" + us(-total["pay"], dollar="$")),
+                ("Purchases", "+" + us(total["buy"], dollar="$")),
+                ("Cash Advances", "$0.00"),
+                ("Balance Transfers", "$0.00"),
+                ("Fees Charged", "+" + us(total["fee"], dollar="$")),
+                ("Interest Charged", "+" + us(total["int"], dollar="$")),
+                ("New Balance", us(new_balance, dollar="$")),
+                ("Opening/Closing Date", "12/15/23 - 01/14/24"),
+                ("Credit Access Line", "$7,500"),
+                ("Available Credit", "$6,912"),
+            ]
+            for k, (label, value) in enumerate(summary):
+                s.text(15, 34 + 3.8 * k, label)
+                s.right(95, 34 + 3.8 * k, value)
+            s.text(115, 24, "PAYMENT INFORMATION", bold=True, size=9)
+            s.text(115, 29, "New Balance")
+            s.right(196, 29, us(new_balance, dollar="$"))
+            s.text(115, 33, "Minimum Payment Due")
+            s.right(196, 33, "$40.00")
+            s.text(115, 37, "Payment Due Date")
+            s.right(196, 37, "02/08/24")
+            y = 86
+        else:
+            y = 24
+        s.text(15, y, "ACCOUNT ACTIVITY" + ("" if page == 1 else " (CONTINUED)"), bold=True, size=9)
+        s.text(15, y + 5, "Date of", bold=True)
+        s.text(15, y + 8.5, "Transaction", bold=True)
+        s.text(40, y + 8.5, "Merchant Name or Transaction Description", bold=True)
+        s.right(200, y + 8.5, "$ Amount", bold=True)
+        return y + 14
+
+    flow = Flow(s, header, 255, first_bottom=150)
+
+    def section(title: str, items: list[tuple[date, str, list[str], Decimal]]) -> None:
+        y = flow.need(5)
+        s.text(15, y, title, bold=True)
+        for day, text, extra, amount in items:
+            y = flow.need(4 + 3.4 * len(extra))
+            s.text(15, y, day.strftime("%m/%d"))
+            s.text(40, y, text)
+            s.right(200, y, us(amount, sign="-"))
+            for k, line in enumerate(extra):
+                s.text(40, y + 3.4 * (k + 1), line, size=6.5)
+
+    section("PAYMENTS AND OTHER CREDITS", payments)
+    section("PURCHASE", purchases)
+    section("FEES CHARGED", fees)
+    y = flow.need(5)
+    s.text(40, y, "TOTAL FEES FOR THIS PERIOD", bold=True)
+    s.right(200, y, us(total["fee"], dollar="$"), bold=True)
+    section("INTEREST CHARGED", interest)
+    y = flow.need(5)
+    s.text(40, y, "TOTAL INTEREST FOR THIS PERIOD", bold=True)
+    s.right(200, y, us(total["int"], dollar="$"), bold=True)
+    y = flow.need(16)
+    s.text(60, y + 3, "2024 Totals Year-to-Date", bold=True)
+    s.text(60, y + 7, "Total fees charged in 2024")
+    s.right(150, y + 7, "$0.00")
+    s.text(60, y + 11, "Total interest charged in 2024")
+    s.right(150, y + 11, us(total["int"], dollar="$"))
+    y = flow.need(22)
+    s.text(15, y + 3, "INTEREST CHARGES", bold=True, size=9)
+    s.text(15, y + 8, "Balance Type", bold=True)
+    s.text(55, y + 8, "Annual Percentage Rate (APR)", bold=True)
+    s.text(110, y + 8, "Balance Subject To Interest Rate", bold=True)
+    s.right(200, y + 8, "Interest Charges", bold=True)
+    s.text(15, y + 13, "Purchases")
+    s.text(55, y + 13, "24.99%(v)(d)")
+    s.right(150, y + 13, "$399.70")
+    s.right(200, y + 13, us(total["int"], dollar="$"))
+    s.text(15, y + 17, "Cash Advances")
+    s.text(55, y + 17, "29.99%(v)(d)")
+    s.right(150, y + 17, "- 0 -")
+    s.right(200, y + 17, "- 0 -")
+    number_pages(s, "Page {page} of {pages}", 200, 266)
+    s.save(path)
+    rows = [Row(d, text, -a) for d, text, _, a in everything]
+    return Truth(tuple(rows), -previous, -new_balance)
+
+
+# --- Nationwide (UK FlexAccount): £Out / £In / £Balance, date once a day, brought/carried forward ---
+
+
+def write_nationwide(path: Path) -> Truth:
+    s = Sheet("A4", 8)
+    opening = D("1203.44")
+    items: list[tuple[date, list[str], Decimal]] = [
+        (date(2023, 12, 15), ["Contactless Payment TESCO STORES 2345 LONDON"], D("-14.62")),
+        (date(2023, 12, 15), ["Direct debit to THAMES WATER"], D("-36.00")),
+        (date(2023, 12, 18), ["Visa purchase AMAZON.CO.UK*RT4Y6 AMAZON.CO.UK"], D("-59.99")),
+        (date(2023, 12, 20), ["Bank credit ACME LTD SALARY DEC"], D("2310.55")),
+        (date(2023, 12, 20), ["Transfer to 040004 12345678 SAVINGS"], D("-400.00")),
+        (date(2023, 12, 22), ["Cash Withdrawal NATIONWIDE CROYDON"], D("-80.00")),
+        (date(2023, 12, 27), ["Standing order J SMITH RENT"], D("-825.00")),
+        (date(2023, 12, 29), ["Contactless Payment PRET A MANGER LONDON"], D("-6.45")),
+        (date(2023, 12, 29), ["Bank credit HMRC CHILD BENEFIT"], D("102.40")),
+        (date(2024, 1, 2), ["Direct debit to BRITISH GAS"], D("-88.00")),
+        (date(2024, 1, 2), ["Direct debit to VIRGIN MEDIA"], D("-49.50")),
+        (date(2024, 1, 5), ["Payment to A JONES DINNER"], D("-32.00")),
+        (date(2024, 1, 8), ["Visa purchase SAINSBURYS S/MKT LONDON"], D("-71.23")),
+        (date(2024, 1, 10), ["Bank credit A JONES REPAYMENT"], D("32.00")),
+        (date(2024, 1, 12), ["Direct debit to COUNCIL TAX LAMBETH"], D("-145.00")),
+        (date(2024, 1, 12), ["Contactless Payment TFL TRAVEL CH LONDON"], D("-8.10")),
+    ]
+    full = running(opening, [(d, " ".join(lines), a) for d, lines, a in items])
+    rows = day_end_balances(full)
+    closing = last_balance(full)
+    money_in = sum((a for *_, a in items if a > 0), D(0))
+    money_out = -sum((a for *_, a in items if a < 0), D(0))
+    cols = (15, 32, 150, 172, 196)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Nationwide", bold=True, size=14)
+        s.text(15, 19, "Building Society", size=7)
+        s.text(120, 14, "Current Account Statement", bold=True)
+        s.text(120, 18, "FlexAccount   Statement no: 87")
+        s.text(120, 22, "Sort code 07-01-16   Account no 12345678")
+        s.text(
+            15,
+            284,
+            "Nationwide Building Society. Head Office: Nationwide House, Pipers Way, Swindon SN38 1NW",
+            size=6,
+        )
+        y = 34
+        if page == 1:
+            s.text(15, 32, "MISS A SAMPLE")
+            s.text(15, 36, "11A SAMPLE STREET, SAMPLEVILLE AB12 3CD")
+            s.text(120, 32, "Statement date: 14 January 2024", bold=True)
+            box = [
+                ("Start balance", us(opening, dollar="£")),
+                ("Payments in", us(money_in, dollar="£")),
+                ("Payments out", us(money_out, dollar="£")),
+                ("End balance", us(closing, dollar="£")),
+                ("Average credit balance", "£1,412.80"),
+                ("Average debit balance", "£0.00"),
+            ]
+            for k, (label, value) in enumerate(box):
+                s.text(120, 38 + 4 * k, label, size=7)
+                s.right(196, 38 + 4 * k, value, size=7)
+            s.text(15, 48, "Your FlexAccount transactions", bold=True, size=9)
+            s.text(15, 52, "15 December 2023 to 14 January 2024", size=7)
+            y = 70
+        s.text(cols[0], y, "Date", bold=True)
+        s.text(cols[1], y, "Description", bold=True)
+        s.right(cols[2], y, "£Out", bold=True)
+        s.right(cols[3], y, "£In", bold=True)
+        s.right(cols[4], y, "£Balance", bold=True)
+        return y + 6
+
+    state = {"balance": opening}
+
+    def leave(y: float) -> None:
+        s.text(cols[1], y + 1, "Balance carried forward", bold=True)
+        s.right(cols[4], y + 1, us(state["balance"]), bold=True)
+
+    def enter(y: float) -> float:
+        s.text(cols[1], y, "Balance brought forward", bold=True)
+        s.right(cols[4], y, us(state["balance"]), bold=True)
+        return y + 5
+
+    flow = Flow(s, header, 270, leave=leave, enter=enter, first_bottom=150)
+    y = flow.need(5)
+    s.text(cols[0], y, "15 Dec")
+    s.text(cols[1], y, "Balance from statement 86 dated 14/12/2023")
+    s.right(cols[4], y, us(opening))
+    previous_day: date | None = None
+    page = s.pages
+    for (day, lines, amount), row, shown in zip(items, full, rows, strict=True):
+        y = flow.need(4 * len(lines) + 1.5)
+        if day != previous_day or s.pages != page:
+            s.text(cols[0], y, f"{day.day:02d} {day:%b}")
+        previous_day, page = day, s.pages
+        for k, line in enumerate(lines):
+            s.text(cols[1], y + 4 * k, line)
+        last = y
+        s.right(cols[2] if amount < 0 else cols[3], last, us(amount))
+        if shown.balance is not None:
+            s.right(cols[4], last, us(shown.balance))
+        state["balance"] = last_balance([row])
+    y = flow.need(6)
+    s.text(cols[1], y + 1, "Balance carried forward", bold=True)
+    s.right(cols[4], y + 1, us(closing), bold=True)
+    number_pages(s, "Page {page} of {pages}", 196, 284)
+    s.save(path)
+    return Truth(rows, opening, closing)
+
+
+# --- ICICI Bank (IN savings e-statement): DATE / MODE / PARTICULARS / DEPOSITS before WITHDRAWALS, B/F -
+
+
+def write_icici(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("124560.50")
+    items: list[tuple[date, str, list[str], Decimal]] = [
+        (date(2023, 12, 16), "UPI", ["UPI/335012345678/SWIGGY/", "swiggy@icici/Payment"], D("-486.00")),
+        (date(2023, 12, 18), "", ["BIL/INFT/EDC1234567/", "Rent Dec/RAJESH KUMAR"], D("-22000.00")),
+        (date(2023, 12, 20), "ATM", ["ATM/CASH WDL/20-12-23/", "ANDHERI EAST MUMBAI"], D("-10000.00")),
+        (
+            date(2023, 12, 22),
+            "NEFT",
+            ["NEFT-HDFCN52023122212345-", "ACME TECHNOLOGIES PVT LTD-SALARY"],
+            D("185432.00"),
+        ),
+        (date(2023, 12, 26), "UPI", ["UPI/335912345679/AMAZON/", "amazon@apl/Payment"], D("-3499.00")),
+        (date(2023, 12, 28), "", ["CMS/ CREDIT CARD PAYMENT", "ICICI CARD XX1234"], D("-45210.75")),
+        (date(2023, 12, 31), "", ["123456789:Int.Pd:", "01-10-2023 to 31-12-2023"], D("1289.00")),
+        (date(2024, 1, 2), "UPI", ["UPI/400212345680/BESCOM/", "bescom@ybl/Electricity"], D("-2345.00")),
+        (date(2024, 1, 4), "UPI", ["UPI/400412345681/PRIYA S/", "priya.s@okhdfc/Dinner"], D("750.00")),
+        (date(2024, 1, 8), "", ["MMT/IMPS/400812345682/", "SIP/ZERODHA BROKING"], D("-15000.00")),
+        (
+            date(2024, 1, 10),
+            "UPI",
+            ["UPI/401012345683/BIGBASKET/", "bigbasket@icici/Groceries"],
+            D("-1876.40"),
+        ),
+        (date(2024, 1, 12), "", ["ACH/LIC OF INDIA/", "LIC PREMIUM JAN"], D("-8420.00")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, _, lines, a in items])
+    closing = last_balance(rows)
+    deposits = sum((a for *_, a in items if a > 0), D(0))
+    withdrawals = -sum((a for *_, a in items if a < 0), D(0))
+    cols = (15, 37, 52, 142, 170, 198)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "ICICI Bank", bold=True, size=14)
+        s.text(110, 14, "Savings Account  XXXXXXXX4567", size=7)
+        s.text(110, 18, "Customer ID  5XXXXX12", size=7)
+        s.text(15, 286, "Please call from your registered mobile number. www.icicibank.com", size=6)
+        y = 30
+        if page == 1:
+            s.text(15, 28, "MR. ARJUN MEHTA")
+            s.text(15, 32, "FLAT 12, SUNRISE APTS, ANDHERI EAST, MUMBAI 400069")
+            s.text(
+                15, 42, "Statement of Transactions in Savings Account Number: 000401234567 in INR", bold=True
+            )
+            s.text(15, 46, "for the period December 15, 2023 - January 14, 2024", bold=True)
+            y = 56
+        s.text(cols[0], y, "DATE", bold=True)
+        s.text(cols[1], y, "MODE**", bold=True)
+        s.text(cols[2], y, "PARTICULARS", bold=True)
+        s.right(cols[3], y, "DEPOSITS", bold=True)
+        s.right(cols[4], y, "WITHDRAWALS", bold=True)
+        s.right(cols[5], y, "BALANCE", bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 262, first_bottom=120)
+    y = flow.need(5)
+    s.text(cols[0], y, "15-12-2023")
+    s.text(cols[2], y, "B/F")
+    s.right(cols[5], y, lakh(opening))
+    for (day, mode, lines, amount), row in zip(items, rows, strict=True):
+        y = flow.need(3.8 * len(lines) + 1.5)
+        s.text(cols[0], y, day.strftime("%d-%m-%Y"))
+        s.text(cols[1], y, mode)
+        for k, line in enumerate(lines):
+            s.text(cols[2], y + 3.8 * k, line)
+        s.right(cols[3] if amount > 0 else cols[4], y, lakh(amount))
+        s.right(cols[5], y, lakh(last_balance([row])))
+    y = flow.need(14)
+    s.text(cols[2], y + 1, "TOTAL", bold=True)
+    s.right(cols[3], y + 1, lakh(deposits), bold=True)
+    s.right(cols[4], y + 1, lakh(withdrawals), bold=True)
+    s.text(
+        15, y + 7, "**Legends for transactions in the MODE column: UPI - Unified Payments Interface;", size=6
+    )
+    s.text(15, y + 10, "NEFT - National Electronic Funds Transfer; ATM - Cash withdrawal at an ATM", size=6)
+    number_pages(s, "Page {page} of {pages}", 196, 286)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Ziraat Bankası (TR): Tarih / Saat / Açıklama / Borç / Alacak / Bakiye, dd.mm.yyyy, 1.234,56 TL ---
+
+
+def write_ziraat(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("18452.30")
+    # (date, time, description lines, left-out lines (foreign amount), signed amount)
+    items: list[tuple[date, str, list[str], list[str], Decimal]] = [
+        (date(2023, 12, 18), "09:14", ["ATM PARA ÇEKME", "KIZILAY ŞUBESİ ATM"], [], D("-2000.00")),
+        (date(2023, 12, 20), "14:32", ["POS SATIŞ MİGROS TİCARET A.Ş.", "ANKARA"], [], D("-1247.85")),
+        (date(2023, 12, 22), "10:05", ["GELEN EFT AHMET YILMAZ", "KİRA PAYI ARALIK"], [], D("7500.00")),
+        (date(2023, 12, 26), "23:41", ["YURTDIŞI POS NETFLIX.COM"], ["USD 15,49 KUR 29,4512"], D("-456.20")),
+        (date(2023, 12, 29), "08:00", ["MAAŞ ÖDEMESİ", "ANKARA BÜYÜKŞEHİR BELEDİYESİ"], [], D("38250.00")),
+        (date(2024, 1, 2), "11:18", ["FATURA ÖDEMESİ", "BAŞKENT DOĞALGAZ"], [], D("-1840.60")),
+        (date(2024, 1, 3), "16:47", ["GİDEN FAST ZEYNEP KAYA", "DOĞUM GÜNÜ"], [], D("-750.00")),
+        (date(2024, 1, 5), "12:09", ["KREDİ KARTI ÖDEMESİ", "BANKKART **** 5678"], [], D("-12480.35")),
+        (date(2024, 1, 9), "19:26", ["POS SATIŞ TRENDYOL", "İSTANBUL"], [], D("-899.99")),
+        (date(2024, 1, 12), "00:00", ["HESAP İŞLETİM ÜCRETİ", "BSMV DAHİL"], [], D("-52.50")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, _, lines, _, a in items])
+    closing = last_balance(rows)
+    debit = -sum((a for *_, a in items if a < 0), D(0))
+    credit = sum((a for *_, a in items if a > 0), D(0))
+    cols = (15, 34, 46, 140, 167, 196)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "T.C. ZİRAAT BANKASI A.Ş.", bold=True, size=11)
+        s.text(120, 14, "HESAP EKSTRESİ", bold=True)
+        s.text(120, 18, "Dönem: 15.12.2023 - 14.01.2024")
+        s.text(120, 22, "IBAN: TR12 0001 0012 3456 7890 1234 56", size=7)
+        s.text(
+            15,
+            286,
+            "Ziraat Bankası A.Ş. Genel Müdürlük: Finanskent Mah. Finans Cad. No:44A Ümraniye/İSTANBUL",
+            size=6,
+        )
+        y = 32
+        if page == 1:
+            s.text(15, 30, "Müşteri Adı: MEHMET DEMİR")
+            s.text(15, 34, "Müşteri No: 123456789   Şube: KIZILAY / ANKARA (0123)")
+            s.text(15, 38, "Hesap Türü: VADESİZ TL   Para Birimi: TL")
+            s.text(120, 30, "Önceki Bakiye")
+            s.right(196, 30, f"{eu(opening)} TL")
+            s.text(120, 34, "Toplam Borç")
+            s.right(196, 34, f"{eu(debit)} TL")
+            s.text(120, 38, "Toplam Alacak")
+            s.right(196, 38, f"{eu(credit)} TL")
+            s.text(120, 42, "Son Bakiye", bold=True)
+            s.right(196, 42, f"{eu(closing)} TL", bold=True)
+            y = 54
+        s.text(cols[0], y, "Tarih", bold=True)
+        s.text(cols[1], y, "Saat", bold=True)
+        s.text(cols[2], y, "Açıklama", bold=True)
+        s.right(cols[3], y, "Borç", bold=True)
+        s.right(cols[4], y, "Alacak", bold=True)
+        s.right(cols[5], y, "Bakiye", bold=True)
+        return y + 6
+
+    state = {"balance": opening}
+
+    def leave(y: float) -> None:
+        s.text(cols[2], y + 1, "NAKLİ YEKÜN", bold=True)
+        s.right(cols[5], y + 1, eu(state["balance"]), bold=True)
+
+    def enter(y: float) -> float:
+        s.text(cols[2], y, "NAKLİ YEKÜN", bold=True)
+        s.right(cols[5], y, eu(state["balance"]), bold=True)
+        return y + 5
+
+    flow = Flow(s, header, 272, leave=leave, enter=enter, first_bottom=115)
+    y = flow.need(5)
+    s.text(cols[0], y, "15.12.2023")
+    s.text(cols[2], y, "DEVİR BAKİYESİ")
+    s.right(cols[5], y, eu(opening))
+    for (day, time, lines, extra, amount), row in zip(items, rows, strict=True):
+        y = flow.need(3.8 * (len(lines) + len(extra)) + 1.5)
+        s.text(cols[0], y, day.strftime("%d.%m.%Y"))
+        s.text(cols[1], y, time)
+        for k, line in enumerate(lines + extra):
+            s.text(cols[2], y + 3.8 * k, line, size=6.5 if line in extra else None)
+        s.right(cols[3] if amount < 0 else cols[4], y, eu(amount))
+        s.right(cols[5], y, eu(last_balance([row])))
+        state["balance"] = last_balance([row])
+    y = flow.need(6)
+    s.text(cols[2], y + 1, "TOPLAM", bold=True)
+    s.right(cols[3], y + 1, eu(debit), bold=True)
+    s.right(cols[4], y + 1, eu(credit), bold=True)
+    number_pages(s, "Sayfa {page} / {pages}", 196, 286)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- KBC (BE): numbered entries, Datum / Valuta, trailing +/- signs, Vorig / Nieuw saldo ------------
+
+
+def write_kbc(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("2345.67")
+    # (date, value date, description lines, signed amount)
+    items: list[tuple[date, date, list[str], Decimal]] = [
+        (
+            date(2023, 12, 29),
+            date(2023, 12, 29),
+            ["BETALING MET DEBETKAART NUMMER 4871 04XX XXXX 1234", "DELHAIZE LEUVEN 28-12-2023 OM 17.32 UUR"],
+            D("-64.18"),
+        ),
+        (
+            date(2024, 1, 2),
+            date(2024, 1, 2),
+            [
+                "EUROPESE OVERSCHRIJVING NAAR BE71 0961 2345 6769",
+                "MEVR. AN JANSSENS",
+                "MEDEDELING: HUUR JANUARI",
+            ],
+            D("-850.00"),
+        ),
+        (
+            date(2024, 1, 3),
+            date(2024, 1, 2),
+            ["EUROPESE DOMICILIERING", "PROXIMUS NV  REF. 1234567890"],
+            D("-52.99"),
+        ),
+        (
+            date(2024, 1, 5),
+            date(2024, 1, 5),
+            ["STORTING VAN BE68 5390 0754 7034", "ACME BELGIUM NV", "MEDEDELING: LOON DECEMBER"],
+            D("2680.45"),
+        ),
+        (
+            date(2024, 1, 8),
+            date(2024, 1, 6),
+            ["GELDOPNEMING AAN ONZE AUTOMATEN", "KBC LEUVEN LADEUZEPLEIN 06-01-2024"],
+            D("-100.00"),
+        ),
+        (
+            date(2024, 1, 9),
+            date(2024, 1, 9),
+            [
+                "BETALING MET DEBETKAART NUMMER 4871 04XX XXXX 1234",
+                "BOL.COM UTRECHT NL 08-01-2024 OM 21.04 UUR",
+            ],
+            D("-37.50"),
+        ),
+        (
+            date(2024, 1, 10),
+            date(2023, 12, 31),
+            ["AANREKENING BEHEERSKOSTEN", "KBC-PLUSREKENING 4E KWARTAAL 2023"],
+            D("-7.50"),
+        ),
+    ]
+    rows = [Row(d, " ".join(lines), a) for d, _, lines, a in items]
+    closing = opening + sum((a for *_, a in items), D(0))
+
+    def signed(amount: Decimal) -> str:
+        return eu(amount) + (" -" if amount < 0 else " +")
+
+    cols = (15, 28, 48, 152, 196)
+    s.new_page()
+    s.text(15, 15, "KBC", bold=True, size=16)
+    s.text(15, 20, "KBC Bank NV, Havenlaan 2, 1080 Brussel  BTW BE 0462.920.226", size=6)
+    s.text(120, 15, "Rekeninguittreksel nr. 1 van 2024", bold=True)
+    s.text(120, 19, "KBC-Plusrekening  BE68 7340 1234 5634")
+    s.text(120, 23, "BIC KREDBEBB   Munt EUR")
+    s.text(15, 32, "DHR. PIETER PEETERS")
+    s.text(15, 36, "NAAMSESTRAAT 12, 3000 LEUVEN")
+    y = 50
+    s.text(cols[0], y, "Vorig saldo op 28-12-2023", bold=True)
+    s.right(cols[4], y, signed(opening), bold=True)
+    y += 8
+    s.text(cols[0], y, "Nr.", bold=True)
+    s.text(cols[1], y, "Datum", bold=True)
+    s.text(cols[2], y, "Omschrijving", bold=True)
+    s.text(cols[3] - 12, y, "Valuta", bold=True)
+    s.right(cols[4], y, "Bedrag", bold=True)
+    y += 6
+    for number, (day, value, lines, amount) in enumerate(items, start=1):
+        s.text(cols[0], y, f"{number:04d}")
+        s.text(cols[1], y, day.strftime("%d-%m-%Y"))
+        for k, line in enumerate(lines):
+            s.text(cols[2], y + 3.8 * k, line)
+        s.text(cols[3] - 12, y, value.strftime("%d-%m"))
+        s.right(cols[4], y, signed(amount))
+        y += 3.8 * len(lines) + 2
+    y += 3
+    s.text(cols[0], y, "Nieuw saldo op 10-01-2024", bold=True)
+    s.right(cols[4], y, signed(closing), bold=True)
+    y += 5
+    total_debit = -sum((a for *_, a in items if a < 0), D(0))
+    total_credit = sum((a for *_, a in items if a > 0), D(0))
+    s.text(cols[2], y, "Totaal debet")
+    s.right(cols[4], y, eu(total_debit))
+    s.text(cols[2], y + 4, "Totaal credit")
+    s.right(cols[4], y + 4, eu(total_credit))
+    s.text(15, 284, "Bewaar dit uittreksel. Vragen? KBC Live 016 43 25 92", size=6)
+    s.right(196, 284, "Blad 1/1", size=6)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Nubank (BR card, fatura): "18 DEZ" dates, R$ 1.234,56, installments, an IOF line, year turns ---
+
+
+def write_nubank(path: Path) -> Truth:
+    s = Sheet("A4", 8)
+    previous = D("980.10")
+    # (date, description, left-out line (foreign amount), amount as printed: credits negative)
+    items: list[tuple[date, str, str, Decimal]] = [
+        (date(2023, 12, 10), "Pagamento recebido", "", D("-980.10")),
+        (date(2023, 12, 11), "Ifood *Ifood", "", D("45.90")),
+        (date(2023, 12, 14), "Magazine Luiza - Parcela 3/10", "", D("129.90")),
+        (date(2023, 12, 18), "Uber *Trip", "", D("23.47")),
+        (date(2023, 12, 22), "Netflix.Com", "USD 9,99  Conversão: USD 1 = R$ 4,9370", D("49.32")),
+        (date(2023, 12, 22), 'IOF de "Netflix.Com"', "", D("2.16")),
+        (date(2023, 12, 27), "Pão de Açúcar - Pinheiros", "", D("187.64")),
+        (date(2024, 1, 2), "Posto Ipiranga Av Reboucas", "", D("210.00")),
+        (date(2024, 1, 5), "Estorno Uber *Trip", "", D("-23.47")),
+        (date(2024, 1, 6), "Spotify", "", D("21.90")),
+    ]
+    total = previous + sum((a for *_, a in items), D(0))
+    purchases = sum((a for *_, a in items if a > 0), D(0))
+    months = ["JAN", "FEV", "MAR", "ABR", "MAI", "JUN", "JUL", "AGO", "SET", "OUT", "NOV", "DEZ"]
+
+    def brl(amount: Decimal) -> str:
+        return ("-" if amount < 0 else "") + "R$ " + eu(amount)
+
+    def footer(page: int) -> None:
+        s.text(15, 285, "Nu Pagamentos S.A. - Instituição de Pagamento. CNPJ 18.236.120/0001-58", size=6)
+
+    footer(s.new_page())
+    s.text(15, 16, "nu", bold=True, size=20)
+    s.text(120, 14, "FATURA 08 JAN 2024", bold=True)
+    s.text(120, 18, "EMISSÃO E ENVIO 01 JAN 2024")
+    s.text(15, 32, "Olá, Maria.", bold=True, size=10)
+    s.text(15, 38, f"Esta é a sua fatura de janeiro, no valor de {brl(total)}")
+    s.text(15, 44, "Data do vencimento: 15 JAN 2024")
+    s.text(15, 48, "Limite total do cartão de crédito: R$ 5.000,00")
+    s.text(15, 60, "RESUMO DA FATURA ATUAL", bold=True)
+    summary = [
+        ("Fatura anterior", brl(previous)),
+        ("Pagamento recebido", brl(D("-980.10"))),
+        ("Total de compras de todos os cartões", brl(purchases)),
+        ("Outros lançamentos", brl(D("-23.47"))),
+        ("Total a pagar", brl(total)),
+    ]
+    for k, (label, value) in enumerate(summary):
+        s.text(15, 66 + 4.5 * k, label, bold=k == len(summary) - 1)
+        s.right(110, 66 + 4.5 * k, value, bold=k == len(summary) - 1)
+    s.text(15, 100, "Pagamento mínimo: R$ 184,95", size=7)
+    footer(s.new_page())
+    s.text(15, 16, "nu", bold=True, size=14)
+    s.text(15, 26, "TRANSAÇÕES", bold=True, size=10)
+    s.text(15, 31, "DE 08 DEZ A 08 JAN", size=7)
+    s.right(196, 31, "VALORES EM R$", size=7)
+    y = 42
+    for day, text, extra, amount in items:
+        s.text(15, y, f"{day.day:02d} {months[day.month - 1]}")
+        s.text(36, y, "•••• 4321" if amount > 0 and not text.startswith("IOF") else "", size=6.5)
+        s.text(56, y, text)
+        s.right(196, y, eu(amount) if amount > 0 else "-" + eu(amount))
+        if extra:
+            s.text(56, y + 3.6, extra, size=6.5)
+            y += 3.6
+        y += 6
+    number_pages(s, "{page} de {pages}", 196, 285)
+    s.save(path)
+    rows = [Row(d, text, -a) for d, text, _, a in items]
+    return Truth(tuple(rows), -previous, -total)
+
+
+# --- Halifax (UK credit card): Date of transaction / Date entered / Reference, CR credits, year turns -
+
+
+def write_halifax_card(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    previous = D("1045.20")
+    # (transaction date, date entered, reference, description, left-out lines, amount: credits negative)
+    items: list[tuple[date, date, str, str, list[str], Decimal]] = [
+        (date(2023, 12, 16), date(2023, 12, 18), "24492163352", "SAINSBURYS S/MKT CROYDON", [], D("43.18")),
+        (
+            date(2023, 12, 19),
+            date(2023, 12, 19),
+            "00000000000",
+            "PAYMENT RECEIVED - THANK YOU",
+            [],
+            D("-1045.20"),
+        ),
+        (
+            date(2023, 12, 21),
+            date(2023, 12, 22),
+            "74254643362",
+            "AMAZON.DE AMAZON.DE LU",
+            ["EUR 45.00 @ 1.1612 (EXCHANGE RATE)"],
+            D("38.75"),
+        ),
+        (
+            date(2023, 12, 22),
+            date(2023, 12, 22),
+            "00000000000",
+            "NON-STERLING TRANSACTION FEE",
+            [],
+            D("1.07"),
+        ),
+        (
+            date(2023, 12, 28),
+            date(2023, 12, 29),
+            "24492163998",
+            "JOHN LEWIS OXFORD ST LONDON",
+            [],
+            D("249.00"),
+        ),
+        (
+            date(2024, 1, 3),
+            date(2024, 1, 4),
+            "24492164421",
+            "JOHN LEWIS OXFORD ST LONDON REFUND",
+            [],
+            D("-49.00"),
+        ),
+        (date(2024, 1, 6), date(2024, 1, 8), "74254644187", "TRAINLINE.COM LONDON", [], D("87.40")),
+        (date(2024, 1, 10), date(2024, 1, 11), "24492164877", "COSTA COFFEE 43012 CROYDON", [], D("4.35")),
+    ]
+    new_balance = previous + sum((a for *_, a in items), D(0))
+    credits = -sum((a for *_, a in items if a < 0), D(0))
+    debits = sum((a for *_, a in items if a > 0), D(0))
+
+    def owed(amount: Decimal) -> str:
+        return us(amount) + ("CR" if amount < 0 else "")
+
+    cols = (15, 38, 60, 85, 196)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "HALIFAX", bold=True, size=14)
+        s.text(120, 14, "Credit Card Statement", bold=True)
+        s.text(120, 18, "Statement date 14 January 2024")
+        s.text(120, 22, "Card number 5213 **** **** 9876")
+        s.text(
+            15,
+            286,
+            "Halifax is a division of Bank of Scotland plc. Registered in Scotland No. SC327000.",
+            size=6,
+        )
+        y = 34
+        if page == 1:
+            s.text(15, 32, "MR DAVID EVANS")
+            s.text(15, 36, "4 CHURCH ROAD, CROYDON CR0 1AB")
+            box = [
+                ("Previous balance", "£" + us(previous)),
+                ("Payments and credits", "£" + us(credits)),
+                ("New transactions, fees and interest", "£" + us(debits)),
+                ("New balance", "£" + us(new_balance)),
+                ("Credit limit", "£4,500.00"),
+                ("Available credit", "£" + us(D("4500") - new_balance)),
+                ("Minimum payment", "£25.00"),
+                ("Payment due by", "08 February 2024"),
+            ]
+            for k, (label, value) in enumerate(box):
+                s.text(120, 32 + 4 * k, label, size=7)
+                s.right(196, 32 + 4 * k, value, size=7)
+            s.text(15, 72, "Your transactions", bold=True, size=9)
+            y = 80
+        s.text(cols[0], y, "Date of", bold=True)
+        s.text(cols[1], y, "Date", bold=True)
+        s.text(cols[0], y + 3.5, "transaction", bold=True)
+        s.text(cols[1], y + 3.5, "entered", bold=True)
+        s.text(cols[2], y + 3.5, "Reference", bold=True)
+        s.text(cols[3], y + 3.5, "Description", bold=True)
+        s.right(cols[4], y + 3.5, "Amount £", bold=True)
+        return y + 9
+
+    flow = Flow(s, header, 272, first_bottom=125)
+    for tdate, entered, ref, text, extra, amount in items:
+        y = flow.need(4.5 + 3.4 * len(extra))
+        s.text(cols[0], y, tdate.strftime("%d %b %y"))
+        s.text(cols[1], y, entered.strftime("%d %b %y"))
+        s.text(cols[2], y, ref)
+        s.text(cols[3], y, text)
+        s.right(cols[4], y, owed(amount))
+        for k, line in enumerate(extra):
+            s.text(cols[3], y + 3.4 * (k + 1), line, size=6.5)
+    y = flow.need(16)
+    s.text(cols[3], y + 2, "Interest rates", bold=True)
+    s.text(cols[3], y + 6, "Purchases  23.94%  Monthly 1.803%", size=7)
+    s.text(cols[3], y + 10, "Interest charged this month  £0.00", size=7)
+    number_pages(s, "Page {page} of {pages}", 196, 286)
+    s.save(path)
+    rows = [Row(t, text, -a) for t, _, _, text, _, a in items]
+    return Truth(tuple(rows), -previous, -new_balance)
