@@ -122,6 +122,14 @@ def line(*words: Word) -> Line:
         ("Histórico", DESCRIPTION),
         ("Valor R$", AMOUNT),  # a label naming a currency heads money...
         ("Valor", VALUE_DATE),  # ...where "Valor" alone (Spanish) heads the value dates
+        ("Tarih", DATE),  # Turkish (Ziraat); dotless ı lowers to no i of its own
+        ("Açıklama", DESCRIPTION),
+        ("AÇIKLAMA", DESCRIPTION),
+        ("İşlem Tarihi", DATE),
+        ("Borç", DEBIT),
+        ("Alacak", CREDIT),
+        ("Bakiye", BALANCE),
+        ("Saat", OTHER),
         ("Chq/Ref No.", OTHER),
         ("Type", OTHER),
         ("STATEMENT DATE", OTHER),
@@ -413,6 +421,12 @@ def test_words_on_the_same_baseline_form_one_line() -> None:
         ("Balance at 31 March", RowKind.BALANCE),
         ("SALDO RIPORTATO", RowKind.BROUGHT_FORWARD),
         ("SALDO A RIPORTARE", RowKind.CARRIED_FORWARD),
+        ("DEVİR BAKİYESİ", RowKind.OPENING),  # Turkish: dotted İ lowers to i and a combining dot
+        ("Önceki Bakiye", RowKind.OPENING),
+        ("Açılış Bakiyesi", RowKind.OPENING),  # mixed case keeps the dotless ı
+        ("NAKLİ YEKÜN", RowKind.CARRIED_FORWARD),
+        ("Son Bakiye", RowKind.CLOSING),
+        ("TOPLAM", RowKind.TOTAL),
         ("NET AMOUNT OF MONTHLY ACTIVITY", RowKind.TOTAL),
         ("SUBTOTAL", RowKind.TOTAL),
         ("Total deposits", RowKind.TOTAL),
@@ -543,6 +557,7 @@ def test_period_between_the_previous_statement_and_this_one() -> None:
         ("1.09222 exchange rate", True),
         ("USD 56,99 1 EURO = 1,1035 USD", True),
         ("EUR 89.90 Kurs 0.9612", True),
+        ("USD 15,49 KUR 29,4512", True),  # Turkish
         ("Oryginalna kwota operacji: 5,99 EUR", True),  # after a label of any wording
         ("Tytuł: Czynsz luty 2024", False),
         ("EURO 2024", False),

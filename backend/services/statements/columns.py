@@ -38,7 +38,8 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"operation|op) )?date|date (?:of transaction|d'?operation|operation)|datum"
             r"|(?:ver)?buchungs?(?:tag|datum)|bu[ -]?tag|tag|buchung|fecha(?: (?:de )?oper(?:acion)?)?"
             r"|data(?: (?:di )?operazione| contabile| registrazione)?|boekdatum|transactiedatum|dato"
-            r"|data operacji|(?:data|dt) (?:do |de )?(?:balancete|movimento|lancamento)",
+            r"|data operacji|(?:data|dt) (?:do |de )?(?:balancete|movimento|lancamento)"
+            r"|(?:islem )?tarihi?",
         ),
         (
             DESCRIPTION,
@@ -47,23 +48,25 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|(?:buchungs|verwendungs)?(?:text|zweck)|beschreibung|vorgang(?:/buchungsinformation)?"
             r"|libelle|(?:nature de l'?)?operations?|detail de l'?operation|concepto|descripcion|descrizione"
             r"|cod descripcion|omschrijving|mededeling(?:en)?|narration|tekst|erlauterung(?:en)?"
-            r"|(?:opis|typ) (?:transakcji|operacji)|opis|historico",
+            r"|(?:opis|typ) (?:transakcji|operacji)|opis|historico|aciklama",
         ),
         (
             DEBIT,
             r"debits?|withdrawals?|money out|paid out|out|dr|dr amt|(?:debit|withdrawal) amount|belastung"
-            r"|lastschrift|soll|ausgang|cargos?|debito|addebiti|uscite|dare|af|afschrijving|withdrawn",
+            r"|lastschrift|soll|ausgang|cargos?|debito|addebiti|uscite|dare|af|afschrijving|withdrawn"
+            r"|borc",
         ),
         (
             CREDIT,
             r"credits?|deposits?|money in|paid in|in|cr|cr amt|(?:credit|deposit) amount|gutschrift|haben"
-            r"|eingang|abonos?|credito|accrediti|entrate|avere|bij|bijschrijving",
+            r"|eingang|abonos?|credito|accrediti|entrate|avere|bij|bijschrijving"
+            r"|alacak",
         ),
         (AMOUNT, r"(?:transaction )?(?:amount|amt)|betrag|umsatz|montant|importe|bedrag|importo|beløb|kwota"),
         (
             BALANCE,
             r"(?:running |closing |statement )?balance|bal|balance amount|saldo|solde|kontostand"
-            r"|saldo (?:de )?(?:operacion|liquidacion)|saldo po (?:transakcji|operacji)",
+            r"|saldo (?:de )?(?:operacion|liquidacion)|saldo po (?:transakcji|operacji)|bakiye",
         ),
     )
 )
@@ -130,8 +133,8 @@ def _trails_amount(previous: Word, word: Word) -> bool:
 
 
 def _plain(text: str) -> str:
-    """Lower case without accents: ``Débit`` -> ``debit``."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    """Lower case without accents: ``Débit`` -> ``debit``, ``Açıklama`` -> ``aciklama``."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ı", "i"))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 

@@ -29,6 +29,7 @@ def _normalise(text: str) -> str:
     """Lower case, no accents, punctuation as spaces: ``Solde précédent :`` -> ``solde precedent``."""
     plain = text.lower()
     if not plain.isascii():  # most lines are: skip the per-character pass
+        plain = plain.replace("ı", "i")  # Turkish dotless i ("AÇIKLAMA" lowers to "açiklama", "Açıklama" not)
         decomposed = unicodedata.normalize("NFKD", plain)
         plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(_PUNCTUATION.sub(" ", plain).split())
@@ -50,7 +51,8 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
             RowKind.CARRIED_FORWARD,
             r"^(?:balance )?(?:carried forward|c/f|c/fwd|cfwd|carried fwd)\b"
             r"|^ubertrag auf\b|^solde a reporter\b|^suma y sigue\b|^saldo naar volgende\b"
-            r"|^(?:saldo )?a riportare\b",
+            r"|^(?:saldo )?a riportare\b"
+            r"|^nakli yekun\b",
         ),
         (
             RowKind.OPENING,
@@ -62,6 +64,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^(?:ancien|precedent) solde\b|^solde (?:precedent|initial|d'?ouverture|anterieur)\b"
                 r"|^saldo (?:anterior|inicial|iniziale|precedente|vorig)\b|^(?:begin|vorig) ?saldo\b"
                 r"|^saldo primo\b|^saldo poczatkowe\b"
+                r"|^(?:devir|acilis) bakiyesi\b|^onceki bakiye\b"
             ),
         ),
         (
@@ -74,6 +77,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^solde (?:final|de cloture|nouveau)\b|^saldo (?:final|actual|finale)\b"
                 r"|^(?:eind|nieuw) ?saldo\b|^schluss ?saldo\b|^saldo koncowe\b"
                 r"|^saldo ultimo\b"
+                r"|^son bakiye\b"
             ),
         ),
         (
@@ -85,6 +89,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
             RowKind.TOTAL,
             r"^(?:sub ?total|sub-total|grand total|total)\b|^totals?$|^net (?:amount|activity|change)\b"
             r"|^(?:summe )?(?:zahlungs)?(?:ausgange|eingange)$|^umsatz ?(?:total|summe)\b"
+            r"|^toplam\b"
             # a cardholder's subtotal after their name ("JOHN DOE #5678: Total Transactions")
             r"|\btotal (?:new )?(?:transactions|charges|purchases|payments|credits|fees|interest)"
             r"(?: for this (?:period|statement))?$",
@@ -139,7 +144,7 @@ _CODES = alternation(CURRENCY_CODES)
 # figures (the foreign amount, the rate, the date it was converted on).
 _CURRENCY_WORD = rf"(?:{_CODES}|{alternation(CURRENCY_NAMES)})"
 _RATE_WORD = (
-    r"(?:(?:exchange|conversion|fx) )?rate|(?:wechsel|umrechnungs)?kurs|taux(?: de change)?|cours"
+    r"(?:(?:exchange|conversion|fx) )?rate|(?:wechsel|umrechnungs)?kurs?|taux(?: de change)?|cours"
     r"|(?:tipo de )?cambio|tasso(?: di cambio)?|(?:wissel)?koers|[=@]"
 )
 _FIGURE = r"[-+]?\d[\d.,'\u2019/]*"
