@@ -84,10 +84,6 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
-    "paypal": (
-        "parse raises 'No transaction table was found': the DATE / DESCRIPTION / CURRENCY / AMOUNT / FEES"
-        " / TOTAL table (MM/DD/YYYY rows, a Fee column, the Net in TOTAL) is not found"
-    ),
     "wise": (
         "parse raises 'No transaction table was found': the Description / Incoming / Outgoing / Amount "
         "table, printed newest first with each row's date on a small line under its description, is not "

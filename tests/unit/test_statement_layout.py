@@ -130,6 +130,7 @@ def line(*words: Word) -> Line:
         ("Alacak", CREDIT),
         ("Bakiye", BALANCE),
         ("Saat", OTHER),
+        ("Gross", AMOUNT),
         ("Chq/Ref No.", OTHER),
         ("Type", OTHER),
         ("STATEMENT DATE", OTHER),
@@ -208,6 +209,24 @@ def test_a_header_labelling_no_date_takes_it_from_the_row_under_it() -> None:
     assert detect_header(line(word("Detail", 43), word("Amount", 534)), [undated]) is None
     no_amount = line(word("01/05/24", 43, 110), word("ONLINE", 113, 110))
     assert detect_header(line(word("Detail", 43), word("Amount", 534)), [no_amount]) is None
+
+
+def test_a_fee_beside_the_amount_makes_the_net_column_the_amount() -> None:
+    """PayPal's "DATE  DESCRIPTION  CURRENCY  AMOUNT  FEES  TOTAL": the gross amount less its fee
+    is the net in TOTAL, the row's amount ("Gross  Fee  Net" alike); without a fee column, a
+    "Total" label heads nothing read."""
+    paypal = line(word("DATE", 43), word("DESCRIPTION", 108), word("CURRENCY", 323), word("AMOUNT", 410),
+                  word("FEES", 472), word("TOTAL", 548))  # fmt: skip
+    export = line(word("Date", 43), word("Description", 108), word("Gross", 410), word("Fee", 472),
+                  word("Net", 548))  # fmt: skip
+    assert [c.role for c in detect_header(paypal) or []] == [DATE, DESCRIPTION, OTHER, OTHER, OTHER, AMOUNT]
+    assert [c.role for c in detect_header(export) or []] == [DATE, DESCRIPTION, OTHER, OTHER, AMOUNT]
+    no_fee = line(word("Date", 43), word("Description", 108), word("Amount", 410), word("Total", 548))
+    assert [c.role for c in detect_header(no_fee) or []] == [DATE, DESCRIPTION, AMOUNT, OTHER]
+    row = line(word("01/06/2024", 43, 110), word("Payment", 108, 110), word("USD", 323, 110),
+               word("250.00", 420, 110), word("-9.22", 484, 110), word("240.78", 556, 110))  # fmt: skip
+    texts = ColumnLayout(detect_header(paypal) or []).split(row).texts
+    assert texts[AMOUNT] == ["240.78"] and texts[DESCRIPTION] == ["Payment"]
 
 
 def test_a_header_whose_date_label_is_danish_is_found() -> None:

@@ -19,6 +19,11 @@ DEBIT, CREDIT, AMOUNT, BALANCE = "debit", "credit", "amount", "balance"
 MONEY_ROLES = (DEBIT, CREDIT, AMOUNT, BALANCE)
 # Dates that only stand in for the transaction date when the table prints no such column.
 _STAND_IN_DATES = (POSTING_DATE, VALUE_DATE)
+# Labels of a table printing each row's fee beside its amount (PayPal's "AMOUNT  FEES  TOTAL", a
+# "Gross  Fee  Net" export): with both a fee and a net column, the net is the row's amount, the
+# gross amount and the fee are details of it, counted as neither recognised nor unrecognised
+# labels. :func:`detect_header` resolves all three, so no column keeps them.
+NET, FEE, DETAIL = "net", "fee", "detail"
 
 # Header labels per role, in English, German, French, Spanish, Italian and Dutch; matched
 # against the whole label, lower case, accents and dots removed, currency words dropped.
@@ -62,12 +67,18 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|eingang|abonos?|credito|accrediti|entrate|avere|bij|bijschrijving"
             r"|alacak",
         ),
-        (AMOUNT, r"(?:transaction )?(?:amount|amt)|betrag|umsatz|montant|importe|bedrag|importo|beløb|kwota"),
+        (
+            AMOUNT,
+            r"(?:transaction )?(?:amount|amt)|betrag|umsatz|montant|importe|bedrag|importo|beløb|kwota"
+            r"|gross(?: amount)?",
+        ),
         (
             BALANCE,
             r"(?:running |closing |statement )?balance|bal|balance amount|saldo|solde|kontostand"
             r"|saldo (?:de )?(?:operacion|liquidacion)|saldo po (?:transakcji|operacji)|bakiye",
         ),
+        (NET, r"net(?: amount)?|total(?: amount)?"),
+        (FEE, r"fees?(?: amount)?"),
     )
 )
 # A money header that is only a currency ("EUR", "£"): an amount column that does not say its side.
@@ -214,6 +225,7 @@ def detect_header(line: Line, below: Sequence[Line] = ()) -> list[Column] | None
     unrecognised label right of the date (``Wir haben für Sie gebucht``) is the description.
     """
     columns = _labelled_columns(line)
+    _resolve_net_amount(columns)
     roles = [column.role for column in columns]
     if _is_grid(roles):
         return None
@@ -224,7 +236,7 @@ def detect_header(line: Line, below: Sequence[Line] = ()) -> list[Column] | None
         elif below and DESCRIPTION in roles and {DEBIT, CREDIT, AMOUNT} & set(roles):
             columns = _dates_below(columns, below[0])
         roles = [column.role for column in columns]
-    known = sum(role not in (OTHER, *_STAND_IN_DATES) for role in roles)
+    known = sum(role not in (OTHER, DETAIL, *_STAND_IN_DATES) for role in roles)
     # A running balance without amounts (they are its deltas) makes a table only under a named
     # description column: "Date  Balance" alone is a daily-balance summary.
     money = bool({DEBIT, CREDIT, AMOUNT} & set(roles)) or (BALANCE in roles and DESCRIPTION in roles)
@@ -241,10 +253,23 @@ def detect_header(line: Line, below: Sequence[Line] = ()) -> list[Column] | None
             unnamed[0].role = DESCRIPTION
     seen: set[str] = set()
     for column in columns:  # a second column with the same role (e.g. two dates) is extra info
-        if (column.role in seen and column.role != DESCRIPTION) or column.role in _STAND_IN_DATES:
+        if (column.role in seen and column.role != DESCRIPTION) or column.role in (DETAIL, *_STAND_IN_DATES):
             column.role = OTHER  # two description columns (PKO's "Typ" and "Opis") are read as one text
         seen.add(column.role)
     return columns if unlabelled is None else [*columns, unlabelled]
+
+
+def _resolve_net_amount(columns: Sequence[Column]) -> None:
+    """With both a fee and a net column, the net column is the amount and the gross amount and
+    the fee are details; else a net or fee label names nothing the parser reads (``OTHER``)."""
+    fee_and_net = {FEE, NET} <= {column.role for column in columns}
+    for column in columns:
+        if column.role == AMOUNT and fee_and_net:
+            column.role = DETAIL  # the gross amount
+        elif column.role == NET:
+            column.role = AMOUNT if fee_and_net else OTHER
+        elif column.role == FEE:
+            column.role = DETAIL if fee_and_net else OTHER
 
 
 def _unlabelled_amounts(columns: Sequence[Column], below: Sequence[Line]) -> Column | None:
