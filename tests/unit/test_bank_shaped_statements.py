@@ -95,10 +95,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "'Statement Period December 1-31, 2023'; 'Starting Cash*' / 'Ending Cash*' are not read as the "
         "opening and closing balance (None)"
     ),
-    "chase_card": (
-        "LE PETIT CAFE PARIS (row 3) reads with its exchange-rate line in the description: '... 50.00 x "
-        "1.092200 (exchg rate)'"
-    ),
     "nationwide": (
         "only the 3 rows with a £In amount are read (12/20 salary, 12/29 child benefit, 01/10 repayment);"
         " the 13 £Out rows are lost, the 12/29 £Out row's text is glued onto the £In row below it, "
@@ -111,10 +107,6 @@ NOT_YET_EXACT: dict[str, str] = {
     "nubank": (
         "parse raises 'No transaction table was found': the header-less TRANSAÇÕES list ('18 DEZ', "
         "description, 1.234,56, '-980,10' credits) is not found"
-    ),
-    "halifax_card": (
-        "AMAZON.DE (row 2) reads with its foreign-currency line in the description: '... eur 45.00 @ "
-        "1.1612 (exchange rate)'"
     ),
 }
 

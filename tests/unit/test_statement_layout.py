@@ -578,6 +578,11 @@ def test_period_between_the_previous_statement_and_this_one() -> None:
         ("EUR 89.90 Kurs 0.9612", True),
         ("USD 15,49 KUR 29,4512", True),  # Turkish
         ("Oryginalna kwota operacji: 5,99 EUR", True),  # after a label of any wording
+        # the foreign amount times the rate, the rate's label in brackets, abbreviated
+        ("50.00 X 1.092200 (EXCHG RATE)", True),
+        ("EUR 45.00 @ 1.1612 (EXCHANGE RATE)", True),
+        ("2 X 3.50", False),
+        ("(RATE) 3.50 REFUND", False),
         ("Tytuł: Czynsz luty 2024", False),
         ("EURO 2024", False),
         ("Kurs 12 Yoga", False),

@@ -144,13 +144,15 @@ _CODES = alternation(CURRENCY_CODES)
 # figures (the foreign amount, the rate, the date it was converted on).
 _CURRENCY_WORD = rf"(?:{_CODES}|{alternation(CURRENCY_NAMES)})"
 _RATE_WORD = (
-    r"(?:(?:exchange|conversion|fx) )?rate|(?:wechsel|umrechnungs)?kurs?|taux(?: de change)?|cours"
+    r"(?:(?:exchange|exchg|conversion|fx) )?rate|(?:wechsel|umrechnungs)?kurs?|taux(?: de change)?|cours"
     r"|(?:tipo de )?cambio|tasso(?: di cambio)?|(?:wissel)?koers|[=@]"
 )
 _FIGURE = r"[-+]?\d[\d.,'\u2019/]*"
 # A label: one to three words and a colon ("Reference:", "Ticket Number:", "Omschrijving:").
 _LABEL = r"[^\W\d][\w.'-]*(?: [^\W\d][\w.'-]*){0,2}:"
-_NOTE_PIECE = rf"(?:{_CURRENCY_WORD}|{_RATE_WORD}|{_FIGURE})"
+# The rate's label may be in brackets, and the foreign amount times the rate ("50.00 x 1.0922
+# (exchg rate)"): neither alone makes a note, the lookahead below still asks for a currency or rate.
+_NOTE_PIECE = rf"(?:{_CURRENCY_WORD}|{_RATE_WORD}|\((?:{_RATE_WORD})\)|[x×]|{_FIGURE})"
 # A line under a card transaction giving its foreign amount or exchange rate: not description.
 # Either after a label ("FOREIGN CURRENCY 22.54 USD"), or only the pieces above, one a currency
 # or rate and one a figure with a separator, in any order ("45.00 Euro", "01/02/24 EURO",
