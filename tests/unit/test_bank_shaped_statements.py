@@ -100,10 +100,6 @@ NOT_YET_EXACT: dict[str, str] = {
         " the 13 £Out rows are lost, the 12/29 £Out row's text is glued onto the £In row below it, "
         "balance_check mismatch"
     ),
-    "kbc": (
-        "the 'Totaal debet' and 'Totaal credit' lines under 'Nieuw saldo' are read as two more rows dated"
-        " 2024-01-10 (1112.17 and 2680.45), balance_check mismatch"
-    ),
     "nubank": (
         "parse raises 'No transaction table was found': the header-less TRANSAÇÕES list ('18 DEZ', "
         "description, 1.234,56, '-980,10' credits) is not found"

@@ -449,6 +449,8 @@ def test_words_on_the_same_baseline_form_one_line() -> None:
         ("NET AMOUNT OF MONTHLY ACTIVITY", RowKind.TOTAL),
         ("SUBTOTAL", RowKind.TOTAL),
         ("Total deposits", RowKind.TOTAL),
+        ("Totaal debet", RowKind.TOTAL),  # Dutch: the totals under the closing balance
+        ("Subtotaal", RowKind.TOTAL),
         ("TESCO STORES", RowKind.TRANSACTION),
         ("PAYMENT BY INTERNET", RowKind.TRANSACTION),
     ],

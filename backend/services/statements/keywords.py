@@ -90,6 +90,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
             r"^(?:sub ?total|sub-total|grand total|total)\b|^totals?$|^net (?:amount|activity|change)\b"
             r"|^(?:summe )?(?:zahlungs)?(?:ausgange|eingange)$|^umsatz ?(?:total|summe)\b"
             r"|^toplam\b"
+            r"|^(?:sub)?totaal\b"  # Dutch ("Totaal debet", "Totaal credit")
             # a cardholder's subtotal after their name ("JOHN DOE #5678: Total Transactions")
             r"|\btotal (?:new )?(?:transactions|charges|purchases|payments|credits|fees|interest)"
             r"(?: for this (?:period|statement))?$",
