@@ -89,12 +89,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "table, printed newest first with each row's date on a small line under its description, is not "
         "found"
     ),
-    "schwab": (
-        "every row is dated in the current year (warning 'year assumed to be the current one') though "
-        "the page prints "
-        "'Statement Period December 1-31, 2023'; 'Starting Cash*' / 'Ending Cash*' are not read as the "
-        "opening and closing balance (None)"
-    ),
     "nationwide": (
         "only the 3 rows with a £In amount are read (12/20 salary, 12/29 child benefit, 01/10 repayment);"
         " the 13 £Out rows are lost, the 12/29 £Out row's text is glued onto the £In row below it, "

@@ -450,6 +450,8 @@ def test_words_on_the_same_baseline_form_one_line() -> None:
         ("SUBTOTAL", RowKind.TOTAL),
         ("Total deposits", RowKind.TOTAL),
         ("Totaal debet", RowKind.TOTAL),  # Dutch: the totals under the closing balance
+        ("Starting Cash*", RowKind.OPENING),  # a brokerage account's cash
+        ("Ending Cash*", RowKind.CLOSING),
         ("Subtotaal", RowKind.TOTAL),
         ("TESCO STORES", RowKind.TRANSACTION),
         ("PAYMENT BY INTERNET", RowKind.TRANSACTION),
@@ -544,6 +546,18 @@ def test_a_period_whose_start_prints_no_year_takes_the_end_s() -> None:
     assert find_period(text_lines("1 Jan - 31 Dec 2024"), True) == (date(2024, 1, 1), date(2024, 12, 31))
     # words before a dash that are no date leave the period unread
     assert find_period(text_lines("Page 3 - 31 Jan 2024"), True) == (None, None)
+
+
+def test_a_period_within_one_month_prints_its_month_and_year_once() -> None:
+    """"December 1-31, 2023" (Schwab) or "1-31 December 2023": two days of one month, then its year."""
+    from datetime import date
+
+    assert find_period(text_lines("December 1-31, 2023"), False) == (date(2023, 12, 1), date(2023, 12, 31))
+    assert find_period(text_lines("1-15 Jan 2024"), True) == (date(2024, 1, 1), date(2024, 1, 15))
+    # a range of no month, backwards, or past the month's end is no period
+    assert find_period(text_lines("Pages 1-3, 2024"), False) == (None, None)
+    assert find_period(text_lines("December 31-1, 2023"), False) == (None, None)
+    assert find_period(text_lines("February 1-30, 2023"), False) == (None, None)
 
 
 def test_period_between_the_previous_statement_and_this_one() -> None:

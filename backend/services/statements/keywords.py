@@ -65,6 +65,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^saldo (?:anterior|inicial|iniziale|precedente|vorig)\b|^(?:begin|vorig) ?saldo\b"
                 r"|^saldo primo\b|^saldo poczatkowe\b"
                 r"|^(?:devir|acilis) bakiyesi\b|^onceki bakiye\b"
+                r"|^(?:opening|beginning|starting) cash\b"  # a brokerage account's cash
             ),
         ),
         (
@@ -78,6 +79,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^(?:eind|nieuw) ?saldo\b|^schluss ?saldo\b|^saldo koncowe\b"
                 r"|^saldo ultimo\b"
                 r"|^son bakiye\b"
+                r"|^(?:closing|ending) cash\b"
             ),
         ),
         (

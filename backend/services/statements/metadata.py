@@ -28,6 +28,15 @@ _NON_DIGITS = re.compile(r"\D")
 # What joins a period's two dates: "1 Jan - 31 Jan", "15 December 2023 to 14 January 2024".
 _CONNECTORS = r"-|–|—|to|through|thru|until|till|bis|au|al|tot|a"
 _CONNECTOR = re.compile(rf"^\s*(?:{_CONNECTORS})\s*$", re.IGNORECASE)
+# A period within one month, its name and year printed once: "December 1-31, 2023" (Schwab),
+# "1-31 December 2023": the days joined by a bare dash ("Page 3 - 31 Jan 2024" is none). The
+# month is told from other words by read_date.
+_DAYS_AFTER_MONTH = re.compile(
+    r"(?<![\w/.-])(?P<month>[A-Za-zÀ-ÿ]{3,10})\.? (?P<first>\d{1,2})[-–](?P<last>\d{1,2}),? (?P<year>\d{4})\b"
+)
+_DAYS_BEFORE_MONTH = re.compile(
+    r"(?<![\w/.-])(?P<first>\d{1,2})[-–](?P<last>\d{1,2}) (?P<month>[A-Za-zÀ-ÿ]{3,10})\.?,? (?P<year>\d{4})\b"
+)
 # A period's start printed without a year, right before the connector to its end's full date.
 _YEARLESS_START = re.compile(
     rf"(?<!\S)(?P<start>{YEARLESS_DATE_IN_TEXT})\s*(?:{_CONNECTORS})\s*$", re.IGNORECASE
@@ -151,9 +160,10 @@ def dates_in_text(lines: Sequence[Line]) -> Iterator[RawDate]:
 
 def find_period(lines: Sequence[Line], day_first: bool) -> tuple[date | None, date | None]:
     """The statement period: two dates on one line joined by "to", "-", "through"...; failing
-    that, a start without a year joined to a full date (:func:`_period_with_one_year`); failing
-    that, from the day after the previous statement's date to this statement's date, each
-    printed after its label (see :func:`_period_between_statements`)."""
+    that, a start without a year joined to a full date (:func:`_period_with_one_year`), or days of
+    one month (:func:`_period_within_one_month`); failing that, from the day after the previous
+    statement's date to this statement's date, each printed after its label (see
+    :func:`_period_between_statements`)."""
     for text_line in lines:
         text = text_line.text
         matches = list(DATE_IN_TEXT.finditer(text))
@@ -165,8 +175,11 @@ def find_period(lines: Sequence[Line], day_first: bool) -> tuple[date | None, da
             end_date = end.resolve(day_first) if end else None
             if start_date and end_date and start_date <= end_date:
                 return start_date, end_date
-    period = _period_with_one_year(lines, day_first)
-    return period if period[1] else _period_between_statements(lines, day_first)
+    for read_period in (_period_with_one_year, _period_within_one_month, _period_between_statements):
+        period = read_period(lines, day_first)
+        if period[1]:
+            return period
+    return None, None
 
 
 def _period_with_one_year(lines: Sequence[Line], day_first: bool) -> tuple[date | None, date | None]:
@@ -187,6 +200,19 @@ def _period_with_one_year(lines: Sequence[Line], day_first: bool) -> tuple[date 
                 start_date = replace(start, year=year).resolve(day_first)
                 if start_date is not None and start_date <= end_date:
                     return start_date, end_date
+    return None, None
+
+
+def _period_within_one_month(lines: Sequence[Line], day_first: bool) -> tuple[date | None, date | None]:
+    """A period of days of one month, its month and year printed once: "December 1-31, 2023"."""
+    for text_line in lines:
+        text = " ".join(text_line.text.split())
+        for found in (*_DAYS_AFTER_MONTH.finditer(text), *_DAYS_BEFORE_MONTH.finditer(text)):
+            end = read_date(f"{found.group('last')} {found.group('month')} {found.group('year')}")
+            end_date = end.resolve(day_first) if end else None
+            first = int(found.group("first"))
+            if end_date is not None and 1 <= first <= end_date.day:
+                return end_date.replace(day=first), end_date
     return None, None
 
 
