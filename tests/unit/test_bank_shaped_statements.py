@@ -89,11 +89,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "table, printed newest first with each row's date on a small line under its description, is not "
         "found"
     ),
-    "nationwide": (
-        "only the 3 rows with a £In amount are read (12/20 salary, 12/29 child benefit, 01/10 repayment);"
-        " the 13 £Out rows are lost, the 12/29 £Out row's text is glued onto the £In row below it, "
-        "balance_check mismatch"
-    ),
     "nubank": (
         "parse raises 'No transaction table was found': the header-less TRANSAÇÕES list ('18 DEZ', "
         "description, 1.234,56, '-980,10' credits) is not found"

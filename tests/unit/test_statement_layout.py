@@ -54,6 +54,7 @@ def line(*words: Word) -> Line:
         ("Narrative", DESCRIPTION),
         ("Paid out", DEBIT),
         ("Money out (£)", DEBIT),
+        ("£Out", DEBIT),  # a currency sign glued to a three-letter side is no currency code
         ("Withdrawals", DEBIT),
         ("Withdrawn(£)", DEBIT),
         ("Dr.Amt", DEBIT),

@@ -100,7 +100,8 @@ _LABEL_GAP = 0.5
 _PARENTHESES = re.compile(r"\([^)]*\)?")
 # "&" or "and" between the parts of one label ("Cheques & Debits").
 _LABEL_JOINS = re.compile(r"\s+(?:&|and)\s+")
-_CURRENCY_WORDS = re.compile(r"(?:\b[a-z]{1,2})?[$€£¥₹]|\b(?:in|en|of)?\s*\b(?:[a-z]{3}|euros?)\b$")
+_CURRENCY_SIGN = re.compile(r"(?:\b[a-z]{1,2})?[$€£¥₹]")
+_CURRENCY_WORDS = re.compile(rf"{_CURRENCY_SIGN.pattern}|\b(?:in|en|of)?\s*\b(?:[a-z]{{3}}|euros?)\b$")
 # A header naming no money column ("Bu-Tag  Wert  Vorgang", a Volksbank) heads amounts printed
 # right of its labels: at least this many of the dated lines among the next ones under it end in
 # one, their right edges within a word height of each other (amounts are right-aligned).
@@ -166,7 +167,8 @@ def _named_role(text: str) -> str:
     """The role a plain label (``text``, as :func:`classify_label` prepares it) names, with or
     without the currency words after it; ``OTHER`` if none."""
     names_currency = any(word in _CURRENCY_LABELS for word in text.split())
-    for candidate in (text, _CURRENCY_WORDS.sub("", text).strip()):
+    # Without its currency sign first: in "£Out" (Nationwide) "out" would go too, as a code.
+    for candidate in (text, _CURRENCY_SIGN.sub("", text).strip(), _CURRENCY_WORDS.sub("", text).strip()):
         for role, pattern in _ROLE_PATTERNS:
             if pattern.match(candidate):
                 # A label naming a currency heads money: "Valor R$" (Banco do Brasil) is the amount,
