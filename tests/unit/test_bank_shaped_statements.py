@@ -89,10 +89,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "table, printed newest first with each row's date on a small line under its description, is not "
         "found"
     ),
-    "nubank": (
-        "parse raises 'No transaction table was found': the header-less TRANSAÇÕES list ('18 DEZ', "
-        "description, 1.234,56, '-980,10' credits) is not found"
-    ),
 }
 
 

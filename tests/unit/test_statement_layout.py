@@ -30,7 +30,12 @@ from backend.services.statements.keywords import (
     row_kind,
     section_sign,
 )
-from backend.services.statements.metadata import find_account_last4, find_balances, find_period
+from backend.services.statements.metadata import (
+    find_account_last4,
+    find_balances,
+    find_period,
+    looks_like_card_statement,
+)
 from backend.services.statements.rows import TableReader, _find_header
 
 
@@ -239,6 +244,61 @@ def test_a_header_whose_date_label_is_danish_is_found() -> None:
     reader = TableReader()
     reader.read_page(0, [header, row])
     assert reader.found_table and [r.money for r in reader.rows] == [{AMOUNT: "-312,75", BALANCE: "1.521,75"}]
+
+
+def _dated_list(rights: tuple[float, ...] = (500.0, 500.0, 500.0)) -> list[Line]:
+    """A heading over dated lines ending in amounts, printed with no header row (a card bill)."""
+    rows = [
+        ("10 DEZ", "", "Pagamento recebido", "-980,10"),
+        ("11 DEZ", "•••• 4321", "Ifood *Ifood", "45,90"),
+        ("14 DEZ", "•••• 4321", "Magazine Luiza", "129,90"),
+    ]
+    lines = [line(word("TRANSAÇÕES", 40, 100))]
+    for (day, card, text, amount), right, top in zip(rows, rights, (115, 130, 145), strict=True):
+        words = [word(day.split()[0], 40, top), word(day.split()[1], 52, top), word(text, 150, top)]
+        if card:
+            words.append(word(card, 90, top, width=30))
+        words.append(word(amount, right - 5 * len(amount), top))
+        lines.append(line(*words))
+    return lines
+
+
+def test_dated_lines_ending_in_right_aligned_amounts_are_a_table_without_a_header() -> None:
+    """Card bills and app banks print their rows with no header row: three lines in a row, each
+    dated, described and ending in an amount right-aligned with the others, are a table; a
+    card's digits printed between the date and the left-aligned description on some rows are no
+    part of the description."""
+    reader = TableReader()
+    reader.read_page(0, _dated_list())
+    assert reader.found_table
+    assert [(row.date_text, row.description_text, row.money) for row in reader.rows] == [
+        ("10 DEZ", "Pagamento recebido", {AMOUNT: "-980,10"}),
+        ("11 DEZ", "Ifood *Ifood", {AMOUNT: "45,90"}),
+        ("14 DEZ", "Magazine Luiza", {AMOUNT: "129,90"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        pytest.param(_dated_list()[:3], id="two dated lines"),
+        pytest.param(_dated_list(rights=(500.0, 430.0, 500.0)), id="amounts not right-aligned"),
+        pytest.param(
+            [line(word(f"0{n}/01/2024", 40, top), word("12.50", 300, top)) for n, top in ((2, 115), (3, 130),
+                                                                                       (4, 145))],
+            id="no description",
+        ),
+    ],
+)
+def test_dated_lines_that_do_not_make_a_list_of_transactions_are_no_table(lines: list[Line]) -> None:
+    reader = TableReader()
+    reader.read_page(0, lines)
+    assert not reader.found_table and not reader.rows
+
+
+def test_a_portuguese_minimum_payment_makes_a_card_statement() -> None:
+    assert looks_like_card_statement([line(word("Pagamento", 40), word("mínimo:", 95), word("R$", 140),
+                                           word("184,95", 155))])  # fmt: skip
 
 
 def test_a_group_label_heads_only_the_labels_it_is_printed_over() -> None:
@@ -454,6 +514,8 @@ def test_words_on_the_same_baseline_form_one_line() -> None:
         ("Starting Cash*", RowKind.OPENING),  # a brokerage account's cash
         ("Ending Cash*", RowKind.CLOSING),
         ("Subtotaal", RowKind.TOTAL),
+        ("Fatura anterior", RowKind.OPENING),  # Portuguese: a card bill's last bill and amount due
+        ("Total a pagar", RowKind.CLOSING),
         ("TESCO STORES", RowKind.TRANSACTION),
         ("PAYMENT BY INTERNET", RowKind.TRANSACTION),
     ],

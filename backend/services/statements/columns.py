@@ -106,6 +106,9 @@ _CURRENCY_WORDS = re.compile(rf"{_CURRENCY_SIGN.pattern}|\b(?:in|en|of)?\s*\b(?:
 # right of its labels: at least this many of the dated lines among the next ones under it end in
 # one, their right edges within a word height of each other (amounts are right-aligned).
 _UNLABELLED_MIN_ROWS, _UNLABELLED_LOOKAHEAD = 2, 20
+# A table printed without a header row starts with at least this many lines each dated, with
+# a description, ending in an amount (see :func:`headerless_columns`).
+_HEADERLESS_MIN_ROWS = 3
 # Dot leaders join a header's labels into one word ("DATE..........AMOUNT.TRANSACTION").
 _LEADER_DOTS_SPLIT = re.compile(r"[^.]+")
 
@@ -297,6 +300,55 @@ def _unlabelled_amounts(columns: Sequence[Column], below: Sequence[Line]) -> Col
     if max(rights) - min(rights) > min(height for *_, height in spans):
         return None
     return Column(AMOUNT, min(x0 for x0, *_ in spans), max(rights))
+
+
+def headerless_columns(lines: Sequence[Line]) -> list[Column] | None:
+    """The columns of a table printed without a header row (a card bill's list of "18 DEZ  Uber
+    *Trip  23,47"), if ``lines`` start with one, else ``None``.
+
+    Its first :data:`_HEADERLESS_MIN_ROWS` lines must each start with a date at the same left
+    edge, print words with letters after it, and end in an amount with decimals, right-aligned
+    within a word height of each other: a date column, a description, and one amount column.
+    The description is left-aligned: it starts where the furthest right first word after the
+    date starts on the dated lines of that shape (up to :data:`_UNLABELLED_LOOKAHEAD`); words
+    printed between the date and it on some rows (a card's last digits) are a column of their own.
+    """
+    spans: list[tuple[float, float, float, float, float, float]] = []
+    for line in lines[:_UNLABELLED_LOOKAHEAD]:
+        span = _headerless_row(line)
+        if span is None:
+            if len(spans) < _HEADERLESS_MIN_ROWS:
+                return None
+            continue
+        spans.append(span)
+    if len(spans) < _HEADERLESS_MIN_ROWS:
+        return None
+    height = min(span[5] for span in spans)
+    lefts, rights = [span[0] for span in spans], [span[4] for span in spans]
+    if max(lefts) - min(lefts) > height or max(rights) - min(rights) > height:
+        return None
+    date_end, amount_start = max(span[1] for span in spans), min(span[3] for span in spans)
+    text_start = max(span[2] for span in spans)
+    columns = [Column(DATE, min(lefts), date_end), Column(DESCRIPTION, text_start, amount_start - height)]
+    if text_start - date_end > height:
+        columns.append(Column(OTHER, date_end + height / 2, text_start - height / 2))
+    return [*columns, Column(AMOUNT, amount_start, max(rights))]
+
+
+def _headerless_row(line: Line) -> tuple[float, float, float, float, float, float] | None:
+    """Where a line of a header-less table prints its date (x0, x1), description (x0) and amount
+    (x0, x1), and its word height; ``None`` unless it starts with a date, prints a word with
+    letters after it and ends in the only amount with decimals it prints."""
+    words = line.words
+    found = leading_date_words(line)
+    figure, between = words[-1], words[found:-1]
+    if not (
+        found and between and any(char.isalpha() for word in between for char in word.text)
+        and is_amount(figure.text) and has_decimal_part(figure.text)
+        and not any(is_amount(word.text) and has_decimal_part(word.text) for word in between)
+    ):
+        return None
+    return words[0].x0, words[found - 1].x1, between[0].x0, figure.x0, figure.x1, figure.bottom - figure.top
 
 
 def leading_date_words(line: Line) -> int:

@@ -66,6 +66,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^saldo primo\b|^saldo poczatkowe\b"
                 r"|^(?:devir|acilis) bakiyesi\b|^onceki bakiye\b"
                 r"|^(?:opening|beginning|starting) cash\b"  # a brokerage account's cash
+                r"|^fatura anterior\b"  # a Brazilian card bill's last bill
             ),
         ),
         (
@@ -80,6 +81,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^saldo ultimo\b"
                 r"|^son bakiye\b"
                 r"|^(?:closing|ending) cash\b"
+                r"|^total a pagar\b"  # a Brazilian card bill's amount due
             ),
         ),
         (

@@ -43,7 +43,10 @@ _YEARLESS_START = re.compile(
 )
 # A payment asked of the holder: the balance is owed. One of these makes a card statement
 # (or a loan's: owed all the same); no account statement asks for a minimum payment.
-_PAYMENT_DUE_WORDS = ("minimum payment", "minimum due", "minimum amount due", "payment due date")
+_PAYMENT_DUE_WORDS = (
+    "minimum payment", "minimum due", "minimum amount due", "payment due date",
+    "pagamento mínimo",  # Portuguese (a Brazilian card bill's "Pagamento mínimo")
+)  # fmt: skip
 # Words that a bank account's statement may print too ("CREDIT CARD PAYMENT" in a row's text):
 # two of them, or one with a payment due, make a card statement.
 _CARD_WORDS = (

@@ -27,6 +27,7 @@ from .columns import (
     Column,
     ColumnLayout,
     detect_header,
+    headerless_columns,
     is_balance_grid_header,
     leading_date_words,
 )
@@ -199,6 +200,13 @@ class TableReader:
                 self._active, self._row, carried = True, carried, None
                 last_bottom, self._last_top = lines[skip_to - 1].bottom, None
                 continue
+            elif self._layout is None and (unheaded := headerless_columns(lines[index:])) is not None:
+                # No header printed so far, and a list of dated amounts starts here: its own table.
+                self.header_texts.append("")
+                self._layout = ColumnLayout(unheaded)
+                self._layout.learn(lines[index:])
+                self._active, self._row, carried = True, carried, None
+                last_bottom, self._last_top = line.top, None
             elif self._layout is not None and _HEADER_DATE_WORD.search(line.text) and is_balance_grid_header(
                 line
             ):  # a grid of daily balances ends the transaction table: its dated figures are no rows
