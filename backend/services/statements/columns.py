@@ -106,6 +106,9 @@ _CURRENCY_WORDS = re.compile(rf"{_CURRENCY_SIGN.pattern}|\b(?:in|en|of)?\s*\b(?:
 # right of its labels: at least this many of the dated lines among the next ones under it end in
 # one, their right edges within a word height of each other (amounts are right-aligned).
 _UNLABELLED_MIN_ROWS, _UNLABELLED_LOOKAHEAD = 2, 20
+# The most words an amount label and its side print ("Betrag Soll EUR", "Transaction Amount
+# Debit (GBP)"): see :func:`_sided_amount_role`.
+_SIDED_LABEL_MAX_WORDS = 6
 # A table printed without a header row starts with at least this many lines each dated, with
 # a description, ending in an amount (see :func:`headerless_columns`).
 _HEADERLESS_MIN_ROWS = 3
@@ -189,8 +192,12 @@ def _joined_label_role(text: str) -> str:
 
 def _sided_amount_role(text: str) -> str:
     """The side an amount label names after it ("Betrag Soll EUR", Sparkasse; "Amount Debit"):
-    ``DEBIT`` or ``CREDIT``, else ``OTHER``."""
+    ``DEBIT`` or ``CREDIT``, else ``OTHER``. Only a label of a few words: each cut is matched
+    whole, so a run of thousands of words (a hostile line read as a label) would cost their
+    square."""
     words = text.split()
+    if len(words) > _SIDED_LABEL_MAX_WORDS:
+        return OTHER
     for cut in range(1, len(words)):
         if _named_role(" ".join(words[:cut])) == AMOUNT:
             side = _named_role(" ".join(words[cut:]))
