@@ -314,12 +314,12 @@ class TableReader:
         """
         if self._row is None:
             return
-        if is_foreign_currency_note(text):
+        foreign = is_foreign_currency_note(text)
+        if foreign:
             self.foreign_notes.append(text)
         aside = self._text_right is not None and cells.text_x0 > self._text_right
         reference = is_reference_note(text) and not self._labelled_descriptions
-        note = (aside or reference or is_foreign_currency_note(text) or is_value_date_note(text)
-                or is_card_note(text))
+        note = aside or reference or foreign or is_value_date_note(text) or is_card_note(text)
         if not note:
             self._row.description.append(text)
             self._labelled_descriptions |= starts_with_label(text)
