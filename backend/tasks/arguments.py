@@ -35,6 +35,24 @@ OLDER_RELEASE_MESSAGE = (
 )
 
 
+def monitoring_repr(kwargs: Mapping[str, Any]) -> str:
+    """A task's arguments as monitoring shows them (the message's ``kwargsrepr``: Flower,
+    Celery's events, the worker's log): ids, numbers and flags as they are, anything else
+    by its kind alone. A file's name or path and a rule's pattern are the user's data, and
+    monitoring is run by operators, who need to see which task it is, not what it reads."""
+    shown: dict[str, object] = {}
+    for name, value in kwargs.items():
+        if value is None or isinstance(value, (bool, int, float)):
+            shown[name] = value
+        elif isinstance(value, list) and all(isinstance(item, int) for item in value):
+            shown[name] = value  # ids (a batch's statements)
+        elif isinstance(value, (list, tuple, Mapping)):
+            shown[name] = f"<{len(value)} item{'' if len(value) == 1 else 's'}>"
+        else:
+            shown[name] = "<text>"
+    return repr(shown)
+
+
 class UnreadableArguments(ValueError):
     """Stored arguments that this release's model cannot read, even leniently."""
 

@@ -42,7 +42,7 @@ from backend.services.errors import InvalidInputError, TransientError
 from backend.services.task_records import ProgressOutcome, StartOutcome
 from backend.tasks import app as task_app
 from backend.tasks.app import celery_app
-from backend.tasks.arguments import OLDER_RELEASE_MESSAGE, UnreadableArguments
+from backend.tasks.arguments import OLDER_RELEASE_MESSAGE, UnreadableArguments, monitoring_repr
 from backend.tasks.kinds import TaskKind, kind_named
 from backend.tasks.logs import note_request_id
 
@@ -412,7 +412,10 @@ class TrackedTask(Task):
         later (again and again while that run lives), so that if its worker dies, this
         copy takes over as soon as the lease expires."""
         try:
-            self.signature_from_request(countdown=deliverable_countdown(seconds)).apply_async()
+            self.signature_from_request(
+                countdown=deliverable_countdown(seconds),
+                kwargsrepr=monitoring_repr(self.request.kwargs or {}),
+            ).apply_async()
         except (BrokerError, RedisError, OSError) as exc:
             raise Reject("could not defer a duplicate delivery", requeue=True) from exc
         logger.info("Task %s is running elsewhere; this copy looks again in %.0f s", self.request.id, seconds)
@@ -458,7 +461,12 @@ class TrackedTask(Task):
             logger.warning("Task %s: another run took over its lease; not retrying this one", task_id)
             return Ignore()
         try:
-            return self.retry(exc=exc, countdown=countdown, max_retries=max_retries, throw=False)
+            # kwargsrepr is one of apply_async's options, which retry passes on (Celery's
+            # "Hiding sensitive information in arguments"); celery-types leaves it out of retry.
+            return self.retry(  # type: ignore[call-arg]
+                exc=exc, countdown=countdown, max_retries=max_retries, throw=False,
+                kwargsrepr=monitoring_repr(self.request.kwargs or {}),
+            )
         except (BrokerError, RedisError, OSError) as send_error:
             # The retry could not be sent: keep the message instead of acknowledging it.
             raise Reject("could not send the retry", requeue=True) from send_error

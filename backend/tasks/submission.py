@@ -18,6 +18,7 @@ from backend.db import one_statement, prepared, serialized_by
 from backend.models import TaskState, TaskStatus, User, utcnow
 from backend.services import task_records
 from backend.tasks.app import celery_app
+from backend.tasks.arguments import monitoring_repr
 from backend.tasks.kinds import kind_named
 from backend.tasks.logs import message_headers
 
@@ -234,7 +235,7 @@ def dispatch(task_name: str, task_id: str, kwargs: dict[str, Any]) -> None:
         # The result is written to the row; nobody waits on the result backend.
         celery_app.send_task(
             task_name, kwargs=kwargs, task_id=task_id, queue=kind_named(task_name).queue,
-            ignore_result=True,
+            ignore_result=True, kwargsrepr=monitoring_repr(kwargs),
             # The request id of the API call (or task) that sends it, for the task's log lines.
             headers=message_headers(),
         )

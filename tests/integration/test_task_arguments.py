@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from celery.signals import before_task_publish
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
@@ -11,9 +12,9 @@ from backend.models import TaskStatus, utcnow
 from backend.tasks.app import celery_app
 from backend.tasks.arguments import OLDER_RELEASE_MESSAGE
 from backend.tasks.base import unknown_task_message
-from backend.tasks.kinds import CATEGORIZE, DEFAULT_QUEUE
+from backend.tasks.kinds import CATEGORIZE, DEFAULT_QUEUE, PARSE_STATEMENT
 from backend.tasks.submission import dispatch, submit_task
-from tests.support import is_final
+from tests.support import SAMPLES_DIR, is_final
 from tests.support.seed import seed_statement, seed_task
 
 
@@ -106,3 +107,43 @@ def test_a_message_no_worker_knows_ends_its_task_failed_with_a_message(
     assert final["status"] == "FAILED"
     assert final["error_message"] == unknown_task_message("tests.no_such_task")
     assert "'tests.no_such_task'" in final["error_message"]
+
+
+SAMPLE = SAMPLES_DIR / "statements" / "dkb_mustermann.pdf"
+
+
+def test_monitoring_sees_a_tasks_ids_and_flags_but_not_the_users_data(client, auth_headers):
+    """Flower (``-E``) and Celery's events show a message's ``kwargsrepr``: the file's name
+    and path and a rule's pattern stay out of it; the message itself still carries them."""
+    published: list[dict] = []
+
+    def record(sender=None, headers=None, body=None, **_):
+        published.append({"task": sender, "headers": dict(headers or {}), "kwargs": body[1]})
+
+    before_task_publish.connect(record, weak=False)
+    try:
+        uploaded = client.post(
+            "/upload_pdf_async", headers=auth_headers,
+            files={"file": ("Jane Doe salary march.pdf", SAMPLE.read_bytes(), "application/pdf")},
+        )
+        categorized = client.post(
+            "/bulk_categorize_async", headers=auth_headers,
+            json={"rules": [{"pattern": "DR SMITH CLINIC", "category": "Health"}]},
+        )
+    finally:
+        before_task_publish.disconnect(record)
+    assert (uploaded.status_code, categorized.status_code) == (202, 202), (uploaded.text, categorized.text)
+    by_task = {message["task"]: message for message in published}
+    parse, categorize = by_task[PARSE_STATEMENT.name], by_task[CATEGORIZE.name]
+    # What the worker runs is whole...
+    assert parse["kwargs"]["filename"] == "Jane Doe salary march.pdf"
+    assert categorize["kwargs"]["rules"][0]["pattern"] == "DR SMITH CLINIC"
+    # ...what monitoring shows names the arguments and keeps ids and flags only.
+    shown = parse["headers"]["kwargsrepr"] + categorize["headers"]["kwargsrepr"]
+    for private in ("Jane Doe", "salary", parse["kwargs"]["file_path"], parse["kwargs"]["file_sha256"],
+                    "SMITH", "Health"):
+        assert private not in shown
+    assert f"'user_id': {me(client, auth_headers)}" in parse["headers"]["kwargsrepr"]
+    assert "'filename': '<text>'" in parse["headers"]["kwargsrepr"]
+    assert "'rules': '<1 item>'" in categorize["headers"]["kwargsrepr"]
+    assert "'overwrite': False" in categorize["headers"]["kwargsrepr"]
