@@ -11,7 +11,10 @@ period (Chase, Capital One). A second set, drawn the same way, adds Monzo, NatWe
 Commonwealth Bank, a German Volksbank, BNP Paribas, UBS, HDFC Bank, DBS and Navy Federal: one signed
 amount column, amounts on a description's last line, the date after the amounts, CR/DR/OD and S/H
 balance suffixes, Übertrag and carried-forward lines, and ``1 234,56`` / ``1'234.50`` /
-``1,23,456.78`` digit grouping.
+``1,23,456.78`` digit grouping. A fifth set adds currencies, languages and page furniture the
+others lack: ANZ, Emirates NBD, ABN AMRO, SEB, Crédit Agricole, Commerzbank, State Bank of India,
+Bancolombia, PNC and BCA (AUD, AED, SEK, INR, COP, IDR; ``mrt`` / ``janv.`` dates; page totals, a
+column header left alone at a page's foot, an amount column before the description).
 
 Each ``write_*`` function draws its PDF and returns the :class:`Truth`: every transaction as the
 samples README defines the expected output (date ISO, description lines joined by spaces with
@@ -4295,3 +4298,1143 @@ def write_halifax_card(path: Path) -> Truth:
     s.save(path)
     rows = [Row(t, text, -a) for t, _, _, text, _, a in items]
     return Truth(tuple(rows), -previous, -new_balance)
+
+
+# --- A fifth set: banks of other currencies and languages, page furniture that interrupts tables ---
+
+
+def page_totals_flow(
+    s: Sheet,
+    header: Callable[[int], float],
+    bottom: float,
+    first_bottom: float,
+    draw: Callable[[float], None],
+) -> tuple[Flow, dict[str, Decimal]]:
+    """A :class:`Flow` whose ``leave`` hands ``draw`` the y of a page's totals line; the dict holds the
+    page's sums (``out``, ``in``), reset on each new page."""
+    sums = {"out": D(0), "in": D(0)}
+
+    def leave(y: float) -> None:
+        draw(y)
+        sums["out"], sums["in"] = D(0), D(0)
+
+    return Flow(s, header, bottom, leave=leave, first_bottom=first_bottom), sums
+
+
+# --- ANZ (AU): Withdrawals ($) / Deposits ($) / Balance ($), "18 DEC", totals at the end of each page -
+
+
+def write_anz(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("2841.09")
+    # (date, description lines, left-out lines (effective date), signed amount)
+    items: list[tuple[date, list[str], list[str], Decimal]] = [
+        (
+            date(2023, 12, 18),
+            ["VISA DEBIT PURCHASE CARD 4567", "WOOLWORTHS 1234 SYDNEY"],
+            ["EFFECTIVE DATE 16/12/2023"],
+            D("-112.46"),
+        ),
+        (date(2023, 12, 18), ["PAYMENT TO SYDNEY WATER"], [], D("-98.50")),
+        (date(2023, 12, 20), ["PAY/SALARY FROM ACME PTY LTD", "SALARY 0001234567"], [], D("3412.80")),
+        (
+            date(2023, 12, 20),
+            ["ANZ INTERNET BANKING FUNDS TFER", "TRANSFER 482913 TO 012345678"],
+            [],
+            D("-500.00"),
+        ),
+        (
+            date(2023, 12, 22),
+            ["VISA DEBIT PURCHASE CARD 4567", "UBER *TRIP HELP.UBER.COM"],
+            ["EFFECTIVE DATE 21/12/2023"],
+            D("-23.90"),
+        ),
+        (date(2023, 12, 27), ["ANZ ATM CIRCULAR QUAY NSW"], [], D("-200.00")),
+        (date(2023, 12, 28), ["TRANSFER FROM J CITIZEN", "XMAS DINNER"], [], D("65.00")),
+        (date(2023, 12, 29), ["DIRECT DEBIT 123456 AGL SALES PTY"], [], D("-187.35")),
+        (
+            date(2024, 1, 2),
+            ["VISA DEBIT PURCHASE CARD 4567", "COLES 0456 BONDI JUNCTION"],
+            ["EFFECTIVE DATE 31/12/2023"],
+            D("-86.12"),
+        ),
+        (date(2024, 1, 2), ["PAYMENT TO RAY WHITE RENTALS", "RENT JAN UNIT 4"], [], D("-2380.00")),
+        (date(2024, 1, 3), ["EFTPOS PURCHASE OPAL TRANSPORT", "CHATSWOOD AU"], [], D("-50.00")),
+        (date(2024, 1, 4), ["PAY/SALARY FROM ACME PTY LTD", "SALARY 0001234567"], [], D("3412.80")),
+        (date(2024, 1, 5), ["DIRECT DEBIT 998877 TELSTRA CORP"], [], D("-89.00")),
+        (
+            date(2024, 1, 8),
+            ["VISA DEBIT PURCHASE CARD 4567", "JB HI FI BROADWAY"],
+            ["EFFECTIVE DATE 06/01/2024"],
+            D("-1299.00"),
+        ),
+        (date(2024, 1, 9), ["ANZ INTERNET BANKING BPAY", "NRMA INSURANCE {123456}"], [], D("-642.18")),
+        (date(2024, 1, 10), ["TRANSFER FROM SAVINGS 012345678"], [], D("400.00")),
+        (
+            date(2024, 1, 11),
+            ["VISA DEBIT PURCHASE CARD 4567", "DAN MURPHYS 4312 ALEXANDRIA"],
+            [],
+            D("-54.99"),
+        ),
+        (date(2024, 1, 12), ["OSKO PAYMENT TO M NGUYEN", "CONCERT TICKETS"], [], D("-120.00")),
+        (date(2024, 1, 15), ["ACCOUNT SERVICING FEE"], [], D("-5.00")),
+        (date(2024, 1, 15), ["CREDIT INTEREST PAID"], [], D("0.87")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, lines, _, a in items])
+    closing = last_balance(rows)
+    withdrawals = -sum((a for *_, a in items if a < 0), D(0))
+    deposits = sum((a for *_, a in items if a > 0), D(0))
+    cols = (15, 33, 142, 168, 196)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "ANZ", bold=True, size=16)
+        s.text(110, 14, "Statement", bold=True, size=10)
+        s.text(110, 19, "Statement starts 16 December 2023")
+        s.text(110, 23, "Statement ends 15 January 2024")
+        s.text(110, 27, "ANZ ACCESS ADVANTAGE  BSB 012-345  Account 1234-56789")
+        _page_footer(
+            s, "Australia and New Zealand Banking Group Limited ABN 11 005 357 522", f"Page {page} of 3"
+        )
+        y = 38
+        if page == 1:
+            s.text(15, 34, "MR JOHN CITIZEN")
+            s.text(15, 38, "12 SAMPLE ST, SURRY HILLS NSW 2010")
+            summary = [
+                ("Opening Balance", us(opening, dollar="$")),
+                ("Total Deposits", "+ " + us(deposits, dollar="$")),
+                ("Total Withdrawals", "- " + us(withdrawals, dollar="$")),
+                ("Closing Balance", "= " + us(closing, dollar="$")),
+            ]
+            for k, (label, value) in enumerate(summary):
+                s.text(110, 36 + 4 * k, label)
+                s.right(196, 36 + 4 * k, value)
+            s.text(15, 60, "Transaction Details", bold=True, size=9)
+            y = 66
+        s.text(cols[0], y, "Date", bold=True)
+        s.text(cols[1], y, "Transaction Details", bold=True)
+        s.right(cols[2], y, "Withdrawals ($)", bold=True)
+        s.right(cols[3], y, "Deposits ($)", bold=True)
+        s.right(cols[4], y, "Balance ($)", bold=True)
+        return y + 6
+
+    def totals(y: float) -> None:
+        s.text(cols[1], y + 1, "TOTALS AT END OF PAGE", bold=True)
+        s.right(cols[2], y + 1, us(sums["out"], dollar="$"), bold=True)
+        s.right(cols[3], y + 1, us(sums["in"], dollar="$"), bold=True)
+
+    flow, sums = page_totals_flow(s, header, 150, 130, totals)
+    y = flow.need(5)
+    s.text(cols[0], y, "16 DEC")
+    s.text(cols[1], y, "OPENING BALANCE")
+    s.right(cols[4], y, us(opening))
+    for (day, lines, extra, amount), row in zip(items, rows, strict=True):
+        y = flow.need(3.8 * (len(lines) + len(extra)) + 1.5)
+        s.text(cols[0], y, f"{day.day:02d} {day:%b}".upper())
+        for k, line in enumerate(lines):
+            s.text(cols[1], y + 3.8 * k, line)
+        for k, line in enumerate(extra):
+            s.text(cols[1], y + 3.8 * (len(lines) + k), line, size=6.5)
+        s.right(cols[2] if amount < 0 else cols[3], y, us(amount))
+        s.right(cols[4], y, us(last_balance([row])))
+        sums["out" if amount < 0 else "in"] += abs(amount)
+    y = flow.need(12)
+    s.text(cols[1], y + 1, "TOTALS AT END OF PERIOD", bold=True)
+    s.right(cols[2], y + 1, us(withdrawals, dollar="$"), bold=True)
+    s.right(cols[3], y + 1, us(deposits, dollar="$"), bold=True)
+    s.text(cols[0], y + 6, "15 JAN")
+    s.text(cols[1], y + 6, "CLOSING BALANCE", bold=True)
+    s.right(cols[4], y + 6, us(closing), bold=True)
+    assert s.pages == 3
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Emirates NBD (AE): AED, Posting / Value columns with no "Date" label, the header repeated as a
+# page's last line with its rows on the next page ---------------------------------------------------
+
+
+def write_emirates_nbd(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("18250.40")
+    items: list[tuple[date, date, list[str], Decimal]] = [
+        (
+            date(2024, 1, 2),
+            date(2024, 1, 1),
+            ["POS-PURCHASE CARD NO.4XXXXXXXXXXX1234", "CARREFOUR MOE DUBAI:AE"],
+            D("-412.75"),
+        ),
+        (date(2024, 1, 3), date(2024, 1, 3), ["DEWA BILL PAYMENT 2001234567"], D("-685.20")),
+        (date(2024, 1, 4), date(2024, 1, 4), ["SALIK RECHARGE 30112233"], D("-200.00")),
+        (
+            date(2024, 1, 5),
+            date(2024, 1, 5),
+            ["ATM CASH WITHDRAWAL ENBD ATM 0456", "DUBAI MALL"],
+            D("-1000.00"),
+        ),
+        (
+            date(2024, 1, 8),
+            date(2024, 1, 8),
+            ["IPP OUTWARD TRANSFER REF 24008123456", "TO AHMED KHAN RENT SHARE"],
+            D("-3500.00"),
+        ),
+        (
+            date(2024, 1, 10),
+            date(2024, 1, 9),
+            ["POS-PURCHASE CARD NO.4XXXXXXXXXXX1234", "NOON.COM DUBAI:AE"],
+            D("-249.00"),
+        ),
+        (date(2024, 1, 12), date(2024, 1, 12), ["ETISALAT POSTPAID 0501234567"], D("-375.00")),
+        (
+            date(2024, 1, 15),
+            date(2024, 1, 15),
+            ["INWARD REMITTANCE REF FT24015778812", "FROM PRIYA NAIR"],
+            D("1500.00"),
+        ),
+        (
+            date(2024, 1, 22),
+            date(2024, 1, 21),
+            ["POS-PURCHASE CARD NO.4XXXXXXXXXXX1234", "ENOC 1024 AL BARSHA DUBAI:AE"],
+            D("-160.50"),
+        ),
+        (
+            date(2024, 1, 25),
+            date(2024, 1, 25),
+            ["SALARY CREDIT ACME FZ LLC", "JAN 2024 PAYROLL"],
+            D("24500.00"),
+        ),
+        (date(2024, 1, 28), date(2024, 1, 28), ["CREDIT CARD PAYMENT 5XXXXXXXXXXX9876"], D("-6120.35")),
+        (date(2024, 1, 31), date(2024, 1, 31), ["VAT ON CHARGES"], D("-1.25")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, _, lines, a in items])
+    closing = last_balance(rows)
+    debits = -sum((a for *_, a in items if a < 0), D(0))
+    credits = sum((a for *_, a in items if a > 0), D(0))
+    cols = (15, 36, 57, 140, 166, 196)
+
+    def table_header(y: float) -> None:
+        s.text(cols[0], y, "Posting", bold=True)
+        s.text(cols[1], y, "Value", bold=True)
+        s.text(cols[2], y, "Description", bold=True)
+        s.right(cols[3], y, "Debit", bold=True)
+        s.right(cols[4], y, "Credit", bold=True)
+        s.right(cols[5], y, "Balance", bold=True)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Emirates NBD", bold=True, size=13)
+        s.text(120, 14, "STATEMENT OF ACCOUNT", bold=True)
+        s.text(120, 18, "Account Number 1012345678901  Currency AED")
+        s.text(120, 22, "From 01/01/2024 To 31/01/2024")
+        _page_footer(s, "Emirates NBD Bank (P.J.S.C.), P.O. Box 777, Dubai, UAE", f"Page {page}")
+        if page == 1:
+            s.text(15, 32, "MR SAMEER KHAN")
+            s.text(15, 36, "P.O. BOX 12345, DUBAI, UNITED ARAB EMIRATES")
+            s.text(120, 30, "IBAN AE07 0260 0010 1234 5678 901", size=7)
+            summary = [
+                ("Opening Balance", us(opening)),
+                ("Total Debits", us(debits)),
+                ("Total Credits", us(credits)),
+                ("Closing Balance", us(closing)),
+            ]
+            for k, (label, value) in enumerate(summary):
+                s.text(120, 36 + 4 * k, label)
+                s.right(196, 36 + 4 * k, f"AED {value}")
+            table_header(62)
+            return 68
+        return 34  # the rows go on under the header printed at the foot of the page before
+
+    def leave(y: float) -> None:
+        table_header(y + 2)
+
+    flow = Flow(s, header, 270, leave=leave, first_bottom=110)
+    y = flow.need(5)
+    s.text(cols[2], y, "Opening Balance", bold=True)
+    s.right(cols[5], y, us(opening), bold=True)
+    for (day, valued, lines, amount), row in zip(items, rows, strict=True):
+        y = flow.need(3.8 * len(lines) + 1.8)
+        s.text(cols[0], y, day.strftime("%d/%m/%Y"))
+        s.text(cols[1], y, valued.strftime("%d/%m/%Y"))
+        for k, line in enumerate(lines):
+            s.text(cols[2], y + 3.8 * k, line)
+        s.right(cols[3] if amount < 0 else cols[4], y, us(amount))
+        s.right(cols[5], y, us(last_balance([row])))
+    y = flow.need(6)
+    s.text(cols[2], y + 1, "Closing Balance", bold=True)
+    s.right(cols[5], y + 1, us(closing), bold=True)
+    assert s.pages == 2
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+DUTCH_MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+# --- ABN AMRO (NL): Boekdatum "04 mrt", Bij before Af, SEPA detail lines, Vorig / Nieuw saldo -------
+
+
+def write_abn_amro(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("1874.52")
+    items: list[tuple[date, list[str], Decimal]] = [
+        (
+            date(2024, 3, 1),
+            ["BEA, Betaalpas", "Albert Heijn 1234,PAS123", "NR:AB12C3, 01.03.24/17:42", "AMSTERDAM"],
+            D("-42.18"),
+        ),
+        (
+            date(2024, 3, 1),
+            [
+                "SEPA Overboeking  IBAN: NL91RABO0315273637",
+                "BIC: RABONL2U  Naam: J DE VRIES",
+                "Omschrijving: HUUR MAART",
+            ],
+            D("-1125.00"),
+        ),
+        (
+            date(2024, 3, 4),
+            [
+                "SEPA Incasso algemeen doorlopend  Incassant: NL71ZZZ302086390000",
+                "Naam: VATTENFALL KLANTENSERVICE",
+                "Omschrijving: TERMIJNBEDRAG MAART",
+            ],
+            D("-118.00"),
+        ),
+        (
+            date(2024, 3, 5),
+            [
+                "SEPA Overboeking  IBAN: NL20INGB0001234567",
+                "BIC: INGBNL2A  Naam: WERKGEVER BV",
+                "Omschrijving: SALARIS MAART",
+            ],
+            D("3288.41"),
+        ),
+        (date(2024, 3, 8), ["BEA, Betaalpas", "NS GROEP IZ NS REIZIGERS", "UTRECHT"], D("-23.60")),
+        (
+            date(2024, 3, 12),
+            ["GEA, Betaalpas", "ABN AMRO BANK AMSTERDAM", "NR:S1A123, 12.03.24/10:05"],
+            D("-70.00"),
+        ),
+        (
+            date(2024, 3, 18),
+            [
+                "SEPA Overboeking  IBAN: NL44RABO0123456789",
+                "BIC: RABONL2U  Naam: M JANSEN",
+                "Omschrijving: ETENTJE",
+            ],
+            D("31.50"),
+        ),
+        (date(2024, 3, 25), ["BEA, Betaalpas", "BOL.COM", "UTRECHT"], D("-899.00")),
+        (date(2024, 3, 29), ["ABN AMRO Bank N.V.", "BasisPakket", "Kosten 1 feb t/m 29 feb"], D("-3.95")),
+    ]
+    closing = opening + sum((a for *_, a in items), D(0))
+    paid_out = -sum((a for *_, a in items if a < 0), D(0))
+    paid_in = sum((a for *_, a in items if a > 0), D(0))
+    cols = (15, 34, 140, 168)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "ABN·AMRO", bold=True, size=13)
+        s.text(110, 14, "Rekeningafschrift", bold=True, size=10)
+        s.text(110, 19, "Rekeningnummer NL02 ABNA 0123 4567 89")
+        s.text(110, 23, "Periode 1 maart 2024 t/m 31 maart 2024")
+        _page_footer(s, "ABN AMRO Bank N.V., Gustav Mahlerlaan 10, 1082 PP Amsterdam", f"Blad {page}")
+        y = 32
+        if page == 1:
+            s.text(15, 32, "DHR J JANSEN")
+            s.text(15, 36, "KERKSTRAAT 1, 1017 GA AMSTERDAM")
+            y = 48
+        s.text(cols[0], y, "Boekdatum", bold=True)
+        s.text(cols[1], y, "Omschrijving", bold=True)
+        s.right(cols[2], y, "Bij", bold=True)
+        s.right(cols[3], y, "Af", bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 270, first_bottom=110)
+    y = flow.need(6)
+    s.text(cols[1], y, "Vorig saldo", bold=True)
+    s.right(cols[2], y, eu(opening), bold=True)
+    for day, lines, amount in items:
+        y = flow.need(3.7 * len(lines) + 2)
+        s.text(cols[0], y, f"{day.day:02d} {DUTCH_MONTHS[day.month - 1]}")
+        for k, line in enumerate(lines):
+            s.text(cols[1], y + 3.7 * k, line)
+        s.right(cols[3] if amount < 0 else cols[2], y, eu(amount))
+    y = flow.need(12)
+    s.text(cols[1], y + 1, "Totaal", bold=True)
+    s.right(cols[2], y + 1, eu(paid_in), bold=True)
+    s.right(cols[3], y + 1, eu(paid_out), bold=True)
+    s.text(cols[1], y + 6, "Nieuw saldo", bold=True)
+    s.right(cols[2], y + 6, eu(closing), bold=True)
+    s.save(path)
+    rows = [Row(d, " ".join(lines), a) for d, lines, a in items]
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- SEB (SE): ISO dates, Bokförd / Valutadag / Text / Belopp / Saldo, "-1 234,56" SEK ----------------
+
+
+def write_seb(path: Path) -> Truth:
+    s = Sheet("A4", 8)
+    opening = D("14385.20")
+    items: list[tuple[date, date, str, Decimal]] = [
+        (date(2024, 2, 1), date(2024, 2, 1), "KORTKÖP 240130 ICA NARA SODERMALM", D("-412.35")),
+        (date(2024, 2, 1), date(2024, 2, 1), "AUTOGIRO TELIA SVERIGE AB", D("-399.00")),
+        (date(2024, 2, 2), date(2024, 2, 2), "SWISH BETALNING 0701234567 ERIK", D("-250.00")),
+        (date(2024, 2, 5), date(2024, 2, 5), "BG 5050-1055 HYRESGÄSTFÖR", D("-8950.00")),
+        (date(2024, 2, 7), date(2024, 2, 6), "KORTKÖP 240205 SL CENTRALEN", D("-970.00")),
+        (date(2024, 2, 12), date(2024, 2, 12), "SWISH INBETALNING ANNA LINDQVIST", D("180.00")),
+        (date(2024, 2, 16), date(2024, 2, 15), "KORTKÖP 240214 SYSTEMBOLAGET", D("-389.50")),
+        (date(2024, 2, 23), date(2024, 2, 25), "LÖN ACME AB", D("32450.00")),
+        (date(2024, 2, 26), date(2024, 2, 26), "ÖVERFÖRING 5357-12 345 67 SPAR", D("-5000.00")),
+        (date(2024, 2, 27), date(2024, 2, 27), "BG 5127-5477 VATTENFALL", D("-1245.00")),
+        (date(2024, 2, 29), date(2024, 2, 29), "KORTKÖP 240228 ELGIGANTEN", D("-11990.00")),
+    ]
+    rows = running(opening, [(d, text, a) for d, _, text, a in items])
+    closing = last_balance(rows)
+    cols = (15, 38, 61, 165, 196)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "SEB", bold=True, size=16)
+        s.text(110, 14, "Kontoutdrag", bold=True, size=10)
+        s.text(110, 19, "Privatkonto 5357 12 345 67  Valuta SEK")
+        s.text(110, 23, "Period 2024-02-01 - 2024-02-29")
+        _page_footer(s, "Skandinaviska Enskilda Banken AB (publ), 106 40 Stockholm", f"Sida {page}")
+        y = 32
+        if page == 1:
+            s.text(15, 32, "ANNA SVENSSON")
+            s.text(15, 36, "GÖTGATAN 12, 116 46 STOCKHOLM")
+            y = 48
+        s.text(cols[0], y, "Bokförd", bold=True)
+        s.text(cols[1], y, "Valutadag", bold=True)
+        s.text(cols[2], y, "Text/mottagare", bold=True)
+        s.right(cols[3], y, "Belopp", bold=True)
+        s.right(cols[4], y, "Saldo", bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 270, first_bottom=95)
+    y = flow.need(5)
+    s.text(cols[2], y, "Ingående saldo 2024-02-01", bold=True)
+    s.right(cols[4], y, polish(opening), bold=True)
+    for (day, valued, text, amount), row in zip(items, rows, strict=True):
+        y = flow.need(5)
+        s.text(cols[0], y, day.isoformat())
+        s.text(cols[1], y, valued.isoformat())
+        s.text(cols[2], y, text)
+        s.right(cols[3], y, polish(amount))
+        s.right(cols[4], y, polish(last_balance([row])))
+    y = flow.need(6)
+    s.text(cols[2], y + 1, "Utgående saldo 2024-02-29", bold=True)
+    s.right(cols[4], y + 1, polish(closing), bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+FRENCH_MONTHS = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+
+
+# --- Crédit Agricole (FR): "16 janv." operation dates, dd.mm value dates, Débit / Crédit, soldes ------
+
+
+def write_credit_agricole(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("1523.88")
+    # (operation date, value date, description lines, left-out lines (references), signed amount)
+    items: list[tuple[date, date, list[str], list[str], Decimal]] = [
+        (
+            date(2024, 1, 16),
+            date(2024, 1, 15),
+            ["PAIEMENT PAR CARTE", "X4821 CARREFOUR MARKET 14/01"],
+            [],
+            D("-67.42"),
+        ),
+        (
+            date(2024, 1, 18),
+            date(2024, 1, 18),
+            ["PRELEVEMENT", "EDF clients particuliers"],
+            ["Réf. : 000123456789 ICS FR12ZZZ123456"],
+            D("-94.00"),
+        ),
+        (
+            date(2024, 1, 22),
+            date(2024, 1, 22),
+            ["RETRAIT AU DISTRIBUTEUR", "X4821 CA TOULOUSE 21/01"],
+            [],
+            D("-60.00"),
+        ),
+        (
+            date(2024, 1, 26),
+            date(2024, 1, 26),
+            ["VIREMENT EN VOTRE FAVEUR", "ACME SAS SALAIRE JANVIER"],
+            ["Réf. : VIR2401261234"],
+            D("2415.30"),
+        ),
+        (date(2024, 1, 29), date(2024, 1, 29), ["VIREMENT PERMANENT", "LOYER M. DURAND"], [], D("-780.00")),
+        (
+            date(2024, 2, 2),
+            date(2024, 2, 1),
+            ["PAIEMENT PAR CARTE", "X4821 SNCF INTERNET 01/02"],
+            [],
+            D("-128.50"),
+        ),
+        (date(2024, 2, 5), date(2024, 2, 5), ["REMISE DE CHEQUE", "N° 8123456"], [], D("150.00")),
+        (
+            date(2024, 2, 9),
+            date(2024, 2, 9),
+            ["PRELEVEMENT", "FREE MOBILE"],
+            ["Réf. : FM2402091122 ICS FR65ZZZ487421"],
+            D("-19.99"),
+        ),
+        (
+            date(2024, 2, 12),
+            date(2024, 2, 12),
+            ["PAIEMENT PAR CARTE", "X4821 FNAC TOULOUSE 10/02"],
+            [],
+            D("-1049.00"),
+        ),
+        (
+            date(2024, 2, 15),
+            date(2024, 2, 15),
+            ["COTISATION OFFRE", "GLOBALE FORMULE ESSENTIEL"],
+            [],
+            D("-7.30"),
+        ),
+    ]
+    closing = opening + sum((a for *_, a in items), D(0))
+    debit = -sum((a for *_, a in items if a < 0), D(0))
+    credit = sum((a for *_, a in items if a > 0), D(0))
+    cols = (15, 33, 54, 163, 192)
+
+    def fr_date(day: date) -> str:
+        return f"{day.day:02d} {FRENCH_MONTHS[day.month - 1]}"
+
+    def header(page: int) -> float:
+        s.text(15, 14, "CRÉDIT AGRICOLE", bold=True, size=12)
+        s.text(15, 19, "Caisse Régionale de Crédit Agricole Mutuel Toulouse 31", size=6.5)
+        s.text(115, 14, "Relevé de compte", bold=True, size=10)
+        s.text(115, 19, "Compte de Dépôt n° 12345678901")
+        s.text(115, 23, "du 16 janv. 2024 au 15 févr. 2024")
+        _page_footer(
+            s, "Crédit Agricole Toulouse 31 - Société coopérative à capital variable", f"Page {page}"
+        )
+        y = 34
+        if page == 1:
+            s.text(15, 32, "M. PIERRE MARTIN")
+            s.text(15, 36, "12 RUE DES LILAS, 31000 TOULOUSE")
+            y = 48
+        s.text(cols[0], y, "Date opé.", bold=True)
+        s.text(cols[1], y, "Date valeur", bold=True)
+        s.text(cols[2], y, "Libellé des opérations", bold=True)
+        s.right(cols[3], y, "Débit", bold=True)
+        s.right(cols[4], y, "Crédit", bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 270, first_bottom=110)
+    y = flow.need(6)
+    s.text(cols[2], y, "Ancien solde créditeur au 15.01.2024", bold=True)
+    s.right(cols[4], y, french(opening), bold=True)
+    for day, valued, lines, extra, amount in items:
+        y = flow.need(3.7 * (len(lines) + len(extra)) + 2)
+        s.text(cols[0], y, fr_date(day))
+        s.text(cols[1], y, valued.strftime("%d.%m"))
+        for k, line in enumerate(lines):
+            s.text(cols[2], y + 3.7 * k, line)
+        for k, line in enumerate(extra):
+            s.text(cols[2], y + 3.7 * (len(lines) + k), line, size=6.5)
+        s.right(cols[3] if amount < 0 else cols[4], y, french(amount))
+    y = flow.need(12)
+    s.text(cols[2], y + 1, "Total des opérations", bold=True)
+    s.right(cols[3], y + 1, french(debit), bold=True)
+    s.right(cols[4], y + 1, french(credit), bold=True)
+    s.text(cols[2], y + 6, "Nouveau solde créditeur au 15.02.2024", bold=True)
+    s.right(cols[4], y + 6, french(closing), bold=True)
+    s.save(path)
+    rows = [Row(d, " ".join(lines), a) for d, _, lines, _, a in items]
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Commerzbank (DE): dd.mm dates across the year end, one amount column with a trailing minus ----
+
+
+def write_commerzbank(path: Path) -> Truth:
+    s = Sheet("A4", 8)
+    opening = D("1642.35")
+    # (booking date, value date, description lines, left-out lines (references), signed amount)
+    items: list[tuple[date, date, list[str], list[str], Decimal]] = [
+        (
+            date(2023, 12, 29),
+            date(2023, 12, 29),
+            ["Lastschrift", "Vodafone GmbH", "Kd-Nr 123456789 Rechnung 12/2023"],
+            ["Mandatsref. V123456789  Gläubiger-ID DE17ZZZ00000012345"],
+            D("-39.99"),
+        ),
+        (
+            date(2024, 1, 2),
+            date(2024, 1, 2),
+            ["Dauerauftrag", "Hausverwaltung Krause", "Miete Januar 2024"],
+            [],
+            D("-920.00"),
+        ),
+        (
+            date(2024, 1, 3),
+            date(2024, 1, 2),
+            ["Kartenzahlung", "REWE Markt GmbH//Frankfurt/DE"],
+            ["2024-01-02T18:14:05 Karte Nr. 4871 78XX XXXX 1234"],
+            D("-63.27"),
+        ),
+        (
+            date(2024, 1, 5),
+            date(2024, 1, 5),
+            ["Gutschrift", "Muster Consulting GmbH", "Gehalt Dezember 2023"],
+            ["End-to-End-Ref. LOHN-2023-12-0042"],
+            D("3184.50"),
+        ),
+        (
+            date(2024, 1, 8),
+            date(2024, 1, 8),
+            ["Lastschrift", "Mainova AG", "Abschlag Strom/Gas 01/2024"],
+            ["Mandatsref. MN-887766  Gläubiger-ID DE98ZZZ09999999999"],
+            D("-142.00"),
+        ),
+        (
+            date(2024, 1, 10),
+            date(2024, 1, 10),
+            ["Bargeldauszahlung", "Commerzbank 0040 Frankfurt Zeil"],
+            [],
+            D("-200.00"),
+        ),
+        (
+            date(2024, 1, 15),
+            date(2024, 1, 14),
+            ["Kartenzahlung", "AMAZON EU S.A R.L., NIEDERL//Muenchen/DE"],
+            ["2024-01-13T21:40:11 Karte Nr. 4871 78XX XXXX 1234"],
+            D("-84.90"),
+        ),
+        (
+            date(2024, 1, 19),
+            date(2024, 1, 19),
+            ["Gutschrift", "Lena Vogel", "Anteil Geschenk Oma"],
+            [],
+            D("25.00"),
+        ),
+        (
+            date(2024, 1, 24),
+            date(2024, 1, 24),
+            ["Lastschrift", "Allianz Versicherungs-AG", "Beitrag Hausrat 2024"],
+            ["Mandatsref. AZ0099887  Gläubiger-ID DE44ZZZ00000033333"],
+            D("-96.40"),
+        ),
+        (
+            date(2024, 1, 31),
+            date(2023, 12, 31),
+            ["Entgelt", "Kontoführung 12/2023"],
+            [],
+            D("-9.90"),
+        ),
+    ]
+    rows = [Row(d, " ".join(lines), a) for d, _, lines, _, a in items]
+    closing = opening + sum((a for *_, a in items), D(0))
+    cols = (15, 38, 150, 196)
+
+    def trailing(amount: Decimal) -> str:
+        return eu(amount) + ("-" if amount < 0 else "")
+
+    def header(page: int) -> float:
+        s.text(15, 14, "COMMERZBANK", bold=True, size=12)
+        s.text(120, 14, "Kontoauszug vom 31.01.2024", bold=True)
+        s.text(120, 18, "Auszug 1 / 2024   Blatt " + str(page) + " / 2")
+        s.text(120, 22, "IBAN DE12 5004 0000 0123 4567 00")
+        _page_footer(s, "Commerzbank AG, Kaiserplatz, 60311 Frankfurt am Main", f"Blatt {page}")
+        y = 34
+        if page == 1:
+            s.text(15, 32, "Herrn Thomas Becker")
+            s.text(15, 36, "Bergerstraße 21, 60316 Frankfurt")
+            y = 48
+        s.text(cols[0], y, "Buchungstag", bold=True)
+        s.text(cols[1], y, "Angaben zu den Umsätzen", bold=True)
+        s.text(cols[2] - 14, y, "Valuta", bold=True)
+        s.right(cols[3], y, "Betrag in EUR", bold=True)
+        return y + 6
+
+    state = {"balance": opening}
+
+    def leave(y: float) -> None:
+        s.text(cols[1], y + 1, "Übertrag auf Blatt 2", bold=True)
+        s.right(cols[3], y + 1, trailing(state["balance"]), bold=True)
+
+    def enter(y: float) -> float:
+        s.text(cols[1], y, "Übertrag von Blatt 1", bold=True)
+        s.right(cols[3], y, trailing(state["balance"]), bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 270, leave=leave, enter=enter, first_bottom=110)
+    y = flow.need(6)
+    s.text(cols[1], y, "Alter Kontostand vom 28.12.2023", bold=True)
+    s.right(cols[3], y, trailing(opening), bold=True)
+    for day, valued, lines, extra, amount in items:
+        y = flow.need(3.8 * (len(lines) + len(extra)) + 2)
+        s.text(cols[0], y, day.strftime("%d.%m"))
+        for k, line in enumerate(lines):
+            s.text(cols[1], y + 3.8 * k, line)
+        for k, line in enumerate(extra):
+            s.text(cols[1], y + 3.8 * (len(lines) + k), line, size=6.5)
+        s.text(cols[2] - 14, y, valued.strftime("%d.%m"))
+        s.right(cols[3], y, trailing(amount))
+        state["balance"] += amount
+    y = flow.need(7)
+    s.text(cols[1], y + 2, "Neuer Kontostand vom 31.01.2024", bold=True)
+    s.right(cols[3], y + 2, trailing(closing), bold=True)
+    assert s.pages == 2
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- State Bank of India (IN): "Statement From : dd/mm/yyyy To : dd/mm/yyyy", "1 Apr 2024", a
+# reference column of words (TRANSFER TO ...), narrations wrapped in a narrow column -----------------
+
+
+def write_sbi(path: Path) -> Truth:
+    s = Sheet("A4", 6.5)
+    opening = D("45678.90")
+    # (date, value date, description lines, reference lines, signed amount)
+    items: list[tuple[date, date, list[str], list[str], Decimal]] = [
+        (
+            date(2024, 4, 1),
+            date(2024, 4, 1),
+            ["TO TRANSFER-", "UPI/DR/409112345678/SWIGGY/", "YESB/swiggy@ybl/Payment-"],
+            ["TRANSFER TO", "4897691162095"],
+            D("-412.00"),
+        ),
+        (
+            date(2024, 4, 1),
+            date(2024, 4, 1),
+            ["BY TRANSFER-", "NEFT*HDFC0000001*N0921234567*", "ACME TECHNOLOGIES--"],
+            ["TRANSFER FROM", "3199412044304"],
+            D("98500.00"),
+        ),
+        (
+            date(2024, 4, 3),
+            date(2024, 4, 3),
+            ["ATM WDL-ATM CASH 1234 SBI", "MG ROAD BANGALORE"],
+            ["1234"],
+            D("-10000.00"),
+        ),
+        (
+            date(2024, 4, 5),
+            date(2024, 4, 5),
+            ["TO TRANSFER-", "INB Rent April to Suresh Rao--"],
+            ["TRANSFER TO", "4897690000012"],
+            D("-28000.00"),
+        ),
+        (
+            date(2024, 4, 8),
+            date(2024, 4, 8),
+            ["DEBIT-", "ATMCard AMC 123456*Classic"],
+            ["", ""],
+            D("-236.00"),
+        ),
+        (
+            date(2024, 4, 10),
+            date(2024, 4, 10),
+            ["TO TRANSFER-", "UPI/DR/410198765432/BESCOM/", "UTIB/bescom@axl/Electricit-"],
+            ["TRANSFER TO", "4897691162095"],
+            D("-1845.00"),
+        ),
+        (
+            date(2024, 4, 12),
+            date(2024, 4, 12),
+            ["BY TRANSFER-", "UPI/CR/410312345099/ANITA S/", "SBIN/anita.s@oksbi/Dinner-"],
+            ["TRANSFER FROM", "4897736162094"],
+            D("650.00"),
+        ),
+        (
+            date(2024, 4, 15),
+            date(2024, 4, 15),
+            ["TO TRANSFER-", "INB SIP ZERODHA BROKING--"],
+            ["TRANSFER TO", "4897690000099"],
+            D("-15000.00"),
+        ),
+        (
+            date(2024, 4, 18),
+            date(2024, 4, 18),
+            ["TO TRANSFER-", "UPI/DR/410887654321/AMAZON/", "YESB/amazon@apl/Payment-"],
+            ["TRANSFER TO", "4897691162095"],
+            D("-3299.00"),
+        ),
+        (
+            date(2024, 4, 22),
+            date(2024, 4, 22),
+            ["CHEQUE DEPOSIT-", "CLG/ICICI BANK/000345--"],
+            ["000345"],
+            D("12000.00"),
+        ),
+        (
+            date(2024, 4, 25),
+            date(2024, 4, 25),
+            ["DEBIT-", "ACH LIC OF INDIA PREMIUM--"],
+            ["ACH12345678"],
+            D("-8420.00"),
+        ),
+        (
+            date(2024, 4, 30),
+            date(2024, 4, 30),
+            ["CREDIT-", "INTEREST CREDIT"],
+            ["", ""],
+            D("312.00"),
+        ),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, _, lines, _, a in items])
+    cols = (12, 31, 50, 104, 150, 174, 200)
+
+    def sbi_date(day: date) -> str:
+        return f"{day.day} {day:%b} {day.year}"
+
+    def header(page: int) -> float:
+        s.text(12, 13, "State Bank of India", bold=True, size=11)
+        s.right(200, 13, f"Page {page}")
+        y = 24
+        if page == 1:
+            details = [
+                ("Account Name", ":  Mr. RAVI KUMAR"),
+                ("Address", ":  12 4TH CROSS, INDIRANAGAR, BANGALORE 560038"),
+                ("Account Number", ":  00000012345678901"),
+                ("Account Description", ":  SAVINGS ACCOUNT"),
+                ("Branch", ":  MG ROAD BANGALORE"),
+                ("IFS Code", ":  SBIN0001234"),
+                ("Balance as on 1 Apr 2024", f":  {lakh(opening)}"),
+            ]
+            for k, (label, value) in enumerate(details):
+                s.text(12, 22 + 3.6 * k, label)
+                s.text(50, 22 + 3.6 * k, value)
+            s.text(12, 52, "Account Statement from 1 Apr 2024 to 30 Apr 2024", bold=True)
+            s.text(120, 52, "Statement From : 01/04/2024 To : 30/04/2024")
+            y = 60
+        s.text(cols[0], y, "Txn Date", bold=True)
+        s.text(cols[1], y, "Value", bold=True)
+        s.text(cols[1], y + 3, "Date", bold=True)
+        s.text(cols[2], y, "Description", bold=True)
+        s.text(cols[3], y, "Ref No./Cheque", bold=True)
+        s.text(cols[3], y + 3, "No.", bold=True)
+        s.right(cols[4], y, "Debit", bold=True)
+        s.right(cols[5], y, "Credit", bold=True)
+        s.right(cols[6], y, "Balance", bold=True)
+        return y + 8
+
+    flow = Flow(s, header, 275, first_bottom=110)
+    for (day, valued, lines, refs, amount), row in zip(items, rows, strict=True):
+        y = flow.need(3.2 * max(len(lines), len(refs)) + 1.5)
+        s.text(cols[0], y, sbi_date(day))
+        s.text(cols[1], y, sbi_date(valued))
+        for k, line in enumerate(lines):
+            s.text(cols[2], y + 3.2 * k, line)
+        for k, line in enumerate(refs):
+            s.text(cols[3], y + 3.2 * k, line)
+        s.right(cols[4] if amount < 0 else cols[5], y, lakh(amount))
+        s.right(cols[6], y, lakh(last_balance([row])))
+    y = flow.need(8)
+    s.text(12, y + 3, "**This is a computer generated statement and does not require a signature.", size=5.5)
+    assert s.pages == 2
+    s.save(path)
+    return Truth(tuple(rows), opening, None)
+
+
+# --- Bancolombia (CO): COP in millions, d/mm dates, FECHA / DESCRIPCIÓN / SUCURSAL / DCTO. / VALOR /
+# SALDO with a leading minus, a summary of SALDO ANTERIOR / ABONOS / CARGOS / SALDO ACTUAL ---------
+
+
+def write_bancolombia(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    opening = D("3245120.50")
+    # (date, description, branch, document, signed amount)
+    items: list[tuple[date, str, str, str, Decimal]] = [
+        (date(2024, 1, 2), "COMPRA EN EXITO COLINA", "", "", D("-185430.00")),
+        (date(2024, 1, 2), "IMPTO GOBIERNO 4X1000", "", "", D("-741.72")),
+        (date(2024, 1, 4), "PAGO PSE EPM SERVICIOS PUBLICOS", "", "3345120", D("-312870.00")),
+        (date(2024, 1, 5), "RETIRO CAJERO UNICENTRO", "UNICENTRO", "", D("-400000.00")),
+        (date(2024, 1, 10), "TRANSFERENCIA DESDE NEQUI", "", "", D("150000.00")),
+        (date(2024, 1, 15), "PAGO DE NOMINA ACME SAS", "", "0001234", D("4850000.00")),
+        (date(2024, 1, 16), "PAGO PSE ARRENDAMIENTOS SANTAFE", "", "3360987", D("-2100000.00")),
+        (date(2024, 1, 16), "IMPTO GOBIERNO 4X1000", "", "", D("-8400.00")),
+        (date(2024, 1, 22), "COMPRA INTL NETFLIX.COM", "", "", D("-38900.00")),
+        (date(2024, 1, 25), "TRANSFERENCIA CTA SUC VIRTUAL", "", "", D("-500000.00")),
+        (date(2024, 1, 31), "CUOTA MANEJO TARJETA DEBITO", "", "", D("-15900.00")),
+        (date(2024, 1, 31), "ABONO INTERESES AHORROS", "", "", D("412.35")),
+    ]
+    rows = running(opening, [(d, text, a) for d, text, _, _, a in items])
+    closing = last_balance(rows)
+    credits = sum((a for *_, a in items if a > 0), D(0))
+    debits = -sum((a for *_, a in items if a < 0), D(0))
+    cols = (15, 30, 105, 135, 172, 200)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Bancolombia", bold=True, size=13)
+        s.text(120, 14, "ESTADO DE CUENTA", bold=True)
+        s.text(120, 18, "CUENTA DE AHORROS No. 123-456789-01")
+        s.text(120, 22, "DESDE: 2024/01/01  HASTA: 2024/01/31")
+        _page_footer(
+            s,
+            "Bancolombia S.A. Establecimiento Bancario. NIT 890.903.938-8",
+            f"Página {page}",
+            y=268,
+            right=200,
+        )
+        y = 34
+        if page == 1:
+            s.text(15, 32, "MARIA FERNANDA GOMEZ")
+            s.text(15, 36, "CL 85 # 15-20 APTO 402, BOGOTA")
+            s.text(15, 46, "RESUMEN", bold=True)
+            summary = [
+                ("SALDO ANTERIOR", us(opening, dollar="$ ")),
+                ("TOTAL ABONOS", us(credits, dollar="$ ")),
+                ("TOTAL CARGOS", us(debits, dollar="$ ")),
+                ("SALDO ACTUAL", us(closing, dollar="$ ")),
+                ("SALDO PROMEDIO", "$ 2,904,215.33"),
+            ]
+            for k, (label, value) in enumerate(summary):
+                s.text(15, 51 + 4 * k, label)
+                s.right(90, 51 + 4 * k, value)
+            s.text(15, 78, "MOVIMIENTOS", bold=True)
+            y = 84
+        s.text(cols[0], y, "FECHA", bold=True)
+        s.text(cols[1], y, "DESCRIPCIÓN", bold=True)
+        s.text(cols[2], y, "SUCURSAL", bold=True)
+        s.text(cols[3], y, "DCTO.", bold=True)
+        s.right(cols[4], y, "VALOR", bold=True)
+        s.right(cols[5], y, "SALDO", bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 255, first_bottom=135)
+    for (day, text, branch, document, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4.5)
+        s.text(cols[0], y, f"{day.day}/{day.month:02d}")
+        s.text(cols[1], y, text)
+        s.text(cols[2], y, branch)
+        s.text(cols[3], y, document)
+        s.right(cols[4], y, us(amount, sign="-"))
+        s.right(cols[5], y, us(last_balance([row]), sign="-"))
+    y = flow.need(10)
+    s.text(cols[1], y + 3, "FIN ESTADO DE CUENTA", bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- PNC (US Virtual Wallet): Date posted / Amount / Transaction description / Reference number, the
+# amount before the description, "There were N ... totaling $x." lines, a daily balance detail ------
+
+
+def write_pnc(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    opening = D("1876.54")
+    # (date, amount (unsigned, the section gives the sign), description, reference)
+    deposits = [
+        (date(2024, 1, 5), D("2150.00"), "Direct Deposit - Payroll Acme Corp", "00000123456789"),
+        (date(2024, 1, 19), D("2150.00"), "Direct Deposit - Payroll Acme Corp", "00000123456790"),
+        (date(2024, 1, 22), D("45.00"), "Zelle From Kim D Concert", "00000987654321"),
+    ]
+    card = [
+        (date(2024, 1, 3), D("64.18"), "1234 Debit Card Purchase Trader Joe S #555", "00000000441122"),
+        (date(2024, 1, 8), D("15.49"), "1234 Recurring Debit Card Netflix.Com", "00000000441188"),
+        (date(2024, 1, 12), D("200.00"), "ATM Withdrawal 1234 PNC Bank Market St", "00000000441201"),
+        (date(2024, 1, 26), D("88.37"), "1234 Debit Card Purchase Giant Eagle #61", "00000000441277"),
+    ]
+    electronic = [
+        (date(2024, 1, 2), D("1450.00"), "Web Pmt - Single Property Mgmt Rent", "00000555000111"),
+        (date(2024, 1, 10), D("132.45"), "Duquesne Light Elec Pymt", "00000555000212"),
+        (date(2024, 1, 16), D("250.00"), "Online Transfer To Savings XXXXXX6789", "00000555000318"),
+        (date(2024, 1, 29), D("500.00"), "Capital One Crcardpmt", "00000555000433"),
+    ]
+    total_in = sum((a for _, a, _, _ in deposits), D(0))
+    total_out = sum((a for _, a, _, _ in card + electronic), D(0))
+    closing = opening + total_in - total_out
+    cols = (15, 48, 54, 160)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "PNC", bold=True, size=14)
+        s.text(110, 14, "Virtual Wallet Spend Statement", bold=True)
+        s.text(110, 18, "For the period 01/01/2024 to 01/31/2024")
+        s.text(110, 22, "Primary account number: XX-XXXX-1234")
+        s.text(15, 268, "PNC Bank, National Association. Member FDIC", size=6)
+        if page == 1:
+            s.text(15, 30, "JOHN Q PUBLIC")
+            s.text(15, 34, "500 GRANT ST, PITTSBURGH PA 15219")
+            s.text(15, 46, "Balance Summary", bold=True)
+            labels = (
+                "Beginning balance",
+                "Deposits and other additions",
+                "Checks and other deductions",
+                "Ending balance",
+            )
+            values = (us(opening), us(total_in), us(total_out), us(closing))
+            for k, (label, value) in enumerate(zip(labels, values, strict=True)):
+                s.right(60 + 44 * k, 51, label, bold=True, size=6.5)
+                s.right(60 + 44 * k, 55, value)
+            s.text(15, 66, "Activity Detail", bold=True, size=9)
+            return 74
+        return 32
+
+    flow = Flow(s, header, 250, first_bottom=150)
+
+    def section(title: str, items: list[tuple[date, Decimal, str, str]], noun: str) -> None:
+        y = flow.need(18)
+        total = sum((a for _, a, _, _ in items), D(0))
+        s.text(15, y, title, bold=True)
+        s.text(15, y + 4, f"There were {len(items)} {noun} totaling {us(total, dollar='$')}.", size=7)
+        s.text(cols[0], y + 9, "Date", bold=True)
+        s.text(cols[0], y + 12, "posted", bold=True)
+        s.right(cols[1], y + 12, "Amount", bold=True)
+        s.text(cols[2], y + 12, "Transaction description", bold=True)
+        s.text(cols[3], y + 12, "Reference number", bold=True)
+        for day, amount, text, reference in items:
+            y = flow.need(4.2)
+            s.text(cols[0], y, day.strftime("%m/%d"))
+            s.right(cols[1], y, us(amount))
+            s.text(cols[2], y, text)
+            s.text(cols[3], y, reference)
+        flow.need(3)
+
+    section("Deposits and Other Additions", deposits, "Deposits and Other Additions")
+    section(
+        "Banking/Debit Card Withdrawals and Purchases", card, "Banking/Debit Card Withdrawals and Purchases"
+    )
+    section("Online and Electronic Banking Deductions", electronic, "other Banking Deductions")
+    events = sorted(
+        [(d, a) for d, a, _, _ in deposits] + [(d, -a) for d, a, _, _ in card + electronic],
+        key=lambda e: e[0],
+    )
+    daily: dict[date, Decimal] = {}
+    balance = opening
+    for day, amount in events:
+        balance += amount
+        daily[day] = balance
+    y = flow.need(14)
+    s.text(15, y, "Daily Balance Detail", bold=True)
+    for col in range(3):
+        s.text(15 + 62 * col, y + 5, "Date", bold=True)
+        s.right(70 + 62 * col, y + 5, "Balance", bold=True)
+    cells = list(daily.items())
+    for start in range(0, len(cells), 3):
+        y = flow.need(4)
+        for col, (day, amount) in enumerate(cells[start : start + 3]):
+            s.text(15 + 62 * col, y, day.strftime("%m/%d"))
+            s.right(70 + 62 * col, y, us(amount))
+    number_pages(s, "Page {page} of {pages}", 200, 268)
+    s.save(path)
+    rows = [Row(d, text, a) for d, a, text, _ in deposits]
+    rows += [Row(d, text, -a) for d, a, text, _ in card + electronic]
+    return Truth(tuple(rows), opening, closing)
+
+
+INDONESIAN_MONTHS = (
+    "JANUARI", "FEBRUARI", "MARET", "APRIL", "MEI", "JUNI", "JULI", "AGUSTUS", "SEPTEMBER", "OKTOBER",
+    "NOVEMBER", "DESEMBER",
+)  # fmt: skip
+
+
+# --- BCA (ID): TANGGAL / KETERANGAN / CBG / MUTASI / SALDO, "DB" debits, IDR, three pages ----------
+
+
+def write_bca(path: Path) -> Truth:
+    s = Sheet("A4", 7)
+    opening = D("12450000.00")
+    # (date, description lines, branch code, signed amount)
+    items: list[tuple[date, list[str], str, Decimal]] = [
+        (date(2024, 1, 2), ["TRSF E-BANKING DB", "0201/FTSCY/WS95031", "BUDI SANTOSO"], "", D("-150000.00")),
+        (date(2024, 1, 2), ["KARTU DEBIT", "INDOMARET CIPUTAT"], "", D("-87500.00")),
+        (date(2024, 1, 3), ["TARIKAN ATM 03/01"], "0123", D("-1000000.00")),
+        (date(2024, 1, 4), ["TRANSAKSI DEBIT", "TGL: 0401 QR 014", "KOPI KENANGAN"], "", D("-38000.00")),
+        (date(2024, 1, 5), ["SWITCHING DB", "TRANSFER KE 008", "ANDI WIJAYA"], "", D("-500000.00")),
+        (date(2024, 1, 8), ["KARTU DEBIT", "ALFAMART PAMULANG"], "", D("-64300.00")),
+        (date(2024, 1, 8), ["BYR VIA E-BANKING", "PLN PRABAYAR 1234567890"], "", D("-203000.00")),
+        (date(2024, 1, 10), ["TRSF E-BANKING CR", "1001/FTFVA/WS95051", "SITI RAHAYU"], "", D("250000.00")),
+        (date(2024, 1, 12), ["TRANSAKSI DEBIT", "TGL: 1201 QR 014", "GRAB INDONESIA"], "", D("-42000.00")),
+        (date(2024, 1, 15), ["TARIKAN ATM 15/01"], "0456", D("-500000.00")),
+        (date(2024, 1, 16), ["BYR VIA E-BANKING", "TELKOMSEL HALO 08121234567"], "", D("-185000.00")),
+        (date(2024, 1, 18), ["KARTU DEBIT", "TOKOPEDIA JAKARTA"], "", D("-1249000.00")),
+        (date(2024, 1, 19), ["SWITCHING DB", "TRANSFER KE 009", "IBU SRI"], "", D("-2000000.00")),
+        (date(2024, 1, 22), ["TRANSAKSI DEBIT", "TGL: 2201 QR 014", "SHOPEEPAY"], "", D("-75000.00")),
+        (date(2024, 1, 25), ["KR OTOMATIS", "LLG-ANZ INDONESIA", "GAJI JANUARI"], "", D("15750000.00")),
+        (date(2024, 1, 25), ["TRSF E-BANKING DB", "2501/FTSCY/WS95031", "KOS MELATI"], "", D("-2500000.00")),
+        (date(2024, 1, 26), ["KARTU DEBIT", "HERO SUPERMARKET"], "", D("-612400.00")),
+        (date(2024, 1, 29), ["TARIKAN ATM 29/01"], "0123", D("-1500000.00")),
+        (date(2024, 1, 31), ["BIAYA ADM"], "", D("-15000.00")),
+        (date(2024, 1, 31), ["BUNGA"], "", D("8215.00")),
+        (date(2024, 1, 31), ["PAJAK BUNGA"], "", D("-1643.00")),
+    ]
+    full = running(opening, [(d, " ".join(lines), a) for d, lines, _, a in items])
+    rows = day_end_balances(full)
+    closing = last_balance(full)
+    credits = [a for *_, a in items if a > 0]
+    debits = [-a for *_, a in items if a < 0]
+    cols = (15, 32, 108, 160, 196)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "BCA", bold=True, size=16)
+        s.text(60, 14, "REKENING TAHAPAN", bold=True, size=10)
+        s.text(60, 19, "KCU SUDIRMAN")
+        s.text(130, 14, "NO. REKENING : 1234567890")
+        s.text(130, 18, "HALAMAN : " + str(page) + " / 3")
+        s.text(130, 22, "PERIODE : JANUARI 2024")
+        s.text(130, 26, "MATA UANG : IDR")
+        s.text(15, 26, "BUDI HARTONO")
+        s.text(15, 30, "JL. MELATI NO. 12, PAMULANG, TANGERANG SELATAN")
+        s.text(
+            15,
+            40,
+            "CATATAN: Apabila nasabah tidak melakukan sanggahan terhadap Laporan Mutasi Rekening ini",
+            size=6,
+        )
+        s.text(
+            15,
+            43,
+            "sampai dengan akhir bulan berikutnya, nasabah dianggap telah menyetujui isi laporan.",
+            size=6,
+        )
+        s.text(cols[0], 52, "TANGGAL", bold=True)
+        s.text(cols[1], 52, "KETERANGAN", bold=True)
+        s.text(cols[2], 52, "CBG", bold=True)
+        s.right(cols[3], 52, "MUTASI", bold=True)
+        s.right(cols[4], 52, "SALDO", bold=True)
+        return 58
+
+    def leave(y: float) -> None:
+        s.text(15, 272, "Bersambung ke Halaman berikut", bold=True, size=6.5)
+
+    flow = Flow(s, header, 150, leave=leave)
+    y = flow.need(4.5)
+    s.text(cols[0], y, "01/01")
+    s.text(cols[1], y, "SALDO AWAL")
+    s.right(cols[4], y, us(opening))
+    for (day, lines, branch, amount), row in zip(items, rows, strict=True):
+        y = flow.need(3.5 * len(lines) + 1.5)
+        s.text(cols[0], y, day.strftime("%d/%m"))
+        for k, line in enumerate(lines):
+            s.text(cols[1], y + 3.5 * k, line)
+        s.text(cols[2], y, branch)
+        s.right(cols[3], y, us(amount) + (" DB" if amount < 0 else ""))
+        if row.balance is not None:
+            s.right(cols[4], y, us(row.balance))
+    y = flow.need(22)
+    summary = [
+        ("SALDO AWAL", us(opening), ""),
+        ("MUTASI CR", us(sum(credits, D(0))), str(len(credits))),
+        ("MUTASI DB", us(sum(debits, D(0))), str(len(debits))),
+        ("SALDO AKHIR", us(closing), ""),
+    ]
+    for k, (label, value, count) in enumerate(summary):
+        s.text(cols[1], y + 3 + 4 * k, label, bold=True)
+        s.text(cols[1] + 25, y + 3 + 4 * k, ":")
+        s.right(cols[2] + 20, y + 3 + 4 * k, value)
+        s.right(cols[2] + 30, y + 3 + 4 * k, count)
+    assert s.pages == 3
+    s.save(path)
+    return Truth(rows, opening, closing)

@@ -17,9 +17,15 @@ and RBC (a balance on a day's last row); and, in a fourth set, PayPal (Gross / F
 quantity and price columns), Chase and Halifax credit cards (exchange-rate lines, ``CR``
 credits, an interest table), Nationwide (£Out / £In, brought/carried forward), ICICI (DEPOSITS
 before WITHDRAWALS, B/F), Ziraat (Borç / Alacak, NAKLİ YEKÜN), KBC (numbered entries, trailing
-``+``/``-``) and a Nubank fatura. Rows are compared exactly (date, description case- and whitespace-
-insensitively, amount, and the running balance where the row prints one, ``None`` where it
-does not), and the statement must add up with the opening and closing balances it prints.
+``+``/``-``) and a Nubank fatura; and, in a fifth set, ANZ (totals at the end of each page, three
+pages), Emirates NBD (AED, date columns headed Posting / Value, the header repeated as a page's last
+line), ABN AMRO (``04 mrt``, Bij before Af), SEB (ISO dates, ``-1 234,56`` SEK), Crédit Agricole
+(``16 janv.``), Commerzbank (a trailing-minus amount column, Übertrag across the year end), State Bank
+of India (``Statement From : 01/04/2024 To : 30/04/2024``, a worded reference column), Bancolombia
+(COP, ``2/01``), PNC (the amount before the description) and BCA (IDR, ``DB`` debits). Rows are
+compared exactly (date, description case- and whitespace-insensitively, amount, and the running
+balance where the row prints one, ``None`` where it does not), and the statement must add up with
+the opening and closing balances it prints.
 
 A layout the parser does not read exactly yet is a strict xfail naming the concrete cause.
 """
@@ -80,6 +86,16 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
     "kbc": banks.write_kbc,
     "nubank": banks.write_nubank,
     "halifax_card": banks.write_halifax_card,
+    "anz": banks.write_anz,
+    "emirates_nbd": banks.write_emirates_nbd,
+    "abn_amro": banks.write_abn_amro,
+    "seb": banks.write_seb,
+    "credit_agricole": banks.write_credit_agricole,
+    "commerzbank": banks.write_commerzbank,
+    "sbi": banks.write_sbi,
+    "bancolombia": banks.write_bancolombia,
+    "pnc": banks.write_pnc,
+    "bca": banks.write_bca,
 }
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
@@ -88,6 +104,52 @@ NOT_YET_EXACT: dict[str, str] = {
         "parse raises 'No transaction table was found': the Description / Incoming / Outgoing / Amount "
         "table, printed newest first with each row's date on a small line under its description, is not "
         "found"
+    ),
+    "anz": (
+        "each page's 'TOTALS AT END OF PAGE $734.86 $3,412.80' line and the closing 'TOTALS AT END OF "
+        "PERIOD' line are read as transactions (balance_check mismatch), and the small 'EFFECTIVE DATE "
+        "16/12/2023' line under a card purchase is kept in its description"
+    ),
+    "emirates_nbd": (
+        "parse raises 'No transaction table was found': the header 'Posting / Value / Description / Debit / "
+        "Credit / Balance' names its two date columns without the word Date (the same layout headed "
+        "'Date / Value Date' is read exactly, the header repeated as page 1's last line included)"
+    ),
+    "seb": (
+        "parse raises 'No transaction table was found': the Swedish header 'Bokförd / Valutadag / "
+        "Text/mottagare / Belopp / Saldo' is not recognised (with English labels the rows are read, but the "
+        "opening 'Ingående saldo 2024-02-01' still is not)"
+    ),
+    "credit_agricole": (
+        "the small 'Réf. : 000123456789 ICS FR12ZZZ123456' reference line under a PRELEVEMENT / VIREMENT "
+        "is kept in its description"
+    ),
+    "commerzbank": (
+        "only the first three rows are read: the small card line under a Kartenzahlung ('2024-01-02T18:14:05 "
+        "Karte Nr. 4871 78XX XXXX 1234') ends the table, so every row after it and 'Neuer Kontostand vom "
+        "31.01.2024' (the closing balance) are lost (without the two card lines it is read exactly, page "
+        "break and Übertrag lines included)"
+    ),
+    "sbi": (
+        "a narration line printed beside the reference column's second line (the account number under "
+        "'TRANSFER TO') is dropped, and the narration's third line is joined to the next row "
+        "('YESB/swiggy@ybl/Payment- BY TRANSFER-'); the opening 'Balance as on 1 Apr 2024 : 45,678.90' "
+        "is not read"
+    ),
+    "bancolombia": (
+        "every date is read in the current year (2026-01-02): the period 'DESDE: 2024/01/01 HASTA: "
+        "2024/01/31' (yyyy/mm/dd) does not give the d/mm rows their year"
+    ),
+    "pnc": (
+        "the 'Banking/Debit Card Withdrawals and Purchases' and 'Online and Electronic Banking Deductions' "
+        "sections do not make their unsigned amounts money out: all eight are read positive "
+        "(balance_check mismatch)"
+    ),
+    "bca": (
+        "parse raises 'No transaction table was found': the Indonesian header 'TANGGAL / KETERANGAN / CBG "
+        "/ MUTASI / SALDO' is not recognised (with English labels the rows are read, but the 'DB' after a "
+        "MUTASI amount goes into the description instead of making it money out, and the year is 2026: "
+        "'PERIODE : JANUARI 2024' is not read)"
     ),
 }
 
