@@ -207,3 +207,11 @@ def test_an_undated_purchase_whose_description_starts_with_total_is_a_purchase(t
     wine = (date(2024, 1, 8), ["TOTAL WINE & MORE 1234 LONDON"], D("-42.17"))
     truth = banks.write_barclays(path, more=[wine])
     assert differences(truth, parse_statement(path)) == []
+
+
+def test_hdfc_s_statement_from_to_period_is_read(tmp_path: Path) -> None:
+    """HDFC prints "Statement From : 15/12/2023 To : 14/01/2024" beside its account number."""
+    path = tmp_path / "hdfc.pdf"
+    banks.write_hdfc(path)
+    statement = parse_statement(path)
+    assert (statement.period_start, statement.period_end) == (date(2023, 12, 15), date(2024, 1, 14))

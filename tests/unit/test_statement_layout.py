@@ -623,6 +623,29 @@ def test_a_period_within_one_month_prints_its_month_and_year_once() -> None:
     assert find_period(text_lines("February 1-30, 2023"), False) == (None, None)
 
 
+def test_a_period_whose_dates_follow_labels_and_colons() -> None:
+    """HDFC Bank and SBI print "Statement From : 01/04/2024 To : 30/04/2024": a colon after the
+    word joining the dates is no other text between them. Day or month first as the document's
+    other dates decide (``day_first``): read the other way, 30/04 is no date, and no period."""
+    from datetime import date
+
+    april = (date(2024, 4, 1), date(2024, 4, 30))
+    for text in (
+        "Statement From : 01/04/2024 To : 30/04/2024",
+        "Statement Period : From 01/04/2024 To 30/04/2024",
+        "From : 01-04-2024 To : 30-04-2024",
+        "Period: 01.04.2024 to: 30.04.2024",
+    ):
+        assert find_period(text_lines(text), True) == april, text
+        assert find_period(text_lines(text), False) == (None, None), text
+    assert find_period(text_lines("Statement From : 04/01/2024 To : 04/30/2024"), False) == april
+    both_ways = text_lines("From : 01/04/2024 To : 05/04/2024")
+    assert find_period(both_ways, True) == (date(2024, 4, 1), date(2024, 4, 5))
+    assert find_period(both_ways, False) == (date(2024, 1, 4), date(2024, 5, 4))
+    # a colon with other words before it still parts the two dates
+    assert find_period(text_lines("Opened 01/04/2024 Printed: 30/04/2024"), True) == (None, None)
+
+
 def test_period_between_the_previous_statement_and_this_one() -> None:
     """TD prints only its statement date and the previous one's: the period starts the day after."""
     from datetime import date

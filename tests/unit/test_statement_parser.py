@@ -324,6 +324,23 @@ def test_month_first_dates_without_dollars_are_read_off_the_period(tmp_path: Pat
     assert hinted.warnings == ()
 
 
+def test_statement_from_to_with_colons_decides_the_date_order(tmp_path: Path) -> None:
+    """HDFC Bank's and SBI's "Statement From : 03/01/2024 To : 03/09/2024" is the period: only
+    month first puts the rows inside it, as with any other printed period."""
+    page = [
+        [(15, "Statement From : 03/01/2024 To : 03/09/2024", "L")],
+        [],
+        HEADER,
+        _row("03/02/2024", "Bakery", "-4.50", "95.50"),
+        _row("03/04/2024", "Salary", "1,000.00", "1,095.50"),
+        _row("03/09/2024", "Rent", "-800.00", "295.50"),
+    ]
+    statement = parse_statement(_draw(tmp_path / "from_to.pdf", [page]))
+    assert (statement.period_start, statement.period_end) == (date(2024, 3, 1), date(2024, 3, 9))
+    assert [t.date for t in statement.transactions] == [date(2024, 3, 2), date(2024, 3, 4), date(2024, 3, 9)]
+    assert statement.warnings == ("date order chosen by reconciliation",)
+
+
 def test_dates_that_fit_both_ways_alike_are_guessed_and_say_so(tmp_path: Path) -> None:
     """04/04 and 05/05 are the same days either way round: nothing to choose by, the guess stays."""
     page = [

@@ -25,9 +25,10 @@ _IBAN_LABEL = re.compile(r"\bIBAN\s*[:.]?\s*(?P<value>[A-Z]{2}\d{2}[A-Z0-9 ]{8,}
 _ACCOUNT_WORD = re.compile(r"\b(?:account|acct|card)\b", re.IGNORECASE)
 _MASKED_NUMBER = re.compile(r"[\dXx*• \-]{6,}")
 _NON_DIGITS = re.compile(r"\D")
-# What joins a period's two dates: "1 Jan - 31 Jan", "15 December 2023 to 14 January 2024".
+# What joins a period's two dates: "1 Jan - 31 Jan", "15 December 2023 to 14 January 2024", the
+# word as a label with its colon ("Statement From : 01/04/2024 To : 30/04/2024", HDFC Bank, SBI).
 _CONNECTORS = r"-|–|—|to|through|thru|until|till|bis|au|al|tot|a"
-_CONNECTOR = re.compile(rf"^\s*(?:{_CONNECTORS})\s*$", re.IGNORECASE)
+_CONNECTOR = re.compile(rf"^\s*(?:{_CONNECTORS})(?:\s*:)?\s*$", re.IGNORECASE)
 # A period within one month, its name and year printed once: "December 1-31, 2023" (Schwab),
 # "1-31 December 2023": the days joined by a bare dash ("Page 3 - 31 Jan 2024" is none). The
 # month is told from other words by read_date.
