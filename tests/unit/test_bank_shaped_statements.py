@@ -100,11 +100,6 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
-    "wise": (
-        "parse raises 'No transaction table was found': the Description / Incoming / Outgoing / Amount "
-        "table, printed newest first with each row's date on a small line under its description, is not "
-        "found"
-    ),
     "anz": (
         "each page's 'TOTALS AT END OF PAGE $734.86 $3,412.80' line and the closing 'TOTALS AT END OF "
         "PERIOD' line are read as transactions (balance_check mismatch), and the small 'EFFECTIVE DATE "

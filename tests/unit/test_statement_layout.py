@@ -65,6 +65,8 @@ def line(*words: Word) -> Line:
         ("Dr.Amt", DEBIT),
         ("Paid in", CREDIT),
         ("Deposits", CREDIT),
+        ("Incoming", CREDIT),  # Wise
+        ("Outgoing", DEBIT),
         ("Cr.Amt", CREDIT),
         ("AMOUNT (SGD)", AMOUNT),
         ("Amount in EUR", AMOUNT),
@@ -215,6 +217,71 @@ def test_a_header_labelling_no_date_takes_it_from_the_row_under_it() -> None:
     assert detect_header(line(word("Detail", 43), word("Amount", 534)), [undated]) is None
     no_amount = line(word("01/05/24", 43, 110), word("ONLINE", 113, 110))
     assert detect_header(line(word("Detail", 43), word("Amount", 534)), [no_amount]) is None
+
+
+def _small(text: str, x0: float, top: float) -> Word:
+    """A word in a smaller type than :func:`word`'s (a row's detail line)."""
+    return Word(text, x0, x0 + 4.0 * len(text), top, top + 7.0)
+
+
+def _dated_under() -> list[Line]:
+    """Wise: "Description  Incoming  Outgoing  Amount" over rows printing their amounts on the
+    description's line and their date on a smaller line under it, references after the date."""
+    return [
+        line(word("Description", 43), word("Incoming", 384), word("Outgoing", 446), word("Amount", 520)),
+        line(word("Cash", 43, 120), word("withdrawal", 70, 120), word("-100.00", 452, 120),
+             word("2,945.25", 515, 120)),
+        line(_small("27", 43, 131), _small("January", 53, 131), _small("2024", 83, 131),
+             _small("Transaction:", 128, 131), _small("CARD-1201187456", 180, 131)),
+        line(word("Received", 43, 150), word("money", 88, 150), word("from", 120, 150),
+             word("Acme", 143, 150), word("1,500.00", 385, 150), word("3,045.25", 515, 150)),
+        line(word("with", 43, 160), word("reference", 70, 160), word("INV-1", 120, 160)),
+        line(_small("5", 43, 171), _small("January", 49, 171), _small("2024", 79, 171),
+             _small("Transaction:", 128, 171), _small("TRANSFER-9021", 180, 171),
+             _small("Reference:", 240, 171), _small("January", 282, 171), _small("rent", 312, 171)),
+    ]  # fmt: skip
+
+
+def test_a_header_labelling_no_date_takes_it_from_the_line_under_each_row() -> None:
+    """Wise prints each row's date at the start of a smaller line under its description: the
+    header's date column is that one, taking no word of a row's own line; the rest of the date's
+    line (references, whatever their wording) is the row's detail, no description. Right of
+    both sides, "Amount" is the running balance (the side columns hold the row's amount)."""
+    lines = _dated_under()
+    columns = detect_header(lines[0], lines[1:])
+    assert columns is not None
+    assert [(c.role, c.under_description) for c in columns] == [
+        (DATE, True), (DESCRIPTION, False), (CREDIT, False), (DEBIT, False), (BALANCE, False)
+    ]
+    assert ColumnLayout(columns).split(lines[1]).texts == {
+        DESCRIPTION: ["Cash", "withdrawal"], DEBIT: ["-100.00"], BALANCE: ["2,945.25"]
+    }
+    reader = TableReader()
+    reader.read_page(0, lines)
+    assert [(row.date_text, row.description, row.money) for row in reader.rows] == [
+        ("27 January 2024", ["Cash withdrawal"], {DEBIT: "-100.00", BALANCE: "2,945.25"}),
+        ("5 January 2024", ["Received money from Acme", "with reference INV-1"],
+         {CREDIT: "1,500.00", BALANCE: "3,045.25"}),
+    ]  # fmt: skip
+    # without the dated line under the first row there is no date column, so no table
+    assert detect_header(lines[0], [lines[1], lines[3]]) is None
+    # a dated line printing an amount is a row of its own, no date under a row
+    priced = line(_small("27", 43, 131), _small("January", 53, 131), _small("2024", 83, 131),
+                  word("-5.00", 462, 131))  # fmt: skip
+    assert detect_header(lines[0], [lines[1], priced]) is None
+
+
+def test_an_unsided_amount_right_of_both_sides_is_the_running_balance() -> None:
+    """Money in and money out hold each row's amount: a third money column printed after them,
+    labelled only "Amount", is the balance (Wise); left of them, or beside a balance, it is not."""
+    sides = [word("Date", 43), word("Description", 100), word("Incoming", 384), word("Outgoing", 446)]
+    assert [c.role for c in detect_header(line(*sides, word("Amount", 520))) or []] == [
+        DATE, DESCRIPTION, CREDIT, DEBIT, BALANCE
+    ]
+    before = line(word("Date", 43), word("Description", 100), word("Amount", 300), *sides[2:])
+    assert [c.role for c in detect_header(before) or []] == [DATE, DESCRIPTION, AMOUNT, CREDIT, DEBIT]
+    both = line(*sides, word("Amount", 500), word("Balance", 560))
+    assert [c.role for c in detect_header(both) or []] == [DATE, DESCRIPTION, CREDIT, DEBIT, AMOUNT, BALANCE]
 
 
 def test_a_fee_beside_the_amount_makes_the_net_column_the_amount() -> None:

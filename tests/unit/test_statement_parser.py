@@ -341,6 +341,41 @@ def test_statement_from_to_with_colons_decides_the_date_order(tmp_path: Path) ->
     assert statement.warnings == ("date order chosen by reconciliation",)
 
 
+def test_rows_printed_newest_first_chain_from_the_bottom_up(tmp_path: Path) -> None:
+    """Printed newest first, each running balance is the one printed under it plus the row's
+    amount: read top down nothing chains, read bottom up everything does (the printed opening
+    and closing balances too). The rows stay in document order, and where no closing balance is
+    printed the newest row's balance, printed first, is where the statement ends."""
+    rows_newest_first = [
+        _row("20/02/2024", "Rent", "-800.00", "295.50"),
+        _row("05/02/2024", "Salary", "1,000.00", "1,095.50"),
+        _row("03/02/2024", "Bakery", "-4.50", "95.50"),
+    ]
+    expected = [
+        (date(2024, 2, 20), "Rent", Decimal("-800.00"), Decimal("295.50")),
+        (date(2024, 2, 5), "Salary", Decimal("1000.00"), Decimal("1095.50")),
+        (date(2024, 2, 3), "Bakery", Decimal("-4.50"), Decimal("95.50")),
+    ]
+    bare = parse_statement(_draw(tmp_path / "newest.pdf", [[HEADER, *rows_newest_first]]))
+    assert rows(bare) == expected
+    assert (bare.balance_check, bare.balance_mismatch_rows) == ("ok", 0)
+    assert (bare.opening_balance, bare.closing_balance, bare.closing_from_last_row) == (
+        None, Decimal("295.50"), True
+    )  # fmt: skip
+    labelled = [[(15, "Opening balance: 100.00", "L")], [(15, "Closing balance: 295.50", "L")], []]
+    printed = parse_statement(_draw(tmp_path / "printed.pdf", [[*labelled, HEADER, *rows_newest_first]]))
+    assert rows(printed) == expected
+    assert (printed.balance_check, printed.opening_balance, printed.closing_balance) == (
+        "ok", Decimal("100.00"), Decimal("295.50")
+    )  # fmt: skip
+    assert not printed.closing_from_last_row
+    # a balance that chains neither way is a mismatch as printed, never read bottom up
+    wrong = [*rows_newest_first[:2], _row("03/02/2024", "Bakery", "-4.50", "96.50")]
+    broken = parse_statement(_draw(tmp_path / "broken.pdf", [[HEADER, *wrong]]))
+    assert rows(broken)[0] == expected[0] and broken.balance_check == "mismatch"
+    assert broken.closing_balance is None
+
+
 def test_dates_that_fit_both_ways_alike_are_guessed_and_say_so(tmp_path: Path) -> None:
     """04/04 and 05/05 are the same days either way round: nothing to choose by, the guess stays."""
     page = [

@@ -13,8 +13,11 @@ Where the print leaves a choice open, the statement is read the way a person che
   then the other polarity. Swapping the columns and flipping the polarity negate every figure
   alike, so both reconcile together; the swap is tried first because a bank account's
   unsigned balance is money the holder has, and headers written from the other side's books
-  ("Debit" for money paid in) are the likelier cause. When no reading reconciles, the one the
-  document's own words give is kept, and ``balance_check`` says ``mismatch``.
+  ("Debit" for money paid in) are the likelier cause. Failing all of those in printed order,
+  the same readings bottom up: a statement printed newest first chains each running balance
+  to the one printed under it. Its rows are still given in document order. When no reading
+  reconciles, the one the document's own words give is kept, and ``balance_check`` says
+  ``mismatch``.
 * **Date order** (numeric dates that read both ways, every day at most 12): amounts do not
   depend on it, so the dates' own evidence decides: the reading under which the statement
   period is readable, the dates fall inside it and run in printed order, and, failing that,
@@ -124,9 +127,11 @@ class _RowReader:
 
     def entries(
         self, rows: Sequence[RawRow], polarity: int, opening: Decimal | None = None, swapped: bool = False,
-        total_lookalikes: bool = False,
+        total_lookalikes: bool = False, newest_first: bool = False,
     ) -> list[Entry]:
-        """Transactions and balance checkpoints in printed order; totals and empty rows dropped.
+        """Transactions and balance checkpoints in printed order, or in time order for rows
+        printed ``newest_first`` (read bottom up: the dates are still read top down, a date
+        printed once a day dating the rows under it); totals and empty rows dropped.
 
         ``opening`` (printed outside the table) starts the running balance that a balance-only
         table's amounts are the changes of. With ``total_lookalikes``, an undated row reading
@@ -176,6 +181,8 @@ class _RowReader:
             last_date = when
             running = balance if balance is not None else None if running is None else running + amount
             entries.append(ParsedTransaction(when, row.description_text, amount, balance))
+        if newest_first:
+            entries.reverse()
         return _summary_opening_first(entries)
 
 
@@ -240,9 +247,10 @@ def _ending_checkpoint(entries: Sequence[Entry]) -> Checkpoint | None:
 
 
 def _last_running_balance(entries: Sequence[Entry], result: Reconciliation) -> Decimal | None:
-    """The balance the statement ends on where it prints no closing balance but its last row
-    prints a running balance (Santander's Saldo): only when every printed balance chains, so
-    that the last row printed is the last in time (not a statement printed newest first)."""
+    """The balance the statement ends on where it prints no closing balance but its last row in
+    time prints a running balance (Santander's Saldo): only when every printed balance chains,
+    so that ``entries`` (in time order) tell which row is the last (the first printed, in a
+    statement printed newest first)."""
     last = entries[-1] if entries else None
     if result.status != OK or not isinstance(last, ParsedTransaction):
         return None
@@ -266,6 +274,7 @@ class _Reading:
 
     polarity: int  # +1: unsigned amounts and balances are money in / held; -1: out / owed
     swapped: bool = False  # the credit column is money out and the debit column money in
+    newest_first: bool = False  # the rows are printed newest first: they chain bottom up
 
 
 def _reconciled_entries(
@@ -274,7 +283,8 @@ def _reconciled_entries(
     """The entries under the first reading that reconciles, in the order of the module docstring.
 
     The document's own reading (headers as printed, card wording's polarity) comes first and is
-    kept when none reconciles. Undated lines reading as totals are totals; only where no
+    kept when none reconciles. The entries are in time order: under a ``newest_first`` reading,
+    the printed rows reversed. Undated lines reading as totals are totals; only where no
     reading reconciles so are those whose amount sums no rows above them taken as
     transactions (a "TOTAL WINE & MORE" purchase under a day's first row), each reading again.
     """
@@ -282,13 +292,22 @@ def _reconciled_entries(
     opening = printed.get(RowKind.OPENING)
     two_columns = any(DEBIT in row.money or CREDIT in row.money for row in raw_rows)
     sides = (False, True) if two_columns else (False,)
-    readings = [_Reading(polarity, swapped) for polarity in (default, -default) for swapped in sides]
+    # Bottom up differs from top down only where rows print running balances (sums are the same).
+    orders = (False, True) if any(BALANCE in row.money for row in raw_rows) else (False,)
+    readings = [
+        _Reading(polarity, swapped, newest_first)
+        for newest_first in orders
+        for polarity in (default, -default)
+        for swapped in sides
+    ]
     tried = []
     for lookalikes in (False, True):
         for reading in readings:
             start = opening.signed(reading.polarity) if opening is not None else None
             entries = _with_printed_balances(
-                rows.entries(raw_rows, reading.polarity, start, reading.swapped, lookalikes),
+                rows.entries(
+                    raw_rows, reading.polarity, start, reading.swapped, lookalikes, reading.newest_first
+                ),
                 printed, reading.polarity,
             )
             result = reconcile(entries)
@@ -514,6 +533,8 @@ def _statement(
     elif sides_guessed:
         warnings.append(COLUMNS_GUESSED)
     transactions = tuple(e for e in entries if isinstance(e, ParsedTransaction))
+    if reading.newest_first:
+        transactions = transactions[::-1]  # document order
     if not transactions:
         raise InvalidInputError("The statement's transaction table has no transactions.")
     opening, closing = _starting_checkpoint(entries), _ending_checkpoint(entries)

@@ -59,13 +59,13 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             DEBIT,
             r"debits?|withdrawals?|money out|paid out|out|dr|dr amt|(?:debit|withdrawal) amount|belastung"
             r"|lastschrift|soll|ausgang|cargos?|debito|addebiti|uscite|dare|af|afschrijving|withdrawn"
-            r"|borc",
+            r"|borc|outgoing",
         ),
         (
             CREDIT,
             r"credits?|deposits?|money in|paid in|in|cr|cr amt|(?:credit|deposit) amount|gutschrift|haben"
             r"|eingang|abonos?|credito|accrediti|entrate|avere|bij|bijschrijving"
-            r"|alacak",
+            r"|alacak|incoming",
         ),
         (
             AMOUNT,
@@ -128,6 +128,9 @@ class Column:
     # A date column labelled with a second date under the first ("Data operacji" over "Data
     # waluty"): each row prints that second date on its next line, in this column.
     dates_stacked: bool = False
+    # A date column printed under the description: each row's date starts the row's next line
+    # (Wise), so the column takes no word of a row's own line (see :func:`_dates_under_rows`).
+    under_description: bool = False
     header_x0: float = field(init=False)
     header_x1: float = field(init=False)
 
@@ -235,6 +238,9 @@ def detect_header(line: Line, below: Sequence[Line] = ()) -> list[Column] | None
     that starts with a date (:func:`_dates_below`). Neighbouring labels of one role
     ("TRANSACTION" "DESCRIPTION") make one column; without any description label, the first
     unrecognised label right of the date (``Wir haben für Sie gebucht``) is the description.
+    Where no line starts with a date but each row's next line does, the dates are printed under
+    the descriptions (:func:`_dates_under_rows`). An amount column labelled with no side, printed
+    right of both sides, is the running balance (:func:`_balance_after_sides`).
     """
     columns = _labelled_columns(line)
     _resolve_net_amount(columns)
@@ -247,6 +253,8 @@ def detect_header(line: Line, below: Sequence[Line] = ()) -> list[Column] | None
             columns[roles.index(stand_in)].role = DATE
         elif below and DESCRIPTION in roles and {DEBIT, CREDIT, AMOUNT} & set(roles):
             columns = _dates_below(columns, below[0])
+            if not any(column.role == DATE for column in columns):
+                columns = _dates_under_rows(columns, below)
         roles = [column.role for column in columns]
     known = sum(role not in (OTHER, DETAIL, *_STAND_IN_DATES) for role in roles)
     # A running balance without amounts (they are its deltas) makes a table only under a named
@@ -258,6 +266,7 @@ def detect_header(line: Line, below: Sequence[Line] = ()) -> list[Column] | None
     if DATE not in roles or not (money or unlabelled) or known <= roles.count(OTHER):
         return None
     _guess_sides(columns)
+    _balance_after_sides(columns)
     if DESCRIPTION not in roles:
         date_x = next(column.x0 for column in columns if column.role == DATE)
         unnamed = [column for column in columns if column.role == OTHER and column.x0 > date_x]
@@ -392,6 +401,43 @@ def _dates_below(columns: list[Column], row: Line) -> list[Column]:
     return sorted([*kept, dates], key=lambda column: column.x0)
 
 
+def _dates_under_rows(columns: list[Column], below: Sequence[Line]) -> list[Column]:
+    """``columns`` with a date column printed under the description, if the first line under
+    them prints an amount and no date, and the line after it starts with a date where that
+    row's words start and prints nothing as far right as the money columns (Wise's "27 January
+    2024  Transaction: CARD-…" in small type under "Cash withdrawal … -100.00  2,945.25");
+    else ``columns`` unchanged. Each row then takes its date from its next line
+    (``TableReader``); the rest of that line is the row's detail, not its description.
+    """
+    if len(below) < 2:
+        return columns
+    row, dated = below[0], below[1]
+    found = leading_date_words(dated)
+    money_x0 = min((column.x0 for column in columns if column.role in MONEY_ROLES), default=float("inf"))
+    height = row.words[0].bottom - row.words[0].top
+    if (
+        not found or leading_date_words(row)
+        or not any(is_amount(word.text) and word.x1 > money_x0 for word in row.words)
+        or abs(dated.words[0].x0 - row.words[0].x0) > height
+        or max(word.x1 for word in dated.words) >= money_x0
+    ):
+        return columns
+    dates = Column(DATE, dated.words[0].x0, dated.words[found - 1].x1, under_description=True)
+    return [dates, *columns]
+
+
+def _balance_after_sides(columns: list[Column]) -> None:
+    """Money in and money out columns hold each row's amount: an amount column labelled with
+    no side printed right of both, where no balance column is labelled, is the running balance
+    (Wise's "Incoming  Outgoing  Amount"); reconciliation then checks it like any other."""
+    roles = [column.role for column in columns]
+    if BALANCE in roles or roles.count(AMOUNT) != 1 or DEBIT not in roles or CREDIT not in roles:
+        return
+    amount = columns[roles.index(AMOUNT)]
+    if all(amount.x0 > column.x1 for column in columns if column.role in (DEBIT, CREDIT)):
+        amount.role = BALANCE
+
+
 def _labelled_columns(line: Line) -> list[Column]:
     """The header labels of ``line`` as columns, each with the role its label names."""
     words = [piece for word in line.words for piece in _leader_pieces(word)]
@@ -472,7 +518,9 @@ class ColumnLayout:
     """The columns of one table on one page, and the assignment of words to them."""
 
     def __init__(self, columns: Sequence[Column]) -> None:
-        self.columns = sorted(columns, key=lambda c: c.x0)
+        # A date column printed under the description is no column of a row's own line.
+        self.dates_under_description = any(column.under_description for column in columns)
+        self.columns = sorted((c for c in columns if not c.under_description), key=lambda c: c.x0)
         self.has_description = any(c.role == DESCRIPTION for c in self.columns)
 
     def has_role(self, role: str) -> bool:
@@ -488,9 +536,11 @@ class ColumnLayout:
         that overlaps only the description header, on a line with a date under the date
         header (a row, not a footer), moves the column's left edge to it.
         """
-        date_column = next(c for c in self.columns if c.role == DATE)
+        date_column = next((c for c in self.columns if c.role == DATE), None)
         for line in lines:
-            dated = read_date(" ".join(w.text for w in line.words if date_column.overlap(w) > 0)) is not None
+            dated = date_column is not None and (
+                read_date(" ".join(w.text for w in line.words if date_column.overlap(w) > 0)) is not None
+            )
             for position, word in enumerate(line.words):
                 previous = line.words[position - 1]
                 hits = [c for c in self.columns if c.header_x1 > word.x0 and c.header_x0 < word.x1]

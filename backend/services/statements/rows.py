@@ -74,9 +74,10 @@ def _find_header(lines: Sequence[Line], index: int) -> tuple[list[Column], int] 
     two; a "Money in" section heading under a header adds nothing).
     """
     candidates = lines[index : index + _HEADER_LINES]
-    # Cheap tests first: a date label, or (for a header labelling no date) a date under the line.
-    if not any(_HEADER_DATE_WORD.search(line.text) for line in candidates) and not (
-        index + 1 < len(lines) and leading_date_words(lines[index + 1])
+    # Cheap tests first: a date label, or (for a header labelling no date) a date under the line,
+    # or under the row under it (a date printed under each row's description).
+    if not any(_HEADER_DATE_WORD.search(line.text) for line in candidates) and not any(
+        leading_date_words(below) for below in lines[index + 1 : index + 3]
     ):
         return None
     header = candidates[0]
@@ -398,6 +399,25 @@ class TableReader:
             return None
         return None if cut == len(gaps) - 1 else cut
 
+    def _date_under_row(self, line: Line, cells: Cells) -> bool:
+        """Whether ``line`` gives the current row its date, printed under its description (a
+        table whose date column is there, ``Column.under_description``): the row is still
+        undated, and the line starts with a date and prints no amount. The rest of the line
+        (Wise's "Transaction: CARD-…  Exchange rate: 1.0815") is the row's detail, left out of
+        its description like any note."""
+        row = self._row
+        if row is None or row.date is not None or not row.money or {*MONEY_ROLES} & cells.landed:
+            return False
+        printed = [word.text for word in line.words[: leading_date_words(line)]]
+        date, date_read_as = self._date_of(printed) if printed else (None, "")
+        if date is None:
+            return False
+        row.date, row.date_text, row.date_read_as = date, " ".join(printed), date_read_as
+        self._last_date_text = date_read_as or row.date_text
+        if self._dated_top is not None:
+            self._tail.append((None, self._line_top))
+        return True
+
     def _read_row(self, layout: ColumnLayout, line: Line, near: bool, following: Line | None = None) -> bool:
         """Add ``line`` to the rows (new row or continuation); false if it is not part of the table.
 
@@ -419,6 +439,8 @@ class TableReader:
             cells.landed.discard(DATE)
             if not cells.landed:
                 return True
+        if layout.dates_under_description and near and self._date_under_row(line, cells):
+            return True
         description = cells.texts.get(DESCRIPTION, [])
         if date_words and date is None and row_kind(" ".join(description)) is RowKind.TRANSACTION:
             description = date_words + description  # not a date after all ("-1234 SHOP")
