@@ -105,16 +105,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "PERIOD' line are read as transactions (balance_check mismatch), and the small 'EFFECTIVE DATE "
         "16/12/2023' line under a card purchase is kept in its description"
     ),
-    "emirates_nbd": (
-        "parse raises 'No transaction table was found': the header 'Posting / Value / Description / Debit / "
-        "Credit / Balance' names its two date columns without the word Date (the same layout headed "
-        "'Date / Value Date' is read exactly, the header repeated as page 1's last line included)"
-    ),
-    "seb": (
-        "parse raises 'No transaction table was found': the Swedish header 'Bokförd / Valutadag / "
-        "Text/mottagare / Belopp / Saldo' is not recognised (with English labels the rows are read, but the "
-        "opening 'Ingående saldo 2024-02-01' still is not)"
-    ),
     "credit_agricole": (
         "the small 'Réf. : 000123456789 ICS FR12ZZZ123456' reference line under a PRELEVEMENT / VIREMENT "
         "is kept in its description"
@@ -131,20 +121,10 @@ NOT_YET_EXACT: dict[str, str] = {
         "('YESB/swiggy@ybl/Payment- BY TRANSFER-'); the opening 'Balance as on 1 Apr 2024 : 45,678.90' "
         "is not read"
     ),
-    "bancolombia": (
-        "every date is read in the current year (2026-01-02): the period 'DESDE: 2024/01/01 HASTA: "
-        "2024/01/31' (yyyy/mm/dd) does not give the d/mm rows their year"
-    ),
     "pnc": (
         "the 'Banking/Debit Card Withdrawals and Purchases' and 'Online and Electronic Banking Deductions' "
         "sections do not make their unsigned amounts money out: all eight are read positive "
         "(balance_check mismatch)"
-    ),
-    "bca": (
-        "parse raises 'No transaction table was found': the Indonesian header 'TANGGAL / KETERANGAN / CBG "
-        "/ MUTASI / SALDO' is not recognised (with English labels the rows are read, but the 'DB' after a "
-        "MUTASI amount goes into the description instead of making it money out, and the year is 2026: "
-        "'PERIODE : JANUARI 2024' is not read)"
     ),
 }
 

@@ -36,6 +36,7 @@ from backend.services.document_text.money import (
         ("2,548.09Cr", "2548.09", "CR"),  # CR/DR touching the number
         ("130.00Dr", "130.00", "DR"),
         ("416.74 OD", "416.74", "DR"),  # overdrawn (NatWest): money owed, as DR
+        ("1,000,000.00 DB", "1000000.00", "DR"),  # debet (BCA)
         ("1\u2019234.50", "1234.50", None),
         ("CHF (54.67)", "-54.67", None),  # a currency code before parentheses
         ("(198.91 €)", "-198.91", None),

@@ -103,6 +103,9 @@ def test_dates_in_running_text() -> None:
     assert DATE_IN_TEXT.findall("1 Jan - 31 Jan 2024, printed 01-Apr-16") == ["31 Jan 2024", "01-Apr-16"]
     # A month name before day/year (TD Canada Trust's "DEC 29/23 - JAN 31/24"): "23 - JAN 31" is no date.
     assert DATE_IN_TEXT.findall("From - To  DEC 29/23 - JAN 31/24") == ["DEC 29/23", "JAN 31/24"]
+    # Year first with any one separator (Bancolombia's "DESDE: 2024/01/01  HASTA: 2024/01/31").
+    assert DATE_IN_TEXT.findall("DESDE: 2024/01/01  HASTA: 2024/01/31") == ["2024/01/01", "2024/01/31"]
+    assert DATE_IN_TEXT.findall("2024.01.01 - 2024-01-31, not 2024/01-31") == ["2024.01.01", "2024-01-31"]
 
 
 @pytest.mark.parametrize("name", sorted(MONTHS))

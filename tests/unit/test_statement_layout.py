@@ -139,6 +139,16 @@ def line(*words: Word) -> Line:
         ("Bakiye", BALANCE),
         ("Saat", OTHER),
         ("Gross", AMOUNT),
+        ("Posting", POSTING_DATE),  # Emirates NBD: its posting date, named without the word "date"
+        ("Value", OTHER),  # its value date there, but a holding's value elsewhere: no date
+        ("Bokförd", DATE),  # Swedish (SEB)
+        ("Valutadag", VALUE_DATE),
+        ("Text/mottagare", DESCRIPTION),
+        ("Belopp", AMOUNT),
+        ("TANGGAL", DATE),  # Indonesian (BCA)
+        ("KETERANGAN", DESCRIPTION),
+        ("MUTASI", AMOUNT),
+        ("CBG", OTHER),  # the branch
         ("Chq/Ref No.", OTHER),
         ("Type", OTHER),
         ("STATEMENT DATE", OTHER),
@@ -311,6 +321,41 @@ def test_a_header_whose_date_label_is_danish_is_found() -> None:
     reader = TableReader()
     reader.read_page(0, [header, row])
     assert reader.found_table and [r.money for r in reader.rows] == [{AMOUNT: "-312,75", BALANCE: "1.521,75"}]
+
+
+@pytest.mark.parametrize(
+    ("labels", "row", "money"),
+    [
+        # SEB (Swedish)
+        (("Bokförd", "Valutadag", "Text/mottagare", "Belopp", "Saldo"),
+         ("2024-02-01", "2024-02-01", "AUTOGIRO", "-399,00", "13 573,85"),
+         {AMOUNT: "-399,00", BALANCE: "13 573,85"}),
+        # BCA (Indonesian): the branch code column names nothing the parser reads
+        (("TANGGAL", "KETERANGAN", "CBG", "MUTASI", "SALDO"),
+         ("03/01", "TARIKAN", "0123", "1,000,000.00 DB", "11,212,500.00"),
+         {AMOUNT: "1,000,000.00 DB", BALANCE: "11,212,500.00"}),
+    ],
+)  # fmt: skip
+def test_a_swedish_or_indonesian_header_is_found(
+    labels: tuple[str, ...], row: tuple[str, ...], money: dict[str, str]
+) -> None:
+    xs = (43, 96, 170, 420, 500)
+    header = line(*(word(label, x) for label, x in zip(labels, xs, strict=True)))
+    cells = line(*(word(text, x, 115) for text, x in zip(row, xs, strict=True) if text))
+    reader = TableReader()
+    reader.read_page(0, [header, cells])
+    assert reader.found_table and [r.money for r in reader.rows] == [money]
+
+
+def test_a_header_naming_its_dates_posting_and_value_is_found_with_no_row_under_it() -> None:
+    """Emirates NBD's "Posting  Value  Description  Debit  Credit  Balance", over an opening
+    balance line (or printed as a page's last line): the posting date is the row's date."""
+    labels = ("Posting", "Value", "Description", "Debit", "Credit", "Balance")
+    header = line(*(word(label, x) for label, x in zip(labels, (43, 96, 150, 420, 480, 560), strict=True)))
+    opening = line(word("Opening", 150, 115), word("Balance", 190, 115), word("18,250.40", 540, 115))
+    roles = [c.role for c in detect_header(header, [opening]) or []]
+    assert roles == [DATE, OTHER, DESCRIPTION, DEBIT, CREDIT, BALANCE]
+    assert _find_header([header], 0) is not None
 
 
 def _dated_list(rights: tuple[float, ...] = (500.0, 500.0, 500.0)) -> list[Line]:
@@ -583,6 +628,11 @@ def test_words_on_the_same_baseline_form_one_line() -> None:
         ("Subtotaal", RowKind.TOTAL),
         ("Fatura anterior", RowKind.OPENING),  # Portuguese: a card bill's last bill and amount due
         ("Total a pagar", RowKind.CLOSING),
+        ("Ingående saldo 2024-02-01", RowKind.OPENING),  # Swedish
+        ("Utgående saldo 2024-02-29", RowKind.CLOSING),
+        ("Inngående saldo", RowKind.OPENING),  # Norwegian
+        ("SALDO AWAL", RowKind.OPENING),  # Indonesian
+        ("SALDO AKHIR", RowKind.CLOSING),
         ("TESCO STORES", RowKind.TRANSACTION),
         ("PAYMENT BY INTERNET", RowKind.TRANSACTION),
     ],
@@ -711,6 +761,29 @@ def test_a_period_whose_dates_follow_labels_and_colons() -> None:
     assert find_period(both_ways, False) == (date(2024, 1, 4), date(2024, 5, 4))
     # a colon with other words before it still parts the two dates
     assert find_period(text_lines("Opened 01/04/2024 Printed: 30/04/2024"), True) == (None, None)
+
+
+def test_a_period_printed_year_first_between_spanish_labels() -> None:
+    """Bancolombia's "DESDE: 2024/01/01  HASTA: 2024/01/31": yyyy/mm/dd dates, "hasta" joining them."""
+    from datetime import date
+
+    january = (date(2024, 1, 1), date(2024, 1, 31))
+    assert find_period(text_lines("DESDE: 2024/01/01  HASTA: 2024/01/31"), True) == january
+    assert find_period(text_lines("Periodo 2024.01.01 - 2024.01.31"), True) == january
+
+
+def test_a_period_of_one_whole_month_printed_as_its_name_and_year() -> None:
+    """BCA's "PERIODE : JANUARI 2024": the month's first to its last day, in any language the
+    month table knows, after a period label only ("JAN 2024 PAYROLL" in a row is no period)."""
+    from datetime import date
+
+    assert find_period(text_lines("PERIODE : JANUARI 2024"), True) == (date(2024, 1, 1), date(2024, 1, 31))
+    leap = (date(2024, 2, 1), date(2024, 2, 29))
+    assert find_period(text_lines("Statement period: February 2024"), False) == leap
+    assert find_period(text_lines("Periode: Desember 2023"), True) == (date(2023, 12, 1), date(2023, 12, 31))
+    assert find_period(text_lines("Periodo: diciembre 2023"), True) == (date(2023, 12, 1), date(2023, 12, 31))
+    assert find_period(text_lines("SALARY CREDIT JAN 2024 PAYROLL"), True) == (None, None)
+    assert find_period(text_lines("Period: Page 2024"), True) == (None, None)
 
 
 def test_period_between_the_previous_statement_and_this_one() -> None:

@@ -19,21 +19,23 @@ from datetime import date
 from .tables import alternation
 
 # Month names and abbreviations per language (English, German, French, Spanish, Italian,
-# Dutch), accented and plain; one table for every reader. Lower case.
+# Dutch; Swedish and Indonesian names where they differ), accented and plain; one table for
+# every reader. Lower case.
 _MONTH_NAMES: tuple[tuple[str, ...], ...] = (
     ("jan", "january", "januar", "jänner", "jän", "janv", "janvier", "enero", "ene", "gennaio", "januari"),
     ("feb", "february", "februar", "fev", "fevr", "février", "fevrier", "févr", "fév", "febrero", "febbraio",
      "februari"),
-    ("mar", "march", "märz", "maerz", "mrz", "mär", "mars", "marzo", "maart", "maa", "mrt"),
+    ("mar", "march", "märz", "maerz", "mrz", "mär", "mars", "marzo", "maart", "maa", "mrt", "maret"),
     ("apr", "april", "avr", "avril", "abril", "abr", "aprile"),
-    ("may", "mai", "mayo", "maggio", "mei", "mag"),
+    ("may", "mai", "mayo", "maggio", "mei", "mag", "maj"),
     ("jun", "june", "juni", "juin", "junio", "giugno", "giu"),
     ("jul", "july", "juli", "juil", "juillet", "julio", "luglio", "lug"),
-    ("aug", "august", "août", "aout", "agosto", "ago", "augustus"),
+    ("aug", "august", "août", "aout", "agosto", "ago", "augustus", "augusti", "agustus"),
     ("sep", "sept", "september", "septembre", "septiembre", "setiembre", "settembre", "set"),
     ("oct", "october", "oktober", "okt", "octobre", "octubre", "ottobre", "ott"),
     ("nov", "november", "novembre", "noviembre"),
-    ("dec", "december", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre"),
+    ("dec", "december", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre",
+     "desember"),
 )  # fmt: skip
 MONTHS: dict[str, int] = {
     name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names
@@ -59,9 +61,10 @@ _PATTERNS = (
 # "1 Jan - 31 Jan 2024" (Barclays' period) "1 Jan - 31" is no date of 2031, nor in
 # "Dec 14 - Jan 13, 2024" "14 - Jan 13" one of 2013. A month name before a day and a slashed
 # year ("DEC 29/23", TD Canada Trust) is one date: read from the day, in
-# "DEC 29/23 - JAN 31/24" "23 - JAN 31" would be a date of 2031.
+# "DEC 29/23 - JAN 31/24" "23 - JAN 31" would be a date of 2031. A year first takes one separator
+# throughout ("2024-01-31", "2024/01/31", "2024.01.31").
 DATE_IN_TEXT = re.compile(
-    r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})"
+    r"\b(?:\d{4}(?:-\d{1,2}-|/\d{1,2}/|\.\d{1,2}\.)\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})"
     rf"|(?i:{alternation(MONTHS)})\.?\s*\d{{1,2}}/(?:\d{{4}}|\d{{2}})"
     r"|\d{1,2}(?:st|nd|rd|th)?(?:\s+|-)[A-Za-zÀ-ÿ]{3,10}\.?,?(?:\s+|-)\d{2,4}"
     r"|[A-Za-zÀ-ÿ]{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b"

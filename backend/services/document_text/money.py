@@ -39,9 +39,9 @@ _CELL_CURRENCY = re.compile(
     rf"^(?:[A-Z]{{1,2}}[{SYMBOL_CHARACTERS}]|[{SYMBOL_CHARACTERS}]|[A-Z]{{3}}(?=[\s\d]))\s*"
     rf"|(?<!\s)\s*(?:[{SYMBOL_CHARACTERS}]|\b[A-Z]{{3}})$"
 )
-# Suffixes that say an amount's side: money in (credit; H, Haben) or out (debit; S, Soll; "OD",
-# overdrawn, is a balance owed: NatWest's "416.74 OD").
-_IN_MARKERS, _OUT_MARKERS = ("CR", "C", "H"), ("DR", "D", "OD", "S")
+# Suffixes that say an amount's side: money in (credit; H, Haben) or out (debit; S, Soll; DB,
+# debet, BCA's "150,000.00 DB"; "OD", overdrawn, is a balance owed: NatWest's "416.74 OD").
+_IN_MARKERS, _OUT_MARKERS = ("CR", "C", "H"), ("DR", "D", "DB", "OD", "S")
 _MARKERS = alternation((*_IN_MARKERS, *_OUT_MARKERS))
 _TWO_LETTER_MARKERS = alternation(m for m in (*_IN_MARKERS, *_OUT_MARKERS) if len(m) == 2)
 # "1.00 CR", "1.00 d", or touching the number: "1.00Cr" (two letters only: "3D" is no amount).

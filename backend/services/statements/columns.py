@@ -25,8 +25,11 @@ _STAND_IN_DATES = (POSTING_DATE, VALUE_DATE)
 # labels. :func:`detect_header` resolves all three, so no column keeps them.
 NET, FEE, DETAIL = "net", "fee", "detail"
 
-# Header labels per role, in English, German, French, Spanish, Italian and Dutch; matched
-# against the whole label, lower case, accents and dots removed, currency words dropped.
+# Header labels per role, in English, German, French, Spanish, Italian, Dutch, the Nordic
+# languages, Polish, Turkish, Portuguese and Indonesian; matched against the whole label, lower
+# case, accents and dots removed, currency words dropped. A date may be named without the word
+# "date" ("Posting", Emirates NBD; "Bokförd  Valutadag", SEB); a bare "Value" names none (a
+# holding's value is money), so beside "Posting" it heads a column of its own that is not read.
 _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(rf"^(?:{pattern})$"))
     for role, pattern in (
@@ -34,9 +37,9 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             VALUE_DATE,
             r"(?:value|val|valuta|effective) date|valuta(?:datum)?|wert(?:stellung)?|date (?:de )?valeur"
             r"|valeur|fecha (?:de )?valor|valor|data (?:di )?valuta|valutadatum|rentedatum|value dt"
-            r"|rentedato|data waluty",
+            r"|rentedato|data waluty|valutadag",
         ),
-        (POSTING_DATE, r"(?:post|posting|posted) date|date posted"),
+        (POSTING_DATE, r"(?:post|posting|posted) date|date posted|posting|posted"),
         (
             DATE,
             r"(?:(?:transaction|trans|txn|tran|trx|booking|entry|vr|voucher|processed|process|sale|"
@@ -44,7 +47,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|(?:ver)?buchungs?(?:tag|datum)|bu[ -]?tag|tag|buchung|fecha(?: (?:de )?oper(?:acion)?)?"
             r"|data(?: (?:di )?operazione| contabile| registrazione)?|boekdatum|transactiedatum|dato"
             r"|data operacji|(?:data|dt) (?:do |de )?(?:balancete|movimento|lancamento)"
-            r"|(?:islem )?tarihi?",
+            r"|(?:islem )?tarihi?|bokford|bokforingsdag|transaktionsdag|tanggal(?: transaksi)?|tgl",
         ),
         (
             DESCRIPTION,
@@ -53,24 +56,25 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|(?:buchungs|verwendungs)?(?:text|zweck)|beschreibung|vorgang(?:/buchungsinformation)?"
             r"|libelle|(?:nature de l'?)?operations?|detail de l'?operation|concepto|descripcion|descrizione"
             r"|cod descripcion|omschrijving|mededeling(?:en)?|narration|tekst|erlauterung(?:en)?"
-            r"|(?:opis|typ) (?:transakcji|operacji)|opis|historico|aciklama",
+            r"|(?:opis|typ) (?:transakcji|operacji)|opis|historico|aciklama"
+            r"|(?:text/)?mottagare|beskrivning|keterangan|uraian(?: transaksi)?",
         ),
         (
             DEBIT,
             r"debits?|withdrawals?|money out|paid out|out|dr|dr amt|(?:debit|withdrawal) amount|belastung"
             r"|lastschrift|soll|ausgang|cargos?|debito|addebiti|uscite|dare|af|afschrijving|withdrawn"
-            r"|borc|outgoing",
+            r"|borc|outgoing|uttag|debet",
         ),
         (
             CREDIT,
             r"credits?|deposits?|money in|paid in|in|cr|cr amt|(?:credit|deposit) amount|gutschrift|haben"
             r"|eingang|abonos?|credito|accrediti|entrate|avere|bij|bijschrijving"
-            r"|alacak|incoming",
+            r"|alacak|incoming|insattningar?|kredit",
         ),
         (
             AMOUNT,
             r"(?:transaction )?(?:amount|amt)|betrag|umsatz|montant|importe|bedrag|importo|beløb|kwota"
-            r"|gross(?: amount)?",
+            r"|gross(?: amount)?|belopp|mutasi",
         ),
         (
             BALANCE,

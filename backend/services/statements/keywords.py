@@ -65,6 +65,8 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^saldo (?:anterior|inicial|iniziale|precedente|vorig)\b|^(?:begin|vorig) ?saldo\b"
                 r"|^saldo primo\b|^saldo poczatkowe\b"
                 r"|^(?:devir|acilis) bakiyesi\b|^onceki bakiye\b"
+                r"|^inn?gaende saldo\b"  # Swedish, Norwegian ("Ingående saldo 2024-02-01")
+                r"|^saldo awal\b"  # Indonesian
                 r"|^(?:opening|beginning|starting) cash\b"  # a brokerage account's cash
                 r"|^fatura anterior\b"  # a Brazilian card bill's last bill
             ),
@@ -80,6 +82,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^(?:eind|nieuw) ?saldo\b|^schluss ?saldo\b|^saldo koncowe\b"
                 r"|^saldo ultimo\b"
                 r"|^son bakiye\b"
+                r"|^utgaende saldo\b|^saldo akhir\b"
                 r"|^(?:closing|ending) cash\b"
                 r"|^total a pagar\b"  # a Brazilian card bill's amount due
             ),

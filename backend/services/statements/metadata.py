@@ -26,8 +26,9 @@ _ACCOUNT_WORD = re.compile(r"\b(?:account|acct|card)\b", re.IGNORECASE)
 _MASKED_NUMBER = re.compile(r"[\dXx*• \-]{6,}")
 _NON_DIGITS = re.compile(r"\D")
 # What joins a period's two dates: "1 Jan - 31 Jan", "15 December 2023 to 14 January 2024", the
-# word as a label with its colon ("Statement From : 01/04/2024 To : 30/04/2024", HDFC Bank, SBI).
-_CONNECTORS = r"-|–|—|to|through|thru|until|till|bis|au|al|tot|a"
+# word as a label with its colon ("Statement From : 01/04/2024 To : 30/04/2024", HDFC Bank, SBI;
+# "DESDE: 2024/01/01  HASTA: 2024/01/31", Bancolombia).
+_CONNECTORS = r"-|–|—|to|through|thru|until|till|bis|au|al|tot|a|hasta"
 _CONNECTOR = re.compile(rf"^\s*(?:{_CONNECTORS})(?:\s*:)?\s*$", re.IGNORECASE)
 # A period within one month, its name and year printed once: "December 1-31, 2023" (Schwab),
 # "1-31 December 2023": the days joined by a bare dash ("Page 3 - 31 Jan 2024" is none). The
@@ -37,6 +38,12 @@ _DAYS_AFTER_MONTH = re.compile(
 )
 _DAYS_BEFORE_MONTH = re.compile(
     r"(?<![\w/.-])(?P<first>\d{1,2})[-–](?P<last>\d{1,2}) (?P<month>[A-Za-zÀ-ÿ]{3,10})\.?,? (?P<year>\d{4})\b"
+)
+# A period of one whole month, its name and year after a period label ("PERIODE : JANUARI 2024",
+# BCA; "Statement period: January 2024"): the label keeps "JAN 2024 PAYROLL" in a row no period.
+_MONTH_PERIOD = re.compile(
+    r"\b(?:period[eo]?|p[ée]riode|zeitraum|per[ií]odo)\s*:?\s*(?P<month>[A-Za-zÀ-ÿ]{3,10})\.?,?\s(?P<year>\d{4})\b",
+    re.IGNORECASE,
 )
 # A period's start printed without a year, right before the connector to its end's full date.
 _YEARLESS_START = re.compile(
@@ -164,10 +171,10 @@ def dates_in_text(lines: Sequence[Line]) -> Iterator[RawDate]:
 
 def find_period(lines: Sequence[Line], day_first: bool) -> tuple[date | None, date | None]:
     """The statement period: two dates on one line joined by "to", "-", "through"...; failing
-    that, a start without a year joined to a full date (:func:`_period_with_one_year`), or days of
-    one month (:func:`_period_within_one_month`); failing that, from the day after the previous
-    statement's date to this statement's date, each printed after its label (see
-    :func:`_period_between_statements`)."""
+    that, a start without a year joined to a full date (:func:`_period_with_one_year`), days of
+    one month (:func:`_period_within_one_month`), or a whole month (:func:`_period_of_one_month`);
+    failing that, from the day after the previous statement's date to this statement's date, each
+    printed after its label (see :func:`_period_between_statements`)."""
     for text_line in lines:
         text = text_line.text
         matches = list(DATE_IN_TEXT.finditer(text))
@@ -179,7 +186,9 @@ def find_period(lines: Sequence[Line], day_first: bool) -> tuple[date | None, da
             end_date = end.resolve(day_first) if end else None
             if start_date and end_date and start_date <= end_date:
                 return start_date, end_date
-    for read_period in (_period_with_one_year, _period_within_one_month, _period_between_statements):
+    for read_period in (
+        _period_with_one_year, _period_within_one_month, _period_of_one_month, _period_between_statements
+    ):
         period = read_period(lines, day_first)
         if period[1]:
             return period
@@ -217,6 +226,19 @@ def _period_within_one_month(lines: Sequence[Line], day_first: bool) -> tuple[da
             first = int(found.group("first"))
             if end_date is not None and 1 <= first <= end_date.day:
                 return end_date.replace(day=first), end_date
+    return None, None
+
+
+def _period_of_one_month(lines: Sequence[Line], day_first: bool) -> tuple[date | None, date | None]:
+    """A period of one whole month, printed as its name and year after a period label
+    ("PERIODE : JANUARI 2024"): from its first day to its last."""
+    for text_line in lines:
+        for found in _MONTH_PERIOD.finditer(" ".join(text_line.text.split())):
+            first = read_date(f"1 {found.group('month')} {found.group('year')}")
+            start = first.resolve(day_first) if first else None
+            if start is not None:
+                following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+                return start, following - timedelta(days=1)
     return None, None
 
 

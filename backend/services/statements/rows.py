@@ -45,7 +45,8 @@ from .keywords import (
 
 # Every header has a date column: a cheap test before reading a line as a header.
 _HEADER_DATE_WORD = re.compile(
-    r"dat[aeu]|\btag\b|fecha|buchung|wert|valeur|valuta|\bdato\b|\bdt\b", re.IGNORECASE
+    r"dat[aeu]|\btag\b|fecha|buchung|wert|valeur|valuta|\bdato\b|\bdt\b|\bpost(?:ing|ed)\b|bokf|tanggal|\btgl\b",
+    re.IGNORECASE,
 )
 # The lines of a header printed on several lines are closer than this many word heights.
 _STACKED_GAP = 0.6
