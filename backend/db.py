@@ -25,6 +25,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 
 from backend.config import get_settings
+from backend.unicode_text import register_sqlite_function
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -92,6 +93,8 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # The transactions search composes descriptions in SQL (``unicode_text.composed_sql``).
+    register_sqlite_function(dbapi_connection)
 
 
 def _begin_sqlite(conn: Connection) -> None:

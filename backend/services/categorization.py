@@ -89,6 +89,7 @@ from sqlalchemy import (
 from backend.db import begin_read, begin_write
 from backend.models import MONEY_EXACT_MAX, CategoryRule, CategorySource, Transaction
 from backend.services.errors import InvalidInputError
+from backend.unicode_text import composed
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -172,7 +173,7 @@ class Rule:
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
     direction: Direction | str | None = None
-    # The pattern as matched: composed (NFC), as descriptions are (see _composed).
+    # The pattern as matched: composed (NFC), as descriptions are (see unicode_text.composed).
     _text: str = field(init=False, repr=False, compare=False)
     # The compiled RE2 pattern of a regex rule (the package has no public type for it).
     _regex: Any = field(init=False, repr=False, compare=False)
@@ -192,7 +193,7 @@ class Rule:
         _check_text(self.pattern, "pattern", MAX_PATTERN_LENGTH)
         _check_priority(self.priority)
         amount_min, amount_max = _parse_bounds(self.amount_min, self.amount_max)
-        text = _composed(self.pattern)
+        text = composed(self.pattern)
         regex = _compile_regex(text) if match_type is MatchType.REGEX else None
         for name, value in (
             ("match_type", match_type),
@@ -226,7 +227,7 @@ class Rule:
 
     def _matches_text(self, description: str) -> bool:
         if self._regex is not None:
-            return self._regex.search(_utf8(_composed(description))) is not None
+            return self._regex.search(_utf8(composed(description))) is not None
         if self.match_type is MatchType.EXACT:
             return _folded(description) == _folded(self._text)
         return _folded(self._text) in _folded(description)
@@ -303,15 +304,10 @@ def _needle(pattern: str, match_type: MatchType) -> str:
     return _SEPARATOR + folded + _SEPARATOR if match_type is MatchType.EXACT else folded
 
 
-def _composed(text: str) -> str:
-    """``text`` in NFC, the one form rules match in (ASCII text is in every form already)."""
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
-
-
 def _folded(text: str) -> str:
     """``text`` as ``contains`` and ``exact`` compare it: composed, case-folded, and composed
     again (folding may decompose: ``ǰ`` folds to ``j`` and U+030C)."""
-    return _composed(_composed(text).casefold())
+    return composed(composed(text).casefold())
 
 
 def _utf8(text: str) -> bytes:
@@ -429,7 +425,7 @@ class RuleMatcher:
         winners: list[Rule | None] = [None] * len(descriptions)
         if not descriptions:
             return winners
-        descriptions = [_composed(text) for text in descriptions]
+        descriptions = [composed(text) for text in descriptions]
         regex_rules = [rule for rule in self._rules if rule._regex is not None]
         if regex_rules and self._regex_rows is None:
             self._regex_rows = _RegexRows(regex_rules)

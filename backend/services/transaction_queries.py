@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from backend.models import CategorySource, Statement, Transaction
 from backend.services.categorization import Direction, Rule
+from backend.unicode_text import composed, composed_sql
 
 # The columns of a query the transactions table orders.
 _Columns = TypeVarTuple("_Columns")
@@ -40,8 +41,9 @@ class TransactionSort(StrEnum):
 @dataclass(frozen=True)
 class TransactionFilter:
     """Which of a user's transactions to show. ``search`` is a case-insensitive substring
-    of the description; ``uncategorized`` keeps those without a category;
-    ``category_source`` those whose category the rules, or the user, set."""
+    of the description, blind to the Unicode normalization form (``unicode_text``);
+    ``uncategorized`` keeps those without a category; ``category_source`` those whose
+    category the rules, or the user, set."""
 
     user_id: int
     search: str | None = None
@@ -56,7 +58,10 @@ class TransactionFilter:
     def conditions(self) -> list[ColumnElement[bool]]:
         where: list[ColumnElement[bool]] = [Transaction.user_id == self.user_id]
         if self.search:
-            where.append(Transaction.description.ilike(f"%{_escape_like(self.search)}%", escape="\\"))
+            # Both sides composed (NFC), as categorization rules match: decomposed text
+            # from a PDF is found by what a user types, and the other way round.
+            pattern = f"%{_escape_like(composed(self.search))}%"
+            where.append(composed_sql(Transaction.description).ilike(pattern, escape="\\"))
         if self.date_from:
             where.append(Transaction.date >= self.date_from)
         if self.date_to:

@@ -60,6 +60,34 @@ def test_search_is_case_insensitive_and_literal(client, mine) -> None:
     assert _descriptions(_list(client, mine, q="off_day")) == ["Coffee 50% off_day"]
 
 
+def test_search_is_blind_to_the_unicode_normalization_form(client, mine) -> None:
+    # A PDF that draws an accent as its own glyph gives decomposed (NFD) text, stored as
+    # read; a user types composed (NFC) text, or the other way round. Either finds either,
+    # as categorization rules do; a letter without its accent is still another letter.
+    decomposed, composed = "Cafe\u0301 Central", "Cr\u00e8me Bru\u0302le\u0301e SARL"
+    seed_statement(client.get("/auth/me", headers=mine["headers"]).json()["id"], [
+        ("2024-03-01", decomposed, "-4.10"), ("2024-03-02", "Cr\u00e8me Br\u00fbl\u00e9e", "-6.00"),
+    ])
+    seed_statement(client.get("/auth/me", headers=mine["headers"]).json()["id"], [
+        ("2024-03-03", composed, "-7.00"),
+    ])
+    for q in ("Caf\u00e9", "caf\u00e9 c", "Cafe\u0301", "\u00e9 Central"):
+        page = _list(client, mine, q=q)
+        assert _descriptions(page) == [decomposed], q  # the row as stored, not recomposed
+        assert page["total"] == 1, q
+    assert _list(client, mine, q="cafe")["total"] == 0  # no accent: another letter
+    assert _list(client, mine, q="Cafe ")["total"] == 0
+    # "Brûlée" composed in the query, half decomposed in the row, and the other way round.
+    assert _descriptions(_list(client, mine, q="Br\u00fbl\u00e9e SARL")) == [composed]
+    assert _descriptions(_list(client, mine, q="cre\u0300me bru\u0302le\u0301e", sort="date")) == [
+        "Cr\u00e8me Br\u00fbl\u00e9e", composed,
+    ]
+    # The summary reads the same filter.
+    summary = client.get("/transactions/summary", params={"q": "CAF\u00e9"}, headers=mine["headers"])
+    assert summary.status_code == 200, summary.text
+    assert [row["count"] for row in summary.json()["months"]] == [1]
+
+
 def test_filters_combine(client, mine) -> None:
     page = _list(client, mine, date_from="2024-02-01", date_to="2024-02-20", direction="debit")
     assert _descriptions(page) == ["RENT FEBRUARY", "tesco express"]
