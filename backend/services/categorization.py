@@ -87,7 +87,7 @@ from sqlalchemy import (
 )
 
 from backend.db import begin_read, begin_write
-from backend.models import MONEY_EXACT_MAX, CategoryRule, CategorySource, Transaction
+from backend.models import MONEY_EXACT_MAX, CategoryRule, CategorySource, Statement, Transaction
 from backend.services.errors import InvalidInputError
 from backend.unicode_text import composed
 
@@ -617,8 +617,8 @@ class CategorizationResult:
     whose category was not already the winning rule's (0 when the rules have not
     changed since the last run or the import), and with ``include_manual`` the
     manual picks a rule now gives the same category (they become the rule's).
-    A row the run was to change but that was deleted before its write (its statement
-    deleted by its owner meanwhile) is in none of the counts.
+    A row deleted before the run ended (its statement deleted by its owner meanwhile) is
+    in none of the counts, whether the run was to change it or not.
     ``seconds`` times the phases, for logs and benchmarks.
     """
 
@@ -654,7 +654,8 @@ def categorize_transactions(
 
     Runs two transactions on ``connection``, which must not be in one: the first
     reads, matches and stages the changes in a temporary table, the second writes
-    them with one UPDATE (and is skipped when nothing changes). On SQLite the first
+    them with one UPDATE (only reads when nothing changes) and looks which of the
+    statements read are still there: the counts leave out the rows of those deleted. On SQLite the first
     is a read transaction, so the task's progress writes (other connections) go on
     while it runs; one transaction that read and then wrote would fail at its first
     write once another connection had written ("database is locked"). An exception
@@ -673,23 +674,28 @@ def categorize_transactions(
     candidates = reach if include_manual else and_(reach, source.is_distinct_from(by_hand))
     query = _candidates_query(candidates, include_manual)
     matcher = RuleMatcher(rules)
-    counts: Counter[str | None] = Counter()  # None: the rows no rule matched
+    # Per statement, so that the rows of one deleted before the run ends can be taken out:
+    # (statement id, category; None: the rows no rule matched), and the manual picks kept.
+    counts: Counter[tuple[int, str | None]] = Counter()
+    kept: Counter[int] = Counter()
     done = 0
     stage = _Stage.for_connection(connection)
     with begin_read(connection):
         with timer.phase("count"):
             # Two counts rather than one over ``candidates``: the first can be read from
-            # the (user_id, date) index alone, the second from the index of manual picks.
+            # the (user_id, date) index alone, the second from the index of manual picks
+            # (and their rows, for their statements).
             total = _count(connection, reach)
-            manual_kept = 0 if include_manual else _count(connection, and_(reach, manual))
-            total -= manual_kept
+            if not include_manual:
+                kept = _count_by_statement(connection, and_(reach, manual))
+            total -= kept.total()
         batch_size = max(1, min(BATCH_SIZE, total // 10))
         # closing(): a cancel closes the server-side cursor before its transaction ends.
         with closing(_read_batches(connection, query, batch_size, timer)) as batches:
-            for ids, descriptions, thousandths, current in batches:
+            for ids, statements, descriptions, thousandths, current in batches:
                 with timer.phase("match"):
                     new = matcher.categories(descriptions, thousandths)
-                    counts.update(new)
+                    counts.update(zip(statements, new, strict=True))
                     # Only what changes is staged: re-running unchanged rules writes nothing.
                     changes = [
                         (id_, category)
@@ -705,21 +711,32 @@ def categorize_transactions(
         with timer.phase("stage"):
             stage.flush()
     written = 0
+    # Rows deleted since they were read (their statement deleted by its owner) are in no
+    # count, whether the run changed them or not: the statements left are looked up after
+    # the UPDATE, in its transaction, or in one of their own when there is nothing to write.
+    seen = {statement for statement, _ in counts} | kept.keys()
     if stage.staged:
         with timer.phase("update"), begin_write(connection):
-            written, deleted = stage.apply(_write_guard(overwrite, include_manual))
-        # Rows deleted between the read and the write (their statement deleted by its
-        # owner) were matched but are no longer there: they are not counted.
-        counts.subtract(deleted)
-        done -= deleted.total()
-    by_category = {category: n for category, n in counts.items() if category is not None and n}
-    categorized = sum(by_category.values())
+            written = stage.apply(_write_guard(overwrite, include_manual))
+            gone = _deleted_statements(connection, user_id, seen)
+    else:
+        with timer.phase("check"), begin_read(connection):
+            gone = _deleted_statements(connection, user_id, seen)
+    by_category: Counter[str] = Counter()
+    uncategorized = 0
+    for (statement, category), count in counts.items():
+        if statement in gone:
+            continue
+        if category is None:
+            uncategorized += count
+        else:
+            by_category[category] += count
     return CategorizationResult(
-        categorized=categorized,
-        uncategorized=done - categorized,
-        by_category=by_category,
+        categorized=by_category.total(),
+        uncategorized=uncategorized,
+        by_category=dict(by_category),
         written=written,
-        manual_kept=manual_kept,
+        manual_kept=sum(count for statement, count in kept.items() if statement not in gone),
         seconds=timer.seconds,
     )
 
@@ -778,9 +795,28 @@ def _count(connection: Connection, where: ColumnElement[bool]) -> int:
     return int(connection.execute(count).scalar_one())
 
 
+def _count_by_statement(connection: Connection, where: ColumnElement[bool]) -> Counter[int]:
+    statement = _transactions.c.statement_id
+    count = select(statement, func.count()).where(where).group_by(statement)
+    return Counter({int(statement_id): int(n) for statement_id, n in connection.execute(count)})
+
+
+def _deleted_statements(connection: Connection, user_id: int, seen: set[int]) -> set[int]:
+    """Which of the statements ``seen`` the user no longer has.
+
+    A transaction is only ever deleted with its statement (``statement_store.delete_statement``,
+    in one transaction, or with its user), so a statement that is still there has every
+    row the run read, and one that is gone has none of them."""
+    if not seen:
+        return set()
+    statements = Statement.__table__
+    there = connection.scalars(select(statements.c.id).where(statements.c.user_id == user_id))
+    return seen - set(there)
+
+
 def _candidates_query(candidates: ColumnElement[bool], include_manual: bool) -> Select[Any]:
-    """``(id, description, amount in thousandths, rule-made category)`` of the transactions to
-    consider.
+    """``(id, statement id, description, amount in thousandths, rule-made category)`` of the
+    transactions to consider.
 
     The last is the category when a rule set it, and NULL for a manual pick (read only
     with ``include_manual``): a rule's match then differs from it, so the row is written
@@ -792,7 +828,9 @@ def _candidates_query(candidates: ColumnElement[bool], include_manual: bool) -> 
     if include_manual:
         is_manual = columns.category_source == CategorySource.MANUAL.value
         current = case((is_manual, None), else_=columns.category)
-    return select(columns.id, columns.description, thousandths, current).where(candidates)
+    return select(
+        columns.id, columns.statement_id, columns.description, thousandths, current
+    ).where(candidates)
 
 
 def _write_guard(overwrite: bool, include_manual: bool) -> ColumnElement[bool]:
@@ -831,7 +869,7 @@ class _PhaseTimer:
 
 
 # Ids, descriptions, amounts in thousandths and current categories of a batch of transactions.
-_Columns = tuple[list[int], list[str], list[int], list[str | None]]
+_Columns = tuple[list[int], list[int], list[str], list[int], list[str | None]]
 
 
 def _read_batches(
@@ -849,10 +887,10 @@ def _read_batches(
             rows = next(rows_in_batches, None)
             if not rows:
                 return
-            ids, descriptions, thousandths, categories = (
+            ids, statements, descriptions, thousandths, categories = (
                 list(column) for column in zip(*rows, strict=True)
             )
-        yield ids, descriptions, thousandths, categories
+        yield ids, statements, descriptions, thousandths, categories
 
 
 def _read_with_server_cursor(
@@ -924,10 +962,10 @@ class _Stage:
         _pending.drop(self.connection, checkfirst=True)
         _pending.create(self.connection)
 
-    def apply(self, guard: ColumnElement[bool]) -> tuple[int, Counter[str | None]]:
+    def apply(self, guard: ColumnElement[bool]) -> int:
         """Write the staged categories, as the rules', with one ``UPDATE ... FROM`` where
-        ``guard`` holds (:func:`_write_guard`), drop the stage; the rows written, and the
-        staged rows deleted since they were read, by category."""
+        ``guard`` holds (:func:`_write_guard`), drop the stage; the rows written (not those
+        deleted or picked by hand since they were read)."""
         statement = (
             update(Transaction)
             .values(
@@ -938,19 +976,8 @@ class _Stage:
             .where(guard)
         )
         written = int(self.connection.execute(statement).rowcount)
-        deleted: Counter[str | None] = Counter()
-        if written < self.staged:  # some not written: deleted, or changed by hand meanwhile
-            still_there = select(_transactions.c.id).where(_transactions.c.id == _pending.c.id)
-            deleted.update({
-                category: count
-                for category, count in self.connection.execute(
-                    select(_pending.c.category, func.count())
-                    .where(~still_there.exists())
-                    .group_by(_pending.c.category)
-                )
-            })
         _pending.drop(self.connection)
-        return written, deleted
+        return written
 
 
 class _CopyStage(_Stage):
@@ -978,7 +1005,7 @@ class _CopyStage(_Stage):
             cursor.copy_expert(f"COPY {_pending.name} (id, category) FROM STDIN", self._lines)
         self._lines = io.StringIO()
 
-    def apply(self, guard: ColumnElement[bool]) -> tuple[int, Counter[str | None]]:
+    def apply(self, guard: ColumnElement[bool]) -> int:
         # Row counts let the planner pick a hash join instead of a nested loop.
         self.connection.exec_driver_sql(f"ANALYZE {_pending.name}")
         return super().apply(guard)

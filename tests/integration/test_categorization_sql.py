@@ -25,7 +25,7 @@ from backend.services.categorization import (
     categorize_transactions,
     load_rules,
 )
-from backend.services.statement_store import save_statement
+from backend.services.statement_store import delete_statement, save_statement
 from backend.services.statements import ParsedStatement, ParsedTransaction
 from tests.conftest import truncate_all
 
@@ -35,6 +35,8 @@ pytestmark = pytest.mark.postgres_only
 USER, OTHER_USER = 1, 2
 # Above the ids the statements sequence hands out to save_statement.
 STATEMENT_A, STATEMENT_B, OTHER_STATEMENT = 101, 102, 103
+# A statement of USER's that a test deletes (see ``doomed``),
+DOOMED_STATEMENT = 900_001  # above the ids save_statement hands out, on SQLite too
 
 
 @pytest.fixture(scope="module", params=["postgresql", "sqlite"])
@@ -674,26 +676,71 @@ def test_rules_match_whatever_the_normalization_form_of_either_side(
     } == ACCENT_CATEGORIES
 
 
-def test_transactions_deleted_while_a_run_matches_are_not_counted(
-    engine: Engine, seeded: Connection
+@pytest.fixture
+def doomed(engine: Engine, seeded: Connection) -> Iterator[int]:
+    """A statement of USER's beside STATEMENT_A and _B, for a test to delete."""
+    with engine.begin() as connection:
+        connection.execute(insert(Statement).values(
+            id=DOOMED_STATEMENT, user_id=USER, file_sha256="doomed", balance_check="ok",
+        ))
+    yield DOOMED_STATEMENT
+    with engine.begin() as connection:
+        delete_statement(connection, DOOMED_STATEMENT)
+
+
+@pytest.mark.parametrize("written_before", [False, True], ids=["changes", "nothing-to-write"])
+def test_transactions_deleted_while_a_run_matches_are_in_no_count(
+    engine: Engine, seeded: Connection, doomed: int, written_before: bool
 ) -> None:
     """The run reads and matches in one transaction and writes in another. A statement's
     transactions deleted by its owner in between (DELETE /statements/{id}) were counted as
-    categorized, in ``by_category`` too, though the write found none of them to change:
-    the result counts only the rows there when it writes."""
+    categorized, in ``by_category`` too, though the write found none of them to change;
+    since that was fixed for the rows the run changes, those it matched and left as they
+    were (their category already the rule's) and those no rule matched were still counted,
+    also when the run had nothing to write at all. The result counts only the rows there
+    when the run ends, whatever it did with them."""
+    if written_before:  # STATEMENT_A's and _B's rows have the rules' categories already
+        categorize_transactions(seeded, USER, RULES, overwrite=True)
+    doomed_lines = [
+        (doomed, "TESCO METRO 7", "-2.00", "Groceries"),  # matched, unchanged
+        (doomed, "Nothing matches this", "-1.00", None),  # matched by no rule
+    ]
+    if not written_before:
+        doomed_lines.append((doomed, "TESCO METRO 8", "-3.00", None))  # matched, changed
+    add_transactions(seeded, doomed_lines)
 
-    def delete_statement_b(done: int, total: int) -> None:
+    def delete_the_statement(done: int, total: int) -> None:
         if done == total:  # matched, not written yet
             with engine.begin() as other:
-                other.execute(delete(Transaction).where(Transaction.statement_id == STATEMENT_B))
+                delete_statement(other, doomed)
 
-    result = categorize_transactions(seeded, USER, RULES, on_progress=delete_statement_b)
-
-    # STATEMENT_B's "tesco online" (Groceries) and "AMAZON REFUND" (Refunds) are gone.
-    assert result == CategorizationResult(
-        categorized=4,
-        uncategorized=1,
-        by_category={"Groceries": 1, "Subscriptions": 1, "Income": 1, "Coffee": 1},
-        written=4,
+    result = categorize_transactions(
+        seeded, USER, RULES, overwrite=True, on_progress=delete_the_statement
     )
-    assert "tesco online" not in categories(seeded)
+
+    # STATEMENT_A's and _B's rows only: the doomed statement's three are gone.
+    assert result == CategorizationResult(
+        categorized=7,
+        uncategorized=1,
+        by_category={"Groceries": 3, "Subscriptions": 1, "Income": 1, "Coffee": 1, "Refunds": 1},
+        written=0 if written_before else 7,
+    )
+    assert not any(text.startswith("TESCO METRO") for text in categories(seeded))
+
+
+def test_a_manual_pick_deleted_while_a_run_matches_is_not_counted_as_kept(
+    engine: Engine, seeded: Connection, doomed: int
+) -> None:
+    """``manual_kept`` counts the picks by hand in the run's reach; one whose statement is
+    deleted before the run ends is no longer there to be kept."""
+    add_transactions(seeded, [(doomed, "TESCO METRO 9", "-2.00", "Treats")], sources=["manual"])
+
+    def delete_the_statement(done: int, total: int) -> None:
+        if done == total:
+            with engine.begin() as other:
+                delete_statement(other, doomed)
+
+    result = categorize_transactions(
+        seeded, USER, RULES, overwrite=True, on_progress=delete_the_statement
+    )
+    assert (result.manual_kept, result.categorized, result.uncategorized) == (0, 7, 1)
