@@ -47,7 +47,7 @@ from sqlalchemy import (
 
 from backend.db import read_only
 from backend.models import Batch, BatchItem, TaskState, TaskStatus, utcnow
-from backend.services import webhooks
+from backend.services import task_records, webhooks
 from backend.services.errors import InvalidInputError
 
 logger = logging.getLogger(__name__)
@@ -490,9 +490,9 @@ def _next_step(conn: Connection, batch: Any, record_step: RecordStep) -> tuple[S
     return None, False
 
 
-def _finish(conn: Connection, batch_row_id: int) -> None:
+def _finish(conn: Connection, batch_row_id: int) -> bool:
     """Set ``finished_at`` if nothing of the batch is active; the one caller whose UPDATE
-    applied tells ``on_batch_finished``, in the same transaction."""
+    applied tells ``on_batch_finished``, in the same transaction (and gets True)."""
     now = utcnow()
     won = conn.execute(
         update(_batches)
@@ -506,6 +506,7 @@ def _finish(conn: Connection, batch_row_id: int) -> None:
         batch = _batch_row(conn, _batches.c.id == batch_row_id)
         view = _summarize(batch, _item_rows(conn, [batch_row_id])[batch_row_id], _step_views(conn, batch))
         on_batch_finished(conn, view)
+    return bool(won)
 
 
 def on_batch_finished(conn: Connection, batch: BatchView) -> None:
@@ -614,6 +615,50 @@ def reopen(conn: Connection, batch_row_id: int) -> None:
         .where(_batches.c.id == batch_row_id)
         .values(finished_at=None, categorize_task_id=None, report_task_id=None)
     )
+
+
+def _abandoned(cutoff: datetime) -> ColumnElement[bool]:
+    """An open batch nothing of which moved since ``cutoff``: made, cancelled, and every
+    task of it (items and pipeline steps: a transition, progress, a lease renewed) before."""
+    moved = exists(
+        select(_tasks.c.id).where(
+            _tasks.c.batch_id == _batches.c.id,
+            (_tasks.c.updated_at >= cutoff) | (_tasks.c.heartbeat_at >= cutoff),
+        )
+    )
+    cancelled = _batches.c.cancelled_at
+    return (
+        _batches.c.finished_at.is_(None) & (_batches.c.created_at < cutoff)
+        & (cancelled.is_(None) | (cancelled < cutoff)) & ~moved
+    )
+
+
+def end_abandoned(engine: Engine, cutoff: datetime, message: str) -> int:
+    """End the open batches nothing of which moved since ``cutoff`` (the nightly cleanup, at
+    the retention of finished tasks); how many it ended.
+
+    A batch finishes once every task of it is final; one whose task never ends (its message
+    lost for good, its worker gone with nothing left to see it) stayed open, and kept its
+    tasks, for ever. Its idle tasks are ended as the reaper ends a lost run
+    (``task_records.end_idle_tasks_of_batch``: FAILED with ``message``) and the batch is
+    finished (``batch.finished``; no pipeline step is started for it), to be removed with its
+    tasks as every finished batch is. A task under a live lease renews it, so its batch has
+    moved and is left alone. Each batch in a transaction of its own, holding its row's
+    lock from the start (``locked_batch_row``, as ``advance`` and ``retry_failed`` do) and
+    looking again: a retry meanwhile moved it."""
+    with engine.connect() as conn:
+        candidates = list(conn.scalars(select(_batches.c.id).where(_abandoned(cutoff))))
+    ended = 0
+    for batch_row_id in candidates:
+        with engine.begin() as conn:
+            if locked_batch_row(conn, batch_row_id) is None or conn.scalar(
+                select(_batches.c.id).where(_batches.c.id == batch_row_id, _abandoned(cutoff))
+            ) is None:
+                continue
+            tasks = task_records.end_idle_tasks_of_batch(conn, batch_row_id, cutoff, message)
+            ended += _finish(conn, batch_row_id)
+        tasks.announce()
+    return ended
 
 
 def remove_finished_before(engine: Engine, cutoff: datetime) -> int:

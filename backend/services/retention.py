@@ -29,11 +29,18 @@ def nightly_cleanup(
     """The nightly cleanup: batches finished longer ago than the retention, final tasks
     as old (FAILED ones kept longer) and their files, and Idempotency-Keys past their day;
     how many of each went. The batches first: their tasks are kept while they are
-    (``task_records.finished_before``), and go with them the same night."""
-    batches_removed = batches.remove_finished_before(engine, now - timedelta(days=retention_days))
+    (``task_records.finished_before``), and go with them the same night. Before those, the
+    open batches nothing of which moved for the retention are ended
+    (``batches.end_abandoned``), to go as finished ones do."""
+    cutoff = now - timedelta(days=retention_days)
+    batches_ended = batches.end_abandoned(
+        engine, cutoff, task_records.abandoned_message(retention_days)
+    )
+    batches_removed = batches.remove_finished_before(engine, cutoff)
     removed = remove_expired_tasks(engine, storage_dir, now, retention_days, failed_retention_days)
     return {
         **removed,
+        "batches_ended": batches_ended,
         "batches_removed": batches_removed,
         "idempotency_keys_removed": idempotency.remove_expired(engine, now),
     }

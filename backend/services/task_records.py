@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -798,6 +798,66 @@ def current_state(engine: Engine, task_id: str) -> TaskState | None:
             select(_table.c.status).where(_table.c.task_id == task_id)
         ).scalar_one_or_none()
     return TaskState(status) if status else None
+
+
+def abandoned_message(days: int) -> str:
+    """What the owner of a task the nightly cleanup ended with its batch reads."""
+    return (
+        f"Nothing ran this task for {days} days (its message was lost, or its worker stopped "
+        "with nothing left to see it), so it was ended with its batch; retrying it can help."
+    )
+
+
+def idle_since(cutoff: datetime) -> ColumnElement[bool]:
+    """Unfinished, and not moved since ``cutoff``: no transition, progress or renewed lease
+    (a run under a live lease renews ``heartbeat_at`` every few seconds)."""
+    heartbeat = _table.c.heartbeat_at
+    return (
+        _status_in(_ACTIVE) & (_table.c.updated_at < cutoff)
+        & (heartbeat.is_(None) | (heartbeat < cutoff))
+    )
+
+
+@dataclass
+class Ended:
+    """Tasks ended in a transaction, to tell once it committed (:meth:`announce`)."""
+
+    task_ids: list[str] = field(default_factory=list)
+    deliveries: list[int] = field(default_factory=list)
+
+    def announce(self) -> None:
+        for task_id in self.task_ids:
+            publish_change(task_id)
+        webhooks.announce(self.deliveries)
+
+
+def end_idle_tasks_of_batch(
+    conn: Connection, batch_row_id: int, cutoff: datetime, message: str
+) -> Ended:
+    """In the caller's transaction (which holds the batch row's lock): end the batch's tasks
+    that nothing ran since ``cutoff`` (:func:`idle_since`), as the reaper ends a task whose
+    run is gone: REVOKED when its owner asked to cancel it, else FAILED with ``message``,
+    retryable (the platform lost it, not the input's fault). Each is its one final
+    transition, its webhook deliveries written here; a run that takes the task meanwhile
+    moved it (``updated_at``), and the conditional UPDATE then leaves it alone."""
+    now = utcnow()
+    rows = conn.execute(
+        update(_table)
+        .where(_table.c.batch_id == batch_row_id, idle_since(cutoff))
+        .values(
+            status=case((_CANCELLED, TaskState.REVOKED.value), else_=TaskState.FAILED.value),
+            error_message=case((_CANCELLED, _table.c.error_message), else_=message),
+            retryable=~_CANCELLED,
+            progress_message=case((_CANCELLED, CANCELLED_PROGRESS), else_=FAILED_PROGRESS),
+            worker=None, heartbeat_at=None, completed_at=now, updated_at=now,
+        )
+        .returning(*_OUTCOME)
+    ).all()
+    ended = Ended()
+    for row in rows:
+        ended.task_ids.append(row.task_id)
+        ended.deliveries.extend(webhooks.record_task_outcome(conn, row))
+    return ended
 
 
 def finished_before(
