@@ -11,9 +11,11 @@ With LOG_FORMAT=json every line is one JSON object:
 ``{"time", "level", "logger", "message", "request_id"?, "task_id"?, "exc_info"?}``.
 Whatever the format, every handler of the API and of the Celery processes blanks what
 looks like a secret in a message, a traceback or a stack (``RedactSecrets``): bearer
-tokens, JWTs, passwords in URLs or ``password=...``, and PostgreSQL's DETAIL and CONTEXT
-lines, which quote the row at fault ("Key (email)=(...) already exists"). A library's
-error text may carry one even though the platform never logs one on purpose.
+tokens, JWTs, passwords in URLs or ``password=...``, PostgreSQL's DETAIL and CONTEXT
+lines, which quote the row at fault ("Key (email)=(...) already exists"), the value its
+main line quotes ('invalid input syntax for type integer: "..."') and its LINE (the query,
+with the parameters psycopg2 wrote into it). A library's error text may carry one even
+though the platform never logs one on purpose.
 """
 
 from __future__ import annotations
@@ -38,6 +40,15 @@ request_id_var: ContextVar[str | None] = ContextVar("ledgerflow_request_id", def
 task_id_var: ContextVar[str | None] = ContextVar("ledgerflow_task_id", default=None)
 
 REDACTED = "[redacted]"
+# A value PostgreSQL quotes in its message: '"..."', printed as it came, quotes and line
+# breaks in it included. So it ends at a quote after which the message goes on (a line
+# break, as one or as "\n" in an exception's repr, then its LINE, DETAIL, HINT or CONTEXT, a
+# blank line before SQLAlchemy's "[SQL: ...]", or the end), else at the first quote that
+# ends a line, else with its line.
+_PG_QUOTED_VALUE = (
+    r'"(?:(?s:.*?)"(?=(?:\\n|\n)(?:LINE \d+:|DETAIL:|HINT:|CONTEXT:|\\n|\n|$|\'\)))'
+    r'|[^\n]*?"(?=\\n|\n|$)|[^\n]*)'
+)
 _SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
     # A JSON Web Token (the API's bearer tokens): three base64url parts, the first "eyJ".
     (re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), REDACTED),
@@ -54,6 +65,21 @@ _SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
     # repr writes it (Celery's "raised unexpected: IntegrityError('...\nDETAIL: ...')").
     # No \b before it: in a repr the "n" of a "\n" precedes it.
     (re.compile(r"(DETAIL|CONTEXT):[^\n]*?(?=\\n|\n|$)"), rf"\1: {REDACTED}"),
+    # PostgreSQL's main line quotes the value it refused: 'invalid input syntax for type
+    # integer: "..."', 'value "..." is out of range for type bigint', 'time zone "..." not
+    # recognized', 'invalid value "..." for "YYYY"'; the identifiers it quotes (a column, a
+    # constraint, a type) are the schema's and stay.
+    (re.compile(r"((?:invalid input (?:syntax|value) for[^:\n\"]*|malformed [a-z]+ literal"
+                r"|field value out of range|invalid hexadecimal digit): )" + _PG_QUOTED_VALUE),
+     rf"\1{REDACTED}"),
+    (re.compile(r"((?<![A-Za-z])(?:value|invalid value|time zone|unit|at or near) )"
+                r"\"(?s:.*?)\"(?= is out of range| for \"| not recognized|\\n|\n|$)"),
+     rf"\1{REDACTED}"),
+    (re.compile(r'(invalid byte sequence for encoding "[^"\n]*": )[^\n]*?(?=\\n|\n|$)'),
+     rf"\1{REDACTED}"),
+    # Its LINE quotes the query at fault, with the values in it: psycopg2 writes the
+    # parameters into the query's text (hide_parameters hides only SQLAlchemy's copy).
+    (re.compile(r"(LINE \d+: )[^\n]*?(?=\\n|\n|$)"), rf"\1{REDACTED}"),
 )
 
 

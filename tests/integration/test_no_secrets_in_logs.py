@@ -7,8 +7,9 @@ in (a wrong password, a bad token), upload a statement whose description is a ca
 canary file name with a canary Idempotency-Key, a corrupt PDF (a FAILED task), an invoice of
 canary fields, a rule of a canary pattern and a categorization with canary rules in its
 body, a report, a webhook whose URL carries a canary in its path and query (its deliveries
-fail: nothing listens), and a task whose INSERT breaks the unique constraint on another
-user's address (a database error inside a task: PostgreSQL's DETAIL names the address).
+fail: nothing listens), a task whose INSERT breaks the unique constraint on another
+user's address (a database error inside a task: PostgreSQL's DETAIL names the address), and
+one reading a value as an integer (its message quotes the value, its LINE the query).
 
 At INFO, the level every deployment runs (deploy/run_stack.py, docker-compose.yml), in
 both LOG_FORMATs; and at DEBUG, where Celery writes each task's message (its arguments)
@@ -17,6 +18,9 @@ and kombu its traffic: see "What the logs hold" in BACKGROUND_JOBS_GUIDE.md.
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import os
 import subprocess
 import sys
@@ -29,9 +33,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 import tests.support.tasks  # noqa: F401 (declares the test-only task kinds)
 from backend.db import get_engine
+from backend.logs import secure_handlers
 from backend.tasks.logs import HIDDEN_MESSAGE
 from backend.tasks.submission import submit_task
 from tests.conftest import REPO_ROOT, WORKER_QUEUES, SessionWorker
@@ -65,6 +72,7 @@ def canaries() -> dict[str, str]:
         "rule pattern": f"canaryrule{run}",
         "rule in a request body": f"canarybodyrule{run}",
         "idempotency key": f"idem-canary-{run}",
+        "value PostgreSQL refused": f"canary-count-{run}",
     }
 
 
@@ -222,6 +230,12 @@ def test_no_secret_and_no_user_data_in_any_log(stack: Stack, tmp_path: Path) -> 
         failed = _wait(http, broken, other)
         assert failed["status"] == "FAILED", failed
         assert email not in str(failed), failed
+        # A value PostgreSQL refuses, which its message quotes in its main line and LINE
+        # (SQLite reads it as 0).
+        refused = submit_task(get_engine(), other_id, "tests.count_as_integer",
+                              {"value": values["value PostgreSQL refused"]})
+        postgres = get_engine().dialect.name == "postgresql"
+        assert _wait(http, refused, other)["status"] == ("FAILED" if postgres else "SUCCESS")
 
         # The webhook's deliveries have been tried (and failed) at least once.
         deadline = time.monotonic() + 30
@@ -237,7 +251,87 @@ def test_no_secret_and_no_user_data_in_any_log(stack: Stack, tmp_path: Path) -> 
     assert f"Task {broken} failed with an unexpected error" in worker_log
     if get_engine().dialect.name == "postgresql":  # SQLite's error names no value
         assert "DETAIL: [redacted]" in worker_log
+        assert f"Task {refused} failed with an unexpected error" in worker_log
+        assert "invalid input syntax for type integer: [redacted]" in worker_log
     if stack.level == "DEBUG":
         assert "TaskPool: Apply" in worker_log and HIDDEN_MESSAGE in worker_log
     leaks = stack.logs.leaks(values)
     assert not leaks, "\n".join(leaks)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    query: str
+    value: str  # what a user sent, which PostgreSQL refuses
+    kept: str  # what the log keeps of the message
+    secrets: tuple[str, ...] = ()  # what must not be in the log besides the value's lines
+
+    def leaks(self) -> set[str]:
+        return {self.value, *self.value.split("\n"), *self.secrets} - {""}
+
+
+def _postgres_refusals(run: str) -> list[Refusal]:
+    """Values PostgreSQL refuses: each message quotes the value (or part of it) in its main
+    line, and its LINE quotes the query with the value in it (psycopg2 sends the parameters
+    inside the query's text)."""
+    letters = "".join(chr(ord("G") + int(c, 16)) for c in run[:4])  # four letters, new per run
+    return [
+        Refusal("SELECT CAST(:v AS integer)", f"canary-int-{run}",
+                "invalid input syntax for type integer: [redacted]"),
+        Refusal("SELECT CAST(:v AS integer)", f'canary "quoted"\nsecond line {run}',
+                "invalid input syntax for type integer: [redacted]"),
+        Refusal("SELECT CAST(:v AS bigint)", f"9{int(run, 16):020d}",
+                "value [redacted] is out of range for type bigint"),
+        Refusal("SELECT CAST(:v AS uuid)", f"canary-uuid-{run}",
+                "invalid input syntax for type uuid: [redacted]"),
+        Refusal("SELECT CAST(:v AS date)", f"canary-date-{run}",
+                "invalid input syntax for type date: [redacted]"),
+        Refusal("SELECT CAST(:v AS date)", "2024-13-45",
+                "date/time field value out of range: [redacted]"),
+        Refusal("SELECT CAST(:v AS timestamptz)", f"2024-01-01 12:00 Canary{run}/Zone",
+                "time zone [redacted] not recognized", (f"canary{run}",)),  # PostgreSQL lowers it
+        Refusal("SELECT to_date(:v, 'YYYY-MM-DD')", f"{letters}-01-01",
+                'invalid value [redacted] for "YYYY"', (letters,)),
+        Refusal("SELECT CAST(:v AS jsonb)", f'{{"canary{run}": ', "invalid input syntax for type json",
+                (f"canary{run}",)),
+        Refusal("SELECT convert_from(CAST(:v AS bytea), 'UTF8')", f"\\x41{run[:2]}ff",
+                'invalid byte sequence for encoding "UTF8": [redacted]', ("0xff",)),
+    ]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_value_postgresql_quotes_in_its_error_is_not_logged(log_format: str) -> None:
+    """PostgreSQL's message quotes the value it refused in its main line ('invalid input
+    syntax for type integer: "..."', 'value "..." is out of range for type bigint') and the
+    query it was in on its LINE, which psycopg2 sends with the parameters written in: a
+    user's value, whatever hide_parameters does. Real errors of a real connection, logged
+    as the platform logs an exception (a traceback, and the repr in Celery's failure line),
+    through a handler secured as every one of the API's and the workers' is."""
+    run = uuid.uuid4().hex[:8]
+    stream = io.StringIO()
+    logger = logging.getLogger(f"backend.test_postgres_errors_{run}")
+    logger.propagate = False
+    logger.addHandler(logging.StreamHandler(stream))
+    secure_handlers(logger, log_format)
+    refusals = _postgres_refusals(run)
+    for refusal in refusals:
+        with pytest.raises(DBAPIError) as refused, get_engine().connect() as conn:
+            conn.execute(text(refusal.query), {"v": refusal.value})
+        try:
+            raise RuntimeError("the task failed") from refused.value
+        except RuntimeError:
+            logger.exception("Query failed")
+        logger.error("Task tests.cast[%s] raised unexpected: %r", run, refused.value)
+        logger.error("Query failed: %s", refused.value.orig)
+    written = stream.getvalue()
+    if log_format == "json":
+        written = "\n".join(  # each line is a JSON object: its texts, as written
+            value for line in written.splitlines() for value in json.loads(line).values()
+            if isinstance(value, str)
+        )
+    for refusal in refusals:
+        for secret in refusal.leaks():
+            assert secret.lower() not in written.lower(), f"{secret!r} is in the log:\n{written}"
+        assert refusal.kept in written, f"{refusal.kept!r} is not in the log:\n{written}"
+    assert "LINE 1: [redacted]" in written

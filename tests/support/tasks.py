@@ -17,7 +17,7 @@ from typing import Any, get_type_hints
 
 import redis
 from pydantic import create_model
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from backend.config import get_settings
 from backend.db import get_engine
@@ -183,6 +183,15 @@ def register_again(self: TrackedTask, email: str) -> None:
     PostgreSQL DETAIL names the address ("Key (email)=(...) already exists")."""
     with get_engine().begin() as conn:
         conn.execute(insert(User).values(email=email, password_hash="x", created_at=utcnow()))
+
+
+@testing_task("tests.count_as_integer")
+def count_as_integer(self: TrackedTask, value: str) -> None:
+    """Read ``value`` as an integer in PostgreSQL, which refuses it: a database error inside
+    a task whose message quotes the value ('invalid input syntax for type integer: "..."',
+    and its LINE the query, with the value in it)."""
+    with get_engine().connect() as conn:
+        conn.execute(text("SELECT CAST(:value AS integer)"), {"value": value})
 
 
 _SUBMIT_SCRIPT = """

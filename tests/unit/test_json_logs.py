@@ -84,6 +84,23 @@ def test_a_celery_line_naming_a_task_gets_its_task_and_request_id():
          "12.50"),
         ("CONTEXT:  COPY transactions, line 3, column description: \"DR SMITH CLINIC\"",
          "SMITH"),
+        # PostgreSQL's main line quotes the value it refused, and its LINE the query with
+        # the values psycopg2 wrote into it; a value may hold quotes and line breaks.
+        ('(psycopg2.errors.InvalidTextRepresentation) invalid input syntax for type integer: '
+         '"ann-4111"\nLINE 1: SELECT CAST(\'ann-4111\' AS integer)\n                    ^\n\n'
+         "[SQL: SELECT CAST(%(v)s AS integer)]", "ann-4111"),
+        ("raised unexpected: DataError('(psycopg2.errors.InvalidTextRepresentation) invalid "
+         'input syntax for type integer: "ann \\"x\\"\\nsecond-line-secret"\\nLINE 1: '
+         "SELECT CAST(\\'ann \"x\"\\n                    ^\\n')", "second-line-secret"),
+        ('invalid input syntax for type integer: "ann "x"\nsecond-line-secret"\nLINE 1: '
+         "SELECT CAST('ann \"x\"\n       ^\n", "second-line-secret"),
+        ('value "40000000001" is out of range for type integer\nLINE 1: ...', "40000000001"),
+        ('invalid input value for enum mood: "furious-ann"', "furious-ann"),
+        ('malformed array literal: "{ann-4111"\nDETAIL:  Unexpected end of input.', "ann-4111"),
+        ('date/time field value out of range: "2024-13-45"', "2024-13-45"),
+        ('time zone "ann/home" not recognized', "ann/home"),
+        ('invalid value "Anne" for "YYYY"\nDETAIL:  Value must be an integer.', "Anne"),
+        ('invalid byte sequence for encoding "UTF8": 0xe9 0x41', "0xe9"),
     ],
 )
 def test_secrets_are_blanked(text, secret):
@@ -111,6 +128,19 @@ def test_secrets_are_blanked_in_text_lines_too(caplog):
     text = handler.format(record)
     assert "hunter2" not in text and "ann@example.com" not in text, text
     assert "RuntimeError: insert failed" in text and "DETAIL: [redacted]" in text, text
+
+
+@pytest.mark.parametrize("text", [
+    # The schema's names PostgreSQL quotes stay: what broke is still said.
+    'duplicate key value violates unique constraint "uq_users_email"',
+    'null value in column "email" of relation "users" violates not-null constraint',
+    'relation "transactions" does not exist',
+    'column "amount" is of type numeric but expression is of type text',
+    "value too long for type character varying(255)",
+    'Task ping[1] succeeded in 0.1s: {"value": 3}',
+])
+def test_what_postgresql_says_of_the_schema_stays(text):
+    assert redact(text) == text
 
 
 def test_ordinary_text_is_left_alone():
