@@ -99,34 +99,7 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 }
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
-NOT_YET_EXACT: dict[str, str] = {
-    "anz": (
-        "each page's 'TOTALS AT END OF PAGE $734.86 $3,412.80' line and the closing 'TOTALS AT END OF "
-        "PERIOD' line are read as transactions (balance_check mismatch), and the small 'EFFECTIVE DATE "
-        "16/12/2023' line under a card purchase is kept in its description"
-    ),
-    "credit_agricole": (
-        "the small 'Réf. : 000123456789 ICS FR12ZZZ123456' reference line under a PRELEVEMENT / VIREMENT "
-        "is kept in its description"
-    ),
-    "commerzbank": (
-        "only the first three rows are read: the small card line under a Kartenzahlung ('2024-01-02T18:14:05 "
-        "Karte Nr. 4871 78XX XXXX 1234') ends the table, so every row after it and 'Neuer Kontostand vom "
-        "31.01.2024' (the closing balance) are lost (without the two card lines it is read exactly, page "
-        "break and Übertrag lines included)"
-    ),
-    "sbi": (
-        "a narration line printed beside the reference column's second line (the account number under "
-        "'TRANSFER TO') is dropped, and the narration's third line is joined to the next row "
-        "('YESB/swiggy@ybl/Payment- BY TRANSFER-'); the opening 'Balance as on 1 Apr 2024 : 45,678.90' "
-        "is not read"
-    ),
-    "pnc": (
-        "the 'Banking/Debit Card Withdrawals and Purchases' and 'Online and Electronic Banking Deductions' "
-        "sections do not make their unsigned amounts money out: all eight are read positive "
-        "(balance_check mismatch)"
-    ),
-}
+NOT_YET_EXACT: dict[str, str] = {}
 
 
 def _row(date: object, description: str, amount: object, balance: object) -> tuple[object, ...]:

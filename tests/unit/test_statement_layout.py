@@ -1,5 +1,6 @@
 """Pure helpers of the statement parser: lines, header columns, row wording, metadata."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -626,6 +627,8 @@ def test_words_on_the_same_baseline_form_one_line() -> None:
         ("Starting Cash*", RowKind.OPENING),  # a brokerage account's cash
         ("Ending Cash*", RowKind.CLOSING),
         ("Subtotaal", RowKind.TOTAL),
+        ("TOTALS AT END OF PAGE", RowKind.TOTAL),  # ANZ: each page's sums of its two columns
+        ("Totals at end of period", RowKind.TOTAL),
         ("Fatura anterior", RowKind.OPENING),  # Portuguese: a card bill's last bill and amount due
         ("Total a pagar", RowKind.CLOSING),
         ("Ingående saldo 2024-02-01", RowKind.OPENING),  # Swedish
@@ -654,6 +657,11 @@ def test_row_kind(description: str, kind: RowKind) -> None:
         ("Total Electronic Withdrawals", None),
         ("Money out", -1),
         ("Purchases", -1),
+        # PNC: the channel named before the kind, and "and Purchases" after it
+        ("Banking/Debit Card Withdrawals and Purchases", -1),
+        ("Online and Electronic Banking Deductions", -1),
+        ("Other Deductions", -1),
+        ("Total Online and Electronic Banking Deductions", None),
         ("Deposits 1,234.00", None),
         ("TESCO", None),
     ],
@@ -846,6 +854,11 @@ def test_foreign_currency_note(text: str, note: bool) -> None:
         ("Card ending 1234 - J SMITH", False),  # names a cardholder: a section heading
         ("Transfer to xx9876 CommBank app", False),
         ("Card", False),
+        # Commerzbank: when the card was used, then the card (its first six digits shown)
+        ("2024-01-02T18:14:05 Karte Nr. 4871 78XX XXXX 1234", True),
+        ("Karte Nr. 4871 78XX XXXX 1234", True),
+        ("02.01.2024 18:14 Karte 4871 78XX XXXX 1234", True),
+        ("2024-01-02T18:14:05 REWE Markt 4871", False),
     ],
 )
 def test_card_note(text: str, note: bool) -> None:
@@ -862,6 +875,13 @@ def test_card_note(text: str, note: bool) -> None:
         ("Reference: see attached", False),
         ("VIR SEPA RECU /DE: ACME SAS", False),
         ("PAYMENT TO JOHN: 12 EGGS AND MILK", False),
+        # French typography spaces the colon; an unlabelled creditor id (ICS) may follow the first
+        ("Réf. : 000123456789 ICS FR12ZZZ123456", True),
+        ("Réf. : VIR2401261234", True),
+        ("ICS FR12ZZZ123456", False),  # no label first: part of the description
+        ("Réf. : 000123456789 LOYER MARS", False),
+        # an abbreviation labels an identifier only: "QR 014" is a payment's detail (BCA)
+        ("TGL: 0401 QR 014", False),
     ],
 )
 def test_reference_note(text: str, note: bool) -> None:
@@ -987,9 +1007,97 @@ def test_an_opening_balance_not_carrying_on_starts_another_statement() -> None:
         ("Wertstellung 03.01.2024", True),
         ("Valuta: 03.01.", True),
         ("Value date 03/01/2024", True),
+        ("EFFECTIVE DATE 16/12/2023", True),  # ANZ, under a card purchase made days before
+        ("Effective date: 31/12/2023", True),
+        ("EFFECTIVE DATE OF RATE CHANGE", False),
         ("Wertstellung der Miete", False),
         ("Gutschrift 03.01.2024", False),
     ],
 )
 def test_value_date_note(text: str, note: bool) -> None:
     assert is_value_date_note(text) is note
+
+
+def _small(text: str, x0: float, top: float) -> Word:
+    """A word in a note's smaller type (6.5 points under rows of 9)."""
+    return Word(text, x0, x0 + 3.6 * len(text), top, top + 6.5)
+
+
+def test_a_note_in_smaller_type_under_a_transaction_is_that_row_s_detail() -> None:
+    """Commerzbank: "2024-01-02T18:14:05 Karte Nr. 4871 78XX XXXX 1234" in small type under a card
+    payment is neither its description nor a card section's heading, nor text outside the table
+    (where its card number would read as another account's and cut the statement in two)."""
+    header = line(word("Buchungstag", 40), word("Angaben", 110), word("Valuta", 400), word("Betrag", 500))
+    card = ["2024-01-02T18:14:05", "Karte", "Nr.", "4871", "78XX", "XXXX", "1234"]
+    lines = [
+        header,
+        line(word("02.01", 40, 115), word("Kartenzahlung", 110, 115), word("02.01", 400, 115),
+             word("63,27-", 500, 115)),
+        line(word("REWE", 110, 126), word("Markt", 140, 126)),
+        line(*(_small(text, 110 + 40 * k, 137) for k, text in enumerate(card))),
+        line(word("05.01", 40, 150), word("Gutschrift", 110, 150), word("05.01", 400, 150),
+             word("3.184,50", 490, 150)),
+        line(word("Gehalt", 110, 161), word("Dezember", 150, 161)),
+    ]  # fmt: skip
+    reader = TableReader()
+    reader.read_page(0, lines)
+    assert [(row.date_text, row.description_text) for row in reader.rows] == [
+        ("02.01", "Kartenzahlung REWE Markt"),
+        ("05.01", "Gutschrift Gehalt Dezember"),
+    ]
+    assert reader.text_lines == []
+
+
+def test_a_line_beside_a_reference_column_s_second_line_continues_the_row() -> None:
+    """State Bank of India: a reference column of two lines ("TRANSFER TO" over the account
+    number) beside a narration of three: the narration's second line, printed beside the account
+    number, is the row's, and so is its third; the reference column is no part of it. Figures in a
+    column the parser does not read make a total, and a heading starting left of the description
+    (in such a column) a heading: neither is a row's line."""
+
+    def descriptions(under: Line | None = None) -> list[str]:
+        lines = [
+            line(word("Txn", 30), word("Date", 48), word("Branch", 75), word("Description", 110),
+                 word("Ref", 260), word("No.", 280), word("Debit", 380), word("Credit", 440),
+                 word("Balance", 500)),
+            line(word("1/4/2024", 30, 115), word("TO", 110, 115), word("TRANSFER-", 125, 115),
+                 word("TRANSFER", 260, 115), word("TO", 305, 115), word("412.00", 380, 115),
+                 word("45,266.90", 500, 115)),
+            line(word("UPI/DR/409112345678/SWIGGY/", 110, 126, width=140), word("4897691162095", 260, 126)),
+            line(word("YESB/swiggy@ybl/Payment-", 110, 137, width=120)),
+            line(word("2/4/2024", 30, 150), word("BY", 110, 150), word("TRANSFER-", 125, 150),
+                 word("TRANSFER", 260, 150), word("FROM", 305, 150), word("98,500.00", 440, 150),
+                 word("1,43,766.90", 500, 150)),
+            *([under] if under is not None else []),
+        ]  # fmt: skip
+        reader = TableReader()
+        reader.read_page(0, lines)
+        return [row.description_text for row in reader.rows]
+
+    read = ["TO TRANSFER- UPI/DR/409112345678/SWIGGY/ YESB/swiggy@ybl/Payment-", "BY TRANSFER-"]
+    assert descriptions() == read
+    assert descriptions(line(word("ACME", 110, 161), word("4897691162095", 260, 161))) == [
+        read[0], "BY TRANSFER- ACME",
+    ]
+    page_total = line(word("Page", 110, 161), word("total", 135, 161), word("98,912.00", 260, 161))
+    assert descriptions(page_total) == read
+    assert descriptions(line(word("NEW", 75, 161), word("TRANSACTIONS", 110, 161))) == read
+
+
+def test_a_balance_on_a_date_printed_outside_the_table_opens_or_closes_the_period() -> None:
+    """State Bank of India: "Balance as on 1 Apr 2024 : 45,678.90" above the table of a statement
+    from 1 to 30 April is its opening balance; dated at the period's end, its closing one; dated
+    inside the period, neither. The label's colon is printed apart, in a column before the value."""
+
+    def balances(day: str, period: tuple[date | None, date | None]) -> dict[RowKind, Decimal]:
+        lines = [line(word("Balance", 40), word("as", 80), word("on", 95), word(day, 110, width=50),
+                      word(":", 185), word("45,678.90", 196))]  # fmt: skip
+        printed = find_balances(lines, decimal_comma=False, period=period, day_first=True)
+        return {kind: amount.value for kind, amount in printed.items()}
+
+    april = (date(2024, 4, 1), date(2024, 4, 30))
+    assert balances("1 Apr 2024", april) == {RowKind.OPENING: Decimal("45678.90")}
+    assert balances("31 Mar 2024", april) == {RowKind.OPENING: Decimal("45678.90")}
+    assert balances("30 Apr 2024", april) == {RowKind.CLOSING: Decimal("45678.90")}
+    assert balances("15 Apr 2024", april) == {}
+    assert balances("1 Apr 2024", (None, None)) == {}

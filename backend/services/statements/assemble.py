@@ -524,7 +524,7 @@ def _statement(
     ]
     if misread:
         warnings.append(misread_dates_warning(len(misread), misread[0].date_text, misread[0].date_read_as))
-    printed = find_balances(lines, rows.decimal_comma)
+    printed = find_balances(lines, rows.decimal_comma, period, rows.day_first)
     entries, result, reading = _reconciled_entries(raw_rows, rows, printed, card)
     if reading.polarity != (-1 if card else 1):
         warnings.append(SIGNS_BY_RECONCILIATION)

@@ -516,6 +516,8 @@ class Cells:
     # Where the description's words start and end on the line (x), for a line printed beside it.
     text_x0: float = float("inf")
     text_x1: float = float("-inf")
+    spanned: bool = False  # a word was drawn across columns (a rule, a footer): it landed as OTHER
+    other_x0: float = float("inf")  # where the words in columns of no role start
 
 
 class ColumnLayout:
@@ -636,6 +638,7 @@ class ColumnLayout:
             column = description if word in run_on else self._column_for(word)
             if column is None:
                 cells.landed.add(OTHER)  # not a cell: keeps the line from continuing a row
+                cells.spanned = True
                 continue
             role = column.role
             cells.landed.add(role)
@@ -649,5 +652,7 @@ class ColumnLayout:
                     role = DESCRIPTION
             if role == DESCRIPTION:
                 cells.text_x0, cells.text_x1 = min(cells.text_x0, word.x0), max(cells.text_x1, word.x1)
+            elif role == OTHER:
+                cells.other_x0 = min(cells.other_x0, word.x0)
             cells.texts.setdefault(role, []).append(word.text)
         return cells

@@ -94,7 +94,8 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
         ),
         (
             RowKind.TOTAL,
-            r"^(?:sub ?total|sub-total|grand total|total)\b|^totals?$|^net (?:amount|activity|change)\b"
+            # "Totals at end of page" (ANZ): a page's sums of its two columns
+            r"^(?:sub ?|sub-|grand )?totals?\b|^net (?:amount|activity|change)\b"
             r"|^(?:summe )?(?:zahlungs)?(?:ausgange|eingange)$|^umsatz ?(?:total|summe)\b"
             r"|^toplam\b"
             r"|^(?:sub)?totaal\b"  # Dutch ("Totaal debet", "Totaal credit")
@@ -105,6 +106,9 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
     )
 )
 
+# The channel a section's money moved through, before its kind ("ATM & Debit Card Withdrawals";
+# PNC's "Banking/Debit Card Withdrawals and Purchases", "Online and Electronic Banking Deductions").
+_CHANNEL = r"(?:atm|debit card|card|online|electronic|banking|other|pos|ach)"
 _SECTIONS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (
         1,
@@ -117,8 +121,8 @@ _SECTIONS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (
         -1,
         re.compile(
-            r"^(?:(?:electronic|atm|atm & debit card|atm and debit card|debit card|card|online|other) )?"
-            r"(?:withdrawals?|debits?)$|"
+            rf"^(?:{_CHANNEL}(?:(?: and | & |/| ){_CHANNEL}){{0,3}} )?"
+            r"(?:withdrawals?|debits?|deductions)(?: and purchases)?$|"
             r"^(?:withdrawals?|debits?|money out|paid out|outgoing(?: payments)?|purchases|"
             r"withdrawals? and (?:other )?(?:debits|subtractions)|other debits|checks(?: paid)?|"
             r"cheques(?: paid)?|card (?:transactions|purchases)|purchases and (?:adjustments|advances)|"
@@ -130,8 +134,9 @@ _SECTIONS: tuple[tuple[int, re.Pattern[str]], ...] = (
 # The mask is runs of 2+ mask characters with a *mandatory* separator between runs, and starts
 # only where a run starts: an optional separator between runs (the old ``(?:X{2,}[ -]?){1,3}``)
 # lets a run of n X's split in O(n^3) ways, 11 s for 300 X's.
+# Its first digits may show too ("4871 78XX XXXX 1234", Commerzbank).
 CARD_NUMBER = re.compile(
-    r"\b(?:\d{4}[ \-]){3}\d{4}\b"
+    r"\b\d{4}[ \-](?:[\dXx*•]{4}[ \-]){2}\d{4}\b"
     r"|(?<![Xx*•])[Xx*•]{2,}(?:[ \-][Xx*•]{2,}){0,2}[ \-]?\d{4}\b"
 )
 # The heading of one card's section on a statement of several cards ("Card ending 1234 - J SMITH",
@@ -141,9 +146,12 @@ _CARD_SECTION = re.compile(
     re.IGNORECASE,
 )
 # A line under a card purchase naming only the card it was paid with ("Card xx1234", CommBank;
-# "Card ending 1234"): a detail of that row, neither description nor a card section's heading.
+# "Card ending 1234"), maybe after when it was used ("2024-01-02T18:14:05 Karte Nr. 4871 78XX XXXX
+# 1234", Commerzbank): a detail of that row, neither description nor a card section's heading.
+_USED_AT = r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?\s{1,3}"
 _CARD_NOTE = re.compile(
-    r"^card(?:\s{1,3}(?:ending(?:\s{1,3}in)?|no\.?|number|nr\.?|#))?[\s:#.]{0,3}"
+    rf"^(?:{_USED_AT})?(?:card|karte|carte|tarjeta)"
+    r"(?:\s{1,3}(?:ending(?:\s{1,3}in)?|no\.?|number|nr\.?|#))?[\s:#.]{0,3}"
     rf"(?:{CARD_NUMBER.pattern}|(?<=[\s:#.])\d{{4}})$",
     re.IGNORECASE,
 )
@@ -157,7 +165,8 @@ _RATE_WORD = (
 )
 _FIGURE = r"[-+]?\d[\d.,'\u2019/]*"
 # A label: one to three words and a colon ("Reference:", "Ticket Number:", "Omschrijving:").
-_LABEL = r"[^\W\d][\w.'-]*(?: [^\W\d][\w.'-]*){0,2}:"
+# French typography spaces the colon ("Réf. : 000123456789").
+_LABEL = r"[^\W\d][\w.'-]*(?: [^\W\d][\w.'-]*){0,2} ?:"
 # The rate's label may be in brackets, and the foreign amount times the rate ("50.00 x 1.0922
 # (exchg rate)"): neither alone makes a note, the lookahead below still asks for a currency or rate.
 _NOTE_PIECE = rf"(?:{_CURRENCY_WORD}|{_RATE_WORD}|\((?:{_RATE_WORD})\)|[x×]|{_FIGURE})"
@@ -173,18 +182,24 @@ _FOREIGN_CURRENCY_NOTE = re.compile(
     rf"{_NOTE_PIECE}(?:\s+{_NOTE_PIECE})*$",
     re.IGNORECASE,
 )
-# A line under a row giving only its value date ("Wertstellung 03.01.2024", N26): the row's date
-# is its booking date, so the line is neither description nor a row of its own.
+# A line under a row giving only its value date ("Wertstellung 03.01.2024", N26) or the date a
+# card purchase was made ("EFFECTIVE DATE 16/12/2023", ANZ): the row's date is its booking date,
+# so the line is neither description nor a row of its own.
 _VALUE_DATE_NOTE = re.compile(
-    r"^(?:wertstellung|valuta|value date|val date|valeur|date de valeur|fecha valor|data valuta|rentedatum)"
+    r"^(?:wertstellung|valuta|value date|val date|valeur|date de valeur|fecha valor|data valuta|rentedatum"
+    r"|effective date|eff date)"
     rf"\s*:?\s*(?:{DATE_IN_TEXT.pattern}|\d{{1,2}}[./-]\d{{1,2}}\.?)$",
     re.IGNORECASE,
 )
 _LABELLED = re.compile(rf"^{_LABEL}(?:\s|$)")
 # A line under a row printing only labelled references, each a label, then a code with a digit
 # ("Reference: 320240090123456789", "Ticket Number: 00612345678901", "Arrival Date: 01/12/24
-# Departure Date: 01/14/24", Amex): details of the row, not its description.
-_REFERENCE_NOTE = re.compile(rf"^(?:{_LABEL} ?[^\s\d]*\d\S*(?: |$))+$")
+# Departure Date: 01/14/24", Amex): details of the row, not its description. After the first, a
+# reference may be labelled by an abbreviation alone ("Réf. : 000123456789 ICS FR12ZZZ123456",
+# Crédit Agricole: ICS, the creditor's identifier), an identifier of six characters or more:
+# BCA's "TGL: 0401 QR 014" (a QR payment's terminal) is description, as the bank prints it.
+_CODE = r"[^\s\d]*\d\S*"
+_REFERENCE_NOTE = re.compile(rf"^{_LABEL} ?{_CODE}(?: (?:{_LABEL} ?|[A-Z]{{2,5}} (?=\S{{6}})){_CODE})*$")
 # A balance printed as words where an account has none yet ("SOLDE NUL"): an opening balance of 0.
 _ZERO_BALANCE = re.compile(r"^(?:solde nul|nil balance|zero balance|saldo null|saldo cero)$")
 # A statement's date and its previous statement's, each after its label ("STATEMENT DATE: August

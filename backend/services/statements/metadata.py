@@ -106,6 +106,9 @@ def labelled_values(lines: Sequence[Line]) -> Iterator[tuple[str, str]]:
                 yield run_text(group[: colon + 1]), run_text(group[colon + 1 :])
             if position + 1 < len(groups):
                 yield label, run_text(groups[position + 1])
+                if len(groups[position + 1]) > 1 and groups[position + 1][0].text == ":":
+                    # the label's colon printed apart, before its value ("Balance as on 1 Apr 2024  : 45.90")
+                    yield label, run_text(groups[position + 1][1:])
                 if position + 2 < len(groups) and _COUNT_OR_YEAR.match(run_text(groups[position + 1])):
                     yield label, run_text(groups[position + 2])  # past a count column to the figure
             if following is None or following.page != text_line.page:
@@ -270,12 +273,33 @@ def reference_date(lines: Sequence[Line], day_first: bool) -> date | None:
     return max(resolved) if resolved else None
 
 
-def find_balances(lines: Sequence[Line], decimal_comma: bool) -> dict[RowKind, PrintedAmount]:
-    """Opening and closing balances printed as labelled values ("Closing balance  £1,234.56")."""
+def _balance_on(label: str, period: tuple[date | None, date | None], day_first: bool) -> RowKind | None:
+    """What a "balance on <date>" label is ("Balance as on 1 Apr 2024 :", State Bank of India): the
+    opening balance dated at or before the period's start, the closing one at or after its end."""
+    found = DATE_IN_TEXT.search(label)
+    raw = read_date(found.group()) if found else None
+    when = raw.resolve(day_first) if raw is not None and raw.year is not None else None
+    start, end = period
+    if when is None:
+        return None
+    if start is not None and when <= start:
+        return RowKind.OPENING
+    return RowKind.CLOSING if end is not None and when >= end else None
+
+
+def find_balances(
+    lines: Sequence[Line], decimal_comma: bool, period: tuple[date | None, date | None] = (None, None),
+    day_first: bool = True,
+) -> dict[RowKind, PrintedAmount]:
+    """Opening and closing balances printed as labelled values ("Closing balance  £1,234.56");
+    with the statement's ``period``, also a balance on a date ("Balance as on 1 Apr 2024 :
+    45,678.90") at its start or end (see :func:`_balance_on`)."""
     found: dict[RowKind, PrintedAmount] = {}
     weak: dict[RowKind, PrintedAmount] = {}
     for label, value in labelled_values(lines):
         kind = row_kind(label)
+        if kind is RowKind.BALANCE:
+            kind = _balance_on(label, period, day_first) or kind
         if kind in (RowKind.OPENING, RowKind.BROUGHT_FORWARD):
             kind = RowKind.OPENING
         elif kind is not RowKind.CLOSING:

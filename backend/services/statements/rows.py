@@ -96,9 +96,29 @@ def _find_header(lines: Sequence[Line], index: int) -> tuple[list[Column], int] 
 
 
 def _is_note(text: str) -> bool:
-    """Whether a line under a row only gives its foreign amount, value date or references: no
-    first line of a row's description."""
-    return is_foreign_currency_note(text) or is_value_date_note(text) or is_reference_note(text)
+    """Whether a line under a row only gives its foreign amount, value date, references or card:
+    no first line of a row's description."""
+    return (
+        is_foreign_currency_note(text) or is_value_date_note(text) or is_reference_note(text)
+        or is_card_note(text)
+    )
+
+
+def _describes(cells: Cells) -> bool:
+    """Whether a line prints description words and nothing else a row is read from.
+
+    Words in a column of no role may stand right of them (State Bank of India's reference column,
+    "TRANSFER TO" over the account number: its second line is printed beside the description's),
+    not left of them (Mercury's "NEW TRANSACTIONS" heading, starting in a date column), nor words
+    drawn across the columns (a footer, a rule), nor amounts (Citibank's "Total Subtracted/Added
+    2,699.77  4,385.00" in columns it does not read: a total, not a row's line).
+    """
+    if cells.landed == {DESCRIPTION}:
+        return True
+    return (
+        cells.landed == {DESCRIPTION, OTHER} and not cells.spanned and cells.other_x0 > cells.text_x1
+        and not any(has_decimal_part(text) for text in cells.texts.get(OTHER, []))
+    )
 
 
 def _header_score(columns: Sequence[Column]) -> tuple[int, int]:
@@ -248,27 +268,32 @@ class TableReader:
         self._line_top = cells.top
         return self._continues_row(cells)
 
-    def _continues_row(self, cells: Cells) -> bool:
+    def _continues_row(self, cells: Cells, smaller: bool = False) -> bool:
         """Whether a line of description words only (``cells``) is the next line of the current row.
 
-        It must be printed in the row's type size and no further below the last table line
-        than table lines usually are: a page footer is smaller, or set apart.
+        It must be printed in the row's type size (or, with ``smaller``, a smaller one) and no
+        further below the last table line than table lines usually are: a page footer is
+        smaller, or set apart.
         """
-        if abs(median(cells.heights) - self._row_height) > self._row_height * _SIZE_TOLERANCE:
+        difference = median(cells.heights) - self._row_height
+        if difference > self._row_height * _SIZE_TOLERANCE or (
+            not smaller and -difference > self._row_height * _SIZE_TOLERANCE
+        ):
             return False
         if self._last_top is None or len(self._pitches) < _MIN_PITCHES:
             return True
         return self._line_top - self._last_top <= median(self._pitches) * _PITCH_TOLERANCE
 
-    def _details_transaction(self, cells: Cells) -> bool:
+    def _details_transaction(self, cells: Cells, smaller: bool = False) -> bool:
         """Whether a description-only line (``cells``) is printed as the next line of the current
         transaction row: a card purchase's "Card xx1234" is that row's detail, not a card section's
-        heading (which follows a header, a section heading or a total, not a purchase)."""
+        heading (which follows a header, a section heading or a total, not a purchase).
+        ``smaller``: the line may be printed in a smaller type than the row (a note's)."""
         row = self._row
         return (
             row is not None and bool(row.money) and self._dated_top is not None
             and row_kind(row.description_text) is RowKind.TRANSACTION
-            and cells.landed == {DESCRIPTION} and self._continues_row(cells)
+            and cells.landed == {DESCRIPTION} and self._continues_row(cells, smaller)
         )
 
     def _same_size(self, cells: Cells) -> bool:
@@ -448,6 +473,15 @@ class TableReader:
         text = " ".join(description)
         money = {role: " ".join(cells.texts[role]) for role in MONEY_ROLES if role in cells.texts}
         if (
+            near and date is None and not money and self._details_transaction(cells, smaller=True)
+            and _is_note(text) and not (self._labelled_descriptions and is_reference_note(text))
+        ):
+            # A note under a transaction (its card, references, value date) is that row's detail,
+            # printed in its type or a smaller one ("2024-01-02T18:14:05 Karte Nr. 4871 78XX XXXX
+            # 1234", Commerzbank): neither a card section's heading nor text outside the table.
+            self._continue_row(text, cells)
+            return True
+        if (
             near and date is None and not money and is_card_section_heading(line.text)
             and not self._details_transaction(cells)
         ):
@@ -479,7 +513,7 @@ class TableReader:
             if money and not any(has_decimal_part(cell) for cell in money.values()):
                 return False  # "Page 1" in a footer: without a date, only a real amount makes a row
             if not money:
-                if cells.landed != {DESCRIPTION} or not self._same_size(cells):
+                if not _describes(cells) or not self._same_size(cells):
                     return False
                 if self._row is not None and self._dated_top is not None and self._continues_row(cells):
                     self._continue_row(text, cells)
