@@ -14,7 +14,11 @@ balance suffixes, Übertrag and carried-forward lines, and ``1 234,56`` / ``1'23
 ``1,23,456.78`` digit grouping. A fifth set adds currencies, languages and page furniture the
 others lack: ANZ, Emirates NBD, ABN AMRO, SEB, Crédit Agricole, Commerzbank, State Bank of India,
 Bancolombia, PNC and BCA (AUD, AED, SEK, INR, COP, IDR; ``mrt`` / ``janv.`` dates; page totals, a
-column header left alone at a page's foot, an amount column before the description).
+column header left alone at a page's foot, an amount column before the description). A sixth set
+adds U.S. Bank, Ally, Discover, Apple Card, Standard Bank, Standard Chartered, Bank Leumi, Deutsche
+Bank, OTP and Nordea: HUF without decimals, ``05JAN24`` and ``2024-01-05`` dates, ``(123.45)`` money
+out, brought-forward lines on four pages, a summary by category after the transactions, three-line
+descriptions and card statements with separate payment and purchase sections.
 
 Each ``write_*`` function draws its PDF and returns the :class:`Truth`: every transaction as the
 samples README defines the expected output (date ISO, description lines joined by spaces with
@@ -5438,3 +5442,804 @@ def write_bca(path: Path) -> Truth:
     assert s.pages == 3
     s.save(path)
     return Truth(rows, opening, closing)
+
+
+# --- A sixth set: ten more banks and card issuers, with shapes the sets above do not draw ---------
+
+
+def forint(amount: Decimal, signed: bool = True) -> str:
+    """A currency with no minor unit: ``-1 234 567`` (HUF, JPY), spaces between thousands."""
+    text = f"{abs(amount):,.0f}".replace(",", " ")
+    return f"-{text}" if signed and amount < 0 else text
+
+
+def parens(amount: Decimal) -> str:
+    """``(1,234.56)`` for money out, ``1,234.56`` for money in."""
+    return f"({us(amount)})" if amount < 0 else us(amount)
+
+
+# --- U.S. Bank (US checking): Customer Deposits / Other Withdrawals / Card Withdrawals sections, trailing
+# minus on withdrawals, "Jan 5" dates, a Ref Number column, a Balance Summary grid -----------------------
+
+
+def write_us_bank(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    opening = D("3127.44")
+    sections: list[tuple[str, list[tuple[date, str, str, Decimal]]]] = [
+        (
+            "Customer Deposits",
+            [
+                (date(2024, 1, 5), "Electronic Deposit From ACME CORP PAYROLL", "", D("2210.16")),
+                (date(2024, 1, 16), "Mobile Check Deposit", "8654321", D("125.00")),
+                (date(2024, 1, 19), "Electronic Deposit From ACME CORP PAYROLL", "", D("2210.16")),
+            ],
+        ),
+        (
+            "Other Withdrawals",
+            [
+                (date(2024, 1, 3), "Electronic Withdrawal To XCEL ENERGY-MN", "", D("-96.41")),
+                (date(2024, 1, 8), "Web Authorized Pmt VERIZON WIRELESS", "", D("-84.22")),
+                (date(2024, 1, 12), "Internet Banking Transfer To Savings 1234", "", D("-500.00")),
+                (date(2024, 1, 29), "Electronic Withdrawal To PROG DIRECT INS", "", D("-131.07")),
+            ],
+        ),
+        (
+            "Card Withdrawals",
+            [
+                (
+                    date(2024, 1, 4),
+                    "Debit Purchase - VISA On 010324 CUB FOODS MINNEAPOLIS MN",
+                    "",
+                    D("-72.19"),
+                ),
+                (
+                    date(2024, 1, 10),
+                    "Debit Purchase - VISA On 010924 TARGET T-1375 ST PAUL MN",
+                    "",
+                    D("-44.86"),
+                ),
+                (date(2024, 1, 22), "ATM Withdrawal U.S. BANK 800 NICOLLET MALL", "", D("-100.00")),
+            ],
+        ),
+    ]
+    items = [item for _, entries in sections for item in entries]
+    closing = opening + sum((a for *_, a in items), D(0))
+    cols = (15, 32, 150, 196)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "U.S. BANK", bold=True, size=13)
+        s.text(120, 14, "Statement Period:", bold=True)
+        s.text(150, 14, "Jan 2, 2024 through Jan 31, 2024")
+        s.text(120, 18, "Account Number: 1 234 5678 9012")
+        if page == 1:
+            s.text(15, 30, "JANE Q SAMPLE")
+            s.text(15, 34, "1234 MAIN ST, MINNEAPOLIS MN 55401")
+            s.text(15, 46, "EASY CHECKING", bold=True, size=9)
+            s.text(15, 51, "Account Summary", bold=True)
+            summary = [
+                ("Beginning Balance on Jan 2", us(opening, dollar="$")),
+                ("Customer Deposits", us(sum((a for *_, a in sections[0][1]), D(0)))),
+                ("Other Withdrawals", us(sum((a for *_, a in sections[1][1]), D(0)), sign="-")),
+                ("Card Withdrawals", us(sum((a for *_, a in sections[2][1]), D(0)), sign="-")),
+                ("Ending Balance on Jan 31, 2024", us(closing, dollar="$")),
+            ]
+            for k, (label, value) in enumerate(summary):
+                s.text(15, 56 + 4 * k, label)
+                s.right(110, 56 + 4 * k, value)
+            return 84
+        return 30
+
+    flow = Flow(s, header, 255)
+    for title, entries in sections:
+        y = flow.need(10)
+        s.text(cols[0], y, title, bold=True, size=8.5)
+        s.text(cols[0], y + 5, "Date", bold=True)
+        s.text(cols[1], y + 5, "Description of Transaction", bold=True)
+        s.right(cols[2], y + 5, "Ref Number", bold=True)
+        s.right(cols[3], y + 5, "Amount", bold=True)
+        flow.y += 1
+        for day, text, ref, amount in entries:
+            y = flow.need(4.2)
+            s.text(cols[0], y, f"{day:%b} {day.day}")
+            s.text(cols[1], y, text)
+            s.right(cols[2], y, ref)
+            s.right(cols[3], y, us(amount) + ("-" if amount < 0 else ""))
+        y = flow.need(7)
+        total = sum((a for *_, a in entries), D(0))
+        s.text(cols[1] + 60, y + 1, f"Total {title}", bold=True)
+        s.right(cols[3], y + 1, us(total, dollar="$") + ("-" if total < 0 else ""), bold=True)
+    y = flow.need(14)
+    s.text(cols[0], y + 2, "Balance Summary", bold=True, size=8.5)
+    s.text(cols[0], y + 7, "Date", bold=True)
+    s.right(cols[0] + 45, y + 7, "Ending Balance", bold=True)
+    for day in sorted({d for d, *_ in items}):
+        balance = opening + sum((a for d, _, _, a in items if d <= day), D(0))
+        y = flow.need(4)
+        s.text(cols[0], y, f"{day:%b} {day.day}")
+        s.right(cols[0] + 45, y, us(balance))
+    number_pages(s, "Page {page} of {pages}", 200, 268)
+    s.save(path)
+    rows = [Row(d, text, a) for d, text, _, a in items]
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Ally Bank (US online savings): Date / Description / Credits / Debits / Balance, "-$45.00" debits,
+# an Activity Summary by category printed after the transactions ------------------------------------
+
+
+def write_ally(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    opening = D("8412.63")
+    # (date, category, description, signed amount)
+    items: list[tuple[date, str, str, Decimal]] = [
+        (date(2024, 2, 1), "Deposits", "ACH Deposit ACME CORP DIR DEP", D("1850.00")),
+        (date(2024, 2, 2), "Transfers", "Internet transfer to Interest Checking *4821", D("-600.00")),
+        (date(2024, 2, 7), "Deposits", "Mobile Deposit Check 1042", D("240.00")),
+        (date(2024, 2, 12), "Transfers", "Zelle payment to MARIA LOPEZ", D("-75.00")),
+        (date(2024, 2, 15), "Deposits", "ACH Deposit ACME CORP DIR DEP", D("1850.00")),
+        (date(2024, 2, 20), "Withdrawals", "ACH Withdrawal VANGUARD BUY INVESTMENT", D("-1000.00")),
+        (date(2024, 2, 26), "Fees", "Excessive Transactions Fee", D("-10.00")),
+        (date(2024, 2, 29), "Interest", "Interest Paid", D("29.87")),
+    ]
+    rows = running(opening, [(d, text, a) for d, _, text, a in items])
+    closing = last_balance(rows)
+    cols = (15, 40, 140, 168, 200)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "ally", bold=True, size=16)
+        s.text(120, 14, "Statement Date 02/29/2024", bold=True)
+        s.text(120, 18, "Online Savings Account ••••5569")
+        s.right(200, 268, f"Page {page}", size=6)
+        if page == 1:
+            s.text(15, 28, "ALEX MORGAN")
+            s.text(15, 32, "500 WOODWARD AVE, DETROIT MI 48226")
+            s.text(15, 44, "Account Activity", bold=True, size=9)
+            return 52
+        return 30
+
+    flow = Flow(s, header, 255)
+    y = flow.need(6)
+    for k, label in enumerate(("Date", "Description", "Credits", "Debits", "Balance")):
+        (s.text if k < 2 else s.right)(cols[k], y, label, bold=True)
+    y = flow.need(4.5)
+    s.text(cols[0], y, "02/01/2024")
+    s.text(cols[1], y, "Beginning Balance")
+    s.right(cols[4], y, us(opening, dollar="$"))
+    for (day, _, text, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4.5)
+        s.text(cols[0], y, day.strftime("%m/%d/%Y"))
+        s.text(cols[1], y, text)
+        s.right(cols[2] if amount > 0 else cols[3], y, us(amount, sign="-", dollar="$"))
+        s.right(cols[4], y, us(last_balance([row]), dollar="$"))
+    y = flow.need(4.5)
+    s.text(cols[0], y, "02/29/2024")
+    s.text(cols[1], y, "Ending Balance")
+    s.right(cols[4], y, us(closing, dollar="$"))
+    y = flow.need(34)
+    s.text(cols[0], y + 4, "Activity Summary", bold=True, size=9)
+    s.text(cols[0], y + 9, "Category", bold=True)
+    s.right(110, y + 9, "Count", bold=True)
+    s.right(150, y + 9, "Total", bold=True)
+    for k, category in enumerate(("Deposits", "Transfers", "Withdrawals", "Fees", "Interest")):
+        amounts = [a for _, c, _, a in items if c == category]
+        s.text(cols[0], y + 13 + 4 * k, category)
+        s.right(110, y + 13 + 4 * k, str(len(amounts)))
+        s.right(150, y + 13 + 4 * k, us(sum(amounts, D(0)), sign="-", dollar="$"))
+    s.text(cols[0], y + 35, "Annual Percentage Yield Earned 4.25%", size=6.5)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Discover (US card): Trans. Date / Post Date, PAYMENTS AND CREDITS then PURCHASES by merchant
+# category, a minimum payment box, "-$500.00" payments ----------------------------------------------
+
+
+def write_discover(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    previous = D("842.16")
+    payments = [(date(2024, 1, 9), date(2024, 1, 9), "INTERNET PAYMENT - THANK YOU", D("-842.16"))]
+    purchases: list[tuple[str, list[tuple[date, date, str, Decimal]]]] = [
+        (
+            "Supermarkets",
+            [
+                (date(2023, 12, 29), date(2023, 12, 30), "KROGER #0456 COLUMBUS OH", D("112.48")),
+                (date(2024, 1, 11), date(2024, 1, 12), "ALDI 72021 COLUMBUS OH", D("54.31")),
+            ],
+        ),
+        (
+            "Restaurants",
+            [(date(2024, 1, 3), date(2024, 1, 4), "CHIPOTLE 1123 COLUMBUS OH", D("14.85"))],
+        ),
+        (
+            "Merchandise",
+            [
+                (date(2024, 1, 6), date(2024, 1, 6), "AMAZON.COM AMZN.COM/BILL WA", D("67.99")),
+                (date(2024, 1, 15), date(2024, 1, 16), "BEST BUY 00011223 COLUMBUS OH", D("329.99")),
+            ],
+        ),
+        (
+            "Gasoline",
+            [(date(2024, 1, 18), date(2024, 1, 18), "SPEEDWAY 03412 DUBLIN OH", D("41.20"))],
+        ),
+    ]
+    charges = [item for _, entries in purchases for item in entries]
+    new_balance = previous + sum((a for *_, a in payments + charges), D(0))
+    cols = (15, 35, 55, 200)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "DISCOVER", bold=True, size=14)
+        s.text(120, 14, "Discover it Card  Account ending in 4321")
+        s.text(120, 18, "Open Date: Dec 24, 2023 - Close Date: Jan 23, 2024")
+        if page == 1:
+            s.text(15, 28, "Account Summary", bold=True)
+            summary = [
+                ("Previous Balance", us(previous, dollar="$")),
+                ("Payments and Credits", "-" + us(-sum((a for *_, a in payments), D(0)), dollar="$")),
+                ("Purchases", "+" + us(sum((a for *_, a in charges), D(0)), dollar="$")),
+                ("Interest Charged", "+$0.00"),
+                ("New Balance", us(new_balance, dollar="$")),
+            ]
+            for k, (label, value) in enumerate(summary):
+                s.text(15, 33 + 4 * k, label)
+                s.right(90, 33 + 4 * k, value)
+            s.text(120, 28, "Payment Information", bold=True)
+            box = [
+                ("New Balance", us(new_balance, dollar="$")),
+                ("Minimum Payment Due", "$35.00"),
+                ("Payment Due Date", "February 20, 2024"),
+            ]
+            for k, (label, value) in enumerate(box):
+                s.text(120, 33 + 4 * k, label)
+                s.right(200, 33 + 4 * k, value)
+            s.text(120, 47, "Late Payment Warning: If we do not receive your minimum payment", size=6)
+            s.text(120, 50, "by the date listed above, you may have to pay a late fee of up to $41.", size=6)
+            s.text(
+                15, 62, "Credit Line $6,000  Credit Line Available " + us(D(6000) - new_balance, dollar="$")
+            )
+            return 72
+        return 30
+
+    flow = Flow(s, header, 255)
+    y = flow.need(8)
+    s.text(cols[0], y, "Transactions", bold=True, size=9)
+    s.text(cols[0], y + 5, "Trans. Date", bold=True)
+    s.text(cols[1], y + 5, "Post Date", bold=True)
+    s.text(cols[2], y + 5, "Description", bold=True)
+    s.right(cols[3], y + 5, "Amount", bold=True)
+    flow.y += 2
+    y = flow.need(5)
+    s.text(cols[2], y, "PAYMENTS AND CREDITS", bold=True)
+    for tdate, pdate, text, amount in payments:
+        y = flow.need(4.2)
+        s.text(cols[0], y, tdate.strftime("%m/%d"))
+        s.text(cols[1], y, pdate.strftime("%m/%d"))
+        s.text(cols[2], y, text)
+        s.right(cols[3], y, "-" + us(-amount, dollar="$"))
+    y = flow.need(6)
+    s.text(cols[2], y + 1, "PURCHASES", bold=True)
+    for category, entries in purchases:
+        for tdate, pdate, text, amount in entries:
+            y = flow.need(4.2)
+            s.text(cols[0], y, tdate.strftime("%m/%d"))
+            s.text(cols[1], y, pdate.strftime("%m/%d"))
+            s.text(cols[2], y, text)
+            s.text(cols[2] + 90, y, category, size=6.5)
+            s.right(cols[3], y, us(amount, dollar="$"))
+    y = flow.need(8)
+    s.text(cols[2], y + 2, "TOTAL FEES FOR THIS PERIOD", bold=True)
+    s.right(cols[3], y + 2, "$0.00", bold=True)
+    s.text(cols[2], y + 6, "TOTAL INTEREST FOR THIS PERIOD", bold=True)
+    s.right(cols[3], y + 6, "$0.00", bold=True)
+    number_pages(s, "Page {page} of {pages}", 200, 268)
+    s.save(path)
+    rows = [Row(t, text, -a) for t, _, text, a in payments + charges]
+    return Truth(tuple(rows), -previous, -new_balance)
+
+
+# --- Apple Card (Goldman Sachs, US card): Payments, then Transactions with a Daily Cash column, a
+# Minimum Payment Due box, MM/DD/YYYY dates ----------------------------------------------------------
+
+
+def write_apple_card(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    previous = D("1318.42")
+    payments = [
+        (date(2024, 3, 4), "ACH Deposit Internet transfer from account ending in 7788", D("-1000.00")),
+        (date(2024, 3, 22), "ACH Deposit Internet transfer from account ending in 7788", D("-318.42")),
+    ]
+    # (date, description, daily cash %, amount)
+    transactions = [
+        (date(2024, 3, 2), "APPLE.COM/BILL ONE APPLE PARK WAY 866-712-7753 95014 CA USA", 3, D("9.99")),
+        (date(2024, 3, 5), "UBER *EATS 1455 MARKET ST SAN FRANCISCO 94103 CA USA", 2, D("32.64")),
+        (date(2024, 3, 9), "WALGREENS #3172 2690 MISSION ST SAN FRANCISCO 94110 CA USA", 2, D("18.27")),
+        (date(2024, 3, 14), "NIKE.COM ONE BOWERMAN DR BEAVERTON 97005 OR USA", 3, D("120.00")),
+        (date(2024, 3, 18), "TRADER JOE S #236 555 9TH ST SAN FRANCISCO 94103 CA USA", 1, D("64.51")),
+        (date(2024, 3, 27), "SHELL OIL 57544 1298 HOWARD ST SAN FRANCISCO 94103 CA USA", 1, D("48.10")),
+    ]
+    new_balance = (
+        previous + sum((a for *_, a in payments), D(0)) + sum((a for *_, _, a in transactions), D(0))
+    )
+    cols = (15, 42, 160, 200)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Apple Card", bold=True, size=14)
+        s.text(120, 14, "Statement  Mar 1 — Mar 31, 2024")
+        s.text(120, 18, "Issued by Goldman Sachs Bank USA, Salt Lake City Branch", size=6.5)
+        if page == 1:
+            s.text(15, 28, "Taylor Reed")
+            s.text(15, 32, "88 Valencia St, San Francisco, CA 94103")
+            s.text(15, 42, "Previous Monthly Balance")
+            s.right(90, 42, us(previous, dollar="$"))
+            s.text(15, 46, "Payments & Credits")
+            s.right(90, 46, us(sum((a for *_, a in payments), D(0)), sign="-", dollar="$"))
+            s.text(15, 50, "Total Charges, Credits & Returns")
+            s.right(90, 50, us(sum((a for *_, _, a in transactions), D(0)), dollar="$"))
+            s.text(15, 54, "Total Balance", bold=True)
+            s.right(90, 54, us(new_balance, dollar="$"), bold=True)
+            s.text(120, 42, "Minimum Payment Due", bold=True)
+            s.right(200, 42, "$25.00", bold=True)
+            s.text(120, 46, "Payment Due Date")
+            s.right(200, 46, "Apr 30, 2024")
+            s.text(120, 50, "Credit Limit")
+            s.right(200, 50, "$8,000.00")
+            s.text(120, 54, "Available Credit")
+            s.right(200, 54, us(D(8000) - new_balance, dollar="$"))
+            return 68
+        return 30
+
+    flow = Flow(s, header, 255)
+    y = flow.need(11)
+    s.text(cols[0], y, "Payments", bold=True, size=9)
+    s.text(cols[0], y + 5, "Date", bold=True)
+    s.text(cols[1], y + 5, "Description", bold=True)
+    s.right(cols[3], y + 5, "Amount", bold=True)
+    for day, text, amount in payments:
+        y = flow.need(4.2)
+        s.text(cols[0], y, day.strftime("%m/%d/%Y"))
+        s.text(cols[1], y, text)
+        s.right(cols[3], y, us(amount, sign="-", dollar="$"))
+    y = flow.need(6)
+    s.text(cols[1], y + 1, "Total payments for this period", bold=True)
+    s.right(cols[3], y + 1, us(sum((a for *_, a in payments), D(0)), sign="-", dollar="$"), bold=True)
+    y = flow.need(14)
+    s.text(cols[0], y + 3, "Transactions", bold=True, size=9)
+    s.text(cols[0], y + 8, "Date", bold=True)
+    s.text(cols[1], y + 8, "Description", bold=True)
+    s.right(cols[2], y + 8, "Daily Cash", bold=True)
+    s.right(cols[3], y + 8, "Amount", bold=True)
+    for day, text, pct, amount in transactions:
+        y = flow.need(4.2)
+        s.text(cols[0], y, day.strftime("%m/%d/%Y"))
+        s.text(cols[1], y, text)
+        cash = (amount * pct / 100).quantize(D("0.01"))
+        s.right(cols[2] - 14, y, f"{pct}%", size=6.5)
+        s.right(cols[2], y, us(cash, dollar="$"))
+        s.right(cols[3], y, us(amount, dollar="$"))
+    y = flow.need(6)
+    s.text(cols[1], y + 1, "Total charges, credits and returns", bold=True)
+    s.right(cols[3], y + 1, us(sum((a for *_, _, a in transactions), D(0)), dollar="$"), bold=True)
+    number_pages(s, "Page {page} /{pages}", 200, 268)
+    s.save(path)
+    rows = [Row(d, text, -a) for d, text, a in payments] + [
+        Row(d, text, -a) for d, text, _, a in transactions
+    ]
+    return Truth(tuple(rows), -previous, -new_balance)
+
+
+# --- Standard Bank (ZA): Details / Service Fee / Debits / Credits / Date / Balance, "01 05" month-day
+# dates after the amounts, trailing-minus debits, BALANCE BROUGHT FORWARD on each of four pages -------
+
+
+def write_standard_bank(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("6420.55")
+    shops = (
+        ("POS PURCHASE WOOLWORTHS ROSEBANK", "-312.45"),
+        ("POS PURCHASE CHECKERS HYPER SANDTON", "-84.59"),
+        ("IB PAYMENT TO CITY OF JHB 5012345678", "-121.00"),
+        ("PREPAID MOBILE PURCHASE VODACOM 0821234567", "-99.00"),
+        ("AUTOBANK CASH WITHDRAWAL SANDTON CITY", "-500.00"),
+        ("IB TRANSFER FROM SAVINGS 012345678", "1500.00"),
+        ("POS PURCHASE ENGEN MELROSE", "-620.35"),
+        ("DEBIT ORDER DISCOVERY HEALTH 1234567", "-234.00"),
+        ("CREDIT TRANSFER T MOKOENA LUNCH", "250.00"),
+        ("POS PURCHASE TAKEALOT.COM CAPE TOWN", "-149.90"),
+    )
+    items: list[tuple[date, str, Decimal]] = [(date(2024, 1, 2), "SALARY ACME SA PTY LTD", D("28500.00"))]
+    for k in range(95):
+        text, amount = shops[k % len(shops)]
+        items.append((date(2024, 1, 3 + k * 28 // 95), text, D(amount)))
+    rows = running(opening, items)
+    closing = last_balance(rows)
+    cols = (15, 120, 145, 168, 178, 198)
+
+    def money(amount: Decimal) -> str:
+        return us(amount) + ("-" if amount < 0 else "")
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Standard Bank", bold=True, size=13)
+        s.text(115, 14, "CURRENT ACCOUNT STATEMENT", bold=True)
+        s.text(115, 18, "Account Number 10 12 345 678 9")
+        s.text(115, 22, "Statement from 01 January 2024 to 31 January 2024")
+        _page_footer(
+            s, "The Standard Bank of South Africa Limited Reg. No. 1962/000738/06", f"Page {page} of 4"
+        )
+        y = 34
+        if page == 1:
+            s.text(15, 32, "MR T NKOSI")
+            s.text(15, 36, "14 OXFORD ROAD, ROSEBANK 2196")
+            y = 48
+        for k, label in enumerate(("Details", "Service Fee", "Debits", "Credits", "Date", "Balance")):
+            if k in (0, 4):
+                s.text(cols[k] if k == 0 else cols[3] + 3, y, label, bold=True)
+            else:
+                s.right(cols[k], y, label, bold=True)
+        return y + 6
+
+    state = {"balance": opening}
+
+    def enter(y: float) -> float:
+        s.text(cols[0], y, "BALANCE BROUGHT FORWARD", bold=True)
+        s.right(cols[5], y, money(state["balance"]), bold=True)
+        return y + 5
+
+    flow = Flow(s, header, 200, enter=enter, first_bottom=150)
+    y = flow.need(5)
+    s.text(cols[0], y, "BALANCE BROUGHT FORWARD", bold=True)
+    s.text(cols[3] + 3, y, "01 01")
+    s.right(cols[5], y, money(opening), bold=True)
+    for (day, text, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4.4)
+        s.text(cols[0], y, text)
+        s.right(cols[2] if amount < 0 else cols[3], y, money(amount))
+        s.text(cols[3] + 3, y, f"{day.month:02d} {day.day:02d}")
+        s.right(cols[5], y, money(last_balance([row])))
+        state["balance"] = last_balance([row])
+    y = flow.need(6)
+    s.text(cols[0], y + 1, "CLOSING BALANCE", bold=True)
+    s.right(cols[5], y + 1, money(closing), bold=True)
+    assert s.pages == 4, s.pages
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Standard Chartered (HK): Date / Value Date / Description / Deposit / Withdrawal / Balance, "05JAN24"
+# dates, HKD, deposits before withdrawals -------------------------------------------------------------
+
+
+def write_standard_chartered(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("48215.30")
+    items: list[tuple[date, list[str], Decimal]] = [
+        (date(2024, 1, 2), ["FPS TRANSFER TO CHAN TAI MAN", "BIRTHDAY GIFT"], D("-1200.00")),
+        (date(2024, 1, 3), ["EPS PURCHASE PARKNSHOP CAUSEWAY BAY"], D("-486.50")),
+        (date(2024, 1, 5), ["AUTOPAY HK ELECTRIC CO LTD"], D("-742.00")),
+        (date(2024, 1, 8), ["SALARY ACME HK LTD JAN24"], D("38500.00")),
+        (date(2024, 1, 10), ["ATM WITHDRAWAL 1234 QUEENSWAY"], D("-2000.00")),
+        (date(2024, 1, 15), ["CREDIT CARD PAYMENT 4XXX XXXX XXXX 7788"], D("-9316.45")),
+        (date(2024, 1, 22), ["FPS TRANSFER FROM WONG SIU MING", "DINNER SHARE"], D("380.00")),
+        (date(2024, 1, 26), ["STANDING INSTRUCTION RENT FLAT 12B"], D("-16800.00")),
+        (date(2024, 1, 31), ["INTEREST CREDIT"], D("3.92")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, lines, a in items])
+    closing = last_balance(rows)
+    cols = (15, 33, 51, 150, 172, 196)
+
+    def sc(day: date) -> str:
+        return day.strftime("%d%b%y").upper()
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Standard Chartered", bold=True, size=12)
+        s.text(120, 14, "STATEMENT OF ACCOUNT", bold=True)
+        s.text(120, 18, "Statement Date 31JAN24")
+        s.text(120, 22, "Integrated Account 368-1-234567-8  HKD")
+        _page_footer(s, "Standard Chartered Bank (Hong Kong) Limited", f"Page {page}")
+        y = 34
+        if page == 1:
+            s.text(15, 32, "MR LEE KA WAI")
+            s.text(15, 36, "FLAT 12B, 8 QUEEN'S ROAD EAST, WAN CHAI")
+            y = 48
+        labels = ("Date", "Value Date", "Description", "Deposit", "Withdrawal", "Balance")
+        for k, label in enumerate(labels):
+            (s.text if k < 3 else s.right)(cols[k], y, label, bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 270)
+    y = flow.need(5)
+    s.text(cols[0], y, "01JAN24")
+    s.text(cols[2], y, "BALANCE FORWARD")
+    s.right(cols[5], y, us(opening))
+    for (day, lines, amount), row in zip(items, rows, strict=True):
+        y = flow.need(3.7 * len(lines) + 1.5)
+        s.text(cols[0], y, sc(day))
+        s.text(cols[1], y, sc(day))
+        for k, line in enumerate(lines):
+            s.text(cols[2], y + 3.7 * k, line)
+        s.right(cols[3] if amount > 0 else cols[4], y, us(amount))
+        s.right(cols[5], y, us(last_balance([row])))
+    y = flow.need(6)
+    s.text(cols[2], y + 1, "CLOSING BALANCE", bold=True)
+    s.right(cols[5], y + 1, us(closing), bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Bank Leumi (IL, English): Date / Value Date / Description / Reference / Amount / Balance, dd/mm/yy,
+# money out in parentheses "(1,234.56)", NIS ------------------------------------------------------------
+
+
+def write_bank_leumi(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("12840.75")
+    items: list[tuple[date, str, str, Decimal]] = [
+        (date(2024, 1, 1), "VISA LEUMI CARD CHARGE", "45123", D("-3412.60")),
+        (date(2024, 1, 2), "STANDING ORDER ARNONA TEL AVIV", "80011", D("-684.00")),
+        (date(2024, 1, 4), "BIT TRANSFER FROM DANA COHEN", "99214", D("150.00")),
+        (date(2024, 1, 7), "CHECK WITHDRAWAL", "1042", D("-4500.00")),
+        (date(2024, 1, 9), "SALARY ACME ISRAEL LTD", "10001", D("17850.00")),
+        (date(2024, 1, 10), "DIRECT DEBIT ELECTRIC CORP", "80432", D("-512.35")),
+        (date(2024, 1, 15), "ATM WITHDRAWAL DIZENGOFF CENTER", "71123", D("-1000.00")),
+        (date(2024, 1, 21), "TRANSFER TO MORTGAGE LOAN 12345", "60012", D("-5230.40")),
+        (date(2024, 1, 31), "ACCOUNT MANAGEMENT FEE", "00931", D("-11.90")),
+    ]
+    rows = running(opening, [(d, text, a) for d, text, _, a in items])
+    closing = last_balance(rows)
+    cols = (15, 33, 51, 130, 165, 196)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "BANK LEUMI", bold=True, size=13)
+        s.text(120, 14, "Current Account Statement", bold=True)
+        s.text(120, 18, "Branch 800  Account 12345/67  Currency NIS")
+        s.text(120, 22, "Period 01/01/24 - 31/01/24")
+        _page_footer(s, "Bank Leumi le-Israel B.M.", f"Page {page}")
+        y = 34
+        if page == 1:
+            s.text(15, 32, "MR YOSSI LEVI")
+            s.text(15, 36, "14 ROTHSCHILD BLVD, TEL AVIV")
+            y = 48
+        labels = ("Date", "Value Date", "Description", "Reference", "Amount", "Balance")
+        for k, label in enumerate(labels):
+            (s.text if k < 3 else s.right)(cols[k], y, label, bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 270)
+    y = flow.need(5)
+    s.text(cols[2], y, "Opening Balance", bold=True)
+    s.right(cols[5], y, parens(opening), bold=True)
+    for (day, text, ref, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4.5)
+        s.text(cols[0], y, day.strftime("%d/%m/%y"))
+        s.text(cols[1], y, day.strftime("%d/%m/%y"))
+        s.text(cols[2], y, text)
+        s.right(cols[3], y, ref)
+        s.right(cols[4], y, parens(amount))
+        s.right(cols[5], y, parens(last_balance([row])))
+    y = flow.need(6)
+    s.text(cols[2], y + 1, "Closing Balance", bold=True)
+    s.right(cols[5], y + 1, parens(closing), bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Deutsche Bank (DE): Buchung / Valuta / Vorgang / Soll / Haben, "02.01." dates, three-line
+# descriptions, signed "- 45,00" / "+ 2.500,00" amounts, Kontostand lines ------------------------------
+
+
+def write_deutsche_bank(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("2318.64")
+    items: list[tuple[date, date, list[str], Decimal]] = [
+        (
+            date(2024, 1, 2),
+            date(2024, 1, 2),
+            ["SEPA-Lastschrift von", "Stadtwerke München GmbH", "Abschlag Strom Kd-Nr 4711 01/2024"],
+            D("-86.00"),
+        ),
+        (
+            date(2024, 1, 3),
+            date(2024, 1, 3),
+            ["Dauerauftrag an", "Immobilien Huber GmbH & Co. KG", "Miete Wohnung 3. OG links Januar"],
+            D("-1150.00"),
+        ),
+        (
+            date(2024, 1, 5),
+            date(2024, 1, 4),
+            ["Kartenzahlung", "EDEKA Center Schwabing", "2024-01-04 Debitk. 12 VISA Debit"],
+            D("-54.37"),
+        ),
+        (
+            date(2024, 1, 10),
+            date(2024, 1, 10),
+            ["SEPA-Überweisung von", "Beispiel Software AG", "Lohn/Gehalt 01/2024 Pers-Nr 00815"],
+            D("3420.18"),
+        ),
+        (
+            date(2024, 1, 15),
+            date(2024, 1, 15),
+            ["SEPA-Lastschrift von", "Techniker Krankenkasse", "Beitrag Zusatzversicherung 2024"],
+            D("-27.50"),
+        ),
+        (
+            date(2024, 1, 19),
+            date(2024, 1, 19),
+            ["Auszahlung Geldautomat", "Deutsche Bank Filiale", "Muenchen Marienplatz"],
+            D("-200.00"),
+        ),
+        (
+            date(2024, 1, 24),
+            date(2024, 1, 24),
+            ["SEPA-Überweisung an", "Max Mustermann", "Anteil Urlaub Gardasee 2024"],
+            D("-350.00"),
+        ),
+        (
+            date(2024, 1, 31),
+            date(2024, 1, 31),
+            ["Kontoführungsentgelt", "Aktivkonto Januar 2024", "Details siehe Entgeltaufstellung"],
+            D("-11.90"),
+        ),
+    ]
+    closing = opening + sum((a for *_, a in items), D(0))
+    cols = (15, 33, 51, 165, 196)
+
+    def signed(amount: Decimal) -> str:
+        return ("- " if amount < 0 else "+ ") + eu(amount)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Deutsche Bank", bold=True, size=12)
+        s.text(120, 14, "Kontoauszug vom 01.01.2024 bis 31.01.2024", bold=True)
+        s.text(120, 18, "Kontonummer 1234567 00  BLZ 700 700 24")
+        s.text(120, 22, "IBAN DE89 7007 0024 0123 4567 00")
+        _page_footer(s, "Deutsche Bank AG, Taunusanlage 12, 60325 Frankfurt am Main", f"Seite {page}")
+        y = 34
+        if page == 1:
+            s.text(15, 32, "Frau Anna Schmidt")
+            s.text(15, 36, "Leopoldstraße 50, 80802 München")
+            y = 48
+        for k, label in enumerate(("Buchung", "Valuta", "Vorgang", "Soll", "Haben")):
+            (s.text if k < 3 else s.right)(cols[k], y, label, bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 270, first_bottom=110)
+    y = flow.need(6)
+    s.text(cols[2], y, "Kontostand am 31.12.2023", bold=True)
+    s.right(cols[4], y, signed(opening), bold=True)
+    for day, valued, lines, amount in items:
+        y = flow.need(3.7 * len(lines) + 2)
+        s.text(cols[0], y, day.strftime("%d.%m."))
+        s.text(cols[1], y, valued.strftime("%d.%m."))
+        for k, line in enumerate(lines):
+            s.text(cols[2], y + 3.7 * k, line)
+        s.right(cols[3] if amount < 0 else cols[4], y, signed(amount))
+    y = flow.need(7)
+    s.text(cols[2], y + 2, "Kontostand am 31.01.2024", bold=True)
+    s.right(cols[4], y + 2, signed(closing), bold=True)
+    s.save(path)
+    rows = [Row(d, " ".join(lines), a) for d, _, lines, a in items]
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- OTP Bank (HU): Könyvelés dátuma / Értéknap / Megnevezés / Összeg / Egyenleg, "2024.01.05." dates,
+# HUF with no decimals, "-12 500" -----------------------------------------------------------------------
+
+
+def write_otp(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("384250")
+    items: list[tuple[date, str, Decimal]] = [
+        (date(2024, 1, 2), "VÁSÁRLÁS KÁRTYÁVAL SPAR 1234 BUDAPEST", D("-12490")),
+        (date(2024, 1, 3), "CSOPORTOS BESZEDÉS MVM NEXT ENERGIAKERESKEDELMI", D("-18765")),
+        (date(2024, 1, 5), "ÁTUTALÁS JÓVÁÍRÁS MINTA KFT MUNKABÉR", D("612300")),
+        (date(2024, 1, 8), "KÉSZPÉNZFELVÉTEL ATM OTP DEÁK TÉR", D("-50000")),
+        (date(2024, 1, 10), "AZONNALI ÁTUTALÁS KOVÁCS PÉTER ALBÉRLET", D("-220000")),
+        (date(2024, 1, 15), "VÁSÁRLÁS KÁRTYÁVAL MOL TÖLTŐÁLLOMÁS", D("-23840")),
+        (date(2024, 1, 22), "ÁTUTALÁS JÓVÁÍRÁS NAGY ÉVA", D("15000")),
+        (date(2024, 1, 31), "SZÁMLAVEZETÉSI DÍJ", D("-1495")),
+    ]
+    rows = running(opening, items)
+    closing = last_balance(rows)
+    cols = (15, 40, 62, 168, 196)
+
+    def hu(day: date) -> str:
+        return day.strftime("%Y.%m.%d.")
+
+    def header(page: int) -> float:
+        s.text(15, 14, "OTP Bank", bold=True, size=13)
+        s.text(115, 14, "Számlakivonat", bold=True, size=10)
+        s.text(115, 19, "Számlaszám 11773016-12345678-00000000")
+        s.text(115, 23, "Időszak 2024.01.01. - 2024.01.31.  Devizanem HUF")
+        _page_footer(s, "OTP Bank Nyrt. 1051 Budapest, Nádor utca 16.", f"{page}. oldal")
+        y = 34
+        if page == 1:
+            s.text(15, 32, "SZABÓ ANNA")
+            s.text(15, 36, "1052 BUDAPEST, VÁCI UTCA 10.")
+            y = 48
+        labels = ("Könyvelés", "Értéknap", "Megnevezés", "Összeg", "Egyenleg")
+        for k, label in enumerate(labels):
+            (s.text if k < 3 else s.right)(cols[k], y, label, bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 270)
+    y = flow.need(5)
+    s.text(cols[2], y, "Nyitó egyenleg", bold=True)
+    s.right(cols[4], y, forint(opening), bold=True)
+    for (day, text, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4.5)
+        s.text(cols[0], y, hu(day))
+        s.text(cols[1], y, hu(day))
+        s.text(cols[2], y, text)
+        s.right(cols[3], y, forint(amount))
+        s.right(cols[4], y, forint(last_balance([row])))
+    y = flow.need(12)
+    s.text(cols[2], y + 1, "Jóváírások összesen", bold=True)
+    s.right(cols[3], y + 1, forint(sum((a for *_, a in items if a > 0), D(0))), bold=True)
+    s.text(cols[2], y + 5, "Terhelések összesen", bold=True)
+    s.right(cols[3], y + 5, forint(sum((a for *_, a in items if a < 0), D(0))), bold=True)
+    s.text(cols[2], y + 9, "Záró egyenleg", bold=True)
+    s.right(cols[4], y + 9, forint(closing), bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Nordea (FI): Kirjauspäivä "2024-01-05" / Arvopäivä "05.01" / Maksupäivä, Saaja/Maksaja and
+# Viesti lines, "+1 234,56" / "-45,00" EUR, Saldo -------------------------------------------------------
+
+
+def write_nordea(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("3204.18")
+    # (booking date, value date, description lines, signed amount)
+    items: list[tuple[date, date, list[str], Decimal]] = [
+        (date(2024, 1, 2), date(2024, 1, 2), ["KORTTIOSTO", "K-CITYMARKET HELSINKI ITÄKESKUS"], D("-78.45")),
+        (date(2024, 1, 3), date(2024, 1, 3), ["E-LASKU", "HELEN OY", "Viite 12345 67890"], D("-64.20")),
+        (date(2024, 1, 5), date(2024, 1, 5), ["PALKKA", "ESIMERKKI OYJ"], D("2875.33")),
+        (date(2024, 1, 8), date(2024, 1, 5), ["KORTTIOSTO", "HSL MOBIILI"], D("-64.70")),
+        (
+            date(2024, 1, 10),
+            date(2024, 1, 10),
+            ["TILISIIRTO", "ASUNTO OY KALLION HELMI", "Vuokra tammikuu"],
+            D("-980.00"),
+        ),
+        (date(2024, 1, 16), date(2024, 1, 16), ["MOBILEPAY", "VIRTANEN MATTI"], D("25.00")),
+        (date(2024, 1, 22), date(2024, 1, 22), ["KÄTEISNOSTO", "OTTO HELSINKI KAMPPI"], D("-100.00")),
+        (date(2024, 1, 31), date(2024, 1, 31), ["PALVELUMAKSU", "NORDEA ASIAKKUUS"], D("-6.90")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, _, lines, a in items])
+    closing = last_balance(rows)
+    cols = (15, 38, 56, 165, 196)
+
+    def signed(amount: Decimal) -> str:
+        return ("+" if amount > 0 else "") + polish(amount)
+
+    def header(page: int) -> float:
+        s.text(15, 14, "Nordea", bold=True, size=14)
+        s.text(115, 14, "Tiliote", bold=True, size=10)
+        s.text(115, 19, "Tili FI12 1234 5600 0007 85  EUR")
+        s.text(115, 23, "Ajalta 2024-01-01 - 2024-01-31")
+        _page_footer(s, "Nordea Bank Abp, Satamaradankatu 5, 00020 NORDEA", f"Sivu {page}")
+        y = 34
+        if page == 1:
+            s.text(15, 32, "LIISA KORHONEN")
+            s.text(15, 36, "MANNERHEIMINTIE 10 A 5, 00100 HELSINKI")
+            y = 48
+        labels = ("Kirjauspäivä", "Arvopäivä", "Tapahtuma", "Määrä EUR", "Saldo")
+        for k, label in enumerate(labels):
+            (s.text if k < 3 else s.right)(cols[k], y, label, bold=True)
+        return y + 6
+
+    flow = Flow(s, header, 270)
+    y = flow.need(5)
+    s.text(cols[2], y, "Alkusaldo 2024-01-01", bold=True)
+    s.right(cols[4], y, polish(opening), bold=True)
+    for (day, valued, lines, amount), row in zip(items, rows, strict=True):
+        y = flow.need(3.7 * len(lines) + 1.5)
+        s.text(cols[0], y, day.isoformat())
+        s.text(cols[1], y, valued.strftime("%d.%m"))
+        for k, line in enumerate(lines):
+            s.text(cols[2], y + 3.7 * k, line)
+        s.right(cols[3], y, signed(amount))
+        s.right(cols[4], y, polish(last_balance([row])))
+    y = flow.need(6)
+    s.text(cols[2], y + 1, "Loppusaldo 2024-01-31", bold=True)
+    s.right(cols[4], y + 1, polish(closing), bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
