@@ -1,0 +1,768 @@
+"""Invoices in the shapes of real vendors' and countries' invoices, drawn word by word at explicit positions.
+
+Written from what public invoices of each vendor or country look like (labels, date and amount
+formats, page furniture), not from the extractor's own label lists: an AWS monthly bill (``TOTAL
+AMOUNT DUE ON April 2, 2024``, a service table, remit-to bank lines), a Stripe-generated invoice
+(``Date of issue`` / ``Date due`` / ``Amount due``, a ``$107.79 USD due …`` banner), Google
+Workspace (EUR, VAT 19 %, Billing ID and domain), a German Rechnung (``Rechnungsnummer``,
+``Nettobetrag``, ``zzgl. USt. 19 %``, ``Gesamtbetrag``, a ``Leistungsdatum`` beside the invoice date,
+IBAN / USt-IdNr. / HRB footer), a French facture (``N° de facture``, ``Date d'émission``, ``Total
+HT`` / ``TVA 20 %`` / ``Total TTC``, ``1 234,56 €``, SIRET), a Dutch factuur (``Factuurnummer``,
+``15-03-2024``, KvK / BTW-nr / IBAN), an Indian GST tax invoice (GSTIN, HSN codes, CGST + SGST,
+a round-off line, ``₹1,23,456.00``), a UK VAT invoice (``VAT Reg No``, a ``Tax point`` date beside
+the invoice date, ``Payment terms: Net 30``), an Italian fattura (``Fattura n. 123/2024 del
+15/03/2024`` on one line, ``Imponibile`` / ``IVA 22%`` / ``Totale documento``, no currency sign at
+all), a Japanese-style invoice in English (``2024/03/15``, ``¥123,456`` without decimals, a
+registration number), a freelancer template (the vendor top right, the ``Bill To`` client on the
+left, ISO dates, ``USD`` only as a code, no tax line) and a Shopify order invoice (line items,
+a discount code, shipping, GST included in the prices, ``$174.00 AUD``).
+
+Each ``write_*`` function draws its PDF and returns the truth as an :class:`InvoiceMetadata`, by
+these rules (the model's: a field the document does not print is ``None``):
+
+- ``invoice_number``: the invoice's own number as printed, without its label or a ``#``; never an
+  order, customer, account, billing, VAT/GST or bank number.
+- ``invoice_date``: the issue date; not a tax point, service (Leistungsdatum) or period date.
+- ``due_date``: only a due date printed as a date (``Date due``, ``TOTAL AMOUNT DUE ON <date>``,
+  ``bis zum 29.03.2024``, ``Scadenza``); payment terms alone (``Net 30``, ``30 jours``) leave it
+  ``None``: computing it would be deriving a value the document does not print.
+- ``vendor``: the issuer's name as printed, never the bill-to customer.
+- ``currency``: ISO 4217, from a code, a symbol, or (the Italian fattura) the country alone.
+- ``subtotal``: the amount before tax as printed (the Shopify one: ``Subtotal`` before its
+  discount and shipping lines, as printed).
+- ``tax``: the tax amount printed; on the Indian GST invoice the sum of its CGST and SGST lines
+  (it prints no total-tax line); on the Shopify one the GST its prices include.
+- ``total``: the invoice's total (after round-off on the Indian one), not a line item's amount.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from backend.services.invoices import InvoiceMetadata
+from tests.support.bank_shaped_pdfs import D, Sheet, eu, french, lakh, us
+
+
+def _cents(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _table(
+    s: Sheet, y: float, columns: list[tuple[float, str]], rows: list[list[str]], step: float = 5
+) -> float:
+    """Header then rows; a column whose x is negative is right-aligned at ``-x``. Returns the next y."""
+    for x, title in columns:
+        (s.right if x < 0 else s.text)(abs(x), y, title, bold=True)
+    for row in rows:
+        y += step
+        for (x, _), cell in zip(columns, row, strict=True):
+            (s.right if x < 0 else s.text)(abs(x), y, cell)
+    return y + step
+
+
+# --- AWS (US): a monthly bill, the due date inside the total line -------------------------------
+
+
+def write_aws(path: Path) -> InvoiceMetadata:
+    s = Sheet("Letter", 8)
+    s.new_page()
+    s.text(15, 15, "Amazon Web Services, Inc.", bold=True, size=11)
+    s.text(15, 20, "410 Terry Avenue North")
+    s.text(15, 24, "Seattle, WA 98109-5210, US")
+    s.text(130, 15, "Invoice", bold=True, size=14)
+    s.text(130, 24, "Account number: 123456789012")
+    s.text(130, 28, "Invoice Number: 1487263950")
+    s.text(130, 32, "Invoice Date: April 2, 2024")
+    s.text(15, 38, "Bill to Address:", bold=True)
+    s.text(15, 42, "ATTN: Accounts Payable")
+    s.text(15, 46, "Acme Analytics LLC")
+    s.text(15, 50, "500 Market Street, San Francisco, CA 94105")
+    s.text(15, 62, "TOTAL AMOUNT DUE ON May 2, 2024", bold=True, size=10)
+    s.right(200, 62, "$1,234.56", bold=True, size=10)
+    s.text(15, 72, "This invoice is for the billing period March 1 - March 31, 2024")
+    s.text(15, 82, "Summary", bold=True)
+    s.text(15, 87, "AWS Service Charges")
+    s.right(200, 87, "$1,170.32")
+    s.text(20, 91, "Charges")
+    s.right(200, 91, "$1,200.32")
+    s.text(20, 95, "Credits")
+    s.right(200, 95, "-$30.00")
+    s.text(20, 99, "Tax")
+    s.right(200, 99, "$64.24")
+    s.text(15, 104, "Net Charges (After Credits/Discounts, excl. Tax)")
+    s.right(200, 104, "USD 1,170.32")
+    s.text(15, 108, "Total for this invoice", bold=True)
+    s.right(200, 108, "USD 1,234.56", bold=True)
+    y = _table(
+        s,
+        120,
+        [(15, "Detail"), (-200, "Amount")],
+        [
+            ["Amazon Elastic Compute Cloud", "$812.44"],
+            ["Amazon Simple Storage Service", "$203.18"],
+            ["Amazon Relational Database Service", "$184.70"],
+            ["AWS Support (Business)", "$0.00"],
+        ],
+    )
+    s.text(15, y + 6, "Remit to:", bold=True)
+    s.text(15, y + 10, "Bank: JPMorgan Chase Bank, N.A.  Account Number: 600123456789  ABA: 021000021")
+    s.text(15, y + 14, "Please include your Account number and Invoice Number with your payment.")
+    s.text(15, 260, "Amazon Web Services, Inc. Tax ID: 20-4938068", size=6)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="1487263950",
+        invoice_date=date(2024, 4, 2),
+        due_date=date(2024, 5, 2),
+        vendor="Amazon Web Services, Inc.",
+        currency="USD",
+        subtotal=D("1170.32"),
+        tax=D("64.24"),
+        total=D("1234.56"),
+    )
+
+
+# --- Stripe-generated invoice -------------------------------------------------------------------
+
+
+def write_stripe(path: Path) -> InvoiceMetadata:
+    s = Sheet("Letter", 8)
+    s.new_page()
+    subtotal = D("99.00")
+    tax = _cents(subtotal * D("0.08875"))
+    total = subtotal + tax
+    s.text(15, 18, "Invoice", bold=True, size=16)
+    s.text(15, 28, "Invoice number")
+    s.text(50, 28, "3F2A1B0C-0001")
+    s.text(15, 32, "Date of issue")
+    s.text(50, 32, "March 15, 2024")
+    s.text(15, 36, "Date due")
+    s.text(50, 36, "April 14, 2024")
+    s.text(15, 48, "Linear Orbit, Inc.", bold=True)
+    s.text(15, 52, "228 Park Ave S")
+    s.text(15, 56, "New York, New York 10003")
+    s.text(15, 60, "United States")
+    s.text(15, 64, "billing@linearorbit.example")
+    s.text(90, 48, "Bill to", bold=True)
+    s.text(90, 52, "Hooli Labs")
+    s.text(90, 56, "1 Hacker Way")
+    s.text(90, 60, "Palo Alto, California 94301")
+    s.text(90, 64, "ap@hooli.example")
+    s.text(15, 78, f"{us(total, dollar='$')} USD due April 14, 2024", bold=True, size=12)
+    s.text(15, 84, "Pay online")
+    y = _table(
+        s,
+        98,
+        [(15, "Description"), (-140, "Qty"), (-170, "Unit price"), (-200, "Amount")],
+        [
+            ["Pro plan (× 3 seats)", "3", "$30.00", "$90.00"],
+            ["Add-on storage", "1", "$9.00", "$9.00"],
+        ],
+    )
+    s.text(30, y - 1, "Mar 15 – Apr 15, 2024", size=6)
+    y += 4
+    for label, value in (
+        ("Subtotal", us(subtotal, dollar="$")),
+        ("Tax (8.875% on $99.00)", us(tax, dollar="$")),
+        ("Total", us(total, dollar="$")),
+    ):
+        s.text(120, y, label)
+        s.right(200, y, value)
+        y += 5
+    s.text(120, y, "Amount due", bold=True)
+    s.right(200, y, f"{us(total, dollar='$')} USD", bold=True)
+    s.text(15, 262, f"3F2A1B0C-0001 · {us(total, dollar='$')} USD due April 14, 2024", size=6)
+    s.right(200, 262, "Page 1 of 1", size=6)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="3F2A1B0C-0001",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 14),
+        vendor="Linear Orbit, Inc.",
+        currency="USD",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Google Workspace (IE, EUR, VAT) ------------------------------------------------------------
+
+
+def write_google_workspace(path: Path) -> InvoiceMetadata:
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal = D("138.00")
+    tax = _cents(subtotal * D("0.19"))
+    total = subtotal + tax
+    s.text(15, 18, "Google Workspace", bold=True, size=12)
+    s.text(140, 18, "Invoice", bold=True, size=14)
+    s.text(140, 26, "Invoice number: 5123456789")
+    s.text(140, 30, "Invoice date: 31 Mar 2024")
+    s.text(140, 34, "Billing ID: 1234-5678-9012")
+    s.text(140, 38, "Domain name: example.de")
+    s.text(15, 30, "Bill to", bold=True)
+    s.text(15, 34, "Beispiel Handels GmbH")
+    s.text(15, 38, "Friedrichstraße 12")
+    s.text(15, 42, "10117 Berlin, Germany")
+    s.text(15, 46, "VAT number: DE987654321")
+    s.text(15, 56, "Details", bold=True)
+    s.text(15, 61, "Google Ireland Limited")
+    s.text(15, 65, "Gordon House, Barrow Street")
+    s.text(15, 69, "Dublin 4, Ireland")
+    s.text(15, 73, "VAT number: IE6388047V")
+    s.text(140, 56, "Total in EUR", bold=True)
+    s.text(140, 63, f"€{us(total)}", bold=True, size=14)
+    s.text(15, 88, "Summary for Mar 1, 2024 - Mar 31, 2024", bold=True)
+    y = _table(
+        s,
+        96,
+        [(15, "Description"), (-150, "Users"), (-195, "Amount (€)")],
+        [
+            ["Google Workspace Business Standard: Mar 1 - 31", "10", "115.00"],
+            ["Google Workspace Business Starter: Mar 1 - 31", "4", "23.00"],
+        ],
+    )
+    for label, value in (
+        ("Subtotal in EUR", f"€{subtotal}"),
+        ("VAT (19%)", f"€{tax}"),
+        ("Total in EUR", f"€{total}"),
+    ):
+        y += 5
+        s.text(120, y, label, bold=label.startswith("Total"))
+        s.right(195, y, value, bold=label.startswith("Total"))
+    s.text(15, y + 14, "You will be automatically charged for any amount due.", size=7)
+    s.text(15, 280, "Google Ireland Limited, Gordon House, Barrow Street, Dublin 4, Ireland", size=6)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="5123456789",
+        invoice_date=date(2024, 3, 31),
+        due_date=None,
+        vendor="Google Ireland Limited",
+        currency="EUR",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- German Rechnung ----------------------------------------------------------------------------
+
+
+def write_german_rechnung(path: Path) -> InvoiceMetadata:
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal = D("1234.56")
+    tax = _cents(subtotal * D("0.19"))
+    total = subtotal + tax
+    s.text(130, 18, "Müller & Söhne GmbH", bold=True, size=12)
+    s.text(130, 23, "Hauptstraße 5")
+    s.text(130, 27, "10115 Berlin")
+    s.text(130, 31, "Tel. 030 1234567")
+    s.text(20, 45, "Müller & Söhne GmbH · Hauptstraße 5 · 10115 Berlin", size=6)
+    s.text(20, 51, "Beispiel AG")
+    s.text(20, 55, "z. Hd. Frau Schmidt")
+    s.text(20, 59, "Lindenallee 23")
+    s.text(20, 63, "80331 München")
+    s.text(130, 51, "Rechnungsnummer:")
+    s.text(165, 51, "2024-0315")
+    s.text(130, 55, "Rechnungsdatum:")
+    s.text(165, 55, "15.03.2024")
+    s.text(130, 59, "Leistungsdatum:")
+    s.text(165, 59, "14.03.2024")
+    s.text(130, 63, "Kundennummer:")
+    s.text(165, 63, "10023")
+    s.text(20, 80, "Rechnung", bold=True, size=12)
+    s.text(20, 88, "Sehr geehrte Damen und Herren,")
+    s.text(20, 92, "wir erlauben uns, Ihnen folgende Leistungen in Rechnung zu stellen:")
+    y = _table(
+        s,
+        102,
+        [(20, "Pos."), (32, "Menge"), (48, "Bezeichnung"), (-165, "Einzelpreis"), (-190, "Gesamt")],
+        [
+            ["1", "8 Std.", "Beratung Netzwerkplanung", "95,00 €", "760,00 €"],
+            ["2", "1 Stk.", "Switch 24 Port", "349,90 €", "349,90 €"],
+            ["3", "2 Stk.", "Patchkabel-Set", "62,33 €", "124,66 €"],
+        ],
+    )
+    for label, value, bold in (
+        ("Nettobetrag", f"{eu(subtotal)} €", False),
+        ("zzgl. USt. 19 %", f"{eu(tax)} €", False),
+        ("Gesamtbetrag", f"{eu(total)} €", True),
+    ):
+        y += 5
+        s.text(120, y, label, bold=bold)
+        s.right(190, y, value, bold=bold)
+    s.text(20, y + 12, "Zahlbar innerhalb von 14 Tagen ohne Abzug bis zum 29.03.2024.")
+    s.text(20, y + 16, "Mit freundlichen Grüßen")
+    court = "Amtsgericht Berlin HRB 12345 · Geschäftsführer: Hans Müller"
+    s.text(20, 275, f"Müller & Söhne GmbH · {court}", size=6)
+    s.text(20, 279, "Commerzbank · IBAN: DE89 3704 0044 0532 0130 00 · BIC: COBADEFFXXX", size=6)
+    s.text(20, 283, "USt-IdNr.: DE123456789 · Steuernummer: 27/123/45678", size=6)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="2024-0315",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 3, 29),
+        vendor="Müller & Söhne GmbH",
+        currency="EUR",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- French facture -----------------------------------------------------------------------------
+
+
+def write_french_facture(path: Path) -> InvoiceMetadata:
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal = D("1234.56")
+    tax = _cents(subtotal * D("0.20"))
+    total = subtotal + tax
+    s.text(20, 18, "Atelier Lumière SARL", bold=True, size=12)
+    s.text(20, 23, "12 rue des Lilas")
+    s.text(20, 27, "69003 Lyon")
+    s.text(20, 31, "SIRET : 123 456 789 00012")
+    s.text(20, 35, "TVA intracom. : FR12 123456789")
+    s.text(120, 45, "Client :", bold=True)
+    s.text(120, 49, "Boulangerie Martin")
+    s.text(120, 53, "4 place Bellecour")
+    s.text(120, 57, "69002 Lyon")
+    s.text(20, 70, "FACTURE", bold=True, size=14)
+    s.text(20, 78, "N° de facture : F-2024-0042")
+    s.text(20, 82, "Date d'émission : 15/03/2024")
+    s.text(20, 86, "Date d'échéance : 14/04/2024")
+    s.text(110, 78, "Réf. client : CL-0087")
+    y = _table(
+        s,
+        98,
+        [(20, "Désignation"), (-120, "Qté"), (-150, "P.U. HT"), (-190, "Montant HT")],
+        [
+            ["Installation éclairage boutique", "1", "850,00 €", "850,00 €"],
+            ["Luminaires suspendus LED (lot de 3)", "1", "384,56 €", "384,56 €"],
+        ],
+    )
+    for label, value, bold in (
+        ("Total HT", f"{french(subtotal)} €", False),
+        ("TVA 20 %", f"{french(tax)} €", False),
+        ("Total TTC", f"{french(total)} €", True),
+    ):
+        y += 5
+        s.text(125, y, label, bold=bold)
+        s.right(190, y, value, bold=bold)
+    s.text(20, y + 12, "Conditions de paiement : 30 jours. Pas d'escompte pour paiement anticipé.")
+    late = "pénalité de 3 fois le taux d'intérêt légal et indemnité forfaitaire de 40 €."
+    s.text(20, y + 16, f"En cas de retard, {late}")
+    s.text(20, 280, "IBAN : FR76 3000 6000 0112 3456 7890 189 · BIC : AGRIFRPP", size=6)
+    s.text(20, 284, "Atelier Lumière SARL au capital de 10 000 € · RCS Lyon 123 456 789", size=6)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="F-2024-0042",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 14),
+        vendor="Atelier Lumière SARL",
+        currency="EUR",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Dutch factuur ------------------------------------------------------------------------------
+
+
+def write_dutch_factuur(path: Path) -> InvoiceMetadata:
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal = D("850.00")
+    tax = _cents(subtotal * D("0.21"))
+    total = subtotal + tax
+    s.text(20, 18, "Studio Noord B.V.", bold=True, size=12)
+    s.text(20, 23, "Keizersgracht 100")
+    s.text(20, 27, "1015 CX Amsterdam")
+    s.text(130, 18, "KvK 12345678")
+    s.text(130, 22, "BTW-nr NL123456789B01")
+    s.text(130, 26, "IBAN NL91 ABNA 0417 1643 00")
+    s.text(20, 42, "Jansen Installatietechniek")
+    s.text(20, 46, "t.a.v. de administratie")
+    s.text(20, 50, "Industrieweg 8")
+    s.text(20, 54, "3542 AD Utrecht")
+    s.text(20, 68, "FACTUUR", bold=True, size=14)
+    for i, (label, value) in enumerate(
+        (("Factuurnummer", "2024-117"), ("Factuurdatum", "15-03-2024"), ("Vervaldatum", "14-04-2024"),
+         ("Klantnummer", "C-2291"))
+    ):
+        s.text(20, 76 + 4 * i, label)
+        s.text(55, 76 + 4 * i, value)
+    y = _table(
+        s,
+        100,
+        [(20, "Omschrijving"), (-130, "Aantal"), (-160, "Prijs"), (-190, "Bedrag")],
+        [
+            ["Huisstijl ontwerp", "1", "€ 600,00", "€ 600,00"],
+            ["Drukproef visitekaartjes", "2", "€ 125,00", "€ 250,00"],
+        ],
+    )
+    for label, value, bold in (
+        ("Subtotaal", f"€ {eu(subtotal)}", False),
+        ("BTW 21%", f"€ {eu(tax)}", False),
+        ("Totaal", f"€ {eu(total)}", True),
+    ):
+        y += 5
+        s.text(130, y, label, bold=bold)
+        s.right(190, y, value, bold=bold)
+    s.text(20, y + 12, "Wij verzoeken u het totaalbedrag voor 14-04-2024 over te maken op")
+    s.text(20, y + 16, "IBAN NL91 ABNA 0417 1643 00 t.n.v. Studio Noord B.V. o.v.v. factuurnummer 2024-117.")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="2024-117",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 14),
+        vendor="Studio Noord B.V.",
+        currency="EUR",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Indian GST tax invoice ---------------------------------------------------------------------
+
+
+def write_indian_gst(path: Path) -> InvoiceMetadata:
+    """Tax = CGST + SGST (the invoice prints no total-tax line); total after the round-off."""
+    s = Sheet("A4", 7.5)
+    s.new_page()
+    taxable = D("104623.73")
+    cgst = _cents(taxable * D("0.09"))
+    sgst = cgst
+    exact = taxable + cgst + sgst
+    total = exact.quantize(D(1), rounding=ROUND_HALF_UP)
+    round_off = total - exact
+    s.text(80, 14, "TAX INVOICE", bold=True, size=12)
+    s.text(15, 24, "Sharma Textiles Pvt. Ltd.", bold=True, size=11)
+    s.text(15, 29, "Plot 14, MIDC Industrial Area, Bhiwandi, Thane 421302")
+    s.text(15, 33, "GSTIN: 27AABCS1234F1Z5   PAN: AABCS1234F")
+    s.text(15, 37, "State: Maharashtra, Code: 27")
+    s.text(125, 24, "Invoice No.: ST/2023-24/0456")
+    s.text(125, 28, "Invoice Date: 15-Mar-2024")
+    s.text(125, 32, "Place of Supply: Maharashtra (27)")
+    s.text(125, 36, "Reverse Charge: No")
+    s.text(15, 46, "Bill To:", bold=True)
+    s.text(15, 50, "Kapoor Garments LLP")
+    s.text(15, 54, "22 Linking Road, Bandra West, Mumbai 400050")
+    s.text(15, 58, "GSTIN: 27AAKFK9876L1Z2")
+    y = _table(
+        s,
+        70,
+        [
+            (15, "Sr."), (24, "Description of Goods"), (90, "HSN"), (-120, "Qty"), (-145, "Rate"),
+            (-195, "Taxable Value"),
+        ],
+        [
+            ["1", "Cotton Shirting Fabric", "5208", "850 m", "84.50", lakh(D("71825.00"))],
+            ["2", "Polyester Suiting Fabric", "5407", "312 m", "105.12", lakh(D("32797.44"))],
+            ["3", "Packing & Forwarding", "9965", "1", "1.29", "1.29"],
+        ],
+    )
+    for label, value in (
+        ("Total Taxable Value", f"₹{lakh(taxable)}"),
+        ("CGST @ 9%", f"₹{lakh(cgst)}"),
+        ("SGST @ 9%", f"₹{lakh(sgst)}"),
+        ("Round Off", f"(-){round_off.copy_abs()}" if round_off < 0 else f"{round_off}"),
+        ("Grand Total", f"₹{lakh(total)}"),
+    ):
+        y += 5
+        s.text(120, y, label, bold=label == "Grand Total")
+        s.right(195, y, value, bold=label == "Grand Total")
+    s.text(15, y + 10, "Amount in words: Rupees One Lakh Twenty Three Thousand Four Hundred Fifty Six Only")
+    s.text(15, y + 18, "Bank Details: HDFC Bank, A/c No. 50100123456789, IFSC HDFC0001234", size=7)
+    declaration = "We declare that this invoice shows the actual price of the goods described."
+    s.text(15, y + 22, f"Declaration: {declaration}", size=6)
+    s.text(140, y + 34, "For Sharma Textiles Pvt. Ltd.")
+    s.text(150, y + 46, "Authorised Signatory")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="ST/2023-24/0456",
+        invoice_date=date(2024, 3, 15),
+        due_date=None,
+        vendor="Sharma Textiles Pvt. Ltd.",
+        currency="INR",
+        subtotal=taxable,
+        tax=cgst + sgst,
+        total=total,
+    )
+
+
+# --- UK VAT invoice -----------------------------------------------------------------------------
+
+
+def write_uk_vat(path: Path) -> InvoiceMetadata:
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal = D("1250.00")
+    tax = _cents(subtotal * D("0.20"))
+    total = subtotal + tax
+    s.text(20, 18, "Thames Valley Plumbing Ltd", bold=True, size=12)
+    s.text(20, 23, "Unit 4, Riverside Estate, Reading RG1 8AA")
+    s.text(20, 27, "VAT Reg No: GB 123 4567 89")
+    s.text(20, 31, "Company No. 01234567")
+    s.text(150, 18, "VAT INVOICE", bold=True, size=12)
+    s.text(130, 28, "Invoice No: TVP-1043")
+    s.text(130, 32, "Invoice Date: 15 Mar 2024")
+    s.text(130, 36, "Tax point: 12 Mar 2024")
+    s.text(130, 40, "Your ref: PO 7781")
+    s.text(20, 44, "Invoice to:", bold=True)
+    s.text(20, 48, "Oakwood Lettings Ltd")
+    s.text(20, 52, "18 Castle Street, Reading RG1 7RD")
+    y = _table(
+        s,
+        66,
+        [(20, "Description"), (-120, "Qty"), (-145, "Unit £"), (-165, "VAT %"), (-190, "Net £")],
+        [
+            ["Boiler replacement, labour", "1", "650.00", "20", "650.00"],
+            ["Combi boiler 30kW", "1", "540.00", "20", "540.00"],
+            ["Fittings and sundries", "1", "60.00", "20", "60.00"],
+        ],
+    )
+    for label, value, bold in (
+        ("Net total", f"£{us(subtotal)}", False),
+        ("VAT @ 20%", f"£{us(tax)}", False),
+        ("Total due", f"£{us(total)}", True),
+    ):
+        y += 5
+        s.text(130, y, label, bold=bold)
+        s.right(190, y, value, bold=bold)
+    s.text(20, y + 12, "Payment terms: Net 30")
+    s.text(20, y + 16, "Please pay by bank transfer: Sort code 20-00-00  Account 12345678  Ref TVP-1043")
+    s.text(20, 282, "Registered in England and Wales No. 01234567. Registered office as above.", size=6)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="TVP-1043",
+        invoice_date=date(2024, 3, 15),
+        due_date=None,
+        vendor="Thames Valley Plumbing Ltd",
+        currency="GBP",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Italian fattura: number and date on one line, no currency printed --------------------------
+
+
+def write_italian_fattura(path: Path) -> InvoiceMetadata:
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal = D("1000.00")
+    tax = _cents(subtotal * D("0.22"))
+    total = subtotal + tax
+    s.text(20, 18, "Rossi Forniture S.r.l.", bold=True, size=12)
+    s.text(20, 23, "Via Roma 45, 20121 Milano (MI)")
+    s.text(20, 27, "P.IVA 01234567890 - C.F. 01234567890")
+    s.text(20, 31, "REA MI-1234567 - Cap. soc. 10.000,00 i.v.")
+    s.text(120, 42, "Spett.le", size=7)
+    s.text(120, 46, "Bianchi Costruzioni S.p.A.")
+    s.text(120, 50, "Corso Vittorio Emanuele 10")
+    s.text(120, 54, "10121 Torino (TO)")
+    s.text(120, 58, "P.IVA 09876543210")
+    s.text(20, 70, "Fattura n. 123/2024 del 15/03/2024", bold=True, size=11)
+    y = _table(
+        s,
+        82,
+        [(20, "Descrizione"), (-120, "Q.tà"), (-145, "Prezzo"), (-165, "IVA"), (-190, "Importo")],
+        [
+            ["Cemento Portland 25 kg", "40", "9,50", "22", "380,00"],
+            ["Tondino acciaio 12 mm", "100", "6,20", "22", "620,00"],
+        ],
+    )
+    for label, value, bold in (
+        ("Imponibile", eu(subtotal), False),
+        ("IVA 22%", eu(tax), False),
+        ("Totale documento", eu(total), True),
+    ):
+        y += 5
+        s.text(125, y, label, bold=bold)
+        s.right(190, y, value, bold=bold)
+    s.text(20, y + 12, "Modalità di pagamento: Bonifico bancario")
+    s.text(20, y + 16, "Scadenza: 15/04/2024")
+    s.text(20, y + 20, "IBAN: IT60 X054 2811 1010 0000 0123 456")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="123/2024",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 15),
+        vendor="Rossi Forniture S.r.l.",
+        currency="EUR",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Japanese-style invoice in English: yen without decimals, YYYY/MM/DD ------------------------
+
+
+def write_japanese(path: Path) -> InvoiceMetadata:
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal = D("112233")
+    tax = (subtotal * D("0.10")).quantize(D(1), rounding="ROUND_DOWN")
+    total = subtotal + tax
+    s.text(85, 16, "INVOICE", bold=True, size=14)
+    s.text(20, 28, "Tanaka Trading Co., Ltd.", size=10)
+    s.text(20, 33, "Attn: Purchasing Department")
+    s.text(130, 28, "Invoice No.: SC-24-0315")
+    s.text(130, 32, "Issue Date: 2024/03/15")
+    s.text(130, 36, "Payment Due: 2024/04/30")
+    s.text(130, 46, "Sakura Components K.K.", bold=True, size=10)
+    s.text(130, 51, "2-1-1 Shibuya, Shibuya-ku, Tokyo 150-0002")
+    s.text(130, 55, "Registration No. T1234567890123")
+    s.text(20, 66, "Total Amount Due", bold=True, size=11)
+    s.text(70, 66, f"¥{total:,}", bold=True, size=11)
+    y = _table(
+        s,
+        78,
+        [(20, "Item"), (-120, "Qty"), (-150, "Unit Price"), (-190, "Amount")],
+        [
+            ["Precision bearing 608ZZ", "300", "¥187", "¥56,100"],
+            ["Stepper motor NEMA17", "19", "¥2,890", "¥54,910"],
+            ["Shipping", "1", "¥1,223", "¥1,223"],
+        ],
+    )
+    for label, value, bold in (
+        ("Subtotal", f"¥{subtotal:,}", False),
+        ("Consumption Tax (10%)", f"¥{tax:,}", False),
+        ("Total", f"¥{total:,}", True),
+    ):
+        y += 5
+        s.text(120, y, label, bold=bold)
+        s.right(190, y, value, bold=bold)
+    s.text(20, y + 12, "Bank transfer to: MUFG Bank, Shibuya Branch (135), Ordinary Account 1234567")
+    s.text(20, y + 16, "Account name: Sakura Components K.K. Transfer fees are borne by the customer.")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="SC-24-0315",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 30),
+        vendor="Sakura Components K.K.",
+        currency="JPY",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Freelancer template: vendor top right, Bill To on the left, no tax -------------------------
+
+
+def write_freelancer(path: Path) -> InvoiceMetadata:
+    s = Sheet("Letter", 8)
+    s.new_page()
+    s.text(15, 22, "INVOICE", bold=True, size=22)
+    s.right(200, 16, "Jane Cooper Design", bold=True, size=10)
+    s.right(200, 21, "84 Elm Street, Apt 3")
+    s.right(200, 25, "Portland, OR 97205")
+    s.right(200, 29, "jane@janecooper.example")
+    s.right(200, 33, "(503) 555-0142")
+    s.text(15, 46, "Bill To", bold=True)
+    s.text(15, 51, "Globex Corporation")
+    s.text(15, 55, "Attn: Hank Scorpio")
+    s.text(15, 59, "1 Globex Way, Cypress Creek, OR 97000")
+    s.text(130, 46, "Invoice #")
+    s.right(200, 46, "0042")
+    s.text(130, 51, "Date")
+    s.right(200, 51, "2024-03-15")
+    s.text(130, 55, "Due")
+    s.right(200, 55, "2024-04-14")
+    y = _table(
+        s,
+        74,
+        [(15, "Description"), (-140, "Hours"), (-170, "Rate"), (-200, "Amount")],
+        [
+            ["Brand identity workshop", "6", "80.00", "480.00"],
+            ["Logo design, three rounds", "16", "80.00", "1,280.00"],
+            ["Website mockups", "8", "80.00", "640.00"],
+        ],
+    )
+    for label, value, bold in (("Subtotal", "2,400.00", False), ("Total (USD)", "2,400.00", True)):
+        y += 5
+        s.text(140, y, label, bold=bold)
+        s.right(200, y, value, bold=bold)
+    ach = "Routing 123000848, Account 9876543210"
+    s.text(15, y + 12, f"Payment by ACH: {ach}, or PayPal jane@janecooper.example")
+    s.text(15, y + 16, "Thank you for your business!")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="0042",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 14),
+        vendor="Jane Cooper Design",
+        currency="USD",
+        subtotal=D("2400.00"),
+        tax=None,
+        total=D("2400.00"),
+    )
+
+
+# --- Shopify order invoice (AU): line items, discount, shipping, GST included -------------------
+
+
+def write_shopify(path: Path) -> InvoiceMetadata:
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal = D("180.00")
+    discount = D("18.00")
+    shipping = D("12.00")
+    total = subtotal - discount + shipping
+    gst = _cents(total / 11)
+    s.text(20, 18, "Maple & Moss Goods", bold=True, size=12)
+    s.text(20, 23, "7 Smith Street, Fitzroy VIC 3065, Australia")
+    s.text(20, 27, "ABN 51 824 753 556")
+    s.text(150, 18, "Tax Invoice", bold=True, size=12)
+    s.text(130, 28, "Invoice No. MM-1042")
+    s.text(130, 32, "Order #1042")
+    s.text(130, 36, "Date 15/03/2024")
+    s.text(20, 44, "Ship to", bold=True)
+    s.text(20, 48, "Olivia Nguyen")
+    s.text(20, 52, "31 Beach Road, St Kilda VIC 3182")
+    s.text(90, 44, "Bill to", bold=True)
+    s.text(90, 48, "Olivia Nguyen")
+    s.text(90, 52, "31 Beach Road, St Kilda VIC 3182")
+    y = _table(
+        s,
+        66,
+        [(20, "Item"), (-130, "Qty"), (-160, "Price"), (-190, "Total")],
+        [
+            ["Linen Throw – Sage", "1", "$89.00", "$89.00"],
+            ["Soy Candle 300g – Fig", "2", "$28.50", "$57.00"],
+            ["Ceramic Mug – Speckle", "2", "$17.00", "$34.00"],
+        ],
+    )
+    for label, value, bold in (
+        ("Subtotal", f"${subtotal}", False),
+        ("Discount (SPRING10)", f"-${discount}", False),
+        ("Shipping (Standard)", f"${shipping}", False),
+        ("Total", f"${total} AUD", True),
+        ("Including GST", f"${gst}", False),
+    ):
+        y += 5
+        s.text(120, y, label, bold=bold)
+        s.right(190, y, value, bold=bold)
+    s.text(20, y + 12, "Paid by Visa ending in 4242 on 15/03/2024")
+    s.text(20, y + 16, "Questions? hello@maplemoss.example · maplemoss.example")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="MM-1042",
+        invoice_date=date(2024, 3, 15),
+        due_date=None,
+        vendor="Maple & Moss Goods",
+        currency="AUD",
+        subtotal=subtotal,
+        tax=gst,
+        total=total,
+    )
