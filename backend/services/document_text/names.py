@@ -18,9 +18,14 @@ LEGAL_FORMS = frozenset(
         "GmbH", "AG", "eG", "KG", "KGaA", "UG", "SE", "e.K.", "B.V.", "BV", "N.V.", "NV",
         "Ltd", "Ltd.", "Limited", "Inc", "Inc.", "LLC", "LLP", "PLC", "plc", "Corp", "Corp.",
         "Corporation", "S.A.", "SA", "SAS", "SARL", "S.r.l.", "S.p.A.", "N.A.", "Oy", "AB",
-        "ApS", "A/S", "ASA", "Bhd", "Bhd.", "Berhad",
+        "ApS", "A/S", "ASA", "Bhd", "Bhd.", "Berhad", "K.K.", "SRL", "S.L.", "S.A.S.",
     }
 )  # fmt: skip
+# Words that open a legal form of several words, as printed ("Pvt. Ltd.", "Co., Ltd.",
+# "Pte. Ltd.", "Sdn. Bhd.", "GmbH & Co. KG"); compared without a trailing comma.
+LEGAL_FORM_OPENERS = frozenset(
+    {"Pvt.", "Pvt", "Private", "Pte.", "Pte", "Pty.", "Pty", "(Pty)", "Co.", "Sdn.", "Sdn", "&"}
+)
 # Words that end an organisation's name without being a legal form ("Summit Card Services",
 # "TD Canada Trust", "Kestrel Building Society"), lower case.
 ORGANISATION_ENDINGS = frozenset(

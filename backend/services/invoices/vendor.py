@@ -1,33 +1,160 @@
 """Find the vendor (issuer) name of an invoice.
 
-In order of evidence: a "Vendor:"-style label; else the first company name on the first
-page carrying a legal form ("QualityHosting AG", "Coolblue B.V."); else a first-page
-line spelling the vendor's printed website ("Azure Interior" for www.azure-interior.com).
+The vendor is the party that issues the invoice, never the one it is addressed to. The
+first page is read as *runs*: the words of a line up to a column gap, so a right-hand
+column's text printed on the same baseline as the left's ("Linear Orbit, Inc."  "Bill to")
+is never read as one name. Runs in a *recipient block* are set aside first: the block a
+recipient label opens ("Bill to", "Invoice to", "Customer:", "Ship to", "Rechnungsempfänger",
+"Client :", "Kunde:", "Spett.le"...), and the block holding an attention line ("Attn:",
+"z. Hd.", "t.a.v."), which only a recipient's address prints. A block is the run and the runs
+under it in the same column, down to a blank line's gap.
+
+Then, in order of evidence: a "Vendor:"-style label; else the first company name carrying a
+legal form ("QualityHosting AG", "Amazon Web Services, Inc.", "Sharma Textiles Pvt. Ltd.")
+outside recipient blocks; else a run spelling the vendor's printed website ("Azure Interior"
+for www.azure-interior.com); else, when a recipient label names the customer, the first
+name-like run printed above it (a freelancer's or a shop's name at the top, left or right).
 Nothing found -> ``None``.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from backend.services.document_text.layout import Line, Word
-from backend.services.document_text.names import LEGAL_FORMS
-from backend.services.invoices.labels import Field, LabelHit
+from backend.services.document_text.names import LEGAL_FORM_OPENERS, LEGAL_FORMS
+from backend.services.invoices.labels import Field, LabelHit, find_hits
 
 # Words that end a company name when reading backwards from its legal form.
 _TITLE_WORDS = frozenset({"invoice", "rechnung", "factuur", "facture", "from", "von", "van"})
+# Runs made only of these words are a document's title, not a party ("Tax Invoice").
+_DOCUMENT_TITLES = frozenset(
+    {"invoice", "tax", "vat", "gst", "commercial", "proforma", "pro-forma", "receipt", "bill",
+     "rechnung", "factuur", "facture", "fattura", "factura", "original", "copy", "duplicate"}
+)  # fmt: skip
 _SEPARATORS = frozenset({"-", "–", "|", "•", "·"})
 _MAX_NAME_WORDS = 5
+# Words further apart than this many times the left word's height are in different columns.
+_COLUMN_GAP = 1.5
+# A run belongs to the block above it when the gap between them is under this many times
+# the smaller one's height: a blank line's gap ends a block.
+_BLOCK_GAP = 1.0
+# A run starts in a block's column when its left edge is this close to or right of the block's.
+_COLUMN_SLACK = 2.0
 _LETTER = re.compile(r"[^\W\d_]")
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]")
 _WEBSITE_RE = re.compile(r"(?:https?://(?:www\.)?|(?<![\w@.])www\.)([a-z0-9-]+)\.[a-z]{2,}", re.IGNORECASE)
+# A run opening with one of these labels (alone, or before a colon) introduces the recipient:
+# "Customer:" does, "Customer number: 10023" does not.
+_RECIPIENT_LABEL = re.compile(
+    r"^(?:(?:bill(?:ed)?|invoice[sd]?|sold|ship(?:ped)?|deliver(?:ed|y)?|issued)\s+to|customer|recipient|"
+    r"client|cliente|klant|kunde|destinataire|factur[ée]\s+[àa]|rechnungsempfänger|empfänger|"
+    r"rechnungsadresse|lieferadresse|factuuradres|spett\.?\s?le|spettabile)"
+    r"(?:\s+(?:address|adresse|details))?\s*(?::|$)",
+    re.IGNORECASE,
+)
+# A tax id as sellers print theirs: its label, then a value holding digits.
+_TAX_ID = re.compile(
+    r"\b(?:VAT|USt|UStId|USt-IdNr|Steuer-?nr|Steuernummer|MwSt|Tax\s+(?:ID|No|Reg)|TIN|EIN|GSTIN|GST\s+No|"
+    r"ABN|BTW|TVA|P\.?\s?IVA|Partita\s+IVA|NIF|CIF|Registration\s+No)\b[^\d\n]{0,20}\d",
+    re.IGNORECASE,
+)
+# A run opening with one of these is the recipient's attention line ("Attn: Accounts Payable").
+_ATTENTION = re.compile(
+    r"^(?:attn\b|attention\b|z\.\s?hd\.?|zu\s+händen|t\.\s?a\.\s?v\.|c/o\b|à\s+l'attention|a\.?\s?c\.?\s+di\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """The words of one line up to a column gap, with the line's index among the page's."""
+
+    words: tuple[Word, ...]
+    line: int
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def top(self) -> float:
+        return min(word.top for word in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(word.bottom for word in self.words)
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
 
 
 def find_vendor(lines: Sequence[Line], hits: Sequence[LabelHit]) -> str | None:
     """The vendor's name, or ``None`` when the document gives no evidence of it."""
     first_page = [line for line in lines if line.page == 0]
-    return _labelled_vendor(hits) or _legal_entity(first_page) or _website_name(first_page)
+    runs = [run for index, line in enumerate(first_page) for run in _runs(line, index)]
+    recipients = _recipient_runs(runs)
+    parties = [run for run in runs if run not in recipients]
+    return (
+        _labelled_vendor(hits)
+        or _legal_entity(parties, runs)
+        or _website_name(first_page, parties)
+        or _name_above_recipient(runs, recipients)
+    )
+
+
+def _runs(line: Line, index: int) -> list[_Run]:
+    """``line``'s words split where a gap wider than a column gap separates them."""
+    runs: list[list[Word]] = []
+    for word in line.words:
+        previous = runs[-1][-1] if runs else None
+        if previous is None or word.x0 - previous.x1 > _COLUMN_GAP * (previous.bottom - previous.top):
+            runs.append([word])
+        else:
+            runs[-1].append(word)
+    return [_Run(tuple(words), index) for words in runs]
+
+
+def _recipient_runs(runs: Sequence[_Run]) -> set[_Run]:
+    """Every run in a recipient block: under a recipient label, or around an attention line."""
+    recipients: set[_Run] = set()
+    for run in runs:
+        if _RECIPIENT_LABEL.match(run.text):
+            recipients |= _block(run, runs, upwards=False)
+        elif _ATTENTION.match(run.text):
+            recipients |= _block(run, runs, upwards=True)
+    return recipients
+
+
+def _block(start: _Run, runs: Sequence[_Run], *, upwards: bool) -> set[_Run]:
+    """``start`` and the runs in its column below it (and above, if ``upwards``) with no blank line between.
+
+    The column runs from ``start``'s left edge to the next run on its line (the page's edge
+    when there is none).
+    """
+    beside = [run.x0 for run in runs if run.line == start.line and run.x0 > start.x0]
+    left, right = start.x0 - _COLUMN_SLACK, min(beside, default=math.inf)
+    column = sorted((run for run in runs if left <= run.x0 < right), key=lambda run: (run.top, run.x0))
+    position = column.index(start)
+    block = {start}
+    for step in ((1, -1) if upwards else (1,)):
+        current, index = start, position + step
+        while 0 <= index < len(column):  # the next run of the column, past other columns' lines
+            below, above = (column[index], current) if step == 1 else (current, column[index])
+            if below.top - above.bottom >= _BLOCK_GAP * min(below.height, above.height):
+                break
+            current = column[index]
+            block.add(current)
+            index += step
+    return block
 
 
 def _labelled_vendor(hits: Sequence[LabelHit]) -> str | None:
@@ -36,23 +163,48 @@ def _labelled_vendor(hits: Sequence[LabelHit]) -> str | None:
     return next((value for value in values if _LETTER.search(value)), None)
 
 
-def _legal_entity(lines: Sequence[Line]) -> str | None:
-    """The first "<Name> <legal form>" in reading order."""
-    for line in lines:
-        words = [word.text for word in line.words]
-        for position, word in enumerate(words):
-            if word.rstrip(",;") in LEGAL_FORMS:
-                name = _name_before(words[:position])
-                if name:
-                    return f"{' '.join(name)} {word.rstrip(',;')}"
-    return None
+def _legal_entity(parties: Sequence[_Run], runs: Sequence[_Run]) -> str | None:
+    """The first "<Name> <legal form>" outside recipient blocks: the seller's if it shows.
+
+    The seller prints its tax id (VAT, USt-IdNr., GSTIN, P.IVA...) in its own block or
+    after its name; among several unlabelled companies, the first that does wins, else the
+    first in reading order.
+    """
+    entities = [(run, name) for run in parties for name in _names_in(run)]
+    if not entities:
+        return None
+    recipients = set(runs) - set(parties)
+    for run, name in entities:
+        block = _block(run, [other for other in runs if other not in recipients], upwards=False)
+        if any(_TAX_ID.search(member.text) for member in block):
+            return name
+    return entities[0][1]
+
+
+def _names_in(run: _Run) -> Iterator[str]:
+    """Each "<Name> <legal form>" in ``run``, the name within the run."""
+    words = [word.text for word in run.words]
+    for position, word in enumerate(words):
+        if word.rstrip(",;") in LEGAL_FORMS:
+            name = _name_before(words[: position + 1])
+            if name:
+                yield " ".join(name)
 
 
 def _name_before(words: Sequence[str]) -> list[str]:
-    """The words of a company name ending just before its legal form (maybe none)."""
+    """The company name ending in the legal form ``words[-1]`` (empty if no name precedes it).
+
+    The legal form may open with more words ("Pvt. Ltd.", "Co., Ltd."), and the name's last
+    word may end with the comma printed before it ("Linear Orbit, Inc.").
+    """
+    form = [words[-1].rstrip(",;")]
+    rest = list(words[:-1])
+    while rest and (rest[-1].rstrip(",") in LEGAL_FORM_OPENERS or rest[-1].rstrip(",") in LEGAL_FORMS):
+        form.insert(0, rest.pop())
     name: list[str] = []
-    for word in reversed(words):
-        ends_phrase = word[-1] in ".:;,"
+    for word in reversed(rest):
+        before_form_comma = not name and word.endswith(",") and len(word) > 1  # "Orbit, Inc."
+        ends_phrase = word[-1] in ".:;," and not before_form_comma
         if (
             ends_phrase
             or word in _SEPARATORS
@@ -62,19 +214,19 @@ def _name_before(words: Sequence[str]) -> list[str]:
         ):
             break
         name.insert(0, word)
-    return name
+    return [*name, *form] if name else []
 
 
-def _website_name(lines: Sequence[Line]) -> str | None:
-    """A run of words on a line that spells a printed website's name."""
+def _website_name(lines: Sequence[Line], runs: Sequence[_Run]) -> str | None:
+    """A run of words (outside recipient blocks) that spells a printed website's name."""
     names = {_squash(match[1]) for line in lines for match in _WEBSITE_RE.finditer(line.text)}
     if not names:
         return None
-    for line in lines:
-        for start in range(len(line.words)):
-            run = _run_spelling(line.words[start:], names)
-            if run:
-                return run
+    for run in runs:
+        for start in range(len(run.words)):
+            spelt = _run_spelling(run.words[start:], names)
+            if spelt:
+                return spelt
     return None
 
 
@@ -90,6 +242,32 @@ def _run_spelling(words: Sequence[Word], names: set[str]) -> str | None:
         if not any(name.startswith(letters) for name in names):
             return None
     return None
+
+
+def _name_above_recipient(runs: Sequence[_Run], recipients: set[_Run]) -> str | None:
+    """The first name-like run above the first recipient label, if a label names a recipient.
+
+    With the customer labelled, the unlabelled party printed above it is the issuer; without
+    a label, two unlabelled names cannot be told apart, and none is guessed.
+    """
+    labels = [run for run in runs if _RECIPIENT_LABEL.match(run.text)]
+    if not labels:
+        return None
+    first_label = min(labels, key=lambda run: run.top)
+    above = sorted((run for run in runs if run.bottom <= first_label.top), key=lambda run: (run.top, run.x0))
+    return next((run.text for run in above if run not in recipients and _name_like(run)), None)
+
+
+def _name_like(run: _Run) -> bool:
+    """A run that can be a party's name: words of letters; no digits, field label or title only."""
+    texts = [word.text for word in run.words]
+    if len(texts) > _MAX_NAME_WORDS or any(char.isdigit() or char in ":#@/" for char in run.text):
+        return False
+    if find_hits([Line(run.words, run.top, run.bottom)]):
+        return False  # "Total", "Date": a field's label
+    if all(text.lower().strip(".") in _DOCUMENT_TITLES for text in texts):
+        return False
+    return all(_LETTER.search(text) or text in {"&", "-", "+"} for text in texts)
 
 
 def _squash(text: str) -> str:

@@ -1,0 +1,180 @@
+"""The invoice vendor rule (``backend.services.invoices.vendor``), on hand-placed lines.
+
+The vendor is the issuer: never a party introduced by a recipient label ("Bill to", "Kunde",
+"Client :") or an attention line ("Attn:", "z. Hd."), whatever the order the text comes in.
+Each test places words at explicit positions (PDF points, 8 pt type unless said), so the
+layout is what decides, as it does on a drawn page.
+"""
+
+from __future__ import annotations
+
+from backend.services.document_text.layout import Line, Word
+from backend.services.invoices.labels import find_hits
+from backend.services.invoices.vendor import find_vendor
+
+_CHAR_WIDTH = 0.5  # of the type size, per character: close enough to Helvetica for layout
+
+
+def _line(top: float, *runs: tuple[float, str], size: float = 8) -> Line:
+    """One text line: each run ``(x, text)`` starts at ``x``, its words one space apart."""
+    words: list[Word] = []
+    for x, text in runs:
+        left = x
+        for token in text.split():
+            right = left + len(token) * size * _CHAR_WIDTH
+            words.append(Word(token, left, right, top, top + size))
+            left = right + size * 0.28
+    return Line(tuple(words), top, top + size)
+
+
+def _vendor(*lines: Line) -> str | None:
+    return find_vendor(lines, find_hits(lines))
+
+
+def test_a_company_under_a_bill_to_label_is_the_customer_not_the_vendor() -> None:
+    """Google Workspace's shape: the customer first, the issuer under 'Details' below it."""
+    assert _vendor(
+        _line(40, (43, "Google Workspace"), (397, "Invoice")),
+        _line(79, (43, "Bill to"), (397, "Invoice date: 31 Mar 2024")),
+        _line(90, (43, "Beispiel Handels GmbH"), (397, "Billing ID: 1234-5678-9012")),
+        _line(101, (43, "10117 Berlin, Germany")),
+        _line(153, (43, "Details"), (397, "Total in EUR")),
+        _line(167, (43, "Google Ireland Limited")),
+        _line(178, (43, "Gordon House, Barrow Street")),
+    ) == "Google Ireland Limited"
+
+
+def test_recipient_labels_in_other_languages_and_with_a_colon() -> None:
+    for label in ("Billed to:", "Invoice to:", "Customer:", "Sold to", "Rechnungsempfänger:", "Kunde:",
+                  "Client :", "Destinataire", "Cliente:", "Klant:", "Bill to Address:", "Spett.le"):
+        assert _vendor(
+            _line(40, (43, label)),
+            _line(51, (43, "Kapoor Garments LLP")),
+            _line(62, (43, "22 Linking Road")),
+            _line(90, (43, "Sharma Textiles Ltd")),
+        ) == "Sharma Textiles Ltd", label
+
+
+def test_a_word_like_customer_number_is_not_a_recipient_label() -> None:
+    assert _vendor(
+        _line(40, (43, "Customer number: 10023")),
+        _line(51, (43, "Acme Supplies GmbH")),
+    ) == "Acme Supplies GmbH"
+
+
+def test_a_block_with_an_attention_line_is_the_recipient_even_unlabelled() -> None:
+    """The Japanese shape: the customer (Attn: below it) first, the issuer on the right below."""
+    assert _vendor(
+        _line(35, (241, "INVOICE"), size=14),
+        _line(72, (57, "Tanaka Trading Co., Ltd."), (368, "Invoice No.: SC-24-0315"), size=10),
+        _line(85, (57, "Attn: Purchasing Department"), (368, "Issue Date: 2024/03/15")),
+        _line(123, (368, "Sakura Components K.K."), size=10),
+        _line(139, (368, "2-1-1 Shibuya, Shibuya-ku, Tokyo")),
+    ) == "Sakura Components K.K."
+    for attention in ("z. Hd. Frau Schmidt", "t.a.v. de administratie", "ATTN: Accounts Payable"):
+        assert _vendor(
+            _line(51, (57, "Beispiel AG")),
+            _line(62, (57, attention)),
+            _line(120, (57, "Müller Söhne GmbH")),
+        ) == "Müller Söhne GmbH", attention
+
+
+def test_a_recipient_label_beside_the_issuer_marks_only_its_own_column() -> None:
+    """Stripe's shape: 'Linear Orbit, Inc.' and the 'Bill to' heading share one text line."""
+    assert _vendor(
+        _line(39, (43, "Invoice"), size=16),
+        _line(130, (43, "Linear Orbit, Inc."), (255, "Bill to")),
+        _line(141, (43, "228 Park Ave S"), (255, "Hooli Labs Inc.")),
+    ) == "Linear Orbit, Inc."
+
+
+def test_a_name_is_printed_with_its_comma_and_a_multi_word_legal_form() -> None:
+    aws = _line(32, (43, "Amazon Web Services, Inc."), (368, "Invoice"))
+    assert _vendor(aws) == "Amazon Web Services, Inc."
+    assert _vendor(
+        _line(60, (43, "Sharma Textiles Pvt. Ltd."), (354, "Invoice No.: ST/2023-24/0456")),
+    ) == "Sharma Textiles Pvt. Ltd."
+    assert _vendor(_line(60, (43, "Tanaka Trading Co., Ltd."))) == "Tanaka Trading Co., Ltd."
+
+
+def test_a_name_never_runs_into_the_next_column() -> None:
+    assert _vendor(_line(60, (43, "Remit to"), (300, "Northwind Traders Inc."))) == "Northwind Traders Inc."
+    assert _vendor(_line(60, (43, "Invoice No.: 42"), (300, "Acme Ltd"))) == "Acme Ltd"
+
+
+def test_without_a_legal_form_the_unlabelled_party_above_the_recipient_is_the_vendor() -> None:
+    """The freelancer's shape: the issuer top right, its address interleaved with 'INVOICE'."""
+    assert _vendor(
+        _line(38, (456, "Jane Cooper Design"), size=10),
+        _line(46, (43, "INVOICE"), (486, "84 Elm Street, Apt 3"), size=22),
+        _line(65, (489, "Portland, OR 97205")),
+        _line(124, (43, "Bill To"), (368, "Invoice #"), (547, "0042")),
+        _line(139, (43, "Globex Corporation"), (368, "Date"), (520, "2024-03-15")),
+        _line(150, (43, "Attn: Hank Scorpio")),
+    ) == "Jane Cooper Design"
+
+
+def test_a_document_title_beside_the_name_is_not_part_of_it() -> None:
+    """Shopify's shape: the store name and 'Tax Invoice' on the first line."""
+    assert _vendor(
+        _line(42, (57, "Maple & Moss Goods"), (425, "Tax Invoice"), size=12),
+        _line(59, (57, "7 Smith Street, Fitzroy VIC 3065, Australia")),
+        _line(71, (57, "ABN 51 824 753 556"), (368, "Invoice No. MM-1042")),
+        _line(119, (57, "Ship to"), (255, "Bill to")),
+        _line(130, (57, "Olivia Nguyen"), (255, "Olivia Nguyen")),
+    ) == "Maple & Moss Goods"
+
+
+def test_without_a_recipient_label_an_unlabelled_name_is_not_guessed() -> None:
+    """Two unlabelled parties and no legal form, website or recipient label: no evidence."""
+    assert _vendor(
+        _line(38, (43, "Jane Cooper Design")),
+        _line(60, (43, "Globex Corporate Services")),
+        _line(90, (43, "Invoice #"), (200, "0042")),
+    ) is None
+
+
+def test_among_unlabelled_companies_the_one_printing_its_tax_id_is_the_vendor() -> None:
+    """A recipient window first, unlabelled; the issuer below it with its VAT number."""
+    assert _vendor(
+        _line(40, (340, "Bianchi Costruzioni S.p.A.")),
+        _line(51, (340, "Corso Vittorio Emanuele 10")),
+        _line(62, (340, "10121 Torino")),
+        _line(100, (57, "Rossi Forniture S.r.l.")),
+        _line(111, (57, "Via Roma 45, 20121 Milano")),
+        _line(122, (57, "P.IVA 01234567890")),
+    ) == "Rossi Forniture S.r.l."
+    assert _vendor(
+        _line(40, (57, "Oakwood Lettings Ltd")),
+        _line(51, (57, "18 Castle Street, Reading")),
+        _line(700, (57, "Thames Valley Plumbing Ltd VAT Reg No: GB 123 4567 89"), size=6),
+    ) == "Thames Valley Plumbing Ltd"
+
+
+def test_a_tax_id_in_a_recipient_block_is_the_customers() -> None:
+    assert _vendor(
+        _line(30, (43, "Bill to")),
+        _line(41, (43, "Beispiel Handels GmbH")),
+        _line(52, (43, "VAT number: DE987654321")),
+        _line(100, (43, "Google Ireland Limited")),
+    ) == "Google Ireland Limited"
+
+
+def test_a_recipient_block_runs_on_past_lines_of_another_column_between_its_lines() -> None:
+    """The right column's lines fall between the block's: the block still holds all of its own."""
+    assert _vendor(
+        _line(100, (43, "Bill to"), (300, "Details")),
+        _line(105, (300, "Order 1042")),
+        _line(111, (43, "Hooli Labs")),
+        _line(116, (300, "Ref 77")),
+        _line(122, (43, "Kapoor Garments LLP")),
+        _line(160, (43, "Sharma Textiles Ltd")),
+    ) == "Sharma Textiles Ltd"
+
+
+def test_a_field_label_is_not_taken_for_the_name_above_the_recipient() -> None:
+    assert _vendor(
+        _line(38, (43, "Total"), (300, "Jane Cooper Design")),
+        _line(60, (43, "Bill To")),
+        _line(71, (43, "Globex Corporate Services")),
+    ) == "Jane Cooper Design"
