@@ -45,46 +45,7 @@ WRITERS: dict[str, Callable[[Path], InvoiceMetadata]] = {
 }
 
 # name -> why the extractor does not read it exactly yet (each a strict xfail).
-NOT_YET_EXACT: dict[str, str] = {
-    "aws": (
-        "due_date is None: the date inside 'TOTAL AMOUNT DUE ON May 2, 2024 $1,234.56' is not read as the "
-        "due date"
-    ),
-    "german_rechnung": (
-        "tax is None: 'zzgl. USt. 19 % 234,57 €' is not read ('USt.' is not a tax label; 'MwSt. 19 %' is); "
-        "due_date is None: 'Zahlbar innerhalb von 14 Tagen ohne Abzug bis zum 29.03.2024.' is not read "
-        "(a bare 'Zahlbar bis zum 29.03.2024.' is)"
-    ),
-    "french_facture": (
-        "invoice_number is None ('N° de facture : F-2024-0042' is not a number label); due_date is None "
-        "('Date d'échéance : 14/04/2024' is not a due label); subtotal and tax are None ('Total HT' and "
-        "'TVA 20 %' are not read); total comes out as 481.47: the space-grouped '1 481,47 €' of 'Total TTC' "
-        "loses its thousands"
-    ),
-    "indian_gst": (
-        "subtotal, tax and total are None: lakh-grouped "
-        "amounts ('₹1,04,623.73', '₹1,23,456.00') do not parse, 'Total Taxable Value' is not a subtotal "
-        "label, and CGST / SGST lines are not read as (summed) tax"
-    ),
-    "italian_fattura": (
-        "raises InvalidInputError (not an invoice): 'Fattura n. 123/2024 del 15/03/2024', 'Imponibile', "
-        "'IVA 22%', 'Totale documento' and 'Scadenza' are none of them read, with or without a currency "
-        "printed; the currency EUR would also have to come from the country (P.IVA, Milano)"
-    ),
-    "japanese": (
-        "invoice_date and due_date are None: 'Issue Date: 2024/03/15' / 'Payment Due: 2024/04/30' "
-        "(YYYY/MM/DD) do not parse"
-    ),
-    "freelancer": (
-        "invoice_date and due_date are None: 'Date 2024-03-15' "
-        "and 'Due 2024-04-14' follow the client's lines in the extracted text ('Globex Corporation Date "
-        "2024-03-15'), and a bare 'Due' label is not read even at a line's start; currency is None: "
-        "'Total (USD) 2,400.00' is not read as USD"
-    ),
-    "shopify": (
-        "currency comes out as USD: '$' wins over the code in 'Total $174.00 AUD'"
-    ),
-}
+NOT_YET_EXACT: dict[str, str] = {}
 
 
 def differences(truth: InvoiceMetadata, path: Path) -> list[str]:

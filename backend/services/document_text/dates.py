@@ -230,7 +230,9 @@ def infer_year(month: int, day: int, start: date | None, end: date | None) -> da
 # ---------------------------------------------------------------- dates in running text
 
 _MONTH_WORD = alternation(MONTHS)
-_ISO_RE = re.compile(r"(?<!\d)(?<!\d[./-])(\d{4})-(\d{1,2})-(\d{1,2})(?!\d|[./-]\d)")
+# Year first, one separator throughout: ISO "2024-03-15", and "2024/03/15" (Japan, China),
+# "2024.03.15" (Korea, Hungary).
+_ISO_RE = re.compile(r"(?<!\d)(?<!\d[./-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d|[./-]\d)")
 _NUMERIC_RE = re.compile(r"(?<!\d)(?<!\d[./-])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?!\d|[./-]\d)")
 _DAY_MONTH_RE = re.compile(
     rf"(?<!\d)(\d{{1,2}})(?:\.|st|nd|rd|th)?[\s-]*({_MONTH_WORD})(?!\w)\.?[\s,-]*(\d{{4}})(?!\d)",
@@ -245,9 +247,10 @@ _MONTH_DAY_RE = re.compile(
 def parse_date(text: str, day_first: bool | None = None) -> date | None:
     """Parse one printed date; ``None`` if ``text`` is not exactly a (valid) date.
 
-    Understands ISO ``2014-05-07``, ``07.05.2014`` / ``07.05.14`` (always day first),
-    ``05/07/2014`` and ``05-07-2014`` (order from ``day_first``; when it is ``None``
-    only unambiguous dates such as ``03/20/2023`` parse), and month names in every
+    Understands year-first ``2014-05-07`` (also ``2014/05/07``, ``2014.05.07``),
+    ``07.05.2014`` / ``07.05.14`` (always day first), ``05/07/2014`` and ``05-07-2014``
+    (order from ``day_first``; when it is ``None`` only unambiguous dates such as
+    ``03/20/2023`` parse), and month names in every
     language of :data:`MONTHS`: ``7. Mai 2014``, ``19 april 2014``, ``March 20, 2023``,
     ``3 février 2024``.
     """
@@ -262,6 +265,12 @@ def find_date(text: str, day_first: bool | None = None) -> date | None:
     """The first date printed in ``text`` (see :func:`parse_date` for the formats)."""
     candidates = sorted(_dates_in(text, day_first), key=lambda found: found[0])
     return candidates[0][2] if candidates else None
+
+
+def leading_date(text: str, day_first: bool | None = None) -> date | None:
+    """The date ``text`` starts with (after blanks), or ``None``."""
+    start = len(text) - len(text.lstrip())
+    return next((found for begin, _, found in _dates_in(text, day_first) if begin == start), None)
 
 
 def numeric_date_order(texts: Iterable[str], currency: str | None) -> bool | None:
@@ -287,7 +296,7 @@ def numeric_date_order(texts: Iterable[str], currency: str | None) -> bool | Non
 def _dates_in(text: str, day_first: bool | None) -> Iterator[tuple[int, int, date]]:
     """Every valid date in ``text`` as ``(start, end, date)``."""
     for match in _ISO_RE.finditer(text):
-        yield from _located(match, _safe_date(int(match[1]), int(match[2]), int(match[3])))
+        yield from _located(match, _safe_date(int(match[1]), int(match[3]), int(match[4])))
     for match in _NUMERIC_RE.finditer(text):
         yield from _located(match, _numeric_date(match, day_first))
     for match in _DAY_MONTH_RE.finditer(text):

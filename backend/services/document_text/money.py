@@ -194,8 +194,17 @@ def uses_decimal_comma(samples: Iterable[str]) -> bool:
 
 _CODE = alternation(CURRENCY_CODES)
 _SYMBOL = alternation(CURRENCY_SYMBOLS)
-# Thousands groups separated by "." "," an apostrophe or a no-break space, then 1-2 decimals.
-_TEXT_NUMBER = rf"\d{{1,3}}(?:[.,{APOSTROPHES}\u00a0\u202f]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d{{1,2}})?"
+# Thousands groups with one separator throughout ("." "," an apostrophe or a space: plain,
+# no-break, narrow or thin, as French and Swiss amounts print "1 234,56"), then 1-3 decimals
+# (three only after groups, "1,142.553": alone, three digits are a group); or Indian grouping,
+# lakh and crore in pairs of digits before a decimal point ("1,04,623.73"); or no groups.
+# A plain space cannot tell "1 850,00" (quantity 1, price 850,00) from 1850.00: text read by
+# label (an invoice's totals) prints no quantity before its amount.
+_TEXT_NUMBER = (
+    rf"\d{{1,3}}(?P<group>[.,{APOSTROPHES}{SPACES}])\d{{3}}(?:(?P=group)\d{{3}})*(?:[.,]\d{{1,3}})?"
+    r"|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?"
+    r"|\d+(?:[.,]\d{1,2})?"
+)
 _MONEY_RE = re.compile(
     rf"(?<![\w.,/])(?P<sign>-\s?)?(?:(?P<code>{_CODE})\s?)?(?:(?P<symbol>{_SYMBOL})\s?)?"
     rf"(?P<sign2>-)?(?P<number>{_TEXT_NUMBER})(?![\w%/]|[.,]\d)"
@@ -244,6 +253,33 @@ def find_money(text: str) -> list[Money]:
     return found
 
 
+# A currency code a label names for its amounts: "Total (USD)", "Subtotal in EUR".
+_LABEL_CURRENCY_RE = re.compile(rf"^[^\d]*?(?:\(\s*|\bin\s+)({_CODE})\b\s*\)?")
+
+
+def currency_named_in_label(text: str) -> str | None:
+    """The ISO code a label's text names before any number: ``" (USD) 2,400.00"`` -> USD."""
+    found = _LABEL_CURRENCY_RE.match(text)
+    return found[1] if found else None
+
+
+# VAT ids of euro-area countries, in their exact national shapes: a document carrying one and
+# printing no currency at all is in euros (a domestic invoice; one in another currency must
+# say which). Italian invoices print the VAT id as "P.IVA" / "Partita IVA" and 11 digits, and
+# often no currency sign at all ("Totale documento 1.220,00").
+_EURO_VAT_ID_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?:IT\d{11}|DE\d{9}|ATU\d{8}|NL\d{9}B\d{2}|BE[01]\d{9}"
+    r"|FR[0-9A-HJ-NP-Z]{2}\s?\d{9}|ES[0-9A-Z]\d{7}[0-9A-Z])(?![A-Za-z0-9])"
+    r"|(?i:\bP\.\s?IVA|\bPartita\s+IVA)\s*(?:n\.\s*)?:?\s*(?:IT\s?)?\d{11}(?!\d)"
+)
+
+
+def currency_from_vat_ids(texts: Iterable[str]) -> str | None:
+    """EUR when ``texts`` carry a euro-area VAT id (``IT01234567890``, ``P.IVA 01234567890``),
+    else ``None``. Only for a document that prints no currency itself."""
+    return "EUR" if any(_EURO_VAT_ID_RE.search(text) for text in texts) else None
+
+
 def _money_from_match(match: re.Match[str]) -> Money | None:
     """Build a Money from a ``_MONEY_RE`` match; ``None`` if its separators are inconsistent."""
     amount = _number_to_decimal(match["number"])
@@ -251,7 +287,9 @@ def _money_from_match(match: re.Match[str]) -> Money | None:
         return None
     if match["sign"] or match["sign2"]:
         amount = -amount
-    marker = match["code"] or match["symbol"] or match["post"]
+    # An ISO code is more specific than a symbol beside it: "$174.00 AUD" is in AUD.
+    post_code = match["post"] if match["post"] in CURRENCY_CODES else None
+    marker = match["code"] or post_code or match["symbol"] or match["post"]
     return Money(amount, CURRENCY_SYMBOLS.get(marker, marker) if marker else None, marker)
 
 

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from backend.services.document_text.dates import find_date, numeric_date_order
+from backend.services.document_text.dates import find_date, leading_date, numeric_date_order
 from backend.services.document_text.layout import Line, read_page_lines
-from backend.services.document_text.money import Money, find_money
+from backend.services.document_text.money import (
+    Money,
+    currency_from_vat_ids,
+    currency_named_in_label,
+    find_money,
+)
 from backend.services.errors import InvalidInputError
 from backend.services.invoices.labels import Field, LabelHit, find_hits, text_below
 from backend.services.invoices.model import InvoiceMetadata
@@ -28,6 +34,10 @@ T = TypeVar("T")
 # The leading run starts only where a run starts: one try per run, not per character.
 _INVOICE_NUMBER_RE = re.compile(r"(?<![\s:#])[\s:#]*([A-Za-z0-9][\w/.-]*)")
 _MIN_INVOICE_NUMBER_LENGTH = 3
+# Between an invoice number and its date on one line: at most one short word ("Fattura n. 123
+# del 15/03/2024", "Rechnung Nr. 12 vom 01.03.2024", "Invoice 123 of 15 March 2024").
+_NUMBER_DATE_LINK_RE = re.compile(r"\s*(?:[^\W\d_]{1,4}\.?\s+)?")
+_DATE_FIELDS = frozenset({Field.INVOICE_DATE, Field.DUE_DATE})
 NOT_AN_INVOICE_MESSAGE = (
     "This document does not look like an invoice: no invoice number, date or amount "
     "could be found in it. Upload an invoice PDF with selectable text."
@@ -50,10 +60,14 @@ def extract_invoice_metadata(path: str | Path) -> InvoiceMetadata:
     currency = _currency((total, subtotal, tax), lines)
     day_first = numeric_date_order((line.text for line in lines), currency)
     date_in = partial(find_date, day_first=day_first)
+    date_after_number = partial(_date_after_number, day_first=day_first)
 
     metadata = InvoiceMetadata(
         invoice_number=_first_value(hits, lines, Field.INVOICE_NUMBER, _invoice_number),
-        invoice_date=_first_value(hits, lines, Field.INVOICE_DATE, date_in),
+        invoice_date=(
+            _first_value(hits, lines, Field.INVOICE_DATE, date_in)
+            or _first_value(hits, [], Field.INVOICE_NUMBER, date_after_number)
+        ),
         due_date=_first_value(hits, lines, Field.DUE_DATE, date_in),
         vendor=find_vendor(lines, hits),
         currency=currency,
@@ -102,16 +116,37 @@ def _invoice_number(text: str) -> str | None:
     return value if has_digit and len(value) >= _MIN_INVOICE_NUMBER_LENGTH else None
 
 
+def _date_after_number(text: str, day_first: bool | None) -> date | None:
+    """The date printed right after the invoice number in its label's ``text``, if any."""
+    number = _INVOICE_NUMBER_RE.match(text)
+    if not number or _invoice_number(text) is None:
+        return None
+    link = _NUMBER_DATE_LINK_RE.match(text, number.end())
+    return leading_date(text[link.end() if link else number.end() :], day_first)
+
+
 def _amount(hits: Sequence[LabelHit], field: Field) -> Money | None:
     """The first amount after the field's last label (best label group that has one).
 
     The last one: totals come after the lines, and running subtotals end with the overall one.
     """
     for group in _ranked(hits, field):
-        amounts = [money[0] for hit in group if (money := find_money(hit.segment))]
+        amounts = [money[0] for hit in group if (money := _money_of(hit, hits))]
         if amounts:
             return amounts[-1]
     return None
+
+
+def _money_of(hit: LabelHit, hits: Sequence[LabelHit]) -> list[Money]:
+    """The amounts of a money label: in its segment, else after the date of a date label that
+    follows it on its line ("TOTAL AMOUNT DUE ON May 2, 2024 $1,234.56"). An amount without
+    a currency takes the one its label names ("Total (USD) 2,400.00")."""
+    text = hit.segment
+    following = [other for other in hits if other.line_index == hit.line_index and other.x0 > hit.x0]
+    if not find_money(text) and following and following[0].spec.field in _DATE_FIELDS:
+        text += " " + following[0].segment
+    named = currency_named_in_label(text)
+    return [Money(money.amount, money.currency or named, money.printed) for money in find_money(text)]
 
 
 def _tax(hits: Sequence[LabelHit]) -> Money | None:
@@ -119,22 +154,34 @@ def _tax(hits: Sequence[LabelHit]) -> Money | None:
 
     Last, because tax lines print the taxed base first ("Tax 15% on $ 112.90 $ 16.94").
     Several different tax amounts (one per rate) without a printed total tax -> None:
-    summing them would be computing, not reading.
+    summing them would be computing, not reading. Without any tax line, the parts of one
+    tax (CGST and SGST, which Indian GST invoices print instead of it) are summed: the
+    document prints the tax as those parts.
     """
     for group in _ranked(hits, Field.TAX):
-        amounts = [money[-1] for hit in group if (money := find_money(hit.segment))]
+        amounts = [money[-1] for hit in group if (money := _money_of(hit, hits))]
         if amounts:
             return amounts[-1] if len({money.amount for money in amounts}) == 1 else None
-    return None
+    part_hits = (hit for hit in hits if hit.spec.field is Field.TAX_PART)
+    parts = [money[-1] for hit in part_hits if (money := _money_of(hit, hits))]
+    if not parts or len({money.currency for money in parts}) > 1:
+        return None
+    return Money(sum((money.amount for money in parts), Decimal(0)), parts[0].currency, parts[0].printed)
 
 
 def _currency(amounts: Iterable[Money | None], lines: Sequence[Line]) -> str | None:
-    """The currency printed with the total (else subtotal, tax), else the document's only one."""
+    """The currency printed with the total (else subtotal, tax), else the document's only one.
+
+    A document printing no currency at all but a euro-area VAT id (an Italian fattura's
+    "P.IVA 01234567890") is in EUR: the one inference, from evidence that strong only.
+    """
     for money in amounts:
         if money and money.currency:
             return money.currency
     printed = {money.currency for line in lines for money in find_money(line.text)} - {None}
-    return printed.pop() if len(printed) == 1 else None
+    if printed:
+        return printed.pop() if len(printed) == 1 else None
+    return currency_from_vat_ids(line.text for line in lines)
 
 
 def _decimal(money: Money | None) -> Decimal | None:

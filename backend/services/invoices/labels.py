@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from backend.services.document_text.layout import Line
+from backend.services.document_text.tables import APOSTROPHES
 
 
 class Field(Enum):
@@ -25,28 +26,39 @@ class Field(Enum):
     SUBTOTAL = "subtotal"
     TAX = "tax"
     TOTAL = "total"
+    TAX_PART = "tax_part"
 
 
 # Per field, groups of labels, most specific group first. A leading "^" marks a generic
-# label: it only counts at the start of a line and never reads the value under it
-# (a bare "Date" mid-line is usually "Order date", one at the top of a table a column).
+# label: it only counts where a line or a column starts (after a gap of a few word heights,
+# "Globex Corporation      Date 2024-03-15") and never reads the value under it (a bare
+# "Date" mid-sentence is usually "Order date", one at the top of a table a column). A "…"
+# stands for up to six words between ("Zahlbar innerhalb von 14 Tagen ohne Abzug bis zum").
+# An apostrophe matches either one ("Date d'échéance", "Date d’échéance").
+# TAX_PART labels name parts of one tax that together make it (India's CGST + SGST): their
+# amounts are summed when no tax line prints the whole.
 # fmt: off
 _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
     Field.INVOICE_NUMBER: (
         ("invoice number", "invoice no.", "invoice no", "invoice #", "invoice nr.", "invoice id",
          "rechnungsnummer", "rechnungsnr.", "rechnungs-nr.", "rechnung nr.",
-         "factuurnummer", "factuurnr.", "factuur nr."),
+         "factuurnummer", "factuurnr.", "factuur nr.", "n° de facture", "nº de facture",
+         "no de facture", "numéro de facture", "facture n°", "facture nº", "fattura n.", "fattura n°",
+         "fattura nr.", "fattura numero", "numero fattura"),
         ("^invoice",),
     ),
     Field.INVOICE_DATE: (
         ("invoice date", "date of invoice", "issue date", "date of issue", "rechnungsdatum",
-         "factuurdatum", "datum factuur"),
+         "factuurdatum", "datum factuur", "date d'émission", "date de facture", "date de facturation",
+         "data fattura", "data documento", "data emissione"),
         ("^date", "^dated", "^datum"),
     ),
     Field.DUE_DATE: (
-        ("due date", "date due", "payment due", "due by", "pay by", "fälligkeitsdatum", "fällig am",
-         "fällig", "zahlbar bis", "zahlungsziel", "vervaldatum", "uiterste betaaldatum",
-         "te betalen voor"),
+        ("due date", "date due", "payment due", "due by", "due on", "pay by", "fälligkeitsdatum",
+         "fällig am", "fällig", "zahlbar … bis", "zahlungsziel", "vervaldatum", "uiterste betaaldatum",
+         "te betalen voor", "date d'échéance", "échéance", "date limite de paiement", "scadenza",
+         "data scadenza"),
+        ("^due",),
     ),
     Field.VENDOR: (("vendor:", "supplier:", "seller:", "lieferant:", "leverancier:"),),
     Field.SUBTOTAL: (
@@ -54,24 +66,31 @@ _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
          "total before tax", "amount before tax", "untaxed amount", "net amount", "net total",
          "total net", "excl. vat", "excl. tax", "nettobetrag", "summe netto", "gesamt netto",
          "netto", "ohne mwst.", "exkl. mwst.", "totaal excl. btw", "exclusief btw", "excl. btw",
-         "zonder btw"),
+         "zonder btw", "total ht", "montant ht", "total hors taxes", "total hors tva", "imponibile",
+         "totale imponibile", "total taxable value"),
         ("subtotal", "sub-total", "subtotaal", "zwischensumme"),
     ),
     Field.TAX: (
         ("total tax", "total vat", "tax amount", "vat amount", "summe mwst.", "mwst.-betrag",
-         "totaal btw", "btw-bedrag"),
-        ("tax", "vat", "sales tax", "gst", "mwst.", "mwst", "mehrwertsteuer", "umsatzsteuer",
-         "btw"),
+         "totaal btw", "btw-bedrag", "total gst", "total tva", "montant tva", "totale iva"),
+        ("tax", "vat", "sales tax", "gst", "mwst.", "mwst", "mehrwertsteuer", "umsatzsteuer", "ust.",
+         "ust", "btw", "tva", "iva"),
     ),
+    Field.TAX_PART: (("cgst", "sgst", "utgst", "igst"),),
     Field.TOTAL: (
         ("grand total", "invoice total", "total incl. vat", "total incl. tax", "total amount",
          "gesamtbetrag", "rechnungsbetrag", "endbetrag", "bruttobetrag", "gesamtsumme",
-         "summe brutto", "totaal incl. btw", "totaalbedrag", "factuurbedrag"),
-        ("total", "totaal", "gesamt", "summe"),
+         "summe brutto", "totaal incl. btw", "totaalbedrag", "factuurbedrag", "total ttc",
+         "montant ttc", "net à payer", "totale documento", "totale fattura", "totale da pagare"),
+        ("total", "totaal", "gesamt", "summe", "totale"),
         ("amount due", "balance due", "total due", "zu zahlen", "te betalen"),
     ),
 }
 # fmt: on
+_ANY_WORDS = "…"
+_MAX_SKIPPED_WORDS = 6
+# A gap this many word heights wide before a generic label starts a column.
+_COLUMN_GAP = 2.0
 
 
 @dataclass(frozen=True)
@@ -96,12 +115,20 @@ class LabelHit:
 
 
 def _label_pattern(label: str) -> re.Pattern[str]:
-    """Compile a label, tolerating a stray space inside words (``F actuurnummer``)."""
-    generic = label.startswith("^")
+    """Compile a label, tolerating a stray space inside words (``F actuurnummer``).
+
+    A generic label matches anywhere a word starts; :func:`_line_hits` keeps it only where a
+    line or a column starts.
+    """
     label = label.lstrip("^")
-    words = (r"\s?".join(re.escape(char) for char in word) for word in label.split())
-    body = r"\s*".join(words)
-    prefix = r"^\s*" if generic else (r"(?<!\w)" if label[0].isalnum() else "")
+    body = ""
+    for word in label.split():
+        if word == _ANY_WORDS:
+            body += rf"(?:\s+\S+){{0,{_MAX_SKIPPED_WORDS}}}?\s+"
+            continue
+        chars = (f"[{APOSTROPHES}]" if char in APOSTROPHES else re.escape(char) for char in word)
+        body += (r"\s*" if body and not body.endswith(r"\s+") else "") + r"\s?".join(chars)
+    prefix = r"(?<!\w)" if label[0].isalnum() else ""
     suffix = r"(?!\w)" if label[-1].isalnum() else ""
     return re.compile(prefix + body + suffix, re.IGNORECASE)
 
@@ -126,7 +153,12 @@ def _line_hits(line: Line, line_index: int) -> list[LabelHit]:
     "Total excl. VAT" is not a "Total".
     """
     candidates = sorted(
-        ((match.start(), match.end(), spec) for spec in _SPECS for match in spec.pattern.finditer(line.text)),
+        (
+            (match.start(), match.end(), spec)
+            for spec in _SPECS
+            for match in spec.pattern.finditer(line.text)
+            if not spec.generic or _starts_column(line, match.start())
+        ),
         key=lambda candidate: (candidate[0], candidate[0] - candidate[1]),
     )
     chosen: list[tuple[int, int, LabelSpec]] = []
@@ -138,6 +170,19 @@ def _line_hits(line: Line, line_index: int) -> list[LabelHit]:
         LabelHit(spec, line_index, line.x_at(start), line.x_at(stop), line.text[end:stop])
         for (start, end, spec), stop in zip(chosen, ends, strict=False)  # ends has one more when empty
     ]
+
+
+def _starts_column(line: Line, offset: int) -> bool:
+    """Whether character ``offset`` of the line's text starts it, or starts a word printed a
+    wide gap right of the one before it (a second column: "Globex Corporation      Date")."""
+    if not line.text[:offset].strip():
+        return True
+    start = 0
+    for previous, word in zip(line.words, line.words[1:], strict=False):
+        start += len(previous.text) + 1
+        if start == offset:
+            return word.x0 - previous.x1 > _COLUMN_GAP * (word.bottom - word.top)
+    return False
 
 
 def text_below(hit: LabelHit, lines: Sequence[Line]) -> str:

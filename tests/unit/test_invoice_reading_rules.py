@@ -1,0 +1,238 @@
+"""Invoice reading rules beyond the English / German / Dutch basics, one rule per test.
+
+Number grouping (space and lakh), an ISO code beside a symbol, year-first slashed dates, a
+currency named in a total's label, French / Italian / Indian / German label vocabulary, a due
+date inside the total line, generic labels starting a column and the currency of an Italian
+VAT id: each was a vendor-shaped invoice's miss (``tests/unit/test_vendor_shaped_invoices.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from backend.services.document_text.dates import find_date, parse_date
+from backend.services.document_text.money import Money, currency_named_in_label, find_money
+from backend.services.invoices import InvoiceMetadata, extract_invoice_metadata
+from tests.support.bank_shaped_pdfs import Sheet
+
+# --- money in running text ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Total TTC 1 481,47 €", [Money(Decimal("1481.47"), "EUR")]),  # space-grouped thousands
+        ("Capital 10 000 €", [Money(Decimal("10000.00"), "EUR")]),
+        ("Total 1 234 567,89 EUR", [Money(Decimal("1234567.89"), "EUR")]),
+        ("Grand Total ₹1,23,456.00", [Money(Decimal("123456.00"), "INR")]),  # lakh grouping
+        ("Taxable ₹1,04,623.73", [Money(Decimal("104623.73"), "INR")]),
+        ("Total INR 12,34,56,789.50", [Money(Decimal("123456789.50"), "INR")]),  # crore
+        ("Total $174.00 AUD", [Money(Decimal("174.00"), "AUD")]),  # the code wins over "$"
+        ("AUD $174.00", [Money(Decimal("174.00"), "AUD")]),
+    ],
+)
+def test_find_money_reads_grouping_and_codes(text: str, expected: list[Money]) -> None:
+    assert find_money(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SIRET : 123 456 789 00012",  # space-grouped digits without decimals or currency
+        "1,234 5,678",  # no decimals, no currency
+        "TVA 20 % 246,91",  # the rate is no thousands group of the amount
+    ],
+)
+def test_space_grouping_does_not_join_what_is_not_one_amount(text: str) -> None:
+    assert all(money.amount < 1000 for money in find_money(text))
+
+
+def test_inconsistent_groups_are_not_one_amount() -> None:
+    assert Decimal("1234.56") not in [money.amount for money in find_money("1 234,567.56")]
+
+
+@pytest.mark.parametrize(
+    ("label", "code"),
+    [(" (USD) 2,400.00", "USD"), (" in EUR €12.00", "EUR"), (" (EUR)", "EUR"), (" 2,400.00", None),
+     (" in total 12.00", None), (" (incl. VAT) 12.00", None)],
+)
+def test_currency_named_in_label(label: str, code: str | None) -> None:
+    assert currency_named_in_label(label) == code
+
+
+# --- dates -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["2024/03/15", "2024.03.15", "2024-03-15"])
+def test_year_first_dates_with_any_one_separator(text: str) -> None:
+    assert parse_date(text) == date(2024, 3, 15)
+    assert find_date(f"Issue Date: {text}") == date(2024, 3, 15)
+
+
+@pytest.mark.parametrize("text", ["2024/03-15", "2024/13/01", "12024/03/15"])
+def test_year_first_dates_reject_mixed_separators_and_bad_months(text: str) -> None:
+    assert parse_date(text) is None
+
+
+# --- labels, by language -----------------------------------------------------------------
+
+
+def _read(tmp_path: Path, lines: list[str]) -> InvoiceMetadata:
+    """Extract an invoice printing ``lines`` top to bottom (a Unicode font: ``₹``, ``’``)."""
+    sheet = Sheet("A4", 9)
+    sheet.new_page()
+    for number, line in enumerate(lines):
+        sheet.text(15, 20 + 6 * number, line)
+    path = tmp_path / "invoice.pdf"
+    sheet.save(path)
+    return extract_invoice_metadata(path)
+
+
+def test_german_ust_and_zahlbar_bis_with_words_between(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, [
+        "Rechnungsnummer: 2024-0315",
+        "Nettobetrag 1.234,56 EUR",
+        "zzgl. USt. 19 % 234,57 EUR",
+        "Gesamtbetrag 1.469,13 EUR",
+        "Zahlbar innerhalb von 14 Tagen ohne Abzug bis zum 29.03.2024.",
+        "USt-IdNr.: DE123456789",
+    ])
+    assert (metadata.tax, metadata.due_date) == (Decimal("234.57"), date(2024, 3, 29))
+
+
+def test_german_leistungszeitraum_bis_is_no_due_date(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, [
+        "Rechnungsnummer: 2024-0315",
+        "Leistungszeitraum 01.03.2024 bis zum 31.03.2024",
+        "Gesamtbetrag 1.469,13 EUR",
+    ])
+    assert metadata.due_date is None
+
+
+def test_french_labels(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, [
+        "FACTURE",
+        "N° de facture : F-2024-0042 Réf. client : CL-0087",
+        "Date d'émission : 15/03/2024",
+        "Date d’échéance : 14/04/2024",
+        "Total HT 1 234,56 EUR",
+        "TVA 20 % 246,91 EUR",
+        "Total TTC 1 481,47 EUR",
+    ])
+    assert metadata.to_json() == {
+        "invoice_number": "F-2024-0042", "invoice_date": "2024-03-15", "due_date": "2024-04-14",
+        "vendor": None, "currency": "EUR", "subtotal": "1234.56", "tax": "246.91", "total": "1481.47",
+    }
+
+
+def test_italian_labels_and_the_date_after_the_number(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, [
+        "Fattura n. 123/2024 del 15/03/2024",
+        "Imponibile 1.000,00 EUR",
+        "IVA 22% 220,00 EUR",
+        "Totale documento 1.220,00 EUR",
+        "Scadenza: 15/04/2024",
+    ])
+    assert metadata.to_json() == {
+        "invoice_number": "123/2024", "invoice_date": "2024-03-15", "due_date": "2024-04-15",
+        "vendor": None, "currency": "EUR", "subtotal": "1000.00", "tax": "220.00", "total": "1220.00",
+    }
+
+
+def test_a_labelled_invoice_date_wins_over_the_date_after_the_number(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, ["Rechnung Nr. 4711 vom 01.03.2024", "Rechnungsdatum: 02.03.2024",
+                                "Gesamtbetrag 10,00 EUR"])
+    assert (metadata.invoice_number, metadata.invoice_date) == ("4711", date(2024, 3, 2))
+
+
+def test_indian_gst_parts_are_summed_and_taxable_value_is_the_subtotal(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, [
+        "Invoice No.: ST/2023-24/0456",
+        "Sr. Description HSN Qty Rate Taxable Value",
+        "1 Cotton Fabric 5208 850 84.50 71,825.00",
+        "Total Taxable Value INR 1,04,623.73",
+        "CGST @ 9% INR 9,416.14",
+        "SGST @ 9% INR 9,416.14",
+        "Round Off (-)0.01",
+        "Grand Total INR 1,23,456.00",
+    ])
+    assert (metadata.subtotal, metadata.tax, metadata.total) == (
+        Decimal("104623.73"), Decimal("18832.28"), Decimal("123456.00"))
+
+
+def test_a_printed_total_gst_wins_over_its_parts(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, [
+        "Invoice No.: ST-0456",
+        "CGST @ 9% INR 9.00",
+        "SGST @ 9% INR 9.00",
+        "Total Tax INR 18.00",
+        "Grand Total INR 118.00",
+    ])
+    assert metadata.tax == Decimal("18.00")
+
+
+def test_due_date_inside_the_total_line(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, [
+        "Invoice Number: 1487263950",
+        "TOTAL AMOUNT DUE ON May 2, 2024 $1,234.56",
+    ])
+    assert (metadata.due_date, metadata.total) == (date(2024, 5, 2), Decimal("1234.56"))
+
+
+def test_currency_from_a_code_in_the_total_label(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, ["Invoice # 0042", "Subtotal 2,400.00", "Total (USD) 2,400.00"])
+    assert (metadata.currency, metadata.total) == ("USD", Decimal("2400.00"))
+
+
+# --- currency from an Italian VAT id -----------------------------------------------------
+
+
+@pytest.mark.parametrize("vat_id", ["P.IVA 01234567890", "Partita IVA: 01234567890", "VAT IT01234567890"])
+def test_an_italian_vat_id_without_any_printed_currency_means_eur(tmp_path: Path, vat_id: str) -> None:
+    metadata = _read(tmp_path, ["Rossi S.r.l.", vat_id, "Fattura n. 123/2024 del 15/03/2024",
+                                "Totale documento 1.220,00"])
+    assert (metadata.currency, metadata.total) == ("EUR", Decimal("1220.00"))
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Fattura n. 123/2024 del 15/03/2024", "Totale documento 1.220,00"],  # no evidence
+        ["P.IVA 0123456789", "Totale documento 1.220,00"],  # ten digits: no Italian VAT id
+        ["P.IVA 01234567890", "Totale documento 1.220,00 CHF"],  # printed currency wins
+    ],
+)
+def test_currency_is_not_inferred_without_strong_evidence(tmp_path: Path, lines: list[str]) -> None:
+    currency = _read(tmp_path, lines).currency
+    assert currency == ("CHF" if "CHF" in lines[-1] else None)
+
+
+# --- generic labels starting a column ----------------------------------------------------
+
+
+def test_generic_labels_start_a_column_after_a_wide_gap(tmp_path: Path) -> None:
+    """'Date' and 'Due' printed right of the client's block read as labels; 'Order date' does not."""
+    sheet = Sheet("Letter", 8)
+    sheet.new_page()
+    sheet.text(15, 40, "Bill To")
+    sheet.text(130, 40, "Invoice # 0042")
+    sheet.text(15, 45, "Globex Corporation")
+    sheet.text(130, 45, "Date 2024-03-15")
+    sheet.text(15, 50, "Attn: Hank Scorpio")
+    sheet.text(130, 50, "Due 2024-04-14")
+    sheet.text(15, 60, "Thanks for your order date 2024-01-01")
+    sheet.text(15, 70, "Total (USD) 2,400.00")
+    path = tmp_path / "columns.pdf"
+    sheet.save(path)
+    metadata = extract_invoice_metadata(path)
+    assert (metadata.invoice_date, metadata.due_date) == (date(2024, 3, 15), date(2024, 4, 14))
+
+
+def test_a_generic_label_mid_sentence_is_not_read(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, ["Invoice # 0042", "Please note the order date 2024-01-01 and due 2024-02-01",
+                                "Total 10.00 EUR"])
+    assert (metadata.invoice_date, metadata.due_date) == (None, None)
