@@ -115,38 +115,7 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 }
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
-NOT_YET_EXACT: dict[str, str] = {
-    "discover": (
-        "the merchant category column printed right of each purchase ('Supermarkets', 'Merchandise') is "
-        "joined to its description, and the 'PURCHASES' section heading under the payment is joined to the "
-        "payment's description ('internet payment - thank you purchases')"
-    ),
-    "apple_card": (
-        "the rows are read exactly but 'Previous Monthly Balance' and 'Total Balance' are not read as the "
-        "opening and closing balances (balance_check unavailable; as 'Previous Balance' / 'New Balance' "
-        "it is read exactly)"
-    ),
-    "standard_bank": (
-        "no rows are read ('The statement's transaction table has no transactions'): the month-day dates "
-        "'01 02' in the Date column after the amounts are not read as dates (printed 02/01/2024 the four "
-        "pages, brought-forward lines included, are read exactly)"
-    ),
-    "standard_chartered": (
-        "no rows are read ('The statement's transaction table has no transactions'): '05JAN24' dates "
-        "without spaces are not read as dates (printed '05 Jan 24' it is read exactly)"
-    ),
-    "otp": (
-        "no transaction table is found: the Hungarian headers Könyvelés / Értéknap / Megnevezés / Összeg / "
-        "Egyenleg are not read as a table header; with English headers '2024.01.05.' dates still give no "
-        "rows, and 'Nyitó egyenleg' is not read as the opening balance (the HUF amounts without decimals "
-        "are read exactly once the dates are dd.mm.yyyy)"
-    ),
-    "nordea": (
-        "no transaction table is found: the Finnish headers Kirjauspäivä / Arvopäivä / Tapahtuma / Määrä "
-        "EUR / Saldo are not read as a table header, and 'Alkusaldo 2024-01-01' is not read as the opening "
-        "balance (with English headers and 'Opening balance' it is read exactly)"
-    ),
-}
+NOT_YET_EXACT: dict[str, str] = {}
 
 
 def _row(date: object, description: str, amount: object, balance: object) -> tuple[object, ...]:

@@ -11,7 +11,9 @@ from backend.services.document_text.dates import (
     day_first_from_evidence,
     infer_year,
     parse_date,
+    proven_day_first,
     read_date,
+    read_date_cell,
     repaired_date_text,
 )
 
@@ -31,6 +33,9 @@ NEW_YEAR = (date(2023, 12, 15), date(2024, 1, 14))
         ("Jan 5, 2024", date(2024, 1, 5)),
         ("7. Mai 2014", date(2014, 5, 7)),
         ("05/01/24", date(2024, 1, 5)),
+        ("2024.01.05.", date(2024, 1, 5)),  # Hungarian: year first, each part ending in a dot
+        ("05JAN24", date(2024, 1, 5)),  # Standard Chartered: day, month and year unspaced
+        ("05Jan2024", date(2024, 1, 5)),
     ],
 )
 def test_full_dates_day_first(text: str, expected: date) -> None:
@@ -142,3 +147,16 @@ def test_a_date_marked_with_a_footnote_star_is_the_date() -> None:
     """Amex marks a posting date with a star ('01/05/24*', "*Indicates posting date")."""
     assert read_date("01/05/24*") == read_date("01/05/24") is not None
     assert read_date("*") is None
+
+
+def test_a_date_column_s_cell_may_print_its_day_and_month_apart_by_a_space() -> None:
+    """Standard Bank prints "01 02" (month, day) under its Date header: read in a date column's
+    cell, in the order the statement's dates prove; in free text two numbers are no date."""
+    raw = read_date_cell("01 02")
+    assert raw == RawDate(1, 2, None, fixed=False)
+    assert raw.resolve(day_first=False, period=NEW_YEAR) == date(2024, 1, 2)
+    assert proven_day_first([read_date_cell("01 31")]) is False  # type: ignore[list-item]
+    assert read_date_cell("05/01/2024") == read_date("05/01/2024")
+    assert read_date("01 02") is None
+    for text in ("12 34", "101 02", "0 5", "1 2 3", "Page 2"):
+        assert read_date_cell(text) is None, text

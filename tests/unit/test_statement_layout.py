@@ -154,6 +154,15 @@ def line(*words: Word) -> Line:
         ("Type", OTHER),
         ("STATEMENT DATE", OTHER),
         ("TOTAL CREDIT LIMIT", OTHER),
+        ("Könyvelés", DATE),  # Hungarian (OTP): the booking date
+        ("Értéknap", VALUE_DATE),
+        ("Megnevezés", DESCRIPTION),
+        ("Összeg", AMOUNT),
+        ("Egyenleg", BALANCE),
+        ("Kirjauspäivä", DATE),  # Finnish (Nordea): the booking date
+        ("Arvopäivä", VALUE_DATE),
+        ("Tapahtuma", DESCRIPTION),
+        ("Määrä EUR", AMOUNT),
     ],
 )
 def test_classify_label(label: str, role: str) -> None:
@@ -346,6 +355,60 @@ def test_a_swedish_or_indonesian_header_is_found(
     reader = TableReader()
     reader.read_page(0, [header, cells])
     assert reader.found_table and [r.money for r in reader.rows] == [money]
+
+
+def test_a_date_column_after_the_amounts_reads_a_day_and_month_apart_by_a_space() -> None:
+    """Standard Bank's "Details  Debits  Credits  Date  Balance": "01 02" under the Date header
+    is the row's date; the same figures starting a line of a table without a header are not
+    (two numbers there are as likely a reference as a date)."""
+    header = line(word("Details", 43), word("Debits", 330), word("Credits", 390), word("Date", 430),
+                  word("Balance", 500))  # fmt: skip
+    row = line(word("POS", 43, 115), word("PURCHASE", 65, 115), word("312.45-", 330, 115),
+               word("01", 430, 115), word("02", 443, 115), word("6,108.10", 500, 115))  # fmt: skip
+    reader = TableReader()
+    reader.read_page(0, [header, row])
+    assert [(r.date_text, r.description_text, r.money) for r in reader.rows] == [
+        ("01 02", "POS PURCHASE", {DEBIT: "312.45-", BALANCE: "6,108.10"})
+    ]
+    unheaded = [
+        line(word("01", 43, top), word("02", 56, top), word("COFFEE", 96, top), word("4.50", 400, top))
+        for top in (115.0, 125.0, 135.0, 145.0)
+    ]
+    reader = TableReader()
+    reader.read_page(0, unheaded)
+    assert not reader.found_table and reader.rows == []
+
+
+def test_a_run_beside_the_description_in_a_smaller_type_is_no_part_of_it() -> None:
+    """Discover prints each purchase's merchant category ("Supermarkets") right of its
+    description, apart and smaller: a note of the row. A run apart in the description's own
+    type is part of it (a merchant's city printed in a field of its own)."""
+    header = line(word("Date", 43), word("Description", 96), word("Amount", 480))
+    layout = ColumnLayout(detect_header(header) or [])
+    small = [Word("Supermarkets", 330.0, 372.0, 116.0, 123.5)]
+    row = line(word("12/29", 43, 115), word("KROGER", 96, 115), word("#0456", 133, 115), *small,
+               word("112.48", 480, 115))  # fmt: skip
+    assert layout.split(row).texts[DESCRIPTION] == ["KROGER", "#0456"]
+    same = line(word("12/29", 43, 115), word("KROGER", 96, 115), word("COLUMBUS", 330, 115),
+                word("112.48", 480, 115))  # fmt: skip
+    assert layout.split(same).texts[DESCRIPTION] == ["KROGER", "COLUMBUS"]
+
+
+def test_a_table_printing_section_headings_reads_the_next_one_as_a_heading() -> None:
+    """Discover's "PAYMENTS AND CREDITS", a payment with its sign printed, then "PURCHASES" a
+    line under it: where the table has printed a section heading, a line reading as one is the
+    next section's heading, not the payment's description wrapped."""
+    lines = [
+        line(word("Date", 43, 100), word("Description", 96, 100), word("Amount", 480, 100)),
+        line(word("PAYMENTS", 96, 120), word("AND", 140, 120), word("CREDITS", 160, 120)),
+        line(word("01/09", 43, 135), word("INTERNET", 96, 135), word("PAYMENT", 140, 135),
+             word("-842.16", 480, 135)),  # fmt: skip
+        line(word("PURCHASES", 96, 150)),
+        line(word("12/29", 43, 165), word("KROGER", 96, 165), word("112.48", 480, 165)),
+    ]
+    reader = TableReader()
+    reader.read_page(0, lines)
+    assert [(r.description_text, r.section) for r in reader.rows] == [("INTERNET PAYMENT", 1), ("KROGER", -1)]
 
 
 def test_a_header_naming_its_dates_posting_and_value_is_found_with_no_row_under_it() -> None:
@@ -636,6 +699,14 @@ def test_words_on_the_same_baseline_form_one_line() -> None:
         ("Inngående saldo", RowKind.OPENING),  # Norwegian
         ("SALDO AWAL", RowKind.OPENING),  # Indonesian
         ("SALDO AKHIR", RowKind.CLOSING),
+        ("Previous Monthly Balance", RowKind.OPENING),  # Apple Card's summary
+        ("Total Balance", RowKind.CLOSING),
+        ("Nyitó egyenleg", RowKind.OPENING),  # Hungarian
+        ("Záró egyenleg", RowKind.CLOSING),
+        ("Jóváírások összesen", RowKind.TOTAL),
+        ("Terhelések összesen", RowKind.TOTAL),
+        ("Alkusaldo 2024-01-01", RowKind.OPENING),  # Finnish
+        ("Loppusaldo 2024-01-31", RowKind.CLOSING),
         ("TESCO STORES", RowKind.TRANSACTION),
         ("PAYMENT BY INTERNET", RowKind.TRANSACTION),
     ],

@@ -50,10 +50,12 @@ _MONTH = r"(?P<mon>[A-Za-zÀ-ÿ]{3,10})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|\.)?"
 _YEAR = r"(?P<year>\d{4}|'?\d{2})"
 _PATTERNS = (
-    re.compile(r"^(?P<year>\d{4})[-/.](?P<a>\d{1,2})[-/.](?P<b>\d{1,2})$"),  # ISO, year first
+    # ISO, year first; Hungarian prints a dot after each part ("2024.01.05.").
+    re.compile(r"^(?P<year>\d{4})[-/.](?P<a>\d{1,2})[-/.](?P<b>\d{1,2})\.?$"),
     # "31.12." (German day and month without a year) ends with a dot.
     re.compile(r"^(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})(?:[/.\-](?P<year>\d{4}|\d{2})|\.)?$"),
-    re.compile(rf"^{_DAY}[\s\-/]*{_MONTH}(?:[\s\-/,]+{_YEAR})?$"),
+    # The month's name may join its day and year unspaced ("05JAN24", Standard Chartered).
+    re.compile(rf"^{_DAY}[\s\-/]*{_MONTH}(?:[\s\-/,]*{_YEAR})?$"),
     re.compile(rf"^{_MONTH}[\s\-/]*{_DAY},?(?:[\s\-/]+{_YEAR})?$"),
 )
 # Dates inside running text (statement period, statement date...). Between a month name and
@@ -139,12 +141,32 @@ def read_date(text: str) -> RawDate | None:
     return None
 
 
+# A day and a month printed apart by only a space ("01 02": Standard Bank's month and day, in
+# a Date column after the amounts). Two numbers in running text are rarely a date, so only a
+# cell of a column that a table's header labels as its dates is read this way.
+_SPACED_DAY_MONTH = re.compile(r"^(?P<a>\d{1,2}) (?P<b>\d{1,2})$")
+
+
+def read_date_cell(text: str) -> RawDate | None:
+    """Read the text of a cell under a table's date header: what :func:`read_date` reads, and
+    a day and a month apart by a space ("01 02"), their order left to the statement's evidence
+    like any numeric date's (:func:`day_first_from_evidence`)."""
+    raw = read_date(text)
+    if raw is not None:
+        return raw
+    found = _SPACED_DAY_MONTH.match(" ".join(text.split()))
+    if found is None:
+        return None
+    first, second = int(found["a"]), int(found["b"])
+    return RawDate(first, second, None, fixed=False) if 1 <= first <= 31 and 1 <= second <= 31 else None
+
+
 # The shape of a numeric date (day, month and maybe year, or year first): what a date column
 # printed when read_date refuses it (a day or month out of range, "32/01", "2024-13-05"; an
 # OCR text layer's "07107" for 07/07, a separator read as a digit), unlike the account
 # numbers (8 digits or more), currencies or names that stray into that column.
 _DATE_SHAPE = re.compile(
-    r"^(?:\d{1,2}[/.\-]\d{1,2}(?:[/.\-](?:\d{4}|\d{2}))?\.?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{3,6})$"
+    r"^(?:\d{1,2}[/.\-]\d{1,2}(?:[/.\-](?:\d{4}|\d{2}))?\.?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\.?|\d{3,6})$"
 )
 
 

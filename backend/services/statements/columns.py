@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from ..document_text.dates import read_date
+from ..document_text.dates import RawDate, read_date, read_date_cell
 from ..document_text.layout import Line, Word, run_text, word_runs
 from ..document_text.money import has_decimal_part, is_amount, looks_like_amount_piece
 from ..document_text.tables import CURRENCY_CODES, CURRENCY_SYMBOLS
@@ -26,10 +26,11 @@ _STAND_IN_DATES = (POSTING_DATE, VALUE_DATE)
 NET, FEE, DETAIL = "net", "fee", "detail"
 
 # Header labels per role, in English, German, French, Spanish, Italian, Dutch, the Nordic
-# languages, Polish, Turkish, Portuguese and Indonesian; matched against the whole label, lower
-# case, accents and dots removed, currency words dropped. A date may be named without the word
-# "date" ("Posting", Emirates NBD; "Bokförd  Valutadag", SEB); a bare "Value" names none (a
-# holding's value is money), so beside "Posting" it heads a column of its own that is not read.
+# languages, Finnish, Polish, Hungarian, Turkish, Portuguese and Indonesian; matched against the
+# whole label, lower case, accents and dots removed, currency words dropped. A date may be named
+# without the word "date" ("Posting", Emirates NBD; "Bokförd  Valutadag", SEB); a bare "Value"
+# names none (a holding's value is money), so beside "Posting" it heads a column of its own that
+# is not read.
 _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(rf"^(?:{pattern})$"))
     for role, pattern in (
@@ -37,7 +38,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             VALUE_DATE,
             r"(?:value|val|valuta|effective) date|valuta(?:datum)?|wert(?:stellung)?|date (?:de )?valeur"
             r"|valeur|fecha (?:de )?valor|valor|data (?:di )?valuta|valutadatum|rentedatum|value dt"
-            r"|rentedato|data waluty|valutadag",
+            r"|rentedato|data waluty|valutadag|erteknap|arvopaiva",
         ),
         (POSTING_DATE, r"(?:post|posting|posted) date|date posted|posting|posted"),
         (
@@ -47,7 +48,8 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|(?:ver)?buchungs?(?:tag|datum)|bu[ -]?tag|tag|buchung|fecha(?: (?:de )?oper(?:acion)?)?"
             r"|data(?: (?:di )?operazione| contabile| registrazione)?|boekdatum|transactiedatum|dato"
             r"|data operacji|(?:data|dt) (?:do |de )?(?:balancete|movimento|lancamento)"
-            r"|(?:islem )?tarihi?|bokford|bokforingsdag|transaktionsdag|tanggal(?: transaksi)?|tgl",
+            r"|(?:islem )?tarihi?|bokford|bokforingsdag|transaktionsdag|tanggal(?: transaksi)?|tgl"
+            r"|konyveles(?: datuma)?|kirjauspaiva",
         ),
         (
             DESCRIPTION,
@@ -57,7 +59,8 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|libelle|(?:nature de l'?)?operations?|detail de l'?operation|concepto|descripcion|descrizione"
             r"|cod descripcion|omschrijving|mededeling(?:en)?|narration|tekst|erlauterung(?:en)?"
             r"|(?:opis|typ) (?:transakcji|operacji)|opis|historico|aciklama"
-            r"|(?:text/)?mottagare|beskrivning|keterangan|uraian(?: transaksi)?",
+            r"|(?:text/)?mottagare|beskrivning|keterangan|uraian(?: transaksi)?|megnevezes|kozlemeny"
+            r"|tapahtuma|selite",
         ),
         (
             DEBIT,
@@ -74,12 +77,12 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             AMOUNT,
             r"(?:transaction )?(?:amount|amt)|betrag|umsatz|montant|importe|bedrag|importo|beløb|kwota"
-            r"|gross(?: amount)?|belopp|mutasi",
+            r"|gross(?: amount)?|belopp|mutasi|osszeg|maara",
         ),
         (
             BALANCE,
             r"(?:running |closing |statement )?balance|bal|balance amount|saldo|solde|kontostand"
-            r"|saldo (?:de )?(?:operacion|liquidacion)|saldo po (?:transakcji|operacji)|bakiye",
+            r"|saldo (?:de )?(?:operacion|liquidacion)|saldo po (?:transakcji|operacji)|bakiye|egyenleg",
         ),
         (NET, r"net(?: amount)?|total(?: amount)?"),
         (FEE, r"fees?(?: amount)?"),
@@ -91,6 +94,9 @@ _CURRENCY_LABELS = frozenset(code.lower() for code in (*CURRENCY_CODES, *CURRENC
 _MARGIN_SLACK = 1.5
 # Words of one run of text are at most this many word heights apart (a word space is 0.3-0.7).
 _RUN_ON_GAP = 1.0
+# A run of words apart from a row's description and printed in a type smaller than this share
+# of the description's is a note beside it (a merchant category), not part of it.
+_ASIDE_SIZE = 0.92
 # A sign or currency printed apart before a number belongs to a money column starting within
 # this many word heights to its right; other pieces ("CR", ")") to the number before them.
 _LEADING_PIECE = re.compile(r"^(?:[-+(\u2212]|[A-Z]{3}|[A-Z]{0,2}[$€£¥₹])$")
@@ -135,6 +141,9 @@ class Column:
     # A date column printed under the description: each row's date starts the row's next line
     # (Wise), so the column takes no word of a row's own line (see :func:`_dates_under_rows`).
     under_description: bool = False
+    # A header label names the column: its cells are read as what it names (a date column's
+    # "01 02", see ``read_date_cell``), where a column found from the rows alone is not.
+    labelled: bool = False
     header_x0: float = field(init=False)
     header_x1: float = field(init=False)
 
@@ -306,7 +315,8 @@ def _unlabelled_amounts(columns: Sequence[Column], below: Sequence[Line]) -> Col
     spans: list[tuple[float, float, float]] = []  # x0, x1, word height of each line's amount
     for line in below[:_UNLABELLED_LOOKAHEAD]:
         words = line.words
-        if read_date(" ".join(w.text for w in words if date_column.overlap(w) > 0)) is None:
+        cell = " ".join(w.text for w in words if date_column.overlap(w) > 0)
+        if (read_date_cell(cell) if date_column.labelled else read_date(cell)) is None:
             continue
         end = len(words) - 1
         if end > 0 and _trails_amount(words[end - 1], words[end]):
@@ -454,7 +464,8 @@ def _run_column(run: Sequence[Word]) -> Column:
     line and the rest each name one on their own is two labels stacked over one column ("Data
     operacji" over "Data waluty", PKO BP: the operation date, its value date printed under it in
     each row), headed by the top one."""
-    column = Column(classify_label(run_text(run)), min(w.x0 for w in run), max(w.x1 for w in run))
+    role = classify_label(run_text(run))
+    column = Column(role, min(w.x0 for w in run), max(w.x1 for w in run), labelled=True)
     top = min(word.top for word in run)
     upper = [word for word in run if word.top < top + (word.bottom - word.top) / 2]
     if column.role == OTHER and len(upper) < len(run):
@@ -505,6 +516,21 @@ def _merge_neighbours(columns: list[Column]) -> list[Column]:
     return merged
 
 
+def _without_asides(words: Sequence[Word]) -> list[Word]:
+    """A line's description words (left to right) without the runs printed beside the
+    description in a smaller type (:data:`_ASIDE_SIZE`): a note of the row, such as Discover's
+    merchant category ("Supermarkets") right of each purchase, not part of its description."""
+    runs = word_runs(Line(tuple(words), 0.0, 0.0, 0), _RUN_ON_GAP) if words else []
+    if len(runs) < 2:
+        return list(words)
+    size = min(word.bottom - word.top for word in runs[0])
+    return [
+        word for run in runs
+        if run is runs[0] or max(w.bottom - w.top for w in run) >= size * _ASIDE_SIZE
+        for word in run
+    ]  # fmt: skip
+
+
 @dataclass
 class Cells:
     """A line split by column: ``texts`` per role, and every role a word fell in (``landed``)."""
@@ -528,6 +554,12 @@ class ColumnLayout:
         self.dates_under_description = any(column.under_description for column in columns)
         self.columns = sorted((c for c in columns if not c.under_description), key=lambda c: c.x0)
         self.has_description = any(c.role == DESCRIPTION for c in self.columns)
+        self._dates_labelled = any(c.role == DATE and c.labelled for c in self.columns)
+
+    def read_date(self, text: str) -> RawDate | None:
+        """The date a cell of the date column prints: under a header's date label as any such
+        cell (``read_date_cell``: "01 02" too), in a column found from the rows as free text."""
+        return read_date_cell(text) if self._dates_labelled else read_date(text)
 
     def has_role(self, role: str) -> bool:
         """Whether a column of the table has ``role``."""
@@ -545,7 +577,7 @@ class ColumnLayout:
         date_column = next((c for c in self.columns if c.role == DATE), None)
         for line in lines:
             dated = date_column is not None and (
-                read_date(" ".join(w.text for w in line.words if date_column.overlap(w) > 0)) is not None
+                self.read_date(" ".join(w.text for w in line.words if date_column.overlap(w) > 0)) is not None
             )
             for position, word in enumerate(line.words):
                 previous = line.words[position - 1]
@@ -633,6 +665,7 @@ class ColumnLayout:
         run_on = self._run_on(line.words)
         pending = [word for word in reversed(line.words) if word in run_on or not self._in_margin(word)]
         description = next((column for column in self.columns if column.role == DESCRIPTION), None)
+        described: list[Word] = []
         while pending:
             word = pending.pop()
             column = description if word in run_on else self._column_for(word)
@@ -651,8 +684,13 @@ class ColumnLayout:
                 if self.has_description:
                     role = DESCRIPTION
             if role == DESCRIPTION:
-                cells.text_x0, cells.text_x1 = min(cells.text_x0, word.x0), max(cells.text_x1, word.x1)
-            elif role == OTHER:
+                described.append(word)
+                continue
+            if role == OTHER:
                 cells.other_x0 = min(cells.other_x0, word.x0)
             cells.texts.setdefault(role, []).append(word.text)
+        kept = _without_asides(described)
+        if kept:
+            cells.texts[DESCRIPTION] = [word.text for word in kept]
+            cells.text_x0, cells.text_x1 = min(w.x0 for w in kept), max(w.x1 for w in kept)
         return cells

@@ -58,7 +58,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
             RowKind.OPENING,
             (
                 r"^(?:opening|previous|prior|beginning|starting|start|initial|last month's|"
-                r"last statement|previous statement) (?:statement )?(?:balance|bal)\b"
+                r"last statement|previous statement) (?:statement |monthly )?(?:balance|bal)\b"
                 r"|^balance (?:from |on )?(?:previous|last|prior) statement\b"
                 r"|^(?:alter|vorheriger) (?:kontostand|saldo)\b|^saldovortrag\b|^anfangssaldo\b"
                 r"|^(?:ancien|precedent) solde\b|^solde (?:precedent|initial|d'?ouverture|anterieur)\b"
@@ -69,6 +69,8 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^saldo awal\b"  # Indonesian
                 r"|^(?:opening|beginning|starting) cash\b"  # a brokerage account's cash
                 r"|^fatura anterior\b"  # a Brazilian card bill's last bill
+                r"|^nyito egyenleg\b"  # Hungarian
+                r"|^alkusaldo\b"  # Finnish
             ),
         ),
         (
@@ -85,6 +87,8 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^utgaende saldo\b|^saldo akhir\b"
                 r"|^(?:closing|ending) cash\b"
                 r"|^total a pagar\b"  # a Brazilian card bill's amount due
+                r"|^total balance$"  # a card's balance after the period (Apple Card)
+                r"|^zaro egyenleg\b|^loppusaldo\b"  # Hungarian, Finnish
             ),
         ),
         (
@@ -99,6 +103,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
             r"|^(?:summe )?(?:zahlungs)?(?:ausgange|eingange)$|^umsatz ?(?:total|summe)\b"
             r"|^toplam\b"
             r"|^(?:sub)?totaal\b"  # Dutch ("Totaal debet", "Totaal credit")
+            r"|\bosszesen$"  # Hungarian ("Jóváírások összesen": credits in total)
             # a cardholder's subtotal after their name ("JOHN DOE #5678: Total Transactions")
             r"|\btotal (?:new )?(?:transactions|charges|purchases|payments|credits|fees|interest)"
             r"(?: for this (?:period|statement))?$",

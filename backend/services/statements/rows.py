@@ -208,8 +208,11 @@ class TableReader:
                 continue
             sign = section_sign(line.text)
             following = lines[index + 1] if index + 1 < len(lines) else None
-            if sign is not None and self._continues_description(line):
-                sign = None  # "NEFT/INTEREST" / "CREDIT": a wrapped description, not a heading
+            # "NEFT/INTEREST" / "CREDIT": a wrapped description, not a heading; but in a table
+            # that has printed a section heading ("PAYMENTS AND CREDITS", Discover), a line
+            # reading as one heads the next section ("PURCHASES" under a payment).
+            if sign is not None and self._section is None and self._continues_description(line):
+                sign = None
             if sign is not None:
                 self._flush_leads()
                 self._section, self._row = sign, None
@@ -312,21 +315,25 @@ class TableReader:
         cells = layout.split(following)
         amounts = [" ".join(cells.texts[role]) for role in MONEY_ROLES if role in cells.texts]
         date_words = cells.texts.get(DATE)
-        dated = self._date_of(date_words)[0] is not None if date_words else DATE not in cells.landed
+        dated = self._date_of(date_words, layout)[0] is not None if date_words else DATE not in cells.landed
         return dated and any(has_decimal_part(amount) for amount in amounts)
 
-    def _date_of(self, date_words: Sequence[str]) -> tuple[RawDate | None, str]:
-        """The date a date cell prints, and the text it was read as when that is not the
-        printed one: a scan's text layer that read a separator as a digit ("07107" under
-        "06/07") is read in the shape of the date above it (``repaired_date_text``)."""
+    def _date_of(
+        self, date_words: Sequence[str], layout: ColumnLayout | None = None
+    ) -> tuple[RawDate | None, str]:
+        """The date a date cell of ``layout`` prints (words starting a line, without it), and the
+        text it was read as when that is not the printed one: a scan's text layer that read a
+        separator as a digit ("07107" under "06/07") is read in the shape of the date above it
+        (``repaired_date_text``)."""
+        read = layout.read_date if layout is not None else read_date
         printed = " ".join(date_words)
-        date = read_date(printed)
+        date = read(printed)
         if date is not None or not self._last_date_text:
             return date, ""
         repaired = repaired_date_text(printed, self._last_date_text)
         if repaired is None:
             return None, ""
-        date = read_date(repaired)
+        date = read(repaired)
         return (date, repaired) if date is not None else (None, "")
 
     def _continue_row(self, text: str, cells: Cells) -> None:
@@ -457,7 +464,7 @@ class TableReader:
         cells = layout.split(line)
         self._line_top = cells.top if cells.heights else line.top
         date_words = cells.texts.get(DATE, [])
-        date, date_read_as = self._date_of(date_words) if date_words else (None, "")
+        date, date_read_as = self._date_of(date_words, layout) if date_words else (None, "")
         second_date_due, self._second_date_due = self._second_date_due, False
         if second_date_due and date is not None and not {*MONEY_ROLES} & cells.landed:
             # The row's value date, under its date where the header stacks the two: no new row.
