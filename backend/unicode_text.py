@@ -35,9 +35,20 @@ def _composed_or_null(text: str | None) -> str | None:
     return None if text is None else composed(text)
 
 
+def _lower(value: object) -> object:
+    """SQL ``lower()`` as PostgreSQL's under a UTF-8 locale: every letter, not ASCII alone."""
+    if value is None or isinstance(value, str):
+        return None if value is None else value.lower()
+    return value if isinstance(value, bytes) else str(value).lower()
+
+
 def register_sqlite_function(dbapi_connection: Any) -> None:
-    """Make :func:`composed` callable from a SQLite connection's SQL (see :func:`composed_sql`)."""
+    """Make :func:`composed` callable from a SQLite connection's SQL (see :func:`composed_sql`),
+    and its ``lower()`` fold every letter: SQLite's own folds ASCII alone, so a search (an
+    ``ILIKE``, which SQLAlchemy writes as ``lower(…) LIKE lower(…)`` there) for "müller" missed
+    "MÜLLER", where PostgreSQL finds it."""
     dbapi_connection.create_function(SQLITE_FUNCTION, 1, _composed_or_null, deterministic=True)
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
 
 class _Composed(FunctionElement[str]):

@@ -88,6 +88,20 @@ def test_search_is_blind_to_the_unicode_normalization_form(client, mine) -> None
     assert [row["count"] for row in summary.json()["months"]] == [1]
 
 
+def test_search_ignores_case_beyond_ascii_on_both_back_ends(client, mine) -> None:
+    # Statements print in capitals ("MÜLLER BÄCKEREI", "CAFÉ DE FLORE"); users type lower case,
+    # and the other way round. SQLite's own lower() folds ASCII letters alone.
+    seed_statement(client.get("/auth/me", headers=mine["headers"]).json()["id"], [
+        ("2024-03-01", "M\u00dcLLER B\u00c4CKEREI", "-4.10"), ("2024-03-02", "CAF\u00c9 DE FLORE", "-6.00"),
+        ("2024-03-03", "\u00e9cole \u00e9l\u00e9mentaire", "-7.00"),
+    ])
+    assert _descriptions(_list(client, mine, q="m\u00fcller")) == ["M\u00dcLLER B\u00c4CKEREI"]
+    assert _descriptions(_list(client, mine, q="B\u00e4ckerei")) == ["M\u00dcLLER B\u00c4CKEREI"]
+    assert _descriptions(_list(client, mine, q="caf\u00e9 de")) == ["CAF\u00c9 DE FLORE"]
+    assert _descriptions(_list(client, mine, q="\u00c9COLE")) == ["\u00e9cole \u00e9l\u00e9mentaire"]
+    assert _list(client, mine, q="muller")["total"] == 0  # no umlaut: another letter
+
+
 def test_filters_combine(client, mine) -> None:
     page = _list(client, mine, date_from="2024-02-01", date_to="2024-02-20", direction="debit")
     assert _descriptions(page) == ["RENT FEBRUARY", "tesco express"]
