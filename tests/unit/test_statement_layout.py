@@ -842,6 +842,17 @@ def test_a_period_whose_dates_follow_labels_and_colons() -> None:
     assert find_period(text_lines("Opened 01/04/2024 Printed: 30/04/2024"), True) == (None, None)
 
 
+def test_a_period_of_dates_ending_in_a_dot() -> None:
+    """Hungarian dates end in a dot ("2024.01.05."): OTP's "Időszak: 2024.01.01. - 2024.01.31."."""
+    from datetime import date
+
+    january = (date(2024, 1, 1), date(2024, 1, 31))
+    assert find_period(text_lines("Id\u0151szak: 2024.01.01. - 2024.01.31."), True) == january
+    assert find_period(text_lines("Id\u0151szak: 2024.01.01.-2024.01.31."), False) == january
+    # a dot and other words between two dates still part them
+    assert find_period(text_lines("Opened 2024.01.01. Printed 2024.01.31."), True) == (None, None)
+
+
 def test_a_period_printed_year_first_between_spanish_labels() -> None:
     """Bancolombia's "DESDE: 2024/01/01  HASTA: 2024/01/31": yyyy/mm/dd dates, "hasta" joining them."""
     from datetime import date

@@ -29,7 +29,8 @@ _NON_DIGITS = re.compile(r"\D")
 # word as a label with its colon ("Statement From : 01/04/2024 To : 30/04/2024", HDFC Bank, SBI;
 # "DESDE: 2024/01/01  HASTA: 2024/01/31", Bancolombia).
 _CONNECTORS = r"-|–|—|to|through|thru|until|till|bis|au|al|tot|a|hasta"
-_CONNECTOR = re.compile(rf"^\s*(?:{_CONNECTORS})(?:\s*:)?\s*$", re.IGNORECASE)
+# A date may end in its own dot (Hungarian "2024.01.01. - 2024.01.31.", OTP).
+_CONNECTOR = re.compile(rf"^\.?\s*(?:{_CONNECTORS})(?:\s*:)?\s*$", re.IGNORECASE)
 # A period within one month, its name and year printed once: "December 1-31, 2023" (Schwab),
 # "1-31 December 2023": the days joined by a bare dash ("Page 3 - 31 Jan 2024" is none). The
 # month is told from other words by read_date.
