@@ -17,6 +17,30 @@ registration number), a freelancer template (the vendor top right, the ``Bill To
 left, ISO dates, ``USD`` only as a code, no tax line) and a Shopify order invoice (line items,
 a discount code, shipping, GST included in the prices, ``$174.00 AUD``).
 
+A second set, drawn the same way and again without reading the extractor, varies the layouts
+(labels left of their values, labels stacked above them, a totals box at the bottom right, the
+totals on page 2) and the languages: Microsoft Azure (``Billing period`` / ``Invoice date`` /
+``Invoice number`` / ``Due date`` stacked, ``Amount due``, a PO number), an Adobe-style SaaS
+receipt (``Receipt``, ``PAID``, ``Order Number``, ``15-MAR-2024``, ``Taxes (8.875%)``, ``Balance Due
+0.00``), a Spanish factura (``Nº Factura: 2024/0153``, ``Fecha: 15 de marzo de 2024``,
+``Vencimiento``, ``Base imponible`` / ``IVA 21 %`` / ``Total``, ``1.234,56 €``), a Brazilian fatura
+de serviços (``Número da fatura``, ``Data de emissão``, Prestador / Tomador de serviços with CNPJs,
+``Valor dos serviços`` / ``ISS (5%)`` / ``Valor total``, ``R$ 1.207,50``), a Polish faktura VAT
+(``Faktura VAT nr FV/2024/03/015``, ``Data wystawienia`` beside ``Data sprzedaży``, ``Termin
+płatności``, Sprzedawca / Nabywca side by side with NIPs, a ``Razem`` row under Netto / VAT / Kwota
+VAT / Brutto, ``Do zapłaty: 1 517,82 PLN``), a Swiss Rechnung (the recipient on the right, the date
+only as ``Zürich, 15. März 2024``, ``MWST 8.1 %``, ``CHF 1'234.50``, ``Zahlbar bis 14. April
+2024``), a Swedish faktura (stacked ``Fakturanummer`` / ``Fakturadatum`` / ``Förfallodatum`` /
+``OCR-nummer`` boxes, ``Belopp exkl. moms`` / ``Moms 25 %`` / ``Att betala``, ``12 345,00 SEK``,
+Org.nr / Bankgiro), an Australian tax invoice (``INV-2024/03-0042``, ``15 March 2024``, ABN, a
+framed totals box at the page's foot: ``Subtotal (ex GST)`` / ``GST 10%`` / ``Total inc. GST`` /
+``Amount Due``, ``$`` only), a Canadian (BC) invoice (``GST (5%)`` and ``PST (7%)`` lines, ``Total
+(CAD)``), a US utility bill (account number beside the invoice number, ``Bill Date``, a service
+period, previous balance and payment lines, a framed ``Amount Due`` / ``Due Date`` box, a remittance
+stub), a two-page French facture (``FA-24-03/0315``, ``15 mars 2024``, 36 line items with their
+amounts on page 1, ``Montant HT`` / ``TVA (20 %)`` / ``Net à payer`` on page 2) and a UK credit note
+(``CN-2024-0007``, the original invoice's number and ``Invoice date`` printed too, ``-£300.00``).
+
 Each ``write_*`` function draws its PDF and returns the truth as an :class:`InvoiceMetadata`, by
 these rules (the model's: a field the document does not print is ``None``):
 
@@ -33,6 +57,21 @@ these rules (the model's: a field the document does not print is ``None``):
 - ``tax``: the tax amount printed; on the Indian GST invoice the sum of its CGST and SGST lines
   (it prints no total-tax line); on the Shopify one the GST its prices include.
 - ``total``: the invoice's total (after round-off on the Indian one), not a line item's amount.
+
+Decisions for the second set, each what a user filing the document would expect:
+
+- A receipt (the Adobe one) is a settled invoice and is read as one: its invoice number (not the
+  order number), its amounts; no due date (it prints none), the total is the amount paid.
+- A credit note is read like an invoice: its own number and date, not the original invoice's it
+  cites; its amounts negative, as it prints them (``-£300.00``), so it offsets the invoice.
+- ``invoice_date`` without a label: the Swiss letter's ``Zürich, 15. März 2024`` is its issue date;
+  the utility bill's ``Bill Date`` is, its service period is not.
+- ``tax`` on the Canadian invoice: GST + PST (two lines, no total-tax line), as CGST + SGST; on the
+  Polish one the ``Razem`` row's Kwota VAT (with its Netto as the subtotal and Brutto the total).
+- ``subtotal`` on the utility bill: its ``Electric Charges``, the amount the sales tax is on; its
+  total the current charges, which its previous balance (paid) leaves equal to the amount due.
+- ``currency``: the Australian invoice's bare ``$`` is AUD (ABN, GST, NSW addresses); the
+  Canadian's is CAD (``Total (CAD)``); the Brazilian ``R$`` is BRL.
 """
 
 from __future__ import annotations
@@ -42,7 +81,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from backend.services.invoices import InvoiceMetadata
-from tests.support.bank_shaped_pdfs import D, Sheet, eu, french, lakh, us
+from tests.support.bank_shaped_pdfs import D, Sheet, eu, french, lakh, swiss, us
 
 
 def _cents(amount: Decimal) -> Decimal:
@@ -764,5 +803,667 @@ def write_shopify(path: Path) -> InvoiceMetadata:
         currency="AUD",
         subtotal=subtotal,
         tax=gst,
+        total=total,
+    )
+
+
+# === Second set ================================================================================
+
+
+# --- Microsoft Azure (US): labels stacked above their values, "Billing period", "Amount due" -----
+
+
+def write_azure(path: Path) -> InvoiceMetadata:
+    s = Sheet("Letter", 8)
+    s.new_page()
+    subtotal = D("2318.40")
+    tax = _cents(subtotal * D("0.1025"))
+    total = subtotal + tax
+    s.text(15, 16, "Microsoft", bold=True, size=14)
+    s.text(15, 22, "Microsoft Corporation")
+    s.text(15, 26, "One Microsoft Way, Redmond, WA 98052-6399")
+    s.text(140, 16, "Invoice", bold=True, size=14)
+    for x, label, value in (
+        (15, "Billing period", "03/01/2024 - 03/31/2024"),
+        (70, "Invoice date", "04/04/2024"),
+        (110, "Invoice number", "E0400PQRSTU"),
+        (150, "Due date", "05/04/2024"),
+    ):
+        s.text(x, 38, label, bold=True)
+        s.text(x, 43, value)
+    for x, label, value in (
+        (15, "Billing account", "8f2c-41d7-9a3e"),
+        (70, "Billing profile", "Contoso Cloud Ops"),
+        (150, "PO number", "PO-77812"),
+    ):
+        s.text(x, 52, label, bold=True)
+        s.text(x, 57, value)
+    s.text(15, 68, "Sold to", bold=True)
+    s.text(15, 72, "Contoso Cloud Ops LLC")
+    s.text(15, 76, "1200 Fifth Avenue, Seattle, WA 98101")
+    s.text(110, 68, "Amount due", bold=True, size=10)
+    s.text(110, 75, f"${us(total)} USD", bold=True, size=14)
+    y = _table(
+        s,
+        92,
+        [(15, "Service family"), (-120, "Usage"), (-200, "Charges")],
+        [
+            ["Compute: Virtual Machines", "1,488 hrs", "$1,402.56"],
+            ["Storage: Managed Disks", "12 disks", "$611.04"],
+            ["Networking: Bandwidth", "2.4 TB", "$304.80"],
+        ],
+    )
+    for label, value, bold in (
+        ("Charges", f"${us(subtotal)}", False),
+        ("Credits", "$0.00", False),
+        ("Subtotal", f"${us(subtotal)}", False),
+        ("Tax", f"${us(tax)}", False),
+        ("Total", f"${us(total)}", True),
+    ):
+        y += 5
+        s.text(130, y, label, bold=bold)
+        s.right(200, y, value, bold=bold)
+    s.text(15, y + 12, "Pay by wire: Bank of America, Account 1234567890, ABA 026009593, ref E0400PQRSTU")
+    s.text(15, 262, "Microsoft Corporation · Federal Tax ID 91-1144442 · Page 1 of 1", size=6)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="E0400PQRSTU",
+        invoice_date=date(2024, 4, 4),
+        due_date=date(2024, 5, 4),
+        vendor="Microsoft Corporation",
+        currency="USD",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Adobe-style SaaS receipt: "Receipt", "PAID", an order number beside the invoice number -----
+
+
+def write_adobe_receipt(path: Path) -> InvoiceMetadata:
+    """A paid receipt is read as an invoice (the bill, settled): no due date, the amount paid is the total."""
+    s = Sheet("Letter", 8)
+    s.new_page()
+    subtotal = D("54.99")
+    tax = D("4.88")
+    total = subtotal + tax
+    s.text(15, 18, "Adobe Inc.", bold=True, size=12)
+    s.text(15, 23, "345 Park Avenue, San Jose, CA 95110-2704")
+    s.text(150, 18, "Receipt", bold=True, size=16)
+    s.text(150, 26, "PAID", bold=True, size=12)
+    s.text(15, 38, "Invoice Number")
+    s.text(55, 38, "IN012345678")
+    s.text(15, 42, "Order Number")
+    s.text(55, 42, "AD009988776")
+    s.text(15, 46, "Invoice Date")
+    s.text(55, 46, "15-MAR-2024")
+    s.text(15, 50, "Payment Method")
+    s.text(55, 50, "Visa ending 4242, charged 15-MAR-2024")
+    s.text(120, 38, "Bill To", bold=True)
+    s.text(120, 42, "Rivera Creative Studio")
+    s.text(120, 46, "Maria Rivera")
+    s.text(120, 50, "77 Mission Street, San Francisco, CA 94105")
+    y = _table(
+        s,
+        64,
+        [(15, "Product"), (-130, "Qty"), (-160, "Unit Price"), (-200, "Net Amount")],
+        [["Creative Cloud All Apps (monthly)", "1", "54.99", "54.99"]],
+    )
+    for label, value, bold in (
+        ("Net Amount", "54.99", False),
+        ("Taxes (8.875%)", "4.88", False),
+        ("Total Amount (USD)", f"{total}", True),
+        ("Amount Paid", f"{total}", False),
+        ("Balance Due", "0.00", False),
+    ):
+        y += 5
+        s.text(120, y, label, bold=bold)
+        s.right(200, y, value, bold=bold)
+    s.text(15, y + 12, "Thank you for your purchase. This receipt was charged to your card on file.")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="IN012345678",
+        invoice_date=date(2024, 3, 15),
+        due_date=None,
+        vendor="Adobe Inc.",
+        currency="USD",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Spanish factura: Nº Factura, a long-form Spanish date, Base imponible / IVA 21 % -----------
+
+
+def write_spanish_factura(path: Path) -> InvoiceMetadata:
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal = D("1020.30")
+    tax = _cents(subtotal * D("0.21"))
+    total = subtotal + tax
+    s.text(20, 18, "Construcciones Levante S.L.", bold=True, size=12)
+    s.text(20, 23, "C/ de Colón 22, 46004 Valencia")
+    s.text(20, 27, "NIF: B12345678")
+    s.text(130, 18, "FACTURA", bold=True, size=14)
+    s.text(130, 26, "Nº Factura: 2024/0153")
+    s.text(130, 30, "Fecha: 15 de marzo de 2024")
+    s.text(130, 34, "Vencimiento: 14 de abril de 2024")
+    s.text(20, 42, "Cliente:", bold=True)
+    s.text(20, 46, "Inmobiliaria Turia S.A.")
+    s.text(20, 50, "Av. del Puerto 180, 46023 Valencia")
+    s.text(20, 54, "CIF: A87654321")
+    y = _table(
+        s,
+        68,
+        [(20, "Concepto"), (-125, "Cantidad"), (-155, "Precio"), (-190, "Importe")],
+        [
+            ["Reparación de fachada", "1", "720,30 €", "720,30 €"],
+            ["Pintura exterior (m²)", "40", "7,50 €", "300,00 €"],
+        ],
+    )
+    for label, value, bold in (
+        ("Base imponible", f"{eu(subtotal)} €", False),
+        ("IVA 21 %", f"{eu(tax)} €", False),
+        ("Total", f"{eu(total)} €", True),
+    ):
+        y += 5
+        s.text(125, y, label, bold=bold)
+        s.right(190, y, value, bold=bold)
+    s.text(20, y + 12, "Forma de pago: transferencia bancaria")
+    s.text(20, y + 16, "IBAN: ES91 2100 0418 4502 0005 1332")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="2024/0153",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 14),
+        vendor="Construcciones Levante S.L.",
+        currency="EUR",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Brazilian fatura de serviços: R$ 1.234,56, Prestador / Tomador, "Valor total" --------------
+
+
+def write_brazilian_fatura(path: Path) -> InvoiceMetadata:
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal = D("1150.00")
+    tax = _cents(subtotal * D("0.05"))
+    total = subtotal + tax
+    s.text(20, 16, "FATURA DE SERVIÇOS", bold=True, size=13)
+    s.text(20, 26, "Prestador de serviços", bold=True)
+    s.text(20, 30, "Tecnologia Paulista Ltda.")
+    s.text(20, 34, "CNPJ: 12.345.678/0001-90")
+    s.text(20, 38, "Av. Paulista 1000, São Paulo - SP, 01310-100")
+    s.text(120, 26, "Número da fatura: 2024-000315")
+    s.text(120, 30, "Data de emissão: 15/03/2024")
+    s.text(120, 34, "Vencimento: 15/04/2024")
+    s.text(20, 48, "Tomador de serviços", bold=True)
+    s.text(20, 52, "Comercial Carioca S.A.")
+    s.text(20, 56, "CNPJ: 98.765.432/0001-10")
+    s.text(20, 60, "Rua do Ouvidor 50, Rio de Janeiro - RJ")
+    y = _table(
+        s,
+        74,
+        [(20, "Discriminação dos serviços"), (-150, "Qtd."), (-190, "Valor")],
+        [
+            ["Suporte técnico mensal", "1", "R$ 850,00"],
+            ["Hospedagem de servidores", "2", "R$ 300,00"],
+        ],
+    )
+    for label, value, bold in (
+        ("Valor dos serviços", f"R$ {eu(subtotal)}", False),
+        ("ISS (5%)", f"R$ {eu(tax)}", False),
+        ("Valor total", f"R$ {eu(total)}", True),
+    ):
+        y += 5
+        s.text(120, y, label, bold=bold)
+        s.right(190, y, value, bold=bold)
+    s.text(20, y + 12, "Pagamento via boleto ou PIX: financeiro@tecpaulista.example")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="2024-000315",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 15),
+        vendor="Tecnologia Paulista Ltda.",
+        currency="BRL",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Polish faktura VAT: Sprzedawca / Nabywca, Netto / VAT 23% / Brutto, "Do zapłaty" -----------
+
+
+def write_polish_faktura(path: Path) -> InvoiceMetadata:
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal = D("1234.00")
+    tax = _cents(subtotal * D("0.23"))
+    total = subtotal + tax
+    s.text(20, 16, "Faktura VAT nr FV/2024/03/015", bold=True, size=13)
+    for i, (label, value) in enumerate(
+        (("Data wystawienia:", "2024-03-15"), ("Data sprzedaży:", "2024-03-14"),
+         ("Termin płatności:", "2024-03-29"), ("Sposób płatności:", "przelew"))
+    ):
+        s.text(120, 26 + 4 * i, label)
+        s.text(155, 26 + 4 * i, value)
+    s.text(20, 48, "Sprzedawca", bold=True)
+    s.text(20, 52, "Kowalski i Wspólnicy Sp. z o.o.")
+    s.text(20, 56, "ul. Marszałkowska 10, 00-590 Warszawa")
+    s.text(20, 60, "NIP: 525-000-12-34")
+    s.text(110, 48, "Nabywca", bold=True)
+    s.text(110, 52, "Nowak Handel S.A.")
+    s.text(110, 56, "ul. Piotrkowska 5, 90-001 Łódź")
+    s.text(110, 60, "NIP: 727-000-56-78")
+    y = _table(
+        s,
+        74,
+        [
+            (20, "Nazwa"), (-110, "Ilość"), (-135, "Netto"), (-150, "VAT"), (-170, "Kwota VAT"),
+            (-192, "Brutto"),
+        ],
+        [
+            ["Usługi programistyczne", "10", "1 000,00", "23%", "230,00", "1 230,00"],
+            ["Licencja oprogramowania", "1", "234,00", "23%", "53,82", "287,82"],
+        ],
+    )
+    s.text(20, y, "Razem", bold=True)
+    s.right(135, y, french(subtotal), bold=True)
+    s.right(170, y, french(tax), bold=True)
+    s.right(192, y, french(total), bold=True)
+    s.text(20, y + 12, "Do zapłaty:", bold=True, size=10)
+    s.text(55, y + 12, f"{french(total)} PLN", bold=True, size=10)
+    s.text(20, y + 17, "Słownie: jeden tysiąc pięćset siedemnaście złotych 82/100")
+    s.text(20, y + 21, "Nr konta: PL61 1090 1014 0000 0712 1981 2874")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="FV/2024/03/015",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 3, 29),
+        vendor="Kowalski i Wspólnicy Sp. z o.o.",
+        currency="PLN",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Swiss Rechnung: CHF 1'234.50, MWST 8.1 %, "Zürich, 15. März 2024", recipient on the right ---
+
+
+def write_swiss_rechnung(path: Path) -> InvoiceMetadata:
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal = D("1142.00")
+    tax = _cents(subtotal * D("0.081"))
+    total = subtotal + tax
+    s.text(20, 18, "Alpenblick Software AG", bold=True, size=12)
+    s.text(20, 23, "Bahnhofstrasse 21, 8001 Zürich")
+    s.text(20, 27, "CHE-123.456.789 MWST")
+    s.text(120, 42, "Bergsee Hotel GmbH")
+    s.text(120, 46, "Seestrasse 3")
+    s.text(120, 50, "6006 Luzern")
+    s.text(20, 62, "Zürich, 15. März 2024")
+    s.text(20, 72, "Rechnung Nr. 2024-0315", bold=True, size=11)
+    s.text(20, 77, "Kundennummer: K-4410")
+    y = _table(
+        s,
+        88,
+        [(20, "Bezeichnung"), (-130, "Menge"), (-160, "Preis"), (-190, "Betrag CHF")],
+        [
+            ["Wartungsvertrag Q1/2024", "1", "900.00", "900.00"],
+            ["Schulung vor Ort (Stunden)", "2", "121.00", "242.00"],
+        ],
+    )
+    for label, value, bold in (
+        ("Zwischensumme", f"CHF {swiss(subtotal)}", False),
+        ("MWST 8.1 %", f"CHF {swiss(tax)}", False),
+        ("Total", f"CHF {swiss(total)}", True),
+    ):
+        y += 5
+        s.text(120, y, label, bold=bold)
+        s.right(190, y, value, bold=bold)
+    s.text(20, y + 12, "Zahlbar bis 14. April 2024 auf IBAN CH93 0076 2011 6238 5295 7.")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="2024-0315",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 14),
+        vendor="Alpenblick Software AG",
+        currency="CHF",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Swedish faktura: stacked header boxes, OCR number, Moms 25 %, "Att betala" ----------------
+
+
+def write_swedish_faktura(path: Path) -> InvoiceMetadata:
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal = D("9876.00")
+    tax = _cents(subtotal * D("0.25"))
+    total = subtotal + tax
+    s.text(20, 18, "Nordljus Design AB", bold=True, size=12)
+    s.text(20, 23, "Götgatan 14, 118 46 Stockholm")
+    s.text(150, 18, "FAKTURA", bold=True, size=14)
+    for x, label, value in (
+        (20, "Fakturanummer", "10234"),
+        (60, "Fakturadatum", "2024-03-15"),
+        (100, "Förfallodatum", "2024-04-14"),
+        (140, "OCR-nummer", "1023400000017"),
+    ):
+        s.text(x, 34, label, size=6.5)
+        s.text(x, 39, value, bold=True)
+    s.text(20, 50, "Kund", size=6.5)
+    s.text(20, 55, "Fjällbacka Rederi AB")
+    s.text(20, 59, "Hamngatan 2, 457 40 Fjällbacka")
+    s.text(110, 50, "Vår referens", size=6.5)
+    s.text(110, 55, "Karin Lind")
+    s.text(150, 50, "Er referens", size=6.5)
+    s.text(150, 55, "Per Ek")
+    y = _table(
+        s,
+        72,
+        [(20, "Beskrivning"), (-130, "Antal"), (-160, "À-pris"), (-190, "Belopp")],
+        [
+            ["Logotyp och grafisk profil", "1", "7 500,00", "7 500,00"],
+            ["Trycksaker, korrektur", "4", "594,00", "2 376,00"],
+        ],
+    )
+    for label, value, bold in (
+        ("Belopp exkl. moms", french(subtotal), False),
+        ("Moms 25 %", french(tax), False),
+        ("Att betala", f"{french(total)} SEK", True),
+    ):
+        y += 5
+        s.text(120, y, label, bold=bold)
+        s.right(190, y, value, bold=bold)
+    s.text(20, 276, "Org.nr 556123-4567 · Momsreg.nr SE556123456701 · Bankgiro 123-4567", size=6)
+    s.text(20, 280, "Innehar F-skattsedel", size=6)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="10234",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 14),
+        vendor="Nordljus Design AB",
+        currency="SEK",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Australian tax invoice: ABN, INV-2024/03-0042, a totals box at the bottom right, "$" only ---
+
+
+def write_australian_tax_invoice(path: Path) -> InvoiceMetadata:
+    """Currency AUD: the dollars are Australian (ABN, GST, an Australian address); no code printed."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal = D("1122.33")
+    tax = _cents(subtotal * D("0.10"))
+    total = subtotal + tax
+    s.text(20, 18, "Koala Electrical Services Pty Ltd", bold=True, size=12)
+    s.text(20, 23, "42 George Street, Parramatta NSW 2150")
+    s.text(20, 27, "ABN 12 345 678 901")
+    s.text(140, 18, "TAX INVOICE", bold=True, size=13)
+    for i, (label, value) in enumerate(
+        (("Invoice Number", "INV-2024/03-0042"), ("Invoice Date", "15 March 2024"),
+         ("Due Date", "29 March 2024"), ("Reference", "Job 5512"))
+    ):
+        s.text(130, 28 + 4 * i, label)
+        s.right(195, 28 + 4 * i, value)
+    s.text(20, 48, "Bill To", bold=True)
+    s.text(20, 52, "Harbour View Strata")
+    s.text(20, 56, "PO Box 88, Sydney NSW 2001")
+    y = _table(
+        s,
+        70,
+        [(20, "Description"), (-120, "Qty"), (-150, "Unit Price"), (-170, "GST"), (-195, "Amount")],
+        [
+            ["Switchboard upgrade", "1", "780.00", "10%", "780.00"],
+            ["LED downlights installed (12)", "1", "342.33", "10%", "342.33"],
+        ],
+    )
+    s.text(20, y + 6, "Payment: BSB 062-000  Account 1234 5678  Ref INV-2024/03-0042")
+    s.text(20, y + 10, "Thank you for your business.")
+    top = 236
+    s.pdf.rect(125, top, 72, 26)
+    for i, (label, value, bold) in enumerate(
+        (("Subtotal (ex GST)", f"${us(subtotal)}", False), ("GST 10%", f"${us(tax)}", False),
+         ("Total inc. GST", f"${us(total)}", True), ("Amount Due", f"${us(total)}", True))
+    ):
+        s.text(128, top + 6 + 5 * i, label, bold=bold)
+        s.right(195, top + 6 + 5 * i, value, bold=bold)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="INV-2024/03-0042",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 3, 29),
+        vendor="Koala Electrical Services Pty Ltd",
+        currency="AUD",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Canadian (BC) invoice: GST and PST on separate lines ---------------------------------------
+
+
+def write_canadian_invoice(path: Path) -> InvoiceMetadata:
+    """Tax = GST + PST (two lines, no total-tax line), as the Indian invoice's CGST + SGST."""
+    s = Sheet("Letter", 8)
+    s.new_page()
+    subtotal = D("1000.00")
+    gst = _cents(subtotal * D("0.05"))
+    pst = _cents(subtotal * D("0.07"))
+    total = subtotal + gst + pst
+    s.text(15, 18, "Cascade Outdoor Supply Ltd.", bold=True, size=12)
+    s.text(15, 23, "1550 West Broadway, Vancouver, BC V6J 1W6")
+    s.text(15, 27, "GST Reg. No. 123456789 RT0001   PST No. PST-1234-5678")
+    s.text(150, 18, "INVOICE", bold=True, size=14)
+    s.text(140, 28, "Invoice #: 2024-0315")
+    s.text(140, 32, "Date: March 15, 2024")
+    s.text(140, 36, "Due: April 14, 2024")
+    s.text(15, 42, "Sold To", bold=True)
+    s.text(15, 46, "Whistler Adventure Tours Inc.")
+    s.text(15, 50, "4205 Village Stroll, Whistler, BC V8E 1H0")
+    y = _table(
+        s,
+        64,
+        [(15, "Item"), (-130, "Qty"), (-160, "Price"), (-200, "Amount")],
+        [
+            ["Kayak, 12 ft touring", "2", "$400.00", "$800.00"],
+            ["Paddle, carbon", "2", "$100.00", "$200.00"],
+        ],
+    )
+    for label, value, bold in (
+        ("Subtotal", f"${us(subtotal)}", False),
+        ("GST (5%)", f"${us(gst)}", False),
+        ("PST (7%)", f"${us(pst)}", False),
+        ("Total (CAD)", f"${us(total)}", True),
+    ):
+        y += 5
+        s.text(130, y, label, bold=bold)
+        s.right(200, y, value, bold=bold)
+    s.text(15, y + 12, "Payment by e-Transfer to accounts@cascadeoutdoor.example")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="2024-0315",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 14),
+        vendor="Cascade Outdoor Supply Ltd.",
+        currency="CAD",
+        subtotal=subtotal,
+        tax=gst + pst,
+        total=total,
+    )
+
+
+# --- US utility bill: an account number beside the invoice number, previous balance lines --------
+
+
+def write_us_utility(path: Path) -> InvoiceMetadata:
+    """Total = the current charges (the amount due, the previous balance having been paid)."""
+    s = Sheet("Letter", 8)
+    s.new_page()
+    subtotal = D("171.25")
+    tax = _cents(subtotal * D("0.0944"))
+    total = subtotal + tax
+    s.text(15, 18, "Riverside Power & Light", bold=True, size=13)
+    s.text(15, 23, "PO Box 4000, Riverside, CA 92502")
+    s.text(15, 27, "Customer Service 1-800-555-0199")
+    s.text(130, 18, "Account Number", bold=True)
+    s.right(200, 18, "1234567890-1")
+    s.text(130, 22, "Invoice Number", bold=True)
+    s.right(200, 22, "908172635")
+    s.text(130, 26, "Bill Date", bold=True)
+    s.right(200, 26, "03/15/2024")
+    s.text(130, 30, "Service Period", bold=True)
+    s.right(200, 30, "02/12/2024 - 03/13/2024")
+    s.text(15, 40, "Service For:", bold=True)
+    s.text(15, 44, "DANIEL OKAFOR")
+    s.text(15, 48, "2210 MAGNOLIA AVE, RIVERSIDE CA 92506")
+    s.pdf.rect(125, 36, 75, 18)
+    s.text(128, 42, "Amount Due", bold=True, size=10)
+    s.right(197, 42, f"${us(total)}", bold=True, size=10)
+    s.text(128, 49, "Due Date", bold=True)
+    s.right(197, 49, "04/05/2024", bold=True)
+    s.text(15, 64, "Account Summary", bold=True, size=10)
+    for i, (label, value) in enumerate(
+        (("Previous Balance", "$165.10"), ("Payment Received 02/28/2024 - Thank You", "-$165.10"),
+         ("Balance Forward", "$0.00"), ("Electric Charges", f"${us(subtotal)}"),
+         ("Sales Tax (9.44%)", f"${us(tax)}"), ("Total Current Charges", f"${us(total)}"),
+         ("Total Amount Due", f"${us(total)}"))
+    ):
+        s.text(15, 70 + 5 * i, label, bold=i == 6)
+        s.right(120, 70 + 5 * i, value, bold=i == 6)
+    s.text(15, 112, "Meter 88-201934   Previous read 40112   Current read 40998   Usage 886 kWh")
+    s.text(15, 250, "Return this portion with your payment.  Account Number 1234567890-1", size=7)
+    s.text(15, 254, f"Amount Due ${us(total)}   Due Date 04/05/2024", size=7)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="908172635",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 5),
+        vendor="Riverside Power & Light",
+        currency="USD",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Two-page French facture: line items with amounts on page 1, totals on page 2 ---------------
+
+
+def write_two_page_facture(path: Path) -> InvoiceMetadata:
+    s = Sheet("A4", 8)
+    items = [
+        (f"Ramette papier A4 80 g, lot {i + 1}", D(5 + i % 4), D("4.90") + D(i % 7)) for i in range(44)
+    ]
+    amounts = [qty * price for _, qty, price in items]
+    subtotal = sum(amounts, D("0"))
+    tax = _cents(subtotal * D("0.20"))
+    total = subtotal + tax
+
+    def header(page: int) -> float:
+        s.new_page()
+        s.text(20, 16, "Papeterie du Rhône SAS", bold=True, size=12)
+        s.text(20, 21, "12 quai Saint-Antoine, 69002 Lyon")
+        s.text(130, 16, "FACTURE", bold=True, size=13)
+        s.text(130, 23, "Facture N° FA-24-03/0315")
+        s.text(130, 27, "Date : 15 mars 2024")
+        s.right(195, 287, f"Page {page}/2", size=6)
+        if page == 1:
+            s.text(130, 31, "Échéance : 14 avril 2024")
+            s.text(20, 36, "Client :", bold=True)
+            s.text(20, 40, "Lycée Ampère")
+            s.text(20, 44, "31 rue de la Bourse, 69002 Lyon")
+            return 56
+        return 40
+
+    columns = [(20, "Désignation"), (-130, "Qté"), (-155, "P.U. HT"), (-190, "Montant HT")]
+    rows = [[name, str(qty), french(price), french(qty * price)] for name, qty, price in items]
+    y = _table(s, header(1), columns, rows[:36])
+    y = _table(s, header(2), columns, rows[36:])
+    for label, value, bold in (
+        ("Montant HT", f"{french(subtotal)} €", False),
+        ("TVA (20 %)", f"{french(tax)} €", False),
+        ("Net à payer", f"{french(total)} €", True),
+    ):
+        y += 5
+        s.text(125, y, label, bold=bold)
+        s.right(190, y, value, bold=bold)
+    s.text(20, y + 12, "Règlement par virement : IBAN FR76 1027 8073 0000 0123 4567 890")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="FA-24-03/0315",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 14),
+        vendor="Papeterie du Rhône SAS",
+        currency="EUR",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Credit note (UK): negative amounts as printed, the original invoice's number referenced -----
+
+
+def write_credit_note(path: Path) -> InvoiceMetadata:
+    """A credit note is read like an invoice: its own number, its amounts negative as it prints them."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal = D("-250.00")
+    tax = _cents(subtotal * D("0.20"))
+    total = subtotal + tax
+    s.text(20, 18, "Northwind Traders Ltd", bold=True, size=12)
+    s.text(20, 23, "8 Canal Street, Manchester M1 3HE")
+    s.text(20, 27, "VAT Reg No: GB 987 6543 21")
+    s.text(150, 18, "CREDIT NOTE", bold=True, size=12)
+    s.text(130, 28, "Credit Note No: CN-2024-0007")
+    s.text(130, 32, "Date: 15 March 2024")
+    s.text(130, 36, "Original invoice: NT-2024-0815")
+    s.text(130, 40, "Invoice date: 01 March 2024")
+    s.text(20, 44, "Customer:", bold=True)
+    s.text(20, 48, "Pennine Cafés Ltd")
+    s.text(20, 52, "40 Oldham Street, Manchester M4 1LE")
+    y = _table(
+        s,
+        66,
+        [(20, "Description"), (-130, "Qty"), (-160, "Unit £"), (-190, "Net £")],
+        [["Returned: espresso grinder (damaged in transit)", "-1", "250.00", "-250.00"]],
+    )
+    for label, value, bold in (
+        ("Net", f"-£{us(subtotal)}", False),
+        ("VAT @ 20%", f"-£{us(tax)}", False),
+        ("Total credit", f"-£{us(total)}", True),
+    ):
+        y += 5
+        s.text(130, y, label, bold=bold)
+        s.right(190, y, value, bold=bold)
+    s.text(20, y + 12, "This credit will be offset against your next invoice.")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="CN-2024-0007",
+        invoice_date=date(2024, 3, 15),
+        due_date=None,
+        vendor="Northwind Traders Ltd",
+        currency="GBP",
+        subtotal=subtotal,
+        tax=tax,
         total=total,
     )
