@@ -130,23 +130,7 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 }
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
-NOT_YET_EXACT: dict[str, str] = {
-    "kotak": (
-        "one Amount column with a separate Dr/Cr indicator column: the DR rows are read as money in "
-        "(+486.00 for DR 486.00), so four rows have the wrong sign and the balance check fails; "
-        "printing the amount signed instead reads exactly"
-    ),
-    "truist": (
-        "the section heading 'Other withdrawals, debits and service charges' does not give its rows "
-        "a money-out sign: all 60 withdrawals are read positive (headed 'Withdrawals' they read "
-        "exactly, including the rows continued on page 2 under no repeated header)"
-    ),
-    "itau": (
-        "'No transaction table was found': the lower-case Portuguese header 'data / lançamentos / "
-        "valor (R$) / saldo (R$)' is not recognised because 'lançamentos' is not known as a "
-        "description header (with 'histórico' in its place the statement reads exactly)"
-    ),
-}
+NOT_YET_EXACT: dict[str, str] = {}
 
 
 def _row(date: object, description: str, amount: object, balance: object) -> tuple[object, ...]:

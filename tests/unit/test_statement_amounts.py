@@ -10,6 +10,7 @@ from backend.services.document_text.money import (
     looks_like_amount_piece,
     parse_amount,
     parse_amount_leniently,
+    side_marker,
     uses_decimal_comma,
 )
 
@@ -70,6 +71,16 @@ def test_soll_and_haben_suffixes_give_the_side() -> None:
     assert parse_amount("54,21 S", decimal_comma=True) == PrintedAmount(Decimal("54.21"), "DR")
     assert parse_amount("3.250,00 H", decimal_comma=True) == PrintedAmount(Decimal("3250.00"), "CR")
     assert has_decimal_part("1.873,42 H")
+
+
+@pytest.mark.parametrize(
+    ("word", "marker"),
+    [("DR", "DR"), ("Dr.", "DR"), ("d", "DR"), ("Debit", "DR"), ("CR", "CR"), ("Cr", "CR"), ("C", "CR"),
+     ("CREDIT", "CR"), ("DD", None), ("FPO", None), ("12.50", None), ("", None)],
+)  # fmt: skip
+def test_a_side_marker_printed_apart_from_its_amount(word: str, marker: str | None) -> None:
+    """A Dr/Cr column's cells (Kotak): the suffixes an amount cell may end in, or the whole word."""
+    assert side_marker(word) == marker
 
 
 @pytest.mark.parametrize(

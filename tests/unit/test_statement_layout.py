@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from backend.services.document_text.layout import Line, Word, group_lines, stack
+from backend.services.document_text.money import parse_amount
 from backend.services.statements.bank_name import bank_slug
 from backend.services.statements.columns import (
     AMOUNT,
@@ -16,6 +17,7 @@ from backend.services.statements.columns import (
     DESCRIPTION,
     OTHER,
     POSTING_DATE,
+    SIDE,
     VALUE_DATE,
     ColumnLayout,
     classify_label,
@@ -163,6 +165,17 @@ def line(*words: Word) -> Line:
         ("Arvopäivä", VALUE_DATE),
         ("Tapahtuma", DESCRIPTION),
         ("Määrä EUR", AMOUNT),
+        ("lançamentos", DESCRIPTION),  # Portuguese (Itaú), lower case
+        ("Lançamento", DESCRIPTION),
+        ("Movimentação", DESCRIPTION),
+        ("Descrição", DESCRIPTION),
+        ("Movimientos", DESCRIPTION),  # Spanish
+        ("Detalle", DESCRIPTION),
+        ("Dr/Cr", SIDE),  # a column of markers saying the side of the amount beside it (Kotak)
+        ("DR / CR", SIDE),
+        ("Cr/Dr", SIDE),
+        ("D/C", SIDE),
+        ("Debit/Credit", SIDE),
     ],
 )
 def test_classify_label(label: str, role: str) -> None:
@@ -556,6 +569,64 @@ def test_margin_text_and_rules_across_the_table_are_not_cells() -> None:
     assert rule.texts == {} and rule.landed == {OTHER}
 
 
+def _signed(texts: list[str]) -> Decimal | None:
+    amount = parse_amount(" ".join(texts))
+    return amount.signed(1) if amount is not None else None
+
+
+@pytest.mark.parametrize("before", [False, True])
+def test_a_side_column_signs_the_amount_beside_it(before: bool) -> None:
+    """Kotak's one Amount column with a Dr/Cr column beside it: a DR, D or Debit marks the amount
+    money out, a CR, C or Credit money in, as the same markers printed inside the amount's cell
+    do ("486.00 DR"); whether the markers are printed right or left of the amounts."""
+    side_x, amount_x = (380, 440) if before else (450, 400)
+    header = line(word("Date", 43), word("Narration", 96), word("Amount", amount_x), word("Dr/Cr", side_x),
+                  word("Balance", 520))  # fmt: skip
+    layout = ColumnLayout(detect_header(header) or [])
+    markers = (("DR", -1), ("Dr", -1), ("D", -1), ("Debit", -1), ("CR", 1), ("c", 1), ("Credit", 1))
+    for marker, sign in markers:
+        row = line(word("02-01-2024", 43, 115), word("SWIGGY", 96, 115), word("486.00", amount_x, 115),
+                   word(marker, side_x, 115), word("47,724.55", 520, 115))  # fmt: skip
+        cells = layout.split(row)
+        assert _signed(cells.texts[AMOUNT]) == sign * Decimal("486.00"), marker
+        assert cells.texts[BALANCE] == ["47,724.55"] and OTHER not in cells.texts
+    opening = layout.split(
+        line(word("OPENING", 96, 115), word("BALANCE", 140, 115), word("48,210.55", 520, 115))
+    )
+    assert AMOUNT not in opening.texts
+
+
+def test_an_unnamed_column_holding_only_side_markers_signs_the_amount() -> None:
+    """A column headed "Type" (or by nothing the parser names) whose every cell is a side marker
+    is read as the amount's side; one holding other codes ("DD", "FPO") stays a column of its own."""
+    header = line(word("Date", 43), word("Description", 96), word("Amount", 400), word("Type", 450),
+                  word("Balance", 520))  # fmt: skip
+
+    def rows(markers: tuple[str, ...]) -> list[Line]:
+        texts = ("02/01/2024", "SHOP", "12.50", "", "100.00")
+        return [
+            line(*(word(marker if x == 450 else text, x, 115 + 15 * k)
+                   for text, x in zip(texts, (43, 96, 400, 450, 520), strict=True)))  # fmt: skip
+            for k, marker in enumerate(markers)
+        ]
+
+    sided = ColumnLayout(detect_header(header) or [])
+    lines = rows(("D", "C", "D"))
+    sided.learn(lines)
+    signed = [Decimal("-12.50"), Decimal("12.50"), Decimal("-12.50")]
+    assert [_signed(sided.split(row).texts[AMOUNT]) for row in lines] == signed
+    coded = ColumnLayout(detect_header(header) or [])
+    lines = rows(("DD", "C", "FPO"))
+    coded.learn(lines)
+    assert [coded.split(row).texts.get(OTHER) for row in lines] == [["DD"], ["C"], ["FPO"]]
+    assert [_signed(coded.split(row).texts[AMOUNT]) for row in lines] == [Decimal("12.50")] * 3
+    # under no label at all, a lone marker after an amount is the suffix of that amount already
+    unlabelled = ColumnLayout(detect_header(line(*(w for w in header.words if w.text != "Type"))) or [])
+    lines = rows(("DR", "C", "D"))
+    unlabelled.learn(lines)
+    assert [_signed(unlabelled.split(row).texts[AMOUNT]) for row in lines] == signed
+
+
 def test_a_description_running_on_past_the_last_column_is_read_whole() -> None:
     """A ledger's particulars printed as one line under the amounts and past the balance (drawn
     clipped, whole in the text): words a word space apart carry on; margin text stands apart."""
@@ -732,6 +803,12 @@ def test_row_kind(description: str, kind: RowKind) -> None:
         ("Banking/Debit Card Withdrawals and Purchases", -1),
         ("Online and Electronic Banking Deductions", -1),
         ("Other Deductions", -1),
+        # lists of kinds of money out, joined by commas and "and" (Truist)
+        ("Other withdrawals, debits and service charges", -1),
+        ("Checks, withdrawals and fees", -1),
+        ("Debits & service fees", -1),
+        ("Withdrawals and charges (continued)", -1),
+        ("Total other withdrawals, debits and service charges", None),
         ("Total Online and Electronic Banking Deductions", None),
         ("Deposits 1,234.00", None),
         ("TESCO", None),

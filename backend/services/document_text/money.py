@@ -147,6 +147,18 @@ def parse_amount_leniently(text: str, decimal_comma: bool = False) -> PrintedAmo
     return parse_amount(f"{text[: found.start()]}{separator}{text[found.end() :]}", decimal_comma)
 
 
+def side_marker(text: str) -> Marker | None:
+    """The side a word printed apart from its amount says, in a column of its own ("Dr/Cr",
+    Kotak): the suffixes :func:`parse_amount` reads ("DR", "Cr", "D", "C.") or the whole word
+    ("Debit", "Credit"); ``None`` for any other word."""
+    word = text.strip().rstrip(".").upper()
+    if word in (*_IN_MARKERS, "CREDIT"):
+        return "CR"
+    if word in (*_OUT_MARKERS, "DEBIT"):
+        return "DR"
+    return None
+
+
 def is_amount(text: str) -> bool:
     """Whether ``text`` reads as an amount with either decimal separator."""
     return parse_amount(text) is not None or parse_amount(text, decimal_comma=True) is not None

@@ -10,11 +10,13 @@ from itertools import pairwise
 
 from ..document_text.dates import RawDate, read_date, read_date_cell
 from ..document_text.layout import Line, Word, run_text, word_runs
-from ..document_text.money import has_decimal_part, is_amount, looks_like_amount_piece
+from ..document_text.money import has_decimal_part, is_amount, looks_like_amount_piece, side_marker
 from ..document_text.tables import CURRENCY_CODES, CURRENCY_SYMBOLS
 
 DATE, VALUE_DATE, POSTING_DATE = "date", "value_date", "posting_date"
 DESCRIPTION, OTHER = "description", "other"
+# A column of markers saying the side of the amount beside it ("Dr/Cr": DR, CR, D, C, Debit, Credit).
+SIDE = "side"
 DEBIT, CREDIT, AMOUNT, BALANCE = "debit", "credit", "amount", "balance"
 MONEY_ROLES = (DEBIT, CREDIT, AMOUNT, BALANCE)
 # Dates that only stand in for the transaction date when the table prints no such column.
@@ -60,8 +62,9 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|cod descripcion|omschrijving|mededeling(?:en)?|narration|tekst|erlauterung(?:en)?"
             r"|(?:opis|typ) (?:transakcji|operacji)|opis|historico|aciklama"
             r"|(?:text/)?mottagare|beskrivning|keterangan|uraian(?: transaksi)?|megnevezes|kozlemeny"
-            r"|tapahtuma|selite",
+            r"|tapahtuma|selite|lancamentos?|movimentac(?:ao|oes)|descricao|movimientos?|detalles?",
         ),
+        (SIDE, r"(?:dr|d|debit) ?/ ?(?:cr|c|credit)|(?:cr|c|credit) ?/ ?(?:dr|d|debit)"),
         (
             DEBIT,
             r"debits?|withdrawals?|money out|paid out|out|dr|dr amt|(?:debit|withdrawal) amount|belastung"
@@ -90,6 +93,8 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 # A money header that is only a currency ("EUR", "£"): an amount column that does not say its side.
 _CURRENCY_LABELS = frozenset(code.lower() for code in (*CURRENCY_CODES, *CURRENCY_SYMBOLS))
+# A column of no role is read as the amounts' side when at least this many rows print a marker there.
+_SIDE_MIN_ROWS = 2
 # Words further than this many word heights outside the table's columns are margin text.
 _MARGIN_SLACK = 1.5
 # Words of one run of text are at most this many word heights apart (a word space is 0.3-0.7).
@@ -572,9 +577,12 @@ class ColumnLayout:
         one money header widens that column, and so does one followed by a currency or CR/DR
         that overlaps it ("230.11 CHF" under "Soll"). Descriptions often start left of theirs: a word
         that overlaps only the description header, on a line with a date under the date
-        header (a row, not a footer), moves the column's left edge to it.
+        header (a row, not a footer), moves the column's left edge to it. A column of no role
+        ("Type") printing on every such row nothing but side markers (D, C, DR, CR) is the amounts'
+        side, as one headed "Dr/Cr" is (:meth:`split`).
         """
         date_column = next((c for c in self.columns if c.role == DATE), None)
+        marks: dict[int, list[bool]] = {}
         for line in lines:
             dated = date_column is not None and (
                 self.read_date(" ".join(w.text for w in line.words if date_column.overlap(w) > 0)) is not None
@@ -595,6 +603,21 @@ class ColumnLayout:
                     column.x0 = max(min(column.x0, previous.x0), low)
                 elif column.role == DESCRIPTION and dated:
                     column.x0 = max(min(column.x0, word.x0), low)
+                elif column.role == OTHER and dated:
+                    marks.setdefault(index, []).append(side_marker(word.text) is not None)
+        for index, marked in marks.items():
+            if len(marked) >= _SIDE_MIN_ROWS and all(marked) and self._side_target(self.columns[index]):
+                self.columns[index].role = SIDE
+
+    def _side_target(self, side: Column) -> Column | None:
+        """The money column whose amounts the side markers of ``side`` sign: the nearest on its
+        left (Kotak's "Amount  Dr/Cr"; "Balance  Dr/Cr", a balance's side), else on its right."""
+        money = [column for column in self.columns if column.role in MONEY_ROLES]
+        left = [column for column in money if column.x1 <= side.x0]
+        right = [column for column in money if column.x0 >= side.x1]
+        if left:
+            return max(left, key=lambda column: column.x1)
+        return min(right, key=lambda column: column.x0) if right else None
 
     def _column_for(self, word: Word) -> Column | None:
         """The column ``word`` belongs to; ``None`` for a rule or footer drawn across the table."""
@@ -666,6 +689,7 @@ class ColumnLayout:
         pending = [word for word in reversed(line.words) if word in run_on or not self._in_margin(word)]
         description = next((column for column in self.columns if column.role == DESCRIPTION), None)
         described: list[Word] = []
+        sides: dict[str, str] = {}
         while pending:
             word = pending.pop()
             column = description if word in run_on else self._column_for(word)
@@ -674,6 +698,12 @@ class ColumnLayout:
                 cells.spanned = True
                 continue
             role = column.role
+            if role == SIDE:
+                marker, target = side_marker(word.text), self._side_target(column)
+                if marker is not None and target is not None:
+                    sides[target.role] = marker
+                    continue
+                role = OTHER
             cells.landed.add(role)
             cells.heights.append(word.bottom - word.top)
             cells.top = min(cells.top, word.top)
@@ -689,6 +719,9 @@ class ColumnLayout:
             if role == OTHER:
                 cells.other_x0 = min(cells.other_x0, word.x0)
             cells.texts.setdefault(role, []).append(word.text)
+        for role, suffix in sides.items():  # after the amount, as a suffix: "486.00 DR"
+            if role in cells.texts:
+                cells.texts[role].append(suffix)
         kept = _without_asides(described)
         if kept:
             cells.texts[DESCRIPTION] = [word.text for word in kept]

@@ -114,6 +114,13 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
 # The channel a section's money moved through, before its kind ("ATM & Debit Card Withdrawals";
 # PNC's "Banking/Debit Card Withdrawals and Purchases", "Online and Electronic Banking Deductions").
 _CHANNEL = r"(?:atm|debit card|card|online|electronic|banking|other|pos|ach)"
+# A kind of money out a section lists ("Other withdrawals, debits and service charges", Truist;
+# "Checks, withdrawals and fees"): kinds joined by commas (spaces once normalised), "and", "&" or
+# "/", a bounded number of them.
+_OUT_KIND = (
+    r"(?:withdrawals?|debits?|deductions|subtractions|checks|cheques|purchases"
+    r"|(?:service |bank |monthly )?(?:charges|fees))"
+)
 _SECTIONS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (
         1,
@@ -131,7 +138,8 @@ _SECTIONS: tuple[tuple[int, re.Pattern[str]], ...] = (
             r"^(?:withdrawals?|debits?|money out|paid out|outgoing(?: payments)?|purchases|"
             r"withdrawals? and (?:other )?(?:debits|subtractions)|other debits|checks(?: paid)?|"
             r"cheques(?: paid)?|card (?:transactions|purchases)|purchases and (?:adjustments|advances)|"
-            r"fees(?: charged)?|interest charged)$"
+            r"fees(?: charged)?|interest charged)$|"
+            rf"^(?:other )?{_OUT_KIND}(?: and | & |/| ){_OUT_KIND}(?:(?: and | & |/| ){_OUT_KIND}){{0,3}}$"
         ),
     ),
 )
