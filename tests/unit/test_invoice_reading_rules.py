@@ -188,6 +188,142 @@ def test_currency_from_a_code_in_the_total_label(tmp_path: Path) -> None:
     assert (metadata.currency, metadata.total) == ("USD", Decimal("2400.00"))
 
 
+# --- receipts, GST / PST, utility bills, credit notes, letter dates --------------------------
+
+
+def test_plural_taxes_is_a_tax_label(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, ["Invoice Number IN012345678", "Net Amount 54.99", "Taxes (8.875%) 4.88",
+                                "Total Amount (USD) 59.87"])
+    assert (metadata.subtotal, metadata.tax, metadata.total) == (
+        Decimal("54.99"), Decimal("4.88"), Decimal("59.87"))
+
+
+def test_a_code_the_total_label_names_beats_a_bare_dollar(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, ["Invoice #: 2024-0315", "Subtotal $1,000.00", "Total (CAD) $1,120.00"])
+    assert (metadata.currency, metadata.total) == ("CAD", Decimal("1120.00"))
+
+
+def test_gst_and_pst_lines_are_summed_as_one_tax(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, ["Invoice #: 2024-0315", "Subtotal $1,000.00", "GST (5%) $50.00",
+                                "PST (7%) $70.00", "Total (CAD) $1,120.00"])
+    assert metadata.tax == Decimal("120.00")
+
+
+def test_a_printed_total_tax_wins_over_gst_and_pst(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, ["Invoice #: 2024-0315", "GST (5%) $50.00", "PST (7%) $70.00",
+                                "Total Tax $120.00", "Total (CAD) $1,120.00"])
+    assert metadata.tax == Decimal("120.00")
+
+
+def test_a_gst_line_alone_is_the_tax(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, ["Invoice #: 2024-0315", "GST (5%) $50.00", "Total (CAD) $1,050.00"])
+    assert metadata.tax == Decimal("50.00")
+
+
+def test_gst_qualified_subtotal_and_total_labels(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, ["Invoice Number INV-2024/03-0042", "Subtotal (ex GST) $1,122.33",
+                                "GST 10% $112.23", "Total inc. GST $1,234.56", "Amount Due $1,234.56"])
+    assert (metadata.subtotal, metadata.tax, metadata.total) == (
+        Decimal("1122.33"), Decimal("112.23"), Decimal("1234.56"))
+
+
+def test_an_australian_business_number_and_gst_make_a_bare_dollar_aud(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, ["Koala Electrical Services Pty Ltd", "ABN 12 345 678 901",
+                                "Invoice Number INV-0042", "GST 10% $10.00", "Total $110.00"])
+    assert (metadata.currency, metadata.total) == ("AUD", Decimal("110.00"))
+
+
+@pytest.mark.parametrize(
+    ("lines", "currency"),
+    [
+        (["ABN 12 345 678 901", "Invoice Number INV-0042", "Total $110.00"], "USD"),  # no GST
+        (["ABN 12 345 678", "Invoice Number INV-0042", "GST 10% $10.00", "Total $110.00"], "USD"),  # no ABN
+        (["ABN 12 345 678 901", "Invoice Number INV-0042", "GST 10% $10.00", "Total $110.00 USD"], "USD"),
+        (["ABN 12 345 678 901", "Invoice Number INV-0042", "GST 10% NZ$10.00", "Total NZ$110.00"], "NZD"),
+    ],
+)
+def test_a_dollar_is_aud_only_with_an_abn_gst_and_no_printed_code(
+    tmp_path: Path, lines: list[str], currency: str
+) -> None:
+    assert _read(tmp_path, lines).currency == currency
+
+
+def test_bill_date_is_the_invoice_date_and_a_service_period_is_not(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, ["Invoice Number 908172635", "Service Period 02/12/2024 - 03/13/2024",
+                                "Bill Date 03/15/2024", "Total Amount Due $187.42"])
+    assert metadata.invoice_date == date(2024, 3, 15)
+
+
+def test_a_utility_bills_service_charges_are_its_subtotal(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, ["Invoice Number 908172635", "Previous Balance $165.10",
+                                "Electric Charges $171.25", "Sales Tax (9.44%) $16.17",
+                                "Total Current Charges $187.42", "Total Amount Due $187.42"])
+    assert (metadata.subtotal, metadata.tax, metadata.total) == (
+        Decimal("171.25"), Decimal("16.17"), Decimal("187.42"))
+
+
+def test_a_printed_subtotal_wins_over_service_charges(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, ["Invoice Number 908172635", "Electric Charges $100.00",
+                                "Water Charges $71.25", "Subtotal $171.25", "Total $187.42"])
+    assert metadata.subtotal == Decimal("171.25")
+
+
+def test_a_credit_note_reads_its_own_number_date_and_net(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, [
+        "CREDIT NOTE",
+        "Credit Note No: CN-2024-0007",
+        "Date: 15 March 2024",
+        "Original invoice: NT-2024-0815",
+        "Invoice date: 01 March 2024",
+        "Net -£250.00",
+        "VAT @ 20% -£50.00",
+        "Total credit -£300.00",
+    ])
+    assert metadata.to_json() == {
+        "invoice_number": "CN-2024-0007", "invoice_date": "2024-03-15", "due_date": None,
+        "vendor": None, "currency": "GBP", "subtotal": "-250.00", "tax": "-50.00", "total": "-300.00",
+    }
+
+
+def test_on_an_invoice_the_invoice_date_still_wins_over_a_bare_date(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, ["Invoice No: NT-2024-0815", "Date: 15 March 2024",
+                                "Invoice date: 01 March 2024", "Total £300.00"])
+    assert metadata.invoice_date == date(2024, 3, 1)
+
+
+def test_payment_terms_net_30_are_no_subtotal(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, ["Invoice No: NT-2024-0815", "Net 30", "Total £300.00"])
+    assert metadata.subtotal is None
+
+
+@pytest.mark.parametrize("place", ["Zürich", "St. Gallen", "Frankfurt am Main", "La Chaux-de-Fonds"])
+def test_a_place_and_date_line_dates_an_unlabelled_letter(tmp_path: Path, place: str) -> None:
+    metadata = _read(tmp_path, ["Alpenblick Software AG", f"{place}, 15. März 2024",
+                                "Rechnung Nr. 2024-0315", "Total CHF 1'234.50"])
+    assert metadata.invoice_date == date(2024, 3, 15)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Bahnhofstrasse 21, 8001 Zürich, 15. März 2024",  # an address, not a place
+        "Delivered to Zürich, 15. März 2024 onwards",  # a sentence
+        "Visa ending 4242, charged 15-MAR-2024",
+        "Zürich 15. März 2024",  # no comma
+        "Leistungszeitraum, 15. März 2024 - 31. März 2024",  # more than one date
+    ],
+)
+def test_only_a_line_of_a_place_a_comma_and_a_date_dates_a_letter(tmp_path: Path, line: str) -> None:
+    metadata = _read(tmp_path, [line, "Rechnung Nr. 2024-0315", "Total CHF 1'234.50"])
+    assert metadata.invoice_date is None
+
+
+def test_a_labelled_date_wins_over_the_place_and_date_line(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, ["Zürich, 15. März 2024", "Rechnung Nr. 2024-0315", "Datum: 01.03.2024",
+                                "Total CHF 1'234.50"])
+    assert metadata.invoice_date == date(2024, 3, 1)
+
+
 # --- currency from an Italian VAT id -----------------------------------------------------
 
 

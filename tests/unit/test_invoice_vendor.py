@@ -178,3 +178,14 @@ def test_a_field_label_is_not_taken_for_the_name_above_the_recipient() -> None:
         _line(60, (43, "Bill To")),
         _line(71, (43, "Globex Corporate Services")),
     ) == "Jane Cooper Design"
+
+
+def test_a_utility_bills_service_for_heading_opens_the_customer() -> None:
+    """A utility bill names its customer under 'Service For:': the issuer is the name above it."""
+    assert _vendor(
+        _line(40, (43, "Riverside Power & Light"), (370, "Account Number"), (520, "1234567890-1")),
+        _line(52, (43, "PO Box 4000, Riverside, CA 92502")),
+        _line(100, (43, "Service For:")),
+        _line(111, (43, "DANIEL OKAFOR")),
+        _line(122, (43, "2210 MAGNOLIA AVE, RIVERSIDE CA 92506")),
+    ) == "Riverside Power & Light"

@@ -30,7 +30,8 @@ Every field of :class:`InvoiceMetadata` is compared exactly with the truth the w
 rules are in the support module's docstring). A layout the extractor does not read exactly yet is
 a strict xfail naming the concrete cause: which fields come out wrong, and as what, with the
 one-change copy of the layout that showed it where one did. All 12 of the first set are read
-exactly; of the second set 2 are (Azure, the two-page facture), 10 are xfails.
+exactly; of the second set 8 are (Azure, the Adobe receipt, the Swiss Rechnung, the Australian and
+Canadian invoices, the utility bill, the two-page facture, the credit note), 4 are xfails.
 """
 
 from __future__ import annotations
@@ -73,7 +74,6 @@ WRITERS: dict[str, Callable[[Path], InvoiceMetadata]] = {
 
 # name -> why the extractor does not read it exactly yet (each a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
-    "adobe_receipt": "tax None: 'Taxes (8.875%)' (plural) is not read as a tax label ('Tax (8.875%)' is)",
     "spanish_factura": (
         "invoice_number, invoice_date, due_date None: 'Nº Factura', 'Fecha' and 'Vencimiento' are not labels"
         " ('Invoice No' / 'Due date: 14/04/2024' are read), and '15 de marzo de 2024' is not parsed as a"
@@ -92,33 +92,9 @@ NOT_YET_EXACT: dict[str, str] = {
         " 'Total' still: vendor 'Nowak Handel S.A.', the buyer under 'Nabywca' ('Sprzedawca' is not read as"
         " the issuer's heading), subtotal and tax None from the 'Razem' row of the Netto / Kwota VAT columns"
     ),
-    "swiss_rechnung": (
-        "invoice_date None: the letter's unlabelled 'Zürich, 15. März 2024' is not read as the issue date"
-        " ('Datum: 15. März 2024' is)"
-    ),
     "swedish_faktura": (
         "raises InvalidInputError (not an invoice): 'Fakturanummer', 'Fakturadatum', 'Förfallodatum', 'Att"
         " betala', 'Belopp exkl. moms' and 'Moms 25 %' are not labels (each in English is read, stacked)"
-    ),
-    "australian_tax_invoice": (
-        "currency 'USD': '$' with an ABN, GST and NSW addresses is read as US dollars; subtotal None:"
-        " 'Subtotal (ex GST)' is not read as the subtotal; tax None: 'GST 10%' is read only once both"
-        " 'Subtotal (ex GST)' and 'Total inc. GST' are plain 'Subtotal' / 'Total' (the total came from"
-        " 'Amount Due')"
-    ),
-    "canadian_invoice": (
-        "currency 'USD': the code in the label 'Total (CAD)' is not read ('Total CAD' or '$1,120.00 CAD'"
-        " is); tax '50.00': the GST line alone, the PST line is not added to it"
-    ),
-    "us_utility": (
-        "invoice_date None: 'Bill Date' is not an issue-date label ('Invoice Date' is); vendor None:"
-        " 'Service For:' is not read as the customer's heading ('Bill To:' makes the vendor exact);"
-        " subtotal None: 'Electric Charges' is the amount before tax but no subtotal label"
-    ),
-    "credit_note": (
-        "invoice_number None: 'Credit Note No' is not a number label; invoice_date '2024-03-01': the"
-        " original invoice's 'Invoice date:' wins over the note's own 'Date:'; subtotal None: 'Net' is"
-        " not a subtotal label (the negative tax and total are read as printed)"
     ),
 }
 

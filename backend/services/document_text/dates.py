@@ -295,6 +295,18 @@ def leading_date(text: str, day_first: bool | None = None) -> date | None:
     return next((found for begin, _, found in _dates_in(text, day_first) if begin == start), None)
 
 
+# A letter's place-and-date line: a place name (up to four words of letters: "St. Gallen",
+# "La Chaux-de-Fonds"), a comma, and one date, nothing else ("Zürich, 15. März 2024").
+_PLACE_WORD = r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?"
+_PLACE_AND_DATE_RE = re.compile(rf"^\s*{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,3}},\s*(?P<date>.+?)\s*$")
+
+
+def place_and_date(text: str, day_first: bool | None = None) -> date | None:
+    """The date of a line that is only a place, a comma and a date (``Zürich, 15. März 2024``)."""
+    match = _PLACE_AND_DATE_RE.match(text)
+    return parse_date(match["date"], day_first) if match else None
+
+
 def numeric_date_order(texts: Iterable[str], currency: str | None) -> bool | None:
     """Whether ``a/b/yyyy`` (and ``a-b-yyyy``) dates in a document are day first.
 

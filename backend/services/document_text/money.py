@@ -292,6 +292,21 @@ def currency_from_vat_ids(texts: Iterable[str]) -> str | None:
     return "EUR" if any(_EURO_VAT_ID_RE.search(text) for text in texts) else None
 
 
+# An Australian Business Number as printed ("ABN 12 345 678 901": 11 digits, grouped 2-3-3-3 or
+# not) and the GST an Australian tax invoice charges: with both, the invoice's bare "$" is the
+# Australian dollar (its issuer is registered for Australian GST). The same kind of evidence as a
+# euro-area VAT id, and only for a "$" printed without a code.
+_ABN_RE = re.compile(r"\bABN\b[:.]?\s*\d{2}\s?\d{3}\s?\d{3}\s?\d{3}(?!\d|\s\d)")
+_GST_RE = re.compile(r"\bGST\b")
+
+
+def dollar_from_tax_ids(texts: Iterable[str]) -> str | None:
+    """AUD when ``texts`` carry an ABN and charge GST, else ``None``. Only for a bare ``$``."""
+    texts = list(texts)
+    has_abn = any(_ABN_RE.search(text) for text in texts)
+    return "AUD" if has_abn and any(_GST_RE.search(text) for text in texts) else None
+
+
 def _money_from_match(match: re.Match[str]) -> Money | None:
     """Build a Money from a ``_MONEY_RE`` match; ``None`` if its separators are inconsistent."""
     amount = _number_to_decimal(match["number"])

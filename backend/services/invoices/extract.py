@@ -14,16 +14,18 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from backend.services.document_text.dates import find_date, leading_date, numeric_date_order
+from backend.services.document_text.dates import find_date, leading_date, numeric_date_order, place_and_date
 from backend.services.document_text.layout import Line, read_page_lines
 from backend.services.document_text.money import (
     Money,
     currency_from_vat_ids,
     currency_named_in_label,
+    dollar_from_tax_ids,
     find_money,
 )
+from backend.services.document_text.tables import AMBIGUOUS_DOLLAR, CURRENCY_CODES
 from backend.services.errors import InvalidInputError
-from backend.services.invoices.labels import Field, LabelHit, find_hits, text_below
+from backend.services.invoices.labels import Field, LabelHit, find_hits, own_hits, text_below
 from backend.services.invoices.model import InvoiceMetadata
 from backend.services.invoices.vendor import find_vendor
 
@@ -53,7 +55,7 @@ def extract_invoice_metadata(path: str | Path) -> InvoiceMetadata:
     with a row of nulls that looks like an invoice nobody could read.
     """
     lines = [line for _, _, page_lines in read_page_lines(path) for line in page_lines]
-    hits = find_hits(lines)
+    hits = own_hits(find_hits(lines))
     subtotal = _amount(hits, Field.SUBTOTAL)
     tax = _tax(hits)
     total = _amount(hits, Field.TOTAL)
@@ -67,6 +69,7 @@ def extract_invoice_metadata(path: str | Path) -> InvoiceMetadata:
         invoice_date=(
             _first_value(hits, lines, Field.INVOICE_DATE, date_in)
             or _first_value(hits, [], Field.INVOICE_NUMBER, date_after_number)
+            or _letter_date(lines, day_first)
         ),
         due_date=_first_value(hits, lines, Field.DUE_DATE, date_in),
         vendor=find_vendor(lines, hits),
@@ -125,6 +128,18 @@ def _date_after_number(text: str, day_first: bool | None) -> date | None:
     return leading_date(text[link.end() if link else number.end() :], day_first)
 
 
+def _letter_date(lines: Sequence[Line], day_first: bool | None) -> date | None:
+    """The date of a letter's place-and-date line ("Zürich, 15. März 2024") in the first page's
+    head, above its first amount: a letter-style invoice's issue date when no label dates it."""
+    for line in lines:
+        if line.page != 0 or find_money(line.text):
+            return None
+        found = place_and_date(line.text, day_first)
+        if found is not None:
+            return found
+    return None
+
+
 def _amount(hits: Sequence[LabelHit], field: Field) -> Money | None:
     """The first amount after the field's last label (best label group that has one).
 
@@ -140,13 +155,17 @@ def _amount(hits: Sequence[LabelHit], field: Field) -> Money | None:
 def _money_of(hit: LabelHit, hits: Sequence[LabelHit]) -> list[Money]:
     """The amounts of a money label: in its segment, else after the date of a date label that
     follows it on its line ("TOTAL AMOUNT DUE ON May 2, 2024 $1,234.56"). An amount without
-    a currency takes the one its label names ("Total (USD) 2,400.00")."""
+    a currency, or with only a symbol, takes the code its label names ("Total (USD) 2,400.00",
+    "Total (CAD) $1,120.00": the code is more specific than the symbol)."""
     text = hit.segment
     following = [other for other in hits if other.line_index == hit.line_index and other.x0 > hit.x0]
     if not find_money(text) and following and following[0].spec.field in _DATE_FIELDS:
         text += " " + following[0].segment
     named = currency_named_in_label(text)
-    return [Money(money.amount, money.currency or named, money.printed) for money in find_money(text)]
+    return [
+        money if not named or money.printed in CURRENCY_CODES else Money(money.amount, named, named)
+        for money in find_money(text)
+    ]
 
 
 def _tax(hits: Sequence[LabelHit]) -> Money | None:
@@ -154,34 +173,53 @@ def _tax(hits: Sequence[LabelHit]) -> Money | None:
 
     Last, because tax lines print the taxed base first ("Tax 15% on $ 112.90 $ 16.94").
     Several different tax amounts (one per rate) without a printed total tax -> None:
-    summing them would be computing, not reading. Without any tax line, the parts of one
-    tax (CGST and SGST, which Indian GST invoices print instead of it) are summed: the
-    document prints the tax as those parts.
+    summing them would be computing, not reading. Two sums read what the document prints as
+    parts: a province's tax beside the national one (Canada's GST + PST) without a total-tax
+    line, and, without any tax line, the parts of one tax (CGST and SGST, which Indian GST
+    invoices print instead of it).
     """
+    regional = _last_amounts(hits, Field.REGIONAL_TAX)
     for group in _ranked(hits, Field.TAX):
         amounts = [money[-1] for hit in group if (money := _money_of(hit, hits))]
         if amounts:
-            return amounts[-1] if len({money.amount for money in amounts}) == 1 else None
-    part_hits = (hit for hit in hits if hit.spec.field is Field.TAX_PART)
-    parts = [money[-1] for hit in part_hits if (money := _money_of(hit, hits))]
-    if not parts or len({money.currency for money in parts}) > 1:
+            if len({money.amount for money in amounts}) > 1:
+                return None
+            total_tax = group[0].spec.rank == 0
+            return amounts[-1] if total_tax or not regional else _sum([amounts[-1], *regional])
+    return _sum(_last_amounts(hits, Field.TAX_PART) or regional)
+
+
+def _last_amounts(hits: Sequence[LabelHit], field: Field) -> list[Money]:
+    """The last amount of each of the field's labels that prints one."""
+    return [money[-1] for hit in hits if hit.spec.field is field and (money := _money_of(hit, hits))]
+
+
+def _sum(amounts: Sequence[Money]) -> Money | None:
+    """The sum of amounts in one currency; ``None`` for none, or for several currencies."""
+    if not amounts or len({money.currency for money in amounts}) > 1:
         return None
-    return Money(sum((money.amount for money in parts), Decimal(0)), parts[0].currency, parts[0].printed)
+    first = amounts[0]
+    return Money(sum((money.amount for money in amounts), Decimal(0)), first.currency, first.printed)
 
 
 def _currency(amounts: Iterable[Money | None], lines: Sequence[Line]) -> str | None:
     """The currency printed with the total (else subtotal, tax), else the document's only one.
 
     A document printing no currency at all but a euro-area VAT id (an Italian fattura's
-    "P.IVA 01234567890") is in EUR: the one inference, from evidence that strong only.
+    "P.IVA 01234567890") is in EUR, and a bare "$" beside an Australian Business Number and
+    GST is AUD: inferences from tax registrations, evidence that strong only.
     """
-    for money in amounts:
-        if money and money.currency:
-            return money.currency
-    printed = {money.currency for line in lines for money in find_money(line.text)} - {None}
-    if printed:
-        return printed.pop() if len(printed) == 1 else None
-    return currency_from_vat_ids(line.text for line in lines)
+    texts = [line.text for line in lines]
+    found = [money for money in amounts if money and money.currency]
+    if not found:
+        found = [money for text in texts for money in find_money(text) if money.currency]
+        if len({money.currency for money in found}) > 1:
+            return None
+    if not found:
+        return currency_from_vat_ids(texts)
+    if found[0].printed == AMBIGUOUS_DOLLAR:
+        return dollar_from_tax_ids(texts) or found[0].currency
+    return found[0].currency
 
 
 def _decimal(money: Money | None) -> Decimal | None:

@@ -27,6 +27,17 @@ class Field(Enum):
     TAX = "tax"
     TOTAL = "total"
     TAX_PART = "tax_part"
+    REGIONAL_TAX = "regional_tax"
+
+
+# A credit note's own number. On a credit note, labels naming an invoice's number or date
+# ("Invoice date:", "Rechnungsnummer") cite the invoice it credits: see :func:`own_hits`.
+_CREDIT_NOTE_NUMBER = (
+    "credit note no", "credit note no.", "credit note number", "credit note #", "credit memo no",
+    "credit memo no.", "credit memo number", "credit memo #", "gutschriftsnummer", "gutschrift nr.",
+)  # fmt: skip
+# Words that name an invoice inside a label ("rechnungsdatum", "date de facture").
+_INVOICE_WORDS = ("invoice", "rechnung", "factuur", "factur", "fattura", "faktura", "fatura")
 
 
 # Per field, groups of labels, most specific group first. A leading "^" marks a generic
@@ -36,7 +47,9 @@ class Field(Enum):
 # stands for up to six words between ("Zahlbar innerhalb von 14 Tagen ohne Abzug bis zum").
 # An apostrophe matches either one ("Date d'échéance", "Date d’échéance").
 # TAX_PART labels name parts of one tax that together make it (India's CGST + SGST): their
-# amounts are summed when no tax line prints the whole.
+# amounts are summed when no tax line prints the whole. REGIONAL_TAX labels name a province's
+# sales tax printed beside the national one (Canada's PST or QST beside its GST): the two lines
+# together are the tax, unless a total-tax line prints it.
 # fmt: off
 _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
     Field.INVOICE_NUMBER: (
@@ -44,13 +57,14 @@ _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
          "rechnungsnummer", "rechnungsnr.", "rechnungs-nr.", "rechnung nr.",
          "factuurnummer", "factuurnr.", "factuur nr.", "n° de facture", "nº de facture",
          "no de facture", "numéro de facture", "facture n°", "facture nº", "fattura n.", "fattura n°",
-         "fattura nr.", "fattura numero", "numero fattura"),
+         "fattura nr.", "fattura numero", "numero fattura", *_CREDIT_NOTE_NUMBER),
         ("^invoice",),
     ),
     Field.INVOICE_DATE: (
         ("invoice date", "date of invoice", "issue date", "date of issue", "rechnungsdatum",
          "factuurdatum", "datum factuur", "date d'émission", "date de facture", "date de facturation",
-         "data fattura", "data documento", "data emissione"),
+         "data fattura", "data documento", "data emissione", "bill date", "billing date",
+         "credit note date", "date of credit note"),
         ("^date", "^dated", "^datum"),
     ),
     Field.DUE_DATE: (
@@ -67,21 +81,26 @@ _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
          "total net", "excl. vat", "excl. tax", "nettobetrag", "summe netto", "gesamt netto",
          "netto", "ohne mwst.", "exkl. mwst.", "totaal excl. btw", "exclusief btw", "excl. btw",
          "zonder btw", "total ht", "montant ht", "total hors taxes", "total hors tva", "imponibile",
-         "totale imponibile", "total taxable value"),
+         "totale imponibile", "total taxable value", "ex gst", "ex. gst", "excl. gst", "excluding gst"),
         ("subtotal", "sub-total", "subtotaal", "zwischensumme"),
+        ("^net",),
+        # A utility bill's charges for its service: the amount its sales tax is on.
+        ("electric charges", "electricity charges", "gas charges", "water charges", "energy charges"),
     ),
     Field.TAX: (
         ("total tax", "total vat", "tax amount", "vat amount", "summe mwst.", "mwst.-betrag",
          "totaal btw", "btw-bedrag", "total gst", "total tva", "montant tva", "totale iva"),
-        ("tax", "vat", "sales tax", "gst", "mwst.", "mwst", "mehrwertsteuer", "umsatzsteuer", "ust.",
+        ("tax", "taxes", "vat", "sales tax", "gst", "mwst.", "mwst", "mehrwertsteuer", "umsatzsteuer", "ust.",
          "ust", "btw", "tva", "iva"),
     ),
     Field.TAX_PART: (("cgst", "sgst", "utgst", "igst"),),
+    Field.REGIONAL_TAX: (("pst", "qst"),),
     Field.TOTAL: (
         ("grand total", "invoice total", "total incl. vat", "total incl. tax", "total amount",
          "gesamtbetrag", "rechnungsbetrag", "endbetrag", "bruttobetrag", "gesamtsumme",
          "summe brutto", "totaal incl. btw", "totaalbedrag", "factuurbedrag", "total ttc",
-         "montant ttc", "net à payer", "totale documento", "totale fattura", "totale da pagare"),
+         "montant ttc", "net à payer", "totale documento", "totale fattura", "totale da pagare",
+         "total inc. gst", "total inc gst", "total incl. gst", "total including gst"),
         ("total", "totaal", "gesamt", "summe", "totale"),
         ("amount due", "balance due", "total due", "zu zahlen", "te betalen"),
     ),
@@ -101,6 +120,21 @@ class LabelSpec:
     rank: int
     pattern: re.Pattern[str]
     generic: bool
+    label: str
+
+    @property
+    def credit_note(self) -> bool:
+        """A credit note's own number label: the document is a credit note."""
+        return self.label in _CREDIT_NOTE_NUMBER
+
+    @property
+    def names_invoice(self) -> bool:
+        """A number or date label naming an invoice ("Invoice date"): on a credit note, the credited one's."""
+        return (
+            self.field in (Field.INVOICE_NUMBER, Field.INVOICE_DATE)
+            and not self.credit_note
+            and any(word in self.label for word in _INVOICE_WORDS)
+        )
 
 
 @dataclass(frozen=True)
@@ -134,7 +168,7 @@ def _label_pattern(label: str) -> re.Pattern[str]:
 
 
 _SPECS = tuple(
-    LabelSpec(field, rank, _label_pattern(label), label.startswith("^"))
+    LabelSpec(field, rank, _label_pattern(label), label.startswith("^"), label.lstrip("^"))
     for field, groups in _LABELS.items()
     for rank, group in enumerate(groups)
     for label in group
@@ -144,6 +178,14 @@ _SPECS = tuple(
 def find_hits(lines: Sequence[Line]) -> list[LabelHit]:
     """Every label in ``lines`` (in reading order), overlapping labels resolved."""
     return [hit for index, line in enumerate(lines) for hit in _line_hits(line, index)]
+
+
+def own_hits(hits: Sequence[LabelHit]) -> list[LabelHit]:
+    """``hits`` without those citing another document: on a credit note (its number labelled as
+    one), an "Invoice date:" or "Invoice No:" is the credited invoice's, not the note's."""
+    if not any(hit.spec.credit_note for hit in hits):
+        return list(hits)
+    return [hit for hit in hits if not hit.spec.names_invoice]
 
 
 def _line_hits(line: Line, line_index: int) -> list[LabelHit]:

@@ -4,7 +4,8 @@ The vendor is the party that issues the invoice, never the one it is addressed t
 first page is read as *runs*: the words of a line up to a column gap, so a right-hand
 column's text printed on the same baseline as the left's ("Linear Orbit, Inc."  "Bill to")
 is never read as one name. Runs in a *recipient block* are set aside first: the block a
-recipient label opens ("Bill to", "Invoice to", "Customer:", "Ship to", "Rechnungsempfänger",
+recipient label opens ("Bill to", "Invoice to", "Customer:", "Ship to", a utility bill's
+"Service For:", "Rechnungsempfänger",
 "Client :", "Kunde:", "Spett.le"...), and the block holding an attention line ("Attn:",
 "z. Hd.", "t.a.v."), which only a recipient's address prints. A block is the run and the runs
 under it in the same column, down to a blank line's gap.
@@ -50,7 +51,8 @@ _WEBSITE_RE = re.compile(r"(?:https?://(?:www\.)?|(?<![\w@.])www\.)([a-z0-9-]+)\
 # A run opening with one of these labels (alone, or before a colon) introduces the recipient:
 # "Customer:" does, "Customer number: 10023" does not.
 _RECIPIENT_LABEL = re.compile(
-    r"^(?:(?:bill(?:ed)?|invoice[sd]?|sold|ship(?:ped)?|deliver(?:ed|y)?|issued)\s+to|customer|recipient|"
+    r"^(?:(?:bill(?:ed)?|invoice[sd]?|sold|ship(?:ped)?|deliver(?:ed|y)?|issued)\s+to|service\s+(?:for|to)|"
+    r"customer|recipient|"
     r"client|cliente|klant|kunde|destinataire|factur[ée]\s+[àa]|rechnungsempfänger|empfänger|"
     r"rechnungsadresse|lieferadresse|factuuradres|spett\.?\s?le|spettabile)"
     r"(?:\s+(?:address|adresse|details))?\s*(?::|$)",
