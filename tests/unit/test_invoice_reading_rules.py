@@ -1,9 +1,11 @@
 """Invoice reading rules beyond the English / German / Dutch basics, one rule per test.
 
-Number grouping (space and lakh), an ISO code beside a symbol, year-first slashed dates, a
-currency named in a total's label, French / Italian / Indian / German label vocabulary, a due
-date inside the total line, generic labels starting a column and the currency of an Italian
-VAT id: each was a vendor-shaped invoice's miss (``tests/unit/test_vendor_shaped_invoices.py``).
+Number grouping (space and lakh), an ISO code beside a symbol, year-first slashed dates, long
+dates with their connecting words ("15 de marzo de 2024"), a currency named in a total's label,
+French / Italian / Indian / German / Spanish / Portuguese / Polish / Swedish label vocabulary, a
+due date inside the total line, generic labels starting a column, amount columns read on their
+table's totals row ("Razem") and the currency of an Italian VAT id: each was a vendor-shaped
+invoice's miss (``tests/unit/test_vendor_shaped_invoices.py``).
 """
 
 from __future__ import annotations
@@ -372,3 +374,141 @@ def test_a_generic_label_mid_sentence_is_not_read(tmp_path: Path) -> None:
     metadata = _read(tmp_path, ["Invoice # 0042", "Please note the order date 2024-01-01 and due 2024-02-01",
                                 "Total 10.00 EUR"])
     assert (metadata.invoice_date, metadata.due_date) == (None, None)
+
+
+# --- Spanish, Portuguese, Polish and Swedish labels ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15 de marzo de 2024", date(2024, 3, 15)),  # Spanish, "de" before month and year
+        ("1 de septiembre del 2024", date(2024, 9, 1)),
+        ("15 de março de 2024", date(2024, 3, 15)),  # Portuguese
+        ("3 de fevereiro de 2024", date(2024, 2, 3)),
+        ("15 marca 2024", date(2024, 3, 15)),  # Polish, the month's genitive as printed
+        ("1 października 2024", date(2024, 10, 1)),
+        ("15th of March 2024", date(2024, 3, 15)),
+    ],
+)
+def test_long_dates_with_their_connecting_words_and_months(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+    assert find_date(f"Fecha: {text}") == expected
+
+
+def test_a_connecting_word_alone_makes_no_date() -> None:
+    assert find_date("Pedido 15 de 2024") is None
+
+
+def test_spanish_labels(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, [
+        "FACTURA",
+        "Nº Factura: 2024/0153",
+        "Fecha: 15 de marzo de 2024",
+        "Vencimiento: 14 de abril de 2024",
+        "Base imponible 1.020,30 €",
+        "IVA 21 % 214,26 €",
+        "Total 1.234,56 €",
+    ])
+    assert metadata.to_json() == {
+        "invoice_number": "2024/0153", "invoice_date": "2024-03-15", "due_date": "2024-04-14",
+        "vendor": None, "currency": "EUR", "subtotal": "1020.30", "tax": "214.26", "total": "1234.56",
+    }
+
+
+def test_portuguese_labels(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, [
+        "Número da fatura: 2024-000315",
+        "Data de emissão: 15/03/2024",
+        "Vencimento: 15/04/2024",
+        "Valor dos serviços R$ 1.150,00",
+        "ISS (5%) R$ 57,50",
+        "Valor total R$ 1.207,50",
+    ])
+    assert metadata.to_json() == {
+        "invoice_number": "2024-000315", "invoice_date": "2024-03-15", "due_date": "2024-04-15",
+        "vendor": None, "currency": "BRL", "subtotal": "1150.00", "tax": "57.50", "total": "1207.50",
+    }
+
+
+def test_polish_labels(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, [
+        "Faktura VAT nr FV/2024/03/015",
+        "Data sprzedaży: 2024-03-14",
+        "Data wystawienia: 2024-03-15",
+        "Termin płatności: 2024-03-29",
+        "Do zapłaty: 1 517,82 PLN",
+    ])
+    assert (metadata.invoice_number, metadata.invoice_date, metadata.due_date, metadata.total) == (
+        "FV/2024/03/015", date(2024, 3, 15), date(2024, 3, 29), Decimal("1517.82"))
+
+
+def test_swedish_labels_stacked_above_their_values(tmp_path: Path) -> None:
+    sheet = Sheet("A4", 8)
+    sheet.new_page()
+    for x, label, value in ((20, "Fakturanummer", "10234"), (60, "Fakturadatum", "2024-03-15"),
+                            (100, "Förfallodatum", "2024-04-14"), (140, "OCR-nummer", "1023400000017")):
+        sheet.text(x, 34, label, size=6.5)
+        sheet.text(x, 39, value)
+    for y, label, value in ((80, "Belopp exkl. moms", "9 876,00"), (85, "Moms 25 %", "2 469,00"),
+                            (90, "Att betala", "12 345,00 SEK")):
+        sheet.text(120, y, label)
+        sheet.right(190, y, value)
+    path = tmp_path / "faktura.pdf"
+    sheet.save(path)
+    assert extract_invoice_metadata(path).to_json() == {
+        "invoice_number": "10234", "invoice_date": "2024-03-15", "due_date": "2024-04-14",
+        "vendor": None, "currency": "SEK", "subtotal": "9876.00", "tax": "2469.00", "total": "12345.00",
+    }
+
+
+def _totals_row_invoice(
+    tmp_path: Path, header: list[tuple[float, str]], totals_label: str
+) -> InvoiceMetadata:
+    """A table whose amount columns (right-aligned at -x) end in a totals row, then 'Do zapłaty'."""
+    sheet = Sheet("A4", 8)
+    sheet.new_page()
+    sheet.text(20, 20, "Faktura VAT nr FV/2024/03/015")
+    rows = [["Usługi programistyczne", "1 000,00", "23%", "230,00", "1 230,00"],
+            ["Licencja oprogramowania", "234,00", "23%", "53,82", "287,82"],
+            [totals_label, "1 234,00", "", "283,82", "1 517,82"]]
+    for y, row in zip((40, 45, 50, 55), [[title for _, title in header], *rows], strict=True):
+        for (x, _), cell in zip(header, row, strict=True):
+            (sheet.right if x < 0 else sheet.text)(abs(x), y, cell)
+    sheet.text(20, 70, "Do zapłaty: 1 517,82 PLN")
+    path = tmp_path / "faktura.pdf"
+    sheet.save(path)
+    return extract_invoice_metadata(path)
+
+
+_POLISH_COLUMNS = [(20, "Nazwa"), (-135, "Netto"), (-150, "VAT"), (-170, "Kwota VAT"), (-192, "Brutto")]
+
+
+def test_amount_columns_are_read_on_their_totals_row(tmp_path: Path) -> None:
+    """'Razem' under Netto / Kwota VAT: the subtotal and the tax, the column's own amount each."""
+    metadata = _totals_row_invoice(tmp_path, _POLISH_COLUMNS, "Razem")
+    assert (metadata.subtotal, metadata.tax, metadata.total) == (
+        Decimal("1234.00"), Decimal("283.82"), Decimal("1517.82"))
+
+
+def test_amount_columns_without_a_totals_row_give_no_amount(tmp_path: Path) -> None:
+    """A line item's amounts under the columns are no subtotal or tax."""
+    metadata = _totals_row_invoice(tmp_path, _POLISH_COLUMNS, "Rabat")
+    assert (metadata.subtotal, metadata.tax) == (None, None)
+
+
+def test_columns_naming_one_field_twice_are_no_amount_header(tmp_path: Path) -> None:
+    """Coolblue's 'BTW  Prijs incl. BTW' header (both the tax): its 'Totaal' row is no tax."""
+    sheet = Sheet("A4", 8)
+    sheet.new_page()
+    sheet.text(20, 20, "Factuurnummer: 0123456")
+    for x, title in ((20, "Artikel"), (-150, "BTW"), (-192, "Prijs incl. BTW")):
+        (sheet.right if x < 0 else sheet.text)(abs(x), 40, title)
+    sheet.text(20, 45, "Koffiezetapparaat")
+    sheet.right(150, 45, "21%")
+    sheet.right(192, 45, "€ 717,97")
+    sheet.text(20, 55, "Totaal € 717,97")
+    sheet.right(192, 55, "€ 717,97")
+    path = tmp_path / "factuur.pdf"
+    sheet.save(path)
+    assert extract_invoice_metadata(path).tax is None

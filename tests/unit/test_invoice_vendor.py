@@ -46,7 +46,8 @@ def test_a_company_under_a_bill_to_label_is_the_customer_not_the_vendor() -> Non
 
 def test_recipient_labels_in_other_languages_and_with_a_colon() -> None:
     for label in ("Billed to:", "Invoice to:", "Customer:", "Sold to", "Rechnungsempfänger:", "Kunde:",
-                  "Client :", "Destinataire", "Cliente:", "Klant:", "Bill to Address:", "Spett.le"):
+                  "Client :", "Destinataire", "Cliente:", "Klant:", "Bill to Address:", "Spett.le",
+                  "Nabywca", "Tomador de serviços", "Kund"):
         assert _vendor(
             _line(40, (43, label)),
             _line(51, (43, "Kapoor Garments LLP")),
@@ -189,3 +190,35 @@ def test_a_utility_bills_service_for_heading_opens_the_customer() -> None:
         _line(111, (43, "DANIEL OKAFOR")),
         _line(122, (43, "2210 MAGNOLIA AVE, RIVERSIDE CA 92506")),
     ) == "Riverside Power & Light"
+
+
+def test_seller_and_buyer_headings_side_by_side() -> None:
+    """A Polish faktura: 'Sprzedawca' heads the issuer's block, 'Nabywca' the buyer's."""
+    assert _vendor(
+        _line(40, (57, "Faktura VAT nr FV/2024/03/015")),
+        _line(136, (57, "Sprzedawca"), (312, "Nabywca")),
+        _line(147, (57, "Kowalski i Wspólnicy Sp. z o.o."), (312, "Nowak Handel S.A.")),
+        _line(158, (57, "NIP: 525-000-12-34"), (312, "NIP: 727-000-56-78")),
+    ) == "Kowalski i Wspólnicy Sp. z o.o."
+
+
+def test_provider_and_taker_headings_and_a_title_that_is_no_name() -> None:
+    """A Brazilian fatura: 'Prestador de serviços' heads the issuer, 'Tomador de serviços' the customer."""
+    for issuer_heading in ("Prestador de serviços", None):
+        lines = [_line(40, (57, "FATURA DE SERVIÇOS"))]
+        if issuer_heading:
+            lines.append(_line(74, (57, issuer_heading)))
+        lines += [
+            _line(85, (57, "Tecnologia Paulista Ltda.")),
+            _line(96, (57, "CNPJ: 12.345.678/0001-90")),
+            _line(136, (57, "Tomador de serviços")),
+            _line(147, (57, "Comercial Carioca S.A.")),
+        ]
+        assert _vendor(*lines) == "Tecnologia Paulista Ltda.", issuer_heading
+
+
+def test_a_seller_heading_without_a_name_under_it_names_nobody() -> None:
+    assert _vendor(
+        _line(40, (57, "Sprzedawca")),
+        _line(51, (57, "NIP: 525-000-12-34")),
+    ) is None

@@ -30,8 +30,7 @@ Every field of :class:`InvoiceMetadata` is compared exactly with the truth the w
 rules are in the support module's docstring). A layout the extractor does not read exactly yet is
 a strict xfail naming the concrete cause: which fields come out wrong, and as what, with the
 one-change copy of the layout that showed it where one did. All 12 of the first set are read
-exactly; of the second set 8 are (Azure, the Adobe receipt, the Swiss Rechnung, the Australian and
-Canadian invoices, the utility bill, the two-page facture, the credit note), 4 are xfails.
+exactly, and so are all 12 of the second (2 of them when first drawn).
 """
 
 from __future__ import annotations
@@ -73,30 +72,7 @@ WRITERS: dict[str, Callable[[Path], InvoiceMetadata]] = {
 }
 
 # name -> why the extractor does not read it exactly yet (each a strict xfail).
-NOT_YET_EXACT: dict[str, str] = {
-    "spanish_factura": (
-        "invoice_number, invoice_date, due_date None: 'Nº Factura', 'Fecha' and 'Vencimiento' are not labels"
-        " ('Invoice No' / 'Due date: 14/04/2024' are read), and '15 de marzo de 2024' is not parsed as a"
-        " date even under 'Invoice date:'; subtotal None: 'Base imponible' is not a subtotal label"
-    ),
-    "brazilian_fatura": (
-        "invoice_number, invoice_date, due_date None: 'Número da fatura', 'Data de emissão' and"
-        " 'Vencimento' are not labels (their English ones are read); vendor 'Comercial Carioca S.A.', the"
-        " customer under 'Tomador de serviços' (as 'Bill to' the vendor becomes the title 'FATURA DE"
-        " SERVIÇOS': 'Prestador de serviços' is not read as the issuer's heading); subtotal None: 'Valor dos"
-        " serviços' is not a subtotal label; tax None: 'ISS (5%)' is not a tax label"
-    ),
-    "polish_faktura": (
-        "raises InvalidInputError (not an invoice): none of 'Faktura VAT nr', 'Data wystawienia', 'Termin"
-        " płatności', 'Do zapłaty' is a label (any one in English stops the raise); with 'Do zapłaty' as"
-        " 'Total' still: vendor 'Nowak Handel S.A.', the buyer under 'Nabywca' ('Sprzedawca' is not read as"
-        " the issuer's heading), subtotal and tax None from the 'Razem' row of the Netto / Kwota VAT columns"
-    ),
-    "swedish_faktura": (
-        "raises InvalidInputError (not an invoice): 'Fakturanummer', 'Fakturadatum', 'Förfallodatum', 'Att"
-        " betala', 'Belopp exkl. moms' and 'Moms 25 %' are not labels (each in English is read, stacked)"
-    ),
-}
+NOT_YET_EXACT: dict[str, str] = {}
 
 
 def differences(truth: InvoiceMetadata, path: Path) -> list[str]:

@@ -19,23 +19,27 @@ from datetime import date
 from .tables import alternation
 
 # Month names and abbreviations per language (English, German, French, Spanish, Italian,
-# Dutch; Swedish and Indonesian names where they differ), accented and plain; one table for
-# every reader. Lower case.
+# Dutch; Portuguese, Swedish and Indonesian names where they differ; Polish in the genitive a
+# date prints, "15 marca 2024"), accented and plain; one table for every reader. Lower case.
 _MONTH_NAMES: tuple[tuple[str, ...], ...] = (
-    ("jan", "january", "januar", "jänner", "jän", "janv", "janvier", "enero", "ene", "gennaio", "januari"),
+    ("jan", "january", "januar", "jänner", "jän", "janv", "janvier", "enero", "ene", "gennaio", "januari",
+     "janeiro", "stycznia"),
     ("feb", "february", "februar", "fev", "fevr", "février", "fevrier", "févr", "fév", "febrero", "febbraio",
-     "februari"),
-    ("mar", "march", "märz", "maerz", "mrz", "mär", "mars", "marzo", "maart", "maa", "mrt", "maret"),
-    ("apr", "april", "avr", "avril", "abril", "abr", "aprile"),
-    ("may", "mai", "mayo", "maggio", "mei", "mag", "maj"),
-    ("jun", "june", "juni", "juin", "junio", "giugno", "giu"),
-    ("jul", "july", "juli", "juil", "juillet", "julio", "luglio", "lug"),
-    ("aug", "august", "août", "aout", "agosto", "ago", "augustus", "augusti", "agustus"),
-    ("sep", "sept", "september", "septembre", "septiembre", "setiembre", "settembre", "set"),
-    ("oct", "october", "oktober", "okt", "octobre", "octubre", "ottobre", "ott"),
-    ("nov", "november", "novembre", "noviembre"),
+     "februari", "fevereiro", "lutego"),
+    ("mar", "march", "märz", "maerz", "mrz", "mär", "mars", "marzo", "maart", "maa", "mrt", "maret", "março",
+     "marca"),
+    ("apr", "april", "avr", "avril", "abril", "abr", "aprile", "kwietnia"),
+    ("may", "mai", "mayo", "maggio", "mei", "mag", "maj", "maio", "maja"),
+    ("jun", "june", "juni", "juin", "junio", "giugno", "giu", "junho", "czerwca"),
+    ("jul", "july", "juli", "juil", "juillet", "julio", "luglio", "lug", "julho", "lipca"),
+    ("aug", "august", "août", "aout", "agosto", "ago", "augustus", "augusti", "agustus", "sierpnia"),
+    ("sep", "sept", "september", "septembre", "septiembre", "setiembre", "settembre", "set", "setembro",
+     "września", "wrzesnia"),
+    ("oct", "october", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro",
+     "października", "pazdziernika"),
+    ("nov", "november", "novembre", "noviembre", "novembro", "listopada"),
     ("dec", "december", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre",
-     "desember"),
+     "desember", "dezembro", "grudnia"),
 )  # fmt: skip
 MONTHS: dict[str, int] = {
     name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names
@@ -46,7 +50,9 @@ MONTHS: dict[str, int] = {
 # as a date that cannot be read (its statement row is skipped, with a warning saying so).
 EARLIEST_YEAR = 1900
 
-_MONTH = r"(?P<mon>[A-Za-zÀ-ÿ]{3,10})\.?"
+# A month's name as a cell prints it: Latin letters with their accents (Polish "września",
+# "października" too), as long as the table's longest.
+_MONTH = rf"(?P<mon>[A-Za-zÀ-ÿĀ-ž]{{3,{max(map(len, MONTHS))}}})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|\.)?"
 _YEAR = r"(?P<year>\d{4}|'?\d{2})"
 _PATTERNS = (
@@ -256,8 +262,13 @@ _MONTH_WORD = alternation(MONTHS)
 # "2024.03.15" (Korea, Hungary).
 _ISO_RE = re.compile(r"(?<!\d)(?<!\d[./-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d|[./-]\d)")
 _NUMERIC_RE = re.compile(r"(?<!\d)(?<!\d[./-])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?!\d|[./-]\d)")
+# Words a long date prints between its day, month and year: "15 de marzo de 2024" (Spanish,
+# Portuguese), "1 de septiembre del 2024", "15th of March 2024".
+_DATE_CONNECTORS = ("de", "del", "of")
+_CONNECTOR = rf"(?:(?:{alternation(_DATE_CONNECTORS)})\s+)?"
 _DAY_MONTH_RE = re.compile(
-    rf"(?<!\d)(\d{{1,2}})(?:\.|st|nd|rd|th)?[\s-]*({_MONTH_WORD})(?!\w)\.?[\s,-]*(\d{{4}})(?!\d)",
+    rf"(?<!\d)(\d{{1,2}})(?:\.|st|nd|rd|th)?[\s-]*{_CONNECTOR}({_MONTH_WORD})(?!\w)\.?[\s,-]*{_CONNECTOR}"
+    rf"(\d{{4}})(?!\d)",
     re.IGNORECASE,
 )
 _MONTH_DAY_RE = re.compile(

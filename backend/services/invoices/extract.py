@@ -25,7 +25,7 @@ from backend.services.document_text.money import (
 )
 from backend.services.document_text.tables import AMBIGUOUS_DOLLAR, CURRENCY_CODES
 from backend.services.errors import InvalidInputError
-from backend.services.invoices.labels import Field, LabelHit, find_hits, own_hits, text_below
+from backend.services.invoices.labels import Field, LabelHit, column_total, find_hits, own_hits, text_below
 from backend.services.invoices.model import InvoiceMetadata
 from backend.services.invoices.vendor import find_vendor
 
@@ -56,9 +56,9 @@ def extract_invoice_metadata(path: str | Path) -> InvoiceMetadata:
     """
     lines = [line for _, _, page_lines in read_page_lines(path) for line in page_lines]
     hits = own_hits(find_hits(lines))
-    subtotal = _amount(hits, Field.SUBTOTAL)
-    tax = _tax(hits)
-    total = _amount(hits, Field.TOTAL)
+    subtotal = _amount(hits, lines, Field.SUBTOTAL)
+    tax = _tax(hits, lines)
+    total = _amount(hits, lines, Field.TOTAL)
     currency = _currency((total, subtotal, tax), lines)
     day_first = numeric_date_order((line.text for line in lines), currency)
     date_in = partial(find_date, day_first=day_first)
@@ -140,27 +140,30 @@ def _letter_date(lines: Sequence[Line], day_first: bool | None) -> date | None:
     return None
 
 
-def _amount(hits: Sequence[LabelHit], field: Field) -> Money | None:
+def _amount(hits: Sequence[LabelHit], lines: Sequence[Line], field: Field) -> Money | None:
     """The first amount after the field's last label (best label group that has one).
 
     The last one: totals come after the lines, and running subtotals end with the overall one.
     """
     for group in _ranked(hits, field):
-        amounts = [money[0] for hit in group if (money := _money_of(hit, hits))]
+        amounts = [money[0] for hit in group if (money := _money_of(hit, hits, lines))]
         if amounts:
             return amounts[-1]
     return None
 
 
-def _money_of(hit: LabelHit, hits: Sequence[LabelHit]) -> list[Money]:
+def _money_of(hit: LabelHit, hits: Sequence[LabelHit], lines: Sequence[Line]) -> list[Money]:
     """The amounts of a money label: in its segment, else after the date of a date label that
-    follows it on its line ("TOTAL AMOUNT DUE ON May 2, 2024 $1,234.56"). An amount without
-    a currency, or with only a symbol, takes the code its label names ("Total (USD) 2,400.00",
-    "Total (CAD) $1,120.00": the code is more specific than the symbol)."""
+    follows it on its line ("TOTAL AMOUNT DUE ON May 2, 2024 $1,234.56"), else, for a label
+    heading an amount column, on its table's totals row (:func:`column_total`). An amount
+    without a currency, or with only a symbol, takes the code its label names ("Total (USD)
+    2,400.00", "Total (CAD) $1,120.00": the code is more specific than the symbol)."""
     text = hit.segment
     following = [other for other in hits if other.line_index == hit.line_index and other.x0 > hit.x0]
     if not find_money(text) and following and following[0].spec.field in _DATE_FIELDS:
         text += " " + following[0].segment
+    if not find_money(text):
+        text += " " + column_total(hit, hits, lines)
     named = currency_named_in_label(text)
     return [
         money if not named or money.printed in CURRENCY_CODES else Money(money.amount, named, named)
@@ -168,7 +171,7 @@ def _money_of(hit: LabelHit, hits: Sequence[LabelHit]) -> list[Money]:
     ]
 
 
-def _tax(hits: Sequence[LabelHit]) -> Money | None:
+def _tax(hits: Sequence[LabelHit], lines: Sequence[Line]) -> Money | None:
     """The printed tax amount: the last amount on a tax label's line segment.
 
     Last, because tax lines print the taxed base first ("Tax 15% on $ 112.90 $ 16.94").
@@ -178,20 +181,22 @@ def _tax(hits: Sequence[LabelHit]) -> Money | None:
     line, and, without any tax line, the parts of one tax (CGST and SGST, which Indian GST
     invoices print instead of it).
     """
-    regional = _last_amounts(hits, Field.REGIONAL_TAX)
+    regional = _last_amounts(hits, lines, Field.REGIONAL_TAX)
     for group in _ranked(hits, Field.TAX):
-        amounts = [money[-1] for hit in group if (money := _money_of(hit, hits))]
+        amounts = [money[-1] for hit in group if (money := _money_of(hit, hits, lines))]
         if amounts:
             if len({money.amount for money in amounts}) > 1:
                 return None
             total_tax = group[0].spec.rank == 0
             return amounts[-1] if total_tax or not regional else _sum([amounts[-1], *regional])
-    return _sum(_last_amounts(hits, Field.TAX_PART) or regional)
+    return _sum(_last_amounts(hits, lines, Field.TAX_PART) or regional)
 
 
-def _last_amounts(hits: Sequence[LabelHit], field: Field) -> list[Money]:
+def _last_amounts(hits: Sequence[LabelHit], lines: Sequence[Line], field: Field) -> list[Money]:
     """The last amount of each of the field's labels that prints one."""
-    return [money[-1] for hit in hits if hit.spec.field is field and (money := _money_of(hit, hits))]
+    return [
+        money[-1] for hit in hits if hit.spec.field is field and (money := _money_of(hit, hits, lines))
+    ]
 
 
 def _sum(amounts: Sequence[Money]) -> Money | None:

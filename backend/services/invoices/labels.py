@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from backend.services.document_text.layout import Line
-from backend.services.document_text.tables import APOSTROPHES
+from backend.services.document_text.layout import Line, word_runs
+from backend.services.document_text.money import find_money
+from backend.services.document_text.tables import APOSTROPHES, alternation
 
 
 class Field(Enum):
@@ -57,21 +58,27 @@ _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
          "rechnungsnummer", "rechnungsnr.", "rechnungs-nr.", "rechnung nr.",
          "factuurnummer", "factuurnr.", "factuur nr.", "n° de facture", "nº de facture",
          "no de facture", "numéro de facture", "facture n°", "facture nº", "fattura n.", "fattura n°",
-         "fattura nr.", "fattura numero", "numero fattura", *_CREDIT_NOTE_NUMBER),
+         "fattura nr.", "fattura numero", "numero fattura",
+         "nº factura", "n° factura", "no. factura", "número de factura", "numero de factura",
+         "factura nº", "factura n°", "factura no.", "número da fatura", "numero da fatura", "nº da fatura",
+         "fatura nº", "fatura n°", "faktura vat nr", "faktura nr", "numer faktury", "fakturanummer",
+         "fakturanr.", *_CREDIT_NOTE_NUMBER),
         ("^invoice",),
     ),
     Field.INVOICE_DATE: (
         ("invoice date", "date of invoice", "issue date", "date of issue", "rechnungsdatum",
          "factuurdatum", "datum factuur", "date d'émission", "date de facture", "date de facturation",
          "data fattura", "data documento", "data emissione", "bill date", "billing date",
-         "credit note date", "date of credit note"),
-        ("^date", "^dated", "^datum"),
+         "credit note date", "date of credit note", "fecha de factura", "fecha de emisión",
+         "fecha factura", "data de emissão", "data da fatura", "data wystawienia", "fakturadatum"),
+        ("^date", "^dated", "^datum", "^fecha"),
     ),
     Field.DUE_DATE: (
         ("due date", "date due", "payment due", "due by", "due on", "pay by", "fälligkeitsdatum",
          "fällig am", "fällig", "zahlbar … bis", "zahlungsziel", "vervaldatum", "uiterste betaaldatum",
          "te betalen voor", "date d'échéance", "échéance", "date limite de paiement", "scadenza",
-         "data scadenza"),
+         "data scadenza", "fecha de vencimiento", "vencimiento", "data de vencimento", "vencimento",
+         "termin płatności", "förfallodatum", "förfallodag"),
         ("^due",),
     ),
     Field.VENDOR: (("vendor:", "supplier:", "seller:", "lieferant:", "leverancier:"),),
@@ -81,7 +88,8 @@ _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
          "total net", "excl. vat", "excl. tax", "nettobetrag", "summe netto", "gesamt netto",
          "netto", "ohne mwst.", "exkl. mwst.", "totaal excl. btw", "exclusief btw", "excl. btw",
          "zonder btw", "total ht", "montant ht", "total hors taxes", "total hors tva", "imponibile",
-         "totale imponibile", "total taxable value", "ex gst", "ex. gst", "excl. gst", "excluding gst"),
+         "totale imponibile", "total taxable value", "ex gst", "ex. gst", "excl. gst", "excluding gst",
+         "base imponible", "valor dos serviços", "exkl. moms", "summa exkl. moms"),
         ("subtotal", "sub-total", "subtotaal", "zwischensumme"),
         ("^net",),
         # A utility bill's charges for its service: the amount its sales tax is on.
@@ -89,9 +97,10 @@ _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
     ),
     Field.TAX: (
         ("total tax", "total vat", "tax amount", "vat amount", "summe mwst.", "mwst.-betrag",
-         "totaal btw", "btw-bedrag", "total gst", "total tva", "montant tva", "totale iva"),
+         "totaal btw", "btw-bedrag", "total gst", "total tva", "montant tva", "totale iva",
+         "kwota vat", "summa moms"),
         ("tax", "taxes", "vat", "sales tax", "gst", "mwst.", "mwst", "mehrwertsteuer", "umsatzsteuer", "ust.",
-         "ust", "btw", "tva", "iva"),
+         "ust", "btw", "tva", "iva", "iss", "moms"),
     ),
     Field.TAX_PART: (("cgst", "sgst", "utgst", "igst"),),
     Field.REGIONAL_TAX: (("pst", "qst"),),
@@ -100,12 +109,21 @@ _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
          "gesamtbetrag", "rechnungsbetrag", "endbetrag", "bruttobetrag", "gesamtsumme",
          "summe brutto", "totaal incl. btw", "totaalbedrag", "factuurbedrag", "total ttc",
          "montant ttc", "net à payer", "totale documento", "totale fattura", "totale da pagare",
-         "total inc. gst", "total inc gst", "total incl. gst", "total including gst"),
-        ("total", "totaal", "gesamt", "summe", "totale"),
-        ("amount due", "balance due", "total due", "zu zahlen", "te betalen"),
+         "total inc. gst", "total inc gst", "total incl. gst", "total including gst",
+         "importe total", "total factura", "valor total", "total a pagar", "do zapłaty",
+         "summa inkl. moms"),
+        ("total", "totaal", "gesamt", "summe", "totale", "summa", "totalt"),
+        ("amount due", "balance due", "total due", "zu zahlen", "te betalen", "att betala", "a pagar"),
     ),
 }
+# A table's totals row opens with one of these: under a header of amount columns ("Netto",
+# "Kwota VAT"), its amounts are the columns' totals ("Razem 1 234,00 283,82 1 517,82").
+_TOTALS_ROW_WORDS = ("razem", "total", "totals", "totaal", "totale", "summe", "summa", "suma", "gesamt")
 # fmt: on
+_TOTALS_ROW = re.compile(rf"^(?:{alternation(_TOTALS_ROW_WORDS)})(?!\w)", re.IGNORECASE)
+_MONEY_FIELDS = frozenset({Field.SUBTOTAL, Field.TAX, Field.TOTAL, Field.TAX_PART})
+# A row's cells are apart by more than this many word heights (a grouping space is far less).
+_CELL_GAP = 1.0
 _ANY_WORDS = "…"
 _MAX_SKIPPED_WORDS = 6
 # A gap this many word heights wide before a generic label starts a column.
@@ -144,6 +162,7 @@ class LabelHit:
     spec: LabelSpec
     line_index: int
     x0: float
+    x1: float
     column_end: float
     segment: str
 
@@ -209,7 +228,7 @@ def _line_hits(line: Line, line_index: int) -> list[LabelHit]:
             chosen.append(candidate)
     ends = [start for start, _, _ in chosen[1:]] + [len(line.text)]
     return [
-        LabelHit(spec, line_index, line.x_at(start), line.x_at(stop), line.text[end:stop])
+        LabelHit(spec, line_index, line.x_at(start), line.x_at(end), line.x_at(stop), line.text[end:stop])
         for (start, end, spec), stop in zip(chosen, ends, strict=False)  # ends has one more when empty
     ]
 
@@ -237,3 +256,30 @@ def text_below(hit: LabelHit, lines: Sequence[Line]) -> str:
     if hit.spec.generic or below >= len(lines) or lines[below].page != lines[hit.line_index].page:
         return ""
     return lines[below].text_between(hit.x0 - 2, hit.column_end)
+
+
+def column_total(hit: LabelHit, hits: Sequence[LabelHit], lines: Sequence[Line]) -> str:
+    """The amount under ``hit``'s column on its table's totals row, when ``hit`` heads an amount column.
+
+    ``hit`` heads one when its line holds labels of two money fields or more (a table header:
+    "Netto  VAT  Kwota VAT  Brutto"; not "BTW  Prijs incl. BTW", both the tax). The totals row is
+    the first line below it on the page that opens with a totals word (:data:`_TOTALS_ROW_WORDS`)
+    and prints two amounts or more (a row of the table, not a summary line such as "Total excl.
+    VAT 100.00"); the column's amount is the run of words there that overlaps the label across
+    (right-aligned, left-aligned or centred under it). Empty otherwise: a line item's amount under
+    the header is no total.
+    """
+    header = {other.spec.field for other in hits if other.line_index == hit.line_index} & _MONEY_FIELDS
+    if hit.spec.generic or len(header) < 2:
+        return ""
+    page = lines[hit.line_index].page
+    for line in lines[hit.line_index + 1 :]:
+        if line.page != page:
+            return ""
+        if not _TOTALS_ROW.match(line.text):
+            continue
+        runs = word_runs(line, _CELL_GAP)
+        cells = [(" ".join(word.text for word in run), run[0].x0, run[-1].x1) for run in runs]
+        if sum(bool(find_money(text)) for text, _, _ in cells) >= 2:
+            return " ".join(text for text, x0, x1 in cells if x0 < hit.x1 and x1 > hit.x0)
+    return ""

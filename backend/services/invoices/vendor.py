@@ -5,12 +5,13 @@ first page is read as *runs*: the words of a line up to a column gap, so a right
 column's text printed on the same baseline as the left's ("Linear Orbit, Inc."  "Bill to")
 is never read as one name. Runs in a *recipient block* are set aside first: the block a
 recipient label opens ("Bill to", "Invoice to", "Customer:", "Ship to", a utility bill's
-"Service For:", "Rechnungsempfänger",
-"Client :", "Kunde:", "Spett.le"...), and the block holding an attention line ("Attn:",
+"Service For:", "Rechnungsempfänger", "Client :", "Kunde:", "Spett.le", a buyer's heading:
+"Nabywca", "Tomador de serviços"...), and the block holding an attention line ("Attn:",
 "z. Hd.", "t.a.v."), which only a recipient's address prints. A block is the run and the runs
 under it in the same column, down to a blank line's gap.
 
-Then, in order of evidence: a "Vendor:"-style label; else the first company name carrying a
+Then, in order of evidence: a "Vendor:"-style label; else the name heading the block under a
+seller's heading ("Sprzedawca", "Prestador de serviços"); else the first company name carrying a
 legal form ("QualityHosting AG", "Amazon Web Services, Inc.", "Sharma Textiles Pvt. Ltd.")
 outside recipient blocks; else a run spelling the vendor's printed website ("Azure Interior"
 for www.azure-interior.com); else, when a recipient label names the customer, the first
@@ -34,7 +35,8 @@ _TITLE_WORDS = frozenset({"invoice", "rechnung", "factuur", "facture", "from", "
 # Runs made only of these words are a document's title, not a party ("Tax Invoice").
 _DOCUMENT_TITLES = frozenset(
     {"invoice", "tax", "vat", "gst", "commercial", "proforma", "pro-forma", "receipt", "bill",
-     "rechnung", "factuur", "facture", "fattura", "factura", "original", "copy", "duplicate"}
+     "rechnung", "factuur", "facture", "fattura", "factura", "fatura", "faktura", "original", "copy",
+     "duplicate", "de", "servicios", "serviços", "servicos"}
 )  # fmt: skip
 _SEPARATORS = frozenset({"-", "–", "|", "•", "·"})
 _MAX_NAME_WORDS = 5
@@ -54,8 +56,15 @@ _RECIPIENT_LABEL = re.compile(
     r"^(?:(?:bill(?:ed)?|invoice[sd]?|sold|ship(?:ped)?|deliver(?:ed|y)?|issued)\s+to|service\s+(?:for|to)|"
     r"customer|recipient|"
     r"client|cliente|klant|kunde|destinataire|factur[ée]\s+[àa]|rechnungsempfänger|empfänger|"
-    r"rechnungsadresse|lieferadresse|factuuradres|spett\.?\s?le|spettabile)"
+    r"rechnungsadresse|lieferadresse|factuuradres|spett\.?\s?le|spettabile|nabywca|odbiorca|"
+    r"tomador(?:\s+d[eo]s?\s+servi[çc]os?)?|destinat[áa]rio|kund)"
     r"(?:\s+(?:address|adresse|details))?\s*(?::|$)",
+    re.IGNORECASE,
+)
+# A run that is only one of these is a seller's heading: the issuer's name opens its block.
+_ISSUER_HEADING = re.compile(
+    r"^(?:seller|supplier|sprzedawca|prestador(?:\s+d[eo]s?\s+servi[çc]os?)?|emitente|vendedor|"
+    r"leverantör|verkäufer)\s*:?$",
     re.IGNORECASE,
 )
 # A tax id as sellers print theirs: its label, then a value holding digits.
@@ -107,6 +116,7 @@ def find_vendor(lines: Sequence[Line], hits: Sequence[LabelHit]) -> str | None:
     parties = [run for run in runs if run not in recipients]
     return (
         _labelled_vendor(hits)
+        or _headed_vendor(runs, recipients)
         or _legal_entity(parties, runs)
         or _website_name(first_page, parties)
         or _name_above_recipient(runs, recipients)
@@ -163,6 +173,16 @@ def _labelled_vendor(hits: Sequence[LabelHit]) -> str | None:
     """The text after the first "Vendor:"-style label that has any."""
     values = (hit.segment.strip(" :") for hit in hits if hit.spec.field is Field.VENDOR)
     return next((value for value in values if _LETTER.search(value)), None)
+
+
+def _headed_vendor(runs: Sequence[_Run], recipients: set[_Run]) -> str | None:
+    """The run right under a seller's heading, in its block, when it reads as a name (no digits,
+    no field label): a heading names its party on the line below it."""
+    for heading in (run for run in runs if _ISSUER_HEADING.match(run.text) and run not in recipients):
+        block = sorted(_block(heading, runs, upwards=False) - {heading}, key=lambda run: (run.top, run.x0))
+        if block and _names_party(block[0]):
+            return block[0].text
+    return None
 
 
 def _legal_entity(parties: Sequence[_Run], runs: Sequence[_Run]) -> str | None:
@@ -258,6 +278,13 @@ def _name_above_recipient(runs: Sequence[_Run], recipients: set[_Run]) -> str | 
     first_label = min(labels, key=lambda run: run.top)
     above = sorted((run for run in runs if run.bottom <= first_label.top), key=lambda run: (run.top, run.x0))
     return next((run.text for run in above if run not in recipients and _name_like(run)), None)
+
+
+def _names_party(run: _Run) -> bool:
+    """A run that can be a party's name however long: letters, no digits, no field label."""
+    if any(char.isdigit() or char in ":#@/" for char in run.text) or not _LETTER.search(run.text):
+        return False
+    return not find_hits([Line(run.words, run.top, run.bottom)])
 
 
 def _name_like(run: _Run) -> bool:
