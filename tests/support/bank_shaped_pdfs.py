@@ -23,6 +23,11 @@ Bank of Ireland, Raiffeisen, BMO, Kotak, Truist, NAB, AIB, KB Kookmin, MUFG and 
 dates with the year only in the period, ``EUR -1.234,56`` amount cells, a balance column before the
 amount, a Dr/Cr indicator column, a section continued on a page with no header, a description line
 above its date line, overdrawn ``681.55 DR`` / ``-1.307,85`` balances, and KRW / JPY with no decimals.
+An eighth set adds Desjardins, Société Générale, Chime, Starling, Bank of China (Hong Kong), UOB, First
+Citizens, SoFi, Česká spořitelna and mBank: French Canadian ``05 JANV`` dates, a ``Sous-total`` line on
+every page, a pending table after the posted rows (not in the Truth), a foreign amount and rate on the
+description's line, ``CR`` only on credits, a balance only at a day's end, digits-only tokens in
+descriptions, ``Jan 05, 2024`` dates and ``Kč`` / ``zł`` amount suffixes.
 
 Each ``write_*`` function draws its PDF and returns the :class:`Truth`: every transaction as the
 samples README defines the expected output (date ISO, description lines joined by spaces with
@@ -6824,5 +6829,578 @@ def write_itau(path: Path) -> Truth:
         s.text(cols[1], y, text)
         s.right(cols[2], y, eu(amount, signed=True))
         s.right(cols[3], y, eu(last_balance([row]), signed=True))
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Eighth set helpers ---------------------------------------------------------------------------------
+
+
+def _labels(s: Sheet, cols: Sequence[float], labels: Sequence[str], right_from: int, y: float = 40) -> None:
+    """A bold header row: labels before index ``right_from`` left-aligned, the rest right-aligned."""
+    for k, label in enumerate(labels):
+        (s.text if k < right_from else s.right)(cols[k], y, label, bold=True)
+
+
+FRENCH_MONTHS = ("JANV", "FÉVR", "MARS", "AVR", "MAI", "JUIN", "JUIL", "AOÛT", "SEPT", "OCT", "NOV", "DÉC")
+
+
+# --- Desjardins (CA, French): Date / Description / Retraits / Dépôts / Solde, "05 JANV" dates, "1 234,56"
+# amounts, Solde d'ouverture / Solde de fermeture ---------------------------------------------------------
+
+
+def write_desjardins(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    opening = D("1873.25")
+    items: list[tuple[date, str, Decimal]] = [
+        (date(2024, 1, 3), "Paiement facture Hydro-Québec /AccèsD", D("-142.87")),
+        (date(2024, 1, 5), "Achat IGA EXTRA #8123 MONTRÉAL QC", D("-96.42")),
+        (date(2024, 1, 11), "Dépôt paie ACME CANADA INC", D("2418.60")),
+        (date(2024, 1, 15), "Virement Interac à M TREMBLAY", D("-850.00")),
+        (date(2024, 1, 19), "Retrait GA Caisse du Plateau", D("-120.00")),
+        (date(2024, 1, 25), "Dépôt paie ACME CANADA INC", D("2418.60")),
+        (date(2024, 1, 31), "Frais mensuels forfait", D("-10.95")),
+    ]
+    rows = running(opening, items)
+    closing = last_balance(rows)
+    cols = (15, 35, 150, 173, 200)
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("Desjardins", True),
+                ("Relevé de compte", True),
+                ("Caisse Desjardins du Plateau-Mont-Royal  Folio 123456", False),
+                ("Période du 1er janvier 2024 au 31 janvier 2024", False),
+            ],
+            "Fédération des caisses Desjardins du Québec",
+            f"Page {page}",
+        )
+        _labels(s, cols, ("Date", "Description", "Retraits", "Dépôts", "Solde"), 2)
+        return 46
+
+    flow = Flow(s, header, 255)
+    y = flow.need(4.5)
+    s.text(cols[0], y, "01 JANV")
+    s.text(cols[1], y, "Solde d'ouverture")
+    s.right(cols[4], y, french(opening))
+    for (day, text, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4.5)
+        s.text(cols[0], y, f"{day.day:02d} {FRENCH_MONTHS[day.month - 1]}")
+        s.text(cols[1], y, text)
+        s.right(cols[2] if amount < 0 else cols[3], y, french(amount))
+        s.right(cols[4], y, french(last_balance([row])))
+    y = flow.need(4.5)
+    s.text(cols[0], y, "31 JANV")
+    s.text(cols[1], y, "Solde de fermeture")
+    s.right(cols[4], y, french(closing))
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Société Générale (FR): Date / Valeur / Nature de l'opération / Débit / Crédit, no running balance,
+# a "Sous-total" line of the page's débits and crédits at the foot of every page, SOLDE PRÉCÉDENT /
+# NOUVEAU SOLDE -----------------------------------------------------------------------------------------
+
+
+def write_societe_generale(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("3518.40")
+    shops = (
+        ("CARTE X1234 CARREFOUR CITY PARIS 11", "-23.84"),
+        ("PRLV SEPA EDF CLIENTS PARTICULIERS", "-74.00"),
+        ("CARTE X1234 SNCF INTERNET", "-58.00"),
+        ("VIR RECU ACME FRANCE SAS SALAIRE", "2612.35"),
+        ("CARTE X1234 MONOPRIX PARIS", "-41.17"),
+        ("PRLV SEPA FREE MOBILE", "-19.99"),
+        ("RETRAIT DAB SG PARIS BASTILLE", "-60.00"),
+    )
+    items = [(date(2024, 1, 2 + k * 29 // 50), shops[k % 7][0], D(shops[k % 7][1])) for k in range(50)]
+    closing = opening + sum((a for *_, a in items), D(0))
+    cols = (15, 35, 55, 170, 198)
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("SOCIETE GENERALE", True),
+                ("RELEVÉ DE COMPTE", True),
+                ("Compte courant n° 30003 01234 00050123456 78", False),
+                ("du 01/01/2024 au 31/01/2024", False),
+            ],
+            "Société Générale S.A. au capital de 1 003 724 927,50 EUR - 552 120 222 RCS Paris",
+            f"Page {page}",
+        )
+        _labels(s, cols, ("Date", "Valeur", "Nature de l'opération", "Débit", "Crédit"), 3)
+        return 46
+
+    def subtotal(y: float) -> None:
+        s.text(cols[2], y + 1, "Sous-total", bold=True)
+        s.right(cols[3], y + 1, french(sums["out"]), bold=True)
+        s.right(cols[4], y + 1, french(sums["in"]), bold=True)
+
+    flow, sums = page_totals_flow(s, header, 265, 265, subtotal)
+    y = flow.need(5)
+    s.text(cols[2], y, "SOLDE PRÉCÉDENT AU 31/12/2023", bold=True)
+    s.right(cols[4], y, french(opening), bold=True)
+    for day, text, amount in items:
+        y = flow.need(4.5)
+        s.text(cols[0], y, day.strftime("%d/%m/%Y"))
+        s.text(cols[1], y, day.strftime("%d/%m/%Y"))
+        s.text(cols[2], y, text)
+        s.right(cols[3] if amount < 0 else cols[4], y, french(amount))
+        sums["out" if amount < 0 else "in"] += abs(amount)
+    y = flow.need(12)
+    subtotal(y)
+    s.text(cols[2], y + 7, "NOUVEAU SOLDE AU 31/01/2024", bold=True)
+    s.right(cols[4], y + 7, french(closing), bold=True)
+    s.save(path)
+    rows = [Row(d, t, a) for d, t, a in items]
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Chime (US): Transaction Date / Description / Type / Amount / Settlement Date, signed "-$12.34"
+# amounts, and a "Pending Transactions" table after the posted ones. Pending rows have not settled
+# and are not in the period's balance, so the Truth leaves them out. -------------------------------------
+
+
+def write_chime(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    opening = D("612.48")
+    items: list[tuple[date, str, str, Decimal]] = [
+        (date(2024, 1, 2), "Walmart Supercenter Houston TX", "Purchase", D("-54.31")),
+        (date(2024, 1, 5), "ACME LOGISTICS PAYROLL", "Direct Deposit", D("1287.66")),
+        (date(2024, 1, 8), "Uber Trip help.uber.com CA", "Purchase", D("-18.94")),
+        (date(2024, 1, 12), "Transfer to Chime Savings", "Transfer", D("-100.00")),
+        (date(2024, 1, 16), "Netflix.com Los Gatos CA", "Purchase", D("-15.49")),
+        (date(2024, 1, 19), "ACME LOGISTICS PAYROLL", "Direct Deposit", D("1287.66")),
+        (date(2024, 1, 24), "ATM Withdrawal 7-Eleven Houston TX", "ATM Withdrawal", D("-62.50")),
+    ]
+    pending = [
+        (date(2024, 1, 30), "Kroger #412 Houston TX", "Purchase", D("-73.12")),
+        (date(2024, 1, 31), "Shell Oil 5744 Houston TX", "Purchase", D("-41.00")),
+    ]
+    closing = opening + sum((a for *_, a in items), D(0))
+    cols = (15, 42, 120, 170, 200)
+
+    def money(amount: Decimal) -> str:
+        return us(amount, sign="-", dollar="$")
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("Chime", True),
+                ("Checking Account Statement", True),
+                ("Account number 1234567890  Member TAYLOR REED", False),
+                ("Statement period January 1, 2024 - January 31, 2024", False),
+            ],
+            "Banking services provided by The Bancorp Bank, N.A. or Stride Bank, N.A., Members FDIC.",
+            f"Page {page}",
+        )
+        s.text(15, 34, f"Beginning balance {money(opening)}    Ending balance {money(closing)}")
+        return 42
+
+    flow = Flow(s, header, 255)
+    for title, entries in (("Transactions", items), ("Pending Transactions", pending)):
+        y = flow.need(11)
+        s.text(cols[0], y, title, bold=True, size=9)
+        _labels(s, cols, ("Transaction Date", "Description", "Type", "Amount", "Settlement Date"), 3, y + 5)
+        flow.y += 1
+        for day, text, kind, amount in entries:
+            y = flow.need(4.5)
+            s.text(cols[0], y, day.strftime("%m/%d/%Y"))
+            s.text(cols[1], y, text)
+            s.text(cols[2], y, kind)
+            s.right(cols[3], y, money(amount))
+            s.right(cols[4], y, day.strftime("%m/%d/%Y") if entries is items else "Pending")
+        flow.y += 3
+    s.save(path)
+    rows = [Row(d, t, a) for d, t, _, a in items]
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Starling (UK): Date / Type / Transaction / In / Out / Balance, a card payment abroad printing its
+# original amount and rate on the description's own line "AMAZON.DE EUR 45.00 @ 1.0850" (kept in the
+# description: it is one cell), "05/01/2024" dates ------------------------------------------------------
+
+
+def write_starling(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("1204.37")
+    items: list[tuple[date, str, str, Decimal]] = [
+        (date(2024, 1, 3), "CARD", "TESCO STORES 2211 LEEDS", D("-32.18")),
+        (date(2024, 1, 5), "CARD", "AMAZON.DE EUR 45.00 @ 1.0850", D("-41.47")),
+        (date(2024, 1, 8), "FASTER PAYMENT", "ACME LTD SALARY JAN", D("2310.44")),
+        (date(2024, 1, 10), "DIRECT DEBIT", "YORKSHIRE WATER", D("-38.60")),
+        (date(2024, 1, 14), "CARD", "BOOKING.COM EUR 212.40 @ 1.1612", D("-182.91")),
+        (date(2024, 1, 20), "FASTER PAYMENT", "J PATEL RENT", D("-750.00")),
+        (date(2024, 1, 27), "CARD", "PRET A MANGER LEEDS", D("-7.45")),
+    ]
+    rows = running(opening, [(d, text, a) for d, _, text, a in items])
+    closing = last_balance(rows)
+    cols = (15, 36, 66, 150, 173, 198)
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("Starling Bank", True),
+                ("Personal Account Statement", True),
+                ("Sort code 60-83-71  Account number 12345678", False),
+                ("01/01/2024 - 31/01/2024", False),
+            ],
+            "Starling Bank Limited, 3rd Floor, 2 Finsbury Avenue, London EC2M 2PP",
+            f"Page {page}",
+        )
+        _labels(s, cols, ("Date", "Type", "Transaction", "In", "Out", "Balance"), 3)
+        return 46
+
+    flow = Flow(s, header, 270)
+    y = flow.need(4.5)
+    s.text(cols[0], y, "01/01/2024")
+    s.text(cols[2], y, "Opening Balance")
+    s.right(cols[5], y, us(opening, dollar="£"))
+    for (day, kind, text, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4.5)
+        s.text(cols[0], y, day.strftime("%d/%m/%Y"))
+        s.text(cols[1], y, kind, size=6)
+        s.text(cols[2], y, text)
+        s.right(cols[4] if amount < 0 else cols[3], y, us(amount, dollar="£"))
+        s.right(cols[5], y, us(last_balance([row]), dollar="£"))
+    y = flow.need(4.5)
+    s.text(cols[0], y, "31/01/2024")
+    s.text(cols[2], y, "Closing Balance")
+    s.right(cols[5], y, us(closing, dollar="£"))
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Bank of China (Hong Kong): Transaction Date / Particulars / Amount / Balance, one amount column where
+# only credits carry a trailing "CR" and debits nothing, HKD --------------------------------------------
+
+
+def write_boc_hk(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("24518.60")
+    items: list[tuple[date, str, Decimal]] = [
+        (date(2024, 1, 2), "EPS PARKNSHOP TAIKOO SHING", D("-386.40")),
+        (date(2024, 1, 4), "AUTOPAY HK ELECTRIC CO LTD", D("-612.00")),
+        (date(2024, 1, 8), "FPS TRANSFER FROM CHAN TAI MAN", D("1500.00")),
+        (date(2024, 1, 10), "ATM WITHDRAWAL CENTRAL BR", D("-2000.00")),
+        (date(2024, 1, 15), "PAYROLL ACME HONG KONG LTD", D("38250.00")),
+        (date(2024, 1, 18), "RENT PAYMENT WONG KA YAN", D("-16800.00")),
+        (date(2024, 1, 31), "INTEREST", D("3.12")),
+    ]
+    rows = running(opening, items)
+    closing = last_balance(rows)
+    cols = (15, 42, 165, 198)
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("BANK OF CHINA (HONG KONG)", True),
+                ("Consolidated Statement  HKD Savings", True),
+                ("Account Number 012-345-6-789012-3", False),
+                ("Statement Period 01/01/2024 - 31/01/2024", False),
+            ],
+            "Bank of China (Hong Kong) Limited, Bank of China Tower, 1 Garden Road, Hong Kong",
+            f"Page {page}",
+        )
+        _labels(s, cols, ("Transaction Date", "Particulars", "Amount (HKD)", "Balance (HKD)"), 2)
+        return 46
+
+    flow = Flow(s, header, 270)
+    y = flow.need(4.5)
+    s.text(cols[1], y, "B/F BALANCE")
+    s.right(cols[3], y, us(opening))
+    for (day, text, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4.5)
+        s.text(cols[0], y, day.strftime("%d/%m/%Y"))
+        s.text(cols[1], y, text)
+        s.right(cols[2], y, us(amount) + (" CR" if amount > 0 else ""))
+        s.right(cols[3], y, us(last_balance([row])))
+    y = flow.need(4.5)
+    s.text(cols[1], y, "C/F BALANCE")
+    s.right(cols[3], y, us(closing))
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- UOB (SG): Date / Description / Withdrawals / Deposits / Balance, "02 Jan" dates, the balance printed
+# only on each day's last row -----------------------------------------------------------------------------
+
+
+def write_uob(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("8420.15")
+    items: list[tuple[date, str, Decimal]] = [
+        (date(2024, 1, 2), "NETS FAIRPRICE FINEST BUKIT TIMAH", D("-64.30")),
+        (date(2024, 1, 2), "GIRO SP SERVICES LTD", D("-182.45")),
+        (date(2024, 1, 2), "PAYNOW TRANSFER FROM LIM WEI MING", D("50.00")),
+        (date(2024, 1, 9), "SALARY ACME SINGAPORE PTE LTD", D("6250.00")),
+        (date(2024, 1, 11), "FAST TRANSFER TO TAN AH KOW RENT", D("-2800.00")),
+        (date(2024, 1, 11), "NETS GRAB SINGAPORE", D("-23.60")),
+        (date(2024, 1, 23), "CASH WITHDRAWAL UOB PLAZA ATM", D("-300.00")),
+        (date(2024, 1, 31), "INTEREST CREDIT", D("4.21")),
+    ]
+    rows = day_end_balances(running(opening, items))
+    closing = opening + sum((a for *_, a in items), D(0))
+    cols = (15, 35, 150, 173, 198)
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("UOB", True),
+                ("Statement of Account", True),
+                ("One Account  123-456-789-0  SGD", False),
+                ("Period: 01 Jan 2024 to 31 Jan 2024", False),
+            ],
+            "United Overseas Bank Limited Co. Reg. No. 193500026Z",
+            f"Page {page}",
+        )
+        _labels(s, cols, ("Date", "Description", "Withdrawals", "Deposits", "Balance"), 2)
+        return 46
+
+    flow = Flow(s, header, 270)
+    y = flow.need(4.5)
+    s.text(cols[0], y, "01 Jan")
+    s.text(cols[1], y, "BALANCE B/F")
+    s.right(cols[4], y, us(opening))
+    for row in rows:
+        y = flow.need(4.5)
+        s.text(cols[0], y, row.date.strftime("%d %b"))
+        s.text(cols[1], y, row.description)
+        s.right(cols[2] if row.amount < 0 else cols[3], y, us(row.amount))
+        if row.balance is not None:
+            s.right(cols[4], y, us(row.balance))
+    y = flow.need(6)
+    s.text(cols[1], y + 1, "Total", bold=True)
+    s.right(cols[2], y + 1, us(sum((-r.amount for r in rows if r.amount < 0), D(0))), bold=True)
+    s.right(cols[3], y + 1, us(sum((r.amount for r in rows if r.amount > 0), D(0))), bold=True)
+    s.right(cols[4], y + 1, us(closing), bold=True)
+    s.save(path)
+    return Truth(rows, opening, closing)
+
+
+# --- First Citizens Bank (US): Date / Description / Debits / Credits / Balance, descriptions holding
+# digits-only tokens that look like amounts (check numbers, "REF 000123456", ACH trace numbers) ------------
+
+
+def write_first_citizens(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    opening = D("4102.56")
+    items: list[tuple[date, str, Decimal]] = [
+        (date(2024, 1, 3), "CHECK 1043", D("-250.00")),
+        (date(2024, 1, 4), "ACH DEBIT DUKE ENERGY REF 000123456", D("-131.77")),
+        (date(2024, 1, 8), "DEPOSIT 4455 BRANCH 0217", D("600.00")),
+        (date(2024, 1, 12), "ACH CREDIT ACME INC PAYROLL 240112 091000019", D("1984.22")),
+        (date(2024, 1, 16), "CHECK 1044", D("-1450.00")),
+        (date(2024, 1, 22), "POS 0121 FOOD LION 1123 RALEIGH NC", D("-58.09")),
+        (date(2024, 1, 29), "WIRE OUT 20240129 000457 J SMITH", D("-500.00")),
+    ]
+    rows = running(opening, items)
+    closing = last_balance(rows)
+    cols = (15, 35, 150, 173, 200)
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("First Citizens Bank", True),
+                ("Free Checking Statement", True),
+                ("Account number 001234567890", False),
+                ("Statement period 01/01/2024 - 01/31/2024", False),
+            ],
+            "First-Citizens Bank & Trust Company. Member FDIC.",
+            f"Page {page}",
+        )
+        _labels(s, cols, ("Date", "Description", "Debits", "Credits", "Balance"), 2)
+        return 46
+
+    flow = Flow(s, header, 255)
+    y = flow.need(4.5)
+    s.text(cols[0], y, "01/01")
+    s.text(cols[1], y, "Beginning Balance")
+    s.right(cols[4], y, us(opening))
+    for (day, text, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4.5)
+        s.text(cols[0], y, day.strftime("%m/%d"))
+        s.text(cols[1], y, text)
+        s.right(cols[2] if amount < 0 else cols[3], y, us(amount))
+        s.right(cols[4], y, us(last_balance([row])))
+    y = flow.need(4.5)
+    s.text(cols[0], y, "01/31")
+    s.text(cols[1], y, "Ending Balance")
+    s.right(cols[4], y, us(closing))
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- SoFi (US): Date / Description / Type / Amount / Balance, "Jan 05, 2024" dates, signed "-$12.34"
+# amounts -------------------------------------------------------------------------------------------------
+
+
+def write_sofi(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    opening = D("2315.90")
+    items: list[tuple[date, str, str, Decimal]] = [
+        (date(2024, 1, 2), "Trader Joe's #552 San Francisco CA", "Debit Card", D("-76.18")),
+        (date(2024, 1, 5), "ACME CORP DIRECT DEP", "Direct Deposit", D("3105.27")),
+        (date(2024, 1, 9), "PG&E WEB ONLINE", "ACH", D("-164.32")),
+        (date(2024, 1, 12), "Transfer to Vault Emergency Fund", "Transfer", D("-500.00")),
+        (date(2024, 1, 17), "Spotify USA", "Debit Card", D("-11.99")),
+        (date(2024, 1, 22), "Venmo Cashout", "ACH", D("85.00")),
+        (date(2024, 1, 31), "Interest Earned", "Interest", D("6.48")),
+    ]
+    rows = running(opening, [(d, text, a) for d, text, _, a in items])
+    closing = last_balance(rows)
+    cols = (15, 42, 120, 170, 200)
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("SoFi", True),
+                ("Checking Account Statement", True),
+                ("Account ending in 4821", False),
+                ("Jan 01, 2024 - Jan 31, 2024", False),
+            ],
+            "SoFi Bank, N.A. Member FDIC.",
+            f"Page {page}",
+        )
+        _labels(s, cols, ("Date", "Description", "Type", "Amount", "Balance"), 3)
+        return 46
+
+    flow = Flow(s, header, 255)
+    y = flow.need(4.5)
+    s.text(cols[0], y, "Jan 01, 2024")
+    s.text(cols[1], y, "Beginning Balance")
+    s.right(cols[4], y, us(opening, dollar="$"))
+    for (day, text, kind, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4.5)
+        s.text(cols[0], y, day.strftime("%b %d, %Y"))
+        s.text(cols[1], y, text)
+        s.text(cols[2], y, kind)
+        s.right(cols[3], y, us(amount, sign="-", dollar="$"))
+        s.right(cols[4], y, us(last_balance([row]), dollar="$"))
+    y = flow.need(4.5)
+    s.text(cols[0], y, "Jan 31, 2024")
+    s.text(cols[1], y, "Ending Balance")
+    s.right(cols[4], y, us(closing, dollar="$"))
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Česká spořitelna / Erste (CZ): Datum / Popis transakce / Částka / Zůstatek, "05.01.2024" dates,
+# "-1 234,56 Kč" amounts, Počáteční zůstatek / Konečný zůstatek ------------------------------------------
+
+
+def write_ceska_sporitelna(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("28450.30")
+    items: list[tuple[date, str, Decimal]] = [
+        (date(2024, 1, 2), "Platba kartou ALBERT HYPERMARKET PRAHA", D("-1284.50")),
+        (date(2024, 1, 5), "Trvalý příkaz NÁJEM NOVÁK", D("-14500.00")),
+        (date(2024, 1, 10), "Příchozí platba ACME CZ S.R.O. MZDA", D("42180.00")),
+        (date(2024, 1, 12), "Inkaso PRE ELEKTŘINA", D("-1890.00")),
+        (date(2024, 1, 18), "Výběr z bankomatu PRAHA ANDĚL", D("-3000.00")),
+        (date(2024, 1, 24), "Platba kartou ROHLIK.CZ", D("-976.40")),
+        (date(2024, 1, 31), "Poplatek za vedení účtu", D("-99.00")),
+    ]
+    rows = running(opening, items)
+    closing = last_balance(rows)
+    cols = (15, 38, 165, 198)
+
+    def kc(amount: Decimal) -> str:
+        return polish(amount) + " Kč"
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("Česká spořitelna", True),
+                ("Výpis z účtu", True),
+                ("Číslo účtu 1234567890/0800  CZK", False),
+                ("Období 01.01.2024 - 31.01.2024", False),
+            ],
+            "Česká spořitelna, a.s., Olbrachtova 1929/62, 140 00 Praha 4",
+            f"Strana {page}",
+        )
+        _labels(s, cols, ("Datum", "Popis transakce", "Částka", "Zůstatek"), 2)
+        return 46
+
+    flow = Flow(s, header, 270)
+    y = flow.need(4.5)
+    s.text(cols[1], y, "Počáteční zůstatek", bold=True)
+    s.right(cols[3], y, kc(opening), bold=True)
+    for (day, text, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4.5)
+        s.text(cols[0], y, day.strftime("%d.%m.%Y"))
+        s.text(cols[1], y, text)
+        s.right(cols[2], y, kc(amount))
+        s.right(cols[3], y, kc(last_balance([row])))
+    y = flow.need(6)
+    s.text(cols[1], y + 1, "Konečný zůstatek", bold=True)
+    s.right(cols[3], y + 1, kc(closing), bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- mBank (PL): Data operacji / Data księgowania / Opis operacji / Kwota / Saldo po operacji, "2024-01-05"
+# dates, "-1 234,56 zł" amounts ------------------------------------------------------------------------------
+
+
+def write_mbank(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("6312.75")
+    items: list[tuple[date, str, Decimal]] = [
+        (date(2024, 1, 2), "ZAKUP PRZY UŻYCIU KARTY BIEDRONKA 3421 WARSZAWA", D("-87.64")),
+        (date(2024, 1, 4), "PRZELEW ZEWNĘTRZNY WYCHODZĄCY CZYNSZ KOWALSKI", D("-2400.00")),
+        (date(2024, 1, 10), "PRZELEW ZEWNĘTRZNY PRZYCHODZĄCY ACME SP. Z O.O. WYNAGRODZENIE", D("8245.10")),
+        (date(2024, 1, 12), "BLIK ZAKUP ALLEGRO.PL", D("-159.99")),
+        (date(2024, 1, 17), "WYPŁATA W BANKOMACIE EURONET WARSZAWA", D("-300.00")),
+        (date(2024, 1, 23), "PRZELEW NA TELEFON BLIK OD ANNA NOWAK", D("120.00")),
+        (date(2024, 1, 31), "OPŁATA ZA KARTĘ", D("-9.00")),
+    ]
+    rows = running(opening, items)
+    closing = last_balance(rows)
+    cols = (15, 38, 60, 170, 198)
+
+    def zl(amount: Decimal) -> str:
+        return polish(amount) + " zł"
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("mBank", True),
+                ("Elektroniczne zestawienie operacji", True),
+                ("eKonto  PL 12 1140 2004 0000 3102 1234 5678", False),
+                ("za okres od 2024-01-01 do 2024-01-31", False),
+            ],
+            "mBank S.A. z siedzibą w Warszawie, ul. Prosta 18, 00-850 Warszawa",
+            f"Strona {page}",
+        )
+        _labels(s, cols, ("Data operacji", "Data księg.", "Opis operacji", "Kwota", "Saldo po operacji"), 3)
+        return 46
+
+    flow = Flow(s, header, 270)
+    y = flow.need(4.5)
+    s.text(cols[2], y, "Saldo początkowe", bold=True)
+    s.right(cols[4], y, zl(opening), bold=True)
+    for (day, text, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4.5)
+        s.text(cols[0], y, day.isoformat())
+        s.text(cols[1], y, day.isoformat())
+        s.text(cols[2], y, text, size=6.5)
+        s.right(cols[3], y, zl(amount))
+        s.right(cols[4], y, zl(last_balance([row])))
+    y = flow.need(6)
+    s.text(cols[2], y + 1, "Saldo końcowe", bold=True)
+    s.right(cols[4], y + 1, zl(closing), bold=True)
     s.save(path)
     return Truth(tuple(rows), opening, closing)
