@@ -162,20 +162,6 @@ NOT_YET_EXACT: dict[str, str] = {
         "transactions (-73.12, -41.00), so the balance check fails; without that table it reads "
         "exactly"
     ),
-    "boc_hk": (
-        "in its one amount column only credits carry 'CR': the unmarked debits are read as money in "
-        "(386.40 for -386.40, 4 rows), so the balance check fails; with 'DR' on the debits it reads "
-        "exactly"
-    ),
-    "ceska_sporitelna": (
-        "no transaction table is found: the Czech header 'Datum / Popis transakce / Částka / "
-        "Zůstatek' is not recognised; with English labels the table is read, but each amount's 'Kč' "
-        "suffix joins the description ('... kč kč')"
-    ),
-    "mbank": (
-        "each amount's and balance's 'zł' suffix joins the description ('opłata za kartę zł zł'); the"
-        " Polish header is read, and without the suffix the statement reads exactly"
-    ),
 }
 
 

@@ -60,6 +60,14 @@ def test_parse_amount_decimal_point(text: str, value: str, marker: str | None) -
         ("12,5", "12.5"),
         ("1.234", "1234"),
         ("1\u2009234,56 €", "1234.56"),
+        # a currency printed in letters after the amount (Czech, Polish, Hungarian, Romanian...)
+        ("-1 284,50 Kč", "-1284.50"),
+        ("8 245,10 zł", "8245.10"),
+        ("12 500 Ft", "12500"),
+        ("-45,20 lei", "-45.20"),
+        ("1 234,56 kr", "1234.56"),
+        ("99,90 лв", "99.90"),
+        ("-350,00 ₴", "-350.00"),
     ],
 )
 def test_parse_amount_decimal_comma(text: str, value: str) -> None:
@@ -155,6 +163,13 @@ def test_decimal_separator_from_evidence() -> None:
         ("USD", True),
         ("-", True),
         ("€)", True),  # the end of "(198.91 €)"
+        ("Kč", True),  # a currency printed in letters after the amount
+        ("zł", True),
+        ("Ft", True),
+        ("lei", True),
+        ("kr", True),
+        ("лв", True),
+        ("₴", True),
         ("(198.91", True),
         ("PAYMENT", False),
         ("(SEE", False),
@@ -163,6 +178,11 @@ def test_decimal_separator_from_evidence() -> None:
 )
 def test_amount_pieces(word: str, expected: bool) -> None:
     assert looks_like_amount_piece(word) is expected
+
+
+def test_a_currency_printed_in_letters_after_an_amount_shows_its_decimal_mark() -> None:
+    assert has_decimal_part("-1 284,50 Kč") and has_decimal_part("87,64 zł")
+    assert uses_decimal_comma(["-1 284,50 Kč", "42 180,00 Kč", "1.00"])
 
 
 def test_a_summary_figure_after_its_operator_is_read() -> None:

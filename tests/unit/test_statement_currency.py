@@ -34,6 +34,15 @@ from backend.services.statements.currency import find_currency
         ([], ["S$12.00", "$3.00"], [], [], None, "SGD"),
         # "€" and a bare "$": conflicting
         ([], ["€12.00", "$3.00"], [], [], None, None),
+        # a currency printed in letters after the amounts (Česká spořitelna, mBank, OTP)
+        ([], ["-1 284,50 Kč", "28 450,30 Kč"], [], [], None, "CZK"),
+        ([], ["-87,64 zł"], [], [], None, "PLN"),
+        ([], ["12 500 Ft"], [], [], None, "HUF"),
+        ([], ["-45,20 lei"], [], [], None, "RON"),
+        # "kr" is the krona and the krone alike: no currency by itself
+        ([], ["1 234,56 kr"], [], [], None, None),
+        # ... nor is the word without an amount before it
+        ([], ["12,00"], ["Platba kartou ZLOTY ZŁ"], [], None, None),
         # nothing printed: unknown, whatever the bank
         ([], ["12.00"], ["Balance 12.00"], [], "USAA FEDERAL SAVINGS BANK", None),
         ([], [], [], [], None, None),

@@ -176,6 +176,15 @@ def line(*words: Word) -> Line:
         ("Cr/Dr", SIDE),
         ("D/C", SIDE),
         ("Debit/Credit", SIDE),
+        ("Datum", DATE),  # Czech (Česká spořitelna)
+        ("Datum zaúčtování", POSTING_DATE),
+        ("Datum valuty", VALUE_DATE),
+        ("Popis transakce", DESCRIPTION),
+        ("Popis", DESCRIPTION),
+        ("Protistrana", DESCRIPTION),
+        ("Zpráva pro příjemce", DESCRIPTION),
+        ("Částka", AMOUNT),
+        ("Zůstatek", BALANCE),
     ],
 )
 def test_classify_label(label: str, role: str) -> None:
@@ -778,6 +787,8 @@ def test_words_on_the_same_baseline_form_one_line() -> None:
         ("Terhelések összesen", RowKind.TOTAL),
         ("Alkusaldo 2024-01-01", RowKind.OPENING),  # Finnish
         ("Loppusaldo 2024-01-31", RowKind.CLOSING),
+        ("Počáteční zůstatek", RowKind.OPENING),  # Czech
+        ("Konečný zůstatek", RowKind.CLOSING),
         ("TESCO STORES", RowKind.TRANSACTION),
         ("PAYMENT BY INTERNET", RowKind.TRANSACTION),
     ],

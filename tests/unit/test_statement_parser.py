@@ -532,6 +532,37 @@ def test_year_and_sign_warnings_on_a_card_statement() -> None:
     assert statement.warnings == ("year inferred from the statement date",)
 
 
+def test_only_credits_marked_cr_makes_the_unmarked_amounts_money_out(tmp_path: Path) -> None:
+    """One amount column where credits print "CR" and debits nothing (Bank of China (Hong Kong)):
+    the unmarked amounts are money out, as the running balances confirm."""
+    page = [
+        HEADER,
+        _row("14/01/2024", "B/F BALANCE", "", "1,000.00"),
+        _row("15/01/2024", "SUPERMARKET", "386.40", "613.60"),
+        _row("16/01/2024", "TRANSFER FROM CHAN", "1,500.00 CR", "2,113.60"),
+        _row("17/01/2024", "ELECTRIC CO", "612.00", "1,501.60"),
+    ]
+    statement = parse_statement(_draw(tmp_path / "cr_only.pdf", [page]))
+    amounts = [t.amount for t in statement.transactions]
+    assert amounts == [Decimal("-386.40"), Decimal("1500.00"), Decimal("-612.00")]
+    assert statement.balance_check == "ok"
+    assert "sign convention chosen by reconciliation" in statement.warnings
+
+
+def test_only_credits_marked_cr_leaves_unmarked_amounts_in_where_the_balances_say_so(tmp_path: Path) -> None:
+    """The unmarked amounts stay money in where that is what adds up: the marker alone decides nothing."""
+    page = [
+        HEADER,
+        _row("14/01/2024", "B/F BALANCE", "", "1,000.00"),
+        _row("15/01/2024", "DEPOSIT", "386.40", "1,386.40"),
+        _row("16/01/2024", "TRANSFER FROM CHAN", "1,500.00 CR", "2,886.40"),
+    ]
+    statement = parse_statement(_draw(tmp_path / "cr_in.pdf", [page]))
+    assert [t.amount for t in statement.transactions] == [Decimal("386.40"), Decimal("1500.00")]
+    assert statement.balance_check == "ok"
+    assert "sign convention chosen by reconciliation" not in statement.warnings
+
+
 def test_reconciliation_overruling_the_card_wording_is_a_warning(tmp_path: Path) -> None:
     """Card words (minimum payment, credit limit) but CR balances that only add up with money in positive."""
     page = [

@@ -21,6 +21,7 @@ from typing import Literal
 from .tables import (
     APOSTROPHES,
     CURRENCY_CODES,
+    CURRENCY_SUFFIXES,
     CURRENCY_SYMBOLS,
     MINUS_SIGNS,
     SPACES,
@@ -33,11 +34,13 @@ Marker = Literal["CR", "DR"]
 
 # ---------------------------------------------------------------- statement cells
 
+# A currency printed in letters after an amount ("Kč", "zł"; any case: "KČ").
+_SUFFIX = rf"(?i:{alternation(CURRENCY_SUFFIXES)})"
 # A whitespace run before an end-anchored suffix starts only where the run starts
 # (``(?<!\s)``): otherwise a search tries every space of a long run, O(n^2).
 _CELL_CURRENCY = re.compile(
     rf"^(?:[A-Z]{{1,2}}[{SYMBOL_CHARACTERS}]|[{SYMBOL_CHARACTERS}]|[A-Z]{{3}}(?=[\s\d]))\s*"
-    rf"|(?<!\s)\s*(?:[{SYMBOL_CHARACTERS}]|\b[A-Z]{{3}})$"
+    rf"|(?<!\s)\s*(?:[{SYMBOL_CHARACTERS}]|\b[A-Z]{{3}}|(?<=[\d\s]){_SUFFIX})$"
 )
 # Suffixes that say an amount's side: money in (credit; H, Haben) or out (debit; S, Soll; DB,
 # debet, BCA's "150,000.00 DB"; "OD", overdrawn, is a balance owed: NatWest's "416.74 OD").
@@ -60,15 +63,15 @@ _CELL_NUMBER = {
     ),
 }
 # Two decimals, or three (KWD, BHD, OMR: too ambiguous with thousands to tell the separator).
-# A currency may follow ("1.234,56 €", "(12.50 EUR)").
+# A currency may follow ("1.234,56 €", "(12.50 EUR)", "-1 284,50 Kč").
 _DECIMAL_TAIL = re.compile(
-    rf"\d([.,])(\d{{2,3}})(?:\s*(?:{_MARKERS})\.?)?(?:\s*(?:[A-Z]{{3}}|[{SYMBOL_CHARACTERS}]))?[)\-+]?$",
+    rf"\d([.,])(\d{{2,3}})(?:\s*(?:{_MARKERS})\.?)?(?:\s*(?:[A-Z]{{3}}|[{SYMBOL_CHARACTERS}]|{_SUFFIX}))?[)\-+]?$",
     re.IGNORECASE,
 )
 # Words that are part of an amount without being one: CR/DR, a currency (closing the
-# parentheses of "(198.91 €)"), a lone sign.
+# parentheses of "(198.91 €)"; "zł" of "87,64 zł"), a lone sign.
 _AMOUNT_PIECE = re.compile(
-    rf"^(?:(?i:{_MARKERS})\.?|(?:[A-Z]{{3}}|[A-Z]{{0,2}}[{SYMBOL_CHARACTERS}])\)?|[()+{MINUS_SIGNS}])$"
+    rf"^(?:(?i:{_MARKERS})\.?|(?:[A-Z]{{3}}|[A-Z]{{0,2}}[{SYMBOL_CHARACTERS}]|{_SUFFIX})\)?|[()+{MINUS_SIGNS}])$"
 )
 
 

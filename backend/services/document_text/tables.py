@@ -42,6 +42,13 @@ CURRENCY_CODES = (
     "HUF", "SGD", "HKD", "INR", "ZAR", "MXN", "BRL", "CNY", "KWD", "BHD", "OMR", "JOD", "TND",
 )  # fmt: skip
 
+# Currencies printed in letters after an amount ("-1 284,50 Kč", "87,64 zł", "12 500 Ft"), with the
+# ISO 4217 code each stands for; ``None`` where the word names several ("kr": the Swedish krona,
+# the Norwegian and Danish krone). Only as a suffix: "Ft" or "lei" alone in a text names nothing.
+CURRENCY_SUFFIXES: dict[str, str | None] = {
+    "Kč": "CZK", "zł": "PLN", "Ft": "HUF", "lei": "RON", "лв": "BGN", "₴": "UAH", "kr": None,
+}  # fmt: skip
+
 # Currencies named in words beside a foreign amount ("45.00 Euro", "1 EURO = 1,1035 USD"). Lower case.
 CURRENCY_NAMES = (
     "euro", "euros", "dollar", "dollars", "pound", "pounds", "sterling", "franc", "francs", "yen",

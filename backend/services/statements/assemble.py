@@ -13,7 +13,9 @@ Where the print leaves a choice open, the statement is read the way a person che
   then the other polarity. Swapping the columns and flipping the polarity negate every figure
   alike, so both reconcile together; the swap is tried first because a bank account's
   unsigned balance is money the holder has, and headers written from the other side's books
-  ("Debit" for money paid in) are the likelier cause. Failing all of those in printed order,
+  ("Debit" for money paid in) are the likelier cause. Last, where one amount column prints one
+  side marker only and no minus ("1,500.00 CR" beside an unmarked "386.40"), its unmarked
+  figures as the other side. Failing all of those in printed order,
   the same readings bottom up: a statement printed newest first chains each running balance
   to the one printed under it. Its rows are still given in document order. When no reading
   reconciles, the one the document's own words give is kept, and ``balance_check`` says
@@ -100,10 +102,14 @@ class _RowReader:
         text = row.money.get(role)
         return parse_amount(text, self.decimal_comma) if text else None
 
-    def amount(self, row: RawRow, polarity: int, swapped: bool = False) -> Decimal | None:
+    def amount(
+        self, row: RawRow, polarity: int, swapped: bool = False, unmarked: int | None = None
+    ) -> Decimal | None:
         """The row's signed amount (money in positive), or ``None`` if it prints none.
 
-        ``swapped`` reads the debit column as money in and the credit column as money out.
+        ``swapped`` reads the debit column as money in and the credit column as money out;
+        ``unmarked`` (+1 in, -1 out), where given, is the side of an amount column's figures
+        printed without CR/DR, whatever ``polarity`` says of the balances.
         """
         debit, credit, single = self.money(row, DEBIT), self.money(row, CREDIT), self.money(row, AMOUNT)
         if swapped:
@@ -113,6 +119,8 @@ class _RowReader:
                 return None
             if single.marker is None and row.section is not None and not self.signs_printed:
                 return abs(single.value) * row.section
+            if unmarked is not None and single.marker is None:
+                return abs(single.value) * unmarked
             return single.signed(polarity)
         total = Decimal(0)
         if credit is not None:
@@ -127,7 +135,7 @@ class _RowReader:
 
     def entries(
         self, rows: Sequence[RawRow], polarity: int, opening: Decimal | None = None, swapped: bool = False,
-        total_lookalikes: bool = False, newest_first: bool = False,
+        total_lookalikes: bool = False, newest_first: bool = False, unmarked: int | None = None,
     ) -> list[Entry]:
         """Transactions and balance checkpoints in printed order, or in time order for rows
         printed ``newest_first`` (read bottom up: the dates are still read top down, a date
@@ -137,7 +145,8 @@ class _RowReader:
         table's amounts are the changes of. With ``total_lookalikes``, an undated row reading
         as a total whose amount sums no rows above it is a transaction ("TOTAL WINE & MORE" on
         a day's second row, where dates print on a day's first row only): see
-        :func:`_reconciled_entries` for when that reading is taken.
+        :func:`_reconciled_entries` for when that reading is taken. ``unmarked``: as in
+        :meth:`amount`.
         """
         entries: list[Entry] = []
         last_date: date | None = None
@@ -157,7 +166,7 @@ class _RowReader:
             if kind in _STARTS or kind in _ENDS:
                 value = self.balance(row, polarity)
                 if value is None:
-                    value = self.amount(row, polarity, swapped)
+                    value = self.amount(row, polarity, swapped, unmarked)
                 if value is not None:
                     entries.append(Checkpoint(kind, value))
                     running = value
@@ -166,7 +175,7 @@ class _RowReader:
                 if row.date is not None:
                     last_date = row.date.resolve(self.day_first, self.period) or last_date
                 continue
-            amount, balance = self.amount(row, polarity, swapped), self.balance(row, polarity)
+            amount, balance = self.amount(row, polarity, swapped, unmarked), self.balance(row, polarity)
             if amount is None and self.balance_only and balance is not None and running is not None:
                 amount = balance - running
             when = row.date.resolve(self.day_first, self.period) if row.date else last_date
@@ -275,6 +284,19 @@ class _Reading:
     polarity: int  # +1: unsigned amounts and balances are money in / held; -1: out / owed
     swapped: bool = False  # the credit column is money out and the debit column money in
     newest_first: bool = False  # the rows are printed newest first: they chain bottom up
+    # The side of the amount column's figures printed without the one marker it prints
+    # ("1,500.00 CR" beside "386.40": -1, money out), against the balances' polarity; None: polarity's.
+    unmarked: int | None = None
+
+
+def _unmarked_side(raw_rows: Sequence[RawRow], rows: _RowReader) -> int | None:
+    """The side opposite the one marker an amount column prints (-1 where only credits say
+    "CR", +1 where only debits say "DR"), where no figure of it prints a minus; else ``None``."""
+    printed = [amount for row in raw_rows if (amount := rows.money(row, AMOUNT)) is not None]
+    markers = {amount.marker for amount in printed if amount.marker is not None}
+    if len(markers) != 1 or any(amount.marker is None and amount.value < 0 for amount in printed):
+        return None
+    return -1 if markers.pop() == "CR" else 1
 
 
 def _reconciled_entries(
@@ -300,13 +322,24 @@ def _reconciled_entries(
         for polarity in (default, -default)
         for swapped in sides
     ]
+    # Last, where an amount column marks one side only ("CR" on credits, nothing on debits):
+    # its unmarked figures as the other side, the balances as the polarity reads them.
+    unmarked = _unmarked_side(raw_rows, rows)
+    if unmarked is not None:
+        readings += [
+            _Reading(polarity, newest_first=newest_first, unmarked=unmarked)
+            for newest_first in orders
+            for polarity in (default, -default)
+            if polarity != unmarked
+        ]
     tried = []
     for lookalikes in (False, True):
         for reading in readings:
             start = opening.signed(reading.polarity) if opening is not None else None
             entries = _with_printed_balances(
                 rows.entries(
-                    raw_rows, reading.polarity, start, reading.swapped, lookalikes, reading.newest_first
+                    raw_rows, reading.polarity, start, reading.swapped, lookalikes, reading.newest_first,
+                    reading.unmarked,
                 ),
                 printed, reading.polarity,
             )
@@ -526,7 +559,7 @@ def _statement(
         warnings.append(misread_dates_warning(len(misread), misread[0].date_text, misread[0].date_read_as))
     printed = find_balances(lines, rows.decimal_comma, period, rows.day_first)
     entries, result, reading = _reconciled_entries(raw_rows, rows, printed, card)
-    if reading.polarity != (-1 if card else 1):
+    if reading.polarity != (-1 if card else 1) or reading.unmarked is not None:
         warnings.append(SIGNS_BY_RECONCILIATION)
     if reading.swapped or (sides_guessed and result.status == OK):
         warnings.append(COLUMNS_BY_RECONCILIATION)

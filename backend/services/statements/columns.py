@@ -40,9 +40,9 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             VALUE_DATE,
             r"(?:value|val|valuta|effective) date|valuta(?:datum)?|wert(?:stellung)?|date (?:de )?valeur"
             r"|valeur|fecha (?:de )?valor|valor|data (?:di )?valuta|valutadatum|rentedatum|value dt"
-            r"|rentedato|data waluty|valutadag|erteknap|arvopaiva",
+            r"|rentedato|data waluty|valutadag|erteknap|arvopaiva|datum valuty",
         ),
-        (POSTING_DATE, r"(?:post|posting|posted) date|date posted|posting|posted"),
+        (POSTING_DATE, r"(?:post|posting|posted) date|date posted|posting|posted|datum zauctovani"),
         (
             DATE,
             r"(?:(?:transaction|trans|txn|tran|trx|booking|entry|vr|voucher|processed|process|sale|"
@@ -62,7 +62,8 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|cod descripcion|omschrijving|mededeling(?:en)?|narration|tekst|erlauterung(?:en)?"
             r"|(?:opis|typ) (?:transakcji|operacji)|opis|historico|aciklama"
             r"|(?:text/)?mottagare|beskrivning|keterangan|uraian(?: transaksi)?|megnevezes|kozlemeny"
-            r"|tapahtuma|selite|lancamentos?|movimentac(?:ao|oes)|descricao|movimientos?|detalles?",
+            r"|tapahtuma|selite|lancamentos?|movimentac(?:ao|oes)|descricao|movimientos?|detalles?"
+            r"|popis(?: transakce| platby)?|protistrana|zprava(?: pro prijemce)?",
         ),
         (SIDE, r"(?:dr|d|debit) ?/ ?(?:cr|c|credit)|(?:cr|c|credit) ?/ ?(?:dr|d|debit)"),
         (
@@ -80,12 +81,13 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             AMOUNT,
             r"(?:transaction )?(?:amount|amt)|betrag|umsatz|montant|importe|bedrag|importo|beløb|kwota"
-            r"|gross(?: amount)?|belopp|mutasi|osszeg|maara",
+            r"|gross(?: amount)?|belopp|mutasi|osszeg|maara|castka",
         ),
         (
             BALANCE,
             r"(?:running |closing |statement )?balance|bal|balance amount|saldo|solde|kontostand"
-            r"|saldo (?:de )?(?:operacion|liquidacion)|saldo po (?:transakcji|operacji)|bakiye|egyenleg",
+            r"|saldo (?:de )?(?:operacion|liquidacion)|saldo po (?:transakcji|operacji)|bakiye|egyenleg"
+            r"|zustatek",
         ),
         (NET, r"net(?: amount)?|total(?: amount)?"),
         (FEE, r"fees?(?: amount)?"),

@@ -3,7 +3,8 @@
 Evidence, strongest first; the first kind that shows any currency decides:
 
 1. the table: currency codes and symbols in its header (``AMOUNT (SGD)``, ``Belastung in EUR``,
-   ``AMOUNT($)``) and printed with its amounts;
+   ``AMOUNT($)``) and printed with its amounts, also in letters after them (``-1 284,50 Kč``;
+   ``kr``, a krona or a krone, names none);
 2. the text outside the table: amounts printed with a currency (``Neuer Kontostand EUR
    + 5.314,05``, ``S$22,058.11``), read by :func:`~..document_text.money.find_money`, and
    currency symbols printed alone (a form's ``BALANCE THIS STATEMENT $``).
@@ -29,6 +30,7 @@ from ..document_text.names import DOLLAR_BANKS
 from ..document_text.tables import (
     AMBIGUOUS_DOLLAR,
     CURRENCY_CODES,
+    CURRENCY_SUFFIXES,
     CURRENCY_SYMBOLS,
     DOLLAR_CURRENCIES,
     DOLLAR_NAMES,
@@ -40,6 +42,9 @@ from .keywords import is_foreign_currency_note
 _TOKEN = re.compile(
     rf"(?<![A-Za-z])(?P<symbol>{alternation(CURRENCY_SYMBOLS)})|\b(?P<code>{alternation(CURRENCY_CODES)})\b"
 )
+# A currency printed in letters after an amount ("-1 284,50 Kč", "87,64 zł"): only after a digit.
+_SUFFIX = re.compile(rf"(?<=\d)\s?(?P<suffix>{alternation(CURRENCY_SUFFIXES)})(?!\w)", re.IGNORECASE)
+_SUFFIX_CODES = {word.lower(): code for word, code in CURRENCY_SUFFIXES.items()}
 _DOLLAR_NAME = re.compile(rf"\b(?P<name>{alternation(DOLLAR_NAMES)})\s+dollars?\b", re.IGNORECASE)
 _BANK = re.compile(rf"\b(?:{alternation(DOLLAR_BANKS)})\b")
 
@@ -57,6 +62,9 @@ def _tokens(texts: Iterable[str], codes: bool = True) -> set[str]:
                 found.add(CURRENCY_SYMBOLS[symbol])
             elif codes:
                 found.add(match["code"])
+        found.update(
+            code for match in _SUFFIX.finditer(text) if (code := _SUFFIX_CODES[match["suffix"].lower()])
+        )
     return found
 
 

@@ -71,6 +71,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^fatura anterior\b"  # a Brazilian card bill's last bill
                 r"|^nyito egyenleg\b"  # Hungarian
                 r"|^alkusaldo\b"  # Finnish
+                r"|^pocatecni zustatek\b"  # Czech
             ),
         ),
         (
@@ -89,6 +90,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^total a pagar\b"  # a Brazilian card bill's amount due
                 r"|^total balance$"  # a card's balance after the period (Apple Card)
                 r"|^zaro egyenleg\b|^loppusaldo\b"  # Hungarian, Finnish
+                r"|^(?:konecny|zaverecny) zustatek\b"  # Czech
             ),
         ),
         (
