@@ -28,6 +28,8 @@ from backend.services.statements.keywords import (
     RowKind,
     is_card_note,
     is_foreign_currency_note,
+    is_pending_heading,
+    is_posted_heading,
     is_reference_note,
     is_value_date_note,
     row_kind,
@@ -789,8 +791,25 @@ def test_words_on_the_same_baseline_form_one_line() -> None:
         ("Loppusaldo 2024-01-31", RowKind.CLOSING),
         ("Počáteční zůstatek", RowKind.OPENING),  # Czech
         ("Konečný zůstatek", RowKind.CLOSING),
+        # French balances: Quebec's "fermeture" / "ouverture", France's "clôture", "précédent"
+        ("Solde de fermeture", RowKind.CLOSING),
+        ("Solde à la fermeture", RowKind.CLOSING),
+        ("Solde de clôture", RowKind.CLOSING),
+        ("Nouveau solde", RowKind.CLOSING),
+        ("Solde d'ouverture", RowKind.OPENING),
+        ("Solde d’ouverture", RowKind.OPENING),  # a typographic apostrophe
+        ("Solde à l'ouverture", RowKind.OPENING),
+        ("Solde précédent", RowKind.OPENING),
+        ("Ancien solde", RowKind.OPENING),
+        # a page's subtotal of its columns, in the words of several languages
+        ("Sous-total", RowKind.TOTAL),
+        ("Sous total", RowKind.TOTAL),
+        ("Subtotal", RowKind.TOTAL),
+        ("Zwischensumme", RowKind.TOTAL),
+        ("Subtotale", RowKind.TOTAL),
         ("TESCO STORES", RowKind.TRANSACTION),
         ("PAYMENT BY INTERNET", RowKind.TRANSACTION),
+        ("SOUSTONS TOTAL ENERGIES", RowKind.TRANSACTION),
     ],
 )
 def test_row_kind(description: str, kind: RowKind) -> None:
@@ -827,6 +846,42 @@ def test_row_kind(description: str, kind: RowKind) -> None:
 )
 def test_section_sign(text: str, sign: int | None) -> None:
     assert section_sign(text) == sign
+
+
+@pytest.mark.parametrize(
+    ("text", "pending"),
+    [
+        ("Pending Transactions", True),
+        ("PENDING", True),
+        ("Pending transactions (continued)", True),
+        ("Authorizations pending", True),
+        ("Pending authorisations", True),
+        ("Vorgemerkte Umsätze", True),
+        ("Opérations en cours", True),
+        ("Operaciones pendientes", True),
+        ("Transactions", False),
+        ("Pending deposit from ACME", False),
+        ("PENDING PAYROLL ACME", False),
+    ],
+)
+def test_pending_heading(text: str, pending: bool) -> None:
+    assert is_pending_heading(text) is pending
+
+
+@pytest.mark.parametrize(
+    ("text", "posted"),
+    [
+        ("Transactions", True),
+        ("Posted Transactions", True),
+        ("Cleared transactions", True),
+        ("Gebuchte Umsätze", True),
+        ("Opérations comptabilisées", True),
+        ("Pending Transactions", False),
+        ("Transactions 1,234.00", False),
+    ],
+)
+def test_posted_heading(text: str, posted: bool) -> None:
+    assert is_posted_heading(text) is posted
 
 
 @pytest.mark.parametrize(

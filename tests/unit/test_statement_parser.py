@@ -448,6 +448,48 @@ def test_rows_whose_printed_date_is_no_date_are_counted_in_a_warning(tmp_path: P
     )
 
 
+def test_pending_rows_are_left_out_of_the_statement_and_said_in_a_warning(tmp_path: Path) -> None:
+    """A "Pending Transactions" table after the posted rows lists rows not yet settled: not in the
+    period's balance, so not the statement's transactions; the warning says how many, so none goes
+    missing unnoticed. A posted section after it is read again."""
+    page = [
+        [(15, "Opening balance 100.00", "L")],
+        [(15, "Closing balance 195.50", "L")],
+        [],
+        [(15, "Posted Transactions", "L")],
+        HEADER,
+        _row("01/03/2024", "Bakery", "-4.50", "95.50"),
+        _row("14/03/2024", "Salary", "100.00", "195.50"),
+        [],
+        [(15, "Pending Transactions", "L")],
+        HEADER,
+        _row("30/03/2024", "Grocer", "-73.12"),
+        _row("31/03/2024", "Fuel", "-41.00"),
+        [],
+        [(15, "Transactions", "L")],
+        HEADER,
+        _row("31/03/2024", "Refund", "0.00", "195.50"),
+    ]
+    statement = parse_statement(_draw(tmp_path / "pending.pdf", [page]))
+    assert [t.description for t in statement.transactions] == ["Bakery", "Salary", "Refund"]
+    assert statement.balance_check == "ok"
+    assert (
+        "2 pending transaction rows left out: not yet settled, they are not in the statement's "
+        "balance, e.g. 'Grocer -73.12'"
+    ) in statement.warnings
+
+
+def test_a_statement_of_only_pending_rows_says_why_it_has_no_transactions(tmp_path: Path) -> None:
+    page = [
+        [(15, "Pending Transactions", "L")],
+        HEADER,
+        _row("30/03/2024", "Grocer", "-73.12"),
+        _row("31/03/2024", "Fuel", "-41.00"),
+    ]
+    with pytest.raises(InvalidInputError, match=r"its 2 rows are all pending \(not yet settled\)"):
+        parse_statement(_draw(tmp_path / "pending-only.pdf", [page]))
+
+
 def test_a_date_whose_separator_a_scan_read_as_a_digit_is_read_in_the_shape_above(tmp_path: Path) -> None:
     """An OCR text layer's "07107" under "06/07/2024"'s shape is 07/07: the row is kept (it was
     left out before, and the statement did not add up), and the warning says how it was read."""

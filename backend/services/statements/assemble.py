@@ -56,6 +56,7 @@ from .hints import (
     date_order_misfit,
     decimal_misfit,
     misread_dates_warning,
+    pending_rows_warning,
     skipped_rows_warning,
 )
 from .keywords import RowKind, row_kind
@@ -435,26 +436,37 @@ def assemble(reader: TableReader, page_count: int, hints: ParserHints = _NO_HINT
         if reader.found_table:
             raise InvalidInputError("The statement's transaction table has no transactions.")
         raise InvalidInputError("No transaction table was found in this statement.")
+    # Transactions not yet settled are not in the period's balance: left out, and said in a
+    # warning. A balance or total printed among them is kept: it is no pending item.
+    pending = [row for row in reader.rows if row.pending and _is_transaction(row)]
+    rows = [row for row in reader.rows if not (row.pending and _is_transaction(row))]
+    if pending and not any(_is_transaction(row) for row in rows):
+        raise InvalidInputError(
+            f"The statement's transaction table has no transactions: its {len(pending)} rows are all "
+            "pending (not yet settled), and pending rows are not in the statement's balance."
+        )
     lines = reader.text_lines
     warnings: list[str] = []
-    money_texts = [text for row in reader.rows for text in row.money.values()]
+    money_texts = [text for row in rows for text in row.money.values()]
     decimal_comma = (
         hints.decimal_comma if hints.decimal_comma is not None else uses_decimal_comma(money_texts)
     )
     american = looks_american(money_texts + [line.text for line in lines])
-    day_first = _date_order(reader.rows, lines, american, hints, warnings)
+    day_first = _date_order(rows, lines, american, hints, warnings)
     if hints.date_order is not None:
-        _refuse_misfit_hint(reader.rows, hints.date_order, day_first)
+        _refuse_misfit_hint(rows, hints.date_order, day_first)
     if hints.decimal_comma is not None:
         _refuse_misfit_decimal(money_texts, hints.decimal_comma)
-    amount_texts = [text for row in reader.rows for role, text in row.money.items() if role != BALANCE]
+    amount_texts = [text for row in rows for role, text in row.money.items() if role != BALANCE]
     signs_printed = _prints_negative_amounts(amount_texts, decimal_comma)
     card = looks_like_card_statement(lines)
     bank_name = find_bank_name(lines)
     currency = find_currency(
         reader.header_texts, money_texts, [line.text for line in lines], reader.foreign_notes, bank_name
     )
-    parts = split_statements(reader.rows, lines, day_first, decimal_comma)
+    if pending:
+        warnings.append(pending_rows_warning(len(pending), _printed(pending[0])))
+    parts = split_statements(rows, lines, day_first, decimal_comma)
     undated = _undated_by_part(reader.undated, parts)
     statements = [
         _statement(
@@ -476,6 +488,12 @@ class _Skipped:
 
     undated: Sequence[str] = ()
     date_order: str | None = None
+
+
+def _printed(row: RawRow) -> str:
+    """A row as a user finds it on the page: its description and amounts (no balance)."""
+    amounts = [text for role, text in row.money.items() if role != BALANCE]
+    return " ".join([row.description_text, *amounts]).strip()
 
 
 def _is_transaction(row: RawRow) -> bool:

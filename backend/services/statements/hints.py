@@ -32,6 +32,12 @@ def skipped_rows_warning(count: int, example: str, date_order: str | None) -> st
     return f"{rows} skipped: {their} printed date cannot be read{read}, e.g. '{example}'"
 
 
+def pending_rows_warning(count: int, example: str) -> str:
+    """The warning for rows left out because they are printed as pending (not yet settled)."""
+    rows = "1 pending transaction row" if count == 1 else f"{count} pending transaction rows"
+    return f"{rows} left out: not yet settled, they are not in the statement's balance, e.g. '{example}'"
+
+
 def misread_dates_warning(count: int, printed: str, read_as: str) -> str:
     """The warning for rows whose printed date was read in the shape of the date above it."""
     dates = "1 date" if count == 1 else f"{count} dates"

@@ -61,7 +61,8 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"last statement|previous statement) (?:statement |monthly )?(?:balance|bal)\b"
                 r"|^balance (?:from |on )?(?:previous|last|prior) statement\b"
                 r"|^(?:alter|vorheriger) (?:kontostand|saldo)\b|^saldovortrag\b|^anfangssaldo\b"
-                r"|^(?:ancien|precedent) solde\b|^solde (?:precedent|initial|d'?ouverture|anterieur)\b"
+                r"|^(?:ancien|precedent) solde\b|^solde (?:precedent|initial|anterieur)\b"
+                r"|^solde (?:d ?'? ?|a l ?'? ?)ouverture\b"  # "d'ouverture", "d’ouverture" (Quebec)
                 r"|^saldo (?:anterior|inicial|iniziale|precedente|vorig)\b|^(?:begin|vorig) ?saldo\b"
                 r"|^saldo primo\b|^saldo poczatkowe\b"
                 r"|^(?:devir|acilis) bakiyesi\b|^onceki bakiye\b"
@@ -82,6 +83,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^balance (?:due|this statement)\b"
                 r"|^(?:neuer|aktueller) (?:kontostand|saldo)\b|^endsaldo\b|^(?:nouveau|dernier) solde\b"
                 r"|^solde (?:final|de cloture|nouveau)\b|^saldo (?:final|actual|finale)\b"
+                r"|^solde (?:de|a la) fermeture\b"  # Quebec (Desjardins)
                 r"|^(?:eind|nieuw) ?saldo\b|^schluss ?saldo\b|^saldo koncowe\b"
                 r"|^saldo ultimo\b"
                 r"|^son bakiye\b"
@@ -102,6 +104,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
             RowKind.TOTAL,
             # "Totals at end of page" (ANZ): a page's sums of its two columns
             r"^(?:sub ?|sub-|grand )?totals?\b|^net (?:amount|activity|change)\b"
+            r"|^sous ?total\b|^zwischensumme\b|^subtotale\b"  # a page's subtotal (French, German, Italian)
             r"|^(?:summe )?(?:zahlungs)?(?:ausgange|eingange)$|^umsatz ?(?:total|summe)\b"
             r"|^toplam\b"
             r"|^(?:sub)?totaal\b"  # Dutch ("Totaal debet", "Totaal credit")
@@ -144,6 +147,26 @@ _SECTIONS: tuple[tuple[int, re.Pattern[str]], ...] = (
             rf"^(?:other )?{_OUT_KIND}(?: and | & |/| ){_OUT_KIND}(?:(?: and | & |/| ){_OUT_KIND}){{0,3}}$"
         ),
     ),
+)
+# The heading of a table of rows not yet settled ("Pending Transactions", Chime; "Vorgemerkte
+# Umsätze"): they are not in the period's balance, so not the statement's rows. A heading of
+# posted rows ("Transactions", "Posted Transactions"), like a section heading, ends it.
+_PENDING = re.compile(
+    r"^(?:pending|unposted|uncleared)(?: (?:card )?(?:transactions|activity|items|charges|debits|credits"
+    r"|payments|authori[sz]ations))?$"
+    r"|^(?:authori[sz]ations|transactions|charges|payments) (?:pending|not yet posted|awaiting settlement)$"
+    r"|^vorgemerkte (?:umsatze|buchungen|transaktionen)$|^vormerkungen$|^noch nicht gebuchte umsatze$"
+    r"|^(?:operations|transactions) (?:en cours|en attente|a venir|non comptabilisees)$"
+    r"|^(?:movimientos|operaciones|transacciones) pendientes$"
+    r"|^(?:movimenti|operazioni) (?:in attesa|non contabilizzati|da contabilizzare)$"
+)
+_POSTED = re.compile(
+    r"^(?:(?:posted|cleared|settled|booked|completed) )?(?:transactions|activity)$"
+    r"|^(?:transactions|activity) (?:posted|cleared|settled)$"
+    r"|^gebuchte (?:umsatze|buchungen|transaktionen)$|^umsatze$"
+    r"|^operations (?:comptabilisees|passees)$"
+    r"|^(?:movimientos|operaciones) (?:contabilizad[oa]s|realizad[oa]s)$"
+    r"|^(?:movimenti|operazioni) contabilizzat[ie]$"
 )
 # A card number printed in full or masked ("4111 1111 1111 1234", "XXXX XXXX 1234", "****1234").
 # The mask is runs of 2+ mask characters with a *mandatory* separator between runs, and starts
@@ -248,6 +271,17 @@ def section_sign(line_text: str) -> int | None:
         if pattern.match(text):
             return sign
     return None
+
+
+def is_pending_heading(line_text: str) -> bool:
+    """Whether a line heads rows not yet settled ("Pending Transactions", "Vorgemerkte Umsätze")."""
+    return bool(_PENDING.match(_CONTINUED.sub("", _normalise(line_text))))
+
+
+def is_posted_heading(line_text: str) -> bool:
+    """Whether a line heads settled rows ("Transactions", "Posted Transactions"): after pending
+    ones, the statement's rows again."""
+    return bool(_POSTED.match(_CONTINUED.sub("", _normalise(line_text))))
 
 
 def is_foreign_currency_note(line_text: str) -> bool:

@@ -36,6 +36,8 @@ from .keywords import (
     is_card_note,
     is_card_section_heading,
     is_foreign_currency_note,
+    is_pending_heading,
+    is_posted_heading,
     is_reference_note,
     is_value_date_note,
     row_kind,
@@ -143,6 +145,9 @@ class RawRow:
     # The date as read when the printed one had to be read in the shape of the date above it
     # (an OCR text layer's "07107" under "06/07": "07/07"), for the statement's warning.
     date_read_as: str = ""
+    # Printed under a heading of rows not yet settled ("Pending Transactions"): not in the
+    # period's balance, so left out of the statement (and said in its warnings).
+    pending: bool = False
 
     @property
     def description_text(self) -> str:
@@ -189,6 +194,7 @@ class TableReader:
     _text_right: float | None = None  # where the current row's description ends (x), if it has one
     _labelled_descriptions: bool = False  # a description line read so far starts with "Label:"
     _second_date_due: bool = False  # the next line may print the current row's second date
+    _pending: bool = False  # under a heading of pending rows, until the next section's heading
 
     @property
     def found_table(self) -> bool:
@@ -213,9 +219,13 @@ class TableReader:
             # reading as one heads the next section ("PURCHASES" under a payment).
             if sign is not None and self._section is None and self._continues_description(line):
                 sign = None
+            pending = None if sign is not None else self._pending_turn(line)
             if sign is not None:
                 self._flush_leads()
-                self._section, self._row = sign, None
+                self._section, self._row, self._pending = sign, None, False
+            elif pending is not None:  # pending rows start, or posted ones again
+                self._flush_leads()
+                self._pending, self._row = pending, None
             elif (header := _find_header(lines, index)) is not None:
                 columns, skip_to = header
                 self.header_texts.append(" ".join(line.text for line in lines[index:skip_to]))
@@ -239,7 +249,8 @@ class TableReader:
                 self._layout, self._row, self._active = None, None, False
             near = self._active and line.top - last_bottom <= gap_limit
             layout = self._layout
-            if sign is None and layout is not None and self._read_row(layout, line, near, following):
+            heading = sign is not None or pending is not None
+            if not heading and layout is not None and self._read_row(layout, line, near, following):
                 self._active, last_bottom = True, line.bottom
                 # Only lines stacked clear of each other measure the pitch: an amount drawn
                 # between two lines of its description (half a line down) does not.
@@ -254,6 +265,17 @@ class TableReader:
             else:
                 self._active = False
         self._flush_leads()
+
+    def _pending_turn(self, line: Line) -> bool | None:
+        """True if ``line`` heads rows not yet settled ("Pending Transactions"), False if it heads
+        posted rows after them ("Transactions"), None if it is neither (or a wrapped description)."""
+        if is_pending_heading(line.text):
+            turn = True
+        elif self._pending and is_posted_heading(line.text):
+            turn = False
+        else:
+            return None
+        return None if self._continues_description(line) else turn
 
     def _continues_description(self, line: Line) -> bool:
         """Whether ``line`` prints only description words in the place of the current row's next line.
@@ -492,7 +514,8 @@ class TableReader:
             near and date is None and not money and is_card_section_heading(line.text)
             and not self._details_transaction(cells)
         ):
-            self._section, self._row = None, None  # one card's section starts: no sign, no row to continue
+            # one card's section starts: no sign, no row to continue, no pending rows
+            self._section, self._row, self._pending = None, None, False
             return False
         if not near:
             if not (date and money):
@@ -510,7 +533,8 @@ class TableReader:
                 self._dated_top, self._tail = self._line_top, []
                 return True
             if money and DATE in cells.landed and row_kind(text) is RowKind.TRANSACTION:
-                self.undated.append((len(self.text_lines), " ".join(date_words)))
+                if not self._pending:  # a pending row is left out for being pending, said so
+                    self.undated.append((len(self.text_lines), " ".join(date_words)))
                 return False
             worded = any(char.isalpha() for char in text)  # figures alone describe nothing
             if money and not worded and not self._leads and self._tail_cut(self._line_top) is None:
@@ -542,7 +566,7 @@ class TableReader:
         description = [*above, *([text] if text else [])]
         self._row = RawRow(
             date, description, money, self._section, len(self.text_lines), " ".join(date_words),
-            date_read_as,
+            date_read_as, self._pending,
         )
         if date is not None:
             # As read: a scan that misreads one date's separators misreads the next one's too.
