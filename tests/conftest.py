@@ -293,7 +293,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 # Tries of the TRUNCATE between tests: see ``truncate_all``.
-TRUNCATE_TRIES = 5
+TRUNCATE_TRIES = 20
+# How long a TRUNCATE waits for its locks before it steps aside and tries again.
+TRUNCATE_LOCK_WAIT = "3s"
 
 
 def truncate_all(engine) -> None:
@@ -304,6 +306,13 @@ def truncate_all(engine) -> None:
     them in the other order (a batch moved on: its row, then its tasks). The server then
     breaks the deadlock by cancelling one of the two; when that is the TRUNCATE, it is
     simply tried again, the other transaction having gone on.
+
+    A deadlock the server cannot see goes the same way: a categorization still reading
+    (its scan's transaction open) writes its progress on another connection of its own,
+    which queues behind the waiting TRUNCATE, which waits for the scan: each waits for the
+    other through the worker process (it stalled a CI run for 17 minutes). The TRUNCATE
+    therefore waits at most ``TRUNCATE_LOCK_WAIT`` for its locks, then steps out of the queue
+    (the progress write goes through, the run ends) and tries again.
     """
     from sqlalchemy import text
     from sqlalchemy.exc import OperationalError
@@ -319,6 +328,7 @@ def truncate_all(engine) -> None:
     for attempt in range(1, TRUNCATE_TRIES + 1):
         try:
             with engine.begin() as conn:
+                conn.execute(text(f"SET LOCAL lock_timeout = '{TRUNCATE_LOCK_WAIT}'"))
                 conn.execute(
                     text(
                         "TRUNCATE users, task_status, statements, transactions, category_rules, "
@@ -328,8 +338,9 @@ def truncate_all(engine) -> None:
                 )
             return
         except OperationalError as exc:
-            deadlock = getattr(exc.orig, "pgcode", None) == "40P01"
-            if not deadlock or attempt == TRUNCATE_TRIES:
+            # 40P01: deadlock detected; 55P03: lock_timeout (a wait the server cannot see)
+            retryable = getattr(exc.orig, "pgcode", None) in {"40P01", "55P03"}
+            if not retryable or attempt == TRUNCATE_TRIES:
                 raise
 
 
