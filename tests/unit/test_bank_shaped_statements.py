@@ -56,9 +56,10 @@ from pathlib import Path
 
 import pytest
 
-from backend.services.statements import ParsedStatement, parse_statement
+from backend.services.statements import parse_statement
 from tests.support import bank_shaped_pdfs as banks
 from tests.support.bank_shaped_pdfs import Truth
+from tests.support.shaped_documents import shaped_cases, statement_differences
 
 WRITERS: dict[str, Callable[[Path], Truth]] = {
     "chase": banks.write_chase,
@@ -149,39 +150,11 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 NOT_YET_EXACT: dict[str, str] = {}
 
 
-def _row(date: object, description: str, amount: object, balance: object) -> tuple[object, ...]:
-    return (date, " ".join(description.lower().split()), amount, balance)
-
-
-def differences(truth: Truth, statement: ParsedStatement) -> list[str]:
-    """What the parser read differently from the truth, one readable line each."""
-    want = [_row(r.date, r.description, r.amount, r.balance) for r in truth.rows]
-    got = [_row(t.date, t.description, t.amount, t.balance) for t in statement.transactions]
-    found = [f"row {i}: want {w} got {g}" for i, (w, g) in enumerate(zip(want, got, strict=False)) if w != g]
-    if len(want) != len(got):
-        unmatched = want[len(got) :] or got[len(want) :]
-        found.append(f"{len(got)} rows read, {len(want)} printed; extra or missing: {unmatched}")
-    if statement.balance_check != "ok":
-        found.append(f"balance_check {statement.balance_check} ({statement.balance_mismatch_rows} rows)")
-    for label, expected, read in (
-        ("opening", truth.opening, statement.opening_balance),
-        ("closing", truth.closing, statement.closing_balance),
-    ):
-        if expected is not None and read != expected:
-            found.append(f"{label} balance: want {expected} got {read}")
-    return found
-
-
-def _case(name: str) -> object:
-    marks = [pytest.mark.xfail(strict=True, reason=NOT_YET_EXACT[name])] if name in NOT_YET_EXACT else []
-    return pytest.param(name, marks=marks, id=name)
-
-
-@pytest.mark.parametrize("name", [_case(name) for name in WRITERS])
+@pytest.mark.parametrize("name", shaped_cases(WRITERS, NOT_YET_EXACT))
 def test_bank_shaped_statement_is_read_exactly(name: str, tmp_path: Path) -> None:
     path = tmp_path / f"{name}.pdf"
     truth = WRITERS[name](path)
-    assert differences(truth, parse_statement(path)) == []
+    assert statement_differences(truth, parse_statement(path)) == []
 
 
 def test_chime_pending_rows_left_out_are_said(tmp_path: Path) -> None:
@@ -201,7 +174,7 @@ def test_a_card_statement_printing_no_credit_limit_is_still_read_as_a_card(tmp_p
     path = tmp_path / "capital_one_no_limit.pdf"
     truth = banks.write_capital_one(path, credit_limit=False)
     statement = parse_statement(path)
-    assert differences(truth, statement) == []
+    assert statement_differences(truth, statement) == []
     assert "sign convention chosen by reconciliation" not in statement.warnings
 
 
@@ -212,7 +185,7 @@ def test_an_undated_purchase_whose_description_starts_with_total_is_a_purchase(t
     path = tmp_path / "barclays_total_wine.pdf"
     wine = (date(2024, 1, 8), ["TOTAL WINE & MORE 1234 LONDON"], D("-42.17"))
     truth = banks.write_barclays(path, more=[wine])
-    assert differences(truth, parse_statement(path)) == []
+    assert statement_differences(truth, parse_statement(path)) == []
 
 
 def test_hdfc_s_statement_from_to_period_is_read(tmp_path: Path) -> None:

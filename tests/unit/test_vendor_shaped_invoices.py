@@ -43,6 +43,7 @@ import pytest
 from backend.services.errors import InvalidInputError
 from backend.services.invoices import InvoiceMetadata, extract_invoice_metadata
 from tests.support import vendor_shaped_invoices as invoices
+from tests.support.shaped_documents import shaped_cases
 
 WRITERS: dict[str, Callable[[Path], InvoiceMetadata]] = {
     "aws": invoices.write_aws,
@@ -85,12 +86,7 @@ def differences(truth: InvoiceMetadata, path: Path) -> list[str]:
     return [f"{name}: want {want[name]!r} got {got[name]!r}" for name in want if want[name] != got[name]]
 
 
-def _case(name: str) -> object:
-    marks = [pytest.mark.xfail(strict=True, reason=NOT_YET_EXACT[name])] if name in NOT_YET_EXACT else []
-    return pytest.param(name, marks=marks, id=name)
-
-
-@pytest.mark.parametrize("name", [_case(name) for name in WRITERS])
+@pytest.mark.parametrize("name", shaped_cases(WRITERS, NOT_YET_EXACT))
 def test_vendor_shaped_invoice_is_read_exactly(name: str, tmp_path: Path) -> None:
     path = tmp_path / f"{name}.pdf"
     truth = WRITERS[name](path)
