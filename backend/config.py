@@ -143,6 +143,12 @@ class Settings(BaseSettings):
     # How long a worker keeps retrying its bookkeeping writes while the database is away
     # before it hands the message back to the queue.
     database_outage_patience_seconds: float = Field(300.0, ge=0)
+    # PostgreSQL: how long a migration waits for a table's lock per try. While it waits,
+    # every later query of that table queues behind it (the app's task writes included), so
+    # it gives up after this long, lets that queue through, and tries again...
+    migration_lock_timeout_seconds: float = Field(5.0, gt=0)
+    # ...for this long in all, then fails, saying which transaction holds the lock.
+    migration_patience_seconds: float = Field(600.0, ge=0)
 
     # Schedules (BACKGROUND_JOBS_GUIDE.md, "Schedules"): how many one user may keep, and
     # how often beat looks for new, changed or deleted ones (at most 10 s, as promised).

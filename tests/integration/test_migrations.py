@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from alembic import command
@@ -328,3 +329,59 @@ def test_statements_imported_by_a_batch_before_get_their_file_name_on_sqlite(tmp
 @pytest.mark.postgres_only
 def test_statements_imported_by_a_batch_before_get_their_file_name_on_postgresql(scratch_postgres):
     _filenames_after_upgrade(scratch_postgres)
+
+
+def _waiting_for_a_lock(conn, database: str) -> bool:
+    """Whether a session of ``database`` other than ``conn``'s is queued for a lock."""
+    waiting = conn.execute(text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = :db AND wait_event_type = 'Lock'"
+        " AND pid <> pg_backend_pid()"
+    ), {"db": database}).scalar()
+    conn.rollback()  # pg_stat_activity is a snapshot per transaction
+    return bool(waiting)
+
+
+@pytest.mark.postgres_only
+def test_a_migration_held_up_by_a_long_transaction_lets_the_app_through_and_finishes_after(
+    scratch_postgres,
+):
+    """A migration queued for a table's exclusive lock behind a long transaction (a
+    categorization's open scan, a report's read) made every later query of that table queue
+    behind it: the tasks' writes stalled until the long transaction ended. The migration
+    waits at most MIGRATION_LOCK_TIMEOUT_SECONDS per try, lets the queue through between
+    tries, and finishes once the long transaction has ended."""
+    command.upgrade(alembic_config(scratch_postgres), "0018")  # 0019 alters `statements`
+    database = scratch_postgres.rsplit("/", 1)[-1]
+    engine = build_engine(scratch_postgres)
+    env = dict(os.environ, DATABASE_URL=scratch_postgres, MIGRATION_LOCK_TIMEOUT_SECONDS="0.5",
+               MIGRATION_PATIENCE_SECONDS="120")
+    holder, app = engine.connect(), engine.connect()
+    migration = None
+    try:
+        holder.execute(text("SELECT count(*) FROM statements"))  # the long transaction's scan
+        migration = subprocess.Popen([sys.executable, "-m", "alembic", "upgrade", "head"],
+                                     cwd=REPO_ROOT, env=env, stderr=subprocess.PIPE, text=True)
+        with engine.connect() as watcher:
+            while not _waiting_for_a_lock(watcher, database):
+                assert migration.poll() is None, migration.communicate()[1]
+                time.sleep(0.02)
+        # Without the migration's lock_timeout this write would wait for the holder: the
+        # statement_timeout turns that wait into a failure instead of a hung test.
+        app.execute(text("SET statement_timeout = '30s'"))
+        for _ in range(5):
+            app.execute(text("UPDATE statements SET page_count = page_count WHERE id = 0"))
+            app.commit()
+        assert migration.poll() is None  # still waiting for the holder, not given up
+        holder.rollback()
+        _, stderr = migration.communicate(timeout=120)
+        assert migration.returncode == 0, stderr
+        assert "another transaction holds" in stderr
+        assert "statements" in _tables(scratch_postgres)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0019"
+    finally:
+        if migration is not None and migration.poll() is None:
+            migration.kill()
+        holder.close()
+        app.close()
+        engine.dispose()
