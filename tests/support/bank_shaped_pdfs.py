@@ -27,7 +27,13 @@ An eighth set adds Desjardins, Société Générale, Chime, Starling, Bank of Ch
 Citizens, SoFi, Česká spořitelna and mBank: French Canadian ``05 JANV`` dates, a ``Sous-total`` line on
 every page, a pending table after the posted rows (not in the Truth), a foreign amount and rate on the
 description's line, ``CR`` only on credits, a balance only at a day's end, digits-only tokens in
-descriptions, ``Jan 05, 2024`` dates and ``Kč`` / ``zł`` amount suffixes.
+descriptions, ``Jan 05, 2024`` dates and ``Kč`` / ``zł`` amount suffixes. A ninth set adds Westpac (NZ),
+Erste Bank, GTBank, Axis Bank, Vietcombank, Absa, Fifth Third, DNB, bunq and BDO: a statement dated only
+``as at 17 January 2024`` over ``18 DEC`` rows, booking and value date columns, ``5-Jan-2024`` and two-digit
+year ``01/05/24`` dates, cheque numbers and branch codes beside the money, the description as the last
+column, Vietnamese descriptions, ``1,234.56-`` debits and balances, an original amount and rate on the next
+line, interest and fee summaries before the transactions, opening balances only in a box at the top, Ut
+before Inn, a last page with two rows and the closing line, and rows grouped under per-day headings.
 
 Each ``write_*`` function draws its PDF and returns the :class:`Truth`: every transaction as the
 samples README defines the expected output (date ISO, description lines joined by spaces with
@@ -7402,5 +7408,656 @@ def write_mbank(path: Path) -> Truth:
     y = flow.need(6)
     s.text(cols[2], y + 1, "Saldo końcowe", bold=True)
     s.right(cols[4], y + 1, zl(closing), bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Ninth set ------------------------------------------------------------------------------------------
+
+
+# --- Westpac (NZ): Date / Transaction Description / Debits / Credits / Balance, "18 DEC" dates whose year
+# prints only in "Statement as at 17 January 2024", an "OPENING BALANCE" first row with no amount, and
+# two-line descriptions whose amounts print on the first line ----------------------------------------------
+
+
+def write_westpac_nz(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("2184.60")
+    items: list[tuple[date, list[str], Decimal]] = [
+        (date(2023, 12, 18), ["EFTPOS TRANSACTION", "COUNTDOWN PONSONBY"], D("-96.34")),
+        (date(2023, 12, 20), ["AUTOMATIC PAYMENT", "MERCURY ENERGY 4471920"], D("-182.50")),
+        (date(2023, 12, 22), ["DIRECT CREDIT", "ACME NZ LTD SALARY"], D("3215.75")),
+        (date(2023, 12, 27), ["VISA DEBIT", "Z ENERGY GREY LYNN"], D("-78.12")),
+        (date(2024, 1, 3), ["BILL PAYMENT", "AUCKLAND COUNCIL RATES"], D("-640.00")),
+        (date(2024, 1, 9), ["ONLINE BANKING TRANSFER", "TO 03-0104-0987654-01 RENT"], D("-1650.00")),
+        (date(2024, 1, 15), ["MONTHLY A/C FEE"], D("-5.00")),
+    ]
+    rows = running(opening, [(d, " ".join(lines), a) for d, lines, a in items])
+    closing = last_balance(rows)
+    cols = (15, 35, 150, 173, 198)
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("Westpac", True),
+                ("Choice Everyday Statement", True),
+                ("Account 03-0104-0123456-00  MS AROHA PARATA", False),
+                ("Statement as at 17 January 2024", False),
+            ],
+            "Westpac New Zealand Limited. 16 Takutai Square, Auckland.",
+            f"Page {page}",
+        )
+        _labels(s, cols, ("Date", "Transaction Description", "Debits", "Credits", "Balance"), 2)
+        return 46
+
+    flow = Flow(s, header, 270)
+    y = flow.need(4.5)
+    s.text(cols[0], y, "18 DEC")
+    s.text(cols[1], y, "OPENING BALANCE")
+    s.right(cols[4], y, us(opening))
+    for (day, lines, amount), row in zip(items, rows, strict=True):
+        y = flow.need(3.6 * len(lines) + 1)
+        s.text(cols[0], y, f"{day:%d %b}".upper())
+        for k, line in enumerate(lines):
+            s.text(cols[1], y + 3.6 * k, line)
+        s.right(cols[2] if amount < 0 else cols[3], y, us(amount))
+        s.right(cols[4], y, us(last_balance([row])))
+    y = flow.need(4.5)
+    s.text(cols[0], y, "17 JAN")
+    s.text(cols[1], y, "CLOSING BALANCE")
+    s.right(cols[4], y, us(closing))
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Erste Bank (AT): Buchung / Valuta / Buchungstext / Betrag, a value date that differs from
+# the booking date after a weekend, three-line texts with the amount on the first line, no running balance,
+# Alter / Neuer Kontostand ----------------------------------------------------------------------------------
+
+
+def write_erste(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("3127.45")
+    # (booking date, value date, text lines, signed amount)
+    items: list[tuple[date, date, list[str], Decimal]] = [
+        (
+            date(2024, 1, 2),
+            date(2024, 1, 2),
+            ["SEPA Lastschrift", "WIEN ENERGIE GMBH", "Teilbetrag Jänner 2024"],
+            D("-89.00"),
+        ),
+        (
+            date(2024, 1, 8),
+            date(2024, 1, 6),
+            ["Bezahlung Karte", "BILLA DANKT 1070 WIEN", "Neubaugasse 12"],
+            D("-54.37"),
+        ),
+        (
+            date(2024, 1, 10),
+            date(2024, 1, 10),
+            ["Gutschrift", "ACME AUSTRIA GMBH", "Gehalt Jänner"],
+            D("2946.20"),
+        ),
+        (date(2024, 1, 15), date(2024, 1, 15), ["Dauerauftrag", "Hausverwaltung Gruber Miete"], D("-980.00")),
+        (
+            date(2024, 1, 22),
+            date(2024, 1, 20),
+            ["Behebung Bankomat", "ERSTE BANK GRABEN"],
+            D("-200.00"),
+        ),
+        (date(2024, 1, 31), date(2024, 1, 31), ["Kontoführung"], D("-7.90")),
+    ]
+    closing = opening + sum((a for *_, a in items), D(0))
+    cols = (15, 38, 62, 198)
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("ERSTE Bank", True),
+                ("Kontoauszug Nr. 1/2024", True),
+                ("IBAN AT12 2011 1000 1234 5678  Girokonto", False),
+                ("Zeitraum 01.01.2024 bis 31.01.2024", False),
+            ],
+            "Erste Bank der oesterreichischen Sparkassen AG, Am Belvedere 1, 1100 Wien",
+            f"Seite {page}",
+        )
+        _labels(s, cols, ("Buchung", "Valuta", "Buchungstext", "Betrag EUR"), 3)
+        return 46
+
+    flow = Flow(s, header, 270)
+    y = flow.need(5)
+    s.text(cols[2], y, "Alter Kontostand", bold=True)
+    s.right(cols[3], y, eu(opening, signed=True), bold=True)
+    for booked, value, lines, amount in items:
+        y = flow.need(3.6 * len(lines) + 1.2)
+        s.text(cols[0], y, booked.strftime("%d.%m.%Y"))
+        s.text(cols[1], y, value.strftime("%d.%m.%Y"))
+        for k, line in enumerate(lines):
+            s.text(cols[2], y + 3.6 * k, line)
+        s.right(cols[3], y, eu(amount, signed=True))
+    y = flow.need(6)
+    s.text(cols[2], y + 1, "Neuer Kontostand", bold=True)
+    s.right(cols[3], y + 1, eu(closing, signed=True), bold=True)
+    s.save(path)
+    rows = [Row(booked, " ".join(lines), amount) for booked, _, lines, amount in items]
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- GTBank (NG): Trans. Date / Reference / Value Date / Debits / Credits / Balance / Remarks, "5-Jan-2024"
+# dates without a leading zero, the description (Remarks) as the last column right of the balance, an
+# "Opening Balance" first row -------------------------------------------------------------------------------
+
+
+def write_gtbank(path: Path) -> Truth:
+    s = Sheet("A4", 7)
+    opening = D("184250.00")
+    # (date, value date, reference, remarks, signed amount)
+    items: list[tuple[date, date, str, str, Decimal]] = [
+        (date(2024, 1, 2), date(2024, 1, 2), "GT/240102/0041", "POS PURCHASE SHOPRITE LEKKI", D("-23450.00")),
+        (
+            date(2024, 1, 5),
+            date(2024, 1, 5),
+            "NIP/240105/7781",
+            "NIP TRF FROM ADEBAYO OLUWASEUN",
+            D("50000.00"),
+        ),
+        (date(2024, 1, 8), date(2024, 1, 6), "ATM/240106/1190", "ATM WDL GTB VI BRANCH", D("-20000.00")),
+        (date(2024, 1, 12), date(2024, 1, 12), "BIL/240112/3302", "IKEDC PREPAID TOKEN", D("-15000.00")),
+        (
+            date(2024, 1, 25),
+            date(2024, 1, 25),
+            "SAL/240125/0007",
+            "SALARY ACME NIGERIA LTD JAN",
+            D("420000.00"),
+        ),
+        (
+            date(2024, 1, 26),
+            date(2024, 1, 26),
+            "NIP/240126/5512",
+            "NIP TRF TO CHUKWU EMEKA RENT",
+            D("-250000.00"),
+        ),
+        (date(2024, 1, 31), date(2024, 1, 31), "CHG/240131/0001", "SMS ALERT CHARGES JAN", D("-280.00")),
+    ]
+    rows = running(opening, [(d, text, a) for d, _, _, text, a in items])
+    closing = last_balance(rows)
+    cols = (12, 32, 58, 100, 123, 148, 152)
+
+    def day(when: date) -> str:
+        return f"{when.day}-{when:%b-%Y}"
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("GTBank", True),
+                ("Customer Statement", True),
+                ("Account No. 0123456789  NGN  SAVINGS", False),
+                ("Period 1-Jan-2024 to 31-Jan-2024", False),
+            ],
+            "Guaranty Trust Bank Ltd. Plot 635 Akin Adesola Street, Victoria Island, Lagos",
+            f"Page {page}",
+        )
+        labels = ("Trans. Date", "Reference", "Value Date", "Debits", "Credits", "Balance", "Remarks")
+        for k, label in enumerate(labels):
+            (s.right if 3 <= k <= 5 else s.text)(cols[k], 40, label, bold=True)
+        return 46
+
+    flow = Flow(s, header, 270)
+    y = flow.need(4.5)
+    s.text(cols[0], y, "1-Jan-2024")
+    s.text(cols[2], y, "1-Jan-2024")
+    s.right(cols[5], y, us(opening))
+    s.text(cols[6], y, "Opening Balance")
+    for (booked, value, reference, text, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4.5)
+        s.text(cols[0], y, day(booked))
+        s.text(cols[1], y, reference)
+        s.text(cols[2], y, day(value))
+        s.right(cols[3] if amount < 0 else cols[4], y, us(amount))
+        s.right(cols[5], y, us(last_balance([row])))
+        s.text(cols[6], y, text)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Axis Bank (IN): Tran Date / Chq No / Particulars / Debit / Credit / Balance / Init. Br, cheque numbers
+# and a branch code that look like amounts ("1250", "482150", "1234") either side of the money, an
+# "OPENING BALANCE" first row with no date and no amount, "05-01-2024" dates, lakh grouping -----------------
+
+
+def write_axis(path: Path) -> Truth:
+    s = Sheet("A4", 7)
+    opening = D("148230.55")
+    # (date, cheque number or "", particulars, signed amount, initiating branch)
+    items: list[tuple[date, str, str, Decimal, str]] = [
+        (date(2024, 1, 2), "", "UPI/P2M/400212345678/SWIGGY", D("-486.00"), "248"),
+        (date(2024, 1, 4), "1250", "CLG/RAMESH PROPERTIES/HDFC", D("-35000.00"), "1234"),
+        (date(2024, 1, 6), "", "NEFT/AXISN24006123456/ACME INDIA PVT LTD", D("125400.00"), "248"),
+        (date(2024, 1, 9), "482150", "TRANSFER TO SELF FD 917040012345678", D("-50000.00"), "1234"),
+        (date(2024, 1, 15), "", "ACH-DR-LIC OF INDIA PREMIUM", D("-12846.00"), "248"),
+        (date(2024, 1, 20), "", "ATM-CASH/AXIS BANK ANDHERI", D("-10000.00"), "1102"),
+        (date(2024, 1, 31), "", "CONSOLIDATED CHARGES FOR SMS", D("-17.70"), "248"),
+    ]
+    rows = running(opening, [(d, text, a) for d, _, text, a, _ in items])
+    closing = last_balance(rows)
+    cols = (12, 33, 48, 138, 160, 184, 198)
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("AXIS BANK", True),
+                ("Statement of Account", True),
+                ("Account No. 917010012345678  INR  Savings Account", False),
+                ("Statement period From 01-01-2024 To 31-01-2024", False),
+            ],
+            "Axis Bank Ltd. Registered Office: Trishul, Ahmedabad 380006",
+            f"Page {page}",
+        )
+        _labels(s, cols, ("Tran Date", "Chq No", "Particulars", "Debit", "Credit", "Balance", "Init. Br"), 3)
+        return 46
+
+    flow = Flow(s, header, 270)
+    y = flow.need(4.5)
+    s.text(cols[2], y, "OPENING BALANCE")
+    s.right(cols[5], y, lakh(opening))
+    for (day, cheque, text, amount, branch), row in zip(items, rows, strict=True):
+        y = flow.need(4.5)
+        s.text(cols[0], y, day.strftime("%d-%m-%Y"))
+        s.right(cols[1] + 12, y, cheque)
+        s.text(cols[2], y, text)
+        s.right(cols[3] if amount < 0 else cols[4], y, lakh(amount))
+        s.right(cols[5], y, lakh(last_balance([row])))
+        s.right(cols[6], y, branch)
+    y = flow.need(6)
+    s.text(cols[2], y + 1, "TRANSACTION TOTAL", bold=True)
+    s.right(cols[3], y + 1, lakh(sum((-a for *_, a, _ in items if a < 0), D(0))), bold=True)
+    s.right(cols[4], y + 1, lakh(sum((a for *_, a, _ in items if a > 0), D(0))), bold=True)
+    s.text(cols[2], y + 5.5, "CLOSING BALANCE", bold=True)
+    s.right(cols[5], y + 5.5, lakh(closing), bold=True)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Vietcombank (VN): bilingual headers Ngày GD / Số tham chiếu / Ghi nợ / Ghi có / Số dư / Mô tả, VND
+# without decimals, references "5213 - 67190" made of digits, Vietnamese descriptions as the last column,
+# the opening and closing balances only in a box above the table ---------------------------------------------
+
+
+def write_vietcombank(path: Path) -> Truth:
+    s = Sheet("A4", 7)
+    opening = D("18450000")
+    # (date, reference, description, signed amount)
+    items: list[tuple[date, str, str, Decimal]] = [
+        (date(2024, 1, 2), "5213 - 67190", "Thanh toán tiền điện EVN HÀ NỘI", D("-845000")),
+        (date(2024, 1, 4), "5078 - 40212", "CHUYỂN TIỀN ĐẾN NGUYỄN VĂN AN tiền nhà", D("-6500000")),
+        (date(2024, 1, 5), "5092 - 11873", "Nhận lương tháng 1 CÔNG TY TNHH ACME", D("28750000")),
+        (date(2024, 1, 9), "5105 - 30041", "Thanh toán thẻ CIRCLE K QUẬN 1", D("-126000")),
+        (date(2024, 1, 15), "5166 - 82319", "Rút tiền ATM VCB HOÀN KIẾM", D("-3000000")),
+        (date(2024, 1, 22), "5201 - 09987", "Trả tiền Grab Việt Nam", D("-89000")),
+        (date(2024, 1, 31), "5240 - 00125", "Phí duy trì dịch vụ SMS Banking", D("-11000")),
+    ]
+    rows = running(opening, [(d, text, a) for d, _, text, a in items])
+    closing = last_balance(rows)
+    cols = (12, 32, 80, 104, 130, 134)
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("Vietcombank", True),
+                ("SAO KÊ TÀI KHOẢN / ACCOUNT STATEMENT", True),
+                ("Số tài khoản / Account No. 0011004123456  VND", False),
+                ("Từ ngày / From 01/01/2024 đến ngày / to 31/01/2024", False),
+            ],
+            "Ngân hàng TMCP Ngoại thương Việt Nam, 198 Trần Quang Khải, Hà Nội",
+            f"Trang {page}",
+        )
+        y = 34
+        if page == 1:
+            s.text(12, 34, "Số dư đầu kỳ / Opening balance")
+            s.right(90, 34, whole(opening))
+            s.text(12, 38, "Số dư cuối kỳ / Closing balance")
+            s.right(90, 38, whole(closing))
+            y = 48
+        top = ("Ngày GD", "Số tham chiếu", "Ghi nợ", "Ghi có", "Số dư", "Mô tả")
+        bottom = ("Date", "Reference No.", "Debit", "Credit", "Balance", "Description")
+        for line, labels in ((y, top), (y + 3.5, bottom)):
+            for k, label in enumerate(labels):
+                (s.right if 2 <= k <= 4 else s.text)(cols[k], line, label, bold=True)
+        return y + 9
+
+    flow = Flow(s, header, 270)
+    for (day, reference, text, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4.5)
+        s.text(cols[0], y, day.strftime("%d/%m/%Y"))
+        s.text(cols[1], y, reference)
+        s.right(cols[2] if amount < 0 else cols[3], y, whole(amount, signed=False))
+        s.right(cols[4], y, whole(last_balance([row])))
+        s.text(cols[5], y, text)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Absa (ZA): Date / Transaction Description / Charge / Debit Amount / Credit Amount / Balance, debits and
+# an overdrawn balance printed with a trailing minus "1,234.56-", a charge-type letter column, a card purchase
+# abroad with its original amount and rate on the next line, "5/01/2024" dates -------------------------------
+
+
+def write_absa(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("3412.80")
+    # (date, description, left-out line, charge letter, signed amount)
+    items: list[tuple[date, str, str, str, Decimal]] = [
+        (date(2024, 1, 2), "Digital Payment Dt Settlement City Of Joburg", "", "S", D("-1245.60")),
+        (date(2024, 1, 4), "Pos Purchase Checkers Sandton", "", "", D("-612.45")),
+        (date(2024, 1, 6), "Cashsend Mobile Rent T Nkosi", "", "T", D("-4500.00")),
+        (date(2024, 1, 9), "Pos Purchase Amazon Web Services", "USD 45.00 @ 18.7200", "", D("-842.40")),
+        (date(2024, 1, 12), "Int Foreign Trans Fee", "", "A", D("-23.17")),
+        (date(2024, 1, 25), "Acb Credit Acme Sa Salary", "", "", D("18650.00")),
+        (date(2024, 1, 31), "Monthly Acc Fee", "", "A", D("-115.00")),
+    ]
+    rows = running(opening, [(d, text, a) for d, text, _, _, a in items])
+    closing = last_balance(rows)
+    cols = (15, 35, 110, 148, 173, 198)
+
+    def money(amount: Decimal) -> str:
+        return us(amount) + ("-" if amount < 0 else "")
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("ABSA", True),
+                ("Cheque Account Statement", True),
+                ("Account 40-1234-5678  Gold Value Bundle", False),
+                ("Statement period 1 Jan 2024 to 31 Jan 2024", False),
+            ],
+            "Absa Bank Limited, Reg No 1986/004794/06. Authorised Financial Services Provider.",
+            f"Page {page}",
+        )
+        labels = ("Date", "Transaction Description", "Charge", "Debit Amount", "Credit Amount", "Balance")
+        _labels(s, cols, labels, 3)
+        return 46
+
+    flow = Flow(s, header, 270)
+    y = flow.need(4.5)
+    s.text(cols[0], y, "1/01/2024")
+    s.text(cols[1], y, "Bal Brought Forward")
+    s.right(cols[5], y, money(opening))
+    for (day, text, extra, charge, amount), row in zip(items, rows, strict=True):
+        y = flow.need(8 if extra else 4.5)
+        s.text(cols[0], y, f"{day.day}/{day:%m/%Y}")
+        s.text(cols[1], y, text)
+        if extra:
+            s.text(cols[1], y + 3.5, extra)
+        s.text(cols[2], y, charge)
+        s.right(cols[3] if amount < 0 else cols[4], y, money(amount))
+        s.right(cols[5], y, money(last_balance([row])))
+    s.text(15, 262, "Charge: A = Administration  T = Transaction  S = Cash deposit fee", size=6)
+    s.save(path)
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- Fifth Third (US): the beginning balance only in the summary box at the top, an interest summary and a
+# fee summary (amounts this period and year to date) BEFORE the transactions, Withdrawals / Debits and
+# Deposits / Credits sections headed Date / Amount / Description ---------------------------------------------
+
+
+def write_fifth_third(path: Path) -> Truth:
+    s = Sheet("Letter", 7.5)
+    opening = D("2846.19")
+    withdrawals = [
+        (date(2024, 1, 3), "DEBIT CARD PURCHASE KROGER #947 CINCINNATI OH", D("84.27")),
+        (date(2024, 1, 5), "DUKE ENERGY OH WEB PAY", D("131.40")),
+        (date(2024, 1, 10), "ZELLE TO MILLER SARAH", D("60.00")),
+        (date(2024, 1, 16), "DEBIT CARD PURCHASE SPEEDWAY 2214 MASON OH", D("42.91")),
+        (date(2024, 1, 22), "CHECK 1187", D("1250.00")),
+    ]
+    deposits = [
+        (date(2024, 1, 12), "ACME CORP DIRECT DEP", D("1918.64")),
+        (date(2024, 1, 26), "ACME CORP DIRECT DEP", D("1918.64")),
+        (date(2024, 1, 31), "INTEREST PAID", D("0.42")),
+    ]
+    total_out = sum((a for *_, a in withdrawals), D(0))
+    total_in = sum((a for *_, a in deposits), D(0))
+    closing = opening - total_out + total_in
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("Fifth Third Bank", True),
+                ("Fifth Third Momentum Checking", True),
+                ("Account Number: 7654321098", False),
+                ("Statement Period: 01/01/2024 - 01/31/2024", False),
+            ],
+            "Fifth Third Bank, National Association. Member FDIC.",
+            f"Page {page}",
+        )
+        return 34
+
+    flow = Flow(s, header, 255)
+    s.text(15, 34, "Account Summary", bold=True, size=8.5)
+    summary = [
+        ("01/01 Beginning Balance", us(opening, dollar="$")),
+        (f"{len(deposits)} Deposits/Credits", us(total_in, dollar="$")),
+        (f"{len(withdrawals)} Withdrawals/Debits", us(total_out, dollar="$")),
+        ("01/31 Ending Balance", us(closing, dollar="$")),
+    ]
+    for k, (label, value) in enumerate(summary):
+        s.text(15, 39 + 4 * k, label)
+        s.right(95, 39 + 4 * k, value)
+    s.text(110, 34, "Interest Summary", bold=True, size=8.5)
+    interest = [
+        ("Interest Paid This Period", "$0.42"),
+        ("Interest Paid Year-to-Date", "$0.42"),
+        ("Annual Percentage Yield Earned", "0.01%"),
+        ("Average Collected Balance", "$3,102.55"),
+    ]
+    for k, (label, value) in enumerate(interest):
+        s.text(110, 39 + 4 * k, label)
+        s.right(200, 39 + 4 * k, value)
+    s.text(15, 60, "Fee Summary", bold=True, size=8.5)
+    s.right(150, 60, "Total for this period", bold=True)
+    s.right(200, 60, "Total year-to-date", bold=True)
+    for k, (label, period, year) in enumerate(
+        (("Total Overdraft Fees", "$0.00", "$0.00"), ("Total Returned Item Fees", "$0.00", "$37.00"))
+    ):
+        s.text(15, 65 + 4 * k, label)
+        s.right(150, 65 + 4 * k, period)
+        s.right(200, 65 + 4 * k, year)
+    flow.y = 82
+    for title, entries, total in (
+        ("Withdrawals / Debits", withdrawals, total_out),
+        ("Deposits / Credits", deposits, total_in),
+    ):
+        y = flow.need(10)
+        s.text(15, y, f"{title} - {len(entries)} items totaling {us(total, dollar='$')}", bold=True, size=8.5)
+        s.text(15, y + 5, "Date", bold=True)
+        s.right(60, y + 5, "Amount", bold=True)
+        s.text(70, y + 5, "Description", bold=True)
+        flow.y += 1
+        for day, text, amount in entries:
+            y = flow.need(4.2)
+            s.text(15, y, day.strftime("%m/%d"))
+            s.right(60, y, us(amount))
+            s.text(70, y, text)
+        flow.y += 4
+    s.save(path)
+    rows = [Row(d, t, -a) for d, t, a in withdrawals] + [Row(d, t, a) for d, t, a in deposits]
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- DNB (NO): Dato / Forklaring / Rentedato / Ut fra konto / Inn på konto, "02.01" dates with the year
+# only in the period, a value date (Rentedato) right of the description, Ut (out) before Inn (in), no
+# running balance, a last page holding only the last two rows and the closing line ----------------------
+
+
+def write_dnb(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("14382.50")
+    shops = (
+        ("Varekjøp REMA 1000 GRÜNERLØKKA", "-312.40"),
+        ("Giro Fjordkraft AS strøm", "-684.00"),
+        ("Varekjøp KIWI 512 MAJORSTUEN", "-148.90"),
+        ("Overføring Vipps Ola Nordmann", "250.00"),
+        ("Varekjøp Ruter AS billett", "-39.00"),
+    )
+    # 50 rows: 48 fill the first page, the last two and the closing line are alone on the second
+    items = [(date(2024, 1, 2 + k * 29 // 50), shops[k % 5][0], D(shops[k % 5][1])) for k in range(50)]
+    items[22] = (items[22][0], "Lønn ACME NORGE AS", D("38450.00"))
+    closing = opening + sum((a for *_, a in items), D(0))
+    cols = (15, 32, 120, 165, 196)
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("DNB", True),
+                ("Kontoutskrift nr. 1 for perioden 01.01.2024 - 31.01.2024", True),
+                ("Kontonummer 1234.56.78901  Brukskonto", False),
+                ("Side " + str(page), False),
+            ],
+            "DNB Bank ASA, Dronning Eufemias gate 30, 0191 Oslo. Org.nr. 984 851 006",
+            "",
+        )
+        _labels(s, cols, ("Dato", "Forklaring", "Rentedato", "Ut fra konto", "Inn på konto"), 3)
+        return 46
+
+    flow = Flow(s, header, 270)
+    y = flow.need(5)
+    s.text(cols[1], y, "Saldo fra kontoutskrift 29.12.2023", bold=True)
+    s.right(cols[4], y, french(opening), bold=True)
+    for day, text, amount in items:
+        y = flow.need(4.5)
+        s.text(cols[0], y, day.strftime("%d.%m"))
+        s.text(cols[1], y, text)
+        s.text(cols[2], y, day.strftime("%d.%m"))
+        s.right(cols[3] if amount < 0 else cols[4], y, french(amount))
+    y = flow.need(6)
+    s.text(cols[1], y + 1, "Saldo i Deres favør", bold=True)
+    s.right(cols[4], y + 1, french(closing), bold=True)
+    s.save(path)
+    rows = [Row(d, t, a) for d, t, a in items]
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- bunq (NL, English): transactions grouped under per-day headings "Tuesday 2 January 2024" with no date
+# in the rows, signed "-€12.34" amounts, a card payment in dollars with its original amount and rate on the
+# next line, the opening and closing balances only in the summary at the top ---------------------------------
+
+
+def write_bunq(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("1642.18")
+    # (date, description, left-out line, signed amount)
+    items: list[tuple[date, str, str, Decimal]] = [
+        (date(2024, 1, 2), "Albert Heijn 1432 Amsterdam", "", D("-23.85")),
+        (date(2024, 1, 2), "NS Reizigers Utrecht", "", D("-17.40")),
+        (date(2024, 1, 5), "ACME B.V. Salaris januari", "", D("3184.26")),
+        (date(2024, 1, 8), "Steam Purchase Bellevue", "USD 59.99 · 1 EUR = 1.0968 USD", D("-54.70")),
+        (date(2024, 1, 8), "Vattenfall Klantenservice", "", D("-142.00")),
+        (date(2024, 1, 8), "J. de Vries Huur januari", "", D("-1250.00")),
+        (date(2024, 1, 15), "Tikkie van M. Jansen", "", D("12.50")),
+        (date(2024, 1, 29), "bunq Easy Green abonnement", "", D("-17.99")),
+    ]
+    closing = opening + sum((a for *_, a in items), D(0))
+
+    def money(amount: Decimal) -> str:
+        return us(amount, sign="-", dollar="€")
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("bunq", True),
+                ("Account statement", True),
+                ("NL12 BUNQ 2034 5678 90  Mila Bakker", False),
+                ("1 January 2024 - 31 January 2024", False),
+            ],
+            "bunq B.V., Naritaweg 131-133, 1043 BS Amsterdam. De Nederlandsche Bank licence.",
+            f"Page {page}",
+        )
+        if page == 1:
+            s.text(15, 34, "Opening balance")
+            s.right(80, 34, money(opening))
+            s.text(15, 38, "Closing balance")
+            s.right(80, 38, money(closing))
+            return 48
+        return 34
+
+    flow = Flow(s, header, 270)
+    shown: date | None = None
+    for day, text, extra, amount in items:
+        if day != shown:
+            y = flow.need(7)
+            s.text(15, y + 1.5, f"{day:%A} {day.day} {day:%B %Y}", bold=True, size=8)
+            shown = day
+        y = flow.need(8 if extra else 4.5)
+        s.text(20, y, text)
+        if extra:
+            s.text(20, y + 3.5, extra, size=6.5)
+        s.right(196, y, money(amount))
+    s.save(path)
+    rows = [Row(d, t, a) for d, t, _, a in items]
+    return Truth(tuple(rows), opening, closing)
+
+
+# --- BDO (PH): Posting Date / Description / Check No. / Debit / Credit / Balance, two-digit years
+# "01/05/24" (month first), check numbers beside the money, BALANCE FORWARD, interest and its withholding
+# tax ---------------------------------------------------------------------------------------------------
+
+
+def write_bdo(path: Path) -> Truth:
+    s = Sheet("A4", 7.5)
+    opening = D("45218.30")
+    # (date, description, check number or "", signed amount)
+    items: list[tuple[date, str, str, Decimal]] = [
+        (date(2024, 1, 3), "ATM WITHDRAWAL BDO MAKATI AVE", "", D("-5000.00")),
+        (date(2024, 1, 5), "CHECK ENCASHMENT", "1045", D("-12500.00")),
+        (date(2024, 1, 10), "PAYROLL CREDIT ACME PHILS INC", "", D("38420.00")),
+        (date(2024, 1, 12), "BILLS PAYMENT MERALCO", "", D("-4318.75")),
+        (date(2024, 1, 18), "CHECK CLEARING", "1046", D("-20000.00")),
+        (date(2024, 1, 31), "INTEREST EARNED", "", D("7.52")),
+        (date(2024, 1, 31), "TAX WITHHELD", "", D("-1.50")),
+    ]
+    rows = running(opening, [(d, text, a) for d, text, _, a in items])
+    closing = last_balance(rows)
+    cols = (15, 38, 112, 148, 172, 198)
+
+    def header(page: int) -> float:
+        _simple_header(
+            s,
+            [
+                ("BDO", True),
+                ("Statement of Account  Peso Savings", True),
+                ("Account Number 001230123456  JUAN DELA CRUZ", False),
+                ("Period Covered 01/01/24 - 01/31/24", False),
+            ],
+            "BDO Unibank, Inc. is regulated by the Bangko Sentral ng Pilipinas.",
+            f"Page {page}",
+        )
+        _labels(s, cols, ("Posting Date", "Description", "Check No.", "Debit", "Credit", "Balance"), 3)
+        return 46
+
+    flow = Flow(s, header, 270)
+    y = flow.need(4.5)
+    s.text(cols[0], y, "01/01/24")
+    s.text(cols[1], y, "BALANCE FORWARD")
+    s.right(cols[5], y, us(opening))
+    for (day, text, check, amount), row in zip(items, rows, strict=True):
+        y = flow.need(4.5)
+        s.text(cols[0], y, day.strftime("%m/%d/%y"))
+        s.text(cols[1], y, text)
+        s.right(cols[2] + 12, y, check)
+        s.right(cols[3] if amount < 0 else cols[4], y, us(amount))
+        s.right(cols[5], y, us(last_balance([row])))
+    y = flow.need(6)
+    s.text(cols[1], y + 1, "ENDING BALANCE", bold=True)
+    s.right(cols[5], y + 1, us(closing), bold=True)
     s.save(path)
     return Truth(tuple(rows), opening, closing)
