@@ -72,6 +72,46 @@ Decisions for the second set, each what a user filing the document would expect:
   total the current charges, which its previous balance (paid) leaves equal to the amount due.
 - ``currency``: the Australian invoice's bare ``$`` is AUD (ABN, GST, NSW addresses); the
   Canadian's is CAD (``Total (CAD)``); the Brazilian ``R$`` is BRL.
+
+A third set of 12, drawn the same way without reading the extractor, goes to other countries and
+shapes: an Atlassian-style SaaS invoice (``Mar 15, 2024``, usage lines, ``Credit applied`` and an
+``Amount due`` below the total), a Norwegian faktura (``Fakturanr.``, ``15.03.2024``, ``Sum ekskl.
+mva`` / ``Mva 25 %`` / ``Å betale``, ``kr 10 500,00``, a KID payment box), a Czech faktura – daňový
+doklad (Dodavatel / Odběratel with IČO / DIČ, ``Datum vystavení 15. 3. 2024`` beside ``Datum
+zdanitelného plnění``, a Sazba / Základ / DPH row, ``Celkem k úhradě 58 685,00 Kč``), a Portuguese
+fatura (``Fatura FT 2024A/153``, ATCUD, NIF, ``2024-03-15``, a Resumo de IVA, ``Total ilíquido``), a
+Turkish e-Arşiv fatura (VKN / Vergi Dairesi, ``Fatura No: ANY2024000000153``, ETTN, ``Hesaplanan
+KDV (%20)``, ``Ödenecek Tutar 30.000,00 TL``), a Mexican CFDI (``Serie y Folio: A-1523``, the Folio
+fiscal UUID, RFC, ``Fecha de emisión: 2024-03-15T10:22:31``, ``IVA Trasladado 16%``, ``$`` with
+``Moneda: MXN``), a South African tax invoice in Sage Pastel's shape (``Document No``,
+``2024/03/15``, ``Total Exclusive`` / ``Total VAT`` / ``Sub Total`` / ``Grand Total``, ``R 12
+345,00``), a Singapore GST tax invoice in USD (UEN, ``15/03/24``, ``US$``, then the SGD equivalents
+GST rules require), a bilingual English / Arabic UAE tax invoice (TRN, ``15-Mar-2024``, a proforma
+reference, ``AED 10,500.00``), an Amazon marketplace invoice (``Sold by``, an order number, a shipping
+line, ``Total before tax``, paid by card, ``Amount due $0.00``), a Berlin hotel folio in English
+(``Bill No.`` among Room / Folio / Confirmation numbers, nightly charges, city tax, a card payment,
+``Balance 0,00 EUR``, a 7 % / 19 % / 0 % VAT summary) and a QuickBooks-style US invoice (``INVOICE
+#``, a taxable ``T`` marker on some lines, ``DISCOUNT 10%``, ``TAXABLE SUBTOTAL``, ``BALANCE DUE``).
+
+Decisions for the third set:
+
+- ``total``: the invoice's own total. A credit note or payment applied to it (Atlassian's ``Credit
+  applied``, Amazon's card payment, the folio's Visa line) lowers only the amount due; the folio's
+  total is its gross total (charges including city tax).
+- ``subtotal``: the amount before tax. Where several lines could be it: Amazon's ``Total before
+  tax`` (items and shipping), not its ``Item(s) subtotal``; the South African ``Total Exclusive``, not
+  its ``Sub Total`` (printed after the VAT, which it includes); the folio's net from its VAT summary;
+  the US invoice's printed ``SUBTOTAL`` (before its discount, as Shopify's), not its ``TAXABLE
+  SUBTOTAL``. ``tax`` likewise the VAT summary's total on the folio (city tax is not VAT).
+- ``invoice_number``: whatever its label (``Document No``, ``Bill No.``, ``Serie y Folio``), never a
+  fiscal UUID / ETTN / ATCUD, KID, OCR, variable symbol, order, folio, confirmation or proforma number;
+  the Portuguese ``FT 2024A/153`` keeps its series prefix, as printed.
+- ``invoice_date``: the date part of the CFDI's timestamp; the Czech ``Datum vystavení``, not the DUZP.
+- ``currency``: the invoice's own, not one shown for information (the Singapore invoice's SGD
+  equivalents); ``kr`` on the Norwegian invoice is NOK, ``R`` on the South African one ZAR, ``$`` with
+  ``Moneda: MXN`` MXN.
+- ``vendor``: the seller a marketplace names (``Sold by``), not the marketplace; the hotel's name in
+  its letterhead, not the operating company in its footer; the Turkish seller in the capitals printed.
 """
 
 from __future__ import annotations
@@ -1463,6 +1503,736 @@ def write_credit_note(path: Path) -> InvoiceMetadata:
         due_date=None,
         vendor="Northwind Traders Ltd",
         currency="GBP",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Third set ----------------------------------------------------------------------------------
+
+
+def _totals(
+    s: Sheet, y: float, label_x: float, value_x: float, rows: list[tuple[str, str, bool]]
+) -> float:
+    """Each (label, right-aligned value, bold) on its own line below ``y``; returns the last y."""
+    for label, value, bold in rows:
+        y += 5
+        s.text(label_x, y, label, bold=bold)
+        s.right(value_x, y, value, bold=bold)
+    return y
+
+
+def _fields(
+    s: Sheet,
+    y: float,
+    label_x: float,
+    value_x: float,
+    pairs: list[tuple[str, str]],
+    bold_labels: bool = False,
+) -> None:
+    """Header fields 4 mm apart from ``y``: labels at ``label_x``, values right-aligned at ``value_x``."""
+    for i, (label, value) in enumerate(pairs):
+        s.text(label_x, y + 4 * i, label, bold=bold_labels)
+        s.right(value_x, y + 4 * i, value)
+
+
+def _priced(net: str, rate: str) -> tuple[Decimal, Decimal, Decimal]:
+    """Net amount, its tax at ``rate`` (to the cent) and their sum: an invoice's three amounts."""
+    subtotal = D(net)
+    tax = _cents(subtotal * D(rate))
+    return subtotal, tax, subtotal + tax
+
+
+# --- Atlassian-style SaaS invoice: usage lines, a prior credit applied, "Amount due" below the total
+
+
+def write_atlassian_saas(path: Path) -> InvoiceMetadata:
+    """The total is the invoice's own total; the credit note applied to it only lowers the amount due."""
+    s = Sheet("Letter", 8)
+    s.new_page()
+    lines = [
+        ("Jira Software (Cloud) Standard", "50 users", "$7.75", D("387.50")),
+        ("Confluence (Cloud) Standard", "50 users", "$6.05", D("302.50")),
+        ("Bitbucket Pipelines build minutes (usage)", "10,000 min over 2,500 incl.", "$0.001", D("10.00")),
+    ]
+    subtotal = sum((amount for *_, amount in lines), D("0"))
+    tax = _cents(subtotal * D("0.0825"))
+    total = subtotal + tax
+    credit = D("200.00")
+    s.text(15, 18, "ATLASSIAN", bold=True, size=14)
+    s.text(15, 24, "Atlassian Pty Ltd", bold=True)
+    s.text(15, 28, "Level 6, 341 George Street, Sydney NSW 2000, Australia")
+    s.text(15, 32, "ABN 53 000 000 001")
+    s.text(140, 18, "Invoice", bold=True, size=16)
+    _fields(
+        s, 28, 120, 200,
+        [("Invoice number", "AT-198765432"), ("Invoice date", "Mar 15, 2024"), ("Due date", "Apr 14, 2024"),
+         ("Billing period", "Mar 15, 2024 - Apr 14, 2024"), ("Support entitlement number", "SEN-L19283746")],
+    )
+    s.text(15, 46, "Bill to", bold=True)
+    s.text(15, 50, "Bluebonnet Robotics Inc.")
+    s.text(15, 54, "900 Congress Ave, Austin, TX 78701, United States")
+    s.text(15, 58, "Technical contact: devops@bluebonnet.example")
+    y = _table(
+        s,
+        72,
+        [(15, "Description"), (95, "Quantity"), (-165, "Unit price"), (-200, "Amount (USD)")],
+        [[name, quantity, unit, us(amount)] for name, quantity, unit, amount in lines],
+    )
+    s.text(15, y + 2, "Usage is billed in arrears for the previous billing period.", size=6.5)
+    y = _totals(s, y + 4, 120, 200, [
+        ("Subtotal", us(subtotal, dollar="$"), False),
+        ("Sales tax (TX 8.25%)", us(tax, dollar="$"), False),
+        ("Total (USD)", us(total, dollar="$"), True),
+        ("Credit applied (CN-00412)", f"-{us(credit, dollar='$')}", False),
+        ("Amount due (USD)", us(total - credit, dollar="$"), True),
+    ])
+    s.text(15, y + 12, "Pay by card at my.atlassian.com or by wire: JPMorgan Chase, Account 000123456789, "
+           "ABA 021000021")
+    s.text(15, y + 16, "Questions? Quote your invoice number and SEN when contacting Atlassian billing.")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="AT-198765432",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 14),
+        vendor="Atlassian Pty Ltd",
+        currency="USD",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Norwegian faktura: KID, "kr" only, Sum ekskl. mva / Mva 25 % / Å betale -----------------------
+
+
+def write_norwegian_faktura(path: Path) -> InvoiceMetadata:
+    """Currency NOK: amounts print only ``kr``, the country is Norway (Org.nr … MVA, Norwegian labels)."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal, tax, total = _priced("8400.00", "0.25")
+    s.text(20, 18, "Fjordlys Regnskap AS", bold=True, size=12)
+    s.text(20, 23, "Strandgaten 18, 5013 Bergen")
+    s.text(20, 27, "Org.nr. 912 345 678 MVA")
+    s.text(150, 18, "FAKTURA", bold=True, size=14)
+    _fields(
+        s, 30, 130, 195,
+        [("Fakturanr.", "24031"), ("Fakturadato", "15.03.2024"), ("Forfallsdato", "29.03.2024"),
+         ("Kundenr.", "10087"), ("Deres ref.", "Ingrid Solberg")],
+    )
+    s.text(20, 40, "Hardanger Sjømat AS", bold=True)
+    s.text(20, 44, "Kaigaten 3")
+    s.text(20, 48, "5600 Norheimsund")
+    y = _table(
+        s,
+        64,
+        [(20, "Beskrivelse"), (-120, "Antall"), (-145, "Pris"), (-165, "Mva"), (-195, "Beløp")],
+        [
+            ["Regnskapsføring februar 2024", "12", "650,00", "25 %", "7 800,00"],
+            ["Lønnskjøring", "1", "600,00", "25 %", "600,00"],
+        ],
+    )
+    y = _totals(s, y + 2, 120, 195, [
+        ("Sum ekskl. mva", f"kr {french(subtotal)}", False),
+        ("Mva 25 %", f"kr {french(tax)}", False),
+        ("Å betale", f"kr {french(total)}", True),
+    ])
+    s.pdf.rect(18, 250, 177, 24)
+    s.text(20, 256, "Betalingsinformasjon", bold=True)
+    s.text(20, 261, "Kontonr. 1503.12.34567")
+    s.text(20, 265, "KID 2403100015")
+    s.text(90, 261, "Beløp kr")
+    s.right(140, 261, french(total))
+    s.text(90, 265, "Betalingsfrist 29.03.2024")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="24031",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 3, 29),
+        vendor="Fjordlys Regnskap AS",
+        currency="NOK",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Czech faktura – daňový doklad: Dodavatel / Odběratel, DUZP beside the issue date, Kč --------
+
+
+def write_czech_faktura(path: Path) -> InvoiceMetadata:
+    """The issue date is ``Datum vystavení``; ``Datum zdanitelného plnění`` is a tax point, not it."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal, tax, total = _priced("48500.00", "0.21")
+    s.text(20, 18, "Faktura – daňový doklad č. 2024031", bold=True, size=13)
+    s.text(20, 30, "Dodavatel:", bold=True)
+    s.text(20, 35, "Vltava Software s.r.o.", bold=True)
+    s.text(20, 39, "Na Poříčí 1041/12, 110 00 Praha 1")
+    s.text(20, 43, "IČO: 27654321   DIČ: CZ27654321")
+    s.text(20, 47, "Zapsáno v OR u MS v Praze, oddíl C, vložka 123456", size=6.5)
+    s.text(110, 30, "Odběratel:", bold=True)
+    s.text(110, 35, "Moravská strojírna a.s.", bold=True)
+    s.text(110, 39, "Hlavní 55, 602 00 Brno")
+    s.text(110, 43, "IČO: 45678901   DIČ: CZ45678901")
+    for i, (label, value) in enumerate(
+        (("Datum vystavení:", "15. 3. 2024"), ("Datum zdanitelného plnění:", "29. 2. 2024"),
+         ("Datum splatnosti:", "29. 3. 2024"), ("Forma úhrady:", "převodem"),
+         ("Variabilní symbol:", "2024031"), ("Bankovní účet:", "2801234567/2010"))
+    ):
+        s.text(20, 58 + 4 * i, label)
+        s.text(65, 58 + 4 * i, value)
+    y = _table(
+        s,
+        90,
+        [(20, "Označení dodávky"), (-115, "Množství"), (-140, "Cena za MJ"), (-155, "DPH"),
+         (-195, "Celkem bez DPH")],
+        [
+            ["Vývoj modulu skladové evidence (únor 2024)", "40 h", "1 100,00", "21 %", "44 000,00"],
+            ["Hosting a správa serveru", "1 měs.", "4 500,00", "21 %", "4 500,00"],
+        ],
+    )
+    y = _table(
+        s,
+        y + 4,
+        [(110, "Sazba"), (-150, "Základ"), (-170, "DPH"), (-195, "Celkem")],
+        [["21 %", french(subtotal), french(tax), french(total)]],
+    )
+    s.text(110, y + 4, "Celkem k úhradě", bold=True, size=10)
+    s.right(195, y + 4, f"{french(total)} Kč", bold=True, size=10)
+    s.text(20, 270, "Vystavil: Jana Dvořáková, tel. +420 777 123 456", size=6.5)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="2024031",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 3, 29),
+        vendor="Vltava Software s.r.o.",
+        currency="CZK",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Portuguese fatura: FT 2024A/153, ATCUD, NIF, ISO dates, a VAT summary table --------------------
+
+
+def write_portuguese_fatura(path: Path) -> InvoiceMetadata:
+    """The number is the document's series and number (``FT 2024A/153``); the ATCUD is a code beside it."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal, tax, total = _priced("1250.00", "0.23")
+    s.text(20, 18, "Tejo Consultoria, Lda.", bold=True, size=12)
+    s.text(20, 23, "Rua Augusta 120, 2.º, 1100-053 Lisboa")
+    s.text(20, 27, "NIF: 509876543   Capital social: 5.000,00 €")
+    s.text(140, 18, "Fatura FT 2024A/153", bold=True, size=11)
+    s.text(140, 23, "Original", size=7)
+    s.text(140, 28, "ATCUD: JFM3K7PB-153")
+    s.text(20, 40, "Exmo(s). Sr(s).", size=7)
+    s.text(20, 44, "Atlântico Hotéis, S.A.", bold=True)
+    s.text(20, 48, "Avenida da Liberdade 44, 1250-145 Lisboa")
+    s.text(20, 52, "NIF: 501234567")
+    _fields(
+        s, 40, 120, 195,
+        [("Data de emissão", "2024-03-15"), ("Data de vencimento", "2024-04-14"),
+         ("Condições de pagamento", "30 dias"), ("V/ Ref.", "Enc. 2024/0877")],
+    )
+    y = _table(
+        s,
+        66,
+        [(20, "Descrição"), (-120, "Qtd."), (-145, "Preço unit."), (-160, "IVA"), (-195, "Valor")],
+        [
+            ["Auditoria de processos de faturação", "10 h", "95,00", "23%", "950,00"],
+            ["Formação da equipa (sessão)", "2", "150,00", "23%", "300,00"],
+        ],
+    )
+    y = _table(
+        s,
+        y + 4,
+        [(20, "Resumo de IVA"), (-70, "Taxa"), (-95, "Incidência"), (-118, "Valor IVA")],
+        [["IVA normal", "23%", eu(subtotal), eu(tax)]],
+    )
+    _totals(s, y - 10, 140, 195, [
+        ("Total ilíquido", f"{eu(subtotal)} €", False),
+        ("Total IVA", f"{eu(tax)} €", False),
+        ("Total (EUR)", f"{eu(total)} €", True),
+    ])
+    s.text(20, 266, "IBAN PT50 0035 0123 0001 2345 6789 0", size=6.5)
+    s.text(20, 272, "JFM3-Processado por programa certificado n.º 2345/AT", size=6)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="FT 2024A/153",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 14),
+        vendor="Tejo Consultoria, Lda.",
+        currency="EUR",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Turkish e-Arşiv fatura: VKN / Vergi Dairesi, ETTN, KDV %20, "Ödenecek Tutar", TL ---------------
+
+
+def write_turkish_fatura(path: Path) -> InvoiceMetadata:
+    """The seller's name is printed in capitals, as e-Arşiv invoices do; the ETTN is not the number."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal, tax, total = _priced("25000.00", "0.20")
+    s.text(20, 18, "ANADOLU YAZILIM TEKNOLOJİLERİ LTD. ŞTİ.", bold=True, size=10)
+    s.text(20, 23, "Bağdat Cad. No:212 Kadıköy / İSTANBUL")
+    s.text(20, 27, "Vergi Dairesi: KADIKÖY   VKN: 0680123456")
+    s.text(20, 31, "Mersis No: 0068012345600015")
+    s.text(150, 18, "e-Arşiv Fatura", bold=True, size=11)
+    s.text(20, 42, "SAYIN", bold=True)
+    s.text(20, 46, "EGE TEKSTİL SANAYİ A.Ş.")
+    s.text(20, 50, "Atatürk Cad. No:45 Konak / İZMİR")
+    s.text(20, 54, "Vergi Dairesi: KONAK   VKN: 3250987654")
+    _fields(
+        s, 42, 125, 195,
+        [("Özelleştirme No:", "TR1.2"), ("Senaryo:", "EARSIVFATURA"), ("Fatura Tipi:", "SATIS"),
+         ("Fatura No:", "ANY2024000000153"), ("Fatura Tarihi:", "15.03.2024"),
+         ("Son Ödeme Tarihi:", "15.04.2024")],
+    )
+    s.text(20, 70, "ETTN: 7b1e4c2a-93f0-4d6e-a5b2-3c8d9e0f1a24", size=7)
+    y = _table(
+        s,
+        80,
+        [(20, "Sıra No"), (33, "Mal Hizmet"), (-98, "Miktar"), (-120, "Birim Fiyat"), (-138, "KDV Oranı"),
+         (-160, "KDV Tutarı"), (-195, "Mal Hizmet Tutarı")],
+        [
+            ["1", "Yazılım lisansı (yıllık)", "1 Adet", "20.000,00 TL", "%20", "4.000,00 TL", "20.000,00 TL"],
+            ["2", "Kurulum ve eğitim", "2 Gün", "2.500,00 TL", "%20", "1.000,00 TL", "5.000,00 TL"],
+        ],
+    )
+    _totals(s, y + 2, 110, 195, [
+        ("Mal Hizmet Toplam Tutarı", f"{eu(subtotal)} TL", False),
+        ("Toplam İskonto", "0,00 TL", False),
+        ("Hesaplanan KDV (%20)", f"{eu(tax)} TL", False),
+        ("Vergiler Dahil Toplam Tutar", f"{eu(total)} TL", False),
+        ("Ödenecek Tutar", f"{eu(total)} TL", True),
+    ])
+    s.text(20, 250, "Yalnız: OTUZBİNTÜRKLİRASI", size=7)
+    s.text(20, 254, "IBAN: TR12 0006 2000 1230 0006 2987 65", size=7)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="ANY2024000000153",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 15),
+        vendor="ANADOLU YAZILIM TEKNOLOJİLERİ LTD. ŞTİ.",
+        currency="TRY",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Mexican CFDI factura: Serie y Folio, Folio fiscal (UUID), RFC, a timestamp date, IVA 16 % -----
+
+
+def write_mexican_cfdi(path: Path) -> InvoiceMetadata:
+    """The number is the Serie y Folio, not the Folio fiscal (the SAT's UUID); the date a timestamp's."""
+    s = Sheet("Letter", 8)
+    s.new_page()
+    subtotal, tax, total = _priced("18500.00", "0.16")
+    s.text(15, 18, "Servicios Digitales del Bajío, S.A. de C.V.", bold=True, size=11)
+    s.text(15, 23, "RFC: SDB180312AB4")
+    s.text(15, 27, "Régimen fiscal: 601 General de Ley Personas Morales")
+    s.text(15, 31, "Lugar de expedición: 76000")
+    s.text(145, 18, "FACTURA", bold=True, size=14)
+    _fields(
+        s, 26, 120, 200,
+        [("Serie y Folio:", "A-1523"), ("Fecha de emisión:", "2024-03-15T10:22:31"),
+         ("Tipo de comprobante:", "I - Ingreso"), ("Moneda:", "MXN")],
+    )
+    s.text(15, 44, "Receptor", bold=True)
+    s.text(15, 48, "Comercializadora Norteña, S.A. de C.V.")
+    s.text(15, 52, "RFC: CNO150709KL2   Uso CFDI: G03 Gastos en general")
+    s.text(15, 60, "Folio fiscal (UUID): 5FB2822E-396D-4725-8521-CDC4BDD20CCF", size=7)
+    y = _table(
+        s,
+        72,
+        [(15, "Clave"), (40, "Descripción"), (-130, "Cantidad"), (-150, "Unidad"), (-175, "Valor unitario"),
+         (-200, "Importe")],
+        [
+            ["81112100", "Servicio de hospedaje web anual", "1", "E48", "12,000.00", "12,000.00"],
+            ["81111500", "Desarrollo de integración", "10", "HUR", "650.00", "6,500.00"],
+        ],
+    )
+    s.text(15, y + 7, "Importe con letra:", bold=True)
+    s.text(15, y + 11, "VEINTIÚN MIL CUATROCIENTOS SESENTA PESOS 00/100 M.N.")
+    y = _totals(s, y + 2, 140, 200, [
+        ("Subtotal", us(subtotal, dollar="$"), False),
+        ("IVA Trasladado 16%", us(tax, dollar="$"), False),
+        ("Total", us(total, dollar="$"), True),
+    ])
+    s.text(15, y + 8, "Forma de pago: 03 Transferencia electrónica   "
+           "Método de pago: PUE Pago en una sola exhibición")
+    s.text(15, 240, "Sello digital del CFDI: kQ3s9X2w...==", size=6)
+    s.text(15, 244, "Fecha y hora de certificación: 2024-03-15T10:23:05   No. de serie del certificado SAT: "
+           "00001000000505211329", size=6)
+    s.text(15, 248, "Este documento es una representación impresa de un CFDI", size=6)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="A-1523",
+        invoice_date=date(2024, 3, 15),
+        due_date=None,
+        vendor="Servicios Digitales del Bajío, S.A. de C.V.",
+        currency="MXN",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- South African tax invoice (Sage Pastel style): "Document No", R 12 345,00, "Sub Total" incl. VAT
+
+
+def write_south_african_tax_invoice(path: Path) -> InvoiceMetadata:
+    """Its ``Sub Total`` follows the VAT (it includes it): the subtotal is ``Total Exclusive``."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal, tax, total = _priced("12345.00", "0.15")
+    s.text(20, 18, "Karoo Engineering Supplies (Pty) Ltd", bold=True, size=11)
+    s.text(20, 23, "14 Voortrekker Road, Bellville, 7530")
+    s.text(20, 27, "Reg No: 2015/123456/07   VAT No: 4123456789")
+    s.text(150, 18, "TAX INVOICE", bold=True, size=13)
+    _fields(
+        s, 26, 140, 195,
+        [("Document No", "INV10482"), ("Date", "2024/03/15"), ("Your Reference", "PO-7781"),
+         ("Sales Code", "JV"), ("Page", "1")],
+    )
+    s.text(20, 40, "Customer", bold=True)
+    s.text(20, 44, "Table Bay Fabrication CC")
+    s.text(20, 48, "Unit 3, Montague Park, Montague Gardens, 7441")
+    s.text(20, 52, "Customer VAT No: 4987654321")
+    y = _table(
+        s,
+        64,
+        [(20, "Code"), (40, "Description"), (-112, "Quantity"), (-133, "Excl. Price"), (-148, "Disc %"),
+         (-164, "VAT %"), (-195, "Exclusive Total")],
+        [
+            ["SS-316-12", "Stainless flat bar 316, 12 mm", "20", "412,25", "0,00", "15,00", "8 245,00"],
+            ["WLD-ARG", "Argon cylinder refill", "5", "820,00", "0,00", "15,00", "4 100,00"],
+        ],
+    )
+    _totals(s, y + 2, 130, 195, [
+        ("Total Discount", "R 0,00", False),
+        ("Total Exclusive", f"R {french(subtotal)}", False),
+        ("Total VAT", f"R {french(tax)}", False),
+        ("Sub Total", f"R {french(total)}", False),
+        ("Grand Total", f"R {french(total)}", True),
+    ])
+    s.text(20, y + 8, "Terms: 30 days from statement")
+    s.text(20, 262, "Banking details: FNB Bellville, Acc 62123456789, Branch 250655", size=6.5)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="INV10482",
+        invoice_date=date(2024, 3, 15),
+        due_date=None,
+        vendor="Karoo Engineering Supplies (Pty) Ltd",
+        currency="ZAR",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Singapore GST tax invoice in USD, with the SGD equivalents printed as GST rules require -------
+
+
+def write_singapore_gst_usd(path: Path) -> InvoiceMetadata:
+    """Invoiced in USD: the SGD amounts are a required conversion for information, not the invoice's own."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal, tax, total = _priced("4560.00", "0.09")
+    rate = D("1.3425")
+    s.text(20, 18, "Merlion Data Pte. Ltd.", bold=True, size=12)
+    s.text(20, 23, "71 Robinson Road, #14-01, Singapore 068895")
+    s.text(20, 27, "UEN / GST Reg No: 201912345K")
+    s.text(150, 18, "TAX INVOICE", bold=True, size=13)
+    _fields(
+        s, 26, 140, 195,
+        [("Invoice No.", "MD/24/0088"), ("Date", "15/03/24"), ("Due Date", "14/04/24"), ("Terms", "30 days")],
+    )
+    s.text(20, 40, "Bill To:", bold=True)
+    s.text(20, 44, "Pacific Rim Logistics Inc.")
+    s.text(20, 48, "1 Harbor Point, Long Beach, CA 90802, USA")
+    y = _table(
+        s,
+        62,
+        [(20, "Description"), (-130, "Qty"), (-160, "Unit Price (USD)"), (-195, "Amount (USD)")],
+        [
+            ["Data pipeline maintenance, March 2024", "1", "3,600.00", "3,600.00"],
+            ["Dashboard development", "8", "120.00", "960.00"],
+        ],
+    )
+    y = _totals(s, y + 2, 120, 195, [
+        ("Sub-total", f"US$ {us(subtotal)}", False),
+        ("GST @ 9%", f"US$ {us(tax)}", False),
+        ("Total Amount Payable (USD)", f"US$ {us(total)}", True),
+    ])
+    s.text(20, y + 10, f"For GST purposes only: exchange rate USD 1 = SGD {rate}", size=7)
+    _totals(s, y + 10, 120, 195, [
+        ("Sub-total (SGD)", f"S$ {us(_cents(subtotal * rate))}", False),
+        ("GST @ 9% (SGD)", f"S$ {us(_cents(tax * rate))}", False),
+        ("Total (SGD)", f"S$ {us(_cents(total * rate))}", False),
+    ])
+    s.text(20, 262, "Please remit to DBS Bank Ltd, USD Account 072-123456-7, SWIFT DBSSSGSG", size=6.5)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="MD/24/0088",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 14),
+        vendor="Merlion Data Pte. Ltd.",
+        currency="USD",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- UAE tax invoice: bilingual English / Arabic labels, TRN, AED, a proforma it replaces ----------
+
+
+def write_uae_tax_invoice(path: Path) -> InvoiceMetadata:
+    """Its number is the tax invoice's, not the proforma's it cites; the customer's TRN is not its own."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    subtotal, tax, total = _priced("10000.00", "0.05")
+    s.text(20, 18, "Al Noor Facilities Management L.L.C.", bold=True, size=11)
+    s.text(20, 23, "Office 1204, Business Bay, Dubai, United Arab Emirates")
+    s.text(20, 27, "TRN: 100123456700003")
+    s.text(150, 18, "Tax Invoice", bold=True, size=13)
+    s.text(150, 24, "فاتورة ضريبية", bold=True, size=11)
+    for i, (label, arabic, value) in enumerate(
+        (("Invoice No.", "رقم الفاتورة", "INV-2024-0311"), ("Invoice Date", "تاريخ الفاتورة", "15-Mar-2024"),
+         ("Due Date", "تاريخ الاستحقاق", "14-Apr-2024"),
+         ("Proforma Ref.", "مرجع الفاتورة المبدئية", "PI-2024-0098"))
+    ):
+        s.text(110, 34 + 4 * i, label)
+        s.text(135, 34 + 4 * i, arabic, size=6.5)
+        s.right(195, 34 + 4 * i, value)
+    s.text(20, 38, "Bill To / العميل", bold=True)
+    s.text(20, 42, "Gulf Horizon Trading FZE")
+    s.text(20, 46, "Jebel Ali Free Zone, Dubai")
+    s.text(20, 50, "Customer TRN: 100987654300003")
+    y = _table(
+        s,
+        64,
+        [(20, "Description / الوصف"), (-125, "Qty"), (-150, "Unit Price"), (-170, "VAT 5%"),
+         (-195, "Amount AED")],
+        [
+            ["Annual HVAC maintenance contract, Q1 2024", "1", "8,500.00", "425.00", "8,500.00"],
+            ["Emergency call-out, 12 Mar 2024", "3", "500.00", "75.00", "1,500.00"],
+        ],
+    )
+    _totals(s, y + 2, 90, 195, [
+        ("Total excluding VAT / المجموع بدون الضريبة", f"AED {us(subtotal)}", False),
+        ("VAT 5% / ضريبة القيمة المضافة", f"AED {us(tax)}", False),
+        ("Total including VAT / المجموع شامل الضريبة", f"AED {us(total)}", True),
+    ])
+    s.text(20, 262, "Bank: Emirates NBD, IBAN AE07 0331 2345 6789 0123 456", size=6.5)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="INV-2024-0311",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 14),
+        vendor="Al Noor Facilities Management L.L.C.",
+        currency="AED",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Amazon marketplace invoice: "Sold by" a third-party seller, order number, shipping line ------
+
+
+def write_amazon_marketplace(path: Path) -> InvoiceMetadata:
+    """The vendor is the seller (``Sold by``), not the marketplace; the subtotal the ``Total before tax``."""
+    s = Sheet("Letter", 8)
+    s.new_page()
+    items = [
+        ("HP 67XL Black Ink Cartridge, 2 pack", 2, D("54.99")),
+        ("Ergonomic Adjustable Footrest", 1, D("89.00")),
+    ]
+    item_subtotal = sum((qty * price for _, qty, price in items), D("0"))
+    shipping = D("12.99")
+    subtotal = item_subtotal + shipping
+    tax = _cents(subtotal * D("0.08265"))
+    total = subtotal + tax
+    s.text(15, 16, "amazon business", bold=True, size=14)
+    s.text(140, 16, "Invoice", bold=True, size=16)
+    s.text(15, 26, "Sold by: Kestrel Office Supplies LLC", bold=True)
+    s.text(15, 30, "1200 Industrial Pkwy, Reno, NV 89502")
+    _fields(
+        s, 26, 120, 200,
+        [("Invoice date", "March 15, 2024"), ("Invoice #", "KST-INV-2403-1187"),
+         ("Order #", "112-4839201-7731456"), ("Order date", "March 13, 2024")],
+    )
+    s.text(15, 46, "Billing address", bold=True)
+    s.text(15, 50, "Sierra Dental Group")
+    s.text(15, 54, "455 W Plumb Ln, Reno, NV 89509")
+    s.text(110, 46, "Shipping address", bold=True)
+    s.text(110, 50, "Sierra Dental Group, Front desk")
+    s.text(110, 54, "455 W Plumb Ln, Reno, NV 89509")
+    y = _table(
+        s,
+        68,
+        [(15, "Description"), (-140, "Qty"), (-170, "Unit price"), (-200, "Amount")],
+        [[name, str(qty), us(price, dollar="$"), us(qty * price, dollar="$")] for name, qty, price in items],
+    )
+    y = _totals(s, y + 2, 120, 200, [
+        ("Item(s) subtotal", us(item_subtotal, dollar="$"), False),
+        ("Shipping & handling", us(shipping, dollar="$"), False),
+        ("Total before tax", us(subtotal, dollar="$"), False),
+        ("Sales tax (8.265%)", us(tax, dollar="$"), False),
+        ("Total", us(total, dollar="$"), True),
+        ("Paid by Visa ending in 4417", f"-{us(total, dollar='$')}", False),
+        ("Amount due", "$0.00", False),
+    ])
+    s.text(15, y + 12, "Sales tax collected by Amazon.com Services LLC as a marketplace facilitator.", size=7)
+    s.text(15, y + 16, "Amazon.com Services LLC, 410 Terry Ave N, Seattle, WA 98109", size=7)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="KST-INV-2403-1187",
+        invoice_date=date(2024, 3, 15),
+        due_date=None,
+        vendor="Kestrel Office Supplies LLC",
+        currency="USD",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- Hotel folio (Berlin, in English): nightly lines, city tax, a card payment, Balance 0.00 -------
+
+
+def write_hotel_folio(path: Path) -> InvoiceMetadata:
+    """Total = the folio's gross total (the payment settles it); subtotal and tax from its VAT summary."""
+    s = Sheet("A4", 7.5)
+    s.new_page()
+    room, breakfast = D("149.00"), D("24.00")
+    nights = [date(2024, 3, day) for day in (11, 12, 13, 14)]
+    city_tax_per_night = _cents(room / D("1.07") * D("0.075"))
+    room_gross, breakfast_gross = room * len(nights), breakfast * len(nights)
+    city_tax = city_tax_per_night * len(nights)
+    room_net, breakfast_net = _cents(room_gross / D("1.07")), _cents(breakfast_gross / D("1.19"))
+    subtotal = room_net + breakfast_net + city_tax
+    total = room_gross + breakfast_gross + city_tax
+    tax = total - subtotal
+    s.text(20, 18, "Hotel Marienhof Berlin", bold=True, size=13)
+    s.text(20, 23, "Marienstraße 21, 10117 Berlin")
+    s.text(140, 18, "INVOICE / RECHNUNG", bold=True, size=11)
+    s.text(20, 36, "Ms. Laura Chen")
+    s.text(20, 40, "Brightwater Consulting Ltd")
+    s.text(20, 44, "22 Quay Street, Dublin 2, Ireland")
+    _fields(
+        s, 30, 130, 195,
+        [("Room", "412"), ("Arrival", "11.03.24"), ("Departure", "15.03.24"),
+         ("Confirmation No.", "88217654"), ("Folio No.", "7"), ("Bill No.", "48213"), ("Cashier", "MKR"),
+         ("Invoice Date", "15.03.2024")],
+    )
+    rows = []
+    for night in nights:
+        day = night.strftime("%d.%m.%y")
+        rows += [[day, "Accommodation", eu(room), ""], [day, "Breakfast", eu(breakfast), ""],
+                 [day, "City Tax Berlin 7.5%", eu(city_tax_per_night), ""]]
+    rows.append(["15.03.24", "Visa XXXXXXXXXXXX4417", "", eu(total)])
+    columns = [(20, "Date"), (40, "Description"), (-160, "Charges EUR"), (-195, "Credits EUR")]
+    y = _table(s, 70, columns, rows, 4.5)
+    s.text(40, y + 1, "Total", bold=True)
+    s.right(160, y + 1, eu(total), bold=True)
+    s.right(195, y + 1, eu(total), bold=True)
+    s.text(40, y + 6, "Balance", bold=True)
+    s.right(195, y + 6, "0,00 EUR", bold=True)
+    _table(
+        s,
+        y + 16,
+        [(40, "VAT"), (-110, "Net"), (-135, "VAT"), (-160, "Gross")],
+        [
+            ["7 %", eu(room_net), eu(room_gross - room_net), eu(room_gross)],
+            ["19 %", eu(breakfast_net), eu(breakfast_gross - breakfast_net), eu(breakfast_gross)],
+            ["0 % (City Tax)", eu(city_tax), "0,00", eu(city_tax)],
+            ["Total", eu(subtotal), eu(tax), eu(total)],
+        ],
+        4.5,
+    )
+    s.text(20, 270, "Marienhof Hotelbetriebs GmbH · Amtsgericht Charlottenburg HRB 123456 B · "
+           "USt-IdNr. DE 812345678", size=6)
+    s.text(20, 274, "We hope you enjoyed your stay. Wir danken für Ihren Besuch.", size=6)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="48213",
+        invoice_date=date(2024, 3, 15),
+        due_date=None,
+        vendor="Hotel Marienhof Berlin",
+        currency="EUR",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+# --- US small-business invoice (QuickBooks style): tax on part of the lines, a discount, Balance due
+
+
+def write_us_partial_sales_tax(path: Path) -> InvoiceMetadata:
+    """Subtotal as printed (before the discount, as Shopify's); tax only on the lines marked taxable."""
+    s = Sheet("Letter", 8)
+    s.new_page()
+    lines = [
+        ("Website redesign (service)", 1, D("1200.00"), False),
+        ("Laptop stand", 2, D("45.00"), True),
+        ("Wireless keyboard", 3, D("60.00"), True),
+    ]
+    subtotal = sum((qty * price for _, qty, price, _ in lines), D("0"))
+    discount = _cents(subtotal * D("0.10"))
+    taxable = sum((qty * price for _, qty, price, taxed in lines if taxed), D("0")) * D("0.90")
+    tax = _cents(taxable * D("0.0825"))
+    total = subtotal - discount + tax
+    s.text(15, 18, "Lone Star Web Works", bold=True, size=13)
+    s.text(15, 23, "2100 S Lamar Blvd, Austin, TX 78704")
+    s.text(15, 27, "hello@lonestarweb.example  (512) 555-0147")
+    s.text(15, 40, "INVOICE", bold=True, size=16)
+    s.text(15, 50, "BILL TO", bold=True)
+    s.text(15, 54, "Pecan Street Bakery")
+    s.text(15, 58, "512 E 6th St, Austin, TX 78701")
+    _fields(
+        s, 50, 140, 200,
+        [("INVOICE #", "1053"), ("DATE", "03/15/2024"), ("DUE DATE", "04/14/2024"), ("TERMS", "Net 30")],
+        bold_labels=True,
+    )
+    y = _table(
+        s,
+        74,
+        [(15, "ACTIVITY"), (-130, "QTY"), (-155, "RATE"), (-185, "AMOUNT"), (190, "")],
+        [
+            [name, str(qty), us(price), us(qty * price), "T" if taxed else ""]
+            for name, qty, price, taxed in lines
+        ],
+    )
+    _totals(s, y + 2, 120, 185, [
+        ("SUBTOTAL", us(subtotal), False),
+        ("DISCOUNT 10%", f"-{us(discount)}", False),
+        ("TAXABLE SUBTOTAL", us(taxable), False),
+        ("TAX (8.25%)", us(tax), False),
+        ("TOTAL", us(total), False),
+        ("BALANCE DUE", us(total, dollar="$"), True),
+    ])
+    s.text(15, y + 6, "T = taxable item")
+    s.text(15, 250, "Thank you for your business! Pay online via the link in your email.", size=7)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="1053",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 14),
+        vendor="Lone Star Web Works",
+        currency="USD",
         subtotal=subtotal,
         tax=tax,
         total=total,
