@@ -6848,7 +6848,7 @@ def _labels(s: Sheet, cols: Sequence[float], labels: Sequence[str], right_from: 
         (s.text if k < right_from else s.right)(cols[k], y, label, bold=True)
 
 
-FRENCH_MONTHS = ("JANV", "FÉVR", "MARS", "AVR", "MAI", "JUIN", "JUIL", "AOÛT", "SEPT", "OCT", "NOV", "DÉC")
+FRENCH_CANADIAN_MONTHS = ("JANV", "FÉVR", "MARS", "AVR", "MAI", "JUIN", "JUIL", "AOÛT", "SEPT", "OCT", "NOV", "DÉC")
 
 
 # --- Desjardins (CA, French): Date / Description / Retraits / Dépôts / Solde, "05 JANV" dates, "1 234,56"
@@ -6893,7 +6893,7 @@ def write_desjardins(path: Path) -> Truth:
     s.right(cols[4], y, french(opening))
     for (day, text, amount), row in zip(items, rows, strict=True):
         y = flow.need(4.5)
-        s.text(cols[0], y, f"{day.day:02d} {FRENCH_MONTHS[day.month - 1]}")
+        s.text(cols[0], y, f"{day.day:02d} {FRENCH_CANADIAN_MONTHS[day.month - 1]}")
         s.text(cols[1], y, text)
         s.right(cols[2] if amount < 0 else cols[3], y, french(amount))
         s.right(cols[4], y, french(last_balance([row])))
