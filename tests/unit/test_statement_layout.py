@@ -1243,7 +1243,7 @@ def test_value_date_note(text: str, note: bool) -> None:
     assert is_value_date_note(text) is note
 
 
-def _small(text: str, x0: float, top: float) -> Word:
+def _note_word(text: str, x0: float, top: float) -> Word:
     """A word in a note's smaller type (6.5 points under rows of 9)."""
     return Word(text, x0, x0 + 3.6 * len(text), top, top + 6.5)
 
@@ -1259,7 +1259,7 @@ def test_a_note_in_smaller_type_under_a_transaction_is_that_row_s_detail() -> No
         line(word("02.01", 40, 115), word("Kartenzahlung", 110, 115), word("02.01", 400, 115),
              word("63,27-", 500, 115)),
         line(word("REWE", 110, 126), word("Markt", 140, 126)),
-        line(*(_small(text, 110 + 40 * k, 137) for k, text in enumerate(card))),
+        line(*(_note_word(text, 110 + 40 * k, 137) for k, text in enumerate(card))),
         line(word("05.01", 40, 150), word("Gutschrift", 110, 150), word("05.01", 400, 150),
              word("3.184,50", 490, 150)),
         line(word("Gehalt", 110, 161), word("Dezember", 150, 161)),
