@@ -165,17 +165,9 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
-    "gtbank": "the Reference column is read as the description; the Remarks column right of the balance "
-    "(the real description) and the Opening Balance row's balance are not",
-    "axis": "the TRANSACTION TOTAL line after the rows (debit and credit totals, no date) is read as a "
-    "transaction",
     "vietcombank": "the opening balance printed only in the box above the table (Số dư đầu kỳ / Opening "
     "balance) is not read",
     "absa": "the opening balance on the 'Bal Brought Forward' first row is not read",
-    "fifth_third": "Withdrawals / Debits rows (Date / Amount / Description) are read as money in, and the "
-    "beginning and ending balances in the Account Summary box are not read",
-    "dnb": "no transaction table found: Dato / Forklaring / Rentedato / Ut fra konto / Inn på konto with "
-    "'02.01' dates is not recognised",
     "bunq": "no transaction table found: rows under per-day headings carry no date and no column header",
 }
 

@@ -116,6 +116,11 @@ def line(*words: Word) -> Line:
         ("Dato", DATE),  # Danish (Danske Bank)
         ("Tekst", DESCRIPTION),
         ("Rentedato", VALUE_DATE),
+        ("Forklaring", DESCRIPTION),  # Norwegian (DNB): money out before money in
+        ("Ut fra konto", DEBIT),
+        ("Inn på konto", CREDIT),
+        ("Remarks", DESCRIPTION),  # GTBank: the description right of the balance, a Reference beside it
+        ("Reference", OTHER),
         ("Beløb", AMOUNT),
         ("Erläuterung", DESCRIPTION),  # Sparkasse
         ("Betrag Soll EUR", DEBIT),  # an amount label, then its side
@@ -807,6 +812,11 @@ def test_words_on_the_same_baseline_form_one_line() -> None:
         ("Subtotal", RowKind.TOTAL),
         ("Zwischensumme", RowKind.TOTAL),
         ("Subtotale", RowKind.TOTAL),
+        ("TRANSACTION TOTAL", RowKind.TOTAL),  # Axis: the debit and credit columns' sums
+        ("Transactions total", RowKind.TOTAL),
+        ("Saldo fra kontoutskrift 29.12.2023", RowKind.OPENING),  # Norwegian: the last statement's
+        ("Saldo i Deres favør", RowKind.CLOSING),  # Norwegian: the balance in the holder's favour
+        ("Saldo i din favør", RowKind.CLOSING),
         ("TESCO STORES", RowKind.TRANSACTION),
         ("PAYMENT BY INTERNET", RowKind.TRANSACTION),
         ("SOUSTONS TOTAL ENERGIES", RowKind.TRANSACTION),
@@ -841,6 +851,11 @@ def test_row_kind(description: str, kind: RowKind) -> None:
         ("Total other withdrawals, debits and service charges", None),
         ("Total Online and Electronic Banking Deductions", None),
         ("Deposits 1,234.00", None),
+        # Fifth Third: kinds joined by a spaced slash, the section's count and total after it
+        ("Withdrawals / Debits - 5 items totaling $1,568.58", -1),
+        ("Deposits / Credits - 3 items totaling $3,837.70", 1),
+        ("Deposits/Credits (2 items)", 1),
+        ("Withdrawals / Debits", -1),
         ("TESCO", None),
     ],
 )
@@ -1177,6 +1192,23 @@ def test_a_balance_past_a_date_s_year_or_a_count_column() -> None:
     assert {kind: amount.value for kind, amount in printed.items()} == {
         RowKind.OPENING: Decimal("2345.67"),
         RowKind.CLOSING: Decimal("9039.98"),
+    }
+
+
+def test_a_balance_whose_label_starts_with_its_date() -> None:
+    """Fifth Third's Account Summary: "01/01 Beginning Balance  $2,846.19" and "01/31 Ending
+    Balance  $5,115.31", an interest summary's figures printed right of them on the same lines."""
+    lines = [
+        line(word("01/01", 42, 110.0), word("Beginning", 62, 110.0), word("Balance", 98, 110.0),
+             word("$2,846.19", 240, 110.0), word("Interest", 312, 110.0), word("Paid", 342, 110.0),
+             word("$0.42", 550, 110.0)),
+        line(word("01/31", 42, 122.0), word("Ending", 62, 122.0), word("Balance", 90, 122.0),
+             word("$5,115.31", 240, 122.0)),
+    ]  # fmt: skip
+    printed = find_balances(lines, decimal_comma=False)
+    assert {kind: amount.value for kind, amount in printed.items()} == {
+        RowKind.OPENING: Decimal("2846.19"),
+        RowKind.CLOSING: Decimal("5115.31"),
     }
 
 

@@ -63,20 +63,21 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|(?:opis|typ) (?:transakcji|operacji)|opis|historico|aciklama"
             r"|(?:text/)?mottagare|beskrivning|keterangan|uraian(?: transaksi)?|megnevezes|kozlemeny"
             r"|tapahtuma|selite|lancamentos?|movimentac(?:ao|oes)|descricao|movimientos?|detalles?"
-            r"|popis(?: transakce| platby)?|protistrana|zprava(?: pro prijemce)?",
+            r"|popis(?: transakce| platby)?|protistrana|zprava(?: pro prijemce)?"
+            r"|forklaring|remarks?",  # Norwegian (DNB); GTBank's Remarks, right of the balance
         ),
         (SIDE, r"(?:dr|d|debit) ?/ ?(?:cr|c|credit)|(?:cr|c|credit) ?/ ?(?:dr|d|debit)"),
         (
             DEBIT,
             r"debits?|withdrawals?|money out|paid out|out|dr|dr amt|(?:debit|withdrawal) amount|belastung"
             r"|lastschrift|soll|ausgang|cargos?|debito|addebiti|uscite|dare|af|afschrijving|withdrawn"
-            r"|borc|outgoing|uttag|debet",
+            r"|borc|outgoing|uttag|debet|ut(?: fra konto)?",  # Norwegian "Ut fra konto" (DNB)
         ),
         (
             CREDIT,
             r"credits?|deposits?|money in|paid in|in|cr|cr amt|(?:credit|deposit) amount|gutschrift|haben"
             r"|eingang|abonos?|credito|accrediti|entrate|avere|bij|bijschrijving"
-            r"|alacak|incoming|insattningar?|kredit",
+            r"|alacak|incoming|insattningar?|kredit|inn(?: pa konto)?",
         ),
         (
             AMOUNT,

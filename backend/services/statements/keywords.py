@@ -73,6 +73,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^nyito egyenleg\b"  # Hungarian
                 r"|^alkusaldo\b"  # Finnish
                 r"|^pocatecni zustatek\b"  # Czech
+                r"|^saldo fra (?:forrige )?kontoutskrift\b"  # Norwegian: the last statement's balance
             ),
         ),
         (
@@ -93,6 +94,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
                 r"|^total balance$"  # a card's balance after the period (Apple Card)
                 r"|^zaro egyenleg\b|^loppusaldo\b"  # Hungarian, Finnish
                 r"|^(?:konecny|zaverecny) zustatek\b"  # Czech
+                r"|^saldo i (?:deres|din|dykkar) fav[oø]r$"  # Norwegian: the balance in the holder's favour
             ),
         ),
         (
@@ -110,6 +112,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
             r"|^(?:sub)?totaal\b"  # Dutch ("Totaal debet", "Totaal credit")
             r"|\bosszesen$"  # Hungarian ("Jóváírások összesen": credits in total)
             # a cardholder's subtotal after their name ("JOHN DOE #5678: Total Transactions")
+            r"|^transactions? totals?$"  # the sums of a table's debit and credit columns (Axis)
             r"|\btotal (?:new )?(?:transactions|charges|purchases|payments|credits|fees|interest)"
             r"(?: for this (?:period|statement))?$",
         ),
@@ -126,12 +129,17 @@ _OUT_KIND = (
     r"(?:withdrawals?|debits?|deductions|subtractions|checks|cheques|purchases"
     r"|(?:service |bank |monthly )?(?:charges|fees))"
 )
+# Between kinds: a comma (a space once normalised), "and", "&" or a slash, spaced or not.
+_JOIN = r"(?: and | & | ?/ ?| )"
+# A section heading may end in how many rows it lists and what they total ("Withdrawals / Debits
+# - 5 items totaling $1,568.58", Fifth Third; "Deposits (2 items)"), normalised to figures.
+_SECTION_COUNT = re.compile(r" \d+ items?(?: (?:totall?ing|total|for)\b[\d ]*)?$")
 _SECTIONS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (
         1,
         re.compile(
             r"^(?:deposits?|credits?|money in|paid in|receipts|incoming(?: payments)?|"
-            r"(?:payments?|deposits?) and (?:other )?(?:credits|additions)|other credits|"
+            r"(?:payments?|deposits?)(?: and | / |/)(?:other )?(?:credits|additions)|other credits|"
             r"payments received)$"
         ),
     ),
@@ -144,7 +152,7 @@ _SECTIONS: tuple[tuple[int, re.Pattern[str]], ...] = (
             r"withdrawals? and (?:other )?(?:debits|subtractions)|other debits|checks(?: paid)?|"
             r"cheques(?: paid)?|card (?:transactions|purchases)|purchases and (?:adjustments|advances)|"
             r"fees(?: charged)?|interest charged)$|"
-            rf"^(?:other )?{_OUT_KIND}(?: and | & |/| ){_OUT_KIND}(?:(?: and | & |/| ){_OUT_KIND}){{0,3}}$"
+            rf"^(?:other )?{_OUT_KIND}{_JOIN}{_OUT_KIND}(?:{_JOIN}{_OUT_KIND}){{0,3}}$"
         ),
     ),
 )
@@ -266,7 +274,7 @@ def row_kind(description: str) -> RowKind:
 
 def section_sign(line_text: str) -> int | None:
     """+1 / -1 if ``line_text`` is a section heading such as "Deposits" or "Money out", else None."""
-    text = _CONTINUED.sub("", _normalise(line_text))
+    text = _SECTION_COUNT.sub("", _CONTINUED.sub("", _normalise(line_text)))
     for sign, pattern in _SECTIONS:
         if pattern.match(text):
             return sign

@@ -288,6 +288,16 @@ def _balance_on(label: str, period: tuple[date | None, date | None], day_first: 
     return RowKind.CLOSING if end is not None and when >= end else None
 
 
+def _balance_label_kind(label: str) -> RowKind:
+    """What ``label`` names, read past a date printed before it: a summary box dates its balances
+    ("01/01 Beginning Balance", "01/31 Ending Balance", Fifth Third), the label says which they are."""
+    kind = row_kind(label)
+    first, _, rest = label.partition(" ")
+    if kind is RowKind.TRANSACTION and rest and read_date(first) is not None:
+        return row_kind(rest)
+    return kind
+
+
 def find_balances(
     lines: Sequence[Line], decimal_comma: bool, period: tuple[date | None, date | None] = (None, None),
     day_first: bool = True,
@@ -298,7 +308,7 @@ def find_balances(
     found: dict[RowKind, PrintedAmount] = {}
     weak: dict[RowKind, PrintedAmount] = {}
     for label, value in labelled_values(lines):
-        kind = row_kind(label)
+        kind = _balance_label_kind(label)
         if kind is RowKind.BALANCE:
             kind = _balance_on(label, period, day_first) or kind
         if kind in (RowKind.OPENING, RowKind.BROUGHT_FORWARD):
