@@ -168,7 +168,6 @@ NOT_YET_EXACT: dict[str, str] = {
     "vietcombank": "the opening balance printed only in the box above the table (Số dư đầu kỳ / Opening "
     "balance) is not read",
     "absa": "the opening balance on the 'Bal Brought Forward' first row is not read",
-    "bunq": "no transaction table found: rows under per-day headings carry no date and no column header",
 }
 
 

@@ -14,6 +14,7 @@ from backend.services.document_text.dates import (
     proven_day_first,
     read_date,
     read_date_cell,
+    read_day_heading,
     repaired_date_text,
 )
 
@@ -160,3 +161,26 @@ def test_a_date_column_s_cell_may_print_its_day_and_month_apart_by_a_space() -> 
     assert read_date("01 02") is None
     for text in ("12 34", "101 02", "0 5", "1 2 3", "Page 2"):
         assert read_date_cell(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tuesday 2 January 2024", date(2024, 1, 2)),  # bunq: the rows under it print no date
+        ("Monday, January 8, 2024", date(2024, 1, 8)),
+        ("Mon 8 Jan 2024", date(2024, 1, 8)),
+        ("Dienstag, 2. Januar 2024", date(2024, 1, 2)),
+        ("mardi 2 janvier 2024", date(2024, 1, 2)),
+        ("2 January 2024", date(2024, 1, 2)),
+    ],
+)
+def test_a_day_heading_reads_as_its_date(text: str, expected: date) -> None:
+    heading = read_day_heading(text)
+    assert heading is not None and heading.resolve(day_first=True) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Tuesday", "Albert Heijn 2 January 2024", "Tuesday 2 January 2024 -23.85", "12.01", "12.50"]
+)
+def test_a_line_of_more_than_a_date_is_no_day_heading(text: str) -> None:
+    assert read_day_heading(text) is None

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from backend.services.document_text.dates import RawDate
 from backend.services.document_text.layout import Line, Word, group_lines, stack
 from backend.services.document_text.money import parse_amount
 from backend.services.statements.bank_name import bank_slug
@@ -384,6 +385,52 @@ def test_a_swedish_or_indonesian_header_is_found(
     reader = TableReader()
     reader.read_page(0, [header, cells])
     assert reader.found_table and [r.money for r in reader.rows] == [money]
+
+
+def test_rows_under_day_headings_take_the_heading_s_date() -> None:
+    """bunq: no column header, rows grouped under "Tuesday 2 January 2024" printing a description
+    and a signed amount only, a purchase abroad's amount and rate on a smaller line under it; a
+    footer's "Page 1" is no row of that day."""
+    def row(text: str, amount: str, top: float) -> Line:
+        words = [word(piece, 60 + 40 * k, top) for k, piece in enumerate(text.split())]
+        return line(*words, word(amount, 520, top, width=40))
+
+    lines = [
+        line(word("Tuesday", 43, 100), word("2", 80, 100), word("January", 90, 100), word("2024", 130, 100)),
+        row("Albert Heijn 1432", "-€23.85", 115),
+        row("NS Reizigers", "-€17.40", 127),
+        line(word("Friday", 43, 145), word("5", 80, 145), word("January", 90, 145), word("2024", 130, 145)),
+        row("ACME Salaris", "€3,184.26", 160),
+        line(word("Monday", 43, 178), word("8", 80, 178), word("January", 90, 178), word("2024", 130, 178)),
+        row("Steam Purchase", "-€54.70", 193),
+        line(*(_small(text, x, 203) for text, x in (("USD", 60), ("59.99", 80), ("·", 108), ("1", 114),
+                                                  ("EUR", 120), ("=", 140), ("1.0968", 148), ("USD", 178)))),
+        row("Vattenfall", "-€142.00", 215),
+        line(word("bunq", 43, 400), word("B.V.,", 70, 400), word("Amsterdam.", 100, 400),
+             word("Page", 480, 400), word("1", 520, 400)),
+    ]  # fmt: skip
+    reader = TableReader()
+    reader.read_page(0, lines)
+    assert [(row.date_text, row.description_text, row.money) for row in reader.rows] == [
+        ("Tuesday 2 January 2024", "Albert Heijn 1432", {AMOUNT: "-€23.85"}),
+        ("Tuesday 2 January 2024", "NS Reizigers", {AMOUNT: "-€17.40"}),
+        ("Friday 5 January 2024", "ACME Salaris", {AMOUNT: "€3,184.26"}),
+        ("Monday 8 January 2024", "Steam Purchase", {AMOUNT: "-€54.70"}),
+        ("Monday 8 January 2024", "Vattenfall", {AMOUNT: "-€142.00"}),
+    ]
+    assert [row.date for row in reader.rows][::2] == [RawDate(2, 1, 2024, True), RawDate(5, 1, 2024, True),
+                                                    RawDate(8, 1, 2024, True)]  # fmt: skip
+    # one date alone over lines of figures is as likely a statement date over its summary
+    reader = TableReader()
+    summary = (("Opening balance", "€1,642.18", 115), ("Money in", "€3,196.76", 127),
+               ("Money out", "€1,505.94", 139), ("Closing balance", "€3,333.00", 151))  # fmt: skip
+    dated = line(word("31", 43, 100), word("January", 60, 100), word("2024", 100, 100))
+    reader.read_page(0, [dated, *(row(text, amount, top) for text, amount, top in summary)])
+    assert not reader.found_table
+    # without the headings, lines of a description and an amount are no table
+    reader = TableReader()
+    reader.read_page(0, [lines[1], lines[2], lines[4], lines[6], lines[8]])
+    assert not reader.found_table
 
 
 def test_a_date_column_after_the_amounts_reads_a_day_and_month_apart_by_a_space() -> None:
@@ -1066,6 +1113,7 @@ def test_period_between_the_previous_statement_and_this_one() -> None:
         ("1.09222 exchange rate", True),
         ("USD 56,99 1 EURO = 1,1035 USD", True),
         ("EUR 89.90 Kurs 0.9612", True),
+        ("USD 59.99 · 1 EUR = 1.0968 USD", True),  # bunq: a middle dot between the amount and the rate
         ("USD 15,49 KUR 29,4512", True),  # Turkish
         ("Oryginalna kwota operacji: 5,99 EUR", True),  # after a label of any wording
         # the foreign amount times the rate, the rate's label in brackets, abbreviated
@@ -1178,37 +1226,31 @@ def test_a_balance_right_aligned_in_the_column_its_label_heads() -> None:
     }
 
 
-def test_a_balance_past_a_date_s_year_or_a_count_column() -> None:
-    """Bank of America: "Beginning balance on December 1, 2023  $2,345.67" (the year is no
-    balance); Chase: "Ending Balance  13  $9,039.98" (13 is its INSTANCES column)."""
-    lines = [
-        line(word("Beginning", 50, 100.0), word("balance", 92, 100.0), word("on", 126, 100.0),
-             word("December", 138, 100.0), word("1,", 176, 100.0), word("2023", 186, 100.0),
-             word("$2,345.67", 300, 100.0)),
-        line(word("Ending", 50, 112.0), word("Balance", 84, 112.0), word("13", 250, 112.0),
-             word("$9,039.98", 300, 112.0)),
-    ]  # fmt: skip
-    printed = find_balances(lines, decimal_comma=False)
-    assert {kind: amount.value for kind, amount in printed.items()} == {
-        RowKind.OPENING: Decimal("2345.67"),
-        RowKind.CLOSING: Decimal("9039.98"),
-    }
+def _placed(top: float, text: str) -> Line:
+    """A line of words each written with its left edge: ``"Ending@50 Balance@84 $9,039.98@300"``."""
+    return line(*(word(piece, float(x), top) for piece, x in (part.rsplit("@", 1) for part in text.split())))
 
 
-def test_a_balance_whose_label_starts_with_its_date() -> None:
-    """Fifth Third's Account Summary: "01/01 Beginning Balance  $2,846.19" and "01/31 Ending
-    Balance  $5,115.31", an interest summary's figures printed right of them on the same lines."""
-    lines = [
-        line(word("01/01", 42, 110.0), word("Beginning", 62, 110.0), word("Balance", 98, 110.0),
-             word("$2,846.19", 240, 110.0), word("Interest", 312, 110.0), word("Paid", 342, 110.0),
-             word("$0.42", 550, 110.0)),
-        line(word("01/31", 42, 122.0), word("Ending", 62, 122.0), word("Balance", 90, 122.0),
-             word("$5,115.31", 240, 122.0)),
-    ]  # fmt: skip
-    printed = find_balances(lines, decimal_comma=False)
-    assert {kind: amount.value for kind, amount in printed.items()} == {
-        RowKind.OPENING: Decimal("2846.19"),
-        RowKind.CLOSING: Decimal("5115.31"),
+@pytest.mark.parametrize(
+    ("printed", "opening", "closing"),
+    [
+        # Bank of America: "Beginning balance on December 1, 2023  $2,345.67" (the year is no
+        # balance); Chase: "Ending Balance  13  $9,039.98" (13 is its INSTANCES column)
+        (("Beginning@50 balance@92 on@126 December@138 1,@176 2023@186 $2,345.67@300",
+          "Ending@50 Balance@84 13@250 $9,039.98@300"), "2345.67", "9039.98"),
+        # Fifth Third's Account Summary: the label starts with the balance's date ("01/01
+        # Beginning Balance  $2,846.19"), an interest summary's figures right of it on its line
+        (("01/01@42 Beginning@62 Balance@98 $2,846.19@240 Interest@312 Paid@342 $0.42@550",
+          "01/31@42 Ending@62 Balance@90 $5,115.31@240"), "2846.19", "5115.31"),
+    ],
+)  # fmt: skip
+def test_a_balance_label_read_past_a_date_or_a_count(
+    printed: tuple[str, ...], opening: str, closing: str
+) -> None:
+    lines = [_placed(100.0 + 12 * k, text) for k, text in enumerate(printed)]
+    assert {kind: amount.value for kind, amount in find_balances(lines, decimal_comma=False).items()} == {
+        RowKind.OPENING: Decimal(opening),
+        RowKind.CLOSING: Decimal(closing),
     }
 
 

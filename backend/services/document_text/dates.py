@@ -147,6 +147,33 @@ def read_date(text: str) -> RawDate | None:
     return None
 
 
+# Weekday names and abbreviations per language (English, German, French, Spanish, Italian, Dutch),
+# lower case: a heading "Tuesday 2 January 2024" dates the rows under it (see :func:`read_day_heading`).
+WEEKDAYS: frozenset[str] = frozenset(
+    (
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+        "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+        "mo", "di", "mi", "do", "fr", "sa", "so",
+        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+        "lunes", "martes", "miércoles", "miercoles", "jueves", "viernes", "sábado", "sabado", "domingo",
+        "lunedì", "lunedi", "martedì", "martedi", "mercoledì", "mercoledi", "giovedì", "giovedi",
+        "venerdì", "venerdi", "sabato", "domenica",
+        "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+    )
+)  # fmt: skip
+
+
+def read_day_heading(text: str) -> RawDate | None:
+    """The date a line heading one day's rows prints ("Tuesday 2 January 2024", "Monday,
+    January 8, 2024"), or ``None``: the whole line is a date, after a weekday's name if one is
+    printed; without one it must print its year (a lone "12.01" is as likely a figure)."""
+    first, _, rest = " ".join(text.split()).partition(" ")
+    weekday = first.rstrip(".,").lower() in WEEKDAYS and bool(rest)
+    raw = read_date(rest if weekday else text)
+    return raw if raw is not None and (weekday or raw.year is not None) else None
+
+
 # A day and a month printed apart by only a space ("01 02": Standard Bank's month and day, in
 # a Date column after the amounts). Two numbers in running text are rarely a date, so only a
 # cell of a column that a table's header labels as its dates is read this way.

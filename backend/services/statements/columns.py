@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from ..document_text.dates import RawDate, read_date, read_date_cell
+from ..document_text.dates import RawDate, read_date, read_date_cell, read_day_heading
 from ..document_text.layout import Line, Word, run_text, word_runs
 from ..document_text.money import has_decimal_part, is_amount, looks_like_amount_piece, side_marker
 from ..document_text.tables import CURRENCY_CODES, CURRENCY_SYMBOLS
@@ -380,13 +380,59 @@ def _headerless_row(line: Line) -> tuple[float, float, float, float, float, floa
     words = line.words
     found = leading_date_words(line)
     figure, between = words[-1], words[found:-1]
-    if not (
-        found and between and any(char.isalpha() for word in between for char in word.text)
-        and is_amount(figure.text) and has_decimal_part(figure.text)
-        and not any(is_amount(word.text) and has_decimal_part(word.text) for word in between)
-    ):
+    if not (found and _words_then_amount(between, figure)):
         return None
     return words[0].x0, words[found - 1].x1, between[0].x0, figure.x0, figure.x1, figure.bottom - figure.top
+
+
+def day_headed_columns(lines: Sequence[Line]) -> list[Column] | None:
+    """The columns of a table whose rows print no date, grouped under headings of their day
+    ("Tuesday 2 January 2024" over "Albert Heijn 1432 Amsterdam  -€23.85", bunq), if ``lines``
+    start with such a heading, else ``None``.
+
+    Among the next :data:`_UNLABELLED_LOOKAHEAD` lines, another day's heading must be printed
+    (a statement date alone over a summary's figures is no day heading) and at least
+    :data:`_HEADERLESS_MIN_ROWS` others must print words with letters, no date first,
+    and end in their only amount with decimals, their words starting and their amounts ending
+    within a word height of the first such line's: a left-aligned description and a
+    right-aligned amount column. Each heading dates the rows under it (``TableReader``).
+    """
+    if not lines or read_day_heading(lines[0].text) is None:
+        return None
+    following = lines[1 : _UNLABELLED_LOOKAHEAD + 1]
+    headed = [line for line in following if read_day_heading(line.text) is not None]
+    spans = [span for line in following if line not in headed and (span := _undated_row(line)) is not None]
+    if not headed or not spans:  # one date alone over figures is as likely a summary under its date
+        return None
+    left, _, right, height = spans[0]
+    aligned = [span for span in spans if abs(span[0] - left) <= height and abs(span[2] - right) <= height]
+    if len(aligned) < _HEADERLESS_MIN_ROWS:
+        return None
+    amount_start = min(span[1] for span in aligned)
+    return [
+        Column(DESCRIPTION, min(span[0] for span in aligned), amount_start - height),
+        Column(AMOUNT, amount_start, max(span[2] for span in aligned)),
+    ]
+
+
+def _undated_row(line: Line) -> tuple[float, float, float, float] | None:
+    """Where a line of a table without dates prints its description (x0) and amount (x0, x1), and
+    its word height; ``None`` unless it prints a word with letters, no date first, and ends in the
+    only amount with decimals it prints."""
+    figure, before = line.words[-1], line.words[:-1]
+    if leading_date_words(line) or not _words_then_amount(before, figure):
+        return None
+    return before[0].x0, figure.x0, figure.x1, figure.bottom - figure.top
+
+
+def _words_then_amount(before: Sequence[Word], figure: Word) -> bool:
+    """Whether a row's words ``before`` its last, ``figure``, print letters and no amount with
+    decimals, and ``figure`` is one: a description, then the row's only amount."""
+    return (
+        bool(before) and any(char.isalpha() for word in before for char in word.text)
+        and is_amount(figure.text) and has_decimal_part(figure.text)
+        and not any(is_amount(word.text) and has_decimal_part(word.text) for word in before)
+    )
 
 
 def leading_date_words(line: Line) -> int:

@@ -214,8 +214,9 @@ _FIGURE = r"[-+]?\d[\d.,'\u2019/]*"
 # French typography spaces the colon ("Réf. : 000123456789").
 _LABEL = r"[^\W\d][\w.'-]*(?: [^\W\d][\w.'-]*){0,2} ?:"
 # The rate's label may be in brackets, and the foreign amount times the rate ("50.00 x 1.0922
-# (exchg rate)"): neither alone makes a note, the lookahead below still asks for a currency or rate.
-_NOTE_PIECE = rf"(?:{_CURRENCY_WORD}|{_RATE_WORD}|\((?:{_RATE_WORD})\)|[x×]|{_FIGURE})"
+# (exchg rate)"), a middle dot between the two ("USD 59.99 · 1 EUR = 1.0968 USD", bunq): neither
+# alone makes a note, the lookahead below still asks for a currency or rate.
+_NOTE_PIECE = rf"(?:{_CURRENCY_WORD}|{_RATE_WORD}|\((?:{_RATE_WORD})\)|[x×·]|{_FIGURE})"
 # A line under a card transaction giving its foreign amount or exchange rate: not description.
 # Either after a label ("FOREIGN CURRENCY 22.54 USD"), or only the pieces above, one a currency
 # or rate and one a figure with a separator, in any order ("45.00 Euro", "01/02/24 EURO",

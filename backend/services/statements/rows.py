@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from statistics import median
 
-from ..document_text.dates import RawDate, read_date, repaired_date_text
+from ..document_text.dates import RawDate, read_date, read_day_heading, repaired_date_text
 from ..document_text.layout import Line, stack, typical_height
 from ..document_text.money import has_decimal_part, prints_sign
 from .columns import (
@@ -26,6 +26,7 @@ from .columns import (
     Cells,
     Column,
     ColumnLayout,
+    day_headed_columns,
     detect_header,
     headerless_columns,
     is_balance_grid_header,
@@ -195,6 +196,10 @@ class TableReader:
     _labelled_descriptions: bool = False  # a description line read so far starts with "Label:"
     _second_date_due: bool = False  # the next line may print the current row's second date
     _pending: bool = False  # under a heading of pending rows, until the next section's heading
+    # A table of rows printing no date, under headings of their day ("Tuesday 2 January 2024"):
+    # the last heading's date and its text, for the rows under it.
+    _day_headed: bool = False
+    _day: tuple[RawDate, str] | None = None
 
     @property
     def found_table(self) -> bool:
@@ -232,6 +237,7 @@ class TableReader:
                 self.sides_guessed |= any(column.side_guessed for column in columns)
                 self._layout = ColumnLayout(columns)
                 self._layout.learn(lines[skip_to:])
+                self._day_headed, self._day = False, None  # a header's rows print their dates
                 self._active, self._row, carried = True, carried, None
                 last_bottom, self._last_top = lines[skip_to - 1].bottom, None
                 continue
@@ -242,14 +248,25 @@ class TableReader:
                 self._layout.learn(lines[index:])
                 self._active, self._row, carried = True, carried, None
                 last_bottom, self._last_top = line.top, None
+            elif self._layout is None and (by_day := day_headed_columns(lines[index:])) is not None:
+                # No header printed so far, and undated rows under a day's heading start here.
+                self.header_texts.append("")
+                self._layout = ColumnLayout(by_day)
+                self._layout.learn(lines[index + 1 :])
+                self._day_headed, self._active, self._row, carried = True, True, carried, None
+                last_bottom, self._last_top = line.top, None
             elif self._layout is not None and _HEADER_DATE_WORD.search(line.text) and is_balance_grid_header(
                 line
             ):  # a grid of daily balances ends the transaction table: its dated figures are no rows
                 self._flush_leads()
                 self._layout, self._row, self._active = None, None, False
+            day = read_day_heading(line.text) if self._day_headed else None
+            if day is not None:  # the next day's rows start
+                self._flush_leads()
+                self._day, self._row = (day, " ".join(line.text.split())), None
             near = self._active and line.top - last_bottom <= gap_limit
             layout = self._layout
-            heading = sign is not None or pending is not None
+            heading = sign is not None or pending is not None or day is not None
             if not heading and layout is not None and self._read_row(layout, line, near, following):
                 self._active, last_bottom = True, line.bottom
                 # Only lines stacked clear of each other measure the pitch: an amount drawn
@@ -501,6 +518,9 @@ class TableReader:
             description = date_words + description  # not a date after all ("-1234 SHOP")
         text = " ".join(description)
         money = {role: " ".join(cells.texts[role]) for role in MONEY_ROLES if role in cells.texts}
+        if date is None and self._day is not None and any(has_decimal_part(cell) for cell in money.values()):
+            # a row under its day's heading; a footer's "Page 1" is no amount of that day
+            date, date_words = self._day[0], [self._day[1]]
         if (
             near and date is None and not money and self._details_transaction(cells, smaller=True)
             and _is_note(text) and not (self._labelled_descriptions and is_reference_note(text))
