@@ -4,8 +4,10 @@ Number grouping (space and lakh), an ISO code beside a symbol, year-first slashe
 dates with their connecting words ("15 de marzo de 2024"), a currency named in a total's label,
 French / Italian / Indian / German / Spanish / Portuguese / Polish / Swedish label vocabulary, a
 due date inside the total line, generic labels starting a column, amount columns read on their
-table's totals row ("Razem") and the currency of an Italian VAT id: each was a vendor-shaped
-invoice's miss (``tests/unit/test_vendor_shaped_invoices.py``).
+table's totals row ("Razem"), the currency of an Italian VAT id; Norwegian, Czech, Portuguese and
+Turkish labels, "kr" from a VAT registration, a VAT summary's one rate row, a series and number,
+Arabic translations beside English labels: each was a vendor-shaped invoice's miss
+(``tests/unit/test_vendor_shaped_invoices.py``).
 """
 
 from __future__ import annotations
@@ -512,3 +514,170 @@ def test_columns_naming_one_field_twice_are_no_amount_header(tmp_path: Path) -> 
     path = tmp_path / "factuur.pdf"
     sheet.save(path)
     assert extract_invoice_metadata(path).tax is None
+
+
+# --- the third vendor-shaped set: Norwegian, Czech, Portuguese, Turkish, UAE ----------------
+
+
+# Each a vendor-shaped invoice's wording, its fields all read: (lines, fields as JSON).
+_THIRD_SET_WORDINGS: dict[str, tuple[list[str], dict[str, str | None]]] = {
+    "norwegian": (
+        [
+            "Fjordlys Regnskap AS",
+            "Org.nr. 912 345 678 MVA",
+            "Fakturanr. 24031",
+            "Fakturadato 15.03.2024",
+            "Forfallsdato 29.03.2024",
+            "Sum ekskl. mva kr 8 400,00",
+            "Mva 25 % kr 2 100,00",
+            "Å betale kr 10 500,00",
+        ],
+        {
+            "invoice_number": "24031", "invoice_date": "2024-03-15", "due_date": "2024-03-29",
+            "vendor": "Fjordlys Regnskap AS", "currency": "NOK", "subtotal": "8400.00", "tax": "2100.00",
+            "total": "10500.00",
+        },
+    ),
+    "czech": (
+        [
+            "Faktura – daňový doklad č. 2024031",
+            "Datum vystavení: 15. 3. 2024",
+            "Datum zdanitelného plnění: 29. 2. 2024",
+            "Datum splatnosti: 29. 3. 2024",
+            "Variabilní symbol: 2024031",
+            "Celkem bez DPH 48 500,00 Kč",
+            "DPH 21 % 10 185,00 Kč",
+            "Celkem k úhradě 58 685,00 Kč",
+        ],
+        {
+            "invoice_number": "2024031", "invoice_date": "2024-03-15", "due_date": "2024-03-29",
+            "vendor": None, "currency": "CZK", "subtotal": "48500.00", "tax": "10185.00", "total": "58685.00",
+        },
+    ),
+    "turkish": (
+        [
+            "Fatura Tipi: SATIS",
+            "Fatura No: ANY2024000000153",
+            "Fatura Tarihi: 15.03.2024",
+            "Son Ödeme Tarihi: 15.04.2024",
+            "ETTN: 7b1e4c2a-93f0-4d6e-a5b2-3c8d9e0f1a24",
+            "Mal Hizmet Toplam Tutarı 25.000,00 TL",
+            "Toplam İskonto 0,00 TL",
+            "Hesaplanan KDV (%20) 5.000,00 TL",
+            "Vergiler Dahil Toplam Tutar 30.000,00 TL",
+            "Ödenecek Tutar 30.000,00 TL",
+        ],
+        {
+            "invoice_number": "ANY2024000000153", "invoice_date": "2024-03-15", "due_date": "2024-04-15",
+            "vendor": None, "currency": "TRY", "subtotal": "25000.00", "tax": "5000.00", "total": "30000.00",
+        },
+    ),
+    # Each English label with its Arabic translation beside it (after a '/' or before the value).
+    "bilingual": (
+        [
+            "Al Noor Facilities Management L.L.C.",
+            "TRN: 100123456700003",
+            "Tax Invoice فاتورة ضريبية",
+            "Invoice No. رقم الفاتورة INV-2024-0311",
+            "Invoice Date تاريخ الفاتورة 15-Mar-2024",
+            "Bill To / العميل",
+            "Gulf Horizon Trading FZE",
+            "Total excluding VAT / المجموع بدون الضريبة AED 10,000.00",
+            "VAT 5% / ضريبة القيمة المضافة AED 500.00",
+            "Total including VAT / المجموع شامل الضريبة AED 10,500.00",
+        ],
+        {
+            "invoice_number": "INV-2024-0311", "invoice_date": "2024-03-15", "due_date": None,
+            "vendor": "Al Noor Facilities Management L.L.C.", "currency": "AED", "subtotal": "10000.00",
+            "tax": "500.00", "total": "10500.00",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("wording", list(_THIRD_SET_WORDINGS))
+def test_third_set_wordings_are_read(tmp_path: Path, wording: str) -> None:
+    """Norwegian, Czech and Turkish labels; Arabic translations beside English ones set aside."""
+    lines, expected = _THIRD_SET_WORDINGS[wording]
+    assert _read(tmp_path, lines).to_json() == expected
+
+
+@pytest.mark.parametrize(
+    ("registration", "currency"),
+    [("Org.nr. 912 345 678 MVA", "NOK"), ("MVA-nr. NO 912345678 MVA", "NOK"), ("CVR-nr. 12345678", "DKK"),
+     ("Momsreg.nr. SE556677889901", "SEK"), ("Org.nr. 912 345 678", None), ("", None)],
+)
+def test_kr_is_the_krone_or_krona_of_the_vat_registration_printed(
+    tmp_path: Path, registration: str, currency: str | None
+) -> None:
+    """'kr' alone names three currencies: a national VAT registration tells which, nothing weaker."""
+    metadata = _read(tmp_path, ["Fakturanr. 24031", registration, "Å betale kr 10 500,00"])
+    assert (metadata.total, metadata.currency) == (Decimal("10500.00"), currency)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("kr 10 500,00", Money(Decimal("10500.00"), None, "kr")),
+     ("12 345,00 kr", Money(Decimal("12345.00"), None, "kr")),
+     ("58 685,00 Kč", Money(Decimal("58685.00"), "CZK", "Kč")),
+     ("30.000,00 TL", Money(Decimal("30000.00"), "TRY", "TL")),
+     ("AED 10,500.00", Money(Decimal("10500.00"), "AED", "AED"))],
+)
+def test_find_money_reads_currency_words_and_more_codes(text: str, expected: Money) -> None:
+    assert find_money(text) == [expected]
+    assert find_money(text)[0].printed == expected.printed
+
+
+@pytest.mark.parametrize("text", ["15. 3. 2024", "15.3.2024", "Datum vystavení: 15. 3. 2024"])
+def test_czech_dates_with_a_space_after_each_dot(text: str) -> None:
+    assert find_date(text) == date(2024, 3, 15)
+
+
+def _vat_summary_invoice(tmp_path: Path, rows: list[list[str]]) -> InvoiceMetadata:
+    """A VAT summary by rate (Sazba / Základ / DPH / Celkem) with ``rows``, then the amount to pay."""
+    sheet = Sheet("A4", 8)
+    sheet.new_page()
+    sheet.text(20, 20, "Faktura – daňový doklad č. 2024031")
+    columns = [(110, "Sazba"), (-150, "Základ"), (-170, "DPH"), (-195, "Celkem")]
+    for y, row in zip((40, 45, 50), [[title for _, title in columns], *rows], strict=False):
+        for (x, _), cell in zip(columns, row, strict=True):
+            (sheet.right if x < 0 else sheet.text)(abs(x), y, cell)
+    sheet.text(110, 62, "Celkem k úhradě")
+    sheet.right(195, 62, "58 685,00 Kč")
+    path = tmp_path / "faktura.pdf"
+    sheet.save(path)
+    return extract_invoice_metadata(path)
+
+
+def test_a_vat_summarys_only_rate_row_is_its_totals(tmp_path: Path) -> None:
+    metadata = _vat_summary_invoice(tmp_path, [["21 %", "48 500,00", "10 185,00", "58 685,00"]])
+    assert (metadata.subtotal, metadata.tax, metadata.total) == (
+        Decimal("48500.00"), Decimal("10185.00"), Decimal("58685.00"))
+
+
+def test_a_vat_summary_of_several_rates_without_a_totals_row_gives_no_amount(tmp_path: Path) -> None:
+    """Summing the rates' rows would be computing: only a printed totals row is read."""
+    metadata = _vat_summary_invoice(tmp_path, [["21 %", "40 000,00", "8 400,00", "48 400,00"],
+                                               ["12 %", "8 500,00", "1 020,00", "9 520,00"]])
+    assert (metadata.subtotal, metadata.tax) == (None, None)
+
+
+def test_a_portuguese_fatura_numbered_in_its_title_with_its_series(tmp_path: Path) -> None:
+    """'Fatura FT 2024A/153': the document type's code, its series and number, as printed."""
+    metadata = _read(tmp_path, [
+        "Fatura FT 2024A/153",
+        "ATCUD: JFM3K7PB-153",
+        "Data de emissão 2024-03-15",
+        "Total ilíquido 1.250,00 €",
+        "Total IVA 287,50 €",
+        "Total (EUR) 1.537,50 €",
+    ])
+    assert (metadata.invoice_number, metadata.subtotal, metadata.tax, metadata.total) == (
+        "FT 2024A/153", Decimal("1250.00"), Decimal("287.50"), Decimal("1537.50"))
+
+
+@pytest.mark.parametrize("line", ["Fatura de serviços", "Fatura 12", "Invoice No: Ft 2024/1"])
+def test_a_series_and_number_need_a_code_of_capitals(tmp_path: Path, line: str) -> None:
+    assert _read(tmp_path, [line, "Total 10,00 €"]).invoice_number is None
+
+

@@ -222,3 +222,39 @@ def test_a_seller_heading_without_a_name_under_it_names_nobody() -> None:
         _line(40, (57, "Sprzedawca")),
         _line(51, (57, "NIP: 525-000-12-34")),
     ) is None
+
+
+def test_a_czech_supplier_heading_beside_the_customers() -> None:
+    """Dodavatel (the supplier) and Odběratel (the customer) side by side, each over its party."""
+    assert _vendor(
+        _line(40, (43, "Dodavatel:"), (300, "Odběratel:")),
+        _line(51, (43, "Vltava Software s.r.o."), (300, "Moravská strojírna a.s.")),
+        _line(62, (43, "IČO: 27654321 DIČ: CZ27654321"), (300, "IČO: 45678901 DIČ: CZ45678901")),
+    ) == "Vltava Software s.r.o."
+
+
+def test_odberatel_is_a_recipient_label() -> None:
+    assert _vendor(
+        _line(40, (300, "Odběratel:")),
+        _line(51, (300, "Moravská strojírna a.s.")),
+        _line(90, (43, "Vltava Software s.r.o.")),
+    ) == "Vltava Software s.r.o."
+
+
+def test_a_salutation_introduces_the_recipient() -> None:
+    """Portuguese 'Exmo(s). Sr(s).' and Turkish 'SAYIN' address the customer named under them."""
+    for salutation in ("Exmo(s). Sr(s).", "Exmos. Srs.", "SAYIN", "Sayın"):
+        assert _vendor(
+            _line(40, (43, "Tejo Consultoria, Lda.")),
+            _line(51, (43, "NIF: 509876543")),
+            _line(80, (43, salutation)),
+            _line(91, (43, "Atlântico Hotéis, S.A.")),
+            _line(102, (43, "NIF: 501234567")),
+        ) == "Tejo Consultoria, Lda.", salutation
+
+
+def test_turkish_and_uppercase_legal_forms_of_several_words() -> None:
+    assert _vendor(
+        _line(40, (43, "ANADOLU YAZILIM TEKNOLOJİLERİ LTD. ŞTİ."), (300, "e-Arşiv Fatura")),
+        _line(51, (43, "Vergi Dairesi: KADIKÖY VKN: 0680123456")),
+    ) == "ANADOLU YAZILIM TEKNOLOJİLERİ LTD. ŞTİ."

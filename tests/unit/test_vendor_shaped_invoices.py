@@ -41,7 +41,8 @@ rules are in the support module's docstring). A layout the extractor does not re
 a strict xfail naming the concrete cause: which fields come out wrong, and as what, with the
 one-change copy of the layout that showed it where one did. All 12 of the first set are read
 exactly, and so are all 12 of the second (2 of them when first drawn); of the third, 2 were read
-exactly when drawn (Atlassian, Amazon).
+exactly when drawn (Atlassian, Amazon), and the Norwegian, Czech, Portuguese, Turkish and UAE ones
+are now.
 """
 
 from __future__ import annotations
@@ -97,23 +98,6 @@ WRITERS: dict[str, Callable[[Path], InvoiceMetadata]] = {
 
 # name -> why the extractor does not read it exactly yet (each a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
-    "norwegian_faktura": (
-        "only Fakturanr. is read: Fakturadato / Forfallsdato, Sum ekskl. mva / Mva 25 % / Å betale and "
-        "the kr-only NOK are not, nor the vendor (a copy labelling the date 'Invoice date' reads it; "
-        "'Total' for 'Å betale' reads the total)"
-    ),
-    "czech_faktura": (
-        "raises 'does not look like an invoice': no Czech label is read (faktura č., Datum vystavení, "
-        "Celkem k úhradě, Kč); a copy with 'Invoice No.' reads only the number"
-    ),
-    "portuguese_fatura": (
-        "number None (the title 'Fatura FT 2024A/153' carries it), vendor read as the customer below "
-        "'Exmo(s). Sr(s).' (a copy with 'Cliente:' fixes it), subtotal None (Total ilíquido)"
-    ),
-    "turkish_fatura": (
-        "raises 'does not look like an invoice': no Turkish label is read (Fatura No, Fatura Tarihi, "
-        "Ödenecek Tutar, TL); with English number and date labels the rest stays None"
-    ),
     "mexican_cfdi": (
         "number None (Serie y Folio; an 'Invoice No.:' copy reads it), vendor cut to '…, S.A.' (its 'de "
         "C.V.' dropped), currency USD from '$' despite 'Moneda: MXN'"
@@ -125,10 +109,6 @@ NOT_YET_EXACT: dict[str, str] = {
     "singapore_gst_usd": (
         "subtotal 6121.80 from the SGD 'Sub-total (SGD)' shown for information, tax None ('GST @ 9%' in "
         "US$ not read)"
-    ),
-    "uae_tax_invoice": (
-        "number, vendor, currency (AED), tax and total None; without the Arabic labels the number is "
-        "read, the rest stays None"
     ),
     "hotel_folio": (
         "number None (Bill No.), vendor the footer's operating company 'Marienhof Hotelbetriebs GmbH', "

@@ -288,7 +288,8 @@ _MONTH_WORD = alternation(MONTHS)
 # Year first, one separator throughout: ISO "2024-03-15", and "2024/03/15" (Japan, China),
 # "2024.03.15" (Korea, Hungary).
 _ISO_RE = re.compile(r"(?<!\d)(?<!\d[./-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d|[./-]\d)")
-_NUMERIC_RE = re.compile(r"(?<!\d)(?<!\d[./-])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?!\d|[./-]\d)")
+# Czech and Slovak dates print a space after each dot ("15. 3. 2024").
+_NUMERIC_RE = re.compile(r"(?<!\d)(?<!\d[./-])(\d{1,2})(\. ?|[/-])(\d{1,2})\2(\d{4}|\d{2})(?!\d|[./-]\d)")
 # Words a long date prints between its day, month and year: "15 de marzo de 2024" (Spanish,
 # Portuguese), "1 de septiembre del 2024", "15th of March 2024".
 _DATE_CONNECTORS = ("de", "del", "of")
@@ -355,7 +356,7 @@ def numeric_date_order(texts: Iterable[str], currency: str | None) -> bool | Non
     day_first_seen = month_first_seen = False
     for text in texts:
         for match in _NUMERIC_RE.finditer(text):
-            if match[2] != ".":
+            if not match[2].startswith("."):
                 day_first_seen |= int(match[1]) > 12
                 month_first_seen |= int(match[3]) > 12
     if day_first_seen != month_first_seen:
@@ -388,7 +389,7 @@ def _located(match: re.Match[str], found: date | None) -> Iterator[tuple[int, in
 def _numeric_date(match: re.Match[str], day_first: bool | None) -> date | None:
     """Resolve ``a<sep>b<sep>year``; dotted dates are always day first."""
     first, second, year = int(match[1]), int(match[3]), full_year(match[4])
-    if match[2] == "." or first > 12 or first == second:
+    if match[2].startswith(".") or first > 12 or first == second:
         day_first = True
     elif second > 12:
         day_first = False

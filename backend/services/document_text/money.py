@@ -220,11 +220,13 @@ _TEXT_NUMBER = (
     r"|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?"
     r"|\d+(?:[.,]\d{1,2})?"
 )
+# A currency in letters, as printed (case kept: "25 ft" is a length, not forints).
+_WORD = alternation(CURRENCY_SUFFIXES)
 _MONEY_RE = re.compile(
-    rf"(?<![\w.,/])(?P<sign>-\s?)?(?:(?P<code>{_CODE})\s?)?(?:(?P<symbol>{_SYMBOL})\s?)?"
+    rf"(?<![\w.,/])(?P<sign>-\s?)?(?:(?P<code>{_CODE})\s?|(?P<word>{_WORD})\.?\s)?(?:(?P<symbol>{_SYMBOL})\s?)?"
     rf"(?P<sign2>-)?(?P<number>{_TEXT_NUMBER})(?![\w%/]|[.,]\d)"
     # A trailing currency, unless it is the prefix of the next amount ("$ 112.90 $ 16.94").
-    rf"(?:\s?(?P<post>{_CODE}|{_SYMBOL})(?![A-Za-z])(?!\s?-?\d))?"
+    rf"(?:\s?(?P<post>{_CODE}|{_SYMBOL}|{_WORD})(?![A-Za-z])(?!\s?-?\d))?"
 )
 _DECIMALS_RE = re.compile(r"([.,])(\d{1,2})$")
 _NON_DIGITS = re.compile(r"\D")
@@ -310,6 +312,25 @@ def dollar_from_tax_ids(texts: Iterable[str]) -> str | None:
     return "AUD" if has_abn and any(_GST_RE.search(text) for text in texts) else None
 
 
+# VAT registrations as Norway, Denmark and Sweden print them, and the currency "kr" is there:
+# Norway's organisation number with "MVA" after it ("Org.nr. 912 345 678 MVA", "NO 912345678
+# MVA"), Denmark's CVR number ("CVR-nr. 12345678", "DK12345678"), Sweden's VAT number
+# ("SE556677889901"). An organisation number without "MVA" is no VAT registration.
+_KRONE_TAX_IDS = (
+    (re.compile(r"(?<!\d)(?:NO\s?)?\d{3}\s?\d{3}\s?\d{3}\s?MVA\b"), "NOK"),
+    (re.compile(r"\bCVR(?:-?\s?nr\.?|-nummer)?[:.]?\s*\d{8}(?!\d)|(?<![A-Za-z0-9])DK\s?\d{8}(?!\d)"), "DKK"),
+    (re.compile(r"(?<![A-Za-z0-9])SE\s?\d{10}01(?!\d)"), "SEK"),
+)
+
+
+def krone_from_tax_ids(texts: Iterable[str]) -> str | None:
+    """NOK, DKK or SEK when ``texts`` carry that country's VAT registration (and no other's), else
+    ``None``. Only for amounts printed with a bare "kr"."""
+    texts = list(texts)
+    found = {code for pattern, code in _KRONE_TAX_IDS if any(pattern.search(text) for text in texts)}
+    return found.pop() if len(found) == 1 else None
+
+
 def _money_from_match(match: re.Match[str]) -> Money | None:
     """Build a Money from a ``_MONEY_RE`` match; ``None`` if its separators are inconsistent."""
     amount = _number_to_decimal(match["number"])
@@ -319,7 +340,9 @@ def _money_from_match(match: re.Match[str]) -> Money | None:
         amount = -amount
     # An ISO code is more specific than a symbol beside it: "$174.00 AUD" is in AUD.
     post_code = match["post"] if match["post"] in CURRENCY_CODES else None
-    marker = match["code"] or post_code or match["symbol"] or match["post"]
+    marker = match["code"] or post_code or match["symbol"] or match["post"] or match["word"]
+    if marker in CURRENCY_SUFFIXES:  # a word: "Kč" is CZK, "kr" names no one currency
+        return Money(amount, CURRENCY_SUFFIXES[marker], marker)
     return Money(amount, CURRENCY_SYMBOLS.get(marker, marker) if marker else None, marker)
 
 

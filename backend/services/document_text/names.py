@@ -19,6 +19,11 @@ LEGAL_FORMS = frozenset(
         "Ltd", "Ltd.", "Limited", "Inc", "Inc.", "LLC", "LLP", "PLC", "plc", "Corp", "Corp.",
         "Corporation", "S.A.", "SA", "SAS", "SARL", "S.r.l.", "S.p.A.", "N.A.", "Oy", "AB",
         "ApS", "A/S", "ASA", "Bhd", "Bhd.", "Berhad", "K.K.", "SRL", "S.L.", "S.A.S.",
+        "AS",  # Norway's aksjeselskap ("Fjordlys Regnskap AS")
+        "s.r.o.", "a.s.",  # Czech and Slovak
+        "Lda.", "Lda",  # Portugal's limitada
+        "LTD", "LTD.", "Şti.", "ŞTİ.", "A.Ş.",  # Turkey's "Ltd. Şti." and anonim şirketi
+        "L.L.C.", "FZE", "FZCO", "FZ-LLC",  # the UAE's, free-zone companies too
     }
 )  # fmt: skip
 # Words that open a legal form of several words, as printed ("Pvt. Ltd.", "Co., Ltd.",

@@ -40,14 +40,19 @@ SYMBOL_CHARACTERS = "".join(sorted({symbol[-1] for symbol in CURRENCY_SYMBOLS}))
 CURRENCY_CODES = (
     "EUR", "USD", "GBP", "CHF", "CAD", "AUD", "NZD", "JPY", "SEK", "NOK", "DKK", "PLN", "CZK",
     "HUF", "SGD", "HKD", "INR", "ZAR", "MXN", "BRL", "CNY", "KWD", "BHD", "OMR", "JOD", "TND",
+    "AED", "TRY",
 )  # fmt: skip
 
-# Currencies printed in letters after an amount ("-1 284,50 Kč", "87,64 zł", "12 500 Ft"), with the
-# ISO 4217 code each stands for; ``None`` where the word names several ("kr": the Swedish krona,
-# the Norwegian and Danish krone). Only as a suffix: "Ft" or "lei" alone in a text names nothing.
+# Currencies printed in letters after an amount ("-1 284,50 Kč", "87,64 zł", "12 500 Ft", Turkish
+# "30.000,00 TL"), with the ISO 4217 code each stands for; ``None`` where the word names several
+# (:data:`AMBIGUOUS_KRONE`). Only beside an amount: "Ft" or "lei" alone in a text names nothing.
 CURRENCY_SUFFIXES: dict[str, str | None] = {
     "Kč": "CZK", "zł": "PLN", "Ft": "HUF", "lei": "RON", "лв": "BGN", "₴": "UAH", "kr": None,
+    "TL": "TRY",
 }  # fmt: skip
+# "kr": the Swedish krona, the Norwegian and Danish krone; Norway and Denmark print it before the
+# amount too ("kr 10 500,00"). Only a VAT registration tells which (``money.krone_from_tax_ids``).
+AMBIGUOUS_KRONE = "kr"
 
 # Currencies named in words beside a foreign amount ("45.00 Euro", "1 EURO = 1,1035 USD"). Lower case.
 CURRENCY_NAMES = (

@@ -7,6 +7,7 @@ due date from payment terms) and a field without a recognisable label and value 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -22,8 +23,9 @@ from backend.services.document_text.money import (
     currency_named_in_label,
     dollar_from_tax_ids,
     find_money,
+    krone_from_tax_ids,
 )
-from backend.services.document_text.tables import AMBIGUOUS_DOLLAR, CURRENCY_CODES
+from backend.services.document_text.tables import AMBIGUOUS_DOLLAR, AMBIGUOUS_KRONE, CURRENCY_CODES
 from backend.services.errors import InvalidInputError
 from backend.services.invoices.labels import Field, LabelHit, column_total, find_hits, own_hits, text_below
 from backend.services.invoices.model import InvoiceMetadata
@@ -36,10 +38,15 @@ T = TypeVar("T")
 # The leading run starts only where a run starts: one try per run, not per character.
 _INVOICE_NUMBER_RE = re.compile(r"(?<![\s:#])[\s:#]*([A-Za-z0-9][\w/.-]*)")
 _MIN_INVOICE_NUMBER_LENGTH = 3
+# A document's number after its type's code, as Portuguese certified software prints it (the
+# SAF-T document number): "FT 2024A/153" (a fatura of series 2024A, number 153), "FR A/12".
+_SERIES_NUMBER_RE = re.compile(r"[\s:#]*([A-Z]{2,3} [\w.-]*/\d+)(?!\S)")
 # Between an invoice number and its date on one line: at most one short word ("Fattura n. 123
 # del 15/03/2024", "Rechnung Nr. 12 vom 01.03.2024", "Invoice 123 of 15 March 2024").
 _NUMBER_DATE_LINK_RE = re.compile(r"\s*(?:[^\W\d_]{1,4}\.?\s+)?")
 _DATE_FIELDS = frozenset({Field.INVOICE_DATE, Field.DUE_DATE})
+# What joins a label to its translation: "Bill To / العميل".
+_TRANSLATION_JOINERS = frozenset({"/", "|"})
 NOT_AN_INVOICE_MESSAGE = (
     "This document does not look like an invoice: no invoice number, date or amount "
     "could be found in it. Upload an invoice PDF with selectable text."
@@ -54,7 +61,8 @@ def extract_invoice_metadata(path: str | Path) -> InvoiceMetadata:
     amount): a letter or a bank statement sent here by mistake is told so, not answered
     with a row of nulls that looks like an invoice nobody could read.
     """
-    lines = [line for _, _, page_lines in read_page_lines(path) for line in page_lines]
+    printed = (line for _, _, page_lines in read_page_lines(path) for line in page_lines)
+    lines = _without_right_to_left_words(printed)
     hits = own_hits(find_hits(lines))
     subtotal = _amount(hits, lines, Field.SUBTOTAL)
     tax = _tax(hits, lines)
@@ -88,6 +96,34 @@ def extract_invoice_metadata(path: str | Path) -> InvoiceMetadata:
     return metadata
 
 
+def _without_right_to_left_words(lines: Iterable[Line]) -> list[Line]:
+    """``lines`` without their words in a right-to-left script (Arabic, Hebrew), and without the
+    "/" or "|" that joins one to the label before it; lines left empty are dropped.
+
+    A bilingual invoice prints each label's translation beside it ("Invoice No.  رقم الفاتورة
+    INV-2024-0311", "Bill To / العميل"): set aside, the English label meets its value.
+    """
+    kept: list[Line] = []
+    for line in lines:
+        foreign = [_right_to_left(word.text) for word in line.words]
+        words = tuple(
+            word
+            for index, word in enumerate(line.words)
+            if not foreign[index]
+            and not (word.text in _TRANSLATION_JOINERS and index + 1 < len(foreign) and foreign[index + 1])
+        )
+        if words:
+            kept.append(Line(words, line.top, line.bottom, line.page))
+    return kept
+
+
+def _right_to_left(word: str) -> bool:
+    """A word written in a right-to-left script: some of its letters are, none Latin or a digit."""
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in word) and not any(
+        char.isascii() and char.isalnum() for char in word
+    )
+
+
 def _ranked(hits: Sequence[LabelHit], field: Field) -> list[list[LabelHit]]:
     """The field's hits grouped by label rank, best rank first (empty groups dropped)."""
     field_hits = [hit for hit in hits if hit.spec.field is field]
@@ -110,7 +146,11 @@ def _first_value(
 
 
 def _invoice_number(text: str) -> str | None:
-    """The invoice number at the start of ``text``, if the first token looks like one."""
+    """The invoice number at the start of ``text``: a series code and its number, else the first
+    token if it looks like one."""
+    series = _SERIES_NUMBER_RE.match(text)
+    if series:
+        return series[1]
     match = _INVOICE_NUMBER_RE.match(text)
     if not match:
         return None
@@ -211,15 +251,19 @@ def _currency(amounts: Iterable[Money | None], lines: Sequence[Line]) -> str | N
     """The currency printed with the total (else subtotal, tax), else the document's only one.
 
     A document printing no currency at all but a euro-area VAT id (an Italian fattura's
-    "P.IVA 01234567890") is in EUR, and a bare "$" beside an Australian Business Number and
-    GST is AUD: inferences from tax registrations, evidence that strong only.
+    "P.IVA 01234567890") is in EUR, a bare "$" beside an Australian Business Number and
+    GST is AUD, and a bare "kr" beside a Norwegian, Danish or Swedish VAT registration is that
+    country's krone or krona: inferences from tax registrations, evidence that strong only.
     """
     texts = [line.text for line in lines]
-    found = [money for money in amounts if money and money.currency]
+    printed = [money for money in amounts if money]
+    found = [money for money in printed if money.currency]
     if not found:
         found = [money for text in texts for money in find_money(text) if money.currency]
         if len({money.currency for money in found}) > 1:
             return None
+    if not found and printed and printed[0].printed == AMBIGUOUS_KRONE:
+        return krone_from_tax_ids(texts)
     if not found:
         return currency_from_vat_ids(texts)
     if found[0].printed == AMBIGUOUS_DOLLAR:

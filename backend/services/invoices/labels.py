@@ -62,15 +62,22 @@ _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
          "nº factura", "n° factura", "no. factura", "número de factura", "numero de factura",
          "factura nº", "factura n°", "factura no.", "número da fatura", "numero da fatura", "nº da fatura",
          "fatura nº", "fatura n°", "faktura vat nr", "faktura nr", "numer faktury", "fakturanummer",
-         "fakturanr.", *_CREDIT_NOTE_NUMBER),
-        ("^invoice",),
+         "fakturanr.",
+         "faktura č.", "daňový doklad č.", "číslo faktury", "faktura číslo",
+         "fatura no",
+         *_CREDIT_NOTE_NUMBER),
+        ("^invoice",
+         "^fatura"),
     ),
     Field.INVOICE_DATE: (
         ("invoice date", "date of invoice", "issue date", "date of issue", "rechnungsdatum",
          "factuurdatum", "datum factuur", "date d'émission", "date de facture", "date de facturation",
          "data fattura", "data documento", "data emissione", "bill date", "billing date",
          "credit note date", "date of credit note", "fecha de factura", "fecha de emisión",
-         "fecha factura", "data de emissão", "data da fatura", "data wystawienia", "fakturadatum"),
+         "fecha factura", "data de emissão", "data da fatura", "data wystawienia", "fakturadatum",
+         "fakturadato",
+         "datum vystavení",
+         "fatura tarihi", "düzenlenme tarihi"),
         ("^date", "^dated", "^datum", "^fecha"),
     ),
     Field.DUE_DATE: (
@@ -78,7 +85,10 @@ _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
          "fällig am", "fällig", "zahlbar … bis", "zahlungsziel", "vervaldatum", "uiterste betaaldatum",
          "te betalen voor", "date d'échéance", "échéance", "date limite de paiement", "scadenza",
          "data scadenza", "fecha de vencimiento", "vencimiento", "data de vencimento", "vencimento",
-         "termin płatności", "förfallodatum", "förfallodag"),
+         "termin płatności", "förfallodatum", "förfallodag",
+         "forfallsdato", "forfallsdag", "betalingsfrist",
+         "datum splatnosti", "splatnost",
+         "son ödeme tarihi", "vade tarihi"),
         ("^due",),
     ),
     Field.VENDOR: (("vendor:", "supplier:", "seller:", "lieferant:", "leverancier:"),),
@@ -89,8 +99,14 @@ _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
          "netto", "ohne mwst.", "exkl. mwst.", "totaal excl. btw", "exclusief btw", "excl. btw",
          "zonder btw", "total ht", "montant ht", "total hors taxes", "total hors tva", "imponibile",
          "totale imponibile", "total taxable value", "ex gst", "ex. gst", "excl. gst", "excluding gst",
-         "base imponible", "valor dos serviços", "exkl. moms", "summa exkl. moms"),
-        ("subtotal", "sub-total", "subtotaal", "zwischensumme"),
+         "base imponible", "valor dos serviços", "exkl. moms", "summa exkl. moms",
+         "ekskl. mva", "sum ekskl. mva",
+         "celkem bez dph", "základ daně",
+         "total ilíquido",
+         "mal hizmet toplam tutarı"),
+        ("subtotal", "sub-total", "subtotaal", "zwischensumme",
+         "základ",
+         "ara toplam"),
         ("^net",),
         # A utility bill's charges for its service: the amount its sales tax is on.
         ("electric charges", "electricity charges", "gas charges", "water charges", "energy charges"),
@@ -98,9 +114,16 @@ _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
     Field.TAX: (
         ("total tax", "total vat", "tax amount", "vat amount", "summe mwst.", "mwst.-betrag",
          "totaal btw", "btw-bedrag", "total gst", "total tva", "montant tva", "totale iva",
-         "kwota vat", "summa moms"),
+         "kwota vat", "summa moms",
+         "sum mva",
+         "celkem dph", "částka dph",
+         "total iva",
+         "hesaplanan kdv", "toplam kdv"),
         ("tax", "taxes", "vat", "sales tax", "gst", "mwst.", "mwst", "mehrwertsteuer", "umsatzsteuer", "ust.",
-         "ust", "btw", "tva", "iva", "iss", "moms"),
+         "ust", "btw", "tva", "iva", "iss", "moms",
+         "mva",
+         "dph",
+         "kdv"),
     ),
     Field.TAX_PART: (("cgst", "sgst", "utgst", "igst"),),
     Field.REGIONAL_TAX: (("pst", "qst"),),
@@ -111,16 +134,29 @@ _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
          "montant ttc", "net à payer", "totale documento", "totale fattura", "totale da pagare",
          "total inc. gst", "total inc gst", "total incl. gst", "total including gst",
          "importe total", "total factura", "valor total", "total a pagar", "do zapłaty",
-         "summa inkl. moms"),
-        ("total", "totaal", "gesamt", "summe", "totale", "summa", "totalt"),
-        ("amount due", "balance due", "total due", "zu zahlen", "te betalen", "att betala", "a pagar"),
+         "summa inkl. moms", "total including vat", "total including tax",
+         "celkem k úhradě", "k úhradě", "celkem s dph",
+         "vergiler dahil toplam tutar", "genel toplam"),
+        ("total", "totaal", "gesamt", "summe", "totale", "summa", "totalt",
+         "celkem"),
+        ("amount due", "balance due", "total due", "zu zahlen", "te betalen", "att betala", "a pagar",
+         "å betale",
+         "ödenecek tutar"),
     ),
 }
 # A table's totals row opens with one of these: under a header of amount columns ("Netto",
 # "Kwota VAT"), its amounts are the columns' totals ("Razem 1 234,00 283,82 1 517,82").
-_TOTALS_ROW_WORDS = ("razem", "total", "totals", "totaal", "totale", "summe", "summa", "suma", "gesamt")
+_TOTALS_ROW_WORDS = ("razem", "total", "totals", "totaal", "totale", "summe", "summa", "suma", "gesamt",
+                     "celkem")
+# A VAT summary by rate opens its header with the rate's column ("Sazba  Základ  DPH  Celkem"): with
+# one rate only, its one row is its totals row.
+# Not a bare "Tipo" or "Tarief": a line items' table opens with a type or an hourly rate.
+_RATE_HEADINGS = ("vat rate", "tax rate", "steuersatz", "mwst.-satz", "taux", "taux de tva", "btw-tarief",
+                  "aliquota", "aliquota iva", "tipo de iva", "taxa", "taxa de iva", "stawka", "stawka vat",
+                  "sazba", "sazba dph")
 # fmt: on
 _TOTALS_ROW = re.compile(rf"^(?:{alternation(_TOTALS_ROW_WORDS)})(?!\w)", re.IGNORECASE)
+_RATE_HEADING = re.compile(rf"^(?:{alternation(_RATE_HEADINGS)})(?!\w)", re.IGNORECASE)
 _MONEY_FIELDS = frozenset({Field.SUBTOTAL, Field.TAX, Field.TOTAL, Field.TAX_PART})
 # A row's cells are apart by more than this many word heights (a grouping space is far less).
 _CELL_GAP = 1.0
@@ -263,23 +299,41 @@ def column_total(hit: LabelHit, hits: Sequence[LabelHit], lines: Sequence[Line])
 
     ``hit`` heads one when its line holds labels of two money fields or more (a table header:
     "Netto  VAT  Kwota VAT  Brutto"; not "BTW  Prijs incl. BTW", both the tax). The totals row is
-    the first line below it on the page that opens with a totals word (:data:`_TOTALS_ROW_WORDS`)
-    and prints two amounts or more (a row of the table, not a summary line such as "Total excl.
-    VAT 100.00"); the column's amount is the run of words there that overlaps the label across
-    (right-aligned, left-aligned or centred under it). Empty otherwise: a line item's amount under
-    the header is no total.
+    found by :func:`_totals_row`; the column's amount is the run of words there that overlaps the
+    label across (right-aligned, left-aligned or centred under it). Empty otherwise: a line item's
+    amount under the header is no total.
     """
     header = {other.spec.field for other in hits if other.line_index == hit.line_index} & _MONEY_FIELDS
     if hit.spec.generic or len(header) < 2:
         return ""
-    page = lines[hit.line_index].page
-    for line in lines[hit.line_index + 1 :]:
-        if line.page != page:
-            return ""
-        if not _TOTALS_ROW.match(line.text):
-            continue
-        runs = word_runs(line, _CELL_GAP)
-        cells = [(" ".join(word.text for word in run), run[0].x0, run[-1].x1) for run in runs]
-        if sum(bool(find_money(text)) for text, _, _ in cells) >= 2:
-            return " ".join(text for text, x0, x1 in cells if x0 < hit.x1 and x1 > hit.x0)
-    return ""
+    row = _totals_row(lines, hit.line_index)
+    if row is None:
+        return ""
+    return " ".join(text for text, x0, x1 in _cells(row) if x0 < hit.x1 and x1 > hit.x0)
+
+
+def _totals_row(lines: Sequence[Line], header_index: int) -> Line | None:
+    """The totals row of the table headed by line ``header_index``, if it prints one.
+
+    The first line below the header on its page that opens with a totals word
+    (:data:`_TOTALS_ROW_WORDS`) and prints two amounts or more: a row of the table, not a summary
+    line such as "Total excl. VAT 100.00". Under a VAT summary's header (opening with the rate's
+    column, :data:`_RATE_HEADINGS`), a single row of amounts is its totals: one rate's amounts are
+    the whole's. Several rates' rows are not summed: without a totals row there is none.
+    """
+    page = lines[header_index].page
+    below = [line for line in lines[header_index + 1 :] if line.page == page]
+    if _RATE_HEADING.match(lines[header_index].text) and below and _amount_cells(below[0]) >= 2:
+        return below[0] if len(below) == 1 or _amount_cells(below[1]) < 2 else None
+    return next((line for line in below if _TOTALS_ROW.match(line.text) and _amount_cells(line) >= 2), None)
+
+
+def _cells(line: Line) -> list[tuple[str, float, float]]:
+    """A table row's cells: each run of words apart by a cell gap, with its left and right edge."""
+    runs = word_runs(line, _CELL_GAP)
+    return [(" ".join(word.text for word in run), run[0].x0, run[-1].x1) for run in runs]
+
+
+def _amount_cells(line: Line) -> int:
+    """How many of a row's cells print an amount."""
+    return sum(bool(find_money(text)) for text, _, _ in _cells(line))

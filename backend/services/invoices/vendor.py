@@ -6,12 +6,13 @@ column's text printed on the same baseline as the left's ("Linear Orbit, Inc."  
 is never read as one name. Runs in a *recipient block* are set aside first: the block a
 recipient label opens ("Bill to", "Invoice to", "Customer:", "Ship to", a utility bill's
 "Service For:", "Rechnungsempfänger", "Client :", "Kunde:", "Spett.le", a buyer's heading:
-"Nabywca", "Tomador de serviços"...), and the block holding an attention line ("Attn:",
+"Nabywca", "Tomador de serviços", "Odběratel"..., a salutation: "Exmo(s). Sr(s).", "Sayın"), and
+the block holding an attention line ("Attn:",
 "z. Hd.", "t.a.v."), which only a recipient's address prints. A block is the run and the runs
 under it in the same column, down to a blank line's gap.
 
 Then, in order of evidence: a "Vendor:"-style label; else the name heading the block under a
-seller's heading ("Sprzedawca", "Prestador de serviços"); else the first company name carrying a
+seller's heading ("Sprzedawca", "Prestador de serviços", "Dodavatel"); else the first company name carrying a
 legal form ("QualityHosting AG", "Amazon Web Services, Inc.", "Sharma Textiles Pvt. Ltd.")
 outside recipient blocks; else a run spelling the vendor's printed website ("Azure Interior"
 for www.azure-interior.com); else, when a recipient label names the customer, the first
@@ -57,20 +58,23 @@ _RECIPIENT_LABEL = re.compile(
     r"customer|recipient|"
     r"client|cliente|klant|kunde|destinataire|factur[ée]\s+[àa]|rechnungsempfänger|empfänger|"
     r"rechnungsadresse|lieferadresse|factuuradres|spett\.?\s?le|spettabile|nabywca|odbiorca|"
-    r"tomador(?:\s+d[eo]s?\s+servi[çc]os?)?|destinat[áa]rio|kund)"
+    r"tomador(?:\s+d[eo]s?\s+servi[çc]os?)?|destinat[áa]rio|kund|"
+    r"odběratel|příjemce|"
+    # A salutation addressing the customer: Portuguese "Exmo(s). Sr(s).", Turkish "Sayın".
+    r"exm[oa]s?(?:\(s\))?\.?\s*sr[as]?(?:\(s\))?\.?|sayın|sayin)"
     r"(?:\s+(?:address|adresse|details))?\s*(?::|$)",
     re.IGNORECASE,
 )
 # A run that is only one of these is a seller's heading: the issuer's name opens its block.
 _ISSUER_HEADING = re.compile(
     r"^(?:seller|supplier|sprzedawca|prestador(?:\s+d[eo]s?\s+servi[çc]os?)?|emitente|vendedor|"
-    r"leverantör|verkäufer)\s*:?$",
+    r"leverantör|verkäufer|dodavatel)\s*:?$",
     re.IGNORECASE,
 )
 # A tax id as sellers print theirs: its label, then a value holding digits.
 _TAX_ID = re.compile(
     r"\b(?:VAT|USt|UStId|USt-IdNr|Steuer-?nr|Steuernummer|MwSt|Tax\s+(?:ID|No|Reg)|TIN|EIN|GSTIN|GST\s+No|"
-    r"ABN|BTW|TVA|P\.?\s?IVA|Partita\s+IVA|NIF|CIF|Registration\s+No)\b[^\d\n]{0,20}\d",
+    r"ABN|BTW|TVA|P\.?\s?IVA|Partita\s+IVA|NIF|CIF|Registration\s+No|TRN)\b[^\d\n]{0,20}\d",
     re.IGNORECASE,
 )
 # A run opening with one of these is the recipient's attention line ("Attn: Accounts Payable").
@@ -204,10 +208,12 @@ def _legal_entity(parties: Sequence[_Run], runs: Sequence[_Run]) -> str | None:
 
 
 def _names_in(run: _Run) -> Iterator[str]:
-    """Each "<Name> <legal form>" in ``run``, the name within the run."""
+    """Each "<Name> <legal form>" in ``run``, the name within the run: up to a form's last word
+    ("LTD. ŞTİ.", a form of two that are each one, is one name)."""
     words = [word.text for word in run.words]
-    for position, word in enumerate(words):
-        if word.rstrip(",;") in LEGAL_FORMS:
+    forms = [word.rstrip(",;") in LEGAL_FORMS for word in words]
+    for position, is_form in enumerate(forms):
+        if is_form and not (position + 1 < len(forms) and forms[position + 1]):
             name = _name_before(words[: position + 1])
             if name:
                 yield " ".join(name)
