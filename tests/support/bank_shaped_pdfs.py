@@ -6848,7 +6848,9 @@ def _labels(s: Sheet, cols: Sequence[float], labels: Sequence[str], right_from: 
         (s.text if k < right_from else s.right)(cols[k], y, label, bold=True)
 
 
-FRENCH_CANADIAN_MONTHS = ("JANV", "FÉVR", "MARS", "AVR", "MAI", "JUIN", "JUIL", "AOÛT", "SEPT", "OCT", "NOV", "DÉC")
+FRENCH_CANADIAN_MONTHS = (
+    "JANV", "FÉVR", "MARS", "AVR", "MAI", "JUIN", "JUIL", "AOÛT", "SEPT", "OCT", "NOV", "DÉC",
+)
 
 
 # --- Desjardins (CA, French): Date / Description / Retraits / Dépôts / Solde, "05 JANV" dates, "1 234,56"
