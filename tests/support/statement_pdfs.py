@@ -106,6 +106,8 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from tests.support.joined_pdfs import join_pdfs
+
 # --------------------------------------------------------------------------- truth
 
 
@@ -1757,35 +1759,26 @@ def write_bundle(path: Path, seeds: Sequence[int]) -> list[StatementTruth]:
     statement is rendered on its own pages and the pages are joined. Returns each statement's
     truth, in document order.
     """
-    import pypdfium2  # the PDF joiner; the statements are drawn by fpdf2 as always
-
     spec, first = random_layout(seeds[0])
     truths: list[StatementTruth] = []
-    bundle = pypdfium2.PdfDocument.new()
-    try:
-        for index, seed in enumerate(seeds):
-            scenario = first
-            if truths:
-                previous, own = truths[-1], random_layout(seed)[1]
-                # Every grammar layout prints its period and closing balance.
-                assert previous.period_end is not None and previous.closing_balance is not None
-                start = previous.period_end + timedelta(days=1)
-                scenario = replace(
-                    own, period_start=start, period_end=start + (own.period_end - own.period_start),
-                    opening=previous.closing_balance, decimals=first.decimals,  # the account's currency
-                )
-            part = Path(path).with_name(f"{Path(path).stem}.part{index}.pdf")
-            drafts = generate_transactions(scenario, scenario.transaction_count)
-            truths.append(render_statement(part, f"bundle_{seed}", spec, scenario, drafts))
-            source = pypdfium2.PdfDocument(part)
-            try:
-                bundle.import_pages(source)
-            finally:
-                source.close()
-            part.unlink()
-        bundle.save(str(path))
-    finally:
-        bundle.close()
+    parts: list[Path] = []
+    for index, seed in enumerate(seeds):
+        scenario = first
+        if truths:
+            previous, own = truths[-1], random_layout(seed)[1]
+            # Every grammar layout prints its period and closing balance.
+            assert previous.period_end is not None and previous.closing_balance is not None
+            start = previous.period_end + timedelta(days=1)
+            scenario = replace(
+                own, period_start=start, period_end=start + (own.period_end - own.period_start),
+                opening=previous.closing_balance, decimals=first.decimals,  # the account's currency
+            )
+        parts.append(Path(path).with_name(f"{Path(path).stem}.part{index}.pdf"))
+        drafts = generate_transactions(scenario, scenario.transaction_count)
+        truths.append(render_statement(parts[-1], f"bundle_{seed}", spec, scenario, drafts))
+    join_pdfs(Path(path), parts)
+    for part in parts:
+        part.unlink()
     return truths
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..document_text.layout import read_page_lines
+from ..document_text.layout import Line, read_page_lines
 from ..pdf_words import TextLayer
-from .assemble import assemble
+from .bundle import read_statements
 from .hints import parser_hints
 from .models import ParsedStatement
-from .rows import TableReader
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -37,10 +36,11 @@ def parse_statement(
             to the user.
     """
     hints = parser_hints(date_order, decimal)
-    reader = TableReader()
-    page_count = 0
-    for index, page_count, lines in read_page_lines(path, layer):
-        reader.read_page(index, lines)
-        if on_page is not None:
-            on_page(index + 1, page_count)
-    return assemble(reader, page_count, hints)
+
+    def pages() -> Iterator[list[Line]]:
+        for index, page_count, lines in read_page_lines(path, layer):
+            yield lines
+            if on_page is not None:
+                on_page(index + 1, page_count)
+
+    return read_statements(pages(), hints)

@@ -4,8 +4,8 @@ Reading a page's words is what costs (~all of :func:`parse_statement`'s time); t
 into rows is cheap but carries state from page to page (the table's columns, a description
 continued on the next page, the usual line pitch, the section being read). So a part reads
 only the words and lines of its pages (:func:`read_part`, JSON-able), and the merge feeds
-every page's lines, in page order, through the very :class:`TableReader` and
-:func:`assemble` of the serial parse (:func:`merge_parts`): the result is the serial one.
+every page's lines, in page order, through the very :func:`~.bundle.read_statements` of the
+serial parse (:func:`merge_parts`): the result is the serial one.
 
 The one piece of word-level state that crosses pages is :class:`PageWordReader`'s
 "spaceless text layer" switch, which a page may turn on for every later page. A part does
@@ -23,10 +23,9 @@ from typing import Any
 from ..document_text.layout import UNICODE_NORM, Line, PageWordReader, Word, group_lines
 from ..errors import InvalidInputError
 from ..pdf_words import NO_TEXT, TextLayer, iter_page_words
-from .assemble import assemble
+from .bundle import read_statements
 from .hints import parser_hints
 from .models import ParsedStatement
-from .rows import TableReader
 
 
 def part_ranges(pages: int, per_part: int) -> list[range]:
@@ -95,15 +94,15 @@ def merge_parts(
     ordered = sorted(pages, key=lambda page: page.index)
     if [page.index for page in ordered] != list(range(page_total)):
         raise ValueError(f"parts cover pages {[page.index for page in ordered]}, not 0..{page_total - 1}")
-    reader = TableReader()
+    if not any(page.has_words for page in ordered):
+        raise InvalidInputError(NO_TEXT)
+    page_lines: list[list[Line]] = []
     spaceless = False
     for page in ordered:
         spaceless = spaceless or page.turns_spaceless
-        lines = page.spaceless_lines if spaceless and page.spaceless_lines is not None else page.lines
-        reader.read_page(page.index, lines)
-    if not any(page.has_words for page in ordered):
-        raise InvalidInputError(NO_TEXT)
-    return assemble(reader, page_total, hints)
+        split = page.spaceless_lines if spaceless else None
+        page_lines.append(page.lines if split is None else split)
+    return read_statements(page_lines, hints)
 
 
 # Lines as JSON: [top, bottom, [word, ...]], a word [text, x0, x1, top, bottom, [piece, ...]].
