@@ -22,9 +22,12 @@ library inflates a stream; then each page is read by PDFium unless
 in which case pdfplumber reads that page. Measured on the samples (docs/performance.md): every
 generated layout is read by PDFium whole; of the real samples' 32 pages, 6.
 
-Either layer's words lose any control character (a NUL a ToUnicode map gave a glyph) and lone
-surrogate here, before anything reads or stores them; PDFium's two halves of a character past
-U+FFFF are joined into it (``pdfium_words``).
+Either layer's words drawn more than once over themselves (fake bold: a word drawn two or three
+times a fraction of a point apart) are kept once here (:func:`_without_overprints`): PDFium's
+text page drops a text object that repeats one of the five before it, pdfplumber keeps every
+copy, and neither is the text. Either layer's words lose any control character (a NUL a
+ToUnicode map gave a glyph) and lone surrogate here, before anything reads or stores them;
+PDFium's two halves of a character past U+FFFF are joined into it (``pdfium_words``).
 """
 
 from __future__ import annotations
@@ -63,6 +66,12 @@ _PDFIUM_SHARE_OF_LIMIT = 4
 # where SQLite kept it, and the CSV and QIF exports then carried it. Also lone surrogates
 # (a ToUnicode map giving half of a UTF-16 pair), which neither store can encode.
 _UNSTORABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# A word with an earlier one's text whose box lies within this many word heights of it, and at
+# most this many points, is the same word drawn again (fake bold strokes: 0.2-0.5 pt at 8-10 pt);
+# two printed words of the same text lie at least a glyph's width apart.
+_OVERPRINT, _OVERPRINT_MAX = 0.15, 2.0
+_CELL = 10 * _OVERPRINT_MAX  # points: earlier words are looked up in a grid of such cells
+
 
 
 def _caused_by(error: BaseException, *kinds: type[BaseException]) -> bool:
@@ -157,6 +166,42 @@ def _storable(words: Words) -> Words:
     return kept
 
 
+def _near_cells(position: float, reach: float) -> tuple[int, ...]:
+    """The grid cells within ``reach`` of ``position`` on one axis: its own, or it and a neighbour."""
+    cell = int(position // _CELL)
+    offset = position - cell * _CELL
+    if offset < reach:
+        return cell - 1, cell
+    return (cell, cell + 1) if offset > _CELL - reach else (cell,)
+
+
+def _drawn_over(word: dict[str, Any], drawn: dict[tuple[str, int, int], list[dict[str, Any]]]) -> bool:
+    """Whether ``word`` repeats one of ``drawn`` (by text and grid cell) within its reach."""
+    text, x0, top = word["text"], word["x0"], word["top"]
+    reach = min((word["bottom"] - top) * _OVERPRINT, _OVERPRINT_MAX)
+    for column in _near_cells(x0, reach):
+        for row in _near_cells(top, reach):
+            for other in drawn.get((text, column, row), ()):
+                if abs(x0 - other["x0"]) <= reach and abs(top - other["top"]) <= reach:
+                    return True
+    return False
+
+
+def _without_overprints(words: Words) -> Words:
+    """``words`` without those that repeat an earlier word drawn over it (fake bold), whichever
+    layer read them. Per word, not per glyph: a copy drawn over a word starts left of its last
+    glyph, so both layers always give it as a word of its own. Earlier words are looked up by
+    text and grid cell, so a page repeating one word thousands of times costs no more than any."""
+    drawn: dict[tuple[str, int, int], list[dict[str, Any]]] = {}
+    kept = []
+    for word in words:
+        if not _drawn_over(word, drawn):
+            cell = (word["text"], int(word["x0"] // _CELL), int(word["top"] // _CELL))
+            drawn.setdefault(cell, []).append(word)
+            kept.append(word)
+    return kept
+
+
 def iter_page_words(
     path: str | Path,
     unicode_norm: UnicodeNorm | None = None,
@@ -192,7 +237,7 @@ def iter_page_words(
                             words = page.extract_words(**EXTRACT_WORDS_OPTIONS)
                     finally:
                         page.close()  # drops the page's cached objects
-                words = _storable(words)
+                words = _without_overprints(_storable(words))
                 saw_text = saw_text or bool(words)
                 yield index, page_count, words
     finally:

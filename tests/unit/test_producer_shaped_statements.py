@@ -39,10 +39,6 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
-    "golden1_crystal": "fake bold drawn glyph by glyph (each glyph three times, 0.3 pt apart): "
-    "no transaction table found (either quirk alone reads exactly)",
-    "metro_landscape": "fake bold headings on a /Rotate 90 page: no transaction table found (either quirk "
-    "alone reads exactly)",
     "santander_cl_jasper": "CLP without decimals: 48.230 read as 48.230 (the dot as a decimal "
     "point), balances of most rows then dropped",
 }

@@ -23,6 +23,7 @@ from backend.services.document_text.layout import UNICODE_NORM
 from backend.services.errors import InvalidInputError
 from backend.services.pdf_words import EXTRACT_WORDS_OPTIONS, iter_page_words
 from backend.services.pdfium_words import NotLikePdfplumber, page_words
+from tests.support.producer_shaped_pdfs import Cell, Geometry, Producer, write_raw
 from tests.support.statement_pdfs import LAYOUTS, write_random_layout
 from tests.unit.test_bank_shaped_statements import WRITERS as BANK_SHAPES
 from tests.unit.test_real_statements import STATEMENTS_DIR
@@ -179,3 +180,25 @@ def test_a_generated_statement_is_read_by_pdfium_alone(
     with pytest.raises(InvalidInputError) as refused:  # the reader's message for any failed read
         _all_words(tmp_path / "statement.pdf", "pdfplumber")
     assert "pdfplumber read a page" in str(refused.value.__cause__)
+
+
+@pytest.mark.parametrize("glyphs", ["line", "glyph"])
+@pytest.mark.parametrize("layer", ["pdfium", "pdfplumber"])
+def test_fake_bold_words_are_read_once_by_either_layer(glyphs: str, layer: str, tmp_path: Path) -> None:
+    """Fake bold: a word drawn three times, 0.3 pt apart. PDFium's text page drops a text object
+    repeating one of the five before it, pdfplumber keeps every copy: the reader keeps one, so
+    both layers give each word once, whether a cell is one ``Tj`` or one ``Tj`` per glyph (one
+word a cell: a layer without space glyphs is split into words above, in ``document_text``)."""
+    cells = [
+        Cell(40, 100, "Date", bold=True),
+        Cell(100, 100, "Description", bold=True),
+        Cell(400, 100, "Balance", bold=True, right=True),
+        Cell(40, 112, "01/02/2024"),
+        Cell(100, 112, "SAFEWAY"),
+        Cell(400, 112, "3,100.45", right=True),
+    ]
+    path = tmp_path / f"fake_bold_{glyphs}.pdf"
+    write_raw(path, [cells], Producer(glyphs=glyphs, fake_bold=True), Geometry())
+    (words,) = _all_words(path, layer)
+    expected = ["Date", "Description", "Balance", "01/02/2024", "SAFEWAY", "3,100.45"]
+    assert [w["text"] for w in words] == expected
