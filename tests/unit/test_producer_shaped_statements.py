@@ -38,10 +38,7 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 }
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
-NOT_YET_EXACT: dict[str, str] = {
-    "santander_cl_jasper": "CLP without decimals: 48.230 read as 48.230 (the dot as a decimal "
-    "point), balances of most rows then dropped",
-}
+NOT_YET_EXACT: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", shaped_cases(WRITERS, NOT_YET_EXACT))

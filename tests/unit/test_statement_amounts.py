@@ -152,6 +152,26 @@ def test_decimal_separator_from_evidence() -> None:
     assert not uses_decimal_comma(["12.345", "1,234.567"])  # three decimals: no vote either way
 
 
+def test_amounts_without_decimals_grouped_by_dots_read_the_dot_as_thousands() -> None:
+    """Pesos print no decimals ("48.230", "1.236.080"): no amount ends in two decimals to tell
+    the separator, but a dot read as a decimal point cannot read "1.236.080", where a dot
+    read as thousands reads every amount; three decimals (KWD) read only with a decimal point."""
+    pesos = ["48.230", "1.236.080", "150.000", "998.668", "990"]
+    assert uses_decimal_comma(pesos)
+    assert parse_amount("48.230", uses_decimal_comma(pesos)) == PrintedAmount(Decimal("48230"))
+    assert not uses_decimal_comma(["48.230", "1,236.080", "0.500"])  # dinars: a comma group
+    assert not uses_decimal_comma(["48.230", "150.000"])  # both read: no evidence, decimal point
+
+
+def test_the_currency_s_minor_units_decide_amounts_without_two_decimals() -> None:
+    """ISO 4217: yen, won and pesos have no minor unit, dinars three: "48.230" is 48230 yen and
+    48.230 dinars, whatever else the amounts show."""
+    assert uses_decimal_comma(["48.230", "150.000"], minor_units=0)
+    assert not uses_decimal_comma(["48.230", "150.000"], minor_units=3)
+    assert not uses_decimal_comma(["48,230", "150,000"], minor_units=0)  # commas group: a decimal point
+    assert uses_decimal_comma(["1.234,56", "12,00"], minor_units=3)  # two decimals still decide
+
+
 @pytest.mark.parametrize(
     ("word", "expected"),
     [

@@ -166,6 +166,31 @@ def test_american_dates_one_date_per_day_and_page_without_header(tmp_path: Path)
     assert (statement.bank_source, statement.account_last4) == ("acme", "6789")
 
 
+@pytest.mark.parametrize(("currency", "first"), [("CLP", Decimal("-48230")), ("KWD", Decimal("-48.230"))])
+def test_the_currency_s_minor_units_read_amounts_without_two_decimals(
+    currency: str, first: Decimal, tmp_path: Path
+) -> None:
+    """Every amount one dot and three digits: pesos (no minor unit) group thousands with the dot,
+    dinars (three decimals) print fils after it; the header's currency tells which."""
+    page = [
+        [(15, "Acme Bank", "L")],
+        [(15, "Statement period: 01/03/2024 to 31/03/2024", "L")],
+        [],
+        [(15, "Date", "L"), (45, "Description", "L"), (140, f"Amount {currency}", "L"),
+         (175, "Balance", "L")],  # fmt: skip
+        _row("01/03/2024", "Opening balance", "", "512.310"),
+        _row("04/03/2024", "ENEL DISTRIBUCION", "-48.230", "464.080"),
+        _row("05/03/2024", "JUMBO LA REINA", "-87.412", "376.668"),
+        _row("08/03/2024", "TRANSFERENCIA", "150.000", "526.668"),
+    ]
+    statement = parse_statement(_draw(tmp_path / "units.pdf", [page]))
+    scale = first / Decimal("-48230")
+    assert [row.amount for row in statement.transactions] == [
+        first, Decimal("-87412") * scale, Decimal("150000") * scale
+    ]
+    assert statement.balance_check == "ok" and statement.currency == currency
+
+
 def test_two_line_header_sections_and_amount_on_last_wrapped_line(tmp_path: Path) -> None:
     """A header printed on two lines, "Money in" / "Money out" sections giving the sign of an unsigned
     Amount column, the date after the amounts, and a wrapped row whose amount is on its last line."""

@@ -196,13 +196,24 @@ def decimal_tails(samples: Iterable[str]) -> tuple[list[str], list[str]]:
     return comma, dot
 
 
-def uses_decimal_comma(samples: Iterable[str]) -> bool:
+def uses_decimal_comma(samples: Iterable[str], minor_units: int | None = None) -> bool:
     """Decide a document's decimal separator from the amounts it prints.
 
-    Counts amounts ending in ``,dd`` against those ending in ``.dd``; a tie means a decimal point.
+    Counts amounts ending in ``,dd`` against those ending in ``.dd``; a tie means a decimal
+    point. Where none does (a currency without cents: pesos, yen; or with three decimals:
+    dinars), a dot is a thousands separator (read as with a decimal comma) when the currency
+    has no minor unit (``minor_units`` 0, ISO 4217) and amounts print dots; else when that
+    reading reads every amount and a decimal point does not ("1.236.080", "1.234,567").
     """
+    samples = [sample.strip() for sample in samples]
     comma, dot = decimal_tails(samples)
-    return len(comma) > len(dot)
+    if comma or dot:
+        return len(comma) > len(dot)
+    if minor_units == 0:
+        return any("." in sample for sample in samples)
+    return all(parse_amount(sample, decimal_comma=True) is not None for sample in samples) and any(
+        parse_amount(sample) is None for sample in samples
+    )
 
 
 # ---------------------------------------------------------------- amounts in running text

@@ -41,7 +41,11 @@ CURRENCY_CODES = (
     "EUR", "USD", "GBP", "CHF", "CAD", "AUD", "NZD", "JPY", "SEK", "NOK", "DKK", "PLN", "CZK",
     "HUF", "SGD", "HKD", "INR", "ZAR", "MXN", "BRL", "CNY", "KWD", "BHD", "OMR", "JOD", "TND",
     "AED", "TRY",
+    "CLP", "KRW",
 )  # fmt: skip
+# ISO 4217 minor units of the currencies above that have not two: how many decimals their
+# amounts print (none: "48.230" is 48230 pesos; three: 48.230 dinars).
+MINOR_UNITS = {"JPY": 0, "KRW": 0, "CLP": 0, "KWD": 3, "BHD": 3, "OMR": 3, "JOD": 3, "TND": 3}
 
 # Currencies printed in letters after an amount ("-1 284,50 Kč", "87,64 zł", "12 500 Ft", Turkish
 # "30.000,00 TL"), with the ISO 4217 code each stands for; ``None`` where the word names several

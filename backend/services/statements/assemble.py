@@ -38,6 +38,7 @@ from itertools import pairwise
 from ..document_text.dates import looks_like_date, proven_day_first
 from ..document_text.layout import Line
 from ..document_text.money import PrintedAmount, decimal_tails, parse_amount, uses_decimal_comma
+from ..document_text.tables import MINOR_UNITS
 from ..errors import InvalidInputError
 from .bank_name import bank_slug, find_bank_name
 from .columns import AMOUNT, BALANCE, CREDIT, DEBIT
@@ -448,8 +449,14 @@ def assemble(reader: TableReader, page_count: int, hints: ParserHints = _NO_HINT
     lines = reader.text_lines
     warnings: list[str] = []
     money_texts = [text for row in rows for text in row.money.values()]
+    bank_name = find_bank_name(lines)
+    currency = find_currency(
+        reader.header_texts, money_texts, [line.text for line in lines], reader.foreign_notes, bank_name
+    )
     decimal_comma = (
-        hints.decimal_comma if hints.decimal_comma is not None else uses_decimal_comma(money_texts)
+        hints.decimal_comma
+        if hints.decimal_comma is not None
+        else uses_decimal_comma(money_texts, MINOR_UNITS.get(currency or ""))
     )
     american = looks_american(money_texts + [line.text for line in lines])
     day_first = _date_order(rows, lines, american, hints, warnings)
@@ -460,10 +467,6 @@ def assemble(reader: TableReader, page_count: int, hints: ParserHints = _NO_HINT
     amount_texts = [text for row in rows for role, text in row.money.items() if role != BALANCE]
     signs_printed = _prints_negative_amounts(amount_texts, decimal_comma)
     card = looks_like_card_statement(lines)
-    bank_name = find_bank_name(lines)
-    currency = find_currency(
-        reader.header_texts, money_texts, [line.text for line in lines], reader.foreign_notes, bank_name
-    )
     if pending:
         warnings.append(pending_rows_warning(len(pending), _printed(pending[0])))
     parts = split_statements(rows, lines, day_first, decimal_comma)
