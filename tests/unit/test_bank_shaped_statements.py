@@ -164,11 +164,7 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 }
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
-NOT_YET_EXACT: dict[str, str] = {
-    "vietcombank": "the opening balance printed only in the box above the table (Số dư đầu kỳ / Opening "
-    "balance) is not read",
-    "absa": "the opening balance on the 'Bal Brought Forward' first row is not read",
-}
+NOT_YET_EXACT: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", shaped_cases(WRITERS, NOT_YET_EXACT))

@@ -788,6 +788,8 @@ def test_words_on_the_same_baseline_form_one_line() -> None:
         ("Beginning balance", RowKind.OPENING),
         ("Balance brought forward", RowKind.BROUGHT_FORWARD),
         ("BALANCE B/F", RowKind.BROUGHT_FORWARD),
+        ("Bal Brought Forward", RowKind.BROUGHT_FORWARD),  # "Bal", as "Opening Bal"
+        ("BAL CARRIED FORWARD", RowKind.CARRIED_FORWARD),
         ("Balance carried forward", RowKind.CARRIED_FORWARD),
         ("Closing balance", RowKind.CLOSING),
         ("New balance", RowKind.CLOSING),
@@ -1251,6 +1253,24 @@ def test_a_balance_label_read_past_a_date_or_a_count(
     assert {kind: amount.value for kind, amount in find_balances(lines, decimal_comma=False).items()} == {
         RowKind.OPENING: Decimal(opening),
         RowKind.CLOSING: Decimal(closing),
+    }
+
+
+def test_a_balance_label_printed_in_two_languages_is_read_by_either() -> None:
+    """Vietcombank: "Số dư đầu kỳ / Opening balance  18,450,000": the label in the local
+    language, then a slash and the same label in English; either one names the balance."""
+    lines = [
+        line(word("Số", 34, 91.0), word("dư", 45, 91.0), word("đầu", 56, 91.0), word("kỳ", 71, 91.0),
+             word("/", 82, 91.0), word("Opening", 86, 91.0), word("balance", 118, 91.0),
+             word("18,450,000", 215, 91.0)),
+        line(word("Closing", 34, 102.0), word("balance", 66, 102.0), word("/", 98, 102.0),
+             word("Số", 103, 102.0), word("dư", 114, 102.0), word("cuối", 125, 102.0),
+             word("kỳ", 142, 102.0), word("36,629,000", 215, 102.0)),
+    ]  # fmt: skip
+    printed = find_balances(lines, decimal_comma=False)
+    assert {kind: amount.value for kind, amount in printed.items()} == {
+        RowKind.OPENING: Decimal("18450000"),
+        RowKind.CLOSING: Decimal("36629000"),
     }
 
 

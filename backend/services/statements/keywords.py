@@ -41,7 +41,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
         (
             RowKind.BROUGHT_FORWARD,
             (
-                r"^(?:balance )?(?:brought forward|b/f|b/fwd|bfwd|brought fwd)\b"
+                r"^(?:balance |bal )?(?:brought forward|b/f|b/fwd|bfwd|brought fwd)\b"
                 r"|^balance forward\b"
                 r"|^ubertrag (?:von|aus)\b|^solde reporte\b|^suma anterior\b|^saldo van vorige\b"
                 r"|^(?:saldo )?riportato\b|^riporto\b"
@@ -49,7 +49,7 @@ _ROW_KINDS: tuple[tuple[RowKind, re.Pattern[str]], ...] = tuple(
         ),
         (
             RowKind.CARRIED_FORWARD,
-            r"^(?:balance )?(?:carried forward|c/f|c/fwd|cfwd|carried fwd)\b"
+            r"^(?:balance |bal )?(?:carried forward|c/f|c/fwd|cfwd|carried fwd)\b"
             r"|^ubertrag auf\b|^solde a reporter\b|^suma y sigue\b|^saldo naar volgende\b"
             r"|^(?:saldo )?a riportare\b"
             r"|^nakli yekun\b",

@@ -77,6 +77,9 @@ _STACKED_GAP = 0.6
 # else is printed for that label.
 _COUNT_OR_YEAR = re.compile(r"^\d{1,4}$")
 _DOLLAR = re.compile(r"(?<![A-Za-z])\$|\bUSD\b")
+# A slash between spaces: a label printed in two languages ("B/F" is one word, "Debits/Credits"
+# one label).
+_TRANSLATIONS = re.compile(r"\s/\s")
 
 
 def _groups(line: Line) -> list[list[Word]]:
@@ -288,10 +291,16 @@ def _balance_on(label: str, period: tuple[date | None, date | None], day_first: 
     return RowKind.CLOSING if end is not None and when >= end else None
 
 
-def _balance_label_kind(label: str) -> RowKind:
-    """What ``label`` names, read past a date printed before it: a summary box dates its balances
-    ("01/01 Beginning Balance", "01/31 Ending Balance", Fifth Third), the label says which they are."""
+def _label_kind(label: str) -> RowKind:
+    """What a label names, in any of the languages it is printed in, one after the other
+    between slashes ("Số dư đầu kỳ / Opening balance", Vietcombank; "Solde / Balance"), and read
+    past a date printed before it: a summary box dates its balances ("01/01 Beginning Balance",
+    "01/31 Ending Balance", Fifth Third), the label says which they are."""
     kind = row_kind(label)
+    for translation in _TRANSLATIONS.split(label)[1:] if kind is RowKind.TRANSACTION else ():
+        kind = row_kind(translation)
+        if kind is not RowKind.TRANSACTION:
+            break
     first, _, rest = label.partition(" ")
     if kind is RowKind.TRANSACTION and rest and read_date(first) is not None:
         return row_kind(rest)
@@ -308,7 +317,7 @@ def find_balances(
     found: dict[RowKind, PrintedAmount] = {}
     weak: dict[RowKind, PrintedAmount] = {}
     for label, value in labelled_values(lines):
-        kind = _balance_label_kind(label)
+        kind = _label_kind(label)
         if kind is RowKind.BALANCE:
             kind = _balance_on(label, period, day_first) or kind
         if kind in (RowKind.OPENING, RowKind.BROUGHT_FORWARD):
