@@ -258,3 +258,47 @@ def test_turkish_and_uppercase_legal_forms_of_several_words() -> None:
         _line(40, (43, "ANADOLU YAZILIM TEKNOLOJİLERİ LTD. ŞTİ."), (300, "e-Arşiv Fatura")),
         _line(51, (43, "Vergi Dairesi: KADIKÖY VKN: 0680123456")),
     ) == "ANADOLU YAZILIM TEKNOLOJİLERİ LTD. ŞTİ."
+
+
+def test_a_legal_form_of_several_words_is_read_to_its_end() -> None:
+    """Mexico's 'S.A. de C.V.' and Germany's 'GmbH & Co. KG' each open with a legal form of its own."""
+    assert _vendor(
+        _line(40, (43, "Servicios Digitales del Bajío, S.A. de C.V.")), _line(51, (43, "RFC: SDB180312AB4")),
+    ) == "Servicios Digitales del Bajío, S.A. de C.V."
+    assert _vendor(_line(40, (43, "Müller Logistik GmbH & Co. KG"))) == "Müller Logistik GmbH & Co. KG"
+
+
+def _folio(*footer: Line, letterhead_size: float = 13) -> str | None:
+    """A hotel folio: its name in large type at the top, its guest below, its operator in small print."""
+    return _vendor(
+        _line(40, (57, "Hotel Marienhof Berlin"), (400, "INVOICE / RECHNUNG"), size=letterhead_size),
+        _line(60, (57, "Marienstraße 21, 10117 Berlin")),
+        _line(96, (57, "Ms. Laura Chen")),
+        _line(108, (57, "Brightwater Consulting Ltd")),
+        _line(125, (57, "22 Quay Street, Dublin 2, Ireland")),
+        _line(468, (57, "Total 679,44 54,32 733,76")),
+        *footer,
+    )
+
+
+def test_the_letterhead_name_wins_over_the_operating_company_in_the_footer() -> None:
+    assert _folio(
+        _line(761, (57, "Marienhof Hotelbetriebs GmbH · HRB 123456 B · USt-IdNr. DE 812345678"), size=6),
+    ) == "Hotel Marienhof Berlin"
+
+
+def test_a_letterhead_in_body_type_is_no_evidence_over_the_footers_company() -> None:
+    assert _folio(
+        _line(761, (57, "Marienhof Hotelbetriebs GmbH · HRB 123456 B · USt-IdNr. DE 812345678"), size=6),
+        letterhead_size=8,
+    ) == "Marienhof Hotelbetriebs GmbH"
+
+
+def test_a_footer_company_also_printed_above_the_footer_keeps_its_full_name() -> None:
+    """Azure's shape: 'Microsoft' large at the top, 'Microsoft Corporation' under it and in the footer."""
+    assert _vendor(
+        _line(40, (43, "Microsoft"), (300, "Invoice"), size=14),
+        _line(56, (43, "Microsoft Corporation")),
+        _line(382, (43, "Total $2,556.04")),
+        _line(738, (43, "Microsoft Corporation · Federal Tax ID 91-1144442 · Page 1 of 1"), size=6),
+    ) == "Microsoft Corporation"

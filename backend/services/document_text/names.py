@@ -18,7 +18,7 @@ LEGAL_FORMS = frozenset(
         "GmbH", "AG", "eG", "KG", "KGaA", "UG", "SE", "e.K.", "B.V.", "BV", "N.V.", "NV",
         "Ltd", "Ltd.", "Limited", "Inc", "Inc.", "LLC", "LLP", "PLC", "plc", "Corp", "Corp.",
         "Corporation", "S.A.", "SA", "SAS", "SARL", "S.r.l.", "S.p.A.", "N.A.", "Oy", "AB",
-        "ApS", "A/S", "ASA", "Bhd", "Bhd.", "Berhad", "K.K.", "SRL", "S.L.", "S.A.S.",
+        "ApS", "A/S", "ASA", "Bhd", "Bhd.", "Berhad", "K.K.", "SRL", "S.L.", "S.A.S.", "C.V.",
         "AS",  # Norway's aksjeselskap ("Fjordlys Regnskap AS")
         "s.r.o.", "a.s.",  # Czech and Slovak
         "Lda.", "Lda",  # Portugal's limitada
@@ -26,10 +26,11 @@ LEGAL_FORMS = frozenset(
         "L.L.C.", "FZE", "FZCO", "FZ-LLC",  # the UAE's, free-zone companies too
     }
 )  # fmt: skip
-# Words that open a legal form of several words, as printed ("Pvt. Ltd.", "Co., Ltd.",
-# "Pte. Ltd.", "Sdn. Bhd.", "GmbH & Co. KG"); compared without a trailing comma.
+# Words that open a legal form of several words, or join its parts, as printed ("Pvt. Ltd.",
+# "Co., Ltd.", "Pte. Ltd.", "Sdn. Bhd.", "GmbH & Co. KG", Mexico's "S.A. de C.V."); compared
+# without a trailing comma.
 LEGAL_FORM_OPENERS = frozenset(
-    {"Pvt.", "Pvt", "Private", "Pte.", "Pte", "Pty.", "Pty", "(Pty)", "Co.", "Sdn.", "Sdn", "&"}
+    {"Pvt.", "Pvt", "Private", "Pte.", "Pte", "Pty.", "Pty", "(Pty)", "Co.", "Sdn.", "Sdn", "&", "de"}
 )
 # Words that end an organisation's name without being a legal form ("Summit Card Services",
 # "TD Canada Trust", "Kestrel Building Society"), lower case.

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from backend.services.document_text.layout import Line, Word
+from backend.services.document_text.money import find_money
 from backend.services.document_text.names import LEGAL_FORM_OPENERS, LEGAL_FORMS
 from backend.services.invoices.labels import Field, LabelHit, find_hits
 
@@ -121,7 +123,7 @@ def find_vendor(lines: Sequence[Line], hits: Sequence[LabelHit]) -> str | None:
     return (
         _labelled_vendor(hits)
         or _headed_vendor(runs, recipients)
-        or _legal_entity(parties, runs)
+        or _issuer_entity(parties, runs, first_page)
         or _website_name(first_page, parties)
         or _name_above_recipient(runs, recipients)
     )
@@ -189,8 +191,40 @@ def _headed_vendor(runs: Sequence[_Run], recipients: set[_Run]) -> str | None:
     return None
 
 
-def _legal_entity(parties: Sequence[_Run], runs: Sequence[_Run]) -> str | None:
-    """The first "<Name> <legal form>" outside recipient blocks: the seller's if it shows.
+def _issuer_entity(parties: Sequence[_Run], runs: Sequence[_Run], lines: Sequence[Line]) -> str | None:
+    """The issuer's company name (:func:`_legal_entity`), unless it is printed only in the
+    footer's small print under a letterhead: a company there is the operator behind the name the
+    issuer goes by (a hotel's "Hotelbetriebs GmbH" under "Hotel Marienhof Berlin"), and the
+    letterhead, printed larger than the body at the top, names the issuer as it presents itself."""
+    entity = _legal_entity(parties, runs)
+    if entity is None:
+        return None
+    run, name = entity
+    body = _body_height(runs)
+    last_amount = max((line.bottom for line in lines if find_money(line.text)), default=-math.inf)
+    small_print = [other for other in parties if other.height < body and other.top > last_amount]
+    named_above = any(name in other.text for other in parties if other not in small_print)
+    if run in small_print and not named_above:
+        return _letterhead(parties, body) or name
+    return name
+
+
+def _body_height(runs: Sequence[_Run]) -> float:
+    """The height of the type most of the page's words are printed in."""
+    heights = Counter(round(word.bottom - word.top, 1) for run in runs for word in run.words)
+    return heights.most_common(1)[0][0]
+
+
+def _letterhead(parties: Sequence[_Run], body: float) -> str | None:
+    """The page's first run printed larger than its body (after a title such as "INVOICE"),
+    when it reads as a name."""
+    large = sorted((run for run in parties if run.height > body), key=lambda run: (run.top, run.x0))
+    first = next((run for run in large if not _is_title(run)), None)
+    return first.text if first is not None and _name_like(first) else None
+
+
+def _legal_entity(parties: Sequence[_Run], runs: Sequence[_Run]) -> tuple[_Run, str] | None:
+    """The first "<Name> <legal form>" outside recipient blocks, with its run: the seller's if it shows.
 
     The seller prints its tax id (VAT, USt-IdNr., GSTIN, P.IVA...) in its own block or
     after its name; among several unlabelled companies, the first that does wins, else the
@@ -203,20 +237,27 @@ def _legal_entity(parties: Sequence[_Run], runs: Sequence[_Run]) -> str | None:
     for run, name in entities:
         block = _block(run, [other for other in runs if other not in recipients], upwards=False)
         if any(_TAX_ID.search(member.text) for member in block):
-            return name
-    return entities[0][1]
+            return run, name
+    return entities[0]
 
 
 def _names_in(run: _Run) -> Iterator[str]:
-    """Each "<Name> <legal form>" in ``run``, the name within the run: up to a form's last word
-    ("LTD. ŞTİ.", a form of two that are each one, is one name)."""
+    """Each "<Name> <legal form>" in ``run``, the name within the run; a legal form is read to
+    its end ("S.A. de C.V.", "GmbH & Co. KG"), never cut at the form its first word is; two forms in a row
+    ("LTD. ŞTİ.") are one."""
     words = [word.text for word in run.words]
-    forms = [word.rstrip(",;") in LEGAL_FORMS for word in words]
-    for position, is_form in enumerate(forms):
-        if is_form and not (position + 1 < len(forms) and forms[position + 1]):
+    for position, word in enumerate(words):
+        if word.rstrip(",;") in LEGAL_FORMS and not _form_goes_on(words[position + 1 :]):
             name = _name_before(words[: position + 1])
             if name:
                 yield " ".join(name)
+
+
+def _form_goes_on(after: Sequence[str]) -> bool:
+    """Whether the words after a legal form continue it: joining words if any, then another legal form."""
+    rest = [word.rstrip(",;") for word in after]
+    joined = next((index for index, word in enumerate(rest) if word not in LEGAL_FORM_OPENERS), len(rest))
+    return joined < len(rest) and rest[joined] in LEGAL_FORMS
 
 
 def _name_before(words: Sequence[str]) -> list[str]:
@@ -300,9 +341,14 @@ def _name_like(run: _Run) -> bool:
         return False
     if find_hits([Line(run.words, run.top, run.bottom)]):
         return False  # "Total", "Date": a field's label
-    if all(text.lower().strip(".") in _DOCUMENT_TITLES for text in texts):
+    if _is_title(run):
         return False
     return all(_LETTER.search(text) or text in {"&", "-", "+"} for text in texts)
+
+
+def _is_title(run: _Run) -> bool:
+    """A run of a document's title words only ("Tax Invoice", "INVOICE / RECHNUNG")."""
+    return all(word.text.lower().strip(".") in _DOCUMENT_TITLES | _SEPARATORS | {"/"} for word in run.words)
 
 
 def _squash(text: str) -> str:
