@@ -615,6 +615,43 @@ def test_kr_is_the_krone_or_krona_of_the_vat_registration_printed(
     assert (metadata.total, metadata.currency) == (Decimal("10500.00"), currency)
 
 
+# --- the third set's shapes: other number labels, currencies and totals that must add up ---------
+
+
+@pytest.mark.parametrize(
+    ("line", "number"),
+    [("Document No INV10482", "INV10482"), ("Bill No. 48213", "48213"), ("Serie y Folio: A-1523", "A-1523")],
+)
+def test_document_bill_and_serie_y_folio_number_labels(tmp_path: Path, line: str, number: str) -> None:
+    metadata = _read(tmp_path, ["Folio No. 7", "Confirmation No. 88217654", line, "Total 100.00"])
+    assert metadata.invoice_number == number
+
+
+def test_a_fiscal_folio_or_a_folio_number_is_no_invoice_number(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, [
+        "Folio fiscal (UUID): 5FB2822E-396D-4725-8521-CDC4BDD20CCF", "Folio No. 7", "Total 100.00",
+    ])
+    assert metadata.invoice_number is None
+
+
+def test_total_exclusive_is_the_subtotal_and_r_is_the_rand(tmp_path: Path) -> None:
+    """Sage Pastel's totals: 'Total Exclusive', then a 'Sub Total' after the VAT that includes it."""
+    metadata = _read(tmp_path, [
+        "Document No INV10482", "Total Discount R 0,00", "Total Exclusive R 12 345,00",
+        "Total VAT R 1 851,75", "Sub Total R 14 196,75", "Grand Total R 14 196,75",
+    ])
+    assert (metadata.currency, metadata.subtotal, metadata.tax, metadata.total) == (
+        "ZAR", Decimal("12345.00"), Decimal("1851.75"), Decimal("14196.75"))
+
+
+def test_a_subtotal_that_already_includes_the_tax_is_not_the_subtotal(tmp_path: Path) -> None:
+    """Of two subtotals, the one under which subtotal + tax = total is the amount before tax."""
+    metadata = _read(tmp_path, [
+        "Invoice No. 42", "Subtotal 1,000.00", "VAT 15% 150.00", "Subtotal 1,150.00", "Total 1,150.00",
+    ])
+    assert metadata.subtotal == Decimal("1000.00")
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("kr 10 500,00", Money(Decimal("10500.00"), None, "kr")),
@@ -681,3 +718,71 @@ def test_a_series_and_number_need_a_code_of_capitals(tmp_path: Path, line: str) 
     assert _read(tmp_path, [line, "Total 10,00 €"]).invoice_number is None
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Total R 1 234,50", [Money(Decimal("1234.50"), "ZAR")]),
+     ("Paid R1,234.50", [Money(Decimal("1234.50"), "ZAR")]),
+     ("Total R$ 1.234,50", [Money(Decimal("1234.50"), "BRL")])],
+)
+def test_r_before_an_amount_is_the_rand(text: str, expected: list[Money]) -> None:
+    assert find_money(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Room R 12", "BAR 12.00", "Ref R12"])
+def test_r_before_a_number_without_decimals_or_inside_a_word_is_no_rand(text: str) -> None:
+    assert all(money.currency != "ZAR" for money in find_money(text))
+
+
+def test_amounts_in_another_currency_than_the_total_are_for_information(tmp_path: Path) -> None:
+    """A Singapore invoice in US$ prints its SGD equivalents below: the invoice's own are in US$."""
+    metadata = _read(tmp_path, [
+        "Invoice No. MD/24/0088", "Sub-total US$ 4,560.00", "GST @ 9% US$ 410.40",
+        "Total Amount Payable (USD) US$ 4,970.40", "For GST purposes only: exchange rate USD 1 = SGD 1.3425",
+        "Sub-total (SGD) S$ 6,121.80", "GST @ 9% (SGD) S$ 550.96", "Total (SGD) S$ 6,672.76",
+    ])
+    assert (metadata.currency, metadata.subtotal, metadata.tax, metadata.total) == (
+        "USD", Decimal("4560.00"), Decimal("410.40"), Decimal("4970.40"))
+
+
+@pytest.mark.parametrize(
+    ("lines", "currency"),
+    [(["Moneda: MXN", "Subtotal $18,500.00", "Total $21,460.00"], "MXN"),
+     (["Currency: EUR", "Subtotal 100,00", "Total 119,00"], "EUR"),
+     (["Currency: EUR", "Total 119,00 GBP"], "GBP"),  # a code printed with the total wins
+     (["Moneda: pesos", "Total $21,460.00"], "USD")],  # only a code names a currency
+)
+def test_a_printed_currency_field_names_the_currency_of_bare_amounts(
+    tmp_path: Path, lines: list[str], currency: str
+) -> None:
+    assert _read(tmp_path, ["Invoice No. 42", *lines]).currency == currency
+
+
+def test_the_unit_of_an_exchange_rate_is_no_amount() -> None:
+    assert find_money("exchange rate USD 1 = SGD 1.3425") == []
+    assert find_money("Total USD 1.00") == [Money(Decimal("1.00"), "USD")]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        pytest.param(  # QuickBooks: the share of the lines a sales tax is on is no subtotal
+            ["INVOICE # 1053", "SUBTOTAL 1,470.00", "DISCOUNT 10% -147.00", "TAXABLE SUBTOTAL 243.00",
+             "TAX (8.25%) 20.05", "TOTAL 1,343.05"],
+            ("1470.00", "20.05", "1343.05"), id="taxable-subtotal",
+        ),
+        pytest.param(  # a hotel folio: charges and credits on its first Total, then its VAT summary's
+            ["Bill No. 48213", "Total 733,76 733,76", "Balance 0,00 EUR", "VAT Net VAT Gross",
+             "7 % 557,01 38,99 596,00", "Total 679,44 54,32 733,76"],
+            ("679.44", "54.32", "733.76"), id="net-tax-gross-row",
+        ),
+        pytest.param(  # three amounts that do not add up are no net / tax / gross row
+            ["Invoice No. 42", "Total 2.00 5.00 10.00"], (None, None, "2.00"), id="row-not-adding-up",
+        ),
+    ],
+)
+def test_subtotal_tax_and_total_as_printed(
+    tmp_path: Path, lines: list[str], expected: tuple[str | None, ...]
+) -> None:
+    metadata = _read(tmp_path, lines)
+    amounts = (metadata.subtotal, metadata.tax, metadata.total)
+    assert tuple(None if amount is None else str(amount) for amount in amounts) == expected

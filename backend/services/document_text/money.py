@@ -21,6 +21,7 @@ from typing import Literal
 from .tables import (
     APOSTROPHES,
     CURRENCY_CODES,
+    CURRENCY_LETTER_PREFIXES,
     CURRENCY_SUFFIXES,
     CURRENCY_SYMBOLS,
     MINUS_SIGNS,
@@ -220,6 +221,9 @@ def uses_decimal_comma(samples: Iterable[str], minor_units: int | None = None) -
 
 _CODE = alternation(CURRENCY_CODES)
 _SYMBOL = alternation(CURRENCY_SYMBOLS)
+# A letter that stands for a currency only right before a number ("R 12 345,00", "R1,234.50").
+_LETTER_PREFIX = rf"(?:{alternation(CURRENCY_LETTER_PREFIXES)})(?=\s?-?\d)"
+_CURRENCY_MARKS = {**CURRENCY_SYMBOLS, **CURRENCY_LETTER_PREFIXES}
 # Thousands groups with one separator throughout ("." "," an apostrophe or a space: plain,
 # no-break, narrow or thin, as French and Swiss amounts print "1 234,56"), then 1-3 decimals
 # (three only after groups, "1,142.553": alone, three digits are a group); or Indian grouping,
@@ -234,11 +238,13 @@ _TEXT_NUMBER = (
 # A currency in letters, as printed (case kept: "25 ft" is a length, not forints).
 _WORD = alternation(CURRENCY_SUFFIXES)
 _MONEY_RE = re.compile(
-    rf"(?<![\w.,/])(?P<sign>-\s?)?(?:(?P<code>{_CODE})\s?|(?P<word>{_WORD})\.?\s)?(?:(?P<symbol>{_SYMBOL})\s?)?"
+    rf"(?<![\w.,/])(?P<sign>-\s?)?(?:(?P<code>{_CODE})\s?|(?P<word>{_WORD})\.?\s)?"
+    rf"(?:(?P<symbol>{_SYMBOL}|{_LETTER_PREFIX})\s?)?"
     rf"(?P<sign2>-)?(?P<number>{_TEXT_NUMBER})(?![\w%/]|[.,]\d)"
     # A trailing currency, unless it is the prefix of the next amount ("$ 112.90 $ 16.94").
     rf"(?:\s?(?P<post>{_CODE}|{_SYMBOL}|{_WORD})(?![A-Za-z])(?!\s?-?\d))?"
 )
+_RATE_SIGN = re.compile(r"\s?=")
 _DECIMALS_RE = re.compile(r"([.,])(\d{1,2})$")
 _NON_DIGITS = re.compile(r"\D")
 
@@ -270,19 +276,32 @@ def parse_money(text: str) -> Decimal | None:
 def find_money(text: str) -> list[Money]:
     """All amounts in ``text`` that are recognisably money: with decimals or a currency.
 
-    Bare integers ("15 days", "Seite 2", VAT ids) are not money.
+    Bare integers ("15 days", "Seite 2", VAT ids) are not money, nor a whole number after a
+    letter that can stand for a currency ("R 12" is more often a reference than 12 rand), nor
+    the unit an exchange rate converts ("USD 1 = SGD 1.3425": no amount charged).
     """
     found = []
     for match in _MONEY_RE.finditer(text):
         money = _money_from_match(match)
         has_decimals = _DECIMALS_RE.search(match["number"]) is not None
-        if money and (has_decimals or money.currency):
+        by_symbol = money is not None and money.printed not in CURRENCY_LETTER_PREFIXES
+        rate_unit = _RATE_SIGN.match(text, match.end()) is not None
+        if money and not rate_unit and (has_decimals or (money.currency and by_symbol)):
             found.append(money)
     return found
 
 
 # A currency code a label names for its amounts: "Total (USD)", "Subtotal in EUR".
 _LABEL_CURRENCY_RE = re.compile(rf"^[^\d]*?(?:\(\s*|\bin\s+)({_CODE})\b\s*\)?")
+
+
+_LEADING_CODE_RE = re.compile(rf"^[\s:]*({_CODE})\b")
+
+
+def leading_currency_code(text: str) -> str | None:
+    """The ISO code a currency field's value opens with: ``": MXN"`` -> MXN; ``": pesos"`` -> None."""
+    found = _LEADING_CODE_RE.match(text)
+    return found[1] if found else None
 
 
 def currency_named_in_label(text: str) -> str | None:
@@ -354,7 +373,7 @@ def _money_from_match(match: re.Match[str]) -> Money | None:
     marker = match["code"] or post_code or match["symbol"] or match["post"] or match["word"]
     if marker in CURRENCY_SUFFIXES:  # a word: "Kč" is CZK, "kr" names no one currency
         return Money(amount, CURRENCY_SUFFIXES[marker], marker)
-    return Money(amount, CURRENCY_SYMBOLS.get(marker, marker) if marker else None, marker)
+    return Money(amount, _CURRENCY_MARKS.get(marker, marker) if marker else None, marker)
 
 
 def _number_to_decimal(number: str) -> Decimal | None:

@@ -35,6 +35,11 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "₪": "ILS",
     "$": "USD",
 }
+# Currencies printed as a letter before an amount ("R 12 345,00": the South African rand), with the
+# ISO 4217 code each stands for. Only before an amount with decimals, and not inside a word: a lone
+# "R" before a whole number is as often a reference or a row. Kept out of the symbols, whose last
+# characters make a character class (a letter there would read "EUR" as a symbol).
+CURRENCY_LETTER_PREFIXES: dict[str, str] = {"R": "ZAR"}
 # The single characters among the symbols (for character classes).
 SYMBOL_CHARACTERS = "".join(sorted({symbol[-1] for symbol in CURRENCY_SYMBOLS}))
 CURRENCY_CODES = (

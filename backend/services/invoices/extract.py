@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -24,8 +24,14 @@ from backend.services.document_text.money import (
     dollar_from_tax_ids,
     find_money,
     krone_from_tax_ids,
+    leading_currency_code,
 )
-from backend.services.document_text.tables import AMBIGUOUS_DOLLAR, AMBIGUOUS_KRONE, CURRENCY_CODES
+from backend.services.document_text.tables import (
+    AMBIGUOUS_DOLLAR,
+    AMBIGUOUS_KRONE,
+    CURRENCY_CODES,
+    DOLLAR_CURRENCIES,
+)
 from backend.services.errors import InvalidInputError
 from backend.services.invoices.labels import Field, LabelHit, column_total, find_hits, own_hits, text_below
 from backend.services.invoices.model import InvoiceMetadata
@@ -64,10 +70,15 @@ def extract_invoice_metadata(path: str | Path) -> InvoiceMetadata:
     printed = (line for _, _, page_lines in read_page_lines(path) for line in page_lines)
     lines = _without_right_to_left_words(printed)
     hits = own_hits(find_hits(lines))
-    subtotal = _amount(hits, lines, Field.SUBTOTAL)
-    tax = _tax(hits, lines)
-    total = _amount(hits, lines, Field.TOTAL)
-    currency = _currency((total, subtotal, tax), lines)
+    # The total first: amounts in another currency than its own are for information (a
+    # Singapore invoice's SGD equivalents of its US$ amounts), never its subtotal or tax.
+    total_amounts = _label_amounts(hits, lines, Field.TOTAL)
+    row = _net_tax_gross(total_amounts)
+    total = row[2] if row else next(iter(total_amounts), None)
+    tax = _tax(hits, lines, total) or (row[1] if row else None)
+    subtotal = _subtotal(hits, lines, tax, total) or (row[0] if row else None)
+    currency_field = _first_value(hits, lines, Field.CURRENCY, leading_currency_code)
+    currency = _currency((total, subtotal, tax), lines, currency_field)
     day_first = numeric_date_order((line.text for line in lines), currency)
     date_in = partial(find_date, day_first=day_first)
     date_after_number = partial(_date_after_number, day_first=day_first)
@@ -125,9 +136,9 @@ def _right_to_left(word: str) -> bool:
 
 
 def _ranked(hits: Sequence[LabelHit], field: Field) -> list[list[LabelHit]]:
-    """The field's hits grouped by label rank, best rank first (empty groups dropped)."""
+    """The field's hits grouped by label rank, best rank first: group ``n`` holds rank ``n``'s."""
     field_hits = [hit for hit in hits if hit.spec.field is field]
-    ranks = sorted({hit.spec.rank for hit in field_hits})
+    ranks = range(max((hit.spec.rank for hit in field_hits), default=-1) + 1)
     return [[hit for hit in field_hits if hit.spec.rank == rank] for rank in ranks]
 
 
@@ -180,16 +191,58 @@ def _letter_date(lines: Sequence[Line], day_first: bool | None) -> date | None:
     return None
 
 
-def _amount(hits: Sequence[LabelHit], lines: Sequence[Line], field: Field) -> Money | None:
-    """The first amount after the field's last label (best label group that has one).
+def _label_amounts(
+    hits: Sequence[LabelHit], lines: Sequence[Line], field: Field, total: Money | None = None
+) -> list[Money]:
+    """The amounts after the field's last label that prints one (best label group that has one),
+    only those that can be in the currency of ``total`` (:func:`_beside`).
 
-    The last one: totals come after the lines, and running subtotals end with the overall one.
+    The last label: totals come after the lines, and running subtotals end with the overall one.
     """
+    return next((group[-1] for group in _grouped_amounts(hits, lines, field, total) if group), [])
+
+
+def _grouped_amounts(
+    hits: Sequence[LabelHit], lines: Sequence[Line], field: Field, total: Money | None
+) -> Iterator[list[list[Money]]]:
+    """Per label group of the field, best first: the amounts of each label printing any in the
+    total's currency (those in another are for information: :func:`_beside`)."""
     for group in _ranked(hits, field):
-        amounts = [money[0] for hit in group if (money := _money_of(hit, hits, lines))]
-        if amounts:
-            return amounts[-1]
-    return None
+        per_hit = ([money for money in _money_of(hit, hits, lines) if _beside(money, total)] for hit in group)
+        yield [amounts for amounts in per_hit if amounts]
+
+
+def _net_tax_gross(amounts: Sequence[Money]) -> tuple[Money, Money, Money] | None:
+    """A total's line printing three amounts of which the first two add up to the third (a VAT
+    summary's "Total 679,44 54,32 733,76"): net, tax and gross, the gross the total."""
+    if len(amounts) != 3 or amounts[0].amount + amounts[1].amount != amounts[2].amount:
+        return None
+    return amounts[0], amounts[1], amounts[2]
+
+
+def _subtotal(
+    hits: Sequence[LabelHit], lines: Sequence[Line], tax: Money | None, total: Money | None
+) -> Money | None:
+    """The amount before tax: of the subtotal labels' amounts, the reading under which subtotal +
+    tax = total, as printed (a Sage "Sub Total" after the VAT includes it); else, when none adds
+    up (a discount or shipping between them), the first amount after the best label's last."""
+    if tax is not None and total is not None:
+        for group in _grouped_amounts(hits, lines, Field.SUBTOTAL, total):
+            adding = [money[0] for money in group if money[0].amount + tax.amount == total.amount]
+            if adding:
+                return adding[-1]
+    return next(iter(_label_amounts(hits, lines, Field.SUBTOTAL, total)), None)
+
+
+def _beside(money: Money, total: Money | None) -> bool:
+    """Whether ``money`` can be in the total's currency: either prints none, the same one, or
+    one of them a bare "$" that the other's dollar may be printed as."""
+    if total is None or money.currency is None or total.currency is None or money.currency == total.currency:
+        return True
+    return any(
+        one.printed == AMBIGUOUS_DOLLAR and other.currency in DOLLAR_CURRENCIES
+        for one, other in ((money, total), (total, money))
+    )
 
 
 def _money_of(hit: LabelHit, hits: Sequence[LabelHit], lines: Sequence[Line]) -> list[Money]:
@@ -211,7 +264,7 @@ def _money_of(hit: LabelHit, hits: Sequence[LabelHit], lines: Sequence[Line]) ->
     ]
 
 
-def _tax(hits: Sequence[LabelHit], lines: Sequence[Line]) -> Money | None:
+def _tax(hits: Sequence[LabelHit], lines: Sequence[Line], total: Money | None) -> Money | None:
     """The printed tax amount: the last amount on a tax label's line segment.
 
     Last, because tax lines print the taxed base first ("Tax 15% on $ 112.90 $ 16.94").
@@ -219,24 +272,24 @@ def _tax(hits: Sequence[LabelHit], lines: Sequence[Line]) -> Money | None:
     summing them would be computing, not reading. Two sums read what the document prints as
     parts: a province's tax beside the national one (Canada's GST + PST) without a total-tax
     line, and, without any tax line, the parts of one tax (CGST and SGST, which Indian GST
-    invoices print instead of it).
+    invoices print instead of it). Amounts in another currency than the total's are not read.
     """
-    regional = _last_amounts(hits, lines, Field.REGIONAL_TAX)
-    for group in _ranked(hits, Field.TAX):
-        amounts = [money[-1] for hit in group if (money := _money_of(hit, hits, lines))]
+    regional = _last_amounts(hits, lines, Field.REGIONAL_TAX, total)
+    for rank, group in enumerate(_grouped_amounts(hits, lines, Field.TAX, total)):
+        amounts = [money[-1] for money in group]
         if amounts:
             if len({money.amount for money in amounts}) > 1:
                 return None
-            total_tax = group[0].spec.rank == 0
+            total_tax = rank == 0
             return amounts[-1] if total_tax or not regional else _sum([amounts[-1], *regional])
-    return _sum(_last_amounts(hits, lines, Field.TAX_PART) or regional)
+    return _sum(_last_amounts(hits, lines, Field.TAX_PART, total) or regional)
 
 
-def _last_amounts(hits: Sequence[LabelHit], lines: Sequence[Line], field: Field) -> list[Money]:
-    """The last amount of each of the field's labels that prints one."""
-    return [
-        money[-1] for hit in hits if hit.spec.field is field and (money := _money_of(hit, hits, lines))
-    ]
+def _last_amounts(
+    hits: Sequence[LabelHit], lines: Sequence[Line], field: Field, total: Money | None
+) -> list[Money]:
+    """The last amount of each of the field's labels that prints one in the total's currency."""
+    return [money[-1] for group in _grouped_amounts(hits, lines, field, total) for money in group]
 
 
 def _sum(amounts: Sequence[Money]) -> Money | None:
@@ -247,8 +300,10 @@ def _sum(amounts: Sequence[Money]) -> Money | None:
     return Money(sum((money.amount for money in amounts), Decimal(0)), first.currency, first.printed)
 
 
-def _currency(amounts: Iterable[Money | None], lines: Sequence[Line]) -> str | None:
-    """The currency printed with the total (else subtotal, tax), else the document's only one.
+def _currency(amounts: Iterable[Money | None], lines: Sequence[Line], field: str | None) -> str | None:
+    """The currency printed with the total (else subtotal, tax) as a code, else the one a
+    currency ``field`` names ("Moneda: MXN" beside "$" amounts), else the one printed with the
+    total as a symbol, else the document's only one.
 
     A document printing no currency at all but a euro-area VAT id (an Italian fattura's
     "P.IVA 01234567890") is in EUR, a bare "$" beside an Australian Business Number and
@@ -258,6 +313,10 @@ def _currency(amounts: Iterable[Money | None], lines: Sequence[Line]) -> str | N
     texts = [line.text for line in lines]
     printed = [money for money in amounts if money]
     found = [money for money in printed if money.currency]
+    if found and found[0].printed in CURRENCY_CODES:
+        return found[0].currency
+    if field:
+        return field
     if not found:
         found = [money for text in texts for money in find_money(text) if money.currency]
         if len({money.currency for money in found}) > 1:

@@ -29,6 +29,8 @@ class Field(Enum):
     TOTAL = "total"
     TAX_PART = "tax_part"
     REGIONAL_TAX = "regional_tax"
+    TAXABLE_SHARE = "taxable_share"
+    CURRENCY = "currency"
 
 
 # A credit note's own number. On a credit note, labels naming an invoice's number or date
@@ -62,10 +64,13 @@ _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
          "nº factura", "n° factura", "no. factura", "número de factura", "numero de factura",
          "factura nº", "factura n°", "factura no.", "número da fatura", "numero da fatura", "nº da fatura",
          "fatura nº", "fatura n°", "faktura vat nr", "faktura nr", "numer faktury", "fakturanummer",
-         "fakturanr.",
+         "fakturanr.", "serie y folio",
          "faktura č.", "daňový doklad č.", "číslo faktury", "faktura číslo",
          "fatura no",
          *_CREDIT_NOTE_NUMBER),
+        # The invoice's number under a name of its own (Sage Pastel's "Document No", a hotel
+        # folio's "Bill No." among its room, folio and confirmation numbers).
+        ("document no", "document no.", "document number", "bill no", "bill no.", "bill number"),
         ("^invoice",
          "^fatura"),
     ),
@@ -99,7 +104,7 @@ _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
          "netto", "ohne mwst.", "exkl. mwst.", "totaal excl. btw", "exclusief btw", "excl. btw",
          "zonder btw", "total ht", "montant ht", "total hors taxes", "total hors tva", "imponibile",
          "totale imponibile", "total taxable value", "ex gst", "ex. gst", "excl. gst", "excluding gst",
-         "base imponible", "valor dos serviços", "exkl. moms", "summa exkl. moms",
+         "base imponible", "valor dos serviços", "exkl. moms", "summa exkl. moms", "total exclusive",
          "ekskl. mva", "sum ekskl. mva",
          "celkem bez dph", "základ daně",
          "total ilíquido",
@@ -127,6 +132,14 @@ _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
     ),
     Field.TAX_PART: (("cgst", "sgst", "utgst", "igst"),),
     Field.REGIONAL_TAX: (("pst", "qst"),),
+    # The share of the lines a sales tax is on (QuickBooks' "TAXABLE SUBTOTAL"): never the
+    # subtotal, which it would be read as by its last word. Found so that it is not, never read.
+    Field.TAXABLE_SHARE: (
+        ("taxable subtotal", "non-taxable subtotal", "nontaxable subtotal", "exempt subtotal"),
+    ),
+    # A currency field ("Moneda: MXN", "Currency: EUR"): it names the currency of amounts
+    # printed with a bare "$" or no currency at all; read only when an ISO code follows it.
+    Field.CURRENCY: (("currency", "moneda", "moeda", "währung", "devise", "valuta", "waluta"),),
     Field.TOTAL: (
         ("grand total", "invoice total", "total incl. vat", "total incl. tax", "total amount",
          "total including vat", "total including tax",
