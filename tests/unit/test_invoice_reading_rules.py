@@ -786,3 +786,8 @@ def test_subtotal_tax_and_total_as_printed(
     metadata = _read(tmp_path, lines)
     amounts = (metadata.subtotal, metadata.tax, metadata.total)
     assert tuple(None if amount is None else str(amount) for amount in amounts) == expected
+
+
+def test_a_currency_word_mid_line_is_no_currency_field(tmp_path: Path) -> None:
+    metadata = _read(tmp_path, ["Invoice No. 42", "Total in invoice currency 1,000.00 EUR"])
+    assert (metadata.total, metadata.currency) == (Decimal("1000.00"), "EUR")

@@ -138,8 +138,9 @@ _LABELS: dict[Field, tuple[tuple[str, ...], ...]] = {
         ("taxable subtotal", "non-taxable subtotal", "nontaxable subtotal", "exempt subtotal"),
     ),
     # A currency field ("Moneda: MXN", "Currency: EUR"): it names the currency of amounts
-    # printed with a bare "$" or no currency at all; read only when an ISO code follows it.
-    Field.CURRENCY: (("currency", "moneda", "moeda", "währung", "devise", "valuta", "waluta"),),
+    # printed with a bare "$" or no currency at all; read only when an ISO code follows it, and
+    # only where a line or column starts ("Total in invoice currency 1,000.00" keeps its total).
+    Field.CURRENCY: (("^currency", "^moneda", "^moeda", "^währung", "^devise", "^valuta", "^waluta"),),
     Field.TOTAL: (
         ("grand total", "invoice total", "total incl. vat", "total incl. tax", "total amount",
          "total including vat", "total including tax",
