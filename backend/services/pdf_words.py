@@ -135,8 +135,9 @@ def _open_pdfium(path: str | Path) -> pdfium.PdfDocument | None:
 
 def _pdfium_words(
     document: pdfium.PdfDocument, index: int, page: Any, unicode_norm: UnicodeNorm | None
-) -> Words | None:
-    """The page's words from PDFium, or None where pdfplumber must read it (see the module doc)."""
+) -> tuple[Words, bool] | None:
+    """The page's words from PDFium and whether it draws a space glyph, or None where pdfplumber
+    must read it (see the module doc)."""
     if page.rotation:
         return None
     try:
@@ -207,13 +208,15 @@ def iter_page_words(
     unicode_norm: UnicodeNorm | None = None,
     layer: TextLayer = "pdfium",
     pages: range | None = None,
-) -> Iterator[tuple[int, int, Words]]:
-    """Yield ``(page_index, page_count, words)`` for each page of the PDF at ``path``.
+) -> Iterator[tuple[int, int, Words, bool]]:
+    """Yield ``(page_index, page_count, words, draws_spaces)`` for each page of the PDF at ``path``.
 
     ``words`` is what pdfplumber's ``extract_words(**EXTRACT_WORDS_OPTIONS)`` returns, read by
     PDFium where it gives the same words (``layer="pdfium"``, see the module doc) or always by
     pdfplumber (``layer="pdfplumber"``); each page is closed once read, so memory stays flat
-    however long the document. Raises ``InvalidInputError`` for an encrypted or corrupt PDF,
+    however long the document. ``draws_spaces`` tells whether the page draws any space glyph
+    (both layers agree on it): a layer that never does separates words only by distance, which
+    ``document_text.layout`` then reads. Raises ``InvalidInputError`` for an encrypted or corrupt PDF,
     and (after the last page) for one without any text.
 
     ``pages`` reads only those pages (a part of a long statement, see
@@ -232,14 +235,17 @@ def iter_page_words(
                 with _bad_pdf_is_invalid_input():
                     page = pdf.pages[index]
                     try:
-                        words = None if fast is None else _pdfium_words(fast, index, page, unicode_norm)
-                        if words is None:
+                        read = None if fast is None else _pdfium_words(fast, index, page, unicode_norm)
+                        if read is None:
                             words = page.extract_words(**EXTRACT_WORDS_OPTIONS)
+                            draws_spaces = any(char["text"].isspace() for char in page.chars)
+                        else:
+                            words, draws_spaces = read
                     finally:
                         page.close()  # drops the page's cached objects
                 words = _without_overprints(_storable(words))
                 saw_text = saw_text or bool(words)
-                yield index, page_count, words
+                yield index, page_count, words, draws_spaces
     finally:
         if fast is not None:
             fast.close()

@@ -22,6 +22,10 @@ return_chars=True)`` returns, so everything above (``document_text.layout``) rea
   a would-be word, unless a text object drawn between the two glyphs shows that a space glyph
   stood there (PDFium drops text objects that draw only a space).
 
+Besides its words, a page tells whether it draws any space glyph at all (as pdfplumber's chars
+would show one): a layer that never draws one (OCR layers, some generators) separates words only
+by distance, and ``document_text.layout`` splits its words at narrower gaps.
+
 The raw binding (``pypdfium2.raw``, pypdfium2's public ctypes API) is used for the per-character
 calls: the helper methods allocate a ctypes struct per call, which would cost more than PDFium.
 """
@@ -44,6 +48,9 @@ X_TOLERANCE = 3.0
 Y_TOLERANCE = 3.0
 # Points either side of a tolerance where PDFium's box and pdfminer's may disagree (see _begins_word).
 _UNSURE = 1.0
+# A text object drawn again within this many of its heights, at most this many points, of an
+# earlier one is fake bold (as ``pdf_words._OVERPRINT``), not a space PDFium left out.
+_OVERPRINT, _OVERPRINT_MAX = 0.15, 2.0
 # pdfplumber.utils.text.LIGATURES: expanded in a word's text, kept as one char in its chars.
 _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 
@@ -100,6 +107,55 @@ def _begins_word(char: dict[str, Any], previous: dict[str, Any]) -> bool:
     raise NotLikePdfplumber("a gap or rise too close to pdfplumber's tolerance")
 
 
+Bounds = tuple[float, float, float, float]  # left, bottom, right, top
+
+
+def _bounds(handle: Any) -> Bounds:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    pdfium_c.FPDFPageObj_GetBounds(
+        handle, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
+    )
+    return left.value, bottom.value, right.value, top.value
+
+
+def _cell(bounds: Bounds) -> tuple[int, int]:
+    return int(bounds[0] // _OVERPRINT_MAX), int(bounds[1] // _OVERPRINT_MAX)
+
+
+def _drawn_again(bounds: Bounds, drawn: dict[tuple[int, int], list[Bounds]]) -> bool:
+    """Whether ``bounds`` repeat those of a text object in ``drawn`` (by grid cell of their
+    lower-left corner) within a fake bold stroke: every edge within ``_OVERPRINT`` heights."""
+    reach = min((bounds[3] - bounds[1]) * _OVERPRINT, _OVERPRINT_MAX)
+    column, row = _cell(bounds)
+    return any(
+        all(abs(a - b) <= reach for a, b in zip(bounds, other, strict=True))
+        for near_column in (column - 1, column, column + 1)
+        for near_row in (row - 1, row, row + 1)
+        for other in drawn.get((near_column, near_row), ())
+    )
+
+
+def _objects_draw_space(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> bool:
+    """Whether one of the page's top-level text objects draws only a space (asked when the text
+    page shows no space glyph).
+
+    PDFium's text page leaves out such an object, and one that repeats an earlier one over it
+    (fake bold): the text page holds no text of either. A left-out object that does not lie over
+    an earlier text object is a space.
+    """
+    drawn: dict[tuple[int, int], list[Bounds]] = {}
+    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        handle = pdfium_c.FPDFPage_GetObject(page.raw, index)
+        if pdfium_c.FPDFPageObj_GetType(handle) != pdfium_c.FPDF_PAGEOBJ_TEXT:
+            continue
+        bounds = _bounds(handle)
+        if pdfium_c.FPDFTextObj_GetText(handle, textpage.raw, None, 0) > 2:  # bytes, with the NUL
+            drawn.setdefault(_cell(bounds), []).append(bounds)
+        elif not _drawn_again(bounds, drawn):
+            return True
+    return False
+
+
 class NotLikePdfplumber(Exception):
     """PDFium's characters of this page cannot be grouped exactly as pdfplumber would group them."""
 
@@ -132,8 +188,11 @@ class _PageObjects:
         return any(self.is_text[first + 1 : second])
 
 
-def page_words(page: pdfium.PdfPage, height: float, unicode_norm: UnicodeNorm | None = None) -> Words:
-    """The words of ``page`` as ``extract_words(use_text_flow=True, return_chars=True)`` gives them.
+def page_words(
+    page: pdfium.PdfPage, height: float, unicode_norm: UnicodeNorm | None = None
+) -> tuple[Words, bool]:
+    """The words of ``page`` as ``extract_words(use_text_flow=True, return_chars=True)`` gives them,
+    and whether the page draws any space glyph (one of pdfplumber's chars would be a space).
 
     Each word has ``text``, ``x0``, ``x1``, ``top``, ``bottom``, ``upright`` and ``chars`` (each
     with ``text``, ``x0``, ``x1``, ``top``, ``bottom``, ``size``, ``upright``). ``height`` is the
@@ -161,7 +220,7 @@ def page_words(page: pdfium.PdfPage, height: float, unicode_norm: UnicodeNorm | 
         word: list[dict[str, Any]] = []
         previous: dict[str, Any] = {}
         previous_index = 0
-        generated_space = False
+        generated_space = draws_spaces = False
         second_half = -1
         for index in range(count):
             if index == second_half:
@@ -183,7 +242,7 @@ def page_words(page: pdfium.PdfPage, height: float, unicode_norm: UnicodeNorm | 
                 if word:
                     words.append(_word(word))
                     word = []
-                generated_space = False
+                generated_space, draws_spaces = False, True
                 continue
             upright = matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0  # as pdfminer's LTChar
             char_bottom = height - box.bottom
@@ -216,6 +275,6 @@ def page_words(page: pdfium.PdfPage, height: float, unicode_norm: UnicodeNorm | 
             previous, previous_index = char, index
         if word:
             words.append(_word(word))
-        return words
+        return words, draws_spaces or _objects_draw_space(page, textpage)
     finally:
         textpage.close()

@@ -39,12 +39,6 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
-    "tesco_tesseract_skewed": "0.6 degree skew (a row's left end ~5 pt below its right, rows 12 pt apart): "
-    "each row's date and first description word are read with the row above's",
-    "rabobank_abbyy_blocks": "the 3.1 pt gap after a one-letter word in a layer without Tz is lost: "
-    "'S de Vries' reads 'Sde Vries'",
-    "suncorp_adobe_lowres": "100 dpi layer without Tz: the 2.7-3.5 pt gap after a short word is lost "
-    "(BPAY URBAN -> BPAYURBAN, BP PADDINGTON, TO L NGUYEN)",
 }
 
 

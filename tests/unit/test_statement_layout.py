@@ -1,12 +1,13 @@
 """Pure helpers of the statement parser: lines, header columns, row wording, metadata."""
 
+import math
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from backend.services.document_text.dates import RawDate
-from backend.services.document_text.layout import Line, Word, group_lines, stack
+from backend.services.document_text.layout import Line, PageWordReader, Word, group_lines, stack
 from backend.services.document_text.money import parse_amount
 from backend.services.statements.bank_name import bank_slug
 from backend.services.statements.columns import (
@@ -766,6 +767,50 @@ def test_letter_spaced_words_are_re_formed() -> None:
     letters = [("A", 140), ("M", 148), ("Z", 156), ("N", 164), ("M", 181), ("k", 189), ("t", 197), ("p", 205)]
     joined = line(*(word(text, x0, width=5.0) for text, x0 in letters), word("CA", 230))
     assert [w.text for w in joined.words] == ["AMZN", "Mktp", "CA"]
+
+
+def _raw_word(text: str, x0: float, gap_after: int = -1, gap: float = 0.0) -> dict[str, object]:
+    """An ``extract_words`` word of 8-point glyphs 4 pt wide, ``gap`` points after glyph ``gap_after``."""
+    chars, x = [], x0
+    for index, glyph in enumerate(text):
+        chars.append({"text": glyph, "x0": x, "x1": x + 4, "top": 100.0, "bottom": 108.0, "size": 8.0})
+        x += 4 + (gap if index == gap_after else 0)
+    return {"text": text, "x0": x0, "x1": x, "top": 100.0, "bottom": 108.0, "chars": chars}
+
+
+def test_a_page_drawing_no_space_glyph_splits_even_its_rare_narrow_word_gaps() -> None:
+    """An OCR layer with its words mostly far apart: the 2.5 pt after a one-letter word is the only
+    narrow gap on the page (too rare to call the document spaceless) and still a word boundary."""
+    page = [_raw_word("Sde", 100, gap_after=0, gap=2.5)]
+    page += [_raw_word("Vries", 130 + 40 * n) for n in range(30)]
+    unsplit = [w.text for w in PageWordReader().words(page)]
+    split = [w.text for w in PageWordReader().words(page, draws_spaces=False)]
+    assert unsplit[0] == "Sde" and split[:2] == ["S", "de"] and split[2:] == unsplit[1:]
+
+
+def _skewed_rows(degrees: float, jitter: float = 0.0) -> list[Word]:
+    """Five table rows 12 pt apart, drawn row by row, tilted ``degrees`` (counter-clockwise: each
+    row's right end higher); ``jitter`` moves every other word's baseline up or down."""
+    slope = math.tan(math.radians(degrees))
+    texts = ["01/03/2024", "CARD", "PAYMENT", "TO", "BOOTS", "12.49", "1,279.70"]
+    xs = [40, 100, 130, 175, 190, 380, 520]
+    return [
+        word(text, x0, top=100.0 + 12 * row - slope * x0 + (jitter if (row + k) % 2 else -jitter))
+        for row in range(5)
+        for k, (text, x0) in enumerate(zip(texts, xs, strict=True))
+    ]
+
+
+@pytest.mark.parametrize("degrees", [0.6, -0.6, 1.0])
+def test_a_skewed_page_is_read_row_by_row(degrees: float) -> None:
+    """At 0.6 degrees a row's left end lies ~5 pt below its right, almost half the row pitch."""
+    lines = group_lines(_skewed_rows(degrees))
+    assert [ln.text for ln in lines] == ["01/03/2024 CARD PAYMENT TO BOOTS 12.49 1,279.70"] * 5
+
+
+def test_baseline_jitter_is_no_skew() -> None:
+    """Words off their row's baseline at random: no slope to read, so the rows stay as printed."""
+    assert len(group_lines(_skewed_rows(0.0, jitter=1.5))) == 5
 
 
 def test_watermark_glyphs_do_not_merge_lines() -> None:

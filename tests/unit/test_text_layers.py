@@ -90,22 +90,25 @@ def assert_same_words(pdfium_words: Words, plumber_words: Words, where: str) -> 
 
 
 def compare_pages(path: Path) -> Iterator[tuple[int, bool]]:
-    """Check every page PDFium accepts against pdfplumber; yield ``(page, accepted)``."""
+    """Check every page PDFium accepts against pdfplumber (its words, and whether it draws a space
+    glyph); yield ``(page, accepted)``."""
     document = pdfium.PdfDocument(str(path))
     try:
         with pdfplumber.open(path, unicode_norm=UNICODE_NORM) as pdf:
             for index, page in enumerate(pdf.pages):
                 pdfium_page = document[index]
                 try:
-                    words = None if page.rotation else page_words(pdfium_page, page.height, UNICODE_NORM)
+                    read = None if page.rotation else page_words(pdfium_page, page.height, UNICODE_NORM)
                 except NotLikePdfplumber:
-                    words = None
+                    read = None
                 finally:
                     pdfium_page.close()
-                if words is not None:
+                if read is not None:
+                    words, draws_spaces = read
                     plumber_words = page.extract_words(**EXTRACT_WORDS_OPTIONS)
                     assert_same_words(words, plumber_words, f"{path.name} p{index}")
-                yield index, words is not None
+                    assert draws_spaces == any(char["text"].isspace() for char in page.chars), path.name
+                yield index, read is not None
     finally:
         document.close()
 
@@ -142,7 +145,7 @@ def test_grammar_layouts_are_read_by_pdfium_with_pdfplumbers_words(seed: int, tm
 
 
 def _all_words(path: Path, layer: str) -> list[Words]:
-    return [words for _, _, words in iter_page_words(path, UNICODE_NORM, layer=layer)]  # type: ignore[arg-type]
+    return [words for _, _, words, _ in iter_page_words(path, UNICODE_NORM, layer=layer)]  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("name", real_samples())
@@ -202,3 +205,5 @@ word a cell: a layer without space glyphs is split into words above, in ``docume
     (words,) = _all_words(path, layer)
     expected = ["Date", "Description", "Balance", "01/02/2024", "SAFEWAY", "3,100.45"]
     assert [w["text"] for w in words] == expected
+    # the copies PDFium leaves out of its text page are no spaces it left out: none is drawn
+    assert [draws for _, _, _, draws in iter_page_words(path, UNICODE_NORM, layer=layer)] == [False]  # type: ignore[arg-type]

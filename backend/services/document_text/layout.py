@@ -34,6 +34,14 @@ _TOUCHING = 0.01
 # Letter-spaced text: at least this many single letters in a row, each at most this many
 # word heights from the next; a gap this many times the typical one between them ends a word.
 _MIN_SPACED_LETTERS, _LETTER_SPACING, _SPACED_WORD_GAP = 3, 2.0, 2.0
+# A skewed page (a sheet scanned askew, its OCR layer with it): its slope is read from runs of
+# words drawn one after another left to right on one baseline (each within half a word height of
+# the last) spanning at least this many points...
+_SKEW_RUN_SPAN = 150.0
+# ...and lines are grouped along it when at least this many runs agree, this share of them
+# slopes the same way, and their median slope is at least this (0.2 degrees; a straight page's
+# runs are flat, baseline jitter slopes either way).
+_SKEW_MIN_RUNS, _SKEW_AGREEMENT, _SKEW_MIN_SLOPE = 5, 0.8, math.tan(math.radians(0.2))
 # Two digits drawn over each other by more than this are separate numbers printed touching.
 _OVERLAP_SPLIT = 0.3
 # A number's first digit group may carry a sign or a currency symbol ("-€1 234,56"), its last
@@ -139,13 +147,17 @@ class PageWordReader:
     told apart by a gap narrower than pdfplumber's 3-point tolerance. Once a page shows such
     gaps often, the document has that kind of text layer, and words are split at them on
     that page and every later one; on pages with spaces they are kerning or OCR noise, kept.
+    A page that draws no space glyph at all (an OCR layer whose words are mostly far apart, so
+    the narrow gaps after short words are rare: ``S de`` read ``Sde``) is split at them too,
+    whatever the other pages are.
     """
 
     def __init__(self) -> None:
         self.spaceless = False
 
-    def words(self, raw_words: Iterable[Mapping[str, Any]]) -> list[Word]:
-        """The page's words (see the class docstring for the splitting)."""
+    def words(self, raw_words: Iterable[Mapping[str, Any]], draws_spaces: bool = True) -> list[Word]:
+        """The page's words (see the class docstring for the splitting); ``draws_spaces``:
+        whether the page draws any space glyph (``iter_page_words``)."""
         raw_words = [raw for raw in raw_words if raw["text"].strip()]
         if not self.spaceless:  # the page's first words tell; no need to measure every glyph
             sample = raw_words[:_SPACELESS_SAMPLE]
@@ -154,7 +166,7 @@ class PageWordReader:
         words: list[Word] = []
         for raw in raw_words:
             chars = raw["chars"]
-            cuts = _gap_cuts(chars) if self.spaceless else []
+            cuts = _gap_cuts(chars) if self.spaceless or not draws_spaces else []
             if cuts:
                 for low, high in pairwise([0, *cuts, len(chars)]):
                     piece = chars[low:high]
@@ -241,26 +253,64 @@ def _is_letter(word: Word) -> bool:
     return len(word.text) == 1 and word.text.isalpha()
 
 
+def _run_slopes(words: Sequence[Word]) -> Iterator[float]:
+    """The slope (points down per point right) of each long run of words drawn one after another
+    left to right on one baseline (``words`` in the PDF's drawing order)."""
+    start = previous = None
+    for word in [*words, None]:
+        if (
+            word is not None
+            and previous is not None
+            and word.x0 >= previous.x1
+            and abs(word.bottom - previous.bottom) <= (previous.bottom - previous.top) / 2
+        ):
+            previous = word
+            continue
+        if start is not None and previous is not None and previous.x0 - start.x0 >= _SKEW_RUN_SPAN:
+            yield (previous.bottom - start.bottom) / (previous.x0 - start.x0)
+        start = previous = word
+
+
+def page_slope(words: Sequence[Word]) -> float:
+    """How far a baseline falls per point rightwards across the page: 0 unless the page is
+    clearly skewed (see ``_SKEW_*``)."""
+    slopes = list(_run_slopes(words))
+    if len(slopes) < _SKEW_MIN_RUNS:
+        return 0.0
+    slope = median(slopes)
+    agreeing = sum(1 for other in slopes if other * slope > 0)
+    if abs(slope) < _SKEW_MIN_SLOPE or agreeing < _SKEW_AGREEMENT * len(slopes):
+        return 0.0
+    return slope
+
+
 def group_lines(words: Iterable[Word], page: int = 0) -> list[Line]:
     """Group words into lines (a word joins a line if its vertical middle falls inside it).
 
     Within a line, numbers split by thousands spaces are joined back into one word, and
     letter-spaced words are re-formed. Glyphs many times taller than the page's text (a
-    watermark across the page) are left out.
+    watermark across the page) are left out. On a clearly skewed page (:func:`page_slope`,
+    ``words`` in drawing order) each word's height is measured along the skew, so a row whose
+    left end lies a few points below its right is still one line.
     """
     words = list(words)
     if words:  # a watermark's letters are many times taller than the text: not text lines
         tallest = max(median(word.bottom - word.top for word in words) * _WATERMARK_HEIGHT, _WATERMARK_MIN)
         words = [word for word in words if word.bottom - word.top <= tallest]
+    slope = page_slope(words)
+
+    def level(word: Word) -> float:  # how far the skewed baseline through x = 0 lies from the word's
+        return slope * (word.x0 + word.x1) / 2
+
     lines: list[list[Word]] = []
     band = (0.0, -1.0)
-    for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        middle = (word.top + word.bottom) / 2
+    for word in sorted(words, key=lambda w: (w.top - level(w), w.x0)):
+        middle = (word.top + word.bottom) / 2 - level(word)
         if lines and band[0] <= middle <= band[1]:
             lines[-1].append(word)
         else:
             lines.append([word])
-            band = (word.top, word.bottom)
+            band = (word.top - level(word), word.bottom - level(word))
     return [
         Line(
             tuple(_join_spaced_letters(_join_digit_groups(_join_touching(sorted(line, key=lambda w: w.x0))))),
@@ -280,8 +330,9 @@ def read_page_lines(path: str | Path, layer: TextLayer = "pdfium") -> Iterator[t
     raises); each page is closed once read.
     """
     reader = PageWordReader()
-    for index, count, raw_words in iter_page_words(path, unicode_norm=UNICODE_NORM, layer=layer):
-        yield index, count, group_lines(reader.words(raw_words), index)
+    pages = iter_page_words(path, unicode_norm=UNICODE_NORM, layer=layer)
+    for index, count, raw_words, draws_spaces in pages:
+        yield index, count, group_lines(reader.words(raw_words, draws_spaces), index)
 
 
 def word_runs(line: Line, max_gap: float) -> list[list[Word]]:

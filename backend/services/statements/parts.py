@@ -66,16 +66,18 @@ class PageLines:
 def read_part(path: str | Path, pages: range, layer: TextLayer = "pdfium") -> Iterable[PageLines]:
     """Yield the lines of each page in ``pages`` (one word extraction per page)."""
     reader = PageWordReader()  # the splitting as if no earlier page had turned it on
-    for index, _, raw_words in iter_page_words(path, unicode_norm=UNICODE_NORM, layer=layer, pages=pages):
+    for index, _, raw_words, draws_spaces in iter_page_words(
+        path, unicode_norm=UNICODE_NORM, layer=layer, pages=pages
+    ):
         was_spaceless = reader.spaceless
-        words = reader.words(raw_words)
+        words = reader.words(raw_words, draws_spaces)
         lines = group_lines(words, index)
         turns = reader.spaceless and not was_spaceless
         spaceless_lines = None
         if not reader.spaceless:  # an earlier part may have turned the splitting on
             split = PageWordReader()
             split.spaceless = True
-            split_words = split.words(raw_words)
+            split_words = split.words(raw_words, draws_spaces)
             if split_words != words:
                 spaceless_lines = group_lines(split_words, index)
         yield PageLines(index, bool(raw_words), lines, turns, spaceless_lines)
