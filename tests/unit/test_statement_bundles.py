@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from backend.services.statements import parse_statement
+from backend.services.statements import bundle, parse_statement
 from backend.services.statements.bundle import unread_pages_warning
 from tests.support.joined_pdfs import write_joined
 from tests.support.shaped_documents import statement_differences
@@ -122,3 +122,56 @@ def test_a_statement_that_cannot_be_read_after_one_that_can_is_said(tmp_path: Pa
     assert parsed.balance_check == "mismatch"
     assert parsed.warnings[-1] == unread_pages_warning(range(2, 3))
     assert parsed.warnings[-1].startswith("page 3 prints another statement")
+
+
+def _write_alternating_headers(path: Path, pages: int, rows_per_page: int = 12) -> int:
+    """One statement whose table header names its description column differently on every other
+    page ("Description", "Details"): each page a possible start of another statement. Returns
+    the number of rows printed."""
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_font("Helvetica", size=8)
+    balance = 1000.0
+    for page in range(pages):
+        pdf.add_page()
+        pdf.text(15, 15, "Example Bank - Statement of account")
+        for x, label in ((15, "Date"), (40, ("Description", "Details")[page % 2]), (150, "Amount"),
+                         (183, "Balance")):
+            pdf.text(x, 30, label)
+        for row in range(rows_per_page):
+            amount = 12.5 if row % 3 == 0 else -3.25 * (row % 7 + 1)
+            balance += amount
+            y = 36 + 6 * row
+            pdf.text(15, y, f"{page % 28 + 1:02d}/01/2024")
+            pdf.text(40, y, f"CARD PAYMENT {page}-{row}")
+            pdf.text(160 - pdf.get_string_width(f"{amount:.2f}"), y, f"{amount:.2f}")
+            pdf.text(195 - pdf.get_string_width(f"{balance:,.2f}"), y, f"{balance:,.2f}")
+    pdf.output(str(path))
+    return pages * rows_per_page
+
+
+def test_a_document_of_many_possible_starts_is_read_in_linear_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page that may begin another statement is read again on its own with the pages before it:
+    a crafted document making every page such a page read its pages again for every one of them
+    (80 pages: 40 s instead of 2). The extra reading has a budget in pages; candidates past it
+    are not examined, and the result says so."""
+    from backend.services.statements import rows
+
+    path = tmp_path / "alternating.pdf"
+    pages = 60
+    printed = _write_alternating_headers(path, pages)
+    reads = 0
+    read_page = rows.TableReader.read_page
+
+    def counted(self: rows.TableReader, *args: object, **kwargs: object) -> None:
+        nonlocal reads
+        reads += 1
+        read_page(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rows.TableReader, "read_page", counted)
+    parsed = parse_statement(path)
+    assert reads <= pages + bundle.EXTRA_PAGE_READS_PER_PAGE * pages + bundle.EXTRA_PAGE_READS_MINIMUM
+    assert sum(len(statement.transactions) for statement in parsed.statements) == printed
+    assert any("not examined" in warning for warning in parsed.warnings)

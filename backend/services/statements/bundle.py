@@ -61,6 +61,14 @@ class _PageSigns:
 _Reading = ParsedStatement | InvalidInputError
 _Sign = TypeVar("_Sign")
 
+# Reading ranges again costs page reads; a document whose every page may begin a statement (a
+# header worded differently on every other page, crafted or not) made each candidate read every
+# page since the last cut again: quadratic (80 pages: 40 s instead of 2). The extra page reads
+# have this budget, per page of the document, plus a minimum for short ones; candidates past it
+# are not examined (their pages stay with the statement before them, which says so).
+EXTRA_PAGE_READS_PER_PAGE = 4
+EXTRA_PAGE_READS_MINIMUM = 100
+
 
 def read_statements(pages: Iterable[Sequence[Line]], hints: ParserHints) -> ParsedStatement:
     """The statements printed on ``pages`` (each page's lines, every page in page order).
@@ -83,8 +91,12 @@ def read_statements(pages: Iterable[Sequence[Line]], hints: ParserHints) -> Pars
     ranges = _Ranges(all_lines, hints, reader)
     starts = [0]
     unread: list[range] = []  # pages printing another statement that no reading could read
+    unexamined: list[int] = []  # pages that may begin one, past the budget for reading again
     for position, candidate in enumerate(candidates):
         end = candidates[position + 1].page if position + 1 < len(candidates) else len(all_lines)
+        if not ranges.affordable((candidate.page, end), (starts[-1], end), (starts[-1], candidate.page)):
+            unexamined = [c.page for c in candidates[position:] if c.names_another or c.new_table]
+            break
         after = ranges.read(candidate.page, end)
         if isinstance(after, InvalidInputError):  # no cut can read better: the pages stay together
             if candidate.names_another or candidate.new_table:
@@ -100,13 +112,30 @@ def read_statements(pages: Iterable[Sequence[Line]], hints: ParserHints) -> Pars
             raise reading  # as a document that cannot be read: a cut is made where both sides read
         by_range.append([replace(s, page_count=len(all_lines), more=()) for s in reading.statements])
     for pages_unread in unread:  # said by the statement read last before them, which cannot check
-        owner = by_range[bisect_right(starts, pages_unread.start) - 1]
-        owner[-1] = replace(
-            owner[-1], balance_check=MISMATCH,
-            warnings=(*owner[-1].warnings, unread_pages_warning(pages_unread)),
-        )
+        _say(by_range[bisect_right(starts, pages_unread.start) - 1], unread_pages_warning(pages_unread))
+    if unexamined:
+        _say(by_range[-1], unexamined_pages_warning(unexamined))
     statements = [statement for statements in by_range for statement in statements]
     return replace(statements[0], more=tuple(statements[1:]))
+
+
+def _say(statements: list[ParsedStatement], warning: str) -> None:
+    """The last of ``statements`` gets ``warning`` and no longer checks: rows of another
+    statement may be missing from it, or read in its columns."""
+    statements[-1] = replace(
+        statements[-1], balance_check=MISMATCH, warnings=(*statements[-1].warnings, warning)
+    )
+
+
+def unexamined_pages_warning(pages: Sequence[int]) -> str:
+    """The warning that ``pages`` (0-based) may each begin another statement but were not
+    examined apart (past the budget for reading pages again)."""
+    shown = ", ".join(str(page + 1) for page in pages[:5]) + (", …" if len(pages) > 5 else "")
+    return (
+        f"{len(pages)} pages (page {shown}) may each begin another statement but were not examined"
+        " apart (the document has more possible statement starts than are read again): they are"
+        " read with the statement before them, so its balances cannot be checked"
+    )
 
 
 def unread_pages_warning(pages: range) -> str:
@@ -198,11 +227,22 @@ class _Ranges:
 
     def __post_init__(self) -> None:
         self._read: dict[tuple[int, int], _Reading] = {}
+        self._budget = EXTRA_PAGE_READS_PER_PAGE * len(self.pages) + EXTRA_PAGE_READS_MINIMUM
+        self._spent = 0
+
+    def _cost(self, start: int, end: int) -> int:
+        """Page reads that reading pages ``start`` to ``end`` would add (none if read already)."""
+        return 0 if (start, end) in self._read or (start, end) == (0, len(self.pages)) else end - start
+
+    def affordable(self, *spans: tuple[int, int]) -> bool:
+        """Whether reading every range of ``spans`` stays within the budget of extra page reads."""
+        return self._spent + sum(self._cost(*span) for span in set(spans)) <= self._budget
 
     def read(self, start: int, end: int) -> _Reading:
         """Pages ``start`` to ``end`` (excluded) read as a document of their own, numbered from 0
         (a statement's letterhead is found on its first page), or the error that reading raises."""
         if (start, end) not in self._read:
+            self._spent += self._cost(start, end)
             reader = self.whole
             if (start, end) != (0, len(self.pages)):
                 reader = TableReader()
