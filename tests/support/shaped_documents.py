@@ -7,12 +7,13 @@ in that table, so a fix that makes it exact fails the run until the entry is rem
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 
 import pytest
 from _pytest.mark.structures import ParameterSet
 
-from backend.services.statements import ParsedStatement
+from backend.services.statements import ParsedStatement, parse_statement
 from tests.support.bank_shaped_pdfs import Truth
 
 
@@ -48,3 +49,9 @@ def statement_differences(truth: Truth, statement: ParsedStatement) -> list[str]
         if expected is not None and read != expected:
             found.append(f"{label} balance: want {expected} got {read}")
     return found
+
+
+def statement_misreadings(write: Callable[[Path], Truth], path: Path) -> list[str]:
+    """Draw a statement with ``write`` at ``path``, parse it, and say what was read differently."""
+    truth = write(path)
+    return statement_differences(truth, parse_statement(path))
