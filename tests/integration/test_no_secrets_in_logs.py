@@ -275,6 +275,9 @@ def _postgres_refusals(run: str) -> list[Refusal]:
     line, and its LINE quotes the query with the value in it (psycopg2 sends the parameters
     inside the query's text)."""
     letters = "".join(chr(ord("G") + int(c, 16)) for c in run[:4])  # four letters, new per run
+    # Letters only: PostgreSQL's date/time parser splits a token at digits, and about one run
+    # in 80 of "Canary<hex>/Zone" then parsed as a time (the query did not fail: a flaky test).
+    zone = "".join(chr(ord("G") + int(c, 16)) for c in run)
     return [
         Refusal("SELECT CAST(:v AS integer)", f"canary-int-{run}",
                 "invalid input syntax for type integer: [redacted]"),
@@ -288,8 +291,8 @@ def _postgres_refusals(run: str) -> list[Refusal]:
                 "invalid input syntax for type date: [redacted]"),
         Refusal("SELECT CAST(:v AS date)", "2024-13-45",
                 "date/time field value out of range: [redacted]"),
-        Refusal("SELECT CAST(:v AS timestamptz)", f"2024-01-01 12:00 Canary{run}/Zone",
-                "time zone [redacted] not recognized", (f"canary{run}",)),  # PostgreSQL lowers it
+        Refusal("SELECT CAST(:v AS timestamptz)", f"2024-01-01 12:00 Canary{zone}/Zone",
+                "time zone [redacted] not recognized", (f"canary{zone.lower()}",)),  # PostgreSQL lowers it
         Refusal("SELECT to_date(:v, 'YYYY-MM-DD')", f"{letters}-01-01",
                 'invalid value [redacted] for "YYYY"', (letters,)),
         Refusal("SELECT CAST(:v AS jsonb)", f'{{"canary{run}": ', "invalid input syntax for type json",
