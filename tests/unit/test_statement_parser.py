@@ -103,6 +103,29 @@ def test_long_statement_page_breaks(layout: str, tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_rows_are_not_each_read_as_a_header(
+    layout: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line is read as a possible table header only when it could be one: a row starting with
+    its date under a row starting with its date is none. Each row read as a header cost a quarter
+    of a parse (docs/performance.md, "Statement parsing")."""
+    from backend.services.statements import rows as table_rows
+
+    calls = 0
+    detect_header = table_rows.detect_header
+
+    def counted(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        return detect_header(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(table_rows, "detect_header", counted)
+    truth = make_long_statement(tmp_path / "long.pdf", 3, layout=layout)
+    assert rows(parse_statement(tmp_path / "long.pdf")) == rows(truth)
+    assert calls < len(truth.transactions) / 3
+
+
 def test_path_as_string(tmp_path: Path) -> None:
     truth = LAYOUTS["kestrel_bs"](tmp_path / "k.pdf")
     assert rows(parse_statement(str(tmp_path / "k.pdf"))) == rows(truth)

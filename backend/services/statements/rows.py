@@ -79,9 +79,12 @@ def _find_header(lines: Sequence[Line], index: int) -> tuple[list[Column], int] 
     """
     candidates = lines[index : index + _HEADER_LINES]
     # Cheap tests first: a date label, or (for a header labelling no date) a date under the line,
-    # or under the row under it (a date printed under each row's description).
-    if not any(_HEADER_DATE_WORD.search(line.text) for line in candidates) and not any(
-        leading_date_words(below) for below in lines[index + 1 : index + 3]
+    # or under the row under it (a date printed under each row's description), where the line
+    # itself starts with a label, not a date: every row of a table starts with a date, and reading
+    # each as a possible header cost a quarter of a parse.
+    if not any(_HEADER_DATE_WORD.search(line.text) for line in candidates) and (
+        leading_date_words(candidates[0])
+        or not any(leading_date_words(below) for below in lines[index + 1 : index + 3])
     ):
         return None
     header = candidates[0]
