@@ -2237,3 +2237,301 @@ def write_us_partial_sales_tax(path: Path) -> InvoiceMetadata:
         tax=tax,
         total=total,
     )
+
+
+# --- Fourth set: vendor names that open with a label word, and capitals that are no company ------
+#
+# Real companies whose names begin with a word invoices also print as a label or title (Invoice
+# Ninja, Net Solutions, Datev, Due Diligence Partners, TotalEnergies printed "Total Energies", Tax
+# Angels), and capitals headings whose words include a short legal form ("PAYMENT AS AGREED",
+# "SERVICES AS LISTED BELOW"). Each also prints the labels such a name could be taken for, as
+# labels: "Date: 12/03/2024", "Net 30", "Due date", "Total due", which are never the vendor.
+#
+# Decisions: the vendor is the name as printed, its label word included ("Invoice Ninja Ltd", not
+# "Ninja Ltd"); a capitals heading is never a company, even when one of its words is a legal form.
+
+
+def _service_lines(
+    s: Sheet, y: float, rows: list[tuple[str, str]], money: str, rate: str, rate_label: str, total_label: str
+) -> tuple[Decimal, Decimal, Decimal, float]:
+    """A two-column service table (description, net amount) and its subtotal / tax / total lines at
+    x 130..195, amounts grouped as in the US and placed in ``money`` ("£{}"); returns the three
+    amounts and the next y."""
+    subtotal = sum((D(amount) for _, amount in rows), D("0"))
+    tax = _cents(subtotal * D(rate))
+    total = subtotal + tax
+    cells = [[name, money.format(us(D(amount)))] for name, amount in rows]
+    y = _table(s, y, [(20, "Description"), (-195, "Amount")], cells)
+    y = _totals(s, y, 130, 195, [
+        ("Subtotal", money.format(us(subtotal)), False),
+        (rate_label, money.format(us(tax)), False),
+        (total_label, money.format(us(total)), True),
+    ])
+    return subtotal, tax, total, y + 10
+
+
+def write_invoice_ninja_letterhead(path: Path) -> InvoiceMetadata:
+    """Letterhead top left, its first word "Invoice"; a bare "Date:" label on the right."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    s.text(20, 18, "Invoice Ninja Ltd", bold=True, size=13)
+    s.text(20, 24, "4 Canal Wharf, Leeds LS11 5PS")
+    s.text(20, 28, "VAT Reg No: GB 298 7711 04")
+    s.text(150, 18, "INVOICE", bold=True, size=16)
+    _fields(s, 30, 130, 195, [("Invoice No:", "IN-2024-0042"), ("Date:", "12/03/2024"),
+                              ("Due date:", "11/04/2024")])
+    s.text(20, 44, "Bill to", bold=True)
+    s.text(20, 48, "Kestrel Outdoor Ltd")
+    s.text(20, 52, "9 Mill Lane, York YO1 7HH")
+    subtotal, tax, total, y = _service_lines(
+        s, 66, [("Invoicing platform, annual plan", "480.00"), ("Onboarding session", "120.00")],
+        "£{}", "0.20", "VAT 20%", "Total due",
+    )
+    s.text(20, y, "Payment terms: Net 30")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="IN-2024-0042",
+        invoice_date=date(2024, 3, 12),
+        due_date=date(2024, 4, 11),
+        vendor="Invoice Ninja Ltd",
+        currency="GBP",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+def write_net_solutions_top_right(path: Path) -> InvoiceMetadata:
+    """Letterhead top right, its first word "Net" (a subtotal label); "Net 30" terms below the total."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    s.right(195, 18, "Net Solutions GmbH", bold=True, size=12)
+    s.right(195, 23, "Schanzenstraße 22, 20357 Hamburg")
+    s.right(195, 27, "USt-IdNr.: DE 311 742 980")
+    s.text(20, 22, "Invoice", bold=True, size=16)
+    s.text(20, 40, "Bill to", bold=True)
+    s.text(20, 44, "Lindqvist Media AB")
+    s.text(20, 48, "Götgatan 14, 116 46 Stockholm")
+    _fields(s, 40, 130, 195, [("Invoice number", "NS-24-0315"), ("Invoice date", "15.03.2024")])
+    subtotal, tax, total, y = _service_lines(
+        s, 64, [("Managed network, March 2024", "1500.00"), ("Firewall licence", "240.00")],
+        "€{}", "0.19", "VAT 19%", "Total",
+    )
+    s.text(20, y, "Net 30")
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="NS-24-0315",
+        invoice_date=date(2024, 3, 15),
+        due_date=None,
+        vendor="Net Solutions GmbH",
+        currency="EUR",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+def write_from_block_due_diligence(path: Path) -> InvoiceMetadata:
+    """A "From:" block beside a "Bill to:" block, the issuer's name opening with "Due"."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    s.text(20, 20, "INVOICE", bold=True, size=16)
+    _fields(s, 16, 130, 195, [("Invoice number:", "DDP-7781"), ("Invoice date:", "15 March 2024"),
+                              ("Due date:", "14 April 2024")])
+    s.text(20, 36, "From:", bold=True)
+    s.text(20, 40, "Due Diligence Partners LLP")
+    s.text(20, 44, "30 Crown Place, London EC2A 4ES")
+    s.text(110, 36, "Bill to:", bold=True)
+    s.text(110, 40, "Harrowgate Holdings Ltd")
+    s.text(110, 44, "1 Park Row, Leeds LS1 5AB")
+    subtotal, tax, total, y = _service_lines(
+        s, 60, [("Vendor due diligence report", "6000.00"), ("Data room review", "1500.00")],
+        "£{}", "0.20", "VAT 20%", "Total due",
+    )
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="DDP-7781",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 14),
+        vendor="Due Diligence Partners LLP",
+        currency="GBP",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+def write_footer_only_total_energies(path: Path) -> InvoiceMetadata:
+    """No letterhead: the company is named only in the footer, opening with "Total"; a capitals
+    heading with "AS" in it above the table."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    s.text(20, 20, "INVOICE", bold=True, size=16)
+    _fields(s, 30, 20, 80, [("Invoice No.", "TE-240315"), ("Invoice date", "15/03/2024")])
+    s.text(120, 30, "Bill to", bold=True)
+    s.text(120, 34, "Boulangerie Martin SARL")
+    s.text(120, 38, "12 rue des Lilas, 69003 Lyon")
+    s.text(20, 56, "SERVICES AS LISTED BELOW", bold=True)
+    subtotal, tax, total, _ = _service_lines(
+        s, 64, [("Electricity supply, February 2024", "842.10"), ("Network access", "131.40")],
+        "{} EUR", "0.20", "TVA 20%", "Total",
+    )
+    s.text(20, 280, "Total Energies SE · 2 place Jean Millier, 92400 Courbevoie, France", size=6)
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="TE-240315",
+        invoice_date=date(2024, 3, 15),
+        due_date=None,
+        vendor="Total Energies SE",
+        currency="EUR",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+def write_fallback_due_north(path: Path) -> InvoiceMetadata:
+    """The freelancer's shape (no legal form, the name top right above "Bill To"), the name opening
+    with "Due"; bare "Date" and "Due" labels beside their values."""
+    s = Sheet("Letter", 8)
+    s.new_page()
+    s.text(15, 22, "INVOICE", bold=True, size=22)
+    s.right(200, 16, "Due North Studio", bold=True, size=11)
+    s.right(200, 21, "310 Pine Street, Seattle, WA 98101")
+    s.right(200, 25, "hello@duenorth.example")
+    s.text(15, 46, "Bill To", bold=True)
+    s.text(15, 51, "Maya Okafor")
+    s.text(15, 55, "77 Lake Drive, Tacoma, WA 98402")
+    _fields(s, 46, 130, 200, [("Invoice #", "0117"), ("Date", "2024-03-15"), ("Due", "2024-04-14")])
+    subtotal, tax, total, _ = _service_lines(
+        s, 70, [("Brand photography, half day", "900.00"), ("Retouching, 20 images", "400.00")],
+        "${}", "0", "Tax", "Total due",
+    )
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="0117",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 4, 14),
+        vendor="Due North Studio",
+        currency="USD",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+def write_fallback_net_craft(path: Path) -> InvoiceMetadata:
+    """Letterhead top left with no legal form, opening with "Net"; "Date:" and "Net 30" as labels."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    s.text(20, 18, "Net Craft Joinery", bold=True, size=13)
+    s.text(20, 24, "Unit 7, Tanner Row, Bristol BS1 6HQ")
+    s.text(150, 18, "INVOICE", bold=True, size=14)
+    _fields(s, 30, 130, 195, [("Invoice No:", "NCJ-1043"), ("Date:", "12/03/2024"), ("Terms:", "Net 30")])
+    s.text(20, 40, "Bill to", bold=True)
+    s.text(20, 44, "Sophie Turner")
+    s.text(20, 48, "5 Orchard Close, Bath BA2 4QP")
+    subtotal, tax, total, _ = _service_lines(
+        s, 62, [("Oak shelving, fitted", "1150.00"), ("Materials", "350.00")],
+        "£{}", "0.20", "VAT 20%", "Total due",
+    )
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="NCJ-1043",
+        invoice_date=date(2024, 3, 12),
+        due_date=None,
+        vendor="Net Craft Joinery",
+        currency="GBP",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+def write_fallback_date_palm(path: Path) -> InvoiceMetadata:
+    """Letterhead top right with no legal form, opening with "Date"; a "Due date" label left."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    s.right(195, 18, "Date Palm Catering", bold=True, size=12)
+    s.right(195, 23, "41 Clifton Street, Cardiff CF24 1LS")
+    s.text(20, 20, "INVOICE", bold=True, size=16)
+    _fields(s, 30, 20, 80, [("Invoice number", "DPC-0388"), ("Invoice date", "15/03/2024"),
+                            ("Due date", "29/03/2024")])
+    s.text(120, 34, "Invoice to:", bold=True)
+    s.text(120, 38, "Glamorgan Rowing Club")
+    s.text(120, 42, "Riverside Walk, Cardiff CF11 6AA")
+    subtotal, tax, total, _ = _service_lines(
+        s, 60, [("Buffet for 60 guests", "1080.00"), ("Staff, 4 hours", "240.00")],
+        "£{}", "0.20", "VAT 20%", "Total due",
+    )
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="DPC-0388",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 3, 29),
+        vendor="Date Palm Catering",
+        currency="GBP",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+def write_capitals_payment_as_agreed(path: Path) -> InvoiceMetadata:
+    """A letterhead in capitals with no legal form, and a capitals heading "PAYMENT AS AGREED"
+    ("AS" is Norway's legal form too) printed above the customer."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    s.text(20, 18, "HARBOUR LIGHT STUDIO", bold=True, size=13)
+    s.text(20, 24, "22 Quay Street, Galway H91 T2X7, Ireland")
+    s.text(150, 18, "INVOICE", bold=True, size=14)
+    s.text(20, 34, "PAYMENT AS AGREED", bold=True)
+    _fields(s, 30, 130, 195, [("Invoice No:", "HLS-2024-09"), ("Date:", "15/03/2024")])
+    s.text(20, 44, "Bill to", bold=True)
+    s.text(20, 48, "Corrib Events")
+    s.text(20, 52, "3 Dock Road, Galway")
+    subtotal, tax, total, _ = _service_lines(
+        s, 66, [("Stage lighting design", "2200.00"), ("Equipment hire, 2 days", "800.00")],
+        "€{}", "0.23", "VAT 23%", "Total due",
+    )
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="HLS-2024-09",
+        invoice_date=date(2024, 3, 15),
+        due_date=None,
+        vendor="HARBOUR LIGHT STUDIO",
+        currency="EUR",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
+
+
+def write_tax_angels_letterhead(path: Path) -> InvoiceMetadata:
+    """Letterhead top left opening with "Tax" (a tax label), its address right under the word."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    s.text(20, 18, "Tax Angels Ltd", bold=True, size=12)
+    s.text(20, 23, "12 Harbour Road, Poole BH15 1AA")
+    s.text(20, 27, "Company No. 08812345")
+    s.text(150, 18, "INVOICE", bold=True, size=14)
+    _fields(s, 30, 130, 195, [("Invoice No:", "TA-3310"), ("Invoice date:", "15 Mar 2024"),
+                              ("Due date:", "29 Mar 2024")])
+    s.text(20, 40, "Bill to", bold=True)
+    s.text(20, 44, "Billing Bros Ltd")
+    s.text(20, 48, "8 Market Street, Poole BH15 1NF")
+    subtotal, tax, total, _ = _service_lines(
+        s, 62, [("Self-assessment return 2022/23", "450.00"), ("Bookkeeping, Q4", "300.00")],
+        "£{}", "0.20", "VAT 20%", "Total due",
+    )
+    s.save(path)
+    return InvoiceMetadata(
+        invoice_number="TA-3310",
+        invoice_date=date(2024, 3, 15),
+        due_date=date(2024, 3, 29),
+        vendor="Tax Angels Ltd",
+        currency="GBP",
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+    )
