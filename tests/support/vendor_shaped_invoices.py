@@ -2253,7 +2253,7 @@ def write_us_partial_sales_tax(path: Path) -> InvoiceMetadata:
 
 def _service_lines(
     s: Sheet, y: float, rows: list[tuple[str, str]], money: str, rate: str, rate_label: str, total_label: str
-) -> tuple[Decimal, Decimal, Decimal, float]:
+) -> tuple[tuple[Decimal, Decimal, Decimal], float]:
     """A two-column service table (description, net amount) and its subtotal / tax / total lines at
     x 130..195, amounts grouped as in the US and placed in ``money`` ("£{}"); returns the three
     amounts and the next y."""
@@ -2267,7 +2267,20 @@ def _service_lines(
         (rate_label, money.format(us(tax)), False),
         (total_label, money.format(us(total)), True),
     ])
-    return subtotal, tax, total, y + 10
+    return (subtotal, tax, total), y + 10
+
+
+def _saved(
+    s: Sheet, path: Path, number: str, issued: date, due: date | None, vendor: str, currency: str,
+    amounts: tuple[Decimal, Decimal, Decimal],
+) -> InvoiceMetadata:
+    """Save the drawn invoice at ``path`` and return its truth."""
+    s.save(path)
+    subtotal, tax, total = amounts
+    return InvoiceMetadata(
+        invoice_number=number, invoice_date=issued, due_date=due, vendor=vendor, currency=currency,
+        subtotal=subtotal, tax=tax, total=total,
+    )
 
 
 def write_invoice_ninja_letterhead(path: Path) -> InvoiceMetadata:
@@ -2283,21 +2296,13 @@ def write_invoice_ninja_letterhead(path: Path) -> InvoiceMetadata:
     s.text(20, 44, "Bill to", bold=True)
     s.text(20, 48, "Kestrel Outdoor Ltd")
     s.text(20, 52, "9 Mill Lane, York YO1 7HH")
-    subtotal, tax, total, y = _service_lines(
+    amounts, y = _service_lines(
         s, 66, [("Invoicing platform, annual plan", "480.00"), ("Onboarding session", "120.00")],
         "£{}", "0.20", "VAT 20%", "Total due",
     )
     s.text(20, y, "Payment terms: Net 30")
-    s.save(path)
-    return InvoiceMetadata(
-        invoice_number="IN-2024-0042",
-        invoice_date=date(2024, 3, 12),
-        due_date=date(2024, 4, 11),
-        vendor="Invoice Ninja Ltd",
-        currency="GBP",
-        subtotal=subtotal,
-        tax=tax,
-        total=total,
+    return _saved(
+        s, path, "IN-2024-0042", date(2024, 3, 12), date(2024, 4, 11), "Invoice Ninja Ltd", "GBP", amounts,
     )
 
 
@@ -2313,22 +2318,12 @@ def write_net_solutions_top_right(path: Path) -> InvoiceMetadata:
     s.text(20, 44, "Lindqvist Media AB")
     s.text(20, 48, "Götgatan 14, 116 46 Stockholm")
     _fields(s, 40, 130, 195, [("Invoice number", "NS-24-0315"), ("Invoice date", "15.03.2024")])
-    subtotal, tax, total, y = _service_lines(
+    amounts, y = _service_lines(
         s, 64, [("Managed network, March 2024", "1500.00"), ("Firewall licence", "240.00")],
         "€{}", "0.19", "VAT 19%", "Total",
     )
     s.text(20, y, "Net 30")
-    s.save(path)
-    return InvoiceMetadata(
-        invoice_number="NS-24-0315",
-        invoice_date=date(2024, 3, 15),
-        due_date=None,
-        vendor="Net Solutions GmbH",
-        currency="EUR",
-        subtotal=subtotal,
-        tax=tax,
-        total=total,
-    )
+    return _saved(s, path, "NS-24-0315", date(2024, 3, 15), None, "Net Solutions GmbH", "EUR", amounts)
 
 
 def write_from_block_due_diligence(path: Path) -> InvoiceMetadata:
@@ -2344,20 +2339,13 @@ def write_from_block_due_diligence(path: Path) -> InvoiceMetadata:
     s.text(110, 36, "Bill to:", bold=True)
     s.text(110, 40, "Harrowgate Holdings Ltd")
     s.text(110, 44, "1 Park Row, Leeds LS1 5AB")
-    subtotal, tax, total, y = _service_lines(
+    amounts, y = _service_lines(
         s, 60, [("Vendor due diligence report", "6000.00"), ("Data room review", "1500.00")],
         "£{}", "0.20", "VAT 20%", "Total due",
     )
-    s.save(path)
-    return InvoiceMetadata(
-        invoice_number="DDP-7781",
-        invoice_date=date(2024, 3, 15),
-        due_date=date(2024, 4, 14),
-        vendor="Due Diligence Partners LLP",
-        currency="GBP",
-        subtotal=subtotal,
-        tax=tax,
-        total=total,
+    return _saved(
+        s, path, "DDP-7781", date(2024, 3, 15), date(2024, 4, 14), "Due Diligence Partners LLP", "GBP",
+        amounts,
     )
 
 
@@ -2372,22 +2360,12 @@ def write_footer_only_total_energies(path: Path) -> InvoiceMetadata:
     s.text(120, 34, "Boulangerie Martin SARL")
     s.text(120, 38, "12 rue des Lilas, 69003 Lyon")
     s.text(20, 56, "SERVICES AS LISTED BELOW", bold=True)
-    subtotal, tax, total, _ = _service_lines(
+    amounts, _ = _service_lines(
         s, 64, [("Electricity supply, February 2024", "842.10"), ("Network access", "131.40")],
         "{} EUR", "0.20", "TVA 20%", "Total",
     )
     s.text(20, 280, "Total Energies SE · 2 place Jean Millier, 92400 Courbevoie, France", size=6)
-    s.save(path)
-    return InvoiceMetadata(
-        invoice_number="TE-240315",
-        invoice_date=date(2024, 3, 15),
-        due_date=None,
-        vendor="Total Energies SE",
-        currency="EUR",
-        subtotal=subtotal,
-        tax=tax,
-        total=total,
-    )
+    return _saved(s, path, "TE-240315", date(2024, 3, 15), None, "Total Energies SE", "EUR", amounts)
 
 
 def write_fallback_due_north(path: Path) -> InvoiceMetadata:
@@ -2403,21 +2381,11 @@ def write_fallback_due_north(path: Path) -> InvoiceMetadata:
     s.text(15, 51, "Maya Okafor")
     s.text(15, 55, "77 Lake Drive, Tacoma, WA 98402")
     _fields(s, 46, 130, 200, [("Invoice #", "0117"), ("Date", "2024-03-15"), ("Due", "2024-04-14")])
-    subtotal, tax, total, _ = _service_lines(
+    amounts, _ = _service_lines(
         s, 70, [("Brand photography, half day", "900.00"), ("Retouching, 20 images", "400.00")],
         "${}", "0", "Tax", "Total due",
     )
-    s.save(path)
-    return InvoiceMetadata(
-        invoice_number="0117",
-        invoice_date=date(2024, 3, 15),
-        due_date=date(2024, 4, 14),
-        vendor="Due North Studio",
-        currency="USD",
-        subtotal=subtotal,
-        tax=tax,
-        total=total,
-    )
+    return _saved(s, path, "0117", date(2024, 3, 15), date(2024, 4, 14), "Due North Studio", "USD", amounts)
 
 
 def write_fallback_net_craft(path: Path) -> InvoiceMetadata:
@@ -2431,21 +2399,11 @@ def write_fallback_net_craft(path: Path) -> InvoiceMetadata:
     s.text(20, 40, "Bill to", bold=True)
     s.text(20, 44, "Sophie Turner")
     s.text(20, 48, "5 Orchard Close, Bath BA2 4QP")
-    subtotal, tax, total, _ = _service_lines(
+    amounts, _ = _service_lines(
         s, 62, [("Oak shelving, fitted", "1150.00"), ("Materials", "350.00")],
         "£{}", "0.20", "VAT 20%", "Total due",
     )
-    s.save(path)
-    return InvoiceMetadata(
-        invoice_number="NCJ-1043",
-        invoice_date=date(2024, 3, 12),
-        due_date=None,
-        vendor="Net Craft Joinery",
-        currency="GBP",
-        subtotal=subtotal,
-        tax=tax,
-        total=total,
-    )
+    return _saved(s, path, "NCJ-1043", date(2024, 3, 12), None, "Net Craft Joinery", "GBP", amounts)
 
 
 def write_fallback_date_palm(path: Path) -> InvoiceMetadata:
@@ -2460,20 +2418,12 @@ def write_fallback_date_palm(path: Path) -> InvoiceMetadata:
     s.text(120, 34, "Invoice to:", bold=True)
     s.text(120, 38, "Glamorgan Rowing Club")
     s.text(120, 42, "Riverside Walk, Cardiff CF11 6AA")
-    subtotal, tax, total, _ = _service_lines(
+    amounts, _ = _service_lines(
         s, 60, [("Buffet for 60 guests", "1080.00"), ("Staff, 4 hours", "240.00")],
         "£{}", "0.20", "VAT 20%", "Total due",
     )
-    s.save(path)
-    return InvoiceMetadata(
-        invoice_number="DPC-0388",
-        invoice_date=date(2024, 3, 15),
-        due_date=date(2024, 3, 29),
-        vendor="Date Palm Catering",
-        currency="GBP",
-        subtotal=subtotal,
-        tax=tax,
-        total=total,
+    return _saved(
+        s, path, "DPC-0388", date(2024, 3, 15), date(2024, 3, 29), "Date Palm Catering", "GBP", amounts,
     )
 
 
@@ -2490,21 +2440,11 @@ def write_capitals_payment_as_agreed(path: Path) -> InvoiceMetadata:
     s.text(20, 44, "Bill to", bold=True)
     s.text(20, 48, "Corrib Events")
     s.text(20, 52, "3 Dock Road, Galway")
-    subtotal, tax, total, _ = _service_lines(
+    amounts, _ = _service_lines(
         s, 66, [("Stage lighting design", "2200.00"), ("Equipment hire, 2 days", "800.00")],
         "€{}", "0.23", "VAT 23%", "Total due",
     )
-    s.save(path)
-    return InvoiceMetadata(
-        invoice_number="HLS-2024-09",
-        invoice_date=date(2024, 3, 15),
-        due_date=None,
-        vendor="HARBOUR LIGHT STUDIO",
-        currency="EUR",
-        subtotal=subtotal,
-        tax=tax,
-        total=total,
-    )
+    return _saved(s, path, "HLS-2024-09", date(2024, 3, 15), None, "HARBOUR LIGHT STUDIO", "EUR", amounts)
 
 
 def write_tax_angels_letterhead(path: Path) -> InvoiceMetadata:
@@ -2520,18 +2460,8 @@ def write_tax_angels_letterhead(path: Path) -> InvoiceMetadata:
     s.text(20, 40, "Bill to", bold=True)
     s.text(20, 44, "Billing Bros Ltd")
     s.text(20, 48, "8 Market Street, Poole BH15 1NF")
-    subtotal, tax, total, _ = _service_lines(
+    amounts, _ = _service_lines(
         s, 62, [("Self-assessment return 2022/23", "450.00"), ("Bookkeeping, Q4", "300.00")],
         "£{}", "0.20", "VAT 20%", "Total due",
     )
-    s.save(path)
-    return InvoiceMetadata(
-        invoice_number="TA-3310",
-        invoice_date=date(2024, 3, 15),
-        due_date=date(2024, 3, 29),
-        vendor="Tax Angels Ltd",
-        currency="GBP",
-        subtotal=subtotal,
-        tax=tax,
-        total=total,
-    )
+    return _saved(s, path, "TA-3310", date(2024, 3, 15), date(2024, 3, 29), "Tax Angels Ltd", "GBP", amounts)
