@@ -302,3 +302,81 @@ def test_a_footer_company_also_printed_above_the_footer_keeps_its_full_name() ->
         _line(382, (43, "Total $2,556.04")),
         _line(738, (43, "Microsoft Corporation · Federal Tax ID 91-1144442 · Page 1 of 1"), size=6),
     ) == "Microsoft Corporation"
+
+
+# Companies whose names open with a word invoices print as a label or a title.
+_LABEL_WORD_NAMES = ("Invoice Ninja Ltd", "Net Solutions GmbH", "Datev eG", "Due Diligence Partners LLP",
+                     "Total Energies SE", "Billing Bros Ltd", "Tax Angels Ltd", "Order Of Things Ltd",
+                     "Amount Audit Ltd")
+
+
+def test_a_name_opening_with_a_label_or_title_word_is_read_whole() -> None:
+    for name in _LABEL_WORD_NAMES:
+        letterhead = _vendor(_line(40, (43, name), size=12), _line(56, (43, "4 Canal Wharf, Leeds LS11 5PS")))
+        assert letterhead == name, name
+        top_right = _vendor(_line(40, (43, "INVOICE"), (380, name)), _line(60, (43, "Bill to")),
+                            _line(71, (43, "Kestrel Outdoor")))
+        assert top_right == name, name
+        assert _vendor(_line(60, (43, f"From: {name}"))) == name, name
+        assert _vendor(_line(60, (43, "From:")), _line(71, (43, name))) == name, name
+
+
+def test_a_title_before_a_name_is_still_no_part_of_it() -> None:
+    assert _vendor(_line(60, (43, "Invoice from Acme Supplies Ltd"))) == "Acme Supplies Ltd"
+    assert _vendor(_line(60, (43, "Tax Invoice Acme Supplies Ltd"))) == "Acme Supplies Ltd"
+    assert _vendor(_line(60, (43, "INVOICE Acme Supplies Ltd"))) == "Acme Supplies Ltd"
+    assert _vendor(_line(60, (43, "INVOICE ACME SUPPLIES LTD"))) == "ACME SUPPLIES LTD"
+    assert _vendor(_line(60, (43, "Rechnung von Müller Söhne GmbH"))) == "Müller Söhne GmbH"
+
+
+def _above_bill_to(text: str, size: float = 12) -> str | None:
+    """``text`` alone at the top, then a labelled customer and a body of 8 pt lines."""
+    return _vendor(
+        _line(40, (43, text), size=size),
+        _line(80, (43, "Bill to"), (380, "Invoice No.: 1043")),
+        _line(91, (43, "Sophie Turner"), (380, "Payment terms: Net 30")),
+        _line(102, (43, "5 Orchard Close, Bath BA2 4QP")),
+    )
+
+
+def test_a_letterhead_opening_with_a_label_word_is_the_name_above_the_recipient() -> None:
+    for name in ("Net Craft Joinery", "Date Palm Catering", "Due North Studio", "Total Body Fitness"):
+        assert _above_bill_to(name) == name, name
+
+
+def test_label_lines_are_never_the_name_above_the_recipient() -> None:
+    """Whatever their type: a label with its value, a label alone, labels only, a title word first."""
+    for text in ("Date: 12/03/2024", "Net 30", "Due date", "Total due", "Total Due", "Due Date", "Net Amount",
+                 "Invoice Date", "Total Amount Due", "Date", "Tax Point", "Invoice Summary"):
+        for size in (8, 12):
+            assert _above_bill_to(text, size) is None, (text, size)
+
+
+def test_a_name_opening_with_a_label_word_in_body_type_is_no_evidence() -> None:
+    """Printed like the body, "Due Upon Receipt" or "Net Craft Joinery" may be terms as well as a name."""
+    assert _above_bill_to("Due Upon Receipt", size=8) is None
+    assert _above_bill_to("Net Craft Joinery", size=8) is None
+
+
+def test_a_short_capitals_legal_form_inside_a_capitals_phrase_is_no_company() -> None:
+    headings = ("PAYMENT AS AGREED", "SERVICES AS LISTED BELOW", "PRICES AS QUOTED", "SHIPPED AS ORDERED")
+    for heading in headings:
+        assert _vendor(
+            _line(40, (43, "HARBOUR LIGHT STUDIO"), size=12),
+            _line(60, (43, heading)),
+            _line(80, (43, "Bill to")),
+            _line(91, (43, "Corrib Events")),
+        ) == "HARBOUR LIGHT STUDIO", heading
+        assert _vendor(_line(60, (43, heading)), _line(700, (43, "Harbour Light Ltd"), size=6)) == (
+            "Harbour Light Ltd"
+        ), heading
+
+
+def test_a_capitals_legal_form_still_ends_a_name_before_a_tax_id_a_title_or_punctuation() -> None:
+    assert _vendor(_line(40, (43, "FJORDLYS REGNSKAP AS"))) == "FJORDLYS REGNSKAP AS"
+    assert _vendor(_line(40, (43, "FJORDLYS REGNSKAP AS FAKTURA"))) == "FJORDLYS REGNSKAP AS"
+    assert _vendor(_line(40, (43, "FJORDLYS REGNSKAP AS ORG.NR. 912 345 678 MVA"))) == "FJORDLYS REGNSKAP AS"
+    assert _vendor(_line(40, (43, "THAMES PLUMBING LTD VAT REG NO GB 123 4567 89"))) == "THAMES PLUMBING LTD"
+    assert _vendor(_line(40, (43, "NORDBYGG AS, BERGEN"))) == "NORDBYGG AS"
+    assert _vendor(_line(40, (43, "PAYMENT AS AGREED."))) is None
+    assert _vendor(_line(40, (43, "SERVICIOS DIGITALES SA DE C.V."))) == "SERVICIOS DIGITALES SA DE C.V."

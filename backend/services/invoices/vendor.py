@@ -18,6 +18,11 @@ outside recipient blocks; else a run spelling the vendor's printed website ("Azu
 for www.azure-interior.com); else, when a recipient label names the customer, the first
 name-like run printed above it (a freelancer's or a shop's name at the top, left or right).
 Nothing found -> ``None``.
+
+A name may open with a word invoices print as a label or a title: "Invoice Ninja Ltd" keeps its
+first word (:func:`_title_opens_name`), "Net Craft Joinery" in a letterhead is a name, not a
+subtotal's label (:func:`_label_opens_letterhead`); a bare capitals form inside a capitals phrase
+("PAYMENT AS AGREED") is no legal form (:func:`_phrase_goes_on`).
 """
 
 from __future__ import annotations
@@ -33,8 +38,14 @@ from backend.services.document_text.money import find_money
 from backend.services.document_text.names import LEGAL_FORM_OPENERS, LEGAL_FORMS
 from backend.services.invoices.labels import Field, LabelHit, find_hits
 
-# Words that end a company name when reading backwards from its legal form.
-_TITLE_WORDS = frozenset({"invoice", "rechnung", "factuur", "facture", "from", "von", "van"})
+# Words that end a company name when reading backwards from its legal form: a document's title
+# ("Invoice Acme Ltd" after a gap too narrow for a column) or what introduces the issuer ("Rechnung
+# von"). A title word opening the run in the name's own case is the name's first word instead
+# ("Invoice Ninja Ltd"): :func:`_title_opens_name`.
+_TITLE_WORDS = frozenset({"invoice", "rechnung", "factuur", "facture"})
+_FROM_WORDS = frozenset({"from", "von", "van"})
+# Legal-form openers compared in any case ("Pvt. Ltd.", "PVT. LTD.", "SA DE C.V.").
+_FORM_OPENERS = frozenset(opener.lower() for opener in LEGAL_FORM_OPENERS)
 # Runs made only of these words are a document's title, not a party ("Tax Invoice").
 _DOCUMENT_TITLES = frozenset(
     {"invoice", "tax", "vat", "gst", "commercial", "proforma", "pro-forma", "receipt", "bill",
@@ -220,7 +231,7 @@ def _letterhead(parties: Sequence[_Run], body: float) -> str | None:
     when it reads as a name."""
     large = sorted((run for run in parties if run.height > body), key=lambda run: (run.top, run.x0))
     first = next((run for run in large if not _is_title(run)), None)
-    return first.text if first is not None and _name_like(first) else None
+    return first.text if first is not None and _name_like(first, body) else None
 
 
 def _legal_entity(parties: Sequence[_Run], runs: Sequence[_Run]) -> tuple[_Run, str] | None:
@@ -247,7 +258,8 @@ def _names_in(run: _Run) -> Iterator[str]:
     ("LTD. ŞTİ.") are one."""
     words = [word.text for word in run.words]
     for position, word in enumerate(words):
-        if word.rstrip(",;") in LEGAL_FORMS and not _form_goes_on(words[position + 1 :]):
+        after = words[position + 1 :]
+        if word.rstrip(",;") in LEGAL_FORMS and not _form_goes_on(after) and not _phrase_goes_on(word, after):
             name = _name_before(words[: position + 1])
             if name:
                 yield " ".join(name)
@@ -256,8 +268,26 @@ def _names_in(run: _Run) -> Iterator[str]:
 def _form_goes_on(after: Sequence[str]) -> bool:
     """Whether the words after a legal form continue it: joining words if any, then another legal form."""
     rest = [word.rstrip(",;") for word in after]
-    joined = next((index for index, word in enumerate(rest) if word not in LEGAL_FORM_OPENERS), len(rest))
+    joined = next((index for index, word in enumerate(rest) if word.lower() not in _FORM_OPENERS), len(rest))
     return joined < len(rest) and rest[joined] in LEGAL_FORMS
+
+
+def _phrase_goes_on(form: str, after: Sequence[str]) -> bool:
+    """Whether a legal form printed in bare capitals ("AS", "SA", "LTD") is a word of a phrase in
+    capitals rather than a form: a word in capitals follows it ("PAYMENT AS AGREED", "SERVICES AS
+    LISTED BELOW"). A form ends its name, so only more of a form, a document title or a tax id may
+    follow it in capitals ("SERVICIOS DIGITALES SA DE C.V.", "FJORDLYS AS FAKTURA", "ACME LTD VAT NO
+    GB 123 4567 89")."""
+    if not (form.isalpha() and form.isupper() and after):
+        return False
+    following = after[0].rstrip(".,;:!")
+    return (
+        following.isalpha()
+        and following.isupper()
+        and following.lower() not in _DOCUMENT_TITLES | _FORM_OPENERS
+        and following not in LEGAL_FORMS
+        and not _TAX_ID.match(" ".join(after))
+    )
 
 
 def _name_before(words: Sequence[str]) -> list[str]:
@@ -268,22 +298,35 @@ def _name_before(words: Sequence[str]) -> list[str]:
     """
     form = [words[-1].rstrip(",;")]
     rest = list(words[:-1])
-    while rest and (rest[-1].rstrip(",") in LEGAL_FORM_OPENERS or rest[-1].rstrip(",") in LEGAL_FORMS):
+    while rest and (rest[-1].rstrip(",").lower() in _FORM_OPENERS or rest[-1].rstrip(",") in LEGAL_FORMS):
         form.insert(0, rest.pop())
     name: list[str] = []
-    for word in reversed(rest):
+    for position in range(len(rest) - 1, -1, -1):
+        word = rest[position]
         before_form_comma = not name and word.endswith(",") and len(word) > 1  # "Orbit, Inc."
         ends_phrase = word[-1] in ".:;," and not before_form_comma
         if (
             ends_phrase
             or word in _SEPARATORS
-            or word.lower() in _TITLE_WORDS
+            or word.lower() in _FROM_WORDS
+            or (word.lower() in _TITLE_WORDS and not _title_opens_name(rest[:position], word, name))
             or any(char.isdigit() for char in word)
             or len(name) == _MAX_NAME_WORDS
         ):
             break
         name.insert(0, word)
     return [*name, *form] if name else []
+
+
+def _title_opens_name(before: Sequence[str], title: str, name: Sequence[str]) -> bool:
+    """Whether a title word is the first word of the ``name`` after it: it opens the run or follows
+    what introduces the issuer ("From: Invoice Ninja Ltd"), and is printed in title case before a
+    capitalised word, as a name's words are ("Invoice Ninja Ltd"). In capitals it is a heading
+    ("INVOICE Acme Ltd", "INVOICE ACME LTD"), as it is after another word ("Tax Invoice Acme Ltd")."""
+    last = before[-1] if before else ""
+    opens = not last or last[-1] in ".:;," or last in _SEPARATORS or last.lower() in _FROM_WORDS
+    following = name[0] if name else ""
+    return opens and title.istitle() and following[:1].isupper()
 
 
 def _website_name(lines: Sequence[Line], runs: Sequence[_Run]) -> str | None:
@@ -324,26 +367,54 @@ def _name_above_recipient(runs: Sequence[_Run], recipients: set[_Run]) -> str | 
         return None
     first_label = min(labels, key=lambda run: run.top)
     above = sorted((run for run in runs if run.bottom <= first_label.top), key=lambda run: (run.top, run.x0))
-    return next((run.text for run in above if run not in recipients and _name_like(run)), None)
+    body = _body_height(runs)
+    return next((run.text for run in above if run not in recipients and _name_like(run, body)), None)
 
 
 def _names_party(run: _Run) -> bool:
     """A run that can be a party's name however long: letters, no digits, no field label."""
     if any(char.isdigit() or char in ":#@/" for char in run.text) or not _LETTER.search(run.text):
         return False
-    return not find_hits([Line(run.words, run.top, run.bottom)])
+    return not find_hits([_line_of(run.words)])
 
 
-def _name_like(run: _Run) -> bool:
-    """A run that can be a party's name: words of letters; no digits, field label or title only."""
+def _name_like(run: _Run, body: float) -> bool:
+    """A run that can be a party's name: words of letters; no digits, field label or title only.
+
+    A label word opens a name only in a letterhead (:func:`_label_opens_letterhead`)."""
     texts = [word.text for word in run.words]
     if len(texts) > _MAX_NAME_WORDS or any(char.isdigit() or char in ":#@/" for char in run.text):
         return False
-    if find_hits([Line(run.words, run.top, run.bottom)]):
-        return False  # "Total", "Date": a field's label
+    hits = find_hits([_line_of(run.words)])
+    if hits and not _label_opens_letterhead(run, hits, body):
+        return False  # "Total", "Date", "Due date": a field's label
     if _is_title(run):
         return False
     return all(_LETTER.search(text) or text in {"&", "-", "+"} for text in texts)
+
+
+def _label_opens_letterhead(run: _Run, hits: Sequence[LabelHit], body: float) -> bool:
+    """Whether the field label a run opens with is the first word of a name printed as a letterhead
+    ("Net Craft Joinery", "Due North Studio", "Date Palm Catering"): the run is in type larger than
+    the body's, the label is its only one, and capitalised words follow it, none a label of its own
+    ("Total Amount Due" is labels only). A label is followed by its value, and a value by no
+    capitals; a document title word ("Tax Point", "Invoice Summary") opens no name here."""
+    label_words = len(run.text[: len(run.text) - len(hits[0].segment)].split())
+    name = run.words[label_words:]
+    return (
+        run.height > body
+        and len(hits) == 1
+        and hits[0].x0 == run.x0
+        and run.words[0].text.lower() not in _DOCUMENT_TITLES
+        and bool(name)
+        and all(word.text[0].isupper() or word.text in {"&", "-", "+"} for word in name)
+        and not find_hits([_line_of(name)])
+    )
+
+
+def _line_of(words: Sequence[Word]) -> Line:
+    """``words`` as one line of text, for the label finder."""
+    return Line(tuple(words), min(word.top for word in words), max(word.bottom for word in words))
 
 
 def _is_title(run: _Run) -> bool:
