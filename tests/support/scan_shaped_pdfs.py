@@ -269,6 +269,8 @@ class Layout:
     particulars_x: float = 340
     bottom: float = 780  # where the table breaks to a new page
     line: float = 12
+    table_top: float = 130  # the header row's baseline (above 100: no letterhead, the table fills the page)
+    gap: float = 3  # between the rows
 
 
 def draw_statement(
@@ -278,11 +280,12 @@ def draw_statement(
     columns = layout.columns
 
     def header(pages: Pages, page: int) -> float:
-        letterhead(pages, 60, layout.bank, layout.address, (layout.particulars_x, layout.particulars))
+        if layout.table_top >= 100:
+            letterhead(pages, 60, layout.bank, layout.address, (layout.particulars_x, layout.particulars))
         if layout.page_label:
             pages.right(550, 810, layout.page_label.format(page=page))
-        headings(pages, 130, columns)
-        return 134
+        headings(pages, layout.table_top, columns)
+        return layout.table_top + 4
 
     pages = Pages(header, layout.bottom, size=8)
 
@@ -300,7 +303,7 @@ def draw_statement(
         else:
             values = split_columns(item, running, layout.money)
         values["date"] = layout.day(item)
-        table_row(pages, columns, values, line=layout.line, gap=3)
+        table_row(pages, columns, values, line=layout.line, gap=layout.gap)
     balance_row(layout.closing, result.closing if result.closing is not None else opening)
     left_to_right = sorted(columns, key=lambda column: column.x)
     write_scan(path, pages.pages, scan, [column.key for column in left_to_right])
@@ -723,3 +726,87 @@ def write_usbank_abbyy_lowres(path: Path) -> Truth:
     )
     scan = Scan(dpi=120, size_scale=0.92, grid=True, blocks=True, misreads=USBANK_MISREADS, seed=53)
     return misread_truth(draw_statement(path, layout, opening, entries, scan), USBANK_MISREADS)
+
+
+# --- Whole pages scanned askew -------------------------------------------------------------------
+
+# A month of a current account, 40 rows: enough to fill a page from the header to its foot.
+_FULL_PAGE_ENTRIES = [
+    ("10-01", "SALARY NORTHWIND LOGISTICS LTD", "2846.15"),
+    ("10-01", "DIRECT DEBIT LANDLORD RENT", "-950.00"),
+    ("10-02", "CARD PAYMENT CORNER GROCER", "-23.47"),
+    ("10-02", "DIRECT DEBIT CITY WATER", "-41.80"),
+    ("10-03", "CARD PAYMENT FUEL STATION 112", "-62.30"),
+    ("10-04", "TRANSFER FROM J MORGAN", "120.00"),
+    ("10-04", "CARD PAYMENT PHARMACY PLUS", "-8.99"),
+    ("10-05", "DIRECT DEBIT MOBILE NETWORK", "-35.00"),
+    ("10-07", "CASH WITHDRAWAL HIGH STREET", "-100.00"),
+    ("10-07", "CARD PAYMENT BOOKSHOP CENTRAL", "-17.25"),
+    ("10-08", "DIRECT DEBIT ENERGY SUPPLY CO", "-118.42"),
+    ("10-08", "CARD PAYMENT COFFEE HOUSE", "-4.60"),
+    ("10-09", "REFUND ONLINE RETAILER", "56.99"),
+    ("10-10", "CARD PAYMENT SUPERMARKET 0419", "-87.36"),
+    ("10-11", "STANDING ORDER SAVINGS POT", "-250.00"),
+    ("10-11", "CARD PAYMENT RAILWAY TICKETS", "-44.10"),
+    ("10-12", "DIRECT DEBIT HOME INSURANCE", "-27.83"),
+    ("10-14", "CARD PAYMENT HARDWARE DEPOT", "-139.99"),
+    ("10-14", "TRANSFER FROM SAVINGS POT", "400.00"),
+    ("10-15", "CARD PAYMENT CINEMA ODEON", "-22.00"),
+    ("10-15", "SALARY NORTHWIND LOGISTICS LTD", "2846.15"),
+    ("10-16", "DIRECT DEBIT GYM MEMBERSHIP", "-29.99"),
+    ("10-17", "CARD PAYMENT SUPERMARKET 0419", "-64.21"),
+    ("10-18", "CARD PAYMENT TAKEAWAY PIZZA", "-18.50"),
+    ("10-18", "DIRECT DEBIT BROADBAND", "-32.00"),
+    ("10-19", "TRANSFER TO A KOWALCZYK", "-75.00"),
+    ("10-21", "CARD PAYMENT FUEL STATION 112", "-58.74"),
+    ("10-21", "CARD PAYMENT GARDEN CENTRE", "-36.45"),
+    ("10-22", "DIRECT DEBIT COUNCIL TAX", "-156.00"),
+    ("10-23", "CARD PAYMENT PHARMACY PLUS", "-12.35"),
+    ("10-23", "INTEREST ON CREDIT BALANCE", "1.84"),
+    ("10-24", "CARD PAYMENT ONLINE RETAILER", "-249.00"),
+    ("10-25", "CASH WITHDRAWAL STATION ROAD", "-60.00"),
+    ("10-26", "CARD PAYMENT SUPERMARKET 0419", "-102.68"),
+    ("10-27", "TRANSFER FROM J MORGAN", "35.00"),
+    ("10-28", "DIRECT DEBIT STREAMING SERVICE", "-10.99"),
+    ("10-29", "CARD PAYMENT CORNER GROCER", "-15.82"),
+    ("10-29", "STANDING ORDER CHARITY", "-20.00"),
+    ("10-30", "CARD PAYMENT RESTAURANT ROMA", "-73.40"),
+    ("10-31", "ACCOUNT FEE", "-5.00"),
+]
+
+
+def write_full_page_skewed(
+    degrees: float, signed: bool = False, top: bool = False
+) -> Callable[[Path], Truth]:
+    """A writer of one full page of 40 rows scanned ``degrees`` askew (positive: counter-clockwise),
+    words rotated with the sheet: Debit, Credit and Balance columns 50-55 points apart (``signed``: one
+    signed Amount column beside the Balance), under a header row at the page's top (``top``: no
+    letterhead, the table runs from the page's top edge to its foot). At 1 degree the last row's date
+    lies 10 points left or right of the header's, at 2 degrees 22 points."""
+
+    def write(path: Path) -> Truth:
+        amounts = [("amount", "Amount", 490)] if signed else [("out", "Debit", 440), ("in", "Credit", 490)]
+        layout = Layout(
+            ("Northwind Bank", 15),
+            ["MS R ADEYEMI, 7 QUARRY LANE, HALIFAX HX1 2QB"],
+            ["Current Account Statement", "Account 40-12-77  31228790", "1 October to 31 October 2024"],
+            table_columns(
+                ("date", "Date", 40),
+                ("description", "Description", 90),
+                *amounts,
+                ("balance", "Balance", 545),
+            ),
+            lambda item: item.day.strftime("%d/%m/%Y"),
+            us_signed if signed else us,
+            ("01/10/2024", "Balance brought forward"),
+            ("31/10/2024", "Balance carried forward"),
+            signed=signed,
+            bottom=810,
+            table_top=40 if top else 130,
+            gap=6 if top else 3,
+        )
+        opening = D("1530.62")
+        entries = items(2024, _FULL_PAGE_ENTRIES)
+        return draw_statement(path, layout, opening, entries, Scan(skew=degrees, seed=61))
+
+    return write

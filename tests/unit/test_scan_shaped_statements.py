@@ -34,10 +34,32 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
     "td_sideways": scans.write_td_sideways,
     "standard_bank_fragments": scans.write_standard_bank_fragments,
     "usbank_abbyy_lowres": scans.write_usbank_abbyy_lowres,
+    # whole pages scanned askew: by the foot of the page the columns lie 10-27 points aside
+    "full_page_ccw_1_0": scans.write_full_page_skewed(1.0),
+    "full_page_cw_1_0": scans.write_full_page_skewed(-1.0),
+    "full_page_ccw_1_5": scans.write_full_page_skewed(1.5),
+    "full_page_cw_1_5": scans.write_full_page_skewed(-1.5),
+    "full_page_ccw_2_0": scans.write_full_page_skewed(2.0),
+    "full_page_cw_2_0": scans.write_full_page_skewed(-2.0),
+    "full_page_signed_ccw_2_0": scans.write_full_page_skewed(2.0, signed=True),
+    "full_page_signed_cw_2_0": scans.write_full_page_skewed(-2.0, signed=True),
+    "full_page_from_top_ccw_1_5": scans.write_full_page_skewed(1.5, top=True),
+    "full_page_from_top_cw_2_0": scans.write_full_page_skewed(-2.0, top=True),
 }
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "full_page_ccw_1_5",
+            "full_page_ccw_2_0",
+            "full_page_signed_ccw_2_0",
+            "full_page_from_top_ccw_1_5",
+            "full_page_from_top_cw_2_0",
+        ],
+        "columns are taken at the header's skewed x; lower down the page the words lie up to 27 "
+        "points aside of it (the dates under the description)",
+    ),
 }
 
 
@@ -243,3 +265,21 @@ def test_usbank_is_abbyy_blocks_at_120_dpi_with_ocr_confusions(tmp_path: Path) -
     assert _on_grid(layer, 120) and all(word.size % 1 for word in layer)
     assert {"Kr0ger", "Mobi1e", "Payrnent"} <= {word.text for word in layer}
     assert any("C0mcast" in row.description for row in truth.rows)
+
+
+@pytest.mark.parametrize(
+    ("name", "degrees"),
+    [("full_page_ccw_1_0", 1.0), ("full_page_cw_1_5", -1.5), ("full_page_from_top_cw_2_0", -2.0)],
+)
+def test_a_full_page_is_skewed_with_rows_from_header_to_foot(
+    name: str, degrees: float, tmp_path: Path
+) -> None:
+    path, truth = _write(name, tmp_path)
+    _assert_invisible_scan(path)
+    assert _row_angle(path, "ACCOUNT FEE", "4,883.51") == pytest.approx(degrees, abs=0.1)  # the last row
+    text_page = pypdfium2.PdfDocument(path)[0].get_textpage()
+    (header_x, header_y), (foot_x, foot_y) = _centre(text_page, "Date"), _centre(text_page, "31/10/2024")
+    assert len(truth.rows) == 40 and header_y - foot_y > 600  # the table runs the page's height
+    # down the page the date column leans the way the sheet turned: 10-27 points aside by the foot
+    lean = (header_y - foot_y) * math.tan(math.radians(degrees))
+    assert foot_x - header_x == pytest.approx(lean, abs=2) and abs(lean) > 9
