@@ -49,17 +49,6 @@ WRITERS: dict[str, Callable[[Path], Truth]] = {
 
 # name -> why the parser does not read it exactly yet (each a strict xfail).
 NOT_YET_EXACT: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "full_page_ccw_1_5",
-            "full_page_ccw_2_0",
-            "full_page_signed_ccw_2_0",
-            "full_page_from_top_ccw_1_5",
-            "full_page_from_top_cw_2_0",
-        ],
-        "columns are taken at the header's skewed x; lower down the page the words lie up to 27 "
-        "points aside of it (the dates under the description)",
-    ),
 }
 
 

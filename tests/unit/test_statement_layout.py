@@ -808,6 +808,47 @@ def test_a_skewed_page_is_read_row_by_row(degrees: float) -> None:
     assert [ln.text for ln in lines] == ["01/03/2024 CARD PAYMENT TO BOOTS 12.49 1,279.70"] * 5
 
 
+def _turned_page(degrees: float, rows: int = 40) -> list[Word]:
+    """A page of ``rows`` table rows 15 pt apart, the sheet turned ``degrees`` about the page's middle
+    (positive: clockwise, each row's right end lower) with its words, as an OCR layer draws them:
+    every box the upright box around the turned word. "PAY" + "MENT" are one word in two touching
+    pieces."""
+    angle = math.radians(degrees)
+    cos, sin = math.cos(angle), math.sin(angle)
+    cells = [("01/03/2024", 40, 38), ("CARD", 100, 20), ("PAY", 125, 15), ("MENT", 140, 22), ("TO", 167, 10)]
+    cells += [("BOOTS", 182, 26), ("LEEDS", 213, 25), ("12.49", 380, 20), ("1,279.70", 520, 32)]
+    found = []
+    for row in range(rows):
+        baseline = 130.0 + 15 * row
+        for text, x, width in cells:
+            dx, dy = x - 300, baseline - 420
+            left = (300 + dx * cos - dy * sin, 420 + dx * sin + dy * cos)
+            right = (left[0] + width * cos, left[1] + width * sin)
+            found.append(Word(text, left[0], right[0], min(left[1], right[1]) - 8, max(left[1], right[1])))
+    return found
+
+
+@pytest.mark.parametrize("degrees", [1.0, -1.0, 2.0, -2.0])
+def test_a_skewed_page_lines_its_columns_up_from_header_to_foot(degrees: float) -> None:
+    """At 2 degrees a word at the foot of the page lies 20 pt left or right of one in its column at
+    the top: read turned straight, each column's words start within 2 pt of one x on every row (the
+    slope is read from word boxes, a little off), and the word drawn in two touching pieces is one
+    word."""
+    lines = group_lines(_turned_page(degrees))
+    assert [ln.text for ln in lines] == ["01/03/2024 CARD PAYMENT TO BOOTS LEEDS 12.49 1,279.70"] * 40
+    for column in range(7):
+        lefts = [ln.words[column].x0 for ln in lines]
+        assert max(lefts) - min(lefts) < 2, (column, min(lefts), max(lefts))
+
+
+def test_a_straight_page_keeps_its_word_positions() -> None:
+    words = _turned_page(0.0, rows=5)
+    kept = [w for ln in group_lines(words) for w in ln.words]
+    assert [(w.x0, w.x1, w.top, w.bottom) for w in kept if w.text != "PAYMENT"] == [
+        (w.x0, w.x1, w.top, w.bottom) for w in words if w.text not in ("PAY", "MENT")
+    ]
+
+
 def test_baseline_jitter_is_no_skew() -> None:
     """Words off their row's baseline at random: no slope to read, so the rows stay as printed."""
     assert len(group_lines(_skewed_rows(0.0, jitter=1.5))) == 5

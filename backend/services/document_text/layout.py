@@ -284,33 +284,59 @@ def page_slope(words: Sequence[Word]) -> float:
     return slope
 
 
+def deskewed(words: Sequence[Word], slope: float) -> list[Word]:
+    """The words as they lie on the sheet turned straight: rotated by the page's ``slope``
+    (:func:`page_slope`) about the middle of their extent, so baselines run level and columns
+    straight down, header and foot of the page alike.
+
+    Each word's ends lie on the skewed baseline through its middle, and its height is kept: words
+    that touched still touch, and distances along a row keep their length.
+    """
+    if not words:
+        return []
+    pivot_x = (min(w.x0 for w in words) + max(w.x1 for w in words)) / 2
+    pivot_y = (min(w.top for w in words) + max(w.bottom for w in words)) / 2
+    cos, sin = math.cos(math.atan(slope)), math.sin(math.atan(slope))
+
+    def turned(word: Word) -> Word:
+        middle = (word.top + word.bottom) / 2 - pivot_y
+        rise = slope * (word.x1 - word.x0) / 2  # how much lower the word's right end lies than its middle
+        x0 = pivot_x + (word.x0 - pivot_x) * cos + (middle - rise) * sin
+        x1 = pivot_x + (word.x1 - pivot_x) * cos + (middle + rise) * sin
+        y = pivot_y + middle * cos - ((word.x0 + word.x1) / 2 - pivot_x) * sin
+        half = (word.bottom - word.top) / 2
+        return Word(word.text, x0, x1, y - half, y + half, tuple(turned(piece) for piece in word.pieces))
+
+    return [turned(word) for word in words]
+
+
 def group_lines(words: Iterable[Word], page: int = 0) -> list[Line]:
     """Group words into lines (a word joins a line if its vertical middle falls inside it).
 
     Within a line, numbers split by thousands spaces are joined back into one word, and
     letter-spaced words are re-formed. Glyphs many times taller than the page's text (a
-    watermark across the page) are left out. On a clearly skewed page (:func:`page_slope`,
-    ``words`` in drawing order) each word's height is measured along the skew, so a row whose
-    left end lies a few points below its right is still one line.
+    watermark across the page) are left out. A clearly skewed page (:func:`page_slope`,
+    ``words`` in drawing order) is turned straight first (:func:`deskewed`): its lines and
+    every word's position in them are the straightened ones, so a row whose left end lies a few
+    points below its right is still one line, and an amount at the foot of the page lies under
+    its column's header as it does at the top. Any other page's words keep their positions.
     """
     words = list(words)
     if words:  # a watermark's letters are many times taller than the text: not text lines
         tallest = max(median(word.bottom - word.top for word in words) * _WATERMARK_HEIGHT, _WATERMARK_MIN)
         words = [word for word in words if word.bottom - word.top <= tallest]
     slope = page_slope(words)
-
-    def level(word: Word) -> float:  # how far the skewed baseline through x = 0 lies from the word's
-        return slope * (word.x0 + word.x1) / 2
-
+    if slope:
+        words = deskewed(words, slope)
     lines: list[list[Word]] = []
     band = (0.0, -1.0)
-    for word in sorted(words, key=lambda w: (w.top - level(w), w.x0)):
-        middle = (word.top + word.bottom) / 2 - level(word)
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        middle = (word.top + word.bottom) / 2
         if lines and band[0] <= middle <= band[1]:
             lines[-1].append(word)
         else:
             lines.append([word])
-            band = (word.top - level(word), word.bottom - level(word))
+            band = (word.top, word.bottom)
     return [
         Line(
             tuple(_join_spaced_letters(_join_digit_groups(_join_touching(sorted(line, key=lambda w: w.x0))))),
