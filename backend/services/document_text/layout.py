@@ -38,9 +38,9 @@ _MIN_SPACED_LETTERS, _LETTER_SPACING, _SPACED_WORD_GAP = 3, 2.0, 2.0
 # words drawn one after another left to right on one baseline (each within half a word height of
 # the last) spanning at least this many points...
 _SKEW_RUN_SPAN = 150.0
-# ...and lines are grouped along it when at least this many runs agree, this share of them
-# slopes the same way, and their median slope is at least this (0.2 degrees; a straight page's
-# runs are flat, baseline jitter slopes either way).
+# ...and its words are turned straight (:func:`deskewed`) when at least this many runs agree, this
+# share of them slopes the same way, and their median slope is at least this (0.2 degrees; a
+# straight page's runs are flat, baseline jitter slopes either way).
 _SKEW_MIN_RUNS, _SKEW_AGREEMENT, _SKEW_MIN_SLOPE = 5, 0.8, math.tan(math.radians(0.2))
 # Two digits drawn over each other by more than this are separate numbers printed touching.
 _OVERLAP_SPLIT = 0.3
