@@ -3,11 +3,14 @@ whether they share one layout (one account's consecutive statements) or each has
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 from fpdf import FPDF
 
+from backend.services.document_text.layout import Line, Word, read_page_lines
 from backend.services.statements import bundle, parse_statement
 from backend.services.statements.bundle import unread_pages_warning
 from tests.support.joined_pdfs import write_joined
@@ -175,3 +178,53 @@ def test_a_document_of_many_possible_starts_is_read_in_linear_work(
     assert reads <= pages + bundle.EXTRA_PAGE_READS_PER_PAGE * pages + bundle.EXTRA_PAGE_READS_MINIMUM
     assert sum(len(statement.transactions) for statement in parsed.statements) == printed
     assert any("not examined" in warning for warning in parsed.warnings)
+
+
+def _words_in(lines: Iterable[Line]) -> Iterator[Word]:
+    """The words of ``lines`` and the pieces they may be cut into."""
+    for line in lines:
+        for word in line.words:
+            yield word
+            yield from word.pieces
+
+
+def test_the_parse_holds_the_lines_of_a_page_or_two_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory stays flat however long the document (issue 9): while it is read, and while the
+    pages that may begin another statement are read again, the parse holds the words of the page
+    being read, not every page's. Every page of this document may begin a statement, so ranges
+    of pages are read again. Words are counted as live objects; those of the text lines a
+    reading keeps for the statement (its letterhead, its footers) are its own."""
+    from backend.services.statements import rows
+
+    path = tmp_path / "alternating.pdf"
+    _write_alternating_headers(path, 20)
+    page_words = max(len(list(_words_in(lines))) for _, _, lines in read_page_lines(path))
+    reads = 0
+    read_page = rows.TableReader.read_page
+
+    def live_words() -> int:
+        """Live words, less those of the text lines a reading keeps."""
+        gc.collect()
+        objects = gc.get_objects()
+        kept = {
+            id(word) for reader in objects if isinstance(reader, rows.TableReader)
+            for word in _words_in([*reader.text_lines, *(line for line, _ in reader._leads)])
+        }
+        return sum(isinstance(o, Word) and id(o) not in kept for o in objects)
+
+    before = live_words()  # other tests' (a module's example lines)
+    held: list[int] = []  # live words the parse holds, after every 5th page read
+
+    def counted(self: rows.TableReader, *args: object, **kwargs: object) -> None:
+        nonlocal reads
+        read_page(self, *args, **kwargs)  # type: ignore[arg-type]
+        reads += 1
+        if reads % 5 == 0:
+            held.append(live_words() - before)
+
+    monkeypatch.setattr(rows.TableReader, "read_page", counted)
+    assert parse_statement(path).transactions
+    assert reads > 2 * 20  # ranges of pages were read again
+    assert max(held) <= 2 * page_words, (held, page_words)

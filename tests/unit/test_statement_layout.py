@@ -1,6 +1,7 @@
 """Pure helpers of the statement parser: lines, header columns, row wording, metadata."""
 
 import math
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -1506,3 +1507,22 @@ def test_a_balance_on_a_date_printed_outside_the_table_opens_or_closes_the_perio
     assert balances("30 Apr 2024", april) == {RowKind.CLOSING: Decimal("45678.90")}
     assert balances("15 Apr 2024", april) == {}
     assert balances("1 Apr 2024", (None, None)) == {}
+
+
+def test_packed_lines_read_back_as_the_same_lines() -> None:
+    """A page's lines kept compactly (``document_text.packed_lines``, for reading pages again)
+    are the very lines packed: texts of any script, boxes to the last bit, pieces, on the page asked."""
+    from backend.services.document_text.packed_lines import PackedLines
+
+    pieces = (Word("29.01.2016", 10.0, 52.5, 100.25, 109.0), Word("1074935", 52.1, 80.0, 100.25, 109.0))
+    touching = Word("29.01.20161074935", 10.0, 80.0, 100.25, 109.0, pieces)
+    lines = [
+        Line((Word("Überweisung", 10.1 / 3, 60.0, 99.9, 109.3), Word("€1 234,56", 70.0, 99.0, 99.8, 109.1)),
+             99.8, 109.3, 4),
+        Line((touching, Word("入金", 90.0, 99.0, 100.0, 109.0)), 120.0, 130.0, 4),
+        Line((Word("x", 1e-300, math.pi, 0.0, -0.0),), 0.0, 1.0, 4),
+    ]
+    packed = PackedLines.pack(lines)
+    assert packed.lines(4) == lines
+    assert packed.lines(0) == [replace(line, page=0) for line in lines]
+    assert PackedLines.pack([]).lines(0) == []

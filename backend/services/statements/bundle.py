@@ -23,7 +23,10 @@ cannot be read on their own, they stay with the pages before; if they print anot
 account, period or table header, the statement before them says so
 (:func:`unread_pages_warning`) and its ``balance_check`` is ``mismatch``: rows are never
 dropped without a word. Reading lines into rows costs about what reading the words does, but
-only a document with a candidate page is read more than once.
+only a document with a candidate page is read more than once. The pages read again are not
+read from the PDF again: each page's lines are kept until the end of the document, packed
+(:class:`~backend.services.document_text.packed_lines.PackedLines`, ~45 bytes a word where a
+word object costs ~220), so that memory stays near flat however long the document.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from itertools import pairwise
 from typing import TypeVar
 
 from ..document_text.layout import Line
+from ..document_text.packed_lines import PackedLines
 from ..errors import InvalidInputError
 from .assemble import assemble
 from .bank_name import find_bank_name
@@ -78,13 +82,7 @@ def read_statements(pages: Iterable[Sequence[Line]], hints: ParserHints) -> Pars
             cannot be read on its own nor with the pages beside it.
     """
     reader = TableReader()
-    all_lines: list[Sequence[Line]] = []
-    signs: list[_PageSigns] = []
-    for index, lines in enumerate(pages):
-        headers, rows, text_lines = len(reader.header_texts), len(reader.rows), len(reader.text_lines)
-        reader.read_page(index, lines)
-        all_lines.append(lines)
-        signs.append(_page_signs(reader, headers, rows, text_lines))
+    all_lines, signs = _read_pages(reader, pages)
     candidates = _candidate_starts(signs)
     if not candidates:
         return assemble(reader, len(all_lines), hints)
@@ -117,6 +115,22 @@ def read_statements(pages: Iterable[Sequence[Line]], hints: ParserHints) -> Pars
         _say(by_range[-1], unexamined_pages_warning(unexamined))
     statements = [statement for statements in by_range for statement in statements]
     return replace(statements[0], more=tuple(statements[1:]))
+
+
+def _read_pages(
+    reader: TableReader, pages: Iterable[Sequence[Line]]
+) -> tuple[list[PackedLines], list[_PageSigns]]:
+    """Read every page of ``pages`` with ``reader``: each page's lines packed (kept to read
+    ranges again, compactly: memory stays near flat), and each page's signs. Only the page being
+    read is held as lines."""
+    packed: list[PackedLines] = []
+    signs: list[_PageSigns] = []
+    for index, lines in enumerate(pages):
+        headers, rows, text_lines = len(reader.header_texts), len(reader.rows), len(reader.text_lines)
+        reader.read_page(index, lines)
+        packed.append(PackedLines.pack(lines))
+        signs.append(_page_signs(reader, headers, rows, text_lines))
+    return packed, signs
 
 
 def _say(statements: list[ParsedStatement], warning: str) -> None:
@@ -221,7 +235,7 @@ def _candidate_starts(signs: Sequence[_PageSigns]) -> list[_Candidate]:
 class _Ranges:
     """Page ranges of one document, each read on its own (once: readings are kept)."""
 
-    pages: Sequence[Sequence[Line]]
+    pages: Sequence[PackedLines]
     hints: ParserHints
     whole: TableReader  # the reader that read every page: the range of all of them
 
@@ -247,8 +261,7 @@ class _Ranges:
             if (start, end) != (0, len(self.pages)):
                 reader = TableReader()
                 for index in range(start, end):
-                    page = index - start
-                    reader.read_page(page, [replace(line, page=page) for line in self.pages[index]])
+                    reader.read_page(index - start, self.pages[index].lines(index - start))
             try:
                 self._read[start, end] = assemble(reader, end - start, self.hints)
             except InvalidInputError as error:
