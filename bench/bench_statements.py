@@ -9,7 +9,8 @@ and the ratio of the two (target <= 1.3; with PDFium's words it is well under 1)
 parse with the pdfplumber word layer (what the parser cost before PDFium; ``--no-pdfplumber``
 skips it). Then the peak RSS (VmHWM) of fresh subprocesses: reading each file's lines (flat:
 the same at 10 and at 200 pages, each page closed once read), parsing each file (which grows
-only by the rows it keeps for reconciliation), parsing the largest with everything a worker
+only by the rows it keeps for reconciliation and by its pages' lines, kept packed to read a range
+of pages again: ~3 MB at 200 pages), parsing the largest with everything a worker
 process loads (target < 150 MB), and bare ``extract_words``. Times are CPU seconds of this process
 (``time.process_time``), best of ``--repeat`` interleaved runs, so other work on a shared
 machine does not skew them much; wall time is printed for reference.
@@ -160,7 +161,7 @@ def print_memory(files: list[tuple[int, Path]]) -> None:
     print(
         "peak RSS of a bare parse_statement: "
         + ", ".join(f"{mb:.0f} MB at {count} pages" for count, mb in parses)
-        + " (the growth is the statement's rows, kept for reconciliation)"
+        + " (the growth is the statement's rows, kept for reconciliation, and its pages' lines, kept packed)"
     )
     print(
         f"peak RSS at {pages} pages: worker process (Celery app and every task module loaded) "
