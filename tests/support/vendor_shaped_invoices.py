@@ -2465,3 +2465,161 @@ def write_tax_angels_letterhead(path: Path) -> InvoiceMetadata:
         "£{}", "0.20", "VAT 20%", "Total due",
     )
     return _saved(s, path, "TA-3310", date(2024, 3, 15), date(2024, 3, 29), "Tax Angels Ltd", "GBP", amounts)
+
+
+# --- Fifth set: tax and total words inside line items' descriptions, and in a letterhead ----------
+#
+# Accountants, carers and tax advisers bill services named after what the extractor reads as labels
+# ("Self-assessment tax return", "VAT registration service", "Total care package", "GST filing
+# support", "Sales tax consulting", "Subtotal adjustments workshop"), each with its amount in the
+# line items' amount column, and print a correctly labelled summary below (Subtotal / VAT 20% /
+# Total). A French company's letterhead opens with "Total" and prints its share capital; a "Tax"
+# letterhead prints a phone and a company number. Two invoices print only plain items and the tax
+# lines the others must keep reading ("Sales Tax", "GST 10%").
+#
+# Decisions: a line item's amount is never the tax, subtotal or total, whatever its description
+# says; a share capital is never the total.
+
+
+def _item_columns(
+    s: Sheet, y: float, rows: list[tuple[str, int, str]], money: str, rate: str, labels: tuple[str, str, str],
+) -> tuple[Decimal, Decimal, Decimal]:
+    """A line items' table (Description, Qty, Unit price, Amount) and its summary at x 130..195:
+    subtotal, tax at ``rate`` and total under ``labels``; returns the three amounts."""
+    subtotal = sum((D(price) * quantity for _, quantity, price in rows), D("0"))
+    tax = _cents(subtotal * D(rate))
+    total = subtotal + tax
+    cells = [
+        [name, str(quantity), money.format(us(D(price))), money.format(us(D(price) * quantity))]
+        for name, quantity, price in rows
+    ]
+    y = _table(s, y, [(20, "Description"), (-120, "Qty"), (-155, "Unit price"), (-195, "Amount")], cells)
+    _totals(s, y, 130, 195, [
+        (labels[0], money.format(us(subtotal)), False),
+        (labels[1], money.format(us(tax)), False),
+        (labels[2], money.format(us(total)), True),
+    ])
+    return subtotal, tax, total
+
+
+def write_tax_return_service_lines(path: Path) -> InvoiceMetadata:
+    """A two-column service table whose items name a tax ("Self-assessment tax return", "VAT
+    registration service"); the summary's "VAT 20%" is the tax."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    s.text(20, 18, "Ridgeway Accountants Ltd", bold=True, size=12)
+    s.text(20, 23, "3 Chapel Street, Guildford GU1 3UH")
+    s.text(150, 18, "INVOICE", bold=True, size=14)
+    _fields(s, 30, 130, 195, [("Invoice No:", "RA-2207"), ("Invoice date:", "15/03/2024")])
+    s.text(20, 40, "Bill to", bold=True)
+    s.text(20, 44, "Helen Marsh")
+    amounts, _ = _service_lines(
+        s, 58,
+        [("Self-assessment tax return 2022/23", "450.00"), ("VAT registration service", "200.00"),
+         ("Payroll, March", "90.00")],
+        "£{}", "0.20", "VAT 20%", "Total",
+    )
+    return _saved(s, path, "RA-2207", date(2024, 3, 15), None, "Ridgeway Accountants Ltd", "GBP", amounts)
+
+
+def write_care_package_item_columns(path: Path) -> InvoiceMetadata:
+    """Line items with a quantity and unit price whose descriptions open with "Total", "GST",
+    "Sales tax" and "Subtotal"; the summary's "Total due" (a weaker label than "Total") is the total."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    s.text(20, 18, "Bramble Home Care Ltd", bold=True, size=12)
+    s.text(20, 23, "14 Elm Road, Reading RG1 5AB")
+    s.text(150, 18, "INVOICE", bold=True, size=14)
+    _fields(s, 30, 130, 195, [("Invoice No:", "BHC-0412"), ("Invoice date:", "15/03/2024")])
+    amounts = _item_columns(
+        s, 50,
+        [("Total care package, March", 1, "1200.00"), ("GST filing support", 2, "75.00"),
+         ("Sales tax consulting", 3, "60.00"), ("Subtotal adjustments workshop", 1, "150.00")],
+        "£{}", "0.20", ("Subtotal", "VAT 20%", "Total due"),
+    )
+    return _saved(s, path, "BHC-0412", date(2024, 3, 15), None, "Bramble Home Care Ltd", "GBP", amounts)
+
+
+def write_tax_advice_left_summary(path: Path) -> InvoiceMetadata:
+    """A US adviser's items naming taxes, the summary under them at the descriptions' left edge
+    ("Subtotal", "Tax (8.25%)", "Total")."""
+    s = Sheet("Letter", 8)
+    s.new_page()
+    s.text(15, 18, "Lakeside Advisory LLC", bold=True, size=12)
+    s.text(15, 23, "200 Lake Street, Austin, TX 78701")
+    s.text(140, 18, "INVOICE", bold=True, size=14)
+    _fields(s, 30, 130, 200, [("Invoice #", "LTA-5521"), ("Date", "03/15/2024")])
+    rows = [("Sales tax consulting, Q1", "800.00"), ("Tax return preparation", "350.00")]
+    subtotal = sum((D(amount) for _, amount in rows), D("0"))
+    tax = _cents(subtotal * D("0.0825"))
+    y = _table(s, 50, [(15, "Description"), (-200, "Amount")], [[name, f"${us(D(a))}"] for name, a in rows])
+    _totals(s, y, 15, 200, [("Subtotal", f"${us(subtotal)}", False), ("Tax (8.25%)", f"${us(tax)}", False),
+                            ("Total", f"${us(subtotal + tax)}", True)])
+    return _saved(
+        s, path, "LTA-5521", date(2024, 3, 15), None, "Lakeside Advisory LLC", "USD",
+        (subtotal, tax, subtotal + tax),
+    )
+
+
+def write_total_energies_share_capital(path: Path) -> InvoiceMetadata:
+    """A letterhead opening with "Total" whose second line prints the share capital, a phone and
+    the RCS number; the summary's "Total due" is the total."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    s.text(20, 18, "Total Energies SE", bold=True, size=12)
+    s.text(20, 23, "Total Energies SE au capital de 6 584 102 907,50 € · Tél. +33 1 47 44 45 46")
+    s.text(20, 27, "2 place Jean Millier, 92400 Courbevoie · RCS Nanterre 542 051 180")
+    s.text(150, 18, "INVOICE", bold=True, size=14)
+    _fields(s, 32, 130, 195, [("Invoice No.", "TE-240316"), ("Invoice date", "15/03/2024")])
+    amounts, _ = _service_lines(
+        s, 52, [("Electricity supply, February 2024", "842.10")], "{} EUR", "0.20", "TVA 20%", "Total due",
+    )
+    return _saved(s, path, "TE-240316", date(2024, 3, 15), None, "Total Energies SE", "EUR", amounts)
+
+
+def write_tax_angels_phone_letterhead(path: Path) -> InvoiceMetadata:
+    """A letterhead opening with "Tax", its line also printing a street number, a phone and a company
+    number; the summary's "VAT 20%" is the tax."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    s.text(20, 18, "Tax Angels Ltd · 12 Harbour Road, Poole · Tel. 01202 555 123 · Company No. 08812345")
+    s.text(150, 26, "INVOICE", bold=True, size=14)
+    _fields(s, 34, 130, 195, [("Invoice No:", "TA-3311"), ("Invoice date:", "15/03/2024")])
+    amounts, _ = _service_lines(s, 54, [("Bookkeeping, Q4", "300.00")], "£{}", "0.20", "VAT 20%", "Total")
+    return _saved(s, path, "TA-3311", date(2024, 3, 15), None, "Tax Angels Ltd", "GBP", amounts)
+
+
+def write_sales_tax_summary(path: Path) -> InvoiceMetadata:
+    """Plain items and a "Sales Tax" summary line: a tax label that must keep being read."""
+    s = Sheet("Letter", 8)
+    s.new_page()
+    s.text(15, 18, "Cedar Row Print Shop LLC", bold=True, size=12)
+    s.text(15, 23, "18 Cedar Row, Portland, OR 97205")
+    s.text(140, 18, "INVOICE", bold=True, size=14)
+    _fields(s, 30, 130, 200, [("Invoice #", "CR-0907"), ("Date", "03/15/2024")])
+    subtotal, tax = D("640.00"), D("52.80")
+    y = _table(s, 50, [(15, "Description"), (-200, "Amount")],
+               [["Business cards, 2,000", "$240.00"], ["Banner, 3 x 1 m", "$400.00"]])
+    _totals(s, y, 130, 200, [("Subtotal", f"${us(subtotal)}", False), ("Sales Tax", f"${us(tax)}", False),
+                             ("Total", f"${us(subtotal + tax)}", True)])
+    return _saved(
+        s, path, "CR-0907", date(2024, 3, 15), None, "Cedar Row Print Shop LLC", "USD",
+        (subtotal, tax, subtotal + tax),
+    )
+
+
+def write_gst_ten_percent_summary(path: Path) -> InvoiceMetadata:
+    """Items with a quantity and unit price, and a "GST 10%" line: a tax label that must keep being read."""
+    s = Sheet("A4", 8)
+    s.new_page()
+    s.text(20, 18, "Wattle Creek Landscaping Pty Ltd", bold=True, size=12)
+    s.text(20, 23, "ABN 51 824 753 556 · 5 Gum Tree Lane, Penrith NSW 2750")
+    s.text(150, 18, "TAX INVOICE", bold=True, size=12)
+    _fields(s, 30, 130, 195, [("Invoice No:", "WC-1184"), ("Invoice date:", "15/03/2024")])
+    amounts = _item_columns(
+        s, 50, [("Lawn mowing, fortnightly", 2, "85.00"), ("Hedge trimming", 1, "240.00")],
+        "${}", "0.10", ("Subtotal", "GST 10%", "Total"),
+    )
+    return _saved(
+        s, path, "WC-1184", date(2024, 3, 15), None, "Wattle Creek Landscaping Pty Ltd", "AUD", amounts,
+    )
