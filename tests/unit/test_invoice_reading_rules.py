@@ -791,3 +791,46 @@ def test_subtotal_tax_and_total_as_printed(
 def test_a_currency_word_mid_line_is_no_currency_field(tmp_path: Path) -> None:
     metadata = _read(tmp_path, ["Invoice No. 42", "Total in invoice currency 1,000.00 EUR"])
     assert (metadata.total, metadata.currency) == (Decimal("1000.00"), "EUR")
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["Self-assessment tax return", "VAT registration service", "GST filing", "Sales tax consulting",
+     "Total care package", "Subtotal adjustments workshop"],
+)
+def test_a_label_word_in_a_line_items_description_is_no_label(tmp_path: Path, description: str) -> None:
+    """A line item named after a tax or a total keeps its amount: the summary's labels are the document's."""
+    metadata = _read(tmp_path, [
+        "Invoice No: RA-2207", f"{description} £450.00", "Bookkeeping £300.00",
+        "Subtotal £750.00", "VAT 20% £150.00", "Total £900.00",
+    ])
+    assert (metadata.subtotal, metadata.tax, metadata.total) == (
+        Decimal("750.00"), Decimal("150.00"), Decimal("900.00"))
+
+
+@pytest.mark.parametrize(
+    "label", ["Tax (8.25%)", "VAT 20%", "GST 10%", "Sales Tax", "Tax:", "VAT 20% on £750.00"]
+)
+def test_a_tax_line_beside_a_description_naming_a_tax_is_read(tmp_path: Path, label: str) -> None:
+    metadata = _read(tmp_path, [
+        "Invoice No: RA-2207", "Tax return preparation £450.00", "Bookkeeping £300.00",
+        "Subtotal £750.00", f"{label} £150.00", "Total £900.00",
+    ])
+    assert (metadata.tax, metadata.total) == (Decimal("150.00"), Decimal("900.00"))
+
+
+def test_a_label_with_words_of_its_own_is_read_without_a_bare_one(tmp_path: Path) -> None:
+    """'Sales tax on taxable items' goes on with words, but no other tax label stands alone: it is the tax."""
+    metadata = _read(tmp_path, [
+        "Invoice No: LS-1053", "Consulting $300.00", "Sales tax on taxable items $24.75", "Total $324.75",
+    ])
+    assert (metadata.tax, metadata.total) == (Decimal("24.75"), Decimal("324.75"))
+
+
+def test_a_footer_naming_a_company_after_a_label_word_is_no_total(tmp_path: Path) -> None:
+    """A share capital in a footer whose company name opens with "Total", after the summary: no total."""
+    metadata = _read(tmp_path, [
+        "Invoice No: TE-240316", "Electricity supply 842,10 EUR", "TVA 20% 168,42 EUR", "Total 1 010,52 EUR",
+        "Total Energies SE au capital de 6 584 102 907,50 EUR",
+    ])
+    assert (metadata.tax, metadata.total) == (Decimal("168.42"), Decimal("1010.52"))

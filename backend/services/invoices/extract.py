@@ -33,7 +33,15 @@ from backend.services.document_text.tables import (
     DOLLAR_CURRENCIES,
 )
 from backend.services.errors import InvalidInputError
-from backend.services.invoices.labels import Field, LabelHit, column_total, find_hits, own_hits, text_below
+from backend.services.invoices.labels import (
+    Field,
+    LabelHit,
+    column_total,
+    find_hits,
+    own_hits,
+    summary_hits,
+    text_below,
+)
 from backend.services.invoices.model import InvoiceMetadata
 from backend.services.invoices.vendor import find_vendor
 
@@ -72,11 +80,13 @@ def extract_invoice_metadata(path: str | Path) -> InvoiceMetadata:
     hits = own_hits(find_hits(lines))
     # The total first: amounts in another currency than its own are for information (a
     # Singapore invoice's SGD equivalents of its US$ amounts), never its subtotal or tax.
-    total_amounts = _label_amounts(hits, lines, Field.TOTAL)
+    # Amounts only from labels that are the document's own, not words of a line item's description.
+    summary = summary_hits(hits, lines)
+    total_amounts = _label_amounts(summary, lines, Field.TOTAL)
     row = _net_tax_gross(total_amounts)
     total = row[2] if row else next(iter(total_amounts), None)
-    tax = _tax(hits, lines, total) or (row[1] if row else None)
-    subtotal = _subtotal(hits, lines, tax, total) or (row[0] if row else None)
+    tax = _tax(summary, lines, total) or (row[1] if row else None)
+    subtotal = _subtotal(summary, lines, tax, total) or (row[0] if row else None)
     currency_field = _first_value(hits, lines, Field.CURRENCY, leading_currency_code)
     currency = _currency((total, subtotal, tax), lines, currency_field)
     day_first = numeric_date_order((line.text for line in lines), currency)

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from backend.services.document_text.layout import Line, word_runs
+from backend.services.document_text.layout import Line, Word, word_runs
 from backend.services.document_text.money import find_money
-from backend.services.document_text.tables import APOSTROPHES, alternation
+from backend.services.document_text.tables import APOSTROPHES, CURRENCY_CODES, CURRENCY_SUFFIXES, alternation
 
 
 class Field(Enum):
@@ -173,6 +173,10 @@ _RATE_HEADINGS = ("vat rate", "tax rate", "steuersatz", "mwst.-satz", "taux", "t
 _TOTALS_ROW = re.compile(rf"^(?:{alternation(_TOTALS_ROW_WORDS)})(?!\w)", re.IGNORECASE)
 _RATE_HEADING = re.compile(rf"^(?:{alternation(_RATE_HEADINGS)})(?!\w)", re.IGNORECASE)
 _MONEY_FIELDS = frozenset({Field.SUBTOTAL, Field.TAX, Field.TOTAL, Field.TAX_PART})
+# Fields whose labels read an amount: a word of a description naming one is no label (:func:`summary_hits`).
+_AMOUNT_FIELDS = _MONEY_FIELDS | {Field.REGIONAL_TAX}
+# Words a label may carry in its cell beside a rate or an amount, naming the amount's currency.
+_CURRENCY_WORDS = frozenset(CURRENCY_CODES) | frozenset(CURRENCY_SUFFIXES)
 # A row's cells are apart by more than this many word heights (a grouping space is far less).
 _CELL_GAP = 1.0
 _ANY_WORDS = "…"
@@ -295,6 +299,46 @@ def _starts_column(line: Line, offset: int) -> bool:
         if start == offset:
             return word.x0 - previous.x1 > _COLUMN_GAP * (word.bottom - word.top)
     return False
+
+
+def summary_hits(hits: Sequence[LabelHit], lines: Sequence[Line]) -> list[LabelHit]:
+    """``hits`` without the amount labels that are words of a description or a name.
+
+    "Self-assessment tax return  £450.00", "Total care package  1  £1,200.00" (a line item) and
+    "Total Energies SE au capital de 6 584 102 907,50 €" (a letterhead) print a tax or total word
+    inside words of their own: a label there is not read where its field also has a label standing
+    alone in its cell with an amount ("VAT 20%  £148.00", "Tax (8.25%)", "Total", a column's "VAT"
+    over its totals row): that is the document's own. A label with words of its own is still read
+    when its field has no such label ("Total for this invoice  USD 1,234.56", "zzgl. USt. 19 %").
+    """
+    amount_hits = [hit for hit in hits if hit.spec.field in _AMOUNT_FIELDS]
+    bare = {hit.spec.field for hit in amount_hits if _alone_with_amount(hit, hits, lines)}
+    return [hit for hit in hits if hit.spec.field not in bare or _alone_in_cell(hit, lines[hit.line_index])]
+
+
+def _alone_with_amount(hit: LabelHit, hits: Sequence[LabelHit], lines: Sequence[Line]) -> bool:
+    """Whether ``hit`` stands alone in its cell and prints an amount (beside it, or its column's total)."""
+    line = lines[hit.line_index]
+    return _alone_in_cell(hit, line) and bool(find_money(hit.segment) or column_total(hit, hits, lines))
+
+
+def _alone_in_cell(hit: LabelHit, line: Line) -> bool:
+    """Whether no word of its own shares the label's cell: none before it, and after it no word of
+    text straight away ("VAT 20%", "Tax (8.25%):", "Total EUR", "VAT 20% on £740.00"), as a
+    description's or a name's ("Self-assessment tax return", "Total care package", "Total Energies
+    SE"). A field's most specific labels (its first group: "Total amount", "Grand total", "Total
+    tax") may go on with words ("Total Amount Payable (USD)"): no description opens with them."""
+    cell = next((run for run in word_runs(line, _CELL_GAP) if any(word.x0 == hit.x0 for word in run)), [])
+    after = [word for word in cell if hit.x1 < word.x0 < hit.column_end]
+    wording = hit.spec.rank > 0 and bool(after) and _is_wording(after[0])
+    return not wording and not any(word.x0 < hit.x0 for word in cell)
+
+
+def _is_wording(word: Word) -> bool:
+    """A word of text: two letters or more and nothing else (not "20%", "US$"), not a currency's
+    code or sign ("USD", "kr")."""
+    text = word.text.strip("()[]:.,;-")
+    return len(text) >= 2 and text.isalpha() and text not in _CURRENCY_WORDS
 
 
 def text_below(hit: LabelHit, lines: Sequence[Line]) -> str:
