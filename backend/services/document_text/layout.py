@@ -75,6 +75,11 @@ class Line:
     bottom: float
     page: int = 0
 
+    @classmethod
+    def of_words(cls, words: Sequence[Word], page: int = 0) -> Line:
+        """``words`` (left to right, at least one) as one line, from its highest top to its lowest bottom."""
+        return cls(tuple(words), min(word.top for word in words), max(word.bottom for word in words), page)
+
     @property
     def text(self) -> str:
         """The words joined by single spaces."""

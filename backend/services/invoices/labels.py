@@ -311,15 +311,16 @@ def summary_hits(hits: Sequence[LabelHit], lines: Sequence[Line]) -> list[LabelH
     over its totals row): that is the document's own. A label with words of its own is still read
     when its field has no such label ("Total for this invoice  USD 1,234.56", "zzgl. USt. 19 %").
     """
-    amount_hits = [hit for hit in hits if hit.spec.field in _AMOUNT_FIELDS]
-    bare = {hit.spec.field for hit in amount_hits if _alone_with_amount(hit, hits, lines)}
-    return [hit for hit in hits if hit.spec.field not in bare or _alone_in_cell(hit, lines[hit.line_index])]
-
-
-def _alone_with_amount(hit: LabelHit, hits: Sequence[LabelHit], lines: Sequence[Line]) -> bool:
-    """Whether ``hit`` stands alone in its cell and prints an amount (beside it, or its column's total)."""
-    line = lines[hit.line_index]
-    return _alone_in_cell(hit, line) and bool(find_money(hit.segment) or column_total(hit, hits, lines))
+    alone = [_alone_in_cell(hit, lines[hit.line_index]) for hit in hits]
+    # Fields with a label alone in its cell that prints an amount (beside it, or its column's total).
+    bare = {
+        hit.spec.field
+        for hit, by_itself in zip(hits, alone, strict=True)
+        if by_itself and hit.spec.field in _AMOUNT_FIELDS
+        and (find_money(hit.segment) or column_total(hit, hits, lines))
+    }
+    return [hit for hit, by_itself in zip(hits, alone, strict=True)
+            if by_itself or hit.spec.field not in bare]
 
 
 def _alone_in_cell(hit: LabelHit, line: Line) -> bool:

@@ -375,7 +375,7 @@ def _names_party(run: _Run) -> bool:
     """A run that can be a party's name however long: letters, no digits, no field label."""
     if any(char.isdigit() or char in ":#@/" for char in run.text) or not _LETTER.search(run.text):
         return False
-    return not find_hits([_line_of(run.words)])
+    return not find_hits([Line.of_words(run.words)])
 
 
 def _name_like(run: _Run, body: float) -> bool:
@@ -385,7 +385,7 @@ def _name_like(run: _Run, body: float) -> bool:
     texts = [word.text for word in run.words]
     if len(texts) > _MAX_NAME_WORDS or any(char.isdigit() or char in ":#@/" for char in run.text):
         return False
-    hits = find_hits([_line_of(run.words)])
+    hits = find_hits([Line.of_words(run.words)])
     if hits and not _label_opens_letterhead(run, hits, body):
         return False  # "Total", "Date", "Due date": a field's label
     if _is_title(run):
@@ -408,13 +408,8 @@ def _label_opens_letterhead(run: _Run, hits: Sequence[LabelHit], body: float) ->
         and run.words[0].text.lower() not in _DOCUMENT_TITLES
         and bool(name)
         and all(word.text[0].isupper() or word.text in {"&", "-", "+"} for word in name)
-        and not find_hits([_line_of(name)])
+        and not find_hits([Line.of_words(name)])
     )
-
-
-def _line_of(words: Sequence[Word]) -> Line:
-    """``words`` as one line of text, for the label finder."""
-    return Line(tuple(words), min(word.top for word in words), max(word.bottom for word in words))
 
 
 def _is_title(run: _Run) -> bool:

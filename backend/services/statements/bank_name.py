@@ -183,9 +183,7 @@ def _visual_lines(lines: Sequence[Line]) -> list[Line]:
                 rows.append([word])
             else:
                 row.append(word)
-        result.extend(
-            Line(tuple(row), min(w.top for w in row), max(w.bottom for w in row), line.page) for row in rows
-        )
+        result.extend(Line.of_words(row, line.page) for row in rows)
     return sorted(result, key=lambda line: line.top)
 
 
