@@ -28,6 +28,8 @@ by distance, and ``document_text.layout`` splits its words at narrower gaps.
 
 The raw binding (``pypdfium2.raw``, pypdfium2's public ctypes API) is used for the per-character
 calls: the helper methods allocate a ctypes struct per call, which would cost more than PDFium.
+Those calls are most of what a page costs (~0.4-0.6 µs each), so a character gets only the ones
+that can tell something (see :func:`page_words`).
 """
 
 from __future__ import annotations
@@ -69,12 +71,6 @@ def _astral(high: int, low: int) -> int:
 # line, HDFC) as U+0002, its mark for a word broken at the line's end; the glyph is the hyphen
 # pdfminer reads (a soft hyphen, U+00AD, would be marked too: no statement we read prints one).
 _LINE_END_HYPHEN = 0x02
-
-
-def _char_text(code: int, unicode_norm: UnicodeNorm | None) -> str:
-    """One character's text, normalised as pdfplumber normalises each char (``unicode_norm``)."""
-    text = "-" if code == _LINE_END_HYPHEN else chr(code)
-    return text if code < 128 or unicode_norm is None else unicodedata.normalize(unicode_norm, text)
 
 
 def _word(chars: list[dict[str, Any]]) -> dict[str, Any]:
@@ -188,6 +184,41 @@ class _PageObjects:
         return any(self.is_text[first + 1 : second])
 
 
+def _address_returning(function: Any) -> Any:
+    """A second foreign function for the same PDFium entry point as ``function`` that returns
+    its pointer as a plain int (``None`` for NULL).
+
+    pypdfium2's binding returns a fresh ctypes pointer object per call, which compares by
+    identity, not by address; turning each into an address costs more than the call. Built from
+    the entry point's address with the binding's own function type and argument types (public
+    ctypes API), so the binding itself is left as it is.
+    """
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    returning_address = type(function)(address)
+    returning_address.argtypes, returning_address.restype = function.argtypes, ctypes.c_void_p
+    return returning_address
+
+
+_TEXT_OBJECT_ADDRESS = _address_returning(pdfium_c.FPDFText_GetTextObject)
+# Codes PDFium's page text may give for a character in place of its own (the U+FFFE it stores
+# for a glyph without text or a line-end hyphen, or nothing): those are read one by one.
+_CODES_TO_READ_ALONE = frozenset({0, _LINE_END_HYPHEN, 0xFFFE})
+# The only characters PDFium generates (``FPDFText_IsGenerated``): spaces and line breaks.
+_GENERATED_CODES = frozenset({0x20, 0x0A, 0x0D})
+
+
+def _page_codes(raw: Any, count: int) -> list[int] | None:
+    """Every character's UTF-16 code from one ``FPDFText_GetText`` call, or None where the page
+    text does not hold exactly one code per character (a glyph PDFium keeps out of the text).
+
+    One call for the page instead of one ``FPDFText_GetUnicode`` per character: at ~0.4 µs a
+    call, that is a tenth of what a character costs here.
+    """
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(raw, 0, count, buffer)  # the codes and a NUL
+    return buffer[:count] if written == count + 1 else None
+
+
 def page_words(
     page: pdfium.PdfPage, height: float, unicode_norm: UnicodeNorm | None = None
 ) -> tuple[Words, bool]:
@@ -198,6 +229,11 @@ def page_words(
     with ``text``, ``x0``, ``x1``, ``top``, ``bottom``, ``size``, ``upright``). ``height`` is the
     page's height as pdfplumber measures it (its MediaBox, inherited from the page tree if need
     be): pdfplumber's ``top`` is ``height - y1`` in PDF user space.
+
+    The per-character calls are what a page costs, so each is made only where it can tell
+    something: the codes come from the page text at once, ``FPDFText_IsGenerated`` is asked
+    only of spaces and line breaks (the only characters PDFium generates), and the matrix and
+    font size, which are the text object's, once per run of characters of one text object.
 
     Raises:
         NotLikePdfplumber: the page holds a glyph PDFium cannot place or name; a gap or rise
@@ -215,6 +251,8 @@ def page_words(
         is_generated, unicode_of = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode
         loose_box, matrix_of = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetMatrix
         font_size, text_object_of = pdfium_c.FPDFText_GetFontSize, pdfium_c.FPDFText_GetTextObject
+        object_address_of = _TEXT_OBJECT_ADDRESS
+        codes = _page_codes(raw, count) if count else []
         objects: _PageObjects | None = None
         words: Words = []
         word: list[dict[str, Any]] = []
@@ -222,12 +260,19 @@ def page_words(
         previous_index = 0
         generated_space = draws_spaces = False
         second_half = -1
+        # The text object of the run of characters being read, and what its matrix and font
+        # give each of them.
+        run_object: int | None = None
+        upright, scale, size_of_font = True, 1.0, 0.0
         for index in range(count):
             if index == second_half:
                 continue
-            code = unicode_of(raw, index)
-            if is_generated(raw, index) == 1:  # a space or line break PDFium inferred
+            code = unicode_of(raw, index) if codes is None else codes[index]
+            if code in _CODES_TO_READ_ALONE and codes is not None:
+                code = unicode_of(raw, index)
+            if code in _GENERATED_CODES and is_generated(raw, index) == 1:  # inferred by PDFium
                 generated_space = generated_space or code == 32
+                run_object = None  # a run of one object's characters ends at a generated one
                 continue
             if _HIGH_SURROGATES.start <= code < _HIGH_SURROGATES.stop and index + 1 < count:
                 low = unicode_of(raw, index + 1)
@@ -235,19 +280,30 @@ def page_words(
                     code, second_half = _astral(code, low), index + 1
             if code == 0 or _HIGH_SURROGATES.start <= code < _LOW_SURROGATES.stop:
                 raise NotLikePdfplumber("a glyph without text, or half of a character's")
-            if not loose_box(raw, index, box_ref) or not matrix_of(raw, index, matrix_ref):
+            if not loose_box(raw, index, box_ref):
                 raise NotLikePdfplumber("a glyph without text or box")
-            text = _char_text(code, unicode_norm)
+            text_object = object_address_of(raw, index)
+            if text_object is None or text_object != run_object:
+                # The matrix and the font size are the text object's, with the matrix of the
+                # form drawing it: the same for each character of one run. PDFium parses a
+                # form's content once per drawing, so a form drawn twice gives two objects.
+                if not matrix_of(raw, index, matrix_ref):
+                    raise NotLikePdfplumber("a glyph without text or box")
+                upright = matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0  # as pdfminer's LTChar
+                scale, size_of_font = math.hypot(matrix.c, matrix.d), font_size(raw, index)
+                run_object = text_object
+            text = "-" if code == _LINE_END_HYPHEN else chr(code)
+            if code >= 128 and unicode_norm is not None:  # as pdfplumber normalises each char
+                text = unicodedata.normalize(unicode_norm, text)
             if text.isspace():  # a real space glyph ends the word (keep_blank_chars=False)
                 if word:
                     words.append(_word(word))
                     word = []
                 generated_space, draws_spaces = False, True
                 continue
-            upright = matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0  # as pdfminer's LTChar
             char_bottom = height - box.bottom
             if upright:  # pdfminer's box: one font size high (scaled by the matrix) from the descent
-                size = font_size(raw, index) * math.hypot(matrix.c, matrix.d)
+                size = size_of_font * scale
                 top = char_bottom - size
             else:  # turned text: the loose box is turned with it, as pdfminer's is
                 top = height - box.top

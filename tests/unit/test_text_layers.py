@@ -19,10 +19,12 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pytest
 
+from backend.services import pdfium_words
 from backend.services.document_text.layout import UNICODE_NORM
 from backend.services.errors import InvalidInputError
 from backend.services.pdf_words import EXTRACT_WORDS_OPTIONS, iter_page_words
 from backend.services.pdfium_words import NotLikePdfplumber, page_words
+from tests.support.hostile_pdfs import FONT, assemble, stream
 from tests.support.producer_shaped_pdfs import Cell, Geometry, Producer, write_raw
 from tests.support.statement_pdfs import LAYOUTS, write_random_layout
 from tests.unit.test_bank_shaped_statements import WRITERS as BANK_SHAPES
@@ -207,3 +209,52 @@ word a cell: a layer without space glyphs is split into words above, in ``docume
     assert [w["text"] for w in words] == expected
     # the copies PDFium leaves out of its text page are no spaces it left out: none is drawn
     assert [draws for _, _, _, draws in iter_page_words(path, UNICODE_NORM, layer=layer)] == [False]  # type: ignore[arg-type]
+
+
+def test_a_form_drawn_twice_in_a_row_at_two_scales_gives_each_glyph_its_own_size(tmp_path: Path) -> None:
+    """The matrix and font size are read once per run of one text object's glyphs: a form drawn
+    twice, the second copy twice as large and starting where the first ends (no space between),
+    holds the same text object twice, and each glyph keeps its own copy's size."""
+    form = stream(
+        b"BT /F1 10 Tf 0 0 Td (AB) Tj ET",
+        b"/Type /XObject /Subtype /Form /BBox [0 0 100 20] /Resources << /Font << /F1 3 0 R >> >>",
+    )
+    # Helvetica's A and B are 0.667 em wide: the first copy's "AB" ends 13.34 pt right of 72.
+    content = stream(b"q 1 0 0 1 72 700 cm /Fm Do Q q 2 0 0 2 85.34 700 cm /Fm Do Q", b"")
+    (tmp_path / "form_twice.pdf").write_bytes(
+        assemble(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+                FONT,
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                b"/Resources << /Font << /F1 3 0 R >> /XObject << /Fm 6 0 R >> >> /Contents 5 0 R >>",
+                content,
+                form,
+            ]
+        )
+    )
+    document = pdfium.PdfDocument(str(tmp_path / "form_twice.pdf"))
+    try:
+        words, _ = page_words(document[0], 792.0, UNICODE_NORM)
+    finally:
+        document.close()
+    assert [(char["text"], round(char["size"], 2)) for word in words for char in word["chars"]] == [
+        ("A", 10.0),
+        ("B", 10.0),
+        ("A", 20.0),
+        ("B", 20.0),
+    ]
+    assert list(compare_pages(tmp_path / "form_twice.pdf")) == [(0, True)]
+
+
+@pytest.mark.parametrize("name", ["hdfc", "hsbc", "n26"])
+def test_pages_whose_text_does_not_hold_a_code_per_glyph_are_read_glyph_by_glyph(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Codes come from the page text in one call where it holds one per glyph; otherwise each
+    glyph's code is read on its own, and the words are the same (HDFC's line-end hyphens too)."""
+    BANK_SHAPES[name](tmp_path / f"{name}.pdf")
+    at_once = _all_words(tmp_path / f"{name}.pdf", "pdfium")
+    monkeypatch.setattr(pdfium_words, "_page_codes", lambda _raw, _count: None)
+    assert _all_words(tmp_path / f"{name}.pdf", "pdfium") == at_once
