@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from .memo import remembered
 from .tables import alternation
 
 # Month names and abbreviations per language (English, German, French, Spanish, Italian,
@@ -120,6 +121,7 @@ def full_year(text: str) -> int:
     return 2000 + value if value < 70 else 1900 + value
 
 
+@remembered
 def read_date(text: str) -> RawDate | None:
     """Read ``text`` (the whole of it) as a date, or return ``None``.
 

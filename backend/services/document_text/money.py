@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from .memo import remembered
 from .tables import (
     APOSTROPHES,
     CURRENCY_CODES,
@@ -96,6 +97,7 @@ class PrintedAmount:
         return self.value * polarity
 
 
+@remembered
 def parse_amount(text: str, decimal_comma: bool = False) -> PrintedAmount | None:
     """Parse ``text`` as an amount, or return ``None`` if it is not one.
 

@@ -7,6 +7,7 @@ import unicodedata
 from enum import Enum
 
 from ..document_text.dates import DATE_IN_TEXT
+from ..document_text.memo import remembered
 from ..document_text.tables import CURRENCY_CODES, CURRENCY_NAMES, alternation
 
 
@@ -25,6 +26,7 @@ class RowKind(Enum):
 _PUNCTUATION = re.compile(r"[^\w/&']+")
 
 
+@remembered
 def _normalise(text: str) -> str:
     """Lower case, no accents, punctuation as spaces: ``Solde précédent :`` -> ``solde precedent``."""
     plain = text.lower()
@@ -264,6 +266,7 @@ _CONTINUED = re.compile(r"(?<!\s)\s*\(?(?:continued|cont'd|cont)\)?$")  # (?<!\s
 _POSSESSIVE = re.compile(r"^(?:your|dein|deine|ihr|ihre|votre|uw|su|tu|il tuo|il suo) ")
 
 
+@remembered
 def row_kind(description: str) -> RowKind:
     """Classify a table row from its description (``"Balance brought forward"``...)."""
     text = _POSSESSIVE.sub("", _normalise(description))
