@@ -74,14 +74,30 @@ _LINE_END_HYPHEN = 0x02
 
 
 def _word(chars: list[dict[str, Any]]) -> dict[str, Any]:
-    # Each char starts at or right of the previous one's x0 (else it starts a new word).
+    """The word of ``chars``: their texts (ligatures expanded) and the box around them.
+
+    Each char starts at or right of the previous one's x0 (else it starts a new word), so the
+    first one's x0 is the word's. One pass, no generators: this runs for every word of a page.
+    """
+    first = chars[0]
+    x1, top, bottom = first["x1"], first["top"], first["bottom"]
+    texts = []
+    for char in chars:
+        text = char["text"]
+        texts.append(_LIGATURES.get(text, text))
+        if char["x1"] > x1:
+            x1 = char["x1"]
+        if char["top"] < top:
+            top = char["top"]
+        if char["bottom"] > bottom:
+            bottom = char["bottom"]
     return {
-        "text": "".join(_LIGATURES.get(char["text"], char["text"]) for char in chars),
-        "x0": chars[0]["x0"],
-        "x1": max(char["x1"] for char in chars) if len(chars) > 1 else chars[0]["x1"],
-        "top": min(char["top"] for char in chars) if len(chars) > 1 else chars[0]["top"],
-        "bottom": max(char["bottom"] for char in chars) if len(chars) > 1 else chars[0]["bottom"],
-        "upright": chars[0]["upright"],
+        "text": "".join(texts),
+        "x0": first["x0"],
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "upright": first["upright"],
         "chars": chars,
     }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 from statistics import median
@@ -74,16 +74,16 @@ class Line:
     top: float
     bottom: float
     page: int = 0
+    # The words joined by single spaces: read tens of times per line by the parser, so joined once.
+    text: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", " ".join(word.text for word in self.words))
 
     @classmethod
     def of_words(cls, words: Sequence[Word], page: int = 0) -> Line:
         """``words`` (left to right, at least one) as one line, from its highest top to its lowest bottom."""
         return cls(tuple(words), min(word.top for word in words), max(word.bottom for word in words), page)
-
-    @property
-    def text(self) -> str:
-        """The words joined by single spaces."""
-        return " ".join(word.text for word in self.words)
 
     def x_at(self, offset: int) -> float:
         """Left edge of the word holding character ``offset`` of :attr:`text` (``inf`` past the end).

@@ -670,12 +670,19 @@ class ColumnLayout:
 
     def _column_for(self, word: Word) -> Column | None:
         """The column ``word`` belongs to; ``None`` for a rule or footer drawn across the table."""
-        overlaps = [column.overlap(word) for column in self.columns]
-        if sum(overlap > 0 for overlap in overlaps) >= _SPANNED_COLUMNS:
+        # Column.overlap inlined, one pass: this runs for every word of every table line.
+        x0, x1 = word.x0, word.x1
+        best, best_overlap, overlapped = None, 0.0, 0
+        for column in self.columns:
+            overlap = (column.x1 if column.x1 < x1 else x1) - (column.x0 if column.x0 > x0 else x0)
+            if overlap > 0:
+                overlapped += 1
+                if best is None or overlap > best_overlap:
+                    best, best_overlap = column, overlap
+        if overlapped >= _SPANNED_COLUMNS:
             return None
-        best = max(range(len(overlaps)), key=overlaps.__getitem__)
-        if overlaps[best] > 0:
-            return self.columns[best]
+        if best is not None:
+            return best
         if looks_like_amount_piece(word.text) and not any(ch.isdigit() for ch in word.text):
             if _LEADING_PIECE.match(word.text):  # "- 125,80", "+ 2.780,70", "EUR 12.00"
                 reach = word.x1 + (word.bottom - word.top) * _SIGN_REACH
