@@ -16,12 +16,14 @@ from backend.services.document_text import memo
 from backend.services.document_text.dates import read_date
 from backend.services.document_text.money import parse_amount
 from backend.services.statements import keywords
+from backend.services.statements.columns import classify_label
 
 READERS: list[tuple[Any, list[str]]] = [
     (parse_amount, ["1,234.56", "(12.00)", "- 125,80", "45.00 CR", "Tesco", ""]),
     (read_date, ["01/02/2024", "12 Mar", "31.12.", "Card payment", ""]),
     (keywords.row_kind, ["Balance brought forward", "Closing balance", "TESCO STORES 3217", ""]),
     (keywords._normalise, ["Solde précédent :", "AÇIKLAMA", ""]),
+    (classify_label, ["Money out (£)", "Vr.Date", "Débit euros", "Description", ""]),
 ]
 
 

@@ -10,6 +10,7 @@ from itertools import pairwise
 
 from ..document_text.dates import RawDate, read_date, read_date_cell, read_day_heading
 from ..document_text.layout import Line, Word, run_text, word_runs
+from ..document_text.memo import remembered
 from ..document_text.money import has_decimal_part, is_amount, looks_like_amount_piece, side_marker
 from ..document_text.tables import CURRENCY_CODES, CURRENCY_SYMBOLS
 
@@ -180,6 +181,7 @@ def _plain(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+@remembered
 def classify_label(label: str) -> str:
     """The column role of a header label such as ``Money out (£)``, ``Vr.Date`` or ``Débit euros``."""
     text = _PARENTHESES.sub(" ", _plain(label).replace(".", " ").replace("_", " ").replace(":", " "))
