@@ -1,6 +1,7 @@
 """Pure helpers of the statement parser: lines, header columns, row wording, metadata."""
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -1526,3 +1527,30 @@ def test_packed_lines_read_back_as_the_same_lines() -> None:
     assert packed.lines(4) == lines
     assert packed.lines(0) == [replace(line, page=0) for line in lines]
     assert PackedLines.pack([]).lines(0) == []
+
+
+def test_a_statements_identity_is_read_only_where_lines_between_rows_name_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Lines printed between two rows cut the statement only where they name an account or a
+    period: the statement's own identity, read from all its lines so far, is read only then. A
+    statement whose every row has such a line under it (a foreign-currency note, a reference)
+    read it between every two rows: its lines times its rows."""
+    from backend.services.document_text.dates import read_date
+    from backend.services.statements import split
+    from backend.services.statements.rows import RawRow
+
+    day = read_date("01/04/2024")
+    count = 300
+    rows = [RawRow(day, [f"CARD PURCHASE {n}"], {AMOUNT: "1.00"}, line_index=n) for n in range(count)]
+    lines = text_lines(*(f"FOREIGN CURRENCY {n}.00 USD @ 1.3585" for n in range(count)))
+    read_lines: list[int] = []
+    identity = split._identity
+
+    def counted(lines: Sequence[Line], day_first: bool) -> tuple[str | None, tuple[date, date] | None]:
+        read_lines.append(len(lines))
+        return identity(lines, day_first)
+
+    monkeypatch.setattr(split, "_identity", counted)
+    assert len(split.split_statements(rows, lines, day_first=True)) == 1
+    assert sum(read_lines) <= 2 * count  # each line between rows once; was ~count² / 2

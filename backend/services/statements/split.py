@@ -86,12 +86,16 @@ def split_statements(
                 cuts.append((index, part_start_line))
                 has_transaction = False
             elif between:
-                account, period = _identity(lines[part_start_line : previous.line_index], day_first)
                 new_account, new_period = _identity(between, day_first)
-                if _differs(account, new_account) or _differs(period, new_period):
-                    part_start_line = _boundary(lines, previous.line_index, row.line_index)
-                    cuts.append((index, part_start_line))
-                    has_transaction = False
+                # Lines naming neither cut nothing: the statement's own identity, read from all
+                # its lines so far, is only read when they name one (reading it between every
+                # two rows cost a statement's lines times its rows).
+                if new_account is not None or new_period is not None:
+                    account, period = _identity(lines[part_start_line : previous.line_index], day_first)
+                    if _differs(account, new_account) or _differs(period, new_period):
+                        part_start_line = _boundary(lines, previous.line_index, row.line_index)
+                        cuts.append((index, part_start_line))
+                        has_transaction = False
         has_transaction = has_transaction or row_kind(row.description_text) is RowKind.TRANSACTION
     bounds = [(0, 0), *cuts, (len(rows), len(lines))]
     parts: list[Part] = []
