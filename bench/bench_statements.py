@@ -11,7 +11,9 @@ skips it). Then the peak RSS (VmHWM) of fresh subprocesses: reading each file's 
 the same at 10 and at 200 pages, each page closed once read), parsing each file (which grows
 only by the rows it keeps for reconciliation and by its pages' lines, kept packed to read a range
 of pages again: ~3 MB at 200 pages), parsing the largest with everything a worker
-process loads (target < 150 MB), and bare ``extract_words``. Times are CPU seconds of this process
+process loads (target < 150 MB), and bare ``extract_words``. Last, the parse speed on the real
+statements beside the repository (``../shared/samples/statements``), with how many of their pages
+PDFium reads: no target, but what users' documents get. Times are CPU seconds of this process
 (``time.process_time``), best of ``--repeat`` interleaved runs, so other work on a shared
 machine does not skew them much; wall time is printed for reference.
 """
@@ -30,11 +32,15 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 import pdfplumber  # noqa: E402 (after the path, as every bench)
+import pypdfium2 as pdfium  # noqa: E402
 
+from backend.services.document_text.layout import UNICODE_NORM  # noqa: E402
 from backend.services.document_text.memo import forget_all  # noqa: E402
+from backend.services.pdfium_words import NotLikePdfplumber, page_words  # noqa: E402
 from backend.services.statements import parse_statement  # noqa: E402
 from tests.support.statement_pdfs import make_long_statement  # noqa: E402
 
+SAMPLES_DIR = REPO_ROOT.parent / "shared" / "samples" / "statements"
 RATIO_TARGET = 1.3
 PAGES_PER_SECOND_TARGET = 50.0
 RSS_TARGET_MB = 150.0
@@ -95,6 +101,41 @@ def parse_with_pdfplumber(path: Path) -> object:
     return parse_statement(path, layer="pdfplumber")
 
 
+def real_samples_line(repeat: int) -> str:
+    """Parse speed on the real statements beside the repository (``../shared/samples/statements``):
+    what users' documents get, where the generated ones above are read by PDFium on every page.
+    Pages PDFium's layer reads are counted as ``iter_page_words`` decides (unrotated, not
+    declined by ``page_words``); pdfplumber reads the rest."""
+    samples = sorted(SAMPLES_DIR.glob("*.pdf"))
+    if not samples:
+        return f"real samples: none found in {SAMPLES_DIR}"
+    pages = read_by_pdfium = 0
+    seconds = 0.0
+    for path in samples:
+        seconds += min(timed(parse_statement, path)[0] for _ in range(repeat))
+        document = pdfium.PdfDocument(str(path))
+        try:
+            with pdfplumber.open(path, unicode_norm=UNICODE_NORM) as pdf:
+                for index, page in enumerate(pdf.pages):
+                    pages += 1
+                    pdfium_page = document[index]
+                    try:
+                        if not page.rotation:
+                            page_words(pdfium_page, page.height, UNICODE_NORM)
+                            read_by_pdfium += 1
+                    except NotLikePdfplumber:
+                        pass
+                    finally:
+                        pdfium_page.close()
+        finally:
+            document.close()
+    return (
+        f"real samples ({len(samples)} statements, {pages} pages, {SAMPLES_DIR}): "
+        f"{pages / seconds:.1f} pages/s (not a target: {read_by_pdfium} of {pages} pages read by PDFium, "
+        "the rest by pdfplumber where PDFium's boxes could split words otherwise)"
+    )
+
+
 def main() -> None:
     """Generate the statements, time both sides, measure memory, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -139,6 +180,7 @@ def main() -> None:
             files.append((pages, path))
         if files:
             print_memory(files)
+    print(real_samples_line(args.repeat))
     print(
         f"pages/s = pages / parse_statement CPU seconds (target >= {PAGES_PER_SECOND_TARGET:.0f}); "
         f"ratio = parse_statement CPU time / plain extract_words CPU time (target <= {RATIO_TARGET}); "

@@ -51,7 +51,8 @@ SMOKES = {
         (r"^targets: >= \d+ pages/s, ratio <= [\d.]+$",
          r"^\s+1\s+\d+\s.*\s(yes|NO)\b",  # the 1-page row, with its verdict
          r"^peak RSS reading every page's lines: .* target within \d+ MB\)$",
-         r"^peak RSS at 1 pages: worker process .* \(target < \d+ MB: (ok|OVER TARGET)\)")),
+         r"^peak RSS at 1 pages: worker process .* \(target < \d+ MB: (ok|OVER TARGET)\)",
+         r"^real samples (\(\d+ statements, \d+ pages, .*\): [\d.]+ pages/s|: none found)")),
     "bench_categorization.py": Smoke(
         ("300",),
         (r"^300 transactions \(\d+ distinct descriptions\)",
