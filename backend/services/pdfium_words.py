@@ -12,13 +12,17 @@ return_chars=True)`` returns, so everything above (``document_text.layout``) rea
 * each character's box is PDFium's *loose* box (``FPDFText_GetLooseCharBox``): the advance
   width across, one font size high from the font's descent, like pdfminer's ``LTChar`` box
   (the tight box would make ``a`` lower than ``A`` and break baselines); top-left origin:
-  ``top = mediabox height - y1``, as pdfplumber;
+  ``top = mediabox height - y1``, as pdfplumber. A loose box is the advance box united with
+  the glyph's ink, so where the ink passes the advance (an italic f) its edges are moved back
+  to the advance box's (:class:`_InkOverhangs`): else a word gap after such a glyph reads
+  short by the overhang, and PDFium would join words pdfplumber splits;
 * words split where pdfplumber splits them (``x_tolerance`` / ``y_tolerance`` 3, a space
   character, a change of upright-ness; see ``WordExtractor.char_begins_new_word``), ligatures
   expanded in the word's text, characters normalised to NFC one by one, and a hyphen ending a
   line, which PDFium gives as U+0002, read as the hyphen pdfminer reads;
 * a page where that cannot be done surely raises :class:`NotLikePdfplumber` (pdfplumber reads
-  it): a gap near the tolerance, or a space PDFium inferred (``FPDFText_IsGenerated``) inside
+  it): a gap near the tolerance, a gap after a glyph whose ink may pass its advance by an amount
+  PDFium does not give, or a space PDFium inferred (``FPDFText_IsGenerated``) inside
   a would-be word, unless a text object drawn between the two glyphs shows that a space glyph
   stood there (PDFium drops text objects that draw only a space).
 
@@ -216,6 +220,18 @@ def _address_returning(function: Any) -> Any:
 
 
 _TEXT_OBJECT_ADDRESS = _address_returning(pdfium_c.FPDFText_GetTextObject)
+_FONT_ADDRESS = _address_returning(pdfium_c.FPDFTextObj_GetFont)
+# Points by which a glyph's ink must stop short of its loose box's right edge for that edge to
+# be the advance box's (float rounding).
+_INK = 0.001
+# Points within which an advance edge computed from FPDFFont_GetGlyphWidth must fall on a read one.
+_EXACT = 0.01
+# Glyphs of a font whose advance FPDFFont_GetGlyphWidth must give before it is trusted for the
+# font, looked for this many glyphs either side of the one that needs it.
+_FONT_CHECKS, _FONT_CHECK_REACH = 3, 40
+_GLYPH_WIDTH = _address_returning(pdfium_c.FPDFFont_GetGlyphWidth)  # see below: argtypes
+_GLYPH_WIDTH.argtypes = (ctypes.c_void_p, ctypes.c_uint, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
+_GLYPH_WIDTH.restype = ctypes.c_int
 # Codes PDFium's page text may give for a character in place of its own (the U+FFFE it stores
 # for a glyph without text or a line-end hyphen, or nothing): those are read one by one.
 _CODES_TO_READ_ALONE = frozenset({0, _LINE_END_HYPHEN, 0xFFFE})
@@ -233,6 +249,98 @@ def _page_codes(raw: Any, count: int) -> list[int] | None:
     buffer = (ctypes.c_ushort * (count + 1))()
     written = pdfium_c.FPDFText_GetText(raw, 0, count, buffer)  # the codes and a NUL
     return buffer[:count] if written == count + 1 else None
+
+
+class _InkOverhangs:
+    """How far each glyph shape's ink passes its advance box, read once per shape on a page.
+
+    A loose box (``FPDFText_GetLooseCharBox``) is the glyph's advance box, pdfminer's box,
+    united with its ink (``FPDFText_GetCharBox``): an italic f's ink passes its origin on the
+    left by ~0.15 em, so its loose box starts that much left of the advance box, and a word gap
+    after it reads that much shorter. The advance box's left edge is the glyph's origin
+    (``FPDFText_GetCharOrigin``); its right edge, where the ink reaches the loose box's, is the
+    origin plus the advance, ``FPDFFont_GetGlyphWidth`` times the matrix's ``a``, trusted for a
+    font once it gave the right edge of :data:`_FONT_CHECKS` of the font's glyphs whose ink
+    stops short of it (it finds a glyph by its Unicode value, which a font's map may not lead
+    back from). A shape is a glyph of one font at one size and matrix: its overhangs are the
+    same wherever it is drawn.
+    """
+
+    def __init__(self, raw: Any, count: int) -> None:
+        self.raw, self.count = raw, count
+        # shape -> (left overhang, right overhang or None where unknown)
+        self.shapes: dict[tuple[Any, ...], dict[int, tuple[float, float | None]]] = {}
+        self.fonts: dict[Any, bool] = {}  # whether GetGlyphWidth gives a font's advances
+        self.loose = pdfium_c.FS_RECTF()
+        self.edges = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
+        self.edge_refs = [ctypes.byref(edge) for edge in self.edges]
+        self.origin = [ctypes.c_double(), ctypes.c_double()]
+        self.origin_refs = [ctypes.byref(value) for value in self.origin]
+        self.width = ctypes.c_float()
+        self.width_ref = ctypes.byref(self.width)
+
+    def of_run(self, run: tuple[Any, ...]) -> dict[int, tuple[float, float | None]]:
+        """The overhangs known of the glyphs of ``run`` (its font, size, matrix ``a`` and ``d``),
+        by code: looked up per glyph, read by :meth:`read` where missing."""
+        return self.shapes.setdefault(run, {})
+
+    def read(self, run: tuple[Any, ...], code: int, index: int, loose: Any) -> tuple[float, float | None]:
+        """(how far the ink passes the origin on the left, how far past the advance it reaches on
+        the right, None where that cannot be told) of glyph ``index``, ``code`` of ``run``, whose
+        loose box is ``loose``; remembered for the run's other glyphs of that code."""
+        left, right, ink_right = self._edges(index, loose)
+        overhang: float | None = 0.0
+        if ink_right:
+            overhang = None
+            if self._font_gives_advances(run, index):
+                advance_right = self._advance_right(run, index, left)
+                if advance_right is not None and -_INK <= right - advance_right <= right - left:
+                    overhang = max(0.0, right - advance_right)
+        known = self.shapes[run][code] = (max(0.0, left - loose.left), overhang)
+        return known
+
+    def _edges(self, index: int, loose: Any) -> tuple[float, float, bool]:
+        """Glyph ``index``'s origin x, loose right edge, and whether its ink reaches that edge."""
+        if not pdfium_c.FPDFText_GetCharBox(self.raw, index, *self.edge_refs) or not (
+            pdfium_c.FPDFText_GetCharOrigin(self.raw, index, *self.origin_refs)
+        ):
+            raise NotLikePdfplumber("a glyph without text or box")
+        return self.origin[0].value, loose.right, self.edges[1].value >= loose.right - _INK
+
+    def _advance_right(self, run: tuple[Any, ...], index: int, left: float) -> float | None:
+        font, size, a = run[0], run[1], run[2]
+        if not _GLYPH_WIDTH(font, pdfium_c.FPDFText_GetUnicode(self.raw, index), size, self.width_ref):
+            return None
+        return left + float(self.width.value) * float(a)
+
+    def _font_gives_advances(self, run: tuple[Any, ...], index: int) -> bool:
+        """Whether ``FPDFFont_GetGlyphWidth`` gives the advance of the run's font's glyphs, judged
+        on glyphs of the same font and size near ``index`` whose ink stops short of their right
+        edge (whose loose right edge is their advance's)."""
+        key = run
+        if key in self.fonts:
+            return self.fonts[key]
+        agreed, gives = 0, True
+        around = range(max(0, index - _FONT_CHECK_REACH), min(self.count, index + _FONT_CHECK_REACH))
+        for near in sorted(around, key=lambda other: abs(other - index)):
+            if pdfium_c.FPDFText_IsGenerated(self.raw, near) == 1:
+                continue
+            if _FONT_ADDRESS(pdfium_c.FPDFText_GetTextObject(self.raw, near)) != run[0]:
+                continue
+            if not pdfium_c.FPDFText_GetLooseCharBox(self.raw, near, ctypes.byref(self.loose)):
+                continue
+            left, right, ink_right = self._edges(near, self.loose)
+            if ink_right:
+                continue
+            advance_right = self._advance_right(run, near, left)
+            if advance_right is None or abs(advance_right - right) > _EXACT:
+                gives = False
+                break
+            agreed += 1
+            if agreed == _FONT_CHECKS:
+                break
+        self.fonts[key] = gives = gives and agreed == _FONT_CHECKS
+        return gives
 
 
 def page_words(
@@ -270,6 +378,7 @@ def page_words(
         object_address_of = _TEXT_OBJECT_ADDRESS
         codes = _page_codes(raw, count) if count else []
         objects: _PageObjects | None = None
+        overhangs = _InkOverhangs(raw, count)
         words: Words = []
         word: list[dict[str, Any]] = []
         previous: dict[str, Any] = {}
@@ -280,6 +389,9 @@ def page_words(
         # give each of them.
         run_object: int | None = None
         upright, scale, size_of_font = True, 1.0, 0.0
+        run_shape: tuple[Any, ...] | None = None  # the run's font, size and matrix, if not turned
+        run_overhangs: dict[int, tuple[float, float | None]] | None = None
+        previous_ink_right = False
         for index in range(count):
             if index == second_half:
                 continue
@@ -308,6 +420,12 @@ def page_words(
                 upright = matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0  # as pdfminer's LTChar
                 scale, size_of_font = math.hypot(matrix.c, matrix.d), font_size(raw, index)
                 run_object = text_object
+                run_shape, run_overhangs = None, None
+                if matrix.a > 0 and matrix.d > 0 and matrix.b == 0 and matrix.c == 0:
+                    font = _FONT_ADDRESS(text_object_of(raw, index)) if text_object is not None else None
+                    if font is not None:
+                        run_shape = (font, size_of_font, matrix.a, matrix.d)
+                        run_overhangs = overhangs.of_run(run_shape)
             text = "-" if code == _LINE_END_HYPHEN else chr(code)
             if code >= 128 and unicode_norm is not None:  # as pdfplumber normalises each char
                 text = unicodedata.normalize(unicode_norm, text)
@@ -324,10 +442,18 @@ def page_words(
             else:  # turned text: the loose box is turned with it, as pdfminer's is
                 top = height - box.top
                 size = char_bottom - top
+            x0, x1, ink_right = box.left, box.right, True
+            if run_overhangs is not None:
+                known = run_overhangs.get(code)
+                if known is None:
+                    known = overhangs.read(run_shape, code, index, box)  # type: ignore[arg-type]
+                x0 += known[0]  # the advance box's edges: pdfminer's x0 and x1
+                if known[1] is not None:
+                    x1, ink_right = x1 - known[1], False
             char = {
                 "text": text,
-                "x0": box.left,
-                "x1": box.right,
+                "x0": x0,
+                "x1": x1,
                 "top": top,
                 "bottom": char_bottom,
                 "size": size,
@@ -336,6 +462,16 @@ def page_words(
             if word and _begins_word(char, previous):
                 words.append(_word(word))
                 word = []
+            elif (
+                word
+                and previous_ink_right
+                and char["x0"] - previous["x1"] > _INK
+                and char["x0"] - previous["x0"] > X_TOLERANCE - _UNSURE
+            ):
+                # Apart at all, after a glyph whose ink reaches its loose box's right edge: the
+                # gap between the advance boxes is longer by how far that ink passes its advance,
+                # unknown but at most the glyph's whole box (its advance is not negative).
+                raise NotLikePdfplumber("a gap after a glyph's ink, which may pass its advance")
             elif word and generated_space:
                 if objects is None:
                     objects = _PageObjects(page)
@@ -344,7 +480,7 @@ def page_words(
                     word = []
             generated_space = False
             word.append(char)
-            previous, previous_index = char, index
+            previous, previous_index, previous_ink_right = char, index, ink_right
         if word:
             words.append(_word(word))
         return words, draws_spaces or _objects_draw_space(page, textpage)
