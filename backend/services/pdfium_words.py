@@ -204,23 +204,23 @@ class _PageObjects:
         return any(self.is_text[first + 1 : second])
 
 
-def _address_returning(function: Any) -> Any:
-    """A second foreign function for the same PDFium entry point as ``function`` that returns
-    its pointer as a plain int (``None`` for NULL).
+def _retyped(function: Any, restype: Any, argtypes: tuple[Any, ...] | None = None) -> Any:
+    """A second foreign function for the same PDFium entry point as ``function``, returning
+    ``restype`` (and taking ``argtypes``, else the binding's own).
 
     pypdfium2's binding returns a fresh ctypes pointer object per call, which compares by
-    identity, not by address; turning each into an address costs more than the call. Built from
-    the entry point's address with the binding's own function type and argument types (public
-    ctypes API), so the binding itself is left as it is.
+    identity, not by address; turning each into an address costs more than the call, so the
+    lookups that compare text objects or fonts return plain ints (``ctypes.c_void_p``), and
+    the font calls take them. Built from the entry point's address with the binding's own
+    function type (public ctypes API), so the binding itself is left as it is.
     """
-    address = ctypes.cast(function, ctypes.c_void_p).value
-    returning_address = type(function)(address)
-    returning_address.argtypes, returning_address.restype = function.argtypes, ctypes.c_void_p
-    return returning_address
+    retyped = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
+    retyped.argtypes, retyped.restype = argtypes or function.argtypes, restype
+    return retyped
 
 
-_TEXT_OBJECT_ADDRESS = _address_returning(pdfium_c.FPDFText_GetTextObject)
-_FONT_ADDRESS = _address_returning(pdfium_c.FPDFTextObj_GetFont)
+_TEXT_OBJECT_ADDRESS = _retyped(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
+_FONT_ADDRESS = _retyped(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)
 # Points by which a glyph's ink must stop short of its loose box's right edge for that edge to
 # be the advance box's (float rounding).
 _INK = 0.001
@@ -229,9 +229,11 @@ _EXACT = 0.01
 # Glyphs of a font whose advance FPDFFont_GetGlyphWidth must give before it is trusted for the
 # font, looked for this many glyphs either side of the one that needs it.
 _FONT_CHECKS, _FONT_CHECK_REACH = 3, 40
-_GLYPH_WIDTH = _address_returning(pdfium_c.FPDFFont_GetGlyphWidth)  # see below: argtypes
-_GLYPH_WIDTH.argtypes = (ctypes.c_void_p, ctypes.c_uint, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
-_GLYPH_WIDTH.restype = ctypes.c_int
+_GLYPH_WIDTH = _retyped(  # the font as the address _FONT_ADDRESS gives
+    pdfium_c.FPDFFont_GetGlyphWidth,
+    ctypes.c_int,
+    (ctypes.c_void_p, ctypes.c_uint, ctypes.c_float, ctypes.POINTER(ctypes.c_float)),
+)
 # Codes PDFium's page text may give for a character in place of its own (the U+FFFE it stores
 # for a glyph without text or a line-end hyphen, or nothing): those are read one by one.
 _CODES_TO_READ_ALONE = frozenset({0, _LINE_END_HYPHEN, 0xFFFE})
@@ -317,9 +319,8 @@ class _InkOverhangs:
         """Whether ``FPDFFont_GetGlyphWidth`` gives the advance of the run's font's glyphs, judged
         on glyphs of the same font and size near ``index`` whose ink stops short of their right
         edge (whose loose right edge is their advance's)."""
-        key = run
-        if key in self.fonts:
-            return self.fonts[key]
+        if run in self.fonts:
+            return self.fonts[run]
         agreed, gives = 0, True
         around = range(max(0, index - _FONT_CHECK_REACH), min(self.count, index + _FONT_CHECK_REACH))
         for near in sorted(around, key=lambda other: abs(other - index)):
@@ -339,7 +340,7 @@ class _InkOverhangs:
             agreed += 1
             if agreed == _FONT_CHECKS:
                 break
-        self.fonts[key] = gives = gives and agreed == _FONT_CHECKS
+        self.fonts[run] = gives = gives and agreed == _FONT_CHECKS
         return gives
 
 
