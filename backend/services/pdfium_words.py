@@ -220,7 +220,8 @@ def _retyped(function: Any, restype: Any, argtypes: tuple[Any, ...] | None = Non
 
 
 _TEXT_OBJECT_ADDRESS = _retyped(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
-_FONT_ADDRESS = _retyped(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)
+# The font of a text object, both as the addresses _TEXT_OBJECT_ADDRESS gives.
+_FONT_ADDRESS = _retyped(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p, (ctypes.c_void_p,))
 # Points by which a glyph's ink must stop short of its loose box's right edge for that edge to
 # be the advance box's (float rounding).
 _INK = 0.001
@@ -326,7 +327,8 @@ class _InkOverhangs:
         for near in sorted(around, key=lambda other: abs(other - index)):
             if pdfium_c.FPDFText_IsGenerated(self.raw, near) == 1:
                 continue
-            if _FONT_ADDRESS(pdfium_c.FPDFText_GetTextObject(self.raw, near)) != run[0]:
+            near_object = _TEXT_OBJECT_ADDRESS(self.raw, near)
+            if near_object is None or _FONT_ADDRESS(near_object) != run[0]:
                 continue
             if not pdfium_c.FPDFText_GetLooseCharBox(self.raw, near, ctypes.byref(self.loose)):
                 continue
@@ -423,7 +425,7 @@ def page_words(
                 run_object = text_object
                 run_shape, run_overhangs = None, None
                 if matrix.a > 0 and matrix.d > 0 and matrix.b == 0 and matrix.c == 0:
-                    font = _FONT_ADDRESS(text_object_of(raw, index)) if text_object is not None else None
+                    font = _FONT_ADDRESS(text_object) if text_object is not None else None
                     if font is not None:
                         run_shape = (font, size_of_font, matrix.a, matrix.d)
                         run_overhangs = overhangs.of_run(run_shape)
